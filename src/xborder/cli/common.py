@@ -1,0 +1,106 @@
+"""What every command shares: global options, the warehouse connection, JSON vs Rich output, progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from xborder.settings import Settings
+
+__all__ = ["CliState", "state", "emit", "console", "err_console", "progress", "open_warehouse", "to_jsonable"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class CliState:
+    settings: Settings
+    json: bool = False
+    debug: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def state(ctx: typer.Context) -> CliState:
+    """The CliState set up by the main callback (works from nested sub-commands)."""
+    c: typer.Context | None = ctx
+    while c is not None:
+        if isinstance(c.obj, CliState):
+            return c.obj
+        c = c.parent  # type: ignore[assignment]
+    from xborder.settings import get_settings
+
+    return CliState(settings=get_settings())
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert frames, dates, numpy scalars and NaN to plain JSON values."""
+    import datetime as dt
+    import math
+
+    try:
+        import numpy as np
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        np = pd = None  # type: ignore[assignment]
+    if pd is not None and isinstance(obj, pd.DataFrame):
+        return [to_jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [to_jsonable(v) for v in obj]
+    if np is not None and isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if pd is not None and obj is pd.NaT:
+        return None
+    if isinstance(obj, dt.datetime | dt.date):
+        return obj.isoformat()
+    if pd is not None and isinstance(obj, pd.Timestamp):
+        return obj.isoformat()
+    return obj
+
+
+def emit(ctx: typer.Context, data: Any, render: Any = None) -> None:
+    """Print ``data`` as JSON under ``--json``; otherwise call ``render(data)`` (or pretty-print it)."""
+    st = state(ctx)
+    if st.json:
+        sys.stdout.write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    elif render is not None:
+        render(data)
+    else:
+        console.print(data)
+
+
+@contextmanager
+def progress(ctx: typer.Context | None = None, *, transient: bool = True) -> Iterator[Progress]:
+    """A Rich progress bar on stderr (silent under --json so stdout stays machine-readable)."""
+    quiet = ctx is not None and state(ctx).json
+    p = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=transient,
+        disable=quiet,
+    )
+    with p:
+        yield p
+
+
+def open_warehouse(ctx: typer.Context, *, read_only: bool = False):  # noqa: ANN201
+    """Connect to the warehouse named by --db / XBORDER_DB / config (migrating it when writable)."""
+    from xborder.warehouse import connect
+
+    return connect(state(ctx).settings.db_path, read_only=read_only)

@@ -1,0 +1,166 @@
+"""The ``xborder`` command: global options, error handling and the sub-commands of every domain."""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from typing import Annotated
+
+import typer
+
+from xborder import __version__
+from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
+from xborder.errors import XborderError
+from xborder.settings import get_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="xborder",
+    help="Decide which product to develop for which foreign market — from your own data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# Domain command modules. Each defines `register(app)`; heavy imports stay inside the commands.
+COMMAND_MODULES = [
+    "xborder.cli.ingest",
+    "xborder.cli.demand",
+    "xborder.cli.market_entry",
+    "xborder.cli.reviews",
+    "xborder.cli.selection",
+    "xborder.cli.run",
+]
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Warehouse file (default ./xborder.duckdb; env XBORDER_DB).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    ctx.obj = CliState(settings=get_settings(db_path=db), json=json_out, debug=debug)
+
+
+@app.command()
+def version(ctx: typer.Context) -> None:
+    """Print the xborder version."""
+    emit(ctx, {"version": __version__}, lambda d: print(f"xborder {d['version']}"))
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create (or upgrade) the warehouse file and seed its reference tables."""
+    from xborder.warehouse import current_version
+
+    con = open_warehouse(ctx)
+    try:
+        _seed_reference(con)
+        ver = current_version(con)
+    finally:
+        con.close()
+    path = state(ctx).settings.db_path
+    emit(ctx, {"db": path, "schema_version": ver}, lambda d: print(f"Warehouse {d['db']} ready (schema {d['schema_version']})."))
+
+
+def _seed_reference(con) -> None:  # noqa: ANN001
+    try:
+        from xborder.reference.seed import seed_reference
+    except ImportError:
+        return
+    seed_reference(con)
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Show every table with its row count and date range, and the recent ingests."""
+    from rich.table import Table
+
+    from xborder.cli.common import console
+    from xborder.warehouse import table_counts
+
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        tables = table_counts(con)
+        recent = con.execute(
+            "SELECT ingest_id, started_at, file_name, kind, layout, rows_in, rows_stored, rows_duplicate, "
+            "rows_quarantined, status FROM ingest_log ORDER BY started_at DESC LIMIT 10"
+        ).df()
+    finally:
+        con.close()
+    data = {"db": state(ctx).settings.db_path, "tables": tables, "recent_ingests": recent}
+
+    def render(d: dict) -> None:
+        t = Table(title=f"Warehouse {d['db']}")
+        for c in ("table", "rows", "from", "to"):
+            t.add_column(c, justify="right" if c == "rows" else "left")
+        for r in d["tables"]:
+            t.add_row(r["table"], f"{r['rows']:,}", r["from"] or "", r["to"] or "")
+        console.print(t)
+        if len(recent):
+            t2 = Table(title="Recent ingests")
+            for c in ("started_at", "file_name", "kind", "layout", "rows_in", "stored", "dup", "quarantined", "status"):
+                t2.add_column(c)
+            for r in recent.itertuples():
+                t2.add_row(
+                    str(r.started_at)[:19], str(r.file_name)[-50:], r.kind, str(r.layout), f"{r.rows_in:,}",
+                    f"{r.rows_stored:,}", f"{r.rows_duplicate:,}", f"{r.rows_quarantined:,}", r.status,
+                )
+            console.print(t2)
+
+    emit(ctx, data, render)
+
+
+def _register_all() -> None:
+    for mod_name in COMMAND_MODULES:
+        try:
+            mod = import_module(mod_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == mod_name:
+                continue  # that domain's commands are not built yet
+            raise
+        mod.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Console entry point: user errors exit 2 with a message, internal errors exit 1; --debug shows tracebacks."""
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("Aborted.")
+        sys.exit(1)
+    except XborderError as exc:
+        if debug:
+            raise
+        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+        if exc.hint:
+            err_console.print(exc.hint, highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):  # Click/Typer usage errors
+            show()
+            sys.exit(int(exc.exit_code))
+        if debug:
+            raise
+        err_console.print(
+            f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}\nRun again with --debug for the traceback, "
+            "and please report it.",
+            highlight=False,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
