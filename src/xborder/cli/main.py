@@ -27,10 +27,12 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "xborder.cli.ingest",
     "xborder.cli.demand",
-    "xborder.cli.market_entry",
+    "xborder.cli.landed_cost",
+    "xborder.cli.compliance",
     "xborder.cli.reviews",
     "xborder.cli.selection",
     "xborder.cli.run",
+    "xborder.cli.web",
 ]
 
 
