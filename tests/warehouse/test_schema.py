@@ -12,8 +12,20 @@ from xborder.warehouse.docs import render_data_model
 ROOT = Path(__file__).resolve().parents[2]
 
 CANONICAL = {
-    "markets", "marketplaces", "products", "listings", "order_lines", "sales", "rank_snapshots",
-    "search_trends", "reviews", "suppliers", "supplier_offers", "ingest_log", "quarantine", "runs",
+    "markets",
+    "marketplaces",
+    "products",
+    "listings",
+    "order_lines",
+    "sales",
+    "rank_snapshots",
+    "search_trends",
+    "reviews",
+    "suppliers",
+    "supplier_offers",
+    "ingest_log",
+    "quarantine",
+    "runs",
 }
 
 
@@ -41,4 +53,6 @@ def test_every_column_has_a_meaning() -> None:
 
 def test_data_model_doc_is_current() -> None:
     doc = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
-    assert doc.strip() == render_data_model().strip(), "docs/data-model.md is stale: run `make docs-data-model`"
+    assert doc.strip() == render_data_model().strip(), (
+        "docs/data-model.md is stale: run `make docs-data-model`"
+    )

@@ -17,7 +17,11 @@ __all__ = ["categories", "CATEGORY_IDS"]
 
 @lru_cache(maxsize=1)
 def _load() -> pd.DataFrame:
-    with resources.files("xborder.catalog").joinpath("data", "categories.csv").open("r", encoding="utf-8") as fh:
+    with (
+        resources.files("xborder.catalog")
+        .joinpath("data", "categories.csv")
+        .open("r", encoding="utf-8") as fh
+    ):
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
 
 

@@ -39,7 +39,9 @@ COMMAND_MODULES = [
 @app.callback()
 def _main(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Warehouse file (default ./xborder.duckdb; env XBORDER_DB).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Warehouse file (default ./xborder.duckdb; env XBORDER_DB).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
@@ -64,7 +66,11 @@ def init(ctx: typer.Context) -> None:
     finally:
         con.close()
     path = state(ctx).settings.db_path
-    emit(ctx, {"db": path, "schema_version": ver}, lambda d: print(f"Warehouse {d['db']} ready (schema {d['schema_version']})."))
+    emit(
+        ctx,
+        {"db": path, "schema_version": ver},
+        lambda d: print(f"Warehouse {d['db']} ready (schema {d['schema_version']})."),
+    )
 
 
 def _seed_reference(con) -> None:  # noqa: ANN001
@@ -103,12 +109,29 @@ def status(ctx: typer.Context) -> None:
         console.print(t)
         if len(recent):
             t2 = Table(title="Recent ingests")
-            for c in ("started_at", "file_name", "kind", "layout", "rows_in", "stored", "dup", "quarantined", "status"):
+            for c in (
+                "started_at",
+                "file_name",
+                "kind",
+                "layout",
+                "rows_in",
+                "stored",
+                "dup",
+                "quarantined",
+                "status",
+            ):
                 t2.add_column(c)
             for r in recent.itertuples():
                 t2.add_row(
-                    str(r.started_at)[:19], str(r.file_name)[-50:], r.kind, str(r.layout), f"{r.rows_in:,}",
-                    f"{r.rows_stored:,}", f"{r.rows_duplicate:,}", f"{r.rows_quarantined:,}", r.status,
+                    str(r.started_at)[:19],
+                    str(r.file_name)[-50:],
+                    r.kind,
+                    str(r.layout),
+                    f"{r.rows_in:,}",
+                    f"{r.rows_stored:,}",
+                    f"{r.rows_duplicate:,}",
+                    f"{r.rows_quarantined:,}",
+                    r.status,
                 )
             console.print(t2)
 

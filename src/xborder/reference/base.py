@@ -29,7 +29,9 @@ def _read(name: str) -> pd.DataFrame:
         df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d").dt.date
     bad = ~df["confidence"].isin(["high", "low"])
     if bad.any():
-        raise ValueError(f"Rule table {name}.csv: confidence must be high or low (rows {list(df.index[bad] + 2)}).")
+        raise ValueError(
+            f"Rule table {name}.csv: confidence must be high or low (rows {list(df.index[bad] + 2)})."
+        )
     return df
 
 

@@ -31,7 +31,8 @@ def connect(db_path: str | Path = "xborder.duckdb", *, read_only: bool = False) 
     if str(db_path) != ":memory:":
         if read_only and not path.exists():
             raise BadInputError(
-                f"No warehouse at {path}.", hint="Create one with `xborder init` or load data with `xborder ingest`."
+                f"No warehouse at {path}.",
+                hint="Create one with `xborder init` or load data with `xborder ingest`.",
             )
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,5 +62,12 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
         else:
             (n,) = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()  # type: ignore[misc]
             lo = hi = None
-        out.append({"table": t, "rows": int(n), "from": None if lo is None else str(lo), "to": None if hi is None else str(hi)})
+        out.append(
+            {
+                "table": t,
+                "rows": int(n),
+                "from": None if lo is None else str(lo),
+                "to": None if hi is None else str(hi),
+            }
+        )
     return out
