@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
@@ -27,21 +27,29 @@ class Stage:
     module: str
     function: str
     writes: tuple[str, ...] = ()
+    fn: Callable[..., dict[str, Any]] | None = field(default=None, compare=False)
+    """A function to call instead of importing ``module`` (tests, plug-ins)."""
 
 
 STAGES: tuple[Stage, ...] = (
     Stage("ingest", "xborder.pipeline.ingest", "run_ingest"),
-    Stage("demand", "xborder.pipeline.demand", "run_demand", ("forecasts", "forecast_accuracy", "trend_signals")),
+    Stage(
+        "demand", "xborder.pipeline.demand", "run_demand", ("forecasts", "forecast_accuracy", "trend_signals")
+    ),
     Stage("reviews", "xborder.pipeline.reviews", "run_reviews", ("improvement_opportunities",)),
     Stage("landed_cost", "xborder.pipeline.landed_cost", "run_landed_cost", ("landed_costs",)),
     Stage("compliance", "xborder.pipeline.compliance", "run_compliance", ("compliance_checks",)),
-    Stage("selection", "xborder.pipeline.selection", "run_selection", ("opportunities", "opportunity_factors")),
+    Stage(
+        "selection", "xborder.pipeline.selection", "run_selection", ("opportunities", "opportunity_factors")
+    ),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES) + ("report",)
 
 
 def resolve(stage: Stage) -> Callable[..., dict[str, Any]] | None:
     """The stage's function, or None when its module (or function) does not exist yet."""
+    if stage.fn is not None:
+        return stage.fn
     try:
         mod = import_module(stage.module)
     except ModuleNotFoundError as exc:
@@ -52,8 +60,16 @@ def resolve(stage: Stage) -> Callable[..., dict[str, Any]] | None:
     return fn if callable(fn) else None
 
 
-def call_stage(fn: Callable[..., Any], con: Any, settings: Any, *, run_id: str, markets: list[str] | None,
-               progress: Callable[[float, str], None] | None, params: dict[str, Any]) -> dict[str, Any]:
+def call_stage(
+    fn: Callable[..., Any],
+    con: Any,
+    settings: Any,
+    *,
+    run_id: str,
+    markets: list[str] | None,
+    progress: Callable[[float, str], None] | None,
+    params: dict[str, Any],
+) -> dict[str, Any]:
     """Call a domain's ``run_<domain>`` with the contract's arguments plus the params it accepts.
 
     Parameters the function does not declare (and it has no ``**params``) are dropped, so a run

@@ -1,0 +1,223 @@
+"""The FastAPI app factory of ``xborder serve``: REST API, dashboard pages, static files, security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from xborder import __version__
+from xborder.api.db import Database
+from xborder.api.jobs import JobRunner
+from xborder.api.security import Auth
+from xborder.errors import NotFoundError, XborderError
+from xborder.settings import Settings, get_settings
+
+__all__ = ["create_app", "BodyLimit", "HERE"]
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("xborder.api")
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+_SLACK = 64 * 1024  # room for multipart headers and form fields around the file
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies above ``max_bytes`` with 413 (by header, and while streaming)."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(send)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._reject(send)
+
+    async def _reject(self, send: Any) -> None:
+        import json
+
+        mb = max(1, round((self.max_bytes - _SLACK) / 1024 / 1024))
+        body = json.dumps(
+            {"detail": f"The upload is larger than the limit of {mb} MB (setting max_upload_mb)."}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    data_dir: Path | None = None,
+    cache_size: int = 2048,
+    session_hours: float = 8,
+) -> FastAPI:
+    """Build the app on the warehouse ``settings.db_path`` (created and migrated when needed).
+
+    Args:
+        settings: Settings (warehouse path, max_upload_mb, ...); default from environment/config.
+        data_dir: Folder for uploads and rendered reports (default: ``xborder-data`` next to the warehouse).
+        cache_size: Query results kept in memory until the data changes (0: no cache).
+        session_hours: Lifetime of a login session.
+    """
+    settings = settings or get_settings()
+    db = Database(settings.db_path, cache_size=cache_size)
+    data_dir = Path(data_dir or Path(settings.db_path).expanduser().resolve().parent / "xborder-data")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    jobs = JobRunner(db, settings, data_dir / "reports")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="xborder",
+        version=__version__,
+        lifespan=lifespan,
+        description="Which product to develop for which foreign market: ranked opportunities with their evidence "
+        "(demand, landed cost, compliance, customer voice), data uploads and pipeline runs. "
+        "Authenticate with the session cookie from POST /api/auth/login (send X-CSRF-Token on writes) "
+        "or with 'Authorization: Bearer <token>' from POST /api/auth/tokens.",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.auth = Auth(db, session_hours=session_hours)
+    app.state.data_dir = data_dir
+    app.state.jobs = jobs
+    app.add_middleware(BodyLimit, max_bytes=int(settings.max_upload_mb * 1024 * 1024) + _SLACK)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers.setdefault("Content-Security-Policy", _CSP)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(XborderError)
+    async def xborder_error(request: Request, exc: XborderError) -> Response:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        if not _is_api(request):
+            from xborder.api.routers.pages import error_page
+
+            return error_page(request, status, exc.message, exc.hint)
+        return JSONResponse({"detail": exc.message, "hint": exc.hint}, status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if not _is_api(request) and request.url.path not in ("/openapi.json",):
+            if exc.status_code == 401:
+                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            if exc.status_code == 403 and "one-time password" in str(exc.detail):
+                return RedirectResponse("/account", status_code=303)
+            from xborder.api.routers.pages import error_page
+
+            return error_page(request, exc.status_code, str(exc.detail), None)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg")}
+            for e in exc.errors()
+        ]
+        if not _is_api(request):
+            from xborder.api.routers.pages import error_page
+
+            text = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
+            return error_page(request, 422, "Some values are not valid: " + text, None)
+        return JSONResponse({"detail": "Invalid request.", "problems": problems}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "Internal error; the server log has the details."}, status_code=500)
+
+    from xborder.api.routers import auth, dashboard, data, opportunities, pages, runs
+
+    for module in (auth, opportunities, runs, data, pages, dashboard):
+        app.include_router(module.router)
+
+    @app.get("/api/health", tags=["meta"], summary="Liveness and schema version (no login needed)")
+    def health() -> dict[str, Any]:
+        from xborder.warehouse import current_version
+
+        with db.read() as cur:
+            return {"status": "ok", "version": __version__, "schema_version": current_version(cur)}
+
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        import importlib.util
+
+        spec = importlib.util.find_spec("plotly")
+        path = Path(spec.origin).parent / "package_data" / "plotly.min.js"  # type: ignore[arg-type, union-attr]
+        return FileResponse(
+            path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,151 @@
+"""Background jobs: pipeline runs started from the web, one at a time, with progress in the ``jobs`` table."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from xborder.api.accounts import utcnow
+from xborder.api.db import Database
+from xborder.errors import XborderError
+from xborder.settings import Settings
+
+__all__ = ["JobRunner", "STAGE_WEIGHTS"]
+
+# Rough share of a run's time per stage, to turn stage progress into one fraction.
+STAGE_WEIGHTS = {
+    "ingest": 0.10,
+    "demand": 0.35,
+    "reviews": 0.15,
+    "landed_cost": 0.05,
+    "compliance": 0.05,
+    "selection": 0.10,
+    "report": 0.20,
+}
+
+
+class JobRunner:
+    """Runs jobs on one worker thread (DuckDB has one writer); progress and outcome go to ``jobs``."""
+
+    def __init__(self, db: Database, settings: Settings, report_dir: Path) -> None:
+        self.db = db
+        self.settings = settings
+        self.report_dir = report_dir
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xborder-job")
+        self._mark_interrupted()
+
+    def _mark_interrupted(self) -> None:
+        with self.db.write() as cur:
+            cur.execute(
+                "UPDATE jobs SET status = 'interrupted', finished_at = ?, message = 'the server stopped while it ran' "
+                "WHERE status IN ('queued', 'running')",
+                [utcnow()],
+            )
+
+    def submit_run(self, username: str, params: dict[str, Any]) -> str:
+        """Queue a pipeline run; returns the job id."""
+        job_id = secrets.token_hex(8)
+        with self.db.write() as cur:
+            cur.execute(
+                "INSERT INTO jobs (job_id, kind, status, progress, message, params, created_by, created_at) "
+                "VALUES (?, 'run', 'queued', 0, 'waiting for the worker', ?, ?, ?)",
+                [job_id, json.dumps(params), username, utcnow()],
+            )
+        self._pool.submit(self._run, job_id, params)
+        return job_id
+
+    def _update(self, job_id: str, **values: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        with self.db.write() as cur:
+            cur.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*values.values(), job_id])
+
+    def _run(self, job_id: str, params: dict[str, Any]) -> None:
+        from xborder.pipeline.runner import run_pipeline
+
+        started = utcnow()
+        self._update(job_id, status="running", started_at=started, message="starting")
+        done: dict[str, float] = {}
+        state = {"last": 0.0, "run_id": None}
+        lock = threading.Lock()
+
+        def on_progress(stage: str, fraction: float, message: str) -> None:
+            with lock:
+                done[stage] = fraction
+                now = time.monotonic()
+                if now - state["last"] < 0.5 and fraction not in (0.0, 1.0):
+                    return
+                state["last"] = now
+                total = sum(STAGE_WEIGHTS.get(s, 0.05) * f for s, f in done.items())
+                values: dict[str, Any] = {
+                    "progress": round(min(total, 0.99), 3),
+                    "message": f"{stage}: {message}"[:500],
+                }
+                if state["run_id"] is None:
+                    with self.db.read() as cur:
+                        row = cur.execute(
+                            "SELECT run_id FROM runs WHERE kind = 'pipeline' AND started_at >= ? "
+                            "ORDER BY started_at DESC LIMIT 1",
+                            [started],
+                        ).fetchone()
+                    if row:
+                        state["run_id"] = values["run_id"] = row[0]
+                self._update(job_id, **values)
+
+        cur = self.db.cursor()
+        try:
+            with self.db.work_lock:
+                result = run_pipeline(
+                    self.settings,
+                    markets=params.get("markets") or None,
+                    langs=params.get("langs") or ["en", "zh"],
+                    out=self.report_dir,
+                    resume=params.get("resume"),
+                    con=cur,
+                    on_progress=on_progress,
+                )
+            summary = {
+                "run_id": result.get("run_id"),
+                "status": result.get("status"),
+                "message": result.get("message"),
+            }
+            self._update(
+                job_id,
+                status="ok",
+                progress=1.0,
+                finished_at=utcnow(),
+                run_id=result.get("run_id"),
+                message=str(result.get("message") or "finished")[:500],
+                result=json.dumps(summary, default=str),
+            )
+        except XborderError as exc:
+            self._update(
+                job_id,
+                status="failed",
+                finished_at=utcnow(),
+                message=exc.message[:1000],
+                run_id=state["run_id"],
+            )
+        except Exception as exc:  # noqa: BLE001 — a job never takes the server down; the message says what failed
+            self._update(
+                job_id,
+                status="failed",
+                finished_at=utcnow(),
+                message=f"Internal error: {type(exc).__name__}: {exc}"[:1000],
+                run_id=state["run_id"],
+            )
+        finally:
+            cur.close()
+            self.db.changed()
+
+    def wait_idle(self, timeout: float = 600) -> None:
+        """Block until queued jobs are done (tests and shutdown)."""
+        self._pool.submit(lambda: None).result(timeout=timeout)
+
+    def shutdown(self) -> None:
+        """Stop accepting jobs; let the running one finish."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

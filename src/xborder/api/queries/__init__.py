@@ -1,0 +1,1 @@
+"""Read-only warehouse queries behind the API and dashboard; they cope with tables not built yet."""

@@ -1,0 +1,93 @@
+"""Helpers of the query layer: absent tables, column discovery, JSON-able rows, picking the run to show."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from xborder.api.db import Database
+from xborder.cli.common import to_jsonable
+
+__all__ = ["missing_note", "records", "pick_col", "filtered_rows", "quote"]
+
+
+def missing_note(table: str) -> str:
+    """The note shown instead of rows when a table is not in this warehouse yet."""
+    return f"Table '{table}' is not in this warehouse yet: run the pipeline (Runs page or `xborder run`) to build it."
+
+
+def quote(name: str) -> str:
+    """A double-quoted SQL identifier (names come from the catalogue, never from requests)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def records(cur: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a query as JSON-able dicts."""
+    res = cur.execute(sql, list(params))
+    names = [d[0] for d in res.description]
+    return [to_jsonable(dict(zip(names, row, strict=True))) for row in res.fetchall()]
+
+
+def pick_col(cols: Sequence[str], *candidates: str) -> str | None:
+    """The first of ``candidates`` that is a column of the table."""
+    for c in candidates:
+        if c in cols:
+            return c
+    return None
+
+
+def filtered_rows(
+    db: Database,
+    table: str,
+    filters: Sequence[tuple[Sequence[str], Any]],
+    *,
+    run_id: str | None = None,
+    order_by: Sequence[str] = (),
+    limit: int = 1000,
+) -> dict[str, Any]:
+    """Rows of ``table`` matching every filter ((candidate columns, value), first existing column used).
+
+    When the table has a ``run_id`` column, rows of ``run_id`` are returned if there are any, else the
+    rows of the latest run that has some (run ids sort by time). The result says which run it used.
+    """
+    cols = db.columns(table)
+    if not cols:
+        return {"rows": [], "note": missing_note(table), "run_id": None}
+    where, params = [], []
+    for candidates, value in filters:
+        col = pick_col(cols, *candidates)
+        if col is None:
+            return {
+                "rows": [],
+                "note": f"Table '{table}' has none of the columns {list(candidates)}.",
+                "run_id": None,
+            }
+        where.append(f"{quote(col)} = ?")
+        params.append(value)
+    cond = " AND ".join(where) or "TRUE"
+    used_run = None
+    with db.read() as cur:
+        if "run_id" in cols:
+            runs = [
+                r[0]
+                for r in cur.execute(
+                    f"SELECT DISTINCT run_id FROM {quote(table)} WHERE {cond}", params
+                ).fetchall()
+                if r[0] is not None
+            ]
+            if not runs:
+                return {"rows": [], "note": None, "run_id": None}
+            used_run = run_id if run_id in runs else max(runs)
+            cond += " AND run_id = ?"
+            params = [*params, used_run]
+        order = ", ".join(quote(c) for c in order_by if c in cols)
+        sql = (
+            f"SELECT * FROM {quote(table)} WHERE {cond}"
+            + (f" ORDER BY {order}" if order else "")
+            + f" LIMIT {int(limit)}"
+        )
+        rows = records(cur, sql, params)
+    note = None
+    if run_id and used_run and used_run != run_id:
+        note = f"No rows of run {run_id}; showing run {used_run}."
+    return {"rows": rows, "note": note, "run_id": used_run}

@@ -1,0 +1,1 @@
+"""REST API routers, one per domain, and the dashboard pages."""

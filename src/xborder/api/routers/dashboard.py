@@ -1,0 +1,183 @@
+"""Dashboard pages: opportunities (filter, sort, compare markets), product × market detail, data, runs."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xborder.api import services
+from xborder.api.accounts import Principal
+from xborder.api.queries import detail as qd
+from xborder.api.queries import opportunities as qo
+from xborder.api.queries import runs as qr
+from xborder.api.routers.opportunities import MARKET, RUN_ID
+from xborder.api.routers.pages import render
+from xborder.api.security import current_user, get_db, require_role
+from xborder.catalog import taxonomy
+
+__all__ = ["router", "to_json"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def to_json(data: Any) -> str:
+    """JSON for a <script type="application/json"> block (no '</' can close the tag)."""
+    from xborder.cli.common import to_jsonable
+
+    return json.dumps(to_jsonable(data), ensure_ascii=False).replace("</", "<\\/")
+
+
+def _category_names() -> dict[str, str]:
+    """Category id → English name from the shared taxonomy."""
+    cats = taxonomy.categories()
+    return dict(zip(cats["category"], cats["name_en"], strict=True))
+
+
+@router.get("/opportunities", response_class=HTMLResponse)
+def opportunities(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    run_id: Annotated[str | None, Query(pattern=RUN_ID)] = None,
+    market: Annotated[str | None, Query(pattern=r"^([A-Z]{2})?$")] = None,
+    category: Annotated[str | None, Query(pattern=r"^([a-z0-9_]{1,64})?$")] = None,
+    product: Annotated[str | None, Query(max_length=100)] = None,
+    min_score: Annotated[str | None, Query(max_length=20)] = None,
+    sort: Annotated[Literal["rank", "score", "market", "product_id", "title", "category"], Query()] = "rank",
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    db = get_db(request)
+    try:
+        ms = float(min_score) if min_score not in (None, "") else None
+    except ValueError:
+        ms = None
+    filters = {
+        "run_id": run_id,
+        "market": market or None,
+        "category": category or None,
+        "product": product or None,
+        "min_score": ms,
+    }
+    listing = qo.list_opportunities(db, **filters, sort=sort, order=order, page=page, page_size=50)
+    fac = qo.facets(db, run_id)
+    comp = qo.compare_markets(db, run_id, category or None)
+    pages = max(1, -(-listing["total"] // 50))
+    return render(
+        request,
+        "opportunities.html",
+        listing=listing,
+        facets=fac,
+        compare=comp,
+        compare_json=to_json(comp["markets"]),
+        filters=filters,
+        sort=sort,
+        order=order,
+        page=page,
+        pages=pages,
+        min_score=min_score or "",
+        categories=_category_names(),
+    )
+
+
+@router.get("/opportunities/{market}/{product_id:path}", response_class=HTMLResponse)
+def detail(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    market: Annotated[str, Path(pattern=MARKET)],
+    product_id: Annotated[str, Path(max_length=200)],
+    run_id: Annotated[str | None, Query(pattern=RUN_ID)] = None,
+) -> Response:
+    d = qd.product_market_detail(get_db(request), product_id, market, run_id)
+    charts = {
+        k: d[k]
+        for k in ("demand_history", "forecasts", "factors", "landed_costs", "other_markets", "trend_signals")
+    }
+    charts["market"] = market
+    return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names())
+
+
+def _data_context(request: Request, ingest_id: str | None, page: int) -> dict[str, Any]:
+    from xborder.warehouse import table_counts
+
+    db = get_db(request)
+    with db.read() as cur:
+        tables = [
+            t
+            for t in table_counts(cur)
+            if t["table"] not in {"users", "sessions", "login_attempts", "audit_log"}
+        ]
+    return {
+        "tables": tables,
+        "ingests": qr.list_ingests(db, limit=30),
+        "quarantine": qr.list_quarantine(db, ingest_id=ingest_id, limit=50, offset=(page - 1) * 50),
+        "ingest_id": ingest_id,
+        "page": page,
+        "kinds": services.UPLOAD_KINDS,
+        "result": None,
+        "max_mb": request.app.state.settings.max_upload_mb,
+    }
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data_page(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    ingest_id: Annotated[str | None, Query(max_length=80)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    return render(request, "data.html", **_data_context(request, ingest_id, page))
+
+
+@router.post("/data/upload", response_class=HTMLResponse)
+async def data_upload(
+    request: Request,
+    p: Annotated[Principal, Depends(require_role("analyst"))],
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    content = await file.read()
+    result = await run_in_threadpool(services.ingest_upload, request, p, file.filename, content, kind or None)
+    ctx = await run_in_threadpool(_data_context, request, None, 1)
+    ctx["result"] = result
+    return render(request, "data.html", status_code=422 if result.get("error") else 200, **ctx)
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs_page(request: Request, p: Annotated[Principal, Depends(current_user)]) -> Response:
+    db = get_db(request)
+    jobs = qr.list_jobs(db, limit=20)
+    return render(
+        request,
+        "runs.html",
+        runs=qr.list_runs(db, limit=50),
+        jobs=jobs,
+        active=any(j["status"] in ("queued", "running") for j in jobs),
+    )
+
+
+@router.post("/runs")
+def runs_start(
+    request: Request,
+    p: Annotated[Principal, Depends(require_role("analyst"))],
+    markets: Annotated[str, Form(max_length=400)] = "",
+    lang_en: Annotated[str, Form()] = "",
+    lang_zh: Annotated[str, Form()] = "",
+) -> Response:
+    langs = [x for x, on in (("en", lang_en), ("zh", lang_zh)) if on] or ["en"]
+    ms = [m for m in markets.replace(";", ",").replace(" ", ",").split(",") if m]
+    services.start_run(request, p, ms, langs)
+    return RedirectResponse("/runs", status_code=303)
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    run_id: Annotated[str, Path(pattern=RUN_ID)],
+) -> Response:
+    return render(request, "run.html", run=qr.run_detail(get_db(request), run_id))

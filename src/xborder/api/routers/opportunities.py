@@ -1,0 +1,94 @@
+"""Opportunities API: the ranked list with filters, facets, market comparison and the product × market detail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from xborder.api.accounts import Principal
+from xborder.api.queries import detail as qd
+from xborder.api.queries import opportunities as qo
+from xborder.api.security import current_user, get_db
+
+__all__ = ["router", "RUN_ID", "MARKET"]
+
+router = APIRouter(prefix="/api", tags=["opportunities"])
+
+RUN_ID = r"^[A-Za-z0-9_.:-]{1,80}$"
+MARKET = r"^[A-Z]{2}$"
+RunQ = Annotated[
+    str | None, Query(pattern=RUN_ID, description="Run id (default: the latest run with opportunities).")
+]
+
+
+@router.get(
+    "/opportunities", summary="Ranked product × market opportunities of a run, filtered and paginated"
+)
+def list_opportunities(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    run_id: RunQ = None,
+    market: Annotated[
+        str | None, Query(pattern=MARKET, description="ISO 3166-1 alpha-2 market, e.g. DE.")
+    ] = None,
+    category: Annotated[
+        str | None, Query(pattern=r"^[a-z0-9_]{1,64}$", description="Taxonomy category id.")
+    ] = None,
+    product: Annotated[
+        str | None, Query(max_length=100, description="Text in the product id or title.")
+    ] = None,
+    min_score: Annotated[
+        float | None, Query(ge=-1e9, le=1e9, description="Keep rows with score >= this.")
+    ] = None,
+    sort: Annotated[Literal["rank", "score", "market", "product_id", "title", "category"], Query()] = "rank",
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    return qo.list_opportunities(
+        get_db(request),
+        run_id=run_id,
+        market=market,
+        category=category,
+        product=product,
+        min_score=min_score,
+        sort=sort,
+        order=order,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.get("/opportunities/facets", summary="Runs, markets and categories to filter by")
+def facets(
+    request: Request, p: Annotated[Principal, Depends(current_user)], run_id: RunQ = None
+) -> dict[str, Any]:
+    return qo.facets(get_db(request), run_id)
+
+
+@router.get(
+    "/opportunities/compare", summary="Compare markets: count, mean and best score, best product per market"
+)
+def compare(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    run_id: RunQ = None,
+    category: Annotated[str | None, Query(pattern=r"^[a-z0-9_]{1,64}$")] = None,
+) -> dict[str, Any]:
+    return qo.compare_markets(get_db(request), run_id, category)
+
+
+@router.get(
+    "/opportunities/{market}/{product_id:path}",
+    summary="One product in one market: factors, explanation, demand and forecast, trends, landed cost, "
+    "compliance, pain points",
+)
+def detail(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    market: Annotated[str, Path(pattern=MARKET)],
+    product_id: Annotated[str, Path(min_length=1, max_length=200)],
+    run_id: RunQ = None,
+) -> dict[str, Any]:
+    return qd.product_market_detail(get_db(request), product_id, market, run_id)

@@ -1,0 +1,152 @@
+"""The writes of the web app (upload + ingest, start a run), shared by the API and the dashboard forms."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from xborder.api.accounts import Principal, utcnow
+from xborder.api.queries.runs import base_name
+from xborder.api.security import audit_request, get_db
+from xborder.errors import XborderError
+
+__all__ = ["safe_file_name", "ingest_upload", "start_run", "ALLOWED_SUFFIXES", "UPLOAD_KINDS"]
+
+log = logging.getLogger("xborder.api")
+
+ALLOWED_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".csv.gz",
+    ".tsv.gz",
+    ".xlsx",
+    ".xls",
+    ".json",
+    ".jsonl",
+    ".parquet",
+    ".zip",
+)
+UPLOAD_KINDS = (
+    "orders",
+    "products",
+    "reviews",
+    "sales",
+    "trends",
+    "ranks",
+    "listings",
+    "suppliers",
+    "offers",
+)
+_BAD_NAME = re.compile(r"[/\\\x00-\x1f]|(^|\.)\.(\.|$)")
+_MARKET = re.compile(r"^[A-Z]{2}$")
+
+
+def safe_file_name(name: str | None) -> str:
+    """A harmless file name for storage; 400 for names that try to leave the upload folder or are not data files."""
+    raw = (name or "").strip()
+    if not raw or _BAD_NAME.search(raw) or ".." in raw or raw.startswith("."):
+        raise HTTPException(
+            400, "File name not allowed: give a plain file name (no folders, no '..', no hidden files)."
+        )
+    if not raw.lower().endswith(ALLOWED_SUFFIXES):
+        raise HTTPException(400, f"Unsupported file type; upload one of: {', '.join(ALLOWED_SUFFIXES)}.")
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", raw)[-120:].lstrip("._-")
+    return clean or "upload.csv"
+
+
+def ingest_upload(
+    request: Request, p: Principal, file_name: str | None, content: bytes, kind: str | None
+) -> dict[str, Any]:
+    """Store an uploaded file under the data folder and ingest it through ``xborder.ingest.ingest_path``.
+
+    Returns ``{"file": ..., "results": [ingest summaries]}``; a file the ingest cannot read gives
+    ``{"error": ..., "hint": ...}`` (status 422 from the caller), never a server error.
+    """
+    name = safe_file_name(file_name)
+    if kind is not None and kind not in UPLOAD_KINDS:
+        raise HTTPException(
+            422, f"Unknown kind {kind!r}; use one of {', '.join(UPLOAD_KINDS)} or leave it empty."
+        )
+    if not content:
+        raise HTTPException(422, "The file is empty.")
+    db = get_db(request)
+    settings = request.app.state.settings
+    folder: Path = request.app.state.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}-{name}"
+    assert stored.resolve().parent == folder.resolve()
+    stored.write_bytes(content)
+    if not db.work_lock.acquire(blocking=False):
+        stored.unlink(missing_ok=True)
+        raise HTTPException(409, "A run or another upload is in progress; try again when it has finished.")
+    cur = db.cursor()
+    try:
+        from xborder.ingest import ingest_path
+
+        results = ingest_path(
+            cur, stored, kind, settings=settings, reject_dir=request.app.state.data_dir / "rejected"
+        )
+        out = {"file": name, "results": [_summary(r) for r in results]}
+        outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
+    except XborderError as exc:
+        out = {"file": name, "results": [], "error": exc.message, "hint": exc.hint}
+        outcome = "failed"
+    except Exception as exc:  # noqa: BLE001 — an unreadable file is the user's problem to fix, not a 500
+        log.exception("ingest of upload %s failed", name)
+        out = {
+            "file": name,
+            "results": [],
+            "error": f"The file could not be read: {type(exc).__name__}: {exc}",
+            "hint": "Check it is a CSV/Excel/JSON export in one of the supported layouts (docs/web.md).",
+        }
+        outcome = "failed"
+    finally:
+        cur.close()
+        db.work_lock.release()
+        db.changed()
+    audit_request(
+        request,
+        p,
+        "data.upload",
+        name,
+        outcome,
+        {"kind": kind, "bytes": len(content), "results": out["results"], "error": out.get("error")},
+    )
+    return out
+
+
+def _summary(r: Any) -> dict[str, Any]:
+    d = r.to_dict() if hasattr(r, "to_dict") else dict(r.__dict__)
+    d["file_name"] = base_name(str(d.get("file_name", "")))
+    d.pop("rejected_csv", None)  # server path: not shown to clients
+    return d
+
+
+def start_run(
+    request: Request,
+    p: Principal,
+    markets: list[str] | None,
+    langs: list[str] | None,
+    resume: str | None = None,
+) -> str:
+    """Validate and queue a pipeline run; returns the job id (audited)."""
+    ms = [m.strip().upper() for m in (markets or []) if m and m.strip()]
+    bad = [m for m in ms if not _MARKET.match(m)]
+    if bad:
+        audit_request(request, p, "run.start", None, "failed", {"bad_markets": bad[:5]})
+        raise HTTPException(422, "Markets must be ISO 3166-1 alpha-2 codes such as DE, GB, US.")
+    ls = langs or ["en", "zh"]
+    if any(x not in ("en", "zh") for x in ls):
+        raise HTTPException(422, "Report languages must be en and/or zh.")
+    if resume is not None and not re.match(r"^[A-Za-z0-9_.:-]{1,80}$", resume):
+        raise HTTPException(422, "Not a run id.")
+    params = {"markets": ms or None, "langs": ls, "resume": resume}
+    job_id = request.app.state.jobs.submit_run(p.username, params)
+    audit_request(request, p, "run.start", job_id, "ok", params)
+    return job_id

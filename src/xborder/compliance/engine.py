@@ -1,0 +1,211 @@
+"""The compliance engine: product attributes x markets x date -> requirements and a per-market summary.
+
+Pure functions over the rule table (``compliance/requirements.csv``); no I/O besides reading that
+packaged table. Time-to-market is the critical path through the mandatory requirements: each
+requirement finishes ``lead_time`` days after the latest of the requirements it depends on (tests
+before the declaration, the declaration before the mark), requirements without a dependency run in
+parallel. Lead times or costs that no source gives count as 0 and are reported as unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from xborder.compliance.attributes import ProductAttributes
+from xborder.compliance.rules import load_requirements, normalise_markets, rule_markets
+from xborder.reference import as_of
+
+__all__ = [
+    "REQUIREMENT_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "ComplianceAnswer",
+    "check_product",
+    "critical_path",
+    "requirements_for",
+    "summarise",
+]
+
+REQUIREMENT_COLUMNS = [
+    "market", "rule_id", "requirement", "kind", "mandatory", "holder", "lead_time_days_min", "lead_time_days_max",
+    "cost_min", "cost_max", "currency", "depends_on", "on_critical_path", "basis", "scope", "note", "source",
+    "lead_cost_source", "valid_from", "valid_to", "last_checked", "confidence",
+]
+SUMMARY_COLUMNS = [
+    "market", "n_requirements", "n_mandatory", "time_to_market_days_min", "time_to_market_days_max", "critical_path",
+    "cost_min", "cost_max", "currency", "n_lead_time_unknown", "n_cost_unknown", "n_inferred", "confidence",
+]
+
+
+@dataclass
+class ComplianceAnswer:
+    """What :func:`check_product` returns: the attributes used, the date, the requirements and the summary."""
+
+    attributes: ProductAttributes
+    as_of: dt.date
+    requirements: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def _as_date(date: dt.date | str | None) -> dt.date:
+    if date is None:
+        return dt.date.today()
+    if isinstance(date, str):
+        from xborder.errors import BadInputError
+
+        try:
+            return dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise BadInputError(f"Date {date!r} is not an ISO date.", hint="Use YYYY-MM-DD, e.g. 2026-07-01.") from exc
+    return date
+
+
+def requirements_for(
+    attributes: ProductAttributes,
+    markets: Iterable[str] | str | None = None,
+    date: dt.date | str | None = None,
+    *,
+    infer: bool = True,
+    rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every rule in force on ``date`` whose condition the product meets, one row per market x rule.
+
+    Args:
+        attributes: The product's attributes; unknown ones are inferred from category/title when ``infer``.
+        markets: ISO2 codes (``EU`` expands); all 25 covered markets when None.
+        date: The day to answer for (default today); rules are filtered with ``reference.as_of``.
+        infer: Fill unknown attributes from category and title keywords; rules that apply only
+            because of an inferred attribute get ``basis = 'inferred'``.
+        rules: A rule table from :func:`load_requirements` (loaded when None).
+
+    Returns:
+        A frame with :data:`REQUIREMENT_COLUMNS`, sorted by market, kind and rule id.
+    """
+    wanted = normalise_markets(markets)
+    day = _as_date(date)
+    table = as_of(load_requirements() if rules is None else rules, day)
+    full = attributes.infer() if infer else attributes
+    flags_full = full.flags()
+    flags_stated = full.stated_only().flags()
+    rows = []
+    for rule in table.itertuples(index=False):
+        covered = [m for m in rule_markets(rule.market) if m in wanted]
+        if not covered or not rule.condition(flags_full):
+            continue
+        basis = "stated" if rule.condition(flags_stated) else "inferred"
+        for market in covered:
+            rows.append({
+                "market": market, "rule_id": rule.rule_id, "requirement": rule.requirement, "kind": rule.kind,
+                "mandatory": bool(rule.mandatory), "holder": rule.holder,
+                "lead_time_days_min": rule.lead_time_days_min, "lead_time_days_max": rule.lead_time_days_max,
+                "cost_min": rule.cost_min, "cost_max": rule.cost_max, "currency": rule.currency or None,
+                "depends_on": rule.depends_on, "on_critical_path": False, "basis": basis, "scope": rule.market,
+                "note": rule.note, "source": rule.source, "lead_cost_source": rule.lead_cost_source,
+                "valid_from": rule.valid_from, "valid_to": rule.valid_to, "last_checked": rule.last_checked,
+                "confidence": rule.confidence,
+            })
+    out = pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
+    order = {m: i for i, m in enumerate(wanted)}
+    out = out.sort_values(["market", "mandatory", "rule_id"], key=lambda s: s.map(order) if s.name == "market" else s,
+                          ascending=[True, False, True], kind="stable").reset_index(drop=True)
+    for market, idx in out.groupby("market").groups.items():
+        _, _, path = critical_path(out.loc[idx])
+        out.loc[idx, "on_critical_path"] = out.loc[idx, "rule_id"].isin(path).to_numpy()
+    return out
+
+
+def critical_path(reqs: pd.DataFrame) -> tuple[float, float, list[str]]:
+    """Longest chain of mandatory requirements of one market, by ``depends_on``.
+
+    Returns (days using lead_time_days_min, days using lead_time_days_max, rule ids on the max path).
+    Unknown lead times count as 0 days; dependencies that do not apply to the product are skipped.
+    """
+    mand = reqs[reqs["mandatory"]]
+    lead = {r.rule_id: (_num(r.lead_time_days_min), _num(r.lead_time_days_max, _num(r.lead_time_days_min)))
+            for r in mand.itertuples(index=False)}
+    deps = {r.rule_id: [d for d in str(r.depends_on or "").split(";") if d in lead] for r in mand.itertuples(index=False)}
+    memo: dict[str, tuple[float, float, list[str]]] = {}
+
+    def finish(rule_id: str, seen: frozenset[str] = frozenset()) -> tuple[float, float, list[str]]:
+        if rule_id in memo:
+            return memo[rule_id]
+        if rule_id in seen:  # a cycle in the data: stop rather than recurse forever
+            return 0.0, 0.0, []
+        best_min, best_max, best_path = 0.0, 0.0, []
+        for dep in deps[rule_id]:
+            dmin, dmax, dpath = finish(dep, seen | {rule_id})
+            best_min = max(best_min, dmin)
+            if dmax > best_max or not best_path:
+                best_max, best_path = dmax, dpath
+        lo, hi = lead[rule_id]
+        memo[rule_id] = (best_min + lo, best_max + hi, best_path + [rule_id])
+        return memo[rule_id]
+
+    total_min, total_max, path = 0.0, 0.0, []
+    for rule_id in lead:
+        fmin, fmax, fpath = finish(rule_id)
+        total_min = max(total_min, fmin)
+        if fmax > total_max or (fmax == total_max and len(fpath) > len(path)):
+            total_max, path = fmax, fpath
+    return total_min, total_max, path if total_max > 0 else []
+
+
+def _num(value: object, default: float = 0.0) -> float:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return default if out != out else out
+
+
+def summarise(reqs: pd.DataFrame, *, by: list[str] | None = None) -> pd.DataFrame:
+    """Per market (and ``by`` keys): counts, critical-path time-to-market and the total cost range (USD).
+
+    Costs add up over mandatory requirements whose cost a source gives; ``n_cost_unknown`` counts
+    the mandatory requirements without one, so the totals are lower bounds when it is above 0.
+    """
+    keys = (by or []) + ["market"]
+    rows = []
+    for key, grp in reqs.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        mand = grp[grp["mandatory"]]
+        tmin, tmax, path = critical_path(grp)
+        cmin = mand["cost_min"].fillna(0).sum()
+        cmax = mand["cost_max"].fillna(mand["cost_min"]).fillna(0).sum()
+        rows.append({
+            **dict(zip(keys, key, strict=True)),
+            "n_requirements": len(grp), "n_mandatory": len(mand),
+            "time_to_market_days_min": tmin, "time_to_market_days_max": tmax, "critical_path": " > ".join(path),
+            "cost_min": float(cmin), "cost_max": float(cmax), "currency": "USD",
+            "n_lead_time_unknown": int(mand["lead_time_days_max"].isna().sum()),
+            "n_cost_unknown": int(mand["cost_max"].isna().sum()),
+            "n_inferred": int((grp["basis"] == "inferred").sum()),
+            "confidence": "low" if (mand["confidence"] == "low").any() else "high",
+        })
+    return pd.DataFrame(rows, columns=(by or []) + SUMMARY_COLUMNS)
+
+
+def check_product(
+    attributes: ProductAttributes,
+    markets: Iterable[str] | str | None = None,
+    date: dt.date | str | None = None,
+    *,
+    infer: bool = True,
+) -> ComplianceAnswer:
+    """Requirements and per-market summary for one product (see :func:`requirements_for`)."""
+    day = _as_date(date)
+    used = attributes.infer() if infer else attributes
+    reqs = requirements_for(attributes, markets, day, infer=infer)
+    summary = summarise(reqs)
+    wanted = normalise_markets(markets)
+    missing = [m for m in wanted if m not in set(summary["market"])]
+    if missing:  # markets where no rule applies still get a (zero) summary row
+        empty = pd.DataFrame([{c: 0 for c in SUMMARY_COLUMNS} | {"market": m, "critical_path": "", "currency": "USD",
+                               "confidence": "high"} for m in missing])
+        summary = pd.concat([summary, empty], ignore_index=True)
+        summary["_o"] = summary["market"].map({m: i for i, m in enumerate(wanted)})
+        summary = summary.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    return ComplianceAnswer(attributes=used, as_of=day, requirements=reqs, summary=summary)

@@ -1,0 +1,81 @@
+"""Forecast accuracy: MASE, WAPE, bias and interval coverage, per series and overall."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["naive_scale", "series_metrics", "overall_metrics"]
+
+
+def naive_scale(train: pd.DataFrame, *, season: int = 1) -> pd.Series:
+    """MASE denominator per series: in-sample MAE of the (seasonal) naive forecast.
+
+    Hyndman & Koehler (2006), "Another look at measures of forecast accuracy", IJF 22(4).
+    Series with no variation (or too short) get NaN and are left out of mean MASE.
+    """
+
+    def _scale(y: pd.Series) -> float:
+        v = y.to_numpy(dtype=float)
+        if len(v) <= season:
+            return np.nan
+        s = float(np.mean(np.abs(v[season:] - v[:-season])))
+        return s if s > 0 else np.nan
+
+    return train.groupby("unique_id", sort=True)["y"].apply(_scale).rename("scale")
+
+
+def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
+    """Per (unique_id, model) accuracy from a long frame of backtest points.
+
+    Args:
+        errors: unique_id, model, y, yhat and optionally lo_80, hi_80, lo_95, hi_95.
+        scale: :func:`naive_scale` of the training data.
+
+    Returns:
+        unique_id, model, n, mae, mase, wape, bias, coverage_80, coverage_95.
+    """
+    e = errors.assign(ae=(errors["y"] - errors["yhat"]).abs(), err=errors["yhat"] - errors["y"])
+    for lv in (80, 95):
+        lo, hi = f"lo_{lv}", f"hi_{lv}"
+        if lo in e.columns:
+            inside = (e["y"] >= e[lo]) & (e["y"] <= e[hi])
+            e[f"cov_{lv}"] = inside.astype(float).where(e[lo].notna())
+        else:
+            e[f"cov_{lv}"] = np.nan
+    g = e.groupby(["unique_id", "model"], sort=True)
+    out = g.agg(
+        n=("ae", "size"),
+        mae=("ae", "mean"),
+        sum_ae=("ae", "sum"),
+        sum_err=("err", "sum"),
+        sum_y=("y", lambda s: s.abs().sum()),
+        coverage_80=("cov_80", "mean"),
+        coverage_95=("cov_95", "mean"),
+    ).reset_index()
+    out["mase"] = out["mae"] / out["unique_id"].map(scale).to_numpy()
+    out["wape"] = out["sum_ae"] / out["sum_y"].replace(0, np.nan)
+    out["bias"] = out["sum_err"] / out["sum_y"].replace(0, np.nan)
+    return out[["unique_id", "model", "n", "mae", "mase", "wape", "bias", "coverage_80", "coverage_95", "sum_ae",
+                "sum_err", "sum_y"]]
+
+
+def overall_metrics(per_series: pd.DataFrame) -> pd.DataFrame:
+    """One row per model: mean MASE (finite scales), pooled WAPE and bias, mean coverage, series counts."""
+    rows = []
+    for model, g in per_series.groupby("model", sort=False):
+        m = g["mase"].replace([np.inf, -np.inf], np.nan)
+        sy = g["sum_y"].sum()
+        rows.append(
+            {
+                "model": model,
+                "series": int(len(g)),
+                "series_with_mase": int(m.notna().sum()),
+                "mase": float(m.mean()) if m.notna().any() else np.nan,
+                "wape": float(g["sum_ae"].sum() / sy) if sy > 0 else np.nan,
+                "bias": float(g["sum_err"].sum() / sy) if sy > 0 else np.nan,
+                "coverage_80": float(g["coverage_80"].mean()),
+                "coverage_95": float(g["coverage_95"].mean()),
+            }
+        )
+    return pd.DataFrame(rows)

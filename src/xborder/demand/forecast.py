@@ -1,0 +1,225 @@
+"""Forecast demand series: every model backtested by rolling origin, the best (or the Ensemble) chosen per series.
+
+Flow: classify each series (Syntetos-Boylan, length) -> all-zero series get a zero forecast,
+too-short ones a Naive forecast -> the rest are cross-validated with statsforecast (2+ origins,
+step = backtest horizon, shorter backtests for shorter histories) -> the model with the lowest
+backtest MAE is chosen per series -> final forecasts with 80/95% intervals (native where the
+model has them, split-conformal from the backtest errors otherwise), lower bounds clipped at 0.
+The choice is scored honestly by choosing on the earlier origins and scoring on the last one.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xborder.demand import backtest as bt
+from xborder.demand.accuracy import naive_scale, overall_metrics, series_metrics
+from xborder.demand.classify import classify_series
+from xborder.demand.engines import EngineSession
+from xborder.demand.models import ENSEMBLE, default_model_names, make_models
+from xborder.demand.series import freq_alias, season_length
+from xborder.errors import BadInputError
+
+__all__ = ["ForecastResult", "forecast", "CHOSEN"]
+
+CHOSEN = "Chosen"
+"""Model label of the per-series choice in accuracy tables."""
+COMPARE = ("Naive", "SeasonalNaive", "AutoETS")
+
+
+@dataclass
+class ForecastResult:
+    """Output of :func:`forecast` (all frames long; every series appears in ``choice``)."""
+
+    forecasts: pd.DataFrame
+    """unique_id, ds, model, point, lo_80, hi_80, lo_95, hi_95, kind ('forecast')."""
+    choice: pd.DataFrame
+    """unique_id, model, reason, demand_class, length_class, n_obs, adi, cv2, cv_horizon."""
+    accuracy: pd.DataFrame
+    """Per series x model backtest metrics on the last origin (model 'Chosen' = the honest choice)."""
+    overall: pd.DataFrame
+    """One row per model: mean MASE, pooled WAPE and bias, interval coverage."""
+    backtest: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Backtest points (unique_id, cutoff, ds, y, model, yhat, lo/hi) of every model."""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _validate(series: pd.DataFrame) -> pd.DataFrame:
+    missing = {"unique_id", "ds", "y"} - set(series.columns)
+    if missing:
+        raise BadInputError(
+            f"Series frame lacks column(s) {sorted(missing)}.", hint="Build it with xborder.demand.build_series."
+        )
+    df = series[["unique_id", "ds", "y"]].copy()
+    df["unique_id"] = df["unique_id"].astype(str)
+    df["ds"] = pd.to_datetime(df["ds"])
+    df["y"] = pd.to_numeric(df["y"], errors="coerce").astype(float)
+    bad = df[~np.isfinite(df["y"])]
+    if len(bad):
+        r = bad.iloc[0]
+        raise BadInputError(
+            f"Series {r['unique_id']} has a missing or non-numeric y at {r['ds']:%Y-%m-%d}.",
+            hint="Fill gaps with 0 (build_series does) or drop the series.",
+        )
+    if df.duplicated(["unique_id", "ds"]).any():
+        raise BadInputError("Series frame has duplicate (unique_id, ds) rows.", hint="Aggregate before forecasting.")
+    return df.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+
+
+def forecast(
+    series: pd.DataFrame,
+    *,
+    horizon: int = 26,
+    freq: str = "W",
+    models: list[str] | None = None,
+    with_arima: bool = False,
+    levels: tuple[int, ...] = (80, 95),
+    n_windows: int = 2,
+    min_obs: int = 4,
+    engine: str = "local",
+    n_jobs: int = 1,
+    session: EngineSession | None = None,
+) -> ForecastResult:
+    """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
+
+    Args:
+        series: long frame, one row per series and period, zero-filled (see build_series).
+        horizon: periods ahead (26 weeks / 6 months by default in the CLI).
+        freq: W, M or D (sets the seasonal period 52 / 12 / 7).
+        models: statsforecast model names; default :func:`default_model_names`.
+        with_arima: add AutoARIMA (slower) to the default set.
+        levels: prediction-interval levels in percent.
+        n_windows: backtest origins (>= 2 so the choice can be scored on a held-out origin).
+        min_obs: series with fewer periods are ``too_short`` and get a Naive forecast.
+        engine: local, dask, spark or ray (ignored when ``session`` is given).
+        n_jobs: local worker processes for statsforecast.
+        session: an open :class:`EngineSession` to reuse across calls.
+    """
+    if horizon < 1:
+        raise BadInputError(f"horizon must be >= 1; got {horizon}.")
+    if n_windows < 2:
+        raise BadInputError(f"n_windows must be >= 2 (choose on earlier origins, score on the last); got {n_windows}.")
+    alias, season = freq_alias(freq), season_length(freq)
+    levels_l = sorted(int(v) for v in levels)
+    names = list(models) if models else default_model_names(with_arima=with_arima)
+    if "Naive" not in names:
+        names.append("Naive")
+    df = _validate(series)
+    info = classify_series(df, season=season, min_obs=min_obs).set_index("unique_id")
+    info["cv_horizon"] = bt.cv_tiers(info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6))
+    info.loc[info["demand_class"] == "all_zero", "cv_horizon"] = 0
+    own = session is None
+    sess = session or EngineSession(engine, workers=max(2, n_jobs))
+    if own:
+        sess.__enter__()
+    try:
+        native, intermittent = make_models(names, season)
+        points = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
+        candidates = [*names, ENSEMBLE] if any(n in names for n in ("AutoETS", "CrostonSBA")) else names
+        fc_wide = _final(df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
+    finally:
+        if own:
+            sess.__exit__(None, None, None)
+    choice = _choices(info, points, candidates)
+    fc = _assemble(fc_wide, choice, points, names, levels_l, df, horizon, alias)
+    accuracy, overall = _score(points, df, choice, candidates, levels_l)
+    params = {"horizon": horizon, "freq": freq, "models": names, "levels": levels_l, "n_windows": n_windows,
+              "engine": sess.name, "series": int(len(info))}
+    return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params)
+
+
+def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
+    parts = []
+    for h in sorted(set(info["cv_horizon"]) - {0}, reverse=True):
+        ids = info.index[info["cv_horizon"] == h]
+        wide = bt.run_cv(df[df["unique_id"].isin(ids)], native, intermittent, freq=alias, h=h,
+                         n_windows=n_windows, levels=levels, session=sess, n_jobs=n_jobs)
+        wide = bt.add_ensemble(wide)
+        names = [c for c in wide.columns if c not in ("unique_id", "ds", "cutoff", "y") and "-lo-" not in c
+                 and "-hi-" not in c]
+        parts.append(bt.long_points(wide, names, levels))
+    if not parts:
+        return pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "model", "yhat"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
+    live = info.index[info["demand_class"] != "all_zero"]
+    data = df[df["unique_id"].isin(live)]
+    if data.empty:
+        return pd.DataFrame(columns=["unique_id", "ds"])
+    frame = sess.to_engine(data)
+    out = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for models, lv in ((native, levels), (intermittent, None)):
+            if not models:
+                continue
+            fc = sess.to_pandas(bt._sf(models, alias, n_jobs).forecast(h=horizon, df=frame, level=lv))
+            out = fc if out is None else out.merge(fc, on=["unique_id", "ds"])
+    return bt.add_ensemble(out)
+
+
+def _choices(info: pd.DataFrame, points: pd.DataFrame, candidates: list[str]) -> pd.DataFrame:
+    choice = info.copy()
+    choice["model"] = "Naive"
+    choice["reason"] = "too short to backtest: Naive"
+    if len(points):
+        best = bt.choose(points, candidates)
+        choice.loc[best.index, "model"] = best
+        choice.loc[best.index, "reason"] = "lowest backtest MAE"
+    zero = choice["demand_class"] == "all_zero"
+    choice.loc[zero, "model"] = "Zero"
+    choice.loc[zero, "reason"] = "no demand in the history: zero forecast"
+    return choice
+
+
+def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.DataFrame:  # noqa: ANN001
+    parts = []
+    if len(fc_wide):
+        long = bt.long_points(fc_wide, [*names, ENSEMBLE], levels)
+        long = long.merge(choice["model"].rename("chosen"), left_on="unique_id", right_index=True)
+        long = long[long["model"] == long["chosen"]].drop(columns="chosen")
+        if len(points):
+            long = bt.apply_conformal(long, bt.conformal_widths(points, levels), levels)
+        parts.append(long)
+    zero_ids = choice.index[choice["model"] == "Zero"]
+    if len(zero_ids):
+        last = df[df["unique_id"].isin(zero_ids)].groupby("unique_id")["ds"].max()
+        off = pd.tseries.frequencies.to_offset(alias)
+        rows = [{"unique_id": u, "ds": d, "model": "Zero", "yhat": 0.0}
+                for u, t in last.items() for d in pd.date_range(t + off, periods=horizon, freq=alias)]
+        z = pd.DataFrame(rows)
+        for lv in levels:
+            z[f"lo_{lv}"] = 0.0
+            z[f"hi_{lv}"] = 0.0
+        parts.append(z)
+    out = pd.concat(parts, ignore_index=True).rename(columns={"yhat": "point"})
+    num = ["point"] + [f"{s}_{lv}" for lv in levels for s in ("lo", "hi")]
+    out[num] = out[num].clip(lower=0.0)
+    out["kind"] = "forecast"
+    return out[["unique_id", "ds", "model", *num, "kind"]].sort_values(["unique_id", "ds"]).reset_index(drop=True)
+
+
+def _score(points, df, choice, candidates, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    if not len(points):
+        return pd.DataFrame(), pd.DataFrame()
+    last = points.groupby("unique_id")["cutoff"].transform("max")
+    held = points[points["cutoff"] == last]
+    held = bt.apply_conformal(held, bt.conformal_widths(points, levels, exclude_last=True), levels)
+    early = bt.choose(points, candidates, exclude_last=True)
+    chosen = held.merge(early.rename("pick"), left_on="unique_id", right_index=True)
+    chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick").assign(model=CHOSEN)
+    rows = pd.concat([chosen, held], ignore_index=True)
+    for lv in levels:
+        rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
+    cut = held.groupby("unique_id")["cutoff"].first()
+    train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
+    scale = naive_scale(train[train["ds"] <= train["cut"]])
+    per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
+    return per, overall_metrics(per)

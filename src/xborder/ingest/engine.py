@@ -1,0 +1,242 @@
+"""Ingest files into the warehouse: recognise, validate, pseudonymise, de-duplicate, log — one transaction per batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from xborder.errors import BadInputError
+from xborder.ingest.context import LoadContext
+from xborder.ingest.countries import register_countries
+from xborder.ingest.formats import Member, Staged, expand_inputs, stage_member
+from xborder.ingest.layouts.base import Layout, match_layout
+from xborder.ingest.result import IngestResult
+from xborder.ingest.validate import validate_stage
+from xborder.settings import Settings, pseudonym_key
+
+__all__ = ["ingest_path"]
+
+Progress = Callable[[float, str], None]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _new_id(sha: str) -> str:
+    return f"ing_{_now():%Y%m%d%H%M%S}_{sha[:8]}_{secrets.token_hex(3)}"
+
+
+def ingest_path(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    settings: Settings,
+    mapping: str | Path | None = None,
+    reject_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> list[IngestResult]:
+    """Ingest a file, a .zip or a folder (one result per table) in ONE transaction.
+
+    Every input row is stored, recognised as a duplicate or quarantined (table ``quarantine`` and
+    ``<reject_dir>/<name>.rejected.csv``); ``ingest_log`` records the counts and the file's SHA-256.
+    A file already ingested (same SHA-256) is skipped. Raises BadInputError for unreadable input or a
+    file that matches no layout of ``kind``; the warehouse is then unchanged.
+    """
+    from xborder.ingest.mapping import load_mapping
+
+    path = Path(path).expanduser()
+    custom: Layout | None = None
+    constants: dict = {}
+    if mapping is not None:
+        custom, constants = load_mapping(Path(mapping).expanduser(), kind)
+        kind = custom.kind
+    key = pseudonym_key(settings)
+    report = progress or (lambda f, m: None)
+    results: list[IngestResult] = []
+    with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp:
+        members = expand_inputs(path, Path(tmp))
+        folder = len(members) > 1
+        con.execute("BEGIN TRANSACTION")
+        try:
+            register_countries(con)
+            plan = []
+            for i, m in enumerate(members):
+                report(0.3 * i / len(members), f"reading {m.name}")
+                plan.append(_recognise(con, m, i, kind, custom, folder, Path(tmp)))
+            plan.sort(key=lambda p: (p[2].order if p[2] else 999, p[0].name))
+            for j, (m, staged, lay, fmap, err) in enumerate(plan):
+                report(0.3 + 0.7 * j / len(plan), f"loading {m.name}")
+                results.append(_load_one(con, m, staged, lay, fmap, err, key, constants))
+            _apply_overrides(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            _drop_temps(con)
+    report(1.0, "done")
+    _write_rejects(con, results, Path(reject_dir or settings.report_dir))
+    return results
+
+
+def _recognise(con, m: Member, i: int, kind, custom, folder: bool, tmp: Path):  # noqa: ANN001, ANN202
+    staged = stage_member(con, m, f"_x_stage_{i}", tmp)
+    if custom is not None:
+        from xborder.ingest.layouts.base import resolve
+
+        fmap = resolve(custom, staged.columns)
+        if fmap is None:
+            match_layout_custom_error(custom, staged.columns, m.name)
+        return (m, staged, custom, fmap, None)
+    try:
+        lay, fmap = match_layout(kind, staged.columns, m.name)
+    except BadInputError as exc:
+        if not folder:
+            raise
+        try:
+            lay, fmap = match_layout(None, staged.columns, m.name)
+        except BadInputError:
+            return (m, staged, None, None, str(exc))
+    return (m, staged, lay, fmap, None)
+
+
+def match_layout_custom_error(layout: Layout, headers: list[str], name: str) -> None:
+    """Raise the usual missing-columns message for a mapping-file layout."""
+    from xborder.ingest.layouts.base import _hint, _mismatch_message
+
+    raise BadInputError(_mismatch_message(layout.kind, [layout], headers, name), hint=_hint(layout.kind))
+
+
+def _load_one(con, m: Member, staged: Staged, lay, fmap, err, key: bytes, constants: dict) -> IngestResult:  # noqa: ANN001
+    t0 = time.perf_counter()
+    iid = _new_id(m.sha256)
+    rows_in = staged.rows + len(staged.rejects)
+    res = IngestResult(
+        iid, m.name, lay.kind if lay else "unrecognised", lay.name if lay else None, rows_in=rows_in
+    )
+    res.sha256 = m.sha256
+    started = _now()
+    if lay is None:
+        res.status, res.message = "ignored", f"not recognised, nothing loaded: {err}"
+        res.rows_in = 0
+        return res
+    prev = con.execute(
+        "SELECT ingest_id, rows_in FROM ingest_log WHERE sha256 = ? AND kind = ? AND status = 'ok' ORDER BY started_at LIMIT 1",
+        [m.sha256, lay.kind],
+    ).fetchone()
+    if prev is not None:
+        res.status = "skipped"
+        res.rows_duplicate = rows_in
+        res.message = f"same file (SHA-256) already ingested as {prev[0]}; nothing added"
+    else:
+        q = _quarantine_parse_rejects(con, iid, m.name, staged)
+        good = f"_x_good_{staged.table}"
+        q += validate_stage(
+            con,
+            stage=staged.table,
+            good=good,
+            fields=lay.fields,
+            mapping=fmap,
+            ingest_id=iid,
+            file_name=m.name,
+        )
+        ctx = LoadContext(
+            con, iid, m.name, staged.table, good, fmap, key, dict(constants), columns=staged.columns
+        )
+        counts = lay.writer(con, ctx)
+        res.rows_stored, res.rows_duplicate = counts.stored, counts.duplicate
+        res.rows_quarantined = q + ctx.quarantined + counts.quarantined
+        res.extra = counts.extra
+        if not res.balanced:
+            raise RuntimeError(
+                f"internal accounting error for {m.name}: rows_in {rows_in} != stored {res.rows_stored} + "
+                f"duplicate {res.rows_duplicate} + quarantined {res.rows_quarantined}"
+            )
+        res.message = (
+            f"{res.rows_stored:,} stored, {res.rows_duplicate:,} duplicate, {res.rows_quarantined:,} quarantined "
+            f"({staged.encoding})"
+        )
+    res.seconds = time.perf_counter() - t0
+    con.execute(
+        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            iid,
+            started,
+            _now(),
+            m.name,
+            m.sha256,
+            lay.kind,
+            lay.name,
+            res.rows_in,
+            res.rows_stored,
+            res.rows_duplicate,
+            res.rows_quarantined,
+            res.status,
+            res.message,
+        ],
+    )
+    return res
+
+
+def _quarantine_parse_rejects(con, iid: str, name: str, staged: Staged) -> int:  # noqa: ANN001
+    for r in staged.rejects:
+        con.execute(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                iid,
+                name,
+                r["row_number"],
+                r["column_name"],
+                r["value"],
+                r["reason_code"],
+                r["reason"],
+                r["raw"],
+            ],
+        )
+    return len(staged.rejects)
+
+
+def _apply_overrides(con) -> None:  # noqa: ANN001
+    con.execute(
+        """UPDATE products SET category = o.category, category_confidence = 1.0, category_source = 'override'
+           FROM product_category_overrides o
+           WHERE products.product_id = o.product_id
+             AND (products.category IS DISTINCT FROM o.category OR products.category_source IS DISTINCT FROM 'override')"""
+    )
+
+
+def _drop_temps(con) -> None:  # noqa: ANN001
+    try:
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_x\\_%' ESCAPE '\\'"
+        ).fetchall():
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        for (name,) in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE '\\_x\\_%' ESCAPE '\\'"
+        ).fetchall():
+            con.execute(f'DROP VIEW IF EXISTS "{name}"')
+    except duckdb.Error:
+        pass
+
+
+def _write_rejects(con, results: list[IngestResult], reject_dir: Path) -> None:  # noqa: ANN001
+    for r in results:
+        if r.status != "ok" or not r.rows_quarantined:
+            continue
+        reject_dir.mkdir(parents=True, exist_ok=True)
+        stem = r.file_name.replace("/", "_").replace("\\", "_")
+        out = reject_dir / f"{stem}.rejected.csv"
+        con.execute(
+            f"""COPY (SELECT file_name AS file, row_number, column_name AS column, value, reason_code AS reason, reason AS detail
+                FROM quarantine WHERE ingest_id = '{r.ingest_id}' ORDER BY row_number)
+                TO '{str(out).replace("'", "''")}' (HEADER, DELIMITER ',')"""
+        )
+        r.rejected_csv = str(out)

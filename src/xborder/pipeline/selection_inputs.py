@@ -1,0 +1,227 @@
+"""Read what the selection engine needs from the warehouse, tolerating tables other stages have not filled.
+
+Every reader returns a frame (possibly empty); a table that is absent or empty simply makes its factors
+*unavailable* in the score (their weight goes to the others and the explanation says so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "table_columns",
+    "read_monthly_sales",
+    "read_orders",
+    "read_products",
+    "read_listings",
+    "read_rank_observations",
+    "read_forecasts",
+    "read_trends",
+    "read_landed_costs",
+    "read_compliance",
+    "read_improvements",
+    "latest_run_rows",
+    "pick",
+]
+
+
+def table_columns(con: Any, table: str) -> set[str]:
+    """Column names of ``table`` (empty set when it does not exist)."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [table]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def pick(cols: set[str], *names: str) -> str | None:
+    """First of ``names`` present in ``cols``."""
+    return next((n for n in names if n in cols), None)
+
+
+def latest_run_rows(con: Any, table: str, where: str = "TRUE") -> pd.DataFrame:
+    """Rows of ``table`` from its most recent run (by runs.started_at, else the largest run_id)."""
+    cols = table_columns(con, table)
+    if not cols:
+        return pd.DataFrame()
+    if "run_id" not in cols:
+        return con.execute(f'SELECT * FROM "{table}" WHERE {where}').df()
+    row = con.execute(
+        f'SELECT t.run_id FROM (SELECT DISTINCT run_id FROM "{table}") t LEFT JOIN runs r USING (run_id) '
+        "ORDER BY r.started_at DESC NULLS LAST, t.run_id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return pd.DataFrame()
+    return con.execute(f'SELECT * FROM "{table}" WHERE run_id = ? AND {where}', [row[0]]).df()
+
+
+def read_monthly_sales(con: Any) -> pd.DataFrame:
+    """Sold units and revenue per product × market × month from ``order_lines`` (+ actual monthly ``sales``)."""
+    df = con.execute(
+        "SELECT product_id, upper(country) AS market, date_trunc('month', ordered_at)::DATE AS month_start, "
+        "sum(quantity) AS units, sum(quantity * coalesce(unit_price, 0)) AS revenue, max(ordered_at) AS last_at "
+        "FROM order_lines WHERE status = 'sold' AND coalesce(is_product, TRUE) AND quantity > 0 "
+        "AND product_id IS NOT NULL AND country IS NOT NULL AND length(country) = 2 GROUP BY ALL"
+    ).df()
+    sales = con.execute(
+        "SELECT s.product_id, upper(coalesce(s.country, m.market_code)) AS market, "
+        "date_trunc('month', s.period_start)::DATE AS month_start, sum(s.units) AS units, "
+        "sum(coalesce(s.revenue, 0)) AS revenue, max(s.period_start)::TIMESTAMP AS last_at "
+        "FROM sales s LEFT JOIN marketplaces m USING (marketplace_id) "
+        "WHERE s.source = 'actual' AND s.product_id IS NOT NULL AND s.units > 0 GROUP BY ALL"
+    ).df()
+    df = pd.concat([d for d in (df, sales) if len(d)], ignore_index=True) if len(df) or len(sales) else df
+    df = df[df["market"].notna()] if len(df) else df
+    if len(df):
+        df["month"] = pd.to_datetime(df["month_start"]).dt.to_period("M")
+    return df
+
+
+def read_orders(con: Any, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Order-level units (product_id, market, order_id, units) in [start, end)."""
+    return con.execute(
+        "SELECT product_id, upper(country) AS market, order_id, sum(quantity) AS units FROM order_lines "
+        "WHERE status = 'sold' AND coalesce(is_product, TRUE) AND quantity > 0 AND product_id IS NOT NULL "
+        "AND country IS NOT NULL AND ordered_at >= ? AND ordered_at < ? GROUP BY ALL",
+        [start.to_pydatetime(), end.to_pydatetime()],
+    ).df()
+
+
+def read_products(con: Any) -> pd.DataFrame:
+    """products with the columns selection uses."""
+    return con.execute(
+        "SELECT product_id, title, category, weight_kg, length_cm, width_cm, height_cm FROM products"
+    ).df()
+
+
+def read_listings(con: Any) -> pd.DataFrame:
+    """Listings with market, category (listing's or product's), latest rank snapshot (rank, rating...)."""
+    return con.execute(
+        "WITH last AS (SELECT * FROM rank_snapshots QUALIFY row_number() OVER "
+        "(PARTITION BY listing_id ORDER BY observed_at DESC) = 1) "
+        "SELECT l.listing_id, l.product_id, l.marketplace_id, "
+        "upper(coalesce(m.market_code, split_part(l.marketplace_id, '.', 2))) AS market, "
+        "coalesce(p.category, l.category, 'other') AS category, l.seller, coalesce(l.own, FALSE) AS own, "
+        "coalesce(last.price, l.price) AS price, l.first_seen, last.rank, last.rank_category, "
+        "last.rating, last.rating_count, last.offers, last.monthly_sold "
+        "FROM listings l LEFT JOIN marketplaces m USING (marketplace_id) "
+        "LEFT JOIN products p ON p.product_id = l.product_id LEFT JOIN last ON last.listing_id = l.listing_id"
+    ).df()
+
+
+def read_rank_observations(con: Any) -> pd.DataFrame:
+    """Rank snapshots with a known monthly-sold figure, for calibrating rank → sales curves."""
+    return con.execute(
+        "SELECT coalesce(l.marketplace_id, split_part(r.listing_id, ':', 1)) AS marketplace_id, "
+        "coalesce(r.rank_category, '*') AS rank_category, r.rank, r.monthly_sold AS units "
+        "FROM rank_snapshots r LEFT JOIN listings l USING (listing_id) "
+        "WHERE r.monthly_sold IS NOT NULL AND r.rank IS NOT NULL"
+    ).df()
+
+
+def _split_uid(df: pd.DataFrame) -> pd.DataFrame:
+    parts = df["unique_id"].astype(str).str.split("|", n=1, expand=True)
+    df = df.assign(product_id=parts[0], market=parts[1] if parts.shape[1] > 1 else None)
+    return df[df["market"].notna() & (df["market"] != "ALL") & ~df["product_id"].str.startswith(("cat:", "total"))]
+
+
+def read_forecasts(con: Any, horizon_months: int = 6) -> pd.DataFrame:
+    """Sum of the point forecast over the first ``horizon_months`` months per product × market
+    (column ``forecast_6m``), from the latest demand run."""
+    cols = table_columns(con, "forecasts")
+    val = pick(cols, "yhat", "y_hat", "forecast", "point", "mean", "value", "units")
+    if not cols or "unique_id" not in cols or "ds" not in cols or val is None:
+        return pd.DataFrame(columns=["product_id", "market", "forecast_6m"])
+    f = latest_run_rows(con, "forecasts")
+    if f.empty:
+        return pd.DataFrame(columns=["product_id", "market", "forecast_6m"])
+    if "freq" in f and (f["freq"].astype(str).str.upper().str.startswith("W")).all():
+        horizon = int(round(horizon_months * 4.345))
+    else:
+        horizon = horizon_months
+    f = _split_uid(f.sort_values("ds"))
+    f = f.groupby(["product_id", "market"]).head(horizon)
+    return f.groupby(["product_id", "market"], as_index=False)[val].sum().rename(columns={val: "forecast_6m"})
+
+
+def read_trends(con: Any) -> pd.DataFrame:
+    """Momentum per product × market (% change) from ``trend_signals`` when it carries one."""
+    cols = table_columns(con, "trend_signals")
+    val = pick(cols, "growth_pct", "change_pct", "momentum_pct", "pct_change", "slope_pct", "trend_pct")
+    if not cols or "unique_id" not in cols or val is None:
+        return pd.DataFrame(columns=["product_id", "market", "trend_pct"])
+    t = _split_uid(latest_run_rows(con, "trend_signals"))
+    return t.groupby(["product_id", "market"], as_index=False)[val].last().rename(columns={val: "trend_pct"})
+
+
+def read_landed_costs(con: Any) -> pd.DataFrame:
+    """Margin (% of price) and landed cost per unit per product × market from ``landed_costs``."""
+    cols = table_columns(con, "landed_costs")
+    mk = pick(cols, "market", "market_code", "destination", "country")
+    margin = pick(cols, "margin_pct", "margin_percent", "margin")
+    if not cols or "product_id" not in cols or mk is None or margin is None:
+        return pd.DataFrame(columns=["product_id", "market", "margin_pct"])
+    lc = latest_run_rows(con, "landed_costs")
+    cost = pick(cols, "landed_cost", "landed_cost_per_unit", "total_landed_cost", "unit_landed_cost")
+    cur = pick(cols, "currency", "market_currency")
+    out = pd.DataFrame({"product_id": lc["product_id"], "market": lc[mk].astype(str).str.upper(), "margin_pct": lc[margin].astype(float)})
+    if margin == "margin" and out["margin_pct"].abs().max() <= 1.5:
+        out["margin_pct"] *= 100.0  # a fraction, not a percentage
+    if cost:
+        out["landed_cost"] = lc[cost].astype(float)
+    if cur:
+        out["currency"] = lc[cur]
+    return out.groupby(["product_id", "market"], as_index=False).agg("first")
+
+
+def read_compliance(con: Any) -> pd.DataFrame:
+    """Mandatory compliance items per product × market: count, names, total cost, longest lead time."""
+    cols = table_columns(con, "compliance_checks")
+    mk = pick(cols, "market", "market_code", "country")
+    if not cols or "product_id" not in cols or mk is None:
+        return pd.DataFrame(columns=["product_id", "market", "compliance_items"])
+    cc = latest_run_rows(con, "compliance_checks")
+    if cc.empty:
+        return pd.DataFrame(columns=["product_id", "market", "compliance_items"])
+    mand = pick(cols, "mandatory", "required", "is_mandatory")
+    if mand:
+        cc = cc[cc[mand].fillna(False).astype(bool)]
+    name = pick(cols, "requirement", "requirement_name", "name", "rule_name", "requirement_id", "rule_id")
+    cost = pick(cols, "cost", "est_cost", "cost_estimate", "estimated_cost")
+    lead = pick(cols, "lead_time_days", "lead_days", "time_days")
+    g = cc.assign(market=cc[mk].astype(str).str.upper()).groupby(["product_id", "market"])
+    out = g.size().rename("compliance_items").to_frame()
+    if name:
+        out["compliance_names"] = g[name].agg(lambda s: ", ".join(sorted({str(x) for x in s.dropna()})[:4]))
+    if cost:
+        out["compliance_cost"] = g[cost].sum(min_count=1)
+    if lead:
+        out["compliance_lead_days"] = g[lead].max()
+    return out.reset_index()
+
+
+def read_improvements(con: Any) -> pd.DataFrame:
+    """Customer-opportunity score per product (or category) × market from ``improvement_opportunities``."""
+    cols = table_columns(con, "improvement_opportunities")
+    val = pick(cols, "opportunity_score", "score", "priority", "impact", "share_negative")
+    if not cols or val is None:
+        return pd.DataFrame(columns=["key", "market", "improvement_score"])
+    io = latest_run_rows(con, "improvement_opportunities")
+    if io.empty:
+        return io
+    key = pick(cols, "product_id", "category")
+    mk = pick(cols, "market", "market_code")
+    io = io.assign(key=io[key].astype(str), market=io[mk].astype(str).str.upper() if mk else "*", v=io[val].astype(float))
+    out = io.groupby(["key", "market"], as_index=False)["v"].sum().rename(columns={"v": "improvement_score"})
+    out.attrs["key_kind"] = key
+    return out
+
+
+def empty_like_nan(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Add missing ``cols`` as NaN."""
+    for c in cols:
+        if c not in frame:
+            frame[c] = np.nan
+    return frame

@@ -1,0 +1,314 @@
+"""Build the report's HTML (interactive for screens, static images for print) from the gathered data."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from xborder.pipeline.stages import NOT_AVAILABLE
+from xborder.report import charts
+from xborder.report.data import ReportData
+from xborder.report.messages import Translator
+from xborder.report.sections import display_table, fmt, landed_modes, risks
+from xborder.report.tables import pick
+
+# Reasons the pipeline writes in English, shown through the catalogue.
+_REASON_KEYS = {
+    NOT_AVAILABLE: "not_available_yet",
+    "no --data: using the warehouse as it is": "reason_no_data",
+}
+
+__all__ = ["render_html", "build_context"]
+
+STAGE_ORDER = ("ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "report")
+SECTION_STAGE = {
+    "factors": "selection",
+    "demand": "demand",
+    "trends": "demand",
+    "landed": "landed_cost",
+    "compliance": "compliance",
+    "pains": "reviews",
+    "accuracy": "demand",
+    "backtest": "selection",
+}
+
+
+def _template_text(name: str) -> str:
+    return resources.files("xborder.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _stage_reason(data: ReportData, stage: str, tr: Translator) -> str | None:
+    """Why a stage's output is missing (None when the stage ran fine)."""
+    rec = data.stages.get(stage) or {}
+    status = rec.get("status", "pending")
+    if status == "ok":
+        return None
+    label = tr(f"stage_{stage}")
+    if rec.get("reason") == NOT_AVAILABLE:
+        return f"{label} — {tr('not_available_yet')}"
+    detail = _reason(rec, tr)
+    return f"{label} — {tr('status_' + status) if 'status_' + status in tr.keys else status}" + (
+        f": {detail}" if detail else ""
+    )
+
+
+def _reason(rec: dict[str, Any], tr: Translator) -> str:
+    reason = rec.get("reason") or rec.get("error") or ""
+    return tr(_REASON_KEYS[reason]) if reason in _REASON_KEYS else str(reason)
+
+
+def _missing(data: ReportData, section: str, tr: Translator) -> str:
+    reason = _stage_reason(data, SECTION_STAGE[section], tr)
+    return tr("section_missing", reason=reason) if reason else tr("no_rows")
+
+
+def _run_status(data: ReportData, tr: Translator) -> str:
+    """The run's status; while the report itself is being written, the status of the stages before it."""
+    status = data.run["status"]
+    if status == "running" and (data.stages.get("report") or {}).get("status") == "running":
+        failed = any((r or {}).get("status") == "failed" for r in data.stages.values())
+        status = "failed" if failed else "ok"
+    return tr(f"status_{status}") if f"status_{status}" in tr.keys else status
+
+
+def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
+    rows = []
+    for name in STAGE_ORDER:
+        rec = data.stages.get(name) or {"status": "pending"}
+        status = rec.get("status", "pending")
+        detail = _reason(rec, tr)
+        summary = rec.get("summary") or {}
+        if status == "ok" and isinstance(summary, dict) and name != "report":
+            detail = ", ".join(
+                f"{k}={fmt(v)}"
+                for k, v in summary.items()
+                if isinstance(v, int | float | str) and not isinstance(v, bool)
+            )[:220]
+        rows.append(
+            {
+                "name": tr(f"stage_{name}"),
+                "status": status,
+                "status_label": tr(f"status_{status}") if f"status_{status}" in tr.keys else status,
+                "seconds": fmt(rec.get("seconds")),
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+def _notes(data: ReportData, tr: Translator) -> list[str]:
+    params = data.run.get("params") or {}
+    notes = list(params.get("notes") or [])
+    for stage, sp in (params.get("stage_params") or {}).items():
+        if sp:
+            notes.append(
+                f"{tr('stage_' + stage) if 'stage_' + stage in tr.keys else stage}: "
+                + ", ".join(f"{k}={v}" for k, v in sp.items())
+            )
+    for stage, rec in data.stages.items():
+        ignored = (rec.get("summary") or {}).get("ignored_params") if isinstance(rec, dict) else None
+        if ignored:
+            notes.append(f"{tr('stage_' + stage)}: {', '.join(ignored)} — {tr('ignored_params')}")
+    return notes
+
+
+def _page(
+    data: ReportData,
+    p: Any,
+    tr: Translator,
+    lang: str,
+    *,
+    static: bool,
+    interactive: bool,
+    target_margin: float,
+) -> dict[str, Any]:
+    page: dict[str, Any] = {
+        "anchor": f"opp-{p.rank}",
+        "heading": tr("opp_page", rank=p.rank, title=p.title, market=p.market),
+        "product_id": p.product_id,
+        "category": p.category,
+        "score": fmt(p.score),
+        "explanation": p.explanation.get(lang) or p.explanation.get("en", ""),
+    }
+    f = p.factors
+    if not f.empty and "contribution" in f.columns:
+        name_col = pick(f, "factor") or f.columns[0]
+        fs = f.sort_values("contribution", ascending=False)
+        page["factor_chart"] = charts.bar_chart(
+            fs[name_col].astype(str).tolist(),
+            fs["contribution"].astype(float).tolist(),
+            title=tr("why_factors"),
+            value_label=tr("contribution"),
+            static=static,
+            interactive=interactive,
+            signed=True,
+        )
+    page["factors"] = display_table(f, "factors", tr, lang)
+    page["factors_missing"] = None if len(f) else _missing(data, "factors", tr)
+    labels = {k: tr(k) for k in ("history", "forecast", "units")} | {
+        "interval": tr("interval", level="{level}")
+    }
+    page["demand_chart"] = charts.demand_chart(
+        p.history,
+        p.forecast,
+        title=f"{p.title} — {p.market}",
+        labels=labels,
+        static=static,
+        interactive=interactive,
+    )
+    page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr)
+    page["forecast_model"] = ", ".join(
+        sorted({m for m in p.forecast.get("model", pd.Series(dtype=str)) if m})
+    )
+    page["history_note"] = tr("history_note_week" if p.freq.lower().startswith("w") else "history_note_month")
+    page["analogue_note"] = (
+        tr("forecast_kind_analogue", basis=p.forecast_basis or "—") if "analogue" in p.forecast_kind else ""
+    )
+    page["accuracy"] = display_table(p.accuracy, "accuracy", tr, lang, limit=6)
+    page["trends"] = display_table(p.trends, "trends", tr, lang)
+    page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr)
+    modes = []
+    for m in landed_modes(p.landed):
+        title = f"{tr('landed_cost')}: {m['mode']}" if m["mode"] else tr("landed_cost")
+        modes.append(
+            {
+                "mode": m["mode"],
+                "total": fmt(m["total"]),
+                "price": fmt(m["price"]),
+                "currency": m["currency"],
+                "margin": "" if m["margin"] is None else f"{m['margin']:.0%}",
+                "chart": charts.waterfall_chart(
+                    m["steps"],
+                    total_label=tr("total"),
+                    title=title,
+                    currency=m["currency"],
+                    static=static,
+                    interactive=interactive,
+                ),
+                "steps": [(n, fmt(v)) for n, v in m["steps"]],
+            }
+        )
+    page["landed"] = modes
+    page["landed_missing"] = None if modes else _missing(data, "landed", tr)
+    page["compliance"] = display_table(p.compliance, "compliance", tr, lang)
+    page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr)
+    page["pains"] = display_table(p.pains, "pains", tr, lang, limit=8)
+    page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
+    page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr)
+    page["risks"] = risks(p, tr, target_margin=target_margin)
+    return page
+
+
+def build_context(
+    data: ReportData, lang: str, *, interactive: bool, target_margin: float = 0.30
+) -> dict[str, Any]:
+    """Everything the template needs, in one language, for screen (interactive) or print (static)."""
+    tr = Translator(lang)
+    static = not interactive
+    params = data.run.get("params") or {}
+    run = data.run
+    top = data.opportunities.head(len(data.pages) or 10)
+    top_rows = []
+    for page in data.pages:
+        row: dict[str, Any] = {
+            "anchor": f"opp-{page.rank}",
+            "rank": page.rank,
+            "title": page.title,
+            "product_id": page.product_id,
+            "category": page.category,
+            "market": page.market,
+            "score": fmt(page.score),
+            "explanation": page.explanation.get(lang) or page.explanation.get("en", ""),
+        }
+        for key, val in page.extra.items():
+            row[key] = "" if val is None else (f"{val:.0%}" if key == "margin" else fmt(val))
+        top_rows.append(row)
+
+    backtest: dict[str, Any] = {}
+    if "table" in data.backtest:
+        backtest["table"] = display_table(data.backtest["table"], "backtest", tr, lang)
+    elif "summary" in data.backtest:
+        backtest["pairs"] = [(k, fmt(v)) for k, v in data.backtest["summary"].items()]
+    return {
+        "lang": lang,
+        "html_lang": "zh-Hans" if lang == "zh" else "en",
+        "_": tr,
+        "interactive": interactive,
+        "plotlyjs": charts.plotly_js() if interactive else "",
+        "css": _template_text("report.css"),
+        "meta": {
+            "run_id": run["run_id"],
+            "status": _run_status(data, tr),
+            "started": str(run.get("started_at") or "")[:19],
+            "finished": str(run.get("finished_at") or "")[:19],
+            "generated": data.generated_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "markets": ", ".join(params.get("markets") or []) or tr("all_markets"),
+            "data": params.get("data") or tr("warehouse_as_is"),
+            "fingerprint": (run.get("fingerprint") or "")[:16],
+        },
+        "stages": _stages(data, tr),
+        "notes": _notes(data, tr),
+        "top": top_rows,
+        "n_opps": len(top),
+        "top_extra": [
+            k for k in ("demand_6m", "margin", "time_to_market") if any(r.get(k) for r in top_rows)
+        ],
+        "top_missing": None
+        if top_rows
+        else (
+            tr("no_opportunities")
+            + " "
+            + (_missing(data, "factors", tr) if _stage_reason(data, "selection", tr) else "")
+        ),
+        "pages": [
+            _page(data, p, tr, lang, static=static, interactive=interactive, target_margin=target_margin)
+            for p in data.pages
+        ],
+        "accuracy": display_table(data.accuracy, "accuracy", tr, lang),
+        "accuracy_missing": None if len(data.accuracy) else _missing(data, "accuracy", tr),
+        "backtest": backtest,
+        "backtest_missing": None if backtest else _missing(data, "backtest", tr),
+        "ingests": {
+            "head": [tr("file"), tr("kind"), tr("rows"), tr("ingested")],
+            "rows": [
+                [fmt(r.file_name), fmt(r.kind), fmt(r.rows_stored), str(r.started_at)[:19]]
+                for r in data.ingests.itertuples()
+            ]
+            if len(data.ingests)
+            else [],
+        },
+        "coverage": {
+            "head": [tr("table"), tr("rows"), tr("from"), tr("to")],
+            "rows": [
+                [tb, fmt(n), str(lo or "")[:10], str(hi or "")[:10]]
+                for tb, n, lo, hi in data.coverage[["table", "rows", "from", "to"]].itertuples(
+                    index=False, name=None
+                )
+            ],
+        },
+        "rule_sources": display_table(data.rule_sources, "rules", tr, lang, limit=200),
+    }
+
+
+def _script_json(value: Any) -> Any:
+    """JSON safe to place inside a <script> element."""
+    import json
+
+    from markupsafe import Markup
+
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+def render_html(data: ReportData, lang: str, *, interactive: bool, target_margin: float = 0.30) -> str:
+    """The report as one self-contained HTML document (inline CSS, JS and images)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined
+    )
+    env.filters["script_json"] = _script_json
+    tmpl = env.from_string(_template_text("report.html.j2"))
+    return tmpl.render(**build_context(data, lang, interactive=interactive, target_margin=target_margin))

@@ -1,0 +1,160 @@
+"""The Excel workbook behind a report: one sheet per table (openpyxl), labelled in the report's language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from xborder.report.data import ReportData
+from xborder.report.messages import Translator
+
+__all__ = ["write_workbook", "SHEETS"]
+
+# Sheet name (≤ 31 chars) → source of the rows.
+SHEETS = (
+    "run",
+    "stages",
+    "opportunities",
+    "opportunity_factors",
+    "forecasts",
+    "forecast_accuracy",
+    "trend_signals",
+    "landed_costs",
+    "compliance_checks",
+    "improvement_opportunities",
+    "demand_history",
+    "backtest",
+    "ingest_log",
+    "coverage",
+    "rule_sources",
+)
+_MAX_ROWS = 1_000_000
+
+
+def _clean(df: pd.DataFrame) -> pd.DataFrame:
+    """Cells openpyxl can write: JSON for lists/dicts, naive datetimes, text for the rest of objects."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            if getattr(s.dt, "tz", None) is not None:
+                out[col] = s.dt.tz_convert(None)
+        elif s.dtype == object:
+            out[col] = s.map(_cell)
+    return out.head(_MAX_ROWS)
+
+
+def _cell(v: Any) -> Any:
+    if hasattr(v, "tolist") and not isinstance(v, str):
+        v = v.tolist()
+    if isinstance(v, list | dict | tuple):
+        return json.dumps(v, default=str, ensure_ascii=False)
+    if isinstance(v, pd.Timestamp) and v.tzinfo is not None:
+        return v.tz_convert(None)
+    return v
+
+
+def _frames(data: ReportData, tr: Translator) -> dict[str, pd.DataFrame]:
+    run = data.run
+    params = run.get("params") or {}
+    run_rows = [
+        (tr("run"), run["run_id"]),
+        (tr("status"), run["status"]),
+        (tr("started"), str(run.get("started_at"))),
+        (tr("finished"), str(run.get("finished_at") or "")),
+        (tr("markets"), ", ".join(params.get("markets") or [])),
+        (tr("data"), params.get("data") or tr("warehouse_as_is")),
+        (tr("fingerprint"), run.get("fingerprint") or ""),
+        (
+            "params",
+            json.dumps({k: v for k, v in params.items() if k != "inputs"}, default=str, ensure_ascii=False),
+        ),
+    ]
+    stages = pd.DataFrame(
+        [
+            {
+                "stage": name,
+                "status": rec.get("status"),
+                "seconds": rec.get("seconds"),
+                "started_at": rec.get("started_at"),
+                "finished_at": rec.get("finished_at"),
+                "reason_or_error": rec.get("reason") or rec.get("error"),
+                "summary": json.dumps(rec.get("summary"), default=str, ensure_ascii=False)
+                if rec.get("summary")
+                else None,
+            }
+            for name, rec in data.stages.items()
+        ]
+    )
+    history = pd.concat(
+        [p.history.assign(product_id=p.product_id, market=p.market) for p in data.pages if len(p.history)]
+        or [pd.DataFrame(columns=["ds", "y", "product_id", "market"])],
+        ignore_index=True,
+    )
+    frames = {
+        "run": pd.DataFrame(run_rows, columns=[tr("details"), tr("value")]),
+        "stages": stages,
+        "demand_history": history[["product_id", "market", "ds", "y"]],
+        "backtest": data.backtest.get(
+            "table",
+            pd.DataFrame(list((data.backtest.get("summary") or {}).items()), columns=["key", "value"]),
+        ),
+        "ingest_log": data.ingests,
+        "coverage": data.coverage,
+        "rule_sources": data.rule_sources,
+    }
+    for name, df in data.tables.items():
+        frames[name] = df
+    frames["opportunities"] = data.opportunities
+    inputs = params.get("inputs") or []
+    if inputs:
+        frames["inputs"] = pd.DataFrame(inputs)
+    return frames
+
+
+def write_workbook(data: ReportData, lang: str, path: Path) -> Path:
+    """Write every table behind the report to ``path`` (one sheet each, header row frozen, widths fitted)."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    tr = Translator(lang)
+    frames = _frames(data, tr)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    names = [n for n in SHEETS if n in frames] + [n for n in frames if n not in SHEETS]
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        for name in names:
+            df = (
+                _clean(frames[name]) if len(frames[name].columns) else pd.DataFrame({"note": [tr("no_rows")]})
+            )
+            sheet = name[:31]
+            df.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="DDE6F0")
+            for i, col in enumerate(df.columns, start=1):
+                sample = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
+                ws.column_dimensions[get_column_letter(i)].width = min(
+                    60, max(8, max(len(s) for s in sample) + 2)
+                )
+    tmp.replace(path)
+    return path
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of a written workbook (for checks and tests)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+__all__.append("sheet_names")

@@ -1,0 +1,104 @@
+"""A web-test warehouse: a copy of the real retail warehouse plus, until the selection engine runs in
+tests, selection rows derived from the real order lines (clearly marked as a seed run)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+__all__ = ["SEED_RUN", "build_web_warehouse", "seed_selection"]
+
+SEED_RUN = "run-20260101T000000-seed01"
+MARKETS = ("DE", "FR", "NL", "ES", "BE", "CH", "IE", "PT")
+
+
+def seed_selection(con) -> int:  # noqa: ANN001
+    """Insert opportunities + factors for the top products of each market, scored from real sales.
+
+    Factors: units sold in the last 12 months of data (demand), growth vs the 12 months before
+    (trend) and median unit price (price level), each min-max normalised within the run; score =
+    0.5·demand + 0.3·trend + 0.2·price. Returns the number of opportunities written.
+    """
+    if con.execute("SELECT count(*) FROM opportunities").fetchone()[0]:
+        return 0
+    con.execute(f"""
+        CREATE TEMP TABLE _seed AS
+        WITH lines AS (
+            SELECT o.product_id, o.country AS market, o.quantity, o.unit_price, o.ordered_at,
+                   max(o.ordered_at) OVER () AS last_at
+            FROM order_lines o WHERE o.status = 'sold' AND o.is_product AND o.country IN {MARKETS!r}
+        ), agg AS (
+            SELECT product_id, market,
+                   sum(quantity) FILTER (WHERE ordered_at > last_at - INTERVAL 12 MONTH) AS units_12m,
+                   sum(quantity) FILTER (WHERE ordered_at <= last_at - INTERVAL 12 MONTH
+                                         AND ordered_at > last_at - INTERVAL 24 MONTH) AS units_prev,
+                   median(unit_price) AS price
+            FROM lines GROUP BY ALL
+        ), top AS (
+            SELECT *, row_number() OVER (PARTITION BY market ORDER BY units_12m DESC NULLS LAST, product_id) AS rn
+            FROM agg WHERE units_12m > 0
+        )
+        SELECT t.product_id, t.market, t.units_12m, coalesce(t.units_prev, 0) AS units_prev, t.price,
+               ln(1 + t.units_12m) AS demand_raw,
+               (t.units_12m - coalesce(t.units_prev, 0)) / (coalesce(t.units_prev, 0) + t.units_12m) AS growth_raw,
+               p.title, p.category
+        FROM top t LEFT JOIN products p USING (product_id) WHERE rn <= 40
+    """)
+    con.execute("""
+        CREATE TEMP TABLE _norm AS SELECT *,
+          (demand_raw - min(demand_raw) OVER ()) / nullif(max(demand_raw) OVER () - min(demand_raw) OVER (), 0) AS n_demand,
+          (growth_raw - min(growth_raw) OVER ()) / nullif(max(growth_raw) OVER () - min(growth_raw) OVER (), 0) AS n_trend,
+          (price - min(price) OVER ()) / nullif(max(price) OVER () - min(price) OVER (), 0) AS n_price
+        FROM _seed
+    """)
+    con.execute("""
+        INSERT INTO opportunities (run_id, product_id, market, category, title, score, rank, profile, method,
+                                   sold_before, demand_6m, explanation_en, explanation_zh)
+        SELECT ?, product_id, market, category, title, round(score, 4),
+               row_number() OVER (ORDER BY score DESC, product_id, market), 'balanced', 'weighted_sum (test seed)',
+               TRUE, units_12m / 2,
+               format('{} sold {} units in {} in the last 12 months ({} vs the 12 months before); median price {:.2f}.',
+                      coalesce(title, product_id), units_12m::BIGINT, market,
+                      CASE WHEN growth_raw >= 0 THEN 'up' ELSE 'down' END, price),
+               format('{} 在 {} 过去12个月售出 {} 件（与前12个月相比{}）；中位价 {:.2f}。',
+                      coalesce(title, product_id), market, units_12m::BIGINT,
+                      CASE WHEN growth_raw >= 0 THEN '上升' ELSE '下降' END, price)
+        FROM (SELECT *, 0.5 * coalesce(n_demand, 0) + 0.3 * coalesce(n_trend, 0) + 0.2 * coalesce(n_price, 0) AS score
+              FROM _norm)
+    """, [SEED_RUN])
+    for factor, raw, norm, weight, unit in (
+        ("demand_12m", "units_12m", "n_demand", 0.5, "units"),
+        ("growth", "growth_raw", "n_trend", 0.3, "ratio"),
+        ("price_level", "price", "n_price", 0.2, "GBP"),
+    ):
+        con.execute(f"""
+            INSERT INTO opportunity_factors (run_id, product_id, market, factor, factor_group, raw_value, unit,
+                                             normalised, weight, contribution, source_table)
+            SELECT ?, product_id, market, '{factor}', 'test seed', {raw}, '{unit}', {norm}, {weight},
+                   {weight} * coalesce({norm}, 0), 'order_lines'
+            FROM _norm
+        """, [SEED_RUN])
+    con.execute(
+        "INSERT INTO runs (run_id, kind, started_at, finished_at, status, params, message) VALUES "
+        "(?, 'pipeline', TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-01-01 00:01:00', 'ok', '{}', "
+        "'test seed: selection rows derived from real UCI order lines (selection engine not run)')",
+        [SEED_RUN],
+    )
+    n = con.execute("SELECT count(*) FROM opportunities WHERE run_id = ?", [SEED_RUN]).fetchone()[0]
+    con.execute("DROP TABLE _seed")
+    con.execute("DROP TABLE _norm")
+    return int(n)
+
+
+def build_web_warehouse(source: Path, target: Path) -> Path:
+    """Copy ``source`` (the retail warehouse) to ``target``, migrate it and seed selection rows."""
+    from xborder.warehouse import connect
+
+    shutil.copyfile(source, target)
+    con = connect(target)
+    try:
+        seed_selection(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return target

@@ -1,0 +1,102 @@
+"""The message catalogue is complete in both languages; engine tables are read in their real layouts."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from xborder.report.messages import MESSAGES, Translator, t
+from xborder.report.sections import display_table, fmt, landed_modes
+from xborder.report.tables import filter_pair, levels_of, normalise_forecast
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Keys whose Chinese text is legitimately the same as the English (metric acronyms, a format pattern).
+SAME_IN_BOTH = {"mase", "smape", "mae", "wape", "opp_page"}
+
+
+def test_both_languages_have_every_key_and_no_empty_text() -> None:
+    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
+    for lang, msgs in MESSAGES.items():
+        assert all(v.strip() for v in msgs.values()), lang
+
+
+def test_chinese_texts_are_chinese_and_placeholders_match() -> None:
+    for key, en in MESSAGES["en"].items():
+        zh = MESSAGES["zh"][key]
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
+        if key not in SAME_IN_BOTH:
+            assert CJK.search(zh), f"zh text of {key!r} has no Chinese: {zh!r}"
+
+
+def test_translator_formats_and_rejects_unknown_language() -> None:
+    assert t("zh", "risk_short_history", n=7) == "历史较短：仅有 7 个月的销售数据。"
+    assert Translator("en")("interval", level=95) == "95% interval"
+    with pytest.raises(KeyError):
+        Translator("fr")
+
+
+def test_normalise_forecast_reads_the_demand_table_layout() -> None:
+    fc = pd.DataFrame(
+        {
+            "run_id": "r",
+            "unique_id": "uci:85123A|GB",
+            "product_id": "uci:85123A",
+            "market": "GB",
+            "ds": pd.to_datetime(["2012-01-01", "2012-02-01"]),
+            "model": "AutoETS",
+            "point": [10.0, 12.0],
+            "lo_80": [8.0, 9.0],
+            "hi_80": [12.0, 15.0],
+            "lo_95": [6.0, 7.0],
+            "hi_95": [14.0, 17.0],
+        }
+    )
+    out = normalise_forecast(filter_pair(fc, "uci:85123A", "gb"))
+    assert out["yhat"].tolist() == [10.0, 12.0]
+    assert levels_of(out) == [95, 80]
+    assert out["hi_95"].tolist() == [14.0, 17.0]
+
+
+def test_normalise_forecast_reads_statsforecast_wide_output() -> None:
+    fc = pd.DataFrame(
+        {
+            "unique_id": ["x|DE"],
+            "ds": ["2024-01-01"],
+            "AutoETS": [5.0],
+            "AutoETS-lo-90": [3.0],
+            "AutoETS-hi-90": [7.0],
+        }
+    )
+    out = normalise_forecast(filter_pair(fc, "x", "DE"))
+    assert out.loc[0, "yhat"] == 5.0 and out.loc[0, "lo_90"] == 3.0 and out.loc[0, "model"] == "AutoETS"
+
+
+def test_display_table_uses_the_report_language_and_formats_cells() -> None:
+    ts = pd.DataFrame(
+        {
+            "unique_id": ["p|GB"],
+            "signal": ["yoy"],
+            "value": [0.25],
+            "since": [None],
+            "text_en": ["Up 25% on last year"],
+            "text_zh": ["同比增长 25%"],
+        }
+    )
+    zh = display_table(ts, "trends", Translator("zh"), "zh")
+    assert zh["head"][:2] == ["序列", "信号"] and zh["rows"][0][-1] == "同比增长 25%"
+    assert fmt(True, "zh") == "是" and fmt(1234.0) == "1,234" and fmt(float("nan")) == ""
+
+
+def test_landed_modes_groups_components_per_shipping_mode() -> None:
+    lc = pd.DataFrame(
+        {
+            "shipping_mode": ["air", "air", "sea", "sea"],
+            "component": ["freight", "duty"] * 2,
+            "amount": [3.0, 1.0, 1.0, 1.0],
+            "currency": "EUR",
+        }
+    )
+    modes = landed_modes(lc)
+    assert [(m["mode"], m["total"]) for m in modes] == [("air", 4.0), ("sea", 2.0)]
