@@ -26,6 +26,10 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed
+	@# The PDF report needs Chromium and a CJK font; install them when missing and we are root (Debian).
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  || echo "warning: could not install chromium; the demo report will have HTML and Excel but no PDF"; fi
 	$(BIN)/xborder demo
 
 test: $(VENV)/.installed-dev

@@ -53,7 +53,9 @@ def korea_fcl() -> pd.DataFrame:
     g = k.dropna(subset=["region"]).groupby("region").agg(
         bookings=("RATE", "size"), rate_usd=("RATE", "median"), origin_usd=("origin_usd", "median")
     )
-    return g[g["bookings"] >= 20]
+    g = g[g["bookings"] >= 20]
+    g.loc["*"] = [len(k), k["RATE"].median(), k["origin_usd"].median()]  # all destinations: global fallback
+    return g
 
 
 def scfi_ratios() -> dict[str, float]:
@@ -95,7 +97,7 @@ def main() -> int:
                  "the 2019 mean: treat as an order of magnitude")
     for region, r in fcl.iterrows():
         rows.append({
-            "rule_id": f"FR-KR20-{region}", "origin": "*", "dest_region": region, "mode": "sea_fcl",
+            "rule_id": f"FR-KR20-{'ANY' if region == '*' else region}", "origin": "*", "dest_region": region, "mode": "sea_fcl",
             "basis": "container", "rate": round(float(r["rate_usd"]) * 1.0, 0), "currency": "USD",
             "min_charge": 0, "divisor": 1000, "container_cbm": 28, "container_max_kg": 21000,
             "origin_charges": round(float(r["origin_usd"]), 0), "dest_charges": round(float(r["origin_usd"]), 0),

@@ -37,6 +37,9 @@ class Settings:
     forecast_levels: tuple[int, ...] = (80, 95)
     service_level: float = 0.95
     target_margin: float = 0.30
+    estimated_cost_share: float = 0.35
+    """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
+    exists (rule of thumb for imported consumer goods sold at about 3x factory cost; rows are marked estimated)."""
     default_origin: str = "CN"
     selection_profile: str = "balanced"
     max_upload_mb: int = 200

@@ -13,6 +13,19 @@ from tests.api.seed import build_web_warehouse
 PASSWORDS = {"admin": "admin-pass-123", "analyst": "analyst-pass-123", "viewer": "viewer-pass-123"}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_argon2() -> Iterator[None]:
+    """Argon2id with small cost in tests (2 shared cores); production keeps argon2-cffi's RFC 9106 defaults."""
+    from argon2 import PasswordHasher
+
+    from xborder.api import accounts
+
+    prod = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    yield
+    accounts._hasher = prod
+
+
 @pytest.fixture(scope="session")
 def web_warehouse_template(retail_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The retail warehouse + web migrations + seeded selection rows (built once per session; copy it)."""

@@ -90,13 +90,27 @@ def seed_selection(con) -> int:  # noqa: ANN001
     return int(n)
 
 
-def build_web_warehouse(source: Path, target: Path) -> Path:
-    """Copy ``source`` (the retail warehouse) to ``target``, migrate it and seed selection rows."""
+def build_web_warehouse(source: Path, target: Path, *, slim: bool = True) -> Path:
+    """Copy ``source`` (the retail warehouse) to ``target``, migrate it and seed selection rows.
+
+    ``slim`` keeps every table but only the order lines outside GB (about a tenth of the rows), so
+    tests can copy the warehouse cheaply; the seeded markets are all outside GB.
+    """
     from xborder.warehouse import connect
 
-    shutil.copyfile(source, target)
+    if not slim:
+        shutil.copyfile(source, target)
     con = connect(target)
     try:
+        if slim:
+            con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
+            tables = [r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
+                "AND table_name <> 'schema_migrations'").fetchall()]
+            for t in tables:
+                cond = " WHERE country <> 'GB'" if t == "order_lines" else ""
+                con.execute(f'INSERT INTO main."{t}" BY NAME SELECT * FROM src.main."{t}"{cond}')
+            con.execute("DETACH src")
         seed_selection(con)
         con.execute("CHECKPOINT")
     finally:

@@ -46,7 +46,9 @@ def test_online_retail_facts(wh):
     assert str(lo) == "2010-12-01 08:26:00" and str(hi) == "2011-12-09 12:50:00"
     # 38 country names: 35 map to ISO codes; Channel Islands, European Community and Unspecified stay NULL.
     assert one(wh, "SELECT count(DISTINCT country) FROM order_lines WHERE ingest_id = ?", first)[0] == 35
-    assert one(wh, "SELECT count(*) FROM order_lines WHERE country = 'IE' AND ingest_id = ?", first)[0] > 7_000
+    assert (
+        one(wh, "SELECT count(*) FROM order_lines WHERE country = 'IE' AND ingest_id = ?", first)[0] > 7_000
+    )
 
 
 def test_cancellations_are_positive_quantities_with_status(wh):
@@ -81,5 +83,18 @@ def test_products_have_categories_from_the_taxonomy(wh):
 
     cats = {r[0] for r in wh.execute("SELECT DISTINCT category FROM products WHERE is_product").fetchall()}
     assert cats <= set(CATEGORY_IDS)
-    heart = one(wh, "SELECT category, category_source, category_confidence FROM products WHERE product_id = 'uci:85123A'")
+    heart = one(
+        wh,
+        "SELECT category, category_source, category_confidence FROM products WHERE product_id = 'uci:85123A'",
+    )
     assert heart[0] == "home_kitchen" and heart[1] == "rules" and 0 < heart[2] <= 0.95
+
+
+def test_line_keys_are_unique(wh):
+    # order_lines has no PRIMARY KEY index (migration 003): the ingest keeps line_key unique itself.
+    n, distinct = one(wh, "SELECT count(*), count(DISTINCT line_key) FROM order_lines")
+    assert (
+        n
+        == distinct
+        == 536_641 + one(wh, "SELECT rows_stored FROM ingest_log WHERE file_name LIKE '%II%'")[0]
+    )

@@ -35,8 +35,8 @@ _CSP = (
 _SLACK = 64 * 1024  # room for multipart headers and form fields around the file
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):  # noqa: N818
+    """Raised from ``receive``; a BaseException so body parsers' ``except Exception`` cannot turn it into a 400."""
 
 
 class BodyLimit:

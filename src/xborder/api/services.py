@@ -95,7 +95,7 @@ def ingest_upload(
         out = {"file": name, "results": [_summary(r) for r in results]}
         outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
     except XborderError as exc:
-        out = {"file": name, "results": [], "error": exc.message, "hint": exc.hint}
+        out = {"file": name, "results": [], "error": _scrub(exc.message), "hint": _scrub(exc.hint or "") or None}
         outcome = "failed"
     except Exception as exc:  # noqa: BLE001 — an unreadable file is the user's problem to fix, not a 500
         log.exception("ingest of upload %s failed", name)
@@ -121,10 +121,19 @@ def ingest_upload(
     return out
 
 
+_PATH = re.compile(r"(?:/[^\s\"'/]+)+/([^\s\"'/]+)")
+
+
+def _scrub(text: str) -> str:
+    """Server paths in messages reduced to the file's own name (clients never see server folders)."""
+    return _PATH.sub(lambda m: base_name(m.group(1)), text)
+
+
 def _summary(r: Any) -> dict[str, Any]:
     d = r.to_dict() if hasattr(r, "to_dict") else dict(r.__dict__)
     d["file_name"] = base_name(str(d.get("file_name", "")))
     d.pop("rejected_csv", None)  # server path: not shown to clients
+    d["message"] = _scrub(str(d.get("message") or ""))
     return d
 
 

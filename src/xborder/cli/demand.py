@@ -15,6 +15,7 @@ __all__ = ["register"]
 
 LevelOpt = Annotated[str, typer.Option("--level", help="product_market | category_market | market_total | product_total")]
 FreqOpt = Annotated[str, typer.Option("--freq", help="W (weekly) or M (monthly).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout (same as the global --json).")]
 MarketsOpt = Annotated[str | None, typer.Option("--markets", help="Comma-separated ISO2 markets, e.g. DE,FR.")]
 
 
@@ -93,6 +94,7 @@ def register(app: typer.Typer) -> None:
         arima: Annotated[bool, typer.Option("--arima", help="Add AutoARIMA to the model set (slower).")] = False,
         charts: Annotated[int, typer.Option("--charts", help="Write PNG + HTML charts for the top N series.")] = 10,
         out: Annotated[Path | None, typer.Option("--out", help="Chart folder (default <report_dir>/forecast-<run>).")] = None,
+        json_out: JsonOpt = False,
     ) -> None:
         """Forecast demand with per-series model choice by rolling-origin backtest; prints its accuracy."""
         from xborder.demand.engines import check_engine
@@ -101,6 +103,7 @@ def register(app: typer.Typer) -> None:
         _check(level, freq)
         check_engine(engine)
         st = state(ctx)
+        st.json = st.json or json_out
         if horizon is not None and horizon < 1:
             raise BadInputError(f"--horizon must be at least 1; got {horizon}.")
         params = {"level": level, "freq": freq, "horizon": horizon, "engine": engine, "markets": _markets(markets),
@@ -145,12 +148,14 @@ def register(app: typer.Typer) -> None:
         signal: Annotated[str, typer.Option("--signal", help="Signal to rank by, e.g. growth_8, yoy, changepoint.")] = "",
         limit: Annotated[int, typer.Option("--limit", help="Rows to show.")] = 20,
         lang: Annotated[str, typer.Option("--lang", help="en or zh.")] = "en",
+        json_out: JsonOpt = False,
     ) -> None:
         """Readable trend signals (growth, YoY, acceleration, changepoints, seasonality) per series."""
         from xborder.demand import build_series, trend_signals
         from xborder.pipeline.demand import _insert, load_events
 
         _check(level, freq)
+        state(ctx).json = state(ctx).json or json_out
         if lang not in ("en", "zh"):
             raise BadInputError(f"--lang {lang!r}: use en or zh.")
         con = open_warehouse(ctx)

@@ -20,8 +20,16 @@ __all__ = ["BATTERY_TYPES", "ProductAttributes"]
 
 BATTERY_TYPES = ("li-ion", "li-metal", "button", "nimh", "alkaline", "lead-acid")
 _BATTERY_ALIASES = {
-    "li": "li-ion", "lithium": "li-ion", "lithium-ion": "li-ion", "li-po": "li-ion", "lipo": "li-ion",
-    "li-polymer": "li-ion", "coin": "button", "button-cell": "button", "coin-cell": "button", "ni-mh": "nimh",
+    "li": "li-ion",
+    "lithium": "li-ion",
+    "lithium-ion": "li-ion",
+    "li-po": "li-ion",
+    "lipo": "li-ion",
+    "li-polymer": "li-ion",
+    "coin": "button",
+    "button-cell": "button",
+    "coin-cell": "button",
+    "ni-mh": "nimh",
     "lead": "lead-acid",
 }
 
@@ -41,17 +49,45 @@ _CATEGORY_DEFAULTS: dict[str, dict[str, Any]] = {
 _TITLE_RULES: list[tuple[str, str, Any]] = [
     ("wireless", r"\b(bluetooth|wi-?fi|wireless|zigbee|nfc|2\.4 ?ghz|walkie|rc car|remote control)\b", True),
     ("connected", r"\b(wi-?fi|smart (home|plug|speaker|watch|bulb)|alexa|app[- ]controlled|iot)\b", True),
-    ("battery", r"\b(batter(y|ies)|rechargeable|power ?bank|mah|cordless|battery[- ]operated|cr2032|lr44)\b", True),
-    ("mains", r"\b(mains|plug[- ]in|220 ?v|230 ?v|110 ?v|ac adapter|kettle|heater|hair dryer|toaster)\b", True),
-    ("electronic", r"\b(led|usb|electric|electronic|digital|lamp|charger|speaker|headphones?|earphones?|radio)\b", True),
+    (
+        "battery",
+        r"\b(batter(y|ies)|rechargeable|power ?bank|mah|cordless|battery[- ]operated|cr2032|lr44)\b",
+        True,
+    ),
+    (
+        "mains",
+        r"\b(mains|plug[- ]in|220 ?v|230 ?v|110 ?v|ac adapter|kettle|heater|hair dryer|toaster)\b",
+        True,
+    ),
+    (
+        "electronic",
+        r"\b(led|usb|electric|electronic|digital|lamp|charger|speaker|headphones?|earphones?|radio)\b",
+        True,
+    ),
     ("for_children", r"\b(toys?|kids?|kid's|children'?s?|child|bab(y|ies)|infant|toddler|nursery)\b", True),
-    ("food_contact", r"\b(mugs?|cups?|plates?|bowls?|cutlery|spoons?|forks?|lunch ?box|bottles?|jars?|tea ?pot|teapot|"
-     r"kettle|baking|cake (tin|stand|case)s?|tumblers?|beakers?|chopsticks|saucers?|jelly moulds?)\b", True),
-    ("cosmetic", r"\b(lipstick|lip balm|lotion|shampoo|perfume|make-?up|nail polish|cosmetics?|bb cream|concealer|"
-     r"foundation cream|face cream)\b", True),
-    ("textile_fibres", r"\b(cotton|polyester|linen|wool|silk|fabric|felt|cushion cover|t-?shirt|dress|scarf|blanket|"
-     r"towel|apron|tote|knitted)\b", "unspecified"),
-    ("furniture", r"\b(chairs?|tables?|shel(f|ves)|cabinet|drawers?|stool|sofa|bed frame|wardrobe|dresser|bookcase)\b", True),
+    (
+        "food_contact",
+        r"\b(mugs?|cups?|plates?|bowls?|cutlery|spoons?|forks?|lunch ?box|bottles?|jars?|tea ?pot|teapot|"
+        r"kettle|baking|cake (tin|stand|case)s?|tumblers?|beakers?|chopsticks|saucers?|jelly moulds?)\b",
+        True,
+    ),
+    (
+        "cosmetic",
+        r"\b(lipstick|lip balm|lotion|shampoo|perfume|make-?up|nail polish|cosmetics?|bb cream|concealer|"
+        r"foundation cream|face cream)\b",
+        True,
+    ),
+    (
+        "textile_fibres",
+        r"\b(cotton|polyester|linen|wool|silk|fabric|felt|cushion cover|t-?shirt|dress|scarf|blanket|"
+        r"towel|apron|tote|knitted)\b",
+        "unspecified",
+    ),
+    (
+        "furniture",
+        r"\b(chairs?|tables?|shel(f|ves)|cabinet|drawers?|stool|sofa|bed frame|wardrobe|dresser|bookcase)\b",
+        True,
+    ),
     ("medical_claims", r"\b(thermometer|medical|blood pressure|pain relief|therapy|ems massager)\b", True),
 ]
 _BUTTON_RE = re.compile(r"\b(button cell|coin cell|cr20\d\d|lr4\d|ag\d{1,2})\b")
@@ -119,7 +155,8 @@ class ProductAttributes:
         if self.category is not None and self.category not in CATEGORY_IDS:
             raise BadInputError(
                 f"Unknown category {self.category!r}.",
-                hint="Use one of the category ids of src/xborder/catalog/data/categories.csv: " + ", ".join(CATEGORY_IDS),
+                hint="Use one of the category ids of src/xborder/catalog/data/categories.csv: "
+                + ", ".join(CATEGORY_IDS),
             )
         if self.age_min is not None and (self.age_min < 0 or self.age_min > 18):
             raise BadInputError(
@@ -132,13 +169,16 @@ class ProductAttributes:
             bt = _BATTERY_ALIASES.get(self.battery_type.lower(), self.battery_type.lower())
             if bt not in BATTERY_TYPES:
                 raise BadInputError(
-                    f"Unknown battery type {self.battery_type!r}.", hint="Use one of: " + ", ".join(BATTERY_TYPES)
+                    f"Unknown battery type {self.battery_type!r}.",
+                    hint="Use one of: " + ", ".join(BATTERY_TYPES),
                 )
             object.__setattr__(self, "battery_type", bt)
         if self.hs_code is not None:
             digits = re.sub(r"[.\s]", "", self.hs_code)
             if not digits.isdigit() or len(digits) < 4:
-                raise BadInputError(f"HS code {self.hs_code!r} must have at least 4 digits (e.g. 851822 or 8518.22).")
+                raise BadInputError(
+                    f"HS code {self.hs_code!r} must have at least 4 digits (e.g. 851822 or 8518.22)."
+                )
             object.__setattr__(self, "hs_code", digits)
 
     @classmethod
@@ -164,7 +204,9 @@ class ProductAttributes:
             title=_opt_str(get("title", None)),
             origin=_opt_str(get("origin_country", None)) or "CN",
             battery=_opt_bool(get("battery", None)),
-            battery_type=_opt_str(extra.get("battery_type")) if _valid_battery(extra.get("battery_type")) else None,
+            battery_type=_opt_str(extra.get("battery_type"))
+            if _valid_battery(extra.get("battery_type"))
+            else None,
             battery_wh=_opt_float(extra.get("battery_wh")),
             battery_removable=_opt_bool(extra.get("battery_removable")),
             wireless=_opt_bool(get("radio", None)),
@@ -230,7 +272,7 @@ class ProductAttributes:
 
     def stated_only(self) -> ProductAttributes:
         """A copy with the inferred attributes set back to unknown."""
-        return replace(self, **{name: None for name in self.inferred}, inferred=frozenset())
+        return replace(self, **dict.fromkeys(self.inferred), inferred=frozenset())
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON output)."""

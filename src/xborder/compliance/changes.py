@@ -19,8 +19,20 @@ from xborder.compliance.rules import load_requirements, normalise_markets, rule_
 
 __all__ = ["CHANGE_COLUMNS", "AFFECTED_COLUMNS", "changed_rules", "affected_products"]
 
-CHANGE_COLUMNS = ["change", "date", "rule_id", "scope", "requirement", "applies_if", "mandatory", "source",
-                  "valid_from", "valid_to", "last_checked", "confidence"]
+CHANGE_COLUMNS = [
+    "change",
+    "date",
+    "rule_id",
+    "scope",
+    "requirement",
+    "applies_if",
+    "mandatory",
+    "source",
+    "valid_from",
+    "valid_to",
+    "last_checked",
+    "confidence",
+]
 AFFECTED_COLUMNS = ["rule_id", "change", "date", "product_id", "title", "market", "basis"]
 
 
@@ -58,10 +70,22 @@ def changed_rules(
         if not events and include_rechecked and lc is not None and since < lc <= until:
             events.append(("re-checked", lc))
         for change, day in events:
-            out.append({"change": change, "date": day, "rule_id": r.rule_id, "scope": r.market,
-                        "requirement": r.requirement, "applies_if": r.applies_if, "mandatory": bool(r.mandatory),
-                        "source": r.source, "valid_from": vf, "valid_to": vt, "last_checked": lc,
-                        "confidence": r.confidence})
+            out.append(
+                {
+                    "change": change,
+                    "date": day,
+                    "rule_id": r.rule_id,
+                    "scope": r.market,
+                    "requirement": r.requirement,
+                    "applies_if": r.applies_if,
+                    "mandatory": bool(r.mandatory),
+                    "source": r.source,
+                    "valid_from": vf,
+                    "valid_to": vt,
+                    "last_checked": lc,
+                    "confidence": r.confidence,
+                }
+            )
     df = pd.DataFrame(out, columns=CHANGE_COLUMNS)
     return df.sort_values(["date", "rule_id"], kind="stable").reset_index(drop=True)
 

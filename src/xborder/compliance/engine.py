@@ -30,13 +30,43 @@ __all__ = [
 ]
 
 REQUIREMENT_COLUMNS = [
-    "market", "rule_id", "requirement", "kind", "mandatory", "holder", "lead_time_days_min", "lead_time_days_max",
-    "cost_min", "cost_max", "currency", "depends_on", "on_critical_path", "basis", "scope", "note", "source",
-    "lead_cost_source", "valid_from", "valid_to", "last_checked", "confidence",
+    "market",
+    "rule_id",
+    "requirement",
+    "kind",
+    "mandatory",
+    "holder",
+    "lead_time_days_min",
+    "lead_time_days_max",
+    "cost_min",
+    "cost_max",
+    "currency",
+    "depends_on",
+    "on_critical_path",
+    "basis",
+    "scope",
+    "note",
+    "source",
+    "lead_cost_source",
+    "valid_from",
+    "valid_to",
+    "last_checked",
+    "confidence",
 ]
 SUMMARY_COLUMNS = [
-    "market", "n_requirements", "n_mandatory", "time_to_market_days_min", "time_to_market_days_max", "critical_path",
-    "cost_min", "cost_max", "currency", "n_lead_time_unknown", "n_cost_unknown", "n_inferred", "confidence",
+    "market",
+    "n_requirements",
+    "n_mandatory",
+    "time_to_market_days_min",
+    "time_to_market_days_max",
+    "critical_path",
+    "cost_min",
+    "cost_max",
+    "currency",
+    "n_lead_time_unknown",
+    "n_cost_unknown",
+    "n_inferred",
+    "confidence",
 ]
 
 
@@ -59,7 +89,9 @@ def _as_date(date: dt.date | str | None) -> dt.date:
         try:
             return dt.date.fromisoformat(date)
         except ValueError as exc:
-            raise BadInputError(f"Date {date!r} is not an ISO date.", hint="Use YYYY-MM-DD, e.g. 2026-07-01.") from exc
+            raise BadInputError(
+                f"Date {date!r} is not an ISO date.", hint="Use YYYY-MM-DD, e.g. 2026-07-01."
+            ) from exc
     return date
 
 
@@ -97,21 +129,41 @@ def requirements_for(
             continue
         basis = "stated" if rule.condition(flags_stated) else "inferred"
         for market in covered:
-            rows.append({
-                "market": market, "rule_id": rule.rule_id, "requirement": rule.requirement, "kind": rule.kind,
-                "mandatory": bool(rule.mandatory), "holder": rule.holder,
-                "lead_time_days_min": rule.lead_time_days_min, "lead_time_days_max": rule.lead_time_days_max,
-                "cost_min": rule.cost_min, "cost_max": rule.cost_max, "currency": rule.currency or None,
-                "depends_on": rule.depends_on, "on_critical_path": False, "basis": basis, "scope": rule.market,
-                "note": rule.note, "source": rule.source, "lead_cost_source": rule.lead_cost_source,
-                "valid_from": rule.valid_from, "valid_to": rule.valid_to, "last_checked": rule.last_checked,
-                "confidence": rule.confidence,
-            })
+            rows.append(
+                {
+                    "market": market,
+                    "rule_id": rule.rule_id,
+                    "requirement": rule.requirement,
+                    "kind": rule.kind,
+                    "mandatory": bool(rule.mandatory),
+                    "holder": rule.holder,
+                    "lead_time_days_min": rule.lead_time_days_min,
+                    "lead_time_days_max": rule.lead_time_days_max,
+                    "cost_min": rule.cost_min,
+                    "cost_max": rule.cost_max,
+                    "currency": rule.currency or None,
+                    "depends_on": rule.depends_on,
+                    "on_critical_path": False,
+                    "basis": basis,
+                    "scope": rule.market,
+                    "note": rule.note,
+                    "source": rule.source,
+                    "lead_cost_source": rule.lead_cost_source,
+                    "valid_from": rule.valid_from,
+                    "valid_to": rule.valid_to,
+                    "last_checked": rule.last_checked,
+                    "confidence": rule.confidence,
+                }
+            )
     out = pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
     order = {m: i for i, m in enumerate(wanted)}
-    out = out.sort_values(["market", "mandatory", "rule_id"], key=lambda s: s.map(order) if s.name == "market" else s,
-                          ascending=[True, False, True], kind="stable").reset_index(drop=True)
-    for market, idx in out.groupby("market").groups.items():
+    out = out.sort_values(
+        ["market", "mandatory", "rule_id"],
+        key=lambda s: s.map(order) if s.name == "market" else s,
+        ascending=[True, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    for _market, idx in out.groupby("market").groups.items():
         _, _, path = critical_path(out.loc[idx])
         out.loc[idx, "on_critical_path"] = out.loc[idx, "rule_id"].isin(path).to_numpy()
     return out
@@ -123,10 +175,20 @@ def critical_path(reqs: pd.DataFrame) -> tuple[float, float, list[str]]:
     Returns (days using lead_time_days_min, days using lead_time_days_max, rule ids on the max path).
     Unknown lead times count as 0 days; dependencies that do not apply to the product are skipped.
     """
-    mand = reqs[reqs["mandatory"]]
-    lead = {r.rule_id: (_num(r.lead_time_days_min), _num(r.lead_time_days_max, _num(r.lead_time_days_min)))
-            for r in mand.itertuples(index=False)}
-    deps = {r.rule_id: [d for d in str(r.depends_on or "").split(";") if d in lead] for r in mand.itertuples(index=False)}
+    mand = reqs[reqs["mandatory"].to_numpy(dtype=bool)]
+    cols = zip(
+        mand["rule_id"].tolist(),
+        mand["lead_time_days_min"].tolist(),
+        mand["lead_time_days_max"].tolist(),
+        mand["depends_on"].tolist(),
+        strict=True,
+    )
+    lead: dict[str, tuple[float, float]] = {}
+    raw_deps: dict[str, str] = {}
+    for rule_id, lo, hi, dep in cols:
+        lead[rule_id] = (_num(lo), _num(hi, _num(lo)))
+        raw_deps[rule_id] = str(dep or "")
+    deps = {r: [d for d in raw_deps[r].split(";") if d in lead] for r in lead}
     memo: dict[str, tuple[float, float, list[str]]] = {}
 
     def finish(rule_id: str, seen: frozenset[str] = frozenset()) -> tuple[float, float, list[str]]:
@@ -175,16 +237,23 @@ def summarise(reqs: pd.DataFrame, *, by: list[str] | None = None) -> pd.DataFram
         tmin, tmax, path = critical_path(grp)
         cmin = mand["cost_min"].fillna(0).sum()
         cmax = mand["cost_max"].fillna(mand["cost_min"]).fillna(0).sum()
-        rows.append({
-            **dict(zip(keys, key, strict=True)),
-            "n_requirements": len(grp), "n_mandatory": len(mand),
-            "time_to_market_days_min": tmin, "time_to_market_days_max": tmax, "critical_path": " > ".join(path),
-            "cost_min": float(cmin), "cost_max": float(cmax), "currency": "USD",
-            "n_lead_time_unknown": int(mand["lead_time_days_max"].isna().sum()),
-            "n_cost_unknown": int(mand["cost_max"].isna().sum()),
-            "n_inferred": int((grp["basis"] == "inferred").sum()),
-            "confidence": "low" if (mand["confidence"] == "low").any() else "high",
-        })
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "n_requirements": len(grp),
+                "n_mandatory": len(mand),
+                "time_to_market_days_min": tmin,
+                "time_to_market_days_max": tmax,
+                "critical_path": " > ".join(path),
+                "cost_min": float(cmin),
+                "cost_max": float(cmax),
+                "currency": "USD",
+                "n_lead_time_unknown": int(mand["lead_time_days_max"].isna().sum()),
+                "n_cost_unknown": int(mand["cost_max"].isna().sum()),
+                "n_inferred": int((grp["basis"] == "inferred").sum()),
+                "confidence": "low" if (mand["confidence"] == "low").any() else "high",
+            }
+        )
     return pd.DataFrame(rows, columns=(by or []) + SUMMARY_COLUMNS)
 
 
@@ -203,8 +272,13 @@ def check_product(
     wanted = normalise_markets(markets)
     missing = [m for m in wanted if m not in set(summary["market"])]
     if missing:  # markets where no rule applies still get a (zero) summary row
-        empty = pd.DataFrame([{c: 0 for c in SUMMARY_COLUMNS} | {"market": m, "critical_path": "", "currency": "USD",
-                               "confidence": "high"} for m in missing])
+        empty = pd.DataFrame(
+            [
+                dict.fromkeys(SUMMARY_COLUMNS, 0)
+                | {"market": m, "critical_path": "", "currency": "USD", "confidence": "high"}
+                for m in missing
+            ]
+        )
         summary = pd.concat([summary, empty], ignore_index=True)
         summary["_o"] = summary["market"].map({m: i for i, m in enumerate(wanted)})
         summary = summary.sort_values("_o").drop(columns="_o").reset_index(drop=True)

@@ -28,8 +28,37 @@ __all__ = ["HS_TABLE", "HsSuggestion", "suggest_hs", "tokens"]
 
 HS_TABLE = "hs/headings"
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_STOP = {"and", "or", "of", "the", "a", "an", "for", "with", "in", "on", "to", "set", "other", "by", "its", "kind",
-         "than", "not", "whether", "including", "design", "new", "pack", "pcs", "piece", "x", "size", "colour", "color"}
+_STOP = {
+    "and",
+    "or",
+    "of",
+    "the",
+    "a",
+    "an",
+    "for",
+    "with",
+    "in",
+    "on",
+    "to",
+    "set",
+    "other",
+    "by",
+    "its",
+    "kind",
+    "than",
+    "not",
+    "whether",
+    "including",
+    "design",
+    "new",
+    "pack",
+    "pcs",
+    "piece",
+    "x",
+    "size",
+    "colour",
+    "color",
+}
 
 
 def _singular(tok: str) -> str:
@@ -70,10 +99,17 @@ class HsSuggestion:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[pd.DataFrame, list[list[tuple[tuple[str, ...], str]]], list[Counter], dict[str, float], list[float]]:
+def _index() -> tuple[
+    pd.DataFrame, list[list[tuple[tuple[str, ...], str]]], list[Counter], dict[str, float], list[float]
+]:
     table = load_table(HS_TABLE)
-    phrases = [[(tuple(tokens(k)), k.strip()) for k in kw.split(";") if tokens(k)] for kw in table["keywords"]]
-    docs = [Counter(tokens(d + " " + kw.replace(";", " "))) for d, kw in zip(table["description"], table["keywords"], strict=True)]
+    phrases = [
+        [(tuple(tokens(k)), k.strip()) for k in kw.split(";") if tokens(k)] for kw in table["keywords"]
+    ]
+    docs = [
+        Counter(tokens(d + " " + kw.replace(";", " ")))
+        for d, kw in zip(table["description"], table["keywords"], strict=True)
+    ]
     n = len(docs)
     df_count = Counter(t for d in docs for t in d)
     idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df_count.items()}
@@ -133,7 +169,16 @@ def suggest_hs(title: str | None, category: str | None = None, *, top: int = 3) 
         conf = share * (1 - math.exp(-score))
         band = "high" if conf >= 0.5 else "medium" if conf >= 0.3 else "low"
         row = table.iloc[i]
-        out.append(HsSuggestion(hs6=row["hs6"], description=row["description"], score=round(score, 4),
-                                confidence=round(conf, 3), confidence_band=band, matched=matched,
-                                source=row["source"], valid_from=row["valid_from"]))
+        out.append(
+            HsSuggestion(
+                hs6=row["hs6"],
+                description=row["description"],
+                score=round(score, 4),
+                confidence=round(conf, 3),
+                confidence_band=band,
+                matched=matched,
+                source=row["source"],
+                valid_from=row["valid_from"],
+            )
+        )
     return out

@@ -34,13 +34,52 @@ __all__ = [
 
 RULE_TABLE = "compliance/requirements"
 MARKETS: tuple[str, ...] = (
-    "US", "CA", "MX", "BR", "GB", "DE", "FR", "IT", "ES", "NL", "PL", "SE",
-    "JP", "KR", "AU", "SG", "MY", "TH", "VN", "ID", "PH", "SA", "AE", "TR", "IN",
+    "US",
+    "CA",
+    "MX",
+    "BR",
+    "GB",
+    "DE",
+    "FR",
+    "IT",
+    "ES",
+    "NL",
+    "PL",
+    "SE",
+    "JP",
+    "KR",
+    "AU",
+    "SG",
+    "MY",
+    "TH",
+    "VN",
+    "ID",
+    "PH",
+    "SA",
+    "AE",
+    "TR",
+    "IN",
 )
 EU_MEMBERS: tuple[str, ...] = ("DE", "FR", "IT", "ES", "NL", "PL", "SE")
 _BOOL_TERMS = {
-    "all", "eee", "mains", "radio", "connected", "battery", "battery_li", "battery_button", "battery_removable",
-    "children", "toy", "food_contact", "cosmetic", "textile", "footwear", "furniture", "lighting", "medical",
+    "all",
+    "eee",
+    "mains",
+    "radio",
+    "connected",
+    "battery",
+    "battery_li",
+    "battery_button",
+    "battery_removable",
+    "children",
+    "toy",
+    "food_contact",
+    "cosmetic",
+    "textile",
+    "footwear",
+    "furniture",
+    "lighting",
+    "medical",
 }
 _NUM_TERMS = {"age", "battery_wh"}
 _TOKEN = re.compile(r"\s*(\(|\)|&|\||!|[a-z_]+\s*(?:<=|>=|<|>)\s*\d+(?:\.\d+)?|category=[a-z_]+|[a-z_]+)")
@@ -67,12 +106,16 @@ def normalise_markets(markets: Iterable[str] | str | None) -> list[str]:
             if code not in MARKETS:
                 raise BadInputError(
                     f"Unknown market {code!r}.",
-                    hint="Use ISO 3166-1 alpha-2 codes of the covered markets: " + ", ".join(MARKETS) + " (or EU).",
+                    hint="Use ISO 3166-1 alpha-2 codes of the covered markets: "
+                    + ", ".join(MARKETS)
+                    + " (or EU).",
                 )
             if code not in out:
                 out.append(code)
     if not out:
-        raise BadInputError("No market given.", hint="Pass --market with one or more codes, e.g. --market DE --market US.")
+        raise BadInputError(
+            "No market given.", hint="Pass --market with one or more codes, e.g. --market DE --market US."
+        )
     return out
 
 

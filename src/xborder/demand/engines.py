@@ -24,7 +24,7 @@ def check_engine(name: str) -> str:
         except ImportError as exc:
             raise BadInputError(
                 f"The {name} engine needs the Python package '{mod}', which is not installed.",
-                hint=f"Install the extra: pip install 'xborder[{name}]' (or use --engine local).",
+                hint=f"Install xborder's optional '{name}' extra (pip install {' '.join(needs[name])}), or use --engine local.",
             ) from exc
     return name
 
@@ -107,7 +107,14 @@ class EngineSession:
         else:
             df = obj.to_pandas()
         df = df.reset_index(drop=True)
-        if "ds" in df.columns:
-            df["ds"] = pd.to_datetime(df["ds"]).dt.tz_localize(None) if hasattr(df["ds"], "dt") else df["ds"]
+        for col in df.columns:  # engines may hand back Arrow-backed or tz-aware columns
+            s = df[col]
+            if col in ("ds", "cutoff"):
+                s = pd.to_datetime(s.astype("datetime64[ns]") if isinstance(s.dtype, pd.ArrowDtype) else s)
+                df[col] = s.dt.tz_localize(None) if s.dt.tz is not None else s
+            elif col == "unique_id":
+                df[col] = s.astype(str).astype(object)
+            elif isinstance(s.dtype, pd.ArrowDtype) or str(s.dtype) in ("Float64", "Int64"):
+                df[col] = s.astype("float64")
         keys = [c for c in ("unique_id", "cutoff", "ds") if c in df.columns]
         return df.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -47,6 +47,8 @@ class ForecastResult:
     backtest: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Backtest points (unique_id, cutoff, ds, y, model, yhat, lo/hi) of every model."""
     params: dict[str, Any] = field(default_factory=dict)
+    all_models: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Point forecasts of every model (wide, statsforecast names) for comparisons and benchmarks."""
 
 
 def _validate(series: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +132,8 @@ def forecast(
     accuracy, overall = _score(points, df, choice, candidates, levels_l)
     params = {"horizon": horizon, "freq": freq, "models": names, "levels": levels_l, "n_windows": n_windows,
               "engine": sess.name, "series": int(len(info))}
-    return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params)
+    keep = ["unique_id", "ds", *[c for c in fc_wide.columns if c in [*names, ENSEMBLE]]]
+    return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep])
 
 
 def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001

@@ -162,7 +162,7 @@ def build_series(
             )
         ev = ev.merge(products[["product_id", "category"]].drop_duplicates("product_id"), on="product_id", how="left")
     if ev.empty:
-        return pd.DataFrame({"unique_id": pd.Series(dtype=str), "ds": pd.Series(dtype="datetime64[ns]"), "y": []})
+        return _empty()
     ev = ev.assign(unique_id=_series_key(ev, level), ds=_period_start(ev["ts"], freq))
     agg = ev.groupby(["unique_id", "ds"], as_index=False, sort=True)["qty"].sum()
     last_ts = pd.Timestamp(end) if end is not None else ev["ts"].max()
@@ -174,7 +174,14 @@ def build_series(
     agg = agg[agg["ds"] <= last]
     first_sale = agg[agg["qty"] > 0].groupby("unique_id")["ds"].min()
     agg = agg[agg["unique_id"].isin(first_sale.index)]
+    if agg.empty:
+        return _empty()
     return _zero_fill(agg, first_sale, last, freq, min_total)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": pd.Series(dtype=str), "ds": pd.Series(dtype="datetime64[ns]"),
+                         "y": pd.Series(dtype="float64")})
 
 
 def _zero_fill(agg: pd.DataFrame, first: pd.Series, last: pd.Timestamp, freq: str, min_total: float) -> pd.DataFrame:

@@ -50,7 +50,7 @@ class LoadContext:
     ) -> int:
         """Move rows of ``table`` matching ``condition`` to quarantine (reason ``code``); returns how many."""
         con = self.con
-        n = con.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]  # type: ignore[index]
+        n = con.execute(f"SELECT count(*) FROM {table} t WHERE {condition}").fetchone()[0]  # type: ignore[index]
         if not n:
             return 0
         con.execute(
@@ -59,7 +59,7 @@ class LoadContext:
                 FROM {table} t WHERE {condition}""",
             [self.ingest_id, self.file_name, column, code, reason],
         )
-        con.execute(f"DELETE FROM {table} WHERE {condition}")
+        con.execute(f"DELETE FROM {table} AS t WHERE {condition}")
         self.quarantined += int(n)
         return int(n)
 

@@ -26,6 +26,7 @@ def country_table() -> pd.DataFrame:
 
 def register_countries(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp table ``_x_countries(name_key, iso2)`` for joins in ingest SQL."""
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register("_x_countries_df", country_table())
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _x_countries AS SELECT name_key, nullif(iso2, '') AS iso2 FROM _x_countries_df"

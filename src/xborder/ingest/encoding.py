@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 from pathlib import Path
 
@@ -13,9 +14,8 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-# Order matters: GB18030 (a superset of GBK/GB2312) decodes most Chinese text; CP1252 is the usual
-# "ANSI" export of Western Excel; Latin-1 decodes any byte string and so is the last resort.
-_CANDIDATES = ("gb18030", "cp1252", "latin-1")
+# After UTF-8: GB18030 (a superset of GBK/GB2312) when the bytes look like 2-byte characters, else CP1252
+# (the "ANSI" export of Western Excel), else Latin-1, which decodes any byte string.
 
 
 def _valid_utf8(data: bytes, *, truncated: bool) -> bool:
@@ -34,30 +34,28 @@ def detect_encoding(data: bytes, *, truncated: bool = False) -> str:
             return name
     if _valid_utf8(data, truncated=truncated):
         return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000], cp_isolation=list(_CANDIDATES)).best()
-    if best is not None and best.encoding:
-        enc = best.encoding.replace("_", "-").lower()
-        if enc in {"gb2312", "gbk", "gb18030"}:
-            return "gb18030"
-        if enc in {"cp1252", "windows-1252"}:
-            return "cp1252"
-        if enc in {"latin-1", "iso8859-1", "iso-8859-1", "latin_1"}:
-            return "cp1252" if _decodes(data, "cp1252") else "latin-1"
-        return enc
-    for enc in _CANDIDATES:
-        if _decodes(data, enc):
-            return enc
-    return "latin-1"
+    if _looks_cjk(data) and _decodes(data, "gb18030", truncated=truncated):
+        return "gb18030"
+    return "cp1252" if _decodes(data, "cp1252", truncated=truncated) else "latin-1"
 
 
-def _decodes(data: bytes, enc: str) -> bool:
+def _looks_cjk(data: bytes) -> bool:
+    """GBK/GB18030 text has its non-ASCII bytes in runs of even length (2 bytes per character); Western
+    single-byte text (é, £, ü between ASCII letters) has runs of 1. Both decode as GB18030, so we look."""
+    sample = re.sub(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]", b"\xa1\xa1", data[:2_000_000])  # 4-byte chars
+    runs = re.findall(rb"[\x80-\xff]+", sample)
+    if not runs:
+        return False
+    even = sum(1 for r in runs if len(r) % 2 == 0)
+    return even / len(runs) >= 0.9 and sum(map(len, runs)) / len(runs) >= 2
+
+
+def _decodes(data: bytes, enc: str, *, truncated: bool = False) -> bool:
     try:
         data.decode(enc)
         return True
-    except UnicodeDecodeError:
-        return False
+    except UnicodeDecodeError as exc:
+        return truncated and exc.start >= len(data) - 3
 
 
 def sample_text(path: Path, encoding: str, n_bytes: int = 256_000) -> str:

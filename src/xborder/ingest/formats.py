@@ -164,6 +164,7 @@ def _stage_arrow(
         for i, c in enumerate(columns)
     }
     tbl = pa.table(cols) if cols else pa.table({"column0": pa.array([], type=pa.string())})
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register("_x_arrow", tbl)
     try:
         con.execute(
@@ -239,8 +240,10 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Pa
     names = _unique(cols)
     sel = ", ".join(f'"{c}"' if c == n else f'"{c}" AS "{n}"' for c, n in zip(cols, names, strict=True))
     # A view, not a copy: rowid of the freshly loaded table is the data row's position in the file.
+    # Inside a transaction rowids of new rows start at a large offset: subtract the first one.
+    base = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{table}_raw"').fetchone()[0]  # type: ignore[index]
     con.execute(
-        f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT rowid + 1 AS _row, {sel} FROM "{table}_raw"'
+        f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT rowid - {int(base)} + 1 AS _row, {sel} FROM "{table}_raw"'
     )
     first_data_line = dialect.skip + (1 if dialect.header else 0)
     rejects = []

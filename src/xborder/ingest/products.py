@@ -37,6 +37,7 @@ def upsert_products(con: duckdb.DuckDBPyConnection, ctx: LoadContext, select_sql
         None,
         None,
     ]
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register("_x_newprod", new)
     try:
         n = con.execute(

@@ -31,6 +31,7 @@ def pseudonymise_column(
         ).fetchall()
     ]
     arrow = pa.table({"raw": vals, "pkey": [pseudonymise(key, namespace, v) for v in vals]})
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register("_pseudo_arrow", arrow)
     try:
         con.execute(f'CREATE OR REPLACE TEMP TABLE "{out_table}" AS SELECT * FROM _pseudo_arrow')

@@ -65,7 +65,7 @@ def sniff_text(text: str, *, truncated: bool = False) -> Dialect:
     """Pick the delimiter/quote giving the most consistent field count, then the header row."""
     if truncated and "\n" in text:
         text = text[: text.rfind("\n") + 1]
-    best: tuple[tuple[float, int, int], str, str, list[tuple[int, list[str]]]] | None = None
+    best: tuple[tuple[float, int, int, int], str, str, list[tuple[int, list[str]]]] | None = None
     for delim in _DELIMS:
         for quote in ('"', ""):
             recs = _records(text, delim, quote)
@@ -76,12 +76,14 @@ def sniff_text(text: str, *, truncated: bool = False) -> Dialect:
                 continue
             mode, n = Counter(widths).most_common(1)[0]
             consistency = round(n / len(widths), 2)
-            score = (consistency if mode > 1 else 0.0, mode, 1 if quote else 0)
+            # Same consistency: prefer the reading where records span fewer lines (a stray quote at the
+            # start of an unquoted text field swallows lines), then quoting.
+            score = (consistency if mode > 1 else 0.0, mode, -recs[-1][0], 1 if quote else 0)
             if best is None or score > best[0]:
                 best = (score, delim, quote, recs)
     if best is None or best[0][0] == 0.0:
         return Dialect(delimiter=",", quote='"', skip=0, header=True)
-    (_, mode, _), delim, quote, recs = best
+    (_, mode, _, _), delim, quote, recs = best
     idx = 0
     for i, (_, rec) in enumerate(recs):
         if len(rec) == mode:

@@ -83,8 +83,17 @@ def _search_signals(con: Any, markets: Sequence[str] | None) -> pd.DataFrame:
     out = []
     for f, g in st.groupby("freq"):
         code = {"week": "W", "month": "M", "day": "D"}.get(str(f), "W")
-        s = pd.DataFrame({"unique_id": "search:" + g["keyword"] + "|" + g["market_code"], "ds": pd.to_datetime(g["ds"]),
-                          "y": g["value"].astype(float)}).groupby(["unique_id", "ds"], as_index=False)["y"].mean()
+        s = (
+            pd.DataFrame(
+                {
+                    "unique_id": "search:" + g["keyword"] + "|" + g["market_code"],
+                    "ds": pd.to_datetime(g["ds"]),
+                    "y": g["value"].astype(float),
+                }
+            )
+            .groupby(["unique_id", "ds"], as_index=False)["y"]
+            .mean()
+        )
         out.append(trend_signals(s, freq=code).assign(level="search", freq=code))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
@@ -123,7 +132,9 @@ def run_demand(
     say = progress or (lambda fraction, message="": None)
     if freq not in ("W", "M"):
         raise BadInputError(f"freq must be W or M; got {freq!r}.")
-    horizon = horizon or (settings.forecast_horizon_weeks if freq == "W" else settings.forecast_horizon_months)
+    horizon = horizon or (
+        settings.forecast_horizon_weeks if freq == "W" else settings.forecast_horizon_months
+    )
     say(0.02, "reading order lines and sales")
     events = load_events(con, markets)
     if events.empty:
@@ -141,12 +152,24 @@ def run_demand(
             if todo.empty:
                 summary["levels"][level] = {"series": 0}
                 continue
-            say(base + 0.1 / len(levels), f"{level}: backtesting and forecasting {todo['unique_id'].nunique():,} series")
-            res = forecast(todo, horizon=horizon, freq=freq, n_windows=n_windows, with_arima=with_arima,
-                           levels=tuple(settings.forecast_levels), n_jobs=n_jobs if engine == "local" else 1,
-                           session=sess)
+            say(
+                base + 0.1 / len(levels),
+                f"{level}: backtesting and forecasting {todo['unique_id'].nunique():,} series",
+            )
+            res = forecast(
+                todo,
+                horizon=horizon,
+                freq=freq,
+                n_windows=n_windows,
+                with_arima=with_arima,
+                levels=tuple(settings.forecast_levels),
+                n_jobs=n_jobs if engine == "local" else 1,
+                session=sess,
+            )
             results[level] = (series, res)
-            _insert(con, "forecasts", _ids(res.forecasts, level).assign(run_id=run_id, level=level, freq=freq))
+            _insert(
+                con, "forecasts", _ids(res.forecasts, level).assign(run_id=run_id, level=level, freq=freq)
+            )
             _insert(con, "forecast_series", res.choice.assign(run_id=run_id, level=level, freq=freq))
             overall = res.overall.assign(unique_id="__overall__", n=res.overall["series"])
             acc = pd.concat([res.accuracy, overall], ignore_index=True)
@@ -158,8 +181,11 @@ def run_demand(
                 "not_forecast_outside_top": skipped,
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
-                "accuracy": {m: {k: _num(ov.loc[m, k]) for k in ("mase", "wape", "bias", "coverage_80", "coverage_95")}
-                             for m in ("Chosen", "Naive", "SeasonalNaive", "AutoETS") if m in ov.index},
+                "accuracy": {
+                    m: {k: _num(ov.loc[m, k]) for k in ("mase", "wape", "bias", "coverage_80", "coverage_95")}
+                    for m in ("Chosen", "Naive", "SeasonalNaive", "AutoETS")
+                    if m in ov.index
+                },
             }
     say(0.92, "analogue forecasts and search-interest signals")
     summary["analogues"] = _analogues(con, run_id, results, markets, analogue_products, freq)
@@ -186,9 +212,14 @@ def _analogues(con: Any, run_id: str, results: dict, markets: list[str] | None, 
     split = sold.index.str.rsplit("|", n=1)
     by_product = pd.Series(sold.to_numpy(), index=split.str[0]).groupby(level=0).sum().nlargest(top)
     known = set(sold.index)
-    target_markets = [m.upper() for m in markets] if markets else (
-        mt_series.groupby("unique_id")["y"].sum().nlargest(10).index.str.split("|").str[-1].tolist())
+    target_markets = (
+        [m.upper() for m in markets]
+        if markets
+        else (mt_series.groupby("unique_id")["y"].sum().nlargest(10).index.str.split("|").str[-1].tolist())
+    )
     targets = [(p, m) for p in by_product.index for m in target_markets if f"{p}|{m}" not in known]
     an = analogue_forecasts(pm.forecasts, mt_series, targets, size_window=52 if freq == "W" else 12)
-    _insert(con, "forecasts", _ids(an, "product_market").assign(run_id=run_id, level="product_market", freq=freq))
+    _insert(
+        con, "forecasts", _ids(an, "product_market").assign(run_id=run_id, level="product_market", freq=freq)
+    )
     return int(an["unique_id"].nunique()) if len(an) else 0

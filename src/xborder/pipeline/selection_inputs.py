@@ -25,6 +25,8 @@ __all__ = [
     "read_improvements",
     "latest_run_rows",
     "pick",
+    "read_order_lines",
+    "empty_like_nan",
 ]
 
 
@@ -124,56 +126,93 @@ def read_rank_observations(con: Any) -> pd.DataFrame:
 def _split_uid(df: pd.DataFrame) -> pd.DataFrame:
     parts = df["unique_id"].astype(str).str.split("|", n=1, expand=True)
     df = df.assign(product_id=parts[0], market=parts[1] if parts.shape[1] > 1 else None)
-    return df[df["market"].notna() & (df["market"] != "ALL") & ~df["product_id"].str.startswith(("cat:", "total"))]
+    return df[
+        df["market"].notna() & (df["market"] != "ALL") & ~df["product_id"].str.startswith(("cat:", "total"))
+    ]
 
 
 def read_forecasts(con: Any, horizon_months: int = 6) -> pd.DataFrame:
     """Sum of the point forecast over the first ``horizon_months`` months per product × market
-    (column ``forecast_6m``), from the latest demand run."""
+    (``forecast_6m``, with ``forecast_kind`` forecast | analogue), from the latest demand run."""
+    empty = pd.DataFrame(columns=["product_id", "market", "forecast_6m", "forecast_kind"])
     cols = table_columns(con, "forecasts")
-    val = pick(cols, "yhat", "y_hat", "forecast", "point", "mean", "value", "units")
+    val = pick(cols, "point", "yhat", "y_hat", "forecast", "mean", "value")
     if not cols or "unique_id" not in cols or "ds" not in cols or val is None:
-        return pd.DataFrame(columns=["product_id", "market", "forecast_6m"])
-    f = latest_run_rows(con, "forecasts")
+        return empty
+    where = "level = 'product_market'" if "level" in cols else "TRUE"
+    f = latest_run_rows(con, "forecasts", where)
     if f.empty:
-        return pd.DataFrame(columns=["product_id", "market", "forecast_6m"])
-    if "freq" in f and (f["freq"].astype(str).str.upper().str.startswith("W")).all():
-        horizon = int(round(horizon_months * 4.345))
-    else:
-        horizon = horizon_months
-    f = _split_uid(f.sort_values("ds"))
-    f = f.groupby(["product_id", "market"]).head(horizon)
-    return f.groupby(["product_id", "market"], as_index=False)[val].sum().rename(columns={val: "forecast_6m"})
+        return empty
+    if "product_id" not in f or f["product_id"].isna().all():
+        f = _split_uid(f)
+    f = f[f["market"].notna() & (f["market"] != "ALL")]
+    freq = f["freq"].astype(str).str.upper() if "freq" in f else pd.Series("M", index=f.index)
+    kind = f["kind"] if "kind" in f else pd.Series("forecast", index=f.index)
+    f = f.assign(
+        _h=np.where(freq.str.startswith("W"), round(horizon_months * 365.25 / 12 / 7), horizon_months),
+        _k=kind,
+    )
+    per = f.groupby(["product_id", "market", "ds"], as_index=False).agg(
+        v=(val, "mean"), h=("_h", "first"), k=("_k", "first")
+    )
+    per = per.sort_values("ds")
+    per["i"] = per.groupby(["product_id", "market"]).cumcount()
+    per = per[per["i"] < per["h"]]
+    out = per.groupby(["product_id", "market"], as_index=False).agg(
+        forecast_6m=("v", "sum"), forecast_kind=("k", "first")
+    )
+    out["market"] = out["market"].astype(str).str.upper()
+    return out
 
 
 def read_trends(con: Any) -> pd.DataFrame:
-    """Momentum per product × market (% change) from ``trend_signals`` when it carries one."""
+    """Momentum per product × market in % (``growth_3`` signal: last 3 periods vs the 3 before, else the
+    shortest ``growth_<k>``) from the latest ``trend_signals`` run."""
+    empty = pd.DataFrame(columns=["product_id", "market", "trend_pct"])
     cols = table_columns(con, "trend_signals")
-    val = pick(cols, "growth_pct", "change_pct", "momentum_pct", "pct_change", "slope_pct", "trend_pct")
-    if not cols or "unique_id" not in cols or val is None:
-        return pd.DataFrame(columns=["product_id", "market", "trend_pct"])
-    t = _split_uid(latest_run_rows(con, "trend_signals"))
-    return t.groupby(["product_id", "market"], as_index=False)[val].last().rename(columns={val: "trend_pct"})
+    if not cols or not {"unique_id", "signal", "value"} <= cols:
+        return empty
+    where = "signal LIKE 'growth_%'" + (" AND level = 'product_market'" if "level" in cols else "")
+    t = latest_run_rows(con, "trend_signals", where)
+    if t.empty:
+        return empty
+    t = _split_uid(t)
+    t = t.assign(k=pd.to_numeric(t["signal"].str.slice(7), errors="coerce")).dropna(subset=["k", "value"])
+    t = t.assign(pref=(t["k"] != 3).astype(int)).sort_values(["pref", "k"])
+    t = t.groupby(["product_id", "market"], as_index=False).first()
+    return pd.DataFrame(
+        {"product_id": t["product_id"], "market": t["market"].str.upper(), "trend_pct": 100.0 * t["value"]}
+    )
 
 
 def read_landed_costs(con: Any) -> pd.DataFrame:
-    """Margin (% of price) and landed cost per unit per product × market from ``landed_costs``."""
+    """Margin (% of net revenue) and landed cost per unit per product × market from ``landed_costs``;
+    with several shipping modes, the mode with the best margin is kept (``ship_mode``)."""
+    empty = pd.DataFrame(columns=["product_id", "market", "margin_pct"])
     cols = table_columns(con, "landed_costs")
-    mk = pick(cols, "market", "market_code", "destination", "country")
-    margin = pick(cols, "margin_pct", "margin_percent", "margin")
-    if not cols or "product_id" not in cols or mk is None or margin is None:
-        return pd.DataFrame(columns=["product_id", "market", "margin_pct"])
+    if not cols or not {"product_id", "market", "margin_pct"} <= cols:
+        return empty
     lc = latest_run_rows(con, "landed_costs")
-    cost = pick(cols, "landed_cost", "landed_cost_per_unit", "total_landed_cost", "unit_landed_cost")
-    cur = pick(cols, "currency", "market_currency")
-    out = pd.DataFrame({"product_id": lc["product_id"], "market": lc[mk].astype(str).str.upper(), "margin_pct": lc[margin].astype(float)})
-    if margin == "margin" and out["margin_pct"].abs().max() <= 1.5:
-        out["margin_pct"] *= 100.0  # a fraction, not a percentage
-    if cost:
-        out["landed_cost"] = lc[cost].astype(float)
-    if cur:
-        out["currency"] = lc[cur]
-    return out.groupby(["product_id", "market"], as_index=False).agg("first")
+    if lc.empty:
+        return empty
+    lc = lc.dropna(subset=["margin_pct"]).sort_values("margin_pct", ascending=False)
+    lc = lc.groupby(["product_id", "market"], as_index=False).first()
+    out = pd.DataFrame(
+        {
+            "product_id": lc["product_id"],
+            "market": lc["market"].astype(str).str.upper(),
+            "margin_pct": 100.0 * lc["margin_pct"].astype(float),
+        }
+    )
+    for src, dst in (
+        ("landed_cost", "landed_cost"),
+        ("currency", "currency"),
+        ("mode", "ship_mode"),
+        ("price", "market_price"),
+    ):
+        if src in lc:
+            out[dst] = lc[src].to_numpy()
+    return out
 
 
 def read_compliance(con: Any) -> pd.DataFrame:
@@ -213,7 +252,9 @@ def read_improvements(con: Any) -> pd.DataFrame:
         return io
     key = pick(cols, "product_id", "category")
     mk = pick(cols, "market", "market_code")
-    io = io.assign(key=io[key].astype(str), market=io[mk].astype(str).str.upper() if mk else "*", v=io[val].astype(float))
+    io = io.assign(
+        key=io[key].astype(str), market=io[mk].astype(str).str.upper() if mk else "*", v=io[val].astype(float)
+    )
     out = io.groupby(["key", "market"], as_index=False)["v"].sum().rename(columns={"v": "improvement_score"})
     out.attrs["key_kind"] = key
     return out
@@ -225,3 +266,12 @@ def empty_like_nan(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
         if c not in frame:
             frame[c] = np.nan
     return frame
+
+
+def read_order_lines(con: Any) -> pd.DataFrame:
+    """Order lines in the shape the selection backtest takes (country as market)."""
+    return con.execute(
+        "SELECT product_id, upper(country) AS country, order_id, ordered_at, quantity, unit_price, status, "
+        "coalesce(is_product, TRUE) AS is_product FROM order_lines "
+        "WHERE product_id IS NOT NULL AND country IS NOT NULL AND length(country) = 2"
+    ).df()

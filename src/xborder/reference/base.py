@@ -26,7 +26,9 @@ def _read(name: str) -> pd.DataFrame:
     if missing:
         raise ValueError(f"Rule table {name}.csv lacks the columns {missing}; every rule needs them.")
     for col in ("valid_from", "valid_to", "last_checked"):
-        df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d").dt.date
+        parsed = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
+        # object dtype of datetime.date / None even when the whole column is empty (then pandas keeps datetime64)
+        df[col] = pd.Series([d.date() if pd.notna(d) else None for d in parsed], index=df.index, dtype=object)
     bad = ~df["confidence"].isin(["high", "low"])
     if bad.any():
         raise ValueError(

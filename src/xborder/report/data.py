@@ -130,10 +130,37 @@ def _pair_accuracy(acc: pd.DataFrame, product_id: str, market: str, freq: str) -
     return sub
 
 
+def _example_texts(con: Any, pains: pd.DataFrame, *, max_chars: int = 180) -> pd.DataFrame:
+    """Add ``example_texts``: the verbatim reviews behind ``example_ids`` (shortened), from the reviews table."""
+    import json
+
+    if pains.empty or "example_ids" not in pains.columns:
+        return pains
+    ids_per_row = [json.loads(v) if isinstance(v, str) else list(v or []) for v in pains["example_ids"]]
+    wanted = sorted({str(i) for ids in ids_per_row for i in ids})
+    texts: dict[str, str] = {}
+    if wanted:
+        rows = con.execute(
+            "SELECT review_id, trim(coalesce(title || '. ', '') || coalesce(text, '')) FROM reviews "
+            "WHERE review_id IN (SELECT unnest(?))",
+            [wanted],
+        ).fetchall()
+        texts = {rid: (t if len(t) <= max_chars else t[: max_chars - 1] + "…") for rid, t in rows if t}
+    out = pains.copy()
+    out["example_texts"] = [
+        ["“" + texts[str(i)] + "”" for i in ids if str(i) in texts][:2] for ids in ids_per_row
+    ]
+    return out
+
+
 def _pains(imp: pd.DataFrame, product_id: str, market: str, category: str) -> tuple[pd.DataFrame, str]:
     """Pain points for the pair: by product and market, else product, else category (and market)."""
     if imp.empty:
         return imp, ""
+    if "scope" in imp.columns and category:
+        cat_rows = imp["scope"].astype(str) == "category"
+    else:
+        cat_rows = pd.Series(True, index=imp.index)
     pcol, mcol, ccol = pick(imp, "product_id"), pick(imp, "market", "market_code"), pick(imp, "category")
     attempts: list[tuple[str, pd.Series]] = []
     if pcol:
@@ -142,7 +169,7 @@ def _pains(imp: pd.DataFrame, product_id: str, market: str, category: str) -> tu
             attempts.append(("product_market", same_p & (imp[mcol].astype(str).str.upper() == market)))
         attempts.append(("product", same_p))
     if ccol and category:
-        same_c = imp[ccol].astype(str) == category
+        same_c = (imp[ccol].astype(str) == category) & cat_rows
         if mcol:
             attempts.append(("category_market", same_c & (imp[mcol].astype(str).str.upper() == market)))
         attempts.append(("category", same_c))
@@ -229,6 +256,7 @@ def gather(
         pid, mkt = str(r["product_id"]), str(r.get("market") or r.get("market_code") or "").upper()
         cat = str(r.get("category") or r.get("category_product") or "")
         pains, level = _pains(tables["improvement_opportunities"], pid, mkt, cat)
+        pains = _example_texts(con, pains)
         fc_pair, freq = _one_freq(filter_pair(fc_all, pid, mkt))
         kinds = sorted(set(fc_pair["kind"].dropna().astype(str))) if "kind" in fc_pair else []
         bases = sorted(set(fc_pair["basis"].dropna().astype(str))) if "basis" in fc_pair else []

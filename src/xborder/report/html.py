@@ -1,4 +1,4 @@
-"""Build the report's HTML (interactive for screens, static images for print) from the gathered data."""
+"""Build the report's HTML (interactive for screens, static charts and A4 layout for print) from the gathered data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from xborder.pipeline.stages import NOT_AVAILABLE
 from xborder.report import charts
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
-from xborder.report.sections import display_table, fmt, landed_modes, risks
+from xborder.report.pdf import NO_CHROMIUM
+from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, risks
 from xborder.report.tables import pick
 
 # Reasons the pipeline writes in English, shown through the catalogue.
@@ -120,8 +121,6 @@ def _page(
     tr: Translator,
     lang: str,
     *,
-    static: bool,
-    interactive: bool,
     target_margin: float,
 ) -> dict[str, Any]:
     page: dict[str, Any] = {
@@ -141,8 +140,6 @@ def _page(
             fs["contribution"].astype(float).tolist(),
             title=tr("why_factors"),
             value_label=tr("contribution"),
-            static=static,
-            interactive=interactive,
             signed=True,
         )
     page["factors"] = display_table(f, "factors", tr, lang)
@@ -155,8 +152,6 @@ def _page(
         p.forecast,
         title=f"{p.title} — {p.market}",
         labels=labels,
-        static=static,
-        interactive=interactive,
     )
     page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr)
     page["forecast_model"] = ", ".join(
@@ -171,28 +166,24 @@ def _page(
     page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr)
     modes = []
     for m in landed_modes(p.landed):
-        title = f"{tr('landed_cost')}: {m['mode']}" if m["mode"] else tr("landed_cost")
+        mode = tr(f"mode_{m['mode']}") if f"mode_{m['mode']}" in tr.keys else m["mode"]
+        title = f"{tr('landed_cost')}: {mode}" if mode else tr("landed_cost")
+        steps = [(tr(f"lc_{k}") if f"lc_{k}" in tr.keys else k, v, meas) for k, v, meas in m["steps"]]
         modes.append(
             {
-                "mode": m["mode"],
+                "mode": mode,
                 "total": fmt(m["total"]),
                 "price": fmt(m["price"]),
                 "currency": m["currency"],
                 "margin": "" if m["margin"] is None else f"{m['margin']:.0%}",
-                "chart": charts.waterfall_chart(
-                    m["steps"],
-                    total_label=tr("total"),
-                    title=title,
-                    currency=m["currency"],
-                    static=static,
-                    interactive=interactive,
-                ),
-                "steps": [(n, fmt(v)) for n, v in m["steps"]],
+                "chart": charts.waterfall_chart(steps, title=title, currency=m["currency"]),
+                "notes": m["notes"],
+                "rules": m["rules"],
             }
         )
     page["landed"] = modes
     page["landed_missing"] = None if modes else _missing(data, "landed", tr)
-    page["compliance"] = display_table(p.compliance, "compliance", tr, lang)
+    page["compliance"] = display_table(compliance_view(p.compliance, lang), "compliance", tr, lang)
     page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr)
     page["pains"] = display_table(p.pains, "pains", tr, lang, limit=8)
     page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
@@ -206,7 +197,6 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything the template needs, in one language, for screen (interactive) or print (static)."""
     tr = Translator(lang)
-    static = not interactive
     params = data.run.get("params") or {}
     run = data.run
     top = data.opportunities.head(len(data.pages) or 10)
@@ -236,7 +226,7 @@ def build_context(
         "html_lang": "zh-Hans" if lang == "zh" else "en",
         "_": tr,
         "interactive": interactive,
-        "plotlyjs": charts.plotly_js() if interactive else "",
+        "plotlyjs": charts.plotly_js(),
         "css": _template_text("report.css"),
         "meta": {
             "run_id": run["run_id"],
@@ -262,10 +252,7 @@ def build_context(
             + " "
             + (_missing(data, "factors", tr) if _stage_reason(data, "selection", tr) else "")
         ),
-        "pages": [
-            _page(data, p, tr, lang, static=static, interactive=interactive, target_margin=target_margin)
-            for p in data.pages
-        ],
+        "pages": [_page(data, p, tr, lang, target_margin=target_margin) for p in data.pages],
         "accuracy": display_table(data.accuracy, "accuracy", tr, lang),
         "accuracy_missing": None if len(data.accuracy) else _missing(data, "accuracy", tr),
         "backtest": backtest,
@@ -302,8 +289,18 @@ def _script_json(value: Any) -> Any:
     return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
 
 
-def render_html(data: ReportData, lang: str, *, interactive: bool, target_margin: float = 0.30) -> str:
-    """The report as one self-contained HTML document (inline CSS, JS and images)."""
+def render_html(
+    data: ReportData,
+    lang: str,
+    *,
+    interactive: bool,
+    target_margin: float = 0.30,
+    pdf_missing: str | None = None,
+) -> str:
+    """The report as one self-contained HTML document (inline CSS, JS and images).
+
+    ``pdf_missing`` is the reason no PDF can be made here; the HTML then says so on its first page.
+    """
     import jinja2
 
     env = jinja2.Environment(
@@ -311,4 +308,8 @@ def render_html(data: ReportData, lang: str, *, interactive: bool, target_margin
     )
     env.filters["script_json"] = _script_json
     tmpl = env.from_string(_template_text("report.html.j2"))
-    return tmpl.render(**build_context(data, lang, interactive=interactive, target_margin=target_margin))
+    ctx = build_context(data, lang, interactive=interactive, target_margin=target_margin)
+    tr = Translator(lang)
+    reason = tr("no_chromium") if pdf_missing == NO_CHROMIUM else pdf_missing
+    ctx["pdf_note"] = tr("pdf_missing", reason=reason) if pdf_missing else ""
+    return tmpl.render(**ctx)

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["find_chromium", "html_to_pdf", "PdfUnavailableError", "CHROMIUM_FLAGS"]
+__all__ = ["find_chromium", "html_to_pdf", "PdfUnavailableError", "CHROMIUM_FLAGS", "NO_CHROMIUM"]
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -22,6 +22,12 @@ CHROMIUM_FLAGS = (
     "--no-pdf-header-footer",
     "--hide-scrollbars",
     "--mute-audio",
+)
+
+
+NO_CHROMIUM = (
+    "no Chromium browser was found on this machine (install Debian's `chromium` and `fonts-noto-cjk` packages, "
+    "e.g. `apt-get install chromium fonts-noto-cjk`, or set XBORDER_CHROMIUM to a Chromium executable)"
 )
 
 
@@ -51,10 +57,7 @@ def html_to_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
     """Render ``html`` (a local file) to ``pdf`` with headless Chromium; PdfUnavailableError when impossible."""
     exe = find_chromium()
     if exe is None:
-        raise PdfUnavailableError(
-            "no Chromium browser was found (install Debian's `chromium` package, e.g. `apt-get install chromium "
-            "fonts-noto-cjk`, or set XBORDER_CHROMIUM to a Chromium executable)"
-        )
+        raise PdfUnavailableError(NO_CHROMIUM)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     tmp_pdf = pdf.with_name(pdf.name + ".part")
     with tempfile.TemporaryDirectory(prefix="xborder-chromium-") as profile:

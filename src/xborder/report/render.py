@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from xborder.pipeline.record import utcnow
 from xborder.report.data import gather
 from xborder.report.html import render_html
-from xborder.report.pdf import PdfUnavailableError, html_to_pdf
+from xborder.report.pdf import NO_CHROMIUM, PdfUnavailableError, find_chromium, html_to_pdf
 from xborder.report.xlsx import write_workbook
 
 __all__ = ["render_report", "report_files", "file_name"]
@@ -64,13 +65,16 @@ def render_report(
     tick(0.02, "reading the warehouse")
     data = gather(con, run_id, top_n=top_n, stages_override=stages_override)
     files: list[dict[str, Any]] = []
+    pdf_reason = None if not pdf or find_chromium() else NO_CHROMIUM
     steps = len(langs) * 3
     done = 0
+    prints: list[tuple[str, Path, Path]] = []
     for lang in langs:
         html_path = out / file_name(run_id, lang, "html")
         t0 = time.perf_counter()
         html_path.write_text(
-            render_html(data, lang, interactive=True, target_margin=target_margin), encoding="utf-8"
+            render_html(data, lang, interactive=True, target_margin=target_margin, pdf_missing=pdf_reason),
+            encoding="utf-8",
         )
         files.append(_entry(con, run_id, lang, "html", html_path, t0))
         done += 1
@@ -81,26 +85,44 @@ def render_report(
         files.append(_entry(con, run_id, lang, "xlsx", xlsx_path, t0))
         done += 1
         tick(done / steps, f"{lang}: workbook written")
-        pdf_path = out / file_name(run_id, lang, "pdf")
-        t0 = time.perf_counter()
-        if not pdf:
-            reason = "PDF disabled for this render"
-            files.append(_missing(con, run_id, lang, pdf_path, reason))
-        else:
+        if pdf and pdf_reason is None:
             print_html = out / f".print_{run_id}.{lang}.html"
-            try:
-                print_html.write_text(
-                    render_html(data, lang, interactive=False, target_margin=target_margin), encoding="utf-8"
+            print_html.write_text(
+                render_html(data, lang, interactive=False, target_margin=target_margin), encoding="utf-8"
+            )
+            prints.append((lang, print_html, out / file_name(run_id, lang, "pdf")))
+        else:
+            files.append(
+                _missing(
+                    con, run_id, lang, out / file_name(run_id, lang, "pdf"), pdf_reason or "PDF not requested"
                 )
-                html_to_pdf(print_html, pdf_path)
+            )
+            done += 1
+    # Both languages print at once: one headless Chromium per PDF (the machine has 2 cores).
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, min(2, len(prints)))) as pool:
+        futures = {
+            pool.submit(_print_pdf, html, pdf_path): (lang, html, pdf_path) for lang, html, pdf_path in prints
+        }
+        for fut, (lang, html, pdf_path) in futures.items():
+            error = fut.result()
+            html.unlink(missing_ok=True)
+            if error is None:
                 files.append(_entry(con, run_id, lang, "pdf", pdf_path, t0))
-            except PdfUnavailableError as exc:
-                files.append(_missing(con, run_id, lang, pdf_path, str(exc)))
-            finally:
-                print_html.unlink(missing_ok=True)
-        done += 1
-        tick(done / steps, f"{lang}: PDF {'written' if files[-1]['status'] == 'ok' else 'missing'}")
+            else:
+                files.append(_missing(con, run_id, lang, pdf_path, error))
+            done += 1
+            tick(done / steps, f"{lang}: PDF {'written' if error is None else 'missing'}")
     return files
+
+
+def _print_pdf(html: Path, pdf_path: Path) -> str | None:
+    """Print one PDF; the reason as text when it cannot be made (never raises for a missing browser)."""
+    try:
+        html_to_pdf(html, pdf_path)
+    except PdfUnavailableError as exc:
+        return str(exc)
+    return None
 
 
 def _entry(con: Any, run_id: str, lang: str, fmt: str, path: Path, t0: float) -> dict[str, Any]:

@@ -9,7 +9,16 @@ import pandas as pd
 
 from xborder.report.tables import levels_of, pick
 
-__all__ = ["fmt", "display_table", "landed_modes", "risks", "SPECS"]
+__all__ = [
+    "fmt",
+    "display_table",
+    "landed_modes",
+    "compliance_view",
+    "risks",
+    "SPECS",
+    "LANDED_PARTS",
+    "SALE_PARTS",
+]
 
 _HIDDEN = {"run_id", "product_id", "market", "market_code", "unique_id", "created_at"}
 
@@ -37,17 +46,19 @@ SPECS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("mandatory", ("mandatory", "required")),
         ("lead_time_days", ("lead_time_days", "lead_time")),
         ("cost", ("cost", "cost_estimate", "cost_eur")),
-        ("currency", ("currency", "cost_currency")),
+        ("kind", ("kind",)),
+        ("holder", ("holder",)),
         ("source", ("source", "source_url")),
         ("valid_from", ("valid_from",)),
         ("last_checked", ("last_checked",)),
     ],
     "pains": [
-        ("aspect", ("aspect", "phrase", "keyphrase", "topic", "theme", "title")),
-        ("share", ("share", "share_negative", "neg_share", "frequency")),
-        ("reviews_n", ("n_reviews", "reviews", "count", "support")),
-        ("explanation", ("suggestion", "improvement", "explanation", "description")),
-        ("examples", ("examples", "example_reviews", "example", "example_review")),
+        ("aspect", ("aspect", "phrase", "keyphrase", "topic")),
+        ("share", ("evidence_share", "share", "negative_share")),
+        ("reviews_n", ("n_reviews", "reviews", "count")),
+        ("direction", ("trend_direction",)),
+        ("explanation", ("summary", "suggestion", "explanation")),
+        ("examples", ("example_texts", "examples", "top_phrases")),
     ],
     "accuracy": [
         ("series_level", ("level",)),
@@ -72,7 +83,7 @@ def fmt(v: Any, lang: str = "en") -> str:
     """A cell as text: numbers rounded sensibly, booleans as yes/no, lists joined, NaN empty."""
     from xborder.report.messages import t
 
-    if v is None:
+    if v is None or v is pd.NaT:
         return ""
     if isinstance(v, bool):
         return t(lang, "yes" if v else "no")
@@ -103,11 +114,11 @@ def display_table(df: pd.DataFrame, section: str, tr: Any, lang: str, *, limit: 
     """
     if df is None or df.empty:
         return {"head": [], "rows": []}
-    for base in ("text", "explanation", "label", "title", "suggestion", "aspect"):
-        if f"{base}_{lang}" in df.columns and base not in df.columns:
-            df = df.assign(
-                **{base: df[f"{base}_{lang}"].where(df[f"{base}_{lang}"].notna(), df.get(f"{base}_en"))}
-            )
+    for base in ("text", "explanation", "label", "title", "suggestion", "aspect", "summary"):
+        own = f"{base}_{lang}"
+        if own in df.columns:
+            fallback = df[base] if base in df.columns else df.get(f"{base}_en")
+            df = df.assign(**{base: df[own].where(df[own].notna(), fallback)})
     spec = SPECS.get(section, [])
     chosen = [(key, col) for key, cands in spec if (col := pick(df, *cands))]
     if len(chosen) < 2:
@@ -119,74 +130,107 @@ def display_table(df: pd.DataFrame, section: str, tr: Any, lang: str, *, limit: 
     return {"head": head, "rows": rows}
 
 
-_COMPONENTS = (
-    "product_cost",
-    "unit_cost",
-    "cogs",
-    "purchase_cost",
-    "packaging",
+# Landed-cost components in waterfall order (landed_costs columns): costs up to the landed cost, then
+# what the sale costs on top, then the margin that is left of the price.
+LANDED_PARTS = (
+    "goods_cost",
     "freight",
-    "freight_cost",
-    "shipping",
-    "first_mile",
     "insurance",
     "duty",
-    "customs_duty",
-    "duty_cost",
-    "vat",
-    "import_vat",
-    "gst",
-    "sales_tax",
+    "additional_duty",
     "customs_fees",
-    "brokerage",
-    "last_mile",
-    "marketplace_fee",
-    "referral_fee",
-    "fulfilment_fee",
-    "fulfillment_fee",
-    "fba_fee",
-    "payment_fee",
-    "fx_cost",
-    "returns_cost",
-    "other_cost",
+    "low_value_charges",
+    "import_tax_cost",
 )
+SALE_PARTS = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
 
 
 def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Per shipping mode: waterfall steps [(component, amount)], total, price, margin and currency."""
+    """Per shipping mode: waterfall steps ``(key, amount, measure)``, landed cost, price, margin, currency.
+
+    Reads the landed-cost engine's wide rows (one per product × market × mode); a long
+    ``component``/``amount`` layout is accepted too.
+    """
     if df is None or df.empty:
         return []
-    mode_col = pick(df, "shipping_mode", "mode", "route", "freight_mode", "lane")
-    cur_col = pick(df, "currency")
+    mode_col = pick(df, "mode", "shipping_mode", "route")
     groups = df.groupby(mode_col, sort=False, dropna=False) if mode_col else [("", df)]
     out = []
     for mode, g in groups:
-        comp_col, amt_col = pick(g, "component"), pick(g, "amount", "value")
-        if comp_col and amt_col:
-            steps = [(str(c), float(a)) for c, a in zip(g[comp_col], g[amt_col], strict=True) if pd.notna(a)]
-            first = g.iloc[0]
+        first = g.iloc[0]
+
+        def val(col: str, row: Any = first) -> float | None:
+            return float(row[col]) if col in row.index and pd.notna(row[col]) else None
+
+        steps: list[tuple[str, float, str]] = []
+        if "component" in g.columns and "amount" in g.columns:
+            steps = [(str(c), float(a), "relative") for c, a in zip(g["component"], g["amount"], strict=True)]
+            landed = sum(v for _, v, _ in steps)
         else:
-            first = g.iloc[0]
-            steps = [
-                (c, float(first[c]))
-                for c in _COMPONENTS
-                if c in g.columns and pd.notna(first[c]) and float(first[c]) != 0.0
-            ]
-        total_col = pick(g, "landed_cost", "total_landed_cost", "landed_cost_total", "total")
-        price_col = pick(g, "price", "selling_price", "sale_price")
-        margin_col = pick(g, "margin", "margin_pct", "net_margin")
+            steps = [(c, v, "relative") for c in LANDED_PARTS if (v := val(c))]
+            landed = val("landed_cost") or sum(v for _, v, _ in steps)
+            steps.append(("landed_cost", landed, "total"))
+            price = val("price")
+            if price is not None:
+                steps += [(c, v, "relative") for c in SALE_PARTS if (v := val(c))]
+                if val("unit_margin") is not None:
+                    steps.append(("unit_margin", val("unit_margin") or 0.0, "relative"))
+                steps.append(("price", price, "total"))
         out.append(
             {
-                "mode": "" if mode is None or (isinstance(mode, float) and math.isnan(mode)) else str(mode),
+                "mode": "" if pd.isna(mode) else str(mode),
                 "steps": steps,
-                "total": float(first[total_col])
-                if total_col and pd.notna(first[total_col])
-                else sum(v for _, v in steps),
-                "price": float(first[price_col]) if price_col and pd.notna(first[price_col]) else None,
-                "margin": float(first[margin_col]) if margin_col and pd.notna(first[margin_col]) else None,
-                "currency": str(first[cur_col]) if cur_col else "",
+                "total": landed,
+                "price": val("price"),
+                "margin": val("margin_pct"),
+                "unit_margin": val("unit_margin"),
+                "currency": str(first["currency"]) if "currency" in g.columns else "",
+                "low_confidence": bool(first["low_confidence"])
+                if "low_confidence" in g.columns and pd.notna(first["low_confidence"])
+                else False,
+                "notes": str(first["notes"]) if "notes" in g.columns and pd.notna(first["notes"]) else "",
+                "rules": str(first["rules_used"])
+                if "rules_used" in g.columns and pd.notna(first["rules_used"])
+                else "",
             }
         )
+    return out
+
+
+def compliance_view(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Compliance rows with lead time and cost ranges joined into readable cells (min–max)."""
+    if df is None or df.empty:
+        return df
+
+    def rng(lo: Any, hi: Any, suffix: str = "") -> str:
+        if pd.isna(lo) and pd.isna(hi):
+            return "?"
+        lo_s, hi_s = fmt(lo, lang), fmt(hi, lang)
+        return (lo_s if lo_s == hi_s or not hi_s else f"{lo_s or '0'}–{hi_s}") + suffix
+
+    out = df.copy()
+    if "lead_time_days_min" in out.columns:
+        out["lead_time_days"] = [
+            rng(a, b)
+            for a, b in zip(
+                out["lead_time_days_min"],
+                out.get("lead_time_days_max", out["lead_time_days_min"]),
+                strict=True,
+            )
+        ]
+    if "cost_min" in out.columns:
+        cur = out["currency"].fillna("") if "currency" in out.columns else ""
+        out["cost"] = [
+            rng(a, b, f" {c}" if c else "")
+            for a, b, c in zip(
+                out["cost_min"],
+                out.get("cost_max", out["cost_min"]),
+                cur if len(cur) else [""] * len(out),
+                strict=True,
+            )
+        ]
+    if "mandatory" in out.columns:
+        out = out.sort_values("mandatory", ascending=False, kind="stable")
     return out
 
 
@@ -212,38 +256,45 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
         ratio = float((fc[f"hi_{lv}"] - fc[f"lo_{lv}"]).sum() / fc["yhat"].abs().sum())
         if ratio > 1.0:
             out.append(tr("risk_wide_interval", level=lv, ratio=f"{ratio:.1f}"))
+    lang = getattr(tr, "lang", "en")
     tsig = page.trends
-    dcol = pick(tsig, "direction", "trend")
-    if dcol:
-        scol = pick(tsig, "signal", "kind", "signal_type", "name") or dcol
-        for _, r in (
-            tsig[tsig[dcol].astype(str).str.lower().isin({"down", "falling", "decline", "decreasing"})]
-            .head(2)
-            .iterrows()
-        ):
-            out.append(tr("risk_falling", signal=r[scol]))
+    if not tsig.empty and {"signal", "value"} <= set(tsig.columns):
+        own = (
+            tsig[tsig["unique_id"].astype(str) == f"{page.product_id}|{page.market}"]
+            if "unique_id" in tsig
+            else tsig
+        )
+        falling = own[
+            own["signal"].isin(["growth_13", "yoy"]) & (pd.to_numeric(own["value"], errors="coerce") < -0.10)
+        ]
+        text_col = pick(falling, f"text_{lang}", "text_en", "signal")
+        for _, r in falling.head(2).iterrows():
+            out.append(tr("risk_falling", signal=r[text_col]))
     for m in landed_modes(page.landed):
+        mode = (
+            tr(f"mode_{m['mode']}") if f"mode_{m['mode']}" in getattr(tr, "keys", ()) else (m["mode"] or "—")
+        )
         if m["margin"] is not None and m["margin"] < target_margin:
             out.append(
-                tr(
-                    "risk_low_margin",
-                    mode=m["mode"] or "—",
-                    margin=f"{m['margin']:.0%}",
-                    target=f"{target_margin:.0%}",
-                )
+                tr("risk_low_margin", mode=mode, margin=f"{m['margin']:.0%}", target=f"{target_margin:.0%}")
             )
+        if m["low_confidence"]:
+            out.append(tr("risk_estimated_cost", mode=mode))
     c = page.compliance
     mcol = pick(c, "mandatory", "required")
     if mcol and not c.empty:
         mand = c[c[mcol].fillna(False).astype(bool)]
         if len(mand):
-            lcol = pick(mand, "lead_time_days", "lead_time")
-            days = (
-                int(pd.to_numeric(mand[lcol], errors="coerce").max())
-                if lcol and mand[lcol].notna().any()
-                else 0
-            )
+            lcol = pick(mand, "lead_time_days_max", "lead_time_days", "lead_time")
+            lead = pd.to_numeric(mand[lcol], errors="coerce") if lcol else pd.Series(dtype=float)
+            days = fmt(float(lead.max()), lang) if lead.notna().any() else "?"
             out.append(tr("risk_compliance", n=len(mand), days=days))
-    if 0 < len(page.history) < 12:
-        out.append(tr("risk_short_history", n=len(page.history)))
+    p = page.pains
+    if not p.empty and "trend_direction" in p.columns:
+        asp = pick(p, f"aspect_{lang}", "aspect")
+        for _, r in p[p["trend_direction"].astype(str) == "rising"].head(2).iterrows():
+            out.append(tr("risk_rising_complaint", aspect=r[asp]))
+    months = page.history["ds"].dt.to_period("M").nunique() if len(page.history) else 0
+    if 0 < months < 12:
+        out.append(tr("risk_short_history", n=months))
     return out

@@ -143,13 +143,15 @@ EN_STOPWORDS = frozenset(
     than that the their theirs them themselves then there these they this those through to under until up
     we were what when where which while who whom why will with would you your yours yourself yourselves
     also get got one would could us im ive id dont didnt doesnt isnt wasnt it's i'm i've i'd don't didn't
-    doesn't isn't wasn't even still much many lot bit will shall may might must let like""".split()
+    doesn't isn't wasn't even still much many lot bit will shall may might must let like be have do two three four
+    five six seven eight nine ten first second thing way""".split()
 ) - PHRASE_MODIFIERS
 
 ZH_STOPWORDS = frozenset(
     """的 了 是 我 你 他 她 它 们 我们 也 都 就 还 在 和 与 及 这 那 这个 那个 一个 有 又 呢 吧 啊 哦 呀 嘛 吗
     着 过 给 把 被 让 从 对 于 为 以 之 而 并 但 但是 就是 还是 所以 因为 如果 然后 而且 已经 一下 一些 一样
-    一点 什么 怎么 自己 东西 时候 感觉 觉得 比较 非常 特别 真的 可以 知道 没有 个 啦 么 得 地 更 最 再 才 只""".split()
+    一点 什么 怎么 自己 东西 时候 感觉 觉得 比较 非常 特别 真的 可以 知道 没有 个 啦 么 得 地 更 最 再 才 只 很 挺 蛮
+    还有 这样 那么 这么 一直 有点""".split()
 )
 
 # usage scenario -> (English cues, Chinese cues)
@@ -157,7 +159,7 @@ SCENARIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "night / sleep": (("at night", "bedroom", "sleep", "bedtime"), ("晚上", "睡觉", "夜里", "卧室")),
     "travel": (("travel", "trip", "vacation", "flight", "luggage"), ("旅行", "出差", "旅游", "出门")),
     "kitchen / cooking": (("kitchen", "cook", "cooking", "recipe"), ("厨房", "做饭", "烹饪")),
-    "work / office": (("work", "office", "meeting", "desk"), ("上班", "办公", "工作", "公司")),
+    "work / office": (("at work", "office", "meeting", "desk", "commute"), ("上班", "办公", "工作", "公司")),
     "children / family": (("kid", "child", "children", "son", "daughter", "baby", "family"),
                           ("孩子", "宝宝", "儿子", "女儿", "家人", "老人")),
     "gift": (("gift", "present", "birthday", "christmas"), ("送人", "礼物", "生日", "送给")),

@@ -57,7 +57,9 @@ def _orders_before(lines: pd.DataFrame, cutoff: pd.Period, months: int = 6) -> p
     t = pd.to_datetime(lines["ordered_at"])
     sel = lines[(t >= lo) & (t < hi) & (lines["status"] == "sold") & (lines["quantity"] > 0)]
     sel = sel[sel["is_product"].fillna(True).astype(bool)]
-    return sel.rename(columns={"country": "market", "quantity": "units"})[["product_id", "market", "order_id", "units"]]
+    return sel.rename(columns={"country": "market", "quantity": "units"})[
+        ["product_id", "market", "order_id", "units"]
+    ]
 
 
 def cutoff_frame(
@@ -72,7 +74,9 @@ def cutoff_frame(
     f = f[f["demand_6m"] >= min_units].reset_index(drop=True)
     c = cutoff.ordinal
     mi = monthly["month"].map(lambda p: p.ordinal)
-    nxt = monthly[(mi >= c) & (mi < c + horizon)].groupby(["product_id", "market"])[["units", "revenue"]].sum()
+    nxt = (
+        monthly[(mi >= c) & (mi < c + horizon)].groupby(["product_id", "market"])[["units", "revenue"]].sum()
+    )
     nxt = nxt.rename(columns={"units": "units_next", "revenue": "revenue_next"}).reset_index()
     f = f.merge(nxt, on=["product_id", "market"], how="left").fillna({"units_next": 0.0, "revenue_next": 0.0})
     f["growth"] = f["units_next"] / f["demand_6m"]
@@ -99,13 +103,15 @@ def _topk_success(norm: np.ndarray, win: np.ndarray, grid: np.ndarray, k: int) -
     return win[idx].mean(axis=0)
 
 
-def calibrate_weights(train: list[pd.DataFrame], *, k: int = 50, step: float = 0.1, top_share: float = 0.10) -> dict[str, float]:
+def calibrate_weights(
+    train: list[pd.DataFrame], *, k: int = 50, step: float = 0.1, top_share: float = 0.10
+) -> dict[str, float]:
     """Learn factor weights on earlier cutoffs: over a simplex grid of weight vectors, average the top
     ``top_share`` vectors by mean top-k success (averaging instead of taking the single best vector
     guards against over-fitting the few training cutoffs). Empty ``train`` → equal weights."""
     n = len(BACKTEST_FACTORS)
     if not train:
-        return {f: 1.0 / n for f in BACKTEST_FACTORS}
+        return dict.fromkeys(BACKTEST_FACTORS, 1.0 / n)
     grid = _simplex_grid(n, step)
     succ = np.mean([_topk_success(_norm_matrix(fr), fr["win"].to_numpy(), grid, k) for fr in train], axis=0)
     top = np.argsort(-succ, kind="stable")[: max(1, int(top_share * len(grid)))]
@@ -136,7 +142,9 @@ class CutoffResult:
     rows: list[dict]
 
 
-def evaluate_cutoff(frame: pd.DataFrame, profile: Profile, ks: tuple[int, ...], *, seed: int = 0, draws: int = 2000) -> list[dict]:
+def evaluate_cutoff(
+    frame: pd.DataFrame, profile: Profile, ks: tuple[int, ...], *, seed: int = 0, draws: int = 2000
+) -> list[dict]:
     """Top-k success rate and realised next-6-month revenue per method at one cutoff."""
     scored = score_candidates(frame, profile, long_factors=False).ranked
     orders = {
@@ -152,7 +160,14 @@ def evaluate_cutoff(frame: pd.DataFrame, profile: Profile, ks: tuple[int, ...], 
         kk = min(k, len(frame))
         for name, fr in orders.items():
             top = fr.head(kk)
-            rows.append({"k": k, "method": name, "success": float(top["win"].mean()), "revenue_next": float(top["revenue_next"].sum())})
+            rows.append(
+                {
+                    "k": k,
+                    "method": name,
+                    "success": float(top["win"].mean()),
+                    "revenue_next": float(top["revenue_next"].sum()),
+                }
+            )
         picks = np.array([rng.choice(len(frame), kk, replace=False) for _ in range(draws)])
         s = win[picks].mean(axis=1)
         r = rev[picks].sum(axis=1)

@@ -54,14 +54,21 @@ def build_candidates(
         how="left",
     )
     if include_new_markets:
-        pair = pd.concat([pair, _new_market_rows(monthly, orders6, cutoff, pair, extra_markets, min_product_units)], ignore_index=True)
+        pair = pd.concat(
+            [pair, _new_market_rows(monthly, orders6, cutoff, pair, extra_markets, min_product_units)],
+            ignore_index=True,
+        )
     if markets:
         pair = pair[pair["market"].isin([m.upper() for m in markets])]
     return pair.reset_index(drop=True)
 
 
 def _new_market_rows(monthly, orders6, cutoff, pair, extra_markets, min_units) -> pd.DataFrame:  # noqa: ANN001
-    allm = monthly.assign(market="ALL").groupby(["product_id", "market", "month"], as_index=False)[["units", "revenue"]].sum()
+    allm = (
+        monthly.assign(market="ALL")
+        .groupby(["product_id", "market", "month"], as_index=False)[["units", "revenue"]]
+        .sum()
+    )
     o_all = orders6.assign(market="ALL") if orders6 is not None and len(orders6) else None
     prod = history_factors(allm, o_all, cutoff)
     prod = prod[prod["demand_6m"] >= min_units]
@@ -92,7 +99,11 @@ def logistics_factors(products: pd.DataFrame, prices: pd.Series | None = None) -
     """``chargeable_weight_kg`` = max(actual kg, L × W × H / 5000) and ``value_density`` = price per
     chargeable kg, per product (NaN where weight and dimensions are unknown)."""
     p = products.set_index("product_id")
-    vol = p.get("length_cm") * p.get("width_cm") * p.get("height_cm") / VOLUMETRIC_DIVISOR if "length_cm" in p else None
+    vol = (
+        p.get("length_cm") * p.get("width_cm") * p.get("height_cm") / VOLUMETRIC_DIVISOR
+        if "length_cm" in p
+        else None
+    )
     w = p.get("weight_kg")
     cw = pd.concat([w, vol], axis=1).max(axis=1, skipna=True) if vol is not None else w
     out = pd.DataFrame({"chargeable_weight_kg": cw}, index=p.index)

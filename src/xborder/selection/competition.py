@@ -33,7 +33,9 @@ def top_share(weights: np.ndarray | pd.Series, k: int = 5) -> float:
     return float(np.sort(w)[::-1][:k].sum() / w.sum())
 
 
-def competition_factors(listings: pd.DataFrame, *, as_of: pd.Timestamp | None = None, new_days: int = 180) -> pd.DataFrame:
+def competition_factors(
+    listings: pd.DataFrame, *, as_of: pd.Timestamp | None = None, new_days: int = 180
+) -> pd.DataFrame:
     """Competition factors per ``market × category``.
 
     Args:
@@ -42,10 +44,21 @@ def competition_factors(listings: pd.DataFrame, *, as_of: pd.Timestamp | None = 
             Own listings are not competitors.
         as_of: reference date for new entrants (default: the latest ``first_seen``).
     """
-    cols = ["market", "category", "competitors", "concentration_hhi", "top5_share", "new_entrant_share", "price_dispersion", "rating_gap"]
+    cols = [
+        "market",
+        "category",
+        "competitors",
+        "concentration_hhi",
+        "top5_share",
+        "new_entrant_share",
+        "price_dispersion",
+        "rating_gap",
+    ]
     if listings is None or listings.empty:
         return pd.DataFrame(columns=cols)
-    lst = listings[~listings.get("own", pd.Series(False, index=listings.index)).fillna(False).astype(bool)].copy()
+    lst = listings[
+        ~listings.get("own", pd.Series(False, index=listings.index)).fillna(False).astype(bool)
+    ].copy()
     if lst.empty:
         return pd.DataFrame(columns=cols)
     lst["seller"] = lst["seller"].fillna("(unknown)") if "seller" in lst else "(unknown)"
@@ -67,8 +80,12 @@ def competition_factors(listings: pd.DataFrame, *, as_of: pd.Timestamp | None = 
                 "competitors": float(g["seller"].nunique()),
                 "concentration_hhi": hhi(by_seller),
                 "top5_share": top_share(by_seller),
-                "new_entrant_share": float(g["_new"].mean()) if "_new" in g and g["_new"].notna().any() else np.nan,
-                "price_dispersion": float(price.std(ddof=0) / price.mean()) if len(price) > 1 and price.mean() > 0 else np.nan,
+                "new_entrant_share": float(g["_new"].mean())
+                if "_new" in g and g["_new"].notna().any()
+                else np.nan,
+                "price_dispersion": float(price.std(ddof=0) / price.mean())
+                if len(price) > 1 and price.mean() > 0
+                else np.nan,
                 "rating_gap": float(5.0 - rating.mean()) if len(rating) else np.nan,
             }
         )

@@ -27,6 +27,18 @@ def _weeks_zh(days: float) -> str:
     return f"约{max(1, round(days / 7))}周" if days >= 10 else f"约{round(days)}天"
 
 
+_FIELDS = (
+    "momentum_pct",
+    "demand_6m",
+    "sold_before",
+    "margin_pct",
+    "compliance_items",
+    "compliance_names",
+    "compliance_lead_days",
+    "competitors",
+)
+
+
 def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> tuple[str, str]:
     """(English, Chinese) sentence naming the facts that drive the score.
 
@@ -39,7 +51,9 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
     zh: list[str] = []
     mom = _num(r.get("momentum_pct"))
     if mom is not None:
-        word, wz = ("rising", "上升") if mom >= 5 else ("falling", "下降") if mom <= -5 else ("steady", "平稳")
+        word, wz = (
+            ("rising", "上升") if mom >= 5 else ("falling", "下降") if mom <= -5 else ("steady", "平稳")
+        )
         en.append(f"{word} demand {mom:+.0f}%")
         zh.append(f"需求{wz}{mom:+.0f}%")
     d6 = _num(r.get("demand_6m"))
@@ -64,7 +78,9 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
             en.append("no certification needed")
             zh.append("无需认证")
         else:
-            en.append(f"{n:.0f} certification{'s' if n != 1 else ''} needed" + (f" ({detail})" if detail else ""))
+            en.append(
+                f"{n:.0f} certification{'s' if n != 1 else ''} needed" + (f" ({detail})" if detail else "")
+            )
             zh.append(f"需{n:.0f}项认证" + (f"（{detail_zh}）" if detail_zh else ""))
     comp = _num(r.get("competitors"))
     if comp is not None:
@@ -79,23 +95,44 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
             best = max(norm, key=lambda k: norm[k])
             worst = min(norm, key=lambda k: norm[k])
             if norm[best] >= 0.5:
-                en.append(f"strongest: {factor_spec(best).label_en}")
-                zh.append(f"最强因素：{factor_spec(best).label_zh}")
+                en.append(f"strongest: {_label(best, True)[0]}")
+                zh.append(f"最强因素：{_label(best, True)[1]}")
             if worst != best and norm[worst] < 0.5:
-                en.append(f"weakest: {factor_spec(worst).label_en}")
-                zh.append(f"最弱因素：{factor_spec(worst).label_zh}")
+                en.append(f"weakest: {_label(worst, False)[0]}")
+                zh.append(f"最弱因素：{_label(worst, False)[1]}")
     if unavailable:
         groups = sorted({factor_spec(f).group for f in unavailable})
         if groups:
-            en.append("no data for " + ", ".join(GROUP_LABELS[g][0] for g in groups) + " (weight given to the others)")
-            zh.append("缺少数据：" + "、".join(GROUP_LABELS[g][1] for g in groups) + "（权重已分配给其他因素）")
+            en.append(
+                "no data for "
+                + ", ".join(GROUP_LABELS[g][0] for g in groups)
+                + " (weight given to the others)"
+            )
+            zh.append(
+                "缺少数据：" + "、".join(GROUP_LABELS[g][1] for g in groups) + "（权重已分配给其他因素）"
+            )
     return ", ".join(en), "，".join(zh)
 
 
-def explain_frame(ranked: pd.DataFrame, weights: dict[str, float], unavailable: list[str] | None = None) -> pd.DataFrame:
+def _label(name: str, good: bool) -> tuple[str, str]:
+    """Factor label; a cost factor is good when low ("low demand volatility") and bad when high."""
+    spec = factor_spec(name)
+    if spec.benefit:
+        return spec.label_en, spec.label_zh
+    return (
+        (f"low {spec.label_en}", f"{spec.label_zh}低")
+        if good
+        else (f"high {spec.label_en}", f"{spec.label_zh}高")
+    )
+
+
+def explain_frame(
+    ranked: pd.DataFrame, weights: dict[str, float], unavailable: list[str] | None = None
+) -> pd.DataFrame:
     """Add ``explanation_en`` and ``explanation_zh`` to every row of a ranked frame."""
     groups_missing = _missing_groups(weights, unavailable or [])
-    fr = ranked.copy()
+    cols = [c for c in _FIELDS if c in ranked] + [f"contrib_{f}" for f in weights if f"contrib_{f}" in ranked]
+    fr = ranked[cols].copy()
     for f, w in weights.items():
         fr[f"weight_{f}"] = w
     pairs = [explain_row(r, groups_missing) for r in fr.to_dict(orient="records")]

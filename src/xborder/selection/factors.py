@@ -49,26 +49,178 @@ GROUP_LABELS: dict[str, tuple[str, str]] = {
 
 _F = FactorSpec
 FACTORS: tuple[FactorSpec, ...] = (
-    _F("demand_6m", "demand_size", "units / 6 months", True, "forecasts | order_lines", "6-month demand", "6个月需求"),
-    _F("orders_6m", "demand_size", "orders / 6 months", True, "order_lines", "orders in the last 6 months", "近6个月订单数"),
-    _F("momentum_pct", "momentum", "% (last 3 months vs 3 before)", True, "trend_signals | order_lines", "demand trend", "需求趋势"),
-    _F("seasonal_outlook", "seasonality", "ratio (same season last year)", True, "order_lines", "seasonal outlook", "季节前景"),
-    _F("seasonality_risk", "seasonality", "peak month share of 12-month units", False, "order_lines | forecasts", "seasonal peak concentration", "季节集中度"),
+    _F(
+        "demand_6m",
+        "demand_size",
+        "units / 6 months",
+        True,
+        "forecasts | order_lines",
+        "6-month demand",
+        "6个月需求",
+    ),
+    _F(
+        "orders_6m",
+        "demand_size",
+        "orders / 6 months",
+        True,
+        "order_lines",
+        "orders in the last 6 months",
+        "近6个月订单数",
+    ),
+    _F(
+        "momentum_pct",
+        "momentum",
+        "% (last 3 months vs 3 before)",
+        True,
+        "trend_signals | order_lines",
+        "demand trend",
+        "需求趋势",
+    ),
+    _F(
+        "seasonal_outlook",
+        "seasonality",
+        "ratio (same season last year)",
+        True,
+        "order_lines",
+        "seasonal outlook",
+        "季节前景",
+    ),
+    _F(
+        "seasonality_risk",
+        "seasonality",
+        "peak month share of 12-month units",
+        False,
+        "order_lines | forecasts",
+        "seasonal peak concentration",
+        "季节集中度",
+    ),
     _F("competitors", "competition", "sellers", False, "listings", "competing sellers", "竞争卖家数"),
-    _F("concentration_hhi", "competition", "HHI 0-1", False, "listings | rank_snapshots | reviews", "market concentration (HHI)", "市场集中度(HHI)"),
-    _F("top5_share", "competition", "share 0-1", False, "listings | rank_snapshots | reviews", "top-5 share", "前5名份额"),
-    _F("new_entrant_share", "competition", "share 0-1", True, "listings", "share of new entrants", "新进入者占比"),
-    _F("price_dispersion", "competition", "coefficient of variation", True, "listings", "price dispersion", "价格离散度"),
-    _F("rating_gap", "competition", "stars below 5", True, "rank_snapshots | reviews", "rating gap of incumbents", "竞品评分差距"),
-    _F("margin_pct", "unit_economics", "% of price after duty, tax, fees", True, "landed_costs", "margin after duty and fees", "扣除关税和费用后利润率"),
-    _F("compliance_items", "compliance", "mandatory items", False, "compliance_checks", "mandatory certifications", "必需认证数"),
-    _F("compliance_cost", "compliance", "cost in market currency", False, "compliance_checks", "compliance cost", "合规成本"),
-    _F("compliance_lead_days", "compliance", "days", False, "compliance_checks", "time to compliance", "合规周期"),
-    _F("chargeable_weight_kg", "logistics", "kg (max of actual, volumetric)", False, "products", "chargeable weight", "计费重量"),
-    _F("value_density", "logistics", "price per chargeable kg", True, "products | listings", "value density", "货值密度"),
-    _F("improvement_score", "customer_opportunity", "opportunity score", True, "improvement_opportunities", "unmet customer needs", "客户未满足需求"),
-    _F("demand_cv", "volatility", "coefficient of variation of monthly units", False, "order_lines", "demand volatility", "需求波动"),
-    _F("order_hhi", "volatility", "HHI of order quantities 0-1", False, "order_lines", "reliance on a few big orders", "大单依赖度"),
+    _F(
+        "concentration_hhi",
+        "competition",
+        "HHI 0-1",
+        False,
+        "listings | rank_snapshots | reviews",
+        "market concentration (HHI)",
+        "市场集中度(HHI)",
+    ),
+    _F(
+        "top5_share",
+        "competition",
+        "share 0-1",
+        False,
+        "listings | rank_snapshots | reviews",
+        "top-5 share",
+        "前5名份额",
+    ),
+    _F(
+        "new_entrant_share",
+        "competition",
+        "share 0-1",
+        True,
+        "listings",
+        "share of new entrants",
+        "新进入者占比",
+    ),
+    _F(
+        "price_dispersion",
+        "competition",
+        "coefficient of variation",
+        True,
+        "listings",
+        "price dispersion",
+        "价格离散度",
+    ),
+    _F(
+        "rating_gap",
+        "competition",
+        "stars below 5",
+        True,
+        "rank_snapshots | reviews",
+        "rating gap of incumbents",
+        "竞品评分差距",
+    ),
+    _F(
+        "margin_pct",
+        "unit_economics",
+        "% of price after duty, tax, fees",
+        True,
+        "landed_costs",
+        "margin after duty and fees",
+        "扣除关税和费用后利润率",
+    ),
+    _F(
+        "compliance_items",
+        "compliance",
+        "mandatory items",
+        False,
+        "compliance_checks",
+        "mandatory certifications",
+        "必需认证数",
+    ),
+    _F(
+        "compliance_cost",
+        "compliance",
+        "cost in market currency",
+        False,
+        "compliance_checks",
+        "compliance cost",
+        "合规成本",
+    ),
+    _F(
+        "compliance_lead_days",
+        "compliance",
+        "days",
+        False,
+        "compliance_checks",
+        "time to compliance",
+        "合规周期",
+    ),
+    _F(
+        "chargeable_weight_kg",
+        "logistics",
+        "kg (max of actual, volumetric)",
+        False,
+        "products",
+        "chargeable weight",
+        "计费重量",
+    ),
+    _F(
+        "value_density",
+        "logistics",
+        "price per chargeable kg",
+        True,
+        "products | listings",
+        "value density",
+        "货值密度",
+    ),
+    _F(
+        "improvement_score",
+        "customer_opportunity",
+        "opportunity score",
+        True,
+        "improvement_opportunities",
+        "unmet customer needs",
+        "客户未满足需求",
+    ),
+    _F(
+        "demand_cv",
+        "volatility",
+        "coefficient of variation of monthly units",
+        False,
+        "order_lines",
+        "demand volatility",
+        "需求波动",
+    ),
+    _F(
+        "order_hhi",
+        "volatility",
+        "HHI of order quantities 0-1",
+        False,
+        "order_lines",
+        "reliance on a few big orders",
+        "大单依赖度",
+    ),
 )
 
 _BY_NAME = {f.name: f for f in FACTORS}
@@ -105,7 +257,9 @@ def history_factors(monthly: pd.DataFrame, orders: pd.DataFrame | None, cutoff: 
     m = m[(m["mi"] >= c - 15) & (m["mi"] < c)]
     if m.empty:
         return pd.DataFrame(columns=["product_id", "market"])
-    piv = m.pivot_table(index=["product_id", "market"], columns="mi", values="units", aggfunc="sum", fill_value=0.0)
+    piv = m.pivot_table(
+        index=["product_id", "market"], columns="mi", values="units", aggfunc="sum", fill_value=0.0
+    )
     piv = piv.reindex(columns=range(c - 15, c), fill_value=0.0)
     a = piv.to_numpy(dtype=float)
 
@@ -121,7 +275,9 @@ def history_factors(monthly: pd.DataFrame, orders: pd.DataFrame | None, cutoff: 
     out["demand_cv"] = np.divide(last6.std(1), mean6, out=np.full(mean6.shape, np.nan), where=mean6 > 0)
     last12 = window(-12, 0)
     tot12 = last12.sum(1)
-    out["seasonality_risk"] = np.divide(last12.max(1), tot12, out=np.full(tot12.shape, np.nan), where=tot12 > 0)
+    out["seasonality_risk"] = np.divide(
+        last12.max(1), tot12, out=np.full(tot12.shape, np.nan), where=tot12 > 0
+    )
     if c - 15 >= first_month:
         ly_next, ly_prev = window(-12, -9).sum(1), window(-15, -12).sum(1)
         out["seasonal_outlook"] = (ly_next + 1.0) / (ly_prev + 1.0)
@@ -129,7 +285,9 @@ def history_factors(monthly: pd.DataFrame, orders: pd.DataFrame | None, cutoff: 
         out["seasonal_outlook"] = np.nan
     out = out.reset_index()
     if orders is not None and len(orders):
-        per_order = orders.groupby(["product_id", "market", "order_id"], sort=False)["units"].sum().reset_index()
+        per_order = (
+            orders.groupby(["product_id", "market", "order_id"], sort=False)["units"].sum().reset_index()
+        )
         tot = per_order.groupby(["product_id", "market"])["units"].transform("sum")
         per_order["s2"] = (per_order["units"] / tot) ** 2
         agg = per_order.groupby(["product_id", "market"]).agg(

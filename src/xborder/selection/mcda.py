@@ -77,7 +77,9 @@ def normalise(matrix: np.ndarray, types: np.ndarray, method: str = "rank") -> np
     return out
 
 
-def topsis(matrix: np.ndarray, weights: np.ndarray, types: np.ndarray, *, normalisation: str = "vector") -> np.ndarray:
+def topsis(
+    matrix: np.ndarray, weights: np.ndarray, types: np.ndarray, *, normalisation: str = "vector"
+) -> np.ndarray:
     """TOPSIS closeness coefficient (Hwang & Yoon 1981), computed by pymcdm.
 
     ``normalisation="vector"`` is the textbook form (Tzeng & Huang 2011, *Multiple Attribute Decision
@@ -101,7 +103,12 @@ def topsis(matrix: np.ndarray, weights: np.ndarray, types: np.ndarray, *, normal
         if m.shape[1] == 0:
             return np.full(matrix.shape[0], 0.5)
     w = np.asarray(weights, dtype=float)
-    return np.asarray(TOPSIS(normalization_function=fn[normalisation])(m, w / w.sum(), np.asarray(types)))
+    t = np.asarray(types)
+    if m.shape[1] != w.size or w.size != t.size or not np.isin(t, (-1, 1)).all() or (w < 0).any():
+        raise ValueError("TOPSIS needs one weight >= 0 and one type (+1 benefit, -1 cost) per column")
+    # Inputs checked above; pymcdm's own validation scans every row for dominance (slow on 10⁶ rows
+    # and a warning we do not want: a dominant candidate is simply the best one).
+    return np.asarray(TOPSIS(normalization_function=fn[normalisation])(m, w / w.sum(), t, validation=False))
 
 
 def weighted_sum(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

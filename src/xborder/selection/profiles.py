@@ -57,15 +57,22 @@ def _validate(name: str, raw: dict, where: str) -> Profile:
     fw = {str(k): float(v) for k, v in raw.get("factor_weights", {}).items()}
     bad = sorted(set(fw) - known)
     if bad:
-        raise BadInputError(f"Profile '{name}' in {where} has unknown factor(s) {bad}.", hint=f"Known: {', '.join(sorted(known))}.")
+        raise BadInputError(
+            f"Profile '{name}' in {where} has unknown factor(s) {bad}.",
+            hint=f"Known: {', '.join(sorted(known))}.",
+        )
     if sum(weights.values()) + sum(fw.values()) <= 0:
         raise BadInputError(f"Profile '{name}' in {where} has no positive weight.")
     method = raw.get("method", "weighted_sum")
     if method not in {"weighted_sum", "topsis"}:
-        raise BadInputError(f"Profile '{name}' in {where}: method must be 'weighted_sum' or 'topsis'; got {method!r}.")
+        raise BadInputError(
+            f"Profile '{name}' in {where}: method must be 'weighted_sum' or 'topsis'; got {method!r}."
+        )
     norm = raw.get("normalisation", "rank" if method == "weighted_sum" else "vector")
     if norm not in {"rank", "minmax", "vector"}:
-        raise BadInputError(f"Profile '{name}' in {where}: normalisation must be rank, minmax or vector; got {norm!r}.")
+        raise BadInputError(
+            f"Profile '{name}' in {where}: normalisation must be rank, minmax or vector; got {norm!r}."
+        )
     return Profile(
         name=name,
         weights={g: float(weights.get(g, 0.0)) for g in GROUPS},
@@ -93,7 +100,9 @@ def load_profile(spec: str = "balanced", *, user_file: str | Path | None = None)
         name = name.lstrip(":")
     if path is not None:
         if not path.is_file():
-            raise BadInputError(f"Profile file {path} does not exist.", hint="Give a TOML file like docs/selection.md shows.")
+            raise BadInputError(
+                f"Profile file {path} does not exist.", hint="Give a TOML file like docs/selection.md shows."
+            )
         try:
             user = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:

@@ -14,7 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["RankSalesCurve", "DEFAULT_SLOPE", "default_curve", "fit_power_law", "fit_curves", "estimate_sales"]
+__all__ = [
+    "RankSalesCurve",
+    "DEFAULT_SLOPE",
+    "default_curve",
+    "fit_power_law",
+    "fit_curves",
+    "estimate_sales",
+]
 
 DEFAULT_SLOPE = 0.871
 """β1 of Brynjolfsson, Hu & Smith (2003), Amazon books 2000 (four studies 2001-05: 0.855-0.91)."""
@@ -35,6 +42,13 @@ class RankSalesCurve:
     source: str = "default"
     marketplace_id: str = "*"
     rank_category: str = "*"
+    p_value: float | None = None
+    """Two-sided p-value of the slope (calibrated curves)."""
+
+    @property
+    def usable(self) -> bool:
+        """A calibrated curve is usable when units fall with rank (slope > 0) at the 5% level."""
+        return self.source != "calibrated" or (self.slope > 0 and (self.p_value or 0.0) < 0.05)
 
     def predict(self, rank: np.ndarray | float, *, level: float = 0.8) -> pd.DataFrame:
         """Units per period for ``rank`` with a ``level`` prediction interval (log-normal errors)."""
@@ -63,7 +77,12 @@ def default_curve(period: str = "month") -> RankSalesCurve:
 
 
 def fit_power_law(
-    rank: np.ndarray, units: np.ndarray, *, period: str = "month", marketplace_id: str = "*", rank_category: str = "*"
+    rank: np.ndarray,
+    units: np.ndarray,
+    *,
+    period: str = "month",
+    marketplace_id: str = "*",
+    rank_category: str = "*",
 ) -> RankSalesCurve:
     """Least squares of log(units) on log(rank); MAPE by leave-one-out (every point predicted without itself).
 
@@ -84,6 +103,8 @@ def fit_power_law(
     loo = y - resid / (1 - h)  # leave-one-out fitted log units
     mape = float(np.mean(np.abs(np.exp(loo) - q[ok]) / q[ok]))
     sd = float(np.sqrt(resid @ resid / max(n - 2, 1)))
+    se_slope = sd / np.sqrt(((x - x.mean()) ** 2).sum())
+    p_value = float(2 * stats.t.sf(abs(beta[1]) / se_slope, df=max(n - 2, 1))) if se_slope > 0 else 0.0
     return RankSalesCurve(
         intercept=float(beta[0]),
         slope=float(-beta[1]),
@@ -94,22 +115,35 @@ def fit_power_law(
         source="calibrated",
         marketplace_id=marketplace_id,
         rank_category=rank_category,
+        p_value=p_value,
     )
 
 
 def fit_curves(obs: pd.DataFrame, *, min_obs: int = 8, period: str = "month") -> list[RankSalesCurve]:
     """One curve per ``marketplace_id × rank_category`` of ``obs`` (columns rank, units); groups with fewer
-    than ``min_obs`` known-sales rows get the default slope with an intercept fitted on their data
-    (or the plain default without any)."""
+    than ``min_obs`` known-sales rows, or whose fitted slope is not significantly positive (see
+    :attr:`RankSalesCurve.usable`), get the default slope with an intercept fitted on their data
+    (source ``default_slope``; its ``mape`` is then that curve's in-sample error)."""
     curves = []
     for (mp, cat), g in obs.groupby(["marketplace_id", "rank_category"], dropna=False):
         g = g[(g["rank"] >= 1) & (g["units"] > 0)]
         if len(g) >= min_obs:
-            curves.append(fit_power_law(g["rank"], g["units"], period=period, marketplace_id=str(mp), rank_category=str(cat)))
-        elif len(g):
-            icpt = float(np.mean(np.log(g["units"]) + DEFAULT_SLOPE * np.log(g["rank"])))
+            c = fit_power_law(
+                g["rank"], g["units"], period=period, marketplace_id=str(mp), rank_category=str(cat)
+            )
+            if c.usable:
+                curves.append(c)
+                continue
+        if len(g):
+            lr, lq = np.log(g["rank"].to_numpy(float)), np.log(g["units"].to_numpy(float))
+            icpt = float(np.mean(lq + DEFAULT_SLOPE * lr))
+            res = lq - (icpt - DEFAULT_SLOPE * lr)
+            mape = float(np.mean(np.abs(np.exp(-res) - 1.0)))
+            sd = float(max(np.std(res, ddof=1), 0.8)) if len(g) > 2 else 0.8
             curves.append(
-                RankSalesCurve(icpt, DEFAULT_SLOPE, period, len(g), None, 0.8, "default_slope", str(mp), str(cat))
+                RankSalesCurve(
+                    icpt, DEFAULT_SLOPE, period, len(g), mape, sd, "default_slope", str(mp), str(cat)
+                )
             )
     return curves
 

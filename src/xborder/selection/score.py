@@ -82,7 +82,9 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
                 "normalised": res.normalised.reshape(-1),
                 "weight": np.tile(w, n),
                 "contribution": res.contributions.reshape(-1),
-                "source_table": np.tile(np.array([factor_spec(f).source_table for f in used], dtype=object), n),
+                "source_table": np.tile(
+                    np.array([factor_spec(f).source_table for f in used], dtype=object), n
+                ),
             }
         )
     return ScoreResult(

@@ -10,7 +10,9 @@ from xborder.selection.mcda import topsis
 __all__ = ["weight_scenarios", "top_rank_stability"]
 
 
-def weight_scenarios(weights: np.ndarray, *, spread: float = 0.20, draws: int = 200, seed: int = 0) -> np.ndarray:
+def weight_scenarios(
+    weights: np.ndarray, *, spread: float = 0.20, draws: int = 200, seed: int = 0
+) -> np.ndarray:
     """Perturbed weight vectors: each weight alone ×(1 − spread) and ×(1 + spread), then ``draws`` joint
     perturbations with every weight scaled by an independent factor uniform in [1 − spread, 1 + spread];
     every vector is rescaled to sum to 1."""
@@ -67,22 +69,33 @@ def top_rank_stability(
     jacc = []
     same_first = 0
     pos_in_base = {int(r): i for i, r in enumerate(base_top)}
+    base_set = set(base_top.tolist())
     for v in scen:
         s = scores(v)
-        order = np.argsort(-s, kind="stable")
-        ranks = np.empty(order.size, dtype=np.int64)
-        ranks[order] = np.arange(1, order.size + 1)
-        t = set(order[:top].tolist())
-        jacc.append(len(t & set(base_top.tolist())) / len(t | set(base_top.tolist())))
-        same_first += int(order[0] == base_order[0])
+        top_now = np.argpartition(-s, top - 1)[:top] if top < s.size else np.arange(s.size)
+        t = set(top_now.tolist())
+        jacc.append(len(t & base_set) / len(t | base_set))
+        same_first += int(np.argmax(s) == base_order[0])
         for r, i in pos_in_base.items():
-            rk = ranks[r]
+            rk = int((s > s[r]).sum()) + 1
             stay[i] += rk <= top
             rmin[i] = min(rmin[i], rk)
             rmax[i] = max(rmax[i], rk)
     n = len(scen)
     frame = pd.DataFrame(
-        {"row": base_top, "base_rank": np.arange(1, top + 1), "stay_share": stay / n, "rank_min": rmin.astype(int), "rank_max": rmax.astype(int)}
+        {
+            "row": base_top,
+            "base_rank": np.arange(1, top + 1),
+            "stay_share": stay / n,
+            "rank_min": rmin.astype(int),
+            "rank_max": rmax.astype(int),
+        }
     )
-    summary = {"top": top, "spread": spread, "scenarios": n, "mean_jaccard": float(np.mean(jacc)), "first_unchanged_share": same_first / n}
+    summary = {
+        "top": top,
+        "spread": spread,
+        "scenarios": n,
+        "mean_jaccard": float(np.mean(jacc)),
+        "first_unchanged_share": same_first / n,
+    }
     return frame, summary

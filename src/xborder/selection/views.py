@@ -13,10 +13,16 @@ def best_markets_for_product(ranked: pd.DataFrame, product_id: str, *, top: int 
     """The markets where ``product_id`` scores best, best first (NotFoundError naming close ids if absent)."""
     sel = ranked[ranked["product_id"] == product_id]
     if sel.empty:
-        close = sorted(ranked.loc[ranked["product_id"].str.contains(product_id.split(":")[-1], regex=False), "product_id"].unique())[:5]
+        close = sorted(
+            ranked.loc[
+                ranked["product_id"].str.contains(product_id.split(":")[-1], regex=False), "product_id"
+            ].unique()
+        )[:5]
         raise NotFoundError(
             f"Product '{product_id}' is not among the selection candidates.",
-            hint=("Did you mean: " + ", ".join(close) + "?") if close else "Product ids look like uci:85123A.",
+            hint=("Did you mean: " + ", ".join(close) + "?")
+            if close
+            else "Product ids look like uci:85123A.",
         )
     return sel.sort_values("score", ascending=False, kind="stable").head(top)
 
@@ -27,7 +33,9 @@ def best_products_for_market(ranked: pd.DataFrame, market: str, *, top: int = 10
     sel = ranked[ranked["market"] == m]
     if sel.empty:
         have = ", ".join(sorted(ranked["market"].dropna().unique())[:30])
-        raise NotFoundError(f"Market '{market}' has no selection candidates.", hint=f"Markets with candidates: {have}.")
+        raise NotFoundError(
+            f"Market '{market}' has no selection candidates.", hint=f"Markets with candidates: {have}."
+        )
     return sel.sort_values("score", ascending=False, kind="stable").head(top)
 
 

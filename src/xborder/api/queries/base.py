@@ -76,7 +76,7 @@ def filtered_rows(
                 if r[0] is not None
             ]
             if not runs:
-                return {"rows": [], "note": None, "run_id": None}
+                return {"rows": [], "note": f"No rows in '{table}' for this selection in any run.", "run_id": None}
             used_run = run_id if run_id in runs else max(runs)
             cond += " AND run_id = ?"
             params = [*params, used_run]
@@ -87,7 +87,7 @@ def filtered_rows(
             + f" LIMIT {int(limit)}"
         )
         rows = records(cur, sql, params)
-    note = None
+    note = None if rows else f"No rows in '{table}' for this selection."
     if run_id and used_run and used_run != run_id:
         note = f"No rows of run {run_id}; showing run {used_run}."
     return {"rows": rows, "note": note, "run_id": used_run}

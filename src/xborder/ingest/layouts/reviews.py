@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xborder.ingest.context import LoadContext
 from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
@@ -49,8 +49,11 @@ def write_reviews(con, ctx: LoadContext, spec: ReviewSpec) -> WriteCounts:  # no
         join = f"LEFT JOIN _x_rev r ON r.raw = g.{spec.reviewer}"
         reviewer = "r.pkey"
     source = ctx.const("source", spec.source)
+    spec = replace(spec, product_key=spec.product_key.replace("{stem}", ctx.stem.replace("'", "")))
     content = f"md5(concat_ws('|', {spec.product_key}, {f('reviewed_at')}, {f('rating')}, {f('title')}, {f('text')}))"
-    key = spec.review_key or content
+    # Without a source id: content hash + its occurrence number among identical reviews of the file, so two
+    # genuine "Love it!" reviews are both kept while the same review in an overlapping export is a duplicate.
+    key = spec.review_key or f"{content} || '#' || row_number() OVER (PARTITION BY {content} ORDER BY g._row)"
     market = ctx.const("market", spec.market)
     mkt = "NULL" if market is None else f"'{market}'"
     mplace = ctx.const("marketplace", spec.marketplace)
@@ -182,7 +185,7 @@ _layout(
     ),
     ReviewSpec(
         "uci_sentences",
-        "'labelled_sentences'",
+        "'{stem}'",
         "'UCI labelled sentences'",
         "'other'",
         market=None,

@@ -1,0 +1,465 @@
+"""``xborder compliance`` (requirements per market, change report, warehouse run) and ``xborder hs suggest``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+import typer
+
+from xborder.cli.common import console, emit, open_warehouse, progress, state
+from xborder.errors import BadInputError, NotFoundError
+
+__all__ = ["register"]
+
+compliance_app = typer.Typer(
+    help="What must be certified, registered or labelled before selling a product in each market.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+hs_app = typer.Typer(help="HS code suggestions from a product title or category.", no_args_is_help=True)
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Machine-readable JSON on stdout (same as the global --json).")
+]
+MarketOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--market",
+        "-m",
+        help="Target market (ISO2; repeat or comma-separate; EU = the EU members). Default: all 25.",
+    ),
+]
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="Answer as of this day (YYYY-MM-DD). Default: today.")
+]
+
+
+def _date(value: str | None, name: str = "--date") -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInputError(
+            f"{name} {value!r} is not a date.", hint="Use YYYY-MM-DD, e.g. 2026-07-01."
+        ) from exc
+
+
+def _json(ctx: typer.Context, flag: bool) -> None:
+    if flag:
+        state(ctx).json = True
+
+
+def _warehouse_product(ctx: typer.Context, product_id: str) -> dict[str, Any]:
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        df = con.execute(
+            "SELECT product_id, title, category, hs_code, origin_country, battery, radio, electrical, for_children, "
+            "food_contact, CAST(attributes AS VARCHAR) AS attributes FROM products WHERE product_id = ?",
+            [product_id],
+        ).df()
+    finally:
+        con.close()
+    if df.empty:
+        raise NotFoundError(
+            f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
+            hint="Check the id with `xborder status` / your ingest, or describe the product with --category/--title and the attribute flags.",
+        )
+    return df.iloc[0].to_dict()
+
+
+@compliance_app.callback(invoke_without_command=True)
+def compliance(
+    ctx: typer.Context,
+    product: Annotated[
+        str | None, typer.Option("--product", "-p", help="Warehouse product id, e.g. uci:85123A.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Category id (catalog/data/categories.csv).")
+    ] = None,
+    hs_code: Annotated[str | None, typer.Option("--hs-code", help="HS code, 6+ digits.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Product title (used to infer unknown attributes).")
+    ] = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Country of origin, ISO2 (default CN).")
+    ] = None,
+    market: MarketOpt = None,
+    date: DateOpt = None,
+    battery: Annotated[
+        bool,
+        typer.Option(
+            "--battery", help="Contains or ships with a battery (type li-ion unless --battery-type)."
+        ),
+    ] = False,
+    battery_type: Annotated[
+        str | None,
+        typer.Option(
+            "--battery-type",
+            metavar="TYPE",
+            help="li-ion, li-metal, button, nimh, alkaline or lead-acid (implies --battery).",
+        ),
+    ] = None,
+    battery_wh: Annotated[float | None, typer.Option("--battery-wh", help="Battery energy in Wh.")] = None,
+    battery_removable: Annotated[
+        bool, typer.Option("--battery-removable", help="The battery is user-removable.")
+    ] = False,
+    wireless: Annotated[
+        bool, typer.Option("--wireless", help="Has a radio (Bluetooth, Wi-Fi, ...).")
+    ] = False,
+    mains: Annotated[
+        bool, typer.Option("--mains", help="Mains-powered (plug or built-in power supply).")
+    ] = False,
+    for_children: Annotated[
+        float | None,
+        typer.Option("--for-children", metavar="AGE", help="Meant for children from AGE years (e.g. 3)."),
+    ] = None,
+    food_contact: Annotated[bool, typer.Option("--food-contact", help="Touches food or drink.")] = False,
+    cosmetic: Annotated[bool, typer.Option("--cosmetic", help="Is a cosmetic product.")] = False,
+    textile: Annotated[
+        str | None,
+        typer.Option(
+            "--textile", metavar="FIBRES", help="Textile product; fibre content, e.g. '100% cotton'."
+        ),
+    ] = None,
+    furniture: Annotated[bool, typer.Option("--furniture", help="Is furniture.")] = False,
+    medical_claims: Annotated[
+        bool, typer.Option("--medical-claims", help="Makes medical or health claims.")
+    ] = False,
+    connected: Annotated[bool, typer.Option("--connected", help="Internet-connected / smart.")] = False,
+    no_infer: Annotated[
+        bool, typer.Option("--no-infer", help="Do not infer unknown attributes from category/title.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Mandatory marks, registrations, documents and labels per market, with time to market and cost."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _json(ctx, json_out)
+    from dataclasses import replace
+
+    from xborder.compliance.attributes import ProductAttributes
+    from xborder.compliance.engine import check_product
+
+    described = any(
+        [
+            category,
+            hs_code,
+            title,
+            battery,
+            battery_type,
+            battery_wh is not None,
+            wireless,
+            mains,
+            for_children is not None,
+            food_contact,
+            cosmetic,
+            textile,
+            furniture,
+            medical_claims,
+            connected,
+        ]
+    )
+    if product is None and not described:
+        raise BadInputError(
+            "Say which product to check.",
+            hint="Give --product <warehouse id>, or describe it: --category consumer_electronics --wireless --battery --market DE",
+        )
+    base = (
+        ProductAttributes.from_product_row(_warehouse_product(ctx, product))
+        if product
+        else ProductAttributes()
+    )
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "category": category,
+            "hs_code": hs_code,
+            "title": title,
+            "origin": origin.upper() if origin else None,
+            "battery_type": battery_type,
+            "battery_wh": battery_wh,
+            "textile_fibres": textile,
+        }.items()
+        if v is not None
+    }
+    if battery or battery_type or battery_wh is not None:
+        overrides["battery"] = True
+    if for_children is not None:
+        overrides.update(for_children=True, age_min=for_children)
+    for name, on in (
+        ("battery_removable", battery_removable),
+        ("wireless", wireless),
+        ("mains", mains),
+        ("food_contact", food_contact),
+        ("cosmetic", cosmetic),
+        ("furniture", furniture),
+        ("medical_claims", medical_claims),
+        ("connected", connected),
+    ):
+        if on:
+            overrides[name] = True
+    if mains or wireless or connected:
+        overrides["electronic"] = True
+    attrs = replace(base, **overrides)
+    answer = check_product(attrs, market, _date(date), infer=not no_infer)
+    data = {
+        "product_id": product,
+        "as_of": answer.as_of,
+        "rule_table": "reference/data/compliance/requirements.csv",
+        "attributes": answer.attributes.as_dict(),
+        "summary": answer.summary,
+        "requirements": answer.requirements,
+    }
+    emit(ctx, data, _render_check)
+
+
+def _money(lo: Any, hi: Any) -> str:
+    if lo != lo or lo is None:  # NaN
+        return "?"
+    return f"${lo:,.0f}" if hi != hi or hi is None or hi == lo else f"${lo:,.0f}-{hi:,.0f}"
+
+
+def _render_check(d: dict) -> None:
+    from rich.table import Table
+
+    attrs = d["attributes"]
+    shown = {k: v for k, v in attrs.items() if v not in (None, False, "", []) and k != "inferred"}
+    console.print(f"[bold]Product[/] {d['product_id'] or ''} {shown}  as of {d['as_of']}", highlight=False)
+    if attrs["inferred"]:
+        console.print(
+            f"Inferred from category/title (check them): {', '.join(attrs['inferred'])}", highlight=False
+        )
+    t = Table(
+        title="Per market: mandatory items, time to market (critical path, days) and cost where sourced"
+    )
+    for c in ("market", "mandatory", "days", "cost USD", "unknown lead/cost", "conf."):
+        t.add_column(c)
+    for r in d["summary"].itertuples():
+        days = f"{r.time_to_market_days_min:.0f}-{r.time_to_market_days_max:.0f}"
+        t.add_row(
+            r.market,
+            str(r.n_mandatory),
+            days,
+            _money(r.cost_min, r.cost_max),
+            f"{r.n_lead_time_unknown}/{r.n_cost_unknown}",
+            r.confidence,
+        )
+    console.print(t)
+    req = d["requirements"]
+    paths = dict(zip(d["summary"]["market"], d["summary"]["critical_path"], strict=True))
+    for market, grp in req.groupby("market", sort=False):
+        console.print(f"\n[bold]{market}[/] - critical path: {paths.get(market) or '-'}", highlight=False)
+        for r in grp.itertuples():
+            days = (
+                "?"
+                if r.lead_time_days_max != r.lead_time_days_max
+                else f"{r.lead_time_days_min:.0f}-{r.lead_time_days_max:.0f}"
+            )
+            tag = ("*" if r.on_critical_path else " ") + ("" if r.mandatory else " (optional)")
+            since = f", from {r.valid_from}" if r.valid_from == r.valid_from and r.valid_from else ""
+            console.print(
+                f"{tag} [bold]{r.rule_id}[/] {r.requirement}\n    holder: {r.holder}; days: {days}; cost: "
+                f"{_money(r.cost_min, r.cost_max)}; basis: {r.basis}; confidence: {r.confidence}{since}\n"
+                f"    source: {r.source}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    console.print("* = on the critical path. Not legal advice: confirm with the cited source or a test lab.")
+
+
+@compliance_app.command("changes")
+def changes(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="List rule changes after this day (YYYY-MM-DD).")],
+    until: Annotated[str | None, typer.Option("--until", help="End of the window (default today).")] = None,
+    market: MarketOpt = None,
+    horizon_days: Annotated[
+        int,
+        typer.Option("--horizon-days", help="Also list rules starting within this many days after --until."),
+    ] = 365,
+    include_rechecked: Annotated[
+        bool, typer.Option("--include-rechecked", help="Also list rules only re-checked in the window.")
+    ] = False,
+    no_products: Annotated[
+        bool, typer.Option("--no-products", help="Do not match the changes against warehouse products.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """What changed since DATE in the rule base, and which warehouse products x markets it affects."""
+    _json(ctx, json_out)
+    from xborder.compliance.attributes import ProductAttributes
+    from xborder.compliance.changes import affected_products, changed_rules
+    from xborder.compliance.rules import normalise_markets
+
+    start, end = _date(since, "--since"), _date(until, "--until") or dt.date.today()
+    assert start is not None
+    if start > end:
+        raise BadInputError(
+            f"--since {start} is after --until {end}.", hint="Give a --since date before --until."
+        )
+    if horizon_days < 0:
+        raise BadInputError(f"--horizon-days must be >= 0. Got {horizon_days}.")
+    wanted = normalise_markets(market)
+    ch = changed_rules(start, end, horizon_days=horizon_days, include_rechecked=include_rechecked)
+    ch = ch[
+        ch["scope"].map(
+            lambda s: (
+                s == "EU"
+                and any(m in wanted for m in ("DE", "FR", "IT", "ES", "NL", "PL", "SE"))
+                or s in wanted
+            )
+        )
+    ]
+    affected = None
+    if not no_products:
+        from xborder.pipeline.compliance import candidate_products
+
+        con = open_warehouse(ctx, read_only=True)
+        try:
+            prods = candidate_products(con)
+        finally:
+            con.close()
+        pairs = [
+            (r["product_id"], ProductAttributes.from_product_row(r)) for r in prods.to_dict(orient="records")
+        ]
+        affected = affected_products(ch, pairs, wanted)
+    counts = (
+        affected.groupby("rule_id")["product_id"].nunique()
+        if affected is not None and len(affected)
+        else None
+    )
+    ch = ch.assign(
+        products_affected=ch["rule_id"].map(counts).fillna(0).astype(int) if counts is not None else 0
+    )
+    data = {
+        "since": start,
+        "until": end,
+        "markets": wanted,
+        "changes": ch,
+        "affected": affected if affected is not None else [],
+    }
+    emit(ctx, data, _render_changes)
+
+
+def _render_changes(d: dict) -> None:
+    ch = d["changes"]
+    if ch.empty:
+        console.print(f"No rule changes between {d['since']} and {d['until']} for {', '.join(d['markets'])}.")
+        return
+    console.print(
+        f"[bold]Rule changes {d['since']} .. {d['until']}[/] (plus rules starting soon), markets "
+        f"{', '.join(d['markets'])}",
+        highlight=False,
+    )
+    for r in ch.itertuples():
+        console.print(
+            f"{r.date}  {r.change:<15} [bold]{r.rule_id}[/] ({r.scope}, confidence {r.confidence}) - "
+            f"{r.products_affected} warehouse products\n    {r.requirement}\n    source: {r.source}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    aff = d["affected"]
+    if len(aff):
+        top = aff.groupby(["rule_id", "market"])["product_id"].nunique().reset_index(name="products")
+        console.print(f"{aff['product_id'].nunique()} warehouse products affected; per rule and market:")
+        console.print(top.to_string(index=False))
+
+
+@compliance_app.command("run")
+def run(
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    date: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Evaluate every product with sales x market and store compliance_checks / compliance_summary."""
+    _json(ctx, json_out)
+    from xborder.pipeline.compliance import run_compliance
+    from xborder.pipeline.record import new_run_id, utcnow
+
+    day = _date(date)
+    con = open_warehouse(ctx)
+    run_id = new_run_id()
+    try:
+        con.execute(
+            "INSERT INTO runs (run_id, kind, started_at, status, params) VALUES (?, 'compliance', ?, 'running', ?)",
+            [run_id, utcnow(), json.dumps({"markets": market, "date": date})],
+        )
+        with progress(ctx) as bar:
+            task = bar.add_task("compliance", total=100)
+            summary = run_compliance(
+                con,
+                state(ctx).settings,
+                run_id=run_id,
+                markets=market,
+                as_of=day,
+                progress=lambda f, m: bar.update(task, completed=100 * f, description=m),
+            )
+        con.execute(
+            "UPDATE runs SET status = 'ok', finished_at = ?, message = ? WHERE run_id = ?",
+            [utcnow(), json.dumps(summary), run_id],
+        )
+    finally:
+        con.close()
+    emit(
+        ctx,
+        summary,
+        lambda s: console.print(
+            f"Run {s['run_id']}: {s['products']} products x {len(s['markets'])} markets ({s['attribute_sets']} attribute sets) "
+            f"-> {s['compliance_checks']:,} requirement rows, {s['compliance_summary']:,} summary rows (as of {s['as_of']})."
+        ),
+    )
+
+
+@hs_app.command("suggest")
+def hs_suggest(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="Product title or description.")] = "",
+    category: Annotated[
+        str | None, typer.Option("--category", help="Category id; favours its usual HS chapters.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many suggestions (best first).")] = 3,
+    json_out: JsonOpt = False,
+) -> None:
+    """Suggest HS 6-digit codes (HS 2022) with alternatives and a confidence; confirm with a customs broker."""
+    _json(ctx, json_out)
+    from dataclasses import asdict
+
+    from xborder.compliance.hs import suggest_hs
+
+    sugg = [asdict(s) for s in suggest_hs(title, category, top=top)]
+
+    def render(items: list[dict]) -> None:
+        from rich.table import Table
+
+        if not items:
+            console.print(
+                "No HS subheading in the bundled table matches; try adding --category or more words."
+            )
+            return
+        t = Table(title=f"HS suggestions for {title!r}")
+        for c in ("rank", "hs6", "description", "confidence", "matched"):
+            t.add_column(c, overflow="fold")
+        for i, s in enumerate(items, 1):
+            t.add_row(
+                str(i),
+                s["hs6"],
+                s["description"],
+                f"{s['confidence_band']} ({s['confidence']:.2f})",
+                ", ".join(s["matched"]),
+            )
+        console.print(t)
+        console.print(
+            f"Source: HS 2022 nomenclature ({items[0]['source']}). A suggestion, not a binding ruling."
+        )
+
+    emit(ctx, sugg, render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``compliance`` and ``hs`` to the main app."""
+    app.add_typer(compliance_app, name="compliance")
+    app.add_typer(hs_app, name="hs")

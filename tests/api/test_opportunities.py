@@ -1,0 +1,133 @@
+"""Opportunities and product × market detail: filters, sorting, paging, comparison, hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.seed import SEED_RUN
+
+pytestmark = pytest.mark.shared_data
+
+INJECTIONS = [
+    "' OR '1'='1",
+    "x'; DROP TABLE opportunities; --",
+    "%' UNION SELECT password_hash, NULL FROM users --",
+    "\\' OR 1=1 --",
+    "_%",
+]
+
+
+def test_list_is_ranked_and_paginated(web) -> None:
+    c = web.client("viewer")
+    first = c.get("/api/opportunities", params={"page_size": 25}).json()
+    assert first["run_id"] == SEED_RUN and first["total"] == 320 and len(first["items"]) == 25
+    ranks = [i["rank"] for i in first["items"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    second = c.get("/api/opportunities", params={"page_size": 25, "page": 2}).json()
+    assert second["items"][0]["rank"] == 26
+    assert not {i["product_id"] + i["market"] for i in first["items"]} & {i["product_id"] + i["market"] for i in second["items"]}
+
+
+def test_filters_combine(web) -> None:
+    c = web.client("viewer")
+    de = c.get("/api/opportunities", params={"market": "DE", "page_size": 200}).json()
+    assert de["total"] == 40 and {i["market"] for i in de["items"]} == {"DE"}
+    cat = de["items"][0]["category"]
+    both = c.get("/api/opportunities", params={"market": "DE", "category": cat, "page_size": 200}).json()
+    assert 0 < both["total"] <= 40 and all(i["category"] == cat for i in both["items"])
+    high = c.get("/api/opportunities", params={"min_score": 0.6, "page_size": 200}).json()
+    assert high["total"] > 0 and all(i["score"] >= 0.6 for i in high["items"])
+    word = de["items"][0]["title"].split()[0].lower()
+    by_text = c.get("/api/opportunities", params={"product": word, "page_size": 200}).json()
+    assert by_text["total"] > 0 and all(word in (i["title"] or "").lower() or word in i["product_id"] for i in by_text["items"])
+
+
+def test_sort_by_score_desc_and_title(web) -> None:
+    c = web.client("viewer")
+    items = c.get("/api/opportunities", params={"sort": "score", "order": "desc", "page_size": 100}).json()["items"]
+    scores = [i["score"] for i in items]
+    assert scores == sorted(scores, reverse=True)
+    titles = [i["title"] for i in c.get("/api/opportunities", params={"sort": "title", "page_size": 50}).json()["items"]]
+    assert titles == sorted(titles)
+
+
+def test_facets_and_market_comparison(web) -> None:
+    c = web.client("viewer")
+    f = c.get("/api/opportunities/facets").json()
+    assert f["markets"] == ["BE", "CH", "DE", "ES", "FR", "IE", "NL", "PT"] and f["runs"] == [SEED_RUN]
+    comp = c.get("/api/opportunities/compare").json()["markets"]
+    assert {m["market"] for m in comp} == set(f["markets"]) and all(m["opportunities"] == 40 for m in comp)
+    best = comp[0]
+    top = c.get("/api/opportunities", params={"market": best["market"], "sort": "score", "order": "desc",
+                                              "page_size": 1}).json()["items"][0]
+    assert (top["product_id"], top["score"]) == (best["best_product_id"], best["best_score"])
+
+
+def test_detail_has_every_section_from_real_data(web) -> None:
+    c = web.client("viewer")
+    top = c.get("/api/opportunities", params={"page_size": 1}).json()["items"][0]
+    d = c.get(f"/api/opportunities/{top['market']}/{top['product_id']}").json()
+    for key in ("product", "opportunity", "factors", "demand_history", "forecasts", "forecast_accuracy",
+                "trend_signals", "landed_costs", "compliance", "pain_points", "example_reviews", "other_markets"):
+        assert key in d
+    assert d["opportunity"]["score"] == top["score"] and d["opportunity"]["explanation_zh"]
+    assert {f["factor"] for f in d["factors"]["rows"]} == {"demand_12m", "growth", "price_level"}
+    contrib = sum(f["contribution"] for f in d["factors"]["rows"])
+    assert contrib == pytest.approx(top["score"], abs=1e-3)
+    hist = d["demand_history"]["rows"]
+    assert hist and d["demand_history"]["source"] == "order_lines"
+    # the last 12 months of history hold the units the factor says were sold
+    units = next(f["raw_value"] for f in d["factors"]["rows"] if f["factor"] == "demand_12m")
+    assert sum(h["y"] for h in hist) >= units
+    assert any(m["market"] == top["market"] for m in d["other_markets"])
+    for section in ("landed_costs", "compliance"):
+        assert d[section]["rows"] or d[section]["note"]  # empty tables say why
+
+
+def test_detail_of_unknown_product_is_404_and_bad_market_422(web) -> None:
+    c = web.client("viewer")
+    assert c.get("/api/opportunities/DE/uci:NOPE").status_code == 404
+    assert c.get("/api/opportunities/de/uci:85123A").status_code == 422
+    assert c.get("/api/opportunities/DEU/uci:85123A").status_code == 422
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_sql_injection_strings_are_data_not_sql(web, evil) -> None:
+    c = web.client("viewer")
+    r = c.get("/api/opportunities", params={"product": evil})
+    assert r.status_code == 200 and r.json()["total"] == 0
+    for param in ("market", "category", "sort", "order", "run_id"):
+        r = c.get("/api/opportunities", params={param: evil})
+        assert r.status_code == 422, param
+        assert "password" not in r.text.lower() or "password_hash" not in r.text
+    r = c.get(f"/api/opportunities/DE/{evil}")
+    assert r.status_code in (404, 422)
+    assert c.get("/api/opportunities", params={"page_size": 1}).json()["total"] == 320  # table intact
+    assert "argon2" not in r.text
+
+
+def test_paging_limits_are_enforced(web) -> None:
+    c = web.client("viewer")
+    assert c.get("/api/opportunities", params={"page_size": 10_000}).status_code == 422
+    assert c.get("/api/opportunities", params={"page": 0}).status_code == 422
+    assert c.get("/api/opportunities", params={"min_score": "nan'"}).status_code == 422
+    far = c.get("/api/opportunities", params={"page": 99_999}).json()
+    assert far["items"] == [] and far["total"] == 320
+
+
+def test_warehouse_without_engine_tables_gives_notes_not_errors(tmp_path) -> None:
+    """A brand-new warehouse (no runs, no data): every read endpoint answers with empty results and a note."""
+    from tests.api.conftest import make_env
+    from xborder.warehouse import connect
+
+    empty = tmp_path / "empty.duckdb"
+    connect(empty).close()
+    env = make_env(empty, tmp_path)
+    c = env.client("viewer")
+    r = c.get("/api/opportunities").json()
+    assert r["total"] == 0 and r["note"]
+    assert c.get("/api/opportunities/compare").json()["markets"] == []
+    assert c.get("/api/runs").json()["total"] == 0
+    assert c.get("/api/data/ingests").json()["total"] == 0
+    assert c.get("/opportunities").status_code == 200
+    env.app.state.db.close()
