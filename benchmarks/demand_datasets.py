@@ -25,17 +25,53 @@ __all__ = [
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 UCI_COUNTRIES = {
-    "United Kingdom": "GB", "Germany": "DE", "France": "FR", "EIRE": "IE", "Spain": "ES",
-    "Netherlands": "NL", "Belgium": "BE", "Switzerland": "CH", "Portugal": "PT", "Australia": "AU",
-    "Norway": "NO", "Italy": "IT", "Channel Islands": "JE", "Finland": "FI", "Cyprus": "CY",
-    "Sweden": "SE", "Austria": "AT", "Denmark": "DK", "Japan": "JP", "Poland": "PL", "Israel": "IL",
-    "USA": "US", "Hong Kong": "HK", "Singapore": "SG", "Iceland": "IS", "Canada": "CA", "Greece": "GR",
-    "Malta": "MT", "United Arab Emirates": "AE", "RSA": "ZA", "Lebanon": "LB", "Lithuania": "LT",
-    "Brazil": "BR", "Czech Republic": "CZ", "Bahrain": "BH", "Saudi Arabia": "SA", "Korea": "KR",
-    "Thailand": "TH", "Nigeria": "NG", "West Indies": None, "Bermuda": "BM", "European Community": None,
+    "United Kingdom": "GB",
+    "Germany": "DE",
+    "France": "FR",
+    "EIRE": "IE",
+    "Spain": "ES",
+    "Netherlands": "NL",
+    "Belgium": "BE",
+    "Switzerland": "CH",
+    "Portugal": "PT",
+    "Australia": "AU",
+    "Norway": "NO",
+    "Italy": "IT",
+    "Channel Islands": "JE",
+    "Finland": "FI",
+    "Cyprus": "CY",
+    "Sweden": "SE",
+    "Austria": "AT",
+    "Denmark": "DK",
+    "Japan": "JP",
+    "Poland": "PL",
+    "Israel": "IL",
+    "USA": "US",
+    "Hong Kong": "HK",
+    "Singapore": "SG",
+    "Iceland": "IS",
+    "Canada": "CA",
+    "Greece": "GR",
+    "Malta": "MT",
+    "United Arab Emirates": "AE",
+    "RSA": "ZA",
+    "Lebanon": "LB",
+    "Lithuania": "LT",
+    "Brazil": "BR",
+    "Czech Republic": "CZ",
+    "Bahrain": "BH",
+    "Saudi Arabia": "SA",
+    "Korea": "KR",
+    "Thailand": "TH",
+    "Nigeria": "NG",
+    "West Indies": None,
+    "Bermuda": "BM",
+    "European Community": None,
     "Unspecified": None,
 }
-_NON_PRODUCT = re.compile(r"^(POST|DOT|M|m|D|C2|CRUK|PADS|S|B|BANK CHARGES|AMAZONFEE|ADJUST.*|TEST.*|gift_.*|DCGS.*)$")
+_NON_PRODUCT = re.compile(
+    r"^(POST|DOT|M|m|D|C2|CRUK|PADS|S|B|BANK CHARGES|AMAZONFEE|ADJUST.*|TEST.*|gift_.*|DCGS.*)$"
+)
 
 _CATEGORY_WORDS = [
     ("party_seasonal", r"CHRISTMAS|XMAS|BUNTING|PARTY|EASTER|ADVENT|WRAP|NAPKIN|HALLOWEEN|BIRTHDAY"),
@@ -45,8 +81,11 @@ _CATEGORY_WORDS = [
     ("office_stationery", r"CARD|NOTEBOOK|PEN\b|PENCIL|STICKER|CALENDAR|PAPER|ENVELOPE|STATIONERY"),
     ("garden", r"GARDEN|PLANT|BIRD|WATERING|FLOWER POT|HERB"),
     ("jewelry_watches", r"NECKLACE|EARRING|BRACELET|RING\b|WATCH|JEWEL|BEAD"),
-    ("home_kitchen", r"MUG|CUP|PLATE|BOWL|TEA|CAKE|KITCHEN|JAR|TIN|BOX|CUSHION|CLOCK|FRAME|HOLDER|BOTTLE|"
-     r"HEART|SIGN|DOORMAT|TOWEL|APRON|SPOON|GLASS|VASE|HOOK|DRAWER|BASKET|STORAGE|COASTER|TRAY"),
+    (
+        "home_kitchen",
+        r"MUG|CUP|PLATE|BOWL|TEA|CAKE|KITCHEN|JAR|TIN|BOX|CUSHION|CLOCK|FRAME|HOLDER|BOTTLE|"
+        r"HEART|SIGN|DOORMAT|TOWEL|APRON|SPOON|GLASS|VASE|HOOK|DRAWER|BASKET|STORAGE|COASTER|TRAY",
+    ),
 ]
 
 
@@ -91,9 +130,13 @@ def load_uci_order_lines(root: Path = SHARED) -> pd.DataFrame:
 
 def load_uci_products(root: Path = SHARED) -> pd.DataFrame:
     """product_id, title, category (a keyword rule; the warehouse has the catalogue's real categories)."""
-    a = pd.read_parquet(root / "uci_online_retail" / "online_retail.parquet", columns=["StockCode", "Description"])
-    b = pd.read_parquet(root / "uci_online_retail_ii" / "online_retail_II_2009-2010.parquet",
-                        columns=["StockCode", "Description"])
+    a = pd.read_parquet(
+        root / "uci_online_retail" / "online_retail.parquet", columns=["StockCode", "Description"]
+    )
+    b = pd.read_parquet(
+        root / "uci_online_retail_ii" / "online_retail_II_2009-2010.parquet",
+        columns=["StockCode", "Description"],
+    )
     df = pd.concat([b, a]).dropna()
     df = df[df["Description"].astype(str) != "nan"].drop_duplicates("StockCode", keep="last")
     return pd.DataFrame(

@@ -45,7 +45,8 @@ COMPARE = ["Chosen", "Naive", "SeasonalNaive", "AutoETS"]
 def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:  # noqa: ANN001
     """MASE and WAPE of the chosen forecasts and the baselines on the test window."""
     wide = res.all_models.merge(
-        res.forecasts[["unique_id", "ds", "point"]].rename(columns={"point": "Chosen"}), on=["unique_id", "ds"]
+        res.forecasts[["unique_id", "ds", "point"]].rename(columns={"point": "Chosen"}),
+        on=["unique_id", "ds"],
     )
     m = test.merge(wide, on=["unique_id", "ds"], how="inner")
     scale = naive_scale(train)
@@ -61,13 +62,23 @@ def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:  # noqa: ANN001
         ae = (mm["y"] - pred).abs()
         mae = ae.groupby(mm["unique_id"]).mean()
         mase = (mae / scale.reindex(mae.index)).replace([np.inf, -np.inf], np.nan)
-        out[model] = {"mase": round(float(mase.mean()), 4), "wape": round(float(ae.sum() / mm["y"].abs().sum()), 4),
-                      "series": int(mae.size)}
+        out[model] = {
+            "mase": round(float(mase.mean()), 4),
+            "wape": round(float(ae.sum() / mm["y"].abs().sum()), 4),
+            "series": int(mae.size),
+        }
     return out
 
 
-def backtest(series: pd.DataFrame, cutoffs: list[pd.Timestamp], *, horizon: int, freq: str, top: int | None = None,
-             history: int | None = None) -> dict:
+def backtest(
+    series: pd.DataFrame,
+    cutoffs: list[pd.Timestamp],
+    *,
+    horizon: int,
+    freq: str,
+    top: int | None = None,
+    history: int | None = None,
+) -> dict:
     folds, t0 = [], time.perf_counter()
     for cut in cutoffs:
         train = series[series["ds"] <= cut]
@@ -86,13 +97,17 @@ def backtest(series: pd.DataFrame, cutoffs: list[pd.Timestamp], *, horizon: int,
     agg = {}
     for model in COMPARE:
         vals = [f[model] for f in folds if model in f and f[model]["mase"] is not None]
-        agg[model] = {k: (round(float(np.mean([v[k] for v in vals])), 4) if vals else None) for k in ("mase", "wape")}
+        agg[model] = {
+            k: (round(float(np.mean([v[k] for v in vals])), 4) if vals else None) for k in ("mase", "wape")
+        }
     agg["folds"] = folds
     agg["seconds"] = round(time.perf_counter() - t0, 1)
     rivals = [m for m in ("Naive", "SeasonalNaive") if agg[m]["mase"] is not None]
     agg["target_met"] = bool(
-        all(agg["Chosen"][k] < min(agg[m][k] for m in rivals) and agg["Chosen"][k] <= agg["AutoETS"][k]
-            for k in ("mase", "wape"))
+        all(
+            agg["Chosen"][k] < min(agg[m][k] for m in rivals) and agg["Chosen"][k] <= agg["AutoETS"][k]
+            for k in ("mase", "wape")
+        )
     )
     return agg
 
@@ -112,23 +127,55 @@ def main() -> None:
         if freq == "W":  # a weekly series' cutoff is the Monday that starts the last training week
             cut_ts = [c - pd.Timedelta(days=6) for c in cut_ts]
         for level, lim in (("product_market", top), ("category_market", None), ("market_total", None)):
-            cases.append((f"uci_{level}_{freq}", lambda lv=level, f=freq: build_series(
-                ol, level=lv, freq=f, products=products), cut_ts[-1:] if args.quick else cut_ts, h, freq, lim, None))
+            cases.append(
+                (
+                    f"uci_{level}_{freq}",
+                    lambda lv=level, f=freq: build_series(ol, level=lv, freq=f, products=products),
+                    cut_ts[-1:] if args.quick else cut_ts,
+                    h,
+                    freq,
+                    lim,
+                    None,
+                )
+            )
     stw = load_sales_transactions_weekly()
     weeks = sorted(stw["ds"].unique())
-    cases.append(("sales_transactions_weekly", lambda: stw, [pd.Timestamp(weeks[35]), pd.Timestamp(weeks[43])], 8,
-                  "W", None, None))
+    cases.append(
+        (
+            "sales_transactions_weekly",
+            lambda: stw,
+            [pd.Timestamp(weeks[35]), pd.Timestamp(weeks[43])],
+            8,
+            "W",
+            None,
+            None,
+        )
+    )
     m5 = load_m5_subset()
     days = sorted(m5["ds"].unique())
-    cases.append(("m5_subset_daily", lambda: m5, [pd.Timestamp(days[-57]), pd.Timestamp(days[-29])], 28, "D", None, 730))
+    cases.append(
+        (
+            "m5_subset_daily",
+            lambda: m5,
+            [pd.Timestamp(days[-57]), pd.Timestamp(days[-29])],
+            28,
+            "D",
+            None,
+            730,
+        )
+    )
     for name, make, cuts, h, freq, lim, hist in cases:
         if only and name not in only:
             continue
         print(f"{name} ...", flush=True)
         r = backtest(make(), cuts, horizon=h, freq=freq, top=lim, history=hist)
         results[name] = r
-        print(f"  {name}: " + "  ".join(f"{m} MASE {r[m]['mase']} WAPE {r[m]['wape']}" for m in COMPARE)
-              + f"  target_met={r['target_met']} ({r['seconds']}s)", flush=True)
+        print(
+            f"  {name}: "
+            + "  ".join(f"{m} MASE {r[m]['mase']} WAPE {r[m]['wape']}" for m in COMPARE)
+            + f"  target_met={r['target_met']} ({r['seconds']}s)",
+            flush=True,
+        )
         OUT.write_text(json.dumps(results, indent=2))
 
 

@@ -14,10 +14,30 @@ import pandas as pd
 __all__ = ["read_uci_lines", "lines_from_warehouse", "NON_PRODUCT_CODES"]
 
 NON_PRODUCT_CODES = {
-    "POST", "DOT", "M", "BANK CHARGES", "AMAZONFEE", "C2", "CRUK", "D", "S", "B", "PADS",
-    "ADJUST", "ADJUST2", "TEST001", "TEST002", "GIFT",
+    "POST",
+    "DOT",
+    "M",
+    "BANK CHARGES",
+    "AMAZONFEE",
+    "C2",
+    "CRUK",
+    "D",
+    "S",
+    "B",
+    "PADS",
+    "ADJUST",
+    "ADJUST2",
+    "TEST001",
+    "TEST002",
+    "GIFT",
 }
-_COUNTRY_FALLBACK = {"united kingdom": "GB", "eire": "IE", "germany": "DE", "france": "FR", "netherlands": "NL"}
+_COUNTRY_FALLBACK = {
+    "united kingdom": "GB",
+    "eire": "IE",
+    "germany": "DE",
+    "france": "FR",
+    "netherlands": "NL",
+}
 
 
 def _iso2(names: pd.Series) -> pd.Series:

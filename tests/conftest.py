@@ -91,7 +91,9 @@ def retail_warehouse() -> Path:
 
                 tmp = target.with_suffix(f".building-{os.getpid()}")
                 tmp.unlink(missing_ok=True)
-                settings = Settings(pseudonym_key="test-key-not-secret", report_dir=str(RETAIL_CACHE / "rejects"))
+                settings = Settings(
+                    pseudonym_key="test-key-not-secret", report_dir=str(RETAIL_CACHE / "rejects")
+                )
                 con = connect(tmp)
                 try:
                     for f in files:
@@ -100,6 +102,9 @@ def retail_warehouse() -> Path:
                 finally:
                     con.close()
                 tmp.rename(target)
+                for stale in RETAIL_CACHE.glob("retail-*.duckdb"):  # older code/data versions
+                    if stale != target:
+                        stale.unlink(missing_ok=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target

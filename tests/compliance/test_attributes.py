@@ -81,3 +81,15 @@ def test_bad_input_is_a_clear_bad_input_error(kwargs: dict, message: str) -> Non
 def test_battery_aliases() -> None:
     assert ProductAttributes(battery_type="LiPo").battery_type == "li-ion"
     assert ProductAttributes(battery_type="coin").battery_type == "button"
+
+
+def test_with_stated_applies_flags_and_their_implications() -> None:
+    base = ProductAttributes.from_product_row({"title": "speaker", "radio": False, "attributes": "{}"})
+    a = base.with_stated(
+        wireless=True, battery_type="button", age_min=3, origin="vn", furniture=False, title=None
+    )
+    assert a.wireless and a.electronic and a.battery and a.battery_type == "button"
+    assert a.for_children and a.age_min == 3 and a.origin == "VN"
+    assert a.furniture is None and a.title == "speaker"  # False/None flags mean "not said"
+    with pytest.raises(BadInputError, match="between 0 and 18"):
+        base.with_stated(age_min=-1)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -229,3 +231,21 @@ def test_warehouse_product_and_changes_against_the_warehouse(
     assert ("de_battdg", "t:spk") in hit and not any(p == "t:mug" for _, p in hit)
     counts = {c["rule_id"]: c["products_affected"] for c in data["changes"]}
     assert counts["de_battdg"] == 1 and counts["eu_batt_collect"] == 1  # the speaker only, not the mug
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "compliance.md"
+
+
+def _doc_examples() -> list[list[str]]:
+    text = DOC.read_text(encoding="utf-8")
+    block = text.split("```console", 1)[1].split("```", 1)[0]
+    return [shlex.split(line[2:])[1:] for line in block.splitlines() if line.startswith("$ xborder ")]
+
+
+@pytest.mark.parametrize("argv", _doc_examples(), ids=lambda a: " ".join(a)[:60])
+def test_docs_examples_run(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(argv, monkeypatch, capsys)
+    assert code == 0, err
+    assert out.strip()

@@ -24,7 +24,7 @@ def test_every_rule_is_sourced_dated_and_rated(rules: pd.DataFrame) -> None:
     )
     assert rules["last_checked"].notna().all()
     assert set(rules["confidence"]) <= {"high", "low"}
-    assert set(rules["market"]) <= set(MARKETS) | {"EU"}
+    assert set(rules["market"]) <= set(MARKETS) | {"EU", "ALL"}
     bad_dates = rules[
         rules["valid_to"].notna() & rules["valid_from"].notna() & (rules["valid_to"] < rules["valid_from"])
     ]

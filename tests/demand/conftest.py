@@ -9,7 +9,9 @@ import pytest
 
 def make_order_lines(rows: list[tuple]) -> pd.DataFrame:
     """(product_id, country, ordered_at, quantity, status, is_product) tuples -> canonical order_lines."""
-    df = pd.DataFrame(rows, columns=["product_id", "country", "ordered_at", "quantity", "status", "is_product"])
+    df = pd.DataFrame(
+        rows, columns=["product_id", "country", "ordered_at", "quantity", "status", "is_product"]
+    )
     df["ordered_at"] = pd.to_datetime(df["ordered_at"])
     return df
 

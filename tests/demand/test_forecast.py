@@ -59,8 +59,13 @@ def test_bad_input_is_reported_clearly(synthetic_series: pd.DataFrame) -> None:
 def test_analogue_scales_by_market_size() -> None:
     ds = pd.date_range("2024-01-01", periods=3, freq="MS")
     pf = pd.DataFrame({"unique_id": "p:1|DE", "ds": ds, "point": [10.0, 10.0, 10.0]})
-    markets = pd.DataFrame({"unique_id": ["total|DE"] * 2 + ["total|FR"] * 2,
-                            "ds": list(ds[:2]) * 2, "y": [500.0, 500.0, 250.0, 250.0]})
+    markets = pd.DataFrame(
+        {
+            "unique_id": ["total|DE"] * 2 + ["total|FR"] * 2,
+            "ds": list(ds[:2]) * 2,
+            "y": [500.0, 500.0, 250.0, 250.0],
+        }
+    )
     an = analogue_forecasts(pf, markets, [("p:1", "FR"), ("p:1", "DE")], size_window=2)
     assert set(an["unique_id"]) == {"p:1|FR"}  # DE already sells: no analogue
     assert an["point"].tolist() == [5.0, 5.0, 5.0]  # FR is half DE's size

@@ -27,7 +27,9 @@ def panel() -> pd.DataFrame:
             y = base + rng.normal(0, base / 5, 36)
         else:
             y = np.where(rng.random(36) < 0.3, rng.integers(1, 10, 36), 0)
-        frames.append(pd.DataFrame({"unique_id": f"s{i:02d}|DE", "ds": ds, "y": np.clip(y, 0, None).astype(float)}))
+        frames.append(
+            pd.DataFrame({"unique_id": f"s{i:02d}|DE", "ds": ds, "y": np.clip(y, 0, None).astype(float)})
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -37,21 +39,32 @@ def local(panel: pd.DataFrame):  # noqa: ANN201
 
 
 def _same(a, b) -> None:  # noqa: ANN001
-    assert a.choice.set_index("unique_id")["model"].to_dict() == b.choice.set_index("unique_id")["model"].to_dict()
+    assert (
+        a.choice.set_index("unique_id")["model"].to_dict()
+        == b.choice.set_index("unique_id")["model"].to_dict()
+    )
     cols = ["point", "lo_80", "hi_80", "lo_95", "hi_95"]
     fa, fb = a.forecasts.sort_values(["unique_id", "ds"]), b.forecasts.sort_values(["unique_id", "ds"])
     assert fa["unique_id"].tolist() == fb["unique_id"].tolist()
     np.testing.assert_allclose(fa[cols].to_numpy(float), fb[cols].to_numpy(float), rtol=1e-6, atol=1e-6)
     oa, ob = a.overall.set_index("model"), b.overall.set_index("model")
-    np.testing.assert_allclose(oa.loc["Chosen", ["mase", "wape"]].to_numpy(float),
-                               ob.loc["Chosen", ["mase", "wape"]].to_numpy(float), rtol=1e-6)
+    np.testing.assert_allclose(
+        oa.loc["Chosen", ["mase", "wape"]].to_numpy(float),
+        ob.loc["Chosen", ["mase", "wape"]].to_numpy(float),
+        rtol=1e-6,
+    )
 
 
 @pytest.mark.parametrize("engine", ["dask", "spark"])
 def test_distributed_equals_local(engine: str, panel: pd.DataFrame, local) -> None:  # noqa: ANN001
     with EngineSession(engine, workers=2) as sess:
-        dist = forecast(panel, horizon=6, freq="M", models=["AutoETS", "CrostonSBA", "SeasonalNaive", "Naive"],
-                        session=sess)
+        dist = forecast(
+            panel,
+            horizon=6,
+            freq="M",
+            models=["AutoETS", "CrostonSBA", "SeasonalNaive", "Naive"],
+            session=sess,
+        )
     assert dist.params["engine"] == engine
     _same(local, dist)
 

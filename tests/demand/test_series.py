@@ -30,8 +30,10 @@ def test_product_market_weekly_is_net_zero_filled_and_excludes_non_products(orde
 
 def test_levels_use_the_documented_ids(order_lines_from) -> None:
     ol = order_lines_from(ROWS).assign(category=["home_kitchen"] * 7)
-    ids = {lv: set(build_series(ol, level=lv, freq="M", complete_periods_only=False)["unique_id"]) for lv in
-           ("category_market", "market_total", "product_total")}
+    ids = {
+        lv: set(build_series(ol, level=lv, freq="M", complete_periods_only=False)["unique_id"])
+        for lv in ("category_market", "market_total", "product_total")
+    }
     assert ids["category_market"] == {"cat:home_kitchen|DE", "cat:home_kitchen|FR"}
     assert ids["market_total"] == {"total|DE", "total|FR"}
     assert ids["product_total"] == {"uci:A|ALL", "uci:B|ALL"}
@@ -50,7 +52,9 @@ def test_partial_last_period_is_dropped(order_lines_from) -> None:
 
 
 def test_returns_exceeding_sales_clip_to_zero_and_unknown_status_is_rejected(order_lines_from) -> None:
-    ol = order_lines_from([("p:1", "DE", "2011-01-03", 5, "sold", True), ("p:1", "DE", "2011-01-10", 9, "returned", True)])
+    ol = order_lines_from(
+        [("p:1", "DE", "2011-01-03", 5, "sold", True), ("p:1", "DE", "2011-01-10", 9, "returned", True)]
+    )
     s = build_series(ol, level="product_market", freq="W", complete_periods_only=False)
     assert s["y"].tolist() == [5.0, 0.0]
     bad = order_lines_from([("p:1", "DE", "2011-01-03", 5, "shipped", True)])

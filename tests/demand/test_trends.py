@@ -10,7 +10,9 @@ from xborder.demand.trends import changepoint, growth, seasonal_strength
 
 
 def _weekly(y: np.ndarray, uid: str = "p|DE") -> pd.DataFrame:
-    return pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2021-01-04", periods=len(y), freq="W-MON"), "y": y})
+    return pd.DataFrame(
+        {"unique_id": uid, "ds": pd.date_range("2021-01-04", periods=len(y), freq="W-MON"), "y": y}
+    )
 
 
 def test_growth_reads_as_the_issue_example() -> None:
@@ -34,10 +36,17 @@ def test_changepoint_finds_a_decline_and_ignores_noise() -> None:
 
 def test_seasonal_peak_in_november() -> None:
     months = pd.date_range("2019-01-01", periods=36, freq="MS")
-    y = 100 + 80 * (months.month == 11) + 30 * (months.month == 12) + np.random.default_rng(2).normal(0, 3, 36)
+    y = (
+        100
+        + 80 * (months.month == 11)
+        + 30 * (months.month == 12)
+        + np.random.default_rng(2).normal(0, 3, 36)
+    )
     strength, _ = seasonal_strength(y, 12)
     assert strength > 0.8
-    sig = trend_signals(pd.DataFrame({"unique_id": "total|GB", "ds": months, "y": y}), freq="M").set_index("signal")
+    sig = trend_signals(pd.DataFrame({"unique_id": "total|GB", "ds": months, "y": y}), freq="M").set_index(
+        "signal"
+    )
     assert sig.loc["peak_month", "value"] == 11
     assert sig.loc["peak_month", "text_en"] == "seasonal peak expected in November"
     assert sig.loc["peak_month", "text_zh"] == "预计11月为季节性高峰"

@@ -189,3 +189,32 @@ def test_uci_parquet_same_lines_as_csv(tmp_path):
     assert (
         b.rows_stored == 0 and b.rows_duplicate == 541_909
     )  # parquet "nan"/17850.0 normalised to the same keys
+
+
+def test_keepa_ranks_with_bought_in_past_month(tmp_path):
+    con = fresh(tmp_path)
+    (r,) = ingest(
+        con,
+        shared_path("keepa_exports", "italy_2025-07-17_LPTrade994", "keepa_sample.xlsx"),
+        "ranks",
+        tmp_path,
+    )
+    # 100 products + Keepa's footer row ("Exported on ..."), which is quarantined, not lost.
+    assert (r.rows_in, r.rows_stored, r.rows_quarantined) == (101, 100, 1)
+    n, sold, when, cur = q(
+        con, "SELECT count(*), count(monthly_sold), min(observed_at), min(currency) FROM rank_snapshots"
+    )
+    assert (n, sold, str(when), cur) == (100, 100, "2025-07-17 12:11:00", "EUR")
+    assert q(con, "SELECT count(*) FROM listings WHERE marketplace_id = 'amazon.IT' AND NOT own")[0] == 100
+
+
+def test_keepa_japan_product_finder(tmp_path):
+    con = fresh(tmp_path)
+    res = ingest(
+        con, shared_path("keepa_exports", "japan_product_finder_2025-06_oosuoosu"), "ranks", tmp_path
+    )
+    assert sorted(r.rows_stored for r in res) == [13, 49, 144, 227]
+    assert q(
+        con,
+        "SELECT min(currency), max(currency), min(rank), max(rank) FROM rank_snapshots WHERE observed_at = '2025-06-21'",
+    ) == ("JPY", "JPY", 22, 9_880)

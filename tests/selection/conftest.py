@@ -35,10 +35,33 @@ def tiny_lines(seed: int = 0) -> pd.DataFrame:
                 continue  # sold only in GB: a new-market candidate elsewhere
             for i, m in enumerate(months):
                 q = rng.poisson(size * g**i)
-                for j in range(max(1, q // 10)):
+                for _j in range(max(1, q // 10)):
                     n += 1
-                    rows.append((pid, mk, f"o{n}", m + pd.Timedelta(days=int(rng.integers(0, 27))), float(q // max(1, q // 10) or 1), 2.5, "sold", True))
-    return pd.DataFrame(rows, columns=["product_id", "country", "order_id", "ordered_at", "quantity", "unit_price", "status", "is_product"])
+                    rows.append(
+                        (
+                            pid,
+                            mk,
+                            f"o{n}",
+                            m + pd.Timedelta(days=int(rng.integers(0, 27))),
+                            float(q // max(1, q // 10) or 1),
+                            2.5,
+                            "sold",
+                            True,
+                        )
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "product_id",
+            "country",
+            "order_id",
+            "ordered_at",
+            "quantity",
+            "unit_price",
+            "status",
+            "is_product",
+        ],
+    )
 
 
 @pytest.fixture
@@ -49,11 +72,27 @@ def tiny_warehouse(db_path: Path) -> Path:
     lines = tiny_lines()
     con = connect(db_path)
     try:
-        df = lines.assign(line_key=lambda d: "k" + d.index.astype(str), source="test", marketplace_id=None, customer_key=None, line_no=1, currency="GBP", ingest_id=None)
+        df = lines.assign(
+            line_key=lambda d: "k" + d.index.astype(str),
+            source="test",
+            marketplace_id=None,
+            customer_key=None,
+            line_no=1,
+            currency="GBP",
+            ingest_id=None,
+        )
         con.register("lines_df", df)
         con.execute("INSERT INTO order_lines BY NAME SELECT * FROM lines_df")
         prods = pd.DataFrame({"product_id": sorted(lines["product_id"].unique())})
-        prods = prods.assign(source="test", title="Product " + prods["product_id"], category=["toys_games", "home_kitchen"] * 4, weight_kg=0.5, length_cm=20.0, width_cm=10.0, height_cm=5.0)
+        prods = prods.assign(
+            source="test",
+            title="Product " + prods["product_id"],
+            category=["toys_games", "home_kitchen"] * 4,
+            weight_kg=0.5,
+            length_cm=20.0,
+            width_cm=10.0,
+            height_cm=5.0,
+        )
         con.register("prods_df", prods)
         con.execute("INSERT INTO products BY NAME SELECT * FROM prods_df")
         con.execute(

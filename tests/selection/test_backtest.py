@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from tests.selection.conftest import tiny_lines
+
 from xborder.selection.backtest import (
     BACKTEST_FACTORS,
     calibrate_weights,
@@ -77,7 +77,9 @@ def test_uci_protocol_reproduces_the_orientation_baselines_at_one_cutoff(uci_lin
 def test_walk_forward_score_beats_every_baseline_on_uci(uci_lines: pd.DataFrame) -> None:
     cuts = ["2010-12", "2011-01", "2011-02", "2011-03", "2011-04", "2011-05", "2011-06"]
     res = run_backtest(uci_lines, cuts, ks=(50,))
-    df = pd.DataFrame([dict(cutoff=r.cutoff, **x) for r in res for x in r.rows]).pivot(index="cutoff", columns="method", values="success")
+    df = pd.DataFrame([dict(cutoff=r.cutoff, **x) for r in res for x in r.rows]).pivot(
+        index="cutoff", columns="method", values="success"
+    )
     assert df["xborder"].mean() >= 0.80
     assert (df["xborder"] > df[["best_sellers", "momentum"]].max(axis=1)).all()
     assert df["best_sellers"].mean() == pytest.approx(0.67, abs=0.03) and df["best_sellers"].min() >= 0.60

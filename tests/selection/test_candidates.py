@@ -51,7 +51,12 @@ def test_seasonal_outlook_needs_fifteen_months_of_history() -> None:
 
 def test_order_concentration_from_order_lines() -> None:
     orders = pd.DataFrame(
-        {"product_id": ["p:flat"] * 3, "market": "DE", "order_id": ["a", "b", "c"], "units": [80.0, 10.0, 10.0]}
+        {
+            "product_id": ["p:flat"] * 3,
+            "market": "DE",
+            "order_id": ["a", "b", "c"],
+            "units": [80.0, 10.0, 10.0],
+        }
     )
     f = history_factors(_monthly(), orders, pd.Period("2024-01", "M"))
     row = f[(f["product_id"] == "p:flat") & (f["market"] == "DE")].iloc[0]
@@ -61,7 +66,9 @@ def test_order_concentration_from_order_lines() -> None:
 def test_products_get_candidates_in_markets_where_they_never_sold() -> None:
     c = build_candidates(_monthly(), None, pd.Period("2024-01", "M"), extra_markets=["JP"])
     new = c[~c["sold_before"]]
-    assert {("p:up", "FR"), ("p:spike", "FR"), ("p:up", "JP")} <= set(zip(new["product_id"], new["market"], strict=True))
+    assert {("p:up", "FR"), ("p:spike", "FR"), ("p:up", "JP")} <= set(
+        zip(new["product_id"], new["market"], strict=True)
+    )
     assert not ((c["product_id"] == "p:flat") & ~c["sold_before"] & (c["market"] == "DE")).any()
     # transfer estimate: product's units × the market's share of all units (FR holds 150 of 300+150+up+spike)
     up_fr = new[(new["product_id"] == "p:up") & (new["market"] == "FR")].iloc[0]
@@ -87,7 +94,9 @@ def test_competition_factors_per_market_and_category() -> None:
             "seller": ["a", "a", "b", "me", "c"],
             "own": [False, False, False, True, False],
             "price": [10.0, 10.0, 20.0, 15.0, 9.0],
-            "first_seen": pd.to_datetime(["2020-01-01", "2024-06-01", "2024-05-01", "2024-06-01", "2024-06-01"]),
+            "first_seen": pd.to_datetime(
+                ["2020-01-01", "2024-06-01", "2024-05-01", "2024-06-01", "2024-06-01"]
+            ),
             "rating": [4.0, 4.5, 3.5, 5.0, 4.0],
             "rating_count": [300.0, 100.0, 100.0, 10.0, 50.0],
         }
@@ -103,8 +112,13 @@ def test_competition_factors_per_market_and_category() -> None:
 
 def test_chargeable_weight_is_the_larger_of_actual_and_volumetric() -> None:
     p = pd.DataFrame(
-        {"product_id": ["light", "dense", "unknown"], "weight_kg": [0.2, 3.0, np.nan],
-         "length_cm": [40.0, 10.0, np.nan], "width_cm": [30.0, 10.0, np.nan], "height_cm": [20.0, 10.0, np.nan]}
+        {
+            "product_id": ["light", "dense", "unknown"],
+            "weight_kg": [0.2, 3.0, np.nan],
+            "length_cm": [40.0, 10.0, np.nan],
+            "width_cm": [30.0, 10.0, np.nan],
+            "height_cm": [20.0, 10.0, np.nan],
+        }
     )
     f = logistics_factors(p, pd.Series({"light": 24.0, "dense": 30.0})).set_index("product_id")
     assert f.loc["light", "chargeable_weight_kg"] == pytest.approx(40 * 30 * 20 / 5000)  # 4.8 kg volumetric

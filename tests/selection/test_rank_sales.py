@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from tests.conftest import shared_path
+
 from xborder.selection.rank_sales import (
     DEFAULT_SLOPE,
     default_curve,

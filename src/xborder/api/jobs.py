@@ -32,8 +32,9 @@ STAGE_WEIGHTS = {
 class JobRunner:
     """Runs jobs on one worker thread (DuckDB has one writer); progress and outcome go to ``jobs``."""
 
-    def __init__(self, db: Database, settings: Settings, report_dir: Path) -> None:
+    def __init__(self, db: Database, settings: Settings, report_dir: Path, stages: Any = None) -> None:
         self.db = db
+        self.stages = stages  # None: every pipeline stage; a subset for tests and quick runs
         self.settings = settings
         self.report_dir = report_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xborder-job")
@@ -65,6 +66,17 @@ class JobRunner:
             cur.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*values.values(), job_id])
 
     def _run(self, job_id: str, params: dict[str, Any]) -> None:
+        try:
+            self._execute(job_id, params)
+        except Exception as exc:  # noqa: BLE001 — e.g. the pipeline cannot even be imported: record, never lose it
+            self._update(
+                job_id,
+                status="failed",
+                finished_at=utcnow(),
+                message=f"Internal error: {type(exc).__name__}: {exc}"[:1000],
+            )
+
+    def _execute(self, job_id: str, params: dict[str, Any]) -> None:
         from xborder.pipeline.runner import run_pipeline
 
         started = utcnow()

@@ -138,31 +138,17 @@ def compliance(
     if ctx.invoked_subcommand is not None:
         return
     _json(ctx, json_out)
-    from dataclasses import replace
-
     from xborder.compliance.attributes import ProductAttributes
     from xborder.compliance.engine import check_product
 
-    described = any(
-        [
-            category,
-            hs_code,
-            title,
-            battery,
-            battery_type,
-            battery_wh is not None,
-            wireless,
-            mains,
-            for_children is not None,
-            food_contact,
-            cosmetic,
-            textile,
-            furniture,
-            medical_claims,
-            connected,
-        ]
-    )
-    if product is None and not described:
+    given = {
+        "category": category, "hs_code": hs_code, "title": title, "origin": origin, "battery": battery,
+        "battery_type": battery_type, "battery_wh": battery_wh, "battery_removable": battery_removable,
+        "wireless": wireless, "mains": mains, "age_min": for_children, "food_contact": food_contact,
+        "cosmetic": cosmetic, "textile_fibres": textile, "furniture": furniture, "medical_claims": medical_claims,
+        "connected": connected,
+    }  # fmt: skip
+    if product is None and not any(v not in (None, False) for v in given.values()):
         raise BadInputError(
             "Say which product to check.",
             hint="Give --product <warehouse id>, or describe it: --category consumer_electronics --wireless --battery --market DE",
@@ -172,38 +158,7 @@ def compliance(
         if product
         else ProductAttributes()
     )
-    overrides: dict[str, Any] = {
-        k: v
-        for k, v in {
-            "category": category,
-            "hs_code": hs_code,
-            "title": title,
-            "origin": origin.upper() if origin else None,
-            "battery_type": battery_type,
-            "battery_wh": battery_wh,
-            "textile_fibres": textile,
-        }.items()
-        if v is not None
-    }
-    if battery or battery_type or battery_wh is not None:
-        overrides["battery"] = True
-    if for_children is not None:
-        overrides.update(for_children=True, age_min=for_children)
-    for name, on in (
-        ("battery_removable", battery_removable),
-        ("wireless", wireless),
-        ("mains", mains),
-        ("food_contact", food_contact),
-        ("cosmetic", cosmetic),
-        ("furniture", furniture),
-        ("medical_claims", medical_claims),
-        ("connected", connected),
-    ):
-        if on:
-            overrides[name] = True
-    if mains or wireless or connected:
-        overrides["electronic"] = True
-    attrs = replace(base, **overrides)
+    attrs = base.with_stated(**given)
     answer = check_product(attrs, market, _date(date), infer=not no_infer)
     data = {
         "product_id": product,
@@ -216,58 +171,26 @@ def compliance(
     emit(ctx, data, _render_check)
 
 
-def _money(lo: Any, hi: Any) -> str:
-    if lo != lo or lo is None:  # NaN
-        return "?"
-    return f"${lo:,.0f}" if hi != hi or hi is None or hi == lo else f"${lo:,.0f}-{hi:,.0f}"
-
-
 def _render_check(d: dict) -> None:
     from rich.table import Table
 
+    from xborder.compliance.text import requirement_lines, summary_rows
+
     attrs = d["attributes"]
     shown = {k: v for k, v in attrs.items() if v not in (None, False, "", []) and k != "inferred"}
-    console.print(f"[bold]Product[/] {d['product_id'] or ''} {shown}  as of {d['as_of']}", highlight=False)
+    console.print(f"Product {d['product_id'] or ''} {shown}  as of {d['as_of']}", highlight=False)
     if attrs["inferred"]:
         console.print(
             f"Inferred from category/title (check them): {', '.join(attrs['inferred'])}", highlight=False
         )
-    t = Table(
-        title="Per market: mandatory items, time to market (critical path, days) and cost where sourced"
-    )
+    t = Table(title="Per market: mandatory items, time to market (critical path, days), cost where sourced")
     for c in ("market", "mandatory", "days", "cost USD", "unknown lead/cost", "conf."):
         t.add_column(c)
-    for r in d["summary"].itertuples():
-        days = f"{r.time_to_market_days_min:.0f}-{r.time_to_market_days_max:.0f}"
-        t.add_row(
-            r.market,
-            str(r.n_mandatory),
-            days,
-            _money(r.cost_min, r.cost_max),
-            f"{r.n_lead_time_unknown}/{r.n_cost_unknown}",
-            r.confidence,
-        )
+    for row in summary_rows(d["summary"]):
+        t.add_row(*row)
     console.print(t)
-    req = d["requirements"]
-    paths = dict(zip(d["summary"]["market"], d["summary"]["critical_path"], strict=True))
-    for market, grp in req.groupby("market", sort=False):
-        console.print(f"\n[bold]{market}[/] - critical path: {paths.get(market) or '-'}", highlight=False)
-        for r in grp.itertuples():
-            days = (
-                "?"
-                if r.lead_time_days_max != r.lead_time_days_max
-                else f"{r.lead_time_days_min:.0f}-{r.lead_time_days_max:.0f}"
-            )
-            tag = ("*" if r.on_critical_path else " ") + ("" if r.mandatory else " (optional)")
-            since = f", from {r.valid_from}" if r.valid_from == r.valid_from and r.valid_from else ""
-            console.print(
-                f"{tag} [bold]{r.rule_id}[/] {r.requirement}\n    holder: {r.holder}; days: {days}; cost: "
-                f"{_money(r.cost_min, r.cost_max)}; basis: {r.basis}; confidence: {r.confidence}{since}\n"
-                f"    source: {r.source}",
-                highlight=False,
-                soft_wrap=True,
-            )
-    console.print("* = on the critical path. Not legal advice: confirm with the cited source or a test lab.")
+    for line in requirement_lines(d["requirements"], d["summary"]):
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
 
 
 @compliance_app.command("changes")
@@ -292,7 +215,7 @@ def changes(
     _json(ctx, json_out)
     from xborder.compliance.attributes import ProductAttributes
     from xborder.compliance.changes import affected_products, changed_rules
-    from xborder.compliance.rules import normalise_markets
+    from xborder.compliance.rules import normalise_markets, rule_markets
 
     start, end = _date(since, "--since"), _date(until, "--until") or dt.date.today()
     assert start is not None
@@ -304,15 +227,7 @@ def changes(
         raise BadInputError(f"--horizon-days must be >= 0. Got {horizon_days}.")
     wanted = normalise_markets(market)
     ch = changed_rules(start, end, horizon_days=horizon_days, include_rechecked=include_rechecked)
-    ch = ch[
-        ch["scope"].map(
-            lambda s: (
-                s == "EU"
-                and any(m in wanted for m in ("DE", "FR", "IT", "ES", "NL", "PL", "SE"))
-                or s in wanted
-            )
-        )
-    ]
+    ch = ch[ch["scope"].map(lambda scope: any(m in wanted for m in rule_markets(scope)))]
     affected = None
     if not no_products:
         from xborder.pipeline.compliance import candidate_products
@@ -345,22 +260,19 @@ def changes(
 
 
 def _render_changes(d: dict) -> None:
+    from xborder.compliance.text import change_lines
+
     ch = d["changes"]
     if ch.empty:
         console.print(f"No rule changes between {d['since']} and {d['until']} for {', '.join(d['markets'])}.")
         return
     console.print(
-        f"[bold]Rule changes {d['since']} .. {d['until']}[/] (plus rules starting soon), markets "
+        f"Rule changes {d['since']} .. {d['until']} (plus rules starting soon), markets "
         f"{', '.join(d['markets'])}",
         highlight=False,
     )
-    for r in ch.itertuples():
-        console.print(
-            f"{r.date}  {r.change:<15} [bold]{r.rule_id}[/] ({r.scope}, confidence {r.confidence}) - "
-            f"{r.products_affected} warehouse products\n    {r.requirement}\n    source: {r.source}",
-            highlight=False,
-            soft_wrap=True,
-        )
+    for line in change_lines(ch):
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
     aff = d["affected"]
     if len(aff):
         top = aff.groupby(["rule_id", "market"])["product_id"].nunique().reset_index(name="products")

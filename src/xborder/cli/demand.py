@@ -13,10 +13,16 @@ from xborder.errors import BadInputError
 
 __all__ = ["register"]
 
-LevelOpt = Annotated[str, typer.Option("--level", help="product_market | category_market | market_total | product_total")]
+LevelOpt = Annotated[
+    str, typer.Option("--level", help="product_market | category_market | market_total | product_total")
+]
 FreqOpt = Annotated[str, typer.Option("--freq", help="W (weekly) or M (monthly).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout (same as the global --json).")]
-MarketsOpt = Annotated[str | None, typer.Option("--markets", help="Comma-separated ISO2 markets, e.g. DE,FR.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Machine-readable JSON on stdout (same as the global --json).")
+]
+MarketsOpt = Annotated[
+    str | None, typer.Option("--markets", help="Comma-separated ISO2 markets, e.g. DE,FR.")
+]
 
 
 def _markets(value: str | None) -> list[str] | None:
@@ -47,8 +53,10 @@ def _start_run(con: Any, kind: str, params: dict) -> str:
 def _finish_run(con: Any, run_id: str, status: str, message: str) -> None:
     from xborder.pipeline.record import utcnow
 
-    con.execute("UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ?",
-                [status, utcnow(), message[:2000], run_id])
+    con.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ?",
+        [status, utcnow(), message[:2000], run_id],
+    )
 
 
 def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -> list[str]:
@@ -56,8 +64,9 @@ def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -
     from xborder.demand.charts import forecast_html, forecast_png
     from xborder.pipeline.demand import load_events
 
-    fc = con.execute("SELECT * FROM forecasts WHERE run_id = ? AND level = ? ORDER BY unique_id, ds",
-                     [run_id, level]).df()
+    fc = con.execute(
+        "SELECT * FROM forecasts WHERE run_id = ? AND level = ? ORDER BY unique_id, ds", [run_id, level]
+    ).df()
     if fc.empty or top <= 0:
         return []
     ids = fc[fc["kind"] == "forecast"].groupby("unique_id")["point"].sum().nlargest(top).index.tolist()
@@ -73,8 +82,9 @@ def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-        Path(f"{stem}.html").write_text(forecast_html(h, f, title=title).to_html(include_plotlyjs="cdn"),
-                                        encoding="utf-8")
+        Path(f"{stem}.html").write_text(
+            forecast_html(h, f, title=title).to_html(include_plotlyjs="cdn"), encoding="utf-8"
+        )
         written += [f"{stem}.png", f"{stem}.html"]
     return written
 
@@ -87,13 +97,23 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         level: LevelOpt = "product_market",
         freq: FreqOpt = "W",
-        horizon: Annotated[int | None, typer.Option("--horizon", help="Periods ahead (default 26 weeks / 6 months).")] = None,
+        horizon: Annotated[
+            int | None, typer.Option("--horizon", help="Periods ahead (default 26 weeks / 6 months).")
+        ] = None,
         engine: Annotated[str, typer.Option("--engine", help="local | dask | spark | ray")] = "local",
         markets: MarketsOpt = None,
-        max_series: Annotated[int, typer.Option("--max-series", help="Forecast the N series with most recent demand (0 = all).")] = 2000,
-        arima: Annotated[bool, typer.Option("--arima", help="Add AutoARIMA to the model set (slower).")] = False,
-        charts: Annotated[int, typer.Option("--charts", help="Write PNG + HTML charts for the top N series.")] = 10,
-        out: Annotated[Path | None, typer.Option("--out", help="Chart folder (default <report_dir>/forecast-<run>).")] = None,
+        max_series: Annotated[
+            int, typer.Option("--max-series", help="Forecast the N series with most recent demand (0 = all).")
+        ] = 2000,
+        arima: Annotated[
+            bool, typer.Option("--arima", help="Add AutoARIMA to the model set (slower).")
+        ] = False,
+        charts: Annotated[
+            int, typer.Option("--charts", help="Write PNG + HTML charts for the top N series.")
+        ] = 10,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Chart folder (default <report_dir>/forecast-<run>).")
+        ] = None,
         json_out: JsonOpt = False,
     ) -> None:
         """Forecast demand with per-series model choice by rolling-origin backtest; prints its accuracy."""
@@ -106,8 +126,15 @@ def register(app: typer.Typer) -> None:
         st.json = st.json or json_out
         if horizon is not None and horizon < 1:
             raise BadInputError(f"--horizon must be at least 1; got {horizon}.")
-        params = {"level": level, "freq": freq, "horizon": horizon, "engine": engine, "markets": _markets(markets),
-                  "max_series": max_series or None, "arima": arima}
+        params = {
+            "level": level,
+            "freq": freq,
+            "horizon": horizon,
+            "engine": engine,
+            "markets": _markets(markets),
+            "max_series": max_series or None,
+            "arima": arima,
+        }
         con = open_warehouse(ctx)
         try:
             run_id = _start_run(con, "forecast", params)
@@ -115,8 +142,16 @@ def register(app: typer.Typer) -> None:
                 with progress(ctx) as bar:
                     task = bar.add_task("forecast", total=100)
                     summary = run_demand(
-                        con, st.settings, run_id=run_id, markets=params["markets"], levels=[level], freq=freq,
-                        horizon=horizon, engine=engine, max_series=max_series or None, with_arima=arima,
+                        con,
+                        st.settings,
+                        run_id=run_id,
+                        markets=params["markets"],
+                        levels=[level],
+                        freq=freq,
+                        horizon=horizon,
+                        engine=engine,
+                        max_series=max_series or None,
+                        with_arima=arima,
                         analogue_products=0,
                         progress=lambda f, m="": bar.update(task, completed=int(f * 100), description=m[:60]),
                     )
@@ -125,18 +160,30 @@ def register(app: typer.Typer) -> None:
                 raise
             if summary.get("status") == "skipped":
                 _finish_run(con, run_id, "ok", summary["reason"])
-                raise BadInputError("Nothing to forecast: the warehouse has no order lines or sales.",
-                                    hint="Ingest order history first: xborder ingest <file>.")
+                raise BadInputError(
+                    "Nothing to forecast: the warehouse has no order lines or sales.",
+                    hint="Ingest order history first: xborder ingest <file>.",
+                )
             folder = out or Path(st.settings.report_dir) / f"forecast-{run_id}"
             files = _charts(con, run_id, level, freq, folder, charts)
-            _finish_run(con, run_id, "ok", f"{level} {freq}: {summary['levels'][level].get('forecast', 0)} series")
+            _finish_run(
+                con, run_id, "ok", f"{level} {freq}: {summary['levels'][level].get('forecast', 0)} series"
+            )
         finally:
             con.close()
         lv = summary["levels"][level]
-        data = {"run_id": run_id, "level": level, "freq": freq, "horizon": summary["horizon"], "engine": engine,
-                "series": lv.get("series", 0), "forecast": lv.get("forecast", 0),
-                "models_chosen": lv.get("models_chosen", {}), "backtest_accuracy": lv.get("accuracy", {}),
-                "charts": files}
+        data = {
+            "run_id": run_id,
+            "level": level,
+            "freq": freq,
+            "horizon": summary["horizon"],
+            "engine": engine,
+            "series": lv.get("series", 0),
+            "forecast": lv.get("forecast", 0),
+            "models_chosen": lv.get("models_chosen", {}),
+            "backtest_accuracy": lv.get("accuracy", {}),
+            "charts": files,
+        }
         emit(ctx, data, _render_forecast)
 
     @app.command("trends")
@@ -145,7 +192,9 @@ def register(app: typer.Typer) -> None:
         level: LevelOpt = "market_total",
         freq: FreqOpt = "W",
         markets: MarketsOpt = None,
-        signal: Annotated[str, typer.Option("--signal", help="Signal to rank by, e.g. growth_8, yoy, changepoint.")] = "",
+        signal: Annotated[
+            str, typer.Option("--signal", help="Signal to rank by, e.g. growth_8, yoy, changepoint.")
+        ] = "",
         limit: Annotated[int, typer.Option("--limit", help="Rows to show.")] = 20,
         lang: Annotated[str, typer.Option("--lang", help="en or zh.")] = "en",
         json_out: JsonOpt = False,
@@ -164,7 +213,9 @@ def register(app: typer.Typer) -> None:
             events = load_events(con, _markets(markets))
             if events.empty:
                 _finish_run(con, run_id, "ok", "no data")
-                raise BadInputError("No order lines or sales in the warehouse.", hint="Ingest order history first.")
+                raise BadInputError(
+                    "No order lines or sales in the warehouse.", hint="Ingest order history first."
+                )
             sig = trend_signals(build_series(events, level=level, freq=freq), freq=freq)
             _insert(con, "trend_signals", sig.assign(run_id=run_id, level=level, freq=freq))
             _finish_run(con, run_id, "ok", f"{len(sig)} signals")
@@ -172,19 +223,28 @@ def register(app: typer.Typer) -> None:
             con.close()
         if signal:
             sig = sig[sig["signal"] == signal].sort_values("value", ascending=False)
-        rows = sig.head(limit)[["unique_id", "signal", "value", f"text_{lang}"]].rename(columns={f"text_{lang}": "text"})
+        rows = sig.head(limit)[["unique_id", "signal", "value", f"text_{lang}"]].rename(
+            columns={f"text_{lang}": "text"}
+        )
         emit(ctx, {"run_id": run_id, "signals": rows}, _render_trends)
 
 
 def _render_forecast(d: dict) -> None:
     from rich.table import Table
 
-    t = Table(title=f"Backtest accuracy, {d['level']} {d['freq']} ({d['forecast']} series, run {d['run_id']})")
+    t = Table(
+        title=f"Backtest accuracy, {d['level']} {d['freq']} ({d['forecast']} series, run {d['run_id']})"
+    )
     for c in ("model", "MASE", "WAPE", "bias", "80% cover", "95% cover"):
         t.add_column(c, justify="left" if c == "model" else "right")
     for m, a in d["backtest_accuracy"].items():
-        t.add_row(m, *(f"{a[k]:.3f}" if a.get(k) is not None else "-" for k in
-                       ("mase", "wape", "bias", "coverage_80", "coverage_95")))
+        t.add_row(
+            m,
+            *(
+                f"{a[k]:.3f}" if a.get(k) is not None else "-"
+                for k in ("mase", "wape", "bias", "coverage_80", "coverage_95")
+            ),
+        )
     console.print(t)
     console.print("Models chosen: " + ", ".join(f"{k} {v}" for k, v in d["models_chosen"].items()))
     if d["charts"]:

@@ -70,12 +70,17 @@ def _render(data: dict) -> None:
         )  # fmt: skip
     console.print(t)
     for r in data["results"]:
+        console.print(
+            f"{r['file_name']}: {r['rows_in']:,} rows in = {r['rows_stored']:,} stored + {r['rows_duplicate']:,} "
+            f"duplicate + {r['rows_quarantined']:,} quarantined ({r['status']}, layout {r['layout']})",
+            soft_wrap=True, highlight=False,
+        )  # fmt: skip
         if r["rejected_csv"]:
             console.print(
                 f"{r['file_name']}: {r['rows_quarantined']:,} rows quarantined, see {r['rejected_csv']}"
             )
         if r["status"] in {"skipped", "ignored"}:
-            console.print(f"{r['file_name']}: {r['message']}")
+            console.print(f"  {r['message']}", soft_wrap=True, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -113,6 +113,9 @@ def run(
         typer.Option("--resume", help="Finish an earlier run without redoing its finished stages."),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Opportunities with a page of their own.")] = 10,
+    skip: Annotated[
+        list[str] | None, typer.Option("--skip", help="Stage(s) not to run, e.g. reviews (repeatable).")
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", help="Engine parameter stage.name=value (repeatable).")
     ] = None,
@@ -130,6 +133,8 @@ def run(
         raise BadInputError(
             "--resume continues a run with its own inputs and parameters; drop --data/--markets/--param."
         )
+    if data is not None and not data.exists():
+        raise BadInputError(f"Data folder {data} does not exist.", hint="Pass --data with a folder of exports.")
     params = parse_params(param)
     params.setdefault("report", {})["top_n"] = top
     with _progress_runner(ctx) as on_progress:
@@ -141,6 +146,7 @@ def run(
             out=out,
             resume=resume,
             params=params,
+            skip=split_list(skip),
             on_progress=on_progress,
         )
     emit(ctx, result, _render_result)

@@ -222,6 +222,27 @@ class ProductAttributes:
             connected=_opt_bool(extra.get("connected")),
         )
 
+    def with_stated(self, **values: Any) -> ProductAttributes:
+        """A copy with user-stated values (CLI flags) applied; ``None``/``False`` mean "not said", not "no".
+
+        ``battery_type``/``battery_wh`` imply a battery, ``age_min`` implies a children's product, and
+        ``mains``/``wireless``/``connected`` imply electrical equipment.
+        """
+        known = {f.name for f in fields(self)} - {"inferred"}
+        unknown = set(values) - known
+        if unknown:
+            raise TypeError(f"unknown attributes {sorted(unknown)}")
+        said = {k: v for k, v in values.items() if v is not None and v is not False}
+        if "origin" in said:
+            said["origin"] = str(said["origin"]).upper()
+        if "battery_type" in said or "battery_wh" in said:
+            said["battery"] = True
+        if "age_min" in said:
+            said["for_children"] = True
+        if said.get("mains") or said.get("wireless") or said.get("connected"):
+            said["electronic"] = True
+        return replace(self, **said)
+
     def infer(self) -> ProductAttributes:
         """A copy with unknown attributes filled from category defaults and title keywords (marked inferred)."""
         changes: dict[str, Any] = {}
@@ -272,7 +293,8 @@ class ProductAttributes:
 
     def stated_only(self) -> ProductAttributes:
         """A copy with the inferred attributes set back to unknown."""
-        return replace(self, **dict.fromkeys(self.inferred), inferred=frozenset())
+        unknown: dict[str, Any] = dict.fromkeys(self.inferred)
+        return replace(self, **unknown, inferred=frozenset())
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON output)."""
@@ -282,10 +304,10 @@ class ProductAttributes:
 
 
 def _valid_hs(value: Any) -> bool:
-    s = _opt_str(value)
-    return bool(s) and re.sub(r"[.\s]", "", s).isdigit() and len(re.sub(r"[.\s]", "", s)) >= 4
+    digits = re.sub(r"[.\s]", "", _opt_str(value) or "")
+    return digits.isdigit() and len(digits) >= 4
 
 
 def _valid_battery(value: Any) -> bool:
-    s = _opt_str(value)
-    return bool(s) and _BATTERY_ALIASES.get(s.lower(), s.lower()) in BATTERY_TYPES
+    s = (_opt_str(value) or "").lower()
+    return bool(s) and _BATTERY_ALIASES.get(s, s) in BATTERY_TYPES

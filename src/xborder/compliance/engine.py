@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pandas as pd
 
@@ -122,51 +123,38 @@ def requirements_for(
     full = attributes.infer() if infer else attributes
     flags_full = full.flags()
     flags_stated = full.stated_only().flags()
-    rows = []
-    for rule in table.itertuples(index=False):
-        covered = [m for m in rule_markets(rule.market) if m in wanted]
-        if not covered or not rule.condition(flags_full):
+    copied = ("rule_id", "requirement", "kind", "holder", "lead_time_days_min", "lead_time_days_max", "cost_min",
+              "cost_max", "depends_on", "note", "source", "lead_cost_source", "valid_from", "valid_to",
+              "last_checked", "confidence")  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    for rule in cast(list[dict[str, Any]], table.to_dict(orient="records")):
+        covered = [m for m in rule_markets(rule["market"]) if m in wanted]
+        if not covered or not rule["condition"](flags_full):
             continue
-        basis = "stated" if rule.condition(flags_stated) else "inferred"
+        basis = "stated" if rule["condition"](flags_stated) else "inferred"
         for market in covered:
-            rows.append(
-                {
-                    "market": market,
-                    "rule_id": rule.rule_id,
-                    "requirement": rule.requirement,
-                    "kind": rule.kind,
-                    "mandatory": bool(rule.mandatory),
-                    "holder": rule.holder,
-                    "lead_time_days_min": rule.lead_time_days_min,
-                    "lead_time_days_max": rule.lead_time_days_max,
-                    "cost_min": rule.cost_min,
-                    "cost_max": rule.cost_max,
-                    "currency": rule.currency or None,
-                    "depends_on": rule.depends_on,
-                    "on_critical_path": False,
-                    "basis": basis,
-                    "scope": rule.market,
-                    "note": rule.note,
-                    "source": rule.source,
-                    "lead_cost_source": rule.lead_cost_source,
-                    "valid_from": rule.valid_from,
-                    "valid_to": rule.valid_to,
-                    "last_checked": rule.last_checked,
-                    "confidence": rule.confidence,
-                }
-            )
-    out = pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
+            row = {name: rule[name] for name in copied}
+            row.update(market=market, mandatory=bool(rule["mandatory"]), currency=rule["currency"] or None,
+                       on_critical_path=False, basis=basis, scope=rule["market"])  # fmt: skip
+            rows.append(row)
     order = {m: i for i, m in enumerate(wanted)}
-    out = out.sort_values(
-        ["market", "mandatory", "rule_id"],
-        key=lambda s: s.map(order) if s.name == "market" else s,
-        ascending=[True, False, True],
-        kind="stable",
-    ).reset_index(drop=True)
-    for _market, idx in out.groupby("market").groups.items():
-        _, _, path = critical_path(out.loc[idx])
-        out.loc[idx, "on_critical_path"] = out.loc[idx, "rule_id"].isin(path).to_numpy()
-    return out
+    rows.sort(key=lambda r: (order[r["market"]], not r["mandatory"], r["rule_id"]))
+    by_market: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_market.setdefault(row["market"], []).append(row)
+    for group in by_market.values():
+        path = set(
+            _chain(
+                [
+                    (r["rule_id"], r["lead_time_days_min"], r["lead_time_days_max"], r["depends_on"])
+                    for r in group
+                    if r["mandatory"]
+                ]
+            )[2]
+        )
+        for row in group:
+            row["on_critical_path"] = row["rule_id"] in path
+    return pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
 
 
 def critical_path(reqs: pd.DataFrame) -> tuple[float, float, list[str]]:
@@ -183,9 +171,14 @@ def critical_path(reqs: pd.DataFrame) -> tuple[float, float, list[str]]:
         mand["depends_on"].tolist(),
         strict=True,
     )
+    return _chain(list(cols))
+
+
+def _chain(items: list[tuple[str, object, object, object]]) -> tuple[float, float, list[str]]:
+    """Critical path over (rule_id, lead min, lead max, depends_on) of mandatory requirements."""
     lead: dict[str, tuple[float, float]] = {}
     raw_deps: dict[str, str] = {}
-    for rule_id, lo, hi, dep in cols:
+    for rule_id, lo, hi, dep in items:
         lead[rule_id] = (_num(lo), _num(hi, _num(lo)))
         raw_deps[rule_id] = str(dep or "")
     deps = {r: [d for d in raw_deps[r].split(";") if d in lead] for r in lead}
@@ -196,7 +189,8 @@ def critical_path(reqs: pd.DataFrame) -> tuple[float, float, list[str]]:
             return memo[rule_id]
         if rule_id in seen:  # a cycle in the data: stop rather than recurse forever
             return 0.0, 0.0, []
-        best_min, best_max, best_path = 0.0, 0.0, []
+        best_min, best_max = 0.0, 0.0
+        best_path: list[str] = []
         for dep in deps[rule_id]:
             dmin, dmax, dpath = finish(dep, seen | {rule_id})
             best_min = max(best_min, dmin)
@@ -206,7 +200,8 @@ def critical_path(reqs: pd.DataFrame) -> tuple[float, float, list[str]]:
         memo[rule_id] = (best_min + lo, best_max + hi, best_path + [rule_id])
         return memo[rule_id]
 
-    total_min, total_max, path = 0.0, 0.0, []
+    total_min, total_max = 0.0, 0.0
+    path: list[str] = []
     for rule_id in lead:
         fmin, fmax, fpath = finish(rule_id)
         total_min = max(total_min, fmin)

@@ -121,7 +121,7 @@ def _chapters(category: str | None) -> set[str]:
     if not category:
         return set()
     cats = categories().set_index("category")
-    return {c.strip().zfill(2) for c in cats.loc[category, "hs_chapters"].split(";") if c.strip()}
+    return {c.strip().zfill(2) for c in str(cats.loc[category, "hs_chapters"]).split(";") if c.strip()}
 
 
 def suggest_hs(title: str | None, category: str | None = None, *, top: int = 3) -> list[HsSuggestion]:
@@ -149,14 +149,15 @@ def suggest_hs(title: str | None, category: str | None = None, *, top: int = 3) 
     qvec = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in qtf.items()}
     qnorm = math.sqrt(sum(v * v for v in qvec.values())) or 1.0
     chapters = _chapters(category)
-    scored = []
-    for i, row in enumerate(table.itertuples(index=False)):
+    scored: list[tuple[float, int, tuple[str, ...]]] = []
+    chapter_of = [str(c).zfill(2) for c in table["chapter"]]
+    for i in range(len(table)):
         matched = [(p, k) for p, k in phrases[i] if set(p) <= tset and f" {' '.join(p)} " in joined]
         kw_score = sum(sum(idf.get(t, 1.0) for t in p) * (1 + 0.5 * (len(p) - 1)) for p, _ in matched) / 4.0
         d = docs[i]
         cos = sum(qvec[t] * (1 + math.log(d[t])) * idf[t] for t in qvec if t in d) / (qnorm * norms[i])
         score = kw_score + cos
-        if chapters and row.chapter.zfill(2) in chapters:
+        if chapters and chapter_of[i] in chapters:
             score = score * 1.25 + (0.05 if toks else 0.2)
         if score > 0:
             scored.append((score, i, tuple(k for _, k in matched)))
@@ -164,20 +165,20 @@ def suggest_hs(title: str | None, category: str | None = None, *, top: int = 3) 
     best = scored[: max(top, 3)]
     total = sum(s[0] for s in best[:3]) or 1.0
     out = []
-    for score, i, matched in best[:top]:
+    for score, i, keywords in best[:top]:
         share = score / total
         conf = share * (1 - math.exp(-score))
         band = "high" if conf >= 0.5 else "medium" if conf >= 0.3 else "low"
         row = table.iloc[i]
         out.append(
             HsSuggestion(
-                hs6=row["hs6"],
-                description=row["description"],
+                hs6=str(row["hs6"]),
+                description=str(row["description"]),
                 score=round(score, 4),
                 confidence=round(conf, 3),
                 confidence_band=band,
-                matched=matched,
-                source=row["source"],
+                matched=keywords,
+                source=str(row["source"]),
                 valid_from=row["valid_from"],
             )
         )

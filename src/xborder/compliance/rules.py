@@ -120,7 +120,9 @@ def normalise_markets(markets: Iterable[str] | str | None) -> list[str]:
 
 
 def rule_markets(market: str) -> tuple[str, ...]:
-    """The markets a rule row covers (``EU`` rows cover every EU member in MARKETS)."""
+    """The markets a rule row covers (``EU`` rows cover the EU members in MARKETS, ``ALL`` rows every market)."""
+    if market == "ALL":
+        return MARKETS
     return EU_MEMBERS if market == "EU" else (market,)
 
 
@@ -146,14 +148,26 @@ def compile_condition(text: str) -> Condition:
         while peek() == "|":
             take()
             parts.append(parse_and())
-        return parts[0] if len(parts) == 1 else (lambda f, ps=tuple(parts): any(p(f) for p in ps))
+        if len(parts) == 1:
+            return parts[0]
+
+        def any_of(f: dict[str, Any], ps: tuple[Condition, ...] = tuple(parts)) -> bool:
+            return any(p(f) for p in ps)
+
+        return any_of
 
     def parse_and() -> Condition:
         parts = [parse_not()]
         while peek() == "&":
             take()
             parts.append(parse_not())
-        return parts[0] if len(parts) == 1 else (lambda f, ps=tuple(parts): all(p(f) for p in ps))
+        if len(parts) == 1:
+            return parts[0]
+
+        def all_of(f: dict[str, Any], ps: tuple[Condition, ...] = tuple(parts)) -> bool:
+            return all(p(f) for p in ps)
+
+        return all_of
 
     def parse_not() -> Condition:
         if peek() == "!":
@@ -208,7 +222,8 @@ def _requirements() -> pd.DataFrame:
     for col in ("lead_time_days_min", "lead_time_days_max", "cost_min", "cost_max"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="raise")
     df["mandatory"] = df["mandatory"].str.lower().eq("true")
-    df["condition"] = [compile_condition(t) for t in df["applies_if"]]
+    conditions: list[Any] = [compile_condition(str(t)) for t in df["applies_if"]]
+    df["condition"] = conditions
     return df
 
 

@@ -56,8 +56,22 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
     out["mase"] = out["mae"] / out["unique_id"].map(scale).to_numpy()
     out["wape"] = out["sum_ae"] / out["sum_y"].replace(0, np.nan)
     out["bias"] = out["sum_err"] / out["sum_y"].replace(0, np.nan)
-    return out[["unique_id", "model", "n", "mae", "mase", "wape", "bias", "coverage_80", "coverage_95", "sum_ae",
-                "sum_err", "sum_y"]]
+    return out[
+        [
+            "unique_id",
+            "model",
+            "n",
+            "mae",
+            "mase",
+            "wape",
+            "bias",
+            "coverage_80",
+            "coverage_95",
+            "sum_ae",
+            "sum_err",
+            "sum_y",
+        ]
+    ]
 
 
 def overall_metrics(per_series: pd.DataFrame) -> pd.DataFrame:

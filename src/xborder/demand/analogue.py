@@ -75,10 +75,21 @@ def analogue_forecasts(
         else:
             continue
         p = est["point"].clip(lower=0)
-        out.append(pd.DataFrame({
-            "unique_id": f"{product}|{market}", "ds": est["ds"], "model": "Analogue", "point": p,
-            "lo_80": np.minimum(p / 2, est["lo"]).clip(lower=0), "hi_80": np.maximum(2 * p, est["hi"]),
-            "lo_95": 0.0, "hi_95": np.maximum(4 * p, 2 * est["hi"]), "kind": "analogue", "basis": basis,
-        }))
+        out.append(
+            pd.DataFrame(
+                {
+                    "unique_id": f"{product}|{market}",
+                    "ds": est["ds"],
+                    "model": "Analogue",
+                    "point": p,
+                    "lo_80": np.minimum(p / 2, est["lo"]).clip(lower=0),
+                    "hi_80": np.maximum(2 * p, est["hi"]),
+                    "lo_95": 0.0,
+                    "hi_95": np.maximum(4 * p, 2 * est["hi"]),
+                    "kind": "analogue",
+                    "basis": basis,
+                }
+            )
+        )
     cols = ["unique_id", "ds", "model", "point", "lo_80", "hi_80", "lo_95", "hi_95", "kind", "basis"]
     return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, INTERMITTENT
 
-__all__ = ["cv_tiers", "run_cv", "long_points", "choose", "conformal_widths"]
+__all__ = ["cv_tiers", "run_cv", "long_points", "add_ensemble", "choose", "conformal_widths", "apply_conformal"]
 
 
 def cv_tiers(n_obs: pd.Series, *, horizon: int, n_windows: int, min_train: int) -> pd.Series:
@@ -31,8 +31,16 @@ def _sf(models: list[Any], freq: str, n_jobs: int) -> Any:
 
 
 def run_cv(
-    df: pd.DataFrame, native: list[Any], intermittent: list[Any], *, freq: str, h: int, n_windows: int,
-    levels: list[int], session: Any, n_jobs: int = 1,
+    df: pd.DataFrame,
+    native: list[Any],
+    intermittent: list[Any],
+    *,
+    freq: str,
+    h: int,
+    n_windows: int,
+    levels: list[int],
+    session: Any,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """statsforecast cross_validation (step = h) for both model groups, merged wide."""
     frame = session.to_engine(df)
@@ -42,7 +50,9 @@ def run_cv(
         for models, lv in ((native, levels), (intermittent, None)):
             if not models:
                 continue
-            cv = _sf(models, freq, n_jobs).cross_validation(h=h, df=frame, n_windows=n_windows, step_size=h, level=lv)
+            cv = _sf(models, freq, n_jobs).cross_validation(
+                h=h, df=frame, n_windows=n_windows, step_size=h, level=lv
+            )
             cv = session.to_pandas(cv)
             out = cv if out is None else out.merge(cv.drop(columns="y"), on=["unique_id", "ds", "cutoff"])
     return out

@@ -22,7 +22,9 @@ def forecast_png(history: pd.DataFrame, fc: pd.DataFrame, *, title: str) -> Any:
     ax.fill_between(fc["ds"], fc["lo_80"], fc["hi_80"], color="#1f77b4", alpha=0.3, label="80% interval")
     kind = str(fc["kind"].iloc[0]) if len(fc) else "forecast"
     label = f"{fc['model'].iloc[0]} ({kind})" if len(fc) else "forecast"
-    ax.plot(fc["ds"], fc["point"], color="#1f77b4", lw=1.8, ls="--" if kind == "analogue" else "-", label=label)
+    ax.plot(
+        fc["ds"], fc["point"], color="#1f77b4", lw=1.8, ls="--" if kind == "analogue" else "-", label=label
+    )
     ax.set_title(title, fontsize=10)
     ax.set_ylabel("units")
     ax.legend(fontsize=7, loc="upper left")
@@ -38,9 +40,19 @@ def forecast_html(history: pd.DataFrame, fc: pd.DataFrame, *, title: str) -> Any
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=history["ds"], y=history["y"], name="history", line={"color": "#333"}))
     for lv, alpha in ((95, 0.15), (80, 0.3)):
-        fig.add_trace(go.Scatter(x=fc["ds"], y=fc[f"hi_{lv}"], line={"width": 0}, showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=fc["ds"], y=fc[f"lo_{lv}"], fill="tonexty", line={"width": 0},
-                                 fillcolor=f"rgba(31,119,180,{alpha})", name=f"{lv}% interval"))
+        fig.add_trace(
+            go.Scatter(x=fc["ds"], y=fc[f"hi_{lv}"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=fc["ds"],
+                y=fc[f"lo_{lv}"],
+                fill="tonexty",
+                line={"width": 0},
+                fillcolor=f"rgba(31,119,180,{alpha})",
+                name=f"{lv}% interval",
+            )
+        )
     name = f"{fc['model'].iloc[0]} ({fc['kind'].iloc[0]})" if len(fc) else "forecast"
     fig.add_trace(go.Scatter(x=fc["ds"], y=fc["point"], name=name, line={"color": "#1f77b4"}))
     fig.update_layout(title=title, yaxis_title="units", template="plotly_white", height=380)

@@ -49,12 +49,21 @@ class EngineSession:
         if self.name == "dask":
             from distributed import Client, LocalCluster
 
-            self._client = Client(LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=False,
-                                               dashboard_address=None))
+            self._client = Client(
+                LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=False, dashboard_address=None
+                )
+            )
             self._owns = True
         elif self.name == "spark":
+            import os
+            import sys
+
             from pyspark.sql import SparkSession
 
+            os.environ.setdefault(
+                "PYSPARK_PYTHON", sys.executable
+            )  # workers need this venv (pandas, statsforecast)
             self._spark = (
                 SparkSession.builder.master(f"local[{self.workers}]")
                 .appName("xborder-forecast")

@@ -55,7 +55,8 @@ def _validate(series: pd.DataFrame) -> pd.DataFrame:
     missing = {"unique_id", "ds", "y"} - set(series.columns)
     if missing:
         raise BadInputError(
-            f"Series frame lacks column(s) {sorted(missing)}.", hint="Build it with xborder.demand.build_series."
+            f"Series frame lacks column(s) {sorted(missing)}.",
+            hint="Build it with xborder.demand.build_series.",
         )
     df = series[["unique_id", "ds", "y"]].copy()
     df["unique_id"] = df["unique_id"].astype(str)
@@ -69,7 +70,9 @@ def _validate(series: pd.DataFrame) -> pd.DataFrame:
             hint="Fill gaps with 0 (build_series does) or drop the series.",
         )
     if df.duplicated(["unique_id", "ds"]).any():
-        raise BadInputError("Series frame has duplicate (unique_id, ds) rows.", hint="Aggregate before forecasting.")
+        raise BadInputError(
+            "Series frame has duplicate (unique_id, ds) rows.", hint="Aggregate before forecasting."
+        )
     return df.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
 
 
@@ -105,7 +108,9 @@ def forecast(
     if horizon < 1:
         raise BadInputError(f"horizon must be >= 1; got {horizon}.")
     if n_windows < 2:
-        raise BadInputError(f"n_windows must be >= 2 (choose on earlier origins, score on the last); got {n_windows}.")
+        raise BadInputError(
+            f"n_windows must be >= 2 (choose on earlier origins, score on the last); got {n_windows}."
+        )
     alias, season = freq_alias(freq), season_length(freq)
     levels_l = sorted(int(v) for v in levels)
     names = list(models) if models else default_model_names(with_arima=with_arima)
@@ -113,7 +118,9 @@ def forecast(
         names.append("Naive")
     df = _validate(series)
     info = classify_series(df, season=season, min_obs=min_obs).set_index("unique_id")
-    info["cv_horizon"] = bt.cv_tiers(info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6))
+    info["cv_horizon"] = bt.cv_tiers(
+        info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6)
+    )
     info.loc[info["demand_class"] == "all_zero", "cv_horizon"] = 0
     own = session is None
     sess = session or EngineSession(engine, workers=max(2, n_jobs))
@@ -130,8 +137,15 @@ def forecast(
     choice = _choices(info, points, candidates)
     fc = _assemble(fc_wide, choice, points, names, levels_l, df, horizon, alias)
     accuracy, overall = _score(points, df, choice, candidates, levels_l)
-    params = {"horizon": horizon, "freq": freq, "models": names, "levels": levels_l, "n_windows": n_windows,
-              "engine": sess.name, "series": int(len(info))}
+    params = {
+        "horizon": horizon,
+        "freq": freq,
+        "models": names,
+        "levels": levels_l,
+        "n_windows": n_windows,
+        "engine": sess.name,
+        "series": int(len(info)),
+    }
     keep = ["unique_id", "ds", *[c for c in fc_wide.columns if c in [*names, ENSEMBLE]]]
     return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep])
 
@@ -140,11 +154,23 @@ def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n
     parts = []
     for h in sorted(set(info["cv_horizon"]) - {0}, reverse=True):
         ids = info.index[info["cv_horizon"] == h]
-        wide = bt.run_cv(df[df["unique_id"].isin(ids)], native, intermittent, freq=alias, h=h,
-                         n_windows=n_windows, levels=levels, session=sess, n_jobs=n_jobs)
+        wide = bt.run_cv(
+            df[df["unique_id"].isin(ids)],
+            native,
+            intermittent,
+            freq=alias,
+            h=h,
+            n_windows=n_windows,
+            levels=levels,
+            session=sess,
+            n_jobs=n_jobs,
+        )
         wide = bt.add_ensemble(wide)
-        names = [c for c in wide.columns if c not in ("unique_id", "ds", "cutoff", "y") and "-lo-" not in c
-                 and "-hi-" not in c]
+        names = [
+            c
+            for c in wide.columns
+            if c not in ("unique_id", "ds", "cutoff", "y") and "-lo-" not in c and "-hi-" not in c
+        ]
         parts.append(bt.long_points(wide, names, levels))
     if not parts:
         return pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "model", "yhat"])
@@ -195,8 +221,11 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
     if len(zero_ids):
         last = df[df["unique_id"].isin(zero_ids)].groupby("unique_id")["ds"].max()
         off = pd.tseries.frequencies.to_offset(alias)
-        rows = [{"unique_id": u, "ds": d, "model": "Zero", "yhat": 0.0}
-                for u, t in last.items() for d in pd.date_range(t + off, periods=horizon, freq=alias)]
+        rows = [
+            {"unique_id": u, "ds": d, "model": "Zero", "yhat": 0.0}
+            for u, t in last.items()
+            for d in pd.date_range(t + off, periods=horizon, freq=alias)
+        ]
         z = pd.DataFrame(rows)
         for lv in levels:
             z[f"lo_{lv}"] = 0.0
@@ -206,7 +235,11 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
     num = ["point"] + [f"{s}_{lv}" for lv in levels for s in ("lo", "hi")]
     out[num] = out[num].clip(lower=0.0)
     out["kind"] = "forecast"
-    return out[["unique_id", "ds", "model", *num, "kind"]].sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    return (
+        out[["unique_id", "ds", "model", *num, "kind"]]
+        .sort_values(["unique_id", "ds"])
+        .reset_index(drop=True)
+    )
 
 
 def _score(points, df, choice, candidates, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001

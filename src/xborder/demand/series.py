@@ -160,7 +160,9 @@ def build_series(
                 "The category level needs product categories.",
                 hint="Pass products (product_id, category), or ingest a product catalogue first.",
             )
-        ev = ev.merge(products[["product_id", "category"]].drop_duplicates("product_id"), on="product_id", how="left")
+        ev = ev.merge(
+            products[["product_id", "category"]].drop_duplicates("product_id"), on="product_id", how="left"
+        )
     if ev.empty:
         return _empty()
     ev = ev.assign(unique_id=_series_key(ev, level), ds=_period_start(ev["ts"], freq))
@@ -180,11 +182,18 @@ def build_series(
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({"unique_id": pd.Series(dtype=str), "ds": pd.Series(dtype="datetime64[ns]"),
-                         "y": pd.Series(dtype="float64")})
+    return pd.DataFrame(
+        {
+            "unique_id": pd.Series(dtype=str),
+            "ds": pd.Series(dtype="datetime64[ns]"),
+            "y": pd.Series(dtype="float64"),
+        }
+    )
 
 
-def _zero_fill(agg: pd.DataFrame, first: pd.Series, last: pd.Timestamp, freq: str, min_total: float) -> pd.DataFrame:
+def _zero_fill(
+    agg: pd.DataFrame, first: pd.Series, last: pd.Timestamp, freq: str, min_total: float
+) -> pd.DataFrame:
     grid = pd.date_range(first.min(), last, freq=FREQS[freq])
     pos = {d: i for i, d in enumerate(grid)}
     uids = first.index.to_numpy()

@@ -14,8 +14,20 @@ __all__ = ["trend_signals", "growth", "changepoint", "seasonal_strength"]
 _UNIT = {"W": ("weeks", "周"), "M": ("months", "个月"), "D": ("days", "天")}
 _WINDOWS = {"W": (4, 8, 13), "M": (3, 6), "D": (7, 28)}
 _SEASON = {"W": 52, "M": 12, "D": 7}
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December"]
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _FLAT = 0.05  # |growth| below 5% reads as "flat"
 
 
@@ -92,32 +104,59 @@ def _series_signals(uid: str, ds: pd.Series, y: np.ndarray, freq: str) -> list[d
     for k in _WINDOWS[freq]:
         g = growth(y, k)
         if np.isfinite(g):
-            word = ("rising", "上升") if g > _FLAT else ("declining", "下降") if g < -_FLAT else ("flat", "平稳")
-            out.append({"signal": f"growth_{k}", "value": g,
-                        "text_en": f"{word[0]}: {_pct(g)} over the last {k} {en_u} vs the {k} before",
-                        "text_zh": f"{word[1]}：最近{k}{zh_u}比之前{k}{zh_u} {_pct(g)}"})
+            word = (
+                ("rising", "上升") if g > _FLAT else ("declining", "下降") if g < -_FLAT else ("flat", "平稳")
+            )
+            out.append(
+                {
+                    "signal": f"growth_{k}",
+                    "value": g,
+                    "text_en": f"{word[0]}: {_pct(g)} over the last {k} {en_u} vs the {k} before",
+                    "text_zh": f"{word[1]}：最近{k}{zh_u}比之前{k}{zh_u} {_pct(g)}",
+                }
+            )
     season, k = _SEASON[freq], _WINDOWS[freq][-1]
     if len(y) >= season + k and y[-season - k : -season].sum() > 0:
         yoy = float(y[-k:].sum() / y[-season - k : -season].sum() - 1.0)
-        out.append({"signal": "yoy", "value": yoy,
-                    "text_en": f"year over year: {_pct(yoy)} (last {k} {en_u} vs the same {en_u} a year earlier)",
-                    "text_zh": f"同比：{_pct(yoy)}（最近{k}{zh_u}对比去年同期）"})
+        out.append(
+            {
+                "signal": "yoy",
+                "value": yoy,
+                "text_en": f"year over year: {_pct(yoy)} (last {k} {en_u} vs the same {en_u} a year earlier)",
+                "text_zh": f"同比：{_pct(yoy)}（最近{k}{zh_u}对比去年同期）",
+            }
+        )
     k0 = _WINDOWS[freq][0]
     g_now, g_prev = growth(y, k0), growth(y[:-k0], k0) if len(y) > k0 else np.nan
     if np.isfinite(g_now) and np.isfinite(g_prev):
         acc = g_now - g_prev
         word = ("accelerating", "加速") if acc > 0 else ("slowing", "放缓")
-        out.append({"signal": "acceleration", "value": acc,
-                    "text_en": f"{word[0]}: growth {_pct(g_now)} in the last {k0} {en_u} vs {_pct(g_prev)} before",
-                    "text_zh": f"{word[1]}：最近{k0}{zh_u}增长 {_pct(g_now)}，此前为 {_pct(g_prev)}"})
+        out.append(
+            {
+                "signal": "acceleration",
+                "value": acc,
+                "text_en": f"{word[0]}: growth {_pct(g_now)} in the last {k0} {en_u} vs {_pct(g_prev)} before",
+                "text_zh": f"{word[1]}：最近{k0}{zh_u}增长 {_pct(g_now)}，此前为 {_pct(g_prev)}",
+            }
+        )
     cp = changepoint(y)
     if cp is not None:
         i, change = cp
-        when = pd.Timestamp(ds.iloc[i]).strftime("%Y-%m") if freq == "M" else pd.Timestamp(ds.iloc[i]).strftime("%Y-%m-%d")
+        when = (
+            pd.Timestamp(ds.iloc[i]).strftime("%Y-%m")
+            if freq == "M"
+            else pd.Timestamp(ds.iloc[i]).strftime("%Y-%m-%d")
+        )
         up = change > 0
-        out.append({"signal": "changepoint", "value": change, "since": pd.Timestamp(ds.iloc[i]),
-                    "text_en": f"{'rising' if up else 'declining'} since {when} (level {_pct(change)})",
-                    "text_zh": f"自{when}起{'上升' if up else '下降'}（水平 {_pct(change)}）"})
+        out.append(
+            {
+                "signal": "changepoint",
+                "value": change,
+                "since": pd.Timestamp(ds.iloc[i]),
+                "text_en": f"{'rising' if up else 'declining'} since {when} (level {_pct(change)})",
+                "text_zh": f"自{when}起{'上升' if up else '下降'}（水平 {_pct(change)}）",
+            }
+        )
     out.extend(_seasonality(ds, y, freq))
     return [dict(r, unique_id=uid) for r in out]
 
@@ -132,17 +171,27 @@ def _seasonality(ds: pd.Series, y: np.ndarray, freq: str) -> list[dict]:
     if res is None:
         return []
     strength, idx = res
-    rows = [{"signal": "seasonality_strength", "value": strength,
-             "text_en": f"seasonality strength {strength:.2f} (0 none, 1 purely seasonal)",
-             "text_zh": f"季节性强度 {strength:.2f}（0 无，1 完全季节性）"}]
+    rows = [
+        {
+            "signal": "seasonality_strength",
+            "value": strength,
+            "text_en": f"seasonality strength {strength:.2f} (0 none, 1 purely seasonal)",
+            "text_zh": f"季节性强度 {strength:.2f}（0 无，1 完全季节性）",
+        }
+    ]
     if strength >= 0.3:
         months = pd.DatetimeIndex(ds).month.to_numpy()
         pos = np.arange(len(y)) % season
         by_month = pd.Series(idx[pos]).groupby(months).mean()
         peak = int(by_month.idxmax())
-        rows.append({"signal": "peak_month", "value": float(peak),
-                     "text_en": f"seasonal peak expected in {_MONTHS_EN[peak - 1]}",
-                     "text_zh": f"预计{peak}月为季节性高峰"})
+        rows.append(
+            {
+                "signal": "peak_month",
+                "value": float(peak),
+                "text_en": f"seasonal peak expected in {_MONTHS_EN[peak - 1]}",
+                "text_zh": f"预计{peak}月为季节性高峰",
+            }
+        )
     return rows
 
 

@@ -42,7 +42,9 @@ def detect_encoding(data: bytes, *, truncated: bool = False) -> str:
 def _looks_cjk(data: bytes) -> bool:
     """GBK/GB18030 text has its non-ASCII bytes in runs of even length (2 bytes per character); Western
     single-byte text (é, £, ü between ASCII letters) has runs of 1. Both decode as GB18030, so we look."""
-    sample = re.sub(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]", b"\xa1\xa1", data[:2_000_000])  # 4-byte chars
+    sample = re.sub(
+        rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]", b"\xa1\xa1", data[:2_000_000]
+    )  # 4-byte chars
     runs = re.findall(rb"[\x80-\xff]+", sample)
     if not runs:
         return False

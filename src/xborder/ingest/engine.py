@@ -149,7 +149,15 @@ def _load_one(con, m: Member, staged: Staged, lay, fmap, err, key: bytes, consta
             file_name=m.name,
         )
         ctx = LoadContext(
-            con, iid, m.name, staged.table, good, fmap, key, dict(constants), columns=staged.columns
+            con,
+            iid,
+            m.name,
+            staged.table,
+            good,
+            fmap,
+            key,
+            {**constants, "_sheet": staged.sheet},
+            columns=staged.columns,
         )
         counts = lay.writer(con, ctx)
         res.rows_stored, res.rows_duplicate = counts.stored, counts.duplicate

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Staged:
     rejects: list[dict] = field(default_factory=list)
     encoding: str = "utf-8"
     dialect: Dialect | None = None
+    sheet: str | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -135,7 +137,7 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
         else:
             with open(path, "rb") as fh:
                 data = fh.read(_SAMPLE + 1)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise BadInputError(
             f"{path.name} cannot be read: {exc} (truncated or corrupt compressed file?)."
         ) from exc
@@ -206,7 +208,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Pa
             conv = tmpdir / f"utf8_{table}.csv"
             try:
                 transcode_to_utf8(m.path, conv, enc)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 raise BadInputError(f"{m.name} cannot be read: {exc} (truncated or corrupt file?).") from exc
             path = conv
         text = (
@@ -280,14 +282,19 @@ def _cell(v: object) -> str | None:
 def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged:
     import openpyxl
 
+    import warnings
+
     try:
-        wb = openpyxl.load_workbook(m.path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # "Workbook contains no default style" is harmless (Keepa exports)
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(m.path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
         raise BadInputError(
             f"{m.name} is not a readable XLSX workbook ({type(exc).__name__}: {exc})."
         ) from exc
     try:
         ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
+        sheet = ws.title
         rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
@@ -306,7 +313,7 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged
     while data and not any(c not in (None, "") for c in data[-1]):
         data.pop()
     _stage_arrow(con, table, names, data)
-    return Staged(table, names, len(data), [], "xlsx", None)
+    return Staged(table, names, len(data), [], "xlsx", None, sheet)
 
 
 def _stage_jsonl(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged:

@@ -54,24 +54,32 @@ class _Fx:
         return self.cache[key]
 
     def vec(self, a: pd.Series, b: pd.Series) -> np.ndarray:
-        pairs = pd.Series(list(zip(a, b, strict=True)))
-        return pairs.map({k: self(*k) for k in set(pairs)}).to_numpy(float)
+        codes, uniq = _groups(pd.DataFrame({"a": np.asarray(a), "b": np.asarray(b)}), ["a", "b"])
+        return np.array([self(x, y) for x, y in uniq], float)[codes]
 
 
-def _by_key(keys: pd.Series, fn) -> pd.Series:  # noqa: ANN001
-    """Apply ``fn`` once per distinct key and broadcast (keys are hashable tuples or strings)."""
-    uniq = {k: fn(k) for k in pd.unique(keys)}
-    return keys.map(uniq)
+def _groups(d: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, list[tuple]]:
+    """(code per row, distinct keys): rules are resolved once per distinct key and broadcast by code."""
+    combo = np.zeros(len(d), np.int64)
+    for c in cols:
+        codes, uniq = pd.factorize(d[c], use_na_sentinel=False)
+        combo = combo * (len(uniq) + 1) + codes
+    _, first, inverse = np.unique(combo, return_index=True, return_inverse=True)
+    values = [d[c].to_numpy() for c in cols]
+    return inverse.reshape(-1), [tuple(str(v[i]) for v in values) for i in first]
+
+
+def _col(rows: list, col: str, default: float = np.nan) -> np.ndarray:
+    return np.array([_f(r[col], default) for r in rows], float)
 
 
 def _lane_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
-    keys = pd.Series(list(zip(d["origin"], d["freight_region"], d["mode"], strict=True)))
-    cards = _by_key(keys, lambda k: rules.freight_card(*k))
-    get = lambda col, default=0.0: np.array([_f(c[col], default) for c in cards])  # noqa: E731
-    cur = pd.Series([c["currency"] for c in cards])
+    codes, uniq = _groups(d, ["origin", "freight_region", "mode"])
+    cards = [rules.freight_card(*k) for k in uniq]
+    get = lambda col, default=0.0: _col(cards, col, default)[codes]  # noqa: E731
     units = d["units"].to_numpy(float)
     units = np.where(np.isfinite(units), units, get("default_units", 1.0))
-    basis = np.array([BASIS_CODES[c["basis"]] for c in cards])
+    basis = np.array([BASIS_CODES[c["basis"]] for c in cards])[codes]
     vol = (d["length_cm"] * d["width_cm"] * d["height_cm"]).to_numpy(float)
     per_unit, qty = freight_per_unit(
         basis=basis, rate=get("rate"), min_charge=get("min_charge"), divisor=get("divisor", 6000.0),
@@ -79,64 +87,68 @@ def _lane_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
         shipment_charges=get("origin_charges") + get("dest_charges"), units=units,
         weight_kg=d["weight_kg"].to_numpy(float), volume_cm3=vol, round_half_kg=(d["mode"] == "express").to_numpy(),
     )
+    cur = np.array([c["currency"] for c in cards], dtype=object)[codes]
     return {
         "units": units, "freight": per_unit * fxc.vec(cur, d["currency"]), "chargeable_qty": qty,
-        "chargeable_unit": np.array(["kg", "cbm", "containers"])[basis], "freight_rule": [c["rule_id"] for c in cards],
+        "chargeable_unit": np.array(["kg", "cbm", "containers"])[basis],
+        "freight_rule": np.array([c["rule_id"] for c in cards], dtype=object)[codes],
     }
 
 
 def _low_value_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
-    keys = pd.Series(list(zip(d["market"], d["duty_table"], d["origin"], d["currency"], strict=True)))
-    per_key = {k: rules.low_value_rules(k[0], k[1], k[2]) for k in pd.unique(keys)}
-    kmax = max([len(t) for t, _ in per_key.values()] + [1])
-    cmax = max([len(c) for _, c in per_key.values()] + [1])
-    n = len(d)
-    out = {name: np.zeros((n, kmax)) for name in ("lv_lo", "lv_hi", "lv_amount", "lv_rate", "lv_deduction")}
-    out.update({"lv_tax_rate": np.full((n, kmax), np.nan), "lv_valid": np.zeros((n, kmax), bool),
-                "lv_basis_cv": np.zeros((n, kmax), bool), "lv_tax_incl": np.zeros((n, kmax), bool),
-                "lv_duty": np.zeros((n, kmax), int), "lv_vat": np.zeros((n, kmax), int)})
-    out.update({"ch_lo": np.zeros((n, cmax)), "ch_hi": np.zeros((n, cmax)), "ch_amount": np.zeros((n, cmax)),
-                "ch_valid": np.zeros((n, cmax), bool), "ch_basis_cv": np.zeros((n, cmax), bool),
-                "ch_per_item": np.zeros((n, cmax), bool)})
-    ids = np.full((n, kmax), "", dtype=object)
-    ch_ids = np.full((n, cmax), "", dtype=object)
-    codes = keys.map({k: i for i, k in enumerate(per_key)}).to_numpy()
-    for i, (key, (treat, charge)) in enumerate(per_key.items()):
-        rows = codes == i
+    codes, uniq = _groups(d, ["market", "duty_table", "origin", "currency"])
+    per_key = [rules.low_value_rules(k[0], k[1], k[2]) for k in uniq]
+    kmax = max([len(t) for t, _ in per_key] + [1])
+    cmax = max([len(c) for _, c in per_key] + [1])
+    u = len(uniq)
+    out = {name: np.zeros((u, kmax)) for name in ("lv_lo", "lv_hi", "lv_amount", "lv_rate", "lv_deduction")}
+    out.update({"lv_tax_rate": np.full((u, kmax), np.nan), "lv_valid": np.zeros((u, kmax), bool),
+                "lv_basis_cv": np.zeros((u, kmax), bool), "lv_tax_incl": np.zeros((u, kmax), bool),
+                "lv_duty": np.zeros((u, kmax), int), "lv_vat": np.zeros((u, kmax), int)})
+    out.update({"ch_lo": np.zeros((u, cmax)), "ch_hi": np.zeros((u, cmax)), "ch_amount": np.zeros((u, cmax)),
+                "ch_valid": np.zeros((u, cmax), bool), "ch_basis_cv": np.zeros((u, cmax), bool),
+                "ch_per_item": np.zeros((u, cmax), bool)})
+    ids = np.full((u, kmax), "", dtype=object)
+    ch_ids = np.full((u, cmax), "", dtype=object)
+    for i, (key, (treat, charge)) in enumerate(zip(uniq, per_key, strict=True)):
         for k, r in enumerate(treat):
             f = fxc(r["value_currency"], key[3])
-            out["lv_lo"][rows, k] = _f(r["min_value"], 0.0) * f
-            out["lv_hi"][rows, k] = _f(r["max_value"], np.inf) * f
-            out["lv_valid"][rows, k] = True
-            out["lv_basis_cv"][rows, k] = r["value_basis"] == "customs_value"
-            out["lv_duty"][rows, k] = DUTY_CODES[r["duty_effect"]]
-            out["lv_vat"][rows, k] = VAT_CODES[r["vat_effect"]]
-            out["lv_amount"][rows, k] = _f(r["duty_amount"], 0.0) * f
-            out["lv_rate"][rows, k] = _f(r["duty_rate"], 0.0)
-            out["lv_deduction"][rows, k] = _f(r["duty_deduction"], 0.0) * f
-            out["lv_tax_rate"][rows, k] = _f(r["tax_rate"])
-            out["lv_tax_incl"][rows, k] = str(r["tax_inclusive"]).lower() == "true"
-            ids[rows, k] = r["rule_id"]
+            out["lv_lo"][i, k] = _f(r["min_value"], 0.0) * f
+            out["lv_hi"][i, k] = _f(r["max_value"], np.inf) * f
+            out["lv_valid"][i, k] = True
+            out["lv_basis_cv"][i, k] = r["value_basis"] == "customs_value"
+            out["lv_duty"][i, k] = DUTY_CODES[r["duty_effect"]]
+            out["lv_vat"][i, k] = VAT_CODES[r["vat_effect"]]
+            out["lv_amount"][i, k] = _f(r["duty_amount"], 0.0) * f
+            out["lv_rate"][i, k] = _f(r["duty_rate"], 0.0)
+            out["lv_deduction"][i, k] = _f(r["duty_deduction"], 0.0) * f
+            out["lv_tax_rate"][i, k] = _f(r["tax_rate"])
+            out["lv_tax_incl"][i, k] = str(r["tax_inclusive"]).lower() == "true"
+            ids[i, k] = r["rule_id"]
         for c, r in enumerate(charge):
             f = fxc(r["value_currency"], key[3])
-            out["ch_hi"][rows, c] = _f(r["max_value"], np.inf) * f
-            out["ch_valid"][rows, c] = True
-            out["ch_basis_cv"][rows, c] = r["value_basis"] == "customs_value"
-            out["ch_amount"][rows, c] = _f(r["charge_amount"], 0.0) * f
-            out["ch_per_item"][rows, c] = r["charge_per"] == "item"
-            ch_ids[rows, c] = r["rule_id"]
-    out["_lv_ids"], out["_ch_ids"] = ids, ch_ids
+            out["ch_hi"][i, c] = _f(r["max_value"], np.inf) * f
+            out["ch_valid"][i, c] = True
+            out["ch_basis_cv"][i, c] = r["value_basis"] == "customs_value"
+            out["ch_amount"][i, c] = _f(r["charge_amount"], 0.0) * f
+            out["ch_per_item"][i, c] = r["charge_per"] == "item"
+            ch_ids[i, c] = r["rule_id"]
+    out = {k: v[codes] for k, v in out.items()}
+    out["_lv_ids"], out["_ch_ids"] = ids[codes], np.array(["|".join(x for x in row if x) for row in ch_ids],
+                                                          dtype=object)[codes]
     return out
 
 
 def _duty_arrays(d: pd.DataFrame, rules: RuleBook) -> dict:
-    duty = _by_key(pd.Series(list(zip(d["duty_table"], d["hs_code"], strict=True))), lambda k: rules.duty_rule(*k))
-    add = _by_key(pd.Series(list(zip(d["market"], d["origin"], d["hs_code"], strict=True))),
-                  lambda k: rules.additional_rules(*k))
+    codes, uniq = _groups(d, ["duty_table", "hs_code"])
+    duty = [rules.duty_rule(*k) for k in uniq]
+    acodes, auniq = _groups(d, ["market", "origin", "hs_code"])
+    add = [rules.additional_rules(*k) for k in auniq]
     return {
-        "base_rate": np.array([x[0] for x in duty]), "duty_rule": [x[1] for x in duty],
-        "add_rate": np.array([sum(_f(r["rate"], 0.0) for r in rs) for rs in add]),
-        "add_rules": ["|".join(str(r["rule_id"]) for r in rs) for rs in add],
+        "base_rate": np.array([x[0] for x in duty])[codes],
+        "duty_rule": np.array([x[1] for x in duty], dtype=object)[codes],
+        "add_rate": np.array([sum(_f(r["rate"], 0.0) for r in rs) for rs in add])[acodes],
+        "add_rules": np.array(["|".join(str(r["rule_id"]) for r in rs) for rs in add], dtype=object)[acodes],
     }
 
 
@@ -163,28 +175,35 @@ def _customs_fee_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
     return out
 
 
-def _fee_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
-    n = len(d)
-    is_amazon = (d["platform"] == "amazon").to_numpy() & (d["fee_table"] != "").to_numpy()
-    table_ccy = d["fee_table"].map(lambda t: {"amazon.US": "USD", "amazon.DE": "EUR", "amazon.GB": "GBP",
-                                              "amazon.JP": "JPY"}.get(t, "USD"))
-    f_l2t = np.where(is_amazon, fxc.vec(d["currency"], table_ccy), 1.0)
-    f_t2l = np.where(is_amazon, 1.0 / f_l2t, fxc.vec(pd.Series(["USD"] * n), d["currency"]))
-    bands = _by_key(pd.Series(list(zip(d["fee_table"], d["category"], strict=True))),
-                    lambda k: rules.referral_bands(*k))
+TABLE_CCY = {"amazon.US": "USD", "amazon.DE": "EUR", "amazon.GB": "GBP", "amazon.JP": "JPY"}
+
+
+def _referral_arrays(d: pd.DataFrame, rules: RuleBook, is_amazon: np.ndarray) -> dict:
+    codes, uniq = _groups(d, ["fee_table", "category"])
     b = 3
-    out = {k: np.zeros((n, b)) for k in ("ref_lo", "ref_hi", "ref_rate")}
-    out["ref_portion"] = np.zeros((n, b), bool)
-    out["ref_min"] = np.zeros(n)
-    ref_ids = []
-    for i, br in enumerate(bands):
-        ids = []
-        for j, (_, r) in enumerate(br.iterrows()):
+    u = len(uniq)
+    out = {k: np.zeros((u, b)) for k in ("ref_lo", "ref_hi", "ref_rate")}
+    out["ref_portion"] = np.zeros((u, b), bool)
+    out["ref_min"] = np.zeros(u)
+    ids = []
+    for i, key in enumerate(uniq):
+        br = rules.referral_records(*key)
+        for j, r in enumerate(br[:b]):
             out["ref_lo"][i, j], out["ref_hi"][i, j] = _f(r["price_from"], 0.0), _f(r["price_to"], np.inf)
             out["ref_rate"][i, j], out["ref_portion"][i, j] = _f(r["rate"], 0.0), r["applies"] == "portion"
             out["ref_min"][i] = _f(r["min_fee"], 0.0)
-            ids.append(r["rule_id"])
-        ref_ids.append("|".join(ids) if is_amazon[i] else "")
+        ids.append("|".join(r["rule_id"] for r in br))
+    out = {k: v[codes] for k, v in out.items()}
+    out["_ref_ids"] = np.where(is_amazon, np.array(ids, dtype=object)[codes], "")
+    return out
+
+
+def _fee_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
+    n = len(d)
+    is_amazon = (d["platform"] == "amazon").to_numpy() & (d["fee_table"] != "").to_numpy()
+    table_ccy = d["fee_table"].map(TABLE_CCY).fillna("USD")
+    f_l2t = np.where(is_amazon, fxc.vec(d["currency"], table_ccy), 1.0)
+    f_t2l = np.where(is_amazon, 1.0 / f_l2t, fxc.vec(pd.Series(["USD"] * n), d["currency"]))
     fba = np.full(n, np.nan)
     tier = np.full(n, "", dtype=object)
     fba_ids = np.full(n, "", dtype=object)
@@ -212,21 +231,23 @@ def _fee_arrays(d: pd.DataFrame, rules: RuleBook, fxc: _Fx) -> dict:
             else:
                 adj["fba_low_thr"][hit], adj["fba_low_add"][hit] = np.inf, amt
             adj_ids[hit] = np.where(adj_ids[hit] == "", r["rule_id"], adj_ids[hit] + "|" + r["rule_id"])
-    plat = _by_key(pd.Series(list(zip(d["platform"], d["market"], strict=True))), lambda k: rules.platform_rule(*k))
-    pr = {k: np.zeros(n) for k in ("comm_rate", "fixed_fee", "pay_rate", "pay_fixed")}
-    pr["fixed_below"] = np.full(n, np.inf)
-    plat_ids = []
-    for i, r in enumerate(plat):
-        if r is None or is_amazon[i]:
-            plat_ids.append("")
+    pcodes, puniq = _groups(d, ["platform", "market", "currency"])
+    plat = [rules.platform_rule(k[0], k[1]) for k in puniq]
+    cols = {k: np.zeros(len(puniq)) for k in ("comm_rate", "fixed_fee", "pay_rate", "pay_fixed")}
+    cols["fixed_below"] = np.full(len(puniq), np.inf)
+    pid = np.full(len(puniq), "", dtype=object)
+    for i, (k, r) in enumerate(zip(puniq, plat, strict=True)):
+        if r is None or k[0] == "amazon":
             continue
-        f = fxc(r["currency"], d["currency"].iloc[i])
-        pr["comm_rate"][i], pr["pay_rate"][i] = _f(r["commission_rate"], 0.0), _f(r["payment_fee_rate"], 0.0)
-        pr["fixed_fee"][i], pr["pay_fixed"][i] = _f(r["fixed_fee"], 0.0) * f, _f(r["payment_fixed"], 0.0) * f
-        pr["fixed_below"][i] = _f(r["fixed_fee_below"], np.inf) * f
-        plat_ids.append(r["rule_id"])
-    return {"is_amazon": is_amazon, "f_l2t": f_l2t, "f_t2l": f_t2l, "fba_base": fba, "size_tier": tier, **out,
-            **adj, **pr, "_ref_ids": ref_ids, "_fba_ids": fba_ids, "_adj_ids": adj_ids, "_plat_ids": plat_ids}
+        f = fxc(r["currency"], k[2])
+        cols["comm_rate"][i], cols["pay_rate"][i] = _f(r["commission_rate"], 0.0), _f(r["payment_fee_rate"], 0.0)
+        cols["fixed_fee"][i], cols["pay_fixed"][i] = _f(r["fixed_fee"], 0.0) * f, _f(r["payment_fixed"], 0.0) * f
+        cols["fixed_below"][i] = _f(r["fixed_fee_below"], np.inf) * f
+        pid[i] = r["rule_id"]
+    pr = {k: np.where(is_amazon, 0.0 if k != "fixed_below" else np.inf, v[pcodes]) for k, v in cols.items()}
+    return {"is_amazon": is_amazon, "f_l2t": f_l2t, "f_t2l": f_t2l, "fba_base": fba, "size_tier": tier,
+            **_referral_arrays(d, rules, is_amazon), **adj, **pr, "_fba_ids": fba_ids, "_adj_ids": adj_ids,
+            "_plat_ids": np.where(is_amazon, "", pid[pcodes])}
 
 
 def landed_cost_frame(
@@ -284,18 +305,22 @@ def landed_cost_frame(
     idx = res["lv_index"]
     lv_ids = np.where(idx >= 0, np.take_along_axis(a["_lv_ids"], np.clip(idx, 0, None)[:, None], 1)[:, 0], "")
     out["low_value_rule"] = lv_ids
-    out["duty_rule"] = np.where(res["duty_code"] == 0, a["duty_rule"], "")
-    vat_ids = vat["rule_id"].to_numpy()
-    charges = ["|".join(x for x in row if x) for row in a["_ch_ids"]]
-    cfees = ["|".join(x for x in row if x) for row in a["_cf_ids"]]
-    parts = zip(lane["freight_rule"], [ins["rule_id"]] * len(d), out["duty_rule"],
-                np.where(res["duty_code"] == 0, a["add_rules"], ""), vat_ids, lv_ids,
-                np.where(res["low_value_charges"] > 0, charges, ""), np.where(res["customs_fees"] > 0, cfees, ""),
-                a["_ref_ids"], a["_fba_ids"], a["_adj_ids"], a["_plat_ids"], strict=True)
-    out["rules_used"] = ["|".join(x for x in p if x) for p in parts]
+    out["duty_rule"] = np.where(res["duty_code"] == 0, a["duty_rule"], "").astype(object)
+    vat_ids = vat["rule_id"].to_numpy(dtype=object)
+    cfees = np.array(["|".join(x for x in row if x) for row in a["_cf_ids"]], dtype=object)
+    parts = [lane["freight_rule"], np.full(len(d), ins["rule_id"], dtype=object), out["duty_rule"].to_numpy(object),
+             np.where(res["duty_code"] == 0, a["add_rules"], ""), vat_ids, lv_ids,
+             np.where(res["low_value_charges"] > 0, a["_ch_ids"], ""), np.where(res["customs_fees"] > 0, cfees, ""),
+             a["_ref_ids"], a["_fba_ids"], a["_adj_ids"], a["_plat_ids"]]
+    joined = parts[0].astype(object)
+    for p in parts[1:]:
+        joined = joined + "|" + p.astype(object)
+    used = pd.Series(joined).str.replace(r"\|{2,}", "|", regex=True).str.strip("|")
+    out["rules_used"] = used.to_numpy()
     low = {k for k, v in rules.meta.items() if v["confidence"] == "low"}
-    out["low_confidence"] = [bool(d_est) or any(x in low for x in s.split("|"))
-                             for s, d_est in zip(out["rules_used"], d["dims_estimated"], strict=True)]
+    ucodes, uvals = pd.factorize(used)
+    low_u = np.array([any(x in low for x in s.split("|")) for s in uvals], bool)
+    out["low_confidence"] = low_u[ucodes] | d["dims_estimated"].to_numpy(bool)
     out["dims_estimated"] = d["dims_estimated"].to_numpy()
     out["hs_code"] = d["hs_code"].to_numpy()
     out["as_of"] = rules.date.isoformat()

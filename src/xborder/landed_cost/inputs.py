@@ -100,11 +100,11 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
     for col in INPUT_COLUMNS:
         if col not in out.columns:
             out[col] = None
-    out["market"] = out["market"].astype(str).str.strip().str.upper()
-    out["mode"] = out["mode"].astype(str).str.strip().str.lower()
-    out["origin"] = out["origin"].fillna("CN").astype(str).str.strip().str.upper()
-    out["cost_currency"] = out["cost_currency"].fillna("USD").astype(str).str.strip().str.upper()
-    out["category"] = out["category"].fillna("other").astype(str)
+    out["market"] = _norm(out["market"], "", str.upper)
+    out["mode"] = _norm(out["mode"], "", str.lower)
+    out["origin"] = _norm(out["origin"], "CN", str.upper)
+    out["cost_currency"] = _norm(out["cost_currency"], "USD", str.upper)
+    out["category"] = _norm(out["category"], "other", str.strip)
     for market in out["market"].unique():
         rules.market(market)  # raises for an unknown market
     bad_mode = ~out["mode"].isin(MODES)
@@ -143,7 +143,7 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
         raise _bad(int(r) + 1, dims[c], given[r, c], "must be > 0")
     missing = ~np.isfinite(given)
     out["dims_estimated"] = missing.any(axis=1)
-    hs_missing = out["hs_code"].isna() | (out["hs_code"].astype(str).str.strip().isin(["", "None", "nan"]))
+    hs_missing = out["hs_code"].isna() | _norm(out["hs_code"], "", str.strip).isin(["", "None", "nan"])
     out["hs_estimated"] = hs_missing.to_numpy()
     if missing.any() or hs_missing.any():
         if not fill_defaults:
@@ -154,5 +154,11 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
             fill = pd.to_numeric(defaults[col], errors="coerce").to_numpy()
             out[col] = np.where(missing[:, j], fill, out[col].to_numpy())
         out["hs_code"] = np.where(hs_missing, defaults["hs_code"].to_numpy(), out["hs_code"].astype(str).to_numpy())
-    out["hs_code"] = out["hs_code"].astype(str).str.replace(r"\D", "", regex=True)
+    out["hs_code"] = _norm(out["hs_code"], "", lambda v: "".join(ch for ch in v if ch.isdigit()))
     return out.reset_index(drop=True)
+
+
+def _norm(col: pd.Series, default: str, fn) -> pd.Series:  # noqa: ANN001
+    """Strip/normalise a text column once per distinct value (fast on 100k rows with few distinct values)."""
+    codes, uniq = pd.factorize(col.fillna(default).astype(str), use_na_sentinel=False)
+    return pd.Series(np.array([fn(str(u).strip()) for u in uniq], dtype=object)[codes], index=col.index)

@@ -108,26 +108,62 @@ def evaluate(a: dict, price: np.ndarray) -> dict:
     }
 
 
-def solve_price(a: dict, target_margin: float | np.ndarray = 0.0, *, iterations: int = 48) -> np.ndarray:
-    """Price at which unit margin = target x net revenue (vectorised bisection); NaN where none is found."""
+def _spread(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    out = np.ones(n)
+    out[rows] = values
+    return out
+
+
+def solve_price(a: dict, target_margin: float | np.ndarray = 0.0, *, iterations: int = 60,
+                tol: float = 1e-9) -> np.ndarray:
+    """Price at which unit margin = target x net revenue; NaN where none is found.
+
+    Vectorised Illinois (modified regula falsi) on a bracket [~0, hi] where the gap changes sign: exact in a
+    few steps on each linear piece of the (piecewise-linear) margin curve; rows stop once converged.
+    """
     t = np.broadcast_to(np.asarray(target_margin, float), a["units"].shape)
 
-    def gap(price: np.ndarray) -> np.ndarray:
-        out = evaluate(a, price)
-        return out["unit_margin"] - t * out["net_revenue"]
+    def gap(price: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        if rows is not None and rows.size > len(t) // 3:  # slicing every array costs more than it saves
+            return gap(_spread(price, rows, len(t)))[rows]
+        sub = a if rows is None else {k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == t.shape else v)
+                                      for k, v in a.items()}
+        out = evaluate(sub, price)
+        return out["unit_margin"] - (t if rows is None else t[rows]) * out["net_revenue"]
 
-    n = len(a["units"])
+    n = len(t)
     lo = np.full(n, 1e-6)
     hi = np.maximum(4.0 * (a["goods"] + a["freight"] + a["insurance"]) + 10.0 * a["f_t2l"], 1.0)
-    found = gap(hi) > 0
+    g_lo, g_hi = gap(lo), gap(hi)
     for _ in range(12):
-        if found.all():
+        grow = g_hi <= 0
+        if not grow.any():
             break
-        hi = np.where(found, hi, hi * 3.0)
-        found = gap(hi) > 0
+        hi = np.where(grow, hi * 3.0, hi)
+        g_hi = np.where(grow, gap(hi), g_hi)
+    found = (g_hi > 0) & (g_lo <= 0)
+    x = hi.copy()
+    active = np.flatnonzero(found)
+    side = np.zeros(n, int)
     for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        pos = gap(mid) > 0
-        hi = np.where(pos, mid, hi)
-        lo = np.where(pos, lo, mid)
-    return np.where(found, hi, np.nan)
+        if active.size == 0:
+            break
+        l, h, gl, gh = lo[active], hi[active], g_lo[active], g_hi[active]
+        cand = h - gh * (h - l) / (gh - gl)
+        bad = ~np.isfinite(cand) | (cand <= l) | (cand >= h)
+        cand = np.where(bad, 0.5 * (l + h), cand)
+        gc = gap(cand, active)
+        pos = gc > 0
+        # Illinois: halve the stale end's gap when the same end is kept twice
+        keep_lo = pos & (side[active] == 1)
+        keep_hi = ~pos & (side[active] == -1)
+        hi[active] = np.where(pos, cand, h)
+        g_hi[active] = np.where(pos, gc, np.where(keep_hi, gh * 0.5, gh))
+        lo[active] = np.where(pos, l, cand)
+        g_lo[active] = np.where(pos, np.where(keep_lo, gl * 0.5, gl), gc)
+        side[active] = np.where(pos, 1, -1)
+        x[active] = cand
+        done = (np.abs(gc) <= tol * np.maximum(cand, 1.0)) | (hi[active] - lo[active] <= tol * np.maximum(cand, 1.0))
+        x[active] = np.where(done, cand, x[active])
+        active = active[~done]
+    return np.where(found, x, np.nan)

@@ -61,6 +61,17 @@ class RuleBook:
         self.insurance = _latest(as_of(load_table("freight/insurance"), date))
         self.category_defaults = load_table("category_defaults").set_index("category")
         self.meta = self._meta()
+        # look-up indexes (the engine asks once per distinct key; these keep each answer O(1))
+        self._duty_idx: dict[str, dict[str, tuple[float, str]]] = {}
+        for r in _latest(self.duty_rates).to_dict("records"):
+            self._duty_idx.setdefault(r["market"], {})[r["hs_prefix"]] = (float(r["rate"]), str(r["rule_id"]))
+        self._add_idx: dict[str, list[dict]] = {}
+        for r in self.additional.to_dict("records"):
+            self._add_idx.setdefault(r["market"], []).append(r)
+        self._ref_idx: dict[tuple[str, str], pd.DataFrame] = {
+            k: g for k, g in self.referral.groupby(["fee_table", "fee_category"], sort=False)}
+        self._ref_records = {k: g.to_dict("records") for k, g in self._ref_idx.items()}
+        self._lv_cache: dict[tuple[str, str, str], tuple[list, list]] = {}
 
     @staticmethod
     def _meta() -> dict[str, dict]:
@@ -109,28 +120,24 @@ class RuleBook:
     def duty_rule(self, duty_table: str, hs_code: str) -> tuple[float, str]:
         """(rate, rule_id): the longest HS prefix row of the market's tariff, else the market fallback average."""
         hs = "".join(ch for ch in str(hs_code or "") if ch.isdigit())
-        d = self.duty_rates[self.duty_rates["market"] == duty_table]
+        idx = self._duty_idx.get(duty_table, {})
         for n in (10, 8, 6, 4):
-            if len(hs) >= n:
-                m = d[d["hs_prefix"] == hs[:n]]
-                if len(m):
-                    r = _latest(m).iloc[-1]
-                    return float(r["rate"]), str(r["rule_id"])
+            if len(hs) >= n and hs[:n] in idx:
+                return idx[hs[:n]]
         if len(hs) >= 4:
-            m = d[d["hs_prefix"].str[:4] == hs[:4]]
-            if len(m):  # same heading, other subheading: use the highest rate of the heading (prudent)
-                r = m.sort_values("rate").iloc[-1]
-                return float(r["rate"]), str(r["rule_id"])
+            same = [v for k, v in idx.items() if k[:4] == hs[:4]]
+            if same:  # same heading, other subheading: use the highest rate of the heading (prudent)
+                return max(same)
         if duty_table in self.duty_avg.index:
             r = self.duty_avg.loc[duty_table]
             return float(r["rate"]), str(r["rule_id"])
         raise BadInputError(f"No duty rule for market {duty_table} on {self.date}.")
 
-    def additional_rules(self, market: str, origin: str, hs_code: str) -> list[pd.Series]:
+    def additional_rules(self, market: str, origin: str, hs_code: str) -> list[dict]:
         """Additional duties (Section 301, IEEPA, Section 122 ...) in force for this origin and HS code."""
         hs = "".join(ch for ch in str(hs_code or "") if ch.isdigit())
         out = []
-        for _, r in self.additional[self.additional["market"] == market].iterrows():
+        for r in self._add_idx.get(market, []):
             if not _in_list(r["origins"], origin) or _in_list(r["exclude_origins"], origin):
                 continue
             prefixes = str(r["hs_prefixes"]).split("|")
@@ -148,6 +155,12 @@ class RuleBook:
     # ---- low-value rules ---------------------------------------------------------------------------
     def low_value_rules(self, market: str, duty_table: str, origin: str) -> tuple[list[pd.Series], list[pd.Series]]:
         """(treatment rules ordered most specific first, charge rules) for a market and origin."""
+        key = (market, duty_table, origin)
+        if key not in self._lv_cache:
+            self._lv_cache[key] = self._low_value_rules(market, duty_table, origin)
+        return self._lv_cache[key]
+
+    def _low_value_rules(self, market: str, duty_table: str, origin: str) -> tuple[list[pd.Series], list[pd.Series]]:
         lv = self.low_value[self.low_value["market"].isin([market, duty_table])]
         lv = lv[[_in_list(o, origin) and not _in_list(x, origin) for o, x in zip(lv["origins"], lv["exclude_origins"],
                                                                                   strict=True)]]
@@ -160,9 +173,14 @@ class RuleBook:
     # ---- marketplace fees --------------------------------------------------------------------------
     def referral_bands(self, fee_table: str, category: str) -> pd.DataFrame:
         """Referral fee bands of a fee table for a category ('other' when the category has none)."""
-        r = self.referral[self.referral["fee_table"] == fee_table]
-        m = r[r["fee_category"] == category]
-        return m if len(m) else r[r["fee_category"] == "other"]
+        m = self._ref_idx.get((fee_table, category))
+        if m is None:
+            m = self._ref_idx.get((fee_table, "other"), self.referral.iloc[:0])
+        return m
+
+    def referral_records(self, fee_table: str, category: str) -> list[dict]:
+        """:meth:`referral_bands` as a list of row dicts (cached)."""
+        return self._ref_records.get((fee_table, category)) or self._ref_records.get((fee_table, "other"), [])
 
     def platform_rule(self, platform: str, market: str) -> pd.Series | None:
         """Commission rule for a non-Amazon platform in a market (exact market, else '*')."""

@@ -44,10 +44,19 @@ def run_selection_backtest(
     cuts = [latest - i for i in range(max(1, cutoffs) - 1, -1, -1)]
     cuts = [c for c in cuts if (c - first).n >= 6]
     if not cuts:
-        return {"status": "skipped", "reason": f"too little history ({first}–{last}) for a 6+6-month backtest"}
+        return {
+            "status": "skipped",
+            "reason": f"too little history ({first}–{last}) for a 6+6-month backtest",
+        }
     results = run_backtest(lines, [str(c) for c in cuts], ks=(k,), min_units=min_units, progress=progress)
     rows = [
-        {"run_id": run_id, "cutoff": r.cutoff, "candidates": r.candidates, "weights": json.dumps(r.weights), **row}
+        {
+            "run_id": run_id,
+            "cutoff": r.cutoff,
+            "candidates": r.candidates,
+            "weights": json.dumps(r.weights),
+            **row,
+        }
         for r in results
         for row in r.rows
     ]
@@ -55,13 +64,25 @@ def run_selection_backtest(
     for col in ("success_lo95", "success_hi95"):
         if col not in df.columns:
             df[col] = None
-    cols = ["run_id", "cutoff", "candidates", "k", "method", "success", "success_lo95", "success_hi95",
-            "revenue_next", "weights"]
+    cols = [
+        "run_id",
+        "cutoff",
+        "candidates",
+        "k",
+        "method",
+        "success",
+        "success_lo95",
+        "success_hi95",
+        "revenue_next",
+        "weights",
+    ]
     df = df[cols]
     con.execute("DELETE FROM selection_backtest WHERE run_id = ?", [run_id])
     con.register("_xb_backtest", df)
     try:
-        con.execute(f"INSERT INTO selection_backtest ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _xb_backtest")
+        con.execute(
+            f"INSERT INTO selection_backtest ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _xb_backtest"
+        )
     finally:
         con.unregister("_xb_backtest")
     mean = df.groupby("method")["success"].mean()

@@ -12,14 +12,15 @@ __all__ = ["run_demo", "demo_data_dir", "DEMO_PARAMS", "DEMO_NOTES"]
 
 # Limits that keep `make demo` under two minutes on two cores; the report lists them.
 DEMO_PARAMS: dict[str, dict[str, Any]] = {
-    "demand": {"max_series": 300, "min_units": 50},
-    "reviews": {"max_reviews": 20000},
-    "selection": {"top_n": 50},
+    "demand": {"max_series": 200},
+    "landed_cost": {"max_products": 300},
+    "backtest": {"cutoffs": 3, "k": 20},
     "report": {"top_n": 10},
 }
 DEMO_NOTES = [
     "Demo run on the bundled real data (data/demo) with limits so it finishes in under two minutes on two "
-    "CPU cores: only the busiest series are forecast and the review sample is capped (see the parameters below). "
+    "CPU cores: per level only the 200 busiest series are forecast, landed cost is computed for the 300 "
+    "best-selling products, and the selection backtest uses the last 3 cutoffs (see the parameters below). "
     "Run `xborder run --data DIR` without limits for a full analysis.",
 ]
 

@@ -21,7 +21,13 @@ import pandas as pd
 from xborder.reviews import queries as q
 from xborder.reviews.annotate import annotate_reviews
 from xborder.reviews.clean import FLAGS
-from xborder.reviews.ranking import GROUP, aspect_trends, contrast_phrases, improvement_opportunities, rank_aspects
+from xborder.reviews.ranking import (
+    GROUP,
+    aspect_trends,
+    contrast_phrases,
+    improvement_opportunities,
+    rank_aspects,
+)
 from xborder.reviews.summary import opportunity_sentence
 
 __all__ = ["run_reviews", "train_zh_model"]
@@ -37,7 +43,7 @@ def _utcnow() -> dt.datetime:
 
 def _ensure_run(con: Any, run_id: str, params: dict[str, Any]) -> bool:
     """Create a ``reviews`` run record unless the caller (the pipeline runner) already did."""
-    if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]:
+    if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchall()[0][0]:
         return False
     con.execute(
         "INSERT INTO runs (run_id, kind, started_at, status, params) VALUES (?, 'reviews', ?, 'running', ?)",
@@ -55,7 +61,7 @@ def train_zh_model(con: Any, where: str, params: list[Any], *, sample: int = 50_
     """
     from xborder.reviews.sentiment import TextSentimentModel
 
-    unrated = con.execute(q.zh_unrated_count(where), params).fetchone()[0]
+    unrated = con.execute(q.zh_unrated_count(where), params).fetchall()[0][0]
     if not unrated:
         return None, {"zh_model": "not needed"}
     rows = con.execute(q.zh_training_rows(where, sample), params).df()
@@ -173,7 +179,7 @@ def run_reviews(
     for table in _OUTPUTS:
         con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
     where, wparams = q.filters(markets, product_ids)
-    n_total = con.execute(f"SELECT count(*) FROM reviews r WHERE {where}", wparams).fetchone()[0]
+    n_total = con.execute(f"SELECT count(*) FROM reviews r WHERE {where}", wparams).fetchall()[0][0]
     summary: dict[str, Any] = {"run_id": run_id, "reviews": int(n_total)}
     if not n_total:
         summary["note"] = "No reviews matched; load some with `xborder ingest <file> --as reviews`."

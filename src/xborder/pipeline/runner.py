@@ -34,6 +34,7 @@ ProgressFn = Callable[[str, float, str], None]
 
 LANGS = ("en", "zh")
 NO_DATA = "no --data: using the warehouse as it is"
+SKIPPED = "skipped on request (--skip)"
 
 
 class StageFailedError(XborderError):
@@ -49,6 +50,17 @@ def _check_langs(langs: Sequence[str]) -> list[str]:
             f"Report language must be one of {', '.join(LANGS)}; got {', '.join(bad) or 'none'}."
         )
     return list(dict.fromkeys(langs))
+
+
+def _check_skip(skip: Sequence[str] | None, stages: Sequence[Stage]) -> set[str]:
+    names = {s.name for s in stages}
+    bad = sorted(set(skip or []) - names)
+    if bad:
+        raise BadInputError(
+            f"Cannot skip unknown stage(s) {', '.join(bad)}.",
+            hint=f"Stages: {', '.join(s.name for s in stages)}.",
+        )
+    return set(skip or [])
 
 
 def _clean_stage_rows(con: Any, stage: Stage, run_id: str) -> None:
@@ -125,6 +137,7 @@ def run_pipeline(
     resume: str | None = None,
     params: dict[str, dict[str, Any]] | None = None,
     notes: list[str] | None = None,
+    skip: Sequence[str] | None = None,
     on_progress: ProgressFn | None = None,
     stages: Sequence[Stage] = STAGES,
     con: Any = None,
@@ -141,6 +154,7 @@ def run_pipeline(
         params: Per-stage keyword parameters, e.g. ``{"demand": {"max_series": 200}}``; the
             ``report`` key takes ``top_n``.
         notes: Sentences shown in the report's method section (e.g. demo limits).
+        skip: Stages not to run this time (recorded as skipped on request; allowed with ``resume``).
         on_progress: Called as stages progress (stage, fraction, message).
         stages: The stages to run (default: the six domain stages).
         con: An open warehouse connection to use (the caller keeps ownership).
@@ -165,6 +179,7 @@ def run_pipeline(
                 params=params or {},
                 notes=notes or [],
             )
+        skipped_by_user = _check_skip(skip, stages)
         stage_params: dict[str, dict[str, Any]] = run_params.get("stage_params") or {}
         run_markets = run_params.get("markets")
 
@@ -181,6 +196,11 @@ def run_pipeline(
                 rec.get("status") == "skipped" and rec.get("reason") != NOT_AVAILABLE
             ):
                 progress_for(stage.name)(1.0, f"kept from the earlier attempt ({rec['status']})")
+                continue
+            if stage.name in skipped_by_user:
+                record[stage.name] = {"status": "skipped", "reason": SKIPPED}
+                progress_for(stage.name)(1.0, SKIPPED)
+                save_stages(con, run_id, record)
                 continue
             fn = resolve(stage)
             sp = dict(stage_params.get(stage.name, {}))

@@ -34,14 +34,35 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("ingest", "xborder.pipeline.ingest", "run_ingest"),
     Stage(
-        "demand", "xborder.pipeline.demand", "run_demand", ("forecasts", "forecast_accuracy", "trend_signals")
+        "demand",
+        "xborder.pipeline.demand",
+        "run_demand",
+        ("forecasts", "forecast_series", "forecast_accuracy", "trend_signals"),
     ),
-    Stage("reviews", "xborder.pipeline.reviews", "run_reviews", ("improvement_opportunities",)),
+    Stage(
+        "reviews",
+        "xborder.pipeline.reviews",
+        "run_reviews",
+        (
+            "review_analysis",
+            "review_groups",
+            "review_aspects",
+            "review_phrases",
+            "review_cues",
+            "improvement_opportunities",
+        ),
+    ),
     Stage("landed_cost", "xborder.pipeline.landed_cost", "run_landed_cost", ("landed_costs",)),
-    Stage("compliance", "xborder.pipeline.compliance", "run_compliance", ("compliance_checks",)),
+    Stage(
+        "compliance",
+        "xborder.pipeline.compliance",
+        "run_compliance",
+        ("compliance_checks", "compliance_summary"),
+    ),
     Stage(
         "selection", "xborder.pipeline.selection", "run_selection", ("opportunities", "opportunity_factors")
     ),
+    Stage("backtest", "xborder.pipeline.backtest", "run_selection_backtest", ("selection_backtest",)),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES) + ("report",)
 

@@ -171,6 +171,11 @@ def waterfall_chart(steps: list[tuple[str, float, str]], *, title: str, currency
         path.append(level)
     lo, hi = min(path), max(path)
     pad = 0.15 * (hi - lo or 1.0)
-    fig.update_layout(height=320, yaxis_title=currency, showlegend=False, xaxis={"automargin": True},
-                      yaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]})
+    fig.update_layout(
+        height=320,
+        yaxis_title=currency,
+        showlegend=False,
+        xaxis={"automargin": True},
+        yaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
+    )
     return _chart(fig, title)

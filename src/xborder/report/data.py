@@ -222,15 +222,28 @@ def _rule_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _backtest(con: Any, run: dict[str, Any], run_id: str) -> dict[str, Any]:
-    """The selection backtest: a table when the selection engine writes one, else its stage summary."""
-    for name in ("selection_backtest", "selection_backtests", "backtests"):
-        if table_exists(con, name):
-            df = read_table(con, name, run_id)
-            if not df.empty:
-                return {"table": df}
-    summary = (run.get("stages", {}).get("selection") or {}).get("summary") or {}
-    found = {k: v for k, v in summary.items() if "backtest" in k or "success" in k}
-    return {"summary": found} if found else {}
+    """The selection backtest of the run: raw rows, a method × cutoff success pivot and the mean per method."""
+    df = (
+        read_table(con, "selection_backtest", run_id)
+        if table_exists(con, "selection_backtest")
+        else pd.DataFrame()
+    )
+    if df.empty:
+        return {}
+    pivot = df.pivot_table(index="method", columns="cutoff", values="success", aggfunc="mean")
+    pivot["mean"] = pivot.mean(axis=1)
+    order = [m for m in ("xborder", "best_sellers", "momentum", "random") if m in pivot.index]
+    pivot = pivot.reindex(order + [m for m in pivot.index if m not in order]).reset_index()
+    rnd = df[df["method"] == "random"]
+    return {
+        "table": df,
+        "pivot": pivot,
+        "k": int(df["k"].iloc[0]),
+        "mean": {m: float(v) for m, v in zip(pivot["method"], pivot["mean"], strict=True)},
+        "random_lo": float(rnd["success_lo95"].mean()) if len(rnd) else None,
+        "random_hi": float(rnd["success_hi95"].mean()) if len(rnd) else None,
+        "candidates": int(df["candidates"].mean()),
+    }
 
 
 def gather(

@@ -17,13 +17,14 @@ from xborder.report.tables import pick
 
 # Reasons the pipeline writes in English, shown through the catalogue.
 _REASON_KEYS = {
+    "skipped on request (--skip)": "reason_skipped",
     NOT_AVAILABLE: "not_available_yet",
     "no --data: using the warehouse as it is": "reason_no_data",
 }
 
 __all__ = ["render_html", "build_context"]
 
-STAGE_ORDER = ("ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "report")
+STAGE_ORDER = ("ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest", "report")
 SECTION_STAGE = {
     "factors": "selection",
     "demand": "demand",
@@ -32,7 +33,7 @@ SECTION_STAGE = {
     "compliance": "compliance",
     "pains": "reviews",
     "accuracy": "demand",
-    "backtest": "selection",
+    "backtest": "backtest",
 }
 
 
@@ -217,10 +218,29 @@ def build_context(
         top_rows.append(row)
 
     backtest: dict[str, Any] = {}
-    if "table" in data.backtest:
-        backtest["table"] = display_table(data.backtest["table"], "backtest", tr, lang)
-    elif "summary" in data.backtest:
-        backtest["pairs"] = [(k, fmt(v)) for k, v in data.backtest["summary"].items()]
+    bt = data.backtest
+    if bt:
+        pv = bt["pivot"]
+        backtest["table"] = {
+            "head": [tr("method")] + [str(c) if c != "mean" else tr("mean") for c in pv.columns[1:]],
+            "rows": [
+                [tr(f"method_{r[0]}") if f"method_{r[0]}" in tr.keys else r[0]]
+                + [f"{v:.0%}" if v == v else "" for v in r[1:]]
+                for r in pv.itertuples(index=False)
+            ],
+        }
+        mean = bt["mean"]
+        backtest["headline"] = tr(
+            "backtest_headline",
+            k=bt["k"],
+            xborder=f"{mean.get('xborder', float('nan')):.0%}",
+            best=f"{mean.get('best_sellers', float('nan')):.0%}",
+            random=f"{mean.get('random', float('nan')):.0%}",
+            lo=f"{bt['random_lo'] or 0:.0%}",
+            hi=f"{bt['random_hi'] or 0:.0%}",
+            n=bt["candidates"],
+            cutoffs=len(pv.columns) - 2,
+        )
     return {
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",

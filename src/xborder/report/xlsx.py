@@ -98,10 +98,7 @@ def _frames(data: ReportData, tr: Translator) -> dict[str, pd.DataFrame]:
         "run": pd.DataFrame(run_rows, columns=[tr("details"), tr("value")]),
         "stages": stages,
         "demand_history": history[["product_id", "market", "ds", "y"]],
-        "backtest": data.backtest.get(
-            "table",
-            pd.DataFrame(list((data.backtest.get("summary") or {}).items()), columns=["key", "value"]),
-        ),
+        "selection_backtest": data.backtest.get("table", pd.DataFrame()),
         "ingest_log": data.ingests,
         "coverage": data.coverage,
         "rule_sources": data.rule_sources,

@@ -110,7 +110,7 @@ def count_flags(flags: Iterable[str]) -> dict[str, int]:
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Decode bytes of unknown encoding: UTF-8 (with or without BOM), else charset detection, else cp1252.
+    """Decode bytes of unknown encoding: BOM, UTF-8, else GB18030 or CP1252 as file ingest decides.
 
     Returns:
         ``(text, encoding used)``. Never raises; undecodable bytes become U+FFFD.
@@ -123,12 +123,7 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        from charset_normalizer import from_bytes
+    from xborder.ingest.encoding import detect_encoding  # the same rules as file ingest
 
-        best = from_bytes(raw).best()
-        if best is not None and best.encoding:
-            return str(best), best.encoding
-    except Exception:  # noqa: BLE001 - detection is best effort
-        pass
-    return raw.decode("cp1252", errors="replace"), "cp1252"
+    enc = detect_encoding(raw)
+    return raw.decode(enc, errors="replace"), enc

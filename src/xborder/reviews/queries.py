@@ -13,8 +13,19 @@ import pandas as pd
 from xborder.reviews.clean import clean_text
 
 __all__ = [
-    "filters", "review_stream", "zh_unrated_count", "zh_training_rows", "group_totals", "aspect_counts",
-    "aspect_periods", "aspect_examples", "cue_counts", "language_mix", "sentiment_mix", "insert_frame",
+    "filters",
+    "review_stream",
+    "zh_unrated_count",
+    "zh_training_rows",
+    "group_totals",
+    "aspect_counts",
+    "aspect_periods",
+    "aspect_examples",
+    "cue_counts",
+    "language_mix",
+    "sentiment_mix",
+    "insert_frame",
+    "findings",
 ]
 
 _HAN = "[一-鿿]"
@@ -29,10 +40,14 @@ def filters(markets: list[str] | None, product_ids: list[str] | None) -> tuple[s
     """WHERE clause over ``reviews r`` for the market/product filters, and its parameters."""
     parts, params = ["TRUE"], []
     if markets:
-        parts.append(f"coalesce(upper(r.market_code), '{UNKNOWN_MARKET}') IN ({', '.join('?' * len(markets))})")
+        parts.append(
+            f"coalesce(upper(r.market_code), '{UNKNOWN_MARKET}') IN ({', '.join('?' * len(markets))})"
+        )
         params += [m.upper() for m in markets]
     if product_ids:
-        parts.append(f"coalesce(r.product_id, 'source:' || r.source) IN ({', '.join('?' * len(product_ids))})")
+        parts.append(
+            f"coalesce(r.product_id, 'source:' || r.source) IN ({', '.join('?' * len(product_ids))})"
+        )
         params += list(product_ids)
     return " AND ".join(parts), params
 
@@ -49,8 +64,10 @@ def review_stream(where: str) -> str:
 
 def zh_unrated_count(where: str) -> str:
     """Reviews that are Chinese-looking and have neither rating nor label."""
-    return (f"SELECT count(*) FROM reviews r WHERE {where} AND r.rating IS NULL AND r.label IS NULL "
-            f"AND regexp_matches(coalesce(r.text, ''), '{_HAN}')")
+    return (
+        f"SELECT count(*) FROM reviews r WHERE {where} AND r.rating IS NULL AND r.label IS NULL "
+        f"AND regexp_matches(coalesce(r.text, ''), '{_HAN}')"
+    )
 
 
 def zh_training_rows(where: str, sample: int) -> str:
@@ -113,8 +130,9 @@ def aspect_periods(run_id: str) -> str:
     )
 
 
-def aspect_examples(con: Any, run_id: str, *, per_aspect: int = 3, max_chars: int = 500
-                    ) -> dict[tuple, list[dict[str, str]]]:
+def aspect_examples(
+    con: Any, run_id: str, *, per_aspect: int = 3, max_chars: int = 500
+) -> dict[tuple, list[dict[str, str]]]:
     """Up to ``per_aspect`` verbatim reviews per group × aspect: negative first, readable length, newest."""
     rows = con.execute(
         f"WITH {_scoped(run_id)}, m AS (SELECT scope, product_id, market, review_id, polarity, reviewed_at, "
@@ -137,8 +155,10 @@ def cue_counts(run_id: str) -> str:
     """Need, scenario and emotion mentions per group (column order of ``review_cues`` minus run_id)."""
     parts = []
     for kind, col in (("need", "needs"), ("scenario", "scenarios"), ("emotion", "emotions")):
-        parts.append(f"SELECT scope, product_id, category, market, '{kind}' AS kind, unnest({col}) AS value, "
-                     "polarity FROM scoped")
+        parts.append(
+            f"SELECT scope, product_id, category, market, '{kind}' AS kind, unnest({col}) AS value, "
+            "polarity FROM scoped"
+        )
     return (
         f"WITH {_scoped(run_id)}, tot AS (SELECT scope, product_id, market, count(*) AS n FROM scoped GROUP BY ALL), "
         f"c AS ({' UNION ALL '.join(parts)}) SELECT c.scope, c.product_id, any_value(c.category) AS category, "
@@ -151,22 +171,30 @@ def cue_counts(run_id: str) -> str:
 
 def language_mix(run_id: str) -> str:
     """Reviews per language in the run."""
-    return (f"SELECT coalesce(language, 'und'), count(*) FROM review_analysis WHERE run_id = {_lit(run_id)} "
-            "GROUP BY 1 ORDER BY 2 DESC")
+    return (
+        f"SELECT coalesce(language, 'und'), count(*) FROM review_analysis WHERE run_id = {_lit(run_id)} "
+        "GROUP BY 1 ORDER BY 2 DESC"
+    )
 
 
 def sentiment_mix(run_id: str) -> str:
     """Reviews per sentiment source in the run."""
-    return (f"SELECT sentiment_source, count(*) FROM review_analysis WHERE run_id = {_lit(run_id)} "
-            "GROUP BY 1 ORDER BY 2 DESC")
+    return (
+        f"SELECT sentiment_source, count(*) FROM review_analysis WHERE run_id = {_lit(run_id)} "
+        "GROUP BY 1 ORDER BY 2 DESC"
+    )
 
 
 def insert_frame(con: Any, table: str, frame: pd.DataFrame, run_id: str) -> None:
     """Insert ``frame`` into ``table`` by column name (missing columns NULL), stamping ``run_id``."""
     if frame is None or not len(frame):
         return
-    cols = [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall()]
+    cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
+        ).fetchall()
+    ]
     f = frame.copy()
     f["run_id"] = run_id
     for c in cols:
@@ -178,3 +206,77 @@ def insert_frame(con: Any, table: str, frame: pd.DataFrame, run_id: str) -> None
         con.execute(f"INSERT INTO {table} SELECT * FROM _rv_ins")
     finally:
         con.unregister("_rv_ins")
+
+
+def findings(
+    con: Any,
+    run_id: str,
+    *,
+    scope: str = "product",
+    product_ids: list[str] | None = None,
+    markets: list[str] | None = None,
+    limit: int = 20,
+    top: int = 5,
+) -> list[dict[str, Any]]:
+    """The stored findings of a run, one dict per group (largest groups first), for summaries and JSON."""
+    import json
+
+    where, params = ["run_id = ?", "scope = ?"], [run_id, scope]
+    if product_ids:
+        where.append(f"product_id IN ({', '.join('?' * len(product_ids))})")
+        params += list(product_ids)
+    if markets:
+        where.append(f"market IN ({', '.join('?' * len(markets))})")
+        params += [m.upper() for m in markets]
+    groups = con.execute(
+        f"SELECT * FROM review_groups WHERE {' AND '.join(where)} ORDER BY n_reviews DESC, product_id, market "
+        f"LIMIT {int(limit)}",
+        params,
+    ).df()
+    out = []
+    for g in groups.to_dict("records"):
+        key = [run_id, g["scope"], g["product_id"], g["market"]]
+        cond = "run_id = ? AND scope = ? AND product_id = ? AND market = ?"
+        opp = (
+            con.execute(
+                f"SELECT * FROM improvement_opportunities WHERE {cond} ORDER BY rank LIMIT {int(top)}", key
+            )
+            .df()
+            .to_dict("records")
+        )
+        asp = con.execute(f"SELECT aspect, examples FROM review_aspects WHERE {cond}", key).fetchall()
+        examples = {a: json.loads(e) if e else [] for a, e in asp}
+        for o in opp:
+            o["phrases"] = json.loads(o["top_phrases"] or "[]")
+            o["examples"] = examples.get(o["aspect"], [])
+        phr = (
+            con.execute(
+                f"SELECT kind, phrase, aspect, n_negative, n_positive, z FROM review_phrases WHERE {cond} "
+                "ORDER BY kind, rank",
+                key,
+            )
+            .df()
+            .to_dict("records")
+        )
+        cues = (
+            con.execute(
+                f"SELECT kind, value, n_reviews, share, negative_share FROM review_cues WHERE {cond} "
+                "ORDER BY kind, n_reviews DESC",
+                key,
+            )
+            .df()
+            .to_dict("records")
+        )
+        g["languages"] = (
+            json.loads(g["languages"]) if isinstance(g.get("languages"), str) else g.get("languages")
+        )
+        out.append(
+            {
+                "group": g,
+                "opportunities": opp,
+                "pains": [p for p in phr if p["kind"] == "pain"],
+                "delights": [p for p in phr if p["kind"] == "delight"],
+                "cues": cues,
+            }
+        )
+    return out

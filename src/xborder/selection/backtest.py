@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,7 @@ def monthly_units(lines: pd.DataFrame) -> pd.DataFrame:
 def _orders_before(lines: pd.DataFrame, cutoff: pd.Period, months: int = 6) -> pd.DataFrame:
     lo = (cutoff - months).start_time
     hi = cutoff.start_time
-    t = pd.to_datetime(lines["ordered_at"])
+    t = lines["ordered_at"]
     sel = lines[(t >= lo) & (t < hi) & (lines["status"] == "sold") & (lines["quantity"] > 0)]
     sel = sel[sel["is_product"].fillna(True).astype(bool)]
     return sel.rename(columns={"country": "market", "quantity": "units"})[
@@ -73,7 +74,7 @@ def cutoff_frame(
     f = history_factors(monthly, _orders_before(lines, cutoff), cutoff)
     f = f[f["demand_6m"] >= min_units].reset_index(drop=True)
     c = cutoff.ordinal
-    mi = monthly["month"].map(lambda p: p.ordinal)
+    mi = pd.PeriodIndex(monthly["month"], freq="M").asi8
     nxt = (
         monthly[(mi >= c) & (mi < c + horizon)].groupby(["product_id", "market"])[["units", "revenue"]].sum()
     )
@@ -90,17 +91,30 @@ def _norm_matrix(frame: pd.DataFrame) -> np.ndarray:
     return normalise(frame[list(BACKTEST_FACTORS)].to_numpy(dtype=float), types, "rank")
 
 
+@lru_cache(maxsize=8)
 def _simplex_grid(n: int, step: float = 0.1) -> np.ndarray:
+    """Every weight vector of ``n`` non-negative multiples of ``step`` summing to 1."""
     m = round(1 / step)
-    pts = [c for c in itertools.product(range(m + 1), repeat=n) if sum(c) == m]
+    pts = [(*c, m - sum(c)) for c in itertools.product(range(m + 1), repeat=n - 1) if sum(c) <= m]
     return np.array(pts, dtype=float) / m
 
 
 def _topk_success(norm: np.ndarray, win: np.ndarray, grid: np.ndarray, k: int) -> np.ndarray:
-    s = norm @ grid.T
+    """Top-k success of every weight vector of ``grid`` on one cutoff (row-major for a fast partition)."""
+    s = grid @ norm.T  # weight vectors × candidates
     k = min(k, len(win))
-    idx = np.argpartition(-s, k - 1, axis=0)[:k]
-    return win[idx].mean(axis=0)
+    idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
+    return win[idx].mean(axis=1)
+
+
+def _train_success(frame: pd.DataFrame, k: int, step: float) -> np.ndarray:
+    cache = frame.attrs.setdefault("_succ", {})
+    key = (k, step)
+    if key not in cache:
+        cache[key] = _topk_success(
+            _norm_matrix(frame), frame["win"].to_numpy(), _simplex_grid(len(BACKTEST_FACTORS), step), k
+        )
+    return cache[key]
 
 
 def calibrate_weights(
@@ -113,7 +127,7 @@ def calibrate_weights(
     if not train:
         return dict.fromkeys(BACKTEST_FACTORS, 1.0 / n)
     grid = _simplex_grid(n, step)
-    succ = np.mean([_topk_success(_norm_matrix(fr), fr["win"].to_numpy(), grid, k) for fr in train], axis=0)
+    succ = np.mean([_train_success(fr, k, step) for fr in train], axis=0)
     top = np.argsort(-succ, kind="stable")[: max(1, int(top_share * len(grid)))]
     w = grid[top].mean(axis=0)
     return dict(zip(BACKTEST_FACTORS, (w / w.sum()).round(4).tolist(), strict=True))
@@ -200,6 +214,7 @@ def run_backtest(
     With ``profile=None`` each cutoff is scored with weights calibrated on every earlier cutoff c' whose
     outcome window [c', c' + horizon) closes by the cutoff and which has ``horizon`` months of history.
     """
+    lines = lines.assign(ordered_at=pd.to_datetime(lines["ordered_at"]))
     monthly = monthly_units(lines)
     first = monthly["month"].min()
     periods = [pd.Period(c, "M") for c in cutoffs]

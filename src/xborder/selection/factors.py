@@ -252,7 +252,7 @@ def history_factors(monthly: pd.DataFrame, orders: pd.DataFrame | None, cutoff: 
     """
     c = cutoff.ordinal
     m = monthly[["product_id", "market", "month", "units"]].copy()
-    m["mi"] = m["month"].map(lambda p: p.ordinal).astype("int64") if len(m) else pd.Series(dtype="int64")
+    m["mi"] = pd.PeriodIndex(m["month"], freq="M").asi8 if len(m) else np.zeros(0, dtype="int64")
     first_month = int(m["mi"].min()) if len(m) else c
     m = m[(m["mi"] >= c - 15) & (m["mi"] < c)]
     if m.empty:

@@ -132,17 +132,30 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
     def missing(lay: Layout) -> list[Field]:
         return [f for f in lay.fields if not f.optional and not any(norm(a) in by_norm for a in f.aliases)]
 
-    best = min(candidates, key=lambda lay: len(missing(lay)))
+    def closeness(lay: Layout) -> tuple[float, float]:
+        need = [f for f in lay.fields if not f.optional] or list(lay.fields)
+        miss = missing(lay)
+        sims = [
+            max((difflib.SequenceMatcher(None, norm(f.aliases[0]), h).ratio() for h in by_norm), default=0.0)
+            for f in miss
+        ]
+        return (1 - len(miss) / len(need), sum(sims) / len(sims) if sims else 1.0)
+
+    ranked = sorted(candidates, key=closeness, reverse=True)[:2]
     parts = []
-    for f in missing(best):
-        close = difflib.get_close_matches(norm(f.aliases[0]), list(by_norm), n=2, cutoff=0.5)
-        near = f" (closest in the file: {', '.join(repr(by_norm[c]) for c in close)})" if close else ""
-        parts.append(f"'{f.aliases[0]}'{near}")
+    for lay in ranked:
+        cols = []
+        for f in missing(lay):
+            close = difflib.get_close_matches(norm(f.aliases[0]), list(by_norm), n=2, cutoff=0.5)
+            near = f" (closest in the file: {', '.join(repr(by_norm[c]) for c in close)})" if close else ""
+            cols.append(f"'{f.aliases[0]}'{near}")
+        parts.append(f"{lay.name} ({lay.description}) needs the missing column(s) {', '.join(cols)}")
     shown = ", ".join(repr(h) for h in headers[:12]) + (" ..." if len(headers) > 12 else "")
-    what = f"a {kind} file" if kind else "any known layout"
+    what = f"a file of kind '{kind}'" if kind else "any known layout"
     return (
-        f"{file_name} does not look like {what}: the closest layout, {best.name} ({best.description}), "
-        f"needs the missing column(s) {', '.join(parts)}. The file's columns are: {shown}."
+        f"{file_name} does not look like {what}. Closest layouts: "
+        + "; ".join(parts)
+        + f". The file's columns are: {shown}."
     )
 
 

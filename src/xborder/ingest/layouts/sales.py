@@ -17,23 +17,33 @@ _D = re.compile(r"^d_(\d+)$")
 
 
 def insert_sales(con, ctx: LoadContext, rows_sql: str) -> WriteCounts:  # noqa: ANN001
-    """Insert new cells of ``rows_sql`` (+ _row); an input row is 'stored' if any cell was new, else duplicate."""
+    """Insert new cells of ``rows_sql`` (+ _row); an input row is 'stored' if any cell was new, else duplicate.
+
+    A cell is a duplicate when a stored row has the same source, period, start and product/listing, or an
+    earlier row of the same file had it. The anti-join and the window run only when they can find something.
+    """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _x_cells AS {rows_sql}")
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE _x_newcells AS
-           SELECT * FROM _x_cells c WHERE NOT EXISTS (
-             SELECT 1 FROM sales s WHERE s.source = c.source AND s.period = c.period AND s.period_start = c.period_start
-               AND s.product_id IS NOT DISTINCT FROM c.product_id AND s.listing_id IS NOT DISTINCT FROM c.listing_id)
-           QUALIFY row_number() OVER (PARTITION BY product_id, listing_id, period, period_start ORDER BY _row) = 1"""
+    key = (
+        "coalesce(product_id, '') || '|' || coalesce(listing_id, '') || '|' || period || '|' || period_start"
     )
+    src = con.execute("SELECT any_value(source) FROM _x_cells").fetchone()[0]  # type: ignore[index]
+    if con.execute("SELECT count(*) FROM sales WHERE source = ?", [src]).fetchone()[0]:  # type: ignore[index]
+        con.execute(
+            f"""DELETE FROM _x_cells WHERE {key} IN (SELECT coalesce(product_id, '') || '|' || coalesce(listing_id, '')
+                || '|' || period || '|' || period_start FROM sales WHERE source = '{src}')"""
+        )
+    n, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM _x_cells").fetchone()  # type: ignore[misc]
+    if n != distinct:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _x_cells AS SELECT * FROM _x_cells QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _row) = 1"
+        )
     con.execute(
         f"""INSERT INTO sales SELECT listing_id, product_id, marketplace_id, country, period, period_start, units,
-               revenue, currency, source, '{ctx.ingest_id}' FROM _x_newcells"""
+               revenue, currency, source, '{ctx.ingest_id}' FROM _x_cells"""
     )
     rows = ctx.count()
-    stored = int(con.execute("SELECT count(DISTINCT _row) FROM _x_newcells").fetchone()[0])  # type: ignore[index]
-    cells = ctx.count("_x_newcells")
-    return WriteCounts(stored=stored, duplicate=rows - stored, extra={"cells_stored": cells})
+    stored, cells = con.execute("SELECT count(DISTINCT _row), count(*) FROM _x_cells").fetchone()  # type: ignore[misc]
+    return WriteCounts(stored=int(stored), duplicate=rows - int(stored), extra={"cells_stored": int(cells)})
 
 
 def write_wide_sales(

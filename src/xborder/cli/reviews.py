@@ -1,0 +1,280 @@
+"""`xborder reviews analyze` (findings per product × market) and `xborder reviews score FILE` (no ingest)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from xborder.cli.common import console, emit, open_warehouse, progress, state
+
+__all__ = ["register", "analyze", "score"]
+
+reviews_app = typer.Typer(
+    help="Voice of the customer: pain points, delights and needs from reviews.", no_args_is_help=True
+)
+
+_TEXT_COLUMNS = (
+    "text",
+    "review",
+    "review_text",
+    "review text",
+    "reviews.text",
+    "verified_reviews",
+    "content",
+    "comment",
+    "body",
+    "sentence",
+)
+
+
+def _json_flag(ctx: typer.Context, json_out: bool) -> None:
+    if json_out:
+        state(ctx).json = True
+
+
+@reviews_app.command("analyze")
+def analyze(
+    ctx: typer.Context,
+    product: Annotated[
+        list[str] | None, typer.Option("--product", help="Only this product id (repeatable).")
+    ] = None,
+    market: Annotated[
+        list[str] | None, typer.Option("--market", help="Only this ISO2 market (repeatable; ZZ = unknown).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the summaries: en | zh.")] = "en",
+    limit: Annotated[
+        int, typer.Option("--limit", help="Most products × markets to show (largest first).")
+    ] = 10,
+    category: Annotated[
+        bool, typer.Option("--category", help="Show category × market findings instead of products.")
+    ] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Processes annotating reviews in parallel.")] = 1,
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
+) -> None:
+    """Analyse the warehouse's reviews: aspects ranked by share of negative reviews, phrases, needs, examples."""
+    from xborder.errors import BadInputError
+    from xborder.pipeline.record import new_run_id
+    from xborder.pipeline.reviews import run_reviews
+    from xborder.reviews.queries import findings
+    from xborder.reviews.summary import group_summary
+
+    _json_flag(ctx, json_out)
+    if lang not in {"en", "zh"}:
+        raise BadInputError(f"--lang must be en or zh; got {lang!r}.")
+    st = state(ctx)
+    con = open_warehouse(ctx)
+    try:
+        run_id = new_run_id()
+        with progress(ctx) as bar:
+            task = bar.add_task("reviews", total=100)
+
+            def report(fraction: float, message: str) -> None:
+                bar.update(task, completed=int(fraction * 100), description=message[:60])
+
+            summary = run_reviews(
+                con,
+                st.settings,
+                run_id=run_id,
+                markets=market or None,
+                product_ids=product or None,
+                progress=report,
+                workers=workers,
+            )
+        groups = findings(
+            con,
+            run_id,
+            scope="category" if category else "product",
+            product_ids=product or None,
+            markets=market or None,
+            limit=limit,
+        )
+    finally:
+        con.close()
+    if not summary.get("reviews"):
+        raise BadInputError(
+            "No reviews matched in the warehouse"
+            + (" for the given --product/--market." if product or market else "."),
+            hint="Load reviews first: xborder ingest FILE --as reviews.",
+        )
+    for g in groups:
+        g["summary"] = group_summary(
+            g["group"], g["opportunities"], [d["phrase"] for d in g["delights"]], g["cues"], lang
+        )
+    emit(ctx, {"run": summary, "groups": groups}, lambda d: _render_analysis(d, lang))
+
+
+def _render_analysis(data: dict[str, Any], lang: str) -> None:
+    from rich.table import Table
+
+    run = data["run"]
+    console.print(
+        f"[bold]Reviews run {run['run_id']}[/]: {run['reviews']:,} reviews, "
+        f"{run.get('improvement_opportunities', 0)} improvement opportunities, "
+        f"{run.get('reviews_per_second', 0):,.0f} reviews/s. Languages: "
+        + ", ".join(f"{k} {v:,}" for k, v in list(run.get("languages", {}).items())[:6])
+    )
+    flags = {k: v for k, v in run.get("text_flags", {}).items() if v}
+    if flags:
+        console.print("Text problems handled: " + ", ".join(f"{k} {v:,}" for k, v in flags.items()))
+    for g in data["groups"]:
+        console.print()
+        console.print(g["summary"], highlight=False)
+        if not g["opportunities"]:
+            continue
+        t = Table(show_header=True, header_style="bold")
+        for c in (
+            ("方面", "差评占比", "趋势", "示例")
+            if lang == "zh"
+            else ("aspect", "share of negative", "trend", "example")
+        ):
+            t.add_column(c)
+        for o in g["opportunities"][:5]:
+            ex = o["examples"][0]["text"] if o["examples"] else ""
+            t.add_row(
+                o["aspect_zh"] if lang == "zh" else o["aspect"],
+                f"{100 * o['evidence_share']:.0f}% ({o['n_reviews']})",
+                o.get("trend_direction") or "–",
+                ex[:120] + ("…" if len(ex) > 120 else ""),
+            )
+        console.print(t)
+
+
+def _read_rows(path: Path, column: str | None) -> tuple[list[str], str]:
+    """Texts of a text file (one per non-blank line) or of a CSV/TSV column; clear errors otherwise."""
+    import io
+
+    import pandas as pd
+
+    from xborder.errors import BadInputError
+    from xborder.reviews.clean import decode_bytes
+
+    if not path.is_file():
+        raise BadInputError(
+            f"File {path} does not exist.", hint="Give the path of a .txt, .csv or .tsv file."
+        )
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        import gzip
+
+        raw = gzip.decompress(raw)
+    text, encoding = decode_bytes(raw)
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith((".csv", ".tsv")):
+        sep = "\t" if name.endswith(".tsv") else None
+        try:
+            df = pd.read_csv(io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise BadInputError(
+                f"{path} is not a readable CSV: {exc}",
+                hint="Check the delimiter and quoting, or pass a plain text file with one review per line.",
+            ) from exc
+        if column is None:
+            lower = {c.lower().strip(): c for c in df.columns}
+            found = next((lower[c] for c in _TEXT_COLUMNS if c in lower), None)
+            if found is None and len(df.columns) == 1:
+                found = df.columns[0]
+            if found is None:
+                raise BadInputError(
+                    f"{path}: which column holds the review text?",
+                    hint=f"Pass --column with one of: {', '.join(map(str, df.columns))}.",
+                )
+            column = found
+        if column not in df.columns:
+            raise BadInputError(
+                f"{path} has no column {column!r}.",
+                hint=f"Its columns are: {', '.join(map(str, df.columns))}.",
+            )
+        return df[column].astype(str).tolist(), encoding
+    if column is not None:
+        raise BadInputError(
+            f"--column applies to .csv/.tsv files; {path.name} is read as one review per line."
+        )
+    return [line for line in text.splitlines() if line.strip()], encoding
+
+
+@reviews_app.command("score")
+def score(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="Text file (one review per line) or CSV/TSV (optionally .gz).")
+    ],
+    column: Annotated[str | None, typer.Option("--column", help="CSV column with the review text.")] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="One JSON object per row (JSON Lines) on stdout.")
+    ] = False,
+) -> None:
+    """Score the sentiment of every row of a file without ingesting it."""
+    import pandas as pd
+
+    from xborder.reviews.annotate import annotate_reviews
+
+    _json_flag(ctx, json_out)
+    texts, encoding = _read_rows(file, column)
+    df = pd.DataFrame({"review_id": [str(i + 1) for i in range(len(texts))], "text": texts})
+    rows: list[dict[str, Any]] = []
+    flags: dict[str, int] = {}
+    for start in range(0, len(df), 5000):
+        ann, fl = annotate_reviews(df.iloc[start : start + 5000], with_phrases=False)
+        flags = {k: flags.get(k, 0) + v for k, v in fl.items()}
+        for r in ann.itertuples(index=False):
+            p = r.polarity
+            rows.append(
+                {
+                    "row": int(r.review_id),
+                    "language": r.language,
+                    "sentiment": None
+                    if pd.isna(p)
+                    else {-1: "negative", 0: "neutral", 1: "positive"}[int(p)],
+                    "score": None
+                    if r.sentiment_score != r.sentiment_score
+                    else round(float(r.sentiment_score), 4),
+                    "source": r.sentiment_source,
+                    "aspects": list(r.aspects),
+                    "flags": [f for f in r.flags.split(",") if f],
+                    "text": r.text_clean[:200],
+                }
+            )
+    if state(ctx).json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    _render_scores(rows, flags, file, encoding)
+
+
+def _render_scores(rows: list[dict[str, Any]], flags: dict[str, int], file: Path, encoding: str) -> None:
+    from collections import Counter
+
+    from rich.table import Table
+
+    t = Table(title=f"{file.name} ({encoding})")
+    for c in ("row", "lang", "sentiment", "score", "aspects", "text"):
+        t.add_column(c)
+    for r in rows[:50]:
+        t.add_row(
+            str(r["row"]),
+            r["language"] or "?",
+            r["sentiment"] or "–",
+            "" if r["score"] is None else f"{r['score']:.2f}",
+            ", ".join(r["aspects"]),
+            r["text"][:70],
+        )
+    console.print(t)
+    if len(rows) > 50:
+        console.print(f"… {len(rows) - 50:,} more rows (use --json for all).")
+    c = Counter(r["sentiment"] for r in rows)
+    console.print(
+        f"{len(rows):,} rows: {c.get('positive', 0):,} positive, {c.get('negative', 0):,} negative, "
+        f"{c.get('neutral', 0):,} neutral, {c.get(None, 0):,} not scored (unsupported language or empty)."
+    )
+    problems = {k: v for k, v in flags.items() if v}
+    if problems:
+        console.print("Text problems handled: " + ", ".join(f"{k} {v:,}" for k, v in problems.items()))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `reviews` command group to the main app."""
+    app.add_typer(reviews_app, name="reviews")

@@ -1,0 +1,144 @@
+"""The selection stage over a warehouse: stored run, factors, degradation, views, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xborder.cli.main import app
+from xborder.errors import BadInputError
+from xborder.pipeline.selection import load_opportunities, run_selection
+from xborder.settings import get_settings
+from xborder.warehouse import connect
+
+
+def test_run_selection_stores_a_run_with_scores_factors_and_fingerprint(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        out = run_selection(
+            con, get_settings(db_path=str(tiny_warehouse)), run_id="run-sel-1", top=5, sensitivity_draws=20
+        )
+        run = con.execute(
+            "SELECT kind, status, fingerprint, params FROM runs WHERE run_id = 'run-sel-1'"
+        ).fetchone()
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'run-sel-1' ORDER BY rank").df()
+        fac = con.execute("SELECT * FROM opportunity_factors WHERE run_id = 'run-sel-1'").df()
+        curves = con.execute("SELECT * FROM rank_sales_curves WHERE run_id = 'run-sel-1'").df()
+    finally:
+        con.close()
+    assert run[0] == "select" and run[1] == "ok" and len(run[2]) == 64
+    assert json.loads(run[3])["profile"] == "balanced"
+    # 8 products × 3 markets, t:p7 sold only in GB → proposed for DE and FR as new markets
+    assert len(opp) == out["candidates"] == 24
+    assert (~opp["sold_before"]).sum() == 2
+    assert opp["rank"].tolist() == list(range(1, 25)) and opp["score"].is_monotonic_decreasing
+    assert opp["explanation_en"].str.len().gt(10).all() and opp["explanation_zh"].str.len().gt(5).all()
+    # every stored contribution adds up to the stored score
+    tot = fac.groupby(["product_id", "market"])["contribution"].sum()
+    merged = opp.set_index(["product_id", "market"])["score"]
+    assert (abs(tot.reindex(merged.index) - merged) < 1e-9).all()
+    assert set(fac["source_table"]) >= {"listings", "order_lines"}
+    # competition in DE toys comes from the listings; margin has no source → unavailable, said so
+    assert "competitors" in set(fac["factor"]) and "margin_pct" in out["unavailable_factors"]
+    assert "unit economics" in opp["explanation_en"].iloc[0]
+    assert 0 < out["sensitivity"]["mean_jaccard"] <= 1 and opp["top_rank_stability"].notna().sum() == 5
+    assert len(curves) == 1 and curves["source"].iloc[0] == "default_slope"  # 2 known-sales listings only
+
+
+def test_rerun_with_the_same_id_replaces_its_rows(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        s = get_settings(db_path=str(tiny_warehouse))
+        run_selection(con, s, run_id="r", sensitivity_draws=5)
+        run_selection(con, s, run_id="r", profile="low-risk", sensitivity_draws=5)
+        n = con.execute(
+            "SELECT count(*), any_value(profile) FROM opportunities WHERE run_id = 'r'"
+        ).fetchone()
+        _, opp = load_opportunities(con)
+    finally:
+        con.close()
+    assert n == (24, "low-risk") and len(opp) == 24
+
+
+def test_empty_warehouse_is_a_clear_error(db_path: Path) -> None:
+    con = connect(db_path)
+    try:
+        with pytest.raises(BadInputError, match="no sold order lines"):
+            run_selection(con, get_settings(db_path=str(db_path)), run_id="x")
+    finally:
+        con.close()
+
+
+def test_cli_select_views_and_json(tiny_warehouse: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(app, ["--db", str(tiny_warehouse), "select", "--market", "DE", "--top", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["view"] == "Best products for DE" and len(data["rows"]) == 3
+    assert all(row["market"] == "DE" for row in data["rows"])
+    r = runner.invoke(
+        app, ["--db", str(tiny_warehouse), "--json", "select", "--run", "latest", "--product", "t:p7"]
+    )
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["rows"]
+    assert {row["market"] for row in rows} == {"GB", "DE", "FR"}
+    r = runner.invoke(
+        app, ["--db", str(tiny_warehouse), "--json", "select", "--run", "latest", "--category", "toys_games"]
+    )
+    assert {row["category"] for row in json.loads(r.stdout)["rows"]} == {"toys_games"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["select", "--profile", "agressive"], "Unknown selection profile"),
+        (["select", "--category", "toys"], "not a category id"),
+        (["select", "--backtest", "--cutoff", "yesterday-ish"], "not a date"),
+        (["select", "--backtest", "--cutoff", "2023-09"], "less than 6 months"),
+        (["select", "--run", "latest", "--product", "nope:1"], "not among the selection candidates"),
+    ],
+    ids=["unknown profile", "unknown category", "bad date", "cutoff too late", "unknown product"],
+)
+def test_cli_bad_input_exits_2_with_a_message(tiny_warehouse: Path, args: list[str], message: str) -> None:
+    import sys
+
+    from xborder.cli.main import main
+
+    runner = CliRunner()
+    if "--run" in args:
+        runner.invoke(app, ["--db", str(tiny_warehouse), "--json", "select"])
+    old = sys.argv
+    sys.argv = ["xborder", "--db", str(tiny_warehouse), *args]
+    try:
+        with pytest.raises(SystemExit) as e:
+            main()
+    finally:
+        sys.argv = old
+    assert e.value.code == 2
+
+
+def test_cli_backtest_on_the_tiny_history(tiny_warehouse: Path) -> None:
+    r = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(tiny_warehouse),
+            "select",
+            "--backtest",
+            "--cutoff",
+            "2023-01",
+            "--cutoff",
+            "2023-03",
+            "--top",
+            "5",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert [c["cutoff"] for c in d["cutoffs"]] == ["2023-01", "2023-03"]
+    assert {row["method"] for row in d["rows"]} == {"xborder", "best_sellers", "momentum", "random"}
+    assert "median" in d["definition"]
