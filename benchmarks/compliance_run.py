@@ -78,9 +78,11 @@ def main(src: str) -> dict:
 
 
 if __name__ == "__main__":
-    path = (
-        sys.argv[1]
-        if len(sys.argv) > 1
-        else max(glob.glob("/tmp/xborder-test-cache/retail-*.duckdb"), key=lambda p: Path(p).stat().st_mtime)
+    found = sorted(
+        glob.glob("/tmp/xborder-test-cache/retail-*.duckdb"), key=lambda p: Path(p).stat().st_mtime
     )
+    path = sys.argv[1] if len(sys.argv) > 1 else (found[-1] if found else None)
+    if path is None:
+        print("No retail warehouse: run the tests once (fixture retail_warehouse) or pass a warehouse path.")
+        sys.exit(0)
     print(json.dumps(main(path), indent=2))

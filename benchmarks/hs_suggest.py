@@ -1,12 +1,12 @@
-"""HS suggestion accuracy on the hand-labelled titles, against a category-prior baseline, plus speed.
+"""HS suggestion accuracy on hand-labelled titles (a development set and a held-out set), plus speed.
 
-Reads tests/compliance/data/hs_labelled_titles.csv (106 titles from UCI Online Retail, Datafiniti and a
-Keepa Italy export, labelled by hand with HS 2022 subheadings; ``alt_ok`` lists codes that are also right
-when the title does not say the material). Reports top-1 / top-3 accuracy, strict (label only) and
-lenient (label or alt_ok), accuracy per confidence band, and how many labels are outside the bundled
-table (so no method using the table could get them). The baseline suggests the most frequent table
-subheading of the category's usual chapters (or the most frequent label when no category is known).
-Writes benchmarks/results/hs_suggest.json.
+Reads tests/compliance/data/hs_labelled_titles.csv (dev: 106 titles from UCI Online Retail, Datafiniti and
+a Keepa Italy export) and hs_labelled_titles_heldout.csv (56 further UCI titles drawn with another seed,
+labelled before the keyword table was extended from the dev misses and never used to change it). Labels are
+HS 2022 subheadings; ``alt_ok`` lists codes that are also right when the title does not say the material.
+Reports top-1 / top-3 accuracy, strict (label only) and lenient (label or alt_ok), accuracy per confidence
+band, how many labels are outside the bundled table, and the baseline of always answering the most common
+label. Writes benchmarks/results/hs_suggest.json.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from xborder.compliance.hs import suggest_hs
 from xborder.reference import load_table
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "compliance" / "data" / "hs_labelled_titles.csv"
+DATA = ROOT / "tests" / "compliance" / "data"
+SPLITS = {"dev": DATA / "hs_labelled_titles.csv", "heldout": DATA / "hs_labelled_titles_heldout.csv"}
 OUT = ROOT / "benchmarks" / "results" / "hs_suggest.json"
 
 
-def main() -> dict:
-    labels = pd.read_csv(DATA, dtype=str, keep_default_na=False)
+def evaluate(path: Path) -> dict:
+    """Accuracy figures for one labelled file."""
+    labels = pd.read_csv(path, dtype=str, keep_default_na=False)
     table_codes = set(load_table("hs/headings")["hs6"])
     start = time.perf_counter()
     preds = [suggest_hs(r.title, r.category or None, top=3) for r in labels.itertuples()]
@@ -48,18 +50,15 @@ def main() -> dict:
             }
         )
     res = pd.DataFrame(rows)
-    # Baseline: the most common label overall (what a "always guess the usual code" rule would do).
     common = Counter(labels["hs6"]).most_common(1)[0][0]
-    base_top1 = float((labels["hs6"] == common).mean())
-    summary = {
+    return {
         "n_titles": len(res),
         "n_labels_outside_table": int((~res["in_table"]).sum()),
         "top1_strict": round(float(res["top1_strict"].mean()), 3),
         "top3_strict": round(float(res["top3_strict"].mean()), 3),
         "top1_lenient": round(float(res["top1_lenient"].mean()), 3),
         "top3_lenient": round(float(res["top3_lenient"].mean()), 3),
-        "top1_strict_labels_in_table": round(float(res.loc[res["in_table"], "top1_strict"].mean()), 3),
-        "baseline_most_common_label_top1": round(base_top1, 3),
+        "baseline_most_common_label_top1": round(float((labels["hs6"] == common).mean()), 3),
         "baseline_label": common,
         "by_band": {
             b: {"n": int(len(g)), "top1_lenient": round(float(g["top1_lenient"].mean()), 3)}
@@ -75,6 +74,11 @@ def main() -> dict:
         },
         "ms_per_title": round(1000 * elapsed / len(res), 3),
     }
+
+
+def main() -> dict:
+    summary = {name: evaluate(path) for name, path in SPLITS.items()}
+    summary["table_subheadings"] = len(load_table("hs/headings"))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary

@@ -41,15 +41,24 @@ def products(n: int = 2000, seed: int = 11) -> pd.DataFrame:
     tr = pd.read_csv(OLIST / "product_category_name_translation.csv")
     p = p.merge(tr, on="product_category_name", how="left")
     p["category"] = p["product_category_name_english"].map(MAP)
-    p = p.dropna(subset=["category", "product_weight_g", "product_length_cm", "product_width_cm", "product_height_cm"])
+    p = p.dropna(
+        subset=["category", "product_weight_g", "product_length_cm", "product_width_cm", "product_height_cm"]
+    )
     p = p[p["product_weight_g"] > 0].sample(n, random_state=seed)
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "product_id": "olist:" + p["product_id"].str[:10], "category": p["category"].to_numpy(),
-        "weight_kg": p["product_weight_g"].to_numpy() / 1000, "length_cm": p["product_length_cm"].to_numpy(),
-        "width_cm": p["product_width_cm"].to_numpy(), "height_cm": p["product_height_cm"].to_numpy(),
-        "unit_cost": np.round(rng.lognormal(np.log(6), 0.8, n), 2), "cost_currency": "USD", "origin": "CN",
-    })
+    return pd.DataFrame(
+        {
+            "product_id": "olist:" + p["product_id"].str[:10],
+            "category": p["category"].to_numpy(),
+            "weight_kg": p["product_weight_g"].to_numpy() / 1000,
+            "length_cm": p["product_length_cm"].to_numpy(),
+            "width_cm": p["product_width_cm"].to_numpy(),
+            "height_cm": p["product_height_cm"].to_numpy(),
+            "unit_cost": np.round(rng.lognormal(np.log(6), 0.8, n), 2),
+            "cost_currency": "USD",
+            "origin": "CN",
+        }
+    )
 
 
 def grid(prods: pd.DataFrame, modes: tuple[str, ...] = ("sea_lcl", "express")) -> pd.DataFrame:
@@ -79,9 +88,17 @@ def main() -> int:
     t = time.perf_counter()
     scalar = []
     for r in sample.itertuples():
-        pin = ProductInput(unit_cost=r.unit_cost, cost_currency=r.cost_currency, category=r.category,
-                           origin=r.origin, weight_kg=r.weight_kg, length_cm=r.length_cm, width_cm=r.width_cm,
-                           height_cm=r.height_cm, product_id=r.product_id)
+        pin = ProductInput(
+            unit_cost=r.unit_cost,
+            cost_currency=r.cost_currency,
+            category=r.category,
+            origin=r.origin,
+            weight_kg=r.weight_kg,
+            length_cm=r.length_cm,
+            width_cm=r.width_cm,
+            height_cm=r.height_cm,
+            product_id=r.product_id,
+        )
         scalar.append(landed_cost(pin, r.market, r.mode, date=DATE, price=r.price).row)
     scalar_s = time.perf_counter() - t
     sc = pd.DataFrame(scalar)
@@ -89,17 +106,28 @@ def main() -> int:
     max_diff = float(np.nanmax(np.abs(sc["landed_cost"].to_numpy() - vec_sample["landed_cost"].to_numpy())))
     per_combo_scalar = scalar_s / len(sample)
     result = {
-        "combinations": int(len(out)), "products": int(len(prods)), "markets": int(g["market"].nunique()),
-        "modes": sorted(g["mode"].unique()), "as_of": DATE,
-        "vectorised_seconds_best_of_3": round(vec_s, 3), "vectorised_runs_seconds": [round(x, 3) for x in runs],
-        "target_seconds": 10.0, "meets_target": bool(vec_s < 10.0),
-        "scalar_sample_size": len(sample), "scalar_seconds_per_combination": round(per_combo_scalar, 5),
+        "combinations": int(len(out)),
+        "products": int(len(prods)),
+        "markets": int(g["market"].nunique()),
+        "modes": sorted(g["mode"].unique()),
+        "as_of": DATE,
+        "vectorised_seconds_best_of_3": round(vec_s, 3),
+        "vectorised_runs_seconds": [round(x, 3) for x in runs],
+        "target_seconds": 10.0,
+        "meets_target": bool(vec_s < 10.0),
+        "scalar_sample_size": len(sample),
+        "scalar_seconds_per_combination": round(per_combo_scalar, 5),
         "scalar_extrapolated_seconds_for_all": round(per_combo_scalar * len(out), 1),
         "speedup_vs_scalar": round(per_combo_scalar * len(out) / vec_s, 1),
-        "max_abs_diff_landed_cost_sample": max_diff, "data_load_seconds": round(load_s, 2),
+        "max_abs_diff_landed_cost_sample": max_diff,
+        "data_load_seconds": round(load_s, 2),
         "share_with_low_value_rule": round(float((out["low_value_rule"] != "").mean()), 3),
         "median_margin_pct": round(float(out["margin_pct"].median()), 4),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        },
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -22,12 +22,18 @@ OUT = ROOT / "src" / "xborder" / "reference" / "data" / "fx" / "ecb_eurofxref.cs
 
 
 def main(argv: list[str]) -> int:
-    src = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "data" / "ecb_euro_fx_reference_rates" / "eurofxref-hist.zip"
+    src = (
+        Path(argv[1])
+        if len(argv) > 1
+        else ROOT.parent / "shared" / "data" / "ecb_euro_fx_reference_rates" / "eurofxref-hist.zip"
+    )
     df = read_ecb_file(src)
     df = df[df["date"] >= "2019-01-01"]
     cols = ["date", *[c for c in CURRENCIES if c in df.columns]]
     df[cols].to_csv(OUT, index=False, compression={"method": "gzip", "mtime": 0}, float_format="%.6g")
-    print(f"wrote {len(df)} days x {len(cols) - 1} currencies ({df['date'].min()} .. {df['date'].max()}) to {OUT.relative_to(ROOT)}")
+    print(
+        f"wrote {len(df)} days x {len(cols) - 1} currencies ({df['date'].min()} .. {df['date'].max()}) to {OUT.relative_to(ROOT)}"
+    )
     return 0
 
 

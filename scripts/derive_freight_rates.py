@@ -29,10 +29,31 @@ OUT = ROOT / "src" / "xborder" / "reference" / "data" / "freight" / "derived_rat
 CHECKED = "2026-11-26"
 
 REGION = {
-    "US": "US", "CA": "CA", "MX": "MX", "BR": "BR", "GB": "GB", "JP": "JP", "AU": "AU", "IN": "IN",
-    "DE": "EU", "FR": "EU", "IT": "EU", "ES": "EU", "NL": "EU", "PL": "EU", "SE": "EU", "BE": "EU",
-    "SG": "SEA", "MY": "SEA", "TH": "SEA", "VN": "SEA", "ID": "SEA", "PH": "SEA",
-    "SA": "ME", "AE": "ME", "TR": "ME",
+    "US": "US",
+    "CA": "CA",
+    "MX": "MX",
+    "BR": "BR",
+    "GB": "GB",
+    "JP": "JP",
+    "AU": "AU",
+    "IN": "IN",
+    "DE": "EU",
+    "FR": "EU",
+    "IT": "EU",
+    "ES": "EU",
+    "NL": "EU",
+    "PL": "EU",
+    "SE": "EU",
+    "BE": "EU",
+    "SG": "SEA",
+    "MY": "SEA",
+    "TH": "SEA",
+    "VN": "SEA",
+    "ID": "SEA",
+    "PH": "SEA",
+    "SA": "ME",
+    "AE": "ME",
+    "TR": "ME",
 }
 KOREA_SRC = "https://github.com/vynnee/marine_bigdata_contest/blob/73d13777c33774fee6cc5824054eb757413cfdfd/data/20ft.csv"
 BRUNEL_SRC = "https://figshare.com/articles/dataset/Supply_Chain_Logistics_Problem_Dataset/7558679"
@@ -50,8 +71,10 @@ def korea_fcl() -> pd.DataFrame:
     k["region"] = k["DESTINATION"].str[:2].map(REGION)
     fx = _num(k["EX-RATE"])
     k["origin_usd"] = (_num(k["THC"]) + _num(k["W/F"]) + _num(k["D/FEE"])) / fx
-    g = k.dropna(subset=["region"]).groupby("region").agg(
-        bookings=("RATE", "size"), rate_usd=("RATE", "median"), origin_usd=("origin_usd", "median")
+    g = (
+        k.dropna(subset=["region"])
+        .groupby("region")
+        .agg(bookings=("RATE", "size"), rate_usd=("RATE", "median"), origin_usd=("origin_usd", "median"))
     )
     g = g[g["bookings"] >= 20]
     g.loc["*"] = [len(k), k["RATE"].median(), k["origin_usd"].median()]  # all destinations: global fallback
@@ -59,7 +82,9 @@ def korea_fcl() -> pd.DataFrame:
 
 
 def scfi_ratios() -> dict[str, float]:
-    s = pd.read_csv(SHARED / "scfi_shanghai_containerized_freight_index" / "freight_index.csv", encoding="utf-8-sig")
+    s = pd.read_csv(
+        SHARED / "scfi_shanghai_containerized_freight_index" / "freight_index.csv", encoding="utf-8-sig"
+    )
     s["date"] = pd.to_datetime(s["date"], format="%d/%m/%Y")
     base = s[s["date"].dt.year == 2019]["value"].mean()
     return {
@@ -70,14 +95,18 @@ def scfi_ratios() -> dict[str, float]:
 
 
 def brunel_min_kg() -> float:
-    x = pd.read_excel(SHARED / "brunel_supply_chain_logistics_problem" / "Supply chain logistics problem.xlsx",
-                      sheet_name="FreightRates")
+    x = pd.read_excel(
+        SHARED / "brunel_supply_chain_logistics_problem" / "Supply chain logistics problem.xlsx",
+        sheet_name="FreightRates",
+    )
     x = x[(x["mode_dsc"].str.strip() == "AIR") & (x["rate"] > 0)]
     return float((x["minimum cost"] / x["rate"]).median())
 
 
 def usaid_air_per_kg() -> tuple[float, int]:
-    u = pd.read_csv(SHARED / "usaid_scms_delivery_history" / "SCMS_Delivery_History_Dataset.csv.zip", encoding="utf-8-sig")
+    u = pd.read_csv(
+        SHARED / "usaid_scms_delivery_history" / "SCMS_Delivery_History_Dataset.csv.zip", encoding="utf-8-sig"
+    )
     u["d"] = pd.to_datetime(u["Delivered to Client Date"], format="%d-%b-%y", errors="coerce")
     w = pd.to_numeric(u["Weight (Kilograms)"], errors="coerce")
     f = pd.to_numeric(u["Freight Cost (USD)"], errors="coerce")
@@ -91,31 +120,74 @@ def main() -> int:
     min_kg = brunel_min_kg()
     air_kg, air_n = usaid_air_per_kg()
     print(fcl.round(1).to_string())
-    print(ratios, {"brunel_air_min_kg_equiv": round(min_kg, 1), "usaid_air_usd_per_kg": round(air_kg, 2), "n": air_n})
+    print(
+        ratios,
+        {"brunel_air_min_kg_equiv": round(min_kg, 1), "usaid_air_usd_per_kg": round(air_kg, 2), "n": air_n},
+    )
     rows = []
-    note_scfi = (f"SCFI 2022 peak was {ratios['peak_2022_vs_2019']}x and 2021 mean {ratios['mean_2021_vs_2019']}x "
-                 "the 2019 mean: treat as an order of magnitude")
+    note_scfi = (
+        f"SCFI 2022 peak was {ratios['peak_2022_vs_2019']}x and 2021 mean {ratios['mean_2021_vs_2019']}x "
+        "the 2019 mean: treat as an order of magnitude"
+    )
     for region, r in fcl.iterrows():
-        rows.append({
-            "rule_id": f"FR-KR20-{'ANY' if region == '*' else region}", "origin": "*", "dest_region": region, "mode": "sea_fcl",
-            "basis": "container", "rate": round(float(r["rate_usd"]) * 1.0, 0), "currency": "USD",
-            "min_charge": 0, "divisor": 1000, "container_cbm": 28, "container_max_kg": 21000,
-            "origin_charges": round(float(r["origin_usd"]), 0), "dest_charges": round(float(r["origin_usd"]), 0),
-            "transit_days_min": "", "transit_days_max": "", "default_units": 2000,
-            "notes": (f"20ft; median of {int(r['bookings'])} real 2019-01..2020-09 bookings from Korean ports to {region} "
-                      f"(East-Asia proxy); destination charges assumed equal to the observed origin charges. {note_scfi}"),
-            "source": KOREA_SRC, "valid_from": "2019-01-01", "valid_to": "", "last_checked": CHECKED,
+        rows.append(
+            {
+                "rule_id": f"FR-KR20-{'ANY' if region == '*' else region}",
+                "origin": "*",
+                "dest_region": region,
+                "mode": "sea_fcl",
+                "basis": "container",
+                "rate": round(float(r["rate_usd"]) * 1.0, 0),
+                "currency": "USD",
+                "min_charge": 0,
+                "divisor": 1000,
+                "container_cbm": 28,
+                "container_max_kg": 21000,
+                "origin_charges": round(float(r["origin_usd"]), 0),
+                "dest_charges": round(float(r["origin_usd"]), 0),
+                "transit_days_min": "",
+                "transit_days_max": "",
+                "default_units": 2000,
+                "notes": (
+                    f"20ft; median of {int(r['bookings'])} real 2019-01..2020-09 bookings from Korean ports to {region} "
+                    f"(East-Asia proxy); destination charges assumed equal to the observed origin charges. {note_scfi}"
+                ),
+                "source": KOREA_SRC,
+                "valid_from": "2019-01-01",
+                "valid_to": "",
+                "last_checked": CHECKED,
+                "confidence": "low",
+            }
+        )
+    rows.append(
+        {
+            "rule_id": "FR-USAID-AIR",
+            "origin": "*",
+            "dest_region": "*",
+            "mode": "air",
+            "basis": "kg",
+            "rate": round(air_kg, 2),
+            "currency": "USD",
+            "min_charge": round(min_kg * air_kg, 0),
+            "divisor": 6000,
+            "container_cbm": "",
+            "container_max_kg": "",
+            "origin_charges": 0,
+            "dest_charges": 0,
+            "transit_days_min": 5,
+            "transit_days_max": 10,
+            "default_units": 200,
+            "notes": (
+                f"global fallback: median freight USD/kg of {air_n} USAID SCMS air shipments delivered 2013-2015; "
+                f"minimum = Brunel median minimum-cost/rate ratio ({min_kg:.1f} kg-equivalents) x rate"
+            ),
+            "source": USAID_SRC,
+            "valid_from": "2013-01-01",
+            "valid_to": "",
+            "last_checked": CHECKED,
             "confidence": "low",
-        })
-    rows.append({
-        "rule_id": "FR-USAID-AIR", "origin": "*", "dest_region": "*", "mode": "air", "basis": "kg",
-        "rate": round(air_kg, 2), "currency": "USD", "min_charge": round(min_kg * air_kg, 0), "divisor": 6000,
-        "container_cbm": "", "container_max_kg": "", "origin_charges": 0, "dest_charges": 0,
-        "transit_days_min": 5, "transit_days_max": 10, "default_units": 200,
-        "notes": (f"global fallback: median freight USD/kg of {air_n} USAID SCMS air shipments delivered 2013-2015; "
-                  f"minimum = Brunel median minimum-cost/rate ratio ({min_kg:.1f} kg-equivalents) x rate"),
-        "source": USAID_SRC, "valid_from": "2013-01-01", "valid_to": "", "last_checked": CHECKED, "confidence": "low",
-    })
+        }
+    )
     out = pd.DataFrame(rows)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(OUT, index=False)

@@ -53,7 +53,9 @@ class WebEnv:
     def login(self, username: str, password: str | None = None):  # noqa: ANN201
         """A TestClient logged in with a session cookie; its X-CSRF-Token header is NOT set (tests decide)."""
         c = self.client()
-        r = c.post("/api/auth/login", json={"username": username, "password": password or PASSWORDS[username]})
+        r = c.post(
+            "/api/auth/login", json={"username": username, "password": password or PASSWORDS[username]}
+        )
         assert r.status_code == 200, r.text
         c.csrf = r.json()["csrf_token"]  # type: ignore[attr-defined]
         return c
@@ -70,14 +72,20 @@ def make_env(template: Path, tmp: Path, *, max_upload_mb: int = 1, cache_size: i
 
     db_path = tmp / "web.duckdb"
     shutil.copyfile(template, db_path)
-    settings = Settings(db_path=str(db_path), max_upload_mb=max_upload_mb, pseudonym_key="test-key-not-secret",
-                        report_dir=str(tmp / "reports"))
+    settings = Settings(
+        db_path=str(db_path),
+        max_upload_mb=max_upload_mb,
+        pseudonym_key="test-key-not-secret",
+        report_dir=str(tmp / "reports"),
+    )
     app = create_app(settings, data_dir=tmp / "data", cache_size=cache_size)
     tokens = {}
     with app.state.db.write() as cur:
         for role, pw in PASSWORDS.items():
             u = accounts.add_user(cur, role, pw, role, must_change_password=False)
-            tokens[role], _, _ = accounts.issue(cur, u["user_id"], kind="token", ttl=dt.timedelta(hours=1), name="test")
+            tokens[role], _, _ = accounts.issue(
+                cur, u["user_id"], kind="token", ttl=dt.timedelta(hours=1), name="test"
+            )
     return WebEnv(app=app, db_path=db_path, data_dir=tmp / "data", tokens=tokens)
 
 

@@ -51,7 +51,8 @@ def seed_selection(con) -> int:  # noqa: ANN001
           (price - min(price) OVER ()) / nullif(max(price) OVER () - min(price) OVER (), 0) AS n_price
         FROM _seed
     """)
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO opportunities (run_id, product_id, market, category, title, score, rank, profile, method,
                                    sold_before, demand_6m, explanation_en, explanation_zh)
         SELECT ?, product_id, market, category, title, round(score, 4),
@@ -65,19 +66,24 @@ def seed_selection(con) -> int:  # noqa: ANN001
                       CASE WHEN growth_raw >= 0 THEN '上升' ELSE '下降' END, price)
         FROM (SELECT *, 0.5 * coalesce(n_demand, 0) + 0.3 * coalesce(n_trend, 0) + 0.2 * coalesce(n_price, 0) AS score
               FROM _norm)
-    """, [SEED_RUN])
+    """,
+        [SEED_RUN],
+    )
     for factor, raw, norm, weight, unit in (
         ("demand_12m", "units_12m", "n_demand", 0.5, "units"),
         ("growth", "growth_raw", "n_trend", 0.3, "ratio"),
         ("price_level", "price", "n_price", 0.2, "GBP"),
     ):
-        con.execute(f"""
+        con.execute(
+            f"""
             INSERT INTO opportunity_factors (run_id, product_id, market, factor, factor_group, raw_value, unit,
                                              normalised, weight, contribution, source_table)
             SELECT ?, product_id, market, '{factor}', 'test seed', {raw}, '{unit}', {norm}, {weight},
                    {weight} * coalesce({norm}, 0), 'order_lines'
             FROM _norm
-        """, [SEED_RUN])
+        """,
+            [SEED_RUN],
+        )
     con.execute(
         "INSERT INTO runs (run_id, kind, started_at, finished_at, status, params, message) VALUES "
         "(?, 'pipeline', TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-01-01 00:01:00', 'ok', '{}', "
@@ -104,9 +110,13 @@ def build_web_warehouse(source: Path, target: Path, *, slim: bool = True) -> Pat
     try:
         if slim:
             con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
-            tables = [r[0] for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
-                "AND table_name <> 'schema_migrations'").fetchall()]
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
+                    "AND table_name <> 'schema_migrations'"
+                ).fetchall()
+            ]
             for t in tables:
                 cond = " WHERE country <> 'GB'" if t == "order_lines" else ""
                 con.execute(f'INSERT INTO main."{t}" BY NAME SELECT * FROM src.main."{t}"{cond}')

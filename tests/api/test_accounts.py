@@ -13,8 +13,10 @@ pytestmark = pytest.mark.shared_data
 
 def _audit(env, action: str) -> list[tuple]:  # noqa: ANN001
     with env.app.state.db.read() as cur:
-        return cur.execute("SELECT username, target, outcome, ip FROM audit_log WHERE action = ? ORDER BY occurred_at",
-                           [action]).fetchall()
+        return cur.execute(
+            "SELECT username, target, outcome, ip FROM audit_log WHERE action = ? ORDER BY occurred_at",
+            [action],
+        ).fetchall()
 
 
 def test_passwords_are_stored_as_argon2id_hashes(fresh_web) -> None:
@@ -32,8 +34,11 @@ def test_production_hasher_uses_rfc9106_argon2id_parameters() -> None:
 
     params = accounts._PROD_HASHER if hasattr(accounts, "_PROD_HASHER") else None
     assert params is not None
-    assert (params.type, params.time_cost, params.memory_cost) == (Type.ID, RFC_9106_LOW_MEMORY.time_cost,
-                                                                    RFC_9106_LOW_MEMORY.memory_cost)
+    assert (params.type, params.time_cost, params.memory_cost) == (
+        Type.ID,
+        RFC_9106_LOW_MEMORY.time_cost,
+        RFC_9106_LOW_MEMORY.memory_cost,
+    )
 
 
 def test_login_sets_httponly_samesite_cookie_and_me_works(fresh_web) -> None:
@@ -61,7 +66,10 @@ def test_five_failures_lock_the_user_and_address_for_15_minutes(fresh_web) -> No
 
     c = fresh_web.client()
     for _ in range(accounts.MAX_FAILURES):
-        assert c.post("/api/auth/login", json={"username": "viewer", "password": "not-the-password"}).status_code == 401
+        assert (
+            c.post("/api/auth/login", json={"username": "viewer", "password": "not-the-password"}).status_code
+            == 401
+        )
     r = c.post("/api/auth/login", json={"username": "viewer", "password": PASSWORDS["viewer"]})
     assert r.status_code == 429  # even the right password is refused while locked
     assert 14 * 60 < int(r.headers["retry-after"]) <= 15 * 60
@@ -70,7 +78,10 @@ def test_five_failures_lock_the_user_and_address_for_15_minutes(fresh_web) -> No
         assert accounts.login_lock(cur, "viewer", "10.0.0.9") == 0  # another address is not locked
         # the lock is stored in the warehouse, so it survives a restart; and it lifts after 15 minutes
         cur.execute("UPDATE login_attempts SET attempted_at = attempted_at - INTERVAL 16 MINUTE")
-    assert c.post("/api/auth/login", json={"username": "viewer", "password": PASSWORDS["viewer"]}).status_code == 200
+    assert (
+        c.post("/api/auth/login", json={"username": "viewer", "password": PASSWORDS["viewer"]}).status_code
+        == 200
+    )
 
 
 def test_cookie_writes_need_the_csrf_token_bearer_writes_do_not(fresh_web) -> None:
@@ -96,11 +107,17 @@ def test_tokens_and_sessions_expire(fresh_web) -> None:
     c.cookies.set("xborder_session", sess)
     assert c.get("/api/auth/me").status_code == 401
     # a session secret is not a bearer token and vice versa
-    assert fresh_web.client().get("/api/auth/me", headers={"Authorization": f"Bearer {sess}"}).status_code == 401
+    assert (
+        fresh_web.client().get("/api/auth/me", headers={"Authorization": f"Bearer {sess}"}).status_code == 401
+    )
 
 
 def test_created_token_works_until_logout_revokes_it(fresh_web) -> None:
-    token = fresh_web.client("analyst").post("/api/auth/tokens", json={"name": "script", "days": 7}).json()["token"]
+    token = (
+        fresh_web.client("analyst")
+        .post("/api/auth/tokens", json={"name": "script", "days": 7})
+        .json()["token"]
+    )
     c = fresh_web.client()
     c.headers["Authorization"] = f"Bearer {token}"
     assert c.get("/api/opportunities").status_code == 200
@@ -115,7 +132,10 @@ def test_disabling_a_user_ends_their_sessions_and_tokens(fresh_web) -> None:
     assert r.status_code == 200
     assert viewer.get("/api/auth/me").status_code == 401
     c = fresh_web.client()
-    assert c.post("/api/auth/login", json={"username": "viewer", "password": PASSWORDS["viewer"]}).status_code == 401
+    assert (
+        c.post("/api/auth/login", json={"username": "viewer", "password": PASSWORDS["viewer"]}).status_code
+        == 401
+    )
     assert _audit(fresh_web, "user.disable")[-1][1:3] == ("viewer", "ok")
 
 
@@ -143,7 +163,11 @@ def test_first_start_creates_admin_with_one_time_password_once(tmp_path) -> None
     blocked = c.get("/api/opportunities")
     assert blocked.status_code == 403 and "one-time password" in blocked.json()["detail"]
     assert c.get("/opportunities", follow_redirects=False).headers["location"] == "/account"
-    r = c.post("/api/auth/password", json={"current_password": password, "new_password": "my-own-secret-9"}, headers=csrf)
+    r = c.post(
+        "/api/auth/password",
+        json={"current_password": password, "new_password": "my-own-secret-9"},
+        headers=csrf,
+    )
     assert r.status_code == 200
     assert c.get("/api/opportunities").status_code == 200  # the same session goes on
     again = TestClient(app).post("/api/auth/login", json={"username": "admin", "password": password})
@@ -153,11 +177,17 @@ def test_first_start_creates_admin_with_one_time_password_once(tmp_path) -> None
 
 def test_password_change_needs_the_current_password(fresh_web) -> None:
     c = fresh_web.login("analyst")
-    r = c.post("/api/auth/password", json={"current_password": "wrong-one-123", "new_password": "another-pass-99"},
-               headers={"X-CSRF-Token": c.csrf})
+    r = c.post(
+        "/api/auth/password",
+        json={"current_password": "wrong-one-123", "new_password": "another-pass-99"},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 403
-    r = c.post("/api/auth/password", json={"current_password": PASSWORDS["analyst"], "new_password": "short"},
-               headers={"X-CSRF-Token": c.csrf})
+    r = c.post(
+        "/api/auth/password",
+        json={"current_password": PASSWORDS["analyst"], "new_password": "short"},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 422
 
 
@@ -168,12 +198,23 @@ def test_login_page_flow_with_form_csrf(fresh_web) -> None:
     import re
 
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    bad = c.post("/login", data={"username": "admin", "password": PASSWORDS["admin"], "csrf_token": "x", "next": "/data"},
-                 follow_redirects=False)
+    bad = c.post(
+        "/login",
+        data={"username": "admin", "password": PASSWORDS["admin"], "csrf_token": "x", "next": "/data"},
+        follow_redirects=False,
+    )
     assert bad.status_code == 200 and "expired" in bad.text
     page = c.get("/login?next=/data")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    ok = c.post("/login", data={"username": "admin", "password": PASSWORDS["admin"], "csrf_token": token,
-                                "next": "//evil.example/"}, follow_redirects=False)
+    ok = c.post(
+        "/login",
+        data={
+            "username": "admin",
+            "password": PASSWORDS["admin"],
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/"  # no open redirect
     assert c.get("/data").status_code == 200

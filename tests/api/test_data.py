@@ -23,8 +23,11 @@ def uci_slice() -> bytes:
 
 
 def _upload(client, name: str, data: bytes, kind: str | None = None):  # noqa: ANN001, ANN202
-    return client.post("/api/data/uploads", files={"file": (name, io.BytesIO(data), "text/csv")},
-                       data={"kind": kind} if kind else None)
+    return client.post(
+        "/api/data/uploads",
+        files={"file": (name, io.BytesIO(data), "text/csv")},
+        data={"kind": kind} if kind else None,
+    )
 
 
 def test_upload_ingests_real_rows_and_quarantines_the_bad_one(fresh_web, uci_slice) -> None:
@@ -33,24 +36,38 @@ def test_upload_ingests_real_rows_and_quarantines_the_bad_one(fresh_web, uci_sli
     assert r.status_code == 200, r.text
     (res,) = r.json()["results"]
     assert res["layout"] == "uci_online_retail" and res["kind"] == "orders"
-    assert (res["rows_in"], res["rows_stored"] + res["rows_duplicate"], res["rows_quarantined"]) == (301, 300, 1)
+    assert (res["rows_in"], res["rows_stored"] + res["rows_duplicate"], res["rows_quarantined"]) == (
+        301,
+        300,
+        1,
+    )
     assert res["rows_stored"] > 200
     assert res["file_name"] == "my_orders.csv" and "rejected_csv" not in res
     log = c.get("/api/data/ingests").json()["items"][0]
     assert log["ingest_id"] == res["ingest_id"] and log["file_name"] == "my_orders.csv"
     q = c.get("/api/data/quarantine", params={"ingest_id": res["ingest_id"]}).json()
-    assert q["total"] == 1 and q["items"][0]["column_name"] == "Quantity" and q["items"][0]["reason_code"] == "bad_number"
+    assert (
+        q["total"] == 1
+        and q["items"][0]["column_name"] == "Quantity"
+        and q["items"][0]["reason_code"] == "bad_number"
+    )
     again = _upload(c, "my orders.csv", uci_slice).json()["results"][0]
     assert again["rows_stored"] == 0  # same content: nothing added twice
     stored = list((fresh_web.data_dir / "uploads").iterdir())
     assert stored and all(p.parent == fresh_web.data_dir / "uploads" for p in stored)
 
 
-@pytest.mark.parametrize(("what", "content"), [
-    ("binary noise", bytes(range(256)) * 20),
-    ("unknown columns", b"a,b,c\n1,2,3\n"),
-    ("header only", b"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"),
-])
+@pytest.mark.parametrize(
+    ("what", "content"),
+    [
+        ("binary noise", bytes(range(256)) * 20),
+        ("unknown columns", b"a,b,c\n1,2,3\n"),
+        (
+            "header only",
+            b"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
+        ),
+    ],
+)
 def test_bad_files_give_a_summary_not_a_server_error(fresh_web, what, content) -> None:
     r = _upload(fresh_web.client("analyst"), "bad.csv", content)
     assert r.status_code in (200, 422), (what, r.status_code)
@@ -62,14 +79,26 @@ def test_bad_files_give_a_summary_not_a_server_error(fresh_web, what, content) -
         assert all(x["rows_stored"] == 0 for x in body["results"])
 
 
-@pytest.mark.parametrize("name", [
-    "../../etc/passwd.csv", "..\\..\\win.csv", "/etc/cron.d/x.csv", "a/b.csv", ".hidden.csv", "..", "x.csv\x00.sh",
-    "evil.sh", "",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd.csv",
+        "..\\..\\win.csv",
+        "/etc/cron.d/x.csv",
+        "a/b.csv",
+        ".hidden.csv",
+        "..",
+        "x.csv\x00.sh",
+        "evil.sh",
+        "",
+    ],
+)
 def test_path_traversal_and_bad_names_are_refused(fresh_web, name) -> None:
     r = _upload(fresh_web.client("analyst"), name, b"a,b\n1,2\n")
     assert r.status_code in (400, 422), name
-    assert not (fresh_web.data_dir / "uploads").exists() or not any((fresh_web.data_dir / "uploads").iterdir())
+    assert not (fresh_web.data_dir / "uploads").exists() or not any(
+        (fresh_web.data_dir / "uploads").iterdir()
+    )
 
 
 def test_oversized_upload_is_413_before_ingest(fresh_web) -> None:
@@ -84,7 +113,9 @@ def test_oversized_upload_is_413_before_ingest(fresh_web) -> None:
         for _ in range(40):
             yield b"y" * 64 * 1024
 
-    r = c.post("/api/data/uploads", content=chunks(), headers={"content-type": "multipart/form-data; boundary=zz"})
+    r = c.post(
+        "/api/data/uploads", content=chunks(), headers={"content-type": "multipart/form-data; boundary=zz"}
+    )
     assert r.status_code == 413, r.text
     assert c.get("/api/data/ingests").json()["total"] == before
     assert not (fresh_web.data_dir / "uploads").exists()
@@ -94,8 +125,12 @@ def test_uploaded_files_are_never_served_back(fresh_web, uci_slice) -> None:
     c = fresh_web.client("admin")
     _upload(c, "orders.csv", uci_slice)
     stored = next((fresh_web.data_dir / "uploads").iterdir()).name
-    for path in (f"/static/{stored}", f"/static/../uploads/{stored}", f"/uploads/{stored}",
-                 f"/static/%2e%2e/data/uploads/{stored}"):
+    for path in (
+        f"/static/{stored}",
+        f"/static/../uploads/{stored}",
+        f"/uploads/{stored}",
+        f"/static/%2e%2e/data/uploads/{stored}",
+    ):
         r = c.get(path)
         assert r.status_code == 404, path
         assert b"WHITE HANGING HEART" not in r.content

@@ -25,7 +25,9 @@ def test_list_is_ranked_and_paginated(web) -> None:
     assert ranks == sorted(ranks) and ranks[0] == 1
     second = c.get("/api/opportunities", params={"page_size": 25, "page": 2}).json()
     assert second["items"][0]["rank"] == 26
-    assert not {i["product_id"] + i["market"] for i in first["items"]} & {i["product_id"] + i["market"] for i in second["items"]}
+    assert not {i["product_id"] + i["market"] for i in first["items"]} & {
+        i["product_id"] + i["market"] for i in second["items"]
+    }
 
 
 def test_filters_combine(web) -> None:
@@ -39,15 +41,22 @@ def test_filters_combine(web) -> None:
     assert high["total"] > 0 and all(i["score"] >= 0.6 for i in high["items"])
     word = de["items"][0]["title"].split()[0].lower()
     by_text = c.get("/api/opportunities", params={"product": word, "page_size": 200}).json()
-    assert by_text["total"] > 0 and all(word in (i["title"] or "").lower() or word in i["product_id"] for i in by_text["items"])
+    assert by_text["total"] > 0 and all(
+        word in (i["title"] or "").lower() or word in i["product_id"] for i in by_text["items"]
+    )
 
 
 def test_sort_by_score_desc_and_title(web) -> None:
     c = web.client("viewer")
-    items = c.get("/api/opportunities", params={"sort": "score", "order": "desc", "page_size": 100}).json()["items"]
+    items = c.get("/api/opportunities", params={"sort": "score", "order": "desc", "page_size": 100}).json()[
+        "items"
+    ]
     scores = [i["score"] for i in items]
     assert scores == sorted(scores, reverse=True)
-    titles = [i["title"] for i in c.get("/api/opportunities", params={"sort": "title", "page_size": 50}).json()["items"]]
+    titles = [
+        i["title"]
+        for i in c.get("/api/opportunities", params={"sort": "title", "page_size": 50}).json()["items"]
+    ]
     assert titles == sorted(titles)
 
 
@@ -58,8 +67,10 @@ def test_facets_and_market_comparison(web) -> None:
     comp = c.get("/api/opportunities/compare").json()["markets"]
     assert {m["market"] for m in comp} == set(f["markets"]) and all(m["opportunities"] == 40 for m in comp)
     best = comp[0]
-    top = c.get("/api/opportunities", params={"market": best["market"], "sort": "score", "order": "desc",
-                                              "page_size": 1}).json()["items"][0]
+    top = c.get(
+        "/api/opportunities",
+        params={"market": best["market"], "sort": "score", "order": "desc", "page_size": 1},
+    ).json()["items"][0]
     assert (top["product_id"], top["score"]) == (best["best_product_id"], best["best_score"])
 
 
@@ -67,8 +78,20 @@ def test_detail_has_every_section_from_real_data(web) -> None:
     c = web.client("viewer")
     top = c.get("/api/opportunities", params={"page_size": 1}).json()["items"][0]
     d = c.get(f"/api/opportunities/{top['market']}/{top['product_id']}").json()
-    for key in ("product", "opportunity", "factors", "demand_history", "forecasts", "forecast_accuracy",
-                "trend_signals", "landed_costs", "compliance", "pain_points", "example_reviews", "other_markets"):
+    for key in (
+        "product",
+        "opportunity",
+        "factors",
+        "demand_history",
+        "forecasts",
+        "forecast_accuracy",
+        "trend_signals",
+        "landed_costs",
+        "compliance",
+        "pain_points",
+        "example_reviews",
+        "other_markets",
+    ):
         assert key in d
     assert d["opportunity"]["score"] == top["score"] and d["opportunity"]["explanation_zh"]
     assert {f["factor"] for f in d["factors"]["rows"]} == {"demand_12m", "growth", "price_level"}

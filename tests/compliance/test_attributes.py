@@ -93,3 +93,23 @@ def test_with_stated_applies_flags_and_their_implications() -> None:
     assert a.furniture is None and a.title == "speaker"  # False/None flags mean "not said"
     with pytest.raises(BadInputError, match="between 0 and 18"):
         base.with_stated(age_min=-1)
+
+
+def test_category_is_inferred_from_an_unambiguous_hs_heading() -> None:
+    toy = ProductAttributes(hs_code="9503.00").infer()
+    assert toy.category == "toys_games" and toy.for_children and {"category", "for_children"} <= toy.inferred
+    assert ProductAttributes(hs_code="640299").infer().category == "footwear"
+    assert (
+        ProductAttributes(hs_code="732399").infer().category is None
+    )  # iron household articles: no one category
+    assert ProductAttributes(hs_code="950300", category="baby").infer().category == "baby"  # stated wins
+
+
+def test_hs_code_suggested_from_the_title_only_when_confident() -> None:
+    puzzle = ProductAttributes(title="Wooden jigsaw puzzle 100 pieces").with_suggested_hs()
+    assert puzzle.hs_code == "950300" and "hs_code" in puzzle.inferred
+    assert puzzle.infer().category == "toys_games"
+    vague = ProductAttributes(title="ASSORTED COLOUR BIRD ORNAMENT").with_suggested_hs()
+    assert vague.hs_code is None  # low-confidence suggestion is not used
+    stated = ProductAttributes(title="Wooden jigsaw puzzle", category="arts_crafts").with_suggested_hs()
+    assert stated.hs_code is None

@@ -102,3 +102,14 @@ def test_speaker_into_germany_is_paced_by_the_weee_registration() -> None:
 def test_market_without_any_rule_still_gets_a_summary_row() -> None:
     ans = check_product(ProductAttributes(category="other", title="x"), ["AE"], "2026-11-26")
     assert list(ans.summary["market"]) == ["AE"] and ans.summary.loc[0, "n_mandatory"] == 0
+
+
+def test_summary_text_marks_unknown_and_lower_bound_figures() -> None:
+    from xborder.compliance.text import summary_rows
+
+    speaker = check_product(SPEAKER, ["DE", "US"], "2026-11-26").summary
+    rows = {r[0]: r for r in summary_rows(speaker)}
+    assert rows["DE"][2] == "56-84+" and rows["DE"][3] == "$3,500-6,000+"  # some items have no sourced figure
+    assert rows["US"][3] == "$70+"  # only the FCC grantee code fee is sourced
+    mug = check_product(ProductAttributes(title="POLKADOT MUG PINK"), ["DE"], "2026-11-26").summary
+    assert summary_rows(mug)[0][2:4] == ("?", "?")  # nothing sourced: unknown, not zero

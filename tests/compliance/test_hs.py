@@ -11,6 +11,7 @@ from xborder.compliance.hs import suggest_hs, tokens
 from xborder.errors import BadInputError
 
 LABELLED = Path(__file__).parent / "data" / "hs_labelled_titles.csv"
+HELDOUT = Path(__file__).parent / "data" / "hs_labelled_titles_heldout.csv"
 
 
 @pytest.mark.parametrize(
@@ -57,12 +58,13 @@ def test_tokens_singularise_and_drop_noise() -> None:
     assert tokens("Boxes, dishes & T-Lights") == ["box", "dish", "t-light", "t", "light"]
 
 
-def test_accuracy_floor_on_the_hand_labelled_titles() -> None:
-    """A regression guard at the level measured in benchmarks/hs_suggest.py (top-3 lenient 0.72)."""
-    labels = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
-    assert len(labels) >= 100
+@pytest.mark.parametrize(("path", "n_min", "floor"), [(LABELLED, 100, 0.75), (HELDOUT, 50, 0.64)])
+def test_accuracy_floor_on_the_hand_labelled_titles(path: Path, n_min: int, floor: float) -> None:
+    """Regression guards just under benchmarks/hs_suggest.py (top-3 lenient: dev 0.79, held-out 0.68)."""
+    labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(labels) >= n_min
     hits = 0
     for r in labels.itertuples():
         ok = {r.hs6} | {c for c in r.alt_ok.split(";") if c}
         hits += bool(ok & {s.hs6 for s in suggest_hs(r.title, r.category or None)})
-    assert hits / len(labels) >= 0.68
+    assert hits / len(labels) >= floor

@@ -152,3 +152,13 @@ def test_run_compliance_on_real_online_retail_products(retail_warehouse: Path, d
         == 0
     )
     con.close()
+
+
+def test_run_markets_outside_the_rule_base_are_skipped_not_fatal(
+    small_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    out = run_compliance(small_warehouse, None, run_id="r2", markets=["GB", "NO", "CH"], as_of="2026-11-26")
+    assert out["markets"] == ["GB"] and out["markets_not_covered"] == ["CH", "NO"]
+    assert out["compliance_checks"] > 0
+    none = run_compliance(small_warehouse, None, run_id="r3", markets=["NO"], as_of="2026-11-26")
+    assert none["compliance_checks"] == 0 and none["markets_not_covered"] == ["NO"]

@@ -107,3 +107,15 @@ def test_hs_table_is_sourced_and_six_digit() -> None:
     assert hs["source"].str.contains("wcoomd.org").all()
     assert len(hs) >= 150
     assert all(re.search(r"\w", k) for k in hs["keywords"])
+
+
+def test_docs_state_the_current_rule_counts(rules: pd.DataFrame) -> None:
+    from pathlib import Path
+
+    doc = " ".join(
+        (Path(__file__).resolve().parents[2] / "docs" / "compliance.md").read_text(encoding="utf-8").split()
+    )
+    assert f"{len(rules)} rules: {int((rules['market'] == 'EU').sum())} EU-wide" in doc
+    assert f"{int((rules['confidence'] == 'low').sum())} rows are confidence low" in doc
+    assert f"Lead times are sourced for {int(rules['lead_time_days_max'].notna().sum())} rows" in doc
+    assert f"costs for {int(rules['cost_min'].notna().sum())};" in doc

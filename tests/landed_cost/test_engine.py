@@ -10,7 +10,9 @@ from xborder.errors import BadInputError
 from xborder.landed_cost import ProductInput, compare, landed_cost, landed_cost_frame
 from xborder.landed_cost.rules import MODES
 
-LAMP = ProductInput(unit_cost=6.0, category="lighting", weight_kg=0.8, length_cm=25, width_cm=20, height_cm=15)
+LAMP = ProductInput(
+    unit_cost=6.0, category="lighting", weight_kg=0.8, length_cm=25, width_cm=20, height_cm=15
+)
 
 
 def test_unknown_market_names_the_supported_ones() -> None:
@@ -41,16 +43,27 @@ def test_unknown_mode_is_rejected() -> None:
 
 
 def test_missing_dimensions_are_estimated_from_the_category_and_flagged() -> None:
-    r = landed_cost(ProductInput(unit_cost=6.0, category="lighting"), "US", "air", date="2026-01-10", price=30.0)
+    r = landed_cost(
+        ProductInput(unit_cost=6.0, category="lighting"), "US", "air", date="2026-01-10", price=30.0
+    )
     assert r.row["dims_estimated"] and r.row["low_confidence"]
     assert any("category_defaults" in n for n in r.notes)
 
 
 def test_break_even_and_target_prices_solve_the_margin_equation() -> None:
-    for market, mode in (("US", "sea_lcl"), ("DE", "express"), ("JP", "air"), ("GB", "express"), ("MX", "express")):
+    for market, mode in (
+        ("US", "sea_lcl"),
+        ("DE", "express"),
+        ("JP", "air"),
+        ("GB", "express"),
+        ("MX", "express"),
+    ):
         r = landed_cost(LAMP, market, mode, date="2026-03-01", target_margin=0.25).row
         at_be = landed_cost(LAMP, market, mode, date="2026-03-01", price=r["break_even_price"]).row
-        assert at_be["unit_margin"] == pytest.approx(0.0, abs=1e-6 * r["break_even_price"] + 1e-6), (market, mode)
+        assert at_be["unit_margin"] == pytest.approx(0.0, abs=1e-6 * r["break_even_price"] + 1e-6), (
+            market,
+            mode,
+        )
         at_t = landed_cost(LAMP, market, mode, date="2026-03-01", price=r["target_price"]).row
         assert at_t["margin_pct"] == pytest.approx(0.25, abs=1e-6), (market, mode)
 
@@ -60,25 +73,42 @@ def test_vectorised_frame_equals_row_by_row() -> None:
     markets = ["US", "DE", "GB", "JP", "AU", "BR", "MX", "SG", "TR", "IN"]
     rows = []
     for i in range(60):
-        rows.append({
-            "product_id": f"p{i}", "market": markets[i % len(markets)], "mode": MODES[i % 4],
-            "category": ["toys_games", "apparel", "furniture", "consumer_electronics"][i % 4],
-            "unit_cost": float(rng.uniform(0.5, 30)), "cost_currency": ["USD", "CNY", "EUR"][i % 3],
-            "weight_kg": float(rng.uniform(0.05, 12)), "length_cm": float(rng.uniform(5, 80)),
-            "width_cm": float(rng.uniform(5, 50)), "height_cm": float(rng.uniform(1, 40)),
-            "price": float(rng.uniform(5, 200)) * (150 if markets[i % len(markets)] == "JP" else 1),
-        })
+        rows.append(
+            {
+                "product_id": f"p{i}",
+                "market": markets[i % len(markets)],
+                "mode": MODES[i % 4],
+                "category": ["toys_games", "apparel", "furniture", "consumer_electronics"][i % 4],
+                "unit_cost": float(rng.uniform(0.5, 30)),
+                "cost_currency": ["USD", "CNY", "EUR"][i % 3],
+                "weight_kg": float(rng.uniform(0.05, 12)),
+                "length_cm": float(rng.uniform(5, 80)),
+                "width_cm": float(rng.uniform(5, 50)),
+                "height_cm": float(rng.uniform(1, 40)),
+                "price": float(rng.uniform(5, 200)) * (150 if markets[i % len(markets)] == "JP" else 1),
+            }
+        )
     df = pd.DataFrame(rows)
     whole = landed_cost_frame(df, date="2025-09-15")
     one_by_one = pd.concat([landed_cost_frame(df.iloc[[i]], date="2025-09-15") for i in range(len(df))])
-    cols = ["landed_cost", "duty", "additional_duty", "freight", "referral_fee", "fulfilment_fee", "unit_margin",
-            "break_even_price"]
+    cols = [
+        "landed_cost",
+        "duty",
+        "additional_duty",
+        "freight",
+        "referral_fee",
+        "fulfilment_fee",
+        "unit_margin",
+        "break_even_price",
+    ]
     np.testing.assert_allclose(whole[cols].to_numpy(float), one_by_one[cols].to_numpy(float), rtol=1e-9)
     assert (whole["rules_used"].to_numpy() == one_by_one["rules_used"].to_numpy()).all()
 
 
 def test_compare_modes_and_markets_side_by_side() -> None:
-    t = compare(LAMP, ["US", "DE", "JP"], list(MODES), date="2026-03-01", prices={"US": 35.0, "DE": 35.0, "JP": 5000})
+    t = compare(
+        LAMP, ["US", "DE", "JP"], list(MODES), date="2026-03-01", prices={"US": 35.0, "DE": 35.0, "JP": 5000}
+    )
     assert len(t) == 3 * 4 + 1  # rail only runs to the EU
     assert set(t.loc[t["mode"] == "rail", "market"]) == {"DE"}
     for market, g in t.groupby("market"):

@@ -11,12 +11,30 @@ from xborder.landed_cost.freight import chargeable_weight_kg, freight_per_unit
 from xborder.landed_cost.rules import rule_book
 
 
-def _freight(basis: int, units: float, kg: float, cm3: float, *, rate: float, minimum: float = 0.0,
-             divisor: float = 6000.0, charges: float = 0.0, half: bool = False) -> tuple[float, float]:
+def _freight(
+    basis: int,
+    units: float,
+    kg: float,
+    cm3: float,
+    *,
+    rate: float,
+    minimum: float = 0.0,
+    divisor: float = 6000.0,
+    charges: float = 0.0,
+    half: bool = False,
+) -> tuple[float, float]:
     cost, qty = freight_per_unit(
-        basis=np.array([basis]), rate=np.array([rate]), min_charge=np.array([minimum]), divisor=np.array([divisor]),
-        container_cbm=np.array([58.0]), container_max_kg=np.array([26000.0]), shipment_charges=np.array([charges]),
-        units=np.array([units]), weight_kg=np.array([kg]), volume_cm3=np.array([cm3]), round_half_kg=np.array([half]),
+        basis=np.array([basis]),
+        rate=np.array([rate]),
+        min_charge=np.array([minimum]),
+        divisor=np.array([divisor]),
+        container_cbm=np.array([58.0]),
+        container_max_kg=np.array([26000.0]),
+        shipment_charges=np.array([charges]),
+        units=np.array([units]),
+        weight_kg=np.array([kg]),
+        volume_cm3=np.array([cm3]),
+        round_half_kg=np.array([half]),
     )
     return float(cost[0]), float(qty[0])
 
@@ -65,7 +83,9 @@ def test_amazon_us_referral_bands_whole_portion_and_minimum() -> None:
         hi = pd.to_numeric(rows["price_to"].replace("", np.inf)).to_numpy()[None, :]
         rate = pd.to_numeric(rows["rate"]).to_numpy()[None, :]
         portion = (rows["applies"] == "portion").to_numpy()[None, :]
-        return float(referral_fee(np.array([price]), lo, hi, rate, portion, float(rows["min_fee"].iloc[0]))[0])
+        return float(
+            referral_fee(np.array([price]), lo, hi, rate, portion, float(rows["min_fee"].iloc[0]))[0]
+        )
 
     assert fee("apparel", 12.0) == pytest.approx(0.60)  # 5% up to $15
     assert fee("apparel", 18.0) == pytest.approx(1.80)  # 10% for $15-20
@@ -80,13 +100,25 @@ def test_amazon_us_referral_bands_whole_portion_and_minimum() -> None:
     [
         ("2025-06-01", (38, 30, 1.2), 3 / 16 / 2.2046226218, "small_standard", 3.15),  # 3 oz: 2-4 oz band
         ("2026-02-01", (38, 30, 1.2), 3 / 16 / 2.2046226218, "small_standard", 3.40),  # 2026: +$0.25
-        ("2025-06-01", (30, 20, 10), 4 / 2.2046226218, "large_standard", 6.92 + 4 * 0.08),  # 4 lb: 3 lb + 4 x 4 oz
+        (
+            "2025-06-01",
+            (30, 20, 10),
+            4 / 2.2046226218,
+            "large_standard",
+            6.92 + 4 * 0.08,
+        ),  # 4 lb: 3 lb + 4 x 4 oz
     ],
 )
 def test_fba_size_tier_and_fee(date, dims, kg, tier, fee) -> None:
     b = rule_book(date)
-    fees, tiers, rules = fba_fees(b.tiers[b.tiers["fee_table"] == "amazon.US"], b.fba[b.fba["fee_table"] == "amazon.US"],
-                                  [dims[0]], [dims[1]], [dims[2]], [kg])
+    fees, tiers, rules = fba_fees(
+        b.tiers[b.tiers["fee_table"] == "amazon.US"],
+        b.fba[b.fba["fee_table"] == "amazon.US"],
+        [dims[0]],
+        [dims[1]],
+        [dims[2]],
+        [kg],
+    )
     assert tiers[0] == tier
     assert fees[0] == pytest.approx(fee)
     assert rules[0].startswith("FBA-US")
@@ -95,8 +127,14 @@ def test_fba_size_tier_and_fee(date, dims, kg, tier, fee) -> None:
 def test_large_but_light_parcel_pays_on_dimensional_weight() -> None:
     b = rule_book("2025-06-01")
     # 45 x 35 x 20 cm, 0.5 kg: dimensional weight 31500/5022 = 6.27 kg = 13.8 lb -> 6.92 + 0.08 x ceil(10.8/0.25)
-    fees, tiers, _ = fba_fees(b.tiers[b.tiers["fee_table"] == "amazon.US"], b.fba[b.fba["fee_table"] == "amazon.US"],
-                              [45], [35], [20], [0.5])
+    fees, tiers, _ = fba_fees(
+        b.tiers[b.tiers["fee_table"] == "amazon.US"],
+        b.fba[b.fba["fee_table"] == "amazon.US"],
+        [45],
+        [35],
+        [20],
+        [0.5],
+    )
     lb = 31500 / 5022 * 2.2046226218
     assert tiers[0] == "large_standard"
     assert fees[0] == pytest.approx(6.92 + 0.08 * np.ceil((lb - 3) / 0.25))

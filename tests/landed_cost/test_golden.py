@@ -8,8 +8,16 @@ from xborder.landed_cost import ProductInput, landed_cost
 from xborder.reference.fx import load_fx
 
 FX = load_fx()
-TOY = dict(unit_cost=4.0, cost_currency="EUR", category="toys_games", hs_code="950300", weight_kg=0.4,
-           length_cm=20, width_cm=15, height_cm=10)
+TOY = {
+    "unit_cost": 4.0,
+    "cost_currency": "EUR",
+    "category": "toys_games",
+    "hs_code": "950300",
+    "weight_kg": 0.4,
+    "length_cm": 20,
+    "width_cm": 15,
+    "height_cm": 10,
+}
 
 
 def _eu_express_freight(date: str) -> float:
@@ -22,7 +30,11 @@ def _eu_express_freight(date: str) -> float:
     ("date", "rule", "duty"),
     [
         ("2026-06-30", "EU-LVC-150-IOSS", 0.0),  # EUR 150 duty relief; VAT via IOSS at checkout
-        ("2026-07-01", "EU-LVC-3EUR", 3.0),  # relief abolished: flat EUR 3 per item category (Reg. (EU) 2026/382)
+        (
+            "2026-07-01",
+            "EU-LVC-3EUR",
+            3.0,
+        ),  # relief abolished: flat EUR 3 per item category (Reg. (EU) 2026/382)
     ],
 )
 def test_eu_parcel_before_and_after_2026_07_01(date: str, rule: str, duty: float) -> None:
@@ -62,10 +74,20 @@ def test_eu_parcel_above_150_pays_tariff_duty_and_import_vat_at_the_border() -> 
         ("2025-08-29", "US-DM-SUSP", 0.165 * 20.0, 0.20 * 20.0, 2.62),
     ],
 )
-def test_us_shipment_before_and_after_2025_08_29(date: str, rule: str, duty: float, additional: float,
-                                                 mpf: float) -> None:
-    tee = ProductInput(unit_cost=4.0, cost_currency="USD", category="apparel", hs_code="610910", origin="VN",
-                       weight_kg=0.2, length_cm=25, width_cm=20, height_cm=2)
+def test_us_shipment_before_and_after_2025_08_29(
+    date: str, rule: str, duty: float, additional: float, mpf: float
+) -> None:
+    tee = ProductInput(
+        unit_cost=4.0,
+        cost_currency="USD",
+        category="apparel",
+        hs_code="610910",
+        origin="VN",
+        weight_kg=0.2,
+        length_cm=25,
+        width_cm=20,
+        height_cm=2,
+    )
     r = landed_cost(tee, "US", "express", date=date, price=20.0, platform="amazon").row
     assert r["low_value_rule"] == rule
     assert r["customs_value"] == pytest.approx(20.0)  # FOB basis: freight is not dutiable in the US
@@ -80,8 +102,16 @@ def test_us_shipment_before_and_after_2025_08_29(date: str, rule: str, duty: flo
 
 
 def test_china_origin_lost_de_minimis_on_2025_05_02() -> None:
-    mug = ProductInput(unit_cost=2.0, category="home_kitchen", hs_code="691200", origin="CN", weight_kg=0.5,
-                       length_cm=12, width_cm=12, height_cm=12)
+    mug = ProductInput(
+        unit_cost=2.0,
+        category="home_kitchen",
+        hs_code="691200",
+        origin="CN",
+        weight_kg=0.5,
+        length_cm=12,
+        width_cm=12,
+        height_cm=12,
+    )
     before = landed_cost(mug, "US", "express", date="2025-05-01", price=15.0).row
     after = landed_cost(mug, "US", "express", date="2025-05-02", price=15.0).row
     assert before["low_value_rule"] == "US-DM-800-CNHK" and before["duty"] == 0.0
@@ -92,7 +122,9 @@ def test_china_origin_lost_de_minimis_on_2025_05_02() -> None:
 
 
 def test_brazil_remessa_conforme_icms_is_charged_on_a_tax_inclusive_base() -> None:
-    p = ProductInput(unit_cost=3.0, category="toys_games", weight_kg=0.2, length_cm=10, width_cm=10, height_cm=10)
+    p = ProductInput(
+        unit_cost=3.0, category="toys_games", weight_kg=0.2, length_cm=10, width_cm=10, height_cm=10
+    )
     r = landed_cost(p, "BR", "express", date="2025-01-10", price=100.0, platform="mercadolibre").row
     cv = r["customs_value"]
     usd_brl = FX.factor("USD", "BRL", "2025-01-10").rate

@@ -24,13 +24,21 @@ def test_run_landed_cost_on_real_online_retail_products(retail_warehouse: Path, 
     con.execute(f"ATTACH '{retail_warehouse}' AS r (READ_ONLY)")
     con.execute("""CREATE TEMP TABLE top AS SELECT product_id FROM r.order_lines WHERE status = 'sold' AND is_product
                    GROUP BY 1 ORDER BY sum(quantity) DESC LIMIT 60""")
-    con.execute("INSERT INTO products SELECT * FROM r.products WHERE product_id IN (SELECT product_id FROM top)")
-    con.execute("INSERT INTO order_lines SELECT * FROM r.order_lines WHERE product_id IN (SELECT product_id FROM top)")
+    con.execute(
+        "INSERT INTO products SELECT * FROM r.products WHERE product_id IN (SELECT product_id FROM top)"
+    )
+    con.execute(
+        "INSERT INTO order_lines SELECT * FROM r.order_lines WHERE product_id IN (SELECT product_id FROM top)"
+    )
     quoted = con.execute("SELECT product_id FROM top ORDER BY product_id LIMIT 1").fetchone()[0]
-    con.execute("INSERT INTO supplier_offers (supplier_id, product_id, unit_cost, currency, valid_from) "
-                "VALUES ('s:1', ?, 0.50, 'USD', DATE '2026-01-01')", [quoted])
-    out = run_landed_cost(con, Settings(), run_id="real", markets=["GB", "DE", "US"], max_products=50,
-                          date="2026-07-01")
+    con.execute(
+        "INSERT INTO supplier_offers (supplier_id, product_id, unit_cost, currency, valid_from) "
+        "VALUES ('s:1', ?, 0.50, 'USD', DATE '2026-01-01')",
+        [quoted],
+    )
+    out = run_landed_cost(
+        con, Settings(), run_id="real", markets=["GB", "DE", "US"], max_products=50, date="2026-07-01"
+    )
     assert out["rows"] == 50 * 3 * 3 and out["products"] == 50
     lc = con.execute("SELECT * FROM landed_costs WHERE run_id = 'real'").df()
     assert len(lc) == out["rows"] and lc["landed_cost"].gt(0).all()
@@ -48,7 +56,9 @@ def test_run_landed_cost_on_real_online_retail_products(retail_warehouse: Path, 
     assert (de_exp["low_value_rule"] == "EU-LVC-3EUR").all() and de_exp["duty"].sub(3.0).abs().max() < 1e-9
     assert lc["rules_used"].str.contains("VAT-").all()
     # a rerun with the same run id replaces its rows
-    run_landed_cost(con, Settings(), run_id="real", markets=["GB"], max_products=5, modes=["air"], date="2026-07-01")
+    run_landed_cost(
+        con, Settings(), run_id="real", markets=["GB"], max_products=5, modes=["air"], date="2026-07-01"
+    )
     assert con.execute("SELECT count(*) FROM landed_costs WHERE run_id='real'").fetchone()[0] == 5
     con.close()
 
@@ -60,9 +70,31 @@ def _run(*args: str, tmp: Path) -> subprocess.CompletedProcess:
 
 def test_cli_one_product_json_and_chart(tmp_path: Path) -> None:
     chart = tmp_path / "w.html"
-    p = _run("--json", "landed-cost", "--unit-cost", "5", "--currency", "USD", "--category", "toys_games",
-             "--weight-kg", "0.4", "--dims", "20x15x10", "--price", "25", "--market", "DE", "--mode", "express",
-             "--date", "2026-07-01", "--chart", str(chart), tmp=tmp_path)
+    p = _run(
+        "--json",
+        "landed-cost",
+        "--unit-cost",
+        "5",
+        "--currency",
+        "USD",
+        "--category",
+        "toys_games",
+        "--weight-kg",
+        "0.4",
+        "--dims",
+        "20x15x10",
+        "--price",
+        "25",
+        "--market",
+        "DE",
+        "--mode",
+        "express",
+        "--date",
+        "2026-07-01",
+        "--chart",
+        str(chart),
+        tmp=tmp_path,
+    )
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["summary"]["low_value_rule"] == "EU-LVC-3EUR"
@@ -72,8 +104,20 @@ def test_cli_one_product_json_and_chart(tmp_path: Path) -> None:
 
 
 def test_cli_compare_modes_across_markets(tmp_path: Path) -> None:
-    p = _run("--json", "landed-cost", "--unit-cost", "5", "--category", "lighting", "--market", "US,GB",
-             "--compare-modes", "--date", "2026-03-01", tmp=tmp_path)
+    p = _run(
+        "--json",
+        "landed-cost",
+        "--unit-cost",
+        "5",
+        "--category",
+        "lighting",
+        "--market",
+        "US,GB",
+        "--compare-modes",
+        "--date",
+        "2026-03-01",
+        tmp=tmp_path,
+    )
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)["rows"]
     assert {(r["market"], r["mode"]) for r in rows} >= {("US", "air"), ("GB", "sea_fcl"), ("US", "express")}
@@ -82,10 +126,16 @@ def test_cli_compare_modes_across_markets(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--unit-cost", "5", "--weight-kg", "1", "--dims", "10x10x10", "--market", "ZZ"], "Unknown market 'ZZ'"),
+        (
+            ["--unit-cost", "5", "--weight-kg", "1", "--dims", "10x10x10", "--market", "ZZ"],
+            "Unknown market 'ZZ'",
+        ),
         (["--unit-cost", "5", "--weight-kg", "1"], "Missing weight or dimensions"),
         (["--unit-cost", "-2", "--weight-kg", "1", "--dims", "10x10x10"], "--unit-cost must be >= 0"),
-        (["--unit-cost", "5", "--category", "toys_games", "--dims", "10x10"], "--dims must be three positive lengths"),
+        (
+            ["--unit-cost", "5", "--category", "toys_games", "--dims", "10x10"],
+            "--dims must be three positive lengths",
+        ),
         (["--unit-cost", "5", "--category", "toys_games", "--mode", "boat"], "Unknown --mode 'boat'"),
     ],
 )

@@ -219,5 +219,9 @@ def create_app(
             path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -119,6 +119,8 @@ class JobRunner:
                     resume=params.get("resume"),
                     con=cur,
                     on_progress=on_progress,
+                    skip=params.get("skip") or None,
+                    **({"stages": self.stages} if self.stages is not None else {}),
                 )
             summary = {
                 "run_id": result.get("run_id"),

@@ -95,7 +95,12 @@ def ingest_upload(
         out = {"file": name, "results": [_summary(r) for r in results]}
         outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
     except XborderError as exc:
-        out = {"file": name, "results": [], "error": _scrub(exc.message), "hint": _scrub(exc.hint or "") or None}
+        out = {
+            "file": name,
+            "results": [],
+            "error": _scrub(exc.message),
+            "hint": _scrub(exc.hint or "") or None,
+        }
         outcome = "failed"
     except Exception as exc:  # noqa: BLE001 — an unreadable file is the user's problem to fix, not a 500
         log.exception("ingest of upload %s failed", name)
@@ -143,6 +148,7 @@ def start_run(
     markets: list[str] | None,
     langs: list[str] | None,
     resume: str | None = None,
+    skip: list[str] | None = None,
 ) -> str:
     """Validate and queue a pipeline run; returns the job id (audited)."""
     ms = [m.strip().upper() for m in (markets or []) if m and m.strip()]
@@ -155,7 +161,7 @@ def start_run(
         raise HTTPException(422, "Report languages must be en and/or zh.")
     if resume is not None and not re.match(r"^[A-Za-z0-9_.:-]{1,80}$", resume):
         raise HTTPException(422, "Not a run id.")
-    params = {"markets": ms or None, "langs": ls, "resume": resume}
+    params = {"markets": ms or None, "langs": ls, "resume": resume, "skip": skip or []}
     job_id = request.app.state.jobs.submit_run(p.username, params)
     audit_request(request, p, "run.start", job_id, "ok", params)
     return job_id

@@ -46,15 +46,15 @@ def keyword_rules() -> dict[str, list[tuple[str, float]]]:
     ):
         df = pd.read_csv(fh, dtype=str, keep_default_na=False)
     rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for row in df.itertuples(index=False):
-        for kw in row.keywords.split(";"):
+    cols = (df["category"].astype(str), df["keywords"].astype(str), df["weight"].astype(str))
+    for category, keywords, weight in zip(*cols, strict=True):
+        for kw in keywords.split(";"):
             kw = kw.strip().lower().replace("t-light", "tlight")
             if not kw:
                 continue
             toks = [_stem(t) for t in _TOKEN.findall(kw)]
             term = " ".join(toks[:2])
-            weight = float(row.weight or 1) * (2.0 if len(toks) > 1 else 1.0)
-            rules[term].append((row.category, weight))
+            rules[term].append((category, float(weight or 1) * (2.0 if len(toks) > 1 else 1.0)))
     return dict(rules)
 
 

@@ -159,6 +159,8 @@ def compliance(
         else ProductAttributes()
     )
     attrs = base.with_stated(**given)
+    if not no_infer:
+        attrs = attrs.with_suggested_hs()
     answer = check_product(attrs, market, _date(date), infer=not no_infer)
     data = {
         "product_id": product,

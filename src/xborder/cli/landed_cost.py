@@ -34,7 +34,7 @@ def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, A
             raise NotFoundError(
                 f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
                 hint="Check the id (e.g. uci:85123A), or describe the product with --category, --unit-cost, "
-                     "--weight-kg and --dims.",
+                "--weight-kg and --dims.",
             )
         cand = candidate_inputs(con, state(ctx).settings, max_products=None)
         from xborder.reference.fx import load_fx
@@ -52,25 +52,57 @@ def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, A
 
 def landed_cost_cmd(
     ctx: typer.Context,
-    product: Annotated[str | None, typer.Argument(help="Warehouse product id (e.g. uci:85123A); or describe it with flags.")] = None,
-    market: Annotated[list[str] | None, typer.Option("--market", "-m", help="Target market ISO2; repeat or comma-separate.")] = None,
-    mode: Annotated[list[str] | None, typer.Option("--mode", help=f"Shipping mode: {MODES_HELP} (repeatable). Default sea_lcl.")] = None,
-    compare_modes: Annotated[bool, typer.Option("--compare-modes", help="Compare every shipping mode side by side.")] = False,
-    date: Annotated[str | None, typer.Option("--date", help="Answer as of this day (YYYY-MM-DD). Default today.")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="Category id (catalog/data/categories.csv).")] = None,
+    product: Annotated[
+        str | None, typer.Argument(help="Warehouse product id (e.g. uci:85123A); or describe it with flags.")
+    ] = None,
+    market: Annotated[
+        list[str] | None, typer.Option("--market", "-m", help="Target market ISO2; repeat or comma-separate.")
+    ] = None,
+    mode: Annotated[
+        list[str] | None,
+        typer.Option("--mode", help=f"Shipping mode: {MODES_HELP} (repeatable). Default sea_lcl."),
+    ] = None,
+    compare_modes: Annotated[
+        bool, typer.Option("--compare-modes", help="Compare every shipping mode side by side.")
+    ] = False,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Answer as of this day (YYYY-MM-DD). Default today.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Category id (catalog/data/categories.csv).")
+    ] = None,
     hs_code: Annotated[str | None, typer.Option("--hs-code", help="HS code (6+ digits).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Product title (shown only).")] = None,
-    origin: Annotated[str | None, typer.Option("--origin", help="Country of origin ISO2 (default CN).")] = None,
-    unit_cost: Annotated[float | None, typer.Option("--unit-cost", help="Purchase cost per unit (ex works/FOB).")] = None,
-    currency: Annotated[str, typer.Option("--currency", help="Currency of --unit-cost and --packaging.")] = "USD",
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Country of origin ISO2 (default CN).")
+    ] = None,
+    unit_cost: Annotated[
+        float | None, typer.Option("--unit-cost", help="Purchase cost per unit (ex works/FOB).")
+    ] = None,
+    currency: Annotated[
+        str, typer.Option("--currency", help="Currency of --unit-cost and --packaging.")
+    ] = "USD",
     packaging: Annotated[float, typer.Option("--packaging", help="Packaging cost per unit.")] = 0.0,
-    weight_kg: Annotated[float | None, typer.Option("--weight-kg", help="Shipping weight per unit, kg.")] = None,
+    weight_kg: Annotated[
+        float | None, typer.Option("--weight-kg", help="Shipping weight per unit, kg.")
+    ] = None,
     dims: Annotated[str | None, typer.Option("--dims", help="Package LxWxH in cm, e.g. 30x20x10.")] = None,
-    price: Annotated[float | None, typer.Option("--price", help="Selling price per unit in the market's currency.")] = None,
-    units: Annotated[float | None, typer.Option("--units", help="Units in the consignment (default per mode).")] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="amazon, shopee, tiktok, temu, mercadolibre or shop.")] = None,
-    target_margin: Annotated[float | None, typer.Option("--target-margin", help="Margin on net revenue for the target price (0.3 = 30%).")] = None,
-    chart: Annotated[Path | None, typer.Option("--chart", help="Write the waterfall chart (.html or .png).")] = None,
+    price: Annotated[
+        float | None, typer.Option("--price", help="Selling price per unit in the market's currency.")
+    ] = None,
+    units: Annotated[
+        float | None, typer.Option("--units", help="Units in the consignment (default per mode).")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="amazon, shopee, tiktok, temu, mercadolibre or shop.")
+    ] = None,
+    target_margin: Annotated[
+        float | None,
+        typer.Option("--target-margin", help="Margin on net revenue for the target price (0.3 = 30%)."),
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Write the waterfall chart (.html or .png).")
+    ] = None,
 ) -> None:
     """Landed cost per unit, margin, ROI, break-even and target price — every line with the rule it used."""
     from xborder.landed_cost import ProductInput, compare, landed_cost, parse_dims
@@ -93,11 +125,15 @@ def landed_cost_cmd(
         info, fx = _warehouse_product(ctx, product)
         cost = unit_cost if unit_cost is not None else info.get("unit_cost")
         if cost is None or cost != cost:
-            raise BadInputError(f"Product {product} has no supplier quote and no sales to estimate a cost from.",
-                                hint="Give --unit-cost and --currency.")
+            raise BadInputError(
+                f"Product {product} has no supplier quote and no sales to estimate a cost from.",
+                hint="Give --unit-cost and --currency.",
+            )
         if unit_cost is None and info.get("unit_cost_estimated"):
-            estimates.append(f"unit cost estimated as {st.settings.estimated_cost_share:.0%} of the median home "
-                             f"price {info['home_price']:.2f} {info['home_currency']} ({info['home_market']})")
+            estimates.append(
+                f"unit cost estimated as {st.settings.estimated_cost_share:.0%} of the median home "
+                f"price {info['home_price']:.2f} {info['home_currency']} ({info['home_market']})"
+            )
         obs = info.get("observed")
         if price is None and obs is not None:
             from xborder.landed_cost.rules import rule_book
@@ -106,44 +142,88 @@ def landed_cost_cmd(
             for mk in markets:
                 o = obs[obs["country"] == mk]
                 src = o.iloc[0] if len(o) else None
-                val, cur = (src["median_price"], src["currency"]) if src is not None else (info["home_price"], info["home_currency"])
+                val, cur = (
+                    (src["median_price"], src["currency"])
+                    if src is not None
+                    else (info["home_price"], info["home_currency"])
+                )
                 prices[mk] = fx.convert(float(val), cur, book.market(mk)["currency"], book.date)
-                estimates.append(f"price in {mk}: {'observed median' if src is not None else 'home median converted'}")
+                estimates.append(
+                    f"price in {mk}: {'observed median' if src is not None else 'home median converted'}"
+                )
         pin = ProductInput(
-            unit_cost=float(cost), cost_currency=(currency if unit_cost is not None else info.get("cost_currency") or "USD"),
-            category=category or info.get("category") or "other", hs_code=hs_code or info.get("hs_code"),
-            title=info.get("title"), origin=(origin or info.get("origin_country") or st.settings.default_origin).upper(),
-            packaging_cost=packaging, weight_kg=weight_kg if weight_kg is not None else _nan_none(info.get("weight_kg")),
-            length_cm=d[0] if d else _nan_none(info.get("length_cm")), width_cm=d[1] if d else _nan_none(info.get("width_cm")),
-            height_cm=d[2] if d else _nan_none(info.get("height_cm")), product_id=product, estimates=estimates,
+            unit_cost=float(cost),
+            cost_currency=(currency if unit_cost is not None else info.get("cost_currency") or "USD"),
+            category=category or info.get("category") or "other",
+            hs_code=hs_code or info.get("hs_code"),
+            title=info.get("title"),
+            origin=(origin or info.get("origin_country") or st.settings.default_origin).upper(),
+            packaging_cost=packaging,
+            weight_kg=weight_kg if weight_kg is not None else _nan_none(info.get("weight_kg")),
+            length_cm=d[0] if d else _nan_none(info.get("length_cm")),
+            width_cm=d[1] if d else _nan_none(info.get("width_cm")),
+            height_cm=d[2] if d else _nan_none(info.get("height_cm")),
+            product_id=product,
+            estimates=estimates,
         )
     else:
         if unit_cost is None:
-            raise BadInputError("No product given.", hint="Give a warehouse product id, or --unit-cost (with --currency) "
-                                "and --category, --weight-kg, --dims to describe one.")
+            raise BadInputError(
+                "No product given.",
+                hint="Give a warehouse product id, or --unit-cost (with --currency) "
+                "and --category, --weight-kg, --dims to describe one.",
+            )
         if unit_cost < 0:
-            raise BadInputError(f"--unit-cost must be >= 0; got {unit_cost}.", hint="Supply the purchase cost per unit.")
+            raise BadInputError(
+                f"--unit-cost must be >= 0; got {unit_cost}.", hint="Supply the purchase cost per unit."
+            )
         if (weight_kg is None or d is None) and category is None:
-            raise BadInputError("Missing weight or dimensions.",
-                                hint="Supply --weight-kg and --dims LxWxH (cm), or a --category to use its defaults.")
-        pin = ProductInput(unit_cost=unit_cost, cost_currency=currency.upper(), category=category or "other",
-                           hs_code=hs_code, title=title, origin=(origin or st.settings.default_origin).upper(),
-                           packaging_cost=packaging, weight_kg=weight_kg, length_cm=d[0] if d else None,
-                           width_cm=d[1] if d else None, height_cm=d[2] if d else None)
+            raise BadInputError(
+                "Missing weight or dimensions.",
+                hint="Supply --weight-kg and --dims LxWxH (cm), or a --category to use its defaults.",
+            )
+        pin = ProductInput(
+            unit_cost=unit_cost,
+            cost_currency=currency.upper(),
+            category=category or "other",
+            hs_code=hs_code,
+            title=title,
+            origin=(origin or st.settings.default_origin).upper(),
+            packaging_cost=packaging,
+            weight_kg=weight_kg,
+            length_cm=d[0] if d else None,
+            width_cm=d[1] if d else None,
+            height_cm=d[2] if d else None,
+        )
     if price is not None:
         prices = dict.fromkeys(markets, price)
     if len(markets) == 1 and len(modes) == 1:
-        res = landed_cost(pin, markets[0], modes[0], date=date, price=prices.get(markets[0]), units=units,
-                          platform=platform, target_margin=tm, fx=fx)
+        res = landed_cost(
+            pin,
+            markets[0],
+            modes[0],
+            date=date,
+            price=prices.get(markets[0]),
+            units=units,
+            platform=platform,
+            target_margin=tm,
+            fx=fx,
+        )
         data = res.to_dict()
         if chart:
             _write_chart(res, chart)
             data["chart"] = str(chart)
         emit(ctx, data, _render_one)
         return
-    table = compare(pin, markets, modes, date=date, prices=prices, units=units, platform=platform, target_margin=tm, fx=fx)
-    data = {"product": {k: v for k, v in vars(pin).items() if k != "estimates"}, "notes": estimates,
-            "as_of": str(table["as_of"].iloc[0]), "rows": table}
+    table = compare(
+        pin, markets, modes, date=date, prices=prices, units=units, platform=platform, target_margin=tm, fx=fx
+    )
+    data = {
+        "product": {k: v for k, v in vars(pin).items() if k != "estimates"},
+        "notes": estimates,
+        "as_of": str(table["as_of"].iloc[0]),
+        "rows": table,
+    }
     emit(ctx, data, _render_compare)
 
 
@@ -159,7 +239,9 @@ def _write_chart(res: Any, path: Path) -> None:
         try:
             fig.write_image(str(path))
         except Exception as exc:  # noqa: BLE001 - kaleido/chromium missing
-            raise BadInputError(f"Could not write PNG {path}: {exc}", hint="Use an .html file name instead.") from exc
+            raise BadInputError(
+                f"Could not write PNG {path}: {exc}", hint="Use an .html file name instead."
+            ) from exc
     else:
         fig.write_html(str(path), include_plotlyjs="cdn")
 
@@ -175,12 +257,20 @@ def _render_one(d: dict) -> None:
     from rich.table import Table
 
     s, cur = d["summary"], d["currency"]
-    t = Table(title=f"Landed cost per unit — {d['market']} by {d['mode']} as of {d['as_of']} ({cur}; FX {d['fx_date']})")
+    t = Table(
+        title=f"Landed cost per unit — {d['market']} by {d['mode']} as of {d['as_of']} ({cur}; FX {d['fx_date']})"
+    )
     for c in ("line", "amount", "rule", "valid from", "conf.", "source"):
         t.add_column(c, overflow="fold", justify="right" if c == "amount" else "left")
     for ln in d["lines"]:
-        t.add_row(ln["label"], f"{ln['amount']:,.2f}", ln["rule_id"], str(ln["valid_from"] or ""), ln["confidence"],
-                  ln["source"])
+        t.add_row(
+            ln["label"],
+            f"{ln['amount']:,.2f}",
+            ln["rule_id"],
+            str(ln["valid_from"] or ""),
+            ln["confidence"],
+            ln["source"],
+        )
     _wide(170).print(t)
 
     def f(v: Any, pct: bool = False) -> str:
@@ -205,12 +295,33 @@ def _render_compare(d: dict) -> None:
     from rich.table import Table
 
     rows = d["rows"]
-    t = Table(title=f"Landed cost per unit, side by side (as of {d['as_of']}; each row in its market's currency)")
-    cols = ("market", "mode", "currency", "landed_cost", "freight", "duty", "additional_duty", "import_tax_cost",
-            "referral_fee", "fulfilment_fee", "output_vat", "price", "unit_margin", "margin_pct", "break_even_price",
-            "target_price", "low_value_rule")
+    t = Table(
+        title=f"Landed cost per unit, side by side (as of {d['as_of']}; each row in its market's currency)"
+    )
+    cols = (
+        "market",
+        "mode",
+        "currency",
+        "landed_cost",
+        "freight",
+        "duty",
+        "additional_duty",
+        "import_tax_cost",
+        "referral_fee",
+        "fulfilment_fee",
+        "output_vat",
+        "price",
+        "unit_margin",
+        "margin_pct",
+        "break_even_price",
+        "target_price",
+        "low_value_rule",
+    )
     for c in cols:
-        t.add_column(c.replace("_", " "), justify="left" if c in ("market", "mode", "currency", "low_value_rule") else "right")
+        t.add_column(
+            c.replace("_", " "),
+            justify="left" if c in ("market", "mode", "currency", "low_value_rule") else "right",
+        )
     for r in rows.itertuples():
         cells = []
         for c in cols:
@@ -226,7 +337,9 @@ def _render_compare(d: dict) -> None:
 
 
 @fx_app.command("update")
-def fx_update(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="ECB eurofxref-hist.zip or .csv.")]) -> None:
+def fx_update(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="ECB eurofxref-hist.zip or .csv.")]
+) -> None:
     """Load a newer ECB reference-rate file into the warehouse (it extends the bundled table)."""
     from xborder.reference.fx import store_ecb_file
 
@@ -235,7 +348,13 @@ def fx_update(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="ECB
         info = store_ecb_file(con, file)
     finally:
         con.close()
-    emit(ctx, info, lambda d: console.print(f"Stored {d['rows']:,} rates for {d['days']:,} ECB days ({d['from']} .. {d['to']})."))
+    emit(
+        ctx,
+        info,
+        lambda d: console.print(
+            f"Stored {d['rows']:,} rates for {d['days']:,} ECB days ({d['from']} .. {d['to']})."
+        ),
+    )
 
 
 @fx_app.command("rate")
@@ -252,8 +371,19 @@ def fx_rate(
 
     day = date or dt.date.today().isoformat()
     q = load_fx().factor(from_ccy, to_ccy, day)
-    emit(ctx, {"from": from_ccy.upper(), "to": to_ccy.upper(), "rate": q.rate, "ecb_date": q.date, "source": q.source},
-         lambda d: console.print(f"1 {d['from']} = {d['rate']:.6g} {d['to']} (ECB day {d['ecb_date']}; Source: ECB)"))
+    emit(
+        ctx,
+        {
+            "from": from_ccy.upper(),
+            "to": to_ccy.upper(),
+            "rate": q.rate,
+            "ecb_date": q.date,
+            "source": q.source,
+        },
+        lambda d: console.print(
+            f"1 {d['from']} = {d['rate']:.6g} {d['to']} (ECB day {d['ecb_date']}; Source: ECB)"
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

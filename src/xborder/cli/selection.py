@@ -211,12 +211,13 @@ def _backtest(ctx: typer.Context, cutoffs: list[str], top: int, profile: str | N
             "The warehouse holds no order lines to backtest on.",
             hint="Load order exports with `xborder ingest`.",
         )
-    last = pd.Timestamp(lines["ordered_at"].max()).to_period("M")
-    cuts = [_parse_date(c) for c in cutoffs] or [str(last - 6 - i) for i in range(6, -1, -1)]
+    last_at = pd.Timestamp(lines["ordered_at"].max())
+    last = last_at.to_period("M") - (1 if last_at.day < 28 else 0)  # last complete month
+    cuts = [_parse_date(c) for c in cutoffs] or [str(last - 5 - i) for i in range(6, -1, -1)]
     for c in cuts:
-        if pd.Period(c, "M") + 6 > last + 1:
+        if pd.Period(c, "M") + 5 > last:
             raise BadInputError(
-                f"Cutoff {c} leaves less than 6 months of data after it (data ends {last}).",
+                f"Cutoff {c} leaves less than 6 complete months of data after it (last complete month {last}).",
                 hint=f"Use a cutoff no later than {last - 5}.",
             )
     prof = load_profile(profile) if profile else None

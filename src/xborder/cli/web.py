@@ -30,6 +30,9 @@ def serve(
     ] = None,
     workers_threads: Annotated[int, typer.Option("--threads", help="Threads serving requests.")] = 40,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    cache_size: Annotated[
+        int, typer.Option("--cache-size", help="Query results kept in memory until data changes (0: off).")
+    ] = 2048,
 ) -> None:
     """Serve the dashboard and REST API (docs at /docs). On first start an admin is created with a one-time password."""
     try:
@@ -43,7 +46,7 @@ def serve(
     import anyio.to_thread
 
     settings = state(ctx).settings
-    app = create_app(settings, data_dir=data_dir)
+    app = create_app(settings, data_dir=data_dir, cache_size=cache_size)
     with app.state.db.write() as cur:
         from xborder.api.accounts import ensure_admin
 

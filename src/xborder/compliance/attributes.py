@@ -90,6 +90,41 @@ _TITLE_RULES: list[tuple[str, str, Any]] = [
     ),
     ("medical_claims", r"\b(thermometer|medical|blood pressure|pain relief|therapy|ems massager)\b", True),
 ]
+# HS headings (first 4 digits, or 2-digit chapters) that map to one category without doubt.
+_HS_CATEGORY: dict[str, str] = {
+    "9503": "toys_games",
+    "9504": "toys_games",
+    "9505": "party_seasonal",
+    "9506": "sports_outdoors",
+    "3303": "beauty_personal_care",
+    "3304": "beauty_personal_care",
+    "3305": "beauty_personal_care",
+    "3307": "beauty_personal_care",
+    "61": "apparel",
+    "62": "apparel",
+    "64": "footwear",
+    "42": "bags_luggage",
+    "7113": "jewelry_watches",
+    "7117": "jewelry_watches",
+    "9101": "jewelry_watches",
+    "9102": "jewelry_watches",
+    "9401": "furniture",
+    "9403": "furniture",
+    "9405": "lighting",
+    "8517": "consumer_electronics",
+    "8518": "consumer_electronics",
+    "8471": "consumer_electronics",
+    "8528": "consumer_electronics",
+    "8507": "consumer_electronics",
+    "8504": "consumer_electronics",
+    "8516": "home_kitchen",
+}
+
+
+def _category_from_hs(hs_code: str) -> str | None:
+    return _HS_CATEGORY.get(hs_code[:4]) or _HS_CATEGORY.get(hs_code[:2])
+
+
 _BUTTON_RE = re.compile(r"\b(button cell|coin cell|cr20\d\d|lr4\d|ag\d{1,2})\b")
 _AGE_RE = re.compile(r"\b(?:ages?\s*)?(\d{1,2})\s*(?:\+|years? and up|yrs?\+)")
 
@@ -243,14 +278,35 @@ class ProductAttributes:
             said["electronic"] = True
         return replace(self, **said)
 
+    def with_suggested_hs(self) -> ProductAttributes:
+        """When neither category nor HS code is known, take the HS code suggested from the title if its
+        confidence band is high (marked inferred); otherwise return self unchanged."""
+        if self.category is not None or self.hs_code is not None or not self.title:
+            return self
+        from xborder.compliance.hs import suggest_hs
+
+        best = suggest_hs(self.title, top=1)
+        if not best or best[0].confidence_band != "high":
+            return self
+        return replace(self, hs_code=best[0].hs6, inferred=self.inferred | {"hs_code"})
+
     def infer(self) -> ProductAttributes:
-        """A copy with unknown attributes filled from category defaults and title keywords (marked inferred)."""
+        """A copy with unknown attributes filled from the HS code, category defaults and title keywords.
+
+        Every filled attribute is listed in ``inferred``. A missing category is taken from the HS
+        heading when it clearly belongs to one category (9503 -> toys_games, 64 -> footwear, ...).
+        """
         changes: dict[str, Any] = {}
+        if self.category is None and self.hs_code:
+            cat = _category_from_hs(self.hs_code)
+            if cat is not None:
+                changes["category"] = cat
+        category = changes.get("category", self.category)
         title = (self.title or "").lower()
         for name, pattern, value in _TITLE_RULES:
             if getattr(self, name) is None and title and re.search(pattern, title):
                 changes[name] = value
-        for name, value in _CATEGORY_DEFAULTS.get(self.category or "", {}).items():
+        for name, value in _CATEGORY_DEFAULTS.get(category or "", {}).items():
             if getattr(self, name) is None and name not in changes:
                 changes[name] = value
         merged = {**{f.name: getattr(self, f.name) for f in fields(self)}, **changes}

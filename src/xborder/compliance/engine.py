@@ -225,13 +225,15 @@ def summarise(reqs: pd.DataFrame, *, by: list[str] | None = None) -> pd.DataFram
     the mandatory requirements without one, so the totals are lower bounds when it is above 0.
     """
     keys = (by or []) + ["market"]
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for rec in cast(list[dict[str, Any]], reqs.to_dict(orient="records")):
+        groups.setdefault(tuple(rec[k] for k in keys), []).append(rec)
     rows = []
-    for key, grp in reqs.groupby(keys, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        mand = grp[grp["mandatory"]]
-        tmin, tmax, path = critical_path(grp)
-        cmin = mand["cost_min"].fillna(0).sum()
-        cmax = mand["cost_max"].fillna(mand["cost_min"]).fillna(0).sum()
+    for key, grp in groups.items():
+        mand = [r for r in grp if r["mandatory"]]
+        tmin, tmax, path = _chain(
+            [(r["rule_id"], r["lead_time_days_min"], r["lead_time_days_max"], r["depends_on"]) for r in mand]
+        )
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
@@ -240,13 +242,13 @@ def summarise(reqs: pd.DataFrame, *, by: list[str] | None = None) -> pd.DataFram
                 "time_to_market_days_min": tmin,
                 "time_to_market_days_max": tmax,
                 "critical_path": " > ".join(path),
-                "cost_min": float(cmin),
-                "cost_max": float(cmax),
+                "cost_min": float(sum(_num(r["cost_min"]) for r in mand)),
+                "cost_max": float(sum(_num(r["cost_max"], _num(r["cost_min"])) for r in mand)),
                 "currency": "USD",
-                "n_lead_time_unknown": int(mand["lead_time_days_max"].isna().sum()),
-                "n_cost_unknown": int(mand["cost_max"].isna().sum()),
-                "n_inferred": int((grp["basis"] == "inferred").sum()),
-                "confidence": "low" if (mand["confidence"] == "low").any() else "high",
+                "n_lead_time_unknown": sum(_num(r["lead_time_days_max"], -1.0) < 0 for r in mand),
+                "n_cost_unknown": sum(_num(r["cost_max"], -1.0) < 0 for r in mand),
+                "n_inferred": sum(r["basis"] == "inferred" for r in grp),
+                "confidence": "low" if any(r["confidence"] == "low" for r in mand) else "high",
             }
         )
     return pd.DataFrame(rows, columns=(by or []) + SUMMARY_COLUMNS)

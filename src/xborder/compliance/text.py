@@ -25,13 +25,22 @@ def _days(lo: Any, hi: Any) -> str:
 
 
 def summary_rows(summary: pd.DataFrame) -> list[tuple[str, ...]]:
-    """(market, mandatory, days, cost, unknown lead/cost, confidence) per market."""
+    """(market, mandatory, days, cost, unknown lead/cost, confidence) per market.
+
+    Days and cost read "?" when no mandatory item has a sourced figure, and carry a "+" when some
+    items are unknown (the figure is then a lower bound).
+    """
     rows: list[tuple[str, ...]] = []
     for r in summary.to_dict(orient="records"):
+        n = int(r["n_mandatory"])
+        n_lead, n_cost = int(r["n_lead_time_unknown"]), int(r["n_cost_unknown"])
         days = _days(r["time_to_market_days_min"], r["time_to_market_days_max"])
-        unknown = f"{r['n_lead_time_unknown']}/{r['n_cost_unknown']}"
-        rows.append((str(r["market"]), str(r["n_mandatory"]), days, money(r["cost_min"], r["cost_max"]), unknown,
-                     str(r["confidence"])))  # fmt: skip
+        cost = money(r["cost_min"], r["cost_max"])
+        days = (
+            "?" if n and n_lead == n and not r["time_to_market_days_max"] else days + ("+" if n_lead else "")
+        )
+        cost = "?" if n and n_cost == n and not r["cost_min"] else cost + ("+" if n_cost else "")
+        rows.append((str(r["market"]), str(n), days, cost, f"{n_lead}/{n_cost}", str(r["confidence"])))
     return rows
 
 

@@ -82,7 +82,7 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
                 out.write(head)
             shutil.copyfileobj(raw, out, 1 << 20)
             return
-        reader = codecs.getreader(encoding)(raw, errors="replace")
+        reader = codecs.getreader(encoding)(raw, "replace")
         while True:
             chunk = reader.read(1 << 20)
             if not chunk:

@@ -64,6 +64,7 @@ def ingest_path(
     with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp:
         members = expand_inputs(path, Path(tmp))
         folder = len(members) > 1
+        con.execute("SET enable_progress_bar = false")  # our own progress callback reports instead
         con.execute("BEGIN TRANSACTION")
         try:
             register_countries(con)
@@ -88,6 +89,18 @@ def ingest_path(
 
 
 def _recognise(con, m: Member, i: int, kind, custom, folder: bool, tmp: Path):  # noqa: ANN001, ANN202
+    want = custom.kind if custom is not None else kind
+    prev = con.execute(
+        "SELECT ingest_id, rows_in, kind, layout FROM ingest_log WHERE sha256 = ? AND status = 'ok' "
+        "AND (? IS NULL OR kind = ?) ORDER BY started_at LIMIT 1",
+        [m.sha256, want, want],
+    ).fetchone()
+    if prev is not None:  # same bytes already ingested: no need to read the file again
+        from xborder.ingest.layouts.base import all_layouts
+
+        lay = custom or next((x for x in all_layouts() if x.name == prev[3]), None)
+        if lay is not None:
+            return (m, None, lay, None, prev)
     staged = stage_member(con, m, f"_x_stage_{i}", tmp)
     if custom is not None:
         from xborder.ingest.layouts.base import resolve
@@ -115,10 +128,12 @@ def match_layout_custom_error(layout: Layout, headers: list[str], name: str) -> 
     raise BadInputError(_mismatch_message(layout.kind, [layout], headers, name), hint=_hint(layout.kind))
 
 
-def _load_one(con, m: Member, staged: Staged, lay, fmap, err, key: bytes, constants: dict) -> IngestResult:  # noqa: ANN001
+def _load_one(
+    con, m: Member, staged: Staged | None, lay, fmap, err, key: bytes, constants: dict
+) -> IngestResult:  # noqa: ANN001
     t0 = time.perf_counter()
     iid = _new_id(m.sha256)
-    rows_in = staged.rows + len(staged.rejects)
+    rows_in = int(err[1]) if staged is None else staged.rows + len(staged.rejects)
     res = IngestResult(
         iid, m.name, lay.kind if lay else "unrecognised", lay.name if lay else None, rows_in=rows_in
     )
@@ -128,15 +143,13 @@ def _load_one(con, m: Member, staged: Staged, lay, fmap, err, key: bytes, consta
         res.status, res.message = "ignored", f"not recognised, nothing loaded: {err}"
         res.rows_in = 0
         return res
-    prev = con.execute(
-        "SELECT ingest_id, rows_in FROM ingest_log WHERE sha256 = ? AND kind = ? AND status = 'ok' ORDER BY started_at LIMIT 1",
-        [m.sha256, lay.kind],
-    ).fetchone()
+    prev = err if staged is None else None
     if prev is not None:
         res.status = "skipped"
         res.rows_duplicate = rows_in
         res.message = f"same file (SHA-256) already ingested as {prev[0]}; nothing added"
     else:
+        assert staged is not None
         q = _quarantine_parse_rejects(con, iid, m.name, staged)
         good = f"_x_good_{staged.table}"
         q += validate_stage(

@@ -280,9 +280,9 @@ def _cell(v: object) -> str | None:
 
 
 def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged:
-    import openpyxl
-
     import warnings
+
+    import openpyxl
 
     try:
         with warnings.catch_warnings():  # "Workbook contains no default style" is harmless (Keepa exports)

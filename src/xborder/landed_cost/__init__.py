@@ -4,5 +4,12 @@ from xborder.landed_cost.engine import OUTPUT_COLUMNS, landed_cost_frame
 from xborder.landed_cost.inputs import ProductInput, parse_dims
 from xborder.landed_cost.result import LandedCostResult, compare, landed_cost
 
-__all__ = ["OUTPUT_COLUMNS", "LandedCostResult", "ProductInput", "compare", "landed_cost", "landed_cost_frame",
-           "parse_dims"]
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "LandedCostResult",
+    "ProductInput",
+    "compare",
+    "landed_cost",
+    "landed_cost_frame",
+    "parse_dims",
+]

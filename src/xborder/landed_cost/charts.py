@@ -6,8 +6,16 @@ from typing import Any
 
 __all__ = ["waterfall", "waterfall_steps"]
 
-_ORDER = ("goods_cost", "freight", "insurance", "duty", "additional_duty", "customs_fees", "low_value_charges",
-          "import_tax_cost")
+_ORDER = (
+    "goods_cost",
+    "freight",
+    "insurance",
+    "duty",
+    "additional_duty",
+    "customs_fees",
+    "low_value_charges",
+    "import_tax_cost",
+)
 _AFTER = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
 
 
@@ -40,13 +48,20 @@ def waterfall(result: Any, *, title: str | None = None):  # noqa: ANN201
     d = result.to_dict() if hasattr(result, "to_dict") else result
     steps = waterfall_steps(d)
     cur = d["currency"]
-    fig = go.Figure(go.Waterfall(
-        x=[s[0] for s in steps], y=[s[1] if s[2] == "relative" else 0 for s in steps],
-        measure=[s[2] for s in steps], text=[f"{s[1]:,.2f}" for s in steps], textposition="outside",
-        connector={"line": {"color": "#999"}},
-    ))
+    fig = go.Figure(
+        go.Waterfall(
+            x=[s[0] for s in steps],
+            y=[s[1] if s[2] == "relative" else 0 for s in steps],
+            measure=[s[2] for s in steps],
+            text=[f"{s[1]:,.2f}" for s in steps],
+            textposition="outside",
+            connector={"line": {"color": "#999"}},
+        )
+    )
     fig.update_layout(
         title=title or f"Landed cost per unit: {d['market']} by {d['mode']} as of {d['as_of']} ({cur})",
-        yaxis_title=cur, showlegend=False, template="plotly_white",
+        yaxis_title=cur,
+        showlegend=False,
+        template="plotly_white",
     )
     return fig

@@ -27,8 +27,12 @@ def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, heigh
 
     ``tiers`` and ``card`` are the as-of rows of one fee table. Packages that fit no tier get the last tier.
     """
-    dims = np.sort(np.stack([np.asarray(length_cm, float), np.asarray(width_cm, float),
-                             np.asarray(height_cm, float)], axis=1), axis=1)[:, ::-1]
+    dims = np.sort(
+        np.stack(
+            [np.asarray(length_cm, float), np.asarray(width_cm, float), np.asarray(height_cm, float)], axis=1
+        ),
+        axis=1,
+    )[:, ::-1]
     longest, median, shortest = dims[:, 0], dims[:, 1], dims[:, 2]
     girth = longest + 2 * (median + shortest)
     vol = longest * median * shortest
@@ -40,11 +44,13 @@ def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, heigh
     div = _num(t["dim_divisor"], 0.0)
     for i in range(len(t)):
         w = np.maximum(w_kg, vol / div[i]) if div[i] > 0 else w_kg
-        fits = ((longest <= _num(t["max_longest_cm"], np.inf)[i] + 1e-9)
-                & (median <= _num(t["max_median_cm"], np.inf)[i] + 1e-9)
-                & (shortest <= _num(t["max_shortest_cm"], np.inf)[i] + 1e-9)
-                & (girth <= _num(t["max_length_girth_cm"], np.inf)[i] + 1e-9)
-                & (w <= _num(t["max_weight_kg"], np.inf)[i] + 1e-9))
+        fits = (
+            (longest <= _num(t["max_longest_cm"], np.inf)[i] + 1e-9)
+            & (median <= _num(t["max_median_cm"], np.inf)[i] + 1e-9)
+            & (shortest <= _num(t["max_shortest_cm"], np.inf)[i] + 1e-9)
+            & (girth <= _num(t["max_length_girth_cm"], np.inf)[i] + 1e-9)
+            & (w <= _num(t["max_weight_kg"], np.inf)[i] + 1e-9)
+        )
         take = fits & (tier_idx < 0)
         tier_idx[take] = i
         ship_kg[take] = w[take]
@@ -61,7 +67,9 @@ def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, heigh
         rows = card[card["size_tier"] == t["size_tier"].iloc[i]]
         if rows.empty:
             continue
-        rows = rows.assign(_a=_num(rows["weight_from"], 0.0), _b=_num(rows["weight_to"], np.inf)).sort_values("_a")
+        rows = rows.assign(_a=_num(rows["weight_from"], 0.0), _b=_num(rows["weight_to"], np.inf)).sort_values(
+            "_a"
+        )
         w = ship_kg[sel] * (LB_PER_KG if rows["weight_unit"].iloc[0] == "lb" else 1.0)
         hi = rows["_b"].to_numpy()
         j = np.clip(np.searchsorted(hi, w - 1e-9, side="left"), 0, len(rows) - 1)

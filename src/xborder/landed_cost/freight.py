@@ -21,14 +21,19 @@ BASIS_CODES = {"kg": 0, "cbm": 1, "container": 2}
 
 def volumetric_weight_kg(length_cm, width_cm, height_cm, divisor):  # noqa: ANN001, ANN201
     """L x W x H (cm) / divisor (cm3 per kg)."""
-    return np.asarray(length_cm, float) * np.asarray(width_cm, float) * np.asarray(height_cm, float) / np.asarray(
-        divisor, float
+    return (
+        np.asarray(length_cm, float)
+        * np.asarray(width_cm, float)
+        * np.asarray(height_cm, float)
+        / np.asarray(divisor, float)
     )
 
 
 def chargeable_weight_kg(weight_kg, length_cm, width_cm, height_cm, divisor):  # noqa: ANN001, ANN201
     """max(actual weight, volumetric weight) per unit, kg (IATA chargeable weight)."""
-    return np.maximum(np.asarray(weight_kg, float), volumetric_weight_kg(length_cm, width_cm, height_cm, divisor))
+    return np.maximum(
+        np.asarray(weight_kg, float), volumetric_weight_kg(length_cm, width_cm, height_cm, divisor)
+    )
 
 
 def freight_per_unit(

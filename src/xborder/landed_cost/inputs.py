@@ -21,8 +21,22 @@ from xborder.landed_cost.rules import MODES, RuleBook
 __all__ = ["ProductInput", "parse_dims", "prepare_frame", "INPUT_COLUMNS"]
 
 INPUT_COLUMNS = (
-    "product_id", "market", "mode", "origin", "category", "hs_code", "unit_cost", "cost_currency", "packaging_cost",
-    "weight_kg", "length_cm", "width_cm", "height_cm", "price", "units", "platform",
+    "product_id",
+    "market",
+    "mode",
+    "origin",
+    "category",
+    "hs_code",
+    "unit_cost",
+    "cost_currency",
+    "packaging_cost",
+    "weight_kg",
+    "length_cm",
+    "width_cm",
+    "height_cm",
+    "price",
+    "units",
+    "platform",
 )
 
 
@@ -44,14 +58,26 @@ class ProductInput:
     product_id: str = "adhoc"
     estimates: list[str] = field(default_factory=list)
 
-    def row(self, market: str, mode: str, *, price: float | None, units: float | None, platform: str | None) -> dict:
+    def row(
+        self, market: str, mode: str, *, price: float | None, units: float | None, platform: str | None
+    ) -> dict:
         """The input row of :func:`xborder.landed_cost.landed_cost_frame` for one market and mode."""
         return {
-            "product_id": self.product_id, "market": market, "mode": mode, "origin": self.origin,
-            "category": self.category, "hs_code": self.hs_code, "unit_cost": self.unit_cost,
-            "cost_currency": self.cost_currency, "packaging_cost": self.packaging_cost, "weight_kg": self.weight_kg,
-            "length_cm": self.length_cm, "width_cm": self.width_cm, "height_cm": self.height_cm,
-            "price": np.nan if price is None else price, "units": np.nan if units is None else units,
+            "product_id": self.product_id,
+            "market": market,
+            "mode": mode,
+            "origin": self.origin,
+            "category": self.category,
+            "hs_code": self.hs_code,
+            "unit_cost": self.unit_cost,
+            "cost_currency": self.cost_currency,
+            "packaging_cost": self.packaging_cost,
+            "weight_kg": self.weight_kg,
+            "length_cm": self.length_cm,
+            "width_cm": self.width_cm,
+            "height_cm": self.height_cm,
+            "price": np.nan if price is None else price,
+            "units": np.nan if units is None else units,
             "platform": platform,
         }
 
@@ -118,8 +144,23 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
             f"Row {i + 1}: unknown category '{out['category'].iloc[i]}'.",
             hint=f"Use one of the taxonomy ids: {', '.join(CATEGORY_IDS)}.",
         )
-    for col in ("unit_cost", "packaging_cost", "weight_kg", "length_cm", "width_cm", "height_cm", "price", "units"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    for col in (
+        "unit_cost",
+        "packaging_cost",
+        "weight_kg",
+        "length_cm",
+        "width_cm",
+        "height_cm",
+        "price",
+        "units",
+    ):
+        c = out[col]
+        if pd.api.types.is_numeric_dtype(c.dtype):
+            out[col] = c.astype(float)
+        elif c.isna().all():
+            out[col] = np.nan
+        else:
+            out[col] = pd.to_numeric(c, errors="coerce").astype(float)
     out["packaging_cost"] = out["packaging_cost"].fillna(0.0)
     cost = out["unit_cost"].to_numpy()
     bad = ~np.isfinite(cost) | (cost < 0)
@@ -153,7 +194,9 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
         for j, col in enumerate(dims):
             fill = pd.to_numeric(defaults[col], errors="coerce").to_numpy()
             out[col] = np.where(missing[:, j], fill, out[col].to_numpy())
-        out["hs_code"] = np.where(hs_missing, defaults["hs_code"].to_numpy(), out["hs_code"].astype(str).to_numpy())
+        out["hs_code"] = np.where(
+            hs_missing, defaults["hs_code"].to_numpy(), out["hs_code"].astype(str).to_numpy()
+        )
     out["hs_code"] = _norm(out["hs_code"], "", lambda v: "".join(ch for ch in v if ch.isdigit()))
     return out.reset_index(drop=True)
 

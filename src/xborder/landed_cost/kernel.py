@@ -39,7 +39,13 @@ def evaluate(a: dict, price: np.ndarray) -> dict:
     for k in range(a["lv_lo"].shape[1]):
         test = units * np.where(a["lv_basis_cv"][:, k], cv, goods_val)
         lo = a["lv_lo"][:, k]
-        hit = a["lv_valid"][:, k] & express & (chosen < 0) & ((test > lo) | (lo <= 0)) & (test <= a["lv_hi"][:, k])
+        hit = (
+            a["lv_valid"][:, k]
+            & express
+            & (chosen < 0)
+            & ((test > lo) | (lo <= 0))
+            & (test <= a["lv_hi"][:, k])
+        )
         chosen = np.where(hit, k, chosen)
     dcode = _pick(a["lv_duty"], chosen, 0).astype(int)
     vcode = _pick(a["lv_vat"], chosen, 0).astype(int)
@@ -88,7 +94,10 @@ def evaluate(a: dict, price: np.ndarray) -> dict:
     landed = a["goods"] + a["freight"] + a["insurance"] + duty + add + cfees + charges + tax_cost
     # marketplace fees
     p_t = p * a["f_l2t"]
-    ref = referral_fee(p_t, a["ref_lo"], a["ref_hi"], a["ref_rate"], a["ref_portion"], a["ref_min"]) * a["f_t2l"]
+    ref = (
+        referral_fee(p_t, a["ref_lo"], a["ref_hi"], a["ref_rate"], a["ref_portion"], a["ref_min"])
+        * a["f_t2l"]
+    )
     ref = np.where(a["is_amazon"], ref, 0.0)
     fba = a["fba_base"] + np.where(p_t < a["fba_low_thr"], a["fba_low_add"], 0.0)
     fba = fba + np.where(p_t > a["fba_high_thr"], a["fba_high_add"], 0.0)
@@ -100,11 +109,24 @@ def evaluate(a: dict, price: np.ndarray) -> dict:
     net = p - output
     margin = net - landed - fees
     return {
-        "goods_value": goods_val, "customs_value": cv, "lv_index": chosen, "duty_code": dcode, "vat_code": vcode,
-        "duty": duty, "additional_duty": add, "customs_fees": cfees, "low_value_charges": charges,
-        "import_tax_cost": tax_cost, "import_vat_recoverable": recoverable, "output_vat": output,
-        "landed_cost": landed, "referral_fee": referral, "fulfilment_fee": fba, "other_fees": other,
-        "net_revenue": net, "unit_margin": margin,
+        "goods_value": goods_val,
+        "customs_value": cv,
+        "lv_index": chosen,
+        "duty_code": dcode,
+        "vat_code": vcode,
+        "duty": duty,
+        "additional_duty": add,
+        "customs_fees": cfees,
+        "low_value_charges": charges,
+        "import_tax_cost": tax_cost,
+        "import_vat_recoverable": recoverable,
+        "output_vat": output,
+        "landed_cost": landed,
+        "referral_fee": referral,
+        "fulfilment_fee": fba,
+        "other_fees": other,
+        "net_revenue": net,
+        "unit_margin": margin,
     }
 
 
@@ -114,8 +136,14 @@ def _spread(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def solve_price(a: dict, target_margin: float | np.ndarray = 0.0, *, iterations: int = 60,
-                tol: float = 1e-9) -> np.ndarray:
+def solve_price(
+    a: dict,
+    target_margin: float | np.ndarray = 0.0,
+    *,
+    iterations: int = 60,
+    tol: float = 1e-7,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
     """Price at which unit margin = target x net revenue; NaN where none is found.
 
     Vectorised Illinois (modified regula falsi) on a bracket [~0, hi] where the gap changes sign: exact in a
@@ -126,14 +154,25 @@ def solve_price(a: dict, target_margin: float | np.ndarray = 0.0, *, iterations:
     def gap(price: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         if rows is not None and rows.size > len(t) // 3:  # slicing every array costs more than it saves
             return gap(_spread(price, rows, len(t)))[rows]
-        sub = a if rows is None else {k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == t.shape else v)
-                                      for k, v in a.items()}
+        sub = (
+            a
+            if rows is None
+            else {
+                k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == t.shape else v)
+                for k, v in a.items()
+                if not k.startswith("_")
+            }
+        )
         out = evaluate(sub, price)
         return out["unit_margin"] - (t if rows is None else t[rows]) * out["net_revenue"]
 
     n = len(t)
     lo = np.full(n, 1e-6)
     hi = np.maximum(4.0 * (a["goods"] + a["freight"] + a["insurance"]) + 10.0 * a["f_t2l"], 1.0)
+    if start is not None:  # e.g. the break-even price: the target price lies above it
+        ok = np.isfinite(start)
+        lo = np.where(ok, start, lo)
+        hi = np.where(ok, np.maximum(hi, 2.0 * start / max(1e-9, 1.0 - float(np.max(t)))), hi)
     g_lo, g_hi = gap(lo), gap(hi)
     for _ in range(12):
         grow = g_hi <= 0
@@ -145,13 +184,14 @@ def solve_price(a: dict, target_margin: float | np.ndarray = 0.0, *, iterations:
     x = hi.copy()
     active = np.flatnonzero(found)
     side = np.zeros(n, int)
-    for _ in range(iterations):
+    for it in range(iterations):
         if active.size == 0:
             break
-        l, h, gl, gh = lo[active], hi[active], g_lo[active], g_hi[active]
-        cand = h - gh * (h - l) / (gh - gl)
-        bad = ~np.isfinite(cand) | (cand <= l) | (cand >= h)
-        cand = np.where(bad, 0.5 * (l + h), cand)
+        lw, h, gl, gh = lo[active], hi[active], g_lo[active], g_hi[active]
+        cand = h - gh * (h - lw) / (gh - gl)
+        # after 8 steps the rows left are at a jump (a threshold or fee tier): bisect them
+        bad = ~np.isfinite(cand) | (cand <= lw) | (cand >= h) | (it >= 8)
+        cand = np.where(bad, 0.5 * (lw + h), cand)
         gc = gap(cand, active)
         pos = gc > 0
         # Illinois: halve the stale end's gap when the same end is kept twice
@@ -159,11 +199,13 @@ def solve_price(a: dict, target_margin: float | np.ndarray = 0.0, *, iterations:
         keep_hi = ~pos & (side[active] == -1)
         hi[active] = np.where(pos, cand, h)
         g_hi[active] = np.where(pos, gc, np.where(keep_hi, gh * 0.5, gh))
-        lo[active] = np.where(pos, l, cand)
+        lo[active] = np.where(pos, lw, cand)
         g_lo[active] = np.where(pos, np.where(keep_lo, gl * 0.5, gl), gc)
         side[active] = np.where(pos, 1, -1)
         x[active] = cand
-        done = (np.abs(gc) <= tol * np.maximum(cand, 1.0)) | (hi[active] - lo[active] <= tol * np.maximum(cand, 1.0))
+        done = (np.abs(gc) <= tol * np.maximum(cand, 1.0)) | (
+            hi[active] - lo[active] <= tol * np.maximum(cand, 1.0)
+        )
         x[active] = np.where(done, cand, x[active])
         active = active[~done]
     return np.where(found, x, np.nan)

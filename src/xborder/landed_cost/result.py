@@ -56,15 +56,43 @@ class LandedCostResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form: inputs, summary figures, itemised lines with their rules, notes."""
-        summary = {k: self.row[k] for k in (
-            "price", "landed_cost", "referral_fee", "fulfilment_fee", "other_fees", "output_vat", "net_revenue",
-            "unit_margin", "margin_pct", "roi", "break_even_price", "target_price", "target_margin",
-            "customs_value", "import_vat_recoverable", "units", "chargeable_qty", "chargeable_unit", "size_tier",
-            "low_value_rule", "low_confidence", "platform")}
+        summary = {
+            k: self.row[k]
+            for k in (
+                "price",
+                "landed_cost",
+                "referral_fee",
+                "fulfilment_fee",
+                "other_fees",
+                "output_vat",
+                "net_revenue",
+                "unit_margin",
+                "margin_pct",
+                "roi",
+                "break_even_price",
+                "target_price",
+                "target_margin",
+                "customs_value",
+                "import_vat_recoverable",
+                "units",
+                "chargeable_qty",
+                "chargeable_unit",
+                "size_tier",
+                "low_value_rule",
+                "low_confidence",
+                "platform",
+            )
+        }
         return {
-            "market": self.market, "mode": self.mode, "as_of": self.date.isoformat(), "currency": self.currency,
-            "fx_date": self.row["fx_date"], "product": {k: v for k, v in vars(self.product).items() if k != "estimates"},
-            "summary": summary, "lines": self.lines, "notes": self.notes,
+            "market": self.market,
+            "mode": self.mode,
+            "as_of": self.date.isoformat(),
+            "currency": self.currency,
+            "fx_date": self.row["fx_date"],
+            "product": {k: v for k, v in vars(self.product).items() if k != "estimates"},
+            "summary": summary,
+            "lines": self.lines,
+            "notes": self.notes,
         }
 
 
@@ -83,13 +111,21 @@ def _lines(row: pd.Series, rules: RuleBook, fx_note: str) -> list[dict[str, Any]
         if amount == 0 and col not in ("duty", "freight"):
             continue
         meta = [rules.meta[i] for i in used]
-        out.append({
-            "component": col, "label": label, "amount": round(amount, 4), "currency": row["currency"],
-            "rule_id": "|".join(used) or ("input" if col == "goods_cost" else ""),
-            "source": " ; ".join(sorted({m["source"] for m in meta})) or (fx_note if col == "goods_cost" else ""),
-            "valid_from": min((m["valid_from"] for m in meta if m["valid_from"]), default=None),
-            "confidence": "low" if any(m["confidence"] == "low" for m in meta) else ("high" if meta else ""),
-        })
+        out.append(
+            {
+                "component": col,
+                "label": label,
+                "amount": round(amount, 4),
+                "currency": row["currency"],
+                "rule_id": "|".join(used) or ("input" if col == "goods_cost" else ""),
+                "source": " ; ".join(sorted({m["source"] for m in meta}))
+                or (fx_note if col == "goods_cost" else ""),
+                "valid_from": min((m["valid_from"] for m in meta if m["valid_from"]), default=None),
+                "confidence": "low"
+                if any(m["confidence"] == "low" for m in meta)
+                else ("high" if meta else ""),
+            }
+        )
     return out
 
 
@@ -109,23 +145,34 @@ def landed_cost(
     """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised."""
     rules = rules or rule_book(date)
     fx = fx or load_fx()
-    frame = landed_cost_frame(pd.DataFrame([product.row(market.upper(), mode, price=price, units=units,
-                                                        platform=platform)]),
-                              date=rules.date, target_margin=target_margin, fx=fx, rules=rules)
+    frame = landed_cost_frame(
+        pd.DataFrame([product.row(market.upper(), mode, price=price, units=units, platform=platform)]),
+        date=rules.date,
+        target_margin=target_margin,
+        fx=fx,
+        rules=rules,
+    )
     row = frame.iloc[0]
     fx_note = f"{ECB_SOURCE} (Source: ECB), rate of {row['fx_date']}"
     notes = list(product.estimates)
     if row["dims_estimated"]:
         notes.append(f"weight/dimensions estimated from category_defaults.csv ({product.category})")
     if not np.isfinite(row["price"]):
-        notes.append("no selling price given: margin and ROI are empty; break-even and target prices are shown")
+        notes.append(
+            "no selling price given: margin and ROI are empty; break-even and target prices are shown"
+        )
     if mode == "express":
-        notes.append("express = direct-to-consumer parcel: low-value import rules are tested on the consignment; "
-                     "no FBA fee")
+        notes.append(
+            "express = direct-to-consumer parcel: low-value import rules are tested on the consignment; "
+            "no FBA fee"
+        )
     else:
-        notes.append("bulk import by the seller: import VAT is recoverable input tax (shown, not counted as cost)")
-    return LandedCostResult(product, market.upper(), mode, row.to_dict(), _lines(row, rules, fx_note), rules.date,
-                            notes)
+        notes.append(
+            "bulk import by the seller: import VAT is recoverable input tax (shown, not counted as cost)"
+        )
+    return LandedCostResult(
+        product, market.upper(), mode, row.to_dict(), _lines(row, rules, fx_note), rules.date, notes
+    )
 
 
 def compare(
@@ -144,9 +191,14 @@ def compare(
     rules = rule_book(date)
     modes = list(modes or MODES)
     prices = prices or {}
-    rows = [product.row(m.upper(), mo, price=prices.get(m.upper()), units=units, platform=platform)
-            for m in markets for mo in modes]
+    rows = [
+        product.row(m.upper(), mo, price=prices.get(m.upper()), units=units, platform=platform)
+        for m in markets
+        for mo in modes
+    ]
     frame = pd.DataFrame(rows)
     # rail only runs to Europe: drop lanes without a card instead of failing the whole comparison
     ok = [not (r["mode"] == "rail" and rules.market(r["market"])["freight_region"] != "EU") for r in rows]
-    return landed_cost_frame(frame[ok], date=rules.date, target_margin=target_margin, fx=fx or load_fx(), rules=rules)
+    return landed_cost_frame(
+        frame[ok], date=rules.date, target_margin=target_margin, fx=fx or load_fx(), rules=rules
+    )

@@ -19,10 +19,23 @@ __all__ = ["RuleBook", "rule_book", "MODES", "RULE_TABLES"]
 
 MODES = ("sea_fcl", "sea_lcl", "air", "express", "rail")
 RULE_TABLES = (
-    "markets", "tax/vat_rates", "low_value/rules", "duties/rates", "duties/market_average", "duties/additional",
-    "duties/customs_fees", "fees/amazon_referral", "fees/amazon_fba", "fees/amazon_size_tiers",
-    "fees/amazon_fba_adjustments", "fees/platforms", "freight/rates", "freight/derived_rates", "freight/insurance",
-    "category_defaults", "fx/pegged",
+    "markets",
+    "tax/vat_rates",
+    "low_value/rules",
+    "duties/rates",
+    "duties/market_average",
+    "duties/additional",
+    "duties/customs_fees",
+    "fees/amazon_referral",
+    "fees/amazon_fba",
+    "fees/amazon_size_tiers",
+    "fees/amazon_fba_adjustments",
+    "fees/platforms",
+    "freight/rates",
+    "freight/derived_rates",
+    "freight/insurance",
+    "category_defaults",
+    "fx/pegged",
 )
 
 
@@ -48,7 +61,9 @@ class RuleBook:
         self.vat = self.vat.set_index("market")
         self.low_value = as_of(load_table("low_value/rules"), date)
         self.duty_rates = as_of(load_table("duties/rates"), date)
-        self.duty_avg = _latest(as_of(load_table("duties/market_average"), date)).drop_duplicates("market", keep="last")
+        self.duty_avg = _latest(as_of(load_table("duties/market_average"), date)).drop_duplicates(
+            "market", keep="last"
+        )
         self.duty_avg = self.duty_avg.set_index("market")
         self.additional = as_of(load_table("duties/additional"), date)
         self.customs_fees = as_of(load_table("duties/customs_fees"), date)
@@ -57,7 +72,9 @@ class RuleBook:
         self.tiers = as_of(load_table("fees/amazon_size_tiers"), date)
         self.fba_adj = as_of(load_table("fees/amazon_fba_adjustments"), date)
         self.platforms = as_of(load_table("fees/platforms"), date)
-        self.freight = as_of(pd.concat([load_table("freight/rates"), load_table("freight/derived_rates")]), date)
+        self.freight = as_of(
+            pd.concat([load_table("freight/rates"), load_table("freight/derived_rates")]), date
+        )
         self.insurance = _latest(as_of(load_table("freight/insurance"), date))
         self.category_defaults = load_table("category_defaults").set_index("category")
         self.meta = self._meta()
@@ -68,8 +85,9 @@ class RuleBook:
         self._add_idx: dict[str, list[dict]] = {}
         for r in self.additional.to_dict("records"):
             self._add_idx.setdefault(r["market"], []).append(r)
-        self._ref_idx: dict[tuple[str, str], pd.DataFrame] = {
-            k: g for k, g in self.referral.groupby(["fee_table", "fee_category"], sort=False)}
+        self._ref_idx: dict[tuple[str, str], pd.DataFrame] = dict(
+            iter(self.referral.groupby(["fee_table", "fee_category"], sort=False))
+        )
         self._ref_records = {k: g.to_dict("records") for k, g in self._ref_idx.items()}
         self._lv_cache: dict[tuple[str, str, str], tuple[list, list]] = {}
 
@@ -79,9 +97,16 @@ class RuleBook:
         for name in RULE_TABLES:
             df = load_table(name)
             ids = df["rule_id"] if "rule_id" in df.columns else df.iloc[:, 0]
-            for rid, src, vf, vt, conf in zip(ids, df["source"], df["valid_from"], df["valid_to"], df["confidence"],
-                                              strict=True):
-                out[str(rid)] = {"table": name, "source": src, "valid_from": vf, "valid_to": vt, "confidence": conf}
+            for rid, src, vf, vt, conf in zip(
+                ids, df["source"], df["valid_from"], df["valid_to"], df["confidence"], strict=True
+            ):
+                out[str(rid)] = {
+                    "table": name,
+                    "source": src,
+                    "valid_from": vf,
+                    "valid_to": vt,
+                    "confidence": conf,
+                }
         return out
 
     # ---- markets and taxes -------------------------------------------------------------------------
@@ -90,7 +115,9 @@ class RuleBook:
         c = (code or "").strip().upper()
         if c not in self.markets.index:
             known = ", ".join(self.markets_all.index)
-            raise BadInputError(f"Unknown market '{code}'.", hint=f"Use an ISO 3166-1 alpha-2 code among: {known}.")
+            raise BadInputError(
+                f"Unknown market '{code}'.", hint=f"Use an ISO 3166-1 alpha-2 code among: {known}."
+            )
         return self.markets.loc[c]
 
     def vat_rule(self, market: str) -> pd.Series:
@@ -143,7 +170,9 @@ class RuleBook:
             prefixes = str(r["hs_prefixes"]).split("|")
             if r["hs_prefixes"] != "*" and not any(hs.startswith(p) for p in prefixes if p):
                 continue
-            if r["exclude_hs_prefixes"] and any(hs.startswith(p) for p in str(r["exclude_hs_prefixes"]).split("|") if p):
+            if r["exclude_hs_prefixes"] and any(
+                hs.startswith(p) for p in str(r["exclude_hs_prefixes"]).split("|") if p
+            ):
                 continue
             out.append(r)
         return out
@@ -153,17 +182,25 @@ class RuleBook:
         return self.customs_fees[self.customs_fees["market"] == market]
 
     # ---- low-value rules ---------------------------------------------------------------------------
-    def low_value_rules(self, market: str, duty_table: str, origin: str) -> tuple[list[pd.Series], list[pd.Series]]:
+    def low_value_rules(
+        self, market: str, duty_table: str, origin: str
+    ) -> tuple[list[pd.Series], list[pd.Series]]:
         """(treatment rules ordered most specific first, charge rules) for a market and origin."""
         key = (market, duty_table, origin)
         if key not in self._lv_cache:
             self._lv_cache[key] = self._low_value_rules(market, duty_table, origin)
         return self._lv_cache[key]
 
-    def _low_value_rules(self, market: str, duty_table: str, origin: str) -> tuple[list[pd.Series], list[pd.Series]]:
+    def _low_value_rules(
+        self, market: str, duty_table: str, origin: str
+    ) -> tuple[list[pd.Series], list[pd.Series]]:
         lv = self.low_value[self.low_value["market"].isin([market, duty_table])]
-        lv = lv[[_in_list(o, origin) and not _in_list(x, origin) for o, x in zip(lv["origins"], lv["exclude_origins"],
-                                                                                  strict=True)]]
+        lv = lv[
+            [
+                _in_list(o, origin) and not _in_list(x, origin)
+                for o, x in zip(lv["origins"], lv["exclude_origins"], strict=True)
+            ]
+        ]
         spec = (lv["market"] == market).astype(int) * 2 + (lv["origins"] != "*").astype(int)
         lv = lv.assign(_spec=spec).sort_values(["_spec", "valid_from"], ascending=[False, False])
         treat = [r for _, r in lv[lv["kind"] == "treatment"].iterrows()]
@@ -210,7 +247,9 @@ def rule_book(date: dt.date | str | None = None) -> RuleBook:
         try:
             d = dt.date.fromisoformat(date)
         except ValueError as exc:
-            raise BadInputError(f"Date '{date}' is not YYYY-MM-DD.", hint="Give --date like 2026-07-01.") from exc
+            raise BadInputError(
+                f"Date '{date}' is not YYYY-MM-DD.", hint="Give --date like 2026-07-01."
+            ) from exc
     else:
         d = date
     return _book(d)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from xborder.compliance.attributes import ProductAttributes
 from xborder.compliance.engine import requirements_for, summarise
-from xborder.compliance.rules import load_requirements, normalise_markets
+from xborder.compliance.rules import MARKETS, load_requirements, normalise_markets
 
 __all__ = ["candidate_products", "run_compliance"]
 
@@ -101,7 +101,8 @@ def run_compliance(
         con: Open, migrated warehouse connection.
         settings: xborder settings (unused today; kept for the pipeline contract).
         run_id: Id the rows are stored under (earlier rows of the same run are replaced).
-        markets: Target markets (ISO2, ``EU`` expands); all 25 covered markets when None.
+        markets: Target markets (ISO2, ``EU`` expands); all 25 covered markets when None. Markets the
+            rule base does not cover are skipped and listed under ``markets_not_covered``.
         progress: ``callable(fraction, message)`` for progress reporting.
         as_of: Day to evaluate the rules for (default today).
         product_ids: Restrict to these products (default: all with order lines).
@@ -110,7 +111,15 @@ def run_compliance(
         JSON-able summary: counts of products, markets, distinct attribute sets and rows written.
     """
     del settings, params
-    wanted = normalise_markets(markets)
+    # A run may name markets the rule base does not cover (e.g. the buyer countries of the data): skip them.
+    asked = [str(m).strip().upper() for m in markets] if markets is not None else None
+    not_covered = sorted({m for m in asked or [] if m not in MARKETS and m not in ("EU", "UK")})
+    covered = [m for m in asked or [] if m not in not_covered]
+    if asked is not None and not covered:
+        return {"run_id": run_id, "markets": [], "markets_not_covered": not_covered, "products": 0,
+                "attribute_sets": 0, "compliance_checks": 0, "compliance_summary": 0,
+                "message": "none of the run's markets is covered by the compliance rule base"}  # fmt: skip
+    wanted = normalise_markets(covered if asked is not None else None)
     day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
     report = progress or (lambda _f, _m: None)
     report(0.0, "reading candidate products")
@@ -158,6 +167,7 @@ def run_compliance(
         "compliance_checks": n_checks,
         "compliance_summary": n_summary,
         "rules_in_base": len(rules),
+        "markets_not_covered": not_covered,
     }
 
 

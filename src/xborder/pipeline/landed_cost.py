@@ -29,12 +29,45 @@ __all__ = ["run_landed_cost", "candidate_inputs", "DEFAULT_MODES", "TABLE_COLUMN
 
 DEFAULT_MODES = ("sea_lcl", "air", "express")
 TABLE_COLUMNS = (
-    "run_id", "product_id", "market", "mode", "as_of", "currency", "units", "price", "price_source", "unit_cost",
-    "unit_cost_estimated", "dims_estimated", "goods_cost", "freight", "insurance", "customs_value", "duty",
-    "additional_duty", "customs_fees", "low_value_charges", "import_tax_cost", "import_vat_recoverable",
-    "landed_cost", "referral_fee", "fulfilment_fee", "other_fees", "output_vat", "net_revenue", "unit_margin",
-    "margin_pct", "roi", "break_even_price", "target_price", "target_margin", "low_value_rule", "duty_rule",
-    "rules_used", "low_confidence", "notes",
+    "run_id",
+    "product_id",
+    "market",
+    "mode",
+    "as_of",
+    "currency",
+    "units",
+    "price",
+    "price_source",
+    "unit_cost",
+    "unit_cost_estimated",
+    "dims_estimated",
+    "goods_cost",
+    "freight",
+    "insurance",
+    "customs_value",
+    "duty",
+    "additional_duty",
+    "customs_fees",
+    "low_value_charges",
+    "import_tax_cost",
+    "import_vat_recoverable",
+    "landed_cost",
+    "referral_fee",
+    "fulfilment_fee",
+    "other_fees",
+    "output_vat",
+    "net_revenue",
+    "unit_margin",
+    "margin_pct",
+    "roi",
+    "break_even_price",
+    "target_price",
+    "target_margin",
+    "low_value_rule",
+    "duty_rule",
+    "rules_used",
+    "low_confidence",
+    "notes",
 )
 
 
@@ -72,8 +105,12 @@ def candidate_inputs(con: Any, settings: Settings, *, max_products: int | None =
     finally:
         con.unregister("lc_cand")
     home = prices.sort_values(["product_id", "units"], ascending=[True, False]).drop_duplicates("product_id")
-    home = home.rename(columns={"country": "home_market", "currency": "home_currency", "median_price": "home_price"})
-    out = prods.merge(home[["product_id", "home_market", "home_currency", "home_price"]], on="product_id", how="left")
+    home = home.rename(
+        columns={"country": "home_market", "currency": "home_currency", "median_price": "home_price"}
+    )
+    out = prods.merge(
+        home[["product_id", "home_market", "home_currency", "home_price"]], on="product_id", how="left"
+    )
     out = out.merge(offers.rename(columns={"currency": "offer_currency"}), on="product_id", how="left")
     est = out["unit_cost"].isna()
     out["unit_cost_estimated"] = est.to_numpy()
@@ -115,36 +152,56 @@ def run_landed_cost(
     targets = _target_markets(markets)
     con.execute("DELETE FROM landed_costs WHERE run_id = ?", [run_id])
     if cand.empty or not targets:
-        return {"rows": 0, "products": 0, "markets": targets, "modes": list(modes), "as_of": as_of.isoformat(),
-                "note": "no products with sold order lines" if cand.empty else "no known target market"}
+        return {
+            "rows": 0,
+            "products": 0,
+            "markets": targets,
+            "modes": list(modes),
+            "as_of": as_of.isoformat(),
+            "note": "no products with sold order lines" if cand.empty else "no known target market",
+        }
     cand = cand.dropna(subset=["unit_cost"])
     observed = cand.attrs.get("observed_prices", pd.DataFrame())
     say(0.2, f"Building {len(cand) * len(targets) * len(modes):,} product x market x mode combinations")
-    grid = cand.merge(pd.DataFrame({"market": targets}), how="cross").merge(pd.DataFrame({"mode": list(modes)}),
-                                                                           how="cross")
+    grid = cand.merge(pd.DataFrame({"market": targets}), how="cross").merge(
+        pd.DataFrame({"mode": list(modes)}), how="cross"
+    )
     mk_ccy = rules.markets["currency"]
     grid["market_currency"] = grid["market"].map(mk_ccy)
-    obs = observed.rename(columns={"country": "market", "median_price": "obs_price", "currency": "obs_currency"})
-    grid = grid.merge(obs[["product_id", "market", "obs_price", "obs_currency"]], on=["product_id", "market"],
-                      how="left")
+    obs = observed.rename(
+        columns={"country": "market", "median_price": "obs_price", "currency": "obs_currency"}
+    )
+    grid = grid.merge(
+        obs[["product_id", "market", "obs_price", "obs_currency"]], on=["product_id", "market"], how="left"
+    )
     has_obs = grid["obs_price"].notna()
     pcur = grid["obs_currency"].where(has_obs, grid["home_currency"]).fillna("USD")
     pval = grid["obs_price"].where(has_obs, grid["home_price"])
-    factors = {(a, b): fx.factor(a, b, as_of).rate for a, b in set(zip(pcur, grid["market_currency"], strict=True))}
-    grid["price"] = pval.to_numpy() * np.array([factors[(a, b)] for a, b in zip(pcur, grid["market_currency"],
-                                                                                   strict=True)])
-    grid["price_source"] = np.where(has_obs, "observed median price in the market",
-                                    "home-market median price converted")
+    factors = {
+        (a, b): fx.factor(a, b, as_of).rate for a, b in set(zip(pcur, grid["market_currency"], strict=True))
+    }
+    grid["price"] = pval.to_numpy() * np.array(
+        [factors[(a, b)] for a, b in zip(pcur, grid["market_currency"], strict=True)]
+    )
+    grid["price_source"] = np.where(
+        has_obs, "observed median price in the market", "home-market median price converted"
+    )
     say(0.4, "Computing landed cost")
     res = landed_cost_frame(grid, date=as_of, target_margin=target, fx=fx, rules=rules)
     res["run_id"] = run_id
     res["price_source"] = grid["price_source"].to_numpy()
-    ucost_f = np.array([fx.factor(a, b, as_of).rate if isinstance(a, str) else np.nan
-                        for a, b in zip(grid["cost_currency"], grid["market_currency"], strict=True)])
+    ucost_f = np.array(
+        [
+            fx.factor(a, b, as_of).rate if isinstance(a, str) else np.nan
+            for a, b in zip(grid["cost_currency"], grid["market_currency"], strict=True)
+        ]
+    )
     res["unit_cost"] = grid["unit_cost"].to_numpy(float) * ucost_f
     res["unit_cost_estimated"] = grid["unit_cost_estimated"].to_numpy(bool)
     share = f"{settings.estimated_cost_share:.0%}"
-    res["notes"] = np.where(res["unit_cost_estimated"], f"unit cost estimated as {share} of the home price; ", "")
+    res["notes"] = np.where(
+        res["unit_cost_estimated"], f"unit cost estimated as {share} of the home price; ", ""
+    )
     res["notes"] = res["notes"] + np.where(res["dims_estimated"], "weight/dims from category defaults; ", "")
     res["low_confidence"] = res["low_confidence"] | res["unit_cost_estimated"]
     say(0.8, f"Writing {len(res):,} rows to landed_costs")
@@ -155,13 +212,24 @@ def run_landed_cost(
     finally:
         con.unregister("lc_out")
     say(1.0, "Landed cost done")
-    best = res.dropna(subset=["margin_pct"]).sort_values("margin_pct", ascending=False).drop_duplicates(
-        ["product_id", "market"])
-    return json.loads(json.dumps({
-        "rows": int(len(res)), "products": int(res["product_id"].nunique()), "markets": targets,
-        "modes": list(modes), "as_of": as_of.isoformat(), "target_margin": target,
-        "unit_cost_estimated_share": float(res["unit_cost_estimated"].mean()),
-        "dims_estimated_share": float(res["dims_estimated"].mean()),
-        "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
-        "fx_last_date": fx.last_date,
-    }))
+    best = (
+        res.dropna(subset=["margin_pct"])
+        .sort_values("margin_pct", ascending=False)
+        .drop_duplicates(["product_id", "market"])
+    )
+    return json.loads(
+        json.dumps(
+            {
+                "rows": int(len(res)),
+                "products": int(res["product_id"].nunique()),
+                "markets": targets,
+                "modes": list(modes),
+                "as_of": as_of.isoformat(),
+                "target_margin": target,
+                "unit_cost_estimated_share": float(res["unit_cost_estimated"].mean()),
+                "dims_estimated_share": float(res["dims_estimated"].mean()),
+                "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
+                "fx_last_date": fx.last_date,
+            }
+        )
+    )

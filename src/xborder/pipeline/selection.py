@@ -114,16 +114,24 @@ def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, li
     if len(cc):
         cand = cand.merge(cc, on=["product_id", "market"], how="left")
     notes["compliance_checks"] = int(len(cc))
-    io = si.read_improvements(con)
-    if len(io):
-        key = "product_id" if io.attrs.get("key_kind") == "product_id" else "category"
-        io = io.rename(columns={"key": key})
-        star = io[io["market"] == "*"].drop(columns="market")
-        cand = cand.merge(io[io["market"] != "*"], on=[key, "market"], how="left")
-        if len(star):
-            cand = cand.merge(star.rename(columns={"improvement_score": "_imp"}), on=key, how="left")
-            cand["improvement_score"] = cand["improvement_score"].combine_first(cand.pop("_imp"))
-    notes["improvement_opportunities"] = int(len(io))
+    io_prod, io_cat = si.read_improvements(con)
+    cand["improvement_score"] = np.nan
+    for frame, key in ((io_prod, "product_id"), (io_cat, "category")):
+        if frame.empty:
+            continue
+        for exact in (True, False):  # the market's own score first, then the market-unknown (*) one
+            part = (
+                frame[frame["market"] != "*"]
+                if exact
+                else frame[frame["market"] == "*"].drop(columns="market")
+            )
+            on = [key, "market"] if exact else [key]
+            if len(part):
+                m = cand[on].merge(part, on=on, how="left")["improvement_score"].to_numpy()
+                cand["improvement_score"] = cand["improvement_score"].combine_first(
+                    pd.Series(m, index=cand.index)
+                )
+    notes["improvement_opportunities"] = int(len(io_prod) + len(io_cat))
     listings = si.read_listings(con)
     curves = fit_curves(si.read_rank_observations(con)) if len(listings) else []
     if len(listings):
@@ -137,21 +145,33 @@ def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, li
     return cand, [c.__dict__ for c in curves] + ([] if curves else [default_curve().__dict__])
 
 
-def _budget(ranked: pd.DataFrame) -> pd.DataFrame:
-    first_month = ranked["demand_6m"] / 6.0
-    unit = ranked["landed_cost"] if "landed_cost" in ranked else pd.Series(np.nan, index=ranked.index)
-    comp_cost = (
-        ranked["compliance_cost"] if "compliance_cost" in ranked else pd.Series(np.nan, index=ranked.index)
+def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
+    """Cash to start = landed cost of the first month's expected units + compliance cost (converted to the
+    landed-cost currency with the ECB table when they differ); time to market = compliance lead time."""
+    nan = pd.Series(np.nan, index=ranked.index)
+    unit = ranked["landed_cost"] if "landed_cost" in ranked else nan
+    stock = ranked["demand_6m"] / 6.0 * unit
+    comp = (ranked["compliance_cost"] if "compliance_cost" in ranked else nan).astype(float)
+    cur = ranked["currency"] if "currency" in ranked else pd.Series(None, index=ranked.index, dtype=object)
+    ccur = ranked["compliance_currency"] if "compliance_currency" in ranked else cur
+    need = comp.notna() & cur.notna() & ccur.notna() & (cur != ccur)
+    if need.any():
+        try:
+            from xborder.reference.fx import load_fx
+
+            fx = load_fx(con)
+            today = dt.date.today()
+            pairs = {(a, b) for a, b in zip(ccur[need], cur[need], strict=True)}
+            rate = {p: fx.factor(p[0], p[1], today).rate for p in pairs}
+            comp = comp.copy()
+            comp[need] = [c * rate[(a, b)] for c, a, b in zip(comp[need], ccur[need], cur[need], strict=True)]
+        except Exception:  # noqa: BLE001 - an unknown currency leaves the budget unknown, never the run failed
+            comp[need] = np.nan
+    ranked["budget_needed"] = stock.add(comp, fill_value=0.0).where(stock.notna() | comp.notna())
+    ranked["budget_currency"] = cur.where(cur.notna(), ccur)
+    ranked["time_to_market_days"] = (
+        ranked["compliance_lead_days"] if "compliance_lead_days" in ranked else nan
     )
-    stock = first_month * unit
-    ranked["budget_needed"] = stock.add(comp_cost, fill_value=0.0).where(stock.notna() | comp_cost.notna())
-    ranked["budget_currency"] = ranked["currency"] if "currency" in ranked else None
-    lead = (
-        ranked["compliance_lead_days"]
-        if "compliance_lead_days" in ranked
-        else pd.Series(np.nan, index=ranked.index)
-    )
-    ranked["time_to_market_days"] = lead
     return ranked
 
 
@@ -186,7 +206,7 @@ def run_selection(
     _progress(progress, 0.55, "scoring")
     res = score_candidates(cand, prof)
     ranked = explain_frame(res.ranked, res.weights, res.unavailable)
-    ranked = _budget(ranked)
+    ranked = _budget(ranked, con)
     _progress(progress, 0.7, "sensitivity of the top ranks")
     stability, sens = _sensitivity(res, prof, top, sensitivity_draws)
     ranked["top_rank_stability"] = ranked["_row"].map(stability)

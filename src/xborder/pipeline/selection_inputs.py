@@ -215,52 +215,85 @@ def read_landed_costs(con: Any) -> pd.DataFrame:
     return out
 
 
+def _short_name(text: object) -> str:
+    """A requirement's short name: its text up to the first ':', '(' or ',' (at most 28 characters)."""
+    t = str(text or "").strip()
+    for sep in (":", "(", ",", ";"):
+        t = t.split(sep)[0].strip()
+    return t if len(t) <= 28 else t[:27].rstrip() + "…"
+
+
 def read_compliance(con: Any) -> pd.DataFrame:
-    """Mandatory compliance items per product × market: count, names, total cost, longest lead time."""
+    """Mandatory compliance items per product × market: count, short names, cost and time to market.
+
+    Uses ``compliance_summary`` (critical-path time to market, summed cost) when the compliance stage wrote
+    it, and ``compliance_checks`` for the names (and as the fallback: count, summed cost_max, longest lead).
+    """
+    empty = pd.DataFrame(columns=["product_id", "market", "compliance_items"])
     cols = table_columns(con, "compliance_checks")
-    mk = pick(cols, "market", "market_code", "country")
-    if not cols or "product_id" not in cols or mk is None:
-        return pd.DataFrame(columns=["product_id", "market", "compliance_items"])
+    if not cols or not {"product_id", "market"} <= cols:
+        return empty
     cc = latest_run_rows(con, "compliance_checks")
     if cc.empty:
-        return pd.DataFrame(columns=["product_id", "market", "compliance_items"])
-    mand = pick(cols, "mandatory", "required", "is_mandatory")
-    if mand:
-        cc = cc[cc[mand].fillna(False).astype(bool)]
-    name = pick(cols, "requirement", "requirement_name", "name", "rule_name", "requirement_id", "rule_id")
-    cost = pick(cols, "cost", "est_cost", "cost_estimate", "estimated_cost")
-    lead = pick(cols, "lead_time_days", "lead_days", "time_days")
-    g = cc.assign(market=cc[mk].astype(str).str.upper()).groupby(["product_id", "market"])
+        return empty
+    if "mandatory" in cc:
+        cc = cc[cc["mandatory"].fillna(False).astype(bool)]
+    cc = cc.assign(market=cc["market"].astype(str).str.upper())
+    g = cc.groupby(["product_id", "market"])
     out = g.size().rename("compliance_items").to_frame()
+    name = pick(cols, "requirement", "rule_id")
     if name:
-        out["compliance_names"] = g[name].agg(lambda s: ", ".join(sorted({str(x) for x in s.dropna()})[:4]))
+        out["compliance_names"] = g[name].agg(
+            lambda s: ", ".join(sorted({_short_name(x) for x in s.dropna()})[:3])
+        )
+    cost = pick(cols, "cost_max", "cost", "cost_min")
     if cost:
         out["compliance_cost"] = g[cost].sum(min_count=1)
+    lead = pick(cols, "lead_time_days_max", "lead_time_days", "lead_time_days_min")
     if lead:
         out["compliance_lead_days"] = g[lead].max()
-    return out.reset_index()
-
-
-def read_improvements(con: Any) -> pd.DataFrame:
-    """Customer-opportunity score per product (or category) × market from ``improvement_opportunities``."""
-    cols = table_columns(con, "improvement_opportunities")
-    val = pick(cols, "opportunity_score", "score", "priority", "impact", "share_negative")
-    if not cols or val is None:
-        return pd.DataFrame(columns=["key", "market", "improvement_score"])
-    io = latest_run_rows(con, "improvement_opportunities")
-    if io.empty:
-        return io
-    key = pick(cols, "product_id", "category")
-    mk = pick(cols, "market", "market_code")
-    io = io.assign(
-        key=io[key].astype(str), market=io[mk].astype(str).str.upper() if mk else "*", v=io[val].astype(float)
-    )
-    out = io.groupby(["key", "market"], as_index=False)["v"].sum().rename(columns={"v": "improvement_score"})
-    out.attrs["key_kind"] = key
+    if "currency" in cc:
+        out["compliance_currency"] = g["currency"].first()
+    out = out.reset_index()
+    scols = table_columns(con, "compliance_summary")
+    if {"product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"} <= scols:
+        sm = latest_run_rows(con, "compliance_summary")
+        if len(sm):
+            sm = sm.assign(market=sm["market"].astype(str).str.upper())[
+                ["product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"]
+            ]
+            out = out.merge(sm, on=["product_id", "market"], how="outer")
+            out["compliance_items"] = out["n_mandatory"].combine_first(out["compliance_items"])
+            out["compliance_lead_days"] = out["time_to_market_days_max"].combine_first(
+                out.get("compliance_lead_days")
+            )
+            out["compliance_cost"] = out["cost_max"].combine_first(out.get("compliance_cost"))
+            out = out.drop(columns=["n_mandatory", "time_to_market_days_max", "cost_max"])
     return out
 
 
-def empty_like_nan(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+def read_improvements(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Customer-opportunity score (sum of ``opportunity_score``) per product × market and per category ×
+    market from ``improvement_opportunities``; market ``*`` when the reviews' market is unknown (ZZ)."""
+    cols = table_columns(con, "improvement_opportunities")
+    empty = pd.DataFrame(columns=["product_id", "market", "improvement_score"])
+    empty_c = pd.DataFrame(columns=["category", "market", "improvement_score"])
+    val = pick(cols, "opportunity_score", "score")
+    if not cols or val is None or "product_id" not in cols:
+        return empty, empty_c
+    io = latest_run_rows(con, "improvement_opportunities")
+    if io.empty:
+        return empty, empty_c
+    mk = io["market"].astype(str).str.upper() if "market" in io else pd.Series("*", index=io.index)
+    io = io.assign(market=mk.where(~mk.isin(["ZZ", "", "NONE", "NAN"]), "*"), v=io[val].astype(float))
+    is_cat = io["product_id"].astype(str).str.startswith("cat:")
+    prod = io[~is_cat].groupby(["product_id", "market"], as_index=False)["v"].sum()
+    cat = io[is_cat].assign(category=io.loc[is_cat, "product_id"].astype(str).str.slice(4))
+    cat = cat.groupby(["category", "market"], as_index=False)["v"].sum()
+    return prod.rename(columns={"v": "improvement_score"}), cat.rename(columns={"v": "improvement_score"})
+
+
+def empty_like_nan(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:  # noqa: D401
     """Add missing ``cols`` as NaN."""
     for c in cols:
         if c not in frame:

@@ -26,8 +26,36 @@ __all__ = ["CURRENCIES", "FxTable", "read_ecb_file", "load_fx", "store_ecb_file"
 
 ECB_SOURCE = "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html"
 CURRENCIES = (
-    "USD", "JPY", "GBP", "SEK", "PLN", "CZK", "DKK", "HUF", "RON", "BGN", "CHF", "NOK", "ISK", "TRY", "AUD",
-    "BRL", "CAD", "CNY", "HKD", "IDR", "ILS", "INR", "KRW", "MXN", "MYR", "NZD", "PHP", "SGD", "THB", "ZAR",
+    "USD",
+    "JPY",
+    "GBP",
+    "SEK",
+    "PLN",
+    "CZK",
+    "DKK",
+    "HUF",
+    "RON",
+    "BGN",
+    "CHF",
+    "NOK",
+    "ISK",
+    "TRY",
+    "AUD",
+    "BRL",
+    "CAD",
+    "CNY",
+    "HKD",
+    "IDR",
+    "ILS",
+    "INR",
+    "KRW",
+    "MXN",
+    "MYR",
+    "NZD",
+    "PHP",
+    "SGD",
+    "THB",
+    "ZAR",
 )
 
 
@@ -35,13 +63,17 @@ def read_ecb_file(path: str | Path) -> pd.DataFrame:
     """Read an ECB ``eurofxref-hist`` file (zip or csv): a frame with ``date`` (ISO text) and one column per currency."""
     p = Path(path)
     if not p.is_file():
-        raise BadInputError(f"FX file {p} does not exist.", hint="Give the path of the ECB eurofxref-hist.zip or .csv file.")
+        raise BadInputError(
+            f"FX file {p} does not exist.", hint="Give the path of the ECB eurofxref-hist.zip or .csv file."
+        )
     try:
         if p.suffix.lower() == ".zip":
             with zipfile.ZipFile(p) as zf:
                 names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
                 if not names:
-                    raise BadInputError(f"{p} holds no CSV file.", hint="Download eurofxref-hist.zip from the ECB.")
+                    raise BadInputError(
+                        f"{p} holds no CSV file.", hint="Download eurofxref-hist.zip from the ECB."
+                    )
                 raw = zf.read(names[0])
         else:
             raw = p.read_bytes()
@@ -58,7 +90,9 @@ def read_ecb_file(path: str | Path) -> pd.DataFrame:
     df = df.rename(columns={"Date": "date"})
     bad = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce").isna()
     if bad.any():
-        raise BadInputError(f"{p}: row {int(np.argmax(bad.to_numpy())) + 2} has a Date that is not YYYY-MM-DD.")
+        raise BadInputError(
+            f"{p}: row {int(np.argmax(bad.to_numpy())) + 2} has a Date that is not YYYY-MM-DD."
+        )
     return df.sort_values("date").reset_index(drop=True)
 
 
@@ -138,7 +172,9 @@ def load_fx(con=None) -> FxTable:  # noqa: ANN001
     wide = _bundled()
     if con is not None:
         try:
-            extra = con.execute("SELECT CAST(rate_date AS VARCHAR) AS date, currency, per_eur FROM fx_rates").df()
+            extra = con.execute(
+                "SELECT CAST(rate_date AS VARCHAR) AS date, currency, per_eur FROM fx_rates"
+            ).df()
         except Exception:  # noqa: BLE001 - table absent in an older warehouse
             extra = pd.DataFrame()
         if len(extra):
@@ -165,4 +201,9 @@ def store_ecb_file(con, path: str | Path, *, since: str = "2019-01-01") -> dict:
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return {"days": int(df["date"].nunique()), "rows": len(long), "from": df["date"].min(), "to": df["date"].max()}
+    return {
+        "days": int(df["date"].nunique()),
+        "rows": len(long),
+        "from": df["date"].min(),
+        "to": df["date"].max(),
+    }

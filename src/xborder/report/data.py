@@ -264,8 +264,7 @@ def gather(
     fc_all = tables["forecasts"]
     acc_all = tables["forecast_accuracy"]
     pages = []
-    for i, row in enumerate(top.itertuples(index=False), start=1):
-        r = row._asdict()
+    for i, r in enumerate(top.to_dict(orient="records"), start=1):
         pid, mkt = str(r["product_id"]), str(r.get("market") or r.get("market_code") or "").upper()
         cat = str(r.get("category") or r.get("category_product") or "")
         pains, level = _pains(tables["improvement_opportunities"], pid, mkt, cat)

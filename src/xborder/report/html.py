@@ -81,12 +81,14 @@ def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
         rec = data.stages.get(name) or {"status": "pending"}
         status = rec.get("status", "pending")
         detail = _reason(rec, tr)
+        if name == "report" and status == "running":
+            status = "ok"  # this very report is its output
         summary = rec.get("summary") or {}
         if status == "ok" and isinstance(summary, dict) and name != "report":
             detail = ", ".join(
                 f"{k}={fmt(v)}"
                 for k, v in summary.items()
-                if isinstance(v, int | float | str) and not isinstance(v, bool)
+                if isinstance(v, int | float | str) and not isinstance(v, bool) and k != "run_id"
             )[:220]
         rows.append(
             {
@@ -214,7 +216,8 @@ def build_context(
             "explanation": page.explanation.get(lang) or page.explanation.get("en", ""),
         }
         for key, val in page.extra.items():
-            row[key] = "" if val is None else (f"{val:.0%}" if key == "margin" else fmt(val))
+            # opportunities.margin_pct is in percent already (landed_costs.margin_pct is a fraction).
+            row[key] = "" if val is None else (f"{val:.0f}%" if key == "margin" else fmt(val))
         top_rows.append(row)
 
     backtest: dict[str, Any] = {}

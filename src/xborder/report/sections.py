@@ -120,7 +120,7 @@ def display_table(df: pd.DataFrame, section: str, tr: Any, lang: str, *, limit: 
             fallback = df[base] if base in df.columns else df.get(f"{base}_en")
             df = df.assign(**{base: df[own].where(df[own].notna(), fallback)})
     spec = SPECS.get(section, [])
-    chosen = [(key, col) for key, cands in spec if (col := pick(df, *cands))]
+    chosen: list[tuple[str | None, str]] = [(key, col) for key, cands in spec if (col := pick(df, *cands))]
     if len(chosen) < 2:
         chosen = [(None, c) for c in df.columns if c not in _HIDDEN]
     head = [tr(key) if key and key in tr.keys else (key or col) for key, col in chosen]

@@ -97,7 +97,7 @@ def normalise_forecast(df: pd.DataFrame) -> pd.DataFrame:
         wide = base.pivot_table(
             index=["ds", "model", "yhat"], columns="level", values=["lo", "hi"]
         ).reset_index()
-        wide.columns = [f"{a}_{int(b)}" if b != "" else a for a, b in wide.columns]
+        wide.columns = [f"{c[0]}_{int(c[1])}" if c[1] != "" else c[0] for c in wide.columns]
         return wide.sort_values("ds").reset_index(drop=True)
     for col in df.columns:
         m = _WIDE_LEVEL.match(str(col))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,11 +41,14 @@ def _rank(col: np.ndarray, benefit: bool) -> np.ndarray:
     n = col.size
     if n == 0:
         return col.astype(float)
-    order = np.argsort(col, kind="mergesort")
+    order = np.argsort(col)
     sorted_vals = col[order]
-    # mean rank of each tie group
-    _, start_idx, counts = np.unique(sorted_vals, return_index=True, return_counts=True)
-    mean_rank = start_idx + (counts + 1) / 2.0
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    np.not_equal(sorted_vals[1:], sorted_vals[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    counts = np.diff(np.append(starts, n))
+    mean_rank = starts + (counts + 1) / 2.0
     ranks = np.empty(n, dtype=float)
     ranks[order] = np.repeat(mean_rank, counts)
     out = ranks / n
@@ -67,13 +71,27 @@ def normalise(matrix: np.ndarray, types: np.ndarray, method: str = "rank") -> np
     fn = {"rank": _rank, "minmax": _minmax, "vector": _vector}[method]
     m = np.asarray(matrix, dtype=float)
     out = np.empty_like(m)
-    for j in range(m.shape[1]):
+
+    def one(j: int) -> None:
         col = m[:, j]
         ok = np.isfinite(col)
+        if ok.all():
+            out[:, j] = fn(col, types[j] > 0)
+            return
         res = np.full(col.shape, 0.5)
         if ok.any():
             res[ok] = fn(col[ok], types[j] > 0)
         out[:, j] = res
+
+    if m.shape[0] >= 100_000 and m.shape[1] > 1:
+        # NumPy sorts release the GIL: columns in parallel use both cores on large candidate sets.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            list(pool.map(one, range(m.shape[1])))
+    else:
+        for j in range(m.shape[1]):
+            one(j)
     return out
 
 

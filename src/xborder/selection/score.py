@@ -62,13 +62,14 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
     types = np.array([1 if factor_spec(f).benefit else -1 for f in used])
     w = np.array([weights[f] for f in used])
     res = score_matrix(matrix, w, types, method=profile.method, normalisation=profile.normalisation)
-    ranked = frame.copy()
-    ranked["_row"] = np.arange(len(frame))
-    ranked["score"] = res.scores
-    ranked["rank"] = res.ranks
+    order = np.argsort(-res.scores, kind="stable")  # rank order (ranks 1..n)
+    cols: dict[str, np.ndarray] = {c: frame[c].to_numpy()[order] for c in frame.columns}
+    cols["_row"] = order
+    cols["score"] = res.scores[order]
+    cols["rank"] = np.arange(1, len(order) + 1)
     for j, f in enumerate(used):
-        ranked[f"contrib_{f}"] = res.contributions[:, j]
-    ranked = ranked.sort_values("rank", kind="stable").reset_index(drop=True)
+        cols[f"contrib_{f}"] = res.contributions[order, j]
+    ranked = pd.DataFrame(cols, copy=False)
     long = pd.DataFrame()
     if long_factors:
         n = len(frame)

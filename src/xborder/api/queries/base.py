@@ -76,7 +76,11 @@ def filtered_rows(
                 if r[0] is not None
             ]
             if not runs:
-                return {"rows": [], "note": f"No rows in '{table}' for this selection in any run.", "run_id": None}
+                return {
+                    "rows": [],
+                    "note": f"No rows in '{table}' for this selection in any run.",
+                    "run_id": None,
+                }
             used_run = run_id if run_id in runs else max(runs)
             cond += " AND run_id = ?"
             params = [*params, used_run]

@@ -29,6 +29,11 @@ class RunBody(BaseModel):
         default_factory=lambda: ["en", "zh"], description="Report languages."
     )
     resume: str | None = Field(None, pattern=RUN_ID, description="Id of a failed run to finish.")
+    skip: list[
+        Literal["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
+    ] = Field(
+        default_factory=list, description="Stages to leave out (e.g. demand, to reuse nothing and go fast)."
+    )
 
 
 @router.get("/runs", summary="Runs, newest first")
@@ -45,7 +50,7 @@ def list_runs(
 def start_run(
     body: RunBody, request: Request, p: Annotated[Principal, Depends(require_role("analyst"))]
 ) -> dict[str, Any]:
-    job_id = services.start_run(request, p, body.markets, list(body.langs), body.resume)
+    job_id = services.start_run(request, p, body.markets, list(body.langs), body.resume, list(body.skip))
     return {"job_id": job_id, "poll": f"/api/jobs/{job_id}"}
 
 

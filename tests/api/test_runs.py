@@ -1,0 +1,92 @@
+"""Runs: list and detail, start as a background job with progress, report download through the API."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.api.seed import SEED_RUN
+
+pytestmark = pytest.mark.shared_data
+
+
+def test_runs_list_and_detail(web) -> None:
+    c = web.client("viewer")
+    runs = c.get("/api/runs").json()
+    assert runs["total"] >= 1 and runs["items"][0]["run_id"] == SEED_RUN
+    d = c.get(f"/api/runs/{SEED_RUN}").json()
+    assert (
+        d["status"] == "ok"
+        and d["outputs"]["opportunities"] == 320
+        and d["outputs"]["opportunity_factors"] == 960
+    )
+    assert c.get("/api/runs/run-nope").status_code == 404
+    assert c.get("/api/runs/..%2f..%2fetc").status_code in (404, 422)
+    assert c.get("/api/jobs/nothex").status_code == 422
+
+
+def _selection_from_seed(con, settings, *, run_id, markets=None, progress=None, **params):  # noqa: ANN001, ANN003
+    """A selection stage for the job test: the seed rows re-labelled with this run's id."""
+    if progress:
+        progress(0.5, "scoring")
+    for t in ("opportunities", "opportunity_factors"):
+        con.execute(
+            f"INSERT INTO {t} BY NAME SELECT * REPLACE (? AS run_id) FROM {t} WHERE run_id = ?"
+            + (" AND market IN (SELECT unnest(?))" if markets else ""),
+            [run_id, SEED_RUN, *([markets] if markets else [])],
+        )
+    n = con.execute("SELECT count(*) FROM opportunities WHERE run_id = ?", [run_id]).fetchone()[0]
+    return {"opportunities": int(n)}
+
+
+@pytest.mark.slow
+def test_start_run_is_a_background_job_with_progress_and_a_downloadable_report(fresh_web) -> None:
+    from xborder.pipeline.stages import Stage
+
+    fresh_web.app.state.jobs.stages = [
+        Stage("selection", "tests", "x", ("opportunities", "opportunity_factors"), fn=_selection_from_seed)
+    ]
+    c = fresh_web.client("analyst")
+    r = c.post("/api/runs", json={"markets": ["DE", "FR"], "langs": ["en"]})
+    assert r.status_code == 202
+    job_id = r.json()["job_id"]
+    seen = set()
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        job = c.get(f"/api/jobs/{job_id}").json()
+        seen.add(job["status"])
+        if job["status"] in ("ok", "failed"):
+            break
+        time.sleep(0.5)
+    assert job["status"] == "ok", job["message"]
+    assert job["progress"] == 1.0 and job["run_id"]
+    run = c.get(f"/api/runs/{job['run_id']}").json()
+    assert run["outputs"]["opportunities"] == 80 and run["job"]["created_by"] == "analyst"
+    opps = c.get("/api/opportunities", params={"run_id": job["run_id"]}).json()
+    assert opps["total"] == 80 and {i["market"] for i in opps["items"]} <= {"DE", "FR"}
+    html = [f for f in run["reports"] if f["format"] == "html" and f["status"] == "ok"]
+    assert html, run["reports"]
+    dl = c.get(f"/api/runs/{job['run_id']}/report", params={"format": "html", "lang": "en"})
+    assert dl.status_code == 200 and "attachment" in dl.headers["content-disposition"]
+    assert b"<html" in dl.content[:2000].lower()
+    assert "path" not in str(run["reports"])  # server paths are not shown
+    assert c.get(f"/api/runs/{job['run_id']}/report", params={"format": "exe"}).status_code == 422
+    assert c.get(f"/api/runs/{job['run_id']}/report", params={"lang": "fr"}).status_code == 422
+
+
+def test_report_of_a_run_without_files_is_404(web) -> None:
+    r = web.client("viewer").get(f"/api/runs/{SEED_RUN}/report")
+    assert r.status_code == 404 and "detail" in r.json()
+
+
+def test_run_start_validates_markets(fresh_web) -> None:
+    from tests.api.test_permissions import FakeJobs
+
+    fresh_web.app.state.jobs = FakeJobs()
+    c = fresh_web.client("analyst")
+    assert c.post("/api/runs", json={"markets": ["Germany"]}).status_code == 422
+    assert c.post("/api/runs", json={"markets": ["de'; --"]}).status_code == 422
+    assert c.post("/api/runs", json={"skip": ["rm -rf"]}).status_code == 422
+    assert c.post("/api/runs", json={"markets": ["de"], "skip": ["demand"]}).status_code == 202
+    assert fresh_web.app.state.jobs.submitted[-1][1]["markets"] == ["DE"]
