@@ -29,7 +29,14 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from xborder.reviews.clean import clean_texts
-from xborder.reviews.datasets import UCI_DOMAINS, load_alexa, load_chinese, load_datafiniti, load_uci, load_womens_clothing
+from xborder.reviews.datasets import (
+    UCI_DOMAINS,
+    load_alexa,
+    load_chinese,
+    load_datafiniti,
+    load_uci,
+    load_womens_clothing,
+)
 from xborder.reviews.sentiment import TextSentimentModel, english_model, vader_scores, zh_lexicon_scores
 from xborder.reviews.train import SEED, WOMENS_SAMPLE, english_training_frame, train_english
 
@@ -37,14 +44,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    return {"accuracy": round(float(accuracy_score(y, pred)), 4),
-            "macro_f1": round(float(f1_score(y, pred, average="macro", zero_division=0)), 4)}
+    return {
+        "accuracy": round(float(accuracy_score(y, pred)), 4),
+        "macro_f1": round(float(f1_score(y, pred, average="macro", zero_division=0)), 4),
+    }
 
 
-def _row(name: str, y: np.ndarray, model_pred: np.ndarray, texts: list[str] | None, majority_class: int,
-         trained_on: str) -> dict:
-    out = {"set": name, "n": int(len(y)), "positive_share": round(float(np.mean(y)), 4), "trained_on": trained_on,
-           "model": _scores(y, model_pred), "majority": _scores(y, np.full(len(y), majority_class))}
+def _row(
+    name: str,
+    y: np.ndarray,
+    model_pred: np.ndarray,
+    texts: list[str] | None,
+    majority_class: int,
+    trained_on: str,
+) -> dict:
+    out = {
+        "set": name,
+        "n": int(len(y)),
+        "positive_share": round(float(np.mean(y)), 4),
+        "trained_on": trained_on,
+        "model": _scores(y, model_pred),
+        "majority": _scores(y, np.full(len(y), majority_class)),
+    }
     if texts is not None:
         out["vader"] = _scores(y, (vader_scores(texts)[:, 0] >= 0.05).astype(int))
     return out
@@ -60,13 +81,30 @@ def english_sentences(data: Path) -> list[dict]:
         y = test["label"].to_numpy()
         pred = model.predict(texts)
         maj = int(train["label"].mean() >= 0.5)
-        rows.append(_row(f"uci_{held}", y, pred, texts, maj,
-                         f"UCI {'+'.join(d for d in UCI_DOMAINS if d != held)} + Women's clothing sample ({WOMENS_SAMPLE})"))
+        rows.append(
+            _row(
+                f"uci_{held}",
+                y,
+                pred,
+                texts,
+                maj,
+                f"UCI {'+'.join(d for d in UCI_DOMAINS if d != held)} + Women's clothing sample ({WOMENS_SAMPLE})",
+            )
+        )
         pooled_y.append(y)
         pooled_p.append(pred)
         pooled_t += texts
     y, p = np.concatenate(pooled_y), np.concatenate(pooled_p)
-    rows.append(_row("uci_all_three (leave-one-domain-out, pooled)", y, p, pooled_t, 1, "each domain: the other two + Women's sample"))
+    rows.append(
+        _row(
+            "uci_all_three (leave-one-domain-out, pooled)",
+            y,
+            p,
+            pooled_t,
+            1,
+            "each domain: the other two + Women's sample",
+        )
+    )
     return rows
 
 
@@ -84,17 +122,41 @@ def shipped_sets(data: Path, max_rows: int) -> list[dict]:
     held3 = w3[~w3["text"].isin(set(w.sample(min(WOMENS_SAMPLE, len(w)), random_state=SEED)["text"]))]
     held3 = held3.sample(min(max_rows, len(held3)), random_state=1)
     t3, _ = clean_texts(held3["text"])
-    rows.append(_row("womens_clothing (recommended flag, all ratings)", held3["recommended"].to_numpy(),
-                     model.predict(t3), t3, 1, trained))
+    rows.append(
+        _row(
+            "womens_clothing (recommended flag, all ratings)",
+            held3["recommended"].to_numpy(),
+            model.predict(t3),
+            t3,
+            1,
+            trained,
+        )
+    )
     a = load_alexa(data)
     ta, _ = clean_texts(a["text"])
-    rows.append(_row("amazon_alexa (feedback flag)", a["label"].to_numpy(), model.predict(ta), ta, 1,
-                     "shipped model (never saw Alexa)"))
+    rows.append(
+        _row(
+            "amazon_alexa (feedback flag)",
+            a["label"].to_numpy(),
+            model.predict(ta),
+            ta,
+            1,
+            "shipped model (never saw Alexa)",
+        )
+    )
     d = load_datafiniti(data)
     d = d[d["rating"] != 3].sample(min(max_rows, len(d)), random_state=1)
     td, _ = clean_texts(d["text"])
-    rows.append(_row("datafiniti (rating >= 4 vs <= 2)", d["label"].to_numpy(), model.predict(td), td, 1,
-                     "shipped model (never saw Datafiniti)"))
+    rows.append(
+        _row(
+            "datafiniti (rating >= 4 vs <= 2)",
+            d["label"].to_numpy(),
+            model.predict(td),
+            td,
+            1,
+            "shipped model (never saw Datafiniti)",
+        )
+    )
     return rows
 
 
@@ -111,12 +173,24 @@ def chinese(data: Path, max_rows: int) -> list[dict]:
         m.fit([texts[i] for i in tr], y[tr])
         pred[te] = m.predict([texts[i] for i in te])
         fold_acc.append(float(accuracy_score(y[te], pred[te])))
-    row = _row("chinese_10_cats (5-fold CV, run-time model)", y, pred, None, int(y.mean() >= 0.5),
-               "each fold: the other 4/5 of the set (what xborder does with a user's own labelled reviews)")
+    row = _row(
+        "chinese_10_cats (5-fold CV, run-time model)",
+        y,
+        pred,
+        None,
+        int(y.mean() >= 0.5),
+        "each fold: the other 4/5 of the set (what xborder does with a user's own labelled reviews)",
+    )
     row["fold_accuracy"] = [round(a, 4) for a in fold_acc]
     lex = (zh_lexicon_scores(texts) >= 0.5).astype(int)
-    row2 = _row("chinese_10_cats (lexicon fallback, no training)", y, lex, None, int(y.mean() >= 0.5),
-                "nothing (hand-written lexicon)")
+    row2 = _row(
+        "chinese_10_cats (lexicon fallback, no training)",
+        y,
+        lex,
+        None,
+        int(y.mean() >= 0.5),
+        "nothing (hand-written lexicon)",
+    )
     return [row, row2]
 
 
@@ -133,15 +207,26 @@ def nlp_sentences(data: Path) -> list[dict]:
     rows, ys, ps = [], [], []
     for held in UCI_DOMAINS:
         others = [d for d in UCI_DOMAINS if d != held]
-        clf = LogisticRegression(C=2.0, max_iter=3000).fit(np.vstack([emb[d] for d in others]),
-                                                           np.concatenate([frames[d]["label"] for d in others]))
+        clf = LogisticRegression(C=2.0, max_iter=3000).fit(
+            np.vstack([emb[d] for d in others]), np.concatenate([frames[d]["label"] for d in others])
+        )
         y = frames[held]["label"].to_numpy()
         p = clf.predict(emb[held])
-        rows.append(_row(f"nlp uci_{held}", y, p, None, 1, f"MiniLM embeddings + VADER, UCI {'+'.join(others)}"))
+        rows.append(
+            _row(f"nlp uci_{held}", y, p, None, 1, f"MiniLM embeddings + VADER, UCI {'+'.join(others)}")
+        )
         ys.append(y)
         ps.append(p)
-    rows.append(_row("nlp uci_all_three (pooled)", np.concatenate(ys), np.concatenate(ps), None, 1,
-                     "each domain: the other two"))
+    rows.append(
+        _row(
+            "nlp uci_all_three (pooled)",
+            np.concatenate(ys),
+            np.concatenate(ps),
+            None,
+            1,
+            "each domain: the other two",
+        )
+    )
     return rows
 
 
@@ -153,8 +238,11 @@ def main() -> None:
     ap.add_argument("--zh-rows", type=int, default=0, help="Sample of the Chinese set (0 = all 62,773).")
     args = ap.parse_args()
     t0 = time.time()
-    results = {"english_sentences": english_sentences(args.data), "english_reviews": shipped_sets(args.data, args.max_rows),
-               "chinese": chinese(args.data, args.zh_rows)}
+    results = {
+        "english_sentences": english_sentences(args.data),
+        "english_reviews": shipped_sets(args.data, args.max_rows),
+        "chinese": chinese(args.data, args.zh_rows),
+    }
     if args.nlp:
         results["nlp"] = nlp_sentences(args.data)
     results["seconds"] = round(time.time() - t0, 1)
@@ -162,14 +250,18 @@ def main() -> None:
     out = ROOT / "benchmarks" / "results" / "reviews_accuracy.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print("| set | n | model acc | model F1 | VADER acc | VADER F1 | majority acc | majority F1 | trained on |")
+    print(
+        "| set | n | model acc | model F1 | VADER acc | VADER F1 | majority acc | majority F1 | trained on |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for key in ("english_sentences", "english_reviews", "chinese", "nlp"):
         for r in results.get(key, []):
             v = r.get("vader", {})
-            print(f"| {r['set']} | {r['n']:,} | {r['model']['accuracy']:.3f} | {r['model']['macro_f1']:.3f} | "
-                  f"{v.get('accuracy', float('nan')):.3f} | {v.get('macro_f1', float('nan')):.3f} | "
-                  f"{r['majority']['accuracy']:.3f} | {r['majority']['macro_f1']:.3f} | {r['trained_on']} |")
+            print(
+                f"| {r['set']} | {r['n']:,} | {r['model']['accuracy']:.3f} | {r['model']['macro_f1']:.3f} | "
+                f"{v.get('accuracy', float('nan')):.3f} | {v.get('macro_f1', float('nan')):.3f} | "
+                f"{r['majority']['accuracy']:.3f} | {r['majority']['macro_f1']:.3f} | {r['trained_on']} |"
+            )
     print(f"wrote {out} in {results['seconds']} s")
 
 

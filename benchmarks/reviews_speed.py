@@ -32,11 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _pool(data: Path) -> pd.DataFrame:
-    a = load_alexa(data).assign(product="alexa:" + load_alexa(data)["group"].str.replace(" ", "_"), market="US")
+    a = load_alexa(data).assign(
+        product="alexa:" + load_alexa(data)["group"].str.replace(" ", "_"), market="US"
+    )
     w = load_womens_clothing(data, drop_neutral=False)
     w = w.assign(product="wc:" + w["group"].str.replace(" ", "_"), market="GB")
-    u = pd.concat([load_uci(data, d) for d in ("amazon_cells", "yelp")]).assign(product="uci:sentences", market="US",
-                                                                               rating=np.nan)
+    u = pd.concat([load_uci(data, d) for d in ("amazon_cells", "yelp")]).assign(
+        product="uci:sentences", market="US", rating=np.nan
+    )
     c = load_chinese(data).sample(5000, random_state=0)
     c = c.assign(product="zh:" + c["group"], market="CN", rating=np.where(c["label"] == 1, 5.0, 1.0))
     pool = pd.concat([a, w, u, c], ignore_index=True)[["text", "rating", "product", "market"]]
@@ -96,15 +99,29 @@ def _run(path: Path, workers: int, memory_limit: str) -> dict:
         samples.append((round(frac, 3), round(_rss_mb(), 1)))
 
     t = time.perf_counter()
-    s = run_reviews(con, get_settings(), run_id=f"bench-{workers}-{n}", workers=workers, progress=progress,
-                    batch_size=20_000)
+    s = run_reviews(
+        con,
+        get_settings(),
+        run_id=f"bench-{workers}-{n}",
+        workers=workers,
+        progress=progress,
+        batch_size=20_000,
+    )
     dt = time.perf_counter() - t
     con.close()
     every = max(1, len(samples) // 12)
-    return {"n": int(n), "workers": workers, "seconds": round(dt, 1), "reviews_per_s": round(n / dt, 1),
-            "annotate_seconds": s["annotate_seconds"], "rss_mb_during_run": samples[::every] + samples[-1:],
-            "improvement_opportunities": s["improvement_opportunities"], "phrases_pruned": s["phrases_pruned"],
-            "sentiment_sources": s["sentiment_sources"], "text_flags": s["text_flags"]}
+    return {
+        "n": int(n),
+        "workers": workers,
+        "seconds": round(dt, 1),
+        "reviews_per_s": round(n / dt, 1),
+        "annotate_seconds": s["annotate_seconds"],
+        "rss_mb_during_run": samples[::every] + samples[-1:],
+        "improvement_opportunities": s["improvement_opportunities"],
+        "phrases_pruned": s["phrases_pruned"],
+        "sentiment_sources": s["sentiment_sources"],
+        "text_flags": s["text_flags"],
+    }
 
 
 def main() -> None:
@@ -128,9 +145,13 @@ def main() -> None:
             big = Path(tmp) / "big.duckdb"
             _warehouse(pool, args.n, big)
             res["large"] = _run(big, args.workers, args.memory_limit)
-            res["large"]["ratio_to_vader"] = round(res["large"]["reviews_per_s"] / res["baselines"]["vader_reviews_per_s"], 3)
+            res["large"]["ratio_to_vader"] = round(
+                res["large"]["reviews_per_s"] / res["baselines"]["vader_reviews_per_s"], 3
+            )
     res["peak_rss_mb_self"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    res["peak_rss_mb_largest_worker"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    res["peak_rss_mb_largest_worker"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+    )
     res["load_average_end"] = os.getloadavg()
     out = ROOT / "benchmarks" / "results" / "reviews_speed.json"
     out.parent.mkdir(parents=True, exist_ok=True)

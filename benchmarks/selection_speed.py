@@ -48,13 +48,18 @@ def baseline(frame: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
     return np.argsort(-(norm @ weights), kind="stable")
 
 
-def timed(fn, repeat: int = 3) -> float:  # noqa: ANN001
-    best = float("inf")
+def timed(fn, repeat: int = 3) -> tuple[float, float]:  # noqa: ANN001
+    """Best wall-clock seconds and best CPU seconds (all threads of this process) over ``repeat`` runs.
+
+    On a machine shared with other jobs the wall time mostly measures the queue; the CPU time is what
+    the work costs (divide by the cores used in parallel for the wall time on an idle machine)."""
+    best_wall = best_cpu = float("inf")
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+        best_wall = min(best_wall, time.perf_counter() - t)
+        best_cpu = min(best_cpu, time.process_time() - c)
+    return best_wall, best_cpu
 
 
 def main() -> None:
@@ -65,29 +70,39 @@ def main() -> None:
     frame = make_frame(args.n)
     ws, tp = load_profile("balanced"), load_profile("textbook-topsis")
     w = np.ones(len(FACTORS)) / len(FACTORS)
+    load_before = os.getloadavg()[0]
     t_base = timed(lambda: baseline(frame, w), args.repeat)
     t_ws = timed(lambda: score_candidates(frame, ws, long_factors=False), args.repeat)
     t_tp = timed(lambda: score_candidates(frame, tp, long_factors=False), args.repeat)
     t_long = timed(lambda: score_candidates(frame, ws, long_factors=True), 1)
+    names = {
+        "baseline_numpy_minmax_weighted_sum_argsort": t_base,
+        "score_candidates_weighted_sum_rank": t_ws,
+        "score_candidates_topsis_vector": t_tp,
+        "score_candidates_weighted_sum_with_long_factor_table": t_long,
+    }
     res = {
         "benchmark": "selection_speed",
         "candidates": args.n,
         "factors": len(FACTORS),
         "cpu_count": os.cpu_count(),
+        "load_average_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "python": platform.python_version(),
-        "seconds": {
-            "baseline_numpy_minmax_weighted_sum_argsort": round(t_base, 3),
-            "score_candidates_weighted_sum_rank": round(t_ws, 3),
-            "score_candidates_topsis_vector": round(t_tp, 3),
-            "score_candidates_weighted_sum_with_long_factor_table": round(t_long, 3),
+        "wall_seconds": {k: round(v[0], 3) for k, v in names.items()},
+        "cpu_seconds": {k: round(v[1], 3) for k, v in names.items()},
+        "ratio_vs_baseline_cpu": {
+            "weighted_sum": round(t_ws[1] / t_base[1], 2),
+            "topsis": round(t_tp[1] / t_base[1], 2),
         },
-        "ratio_vs_baseline": {
-            "weighted_sum": round(t_ws / t_base, 2),
-            "topsis": round(t_tp / t_base, 2),
+        "ratio_vs_baseline_wall": {
+            "weighted_sum": round(t_ws[0] / t_base[0], 2),
+            "topsis": round(t_tp[0] / t_base[0], 2),
         },
         "target_seconds": 10.0,
-        "meets_target": bool(max(t_ws, t_tp) < 10.0),
-        "note": "best of --repeat runs; the long factor table (20 rows per candidate) is what the pipeline stores",
+        "meets_target_wall": bool(max(t_ws[0], t_tp[0]) < 10.0),
+        "meets_target_cpu": bool(max(t_ws[1], t_tp[1]) < 10.0),
+        "note": "best of --repeat runs; CPU seconds sum both threads of the rank normalisation, so they bound the "
+        "idle-machine wall time from above; the long factor table (20 rows per candidate) is what the pipeline stores",
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")

@@ -249,3 +249,43 @@ def test_docs_examples_run(
     code, out, err = run_cli(argv, monkeypatch, capsys)
     assert code == 0, err
     assert out.strip()
+
+
+def test_compliance_run_stores_rows_and_the_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    from xborder.warehouse import connect
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    con.execute(
+        "INSERT INTO products (product_id, source, title, category) VALUES "
+        "('t:toy', 't', 'Wooden jigsaw puzzle', 'toys_games')"
+    )
+    con.execute(
+        "INSERT INTO order_lines (line_key, source, order_id, ordered_at, product_id, quantity, status) VALUES "
+        "('a', 't', 'o1', TIMESTAMP '2026-01-01 00:00:00', 't:toy', 1, 'sold')"
+    )
+    con.close()
+    code, out, _ = run_cli(
+        ["--db", str(db), "--json", "compliance", "run", "--market", "US,GB", "--date", "2026-11-26"],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["markets"] == ["US", "GB"] and summary["products"] == 1
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT kind, status FROM runs WHERE run_id = ?", [summary["run_id"]]).fetchone() == (
+        "compliance",
+        "ok",
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FROM compliance_summary WHERE run_id = ?", [summary["run_id"]]
+        ).fetchone()[0]
+        == 2
+    )
+    con.close()
+    code, _, err = run_cli(["--db", str(db), "compliance", "run", "--market", "XX"], monkeypatch, capsys)
+    assert code == 2 and "Unknown market 'XX'" in err

@@ -39,16 +39,41 @@ def _rows() -> list[tuple]:
             # in DE complaints about noise grow month by month; in the US they are constant
             negatives = OTHER + (NOISE[:month] if market == "DE" else NOISE)
             for j, text in enumerate(negatives):
-                rows.append((f"t:{i}", "shop:fan1", market, start + dt.timedelta(days=30 * month + j), 1.0 + (j % 2), text, None))
+                rows.append(
+                    (
+                        f"t:{i}",
+                        "shop:fan1",
+                        market,
+                        start + dt.timedelta(days=30 * month + j),
+                        1.0 + (j % 2),
+                        text,
+                        None,
+                    )
+                )
                 i += 1
             for j, text in enumerate(POS * 2):
-                rows.append((f"t:{i}", "shop:fan1", market, start + dt.timedelta(days=30 * month + j), 5.0 - (j % 2), text, None))
+                rows.append(
+                    (
+                        f"t:{i}",
+                        "shop:fan1",
+                        market,
+                        start + dt.timedelta(days=30 * month + j),
+                        5.0 - (j % 2),
+                        text,
+                        None,
+                    )
+                )
                 i += 1
     # no rating: language and sentiment must be detected / scored
     extra = [
-        ("Das ist viel zu laut, ich bin enttäuscht.", None), ("质量很差，噪音太大，用了几天就坏了", None),
-        ("Terrible, too loud and broke quickly", None), ("Absolutely love it, super quiet", None),
-        ("", None), ("😡😡😡", None), ("<p>Too <b>loud</b> &amp; hot</p>", None), ("x " * 25_000, None),
+        ("Das ist viel zu laut, ich bin enttäuscht.", None),
+        ("质量很差，噪音太大，用了几天就坏了", None),
+        ("Terrible, too loud and broke quickly", None),
+        ("Absolutely love it, super quiet", None),
+        ("", None),
+        ("😡😡😡", None),
+        ("<p>Too <b>loud</b> &amp; hot</p>", None),
+        ("x " * 25_000, None),
         ("donâ€™t buy, too loud", None),
     ]
     for text, lang in extra:
@@ -62,8 +87,10 @@ def review_db(tmp_path: Path) -> Path:
     """Warehouse with ~300 reviews of one fan in DE/US/GB (category home_kitchen), plus bad texts."""
     path = tmp_path / "reviews.duckdb"
     con = connect(path)
-    con.execute("INSERT INTO products (product_id, source, source_key, title, category) "
-                "VALUES ('shop:fan1', 'shop', 'fan1', 'Desk fan', 'home_kitchen')")
+    con.execute(
+        "INSERT INTO products (product_id, source, source_key, title, category) "
+        "VALUES ('shop:fan1', 'shop', 'fan1', 'Desk fan', 'home_kitchen')"
+    )
     con.executemany(
         "INSERT INTO reviews (review_id, product_id, market_code, reviewed_at, rating, text, language, source) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 'test')",

@@ -12,7 +12,12 @@ CASES = [
     ("None is empty", None, "", ("empty",)),
     ("NaN is empty", float("nan"), "", ("empty",)),
     ("whitespace only is empty", "  \n\t ", "", ("empty",)),
-    ("HTML tags and entities removed", "<p>Too&nbsp;loud<br/>at night &amp; hot</p>", "Too loud at night & hot", ("html",)),
+    (
+        "HTML tags and entities removed",
+        "<p>Too&nbsp;loud<br/>at night &amp; hot</p>",
+        "Too loud at night & hot",
+        ("html",),
+    ),
     ("UTF-8 read as cp1252 is repaired", "donâ€™t buy, cafÃ©", "don’t buy, café", ("mojibake_fixed",)),
     ("emoji-only text is kept and flagged", "😡😡👎", "😡😡👎", ("emoji_only",)),
     ("punctuation only counts as empty", "?!...", "?!...", ("empty",)),
@@ -39,7 +44,12 @@ def test_fifty_thousand_characters_are_truncated_at_a_word() -> None:
 def test_flags_are_counted() -> None:
     texts, flags = clean_texts(["ok", None, "<b>x</b>", "😀", "y" * 6000])
     counts = count_flags(flags)
-    assert counts["empty"] == 1 and counts["html"] == 1 and counts["emoji_only"] == 1 and counts["truncated"] == 1
+    assert (
+        counts["empty"] == 1
+        and counts["html"] == 1
+        and counts["emoji_only"] == 1
+        and counts["truncated"] == 1
+    )
     assert texts[0] == "ok"
 
 
@@ -48,7 +58,11 @@ def test_flags_are_counted() -> None:
     [
         ("质量很好".encode(), "质量很好", "utf-8"),
         (b"\xef\xbb\xbfhello", "hello", "utf-8-sig"),
-        ("Größe passt nicht, völlig enttäuscht".encode("cp1252"), "Größe passt nicht, völlig enttäuscht", None),
+        (
+            "Größe passt nicht, völlig enttäuscht".encode("cp1252"),
+            "Größe passt nicht, völlig enttäuscht",
+            None,
+        ),
     ],
 )
 def test_decode_bytes(raw: bytes, text: str, encoding: str | None) -> None:

@@ -10,7 +10,9 @@ import pytest
 from xborder.cli.main import main
 
 
-def run_cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run_cli(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["xborder", *argv])
     code = 0
     try:
@@ -23,7 +25,9 @@ def run_cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
 
 def test_score_text_file_json_lines(tmp_path, monkeypatch, capsys) -> None:
     f = tmp_path / "r.txt"
-    f.write_text("Love it, works perfectly\n\nBroke after a day, too loud\n质量很差，很失望\n😀😀\n", encoding="utf-8")
+    f.write_text(
+        "Love it, works perfectly\n\nBroke after a day, too loud\n质量很差，很失望\n😀😀\n", encoding="utf-8"
+    )
     code, out, _ = run_cli(["reviews", "score", str(f), "--json"], monkeypatch, capsys)
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
@@ -35,7 +39,11 @@ def test_score_text_file_json_lines(tmp_path, monkeypatch, capsys) -> None:
 
 def test_score_csv_column_in_cp1252(tmp_path, monkeypatch, capsys) -> None:
     f = tmp_path / "r.csv"
-    f.write_bytes("id,comment\n1,\"Größe passt, schöne Farbe, love it\"\n2,\"Awful quality, cheap plastic\"\n".encode("cp1252"))
+    f.write_bytes(
+        'id,comment\n1,"Größe passt, schöne Farbe, love it"\n2,"Awful quality, cheap plastic"\n'.encode(
+            "cp1252"
+        )
+    )
     code, out, _ = run_cli(["reviews", "score", str(f), "--column", "comment", "--json"], monkeypatch, capsys)
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
@@ -59,18 +67,25 @@ def test_score_bad_input_exits_2(tmp_path, monkeypatch, capsys, name, content, e
 
 
 def test_analyze_json_and_chinese_summary(review_db, monkeypatch, capsys) -> None:
-    code, out, _ = run_cli(["--db", str(review_db), "reviews", "analyze", "--market", "US", "--json"], monkeypatch, capsys)
+    code, out, _ = run_cli(
+        ["--db", str(review_db), "reviews", "analyze", "--market", "US", "--json"], monkeypatch, capsys
+    )
     assert code == 0
     data = json.loads(out)
     g = data["groups"][0]
     assert g["group"]["product_id"] == "shop:fan1" and g["group"]["market"] == "US"
     assert g["opportunities"][0]["aspect"] == "noise" and len(g["opportunities"][0]["examples"]) == 3
     assert "noise" in g["summary"] and data["run"]["reviews"] > 100
-    code, out, _ = run_cli(["--db", str(review_db), "reviews", "analyze", "--product", "shop:fan1", "--lang", "zh"],
-                           monkeypatch, capsys)
+    code, out, _ = run_cli(
+        ["--db", str(review_db), "reviews", "analyze", "--product", "shop:fan1", "--lang", "zh"],
+        monkeypatch,
+        capsys,
+    )
     assert code == 0 and "噪音" in out and "差评" in out
 
 
 def test_analyze_without_reviews_exits_2(tmp_path, monkeypatch, capsys) -> None:
-    code, _, err = run_cli(["--db", str(tmp_path / "empty.duckdb"), "reviews", "analyze"], monkeypatch, capsys)
+    code, _, err = run_cli(
+        ["--db", str(tmp_path / "empty.duckdb"), "reviews", "analyze"], monkeypatch, capsys
+    )
     assert code == 2 and "No reviews" in " ".join(err.split())

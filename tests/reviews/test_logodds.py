@@ -19,7 +19,9 @@ def test_hand_computed_example() -> None:
     good = res.set_index("term").loc["good"]
     assert good["log_odds"] == pytest.approx(2 * math.log(5 / 3), abs=1e-12)  # 1.021651...
     assert good["variance"] == pytest.approx(8 / 15, abs=1e-12)
-    assert good["z"] == pytest.approx(2 * math.log(5 / 3) / math.sqrt(8 / 15), abs=1e-12)  # 1.021651 / 0.730297 = 1.398954
+    assert good["z"] == pytest.approx(
+        2 * math.log(5 / 3) / math.sqrt(8 / 15), abs=1e-12
+    )  # 1.021651 / 0.730297 = 1.398954
     assert good["z"] == pytest.approx(1.398954, abs=1e-6)
     bad = res.set_index("term").loc["bad"]
     assert bad["z"] == pytest.approx(-good["z"], abs=1e-12)  # symmetric counts give opposite z

@@ -26,23 +26,31 @@ def test_run_reviews_end_to_end(review_db) -> None:
     lang = dict(con.execute("SELECT review_id, language FROM review_analysis WHERE market = 'GB'").fetchall())
     assert {"de", "zh", "en"} <= set(lang.values())
     # noise is the top complaint of the fan in the US, with 3 verbatim negative examples from the reviews table
-    top = con.execute("SELECT aspect, negative_share, examples FROM review_aspects "
-                      "WHERE run_id='r-test' AND scope='product' AND product_id='shop:fan1' AND market='US' "
-                      "ORDER BY rank LIMIT 1").fetchone()
+    top = con.execute(
+        "SELECT aspect, negative_share, examples FROM review_aspects "
+        "WHERE run_id='r-test' AND scope='product' AND product_id='shop:fan1' AND market='US' "
+        "ORDER BY rank LIMIT 1"
+    ).fetchone()
     assert top[0] == "noise" and top[1] == pytest.approx(30 / 48)
     examples = json.loads(top[2])
     assert len(examples) == 3
     for e in examples:
-        original = con.execute("SELECT text, rating FROM reviews WHERE review_id = ?", [e["review_id"]]).fetchone()
+        original = con.execute(
+            "SELECT text, rating FROM reviews WHERE review_id = ?", [e["review_id"]]
+        ).fetchone()
         assert e["text"] == original[0] and original[1] <= 2
     # in DE noise complaints grow month by month (0 of 3 negatives in January, 5 of 8 in June)
-    de = con.execute("SELECT negative_share, trend_direction, trend_slope_pp FROM review_aspects WHERE "
-                     "run_id='r-test' AND scope='product' AND market='DE' AND aspect='noise'").fetchone()
+    de = con.execute(
+        "SELECT negative_share, trend_direction, trend_slope_pp FROM review_aspects WHERE "
+        "run_id='r-test' AND scope='product' AND market='DE' AND aspect='noise'"
+    ).fetchone()
     assert de[0] == pytest.approx(15 / 33) and de[1] == "rising" and de[2] > 5
     # improvement opportunities for selection: product and category level, with example ids and run_id
-    opp = con.execute("SELECT scope, product_id, category, market, aspect, evidence_share, n_reviews, example_ids, "
-                      "opportunity_score, summary_en, summary_zh FROM improvement_opportunities "
-                      "WHERE run_id = 'r-test' AND market = 'US' ORDER BY scope, rank").df()
+    opp = con.execute(
+        "SELECT scope, product_id, category, market, aspect, evidence_share, n_reviews, example_ids, "
+        "opportunity_score, summary_en, summary_zh FROM improvement_opportunities "
+        "WHERE run_id = 'r-test' AND market = 'US' ORDER BY scope, rank"
+    ).df()
     assert set(opp["scope"]) == {"product", "category"}
     first = opp[opp["scope"] == "product"].iloc[0]
     assert first["aspect"] == "noise" and first["category"] == "home_kitchen"
@@ -51,15 +59,26 @@ def test_run_reviews_end_to_end(review_db) -> None:
     assert "noise" in first["summary_en"] and "噪音" in first["summary_zh"]
     assert "cat:home_kitchen" in set(opp["product_id"])
     # pain phrases: multi-word and lemmatised
-    pains = [r[0] for r in con.execute("SELECT phrase FROM review_phrases WHERE run_id='r-test' AND kind='pain' "
-                                       "AND product_id='shop:fan1' AND market='US'").fetchall()]
+    pains = [
+        r[0]
+        for r in con.execute(
+            "SELECT phrase FROM review_phrases WHERE run_id='r-test' AND kind='pain' "
+            "AND product_id='shop:fan1' AND market='US'"
+        ).fetchall()
+    ]
     assert "too loud" in pains
-    delights = [r[0] for r in con.execute("SELECT phrase FROM review_phrases WHERE run_id='r-test' AND "
-                                          "kind='delight' AND product_id='shop:fan1' AND market='US'").fetchall()]
+    delights = [
+        r[0]
+        for r in con.execute(
+            "SELECT phrase FROM review_phrases WHERE run_id='r-test' AND "
+            "kind='delight' AND product_id='shop:fan1' AND market='US'"
+        ).fetchall()
+    ]
     assert "easy to use" in delights or "easy" in delights
     # need–scenario–emotion view
-    cues = con.execute("SELECT kind, value FROM review_cues WHERE run_id='r-test' AND product_id='shop:fan1' "
-                       "AND market='DE'").fetchall()
+    cues = con.execute(
+        "SELECT kind, value FROM review_cues WHERE run_id='r-test' AND product_id='shop:fan1' AND market='DE'"
+    ).fetchall()
     assert ("scenario", "night / sleep") in cues and ("emotion", "delight") in cues
     assert con.execute("SELECT status FROM runs WHERE run_id='r-test'").fetchone()[0] == "ok"
     # a re-run with the same id replaces its rows instead of duplicating them
@@ -72,7 +91,12 @@ def test_market_and_product_filters(review_db) -> None:
     con = connect(review_db)
     s = run_reviews(con, get_settings(), run_id="r-de", markets=["de"])
     assert s["reviews"] == con.execute("SELECT count(*) FROM reviews WHERE market_code='DE'").fetchone()[0]
-    assert {r[0] for r in con.execute("SELECT DISTINCT market FROM improvement_opportunities WHERE run_id='r-de'").fetchall()} == {"DE"}
+    assert {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT market FROM improvement_opportunities WHERE run_id='r-de'"
+        ).fetchall()
+    } == {"DE"}
     empty = run_reviews(con, get_settings(), run_id="r-none", product_ids=["nope"])
     assert empty["reviews"] == 0 and "note" in empty
     con.close()
@@ -85,12 +109,19 @@ def test_ingested_alexa_reviews(tmp_path) -> None:
 
     settings = get_settings()
     con = connect(tmp_path / "w.duckdb")
-    ingest_path(con, shared_path("amazon_alexa_reviews", "amazon_alexa.tsv"), "reviews", settings=settings,
-                reject_dir=tmp_path)
+    ingest_path(
+        con,
+        shared_path("amazon_alexa_reviews", "amazon_alexa.tsv"),
+        "reviews",
+        settings=settings,
+        reject_dir=tmp_path,
+    )
     s = run_reviews(con, settings, run_id="r-alexa")
     assert s["reviews"] >= 3000 and s["improvement_opportunities"] > 0
     assert s["sentiment_sources"].get("rating", 0) >= 3000
-    top = con.execute("SELECT aspect FROM improvement_opportunities WHERE run_id='r-alexa' AND scope='product' "
-                      "ORDER BY n_reviews DESC LIMIT 5").fetchall()
+    top = con.execute(
+        "SELECT aspect FROM improvement_opportunities WHERE run_id='r-alexa' AND scope='product' "
+        "ORDER BY n_reviews DESC LIMIT 5"
+    ).fetchall()
     assert {"sound", "connectivity", "customer service"} & {t[0] for t in top}
     con.close()

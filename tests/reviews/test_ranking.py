@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from xborder.reviews.ranking import aspect_trends, contrast_phrases, improvement_opportunities, rank_aspects, wilson_lower
+from xborder.reviews.ranking import (
+    aspect_trends,
+    contrast_phrases,
+    improvement_opportunities,
+    rank_aspects,
+    wilson_lower,
+)
 
 
 def test_wilson_lower_bound() -> None:
@@ -20,11 +26,13 @@ def _group(**kw):
 
 
 def test_rank_aspects_by_negative_share() -> None:
-    counts = pd.DataFrame([
-        _group(aspect="noise", n_mentions=12, n_negative_mentions=10, n_positive_mentions=2),
-        _group(aspect="price", n_mentions=30, n_negative_mentions=4, n_positive_mentions=26),
-        _group(aspect="size", n_mentions=6, n_negative_mentions=6, n_positive_mentions=0),
-    ])
+    counts = pd.DataFrame(
+        [
+            _group(aspect="noise", n_mentions=12, n_negative_mentions=10, n_positive_mentions=2),
+            _group(aspect="price", n_mentions=30, n_negative_mentions=4, n_positive_mentions=26),
+            _group(aspect="size", n_mentions=6, n_negative_mentions=6, n_positive_mentions=0),
+        ]
+    )
     totals = pd.DataFrame([_group(n_negative=20, n_positive=80)])
     r = rank_aspects(counts, totals).set_index("aspect")
     assert r.loc["noise", "negative_share"] == pytest.approx(0.5)
@@ -34,8 +42,10 @@ def test_rank_aspects_by_negative_share() -> None:
 
 
 def test_trend_slope_in_percentage_points_per_month() -> None:
-    rows = [_group(aspect="battery", period=f"2024-0{m}-01", n_negative_mentions=k, n_negative=10)
-            for m, k in zip((1, 2, 3, 4), (1, 2, 3, 4), strict=True)]
+    rows = [
+        _group(aspect="battery", period=f"2024-0{m}-01", n_negative_mentions=k, n_negative=10)
+        for m, k in zip((1, 2, 3, 4), (1, 2, 3, 4), strict=True)
+    ]
     t = aspect_trends(pd.DataFrame(rows)).iloc[0]
     assert t["trend_slope_pp"] == pytest.approx(10.0)  # 10% → 40% over 3 months
     assert t["trend_direction"] == "rising" and t["trend_periods"] == 4
@@ -52,8 +62,12 @@ def test_contrast_phrases_and_opportunities() -> None:
     assert pains[:2] == ["too loud", "battery die"] or set(pains[:2]) == {"too loud", "battery die"}
     assert "good" in delights and "too loud" not in delights
     assert ph.set_index("phrase").loc["too loud", "aspect"] == "noise"
-    counts = pd.DataFrame([_group(aspect="noise", n_mentions=13, n_negative_mentions=12, n_positive_mentions=1),
-                           _group(aspect="price", n_mentions=17, n_negative_mentions=2, n_positive_mentions=15)])
+    counts = pd.DataFrame(
+        [
+            _group(aspect="noise", n_mentions=13, n_negative_mentions=12, n_positive_mentions=1),
+            _group(aspect="price", n_mentions=17, n_negative_mentions=2, n_positive_mentions=15),
+        ]
+    )
     totals = pd.DataFrame([_group(category="home_kitchen", n_reviews=100, n_negative=20, n_positive=80)])
     aspects = rank_aspects(counts, totals).assign(examples='[{"review_id": "r1", "text": "so loud"}]')
     opp = improvement_opportunities(aspects, totals, ph.assign(scope="product", product_id="p1", market="DE"))

@@ -24,7 +24,9 @@ def test_save_load_round_trip(tmp_path) -> None:
     m = TextSentimentModel(n_features=2**10, vader_weight=1.0).fit(texts, y)
     m.save(tmp_path / "m.npz", card={"trained_on": "test"})
     m2 = TextSentimentModel.load(tmp_path / "m.npz")
-    np.testing.assert_allclose(m.predict_proba(["good value", "bad"]), m2.predict_proba(["good value", "bad"]), atol=1e-5)
+    np.testing.assert_allclose(
+        m.predict_proba(["good value", "bad"]), m2.predict_proba(["good value", "bad"]), atol=1e-5
+    )
     assert m2.card_ == {"trained_on": "test"}
 
 
@@ -39,8 +41,13 @@ def test_chinese_lexicon_handles_negation() -> None:
 
 
 def test_rating_is_the_primary_signal() -> None:
-    df = pd.DataFrame({"review_id": ["a", "b", "c"], "text": ["I love it", "I love it", "I love it"],
-                       "rating": [1.0, 3.0, None]})
+    df = pd.DataFrame(
+        {
+            "review_id": ["a", "b", "c"],
+            "text": ["I love it", "I love it", "I love it"],
+            "rating": [1.0, 3.0, None],
+        }
+    )
     ann, _ = annotate_reviews(df)
     assert ann["sentiment_source"].tolist() == ["rating", "rating", "model_en"]
     assert ann["polarity"].tolist() == [-1, 0, 1]
@@ -57,6 +64,8 @@ def test_alexa_accuracy_of_the_shipped_model() -> None:
     """The shipped model never saw the Alexa reviews; measured 0.88 accuracy on all 3,149 (feedback flag)."""
     from xborder.reviews.datasets import load_alexa
 
-    a = load_alexa(shared_path("amazon_alexa_reviews", "amazon_alexa.tsv").parents[1]).sample(800, random_state=3)
+    a = load_alexa(shared_path("amazon_alexa_reviews", "amazon_alexa.tsv").parents[1]).sample(
+        800, random_state=3
+    )
     pred = english_model().predict(a["text"].tolist())
     assert (pred == a["label"].to_numpy()).mean() >= 0.85

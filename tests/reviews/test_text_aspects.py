@@ -10,8 +10,17 @@ from xborder.reviews.text import lemma, phrases
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("batteries", "battery"), ("broke", "break"), ("stopped", "stop"), ("charging", "charge"),
-     ("boxes", "box"), ("glass", "glass"), ("fits", "fit"), ("running", "run"), ("pretty", "pretty")],
+    [
+        ("batteries", "battery"),
+        ("broke", "break"),
+        ("stopped", "stop"),
+        ("charging", "charge"),
+        ("boxes", "box"),
+        ("glass", "glass"),
+        ("fits", "fit"),
+        ("running", "run"),
+        ("pretty", "pretty"),
+    ],
 )
 def test_lemma(word: str, expected: str) -> None:
     assert lemma(word) == expected

@@ -295,6 +295,10 @@ def run(
     from xborder.pipeline.record import new_run_id, utcnow
 
     day = _date(date)
+    if market:
+        from xborder.compliance.rules import normalise_markets
+
+        market = normalise_markets(market)  # a typo is a clear error here, not a silently skipped market
     con = open_warehouse(ctx)
     run_id = new_run_id()
     try:
@@ -316,6 +320,12 @@ def run(
             "UPDATE runs SET status = 'ok', finished_at = ?, message = ? WHERE run_id = ?",
             [utcnow(), json.dumps(summary), run_id],
         )
+    except Exception as exc:
+        con.execute(
+            "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE run_id = ?",
+            [utcnow(), f"{type(exc).__name__}: {exc}"[:2000], run_id],
+        )
+        raise
     finally:
         con.close()
     emit(

@@ -53,6 +53,9 @@ def analyze(
         bool, typer.Option("--category", help="Show category × market findings instead of products.")
     ] = False,
     workers: Annotated[int, typer.Option("--workers", help="Processes annotating reviews in parallel.")] = 1,
+    nlp: Annotated[
+        bool, typer.Option("--nlp", help="Embedding sentiment and phrase grouping (needs the nlp extra).")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
     """Analyse the warehouse's reviews: aspects ranked by share of negative reviews, phrases, needs, examples."""
@@ -203,6 +206,9 @@ def score(
         Path, typer.Argument(help="Text file (one review per line) or CSV/TSV (optionally .gz).")
     ],
     column: Annotated[str | None, typer.Option("--column", help="CSV column with the review text.")] = None,
+    nlp: Annotated[
+        bool, typer.Option("--nlp", help="English sentiment from sentence embeddings (needs the nlp extra).")
+    ] = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="One JSON object per row (JSON Lines) on stdout.")
     ] = False,
@@ -218,7 +224,7 @@ def score(
     rows: list[dict[str, Any]] = []
     flags: dict[str, int] = {}
     for start in range(0, len(df), 5000):
-        ann, fl = annotate_reviews(df.iloc[start : start + 5000], with_phrases=False)
+        ann, fl = annotate_reviews(df.iloc[start : start + 5000], with_phrases=False, nlp=nlp)
         flags = {k: flags.get(k, 0) + v for k, v in fl.items()}
         for r in ann.itertuples(index=False):
             p = r.polarity

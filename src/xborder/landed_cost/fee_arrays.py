@@ -19,7 +19,7 @@ def _referral_arrays(d: pd.DataFrame, rules: RuleBook, is_amazon: np.ndarray) ->
     codes, uniq = groups(d, ["fee_table", "category"])
     b = 3
     u = len(uniq)
-    out = {k: np.zeros((u, b)) for k in ("ref_lo", "ref_hi", "ref_rate")}
+    out: dict[str, np.ndarray] = {k: np.zeros((u, b)) for k in ("ref_lo", "ref_hi", "ref_rate")}
     out["ref_portion"] = np.zeros((u, b), bool)
     out["ref_min"] = np.zeros(u)
     ids = []

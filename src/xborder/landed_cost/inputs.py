@@ -188,8 +188,13 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
     out["hs_estimated"] = hs_missing.to_numpy()
     if missing.any() or hs_missing.any():
         if not fill_defaults:
-            r, c = np.argwhere(missing)[0] if missing.any() else (int(np.argmax(hs_missing.to_numpy())), 0)
-            raise _bad(int(r) + 1, dims[c], None, "missing weight or dimensions")
+            where = np.argwhere(missing)
+            row, c = (
+                (int(where[0][0]), int(where[0][1]))
+                if len(where)
+                else (int(np.argmax(hs_missing.to_numpy())), 0)
+            )
+            raise _bad(row + 1, dims[c], None, "missing weight or dimensions")
         defaults = rules.category_defaults.reindex(out["category"]).reset_index(drop=True)
         for j, col in enumerate(dims):
             fill = pd.to_numeric(defaults[col], errors="coerce").to_numpy()

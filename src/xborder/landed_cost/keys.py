@@ -25,7 +25,8 @@ class Fx:
     """Cached conversion factors for one date."""
 
     def __init__(self, fx: FxTable, date: dt.date) -> None:
-        self.fx, self.date, self.cache = fx, date, {}
+        self.fx, self.date = fx, date
+        self.cache: dict[tuple[str, str], float] = {}
 
     def __call__(self, a: str, b: str) -> float:
         key = (a, b)

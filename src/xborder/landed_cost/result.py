@@ -171,7 +171,13 @@ def landed_cost(
             "bulk import by the seller: import VAT is recoverable input tax (shown, not counted as cost)"
         )
     return LandedCostResult(
-        product, market.upper(), mode, row.to_dict(), _lines(row, rules, fx_note), rules.date, notes
+        product,
+        market.upper(),
+        mode,
+        {str(k): v for k, v in row.items()},
+        _lines(row, rules, fx_note),
+        rules.date,
+        notes,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import cast
 
 import pandas as pd
 
@@ -85,9 +86,10 @@ class RuleBook:
         self._add_idx: dict[str, list[dict]] = {}
         for r in self.additional.to_dict("records"):
             self._add_idx.setdefault(r["market"], []).append(r)
-        self._ref_idx: dict[tuple[str, str], pd.DataFrame] = dict(
-            iter(self.referral.groupby(["fee_table", "fee_category"], sort=False))
-        )
+        self._ref_idx: dict[tuple[str, str], pd.DataFrame] = {
+            (str(k[0]), str(k[1])): g
+            for k, g in self.referral.groupby(["fee_table", "fee_category"], sort=False)
+        }
         self._ref_records = {k: g.to_dict("records") for k, g in self._ref_idx.items()}
         self._lv_cache: dict[tuple[str, str, str], tuple[list, list]] = {}
 
@@ -114,17 +116,17 @@ class RuleBook:
         """The market's row; a clear error naming the supported markets when unknown or not in force."""
         c = (code or "").strip().upper()
         if c not in self.markets.index:
-            known = ", ".join(self.markets_all.index)
+            known = ", ".join(dict.fromkeys(self.markets_all.index))
             raise BadInputError(
                 f"Unknown market '{code}'.", hint=f"Use an ISO 3166-1 alpha-2 code among: {known}."
             )
-        return self.markets.loc[c]
+        return cast(pd.Series, self.markets.loc[c])
 
     def vat_rule(self, market: str) -> pd.Series:
         """The VAT/GST rate row in force for ``market``."""
         if market not in self.vat.index:
             raise BadInputError(f"No VAT/GST rule for market {market} on {self.date}.")
-        return self.vat.loc[market]
+        return cast(pd.Series, self.vat.loc[market])
 
     # ---- freight -----------------------------------------------------------------------------------
     def freight_card(self, origin: str, region: str, mode: str) -> pd.Series:
@@ -156,8 +158,8 @@ class RuleBook:
             if same:  # same heading, other subheading: use the highest rate of the heading (prudent)
                 return max(same)
         if duty_table in self.duty_avg.index:
-            r = self.duty_avg.loc[duty_table]
-            return float(r["rate"]), str(r["rule_id"])
+            r = cast(pd.Series, self.duty_avg.loc[duty_table])
+            return float(str(r["rate"])), str(r["rule_id"])
         raise BadInputError(f"No duty rule for market {duty_table} on {self.date}.")
 
     def additional_rules(self, market: str, origin: str, hs_code: str) -> list[dict]:
@@ -231,7 +233,7 @@ class RuleBook:
     def category_default(self, category: str) -> pd.Series:
         """Default HS code, weight and dimensions of a category (category_defaults.csv)."""
         c = category if category in self.category_defaults.index else "other"
-        return self.category_defaults.loc[c]
+        return cast(pd.Series, self.category_defaults.loc[c])
 
 
 @lru_cache(maxsize=16)

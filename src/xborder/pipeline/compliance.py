@@ -112,15 +112,18 @@ def run_compliance(
     """
     del settings, params
     # A run may name markets the rule base does not cover (e.g. the buyer countries of the data): skip them.
-    asked = [str(m).strip().upper() for m in markets] if markets is not None else None
+    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
+    asked = None
+    if markets is not None:
+        items = [markets] if isinstance(markets, str) else markets
+        asked = [c.strip().upper() for m in items for c in str(m).replace(";", ",").split(",") if c.strip()]
     not_covered = sorted({m for m in asked or [] if m not in MARKETS and m not in ("EU", "UK")})
     covered = [m for m in asked or [] if m not in not_covered]
     if asked is not None and not covered:
-        return {"run_id": run_id, "markets": [], "markets_not_covered": not_covered, "products": 0,
+        return {"run_id": run_id, "as_of": day.isoformat(), "markets": [], "markets_not_covered": not_covered, "products": 0,
                 "attribute_sets": 0, "compliance_checks": 0, "compliance_summary": 0,
                 "message": "none of the run's markets is covered by the compliance rule base"}  # fmt: skip
     wanted = normalise_markets(covered if asked is not None else None)
-    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
     report = progress or (lambda _f, _m: None)
     report(0.0, "reading candidate products")
     products = candidate_products(con, product_ids)

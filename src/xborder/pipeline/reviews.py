@@ -33,8 +33,14 @@ from xborder.reviews.summary import opportunity_sentence
 __all__ = ["run_reviews", "train_zh_model"]
 
 Progress = Callable[[float, str], None] | None
-_OUTPUTS = ("review_analysis", "review_groups", "review_aspects", "review_phrases", "review_cues",
-            "improvement_opportunities")
+_OUTPUTS = (
+    "review_analysis",
+    "review_groups",
+    "review_aspects",
+    "review_phrases",
+    "review_cues",
+    "improvement_opportunities",
+)
 
 
 def _utcnow() -> dt.datetime:
@@ -52,8 +58,9 @@ def _ensure_run(con: Any, run_id: str, params: dict[str, Any]) -> bool:
     return True
 
 
-def train_zh_model(con: Any, where: str, params: list[Any], *, sample: int = 50_000, min_per_class: int = 100
-                   ) -> tuple[Any, dict[str, Any]]:
+def train_zh_model(
+    con: Any, where: str, params: list[Any], *, sample: int = 50_000, min_per_class: int = 100
+) -> tuple[Any, dict[str, Any]]:
     """Fit the Chinese sentiment model on the warehouse's own rated/labelled Chinese reviews.
 
     Returns ``(model or None, info)``; ``None`` (lexicon fallback) when no unrated Chinese review
@@ -67,11 +74,18 @@ def train_zh_model(con: Any, where: str, params: list[Any], *, sample: int = 50_
     rows = con.execute(q.zh_training_rows(where, sample), params).df()
     y = rows["y"].astype(int)
     if y.sum() < min_per_class or (len(y) - y.sum()) < min_per_class:
-        return None, {"zh_model": "lexicon", "reason": f"only {int(y.sum())} positive / {int(len(y) - y.sum())} "
-                      f"negative labelled Chinese reviews (need {min_per_class} each)"}
+        return None, {
+            "zh_model": "lexicon",
+            "reason": f"only {int(y.sum())} positive / {int(len(y) - y.sum())} "
+            f"negative labelled Chinese reviews (need {min_per_class} each)",
+        }
     model = TextSentimentModel(analyzer="char", n_features=2**18, vader_weight=0.0, C=4.0)
     model.fit(rows["text"].astype(str).tolist(), y.to_numpy())
-    return model, {"zh_model": "trained at run time", "zh_training_rows": int(len(rows)), "zh_unrated": int(unrated)}
+    return model, {
+        "zh_model": "trained at run time",
+        "zh_training_rows": int(len(rows)),
+        "zh_unrated": int(unrated),
+    }
 
 
 def _analysis_frame(run_id: str, df: pd.DataFrame, ann: pd.DataFrame) -> Any:
@@ -101,9 +115,12 @@ def _analysis_frame(run_id: str, df: pd.DataFrame, ann: pd.DataFrame) -> Any:
     )
 
 
-def _count_phrases(counters: dict[tuple, tuple[Counter, Counter]], df: pd.DataFrame, ann: pd.DataFrame) -> None:
-    for key, cat, mkt, pol, phr in zip(df["product_key"], df["category"], df["market"], ann["polarity"],
-                                       ann["phrases"], strict=True):
+def _count_phrases(
+    counters: dict[tuple, tuple[Counter, Counter]], df: pd.DataFrame, ann: pd.DataFrame
+) -> None:
+    for key, cat, mkt, pol, phr in zip(
+        df["product_key"], df["category"], df["market"], ann["polarity"], ann["phrases"], strict=True
+    ):
         if pd.isna(pol) or pol == 0 or not phr:
             continue
         side = 0 if pol < 0 else 1
@@ -129,20 +146,28 @@ def _prune(counters: dict[tuple, tuple[Counter, Counter]]) -> int:
     return dropped
 
 
-def _batches(con: Any, where: str, params: list[Any], batch_size: int, workers: int, zh_model: Any):  # noqa: ANN202
+def _batches(
+    con: Any,
+    where: str,
+    params: list[Any],
+    batch_size: int,
+    workers: int,
+    zh_model: Any,  # noqa: ANN202
+    nlp: bool = False,
+):
     cur = con.cursor()
     reader = cur.sql(q.review_stream(where), params=params).to_arrow_reader(batch_size)
     frames = (b.to_pandas() for b in reader)
     if workers <= 1:
         for df in frames:
-            yield df, annotate_reviews(df, zh_model=zh_model)
+            yield df, annotate_reviews(df, zh_model=zh_model, nlp=nlp)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as ex:
         pending: list[tuple[pd.DataFrame, Any]] = []
         for df in frames:
-            pending.append((df, ex.submit(annotate_reviews, df, zh_model=zh_model)))
+            pending.append((df, ex.submit(annotate_reviews, df, zh_model=zh_model, nlp=nlp)))
             if len(pending) > workers:
                 d, fut = pending.pop(0)
                 yield d, fut.result()
@@ -151,9 +176,19 @@ def _batches(con: Any, where: str, params: list[Any], batch_size: int, workers: 
 
 
 def run_reviews(
-    con: Any, settings: Any, *, run_id: str, markets: list[str] | None = None, progress: Progress = None,
-    product_ids: list[str] | None = None, batch_size: int = 20_000, workers: int = 1, min_mentions: int = 3,
-    max_phrase_entries: int = 3_000_000, **_: Any,
+    con: Any,
+    settings: Any,
+    *,
+    run_id: str,
+    markets: list[str] | None = None,
+    progress: Progress = None,
+    product_ids: list[str] | None = None,
+    batch_size: int = 20_000,
+    workers: int = 1,
+    min_mentions: int = 3,
+    max_phrase_entries: int = 3_000_000,
+    nlp: bool = False,
+    **_: Any,
 ) -> dict[str, Any]:
     """Analyse the warehouse's reviews and write the findings of run ``run_id``.
 
@@ -168,13 +203,21 @@ def run_reviews(
         workers: Processes annotating batches in parallel.
         min_mentions: Negative mentions an aspect needs to become an improvement opportunity.
         max_phrase_entries: Bound on in-memory phrase counters (rarest phrases pruned beyond it).
+        nlp: Use the ``nlp`` extra: embedding sentiment for unrated English text, and embedding-based
+            grouping of pain/delight phrases that no aspect lexicon matches.
 
     Returns:
         A JSON-able summary (counts, language mix, text flags, timings).
     """
     t0 = time.perf_counter()
-    params = {"markets": markets, "product_ids": product_ids, "batch_size": batch_size, "workers": workers,
-              "min_mentions": min_mentions}
+    params = {
+        "markets": markets,
+        "product_ids": product_ids,
+        "batch_size": batch_size,
+        "workers": workers,
+        "min_mentions": min_mentions,
+        "nlp": nlp,
+    }
     own_run = _ensure_run(con, run_id, params)
     for table in _OUTPUTS:
         con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
@@ -184,8 +227,10 @@ def run_reviews(
     if not n_total:
         summary["note"] = "No reviews matched; load some with `xborder ingest <file> --as reviews`."
         if own_run:
-            con.execute("UPDATE runs SET status='ok', finished_at=?, message=? WHERE run_id=?",
-                        [_utcnow(), summary["note"], run_id])
+            con.execute(
+                "UPDATE runs SET status='ok', finished_at=?, message=? WHERE run_id=?",
+                [_utcnow(), summary["note"], run_id],
+            )
         return summary
     if progress:
         progress(0.0, "preparing sentiment models")
@@ -196,7 +241,7 @@ def run_reviews(
     done = pruned = 0
     entries = 0
     t_ann = time.perf_counter()
-    for df, (ann, fl) in _batches(con, where, wparams, batch_size, workers, zh_model):
+    for df, (ann, fl) in _batches(con, where, wparams, batch_size, workers, zh_model, nlp):
         flags.update(fl)
         con.register("_rv_batch", _analysis_frame(run_id, df, ann))
         con.execute("INSERT INTO review_analysis SELECT * FROM _rv_batch")
@@ -214,21 +259,29 @@ def run_reviews(
     summary["text_flags"] = {k: int(flags.get(k, 0)) for k in FLAGS}
     if progress:
         progress(0.92, "ranking aspects and phrases")
-    summary.update(_aggregate(con, run_id, counters, min_mentions=min_mentions))
+    summary.update(_aggregate(con, run_id, counters, min_mentions=min_mentions, nlp=nlp))
     summary["languages"] = dict(con.execute(q.language_mix(run_id)).fetchall())
     summary["sentiment_sources"] = dict(con.execute(q.sentiment_mix(run_id)).fetchall())
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["reviews_per_second"] = round(n_total / max(summary["seconds"], 1e-9), 1)
     if own_run:
-        con.execute("UPDATE runs SET status='ok', finished_at=?, message=? WHERE run_id=?",
-                    [_utcnow(), json.dumps(summary, default=str)[:2000], run_id])
+        con.execute(
+            "UPDATE runs SET status='ok', finished_at=?, message=? WHERE run_id=?",
+            [_utcnow(), json.dumps(summary, default=str)[:2000], run_id],
+        )
     if progress:
         progress(1.0, "done")
     return summary
 
 
-def _aggregate(con: Any, run_id: str, counters: dict[tuple, tuple[Counter, Counter]], *, min_mentions: int
-               ) -> dict[str, Any]:
+def _aggregate(
+    con: Any,
+    run_id: str,
+    counters: dict[tuple, tuple[Counter, Counter]],
+    *,
+    min_mentions: int,
+    nlp: bool = False,
+) -> dict[str, Any]:
     totals = con.execute(q.group_totals(run_id)).df()
     con.register("_rv_groups", totals)
     con.execute("INSERT INTO review_groups SELECT * FROM _rv_groups")
@@ -238,17 +291,34 @@ def _aggregate(con: Any, run_id: str, counters: dict[tuple, tuple[Counter, Count
     trends = aspect_trends(con.execute(q.aspect_periods(run_id)).df())
     aspects = aspects.merge(trends, on=[*GROUP, "aspect"], how="left")
     examples = q.aspect_examples(con, run_id)
-    aspects["examples"] = [json.dumps(examples.get((s, p, m, a), []), ensure_ascii=False)
-                           for s, p, m, a in zip(aspects["scope"], aspects["product_id"], aspects["market"],
-                                                 aspects["aspect"], strict=True)]
+    aspects["examples"] = [
+        json.dumps(examples.get((s, p, m, a), []), ensure_ascii=False)
+        for s, p, m, a in zip(
+            aspects["scope"], aspects["product_id"], aspects["market"], aspects["aspect"], strict=True
+        )
+    ]
     q.insert_frame(con, "review_aspects", aspects, run_id)
     phrase_frames = []
     for (scope, key, mkt), (neg, pos) in counters.items():
         ph = contrast_phrases(neg, pos, min_count=min_mentions)
         if len(ph):
             phrase_frames.append(ph.assign(scope=scope, product_id=key, market=mkt))
-    phrases = pd.concat(phrase_frames, ignore_index=True) if phrase_frames else pd.DataFrame(
-        columns=[*GROUP, "kind", "phrase", "aspect", "n_negative", "n_positive", "log_odds", "z", "rank"])
+    phrases = (
+        pd.concat(phrase_frames, ignore_index=True)
+        if phrase_frames
+        else pd.DataFrame(
+            columns=[*GROUP, "kind", "phrase", "aspect", "n_negative", "n_positive", "log_odds", "z", "rank"]
+        )
+    )
+    if nlp and len(phrases) and phrases["aspect"].isna().any():
+        from xborder.reviews.embed import group_phrases
+
+        todo = sorted(set(phrases.loc[phrases["aspect"].isna(), "phrase"]))
+        found = group_phrases(todo)
+        phrases["aspect"] = [
+            a if a is not None and a == a else found.get(p)
+            for a, p in zip(phrases["aspect"], phrases["phrase"], strict=True)
+        ]
     cats = totals[[*GROUP, "category"]]
     phrases = phrases.merge(cats, on=GROUP, how="left")
     q.insert_frame(con, "review_phrases", phrases, run_id)
@@ -259,11 +329,33 @@ def _aggregate(con: Any, run_id: str, counters: dict[tuple, tuple[Counter, Count
         en, zh = [], []
         for r in opp.itertuples(index=False):
             ph = json.loads(r.top_phrases)
-            en.append(opportunity_sentence(r.aspect, r.evidence_share, int(r.n_reviews), int(r.n_negative),
-                                           r.trend_direction, ph, "en"))
-            zh.append(opportunity_sentence(r.aspect, r.evidence_share, int(r.n_reviews), int(r.n_negative),
-                                           r.trend_direction, ph, "zh"))
+            en.append(
+                opportunity_sentence(
+                    r.aspect,
+                    r.evidence_share,
+                    int(r.n_reviews),
+                    int(r.n_negative),
+                    r.trend_direction,
+                    ph,
+                    "en",
+                )
+            )
+            zh.append(
+                opportunity_sentence(
+                    r.aspect,
+                    r.evidence_share,
+                    int(r.n_reviews),
+                    int(r.n_negative),
+                    r.trend_direction,
+                    ph,
+                    "zh",
+                )
+            )
         opp["summary_en"], opp["summary_zh"] = en, zh
         q.insert_frame(con, "improvement_opportunities", opp, run_id)
-    return {"groups": int(len(totals)), "aspect_rows": int(len(aspects)), "phrase_rows": int(len(phrases)),
-            "improvement_opportunities": int(len(opp))}
+    return {
+        "groups": int(len(totals)),
+        "aspect_rows": int(len(aspects)),
+        "phrase_rows": int(len(phrases)),
+        "improvement_opportunities": int(len(opp)),
+    }

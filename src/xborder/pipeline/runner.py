@@ -164,7 +164,6 @@ def run_pipeline(
     own = con is None
     if own:
         con = connect(settings.db_path)
-    report_ok = False
     try:
         if resume:
             run_id = resume
@@ -272,16 +271,25 @@ def run_pipeline(
         record["report"] = {"status": "running", "started_at": utcnow().isoformat()}
         save_stages(con, run_id, record)
         rp = stage_params.get("report", {})
-        files = render_report(
-            con,
-            run_id,
-            langs=run_params.get("langs") or list(LANGS),
-            out=Path(run_params["out"]),
-            top_n=int(rp.get("top_n", 10)),
-            progress=progress_for("report"),
-            stages_override=record,
-        )
-        report_ok = True
+        try:
+            files = render_report(
+                con,
+                run_id,
+                langs=run_params.get("langs") or list(LANGS),
+                out=Path(run_params["out"]),
+                top_n=int(rp.get("top_n", 10)),
+                progress=progress_for("report"),
+                stages_override=record,
+            )
+        except Exception as exc:  # noqa: BLE001 — recorded, then re-raised as a resumable failure
+            msg = exc.message if isinstance(exc, XborderError) else f"{type(exc).__name__}: {exc}"
+            record["report"].update(status="failed", error=msg, traceback=traceback.format_exc(limit=8))
+            save_stages(con, run_id, record, status="failed")
+            finish_run(con, run_id, status="failed", message=f"stage report failed: {msg}")
+            raise StageFailedError(
+                f"Stage 'report' of run {run_id} failed: {msg}",
+                hint=f"Fix the cause, then: xborder run --resume {run_id} (or xborder report --run {run_id})",
+            ) from exc
         record["report"].update(
             status="ok",
             finished_at=utcnow().isoformat(),
@@ -299,14 +307,6 @@ def run_pipeline(
         result = load_run(con, run_id)
         result["files"] = files
         return result
-    except XborderError:
-        raise
-    except Exception as exc:
-        if not report_ok and "run_id" in locals():
-            record.setdefault("report", {}).update(status="failed", error=f"{type(exc).__name__}: {exc}")
-            save_stages(con, run_id, record, status="failed")
-            finish_run(con, run_id, status="failed", message=f"report failed: {type(exc).__name__}: {exc}")
-        raise
     finally:
         if own:
             con.close()

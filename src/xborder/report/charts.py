@@ -131,11 +131,15 @@ def bar_chart(
             hovertext=names,
             texttemplate="%{x:.3f}",
             textposition="outside",
+            cliponaxis=False,
         )
     )
+    lo, hi = min(0.0, min(values)), max(0.0, max(values))
+    pad = 0.22 * (hi - lo or 1.0)
     fig.update_layout(
         height=max(180, 70 + 26 * len(names)),
         xaxis_title=value_label,
+        xaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
         yaxis={"autorange": "reversed", "automargin": True},
     )
     return _chart(fig, title)

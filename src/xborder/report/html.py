@@ -118,6 +118,25 @@ def _notes(data: ReportData, tr: Translator) -> list[str]:
     return notes
 
 
+def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add ``factor_label``: the selection engine's own name of each factor in the report's language."""
+    if f.empty or "factor" not in f.columns:
+        return f
+    try:
+        from xborder.selection.factors import factor_spec
+    except ImportError:
+        return f
+
+    def label(name: str) -> str:
+        try:
+            spec = factor_spec(name)
+        except KeyError:
+            return name
+        return spec.label_zh if lang == "zh" else spec.label_en
+
+    return f.assign(factor_label=f["factor"].astype(str).map(label))
+
+
 def _page(
     data: ReportData,
     p: Any,
@@ -134,9 +153,9 @@ def _page(
         "score": fmt(p.score),
         "explanation": p.explanation.get(lang) or p.explanation.get("en", ""),
     }
-    f = p.factors
+    f = _label_factors(p.factors, lang)
     if not f.empty and "contribution" in f.columns:
-        name_col = pick(f, "factor") or f.columns[0]
+        name_col = pick(f, "factor_label", "factor") or f.columns[0]
         fs = f.sort_values("contribution", ascending=False)
         page["factor_chart"] = charts.bar_chart(
             fs[name_col].astype(str).tolist(),

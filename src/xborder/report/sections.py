@@ -25,7 +25,7 @@ _HIDDEN = {"run_id", "product_id", "market", "market_code", "unique_id", "create
 # Display columns per section: (message key, candidate column names in the engine's table).
 SPECS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "factors": [
-        ("factor", ("factor",)),
+        ("factor", ("factor_label", "factor")),
         ("raw_value", ("raw_value",)),
         ("unit", ("unit",)),
         ("normalised", ("normalised", "normalized")),
@@ -270,16 +270,19 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
         text_col = pick(falling, f"text_{lang}", "text_en", "signal")
         for _, r in falling.head(2).iterrows():
             out.append(tr("risk_falling", signal=r[text_col]))
+    thin, estimated = [], []
     for m in landed_modes(page.landed):
         mode = (
             tr(f"mode_{m['mode']}") if f"mode_{m['mode']}" in getattr(tr, "keys", ()) else (m["mode"] or "—")
         )
         if m["margin"] is not None and m["margin"] < target_margin:
-            out.append(
-                tr("risk_low_margin", mode=mode, margin=f"{m['margin']:.0%}", target=f"{target_margin:.0%}")
-            )
+            thin.append(f"{mode} {m['margin']:.0%}")
         if m["low_confidence"]:
-            out.append(tr("risk_estimated_cost", mode=mode))
+            estimated.append(mode)
+    if thin:
+        out.append(tr("risk_low_margin", modes=", ".join(thin), target=f"{target_margin:.0%}"))
+    if estimated:
+        out.append(tr("risk_estimated_cost", modes=", ".join(estimated)))
     c = page.compliance
     mcol = pick(c, "mandatory", "required")
     if mcol and not c.empty:
@@ -287,8 +290,10 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
         if len(mand):
             lcol = pick(mand, "lead_time_days_max", "lead_time_days", "lead_time")
             lead = pd.to_numeric(mand[lcol], errors="coerce") if lcol else pd.Series(dtype=float)
-            days = fmt(float(lead.max()), lang) if lead.notna().any() else "?"
-            out.append(tr("risk_compliance", n=len(mand), days=days))
+            if lead.notna().any():
+                out.append(tr("risk_compliance", n=len(mand), days=fmt(float(lead.max()), lang)))
+            else:
+                out.append(tr("risk_compliance_unknown", n=len(mand)))
     p = page.pains
     if not p.empty and "trend_direction" in p.columns:
         asp = pick(p, f"aspect_{lang}", "aspect")

@@ -20,13 +20,25 @@ from xborder.reviews.text import lemma_text, phrases
 __all__ = ["annotate_reviews", "score_texts", "ANNOTATION_COLUMNS"]
 
 ANNOTATION_COLUMNS = [
-    "review_id", "text_clean", "flags", "language", "language_source", "sentiment_score", "sentiment_source",
-    "polarity", "aspects", "needs", "scenarios", "emotions", "phrases",
+    "review_id",
+    "text_clean",
+    "flags",
+    "language",
+    "language_source",
+    "sentiment_score",
+    "sentiment_source",
+    "polarity",
+    "aspects",
+    "needs",
+    "scenarios",
+    "emotions",
+    "phrases",
 ]
 
 
-def score_texts(texts: list[str], languages: list[str | None], *, zh_model: Any = None,
-                en_model: Any = None) -> tuple[np.ndarray, list[str]]:
+def score_texts(
+    texts: list[str], languages: list[str | None], *, zh_model: Any = None, en_model: Any = None
+) -> tuple[np.ndarray, list[str]]:
     """Probability of positive sentiment per text and where it came from.
 
     English (and undetermined Latin-script text) uses the shipped English model; Chinese uses
@@ -35,13 +47,16 @@ def score_texts(texts: list[str], languages: list[str | None], *, zh_model: Any 
     """
     prob = np.full(len(texts), np.nan)
     source = ["empty" if not t else "unsupported_language" for t in texts]
-    en_idx = [i for i, (t, lang) in enumerate(zip(texts, languages, strict=True)) if t and lang in {"en", None}]
+    en_idx = [
+        i for i, (t, lang) in enumerate(zip(texts, languages, strict=True)) if t and lang in {"en", None}
+    ]
     zh_idx = [i for i, (t, lang) in enumerate(zip(texts, languages, strict=True)) if t and lang == "zh"]
     if en_idx:
         model = en_model if en_model is not None else english_model()
         prob[en_idx] = model.predict_proba([texts[i] for i in en_idx])
+        tag = "model_en_nlp" if type(model).__name__ == "EmbeddingSentiment" else "model_en"
         for i in en_idx:
-            source[i] = "model_en"
+            source[i] = tag
     if zh_idx:
         zh_texts = [texts[i] for i in zh_idx]
         if zh_model is not None:
@@ -56,8 +71,13 @@ def score_texts(texts: list[str], languages: list[str | None], *, zh_model: Any 
 
 
 def annotate_reviews(
-    df: pd.DataFrame, *, zh_model: Any = None, with_phrases: bool = True, rating_low: float = 2.0,
+    df: pd.DataFrame,
+    *,
+    zh_model: Any = None,
+    with_phrases: bool = True,
+    rating_low: float = 2.0,
     rating_high: float = 4.0,
+    nlp: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Annotate a batch of reviews.
 
@@ -67,6 +87,8 @@ def annotate_reviews(
         with_phrases: Also extract candidate phrases (needed for pain points and delights).
         rating_low: Ratings at or below this are negative.
         rating_high: Ratings at or above this are positive (in between: neutral).
+        nlp: Score unrated English text with the embedding model of the ``nlp`` extra
+            (:mod:`xborder.reviews.embed`; more accurate, far slower).
 
     Returns:
         The annotation frame (:data:`ANNOTATION_COLUMNS`) and the count of each text-cleaning flag.
@@ -75,8 +97,10 @@ def annotate_reviews(
     raw = df["text"].tolist()
     if "title" in df.columns:
         titles = df["title"].tolist()
-        raw = [t if (isinstance(h, float) or not h) else (f"{h}. {t}" if isinstance(t, str) and t else h)
-               for t, h in zip(raw, titles, strict=True)]
+        raw = [
+            t if (isinstance(h, float) or not h) else (f"{h}. {t}" if isinstance(t, str) and t else h)
+            for t, h in zip(raw, titles, strict=True)
+        ]
     text, flags = clean_texts(raw)
     given = df["language"].tolist() if "language" in df.columns else [None] * n
     given = [g.lower()[:2] if isinstance(g, str) and g.strip() else None for g in given]
@@ -89,8 +113,16 @@ def annotate_reviews(
             language[i] = lang
             lang_source[i] = "detected"
 
-    rating = pd.to_numeric(df["rating"], errors="coerce").to_numpy(dtype=float) if "rating" in df else np.full(n, np.nan)
-    label = pd.to_numeric(df["label"], errors="coerce").to_numpy(dtype=float) if "label" in df else np.full(n, np.nan)
+    rating = (
+        pd.to_numeric(df["rating"], errors="coerce").to_numpy(dtype=float)
+        if "rating" in df
+        else np.full(n, np.nan)
+    )
+    label = (
+        pd.to_numeric(df["label"], errors="coerce").to_numpy(dtype=float)
+        if "label" in df
+        else np.full(n, np.nan)
+    )
     score = np.full(n, np.nan)
     source = ["none"] * n
     polarity: list[int | None] = [None] * n
@@ -108,7 +140,14 @@ def annotate_reviews(
         else:
             todo.append(i)
     if todo:
-        p, src = score_texts([text[i] for i in todo], [language[i] for i in todo], zh_model=zh_model)
+        en_model = None
+        if nlp:
+            from xborder.reviews.embed import nlp_model
+
+            en_model = nlp_model()
+        p, src = score_texts(
+            [text[i] for i in todo], [language[i] for i in todo], zh_model=zh_model, en_model=en_model
+        )
         for k, i in enumerate(todo):
             source[i] = src[k]
             if p[k] == p[k]:
@@ -134,9 +173,20 @@ def annotate_reviews(
         emo.append(cues["emotion"].tag(t, lang, lemmas=lem))
         phr.append(sorted(phrases(t, lang)) if with_phrases else [])
     out = pd.DataFrame(
-        {"review_id": df["review_id"].astype(str).to_numpy(), "text_clean": text, "flags": flags,
-         "language": language, "language_source": lang_source, "sentiment_score": score,
-         "sentiment_source": source, "polarity": pd.array(polarity, dtype="Int8"), "aspects": aspects,
-         "needs": needs, "scenarios": scen, "emotions": emo, "phrases": phr}
+        {
+            "review_id": df["review_id"].astype(str).to_numpy(),
+            "text_clean": text,
+            "flags": flags,
+            "language": language,
+            "language_source": lang_source,
+            "sentiment_score": score,
+            "sentiment_source": source,
+            "polarity": pd.array(polarity, dtype="Int8"),
+            "aspects": aspects,
+            "needs": needs,
+            "scenarios": scen,
+            "emotions": emo,
+            "phrases": phr,
+        }
     )
     return out, count_flags(flags)

@@ -35,14 +35,19 @@ def load_womens_clothing(data_dir: Path, *, drop_neutral: bool = True) -> pd.Dat
 
     The title, when present, is prepended to the text. ``recommended`` holds the source's flag.
     """
-    df = pd.read_csv(Path(data_dir) / "womens_ecommerce_clothing_reviews" / "Womens_Clothing_E-Commerce_Reviews.csv.gz")
+    df = pd.read_csv(
+        Path(data_dir) / "womens_ecommerce_clothing_reviews" / "Womens_Clothing_E-Commerce_Reviews.csv.gz"
+    )
     df = df.dropna(subset=["Review Text"])
     text = (df["Title"].fillna("").astype(str) + ". " + df["Review Text"].astype(str)).str.lstrip(". ")
     out = pd.DataFrame(
-        {"text": text.to_numpy(), "rating": df["Rating"].astype(float).to_numpy(),
-         "recommended": df["Recommended IND"].astype(int).to_numpy(),
-         "group": df["Class Name"].fillna("unknown").astype(str).to_numpy(),
-         "source_id": df["Clothing ID"].astype(str).to_numpy()}
+        {
+            "text": text.to_numpy(),
+            "rating": df["Rating"].astype(float).to_numpy(),
+            "recommended": df["Recommended IND"].astype(int).to_numpy(),
+            "group": df["Class Name"].fillna("unknown").astype(str).to_numpy(),
+            "source_id": df["Clothing ID"].astype(str).to_numpy(),
+        }
     )
     if drop_neutral:
         out = out[out["rating"] != 3].copy()
@@ -52,13 +57,19 @@ def load_womens_clothing(data_dir: Path, *, drop_neutral: bool = True) -> pd.Dat
 
 def load_alexa(data_dir: Path) -> pd.DataFrame:
     """Amazon Alexa reviews (no licence stated; evaluation only). Label: the source's ``feedback`` flag."""
-    df = pd.read_csv(Path(data_dir) / "amazon_alexa_reviews" / "amazon_alexa.tsv", sep="\t", encoding="utf-8-sig")
+    df = pd.read_csv(
+        Path(data_dir) / "amazon_alexa_reviews" / "amazon_alexa.tsv", sep="\t", encoding="utf-8-sig"
+    )
     df = df.dropna(subset=["verified_reviews"])
     df = df[df["verified_reviews"].astype(str).str.strip() != ""]
     return pd.DataFrame(
-        {"text": df["verified_reviews"].astype(str).to_numpy(), "rating": df["rating"].astype(float).to_numpy(),
-         "label": df["feedback"].astype(int).to_numpy(), "group": df["variation"].astype(str).to_numpy(),
-         "date": pd.to_datetime(df["date"], format="%d-%b-%y", errors="coerce").to_numpy()}
+        {
+            "text": df["verified_reviews"].astype(str).to_numpy(),
+            "rating": df["rating"].astype(float).to_numpy(),
+            "label": df["feedback"].astype(int).to_numpy(),
+            "group": df["variation"].astype(str).to_numpy(),
+            "date": pd.to_datetime(df["date"], format="%d-%b-%y", errors="coerce").to_numpy(),
+        }
     )
 
 
@@ -69,8 +80,11 @@ def load_chinese(data_dir: Path) -> pd.DataFrame:
         df = pd.read_csv(fh, encoding="utf-8-sig")
     df = df.dropna(subset=["review"])
     return pd.DataFrame(
-        {"text": df["review"].astype(str).str.replace("\ufeff", "").to_numpy(),
-         "label": df["label"].astype(int).to_numpy(), "group": df["cat"].astype(str).to_numpy()}
+        {
+            "text": df["review"].astype(str).str.replace("\ufeff", "").to_numpy(),
+            "label": df["label"].astype(int).to_numpy(),
+            "group": df["cat"].astype(str).to_numpy(),
+        }
     )
 
 
@@ -81,8 +95,14 @@ def load_datafiniti(data_dir: Path) -> pd.DataFrame:
         df = pd.read_csv(fh, low_memory=False)
     df = df.dropna(subset=["reviews.text", "reviews.rating"])
     return pd.DataFrame(
-        {"text": df["reviews.text"].astype(str).to_numpy(), "rating": df["reviews.rating"].astype(float).to_numpy(),
-         "label": (df["reviews.rating"] >= 4).astype(int).to_numpy(),
-         "group": df["asins"].astype(str).to_numpy(), "product": df["name"].astype(str).to_numpy(),
-         "date": pd.to_datetime(df["reviews.date"], errors="coerce", utc=True).dt.tz_localize(None).to_numpy()}
+        {
+            "text": df["reviews.text"].astype(str).to_numpy(),
+            "rating": df["reviews.rating"].astype(float).to_numpy(),
+            "label": (df["reviews.rating"] >= 4).astype(int).to_numpy(),
+            "group": df["asins"].astype(str).to_numpy(),
+            "product": df["name"].astype(str).to_numpy(),
+            "date": pd.to_datetime(df["reviews.date"], errors="coerce", utc=True)
+            .dt.tz_localize(None)
+            .to_numpy(),
+        }
     )

@@ -18,7 +18,23 @@ from typing import Any
 
 __all__ = ["SUPPORTED_LANGUAGES", "detect_language", "detect_languages", "detector"]
 
-SUPPORTED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "tr", "ru", "ar", "ja", "zh", "ko")
+SUPPORTED_LANGUAGES = (
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "sv",
+    "tr",
+    "ru",
+    "ar",
+    "ja",
+    "zh",
+    "ko",
+)
 """ISO 639-1 codes the detector can return."""
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -38,7 +54,9 @@ def detector() -> Any:
     """The lingua detector for :data:`SUPPORTED_LANGUAGES` (built once per process)."""
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in SUPPORTED_LANGUAGES]
+    langs = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in SUPPORTED_LANGUAGES
+    ]
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 

@@ -60,10 +60,19 @@ def log_odds_dirichlet(
     alpha = np.where(alpha > 0, alpha, max(alpha[alpha > 0].min() if (alpha > 0).any() else 0.01, 1e-6))
     n_i, n_j = y_i.sum(), y_j.sum()
     a0_eff = float(alpha.sum())
-    delta = np.log((y_i + alpha) / (n_i + a0_eff - y_i - alpha)) - np.log((y_j + alpha) / (n_j + a0_eff - y_j - alpha))
+    delta = np.log((y_i + alpha) / (n_i + a0_eff - y_i - alpha)) - np.log(
+        (y_j + alpha) / (n_j + a0_eff - y_j - alpha)
+    )
     var = 1.0 / (y_i + alpha) + 1.0 / (y_j + alpha)
     out = pd.DataFrame(
-        {"term": vocab, "count_i": y_i, "count_j": y_j, "alpha": alpha, "log_odds": delta, "variance": var,
-         "z": delta / np.sqrt(var)}
+        {
+            "term": vocab,
+            "count_i": y_i,
+            "count_j": y_j,
+            "alpha": alpha,
+            "log_odds": delta,
+            "variance": var,
+            "z": delta / np.sqrt(var),
+        }
     )
     return out.sort_values(["z", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

@@ -51,7 +51,9 @@ def rank_aspects(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
         ``counts`` with ``negative_share, positive_share, lift, evidence_low, rank, aspect_zh``.
     """
     if counts.empty:
-        return counts.assign(negative_share=[], positive_share=[], lift=[], evidence_low=[], rank=[], aspect_zh=[])
+        return counts.assign(
+            negative_share=[], positive_share=[], lift=[], evidence_low=[], rank=[], aspect_zh=[]
+        )
     df = counts.merge(totals[[*GROUP, "n_negative", "n_positive"]], on=GROUP, how="left")
     neg = df["n_negative"].fillna(0).to_numpy(float)
     pos = df["n_positive"].fillna(0).to_numpy(float)
@@ -60,8 +62,11 @@ def rank_aspects(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
         df["positive_share"] = np.where(pos > 0, df["n_positive_mentions"] / np.maximum(pos, 1), np.nan)
     df["lift"] = (df["negative_share"].fillna(0) + 0.01) / (df["positive_share"].fillna(0) + 0.01)
     df["evidence_low"] = wilson_lower(df["n_negative_mentions"].to_numpy(float), neg)
-    df = df.sort_values([*GROUP, "negative_share", "n_negative_mentions", "aspect"],
-                        ascending=[True, True, True, False, False, True], na_position="last")
+    df = df.sort_values(
+        [*GROUP, "negative_share", "n_negative_mentions", "aspect"],
+        ascending=[True, True, True, False, False, True],
+        na_position="last",
+    )
     df["rank"] = df.groupby(GROUP, sort=False).cumcount() + 1
     df["aspect_zh"] = df["aspect"].map(ASPECT_NAMES_ZH)
     return df.drop(columns=["n_negative", "n_positive"]).reset_index(drop=True)
@@ -86,7 +91,9 @@ def aspect_trends(periods: pd.DataFrame, *, min_periods: int = 3, flat_pp: float
         n_p = len(g)
         slope = direction = None
         if n_p >= min_periods:
-            t = (pd.to_datetime(g["period"]).dt.year * 12 + pd.to_datetime(g["period"]).dt.month).to_numpy(float)
+            t = (pd.to_datetime(g["period"]).dt.year * 12 + pd.to_datetime(g["period"]).dt.month).to_numpy(
+                float
+            )
             w = g["n_negative"].to_numpy(float)
             y = (g["n_negative_mentions"] / g["n_negative"]).to_numpy(float) * 100
             tm = np.average(t, weights=w)
@@ -95,12 +102,20 @@ def aspect_trends(periods: pd.DataFrame, *, min_periods: int = 3, flat_pp: float
                 slope = float(np.sum(w * (t - tm) * (y - np.average(y, weights=w))) / denom)
                 direction = "flat" if abs(slope) < flat_pp else ("rising" if slope > 0 else "falling")
         rows.append((*key, slope, direction, n_p))
-    return pd.DataFrame(rows, columns=[*GROUP, "aspect", "trend_slope_pp", "trend_direction", "trend_periods"])
+    return pd.DataFrame(
+        rows, columns=[*GROUP, "aspect", "trend_slope_pp", "trend_direction", "trend_periods"]
+    )
 
 
 def contrast_phrases(
-    negative: Mapping[str, int], positive: Mapping[str, int], *, top: int = 10, min_count: int = 3,
-    z_min: float = 1.96, language_hint: str | None = None, prior_scale: float = 0.1,
+    negative: Mapping[str, int],
+    positive: Mapping[str, int],
+    *,
+    top: int = 10,
+    min_count: int = 3,
+    z_min: float = 1.96,
+    language_hint: str | None = None,
+    prior_scale: float = 0.1,
 ) -> pd.DataFrame:
     """Pain points and delights of one group: phrases typical of negative vs positive reviews.
 
@@ -118,7 +133,9 @@ def contrast_phrases(
         return pd.DataFrame(columns=cols)
     pooled = float(sum(negative.values()) + sum(positive.values()))
     lo = log_odds_dirichlet(negative, positive, prior_total=prior_scale * pooled)
-    lo = lo.rename(columns={"term": "phrase", "count_i": "n_negative", "count_j": "n_positive", "log_odds": "log_odds"})
+    lo = lo.rename(
+        columns={"term": "phrase", "count_i": "n_negative", "count_j": "n_positive", "log_odds": "log_odds"}
+    )
     tagger = aspect_tagger()
     out = []
     for kind, mask, order in (
@@ -133,15 +150,29 @@ def contrast_phrases(
                 continue
             kept.append(ph)
             asp = tagger.tag(ph, language_hint)
-            out.append((kind, ph, asp[0] if asp else None, int(r.n_negative), int(r.n_positive),
-                        float(r.log_odds), float(r.z), len(kept)))
+            out.append(
+                (
+                    kind,
+                    ph,
+                    asp[0] if asp else None,
+                    int(r.n_negative),
+                    int(r.n_positive),
+                    float(r.log_odds),
+                    float(r.z),
+                    len(kept),
+                )
+            )
             if len(kept) >= top:
                 break
     return pd.DataFrame(out, columns=cols)
 
 
 def improvement_opportunities(
-    aspects: pd.DataFrame, totals: pd.DataFrame, phrases: pd.DataFrame, *, min_mentions: int = 3,
+    aspects: pd.DataFrame,
+    totals: pd.DataFrame,
+    phrases: pd.DataFrame,
+    *,
+    min_mentions: int = 3,
     min_lift: float = 1.0,
 ) -> pd.DataFrame:
     """Aspects worth improving: mentioned by ≥ ``min_mentions`` negative reviews and more typical of
@@ -163,10 +194,14 @@ def improvement_opportunities(
         for r in pains.sort_values("rank").itertuples(index=False):
             if r.aspect is not None and r.aspect == r.aspect:
                 top.setdefault((r.scope, r.product_id, r.market, r.aspect), []).append(str(r.phrase))
-    a["top_phrases"] = [json.dumps(top.get((s, p, m, asp), [])[:5], ensure_ascii=False)
-                        for s, p, m, asp in zip(a["scope"], a["product_id"], a["market"], a["aspect"], strict=True)]
-    a["example_ids"] = [json.dumps([e["review_id"] for e in json.loads(x)] if isinstance(x, str) else [])
-                        for x in a.get("examples", pd.Series([None] * len(a)))]
+    a["top_phrases"] = [
+        json.dumps(top.get((s, p, m, asp), [])[:5], ensure_ascii=False)
+        for s, p, m, asp in zip(a["scope"], a["product_id"], a["market"], a["aspect"], strict=True)
+    ]
+    a["example_ids"] = [
+        json.dumps([e["review_id"] for e in json.loads(x)] if isinstance(x, str) else [])
+        for x in a.get("examples", pd.Series([None] * len(a)))
+    ]
     a["evidence_share"] = a["negative_share"]
     a["opportunity_score"] = a["evidence_low"]
     a["n_reviews"] = a["n_negative_mentions"]

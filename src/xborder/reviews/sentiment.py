@@ -68,8 +68,14 @@ class TextSentimentModel:
         C: Inverse regularisation strength of the logistic regression.
     """
 
-    def __init__(self, *, analyzer: str = "word+char", n_features: int = 2**17, vader_weight: float = 1.0,
-                 C: float = 4.0) -> None:
+    def __init__(
+        self,
+        *,
+        analyzer: str = "word+char",
+        n_features: int = 2**17,
+        vader_weight: float = 1.0,
+        C: float = 4.0,
+    ) -> None:
         self.analyzer = analyzer
         self.n_features = n_features
         self.vader_weight = vader_weight
@@ -102,7 +108,9 @@ class TextSentimentModel:
             blocks.append(sp.csr_matrix(vader_scores(texts) * self.vader_weight))
         return sp.hstack(blocks).tocsr()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int], *, sample_weight: Any = None) -> TextSentimentModel:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[int], *, sample_weight: Any = None
+    ) -> TextSentimentModel:
         """Fit on texts and 0/1 labels (1 = positive)."""
         from sklearn.linear_model import LogisticRegression
 
@@ -142,18 +150,31 @@ class TextSentimentModel:
     def save(self, path: str | Path, *, card: dict[str, Any] | None = None) -> None:
         """Write the fitted model as a compressed ``.npz`` of float32 arrays plus a JSON card."""
         self._check()
-        meta = {"analyzer": self.analyzer, "n_features": self.n_features, "vader_weight": self.vader_weight,
-                "C": self.C, "intercept": self.intercept_, "n_train": self.n_train_, "card": card or {}}
+        meta = {
+            "analyzer": self.analyzer,
+            "n_features": self.n_features,
+            "vader_weight": self.vader_weight,
+            "C": self.C,
+            "intercept": self.intercept_,
+            "n_train": self.n_train_,
+            "card": card or {},
+        }
         arrays = {f"idf{i}": idf.astype(np.float32) for i, idf in enumerate(self.idf_)}
-        np.savez_compressed(path, coef=self.coef_.astype(np.float32), meta=np.array(json.dumps(meta)), **arrays)
+        np.savez_compressed(
+            path, coef=self.coef_.astype(np.float32), meta=np.array(json.dumps(meta)), **arrays
+        )
 
     @classmethod
     def load(cls, path: Any) -> TextSentimentModel:
         """Read a model written by :meth:`save` (no pickle is involved)."""
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            m = cls(analyzer=meta["analyzer"], n_features=meta["n_features"], vader_weight=meta["vader_weight"],
-                    C=meta["C"])
+            m = cls(
+                analyzer=meta["analyzer"],
+                n_features=meta["n_features"],
+                vader_weight=meta["vader_weight"],
+                C=meta["C"],
+            )
             m.idf_ = [z[k].astype(np.float64) for k in sorted(k for k in z.files if k.startswith("idf"))]
             m.coef_ = z["coef"].astype(np.float64)
         m.intercept_ = float(meta["intercept"])
@@ -188,7 +209,10 @@ def zh_lexicon_scores(texts: Sequence[str]) -> np.ndarray:
             for c in cues:
                 start = t.find(c)
                 while start >= 0:
-                    negated = any(t[max(0, start - len(n)) : start] == n for n in ZH_NEGATORS) and c[0] not in "不没"
+                    negated = (
+                        any(t[max(0, start - len(n)) : start] == n for n in ZH_NEGATORS)
+                        and c[0] not in "不没"
+                    )
                     s += -sign if negated else sign
                     start = t.find(c, start + len(c))
         out[i] = 1.0 / (1.0 + np.exp(-s))

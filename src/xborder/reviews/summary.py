@@ -10,12 +10,30 @@ from xborder.reviews.lexicons import ASPECT_NAMES_ZH
 __all__ = ["opportunity_sentence", "group_summary", "CUE_NAMES_ZH"]
 
 CUE_NAMES_ZH = {
-    "reliability": "可靠耐用", "right size / fit": "尺码合适", "comfort": "舒适", "good value": "性价比",
-    "convenience": "方便", "quiet": "安静", "looks / style": "外观款式", "fast delivery": "快速送达",
-    "long battery life": "续航长", "night / sleep": "夜间/睡眠", "travel": "旅行", "kitchen / cooking": "厨房烹饪",
-    "work / office": "上班/办公", "children / family": "孩子/家人", "gift": "送礼", "outdoor / sport": "户外运动",
-    "wedding / event": "婚礼/活动", "everyday use": "日常使用", "music / entertainment": "音乐娱乐",
-    "delight": "喜悦", "disappointment": "失望", "frustration": "烦躁", "anger": "愤怒", "relief / trust": "放心/信任",
+    "reliability": "可靠耐用",
+    "right size / fit": "尺码合适",
+    "comfort": "舒适",
+    "good value": "性价比",
+    "convenience": "方便",
+    "quiet": "安静",
+    "looks / style": "外观款式",
+    "fast delivery": "快速送达",
+    "long battery life": "续航长",
+    "night / sleep": "夜间/睡眠",
+    "travel": "旅行",
+    "kitchen / cooking": "厨房烹饪",
+    "work / office": "上班/办公",
+    "children / family": "孩子/家人",
+    "gift": "送礼",
+    "outdoor / sport": "户外运动",
+    "wedding / event": "婚礼/活动",
+    "everyday use": "日常使用",
+    "music / entertainment": "音乐娱乐",
+    "delight": "喜悦",
+    "disappointment": "失望",
+    "frustration": "烦躁",
+    "anger": "愤怒",
+    "relief / trust": "放心/信任",
     "surprise": "惊讶",
 }
 _TREND_EN = {"rising": "and rising", "falling": "and falling", "flat": "and steady"}
@@ -26,8 +44,15 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def opportunity_sentence(aspect: str, share: float, n_mentions: int, n_negative: int,
-                         trend: str | None, phrases: Sequence[str], lang: str = "en") -> str:
+def opportunity_sentence(
+    aspect: str,
+    share: float,
+    n_mentions: int,
+    n_negative: int,
+    trend: str | None,
+    phrases: Sequence[str],
+    lang: str = "en",
+) -> str:
     """One sentence: how many unhappy buyers mention the aspect, its trend, and their words."""
     if lang == "zh":
         name = ASPECT_NAMES_ZH.get(aspect, aspect)
@@ -45,8 +70,15 @@ def opportunity_sentence(aspect: str, share: float, n_mentions: int, n_negative:
     return s + "."
 
 
-def group_summary(group: dict[str, Any], opportunities: Sequence[dict[str, Any]], delights: Sequence[str],
-                  cues: Sequence[dict[str, Any]], lang: str = "en", *, top: int = 3) -> str:
+def group_summary(
+    group: dict[str, Any],
+    opportunities: Sequence[dict[str, Any]],
+    delights: Sequence[str],
+    cues: Sequence[dict[str, Any]],
+    lang: str = "en",
+    *,
+    top: int = 3,
+) -> str:
     """A short paragraph for one product/category × market.
 
     Args:
@@ -67,9 +99,18 @@ def group_summary(group: dict[str, Any], opportunities: Sequence[dict[str, Any]]
         head = f"{group['product_id']}（市场 {group['market']}）：共{n}条评论，差评{neg}条、好评{pos}条"
         head += f"，平均{rating:.1f}星。" if has_rating else "。"
         if opportunities:
-            parts = [opportunity_sentence(o["aspect"], o["evidence_share"], o["n_reviews"], o["n_negative"],
-                                          o.get("trend_direction"), o.get("phrases", []), "zh")
-                     for o in opportunities[:top]]
+            parts = [
+                opportunity_sentence(
+                    o["aspect"],
+                    o["evidence_share"],
+                    o["n_reviews"],
+                    o["n_negative"],
+                    o.get("trend_direction"),
+                    o.get("phrases", []),
+                    "zh",
+                )
+                for o in opportunities[:top]
+            ]
             head += "主要改进点：" + "".join(parts)
         else:
             head += "差评中没有足够集中的问题可作为改进点。"
@@ -78,7 +119,11 @@ def group_summary(group: dict[str, Any], opportunities: Sequence[dict[str, Any]]
         if needs or scen:
             zh = [CUE_NAMES_ZH.get(c["value"], c["value"]) for c in needs]
             head += ("买家的需求：" + "、".join(zh)) if zh else ""
-            head += ("；使用场景：" + "、".join(CUE_NAMES_ZH.get(c["value"], c["value"]) for c in scen)) if scen else ""
+            head += (
+                ("；使用场景：" + "、".join(CUE_NAMES_ZH.get(c["value"], c["value"]) for c in scen))
+                if scen
+                else ""
+            )
             head += "。"
         if emo:
             head += f"差评中的主要情绪：{CUE_NAMES_ZH.get(emo[0]['value'], emo[0]['value'])}。"
@@ -86,9 +131,18 @@ def group_summary(group: dict[str, Any], opportunities: Sequence[dict[str, Any]]
     head = f"{group['product_id']} in {group['market']}: {n} reviews, {neg} negative and {pos} positive"
     head += f", average {rating:.1f} stars. " if has_rating else ". "
     if opportunities:
-        parts = [opportunity_sentence(o["aspect"], o["evidence_share"], o["n_reviews"], o["n_negative"],
-                                      o.get("trend_direction"), o.get("phrases", []), "en")
-                 for o in opportunities[:top]]
+        parts = [
+            opportunity_sentence(
+                o["aspect"],
+                o["evidence_share"],
+                o["n_reviews"],
+                o["n_negative"],
+                o.get("trend_direction"),
+                o.get("phrases", []),
+                "en",
+            )
+            for o in opportunities[:top]
+        ]
         head += "Fix first: " + " ".join(parts)
     else:
         head += "No complaint is concentrated enough in the negative reviews to call an improvement."
