@@ -116,9 +116,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="one origin, 300 product series (smoke run)")
     ap.add_argument("--only", default="", help="comma list of case names to run")
+    ap.add_argument("--out", type=Path, default=OUT, help="result file")
     args = ap.parse_args()
+    out_path = args.out
     top = 300 if args.quick else 2000
-    results: dict = json.loads(OUT.read_text()) if OUT.exists() and args.only else {}
+    results: dict = json.loads(out_path.read_text()) if out_path.exists() and args.only else {}
     only = set(args.only.split(",")) if args.only else None
     cases = []
     ol, products = load_uci_order_lines(), load_uci_products()
@@ -176,7 +178,7 @@ def main() -> None:
             + f"  target_met={r['target_met']} ({r['seconds']}s)",
             flush=True,
         )
-        OUT.write_text(json.dumps(results, indent=2))
+        out_path.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ def _uci(con: duckdb.DuckDBPyConnection, shared: Path, out: Path) -> None:
         f"""CREATE TABLE keep AS SELECT StockCode FROM (
               SELECT StockCode, Quantity, UnitPrice AS Price FROM a UNION ALL SELECT StockCode, Quantity, Price FROM b)
             WHERE regexp_matches(StockCode, '^[0-9]{{5}}')
-            GROUP BY 1 ORDER BY sum(TRY_CAST(Quantity AS DOUBLE) * TRY_CAST(Price AS DOUBLE)) DESC, 1 LIMIT {TOP_PRODUCTS}"""
+            GROUP BY 1 ORDER BY round(sum(TRY_CAST(Quantity AS DOUBLE) * TRY_CAST(Price AS DOUBLE)), 2) DESC, 1 LIMIT {TOP_PRODUCTS}"""
     )
     codes = ", ".join(f"'{c}'" for c in NON_PRODUCT)
     for table, name in (
@@ -52,8 +52,9 @@ def _uci(con: duckdb.DuckDBPyConnection, shared: Path, out: Path) -> None:
     ):
         cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
         rows = con.execute(
-            f"SELECT * FROM {table} WHERE StockCode IN (SELECT StockCode FROM keep) OR StockCode IN ({codes})"
-        ).fetchall()  # file order is kept (DuckDB preserves insertion order)
+            f"SELECT * FROM {table} WHERE StockCode IN (SELECT StockCode FROM keep) OR StockCode IN ({codes}) "
+            "ORDER BY rowid"
+        ).fetchall()  # file order (rowid), so the output is byte-identical run after run
         _write_gz(rows, cols, out / name)
 
 

@@ -186,3 +186,20 @@ def test_bad_rows_are_quarantined_with_file_row_column_reason(tmp_path):
     assert ("6", "Quantity", "bad_number") in got
     assert ("7", "InvoiceDate", "bad_timestamp") in got
     assert any(row == "8" and reason == "malformed_row" for row, _, reason in got)
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    """Found by the property test: a UCI export without Description, CustomerID and Country still loads."""
+    p = tmp_path / "minimal.csv"
+    p.write_text(
+        "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice\n536365,85123A,6,2010-12-01 08:26:00,2.55\n",
+        encoding="utf-8",
+    )
+    con = fresh(tmp_path)
+    (r,) = ingest(con, p, "orders", tmp_path)
+    assert (r.rows_in, r.rows_stored) == (1, 1)
+    assert con.execute("SELECT customer_key, country, currency FROM order_lines").fetchone() == (
+        None,
+        None,
+        "GBP",
+    )

@@ -80,3 +80,56 @@ def test_malformed_files_are_accounted_for(tmp_path, data):
         n_l = con.execute("SELECT count(*) FROM order_lines WHERE ingest_id = ?", [r.ingest_id]).fetchone()[0]
         assert n_l == r.rows_stored
     con.close()
+
+
+@st.composite
+def malformed_wide_file(draw):
+    """Google Trends / UCI weekly style wide files with broken cells, titles, encodings and truncation."""
+    trends = draw(st.booleans())
+    header = (
+        ["Week", "phone case: (Germany)", "phone case: (France)"]
+        if trends
+        else ["Product_Code", "W0", "W1", "W2"]
+    )
+    rows = (
+        [[f"2024-01-{d:02d}", str(d * 3), "<1"] for d in range(1, 29, 7)]
+        if trends
+        else [[f"P{i}", str(i), str(i + 1), str(i + 2)] for i in range(1, 6)]
+    )
+    for _ in range(draw(st.integers(0, 4))):
+        r, c = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(header) - 1))
+        rows[r][c] = draw(CELL_MUTATIONS)
+    if draw(st.booleans()):
+        rows[0] = rows[0][:2]
+    text = ("Category: All categories\n\n" if trends and draw(st.booleans()) else "") + "\n".join(
+        ",".join(f'"{v}"' if ("," in v or '"' in v) else v for v in r) for r in [header, *rows]
+    )
+    data = text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "cp1252"])), errors="replace")
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(1, len(data)))]
+    return ("trends" if trends else "sales"), data
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(case=malformed_wide_file())
+def test_malformed_wide_files_are_accounted_for(tmp_path, case):
+    kind, data = case
+    p = tmp_path / "wide.csv"
+    p.write_bytes(data)
+    con = connect(":memory:")
+    try:
+        results = ingest_path(
+            con, p, kind, settings=Settings(pseudonym_key="k", report_dir=str(tmp_path / "rej"))
+        )
+    except BadInputError as exc:
+        assert str(exc)
+        return
+    for r in results:
+        assert r.rows_in == r.rows_stored + r.rows_duplicate + r.rows_quarantined
+        n_q = con.execute("SELECT count(*) FROM quarantine WHERE ingest_id = ?", [r.ingest_id]).fetchone()[0]
+        assert n_q == r.rows_quarantined
+    con.close()

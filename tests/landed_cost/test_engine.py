@@ -125,3 +125,16 @@ def test_date_changes_the_answer_and_is_cited() -> None:
     assert old["additional_rate"] == pytest.approx(0.45)
     assert new["additional_rate"] == pytest.approx(0.35)
     assert "US-IEEPA-FENT-20" in old["rules_used"] and "US-S122" in new["rules_used"]
+
+
+def test_waterfall_steps_add_up_to_the_price() -> None:
+    from xborder.landed_cost.charts import result_from_row, waterfall, waterfall_steps
+
+    r = landed_cost(LAMP, "DE", "sea_lcl", date="2026-03-01", price=35.0)
+    steps = waterfall_steps(r)
+    rel = [v for _, v, m in steps if m == "relative"]
+    assert steps[-1] == ("Selling price", 35.0, "total")
+    assert sum(rel) == pytest.approx(35.0)  # costs + fees + VAT + margin = price
+    assert waterfall(r).data[0].type == "waterfall"
+    from_row = waterfall_steps(result_from_row(r.row))
+    assert sum(v for _, v, m in from_row if m == "relative") == pytest.approx(35.0)

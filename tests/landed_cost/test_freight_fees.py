@@ -138,3 +138,25 @@ def test_large_but_light_parcel_pays_on_dimensional_weight() -> None:
     lb = 31500 / 5022 * 2.2046226218
     assert tiers[0] == "large_standard"
     assert fees[0] == pytest.approx(6.92 + 0.08 * np.ceil((lb - 3) / 0.25))
+
+
+@pytest.mark.parametrize(
+    ("dims", "kg", "tier", "fee"),
+    [
+        ((20, 15, 1.5), 0.2, "small", 288),
+        ((30, 25, 3), 0.8, "standard_1", 318),
+        ((40, 30, 15), 1.0, "standard_4", 603),  # 85 cm sum of sides: band 4 (<= 100 cm) despite 1 kg
+        ((60, 40, 30), 8.0, "oversize_5", 1020),  # longer than 45 cm -> oversize; 130 cm -> band 5
+    ],
+)
+def test_amazon_japan_tiers_use_the_sum_of_sides(dims, kg, tier, fee) -> None:
+    b = rule_book("2026-03-01")
+    fees, tiers, _ = fba_fees(
+        b.tiers[b.tiers["fee_table"] == "amazon.JP"],
+        b.fba[b.fba["fee_table"] == "amazon.JP"],
+        [dims[0]],
+        [dims[1]],
+        [dims[2]],
+        [kg],
+    )
+    assert (tiers[0], fees[0]) == (tier, fee)

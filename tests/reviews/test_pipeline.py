@@ -125,3 +125,18 @@ def test_ingested_alexa_reviews(tmp_path) -> None:
     ).fetchall()
     assert {"sound", "connectivity", "customer service"} & {t[0] for t in top}
     con.close()
+
+
+@pytest.mark.slow
+def test_two_worker_processes_give_the_same_findings(review_db) -> None:
+    """Batches annotated in 2 spawned processes give exactly the single-process findings."""
+    con = connect(review_db)
+    run_reviews(con, get_settings(), run_id="r-1", batch_size=60)
+    run_reviews(con, get_settings(), run_id="r-2", batch_size=60, workers=2)
+    q = (
+        "SELECT scope, product_id, market, aspect, n_reviews, evidence_share FROM improvement_opportunities "
+        "WHERE run_id = ? ORDER BY ALL"
+    )
+    one, two = con.execute(q, ["r-1"]).fetchall(), con.execute(q, ["r-2"]).fetchall()
+    assert one and one == two
+    con.close()

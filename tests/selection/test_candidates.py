@@ -125,3 +125,31 @@ def test_chargeable_weight_is_the_larger_of_actual_and_volumetric() -> None:
     assert f.loc["dense", "chargeable_weight_kg"] == 3.0
     assert f.loc["light", "value_density"] == pytest.approx(5.0)
     assert np.isnan(f.loc["unknown", "chargeable_weight_kg"])
+
+
+def test_products_without_dims_get_their_category_defaults() -> None:
+    from xborder.selection.candidates import fill_default_dims
+
+    p = pd.DataFrame(
+        {
+            "product_id": ["a", "b"],
+            "category": ["toys_games", "toys_games"],
+            "weight_kg": [np.nan, 2.0],
+            "length_cm": [np.nan, 10.0],
+            "width_cm": [np.nan, 10.0],
+            "height_cm": [np.nan, 10.0],
+        }
+    )
+    d = pd.DataFrame(
+        {
+            "category": ["toys_games"],
+            "weight_kg": [0.6],
+            "length_cm": [30.0],
+            "width_cm": [20.0],
+            "height_cm": [10.0],
+        }
+    )
+    out = fill_default_dims(p, d).set_index("product_id")
+    assert out.loc["a", "weight_kg"] == 0.6 and out.loc["a", "length_cm"] == 30.0
+    assert out.loc["b", "weight_kg"] == 2.0  # known dims are kept
+    assert fill_default_dims(p, None) is p

@@ -142,3 +142,35 @@ def test_cli_backtest_on_the_tiny_history(tiny_warehouse: Path) -> None:
     assert [c["cutoff"] for c in d["cutoffs"]] == ["2023-01", "2023-03"]
     assert {row["method"] for row in d["rows"]} == {"xborder", "best_sellers", "momentum", "random"}
     assert "median" in d["definition"]
+
+
+@pytest.mark.shared_data
+def test_keepa_listings_become_niche_candidates_with_rank_estimated_demand(tiny_warehouse: Path) -> None:
+    from tests.conftest import shared_path
+
+    from xborder.ingest import ingest_path
+
+    keepa = shared_path("keepa_exports", "italy_2025-07-17_LPTrade994", "keepa_sample.xlsx")
+    con = connect(tiny_warehouse)
+    try:
+        s = get_settings(db_path=str(tiny_warehouse))
+        ingest_path(con, keepa, "ranks", settings=s)
+        out = run_selection(con, s, run_id="run-keepa", sensitivity_draws=5)
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'run-keepa'").df()
+        curves = con.execute("SELECT * FROM rank_sales_curves WHERE run_id = 'run-keepa'").df()
+        fac = (
+            con.execute(
+                "SELECT factor, count(raw_value) AS n FROM opportunity_factors WHERE run_id = 'run-keepa' GROUP BY ALL"
+            )
+            .df()
+            .set_index("factor")["n"]
+        )
+    finally:
+        con.close()
+    it = opp[opp["market"] == "IT"]
+    assert len(it) == 100 and (~it["sold_before"]).all()  # every Keepa ASIN is a niche to enter in Italy
+    assert (it["demand_6m"] > 0).all()
+    (c,) = curves[curves["marketplace_id"] == "amazon.IT"].itertuples()
+    assert c.source == "default_slope" and c.n_obs == 100 and c.slope == pytest.approx(0.871)
+    assert fac["competitors"] >= 100 and fac["rating_gap"] >= 100  # the IT category has competition data
+    assert out["candidates"] == 124

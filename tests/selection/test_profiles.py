@@ -76,3 +76,14 @@ def test_unavailable_groups_give_their_weight_to_the_others() -> None:
     # demand_size 0.16 shared by 2 factors, momentum 0.12: ratio kept after rescaling
     assert w["demand_6m"] == pytest.approx(w["orders_6m"])
     assert w["momentum_pct"] / w["demand_6m"] == pytest.approx(0.12 / 0.08)
+
+
+def test_the_profile_example_in_docs_selection_md_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "selection.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    f = tmp_path / "my-weights.toml"
+    f.write_text(block, encoding="utf-8")
+    p = load_profile(f"{f}:mine")
+    assert p.weights["demand_size"] == 3 and p.factor_weights == {"order_hhi": 0.5}
+    w = factor_weights(p, ["demand_6m", "momentum_pct", "order_hhi", "margin_pct"])
+    assert sum(w.values()) == pytest.approx(1.0) and w["order_hhi"] > 0

@@ -111,6 +111,17 @@ class Database:
                     self._cache.popitem(last=False)
         return value
 
+    def cached_json(self, key: tuple, compute: Callable[[], Any]) -> bytes:
+        """``compute()`` serialised to compact JSON bytes, cached like :meth:`cached` (hot API reads)."""
+        import json
+
+        return self.cached(
+            ("json", *key),
+            lambda: json.dumps(compute(), ensure_ascii=False, separators=(",", ":"), default=str).encode(
+                "utf-8"
+            ),
+        )
+
     def close(self) -> None:
         """Close the warehouse connection."""
         self._con.close()

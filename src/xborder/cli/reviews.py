@@ -226,6 +226,7 @@ def score(
     for start in range(0, len(df), 5000):
         ann, fl = annotate_reviews(df.iloc[start : start + 5000], with_phrases=False, nlp=nlp)
         flags = {k: flags.get(k, 0) + v for k, v in fl.items()}
+        r: Any
         for r in ann.itertuples(index=False):
             p = r.polarity
             rows.append(
@@ -271,10 +272,10 @@ def _render_scores(rows: list[dict[str, Any]], flags: dict[str, int], file: Path
     console.print(t)
     if len(rows) > 50:
         console.print(f"… {len(rows) - 50:,} more rows (use --json for all).")
-    c = Counter(r["sentiment"] for r in rows)
+    counts = Counter(r["sentiment"] for r in rows)
     console.print(
-        f"{len(rows):,} rows: {c.get('positive', 0):,} positive, {c.get('negative', 0):,} negative, "
-        f"{c.get('neutral', 0):,} neutral, {c.get(None, 0):,} not scored (unsupported language or empty)."
+        f"{len(rows):,} rows: {counts.get('positive', 0):,} positive, {counts.get('negative', 0):,} negative, "
+        f"{counts.get('neutral', 0):,} neutral, {counts.get(None, 0):,} not scored (unsupported language or empty)."
     )
     problems = {k: v for k, v in flags.items() if v}
     if problems:

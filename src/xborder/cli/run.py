@@ -125,16 +125,19 @@ def run(
     from xborder.settings import get_settings
 
     settings = get_settings(db_path=db) if db else state(ctx).settings
-    if data is None and not resume and db is None and not Path(settings.db_path).exists():
+    if data is None and not resume and not Path(settings.db_path).exists():
         raise BadInputError(
-            "Nothing to run on: give --data DIR (exports to ingest) or --db DB (an existing warehouse)."
+            f"Nothing to run on: no warehouse at {settings.db_path}. Give --data DIR (exports to ingest) "
+            "or --db DB (an existing warehouse)."
         )
     if resume and (data or markets or param):
         raise BadInputError(
             "--resume continues a run with its own inputs and parameters; drop --data/--markets/--param."
         )
     if data is not None and not data.exists():
-        raise BadInputError(f"Data folder {data} does not exist.", hint="Pass --data with a folder of exports.")
+        raise BadInputError(
+            f"Data folder {data} does not exist.", hint="Pass --data with a folder of exports."
+        )
     params = parse_params(param)
     params.setdefault("report", {})["top_n"] = top
     with _progress_runner(ctx) as on_progress:

@@ -84,10 +84,16 @@ def add_ensemble(wide: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def choose(points: pd.DataFrame, candidates: list[str], *, exclude_last: bool = False) -> pd.Series:
-    """Per series, the candidate with the lowest backtest MAE (ties to the earlier candidate).
+def choose(
+    points: pd.DataFrame, candidates: list[str], *, exclude_last: bool = False, margin: float = 0.5
+) -> pd.Series:
+    """Per series: the Ensemble, unless a single model's backtest MAE beats it by more than ``margin``.
 
-    With ``exclude_last`` the last cutoff is held out, so the choice can be scored honestly on it.
+    Without an Ensemble among the candidates (or with ``margin=0``) it is the plain lowest
+    backtest MAE (ties to the earlier candidate). Defaulting to the combination and demanding
+    strong evidence before switching is what kept per-series choice from chasing noise in the
+    UCI backtests (docs/demand.md). With ``exclude_last`` the last cutoff is held out, so the
+    choice can be scored honestly on it.
     """
     p = points[points["model"].isin(candidates)]
     if exclude_last:
@@ -95,7 +101,13 @@ def choose(points: pd.DataFrame, candidates: list[str], *, exclude_last: bool = 
         p = p[p["cutoff"] < last]
     mae = p.assign(ae=(p["y"] - p["yhat"]).abs()).groupby(["unique_id", "model"])["ae"].mean().unstack()
     mae = mae.reindex(columns=[c for c in candidates if c in mae.columns]).fillna(np.inf)
-    return mae.idxmin(axis=1).rename("model")
+    best = mae.idxmin(axis=1)
+    if ENSEMBLE not in mae.columns or margin <= 0:
+        return best.rename("model")
+    ens = mae[ENSEMBLE]
+    best_mae = mae.min(axis=1)
+    keep_single = (best_mae < (1 - margin) * ens) | ~np.isfinite(ens)
+    return best.where(keep_single, ENSEMBLE).rename("model")
 
 
 def conformal_widths(points: pd.DataFrame, levels: list[int], *, exclude_last: bool = False) -> pd.DataFrame:

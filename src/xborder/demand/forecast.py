@@ -21,7 +21,7 @@ from xborder.demand import backtest as bt
 from xborder.demand.accuracy import naive_scale, overall_metrics, series_metrics
 from xborder.demand.classify import classify_series
 from xborder.demand.engines import EngineSession
-from xborder.demand.models import ENSEMBLE, default_model_names, make_models
+from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, default_model_names, make_models
 from xborder.demand.series import freq_alias, season_length
 from xborder.errors import BadInputError
 
@@ -89,6 +89,7 @@ def forecast(
     engine: str = "local",
     n_jobs: int = 1,
     session: EngineSession | None = None,
+    margin: float = 0.5,
 ) -> ForecastResult:
     """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
 
@@ -104,6 +105,8 @@ def forecast(
         engine: local, dask, spark or ray (ignored when ``session`` is given).
         n_jobs: local worker processes for statsforecast.
         session: an open :class:`EngineSession` to reuse across calls.
+        margin: a single model replaces the Ensemble only when its backtest MAE is lower by more
+            than this fraction (0 = plain lowest-MAE choice).
     """
     if horizon < 1:
         raise BadInputError(f"horizon must be >= 1; got {horizon}.")
@@ -129,14 +132,14 @@ def forecast(
     try:
         native, intermittent = make_models(names, season)
         points = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
-        candidates = [*names, ENSEMBLE] if any(n in names for n in ("AutoETS", "CrostonSBA")) else names
+        candidates = [*names, ENSEMBLE] if any(n in names for n in ENSEMBLE_MEMBERS) else names
         fc_wide = _final(df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
     finally:
         if own:
             sess.__exit__(None, None, None)
-    choice = _choices(info, points, candidates)
+    choice = _choices(info, points, candidates, margin)
     fc = _assemble(fc_wide, choice, points, names, levels_l, df, horizon, alias)
-    accuracy, overall = _score(points, df, choice, candidates, levels_l)
+    accuracy, overall = _score(points, df, candidates, levels_l, margin)
     params = {
         "horizon": horizon,
         "freq": freq,
@@ -194,14 +197,17 @@ def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs)
     return bt.add_ensemble(out)
 
 
-def _choices(info: pd.DataFrame, points: pd.DataFrame, candidates: list[str]) -> pd.DataFrame:
+def _choices(info: pd.DataFrame, points: pd.DataFrame, candidates: list[str], margin: float) -> pd.DataFrame:
     choice = info.copy()
     choice["model"] = "Naive"
     choice["reason"] = "too short to backtest: Naive"
     if len(points):
-        best = bt.choose(points, candidates)
+        best = bt.choose(points, candidates, margin=margin)
         choice.loc[best.index, "model"] = best
-        choice.loc[best.index, "reason"] = "lowest backtest MAE"
+        choice.loc[best.index, "reason"] = np.where(
+            best == ENSEMBLE, "Ensemble (no single model clearly better in the backtest)",
+            f"backtest MAE lower than the Ensemble's by more than {margin:.0%}" if margin > 0 else "lowest backtest MAE",
+        )
     zero = choice["demand_class"] == "all_zero"
     choice.loc[zero, "model"] = "Zero"
     choice.loc[zero, "reason"] = "no demand in the history: zero forecast"
@@ -242,13 +248,13 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
     )
 
 
-def _score(points, df, choice, candidates, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+def _score(points, df, candidates, levels, margin) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
     if not len(points):
         return pd.DataFrame(), pd.DataFrame()
     last = points.groupby("unique_id")["cutoff"].transform("max")
     held = points[points["cutoff"] == last]
     held = bt.apply_conformal(held, bt.conformal_widths(points, levels, exclude_last=True), levels)
-    early = bt.choose(points, candidates, exclude_last=True)
+    early = bt.choose(points, candidates, exclude_last=True, margin=margin)
     chosen = held.merge(early.rename("pick"), left_on="unique_id", right_index=True)
     chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick").assign(model=CHOSEN)
     rows = pd.concat([chosen, held], ignore_index=True)

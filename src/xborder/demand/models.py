@@ -18,8 +18,8 @@ BASELINES = ("Naive", "SeasonalNaive")
 INTERMITTENT = ("CrostonSBA", "ADIDA", "IMAPA", "TSB")
 """Intermittent-demand models; statsforecast gives them no native intervals (ours are conformal)."""
 ENSEMBLE = "Ensemble"
-"""Name of the equal-weight combination (mean of ENSEMBLE_MEMBERS)."""
-ENSEMBLE_MEMBERS = ("AutoETS", "DynamicOptimizedTheta", "CrostonSBA")
+"""Name of the equal-weight combination (mean of ENSEMBLE_MEMBERS), the default choice per series."""
+ENSEMBLE_MEMBERS = ("Naive", "DynamicOptimizedTheta", "ADIDA")
 
 _ETS_MAX_SEASON = 24  # statsforecast's ETS supports seasons up to 24 periods
 

@@ -84,12 +84,17 @@ def ingest_path(
         finally:
             _drop_temps(con)
     report(1.0, "done")
-    _write_rejects(con, results, Path(reject_dir or settings.report_dir))
+    try:
+        _write_rejects(con, results, Path(reject_dir or settings.report_dir))
+    except (OSError, duckdb.Error) as exc:  # the data is committed; say where the reasons still are
+        for r in results:
+            if r.rows_quarantined and not r.rejected_csv:
+                r.message += f"; could not write the rejected CSV ({exc}); see table quarantine, ingest_id {r.ingest_id}"
     return results
 
 
 def _recognise(con, m: Member, i: int, kind, custom, folder: bool, tmp: Path):  # noqa: ANN001, ANN202
-    want = custom.kind if custom is not None else kind
+    want = custom.kind if custom is not None else (None if folder else kind)
     prev = con.execute(
         "SELECT ingest_id, rows_in, kind, layout FROM ingest_log WHERE sha256 = ? AND status = 'ok' "
         "AND (? IS NULL OR kind = ?) ORDER BY started_at LIMIT 1",

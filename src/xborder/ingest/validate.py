@@ -28,6 +28,15 @@ DEFAULT_DATE_FORMATS = (
 _NULLS = "('', 'nan', 'NaN', 'NA', 'N/A', 'n/a', 'null', 'NULL', 'None', '-', '--')"
 
 
+_SQL_TYPES = {
+    "text": "VARCHAR",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+}
+
+
 def _q(h: str) -> str:
     return '"' + h.replace('"', '""') + '"'
 
@@ -87,6 +96,8 @@ def validate_stage(
         if f.name not in mapping:
             if f.required and not f.optional:
                 raise ValueError(f"required field {f.name} is not mapped")
+            # An optional column absent from the file is a typed NULL, so writers can always name it.
+            outer.append(f"CAST(NULL AS {_SQL_TYPES[f.type]}) AS {_q(f.name)}")
             continue
         src = _q(mapping[f.name])
         inner += [f"{src} AS _r{i}", f"{_convert(f, src)} AS {_q(f.name)}"]

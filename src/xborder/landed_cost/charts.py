@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["waterfall", "waterfall_steps"]
+__all__ = ["waterfall", "waterfall_steps", "result_from_row"]
 
 _ORDER = (
     "goods_cost",
@@ -17,6 +17,38 @@ _ORDER = (
     "import_tax_cost",
 )
 _AFTER = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
+_LABELS = {
+    "goods_cost": "Unit cost + packaging",
+    "freight": "International freight",
+    "insurance": "Cargo insurance",
+    "duty": "Customs duty",
+    "additional_duty": "Additional duties",
+    "customs_fees": "Customs entry fees",
+    "low_value_charges": "Low-value parcel charges",
+    "import_tax_cost": "Import VAT/GST (not recoverable)",
+    "referral_fee": "Marketplace referral/commission",
+    "fulfilment_fee": "Fulfilment fee",
+    "other_fees": "Payment/fixed platform fees",
+    "output_vat": "VAT/GST in the price",
+}
+
+
+def result_from_row(row: Any) -> dict[str, Any]:
+    """The ``to_dict()`` shape :func:`waterfall` needs, from one ``landed_costs`` table row (dict or Series)."""
+    r = dict(row)
+    lines = [{"component": k, "label": v, "amount": float(r.get(k) or 0.0)} for k, v in _LABELS.items()]
+    return {
+        "market": r.get("market"),
+        "mode": r.get("mode"),
+        "as_of": str(r.get("as_of")),
+        "currency": r.get("currency"),
+        "lines": lines,
+        "summary": {
+            "landed_cost": float(r["landed_cost"]),
+            "price": r.get("price"),
+            "unit_margin": r.get("unit_margin"),
+        },
+    }
 
 
 def waterfall_steps(result: Any) -> list[tuple[str, float, str]]:

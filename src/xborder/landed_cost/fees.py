@@ -3,7 +3,7 @@
 Amazon's referral fee is the category percentage of the total sales price — either of the whole price for
 the band the price falls in ("whole", e.g. 8% up to $10 else 15%) or per portion of the price in each band
 ("portion", e.g. furniture 15% up to $200 and 10% above) — with a per-item minimum. The FBA fee depends on
-the size tier (sorted package sides, length + girth, weight), the shipping weight (unit weight, or
+the size tier (sorted package sides, length + girth or sum of sides, weight), the shipping weight (unit weight, or
 max(unit, L x W x H / divisor) for tiers with a divisor) and the weight band; step bands add a fee per
 started step above a weight.
 """
@@ -35,6 +35,7 @@ def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, heigh
     )[:, ::-1]
     longest, median, shortest = dims[:, 0], dims[:, 1], dims[:, 2]
     girth = longest + 2 * (median + shortest)
+    sides = longest + median + shortest
     vol = longest * median * shortest
     w_kg = np.asarray(weight_kg, float)
     t = tiers.assign(_o=pd.to_numeric(tiers["tier_order"])).sort_values("_o").reset_index(drop=True)
@@ -49,6 +50,7 @@ def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, heigh
             & (median <= _num(t["max_median_cm"], np.inf)[i] + 1e-9)
             & (shortest <= _num(t["max_shortest_cm"], np.inf)[i] + 1e-9)
             & (girth <= _num(t["max_length_girth_cm"], np.inf)[i] + 1e-9)
+            & (sides <= _num(t["max_sum_sides_cm"], np.inf)[i] + 1e-9)
             & (w <= _num(t["max_weight_kg"], np.inf)[i] + 1e-9)
         )
         take = fits & (tier_idx < 0)

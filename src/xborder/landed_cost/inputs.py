@@ -154,13 +154,13 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
         "price",
         "units",
     ):
-        c = out[col]
-        if pd.api.types.is_numeric_dtype(c.dtype):
-            out[col] = c.astype(float)
-        elif c.isna().all():
+        series = out[col]
+        if pd.api.types.is_numeric_dtype(series.dtype):
+            out[col] = series.astype(float)
+        elif series.isna().all():
             out[col] = np.nan
         else:
-            out[col] = pd.to_numeric(c, errors="coerce").astype(float)
+            out[col] = pd.to_numeric(series, errors="coerce").astype(float)
     out["packaging_cost"] = out["packaging_cost"].fillna(0.0)
     cost = out["unit_cost"].to_numpy()
     bad = ~np.isfinite(cost) | (cost < 0)

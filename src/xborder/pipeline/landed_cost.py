@@ -150,6 +150,7 @@ def run_landed_cost(
     say(0.05, "Reading candidate products")
     cand = candidate_inputs(con, settings, max_products=max_products)
     targets = _target_markets(markets)
+    skipped = sorted({m.upper() for m in markets or []} - set(targets))
     con.execute("DELETE FROM landed_costs WHERE run_id = ?", [run_id])
     if cand.empty or not targets:
         return {
@@ -230,6 +231,7 @@ def run_landed_cost(
                 "dims_estimated_share": float(res["dims_estimated"].mean()),
                 "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
                 "fx_last_date": fx.last_date,
+                "skipped_markets": skipped,
             }
         )
     )

@@ -162,9 +162,11 @@ def _batches(
         for df in frames:
             yield df, annotate_reviews(df, zh_model=zh_model, nlp=nlp)
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as ex:
+    # spawn, not fork: forking after DuckDB/lingua threads have started can deadlock the children
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
         pending: list[tuple[pd.DataFrame, Any]] = []
         for df in frames:
             pending.append((df, ex.submit(annotate_reviews, df, zh_model=zh_model, nlp=nlp)))
@@ -327,6 +329,7 @@ def _aggregate(
     opp = improvement_opportunities(aspects, totals, phrases, min_mentions=min_mentions)
     if len(opp):
         en, zh = [], []
+        r: Any
         for r in opp.itertuples(index=False):
             ph = json.loads(r.top_phrases)
             en.append(

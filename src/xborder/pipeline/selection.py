@@ -13,7 +13,12 @@ import pandas as pd
 
 from xborder.errors import BadInputError
 from xborder.pipeline import selection_inputs as si
-from xborder.selection.candidates import build_candidates, logistics_factors
+from xborder.selection.candidates import (
+    build_candidates,
+    fill_default_dims,
+    listing_candidates,
+    logistics_factors,
+)
 from xborder.selection.competition import competition_factors
 from xborder.selection.explain import explain_frame
 from xborder.selection.factors import factor_spec
@@ -85,12 +90,26 @@ def _candidates(
 
 
 def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, list[dict]]:
-    """Join products, forecasts, trends, landed cost, compliance, reviews and competition onto candidates."""
+    """Add listing candidates; join products, forecasts, trends, landed cost, compliance, reviews, competition."""
+    listings = si.read_listings(con)
+    curves = fit_curves(si.read_rank_observations(con)) if len(listings) else []
+    if len(listings):
+        ranked = listings[listings["rank"].notna()]
+        if len(ranked):
+            est = estimate_sales(ranked.assign(rank_category=ranked["rank_category"].fillna("*")), curves)
+            listings.loc[est.index, "est_units"] = est["units"]
+        cand = pd.concat([cand, listing_candidates(listings, cand)], ignore_index=True)
+    notes["listings"] = int(len(listings))
     prods = si.read_products(con)
+    cand = cand.rename(columns={"category": "_listing_category"}) if "category" in cand else cand
     cand = cand.merge(prods[["product_id", "title", "category"]], on="product_id", how="left")
+    if "_listing_category" in cand:
+        cand["category"] = cand["category"].combine_first(cand.pop("_listing_category"))
     cand["category"] = cand["category"].fillna("other")
     prices = cand.groupby("product_id")["unit_price"].median()
-    cand = cand.merge(logistics_factors(prods, prices), on="product_id", how="left")
+    cand = cand.merge(
+        logistics_factors(fill_default_dims(prods, _dim_defaults()), prices), on="product_id", how="left"
+    )
     fc = si.read_forecasts(con)
     if len(fc):
         cand = cand.merge(fc, on=["product_id", "market"], how="left")
@@ -132,17 +151,19 @@ def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, li
                     pd.Series(m, index=cand.index)
                 )
     notes["improvement_opportunities"] = int(len(io_prod) + len(io_cat))
-    listings = si.read_listings(con)
-    curves = fit_curves(si.read_rank_observations(con)) if len(listings) else []
     if len(listings):
-        ranked = listings[listings["rank"].notna()]
-        if len(ranked):
-            est = estimate_sales(ranked.assign(rank_category=ranked["rank_category"].fillna("*")), curves)
-            listings.loc[est.index, "est_units"] = est["units"]
-        comp = competition_factors(listings)
-        cand = cand.merge(comp, on=["market", "category"], how="left")
-    notes["listings"] = int(len(listings))
+        cand = cand.merge(competition_factors(listings), on=["market", "category"], how="left")
     return cand, [c.__dict__ for c in curves] + ([] if curves else [default_curve().__dict__])
+
+
+def _dim_defaults() -> pd.DataFrame | None:
+    """The reference table ``category_defaults`` (median package per category), if shipped."""
+    try:
+        from xborder.reference import load_table
+
+        return load_table("category_defaults")
+    except Exception:  # noqa: BLE001 - no defaults: logistics stays unavailable for products without dims
+        return None
 
 
 def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
@@ -164,7 +185,8 @@ def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
             pairs = {(a, b) for a, b in zip(ccur[need], cur[need], strict=True)}
             rate = {p: fx.factor(p[0], p[1], today).rate for p in pairs}
             comp = comp.copy()
-            comp[need] = [c * rate[(a, b)] for c, a, b in zip(comp[need], ccur[need], cur[need], strict=True)]
+            factors = np.array([rate[(a, b)] for a, b in zip(ccur[need], cur[need], strict=True)])
+            comp[need] = comp[need].to_numpy() * factors
         except Exception:  # noqa: BLE001 - an unknown currency leaves the budget unknown, never the run failed
             comp[need] = np.nan
     ranked["budget_needed"] = stock.add(comp, fill_value=0.0).where(stock.notna() | comp.notna())

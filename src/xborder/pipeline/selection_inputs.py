@@ -6,6 +6,7 @@ Every reader returns a frame (possibly empty); a table that is absent or empty s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -105,7 +106,8 @@ def read_listings(con: Any) -> pd.DataFrame:
         "(PARTITION BY listing_id ORDER BY observed_at DESC) = 1) "
         "SELECT l.listing_id, l.product_id, l.marketplace_id, "
         "upper(coalesce(m.market_code, split_part(l.marketplace_id, '.', 2))) AS market, "
-        "coalesce(p.category, l.category, 'other') AS category, l.seller, coalesce(l.own, FALSE) AS own, "
+        "coalesce(p.category, l.category, 'other') AS category, "
+        "coalesce(l.seller, p.brand, l.listing_id) AS seller, coalesce(l.own, FALSE) AS own, "
         "coalesce(last.price, l.price) AS price, l.first_seen, last.rank, last.rank_category, "
         "last.rating, last.rating_count, last.offers, last.monthly_sold "
         "FROM listings l LEFT JOIN marketplaces m USING (marketplace_id) "
@@ -166,8 +168,8 @@ def read_forecasts(con: Any, horizon_months: int = 6) -> pd.DataFrame:
 
 
 def read_trends(con: Any) -> pd.DataFrame:
-    """Momentum per product × market in % (``growth_3`` signal: last 3 periods vs the 3 before, else the
-    shortest ``growth_<k>``) from the latest ``trend_signals`` run."""
+    """Momentum per product × market in % from the latest ``trend_signals`` run: the ``growth_<k>`` signal
+    closest to 3 months (growth_3 monthly, growth_13 weekly)."""
     empty = pd.DataFrame(columns=["product_id", "market", "trend_pct"])
     cols = table_columns(con, "trend_signals")
     if not cols or not {"unique_id", "signal", "value"} <= cols:
@@ -178,7 +180,10 @@ def read_trends(con: Any) -> pd.DataFrame:
         return empty
     t = _split_uid(t)
     t = t.assign(k=pd.to_numeric(t["signal"].str.slice(7), errors="coerce")).dropna(subset=["k", "value"])
-    t = t.assign(pref=(t["k"] != 3).astype(int)).sort_values(["pref", "k"])
+    # the signal closest to "last 3 months vs the 3 before": growth_3 (M), growth_13 (W), growth_91 (D)
+    freq = t["freq"].astype(str).str.upper() if "freq" in t else pd.Series("M", index=t.index)
+    target = freq.map({"M": 3, "W": 13, "D": 91}).fillna(3)
+    t = t.assign(pref=(t["k"] - target).abs()).sort_values(["pref", "k"])
     t = t.groupby(["product_id", "market"], as_index=False).first()
     return pd.DataFrame(
         {"product_id": t["product_id"], "market": t["market"].str.upper(), "trend_pct": 100.0 * t["value"]}
@@ -215,9 +220,24 @@ def read_landed_costs(con: Any) -> pd.DataFrame:
     return out
 
 
+_MARKS = re.compile(
+    r"\b(UKCA|CE|EN \d+(?:-\d+)?|UN 38\.3|REACH|RoHS|WEEE|GPSR|GPSD|CPSIA|CPC|FCC|PSE|KC|CCC|BIS|CPNP|EPREL|"
+    r"LUCID|INMETRO|ANATEL|SASO|SABER|UKNI|PSTI|TSCA|Prop 65|FDA|IC|RCM|NOM)\b"
+)
+_NAMED = {"General Product Safety Regulation": "GPSR", "General Product Safety Directive": "GPSD"}
+
+
 def _short_name(text: object) -> str:
-    """A requirement's short name: its text up to the first ':', '(' or ',' (at most 28 characters)."""
+    """A requirement's short name: the marks it names ("CE", "EN 71", "UK REACH"), else its text up to the
+    first ':', '(' or ',' (at most 28 characters)."""
     t = str(text or "").strip()
+    head = t.split(":")[0]
+    for long, short in _NAMED.items():
+        if head.startswith(long):
+            return short
+    marks = list(dict.fromkeys(_MARKS.findall(head)))
+    if marks:
+        return ("UK " if head.startswith("UK ") and marks[0] == "REACH" else "") + "/".join(marks[:2])
     for sep in (":", "(", ",", ";"):
         t = t.split(sep)[0].strip()
     return t if len(t) <= 28 else t[:27].rstrip() + "…"
@@ -262,12 +282,13 @@ def read_compliance(con: Any) -> pd.DataFrame:
             sm = sm.assign(market=sm["market"].astype(str).str.upper())[
                 ["product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"]
             ]
-            out = out.merge(sm, on=["product_id", "market"], how="outer")
+            out = out.merge(sm.astype({"n_mandatory": float}), on=["product_id", "market"], how="outer")
             out["compliance_items"] = out["n_mandatory"].combine_first(out["compliance_items"])
-            out["compliance_lead_days"] = out["time_to_market_days_max"].combine_first(
-                out.get("compliance_lead_days")
-            )
-            out["compliance_cost"] = out["cost_max"].combine_first(out.get("compliance_cost"))
+            nan = pd.Series(np.nan, index=out.index)
+            lead_c = out["compliance_lead_days"] if "compliance_lead_days" in out else nan
+            cost_c = out["compliance_cost"] if "compliance_cost" in out else nan
+            out["compliance_lead_days"] = out["time_to_market_days_max"].combine_first(lead_c)
+            out["compliance_cost"] = out["cost_max"].combine_first(cost_c)
             out = out.drop(columns=["n_mandatory", "time_to_market_days_max", "cost_max"])
     return out
 
@@ -287,10 +308,10 @@ def read_improvements(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     mk = io["market"].astype(str).str.upper() if "market" in io else pd.Series("*", index=io.index)
     io = io.assign(market=mk.where(~mk.isin(["ZZ", "", "NONE", "NAN"]), "*"), v=io[val].astype(float))
     is_cat = io["product_id"].astype(str).str.startswith("cat:")
-    prod = io[~is_cat].groupby(["product_id", "market"], as_index=False)["v"].sum()
-    cat = io[is_cat].assign(category=io.loc[is_cat, "product_id"].astype(str).str.slice(4))
-    cat = cat.groupby(["category", "market"], as_index=False)["v"].sum()
-    return prod.rename(columns={"v": "improvement_score"}), cat.rename(columns={"v": "improvement_score"})
+    prod = io[~is_cat].groupby(["product_id", "market"], as_index=False).agg(improvement_score=("v", "sum"))
+    cats = io[is_cat].assign(category=io.loc[is_cat, "product_id"].astype(str).str.slice(4))
+    cat = cats.groupby(["category", "market"], as_index=False).agg(improvement_score=("v", "sum"))
+    return prod, cat
 
 
 def empty_like_nan(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:  # noqa: D401

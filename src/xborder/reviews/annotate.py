@@ -156,7 +156,11 @@ def annotate_reviews(
 
     tagger = aspect_tagger()
     cues = cue_taggers()
-    aspects, needs, scen, emo, phr = [], [], [], [], []
+    aspects: list[list[str]] = []
+    needs: list[list[str]] = []
+    scen: list[list[str]] = []
+    emo: list[list[str]] = []
+    phr: list[list[str]] = []
     for t, lang in zip(text, language, strict=True):
         if not t:
             aspects.append([])

@@ -28,7 +28,7 @@ class Tagger:
         for name, (en, zh) in lexicon.items():
             self._en[name] = tuple(sorted({lemma_text(k, "en") for k in en}))
             self._zh[name] = tuple(zh)
-        single = {}
+        single: dict[str, set[str]] = {}
         for name, cues in self._en.items():
             for c in cues:
                 words = c.split()

@@ -55,7 +55,7 @@ class EmbeddingSentiment:
     def _x(self, texts: Sequence[str]) -> np.ndarray:
         return np.hstack([embed(texts), vader_scores(texts)])
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int]) -> EmbeddingSentiment:
+    def fit(self, texts: Sequence[str], labels: Any) -> EmbeddingSentiment:
         """Fit on texts and 0/1 labels."""
         from sklearn.linear_model import LogisticRegression
 

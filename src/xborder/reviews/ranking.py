@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -143,6 +144,7 @@ def contrast_phrases(
         ("delight", (lo["z"] <= -z_min) & (lo["n_positive"] >= min_count), True),
     ):
         cand = lo[mask].sort_values("z", ascending=order)
+        r: Any
         kept: list[str] = []
         for r in cand.itertuples(index=False):
             ph = str(r.phrase)
@@ -191,6 +193,7 @@ def improvement_opportunities(
     pains = phrases[phrases["kind"] == "pain"] if len(phrases) else phrases
     top: dict[tuple, list[str]] = {}
     if len(pains):
+        r: Any
         for r in pains.sort_values("rank").itertuples(index=False):
             if r.aspect is not None and r.aspect == r.aspect:
                 top.setdefault((r.scope, r.product_id, r.market, r.aspect), []).append(str(r.phrase))

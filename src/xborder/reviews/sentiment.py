@@ -68,6 +68,12 @@ class TextSentimentModel:
         C: Inverse regularisation strength of the logistic regression.
     """
 
+    idf_: list[np.ndarray]
+    coef_: np.ndarray
+    intercept_: float
+    n_train_: int
+    card_: dict[str, Any]
+
     def __init__(
         self,
         *,
@@ -108,9 +114,7 @@ class TextSentimentModel:
             blocks.append(sp.csr_matrix(vader_scores(texts) * self.vader_weight))
         return sp.hstack(blocks).tocsr()
 
-    def fit(
-        self, texts: Sequence[str], labels: Sequence[int], *, sample_weight: Any = None
-    ) -> TextSentimentModel:
+    def fit(self, texts: Sequence[str], labels: Any, *, sample_weight: Any = None) -> TextSentimentModel:
         """Fit on texts and 0/1 labels (1 = positive)."""
         from sklearn.linear_model import LogisticRegression
 

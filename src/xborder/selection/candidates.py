@@ -12,7 +12,13 @@ import pandas as pd
 
 from xborder.selection.factors import history_factors
 
-__all__ = ["build_candidates", "logistics_factors", "VOLUMETRIC_DIVISOR"]
+__all__ = [
+    "build_candidates",
+    "listing_candidates",
+    "fill_default_dims",
+    "logistics_factors",
+    "VOLUMETRIC_DIVISOR",
+]
 
 VOLUMETRIC_DIVISOR = 5000.0
 """cm³ per kg for the volumetric weight of a parcel (IATA courier convention, L × W × H / 5000)."""
@@ -99,15 +105,51 @@ def logistics_factors(products: pd.DataFrame, prices: pd.Series | None = None) -
     """``chargeable_weight_kg`` = max(actual kg, L × W × H / 5000) and ``value_density`` = price per
     chargeable kg, per product (NaN where weight and dimensions are unknown)."""
     p = products.set_index("product_id")
-    vol = (
-        p.get("length_cm") * p.get("width_cm") * p.get("height_cm") / VOLUMETRIC_DIVISOR
-        if "length_cm" in p
-        else None
-    )
-    w = p.get("weight_kg")
-    cw = pd.concat([w, vol], axis=1).max(axis=1, skipna=True) if vol is not None else w
+    nan = pd.Series(np.nan, index=p.index)
+    dims = [p[c] if c in p else nan for c in ("length_cm", "width_cm", "height_cm")]
+    vol = dims[0] * dims[1] * dims[2] / VOLUMETRIC_DIVISOR
+    w = p["weight_kg"] if "weight_kg" in p else nan
+    cw = pd.concat([w, vol], axis=1).max(axis=1, skipna=True)
     out = pd.DataFrame({"chargeable_weight_kg": cw}, index=p.index)
     out.loc[out["chargeable_weight_kg"] <= 0, "chargeable_weight_kg"] = np.nan
     if prices is not None:
         out["value_density"] = prices.reindex(out.index) / out["chargeable_weight_kg"]
     return out.reset_index()
+
+
+def listing_candidates(listings: pd.DataFrame, cand: pd.DataFrame) -> pd.DataFrame:
+    """Observed marketplace listings (own or competitors') whose product × market is not a candidate yet:
+    a niche to enter, with demand = monthly units (known, else rank-estimated ``est_units``) × 6
+    (``demand_basis = rank_estimate``)."""
+    lst = listings[listings["product_id"].notna() & listings["market"].notna()]
+    if lst.empty:
+        return pd.DataFrame()
+    est = lst["est_units"] if "est_units" in lst else pd.Series(np.nan, index=lst.index)
+    known = lst["monthly_sold"].combine_first(est) if "monthly_sold" in lst else est
+    new = pd.DataFrame(
+        {
+            "product_id": lst["product_id"],
+            "market": lst["market"],
+            "demand_6m": 6.0 * known,
+            "unit_price": lst["price"],
+            "sold_before": False,
+            "demand_basis": "rank_estimate",
+            "category": lst["category"],
+        }
+    ).drop_duplicates(["product_id", "market"])
+    have = cand[["product_id", "market"]].assign(_h=1)
+    new = new.merge(have, on=["product_id", "market"], how="left")
+    return new[new["_h"].isna()].drop(columns="_h")
+
+
+def fill_default_dims(products: pd.DataFrame, defaults: pd.DataFrame | None) -> pd.DataFrame:
+    """Products without weight and dimensions get their category's defaults (``category, weight_kg,
+    length_cm, width_cm, height_cm``; xborder ships the median Olist package per category)."""
+    if defaults is None or defaults.empty:
+        return products
+    d = defaults.set_index("category")
+    out = products.copy()
+    missing = out["weight_kg"].isna() & out["length_cm"].isna()
+    for c in ("weight_kg", "length_cm", "width_cm", "height_cm"):
+        out.loc[missing, c] = pd.to_numeric(out.loc[missing, "category"].map(d[c]), errors="coerce")
+    return out

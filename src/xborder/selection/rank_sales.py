@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 __all__ = [
@@ -77,8 +78,8 @@ def default_curve(period: str = "month") -> RankSalesCurve:
 
 
 def fit_power_law(
-    rank: np.ndarray,
-    units: np.ndarray,
+    rank: ArrayLike,
+    units: ArrayLike,
     *,
     period: str = "month",
     marketplace_id: str = "*",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from xborder.api.accounts import Principal
 from xborder.api.queries import detail as qd
@@ -17,6 +17,13 @@ router = APIRouter(prefix="/api", tags=["opportunities"])
 
 RUN_ID = r"^[A-Za-z0-9_.:-]{1,80}$"
 MARKET = r"^[A-Z]{2}$"
+
+
+def _json(db: Any, key: tuple, compute: Any) -> Response:
+    """A JSON answer serialised once and served from the cache until the data changes."""
+    return Response(db.cached_json(key, compute), media_type="application/json")
+
+
 RunQ = Annotated[
     str | None, Query(pattern=RUN_ID, description="Run id (default: the latest run with opportunities).")
 ]
@@ -45,26 +52,31 @@ def list_opportunities(
     order: Annotated[Literal["asc", "desc"], Query()] = "asc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
-    return qo.list_opportunities(
-        get_db(request),
-        run_id=run_id,
-        market=market,
-        category=category,
-        product=product,
-        min_score=min_score,
-        sort=sort,
-        order=order,
-        page=page,
-        page_size=page_size,
+) -> Response:
+    db = get_db(request)
+    args = (run_id, market, category, product, min_score, sort, order, page, page_size)
+    return _json(
+        db,
+        ("opps", *args),
+        lambda: qo.list_opportunities(
+            db,
+            run_id=run_id,
+            market=market,
+            category=category,
+            product=product,
+            min_score=min_score,
+            sort=sort,
+            order=order,
+            page=page,
+            page_size=page_size,
+        ),
     )
 
 
 @router.get("/opportunities/facets", summary="Runs, markets and categories to filter by")
-def facets(
-    request: Request, p: Annotated[Principal, Depends(current_user)], run_id: RunQ = None
-) -> dict[str, Any]:
-    return qo.facets(get_db(request), run_id)
+def facets(request: Request, p: Annotated[Principal, Depends(current_user)], run_id: RunQ = None) -> Response:
+    db = get_db(request)
+    return _json(db, ("facets", run_id), lambda: qo.facets(db, run_id))
 
 
 @router.get(
@@ -75,8 +87,9 @@ def compare(
     p: Annotated[Principal, Depends(current_user)],
     run_id: RunQ = None,
     category: Annotated[str | None, Query(pattern=r"^[a-z0-9_]{1,64}$")] = None,
-) -> dict[str, Any]:
-    return qo.compare_markets(get_db(request), run_id, category)
+) -> Response:
+    db = get_db(request)
+    return _json(db, ("compare", run_id, category), lambda: qo.compare_markets(db, run_id, category))
 
 
 @router.get(
@@ -90,5 +103,10 @@ def detail(
     market: Annotated[str, Path(pattern=MARKET)],
     product_id: Annotated[str, Path(min_length=1, max_length=200)],
     run_id: RunQ = None,
-) -> dict[str, Any]:
-    return qd.product_market_detail(get_db(request), product_id, market, run_id)
+) -> Response:
+    db = get_db(request)
+    return _json(
+        db,
+        ("detail", product_id, market, run_id),
+        lambda: qd.product_market_detail(db, product_id, market, run_id),
+    )
