@@ -2,8 +2,8 @@
 
 Half the requests list opportunities (random market / category / sort / page filters), half open a
 random product × market detail. The warehouse is UCI Online Retail ingested through the ingest path
-(``xborder.ingest.ingest_path``); when no selection run is in it, selection rows derived from the real
-order lines are added (``tests/api/seed.py``, marked as a seed run). The same load runs twice in this
+(``xborder.ingest.ingest_path``) with the real selection stage run on it for 8 markets
+(``tests/api/seed.py``; derived seed rows only when that stage is unavailable). The same load runs twice in this
 process: first with the server's query cache off (baseline), then on (default). Writes
 benchmarks/results/api_load.json.
 
@@ -35,7 +35,7 @@ SHARED = Path(os.environ.get("XBORDER_SHARED_DATA", ROOT.parent / "shared" / "da
 
 def build_warehouse(path: Path) -> None:
     """Ingest UCI Online Retail into ``path`` and make sure it holds a selection run."""
-    from tests.api.seed import seed_selection
+    from tests.api.seed import real_selection, seed_selection
 
     from xborder.ingest import ingest_path
     from xborder.settings import Settings
@@ -48,7 +48,8 @@ def build_warehouse(path: Path) -> None:
             ingest_path(
                 con, SHARED / "uci_online_retail" / "online_retail.csv.gz", "orders", settings=settings
             )
-        seed_selection(con)
+        if not real_selection(con):
+            seed_selection(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -87,6 +88,22 @@ def prepare(path: Path) -> tuple[str, list[tuple[str, str]], list[str], list[str
     finally:
         con.close()
     return token, pairs, markets, cats
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by a process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def load_average() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError):
+        return float("nan")
 
 
 def free_port() -> int:
@@ -233,7 +250,15 @@ def main() -> None:
         proc = start_server(db, port, cache)
         try:
             asyncio.run(load(port, token, plan[:200], args.concurrency))  # warm-up (not counted)
+            cpu0, self0, la0 = cpu_seconds(proc.pid), time.process_time(), load_average()
             runs[label] = asyncio.run(load(port, token, plan[:n], args.concurrency))
+            server_cpu, client_cpu = cpu_seconds(proc.pid) - cpu0, time.process_time() - self0
+            runs[label].update(
+                server_cpu_ms_per_request=round(server_cpu / n * 1000, 2),
+                client_cpu_ms_per_request=round(client_cpu / n * 1000, 2),
+                server_capacity_rps_per_core=round(n / server_cpu, 0) if server_cpu > 0 else None,
+                load_average_1m=[la0, load_average()],
+            )
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)

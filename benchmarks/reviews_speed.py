@@ -128,19 +128,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--n", type=int, default=1_000_000, help="Reviews in the large (memory) run.")
-    ap.add_argument("--small", type=int, default=20_000, help="Reviews in the speed runs (1 and 2 workers).")
+    ap.add_argument(
+        "--small", type=int, default=20_000, help="Reviews in the speed runs (1 and 2 workers; 0 = skip)."
+    )
     ap.add_argument("--workers", type=int, default=2, help="Workers of the large run.")
     ap.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit during the runs.")
+    ap.add_argument("--out", default=None, help="Result file name in benchmarks/results/.")
     args = ap.parse_args()
     pool = _pool(args.data)
     res: dict = {"pool_reviews": len(pool), "load_average_start": os.getloadavg()}
     res["baselines"] = _baselines(pool, 5000)
     with tempfile.TemporaryDirectory() as tmp:
-        small = Path(tmp) / "small.duckdb"
-        _warehouse(pool, args.small, small)
-        res["speed"] = [_run(small, 1, args.memory_limit), _run(small, 2, args.memory_limit)]
-        for r in res["speed"]:
-            r["ratio_to_vader"] = round(r["reviews_per_s"] / res["baselines"]["vader_reviews_per_s"], 3)
+        if args.small:
+            small = Path(tmp) / "small.duckdb"
+            _warehouse(pool, args.small, small)
+            res["speed"] = [_run(small, 1, args.memory_limit), _run(small, 2, args.memory_limit)]
+            for r in res["speed"]:
+                r["ratio_to_vader"] = round(r["reviews_per_s"] / res["baselines"]["vader_reviews_per_s"], 3)
         if args.n:
             big = Path(tmp) / "big.duckdb"
             _warehouse(pool, args.n, big)
@@ -153,7 +157,7 @@ def main() -> None:
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
     )
     res["load_average_end"] = os.getloadavg()
-    out = ROOT / "benchmarks" / "results" / "reviews_speed.json"
+    out = ROOT / "benchmarks" / "results" / (args.out or "reviews_speed.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2, ensure_ascii=False))
     print(json.dumps({k: v for k, v in res.items() if k != "large"}, indent=1)[:3000])

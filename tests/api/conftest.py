@@ -50,6 +50,15 @@ class WebEnv:
             c.headers["Authorization"] = f"Bearer {self.tokens[role]}"
         return c
 
+    def sql(self, query: str, params: list | None = None) -> list[tuple]:
+        """Rows of a query on the app's warehouse (the truth the API answers are checked against)."""
+        with self.app.state.db.read() as cur:  # type: ignore[attr-defined]
+            return cur.execute(query, params or []).fetchall()
+
+    def one(self, query: str, params: list | None = None) -> object:
+        """The single value of a query."""
+        return self.sql(query, params)[0][0]
+
     def login(self, username: str, password: str | None = None):  # noqa: ANN201
         """A TestClient logged in with a session cookie; its X-CSRF-Token header is NOT set (tests decide)."""
         c = self.client()

@@ -1,12 +1,15 @@
-"""A web-test warehouse: a copy of the real retail warehouse plus, until the selection engine runs in
-tests, selection rows derived from the real order lines (clearly marked as a seed run)."""
+"""A web-test warehouse: a copy of the real retail warehouse plus a selection run.
+
+The run is the real selection stage (``xborder.pipeline.selection.run_selection``) on the real order
+lines; only when that stage is not available are selection rows derived from the real sales instead
+(``seed_selection``, clearly marked as a test seed)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-__all__ = ["SEED_RUN", "build_web_warehouse", "seed_selection"]
+__all__ = ["SEED_RUN", "build_web_warehouse", "seed_selection", "real_selection"]
 
 SEED_RUN = "run-20260101T000000-seed01"
 MARKETS = ("DE", "FR", "NL", "ES", "BE", "CH", "IE", "PT")
@@ -96,6 +99,26 @@ def seed_selection(con) -> int:  # noqa: ANN001
     return int(n)
 
 
+def real_selection(con) -> int:  # noqa: ANN001
+    """Run the real selection stage for MARKETS as run SEED_RUN; 0 when the stage is not available."""
+    try:
+        from xborder.pipeline.selection import run_selection
+    except ImportError:
+        return 0
+    from xborder.settings import Settings
+
+    if con.execute("SELECT count(*) FROM opportunities").fetchone()[0]:
+        return 0
+    run_selection(con, Settings(pseudonym_key="test-key-not-secret"), run_id=SEED_RUN, markets=list(MARKETS))
+    con.execute(
+        "INSERT OR IGNORE INTO runs (run_id, kind, started_at, finished_at, status, params, message) VALUES "
+        "(?, 'pipeline', TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-01-01 00:01:00', 'ok', '{}', "
+        "'selection stage only, on the real UCI order lines (test warehouse)')",
+        [SEED_RUN],
+    )
+    return int(con.execute("SELECT count(*) FROM opportunities WHERE run_id = ?", [SEED_RUN]).fetchone()[0])
+
+
 def build_web_warehouse(source: Path, target: Path, *, slim: bool = True) -> Path:
     """Copy ``source`` (the retail warehouse) to ``target``, migrate it and seed selection rows.
 
@@ -121,7 +144,8 @@ def build_web_warehouse(source: Path, target: Path, *, slim: bool = True) -> Pat
                 cond = " WHERE country <> 'GB'" if t == "order_lines" else ""
                 con.execute(f'INSERT INTO main."{t}" BY NAME SELECT * FROM src.main."{t}"{cond}')
             con.execute("DETACH src")
-        seed_selection(con)
+        if not real_selection(con):
+            seed_selection(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -21,11 +21,18 @@ def test_users_commands_add_list_set_role_disable(db_path, monkeypatch) -> None:
     assert _run(db_path, "users", "set-role", "dana", "viewer").exit_code == 0
     assert _run(db_path, "users", "disable", "dana").exit_code == 0
     users = json.loads(_run(db_path, "users", "list").output)
-    assert users == [{**users[0], "username": "dana", "role": "viewer", "disabled": True, "must_change_password": True}]
+    assert users == [
+        {**users[0], "username": "dana", "role": "viewer", "disabled": True, "must_change_password": True}
+    ]
     from xborder.warehouse import connect
 
     con = connect(db_path)
-    actions = [r[0] for r in con.execute("SELECT action FROM audit_log WHERE username LIKE 'cli:%' ORDER BY occurred_at").fetchall()]
+    actions = [
+        r[0]
+        for r in con.execute(
+            "SELECT action FROM audit_log WHERE username LIKE 'cli:%' ORDER BY occurred_at"
+        ).fetchall()
+    ]
     con.close()
     assert actions == ["user.add", "user.set_role", "user.disable"]
 
@@ -38,8 +45,11 @@ def test_users_bad_input_exits_2_with_a_message(db_path, monkeypatch, capsys) ->
 
     import pytest
 
-    for argv, expect in ((["users", "add", "eve"], "at least 10"), (["users", "set-role", "nobody", "admin"], "No user"),
-                         (["users", "add", "../x", "--password", "long-enough-1"], "not allowed")):
+    for argv, expect in (
+        (["users", "add", "eve"], "at least 10"),
+        (["users", "set-role", "nobody", "admin"], "No user"),
+        (["users", "add", "../x", "--password", "long-enough-1"], "not allowed"),
+    ):
         monkeypatch.setattr(sys, "argv", ["xborder", "--db", str(db_path), *argv])
         with pytest.raises(SystemExit) as exc:
             main()

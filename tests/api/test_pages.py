@@ -10,8 +10,15 @@ from tests.api.seed import SEED_RUN
 
 pytestmark = pytest.mark.shared_data
 
-PAGES = ["/opportunities", "/opportunities?market=DE&sort=score&order=desc", "/opportunities/NL/uci:23084",
-         "/data", "/runs", f"/runs/{SEED_RUN}", "/account"]
+PAGES = [
+    "/opportunities",
+    "/opportunities?market=DE&sort=score&order=desc",
+    "/opportunities/NL/uci:23084",
+    "/data",
+    "/runs",
+    f"/runs/{SEED_RUN}",
+    "/account",
+]
 
 
 @pytest.mark.parametrize("role", ["admin", "analyst", "viewer"])
@@ -33,7 +40,7 @@ def test_opportunities_page_filters_and_links(web) -> None:
     c = web.login("viewer")
     html = c.get("/opportunities", params={"market": "FR", "sort": "score", "order": "desc"}).text
     rows = re.findall(r'class="product-link" href="/opportunities/([A-Z]{2})/([^"?]+)', html)
-    assert len(rows) == 40 and {m for m, _ in rows} == {"FR"}
+    assert len(rows) == 50 and {m for m, _ in rows} == {"FR"}  # first page of FR
     assert 'id="compare-data"' in html
     detail = c.get(f"/opportunities/FR/{rows[0][1]}").text
     assert 'id="detail-data"' in detail and "Landed cost per shipping mode" in detail
@@ -57,15 +64,20 @@ def test_viewer_form_post_is_refused_and_audited(web) -> None:
 
 def test_admin_adds_a_user_through_the_users_page(fresh_web) -> None:
     c = fresh_web.login("admin")
-    r = c.post("/admin/users", data={"username": "Carol", "password": "carol-pass-123", "role": "analyst",
-                                     "csrf_token": c.csrf}, follow_redirects=False)
+    r = c.post(
+        "/admin/users",
+        data={"username": "Carol", "password": "carol-pass-123", "role": "analyst", "csrf_token": c.csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     users = fresh_web.client("admin").get("/api/users").json()
     carol = next(u for u in users if u["username"] == "carol")
     assert carol["role"] == "analyst" and carol["must_change_password"] is True
     r = c.post("/admin/users/carol", data={"disabled": "true", "csrf_token": c.csrf}, follow_redirects=False)
     assert r.status_code == 303
-    assert next(u for u in fresh_web.client("admin").get("/api/users").json() if u["username"] == "carol")["disabled"]
+    assert next(u for u in fresh_web.client("admin").get("/api/users").json() if u["username"] == "carol")[
+        "disabled"
+    ]
 
 
 def test_logout_ends_the_session(fresh_web) -> None:
@@ -77,9 +89,19 @@ def test_logout_ends_the_session(fresh_web) -> None:
 def test_openapi_documents_every_api_route(web) -> None:
     spec = web.client().get("/openapi.json").json()
     paths = set(spec["paths"])
-    for p in ("/api/opportunities", "/api/opportunities/{market}/{product_id}", "/api/runs", "/api/runs/{run_id}/report",
-              "/api/jobs/{job_id}", "/api/data/uploads", "/api/data/ingests", "/api/data/quarantine", "/api/auth/login",
-              "/api/users", "/api/audit"):
+    for p in (
+        "/api/opportunities",
+        "/api/opportunities/{market}/{product_id}",
+        "/api/runs",
+        "/api/runs/{run_id}/report",
+        "/api/jobs/{job_id}",
+        "/api/data/uploads",
+        "/api/data/ingests",
+        "/api/data/quarantine",
+        "/api/auth/login",
+        "/api/users",
+        "/api/audit",
+    ):
         assert p in paths
     assert not any(p.startswith(("/login", "/data", "/runs")) for p in paths)  # pages are not API
     params = {x["name"] for x in spec["paths"]["/api/opportunities"]["get"]["parameters"]}

@@ -72,7 +72,7 @@ def test_run_demand_on_the_real_warehouse(retail_warehouse: Path, tmp_path: Path
             con,
             Settings(),
             run_id="r1",
-            markets=["DE", "FR", "NL"],
+            markets=["DE", "FR", "BR"],
             levels=["market_total", "product_market"],
             freq="M",
             max_series=60,

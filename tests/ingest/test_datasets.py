@@ -218,3 +218,18 @@ def test_keepa_japan_product_finder(tmp_path):
         con,
         "SELECT min(currency), max(currency), min(rank), max(rank) FROM rank_snapshots WHERE observed_at = '2025-06-21'",
     ) == ("JPY", "JPY", 22, 9_880)
+
+
+def test_seller_central_inventory_health_rank_and_units(tmp_path):
+    con = fresh(tmp_path)
+    d = shared_path("amazon_seller_central_us_bathmat_seller_2018_2020", "inventory")
+    (a,) = ingest(con, d / "12.20 inventory health.csv", "ranks", tmp_path)
+    (b,) = ingest(con, d / "inventory health.zip", "ranks", tmp_path)
+    assert (a.layout, a.rows_in, a.rows_stored, b.rows_stored) == ("amazon_inventory_health", 40, 40, 40)
+    # SOURCES.md: 34-35 ranked SKUs per snapshot, ranks 74,638-688,466 (gl_kitchen / gl_home), own listings.
+    got = con.execute(
+        "SELECT count(rank), min(rank), max(rank) FROM rank_snapshots GROUP BY observed_at ORDER BY 1"
+    ).fetchall()
+    assert [g[0] for g in got] == [34, 35]
+    assert min(g[1] for g in got) == 74_638 and max(g[2] for g in got) == 688_466
+    assert q(con, "SELECT bool_and(own), min(marketplace_id) FROM listings") == (True, "amazon.US")

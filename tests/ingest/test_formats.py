@@ -203,3 +203,22 @@ def test_optional_columns_may_be_absent(tmp_path):
         None,
         "GBP",
     )
+
+
+def test_row_numbers_stay_right_after_a_malformed_row(tmp_path):
+    """Rows after a row DuckDB rejects keep their true data-row numbers in quarantine."""
+    p = tmp_path / "o.csv"
+    lines = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"]
+    lines += [
+        f"5{i:05d},85123A,HEART,1,2010-12-01 08:26:00,2.55,17850,France" for i in range(1, 4)
+    ]  # rows 1-3
+    lines += ["536999,too,few"]  # row 4: malformed
+    lines += ["537000,85123A,HEART,six,2010-12-01 08:26:00,2.55,17850,France"]  # row 5: bad number
+    lines += ["537001,85123A,HEART,1,2010-12-01 08:26:00,2.55,17850,France,extra"]  # row 6: malformed
+    lines += ["537002,85123A,HEART,1,not a date,2.55,17850,France"]  # row 7: bad timestamp
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con = fresh(tmp_path)
+    (r,) = ingest(con, p, "orders", tmp_path)
+    assert (r.rows_in, r.rows_stored, r.rows_quarantined) == (7, 3, 4)
+    got = con.execute("SELECT row_number, reason_code FROM quarantine ORDER BY row_number").fetchall()
+    assert got == [(4, "malformed_row"), (5, "bad_number"), (6, "malformed_row"), (7, "bad_timestamp")]

@@ -41,10 +41,11 @@ def test_run_reviews_end_to_end(review_db) -> None:
         assert e["text"] == original[0] and original[1] <= 2
     # in DE noise complaints grow month by month (0 of 3 negatives in January, 5 of 8 in June)
     de = con.execute(
-        "SELECT negative_share, trend_direction, trend_slope_pp FROM review_aspects WHERE "
+        "SELECT negative_share, trend_direction, trend_slope_pp, trend_rank FROM review_aspects WHERE "
         "run_id='r-test' AND scope='product' AND market='DE' AND aspect='noise'"
     ).fetchone()
     assert de[0] == pytest.approx(15 / 33) and de[1] == "rising" and de[2] > 5
+    assert de[3] == 1  # the fastest-rising complaint
     # improvement opportunities for selection: product and category level, with example ids and run_id
     opp = con.execute(
         "SELECT scope, product_id, category, market, aspect, evidence_share, n_reviews, example_ids, "

@@ -68,3 +68,15 @@ def test_missing_values_get_the_neutral_value_and_constant_columns_do_not_divide
 def test_unknown_method_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="weighted_sum"):
         score_matrix(np.ones((2, 2)), np.ones(2), np.ones(2), method="ahp")
+
+
+def test_topsis_on_many_candidates_is_not_squashed_by_one_outlier() -> None:
+    rng = np.random.default_rng(0)
+    m = rng.uniform(0, 1, size=(500, 2))
+    m[0, 0] = 1e6  # a +100,000% trend from a zero base
+    res = score_matrix(m, np.array([0.5, 0.5]), np.array([1, 1]), method="topsis", normalisation="vector")
+    others = np.delete(res.scores, 0)
+    assert others.std() > 0.1  # the other 499 still spread over the scale
+    assert res.scores[0] > np.median(res.scores)  # the outlier is at the top of its factor
+    ws = score_matrix(m, np.array([0.5, 0.5]), np.array([1, 1]), method="weighted_sum", normalisation="rank")
+    assert np.corrcoef(res.ranks, ws.ranks)[0, 1] > 0.9  # same ordering as the robust weighted sum

@@ -174,3 +174,99 @@ def test_keepa_listings_become_niche_candidates_with_rank_estimated_demand(tiny_
     assert c.source == "default_slope" and c.n_obs == 100 and c.slope == pytest.approx(0.871)
     assert fac["competitors"] >= 100 and fac["rating_gap"] >= 100  # the IT category has competition data
     assert out["candidates"] == 124
+
+
+def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_warehouse: Path) -> None:
+    """Rows as the demand, landed-cost, compliance and reviews stages write them feed the score."""
+    con = connect(tiny_warehouse)
+    try:
+        con.execute(
+            "INSERT INTO runs (run_id, kind, started_at, status) VALUES ('up', 'pipeline', now(), 'ok')"
+        )
+        weeks = ", ".join(
+            f"('up', 't:p3|DE', 'product_market', 'W', 't:p3', 'DE', DATE '2024-01-01' + INTERVAL {7 * i} DAY, 'AutoETS', 100.0, 'forecast')"
+            for i in range(30)
+        )
+        con.execute(
+            f"INSERT INTO forecasts (run_id, unique_id, level, freq, product_id, market, ds, model, point, kind) VALUES {weeks}"
+        )
+        con.execute(
+            "INSERT INTO trend_signals (run_id, unique_id, level, freq, signal, value) VALUES "
+            "('up', 't:p3|DE', 'product_market', 'W', 'growth_13', 0.41), ('up', 't:p3|DE', 'product_market', 'W', 'growth_4', -0.5)"
+        )
+        con.execute(
+            "INSERT INTO landed_costs (run_id, product_id, market, mode, as_of, currency, landed_cost, margin_pct) VALUES "
+            "('up', 't:p3', 'DE', 'air', DATE '2024-01-01', 'EUR', 4.0, 0.10), "
+            "('up', 't:p3', 'DE', 'sea_lcl', DATE '2024-01-01', 'EUR', 3.0, 0.32), "
+            "('up', 't:p1', 'DE', 'sea_lcl', DATE '2024-01-01', 'EUR', 3.0, -0.20)"
+        )
+        con.execute(
+            "INSERT INTO compliance_checks (run_id, product_id, market, rule_id, requirement, mandatory, lead_time_days_max, cost_max, currency, as_of) VALUES "
+            "('up', 't:p3', 'DE', 'eu_toy_ce', 'CE under Toy Safety Directive 2009/48/EC (children under 14)', TRUE, 42, 1000, 'USD', DATE '2024-01-01'), "
+            "('up', 't:p3', 'DE', 'eu_toy_test', 'Toy testing to EN 71-1/-2/-3 by a lab', TRUE, 30, 1500, 'USD', DATE '2024-01-01'), "
+            "('up', 't:p3', 'DE', 'mp_policy', 'Marketplace policy', FALSE, 5, 10, 'USD', DATE '2024-01-01')"
+        )
+        con.execute(
+            "INSERT INTO improvement_opportunities (run_id, scope, product_id, market, aspect, opportunity_score) VALUES "
+            "('up', 'category', 'cat:home_kitchen', 'ZZ', 'lid leaks', 0.6)"
+        )
+        run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="sel", sensitivity_draws=5)
+        opp = (
+            con.execute("SELECT * FROM opportunities WHERE run_id = 'sel'")
+            .df()
+            .set_index(["product_id", "market"])
+        )
+        fac = con.execute("SELECT * FROM opportunity_factors WHERE run_id = 'sel'").df()
+    finally:
+        con.close()
+    row = opp.loc[("t:p3", "DE")]
+    assert row["demand_6m"] == pytest.approx(26 * 100.0)  # 26 weekly points of the forecast
+    assert row["margin_pct"] == pytest.approx(32.0)  # best shipping mode
+    assert row["compliance_items"] == 2 and row["time_to_market_days"] == 42  # the policy is not mandatory
+    en = row["explanation_en"]
+    assert "rising demand +41%" in en and "margin 32% after duty and fees" in en
+    assert "2 certifications needed (CE, EN 71; ~6 weeks)" in en
+    assert "需2项认证（CE, EN 71；约6周）" in row["explanation_zh"]
+    # budget: first month of forecast units × landed cost (EUR) + 2,500 USD of compliance converted to EUR
+    assert row["budget_currency"] == "EUR"
+    assert 2500 * 0.8 < row["budget_needed"] - 2600 / 6 * 3.0 < 2500 * 1.0
+    imp = fac[fac["factor"] == "improvement_score"]
+    home = imp.merge(opp.reset_index()[["product_id", "market", "category"]], on=["product_id", "market"])
+    assert (home.loc[home["category"] == "home_kitchen", "raw_value"] == 0.6).all()
+    assert home.loc[home["category"] == "toys_games", "raw_value"].isna().all()
+    assert opp.loc[("t:p1", "DE"), "margin_pct"] == pytest.approx(-20.0)
+
+
+def test_unsold_catalogue_products_are_candidates_in_every_market(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        con.execute(
+            "INSERT INTO products (product_id, source, title, category) VALUES ('t:new', 'test', 'New mug', 'home_kitchen')"
+        )
+        out = run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="cat", sensitivity_draws=5)
+        new = con.execute(
+            "SELECT market, sold_before, demand_6m FROM opportunities WHERE run_id = 'cat' AND product_id = 't:new'"
+        ).df()
+    finally:
+        con.close()
+    assert out["candidates"] == 24 + 3
+    assert (
+        sorted(new["market"]) == ["DE", "FR", "GB"]
+        and not new["sold_before"].any()
+        and new["demand_6m"].isna().all()
+    )
+
+
+def test_rating_gap_comes_from_reviews_when_listings_have_none(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        rows = ", ".join(f"('r{i}', 't:p1', 'FR', {3 + (i % 2)}, 'test')" for i in range(30))
+        con.execute(f"INSERT INTO reviews (review_id, product_id, market_code, rating, source) VALUES {rows}")
+        run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="rv", sensitivity_draws=5)
+        gap = con.execute(
+            "SELECT f.raw_value, f.source_table FROM opportunity_factors f JOIN opportunities o USING (run_id, product_id, market) "
+            "WHERE run_id = 'rv' AND factor = 'rating_gap' AND market = 'FR' AND o.category = 'home_kitchen'"
+        ).df()
+    finally:
+        con.close()
+    assert len(gap) > 0 and (gap["raw_value"] - 1.5).abs().max() < 1e-9  # 5 - mean of 3s and 4s

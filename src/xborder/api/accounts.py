@@ -174,7 +174,8 @@ def set_role(cur: duckdb.DuckDBPyConnection, username: str, role: str) -> None:
     """Change a user's role; the last active admin cannot be demoted."""
     _check_role(role)
     uid = _user_id(cur, username)
-    if role != "admin" and _admins_left(cur, uid) == 0:
+    current = cur.execute("SELECT role, disabled FROM users WHERE user_id = ?", [uid]).fetchone()
+    if role != "admin" and current[0] == "admin" and not current[1] and _admins_left(cur, uid) == 0:
         raise BadInputError("That is the last active admin; make someone else admin first.")
     cur.execute("UPDATE users SET role = ?, updated_at = ? WHERE user_id = ?", [role, utcnow(), uid])
 

@@ -111,6 +111,13 @@ class Database:
                     self._cache.popitem(last=False)
         return value
 
+    def peek(self, key: tuple) -> Any:
+        """The cached value under ``key`` (as given to :meth:`cached`), or None; never computes."""
+        if self.cache_size <= 0:
+            return None
+        with self._cache_lock:
+            return self._cache.get((self.generation, *key))
+
     def cached_json(self, key: tuple, compute: Callable[[], Any]) -> bytes:
         """``compute()`` serialised to compact JSON bytes, cached like :meth:`cached` (hot API reads)."""
         import json

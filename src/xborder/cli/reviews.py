@@ -110,6 +110,16 @@ def analyze(
     emit(ctx, {"run": summary, "groups": groups}, lambda d: _render_analysis(d, lang))
 
 
+def _trend(direction: str | None, lang: str) -> str:
+    if not direction:
+        return "–"
+    return (
+        {"rising": "上升", "falling": "下降", "flat": "平稳"}.get(direction, direction)
+        if lang == "zh"
+        else direction
+    )
+
+
 def _render_analysis(data: dict[str, Any], lang: str) -> None:
     from rich.table import Table
 
@@ -140,7 +150,7 @@ def _render_analysis(data: dict[str, Any], lang: str) -> None:
             t.add_row(
                 o["aspect_zh"] if lang == "zh" else o["aspect"],
                 f"{100 * o['evidence_share']:.0f}% ({o['n_reviews']})",
-                o.get("trend_direction") or "–",
+                _trend(o.get("trend_direction"), lang),
                 ex[:120] + ("…" if len(ex) > 120 else ""),
             )
         console.print(t)

@@ -130,9 +130,10 @@ def run(
             f"Nothing to run on: no warehouse at {settings.db_path}. Give --data DIR (exports to ingest) "
             "or --db DB (an existing warehouse)."
         )
-    if resume and (data or markets or param):
+    if resume and (data or markets or param or lang or out):
         raise BadInputError(
-            "--resume continues a run with its own inputs and parameters; drop --data/--markets/--param."
+            "--resume continues a run with its own inputs and parameters; drop --data/--markets/--param/--lang/--out "
+            "(re-render in other languages or folders with `xborder report --run ID`)."
         )
     if data is not None and not data.exists():
         raise BadInputError(

@@ -248,6 +248,7 @@ def _backtest(ctx: typer.Context, cutoffs: list[str], top: int, profile: str | N
 
         t = Table(title=f"Selection backtest, top {d['k']} ({d['profile']})")
         piv = d["rows"].pivot(index="cutoff", columns="method", values="success")
+        piv = piv[[m for m in ("xborder", "best_sellers", "momentum", "random") if m in piv]]
         t.add_column("cutoff")
         for m in piv.columns:
             t.add_column(m, justify="right")
@@ -255,6 +256,11 @@ def _backtest(ctx: typer.Context, cutoffs: list[str], top: int, profile: str | N
             t.add_row(str(cut), *[f"{v:.2f}" for v in r])
         t.add_row("mean", *[f"{piv[m].mean():.3f}" for m in piv.columns])
         console.print(t)
+        rnd = d["rows"][d["rows"]["method"] == "random"]
+        if len(rnd):
+            console.print(
+                f"[dim]Random picks' 95% band: {rnd['success_lo95'].mean():.2f}-{rnd['success_hi95'].mean():.2f}.[/]"
+            )
         console.print(f"[dim]{d['definition']}[/]")
 
     emit(ctx, data, render)

@@ -64,7 +64,9 @@ def serve(
     err_console.print(
         f"xborder serving {settings.db_path} on http://{host}:{port}  (API docs: /docs; Ctrl+C stops)"
     )
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, access_log=False, timeout_keep_alive=30, backlog=1024
+    )
     server = uvicorn.Server(config)
     import asyncio
 

@@ -11,7 +11,15 @@ import pandas as pd
 
 from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, INTERMITTENT
 
-__all__ = ["cv_tiers", "run_cv", "long_points", "add_ensemble", "choose", "conformal_widths", "apply_conformal"]
+__all__ = [
+    "cv_tiers",
+    "run_cv",
+    "long_points",
+    "add_ensemble",
+    "choose",
+    "conformal_widths",
+    "apply_conformal",
+]
 
 
 def cv_tiers(n_obs: pd.Series, *, horizon: int, n_windows: int, min_train: int) -> pd.Series:

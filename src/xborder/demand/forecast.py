@@ -205,8 +205,11 @@ def _choices(info: pd.DataFrame, points: pd.DataFrame, candidates: list[str], ma
         best = bt.choose(points, candidates, margin=margin)
         choice.loc[best.index, "model"] = best
         choice.loc[best.index, "reason"] = np.where(
-            best == ENSEMBLE, "Ensemble (no single model clearly better in the backtest)",
-            f"backtest MAE lower than the Ensemble's by more than {margin:.0%}" if margin > 0 else "lowest backtest MAE",
+            best == ENSEMBLE,
+            "Ensemble (no single model clearly better in the backtest)",
+            f"backtest MAE lower than the Ensemble's by more than {margin:.0%}"
+            if margin > 0
+            else "lowest backtest MAE",
         )
     zero = choice["demand_class"] == "all_zero"
     choice.loc[zero, "model"] = "Zero"

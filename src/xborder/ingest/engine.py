@@ -14,6 +14,7 @@ import duckdb
 from xborder.errors import BadInputError
 from xborder.ingest.context import LoadContext
 from xborder.ingest.countries import register_countries
+from xborder.ingest.fastpath import fast_stage, fast_validate, probe_csv
 from xborder.ingest.formats import Member, Staged, expand_inputs, stage_member
 from xborder.ingest.layouts.base import Layout, match_layout
 from xborder.ingest.result import IngestResult
@@ -65,22 +66,25 @@ def ingest_path(
         members = expand_inputs(path, Path(tmp))
         folder = len(members) > 1
         con.execute("SET enable_progress_bar = false")  # our own progress callback reports instead
-        con.execute("BEGIN TRANSACTION")
         try:
+            # Reading and recognising only creates temp tables: done before the transaction, so a reader
+            # error (or the fast path giving up) cannot abort it.
             register_countries(con)
             plan = []
             for i, m in enumerate(members):
                 report(0.3 * i / len(members), f"reading {m.name}")
                 plan.append(_recognise(con, m, i, kind, custom, folder, Path(tmp)))
             plan.sort(key=lambda p: (p[2].order if p[2] else 999, p[0].name))
-            for j, (m, staged, lay, fmap, err) in enumerate(plan):
-                report(0.3 + 0.7 * j / len(plan), f"loading {m.name}")
-                results.append(_load_one(con, m, staged, lay, fmap, err, key, constants))
-            _apply_overrides(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for j, (m, staged, lay, fmap, err) in enumerate(plan):
+                    report(0.3 + 0.7 * j / len(plan), f"loading {m.name}")
+                    results.append(_load_one(con, m, staged, lay, fmap, err, key, constants))
+                _apply_overrides(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
         finally:
             _drop_temps(con)
     report(1.0, "done")
@@ -106,14 +110,23 @@ def _recognise(con, m: Member, i: int, kind, custom, folder: bool, tmp: Path):  
         lay = custom or next((x for x in all_layouts() if x.name == prev[3]), None)
         if lay is not None:
             return (m, None, lay, None, prev)
+    if m.fmt == "csv" and custom is None and (probe := probe_csv(con, m, tmp)) is not None:
+        try:
+            lay, fmap = match_layout(kind, probe.columns, m.name)
+        except BadInputError:
+            lay = None
+        if lay is not None and lay.fast:
+            fast = fast_stage(con, m, probe, lay, fmap, f"_x_stage_{i}")
+            if fast is not None:
+                return (m, fast, lay, fmap, None)
     staged = stage_member(con, m, f"_x_stage_{i}", tmp)
     if custom is not None:
         from xborder.ingest.layouts.base import resolve
 
-        fmap = resolve(custom, staged.columns)
-        if fmap is None:
+        cmap = resolve(custom, staged.columns)
+        if cmap is None:
             match_layout_custom_error(custom, staged.columns, m.name)
-        return (m, staged, custom, fmap, None)
+        return (m, staged, custom, cmap, None)
     try:
         lay, fmap = match_layout(kind, staged.columns, m.name)
     except BadInputError as exc:
@@ -157,15 +170,18 @@ def _load_one(
         assert staged is not None
         q = _quarantine_parse_rejects(con, iid, m.name, staged)
         good = f"_x_good_{staged.table}"
-        q += validate_stage(
-            con,
-            stage=staged.table,
-            good=good,
-            fields=lay.fields,
-            mapping=fmap,
-            ingest_id=iid,
-            file_name=m.name,
-        )
+        if getattr(staged, "fast_base", None) is not None:
+            q += fast_validate(con, staged, lay, fmap, good, iid, m.name)
+        else:
+            q += validate_stage(
+                con,
+                stage=staged.table,
+                good=good,
+                fields=lay.fields,
+                mapping=fmap,
+                ingest_id=iid,
+                file_name=m.name,
+            )
         ctx = LoadContext(
             con,
             iid,

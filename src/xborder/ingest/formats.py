@@ -241,28 +241,35 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Pa
     cols = [r[0] for r in con.execute(f'DESCRIBE "{table}_raw"').fetchall()]
     names = _unique(cols)
     sel = ", ".join(f'"{c}"' if c == n else f'"{c}" AS "{n}"' for c, n in zip(cols, names, strict=True))
-    # A view, not a copy: rowid of the freshly loaded table is the data row's position in the file.
-    # Inside a transaction rowids of new rows start at a large offset: subtract the first one.
-    base = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{table}_raw"').fetchone()[0]  # type: ignore[index]
-    con.execute(
-        f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT rowid - {int(base)} + 1 AS _row, {sel} FROM "{table}_raw"'
-    )
     first_data_line = dialect.skip + (1 if dialect.header else 0)
-    rejects = []
+    rejects: list[dict] = []
+    seen: set[int] = set()
     for line, col, etype, raw, emsg in con.execute(
         f"SELECT line, column_name, error_type::VARCHAR, csv_line, error_message FROM {rj} ORDER BY line"
     ).fetchall():
+        row_number = int(line) - first_data_line
+        if row_number in seen:  # one quarantine entry per rejected row
+            continue
+        seen.add(row_number)
         code, reason = _REASONS.get(etype, ("malformed_row", etype))
         rejects.append(
-            {
-                "row_number": int(line) - first_data_line,
-                "column_name": col,
-                "value": (raw or "")[:1000],
-                "reason_code": code,
-                "reason": f"{reason} (line {line}: {emsg})"[:500],
-                "raw": None,
-            }
+            {"row_number": row_number, "column_name": col, "value": (raw or "")[:1000], "reason_code": code,
+             "reason": f"{reason} (line {line}: {emsg})"[:500], "raw": None}
+        )  # fmt: skip
+    # A view, not a copy: rowid of the freshly loaded table is the k-th parsed row. Inside a transaction
+    # rowids start at a large offset: subtract the first one. Rows DuckDB rejected are not in the table, so
+    # the k-th parsed row is data row k + (number of rejected rows before it): reject j (1-based, at data
+    # row r_j) precedes parsed row k exactly when r_j - (j - 1) <= k.
+    base = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{table}_raw"').fetchone()[0]  # type: ignore[index]
+    k = f"(r.rowid - {int(base)} + 1)"
+    row = k
+    if rejects:
+        thresholds = ", ".join(f"({r['row_number'] - j})" for j, r in enumerate(rejects))
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE "{table}_shift" AS SELECT * FROM (VALUES {thresholds}) v(t)'
         )
+        row = f'{k} + (SELECT count(*) FROM "{table}_shift" WHERE t <= {k})'
+    con.execute(f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT {row} AS _row, {sel} FROM "{table}_raw" r')
     n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
     return Staged(table, names, int(n), rejects, enc, dialect)
 

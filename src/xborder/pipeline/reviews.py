@@ -190,7 +190,7 @@ def run_reviews(
     min_mentions: int = 3,
     max_phrase_entries: int = 3_000_000,
     nlp: bool = False,
-    **_: Any,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Analyse the warehouse's reviews and write the findings of run ``run_id``.
 
@@ -209,7 +209,8 @@ def run_reviews(
             grouping of pain/delight phrases that no aspect lexicon matches.
 
     Returns:
-        A JSON-able summary (counts, language mix, text flags, timings).
+        A JSON-able summary (counts, language mix, text flags, timings); parameters this stage does
+        not know are listed under ``ignored_params``.
     """
     t0 = time.perf_counter()
     params = {
@@ -226,6 +227,8 @@ def run_reviews(
     where, wparams = q.filters(markets, product_ids)
     n_total = con.execute(f"SELECT count(*) FROM reviews r WHERE {where}", wparams).fetchall()[0][0]
     summary: dict[str, Any] = {"run_id": run_id, "reviews": int(n_total)}
+    if extra:
+        summary["ignored_params"] = sorted(extra)
     if not n_total:
         summary["note"] = "No reviews matched; load some with `xborder ingest <file> --as reviews`."
         if own_run:
@@ -292,6 +295,9 @@ def _aggregate(
     aspects = rank_aspects(counts, totals)
     trends = aspect_trends(con.execute(q.aspect_periods(run_id)).df())
     aspects = aspects.merge(trends, on=[*GROUP, "aspect"], how="left")
+    aspects["trend_rank"] = (
+        aspects.groupby(GROUP)["trend_slope_pp"].rank(method="first", ascending=False).astype("Int64")
+    )
     examples = q.aspect_examples(con, run_id)
     aspects["examples"] = [
         json.dumps(examples.get((s, p, m, a), []), ensure_ascii=False)

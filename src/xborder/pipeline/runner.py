@@ -192,7 +192,7 @@ def run_pipeline(
         for stage in stages:
             rec = record.setdefault(stage.name, {"status": "pending"})
             if rec.get("status") == "ok" or (
-                rec.get("status") == "skipped" and rec.get("reason") != NOT_AVAILABLE
+                rec.get("status") == "skipped" and rec.get("reason") not in {NOT_AVAILABLE, SKIPPED}
             ):
                 progress_for(stage.name)(1.0, f"kept from the earlier attempt ({rec['status']})")
                 continue

@@ -15,6 +15,7 @@ from xborder.errors import BadInputError
 from xborder.pipeline import selection_inputs as si
 from xborder.selection.candidates import (
     build_candidates,
+    catalogue_candidates,
     fill_default_dims,
     listing_candidates,
     logistics_factors,
@@ -81,10 +82,15 @@ def _candidates(
     cand = build_candidates(
         monthly, orders6, cutoff, markets=markets, extra_markets=extra, include_new_markets=include_new
     )
+    unsold = si.read_unsold_catalogue(con)
+    if unsold:
+        mk = [m.upper() for m in markets] if markets else sorted(cand["market"].dropna().unique())
+        cand = pd.concat([cand, catalogue_candidates(unsold, mk, cand)], ignore_index=True)
     info = {
         "cutoff": str(cutoff),
         "history_from": str(monthly["month"].min()),
         "sales_rows": int(len(monthly)),
+        "unsold_catalogue_products": len(unsold),
     }
     return cand, cutoff, info
 
@@ -153,6 +159,14 @@ def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, li
     notes["improvement_opportunities"] = int(len(io_prod) + len(io_cat))
     if len(listings):
         cand = cand.merge(competition_factors(listings), on=["market", "category"], how="left")
+    rr = si.read_review_ratings(con)
+    if len(rr):  # rating gap of the market × category from reviews where listings give none
+        gap = cand[["market", "category"]].merge(rr, on=["market", "category"], how="left")["mean_rating"]
+        from_reviews = pd.Series(5.0 - gap.to_numpy(), index=cand.index)
+        cand["rating_gap"] = (
+            cand["rating_gap"].combine_first(from_reviews) if "rating_gap" in cand else from_reviews
+        )
+    notes["review_rating_groups"] = int(len(rr))
     return cand, [c.__dict__ for c in curves] + ([] if curves else [default_curve().__dict__])
 
 

@@ -27,6 +27,8 @@ __all__ = [
     "latest_run_rows",
     "pick",
     "read_order_lines",
+    "read_unsold_catalogue",
+    "read_review_ratings",
     "empty_like_nan",
 ]
 
@@ -221,10 +223,14 @@ def read_landed_costs(con: Any) -> pd.DataFrame:
 
 
 _MARKS = re.compile(
-    r"\b(UKCA|CE|EN \d+(?:-\d+)?|UN 38\.3|REACH|RoHS|WEEE|GPSR|GPSD|CPSIA|CPC|FCC|PSE|KC|CCC|BIS|CPNP|EPREL|"
+    r"\b(UKCA|CE|EN \d+|UN 38\.3|REACH|RoHS|WEEE|GPSR|GPSD|CPSIA|CPC|FCC|PSE|KC|CCC|BIS|CPNP|EPREL|"
     r"LUCID|INMETRO|ANATEL|SASO|SABER|UKNI|PSTI|TSCA|Prop 65|FDA|IC|RCM|NOM)\b"
 )
-_NAMED = {"General Product Safety Regulation": "GPSR", "General Product Safety Directive": "GPSD"}
+_NAMED = {
+    "General Product Safety Regulation": "GPSR",
+    "General Product Safety Directive": "GPSD",
+    "Packaging and Packaging Waste Regulation": "PPWR",
+}
 
 
 def _short_name(text: object) -> str:
@@ -279,6 +285,9 @@ def read_compliance(con: Any) -> pd.DataFrame:
     if {"product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"} <= scols:
         sm = latest_run_rows(con, "compliance_summary")
         if len(sm):
+            if "n_lead_time_unknown" in sm:  # every lead time unknown: the time to market is unknown, not 0
+                all_unknown = sm["n_lead_time_unknown"].fillna(0) >= sm["n_mandatory"].fillna(0)
+                sm.loc[all_unknown & (sm["n_mandatory"] > 0), "time_to_market_days_max"] = np.nan
             sm = sm.assign(market=sm["market"].astype(str).str.upper())[
                 ["product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"]
             ]
@@ -328,4 +337,26 @@ def read_order_lines(con: Any) -> pd.DataFrame:
         "SELECT product_id, upper(country) AS country, order_id, ordered_at, quantity, unit_price, status, "
         "coalesce(is_product, TRUE) AS is_product FROM order_lines "
         "WHERE product_id IS NOT NULL AND country IS NOT NULL AND length(country) = 2"
+    ).df()
+
+
+def read_unsold_catalogue(con: Any) -> list[str]:
+    """Own catalogue products that never sold and are not marketplace listings (new products to place)."""
+    rows = con.execute(
+        "SELECT p.product_id FROM products p WHERE coalesce(p.is_product, TRUE) "
+        "AND NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.product_id = p.product_id AND o.status = 'sold') "
+        "AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.product_id = p.product_id) "
+        "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.product_id = p.product_id) ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_review_ratings(con: Any) -> pd.DataFrame:
+    """Mean star rating and review count per market × category from ``reviews`` (for the rating gap when
+    no listing carries a rating)."""
+    return con.execute(
+        "SELECT upper(r.market_code) AS market, coalesce(p.category, 'other') AS category, "
+        "avg(r.rating) AS mean_rating, count(*) AS n_reviews FROM reviews r "
+        "LEFT JOIN products p USING (product_id) WHERE r.rating IS NOT NULL AND r.market_code IS NOT NULL "
+        "AND length(r.market_code) = 2 GROUP BY ALL HAVING count(*) >= 20"
     ).df()

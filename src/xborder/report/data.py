@@ -326,5 +326,12 @@ def gather(
         backtest=_backtest(con, run, run_id),
         ingests=ingests,
         coverage=_coverage(con),
-        rule_sources=_rule_sources(tables),
+        rule_sources=_rule_sources(
+            {
+                "compliance_checks": pd.concat(
+                    [p.compliance for p in pages if len(p.compliance)] or [pd.DataFrame()]
+                ),
+                "landed_costs": pd.concat([p.landed for p in pages if len(p.landed)] or [pd.DataFrame()]),
+            }
+        ),
     )

@@ -12,7 +12,7 @@ from xborder.report import charts
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
 from xborder.report.pdf import NO_CHROMIUM
-from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, risks
+from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, pains_view, risks
 from xborder.report.tables import pick
 
 # Reasons the pipeline writes in English, shown through the catalogue.
@@ -207,7 +207,7 @@ def _page(
     page["landed_missing"] = None if modes else _missing(data, "landed", tr)
     page["compliance"] = display_table(compliance_view(p.compliance, lang), "compliance", tr, lang)
     page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr)
-    page["pains"] = display_table(p.pains, "pains", tr, lang, limit=8)
+    page["pains"] = display_table(pains_view(p.pains), "pains", tr, lang, limit=8)
     page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
     page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr)
     page["risks"] = risks(p, tr, target_margin=target_margin)

@@ -14,6 +14,7 @@ __all__ = [
     "display_table",
     "landed_modes",
     "compliance_view",
+    "pains_view",
     "risks",
     "SPECS",
     "LANDED_PARTS",
@@ -59,6 +60,13 @@ SPECS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("direction", ("trend_direction",)),
         ("explanation", ("summary", "suggestion", "explanation")),
         ("examples", ("example_texts", "examples", "top_phrases")),
+    ],
+    "rules": [
+        ("rule", ("rule",)),
+        ("source", ("source",)),
+        ("valid_from", ("valid_from",)),
+        ("last_checked", ("last_checked",)),
+        ("confidence", ("confidence",)),
     ],
     "accuracy": [
         ("series_level", ("level",)),
@@ -194,6 +202,17 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
                 else "",
             }
         )
+    return out
+
+
+def pains_view(df: pd.DataFrame) -> pd.DataFrame:
+    """Pain points with shares as percentages (the engine stores fractions)."""
+    if df is None or df.empty:
+        return df
+    out = df.copy()
+    for col in ("evidence_share", "share", "negative_share"):
+        if col in out.columns:
+            out[col] = [f"{v:.1%}" if pd.notna(v) else "" for v in pd.to_numeric(out[col], errors="coerce")]
     return out
 
 

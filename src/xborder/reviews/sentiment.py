@@ -163,10 +163,10 @@ class TextSentimentModel:
             "n_train": self.n_train_,
             "card": card or {},
         }
-        arrays = {f"idf{i}": idf.astype(np.float32) for i, idf in enumerate(self.idf_)}
-        np.savez_compressed(
-            path, coef=self.coef_.astype(np.float32), meta=np.array(json.dumps(meta)), **arrays
-        )
+        arrays: dict[str, Any] = {f"idf{i}": idf.astype(np.float32) for i, idf in enumerate(self.idf_)}
+        arrays["coef"] = self.coef_.astype(np.float32)
+        arrays["meta"] = np.array(json.dumps(meta))
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Any) -> TextSentimentModel:

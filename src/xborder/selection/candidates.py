@@ -13,6 +13,7 @@ import pandas as pd
 from xborder.selection.factors import history_factors
 
 __all__ = [
+    "catalogue_candidates",
     "build_candidates",
     "listing_candidates",
     "fill_default_dims",
@@ -153,3 +154,21 @@ def fill_default_dims(products: pd.DataFrame, defaults: pd.DataFrame | None) -> 
     for c in ("weight_kg", "length_cm", "width_cm", "height_cm"):
         out.loc[missing, c] = pd.to_numeric(out.loc[missing, "category"].map(d[c]), errors="coerce")
     return out
+
+
+def catalogue_candidates(product_ids: list[str], markets: list[str], cand: pd.DataFrame) -> pd.DataFrame:
+    """Own catalogue products that never sold, in every candidate market: no history, so demand is unknown
+    (``demand_basis = catalogue``) and the score rests on the other factors (margin, compliance, ...)."""
+    if not product_ids or not markets:
+        return pd.DataFrame()
+    grid = pd.DataFrame({"product_id": product_ids}).merge(
+        pd.DataFrame({"market": sorted(set(markets))}), how="cross"
+    )
+    have = (
+        cand[["product_id", "market"]].assign(_h=1)
+        if len(cand)
+        else pd.DataFrame(columns=["product_id", "market", "_h"])
+    )
+    grid = grid.merge(have, on=["product_id", "market"], how="left")
+    grid = grid[grid["_h"].isna()].drop(columns="_h")
+    return grid.assign(sold_before=False, demand_basis="catalogue")

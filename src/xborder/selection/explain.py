@@ -54,8 +54,12 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
         word, wz = (
             ("rising", "上升") if mom >= 5 else ("falling", "下降") if mom <= -5 else ("steady", "平稳")
         )
-        en.append(f"{word} demand {mom:+.0f}%")
-        zh.append(f"需求{wz}{mom:+.0f}%")
+        if mom >= 1000:  # growth from a near-zero base: the percentage says little
+            en.append("demand taking off from a small base (>+999%)")
+            zh.append("需求从低位快速起步（>+999%）")
+        else:
+            en.append(f"{word} demand {mom:+.0f}%")
+            zh.append(f"需求{wz}{mom:+.0f}%")
     d6 = _num(r.get("demand_6m"))
     if d6 is not None:
         if r.get("sold_before") is False:

@@ -169,8 +169,10 @@ def score_matrix(
     """Score candidates on several factors.
 
     ``weighted_sum`` uses ``normalise(..., normalisation)`` and returns exact additive contributions.
-    ``topsis`` ranks by the TOPSIS closeness; contributions are then the weighted normalised values
-    rescaled so that each row sums to its closeness (an attribution, since TOPSIS is not additive).
+    ``topsis`` ranks by the TOPSIS closeness (missing values → the column median; with 100 or more
+    candidates each column is first winsorised at its 1st/99th percentile); contributions are then the
+    weighted normalised values rescaled so that each row sums to its closeness (an attribution, since
+    TOPSIS is not additive).
     """
     m = np.asarray(matrix, dtype=float)
     types = np.asarray(types)
@@ -182,6 +184,11 @@ def score_matrix(
         tnorm = normalisation if normalisation in {"vector", "minmax"} else "vector"
         filled = np.where(np.isfinite(m), m, np.nanmedian(np.where(np.isfinite(m), m, np.nan), axis=0))
         filled = np.nan_to_num(filled, nan=0.0)
+        if filled.shape[0] >= 100:
+            # Heavy tails (a +100,000% trend from a zero base) would squash every other candidate towards
+            # one value under vector/min-max normalisation: winsorise at the 1st/99th percentiles first.
+            lo, hi = np.percentile(filled, [1, 99], axis=0)
+            filled = np.clip(filled, lo, hi)
         scores = topsis(filled, w, types, normalisation=tnorm)
         norm = normalise(filled, types, "minmax")
         raw = norm * (w / w.sum())

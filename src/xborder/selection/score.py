@@ -62,7 +62,8 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
     types = np.array([1 if factor_spec(f).benefit else -1 for f in used])
     w = np.array([weights[f] for f in used])
     res = score_matrix(matrix, w, types, method=profile.method, normalisation=profile.normalisation)
-    order = np.argsort(-res.scores, kind="stable")  # rank order (ranks 1..n)
+    order = np.empty(len(res.ranks), dtype=np.int64)  # rank order, inverted from the ranks in O(n)
+    order[res.ranks - 1] = np.arange(len(res.ranks))
     cols: dict[str, np.ndarray] = {c: frame[c].to_numpy()[order] for c in frame.columns}
     cols["_row"] = order
     cols["score"] = res.scores[order]

@@ -66,31 +66,24 @@ def filtered_rows(
         params.append(value)
     cond = " AND ".join(where) or "TRUE"
     used_run = None
-    with db.read() as cur:
-        if "run_id" in cols:
-            runs = [
-                r[0]
-                for r in cur.execute(
-                    f"SELECT DISTINCT run_id FROM {quote(table)} WHERE {cond}", params
-                ).fetchall()
-                if r[0] is not None
-            ]
-            if not runs:
-                return {
-                    "rows": [],
-                    "note": f"No rows in '{table}' for this selection in any run.",
-                    "run_id": None,
-                }
-            used_run = run_id if run_id in runs else max(runs)
-            cond += " AND run_id = ?"
-            params = [*params, used_run]
-        order = ", ".join(quote(c) for c in order_by if c in cols)
-        sql = (
-            f"SELECT * FROM {quote(table)} WHERE {cond}"
-            + (f" ORDER BY {order}" if order else "")
-            + f" LIMIT {int(limit)}"
+    order = ", ".join(quote(c) for c in order_by if c in cols)
+    qualify = ""
+    if "run_id" in cols:  # one scan: the requested run's rows if it has any, else the latest run's
+        qualify = (
+            " QUALIFY run_id = coalesce(max(CASE WHEN run_id = ? THEN run_id END) OVER (), "
+            "max(run_id) OVER ())"
         )
+        params = [*params, run_id]
+    sql = (
+        f"SELECT * FROM {quote(table)} WHERE {cond}{qualify}"
+        + (f" ORDER BY {order}" if order else "")
+        + f" LIMIT {int(limit)}"
+    )
+    with db.read() as cur:
         rows = records(cur, sql, params)
+    used_run = rows[0].get("run_id") if rows and "run_id" in cols else None
+    if "run_id" in cols and not rows:
+        return {"rows": [], "note": f"No rows in '{table}' for this selection in any run.", "run_id": None}
     note = None if rows else f"No rows in '{table}' for this selection."
     if run_id and used_run and used_run != run_id:
         note = f"No rows of run {run_id}; showing run {used_run}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from xborder.api.accounts import Principal
 from xborder.api.queries import detail as qd
@@ -19,9 +20,15 @@ RUN_ID = r"^[A-Za-z0-9_.:-]{1,80}$"
 MARKET = r"^[A-Z]{2}$"
 
 
-def _json(db: Any, key: tuple, compute: Any) -> Response:
-    """A JSON answer serialised once and served from the cache until the data changes."""
-    return Response(db.cached_json(key, compute), media_type="application/json")
+async def _json(db: Any, key: tuple, compute: Any) -> Response:
+    """A JSON answer serialised once and served from the cache until the data changes.
+
+    A cache hit is answered on the event loop; a miss runs the DuckDB queries in the thread pool.
+    """
+    body = db.peek(("json", *key))
+    if body is None:
+        body = await run_in_threadpool(db.cached_json, key, compute)
+    return Response(body, media_type="application/json")
 
 
 RunQ = Annotated[
@@ -32,7 +39,7 @@ RunQ = Annotated[
 @router.get(
     "/opportunities", summary="Ranked product × market opportunities of a run, filtered and paginated"
 )
-def list_opportunities(
+async def list_opportunities(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
     run_id: RunQ = None,
@@ -55,7 +62,7 @@ def list_opportunities(
 ) -> Response:
     db = get_db(request)
     args = (run_id, market, category, product, min_score, sort, order, page, page_size)
-    return _json(
+    return await _json(
         db,
         ("opps", *args),
         lambda: qo.list_opportunities(
@@ -74,22 +81,24 @@ def list_opportunities(
 
 
 @router.get("/opportunities/facets", summary="Runs, markets and categories to filter by")
-def facets(request: Request, p: Annotated[Principal, Depends(current_user)], run_id: RunQ = None) -> Response:
+async def facets(
+    request: Request, p: Annotated[Principal, Depends(current_user)], run_id: RunQ = None
+) -> Response:
     db = get_db(request)
-    return _json(db, ("facets", run_id), lambda: qo.facets(db, run_id))
+    return await _json(db, ("facets", run_id), lambda: qo.facets(db, run_id))
 
 
 @router.get(
     "/opportunities/compare", summary="Compare markets: count, mean and best score, best product per market"
 )
-def compare(
+async def compare(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
     run_id: RunQ = None,
     category: Annotated[str | None, Query(pattern=r"^[a-z0-9_]{1,64}$")] = None,
 ) -> Response:
     db = get_db(request)
-    return _json(db, ("compare", run_id, category), lambda: qo.compare_markets(db, run_id, category))
+    return await _json(db, ("compare", run_id, category), lambda: qo.compare_markets(db, run_id, category))
 
 
 @router.get(
@@ -97,7 +106,7 @@ def compare(
     summary="One product in one market: factors, explanation, demand and forecast, trends, landed cost, "
     "compliance, pain points",
 )
-def detail(
+async def detail(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
     market: Annotated[str, Path(pattern=MARKET)],
@@ -105,7 +114,7 @@ def detail(
     run_id: RunQ = None,
 ) -> Response:
     db = get_db(request)
-    return _json(
+    return await _json(
         db,
         ("detail", product_id, market, run_id),
         lambda: qd.product_market_detail(db, product_id, market, run_id),

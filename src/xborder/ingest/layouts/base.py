@@ -69,6 +69,7 @@ class Layout:
     order: int = 50  # load order inside a folder (lower first: dimensions before facts)
     matcher: Callable[[list[str]], bool] | None = None  # extra test (wide layouts)
     source: str = ""
+    fast: bool = False  # eligible for the typed CSV fast path (writer never deletes from the validated rows)
 
 
 _REGISTRY: list[Layout] = []

@@ -112,3 +112,64 @@ register(
         _write, "Keepa export (ASIN, Sales Rank: Current, ...)", order=50, source="keepa",
     )
 )  # fmt: skip
+
+
+_CURRENCY_MARKET = {"USD": "US", "GBP": "GB", "CAD": "CA", "JPY": "JP", "INR": "IN", "MXN": "MX", "AUD": "AU",
+                    "AED": "AE", "BRL": "BR", "SEK": "SE", "PLN": "PL"}  # fmt: skip
+
+
+def _write_inventory_health(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
+    """Seller Central "Inventory Health": the seller's own rank and units shipped in the last 30 days per ASIN
+    (summed over the ASIN's SKUs) — real rank ↔ sales pairs."""
+    g = ctx.good
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _CURRENCY_MARKET.items())
+    default = ctx.const("market")
+    market = f"coalesce({repr(default) if default else 'NULL'}, CASE upper(g.currency) {cases} END)"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _x_ih AS SELECT g.*, {market} AS market FROM {g} g""")
+    ctx.quarantine_where(
+        "_x_ih", "market IS NULL", "currency", "currency", "unknown_market",
+        "cannot tell the marketplace from the currency: set constants.market in a mapping file",
+    )  # fmt: skip
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _x_ih_groups AS
+           SELECT 'amazon.' || market || ':' || asin AS listing_id, CAST(snapshot AS TIMESTAMP) AS observed_at,
+                  min(nullif(rank, 0)) AS rank, any_value(product_group) AS rank_category, max(price) AS price,
+                  any_value(upper(currency)) AS currency, max(offers) AS offers, sum(units_30d) AS monthly_sold,
+                  any_value(title) AS title, any_value(asin) AS asin, any_value(market) AS market, count(*) AS n_rows
+           FROM _x_ih GROUP BY 1, 2"""
+    )
+    con.execute(
+        """DELETE FROM _x_ih_groups x WHERE EXISTS (SELECT 1 FROM rank_snapshots s
+             WHERE s.listing_id = x.listing_id AND s.observed_at = x.observed_at)"""
+    )
+    con.execute(
+        f"""INSERT INTO rank_snapshots SELECT listing_id, observed_at, CAST(rank AS BIGINT), rank_category, price, currency,
+               CAST(offers AS INTEGER), monthly_sold, NULL, NULL, '{ctx.ingest_id}' FROM _x_ih_groups"""
+    )
+    con.execute(
+        f"""INSERT OR IGNORE INTO listings (listing_id, product_id, marketplace_id, external_id, own, title, category,
+                   price, currency, first_seen, ingest_id)
+            SELECT listing_id, 'amazon:' || asin, 'amazon.' || market, asin, TRUE, title, rank_category, price, currency,
+                   CAST(observed_at AS DATE), '{ctx.ingest_id}' FROM _x_ih_groups"""
+    )
+    upsert_products(
+        con, ctx,
+        "SELECT 'amazon:' || asin AS product_id, 'amazon' AS source, asin AS source_key, any_value(title) AS title, "
+        "TRUE AS is_product FROM _x_ih_groups GROUP BY asin",
+    )  # fmt: skip
+    stored = int(con.execute("SELECT coalesce(sum(n_rows), 0) FROM _x_ih_groups").fetchone()[0])  # type: ignore[index]
+    return WriteCounts(stored=stored, duplicate=ctx.count("_x_ih") - stored)
+
+
+register(
+    Layout(
+        "amazon_inventory_health", "ranks",
+        (Field("snapshot", ("snapshot-date",), "timestamp", required=True), Field("asin", ("asin",), required=True),
+         Field("title", ("product-name",), optional=True), Field("rank", ("sales-rank",), "number"),
+         Field("product_group", ("product-group",), optional=True),
+         Field("units_30d", ("units-shipped-last-30-days",), "number", required=True),
+         Field("price", ("your-price",), "number", optional=True), Field("currency", ("currency",)),
+         Field("offers", ("num-afn-new-sellers",), "number", optional=True)),
+        _write_inventory_health, "Amazon Seller Central Inventory Health report", order=50, source="amazon",
+    )
+)  # fmt: skip

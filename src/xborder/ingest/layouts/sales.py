@@ -132,5 +132,6 @@ register(
         (Field("store", ("Store",), required=True), Field("dept", ("Dept",), required=True),
          Field("ds", ("Date",), "date", required=True), Field("revenue", ("Weekly_Sales",), "number", required=True)),
         _walmart, "Walmart store-department weekly sales (Store, Dept, Date, Weekly_Sales)", order=40, source="walmart",
+        fast=True,
     )
 )  # fmt: skip

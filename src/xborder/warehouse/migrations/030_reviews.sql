@@ -88,6 +88,7 @@ CREATE TABLE review_aspects (
     trend_slope_pp DOUBLE,
     trend_direction VARCHAR,
     trend_periods INTEGER,
+    trend_rank INTEGER,
     examples JSON
 );
 COMMENT ON TABLE review_aspects IS 'Aspects per product/category × market, ranked by the share of negative reviews mentioning them, with trend and 3 verbatim examples.';
@@ -109,6 +110,7 @@ COMMENT ON COLUMN review_aspects.rank IS 'Rank within the group by negative_shar
 COMMENT ON COLUMN review_aspects.trend_slope_pp IS 'Least-squares slope of the monthly negative share, percentage points per month (NULL with < 3 months).';
 COMMENT ON COLUMN review_aspects.trend_direction IS 'rising | falling | flat (|slope| < 1 pp/month) | NULL when too few months.';
 COMMENT ON COLUMN review_aspects.trend_periods IS 'Months with negative reviews used for the trend.';
+COMMENT ON COLUMN review_aspects.trend_rank IS 'Rank within the group by trend_slope_pp, fastest-rising first (NULL without a trend).';
 COMMENT ON COLUMN review_aspects.examples IS 'Up to 3 verbatim negative reviews mentioning the aspect: [{review_id, text}] (positive ones when it has no negative mention).';
 
 CREATE TABLE review_phrases (

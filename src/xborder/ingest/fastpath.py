@@ -1,0 +1,158 @@
+"""Fast path for big, clean CSV files of simple layouts: DuckDB reads the typed columns directly.
+
+The general path stages every column as text, then converts in SQL (two materialisations). Here the
+layout is recognised from the header first, then DuckDB's reader parses numbers and timestamps itself
+(``columns=`` with types) into one table; the canonical columns are a view over it. Any row DuckDB
+cannot parse (a reject of any kind) sends the whole file back to the general path, which handles
+thousands separators, decimal commas, other date formats and quarantines row by row — so the fast path
+never changes what is stored, only how fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from xborder.ingest.encoding import detect_encoding, transcode_to_utf8
+from xborder.ingest.formats import Member, Staged, _read_sample, _unique
+from xborder.ingest.layouts.base import Layout
+from xborder.ingest.sniff import Dialect, sniff_text
+from xborder.ingest.validate import _SQL_TYPES, _q
+
+__all__ = ["Probe", "probe_csv", "fast_stage", "fast_validate"]
+
+_READ_TYPES = {"number": "DOUBLE", "integer": "DOUBLE", "timestamp": "TIMESTAMP", "date": "DATE"}
+
+
+@dataclass
+class Probe:
+    """A delimited file's readable path, dialect, encoding and header, found without reading it all."""
+
+    path: Path
+    dialect: Dialect
+    encoding: str
+    columns: list[str]
+
+
+def _opts(p: Probe) -> str:
+    d = p.dialect
+    q = d.quote.replace("'", "''")
+    return (
+        f"'{str(p.path).replace(chr(39), chr(39) * 2)}', header={str(d.header).lower()}, skip={d.skip}, "
+        f"delim='{d.delimiter}', quote='{q}', escape='{q}', encoding='utf-8', max_line_size=8000000"
+    )
+
+
+def probe_csv(con: duckdb.DuckDBPyConnection, m: Member, tmpdir: Path) -> Probe | None:
+    """Sniff a CSV member and read its header; None when anything is unusual (the general path decides)."""
+    try:
+        sample, truncated = _read_sample(m.path)
+        if not sample.strip():
+            return None
+        enc = detect_encoding(sample, truncated=truncated)
+        path = m.path
+        if enc not in {"utf-8", "utf-8-sig"}:
+            path = tmpdir / f"fast_{m.sha256[:12]}.csv"
+            transcode_to_utf8(m.path, path, enc)
+        text = sample.decode("utf-8-sig" if enc == "utf-8-sig" else enc, errors="replace")
+        dialect = sniff_text(text.lstrip("\ufeff"), truncated=truncated)
+        if not dialect.header:
+            return None
+        probe = Probe(path, dialect, enc, [])
+        lines = io.StringIO(text.lstrip("\ufeff"))
+        for _ in range(dialect.skip):
+            lines.readline()
+        quoting = {"quotechar": dialect.quote} if dialect.quote else {"quoting": csv.QUOTE_NONE}
+        cols = next(csv.reader(lines, delimiter=dialect.delimiter, **quoting))  # type: ignore[call-overload]
+    except Exception:  # noqa: BLE001 - any surprise: let the general path read it and report properly
+        return None
+    if _unique(cols) != cols or any(c != c.strip() for c in cols):
+        return None
+    probe.columns = cols
+    return probe
+
+
+def fast_stage(
+    con: duckdb.DuckDBPyConnection, m: Member, probe: Probe, layout: Layout, fmap: dict[str, str], table: str
+) -> Staged | None:
+    """Read the file typed into ``<table>_raw`` (+ view ``table`` with _row); None (nothing left) on any reject."""
+    if layout.matcher is not None or any(f.date_formats for f in layout.fields):
+        return None
+    typed = {
+        fmap[f.name]: _READ_TYPES[f.type] for f in layout.fields if f.name in fmap and f.type in _READ_TYPES
+    }
+    cols = ", ".join(
+        f"'{c.replace(chr(39), chr(39) * 2)}': '{typed.get(c, 'VARCHAR')}'" for c in probe.columns
+    )
+    rj = f"_x_rj_{table}"
+    try:
+        con.execute(f"DROP TABLE IF EXISTS {rj}; DROP TABLE IF EXISTS {rj}_scan")
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT * FROM read_csv({_opts(probe)}, columns={{{cols}}},
+                store_rejects=true, rejects_table='{rj}', rejects_scan='{rj}_scan', strict_mode=true)"""
+        )
+        rejected = con.execute(f"SELECT count(*) FROM {rj}").fetchone()[0]  # type: ignore[index]
+    except duckdb.Error:
+        rejected = 1
+    if rejected:
+        con.execute(f'DROP TABLE IF EXISTS "{table}_raw"')
+        return None
+    base = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{table}_raw"').fetchone()[0]  # type: ignore[index]
+    con.execute(
+        f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT rowid - {int(base)} + 1 AS _row, * FROM "{table}_raw"'
+    )
+    n = con.execute(f'SELECT count(*) FROM "{table}_raw"').fetchone()[0]  # type: ignore[index]
+    st = Staged(table, probe.columns, int(n), [], probe.encoding, probe.dialect)
+    st.fast_base = int(base)  # type: ignore[attr-defined]
+    return st
+
+
+def _conv(ftype: str, col: str) -> str:
+    if ftype == "text":
+        return f"CASE WHEN trim({col}) IN ('', 'nan', 'NaN') THEN NULL ELSE trim({col}) END"
+    if ftype == "number":
+        return f"CASE WHEN isnan({col}) OR isinf({col}) THEN NULL ELSE {col} END"
+    if ftype == "integer":
+        return f"CASE WHEN {col} = floor({col}) THEN CAST({col} AS BIGINT) END"
+    return col
+
+
+def fast_validate(
+    con: duckdb.DuckDBPyConnection, staged: Staged, layout: Layout, fmap: dict[str, str], good: str,
+    ingest_id: str, file_name: str,
+) -> int:  # fmt: skip
+    """Create the view ``good`` of canonical columns; quarantine rows missing a required value; returns count."""
+    sel = ["_row"]
+    for f in layout.fields:
+        sel.append(
+            f"{_conv(f.type, _q(fmap[f.name]))} AS {_q(f.name)}" if f.name in fmap
+            else f"CAST(NULL AS {_SQL_TYPES[f.type]}) AS {_q(f.name)}"
+        )  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {good} AS SELECT {', '.join(sel)} FROM {staged.table}")
+    req = [f for f in layout.fields if f.required and f.name in fmap]
+    if not req:
+        return 0
+    cond = " OR ".join(f"g.{_q(f.name)} IS NULL" for f in req)
+    n = int(con.execute(f"SELECT count(*) FROM {good} g WHERE {cond}").fetchone()[0])  # type: ignore[index]
+    if not n:
+        return 0
+    col = "CASE " + " ".join(f"WHEN g.{_q(f.name)} IS NULL THEN '{fmap[f.name]}'" for f in req) + " END"
+    val = (
+        "CASE "
+        + " ".join(f"WHEN g.{_q(f.name)} IS NULL THEN CAST(s.{_q(fmap[f.name])} AS VARCHAR)" for f in req)
+        + " END"
+    )
+    con.execute(
+        f"""INSERT INTO quarantine SELECT ?, ?, g._row, {col}, {val}, 'missing_required', {col} || ': required value is empty',
+                to_json(s) FROM {good} g JOIN {staged.table} s USING (_row) WHERE {cond}""",
+        [ingest_id, file_name],
+    )
+    base = staged.fast_base  # type: ignore[attr-defined]
+    con.execute(
+        f'DELETE FROM "{staged.table}_raw" WHERE rowid IN (SELECT g._row + {base} - 1 FROM {good} g WHERE {cond})'
+    )
+    return n

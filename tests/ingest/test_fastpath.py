@@ -1,0 +1,58 @@
+"""The typed CSV fast path stores exactly what the general text path stores (it only changes the speed)."""
+
+from __future__ import annotations
+
+import pytest
+
+import xborder.ingest.engine as engine
+from tests.conftest import ROOT
+from tests.ingest.helpers import fresh, ingest
+
+DEMO = ROOT / "data" / "demo" / "orders_uci_online_retail_2010-2011.csv.gz"
+COLS = "line_key, order_id, line_no, ordered_at, customer_key, product_id, country, quantity, unit_price, status, is_product"
+
+
+def load(tmp_path, monkeypatch, *, fast: bool):
+    used = []
+    real = engine.fast_stage
+
+    def spy(*a, **kw):
+        st = real(*a, **kw)
+        used.append(st is not None)
+        return st
+
+    monkeypatch.setattr(engine, "fast_stage", spy if fast else (lambda *a, **kw: None))
+    con = fresh(tmp_path)
+    (r,) = ingest(con, DEMO, "orders", tmp_path)
+    rows = con.execute(f"SELECT {COLS} FROM order_lines ORDER BY line_key").fetchall()
+    prods = con.execute("SELECT product_id, title, category, is_product FROM products ORDER BY 1").fetchall()
+    return r, rows, prods, used
+
+
+@pytest.mark.slow
+def test_fast_and_general_paths_store_the_same(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ra, rows_a, prods_a, used = load(tmp_path / "a", monkeypatch, fast=True)
+    assert used == [True]
+    rb, rows_b, prods_b, _ = load(tmp_path / "b", monkeypatch, fast=False)
+    assert (ra.rows_in, ra.rows_stored, ra.rows_duplicate) == (rb.rows_in, rb.rows_stored, rb.rows_duplicate)
+    assert rows_a == rows_b
+    assert prods_a == prods_b
+
+
+def test_a_messy_file_falls_back_to_the_general_path(tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        '536365,85123A,HEART,"1,000",2010-12-01 08:26:00,"2,55",17850,United Kingdom\n'
+        "536366,85123A,HEART,6,12/01/2010 08:28,2.55,17850,United Kingdom\n",
+        encoding="utf-8",
+    )
+    con = fresh(tmp_path)
+    (r,) = ingest(con, p, "orders", tmp_path)
+    assert (r.rows_stored, r.rows_quarantined) == (2, 0)
+    got = con.execute(
+        "SELECT quantity, unit_price, CAST(ordered_at AS VARCHAR) FROM order_lines ORDER BY ordered_at"
+    ).fetchall()
+    assert got == [(1000.0, 2.55, "2010-12-01 08:26:00"), (6.0, 2.55, "2010-12-01 08:28:00")]
