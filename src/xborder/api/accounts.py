@@ -175,6 +175,7 @@ def set_role(cur: duckdb.DuckDBPyConnection, username: str, role: str) -> None:
     _check_role(role)
     uid = _user_id(cur, username)
     current = cur.execute("SELECT role, disabled FROM users WHERE user_id = ?", [uid]).fetchone()
+    assert current is not None  # _user_id raised if the user does not exist
     if role != "admin" and current[0] == "admin" and not current[1] and _admins_left(cur, uid) == 0:
         raise BadInputError("That is the last active admin; make someone else admin first.")
     cur.execute("UPDATE users SET role = ?, updated_at = ? WHERE user_id = ?", [role, utcnow(), uid])
@@ -256,7 +257,7 @@ def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str, i
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     cur.execute("INSERT INTO login_attempts VALUES (?, ?, ?, ?)", [name, ip, utcnow(), ok])
-    if not ok:
+    if not ok or row is None:
         audit(cur, row[0] if row else None, "login", name, "failed", None, username=name, ip=ip)
         raise LoginError("Wrong user name or password (or the account is disabled).")
     if _hasher.check_needs_rehash(row[2]):

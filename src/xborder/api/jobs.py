@@ -82,7 +82,7 @@ class JobRunner:
         started = utcnow()
         self._update(job_id, status="running", started_at=started, message="starting")
         done: dict[str, float] = {}
-        state = {"last": 0.0, "run_id": None}
+        state: dict[str, Any] = {"last": 0.0, "run_id": None}
         lock = threading.Lock()
 
         def on_progress(stage: str, fraction: float, message: str) -> None:

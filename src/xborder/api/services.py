@@ -92,7 +92,7 @@ def ingest_upload(
         results = ingest_path(
             cur, stored, kind, settings=settings, reject_dir=request.app.state.data_dir / "rejected"
         )
-        out = {"file": name, "results": [_summary(r) for r in results]}
+        out: dict[str, Any] = {"file": name, "results": [_summary(r) for r in results]}
         outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
     except XborderError as exc:
         out = {

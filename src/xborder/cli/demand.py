@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -145,7 +146,7 @@ def register(app: typer.Typer) -> None:
                         con,
                         st.settings,
                         run_id=run_id,
-                        markets=params["markets"],
+                        markets=params["markets"],  # type: ignore[arg-type]
                         levels=[level],
                         freq=freq,
                         horizon=horizon,
@@ -153,7 +154,7 @@ def register(app: typer.Typer) -> None:
                         max_series=max_series or None,
                         with_arima=arima,
                         analogue_products=0,
-                        progress=lambda f, m="": bar.update(task, completed=int(f * 100), description=m[:60]),
+                        progress=_bar_progress(bar, task),
                     )
             except Exception as exc:
                 _finish_run(con, run_id, "failed", str(exc))
@@ -260,3 +261,12 @@ def _render_trends(d: dict) -> None:
     for r in d["signals"].itertuples():
         t.add_row(r.unique_id, r.signal, r.text)
     console.print(t)
+
+
+def _bar_progress(bar: Any, task: Any) -> Callable[[float, str], None]:
+    """A progress callback that moves one Rich progress task."""
+
+    def update(fraction: float, message: str = "") -> None:
+        bar.update(task, completed=int(fraction * 100), description=message[:60])
+
+    return update

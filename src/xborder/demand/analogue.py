@@ -82,7 +82,7 @@ def analogue_forecasts(
                     "ds": est["ds"],
                     "model": "Analogue",
                     "point": p,
-                    "lo_80": np.minimum(p / 2, est["lo"]).clip(lower=0),
+                    "lo_80": np.maximum(np.minimum(p / 2, est["lo"]), 0),
                     "hi_80": np.maximum(2 * p, est["hi"]),
                     "lo_95": 0.0,
                     "hi_95": np.maximum(4 * p, 2 * est["hi"]),

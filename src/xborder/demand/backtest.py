@@ -63,6 +63,7 @@ def run_cv(
             )
             cv = session.to_pandas(cv)
             out = cv if out is None else out.merge(cv.drop(columns="y"), on=["unique_id", "ds", "cutoff"])
+    assert out is not None
     return out
 
 

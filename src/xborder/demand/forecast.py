@@ -194,6 +194,7 @@ def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs)
                 continue
             fc = sess.to_pandas(bt._sf(models, alias, n_jobs).forecast(h=horizon, df=frame, level=lv))
             out = fc if out is None else out.merge(fc, on=["unique_id", "ds"])
+    assert out is not None
     return bt.add_ensemble(out)
 
 

@@ -183,7 +183,7 @@ def _seasonality(ds: pd.Series, y: np.ndarray, freq: str) -> list[dict]:
         months = pd.DatetimeIndex(ds).month.to_numpy()
         pos = np.arange(len(y)) % season
         by_month = pd.Series(idx[pos]).groupby(months).mean()
-        peak = int(by_month.idxmax())
+        peak = int(by_month.idxmax())  # type: ignore[call-overload]
         rows.append(
             {
                 "signal": "peak_month",

@@ -94,7 +94,7 @@ def _search_signals(con: Any, markets: Sequence[str] | None) -> pd.DataFrame:
             .groupby(["unique_id", "ds"], as_index=False)["y"]
             .mean()
         )
-        out.append(trend_signals(s, freq=code).assign(level="search", freq=code))
+        out.append(trend_signals(pd.DataFrame(s), freq=code).assign(level="search", freq=code))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
@@ -129,7 +129,7 @@ def run_demand(
     Returns:
         JSON-able summary: per level the number of series, models chosen and overall backtest accuracy.
     """
-    say = progress or (lambda fraction, message="": None)
+    say: Callable[..., None] = progress or (lambda fraction, message="": None)
     if freq not in ("W", "M"):
         raise BadInputError(f"freq must be W or M; got {freq!r}.")
     horizon = horizon or (

@@ -78,7 +78,7 @@ def list_opportunities(
         market: ISO2 market code. category: taxonomy id. product: substring of product id or title.
         min_score: keep rows with score >= this. sort/order: one of SORTABLE, asc|desc.
     """
-    empty = {"run_id": None, "total": 0, "page": page, "page_size": page_size, "items": []}
+    empty: dict[str, Any] = {"run_id": None, "total": 0, "page": page, "page_size": page_size, "items": []}
     if not db.has_table("opportunities"):
         return {**empty, "note": missing_note("opportunities")}
     key = ("opps", run_id, market, category, product, min_score, sort, order, page, page_size)

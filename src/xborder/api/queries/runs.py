@@ -47,7 +47,7 @@ def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
 def list_runs(db: Database, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Runs, newest first."""
     with db.read() as cur:
-        total = cur.execute("SELECT count(*) FROM runs").fetchone()[0]
+        total = cur.execute("SELECT count(*) FROM runs").fetchone()[0]  # type: ignore[index]
         rows = records(
             cur,
             (
@@ -69,7 +69,7 @@ def run_detail(db: Database, run_id: str) -> dict[str, Any]:
         for t in OUTPUT_TABLES:
             if "run_id" in db.columns(t):
                 outputs[t] = int(
-                    cur.execute(f'SELECT count(*) FROM "{t}" WHERE run_id = ?', [run_id]).fetchone()[0]
+                    cur.execute(f'SELECT count(*) FROM "{t}" WHERE run_id = ?', [run_id]).fetchone()[0]  # type: ignore[index]
                 )
         jobs = records(
             cur, "SELECT job_id, status, progress, created_by FROM jobs WHERE run_id = ?", [run_id]
@@ -115,7 +115,7 @@ def get_job(db: Database, job_id: str) -> dict[str, Any]:
 def list_ingests(db: Database, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Ingested files, newest first, with their row accounting."""
     with db.read() as cur:
-        total = cur.execute("SELECT count(*) FROM ingest_log").fetchone()[0]
+        total = cur.execute("SELECT count(*) FROM ingest_log").fetchone()[0]  # type: ignore[index]
         rows = records(
             cur,
             (
@@ -147,7 +147,7 @@ def list_quarantine(
         return {"total": 0, "items": [], "note": missing_note("quarantine")}
     cond, params = ("WHERE ingest_id = ?", [ingest_id]) if ingest_id else ("", [])
     with db.read() as cur:
-        total = cur.execute(f"SELECT count(*) FROM quarantine {cond}", params).fetchone()[0]
+        total = cur.execute(f"SELECT count(*) FROM quarantine {cond}", params).fetchone()[0]  # type: ignore[index]
         rows = records(
             cur,
             (

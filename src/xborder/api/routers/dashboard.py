@@ -54,7 +54,7 @@ def opportunities(
         ms = float(min_score) if min_score not in (None, "") else None
     except ValueError:
         ms = None
-    filters = {
+    filters: dict[str, Any] = {
         "run_id": run_id,
         "market": market or None,
         "category": category or None,

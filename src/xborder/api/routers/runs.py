@@ -21,13 +21,15 @@ __all__ = ["router", "report_path"]
 router = APIRouter(prefix="/api", tags=["runs"])
 
 
+def _default_langs() -> list[Literal["en", "zh"]]:
+    return ["en", "zh"]
+
+
 class RunBody(BaseModel):
     markets: list[str] | None = Field(
         None, max_length=60, description="ISO2 markets (default: all in the data)."
     )
-    langs: list[Literal["en", "zh"]] = Field(
-        default_factory=lambda: ["en", "zh"], description="Report languages."
-    )
+    langs: list[Literal["en", "zh"]] = Field(default_factory=_default_langs, description="Report languages.")
     resume: str | None = Field(None, pattern=RUN_ID, description="Id of a failed run to finish.")
     skip: list[
         Literal["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
