@@ -78,6 +78,8 @@ def backtest(
     freq: str,
     top: int | None = None,
     history: int | None = None,
+    dump: Path | None = None,
+    name: str = "",
 ) -> dict:
     folds, t0 = [], time.perf_counter()
     for cut in cutoffs:
@@ -91,6 +93,12 @@ def backtest(
         test = test.groupby("unique_id").head(horizon)
         res = forecast(train, horizon=horizon, freq=freq, n_jobs=2)
         s = score(train, test, res)
+        if dump:  # inner backtest points and every model's forecasts, for offline analysis
+            dump.mkdir(parents=True, exist_ok=True)
+            pd.to_pickle(
+                {"train": train, "test": test, "backtest": res.backtest, "all_models": res.all_models},
+                dump / f"{name}_{cut.date()}.pkl",
+            )
         s["cutoff"] = str(cut.date())
         s["chosen_models"] = res.choice["model"].value_counts().to_dict()
         folds.append(s)
@@ -117,6 +125,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="one origin, 300 product series (smoke run)")
     ap.add_argument("--only", default="", help="comma list of case names to run")
     ap.add_argument("--out", type=Path, default=OUT, help="result file")
+    ap.add_argument("--dump", type=Path, default=None, help="directory for per-fold pickles (analysis)")
     args = ap.parse_args()
     out_path = args.out
     top = 300 if args.quick else 2000
@@ -170,7 +179,7 @@ def main() -> None:
         if only and name not in only:
             continue
         print(f"{name} ...", flush=True)
-        r = backtest(make(), cuts, horizon=h, freq=freq, top=lim, history=hist)
+        r = backtest(make(), cuts, horizon=h, freq=freq, top=lim, history=hist, dump=args.dump, name=name)
         results[name] = r
         print(
             f"  {name}: "

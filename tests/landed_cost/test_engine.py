@@ -135,6 +135,13 @@ def test_waterfall_steps_add_up_to_the_price() -> None:
     rel = [v for _, v, m in steps if m == "relative"]
     assert steps[-1] == ("Selling price", 35.0, "total")
     assert sum(rel) == pytest.approx(35.0)  # costs + fees + VAT + margin = price
-    assert waterfall(r).data[0].type == "waterfall"
+    fig = waterfall(r)
+    bar = fig.data[0]
+    tops = [b + h for b, h in zip(bar.base, bar.y, strict=True)]
+    assert tops[-1] == pytest.approx(35.0) and tops[-2] == pytest.approx(35.0, abs=0.01)  # margin ends at the price
+    margin_color = bar.marker.color[-2]
+    assert margin_color == ("#2e7d32" if steps[-2][1] >= 0 else "#7f1d1d")
+    loss = waterfall(landed_cost(LAMP, "DE", "air", date="2026-03-01", price=3.0))
+    assert loss.data[0].y[-2] < 0 and loss.data[0].marker.color[-2] == "#7f1d1d"  # a loss is never green
     from_row = waterfall_steps(result_from_row(r.row))
     assert sum(v for _, v, m in from_row if m == "relative") == pytest.approx(35.0)

@@ -141,7 +141,10 @@ def conformal_widths(points: pd.DataFrame, levels: list[int], *, exclude_last: b
 
 def apply_conformal(points: pd.DataFrame, widths: pd.DataFrame, levels: list[int]) -> pd.DataFrame:
     """Fill lo/hi of rows whose model has no native interval with point -/+ the conformal width."""
-    no_native = points["model"].isin([*INTERMITTENT, ENSEMBLE])
+    from xborder.demand.select import has_native_intervals
+
+    conformal = [m for m in points["model"].unique() if not has_native_intervals(str(m))]
+    no_native = points["model"].isin(conformal)
     if not no_native.any() or widths.empty:
         return points
     m = points.merge(widths, on=["unique_id", "model"], how="left")

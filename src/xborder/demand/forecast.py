@@ -21,7 +21,15 @@ from xborder.demand import backtest as bt
 from xborder.demand.accuracy import naive_scale, overall_metrics, series_metrics
 from xborder.demand.classify import classify_series
 from xborder.demand.engines import EngineSession
-from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, default_model_names, make_models
+from xborder.demand.models import ENSEMBLE, default_model_names, make_models
+from xborder.demand.select import (
+    Selection,
+    add_combos_long,
+    add_combos_wide,
+    combo_members,
+    select_pair,
+    series_scale,
+)
 from xborder.demand.series import freq_alias, season_length
 from xborder.errors import BadInputError
 
@@ -84,7 +92,7 @@ def forecast(
     models: list[str] | None = None,
     with_arima: bool = False,
     levels: tuple[int, ...] = (80, 95),
-    n_windows: int = 2,
+    n_windows: int = 3,
     min_obs: int = 4,
     engine: str = "local",
     n_jobs: int = 1,
@@ -132,14 +140,18 @@ def forecast(
     try:
         native, intermittent = make_models(names, season)
         points = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
-        candidates = [*names, ENSEMBLE] if any(n in names for n in ENSEMBLE_MEMBERS) else names
         fc_wide = _final(df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
     finally:
         if own:
             sess.__exit__(None, None, None)
-    choice = _choices(info, points, candidates, margin)
-    fc = _assemble(fc_wide, choice, points, names, levels_l, df, horizon, alias)
-    accuracy, overall = _score(points, df, candidates, levels_l, margin)
+    final_sel, honest_sel = _select(df, info, points, margin)
+    choice = _choices(info, final_sel, margin)
+    used = set(choice["model"]) | (set(honest_sel.picks) if honest_sel is not None else set())
+    points = add_combos_long(points, sorted(used), levels_l)
+    fc_wide = add_combos_wide(fc_wide, sorted(used))
+    combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
+    fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
+    accuracy, overall = _score(points, df, honest_sel, levels_l)
     params = {
         "horizon": horizon,
         "freq": freq,
@@ -148,6 +160,9 @@ def forecast(
         "n_windows": n_windows,
         "engine": sess.name,
         "series": int(len(info)),
+        "margin": margin,
+        "selection": final_sel.strategy if final_sel else None,
+        "selection_scores": final_sel.strategy_scores if final_sel else {},
     }
     keep = ["unique_id", "ds", *[c for c in fc_wide.columns if c in [*names, ENSEMBLE]]]
     return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep])
@@ -198,20 +213,21 @@ def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs)
     return bt.add_ensemble(out)
 
 
-def _choices(info: pd.DataFrame, points: pd.DataFrame, candidates: list[str], margin: float) -> pd.DataFrame:
+def _select(df, info, points, margin) -> tuple[Selection | None, Selection | None]:  # noqa: ANN001
+    if not len(points):
+        return None, None
+    first_cut = points.groupby("unique_id")["cutoff"].min()
+    scale = series_scale(df[df["unique_id"].isin(first_cut.index)], before=first_cut)
+    return select_pair(points, scale, info["demand_class"], margin=margin)
+
+
+def _choices(info: pd.DataFrame, sel: Selection | None, margin: float) -> pd.DataFrame:
     choice = info.copy()
     choice["model"] = "Naive"
     choice["reason"] = "too short to backtest: Naive"
-    if len(points):
-        best = bt.choose(points, candidates, margin=margin)
-        choice.loc[best.index, "model"] = best
-        choice.loc[best.index, "reason"] = np.where(
-            best == ENSEMBLE,
-            "Ensemble (no single model clearly better in the backtest)",
-            f"backtest MAE lower than the Ensemble's by more than {margin:.0%}"
-            if margin > 0
-            else "lowest backtest MAE",
-        )
+    if sel is not None:
+        choice.loc[sel.picks.index, "model"] = sel.picks
+        choice.loc[sel.picks.index, "reason"] = sel.reasons + f" [selection: {sel.strategy}]"
     zero = choice["demand_class"] == "all_zero"
     choice.loc[zero, "model"] = "Zero"
     choice.loc[zero, "reason"] = "no demand in the history: zero forecast"
@@ -221,7 +237,7 @@ def _choices(info: pd.DataFrame, points: pd.DataFrame, candidates: list[str], ma
 def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.DataFrame:  # noqa: ANN001
     parts = []
     if len(fc_wide):
-        long = bt.long_points(fc_wide, [*names, ENSEMBLE], levels)
+        long = bt.long_points(fc_wide, names, levels)
         long = long.merge(choice["model"].rename("chosen"), left_on="unique_id", right_index=True)
         long = long[long["model"] == long["chosen"]].drop(columns="chosen")
         if len(points):
@@ -252,16 +268,18 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
     )
 
 
-def _score(points, df, candidates, levels, margin) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
     if not len(points):
         return pd.DataFrame(), pd.DataFrame()
     last = points.groupby("unique_id")["cutoff"].transform("max")
     held = points[points["cutoff"] == last]
     held = bt.apply_conformal(held, bt.conformal_widths(points, levels, exclude_last=True), levels)
-    early = bt.choose(points, candidates, exclude_last=True, margin=margin)
-    chosen = held.merge(early.rename("pick"), left_on="unique_id", right_index=True)
-    chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick").assign(model=CHOSEN)
-    rows = pd.concat([chosen, held], ignore_index=True)
+    parts = [held]
+    if honest is not None:
+        chosen = held.merge(honest.picks.rename("pick"), left_on="unique_id", right_index=True)
+        chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick").assign(model=CHOSEN)
+        parts.insert(0, chosen)
+    rows = pd.concat(parts, ignore_index=True)
     for lv in levels:
         rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
     cut = held.groupby("unique_id")["cutoff"].first()

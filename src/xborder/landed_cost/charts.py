@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["waterfall", "waterfall_steps", "result_from_row"]
+__all__ = ["waterfall", "waterfall_figure", "waterfall_steps", "result_from_row"]
+
+COST_COLOR, GAIN_COLOR, LOSS_COLOR, TOTAL_COLOR = "#c0504d", "#2e7d32", "#7f1d1d", "#1f4e79"
 
 _ORDER = (
     "goods_cost",
@@ -73,27 +75,74 @@ def waterfall_steps(result: Any) -> list[tuple[str, float, str]]:
     return steps
 
 
-def waterfall(result: Any, *, title: str | None = None):  # noqa: ANN201
-    """A plotly Figure: the waterfall from unit cost to selling price (import plotly lazily)."""
+def waterfall_figure(
+    steps: list[tuple[str, float, str]], *, currency: str, result: str | None = "Unit margin"
+):  # noqa: ANN201
+    """Floating-bar waterfall of ``(label, amount, measure)`` steps (measure ``relative`` or ``total``).
+
+    Costs are red and totals blue; the step labelled ``result`` (the unit margin) is green when it is a
+    gain and dark red when it is a loss, so a loss never looks like a saving (plotly's Waterfall trace
+    has a single colour for every increase, hence bars with explicit bases). Connectors show the
+    running level between steps.
+    """
     import plotly.graph_objects as go
 
-    d = result.to_dict() if hasattr(result, "to_dict") else result
-    steps = waterfall_steps(d)
-    cur = d["currency"]
+    level = 0.0
+    bases: list[float] = []
+    heights: list[float] = []
+    colors: list[str] = []
+    path = [0.0]
+    for label, v, m in steps:
+        if m == "total":
+            bases.append(0.0)
+            colors.append(TOTAL_COLOR)
+            level = v
+        else:
+            bases.append(level)
+            if label == result:
+                colors.append(GAIN_COLOR if v >= 0 else LOSS_COLOR)
+            else:
+                colors.append(COST_COLOR if v >= 0 else GAIN_COLOR)
+            level += v
+        heights.append(v)
+        path.append(level)
     fig = go.Figure(
-        go.Waterfall(
+        go.Bar(
             x=[s[0] for s in steps],
-            y=[s[1] if s[2] == "relative" else 0 for s in steps],
-            measure=[s[2] for s in steps],
-            text=[f"{s[1]:,.2f}" for s in steps],
+            y=heights,
+            base=bases,
+            marker={"color": colors},
+            text=[f"{v:,.2f}" for v in heights],
             textposition="outside",
-            connector={"line": {"color": "#999"}},
+            cliponaxis=False,
+            hovertemplate="%{x}: %{text} " + currency + "<extra></extra>",
         )
     )
+    for i in range(len(steps) - 1):
+        y = path[i + 1]
+        fig.add_shape(
+            type="line", xref="x", yref="y", x0=i + 0.4, x1=i + 0.6, y0=y, y1=y,
+            line={"color": "#999", "width": 1},
+        )  # fmt: skip
+    ends = path + [b + h for b, h in zip(bases, heights, strict=True)]
+    lo, hi = min(ends), max(ends)
+    pad = 0.15 * (hi - lo or 1.0)
+    fig.update_layout(
+        yaxis_title=currency,
+        showlegend=False,
+        xaxis={"automargin": True},
+        yaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
+    )
+    return fig
+
+
+def waterfall(result: Any, *, title: str | None = None):  # noqa: ANN201
+    """A plotly Figure: the waterfall from unit cost to selling price (import plotly lazily)."""
+    d = result.to_dict() if hasattr(result, "to_dict") else result
+    cur = d["currency"]
+    fig = waterfall_figure(waterfall_steps(d), currency=cur, result="Unit margin")
     fig.update_layout(
         title=title or f"Landed cost per unit: {d['market']} by {d['mode']} as of {d['as_of']} ({cur})",
-        yaxis_title=cur,
-        showlegend=False,
         template="plotly_white",
     )
     return fig

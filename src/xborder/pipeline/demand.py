@@ -111,7 +111,7 @@ def run_demand(
     engine: str = "local",
     n_jobs: int = 2,
     max_series: int | None = 2000,
-    n_windows: int = 2,
+    n_windows: int = 3,
     with_arima: bool = False,
     analogue_products: int = 20,
 ) -> dict[str, Any]:

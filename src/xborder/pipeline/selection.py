@@ -39,6 +39,7 @@ OPP_COLS = [
     "title",
     "score",
     "rank",
+    "viable",
     "profile",
     "method",
     "sold_before",

@@ -145,41 +145,18 @@ def bar_chart(
     return _chart(fig, title)
 
 
-def waterfall_chart(steps: list[tuple[str, float, str]], *, title: str, currency: str) -> Chart | None:
+def waterfall_chart(
+    steps: list[tuple[str, float, str]], *, title: str, currency: str, result: str | None = None
+) -> Chart | None:
     """Landed-cost waterfall: ``(label, amount, measure)`` steps, measure ``relative`` or ``total``.
 
     The steps follow the landed-cost engine's own waterfall (xborder.landed_cost.charts): cost lines up
-    to the landed cost, then fees and VAT on the sale and the unit margin up to the selling price.
+    to the landed cost, then fees and VAT on the sale and the unit margin (``result``) up to the price.
     """
-    import plotly.graph_objects as go
+    from xborder.landed_cost.charts import waterfall_figure
 
     if not steps:
         return None
-    fig = go.Figure(
-        go.Waterfall(
-            x=[n for n, _, _ in steps],
-            y=[v if m == "relative" else 0 for _, v, m in steps],
-            measure=[m for _, _, m in steps],
-            text=[f"{v:,.2f}" for _, v, _ in steps],
-            textposition="outside",
-            connector={"line": {"color": "#999"}},
-            cliponaxis=False,
-            increasing={"marker": {"color": "#c0504d"}},
-            decreasing={"marker": {"color": "#2e7d32"}},
-            totals={"marker": {"color": "#1f4e79"}},
-        )
-    )
-    level, path = 0.0, [0.0]
-    for _, v, m in steps:
-        level = v if m == "total" else level + v
-        path.append(level)
-    lo, hi = min(path), max(path)
-    pad = 0.15 * (hi - lo or 1.0)
-    fig.update_layout(
-        height=320,
-        yaxis_title=currency,
-        showlegend=False,
-        xaxis={"automargin": True},
-        yaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
-    )
+    fig = waterfall_figure(steps, currency=currency, result=result)
+    fig.update_layout(height=320)
     return _chart(fig, title)

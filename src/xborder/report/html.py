@@ -198,7 +198,9 @@ def _page(
                 "price": fmt(m["price"]),
                 "currency": m["currency"],
                 "margin": "" if m["margin"] is None else f"{m['margin']:.0%}",
-                "chart": charts.waterfall_chart(steps, title=title, currency=m["currency"]),
+                "chart": charts.waterfall_chart(
+                    steps, title=title, currency=m["currency"], result=tr("lc_unit_margin")
+                ),
                 "notes": m["notes"],
                 "rules": m["rules"],
             }

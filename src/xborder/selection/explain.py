@@ -72,6 +72,12 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
     if m is not None:
         en.append(f"margin {m:.0f}% after duty and fees")
         zh.append(f"扣除关税和费用后利润率{m:.0f}%")
+    viable = r.get("viable")
+    if viable is not None and not pd.isna(viable) and not bool(viable):
+        en.insert(
+            0, "NOT VIABLE at this price (margin below the profile's minimum; ranked after viable ones)"
+        )
+        zh.insert(0, "按当前价格不可行（利润率低于方案下限，排在可行机会之后）")
     n = _num(r.get("compliance_items"))
     if n is not None:
         names = str(r.get("compliance_names") or "").strip()

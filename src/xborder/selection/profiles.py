@@ -27,6 +27,10 @@ class Profile:
     description: str = ""
     description_zh: str = ""
     source: str = "preset"
+    min_margin_pct: float | None = 0.0
+    """Viability gate: candidates whose margin after duty and fees (%, best shipping mode) is below this
+    rank after every candidate that passes, whatever their score (None = no gate). A product that loses
+    money on every unit is not an opportunity, however fast its demand grows."""
 
 
 def _shipped() -> dict:
@@ -73,7 +77,14 @@ def _validate(name: str, raw: dict, where: str) -> Profile:
         raise BadInputError(
             f"Profile '{name}' in {where}: normalisation must be rank, minmax or vector; got {norm!r}."
         )
+    gate = raw.get("min_margin_pct", 0.0)
+    if gate is not None and (isinstance(gate, bool) or not isinstance(gate, int | float)):
+        raise BadInputError(
+            f"Profile '{name}' in {where}: min_margin_pct must be a number (percent); got {gate!r}.",
+            hint="E.g. min_margin_pct = 10 keeps candidates with at least 10% margin at the top.",
+        )
     return Profile(
+        min_margin_pct=None if gate is None else float(gate),
         name=name,
         weights={g: float(weights.get(g, 0.0)) for g in GROUPS},
         method=method,

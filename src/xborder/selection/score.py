@@ -11,7 +11,7 @@ from xborder.selection.factors import FACTORS, factor_spec
 from xborder.selection.mcda import score_matrix
 from xborder.selection.profiles import Profile, factor_weights
 
-__all__ = ["ScoreResult", "available_factors", "score_candidates"]
+__all__ = ["ScoreResult", "available_factors", "score_candidates", "viability"]
 
 KEYS = ["product_id", "market"]
 
@@ -43,6 +43,15 @@ def available_factors(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return avail, missing
 
 
+def viability(frame: pd.DataFrame, profile: Profile) -> np.ndarray:
+    """True where a candidate passes the profile's gate (margin >= ``min_margin_pct``; unknown margin passes)."""
+    ok = np.ones(len(frame), dtype=bool)
+    if profile.min_margin_pct is not None and "margin_pct" in frame.columns:
+        m = pd.to_numeric(frame["margin_pct"], errors="coerce").to_numpy(dtype=float)
+        ok &= ~(m < profile.min_margin_pct)  # NaN compares False: unknown margin is not gated
+    return ok
+
+
 def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: bool = True) -> ScoreResult:
     """Score every row of ``frame`` (one candidate per row: product_id, market, factor columns).
 
@@ -57,16 +66,22 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
         ranked = frame[KEYS].copy()
         ranked["score"] = np.nan
         ranked["rank"] = pd.array([pd.NA] * len(ranked), dtype="Int64")
+        ranked["viable"] = viability(frame, profile)
         return ScoreResult(ranked, pd.DataFrame(), weights, missing, profile.method, profile.normalisation)
     matrix = frame[used].to_numpy(dtype=float)
     types = np.array([1 if factor_spec(f).benefit else -1 for f in used])
     w = np.array([weights[f] for f in used])
     res = score_matrix(matrix, w, types, method=profile.method, normalisation=profile.normalisation)
-    order = np.empty(len(res.ranks), dtype=np.int64)  # rank order, inverted from the ranks in O(n)
-    order[res.ranks - 1] = np.arange(len(res.ranks))
+    viable = viability(frame, profile)
+    if viable.all():
+        order = np.empty(len(res.ranks), dtype=np.int64)  # rank order, inverted from the ranks in O(n)
+        order[res.ranks - 1] = np.arange(len(res.ranks))
+    else:  # candidates failing the gate go after every viable one, each part in score-rank order
+        order = np.lexsort((res.ranks, ~viable))
     cols: dict[str, np.ndarray] = {c: frame[c].to_numpy()[order] for c in frame.columns}
     cols["_row"] = order
     cols["score"] = res.scores[order]
+    cols["viable"] = viable[order]
     cols["rank"] = np.arange(1, len(order) + 1)
     for j, f in enumerate(used):
         cols[f"contrib_{f}"] = res.contributions[order, j]
