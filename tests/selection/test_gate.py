@@ -51,12 +51,23 @@ def test_a_stricter_gate_moves_thin_margins_down_too() -> None:
     assert set(r["product_id"].iloc[-2:]) == {"p:a", "p:e"}
 
 
+def test_tiny_expected_demand_is_gated_too() -> None:
+    fr = _frame()
+    fr.loc[fr["product_id"] == "p:e", "demand_6m"] = 4.0  # a new market expected to sell 4 units
+    r = score_candidates(fr, load_profile("balanced")).ranked.set_index("product_id")
+    assert not r.loc["p:e", "viable"] and r.loc["p:e", "gate_reason_en"] == "4 units/6 months < 30"
+    assert r.loc["p:e", "rank"] > r.loc[r["viable"], "rank"].max()
+    off = dataclasses.replace(load_profile("balanced"), min_demand_6m=None)
+    assert score_candidates(fr, off).ranked.set_index("product_id").loc["p:e", "viable"]
+
+
 def test_explanation_says_not_viable() -> None:
     r = score_candidates(_frame(), load_profile("balanced")).ranked
     row = r[r["product_id"] == "p:a"].iloc[0]
     en, zh = explain_row(row)
     assert en.startswith("NOT VIABLE") and "-15%" in en
-    assert zh.startswith("按当前价格不可行")
+    assert en.startswith("NOT VIABLE (margin -15% < 0%")
+    assert zh.startswith("不可行（利润率-15% < 0%")
     ok_en, _ = explain_row(r[r["product_id"] == "p:b"].iloc[0])
     assert "NOT VIABLE" not in ok_en
 
@@ -65,6 +76,7 @@ def test_profile_file_sets_or_disables_the_gate(tmp_path) -> None:
     f = tmp_path / "mine.toml"
     f.write_text("[strict]\nmin_margin_pct = 12.5\n[strict.weights]\ndemand_size = 1\n", encoding="utf-8")
     assert load_profile(f"{f}:strict").min_margin_pct == 12.5
+    assert load_profile(f"{f}:strict").min_demand_6m == 30.0  # the default when the file is silent
     f.write_text('[bad]\nmin_margin_pct = "ten"\n[bad.weights]\ndemand_size = 1\n', encoding="utf-8")
     with pytest.raises(BadInputError, match="min_margin_pct must be a number"):
         load_profile(f"{f}:bad")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["waterfall", "waterfall_figure", "waterfall_steps", "result_from_row"]
+__all__ = ["COST_LINES", "SALE_LINES", "waterfall", "waterfall_figure", "waterfall_steps", "result_from_row"]
 
 COST_COLOR, GAIN_COLOR, LOSS_COLOR, TOTAL_COLOR = "#c0504d", "#2e7d32", "#7f1d1d", "#1f4e79"
 
-_ORDER = (
+# Landed-cost lines in waterfall order (landed_costs columns): costs up to the landed cost, then what
+# the sale costs on top of it; the margin is what is left of the price.
+COST_LINES = (
     "goods_cost",
     "freight",
     "insurance",
@@ -18,7 +20,7 @@ _ORDER = (
     "low_value_charges",
     "import_tax_cost",
 )
-_AFTER = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
+SALE_LINES = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
 _LABELS = {
     "goods_cost": "Unit cost + packaging",
     "freight": "International freight",
@@ -61,11 +63,11 @@ def waterfall_steps(result: Any) -> list[tuple[str, float, str]]:
     d = result.to_dict() if hasattr(result, "to_dict") else result
     lines = {ln["component"]: ln for ln in d["lines"]}
     steps: list[tuple[str, float, str]] = []
-    for key in _ORDER:
+    for key in COST_LINES:
         if key in lines and lines[key]["amount"]:
             steps.append((lines[key]["label"], float(lines[key]["amount"]), "relative"))
     steps.append(("Landed cost", float(d["summary"]["landed_cost"]), "total"))
-    for key in _AFTER:
+    for key in SALE_LINES:
         if key in lines and lines[key]["amount"]:
             steps.append((lines[key]["label"], float(lines[key]["amount"]), "relative"))
     price = d["summary"]["price"]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from xborder.landed_cost.charts import COST_LINES, SALE_LINES
 from xborder.report.tables import levels_of, pick
 
 __all__ = [
@@ -140,17 +141,8 @@ def display_table(df: pd.DataFrame, section: str, tr: Any, lang: str, *, limit: 
 
 # Landed-cost components in waterfall order (landed_costs columns): costs up to the landed cost, then
 # what the sale costs on top, then the margin that is left of the price.
-LANDED_PARTS = (
-    "goods_cost",
-    "freight",
-    "insurance",
-    "duty",
-    "additional_duty",
-    "customs_fees",
-    "low_value_charges",
-    "import_tax_cost",
-)
-SALE_PARTS = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
+LANDED_PARTS = COST_LINES
+SALE_PARTS = SALE_LINES
 
 
 def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:

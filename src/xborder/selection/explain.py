@@ -36,6 +36,9 @@ _FIELDS = (
     "compliance_names",
     "compliance_lead_days",
     "competitors",
+    "viable",
+    "gate_reason_en",
+    "gate_reason_zh",
 )
 
 
@@ -74,10 +77,10 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
         zh.append(f"扣除关税和费用后利润率{m:.0f}%")
     viable = r.get("viable")
     if viable is not None and not pd.isna(viable) and not bool(viable):
-        en.insert(
-            0, "NOT VIABLE at this price (margin below the profile's minimum; ranked after viable ones)"
-        )
-        zh.insert(0, "按当前价格不可行（利润率低于方案下限，排在可行机会之后）")
+        why_en = r.get("gate_reason_en") or "below the profile's minimum"
+        why_zh = r.get("gate_reason_zh") or "低于方案下限"
+        en.insert(0, f"NOT VIABLE ({why_en}; ranked after viable ones)")
+        zh.insert(0, f"不可行（{why_zh}，排在可行机会之后）")
     n = _num(r.get("compliance_items"))
     if n is not None:
         names = str(r.get("compliance_names") or "").strip()

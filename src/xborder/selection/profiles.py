@@ -31,6 +31,10 @@ class Profile:
     """Viability gate: candidates whose margin after duty and fees (%, best shipping mode) is below this
     rank after every candidate that passes, whatever their score (None = no gate). A product that loses
     money on every unit is not an opportunity, however fast its demand grows."""
+    min_demand_6m: float | None = 30.0
+    """Second gate: expected units over the next 6 months (forecast, or analogue estimate for a market
+    where the product has not sold) below this rank after the rest (None = no gate). 30 units (five a
+    month) is a practice default, not a law: below it a listing rarely covers its fixed costs."""
 
 
 def _shipped() -> dict:
@@ -78,13 +82,20 @@ def _validate(name: str, raw: dict, where: str) -> Profile:
             f"Profile '{name}' in {where}: normalisation must be rank, minmax or vector; got {norm!r}."
         )
     gate = raw.get("min_margin_pct", 0.0)
-    if gate is not None and (isinstance(gate, bool) or not isinstance(gate, int | float)):
+    if isinstance(gate, bool) or not isinstance(gate, int | float):
         raise BadInputError(
             f"Profile '{name}' in {where}: min_margin_pct must be a number (percent); got {gate!r}.",
             hint="E.g. min_margin_pct = 10 keeps candidates with at least 10% margin at the top.",
         )
+    units = raw.get("min_demand_6m", 30.0)
+    if isinstance(units, bool) or not isinstance(units, int | float) or units < 0:
+        raise BadInputError(
+            f"Profile '{name}' in {where}: min_demand_6m must be a number of units >= 0; got {units!r}.",
+            hint="E.g. min_demand_6m = 60 keeps candidates expected to sell 60+ units in 6 months at the top.",
+        )
     return Profile(
-        min_margin_pct=None if gate is None else float(gate),
+        min_margin_pct=float(gate),
+        min_demand_6m=float(units),
         name=name,
         weights={g: float(weights.get(g, 0.0)) for g in GROUPS},
         method=method,
