@@ -79,7 +79,13 @@ def probe_csv(con: duckdb.DuckDBPyConnection, m: Member, tmpdir: Path) -> Probe 
 def fast_stage(
     con: duckdb.DuckDBPyConnection, m: Member, probe: Probe, layout: Layout, fmap: dict[str, str], table: str
 ) -> Staged | None:
-    """Read the file typed into ``<table>_raw`` (+ view ``table`` with _row); None (nothing left) on any reject."""
+    """Read the file typed and cleaned into ``<table>_raw`` (+ view ``table`` with _row) in one pass.
+
+    The mapped columns are converted while reading (text trimmed, 'nan' and blanks to NULL, NaN/inf numbers
+    to NULL), so no second copy of the rows is made. Returns None (nothing left) on any reject of the reader
+    and on any row missing a required value: such files take the general path, which quarantines row by
+    row with the raw text of the row.
+    """
     if layout.matcher is not None or any(f.date_formats for f in layout.fields):
         return None
     typed = {
@@ -88,14 +94,21 @@ def fast_stage(
     cols = ", ".join(
         f"'{c.replace(chr(39), chr(39) * 2)}': '{typed.get(c, 'VARCHAR')}'" for c in probe.columns
     )
+    conv = {fmap[f.name]: _conv(f.type, _q(fmap[f.name])) for f in layout.fields if f.name in fmap}
+    replace = f" REPLACE ({', '.join(f'{e} AS {_q(c)}' for c, e in conv.items() if e != _q(c))})"
+    replace = "" if replace == " REPLACE ()" else replace
+    req = [_q(fmap[f.name]) for f in layout.fields if f.required and f.name in fmap]
     rj = f"_x_rj_{table}"
     try:
         con.execute(f"DROP TABLE IF EXISTS {rj}; DROP TABLE IF EXISTS {rj}_scan")
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT * FROM read_csv({_opts(probe)}, columns={{{cols}}},
-                store_rejects=true, rejects_table='{rj}', rejects_scan='{rj}_scan', strict_mode=true)"""
+            f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT *{replace} FROM read_csv({_opts(probe)},
+                columns={{{cols}}}, store_rejects=true, rejects_table='{rj}', rejects_scan='{rj}_scan', strict_mode=true)"""
         )
         rejected = con.execute(f"SELECT count(*) FROM {rj}").fetchone()[0]  # type: ignore[index]
+        if not rejected and req:
+            missing = " OR ".join(f"{c} IS NULL" for c in req)
+            rejected = con.execute(f'SELECT count(*) FROM "{table}_raw" WHERE {missing}').fetchone()[0]  # type: ignore[index]
     except duckdb.Error:
         rejected = 1
     if rejected:
@@ -125,34 +138,13 @@ def fast_validate(
     con: duckdb.DuckDBPyConnection, staged: Staged, layout: Layout, fmap: dict[str, str], good: str,
     ingest_id: str, file_name: str,
 ) -> int:  # fmt: skip
-    """Create the view ``good`` of canonical columns; quarantine rows missing a required value; returns count."""
+    """Create the view ``good`` of canonical columns over the staged rows (already cleaned, none missing a
+    required value: :func:`fast_stage` checked); returns the rows quarantined (always 0)."""
     sel = ["_row"]
     for f in layout.fields:
         sel.append(
-            f"{_conv(f.type, _q(fmap[f.name]))} AS {_q(f.name)}" if f.name in fmap
+            f"{_q(fmap[f.name])} AS {_q(f.name)}" if f.name in fmap
             else f"CAST(NULL AS {_SQL_TYPES[f.type]}) AS {_q(f.name)}"
         )  # fmt: skip
     con.execute(f"CREATE OR REPLACE TEMP VIEW {good} AS SELECT {', '.join(sel)} FROM {staged.table}")
-    req = [f for f in layout.fields if f.required and f.name in fmap]
-    if not req:
-        return 0
-    cond = " OR ".join(f"g.{_q(f.name)} IS NULL" for f in req)
-    n = int(con.execute(f"SELECT count(*) FROM {good} g WHERE {cond}").fetchone()[0])  # type: ignore[index]
-    if not n:
-        return 0
-    col = "CASE " + " ".join(f"WHEN g.{_q(f.name)} IS NULL THEN '{fmap[f.name]}'" for f in req) + " END"
-    val = (
-        "CASE "
-        + " ".join(f"WHEN g.{_q(f.name)} IS NULL THEN CAST(s.{_q(fmap[f.name])} AS VARCHAR)" for f in req)
-        + " END"
-    )
-    con.execute(
-        f"""INSERT INTO quarantine SELECT ?, ?, g._row, {col}, {val}, 'missing_required', {col} || ': required value is empty',
-                to_json(s) FROM {good} g JOIN {staged.table} s USING (_row) WHERE {cond}""",
-        [ingest_id, file_name],
-    )
-    base = staged.fast_base  # type: ignore[attr-defined]
-    con.execute(
-        f'DELETE FROM "{staged.table}_raw" WHERE rowid IN (SELECT g._row + {base} - 1 FROM {good} g WHERE {cond})'
-    )
-    return n
+    return 0

@@ -8,7 +8,7 @@ import hmac
 import duckdb
 import pyarrow as pa
 
-__all__ = ["pseudonymise", "pseudonymise_column"]
+__all__ = ["pseudonymise", "pseudonymise_column", "pseudonym_map"]
 
 
 def pseudonymise(key: bytes, namespace: str, value: str) -> str:
@@ -31,6 +31,34 @@ def pseudonymise_column(
         ).fetchall()
     ]
     arrow = pa.table({"raw": vals, "pkey": [pseudonymise(key, namespace, v) for v in vals]})
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
+    con.register("_pseudo_arrow", arrow)
+    try:
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{out_table}" AS SELECT * FROM _pseudo_arrow')
+    finally:
+        con.unregister("_pseudo_arrow")
+
+
+def pseudonym_map(
+    con: duckdb.DuckDBPyConnection, table: str, column: str, normalise_sql: str, *, key: bytes, namespace: str,
+    out_table: str,
+) -> None:  # fmt: skip
+    """Create ``out_table(value, pkey)``: each distinct non-null ``column`` value of ``table`` as written, with
+    the pseudonym of its normalised form (``normalise_sql`` over ``v``; NULL pkey when that is empty).
+
+    The same pseudonyms as :func:`pseudonymise_column` with ``value_sql = normalise_sql(column)``, but the
+    normalisation runs once per distinct value and callers join on the column itself (no per-row function).
+    """
+    vals = con.execute(
+        f"SELECT v, {normalise_sql} AS n FROM (SELECT DISTINCT {column} AS v FROM {table}) WHERE v IS NOT NULL"
+    ).fetchall()
+    arrow = pa.table(
+        {
+            "value": [v for v, _ in vals],
+            "pkey": [pseudonymise(key, namespace, n) if n else None for _, n in vals],
+        },
+        schema=pa.schema([("value", pa.string()), ("pkey", pa.string())]),
+    )
     con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register("_pseudo_arrow", arrow)
     try:
