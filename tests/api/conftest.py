@@ -70,8 +70,14 @@ class WebEnv:
         return c
 
 
-def make_env(template: Path, tmp: Path, *, max_upload_mb: int = 1, cache_size: int = 2048) -> WebEnv:
-    """A fresh app on a copy of ``template`` with users admin/analyst/viewer and a token each."""
+def make_env(
+    template: Path, tmp: Path, *, max_upload_mb: int = 1, cache_size: int = 2048, precompute: bool = False
+) -> WebEnv:
+    """A fresh app on a copy of ``template`` with users admin/analyst/viewer and a token each.
+
+    ``precompute`` is off by default: building every detail page of the ~31,000 test opportunities in
+    the background would cost each app ~10 s of CPU; tests/api/test_hot_path.py checks it.
+    """
     import datetime as dt
     import shutil
 
@@ -87,7 +93,7 @@ def make_env(template: Path, tmp: Path, *, max_upload_mb: int = 1, cache_size: i
         pseudonym_key="test-key-not-secret",
         report_dir=str(tmp / "reports"),
     )
-    app = create_app(settings, data_dir=tmp / "data", cache_size=cache_size)
+    app = create_app(settings, data_dir=tmp / "data", cache_size=cache_size, precompute=precompute)
     tokens = {}
     with app.state.db.write() as cur:
         for role, pw in PASSWORDS.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,8 +17,10 @@ from starlette.exceptions import HTTPException
 
 from xborder import __version__
 from xborder.api.db import Database
+from xborder.api.hot import HotPath
 from xborder.api.jobs import JobRunner
-from xborder.api.security import Auth
+from xborder.api.precompute import Precompute
+from xborder.api.security import Auth, security_headers
 from xborder.errors import NotFoundError, XborderError
 from xborder.settings import Settings, get_settings
 
@@ -25,12 +28,6 @@ __all__ = ["create_app", "BodyLimit", "SecurityHeaders", "HERE"]
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("xborder.api")
-
-_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
-
 
 _SLACK = 64 * 1024  # room for multipart headers and form fields around the file
 
@@ -111,14 +108,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        extra = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"same-origin"),
-        ]
-        if not path.startswith(("/docs", "/redoc")):
-            extra.append((b"content-security-policy", _CSP.encode()))
         static = path.startswith("/static/")
+        extra = security_headers(path, cache=False)
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -143,6 +134,8 @@ def create_app(
     data_dir: Path | None = None,
     cache_size: int = 2048,
     session_hours: float = 8,
+    precompute: bool = True,
+    hot_path: bool = True,
 ) -> FastAPI:
     """Build the app on the warehouse ``settings.db_path`` (created and migrated when needed).
 
@@ -151,17 +144,26 @@ def create_app(
         data_dir: Folder for uploads and rendered reports (default: ``xborder-data`` next to the warehouse).
         cache_size: Query results kept in memory until the data changes (0: no cache).
         session_hours: Lifetime of a login session.
+        precompute: Build the latest run's list index and detail pages in the background
+            (``xborder.api.precompute``; rebuilt after every data change).
+        hot_path: Answer ready opportunity reads before the framework stack (``xborder.api.hot``).
     """
     settings = settings or get_settings()
+    # benchmarks compare with these off (benchmarks/api_load.py); XBORDER_WEB_PRECOMPUTE=0 / XBORDER_WEB_HOT_PATH=0
+    precompute = precompute and os.environ.get("XBORDER_WEB_PRECOMPUTE", "1") != "0"
+    hot_path = hot_path and os.environ.get("XBORDER_WEB_HOT_PATH", "1") != "0"
     db = Database(settings.db_path, cache_size=cache_size)
     data_dir = Path(data_dir or Path(settings.db_path).expanduser().resolve().parent / "xborder-data")
     data_dir.mkdir(parents=True, exist_ok=True)
     jobs = JobRunner(db, settings, data_dir / "reports")
+    pre = Precompute(db) if precompute else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.shutdown()
+        if pre is not None:
+            pre.stop()
 
     app = FastAPI(
         title="xborder",
@@ -177,9 +179,12 @@ def create_app(
     app.state.auth = Auth(db, session_hours=session_hours)
     app.state.data_dir = data_dir
     app.state.jobs = jobs
+    app.state.precompute = pre
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_upload_mb * 1024 * 1024) + _SLACK)
 
     app.add_middleware(SecurityHeaders)
+    if hot_path:
+        app.add_middleware(HotPath, state=app.state)  # outermost: ready answers skip the stack
 
     @app.exception_handler(XborderError)
     async def xborder_error(request: Request, exc: XborderError) -> Response:
@@ -230,7 +235,15 @@ def create_app(
         from xborder.warehouse import current_version
 
         with db.read() as cur:
-            return {"status": "ok", "version": __version__, "schema_version": current_version(cur)}
+            out: dict[str, Any] = {
+                "status": "ok",
+                "version": __version__,
+                "schema_version": current_version(cur),
+            }
+        if pre is not None:
+            st = pre.status()
+            out["precomputed"] = {k: st[k] for k in ("ready", "details", "of")}
+        return out
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
@@ -247,4 +260,6 @@ def create_app(
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    if pre is not None:
+        pre.schedule()
     return app

@@ -10,6 +10,7 @@ until the server itself changes the data (:meth:`Database.changed`).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -21,9 +22,29 @@ import duckdb
 
 from xborder.warehouse import connect
 
-__all__ = ["Database"]
+__all__ = ["Database", "dumps"]
 
 T = TypeVar("T")
+
+# orjson is in the web extra; without it the standard library does the same, slower.
+try:
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None  # type: ignore[assignment]
+
+
+def _dumps_std(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON (orjson when installed; the standard library for what orjson refuses, e.g. huge ints)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(obj, default=str, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            pass
+    return _dumps_std(obj)
 
 
 class Database:
@@ -44,6 +65,9 @@ class Database:
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._columns: dict[str, list[str]] | None = None
+        # called after changed() (e.g. rebuild precomputed pages)
+        self.on_change: list[Callable[[], None]] = []
+        self.on_close: list[Callable[[], None]] = []  # called before the connection closes
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -74,6 +98,8 @@ class Database:
             self.generation += 1
             self._cache.clear()
             self._columns = None
+        for hook in self.on_change:
+            hook()
 
     def columns(self, table: str) -> list[str]:
         """Column names of ``table`` in the main schema; empty when the table does not exist (yet)."""
@@ -120,15 +146,11 @@ class Database:
 
     def cached_json(self, key: tuple, compute: Callable[[], Any]) -> bytes:
         """``compute()`` serialised to compact JSON bytes, cached like :meth:`cached` (hot API reads)."""
-        import json
-
-        return self.cached(
-            ("json", *key),
-            lambda: json.dumps(compute(), ensure_ascii=False, separators=(",", ":"), default=str).encode(
-                "utf-8"
-            ),
-        )
+        # copied to its exact size: orjson's bytes keep a larger buffer, and these stay in memory
+        return self.cached(("json", *key), lambda: bytes(memoryview(dumps(compute()))))
 
     def close(self) -> None:
-        """Close the warehouse connection."""
+        """Close the warehouse connection (after stopping background work registered in ``on_close``)."""
+        for hook in self.on_close:
+            hook()
         self._con.close()

@@ -24,6 +24,7 @@ __all__ = [
     "require_role",
     "client_ip",
     "audit_request",
+    "security_headers",
 ]
 
 SESSION_COOKIE = "xborder_session"
@@ -31,6 +32,25 @@ CSRF_HEADER = "X-CSRF-Token"
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 # Paths a user who must change the password may still use.
 _PASSWORD_PATHS = ("/api/auth/password", "/api/auth/me", "/api/auth/logout", "/account", "/logout")
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def security_headers(path: str, *, cache: bool = True) -> list[tuple[bytes, bytes]]:
+    """Headers added to every answer: CSP (not on the API docs pages), framing, sniffing, referrer, and
+    (``cache``, not under /static/) ``Cache-Control: no-store``."""
+    out = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+    if not path.startswith(("/docs", "/redoc")):
+        out.append((b"content-security-policy", _CSP.encode()))
+    if cache and not path.startswith("/static/"):
+        out.append((b"cache-control", b"no-store"))
+    return out
 
 
 class Auth:
@@ -45,27 +65,31 @@ class Auth:
         self.cache_s = cache_s
         self._cache: dict[str, tuple[Principal | None, float]] = {}
         self._lock = threading.Lock()
+        self._generation = 0
 
     def forget(self) -> None:
         """Drop cached principals (after logout, password/role change, disabling)."""
         with self._lock:
             self._cache.clear()
+            self._generation += 1
 
     def lookup(self, secret: str, kind: str) -> Principal | None:
         """The principal for a cookie/token secret, or None."""
         key = kind + ":" + secret
         now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
+        hit = self._cache.get(key)
         if hit is not None and now - hit[1] < self.cache_s:
             p = hit[0]
         else:
+            gen = self._generation
             with self.db.read() as cur:
                 p = accounts.resolve(cur, secret, kind=kind)
             with self._lock:
-                if len(self._cache) > 10_000:
-                    self._cache.clear()
-                self._cache[key] = (p, now)
+                # not if an account changed while we read: that answer may be stale
+                if gen == self._generation:
+                    if len(self._cache) > 10_000:
+                        self._cache.clear()
+                    self._cache[key] = (p, now)
         if p is not None and p.expires_at <= accounts.utcnow():
             return None
         return p

@@ -103,7 +103,7 @@ class LiveSource:
     def reviews(self, product_id: str) -> list[dict[str, Any]]:
         return self._records(
             f"SELECT {_REVIEW_COLS} FROM reviews WHERE product_id = ? AND text IS NOT NULL "
-            "ORDER BY rating NULLS LAST, reviewed_at DESC LIMIT 6",
+            "ORDER BY rating NULLS LAST, reviewed_at DESC, review_id LIMIT 6",
             [product_id],
         )
 
@@ -119,7 +119,7 @@ class LiveSource:
 def _other_cols(db: Database) -> tuple[str, str]:
     cols = db.columns("opportunities")
     keep = ", ".join(quote(c) for c in ("market", "score", "rank") if c in cols)
-    return keep, ("score DESC" if "score" in cols else "market")
+    return keep, ("score DESC, market" if "score" in cols else "market")
 
 
 def _group(rows: list[tuple], nkeys: int) -> dict[tuple, list[tuple]]:
@@ -138,7 +138,7 @@ class BulkSource:
     def __init__(self, db: Database, run: str) -> None:
         self.db = db
         self.run = run
-        self._loaded: dict[tuple, tuple[list[str], dict[tuple, list[tuple]]]] = {}
+        self._loaded: dict[tuple, Any] = {}
 
     def _load(self, key: tuple, sql: str, params: Sequence[Any], nkeys: int) -> tuple[list[str], dict]:
         hit = self._loaded.get(key)
@@ -206,14 +206,20 @@ class BulkSource:
         if by_run:
             if has_run:
                 runs = [r for r in by_run if r is not None]
-                used_run = run_id if run_id is not None and run_id in by_run else (max(runs) if runs else None)
+                used_run = (
+                    run_id if run_id is not None and run_id in by_run else (max(runs) if runs else None)
+                )
                 chosen = by_run.get(used_run, []) if used_run is not None else []
             else:
                 chosen = by_run[None]
         rows = [to_jsonable(dict(zip(names, r, strict=True))) for r in chosen[: int(limit)]]
         used = rows[0].get("run_id") if rows and has_run else None
         if has_run and not rows:
-            return {"rows": [], "note": f"No rows in '{table}' for this selection in any run.", "run_id": None}
+            return {
+                "rows": [],
+                "note": f"No rows in '{table}' for this selection in any run.",
+                "run_id": None,
+            }
         note = None if rows else f"No rows in '{table}' for this selection."
         if run_id and used and used != run_id:
             note = f"No rows of run {run_id}; showing run {used}."
@@ -228,8 +234,8 @@ class BulkSource:
     def reviews(self, product_id: str) -> list[dict[str, Any]]:
         sql = (
             f"SELECT product_id, {_REVIEW_COLS} FROM reviews WHERE text IS NOT NULL "
-            "QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY rating NULLS LAST, reviewed_at DESC) <= 6 "
-            "ORDER BY product_id, rating NULLS LAST, reviewed_at DESC"
+            "QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY rating NULLS LAST, reviewed_at DESC, review_id) <= 6 "
+            "ORDER BY product_id, rating NULLS LAST, reviewed_at DESC, review_id"
         )
         return self._rows(("reviews",), sql, (), 1, (product_id,))
 
@@ -321,7 +327,7 @@ def _assemble(db: Database, src: Any, product_id: str, market: str, run: str | N
             "opportunity_factors",
             [(("product_id",), product_id), (("market",), market)],
             run,
-            ("contribution",),
+            ("contribution", "factor"),
             1000,
         )
         if run

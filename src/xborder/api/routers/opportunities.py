@@ -62,6 +62,10 @@ async def list_opportunities(
 ) -> Response:
     db = get_db(request)
     args = (run_id, market, category, product, min_score, sort, order, page, page_size)
+    pre = request.app.state.precompute
+    ready = pre.list_body(*args) if pre is not None else None
+    if ready is not None:
+        return Response(ready, media_type="application/json")
     return await _json(
         db,
         ("opps", *args),
@@ -114,6 +118,10 @@ async def detail(
     run_id: RunQ = None,
 ) -> Response:
     db = get_db(request)
+    pre = request.app.state.precompute
+    ready = pre.detail_body(product_id, market, run_id) if pre is not None else None
+    if ready is not None:
+        return Response(ready, media_type="application/json")
     return await _json(
         db,
         ("detail", product_id, market, run_id),
