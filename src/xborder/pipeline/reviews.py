@@ -198,7 +198,10 @@ def run_reviews(
         con: Writable DuckDB connection.
         settings: :class:`xborder.settings.Settings` (unused today; kept for the stage contract).
         run_id: Id stamped on every output row.
-        markets: Only these ISO2 markets (``ZZ`` = reviews without a market).
+        markets: Only these ISO2 markets (``ZZ`` = reviews without a market). Reviews without a market
+            are always included: what buyers say of a product applies in every market until the data
+            says where it was said (their findings carry market ``ZZ``, which selection uses as the
+            fallback for each market).
         progress: ``callable(fraction, message)``.
         product_ids: Only these products.
         batch_size: Reviews per streamed batch.
@@ -213,6 +216,8 @@ def run_reviews(
         not know are listed under ``ignored_params``.
     """
     t0 = time.perf_counter()
+    if markets:
+        markets = sorted({str(m).upper() for m in markets} | {q.UNKNOWN_MARKET})
     params = {
         "markets": markets,
         "product_ids": product_ids,
