@@ -55,7 +55,8 @@ def test_tiny_expected_demand_is_gated_too() -> None:
     fr = _frame()
     fr.loc[fr["product_id"] == "p:e", "demand_6m"] = 4.0  # a new market expected to sell 4 units
     r = score_candidates(fr, load_profile("balanced")).ranked.set_index("product_id")
-    assert not r.loc["p:e", "viable"] and r.loc["p:e", "gate_reason_en"] == "4 units/6 months < 30"
+    assert not r.loc["p:e", "viable"]
+    assert explain_row(r.loc["p:e"].to_dict())[0].startswith("NOT VIABLE (4 units/6 months < 30;")
     assert r.loc["p:e", "rank"] > r.loc[r["viable"], "rank"].max()
     off = dataclasses.replace(load_profile("balanced"), min_demand_6m=None)
     assert score_candidates(fr, off).ranked.set_index("product_id").loc["p:e", "viable"]

@@ -37,9 +37,24 @@ _FIELDS = (
     "compliance_lead_days",
     "competitors",
     "viable",
-    "gate_reason_en",
-    "gate_reason_zh",
+    "gate_min_margin_pct",
+    "gate_min_demand_6m",
 )
+
+
+def _gate_reasons(r: dict) -> tuple[str, str]:
+    """Which viability gate(s) a candidate failed, in English and Chinese (empty when unknown)."""
+    en: list[str] = []
+    zh: list[str] = []
+    m, tm = _num(r.get("margin_pct")), _num(r.get("gate_min_margin_pct"))
+    if m is not None and tm is not None and m < tm:
+        en.append(f"margin {m:.0f}% < {tm:g}%")
+        zh.append(f"利润率{m:.0f}% < {tm:g}%")
+    d, td = _num(r.get("demand_6m")), _num(r.get("gate_min_demand_6m"))
+    if d is not None and td is not None and d < td:
+        en.append(f"{d:,.0f} units/6 months < {td:,.0f}")
+        zh.append(f"6个月{d:,.0f}件 < {td:,.0f}件")
+    return ", ".join(en), "，".join(zh)
 
 
 def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> tuple[str, str]:
@@ -77,10 +92,9 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
         zh.append(f"扣除关税和费用后利润率{m:.0f}%")
     viable = r.get("viable")
     if viable is not None and not pd.isna(viable) and not bool(viable):
-        why_en = r.get("gate_reason_en") or "below the profile's minimum"
-        why_zh = r.get("gate_reason_zh") or "低于方案下限"
-        en.insert(0, f"NOT VIABLE ({why_en}; ranked after viable ones)")
-        zh.insert(0, f"不可行（{why_zh}，排在可行机会之后）")
+        why_en, why_zh = _gate_reasons(r)
+        en.insert(0, f"NOT VIABLE ({why_en or 'below the profile minimum'}; ranked after viable ones)")
+        zh.insert(0, f"不可行（{why_zh or '低于方案下限'}，排在可行机会之后）")
     n = _num(r.get("compliance_items"))
     if n is not None:
         names = str(r.get("compliance_names") or "").strip()

@@ -43,36 +43,30 @@ def available_factors(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return avail, missing
 
 
-def viability(frame: pd.DataFrame, profile: Profile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Which candidates pass the profile's gates, and why the others do not (English, Chinese).
+GATES = (("margin_pct", "min_margin_pct"), ("demand_6m", "min_demand_6m"))
+"""(factor column, profile threshold) of each viability gate."""
 
-    Gates: margin after duty and fees >= ``min_margin_pct`` and expected 6-month demand >=
-    ``min_demand_6m``. A candidate without the value (no margin estimate, no forecast) passes that gate.
-    """
-    n = len(frame)
-    ok = np.ones(n, dtype=bool)
-    why_en = np.full(n, None, dtype=object)
-    why_zh = np.full(n, None, dtype=object)
-    gates = (
-        ("margin_pct", profile.min_margin_pct, "margin {v:.0f}% < {t:g}%", "利润率{v:.0f}% < {t:g}%"),
-        (
-            "demand_6m",
-            profile.min_demand_6m,
-            "{v:,.0f} units/6 months < {t:,.0f}",
-            "6个月{v:,.0f}件 < {t:,.0f}件",
-        ),
-    )
-    for col, threshold, en, zh in gates:
+
+def viability(frame: pd.DataFrame, profile: Profile) -> np.ndarray:
+    """True where a candidate passes the profile's gates: margin after duty and fees >= ``min_margin_pct``
+    and expected 6-month demand >= ``min_demand_6m``. A candidate without the value (no margin estimate,
+    no forecast) passes that gate."""
+    ok = np.ones(len(frame), dtype=bool)
+    for col, attr in GATES:
+        threshold = getattr(profile, attr)
         if threshold is None or col not in frame.columns:
             continue
         v = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
-        fail = v < threshold  # NaN compares False: an unknown value is not gated
-        for i in np.flatnonzero(fail):
-            e, z = en.format(v=v[i], t=threshold), zh.format(v=v[i], t=threshold)
-            why_en[i] = e if why_en[i] is None else f"{why_en[i]}, {e}"
-            why_zh[i] = z if why_zh[i] is None else f"{why_zh[i]}，{z}"
-        ok &= ~fail
-    return ok, why_en, why_zh
+        ok &= ~(v < threshold)  # NaN compares False: an unknown value is not gated
+    return ok
+
+
+def _gate_columns(profile: Profile, n: int) -> dict[str, np.ndarray]:
+    """The thresholds as columns (``gate_<attr>``), so an explanation can say which gate failed."""
+    return {
+        f"gate_{attr}": np.full(n, np.nan if getattr(profile, attr) is None else getattr(profile, attr))
+        for _, attr in GATES
+    }
 
 
 def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: bool = True) -> ScoreResult:
@@ -89,13 +83,15 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
         ranked = frame[KEYS].copy()
         ranked["score"] = np.nan
         ranked["rank"] = pd.array([pd.NA] * len(ranked), dtype="Int64")
-        ranked["viable"], ranked["gate_reason_en"], ranked["gate_reason_zh"] = viability(frame, profile)
+        ranked["viable"] = viability(frame, profile)
+        for k, v in _gate_columns(profile, len(frame)).items():
+            ranked[k] = v
         return ScoreResult(ranked, pd.DataFrame(), weights, missing, profile.method, profile.normalisation)
     matrix = frame[used].to_numpy(dtype=float)
     types = np.array([1 if factor_spec(f).benefit else -1 for f in used])
     w = np.array([weights[f] for f in used])
     res = score_matrix(matrix, w, types, method=profile.method, normalisation=profile.normalisation)
-    viable, why_en, why_zh = viability(frame, profile)
+    viable = viability(frame, profile)
     if viable.all():
         order = np.empty(len(res.ranks), dtype=np.int64)  # rank order, inverted from the ranks in O(n)
         order[res.ranks - 1] = np.arange(len(res.ranks))
@@ -105,8 +101,7 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
     cols["_row"] = order
     cols["score"] = res.scores[order]
     cols["viable"] = viable[order]
-    cols["gate_reason_en"] = why_en[order]
-    cols["gate_reason_zh"] = why_zh[order]
+    cols.update(_gate_columns(profile, len(order)))
     cols["rank"] = np.arange(1, len(order) + 1)
     for j, f in enumerate(used):
         cols[f"contrib_{f}"] = res.contributions[order, j]
