@@ -7,8 +7,14 @@ dates and ratings (about 15% of rows have no rating, so the text models run on t
 (RSS high-water mark of this process and of its worker processes), next to two baselines measured
 on the same pool in the same process: raw VADER scoring and raw regex tokenisation.
 
+With ``--model-only [OLD_MODEL.npz]`` it only measures the English text model on unrated English
+reviews in this one process: ``predict_proba`` alone and ``annotate_reviews`` (clean, language,
+sentiment, aspects, phrases) end to end, for the shipped model and, when given, an older model file,
+alternating the two so that both see the same machine load.
+
 Usage: python benchmarks/reviews_speed.py [--n 1000000] [--workers 2] [--small 20000]
-Writes benchmarks/results/reviews_speed.json.
+       python benchmarks/reviews_speed.py --model-only [old_sentiment_en.npz]
+Writes benchmarks/results/reviews_speed.json (reviews_speed_model.json with --model-only).
 """
 
 from __future__ import annotations
@@ -124,6 +130,48 @@ def _run(path: Path, workers: int, memory_limit: str) -> dict:
     }
 
 
+def _model_speed(data: Path, old: Path | None, k: int = 4000, rounds: int = 3) -> dict:
+    """Reviews/s of the English model alone and of annotate_reviews with it, new vs old model file."""
+    from xborder.reviews import annotate
+    from xborder.reviews.sentiment import TextSentimentModel, english_model
+
+    w = load_womens_clothing(data, drop_neutral=False).sample(k // 2, random_state=0)
+    a = load_alexa(data).sample(k // 2, random_state=0)
+    texts = pd.concat([w["text"], a["text"]]).astype(str).tolist()
+    frame = pd.DataFrame({"review_id": [str(i) for i in range(len(texts))], "text": texts, "language": "en"})
+    models = {"shipped": english_model()}
+    if old is not None:
+        models["old"] = TextSentimentModel.load(old)
+    for m in models.values():  # warm up (VADER, vectorisers, word index)
+        m.predict_proba(texts[:50])
+    best: dict[str, dict[str, float]] = {name: {"predict": 0.0, "annotate": 0.0} for name in models}
+    original = annotate.english_model
+    try:
+        for _ in range(rounds):
+            for name, m in models.items():
+                t = time.perf_counter()
+                m.predict_proba(texts)
+                best[name]["predict"] = max(best[name]["predict"], len(texts) / (time.perf_counter() - t))
+                annotate.english_model = lambda m=m: m  # type: ignore[assignment]
+                t = time.perf_counter()
+                annotate.annotate_reviews(frame)
+                best[name]["annotate"] = max(best[name]["annotate"], len(texts) / (time.perf_counter() - t))
+    finally:
+        annotate.english_model = original  # type: ignore[assignment]
+    return {
+        "n_texts": len(texts),
+        "rounds": rounds,
+        "note": "best of the rounds; unrated English reviews (Women's clothing + Alexa), one process",
+        **{
+            name: {
+                "model_reviews_per_s": round(v["predict"], 1),
+                "annotate_reviews_per_s": round(v["annotate"], 1),
+            }
+            for name, v in best.items()
+        },
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -134,7 +182,22 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="Workers of the large run.")
     ap.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit during the runs.")
     ap.add_argument("--out", default=None, help="Result file name in benchmarks/results/.")
+    ap.add_argument(
+        "--model-only",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="OLD_MODEL",
+        help="Only time the English model (optionally against an older model file).",
+    )
     args = ap.parse_args()
+    if args.model_only is not None:
+        res_m = _model_speed(args.data, Path(args.model_only) if args.model_only else None)
+        res_m["load_average"] = os.getloadavg()
+        out_m = ROOT / "benchmarks" / "results" / (args.out or "reviews_speed_model.json")
+        out_m.write_text(json.dumps(res_m, indent=2))
+        print(json.dumps(res_m, indent=1))
+        return
     pool = _pool(args.data)
     res: dict = {"pool_reviews": len(pool), "load_average_start": os.getloadavg()}
     res["baselines"] = _baselines(pool, 5000)

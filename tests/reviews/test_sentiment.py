@@ -8,7 +8,15 @@ import pytest
 
 from tests.conftest import shared_path
 from xborder.reviews.annotate import annotate_reviews, score_texts
-from xborder.reviews.sentiment import TextSentimentModel, english_model, rating_polarity, zh_lexicon_scores
+from xborder.reviews.sentiment import (
+    TextSentimentModel,
+    english_model,
+    rating_polarity,
+    signed_word_bag,
+    signed_word_mean,
+    word_vectors,
+    zh_lexicon_scores,
+)
 
 
 def test_shipped_model_separates_clear_cases() -> None:
@@ -16,18 +24,58 @@ def test_shipped_model_separates_clear_cases() -> None:
     p = m.predict_proba(["Absolutely love it, works perfectly", "Broke after a day, total waste of money"])
     assert p[0] > 0.8 and p[1] < 0.2
     assert m.card_["licences"]["womens_clothing"] == "CC0"
+    assert "Apache-2.0" in m.card_["licences"]["word_vectors"]
 
 
-def test_save_load_round_trip(tmp_path) -> None:
+def test_shipped_model_uses_folded_word_scores() -> None:
+    m = english_model()
+    assert m.wv_score_ is not None and len(m.wv_score_) == len(m.wv_words_ or [])
+    score = dict(zip(m.wv_words_ or [], m.wv_score_, strict=True))
+    # words no training sentence needs to contain still carry the encoder's polarity
+    assert score["masterpiece"] > 0 > score["dreadful"]
+    p = m.predict_proba(["It is good", "It is not good", "A masterpiece", "Simply dreadful"])
+    assert p[0] > 0.5 > p[1] and p[2] > 0.5 > p[3]
+
+
+def test_signed_word_bag_negation_scope() -> None:
+    index = {"good": 0, "bad": 1, "great": 2}
+    b = signed_word_bag(["not good, but great", "it isn\u2019t bad", "good good bad", "nothing here"], index)
+    d = b.toarray()
+    np.testing.assert_allclose(d[0], [-0.5, 0, 0.5])  # the scope ends at the comma / "but"
+    np.testing.assert_allclose(d[1], [0, -1, 0])  # curly apostrophe
+    np.testing.assert_allclose(d[2], [2 / 3, 1 / 3, 0])
+    assert not d[3].any()
+    # the scoring path (dict of folded scores) equals the training path (sparse bag @ scores)
+    texts = [
+        "not good, but great",
+        "it isn\u2019t bad",
+        "good good bad",
+        "nothing here",
+        "never great (good)",
+    ]
+    w = np.array([0.7, -1.3, 2.0])
+    np.testing.assert_allclose(
+        signed_word_bag(texts, index) @ w, signed_word_mean(texts, dict(zip(index, w, strict=True)))
+    )
+
+
+def test_word_vectors_are_small_and_aligned() -> None:
+    words, mat = word_vectors()
+    assert len(words) == mat.shape[0] > 20_000 and mat.shape[1] == 64
+    assert {"good", "terrible", "masterpiece"} <= set(words)
+
+
+@pytest.mark.parametrize("wv", [False, True])
+def test_save_load_round_trip(tmp_path, wv: bool) -> None:
     texts = ["good product", "great value", "love it", "bad product", "terrible", "waste of money"] * 3
     y = [1, 1, 1, 0, 0, 0] * 3
-    m = TextSentimentModel(n_features=2**10, vader_weight=1.0).fit(texts, y)
+    m = TextSentimentModel(n_features=2**10, vader_weight=1.0, word_vectors=wv).fit(texts, y)
     m.save(tmp_path / "m.npz", card={"trained_on": "test"})
     m2 = TextSentimentModel.load(tmp_path / "m.npz")
-    np.testing.assert_allclose(
-        m.predict_proba(["good value", "bad"]), m2.predict_proba(["good value", "bad"]), atol=1e-5
-    )
+    probe = ["good value", "bad", "not terrible at all", "superb"]
+    np.testing.assert_allclose(m.predict_proba(probe), m2.predict_proba(probe), atol=1e-5)
     assert m2.card_ == {"trained_on": "test"}
+    assert (m2.wv_score_ is not None) == wv
 
 
 def test_unfitted_model_says_so() -> None:
