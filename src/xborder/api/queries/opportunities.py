@@ -185,7 +185,7 @@ def facets(db: Database, run_id: str | None = None) -> dict[str, Any]:
 
 
 def compare_markets(db: Database, run_id: str | None = None, category: str | None = None) -> dict[str, Any]:
-    """Per market of a run: how many opportunities, mean and best score, and the best product."""
+    """Per market of a run: how many opportunities, mean score, and its best-ranked product and that one's score."""
     if not db.has_table("opportunities"):
         return {"run_id": None, "markets": [], "note": missing_note("opportunities")}
 
@@ -198,13 +198,16 @@ def compare_markets(db: Database, run_id: str | None = None, category: str | Non
             params.append(category)
         score = expr.get("score", "NULL")
         title = expr.get("title", expr["product_id"])
+        # the market's best = its best-ranked candidate: the rank puts non-viable candidates (loss per unit,
+        # too little demand; see docs/selection.md) after viable ones, whatever their score
+        best = expr.get("rank", f"-{score}")
         with db.read() as cur:
             rows = records(
                 cur,
                 (
                     f"SELECT {expr['market']} AS market, count(*) AS opportunities, avg({score}) AS mean_score, "
-                    f"max({score}) AS best_score, arg_max({expr['product_id']}, {score}) AS best_product_id, "
-                    f"arg_max({title}, {score}) AS best_title {frm} WHERE {where} GROUP BY 1 ORDER BY best_score DESC"
+                    f"arg_min({score}, {best}) AS best_score, arg_min({expr['product_id']}, {best}) AS best_product_id, "
+                    f"arg_min({title}, {best}) AS best_title {frm} WHERE {where} GROUP BY 1 ORDER BY min({best})"
                 ),
                 params,
             )
