@@ -13,7 +13,8 @@ choice is made by an inner backtest on that history):
 
 MASE = mean over series of MAE / in-sample naive MAE (series with a zero scale left out);
 WAPE = sum|error| / sum|actual| pooled. Writes benchmarks/results/forecast_accuracy.json.
-Run: .venv/bin/python benchmarks/forecast_accuracy.py [--quick]
+Run: .venv/bin/python benchmarks/forecast_accuracy.py [--quick] [--only case,...]
+     [--selection series|level|class|auto] [--dump DIR (inner backtest points per fold, for analysis)]
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def backtest(
     history: int | None = None,
     dump: Path | None = None,
     name: str = "",
+    selection: str = "series",
 ) -> dict:
     folds, t0 = [], time.perf_counter()
     for cut in cutoffs:
@@ -91,7 +93,7 @@ def backtest(
             train = train[train["unique_id"].isin(vol)]
         test = series[(series["ds"] > cut) & series["unique_id"].isin(train["unique_id"].unique())]
         test = test.groupby("unique_id").head(horizon)
-        res = forecast(train, horizon=horizon, freq=freq, n_jobs=2)
+        res = forecast(train, horizon=horizon, freq=freq, n_jobs=2, selection=selection)
         s = score(train, test, res)
         if dump:  # inner backtest points and every model's forecasts, for offline analysis
             dump.mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,7 @@ def backtest(
         agg[model] = {
             k: (round(float(np.mean([v[k] for v in vals])), 4) if vals else None) for k in ("mase", "wape")
         }
+    agg["selection"] = selection
     agg["folds"] = folds
     agg["seconds"] = round(time.perf_counter() - t0, 1)
     rivals = [m for m in ("Naive", "SeasonalNaive") if agg[m]["mase"] is not None]
@@ -125,6 +128,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="one origin, 300 product series (smoke run)")
     ap.add_argument("--only", default="", help="comma list of case names to run")
     ap.add_argument("--out", type=Path, default=OUT, help="result file")
+    ap.add_argument("--selection", default="series", help="forecast(selection=...): series|level|class|auto")
     ap.add_argument("--dump", type=Path, default=None, help="directory for per-fold pickles (analysis)")
     args = ap.parse_args()
     out_path = args.out
@@ -179,7 +183,17 @@ def main() -> None:
         if only and name not in only:
             continue
         print(f"{name} ...", flush=True)
-        r = backtest(make(), cuts, horizon=h, freq=freq, top=lim, history=hist, dump=args.dump, name=name)
+        r = backtest(
+            make(),
+            cuts,
+            horizon=h,
+            freq=freq,
+            top=lim,
+            history=hist,
+            dump=args.dump,
+            name=name,
+            selection=args.selection,
+        )
         results[name] = r
         print(
             f"  {name}: "

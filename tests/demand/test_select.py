@@ -76,7 +76,8 @@ def test_a_series_leaves_the_level_winner_only_on_strong_evidence() -> None:
     pts = _points(n_series=30, seed=5)
     odd = pts["unique_id"] == "s0|DE"
     # on one series SeasonalNaive is exact: far better than the winner -> the per-series strategy switches
-    pts.loc[odd & (pts["model"] == "SeasonalNaive"), "yhat"] = pts.loc[odd & (pts["model"] == "SeasonalNaive"), "y"]
+    exact = odd & (pts["model"] == "SeasonalNaive")
+    pts.loc[exact, "yhat"] = pts.loc[exact, "y"]
     ids = pts["unique_id"].unique()
     scale, classes = pd.Series(1.0, index=ids), pd.Series("smooth", index=ids)
     sel = select(pts, scale, classes, strategies=("series",))

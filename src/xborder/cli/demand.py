@@ -109,6 +109,12 @@ def register(app: typer.Typer) -> None:
         arima: Annotated[
             bool, typer.Option("--arima", help="Add AutoARIMA to the model set (slower).")
         ] = False,
+        selection: Annotated[
+            str,
+            typer.Option(
+                "--selection", help="Model choice: series (default) | level | class | auto (docs/demand.md)."
+            ),
+        ] = "series",
         charts: Annotated[
             int, typer.Option("--charts", help="Write PNG + HTML charts for the top N series.")
         ] = 10,
@@ -127,6 +133,10 @@ def register(app: typer.Typer) -> None:
         st.json = st.json or json_out
         if horizon is not None and horizon < 1:
             raise BadInputError(f"--horizon must be at least 1; got {horizon}.")
+        if selection not in ("series", "level", "class", "auto"):
+            raise BadInputError(
+                f"Unknown --selection {selection!r}.", hint="Choose from series, level, class, auto."
+            )
         params = {
             "level": level,
             "freq": freq,
@@ -135,6 +145,7 @@ def register(app: typer.Typer) -> None:
             "markets": _markets(markets),
             "max_series": max_series or None,
             "arima": arima,
+            "selection": selection,
         }
         con = open_warehouse(ctx)
         try:
@@ -153,6 +164,7 @@ def register(app: typer.Typer) -> None:
                         engine=engine,
                         max_series=max_series or None,
                         with_arima=arima,
+                        selection=selection,
                         analogue_products=0,
                         progress=_bar_progress(bar, task),
                     )

@@ -15,14 +15,14 @@ def naive_scale(train: pd.DataFrame, *, season: int = 1) -> pd.Series:
     Series with no variation (or too short) get NaN and are left out of mean MASE.
     """
 
-    def _scale(y: pd.Series) -> float:
-        v = y.to_numpy(dtype=float)
-        if len(v) <= season:
-            return np.nan
-        s = float(np.mean(np.abs(v[season:] - v[:-season])))
-        return s if s > 0 else np.nan
-
-    return train.groupby("unique_id", sort=True)["y"].apply(_scale).rename("scale")
+    d = train.sort_values(["unique_id", "ds"], kind="stable") if "ds" in train.columns else train
+    y = d["y"].astype(float)
+    same = d["unique_id"].eq(d["unique_id"].shift(season))
+    diff = (y - y.shift(season)).abs().where(same)
+    s = diff.groupby(d["unique_id"], sort=True).mean()
+    s = s.where(s > 0)
+    ids = pd.Index(sorted(d["unique_id"].unique()), name="unique_id")
+    return s.reindex(ids).rename("scale")
 
 
 def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
@@ -35,7 +35,9 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
     Returns:
         unique_id, model, n, mae, mase, wape, bias, coverage_80, coverage_95.
     """
-    e = errors.assign(ae=(errors["y"] - errors["yhat"]).abs(), err=errors["yhat"] - errors["y"])
+    e = errors.assign(
+        ae=(errors["y"] - errors["yhat"]).abs(), err=errors["yhat"] - errors["y"], abs_y=errors["y"].abs()
+    )
     for lv in (80, 95):
         lo, hi = f"lo_{lv}", f"hi_{lv}"
         if lo in e.columns:
@@ -49,7 +51,7 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
         mae=("ae", "mean"),
         sum_ae=("ae", "sum"),
         sum_err=("err", "sum"),
-        sum_y=("y", lambda s: s.abs().sum()),
+        sum_y=("abs_y", "sum"),
         coverage_80=("cov_80", "mean"),
         coverage_95=("cov_95", "mean"),
     ).reset_index()

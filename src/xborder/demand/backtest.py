@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, INTERMITTENT
+from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS
 
 __all__ = [
     "cv_tiers",
@@ -22,13 +22,25 @@ __all__ = [
 ]
 
 
-def cv_tiers(n_obs: pd.Series, *, horizon: int, n_windows: int, min_train: int) -> pd.Series:
-    """Backtest horizon per series: the full horizon when history allows, else 1/2 or 1/4 of it; 0 = none."""
+def cv_tiers(n_obs: pd.Series, *, horizon: int, n_windows: int, min_train: int) -> pd.DataFrame:
+    """Backtest horizon and number of origins per series (cv_horizon 0 = no backtest).
+
+    The backtest horizon is the longest of the forecast horizon, 1/2 and 1/4 of it (and 1) that
+    leaves room for 2+ origins after a training stretch of at least ``max(min_train, backtest
+    horizon)`` periods; the origins are then as many as fit, up to ``n_windows``. So a monthly
+    6-month forecast on 18 months is backtested on 2 x 6 months (each window spans a half year,
+    seasonal peak included) and a weekly 26-week one on 65 weeks on 3 x 13 weeks (26 weeks of
+    training before the first origin rather than 13 with 2 x 26).
+    """
     options = sorted({horizon, math.ceil(horizon / 2), math.ceil(horizon / 4), 1}, reverse=True)
-    tier = pd.Series(0, index=n_obs.index, dtype=int)
-    for h in reversed(options):
-        tier[n_obs >= n_windows * h + min_train] = h
-    return tier
+    n = n_obs.to_numpy(dtype=int)
+    h_out = np.zeros(len(n), dtype=int)
+    w_out = np.zeros(len(n), dtype=int)
+    for h in options:
+        w = np.minimum(n_windows, (n - max(min_train, h)) // h)
+        take = (h_out == 0) & (w >= 2)
+        h_out[take], w_out[take] = h, w[take]
+    return pd.DataFrame({"cv_horizon": h_out, "cv_windows": w_out}, index=n_obs.index)
 
 
 def _sf(models: list[Any], freq: str, n_jobs: int) -> Any:
@@ -130,13 +142,20 @@ def conformal_widths(points: pd.DataFrame, levels: list[int], *, exclude_last: b
         last = p.groupby("unique_id")["cutoff"].transform("max")
         p = p[p["cutoff"] < last]
     p = p.assign(ae=(p["y"] - p["yhat"]).abs()).dropna(subset=["ae"])
-
-    def _q(ae: pd.Series) -> pd.Series:
-        v = np.sort(ae.to_numpy())
-        n = len(v)
-        return pd.Series({f"w_{lv}": v[min(n - 1, math.ceil((n + 1) * lv / 100) - 1)] for lv in levels})
-
-    return p.groupby(["unique_id", "model"])["ae"].apply(_q).unstack().reset_index()
+    keys = ["unique_id", "model"]
+    if p.empty:
+        return pd.DataFrame(columns=[*keys, *[f"w_{lv}" for lv in levels]])
+    # vectorised: sort errors within each (series, model), take the k-th smallest per level
+    p = p.sort_values([*keys, "ae"], kind="stable")
+    g = p.groupby(keys, sort=False)
+    rank = g.cumcount().to_numpy()
+    n = g["ae"].transform("size").to_numpy()
+    out = p.loc[rank == 0, keys].reset_index(drop=True)
+    ae = p["ae"].to_numpy()
+    for lv in levels:
+        k = np.minimum(n - 1, np.ceil((n + 1) * lv / 100).astype(int) - 1)
+        out[f"w_{lv}"] = ae[rank == k]
+    return out
 
 
 def apply_conformal(points: pd.DataFrame, widths: pd.DataFrame, levels: list[int]) -> pd.DataFrame:

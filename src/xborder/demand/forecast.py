@@ -1,11 +1,13 @@
-"""Forecast demand series: every model backtested by rolling origin, the best (or the Ensemble) chosen per series.
+"""Forecast demand series: every model backtested by rolling origin, the choice made on the backtest.
 
 Flow: classify each series (Syntetos-Boylan, length) -> all-zero series get a zero forecast,
-too-short ones a Naive forecast -> the rest are cross-validated with statsforecast (2+ origins,
-step = backtest horizon, shorter backtests for shorter histories) -> the model with the lowest
-backtest MAE is chosen per series -> final forecasts with 80/95% intervals (native where the
-model has them, split-conformal from the backtest errors otherwise), lower bounds clipped at 0.
-The choice is scored honestly by choosing on the earlier origins and scoring on the last one.
+too-short ones a Naive forecast -> the rest are cross-validated with statsforecast (3 origins by
+default, step = backtest horizon, shorter backtests for shorter histories) -> per series the
+level's best candidate (single model or equal-weight combination, combined MASE+WAPE criterion)
+unless the series' own best is much better (xborder.demand.select) -> final forecasts with
+80/95% intervals (native where the model has them, split-conformal from the backtest errors
+otherwise), lower bounds clipped at 0. The choice is scored honestly by repeating it on the
+earlier origins and scoring it on the last one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from xborder.demand.classify import classify_series
 from xborder.demand.engines import EngineSession
 from xborder.demand.models import ENSEMBLE, default_model_names, make_models
 from xborder.demand.select import (
+    STRATEGIES,
     Selection,
     add_combos_long,
     add_combos_wide,
@@ -47,7 +50,7 @@ class ForecastResult:
     forecasts: pd.DataFrame
     """unique_id, ds, model, point, lo_80, hi_80, lo_95, hi_95, kind ('forecast')."""
     choice: pd.DataFrame
-    """unique_id, model, reason, demand_class, length_class, n_obs, adi, cv2, cv_horizon."""
+    """unique_id, model, reason, demand_class, length_class, n_obs, adi, cv2, cv_horizon, cv_windows."""
     accuracy: pd.DataFrame
     """Per series x model backtest metrics on the last origin (model 'Chosen' = the honest choice)."""
     overall: pd.DataFrame
@@ -98,6 +101,7 @@ def forecast(
     n_jobs: int = 1,
     session: EngineSession | None = None,
     margin: float = 0.5,
+    selection: str = "series",
 ) -> ForecastResult:
     """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
 
@@ -108,16 +112,23 @@ def forecast(
         models: statsforecast model names; default :func:`default_model_names`.
         with_arima: add AutoARIMA (slower) to the default set.
         levels: prediction-interval levels in percent.
-        n_windows: backtest origins (>= 2 so the choice can be scored on a held-out origin).
+        n_windows: most backtest origins per series (>= 2 so the choice can be scored on a
+            held-out origin); shorter histories get fewer (2 at least), see backtest.cv_tiers.
         min_obs: series with fewer periods are ``too_short`` and get a Naive forecast.
         engine: local, dask, spark or ray (ignored when ``session`` is given).
         n_jobs: local worker processes for statsforecast.
         session: an open :class:`EngineSession` to reuse across calls.
-        margin: a single model replaces the Ensemble only when its backtest MAE is lower by more
-            than this fraction (0 = plain lowest-MAE choice).
+        margin: with the ``series`` strategy a series leaves the level's best candidate only when
+            its own best has a backtest MAE lower by more than this fraction (0 = plain lowest MAE).
+        selection: ``series`` (default), ``level``, ``class`` or ``auto`` (the strategy itself
+            chosen on the backtest); see :mod:`xborder.demand.select`.
     """
     if horizon < 1:
         raise BadInputError(f"horizon must be >= 1; got {horizon}.")
+    if selection not in (*STRATEGIES, "auto"):
+        raise BadInputError(
+            f"Unknown selection {selection!r}.", hint=f"Choose from {', '.join(STRATEGIES)}, auto."
+        )
     if n_windows < 2:
         raise BadInputError(
             f"n_windows must be >= 2 (choose on earlier origins, score on the last); got {n_windows}."
@@ -129,10 +140,9 @@ def forecast(
         names.append("Naive")
     df = _validate(series)
     info = classify_series(df, season=season, min_obs=min_obs).set_index("unique_id")
-    info["cv_horizon"] = bt.cv_tiers(
-        info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6)
-    )
-    info.loc[info["demand_class"] == "all_zero", "cv_horizon"] = 0
+    tiers = bt.cv_tiers(info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6))
+    info["cv_horizon"], info["cv_windows"] = tiers["cv_horizon"], tiers["cv_windows"]
+    info.loc[info["demand_class"] == "all_zero", ["cv_horizon", "cv_windows"]] = 0
     own = session is None
     sess = session or EngineSession(engine, workers=max(2, n_jobs))
     if own:
@@ -144,7 +154,8 @@ def forecast(
     finally:
         if own:
             sess.__exit__(None, None, None)
-    final_sel, honest_sel = _select(df, info, points, margin)
+    strategies = STRATEGIES if selection == "auto" else (selection,)
+    final_sel, honest_sel = _select(df, info, points, margin, strategies)
     choice = _choices(info, final_sel, margin)
     used = set(choice["model"]) | (set(honest_sel.picks) if honest_sel is not None else set())
     points = add_combos_long(points, sorted(used), levels_l)
@@ -170,15 +181,16 @@ def forecast(
 
 def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
     parts = []
-    for h in sorted(set(info["cv_horizon"]) - {0}, reverse=True):
-        ids = info.index[info["cv_horizon"] == h]
+    groups = info.loc[info["cv_horizon"] > 0, ["cv_horizon", "cv_windows"]].drop_duplicates()
+    for h, w in sorted(groups.itertuples(index=False, name=None), reverse=True):
+        ids = info.index[(info["cv_horizon"] == h) & (info["cv_windows"] == w)]
         wide = bt.run_cv(
             df[df["unique_id"].isin(ids)],
             native,
             intermittent,
             freq=alias,
-            h=h,
-            n_windows=n_windows,
+            h=int(h),
+            n_windows=int(w),
             levels=levels,
             session=sess,
             n_jobs=n_jobs,
@@ -213,12 +225,13 @@ def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs)
     return bt.add_ensemble(out)
 
 
-def _select(df, info, points, margin) -> tuple[Selection | None, Selection | None]:  # noqa: ANN001
+def _select(df, info, points, margin, strategies) -> tuple[Selection | None, Selection | None]:  # noqa: ANN001
     if not len(points):
         return None, None
-    first_cut = points.groupby("unique_id")["cutoff"].min()
-    scale = series_scale(df[df["unique_id"].isin(first_cut.index)], before=first_cut)
-    return select_pair(points, scale, info["demand_class"], margin=margin)
+    # MASE weights from the whole history given (the outer benchmark scales the same way); the
+    # scale only weights series in the criterion, no forecast is made from it
+    scale = series_scale(df[df["unique_id"].isin(points["unique_id"].unique())])
+    return select_pair(points, scale, info["demand_class"], margin=margin, strategies=strategies)
 
 
 def _choices(info: pd.DataFrame, sel: Selection | None, margin: float) -> pd.DataFrame:

@@ -8,7 +8,7 @@ single models (``Mean(A+B)``: the top 2, 3 and 4 by the level's backtest score, 
 AutoETS). Candidates are compared by a combined criterion: MASE / MASE(Naive) + WAPE /
 WAPE(Naive) over the series being decided (so neither metric dominates).
 
-Three strategies:
+Strategies (``series`` is the default in :func:`xborder.demand.forecast`):
 
 - ``level``: one candidate for every series of the level (the "global winner");
 - ``class``: one candidate per Syntetos-Boylan demand class (classes with few series use the
@@ -16,8 +16,9 @@ Three strategies:
 - ``series``: the level's winner unless a series' own best candidate has a backtest MAE lower
   by more than ``margin``.
 
-With 2+ backtest windows the strategy itself is chosen on the inner backtest: each strategy is
-fitted on the earlier windows and scored on the last one, the best is refitted on all windows.
+Given several strategies (``auto``) and 2+ backtest windows, the strategy itself is chosen on the
+backtest: each is fitted on the earlier windows and scored on the last one, the best is refitted
+on all windows.
 """
 
 from __future__ import annotations
@@ -104,12 +105,17 @@ class _Errors:
         self.wide = wide
         uid = wide.index.get_level_values("unique_id")
         cut = wide.index.get_level_values("cutoff")
-        win = pd.Series(cut, index=wide.index).groupby(uid).rank(method="dense").astype(int) - 1
-        self.key = pd.MultiIndex.from_arrays([uid, win.to_numpy()], names=["unique_id", "window"])
+        # window = age of the origin within its series (0 = last), so series with different
+        # numbers of origins still share "the last one" and "the earlier ones"
+        age = pd.Series(cut, index=wide.index).groupby(uid).rank(method="dense", ascending=False)
+        self.key = pd.MultiIndex.from_arrays(
+            [uid, age.to_numpy().astype(int) - 1], names=["unique_id", "window"]
+        )
         grp = pd.Series(np.abs(self.y), index=self.key).groupby(level=[0, 1])
         self.sum_y = grp.sum()
         self.n = grp.size()
-        self.windows = sorted(set(self.sum_y.index.get_level_values("window")))
+        self.windows = sorted(set(self.sum_y.index.get_level_values("window")), reverse=True)
+        """Origin ages, oldest first (the last element, 0, is every series' last origin)."""
         self.n_windows = len(self.windows)
         self.scale = scale
         self.singles = [c for c in wide.columns if not combo_members(c)]
@@ -138,12 +144,22 @@ class _Errors:
         ae = ae.groupby(level=0).sum(min_count=1).where(~ae.isna().groupby(level=0).any())
         return ae, self.sum_y[keep].groupby(level=0).sum(), self.n[keep].groupby(level=0).sum()
 
+    def common(self, names: list[str], windows: Sequence[int]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        """Like :meth:`table`, over the (series, window) pairs where every candidate has a forecast.
+
+        Candidates are compared on the same points: SeasonalNaive has no forecast at origins
+        with less than a season of history, so those windows do not count for anyone.
+        """
+        keep = self.sum_y.index.get_level_values("window").isin(list(windows))
+        ae = pd.DataFrame({n: self.ae(n)[keep] for n in names}).dropna(axis=1, how="all")
+        ok = ae.notna().all(axis=1).to_numpy()
+        ae = ae[ok]
+        sy, n = self.sum_y[keep][ok], self.n[keep][ok]
+        return ae.groupby(level=0).sum(), sy.groupby(level=0).sum(), n.groupby(level=0).sum()
+
 
 def _level_scores(ae: pd.DataFrame, sum_y: pd.Series, n: pd.Series, scale: pd.Series) -> pd.Series:
     """Combined criterion per candidate: MASE / MASE(ref) + WAPE / WAPE(ref), lower is better."""
-    ae = ae.dropna(axis=1, how="all")
-    ok = ae.notna().all(axis=1)
-    ae, sum_y, n = ae[ok], sum_y[ok], n[ok]
     if ae.empty:
         return pd.Series(dtype=float)
     sc = scale.reindex(ae.index)
@@ -160,7 +176,7 @@ def _level_scores(ae: pd.DataFrame, sum_y: pd.Series, n: pd.Series, scale: pd.Se
 
 
 def _candidates(err: _Errors, windows: Sequence[int]) -> list[str]:
-    ae, sy, n = err.table(err.singles, windows)
+    ae, sy, n = err.common(err.singles, windows)
     ranked = list(_level_scores(ae, sy, n, err.scale).sort_values(kind="stable").index)
     names = [*err.singles]
     if all(m in err.singles for m in ENSEMBLE_MEMBERS):
@@ -175,29 +191,43 @@ def _candidates(err: _Errors, windows: Sequence[int]) -> list[str]:
     return names
 
 
+def _first_available(ranking: list[str], avail: pd.DataFrame) -> pd.Series:
+    """Per series the first candidate of ``ranking`` it has backtest forecasts for."""
+    cols = [c for c in ranking if c in avail.columns]
+    ok = avail[cols].to_numpy()
+    first = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
+    out = np.array(cols, dtype=object)[np.maximum(first, 0)]
+    out[first < 0] = "Naive"
+    return pd.Series(out, index=avail.index, name="model")
+
+
 def _fit(
     err: _Errors, strategy: str, windows: Sequence[int], classes: pd.Series, margin: float
 ) -> tuple[pd.Series, pd.Series]:
     names = _candidates(err, windows)
-    ae, sy, n = err.table(names, windows)
-    level = _level_scores(ae, sy, n, err.scale)
-    winner = str(level.idxmin())
-    picks = pd.Series(winner, index=ae.index, name="model")
-    reasons = pd.Series(f"best over the level's series in the backtest ({winner})", index=ae.index)
+    ae, sy, n = err.table(names, windows)  # per series; NaN where the candidate has no forecast
+    cae, csy, cn = err.common(names, windows)  # all candidates on the same points
+    avail = ae.notna()
+    ranking = list(_level_scores(cae, csy, cn, err.scale).sort_values(kind="stable").index)
+    picks = _first_available(ranking, avail)
+    reasons = "best over the level's series in the backtest (" + picks + ")"
     if strategy == "class":
         cls = classes.reindex(ae.index).fillna("unknown")
         for c, ids in cls.groupby(cls).groups.items():
-            if len(ids) < MIN_CLASS_SERIES:
+            sub = cae.index.intersection(ids)
+            if len(sub) < MIN_CLASS_SERIES:
                 continue
-            s = _level_scores(ae.loc[ids], sy.loc[ids], n.loc[ids], err.scale)
+            s = _level_scores(cae.loc[sub], csy.loc[sub], cn.loc[sub], err.scale)
             if len(s):
-                best = str(s.idxmin())
+                best = _first_available(list(s.sort_values(kind="stable").index), avail.loc[ids])
                 picks.loc[ids] = best
-                reasons.loc[ids] = f"best over the {c} series in the backtest ({best})"
+                reasons.loc[ids] = f"best over the {c} series in the backtest (" + best + ")"
     elif strategy == "series":
         mae = ae.div(n, axis=0).fillna(np.inf)
         own = mae.idxmin(axis=1)
-        base = mae[winner]
+        base = pd.Series(
+            mae.to_numpy()[np.arange(len(mae)), mae.columns.get_indexer(pd.Index(picks))], index=mae.index
+        )
         switch = (mae.min(axis=1) < (1 - margin) * base) | ~np.isfinite(base)
         switch &= np.isfinite(mae.min(axis=1))
         picks[switch] = own[switch]
@@ -217,9 +247,7 @@ def _pick_score(err: _Errors, picks: pd.Series, window: int) -> float:
     ids = ae.index.intersection(picks.index)
     ae, sy, n = ae.loc[ids], sy.loc[ids], n.loc[ids]
     p = picks.reindex(ids)
-    chosen = pd.Series(
-        ae.to_numpy()[np.arange(len(ids)), ae.columns.get_indexer(p.to_numpy())], index=ids
-    )
+    chosen = pd.Series(ae.to_numpy()[np.arange(len(ids)), ae.columns.get_indexer(pd.Index(p))], index=ids)
     frame = pd.DataFrame({"Chosen": chosen})
     if "Naive" in ae.columns:
         frame["Naive"] = ae["Naive"]
@@ -249,15 +277,20 @@ def select(
 
 
 def select_pair(
-    points: pd.DataFrame, scale: pd.Series, classes: pd.Series, *, margin: float = 0.5
+    points: pd.DataFrame,
+    scale: pd.Series,
+    classes: pd.Series,
+    *,
+    margin: float = 0.5,
+    strategies: Sequence[str] = ("series",),
 ) -> tuple[Selection, Selection | None]:
     """(choice on all windows, choice on all but each series' last window) sharing one error table.
 
     The second is None with a single window (nothing left to choose on).
     """
     err = _Errors(points, scale)
-    final = _select(err, classes, margin, STRATEGIES, False)
-    honest = _select(err, classes, margin, STRATEGIES, True) if err.n_windows >= 2 else None
+    final = _select(err, classes, margin, strategies, False)
+    honest = _select(err, classes, margin, strategies, True) if err.n_windows >= 2 else None
     return final, honest
 
 

@@ -113,6 +113,7 @@ def run_demand(
     max_series: int | None = 2000,
     n_windows: int = 3,
     with_arima: bool = False,
+    selection: str = "series",
     analogue_products: int = 20,
 ) -> dict[str, Any]:
     """Build series, trend signals and forecasts for each level and write them under ``run_id``.
@@ -123,6 +124,7 @@ def run_demand(
         engine: local | dask | spark | ray. n_jobs: local statsforecast processes.
         max_series: per level, only the series with the most demand in the last 52 periods are
             forecast (all get trend signals); None forecasts everything.
+        selection: model-choice strategy (series | level | class | auto; see docs/demand.md).
         analogue_products: top products (by total demand) that get analogue forecasts for the
             requested markets where they have not sold yet (0 = none).
 
@@ -162,6 +164,7 @@ def run_demand(
                 freq=freq,
                 n_windows=n_windows,
                 with_arima=with_arima,
+                selection=selection,
                 levels=tuple(settings.forecast_levels),
                 n_jobs=n_jobs if engine == "local" else 1,
                 session=sess,
