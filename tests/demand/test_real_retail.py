@@ -70,7 +70,7 @@ def test_backtest_choice_beats_naive_on_country_totals(jun_nov: tuple[pd.DataFra
     reason="known miss (docs/benchmarks.md, forecast accuracy): on this fold SeasonalNaive's WAPE is "
     "0.17; the inner backtest prefers ADIDA (SeasonalNaive has no forecast at the origins with less "
     "than a year of history), the choice scores ~0.30",
-    strict=False,
+    strict=True,
 )
 def test_backtest_choice_near_seasonal_naive_wape_on_country_totals(
     jun_nov: tuple[pd.DataFrame, pd.DataFrame],
