@@ -31,12 +31,7 @@ def pseudonymise_column(
         ).fetchall()
     ]
     arrow = pa.table({"raw": vals, "pkey": [pseudonymise(key, namespace, v) for v in vals]})
-    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
-    con.register("_pseudo_arrow", arrow)
-    try:
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{out_table}" AS SELECT * FROM _pseudo_arrow')
-    finally:
-        con.unregister("_pseudo_arrow")
+    _to_temp_table(con, arrow, out_table)
 
 
 def pseudonym_map(
@@ -59,6 +54,11 @@ def pseudonym_map(
         },
         schema=pa.schema([("value", pa.string()), ("pkey", pa.string())]),
     )
+    _to_temp_table(con, arrow, out_table)
+
+
+def _to_temp_table(con: duckdb.DuckDBPyConnection, arrow: pa.Table, out_table: str) -> None:
+    """Store an Arrow table as the temporary table ``out_table`` (replacing it)."""
     con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register("_pseudo_arrow", arrow)
     try:

@@ -72,6 +72,21 @@ def word_vectors() -> tuple[list[str], np.ndarray]:
     return words, mat
 
 
+def _signed_words(text: str) -> list[tuple[str, float]]:
+    """The text's words with +1, or -1 inside a negation's scope (after "not", "never", "...n't" up to
+    the next punctuation or "but")."""
+    out: list[tuple[str, float]] = []
+    negated = False
+    for w in _WV_TOKEN.findall(text.lower().replace("\u2019", "'")):
+        if w in _WV_BREAKS:
+            negated = False
+        elif w in NEGATORS or w.endswith("n't"):
+            negated = True
+        else:
+            out.append((w, -1.0 if negated else 1.0))
+    return out
+
+
 def signed_word_bag(texts: Sequence[str], index: dict[str, int]) -> Any:
     """Sparse texts × vocabulary matrix: each known word counts ±1/(known words in the text).
 
@@ -85,17 +100,11 @@ def signed_word_bag(texts: Sequence[str], index: dict[str, int]) -> Any:
     vals: list[float] = []
     for r, t in enumerate(texts):
         start = len(vals)
-        negated = False
-        for w in _WV_TOKEN.findall(t.lower().replace("\u2019", "'")):
-            if w in _WV_BREAKS:
-                negated = False
-            elif w in NEGATORS or w.endswith("n't"):
-                negated = True
-            else:
-                i = index.get(w)
-                if i is not None:
-                    cols.append(i)
-                    vals.append(-1.0 if negated else 1.0)
+        for w, sign in _signed_words(t):
+            i = index.get(w)
+            if i is not None:
+                cols.append(i)
+                vals.append(sign)
         k = len(vals) - start
         if k:
             rows.extend([r] * k)
@@ -113,17 +122,11 @@ def signed_word_mean(texts: Sequence[str], scores: dict[str, float]) -> np.ndarr
     for r, t in enumerate(texts):
         total = 0.0
         k = 0
-        negated = False
-        for w in _WV_TOKEN.findall(t.lower().replace("\u2019", "'")):
-            if w in _WV_BREAKS:
-                negated = False
-            elif w in NEGATORS or w.endswith("n't"):
-                negated = True
-            else:
-                v = scores.get(w)
-                if v is not None:
-                    total += -v if negated else v
-                    k += 1
+        for w, sign in _signed_words(t):
+            v = scores.get(w)
+            if v is not None:
+                total += sign * v
+                k += 1
         if k:
             out[r] = total / k
     return out
