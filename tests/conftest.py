@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -102,8 +103,11 @@ def retail_warehouse() -> Path:
                 finally:
                     con.close()
                 tmp.rename(target)
-                for stale in RETAIL_CACHE.glob("retail-*.duckdb"):  # older code/data versions
-                    if stale != target:
+                # Older code/data versions: removed only when a day old, because another checkout on this
+                # machine (a fresh-clone check, a second worktree) may be using its own version right now.
+                day_ago = time.time() - 86_400
+                for stale in RETAIL_CACHE.glob("retail-*.duckdb"):
+                    if stale != target and stale.stat().st_mtime < day_ago:
                         stale.unlink(missing_ok=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
