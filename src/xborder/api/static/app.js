@@ -107,11 +107,23 @@
           tr.push({ type: "bar", name: c, x: modes, y: modes.map(function (m) { var s = 0; lc.forEach(function (r) { if (r[modeCol] === m && r[compCol] === c && isNum(r[amtCol])) s += r[amtCol]; }); return s; }) });
         });
       } else if (modeCol) {
-        var parts = numericCols(lc).filter(function (c) { return !/total|landed|margin|price|rate|weight|kg|pct|share|fx|days|volume|cm|run_id|quantity|units/i.test(c); });
-        parts.forEach(function (c) { tr.push({ type: "bar", name: c.replace(/_/g, " "), x: lc.map(function (r) { return r[modeCol]; }), y: lc.map(function (r) { return r[c]; }) }); });
+        // Per mode, the cost lines of the landed-cost engine stacked in waterfall order (duty and import
+        // VAT up to the landed cost, then what the sale costs); the selling price is the marker above,
+        // and the gap between the stack and the price is the unit margin (a loss when the stack is higher).
+        var COST = ["goods_cost", "freight", "insurance", "duty", "additional_duty", "customs_fees", "low_value_charges",
+          "import_tax_cost", "referral_fee", "fulfilment_fee", "other_fees", "output_vat"];
+        var xs = lc.map(function (r) { return r[modeCol]; });
+        COST.filter(function (c) { return lc.some(function (r) { return isNum(r[c]) && r[c] !== 0; }); }).forEach(function (c) {
+          tr.push({ type: "bar", name: c.replace(/_/g, " "), x: xs, y: lc.map(function (r) { return isNum(r[c]) ? r[c] : 0; }) });
+        });
         var tot = first(cols, ["landed_cost", "landed_cost_per_unit", "total", "landed_total"]);
-        if (tot) tr.push({ type: "scatter", mode: "markers+text", name: "landed cost", x: lc.map(function (r) { return r[modeCol]; }), y: lc.map(function (r) { return r[tot]; }),
-          text: lc.map(function (r) { return isNum(r[tot]) ? r[tot].toFixed(2) : ""; }), textposition: "top center", marker: { color: "#111", size: 9 } });
+        if (tot) tr.push({ type: "scatter", mode: "markers", name: "landed cost", x: xs, y: lc.map(function (r) { return r[tot]; }),
+          marker: { color: "#111", size: 9, symbol: "diamond" } });
+        if (cols.indexOf("price") >= 0) tr.push({ type: "scatter", mode: "markers+text", name: "selling price (margin)", x: xs,
+          y: lc.map(function (r) { return r.price; }),
+          text: lc.map(function (r) { return isNum(r.unit_margin) ? (r.unit_margin >= 0 ? "+" : "") + r.unit_margin.toFixed(2) : ""; }),
+          textposition: "top center", marker: { symbol: "line-ew-open", size: 46, line: { width: 3 },
+            color: lc.map(function (r) { return isNum(r.unit_margin) && r.unit_margin < 0 ? "#c62828" : "#1a7f37"; }) } });
       }
       var cur = first(cols, ["currency", "dest_currency"]);
       plot("chart-landed", tr, { barmode: "stack", yaxis: { title: "per unit" + (cur ? " (" + lc[0][cur] + ")" : "") }, height: 360 });
