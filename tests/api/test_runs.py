@@ -93,3 +93,36 @@ def test_run_start_validates_markets(fresh_web) -> None:
     assert c.post("/api/runs", json={"skip": ["rm -rf"]}).status_code == 422
     assert c.post("/api/runs", json={"markets": ["de"], "skip": ["demand"]}).status_code == 202
     assert fresh_web.app.state.jobs.submitted[-1][1]["markets"] == ["DE"]
+
+
+def test_run_parameters_from_the_web_are_whitelisted(fresh_web) -> None:
+    from tests.api.test_permissions import FakeJobs
+    from xborder.pipeline.demo import DEMO_PARAMS
+
+    fresh_web.app.state.jobs = FakeJobs()
+    c = fresh_web.client("analyst")
+    # a server path, an unknown engine keyword, a value out of range, a wrong type: all refused, nothing queued
+    for bad in (
+        {"ingest": {"path": "/etc"}},
+        {"demand": {"engine": "spark"}},
+        {"demand": {"max_series": -1}},
+        {"demand": {"max_series": "200"}},
+        {"demand": {"freq": "D"}},
+        {"report": {"top_n": True}},
+    ):
+        r = c.post("/api/runs", json={"params": bad})
+        assert r.status_code == 422, bad
+        assert "cannot be set" in r.text or "must be" in r.text, r.text
+    assert fresh_web.app.state.jobs.submitted == []
+    r = c.post("/api/runs", json={"quick": True, "params": {"demand": {"max_series": 50, "freq": "M"}}})
+    assert r.status_code == 202
+    sent = fresh_web.app.state.jobs.submitted[-1][1]["params"]
+    assert sent["demand"] == {"max_series": 50, "freq": "M"}  # given values override the quick limits
+    assert sent["landed_cost"] == DEMO_PARAMS["landed_cost"] and sent["backtest"] == DEMO_PARAMS["backtest"]
+    assert c.post("/api/runs", json={"resume": "run-1", "quick": True}).status_code == 422
+    # the dashboard form's "quick" scope queues the demo's limits
+    page = c.get("/runs")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    r = c.post("/runs", data={"csrf_token": token, "scope": "quick", "lang_en": "1"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert fresh_web.app.state.jobs.submitted[-1][1]["params"]["demand"] == DEMO_PARAMS["demand"]

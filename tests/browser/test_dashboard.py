@@ -50,12 +50,14 @@ def test_analyst_journey(page, live_server, tmp_path) -> None:  # noqa: ANN001
     page.click("nav >> text=Runs")
     page.fill("input[name=markets]", "DE, FR")
     page.uncheck("input[name=lang_zh]")
+    page.select_option("select[name=scope]", "quick")
     page.click("#run-form button[type=submit]")
     page.wait_for_selector("#jobs tr[data-status=ok]", timeout=240_000)
     run_link = page.locator("#jobs tr[data-status=ok] .job-run a").first
     run_id = run_link.inner_text()
     run_link.click()
     page.wait_for_selector("#reports")
+    assert '"max_series": 200' in page.locator("pre.params").inner_text()  # the quick scope's limits
 
     # download the HTML report
     with page.expect_download() as dl:

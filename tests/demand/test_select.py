@@ -83,3 +83,24 @@ def test_a_series_leaves_the_level_winner_only_on_strong_evidence() -> None:
     sel = select(pts, scale, classes, strategies=("series",))
     assert sel.picks["s0|DE"] == "SeasonalNaive"
     assert (sel.picks.drop("s0|DE") == "Mean(AutoETS+Naive)").all()
+
+
+def test_a_model_missing_at_early_origins_does_not_shrink_the_comparison() -> None:
+    """SeasonalNaive has no forecast before a season of history; ranking every candidate on the
+    points they all share would judge the level on the last window alone."""
+    pts = _points(n_series=30, n_windows=3, seed=7)
+    last = pts.groupby("unique_id")["cutoff"].transform("max") == pts["cutoff"]
+    pts = pts[(pts["model"] != "SeasonalNaive") | last].copy()  # SeasonalNaive only at the last origin
+    level = pts.groupby("unique_id")["y"].transform("mean")
+    naive, ets, sn = (pts["model"] == m for m in ("Naive", "AutoETS", "SeasonalNaive"))
+    # Naive: near exact at the two earlier origins, +0.3 level at the last; AutoETS -0.5 level
+    # throughout; SeasonalNaive exact where it exists (the last origin only)
+    pts.loc[naive & ~last, "yhat"] = pts.loc[naive & ~last, "y"] + 0.01
+    pts.loc[ets, "yhat"] = pts.loc[ets, "y"] - 0.5 * level[ets]
+    pts.loc[sn, "yhat"] = pts.loc[sn, "y"]
+    ids = pts["unique_id"].unique()
+    scale, classes = pd.Series(1.0, index=ids), pd.Series("smooth", index=ids)
+    sel = select(pts, scale, classes, strategies=("level",))
+    # on all three windows Naive errs ~0.1 level on average, Mean(AutoETS+Naive) ~0.2, AutoETS 0.5;
+    # on the last window alone the mean of the two (0.1) would beat Naive (0.3)
+    assert set(sel.picks) == {"Naive"}

@@ -120,6 +120,7 @@ class JobRunner:
                     con=cur,
                     on_progress=on_progress,
                     skip=params.get("skip") or None,
+                    params=params.get("params") or None,
                     **({"stages": self.stages} if self.stages is not None else {}),
                 )
             summary = {

@@ -13,7 +13,7 @@ from fastapi import HTTPException, Request
 from xborder.api.accounts import Principal, utcnow
 from xborder.api.queries.runs import base_name
 from xborder.api.security import audit_request, get_db
-from xborder.errors import XborderError
+from xborder.errors import BadInputError, XborderError
 
 __all__ = ["safe_file_name", "ingest_upload", "start_run", "ALLOWED_SUFFIXES", "UPLOAD_KINDS"]
 
@@ -149,8 +149,17 @@ def start_run(
     langs: list[str] | None,
     resume: str | None = None,
     skip: list[str] | None = None,
+    stage_params: dict[str, Any] | None = None,
+    *,
+    quick: bool = False,
 ) -> str:
-    """Validate and queue a pipeline run; returns the job id (audited)."""
+    """Validate and queue a pipeline run; returns the job id (audited).
+
+    ``stage_params`` may only hold the limits of :data:`xborder.pipeline.limits.WEB_PARAMS`;
+    ``quick`` starts from the demo's limits.
+    """
+    from xborder.pipeline.limits import QUICK, check_web_params
+
     ms = [m.strip().upper() for m in (markets or []) if m and m.strip()]
     bad = [m for m in ms if not _MARKET.match(m)]
     if bad:
@@ -161,7 +170,17 @@ def start_run(
         raise HTTPException(422, "Report languages must be en and/or zh.")
     if resume is not None and not re.match(r"^[A-Za-z0-9_.:-]{1,80}$", resume):
         raise HTTPException(422, "Not a run id.")
-    params = {"markets": ms or None, "langs": ls, "resume": resume, "skip": skip or []}
+    try:
+        given = check_web_params(stage_params)
+    except BadInputError as exc:
+        audit_request(request, p, "run.start", None, "failed", {"bad_params": exc.message[:200]})
+        raise HTTPException(422, f"{exc.message} {exc.hint or ''}".strip()) from None
+    if resume is not None and (given or quick):
+        raise HTTPException(422, "A resumed run keeps its own parameters; leave out params and quick.")
+    limits = {stage: dict(v) for stage, v in QUICK.items()} if quick else {}
+    for stage, values in given.items():
+        limits.setdefault(stage, {}).update(values)
+    params = {"markets": ms or None, "langs": ls, "resume": resume, "skip": skip or [], "params": limits}
     job_id = request.app.state.jobs.submit_run(p.username, params)
     audit_request(request, p, "run.start", job_id, "ok", params)
     return job_id

@@ -176,8 +176,8 @@ def _level_scores(ae: pd.DataFrame, sum_y: pd.Series, n: pd.Series, scale: pd.Se
 
 
 def _candidates(err: _Errors, windows: Sequence[int]) -> list[str]:
-    ae, sy, n = err.common(err.singles, windows)
-    ranked = list(_level_scores(ae, sy, n, err.scale).sort_values(kind="stable").index)
+    ae, _, _ = err.table(err.singles, windows)
+    ranked = _ranking(err, err.singles, windows, ae.notna())
     names = [*err.singles]
     if all(m in err.singles for m in ENSEMBLE_MEMBERS):
         names.append(ENSEMBLE)
@@ -189,6 +189,25 @@ def _candidates(err: _Errors, windows: Sequence[int]) -> list[str]:
         if nm not in names:
             names.append(nm)
     return names
+
+
+def _ranking(err: _Errors, names: list[str], windows: Sequence[int], avail: pd.DataFrame) -> list[str]:
+    """Candidates best first by the combined criterion over the series in ``avail``.
+
+    Only candidates with forecasts on every window for at least half of those series are
+    ranked, on the points they all share; the rest follow in their given order. Ranking them all
+    on their common points would let one that exists only at the last origin (SeasonalNaive
+    needs a season of history) shrink the comparison to that one window for everyone.
+    """
+    full = [c for c in names if c in avail.columns and avail[c].mean() >= 0.5]
+    if not full:
+        return list(names)
+    cae, csy, cn = err.common(full, windows)
+    ids = cae.index.intersection(avail.index)
+    ranked = list(
+        _level_scores(cae.loc[ids], csy.loc[ids], cn.loc[ids], err.scale).sort_values(kind="stable").index
+    )
+    return ranked + [c for c in names if c not in ranked]
 
 
 def _first_available(ranking: list[str], avail: pd.DataFrame) -> pd.Series:
@@ -206,20 +225,18 @@ def _fit(
 ) -> tuple[pd.Series, pd.Series]:
     names = _candidates(err, windows)
     ae, sy, n = err.table(names, windows)  # per series; NaN where the candidate has no forecast
-    cae, csy, cn = err.common(names, windows)  # all candidates on the same points
     avail = ae.notna()
-    ranking = list(_level_scores(cae, csy, cn, err.scale).sort_values(kind="stable").index)
+    ranking = _ranking(err, names, windows, avail)
     picks = _first_available(ranking, avail)
     reasons = "best over the level's series in the backtest (" + picks + ")"
     if strategy == "class":
         cls = classes.reindex(ae.index).fillna("unknown")
         for c, ids in cls.groupby(cls).groups.items():
-            sub = cae.index.intersection(ids)
-            if len(sub) < MIN_CLASS_SERIES:
+            if len(ids) < MIN_CLASS_SERIES:
                 continue
-            s = _level_scores(cae.loc[sub], csy.loc[sub], cn.loc[sub], err.scale)
-            if len(s):
-                best = _first_available(list(s.sort_values(kind="stable").index), avail.loc[ids])
+            rank_c = _ranking(err, names, windows, avail.loc[ids])
+            if rank_c:
+                best = _first_available(rank_c, avail.loc[ids])
                 picks.loc[ids] = best
                 reasons.loc[ids] = f"best over the {c} series in the backtest (" + best + ")"
     elif strategy == "series":

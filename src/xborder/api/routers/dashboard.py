@@ -167,10 +167,11 @@ def runs_start(
     markets: Annotated[str, Form(max_length=400)] = "",
     lang_en: Annotated[str, Form()] = "",
     lang_zh: Annotated[str, Form()] = "",
+    scope: Annotated[Literal["full", "quick"], Form()] = "full",
 ) -> Response:
     langs = [x for x, on in (("en", lang_en), ("zh", lang_zh)) if on] or ["en"]
     ms = [m for m in markets.replace(";", ",").replace(" ", ",").split(",") if m]
-    services.start_run(request, p, ms, langs)
+    services.start_run(request, p, ms, langs, quick=scope == "quick")
     return RedirectResponse("/runs", status_code=303)
 
 

@@ -31,6 +31,14 @@ class RunBody(BaseModel):
     )
     langs: list[Literal["en", "zh"]] = Field(default_factory=_default_langs, description="Report languages.")
     resume: str | None = Field(None, pattern=RUN_ID, description="Id of a failed run to finish.")
+    params: dict[str, dict[str, Any]] | None = Field(
+        None,
+        description=(
+            'Engine limits, e.g. {"demand": {"max_series": 200}, "landed_cost": {"max_products": 300}}; '
+            "only the names in xborder.pipeline.limits.WEB_PARAMS are accepted."
+        ),
+    )
+    quick: bool = Field(False, description="Use the demo's limits (params given here override them).")
     skip: list[
         Literal["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
     ] = Field(
@@ -52,7 +60,16 @@ def list_runs(
 def start_run(
     body: RunBody, request: Request, p: Annotated[Principal, Depends(require_role("analyst"))]
 ) -> dict[str, Any]:
-    job_id = services.start_run(request, p, body.markets, list(body.langs), body.resume, list(body.skip))
+    job_id = services.start_run(
+        request,
+        p,
+        body.markets,
+        list(body.langs),
+        body.resume,
+        list(body.skip),
+        body.params,
+        quick=body.quick,
+    )
     return {"job_id": job_id, "poll": f"/api/jobs/{job_id}"}
 
 
