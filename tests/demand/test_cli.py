@@ -130,3 +130,34 @@ def test_trends_and_bad_options(warehouse: Path) -> None:
     from xborder.errors import BadInputError
 
     assert isinstance(bad.exception, BadInputError) and "level" in str(bad.exception)
+
+
+def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse: Path) -> None:
+    con = connect(warehouse)
+    con.execute("INSERT INTO products (product_id, source, title) VALUES ('t:A', 'test', 'RED RETROSPOT LUNCH BAGS')")
+    # interest in "lunch bag" (DE) one month ahead of t:A's German sales: the month's value = next month's units
+    con.execute(
+        "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
+        "SELECT 'lunch bag', 'DE', (date_trunc('month', ordered_at) - INTERVAL 1 MONTH)::DATE, sum(quantity), "
+        "'month', 'test' FROM order_lines WHERE product_id = 't:A' AND country = 'DE' GROUP BY 3"
+    )
+    con.close()
+    r = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(warehouse),
+            "--json",
+            "trends",
+            "--level",
+            "product_market",
+            "--freq",
+            "M",
+            "--signal",
+            "search_lead",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    (lead,) = json.loads(r.stdout)["signals"]
+    assert lead["unique_id"] == "t:A|DE" and lead["value"] == 1.0
+    assert lead["text"].startswith("search interest in 'lunch bag' (DE) leads sales by 1 month (r = 1.00")

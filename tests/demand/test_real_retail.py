@@ -86,6 +86,20 @@ def test_run_demand_on_the_real_warehouse(retail_warehouse: Path, tmp_path: Path
     db = tmp_path / "copy.duckdb"
     shutil.copy(retail_warehouse, db)
     con = connect(db)
+    # search interest that runs one month ahead of a real product's German sales (the month's
+    # value is next month's units): the run must find the product, the keyword and the lead
+    pid, title = con.execute(
+        "SELECT l.product_id, p.title FROM order_lines l JOIN products p USING (product_id) "
+        "WHERE l.country = 'DE' AND l.status = 'sold' AND p.title IS NOT NULL "
+        "GROUP BY ALL ORDER BY sum(l.quantity) DESC LIMIT 1"
+    ).fetchone()
+    con.execute(
+        "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
+        "SELECT ?, 'DE', month - INTERVAL 1 MONTH, units, 'month', 'test' FROM ("
+        "  SELECT date_trunc('month', ordered_at)::DATE AS month, sum(quantity) AS units FROM order_lines "
+        "  WHERE product_id = ? AND country = 'DE' AND status = 'sold' GROUP BY 1)",
+        [title.lower(), pid],
+    )
     try:
         out = run_demand(
             con,
@@ -106,9 +120,16 @@ def test_run_demand_on_the_real_warehouse(retail_warehouse: Path, tmp_path: Path
         zh = con.execute(
             "SELECT text_zh FROM trend_signals WHERE run_id='r1' AND unique_id='total|DE'"
         ).fetchall()
+        leads = con.execute(
+            "SELECT unique_id, value, text_en FROM trend_signals WHERE run_id='r1' AND signal='search_lead'"
+        ).fetchall()
     finally:
         con.close()
     assert out["levels"]["market_total"]["forecast"] == 3
     assert out["levels"]["product_market"]["forecast"] == 60
     assert kinds["forecast"] == 63 and kinds.get("analogue", 0) == out["analogues"] > 0
     assert any("月" in r[0] or "周" in r[0] for r in zh)
+    assert (f"{pid}|DE", 1.0) in {(u, v) for u, v, _ in leads}, leads
+    assert out["search_leads"] == len(leads) and all(
+        "leads sales by" in t or "moves with" in t for *_, t in leads
+    )

@@ -212,9 +212,15 @@ def register(app: typer.Typer) -> None:
         lang: Annotated[str, typer.Option("--lang", help="en or zh.")] = "en",
         json_out: JsonOpt = False,
     ) -> None:
-        """Readable trend signals (growth, YoY, acceleration, changepoints, seasonality) per series."""
+        """Readable trend signals (growth, YoY, acceleration, changepoints, seasonality) per series.
+
+        At product_market level also search_lead: search interest (ingested Google Trends) that
+        leads a product's sales, where the keyword's words are all in the product's title.
+        """
+        import pandas as pd
+
         from xborder.demand import build_series, trend_signals
-        from xborder.pipeline.demand import _insert, load_events
+        from xborder.pipeline.demand import _insert, _search_leads, load_events
 
         _check(level, freq)
         state(ctx).json = state(ctx).json or json_out
@@ -229,7 +235,11 @@ def register(app: typer.Typer) -> None:
                 raise BadInputError(
                     "No order lines or sales in the warehouse.", hint="Ingest order history first."
                 )
-            sig = trend_signals(build_series(events, level=level, freq=freq), freq=freq)
+            series = build_series(events, level=level, freq=freq)
+            sig = trend_signals(series, freq=freq)
+            if level == "product_market":  # search interest leading a product's sales (demand/search.py)
+                leads = _search_leads(con, {level: (series, None)}, _markets(markets), freq)
+                sig = pd.concat([sig, leads], ignore_index=True) if len(leads) else sig
             _insert(con, "trend_signals", sig.assign(run_id=run_id, level=level, freq=freq))
             _finish_run(con, run_id, "ok", f"{len(sig)} signals")
         finally:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from xborder.demand import analogue_forecasts, build_series, forecast, order_line_events, sales_events
 from xborder.demand.engines import EngineSession
+from xborder.demand.search import search_lead_signals
 from xborder.demand.trends import trend_signals
 from xborder.errors import BadInputError
 
@@ -196,8 +197,33 @@ def run_demand(
     if len(search):
         _insert(con, "trend_signals", search.assign(run_id=run_id))
     summary["search_signals"] = int(len(search))
+    leads = _search_leads(con, results, markets, freq)
+    if len(leads):
+        _insert(con, "trend_signals", leads.assign(run_id=run_id, level="product_market", freq=freq))
+    summary["search_leads"] = int(len(leads))
     say(1.0, "demand done")
     return json.loads(json.dumps(summary, default=_num))
+
+
+def _search_leads(con: Any, results: dict, markets: Sequence[str] | None, freq: str) -> pd.DataFrame:
+    """Lead-lag of search interest vs the sales of the products its keyword covers (demand/search.py)."""
+    if "product_market" not in results:
+        return pd.DataFrame()
+    finer = {"W": ("week", "day"), "M": ("month", "week", "day")}[freq]
+    st = con.execute(
+        "SELECT keyword, market_code, ds, value FROM search_trends WHERE freq IN (SELECT unnest(?))",
+        [list(finer)],
+    ).df()
+    if markets:
+        st = st[st["market_code"].isin([*(m.upper() for m in markets), "WW"])]
+    if st.empty:
+        return pd.DataFrame()
+    series = results["product_market"][0]
+    ids = series["unique_id"].str.rsplit("|", n=1).str[0].unique().tolist()
+    products = con.execute(
+        "SELECT product_id, title FROM products WHERE product_id IN (SELECT unnest(?))", [ids]
+    ).df()
+    return search_lead_signals(series, st, products, freq=freq)
 
 
 def _num(v: Any) -> Any:

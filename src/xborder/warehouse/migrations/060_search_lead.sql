@@ -1,0 +1,3 @@
+-- Search interest as a leading indicator (demand/search.py): a trend signal per product x market series.
+COMMENT ON COLUMN trend_signals.signal IS 'growth_<k> (last k periods vs the k before) | yoy | acceleration | changepoint | seasonality_strength | peak_month | search_lead (search interest in a keyword covering the product leads its sales).';
+COMMENT ON COLUMN trend_signals.value IS 'Growth and yoy as fractions (0.37 = +37%); acceleration in growth points; changepoint = level change after vs before; strength 0-1; peak_month 1-12; search_lead = periods search leads sales by (0 = same period).';
