@@ -169,8 +169,16 @@ def compliance(
         "attributes": answer.attributes.as_dict(),
         "summary": answer.summary,
         "requirements": answer.requirements,
+        "notes": _research(answer),
     }
     emit(ctx, data, _render_check)
+
+
+def _research(answer: Any) -> list[str]:
+    from xborder.reference.coverage import research_notes
+
+    markets = list(answer.summary["market"]) if "market" in answer.summary.columns else []
+    return research_notes(markets, answer.as_of, areas=["compliance"])
 
 
 def _render_check(d: dict) -> None:
@@ -193,6 +201,8 @@ def _render_check(d: dict) -> None:
     console.print(t)
     for line in requirement_lines(d["requirements"], d["summary"]):
         console.print(line, highlight=False, soft_wrap=True, markup=False)
+    for n in d.get("notes") or []:
+        console.print(f"Note: {n}", highlight=False, soft_wrap=True, markup=False)
 
 
 @compliance_app.command("changes")

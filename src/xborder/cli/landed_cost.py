@@ -218,10 +218,15 @@ def landed_cost_cmd(
     table = compare(
         pin, markets, modes, date=date, prices=prices, units=units, platform=platform, target_margin=tm, fx=fx
     )
+    import datetime as dt
+
+    from xborder.reference.coverage import research_notes
+
+    as_of = str(table["as_of"].iloc[0])
     data = {
         "product": {k: v for k, v in vars(pin).items() if k != "estimates"},
-        "notes": estimates,
-        "as_of": str(table["as_of"].iloc[0]),
+        "notes": [*estimates, *research_notes(markets, dt.date.fromisoformat(as_of[:10]))],
+        "as_of": as_of,
         "rows": table,
     }
     emit(ctx, data, _render_compare)

@@ -16,6 +16,7 @@ import pandas as pd
 from xborder.landed_cost.engine import landed_cost_frame
 from xborder.landed_cost.inputs import ProductInput
 from xborder.landed_cost.rules import MODES, RuleBook, rule_book
+from xborder.reference.coverage import research_notes
 from xborder.reference.fx import ECB_SOURCE, FxTable, load_fx
 
 __all__ = ["LandedCostResult", "landed_cost", "compare", "COMPONENTS"]
@@ -170,6 +171,7 @@ def landed_cost(
         notes.append(
             "bulk import by the seller: import VAT is recoverable input tax (shown, not counted as cost)"
         )
+    notes.extend(research_notes([market], rules.date))
     return LandedCostResult(
         product,
         market.upper(),

@@ -22,6 +22,7 @@ import pandas as pd
 
 from xborder.landed_cost.engine import landed_cost_frame
 from xborder.landed_cost.rules import rule_book
+from xborder.reference.coverage import research_notes
 from xborder.reference.fx import load_fx
 from xborder.settings import Settings
 
@@ -232,6 +233,7 @@ def run_landed_cost(
                 "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
                 "fx_last_date": fx.last_date,
                 "skipped_markets": skipped,
+                "research_notes": research_notes(targets, as_of),
             }
         )
     )

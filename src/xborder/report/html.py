@@ -115,6 +115,8 @@ def _notes(data: ReportData, tr: Translator) -> list[str]:
         ignored = (rec.get("summary") or {}).get("ignored_params") if isinstance(rec, dict) else None
         if ignored:
             notes.append(f"{tr('stage_' + stage)}: {', '.join(ignored)} — {tr('ignored_params')}")
+        research = (rec.get("summary") or {}).get("research_notes") if isinstance(rec, dict) else None
+        notes.extend(str(n) for n in research or [] if str(n) not in notes)
     return notes
 
 
