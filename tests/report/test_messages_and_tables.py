@@ -100,3 +100,28 @@ def test_landed_modes_groups_components_per_shipping_mode() -> None:
     )
     modes = landed_modes(lc)
     assert [(m["mode"], m["total"]) for m in modes] == [("air", 4.0), ("sea", 2.0)]
+
+
+def test_method_notes_follow_the_report_language() -> None:
+    """Demo notes and research-horizon notes of the landed-cost stage read in the report's language."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from xborder.pipeline.demo import DEMO_NOTES, DEMO_NOTES_ZH
+    from xborder.reference.coverage import research_notes
+    from xborder.report.html import _notes
+    from xborder.report.messages import Translator
+
+    day = dt.date(2026, 9, 1)
+    summary = {
+        "research_notes": research_notes(["US"], day),
+        "research_notes_zh": research_notes(["US"], day, lang="zh"),
+    }
+    data = SimpleNamespace(
+        run={"params": {"notes": list(DEMO_NOTES), "stage_params": {}}},
+        stages={"landed_cost": {"status": "ok", "summary": summary}},
+    )
+    en, zh = _notes(data, Translator("en")), _notes(data, Translator("zh"))  # type: ignore[arg-type]
+    assert en[0] == DEMO_NOTES[0] and en[1].startswith("Research horizon (US)")
+    assert zh[0] == DEMO_NOTES_ZH[DEMO_NOTES[0]] and zh[1].startswith("资料核查范围（US）")
+    assert "2026-07-24" in zh[1] and all("Research horizon" not in n for n in zh)

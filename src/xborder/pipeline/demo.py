@@ -8,7 +8,7 @@ from typing import Any
 from xborder.errors import BadInputError
 from xborder.settings import Settings
 
-__all__ = ["run_demo", "demo_data_dir", "DEMO_PARAMS", "DEMO_NOTES"]
+__all__ = ["run_demo", "demo_data_dir", "DEMO_PARAMS", "DEMO_NOTES", "DEMO_NOTES_ZH"]
 
 # Limits that keep `make demo` under two minutes on two cores; the report lists them.
 DEMO_PARAMS: dict[str, dict[str, Any]] = {
@@ -23,6 +23,14 @@ DEMO_NOTES = [
     "best-selling products, and the selection backtest uses the last 3 cutoffs (see the parameters below). "
     "Run `xborder run --data DIR` without limits for a full analysis.",
 ]
+DEMO_NOTES_ZH = {
+    DEMO_NOTES[
+        0
+    ]: "基于随附真实数据（data/demo）的演示运行，为在两个CPU核心上两分钟内完成而设了限制：每个层级只预测"
+    "最繁忙的200个序列，只为销量最高的300个产品计算到岸成本，选品回测只用最近3个截止点（参数见下）。"
+    "完整分析请不加限制运行 `xborder run --data DIR`。",
+}
+"""The report's Chinese text of each demo note (the run record keeps the English)."""
 
 
 def demo_data_dir() -> Path:

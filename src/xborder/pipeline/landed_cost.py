@@ -234,6 +234,7 @@ def run_landed_cost(
                 "fx_last_date": fx.last_date,
                 "skipped_markets": skipped,
                 "research_notes": research_notes(targets, as_of),
+                "research_notes_zh": research_notes(targets, as_of, lang="zh"),
             }
         )
     )

@@ -17,13 +17,16 @@ from xborder.reference.base import load_table
 __all__ = ["research_notes"]
 
 
-def research_notes(markets: Iterable[str], date: dt.date, *, areas: Iterable[str] | None = None) -> list[str]:
+def research_notes(
+    markets: Iterable[str], date: dt.date, *, areas: Iterable[str] | None = None, lang: str = "en"
+) -> list[str]:
     """Notes for the rows of coverage.csv that ``date`` is past, for ``markets`` (and ``*``).
 
     Args:
         markets: ISO2 markets of the answer.
         date: the day answered for.
         areas: restrict to these areas (``all`` rows always count); None = every area.
+        lang: en or zh (Simplified Chinese).
     """
     cov = load_table("coverage")
     wanted = {m.upper() for m in markets} | {"*"}
@@ -34,9 +37,16 @@ def research_notes(markets: Iterable[str], date: dt.date, *, areas: Iterable[str
             continue
         until = dt.date.fromisoformat(str(r.researched_until))
         if (date - until).days > int(str(r.grace_days or 0)):
-            where = "all markets" if r.market == "*" else str(r.market)
-            out.append(
-                f"Research horizon ({where}): {r.note} (researched until {until.isoformat()}; "
-                f"answer for {date.isoformat()}; source {r.source})."
-            )
+            if lang == "zh":
+                where = "所有市场" if r.market == "*" else str(r.market)
+                out.append(
+                    f"资料核查范围（{where}）：{r.note_zh}（核查至{until.isoformat()}；"
+                    f"结果日期{date.isoformat()}；来源 {r.source}）。"
+                )
+            else:
+                where = "all markets" if r.market == "*" else str(r.market)
+                out.append(
+                    f"Research horizon ({where}): {r.note} (researched until {until.isoformat()}; "
+                    f"answer for {date.isoformat()}; source {r.source})."
+                )
     return out

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from xborder.pipeline.demo import DEMO_NOTES_ZH
 from xborder.pipeline.stages import NOT_AVAILABLE
 from xborder.report import charts
 from xborder.report.data import ReportData
@@ -104,7 +105,7 @@ def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
 
 def _notes(data: ReportData, tr: Translator) -> list[str]:
     params = data.run.get("params") or {}
-    notes = list(params.get("notes") or [])
+    notes = [DEMO_NOTES_ZH.get(n, n) if tr.lang == "zh" else n for n in params.get("notes") or []]
     for stage, sp in (params.get("stage_params") or {}).items():
         if sp:
             notes.append(
@@ -115,7 +116,8 @@ def _notes(data: ReportData, tr: Translator) -> list[str]:
         ignored = (rec.get("summary") or {}).get("ignored_params") if isinstance(rec, dict) else None
         if ignored:
             notes.append(f"{tr('stage_' + stage)}: {', '.join(ignored)} — {tr('ignored_params')}")
-        research = (rec.get("summary") or {}).get("research_notes") if isinstance(rec, dict) else None
+        key = "research_notes_zh" if tr.lang == "zh" else "research_notes"
+        research = (rec.get("summary") or {}).get(key) if isinstance(rec, dict) else None
         notes.extend(str(n) for n in research or [] if str(n) not in notes)
     return notes
 
