@@ -141,20 +141,29 @@ def conformal_widths(points: pd.DataFrame, levels: list[int], *, exclude_last: b
     if exclude_last:
         last = p.groupby("unique_id")["cutoff"].transform("max")
         p = p[p["cutoff"] < last]
-    p = p.assign(ae=(p["y"] - p["yhat"]).abs()).dropna(subset=["ae"])
+    ae_all = (p["y"] - p["yhat"]).abs().to_numpy(float)
+    ok = np.isfinite(ae_all)
     keys = ["unique_id", "model"]
-    if p.empty:
+    if not ok.any():
         return pd.DataFrame(columns=[*keys, *[f"w_{lv}" for lv in levels]])
-    # vectorised: sort errors within each (series, model), take the k-th smallest per level
-    p = p.sort_values([*keys, "ae"], kind="stable")
-    g = p.groupby(keys, sort=False)
-    rank = g.cumcount().to_numpy()
-    n = g["ae"].transform("size").to_numpy()
-    out = p.loc[rank == 0, keys].reset_index(drop=True)
-    ae = p["ae"].to_numpy()
+    # vectorised on integer codes: sort errors within each (series, model), take the k-th smallest per level
+    uid_codes, uids = pd.factorize(p["unique_id"].to_numpy()[ok])
+    mod_codes, mods = pd.factorize(p["model"].to_numpy()[ok])
+    ae = ae_all[ok]
+    group = uid_codes.astype(np.int64) * len(mods) + mod_codes
+    order = np.lexsort((ae, group))
+    group, ae = group[order], ae[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    n = np.diff(np.r_[starts, len(group)])
+    out = pd.DataFrame(
+        {
+            "unique_id": uids[group[starts] // len(mods)],
+            "model": mods[group[starts] % len(mods)],
+        }
+    )
     for lv in levels:
         k = np.minimum(n - 1, np.ceil((n + 1) * lv / 100).astype(int) - 1)
-        out[f"w_{lv}"] = ae[rank == k]
+        out[f"w_{lv}"] = ae[starts + k]
     return out
 
 

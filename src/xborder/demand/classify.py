@@ -32,20 +32,18 @@ def classify_series(series: pd.DataFrame, *, season: int = 12, min_obs: int = 4)
     used), ``short`` (< 2 seasons: no seasonal model), ``long`` otherwise. All-zero series are
     classed ``all_zero`` and forecast as zero.
     """
-    g = series.groupby("unique_id", sort=True)["y"]
+    y = series["y"].astype(float)
+    pos = y.where(y > 0)  # non-zero demand sizes (NaN elsewhere: groupby skips them)
+    g = y.groupby(series["unique_id"], sort=True)
+    gp = pos.groupby(series["unique_id"], sort=True)
     n = g.size()
-    nz = g.apply(lambda y: int((y > 0).sum()))
+    nz = gp.count().astype(int)
     total = g.sum()
-
-    def _cv2(y: pd.Series) -> float:
-        pos = y[y > 0].to_numpy()
-        if len(pos) < 2:
-            return 0.0
-        return float((pos.std(ddof=1) / pos.mean()) ** 2)
-
-    cv2 = g.apply(_cv2)
-    adi = (n / nz.replace(0, np.nan)).astype(float).fillna(np.inf)
+    # CV² of the non-zero sizes with the sample sd (0 with fewer than two), grouped, not per series in Python
+    cv2 = ((gp.std(ddof=1) / gp.mean()) ** 2).where(nz >= 2, 0.0).astype(float)
+    adi = (n.astype(float) / nz.astype(float).replace(0.0, np.nan)).fillna(np.inf)
     out = pd.DataFrame({"n_obs": n, "n_nonzero": nz, "total": total, "adi": adi, "cv2": cv2})
+    out.index.name = "unique_id"
     out["demand_class"] = [sb_class(a, c) for a, c in zip(out["adi"], out["cv2"], strict=True)]
     out["length_class"] = np.select(
         [out["n_obs"] < min_obs, out["n_obs"] < 2 * season], ["too_short", "short"], default="long"

@@ -330,7 +330,8 @@ def _select(
 
 def add_combos_long(points: pd.DataFrame, names: Sequence[str], levels: Sequence[int]) -> pd.DataFrame:
     """Append long backtest rows of the combinations in ``names`` (mean of member yhat; no intervals)."""
-    combos = [n for n in set(names) if combo_members(n) and n not in set(points["model"])]
+    present = set(points["model"].unique())
+    combos = [n for n in set(names) if combo_members(n) and n not in present]
     if not combos:
         return points
     keys = ["unique_id", "cutoff", "ds"]
