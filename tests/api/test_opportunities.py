@@ -180,3 +180,26 @@ def test_warehouse_without_engine_tables_gives_notes_not_errors(tmp_path) -> Non
     assert c.get("/api/data/ingests").json()["total"] == 0
     assert c.get("/opportunities").status_code == 200
     env.app.state.db.close()
+
+
+def test_landed_cost_past_the_research_horizon_says_so(fresh_web) -> None:
+    """A landed cost answered for a day past where its rules were researched carries the warning."""
+    from tests.api.seed import SEED_RUN
+
+    c = fresh_web.client("viewer")
+    pid, market = fresh_web.sql(
+        "SELECT product_id, market FROM opportunities WHERE run_id = ? ORDER BY rank LIMIT 1", [SEED_RUN]
+    )[0]
+    fresh_web.sql(
+        "INSERT INTO landed_costs (run_id, product_id, market, mode, as_of, currency, landed_cost) "
+        "VALUES (?, ?, ?, 'sea_lcl', DATE '2026-11-27', 'EUR', 4.2)",
+        [SEED_RUN, pid, market],
+    )
+    fresh_web.app.state.db.changed()
+    before = c.get(f"/api/opportunities/{market}/{pid}").json()["landed_costs"]
+    assert before["rows"] and not before["note"]  # within the rule base's check date + grace
+    fresh_web.sql("UPDATE landed_costs SET as_of = DATE '2027-06-01' WHERE product_id = ?", [pid])
+    fresh_web.app.state.db.changed()  # what an ingest or run does: cached answers are recomputed
+    after = c.get(f"/api/opportunities/{market}/{pid}").json()["landed_costs"]
+    assert after["rows"] and after["note"].startswith("Research horizon (all markets)")
+    assert "2026-11-26" in after["note"]

@@ -348,12 +348,15 @@ def _assemble(db: Database, src: Any, product_id: str, market: str, run: str | N
         "forecasts": forecasts,
         "forecast_accuracy": _series_rows(db, src, "forecast_accuracy", product_id, market, run),
         "trend_signals": _series_rows(db, src, "trend_signals", product_id, market, run),
-        "landed_costs": src.filtered(
-            "landed_costs",
-            [(("product_id",), product_id), (_MARKET, market)],
-            run,
-            ("mode", "shipping_mode", "component"),
-            1000,
+        "landed_costs": _with_research_note(
+            src.filtered(
+                "landed_costs",
+                [(("product_id",), product_id), (_MARKET, market)],
+                run,
+                ("mode", "shipping_mode", "component"),
+                1000,
+            ),
+            market,
         ),
         "compliance": src.filtered(
             "compliance_checks",
@@ -365,6 +368,21 @@ def _assemble(db: Database, src: Any, product_id: str, market: str, run: str | N
         "pain_points": _pain_points(db, src, product_id, market, category, run),
         "example_reviews": _example_reviews(db, src, product_id, category),
     }
+
+
+def _with_research_note(lc: dict[str, Any], market: str) -> dict[str, Any]:
+    """Say so when the landed cost was answered for a date past where its rules were researched."""
+    import datetime as dt
+
+    from xborder.reference.coverage import research_notes
+
+    day = lc["rows"][0].get("as_of") if lc.get("rows") else None
+    if day and not lc.get("note"):
+        when = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+        notes = research_notes([market], when)
+        if notes:
+            lc = {**lc, "note": " ".join(notes)}
+    return lc
 
 
 def build_details(db: Database, run: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
