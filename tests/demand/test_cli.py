@@ -134,7 +134,9 @@ def test_trends_and_bad_options(warehouse: Path) -> None:
 
 def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse: Path) -> None:
     con = connect(warehouse)
-    con.execute("INSERT INTO products (product_id, source, title) VALUES ('t:A', 'test', 'RED RETROSPOT LUNCH BAGS')")
+    con.execute(
+        "INSERT INTO products (product_id, source, title) VALUES ('t:A', 'test', 'RED RETROSPOT LUNCH BAGS')"
+    )
     # interest in "lunch bag" (DE) one month ahead of t:A's German sales: the month's value = next month's units
     con.execute(
         "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
@@ -161,3 +163,32 @@ def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse
     (lead,) = json.loads(r.stdout)["signals"]
     assert lead["unique_id"] == "t:A|DE" and lead["value"] == 1.0
     assert lead["text"].startswith("search interest in 'lunch bag' (DE) leads sales by 1 month (r = 1.00")
+
+
+def test_trends_say_why_a_signal_is_missing(warehouse: Path) -> None:
+    runner = CliRunner()
+    args = [
+        "--db",
+        str(warehouse),
+        "--json",
+        "trends",
+        "--level",
+        "product_market",
+        "--freq",
+        "M",
+        "--signal",
+    ]
+    r = runner.invoke(app, [*args, "search_lead"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["signals"] == [] and "no search_trends" in out["note"]
+    con = connect(warehouse)
+    con.execute(
+        "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
+        "VALUES ('ventilateur', 'FR', DATE '2021-01-01', 40, 'month', 'test')"
+    )
+    con.close()
+    note = json.loads(runner.invoke(app, [*args, "search_lead"]).stdout)["note"]
+    assert "ventilateur (FR, month)" in note and "title" in note
+    bogus = json.loads(runner.invoke(app, [*args, "nope"]).stdout)["note"]
+    assert bogus.startswith("No nope signals") and "growth_3" in bogus

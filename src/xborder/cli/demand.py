@@ -237,19 +237,43 @@ def register(app: typer.Typer) -> None:
                 )
             series = build_series(events, level=level, freq=freq)
             sig = trend_signals(series, freq=freq)
+            empty_reason = ""
             if level == "product_market":  # search interest leading a product's sales (demand/search.py)
                 leads = _search_leads(con, {level: (series, None)}, _markets(markets), freq)
                 sig = pd.concat([sig, leads], ignore_index=True) if len(leads) else sig
+                if leads.empty:
+                    kws = con.execute(
+                        "SELECT DISTINCT keyword || ' (' || market_code || ', ' || coalesce(freq, '?') || ')' "
+                        "FROM search_trends ORDER BY 1 LIMIT 6"
+                    ).fetchall()
+                    empty_reason = (
+                        "No search_lead signal: the warehouse has no search_trends (ingest a Google Trends "
+                        "export with --as trends)."
+                        if not kws
+                        else "No search_lead signal: search keywords "
+                        + ", ".join(k[0] for k in kws)
+                        + " — a keyword counts for a product only when all its words are in the product's "
+                        "title, in the same market (or WW), with search data as fine as --freq, and a lead "
+                        "only when it clears the correlation bound (docs/demand.md)."
+                    )
             _insert(con, "trend_signals", sig.assign(run_id=run_id, level=level, freq=freq))
             _finish_run(con, run_id, "ok", f"{len(sig)} signals")
         finally:
             con.close()
+        known = ", ".join(sorted(set(sig["signal"]))) or "none"
         if signal:
             sig = sig[sig["signal"] == signal].sort_values("value", ascending=False)
         rows = sig.head(limit)[["unique_id", "signal", "value", f"text_{lang}"]].rename(
             columns={f"text_{lang}": "text"}
         )
-        emit(ctx, {"run_id": run_id, "signals": rows}, _render_trends)
+        out: dict = {"run_id": run_id, "signals": rows}
+        if rows.empty:
+            out["note"] = (
+                empty_reason
+                if signal == "search_lead" and empty_reason
+                else f"No {signal or 'trend'} signals for --level {level} --freq {freq} (signals found: {known})."
+            )
+        emit(ctx, out, _render_trends)
 
 
 def _render_forecast(d: dict) -> None:
@@ -280,6 +304,9 @@ def _render_trends(d: dict) -> None:
     t = Table(title=f"Trend signals (run {d['run_id']})")
     for c in ("series", "signal", "text"):
         t.add_column(c)
+    if d.get("note"):
+        console.print(d["note"], highlight=False, soft_wrap=True, markup=False)
+        return
     for r in d["signals"].itertuples():
         t.add_row(r.unique_id, r.signal, r.text)
     console.print(t)
