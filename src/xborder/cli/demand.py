@@ -239,7 +239,7 @@ def register(app: typer.Typer) -> None:
             sig = trend_signals(series, freq=freq)
             empty_reason = ""
             if level == "product_market":  # search interest leading a product's sales (demand/search.py)
-                leads = _search_leads(con, {level: (series, None)}, _markets(markets), freq)
+                leads = _search_leads(con, series, _markets(markets), freq)
                 sig = pd.concat([sig, leads], ignore_index=True) if len(leads) else sig
                 if leads.empty:
                     kws = con.execute(

@@ -75,12 +75,22 @@ def _insert(con: Any, table: str, df: pd.DataFrame) -> None:
         con.unregister("_demand_rows")
 
 
-def _search_signals(con: Any, markets: Sequence[str] | None) -> pd.DataFrame:
+def _search_trends(
+    con: Any, markets: Sequence[str] | None, freqs: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """search_trends rows of ``markets`` (and worldwide ``WW``), optionally only the given freqs."""
     st = con.execute("SELECT keyword, market_code, ds, value, freq FROM search_trends").df()
-    if st.empty:
-        return st
     if markets:
         st = st[st["market_code"].isin([*(m.upper() for m in markets), "WW"])]
+    if freqs is not None:
+        st = st[st["freq"].isin(list(freqs))]
+    return st
+
+
+def _search_signals(con: Any, markets: Sequence[str] | None) -> pd.DataFrame:
+    st = _search_trends(con, markets)
+    if st.empty:
+        return st
     out = []
     for f, g in st.groupby("freq"):
         code = {"week": "W", "month": "M", "day": "D"}.get(str(f), "W")
@@ -144,11 +154,14 @@ def run_demand(
         return {"status": "skipped", "reason": "no order lines or sales in the warehouse", "levels": {}}
     summary: dict[str, Any] = {"freq": freq, "horizon": horizon, "engine": engine, "levels": {}}
     results: dict[str, Any] = {}
+    pm_series = pd.DataFrame()
     with EngineSession(engine, workers=max(2, n_jobs)) as sess:
         for i, level in enumerate(levels):
             base = 0.05 + 0.85 * i / len(levels)
             say(base, f"{level}: building series")
             series = build_series(events, level=level, freq=freq)
+            if level == "product_market":
+                pm_series = series
             sig = trend_signals(series, freq=freq).assign(run_id=run_id, level=level, freq=freq)
             _insert(con, "trend_signals", sig)
             todo, skipped = _top(series, max_series)
@@ -197,7 +210,7 @@ def run_demand(
     if len(search):
         _insert(con, "trend_signals", search.assign(run_id=run_id))
     summary["search_signals"] = int(len(search))
-    leads = _search_leads(con, results, markets, freq)
+    leads = _search_leads(con, pm_series, markets, freq)
     if len(leads):
         _insert(con, "trend_signals", leads.assign(run_id=run_id, level="product_market", freq=freq))
     summary["search_leads"] = int(len(leads))
@@ -205,20 +218,15 @@ def run_demand(
     return json.loads(json.dumps(summary, default=_num))
 
 
-def _search_leads(con: Any, results: dict, markets: Sequence[str] | None, freq: str) -> pd.DataFrame:
-    """Lead-lag of search interest vs the sales of the products its keyword covers (demand/search.py)."""
-    if "product_market" not in results:
-        return pd.DataFrame()
+def _search_leads(con: Any, series: pd.DataFrame, markets: Sequence[str] | None, freq: str) -> pd.DataFrame:
+    """Lead-lag of search interest vs the sales of the products its keyword covers (demand/search.py).
+
+    ``series``: product × market demand; search data coarser than ``freq`` is left out.
+    """
     finer = {"W": ("week", "day"), "M": ("month", "week", "day")}[freq]
-    st = con.execute(
-        "SELECT keyword, market_code, ds, value FROM search_trends WHERE freq IN (SELECT unnest(?))",
-        [list(finer)],
-    ).df()
-    if markets:
-        st = st[st["market_code"].isin([*(m.upper() for m in markets), "WW"])]
-    if st.empty:
+    st = _search_trends(con, markets, finer)
+    if st.empty or series.empty:
         return pd.DataFrame()
-    series = results["product_market"][0]
     ids = series["unique_id"].str.rsplit("|", n=1).str[0].unique().tolist()
     products = con.execute(
         "SELECT product_id, title FROM products WHERE product_id IN (SELECT unnest(?))", [ids]
