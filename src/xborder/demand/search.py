@@ -59,7 +59,7 @@ def keyword_matches(products: pd.DataFrame, keywords: list[str]) -> pd.DataFrame
 
 
 def _align(s: pd.Series, freq: str) -> pd.Series:
-    """Sum a dated series into the demand series' periods (weeks starting Monday, calendar months)."""
+    """Average a dated series into the demand series' periods (weeks starting Monday, calendar months)."""
     ds = pd.to_datetime(s.index)
     if freq == "W":  # a Sunday-start search week belongs to the Monday week it mostly overlaps
         mid = (ds + pd.Timedelta(days=3)).normalize()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from xborder.errors import BadInputError
+from xborder.pipeline.demo import DEMO_PARAMS
+from xborder.selection.profiles import PRESETS
 
 __all__ = ["WEB_PARAMS", "QUICK", "check_web_params"]
 
@@ -18,7 +20,7 @@ WEB_PARAMS: dict[str, dict[str, tuple[str, tuple[Any, ...]]]] = {
     "demand": {"max_series": ("int", (0, 1_000_000)), "freq": ("choice", ("W", "M"))},
     "landed_cost": {"max_products": ("int", (1, 1_000_000))},
     "selection": {
-        "profile": ("choice", ("balanced", "low-risk", "high-growth", "low-capital")),
+        "profile": ("choice", tuple(PRESETS)),
         "top": ("int", (1, 1000)),
     },
     "backtest": {"cutoffs": ("int", (1, 24)), "k": ("int", (1, 1000))},
@@ -26,13 +28,7 @@ WEB_PARAMS: dict[str, dict[str, tuple[str, tuple[Any, ...]]]] = {
 }
 
 
-def _quick() -> dict[str, dict[str, Any]]:
-    from xborder.pipeline.demo import DEMO_PARAMS
-
-    return {stage: dict(values) for stage, values in DEMO_PARAMS.items()}
-
-
-QUICK = _quick()
+QUICK = {stage: dict(values) for stage, values in DEMO_PARAMS.items()}
 """The demo's limits (200 series per level, landed cost for 300 products, 3 backtest cutoffs, top 10)."""
 
 
