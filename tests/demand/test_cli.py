@@ -132,6 +132,22 @@ def test_trends_and_bad_options(warehouse: Path) -> None:
     assert isinstance(bad.exception, BadInputError) and "level" in str(bad.exception)
 
 
+def _product_trends(db: Path, signal: str) -> list[str]:
+    """`xborder --json trends` at product x market level, monthly, for one signal."""
+    return [
+        "--db",
+        str(db),
+        "--json",
+        "trends",
+        "--level",
+        "product_market",
+        "--freq",
+        "M",
+        "--signal",
+        signal,
+    ]
+
+
 def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse: Path) -> None:
     con = connect(warehouse)
     con.execute(
@@ -144,21 +160,7 @@ def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse
         "'month', 'test' FROM order_lines WHERE product_id = 't:A' AND country = 'DE' GROUP BY 3"
     )
     con.close()
-    r = CliRunner().invoke(
-        app,
-        [
-            "--db",
-            str(warehouse),
-            "--json",
-            "trends",
-            "--level",
-            "product_market",
-            "--freq",
-            "M",
-            "--signal",
-            "search_lead",
-        ],
-    )
+    r = CliRunner().invoke(app, _product_trends(warehouse, "search_lead"))
     assert r.exit_code == 0, r.output
     (lead,) = json.loads(r.stdout)["signals"]
     assert lead["unique_id"] == "t:A|DE" and lead["value"] == 1.0
@@ -167,18 +169,7 @@ def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse
 
 def test_trends_say_why_a_signal_is_missing(warehouse: Path) -> None:
     runner = CliRunner()
-    args = [
-        "--db",
-        str(warehouse),
-        "--json",
-        "trends",
-        "--level",
-        "product_market",
-        "--freq",
-        "M",
-        "--signal",
-    ]
-    r = runner.invoke(app, [*args, "search_lead"])
+    r = runner.invoke(app, _product_trends(warehouse, "search_lead"))
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["signals"] == [] and "no search_trends" in out["note"]
@@ -188,7 +179,7 @@ def test_trends_say_why_a_signal_is_missing(warehouse: Path) -> None:
         "VALUES ('ventilateur', 'FR', DATE '2021-01-01', 40, 'month', 'test')"
     )
     con.close()
-    note = json.loads(runner.invoke(app, [*args, "search_lead"]).stdout)["note"]
+    note = json.loads(runner.invoke(app, _product_trends(warehouse, "search_lead")).stdout)["note"]
     assert "ventilateur (FR, month)" in note and "title" in note
-    bogus = json.loads(runner.invoke(app, [*args, "nope"]).stdout)["note"]
+    bogus = json.loads(runner.invoke(app, _product_trends(warehouse, "nope")).stdout)["note"]
     assert bogus.startswith("No nope signals") and "growth_3" in bogus
