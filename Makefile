@@ -17,9 +17,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
 	$(PIP) install -q -c $(LOCK) -e ".[web]"
 	@touch $@
 
-# Development install: tests, linters, and the distributed engines the tests exercise.
+# Development install: tests, linters, and the distributed engines the tests exercise (Dask, Spark, Ray).
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PIP) install -q -c $(LOCK) -e ".[web,dev,dask,spark]"
+	$(PIP) install -q -c $(LOCK) -e ".[web,dev,dask,spark,ray]"
 	@touch $@
 
 install: $(VENV)/.installed
@@ -54,7 +54,7 @@ docs-data-model: $(VENV)/.installed
 # Regenerate the lock file from a fresh resolution of pyproject.toml (maintainers only).
 lock:
 	rm -rf /tmp/xborder-lock-venv && $(PYTHON) -m venv /tmp/xborder-lock-venv
-	/tmp/xborder-lock-venv/bin/python -m pip install -q -e ".[web,dev,dask,spark,nlp]"
+	/tmp/xborder-lock-venv/bin/python -m pip install -q -e ".[web,dev,dask,spark,ray,nlp]"
 	/tmp/xborder-lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(LOCK)
 
 clean:

@@ -12,7 +12,8 @@ choice is made by an inner backtest on that history):
   fitted on the last 2 years before each origin.
 
 MASE = mean over series of MAE / in-sample naive MAE (series with a zero scale left out);
-WAPE = sum|error| / sum|actual| pooled. Writes benchmarks/results/forecast_accuracy.json.
+WAPE = sum|error| / sum|actual| pooled; bias = (sum forecast - sum actual) / sum|actual| (reported,
+not part of the target). Writes benchmarks/results/forecast_accuracy.json.
 Run: .venv/bin/python benchmarks/forecast_accuracy.py [--quick] [--only case,...]
      [--selection series|level|class|auto] [--dump DIR (inner backtest points per fold, for analysis)]
 """
@@ -57,7 +58,7 @@ def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:  # noqa: ANN001
             continue
         mm = m.dropna(subset=["SeasonalNaive"]) if model == "SeasonalNaive" else m
         if mm.empty:  # e.g. SeasonalNaive needs a full season of history
-            out[model] = {"mase": None, "wape": None, "series": 0}
+            out[model] = {"mase": None, "wape": None, "bias": None, "series": 0}
             continue
         pred = mm[model].clip(lower=0)
         ae = (mm["y"] - pred).abs()
@@ -66,6 +67,9 @@ def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:  # noqa: ANN001
         out[model] = {
             "mase": round(float(mase.mean()), 4),
             "wape": round(float(ae.sum() / mm["y"].abs().sum()), 4),
+            # total forecast vs total sales: MASE and WAPE reward a median, which can sit far
+            # below the demand a seller must stock for (a zero forecast for intermittent items)
+            "bias": round(float((pred.sum() - mm["y"].sum()) / mm["y"].abs().sum()), 4),
             "series": int(mae.size),
         }
     return out
@@ -98,7 +102,14 @@ def backtest(
         if dump:  # inner backtest points and every model's forecasts, for offline analysis
             dump.mkdir(parents=True, exist_ok=True)
             pd.to_pickle(
-                {"train": train, "test": test, "backtest": res.backtest, "all_models": res.all_models},
+                {
+                    "train": train,
+                    "test": test,
+                    "backtest": res.backtest,
+                    "all_models": res.all_models,
+                    "forecasts": res.forecasts,
+                    "choice": res.choice,
+                },
                 dump / f"{name}_{cut.date()}.pkl",
             )
         s["cutoff"] = str(cut.date())
@@ -108,7 +119,8 @@ def backtest(
     for model in COMPARE:
         vals = [f[model] for f in folds if model in f and f[model]["mase"] is not None]
         agg[model] = {
-            k: (round(float(np.mean([v[k] for v in vals])), 4) if vals else None) for k in ("mase", "wape")
+            k: (round(float(np.mean([v[k] for v in vals])), 4) if vals else None)
+            for k in ("mase", "wape", "bias")
         }
     agg["selection"] = selection
     agg["folds"] = folds
@@ -197,7 +209,7 @@ def main() -> None:
         results[name] = r
         print(
             f"  {name}: "
-            + "  ".join(f"{m} MASE {r[m]['mase']} WAPE {r[m]['wape']}" for m in COMPARE)
+            + "  ".join(f"{m} MASE {r[m]['mase']} WAPE {r[m]['wape']} bias {r[m]['bias']}" for m in COMPARE)
             + f"  target_met={r['target_met']} ({r['seconds']}s)",
             flush=True,
         )

@@ -68,8 +68,8 @@ def test_backtest_choice_beats_naive_on_country_totals(jun_nov: tuple[pd.DataFra
 
 @pytest.mark.xfail(
     reason="known miss (docs/benchmarks.md, forecast accuracy): on this fold SeasonalNaive's WAPE is "
-    "0.17; the inner backtest prefers ADIDA (SeasonalNaive has no forecast at the origins with less "
-    "than a year of history), the choice scores ~0.30",
+    "0.17-0.21; the inner backtest prefers ADIDA (SeasonalNaive has no forecast at the origins with less "
+    "than a year of history), the choice scores ~0.3",
     strict=True,
 )
 def test_backtest_choice_near_seasonal_naive_wape_on_country_totals(

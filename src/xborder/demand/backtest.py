@@ -97,6 +97,28 @@ def long_points(wide: pd.DataFrame, names: list[str], levels: list[int]) -> pd.D
     return pd.concat(parts, ignore_index=True)
 
 
+def chosen_points(wide: pd.DataFrame, chosen: pd.Series, names: list[str], levels: list[int]) -> pd.DataFrame:
+    """Like :func:`long_points` for each series' chosen model only (``chosen``: unique_id -> model)."""
+    pick = wide["unique_id"].map(chosen)
+    parts = []
+    for m in pick.dropna().unique():
+        if m not in names or m not in wide.columns:
+            continue
+        rows = (pick == m).to_numpy()
+        part = wide.loc[rows, ["unique_id", "ds"]].copy()
+        part["model"] = m
+        part["yhat"] = wide.loc[rows, m].to_numpy()
+        for lv in levels:
+            for side in ("lo", "hi"):
+                col = f"{m}-{side}-{lv}"
+                part[f"{side}_{lv}"] = wide.loc[rows, col].to_numpy() if col in wide.columns else np.nan
+        parts.append(part)
+    if not parts:
+        cols = ["unique_id", "ds", "model", "yhat", *[f"{s}_{lv}" for lv in levels for s in ("lo", "hi")]]
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)
+
+
 def add_ensemble(wide: pd.DataFrame) -> pd.DataFrame:
     """Add the equal-weight Ensemble column (mean of its members that are present)."""
     members = [m for m in ENSEMBLE_MEMBERS if m in wide.columns]

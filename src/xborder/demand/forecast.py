@@ -30,6 +30,7 @@ from xborder.demand.select import (
     add_combos_long,
     add_combos_wide,
     combo_members,
+    has_native_intervals,
     select_pair,
     series_scale,
 )
@@ -158,7 +159,7 @@ def forecast(
     final_sel, honest_sel = _select(df, info, points, margin, strategies)
     choice = _choices(info, final_sel, margin)
     used = set(choice["model"]) | (set(honest_sel.picks) if honest_sel is not None else set())
-    points = add_combos_long(points, sorted(used), levels_l)
+    points = add_combos_long(points, sorted(used), levels_l, final_sel.wide if final_sel else None)
     fc_wide = add_combos_wide(fc_wide, sorted(used))
     combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
     fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
@@ -250,11 +251,13 @@ def _choices(info: pd.DataFrame, sel: Selection | None, margin: float) -> pd.Dat
 def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.DataFrame:  # noqa: ANN001
     parts = []
     if len(fc_wide):
-        long = bt.long_points(fc_wide, names, levels)
-        long = long.merge(choice["model"].rename("chosen"), left_on="unique_id", right_index=True)
-        long = long[long["model"] == long["chosen"]].drop(columns="chosen")
+        long = bt.chosen_points(fc_wide, choice["model"], names, levels)
         if len(points):
-            long = bt.apply_conformal(long, bt.conformal_widths(points, levels), levels)
+            need = [m for m in long["model"].unique() if not has_native_intervals(str(m))]
+            if need:  # conformal widths only for the chosen models that have no native intervals
+                long = bt.apply_conformal(
+                    long, bt.conformal_widths(points[points["model"].isin(need)], levels), levels
+                )
         parts.append(long)
     zero_ids = choice.index[choice["model"] == "Zero"]
     if len(zero_ids):
@@ -286,7 +289,9 @@ def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # 
         return pd.DataFrame(), pd.DataFrame()
     last = points.groupby("unique_id")["cutoff"].transform("max")
     held = points[points["cutoff"] == last]
-    held = bt.apply_conformal(held, bt.conformal_widths(points, levels, exclude_last=True), levels)
+    need = [m for m in held["model"].unique() if not has_native_intervals(str(m))]
+    conf = points[points["model"].isin(need)]  # native-interval models need no conformal widths
+    held = bt.apply_conformal(held, bt.conformal_widths(conf, levels, exclude_last=True), levels)
     parts = [held]
     if honest is not None:
         chosen = held.merge(honest.picks.rename("pick"), left_on="unique_id", right_index=True)

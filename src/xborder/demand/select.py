@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, INTERMITTENT
+from xborder.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, NO_NATIVE_INTERVALS
 
 __all__ = [
     "STRATEGIES",
@@ -66,7 +66,7 @@ def combo_members(name: str) -> tuple[str, ...]:
 
 def has_native_intervals(name: str) -> bool:
     """Whether statsforecast gives the model prediction intervals (else they are conformal)."""
-    return name not in INTERMITTENT and not combo_members(name)
+    return name not in NO_NATIVE_INTERVALS and not combo_members(name)
 
 
 def series_scale(df: pd.DataFrame, before: pd.Series | None = None) -> pd.Series:
@@ -92,6 +92,8 @@ class Selection:
     reasons: pd.Series
     strategy_scores: dict[str, float]
     """Combined score of each strategy on the last inner window (empty with one window)."""
+    wide: pd.DataFrame | None = None
+    """Backtest forecasts wide (index unique_id, cutoff, ds; a column per model), reusable by add_combos_long."""
 
 
 class _Errors:
@@ -325,17 +327,23 @@ def _select(
             scores[s] = _pick_score(err, picks, windows[-1])
         best = min(strategies, key=lambda s: (scores[s], strategies.index(s)))
     picks, reasons = _fit(err, best, windows, classes, margin)
-    return Selection(picks, best, reasons, scores)
+    return Selection(picks, best, reasons, scores, err.wide)
 
 
-def add_combos_long(points: pd.DataFrame, names: Sequence[str], levels: Sequence[int]) -> pd.DataFrame:
-    """Append long backtest rows of the combinations in ``names`` (mean of member yhat; no intervals)."""
+def add_combos_long(
+    points: pd.DataFrame, names: Sequence[str], levels: Sequence[int], wide: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Append long backtest rows of the combinations in ``names`` (mean of member yhat; no intervals).
+
+    ``wide``: the same points already pivoted (``Selection.wide``), to skip pivoting again.
+    """
     present = set(points["model"].unique())
     combos = [n for n in set(names) if combo_members(n) and n not in present]
     if not combos:
         return points
     keys = ["unique_id", "cutoff", "ds"]
-    wide = points.set_index([*keys, "model"])["yhat"].unstack("model")
+    if wide is None:
+        wide = points.set_index([*keys, "model"])["yhat"].unstack("model")
     y = points.drop_duplicates(keys).set_index(keys)["y"].reindex(wide.index)
     parts = [points]
     for c in sorted(combos):
