@@ -79,40 +79,36 @@ def run_cv(
     return out
 
 
+def _model_rows(
+    wide: pd.DataFrame, m: str, keys: list[str], levels: list[int], rows: Any = slice(None)
+) -> pd.DataFrame:
+    """Long rows of model ``m`` (yhat, lo/hi per level, NaN where it has no native interval)."""
+    part = wide.loc[rows, keys].copy()
+    part["model"] = m
+    part["yhat"] = wide.loc[rows, m].to_numpy()
+    for lv in levels:
+        for side in ("lo", "hi"):
+            col = f"{m}-{side}-{lv}"
+            part[f"{side}_{lv}"] = wide.loc[rows, col].to_numpy() if col in wide.columns else np.nan
+    return part
+
+
 def long_points(wide: pd.DataFrame, names: list[str], levels: list[int]) -> pd.DataFrame:
     """Wide statsforecast output -> long rows (unique_id, ds, [cutoff, y], model, yhat, lo_*, hi_*)."""
     keys = [c for c in ("unique_id", "ds", "cutoff", "y") if c in wide.columns]
-    parts = []
-    for m in names:
-        if m not in wide.columns:
-            continue
-        part = wide[keys].copy()
-        part["model"] = m
-        part["yhat"] = wide[m].to_numpy()
-        for lv in levels:
-            for side in ("lo", "hi"):
-                col = f"{m}-{side}-{lv}"
-                part[f"{side}_{lv}"] = wide[col].to_numpy() if col in wide.columns else np.nan
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(
+        [_model_rows(wide, m, keys, levels) for m in names if m in wide.columns], ignore_index=True
+    )
 
 
 def chosen_points(wide: pd.DataFrame, chosen: pd.Series, names: list[str], levels: list[int]) -> pd.DataFrame:
     """Like :func:`long_points` for each series' chosen model only (``chosen``: unique_id -> model)."""
     pick = wide["unique_id"].map(chosen)
-    parts = []
-    for m in pick.dropna().unique():
-        if m not in names or m not in wide.columns:
-            continue
-        rows = (pick == m).to_numpy()
-        part = wide.loc[rows, ["unique_id", "ds"]].copy()
-        part["model"] = m
-        part["yhat"] = wide.loc[rows, m].to_numpy()
-        for lv in levels:
-            for side in ("lo", "hi"):
-                col = f"{m}-{side}-{lv}"
-                part[f"{side}_{lv}"] = wide.loc[rows, col].to_numpy() if col in wide.columns else np.nan
-        parts.append(part)
+    parts = [
+        _model_rows(wide, m, ["unique_id", "ds"], levels, (pick == m).to_numpy())
+        for m in pick.dropna().unique()
+        if m in names and m in wide.columns
+    ]
     if not parts:
         cols = ["unique_id", "ds", "model", "yhat", *[f"{s}_{lv}" for lv in levels for s in ("lo", "hi")]]
         return pd.DataFrame(columns=cols)
@@ -189,17 +185,26 @@ def conformal_widths(points: pd.DataFrame, levels: list[int], *, exclude_last: b
     return out
 
 
-def apply_conformal(points: pd.DataFrame, widths: pd.DataFrame, levels: list[int]) -> pd.DataFrame:
-    """Fill lo/hi of rows whose model has no native interval with point -/+ the conformal width."""
+def apply_conformal(
+    rows: pd.DataFrame, points: pd.DataFrame, levels: list[int], *, exclude_last: bool = False
+) -> pd.DataFrame:
+    """Fill lo/hi of ``rows`` whose model has no native interval with yhat -/+ its conformal width.
+
+    The widths come from the backtest ``points`` (:func:`conformal_widths`), computed only for
+    the models in ``rows`` that need them.
+    """
     from xborder.demand.select import has_native_intervals
 
-    conformal = [m for m in points["model"].unique() if not has_native_intervals(str(m))]
-    no_native = points["model"].isin(conformal)
-    if not no_native.any() or widths.empty:
-        return points
-    m = points.merge(widths, on=["unique_id", "model"], how="left")
+    conformal = [m for m in rows["model"].unique() if not has_native_intervals(str(m))]
+    if not conformal or not len(points):
+        return rows
+    widths = conformal_widths(points[points["model"].isin(conformal)], levels, exclude_last=exclude_last)
+    no_native = rows["model"].isin(conformal).to_numpy()
+    if widths.empty:
+        return rows
+    m = rows.merge(widths, on=["unique_id", "model"], how="left")
     for lv in levels:
         w = m[f"w_{lv}"].to_numpy()
-        m.loc[no_native.to_numpy(), f"lo_{lv}"] = (m["yhat"] - w)[no_native.to_numpy()]
-        m.loc[no_native.to_numpy(), f"hi_{lv}"] = (m["yhat"] + w)[no_native.to_numpy()]
+        m.loc[no_native, f"lo_{lv}"] = (m["yhat"] - w)[no_native]
+        m.loc[no_native, f"hi_{lv}"] = (m["yhat"] + w)[no_native]
     return m.drop(columns=[f"w_{lv}" for lv in levels])

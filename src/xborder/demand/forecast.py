@@ -30,7 +30,6 @@ from xborder.demand.select import (
     add_combos_long,
     add_combos_wide,
     combo_members,
-    has_native_intervals,
     select_pair,
     series_scale,
 )
@@ -252,13 +251,7 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
     parts = []
     if len(fc_wide):
         long = bt.chosen_points(fc_wide, choice["model"], names, levels)
-        if len(points):
-            need = [m for m in long["model"].unique() if not has_native_intervals(str(m))]
-            if need:  # conformal widths only for the chosen models that have no native intervals
-                long = bt.apply_conformal(
-                    long, bt.conformal_widths(points[points["model"].isin(need)], levels), levels
-                )
-        parts.append(long)
+        parts.append(bt.apply_conformal(long, points, levels))
     zero_ids = choice.index[choice["model"] == "Zero"]
     if len(zero_ids):
         last = df[df["unique_id"].isin(zero_ids)].groupby("unique_id")["ds"].max()
@@ -289,9 +282,7 @@ def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # 
         return pd.DataFrame(), pd.DataFrame()
     last = points.groupby("unique_id")["cutoff"].transform("max")
     held = points[points["cutoff"] == last]
-    need = [m for m in held["model"].unique() if not has_native_intervals(str(m))]
-    conf = points[points["model"].isin(need)]  # native-interval models need no conformal widths
-    held = bt.apply_conformal(held, bt.conformal_widths(conf, levels, exclude_last=True), levels)
+    held = bt.apply_conformal(held, points, levels, exclude_last=True)
     parts = [held]
     if honest is not None:
         chosen = held.merge(honest.picks.rename("pick"), left_on="unique_id", right_index=True)
