@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xborder.ingest.context import LoadContext
+from xborder.ingest.countries import country_sql
 from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
 from xborder.ingest.layouts.orders import insert_order_lines
 from xborder.ingest.layouts.reviews import ReviewSpec, write_reviews
@@ -39,7 +40,8 @@ def _orders(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
         else "NULL"
     )
     mp_sql = repr(mp) if mp else f"CASE WHEN {country} IS NOT NULL THEN 'shop.' || {country} END"
-    content = f"concat_ws('|', '{src}', g.order_id, g.product, CAST(g.quantity AS VARCHAR), CAST(g.ordered_at AS VARCHAR), {('CAST(g.unit_price AS VARCHAR)' if ctx.has('unit_price') else chr(39) * 2)}, coalesce({ckey}, ''))"
+    # Every dimension of the line is in its key: the same order line sold in two markets is two lines.
+    content = f"concat_ws('|', '{src}', g.order_id, g.product, CAST(g.quantity AS VARCHAR), CAST(g.ordered_at AS VARCHAR), {('CAST(g.unit_price AS VARCHAR)' if ctx.has('unit_price') else chr(39) * 2)}, coalesce({ckey}, ''), coalesce({country}, ''))"
     stored = insert_order_lines(
         con,
         f"""SELECT md5({content} || '#' || row_number() OVER (PARTITION BY {content} ORDER BY g._row)) AS line_key,
@@ -97,7 +99,7 @@ def _sales(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
     return insert_sales(
         con, ctx,
         f"""SELECT _row, NULL AS listing_id, '{src}:' || product AS product_id, {repr(ctx.const('marketplace')) if ctx.const('marketplace') else 'NULL'} AS marketplace_id,
-                   {'country' if ctx.has('country') else (repr(c) if c else 'NULL')} AS country, '{ctx.const('period', 'day')}' AS period,
+                   {country_sql('country') if ctx.has('country') else (repr(c) if c else 'NULL')} AS country, '{ctx.const('period', 'day')}' AS period,
                    CAST(period_start AS DATE) AS period_start, {'units' if ctx.has('units') else 'NULL'} AS units,
                    {'revenue' if ctx.has('revenue') else 'NULL'} AS revenue, {repr(ctx.const('currency')) if ctx.const('currency') else 'NULL'} AS currency,
                    'actual' AS source FROM {ctx.good}""",

@@ -8,30 +8,30 @@ from xborder.ingest.context import LoadContext
 from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
 from xborder.ingest.validate import number_sql
 
-__all__ = ["write_wide_sales", "insert_sales", "M5_DAY1", "UCI_WEEK0"]
+__all__ = ["write_wide_sales", "insert_sales", "SALES_KEY", "M5_DAY1", "UCI_WEEK0"]
 
 M5_DAY1 = "2011-01-29"  # d_1 in the M5 calendar (Makridakis et al., M5 competition guide)
 UCI_WEEK0 = "2018-01-01"  # the UCI weekly set has no dates: week 0 is placed on this nominal Monday
 _W = re.compile(r"^W(\d+)$")
 _D = re.compile(r"^d_(\d+)$")
 
+# Every dimension of a sales cell: two rows differing in any of them are two cells, never duplicates
+# (the same product and month sold in IT and in DE are two sales).
+SALES_KEY = "concat_ws('|', coalesce(product_id, ''), coalesce(listing_id, ''), coalesce(marketplace_id, ''), coalesce(country, ''), period, CAST(period_start AS VARCHAR))"
+
 
 def insert_sales(con, ctx: LoadContext, rows_sql: str) -> WriteCounts:  # noqa: ANN001
     """Insert new cells of ``rows_sql`` (+ _row); an input row is 'stored' if any cell was new, else duplicate.
 
-    A cell is a duplicate when a stored row has the same source, period, start and product/listing, or an
-    earlier row of the same file had it. The anti-join and the window run only when they can find something.
+    A cell is a duplicate when a stored row has the same source and the same value in every dimension
+    (:data:`SALES_KEY`: product, listing, marketplace, market, period and start), or an earlier row of the
+    same file had it. The anti-join and the window run only when they can find something.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _x_cells AS {rows_sql}")
-    key = (
-        "coalesce(product_id, '') || '|' || coalesce(listing_id, '') || '|' || period || '|' || period_start"
-    )
+    key = SALES_KEY
     src = con.execute("SELECT any_value(source) FROM _x_cells").fetchone()[0]  # type: ignore[index]
     if con.execute("SELECT count(*) FROM sales WHERE source = ?", [src]).fetchone()[0]:  # type: ignore[index]
-        con.execute(
-            f"""DELETE FROM _x_cells WHERE {key} IN (SELECT coalesce(product_id, '') || '|' || coalesce(listing_id, '')
-                || '|' || period || '|' || period_start FROM sales WHERE source = '{src}')"""
-        )
+        con.execute(f"DELETE FROM _x_cells WHERE {key} IN (SELECT {key} FROM sales WHERE source = '{src}')")
     n, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM _x_cells").fetchone()  # type: ignore[misc]
     if n != distinct:
         con.execute(
