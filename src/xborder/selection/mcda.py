@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import rankdata
 
 __all__ = [
     "NORMALISATIONS",
@@ -36,22 +37,21 @@ def _vector(col: np.ndarray, benefit: bool) -> np.ndarray:
     return out if benefit else 1.0 - out
 
 
+def _snap(col: np.ndarray) -> np.ndarray:
+    """``col`` rounded to 12 significant digits, so values equal but for float summation noise tie."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where(col != 0, np.floor(np.log10(np.abs(col))), 0.0)
+    scale = np.power(10.0, 11 - mag)
+    return np.round(col * scale) / scale
+
+
 def _rank(col: np.ndarray, benefit: bool) -> np.ndarray:
-    """Mid-rank percentile in (0, 1]; ties share their mean rank, so the result does not depend on row order."""
+    """Mid-rank percentile in (0, 1] (``scipy.stats.rankdata``, ties share their mean rank), so the result
+    depends neither on row order nor on float noise (values are compared at 12 significant digits)."""
     n = col.size
     if n == 0:
         return col.astype(float)
-    order = np.argsort(col)
-    sorted_vals = col[order]
-    new_group = np.empty(n, dtype=bool)
-    new_group[0] = True
-    np.not_equal(sorted_vals[1:], sorted_vals[:-1], out=new_group[1:])
-    starts = np.flatnonzero(new_group)
-    counts = np.diff(np.append(starts, n))
-    mean_rank = starts + (counts + 1) / 2.0
-    ranks = np.empty(n, dtype=float)
-    ranks[order] = np.repeat(mean_rank, counts)
-    out = ranks / n
+    out = rankdata(_snap(col), method="average") / n
     return out if benefit else 1.0 - out + 1.0 / n
 
 
