@@ -100,7 +100,7 @@ def compare_workbooks(a: Path, b: Path) -> list[str]:
         ra = [tuple(r) for r in wa[name].iter_rows(values_only=True)]
         rb = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
         if name == "stages":  # durations and times differ between any two runs: compare stage, status, reason
-            ra, rb = ([(r[0], r[1], r[5]) for r in rows] for rows in (ra, rb))
+            ra, rb = ([(r[0], r[1], r[5] if len(r) > 5 else None) for r in rows] for rows in (ra, rb))
         if len(ra) != len(rb):
             problems.append(f"{a.name} sheet {name}: {len(ra)} rows vs {len(rb)}")
             continue
