@@ -31,8 +31,14 @@ ING_ID = re.compile(r"ing_\d{14}_[0-9a-f]{8}_[0-9a-f]{6}")
 WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
 
 
+PATHS: list[tuple[str, str]] = []  # (path, placeholder): the two output folders and data folders
+
+
 def _norm(v: object) -> object:
     if isinstance(v, str):
+        for path, placeholder in PATHS:
+            v = v.replace(path, placeholder)
+        v = re.sub(r'"/[^"]*/data/demo"', '"DATA"', v)
         return ING_ID.sub("ING", RUN_ID.sub("RUN", v))
     return v
 
@@ -126,6 +132,7 @@ def main() -> int:
     ap.add_argument("before", type=Path)
     ap.add_argument("after", type=Path)
     args = ap.parse_args()
+    PATHS.extend([(str(args.before), "OUT"), (str(args.after), "OUT")])
     problems = compare_warehouses(args.before / "demo.duckdb", args.after / "demo.duckdb")
     for lang in ("en", "zh"):
         xa = sorted(args.before.glob(f"*.{lang}.xlsx"))
