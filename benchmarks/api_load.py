@@ -45,8 +45,8 @@ def build_warehouse(path: Path) -> None:
     """Ingest UCI Online Retail into ``path`` and make sure it holds a selection run."""
     from tests.api.seed import real_selection, seed_selection
 
+    from xborder.core.settings import Settings
     from xborder.ingest import ingest_path
-    from xborder.settings import Settings
     from xborder.warehouse import connect
 
     settings = Settings(db_path=str(path), pseudonym_key="benchmark-key", report_dir=str(path.parent / "rej"))

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from xborder.compliance import ProductAttributes, requirements_for, summarise
-from xborder.pipeline.compliance import candidate_products, run_compliance
+from xborder.domains.compliance import ProductAttributes, requirements_for, summarise
+from xborder.domains.compliance.stage import candidate_products, run_compliance
 from xborder.warehouse import connect
 
 OUT = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "compliance_run.json"

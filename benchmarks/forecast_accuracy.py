@@ -37,8 +37,8 @@ from demand_datasets import (  # noqa: E402
     load_uci_products,
 )
 
-from xborder.demand import build_series, forecast  # noqa: E402
-from xborder.demand.accuracy import naive_scale  # noqa: E402
+from xborder.domains.demand import build_series, forecast  # noqa: E402
+from xborder.domains.demand.accuracy import naive_scale  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_accuracy.json"
 COMPARE = ["Chosen", "Naive", "SeasonalNaive", "AutoETS"]

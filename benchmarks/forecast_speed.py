@@ -1,6 +1,6 @@
 """Speed of xborder's forecast() vs calling statsforecast directly with the same models on the same frame.
 
-xborder.demand.forecast runs, per series group, statsforecast cross_validation (3 origins) and
+xborder.domains.demand.forecast runs, per series group, statsforecast cross_validation (3 origins) and
 forecast for the native-interval models (with levels 80/95) and the intermittent models; the
 direct baseline makes exactly those statsforecast calls, in the same process, on the same frame.
 Overhead = xborder time / direct time - 1 (target <= 15%). Also series/s and peak memory (RSS).
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xborder.demand import forecast
-from xborder.demand.models import default_model_names, make_models
+from xborder.domains.demand import forecast
+from xborder.domains.demand.models import default_model_names, make_models
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_speed.json"
 

@@ -1,6 +1,6 @@
 """HS suggestion accuracy on hand-labelled titles (a development set and a held-out set), plus speed.
 
-Reads tests/compliance/data/hs_labelled_titles.csv (dev: 106 titles from UCI Online Retail, Datafiniti and
+Reads tests/domains/compliance/data/hs_labelled_titles.csv (dev: 106 titles from UCI Online Retail, Datafiniti and
 a Keepa Italy export) and hs_labelled_titles_heldout.csv (56 further UCI titles drawn with another seed,
 labelled before the keyword table was extended from the dev misses and never used to change it). Labels are
 HS 2022 subheadings; ``alt_ok`` lists codes that are also right when the title does not say the material.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from xborder.compliance.hs import suggest_hs
+from xborder.domains.compliance.hs import suggest_hs
 from xborder.reference import load_table
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -44,8 +44,8 @@ def plain_read(path: Path, tmp: Path) -> tuple[float, float]:
 
 def ingest_once(path: Path, tmp: Path) -> tuple[float, dict, float]:
     """(wall s, result, process CPU s) of one ``ingest_path`` of ``path`` into a fresh warehouse file."""
+    from xborder.core.settings import Settings
     from xborder.ingest import ingest_path
-    from xborder.settings import Settings
     from xborder.warehouse import connect
 
     con = connect(tmp / f"ingest-{time.perf_counter_ns()}.duckdb")  # migrations before the clock starts

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from derive_category_defaults import MAP  # noqa: E402
 
-from xborder.landed_cost import ProductInput, landed_cost, landed_cost_frame  # noqa: E402
-from xborder.landed_cost.rules import rule_book  # noqa: E402
+from xborder.domains.landed_cost import ProductInput, landed_cost, landed_cost_frame  # noqa: E402
+from xborder.domains.landed_cost.rules import rule_book  # noqa: E402
 from xborder.reference.fx import load_fx  # noqa: E402
 
 OLIST = ROOT.parent / "shared" / "data" / "olist_brazilian_ecommerce" / "complete_tables"

@@ -31,8 +31,8 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from xborder.reviews.clean import clean_texts
-from xborder.reviews.datasets import (
+from xborder.domains.reviews.clean import clean_texts
+from xborder.domains.reviews.datasets import (
     UCI_DOMAINS,
     load_alexa,
     load_chinese,
@@ -40,8 +40,13 @@ from xborder.reviews.datasets import (
     load_uci,
     load_womens_clothing,
 )
-from xborder.reviews.sentiment import TextSentimentModel, english_model, vader_scores, zh_lexicon_scores
-from xborder.reviews.train import SEED, WOMENS_SAMPLE, english_training_frame, train_english
+from xborder.domains.reviews.sentiment import (
+    TextSentimentModel,
+    english_model,
+    vader_scores,
+    zh_lexicon_scores,
+)
+from xborder.domains.reviews.train import SEED, WOMENS_SAMPLE, english_training_frame, train_english
 
 ROOT = Path(__file__).resolve().parents[1]
 

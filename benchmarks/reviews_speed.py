@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xborder.reviews.datasets import load_alexa, load_chinese, load_uci, load_womens_clothing
-from xborder.reviews.sentiment import vader_scores
+from xborder.domains.reviews.datasets import load_alexa, load_chinese, load_uci, load_womens_clothing
+from xborder.domains.reviews.sentiment import vader_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,8 +92,8 @@ def _rss_mb() -> float:
 
 
 def _run(path: Path, workers: int, memory_limit: str) -> dict:
-    from xborder.pipeline.reviews import run_reviews
-    from xborder.settings import get_settings
+    from xborder.core.settings import get_settings
+    from xborder.domains.reviews.stage import run_reviews
     from xborder.warehouse import connect
 
     con = connect(path)
@@ -132,8 +132,8 @@ def _run(path: Path, workers: int, memory_limit: str) -> dict:
 
 def _model_speed(data: Path, old: Path | None, k: int = 4000, rounds: int = 3) -> dict:
     """Reviews/s of the English model alone and of annotate_reviews with it, new vs old model file."""
-    from xborder.reviews import annotate
-    from xborder.reviews.sentiment import TextSentimentModel, english_model
+    from xborder.domains.reviews import annotate
+    from xborder.domains.reviews.sentiment import TextSentimentModel, english_model
 
     w = load_womens_clothing(data, drop_neutral=False).sample(k // 2, random_state=0)
     a = load_alexa(data).sample(k // 2, random_state=0)

@@ -1,4 +1,4 @@
-"""Lead-lag detection of search interest vs sales (xborder.demand.search.lead_lag) on real Google Trends series.
+"""Lead-lag detection of search interest vs sales (xborder.domains.demand.search.lead_lag) on real Google Trends series.
 
 No public dataset pairs a product's sales with the search interest in it, so the search side is
 real and the sales side is built from it with a known relation:
@@ -29,9 +29,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from demand_datasets import SHARED  # noqa: E402
 
-from xborder.demand.search import lead_lag  # noqa: E402
+from xborder.core.settings import Settings  # noqa: E402
+from xborder.domains.demand.search import lead_lag  # noqa: E402
 from xborder.ingest import ingest_path  # noqa: E402
-from xborder.settings import Settings  # noqa: E402
 from xborder.warehouse import connect  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "search_lead.json"

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xborder.selection import backtest as bt
-from xborder.selection.profiles import load_profile
+from xborder.domains.selection import backtest as bt
+from xborder.domains.selection.profiles import load_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -34,8 +34,8 @@ KS = (20, 50, 100)
 
 
 def load_lines(db: str | None) -> tuple[pd.DataFrame, str]:
-    from xborder.pipeline.selection_inputs import read_order_lines
-    from xborder.settings import Settings
+    from xborder.core.settings import Settings
+    from xborder.domains.selection.stage.inputs import read_order_lines
     from xborder.warehouse import connect
 
     if db:
@@ -96,7 +96,7 @@ def rank_sales_calibration() -> list[dict]:
     """Rank → sales power law on the real files with known sales (docs/selection.md, Rank → sales)."""
     import warnings
 
-    from xborder.selection.rank_sales import fit_power_law
+    from xborder.domains.selection.rank_sales import fit_power_law
 
     out = []
     with warnings.catch_warnings():

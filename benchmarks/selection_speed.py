@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xborder.selection.factors import FACTORS
-from xborder.selection.profiles import load_profile
-from xborder.selection.score import score_candidates
+from xborder.domains.selection.factors import FACTORS
+from xborder.domains.selection.profiles import load_profile
+from xborder.domains.selection.score import score_candidates
 
 OUT = Path(__file__).resolve().parent / "results" / "selection_speed.json"
 

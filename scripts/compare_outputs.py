@@ -25,7 +25,9 @@ import duckdb
 # Tables that record the session, not the analysis.
 SKIP_TABLES = {"schema_migrations", "runs", "report_files", "jobs", "sessions", "login_attempts", "audit_log",
                "users", "ingest_log", "schema_tables", "pragma_database_list"}  # fmt: skip
-VOLATILE = re.compile(r"^(run_id|ingest_id|path|bytes|created_at|updated_at|fitted_at|started_at|finished_at|seconds)$")
+VOLATILE = re.compile(
+    r"^(run_id|ingest_id|path|bytes|created_at|updated_at|fitted_at|started_at|finished_at|seconds)$"
+)
 RUN_ID = re.compile(r"run-\d{8}T\d{6}-[0-9a-f]{6}")
 ING_ID = re.compile(r"ing_\d{14}_[0-9a-f]{8}_[0-9a-f]{6}")
 WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
@@ -114,7 +116,9 @@ def compare_workbooks(a: Path, b: Path) -> list[str]:
                  for x, y in zip(rx, ry, strict=False) if not _same(x, y) and not _volatile_cell(x, y)]  # fmt: skip
         if diffs:
             i, x, y = diffs[0]
-            problems.append(f"{a.name} sheet {name}: {len(diffs)} cells differ, first in row {i}: {x!r} vs {y!r}")
+            problems.append(
+                f"{a.name} sheet {name}: {len(diffs)} cells differ, first in row {i}: {x!r} vs {y!r}"
+            )
     return problems
 
 
@@ -124,7 +128,11 @@ def _volatile_cell(x: object, y: object) -> bool:
 
     if isinstance(x, dt.datetime) and isinstance(y, dt.datetime):
         return True
-    return isinstance(x, str) and isinstance(y, str) and (x.startswith("/") or bool(WHEN.match(x) and WHEN.match(y)))
+    return (
+        isinstance(x, str)
+        and isinstance(y, str)
+        and (x.startswith("/") or bool(WHEN.match(x) and WHEN.match(y)))
+    )
 
 
 def main() -> int:

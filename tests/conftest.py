@@ -86,8 +86,8 @@ def retail_warehouse() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not target.exists():
+                from xborder.core.settings import Settings
                 from xborder.ingest import ingest_path
-                from xborder.settings import Settings
                 from xborder.warehouse import connect
 
                 tmp = target.with_suffix(f".building-{os.getpid()}")

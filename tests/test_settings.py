@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from xborder.errors import BadInputError
-from xborder.settings import get_settings
+from xborder.core.errors import BadInputError
+from xborder.core.settings import get_settings
 
 
 def test_default_then_config_then_env_then_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

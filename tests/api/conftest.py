@@ -83,7 +83,7 @@ def make_env(
 
     from xborder.api import accounts
     from xborder.api.app import create_app
-    from xborder.settings import Settings
+    from xborder.core.settings import Settings
 
     db_path = tmp / "web.duckdb"
     shutil.copyfile(template, db_path)

@@ -1,6 +1,6 @@
 """A web-test warehouse: a copy of the real retail warehouse plus a selection run.
 
-The run is the real selection stage (``xborder.pipeline.selection.run_selection``) on the real order
+The run is the real selection stage (``xborder.domains.selection.stage.select.run_selection``) on the real order
 lines; only when that stage is not available are selection rows derived from the real sales instead
 (``seed_selection``, clearly marked as a test seed)."""
 
@@ -102,10 +102,10 @@ def seed_selection(con) -> int:  # noqa: ANN001
 def real_selection(con) -> int:  # noqa: ANN001
     """Run the real selection stage for MARKETS as run SEED_RUN; 0 when the stage is not available."""
     try:
-        from xborder.pipeline.selection import run_selection
+        from xborder.domains.selection.stage.select import run_selection
     except ImportError:
         return 0
-    from xborder.settings import Settings
+    from xborder.core.settings import Settings
 
     if con.execute("SELECT count(*) FROM opportunities").fetchone()[0]:
         return 0

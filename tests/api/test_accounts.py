@@ -147,7 +147,7 @@ def test_last_admin_cannot_be_demoted(fresh_web) -> None:
 def test_first_start_creates_admin_with_one_time_password_once(tmp_path) -> None:
     from xborder.api import accounts
     from xborder.api.app import create_app
-    from xborder.settings import Settings
+    from xborder.core.settings import Settings
 
     app = create_app(Settings(db_path=str(tmp_path / "new.duckdb")), data_dir=tmp_path / "d")
     with app.state.db.write() as cur:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xborder.core.settings import Settings
 from xborder.ingest import IngestResult, ingest_path
-from xborder.settings import Settings
 from xborder.warehouse import connect
 
 __all__ = ["settings_for", "ingest", "assert_balanced", "fresh"]

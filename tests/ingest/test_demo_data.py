@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, SHARED_DATA, shared_path
-from xborder.pipeline.ingest import run_ingest
-from xborder.settings import Settings
+from xborder.core.settings import Settings
+from xborder.ingest.stage import run_ingest
 from xborder.warehouse import connect
 
 DEMO = ROOT / "data" / "demo"

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.ingest.helpers import fresh, ingest
+from xborder.core.settings import Settings
 from xborder.ingest import ingest_path
-from xborder.settings import Settings
 from xborder.warehouse import connect
 
 
@@ -36,7 +36,10 @@ def test_same_product_and_month_in_two_markets_is_stored_twice(tmp_path):
     (r,) = ingest(con, _write(tmp_path / "sales.csv", rows), "sales", tmp_path)
     assert (r.rows_in, r.rows_stored, r.rows_duplicate) == (72, 72, 0)
     got = dict(con.execute("SELECT country, sum(units) FROM sales GROUP BY country").fetchall())
-    assert got == {"IT": sum(x[2] for x in rows if x[4] == "IT"), "DE": sum(x[2] for x in rows if x[4] == "DE")}
+    assert got == {
+        "IT": sum(x[2] for x in rows if x[4] == "IT"),
+        "DE": sum(x[2] for x in rows if x[4] == "DE"),
+    }
 
 
 def test_a_repeated_row_is_still_a_duplicate(tmp_path):
@@ -58,7 +61,10 @@ def test_country_names_are_read_as_iso_codes(tmp_path):
 def test_orders_in_two_markets_keep_both_lines(tmp_path):
     con = fresh(tmp_path)
     header = ("order_id", "ordered_at", "product", "quantity", "unit_price", "country")
-    rows = [("O1", "2024-01-05 10:00:00", "A", 2, 5.0, "DE"), ("O1", "2024-01-05 10:00:00", "A", 2, 5.0, "FR")]
+    rows = [
+        ("O1", "2024-01-05 10:00:00", "A", 2, 5.0, "DE"),
+        ("O1", "2024-01-05 10:00:00", "A", 2, 5.0, "FR"),
+    ]
     (r,) = ingest(con, _write(tmp_path / "o.csv", rows, header), "orders", tmp_path)
     assert (r.rows_stored, r.rows_duplicate) == (2, 0)
 

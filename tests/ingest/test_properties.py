@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.ingest.test_formats import HEADER, ROWS
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
+from xborder.core.settings import Settings
 from xborder.ingest import ingest_path
-from xborder.settings import Settings
 from xborder.warehouse import connect
 
 CELL_MUTATIONS = st.sampled_from(

@@ -20,7 +20,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     from xborder.ingest import ingest_path
-    from xborder.settings import Settings
+    from xborder.core.settings import Settings
     from xborder.warehouse import connect
     con = connect(sys.argv[1])
     s = Settings(pseudonym_key="test-key-not-secret", report_dir=sys.argv[3])
@@ -91,7 +91,7 @@ def test_failed_file_rolls_back_the_whole_folder(tmp_path):
     write_csv(folder / "a_orders.csv")
     (folder / "b_broken.csv.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
     con = fresh(tmp_path)
-    from xborder.errors import BadInputError
+    from xborder.core.errors import BadInputError
     from xborder.ingest import ingest_path
 
     with pytest.raises(BadInputError, match="b_broken.csv.gz"):

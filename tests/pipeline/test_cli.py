@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from xborder.cli.run import parse_params, split_list
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
+from xborder.core.settings import get_settings
 from xborder.pipeline.runner import SKIPPED, run_pipeline
 from xborder.pipeline.stages import Stage
-from xborder.settings import get_settings
 
 XBORDER = str(Path(sys.executable).with_name("xborder"))
 

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from xborder.cli.main import app
+from xborder.core.settings import get_settings
 from xborder.pipeline.runner import run_pipeline
 from xborder.pipeline.stages import NOT_AVAILABLE
 from xborder.report import report_files
-from xborder.settings import get_settings
 from xborder.warehouse import connect
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from xborder.errors import BadInputError
-from xborder.pipeline.record import fingerprint_warehouse, load_run
+from xborder.core.errors import BadInputError
+from xborder.core.settings import get_settings
 from xborder.pipeline.runner import StageFailedError, run_pipeline
 from xborder.pipeline.stages import NOT_AVAILABLE, Stage, call_stage
-from xborder.settings import get_settings
 from xborder.warehouse import connect
+from xborder.warehouse.runs import fingerprint_warehouse, load_run
 
 
 class Counter:

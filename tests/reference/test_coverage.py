@@ -8,7 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from xborder.cli.main import app
-from xborder.landed_cost import ProductInput, landed_cost
+from xborder.domains.landed_cost import ProductInput, landed_cost
 from xborder.reference.coverage import research_notes
 
 

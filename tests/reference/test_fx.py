@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import shared_path
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 from xborder.reference.fx import load_fx, read_ecb_file, store_ecb_file
 from xborder.warehouse import connect
 

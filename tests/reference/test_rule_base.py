@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from xborder.catalog import CATEGORY_IDS
-from xborder.landed_cost.rules import RULE_TABLES, rule_book
+from xborder.domains.landed_cost.rules import RULE_TABLES, rule_book
 from xborder.reference import load_table
 
 MARKETS = [

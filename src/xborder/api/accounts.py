@@ -17,7 +17,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from xborder.errors import BadInputError, NotFoundError
+from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = [
     "ROLES",

@@ -21,8 +21,8 @@ from xborder.api.hot import HotPath
 from xborder.api.jobs import JobRunner
 from xborder.api.precompute import Precompute
 from xborder.api.security import Auth, security_headers
-from xborder.errors import NotFoundError, XborderError
-from xborder.settings import Settings, get_settings
+from xborder.core.errors import NotFoundError, XborderError
+from xborder.core.settings import Settings, get_settings
 
 __all__ = ["create_app", "BodyLimit", "SecurityHeaders", "HERE"]
 

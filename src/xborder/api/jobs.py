@@ -12,8 +12,8 @@ from typing import Any
 
 from xborder.api.accounts import utcnow
 from xborder.api.db import Database
-from xborder.errors import XborderError
-from xborder.settings import Settings
+from xborder.core.errors import XborderError
+from xborder.core.settings import Settings
 
 __all__ = ["JobRunner", "STAGE_WEIGHTS"]
 

@@ -13,7 +13,7 @@ from fastapi import HTTPException, Request
 from xborder.api.accounts import Principal, utcnow
 from xborder.api.queries.runs import base_name
 from xborder.api.security import audit_request, get_db
-from xborder.errors import BadInputError, XborderError
+from xborder.core.errors import BadInputError, XborderError
 
 __all__ = ["safe_file_name", "ingest_upload", "start_run", "ALLOWED_SUFFIXES", "UPLOAD_KINDS"]
 

@@ -20,7 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from xborder.settings import Settings
+from xborder.core.settings import Settings
 
 __all__ = ["CliState", "state", "emit", "console", "err_console", "progress", "open_warehouse", "to_jsonable"]
 
@@ -43,7 +43,7 @@ def state(ctx: typer.Context) -> CliState:
         if isinstance(c.obj, CliState):
             return c.obj
         c = c.parent  # type: ignore[assignment]
-    from xborder.settings import get_settings
+    from xborder.core.settings import get_settings
 
     return CliState(settings=get_settings())
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, progress, state
-from xborder.errors import BadInputError, NotFoundError
+from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = ["register"]
 
@@ -138,8 +138,8 @@ def compliance(
     if ctx.invoked_subcommand is not None:
         return
     _json(ctx, json_out)
-    from xborder.compliance.attributes import ProductAttributes
-    from xborder.compliance.engine import check_product
+    from xborder.domains.compliance.attributes import ProductAttributes
+    from xborder.domains.compliance.engine import check_product
 
     given = {
         "category": category, "hs_code": hs_code, "title": title, "origin": origin, "battery": battery,
@@ -184,7 +184,7 @@ def _research(answer: Any) -> list[str]:
 def _render_check(d: dict) -> None:
     from rich.table import Table
 
-    from xborder.compliance.text import requirement_lines, summary_rows
+    from xborder.domains.compliance.text import requirement_lines, summary_rows
 
     attrs = d["attributes"]
     shown = {k: v for k, v in attrs.items() if v not in (None, False, "", []) and k != "inferred"}
@@ -225,9 +225,9 @@ def changes(
 ) -> None:
     """What changed since DATE in the rule base, and which warehouse products x markets it affects."""
     _json(ctx, json_out)
-    from xborder.compliance.attributes import ProductAttributes
-    from xborder.compliance.changes import affected_products, changed_rules
-    from xborder.compliance.rules import normalise_markets, rule_markets
+    from xborder.domains.compliance.attributes import ProductAttributes
+    from xborder.domains.compliance.changes import affected_products, changed_rules
+    from xborder.domains.compliance.rules import normalise_markets, rule_markets
 
     start, end = _date(since, "--since"), _date(until, "--until") or dt.date.today()
     assert start is not None
@@ -242,7 +242,7 @@ def changes(
     ch = ch[ch["scope"].map(lambda scope: any(m in wanted for m in rule_markets(scope)))]
     affected = None
     if not no_products:
-        from xborder.pipeline.compliance import candidate_products
+        from xborder.domains.compliance.stage import candidate_products
 
         con = open_warehouse(ctx, read_only=True)
         try:
@@ -272,7 +272,7 @@ def changes(
 
 
 def _render_changes(d: dict) -> None:
-    from xborder.compliance.text import change_lines
+    from xborder.domains.compliance.text import change_lines
 
     ch = d["changes"]
     if ch.empty:
@@ -301,12 +301,12 @@ def run(
 ) -> None:
     """Evaluate every product with sales x market and store compliance_checks / compliance_summary."""
     _json(ctx, json_out)
-    from xborder.pipeline.compliance import run_compliance
-    from xborder.pipeline.record import new_run_id, utcnow
+    from xborder.domains.compliance.stage import run_compliance
+    from xborder.warehouse.runs import new_run_id, utcnow
 
     day = _date(date)
     if market:
-        from xborder.compliance.rules import normalise_markets
+        from xborder.domains.compliance.rules import normalise_markets
 
         market = normalise_markets(market)  # a typo is a clear error here, not a silently skipped market
     con = open_warehouse(ctx)
@@ -362,7 +362,7 @@ def hs_suggest(
     _json(ctx, json_out)
     from dataclasses import asdict
 
-    from xborder.compliance.hs import suggest_hs
+    from xborder.domains.compliance.hs import suggest_hs
 
     sugg = [asdict(s) for s in suggest_hs(title, category, top=top)]
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, progress, state
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 __all__ = ["register"]
 
@@ -31,7 +31,7 @@ def _markets(value: str | None) -> list[str] | None:
 
 
 def _check(level: str, freq: str) -> None:
-    from xborder.demand.series import LEVELS
+    from xborder.domains.demand.series import LEVELS
 
     if level not in LEVELS:
         raise BadInputError(f"--level {level!r} is not a level.", hint=f"Use one of: {', '.join(LEVELS)}.")
@@ -40,7 +40,7 @@ def _check(level: str, freq: str) -> None:
 
 
 def _start_run(con: Any, kind: str, params: dict) -> str:
-    from xborder.pipeline.record import fingerprint_warehouse, new_run_id, utcnow
+    from xborder.warehouse.runs import fingerprint_warehouse, new_run_id, utcnow
 
     run_id = new_run_id()
     fp, _ = fingerprint_warehouse(con)
@@ -52,7 +52,7 @@ def _start_run(con: Any, kind: str, params: dict) -> str:
 
 
 def _finish_run(con: Any, run_id: str, status: str, message: str) -> None:
-    from xborder.pipeline.record import utcnow
+    from xborder.warehouse.runs import utcnow
 
     con.execute(
         "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ?",
@@ -61,9 +61,9 @@ def _finish_run(con: Any, run_id: str, status: str, message: str) -> None:
 
 
 def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -> list[str]:
-    from xborder.demand import build_series
-    from xborder.demand.charts import forecast_html, forecast_png
-    from xborder.pipeline.demand import load_events
+    from xborder.domains.demand import build_series
+    from xborder.domains.demand.charts import forecast_html, forecast_png
+    from xborder.domains.demand.stage import load_events
 
     fc = con.execute(
         "SELECT * FROM forecasts WHERE run_id = ? AND level = ? ORDER BY unique_id, ds", [run_id, level]
@@ -124,8 +124,8 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Forecast demand with per-series model choice by rolling-origin backtest; prints its accuracy."""
-        from xborder.demand.engines import check_engine
-        from xborder.pipeline.demand import run_demand
+        from xborder.domains.demand.engines import check_engine
+        from xborder.domains.demand.stage import run_demand
 
         _check(level, freq)
         check_engine(engine)
@@ -219,8 +219,8 @@ def register(app: typer.Typer) -> None:
         """
         import pandas as pd
 
-        from xborder.demand import build_series, trend_signals
-        from xborder.pipeline.demand import _insert, _search_leads, load_events
+        from xborder.domains.demand import build_series, trend_signals
+        from xborder.domains.demand.stage import _insert, _search_leads, load_events
 
         _check(level, freq)
         state(ctx).json = state(ctx).json or json_out

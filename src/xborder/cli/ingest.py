@@ -30,7 +30,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason."""
-    from xborder.errors import BadInputError
+    from xborder.core.errors import BadInputError
     from xborder.ingest import KINDS, ingest_path
 
     if kind is None and mapping is None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
-from xborder.errors import BadInputError, NotFoundError
+from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = ["register"]
 
@@ -25,7 +25,7 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, Any], Any]:
-    from xborder.pipeline.landed_cost import candidate_inputs
+    from xborder.domains.landed_cost.stage import candidate_inputs
 
     con = open_warehouse(ctx, read_only=True)
     try:
@@ -105,8 +105,8 @@ def landed_cost_cmd(
     ] = None,
 ) -> None:
     """Landed cost per unit, margin, ROI, break-even and target price — every line with the rule it used."""
-    from xborder.landed_cost import ProductInput, compare, landed_cost, parse_dims
-    from xborder.landed_cost.rules import MODES
+    from xborder.domains.landed_cost import ProductInput, compare, landed_cost, parse_dims
+    from xborder.domains.landed_cost.rules import MODES
 
     st = state(ctx)
     tm = st.settings.target_margin if target_margin is None else target_margin
@@ -136,7 +136,7 @@ def landed_cost_cmd(
             )
         obs = info.get("observed")
         if price is None and obs is not None:
-            from xborder.landed_cost.rules import rule_book
+            from xborder.domains.landed_cost.rules import rule_book
 
             book = rule_book(date)
             for mk in markets:
@@ -237,7 +237,7 @@ def _nan_none(v: Any) -> float | None:
 
 
 def _write_chart(res: Any, path: Path) -> None:
-    from xborder.landed_cost.charts import waterfall
+    from xborder.domains.landed_cost.charts import waterfall
 
     fig = waterfall(res)
     if path.suffix.lower() == ".png":

@@ -10,8 +10,8 @@ import typer
 
 from xborder import __version__
 from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
-from xborder.errors import XborderError
-from xborder.settings import get_settings
+from xborder.core.errors import XborderError
+from xborder.core.settings import get_settings
 
 __all__ = ["app", "main"]
 

@@ -59,11 +59,11 @@ def analyze(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
     """Analyse the warehouse's reviews: aspects ranked by share of negative reviews, phrases, needs, examples."""
-    from xborder.errors import BadInputError
-    from xborder.pipeline.record import new_run_id
-    from xborder.pipeline.reviews import run_reviews
-    from xborder.reviews.queries import findings
-    from xborder.reviews.summary import group_summary
+    from xborder.core.errors import BadInputError
+    from xborder.domains.reviews.queries import findings
+    from xborder.domains.reviews.stage import run_reviews
+    from xborder.domains.reviews.summary import group_summary
+    from xborder.warehouse.runs import new_run_id
 
     _json_flag(ctx, json_out)
     if lang not in {"en", "zh"}:
@@ -162,8 +162,8 @@ def _read_rows(path: Path, column: str | None) -> tuple[list[str], str]:
 
     import pandas as pd
 
-    from xborder.errors import BadInputError
-    from xborder.reviews.clean import decode_bytes
+    from xborder.core.errors import BadInputError
+    from xborder.domains.reviews.clean import decode_bytes
 
     if not path.is_file():
         raise BadInputError(
@@ -226,7 +226,7 @@ def score(
     """Score the sentiment of every row of a file without ingesting it."""
     import pandas as pd
 
-    from xborder.reviews.annotate import annotate_reviews
+    from xborder.domains.reviews.annotate import annotate_reviews
 
     _json_flag(ctx, json_out)
     texts, encoding = _read_rows(file, column)

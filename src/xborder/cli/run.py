@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import emit, state
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 __all__ = ["register", "parse_params", "split_list"]
 
@@ -121,8 +121,8 @@ def run(
     ] = None,
 ) -> None:
     """Run the whole job: ingest → demand → reviews → landed cost → compliance → selection → report."""
+    from xborder.core.settings import get_settings
     from xborder.pipeline.runner import LANGS, run_pipeline
-    from xborder.settings import get_settings
 
     settings = get_settings(db_path=db) if db else state(ctx).settings
     if data is None and not resume and not Path(settings.db_path).exists():
@@ -172,9 +172,9 @@ def report(
 ) -> None:
     """Render the report of an earlier run again (HTML, PDF and Excel)."""
     from xborder.cli.common import open_warehouse
-    from xborder.pipeline.record import latest_run_id, load_run
     from xborder.pipeline.runner import LANGS, _check_langs
     from xborder.report import render_report
+    from xborder.warehouse.runs import latest_run_id, load_run
 
     con = open_warehouse(ctx)
     try:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, progress, state
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 __all__ = ["register"]
 
@@ -96,15 +96,19 @@ def select(
 
 
 def _select(ctx, market, product, profile, top, category, budget, max_ttm_days, run) -> dict[str, Any]:  # noqa: ANN001
-    from xborder.pipeline.selection import load_opportunities, run_selection
-    from xborder.selection.views import apply_filters, best_markets_for_product, best_products_for_market
+    from xborder.domains.selection.stage.select import load_opportunities, run_selection
+    from xborder.domains.selection.views import (
+        apply_filters,
+        best_markets_for_product,
+        best_products_for_market,
+    )
 
     st = state(ctx)
     summary: dict[str, Any] = {}
     con = open_warehouse(ctx, read_only=run is not None)
     try:
         if run is None:
-            from xborder.pipeline.record import new_run_id
+            from xborder.warehouse.runs import new_run_id
 
             with progress(ctx) as bar:
                 task = bar.add_task("Selecting", total=100)
@@ -197,9 +201,9 @@ def _render(d: dict[str, Any]) -> None:
 def _backtest(ctx: typer.Context, cutoffs: list[str], top: int, profile: str | None) -> None:
     import pandas as pd
 
-    from xborder.pipeline.selection_inputs import read_order_lines
-    from xborder.selection.backtest import run_backtest
-    from xborder.selection.profiles import load_profile
+    from xborder.domains.selection.backtest import run_backtest
+    from xborder.domains.selection.profiles import load_profile
+    from xborder.domains.selection.stage.inputs import read_order_lines
 
     con = open_warehouse(ctx, read_only=True)
     try:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from xborder.cli.common import emit, err_console, open_warehouse, state
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 __all__ = ["register", "users_app"]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
+from xborder.core.settings import Settings, pseudonym_key
 from xborder.ingest.context import LoadContext
 from xborder.ingest.countries import register_countries
 from xborder.ingest.fastpath import fast_stage, fast_validate, probe_csv
@@ -19,7 +20,6 @@ from xborder.ingest.formats import Member, Staged, expand_inputs, stage_member
 from xborder.ingest.layouts.base import Layout, match_layout
 from xborder.ingest.result import IngestResult
 from xborder.ingest.validate import validate_stage
-from xborder.settings import Settings, pseudonym_key
 
 __all__ = ["ingest_path"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 from xborder.ingest.encoding import detect_encoding, transcode_to_utf8
 from xborder.ingest.sniff import Dialect, find_header, looks_like_header, sniff_text
 

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 from xborder.ingest.layouts.base import KINDS, Layout
 
 __all__ = ["load_mapping"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xborder.errors import BadInputError
-from xborder.settings import Settings
+from xborder.core.errors import BadInputError
+from xborder.core.settings import Settings
 
 __all__ = ["run_demo", "demo_data_dir", "DEMO_PARAMS", "DEMO_NOTES", "DEMO_NOTES_ZH"]
 
@@ -55,8 +55,8 @@ def run_demo(
     fresh: bool = True,
 ) -> dict[str, Any]:
     """Ingest data/demo into ``<out>/demo.duckdb`` (rebuilt each time unless --db was given) and run everything."""
+    from xborder.core.settings import get_settings
     from xborder.pipeline.runner import LANGS, run_pipeline
-    from xborder.settings import get_settings
 
     data = demo_data_dir()
     out = Path(out)

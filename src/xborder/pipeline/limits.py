@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
+from xborder.domains.selection.profiles import PRESETS
 from xborder.pipeline.demo import DEMO_PARAMS
-from xborder.selection.profiles import PRESETS
 
 __all__ = ["WEB_PARAMS", "QUICK", "check_web_params"]
 

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from xborder.errors import BadInputError, XborderError
-from xborder.pipeline.record import (
+from xborder.core.errors import BadInputError, XborderError
+from xborder.core.settings import Settings
+from xborder.pipeline.stages import NOT_AVAILABLE, STAGES, Stage, call_stage, resolve
+from xborder.warehouse.runs import (
     create_run,
     fingerprint_dir,
     fingerprint_warehouse,
@@ -24,8 +26,6 @@ from xborder.pipeline.record import (
     save_stages,
     utcnow,
 )
-from xborder.pipeline.stages import NOT_AVAILABLE, STAGES, Stage, call_stage, resolve
-from xborder.settings import Settings
 
 __all__ = ["run_pipeline", "StageFailedError", "ProgressFn", "LANGS"]
 

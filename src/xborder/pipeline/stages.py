@@ -32,16 +32,16 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("ingest", "xborder.pipeline.ingest", "run_ingest"),
+    Stage("ingest", "xborder.ingest.stage", "run_ingest"),
     Stage(
         "demand",
-        "xborder.pipeline.demand",
+        "xborder.domains.demand.stage",
         "run_demand",
         ("forecasts", "forecast_series", "forecast_accuracy", "trend_signals"),
     ),
     Stage(
         "reviews",
-        "xborder.pipeline.reviews",
+        "xborder.domains.reviews.stage",
         "run_reviews",
         (
             "review_analysis",
@@ -52,17 +52,25 @@ STAGES: tuple[Stage, ...] = (
             "improvement_opportunities",
         ),
     ),
-    Stage("landed_cost", "xborder.pipeline.landed_cost", "run_landed_cost", ("landed_costs",)),
+    Stage("landed_cost", "xborder.domains.landed_cost.stage", "run_landed_cost", ("landed_costs",)),
     Stage(
         "compliance",
-        "xborder.pipeline.compliance",
+        "xborder.domains.compliance.stage",
         "run_compliance",
         ("compliance_checks", "compliance_summary"),
     ),
     Stage(
-        "selection", "xborder.pipeline.selection", "run_selection", ("opportunities", "opportunity_factors")
+        "selection",
+        "xborder.domains.selection.stage.select",
+        "run_selection",
+        ("opportunities", "opportunity_factors"),
     ),
-    Stage("backtest", "xborder.pipeline.backtest", "run_selection_backtest", ("selection_backtest",)),
+    Stage(
+        "backtest",
+        "xborder.domains.selection.stage.backtest",
+        "run_selection_backtest",
+        ("selection_backtest",),
+    ),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES) + ("report",)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 from xborder.reference.base import as_of, load_table
 
 __all__ = ["CURRENCIES", "FxTable", "read_ecb_file", "load_fx", "store_ecb_file", "ECB_SOURCE"]

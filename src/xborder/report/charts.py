@@ -150,10 +150,10 @@ def waterfall_chart(
 ) -> Chart | None:
     """Landed-cost waterfall: ``(label, amount, measure)`` steps, measure ``relative`` or ``total``.
 
-    The steps follow the landed-cost engine's own waterfall (xborder.landed_cost.charts): cost lines up
+    The steps follow the landed-cost engine's own waterfall (xborder.domains.landed_cost.charts): cost lines up
     to the landed cost, then fees and VAT on the sale and the unit margin (``result``) up to the price.
     """
-    from xborder.landed_cost.charts import waterfall_figure
+    from xborder.domains.landed_cost.charts import waterfall_figure
 
     if not steps:
         return None

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from xborder.pipeline.record import INPUT_TABLES, load_run
 from xborder.report.tables import filter_pair, normalise_forecast, pick, read_table, table_exists
+from xborder.warehouse.runs import INPUT_TABLES, load_run
 
 __all__ = ["ReportData", "Opportunity", "gather"]
 

@@ -127,7 +127,7 @@ def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
     if f.empty or "factor" not in f.columns:
         return f
     try:
-        from xborder.selection.factors import factor_spec
+        from xborder.domains.selection.factors import factor_spec
     except ImportError:
         return f
 

@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from xborder.pipeline.record import utcnow
 from xborder.report.data import gather
 from xborder.report.html import render_html
 from xborder.report.pdf import NO_CHROMIUM, PdfUnavailableError, find_chromium, html_to_pdf
 from xborder.report.xlsx import write_workbook
+from xborder.warehouse.runs import utcnow
 
 __all__ = ["render_report", "report_files", "file_name"]
 

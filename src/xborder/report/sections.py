@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from xborder.landed_cost.charts import COST_LINES, SALE_LINES
+from xborder.domains.landed_cost.charts import COST_LINES, SALE_LINES
 from xborder.report.tables import levels_of, pick
 
 __all__ = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 from xborder.warehouse.migrate import apply_migrations
 
 __all__ = ["connect", "table_counts", "DATE_COLUMNS"]

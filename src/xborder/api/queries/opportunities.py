@@ -6,7 +6,7 @@ from typing import Any
 
 from xborder.api.db import Database
 from xborder.api.queries.base import missing_note, quote, records
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 __all__ = ["latest_selection_run", "selection_runs", "list_opportunities", "facets", "compare_markets"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from xborder.api.db import Database
 from xborder.api.queries.base import missing_note, records
-from xborder.errors import NotFoundError
+from xborder.core.errors import NotFoundError
 
 __all__ = [
     "base_name",

@@ -19,7 +19,7 @@ from xborder.api.security import (
     get_db,
     require_role,
 )
-from xborder.errors import BadInputError, NotFoundError
+from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = ["router", "login_session", "set_session_cookie", "change_password"]
 

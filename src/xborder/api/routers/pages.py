@@ -17,7 +17,7 @@ from xborder.api.app import HERE
 from xborder.api.queries.base import records
 from xborder.api.routers.auth import change_password, login_session, set_session_cookie
 from xborder.api.security import SESSION_COOKIE, client_ip, current_user, get_auth, get_db, require_role
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 __all__ = ["router", "templates", "render", "error_page"]
 

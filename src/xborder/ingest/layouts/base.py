@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from xborder.errors import BadInputError
+from xborder.core.errors import BadInputError
 
 if TYPE_CHECKING:
     from xborder.ingest.context import LoadContext

@@ -1,0 +1,1 @@
+"""The domains: one folder per business question, each with pure modules and one warehouse stage."""

@@ -1,0 +1,298 @@
+"""Forecast demand series: every model backtested by rolling origin, the choice made on the backtest.
+
+Flow: classify each series (Syntetos-Boylan, length) -> all-zero series get a zero forecast,
+too-short ones a Naive forecast -> the rest are cross-validated with statsforecast (3 origins by
+default, step = backtest horizon, shorter backtests for shorter histories) -> per series the
+level's best candidate (single model or equal-weight combination, combined MASE+WAPE criterion)
+unless the series' own best is much better (xborder.domains.demand.select) -> final forecasts with
+80/95% intervals (native where the model has them, split-conformal from the backtest errors
+otherwise), lower bounds clipped at 0. The choice is scored honestly by repeating it on the
+earlier origins and scoring it on the last one.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xborder.core.errors import BadInputError
+from xborder.domains.demand import backtest as bt
+from xborder.domains.demand.accuracy import naive_scale, overall_metrics, series_metrics
+from xborder.domains.demand.classify import classify_series
+from xborder.domains.demand.engines import EngineSession
+from xborder.domains.demand.models import ENSEMBLE, default_model_names, make_models
+from xborder.domains.demand.select import (
+    STRATEGIES,
+    Selection,
+    add_combos_long,
+    add_combos_wide,
+    combo_members,
+    select_pair,
+    series_scale,
+)
+from xborder.domains.demand.series import freq_alias, season_length
+
+__all__ = ["ForecastResult", "forecast", "CHOSEN"]
+
+CHOSEN = "Chosen"
+"""Model label of the per-series choice in accuracy tables."""
+COMPARE = ("Naive", "SeasonalNaive", "AutoETS")
+
+
+@dataclass
+class ForecastResult:
+    """Output of :func:`forecast` (all frames long; every series appears in ``choice``)."""
+
+    forecasts: pd.DataFrame
+    """unique_id, ds, model, point, lo_80, hi_80, lo_95, hi_95, kind ('forecast')."""
+    choice: pd.DataFrame
+    """unique_id, model, reason, demand_class, length_class, n_obs, adi, cv2, cv_horizon, cv_windows."""
+    accuracy: pd.DataFrame
+    """Per series x model backtest metrics on the last origin (model 'Chosen' = the honest choice)."""
+    overall: pd.DataFrame
+    """One row per model: mean MASE, pooled WAPE and bias, interval coverage."""
+    backtest: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Backtest points (unique_id, cutoff, ds, y, model, yhat, lo/hi) of every model."""
+    params: dict[str, Any] = field(default_factory=dict)
+    all_models: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Point forecasts of every model (wide, statsforecast names) for comparisons and benchmarks."""
+
+
+def _validate(series: pd.DataFrame) -> pd.DataFrame:
+    missing = {"unique_id", "ds", "y"} - set(series.columns)
+    if missing:
+        raise BadInputError(
+            f"Series frame lacks column(s) {sorted(missing)}.",
+            hint="Build it with xborder.domains.demand.build_series.",
+        )
+    df = series[["unique_id", "ds", "y"]].copy()
+    df["unique_id"] = df["unique_id"].astype(str)
+    df["ds"] = pd.to_datetime(df["ds"])
+    df["y"] = pd.to_numeric(df["y"], errors="coerce").astype(float)
+    bad = df[~np.isfinite(df["y"])]
+    if len(bad):
+        r = bad.iloc[0]
+        raise BadInputError(
+            f"Series {r['unique_id']} has a missing or non-numeric y at {r['ds']:%Y-%m-%d}.",
+            hint="Fill gaps with 0 (build_series does) or drop the series.",
+        )
+    if df.duplicated(["unique_id", "ds"]).any():
+        raise BadInputError(
+            "Series frame has duplicate (unique_id, ds) rows.", hint="Aggregate before forecasting."
+        )
+    return df.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+
+
+def forecast(
+    series: pd.DataFrame,
+    *,
+    horizon: int = 26,
+    freq: str = "W",
+    models: list[str] | None = None,
+    with_arima: bool = False,
+    levels: tuple[int, ...] = (80, 95),
+    n_windows: int = 3,
+    min_obs: int = 4,
+    engine: str = "local",
+    n_jobs: int = 1,
+    session: EngineSession | None = None,
+    margin: float = 0.5,
+    selection: str = "series",
+) -> ForecastResult:
+    """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
+
+    Args:
+        series: long frame, one row per series and period, zero-filled (see build_series).
+        horizon: periods ahead (26 weeks / 6 months by default in the CLI).
+        freq: W, M or D (sets the seasonal period 52 / 12 / 7).
+        models: statsforecast model names; default :func:`default_model_names`.
+        with_arima: add AutoARIMA (slower) to the default set.
+        levels: prediction-interval levels in percent.
+        n_windows: most backtest origins per series (>= 2 so the choice can be scored on a
+            held-out origin); shorter histories get fewer (2 at least), see backtest.cv_tiers.
+        min_obs: series with fewer periods are ``too_short`` and get a Naive forecast.
+        engine: local, dask, spark or ray (ignored when ``session`` is given).
+        n_jobs: local worker processes for statsforecast.
+        session: an open :class:`EngineSession` to reuse across calls.
+        margin: with the ``series`` strategy a series leaves the level's best candidate only when
+            its own best has a backtest MAE lower by more than this fraction (0 = plain lowest MAE).
+        selection: ``series`` (default), ``level``, ``class`` or ``auto`` (the strategy itself
+            chosen on the backtest); see :mod:`xborder.domains.demand.select`.
+    """
+    if horizon < 1:
+        raise BadInputError(f"horizon must be >= 1; got {horizon}.")
+    if selection not in (*STRATEGIES, "auto"):
+        raise BadInputError(
+            f"Unknown selection {selection!r}.", hint=f"Choose from {', '.join(STRATEGIES)}, auto."
+        )
+    if n_windows < 2:
+        raise BadInputError(
+            f"n_windows must be >= 2 (choose on earlier origins, score on the last); got {n_windows}."
+        )
+    alias, season = freq_alias(freq), season_length(freq)
+    levels_l = sorted(int(v) for v in levels)
+    names = list(models) if models else default_model_names(with_arima=with_arima)
+    if "Naive" not in names:
+        names.append("Naive")
+    df = _validate(series)
+    info = classify_series(df, season=season, min_obs=min_obs).set_index("unique_id")
+    tiers = bt.cv_tiers(info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6))
+    info["cv_horizon"], info["cv_windows"] = tiers["cv_horizon"], tiers["cv_windows"]
+    info.loc[info["demand_class"] == "all_zero", ["cv_horizon", "cv_windows"]] = 0
+    own = session is None
+    sess = session or EngineSession(engine, workers=max(2, n_jobs))
+    if own:
+        sess.__enter__()
+    try:
+        native, intermittent = make_models(names, season)
+        points = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
+        fc_wide = _final(df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
+    finally:
+        if own:
+            sess.__exit__(None, None, None)
+    strategies = STRATEGIES if selection == "auto" else (selection,)
+    final_sel, honest_sel = _select(df, info, points, margin, strategies)
+    choice = _choices(info, final_sel, margin)
+    used = set(choice["model"]) | (set(honest_sel.picks) if honest_sel is not None else set())
+    points = add_combos_long(points, sorted(used), levels_l, final_sel.wide if final_sel else None)
+    fc_wide = add_combos_wide(fc_wide, sorted(used))
+    combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
+    fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
+    accuracy, overall = _score(points, df, honest_sel, levels_l)
+    params = {
+        "horizon": horizon,
+        "freq": freq,
+        "models": names,
+        "levels": levels_l,
+        "n_windows": n_windows,
+        "engine": sess.name,
+        "series": int(len(info)),
+        "margin": margin,
+        "selection": final_sel.strategy if final_sel else None,
+        "selection_scores": final_sel.strategy_scores if final_sel else {},
+    }
+    keep = ["unique_id", "ds", *[c for c in fc_wide.columns if c in [*names, ENSEMBLE]]]
+    return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep])
+
+
+def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
+    parts = []
+    groups = info.loc[info["cv_horizon"] > 0, ["cv_horizon", "cv_windows"]].drop_duplicates()
+    for h, w in sorted(groups.itertuples(index=False, name=None), reverse=True):
+        ids = info.index[(info["cv_horizon"] == h) & (info["cv_windows"] == w)]
+        wide = bt.run_cv(
+            df[df["unique_id"].isin(ids)],
+            native,
+            intermittent,
+            freq=alias,
+            h=int(h),
+            n_windows=int(w),
+            levels=levels,
+            session=sess,
+            n_jobs=n_jobs,
+        )
+        wide = bt.add_ensemble(wide)
+        names = [
+            c
+            for c in wide.columns
+            if c not in ("unique_id", "ds", "cutoff", "y") and "-lo-" not in c and "-hi-" not in c
+        ]
+        parts.append(bt.long_points(wide, names, levels))
+    if not parts:
+        return pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "model", "yhat"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
+    live = info.index[info["demand_class"] != "all_zero"]
+    data = df[df["unique_id"].isin(live)]
+    if data.empty:
+        return pd.DataFrame(columns=["unique_id", "ds"])
+    frame = sess.to_engine(data)
+    out = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for models, lv in ((native, levels), (intermittent, None)):
+            if not models:
+                continue
+            fc = sess.to_pandas(bt._sf(models, alias, n_jobs).forecast(h=horizon, df=frame, level=lv))
+            out = fc if out is None else out.merge(fc, on=["unique_id", "ds"])
+    assert out is not None
+    return bt.add_ensemble(out)
+
+
+def _select(df, info, points, margin, strategies) -> tuple[Selection | None, Selection | None]:  # noqa: ANN001
+    if not len(points):
+        return None, None
+    # MASE weights from the whole history given (the outer benchmark scales the same way); the
+    # scale only weights series in the criterion, no forecast is made from it
+    scale = series_scale(df[df["unique_id"].isin(points["unique_id"].unique())])
+    return select_pair(points, scale, info["demand_class"], margin=margin, strategies=strategies)
+
+
+def _choices(info: pd.DataFrame, sel: Selection | None, margin: float) -> pd.DataFrame:
+    choice = info.copy()
+    choice["model"] = "Naive"
+    choice["reason"] = "too short to backtest: Naive"
+    if sel is not None:
+        choice.loc[sel.picks.index, "model"] = sel.picks
+        choice.loc[sel.picks.index, "reason"] = sel.reasons + f" [selection: {sel.strategy}]"
+    zero = choice["demand_class"] == "all_zero"
+    choice.loc[zero, "model"] = "Zero"
+    choice.loc[zero, "reason"] = "no demand in the history: zero forecast"
+    return choice
+
+
+def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.DataFrame:  # noqa: ANN001
+    parts = []
+    if len(fc_wide):
+        long = bt.chosen_points(fc_wide, choice["model"], names, levels)
+        parts.append(bt.apply_conformal(long, points, levels))
+    zero_ids = choice.index[choice["model"] == "Zero"]
+    if len(zero_ids):
+        last = df[df["unique_id"].isin(zero_ids)].groupby("unique_id")["ds"].max()
+        off = pd.tseries.frequencies.to_offset(alias)
+        rows = [
+            {"unique_id": u, "ds": d, "model": "Zero", "yhat": 0.0}
+            for u, t in last.items()
+            for d in pd.date_range(t + off, periods=horizon, freq=alias)
+        ]
+        z = pd.DataFrame(rows)
+        for lv in levels:
+            z[f"lo_{lv}"] = 0.0
+            z[f"hi_{lv}"] = 0.0
+        parts.append(z)
+    out = pd.concat(parts, ignore_index=True).rename(columns={"yhat": "point"})
+    num = ["point"] + [f"{s}_{lv}" for lv in levels for s in ("lo", "hi")]
+    out[num] = out[num].clip(lower=0.0)
+    out["kind"] = "forecast"
+    return (
+        out[["unique_id", "ds", "model", *num, "kind"]]
+        .sort_values(["unique_id", "ds"])
+        .reset_index(drop=True)
+    )
+
+
+def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    if not len(points):
+        return pd.DataFrame(), pd.DataFrame()
+    last = points.groupby("unique_id")["cutoff"].transform("max")
+    held = points[points["cutoff"] == last]
+    held = bt.apply_conformal(held, points, levels, exclude_last=True)
+    parts = [held]
+    if honest is not None:
+        chosen = held.merge(honest.picks.rename("pick"), left_on="unique_id", right_index=True)
+        chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick").assign(model=CHOSEN)
+        parts.insert(0, chosen)
+    rows = pd.concat(parts, ignore_index=True)
+    for lv in levels:
+        rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
+    cut = held.groupby("unique_id")["cutoff"].first()
+    train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
+    scale = naive_scale(train[train["ds"] <= train["cut"]])
+    per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
+    return per, overall_metrics(per)

@@ -1,0 +1,370 @@
+"""Model choice from the inner rolling-origin backtest: per level, per demand class or per series.
+
+Every decision here reads only backtest points (forecasts made from data before each inner
+origin), so the choice never sees the periods it is later scored on.
+
+Candidates are the single models, the fixed ``Ensemble`` and equal-weight means of the best
+single models (``Mean(A+B)``: the top 2, 3 and 4 by the level's backtest score, plus Naive +
+AutoETS). Candidates are compared by a combined criterion: MASE / MASE(Naive) + WAPE /
+WAPE(Naive) over the series being decided (so neither metric dominates).
+
+Strategies (``series`` is the default in :func:`xborder.domains.demand.forecast`):
+
+- ``level``: one candidate for every series of the level (the "global winner");
+- ``class``: one candidate per Syntetos-Boylan demand class (classes with few series use the
+  level's winner);
+- ``series``: the level's winner unless a series' own best candidate has a backtest MAE lower
+  by more than ``margin``.
+
+Given several strategies (``auto``) and 2+ backtest windows, the strategy itself is chosen on the
+backtest: each is fitted on the earlier windows and scored on the last one, the best is refitted
+on all windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, NO_NATIVE_INTERVALS
+
+__all__ = [
+    "STRATEGIES",
+    "Selection",
+    "combo_name",
+    "combo_members",
+    "has_native_intervals",
+    "add_combos_long",
+    "add_combos_wide",
+    "select",
+    "select_pair",
+    "series_scale",
+]
+
+STRATEGIES = ("level", "class", "series")
+MIN_CLASS_SERIES = 30
+"""Demand classes with fewer series take the level's winner in the ``class`` strategy."""
+_PREFIX = "Mean("
+
+
+def combo_name(members: Sequence[str]) -> str:
+    """Name of the equal-weight mean of ``members`` (order kept), e.g. ``Mean(AutoETS+Naive)``."""
+    return f"{_PREFIX}{'+'.join(members)})"
+
+
+def combo_members(name: str) -> tuple[str, ...]:
+    """Members of a combination name (the fixed Ensemble included); () for a single model."""
+    if name == ENSEMBLE:
+        return ENSEMBLE_MEMBERS
+    if name.startswith(_PREFIX) and name.endswith(")"):
+        return tuple(name[len(_PREFIX) : -1].split("+"))
+    return ()
+
+
+def has_native_intervals(name: str) -> bool:
+    """Whether statsforecast gives the model prediction intervals (else they are conformal)."""
+    return name not in NO_NATIVE_INTERVALS and not combo_members(name)
+
+
+def series_scale(df: pd.DataFrame, before: pd.Series | None = None) -> pd.Series:
+    """Per series in-sample MAE of the naive forecast (MASE scale), on periods up to ``before`` (per id)."""
+    d = df[["unique_id", "ds", "y"]]
+    if before is not None:
+        d = d.merge(before.rename("_cut"), left_on="unique_id", right_index=True)
+        d = d[d["ds"] <= d["_cut"]]
+    d = d.sort_values(["unique_id", "ds"], kind="stable")
+    diff = d["y"].diff().abs()
+    diff[d["unique_id"].ne(d["unique_id"].shift())] = np.nan
+    s = diff.groupby(d["unique_id"]).mean()
+    return s.where(s > 0)
+
+
+@dataclass
+class Selection:
+    """Per-series picks and how they were made."""
+
+    picks: pd.Series
+    """unique_id -> candidate name (single model, Ensemble or Mean(...))."""
+    strategy: str
+    reasons: pd.Series
+    strategy_scores: dict[str, float]
+    """Combined score of each strategy on the last inner window (empty with one window)."""
+    wide: pd.DataFrame | None = None
+    """Backtest forecasts wide (index unique_id, cutoff, ds; a column per model), reusable by add_combos_long."""
+
+
+class _Errors:
+    """Absolute backtest errors per (unique_id, window) of singles and on-demand combinations."""
+
+    def __init__(self, points: pd.DataFrame, scale: pd.Series) -> None:
+        p = points[["unique_id", "cutoff", "ds", "y", "model", "yhat"]]
+        wide = p.set_index(["unique_id", "cutoff", "ds", "model"])["yhat"].unstack("model")
+        y = p.drop_duplicates(["unique_id", "cutoff", "ds"]).set_index(["unique_id", "cutoff", "ds"])["y"]
+        self.y = y.reindex(wide.index).to_numpy(float)
+        self.wide = wide
+        uid = wide.index.get_level_values("unique_id")
+        cut = wide.index.get_level_values("cutoff")
+        # window = age of the origin within its series (0 = last), so series with different
+        # numbers of origins still share "the last one" and "the earlier ones"
+        age = pd.Series(cut, index=wide.index).groupby(uid).rank(method="dense", ascending=False)
+        self.key = pd.MultiIndex.from_arrays(
+            [uid, age.to_numpy().astype(int) - 1], names=["unique_id", "window"]
+        )
+        grp = pd.Series(np.abs(self.y), index=self.key).groupby(level=[0, 1])
+        self.sum_y = grp.sum()
+        self.n = grp.size()
+        self.windows = sorted(set(self.sum_y.index.get_level_values("window")), reverse=True)
+        """Origin ages, oldest first (the last element, 0, is every series' last origin)."""
+        self.n_windows = len(self.windows)
+        self.scale = scale
+        self.singles = [c for c in wide.columns if not combo_members(c)]
+        self._cache: dict[str, pd.Series] = {}
+
+    def yhat(self, name: str) -> np.ndarray:
+        members = combo_members(name)
+        if not members:
+            return self.wide[name].to_numpy(float)
+        if not all(m in self.wide.columns for m in members):
+            return np.full(len(self.wide), np.nan)
+        return self.wide[list(members)].to_numpy(float).mean(axis=1)
+
+    def ae(self, name: str) -> pd.Series:
+        """Sum of |error| per (unique_id, window); NaN where the candidate has no forecast."""
+        if name not in self._cache:
+            e = pd.Series(np.abs(self.y - np.clip(self.yhat(name), 0, None)), index=self.key)
+            self._cache[name] = e.groupby(level=[0, 1]).sum(min_count=1).reindex(self.sum_y.index)
+        return self._cache[name]
+
+    def table(self, names: list[str], windows: Sequence[int]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        """(sum |error| per series x candidate, sum |y| per series, n per series) over ``windows``."""
+        keep = self.sum_y.index.get_level_values("window").isin(list(windows))
+        ae = pd.DataFrame({n: self.ae(n)[keep] for n in names})
+        # a candidate that failed on any point of a series is out for that series
+        ae = ae.groupby(level=0).sum(min_count=1).where(~ae.isna().groupby(level=0).any())
+        return ae, self.sum_y[keep].groupby(level=0).sum(), self.n[keep].groupby(level=0).sum()
+
+    def common(self, names: list[str], windows: Sequence[int]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        """Like :meth:`table`, over the (series, window) pairs where every candidate has a forecast.
+
+        Candidates are compared on the same points: SeasonalNaive has no forecast at origins
+        with less than a season of history, so those windows do not count for anyone.
+        """
+        keep = self.sum_y.index.get_level_values("window").isin(list(windows))
+        ae = pd.DataFrame({n: self.ae(n)[keep] for n in names}).dropna(axis=1, how="all")
+        ok = ae.notna().all(axis=1).to_numpy()
+        ae = ae[ok]
+        sy, n = self.sum_y[keep][ok], self.n[keep][ok]
+        return ae.groupby(level=0).sum(), sy.groupby(level=0).sum(), n.groupby(level=0).sum()
+
+
+def _level_scores(ae: pd.DataFrame, sum_y: pd.Series, n: pd.Series, scale: pd.Series) -> pd.Series:
+    """Combined criterion per candidate: MASE / MASE(ref) + WAPE / WAPE(ref), lower is better."""
+    if ae.empty:
+        return pd.Series(dtype=float)
+    sc = scale.reindex(ae.index)
+    mase = ae.div(n, axis=0).div(sc, axis=0)[sc.notna()].mean()
+    sy = float(sum_y.sum())
+    wape = ae.sum() / sy if sy > 0 else pd.Series(np.nan, index=ae.columns)
+    ref = "Naive" if "Naive" in ae.columns else None
+    score = pd.Series(0.0, index=ae.columns)
+    for metric in (mase, wape):
+        base = metric[ref] if ref else metric.min()
+        if np.isfinite(base) and base > 0:
+            score = score + metric / base
+    return score.fillna(np.inf)
+
+
+def _candidates(err: _Errors, windows: Sequence[int]) -> list[str]:
+    ae, _, _ = err.table(err.singles, windows)
+    ranked = _ranking(err, err.singles, windows, ae.notna())
+    names = [*err.singles]
+    if all(m in err.singles for m in ENSEMBLE_MEMBERS):
+        names.append(ENSEMBLE)
+    combos = [ranked[:k] for k in (2, 3, 4) if len(ranked) >= k]
+    if "Naive" in err.singles and "AutoETS" in err.singles:
+        combos.append(["AutoETS", "Naive"])
+    for c in combos:
+        nm = combo_name(c)
+        if nm not in names:
+            names.append(nm)
+    return names
+
+
+def _ranking(err: _Errors, names: list[str], windows: Sequence[int], avail: pd.DataFrame) -> list[str]:
+    """Candidates best first by the combined criterion over the series in ``avail``.
+
+    Only candidates with forecasts on every window for at least half of those series are
+    ranked, on the points they all share; the rest follow in their given order. Ranking them all
+    on their common points would let one that exists only at the last origin (SeasonalNaive
+    needs a season of history) shrink the comparison to that one window for everyone.
+    """
+    full = [c for c in names if c in avail.columns and avail[c].mean() >= 0.5]
+    if not full:
+        return list(names)
+    cae, csy, cn = err.common(full, windows)
+    ids = cae.index.intersection(avail.index)
+    ranked = list(
+        _level_scores(cae.loc[ids], csy.loc[ids], cn.loc[ids], err.scale).sort_values(kind="stable").index
+    )
+    return ranked + [c for c in names if c not in ranked]
+
+
+def _first_available(ranking: list[str], avail: pd.DataFrame) -> pd.Series:
+    """Per series the first candidate of ``ranking`` it has backtest forecasts for."""
+    cols = [c for c in ranking if c in avail.columns]
+    ok = avail[cols].to_numpy()
+    first = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
+    out = np.array(cols, dtype=object)[np.maximum(first, 0)]
+    out[first < 0] = "Naive"
+    return pd.Series(out, index=avail.index, name="model")
+
+
+def _fit(
+    err: _Errors, strategy: str, windows: Sequence[int], classes: pd.Series, margin: float
+) -> tuple[pd.Series, pd.Series]:
+    names = _candidates(err, windows)
+    ae, sy, n = err.table(names, windows)  # per series; NaN where the candidate has no forecast
+    avail = ae.notna()
+    ranking = _ranking(err, names, windows, avail)
+    picks = _first_available(ranking, avail)
+    reasons = "best over the level's series in the backtest (" + picks + ")"
+    if strategy == "class":
+        cls = classes.reindex(ae.index).fillna("unknown")
+        for c, ids in cls.groupby(cls).groups.items():
+            if len(ids) < MIN_CLASS_SERIES:
+                continue
+            rank_c = _ranking(err, names, windows, avail.loc[ids])
+            if rank_c:
+                best = _first_available(rank_c, avail.loc[ids])
+                picks.loc[ids] = best
+                reasons.loc[ids] = f"best over the {c} series in the backtest (" + best + ")"
+    elif strategy == "series":
+        mae = ae.div(n, axis=0).fillna(np.inf)
+        own = mae.idxmin(axis=1)
+        base = pd.Series(
+            mae.to_numpy()[np.arange(len(mae)), mae.columns.get_indexer(pd.Index(picks))], index=mae.index
+        )
+        switch = (mae.min(axis=1) < (1 - margin) * base) | ~np.isfinite(base)
+        switch &= np.isfinite(mae.min(axis=1))
+        picks[switch] = own[switch]
+        reasons[switch] = (
+            f"own backtest MAE lower than the level winner's by more than {margin:.0%}"
+            if margin > 0
+            else "lowest own backtest MAE"
+        )
+    return picks, reasons
+
+
+def _pick_score(err: _Errors, picks: pd.Series, window: int) -> float:
+    """Combined score (vs Naive) of per-series picks on one window."""
+    names = sorted(set(picks))
+    cols = [*names, "Naive"] if "Naive" in err.singles and "Naive" not in names else names
+    ae, sy, n = err.table(cols, [window])
+    ids = ae.index.intersection(picks.index)
+    ae, sy, n = ae.loc[ids], sy.loc[ids], n.loc[ids]
+    p = picks.reindex(ids)
+    chosen = pd.Series(ae.to_numpy()[np.arange(len(ids)), ae.columns.get_indexer(pd.Index(p))], index=ids)
+    frame = pd.DataFrame({"Chosen": chosen})
+    if "Naive" in ae.columns:
+        frame["Naive"] = ae["Naive"]
+    s = _level_scores(frame, sy, n, err.scale)
+    return float(s.get("Chosen", np.inf))
+
+
+def select(
+    points: pd.DataFrame,
+    scale: pd.Series,
+    classes: pd.Series,
+    *,
+    margin: float = 0.5,
+    strategies: Sequence[str] = STRATEGIES,
+    exclude_last: bool = False,
+) -> Selection:
+    """Choose a candidate per series from backtest ``points`` (long: unique_id, cutoff, ds, y, model, yhat).
+
+    Args:
+        scale: MASE scale per series (:func:`series_scale` on data before the first origin).
+        classes: demand class per series (for the ``class`` strategy).
+        margin: how much better (fraction of MAE) a series' own best must be to leave the level's winner.
+        strategies: strategies to consider; with one, no strategy choice is made.
+        exclude_last: ignore each series' last window (to score the selection on it honestly).
+    """
+    return _select(_Errors(points, scale), classes, margin, strategies, exclude_last)
+
+
+def select_pair(
+    points: pd.DataFrame,
+    scale: pd.Series,
+    classes: pd.Series,
+    *,
+    margin: float = 0.5,
+    strategies: Sequence[str] = ("series",),
+) -> tuple[Selection, Selection | None]:
+    """(choice on all windows, choice on all but each series' last window) sharing one error table.
+
+    The second is None with a single window (nothing left to choose on).
+    """
+    err = _Errors(points, scale)
+    final = _select(err, classes, margin, strategies, False)
+    honest = _select(err, classes, margin, strategies, True) if err.n_windows >= 2 else None
+    return final, honest
+
+
+def _select(
+    err: _Errors, classes: pd.Series, margin: float, strategies: Sequence[str], exclude_last: bool
+) -> Selection:
+    windows = err.windows[:-1] if exclude_last else err.windows
+    if not windows:
+        raise ValueError("select() needs at least one backtest window")
+    scores: dict[str, float] = {}
+    best = strategies[0]
+    if len(strategies) > 1 and len(windows) >= 2:
+        for s in strategies:
+            picks, _ = _fit(err, s, windows[:-1], classes, margin)
+            scores[s] = _pick_score(err, picks, windows[-1])
+        best = min(strategies, key=lambda s: (scores[s], strategies.index(s)))
+    picks, reasons = _fit(err, best, windows, classes, margin)
+    return Selection(picks, best, reasons, scores, err.wide)
+
+
+def add_combos_long(
+    points: pd.DataFrame, names: Sequence[str], levels: Sequence[int], wide: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Append long backtest rows of the combinations in ``names`` (mean of member yhat; no intervals).
+
+    ``wide``: the same points already pivoted (``Selection.wide``), to skip pivoting again.
+    """
+    present = set(points["model"].unique())
+    combos = [n for n in set(names) if combo_members(n) and n not in present]
+    if not combos:
+        return points
+    keys = ["unique_id", "cutoff", "ds"]
+    if wide is None:
+        wide = points.set_index([*keys, "model"])["yhat"].unstack("model")
+    y = points.drop_duplicates(keys).set_index(keys)["y"].reindex(wide.index)
+    parts = [points]
+    for c in sorted(combos):
+        members = list(combo_members(c))
+        if not all(m in wide.columns for m in members):
+            continue
+        part = wide.index.to_frame(index=False)
+        part["y"] = y.to_numpy()
+        part["model"] = c
+        part["yhat"] = wide[members].to_numpy(float).mean(axis=1)
+        for lv in levels:
+            part[f"lo_{lv}"] = np.nan
+            part[f"hi_{lv}"] = np.nan
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def add_combos_wide(wide: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Add columns for the combinations in ``names`` to a wide statsforecast frame (mean of members)."""
+    for c in set(names):
+        members = list(combo_members(c))
+        if members and c not in wide.columns and all(m in wide.columns for m in members):
+            wide[c] = wide[members].mean(axis=1, skipna=False)
+    return wide

@@ -1,0 +1,240 @@
+"""Warehouse glue for landed cost: candidate products x target markets x modes -> ``landed_costs``.
+
+Candidates are the products with sold lines in ``order_lines`` (top ``max_products`` by units). For each:
+
+* unit cost = the latest ``supplier_offers`` quote; without one, ``settings.estimated_cost_share`` x the median
+  observed home-market price (home = the buyer country with most units), flagged ``unit_cost_estimated``;
+* selling price in a market = the median price observed there, else the home median converted with the dated
+  FX table (``price_source`` says which);
+* category, HS code, weight and dimensions from ``products``; gaps filled from ``category_defaults.csv`` and
+  flagged ``dims_estimated``; origin = ``products.origin_country`` or ``settings.default_origin``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xborder.core.settings import Settings
+from xborder.domains.landed_cost.engine import landed_cost_frame
+from xborder.domains.landed_cost.rules import rule_book
+from xborder.reference.coverage import research_notes
+from xborder.reference.fx import load_fx
+
+__all__ = ["run_landed_cost", "candidate_inputs", "DEFAULT_MODES", "TABLE_COLUMNS"]
+
+DEFAULT_MODES = ("sea_lcl", "air", "express")
+TABLE_COLUMNS = (
+    "run_id",
+    "product_id",
+    "market",
+    "mode",
+    "as_of",
+    "currency",
+    "units",
+    "price",
+    "price_source",
+    "unit_cost",
+    "unit_cost_estimated",
+    "dims_estimated",
+    "goods_cost",
+    "freight",
+    "insurance",
+    "customs_value",
+    "duty",
+    "additional_duty",
+    "customs_fees",
+    "low_value_charges",
+    "import_tax_cost",
+    "import_vat_recoverable",
+    "landed_cost",
+    "referral_fee",
+    "fulfilment_fee",
+    "other_fees",
+    "output_vat",
+    "net_revenue",
+    "unit_margin",
+    "margin_pct",
+    "roi",
+    "break_even_price",
+    "target_price",
+    "target_margin",
+    "low_value_rule",
+    "duty_rule",
+    "rules_used",
+    "low_confidence",
+    "notes",
+)
+
+
+def candidate_inputs(con: Any, settings: Settings, *, max_products: int | None = 1000) -> pd.DataFrame:
+    """One row per candidate product with cost (in its currency), home price stats and physical attributes."""
+    limit = f"LIMIT {int(max_products)}" if max_products else ""
+    sold = con.execute(f"""
+        SELECT product_id, sum(quantity) AS units_sold
+        FROM order_lines
+        WHERE status = 'sold' AND coalesce(is_product, TRUE) AND product_id IS NOT NULL AND unit_price > 0
+        GROUP BY product_id ORDER BY units_sold DESC, product_id {limit}
+    """).df()
+    if sold.empty:
+        return sold
+    con.register("lc_cand", sold)
+    try:
+        prices = con.execute("""
+            SELECT o.product_id, upper(o.country) AS country, o.currency, sum(o.quantity) AS units,
+                   median(o.unit_price) AS median_price
+            FROM order_lines o JOIN lc_cand c USING (product_id)
+            WHERE o.status = 'sold' AND o.unit_price > 0 AND o.country IS NOT NULL
+            GROUP BY ALL
+        """).df()
+        prods = con.execute("""
+            SELECT c.product_id, p.category, p.hs_code, p.weight_kg, p.length_cm, p.width_cm, p.height_cm,
+                   p.origin_country, p.title
+            FROM lc_cand c LEFT JOIN products p USING (product_id)
+        """).df()
+        offers = con.execute("""
+            SELECT product_id, unit_cost, currency FROM (
+                SELECT s.*, row_number() OVER (PARTITION BY s.product_id ORDER BY s.valid_from DESC NULLS LAST) AS rn
+                FROM supplier_offers s JOIN lc_cand c USING (product_id) WHERE s.unit_cost >= 0
+            ) WHERE rn = 1
+        """).df()
+    finally:
+        con.unregister("lc_cand")
+    home = prices.sort_values(["product_id", "units"], ascending=[True, False]).drop_duplicates("product_id")
+    home = home.rename(
+        columns={"country": "home_market", "currency": "home_currency", "median_price": "home_price"}
+    )
+    out = prods.merge(
+        home[["product_id", "home_market", "home_currency", "home_price"]], on="product_id", how="left"
+    )
+    out = out.merge(offers.rename(columns={"currency": "offer_currency"}), on="product_id", how="left")
+    est = out["unit_cost"].isna()
+    out["unit_cost_estimated"] = est.to_numpy()
+    out["unit_cost"] = np.where(est, settings.estimated_cost_share * out["home_price"], out["unit_cost"])
+    out["cost_currency"] = np.where(est, out["home_currency"], out["offer_currency"])
+    out["origin"] = out["origin_country"].fillna(settings.default_origin)
+    out["category"] = out["category"].fillna("other")
+    out.attrs["observed_prices"] = prices
+    return out
+
+
+def _target_markets(markets: list[str] | None) -> list[str]:
+    known = list(rule_book().markets.index)
+    if not markets:
+        return known
+    return [m.upper() for m in markets if m.upper() in known]
+
+
+def run_landed_cost(
+    con: Any,
+    settings: Settings,
+    *,
+    run_id: str,
+    markets: list[str] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    modes: tuple[str, ...] | list[str] = DEFAULT_MODES,
+    max_products: int | None = 1000,
+    date: str | None = None,
+    target_margin: float | None = None,
+) -> dict[str, Any]:
+    """Compute landed cost for candidate products x markets x modes and store them in ``landed_costs``."""
+    say = progress or (lambda f, m: None)
+    as_of = dt.date.fromisoformat(date) if date else dt.date.today()
+    rules = rule_book(as_of)
+    fx = load_fx(con)
+    target = settings.target_margin if target_margin is None else target_margin
+    say(0.05, "Reading candidate products")
+    cand = candidate_inputs(con, settings, max_products=max_products)
+    targets = _target_markets(markets)
+    skipped = sorted({m.upper() for m in markets or []} - set(targets))
+    con.execute("DELETE FROM landed_costs WHERE run_id = ?", [run_id])
+    if cand.empty or not targets:
+        return {
+            "rows": 0,
+            "products": 0,
+            "markets": targets,
+            "modes": list(modes),
+            "as_of": as_of.isoformat(),
+            "note": "no products with sold order lines" if cand.empty else "no known target market",
+        }
+    cand = cand.dropna(subset=["unit_cost"])
+    observed = cand.attrs.get("observed_prices", pd.DataFrame())
+    say(0.2, f"Building {len(cand) * len(targets) * len(modes):,} product x market x mode combinations")
+    grid = cand.merge(pd.DataFrame({"market": targets}), how="cross").merge(
+        pd.DataFrame({"mode": list(modes)}), how="cross"
+    )
+    mk_ccy = rules.markets["currency"]
+    grid["market_currency"] = grid["market"].map(mk_ccy)
+    obs = observed.rename(
+        columns={"country": "market", "median_price": "obs_price", "currency": "obs_currency"}
+    )
+    grid = grid.merge(
+        obs[["product_id", "market", "obs_price", "obs_currency"]], on=["product_id", "market"], how="left"
+    )
+    has_obs = grid["obs_price"].notna()
+    pcur = grid["obs_currency"].where(has_obs, grid["home_currency"]).fillna("USD")
+    pval = grid["obs_price"].where(has_obs, grid["home_price"])
+    factors = {
+        (a, b): fx.factor(a, b, as_of).rate for a, b in set(zip(pcur, grid["market_currency"], strict=True))
+    }
+    grid["price"] = pval.to_numpy() * np.array(
+        [factors[(a, b)] for a, b in zip(pcur, grid["market_currency"], strict=True)]
+    )
+    grid["price_source"] = np.where(
+        has_obs, "observed median price in the market", "home-market median price converted"
+    )
+    say(0.4, "Computing landed cost")
+    res = landed_cost_frame(grid, date=as_of, target_margin=target, fx=fx, rules=rules)
+    res["run_id"] = run_id
+    res["price_source"] = grid["price_source"].to_numpy()
+    ucost_f = np.array(
+        [
+            fx.factor(a, b, as_of).rate if isinstance(a, str) else np.nan
+            for a, b in zip(grid["cost_currency"], grid["market_currency"], strict=True)
+        ]
+    )
+    res["unit_cost"] = grid["unit_cost"].to_numpy(float) * ucost_f
+    res["unit_cost_estimated"] = grid["unit_cost_estimated"].to_numpy(bool)
+    share = f"{settings.estimated_cost_share:.0%}"
+    res["notes"] = np.where(
+        res["unit_cost_estimated"], f"unit cost estimated as {share} of the home price; ", ""
+    )
+    res["notes"] = res["notes"] + np.where(res["dims_estimated"], "weight/dims from category defaults; ", "")
+    res["low_confidence"] = res["low_confidence"] | res["unit_cost_estimated"]
+    say(0.8, f"Writing {len(res):,} rows to landed_costs")
+    out = res[list(TABLE_COLUMNS)]
+    con.register("lc_out", out)
+    try:
+        con.execute(f"INSERT INTO landed_costs ({', '.join(TABLE_COLUMNS)}) SELECT * FROM lc_out")
+    finally:
+        con.unregister("lc_out")
+    say(1.0, "Landed cost done")
+    best = (
+        res.dropna(subset=["margin_pct"])
+        .sort_values("margin_pct", ascending=False)
+        .drop_duplicates(["product_id", "market"])
+    )
+    return json.loads(
+        json.dumps(
+            {
+                "rows": int(len(res)),
+                "products": int(res["product_id"].nunique()),
+                "markets": targets,
+                "modes": list(modes),
+                "as_of": as_of.isoformat(),
+                "target_margin": target,
+                "unit_cost_estimated_share": float(res["unit_cost_estimated"].mean()),
+                "dims_estimated_share": float(res["dims_estimated"].mean()),
+                "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
+                "fx_last_date": fx.last_date,
+                "skipped_markets": skipped,
+                "research_notes": research_notes(targets, as_of),
+                "research_notes_zh": research_notes(targets, as_of, lang="zh"),
+            }
+        )
+    )

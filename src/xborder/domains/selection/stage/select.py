@@ -1,0 +1,390 @@
+"""Selection stage: build candidates and factors from the warehouse, score them, write ``opportunities``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xborder.core.errors import BadInputError
+from xborder.core.settings import Settings
+from xborder.domains.selection.candidates import (
+    build_candidates,
+    catalogue_candidates,
+    fill_default_dims,
+    listing_candidates,
+    logistics_factors,
+)
+from xborder.domains.selection.competition import competition_factors
+from xborder.domains.selection.explain import explain_frame
+from xborder.domains.selection.factors import factor_spec
+from xborder.domains.selection.profiles import load_profile
+from xborder.domains.selection.rank_sales import default_curve, estimate_sales, fit_curves
+from xborder.domains.selection.score import score_candidates
+from xborder.domains.selection.sensitivity import top_rank_stability
+from xborder.domains.selection.stage import inputs as si
+
+__all__ = ["run_selection", "data_cutoff", "load_opportunities"]
+
+OPP_COLS = [
+    "run_id",
+    "product_id",
+    "market",
+    "category",
+    "title",
+    "score",
+    "rank",
+    "viable",
+    "profile",
+    "method",
+    "sold_before",
+    "demand_6m",
+    "margin_pct",
+    "compliance_items",
+    "time_to_market_days",
+    "budget_needed",
+    "budget_currency",
+    "top_rank_stability",
+    "explanation_en",
+    "explanation_zh",
+]
+
+
+def data_cutoff(monthly: pd.DataFrame) -> pd.Period:
+    """First month not used: the month after the last *complete* month of sales (a last month with data
+    only before its 28th day counts as incomplete)."""
+    last = pd.Timestamp(monthly["last_at"].max())
+    m = last.to_period("M")
+    return m if last.day < 28 else m + 1
+
+
+def _progress(progress: Any, f: float, msg: str) -> None:
+    if progress:
+        progress(f, msg)
+
+
+def _candidates(
+    con: Any, markets: list[str] | None, include_new: bool
+) -> tuple[pd.DataFrame, pd.Period, dict]:
+    monthly = si.read_monthly_sales(con)
+    if monthly.empty:
+        raise BadInputError(
+            "The warehouse holds no sold order lines or actual sales, so there is nothing to select from.",
+            hint="Load order or sales exports first: `xborder ingest <file>`.",
+        )
+    cutoff = data_cutoff(monthly)
+    orders6 = si.read_orders(con, (cutoff - 6).start_time, cutoff.start_time)
+    extra = sorted({m.upper() for m in markets}) if markets else None
+    cand = build_candidates(
+        monthly, orders6, cutoff, markets=markets, extra_markets=extra, include_new_markets=include_new
+    )
+    unsold = si.read_unsold_catalogue(con)
+    if unsold:
+        mk = [m.upper() for m in markets] if markets else sorted(cand["market"].dropna().unique())
+        cand = pd.concat([cand, catalogue_candidates(unsold, mk, cand)], ignore_index=True)
+    info = {
+        "cutoff": str(cutoff),
+        "history_from": str(monthly["month"].min()),
+        "sales_rows": int(len(monthly)),
+        "unsold_catalogue_products": len(unsold),
+    }
+    return cand, cutoff, info
+
+
+def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, list[dict]]:
+    """Add listing candidates; join products, forecasts, trends, landed cost, compliance, reviews, competition."""
+    listings = si.read_listings(con)
+    curves = fit_curves(si.read_rank_observations(con)) if len(listings) else []
+    if len(listings):
+        ranked = listings[listings["rank"].notna()]
+        if len(ranked):
+            est = estimate_sales(ranked.assign(rank_category=ranked["rank_category"].fillna("*")), curves)
+            listings.loc[est.index, "est_units"] = est["units"]
+        cand = pd.concat([cand, listing_candidates(listings, cand)], ignore_index=True)
+    notes["listings"] = int(len(listings))
+    prods = si.read_products(con)
+    cand = cand.rename(columns={"category": "_listing_category"}) if "category" in cand else cand
+    cand = cand.merge(prods[["product_id", "title", "category"]], on="product_id", how="left")
+    if "_listing_category" in cand:
+        cand["category"] = cand["category"].combine_first(cand.pop("_listing_category"))
+    cand["category"] = cand["category"].fillna("other")
+    prices = cand.groupby("product_id")["unit_price"].median()
+    cand = cand.merge(
+        logistics_factors(fill_default_dims(prods, _dim_defaults()), prices), on="product_id", how="left"
+    )
+    fc = si.read_forecasts(con)
+    if len(fc):
+        cand = cand.merge(fc, on=["product_id", "market"], how="left")
+        has = cand["forecast_6m"].notna()
+        cand.loc[has, "demand_6m"] = cand.loc[has, "forecast_6m"]
+        cand.loc[has, "demand_basis"] = "forecast"
+    notes["forecasts"] = int(len(fc))
+    tr = si.read_trends(con)
+    if len(tr):
+        cand = cand.merge(tr, on=["product_id", "market"], how="left")
+        cand["momentum_pct"] = cand["trend_pct"].combine_first(cand["momentum_pct"])
+    notes["trend_signals"] = int(len(tr))
+    lc = si.read_landed_costs(con)
+    cand = (
+        cand.merge(lc, on=["product_id", "market"], how="left")
+        if len(lc)
+        else si.empty_like_nan(cand, ["margin_pct"])
+    )
+    notes["landed_costs"] = int(len(lc))
+    cc = si.read_compliance(con)
+    if len(cc):
+        cand = cand.merge(cc, on=["product_id", "market"], how="left")
+    notes["compliance_checks"] = int(len(cc))
+    io_prod, io_cat = si.read_improvements(con)
+    cand["improvement_score"] = np.nan
+    for frame, key in ((io_prod, "product_id"), (io_cat, "category")):
+        if frame.empty:
+            continue
+        for exact in (True, False):  # the market's own score first, then the market-unknown (*) one
+            part = (
+                frame[frame["market"] != "*"]
+                if exact
+                else frame[frame["market"] == "*"].drop(columns="market")
+            )
+            on = [key, "market"] if exact else [key]
+            if len(part):
+                m = cand[on].merge(part, on=on, how="left")["improvement_score"].to_numpy()
+                cand["improvement_score"] = cand["improvement_score"].combine_first(
+                    pd.Series(m, index=cand.index)
+                )
+    notes["improvement_opportunities"] = int(len(io_prod) + len(io_cat))
+    if len(listings):
+        cand = cand.merge(competition_factors(listings), on=["market", "category"], how="left")
+    rr = si.read_review_ratings(con)
+    if len(rr):  # rating gap of the market × category from reviews where listings give none
+        gap = cand[["market", "category"]].merge(rr, on=["market", "category"], how="left")["mean_rating"]
+        from_reviews = pd.Series(5.0 - gap.to_numpy(), index=cand.index)
+        cand["rating_gap"] = (
+            cand["rating_gap"].combine_first(from_reviews) if "rating_gap" in cand else from_reviews
+        )
+    notes["review_rating_groups"] = int(len(rr))
+    return cand, [c.__dict__ for c in curves] + ([] if curves else [default_curve().__dict__])
+
+
+def _dim_defaults() -> pd.DataFrame | None:
+    """The reference table ``category_defaults`` (median package per category), if shipped."""
+    try:
+        from xborder.reference import load_table
+
+        return load_table("category_defaults")
+    except Exception:  # noqa: BLE001 - no defaults: logistics stays unavailable for products without dims
+        return None
+
+
+def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
+    """Cash to start = landed cost of the first month's expected units + compliance cost (converted to the
+    landed-cost currency with the ECB table when they differ); time to market = compliance lead time."""
+    nan = pd.Series(np.nan, index=ranked.index)
+    unit = ranked["landed_cost"] if "landed_cost" in ranked else nan
+    stock = ranked["demand_6m"] / 6.0 * unit
+    comp = (ranked["compliance_cost"] if "compliance_cost" in ranked else nan).astype(float)
+    cur = ranked["currency"] if "currency" in ranked else pd.Series(None, index=ranked.index, dtype=object)
+    ccur = ranked["compliance_currency"] if "compliance_currency" in ranked else cur
+    need = comp.notna() & cur.notna() & ccur.notna() & (cur != ccur)
+    if need.any():
+        try:
+            from xborder.reference.fx import load_fx
+
+            fx = load_fx(con)
+            today = dt.date.today()
+            pairs = {(a, b) for a, b in zip(ccur[need], cur[need], strict=True)}
+            rate = {p: fx.factor(p[0], p[1], today).rate for p in pairs}
+            comp = comp.copy()
+            factors = np.array([rate[(a, b)] for a, b in zip(ccur[need], cur[need], strict=True)])
+            comp[need] = comp[need].to_numpy() * factors
+        except Exception:  # noqa: BLE001 - an unknown currency leaves the budget unknown, never the run failed
+            comp[need] = np.nan
+    ranked["budget_needed"] = stock.add(comp, fill_value=0.0).where(stock.notna() | comp.notna())
+    ranked["budget_currency"] = cur.where(cur.notna(), ccur)
+    ranked["time_to_market_days"] = (
+        ranked["compliance_lead_days"] if "compliance_lead_days" in ranked else nan
+    )
+    return ranked
+
+
+def run_selection(
+    con: Any,
+    settings: Settings,
+    *,
+    run_id: str,
+    markets: list[str] | None = None,
+    progress: Any = None,
+    profile: str | None = None,
+    top: int = 20,
+    include_new_markets: bool = True,
+    sensitivity_draws: int = 200,
+) -> dict[str, Any]:
+    """Score every product × market candidate and store ``opportunities`` + ``opportunity_factors``.
+
+    Returns a JSON-able summary: the run id, profile, cutoff, candidate count, unavailable factors (with
+    the reason), the top candidates and the sensitivity of the top ranks to ±20% weight changes.
+    """
+    t0 = time.perf_counter()
+    prof = load_profile(profile or settings.selection_profile)
+    _progress(progress, 0.05, "reading sales history")
+    cand, cutoff, info = _candidates(con, markets, include_new_markets)
+    if cand.empty:
+        raise BadInputError(
+            "No product × market candidates: no product sold in the months before the data cutoff."
+        )
+    _progress(progress, 0.35, f"{len(cand):,} candidates; joining factors")
+    notes: dict[str, int] = {}
+    cand, curves = _attach(cand, con, notes)
+    _progress(progress, 0.55, "scoring")
+    res = score_candidates(cand, prof)
+    ranked = explain_frame(res.ranked, res.weights, res.unavailable)
+    ranked = _budget(ranked, con)
+    _progress(progress, 0.7, "sensitivity of the top ranks")
+    stability, sens = _sensitivity(res, prof, top, sensitivity_draws)
+    ranked["top_rank_stability"] = ranked["_row"].map(stability)
+    for c, v in {"run_id": run_id, "profile": prof.name, "method": prof.method}.items():
+        ranked[c] = v
+    _progress(progress, 0.8, "writing opportunities")
+    _write(con, run_id, ranked, res, curves, prof, markets, info, cutoff, notes, sens, t0)
+    _progress(progress, 1.0, "done")
+    return _summary(run_id, prof, ranked, res, info, notes, sens, top)
+
+
+def _sensitivity(res: Any, prof: Any, top: int, draws: int) -> tuple[dict[int, float], dict]:
+    if res.normalised is None or not res.used:
+        return {}, {}
+    w = np.array([res.weights[f] for f in res.used])
+    types = np.array([1 if factor_spec(f).benefit else -1 for f in res.used])
+    raw = np.nan_to_num(res.raw, nan=0.0) if prof.method == "topsis" else None
+    frame, summary = top_rank_stability(
+        res.normalised,
+        w,
+        top=top,
+        draws=draws,
+        method=prof.method,
+        raw=raw,
+        types=types,
+        normalisation=prof.normalisation,
+    )
+    return dict(zip(frame["row"].astype(int), frame["stay_share"], strict=True)), summary
+
+
+def _fingerprint(con: Any) -> str:
+    try:
+        from xborder.warehouse.runs import fingerprint_warehouse
+
+        return fingerprint_warehouse(con)[0]
+    except ImportError:  # pragma: no cover - the pipeline package always ships record.py
+        h = hashlib.sha256()
+        for t in ("order_lines", "products", "listings", "rank_snapshots"):
+            h.update(f"{t}={con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]}".encode())
+        return h.hexdigest()
+
+
+def _write(con, run_id, ranked, res, curves, prof, markets, info, cutoff, notes, sens, t0) -> None:  # noqa: ANN001
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    opp = ranked.reindex(columns=OPP_COLS)
+    long = res.factors
+    long.insert(0, "run_id", run_id)
+    long.insert(4, "factor_group", long["factor"].map(lambda f: factor_spec(f).group))
+    cv = pd.DataFrame(curves)
+    cv = cv.assign(run_id=run_id, fitted_at=now)[
+        [
+            "run_id",
+            "marketplace_id",
+            "rank_category",
+            "intercept",
+            "slope",
+            "period",
+            "n_obs",
+            "mape",
+            "log_resid_sd",
+            "source",
+            "fitted_at",
+        ]
+    ]
+    params = {
+        "profile": prof.name,
+        "profile_source": prof.source,
+        "method": prof.method,
+        "normalisation": prof.normalisation,
+        "weights": res.weights,
+        "unavailable": res.unavailable,
+        "markets": markets,
+        **info,
+        "inputs": notes,
+        "sensitivity": sens,
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for t in ("opportunities", "opportunity_factors", "rank_sales_curves"):
+            con.execute(f"DELETE FROM {t} WHERE run_id = ?", [run_id])
+        for name, frame in (("opportunities", opp), ("opportunity_factors", long), ("rank_sales_curves", cv)):
+            con.register("_sel_df", frame)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _sel_df")
+            con.unregister("_sel_df")
+        exists = con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
+        if not exists:
+            con.execute(
+                "INSERT INTO runs (run_id, kind, started_at, finished_at, status, params, fingerprint, message) "
+                "VALUES (?, 'select', ?, ?, 'ok', ?, ?, ?)",
+                [
+                    run_id,
+                    now - dt.timedelta(seconds=time.perf_counter() - t0),
+                    now,
+                    json.dumps(params, default=str),
+                    _fingerprint(con),
+                    f"{len(opp):,} candidates scored with profile {prof.name}",
+                ],
+            )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:  # noqa: ANN001
+    cols = [
+        "rank",
+        "product_id",
+        "market",
+        "title",
+        "category",
+        "score",
+        "demand_6m",
+        "margin_pct",
+        "sold_before",
+        "top_rank_stability",
+        "explanation_en",
+        "explanation_zh",
+    ]
+    return {
+        "run_id": run_id,
+        "profile": prof.name,
+        "method": prof.method,
+        "cutoff": info["cutoff"],
+        "candidates": int(len(ranked)),
+        "weights": res.weights,
+        "unavailable_factors": res.unavailable,
+        "inputs": notes,
+        "sensitivity": sens,
+        "top": ranked.reindex(columns=cols).head(top).to_dict(orient="records"),
+    }
+
+
+def load_opportunities(con: Any, run_id: str | None = None) -> tuple[str, pd.DataFrame]:
+    """Opportunities of ``run_id`` (default: the latest selection run) as a frame."""
+    if run_id is None:
+        row = con.execute(
+            "SELECT o.run_id FROM (SELECT DISTINCT run_id FROM opportunities) o JOIN runs r USING (run_id) "
+            "ORDER BY r.started_at DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            raise BadInputError("No selection run in this warehouse yet.", hint="Run `xborder select` first.")
+        run_id = row[0]
+    return run_id, con.execute("SELECT * FROM opportunities WHERE run_id = ? ORDER BY rank", [run_id]).df()

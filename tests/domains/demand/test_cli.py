@@ -1,0 +1,185 @@
+"""`xborder forecast` / `xborder trends` end to end on a small warehouse: tables, runs record, JSON, charts, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from xborder.cli.main import app
+from xborder.warehouse import connect
+
+
+@pytest.fixture
+def warehouse(db_path: Path) -> Path:
+    """Three products sold in DE/FR over 30 months (monthly seasonality), plus a postage line."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for month in pd.date_range("2021-01-01", periods=30, freq="MS"):
+        for p, c, base in (("t:A", "DE", 40), ("t:B", "DE", 10), ("t:A", "FR", 15), ("t:C", "FR", 3)):
+            q = int(rng.poisson(base * (1.6 if month.month == 11 else 1.0)))
+            if q:
+                rows.append(
+                    (
+                        f"{p}{c}{month:%Y%m}",
+                        "test",
+                        f"o{len(rows)}",
+                        month + pd.Timedelta(days=3),
+                        p,
+                        c,
+                        q,
+                        "sold",
+                        True,
+                    )
+                )
+        rows.append(
+            (
+                f"post{month:%Y%m}",
+                "test",
+                "o-post",
+                month + pd.Timedelta(days=4),
+                "t:POST",
+                "DE",
+                1,
+                "sold",
+                False,
+            )
+        )
+    ol = pd.DataFrame(
+        rows,
+        columns=[
+            "line_key",
+            "source",
+            "order_id",
+            "ordered_at",
+            "product_id",
+            "country",
+            "quantity",
+            "status",
+            "is_product",
+        ],
+    )
+    con = connect(db_path)
+    con.register("ol", ol)
+    con.execute("INSERT INTO order_lines BY NAME SELECT * FROM ol")
+    con.close()
+    return db_path
+
+
+def test_forecast_json_writes_tables_run_and_charts(warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "charts"
+    r = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(warehouse),
+            "forecast",
+            "--level",
+            "product_market",
+            "--freq",
+            "M",
+            "--horizon",
+            "6",
+            "--charts",
+            "1",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["forecast"] == 4 and data["horizon"] == 6
+    assert {"Chosen", "Naive", "SeasonalNaive", "AutoETS"} <= set(data["backtest_accuracy"])
+    assert all(v["mase"] is not None and v["wape"] is not None for v in data["backtest_accuracy"].values())
+    assert sorted(Path(f).suffix for f in data["charts"]) == [".html", ".png"]
+    assert all(Path(f).stat().st_size > 1000 for f in data["charts"])
+    con = connect(warehouse, read_only=True)
+    fc = con.execute("SELECT * FROM forecasts WHERE run_id = ?", [data["run_id"]]).df()
+    run = con.execute(
+        "SELECT kind, status, fingerprint, params FROM runs WHERE run_id = ?", [data["run_id"]]
+    ).fetchone()
+    acc = con.execute(
+        "SELECT model, mase FROM forecast_accuracy WHERE run_id = ? AND unique_id = '__overall__'",
+        [data["run_id"]],
+    ).df()
+    con.close()
+    assert len(fc) == 4 * 6 and "t:POST|DE" not in set(fc["unique_id"])
+    assert set(fc["market"]) == {"DE", "FR"} and (fc["kind"] == "forecast").all()
+    assert run[0] == "forecast" and run[1] == "ok" and len(run[2]) == 64
+    assert json.loads(run[3])["freq"] == "M"
+    assert "Chosen" in set(acc["model"])
+
+
+def test_trends_and_bad_options(warehouse: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["--db", str(warehouse), "--json", "trends", "--level", "market_total", "--freq", "M"]
+    )
+    assert r.exit_code == 0, r.output
+    signals = json.loads(r.stdout)["signals"]
+    assert any(
+        s["signal"] == "growth_3" and s["text"].startswith(("rising", "declining", "flat")) for s in signals
+    )
+    bad = runner.invoke(app, ["--db", str(warehouse), "forecast", "--level", "galaxy"])
+    assert bad.exit_code != 0
+    from xborder.core.errors import BadInputError
+
+    assert isinstance(bad.exception, BadInputError) and "level" in str(bad.exception)
+
+
+def _product_trends(db: Path, signal: str) -> list[str]:
+    """`xborder --json trends` at product x market level, monthly, for one signal."""
+    return [
+        "--db",
+        str(db),
+        "--json",
+        "trends",
+        "--level",
+        "product_market",
+        "--freq",
+        "M",
+        "--signal",
+        signal,
+    ]
+
+
+def test_trends_at_product_level_name_search_interest_that_leads_sales(warehouse: Path) -> None:
+    con = connect(warehouse)
+    con.execute(
+        "INSERT INTO products (product_id, source, title) VALUES ('t:A', 'test', 'RED RETROSPOT LUNCH BAGS')"
+    )
+    # interest in "lunch bag" (DE) one month ahead of t:A's German sales: the month's value = next month's units
+    con.execute(
+        "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
+        "SELECT 'lunch bag', 'DE', (date_trunc('month', ordered_at) - INTERVAL 1 MONTH)::DATE, sum(quantity), "
+        "'month', 'test' FROM order_lines WHERE product_id = 't:A' AND country = 'DE' GROUP BY 3"
+    )
+    con.close()
+    r = CliRunner().invoke(app, _product_trends(warehouse, "search_lead"))
+    assert r.exit_code == 0, r.output
+    (lead,) = json.loads(r.stdout)["signals"]
+    assert lead["unique_id"] == "t:A|DE" and lead["value"] == 1.0
+    assert lead["text"].startswith("search interest in 'lunch bag' (DE) leads sales by 1 month (r = 1.00")
+
+
+def test_trends_say_why_a_signal_is_missing(warehouse: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(app, _product_trends(warehouse, "search_lead"))
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["signals"] == [] and "no search_trends" in out["note"]
+    con = connect(warehouse)
+    con.execute(
+        "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
+        "VALUES ('ventilateur', 'FR', DATE '2021-01-01', 40, 'month', 'test')"
+    )
+    con.close()
+    note = json.loads(runner.invoke(app, _product_trends(warehouse, "search_lead")).stdout)["note"]
+    assert "ventilateur (FR, month)" in note and "title" in note
+    bogus = json.loads(runner.invoke(app, _product_trends(warehouse, "nope")).stdout)["note"]
+    assert bogus.startswith("No nope signals") and "growth_3" in bogus

@@ -1,0 +1,135 @@
+"""Real data: UCI Online Retail (I + II) from the ingested warehouse, country totals monthly.
+
+Checks the whole chain on the real warehouse: series net of cancellations, trend signals that
+find the known November peak of this gift wholesaler, and a backtested per-series choice that
+beats Naive on MASE and WAPE (the issue's protocol: forecast Jun-Nov 2011 from before; it does
+not beat SeasonalNaive's WAPE on that fold, an expected failure).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from xborder.domains.demand import build_series, forecast, trend_signals
+from xborder.domains.demand.accuracy import naive_scale
+from xborder.warehouse import connect
+
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def country_months(retail_warehouse: Path) -> pd.DataFrame:
+    from xborder.domains.demand.stage import load_events
+
+    con = connect(retail_warehouse, read_only=True)
+    try:
+        events = load_events(con)
+    finally:
+        con.close()
+    return build_series(events, level="market_total", freq="M")
+
+
+def test_series_cover_both_files_and_the_uk_dominates(country_months: pd.DataFrame) -> None:
+    gb = country_months[country_months["unique_id"] == "total|GB"]
+    assert gb["ds"].min() == pd.Timestamp("2009-12-01")
+    assert gb["ds"].max() == pd.Timestamp("2011-11-01")  # December 2011 is partial (data end on the 9th)
+    share = gb["y"].sum() / country_months["y"].sum()
+    assert 0.75 < share < 0.95
+    sig = trend_signals(gb, freq="M").set_index("signal")
+    assert sig.loc["peak_month", "value"] == 11  # gift wholesaler: November peak
+
+
+@pytest.fixture(scope="module")
+def jun_nov(country_months: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country totals: forecasts for Jun-Nov 2011 from the data before, joined with the actuals."""
+    train = country_months[country_months["ds"] < "2011-06-01"]
+    test = country_months[country_months["ds"] >= "2011-06-01"]
+    res = forecast(train, horizon=6, freq="M", n_jobs=1)
+    wide = res.all_models.merge(res.forecasts[["unique_id", "ds", "point"]], on=["unique_id", "ds"])
+    return train, test.merge(wide, on=["unique_id", "ds"]).dropna(subset=["SeasonalNaive"])
+
+
+def _wape(m: pd.DataFrame, col: str) -> float:
+    return float((m["y"] - m[col].clip(lower=0)).abs().sum() / m["y"].sum())
+
+
+def test_backtest_choice_beats_naive_on_country_totals(jun_nov: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    train, m = jun_nov
+    assert _wape(m, "point") < _wape(m, "Naive")
+    scale = naive_scale(train)
+    mase = ((m["y"] - m["point"]).abs().groupby(m["unique_id"]).mean() / scale).dropna().mean()
+    mase_naive = ((m["y"] - m["Naive"]).abs().groupby(m["unique_id"]).mean() / scale).dropna().mean()
+    assert mase < mase_naive
+
+
+@pytest.mark.xfail(
+    reason="known miss (docs/benchmarks.md, forecast accuracy): on this fold SeasonalNaive's WAPE is "
+    "0.17-0.21; the inner backtest prefers ADIDA (SeasonalNaive has no forecast at the origins with less "
+    "than a year of history), the choice scores ~0.3",
+    strict=True,
+)
+def test_backtest_choice_near_seasonal_naive_wape_on_country_totals(
+    jun_nov: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    _, m = jun_nov
+    assert _wape(m, "point") < _wape(m, "SeasonalNaive") + 0.05
+
+
+def test_run_demand_on_the_real_warehouse(retail_warehouse: Path, tmp_path: Path) -> None:
+    from xborder.core.settings import Settings
+    from xborder.domains.demand.stage import run_demand
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(retail_warehouse, db)
+    con = connect(db)
+    # search interest that runs one month ahead of a real product's German sales (the month's
+    # value is next month's units): the run must find the product, the keyword and the lead
+    pid, title = con.execute(
+        "SELECT l.product_id, p.title FROM order_lines l JOIN products p USING (product_id) "
+        "WHERE l.country = 'DE' AND l.status = 'sold' AND p.title IS NOT NULL "
+        "GROUP BY ALL ORDER BY sum(l.quantity) DESC LIMIT 1"
+    ).fetchone()
+    con.execute(
+        "INSERT INTO search_trends (keyword, market_code, ds, value, freq, source) "
+        "SELECT ?, 'DE', month - INTERVAL 1 MONTH, units, 'month', 'test' FROM ("
+        "  SELECT date_trunc('month', ordered_at)::DATE AS month, sum(quantity) AS units FROM order_lines "
+        "  WHERE product_id = ? AND country = 'DE' AND status = 'sold' GROUP BY 1)",
+        [title.lower(), pid],
+    )
+    try:
+        out = run_demand(
+            con,
+            Settings(),
+            run_id="r1",
+            markets=["DE", "FR", "BR"],
+            levels=["market_total", "product_market"],
+            freq="M",
+            max_series=60,
+            analogue_products=5,
+            n_jobs=1,
+        )
+        kinds = dict(
+            con.execute(
+                "SELECT kind, count(DISTINCT unique_id) FROM forecasts WHERE run_id='r1' GROUP BY 1"
+            ).fetchall()
+        )
+        zh = con.execute(
+            "SELECT text_zh FROM trend_signals WHERE run_id='r1' AND unique_id='total|DE'"
+        ).fetchall()
+        leads = con.execute(
+            "SELECT unique_id, value, text_en FROM trend_signals WHERE run_id='r1' AND signal='search_lead'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert out["levels"]["market_total"]["forecast"] == 3
+    assert out["levels"]["product_market"]["forecast"] == 60
+    assert kinds["forecast"] == 63 and kinds.get("analogue", 0) == out["analogues"] > 0
+    assert any("月" in r[0] or "周" in r[0] for r in zh)
+    assert (f"{pid}|DE", 1.0) in {(u, v) for u, v, _ in leads}, leads
+    assert out["search_leads"] == len(leads) and all(
+        "leads sales by" in t or "moves with" in t for *_, t in leads
+    )

@@ -1,0 +1,106 @@
+"""Model choice from inner backtests: combined criterion, level winner vs per series, no look at held-out windows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from xborder.domains.demand.select import (
+    add_combos_long,
+    add_combos_wide,
+    combo_members,
+    combo_name,
+    has_native_intervals,
+    select,
+)
+
+
+def _points(n_series: int = 40, n_windows: int = 3, h: int = 4, seed: int = 0) -> pd.DataFrame:
+    """Backtest points where Naive is biased up, AutoETS biased down: their mean is the best forecast."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_series):
+        level = rng.uniform(10, 100)
+        for w in range(n_windows):
+            cutoff = pd.Timestamp("2024-01-01") + pd.DateOffset(months=h * w)
+            for k in range(h):
+                y = level + rng.normal(0, 1)
+                ds = cutoff + pd.DateOffset(months=k + 1)
+                for model, yhat in (
+                    ("Naive", y + 0.3 * level),
+                    ("AutoETS", y - 0.2 * level),
+                    ("SeasonalNaive", y + 0.6 * level),
+                ):
+                    rows.append((f"s{i}|DE", cutoff, ds, y, model, yhat))
+    return pd.DataFrame(rows, columns=["unique_id", "cutoff", "ds", "y", "model", "yhat"])
+
+
+def test_combination_names_round_trip() -> None:
+    name = combo_name(["AutoETS", "Naive"])
+    assert name == "Mean(AutoETS+Naive)" and combo_members(name) == ("AutoETS", "Naive")
+    assert combo_members("Naive") == () and has_native_intervals("AutoETS")
+    assert not has_native_intervals(name) and not has_native_intervals("CrostonSBA")
+
+
+def test_level_winner_is_the_combination_that_cancels_the_biases() -> None:
+    pts = _points()
+    ids = pts["unique_id"].unique()
+    scale = pd.Series(1.0, index=ids)
+    classes = pd.Series("smooth", index=ids)
+    sel = select(pts, scale, classes)
+    assert set(sel.picks) == {"Mean(AutoETS+Naive)"}
+    assert set(sel.strategy_scores) == {"level", "class", "series"}
+    long = add_combos_long(pts, list(sel.picks), [80])
+    combo = long[long["model"] == "Mean(AutoETS+Naive)"]
+    keys = ["unique_id", "cutoff", "ds"]
+    members = pts[pts["model"].isin(["AutoETS", "Naive"])].groupby(keys)["yhat"].mean()
+    np.testing.assert_allclose(combo.set_index(keys)["yhat"].sort_index(), members.sort_index())
+    wide = add_combos_wide(pd.DataFrame({"Naive": [2.0], "AutoETS": [4.0]}), list(sel.picks))
+    assert wide["Mean(AutoETS+Naive)"].iloc[0] == 3.0
+
+
+def test_the_held_out_choice_never_reads_the_last_window() -> None:
+    pts = _points(n_series=30, seed=3)
+    ids = pts["unique_id"].unique()
+    scale, classes = pd.Series(1.0, index=ids), pd.Series("smooth", index=ids)
+    base = select(pts, scale, classes, exclude_last=True)
+    last = pts.groupby("unique_id")["cutoff"].transform("max") == pts["cutoff"]
+    scrambled = pts.copy()
+    scrambled.loc[last, "y"] = scrambled.loc[last, "y"] * 5 + 1000  # would change any choice that saw it
+    again = select(scrambled, scale, classes, exclude_last=True)
+    assert base.picks.equals(again.picks) and base.strategy == again.strategy
+    assert not select(scrambled, scale, classes).picks.equals(base.picks)
+
+
+def test_a_series_leaves_the_level_winner_only_on_strong_evidence() -> None:
+    pts = _points(n_series=30, seed=5)
+    odd = pts["unique_id"] == "s0|DE"
+    # on one series SeasonalNaive is exact: far better than the winner -> the per-series strategy switches
+    exact = odd & (pts["model"] == "SeasonalNaive")
+    pts.loc[exact, "yhat"] = pts.loc[exact, "y"]
+    ids = pts["unique_id"].unique()
+    scale, classes = pd.Series(1.0, index=ids), pd.Series("smooth", index=ids)
+    sel = select(pts, scale, classes, strategies=("series",))
+    assert sel.picks["s0|DE"] == "SeasonalNaive"
+    assert (sel.picks.drop("s0|DE") == "Mean(AutoETS+Naive)").all()
+
+
+def test_a_model_missing_at_early_origins_does_not_shrink_the_comparison() -> None:
+    """SeasonalNaive has no forecast before a season of history; ranking every candidate on the
+    points they all share would judge the level on the last window alone."""
+    pts = _points(n_series=30, n_windows=3, seed=7)
+    last = pts.groupby("unique_id")["cutoff"].transform("max") == pts["cutoff"]
+    pts = pts[(pts["model"] != "SeasonalNaive") | last].copy()  # SeasonalNaive only at the last origin
+    level = pts.groupby("unique_id")["y"].transform("mean")
+    naive, ets, sn = (pts["model"] == m for m in ("Naive", "AutoETS", "SeasonalNaive"))
+    # Naive: near exact at the two earlier origins, +0.3 level at the last; AutoETS -0.5 level
+    # throughout; SeasonalNaive exact where it exists (the last origin only)
+    pts.loc[naive & ~last, "yhat"] = pts.loc[naive & ~last, "y"] + 0.01
+    pts.loc[ets, "yhat"] = pts.loc[ets, "y"] - 0.5 * level[ets]
+    pts.loc[sn, "yhat"] = pts.loc[sn, "y"]
+    ids = pts["unique_id"].unique()
+    scale, classes = pd.Series(1.0, index=ids), pd.Series("smooth", index=ids)
+    sel = select(pts, scale, classes, strategies=("level",))
+    # on all three windows Naive errs ~0.1 level on average, Mean(AutoETS+Naive) ~0.2, AutoETS 0.5;
+    # on the last window alone the mean of the two (0.1) would beat Naive (0.3)
+    assert set(sel.picks) == {"Naive"}

@@ -1,0 +1,112 @@
+"""Fixtures of the selection tests: UCI order lines from the shared retail warehouse, and a tiny warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+@pytest.fixture(scope="session")
+def uci_lines(retail_warehouse: Path) -> pd.DataFrame:
+    """UCI Online Retail + II as canonical order lines (read from the ingested retail warehouse)."""
+    from xborder.domains.selection.stage.inputs import read_order_lines
+    from xborder.warehouse import connect
+
+    con = connect(retail_warehouse, read_only=True)
+    try:
+        return read_order_lines(con)
+    finally:
+        con.close()
+
+
+def tiny_lines(seed: int = 0) -> pd.DataFrame:
+    """24 months of synthetic order lines: 8 products × 3 markets with known trends."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    months = pd.date_range("2022-01-01", periods=24, freq="MS")
+    trend = {f"t:p{i}": g for i, g in enumerate([1.08, 1.05, 1.02, 1.0, 0.98, 0.95, 1.0, 1.03])}
+    n = 0
+    for pid, g in trend.items():
+        for mk, size in (("GB", 40.0), ("DE", 12.0), ("FR", 6.0)):
+            if pid == "t:p7" and mk != "GB":
+                continue  # sold only in GB: a new-market candidate elsewhere
+            for i, m in enumerate(months):
+                q = rng.poisson(size * g**i)
+                for _j in range(max(1, q // 10)):
+                    n += 1
+                    rows.append(
+                        (
+                            pid,
+                            mk,
+                            f"o{n}",
+                            m + pd.Timedelta(days=int(rng.integers(0, 27))),
+                            float(q // max(1, q // 10) or 1),
+                            2.5,
+                            "sold",
+                            True,
+                        )
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "product_id",
+            "country",
+            "order_id",
+            "ordered_at",
+            "quantity",
+            "unit_price",
+            "status",
+            "is_product",
+        ],
+    )
+
+
+@pytest.fixture
+def tiny_warehouse(db_path: Path) -> Path:
+    """A warehouse with the synthetic order lines, product rows and a few competitor listings."""
+    from xborder.warehouse import connect
+
+    lines = tiny_lines()
+    con = connect(db_path)
+    try:
+        df = lines.assign(
+            line_key=lambda d: "k" + d.index.astype(str),
+            source="test",
+            marketplace_id=None,
+            customer_key=None,
+            line_no=1,
+            currency="GBP",
+            ingest_id=None,
+        )
+        con.register("lines_df", df)
+        con.execute("INSERT INTO order_lines BY NAME SELECT * FROM lines_df")
+        prods = pd.DataFrame({"product_id": sorted(lines["product_id"].unique())})
+        prods = prods.assign(
+            source="test",
+            title="Product " + prods["product_id"],
+            category=["toys_games", "home_kitchen"] * 4,
+            weight_kg=0.5,
+            length_cm=20.0,
+            width_cm=10.0,
+            height_cm=5.0,
+        )
+        con.register("prods_df", prods)
+        con.execute("INSERT INTO products BY NAME SELECT * FROM prods_df")
+        con.execute(
+            "INSERT INTO listings (listing_id, product_id, marketplace_id, external_id, own, seller, title, category, price, currency, first_seen) VALUES "
+            "('amazon.DE:A1', NULL, 'amazon.DE', 'A1', FALSE, 'rival', 'Toy', 'toys_games', 9.99, 'EUR', DATE '2023-10-01'),"
+            "('amazon.DE:A2', NULL, 'amazon.DE', 'A2', FALSE, 'other', 'Toy', 'toys_games', 14.99, 'EUR', DATE '2021-01-01'),"
+            "('amazon.DE:A3', NULL, 'amazon.DE', 'A3', FALSE, 'other', 'Toy', 'toys_games', 12.99, 'EUR', DATE '2021-01-01')"
+        )
+        con.execute(
+            "INSERT INTO rank_snapshots (listing_id, observed_at, rank, rank_category, price, rating, rating_count, monthly_sold) VALUES "
+            "('amazon.DE:A1', TIMESTAMP '2023-12-01', 120, 'Toys', 9.99, 3.9, 40, 300),"
+            "('amazon.DE:A2', TIMESTAMP '2023-12-01', 1500, 'Toys', 14.99, 4.6, 900, 50),"
+            "('amazon.DE:A3', TIMESTAMP '2023-12-01', 9000, 'Toys', 12.99, 4.1, 90, NULL)"
+        )
+    finally:
+        con.close()
+    return db_path

@@ -1,0 +1,272 @@
+"""The selection stage over a warehouse: stored run, factors, degradation, views, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xborder.cli.main import app
+from xborder.core.errors import BadInputError
+from xborder.core.settings import get_settings
+from xborder.domains.selection.stage.select import load_opportunities, run_selection
+from xborder.warehouse import connect
+
+
+def test_run_selection_stores_a_run_with_scores_factors_and_fingerprint(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        out = run_selection(
+            con, get_settings(db_path=str(tiny_warehouse)), run_id="run-sel-1", top=5, sensitivity_draws=20
+        )
+        run = con.execute(
+            "SELECT kind, status, fingerprint, params FROM runs WHERE run_id = 'run-sel-1'"
+        ).fetchone()
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'run-sel-1' ORDER BY rank").df()
+        fac = con.execute("SELECT * FROM opportunity_factors WHERE run_id = 'run-sel-1'").df()
+        curves = con.execute("SELECT * FROM rank_sales_curves WHERE run_id = 'run-sel-1'").df()
+    finally:
+        con.close()
+    assert run[0] == "select" and run[1] == "ok" and len(run[2]) == 64
+    assert json.loads(run[3])["profile"] == "balanced"
+    # 8 products × 3 markets, t:p7 sold only in GB → proposed for DE and FR as new markets
+    assert len(opp) == out["candidates"] == 24
+    assert (~opp["sold_before"]).sum() == 2
+    assert opp["rank"].tolist() == list(range(1, 25)) and opp["score"].is_monotonic_decreasing
+    assert opp["explanation_en"].str.len().gt(10).all() and opp["explanation_zh"].str.len().gt(5).all()
+    # every stored contribution adds up to the stored score
+    tot = fac.groupby(["product_id", "market"])["contribution"].sum()
+    merged = opp.set_index(["product_id", "market"])["score"]
+    assert (abs(tot.reindex(merged.index) - merged) < 1e-9).all()
+    assert set(fac["source_table"]) >= {"listings", "order_lines"}
+    # competition in DE toys comes from the listings; margin has no source → unavailable, said so
+    assert "competitors" in set(fac["factor"]) and "margin_pct" in out["unavailable_factors"]
+    assert "unit economics" in opp["explanation_en"].iloc[0]
+    assert 0 < out["sensitivity"]["mean_jaccard"] <= 1 and opp["top_rank_stability"].notna().sum() == 5
+    assert len(curves) == 1 and curves["source"].iloc[0] == "default_slope"  # 2 known-sales listings only
+
+
+def test_rerun_with_the_same_id_replaces_its_rows(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        s = get_settings(db_path=str(tiny_warehouse))
+        run_selection(con, s, run_id="r", sensitivity_draws=5)
+        run_selection(con, s, run_id="r", profile="low-risk", sensitivity_draws=5)
+        n = con.execute(
+            "SELECT count(*), any_value(profile) FROM opportunities WHERE run_id = 'r'"
+        ).fetchone()
+        _, opp = load_opportunities(con)
+    finally:
+        con.close()
+    assert n == (24, "low-risk") and len(opp) == 24
+
+
+def test_empty_warehouse_is_a_clear_error(db_path: Path) -> None:
+    con = connect(db_path)
+    try:
+        with pytest.raises(BadInputError, match="no sold order lines"):
+            run_selection(con, get_settings(db_path=str(db_path)), run_id="x")
+    finally:
+        con.close()
+
+
+def test_cli_select_views_and_json(tiny_warehouse: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(app, ["--db", str(tiny_warehouse), "select", "--market", "DE", "--top", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["view"] == "Best products for DE" and len(data["rows"]) == 3
+    assert all(row["market"] == "DE" for row in data["rows"])
+    r = runner.invoke(
+        app, ["--db", str(tiny_warehouse), "--json", "select", "--run", "latest", "--product", "t:p7"]
+    )
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["rows"]
+    assert {row["market"] for row in rows} == {"GB", "DE", "FR"}
+    r = runner.invoke(
+        app, ["--db", str(tiny_warehouse), "--json", "select", "--run", "latest", "--category", "toys_games"]
+    )
+    assert {row["category"] for row in json.loads(r.stdout)["rows"]} == {"toys_games"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["select", "--profile", "agressive"], "Unknown selection profile"),
+        (["select", "--category", "toys"], "not a category id"),
+        (["select", "--backtest", "--cutoff", "yesterday-ish"], "not a date"),
+        (["select", "--backtest", "--cutoff", "2023-09"], "less than 6 months"),
+        (["select", "--run", "latest", "--product", "nope:1"], "not among the selection candidates"),
+    ],
+    ids=["unknown profile", "unknown category", "bad date", "cutoff too late", "unknown product"],
+)
+def test_cli_bad_input_exits_2_with_a_message(tiny_warehouse: Path, args: list[str], message: str) -> None:
+    import sys
+
+    from xborder.cli.main import main
+
+    runner = CliRunner()
+    if "--run" in args:
+        runner.invoke(app, ["--db", str(tiny_warehouse), "--json", "select"])
+    old = sys.argv
+    sys.argv = ["xborder", "--db", str(tiny_warehouse), *args]
+    try:
+        with pytest.raises(SystemExit) as e:
+            main()
+    finally:
+        sys.argv = old
+    assert e.value.code == 2
+
+
+def test_cli_backtest_on_the_tiny_history(tiny_warehouse: Path) -> None:
+    r = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(tiny_warehouse),
+            "select",
+            "--backtest",
+            "--cutoff",
+            "2023-01",
+            "--cutoff",
+            "2023-03",
+            "--top",
+            "5",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert [c["cutoff"] for c in d["cutoffs"]] == ["2023-01", "2023-03"]
+    assert {row["method"] for row in d["rows"]} == {"xborder", "best_sellers", "momentum", "random"}
+    assert "median" in d["definition"]
+
+
+@pytest.mark.shared_data
+def test_keepa_listings_become_niche_candidates_with_rank_estimated_demand(tiny_warehouse: Path) -> None:
+    from tests.conftest import shared_path
+
+    from xborder.ingest import ingest_path
+
+    keepa = shared_path("keepa_exports", "italy_2025-07-17_LPTrade994", "keepa_sample.xlsx")
+    con = connect(tiny_warehouse)
+    try:
+        s = get_settings(db_path=str(tiny_warehouse))
+        ingest_path(con, keepa, "ranks", settings=s)
+        out = run_selection(con, s, run_id="run-keepa", sensitivity_draws=5)
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'run-keepa'").df()
+        curves = con.execute("SELECT * FROM rank_sales_curves WHERE run_id = 'run-keepa'").df()
+        fac = (
+            con.execute(
+                "SELECT factor, count(raw_value) AS n FROM opportunity_factors WHERE run_id = 'run-keepa' GROUP BY ALL"
+            )
+            .df()
+            .set_index("factor")["n"]
+        )
+    finally:
+        con.close()
+    it = opp[opp["market"] == "IT"]
+    assert len(it) == 100 and (~it["sold_before"]).all()  # every Keepa ASIN is a niche to enter in Italy
+    assert (it["demand_6m"] > 0).all()
+    (c,) = curves[curves["marketplace_id"] == "amazon.IT"].itertuples()
+    assert c.source == "default_slope" and c.n_obs == 100 and c.slope == pytest.approx(0.871)
+    assert fac["competitors"] >= 100 and fac["rating_gap"] >= 100  # the IT category has competition data
+    assert out["candidates"] == 124
+
+
+def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_warehouse: Path) -> None:
+    """Rows as the demand, landed-cost, compliance and reviews stages write them feed the score."""
+    con = connect(tiny_warehouse)
+    try:
+        con.execute(
+            "INSERT INTO runs (run_id, kind, started_at, status) VALUES ('up', 'pipeline', now(), 'ok')"
+        )
+        weeks = ", ".join(
+            f"('up', 't:p3|DE', 'product_market', 'W', 't:p3', 'DE', DATE '2024-01-01' + INTERVAL {7 * i} DAY, 'AutoETS', 100.0, 'forecast')"
+            for i in range(30)
+        )
+        con.execute(
+            f"INSERT INTO forecasts (run_id, unique_id, level, freq, product_id, market, ds, model, point, kind) VALUES {weeks}"
+        )
+        con.execute(
+            "INSERT INTO trend_signals (run_id, unique_id, level, freq, signal, value) VALUES "
+            "('up', 't:p3|DE', 'product_market', 'W', 'growth_13', 0.41), ('up', 't:p3|DE', 'product_market', 'W', 'growth_4', -0.5)"
+        )
+        con.execute(
+            "INSERT INTO landed_costs (run_id, product_id, market, mode, as_of, currency, landed_cost, margin_pct) VALUES "
+            "('up', 't:p3', 'DE', 'air', DATE '2024-01-01', 'EUR', 4.0, 0.10), "
+            "('up', 't:p3', 'DE', 'sea_lcl', DATE '2024-01-01', 'EUR', 3.0, 0.32), "
+            "('up', 't:p1', 'DE', 'sea_lcl', DATE '2024-01-01', 'EUR', 3.0, -0.20)"
+        )
+        con.execute(
+            "INSERT INTO compliance_checks (run_id, product_id, market, rule_id, requirement, mandatory, lead_time_days_max, cost_max, currency, as_of) VALUES "
+            "('up', 't:p3', 'DE', 'eu_toy_ce', 'CE under Toy Safety Directive 2009/48/EC (children under 14)', TRUE, 42, 1000, 'USD', DATE '2024-01-01'), "
+            "('up', 't:p3', 'DE', 'eu_toy_test', 'Toy testing to EN 71-1/-2/-3 by a lab', TRUE, 30, 1500, 'USD', DATE '2024-01-01'), "
+            "('up', 't:p3', 'DE', 'mp_policy', 'Marketplace policy', FALSE, 5, 10, 'USD', DATE '2024-01-01')"
+        )
+        con.execute(
+            "INSERT INTO improvement_opportunities (run_id, scope, product_id, market, aspect, opportunity_score) VALUES "
+            "('up', 'category', 'cat:home_kitchen', 'ZZ', 'lid leaks', 0.6)"
+        )
+        run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="sel", sensitivity_draws=5)
+        opp = (
+            con.execute("SELECT * FROM opportunities WHERE run_id = 'sel'")
+            .df()
+            .set_index(["product_id", "market"])
+        )
+        fac = con.execute("SELECT * FROM opportunity_factors WHERE run_id = 'sel'").df()
+    finally:
+        con.close()
+    row = opp.loc[("t:p3", "DE")]
+    assert row["demand_6m"] == pytest.approx(26 * 100.0)  # 26 weekly points of the forecast
+    assert row["margin_pct"] == pytest.approx(32.0)  # best shipping mode
+    assert row["compliance_items"] == 2 and row["time_to_market_days"] == 42  # the policy is not mandatory
+    en = row["explanation_en"]
+    assert "rising demand +41%" in en and "margin 32% after duty and fees" in en
+    assert "2 certifications needed (CE, EN 71; ~6 weeks)" in en
+    assert "需2项认证（CE, EN 71；约6周）" in row["explanation_zh"]
+    # budget: first month of forecast units × landed cost (EUR) + 2,500 USD of compliance converted to EUR
+    assert row["budget_currency"] == "EUR"
+    assert 2500 * 0.8 < row["budget_needed"] - 2600 / 6 * 3.0 < 2500 * 1.0
+    imp = fac[fac["factor"] == "improvement_score"]
+    home = imp.merge(opp.reset_index()[["product_id", "market", "category"]], on=["product_id", "market"])
+    assert (home.loc[home["category"] == "home_kitchen", "raw_value"] == 0.6).all()
+    assert home.loc[home["category"] == "toys_games", "raw_value"].isna().all()
+    assert opp.loc[("t:p1", "DE"), "margin_pct"] == pytest.approx(-20.0)
+
+
+def test_unsold_catalogue_products_are_candidates_in_every_market(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        con.execute(
+            "INSERT INTO products (product_id, source, title, category) VALUES ('t:new', 'test', 'New mug', 'home_kitchen')"
+        )
+        out = run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="cat", sensitivity_draws=5)
+        new = con.execute(
+            "SELECT market, sold_before, demand_6m FROM opportunities WHERE run_id = 'cat' AND product_id = 't:new'"
+        ).df()
+    finally:
+        con.close()
+    assert out["candidates"] == 24 + 3
+    assert (
+        sorted(new["market"]) == ["DE", "FR", "GB"]
+        and not new["sold_before"].any()
+        and new["demand_6m"].isna().all()
+    )
+
+
+def test_rating_gap_comes_from_reviews_when_listings_have_none(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        rows = ", ".join(f"('r{i}', 't:p1', 'FR', {3 + (i % 2)}, 'test')" for i in range(30))
+        con.execute(f"INSERT INTO reviews (review_id, product_id, market_code, rating, source) VALUES {rows}")
+        run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="rv", sensitivity_draws=5)
+        gap = con.execute(
+            "SELECT f.raw_value, f.source_table FROM opportunity_factors f JOIN opportunities o USING (run_id, product_id, market) "
+            "WHERE run_id = 'rv' AND factor = 'rating_gap' AND market = 'FR' AND o.category = 'home_kitchen'"
+        ).df()
+    finally:
+        con.close()
+    assert len(gap) > 0 and (gap["raw_value"] - 1.5).abs().max() < 1e-9  # 5 - mean of 3s and 4s
