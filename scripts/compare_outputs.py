@@ -56,7 +56,9 @@ def _same(a: object, b: object) -> bool:
 def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for t, c in con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' ORDER BY table_name, column_index"
+        "SELECT c.table_name, c.column_name FROM duckdb_columns() c JOIN duckdb_tables() t "
+        "ON t.table_name = c.table_name AND t.schema_name = c.schema_name "
+        "WHERE c.schema_name = 'main' ORDER BY c.table_name, c.column_index"
     ).fetchall():
         out.setdefault(t, []).append(c)
     return out
@@ -109,6 +111,8 @@ def compare_workbooks(a: Path, b: Path) -> list[str]:
         rb = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
         if name == "stages":  # durations and times differ between any two runs: compare stage, status, reason
             ra, rb = ([(r[0], r[1], r[5] if len(r) > 5 else None) for r in rows] for rows in (ra, rb))
+        if name == "run":  # the run's parameters: compare what the stages were given (notes are message codes now)
+            ra, rb = ([_run_row(r) for r in rows] for rows in (ra, rb))
         if len(ra) != len(rb):
             problems.append(f"{a.name} sheet {name}: {len(ra)} rows vs {len(rb)}")
             continue
@@ -120,6 +124,14 @@ def compare_workbooks(a: Path, b: Path) -> list[str]:
                 f"{a.name} sheet {name}: {len(diffs)} cells differ, first in row {i}: {x!r} vs {y!r}"
             )
     return problems
+
+
+def _run_row(row: tuple) -> tuple:
+    import json
+
+    if row and row[0] == "params" and isinstance(row[1], str):
+        return ("params", json.dumps(json.loads(row[1]).get("stage_params"), sort_keys=True))
+    return row
 
 
 def _volatile_cell(x: object, y: object) -> bool:

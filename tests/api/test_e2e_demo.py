@@ -69,7 +69,10 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
         run = c.get(f"/api/runs/{job['run_id']}").json()
         assert run["status"] == "ok" and run["job"]["created_by"] == "analyst"
         stages = run["stages"]
-        from xborder.pipeline.demo import DEMO_PARAMS
+        from xborder.pipeline.demo import demo_params
+        from xborder.report.stage import RUN_STAGES
+
+        DEMO_PARAMS = demo_params(RUN_STAGES)
 
         for name, limits in DEMO_PARAMS.items():
             if name in stages and "params" in stages[name]:

@@ -42,10 +42,19 @@ def _selection_from_seed(con, settings, *, run_id, markets=None, progress=None, 
 
 @pytest.mark.slow
 def test_start_run_is_a_background_job_with_progress_and_a_downloadable_report(fresh_web) -> None:
-    from xborder.pipeline.stages import Stage
+    from xborder.domains.selection.tables import OPPORTUNITIES, OPPORTUNITY_FACTORS
+    from xborder.report.stage import STAGE as REPORT
+    from xborder.warehouse.stage import Stage
 
     fresh_web.app.state.jobs.stages = [
-        Stage("selection", "tests", "x", ("opportunities", "opportunity_factors"), fn=_selection_from_seed)
+        Stage(
+            "selection",
+            lambda ctx, p: _selection_from_seed(
+                ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets
+            ),
+            writes=(OPPORTUNITIES, OPPORTUNITY_FACTORS),
+        ),
+        REPORT,
     ]
     c = fresh_web.client("analyst")
     r = c.post("/api/runs", json={"markets": ["DE", "FR"], "langs": ["en"]})
@@ -97,7 +106,10 @@ def test_run_start_validates_markets(fresh_web) -> None:
 
 def test_run_parameters_from_the_web_are_whitelisted(fresh_web) -> None:
     from tests.api.test_permissions import FakeJobs
-    from xborder.pipeline.demo import DEMO_PARAMS
+    from xborder.pipeline.demo import demo_params
+    from xborder.report.stage import RUN_STAGES
+
+    DEMO_PARAMS = demo_params(RUN_STAGES)
 
     fresh_web.app.state.jobs = FakeJobs()
     c = fresh_web.client("analyst")

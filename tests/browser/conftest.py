@@ -61,12 +61,21 @@ def live_server(
 
     from tests.api.conftest import make_env
     from tests.api.test_runs import _selection_from_seed
-    from xborder.pipeline.stages import Stage
+    from xborder.domains.selection.tables import OPPORTUNITIES, OPPORTUNITY_FACTORS
+    from xborder.report.stage import STAGE as REPORT
+    from xborder.warehouse.stage import Stage
 
     env = make_env(template, tmp_path_factory.mktemp("live"))
     # the run started in the browser: real job runner and report, with the selection stage on the seed rows
     env.app.state.jobs.stages = [
-        Stage("selection", "tests", "x", ("opportunities", "opportunity_factors"), fn=_selection_from_seed)
+        Stage(
+            "selection",
+            lambda ctx, p: _selection_from_seed(
+                ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets
+            ),
+            writes=(OPPORTUNITIES, OPPORTUNITY_FACTORS),
+        ),
+        REPORT,
     ]
     port = _free_port()
     server = uvicorn.Server(

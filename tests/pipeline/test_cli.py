@@ -12,7 +12,8 @@ from xborder.cli.run import parse_params, split_list
 from xborder.core.errors import BadInputError
 from xborder.core.settings import get_settings
 from xborder.pipeline.runner import SKIPPED, run_pipeline
-from xborder.pipeline.stages import Stage
+from xborder.report.stage import STAGE as REPORT
+from xborder.warehouse.stage import Stage
 
 XBORDER = str(Path(sys.executable).with_name("xborder"))
 
@@ -31,8 +32,10 @@ def test_params_and_lists_are_parsed() -> None:
     assert split_list(["de,fr", "GB"], upper=True) == ["DE", "FR", "GB"]
     with pytest.raises(BadInputError, match="stage.name=value"):
         parse_params(["max_series=3"])
-    with pytest.raises(BadInputError, match="unknown stage 'forecast'"):
+    with pytest.raises(BadInputError, match="unknown stage"):
         parse_params(["forecast.h=3"])
+    with pytest.raises(BadInputError, match="no parameter 'max_seris'"):
+        parse_params(["demand.max_seris=3"])
 
 
 def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
@@ -49,14 +52,20 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
 def test_skip_records_the_stage_as_skipped_on_request(retail_copy: Path, tmp_path: Path) -> None:
     calls: list[str] = []
     stages = [
-        Stage("demand", "-", "-", fn=lambda con, s, **k: calls.append("demand") or {"ok": 1}),
-        Stage("reviews", "-", "-", fn=lambda con, s, **k: calls.append("reviews") or {"ok": 1}),
+        Stage("demand", lambda ctx, p: calls.append("demand") or {"ok": 1}),
+        Stage("reviews", lambda ctx, p: calls.append("reviews") or {"ok": 1}),
+        REPORT,
     ]
     settings = get_settings(db_path=str(retail_copy))
     res = run_pipeline(settings, stages=stages, skip=["reviews"], out=tmp_path, langs=["zh"])
     assert calls == ["demand"]
-    assert res["stages"]["reviews"] == {"status": "skipped", "reason": SKIPPED}
-    html = Path(next(f["path"] for f in res["files"] if f["format"] == "html")).read_text(encoding="utf-8")
+    assert res["stages"]["reviews"] == {
+        "status": "skipped",
+        "reason": SKIPPED,
+        "reason_code": "pipeline.skipped_on_request",
+    }
+    files = res["stages"]["report"]["summary"]["files"]
+    html = Path(next(f["path"] for f in files if f["format"] == "html")).read_text(encoding="utf-8")
     assert "按要求跳过" in html  # the reason is shown in the report's language
     with pytest.raises(BadInputError, match="Cannot skip unknown"):
         run_pipeline(settings, stages=stages, skip=["forecast"], out=tmp_path)

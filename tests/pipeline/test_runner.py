@@ -1,4 +1,4 @@
-"""The run: stage records, skipping stages not installed, failure and resume without redoing finished stages."""
+"""The run: stage records, typed parameters, failure and resume without redoing finished stages, one-stage runs."""
 
 from __future__ import annotations
 
@@ -6,49 +6,62 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import Field
 
 from xborder.core.errors import BadInputError
 from xborder.core.settings import get_settings
-from xborder.pipeline.runner import StageFailedError, run_pipeline
-from xborder.pipeline.stages import NOT_AVAILABLE, Stage, call_stage
+from xborder.pipeline.registry import STAGES, output_tables, parse_params, quick_params, web_params
+from xborder.pipeline.runner import StageFailedError, run_pipeline, run_stage
+from xborder.report.stage import STAGE as REPORT
+from xborder.schema import Column, Table
 from xborder.warehouse import connect
 from xborder.warehouse.runs import fingerprint_warehouse, load_run
+from xborder.warehouse.stage import Params, Stage
+
+
+def _scratch_table(name: str) -> Table:
+    return Table(f"scratch_{name}", "Test rows.", owner=name,
+                 columns=(Column("run_id", "VARCHAR", "Run."), Column("call", "INTEGER", "Call number.")))  # fmt: skip
+
+
+class LimitParams(Params):
+    limit: int = Field(10, ge=1, le=100)
 
 
 class Counter:
-    """A stage function that counts its calls, writes one row per call, and can be told to fail."""
+    """A stage's run function that counts its calls, writes one row per call, and can be told to fail."""
 
     def __init__(self, name: str, fail_times: int = 0) -> None:
         self.name, self.fail_times, self.calls = name, fail_times, 0
 
-    def __call__(self, con, settings, *, run_id, markets=None, progress=None, **params):  # noqa: ANN001, ANN003, ANN204
+    def __call__(self, ctx, p):  # noqa: ANN001, ANN204
         self.calls += 1
-        con.execute(f"INSERT INTO scratch_{self.name} VALUES (?, ?)", [run_id, self.calls])
-        if progress:
-            progress(0.5, "half way")
+        ctx.con.execute(f"INSERT INTO scratch_{self.name} VALUES (?, ?)", [ctx.run_id, self.calls])
+        ctx.say(0.5, "half way")
         if self.calls <= self.fail_times:
             raise RuntimeError(f"{self.name} broke on call {self.calls}")
-        return {"rows": self.calls, "markets": markets, "params": params}
+        return {"rows": self.calls, "markets": ctx.markets, "params": p.model_dump()}
+
+
+def _stage(name: str, fn: Counter, **kw) -> Stage:  # noqa: ANN003
+    return Stage(name, fn, LimitParams, writes=(_scratch_table(name),), **kw)
 
 
 def _scratch(db: Path) -> None:
     con = connect(db)
     for name in ("demand", "reviews", "selection"):
-        con.execute(f"CREATE TABLE scratch_{name} (run_id VARCHAR, call INTEGER)")
+        con.execute(_scratch_table(name).create_sql())
     con.close()
 
 
 def test_failed_stage_resumes_without_rerunning_finished_stages(retail_copy: Path, tmp_path: Path) -> None:
     _scratch(retail_copy)
     demand, reviews, selection = Counter("demand"), Counter("reviews", fail_times=1), Counter("selection")
-    stages = [
-        Stage("demand", "-", "-", fn=demand),
-        Stage("reviews", "-", "-", writes=("scratch_reviews",), fn=reviews),
-        Stage("selection", "-", "-", fn=selection),
-    ]
+    stages = [_stage("demand", demand), _stage("reviews", reviews), _stage("selection", selection), REPORT]
     settings = get_settings(db_path=str(retail_copy))
     with pytest.raises(StageFailedError) as err:
-        run_pipeline(settings, stages=stages, out=tmp_path / "out", langs=["en"], markets=["gb"])
+        run_pipeline(settings, stages=stages, out=tmp_path / "out", langs=["en"], markets=["gb"],
+                     params={"selection": {"limit": "7"}})  # fmt: skip
     assert "reviews" in err.value.message and "--resume" in (err.value.hint or "")
     run_id = err.value.message.split("run ")[1].split(" ")[0]
     con = connect(retail_copy)
@@ -58,6 +71,7 @@ def test_failed_stage_resumes_without_rerunning_finished_stages(retail_copy: Pat
     assert rec["stages"]["reviews"]["status"] == "failed"
     assert "broke on call 1" in rec["stages"]["reviews"]["error"]
     assert rec["stages"]["selection"]["status"] == "pending"
+    assert list(rec["stages"]) == ["demand", "reviews", "selection", "report"]
     con.close()
     assert (demand.calls, reviews.calls, selection.calls) == (1, 1, 0)
 
@@ -67,6 +81,7 @@ def test_failed_stage_resumes_without_rerunning_finished_stages(retail_copy: Pat
     st = result["stages"]
     assert st["reviews"]["status"] == "ok" and st["reviews"]["attempts"] == 2
     assert st["selection"]["summary"]["markets"] == ["GB"]  # the run's own parameters are reused
+    assert st["selection"]["summary"]["params"] == {"limit": 7}  # converted and bounded by the stage's Params
     con = connect(retail_copy)
     rows = {
         n: con.execute(f"SELECT call FROM scratch_{n} WHERE run_id = ?", [run_id]).fetchall()
@@ -75,17 +90,62 @@ def test_failed_stage_resumes_without_rerunning_finished_stages(retail_copy: Pat
     con.close()
     # The failed attempt's rows of the stage that writes 'scratch_reviews' were cleaned before the retry.
     assert rows == {"demand": [(1,)], "reviews": [(2,)], "selection": [(1,)]}
-    assert {f["format"] for f in result["files"]} == {"html", "xlsx", "pdf"}
+    assert {f["format"] for f in st["report"]["summary"]["files"]} == {"html", "xlsx", "pdf"}
 
 
-def test_stage_not_installed_is_skipped_and_reported(retail_copy: Path, tmp_path: Path) -> None:
-    stages = [Stage("demand", "xborder.pipeline.does_not_exist_yet", "run_demand")]
+def test_parameters_are_checked_before_anything_runs(retail_copy: Path, tmp_path: Path) -> None:
+    _scratch(retail_copy)
+    demand = Counter("demand")
+    stages = [_stage("demand", demand)]
+    settings = get_settings(db_path=str(retail_copy))
+    with pytest.raises(BadInputError, match="has no parameter 'limt'.*it has: limit"):
+        run_pipeline(settings, stages=stages, out=tmp_path, params={"demand": {"limt": 3}})
+    with pytest.raises(BadInputError, match=r"demand.limit must be whole number 1..100; got 500"):
+        run_pipeline(settings, stages=stages, out=tmp_path, params={"demand": {"limit": 500}})
+    with pytest.raises(BadInputError, match="unknown stage"):
+        run_pipeline(settings, stages=stages, out=tmp_path, params={"forecast": {"limit": 5}})
+    assert demand.calls == 0
+    con = connect(retail_copy)
+    assert con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+    con.close()
+
+
+def test_the_registry_gives_every_list_the_interfaces_use() -> None:
+    names = [s.name for s in STAGES]
+    assert names == ["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
+    assert output_tables()["forecasts"] == "demand" and output_tables()["opportunities"] == "selection"
+    assert quick_params([*STAGES, REPORT]) == {
+        "demand": {"max_series": 200}, "landed_cost": {"max_products": 300},
+        "backtest": {"cutoffs": 3, "k": 20}, "report": {"top_n": 10},
+    }  # fmt: skip
+    assert "demand.max_series" in web_params() and "demand.engine" not in web_params()
+    with pytest.raises(BadInputError, match="cannot be set from the web"):
+        parse_params({"demand": {"engine": "spark"}}, web=True, strict=True)
+    with pytest.raises(BadInputError, match="must be whole number 0..1000000; got .200."):
+        parse_params({"demand": {"max_series": "200"}}, web=True, strict=True)
+    assert parse_params({"demand": {"max_series": "200"}})["demand"].max_series == 200  # the CLI converts
+
+
+def test_a_stage_runs_alone_as_a_recorded_run(retail_copy: Path) -> None:
+    _scratch(retail_copy)
+    con = connect(retail_copy)
+    stage = _stage("demand", Counter("demand"))
+    run_id, summary = run_stage(con, get_settings(), stage, {"limit": 4}, markets=["de"])
+    rec = load_run(con, run_id)
+    assert rec["kind"] == "demand" and rec["status"] == "ok"
+    assert summary == {"rows": 1, "markets": ["DE"], "params": {"limit": 4}}
+    assert rec["fingerprint"] == fingerprint_warehouse(con)[0]
+    failing = _stage("reviews", Counter("reviews", fail_times=1))
+    with pytest.raises(StageFailedError):
+        run_stage(con, get_settings(), failing)
+    assert con.execute("SELECT status FROM runs WHERE kind = 'reviews'").fetchall() == [("failed",)]
+    con.close()
+
+
+def test_run_record_holds_the_runs_own_parameters(retail_copy: Path, tmp_path: Path) -> None:
+    stages = [REPORT]
     settings = get_settings(db_path=str(retail_copy))
     result = run_pipeline(settings, stages=stages, out=tmp_path, langs=["en"])
-    assert result["stages"]["demand"] == {"status": "skipped", "reason": NOT_AVAILABLE}
-    assert result["stages"]["ingest"]["status"] == "pending" or "ingest" not in [s.name for s in stages]
-    html = Path(next(f["path"] for f in result["files"] if f["format"] == "html")).read_text(encoding="utf-8")
-    assert "Demand — not available yet" in html
     con = connect(retail_copy)
     fp, _ = fingerprint_warehouse(con)
     assert (
@@ -98,34 +158,14 @@ def test_stage_not_installed_is_skipped_and_reported(retail_copy: Path, tmp_path
     assert params["langs"] == ["en"] and params["data"] is None
 
 
-def test_call_stage_passes_only_the_params_a_stage_declares() -> None:
-    def run_demand(con, settings, *, run_id, progress=None, max_series=10):  # noqa: ANN001, ANN202
-        return {"max_series": max_series, "run_id": run_id}
-
-    out = call_stage(
-        run_demand,
-        None,
-        None,
-        run_id="r1",
-        markets=["DE"],
-        progress=None,
-        params={"max_series": 5, "unknown_limit": 1},
-    )
-    assert out == {"max_series": 5, "run_id": "r1", "ignored_params": ["unknown_limit"]}
-
-
 def test_resume_refuses_when_the_input_files_changed(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "orders.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    calls = Counter("selection", fail_times=5)
     db = tmp_path / "w.duckdb"
     _scratch(db)
     settings = get_settings(db_path=str(db))
-    stages = [
-        Stage("ingest", "-", "-", fn=lambda con, s, **k: {"files": 1}),
-        Stage("selection", "-", "-", fn=calls),
-    ]
+    stages = [_stage("demand", Counter("demand")), _stage("selection", Counter("selection", fail_times=5))]
     with pytest.raises(StageFailedError) as err:
         run_pipeline(settings, data=data, stages=stages, out=tmp_path / "o", langs=["en"])
     run_id = err.value.message.split("run ")[1].split(" ")[0]

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 
-from xborder.report.messages import MESSAGES, Translator, t
+from xborder.report.messages import Translator, t
 from xborder.report.sections import display_table, fmt, landed_modes
 from xborder.report.tables import filter_pair, levels_of, normalise_forecast
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-# Keys whose Chinese text is legitimately the same as the English (metric acronyms, a format pattern).
-SAME_IN_BOTH = {"mase", "smape", "mae", "wape", "opp_page"}
-
-
-def test_both_languages_have_every_key_and_no_empty_text() -> None:
-    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
-    for lang, msgs in MESSAGES.items():
-        assert all(v.strip() for v in msgs.values()), lang
-
-
-def test_chinese_texts_are_chinese_and_placeholders_match() -> None:
-    for key, en in MESSAGES["en"].items():
-        zh = MESSAGES["zh"][key]
-        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
-        if key not in SAME_IN_BOTH:
-            assert CJK.search(zh), f"zh text of {key!r} has no Chinese: {zh!r}"
 
 
 def test_translator_formats_and_rejects_unknown_language() -> None:
@@ -107,21 +87,30 @@ def test_method_notes_follow_the_report_language() -> None:
     import datetime as dt
     from types import SimpleNamespace
 
-    from xborder.pipeline.demo import DEMO_NOTES, DEMO_NOTES_ZH
+    from xborder.core import i18n
+    from xborder.pipeline.demo import demo_note, demo_params
     from xborder.reference.coverage import research_notes
     from xborder.report.html import _notes
     from xborder.report.messages import Translator
+    from xborder.report.stage import RUN_STAGES
 
     day = dt.date(2026, 9, 1)
     summary = {
         "research_notes": research_notes(["US"], day),
         "research_notes_zh": research_notes(["US"], day, lang="zh"),
     }
+    note = demo_note(demo_params(RUN_STAGES))
     data = SimpleNamespace(
-        run={"params": {"notes": list(DEMO_NOTES), "stage_params": {}}},
+        run={"params": {"notes": [note], "stage_params": {}}},
         stages={"landed_cost": {"status": "ok", "summary": summary}},
     )
     en, zh = _notes(data, Translator("en")), _notes(data, Translator("zh"))  # type: ignore[arg-type]
-    assert en[0] == DEMO_NOTES[0] and en[1].startswith("Research horizon (US)")
-    assert zh[0] == DEMO_NOTES_ZH[DEMO_NOTES[0]] and zh[1].startswith("资料核查范围（US）")
+    assert (
+        en[0] == i18n.message(note, "en")
+        and "200 busiest series" in en[0]
+        and en[1].startswith("Research horizon (US)")
+    )
+    assert (
+        zh[0] == i18n.message(note, "zh") and "演示运行" in zh[0] and zh[1].startswith("资料核查范围（US）")
+    )
     assert "2026-07-24" in zh[1] and all("Research horizon" not in n for n in zh)

@@ -15,18 +15,7 @@ from xborder.api.db import Database
 from xborder.core.errors import XborderError
 from xborder.core.settings import Settings
 
-__all__ = ["JobRunner", "STAGE_WEIGHTS"]
-
-# Rough share of a run's time per stage, to turn stage progress into one fraction.
-STAGE_WEIGHTS = {
-    "ingest": 0.10,
-    "demand": 0.35,
-    "reviews": 0.15,
-    "landed_cost": 0.05,
-    "compliance": 0.05,
-    "selection": 0.10,
-    "report": 0.20,
-}
+__all__ = ["JobRunner"]
 
 
 class JobRunner:
@@ -34,7 +23,7 @@ class JobRunner:
 
     def __init__(self, db: Database, settings: Settings, report_dir: Path, stages: Any = None) -> None:
         self.db = db
-        self.stages = stages  # None: every pipeline stage; a subset for tests and quick runs
+        self.stages = stages  # None: every stage of the main job and the report; a subset for tests
         self.settings = settings
         self.report_dir = report_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xborder-job")
@@ -78,12 +67,18 @@ class JobRunner:
 
     def _execute(self, job_id: str, params: dict[str, Any]) -> None:
         from xborder.pipeline.runner import run_pipeline
+        from xborder.report.stage import RUN_STAGES
 
-        started = utcnow()
-        self._update(job_id, status="running", started_at=started, message="starting")
+        stages = self.stages if self.stages is not None else RUN_STAGES
+        weights = {s.name: s.weight for s in stages}
+        self._update(job_id, status="running", started_at=utcnow(), message="starting")
         done: dict[str, float] = {}
         state: dict[str, Any] = {"last": 0.0, "run_id": None}
         lock = threading.Lock()
+
+        def on_start(run_id: str) -> None:
+            state["run_id"] = run_id
+            self._update(job_id, run_id=run_id)
 
         def on_progress(stage: str, fraction: float, message: str) -> None:
             with lock:
@@ -92,21 +87,10 @@ class JobRunner:
                 if now - state["last"] < 0.5 and fraction not in (0.0, 1.0):
                     return
                 state["last"] = now
-                total = sum(STAGE_WEIGHTS.get(s, 0.05) * f for s, f in done.items())
-                values: dict[str, Any] = {
-                    "progress": round(min(total, 0.99), 3),
-                    "message": f"{stage}: {message}"[:500],
-                }
-                if state["run_id"] is None:
-                    with self.db.read() as cur:
-                        row = cur.execute(
-                            "SELECT run_id FROM runs WHERE kind = 'pipeline' AND started_at >= ? "
-                            "ORDER BY started_at DESC LIMIT 1",
-                            [started],
-                        ).fetchone()
-                    if row:
-                        state["run_id"] = values["run_id"] = row[0]
-                self._update(job_id, **values)
+                total = sum(weights.get(s, 0.05) * f for s, f in done.items()) / (
+                    sum(weights.values()) or 1.0
+                )
+                self._update(job_id, progress=round(min(total, 0.99), 3), message=f"{stage}: {message}"[:500])
 
         cur = self.db.cursor()
         try:
@@ -119,9 +103,11 @@ class JobRunner:
                     resume=params.get("resume"),
                     con=cur,
                     on_progress=on_progress,
+                    on_start=on_start,
                     skip=params.get("skip") or None,
-                    params=params.get("params") or None,
-                    **({"stages": self.stages} if self.stages is not None else {}),
+                    # the quick scope names every stage of the main job; a runner given fewer stages keeps theirs
+                    params={k: v for k, v in (params.get("params") or {}).items() if k in weights} or None,
+                    stages=stages,
                 )
             summary = {
                 "run_id": result.get("run_id"),

@@ -29,7 +29,7 @@ import numpy as np
 from xborder.api.db import Database, dumps
 from xborder.api.queries import opportunities as qo
 from xborder.api.queries.base import quote
-from xborder.cli.common import to_jsonable
+from xborder.core.jsonable import to_jsonable
 
 __all__ = ["Precompute", "ListIndex", "Snapshot"]
 

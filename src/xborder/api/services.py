@@ -155,10 +155,11 @@ def start_run(
 ) -> str:
     """Validate and queue a pipeline run; returns the job id (audited).
 
-    ``stage_params`` may only hold the limits of :data:`xborder.pipeline.limits.WEB_PARAMS`;
-    ``quick`` starts from the demo's limits.
+    ``stage_params`` may only hold the parameters each stage lets a web user set (``Stage.web``);
+    ``quick`` starts from the stages' quick limits (the demo's).
     """
-    from xborder.pipeline.limits import QUICK, check_web_params
+    from xborder.pipeline.registry import parse_params, quick_params
+    from xborder.report.stage import RUN_STAGES
 
     ms = [m.strip().upper() for m in (markets or []) if m and m.strip()]
     bad = [m for m in ms if not _MARKET.match(m)]
@@ -171,13 +172,14 @@ def start_run(
     if resume is not None and not re.match(r"^[A-Za-z0-9_.:-]{1,80}$", resume):
         raise HTTPException(422, "Not a run id.")
     try:
-        given = check_web_params(stage_params)
+        parse_params(stage_params, RUN_STAGES, strict=True, origin="params", web=True)
+        given = {k: dict(v) for k, v in (stage_params or {}).items() if v}
     except BadInputError as exc:
         audit_request(request, p, "run.start", None, "failed", {"bad_params": exc.message[:200]})
         raise HTTPException(422, f"{exc.message} {exc.hint or ''}".strip()) from None
     if resume is not None and (given or quick):
         raise HTTPException(422, "A resumed run keeps its own parameters; leave out params and quick.")
-    limits = {stage: dict(v) for stage, v in QUICK.items()} if quick else {}
+    limits = quick_params(RUN_STAGES) if quick else {}
     for stage, values in given.items():
         limits.setdefault(stage, {}).update(values)
     params = {"markets": ms or None, "langs": ls, "resume": resume, "skip": skip or [], "params": limits}

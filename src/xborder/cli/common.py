@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +19,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from xborder.core.jsonable import dumps
 from xborder.core.settings import Settings
 
-__all__ = ["CliState", "state", "emit", "console", "err_console", "progress", "open_warehouse", "to_jsonable"]
+__all__ = ["CliState", "state", "emit", "console", "err_console", "progress", "open_warehouse"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -48,40 +48,11 @@ def state(ctx: typer.Context) -> CliState:
     return CliState(settings=get_settings())
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Convert frames, dates, numpy scalars and NaN to plain JSON values."""
-    import datetime as dt
-    import math
-
-    try:
-        import numpy as np
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        np = pd = None  # type: ignore[assignment]
-    if pd is not None and isinstance(obj, pd.DataFrame):
-        return [to_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [to_jsonable(v) for v in obj]
-    if np is not None and isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
-        return None
-    if pd is not None and obj is pd.NaT:
-        return None
-    if isinstance(obj, dt.datetime | dt.date):
-        return obj.isoformat()
-    if pd is not None and isinstance(obj, pd.Timestamp):
-        return obj.isoformat()
-    return obj
-
-
 def emit(ctx: typer.Context, data: Any, render: Any = None) -> None:
     """Print ``data`` as JSON under ``--json``; otherwise call ``render(data)`` (or pretty-print it)."""
     st = state(ctx)
     if st.json:
-        sys.stdout.write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(dumps(data, indent=True).decode("utf-8") + "\n")
     elif render is not None:
         render(data)
     else:

@@ -60,8 +60,8 @@ def analyze(
 ) -> None:
     """Analyse the warehouse's reviews: aspects ranked by share of negative reviews, phrases, needs, examples."""
     from xborder.core.errors import BadInputError
-    from xborder.domains.reviews.queries import findings
     from xborder.domains.reviews.stage import run_reviews
+    from xborder.domains.reviews.stage.queries import findings
     from xborder.domains.reviews.summary import group_summary
     from xborder.warehouse.runs import new_run_id
 

@@ -22,10 +22,15 @@ def split_list(values: list[str] | None, *, upper: bool = False) -> list[str] | 
 
 
 def parse_params(values: list[str] | None) -> dict[str, dict[str, Any]]:
-    """``stage.key=value`` options into ``{stage: {key: value}}`` (numbers and booleans parsed)."""
+    """``stage.key=value`` options into ``{stage: {key: value}}``, checked against the stages' Params.
+
+    Values are read as JSON where they parse (``200``, ``true``, ``["W"]``), else as text; the stage's
+    Params then convert and bound them, and an unknown stage or parameter is named with what exists.
+    """
     import json
 
-    from xborder.pipeline.stages import STAGE_NAMES
+    from xborder.pipeline.registry import parse_params as check
+    from xborder.report.stage import RUN_STAGES
 
     out: dict[str, dict[str, Any]] = {}
     for item in values or []:
@@ -35,15 +40,12 @@ def parse_params(values: list[str] | None) -> dict[str, dict[str, Any]]:
             raise BadInputError(
                 f"--param '{item}' must look like stage.name=value, e.g. demand.max_series=200."
             )
-        if stage not in STAGE_NAMES:
-            raise BadInputError(
-                f"--param '{item}': unknown stage '{stage}'; stages are {', '.join(STAGE_NAMES)}."
-            )
         try:
             value: Any = json.loads(raw)
         except ValueError:
             value = raw
         out.setdefault(stage, {})[name] = value
+    check(out, RUN_STAGES)
     return out
 
 
@@ -52,12 +54,14 @@ def _progress_runner(ctx: typer.Context, names: tuple[str, ...] | None = None): 
     from contextlib import contextmanager
 
     from xborder.cli.common import progress
-    from xborder.pipeline.stages import STAGE_NAMES
+    from xborder.report.stage import RUN_STAGES
 
     @contextmanager
     def cm():  # noqa: ANN202
         with progress(ctx, transient=False) as p:
-            tasks = {name: p.add_task(f"{name:<12}", total=100) for name in names or STAGE_NAMES}
+            tasks = {
+                name: p.add_task(f"{name:<12}", total=100) for name in names or [s.name for s in RUN_STAGES]
+            }
 
             def on_progress(stage: str, fraction: float, message: str) -> None:
                 if stage in tasks:
@@ -72,6 +76,12 @@ def _progress_runner(ctx: typer.Context, names: tuple[str, ...] | None = None): 
     return cm()
 
 
+def _files(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report files a run record lists (from its report stage)."""
+    rep = (result.get("stages") or {}).get("report") or {}
+    return list((rep.get("summary") or {}).get("files") or result.get("files") or [])
+
+
 def _render_result(result: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -84,7 +94,7 @@ def _render_result(result: dict[str, Any]) -> None:
         detail = rec.get("reason") or rec.get("error") or ""
         t.add_row(name, rec.get("status", ""), str(rec.get("seconds", "")), str(detail)[:80])
     console.print(t)
-    for f in result.get("files") or []:
+    for f in _files(result):
         if f["status"] == "ok":
             console.print(f"  {f['lang']} {f['format']:<4} {f['path']}")
         else:
@@ -123,6 +133,7 @@ def run(
     """Run the whole job: ingest → demand → reviews → landed cost → compliance → selection → report."""
     from xborder.core.settings import get_settings
     from xborder.pipeline.runner import LANGS, run_pipeline
+    from xborder.report.stage import RUN_STAGES
 
     settings = get_settings(db_path=db) if db else state(ctx).settings
     if data is None and not resume and not Path(settings.db_path).exists():
@@ -152,7 +163,9 @@ def run(
             params=params,
             skip=split_list(skip),
             on_progress=on_progress,
+            stages=RUN_STAGES,
         )
+    result["files"] = _files(result)
     emit(ctx, result, _render_result)
 
 
@@ -220,9 +233,13 @@ def demo(
 ) -> None:
     """Run the whole job on the bundled real demo data (what `make demo` calls)."""
     from xborder.pipeline.demo import run_demo
+    from xborder.report.stage import RUN_STAGES
 
     with _progress_runner(ctx) as on_progress:
-        result = run_demo(state(ctx).settings, out=out, langs=split_list(lang), on_progress=on_progress)
+        result = run_demo(
+            state(ctx).settings, out=out, langs=split_list(lang), on_progress=on_progress, stages=RUN_STAGES
+        )
+    result["files"] = _files(result)
     emit(ctx, result, _render_result)
 
 

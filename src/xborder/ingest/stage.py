@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from xborder.core.settings import Settings
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["run_ingest"]
 
@@ -33,7 +34,7 @@ def run_ingest(
 
     target = data_dir or path
     if target is None:
-        from xborder.pipeline.demo import demo_data_dir
+        from xborder.ingest.demo import demo_data_dir
 
         target = demo_data_dir()
     results = ingest_path(
@@ -51,3 +52,30 @@ def run_ingest(
         "markets": markets,
         "rejected_csv": [r["rejected_csv"] for r in files if r["rejected_csv"]],
     }
+
+
+class IngestParams(Params):
+    """Parameters of the ingest stage (see :func:`run_ingest`); the runner sets ``path`` from ``--data``."""
+
+    path: str | None = None
+    kind: str | None = None
+    reject_dir: str | None = None
+
+
+def _run(ctx: StageContext, p: IngestParams) -> dict[str, Any]:
+    """In a run: ingest ``path`` (default: the run's ``--data``); without either, use the warehouse as it is."""
+    path = p.path or ctx.run_params.get("data")
+    if path is None:
+        return {
+            "status": "skipped",
+            "reason": "no --data: using the warehouse as it is",
+            "reason_code": "pipeline.no_data",
+        }
+    reject_dir = p.reject_dir or (
+        str(Path(ctx.run_params["out"]) / "rejected") if ctx.run_params.get("out") else None
+    )
+    return run_ingest(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets, progress=ctx.progress,
+                      path=path, kind=p.kind, reject_dir=reject_dir)  # fmt: skip
+
+
+STAGE = Stage("ingest", _run, IngestParams, writes=(), weight=0.10, title="Ingest")

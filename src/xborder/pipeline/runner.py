@@ -1,21 +1,25 @@
-"""Run the whole job: ingest → demand → reviews → landed cost → compliance → selection → report.
+"""Run stages over the warehouse and record them: the whole job, or one stage on its own.
 
-Every stage's status, timing and summary is written to the run's record (``runs.stages``)
-as soon as it ends, so a failed run can be resumed with ``resume=<run_id>``: finished
-stages are kept, the failed one is cleaned (its rows for this run are deleted) and rerun.
+Every stage's status, timing and summary is written to the run's record (``runs.stages``, through
+:mod:`xborder.warehouse.runs`, its only writer) as soon as it ends, so a failed run can be resumed with
+``resume=<run_id>``: finished stages are kept, the failed one is cleaned (its rows for this run are
+deleted) and rerun. Stand-alone commands (``xborder forecast``, ``xborder select``, ...) go through
+:func:`run_stage`, the same path with a run of one stage. Parameters are validated against each stage's
+declared Params before anything runs.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError, XborderError
 from xborder.core.settings import Settings
-from xborder.pipeline.stages import NOT_AVAILABLE, STAGES, Stage, call_stage, resolve
+from xborder.pipeline.registry import STAGES, parse_params
 from xborder.warehouse.runs import (
     create_run,
     fingerprint_dir,
@@ -24,16 +28,16 @@ from xborder.warehouse.runs import (
     load_run,
     new_run_id,
     save_stages,
-    utcnow,
 )
+from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows
 
-__all__ = ["run_pipeline", "StageFailedError", "ProgressFn", "LANGS"]
+__all__ = ["run_pipeline", "run_stage", "StageFailedError", "ProgressFn", "LANGS", "SKIPPED"]
 
 ProgressFn = Callable[[str, float, str], None]
 """on_progress(stage_name, fraction_0_to_1, message)."""
 
 LANGS = ("en", "zh")
-NO_DATA = "no --data: using the warehouse as it is"
 SKIPPED = "skipped on request (--skip)"
 
 
@@ -63,18 +67,9 @@ def _check_skip(skip: Sequence[str] | None, stages: Sequence[Stage]) -> set[str]
     return set(skip or [])
 
 
-def _clean_stage_rows(con: Any, stage: Stage, run_id: str) -> None:
-    """Delete what a failed attempt of ``stage`` may have left for this run."""
-    for table in stage.writes:
-        has = con.execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = 'run_id'", [table]
-        ).fetchone()
-        if has and has[0]:
-            con.execute(f'DELETE FROM "{table}" WHERE run_id = ?', [run_id])
-
-
 def _start(
     con: Any,
+    stages: Sequence[Stage],
     *,
     data: Path | None,
     markets: list[str] | None,
@@ -82,6 +77,7 @@ def _start(
     out: Path,
     params: dict[str, Any],
     notes: list[str],
+    kind: str = "pipeline",
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     if data is not None:
         if not data.exists():
@@ -101,9 +97,9 @@ def _start(
         "inputs": inputs,
     }
     run_id = new_run_id()
-    stages = {s: {"status": "pending"} for s in [*(x.name for x in STAGES), "report"]}
-    create_run(con, run_id, params=run_params, fingerprint=fingerprint, stages=stages)
-    return run_id, run_params, stages
+    record = {s.name: {"status": "pending"} for s in stages}
+    create_run(con, run_id, params=run_params, fingerprint=fingerprint, stages=record, kind=kind)
+    return run_id, run_params, record
 
 
 def _resume(con: Any, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -120,11 +116,75 @@ def _resume(con: Any, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         fp, _ = fingerprint_dir(data)
         if fp != rec["fingerprint"]:
             raise BadInputError(
-                f"The files in {data} changed since run {run_id} started, so its finished stages no longer "
-                "match them.",
+                f"The files in {data} changed since run {run_id} started, so its finished stages no longer match them.",
                 hint="Start a new run instead of resuming.",
             )
     return params, rec["stages"]
+
+
+def _execute(
+    con: Any,
+    settings: Settings,
+    stage: Stage,
+    params: Params,
+    *,
+    run_id: str,
+    run_params: dict[str, Any],
+    record: dict[str, Any],
+    progress: Callable[[float, str], None],
+) -> None:
+    """Run one stage, keeping ``record[stage.name]`` (and the stored record) current; raises StageFailedError."""
+    previous = record.get(stage.name) or {}
+    if previous.get("status") in {"failed", "running"}:
+        delete_run_rows(con, stage.writes, run_id)
+    started, t0 = utcnow(), time.perf_counter()
+    given = (run_params.get("stage_params") or {}).get(stage.name, {})
+    record[stage.name] = {
+        "status": "running",
+        "started_at": started.isoformat(),
+        "params": given,
+        "attempts": int(previous.get("attempts", 0)) + 1,
+    }
+    save_stages(con, run_id, record)
+    progress(0.0, "starting")
+    ctx = StageContext(
+        con, settings, run_id, run_params.get("markets"), progress, run_params=run_params, record=record
+    )
+    try:
+        summary = stage.run(ctx, params)
+    except Exception as exc:  # noqa: BLE001 — recorded, then re-raised as a resumable failure
+        msg = exc.message if isinstance(exc, XborderError) else f"{type(exc).__name__}: {exc}"
+        record[stage.name].update(
+            status="failed",
+            finished_at=utcnow().isoformat(),
+            seconds=round(time.perf_counter() - t0, 3),
+            error=msg,
+            traceback=traceback.format_exc(limit=8),
+        )
+        save_stages(con, run_id, record, status="failed")
+        finish_run(con, run_id, status="failed", message=f"stage {stage.name} failed: {msg}")
+        hint = (
+            f"Fix the cause, then resume without redoing finished stages: xborder run --resume {run_id}"
+            if run_params.get("kind", "pipeline") == "pipeline"
+            else "Fix the cause and run the command again."
+        )
+        if isinstance(exc, BadInputError) and run_params.get("kind") not in (None, "pipeline"):
+            raise
+        raise StageFailedError(f"Stage '{stage.name}' of run {run_id} failed: {msg}", hint=hint) from exc
+    summary = dict(summary) if isinstance(summary, dict) else {"result": summary}
+    status = "skipped" if summary.get("status") == "skipped" else "ok"
+    record[stage.name].update(
+        status=status,
+        finished_at=utcnow().isoformat(),
+        seconds=round(time.perf_counter() - t0, 3),
+        summary=summary,
+    )
+    if status == "skipped":
+        record[stage.name]["reason"] = str(summary.get("reason") or "skipped by the stage")
+        if summary.get("reason_code"):
+            record[stage.name]["reason_code"] = summary["reason_code"]
+    progress(1.0, status)
+    save_stages(con, run_id, record)
 
 
 def run_pipeline(
@@ -135,14 +195,15 @@ def run_pipeline(
     langs: Sequence[str] = LANGS,
     out: Path | None = None,
     resume: str | None = None,
-    params: dict[str, dict[str, Any]] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
     notes: list[str] | None = None,
     skip: Sequence[str] | None = None,
     on_progress: ProgressFn | None = None,
+    on_start: Callable[[str], None] | None = None,
     stages: Sequence[Stage] = STAGES,
     con: Any = None,
 ) -> dict[str, Any]:
-    """Run (or resume) the main job and render its report; returns the run record with the report files.
+    """Run (or resume) the main job; returns the run record (``run_id``, ``status``, ``stages``, ...).
 
     Args:
         settings: Settings (the warehouse is ``settings.db_path`` unless ``con`` is given).
@@ -150,13 +211,15 @@ def run_pipeline(
         markets: ISO2 markets to restrict the engines to (None: all markets in the data).
         langs: Report languages (``en``, ``zh``).
         out: Report folder (default ``settings.report_dir``).
-        resume: Id of an earlier run to finish: its finished stages are not rerun.
-        params: Per-stage keyword parameters, e.g. ``{"demand": {"max_series": 200}}``; the
-            ``report`` key takes ``top_n``.
-        notes: Sentences shown in the report's method section (e.g. demo limits).
+        resume: Id of an earlier run to finish: its finished stages are not rerun (a stage declared
+            ``rerun_on_resume``, like the report, always is).
+        params: Per-stage parameters, e.g. ``{"demand": {"max_series": 200}}``, validated against each
+            stage's Params before anything runs.
+        notes: Message codes or sentences shown in the report's method section (e.g. the demo's limits).
         skip: Stages not to run this time (recorded as skipped on request; allowed with ``resume``).
         on_progress: Called as stages progress (stage, fraction, message).
-        stages: The stages to run (default: the six domain stages).
+        on_start: Called with the run id as soon as the run is recorded.
+        stages: The stages to run, in order (the registry's; interfaces append the report).
         con: An open warehouse connection to use (the caller keeps ownership).
     """
     from xborder.warehouse import connect
@@ -169,18 +232,22 @@ def run_pipeline(
             run_id = resume
             run_params, record = _resume(con, resume)
         else:
+            given = {k: dict(v) for k, v in (params or {}).items()}
+            parse_params(given, stages)  # a typo fails before anything runs
             run_id, run_params, record = _start(
                 con,
+                stages,
                 data=data,
                 markets=[m.upper() for m in markets] if markets else None,
                 langs=_check_langs(langs),
                 out=out or Path(settings.report_dir),
-                params=params or {},
+                params=given,
                 notes=notes or [],
             )
+        if on_start is not None:
+            on_start(run_id)
         skipped_by_user = _check_skip(skip, stages)
-        stage_params: dict[str, dict[str, Any]] = run_params.get("stage_params") or {}
-        run_markets = run_params.get("markets")
+        parsed = parse_params(run_params.get("stage_params") or {}, stages)
 
         def progress_for(name: str) -> Callable[[float, str], None]:
             def cb(fraction: float, message: str = "") -> None:
@@ -191,122 +258,86 @@ def run_pipeline(
 
         for stage in stages:
             rec = record.setdefault(stage.name, {"status": "pending"})
-            if rec.get("status") == "ok" or (
-                rec.get("status") == "skipped" and rec.get("reason") not in {NOT_AVAILABLE, SKIPPED}
-            ):
+            done = rec.get("status") == "ok" or (
+                rec.get("status") == "skipped" and rec.get("reason") != SKIPPED
+            )
+            if done and not stage.rerun_on_resume:
                 progress_for(stage.name)(1.0, f"kept from the earlier attempt ({rec['status']})")
                 continue
             if stage.name in skipped_by_user:
-                record[stage.name] = {"status": "skipped", "reason": SKIPPED}
+                record[stage.name] = {
+                    "status": "skipped",
+                    "reason": SKIPPED,
+                    "reason_code": "pipeline.skipped_on_request",
+                }
                 progress_for(stage.name)(1.0, SKIPPED)
                 save_stages(con, run_id, record)
                 continue
-            fn = resolve(stage)
-            sp = dict(stage_params.get(stage.name, {}))
-            if stage.name == "ingest":
-                if not run_params.get("data"):
-                    record[stage.name] = {"status": "skipped", "reason": NO_DATA}
-                    progress_for(stage.name)(1.0, "using the warehouse as it is")
-                    save_stages(con, run_id, record)
-                    continue
-                sp.setdefault("path", run_params["data"])
-                sp.setdefault("reject_dir", str(Path(run_params["out"]) / "rejected"))
-            if fn is None:
-                record[stage.name] = {"status": "skipped", "reason": NOT_AVAILABLE}
-                progress_for(stage.name)(1.0, NOT_AVAILABLE)
-                save_stages(con, run_id, record)
-                continue
-            if rec.get("status") in {"failed", "running"}:
-                _clean_stage_rows(con, stage, run_id)
-            started, t0 = utcnow(), time.perf_counter()
-            record[stage.name] = {
-                "status": "running",
-                "started_at": started.isoformat(),
-                "params": sp,
-                "attempts": int(rec.get("attempts", 0)) + 1,
-            }
-            save_stages(con, run_id, record)
-            progress_for(stage.name)(0.0, "starting")
-            try:
-                summary = call_stage(
-                    fn,
-                    con,
-                    settings,
-                    run_id=run_id,
-                    markets=run_markets,
-                    progress=progress_for(stage.name),
-                    params=sp,
-                )
-            except Exception as exc:  # noqa: BLE001 — recorded, then re-raised as a resumable failure
-                msg = exc.message if isinstance(exc, XborderError) else f"{type(exc).__name__}: {exc}"
-                record[stage.name].update(
-                    status="failed",
-                    finished_at=utcnow().isoformat(),
-                    seconds=round(time.perf_counter() - t0, 3),
-                    error=msg,
-                    traceback=traceback.format_exc(limit=8),
-                )
-                save_stages(con, run_id, record, status="failed")
-                finish_run(con, run_id, status="failed", message=f"stage {stage.name} failed: {msg}")
-                raise StageFailedError(
-                    f"Stage '{stage.name}' of run {run_id} failed: {msg}",
-                    hint=f"Fix the cause, then resume without redoing finished stages: xborder run --resume {run_id}",
-                ) from exc
-            status = "skipped" if summary.get("status") == "skipped" else "ok"
-            record[stage.name].update(
-                status=status,
-                finished_at=utcnow().isoformat(),
-                seconds=round(time.perf_counter() - t0, 3),
-                summary=summary,
-            )
-            if status == "skipped":
-                record[stage.name]["reason"] = str(summary.get("reason") or "skipped by the stage")
-            progress_for(stage.name)(1.0, status)
-            save_stages(con, run_id, record)
-
-        # The report: always re-rendered on resume (cheap, and it must reflect every stage).
-        from xborder.report import render_report
-
-        t0 = time.perf_counter()
-        record["report"] = {"status": "running", "started_at": utcnow().isoformat()}
-        save_stages(con, run_id, record)
-        rp = stage_params.get("report", {})
-        try:
-            files = render_report(
+            _execute(
                 con,
-                run_id,
-                langs=run_params.get("langs") or list(LANGS),
-                out=Path(run_params["out"]),
-                top_n=int(rp.get("top_n", 10)),
-                progress=progress_for("report"),
-                stages_override=record,
+                settings,
+                stage,
+                parsed[stage.name],
+                run_id=run_id,
+                run_params=run_params,
+                record=record,
+                progress=progress_for(stage.name),
             )
-        except Exception as exc:  # noqa: BLE001 — recorded, then re-raised as a resumable failure
-            msg = exc.message if isinstance(exc, XborderError) else f"{type(exc).__name__}: {exc}"
-            record["report"].update(status="failed", error=msg, traceback=traceback.format_exc(limit=8))
-            save_stages(con, run_id, record, status="failed")
-            finish_run(con, run_id, status="failed", message=f"stage report failed: {msg}")
-            raise StageFailedError(
-                f"Stage 'report' of run {run_id} failed: {msg}",
-                hint=f"Fix the cause, then: xborder run --resume {run_id} (or xborder report --run {run_id})",
-            ) from exc
-        record["report"].update(
-            status="ok",
-            finished_at=utcnow().isoformat(),
-            seconds=round(time.perf_counter() - t0, 3),
-            summary={"files": files},
-        )
-        save_stages(con, run_id, record, status="ok")
         skipped = [n for n, r in record.items() if r.get("status") == "skipped"]
+        save_stages(con, run_id, record, status="ok")
         finish_run(
             con,
             run_id,
             status="ok",
             message="finished" + (f"; skipped: {', '.join(skipped)}" if skipped else ""),
         )
-        result = load_run(con, run_id)
-        result["files"] = files
-        return result
+        return load_run(con, run_id)
     finally:
         if own:
             con.close()
+
+
+def _quiet(fraction: float, message: str = "") -> None:
+    """A progress callback that reports nothing."""
+
+
+def run_stage(
+    con: Any,
+    settings: Settings,
+    stage: Stage,
+    params: Mapping[str, Any] | Params | None = None,
+    *,
+    markets: list[str] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    run_params: Mapping[str, Any] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Run one stage on its own as a recorded run of kind ``stage.name``; returns (run id, summary).
+
+    A user error inside the stage (BadInputError) is re-raised as it is, after the run is recorded failed.
+    """
+    p = params if isinstance(params, Params) else stage.parse(params or {})
+    given = p.model_dump(mode="json", exclude_defaults=True)
+    fingerprint, inputs = fingerprint_warehouse(con)
+    run_id = new_run_id()
+    record: dict[str, Any] = {stage.name: {"status": "pending"}}
+    rp = {
+        **(run_params or {}),
+        "kind": stage.name,
+        "markets": [m.upper() for m in markets] if markets else None,
+        "stage_params": {stage.name: given},
+        "inputs": inputs,
+    }
+    create_run(con, run_id, params=rp, fingerprint=fingerprint, stages=record, kind=stage.name)
+    _execute(
+        con,
+        settings,
+        stage,
+        p,
+        run_id=run_id,
+        run_params=rp,
+        record=record,
+        progress=progress or _quiet,
+    )
+    rec = record[stage.name]
+    finish_run(con, run_id, status="ok", message=str(rec.get("reason") or rec["status"]))
+    return run_id, rec.get("summary") or {}

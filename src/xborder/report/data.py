@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from xborder.report.tables import filter_pair, normalise_forecast, pick, read_table, table_exists
-from xborder.warehouse.runs import INPUT_TABLES, load_run
+from xborder.warehouse.runs import input_tables, load_run
 
 __all__ = ["ReportData", "Opportunity", "gather"]
 
@@ -186,7 +186,7 @@ def _pains(imp: pd.DataFrame, product_id: str, market: str, category: str) -> tu
 def _coverage(con: Any) -> pd.DataFrame:
     from xborder.warehouse import table_counts
 
-    rows = [r for r in table_counts(con) if r["table"] in INPUT_TABLES and r["rows"]]
+    rows = [r for r in table_counts(con) if r["table"] in input_tables() and r["rows"]]
     return pd.DataFrame(rows, columns=["table", "rows", "from", "to"])
 
 

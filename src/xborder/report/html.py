@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from xborder.pipeline.demo import DEMO_NOTES_ZH
-from xborder.pipeline.stages import NOT_AVAILABLE
+from xborder.core import i18n
 from xborder.report import charts
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
@@ -16,16 +15,14 @@ from xborder.report.pdf import NO_CHROMIUM
 from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, pains_view, risks
 from xborder.report.tables import pick
 
-# Reasons the pipeline writes in English, shown through the catalogue.
-_REASON_KEYS = {
-    "skipped on request (--skip)": "reason_skipped",
-    NOT_AVAILABLE: "not_available_yet",
-    "no --data: using the warehouse as it is": "reason_no_data",
+# Reasons older run records hold only in English (newer ones carry a reason_code).
+_REASON_CODES = {
+    "skipped on request (--skip)": "pipeline.skipped_on_request",
+    "no --data: using the warehouse as it is": "pipeline.no_data",
 }
 
 __all__ = ["render_html", "build_context"]
 
-STAGE_ORDER = ("ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest", "report")
 SECTION_STAGE = {
     "factors": "selection",
     "demand": "demand",
@@ -49,8 +46,6 @@ def _stage_reason(data: ReportData, stage: str, tr: Translator) -> str | None:
     if status == "ok":
         return None
     label = tr(f"stage_{stage}")
-    if rec.get("reason") == NOT_AVAILABLE:
-        return f"{label} — {tr('not_available_yet')}"
     detail = _reason(rec, tr)
     return f"{label} — {tr('status_' + status) if 'status_' + status in tr.keys else status}" + (
         f": {detail}" if detail else ""
@@ -59,7 +54,8 @@ def _stage_reason(data: ReportData, stage: str, tr: Translator) -> str | None:
 
 def _reason(rec: dict[str, Any], tr: Translator) -> str:
     reason = rec.get("reason") or rec.get("error") or ""
-    return tr(_REASON_KEYS[reason]) if reason in _REASON_KEYS else str(reason)
+    code = rec.get("reason_code") or _REASON_CODES.get(reason)
+    return i18n.render(code, tr.lang) if code and i18n.has(code, tr.lang) else str(reason)
 
 
 def _missing(data: ReportData, section: str, tr: Translator) -> str:
@@ -78,7 +74,7 @@ def _run_status(data: ReportData, tr: Translator) -> str:
 
 def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
     rows = []
-    for name in STAGE_ORDER:
+    for name in data.stages:  # the run's own stage order (the registry's, then the report)
         rec = data.stages.get(name) or {"status": "pending"}
         status = rec.get("status", "pending")
         detail = _reason(rec, tr)
@@ -105,7 +101,7 @@ def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
 
 def _notes(data: ReportData, tr: Translator) -> list[str]:
     params = data.run.get("params") or {}
-    notes = [DEMO_NOTES_ZH.get(n, n) if tr.lang == "zh" else n for n in params.get("notes") or []]
+    notes = [i18n.message(n, tr.lang) for n in params.get("notes") or []]
     for stage, sp in (params.get("stage_params") or {}).items():
         if sp:
             notes.append(

@@ -1,39 +1,47 @@
-"""Render docs/data-model.md from the comments in the migrations: ``python -m xborder.warehouse.docs``."""
+"""Render docs/data-model.md from the table declarations: ``python -m xborder.warehouse.docs``."""
 
 from __future__ import annotations
 
-import duckdb
-
-from xborder.warehouse.migrate import apply_migrations
+from xborder.schema import all_tables
 
 __all__ = ["render_data_model"]
 
 
 def render_data_model() -> str:
-    """Markdown listing every table and column of the current schema with its meaning and unit."""
-    con = duckdb.connect(":memory:")
-    apply_migrations(con)
+    """Markdown listing every declared table and column with its type, meaning, unit and personal-data flag."""
     lines = [
         "# Data model",
         "",
-        "Generated from the schema comments in `src/xborder/warehouse/migrations/` by",
-        "`make docs-data-model`; a test fails when this file and the schema disagree.",
+        "Generated from the table declarations (`src/xborder/schema/` and each domain's `tables.py`) by",
+        "`make docs-data-model`; a test fails when this file and the declarations disagree.",
         "Conventions: markets ISO 3166-1 alpha-2, currencies ISO 4217, languages ISO 639-1,",
-        "weights kg, lengths cm, money in the row's currency.",
+        "weights kg, lengths cm, money in the row's currency. **personal** marks a column that holds",
+        "personal data (pseudonyms included): privacy erasure and retention are driven by that flag.",
         "",
+        "| table | owner | role | rows are |",
+        "|---|---|---|---|",
     ]
-    tables = con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
-    ).fetchall()
-    for name, comment in tables:
-        lines += [f"## `{name}`", "", comment or "", "", "| column | type | meaning |", "|---|---|---|"]
-        cols = con.execute(
-            "SELECT column_name, data_type, comment FROM duckdb_columns() "
-            "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
-            [name],
-        ).fetchall()
-        for col, typ, ccomment in cols:
-            lines.append(f"| `{col}` | {typ} | {(ccomment or '').replace('|', '/')} |")
+    tables = sorted(all_tables(), key=lambda t: t.name)
+    lines += [
+        f"| [`{t.name}`](#{t.name}) | {t.owner} | {t.role} | {t.doc.replace('|', '/')} |" for t in tables
+    ]
+    lines.append("")
+    for t in tables:
+        key = f" Key: ({', '.join(t.primary_key)})." if t.primary_key else ""
+        lines += [
+            f"## `{t.name}`",
+            "",
+            f"{t.doc} Written by **{t.owner}** ({t.role}).{key}",
+            "",
+            "| column | type | unit | meaning |",
+            "|---|---|---|---|",
+        ]
+        for c in t.columns:
+            flags = " **personal**" if c.personal else ""
+            null = "" if c.nullable else " NOT NULL"
+            lines.append(
+                f"| `{c.name}` | {c.type}{null} | {c.unit or ''} | {c.doc.replace('|', '/')}{flags} |"
+            )
         lines.append("")
     return "\n".join(lines)
 

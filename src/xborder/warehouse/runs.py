@@ -1,4 +1,8 @@
-"""The run record in the ``runs`` table: create, update per stage, load, and fingerprint the inputs."""
+"""Run records (table ``runs``): create, update per stage, finish, load, fingerprint the inputs.
+
+This module is the only writer of ``runs``; the pipeline runner calls it for whole runs and for stand-alone
+stage commands alike.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from xborder.core.clock import utcnow
 from xborder.core.errors import NotFoundError
 
 __all__ = [
     "new_run_id",
     "utcnow",
+    "input_tables",
     "create_run",
     "save_stages",
     "finish_run",
@@ -24,22 +30,11 @@ __all__ = [
 ]
 
 
-# Canonical tables the engines read; their row counts enter a warehouse fingerprint.
-INPUT_TABLES = frozenset(
-    {
-        "markets",
-        "marketplaces",
-        "products",
-        "listings",
-        "order_lines",
-        "sales",
-        "rank_snapshots",
-        "search_trends",
-        "reviews",
-        "suppliers",
-        "supplier_offers",
-    }
-)
+def input_tables() -> frozenset[str]:
+    """Canonical tables the engines read (role ``input`` or ``reference``); their row counts enter a fingerprint."""
+    from xborder.schema import all_tables
+
+    return frozenset(t.name for t in all_tables() if t.role in ("input", "reference"))
 
 
 def new_run_id() -> str:
@@ -47,19 +42,27 @@ def new_run_id() -> str:
     return f"run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
-def utcnow() -> dt.datetime:
-    """Naive UTC now (DuckDB TIMESTAMP columns hold UTC)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def create_run(
-    con: Any, run_id: str, *, params: dict[str, Any], fingerprint: str, stages: dict[str, Any]
+    con: Any,
+    run_id: str,
+    *,
+    params: dict[str, Any],
+    fingerprint: str,
+    stages: dict[str, Any],
+    kind: str = "pipeline",
 ) -> None:
-    """Insert a ``pipeline`` run in state ``running``."""
+    """Insert a run in state ``running``: ``kind`` is ``pipeline`` for the main job, else the stage's name."""
     con.execute(
         "INSERT INTO runs (run_id, kind, started_at, status, params, fingerprint, stages, message) "
-        "VALUES (?, 'pipeline', ?, 'running', ?, ?, ?, NULL)",
-        [run_id, utcnow(), json.dumps(params, default=str), fingerprint, json.dumps(stages, default=str)],
+        "VALUES (?, ?, ?, 'running', ?, ?, ?, NULL)",
+        [
+            run_id,
+            kind,
+            utcnow(),
+            json.dumps(params, default=str),
+            fingerprint,
+            json.dumps(stages, default=str),
+        ],
     )
 
 
@@ -150,6 +153,6 @@ def fingerprint_warehouse(con: Any) -> tuple[str, list[dict[str, Any]]]:
         listing.append({"file": file_name, "sha256": sha, "rows_stored": rows})
         total.update(f"{file_name}\0{sha}\n".encode())
     for t in table_counts(con):
-        if t["table"] in INPUT_TABLES:
+        if t["table"] in input_tables():
             total.update(f"{t['table']}={t['rows']}\n".encode())
     return total.hexdigest(), listing

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xborder.api.db import Database
-from xborder.cli.common import to_jsonable
+from xborder.core.jsonable import to_jsonable
 
 __all__ = ["missing_note", "records", "pick_col", "filtered_rows", "quote"]
 

@@ -14,8 +14,8 @@ from typing import Any
 from xborder.api.db import Database
 from xborder.api.queries.base import filtered_rows, missing_note, pick_col, quote, records
 from xborder.api.queries.opportunities import latest_selection_run
-from xborder.cli.common import to_jsonable
 from xborder.core.errors import NotFoundError
+from xborder.core.jsonable import to_jsonable
 
 __all__ = ["product_market_detail", "demand_history", "LiveSource", "BulkSource", "build_details"]
 

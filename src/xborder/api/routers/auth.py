@@ -204,7 +204,7 @@ def create_token(
 
 @router.get("/users", summary="List accounts (admin)")
 def users(request: Request, p: Annotated[Principal, Depends(require_role("admin"))]) -> list[dict[str, Any]]:
-    from xborder.cli.common import to_jsonable
+    from xborder.core.jsonable import to_jsonable
 
     with get_db(request).read() as cur:
         return to_jsonable(accounts.list_users(cur))

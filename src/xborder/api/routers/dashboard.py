@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 def to_json(data: Any) -> str:
     """JSON for a <script type="application/json"> block (no '</' can close the tag)."""
-    from xborder.cli.common import to_jsonable
+    from xborder.core.jsonable import to_jsonable
 
     return json.dumps(to_jsonable(data), ensure_ascii=False).replace("</", "<\\/")
 

@@ -15,6 +15,7 @@ from xborder.api.accounts import Principal
 from xborder.api.queries import runs as qr
 from xborder.api.routers.opportunities import RUN_ID
 from xborder.api.security import current_user, get_db, require_role
+from xborder.pipeline.registry import STAGES
 
 __all__ = ["router", "report_path"]
 
@@ -35,13 +36,11 @@ class RunBody(BaseModel):
         None,
         description=(
             'Engine limits, e.g. {"demand": {"max_series": 200}, "landed_cost": {"max_products": 300}}; '
-            "only the names in xborder.pipeline.limits.WEB_PARAMS are accepted."
+            "only the parameters each stage lets a web user set are accepted (Stage.web in the registry)."
         ),
     )
     quick: bool = Field(False, description="Use the demo's limits (params given here override them).")
-    skip: list[
-        Literal["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
-    ] = Field(
+    skip: list[Literal[tuple(s.name for s in STAGES)]] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Stages to leave out (e.g. demand, to reuse nothing and go fast)."
     )
 

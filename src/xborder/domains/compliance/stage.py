@@ -18,6 +18,8 @@ import pandas as pd
 from xborder.domains.compliance.attributes import ProductAttributes
 from xborder.domains.compliance.engine import requirements_for, summarise
 from xborder.domains.compliance.rules import MARKETS, load_requirements, normalise_markets
+from xborder.domains.compliance.tables import TABLES
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["candidate_products", "run_compliance"]
 
@@ -206,3 +208,18 @@ def _with_all_markets(summary: pd.DataFrame, markets: list[str]) -> pd.DataFrame
         }
     )
     return pd.concat([summary, zero], ignore_index=True) if len(summary) else zero
+
+
+class ComplianceParams(Params):
+    """Parameters of the compliance stage (see :func:`run_compliance`)."""
+
+    as_of: dt.date | None = None
+    product_ids: list[str] | None = None
+
+
+def _run(ctx: StageContext, p: ComplianceParams) -> dict[str, Any]:
+    return run_compliance(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets, progress=ctx.progress,
+                          **p.model_dump())  # fmt: skip
+
+
+STAGE = Stage("compliance", _run, ComplianceParams, writes=TABLES, weight=0.05, title="Compliance")

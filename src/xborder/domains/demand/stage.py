@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from xborder.core.errors import BadInputError
 from xborder.domains.demand import analogue_forecasts, build_series, forecast, order_line_events, sales_events
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.search import search_lead_signals
+from xborder.domains.demand.tables import TABLES
 from xborder.domains.demand.trends import trend_signals
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["run_demand", "load_events", "DEFAULT_LEVELS", "OUTPUT_TABLES"]
 
-DEFAULT_LEVELS = ("market_total", "category_market", "product_total", "product_market")
+DEFAULT_LEVELS: tuple[Literal["market_total", "category_market", "product_total", "product_market"], ...] = (
+    "market_total",
+    "category_market",
+    "product_total",
+    "product_market",
+)
 OUTPUT_TABLES = ("forecasts", "forecast_series", "forecast_accuracy", "trend_signals")
 
 
@@ -260,3 +268,31 @@ def _analogues(con: Any, run_id: str, results: dict, markets: list[str] | None, 
         con, "forecasts", _ids(an, "product_market").assign(run_id=run_id, level="product_market", freq=freq)
     )
     return int(an["unique_id"].nunique()) if len(an) else 0
+
+
+class DemandParams(Params):
+    """Parameters of the demand stage (see :func:`run_demand`)."""
+
+    levels: tuple[Literal["market_total", "category_market", "product_total", "product_market"], ...] = (
+        DEFAULT_LEVELS
+    )
+    freq: Literal["W", "M"] = "W"
+    horizon: int | None = Field(None, ge=1, le=156)
+    engine: Literal["local", "dask", "spark", "ray"] = "local"
+    n_jobs: int = Field(2, ge=1, le=256)
+    max_series: int | None = Field(2000, ge=0, le=1_000_000)
+    n_windows: int = Field(3, ge=1, le=24)
+    with_arima: bool = False
+    selection: Literal["series", "level", "class", "auto"] = "series"
+    analogue_products: int = Field(20, ge=0, le=100_000)
+
+
+def _run(ctx: StageContext, p: DemandParams) -> dict[str, Any]:
+    return run_demand(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets, progress=ctx.progress,
+                      **p.model_dump())  # fmt: skip
+
+
+STAGE = Stage(
+    "demand", _run, DemandParams, writes=TABLES, weight=0.35, quick={"max_series": 200},
+    web=("max_series", "freq"), title="Demand",
+)  # fmt: skip

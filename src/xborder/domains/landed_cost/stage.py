@@ -15,20 +15,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from xborder.core.settings import Settings
 from xborder.domains.landed_cost.engine import landed_cost_frame
 from xborder.domains.landed_cost.rules import rule_book
+from xborder.domains.landed_cost.tables import TABLES
 from xborder.reference.coverage import research_notes
 from xborder.reference.fx import load_fx
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["run_landed_cost", "candidate_inputs", "DEFAULT_MODES", "TABLE_COLUMNS"]
 
-DEFAULT_MODES = ("sea_lcl", "air", "express")
+DEFAULT_MODES: tuple[Literal["sea_fcl", "sea_lcl", "air", "express", "rail"], ...] = (
+    "sea_lcl",
+    "air",
+    "express",
+)
 TABLE_COLUMNS = (
     "run_id",
     "product_id",
@@ -238,3 +245,25 @@ def run_landed_cost(
             }
         )
     )
+
+
+class LandedCostParams(Params):
+    """Parameters of the landed-cost stage (see :func:`run_landed_cost`)."""
+
+    modes: tuple[Literal["sea_fcl", "sea_lcl", "air", "express", "rail"], ...] = DEFAULT_MODES
+    max_products: int | None = Field(1000, ge=1, le=1_000_000)
+    date: dt.date | None = None
+    target_margin: float | None = Field(None, gt=-1, lt=1)
+
+
+def _run(ctx: StageContext, p: LandedCostParams) -> dict[str, Any]:
+    values = p.model_dump()
+    values["date"] = None if p.date is None else p.date.isoformat()
+    return run_landed_cost(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets, progress=ctx.progress,
+                           **values)  # fmt: skip
+
+
+STAGE = Stage(
+    "landed_cost", _run, LandedCostParams, writes=TABLES, weight=0.05, quick={"max_products": 300},
+    web=("max_products",), title="Landed cost",
+)  # fmt: skip

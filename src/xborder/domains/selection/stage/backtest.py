@@ -13,6 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
+
+from xborder.domains.selection.tables import SELECTION_BACKTEST
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["run_selection_backtest"]
 
@@ -93,3 +97,22 @@ def run_selection_backtest(
         "backtest_success_best_sellers": round(float(mean.get("best_sellers", float("nan"))), 4),
         "backtest_success_random": round(float(mean.get("random", float("nan"))), 4),
     }
+
+
+class BacktestParams(Params):
+    """Parameters of the selection backtest (see :func:`run_selection_backtest`)."""
+
+    cutoffs: int = Field(3, ge=1, le=24)
+    k: int = Field(20, ge=1, le=1000)
+    min_units: float = Field(50, ge=0)
+
+
+def _run(ctx: StageContext, p: BacktestParams) -> dict[str, Any]:
+    return run_selection_backtest(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets,
+                                  progress=ctx.progress, **p.model_dump())  # fmt: skip
+
+
+STAGE = Stage(
+    "backtest", _run, BacktestParams, writes=(SELECTION_BACKTEST,), weight=0.05, quick={"cutoffs": 3, "k": 20},
+    web=("cutoffs", "k"), title="Selection backtest",
+)  # fmt: skip

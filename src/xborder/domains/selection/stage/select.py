@@ -6,10 +6,11 @@ import datetime as dt
 import hashlib
 import json
 import time
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from xborder.core.errors import BadInputError
 from xborder.core.settings import Settings
@@ -23,11 +24,13 @@ from xborder.domains.selection.candidates import (
 from xborder.domains.selection.competition import competition_factors
 from xborder.domains.selection.explain import explain_frame
 from xborder.domains.selection.factors import factor_spec
-from xborder.domains.selection.profiles import load_profile
+from xborder.domains.selection.profiles import PRESETS, load_profile
 from xborder.domains.selection.rank_sales import default_curve, estimate_sales, fit_curves
 from xborder.domains.selection.score import score_candidates
 from xborder.domains.selection.sensitivity import top_rank_stability
 from xborder.domains.selection.stage import inputs as si
+from xborder.domains.selection.tables import OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["run_selection", "data_cutoff", "load_opportunities"]
 
@@ -388,3 +391,23 @@ def load_opportunities(con: Any, run_id: str | None = None) -> tuple[str, pd.Dat
             raise BadInputError("No selection run in this warehouse yet.", hint="Run `xborder select` first.")
         run_id = row[0]
     return run_id, con.execute("SELECT * FROM opportunities WHERE run_id = ? ORDER BY rank", [run_id]).df()
+
+
+class SelectionParams(Params):
+    """Parameters of the selection stage (see :func:`run_selection`)."""
+
+    profile: Literal[tuple(PRESETS)] | None = None  # type: ignore[valid-type]
+    top: int = Field(20, ge=1, le=1000)
+    include_new_markets: bool = True
+    sensitivity_draws: int = Field(200, ge=0, le=100_000)
+
+
+def _run(ctx: StageContext, p: SelectionParams) -> dict[str, Any]:
+    return run_selection(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets, progress=ctx.progress,
+                         **p.model_dump())  # fmt: skip
+
+
+STAGE = Stage(
+    "selection", _run, SelectionParams, writes=(OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES),
+    weight=0.10, web=("profile", "top"), title="Selection",
+)  # fmt: skip

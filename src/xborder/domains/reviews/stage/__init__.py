@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
-from xborder.domains.reviews import queries as q
 from xborder.domains.reviews.annotate import annotate_reviews
 from xborder.domains.reviews.clean import FLAGS
 from xborder.domains.reviews.ranking import (
@@ -28,7 +28,10 @@ from xborder.domains.reviews.ranking import (
     improvement_opportunities,
     rank_aspects,
 )
+from xborder.domains.reviews.stage import queries as q
 from xborder.domains.reviews.summary import opportunity_sentence
+from xborder.domains.reviews.tables import TABLES
+from xborder.warehouse.stage import Params, Stage, StageContext
 
 __all__ = ["run_reviews", "train_zh_model"]
 
@@ -373,3 +376,22 @@ def _aggregate(
         "phrase_rows": int(len(phrases)),
         "improvement_opportunities": int(len(opp)),
     }
+
+
+class ReviewsParams(Params):
+    """Parameters of the reviews stage (see :func:`run_reviews`)."""
+
+    product_ids: list[str] | None = None
+    batch_size: int = Field(20_000, ge=100, le=10_000_000)
+    workers: int = Field(1, ge=1, le=256)
+    min_mentions: int = Field(3, ge=1, le=1_000_000)
+    max_phrase_entries: int = Field(3_000_000, ge=1000, le=1_000_000_000)
+    nlp: bool = False
+
+
+def _run(ctx: StageContext, p: ReviewsParams) -> dict[str, Any]:
+    return run_reviews(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets, progress=ctx.progress,
+                       **p.model_dump())  # fmt: skip
+
+
+STAGE = Stage("reviews", _run, ReviewsParams, writes=TABLES, weight=0.15, title="Customer voice")

@@ -1,0 +1,117 @@
+"""The tables the landed_cost stage writes, declared once (columns, types, units, meaning)."""
+
+from __future__ import annotations
+
+from xborder.schema.table import Column, Table
+
+__all__ = ["LANDED_COSTS", "TABLES"]
+
+LANDED_COSTS = Table(
+    "landed_costs",
+    "Landed cost and unit economics of a product sold in a market via a shipping mode, as of a date, with the rules used (one row per run x product x market x mode).",
+    owner="landed_cost",
+    columns=(
+        Column("run_id", "VARCHAR", "runs.run_id of the run that computed the row.", nullable=False),
+        Column("product_id", "VARCHAR", "products.product_id.", nullable=False),
+        Column("market", "VARCHAR", "ISO 3166-1 alpha-2 target market.", nullable=False),
+        Column("mode", "VARCHAR", "Shipping mode: sea_fcl | sea_lcl | air | express | rail.", nullable=False),
+        Column("as_of", "DATE", "Date whose rules and FX rates were used.", nullable=False),
+        Column(
+            "currency",
+            "VARCHAR",
+            "ISO 4217 currency of every money column in the row (the market's currency).",
+            nullable=False,
+        ),
+        Column("units", "DOUBLE", "Units in the consignment (per-shipment minimums are divided by it)."),
+        Column(
+            "price",
+            "DOUBLE",
+            "Selling price per unit in the market (VAT-inclusive where prices include VAT).",
+        ),
+        Column(
+            "price_source",
+            "VARCHAR",
+            "Where the price came from: observed (median sold price converted) or given.",
+        ),
+        Column("unit_cost", "DOUBLE", "Purchase cost per unit (ex works/FOB) in the market currency."),
+        Column(
+            "unit_cost_estimated",
+            "BOOLEAN",
+            "TRUE when unit cost is the settings-defined share of the observed home price (no supplier quote).",
+        ),
+        Column("dims_estimated", "BOOLEAN", "TRUE when weight/dimensions came from category_defaults.csv."),
+        Column("goods_cost", "DOUBLE", "Unit cost plus packaging per unit."),
+        Column(
+            "freight",
+            "DOUBLE",
+            "International freight per unit (chargeable weight, per-shipment minimums and charges allocated).",
+        ),
+        Column("insurance", "DOUBLE", "Cargo insurance per unit."),
+        Column("customs_value", "DOUBLE", "Customs value per unit on the market's basis (CIF or FOB)."),
+        Column("duty", "DOUBLE", "Customs duty per unit (MFN or the low-value rule's duty)."),
+        Column(
+            "additional_duty",
+            "DOUBLE",
+            "Additional duties per unit (US Section 301, IEEPA, Section 122 ...).",
+        ),
+        Column("customs_fees", "DOUBLE", "Per-entry customs fees per unit (US MPF/HMF)."),
+        Column(
+            "low_value_charges",
+            "DOUBLE",
+            "National per-parcel/per-item charges on low-value consignments per unit.",
+        ),
+        Column(
+            "import_tax_cost",
+            "DOUBLE",
+            "Import VAT/GST or flat import tax that is a cost (not recoverable) per unit.",
+        ),
+        Column(
+            "import_vat_recoverable",
+            "DOUBLE",
+            "Import VAT paid at the border and recoverable as input tax (cash flow, not cost) per unit.",
+        ),
+        Column(
+            "landed_cost",
+            "DOUBLE",
+            "Goods + freight + insurance + duties + fees at the border + non-recoverable import taxes, per unit.",
+        ),
+        Column("referral_fee", "DOUBLE", "Marketplace referral/commission fee per unit."),
+        Column("fulfilment_fee", "DOUBLE", "Marketplace fulfilment fee (e.g. FBA) per unit."),
+        Column("other_fees", "DOUBLE", "Payment and fixed per-order platform fees per unit."),
+        Column("output_vat", "DOUBLE", "VAT/GST contained in the price and remitted on the sale, per unit."),
+        Column("net_revenue", "DOUBLE", "Price minus output VAT."),
+        Column("unit_margin", "DOUBLE", "Net revenue minus landed cost minus marketplace fees, per unit."),
+        Column("margin_pct", "DOUBLE", "Unit margin / net revenue (0.25 = 25%).", unit="fraction"),
+        Column("roi", "DOUBLE", "Unit margin / landed cost."),
+        Column(
+            "break_even_price",
+            "DOUBLE",
+            "Selling price (same basis as price) at which the unit margin is zero.",
+        ),
+        Column("target_price", "DOUBLE", "Selling price at which margin_pct reaches target_margin."),
+        Column(
+            "target_margin",
+            "DOUBLE",
+            "Target margin used for target_price (settings.target_margin unless given).",
+        ),
+        Column(
+            "low_value_rule",
+            "VARCHAR",
+            "rule_id of the low-value import rule applied to the consignment, if any.",
+        ),
+        Column("duty_rule", "VARCHAR", "rule_id of the duty rate used (heading row or market fallback)."),
+        Column(
+            "rules_used",
+            "VARCHAR",
+            "All rule_ids used, separated by |, to look up in the rule base (docs/rules.md).",
+        ),
+        Column(
+            "low_confidence",
+            "BOOLEAN",
+            "TRUE when any rule used has confidence=low or an input was estimated.",
+        ),
+        Column("notes", "VARCHAR", "Short notes on estimates and modelling gaps that affect the row."),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (LANDED_COSTS,)
