@@ -54,7 +54,8 @@ def test_an_old_warehouse_upgraded_equals_one_created_from_the_declarations() ->
     apply_migrations(new)
     old = duckdb.connect(":memory:")
     _legacy(old)
-    assert apply_migrations(old) == []  # no table or column was missing from the old schema
+    changes = apply_migrations(old)  # only what was declared after the numbered migrations is added
+    assert all(c.startswith(("added column ", "created table ")) for c in changes), changes
     assert _catalogue(old) == _catalogue(new)
 
 
