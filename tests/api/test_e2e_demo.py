@@ -101,9 +101,8 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
         assert n_markets[0][0] > 2  # every market of the data, not a chosen subset
         top = opps["items"][0]
         d = c.get(f"/api/opportunities/{top['market']}/{top['product_id']}").json()
-        assert (
-            d["run_id"] == job["run_id"] and d["opportunity"]["rank"] == top["rank"] and d["factors"]["rows"]
-        )
+        sel = d["sections"]["selection"]
+        assert d["run_id"] == job["run_id"] and sel["opportunity"]["rank"] == top["rank"] and sel["factors"]
         # a product sold in its market: its page shows the monthly units from the uploaded order lines
         pid, market, units = env.sql(
             "SELECT o.product_id, o.market, sum(l.quantity) FROM opportunities o JOIN order_lines l "
@@ -112,9 +111,9 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
             [job["run_id"]],
         )[0]
         d = c.get(f"/api/opportunities/{market}/{pid}").json()
-        hist = d["demand_history"]
-        assert hist["source"] == "order_lines" and sum(r["y"] for r in hist["rows"]) == units
-        assert d["forecasts"]["rows"] or d["forecasts"]["note"]
+        dem = d["sections"]["demand"]
+        assert dem["history_source"] == "order_lines" and sum(r["y"] for r in dem["history"]) == units
+        assert dem["forecast"] or dem["stage"]["status"] == "ok"
 
         for fmt, magic in (("html", b"<html"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
             for lang in ("en", "zh"):

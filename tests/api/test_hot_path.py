@@ -12,6 +12,8 @@ import pytest
 
 from tests.api.conftest import WebEnv, make_env
 from tests.api.seed import SEED_RUN
+from xborder.core.jsonable import to_jsonable
+from xborder.pipeline.dossier import dossier
 
 pytestmark = pytest.mark.shared_data
 
@@ -101,7 +103,7 @@ def test_precomputed_pages_equal_computed_ones_and_follow_data_changes(pre_web, 
     for pid, market in rng.sample(pairs, 150):
         r = c.get(f"/api/opportunities/{market}/{pid}")
         assert r.status_code == 200
-        live = qd._assemble(db, qd.LiveSource(db), pid, market, SEED_RUN)
+        live = to_jsonable(dossier(qd.server_query(db), SEED_RUN, pid, market))
         assert r.json() == _canon(live), (pid, market)
     assert len(hot_spy) == len(queries) + 150
 

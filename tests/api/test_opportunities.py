@@ -93,41 +93,43 @@ def test_detail_has_every_section_from_real_data(web) -> None:
     c = web.client("viewer")
     top = c.get("/api/opportunities", params={"page_size": 1}).json()["items"][0]
     d = c.get(f"/api/opportunities/{top['market']}/{top['product_id']}").json()
-    for key in (
-        "product",
-        "opportunity",
-        "factors",
-        "demand_history",
-        "forecasts",
-        "forecast_accuracy",
-        "trend_signals",
-        "landed_costs",
-        "compliance",
-        "pain_points",
-        "example_reviews",
-        "other_markets",
-    ):
-        assert key in d
-    assert d["opportunity"]["score"] == top["score"] and d["opportunity"]["explanation_zh"]
+    s = d["sections"]
+    assert list(s) == ["demand", "reviews", "landed_cost", "compliance", "selection"]  # the registry's order
+    for name, keys in {
+        "selection": ("opportunity", "factors", "other_markets"),
+        "demand": ("history", "history_source", "forecast", "accuracy", "trends"),
+        "landed_cost": ("rows", "research_notes"),
+        "compliance": ("rows", "summary"),
+        "reviews": ("level", "pains", "examples"),
+    }.items():
+        assert set(keys) <= set(s[name]) and s[name]["stage"]["status"], name
+    opp = s["selection"]["opportunity"]
+    assert d["product"]["product_id"] == top["product_id"]
+    assert opp["score"] == top["score"] and opp["explanation_zh"]
     pair = [top["product_id"], top["market"]]
     factors = {
         r[0]
         for r in web.sql("SELECT factor FROM opportunity_factors WHERE product_id = ? AND market = ?", pair)
     }
-    assert {f["factor"] for f in d["factors"]["rows"]} == factors and len(factors) >= 3
-    contrib = sum(f["contribution"] or 0 for f in d["factors"]["rows"])
+    assert {f["factor"] for f in s["selection"]["factors"]} == factors and len(factors) >= 3
+    contrib = sum(f["contribution"] or 0 for f in s["selection"]["factors"])
     assert contrib == pytest.approx(
         top["score"], abs=1e-3
     )  # the score is the sum of the factor contributions
-    hist = d["demand_history"]["rows"]
+    hist = s["demand"]["history"]
     sold = web.one(
         "SELECT sum(quantity) FROM order_lines WHERE product_id = ? AND country = ? AND status = 'sold'", pair
     )
     assert sum(h["y"] for h in hist) == pytest.approx(sold or 0)
-    assert d["demand_history"]["source"] == ("order_lines" if sold else None)
-    assert any(m["market"] == top["market"] for m in d["other_markets"])
-    for section in ("landed_costs", "compliance"):
-        assert d[section]["rows"] or d[section]["note"]  # empty tables say why
+    assert s["demand"]["history_source"] == ("order_lines" if sold else None)
+    assert any(m["market"] == top["market"] for m in s["selection"]["other_markets"])
+    for section in ("landed_cost", "compliance"):
+        # rows, or the stage's record says why there are none
+        assert (
+            s[section]["rows"]
+            or s[section]["stage"]["status"] != "ok"
+            or s[section]["stage"].get("reason") is None
+        )
 
 
 def test_detail_of_unknown_product_is_404_and_bad_market_422(web) -> None:
@@ -196,10 +198,10 @@ def test_landed_cost_past_the_research_horizon_says_so(fresh_web) -> None:
         [SEED_RUN, pid, market],
     )
     fresh_web.app.state.db.changed()
-    before = c.get(f"/api/opportunities/{market}/{pid}").json()["landed_costs"]
-    assert before["rows"] and not before["note"]  # within the rule base's check date + grace
+    before = c.get(f"/api/opportunities/{market}/{pid}").json()["sections"]["landed_cost"]
+    assert before["rows"] and not before["research_notes"]["en"]  # within the rule base's check date + grace
     fresh_web.sql("UPDATE landed_costs SET as_of = DATE '2027-06-01' WHERE product_id = ?", [pid])
     fresh_web.app.state.db.changed()  # what an ingest or run does: cached answers are recomputed
-    after = c.get(f"/api/opportunities/{market}/{pid}").json()["landed_costs"]
-    assert after["rows"] and after["note"].startswith("Research horizon (all markets)")
-    assert "2026-11-26" in after["note"]
+    after = c.get(f"/api/opportunities/{market}/{pid}").json()["sections"]["landed_cost"]
+    assert after["rows"] and after["research_notes"]["en"][0].startswith("Research horizon (all markets)")
+    assert "2026-11-26" in " ".join(after["research_notes"]["en"])

@@ -57,7 +57,9 @@ def test_analyst_journey(page, live_server, tmp_path) -> None:  # noqa: ANN001
     run_id = run_link.inner_text()
     run_link.click()
     page.wait_for_selector("#reports")
-    assert '"top_n": 10' in page.locator("pre.params").inner_text()  # the quick scope's limit of this run's stages
+    assert (
+        '"top_n": 10' in page.locator("pre.params").inner_text()
+    )  # the quick scope's limit of this run's stages
 
     # download the HTML report
     with page.expect_download() as dl:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from xborder.report.data import forecast_frame, frame
 from xborder.report.messages import Translator, t
-from xborder.report.sections import display_table, fmt, landed_modes
-from xborder.report.tables import filter_pair, levels_of, normalise_forecast
+from xborder.report.sections import display_table, fmt, landed_modes, levels_of
 
 
 def test_translator_formats_and_rejects_unknown_language() -> None:
@@ -17,40 +17,45 @@ def test_translator_formats_and_rejects_unknown_language() -> None:
         Translator("fr")
 
 
-def test_normalise_forecast_reads_the_demand_table_layout() -> None:
+def test_forecast_frame_reads_the_declared_forecast_columns() -> None:
     fc = pd.DataFrame(
         {
             "run_id": "r",
             "unique_id": "uci:85123A|GB",
             "product_id": "uci:85123A",
             "market": "GB",
-            "ds": pd.to_datetime(["2012-01-01", "2012-02-01"]),
+            "ds": pd.to_datetime(["2012-02-01", "2012-01-01"]),
             "model": "AutoETS",
-            "point": [10.0, 12.0],
-            "lo_80": [8.0, 9.0],
-            "hi_80": [12.0, 15.0],
-            "lo_95": [6.0, 7.0],
-            "hi_95": [14.0, 17.0],
+            "point": [12.0, 10.0],
+            "lo_80": [9.0, 8.0],
+            "hi_80": [15.0, 12.0],
+            "lo_95": [7.0, 6.0],
+            "hi_95": [17.0, 14.0],
         }
     )
-    out = normalise_forecast(filter_pair(fc, "uci:85123A", "gb"))
-    assert out["yhat"].tolist() == [10.0, 12.0]
+    out = forecast_frame(fc)
+    assert out["yhat"].tolist() == [10.0, 12.0]  # in date order
     assert levels_of(out) == [95, 80]
     assert out["hi_95"].tolist() == [14.0, 17.0]
 
 
-def test_normalise_forecast_reads_statsforecast_wide_output() -> None:
-    fc = pd.DataFrame(
+def test_dossier_rows_become_frames_with_the_declared_columns() -> None:
+    import datetime as dt
+
+    rows = [
         {
-            "unique_id": ["x|DE"],
-            "ds": ["2024-01-01"],
-            "AutoETS": [5.0],
-            "AutoETS-lo-90": [3.0],
-            "AutoETS-hi-90": [7.0],
+            "run_id": "r",
+            "product_id": "p",
+            "market": "DE",
+            "mode": "air",
+            "as_of": dt.date(2026, 1, 2),
+            "price": 9.5,
         }
-    )
-    out = normalise_forecast(filter_pair(fc, "x", "DE"))
-    assert out.loc[0, "yhat"] == 5.0 and out.loc[0, "lo_90"] == 3.0 and out.loc[0, "model"] == "AutoETS"
+    ]
+    df = frame(rows, "landed_costs")
+    assert list(df.columns)[:5] == ["run_id", "product_id", "market", "mode", "as_of"]
+    assert str(df["as_of"].dtype).startswith("datetime64") and df.loc[0, "price"] == 9.5
+    assert list(frame([], "landed_costs").columns) == list(frame(rows, "landed_costs").columns)
 
 
 def test_display_table_uses_the_report_language_and_formats_cells() -> None:
@@ -69,17 +74,30 @@ def test_display_table_uses_the_report_language_and_formats_cells() -> None:
     assert fmt(True, "zh") == "是" and fmt(1234.0) == "1,234" and fmt(float("nan")) == ""
 
 
-def test_landed_modes_groups_components_per_shipping_mode() -> None:
-    lc = pd.DataFrame(
+def test_landed_modes_builds_a_waterfall_per_shipping_mode() -> None:
+    from xborder.report.data import frame
+
+    base = {"currency": "EUR", "goods_cost": 2.0, "duty": 1.0, "price": 10.0, "referral_fee": 1.5,
+            "low_confidence": False, "notes": "", "rules_used": "DU-X"}  # fmt: skip
+    rows = [
+        {**base, "mode": "air", "freight": 3.0, "landed_cost": 6.0, "unit_margin": 2.5, "margin_pct": 0.25},
         {
-            "shipping_mode": ["air", "air", "sea", "sea"],
-            "component": ["freight", "duty"] * 2,
-            "amount": [3.0, 1.0, 1.0, 1.0],
-            "currency": "EUR",
-        }
-    )
-    modes = landed_modes(lc)
-    assert [(m["mode"], m["total"]) for m in modes] == [("air", 4.0), ("sea", 2.0)]
+            **base,
+            "mode": "sea_lcl",
+            "freight": 1.0,
+            "landed_cost": 4.0,
+            "unit_margin": 4.5,
+            "margin_pct": 0.45,
+        },
+    ]
+    modes = landed_modes(frame(rows, "landed_costs"))
+    assert [(m["mode"], m["total"], m["margin"]) for m in modes] == [
+        ("air", 6.0, 0.25),
+        ("sea_lcl", 4.0, 0.45),
+    ]
+    air = [(k, v) for k, v, _ in modes[0]["steps"]]
+    assert air[:4] == [("goods_cost", 2.0), ("freight", 3.0), ("duty", 1.0), ("landed_cost", 6.0)]
+    assert air[-1] == ("price", 10.0) and ("unit_margin", 2.5) in air
 
 
 def test_method_notes_follow_the_report_language() -> None:

@@ -152,11 +152,24 @@ def _register_all() -> None:
 _register_all()
 
 
+_GLOBAL_FLAGS = ("--json", "--debug")
+
+
+def _global_flags_first(argv: list[str]) -> list[str]:
+    """``--json`` and ``--debug`` are global options: accepted before or after the sub-command (and its
+    options), they are moved in front of it (not past a ``--`` separator)."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    flags = [a for a in argv[:end] if a in _GLOBAL_FLAGS]
+    rest = [a for a in argv[:end] if a not in _GLOBAL_FLAGS]
+    return list(dict.fromkeys(flags)) + rest + argv[end:]
+
+
 def main() -> None:
     """Console entry point: user errors exit 2 with a message, internal errors exit 1; --debug shows tracebacks."""
-    debug = "--debug" in sys.argv
+    argv = _global_flags_first(sys.argv[1:])
+    debug = "--debug" in argv
     try:
-        app(standalone_mode=False)
+        app(args=argv, prog_name="xborder", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from xborder.report.tables import levels_of
+from xborder.report.sections import levels_of
 
 __all__ = ["Chart", "demand_chart", "bar_chart", "waterfall_chart", "plotly_js", "FONT_FAMILY"]
 

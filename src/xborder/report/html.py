@@ -13,7 +13,6 @@ from xborder.report.data import ReportData
 from xborder.report.messages import Translator
 from xborder.report.pdf import NO_CHROMIUM
 from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, pains_view, risks
-from xborder.report.tables import pick
 
 # Reasons older run records hold only in English (newer ones carry a reason_code).
 _REASON_CODES = {
@@ -155,7 +154,7 @@ def _page(
     }
     f = _label_factors(p.factors, lang)
     if not f.empty and "contribution" in f.columns:
-        name_col = pick(f, "factor_label", "factor") or f.columns[0]
+        name_col = "factor_label" if "factor_label" in f.columns else "factor"
         fs = f.sort_values("contribution", ascending=False)
         page["factor_chart"] = charts.bar_chart(
             fs[name_col].astype(str).tolist(),

@@ -8,7 +8,6 @@ from typing import Any
 import pandas as pd
 
 from xborder.domains.landed_cost.charts import COST_LINES, SALE_LINES
-from xborder.report.tables import levels_of, pick
 
 __all__ = [
     "fmt",
@@ -20,72 +19,73 @@ __all__ = [
     "SPECS",
     "LANDED_PARTS",
     "SALE_PARTS",
+    "levels_of",
 ]
 
 _HIDDEN = {"run_id", "product_id", "market", "market_code", "unique_id", "created_at"}
 
-# Display columns per section: (message key, candidate column names in the engine's table).
-SPECS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+# Display columns per section: (message key, column of the section's declared table).
+SPECS: dict[str, list[tuple[str, str]]] = {
     "factors": [
-        ("factor", ("factor_label", "factor")),
-        ("raw_value", ("raw_value",)),
-        ("unit", ("unit",)),
-        ("normalised", ("normalised", "normalized")),
-        ("weight", ("weight",)),
-        ("contribution", ("contribution",)),
-        ("source_table", ("source_table",)),
+        ("factor", "factor_label"),
+        ("raw_value", "raw_value"),
+        ("unit", "unit"),
+        ("normalised", "normalised"),
+        ("weight", "weight"),
+        ("contribution", "contribution"),
+        ("source_table", "source_table"),
     ],
     "trends": [
-        ("series", ("unique_id",)),
-        ("signal", ("signal", "kind", "signal_type", "name")),
-        ("value", ("value", "slope", "score", "change")),
-        ("direction", ("direction", "trend")),
-        ("since", ("since", "ds", "detected_at", "period", "date")),
-        ("details", ("text", "details", "explanation", "message", "method")),
+        ("series", "unique_id"),
+        ("signal", "signal"),
+        ("value", "value"),
+        ("since", "since"),
+        ("details", "text"),
     ],
     "compliance": [
-        ("requirement", ("requirement", "requirement_name", "title", "name", "rule_id")),
-        ("mandatory", ("mandatory", "required")),
-        ("lead_time_days", ("lead_time_days", "lead_time")),
-        ("cost", ("cost", "cost_estimate", "cost_eur")),
-        ("kind", ("kind",)),
-        ("holder", ("holder",)),
-        ("source", ("source", "source_url")),
-        ("valid_from", ("valid_from",)),
-        ("last_checked", ("last_checked",)),
+        ("requirement", "requirement"),
+        ("mandatory", "mandatory"),
+        ("lead_time_days", "lead_time_days"),
+        ("cost", "cost"),
+        ("kind", "kind"),
+        ("holder", "holder"),
+        ("source", "source"),
+        ("valid_from", "valid_from"),
+        ("last_checked", "last_checked"),
     ],
     "pains": [
-        ("aspect", ("aspect", "phrase", "keyphrase", "topic")),
-        ("share", ("evidence_share", "share", "negative_share")),
-        ("reviews_n", ("n_reviews", "reviews", "count")),
-        ("direction", ("trend_direction",)),
-        ("explanation", ("summary", "suggestion", "explanation")),
-        ("examples", ("example_texts", "examples", "top_phrases")),
+        ("aspect", "aspect"),
+        ("share", "evidence_share"),
+        ("reviews_n", "n_reviews"),
+        ("direction", "trend_direction"),
+        ("explanation", "summary"),
+        ("examples", "example_texts"),
     ],
     "rules": [
-        ("rule", ("rule",)),
-        ("source", ("source",)),
-        ("valid_from", ("valid_from",)),
-        ("last_checked", ("last_checked",)),
-        ("confidence", ("confidence",)),
+        ("rule", "rule"),
+        ("source", "source"),
+        ("valid_from", "valid_from"),
+        ("last_checked", "last_checked"),
+        ("confidence", "confidence"),
     ],
     "accuracy": [
-        ("series_level", ("level",)),
-        ("freq", ("freq",)),
-        ("model", ("model",)),
-        ("metric", ("metric",)),
-        ("value", ("value",)),
-        ("n", ("n", "n_series")),
-        ("mase", ("mase", "MASE")),
-        ("wape", ("wape", "WAPE")),
-        ("smape", ("smape", "sMAPE")),
-        ("mae", ("mae", "MAE")),
-        ("bias", ("bias",)),
-        ("coverage_80", ("coverage_80",)),
-        ("coverage_95", ("coverage_95",)),
-        ("coverage", ("coverage",)),
+        ("series_level", "level"),
+        ("freq", "freq"),
+        ("model", "model"),
+        ("n", "n"),
+        ("mase", "mase"),
+        ("wape", "wape"),
+        ("bias", "bias"),
+        ("coverage_80", "coverage_80"),
+        ("coverage_95", "coverage_95"),
     ],
 }
+
+
+def levels_of(fc: pd.DataFrame) -> list[int]:
+    """Interval levels present in a forecast frame (``lo_<L>``/``hi_<L>``), widest first."""
+    levels = {int(c[3:]) for c in fc.columns if c.startswith("lo_") and f"hi_{c[3:]}" in fc.columns}
+    return sorted(levels, reverse=True)
 
 
 def fmt(v: Any, lang: str = "en") -> str:
@@ -128,10 +128,7 @@ def display_table(df: pd.DataFrame, section: str, tr: Any, lang: str, *, limit: 
         if own in df.columns:
             fallback = df[base] if base in df.columns else df.get(f"{base}_en")
             df = df.assign(**{base: df[own].where(df[own].notna(), fallback)})
-    spec = SPECS.get(section, [])
-    chosen: list[tuple[str | None, str]] = [(key, col) for key, cands in spec if (col := pick(df, *cands))]
-    if len(chosen) < 2:
-        chosen = [(None, c) for c in df.columns if c not in _HIDDEN]
+    chosen = [(key, col) for key, col in SPECS[section] if col in df.columns]
     head = [tr(key) if key and key in tr.keys else (key or col) for key, col in chosen]
     rows = [
         [fmt(v, lang) for v in rec] for rec in df[[c for _, c in chosen]].head(limit).itertuples(index=False)
@@ -148,13 +145,11 @@ SALE_PARTS = SALE_LINES
 def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Per shipping mode: waterfall steps ``(key, amount, measure)``, landed cost, price, margin, currency.
 
-    Reads the landed-cost engine's wide rows (one per product × market × mode); a long
-    ``component``/``amount`` layout is accepted too.
+    Reads the landed-cost rows (one per product × market × mode, the declared ``landed_costs`` columns).
     """
     if df is None or df.empty:
         return []
-    mode_col = pick(df, "mode", "shipping_mode", "route")
-    groups = df.groupby(mode_col, sort=False, dropna=False) if mode_col else [("", df)]
+    groups = df.groupby("mode", sort=False, dropna=False)
     out = []
     for mode, g in groups:
         first = g.iloc[0]
@@ -162,20 +157,15 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
         def val(col: str, row: Any = first) -> float | None:
             return float(row[col]) if col in row.index and pd.notna(row[col]) else None
 
-        steps: list[tuple[str, float, str]] = []
-        if "component" in g.columns and "amount" in g.columns:
-            steps = [(str(c), float(a), "relative") for c, a in zip(g["component"], g["amount"], strict=True)]
-            landed = sum(v for _, v, _ in steps)
-        else:
-            steps = [(c, v, "relative") for c in LANDED_PARTS if (v := val(c))]
-            landed = val("landed_cost") or sum(v for _, v, _ in steps)
-            steps.append(("landed_cost", landed, "total"))
-            price = val("price")
-            if price is not None:
-                steps += [(c, v, "relative") for c in SALE_PARTS if (v := val(c))]
-                if val("unit_margin") is not None:
-                    steps.append(("unit_margin", val("unit_margin") or 0.0, "relative"))
-                steps.append(("price", price, "total"))
+        steps: list[tuple[str, float, str]] = [(c, v, "relative") for c in LANDED_PARTS if (v := val(c))]
+        landed = val("landed_cost") or sum(v for _, v, _ in steps)
+        steps.append(("landed_cost", landed, "total"))
+        price = val("price")
+        if price is not None:
+            steps += [(c, v, "relative") for c in SALE_PARTS if (v := val(c))]
+            if val("unit_margin") is not None:
+                steps.append(("unit_margin", val("unit_margin") or 0.0, "relative"))
+            steps.append(("price", price, "total"))
         out.append(
             {
                 "mode": "" if pd.isna(mode) else str(mode),
@@ -184,14 +174,12 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
                 "price": val("price"),
                 "margin": val("margin_pct"),
                 "unit_margin": val("unit_margin"),
-                "currency": str(first["currency"]) if "currency" in g.columns else "",
+                "currency": str(first["currency"]),
                 "low_confidence": bool(first["low_confidence"])
-                if "low_confidence" in g.columns and pd.notna(first["low_confidence"])
+                if pd.notna(first["low_confidence"])
                 else False,
-                "notes": str(first["notes"]) if "notes" in g.columns and pd.notna(first["notes"]) else "",
-                "rules": str(first["rules_used"])
-                if "rules_used" in g.columns and pd.notna(first["rules_used"])
-                else "",
+                "notes": str(first["notes"]) if pd.notna(first["notes"]) else "",
+                "rules": str(first["rules_used"]) if pd.notna(first["rules_used"]) else "",
             }
         )
     return out
@@ -202,9 +190,9 @@ def pains_view(df: pd.DataFrame) -> pd.DataFrame:
     if df is None or df.empty:
         return df
     out = df.copy()
-    for col in ("evidence_share", "share", "negative_share"):
-        if col in out.columns:
-            out[col] = [f"{v:.1%}" if pd.notna(v) else "" for v in pd.to_numeric(out[col], errors="coerce")]
+    out["evidence_share"] = [
+        f"{v:.1%}" if pd.notna(v) else "" for v in pd.to_numeric(out["evidence_share"], errors="coerce")
+    ]
     return out
 
 
@@ -250,7 +238,7 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
     out: list[str] = []
     f = page.factors
     if not f.empty and "contribution" in f.columns:
-        name_col = pick(f, "factor") or f.columns[0]
+        name_col = "factor"
         for _, r in f.sort_values("contribution").head(2).iterrows():
             if pd.notna(r["contribution"]) and float(r["contribution"]) < 0:
                 out.append(
@@ -278,7 +266,7 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
         falling = own[
             own["signal"].isin(["growth_13", "yoy"]) & (pd.to_numeric(own["value"], errors="coerce") < -0.10)
         ]
-        text_col = pick(falling, f"text_{lang}", "text_en", "signal")
+        text_col = f"text_{lang}" if f"text_{lang}" in falling.columns else "text_en"
         for _, r in falling.head(2).iterrows():
             out.append(tr("risk_falling", signal=r[text_col]))
     thin, estimated = [], []
@@ -295,19 +283,17 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
     if estimated:
         out.append(tr("risk_estimated_cost", modes=", ".join(estimated)))
     c = page.compliance
-    mcol = pick(c, "mandatory", "required")
-    if mcol and not c.empty:
-        mand = c[c[mcol].fillna(False).astype(bool)]
+    if not c.empty:
+        mand = c[c["mandatory"].fillna(False).astype(bool)]
         if len(mand):
-            lcol = pick(mand, "lead_time_days_max", "lead_time_days", "lead_time")
-            lead = pd.to_numeric(mand[lcol], errors="coerce") if lcol else pd.Series(dtype=float)
+            lead = pd.to_numeric(mand["lead_time_days_max"], errors="coerce")
             if lead.notna().any():
                 out.append(tr("risk_compliance", n=len(mand), days=fmt(float(lead.max()), lang)))
             else:
                 out.append(tr("risk_compliance_unknown", n=len(mand)))
     p = page.pains
     if not p.empty and "trend_direction" in p.columns:
-        asp = pick(p, f"aspect_{lang}", "aspect")
+        asp = "aspect_zh" if lang == "zh" else "aspect"
         for _, r in p[p["trend_direction"].astype(str) == "rising"].head(2).iterrows():
             out.append(tr("risk_rising_complaint", aspect=r[asp]))
     months = page.history["ds"].dt.to_period("M").nunique() if len(page.history) else 0

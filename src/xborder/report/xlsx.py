@@ -10,6 +10,7 @@ import pandas as pd
 
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
+from xborder.warehouse.tables import empty_frame
 
 __all__ = ["write_workbook", "SHEETS"]
 
@@ -113,32 +114,22 @@ def _frames(data: ReportData, tr: Translator) -> dict[str, pd.DataFrame]:
 
 def _detail_frames(data: ReportData) -> dict[str, pd.DataFrame]:
     """The engines' rows behind the report's pages (its top opportunities), plus the overall accuracy."""
-    from xborder.report.tables import filter_pair
 
-    def cat(frames: list[pd.DataFrame], like: pd.DataFrame) -> pd.DataFrame:
+    def cat(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
         frames = [f for f in frames if len(f)]
-        return pd.concat(frames, ignore_index=True).drop_duplicates() if frames else like.iloc[0:0]
+        return pd.concat(frames, ignore_index=True).drop_duplicates() if frames else empty_frame(table)
 
-    tables = data.tables
     pages = data.pages
-    acc = tables.get("forecast_accuracy", pd.DataFrame())
     return {
-        "opportunity_factors": cat(
-            [p.factors for p in pages], tables.get("opportunity_factors", pd.DataFrame())
-        ),
-        "forecasts": cat(
-            [filter_pair(tables.get("forecasts", pd.DataFrame()), p.product_id, p.market) for p in pages],
-            tables.get("forecasts", pd.DataFrame()),
-        ),
-        "forecast_accuracy": cat([data.accuracy] + [p.accuracy for p in pages], acc),
-        "trend_signals": cat([p.trends for p in pages], tables.get("trend_signals", pd.DataFrame())),
-        "landed_costs": cat([p.landed for p in pages], tables.get("landed_costs", pd.DataFrame())),
-        "compliance_checks": cat(
-            [p.compliance for p in pages], tables.get("compliance_checks", pd.DataFrame())
-        ),
+        "opportunity_factors": cat([p.factors for p in pages], "opportunity_factors"),
+        "forecasts": cat([p.forecast_rows for p in pages], "forecasts"),
+        "forecast_accuracy": cat([data.accuracy] + [p.accuracy for p in pages], "forecast_accuracy"),
+        "trend_signals": cat([p.trends for p in pages], "trend_signals"),
+        "landed_costs": cat([p.landed for p in pages], "landed_costs"),
+        "compliance_checks": cat([p.compliance for p in pages], "compliance_checks"),
         "improvement_opportunities": cat(
             [p.pains.drop(columns=["example_texts"], errors="ignore") for p in pages],
-            tables.get("improvement_opportunities", pd.DataFrame()),
+            "improvement_opportunities",
         ),
     }
 

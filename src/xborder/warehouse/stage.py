@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from xborder.core.errors import BadInputError
 from xborder.core.settings import Settings
 from xborder.schema import Table
+from xborder.warehouse.dossier import Section
 
 __all__ = ["Params", "NoParams", "Stage", "StageContext", "ProgressFn"]
 
@@ -73,6 +74,7 @@ class Stage(Generic[P]):
         title: A short label for people ("Landed cost").
         rerun_on_resume: Run again when a run is resumed even if it finished (the report: it must show
             every stage).
+        dossier: The domain's part of an opportunity dossier (:class:`xborder.warehouse.dossier.Section`).
     """
 
     name: str
@@ -84,6 +86,7 @@ class Stage(Generic[P]):
     web: tuple[str, ...] = ()
     title: str = ""
     rerun_on_resume: bool = False
+    dossier: Section | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted((set(self.quick) | set(self.web)) - set(self.params.model_fields))

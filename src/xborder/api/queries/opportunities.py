@@ -46,17 +46,16 @@ def _resolve_run(db: Database, run_id: str | None) -> str | None:
 
 
 def _base(db: Database) -> tuple[str, dict[str, str]]:
-    """FROM clause joining products, and the SQL expression of each logical column."""
-    ocols = db.columns("opportunities")
-    pcols = db.columns("products")
-    expr = {c: f"o.{quote(c)}" for c in ocols}
-    join = ""
-    if pcols:
-        join = " LEFT JOIN products p ON p.product_id = o.product_id"
-        for c in ("title", "category"):
-            if c not in expr and c in pcols:
-                expr[c] = f"p.{quote(c)}"
-    return "FROM opportunities o" + join, expr
+    """FROM clause joining products, and the SQL expression of each logical column (declared columns of
+    ``opportunities``, then the product's title and category where the opportunity does not carry them)."""
+    from xborder.schema import table
+
+    expr = {
+        c: f"o.{quote(c)}" for c in table("opportunities").column_names if c in db.columns("opportunities")
+    }
+    for c in ("title", "category"):
+        expr.setdefault(c, f"p.{quote(c)}")
+    return "FROM opportunities o LEFT JOIN products p ON p.product_id = o.product_id", expr
 
 
 def list_opportunities(

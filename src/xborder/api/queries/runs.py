@@ -18,19 +18,17 @@ __all__ = [
     "report_files",
     "list_ingests",
     "list_quarantine",
-    "OUTPUT_TABLES",
+    "output_tables",
 ]
 
-OUTPUT_TABLES = (
-    "forecasts",
-    "forecast_accuracy",
-    "trend_signals",
-    "landed_costs",
-    "compliance_checks",
-    "improvement_opportunities",
-    "opportunities",
-    "opportunity_factors",
-)
+
+def output_tables() -> list[str]:
+    """Run-scoped tables the stages of the main job write (from the stage registry)."""
+    from xborder.report.stage import RUN_STAGES
+    from xborder.schema import table
+
+    names = [t.name for s in RUN_STAGES for t in s.writes]
+    return [n for n in dict.fromkeys(names) if table(n).run_scoped and n != "report_files"]
 
 
 def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -66,8 +64,8 @@ def run_detail(db: Database, run_id: str) -> dict[str, Any]:
             raise NotFoundError(f"No run {run_id!r}.", hint="See GET /api/runs.")
         run = _decode(rows[0], "params", "stages")
         outputs = {}
-        for t in OUTPUT_TABLES:
-            if "run_id" in db.columns(t):
+        for t in output_tables():
+            if db.has_table(t):
                 outputs[t] = int(
                     cur.execute(f'SELECT count(*) FROM "{t}" WHERE run_id = ?', [run_id]).fetchone()[0]  # type: ignore[index]
                 )

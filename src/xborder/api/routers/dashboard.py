@@ -91,11 +91,16 @@ def detail(
     run_id: Annotated[str | None, Query(pattern=RUN_ID)] = None,
 ) -> Response:
     d = qd.product_market_detail(get_db(request), product_id, market, run_id)
+    s = d["sections"]
     charts = {
-        k: d[k]
-        for k in ("demand_history", "forecasts", "factors", "landed_costs", "other_markets", "trend_signals")
+        "history": s["demand"]["history"],
+        "freq": s["demand"]["freq"],
+        "forecast": s["demand"]["forecast_shown"],
+        "factors": s["selection"]["factors"],
+        "landed_costs": s["landed_cost"]["rows"],
+        "other_markets": s["selection"]["other_markets"],
+        "market": market,
     }
-    charts["market"] = market
     return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names())
 
 

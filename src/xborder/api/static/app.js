@@ -16,11 +16,6 @@
     window.Plotly.newPlot(el, traces, layout(extra), CONFIG);
   }
   function isNum(v) { return typeof v === "number" && isFinite(v); }
-  function numericCols(rows) {
-    if (!rows.length) return [];
-    return Object.keys(rows[0]).filter(function (k) { return rows.some(function (r) { return isNum(r[k]); }); });
-  }
-  function first(cols, names) { for (var i = 0; i < names.length; i++) if (cols.indexOf(names[i]) >= 0) return names[i]; return null; }
 
   /* Opportunities: compare markets */
   function compareChart() {
@@ -39,94 +34,58 @@
     });
   }
 
-  /* Detail: demand history + forecast with intervals */
+  /* Detail: demand history + forecast with intervals (the dossier's declared columns: forecasts.ds, point,
+     lo_80/hi_80, lo_95/hi_95, model; landed_costs' cost lines per mode). */
   function forecastTraces(rows) {
     if (!rows.length) return [];
-    var cols = Object.keys(rows[0]);
-    var dateCol = first(cols, ["ds", "period_start", "date", "month"]);
-    if (!dateCol) return [];
-    var modelCol = first(cols, ["model"]);
-    if (modelCol) {
-      var sel = first(cols, ["selected", "is_best", "chosen"]);
-      var keep = sel ? rows.filter(function (r) { return r[sel]; }) : [];
-      if (!keep.length) { var m0 = rows[0][modelCol]; keep = rows.filter(function (r) { return r[modelCol] === m0; }); }
-      rows = keep;
-    }
-    var nums = numericCols(rows).filter(function (c) { return !/^(run_id|h|horizon|step|level|y)$/.test(c); });
-    var lo = nums.filter(function (c) { return /(^|[-_])lo([-_]?\d+)?$/i.test(c) || /lo[-_]?\d+$/i.test(c); });
-    var hi = nums.filter(function (c) { return /(^|[-_])hi([-_]?\d+)?$/i.test(c) || /hi[-_]?\d+$/i.test(c); });
-    var point = nums.filter(function (c) { return lo.indexOf(c) < 0 && hi.indexOf(c) < 0; });
-    var pref = first(point, ["point", "yhat", "forecast", "y_hat", "mean", "value", "units"]) || point[0];
-    var x = rows.map(function (r) { return r[dateCol]; });
+    var x = rows.map(function (r) { return r.ds; });
     var traces = [];
-    lo.sort(function (a, b) { return (parseInt(b.replace(/\D/g, ""), 10) || 0) - (parseInt(a.replace(/\D/g, ""), 10) || 0); });
-    lo.forEach(function (l, i) {
-      var h = l.replace(/lo/i, "hi"); if (hi.indexOf(h) < 0) return;
-      var level = (l.match(/\d+/) || [""])[0];
-      traces.push({ x: x, y: rows.map(function (r) { return r[h]; }), mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
-      traces.push({ x: x, y: rows.map(function (r) { return r[l]; }), mode: "lines", line: { width: 0 }, fill: "tonexty",
-                    fillcolor: i === 0 ? "rgba(255,140,0,0.15)" : "rgba(255,140,0,0.28)", name: (level ? level + "% " : "") + "interval" });
+    [["95", "rgba(255,140,0,0.15)"], ["80", "rgba(255,140,0,0.28)"]].forEach(function (lv) {
+      traces.push({ x: x, y: rows.map(function (r) { return r["hi_" + lv[0]]; }), mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
+      traces.push({ x: x, y: rows.map(function (r) { return r["lo_" + lv[0]]; }), mode: "lines", line: { width: 0 }, fill: "tonexty",
+                    fillcolor: lv[1], name: lv[0] + "% interval" });
     });
-    if (pref) traces.push({ x: x, y: rows.map(function (r) { return r[pref]; }), mode: "lines+markers", name: "forecast" + (modelCol && rows[0] ? " (" + rows[0][modelCol] + ")" : ""), line: { color: "#e8710a", dash: "dash" } });
+    traces.push({ x: x, y: rows.map(function (r) { return r.point; }), mode: "lines+markers", name: "forecast (" + rows[0].model + ")",
+                  line: { color: "#e8710a", dash: "dash" } });
     return traces;
   }
+
+  var COST_LINES = ["goods_cost", "freight", "insurance", "duty", "additional_duty", "customs_fees", "low_value_charges",
+    "import_tax_cost", "referral_fee", "fulfilment_fee", "other_fees", "output_vat"];
 
   function detailCharts() {
     var d = readJSON("detail-data");
     if (!d) return;
-    var hist = (d.demand_history && d.demand_history.rows) || [];
+    var hist = d.history || [];
     var traces = [];
     if (hist.length) traces.push({ x: hist.map(function (r) { return r.ds; }), y: hist.map(function (r) { return r.y; }), mode: "lines+markers", name: "units sold", line: { color: "#1f6feb" } });
-    traces = traces.concat(forecastTraces((d.forecasts && d.forecasts.rows) || []));
-    plot("chart-demand", traces, { yaxis: { title: "units / " + ((d.demand_history && d.demand_history.freq) || "period"), rangemode: "tozero" }, height: 380 });
+    traces = traces.concat(forecastTraces(d.forecast || []));
+    plot("chart-demand", traces, { yaxis: { title: "units / " + (d.freq || "period"), rangemode: "tozero" }, height: 380 });
 
-    var f = (d.factors && d.factors.rows) || [];
-    if (f.length) {
-      var fc = Object.keys(f[0]);
-      var val = first(fc, ["contribution", "normalised", "weight"]);
-      var name = first(fc, ["factor", "name"]);
-      if (val && name) {
-        var fr = f.slice().reverse();
-        plot("chart-factors", [{ type: "bar", orientation: "h", y: fr.map(function (r) { return r[name]; }), x: fr.map(function (r) { return r[val]; }),
-          marker: { color: fr.map(function (r) { return (r[val] || 0) >= 0 ? "#1a7f37" : "#c62828"; }) } }],
-          { xaxis: { title: val }, margin: { l: 160, r: 20, t: 20, b: 40 }, height: Math.max(220, 28 * fr.length + 60) });
-      }
+    var fr = (d.factors || []).slice().sort(function (a, b) { return Math.abs(a.contribution || 0) - Math.abs(b.contribution || 0); });
+    if (fr.length) {
+      plot("chart-factors", [{ type: "bar", orientation: "h", y: fr.map(function (r) { return r.factor; }), x: fr.map(function (r) { return r.contribution; }),
+        marker: { color: fr.map(function (r) { return (r.contribution || 0) >= 0 ? "#1a7f37" : "#c62828"; }) } }],
+        { xaxis: { title: "contribution" }, margin: { l: 160, r: 20, t: 20, b: 40 }, height: Math.max(220, 28 * fr.length + 60) });
     }
 
-    var lc = (d.landed_costs && d.landed_costs.rows) || [];
+    // Per mode, the landed-cost engine's cost lines stacked in waterfall order (duty and import VAT up to the
+    // landed cost, then what the sale costs); the selling price is the marker above, and the gap between the
+    // stack and the price is the unit margin (a loss when the stack is higher).
+    var lc = d.landed_costs || [];
     if (lc.length) {
-      var cols = Object.keys(lc[0]);
-      var modeCol = first(cols, ["shipping_mode", "mode", "route", "incoterm"]);
-      var compCol = first(cols, ["component", "step", "item", "cost_item"]);
-      var amtCol = first(cols, ["amount", "value", "cost", "amount_local"]);
+      var xs = lc.map(function (r) { return r.mode; });
       var tr = [];
-      if (modeCol && compCol && amtCol) {
-        var comps = []; lc.forEach(function (r) { if (comps.indexOf(r[compCol]) < 0) comps.push(r[compCol]); });
-        var modes = []; lc.forEach(function (r) { if (modes.indexOf(r[modeCol]) < 0) modes.push(r[modeCol]); });
-        comps.forEach(function (c) {
-          tr.push({ type: "bar", name: c, x: modes, y: modes.map(function (m) { var s = 0; lc.forEach(function (r) { if (r[modeCol] === m && r[compCol] === c && isNum(r[amtCol])) s += r[amtCol]; }); return s; }) });
-        });
-      } else if (modeCol) {
-        // Per mode, the cost lines of the landed-cost engine stacked in waterfall order (duty and import
-        // VAT up to the landed cost, then what the sale costs); the selling price is the marker above,
-        // and the gap between the stack and the price is the unit margin (a loss when the stack is higher).
-        var COST = ["goods_cost", "freight", "insurance", "duty", "additional_duty", "customs_fees", "low_value_charges",
-          "import_tax_cost", "referral_fee", "fulfilment_fee", "other_fees", "output_vat"];
-        var xs = lc.map(function (r) { return r[modeCol]; });
-        COST.filter(function (c) { return lc.some(function (r) { return isNum(r[c]) && r[c] !== 0; }); }).forEach(function (c) {
-          tr.push({ type: "bar", name: c.replace(/_/g, " "), x: xs, y: lc.map(function (r) { return isNum(r[c]) ? r[c] : 0; }) });
-        });
-        var tot = first(cols, ["landed_cost", "landed_cost_per_unit", "total", "landed_total"]);
-        if (tot) tr.push({ type: "scatter", mode: "markers", name: "landed cost", x: xs, y: lc.map(function (r) { return r[tot]; }),
-          marker: { color: "#111", size: 9, symbol: "diamond" } });
-        if (cols.indexOf("price") >= 0) tr.push({ type: "scatter", mode: "markers+text", name: "selling price (margin)", x: xs,
-          y: lc.map(function (r) { return r.price; }),
-          text: lc.map(function (r) { return isNum(r.unit_margin) ? (r.unit_margin >= 0 ? "+" : "") + r.unit_margin.toFixed(2) : ""; }),
-          textposition: "top center", marker: { symbol: "line-ew-open", size: 46, line: { width: 3 },
-            color: lc.map(function (r) { return isNum(r.unit_margin) && r.unit_margin < 0 ? "#c62828" : "#1a7f37"; }) } });
-      }
-      var cur = first(cols, ["currency", "dest_currency"]);
-      plot("chart-landed", tr, { barmode: "stack", yaxis: { title: "per unit" + (cur ? " (" + lc[0][cur] + ")" : "") }, height: 360 });
+      COST_LINES.filter(function (c) { return lc.some(function (r) { return isNum(r[c]) && r[c] !== 0; }); }).forEach(function (c) {
+        tr.push({ type: "bar", name: c.replace(/_/g, " "), x: xs, y: lc.map(function (r) { return isNum(r[c]) ? r[c] : 0; }) });
+      });
+      tr.push({ type: "scatter", mode: "markers", name: "landed cost", x: xs, y: lc.map(function (r) { return r.landed_cost; }),
+        marker: { color: "#111", size: 9, symbol: "diamond" } });
+      tr.push({ type: "scatter", mode: "markers+text", name: "selling price (margin)", x: xs, y: lc.map(function (r) { return r.price; }),
+        text: lc.map(function (r) { return isNum(r.unit_margin) ? (r.unit_margin >= 0 ? "+" : "") + r.unit_margin.toFixed(2) : ""; }),
+        textposition: "top center", marker: { symbol: "line-ew-open", size: 46, line: { width: 3 },
+          color: lc.map(function (r) { return isNum(r.unit_margin) && r.unit_margin < 0 ? "#c62828" : "#1a7f37"; }) } });
+      plot("chart-landed", tr, { barmode: "stack", yaxis: { title: "per unit (" + lc[0].currency + ")" }, height: 360 });
     }
 
     var om = d.other_markets || [];

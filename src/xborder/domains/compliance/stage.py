@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from xborder.domains.compliance.attributes import ProductAttributes
+from xborder.domains.compliance.dossier import SECTION
 from xborder.domains.compliance.engine import requirements_for, summarise
 from xborder.domains.compliance.rules import MARKETS, load_requirements, normalise_markets
 from xborder.domains.compliance.tables import TABLES
@@ -222,4 +223,6 @@ def _run(ctx: StageContext, p: ComplianceParams) -> dict[str, Any]:
                           **p.model_dump())  # fmt: skip
 
 
-STAGE = Stage("compliance", _run, ComplianceParams, writes=TABLES, weight=0.05, title="Compliance")
+STAGE = Stage(
+    "compliance", _run, ComplianceParams, writes=TABLES, weight=0.05, title="Compliance", dossier=SECTION
+)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from xborder.core.errors import BadInputError
 from xborder.domains.demand import analogue_forecasts, build_series, forecast, order_line_events, sales_events
+from xborder.domains.demand.dossier import SECTION
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.search import search_lead_signals
 from xborder.domains.demand.tables import TABLES
@@ -294,5 +295,5 @@ def _run(ctx: StageContext, p: DemandParams) -> dict[str, Any]:
 
 STAGE = Stage(
     "demand", _run, DemandParams, writes=TABLES, weight=0.35, quick={"max_series": 200},
-    web=("max_series", "freq"), title="Demand",
+    web=("max_series", "freq"), title="Demand", dossier=SECTION,
 )  # fmt: skip

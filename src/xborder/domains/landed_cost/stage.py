@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import Field
 
 from xborder.core.settings import Settings
+from xborder.domains.landed_cost.dossier import SECTION
 from xborder.domains.landed_cost.engine import landed_cost_frame
 from xborder.domains.landed_cost.rules import rule_book
 from xborder.domains.landed_cost.tables import TABLES
@@ -265,5 +266,5 @@ def _run(ctx: StageContext, p: LandedCostParams) -> dict[str, Any]:
 
 STAGE = Stage(
     "landed_cost", _run, LandedCostParams, writes=TABLES, weight=0.05, quick={"max_products": 300},
-    web=("max_products",), title="Landed cost",
+    web=("max_products",), title="Landed cost", dossier=SECTION,
 )  # fmt: skip

@@ -21,6 +21,7 @@ from pydantic import Field
 
 from xborder.domains.reviews.annotate import annotate_reviews
 from xborder.domains.reviews.clean import FLAGS
+from xborder.domains.reviews.dossier import SECTION
 from xborder.domains.reviews.ranking import (
     GROUP,
     aspect_trends,
@@ -394,4 +395,6 @@ def _run(ctx: StageContext, p: ReviewsParams) -> dict[str, Any]:
                        **p.model_dump())  # fmt: skip
 
 
-STAGE = Stage("reviews", _run, ReviewsParams, writes=TABLES, weight=0.15, title="Customer voice")
+STAGE = Stage(
+    "reviews", _run, ReviewsParams, writes=TABLES, weight=0.15, title="Customer voice", dossier=SECTION
+)

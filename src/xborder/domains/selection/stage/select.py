@@ -22,6 +22,7 @@ from xborder.domains.selection.candidates import (
     logistics_factors,
 )
 from xborder.domains.selection.competition import competition_factors
+from xborder.domains.selection.dossier import SECTION
 from xborder.domains.selection.explain import explain_frame
 from xborder.domains.selection.factors import factor_spec
 from xborder.domains.selection.profiles import PRESETS, load_profile
@@ -409,5 +410,5 @@ def _run(ctx: StageContext, p: SelectionParams) -> dict[str, Any]:
 
 STAGE = Stage(
     "selection", _run, SelectionParams, writes=(OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES),
-    weight=0.10, web=("profile", "top"), title="Selection",
+    weight=0.10, web=("profile", "top"), title="Selection", dossier=SECTION,
 )  # fmt: skip

@@ -1,0 +1,38 @@
+"""Global options: ``--json`` and ``--debug`` work before or after any sub-command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xborder.cli.main import _global_flags_first
+
+XBORDER = str(Path(sys.executable).with_name("xborder"))
+
+
+def test_global_flags_move_in_front_of_the_sub_command() -> None:
+    assert _global_flags_first(["status", "--json"]) == ["--json", "status"]
+    assert _global_flags_first(["--json", "status"]) == ["--json", "status"]
+    assert _global_flags_first(["ingest", "f.csv", "--debug", "--json", "--as", "orders"]) == [
+        "--debug", "--json", "ingest", "f.csv", "--as", "orders",
+    ]  # fmt: skip
+    assert _global_flags_first(["reviews", "score", "--", "--json"]) == ["reviews", "score", "--", "--json"]
+
+
+@pytest.mark.parametrize(
+    "args", [["version"], ["status"], ["init"], ["fx", "rate", "EUR", "USD"]], ids=lambda a: a[0]
+)
+def test_json_before_and_after_the_command_give_the_same_output(tmp_path: Path, args: list[str]) -> None:
+    db = str(tmp_path / "w.duckdb")
+    subprocess.run([XBORDER, "--db", db, "init"], check=True, capture_output=True, timeout=120)
+    out = []
+    for argv in (["--db", db, "--json", *args], ["--db", db, *args, "--json"]):
+        proc = subprocess.run([XBORDER, *argv], capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr
+        out.append(json.loads(proc.stdout))
+    strip = lambda d: {k: v for k, v in d.items() if k != "recent_ingests"} if isinstance(d, dict) else d  # noqa: E731
+    assert strip(out[0]) == strip(out[1])
