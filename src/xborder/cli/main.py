@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 from typing import Annotated
 
 import typer
 
 from xborder import __version__
+from xborder.cli import compliance, demand, ingest, landed_cost, reviews, run, selection, web
 from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
 from xborder.core.errors import XborderError
 from xborder.core.settings import get_settings
@@ -22,19 +22,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-# Domain command modules. Each defines `register(app)`; heavy imports stay inside the commands.
-COMMAND_MODULES = [
-    "xborder.cli.ingest",
-    "xborder.cli.demand",
-    "xborder.cli.landed_cost",
-    "xborder.cli.compliance",
-    "xborder.cli.reviews",
-    "xborder.cli.selection",
-    "xborder.cli.run",
-    "xborder.cli.web",
-]
-
 
 @app.callback()
 def _main(
@@ -74,10 +61,8 @@ def init(ctx: typer.Context) -> None:
 
 
 def _seed_reference(con) -> None:  # noqa: ANN001
-    try:
-        from xborder.reference.seed import seed_reference
-    except ImportError:
-        return
+    from xborder.reference.seed import seed_reference
+
     seed_reference(con)
 
 
@@ -138,18 +123,9 @@ def status(ctx: typer.Context) -> None:
     emit(ctx, data, render)
 
 
-def _register_all() -> None:
-    for mod_name in COMMAND_MODULES:
-        try:
-            mod = import_module(mod_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod_name:
-                continue  # that domain's commands are not built yet
-            raise
-        mod.register(app)
-
-
-_register_all()
+# One sub-app (or a few commands) per domain; heavy imports stay inside the commands.
+for _commands in (ingest, demand, landed_cost, compliance, reviews, selection, run, web):
+    _commands.register(app)
 
 
 _GLOBAL_FLAGS = ("--json", "--debug")
