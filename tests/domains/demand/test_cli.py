@@ -110,8 +110,8 @@ def test_forecast_json_writes_tables_run_and_charts(warehouse: Path, tmp_path: P
     con.close()
     assert len(fc) == 4 * 6 and "t:POST|DE" not in set(fc["unique_id"])
     assert set(fc["market"]) == {"DE", "FR"} and (fc["kind"] == "forecast").all()
-    assert run[0] == "forecast" and run[1] == "ok" and len(run[2]) == 64
-    assert json.loads(run[3])["freq"] == "M"
+    assert run[0] == "demand" and run[1] == "ok" and len(run[2]) == 64
+    assert json.loads(run[3])["stage_params"]["demand"]["freq"] == "M"
     assert "Chosen" in set(acc["model"])
 
 
