@@ -97,7 +97,9 @@ def _signals(con: Any, run_id: str) -> Any:
     from xborder.domains.demand.tables import TREND_SIGNALS
     from xborder.warehouse.tables import read_rows
 
-    return read_rows(con, TREND_SIGNALS, run_id, columns=["unique_id", "signal", "value", "text_en", "text_zh"])
+    return read_rows(
+        con, TREND_SIGNALS, run_id, columns=["unique_id", "signal", "value", "text_en", "text_zh"]
+    )
 
 
 def _search_lead_note(summary: dict[str, Any]) -> str:

@@ -20,9 +20,7 @@ __all__ = [
 
 _PRODUCT_LINE = "coalesce(o.is_product AND coalesce(p.is_product, TRUE), TRUE) AND o.product_id IS NOT NULL"
 """An order line that is demand for a product (as :func:`load_events` and order_line_events read it)."""
-_ACTUAL_UNITS = (
-    "s.source = 'actual' AND coalesce(p.is_product, TRUE) AND s.product_id IS NOT NULL AND s.units IS NOT NULL"
-)
+_ACTUAL_UNITS = "s.source = 'actual' AND coalesce(p.is_product, TRUE) AND s.product_id IS NOT NULL AND s.units IS NOT NULL"
 """A sales row that is demand for a product (as :func:`load_events` and sales_events read it)."""
 
 
@@ -116,6 +114,10 @@ def demand_holdings(con: Any, markets: Sequence[str] | None = None) -> dict[str,
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def why_no_demand(h: dict[str, Any], markets: Sequence[str] | None = None) -> tuple[str, str]:
     """(what the warehouse holds, what would give demand to analyse) from :func:`demand_holdings`."""
     if not h["order_lines"] and not h["sales"]:
@@ -127,28 +129,30 @@ def why_no_demand(h: dict[str, Any], markets: Sequence[str] | None = None) -> tu
     if not h["order_lines"]:
         held.append("no order lines")
     elif h["product_lines"]:
-        held.append(f"{h['product_lines']:,} order lines for products")
+        held.append(_count(h["product_lines"], "order line") + " for products")
     else:
-        held.append(f"{h['order_lines']:,} order lines, none for a product (postage, fees or no product id)")
+        held.append(
+            _count(h["order_lines"], "order line") + ", none for a product (postage, fees or no product id)"
+        )
     if not h["sales"]:
         held.append("no sales rows")
     else:
         if h["actual_units"]:
-            held.append(f"{h['actual_units']:,} actual sales rows with units")
+            held.append(_count(h["actual_units"], "actual sales row") + " with units")
         if h["revenue_only"]:
-            held.append(f"{h['revenue_only']:,} sales rows with revenue but no units")
+            held.append(_count(h["revenue_only"], "sales row") + " with revenue but no units")
         if h["estimated"]:
-            held.append(f"{h['estimated']:,} estimated sales rows (not the seller's demand)")
+            held.append(_count(h["estimated"], "estimated sales row") + " (not the seller's demand)")
         rest = h["sales"] - h["actual_units"] - h["revenue_only"] - h["estimated"]
         if rest:
-            held.append(f"{rest:,} sales rows without units or without a product")
+            held.append(_count(rest, "sales row") + " without units or without a product")
     reason = "the warehouse holds " + ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1]
     if markets and h["in_markets"] == 0 and (h["product_lines"] or h["actual_units"]):
         reason += f", none of it in {', '.join(m.upper() for m in markets)}"
         hint = "Run without --markets, or with markets that have demand: " + ", ".join(h["top_markets"]) + "."
     elif h["revenue_only"]:
         hint = (
-            "Forecasts need units: ingest the sales export again with its units column mapped "
+            "Demand is counted in units: ingest the sales export again with its units column mapped "
             "(xborder ingest <file> --as sales --mapping <mapping.toml>), or ingest the order lines."
         )
     elif h["estimated"] and not h["actual_units"]:

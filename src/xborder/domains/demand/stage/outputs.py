@@ -64,6 +64,8 @@ def write_result(con: Any, res: ForecastResult, *, run_id: str, level: str, freq
     write_forecasts(con, res.forecasts, run_id=run_id, level=level, freq=freq)
     fixed = {"run_id": run_id, "level": level, "freq": freq}
     write_frame(con, FORECAST_SERIES, res.choice.assign(**fixed), ignore=_CHOICE_ONLY)
+    if res.overall.empty:  # every series too short to backtest: nothing was scored
+        return
     overall = res.overall.assign(unique_id="__overall__", n=res.overall["series"])
     acc = pd.concat([res.accuracy, overall], ignore_index=True)
     write_frame(con, FORECAST_ACCURACY, acc.assign(**fixed), ignore=_SCORE_ONLY)

@@ -117,7 +117,13 @@ def _skipped(con: Any, markets: Sequence[str] | None) -> dict[str, Any]:
 
 
 def _trends_only(
-    con: Any, events: pd.DataFrame, *, run_id: str, markets: Sequence[str] | None, levels: Sequence[str], freq: str
+    con: Any,
+    events: pd.DataFrame,
+    *,
+    run_id: str,
+    markets: Sequence[str] | None,
+    levels: Sequence[str],
+    freq: str,
 ) -> dict[str, Any]:
     """Trend signals of each level (and, at product × market, search interest leading sales); no forecasts."""
     summary: dict[str, Any] = {"freq": freq, "forecast": False, "levels": {}}
@@ -217,7 +223,7 @@ def run_demand(
             )
             results[level] = (series, res)
             write_result(con, res, run_id=run_id, level=level, freq=freq)
-            ov = res.overall.set_index("model")
+            ov = res.overall.set_index("model") if len(res.overall) else pd.DataFrame()  # none backtested
             summary["levels"][level] = {
                 "series": int(series["unique_id"].nunique()),
                 "forecast": int(todo["unique_id"].nunique()),
