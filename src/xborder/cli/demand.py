@@ -1,8 +1,11 @@
-"""``xborder forecast`` and ``xborder trends``: demand forecasts with backtest accuracy, and readable trend signals."""
+"""``xborder forecast`` and ``xborder trends``: demand forecasts with backtest accuracy, and readable trend signals.
+
+Both run the demand stage (:mod:`xborder.domains.demand.stage`) as a recorded run of kind ``demand``
+through :func:`xborder.pipeline.runner.run_stage`; the commands parse options, call it and render.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,35 +42,34 @@ def _check(level: str, freq: str) -> None:
         raise BadInputError(f"--freq {freq!r} is not supported.", hint="Use W (weekly) or M (monthly).")
 
 
-def _start_run(con: Any, kind: str, params: dict) -> str:
-    from xborder.warehouse.runs import fingerprint_warehouse, new_run_id, utcnow
+def _run_stage(
+    con: Any, ctx: typer.Context, params: dict[str, Any], markets: list[str] | None, *, bar: bool
+) -> tuple[str, dict[str, Any]]:
+    """Run the demand stage as a recorded run (kind ``demand``); returns (run id, summary)."""
+    from xborder.domains.demand.stage import STAGE
+    from xborder.pipeline.runner import run_stage
 
-    run_id = new_run_id()
-    fp, _ = fingerprint_warehouse(con)
-    con.execute(
-        "INSERT INTO runs (run_id, kind, started_at, status, params, fingerprint) VALUES (?, ?, ?, 'running', ?, ?)",
-        [run_id, kind, utcnow(), json.dumps(params, default=str), fp],
-    )
-    return run_id
+    settings = state(ctx).settings
+    if not bar:
+        return run_stage(con, settings, STAGE, params, markets=markets)
+    with progress(ctx) as p:
+        task = p.add_task("forecast", total=100)
+        return run_stage(con, settings, STAGE, params, markets=markets, progress=_bar_progress(p, task))
 
 
-def _finish_run(con: Any, run_id: str, status: str, message: str) -> None:
-    from xborder.warehouse.runs import utcnow
-
-    con.execute(
-        "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ?",
-        [status, utcnow(), message[:2000], run_id],
-    )
+def _no_demand(what: str, summary: dict[str, Any]) -> BadInputError:
+    """The error for a warehouse without demand: what it holds and what would make the command work."""
+    return BadInputError(f"{what}: {summary['reason']}.", hint=summary.get("hint"))
 
 
 def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -> list[str]:
     from xborder.domains.demand import build_series
     from xborder.domains.demand.charts import forecast_html, forecast_png
     from xborder.domains.demand.stage import load_events
+    from xborder.domains.demand.tables import FORECASTS
+    from xborder.warehouse.tables import read_rows
 
-    fc = con.execute(
-        "SELECT * FROM forecasts WHERE run_id = ? AND level = ? ORDER BY unique_id, ds", [run_id, level]
-    ).df()
+    fc = read_rows(con, FORECASTS, run_id, where="level = ?", params=[level], order="unique_id, ds")
     if fc.empty or top <= 0:
         return []
     ids = fc[fc["kind"] == "forecast"].groupby("unique_id")["point"].sum().nlargest(top).index.tolist()
@@ -88,6 +90,33 @@ def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -
         )
         written += [f"{stem}.png", f"{stem}.html"]
     return written
+
+
+def _signals(con: Any, run_id: str) -> Any:
+    """The trend signals a run wrote, in the order written."""
+    from xborder.domains.demand.tables import TREND_SIGNALS
+    from xborder.warehouse.tables import read_rows
+
+    return read_rows(
+        con, TREND_SIGNALS, run_id, columns=["unique_id", "signal", "value", "text_en", "text_zh"]
+    )
+
+
+def _search_lead_note(summary: dict[str, Any]) -> str:
+    """Why no search_lead signal was found, from the search keywords the stage saw."""
+    kws = summary.get("search_keywords") or []
+    if not kws:
+        return (
+            "No search_lead signal: the warehouse has no search_trends (ingest a Google Trends "
+            "export with --as trends)."
+        )
+    return (
+        "No search_lead signal: search keywords "
+        + ", ".join(kws)
+        + " — a keyword counts for a product only when all its words are in the product's "
+        "title, in the same market (or WW), with search data as fine as --freq, and a lead "
+        "only when it clears the correlation bound (docs/demand.md)."
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -125,7 +154,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Forecast demand with per-series model choice by rolling-origin backtest; prints its accuracy."""
         from xborder.domains.demand.engines import check_engine
-        from xborder.domains.demand.stage import run_demand
 
         _check(level, freq)
         check_engine(engine)
@@ -133,55 +161,29 @@ def register(app: typer.Typer) -> None:
         st.json = st.json or json_out
         if horizon is not None and horizon < 1:
             raise BadInputError(f"--horizon must be at least 1; got {horizon}.")
+        if max_series < 0:
+            raise BadInputError(f"--max-series must be 0 (all) or more; got {max_series}.")
         if selection not in ("series", "level", "class", "auto"):
             raise BadInputError(
                 f"Unknown --selection {selection!r}.", hint="Choose from series, level, class, auto."
             )
         params = {
-            "level": level,
+            "levels": [level],
             "freq": freq,
             "horizon": horizon,
             "engine": engine,
-            "markets": _markets(markets),
             "max_series": max_series or None,
-            "arima": arima,
+            "with_arima": arima,
             "selection": selection,
+            "analogue_products": 0,
         }
         con = open_warehouse(ctx)
         try:
-            run_id = _start_run(con, "forecast", params)
-            try:
-                with progress(ctx) as bar:
-                    task = bar.add_task("forecast", total=100)
-                    summary = run_demand(
-                        con,
-                        st.settings,
-                        run_id=run_id,
-                        markets=params["markets"],  # type: ignore[arg-type]
-                        levels=[level],
-                        freq=freq,
-                        horizon=horizon,
-                        engine=engine,
-                        max_series=max_series or None,
-                        with_arima=arima,
-                        selection=selection,
-                        analogue_products=0,
-                        progress=_bar_progress(bar, task),
-                    )
-            except Exception as exc:
-                _finish_run(con, run_id, "failed", str(exc))
-                raise
+            run_id, summary = _run_stage(con, ctx, params, _markets(markets), bar=True)
             if summary.get("status") == "skipped":
-                _finish_run(con, run_id, "ok", summary["reason"])
-                raise BadInputError(
-                    "Nothing to forecast: the warehouse has no order lines or sales.",
-                    hint="Ingest order history first: xborder ingest <file>.",
-                )
+                raise _no_demand("Nothing to forecast", summary)
             folder = out or Path(st.settings.report_dir) / f"forecast-{run_id}"
             files = _charts(con, run_id, level, freq, folder, charts)
-            _finish_run(
-                con, run_id, "ok", f"{level} {freq}: {summary['levels'][level].get('forecast', 0)} series"
-            )
         finally:
             con.close()
         lv = summary["levels"][level]
@@ -217,47 +219,17 @@ def register(app: typer.Typer) -> None:
         At product_market level also search_lead: search interest (ingested Google Trends) that
         leads a product's sales, where the keyword's words are all in the product's title.
         """
-        import pandas as pd
-
-        from xborder.domains.demand import build_series, trend_signals
-        from xborder.domains.demand.stage import _insert, _search_leads, load_events
-
         _check(level, freq)
         state(ctx).json = state(ctx).json or json_out
         if lang not in ("en", "zh"):
             raise BadInputError(f"--lang {lang!r}: use en or zh.")
+        params = {"levels": [level], "freq": freq, "forecast": False}
         con = open_warehouse(ctx)
         try:
-            run_id = _start_run(con, "trends", {"level": level, "freq": freq, "markets": _markets(markets)})
-            events = load_events(con, _markets(markets))
-            if events.empty:
-                _finish_run(con, run_id, "ok", "no data")
-                raise BadInputError(
-                    "No order lines or sales in the warehouse.", hint="Ingest order history first."
-                )
-            series = build_series(events, level=level, freq=freq)
-            sig = trend_signals(series, freq=freq)
-            empty_reason = ""
-            if level == "product_market":  # search interest leading a product's sales (demand/search.py)
-                leads = _search_leads(con, series, _markets(markets), freq)
-                sig = pd.concat([sig, leads], ignore_index=True) if len(leads) else sig
-                if leads.empty:
-                    kws = con.execute(
-                        "SELECT DISTINCT keyword || ' (' || market_code || ', ' || coalesce(freq, '?') || ')' "
-                        "FROM search_trends ORDER BY 1 LIMIT 6"
-                    ).fetchall()
-                    empty_reason = (
-                        "No search_lead signal: the warehouse has no search_trends (ingest a Google Trends "
-                        "export with --as trends)."
-                        if not kws
-                        else "No search_lead signal: search keywords "
-                        + ", ".join(k[0] for k in kws)
-                        + " — a keyword counts for a product only when all its words are in the product's "
-                        "title, in the same market (or WW), with search data as fine as --freq, and a lead "
-                        "only when it clears the correlation bound (docs/demand.md)."
-                    )
-            _insert(con, "trend_signals", sig.assign(run_id=run_id, level=level, freq=freq))
-            _finish_run(con, run_id, "ok", f"{len(sig)} signals")
+            run_id, summary = _run_stage(con, ctx, params, _markets(markets), bar=False)
+            if summary.get("status") == "skipped":
+                raise _no_demand("No trends to show", summary)
+            sig = _signals(con, run_id)
         finally:
             con.close()
         known = ", ".join(sorted(set(sig["signal"]))) or "none"
@@ -269,8 +241,8 @@ def register(app: typer.Typer) -> None:
         out: dict = {"run_id": run_id, "signals": rows}
         if rows.empty:
             out["note"] = (
-                empty_reason
-                if signal == "search_lead" and empty_reason
+                _search_lead_note(summary)
+                if signal == "search_lead" and level == "product_market"
                 else f"No {signal or 'trend'} signals for --level {level} --freq {freq} (signals found: {known})."
             )
         emit(ctx, out, _render_trends)

@@ -23,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
 @app.callback()
 def _main(
     ctx: typer.Context,

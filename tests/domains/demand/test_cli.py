@@ -110,8 +110,8 @@ def test_forecast_json_writes_tables_run_and_charts(warehouse: Path, tmp_path: P
     con.close()
     assert len(fc) == 4 * 6 and "t:POST|DE" not in set(fc["unique_id"])
     assert set(fc["market"]) == {"DE", "FR"} and (fc["kind"] == "forecast").all()
-    assert run[0] == "forecast" and run[1] == "ok" and len(run[2]) == 64
-    assert json.loads(run[3])["freq"] == "M"
+    assert run[0] == "demand" and run[1] == "ok" and len(run[2]) == 64
+    assert json.loads(run[3])["stage_params"]["demand"]["freq"] == "M"
     assert "Chosen" in set(acc["model"])
 
 
@@ -183,3 +183,103 @@ def test_trends_say_why_a_signal_is_missing(warehouse: Path) -> None:
     assert "ventilateur (FR, month)" in note and "title" in note
     bogus = json.loads(runner.invoke(app, _product_trends(warehouse, "nope")).stdout)["note"]
     assert bogus.startswith("No nope signals") and "growth_3" in bogus
+
+
+def _forecast_error(db: Path, *extra: str) -> BaseException | None:
+    r = CliRunner().invoke(app, ["--db", str(db), "forecast", "--freq", "M", *extra])
+    assert r.exit_code != 0
+    return r.exception
+
+
+def test_nothing_to_forecast_says_what_the_warehouse_holds(db_path: Path) -> None:
+    from xborder.core.errors import BadInputError
+
+    empty = _forecast_error(db_path)
+    assert isinstance(empty, BadInputError)
+    assert empty.message == "Nothing to forecast: the warehouse has no order lines and no sales."
+    assert "xborder ingest" in (empty.hint or "")
+    con = connect(db_path)
+    con.execute(
+        "INSERT INTO sales (product_id, country, period, period_start, units, revenue, currency, source) "
+        "SELECT 'p1', 'DE', 'month', d::DATE, NULL, 100.0, 'EUR', 'actual' "
+        "FROM range(DATE '2023-01-01', DATE '2023-04-01', INTERVAL 1 MONTH) t(d)"
+    )
+    con.close()
+    revenue_only = _forecast_error(db_path)
+    assert isinstance(revenue_only, BadInputError)
+    assert "no order lines and 3 sales rows with revenue but no units" in revenue_only.message
+    assert "units column" in (revenue_only.hint or "")
+    assert "1 sales row with" not in revenue_only.message
+    con = connect(db_path, read_only=True)
+    kind, status, stages = con.execute(
+        "SELECT kind, status, stages FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
+    con.close()
+    rec = json.loads(stages)["demand"]
+    assert (kind, status, rec["status"], rec["reason_code"]) == (
+        "demand",
+        "ok",
+        "skipped",
+        "demand.no_demand_data",
+    )
+    assert rec["summary"]["holdings"]["revenue_only"] == 3
+
+
+def test_markets_without_demand_name_the_markets_that_have_it(warehouse: Path) -> None:
+    from xborder.core.errors import BadInputError
+
+    err = _forecast_error(warehouse, "--markets", "JP")
+    assert isinstance(err, BadInputError) and "none of it in JP" in err.message
+    assert err.hint is not None and "DE, FR" in err.hint
+    trends = CliRunner().invoke(app, ["--db", str(warehouse), "trends", "--markets", "JP"])
+    assert isinstance(trends.exception, BadInputError)
+    assert trends.exception.message.startswith("No trends to show: the warehouse holds ")
+
+
+def test_trends_are_a_demand_run_whose_rows_carry_their_message(warehouse: Path) -> None:
+    from xborder.core import i18n
+
+    r = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(warehouse),
+            "--json",
+            "trends",
+            "--level",
+            "market_total",
+            "--freq",
+            "M",
+            "--lang",
+            "zh",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    con = connect(warehouse, read_only=True)
+    kind, params = con.execute("SELECT kind, params FROM runs WHERE run_id = ?", [out["run_id"]]).fetchone()
+    rows = con.execute(
+        "SELECT unique_id, level, message, text_en, text_zh FROM trend_signals WHERE run_id = ?",
+        [out["run_id"]],
+    ).fetchall()
+    forecasts = con.execute("SELECT count(*) FROM forecasts WHERE run_id = ?", [out["run_id"]]).fetchone()
+    con.close()
+    assert kind == "demand" and json.loads(params)["stage_params"]["demand"]["forecast"] is False
+    assert forecasts == (0,) and {r[1] for r in rows} == {"market_total"}
+    assert [s["text"] for s in out["signals"]] == [r[4] for r in rows][: len(out["signals"])]
+    for _, _, msg, en, zh in rows:
+        assert i18n.message(json.loads(msg), "en") == en and i18n.message(json.loads(msg), "zh") == zh
+
+
+def test_series_too_short_to_backtest_are_forecast_without_accuracy(db_path: Path) -> None:
+    con = connect(db_path)
+    con.execute(
+        "INSERT INTO sales (product_id, country, period, period_start, units, source) "
+        "SELECT 'p1', 'DE', 'month', d::DATE, 4.0, 'actual' "
+        "FROM range(DATE '2023-01-01', DATE '2023-04-01', INTERVAL 1 MONTH) t(d)"
+    )
+    con.close()
+    r = CliRunner().invoke(app, ["--db", str(db_path), "--json", "forecast", "--freq", "M", "--charts", "0"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["forecast"] == 1 and data["models_chosen"] == {"Naive": 1} and data["backtest_accuracy"] == {}

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import shared_path
 from xborder.domains.demand.search import keyword_matches, lead_lag, search_lead_signals
+from xborder.domains.demand.stage import with_text
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,8 @@ def test_signals_name_the_keyword_market_and_lead_in_both_languages(yeezy: pd.Se
         {"keyword": "yeezy", "market_code": "US", "ds": yeezy.index, "value": yeezy.to_numpy()}
     )
     products = pd.DataFrame({"product_id": ["p1", "p2"], "title": ["Yeezy Boost 350", "Yeezy slides"]})
-    out = search_lead_signals(series, search, products, freq="W")
+    out = with_text(search_lead_signals(series, search, products, freq="W"))
     assert list(out["unique_id"]) == ["p1|US"] and out["value"].iloc[0] == 2.0
+    assert out["message"].iloc[0]["code"] == "demand.search_lead_weeks"
     assert "search interest in 'yeezy' (US) leads sales by 2 weeks" in out["text_en"].iloc[0]
     assert "领先销量2周" in out["text_zh"].iloc[0]

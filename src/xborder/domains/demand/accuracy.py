@@ -1,5 +1,18 @@
 """Forecast accuracy: MASE, WAPE, bias and interval coverage, per series and overall."""
 
+# Why not utilsforecast.losses (0.2.17), checked on the demo's backtest of 200 product × market weekly
+# series (58,682 points, 13 models, long frame unique_id/model/y/yhat/lo/hi):
+# - mase(seasonality=1) uses the same scale as naive_scale (in-sample lag-1 naive MAE up to the cutoff)
+#   and wape is the same sum|e| / sum|y|: both equal ours to 0 relative difference, once mase's inf
+#   (a constant training series: scale 0) is turned into our NaN. But they take one column per model,
+#   so the long frame must be pivoted first: 0.147 s for pivot + mase + wape + coverage vs 0.026 s for
+#   all of series_metrics, about 6x slower (mae + wape alone on a unique_id×model id, no pivot: 0.047 s).
+# - bias there is mean(yhat - y) in units; ours is sum(yhat - y) / sum|y| (a fraction, comparable
+#   across series and poolable into the overall figure).
+# - coverage there counts a point without an interval as a miss; ours leaves it out (84 of the 2,600
+#   series × model coverages are 0 there and NaN here: none of their points had an interval).
+# The overall figures also need the per-series sums (sum_ae, sum_err, sum_y), which the losses do not give.
+
 from __future__ import annotations
 
 import numpy as np

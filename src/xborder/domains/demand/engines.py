@@ -1,4 +1,10 @@
-"""Where statsforecast runs: local pandas, or Dask / Spark / Ray through Fugue (statsforecast's distributed path)."""
+"""Where statsforecast runs: local pandas, or Dask / Spark / Ray through Fugue (statsforecast's distributed path).
+
+statsforecast picks the engine from the type of the frame it is given (a Spark, Dask or Ray frame goes
+through its Fugue backend); :class:`EngineSession` adds only what statsforecast does not do: start and
+stop a local cluster of the requested size, turn pandas into that engine's frame, and collect results
+back into pandas with plain dtypes (Arrow, nullable and tz-aware columns normalised) in a fixed order.
+"""
 
 from __future__ import annotations
 

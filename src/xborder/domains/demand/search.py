@@ -12,8 +12,8 @@ only for L ≥ 0 (at L < 0 search follows sales). Growth rates (first difference
 log(1 + y)) rather than levels, because two trending series correlate whatever their relation.
 
 The result is a ``trend_signals`` row per covered series (signal ``search_lead``, value = lead
-in periods) with a sentence such as "search interest in 'hand warmer' (GB) leads sales by
-2 weeks (r = 0.41 over 60 weeks of growth rates)".
+in periods) with a message (``demand.search_lead_weeks`` and its arguments) that reads "search
+interest in 'hand warmer' (GB) leads sales by 2 weeks (r = 0.41 over 60 weeks of growth rates)".
 """
 
 from __future__ import annotations
@@ -24,10 +24,13 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from xborder.domains.demand.trends import COLUMNS
+
 __all__ = ["keyword_matches", "lead_lag", "search_lead_signals"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_UNIT = {"W": ("week", "weeks", "周"), "M": ("month", "months", "个月"), "D": ("day", "days", "天")}
+_UNIT = {"W": ("week", "weeks"), "M": ("month", "months"), "D": ("day", "days")}
+"""Frequency -> the (singular, plural) suffixes of its message codes (``demand.search_lead_weeks``)."""
 MIN_PAIRS = 12
 """Fewer overlapping growth-rate pairs than this and no lead is claimed."""
 
@@ -145,7 +148,7 @@ def search_lead_signals(
 
     Only significant leads (see :func:`lead_lag`) give a row.
     """
-    cols = ["unique_id", "signal", "value", "since", "text_en", "text_zh"]
+    cols = COLUMNS
     if series.empty or search.empty or products.empty:
         return pd.DataFrame(columns=cols)
     parts = series["unique_id"].str.rsplit("|", n=1)
@@ -162,7 +165,7 @@ def search_lead_signals(
     if matches.empty:
         return pd.DataFrame(columns=cols)
     by_uid = {uid: g.set_index("ds")["y"] for uid, g in series.groupby("unique_id", sort=False)}
-    unit, units, unit_zh = _UNIT.get(freq, _UNIT["W"])
+    unit, units = _UNIT.get(freq, _UNIT["W"])
     rows = []
     for (kw, mkt), g in search.groupby(["keyword", "market_code"], sort=True):
         s = g.set_index(pd.to_datetime(g["ds"]))["value"].astype(float)
@@ -174,21 +177,11 @@ def search_lead_signals(
             if not res["significant"] or int(res["lag"]) < 0:  # no relation, or search follows sales
                 continue
             lag, r, n = int(res["lag"]), float(res["r"]), int(res["n"])
-            where = f"{kw}' ({mkt})"
+            args: dict[str, object] = {"keyword": str(kw), "market": str(mkt), "r": r, "n": n}
             if lag:
-                en = f"search interest in '{where} leads sales by {lag} {unit if lag == 1 else units}"
-                zh = f"'{kw}'（{mkt}）的搜索热度领先销量{lag}{unit_zh}"
+                code = f"demand.search_lead_{unit if lag == 1 else units}"
+                args["lag"] = lag
             else:
-                en = f"search interest in '{where} moves with sales in the same {unit}"
-                zh = f"'{kw}'（{mkt}）的搜索热度与销量同期变动"
-            rows.append(
-                (
-                    uid,
-                    "search_lead",
-                    float(lag),
-                    None,
-                    f"{en} (r = {r:.2f} over {n} {units} of growth rates)",
-                    f"{zh}（增长率相关系数 r = {r:.2f}，{n}{unit_zh}）",
-                )
-            )
+                code = f"demand.search_same_{unit}"
+            rows.append((uid, "search_lead", float(lag), None, {"code": code, "args": args}))
     return pd.DataFrame(rows, columns=cols)

@@ -1,7 +1,9 @@
 """Trend signals a person can read: growth, year-over-year, acceleration, changepoints, seasonality and peaks.
 
-Every signal row has a number and a sentence in English and Simplified Chinese, e.g.
-"rising: +37% over the last 8 weeks vs the 8 before" / "上升：最近8周比之前8周 +37%".
+Every signal row has a number and a message: a code of the ``[demand]`` catalogue
+(``domains/demand/messages/*.toml``) with its arguments, e.g. ``{"code": "demand.growth_rising_weeks",
+"args": {"pct": 0.37, "k": 8}}``, which reads "rising: +37% over the last 8 weeks vs the 8 before" /
+"上升：最近8周比之前8周 +37%" once rendered (the stage writes both sentences next to the code).
 """
 
 from __future__ import annotations
@@ -9,25 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["trend_signals", "growth", "changepoint", "seasonal_strength"]
+__all__ = ["trend_signals", "growth", "changepoint", "seasonal_strength", "COLUMNS"]
 
-_UNIT = {"W": ("weeks", "周"), "M": ("months", "个月"), "D": ("days", "天")}
+_UNITS = {"W": "weeks", "M": "months", "D": "days"}
+"""Frequency -> the suffix of its message codes (``demand.yoy_weeks``)."""
 _WINDOWS = {"W": (4, 8, 13), "M": (3, 6), "D": (7, 28)}
 _SEASON = {"W": 52, "M": 12, "D": 7}
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _FLAT = 0.05  # |growth| below 5% reads as "flat"
 
 
@@ -94,69 +83,51 @@ def seasonal_strength(y: np.ndarray, season: int) -> tuple[float, np.ndarray] | 
     return float(max(0.0, 1.0 - rem.var() / sr.var())), idx.to_numpy()
 
 
-def _pct(v: float) -> str:
-    return f"{v * 100:+.0f}%"
+def _msg(code: str, **args: object) -> dict:
+    """A ``{"code": "demand.<code>", "args": {...}}`` message (numbers as plain floats and ints)."""
+    return {"code": f"demand.{code}", "args": {k: _plain(v) for k, v in args.items()}}
+
+
+def _plain(v: object) -> object:
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _series_signals(uid: str, ds: pd.Series, y: np.ndarray, freq: str) -> list[dict]:
-    en_u, zh_u = _UNIT[freq]
+    units = _UNITS[freq]
     out = []
     for k in _WINDOWS[freq]:
         g = growth(y, k)
         if np.isfinite(g):
-            word = (
-                ("rising", "上升") if g > _FLAT else ("declining", "下降") if g < -_FLAT else ("flat", "平稳")
-            )
+            word = "rising" if g > _FLAT else "declining" if g < -_FLAT else "flat"
             out.append(
-                {
-                    "signal": f"growth_{k}",
-                    "value": g,
-                    "text_en": f"{word[0]}: {_pct(g)} over the last {k} {en_u} vs the {k} before",
-                    "text_zh": f"{word[1]}：最近{k}{zh_u}比之前{k}{zh_u} {_pct(g)}",
-                }
+                {"signal": f"growth_{k}", "value": g, "message": _msg(f"growth_{word}_{units}", pct=g, k=k)}
             )
     season, k = _SEASON[freq], _WINDOWS[freq][-1]
     if len(y) >= season + k and y[-season - k : -season].sum() > 0:
         yoy = float(y[-k:].sum() / y[-season - k : -season].sum() - 1.0)
-        out.append(
-            {
-                "signal": "yoy",
-                "value": yoy,
-                "text_en": f"year over year: {_pct(yoy)} (last {k} {en_u} vs the same {en_u} a year earlier)",
-                "text_zh": f"同比：{_pct(yoy)}（最近{k}{zh_u}对比去年同期）",
-            }
-        )
+        out.append({"signal": "yoy", "value": yoy, "message": _msg(f"yoy_{units}", pct=yoy, k=k)})
     k0 = _WINDOWS[freq][0]
     g_now, g_prev = growth(y, k0), growth(y[:-k0], k0) if len(y) > k0 else np.nan
     if np.isfinite(g_now) and np.isfinite(g_prev):
         acc = g_now - g_prev
-        word = ("accelerating", "加速") if acc > 0 else ("slowing", "放缓")
+        word = "accelerating" if acc > 0 else "slowing"
         out.append(
             {
                 "signal": "acceleration",
                 "value": acc,
-                "text_en": f"{word[0]}: growth {_pct(g_now)} in the last {k0} {en_u} vs {_pct(g_prev)} before",
-                "text_zh": f"{word[1]}：最近{k0}{zh_u}增长 {_pct(g_now)}，此前为 {_pct(g_prev)}",
+                "message": _msg(f"{word}_{units}", now=g_now, before=g_prev, k=k0),
             }
         )
     cp = changepoint(y)
     if cp is not None:
         i, change = cp
-        when = (
-            pd.Timestamp(ds.iloc[i]).strftime("%Y-%m")
-            if freq == "M"
-            else pd.Timestamp(ds.iloc[i]).strftime("%Y-%m-%d")
-        )
-        up = change > 0
-        out.append(
-            {
-                "signal": "changepoint",
-                "value": change,
-                "since": pd.Timestamp(ds.iloc[i]),
-                "text_en": f"{'rising' if up else 'declining'} since {when} (level {_pct(change)})",
-                "text_zh": f"自{when}起{'上升' if up else '下降'}（水平 {_pct(change)}）",
-            }
-        )
+        since = pd.Timestamp(ds.iloc[i])
+        when = since.strftime("%Y-%m") if freq == "M" else since.strftime("%Y-%m-%d")
+        if not np.isfinite(change):  # from a level of zero (or below, net of returns)
+            msg = _msg("changepoint_from_zero", since=when)
+        else:
+            msg = _msg(f"changepoint_{'rising' if change > 0 else 'declining'}", since=when, pct=change)
+        out.append({"signal": "changepoint", "value": change, "since": since, "message": msg})
     out.extend(_seasonality(ds, y, freq))
     return [dict(r, unique_id=uid) for r in out]
 
@@ -175,8 +146,7 @@ def _seasonality(ds: pd.Series, y: np.ndarray, freq: str) -> list[dict]:
         {
             "signal": "seasonality_strength",
             "value": strength,
-            "text_en": f"seasonality strength {strength:.2f} (0 none, 1 purely seasonal)",
-            "text_zh": f"季节性强度 {strength:.2f}（0 无，1 完全季节性）",
+            "message": _msg("seasonality_strength", strength=strength),
         }
     ]
     if strength >= 0.3:
@@ -184,23 +154,21 @@ def _seasonality(ds: pd.Series, y: np.ndarray, freq: str) -> list[dict]:
         pos = np.arange(len(y)) % season
         by_month = pd.Series(idx[pos]).groupby(months).mean()
         peak = int(by_month.idxmax())  # type: ignore[call-overload]
-        rows.append(
-            {
-                "signal": "peak_month",
-                "value": float(peak),
-                "text_en": f"seasonal peak expected in {_MONTHS_EN[peak - 1]}",
-                "text_zh": f"预计{peak}月为季节性高峰",
-            }
-        )
+        rows.append({"signal": "peak_month", "value": float(peak), "message": _msg(f"peak_month_{peak}")})
     return rows
+
+
+COLUMNS = ["unique_id", "signal", "value", "since", "message"]
+"""Columns of a signals frame (:func:`trend_signals`, and the search leads of :mod:`.search`)."""
 
 
 def trend_signals(series: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """Signals for every series of a long ``unique_id, ds, y`` frame.
 
     Returns:
-        unique_id, signal, value, text_en, text_zh, since (changepoints only). Signals that need
-        more history than a series has are simply absent; an all-zero series gives none.
+        unique_id, signal, value, since (changepoints only) and message (``{"code", "args"}`` of the
+        ``[demand]`` catalogue). Signals that need more history than a series has are simply absent;
+        an all-zero series gives none.
     """
     rows: list[dict] = []
     for uid, g in series.sort_values(["unique_id", "ds"]).groupby("unique_id", sort=True):
@@ -208,6 +176,4 @@ def trend_signals(series: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
         if y.sum() <= 0:
             continue
         rows.extend(_series_signals(str(uid), g["ds"].reset_index(drop=True), y, freq))
-    cols = ["unique_id", "signal", "value", "text_en", "text_zh", "since"]
-    out = pd.DataFrame(rows, columns=cols)
-    return out
+    return pd.DataFrame(rows, columns=COLUMNS)

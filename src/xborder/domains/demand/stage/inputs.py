@@ -1,0 +1,164 @@
+"""What the demand stage reads: demand events, search interest, product titles, and what the warehouse holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from xborder.domains.demand import order_line_events, sales_events
+
+__all__ = [
+    "load_events",
+    "read_search_trends",
+    "read_product_titles",
+    "read_search_keywords",
+    "demand_holdings",
+    "why_no_demand",
+]
+
+_PRODUCT_LINE = "coalesce(o.is_product AND coalesce(p.is_product, TRUE), TRUE) AND o.product_id IS NOT NULL"
+"""An order line that is demand for a product (as :func:`load_events` and order_line_events read it)."""
+_ACTUAL_UNITS = "s.source = 'actual' AND coalesce(p.is_product, TRUE) AND s.product_id IS NOT NULL AND s.units IS NOT NULL"
+"""A sales row that is demand for a product (as :func:`load_events` and sales_events read it)."""
+
+
+def load_events(con: Any, markets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Signed demand events from ``order_lines`` (+ ``sales`` of source 'actual'), with product categories."""
+    ol = con.execute(
+        "SELECT o.product_id, o.country, o.ordered_at, o.quantity, o.status, "
+        "o.is_product AND coalesce(p.is_product, TRUE) AS is_product, p.category "
+        "FROM order_lines o LEFT JOIN products p USING (product_id)"
+    ).df()
+    parts = [order_line_events(ol)] if len(ol) else []
+    sales = con.execute(
+        "SELECT s.product_id, s.country, s.period_start, s.units, p.category FROM sales s "
+        "LEFT JOIN products p USING (product_id) WHERE s.source = 'actual' AND coalesce(p.is_product, TRUE)"
+    ).df()
+    if len(sales):
+        ev = sales_events(sales)
+        ev["category"] = sales.loc[ev.index, "category"].to_numpy()
+        parts.append(ev)
+    if not parts:
+        return pd.DataFrame(columns=["product_id", "country", "ts", "qty", "category"])
+    ev = pd.concat(parts, ignore_index=True)
+    if markets:
+        ev = ev[ev["country"].isin([m.upper() for m in markets])]
+    return ev
+
+
+def read_search_trends(
+    con: Any, markets: Sequence[str] | None, freqs: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """search_trends rows of ``markets`` (and worldwide ``WW``), optionally only the given freqs."""
+    st = con.execute("SELECT keyword, market_code, ds, value, freq FROM search_trends").df()
+    if markets:
+        st = st[st["market_code"].isin([*(m.upper() for m in markets), "WW"])]
+    if freqs is not None:
+        st = st[st["freq"].isin(list(freqs))]
+    return st
+
+
+def read_product_titles(con: Any, product_ids: list[str]) -> pd.DataFrame:
+    """product_id, title of the given products."""
+    return con.execute(
+        "SELECT product_id, title FROM products WHERE product_id IN (SELECT unnest(?))", [product_ids]
+    ).df()
+
+
+def read_search_keywords(con: Any, limit: int = 6) -> list[str]:
+    """``keyword (market, freq)`` of the first ``limit`` search series in the warehouse (empty: none)."""
+    rows = con.execute(
+        "SELECT DISTINCT keyword || ' (' || market_code || ', ' || coalesce(freq, '?') || ')' "
+        f"FROM search_trends ORDER BY 1 LIMIT {int(limit)}"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def demand_holdings(con: Any, markets: Sequence[str] | None = None) -> dict[str, Any]:
+    """Counts of what the warehouse holds that could be demand, for saying why there is none.
+
+    Returns:
+        order_lines, product_lines (lines that count as demand), sales, actual_units (actual sales rows
+        with units), revenue_only (actual rows with revenue but no units), estimated (sales of another
+        source), in_markets (demand rows in ``markets``; None without markets) and top_markets (the
+        markets with most demand rows).
+    """
+    ol = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {_PRODUCT_LINE}) "
+        "FROM order_lines o LEFT JOIN products p USING (product_id)"
+    ).fetchone()
+    sa = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {_ACTUAL_UNITS}), "
+        "count(*) FILTER (WHERE s.source = 'actual' AND s.units IS NULL AND s.revenue IS NOT NULL), "
+        "count(*) FILTER (WHERE s.source <> 'actual') "
+        "FROM sales s LEFT JOIN products p USING (product_id)"
+    ).fetchone()
+    by_market = con.execute(
+        f"SELECT country, count(*) AS n FROM (SELECT o.country FROM order_lines o "
+        f"LEFT JOIN products p USING (product_id) WHERE {_PRODUCT_LINE} UNION ALL SELECT s.country "
+        f"FROM sales s LEFT JOIN products p USING (product_id) WHERE {_ACTUAL_UNITS}) "
+        "WHERE country IS NOT NULL GROUP BY country ORDER BY n DESC, country"
+    ).fetchall()
+    wanted = {m.upper() for m in markets} if markets else None
+    return {
+        "order_lines": int(ol[0]),
+        "product_lines": int(ol[1]),
+        "sales": int(sa[0]),
+        "actual_units": int(sa[1]),
+        "revenue_only": int(sa[2]),
+        "estimated": int(sa[3]),
+        "in_markets": None if wanted is None else sum(int(n) for c, n in by_market if c in wanted),
+        "top_markets": [str(c) for c, _ in by_market[:8]],
+    }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def why_no_demand(h: dict[str, Any], markets: Sequence[str] | None = None) -> tuple[str, str]:
+    """(what the warehouse holds, what would give demand to analyse) from :func:`demand_holdings`."""
+    if not h["order_lines"] and not h["sales"]:
+        return (
+            "the warehouse has no order lines and no sales",
+            "Ingest order history first: xborder ingest <file> (orders, or a sales export with units: --as sales).",
+        )
+    held = []
+    if not h["order_lines"]:
+        held.append("no order lines")
+    elif h["product_lines"]:
+        held.append(_count(h["product_lines"], "order line") + " for products")
+    else:
+        held.append(
+            _count(h["order_lines"], "order line") + ", none for a product (postage, fees or no product id)"
+        )
+    if not h["sales"]:
+        held.append("no sales rows")
+    else:
+        if h["actual_units"]:
+            held.append(_count(h["actual_units"], "actual sales row") + " with units")
+        if h["revenue_only"]:
+            held.append(_count(h["revenue_only"], "sales row") + " with revenue but no units")
+        if h["estimated"]:
+            held.append(_count(h["estimated"], "estimated sales row") + " (not the seller's demand)")
+        rest = h["sales"] - h["actual_units"] - h["revenue_only"] - h["estimated"]
+        if rest:
+            held.append(_count(rest, "sales row") + " without units or without a product")
+    reason = "the warehouse holds " + ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1]
+    if markets and h["in_markets"] == 0 and (h["product_lines"] or h["actual_units"]):
+        reason += f", none of it in {', '.join(m.upper() for m in markets)}"
+        hint = "Run without --markets, or with markets that have demand: " + ", ".join(h["top_markets"]) + "."
+    elif h["revenue_only"]:
+        hint = (
+            "Demand is counted in units: ingest the sales export again with its units column mapped "
+            "(xborder ingest <file> --as sales --mapping <mapping.toml>), or ingest the order lines."
+        )
+    elif h["estimated"] and not h["actual_units"]:
+        hint = "Estimated sales are not used as demand: ingest the seller's own orders or sales (xborder ingest <file>)."
+    elif h["order_lines"] and not h["product_lines"]:
+        hint = "Map the export's product id column (xborder ingest <file> --mapping <mapping.toml>)."
+    else:
+        hint = "Ingest order history with product ids and units: xborder ingest <file>."
+    return reason, hint
