@@ -60,10 +60,11 @@ def analyze(
 ) -> None:
     """Analyse the warehouse's reviews: aspects ranked by share of negative reviews, phrases, needs, examples."""
     from xborder.core.errors import BadInputError
-    from xborder.domains.reviews.stage import run_reviews
+    from xborder.domains.reviews.stage import STAGE
     from xborder.domains.reviews.stage.queries import findings
-    from xborder.domains.reviews.summary import group_summary
-    from xborder.warehouse.runs import new_run_id
+    from xborder.domains.reviews.summary import group_messages
+    from xborder.domains.reviews.wording import render_messages
+    from xborder.pipeline.runner import run_stage
 
     _json_flag(ctx, json_out)
     if lang not in {"en", "zh"}:
@@ -71,21 +72,19 @@ def analyze(
     st = state(ctx)
     con = open_warehouse(ctx)
     try:
-        run_id = new_run_id()
         with progress(ctx) as bar:
             task = bar.add_task("reviews", total=100)
 
             def report(fraction: float, message: str) -> None:
                 bar.update(task, completed=int(fraction * 100), description=message[:60])
 
-            summary = run_reviews(
+            run_id, summary = run_stage(
                 con,
                 st.settings,
-                run_id=run_id,
+                STAGE,
+                {"product_ids": product or None, "workers": workers, "nlp": nlp},
                 markets=market or None,
-                product_ids=product or None,
                 progress=report,
-                workers=workers,
             )
         groups = findings(
             con,
@@ -104,24 +103,26 @@ def analyze(
             hint="Load reviews first: xborder ingest FILE --as reviews.",
         )
     for g in groups:
-        g["summary"] = group_summary(
-            g["group"], g["opportunities"], [d["phrase"] for d in g["delights"]], g["cues"], lang
+        paragraph = group_messages(
+            g["group"], g["opportunities"], [d["phrase"] for d in g["delights"]], g["cues"]
         )
+        g["summary"] = render_messages(paragraph, lang)
     emit(ctx, {"run": summary, "groups": groups}, lambda d: _render_analysis(d, lang))
 
 
 def _trend(direction: str | None, lang: str) -> str:
+    from xborder.core.i18n import has, render
+
     if not direction:
         return "–"
-    return (
-        {"rising": "上升", "falling": "下降", "flat": "平稳"}.get(direction, direction)
-        if lang == "zh"
-        else direction
-    )
+    code = f"reviews.trend_word.{direction}"
+    return render(code, lang) if has(code, lang) else direction
 
 
 def _render_analysis(data: dict[str, Any], lang: str) -> None:
     from rich.table import Table
+
+    from xborder.core.i18n import render
 
     run = data["run"]
     console.print(
@@ -139,12 +140,8 @@ def _render_analysis(data: dict[str, Any], lang: str) -> None:
         if not g["opportunities"]:
             continue
         t = Table(show_header=True, header_style="bold")
-        for c in (
-            ("方面", "差评占比", "趋势", "示例")
-            if lang == "zh"
-            else ("aspect", "share of negative", "trend", "example")
-        ):
-            t.add_column(c)
+        for c in ("aspect", "share", "trend", "example"):
+            t.add_column(render(f"reviews.table.{c}", lang))
         for o in g["opportunities"][:5]:
             ex = o["examples"][0]["text"] if o["examples"] else ""
             t.add_row(
@@ -156,8 +153,14 @@ def _render_analysis(data: dict[str, Any], lang: str) -> None:
         console.print(t)
 
 
-def _read_rows(path: Path, column: str | None) -> tuple[list[str], str]:
-    """Texts of a text file (one per non-blank line) or of a CSV/TSV column; clear errors otherwise."""
+def _read_rows(path: Path, column: str | None) -> tuple[list[int], list[str], str]:
+    """Row numbers and texts of a text file or of a CSV/TSV column, and the file's encoding.
+
+    A text file holds one review per line: lines end at ``\n`` only (a trailing ``\r`` is dropped), so
+    characters ``str.splitlines`` would also break at (U+0085, U+2028, U+2029, ``\x0b``, ``\x0c``,
+    ``\x1c``-``\x1e``) stay inside their review; blank lines are skipped and a row's number is its line
+    number. A CSV/TSV row's number is its position among the data rows.
+    """
     import io
 
     import pandas as pd
@@ -201,12 +204,18 @@ def _read_rows(path: Path, column: str | None) -> tuple[list[str], str]:
                 f"{path} has no column {column!r}.",
                 hint=f"Its columns are: {', '.join(map(str, df.columns))}.",
             )
-        return df[column].astype(str).tolist(), encoding
+        texts = df[column].astype(str).tolist()
+        return list(range(1, len(texts) + 1)), texts, encoding
     if column is not None:
         raise BadInputError(
             f"--column applies to .csv/.tsv files; {path.name} is read as one review per line."
         )
-    return [line for line in text.splitlines() if line.strip()], encoding
+    numbers, texts = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            numbers.append(number)
+            texts.append(line.removesuffix("\r"))
+    return numbers, texts, encoding
 
 
 @reviews_app.command("score")
@@ -229,8 +238,8 @@ def score(
     from xborder.domains.reviews.annotate import annotate_reviews
 
     _json_flag(ctx, json_out)
-    texts, encoding = _read_rows(file, column)
-    df = pd.DataFrame({"review_id": [str(i + 1) for i in range(len(texts))], "text": texts})
+    numbers, texts, encoding = _read_rows(file, column)
+    df = pd.DataFrame({"review_id": [str(n) for n in numbers], "text": texts})
     rows: list[dict[str, Any]] = []
     flags: dict[str, int] = {}
     for start in range(0, len(df), 5000):

@@ -31,10 +31,27 @@ def test_score_text_file_json_lines(tmp_path, monkeypatch, capsys) -> None:
     code, out, _ = run_cli(["reviews", "score", str(f), "--json"], monkeypatch, capsys)
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [r["row"] for r in rows] == [1, 2, 3, 4]  # the blank line is skipped
+    assert [r["row"] for r in rows] == [1, 3, 4, 5]  # the blank line is skipped; rows keep their line number
     assert [r["sentiment"] for r in rows[:3]] == ["positive", "negative", "negative"]
     assert rows[1]["aspects"] == ["durability", "noise"] and rows[2]["language"] == "zh"
     assert rows[3]["flags"] == ["emoji_only"]
+
+
+def test_score_splits_lines_at_newline_only(tmp_path, monkeypatch, capsys) -> None:
+    """Separators str.splitlines also breaks at stay inside their review: 1,000 lines give 1,000 rows."""
+    inside = ["\u0085", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e", "\x0b", "\x0c"]
+    lines = [f"Review {i}: too loud{inside[i % len(inside)]}broke after a week" for i in range(1000)]
+    lines[7] = "\u2028Love it\u2029"  # a separator at either end of the line
+    f = tmp_path / "r.txt"
+    f.write_bytes(("\r\n".join(lines[:500]) + "\r\n" + "\n".join(lines[500:]) + "\n").encode("utf-8"))
+    code, out, _ = run_cli(["reviews", "score", str(f), "--json"], monkeypatch, capsys)
+    assert code == 0
+    rows = [json.loads(line) for line in out.split("\n") if line]
+    assert len(rows) == 1000 and [r["row"] for r in rows] == list(range(1, 1001))
+    assert rows[500]["text"] == "Review 500: too loud broke after a week"  # \u2029 read as a space
+    assert rows[0]["text"] == "Review 0: too loud broke after a week"  # \u0085 read as a space, no \r left
+    assert rows[7]["text"] == "Love it" and rows[7]["sentiment"] == "positive"
+    assert all(r["sentiment"] == "negative" for i, r in enumerate(rows) if i != 7)
 
 
 def test_score_csv_column_in_cp1252(tmp_path, monkeypatch, capsys) -> None:

@@ -8,16 +8,20 @@ import pytest
 
 from tests.conftest import shared_path
 from xborder.core.settings import get_settings
-from xborder.domains.reviews.stage import run_reviews
+from xborder.domains.reviews.stage import STAGE, run_reviews
+from xborder.domains.reviews.wording import render_messages
+from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 
 
 def test_run_reviews_end_to_end(review_db) -> None:
     con = connect(review_db)
-    summary = run_reviews(con, get_settings(), run_id="r-test", batch_size=50)
+    rid, summary = run_stage(
+        con, get_settings(), STAGE, {"batch_size": 100}
+    )  # 3 batches; the runner records the run
     n = con.execute("SELECT count(*) FROM reviews").fetchone()[0]
     assert summary["reviews"] == n
-    assert con.execute("SELECT count(*) FROM review_analysis WHERE run_id = 'r-test'").fetchone()[0] == n
+    assert con.execute("SELECT count(*) FROM review_analysis WHERE run_id = ?", [rid]).fetchone()[0] == n
     # bad texts are counted, not fatal
     flags = summary["text_flags"]
     assert flags["empty"] == 1 and flags["emoji_only"] == 1 and flags["html"] == 1
@@ -28,8 +32,9 @@ def test_run_reviews_end_to_end(review_db) -> None:
     # noise is the top complaint of the fan in the US, with 3 verbatim negative examples from the reviews table
     top = con.execute(
         "SELECT aspect, negative_share, examples FROM review_aspects "
-        "WHERE run_id='r-test' AND scope='product' AND product_id='shop:fan1' AND market='US' "
-        "ORDER BY rank LIMIT 1"
+        "WHERE run_id = ? AND scope='product' AND product_id='shop:fan1' AND market='US' "
+        "ORDER BY rank LIMIT 1",
+        [rid],
     ).fetchone()
     assert top[0] == "noise" and top[1] == pytest.approx(30 / 48)
     examples = json.loads(top[2])
@@ -42,7 +47,8 @@ def test_run_reviews_end_to_end(review_db) -> None:
     # in DE noise complaints grow month by month (0 of 3 negatives in January, 5 of 8 in June)
     de = con.execute(
         "SELECT negative_share, trend_direction, trend_slope_pp, trend_rank FROM review_aspects WHERE "
-        "run_id='r-test' AND scope='product' AND market='DE' AND aspect='noise'"
+        "run_id = ? AND scope='product' AND market='DE' AND aspect='noise'",
+        [rid],
     ).fetchone()
     assert de[0] == pytest.approx(15 / 33) and de[1] == "rising" and de[2] > 5
     assert de[3] == 1  # the fastest-rising complaint
@@ -50,7 +56,8 @@ def test_run_reviews_end_to_end(review_db) -> None:
     opp = con.execute(
         "SELECT scope, product_id, category, market, aspect, evidence_share, n_reviews, example_ids, "
         "opportunity_score, summary_en, summary_zh FROM improvement_opportunities "
-        "WHERE run_id = 'r-test' AND market = 'US' ORDER BY scope, rank"
+        "WHERE run_id = ? AND market = 'US' ORDER BY scope, rank",
+        [rid],
     ).df()
     assert set(opp["scope"]) == {"product", "category"}
     first = opp[opp["scope"] == "product"].iloc[0]
@@ -58,33 +65,53 @@ def test_run_reviews_end_to_end(review_db) -> None:
     assert 0 < first["opportunity_score"] <= first["evidence_share"] <= 1
     assert len(json.loads(first["example_ids"])) == 3
     assert "noise" in first["summary_en"] and "噪音" in first["summary_zh"]
+    assert first["summary_en"] == (
+        '62% of negative reviews (30 of 48) mention noise, and steady; buyers say "loud", "noise", "noisy".'
+    )
+    assert (
+        first["summary_zh"]
+        == "62%的差评（48条中的30条）提到噪音，且保持平稳；常见说法：“loud”、“noise”、“noisy”。"
+    )
+    # each finding is stored as message codes; summary_en / summary_zh are their renderings
+    for codes, en, zh in con.execute(
+        "SELECT summary, summary_en, summary_zh FROM improvement_opportunities WHERE run_id = ?", [rid]
+    ).fetchall():
+        messages = json.loads(codes)
+        assert messages[0]["code"] == "reviews.opportunity" and messages[0]["args"]["n_mentions"] > 0
+        assert render_messages(messages, "en") == en and render_messages(messages, "zh") == zh
     assert "cat:home_kitchen" in set(opp["product_id"])
     # pain phrases: multi-word and lemmatised
     pains = [
         r[0]
         for r in con.execute(
-            "SELECT phrase FROM review_phrases WHERE run_id='r-test' AND kind='pain' "
-            "AND product_id='shop:fan1' AND market='US'"
+            "SELECT phrase FROM review_phrases WHERE run_id = ? AND kind='pain' "
+            "AND product_id='shop:fan1' AND market='US'",
+            [rid],
         ).fetchall()
     ]
     assert "too loud" in pains
     delights = [
         r[0]
         for r in con.execute(
-            "SELECT phrase FROM review_phrases WHERE run_id='r-test' AND "
-            "kind='delight' AND product_id='shop:fan1' AND market='US'"
+            "SELECT phrase FROM review_phrases WHERE run_id = ? AND "
+            "kind='delight' AND product_id='shop:fan1' AND market='US'",
+            [rid],
         ).fetchall()
     ]
     assert "easy to use" in delights or "easy" in delights
     # need–scenario–emotion view
     cues = con.execute(
-        "SELECT kind, value FROM review_cues WHERE run_id='r-test' AND product_id='shop:fan1' AND market='DE'"
+        "SELECT kind, value FROM review_cues WHERE run_id = ? AND product_id='shop:fan1' AND market='DE'",
+        [rid],
     ).fetchall()
     assert ("scenario", "night / sleep") in cues and ("emotion", "delight") in cues
-    assert con.execute("SELECT status FROM runs WHERE run_id='r-test'").fetchone()[0] == "ok"
+    assert con.execute("SELECT status, kind FROM runs WHERE run_id = ?", [rid]).fetchone() == (
+        "ok",
+        "reviews",
+    )
     # a re-run with the same id replaces its rows instead of duplicating them
-    run_reviews(con, get_settings(), run_id="r-test")
-    assert con.execute("SELECT count(*) FROM review_analysis WHERE run_id = 'r-test'").fetchone()[0] == n
+    run_reviews(con, get_settings(), run_id=rid)
+    assert con.execute("SELECT count(*) FROM review_analysis WHERE run_id = ?", [rid]).fetchone()[0] == n
     con.close()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ASPECTS",
     "ASPECT_NAMES_ZH",
+    "CUE_NAMES_ZH",
     "EN_STOPWORDS",
     "ZH_STOPWORDS",
     "PHRASE_MODIFIERS",
@@ -127,6 +128,8 @@ ASPECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # fmt: on
 
+# Chinese aspect names (review_aspects.aspect_zh, improvement_opportunities.aspect_zh and the Chinese summaries):
+# vocabulary the lexicons define, kept here as data; the sentences around them are in the message catalogue.
 # fmt: off
 ASPECT_NAMES_ZH: dict[str, str] = {
     "size": "尺码", "fit": "合身度", "material": "材质", "quality": "质量", "durability": "耐用性", "noise": "噪音",
@@ -136,6 +139,36 @@ ASPECT_NAMES_ZH: dict[str, str] = {
     "cleanliness": "清洁卫生", "heat": "温度发热",
 }
 # fmt: on
+
+# Chinese names of the needs, scenarios and emotions below. Like ASPECT_NAMES_ZH these are vocabulary (data
+# the lexicons define), not prose: sentences live in the message catalogue (domains/reviews/messages/).
+CUE_NAMES_ZH: dict[str, str] = {
+    "reliability": "可靠耐用",
+    "right size / fit": "尺码合适",
+    "comfort": "舒适",
+    "good value": "性价比",
+    "convenience": "方便",
+    "quiet": "安静",
+    "looks / style": "外观款式",
+    "fast delivery": "快速送达",
+    "long battery life": "续航长",
+    "night / sleep": "夜间/睡眠",
+    "travel": "旅行",
+    "kitchen / cooking": "厨房烹饪",
+    "work / office": "上班/办公",
+    "children / family": "孩子/家人",
+    "gift": "送礼",
+    "outdoor / sport": "户外运动",
+    "wedding / event": "婚礼/活动",
+    "everyday use": "日常使用",
+    "music / entertainment": "音乐娱乐",
+    "delight": "喜悦",
+    "disappointment": "失望",
+    "frustration": "烦躁",
+    "anger": "愤怒",
+    "relief / trust": "放心/信任",
+    "surprise": "惊讶",
+}
 
 # Words that may start or sit inside a phrase although they carry little meaning alone.
 PHRASE_MODIFIERS = frozenset({"not", "no", "never", "too", "very", "so", "really", "cannot"})

@@ -55,7 +55,7 @@ REVIEW_ANALYSIS = Table(
         Column(
             "aspects",
             "VARCHAR[]",
-            "Aspects the review mentions (size, noise, battery, ...; lexicons in xborder/reviews/lexicons.py).",
+            "Aspects the review mentions (size, noise, battery, ...; lexicons in xborder/domains/reviews/lexicons.py).",
         ),
         Column("needs", "VARCHAR[]", "Needs the review expresses (reliability, comfort, good value, ...)."),
         Column("scenarios", "VARCHAR[]", "Usage scenarios it mentions (night / sleep, travel, gift, ...)."),
@@ -65,7 +65,7 @@ REVIEW_ANALYSIS = Table(
             "VARCHAR",
             "Text problems found and handled, comma-separated: empty, html, mojibake_fixed, undecodable, control_chars, truncated, emoji_only.",
         ),
-        Column("n_chars", "INTEGER", "Length of the cleaned text in characters."),
+        Column("n_chars", "INTEGER", "Length of the cleaned text in characters.", unit="characters"),
     ),
 )
 
@@ -84,16 +84,17 @@ REVIEW_GROUPS = Table(
         ),
         Column("category", "VARCHAR", "xborder category id, when known."),
         Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market (ZZ = unknown).", nullable=False),
-        Column("n_reviews", "BIGINT", "Reviews in the group."),
-        Column("n_negative", "BIGINT", "Reviews with polarity −1."),
-        Column("n_neutral", "BIGINT", "Reviews with polarity 0."),
-        Column("n_positive", "BIGINT", "Reviews with polarity +1."),
+        Column("n_reviews", "BIGINT", "Reviews in the group.", unit="reviews"),
+        Column("n_negative", "BIGINT", "Reviews with polarity −1.", unit="reviews"),
+        Column("n_neutral", "BIGINT", "Reviews with polarity 0.", unit="reviews"),
+        Column("n_positive", "BIGINT", "Reviews with polarity +1.", unit="reviews"),
         Column(
             "n_unscored",
             "BIGINT",
             "Reviews without any sentiment (no rating/label and an unsupported language or empty text).",
+            unit="reviews",
         ),
-        Column("avg_rating", "DOUBLE", "Mean star rating of the rated reviews."),
+        Column("avg_rating", "DOUBLE", "Mean star rating of the rated reviews.", unit="stars"),
         Column("languages", "JSON", "Review count per language as JSON."),
         Column("first_review", "TIMESTAMP", "Earliest review time."),
         Column("last_review", "TIMESTAMP", "Latest review time."),
@@ -112,33 +113,46 @@ REVIEW_ASPECTS = Table(
         Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market (ZZ = unknown).", nullable=False),
         Column("aspect", "VARCHAR", "Aspect name (English).", nullable=False),
         Column("aspect_zh", "VARCHAR", "Aspect name in Simplified Chinese."),
-        Column("n_mentions", "BIGINT", "Reviews mentioning the aspect."),
-        Column("n_negative_mentions", "BIGINT", "Negative reviews mentioning the aspect."),
-        Column("n_positive_mentions", "BIGINT", "Positive reviews mentioning the aspect."),
+        Column("n_mentions", "BIGINT", "Reviews mentioning the aspect.", unit="reviews"),
+        Column("n_negative_mentions", "BIGINT", "Negative reviews mentioning the aspect.", unit="reviews"),
+        Column("n_positive_mentions", "BIGINT", "Positive reviews mentioning the aspect.", unit="reviews"),
         Column(
             "negative_share",
             "DOUBLE",
             "n_negative_mentions / negative reviews of the group (the ranking key).",
+            unit="fraction",
         ),
-        Column("positive_share", "DOUBLE", "n_positive_mentions / positive reviews of the group."),
+        Column(
+            "positive_share",
+            "DOUBLE",
+            "n_positive_mentions / positive reviews of the group.",
+            unit="fraction",
+        ),
         Column(
             "lift",
             "DOUBLE",
             "(negative_share + 0.01) / (positive_share + 0.01): > 1 means a complaint more than a compliment.",
+            unit="ratio",
         ),
-        Column("evidence_low", "DOUBLE", "Wilson 95% lower bound of negative_share (Wilson 1927)."),
+        Column(
+            "evidence_low",
+            "DOUBLE",
+            "Wilson 95% lower bound of negative_share (Wilson 1927).",
+            unit="fraction",
+        ),
         Column("rank", "INTEGER", "Rank within the group by negative_share (1 = most complained about)."),
         Column(
             "trend_slope_pp",
             "DOUBLE",
             "Least-squares slope of the monthly negative share, percentage points per month (NULL with < 3 months).",
+            unit="percentage points per month",
         ),
         Column(
             "trend_direction",
             "VARCHAR",
             "rising | falling | flat (|slope| < 1 pp/month) | NULL when too few months.",
         ),
-        Column("trend_periods", "INTEGER", "Months with negative reviews used for the trend."),
+        Column("trend_periods", "INTEGER", "Months with negative reviews used for the trend.", unit="months"),
         Column(
             "trend_rank",
             "INTEGER",
@@ -175,8 +189,8 @@ REVIEW_PHRASES = Table(
             nullable=False,
         ),
         Column("aspect", "VARCHAR", "Aspect the phrase belongs to, when one matches."),
-        Column("n_negative", "BIGINT", "Negative reviews containing the phrase."),
-        Column("n_positive", "BIGINT", "Positive reviews containing the phrase."),
+        Column("n_negative", "BIGINT", "Negative reviews containing the phrase.", unit="reviews"),
+        Column("n_positive", "BIGINT", "Positive reviews containing the phrase.", unit="reviews"),
         Column(
             "log_odds", "DOUBLE", "Log-odds ratio negative vs positive with the informative Dirichlet prior."
         ),
@@ -199,15 +213,18 @@ REVIEW_CUES = Table(
         Column(
             "value",
             "VARCHAR",
-            "The need, scenario or emotion (lexicons in xborder/reviews/lexicons.py).",
+            "The need, scenario or emotion (lexicons in xborder/domains/reviews/lexicons.py).",
             nullable=False,
         ),
-        Column("n_reviews", "BIGINT", "Reviews expressing it."),
-        Column("n_negative", "BIGINT", "Negative reviews expressing it."),
-        Column("n_positive", "BIGINT", "Positive reviews expressing it."),
-        Column("share", "DOUBLE", "n_reviews / reviews of the group."),
+        Column("n_reviews", "BIGINT", "Reviews expressing it.", unit="reviews"),
+        Column("n_negative", "BIGINT", "Negative reviews expressing it.", unit="reviews"),
+        Column("n_positive", "BIGINT", "Positive reviews expressing it.", unit="reviews"),
+        Column("share", "DOUBLE", "n_reviews / reviews of the group.", unit="fraction"),
         Column(
-            "negative_share", "DOUBLE", "n_negative / n_reviews: how often it comes with a bad experience."
+            "negative_share",
+            "DOUBLE",
+            "n_negative / n_reviews: how often it comes with a bad experience.",
+            unit="fraction",
         ),
     ),
 )
@@ -228,25 +245,38 @@ IMPROVEMENT_OPPORTUNITIES = Table(
         Column("category", "VARCHAR", "xborder category id, when known."),
         Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market (ZZ = unknown).", nullable=False),
         Column("aspect", "VARCHAR", "The aspect to improve (English name).", nullable=False),
+        # aspect_zh (here and in review_aspects) is vocabulary from the lexicons, not prose: it stays data.
         Column("aspect_zh", "VARCHAR", "The aspect in Simplified Chinese."),
-        Column("evidence_share", "DOUBLE", "Share of the negative reviews that mention the aspect."),
-        Column("evidence_low", "DOUBLE", "Wilson 95% lower bound of evidence_share."),
+        Column(
+            "evidence_share",
+            "DOUBLE",
+            "Share of the negative reviews that mention the aspect.",
+            unit="fraction",
+        ),
+        Column("evidence_low", "DOUBLE", "Wilson 95% lower bound of evidence_share.", unit="fraction"),
         Column(
             "opportunity_score",
             "DOUBLE",
             "Score in [0, 1] for selection: evidence_low (small samples are discounted).",
+            unit="fraction",
         ),
-        Column("n_reviews", "BIGINT", "Negative reviews mentioning the aspect (the evidence)."),
-        Column("n_negative", "BIGINT", "Negative reviews of the group."),
-        Column("n_total", "BIGINT", "All reviews of the group."),
+        Column(
+            "n_reviews", "BIGINT", "Negative reviews mentioning the aspect (the evidence).", unit="reviews"
+        ),
+        Column("n_negative", "BIGINT", "Negative reviews of the group.", unit="reviews"),
+        Column("n_total", "BIGINT", "All reviews of the group.", unit="reviews"),
         Column(
             "lift",
             "DOUBLE",
             "How much more the aspect is mentioned in negative than positive reviews (see review_aspects.lift).",
+            unit="ratio",
         ),
         Column("trend_direction", "VARCHAR", "rising | falling | flat | NULL (see review_aspects)."),
         Column(
-            "trend_slope_pp", "DOUBLE", "Monthly change of the negative share, percentage points per month."
+            "trend_slope_pp",
+            "DOUBLE",
+            "Monthly change of the negative share, percentage points per month.",
+            unit="percentage points per month",
         ),
         Column("rank", "INTEGER", "Rank within the product/category × market (1 = biggest opportunity)."),
         Column(
@@ -255,8 +285,14 @@ IMPROVEMENT_OPPORTUNITIES = Table(
             "Pain-point phrases of the group that belong to this aspect, as a JSON list.",
         ),
         Column("example_ids", "JSON", "review_id of up to 3 verbatim example reviews, as a JSON list."),
-        Column("summary_en", "VARCHAR", "One-sentence finding in English."),
-        Column("summary_zh", "VARCHAR", "One-sentence finding in Simplified Chinese."),
+        Column("summary_en", "VARCHAR", "One-sentence finding in English (summary rendered)."),
+        Column("summary_zh", "VARCHAR", "One-sentence finding in Simplified Chinese (summary rendered)."),
+        Column(
+            "summary",
+            "JSON",
+            'The finding as messages: a JSON list of {"code", "args"} (codes reviews.* of the message '
+            "catalogue); summary_en and summary_zh are its renderings.",
+        ),
     ),
 )
 

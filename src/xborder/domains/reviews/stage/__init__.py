@@ -4,16 +4,17 @@ Reads ``reviews`` (+ ``products.category``), streams it in batches through
 :func:`xborder.domains.reviews.annotate.annotate_reviews`, writes ``review_analysis`` per batch, keeps
 only phrase counters in memory (pruned when they grow past a bound), then aggregates in DuckDB
 and writes ``review_groups``, ``review_aspects``, ``review_phrases``, ``review_cues`` and
-``improvement_opportunities`` for the run.
+``improvement_opportunities`` for the run. The findings come from the engine as message codes (stored in
+``improvement_opportunities.summary``); their English and Chinese words (``summary_en``/``summary_zh``) are
+rendered here from the message catalogue (``domains/reviews/messages/``). The run's record is the runner's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -30,36 +31,24 @@ from xborder.domains.reviews.ranking import (
     rank_aspects,
 )
 from xborder.domains.reviews.stage import queries as q
-from xborder.domains.reviews.summary import opportunity_sentence
-from xborder.domains.reviews.tables import TABLES
+from xborder.domains.reviews.summary import opportunity_messages
+from xborder.domains.reviews.tables import (
+    IMPROVEMENT_OPPORTUNITIES,
+    REVIEW_ANALYSIS,
+    REVIEW_ASPECTS,
+    REVIEW_CUES,
+    REVIEW_GROUPS,
+    REVIEW_PHRASES,
+    TABLES,
+)
+from xborder.domains.reviews.wording import render_messages
+from xborder.schema import Table
 from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows, write_frame
 
-__all__ = ["run_reviews", "train_zh_model"]
+__all__ = ["run_reviews", "train_zh_model", "ReviewsParams", "STAGE"]
 
 Progress = Callable[[float, str], None] | None
-_OUTPUTS = (
-    "review_analysis",
-    "review_groups",
-    "review_aspects",
-    "review_phrases",
-    "review_cues",
-    "improvement_opportunities",
-)
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _ensure_run(con: Any, run_id: str, params: dict[str, Any]) -> bool:
-    """Create a ``reviews`` run record unless the caller (the pipeline runner) already did."""
-    if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchall()[0][0]:
-        return False
-    con.execute(
-        "INSERT INTO runs (run_id, kind, started_at, status, params) VALUES (?, 'reviews', ?, 'running', ?)",
-        [run_id, _utcnow(), json.dumps(params, default=str)],
-    )
-    return True
 
 
 def train_zh_model(
@@ -92,11 +81,12 @@ def train_zh_model(
     }
 
 
-def _analysis_frame(run_id: str, df: pd.DataFrame, ann: pd.DataFrame) -> Any:
+def _analysis_frame(run_id: str, df: pd.DataFrame, ann: pd.DataFrame) -> pd.DataFrame:
+    """The ``review_analysis`` rows of one batch, Arrow-typed (lists stay lists, polarity stays TINYINT)."""
     import pyarrow as pa
 
     lst = pa.list_(pa.string())
-    return pa.table(
+    table = pa.table(
         {
             "run_id": pa.array([run_id] * len(df), pa.string()),
             "review_id": pa.array(ann["review_id"].tolist(), pa.string()),
@@ -117,6 +107,7 @@ def _analysis_frame(run_id: str, df: pd.DataFrame, ann: pd.DataFrame) -> Any:
             "n_chars": pa.array([len(t) for t in ann["text_clean"]], pa.int32()),
         }
     )
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _count_phrases(
@@ -194,9 +185,11 @@ def run_reviews(
     min_mentions: int = 3,
     max_phrase_entries: int = 3_000_000,
     nlp: bool = False,
-    **extra: Any,
 ) -> dict[str, Any]:
     """Analyse the warehouse's reviews and write the findings of run ``run_id``.
+
+    The run's record (``runs``) is the caller's: :func:`xborder.pipeline.runner.run_stage` or the pipeline
+    create it and record the outcome; this function only replaces the run's rows in the tables it writes.
 
     Args:
         con: Writable DuckDB connection.
@@ -216,35 +209,17 @@ def run_reviews(
             grouping of pain/delight phrases that no aspect lexicon matches.
 
     Returns:
-        A JSON-able summary (counts, language mix, text flags, timings); parameters this stage does
-        not know are listed under ``ignored_params``.
+        A JSON-able summary (counts, language mix, text flags, timings).
     """
     t0 = time.perf_counter()
     if markets:
         markets = sorted({str(m).upper() for m in markets} | {q.UNKNOWN_MARKET})
-    params = {
-        "markets": markets,
-        "product_ids": product_ids,
-        "batch_size": batch_size,
-        "workers": workers,
-        "min_mentions": min_mentions,
-        "nlp": nlp,
-    }
-    own_run = _ensure_run(con, run_id, params)
-    for table in _OUTPUTS:
-        con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+    delete_run_rows(con, TABLES, run_id)
     where, wparams = q.filters(markets, product_ids)
-    n_total = con.execute(f"SELECT count(*) FROM reviews r WHERE {where}", wparams).fetchall()[0][0]
+    n_total = con.execute(q.review_count(where), wparams).fetchall()[0][0]
     summary: dict[str, Any] = {"run_id": run_id, "reviews": int(n_total)}
-    if extra:
-        summary["ignored_params"] = sorted(extra)
     if not n_total:
         summary["note"] = "No reviews matched; load some with `xborder ingest <file> --as reviews`."
-        if own_run:
-            con.execute(
-                "UPDATE runs SET status='ok', finished_at=?, message=? WHERE run_id=?",
-                [_utcnow(), summary["note"], run_id],
-            )
         return summary
     if progress:
         progress(0.0, "preparing sentiment models")
@@ -257,9 +232,7 @@ def run_reviews(
     t_ann = time.perf_counter()
     for df, (ann, fl) in _batches(con, where, wparams, batch_size, workers, zh_model, nlp):
         flags.update(fl)
-        con.register("_rv_batch", _analysis_frame(run_id, df, ann))
-        con.execute("INSERT INTO review_analysis SELECT * FROM _rv_batch")
-        con.unregister("_rv_batch")
+        write_frame(con, REVIEW_ANALYSIS, _analysis_frame(run_id, df, ann))
         _count_phrases(counters, df, ann)
         entries += int(sum(ann["phrases"].map(len)))
         if entries > max_phrase_entries:
@@ -278,14 +251,28 @@ def run_reviews(
     summary["sentiment_sources"] = dict(con.execute(q.sentiment_mix(run_id)).fetchall())
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["reviews_per_second"] = round(n_total / max(summary["seconds"], 1e-9), 1)
-    if own_run:
-        con.execute(
-            "UPDATE runs SET status='ok', finished_at=?, message=? WHERE run_id=?",
-            [_utcnow(), json.dumps(summary, default=str)[:2000], run_id],
-        )
     if progress:
         progress(1.0, "done")
     return summary
+
+
+_OPPORTUNITY_HELPERS = (
+    "n_mentions",
+    "n_negative_mentions",
+    "n_positive_mentions",
+    "negative_share",
+    "positive_share",
+    "trend_periods",
+    "trend_rank",
+    "examples",
+)
+"""Columns the opportunities carry over from the aspect rows they were chosen from: stored in review_aspects,
+not in improvement_opportunities."""
+
+
+def _write(con: Any, table: Table, frame: pd.DataFrame, run_id: str, *, ignore: Iterable[str] = ()) -> None:
+    """Write ``frame`` into ``table`` by its declared columns, stamping ``run_id``."""
+    write_frame(con, table, frame.assign(run_id=run_id), ignore=ignore)
 
 
 def _aggregate(
@@ -297,9 +284,7 @@ def _aggregate(
     nlp: bool = False,
 ) -> dict[str, Any]:
     totals = con.execute(q.group_totals(run_id)).df()
-    con.register("_rv_groups", totals)
-    con.execute("INSERT INTO review_groups SELECT * FROM _rv_groups")
-    con.unregister("_rv_groups")
+    write_frame(con, REVIEW_GROUPS, totals)
     counts = con.execute(q.aspect_counts(run_id)).df()
     aspects = rank_aspects(counts, totals)
     trends = aspect_trends(con.execute(q.aspect_periods(run_id)).df())
@@ -314,7 +299,7 @@ def _aggregate(
             aspects["scope"], aspects["product_id"], aspects["market"], aspects["aspect"], strict=True
         )
     ]
-    q.insert_frame(con, "review_aspects", aspects, run_id)
+    _write(con, REVIEW_ASPECTS, aspects, run_id)
     phrase_frames = []
     for (scope, key, mkt), (neg, pos) in counters.items():
         ph = contrast_phrases(neg, pos, min_count=min_mentions)
@@ -338,39 +323,28 @@ def _aggregate(
         ]
     cats = totals[[*GROUP, "category"]]
     phrases = phrases.merge(cats, on=GROUP, how="left")
-    q.insert_frame(con, "review_phrases", phrases, run_id)
+    _write(con, REVIEW_PHRASES, phrases, run_id)
     cues = con.execute(q.cue_counts(run_id)).df()
-    q.insert_frame(con, "review_cues", cues, run_id)
+    _write(con, REVIEW_CUES, cues, run_id)
     opp = improvement_opportunities(aspects, totals, phrases, min_mentions=min_mentions)
     if len(opp):
-        en, zh = [], []
+        findings = []
         r: Any
         for r in opp.itertuples(index=False):
-            ph = json.loads(r.top_phrases)
-            en.append(
-                opportunity_sentence(
+            findings.append(
+                opportunity_messages(
                     r.aspect,
                     r.evidence_share,
                     int(r.n_reviews),
                     int(r.n_negative),
                     r.trend_direction,
-                    ph,
-                    "en",
+                    json.loads(r.top_phrases),
                 )
             )
-            zh.append(
-                opportunity_sentence(
-                    r.aspect,
-                    r.evidence_share,
-                    int(r.n_reviews),
-                    int(r.n_negative),
-                    r.trend_direction,
-                    ph,
-                    "zh",
-                )
-            )
-        opp["summary_en"], opp["summary_zh"] = en, zh
-        q.insert_frame(con, "improvement_opportunities", opp, run_id)
+        opp["summary"] = [json.dumps(f, ensure_ascii=False) for f in findings]
+        opp["summary_en"] = [render_messages(f, "en") for f in findings]
+        opp["summary_zh"] = [render_messages(f, "zh") for f in findings]
+        _write(con, IMPROVEMENT_OPPORTUNITIES, opp, run_id, ignore=_OPPORTUNITY_HELPERS)
     return {
         "groups": int(len(totals)),
         "aspect_rows": int(len(aspects)),

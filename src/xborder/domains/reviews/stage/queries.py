@@ -6,14 +6,23 @@ each category (``cat:<category>``) when the product's category is known.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import pandas as pd
-
 from xborder.domains.reviews.clean import clean_text
+from xborder.domains.reviews.tables import (
+    IMPROVEMENT_OPPORTUNITIES,
+    REVIEW_ASPECTS,
+    REVIEW_CUES,
+    REVIEW_GROUPS,
+    REVIEW_PHRASES,
+)
+from xborder.warehouse.tables import read_rows
 
 __all__ = [
+    "UNKNOWN_MARKET",
     "filters",
+    "review_count",
     "review_stream",
     "zh_unrated_count",
     "zh_training_rows",
@@ -24,7 +33,6 @@ __all__ = [
     "cue_counts",
     "language_mix",
     "sentiment_mix",
-    "insert_frame",
     "findings",
 ]
 
@@ -50,6 +58,11 @@ def filters(markets: list[str] | None, product_ids: list[str] | None) -> tuple[s
         )
         params += list(product_ids)
     return " AND ".join(parts), params
+
+
+def review_count(where: str) -> str:
+    """How many reviews the filters select."""
+    return f"SELECT count(*) FROM reviews r WHERE {where}"
 
 
 def review_stream(where: str) -> str:
@@ -185,29 +198,6 @@ def sentiment_mix(run_id: str) -> str:
     )
 
 
-def insert_frame(con: Any, table: str, frame: pd.DataFrame, run_id: str) -> None:
-    """Insert ``frame`` into ``table`` by column name (missing columns NULL), stamping ``run_id``."""
-    if frame is None or not len(frame):
-        return
-    cols = [
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
-        ).fetchall()
-    ]
-    f = frame.copy()
-    f["run_id"] = run_id
-    for c in cols:
-        if c not in f.columns:
-            f[c] = None
-    f = f[cols]
-    con.register("_rv_ins", f)
-    try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _rv_ins")
-    finally:
-        con.unregister("_rv_ins")
-
-
 def findings(
     con: Any,
     run_id: str,
@@ -218,55 +208,67 @@ def findings(
     limit: int = 20,
     top: int = 5,
 ) -> list[dict[str, Any]]:
-    """The stored findings of a run, one dict per group (largest groups first), for summaries and JSON."""
-    import json
+    """The stored findings of a run, one dict per group (largest groups first), for summaries and JSON.
 
-    where, params = ["run_id = ?", "scope = ?"], [run_id, scope]
+    Opportunities are shown with their rendered sentences (``summary_en``/``summary_zh``), not the
+    message codes behind them (``summary``).
+    """
+    where, params = ["scope = ?"], [scope]
     if product_ids:
         where.append(f"product_id IN ({', '.join('?' * len(product_ids))})")
         params += list(product_ids)
     if markets:
         where.append(f"market IN ({', '.join('?' * len(markets))})")
         params += [m.upper() for m in markets]
-    groups = con.execute(
-        f"SELECT * FROM review_groups WHERE {' AND '.join(where)} ORDER BY n_reviews DESC, product_id, market "
-        f"LIMIT {int(limit)}",
-        params,
-    ).df()
+    groups = read_rows(
+        con,
+        REVIEW_GROUPS,
+        run_id,
+        where=" AND ".join(where),
+        params=params,
+        order="n_reviews DESC, product_id, market",
+        limit=limit,
+    )
+    shown = [c for c in IMPROVEMENT_OPPORTUNITIES.column_names if c != "summary"]
     out = []
     for g in groups.to_dict("records"):
-        key = [run_id, g["scope"], g["product_id"], g["market"]]
-        cond = "run_id = ? AND scope = ? AND product_id = ? AND market = ?"
-        opp = (
-            con.execute(
-                f"SELECT * FROM improvement_opportunities WHERE {cond} ORDER BY rank LIMIT {int(top)}", key
-            )
-            .df()
-            .to_dict("records")
-        )
-        asp = con.execute(f"SELECT aspect, examples FROM review_aspects WHERE {cond}", key).fetchall()
-        examples = {a: json.loads(e) if e else [] for a, e in asp}
+        key = [g["scope"], g["product_id"], g["market"]]
+        cond = "scope = ? AND product_id = ? AND market = ?"
+        opp = read_rows(
+            con,
+            IMPROVEMENT_OPPORTUNITIES,
+            run_id,
+            where=cond,
+            params=key,
+            columns=shown,
+            order="rank",
+            limit=top,
+        ).to_dict("records")
+        asp = read_rows(con, REVIEW_ASPECTS, run_id, where=cond, params=key, columns=["aspect", "examples"])
+        examples = {
+            a: json.loads(e) if e else [] for a, e in zip(asp["aspect"], asp["examples"], strict=True)
+        }
         for o in opp:
             o["phrases"] = json.loads(o["top_phrases"] or "[]")
             o["examples"] = examples.get(o["aspect"], [])
-        phr = (
-            con.execute(
-                f"SELECT kind, phrase, aspect, n_negative, n_positive, z FROM review_phrases WHERE {cond} "
-                "ORDER BY kind, rank",
-                key,
-            )
-            .df()
-            .to_dict("records")
-        )
-        cues = (
-            con.execute(
-                f"SELECT kind, value, n_reviews, share, negative_share FROM review_cues WHERE {cond} "
-                "ORDER BY kind, n_reviews DESC",
-                key,
-            )
-            .df()
-            .to_dict("records")
-        )
+        phr = read_rows(
+            con,
+            REVIEW_PHRASES,
+            run_id,
+            where=cond,
+            params=key,
+            columns=["kind", "phrase", "aspect", "n_negative", "n_positive", "z"],
+            order="kind, rank",
+        ).to_dict("records")
+        cues = read_rows(
+            con,
+            REVIEW_CUES,
+            run_id,
+            where=cond,
+            params=key,
+            columns=["kind", "value", "n_reviews", "share", "negative_share"],
+            order="kind, n_reviews DESC",
+        ).to_dict("records")
         g["languages"] = (
             json.loads(g["languages"]) if isinstance(g.get("languages"), str) else g.get("languages")
         )
