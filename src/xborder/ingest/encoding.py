@@ -1,63 +1,14 @@
-"""Detect a text file's encoding (UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK, CP1252/Latin-1) and transcode to UTF-8."""
+"""Read text files in the encoding :func:`xborder.core.encoding.detect_encoding` finds, and transcode to UTF-8."""
 
 from __future__ import annotations
 
 import codecs
-import re
 import shutil
 from pathlib import Path
 
+from xborder.core.encoding import detect_encoding  # the rules live in core (review cleaning uses them too)
+
 __all__ = ["detect_encoding", "transcode_to_utf8", "sample_text"]
-
-_BOMS = [
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-]
-# After UTF-8: GB18030 (a superset of GBK/GB2312) when the bytes look like 2-byte characters, else CP1252
-# (the "ANSI" export of Western Excel), else Latin-1, which decodes any byte string.
-
-
-def _valid_utf8(data: bytes, *, truncated: bool) -> bool:
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the end of a sample is not an error.
-        return truncated and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data"
-
-
-def detect_encoding(data: bytes, *, truncated: bool = False) -> str:
-    """Best encoding name for ``data`` (a whole file or its first bytes when ``truncated``)."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name
-    if _valid_utf8(data, truncated=truncated):
-        return "utf-8"
-    if _looks_cjk(data) and _decodes(data, "gb18030", truncated=truncated):
-        return "gb18030"
-    return "cp1252" if _decodes(data, "cp1252", truncated=truncated) else "latin-1"
-
-
-def _looks_cjk(data: bytes) -> bool:
-    """GBK/GB18030 text has its non-ASCII bytes in runs of even length (2 bytes per character); Western
-    single-byte text (é, £, ü between ASCII letters) has runs of 1. Both decode as GB18030, so we look."""
-    sample = re.sub(
-        rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]", b"\xa1\xa1", data[:2_000_000]
-    )  # 4-byte chars
-    runs = re.findall(rb"[\x80-\xff]+", sample)
-    if not runs:
-        return False
-    even = sum(1 for r in runs if len(r) % 2 == 0)
-    return even / len(runs) >= 0.9 and sum(map(len, runs)) / len(runs) >= 2
-
-
-def _decodes(data: bytes, enc: str, *, truncated: bool = False) -> bool:
-    try:
-        data.decode(enc)
-        return True
-    except UnicodeDecodeError as exc:
-        return truncated and exc.start >= len(data) - 3
 
 
 def sample_text(path: Path, encoding: str, n_bytes: int = 256_000) -> str:

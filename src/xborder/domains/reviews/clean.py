@@ -125,7 +125,7 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from xborder.ingest.encoding import detect_encoding  # the same rules as file ingest
+    from xborder.core.encoding import detect_encoding  # the same rules as file ingest
 
     enc = detect_encoding(raw)
     return raw.decode(enc, errors="replace"), enc
