@@ -36,3 +36,12 @@ def test_json_before_and_after_the_command_give_the_same_output(tmp_path: Path, 
         out.append(json.loads(proc.stdout))
     strip = lambda d: {k: v for k, v in d.items() if k != "recent_ingests"} if isinstance(d, dict) else d  # noqa: E731
     assert strip(out[0]) == strip(out[1])
+
+
+def test_error_text_is_printed_as_written_not_as_markup(tmp_path: Path) -> None:
+    """A message holding [brackets] (e.g. an install hint with an extra) reaches the user whole."""
+    missing = tmp_path / "[nlp] missing.csv"
+    proc = subprocess.run(
+        [XBORDER, "--db", str(tmp_path / "w.duckdb"), "ingest", str(missing)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2 and "[nlp] missing.csv" in " ".join(proc.stderr.split())

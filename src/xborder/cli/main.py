@@ -6,6 +6,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from xborder import __version__
 from xborder.cli import compliance, demand, ingest, landed_cost, reviews, run, selection, web
@@ -155,9 +156,9 @@ def main() -> None:
     except XborderError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False)
         if exc.hint:
-            err_console.print(exc.hint, highlight=False)
+            err_console.print(escape(exc.hint), highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
@@ -170,7 +171,7 @@ def main() -> None:
         if debug:
             raise
         err_console.print(
-            f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}\nRun again with --debug for the traceback, "
+            f"[bold red]Internal error:[/] {type(exc).__name__}: {escape(str(exc))}\nRun again with --debug for the traceback, "
             "and please report it.",
             highlight=False,
         )
