@@ -42,6 +42,9 @@ def test_error_text_is_printed_as_written_not_as_markup(tmp_path: Path) -> None:
     """A message holding [brackets] (e.g. an install hint with an extra) reaches the user whole."""
     missing = tmp_path / "[nlp] missing.csv"
     proc = subprocess.run(
-        [XBORDER, "--db", str(tmp_path / "w.duckdb"), "ingest", str(missing)], capture_output=True, text=True, timeout=120
+        [XBORDER, "--db", str(tmp_path / "w.duckdb"), "ingest", str(missing), "--as", "orders"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2 and "[nlp] missing.csv" in " ".join(proc.stderr.split())
