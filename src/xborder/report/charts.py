@@ -15,7 +15,7 @@ import pandas as pd
 
 from xborder.report.sections import levels_of
 
-__all__ = ["Chart", "demand_chart", "bar_chart", "waterfall_chart", "plotly_js", "FONT_FAMILY"]
+__all__ = ["Chart", "demand_chart", "bar_chart", "waterfall_chart", "plotly_js", "plotly_html", "FONT_FAMILY"]
 
 PALETTE = {
     "history": "#1f4e79",
@@ -47,6 +47,14 @@ def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
+
+
+def plotly_html(chart: Chart, path: Any) -> None:
+    """Write an interactive HTML page of one chart to ``path``; plotly.min.js is written once next to it
+    (no network needed, and ten charts do not carry ten copies of plotly.js)."""
+    import plotly.io as pio
+
+    pio.write_html(chart.plotly, str(path), include_plotlyjs="directory", full_html=True)
 
 
 def _chart(fig: Any, title: str) -> Chart:
