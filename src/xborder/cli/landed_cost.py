@@ -9,6 +9,7 @@ import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core.errors import BadInputError, NotFoundError
+from xborder.core.i18n import message, render
 
 __all__ = ["register"]
 
@@ -24,30 +25,22 @@ def _split(values: list[str] | None) -> list[str]:
     return out
 
 
-def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, Any], Any]:
-    from xborder.domains.landed_cost.stage import candidate_inputs
+def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, Any], Any, Any]:
+    """(product info, observed prices, FX table) of a warehouse product; NotFoundError when it is unknown."""
+    from xborder.domains.landed_cost.stage import warehouse_product
 
     con = open_warehouse(ctx, read_only=True)
     try:
-        row = con.execute("SELECT * FROM products WHERE product_id = ?", [product_id]).df()
-        if row.empty:
-            raise NotFoundError(
-                f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
-                hint="Check the id (e.g. uci:85123A), or describe the product with --category, --unit-cost, "
-                "--weight-kg and --dims.",
-            )
-        cand = candidate_inputs(con, state(ctx).settings, max_products=None)
-        from xborder.reference.fx import load_fx
-
-        fx = load_fx(con)
+        found = warehouse_product(con, state(ctx).settings, product_id)
     finally:
         con.close()
-    hit = cand[cand["product_id"] == product_id] if len(cand) else cand
-    info = row.iloc[0].to_dict()
-    if len(hit):
-        info.update(hit.iloc[0].to_dict())
-        info["observed"] = cand.attrs["observed_prices"].query("product_id == @product_id")
-    return info, fx
+    if found is None:
+        raise NotFoundError(
+            f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
+            hint="Check the id (e.g. uci:85123A), or describe the product with --category, --unit-cost, "
+            "--weight-kg and --dims.",
+        )
+    return found
 
 
 def landed_cost_cmd(
@@ -120,51 +113,29 @@ def landed_cost_cmd(
     d = parse_dims(dims)
     fx = None
     prices: dict[str, float] = {}
-    estimates: list[str] = []
+    estimates: list[dict[str, Any]] = []
     if product:
-        info, fx = _warehouse_product(ctx, product)
-        cost = unit_cost if unit_cost is not None else info.get("unit_cost")
-        if cost is None or cost != cost:
-            raise BadInputError(
-                f"Product {product} has no supplier quote and no sales to estimate a cost from.",
-                hint="Give --unit-cost and --currency.",
-            )
-        if unit_cost is None and info.get("unit_cost_estimated"):
-            estimates.append(
-                f"unit cost estimated as {st.settings.estimated_cost_share:.0%} of the median home "
-                f"price {info['home_price']:.2f} {info['home_currency']} ({info['home_market']})"
-            )
-        obs = info.get("observed")
-        if price is None and obs is not None:
-            from xborder.domains.landed_cost.rules import rule_book
+        from xborder.domains.landed_cost.sourcing import warehouse_input
 
-            book = rule_book(date)
-            for mk in markets:
-                o = obs[obs["country"] == mk]
-                src = o.iloc[0] if len(o) else None
-                val, cur = (
-                    (src["median_price"], src["currency"])
-                    if src is not None
-                    else (info["home_price"], info["home_currency"])
-                )
-                prices[mk] = fx.convert(float(val), cur, book.market(mk)["currency"], book.date)
-                estimates.append(
-                    f"price in {mk}: {'observed median' if src is not None else 'home median converted'}"
-                )
-        pin = ProductInput(
-            unit_cost=float(cost),
-            cost_currency=(currency if unit_cost is not None else info.get("cost_currency") or "USD"),
-            category=category or info.get("category") or "other",
-            hs_code=hs_code or info.get("hs_code"),
-            title=info.get("title"),
-            origin=(origin or info.get("origin_country") or st.settings.default_origin).upper(),
-            packaging_cost=packaging,
-            weight_kg=weight_kg if weight_kg is not None else _nan_none(info.get("weight_kg")),
-            length_cm=d[0] if d else _nan_none(info.get("length_cm")),
-            width_cm=d[1] if d else _nan_none(info.get("width_cm")),
-            height_cm=d[2] if d else _nan_none(info.get("height_cm")),
+        info, observed, fx = _warehouse_product(ctx, product)
+        pin, prices, estimates = warehouse_input(
+            info,
+            observed,
+            fx,
             product_id=product,
-            estimates=estimates,
+            markets=markets,
+            cost_share=st.settings.estimated_cost_share,
+            default_origin=st.settings.default_origin,
+            date=date,
+            price=price,
+            unit_cost=unit_cost,
+            currency=currency,
+            category=category,
+            hs_code=hs_code,
+            origin=origin,
+            packaging=packaging,
+            weight_kg=weight_kg,
+            dims=d,
         )
     else:
         if unit_cost is None:
@@ -195,8 +166,8 @@ def landed_cost_cmd(
             width_cm=d[1] if d else None,
             height_cm=d[2] if d else None,
         )
-    if price is not None:
-        prices = dict.fromkeys(markets, price)
+        if price is not None:
+            prices = dict.fromkeys(markets, price)
     if len(markets) == 1 and len(modes) == 1:
         res = landed_cost(
             pin,
@@ -225,15 +196,14 @@ def landed_cost_cmd(
     as_of = str(table["as_of"].iloc[0])
     data = {
         "product": {k: v for k, v in vars(pin).items() if k != "estimates"},
-        "notes": [*estimates, *research_notes(markets, dt.date.fromisoformat(as_of[:10]))],
+        "notes": [
+            *(message(n) for n in estimates),
+            *research_notes(markets, dt.date.fromisoformat(as_of[:10])),
+        ],
         "as_of": as_of,
         "rows": table,
     }
     emit(ctx, data, _render_compare)
-
-
-def _nan_none(v: Any) -> float | None:
-    return None if v is None or v != v else float(v)
 
 
 def _write_chart(res: Any, path: Path) -> None:
@@ -263,7 +233,15 @@ def _render_one(d: dict) -> None:
 
     s, cur = d["summary"], d["currency"]
     t = Table(
-        title=f"Landed cost per unit — {d['market']} by {d['mode']} as of {d['as_of']} ({cur}; FX {d['fx_date']})"
+        title=render(
+            "landed_cost.cli_one_title",
+            "en",
+            market=d["market"],
+            mode=d["mode"],
+            as_of=d["as_of"],
+            currency=cur,
+            fx_date=d["fx_date"],
+        )
     )
     for c in ("line", "amount", "rule", "valid from", "conf.", "source"):
         t.add_column(c, overflow="fold", justify="right" if c == "amount" else "left")
@@ -283,26 +261,29 @@ def _render_one(d: dict) -> None:
             return "—"
         return f"{v:.1%}" if pct else f"{v:,.2f}"
 
+    money = ("landed_cost", "price", "net_revenue", "unit_margin", "break_even_price", "target_price")
     console.print(
-        f"Landed cost {f(s['landed_cost'])}  price {f(s['price'])}  net revenue {f(s['net_revenue'])}  "
-        f"margin {f(s['unit_margin'])} ({f(s['margin_pct'], True)})  ROI {f(s['roi'], True)}\n"
-        f"Break-even price {f(s['break_even_price'])}  price for {s['target_margin']:.0%} margin {f(s['target_price'])}  "
-        f"customs value {f(s['customs_value'])}  low-value rule {s['low_value_rule'] or '—'}  "
-        f"import VAT reclaimable {f(s['import_vat_recoverable'])}"
+        render(
+            "landed_cost.cli_one_summary",
+            "en",
+            **{k: f(s[k]) for k in (*money, "customs_value", "import_vat_recoverable")},
+            margin_pct=f(s["margin_pct"], True),
+            roi=f(s["roi"], True),
+            target_margin=s["target_margin"],
+            low_value_rule=s["low_value_rule"] or "—",
+        )
     )
     for n in d["notes"]:
         console.print(f"[dim]• {n}[/dim]")
     if d.get("chart"):
-        console.print(f"Chart written to {d['chart']}")
+        console.print(render("landed_cost.cli_chart_written", "en", path=d["chart"]))
 
 
 def _render_compare(d: dict) -> None:
     from rich.table import Table
 
     rows = d["rows"]
-    t = Table(
-        title=f"Landed cost per unit, side by side (as of {d['as_of']}; each row in its market's currency)"
-    )
+    t = Table(title=render("landed_cost.cli_compare_title", "en", as_of=d["as_of"]))
     cols = (
         "market",
         "mode",
@@ -357,7 +338,9 @@ def fx_update(
         ctx,
         info,
         lambda d: console.print(
-            f"Stored {d['rows']:,} rates for {d['days']:,} ECB days ({d['from']} .. {d['to']})."
+            render(
+                "landed_cost.fx_stored", "en", rows=d["rows"], days=d["days"], start=d["from"], end=d["to"]
+            )
         ),
     )
 
@@ -370,11 +353,10 @@ def fx_rate(
     date: Annotated[str | None, typer.Option("--date", help="As of this day (YYYY-MM-DD).")] = None,
 ) -> None:
     """The conversion factor between two currencies as of a day (cross rate via EUR)."""
-    import datetime as dt
-
+    from xborder.core.clock import today
     from xborder.reference.fx import load_fx
 
-    day = date or dt.date.today().isoformat()
+    day = date or today().isoformat()
     q = load_fx().factor(from_ccy, to_ccy, day)
     emit(
         ctx,
@@ -386,7 +368,9 @@ def fx_rate(
             "source": q.source,
         },
         lambda d: console.print(
-            f"1 {d['from']} = {d['rate']:.6g} {d['to']} (ECB day {d['ecb_date']}; Source: ECB)"
+            render(
+                "landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"]
+            )
         ),
     )
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from xborder.core import i18n
+from xborder.domains.landed_cost.result import line_label
+
 __all__ = ["COST_LINES", "SALE_LINES", "waterfall", "waterfall_figure", "waterfall_steps", "result_from_row"]
 
 COST_COLOR, GAIN_COLOR, LOSS_COLOR, TOTAL_COLOR = "#c0504d", "#2e7d32", "#7f1d1d", "#1f4e79"
@@ -21,26 +24,15 @@ COST_LINES = (
     "import_tax_cost",
 )
 SALE_LINES = ("referral_fee", "fulfilment_fee", "other_fees", "output_vat")
-_LABELS = {
-    "goods_cost": "Unit cost + packaging",
-    "freight": "International freight",
-    "insurance": "Cargo insurance",
-    "duty": "Customs duty",
-    "additional_duty": "Additional duties",
-    "customs_fees": "Customs entry fees",
-    "low_value_charges": "Low-value parcel charges",
-    "import_tax_cost": "Import VAT/GST (not recoverable)",
-    "referral_fee": "Marketplace referral/commission",
-    "fulfilment_fee": "Fulfilment fee",
-    "other_fees": "Payment/fixed platform fees",
-    "output_vat": "VAT/GST in the price",
-}
 
 
-def result_from_row(row: Any) -> dict[str, Any]:
+def result_from_row(row: Any, lang: str = "en") -> dict[str, Any]:
     """The ``to_dict()`` shape :func:`waterfall` needs, from one ``landed_costs`` table row (dict or Series)."""
     r = dict(row)
-    lines = [{"component": k, "label": v, "amount": float(r.get(k) or 0.0)} for k, v in _LABELS.items()]
+    lines = [
+        {"component": k, "label": line_label(k, lang), "amount": float(r.get(k) or 0.0)}
+        for k in COST_LINES + SALE_LINES
+    ]
     return {
         "market": r.get("market"),
         "mode": r.get("mode"),
@@ -55,25 +47,34 @@ def result_from_row(row: Any) -> dict[str, Any]:
     }
 
 
-def waterfall_steps(result: Any) -> list[tuple[str, float, str]]:
+def waterfall_steps(result: Any, lang: str = "en") -> list[tuple[str, float, str]]:
     """(label, amount, measure) steps: landed-cost lines, a landed-cost total, fees and VAT, margin, price total.
 
-    ``result`` is a :class:`~xborder.domains.landed_cost.LandedCostResult` or its ``to_dict()`` form.
+    ``result`` is a :class:`~xborder.domains.landed_cost.LandedCostResult` or its ``to_dict()`` form; the
+    total and margin labels are in ``lang``.
     """
-    d = result.to_dict() if hasattr(result, "to_dict") else result
+    d = result.to_dict(lang) if hasattr(result, "to_dict") else result
     lines = {ln["component"]: ln for ln in d["lines"]}
     steps: list[tuple[str, float, str]] = []
     for key in COST_LINES:
         if key in lines and lines[key]["amount"]:
             steps.append((lines[key]["label"], float(lines[key]["amount"]), "relative"))
-    steps.append(("Landed cost", float(d["summary"]["landed_cost"]), "total"))
+    steps.append(
+        (i18n.render("landed_cost.chart_landed_cost", lang), float(d["summary"]["landed_cost"]), "total")
+    )
     for key in SALE_LINES:
         if key in lines and lines[key]["amount"]:
             steps.append((lines[key]["label"], float(lines[key]["amount"]), "relative"))
     price = d["summary"]["price"]
     if price is not None and price == price:
-        steps.append(("Unit margin", float(d["summary"]["unit_margin"]), "relative"))
-        steps.append(("Selling price", float(price), "total"))
+        steps.append(
+            (
+                i18n.render("landed_cost.chart_unit_margin", lang),
+                float(d["summary"]["unit_margin"]),
+                "relative",
+            )
+        )
+        steps.append((i18n.render("landed_cost.chart_price", lang), float(price), "total"))
     return steps
 
 
@@ -138,13 +139,23 @@ def waterfall_figure(
     return fig
 
 
-def waterfall(result: Any, *, title: str | None = None):  # noqa: ANN201
-    """A plotly Figure: the waterfall from unit cost to selling price (import plotly lazily)."""
-    d = result.to_dict() if hasattr(result, "to_dict") else result
+def waterfall(result: Any, *, title: str | None = None, lang: str = "en"):  # noqa: ANN201
+    """A plotly Figure: the waterfall from unit cost to selling price, labelled in ``lang`` (imports plotly lazily)."""
+    d = result.to_dict(lang) if hasattr(result, "to_dict") else result
     cur = d["currency"]
-    fig = waterfall_figure(waterfall_steps(d), currency=cur, result="Unit margin")
+    fig = waterfall_figure(
+        waterfall_steps(d, lang), currency=cur, result=i18n.render("landed_cost.chart_unit_margin", lang)
+    )
     fig.update_layout(
-        title=title or f"Landed cost per unit: {d['market']} by {d['mode']} as of {d['as_of']} ({cur})",
+        title=title
+        or i18n.render(
+            "landed_cost.chart_title",
+            lang,
+            market=d["market"],
+            mode=d["mode"],
+            as_of=d["as_of"],
+            currency=cur,
+        ),
         template="plotly_white",
     )
     return fig

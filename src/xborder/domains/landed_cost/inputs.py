@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,8 @@ class ProductInput:
     width_cm: float | None = None
     height_cm: float | None = None
     product_id: str = "adhoc"
-    estimates: list[str] = field(default_factory=list)
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    """Notes on inputs that were estimated, as messages (``{"code": "landed_cost....", "args": {...}}``)."""
 
     def row(
         self, market: str, mode: str, *, price: float | None, units: float | None, platform: str | None
