@@ -207,18 +207,18 @@ def landed_cost_cmd(
 
 
 def _write_chart(res: Any, path: Path) -> None:
-    from xborder.domains.landed_cost.charts import waterfall
+    from xborder.report.charts import Chart, plotly_html, waterfall
+    from xborder.report.png import write_png
 
     fig = waterfall(res)
     if path.suffix.lower() == ".png":
-        try:
-            fig.write_image(str(path))
-        except Exception as exc:  # noqa: BLE001 - kaleido/chromium missing
+        reason = write_png([(fig.to_dict(), path)], width=1000, height=480)
+        if reason is not None:
             raise BadInputError(
-                f"Could not write PNG {path}: {exc}", hint="Use an .html file name instead."
-            ) from exc
+                f"Could not write PNG {path}: {reason}.", hint="Use an .html file name instead."
+            )
     else:
-        fig.write_html(str(path), include_plotlyjs="cdn")
+        plotly_html(Chart(fig.to_dict(), ""), path)
 
 
 def _wide(width: int) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from xborder.domains.landed_cost.charts import COST_LINES, SALE_LINES
+from xborder.domains.landed_cost.waterfall import COST_LINES, SALE_LINES
 
 __all__ = [
     "fmt",
