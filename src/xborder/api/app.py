@@ -21,12 +21,12 @@ from xborder.api.hot import HotPath
 from xborder.api.jobs import JobRunner
 from xborder.api.precompute import Precompute
 from xborder.api.security import Auth, security_headers
+from xborder.api.templating import HERE
 from xborder.core.errors import NotFoundError, XborderError
 from xborder.core.settings import Settings, get_settings
 
 __all__ = ["create_app", "BodyLimit", "SecurityHeaders", "HERE"]
 
-HERE = Path(__file__).resolve().parent
 log = logging.getLogger("xborder.api")
 
 _SLACK = 64 * 1024  # room for multipart headers and form fields around the file
@@ -190,7 +190,7 @@ def create_app(
     async def xborder_error(request: Request, exc: XborderError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) else 400
         if not _is_api(request):
-            from xborder.api.routers.pages import error_page
+            from xborder.api.templating import error_page
 
             return error_page(request, status, exc.message, exc.hint)
         return JSONResponse({"detail": exc.message, "hint": exc.hint}, status_code=status)
@@ -202,7 +202,7 @@ def create_app(
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
             if exc.status_code == 403 and "one-time password" in str(exc.detail):
                 return RedirectResponse("/account", status_code=303)
-            from xborder.api.routers.pages import error_page
+            from xborder.api.templating import error_page
 
             return error_page(request, exc.status_code, str(exc.detail), None)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
@@ -214,7 +214,7 @@ def create_app(
             for e in exc.errors()
         ]
         if not _is_api(request):
-            from xborder.api.routers.pages import error_page
+            from xborder.api.templating import error_page
 
             text = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
             return error_page(request, 422, "Some values are not valid: " + text, None)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+import xborder.report.charts as charts
 from xborder.core import i18n
-from xborder.report import charts
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
 from xborder.report.pdf import NO_CHROMIUM

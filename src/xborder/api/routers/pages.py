@@ -9,46 +9,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from xborder.api import accounts
 from xborder.api.accounts import LoginError, Principal
-from xborder.api.app import HERE
 from xborder.api.queries.base import records
 from xborder.api.routers.auth import change_password, login_session, set_session_cookie
 from xborder.api.security import SESSION_COOKIE, client_ip, current_user, get_auth, get_db, require_role
+from xborder.api.templating import render
 from xborder.core.errors import BadInputError
 
-__all__ = ["router", "templates", "render", "error_page"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 LOGIN_CSRF = "xborder_login_csrf"
-
-
-def _qs(params: Any, **changes: Any) -> str:
-    """The query string of ``params`` with ``changes`` applied (for sort and page links)."""
-    from urllib.parse import urlencode
-
-    merged = {k: v for k, v in dict(params).items() if v not in ("", None)}
-    merged.update(changes)
-    return urlencode(merged)
-
-
-templates.env.filters["qs"] = _qs
-
-
-def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-    """Render a template with the principal (if any) and its CSRF token."""
-    p = getattr(request.state, "principal", None)
-    ctx.setdefault("user", p)
-    ctx.setdefault("csrf", p.csrf_token if p is not None else "")
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
-
-
-def error_page(request: Request, status: int, message: str, hint: str | None) -> HTMLResponse:
-    """A friendly error page (pages never show tracebacks)."""
-    return render(request, "error.html", status_code=status, status=status, message=message, hint=hint)
 
 
 def _safe_next(target: str | None) -> str:

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
-from xborder.domains.demand import backtest as bt
 from xborder.domains.demand.accuracy import naive_scale, overall_metrics, series_metrics
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.engines import EngineSession
