@@ -12,7 +12,15 @@ from xborder.core import i18n
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
 from xborder.report.pdf import NO_CHROMIUM
-from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, pains_view, risks
+from xborder.report.sections import (
+    compliance_view,
+    display_table,
+    fmt,
+    generic_section,
+    landed_modes,
+    pains_view,
+    risks,
+)
 
 # Reasons older run records hold only in English (newer ones carry a reason_code).
 _REASON_CODES = {
@@ -212,6 +220,9 @@ def _page(
     page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
     page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr)
     page["risks"] = risks(p, tr, target_margin=target_margin)
+    page["other_sections"] = [
+        generic_section(name, body, tr, lang) for name, body in p.other_sections.items()
+    ]
     return page
 
 
