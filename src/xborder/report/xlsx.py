@@ -10,6 +10,8 @@ import pandas as pd
 
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
+from xborder.schema import all_tables
+from xborder.schema import table as declared
 from xborder.warehouse.tables import empty_frame
 
 __all__ = ["write_workbook", "SHEETS"]
@@ -106,6 +108,10 @@ def _frames(data: ReportData, tr: Translator) -> dict[str, pd.DataFrame]:
     }
     frames.update(_detail_frames(data))
     frames["opportunities"] = data.opportunities
+    known = {t.name for t in all_tables()}
+    for name, df in frames.items():  # message codes are for machines: people read their rendered text columns
+        if name in known:
+            frames[name] = df.drop(columns=list(declared(name).message_columns), errors="ignore")
     inputs = params.get("inputs") or []
     if inputs:
         frames["inputs"] = pd.DataFrame(inputs)

@@ -93,7 +93,12 @@ RUNS = Table(
     dated_by="started_at",
     columns=(
         Column("run_id", "VARCHAR", "Run id."),
-        Column("kind", "VARCHAR", "forecast | trends | reviews | select | pipeline | ...", nullable=False),
+        Column(
+            "kind",
+            "VARCHAR",
+            "pipeline (the whole job) | the stage name of a one-stage run (demand, reviews, landed_cost, compliance, selection, backtest, ...).",
+            nullable=False,
+        ),
         Column("started_at", "TIMESTAMP", "Start time (UTC).", nullable=False),
         Column("finished_at", "TIMESTAMP", "End time (UTC)."),
         Column("status", "VARCHAR", "running | ok | failed.", nullable=False),

@@ -161,6 +161,7 @@ LANDED_COSTS = Table(
             "JSON",
             "The notes as message codes with their arguments ([{code, args}], catalogue landed_cost.*); notes is "
             "their English text.",
+            message=True,
         ),
     ),
 )

@@ -82,6 +82,7 @@ OPPORTUNITIES = Table(
             "explanation",
             "JSON",
             "The explanation as message codes with arguments ([{code, args}], catalogue domains/selection/messages); explanation_en and explanation_zh are its rendering.",
+            message=True,
         ),
     ),
 )
