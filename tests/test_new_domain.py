@@ -83,7 +83,7 @@ FILES = {
 
 
 @pytest.fixture
-def widgets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def widgets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     root = tmp_path / "ext"
     for name, text in FILES.items():
         path = root / "widgets" / name
@@ -103,7 +103,7 @@ def widgets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     i18n._catalogue.cache_clear()
 
 
-def test_a_new_domain_is_its_folder_and_one_registry_line(widgets, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_new_domain_is_its_folder_and_one_registry_line(widgets, tmp_path: Path) -> None:
     assert "widget_scores" in {t.name for t in all_tables()}  # discovered, declared once
     assert i18n.render("widgets.title", "zh") == "小部件" and i18n.check_catalogue() == []
     db = tmp_path / "w.duckdb"

@@ -41,7 +41,7 @@ class WebEnv:
     data_dir: Path
     tokens: dict[str, str]
 
-    def client(self, role: str | None = None, **kw: object):  # noqa: ANN201
+    def client(self, role: str | None = None, **kw: object):
         """A TestClient, authenticated with the role's bearer token when ``role`` is given."""
         from fastapi.testclient import TestClient
 
@@ -59,7 +59,7 @@ class WebEnv:
         """The single value of a query."""
         return self.sql(query, params)[0][0]
 
-    def login(self, username: str, password: str | None = None):  # noqa: ANN201
+    def login(self, username: str, password: str | None = None):
         """A TestClient logged in with a session cookie; its X-CSRF-Token header is NOT set (tests decide)."""
         c = self.client()
         r = c.post(

@@ -11,7 +11,7 @@ from tests.api.conftest import PASSWORDS
 pytestmark = pytest.mark.shared_data
 
 
-def _audit(env, action: str) -> list[tuple]:  # noqa: ANN001
+def _audit(env, action: str) -> list[tuple]:
     with env.app.state.db.read() as cur:
         return cur.execute(
             "SELECT username, target, outcome, ip FROM audit_log WHERE action = ? ORDER BY occurred_at",

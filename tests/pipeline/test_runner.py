@@ -34,7 +34,7 @@ class Counter:
     def __init__(self, name: str, fail_times: int = 0) -> None:
         self.name, self.fail_times, self.calls = name, fail_times, 0
 
-    def __call__(self, ctx, p):  # noqa: ANN001, ANN204
+    def __call__(self, ctx, p):
         self.calls += 1
         ctx.con.execute(f"INSERT INTO scratch_{self.name} VALUES (?, ?)", [ctx.run_id, self.calls])
         ctx.say(0.5, "half way")
@@ -43,7 +43,7 @@ class Counter:
         return {"rows": self.calls, "markets": ctx.markets, "params": p.model_dump()}
 
 
-def _stage(name: str, fn: Counter, **kw) -> Stage:  # noqa: ANN003
+def _stage(name: str, fn: Counter, **kw) -> Stage:
     return Stage(name, fn, LimitParams, writes=(_scratch_table(name),), **kw)
 
 

@@ -32,7 +32,7 @@ log = logging.getLogger("xborder.api")
 _SLACK = 64 * 1024  # room for multipart headers and form fields around the file
 
 
-class _TooLarge(BaseException):  # noqa: N818
+class _TooLarge(BaseException):
     """Raised from ``receive``; a BaseException so body parsers' ``except Exception`` cannot turn it into a 400."""
 
 

@@ -57,7 +57,7 @@ class JobRunner:
     def _run(self, job_id: str, params: dict[str, Any]) -> None:
         try:
             self._execute(job_id, params)
-        except Exception as exc:  # noqa: BLE001 — e.g. the pipeline cannot even be imported: record, never lose it
+        except Exception as exc:
             self._update(
                 job_id,
                 status="failed",
@@ -131,7 +131,7 @@ class JobRunner:
                 message=exc.message[:1000],
                 run_id=state["run_id"],
             )
-        except Exception as exc:  # noqa: BLE001 — a job never takes the server down; the message says what failed
+        except Exception as exc:
             self._update(
                 job_id,
                 status="failed",

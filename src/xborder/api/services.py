@@ -102,7 +102,7 @@ def ingest_upload(
             "hint": _scrub(exc.hint or "") or None,
         }
         outcome = "failed"
-    except Exception as exc:  # noqa: BLE001 — an unreadable file is the user's problem to fix, not a 500
+    except Exception as exc:
         log.exception("ingest of upload %s failed", name)
         out = {
             "file": name,

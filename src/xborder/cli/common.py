@@ -77,7 +77,7 @@ def progress(ctx: typer.Context | None = None, *, transient: bool = True) -> Ite
         yield p
 
 
-def open_warehouse(ctx: typer.Context, *, read_only: bool = False):  # noqa: ANN201
+def open_warehouse(ctx: typer.Context, *, read_only: bool = False):
     """Connect to the warehouse named by --db / XBORDER_DB / config (migrating it when writable)."""
     from xborder.warehouse import connect
 

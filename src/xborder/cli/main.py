@@ -62,7 +62,7 @@ def init(ctx: typer.Context) -> None:
     )
 
 
-def _seed_reference(con) -> None:  # noqa: ANN001
+def _seed_reference(con) -> None:
     from xborder.reference.seed import seed_reference
 
     seed_reference(con)
@@ -163,7 +163,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):  # Click/Typer usage errors
             show()

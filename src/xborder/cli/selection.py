@@ -104,7 +104,7 @@ def _profile_params(profile: str | None) -> dict[str, str]:
     return {"profile": profile} if profile in PRESETS else {"profile_file": profile}
 
 
-def _select(ctx, market, product, profile, top, category, budget, max_ttm_days, run) -> dict[str, Any]:  # noqa: ANN001
+def _select(ctx, market, product, profile, top, category, budget, max_ttm_days, run) -> dict[str, Any]:
     from xborder.domains.selection.stage.select import STAGE, load_opportunities
     from xborder.domains.selection.views import (
         apply_filters,

@@ -80,11 +80,11 @@ def serve(
 def _actor() -> str:
     try:
         return "cli:" + getpass.getuser()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "cli:" + os.environ.get("USER", "unknown")
 
 
-def _audit(cur, action: str, target: str, outcome: str, detail: object = None) -> None:  # noqa: ANN001
+def _audit(cur, action: str, target: str, outcome: str, detail: object = None) -> None:
     from xborder.api.accounts import audit
 
     audit(cur, None, action, target, outcome, detail, username=_actor())

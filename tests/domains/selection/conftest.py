@@ -85,7 +85,7 @@ def sparse_lines() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def _insert_lines(con, lines: pd.DataFrame) -> None:  # noqa: ANN001
+def _insert_lines(con, lines: pd.DataFrame) -> None:
     df = lines.assign(
         line_key=lambda d: "k" + d.index.astype(str),
         source="test",

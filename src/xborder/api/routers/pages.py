@@ -33,7 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None, error: str | None = None) -> Response:  # noqa: A002
+def login_form(request: Request, next: str | None = None, error: str | None = None) -> Response:
     token = secrets.token_urlsafe(24)
     resp = render(request, "login.html", next=_safe_next(next), login_csrf=token, error=error, user=None)
     resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", max_age=3600, path="/login")
@@ -47,7 +47,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
-) -> Response:  # noqa: A002
+) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return login_form(request, next, "The login form expired; please try again.")

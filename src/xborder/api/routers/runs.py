@@ -115,7 +115,7 @@ def download_report(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
     run_id: Annotated[str, Path(pattern=RUN_ID)],
-    format: Annotated[Literal["html", "pdf", "xlsx"], Query()] = "html",  # noqa: A002
+    format: Annotated[Literal["html", "pdf", "xlsx"], Query()] = "html",
     lang: Annotated[Literal["en", "zh"], Query()] = "en",
 ) -> FileResponse:
     path = report_path(request, run_id, format, lang)

@@ -208,7 +208,7 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
     return out.reset_index(drop=True)
 
 
-def _norm(col: pd.Series, default: str, fn) -> pd.Series:  # noqa: ANN001
+def _norm(col: pd.Series, default: str, fn) -> pd.Series:
     """Strip/normalise a text column once per distinct value (fast on 100k rows with few distinct values)."""
     codes, uniq = pd.factorize(col.fillna(default).astype(str), use_na_sentinel=False)
     return pd.Series(np.array([fn(str(u).strip()) for u in uniq], dtype=object)[codes], index=col.index)

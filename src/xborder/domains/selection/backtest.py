@@ -225,7 +225,7 @@ def run_backtest(
     horizon: int = 6,
     calibrate_k: int = 50,
     profile: Profile | None = None,
-    progress=None,  # noqa: ANN001
+    progress=None,
 ) -> list[CutoffResult]:
     """Walk-forward backtest over monthly ``cutoffs`` ('YYYY-MM').
 

@@ -161,7 +161,7 @@ def _dim_defaults() -> pd.DataFrame | None:
         from xborder.reference import load_table
 
         return load_table("category_defaults")
-    except Exception:  # noqa: BLE001 - no defaults: logistics stays unavailable for products without dims
+    except Exception:
         return None
 
 
@@ -186,7 +186,7 @@ def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
             comp = comp.copy()
             factors = np.array([rate[(a, b)] for a, b in zip(ccur[need], cur[need], strict=True)])
             comp[need] = comp[need].to_numpy() * factors
-        except Exception:  # noqa: BLE001 - an unknown currency leaves the budget unknown, never the run failed
+        except Exception:
             comp[need] = np.nan
     ranked["budget_needed"] = stock.add(comp, fill_value=0.0).where(stock.notna() | comp.notna())
     ranked["budget_currency"] = cur.where(cur.notna(), ccur)
@@ -285,7 +285,7 @@ def _write(con: Any, run_id: str, ranked: pd.DataFrame, res: Any, curves: list[d
         raise
 
 
-def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:  # noqa: ANN001
+def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:
     cols = [
         "rank",
         "product_id",
