@@ -115,10 +115,7 @@ def _notes(data: ReportData, tr: Translator) -> list[str]:
                 f"{tr('stage_' + stage) if 'stage_' + stage in tr.keys else stage}: "
                 + ", ".join(f"{k}={v}" for k, v in sp.items())
             )
-    for stage, rec in data.stages.items():
-        ignored = (rec.get("summary") or {}).get("ignored_params") if isinstance(rec, dict) else None
-        if ignored:
-            notes.append(f"{tr('stage_' + stage)}: {', '.join(ignored)} — {tr('ignored_params')}")
+    for rec in data.stages.values():
         key = "research_notes_zh" if tr.lang == "zh" else "research_notes"
         research = (rec.get("summary") or {}).get(key) if isinstance(rec, dict) else None
         notes.extend(str(n) for n in research or [] if str(n) not in notes)
