@@ -40,6 +40,8 @@ class Settings:
     estimated_cost_share: float = 0.35
     """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
     exists (rule of thumb for imported consumer goods sold at about 3x factory cost; rows are marked estimated)."""
+    fx_max_age_days: int = 7
+    """Answers whose FX rates are older than this many days say so (update with ``xborder fx update FILE``)."""
     default_origin: str = "CN"
     selection_profile: str = "balanced"
     max_upload_mb: int = 200

@@ -174,8 +174,13 @@ def landed_cost(
     target_margin: float = 0.30,
     fx: FxTable | None = None,
     rules: RuleBook | None = None,
+    fx_max_age_days: int | None = 7,
 ) -> LandedCostResult:
-    """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised."""
+    """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised.
+
+    The notes say when the FX rates are older than ``fx_max_age_days`` before the answer's date, and when the
+    margin is implausible (below -100%: the price is less than half the landed cost), with its likely cause.
+    """
     rules = rules or rule_book(date)
     fx = fx or load_fx()
     frame = landed_cost_frame(
@@ -192,6 +197,7 @@ def landed_cost(
     if not np.isfinite(row["price"]):
         notes.append(note("no_price"))
     notes.append(note("express_parcel" if mode == "express" else "bulk_import"))
+    notes += fx_and_margin_notes(fx, rules.date, [row], fx_max_age_days)
     return LandedCostResult(
         product,
         market.upper(),
@@ -201,6 +207,31 @@ def landed_cost(
         rules.date,
         notes,
     )
+
+
+def fx_and_margin_notes(
+    fx: FxTable, as_of: dt.date, rows: list[Any], fx_max_age_days: int | None = 7
+) -> list[dict[str, Any]]:
+    """Warnings on the answers: FX rates older than ``fx_max_age_days`` before ``as_of``, and margins below
+    -100% (the price less than half the landed cost: usually a price given in the wrong currency)."""
+    out: list[dict[str, Any]] = []
+    days = fx.age_days(as_of)
+    if fx_max_age_days is not None and days > fx_max_age_days:
+        out.append(note("fx_stale", fx_date=fx.last_date, as_of=str(as_of), days=days))
+    for r in rows:
+        m = r["margin_pct"]
+        if m is not None and np.isfinite(m) and m < -1.0:
+            out.append(
+                note(
+                    "implausible_margin",
+                    market=r["market"],
+                    margin=f"{m:.0%}",
+                    price=f"{r['price']:,.2f}",
+                    landed=f"{r['landed_cost']:,.2f}",
+                    currency=r["currency"],
+                )
+            )
+    return out
 
 
 def compare(
