@@ -82,7 +82,13 @@ def sniff_text(text: str, *, truncated: bool = False) -> Dialect:
             # a wider one with an odd record out: unquoted, '"Nov 16, 2018"' adds a field to every data row
             # but not to the header (Amazon's Sponsored Products and transaction reports).
             exact = n == len(widths)
-            score = (consistency if mode > 1 else 0.0, exact and mode > 1, mode, -recs[-1][0], 1 if quote else 0)
+            score = (
+                consistency if mode > 1 else 0.0,
+                exact and mode > 1,
+                mode,
+                -recs[-1][0],
+                1 if quote else 0,
+            )
             if best is None or score > best[0]:
                 best = (score, delim, quote, recs)
     if best is None or best[0][0] == 0.0:
