@@ -157,7 +157,7 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
     def found(lay: Layout) -> list[Field]:
         return [f for f in lay.fields if any(norm(a) in by_norm for a in f.aliases)]
 
-    def closeness(lay: Layout) -> tuple[float, float]:
+    def closeness(lay: Layout) -> tuple[int, float, float]:
         need = [f for f in lay.fields if not f.optional] or list(lay.fields)
         miss = missing(lay)
         sims = [
@@ -167,7 +167,12 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
         # Every required column present but still no match (too few columns without --as, or the column
         # pattern of a wide layout): ranked below layouts that miss only a few columns.
         penalty = 0.5 if not miss else 0.0
-        return (1 - len(miss) / len(need) - penalty, sum(sims) / len(sims) if sims else len(found(lay)) / 100)
+        # First the layout that would explain most of the file once its missing columns are added.
+        return (
+            len(found(lay)) - len(miss),
+            1 - len(miss) / len(need) - penalty,
+            sum(sims) / len(sims) if sims else 1.0,
+        )
 
     ranked = sorted(candidates, key=closeness, reverse=True)[:2]
     parts = []
@@ -182,7 +187,9 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
             continue
         have = found(lay)
         if kind is None and len(have) < lay.auto_min:
-            names = ", ".join(f"'{f.aliases[0]}'" for f in have)
+            names = ", ".join(
+                repr(next(by_norm[norm(a)] for a in f.aliases if norm(a) in by_norm)) for f in have
+            )
             parts.append(
                 f"{lay.name} ({lay.description}) finds only {len(have)} of its columns ({names}); without "
                 f"--as {lay.kind} it needs {lay.auto_min}"

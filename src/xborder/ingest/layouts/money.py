@@ -58,7 +58,7 @@ def category_sql(kind: str, desc: str, amount_type: str = "NULL") -> str:
     return f"""CASE
         WHEN {t} LIKE '%transfer%' OR {t} = 'disbursement' THEN 'transfer'
         WHEN {t} LIKE '%reserve%' OR {d} LIKE '%reserve%' THEN 'reserve'
-        WHEN {d} LIKE '%advertising%' OR {t} LIKE '%advertising%' THEN 'advertising'
+        WHEN {d} LIKE '%advertising%' OR {t} LIKE '%advertising%' OR {a} LIKE '%advertising%' THEN 'advertising'
         WHEN {d} LIKE '%reimbursement%' OR {t} LIKE '%reimbursement%' OR {a} LIKE '%reimbursement%' THEN 'reimbursement'
         WHEN {d} LIKE '%storage%' THEN 'storage'
         WHEN {a} = 'itemfees' AND {d} LIKE 'fba%' THEN 'fba_fee'
@@ -171,10 +171,13 @@ def _write_settlement(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
     for name in texts:
         cols[name] = text_sql(f"g.{name}") if ctx.has(name) else "CAST(NULL AS VARCHAR)"
     typed_table(ctx, "_x_mm", cols, checks, money=amounts)
-    # The settlement's currency (on its summary line) holds for all its lines.
+    # The settlement's currency, period and deposit date (on its summary line) hold for all its lines.
     con.execute(
-        """UPDATE _x_mm SET currency = c.cur FROM (SELECT settlement_id, max(upper(currency)) AS cur FROM _x_mm
-           GROUP BY 1) c WHERE _x_mm.settlement_id IS NOT DISTINCT FROM c.settlement_id AND _x_mm.currency IS NULL"""
+        """UPDATE _x_mm SET currency = coalesce(_x_mm.currency, c.cur), period_from = coalesce(_x_mm.period_from, c.f),
+                  period_to = coalesce(_x_mm.period_to, c.t), deposit_date = coalesce(_x_mm.deposit_date, c.d)
+           FROM (SELECT settlement_id, max(upper(currency)) AS cur, max(period_from) AS f, max(period_to) AS t,
+                        max(deposit_date) AS d FROM _x_mm GROUP BY 1) c
+           WHERE _x_mm.settlement_id IS NOT DISTINCT FROM c.settlement_id"""
     )
     summary = "(m.type IS NULL AND m.amount IS NULL AND m.total_amount IS NOT NULL)"
     posted = f"CASE WHEN {summary} THEN m.deposit_date ELSE coalesce(m.posted_date_time, m.posted_date) END"

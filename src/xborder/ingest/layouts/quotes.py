@@ -96,16 +96,19 @@ def _number(expr: str) -> str:
 
 
 def _weight_kg(kg: str, g: str, lb: str) -> str:
-    def unit(x: str, default: float) -> str:
+    """Weight in kg from the kg, g or lb column; a unit written in the value wins over the column's."""
+
+    def unit(x: str, column_unit: str) -> str:
         low = f"lower(trim({x}))"
+        as_is = {"kg": _number(x), "g": f"{_number(x)} / 1000.0", "lb": f"{_number(x)} * 0.45359237"}
         return (
-            f"CASE WHEN {low} LIKE '%kg%' OR {low} LIKE '%公斤%' OR {low} LIKE '%千克%' THEN {_number(x)} "
-            f"WHEN regexp_matches({low}, '(lb|lbs|磅)\\s*$') THEN {_number(x)} * 0.45359237 "
-            f"WHEN regexp_matches({low}, '(g|克)\\s*$') THEN {_number(x)} / 1000.0 "
-            f"ELSE {_number(x)} * {default} END"
+            f"CASE WHEN {low} LIKE '%kg%' OR {low} LIKE '%公斤%' OR {low} LIKE '%千克%' THEN {as_is['kg']} "
+            f"WHEN regexp_matches({low}, '(lb|lbs|磅)\\s*$') THEN {as_is['lb']} "
+            f"WHEN regexp_matches({low}, '(g|克)\\s*$') THEN {as_is['g']} "
+            f"ELSE {as_is[column_unit]} END"
         )
 
-    return f"coalesce({unit(kg, 1.0)}, {unit(g, 0.001)}, {unit(lb, 0.45359237)})"
+    return f"coalesce({unit(kg, 'kg')}, {unit(g, 'g')}, {unit(lb, 'lb')})"
 
 
 def _cm(x: str) -> str:
