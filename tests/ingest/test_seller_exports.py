@@ -554,3 +554,54 @@ def test_settlement_report_v2(tmp_path: Path) -> None:
     copy.write_bytes(src.read_bytes().replace(b"\n", b"\r\n"))  # same rows, other bytes
     (again,) = ingest(con, copy, None, tmp_path)
     assert (again.rows_stored, again.rows_duplicate) == (0, len(raw))
+
+
+def _campaign_csv(path: Path, currency: str, sign: str, impressions: int = 974) -> Path:
+    header = "Date,Campaign Name,Campaign Type,Currency,Impressions,Clicks,Spend,7 Day Total Orders (#),7 Day Total Sales "
+    rows = [f'"Dec 1, 2019",Kitchen Mat - SP Auto,Sponsored Products,{currency},{impressions},6,{sign}3.34,0,{sign}0.0',
+            f'"Dec 2, 2019",Kitchen Mat - SP Auto,Sponsored Products,{currency},850,4,{sign}2.10,1,{sign}39.99']  # fmt: skip
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_same_ad_rows_in_two_marketplaces_are_never_duplicates(tmp_path: Path) -> None:
+    """Same campaign name and days in amazon.US and amazon.GB: 4 rows; euro files (no single marketplace)
+    are each kept (their keys are scoped to the file); the same US file re-exported adds nothing."""
+    con = fresh(tmp_path)
+    res = [
+        *ingest(con, _campaign_csv(tmp_path / "us.csv", "USD", "$"), None, tmp_path),
+        *ingest(con, _campaign_csv(tmp_path / "uk.csv", "GBP", "£"), None, tmp_path),
+        *ingest(con, _campaign_csv(tmp_path / "de.csv", "EUR", "€"), None, tmp_path),
+        *ingest(con, _campaign_csv(tmp_path / "fr.csv", "EUR", "€", 975), None, tmp_path),
+    ]
+    assert [(r.layout, r.rows_stored, r.rows_duplicate) for r in res] == [("amazon_sp_campaign", 2, 0)] * 4
+    got = con.execute(
+        "SELECT coalesce(marketplace_id, '?'), currency, sum(spend), sum(clicks) FROM ad_performance GROUP BY ALL ORDER BY 1, 2"
+    ).fetchall()
+    assert got == [("?", "EUR", pytest.approx(10.88), 20.0), ("amazon.GB", "GBP", pytest.approx(5.44), 10.0),
+                   ("amazon.US", "USD", pytest.approx(5.44), 10.0)]  # fmt: skip
+    again = _campaign_csv(tmp_path / "us_again.csv", "USD", "$")
+    again.write_bytes(again.read_bytes().replace(b"\n", b"\r\n"))
+    (r,) = ingest(con, again, None, tmp_path)
+    assert (r.rows_stored, r.rows_duplicate) == (0, 2)
+
+
+def test_the_same_sku_and_day_in_two_markets_are_two_snapshots(tmp_path: Path) -> None:
+    con = fresh(tmp_path)
+    header = '"snapshot-date","fnsku","sku","product-name","quantity","fulfillment-center-id","detailed-disposition","country"'
+    rows = ['"2019-12-18T08:00:00+00:00","X1","1-mc-18","Bath mat","7","{fc}","SELLABLE","{c}"']
+    p = tmp_path / "daily.csv"
+    lines = [header] + [
+        rows[0].format(fc=fc, c=c) for fc, c in (("CMH1", "US"), ("YYZ1", "CA"), ("CMH1", "US"))
+    ]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (r,) = ingest(con, p, None, tmp_path)
+    assert (r.layout, r.rows_stored, r.rows_duplicate) == (
+        "amazon_daily_inventory",
+        3,
+        0,
+    )  # a repeated row is kept
+    got = con.execute(
+        "SELECT marketplace_id, location, sum(fulfillable) FROM inventory_snapshots GROUP BY ALL ORDER BY 1"
+    ).fetchall()
+    assert got == [("amazon.CA", "YYZ1", 7.0), ("amazon.US", "CMH1", 14.0)]

@@ -23,6 +23,7 @@ from xborder.ingest.layouts.common import (
     insert_new,
     key_sql,
     market_of_currency_sql,
+    market_scope,
     symbol_currency_sql,
     text_sql,
     typed_table,
@@ -157,7 +158,8 @@ def _write(con, ctx: LoadContext, report_type: str) -> WriteCounts:  # noqa: ANN
     keep = [c for c in AD_PERFORMANCE.column_names if c not in {"row_key", "ingest_id"}]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _x_ad3 AS
-            SELECT _row, {", ".join(keep)}, {key_sql(_KEY_DIMS)} AS row_key FROM _x_ad2"""
+            SELECT _row, {", ".join(keep)}, {key_sql([market_scope(ctx) if d == "marketplace_id" else d for d in _KEY_DIMS])} AS row_key
+            FROM _x_ad2"""
     )
     stored, revised = insert_new(ctx, AD_PERFORMANCE, "_x_ad3", measures=(*_COUNTS, *_MONEY))
     return WriteCounts(

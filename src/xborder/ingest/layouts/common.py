@@ -25,6 +25,7 @@ __all__ = [
     "timestamp_zone_sql",
     "file_date",
     "key_sql",
+    "market_scope",
     "insert_new",
     "typed_table",
 ]
@@ -205,6 +206,12 @@ def file_date(name: str) -> str | None:
             except ValueError:
                 continue
     return None
+
+
+def market_scope(ctx: LoadContext, column: str = "marketplace_id") -> str:
+    """The marketplace as a key dimension; a row without one is keyed within its file ('file:<ingest id>'),
+    so two files of unknown (e.g. euro) marketplaces never merge their rows."""
+    return f"coalesce({column}, 'file:{ctx.ingest_id}')"
 
 
 def key_sql(parts: Sequence[str], *, occurrence: bool = True) -> str:

@@ -22,6 +22,7 @@ from xborder.ingest.layouts.common import (
     insert_new,
     key_sql,
     market_of_currency_sql,
+    market_scope,
     text_sql,
     timestamp_zone_sql,
     typed_table,
@@ -81,7 +82,7 @@ def _t(name: str, *aliases: str, need: bool = False) -> Field:
 
 def _key_and_insert(con, ctx: LoadContext, extra_dims: tuple[str, ...]) -> WriteCounts:  # noqa: ANN001
     money = (*AMOUNTS, "total")
-    dims = ("source", "marketplace_id", "settlement_id", "posted_at", "transaction_type", "amount_type", "description",
+    dims = ("source", market_scope(ctx), "settlement_id", "posted_at", "transaction_type", "amount_type", "description",
             "order_id", "sku", "quantity", "fulfillment", *money, *extra_dims)  # fmt: skip
     keep = [c for c in MONEY_MOVEMENTS.column_names if c not in {"row_key", "ingest_id"}]
     con.execute(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from xborder.ingest.context import LoadContext
 from xborder.ingest.countries import country_sql
-from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
+from xborder.ingest.layouts.base import Field, Layout, WriteCounts, norm, register
 from xborder.ingest.layouts.common import (
     date_sql,
     day_first,
@@ -250,6 +250,13 @@ def _write_quotes(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
     return WriteCounts(stored=int(n), duplicate=ctx.count("_x_q2") - int(n))
 
 
+def _has_attribute(headers: list[str]) -> bool:
+    """A product master file gives at least one attribute (brand, weight, dimensions, HS code, origin)."""
+    have = {norm(h) for h in headers}
+    attrs = [f for f in ATTRIBUTE_FIELDS if f.name not in {"asin", "title"}]
+    return any(norm(a) in have for f in attrs for a in f.aliases)
+
+
 register(
     Layout(
         "supplier_quotes", "quotes", QUOTE_FIELDS, _write_quotes,
@@ -262,7 +269,6 @@ register(
         "product_master", "products", (_PRODUCT, *ATTRIBUTE_FIELDS), _write_master,
         "product master data (SKU, brand, weight, dimensions, HS code, origin; English or Chinese headers)",
         order=13, source="custom", auto_min=3,
-        matcher=lambda h: sum(1 for a in ("brand", "weight", "hs", "origin", "dimension", "length", "品牌", "重量",
-                                          "海关", "尺寸", "产地") if any(a in x.lower() for x in h)) >= 1,
+        matcher=_has_attribute,
     )
 )  # fmt: skip

@@ -18,6 +18,7 @@ from xborder.ingest.layouts.common import (
     insert_new,
     key_sql,
     market_of_currency_sql,
+    market_scope,
     symbol_currency_sql,
     typed_table,
 )
@@ -135,7 +136,7 @@ def _write(con, ctx: LoadContext, source: str, *, by_date: bool, sales: str = "s
         else ("report_date", "sessions", "page_views", "units_ordered", "ordered_sales", "order_items")
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _x_tr3 AS SELECT *, {key_sql(_DIMS + extra)} AS row_key FROM _x_tr2"
+        f"CREATE OR REPLACE TEMP TABLE _x_tr3 AS SELECT *, {key_sql([market_scope(ctx) if d == 'marketplace_id' else d for d in (*_DIMS, *extra)])} AS row_key FROM _x_tr2"
     )
     stored, revised = insert_new(
         ctx, LISTING_TRAFFIC, "_x_tr3", measures=("sessions", "page_views", "units_ordered", "ordered_sales")
