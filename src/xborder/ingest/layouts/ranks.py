@@ -12,11 +12,11 @@ import re
 from dataclasses import replace
 
 from xborder.ingest.context import LoadContext
-from xborder.ingest.layouts.base import _REGISTRY, Field, Layout, WriteCounts, register
+from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
 from xborder.ingest.layouts.inventory import STOCK_FIELDS, write_snapshots
 from xborder.ingest.products import upsert_products
 
-__all__ = ["LOCALES", "observed_at", "HEALTH_STOCK"]
+__all__ = ["LOCALES", "observed_at", "HEALTH_STOCK", "INVENTORY_HEALTH"]
 
 # Keepa locale / Amazon domain → (market, currency).
 LOCALES = {
@@ -181,7 +181,7 @@ HEALTH_STOCK = {
 }  # fmt: skip
 
 
-register(
+INVENTORY_HEALTH = register(
     Layout(
         "amazon_inventory_health", "ranks",
         (Field("snapshot", ("snapshot-date",), "timestamp", required=True), Field("asin", ("asin",), required=True),
@@ -203,6 +203,4 @@ register(
 )  # fmt: skip
 
 # `--as inventory` accepts the Inventory Health report too (same reading; recognised as ranks without --as).
-register(
-    replace(next(x for x in _REGISTRY if x.name == "amazon_inventory_health"), kind="inventory", order=51)
-)
+register(replace(INVENTORY_HEALTH, kind="inventory", order=51))
