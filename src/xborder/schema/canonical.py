@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xborder.schema.seller import AD_PERFORMANCE, INVENTORY_SNAPSHOTS, LISTING_TRAFFIC, MONEY_MOVEMENTS
 from xborder.schema.table import Column, Table
 
 __all__ = [
@@ -21,6 +22,10 @@ __all__ = [
     "FX_RATES",
     "SOURCE_CATEGORY_NAMES",
     "PRODUCT_CATEGORY_OVERRIDES",
+    "LISTING_TRAFFIC",
+    "AD_PERFORMANCE",
+    "MONEY_MOVEMENTS",
+    "INVENTORY_SNAPSHOTS",
     "TABLES",
 ]
 
@@ -355,6 +360,17 @@ SUPPLIER_OFFERS = Table(
         Column("lead_time_days", "DOUBLE", "Production lead time, days.", unit="days"),
         Column("valid_from", "DATE", "Date of the quote."),
         Column("ingest_id", "VARCHAR", "Ingest batch that wrote the row."),
+        Column(
+            "incoterm", "VARCHAR", "Incoterm of the price (EXW, FOB, CIF, DDP, ...), upper case, when quoted."
+        ),
+        Column("origin_country", "VARCHAR", "ISO 3166-1 alpha-2 country the goods ship from / are made in."),
+        Column(
+            "offer_key",
+            "VARCHAR",
+            "md5 of supplier, product, cost, currency, MOQ, lead time, incoterm, date (+ occurrence); "
+            "duplicates are recognised by it.",
+        ),
+        Column("source", "VARCHAR", "Layout or mapping the quote came from (supplier_quotes, ...)."),
     ),
 )
 
@@ -425,4 +441,8 @@ TABLES: tuple[Table, ...] = (
     FX_RATES,
     SOURCE_CATEGORY_NAMES,
     PRODUCT_CATEGORY_OVERRIDES,
+    LISTING_TRAFFIC,
+    AD_PERFORMANCE,
+    MONEY_MOVEMENTS,
+    INVENTORY_SNAPSHOTS,
 )
