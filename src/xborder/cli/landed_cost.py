@@ -463,20 +463,16 @@ def fx_rate(
             "source": q.source,
             "warnings": warnings,
         },
-        lambda d: (
-            console.print(
-                render(
-                    "landed_cost.fx_rate",
-                    "en",
-                    base=d["from"],
-                    rate=d["rate"],
-                    quote=d["to"],
-                    day=d["ecb_date"],
-                )
-            ),
-            [console.print(f"[yellow]{escape(w)}[/]") for w in d["warnings"]],
-        ),
+        _render_rate,
     )
+
+
+def _render_rate(d: dict[str, Any]) -> None:
+    console.print(
+        render("landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"])
+    )
+    for w in d["warnings"]:
+        console.print(f"[yellow]{escape(w)}[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,9 +6,7 @@ stated): in every market the requirement ids it must get are written out below f
 Where the toy gets no national rule (New Zealand's toy standard covers under-3s; Singapore and South Africa
 regulate mains equipment), a second telling product is used: a baby rattle with a button cell or a kettle.
 
-The engine's market list is still the hard-coded 25 of ``compliance/rules.py`` (a change is requested in
-issue 14's report: read it from ``markets.csv``); the fixture gives the engine the rule base's market list,
-so these answers are the ones the engine gives once it does. ``test_engine_lists_every_market`` says when.
+The engine reads its market list and the EU members from ``markets.csv`` (``test_engine_lists_every_market``).
 """
 
 from __future__ import annotations
@@ -149,20 +147,6 @@ CASES: dict[str, tuple[ProductAttributes, set[str], tuple[str, str]]] = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def rule_base_markets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give the compliance engine the markets of ``markets.csv`` (its own list stops at the first 25)."""
-    monkeypatch.setattr(compliance_rules, "MARKETS", RULE_BASE_MARKETS)
-    monkeypatch.setattr(compliance_rules, "EU_MEMBERS", RULE_BASE_EU)
-
-
-def test_every_market_of_the_rule_base_has_a_case() -> None:
-    assert set(CASES) == set(RULE_BASE_MARKETS)
-    assert len(CASES) == 64
-    assert len(RULE_BASE_EU) == 27  # all EU-27 members
-
-
-@pytest.mark.usefixtures("rule_base_markets")
 @pytest.mark.parametrize("market", sorted(CASES))
 def test_requirements_per_market(market: str) -> None:
     product, expected, (rule_id, source) = CASES[market]
@@ -174,7 +158,6 @@ def test_requirements_per_market(market: str) -> None:
     assert row["confidence"] in ("high", "medium", "low")
 
 
-@pytest.mark.usefixtures("rule_base_markets")
 def test_the_eea_and_swiss_answers_differ_from_the_eu_ones() -> None:
     # EU-wide rows (GPSR, Battery Regulation) are EU law: the EEA states get their own rows saying CE applies
     no = set(requirements_for(RC_CAR, "NO", DAY, infer=False)["rule_id"])
@@ -184,10 +167,6 @@ def test_the_eea_and_swiss_answers_differ_from_the_eu_ones() -> None:
     assert ch == {"ch_prsg", "ch_vreg", "ch_nev"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compliance/rules.py hard-codes 25 markets and 7 EU members; asked to read them from markets.csv",
-)
 def test_engine_lists_every_market() -> None:
     assert set(RULE_BASE_MARKETS) <= set(compliance_rules.MARKETS)
     assert set(RULE_BASE_EU) <= set(compliance_rules.EU_MEMBERS)
