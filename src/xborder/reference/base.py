@@ -8,12 +8,13 @@ source) or ``low`` (a documented assumption). Answers cite the rows they used.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
 
-__all__ = ["CONFIDENCE_LEVELS", "RULE_COLUMNS", "load_table", "as_of"]
+__all__ = ["CONFIDENCE_LEVELS", "RULE_COLUMNS", "load_table", "as_of", "weakest"]
 
 RULE_COLUMNS = ("source", "valid_from", "valid_to", "last_checked", "confidence")
 CONFIDENCE_LEVELS = ("high", "medium", "low")
@@ -57,3 +58,9 @@ def as_of(df: pd.DataFrame, date: dt.date | str | None = None) -> pd.DataFrame:
     mask = vf.isna() | (vf <= d)
     mask &= vt.isna() | (vt >= d)
     return df[mask.to_numpy()]
+
+
+def weakest(levels: Iterable[str]) -> str:
+    """The weakest of ``levels`` (``low`` < ``medium`` < ``high``); ``""`` when there is none."""
+    seen = [lv for lv in levels if lv in CONFIDENCE_LEVELS]
+    return max(seen, key=CONFIDENCE_LEVELS.index) if seen else ""

@@ -18,6 +18,7 @@ from xborder.domains.landed_cost.engine import landed_cost_frame
 from xborder.domains.landed_cost.inputs import ProductInput
 from xborder.domains.landed_cost.rules import MODES, RuleBook, rule_book
 from xborder.domains.landed_cost.sourcing import note
+from xborder.reference.base import weakest
 from xborder.reference.coverage import research_notes
 from xborder.reference.fx import ECB_SOURCE, FxTable, load_fx
 
@@ -154,9 +155,7 @@ def _lines(row: pd.Series, rules: RuleBook) -> list[dict[str, Any]]:
                 # the goods line's source is the FX table: filled in by to_dict
                 "source": " ; ".join(sorted({m["source"] for m in meta})),
                 "valid_from": min((m["valid_from"] for m in meta if m["valid_from"]), default=None),
-                "confidence": "low"
-                if any(m["confidence"] == "low" for m in meta)
-                else ("high" if meta else ""),
+                "confidence": weakest(m["confidence"] for m in meta),
             }
         )
     return out
