@@ -19,10 +19,12 @@ from xborder.domains.customers import (
     BgNbd,
     GammaGamma,
     bgnbd_log_likelihood,
+    customer_values,
     expected_purchases,
     expected_spend,
     fit_bgnbd,
     fit_gamma_gamma,
+    fit_source,
     gamma_gamma_log_likelihood,
     probability_alive,
 )
@@ -99,3 +101,35 @@ def test_gamma_gamma_estimates_match_the_note(cdnow: pd.DataFrame) -> None:
     want = [24.65, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17]
     assert spend == pytest.approx(want, abs=0.011)
     assert gg.mean_spend == pytest.approx(35.17, abs=0.01)
+
+
+def _as_summary(cdnow: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"customer_key": cdnow["ID"], "frequency": cdnow["x"], "recency": cdnow["t_x"],
+                         "age": cdnow["T"], "mean_repeat_value": cdnow["zbar"].where(cdnow["x"] > 0)})  # fmt: skip
+
+
+def test_fit_source_fits_both_models_and_values_customers(cdnow: pd.DataFrame) -> None:
+    summary = _as_summary(cdnow)
+    fit = fit_source("cdnow", summary, min_customers=100, min_repeat_customers=20)
+    assert fit.frequency is not None and fit.spend is not None and fit.notes == []
+    assert fit.frequency.log_likelihood == pytest.approx(-9582.4, abs=0.5)
+    assert fit.frequency_spend_correlation == pytest.approx(0.11, abs=0.01)  # Fader & Hardie's check: weak
+    scored = customer_values(summary, fit, horizon_days=39 * 7)
+    first = scored.iloc[0]  # x = 2, tₓ = 30.43, T = 38.86
+    assert first["expected_purchases"] == pytest.approx(1.226, abs=0.001)
+    assert first["expected_value"] == pytest.approx(first["expected_purchases"] * 24.66, abs=0.01)
+
+
+def test_fit_source_thresholds_on_cdnow_subsets(cdnow: pd.DataFrame) -> None:
+    summary = _as_summary(cdnow)
+    once, again = summary[summary["frequency"] == 0], summary[summary["frequency"] > 0]
+    few = pd.concat([once, again.head(45)])  # 45 of 1,456 = 3.1 % repeat: fitted, with a note
+    fit = fit_source("few", few, min_customers=100, min_repeat_customers=20)
+    assert fit.frequency is not None and [n["code"] for n in fit.notes] == ["customers.few_repeaters"]
+    rare = pd.concat([once, again.head(12)])  # 0.8 % repeat: below the 1 % floor, no model
+    fit = fit_source("rare", rare, min_customers=100, min_repeat_customers=10)
+    assert fit.frequency is None and fit.notes[0]["code"] == "customers.too_few_repeaters"
+    assert fit.notes[0]["args"]["share"] == pytest.approx(12 / 1423)
+    small = fit_source("small", summary.head(50), min_customers=100, min_repeat_customers=20)
+    assert small.frequency is None and small.notes[0]["code"] == "customers.too_few_for_clv"
+    assert customer_values(summary.head(50), small, 365)["expected_value"].isna().all()

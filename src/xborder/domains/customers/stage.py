@@ -49,6 +49,8 @@ class CustomersParams(Params):
     """Fewest customers (per source) to fit the lifetime-value models."""
     min_repeat_customers: int = Field(20, ge=2)
     """Fewest customers with a repeat purchase to fit them."""
+    min_repeat_share: float = Field(0.01, ge=0, le=1)
+    """Smallest share of customers with a repeat purchase to fit them."""
     holdout_days: int = Field(90, ge=0, le=730)
     """Days held out at the end of each source's data to check the purchase forecast (0: no check)."""
 
@@ -162,9 +164,8 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
         mine = customers[customers["source"] == source]
         fit = check = None
         if cov["keyed_lines"]:
-            fit = fit_source(
-                source, mine, min_customers=p.min_customers, min_repeat_customers=p.min_repeat_customers
-            )
+            fit = fit_source(source, mine, min_customers=p.min_customers, min_repeat_customers=p.min_repeat_customers,
+                             min_repeat_share=p.min_repeat_share)  # fmt: skip
             scored.append(customer_values(mine, fit, p.horizon_days))
             check = holdout_check(days, source, observed[source], p.holdout_days, min_customers=p.min_customers,
                                   min_repeat_customers=p.min_repeat_customers)  # fmt: skip
