@@ -204,7 +204,12 @@ CUSTOMER_MODELS = Table(
             "DATE",
             "Last order day of the source (the end of every customer's observation).",
         ),
-        Column("customers", "INTEGER", "Customers with a key.", unit="customers"),
+        Column(
+            "customers",
+            "INTEGER",
+            "Keyed customers whose first purchase lies before the last day (the ones the models see).",
+            unit="customers",
+        ),  # fmt: skip
         Column(
             "repeat_customers", "INTEGER", "Customers with at least one repeat purchase.", unit="customers"
         ),
