@@ -43,6 +43,12 @@ class Settings:
     fx_max_age_days: int = 7
     """Answers whose FX rates are older than this many days say so (update with ``xborder fx update FILE``)."""
     default_origin: str = "CN"
+    rfm_recent_min_score: int = 3
+    """Customers: R score (1-5, 5 = most recent) from which a customer counts as recent (high value or
+    potential rather than at risk or lost)."""
+    rfm_valuable_min_score: float = 3.5
+    """Customers: mean of the F and M scores (1-5) from which a customer counts as valuable (high value or at
+    risk rather than potential or lost)."""
     selection_profile: str = "balanced"
     max_upload_mb: int = 200
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
