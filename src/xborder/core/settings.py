@@ -36,6 +36,8 @@ class Settings:
     forecast_horizon_months: int = 6
     forecast_levels: tuple[int, ...] = (80, 95)
     service_level: float = 0.95
+    """Inventory: target service of stock plans — a cycle service level (no stock-out in a replenishment cycle)
+    unless the inventory stage is told ``service_measure=fill_rate``."""
     target_margin: float = 0.30
     estimated_cost_share: float = 0.35
     """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
@@ -49,6 +51,27 @@ class Settings:
     rfm_valuable_min_score: float = 3.5
     """Customers: mean of the F and M scores (1-5) from which a customer counts as valuable (high value or at
     risk rather than potential or lost)."""
+    slow_mover_days: tuple[int, ...] = (30, 60, 90)
+    """Inventory: a SKU with stock and no sale for this many days is a slow mover (an alert per threshold)."""
+    baseline_safety_days: int = 15
+    """Inventory baseline (the seller-ERP rule): reorder when stock + inbound covers fewer than lead time + this
+    many days of average daily sales."""
+    baseline_order_days: int = 30
+    """Inventory baseline: order this many days of average daily sales (then MOQ and case rounding)."""
+    review_days: int = 7
+    """Inventory: days between stock reviews (plans cover lead time + review period)."""
+    holding_cost_rate: float = 0.25
+    """Inventory: yearly holding cost as a share of landed cost (capital, storage, shrinkage; 20-30% is usual)."""
+    order_cost_usd: float = 50.0
+    """Inventory: fixed cost of placing one purchase order (USD; converted at the ECB rate), for the EOQ."""
+    max_cover_days: int = 90
+    """Inventory: an order covers at most this many days of demand (FBA charges aged stock from 181 days)."""
+    production_lead_time_days: int = 20
+    """Inventory: production lead time when no supplier quote gives one."""
+    production_lead_time_cv: float = 0.2
+    """Inventory: coefficient of variation of the production lead time (no delivery history yet)."""
+    inbound_days: int = 7
+    """Inventory: days from arrival in the market to sellable stock (clearance, drayage, FBA receiving)."""
     selection_profile: str = "balanced"
     max_upload_mb: int = 200
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)

@@ -15,6 +15,8 @@ from xborder.core.errors import BadInputError
 from xborder.domains.compliance.stage import STAGE as COMPLIANCE
 from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
+from xborder.domains.inventory.stage import STAGE as INVENTORY
+from xborder.domains.inventory.stage import STOCKOUTS_STAGE as STOCKOUTS
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
@@ -26,10 +28,12 @@ __all__ = ["STAGES", "stage_named", "output_tables", "quick_params", "parse_para
 
 STAGES: tuple[Stage, ...] = (
     INGEST,
+    STOCKOUTS,
     DEMAND,
     REVIEWS,
     CUSTOMERS,
     LANDED_COST,
+    INVENTORY,
     COMPLIANCE,
     SELECTION,
     BACKTEST,
