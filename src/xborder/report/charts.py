@@ -23,6 +23,7 @@ __all__ = [
     "bar_chart",
     "waterfall_chart",
     "cohort_heatmap",
+    "stock_projection_chart",
     "waterfall_figure",
     "waterfall",
     "plotly_js",
@@ -292,3 +293,40 @@ def waterfall(result: Any, *, title: str | None = None, lang: str = "en") -> Any
         template="plotly_white",
     )
     return fig
+
+
+def stock_projection_chart(
+    path: pd.DataFrame, *, title: str, labels: dict[str, str], start: Any = None
+) -> Chart | None:
+    """Expected stock on hand and position (on hand + on order) with the reorder point and order arrivals.
+
+    Args:
+        path: Columns day, on_hand, position, reorder_point, arrival (xborder.domains.inventory.projection).
+        title: Chart title.
+        labels: ``on_hand``, ``position``, ``reorder_point``, ``arrival``, ``day`` and ``units`` labels.
+        start: Date of day 0 (x axis in dates), else days.
+    """
+    import plotly.graph_objects as go
+
+    if path.empty:
+        return None
+    x = pd.to_datetime(start) + pd.to_timedelta(path["day"], unit="D") if start is not None else path["day"]
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=path["on_hand"], name=labels["on_hand"], line={"color": PALETTE["history"]})
+    fig.add_scatter(
+        x=x, y=path["position"], name=labels["position"], line={"color": PALETTE["bar"], "dash": "dot"}
+    )
+    fig.add_scatter(
+        x=x,
+        y=path["reorder_point"],
+        name=labels["reorder_point"],
+        line={"color": PALETTE["neg"], "dash": "dash"},
+    )
+    got = path["arrival"] > 0
+    fig.add_bar(
+        x=x[got], y=path.loc[got, "arrival"], name=labels["arrival"], marker_color=PALETTE["pos"], opacity=0.5
+    )
+    fig.update_layout(
+        height=360, xaxis={"title": labels["day"]}, yaxis={"title": labels["units"], "rangemode": "tozero"}
+    )
+    return _chart(fig, title)
