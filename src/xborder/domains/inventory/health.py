@@ -98,7 +98,7 @@ def aged_fees_ahead(stock: pd.DataFrame, rules: pd.DataFrame, months: int = 6) -
             if aged > 0 and mine.empty:
                 fee, why = np.nan, why or "no_rule"
             for a, n in zip(age, left, strict=True):
-                tier = mine[(mine["lo"] <= a) & (a <= mine["hi"])]
+                tier = mine[(mine["lo"] <= a) & (a < mine["hi"] + 1)]  # whole-day tiers: 271-300 holds 300.5
                 if (
                     tier.empty
                     or n <= 0

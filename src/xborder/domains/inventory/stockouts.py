@@ -2,8 +2,9 @@
 
 A report lists what is in stock; the FBA daily inventory history has no row for a SKU × fulfilment centre with
 nothing in it. So within one report source and marketplace, the observed days are the snapshot dates the
-source has, a key (SKU × location, or SKU over all locations = ``*``) is observed from its first day in the source
-to the source's last day, and on an observed day it is out of stock when its sellable units sum to 0 or it has
+source has, a key (SKU × location, or SKU over all locations = ``*``) is observed from its first day with sellable
+stock in the source to the source's last day (a location that only ever held damaged units, or a virtual one such
+as ``*XFR``, units moving between centres, is no place to be out of stock in; its units still count market-wide), and on an observed day it is out of stock when its sellable units sum to 0 or it has
 no row. Consecutive observed days out of stock form one period (observed days, so a weekly report gives periods
 of observed weeks). Reports dated by the day they were ingested (no date in the file) are left out: they do not
 say on which day a SKU was out. Demand history should leave out the ``*`` periods: sales there were capped by stock.
@@ -56,9 +57,13 @@ def stockout_days(snapshots: pd.DataFrame) -> pd.DataFrame:
     market_wide = df.groupby(["source", "market", "sku", "day"], as_index=False, dropna=False)["units"].sum()
     market_wide["location"] = ALL_LOCATIONS
     # a report without locations already is market-wide: keep one row for it
-    levels = pd.concat([per_loc[per_loc["location"] != ALL_LOCATIONS], market_wide], ignore_index=True)
+    # virtual locations (*XFR: units moving between centres) count in the market's stock but are no place to
+    # be out of stock in
+    real = ~per_loc["location"].astype(str).str.startswith("*")
+    levels = pd.concat([per_loc[real], market_wide], ignore_index=True)
     days = df.groupby(["source", "market"])["day"].unique()
-    first = levels.groupby(_KEY, dropna=False)["day"].min().rename("first").reset_index()
+    stocked = levels[levels["units"] > 0]
+    first = stocked.groupby(_KEY, dropna=False)["day"].min().rename("first").reset_index()
     grids = []
     for (source, market), observed in days.items():
         mine = first[(first["source"] == source) & (first["market"] == market)]
