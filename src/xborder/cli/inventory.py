@@ -48,6 +48,8 @@ def _load(
 
     con = open_warehouse(ctx, read_only=run is not None)
     summary: dict[str, Any] = {}
+    run_id: str | None
+    out_run: str | None
     try:
         if run is None:
             with progress(ctx) as bar:

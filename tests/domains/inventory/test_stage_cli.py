@@ -147,9 +147,9 @@ def test_stage_plans_forecasts_with_landed_costs_and_the_dossier(tmp_path) -> No
 
 
 def _eur(con) -> float:
-    from xborder.reference.fx import load_fx
-
     import datetime as dt
+
+    from xborder.reference.fx import load_fx
 
     return 50.0 * load_fx(con).factor("USD", "EUR", dt.date.today().isoformat()).rate
 

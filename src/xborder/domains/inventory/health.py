@@ -22,7 +22,9 @@ def days_without_sales(frame: pd.DataFrame) -> pd.Series:
     """Days since the last sale, at least: exact from ``last_sale`` (order lines) when known, else the longest
     window of the report with no unit shipped (units_shipped_90d = 0 → 90, 30d → 30, 7d → 7), else 0."""
     as_of = pd.to_datetime(frame["as_of"])
-    exact = (as_of - pd.to_datetime(frame.get("last_sale"))).dt.days if "last_sale" in frame else None
+    exact = None
+    if "last_sale" in frame:
+        exact = pd.Series((as_of - pd.to_datetime(frame["last_sale"])).dt.days, index=frame.index)
     out = pd.Series(np.nan, index=frame.index)
     for col, days in (("units_shipped_7d", 7), ("units_shipped_30d", 30), ("units_shipped_90d", 90)):
         if col in frame:

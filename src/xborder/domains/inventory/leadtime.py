@@ -60,7 +60,7 @@ def lead_times(
         take = tmin.isna() & hit["tmin"].notna()
         tmin[take], tmax[take], rule[take] = hit["tmin"][take], hit["tmax"][take], hit["rule_id"][take]
     offer = (
-        pd.to_numeric(pairs.get("offer_lead_time_days"), errors="coerce")
+        pd.to_numeric(pairs["offer_lead_time_days"], errors="coerce")
         if "offer_lead_time_days" in pairs
         else None
     )
@@ -74,6 +74,6 @@ def lead_times(
     src = (
         np.where(offer.notna(), "offer", "settings") if offer is not None else np.full(len(pairs), "settings")
     )
-    source = pd.Series(src, index=pairs.index) + "+" + rule.fillna("no_lane")
+    source = pd.Series(src, index=pairs.index).astype(str) + "+" + rule.fillna("no_lane").astype(str)
     return pd.DataFrame({"lead_time_days": prod + transit + inbound_days, "lead_time_sd_days": sd,
                          "lead_time_source": source, "transit_days": transit}, index=pairs.index)  # fmt: skip

@@ -124,14 +124,19 @@ def health_rows(
     df["location"] = ALL_LOCATIONS
     df["fee_currency"] = "USD"
     df["fee_rules"] = df["rule_ids"].map(lambda x: ",".join(x) if isinstance(x, list) else None)
-    msgs, ev_id, ev_start, units = [], [], [], []
+    msgs: list[list[dict[str, Any]]] = []
+    ev_id: list[Any] = []
+    ev_start: list[Any] = []
+    units: list[Any] = []
     for r in df.itertuples(index=False):
         m, pick, n = _health_codes(r, events, thresholds)
         msgs.append(m)
         ev_id.append(pick["event_id"] if pick else None)
         ev_start.append(pick["start"] if pick else None)
         units.append(n)
-    df = df.assign(clearance_event_id=ev_id, clearance_start=ev_start, clearance_units=units)
+    df["clearance_event_id"] = pd.Series(ev_id, index=df.index, dtype=object)
+    df["clearance_start"] = pd.Series(ev_start, index=df.index, dtype=object)
+    df["clearance_units"] = pd.Series(units, index=df.index, dtype=float)
     df["message"] = [json.dumps(m, default=str) for m in msgs]
     df["text_en"] = [render(m, "en") for m in msgs]
     df["text_zh"] = [render(m, "zh") for m in msgs]

@@ -65,7 +65,9 @@ def stockout_days(snapshots: pd.DataFrame) -> pd.DataFrame:
     stocked = levels[levels["units"] > 0]
     first = stocked.groupby(_KEY, dropna=False)["day"].min().rename("first").reset_index()
     grids = []
-    for (source, market), observed in days.items():
+    for source, market, observed in zip(
+        days.index.get_level_values(0), days.index.get_level_values(1), days.to_numpy(), strict=True
+    ):
         mine = first[(first["source"] == source) & (first["market"] == market)]
         d = pd.DataFrame({"day": np.sort(observed)})
         g = mine.merge(d, how="cross")

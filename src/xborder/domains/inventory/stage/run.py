@@ -63,7 +63,7 @@ def _recent_sales_rows(pos: pd.DataFrame, have: set[tuple[str, str]], weeks: int
                 break
         else:
             continue
-        start = pd.Timestamp(r.stock_as_of)
+        start = pd.Timestamp(str(r.stock_as_of))
         rows += [{"product_id": r.product_id, "market": r.market, "kind": "recent_sales", "model": col, "freq": "W",
                   "ds": start + pd.Timedelta(days=7 * k), "point": rate * 7.0} for k in range(weeks)]  # fmt: skip
     return pd.DataFrame(rows)
