@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import shared_path
 from xborder.cli.main import app, main
+from xborder.core import i18n
 from xborder.core.settings import get_settings
 from xborder.domains.inventory.dossier import build
 from xborder.domains.inventory.plan import PlanSettings, plan_from_rows
@@ -22,7 +23,7 @@ from xborder.domains.inventory.stage import STAGE, STOCKOUTS_STAGE
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 from xborder.warehouse.dossier import Pair
-from xborder.warehouse.tables import read_rows, write_frame
+from xborder.warehouse.tables import latest_run_id, read_rows, write_frame
 
 FILES = ("12.1-12.20 daily inventory.csv.gz", "inventory age.zip", "12.20 restock inventory.csv")
 
@@ -37,6 +38,7 @@ def bathmat_db(tmp_path):
     return db
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_bathmat_plans_alerts_and_cli(bathmat_db) -> None:
     res = CliRunner().invoke(app, ["--db", str(bathmat_db), "--json", "inventory", "alerts"])
@@ -59,6 +61,26 @@ def test_bathmat_plans_alerts_and_cli(bathmat_db) -> None:
     assert row["daily_demand"] == pytest.approx(mwh["units-shipped-last-30-days"] / 30)
     assert row["on_hand"] == mwh["avaliable-quantity(sellable)"] or row["on_hand"] > 0
     assert "Days-of-cover rule" in row["notes_en"]
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_bathmat_dossier_shows_slow_movers_in_both_languages(bathmat_db) -> None:
+    res = CliRunner().invoke(app, ["--db", str(bathmat_db), "--json", "inventory", "alerts"])
+    assert res.exit_code == 0, res.output
+    con = connect(bathmat_db)
+    run_id = latest_run_id(con, "inventory_plans")
+    health = read_rows(con, "inventory_health", run_id)
+    slow = health[health["status"] == "slow_90"]
+    assert len(slow) == 8  # the age report's SKUs with no unit shipped in 90 days (test above)
+    for _, h in slow.iterrows():
+        body = build(_Reader(con, run_id), Pair(h["product_id"], h["market"]))
+        assert body["status"] == "slow_90" and body["days_without_sales"] >= 90
+        assert body["on_hand"] == h["on_hand"] > 0
+        slow_msg = next(m for m in body["messages"]["health"] if m["code"] == "inventory.slow")
+        assert slow_msg["args"]["threshold"] == 90 and "滞销" in i18n.message(slow_msg, "zh")
+        _labelled_in_both_languages(body)
+    con.close()
 
 
 def test_cli_bad_input_is_a_message_and_exit_2(tmp_path, monkeypatch, capsys) -> None:
@@ -142,8 +164,27 @@ def test_stage_plans_forecasts_with_landed_costs_and_the_dossier(tmp_path) -> No
         body["reorder_point"] == de["reorder_point"]
         and body["comparison"][1]["policy"] == "days_of_cover_rule"
     )
+    # no inventory snapshot for p1: the figures it cannot know are left out, not shown as NaN
+    assert not {"on_hand", "days_of_cover", "stockout_date", "order_by", "status"} & set(body)
+    assert body["comparison"][0]["average_stock"] == pytest.approx(de["average_stock"])
+    assert body["comparison"][1]["average_stock"] == pytest.approx(de["baseline_average_stock"])
+    _labelled_in_both_languages(body)
+    launch = build(_Reader(con, run_id), Pair("p1", "FR"))
+    assert launch["launch_quantity"] == fr["launch_quantity"] and launch["kind"] == "analogue"
+    first = launch["messages"]["plan"][0]
+    assert first["code"] == "inventory.launch" and "首批订货" in i18n.message(first, "zh")
     assert build(_Reader(con, run_id), Pair("p2", "DE"))["note"]["code"] == "inventory.dossier_no_plan"
     con.close()
+
+
+def _labelled_in_both_languages(body: dict) -> None:
+    """Every figure and comparison column of a dossier section has a label, and every note renders, in en and zh."""
+    keys = {k for k, v in body.items() if not isinstance(v, dict | list)}
+    keys |= {k for row in body["comparison"] for k in row} | {row["policy"] for row in body["comparison"]}
+    for lang in i18n.LANGS:
+        assert not [k for k in sorted(keys) if not i18n.has(f"inventory.field.{k}", lang)], lang
+        for msg in body["messages"]["plan"] + body["messages"]["health"]:
+            assert i18n.message(msg, lang)
 
 
 def _eur(con) -> float:
