@@ -52,9 +52,13 @@ def test_bathmat_plans_alerts_and_cli(bathmat_db) -> None:
     assert out["statuses"]["slow_90"] == int((q90 == 0).sum()) == 8
     assert out["statuses"]["slow_30"] == int(((q30 == 0) & (q90 > 0)).sum()) == 3
     assert len(out["alerts"]) >= 11 and not any(r["location"] == "*" for r in out["stockouts"])
+    chart = bathmat_db.parent / "stock.html"
     plan = CliRunner().invoke(app, ["--db", str(bathmat_db), "--json", "inventory", "plan", "--run", "latest",
-                                    "--product", "amazon:B07JJ3HGSN"])  # fmt: skip
+                                    "--product", "amazon:B07JJ3HGSN", "--chart", str(chart)])  # fmt: skip
     assert plan.exit_code == 0, plan.output
+    assert json.loads(plan.output)["chart"] == str(chart)
+    html = chart.read_text(encoding="utf-8")
+    assert all(f'"name":"{n}"' in html for n in ("on hand", "on hand + on order", "reorder point"))
     row = json.loads(plan.output)["plans"][0]
     assert row["sku"] == "1-mwh-18" and row["kind"] == "recent_sales"
     mwh = age[age["sku"] == "1-mwh-18"].iloc[0]
