@@ -33,7 +33,7 @@ def _notes(raw: Any) -> list[dict[str, Any]]:
 
 def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     """The plan's known figures, the plan vs the ERP days-of-cover rule, the slow-mover status and the notes
-    (message codes; labels are ``inventory.field.<key>``); a note code when the pair has no plan."""
+    (message codes; keys and code values have labels ``inventory.field.<key>``); a note code when the pair has no plan."""
     rows = reader.rows("inventory_plans", product_id=pair.product_id, market=pair.market)
     if not rows:
         return {"note": {"code": "inventory.dossier_no_plan", "args": {}}}
