@@ -230,7 +230,15 @@ def create_app(
     for module in (auth, opportunities, runs, data, pages, dashboard):
         app.include_router(module.router)
 
-    @app.get("/api/health", tags=["meta"], summary="Liveness and schema version (no login needed)")
+    from xborder.api.models import Health
+
+    @app.get(
+        "/api/health",
+        tags=["meta"],
+        summary="Liveness and schema version (no login needed)",
+        response_model=Health,
+        response_model_exclude_unset=True,
+    )
     def health() -> dict[str, Any]:
         from xborder.warehouse import current_version
 
