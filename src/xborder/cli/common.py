@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,10 +23,39 @@ from rich.progress import (
 from xborder.core.jsonable import dumps
 from xborder.core.settings import Settings
 
-__all__ = ["CliState", "state", "emit", "console", "err_console", "progress", "open_warehouse"]
+__all__ = [
+    "CliState",
+    "state",
+    "emit",
+    "console",
+    "err_console",
+    "progress",
+    "open_warehouse",
+    "terminal_safe",
+    "SafeConsole",
+]
 
-console = Console()
-err_console = Console(stderr=True)
+# C0 controls but newline and tab, DEL, C1 controls (ESC, CSI, OSC ... start terminal escape sequences) and the
+# Unicode bidirectional overrides that reorder what is shown.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character that could drive the terminal shown as an escape (``\\x1b``)."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeConsole(Console):
+    """A Rich console that never lets text it renders (file names, cell values, messages) drive the terminal:
+    control characters in any string become visible escapes before Rich styles it."""
+
+    def render_str(self, text: str, **kwargs: Any):  # type: ignore[no-untyped-def]  # noqa: ANN201 — Rich's signature
+        """Rich's ``render_str`` on the terminal-safe text."""
+        return super().render_str(terminal_safe(text), **kwargs)
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 @dataclass
