@@ -144,7 +144,7 @@ def parse_trusted_proxies(value: str | None) -> list[str]:
         except ValueError:
             raise BadInputError(
                 f"Setting trusted_proxies: {item!r} is not an IP address or network.",
-                hint="List the reverse proxy's address, e.g. trusted_proxies = \"127.0.0.1\" (or a network such as "
+                hint='List the reverse proxy\'s address, e.g. trusted_proxies = "127.0.0.1" (or a network such as '
                 "10.0.0.0/8); leave it empty when clients connect directly.",
             ) from None
     return out
@@ -190,7 +190,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.shutdown(wait=db.stopping.is_set())  # a graceful stop has finished or interrupted the job
+        jobs.shutdown()  # queued jobs dropped; `xborder serve` lets the running one finish or interrupts it
         if pre is not None:
             pre.stop()
 
@@ -240,7 +240,9 @@ def create_app(
         if not _is_api(request) and request.url.path not in ("/openapi.json",):
             if exc.status_code == 401:
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-            if exc.status_code == 403 and ("one-time password" in str(exc.detail) or "two-factor" in str(exc.detail)):
+            if exc.status_code == 403 and (
+                "one-time password" in str(exc.detail) or "two-factor" in str(exc.detail)
+            ):
                 return RedirectResponse("/account", status_code=303)
             from xborder.api.templating import error_page
 

@@ -77,6 +77,8 @@ class Database:
     def __init__(self, db_path: str | Path, *, cache_size: int = 2048) -> None:
         self.path = str(db_path)
         self._con = connect(db_path)
+        row = self._con.execute("SELECT current_database()").fetchone()
+        self._catalog = str(row[0]).replace('"', '""') if row else "memory"
         self.write_lock = threading.RLock()
         self.work_lock = threading.Lock()
         self.generation = 0
@@ -157,7 +159,7 @@ class Database:
     def snapshot(self, folder: Path, *, max_age_s: float = 30) -> Path:
         """A read-only copy of the warehouse for other processes (the command line while the server holds the
         file): committed data only, remade when the data changed or it is older than ``max_age_s``."""
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._snapshot_lock:
             snap = self._snapshot
             if snap is not None and snap[0] == self.generation and time.monotonic() - snap[1] < max_age_s:
@@ -173,9 +175,13 @@ class Database:
             try:
                 cur.execute(f"ATTACH '{str(part).replace(chr(39), chr(39) * 2)}' AS _snapshot")
                 try:
-                    cur.execute("COPY FROM DATABASE main TO _snapshot")
+                    cur.execute(f'COPY FROM DATABASE "{self._catalog}" TO _snapshot')
                 finally:
                     cur.execute("DETACH _snapshot")
+            except BaseException:
+                for leftover in (part, part.with_name(part.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+                raise
             finally:
                 cur.close()
             os.chmod(part, 0o600)

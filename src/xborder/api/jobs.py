@@ -85,7 +85,9 @@ class JobRunner:
             self._update(job_id, run_id=run_id)
 
         def on_progress(stage: str, fraction: float, message: str) -> None:
-            if self.db.abort.is_set():  # a shutdown whose grace time is over: the stage fails, the run is resumable
+            if (
+                self.db.abort.is_set()
+            ):  # a shutdown whose grace time is over: the stage fails, the run is resumable
                 raise RunStopped("the server shut down during this stage; resume the run to finish it")
             with lock:
                 done[stage] = fraction

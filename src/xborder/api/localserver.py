@@ -96,7 +96,9 @@ class LocalServer:
         """Whether this user could read the local token (else only the server's own user can use it)."""
         return self.token is not None
 
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None, *, timeout: float = 3600) -> Any:
+    def call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, timeout: float = 3600
+    ) -> Any:
         """Call the server's API with the local token; the decoded JSON answer.
 
         Raises:
@@ -155,5 +157,9 @@ def find(db_path: str | Path) -> LocalServer | None:
     if not pid or not _alive(pid):
         return None
     return LocalServer(
-        pid=pid, url=str(info["url"]), token=info.get("token"), started_at=str(info.get("started_at")), file=target
+        pid=pid,
+        url=str(info["url"]),
+        token=info.get("token"),
+        started_at=str(info.get("started_at")),
+        file=target,
     )

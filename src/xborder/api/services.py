@@ -15,13 +15,13 @@ from xborder.api.db import Busy, Interrupted, ShuttingDown
 from xborder.api.queries.runs import base_name
 from xborder.api.security import audit_request, get_db
 from xborder.core.errors import BadInputError, XborderError
+from xborder.core.inputs import regular_input
 
 __all__ = [
     "safe_file_name",
     "ingest_upload",
     "ingest_local",
     "start_run",
-    "regular_input",
     "ALLOWED_SUFFIXES",
     "UPLOAD_KINDS",
 ]
@@ -111,24 +111,6 @@ def ingest_upload(
     return out
 
 
-def regular_input(path: Path) -> None:
-    """Refuse (BadInputError) a path that is neither a folder nor a regular file — a FIFO, a device such as
-    /dev/zero, a socket — before anything opens it (reading one would block or never end)."""
-    import stat
-
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise BadInputError(
-            f"Cannot read {path}: {exc.strerror or exc}.", hint="Check the path and its permissions."
-        ) from None
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise BadInputError(
-            f"{path} is not a regular file or folder (a device, FIFO or socket); it cannot be ingested.",
-            hint="Save the export to a file first and ingest that file.",
-        )
-
-
 def ingest_local(
     request: Request,
     p: Principal,
@@ -157,9 +139,7 @@ def ingest_local(
         mapping=Path(mapping) if mapping else None,
         summary=lambda r: r.to_dict(),
     )
-    audit_request(
-        request, p, "data.ingest", str(target), outcome, {"kind": kind, "error": out.get("error")}
-    )
+    audit_request(request, p, "data.ingest", str(target), outcome, {"kind": kind, "error": out.get("error")})
     return out
 
 
@@ -188,7 +168,9 @@ def _ingest(
         if on_refused:
             on_refused()
         raise HTTPException(
-            409, f"The server is busy with {exc}; try again when it has finished.", headers={"Retry-After": "30"}
+            409,
+            f"The server is busy with {exc}; try again when it has finished.",
+            headers={"Retry-After": "30"},
         ) from None
     except ShuttingDown:
         if on_refused:
@@ -233,7 +215,9 @@ def _run_ingest(
         out: dict[str, Any] = {"file": label, "results": [summary(r) for r in results]}
         outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
     except XborderError as exc:
-        if db.abort.is_set():  # DuckDB's interrupt of the running statement, reported as bad input: rolled back
+        if (
+            db.abort.is_set()
+        ):  # DuckDB's interrupt of the running statement, reported as bad input: rolled back
             raise Interrupted(exc.message) from exc
         out = {
             "file": label,

@@ -47,7 +47,9 @@ def time_step(unix_time: float, *, step: int = STEP) -> int:
     return int(unix_time // step)
 
 
-def totp(key: bytes, unix_time: float, *, digits: int = DIGITS, algorithm: str = "sha1", step: int = STEP) -> str:
+def totp(
+    key: bytes, unix_time: float, *, digits: int = DIGITS, algorithm: str = "sha1", step: int = STEP
+) -> str:
     """RFC 6238 TOTP value at ``unix_time``."""
     return hotp(key, time_step(unix_time, step=step), digits=digits, algorithm=algorithm)
 

@@ -31,7 +31,10 @@ def ingest(
 ) -> None:
     """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason."""
     from xborder.core.errors import BadInputError
+    from xborder.core.inputs import regular_input
     from xborder.ingest import KINDS, ingest_path
+
+    regular_input(path)  # a FIFO or a device such as /dev/zero would hang the read: refused before opening
 
     if kind is None and mapping is None:
         raise BadInputError(

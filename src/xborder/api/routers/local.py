@@ -17,7 +17,9 @@ router = APIRouter(prefix="/api/local", tags=["local"], include_in_schema=False)
 
 
 class IngestBody(BaseModel):
-    path: str = Field(max_length=4096, description="Absolute path of a file or folder on the server's machine.")
+    path: str = Field(
+        max_length=4096, description="Absolute path of a file or folder on the server's machine."
+    )
     kind: str | None = Field(None, max_length=40)
     mapping: str | None = Field(None, max_length=4096)
     reject_dir: str | None = Field(None, max_length=4096)
@@ -32,8 +34,12 @@ def snapshot(request: Request, p: Annotated[Principal, Depends(current_user)]) -
     return {"path": str(path), "generation": db.generation}
 
 
-@router.post("/ingest", summary="Ingest a file or folder on this machine (xborder ingest while the server runs)")
-def ingest(body: IngestBody, request: Request, p: Annotated[Principal, Depends(current_user)]) -> dict[str, Any]:
+@router.post(
+    "/ingest", summary="Ingest a file or folder on this machine (xborder ingest while the server runs)"
+)
+def ingest(
+    body: IngestBody, request: Request, p: Annotated[Principal, Depends(current_user)]
+) -> dict[str, Any]:
     out = services.ingest_local(request, p, body.path, body.kind, body.mapping, body.reject_dir)
     if out.get("error"):
         raise HTTPException(422, f"{out['error']} {out.get('hint') or ''}".strip())

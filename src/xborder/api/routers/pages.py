@@ -101,9 +101,7 @@ def account_page(request: Request, p: Principal, **extra: Any) -> Response:
 
     ctx: dict[str, Any] = {"msg": None, "new_token": None, "totp_setup": None, "recovery_codes": None}
     ctx.update(extra)
-    return render(
-        request, "account.html", tokens=_tokens(request, p), totp=totp_state(request, p), **ctx
-    )
+    return render(request, "account.html", tokens=_tokens(request, p), totp=totp_state(request, p), **ctx)
 
 
 @router.get("/account", response_class=HTMLResponse)

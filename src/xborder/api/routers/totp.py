@@ -22,7 +22,9 @@ pages = APIRouter(include_in_schema=False)
 
 
 class CodeBody(BaseModel):
-    code: str = Field(min_length=6, max_length=32, description="The 6-digit code the authenticator app shows.")
+    code: str = Field(
+        min_length=6, max_length=32, description="The 6-digit code the authenticator app shows."
+    )
 
 
 class DisableBody(BaseModel):
@@ -38,7 +40,9 @@ def totp_state(request: Request, p: Principal) -> dict[str, Any]:
     return st
 
 
-def _audit(request: Request, p: Principal, action: str, target: str, outcome: str, detail: Any = None) -> None:
+def _audit(
+    request: Request, p: Principal, action: str, target: str, outcome: str, detail: Any = None
+) -> None:
     with get_db(request).write() as cur:
         accounts.audit(
             cur, p.user_id, action, target, outcome, detail, username=p.username, ip=client_ip(request)
@@ -51,7 +55,9 @@ def _setup(request: Request, p: Principal) -> dict[str, str]:
             out = twofactor.begin(cur, p.user_id, p.username)
         except BadInputError as exc:
             raise HTTPException(409, f"{exc.message} {exc.hint or ''}".strip()) from None
-        accounts.audit(cur, p.user_id, "totp.setup", p.username, "ok", None, username=p.username, ip=client_ip(request))
+        accounts.audit(
+            cur, p.user_id, "totp.setup", p.username, "ok", None, username=p.username, ip=client_ip(request)
+        )
     return out
 
 
@@ -61,10 +67,19 @@ def _enable(request: Request, p: Principal, code: str) -> list[str]:
             codes = twofactor.confirm(cur, p.user_id, code, time.time())
         except BadInputError as exc:
             accounts.audit(
-                cur, p.user_id, "totp.enable", p.username, "failed", None, username=p.username, ip=client_ip(request)
+                cur,
+                p.user_id,
+                "totp.enable",
+                p.username,
+                "failed",
+                None,
+                username=p.username,
+                ip=client_ip(request),
             )
             raise HTTPException(422, f"{exc.message} {exc.hint or ''}".strip()) from None
-        accounts.audit(cur, p.user_id, "totp.enable", p.username, "ok", None, username=p.username, ip=client_ip(request))
+        accounts.audit(
+            cur, p.user_id, "totp.enable", p.username, "ok", None, username=p.username, ip=client_ip(request)
+        )
     get_auth(request).forget()
     return codes
 
@@ -80,14 +95,25 @@ def _disable(request: Request, p: Principal, password: str, code: str) -> None:
         except LoginError as exc:
             good = False
             if exc.locked_seconds:
-                raise HTTPException(429, exc.message, headers={"Retry-After": str(exc.locked_seconds)}) from None
+                raise HTTPException(
+                    429, exc.message, headers={"Retry-After": str(exc.locked_seconds)}
+                ) from None
         if not good:
             accounts.audit(
-                cur, p.user_id, "totp.disable", p.username, "failed", None, username=p.username, ip=client_ip(request)
+                cur,
+                p.user_id,
+                "totp.disable",
+                p.username,
+                "failed",
+                None,
+                username=p.username,
+                ip=client_ip(request),
             )
             raise HTTPException(403, "The password or the code is wrong.")
         twofactor.disable(cur, p.user_id)
-        accounts.audit(cur, p.user_id, "totp.disable", p.username, "ok", None, username=p.username, ip=client_ip(request))
+        accounts.audit(
+            cur, p.user_id, "totp.disable", p.username, "ok", None, username=p.username, ip=client_ip(request)
+        )
     get_auth(request).forget()
 
 
@@ -96,32 +122,48 @@ def status(request: Request, p: Annotated[Principal, Depends(current_user)]) -> 
     return totp_state(request, p)
 
 
-@router.post("/auth/totp/setup", summary="Start two-factor set-up: a secret and its otpauth:// URI for the app")
+@router.post(
+    "/auth/totp/setup", summary="Start two-factor set-up: a secret and its otpauth:// URI for the app"
+)
 def setup(request: Request, p: Annotated[Principal, Depends(current_user)]) -> dict[str, str]:
     return _setup(request, p)
 
 
-@router.post("/auth/totp/enable", summary="Confirm set-up with a first code; returns recovery codes (shown once)")
-def enable(body: CodeBody, request: Request, p: Annotated[Principal, Depends(current_user)]) -> dict[str, Any]:
+@router.post(
+    "/auth/totp/enable", summary="Confirm set-up with a first code; returns recovery codes (shown once)"
+)
+def enable(
+    body: CodeBody, request: Request, p: Annotated[Principal, Depends(current_user)]
+) -> dict[str, Any]:
     return {"enabled": True, "recovery_codes": _enable(request, p, body.code)}
 
 
-@router.post("/auth/totp/disable", summary="Switch two-factor login off (password and a code; not for admins)")
-def disable(body: DisableBody, request: Request, p: Annotated[Principal, Depends(current_user)]) -> dict[str, Any]:
+@router.post(
+    "/auth/totp/disable", summary="Switch two-factor login off (password and a code; not for admins)"
+)
+def disable(
+    body: DisableBody, request: Request, p: Annotated[Principal, Depends(current_user)]
+) -> dict[str, Any]:
     _disable(request, p, body.password, body.code)
     return {"enabled": False}
 
 
-@router.post("/users/{username}/totp/reset", summary="Switch off someone's two-factor login (admin; lost phone)")
+@router.post(
+    "/users/{username}/totp/reset", summary="Switch off someone's two-factor login (admin; lost phone)"
+)
 def reset(
     username: str, request: Request, p: Annotated[Principal, Depends(require_role("admin"))]
 ) -> dict[str, Any]:
     with get_db(request).write() as cur:
-        row = cur.execute("SELECT user_id FROM users WHERE username = ?", [username.strip().lower()]).fetchone()
+        row = cur.execute(
+            "SELECT user_id FROM users WHERE username = ?", [username.strip().lower()]
+        ).fetchone()
         if row is None:
             raise HTTPException(404, f"No user {username!r}.")
         twofactor.disable(cur, row[0])
-        accounts.audit(cur, p.user_id, "totp.reset", username, "ok", None, username=p.username, ip=client_ip(request))
+        accounts.audit(
+            cur, p.user_id, "totp.reset", username, "ok", None, username=p.username, ip=client_ip(request)
+        )
     get_auth(request).forget()
     return {"username": username, "totp": False}
 
@@ -135,7 +177,9 @@ def setup_page(request: Request, p: Annotated[Principal, Depends(current_user)])
 
 @pages.post("/account/totp/enable")
 def enable_page(
-    request: Request, p: Annotated[Principal, Depends(current_user)], code: Annotated[str, Form(max_length=32)]
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    code: Annotated[str, Form(max_length=32)],
 ) -> Response:
     from xborder.api.routers.pages import account_page
 
