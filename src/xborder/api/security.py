@@ -44,6 +44,8 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 _PASSWORD_PATHS = frozenset(
     {"/api/auth/password", "/api/auth/me", "/api/auth/logout", "/account", "/account/password", "/logout"}
 )
+# Account routes, never for the command line's local token (it has analyst rights over data and runs only).
+_ACCOUNT_PATHS = ("/account", "/admin", "/api/auth", "/api/users", "/api/audit", "/logout")
 # ... and an admin who must set up two-factor login.
 _TOTP_PATHS = _PASSWORD_PATHS | {
     "/api/auth/totp",
@@ -249,7 +251,7 @@ async def enforce_role_table(request: Request) -> None:
     elif role == LOCAL:
         if p.kind != "local":
             _refuse(request, p, LOCAL)
-    elif p.kind == "local" and request.url.path.startswith(("/account", "/admin", "/api/auth", "/api/users")):
+    elif p.kind == "local" and request.url.path.startswith(_ACCOUNT_PATHS):
         raise HTTPException(403, "The command line's local access is for data and runs, not accounts.")
     elif not p.can(role):
         _refuse(request, p, role)
