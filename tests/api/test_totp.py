@@ -142,6 +142,8 @@ def test_admins_are_held_until_they_enrol_when_the_server_requires_it(
         assert held.status_code == 403 and "two-factor" in held.json()["detail"]
         assert admin.post("/api/auth/tokens", json={"name": "x"}).status_code == 403
         assert env.client("analyst").get("/api/opportunities").status_code == 200  # others: optional
+        hot = admin.get("/api/opportunities")  # the same answer is ready in the cache: the hot path holds too
+        assert hot.status_code == 403 and "two-factor" in hot.json()["detail"]
         assert (
             admin.post(
                 "/api/auth/totp/disable", json={"password": "admin-pass-123", "code": "123456"}
