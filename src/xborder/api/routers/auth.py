@@ -175,9 +175,7 @@ def password(
     return {"ok": True}
 
 
-@router.post(
-    "/auth/tokens", status_code=201, summary="Create a bearer token for scripts (shown once; analyst, admin)"
-)
+@router.post("/auth/tokens", status_code=201, summary="Create a bearer token for scripts (shown once)")
 def create_token(
     body: TokenBody, request: Request, p: Annotated[Principal, Depends(require_role("analyst"))]
 ) -> dict[str, Any]:
