@@ -44,6 +44,9 @@ _LOGGED_IN = error_responses(401, 403)
 class LoginBody(BaseModel):
     username: str = Field(max_length=200)
     password: str = Field(max_length=1024)
+    totp: str | None = Field(
+        None, max_length=32, description="Two-factor code (or a recovery code) when the account has it on."
+    )
 
 
 class PasswordBody(BaseModel):
@@ -85,12 +88,13 @@ def set_session_cookie(request: Request, response: Response, secret: str, expire
 
 
 def login_session(
-    request: Request, username: str, password: str
+    request: Request, username: str, password: str, totp: str | None = None
 ) -> tuple[dict[str, Any], str, str, dt.datetime]:
-    """Check the password and open a session: (user, secret, csrf, expires); LoginError when refused."""
+    """Check the password (and two-factor code) and open a session: (user, secret, csrf, expires); LoginError
+    when refused."""
     db, auth = get_db(request), get_auth(request)
     with db.write() as cur:
-        user = accounts.authenticate(cur, username, password, client_ip(request))
+        user = accounts.authenticate(cur, username, password, client_ip(request), totp)
         secret, csrf, expires = accounts.issue(
             cur, user["user_id"], kind="session", ttl=auth.session_ttl, ip=client_ip(request)
         )
@@ -105,7 +109,7 @@ def login_session(
 )
 def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any]:
     try:
-        user, secret, csrf, expires = login_session(request, body.username, body.password)
+        user, secret, csrf, expires = login_session(request, body.username, body.password, body.totp)
     except LoginError as exc:
         if exc.locked_seconds:
             raise HTTPException(429, exc.message, headers={"Retry-After": str(exc.locked_seconds)}) from None
@@ -158,7 +162,7 @@ def change_password(request: Request, p: Principal, current: str, new: str) -> N
     db = get_db(request)
     with db.write() as cur:
         try:
-            accounts.authenticate(cur, p.username, current, client_ip(request))
+            accounts.authenticate(cur, p.username, current, client_ip(request), check_totp=False)
         except LoginError as exc:
             accounts.audit(
                 cur,
@@ -209,7 +213,7 @@ def password(
     responses=_LOGGED_IN,
 )
 def create_token(
-    body: TokenBody, request: Request, p: Annotated[Principal, Depends(current_user)]
+    body: TokenBody, request: Request, p: Annotated[Principal, Depends(require_role("analyst"))]
 ) -> dict[str, Any]:
     with get_db(request).write() as cur:
         secret, _, expires = accounts.issue(
