@@ -78,7 +78,7 @@ def _named(schema: dict[str, Any] | None, components: dict[str, Any]) -> str | N
 
 
 def test_every_json_endpoint_under_api_names_its_response_schema(web) -> None:
-    doc = web.client().get("/openapi.json").json()
+    doc = web.client("viewer").get("/openapi.json").json()
     components = doc["components"]["schemas"]
     ops = _success_schemas(doc)
     unnamed, files = set(), set()
@@ -93,7 +93,7 @@ def test_every_json_endpoint_under_api_names_its_response_schema(web) -> None:
                 unnamed.add((method, path))
     assert unnamed == UNNAMED
     assert files == {("get", "/api/runs/{run_id}/report")}
-    assert len(ops) == 24
+    assert len(ops) == 29  # 24 + the five two-factor endpoints
     named = {
         key: _named(r["content"]["application/json"]["schema"], components)
         for key, rs in ops.items()
@@ -113,7 +113,7 @@ def test_row_schemas_derive_from_the_table_declarations(web) -> None:
     from xborder.pipeline.dossier import sections
     from xborder.schema import table
 
-    components = web.client().get("/openapi.json").json()["components"]["schemas"]
+    components = web.client("viewer").get("/openapi.json").json()["components"]["schemas"]
     opp = components["Opportunity"]
     assert list(opp["properties"]) == list(table("opportunities").column_names)
     score = opp["properties"]["score"]
@@ -315,7 +315,7 @@ def test_docs_list_every_endpoint_with_its_model(web) -> None:
 
     from xborder.api.models.reference import endpoint_table
 
-    table = endpoint_table(web.client().get("/openapi.json").json())
+    table = endpoint_table(web.client("viewer").get("/openapi.json").json())
     doc = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
     assert "| `GET /api/opportunities/{market}/{product_id}` | 200: `Dossier` |" in table
     assert table in doc, "docs/web.md is behind: paste `python -m xborder.api.models.reference` into it"

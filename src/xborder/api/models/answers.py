@@ -346,3 +346,43 @@ class AccountChanged(_Fixed):
 
 
 AuditEntry = row_model("audit_log", "AuditEntry")
+
+
+# --- two-factor login ---------------------------------------------------------------------------------
+
+
+class TotpStatus(_Fixed):
+    """Your two-factor login (TOTP, RFC 6238)."""
+
+    enabled: bool
+    enabled_at: str | None = Field(None, description="When it was switched on (UTC, ISO 8601).")
+    pending: bool = Field(description="Set up but not yet confirmed with a first code.")
+    recovery_codes_left: int
+    required: bool = Field(description="The server requires it of this account (admins).")
+
+
+class TotpSetup(_Fixed):
+    """A new secret for the authenticator app (confirm it with a first code)."""
+
+    secret: str = Field(description="Base32 secret (shown once).")
+    uri: str = Field(description="otpauth:// provisioning URI.")
+
+
+class TotpEnabled(_Fixed):
+    """Two-factor login switched on, with its recovery codes (shown once)."""
+
+    enabled: Literal[True]
+    recovery_codes: list[str]
+
+
+class TotpDisabled(_Fixed):
+    """Two-factor login switched off."""
+
+    enabled: Literal[False]
+
+
+class TotpReset(_Fixed):
+    """An admin switched off someone's two-factor login."""
+
+    username: str
+    totp: Literal[False]

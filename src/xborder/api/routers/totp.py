@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from xborder.api import accounts, twofactor
 from xborder.api.accounts import LoginError, Principal
+from xborder.api.models import TotpDisabled, TotpEnabled, TotpReset, TotpSetup, TotpStatus
 from xborder.api.security import client_ip, current_user, get_auth, get_db, require_role
 from xborder.core.errors import BadInputError
 
@@ -117,20 +118,28 @@ def _disable(request: Request, p: Principal, password: str, code: str) -> None:
     get_auth(request).forget()
 
 
-@router.get("/auth/totp", summary="Your two-factor login: on or off, required, recovery codes left")
+@router.get(
+    "/auth/totp",
+    summary="Your two-factor login: on or off, required, recovery codes left",
+    response_model=TotpStatus,
+)
 def status(request: Request, p: Annotated[Principal, Depends(current_user)]) -> dict[str, Any]:
     return totp_state(request, p)
 
 
 @router.post(
-    "/auth/totp/setup", summary="Start two-factor set-up: a secret and its otpauth:// URI for the app"
+    "/auth/totp/setup",
+    summary="Start two-factor set-up: a secret and its otpauth:// URI for the app",
+    response_model=TotpSetup,
 )
 def setup(request: Request, p: Annotated[Principal, Depends(current_user)]) -> dict[str, str]:
     return _setup(request, p)
 
 
 @router.post(
-    "/auth/totp/enable", summary="Confirm set-up with a first code; returns recovery codes (shown once)"
+    "/auth/totp/enable",
+    summary="Confirm set-up with a first code; returns recovery codes (shown once)",
+    response_model=TotpEnabled,
 )
 def enable(
     body: CodeBody, request: Request, p: Annotated[Principal, Depends(current_user)]
@@ -139,7 +148,9 @@ def enable(
 
 
 @router.post(
-    "/auth/totp/disable", summary="Switch two-factor login off (password and a code; not for admins)"
+    "/auth/totp/disable",
+    summary="Switch two-factor login off (password and a code; not for admins)",
+    response_model=TotpDisabled,
 )
 def disable(
     body: DisableBody, request: Request, p: Annotated[Principal, Depends(current_user)]
@@ -149,7 +160,9 @@ def disable(
 
 
 @router.post(
-    "/users/{username}/totp/reset", summary="Switch off someone's two-factor login (admin; lost phone)"
+    "/users/{username}/totp/reset",
+    summary="Switch off someone's two-factor login (admin; lost phone)",
+    response_model=TotpReset,
 )
 def reset(
     username: str, request: Request, p: Annotated[Principal, Depends(require_role("admin"))]
