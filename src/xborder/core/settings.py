@@ -74,6 +74,9 @@ class Settings:
     """Inventory: days from arrival in the market to sellable stock (clearance, drayage, FBA receiving)."""
     selection_profile: str = "balanced"
     max_upload_mb: int = 200
+    trusted_proxies: str = ""
+    """Addresses or networks (comma-separated, e.g. ``127.0.0.1`` or ``10.0.0.0/8``) of reverse proxies whose
+    X-Forwarded-For / X-Forwarded-Proto headers ``xborder serve`` believes; empty: none (the socket peer counts)."""
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def source_of(self, name: str) -> str:
