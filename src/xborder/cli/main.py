@@ -16,6 +16,7 @@ from xborder.cli import (
     ingest,
     inventory,
     landed_cost,
+    privacy,
     reviews,
     run,
     selection,
@@ -148,6 +149,7 @@ for _commands in (
     selection,
     run,
     web,
+    privacy,
 ):
     _commands.register(app)
 
