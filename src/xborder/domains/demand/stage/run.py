@@ -33,6 +33,22 @@ Level = Literal["market_total", "category_market", "product_total", "product_mar
 DEFAULT_LEVELS: tuple[Level, ...] = ("market_total", "category_market", "product_total", "product_market")
 
 
+_ACC = ("mase", "wape", "bias", "bias_mean", "wql", "coverage_80", "coverage_95")
+"""Backtest measures in the stage summary (and the CLI's table)."""
+
+
+def product_groups(events: pd.DataFrame, series: pd.DataFrame) -> pd.Series | None:
+    """Product x market series id -> ``cat:<category>|<market>``, the group whose seasonal profile it borrows."""
+    if "category" not in events.columns:
+        return None
+    cat = events.dropna(subset=["category"]).drop_duplicates("product_id").set_index("product_id")["category"]
+    ids = pd.Index(series["unique_id"].unique())
+    parts = ids.str.rsplit("|", n=1)
+    product, market = parts.str[0], parts.str[-1]
+    out = pd.Series("cat:" + pd.Series(product, index=ids).map(cat).astype(str) + "|" + market, index=ids)
+    return out[pd.Series(product, index=ids).map(cat).notna().to_numpy()]
+
+
 def _top(series: pd.DataFrame, max_series: int | None) -> tuple[pd.DataFrame, int]:
     ids = series["unique_id"].unique()
     if not max_series or len(ids) <= max_series:
@@ -213,6 +229,7 @@ def run_demand(
             )
             res = forecast(
                 todo,
+                groups=product_groups(events, todo) if level == "product_market" else None,
                 horizon=horizon,
                 freq=freq,
                 n_windows=n_windows,
@@ -231,11 +248,15 @@ def run_demand(
                 "not_forecast_outside_top": skipped,
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
+                "intervals": res.params.get("intervals"),
+                "reseasoned": res.params.get("reseasoned", 0),
+                # every model is listed: one with no backtest forecasts has None (shown as "–", never 0)
                 "accuracy": {
-                    m: {k: _num(ov.loc[m, k]) for k in ("mase", "wape", "bias", "coverage_80", "coverage_95")}
+                    m: {k: _num(ov.loc[m, k]) if m in ov.index and k in ov.columns else None for k in _ACC}
                     for m in ("Chosen", "Naive", "SeasonalNaive", "AutoETS")
-                    if m in ov.index
-                },
+                }
+                if len(ov)
+                else {},
             }
     say(0.92, "analogue forecasts and search-interest signals")
     summary["analogues"] = _analogues(con, run_id, results, markets, analogue_products, freq)
