@@ -43,6 +43,8 @@ from xborder.domains.demand.accuracy import naive_scale, pinball_sums
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_accuracy.json"
 COMPARE = ["Chosen", "Naive", "SeasonalNaive", "AutoETS"]
+PRODUCT_CASES = ("uci_product_market", "m5_product_market", "sales_transactions", "m5_subset")
+"""Cases whose series are products (re-seasoned only with --reseason-products, as in the stage)."""
 
 
 def load_m5_levels(level: str, freq: str) -> pd.DataFrame:
@@ -168,6 +170,7 @@ def backtest(
     name: str = "",
     selection: str = "series",
     groups: pd.Series | None = None,
+    reseason: bool = True,
 ) -> dict:
     folds, t0 = [], time.perf_counter()
     for cut in cutoffs:
@@ -179,7 +182,9 @@ def backtest(
             train = train[train["unique_id"].isin(vol)]
         test = series[(series["ds"] > cut) & series["unique_id"].isin(train["unique_id"].unique())]
         test = test.groupby("unique_id").head(horizon)
-        res = forecast(train, horizon=horizon, freq=freq, n_jobs=2, selection=selection, groups=groups)
+        res = forecast(
+            train, horizon=horizon, freq=freq, n_jobs=2, selection=selection, groups=groups, reseason=reseason
+        )
         s = score(train, test, res)
         if dump:  # inner backtest points and every model's forecasts, for offline analysis
             dump.mkdir(parents=True, exist_ok=True)
@@ -233,6 +238,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT, help="result file")
     ap.add_argument("--selection", default="series", help="forecast(selection=...): series|level|class|auto")
     ap.add_argument("--dump", type=Path, default=None, help="directory for per-fold pickles (analysis)")
+    ap.add_argument("--reseason-products", action="store_true", help="re-season product series too")
     args = ap.parse_args()
     out_path = args.out
     top = 300 if args.quick else 2000
@@ -329,6 +335,8 @@ def main() -> None:
             name=name,
             selection=args.selection,
             groups=groups,
+            # as the stage: product series are re-seasoned only on request (it lost on UCI products)
+            reseason=args.reseason_products or not name.startswith(PRODUCT_CASES),
         )
         results[name] = r
         print(

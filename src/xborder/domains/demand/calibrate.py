@@ -3,10 +3,16 @@
 A series has two or three backtest windows, too few errors to say where its own 95% quantile
 lies (the split-conformal widths of one series' 12 errors put the 80% and 95% bounds on the same
 error). So the errors of the chosen forecasts are made scale-free, ``r = (y - yhat) / s`` with
-``s`` the series' mean demand over the last periods before the origin, and pooled over the series
-of a level that share a demand class and a horizon step. A forecast's quantile ``p`` is then
-``max(0, yhat + s * Q_group(p))`` and its mean the mean of that clipped distribution (the
-quantity whose sum over a horizon is an unbiased total: a median-based point is not).
+``s`` the series' recent mean absolute period-to-period change (MASE's scale over the last half
+season), and pooled over the series of a level that share a demand class and a horizon step.
+A forecast's quantile ``p`` is ``max(0, yhat + s * (Q_group(p) - Q_group(0.5)))``: the pooled
+shape, centred on the chosen point forecast (the median the model choice was scored on).
+
+The mean, the quantity a total is summed from, is ``yhat + s * shift`` with ``shift >= 0`` the
+scale-weighted mean (sum of errors / sum of scales) of the errors less the median error of the
+same class in the same period: the right skew of demand (mean above median), without the misses
+every series shared in a backtest window (a season the backtest's forecasts did not see), which
+would otherwise be carried into every forecast.
 
 Groups with fewer than :data:`MIN_GROUP` errors fall back to the step pooled over classes, then
 to the class over all steps, then to the whole level. Sample paths resample whole backtest
@@ -17,6 +23,7 @@ periods of a window, which decides how uncertain a 6-month total is, is the obse
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,10 +44,9 @@ QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
 MIN_GROUP = 50
 """Fewest pooled errors for a (demand class, step) group; fewer fall back to a wider pool."""
 CENTRE = True
-MEAN = "weighted"
 """Centre the pooled errors on their median, so the forecast's median is the chosen point forecast."""
 _GRID = (np.arange(100) + 0.5) / 100
-"""Midpoint quantile levels whose clipped values average to the mean of the distribution."""
+"""Midpoint quantile levels (kept in the tables for finer quantiles than QUANTILES)."""
 
 
 def quantile_name(p: float) -> str:
@@ -143,7 +149,11 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
     p["rc"] = p["r"] - p.groupby(["demand_class", "cutoff", "ds"])["r"].transform("median")
     probs = np.unique(np.r_[_GRID, QUANTILES])
     tables = {}
-    for tier, by in (("class_step", ["demand_class", "step"]), ("step", ["step"]), ("class", ["demand_class"])):
+    for tier, by in (
+        ("class_step", ["demand_class", "step"]),
+        ("step", ["step"]),
+        ("class", ["demand_class"]),
+    ):
         tables[tier] = _quantile_table(p, by, probs)
     tables["all"] = _quantile_table(p.assign(_all=0), ["_all"], probs)
     if CENTRE:  # paths share the quantiles' centring: errors less their class's median
@@ -156,7 +166,8 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
 
 def _quantile_table(p: pd.DataFrame, by: list[str], probs: np.ndarray) -> pd.DataFrame:
     """Quantiles of r per group, the scale-weighted mean of r (sum of errors / sum of scales) and n."""
-    rows, keys = [], []
+    rows: list[np.ndarray] = []
+    keys: list[Any] = []
     for key, g in p.groupby(by, sort=True)[["r", "s", "rc"]]:
         r, s = g["r"].to_numpy(), g["s"].to_numpy()
         q = np.quantile(r, probs)
@@ -185,18 +196,20 @@ def apply_calibration(
     yhat = np.clip(fc["yhat"].to_numpy(float), 0, None)
     values = np.clip(yhat[:, None] + scale[:, None] * q[:, :-1], 0, None)
     out = fc.copy()
-    if MEAN == "grid":
-        grid = np.isin(cal.probs, _GRID)
-        out["mean"] = values[:, grid].mean(axis=1)
-    else:
-        out["mean"] = np.clip(yhat + scale * q[:, -1], 0, None)
+    out["mean"] = np.clip(yhat + scale * q[:, -1], 0, None)
     for p in QUANTILES:
         out[quantile_name(p)] = values[:, int(np.flatnonzero(np.isclose(cal.probs, p))[0])]
     return out
 
 
 def sample_paths(
-    cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, classes: pd.Series, *, n_paths: int = 200, seed: int = 0
+    cal: Calibration,
+    fc: pd.DataFrame,
+    scale: np.ndarray,
+    classes: pd.Series,
+    *,
+    n_paths: int = 200,
+    seed: int = 0,
 ) -> np.ndarray:
     """Sample paths of future demand: the point forecasts plus whole resampled backtest error windows.
 
@@ -214,7 +227,7 @@ def sample_paths(
     fc = fc.reset_index(drop=True)
     ids = pd.unique(fc["unique_id"])
     steps = fc.groupby("unique_id", sort=False).cumcount().to_numpy()
-    row = pd.Index(ids).get_indexer(fc["unique_id"])
+    row = pd.Index(ids).get_indexer(pd.Index(fc["unique_id"]))
     horizon = int(steps.max()) + 1
     yhat = np.full((len(ids), horizon), np.nan)
     yhat[row, steps] = np.clip(fc["yhat"].to_numpy(float), 0, None)

@@ -28,12 +28,25 @@ from xborder.domains.demand.models import median_window
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
 from xborder.domains.demand.select import combo_members
 
-__all__ = ["INTERVALS", "Distribution", "fit_distribution", "apply_distribution", "horizon_totals", "scale_window"]
+__all__ = [
+    "INTERVALS",
+    "Distribution",
+    "fit_distribution",
+    "apply_distribution",
+    "horizon_totals",
+    "scale_window",
+]
 
 INTERVALS = ("pooled", "model")
 """Interval sources: pooled scale-free backtest errors (default) or each model's own (native or conformal)."""
 _SEASONAL = ("SeasonalNaive",)
 """Models whose forecasts already carry a season (never re-seasoned)."""
+_FLAT = "WindowMedian"
+"""The flat forecast whose backtest decides re-seasoning for series whose pick is seasonal."""
+
+
+def _is_seasonal(model: str) -> bool:
+    return any(x in _SEASONAL for x in (combo_members(str(model)) or (str(model),)))
 
 
 def scale_window(season: int) -> int:
@@ -47,7 +60,7 @@ class Distribution:
 
     profiles: Profiles | None
     seasonal: pd.Series
-    """unique_id -> whether its forecasts are re-seasoned with the pooled profile."""
+    """unique_id -> whether its forecasts are re-seasoned with the pooled profile (every series of the level)."""
     calibration: Calibration | None
     window: int
     """Periods of the scale (see :func:`scale_window`)."""
@@ -84,10 +97,15 @@ def _factors(profiles: Profiles | None, rows: pd.DataFrame, base: int) -> np.nda
     for m in pd.unique(models):
         at = np.flatnonzero(models == m)
         members = combo_members(str(m)) or (str(m),)
-        if m == "Zero" or any(x in _SEASONAL for x in members):
+        if m == "Zero" or _is_seasonal(str(m)):
             continue
         sub = rows.iloc[at]
-        f = [profiles.factors(sub, np.full(len(at), _base(x, base, profiles.season))) for x in members]
+        f = [
+            profiles.factors(
+                sub, np.full(len(at), _base(x, base, profiles.season)), median=x == "WindowMedian"
+            )
+            for x in members
+        ]
         out[at] = np.mean(f, axis=0)
     return out
 
@@ -103,6 +121,7 @@ def fit_distribution(
     groups: pd.Series | None = None,
     exclude_last: bool = False,
     profiles: Profiles | None = None,
+    reseason: bool = True,
 ) -> Distribution:
     """Learn re-seasoning and the error calibration from the backtest rows of ``picks``.
 
@@ -114,32 +133,44 @@ def fit_distribution(
         groups: unique_id -> pooling group of the seasonal profile (e.g. category x market).
         exclude_last: learn without each series' last window (to score on it).
         profiles: already fitted profiles (at every backtest origin and the forecast origin).
+        reseason: False leaves every forecast as its model made it (only the calibration is learnt).
     """
     base = median_window(season)
     rows = _chosen(points, picks, windows="earlier" if exclude_last else "all")
-    if profiles is None and freq.upper()[:1] in ("W", "M") and len(rows):
+    if not reseason:
+        profiles = None
+    elif profiles is None and freq.upper()[:1] in ("W", "M") and len(rows):
         profiles = fit_profiles(df, sorted(rows["cutoff"].unique()), freq=freq, groups=groups)
-    seasonal = pd.Series(False, index=picks.index)
+    seasonal = pd.Series(False, index=classes.index)
     if profiles is not None and profiles.index and len(rows):
-        f = _factors(profiles, rows, base)
-        yh = rows["yhat"].clip(lower=0).to_numpy(float)
-        y = rows["y"].to_numpy(float)
-        sums = pd.DataFrame(
-            {
-                "ae_raw": np.abs(y - yh),
-                "ae_seasonal": np.abs(y - yh * f),
-                "y": np.abs(y),
-                "n": 1,
-                "moved": f != 1.0,
-            },
-            index=rows["unique_id"],
-        ).groupby(level=0).sum()
+        # the question is whether the profile improves a flat forecast of the class: series whose
+        # pick already carries a season answer it with their flat stand-in's backtest
+        flat = picks.where(~picks.map(_is_seasonal), _FLAT)
+        drows = _chosen(points, flat, windows="earlier" if exclude_last else "all")
+        f = _factors(profiles, drows, base)
+        yh = drows["yhat"].clip(lower=0).to_numpy(float)
+        y = drows["y"].to_numpy(float)
+        sums = (
+            pd.DataFrame(
+                {
+                    "ae_raw": np.abs(y - yh),
+                    "ae_seasonal": np.abs(y - yh * f),
+                    "y": np.abs(y),
+                    "n": 1,
+                    "moved": f != 1.0,
+                },
+                index=rows["unique_id"],
+            )
+            .groupby(level=0)
+            .sum()
+        )
         sums = sums[sums["moved"] > 0]
         if len(sums):
             from xborder.domains.demand.select import series_scale
 
             sums["scale"] = series_scale(df).reindex(sums.index)
-            seasonal.loc[sums.index] = decide(sums, classes)
+            # every series of the level follows its class's decision, those without a backtest too
+            seasonal = decide(sums, classes)
     window = scale_window(season)
     calibration = None
     if len(rows):
@@ -218,7 +249,12 @@ def horizon_totals(
     r = rows.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     g = r.groupby("unique_id", sort=False)
     out = pd.DataFrame(
-        {"periods": g.size(), "first_period": g["ds"].min(), "last_period": g["ds"].max(), "mean": g["mean"].sum()}
+        {
+            "periods": g.size(),
+            "first_period": g["ds"].min(),
+            "last_period": g["ds"].max(),
+            "mean": g["mean"].sum(),
+        }
     )
     qs = [p for p in QUANTILES if 0.05 <= p <= 0.95]
     if dist.calibration is None:

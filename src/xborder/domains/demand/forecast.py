@@ -141,6 +141,7 @@ def forecast(
     selection: str = "series",
     groups: pd.Series | None = None,
     intervals: str = "auto",
+    reseason: bool = True,
 ) -> ForecastResult:
     """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
 
@@ -165,9 +166,13 @@ def forecast(
             its market's (e.g. ``cat:<category>|<market>`` for product series); see
             :mod:`xborder.domains.demand.profiles`.
         intervals: ``pooled`` (80/95% bounds from pooled scale-free backtest errors), ``model``
-            (each model's native or split-conformal bounds) or ``auto`` (default: the one with the
-            lower weighted quantile loss on the last backtest window, the choice made without
-            it); the quantile columns and ``mean`` are pooled either way.
+            (each model's native or split-conformal bounds) or ``auto`` (default: the better
+            calibrated on the last backtest window, the calibration made without it: smaller
+            sum of |coverage - nominal| over the levels, then lower weighted quantile loss); the
+            quantile columns and ``mean`` are pooled either way.
+        reseason: whether forecasts may be re-seasoned with the pooled profile (decided per demand
+            class on the backtest); the stage turns it off for product series, where it lost on
+            the UCI benchmark (docs/demand.md).
     """
     if horizon < 1:
         raise BadInputError(f"horizon must be >= 1; got {horizon}.")
@@ -213,14 +218,15 @@ def forecast(
     combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
     fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
     origin = df.groupby("unique_id")["ds"].max()
-    profiles = _profiles(df, points, origin, freq, groups)
+    profiles = _profiles(df, points, origin, freq, groups) if reseason else None
     classes = info["demand_class"]
     dist = None
     if final_sel is not None:
         dist = fit_distribution(
-            df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups, profiles=profiles
-        )
-    ctx = (classes, freq, season, groups, profiles, intervals)
+            df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups, profiles=profiles,
+            reseason=reseason,
+        )  # fmt: skip
+    ctx = (classes, freq, season, groups, profiles, intervals, reseason)
     accuracy, overall, source = _score(points, df, honest_sel, levels_l, ctx)
     fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source)
     params = {
@@ -387,7 +393,7 @@ def _score(points, df, honest, levels, ctx) -> tuple[pd.DataFrame, pd.DataFrame,
     on the earlier windows only, and are scored on the last. With ``intervals="auto"`` the interval
     source (pooled or the models' own) with the lower weighted quantile loss there is returned.
     """
-    classes, freq, season, groups, profiles, intervals = ctx
+    classes, freq, season, groups, profiles, intervals, reseason = ctx
     source = "pooled" if intervals == "auto" else intervals
     if not len(points):
         return pd.DataFrame(), pd.DataFrame(), source
@@ -401,14 +407,14 @@ def _score(points, df, honest, levels, ctx) -> tuple[pd.DataFrame, pd.DataFrame,
         chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick")
         dist = fit_distribution(
             df, points, honest.picks, classes, freq=freq, season=season, groups=groups,
-            exclude_last=True, profiles=profiles,
+            exclude_last=True, profiles=profiles, reseason=reseason,
         )  # fmt: skip
         scored = {
             src: apply_distribution(dist, df, chosen, classes, levels=levels, intervals=src)
             for src in (INTERVALS if intervals == "auto" else (intervals,))
         }
-        if intervals == "auto":
-            source = min(scored, key=lambda src: (_wql(scored[src]), INTERVALS.index(src)))
+        if intervals == "auto":  # the better calibrated on the held-out window; pinball loss breaks ties
+            source = min(scored, key=lambda src: (_miscoverage(scored[src], levels), _wql(scored[src])))
         parts.insert(0, scored[source].assign(model=CHOSEN))
     rows = pd.concat(parts, ignore_index=True)
     for lv in levels:
@@ -418,6 +424,18 @@ def _score(points, df, honest, levels, ctx) -> tuple[pd.DataFrame, pd.DataFrame,
     scale = naive_scale(train[train["ds"] <= train["cut"]])
     per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
     return per, overall_metrics(per), source
+
+
+def _miscoverage(rows: pd.DataFrame, levels: list[int]) -> float:
+    """Sum over levels of |share of actuals inside the interval - nominal|, rounded to 0.01."""
+    y = rows["y"].to_numpy(float)
+    err = 0.0
+    for lv in levels:
+        inside = (y >= rows[f"lo_{lv}"].clip(lower=0).to_numpy(float)) & (
+            y <= rows[f"hi_{lv}"].to_numpy(float)
+        )
+        err += abs(float(np.mean(inside)) - lv / 100) if len(y) else 0.0
+    return round(err, 2)
 
 
 def _wql(rows: pd.DataFrame) -> float:

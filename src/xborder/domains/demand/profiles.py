@@ -62,17 +62,23 @@ def _tiers(ids: pd.Index, groups: pd.Series | None) -> list[pd.Series]:
 class Profiles:
     """Seasonal indices per (origin, series) from pooled group profiles, and the re-seasoning factors."""
 
-    def __init__(self, index: dict[pd.Timestamp, pd.DataFrame], freq: str, season: int) -> None:
+    def __init__(
+        self, index: dict[pd.Timestamp, pd.DataFrame], freq: str, season: int, first: pd.Series | None = None
+    ) -> None:
         self.index = index
         """Per origin: one row per series id, 12 columns (month-of-year indices, mean 1)."""
         self.freq = freq
         self.season = season
+        self.first = first if first is not None else pd.Series(dtype="datetime64[ns]")
+        """First period of each series: a level cannot reflect periods before it."""
 
-    def factors(self, rows: pd.DataFrame, base: np.ndarray) -> np.ndarray:
+    def factors(self, rows: pd.DataFrame, base: np.ndarray, *, median: bool = False) -> np.ndarray:
         """Re-seasoning factor of each forecast row (unique_id, cutoff, ds); 1 where no profile.
 
         Args:
             base: per row, how many periods up to the origin the forecast's level reflects.
+            median: the level is a median of those periods (WindowMedian), so the reference is the
+                median of their indices, not the mean (a median of Oct-Nov-Dec skips November's peak).
         """
         out = np.ones(len(rows))
         keys = season_keys(rows["ds"], self.freq)
@@ -85,18 +91,34 @@ class Profiles:
             at = np.flatnonzero(cut == np.datetime64(c))
             if not len(at):
                 continue
-            pos = table.index.get_indexer(uid[at])
+            pos = table.index.get_indexer(pd.Index(uid[at]))
             ok = pos >= 0
             at, pos = at[ok], pos[ok]
             s = table.to_numpy(float)
             past = season_keys(pd.date_range(end=c, periods=int(base.max()), freq=off), self.freq)
             assert past is not None
             k = base[at].astype(int)
+            first = pd.to_datetime(pd.Series(uid[at]).map(self.first)).to_numpy()
+            lived = np.where(pd.isna(first), k, _periods_between(first, np.datetime64(c), self.freq))
+            k = np.maximum(1, np.minimum(k, lived))  # a 5-month product's level reflects 5 months
             lag = np.arange(len(past))[::-1]  # lag 0 = the origin's own period
             use = lag[None, :] < k[:, None]
-            ref = (s[pos][:, past] * use).sum(axis=1) / use.sum(axis=1)
+            vals = s[pos][:, past]
+            if median:
+                ref = np.nanmedian(np.where(use, vals, np.nan), axis=1)
+            else:
+                ref = (vals * use).sum(axis=1) / use.sum(axis=1)
             out[at] = s[pos, keys[at]] / np.where(ref > 0, ref, np.nan)
         return np.nan_to_num(np.clip(out, 1 / MAX_FACTOR, MAX_FACTOR), nan=1.0)
+
+
+def _periods_between(first: np.ndarray, origin: np.datetime64, freq: str) -> np.ndarray:
+    """Periods from each ``first`` to ``origin``, both included."""
+    f = pd.DatetimeIndex(first)
+    o = pd.Timestamp(origin)
+    if freq == "M":
+        return np.asarray((o.year - f.year) * 12 + (o.month - f.month) + 1)
+    return np.asarray((o - f).days // 7 + 1)
 
 
 def fit_profiles(
@@ -111,11 +133,11 @@ def fit_profiles(
     """
     season = {"W": 52, "M": 12}.get(freq.upper()[:1], 0)
     if not season or df.empty:
-        return Profiles({}, freq, season)
+        return Profiles({}, freq.upper()[:1], season)
     ids = pd.Index(sorted(df["unique_id"].unique()))
     tiers = _tiers(ids, groups)
     wide = df.pivot_table(index="ds", columns="unique_id", values="y", aggfunc="sum").sort_index()
-    keys = season_keys(wide.index, freq)
+    keys = season_keys(pd.DatetimeIndex(wide.index), freq)
     assert keys is not None
     per_month = season / 12
     out: dict[pd.Timestamp, pd.DataFrame] = {}
@@ -142,7 +164,7 @@ def fit_profiles(
         table = pd.DataFrame(s, index=ids).dropna()
         if len(table):
             out[pd.Timestamp(c)] = table
-    return Profiles(out, freq.upper()[:1], season)
+    return Profiles(out, freq.upper()[:1], season, df.groupby("unique_id")["ds"].min())
 
 
 def _index(
@@ -179,15 +201,16 @@ def _index(
 
 
 def decide(raw_ae: pd.DataFrame, classes: pd.Series, *, min_series: int = 30) -> pd.Series:
-    """Per series whether re-seasoning helps, decided per demand class on the backtest.
+    """Per series of ``classes`` whether re-seasoning helps, decided per demand class on the backtest.
 
     Args:
-        raw_ae: per unique_id, sums over the scored backtest points of ``ae_raw``, ``ae_seasonal``
-            and ``y`` (absolute actuals), and ``n``, ``scale`` (MASE scale).
-        classes: demand class per unique_id.
+        raw_ae: per unique_id with backtest points the profile moved, sums of ``ae_raw``,
+            ``ae_seasonal`` and ``y`` (absolute actuals), ``n`` points and ``scale`` (MASE scale).
+        classes: demand class of every series of the level (series without backtest points take
+            their class's decision, or the level's).
 
-    A class (or the whole level, for classes with fewer than ``min_series`` series) is re-seasoned
-    when its combined ratio MASE(seasonal)/MASE(raw) + WAPE(seasonal)/WAPE(raw) is below 2.
+    A class with ``min_series`` or more series in ``raw_ae`` is re-seasoned when its combined ratio
+    MASE(seasonal)/MASE(raw) + WAPE(seasonal)/WAPE(raw) is below 2; other classes follow the level.
     """
     d = raw_ae.copy()
     d["demand_class"] = classes.reindex(d.index).fillna("unknown")
@@ -202,8 +225,5 @@ def decide(raw_ae: pd.DataFrame, classes: pd.Series, *, min_series: int = 30) ->
         return bool(ms / mr + ws / wr < 2.0)
 
     level = better(d) if len(d) else False
-    out = pd.Series(level, index=d.index)
-    for c, g in d.groupby("demand_class"):
-        if len(g) >= min_series:
-            out[g.index] = better(g)
-    return out
+    by_class = {c: better(g) for c, g in d.groupby("demand_class") if len(g) >= min_series}
+    return classes.map(lambda c: by_class.get(c, level)).astype(bool)

@@ -176,6 +176,7 @@ def run_demand(
     selection: str = "series",
     analogue_products: int = 20,
     forecast_demand: bool = True,
+    reseason_products: bool = False,
 ) -> dict[str, Any]:
     """Build series, trend signals and forecasts for each level and write them under ``run_id``.
 
@@ -190,6 +191,9 @@ def run_demand(
             requested markets where they have not sold yet (0 = none).
         forecast_demand: False writes only the trend signals of ``levels`` (``xborder trends``): no
             forecasts, no search-interest series; at product × market the search leads.
+        reseason_products: let product series be re-seasoned with their category's pooled profile
+            (off: it lost on UCI products; category and market series are re-seasoned where their
+            backtest shows a gain).
 
     Returns:
         JSON-able summary: per level the number of series, models chosen and overall backtest accuracy;
@@ -230,6 +234,7 @@ def run_demand(
             res = forecast(
                 todo,
                 groups=product_groups(events, todo) if level == "product_market" else None,
+                reseason=reseason_products or not level.startswith("product"),
                 horizon=horizon,
                 freq=freq,
                 n_windows=n_windows,
@@ -285,6 +290,8 @@ class DemandParams(Params):
     analogue_products: int = Field(20, ge=0, le=100_000)
     forecast: bool = True
     """False: trend signals only (``xborder trends``)."""
+    reseason_products: bool = False
+    """Re-season product series with their category's pooled seasonal profile (docs/demand.md)."""
 
 
 def _run(ctx: StageContext, p: DemandParams) -> dict[str, Any]:
