@@ -41,6 +41,8 @@ INTERVALS = ("pooled", "model")
 """Interval sources: pooled scale-free backtest errors (default) or each model's own (native or conformal)."""
 _SEASONAL = ("SeasonalNaive",)
 """Models whose forecasts already carry a season (never re-seasoned)."""
+_CHUNK = 2000
+"""Series whose sample paths are drawn at once for the horizon totals."""
 _FLAT = "WindowMedian"
 """The flat forecast whose backtest decides re-seasoning for series whose pick is seasonal."""
 
@@ -262,8 +264,12 @@ def horizon_totals(
             out[quantile_name(p)] = np.nan
         return out.rename_axis("unique_id").reset_index()
     scale = level_scale(df, r[["unique_id", "cutoff"]], dist.window)
-    paths = sample_paths(dist.calibration, r, scale, classes, n_paths=n_paths)
-    totals = np.nansum(paths, axis=2)
+    ids = pd.unique(r["unique_id"])
+    totals = np.empty((len(ids), n_paths))
+    for start in range(0, len(ids), _CHUNK):  # paths of a few thousand series at a time (memory)
+        part = r["unique_id"].isin(ids[start : start + _CHUNK]).to_numpy()
+        paths = sample_paths(dist.calibration, r[part], scale[part], classes, n_paths=n_paths, seed=start)
+        totals[start : start + _CHUNK] = np.nansum(paths, axis=2)
     for p in qs:
         out[quantile_name(p)] = np.quantile(totals, p, axis=1)
     return out.rename_axis("unique_id").reset_index()

@@ -21,7 +21,6 @@ import pandas as pd
 
 import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
-from xborder.domains.demand.accuracy import naive_scale, overall_metrics, series_metrics
 from xborder.domains.demand.calibrate import QUANTILES, level_scale, quantile_name, sample_paths
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.distribution import (
@@ -34,6 +33,7 @@ from xborder.domains.demand.distribution import (
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.models import ENSEMBLE, default_model_names, make_models
 from xborder.domains.demand.profiles import Profiles, fit_profiles
+from xborder.domains.demand.scoring import CHOSEN, score_last_window
 from xborder.domains.demand.select import (
     STRATEGIES,
     Selection,
@@ -47,8 +47,6 @@ from xborder.domains.demand.series import freq_alias, season_length
 
 __all__ = ["ForecastResult", "forecast", "CHOSEN"]
 
-CHOSEN = "Chosen"
-"""Model label of the per-series choice in accuracy tables."""
 COMPARE = ("Naive", "SeasonalNaive", "AutoETS")
 
 
@@ -227,7 +225,7 @@ def forecast(
             reseason=reseason,
         )  # fmt: skip
     ctx = (classes, freq, season, groups, profiles, intervals, reseason)
-    accuracy, overall, source = _score(points, df, honest_sel, levels_l, ctx)
+    accuracy, overall, source = score_last_window(points, df, honest_sel, levels_l, ctx)
     fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source)
     params = {
         "horizon": horizon,
@@ -384,67 +382,3 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
         .sort_values(["unique_id", "ds"])
         .reset_index(drop=True)
     )
-
-
-def _score(points, df, honest, levels, ctx) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Accuracy on each series' last backtest window: every model, and the choice made without it.
-
-    The ``Chosen`` rows repeat the choice, the re-seasoning decision and the interval calibration
-    on the earlier windows only, and are scored on the last. With ``intervals="auto"`` the interval
-    source (pooled or the models' own) with the lower weighted quantile loss there is returned.
-    """
-    classes, freq, season, groups, profiles, intervals, reseason = ctx
-    source = "pooled" if intervals == "auto" else intervals
-    if not len(points):
-        return pd.DataFrame(), pd.DataFrame(), source
-    last = points.groupby("unique_id")["cutoff"].transform("max")
-    held = points[points["cutoff"] == last]
-    held = bt.apply_conformal(held, points, levels, exclude_last=True)
-    held = held[held["yhat"].notna()]  # a model with no forecast there is not scored (shown as "–")
-    parts = [held]
-    if honest is not None:
-        chosen = held.merge(honest.picks.rename("pick"), left_on="unique_id", right_index=True)
-        chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick")
-        dist = fit_distribution(
-            df, points, honest.picks, classes, freq=freq, season=season, groups=groups,
-            exclude_last=True, profiles=profiles, reseason=reseason,
-        )  # fmt: skip
-        scored = {
-            src: apply_distribution(dist, df, chosen, classes, levels=levels, intervals=src)
-            for src in (INTERVALS if intervals == "auto" else (intervals,))
-        }
-        if intervals == "auto":  # the better calibrated on the held-out window; pinball loss breaks ties
-            source = min(scored, key=lambda src: (_miscoverage(scored[src], levels), _wql(scored[src])))
-        parts.insert(0, scored[source].assign(model=CHOSEN))
-    rows = pd.concat(parts, ignore_index=True)
-    for lv in levels:
-        rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
-    cut = held.groupby("unique_id")["cutoff"].first()
-    train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
-    scale = naive_scale(train[train["ds"] <= train["cut"]])
-    per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
-    return per, overall_metrics(per), source
-
-
-def _miscoverage(rows: pd.DataFrame, levels: list[int]) -> float:
-    """Sum over levels of |share of actuals inside the interval - nominal|, rounded to 0.01."""
-    y = rows["y"].to_numpy(float)
-    err = 0.0
-    for lv in levels:
-        inside = (y >= rows[f"lo_{lv}"].clip(lower=0).to_numpy(float)) & (
-            y <= rows[f"hi_{lv}"].to_numpy(float)
-        )
-        err += abs(float(np.mean(inside)) - lv / 100) if len(y) else 0.0
-    return round(err, 2)
-
-
-def _wql(rows: pd.DataFrame) -> float:
-    """Weighted quantile loss of rows (y, yhat, lo/hi 80/95), NaN-free points only; inf when none."""
-    from xborder.domains.demand.accuracy import PINBALL_BOUNDS, pinball_sums
-
-    qs = {p: rows[c].clip(lower=0).to_numpy(float) for p, c in PINBALL_BOUNDS if c in rows.columns}
-    y = rows["y"].to_numpy(float)
-    pin = pinball_sums(y, qs)
-    ok = np.isfinite(pin)
-    sy = np.abs(y[ok]).sum()
-    return float(pin[ok].sum() / sy) if ok.any() and sy > 0 else np.inf
