@@ -241,15 +241,16 @@ def test_nothing_to_forecast_says_what_the_warehouse_holds(db_path: Path) -> Non
     con = connect(db_path)
     con.execute(
         "INSERT INTO sales (product_id, country, period, period_start, units, revenue, currency, source) "
-        "SELECT 'p1', 'DE', 'month', d::DATE, NULL, 100.0, 'EUR', 'actual' "
+        "SELECT 'p1', 'DE', 'month', d::DATE, 40, NULL, 'EUR', 'keepa_estimate' "
         "FROM range(DATE '2023-01-01', DATE '2023-04-01', INTERVAL 1 MONTH) t(d)"
     )
     con.close()
-    revenue_only = _forecast_error(db_path)
-    assert isinstance(revenue_only, BadInputError)
-    assert "no order lines and 3 sales rows with revenue but no units" in revenue_only.message
-    assert "units column" in (revenue_only.hint or "")
-    assert "1 sales row with" not in revenue_only.message
+    estimated = _forecast_error(db_path)
+    assert isinstance(estimated, BadInputError)
+    assert estimated.message == (
+        "Nothing to forecast: the warehouse holds no order lines and 3 estimated sales rows (not the seller's demand)."
+    )
+    assert "Estimated sales are not used as demand" in (estimated.hint or "")
     con = connect(db_path, read_only=True)
     kind, status, stages = con.execute(
         "SELECT kind, status, stages FROM runs ORDER BY started_at DESC LIMIT 1"
@@ -262,7 +263,7 @@ def test_nothing_to_forecast_says_what_the_warehouse_holds(db_path: Path) -> Non
         "skipped",
         "demand.no_demand_data",
     )
-    assert rec["summary"]["holdings"]["revenue_only"] == 3
+    assert rec["summary"]["holdings"]["estimated"] == 3
 
 
 def test_markets_without_demand_name_the_markets_that_have_it(warehouse: Path) -> None:

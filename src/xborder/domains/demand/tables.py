@@ -77,6 +77,12 @@ FORECASTS = Table(
                 ("q975", "97.5%"),
             )
         ),
+        Column(
+            "target",
+            "VARCHAR",
+            "What the forecast counts: units, or revenue when the warehouse's sales have revenue but no units (then every amount of the row is revenue in `currency`, not units).",
+        ),
+        Column("currency", "VARCHAR", "ISO 4217 currency of a revenue forecast; NULL for units."),
     ),
 )
 
@@ -108,6 +114,12 @@ FORECAST_TOTALS = Table(
                 ("q95", "95%"),
             )
         ),
+        Column(
+            "target",
+            "VARCHAR",
+            "What the forecast counts: units, or revenue when the warehouse's sales have revenue but no units (then every amount of the row is revenue in `currency`, not units).",
+        ),
+        Column("currency", "VARCHAR", "ISO 4217 currency of a revenue forecast; NULL for units."),
     ),
 )
 
