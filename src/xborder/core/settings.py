@@ -36,12 +36,36 @@ class Settings:
     forecast_horizon_months: int = 6
     forecast_levels: tuple[int, ...] = (80, 95)
     service_level: float = 0.95
-    target_margin: float = 0.30
+    target_margin: float = 0.25
+    """The seller's target margin on net revenue (0.25 = 25%): the landed-cost target price and the selection's
+    default margin gate. Was 0.30 until issue 14; 25% is a common planning margin for marketplace resellers
+    after landed cost and fees (a practice default, not a law: set your own)."""
     estimated_cost_share: float = 0.35
     """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
     exists (rule of thumb for imported consumer goods sold at about 3x factory cost; rows are marked estimated)."""
     default_origin: str = "CN"
     selection_profile: str = "balanced"
+    home_markets: str = ""
+    """The seller's home market(s), ISO2 separated by commas ("GB" or "GB,IE"): shown apart as the baseline, never
+    ranked among the foreign opportunities. Empty: inferred as the market with the most sales revenue."""
+    missing_factor_quantile: float = 0.25
+    """Selection: a factor value missing for one candidate is scored at this quantile of the normalised values of
+    the candidates that have it (0.25 = as if it were worse than three quarters of them), never a neutral 0.5."""
+    launch_cost: float = 500.0
+    """One-off cost of opening a new market for a product (listing, translation, photos, first advertising), in
+    ``launch_cost_currency``; subtracted from the expected 6-month gross profit of a pair not sold there yet.
+    A practice default, not a law: set your own."""
+    launch_cost_currency: str = "USD"
+    max_markets_per_product: int = 3
+    """Diversification of the ranked top: at most this many markets per product (or niche) in the first
+    ``diversify_top`` ranks; further markets of the product move down after them."""
+    max_per_category: int = 10
+    """Diversification: at most this many candidates of one category in the first ``diversify_top`` ranks."""
+    diversify_top: int = 50
+    """How many top ranks the diversification caps apply to (0 = no diversification)."""
+    replenishment_months: float = 3.0
+    """Landed cost: a consignment holds the expected demand of this many months (one replenishment cycle, or the
+    supplier's MOQ when larger). A quarterly sea-freight replenishment is a practice default, not a law."""
     max_upload_mb: int = 200
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
