@@ -29,7 +29,15 @@ from xborder.domains.selection.niches import NICHE_PREFIX, niche_outcome
 from xborder.domains.selection.profiles import Profile
 from xborder.domains.selection.shortlist import shortlist
 
-__all__ = ["monthly_units", "cutoff_list", "evaluate_cutoff", "run_backtest", "CutoffResult", "METHODS"]
+__all__ = [
+    "monthly_units",
+    "cutoff_candidates",
+    "cutoff_list",
+    "evaluate_cutoff",
+    "run_backtest",
+    "CutoffResult",
+    "METHODS",
+]
 
 METHODS = ("xborder", "best_sellers", "momentum", "random")
 
@@ -93,6 +101,33 @@ def _outcome(
     return out
 
 
+def cutoff_candidates(
+    monthly: pd.DataFrame,
+    lines: pd.DataFrame,
+    cutoff: pd.Period,
+    ev: Evidence,
+    *,
+    include_new_markets: bool = False,
+    home_setting: str = "",
+    horizon: int = 6,
+) -> tuple[pd.DataFrame, frozenset[str]]:
+    """Every candidate at ``cutoff`` with its factors as known then (sales before it, the evidence), and the
+    outcome columns ``units_next``, ``revenue_next``, ``gross_profit_next`` and ``growth``; and the home
+    market(s) as known then. The outcome columns are no factors: the score never reads them."""
+    before = monthly[pd.PeriodIndex(monthly["month"], freq="M").asi8 < cutoff.ordinal]
+    if before.empty:
+        return pd.DataFrame(), frozenset()
+    orders6 = _orders_before(lines, cutoff)
+    cand = build_candidates(before, orders6, cutoff, include_new_markets=include_new_markets)
+    if cand.empty:
+        return pd.DataFrame(), frozenset()
+    home = home_markets(before, home_setting)
+    full = assemble(cand, ev, monthly=before, cutoff=cutoff, home=home, orders=orders6)
+    out = _outcome(full, monthly, cutoff, horizon, ev)
+    out["cutoff"] = str(cutoff)
+    return out, home
+
+
 def cutoff_list(
     monthly: pd.DataFrame,
     lines: pd.DataFrame,
@@ -104,20 +139,19 @@ def cutoff_list(
     horizon: int = 6,
 ) -> pd.DataFrame:
     """The list as it would have been shown at ``cutoff`` (every candidate, in list order, with its status), with
-    the outcome columns ``units_next``, ``revenue_next``, ``gross_profit_next`` and ``growth``."""
-    before = monthly[pd.PeriodIndex(monthly["month"], freq="M").asi8 < cutoff.ordinal]
-    if before.empty:
-        return pd.DataFrame()
-    orders6 = _orders_before(lines, cutoff)
-    cand = build_candidates(before, orders6, cutoff, include_new_markets="demand" not in profile.require)
-    if cand.empty:
-        return pd.DataFrame()
-    home = home_markets(before, home_setting)
-    full = assemble(cand, ev, monthly=before, cutoff=cutoff, home=home, orders=orders6)
-    shown = shortlist(full, profile, home, long_factors=False).frame
-    out = _outcome(shown, monthly, cutoff, horizon, ev)
-    out["cutoff"] = str(cutoff)
-    return out
+    the outcome columns of :func:`cutoff_candidates`."""
+    full, home = cutoff_candidates(
+        monthly,
+        lines,
+        cutoff,
+        ev,
+        include_new_markets="demand" not in profile.require,
+        home_setting=home_setting,
+        horizon=horizon,
+    )
+    if full.empty:
+        return full
+    return shortlist(full, profile, home, long_factors=False).frame
 
 
 def _metrics(top: pd.DataFrame, median_growth: float) -> dict[str, float]:
