@@ -187,3 +187,46 @@ def test_the_not_assessed_and_home_explanations() -> None:
     assert text[("p:3", "DE")].startswith("NOT ASSESSED (unknown: demand; listed apart, not ranked)")
     assert "~40 units/6 months by market share only (no forecast)" in text[("p:3", "DE")]
     assert "~80 units/6 months (analogue forecast, new market)" in text[("p:2", "DE")]
+
+
+def test_a_failed_gate_is_never_the_strongest_factor() -> None:
+    from xborder.domains.selection.explain import explain_row
+
+    row = {
+        "status": "gated",
+        "margin_pct": -27.0,
+        "gate_min_margin_pct": 25.0,
+        "contrib_margin_pct": 0.12,
+        "weight_margin_pct": 0.12,
+        "contrib_demand_cv": 0.05,
+        "weight_demand_cv": 0.06,
+    }
+    en = render_explanation(explain_row(row), "en")
+    assert en.startswith("NOT VIABLE (margin -27% < 25%;") and "strongest: low demand volatility" in en
+
+
+@pytest.mark.shared_data
+def test_the_brand_screen_on_the_uci_titles() -> None:
+    from tests.conftest import shared_path
+
+    titles = pd.concat(
+        [
+            pd.read_parquet(shared_path("uci_online_retail", "online_retail.parquet"), columns=["Description"]),
+            pd.read_parquet(
+                shared_path("uci_online_retail_ii", "online_retail_II_2009-2010.parquet"), columns=["Description"]
+            ),
+        ]
+    )["Description"].dropna()
+    flagged = {t.strip(): find_mark(t) for t in titles.unique() if find_mark(t)}
+    assert flagged == {
+        "DOORMAT UNION JACK GUNS AND ROSES": "Guns N' Roses",
+        "DOOR MAT UNION JACK GUNS AND ROSES": "Guns N' Roses",
+        "ICON PLACEMAT POP ART ELVIS": "Elvis",
+        "S/4 ICON COASTER,ELVIS LIVES": "Elvis",
+        "ELVIS WALLHANGING / CURTAIN": "Elvis",
+        "GUMBALL CUSTOM CARS TOP TRUMPS GAME": "Top Trumps",
+        "DR WHO TOP TRUMPS GAME": "Doctor Who",
+        "EURO FOOTBALL STARS TOP TRUMPS GAME": "Top Trumps",
+        "HIGH SCHOOL MUSICAL 3 TOP TRUMPS": "High School Musical",
+        "STAR WARS TOP TRUMPS GAME": "Star Wars",
+    }  # 11 descriptions (one doormat is written with and without leading spaces)

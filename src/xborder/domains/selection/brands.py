@@ -47,7 +47,8 @@ FAMOUS_MARKS: dict[str, str] = {
     "Moomin": r"moomins?",  # Moomin Characters
     "Paddington Bear": r"paddington bear",  # Paddington and Company
     "Top Trumps": r"top trumps",  # Winning Moves
-    "Doctor Who": r"doctor who",  # BBC
+    "Doctor Who": r"doctor who|dr\.? who",  # BBC
+    "High School Musical": r"high school musical",  # Disney
     "James Bond": r"james bond|007",  # Danjaq / EON
     "Betty Boop": r"betty boop",  # Fleischer Studios
     # personalities and bands (estates and rights holders)

@@ -95,6 +95,20 @@ def _gate_reason(r: Mapping[str, Any]) -> Message:
     return parts[0] if len(parts) == 1 else _msg("gate_list", gates=parts)
 
 
+def _failed_gates(r: Mapping[str, Any]) -> set[str]:
+    """The gate factors whose value is unknown or on the wrong side of its threshold."""
+    out = set()
+    for col, gate, strict in (
+        ("margin_pct", "gate_min_margin_pct", False),
+        ("demand_6m", "gate_min_demand_6m", False),
+        ("gross_profit_6m", "gate_min_gross_profit_6m", True),
+    ):
+        v, t = _num(r.get(col)), _num(r.get(gate))
+        if t is not None and (v is None or (v <= t if strict else v < t)):
+            out.add(col)
+    return out
+
+
 def _lead(days: float, names: str) -> Message | str:
     """The compliance detail: requirement names and/or lead time in weeks (10 days or more) or days."""
     if not days:
@@ -224,6 +238,9 @@ def explain_row(row: pd.Series | Mapping[Any, Any], unavailable: list[str] | Non
     if contrib:
         # normalised value of each factor = contribution / weight (1 = best candidate on it)
         norm = {k: (contrib[k] or 0.0) / w for k in contrib if (w := weights.get(k)) and w > 0}
+        if r.get("status") == "gated":  # a failed gate's factor is never named the strongest
+            failed = _failed_gates(r)
+            norm = {k: v for k, v in norm.items() if k not in failed or v < 0.5}
         if norm:
             best = max(norm, key=lambda k: norm[k])
             worst = min(norm, key=lambda k: norm[k])
