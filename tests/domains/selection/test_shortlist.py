@@ -211,9 +211,12 @@ def test_the_brand_screen_on_the_uci_titles() -> None:
 
     titles = pd.concat(
         [
-            pd.read_parquet(shared_path("uci_online_retail", "online_retail.parquet"), columns=["Description"]),
             pd.read_parquet(
-                shared_path("uci_online_retail_ii", "online_retail_II_2009-2010.parquet"), columns=["Description"]
+                shared_path("uci_online_retail", "online_retail.parquet"), columns=["Description"]
+            ),
+            pd.read_parquet(
+                shared_path("uci_online_retail_ii", "online_retail_II_2009-2010.parquet"),
+                columns=["Description"],
             ),
         ]
     )["Description"].dropna()
