@@ -233,3 +233,12 @@ def test_the_brand_screen_on_the_uci_titles() -> None:
         "HIGH SCHOOL MUSICAL 3 TOP TRUMPS": "High School Musical",
         "STAR WARS TOP TRUMPS GAME": "Star Wars",
     }  # 11 descriptions (one doormat is written with and without leading spaces)
+
+
+def test_category_names_in_the_catalogue_are_the_taxonomys() -> None:
+    from xborder.catalog import categories
+    from xborder.core import i18n
+
+    for r in categories().itertuples():
+        assert i18n.render(f"selection.category.{r.category}", "en") == r.name_en
+        assert i18n.render(f"selection.category.{r.category}", "zh") == r.name_zh

@@ -69,7 +69,7 @@ _FIELDS = (
 )
 
 
-def _gate_reason(r: Mapping[str, Any]) -> Message:
+def _gate_reason(r: Mapping[str, Any]) -> Message | list[Message]:
     """Which viability gate(s) a candidate failed; an unknown value fails its gate (``gate_unknown``)."""
     parts: list[Message] = []
     m, tm = _num(r.get("margin_pct")), _num(r.get("gate_min_margin_pct"))
@@ -92,7 +92,7 @@ def _gate_reason(r: Mapping[str, Any]) -> Message:
             parts.append(_msg("gate_profit", amount=g, min=tg, currency=str(r.get("profit_currency") or "")))
     if not parts:
         return _msg("below_minimum")
-    return parts[0] if len(parts) == 1 else _msg("gate_list", gates=parts)
+    return parts[0] if len(parts) == 1 else parts  # a list argument renders joined with selection.list_sep
 
 
 def _failed_gates(r: Mapping[str, Any]) -> set[str]:
@@ -221,8 +221,7 @@ def explain_row(row: pd.Series | Mapping[Any, Any], unavailable: list[str] | Non
         out.append(
             _msg(
                 "niche",
-                category_en=_category_name(cat, "en"),
-                category_zh=_category_name(cat, "zh"),
+                category={"code": f"selection.category.{cat if cat in _category_ids() else 'other'}"},
                 units=_num(r.get("niche_units_6m")) or 0.0,
                 products=_num(r.get("niche_products")) or 0.0,
             )
@@ -268,19 +267,11 @@ def explain_row(row: pd.Series | Mapping[Any, Any], unavailable: list[str] | Non
 
 
 @lru_cache(maxsize=1)
-def _category_names() -> dict[str, dict[str, str]]:
-    """Category id → its name in en and zh (the taxonomy's data)."""
-    try:
-        from xborder.catalog import categories
+def _category_ids() -> frozenset[str]:
+    """The taxonomy's category ids (their names are messages ``selection.category.<id>``)."""
+    from xborder.catalog import CATEGORY_IDS
 
-        cats = categories()
-        return {lang: dict(zip(cats["category"], cats[f"name_{lang}"], strict=True)) for lang in ("en", "zh")}
-    except Exception:
-        return {"en": {}, "zh": {}}
-
-
-def _category_name(category: str, lang: str) -> str:
-    return _category_names()[lang].get(category, category)
+    return frozenset(CATEGORY_IDS)
 
 
 def _label(name: str, good: bool) -> Message:
