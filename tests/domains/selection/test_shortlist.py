@@ -28,13 +28,14 @@ def test_diversify_caps_markets_per_product_and_candidates_per_category() -> Non
     assert order.tolist() == [0, 1, 3, 4, 2, 5, 6]
     assert reason.tolist() == ["", "", "product", "", "", "", ""]
     order, reason = diversify(products, cats, per_product=1, per_category=1, top=3)
-    assert order.tolist() == [0, 4, 1, 2, 3, 5, 6]  # one bag, one toy: the caps cannot fill 3 places
-    assert set(reason) == {""}  # ... so the skipped fill the top and nothing is said to have moved down
+    # a bag, a toy; then every category holds its share: the best product not yet placed (b) takes place 3
+    assert order.tolist() == [0, 4, 3, 1, 2, 5, 6]
+    assert reason.tolist() == ["", "product", "product", "", "", "", ""]
     # places already taken above count against the caps
     order, _ = diversify(
         ["a", "b"], ["bag", "bag"], per_product=1, per_category=1, top=3, taken=[("a", "bag")]
     )
-    assert order.tolist() == [0, 1]
+    assert order.tolist() == [1, 0]  # "a" already holds its one market above: "b" comes first
 
 
 def test_a_missing_value_scores_at_the_pessimistic_quantile_not_one_half() -> None:
@@ -242,3 +243,12 @@ def test_category_names_in_the_catalogue_are_the_taxonomys() -> None:
     for r in categories().itertuples():
         assert i18n.render(f"selection.category.{r.category}", "en") == r.name_en
         assert i18n.render(f"selection.category.{r.category}", "zh") == r.name_zh
+
+
+def test_the_category_cap_is_pro_rata_so_the_very_top_is_diverse() -> None:
+    cats = ["bag"] * 8 + ["toy", "mug", "lamp", "cup", "pen", "hat", "box"]
+    order, reason = diversify([f"p{i}" for i in range(15)], cats, per_product=3, per_category=4, top=10)
+    # the first 1-2 places may hold 1 bag (ceil(4·k/10) = 1), 3-5 two, 6-7 three, 8-10 four
+    assert order.tolist() == [0, 8, 1, 9, 10, 2, 11, 3, 12, 13, 4, 5, 6, 7, 14]
+    assert [cats[i] for i in order[:10]].count("bag") == 4
+    assert reason.tolist() == [""] * 4 + ["category"] * 4 + [""] * 7

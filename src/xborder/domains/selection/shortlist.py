@@ -9,12 +9,14 @@ scores the very list that is shown:
 4. the rest are scored together (:func:`score.score_candidates`); those failing a viability gate are ``gated``
    and rank after every ``ranked`` one;
 5. the list is diversified: in the first ``diversify_top`` places at most ``max_markets_per_product`` markets
-   per product and ``max_per_category`` candidates per category; the others move down, in score order. The
+   per product and ``max_per_category`` candidates per category, pro rata (the first 10 of 50 places hold at
+   most 2 of one category); the others move down, in score order. The
    ranked part is diversified first, then the gated part (counting the places the ranked part holds).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,8 +57,11 @@ def diversify(
     """A diversified order of candidates given best first.
 
     The first ``top`` places are filled greedily in score order, skipping a candidate whose product already
-    holds ``per_product`` places or whose category holds ``per_category`` (0 = no cap); the skipped ones follow,
-    merged in score order with the rest. When the caps leave places of the top empty, the skipped fill them.
+    holds ``per_product`` places or whose category already holds its share of the places filled so far
+    (pro rata: at most ceil(``per_category`` × k / ``top``), at least 1, among the first k; so ``per_category``
+    in the whole top); 0 turns a cap off. When every remaining candidate's category is at its share, the best
+    one the product cap allows takes the place. The skipped ones follow, merged in score order with the rest;
+    when the product cap leaves places of the top empty, they fill them.
 
     ``taken`` lists (product, category) of places already filled above the input (they count against the caps
     and the top).
@@ -72,24 +77,34 @@ def diversify(
     chosen: list[int] = []
     pc: Counter[str] = Counter(p for p, _ in taken)
     cc: Counter[str] = Counter(c for _, c in taken)
+    full_top = top
     top = max(top - len(taken), 0)
-    i = 0
-    while i < n and len(chosen) < top:
-        p, c = products[i], categories[i]
-        if per_product > 0 and pc[p] >= per_product:
-            reason[i] = "product"
-        elif per_category > 0 and cc[c] >= per_category:
-            reason[i] = "category"
-        else:
-            chosen.append(i)
-            pc[p] += 1
-            cc[c] += 1
-        i += 1
-    picked = np.zeros(n, dtype=bool)
-    picked[chosen] = True
-    rest = np.flatnonzero(~picked)
-    if len(chosen) < top:  # the caps could not fill the top: the skipped fill it, their reason void
-        reason[:] = ""
+    remaining = list(range(n))
+    while len(chosen) < top:
+        # the category cap is pro rata: the first k places hold at most ceil(per_category × k / top) of one
+        # category (at least 1), so the very top is as diverse as the whole top
+        place = len(taken) + len(chosen) + 1
+        allowed = max(1, math.ceil(per_category * place / full_top)) if per_category > 0 else n + 1
+
+        def product_ok(i: int) -> bool:
+            return per_product <= 0 or pc[products[i]] < per_product
+
+        pick = next(
+            (j for j, i in enumerate(remaining) if product_ok(i) and cc[categories[i]] < allowed), None
+        )
+        if pick is None:  # every category at its share: the best one the product cap allows
+            pick = next((j for j, i in enumerate(remaining) if product_ok(i)), None)
+        if pick is None:
+            break
+        i = remaining.pop(pick)
+        chosen.append(i)
+        pc[products[i]] += 1
+        cc[categories[i]] += 1
+    rest = np.array(remaining, dtype=np.int64)
+    if len(chosen) == top and chosen:  # the ones passed over moved down, and why
+        last = max(chosen)
+        for i in rest[rest < last]:
+            reason[i] = "product" if per_product > 0 and pc[products[i]] >= per_product else "category"
     return np.concatenate([np.array(chosen, dtype=np.int64), rest]), reason
 
 
