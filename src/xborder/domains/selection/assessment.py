@@ -140,6 +140,8 @@ def missing_messages(
             out.append(_m("margin_uncovered", market=mk, command=f"xborder landed-cost {pid} --market {mk}"))
         elif not niche and not row.get("has_price", True):
             out.append(_m("margin_no_cost", command="xborder ingest <supplier quotes file>"))
+        elif row.get("demand_basis") == "catalogue":  # never sold: the landed-cost stage costs sold products
+            out.append(_m("margin_not_costed", market=mk, command=f"xborder landed-cost {pid} --market {mk}"))
         else:
             n = max(costed_products, 1)
             out.append(
