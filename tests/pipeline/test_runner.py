@@ -112,7 +112,16 @@ def test_parameters_are_checked_before_anything_runs(retail_copy: Path, tmp_path
 
 def test_the_registry_gives_every_list_the_interfaces_use() -> None:
     names = [s.name for s in STAGES]
-    assert names == ["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
+    assert names == [
+        "ingest",
+        "demand",
+        "reviews",
+        "customers",
+        "landed_cost",
+        "compliance",
+        "selection",
+        "backtest",
+    ]
     assert output_tables()["forecasts"] == "demand" and output_tables()["opportunities"] == "selection"
     assert quick_params([*STAGES, REPORT]) == {
         "demand": {"max_series": 200}, "landed_cost": {"max_products": 300},

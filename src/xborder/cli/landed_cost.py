@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core.errors import BadInputError, NotFoundError
@@ -81,7 +84,14 @@ def landed_cost_cmd(
     ] = None,
     dims: Annotated[str | None, typer.Option("--dims", help="Package LxWxH in cm, e.g. 30x20x10.")] = None,
     price: Annotated[
-        float | None, typer.Option("--price", help="Selling price per unit in the market's currency.")
+        str | None,
+        typer.Option(
+            "--price",
+            help="Selling price per unit: in the market's currency, or with its currency (19.99USD, 19.99 USD).",
+        ),
+    ] = None,
+    price_currency: Annotated[
+        str | None, typer.Option("--price-currency", help="Currency of --price (converted to each market's).")
     ] = None,
     units: Annotated[
         float | None, typer.Option("--units", help="Units in the consignment (default per mode).")
@@ -114,6 +124,7 @@ def landed_cost_cmd(
     fx = None
     prices: dict[str, float] = {}
     estimates: list[dict[str, Any]] = []
+    price_value, price_ccy = _parse_price(price, price_currency)
     if product:
         from xborder.domains.landed_cost.sourcing import warehouse_input
 
@@ -127,7 +138,7 @@ def landed_cost_cmd(
             cost_share=st.settings.estimated_cost_share,
             default_origin=st.settings.default_origin,
             date=date,
-            price=price,
+            price=price_value,
             unit_cost=unit_cost,
             currency=currency,
             category=category,
@@ -166,8 +177,13 @@ def landed_cost_cmd(
             width_cm=d[1] if d else None,
             height_cm=d[2] if d else None,
         )
-        if price is not None:
-            prices = dict.fromkeys(markets, price)
+        if price_value is not None:
+            prices = dict.fromkeys(markets, price_value)
+    price_notes: list[dict[str, Any]] = []
+    if price_value is not None:
+        prices, price_notes = _prices_in_market_currency(
+            {m: prices.get(m, price_value) for m in markets}, price_value, price_ccy, date, fx
+        )
     if len(markets) == 1 and len(modes) == 1:
         res = landed_cost(
             pin,
@@ -179,7 +195,9 @@ def landed_cost_cmd(
             platform=platform,
             target_margin=tm,
             fx=fx,
+            fx_max_age_days=st.settings.fx_max_age_days,
         )
+        res.note_codes[:0] = price_notes
         data = res.to_dict()
         if chart:
             _write_chart(res, chart)
@@ -191,19 +209,81 @@ def landed_cost_cmd(
     )
     import datetime as dt
 
+    from xborder.domains.landed_cost.result import fx_and_margin_notes
     from xborder.reference.coverage import research_notes
+    from xborder.reference.fx import load_fx
 
     as_of = str(table["as_of"].iloc[0])
+    day = dt.date.fromisoformat(as_of[:10])
+    warnings = fx_and_margin_notes(
+        fx or load_fx(), day, table.to_dict(orient="records"), st.settings.fx_max_age_days
+    )
     data = {
         "product": {k: v for k, v in vars(pin).items() if k != "estimates"},
         "notes": [
-            *(message(n) for n in estimates),
-            *research_notes(markets, dt.date.fromisoformat(as_of[:10])),
+            *(message(n) for n in [*price_notes, *estimates, *warnings]),
+            *research_notes(markets, day),
         ],
         "as_of": as_of,
         "rows": table,
     }
     emit(ctx, data, _render_compare)
+
+
+_PRICE = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([A-Za-z]{3})?\s*$")
+
+
+def _parse_price(price: str | None, currency: str | None) -> tuple[float | None, str | None]:
+    """``19.99``, ``19.99USD`` or ``19.99 USD`` (and ``--price-currency``) → (amount, currency or None)."""
+    if price is None:
+        return None, currency.upper() if currency else None
+    m = _PRICE.match(price)
+    if m is None:
+        raise BadInputError(
+            f"--price {price!r} is not a price.",
+            hint="Give a number, optionally with its currency: 19.99 or 19.99USD.",
+        )
+    value = float(m.group(1).replace(",", "").replace("_", ""))
+    given = m.group(2).upper() if m.group(2) else None
+    if given and currency and given != currency.upper():
+        raise BadInputError(f"--price says {given} but --price-currency says {currency.upper()}.")
+    return value, given or (currency.upper() if currency else None)
+
+
+def _prices_in_market_currency(
+    prices: dict[str, float], amount: float, currency: str | None, date: str | None, fx: Any
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Each market's price in its own currency, and a note saying how the given price was read."""
+    import datetime as dt
+
+    from xborder.domains.landed_cost.rules import rule_book
+    from xborder.domains.landed_cost.sourcing import note
+    from xborder.reference.fx import load_fx
+
+    rules = rule_book(date)
+    fx = fx or load_fx()
+    out, notes = {}, []
+    for m, value in prices.items():
+        ccy = str(rules.market(m)["currency"])
+        if currency is None or currency == ccy:
+            out[m] = value
+            if currency is None:
+                notes.append(note("price_read_in", amount=f"{amount:,.2f}", currency=ccy, market=m))
+            continue
+        q = fx.factor(currency, ccy, rules.date if isinstance(rules.date, dt.date) else date)
+        out[m] = value * q.rate
+        notes.append(
+            note(
+                "price_given_converted",
+                amount=f"{amount:,.2f}",
+                from_currency=currency,
+                converted=f"{out[m]:,.2f}",
+                currency=ccy,
+                market=m,
+                fx_date=q.date,
+            )  # fmt: skip
+        )
+    return out, notes
 
 
 def _write_chart(res: Any, path: Path) -> None:
@@ -353,11 +433,26 @@ def fx_rate(
     date: Annotated[str | None, typer.Option("--date", help="As of this day (YYYY-MM-DD).")] = None,
 ) -> None:
     """The conversion factor between two currencies as of a day (cross rate via EUR)."""
+    from pathlib import Path as _Path
+
     from xborder.core.clock import today
+    from xborder.domains.landed_cost.result import fx_and_margin_notes
     from xborder.reference.fx import load_fx
 
+    st = state(ctx)
     day = date or today().isoformat()
-    q = load_fx().factor(from_ccy, to_ccy, day)
+    fx = load_fx()
+    if _Path(st.settings.db_path).exists():  # the warehouse may hold newer ECB days (xborder fx update)
+        con = open_warehouse(ctx, read_only=True)
+        try:
+            fx = load_fx(con)
+        finally:
+            con.close()
+    q = fx.factor(from_ccy, to_ccy, day)
+    warnings = [
+        message(n)
+        for n in fx_and_margin_notes(fx, dt.date.fromisoformat(day[:10]), [], st.settings.fx_max_age_days)
+    ]
     emit(
         ctx,
         {
@@ -366,13 +461,18 @@ def fx_rate(
             "rate": q.rate,
             "ecb_date": q.date,
             "source": q.source,
+            "warnings": warnings,
         },
-        lambda d: console.print(
-            render(
-                "landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"]
-            )
-        ),
+        _render_rate,
     )
+
+
+def _render_rate(d: dict[str, Any]) -> None:
+    console.print(
+        render("landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"])
+    )
+    for w in d["warnings"]:
+        console.print(f"[yellow]{escape(w)}[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -302,6 +302,8 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged
     try:
         ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
         sheet = ws.title
+        if hasattr(ws, "reset_dimensions"):  # Amazon Ads workbooks say A1:A1: read every row anyway
+            ws.reset_dimensions()
         rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()

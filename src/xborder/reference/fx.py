@@ -118,6 +118,10 @@ class FxTable:
         """The newest ECB day in the table."""
         return str(self._dates[-1])
 
+    def age_days(self, as_of: dt.date | str) -> int:
+        """How many days the newest ECB rate is older than ``as_of`` (0 when it is not older)."""
+        return max(0, (dt.date.fromisoformat(str(as_of)[:10]) - dt.date.fromisoformat(self.last_date)).days)
+
     def _row(self, date: dt.date | str) -> int:
         d = np.datetime64(str(date), "D")
         i = int(np.searchsorted(self._dates, d, side="right")) - 1

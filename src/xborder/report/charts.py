@@ -22,6 +22,7 @@ __all__ = [
     "demand_chart",
     "bar_chart",
     "waterfall_chart",
+    "cohort_heatmap",
     "waterfall_figure",
     "waterfall",
     "plotly_js",
@@ -165,6 +166,34 @@ def bar_chart(
         xaxis_title=value_label,
         xaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
         yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return _chart(fig, title)
+
+
+def cohort_heatmap(retention: pd.DataFrame, *, title: str, labels: dict[str, str]) -> Chart | None:
+    """Cohort retention heat map: first-purchase month (rows) × months since (columns), share still buying.
+
+    Args:
+        retention: Columns cohort_month, months_since, retention (0..1).
+        title: Chart title.
+        labels: ``months_since``, ``cohort`` and ``retention`` axis/legend labels.
+    """
+    import plotly.graph_objects as go
+
+    if retention.empty:
+        return None
+    grid = retention.pivot(index="cohort_month", columns="months_since", values="retention").sort_index()
+    rows = [str(c)[:7] for c in grid.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy() * 100, x=list(grid.columns), y=rows, colorscale="Blues", zmin=0,
+            texttemplate="%{z:.0f}", colorbar={"title": labels["retention"]}, hoverongaps=False,
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        height=max(260, 90 + 24 * len(rows)),
+        xaxis={"title": labels["months_since"], "dtick": 1},
+        yaxis={"title": labels["cohort"], "autorange": "reversed", "type": "category"},
     )
     return _chart(fig, title)
 

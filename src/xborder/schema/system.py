@@ -171,6 +171,22 @@ USERS = Table(
         Column("created_at", "TIMESTAMP", "When the account was created (UTC).", nullable=False),
         Column("updated_at", "TIMESTAMP", "Last change of password, role or state (UTC)."),
         Column("last_login_at", "TIMESTAMP", "Last successful login (UTC)."),
+        Column(
+            "totp_secret",
+            "VARCHAR",
+            "Base32 secret of the account's TOTP authenticator (RFC 6238), pending until confirmed; NULL without.",
+        ),
+        Column("totp_enabled_at", "TIMESTAMP", "When two-factor login was switched on (UTC); NULL when off."),
+        Column(
+            "totp_last_step",
+            "BIGINT",
+            "Time step (Unix time / 30 s) of the last accepted code: a code is never accepted twice.",
+        ),
+        Column(
+            "totp_recovery",
+            "JSON",
+            "SHA-256 (hex) of the unused one-time recovery codes, as a JSON list; the codes are shown once.",
+        ),
     ),
 )
 

@@ -21,6 +21,7 @@ from xborder.domains.compliance.attributes import ProductAttributes
 from xborder.domains.compliance.rules import load_requirements, normalise_markets, rule_markets
 from xborder.domains.compliance.tables import COMPLIANCE_CHECKS, COMPLIANCE_SUMMARY
 from xborder.reference import as_of
+from xborder.reference.base import weakest
 
 __all__ = [
     "REQUIREMENT_COLUMNS",
@@ -238,7 +239,7 @@ def summarise(reqs: pd.DataFrame, *, by: list[str] | None = None) -> pd.DataFram
                 "n_lead_time_unknown": sum(_num(r["lead_time_days_max"], -1.0) < 0 for r in mand),
                 "n_cost_unknown": sum(_num(r["cost_max"], -1.0) < 0 for r in mand),
                 "n_inferred": sum(r["basis"] == "inferred" for r in grp),
-                "confidence": "low" if any(r["confidence"] == "low" for r in mand) else "high",
+                "confidence": weakest(r["confidence"] for r in mand) or "high",
             }
         )
     return pd.DataFrame(rows, columns=(by or []) + SUMMARY_COLUMNS)

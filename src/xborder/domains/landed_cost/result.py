@@ -18,6 +18,7 @@ from xborder.domains.landed_cost.engine import landed_cost_frame
 from xborder.domains.landed_cost.inputs import ProductInput
 from xborder.domains.landed_cost.rules import MODES, RuleBook, rule_book
 from xborder.domains.landed_cost.sourcing import note
+from xborder.reference.base import weakest
 from xborder.reference.coverage import research_notes
 from xborder.reference.fx import ECB_SOURCE, FxTable, load_fx
 
@@ -154,9 +155,7 @@ def _lines(row: pd.Series, rules: RuleBook) -> list[dict[str, Any]]:
                 # the goods line's source is the FX table: filled in by to_dict
                 "source": " ; ".join(sorted({m["source"] for m in meta})),
                 "valid_from": min((m["valid_from"] for m in meta if m["valid_from"]), default=None),
-                "confidence": "low"
-                if any(m["confidence"] == "low" for m in meta)
-                else ("high" if meta else ""),
+                "confidence": weakest(m["confidence"] for m in meta),
             }
         )
     return out
@@ -174,8 +173,13 @@ def landed_cost(
     target_margin: float = 0.30,
     fx: FxTable | None = None,
     rules: RuleBook | None = None,
+    fx_max_age_days: int | None = 7,
 ) -> LandedCostResult:
-    """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised."""
+    """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised.
+
+    The notes say when the FX rates are older than ``fx_max_age_days`` before the answer's date, and when the
+    margin is implausible (below -100%: the price is less than half the landed cost), with its likely cause.
+    """
     rules = rules or rule_book(date)
     fx = fx or load_fx()
     frame = landed_cost_frame(
@@ -192,6 +196,7 @@ def landed_cost(
     if not np.isfinite(row["price"]):
         notes.append(note("no_price"))
     notes.append(note("express_parcel" if mode == "express" else "bulk_import"))
+    notes += fx_and_margin_notes(fx, rules.date, [row], fx_max_age_days)
     return LandedCostResult(
         product,
         market.upper(),
@@ -201,6 +206,31 @@ def landed_cost(
         rules.date,
         notes,
     )
+
+
+def fx_and_margin_notes(
+    fx: FxTable, as_of: dt.date, rows: list[Any], fx_max_age_days: int | None = 7
+) -> list[dict[str, Any]]:
+    """Warnings on the answers: FX rates older than ``fx_max_age_days`` before ``as_of``, and margins below
+    -100% (the price less than half the landed cost: usually a price given in the wrong currency)."""
+    out: list[dict[str, Any]] = []
+    days = fx.age_days(as_of)
+    if fx_max_age_days is not None and days > fx_max_age_days:
+        out.append(note("fx_stale", fx_date=fx.last_date, as_of=str(as_of), days=days))
+    for r in rows:
+        m = r["margin_pct"]
+        if m is not None and np.isfinite(m) and m < -1.0:
+            out.append(
+                note(
+                    "implausible_margin",
+                    market=r["market"],
+                    margin=f"{m:.0%}",
+                    price=f"{r['price']:,.2f}",
+                    landed=f"{r['landed_cost']:,.2f}",
+                    currency=r["currency"],
+                )
+            )
+    return out
 
 
 def compare(

@@ -33,6 +33,7 @@ from xborder.core.clock import today
 from xborder.core.settings import Settings
 from xborder.domains.landed_cost.dossier import SECTION
 from xborder.domains.landed_cost.engine import DETAIL_COLUMNS, landed_cost_frame
+from xborder.domains.landed_cost.result import fx_and_margin_notes
 from xborder.domains.landed_cost.rules import rule_book
 from xborder.domains.landed_cost.sourcing import row_note_codes
 from xborder.domains.landed_cost.tables import LANDED_COSTS, TABLES
@@ -320,6 +321,11 @@ def run_landed_cost(
         .sort_values("margin_pct", ascending=False)
         .drop_duplicates(["product_id", "market"])
     )
+    stale = fx_and_margin_notes(fx, as_of, [], settings.fx_max_age_days)
+
+    def fx_msg(lang: str) -> list[str]:
+        return [i18n.message(n, lang) for n in stale]
+
     return json.loads(
         json.dumps(
             {
@@ -340,9 +346,10 @@ def run_landed_cost(
                     },
                     "median_units_sea_lcl": _median_units(res, "sea_lcl"),
                 },
+                "fx_age_days": fx.age_days(as_of),
                 "skipped_markets": skipped,
-                "research_notes": research_notes(targets, as_of),
-                "research_notes_zh": research_notes(targets, as_of, lang="zh"),
+                "research_notes": [*fx_msg("en"), *research_notes(targets, as_of)],
+                "research_notes_zh": [*fx_msg("zh"), *research_notes(targets, as_of, lang="zh")],
             }
         )
     )
