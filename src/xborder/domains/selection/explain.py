@@ -39,6 +39,11 @@ def _num(v: object) -> float | None:
 _FIELDS = (
     "momentum_pct",
     "demand_6m",
+    "demand_6m_lo",
+    "demand_6m_hi",
+    "demand_error",
+    "demand_estimate",
+    "research",
     "demand_source",
     "demand_basis",
     "sold_before",
@@ -141,6 +146,14 @@ _DEMAND_KEY = {
 def _demand(r: Mapping[str, Any], d6: float) -> Message:
     """Expected units, saying where the number comes from."""
     source = r.get("demand_source")
+    if source == "listing" and r.get("demand_estimate") == "observed":
+        return _msg("demand_listing_observed", units=d6)
+    lo, hi = _num(r.get("demand_6m_lo")), _num(r.get("demand_6m_hi"))
+    if source == "listing" and r.get("demand_estimate") == "rank" and lo is not None and hi is not None:
+        err = _num(r.get("demand_error"))
+        if err is None:
+            return _msg("demand_listing_rank_default", units=d6, lo=lo, hi=hi)
+        return _msg("demand_listing_rank", units=d6, lo=lo, hi=hi, error=err)
     if source in _DEMAND_KEY:
         return _msg(_DEMAND_KEY[str(source)], units=d6)
     if source == "none" and r.get("demand_basis") == "transfer":
@@ -153,6 +166,8 @@ def _lead_message(r: Mapping[str, Any]) -> Message | None:
     status = r.get("status")
     if status == "home_baseline":
         return _msg("home_baseline")
+    if r.get("research") is True and status != "not_assessed":
+        return _msg("research")
     if status == "not_assessed":
         items = [
             {"code": f"selection.item.{i}"}

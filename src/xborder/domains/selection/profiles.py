@@ -11,7 +11,16 @@ from xborder.core.errors import BadInputError
 from xborder.domains.selection.assessment import DEFAULT_REQUIRE, ITEMS
 from xborder.domains.selection.factors import FACTORS, GROUPS
 
-__all__ = ["Profile", "PRESETS", "GATE_FACTORS", "load_profile", "preset_names", "factor_weights", "resolve"]
+__all__ = [
+    "research_profile",
+    "Profile",
+    "PRESETS",
+    "GATE_FACTORS",
+    "load_profile",
+    "preset_names",
+    "factor_weights",
+    "resolve",
+]
 
 GATE_FACTORS = ("margin_pct", "demand_6m", "gross_profit_6m")
 """The factors the viability gates test (a profile's ``pass_unknown`` may name them)."""
@@ -266,3 +275,16 @@ def factor_weights(profile: Profile, available: list[str]) -> dict[str, float]:
     if total <= 0:
         return {n: 1.0 / len(out) for n in out} if out else {}
     return {n: v / total for n, v in out.items()}
+
+
+def research_profile(profile: Profile) -> Profile:
+    """The profile relaxed for a research-only start (marketplace data, no own sales), visibly: only demand
+    (the listings' observed or rank-estimated sales) is required, and an unknown margin or gross profit passes
+    its gate (there is no unit cost to compute them from until a quote or a landed-cost answer exists). The
+    summary records ``require`` and ``pass_unknown``; every candidate's explanation says it is an estimate."""
+    return replace(
+        profile,
+        require=("demand",),
+        pass_unknown=tuple(dict.fromkeys([*profile.pass_unknown, "margin_pct", "gross_profit_6m"])),
+        source=f"{profile.source}; research-only start (no own sales): demand required, margin gates open",
+    )

@@ -187,6 +187,34 @@ OPPORTUNITIES = Table(
             "Niches: products (own, or listings) selling the category in the market.",
             unit="products",
         ),
+        Column(
+            "demand_estimate",
+            "VARCHAR",
+            "Listings: observed (the marketplace's own 'bought in past month' figure) | rank (estimated from the sales rank); NULL otherwise.",
+        ),
+        Column(
+            "demand_6m_lo",
+            "DOUBLE",
+            "Rank-estimated demand: lower end of the 80% interval of demand_6m.",
+            unit="units",
+        ),
+        Column(
+            "demand_6m_hi",
+            "DOUBLE",
+            "Rank-estimated demand: upper end of the 80% interval of demand_6m.",
+            unit="units",
+        ),
+        Column(
+            "demand_error",
+            "DOUBLE",
+            "Rank-estimated demand: leave-one-out mean absolute percentage error of the rank → sales curve on the marketplace's known sales (NULL for the literature default curve).",
+            unit="fraction",
+        ),
+        Column(
+            "research",
+            "BOOLEAN",
+            "TRUE when the run had no own sales and ranked from marketplace data only (a research-only start): every number is an estimate.",
+        ),
     ),
 )
 

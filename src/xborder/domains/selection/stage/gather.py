@@ -113,7 +113,14 @@ def gather(
         ranked = listings[listings["rank"].notna()]
         if len(ranked):
             est = estimate_sales(ranked.assign(rank_category=ranked["rank_category"].fillna("*")), curves)
-            listings.loc[est.index, "est_units"] = est["units"]
+            for src, dst in (
+                ("units", "est_units"),
+                ("units_lo", "est_units_lo"),
+                ("units_hi", "est_units_hi"),
+            ):
+                listings.loc[est.index, dst] = est[src]
+            listings.loc[est.index, "est_curve"] = est["curve_source"]
+            listings.loc[est.index, "est_mape"] = est["curve_mape"]
     notes["listings"] = int(len(listings))
     logi = logistics_factors(fill_default_dims(prods, _dim_defaults()))
     products = prods[["product_id", "title", "category"]].merge(

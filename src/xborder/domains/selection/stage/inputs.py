@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xborder.warehouse.tables import latest_run_id, read_rows
+from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = [
     "InputRuns",
@@ -36,6 +36,8 @@ __all__ = [
     "read_priced_products",
     "read_profit_currency",
     "read_search_trends",
+    "read_holdings",
+    "read_last_observation",
 ]
 
 InputRuns = dict[str, str | None]
@@ -337,3 +339,22 @@ def read_review_ratings(con: Any) -> pd.DataFrame:
         "LEFT JOIN products p USING (product_id) WHERE r.rating IS NOT NULL AND r.market_code IS NOT NULL "
         "AND length(r.market_code) = 2 GROUP BY ALL HAVING count(*) >= 20"
     ).df()
+
+
+_HOLDINGS = ("order_lines", "sales", "listings", "rank_snapshots", "products", "reviews", "search_trends")
+
+
+def read_holdings(con: Any) -> dict[str, int]:
+    """Row counts of the canonical tables a selection can start from (absent tables count 0)."""
+    return {
+        t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) if table_exists(con, t) else 0
+        for t in _HOLDINGS
+    }
+
+
+def read_last_observation(con: Any) -> Any:
+    """When the newest marketplace observation (rank snapshot, else listing first seen) was made, or None."""
+    row = con.execute(
+        "SELECT coalesce((SELECT max(observed_at) FROM rank_snapshots), (SELECT max(first_seen) FROM listings))"
+    ).fetchone()
+    return row[0] if row else None

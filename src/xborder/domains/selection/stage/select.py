@@ -16,7 +16,7 @@ from xborder.domains.selection.candidates import build_candidates, catalogue_can
 from xborder.domains.selection.dossier import SECTION
 from xborder.domains.selection.evidence import assemble, home_markets
 from xborder.domains.selection.factors import factor_spec
-from xborder.domains.selection.profiles import PRESETS, load_profile, resolve
+from xborder.domains.selection.profiles import PRESETS, load_profile, research_profile, resolve
 from xborder.domains.selection.rank_sales import default_curve
 from xborder.domains.selection.sensitivity import top_rank_stability
 from xborder.domains.selection.shortlist import STATUSES, shortlist
@@ -45,15 +45,55 @@ def _progress(progress: Any, f: float, msg: str) -> None:
         progress(f, msg)
 
 
+def _empty_monthly() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "product_id": pd.Series(dtype=object),
+            "market": pd.Series(dtype=object),
+            "month": pd.Series(dtype="period[M]"),
+            "units": pd.Series(dtype=float),
+            "revenue": pd.Series(dtype=float),
+            "last_at": pd.Series(dtype="datetime64[ns]"),
+        }
+    )
+
+
+def _research_start(
+    con: Any, home_setting: str
+) -> tuple[pd.DataFrame, pd.Period, dict, pd.DataFrame, frozenset[str]]:
+    """No own sales: a research-only start from marketplace data (Keepa and other listing exports), or a
+    clear message saying what the warehouse holds and what would make ``select`` work."""
+    held = si.read_holdings(con)
+    if not held.get("listings"):
+        have = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in held.items() if n) or "nothing yet"
+        raise BadInputError(
+            "The warehouse holds no sold order lines, actual sales or marketplace listings, so there is nothing "
+            f"to select from (it holds: {have}).",
+            hint="Load order or sales exports (`xborder ingest <file>`), or marketplace research data such as a "
+            "Keepa export (`xborder ingest keepa.xlsx`) to rank from market data.",
+        )
+    last = si.read_last_observation(con)
+    cutoff = (pd.Timestamp(last) if last is not None else pd.Timestamp(utcnow())).to_period("M") + 1
+    home = home_markets(_empty_monthly(), home_setting)
+    info = {
+        "cutoff": str(cutoff),
+        "history_from": None,
+        "sales_rows": 0,
+        "unsold_catalogue_products": 0,
+        "research_only": True,
+        "listings": int(held["listings"]),
+        "_orders6": None,
+    }
+    cand = pd.DataFrame({"product_id": pd.Series(dtype=object), "market": pd.Series(dtype=object)})
+    return cand, cutoff, info, _empty_monthly(), home
+
+
 def _candidates(
     con: Any, markets: list[str] | None, include_new: bool, home_setting: str
 ) -> tuple[pd.DataFrame, pd.Period, dict, pd.DataFrame, frozenset[str]]:
     monthly = si.read_monthly_sales(con)
     if monthly.empty:
-        raise BadInputError(
-            "The warehouse holds no sold order lines or actual sales, so there is nothing to select from.",
-            hint="Load order or sales exports first: `xborder ingest <file>`.",
-        )
+        return _research_start(con, home_setting)
     cutoff = data_cutoff(monthly)
     home = home_markets(monthly[monthly["month"] < cutoff], home_setting)
     orders6 = si.read_orders(con, (cutoff - 6).start_time, cutoff.start_time)
@@ -101,7 +141,10 @@ def run_selection(
     prof = resolve(load_profile(profile_file or profile or settings.selection_profile), settings)
     _progress(progress, 0.05, "reading sales history")
     cand, cutoff, info, monthly, home = _candidates(con, markets, include_new_markets, settings.home_markets)
-    if cand.empty:
+    research = bool(info.get("research_only"))
+    if research:
+        prof = research_profile(prof)
+    if cand.empty and not research:
         raise BadInputError(
             "No product × market candidates: no product sold in the months before the data cutoff."
         )
@@ -111,10 +154,16 @@ def run_selection(
     ev, listings, curves = gather(con, settings, runs, notes)
     if len(listings):
         cand = pd.concat([cand, listing_candidates(listings, cand)], ignore_index=True)
+    if cand.empty:
+        raise BadInputError(
+            "No product × market candidates: the marketplace listings name no market or product.",
+            hint="Check the listings export has its marketplace (Keepa's Locale column) and an ASIN per row.",
+        )
     orders6 = info.pop("_orders6")
     full = assemble(cand, ev, monthly=monthly, cutoff=cutoff, home=home, orders=orders6)
     if markets:
         full = full[full["market"].isin({m.upper() for m in markets} | set(home))].reset_index(drop=True)
+    full["research"] = research
     _progress(progress, 0.5, "scoring the assessed candidates")
     sl = shortlist(full, prof, home)
     res = sl.score
@@ -135,6 +184,7 @@ def run_selection(
     _progress(progress, 1.0, "done")
     summary = _summary(run_id, prof, ranked, res, info, notes, sens, top)
     summary.update(home_markets=sorted(home), profit_currency=ev.profit_currency)
+    summary["mode"] = "research" if research else "sales"
     return {**summary, "markets": markets, "input_runs": runs}
 
 
