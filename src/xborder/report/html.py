@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
@@ -74,9 +75,76 @@ def _reason(rec: dict[str, Any], tr: Translator) -> str:
     return i18n.render(code, tr.lang) if code and i18n.has(code, tr.lang) else str(reason)
 
 
-def _missing(data: ReportData, section: str, tr: Translator) -> str:
+def _missing(data: ReportData, section: str, tr: Translator, page: Any = None) -> str:
+    """Why a section is empty: the stage's reason when it did not run, else what is not known for this pair,
+    why, and the command that fills it (never a bare "no rows")."""
     reason = _stage_reason(data, SECTION_STAGE[section], tr)
-    return tr("section_missing", reason=reason) if reason else tr("no_rows")
+    if reason:
+        return tr("section_missing", reason=reason)
+    if page is not None:
+        key = f"no_rows_{section}_{page.sources.get(_SECTION_ITEM.get(section, ''), '')}"
+        if key in tr.keys:
+            return tr(key, market=page.market, product=page.product_id)
+        if f"no_rows_{section}" in tr.keys:
+            return tr(f"no_rows_{section}", market=page.market, product=page.product_id)
+    return tr("no_rows")
+
+
+_SECTION_ITEM = {"demand": "demand", "pains": "voice", "compliance": "compliance", "landed": "margin"}
+"""The assessment item (opportunities.<item>_source) each page section shows."""
+
+
+def _named_series(p: Any, tr: Translator) -> pd.DataFrame:
+    """The trend signals with their series named for a person: the product's title, or the category, and the
+    market ("SPOTTY BUNTING (CH)", "category party_seasonal (CH)"), not series ids."""
+    t = p.trends
+    if t.empty or "unique_id" not in t.columns:
+        return t
+
+    def name(uid: object) -> str:
+        pid, _, market = str(uid).partition("|")
+        if pid == p.product_id:
+            return f"{p.title} ({market})" if market else p.title
+        if pid.startswith("cat:"):
+            return tr("series_category", category=pid[4:], market=market)
+        return str(uid)
+
+    return t.assign(unique_id=t["unique_id"].map(name))
+
+
+def _top_status(data: ReportData, tr: Translator) -> str:
+    """How many assessed foreign candidates pass every gate, how many are listed apart, and the home baseline."""
+    o = data.opportunities
+    if o.empty or "status" not in o.columns:
+        return ""
+    n = o["status"].value_counts()
+    summary = ((data.stages.get("selection") or {}).get("summary") or {}) if data.stages else {}
+    gates = summary.get("profile_settings") or {}
+    margin, units = gates.get("min_margin_pct"), gates.get("min_demand_6m")
+    return tr(
+        "top_status",
+        ranked=f"{int(n.get('ranked', 0)):,}",
+        assessed=f"{int(n.get('ranked', 0) + n.get('gated', 0)):,}",
+        margin="—" if margin is None else f"{float(margin):g}",
+        units="—" if units is None else f"{float(units):,.0f}",
+        not_assessed=f"{int(n.get('not_assessed', 0)):,}",
+        home=f"{int(n.get('home_baseline', 0)):,}",
+        home_markets=", ".join(summary.get("home_markets") or []) or "—",
+    )
+
+
+def _unknowns(p: Any, lang: str) -> list[str]:
+    """The pair's unknowns (selection messages: what, why, the command that fills it) in ``lang``."""
+    from xborder.domains.selection.explain import render_message
+
+    return [render_message(m, lang) for m in p.unknowns if isinstance(m, dict) and "code" in m]
+
+
+def _selection_risks(p: Any, lang: str) -> list[str]:
+    """The selection's risks of the pair, each with its weight in the score, in ``lang``."""
+    from xborder.domains.selection.explain import render_message
+
+    return [render_message(m, lang) for m in p.selection_risks if isinstance(m, dict) and "code" in m]
 
 
 def _run_status(data: ReportData, tr: Translator) -> str:
@@ -144,7 +212,26 @@ def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
             return name
         return spec.label_zh if lang == "zh" else spec.label_en
 
-    return f.assign(factor_label=f["factor"].astype(str).map(label))
+    f = f.assign(factor_label=f["factor"].astype(str).map(label))
+    if "source_table" in f.columns:
+        f = f.assign(source_label=f["source_table"].map(lambda v: source_words(v, lang)))
+    return f
+
+
+_SOURCE_TOKEN = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
+
+
+def source_words(value: object, lang: str) -> str:
+    """A factor's source in a seller's words ("your order history | demand forecast"), not table names; a name
+    without a wording (``report.src_<name>``) is kept as it is."""
+    if not isinstance(value, str) or not value:
+        return ""
+
+    def word(m: re.Match[str]) -> str:
+        key = "report.src_" + m.group(0).replace(".", "_")
+        return i18n.render(key, lang) if i18n.has(key, lang) else m.group(0)
+
+    return _SOURCE_TOKEN.sub(word, value)
 
 
 def _page(
@@ -185,7 +272,7 @@ def _page(
         title=f"{p.title} — {p.market}",
         labels=labels,
     )
-    page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr)
+    page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr, p)
     page["forecast_model"] = ", ".join(
         sorted({m for m in p.forecast.get("model", pd.Series(dtype=str)) if m})
     )
@@ -194,8 +281,8 @@ def _page(
         tr("forecast_kind_analogue", basis=p.forecast_basis or "—") if "analogue" in p.forecast_kind else ""
     )
     page["accuracy"] = display_table(p.accuracy, "accuracy", tr, lang, limit=6)
-    page["trends"] = display_table(p.trends, "trends", tr, lang)
-    page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr)
+    page["trends"] = display_table(_named_series(p, tr), "trends", tr, lang)
+    page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr, p)
     modes = []
     for m in landed_modes(p.landed):
         mode = tr(f"mode_{m['mode']}") if f"mode_{m['mode']}" in tr.keys else m["mode"]
@@ -216,13 +303,16 @@ def _page(
             }
         )
     page["landed"] = modes
-    page["landed_missing"] = None if modes else _missing(data, "landed", tr)
+    page["landed_missing"] = None if modes else _missing(data, "landed", tr, p)
     page["compliance"] = display_table(compliance_view(p.compliance, lang), "compliance", tr, lang)
-    page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr)
+    page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr, p)
     page["pains"] = display_table(pains_view(p.pains), "pains", tr, lang, limit=8)
     page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
-    page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr)
-    page["risks"] = risks(p, tr, target_margin=target_margin)
+    page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr, p)
+    own = _selection_risks(p, lang)
+    falling = any(str(m.get("code", "")).endswith(".falling_demand") for m in p.selection_risks)
+    page["risks"] = own + risks(p, tr, target_margin=target_margin, skip_falling=falling)
+    page["unknowns"] = _unknowns(p, lang)
     page["other_sections"] = [
         generic_section(name, body, tr, lang) for name, body in p.other_sections.items()
     ]
@@ -298,6 +388,7 @@ def build_context(
         "stages": _stages(data, tr),
         "notes": _notes(data, tr),
         "top": top_rows,
+        "top_status": _top_status(data, tr),
         "n_opps": len(top),
         "top_extra": [
             k for k in ("demand_6m", "margin", "time_to_market") if any(r.get(k) for r in top_rows)

@@ -1,0 +1,93 @@
+"""Opportunity pages speak to a seller (issue 14): sources in words, empty sections say why and how to fill them,
+the selection's risks and unknowns are shown, the top list says how many picks pass the gates."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+
+from xborder.report.html import _missing, _named_series, _top_status, _unknowns, source_words
+from xborder.report.messages import Translator
+from xborder.report.render import run_target_margin
+
+
+def _page(**kw: object) -> SimpleNamespace:
+    base = {
+        "product_id": "uci:23298",
+        "market": "CH",
+        "title": "SPOTTY BUNTING",
+        "sources": {"demand": "history", "margin": "estimate", "compliance": "assessed", "voice": "none"},
+        "unknowns": [],
+        "selection_risks": [],
+        "trends": pd.DataFrame(),
+    }
+    return SimpleNamespace(**(base | kw))
+
+
+def _data(status: list[str], summary: dict | None = None) -> SimpleNamespace:
+    stages = {"selection": {"status": "ok", "summary": summary or {}}} | {
+        s: {"status": "ok"} for s in ("demand", "reviews", "landed_cost", "compliance")
+    }
+    return SimpleNamespace(opportunities=pd.DataFrame({"status": status}), stages=stages)
+
+
+def test_factor_sources_are_named_in_a_sellers_words() -> None:
+    assert source_words("forecasts | order_lines", "en") == "demand forecast | your order history"
+    assert (
+        source_words("landed_costs × expected units − compliance_summary − settings.launch_cost", "en")
+        == "landed-cost calculation × expected units − compliance cost − launch cost (setting)"
+    )
+    assert source_words("products.title | listings", "zh") == "产品标题 | 平台在售商品"
+    assert source_words("a_new_table", "en") == "a_new_table"  # no wording yet: kept as it is
+
+
+def test_an_empty_section_says_why_and_how_to_fill_it() -> None:
+    data, tr = _data(["ranked"]), Translator("en")
+    page = _page()
+    assert _missing(data, "pains", tr, page) == (
+        "No reviews of this product or its category in the warehouse, so no customer pain points. "
+        "To add them: xborder ingest <reviews file>, then xborder reviews analyze."
+    )
+    assert _missing(data, "demand", tr, page).startswith("No statistical forecast for this product in CH")
+    no_comp = _page(sources={"compliance": "none"})
+    assert _missing(data, "compliance", tr, no_comp) == (
+        "Compliance not checked for CH. To check it: xborder compliance run --market CH."
+    )
+    assert (
+        _missing(data, "compliance", tr, page) == "No compliance requirement recorded for this product in CH."
+    )
+
+
+def test_unknowns_render_the_selection_messages_with_their_command() -> None:
+    msg = {
+        "code": "selection.missing.compliance",
+        "args": {"market": "DE", "command": "xborder compliance run --market DE"},
+    }
+    page = _page(unknowns=json.loads(json.dumps([msg])))
+    assert _unknowns(page, "en") == [
+        "compliance: not checked for DE — fill: xborder compliance run --market DE"
+    ]
+
+
+def test_trend_series_are_named_not_ids() -> None:
+    trends = pd.DataFrame(
+        {"unique_id": ["uci:23298|CH", "cat:party_seasonal|CH", "other|CH"], "signal": "yoy"}
+    )
+    out = _named_series(_page(trends=trends), Translator("en"))
+    assert out["unique_id"].tolist() == ["SPOTTY BUNTING (CH)", "category party_seasonal (CH)", "other|CH"]
+
+
+def test_the_top_list_says_how_many_pass_every_gate_and_the_report_keeps_the_runs_margin_gate() -> None:
+    summary = {"profile_settings": {"min_margin_pct": 25.0, "min_demand_6m": 30.0}, "home_markets": ["GB"]}
+    data = _data(["ranked"] * 2 + ["gated"] * 3 + ["not_assessed"] * 4 + ["home_baseline"], summary)
+    text = _top_status(data, Translator("en"))
+    assert text.startswith(
+        "2 of 5 assessed foreign candidates pass every gate (margin ≥ 25% after landed cost"
+    )
+    assert "4 candidates whose demand, margin or compliance is unknown" in text
+    assert "1 pairs in the home market (GB)" in text
+    assert run_target_margin(data) == 0.25
+    assert run_target_margin(_data(["ranked"])) == 0.25  # no gate recorded: the settings' default
+    assert run_target_margin(_data(["ranked"], {"profile_settings": {"min_margin_pct": 40}})) == 0.40
