@@ -173,8 +173,6 @@ def run_target_margin(data: Any) -> float:
     pct = (summary.get("profile_settings") or {}).get("min_margin_pct")
     if pct is not None:
         return float(pct) / 100.0
-    from dataclasses import fields
-
     from xborder.core.settings import Settings
 
-    return float(next(f.default for f in fields(Settings) if f.name == "target_margin"))
+    return float(Settings.target_margin)
