@@ -7,6 +7,7 @@ import json
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
 from xborder.report.html import _missing, _named_series, _top_status, _unknowns, source_words
 from xborder.report.messages import Translator
@@ -91,3 +92,49 @@ def test_the_top_list_says_how_many_pass_every_gate_and_the_report_keeps_the_run
     assert run_target_margin(data) == 0.25
     assert run_target_margin(_data(["ranked"])) == 0.25  # no gate recorded: the settings' default
     assert run_target_margin(_data(["ranked"], {"profile_settings": {"min_margin_pct": 40}})) == 0.40
+
+
+def test_the_backtest_is_reported_in_money_per_method(tmp_path) -> None:
+    from xborder.domains.selection.tables import SELECTION_BACKTEST
+    from xborder.report.data import _backtest
+    from xborder.warehouse import connect
+    from xborder.warehouse.tables import write_frame
+
+    rows = pd.DataFrame(
+        {
+            "run_id": "r",
+            "cutoff": ["2011-03", "2011-04"] * 2,
+            "candidates": 100,
+            "k": 20,
+            "method": ["xborder", "xborder", "best_sellers", "best_sellers"],
+            "success": [0.8, 0.9, 0.6, 0.7],
+            "revenue_next": [1000.0, 3000.0, 2500.0, 2500.0],
+            "gross_profit_next": [-100.0, 300.0, -900.0, -700.0],
+            "units_next": [10.0, 30.0, 25.0, 25.0],
+            "profitable": [0.05, 0.15, 0.0, 0.0],
+            "grew": [0.5, 0.5, 0.2, 0.4],
+            "profit_currency": "GBP",
+        }
+    )
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        write_frame(con, SELECTION_BACKTEST, rows)
+        bt = _backtest(con, "r")
+    finally:
+        con.close()
+    money = bt["money"].set_index("method")
+    assert (
+        money.at["xborder", "revenue_next"] == 2000.0 and money.at["best_sellers", "revenue_next"] == 2500.0
+    )
+    assert (
+        money.at["xborder", "gross_profit_next"] == 100.0
+        and money.at["best_sellers", "gross_profit_next"] == -800.0
+    )
+    assert money.at["xborder", "profitable"] == pytest.approx(0.10) and bt["currency"] == "GBP"
+    text = Translator("en")(
+        "backtest_money", k=20, revenue="2,000", best_revenue="2,500", profit="100", best_profit="-800",
+        profitable="10%", currency="GBP",
+    )  # fmt: skip
+    assert text.startswith(
+        "In money, per cutoff: the top 20 picks sold 2,000 GBP in the next 6 months against 2,500 GBP"
+    )

@@ -94,6 +94,23 @@ _SECTION_ITEM = {"demand": "demand", "pains": "voice", "compliance": "compliance
 """The assessment item (opportunities.<item>_source) each page section shows."""
 
 
+def _num0(v: Any) -> str:
+    """A money or unit amount, rounded, with thousands separators ("" when unknown)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    return "" if f != f else f"{f:,.0f}"
+
+
+def _pct(v: Any) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    return "" if f != f else f"{f:.0%}"
+
+
 def _named_series(p: Any, tr: Translator) -> pd.DataFrame:
     """The trend signals with their series named for a person: the product's title, or the category, and the
     market ("SPOTTY BUNTING (CH)", "category party_seasonal (CH)"), not series ids."""
@@ -357,6 +374,31 @@ def build_context(
             ],
         }
         mean = bt["mean"]
+        money = bt.get("money")
+        if money is not None and len(money) and "revenue_next" in money:
+            cur = bt.get("currency") or ""
+            backtest["money"] = {
+                "head": [tr("method"), tr("bt_units"), tr("bt_revenue", currency=cur),
+                         tr("bt_profit", currency=cur), tr("bt_profitable"), tr("bt_grew")],
+                "rows": [
+                    [tr(f"method_{r.method}") if f"method_{r.method}" in tr.keys else r.method,
+                     _num0(r.units_next), _num0(r.revenue_next), _num0(r.gross_profit_next),
+                     _pct(r.profitable), _pct(r.grew)]
+                    for r in money.itertuples(index=False)
+                ],
+            }  # fmt: skip
+            by = money.set_index("method")
+            if {"xborder", "best_sellers"} <= set(by.index):
+                backtest["money_headline"] = tr(
+                    "backtest_money",
+                    k=bt["k"],
+                    revenue=_num0(by.at["xborder", "revenue_next"]),
+                    best_revenue=_num0(by.at["best_sellers", "revenue_next"]),
+                    profit=_num0(by.at["xborder", "gross_profit_next"]),
+                    best_profit=_num0(by.at["best_sellers", "gross_profit_next"]),
+                    profitable=_pct(by.at["xborder", "profitable"]),
+                    currency=cur,
+                )
         backtest["headline"] = tr(
             "backtest_headline",
             k=bt["k"],
