@@ -138,3 +138,18 @@ def test_the_backtest_is_reported_in_money_per_method(tmp_path) -> None:
     assert text.startswith(
         "In money, per cutoff: the top 20 picks sold 2,000 GBP in the next 6 months against 2,500 GBP"
     )
+
+
+def test_a_research_run_says_its_numbers_are_estimates_and_long_titles_are_cut() -> None:
+    from xborder.report.html import short_title
+
+    data = _data(["ranked"] * 3, {"mode": "research", "profile_settings": {"min_margin_pct": 25.0}})
+    text = _top_status(data, Translator("en"))
+    assert text.startswith("Research-only start: the warehouse holds no own sales, so these 3 candidates")
+    assert "margin and profit gates are open" in text
+    long = "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6, fotocamera frontale e posteriore"
+    assert (
+        short_title(long)
+        == "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6…"
+    )
+    assert short_title("SPOTTY BUNTING") == "SPOTTY BUNTING"

@@ -94,6 +94,15 @@ _SECTION_ITEM = {"demand": "demand", "pains": "voice", "compliance": "compliance
 """The assessment item (opportunities.<item>_source) each page section shows."""
 
 
+def short_title(title: str, limit: int = 80) -> str:
+    """A listing title cut at a word boundary near ``limit`` characters (marketplace titles run to 200+ and
+    push the list's explanation into a sliver); the page shows the full title under its heading."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0]
+    return (cut if len(cut) >= limit // 2 else title[:limit]).rstrip(" ,;|-–—【(") + "…"
+
+
 def _num0(v: Any) -> str:
     """A money or unit amount, rounded, with thousands separators ("" when unknown)."""
     try:
@@ -136,6 +145,8 @@ def _top_status(data: ReportData, tr: Translator) -> str:
         return ""
     n = o["status"].value_counts()
     summary = ((data.stages.get("selection") or {}).get("summary") or {}) if data.stages else {}
+    if summary.get("mode") == "research":
+        return tr("top_status_research", n=f"{len(o):,}")
     gates = summary.get("profile_settings") or {}
     margin, units = gates.get("min_margin_pct"), gates.get("min_demand_6m")
     return tr(
@@ -261,7 +272,8 @@ def _page(
 ) -> dict[str, Any]:
     page: dict[str, Any] = {
         "anchor": f"opp-{p.rank}",
-        "heading": tr("opp_page", rank=p.rank, title=p.title, market=p.market),
+        "heading": tr("opp_page", rank=p.rank, title=short_title(p.title), market=p.market),
+        "full_title": p.title if short_title(p.title) != p.title else "",
         "product_id": p.product_id,
         "category": p.category,
         "score": fmt(p.score),
@@ -349,7 +361,7 @@ def build_context(
         row: dict[str, Any] = {
             "anchor": f"opp-{page.rank}",
             "rank": page.rank,
-            "title": page.title,
+            "title": short_title(page.title),
             "product_id": page.product_id,
             "category": page.category,
             "market": page.market,
