@@ -148,8 +148,5 @@ def test_a_research_run_says_its_numbers_are_estimates_and_long_titles_are_cut()
     assert text.startswith("Research-only start: the warehouse holds no own sales, so these 3 candidates")
     assert "margin and profit gates are open" in text
     long = "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6, fotocamera frontale e posteriore"
-    assert (
-        short_title(long)
-        == "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6…"
-    )
+    assert short_title(long) == "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6…"
     assert short_title("SPOTTY BUNTING") == "SPOTTY BUNTING"
