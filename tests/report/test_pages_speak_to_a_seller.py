@@ -150,3 +150,16 @@ def test_a_research_run_says_its_numbers_are_estimates_and_long_titles_are_cut()
     long = "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6, fotocamera frontale e posteriore"
     assert short_title(long) == "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6…"
     assert short_title("SPOTTY BUNTING") == "SPOTTY BUNTING"
+
+
+def test_factor_units_are_shown_in_the_reports_language() -> None:
+    from xborder.core import i18n
+    from xborder.domains.selection.factors import FACTORS
+    from xborder.report.html import _label_factors
+
+    for f in FACTORS:  # the catalogue's English unit is the declared one, and every factor has a Chinese one
+        assert i18n.render(f"selection.unit.{f.name}", "en") == f.unit
+        assert i18n.has(f"selection.unit.{f.name}", "zh")
+    frame = pd.DataFrame({"factor": ["demand_6m", "a_new_factor"], "unit": ["units / 6 months", "widgets"]})
+    assert _label_factors(frame, "zh")["unit_label"].tolist() == ["件 / 6个月", "widgets"]
+    assert source_words("landed_costs × expected units", "zh") == "到岸成本计算 × 预期销量"

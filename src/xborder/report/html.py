@@ -241,6 +241,17 @@ def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
         return spec.label_zh if lang == "zh" else spec.label_en
 
     f = f.assign(factor_label=f["factor"].astype(str).map(label))
+    if "unit" in f.columns:
+
+        def unit(name: str, given: object) -> str:
+            key = f"selection.unit.{name}"
+            return (
+                i18n.render(key, lang)
+                if i18n.has(key, lang)
+                else ("" if given is None or given != given else str(given))
+            )
+
+        f = f.assign(unit_label=[unit(str(n), u) for n, u in zip(f["factor"], f["unit"], strict=True)])
     if "source_table" in f.columns:
         f = f.assign(source_label=f["source_table"].map(lambda v: source_words(v, lang)))
     return f
@@ -259,7 +270,7 @@ def source_words(value: object, lang: str) -> str:
         key = "report.src_" + m.group(0).replace(".", "_")
         return i18n.render(key, lang) if i18n.has(key, lang) else m.group(0)
 
-    return _SOURCE_TOKEN.sub(word, value)
+    return _SOURCE_TOKEN.sub(word, value.replace("expected units", "expected_units"))
 
 
 def _page(

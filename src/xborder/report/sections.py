@@ -30,7 +30,7 @@ SPECS: dict[str, list[tuple[str, str]]] = {
     "factors": [
         ("factor", "factor_label"),
         ("raw_value", "raw_value"),
-        ("unit", "unit"),
+        ("unit", "unit_label"),
         ("normalised", "normalised"),
         ("weight", "weight"),
         ("contribution", "contribution"),
