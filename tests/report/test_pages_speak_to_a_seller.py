@@ -163,3 +163,20 @@ def test_factor_units_are_shown_in_the_reports_language() -> None:
     frame = pd.DataFrame({"factor": ["demand_6m", "a_new_factor"], "unit": ["units / 6 months", "widgets"]})
     assert _label_factors(frame, "zh")["unit_label"].tolist() == ["件 / 6个月", "widgets"]
     assert source_words("landed_costs × expected units", "zh") == "到岸成本计算 × 预期销量"
+
+
+def test_landed_cost_notes_are_rendered_from_their_codes_in_the_reports_language() -> None:
+    from xborder.report.html import landed_notes
+
+    codes = json.dumps(
+        [
+            {"code": "landed_cost.unit_cost_estimated", "args": {"share": 0.35}},
+            {"code": "landed_cost.dims_from_defaults", "args": {}},
+        ]
+    )
+    assert (
+        landed_notes(codes, "en")
+        == "unit cost estimated as 35% of the home price; weight/dims from category defaults"
+    )
+    assert landed_notes(codes, "zh").startswith("单位成本按本国市场价格的35%估算")
+    assert landed_notes("", "zh") == "" and landed_notes("not json", "en") == ""

@@ -94,6 +94,21 @@ _SECTION_ITEM = {"demand": "demand", "pains": "voice", "compliance": "compliance
 """The assessment item (opportunities.<item>_source) each page section shows."""
 
 
+def landed_notes(codes: object, lang: str) -> str:
+    """The landed-cost notes in ``lang`` from their message codes (``landed_costs.note_codes``); "" when none."""
+    import json
+
+    if not isinstance(codes, str) or not codes:
+        return ""
+    try:
+        msgs = json.loads(codes)
+    except ValueError:
+        return ""
+    if not isinstance(msgs, list):
+        return ""
+    return "; ".join(i18n.message(m, lang) for m in msgs if isinstance(m, dict) and "code" in m)
+
+
 def short_title(title: str, limit: int = 80) -> str:
     """A listing title cut at a word boundary near ``limit`` characters (marketplace titles run to 200+ and
     push the list's explanation into a sliver); the page shows the full title under its heading."""
@@ -338,7 +353,7 @@ def _page(
                 "chart": charts.waterfall_chart(
                     steps, title=title, currency=m["currency"], result=tr("lc_unit_margin")
                 ),
-                "notes": m["notes"],
+                "notes": landed_notes(m.get("note_codes"), lang) or m["notes"],
                 "rules": m["rules"],
             }
         )

@@ -184,6 +184,9 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
                 if pd.notna(first["low_confidence"])
                 else False,
                 "notes": str(first["notes"]) if pd.notna(first["notes"]) else "",
+                "note_codes": first["note_codes"]
+                if "note_codes" in first and pd.notna(first["note_codes"])
+                else "",
                 "rules": str(first["rules_used"]) if pd.notna(first["rules_used"]) else "",
             }
         )
