@@ -38,7 +38,10 @@ class Settings:
     service_level: float = 0.95
     """Inventory: target service of stock plans — a cycle service level (no stock-out in a replenishment cycle)
     unless the inventory stage is told ``service_measure=fill_rate``."""
-    target_margin: float = 0.30
+    target_margin: float = 0.25
+    """The seller's target margin on net revenue (0.25 = 25%): the landed-cost target price and the selection's
+    default margin gate. Was 0.30 until issue 14; 25% is a common planning margin for marketplace resellers
+    after landed cost and fees (a practice default, not a law: set your own)."""
     estimated_cost_share: float = 0.35
     """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
     exists (rule of thumb for imported consumer goods sold at about 3x factory cost; rows are marked estimated)."""
@@ -73,6 +76,27 @@ class Settings:
     inbound_days: int = 7
     """Inventory: days from arrival in the market to sellable stock (clearance, drayage, FBA receiving)."""
     selection_profile: str = "balanced"
+    home_markets: str = ""
+    """The seller's home market(s), ISO2 separated by commas ("GB" or "GB,IE"): shown apart as the baseline, never
+    ranked among the foreign opportunities. Empty: inferred as the market with the most sales revenue."""
+    missing_factor_quantile: float = 0.25
+    """Selection: a factor value missing for one candidate is scored at this quantile of the normalised values of
+    the candidates that have it (0.25 = as if it were worse than three quarters of them), never a neutral 0.5."""
+    launch_cost: float = 500.0
+    """One-off cost of opening a new market for a product (listing, translation, photos, first advertising), in
+    ``launch_cost_currency``; subtracted from the expected 6-month gross profit of a pair not sold there yet.
+    A practice default, not a law: set your own."""
+    launch_cost_currency: str = "USD"
+    max_markets_per_product: int = 3
+    """Diversification of the ranked top: at most this many markets per product (or niche) in the first
+    ``diversify_top`` ranks; further markets of the product move down after them."""
+    max_per_category: int = 10
+    """Diversification: at most this many candidates of one category in the first ``diversify_top`` ranks."""
+    diversify_top: int = 50
+    """How many top ranks the diversification caps apply to (0 = no diversification)."""
+    replenishment_months: float = 3.0
+    """Landed cost: a consignment holds the expected demand of this many months (one replenishment cycle, or the
+    supplier's MOQ when larger). A quarterly sea-freight replenishment is a practice default, not a law."""
     max_upload_mb: int = 200
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated, e.g. ``127.0.0.1`` or ``10.0.0.0/8``) of reverse proxies whose

@@ -30,11 +30,11 @@ SPECS: dict[str, list[tuple[str, str]]] = {
     "factors": [
         ("factor", "factor_label"),
         ("raw_value", "raw_value"),
-        ("unit", "unit"),
+        ("unit", "unit_label"),
         ("normalised", "normalised"),
         ("weight", "weight"),
         ("contribution", "contribution"),
-        ("source_table", "source_table"),
+        ("source_table", "source_label"),
     ],
     "trends": [
         ("series", "unique_id"),
@@ -184,6 +184,9 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
                 if pd.notna(first["low_confidence"])
                 else False,
                 "notes": str(first["notes"]) if pd.notna(first["notes"]) else "",
+                "note_codes": first["note_codes"]
+                if "note_codes" in first and pd.notna(first["note_codes"])
+                else "",
                 "rules": str(first["rules_used"]) if pd.notna(first["rules_used"]) else "",
             }
         )
@@ -238,8 +241,9 @@ def compliance_view(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
-    """Risks read off the page's own numbers (weak factors, uncertainty, falling trend, margin, compliance)."""
+def risks(page: Any, tr: Any, *, target_margin: float = 0.30, skip_falling: bool = False) -> list[str]:
+    """Risks read off the page's own numbers (weak factors, uncertainty, falling trend, margin, compliance);
+    ``skip_falling`` leaves out the falling-trend signals when the selection's risks already name falling demand."""
     out: list[str] = []
     f = page.factors
     if not f.empty and "contribution" in f.columns:
@@ -262,7 +266,7 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
             out.append(tr("risk_wide_interval", level=lv, ratio=f"{ratio:.1f}"))
     lang = getattr(tr, "lang", "en")
     tsig = page.trends
-    if not tsig.empty and {"signal", "value"} <= set(tsig.columns):
+    if not skip_falling and not tsig.empty and {"signal", "value"} <= set(tsig.columns):
         own = (
             tsig[tsig["unique_id"].astype(str) == f"{page.product_id}|{page.market}"]
             if "unique_id" in tsig
