@@ -33,7 +33,10 @@ def read_forecasts(con: Any, run: str | None, markets: Sequence[str] | None) -> 
     if run is None:
         return pd.DataFrame()
     where, args = _markets(markets, "market")
-    cond = "level = 'product_market' AND product_id IS NOT NULL" + (f" AND {where}" if where else "")
+    # a revenue forecast (sales without units) is money, not stock: plans need units
+    cond = "level = 'product_market' AND product_id IS NOT NULL AND coalesce(target, 'units') = 'units'" + (
+        f" AND {where}" if where else ""
+    )
     return read_rows(con, "forecasts", run, where=cond, params=args)
 
 

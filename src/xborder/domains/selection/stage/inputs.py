@@ -149,7 +149,8 @@ def read_forecasts(
     key = "category" if level == "category_market" else "product_id"
     empty = pd.DataFrame(columns=[key, "market", "forecast_6m", "forecast_kind"])
     cols = ["unique_id", "freq", "product_id", "category", "market", "ds", "point", "kind"]
-    f = latest(con, "forecasts", cols, f"level = '{level}'", runs)
+    # a revenue forecast (sales with revenue but no units) is money: the demand factor counts units
+    f = latest(con, "forecasts", cols, f"level = '{level}' AND coalesce(target, 'units') = 'units'", runs)
     if f.empty:
         return empty
     if key == "category":
