@@ -317,20 +317,39 @@ def generic_section(name: str, body: dict[str, Any], tr: Any, lang: str) -> dict
     from xborder.core import i18n
 
     title = i18n.render(f"{name}.title", lang) if i18n.has(f"{name}.title", lang) else name.replace("_", " ")
+
+    def label(key: str) -> str:  # the domain's own label `<domain>.field.<key>`, else the key
+        code = f"{name}.field.{key}"
+        return i18n.render(code, lang) if i18n.has(code, lang) else key.replace("_", " ")
+
+    def value(v: Any) -> str:  # a code value with a label of its own (e.g. `analogue`) is shown by it
+        return label(v) if isinstance(v, str) and i18n.has(f"{name}.field.{v}", lang) else fmt(v, lang)
+
     figures = [
-        (k.replace("_", " "), fmt(v, lang))
-        for k, v in body.items()
-        if k != "stage" and not isinstance(v, list | dict)
+        (label(k), value(v)) for k, v in body.items() if k != "stage" and not isinstance(v, list | dict)
     ]
     tables = [
-        (k.replace("_", " "), display_table(pd.DataFrame(v), name, tr, lang))
+        (
+            label(k),
+            display_table(
+                pd.DataFrame(v).map(lambda x: value(x) if isinstance(x, str) else x).rename(columns=label),
+                name,
+                tr,
+                lang,
+            ),
+        )
         for k, v in body.items()
         if isinstance(v, list) and v and isinstance(v[0], dict)
     ]
+    # message codes: a `note`, and lists of them under `messages`
+    msgs = [body["note"]] if isinstance(body.get("note"), dict) else []
+    for group in (body.get("messages") or {}).values():
+        msgs += [m for m in group if isinstance(m, dict) and "code" in m]
+    texts = [i18n.message(m, lang) for m in msgs if i18n.has(m["code"], lang)]
     stage = body.get("stage") or {}
     note = (
         None
         if stage.get("status", "ok") == "ok"
         else f"{stage.get('status')}: {stage.get('reason') or stage.get('error') or ''}"
     )
-    return {"title": title, "figures": figures, "tables": tables, "note": note}
+    return {"title": title, "figures": figures, "tables": tables, "note": note, "texts": texts}
