@@ -119,6 +119,8 @@ def test_the_registry_gives_every_list_the_interfaces_use() -> None:
         "customers",
         "landed_cost",
         "compliance",
+        "suppliers",
+        "logistics",
         "selection",
         "backtest",
     ]

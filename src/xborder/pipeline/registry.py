@@ -16,9 +16,11 @@ from xborder.domains.compliance.stage import STAGE as COMPLIANCE
 from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
+from xborder.domains.logistics.stage import STAGE as LOGISTICS
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
+from xborder.domains.suppliers.stage import STAGE as SUPPLIERS
 from xborder.ingest.stage import STAGE as INGEST
 from xborder.warehouse.stage import Params, Stage
 
@@ -31,6 +33,8 @@ STAGES: tuple[Stage, ...] = (
     CUSTOMERS,
     LANDED_COST,
     COMPLIANCE,
+    SUPPLIERS,
+    LOGISTICS,
     SELECTION,
     BACKTEST,
 )
