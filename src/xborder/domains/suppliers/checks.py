@@ -137,7 +137,7 @@ def requirement_fit(
         for (which, code), m in sorted(missing.items()):
             old = mine[(mine["code"] == code) & (pd.to_datetime(mine["expires_on"]) < pd.Timestamp(as_of))]
             if len(old):
-                flags.append(_flag("expired_certificate", certificate=code,
+                flags.append(_flag("expired_certificate", certificate=code, markets=", ".join(sorted(m["markets"])) or "-",
                                    expired_on=str(pd.to_datetime(old["expires_on"]).max().date())))  # fmt: skip
             code_name = "missing_certificate" if which == "certifications" else "missing_document"
             flags.append(_flag(code_name, certificate=code, products=len(m["products"] - {""}) or 0,

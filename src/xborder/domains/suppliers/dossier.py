@@ -21,11 +21,8 @@ def short_flags(raw: Any, market: str | None = None) -> list[str]:
         code = str(f.get("code", "")).removeprefix("suppliers.")
         args = f.get("args") or {}
         markets = str(args.get("markets", "-"))
-        if (
-            market
-            and code in ("missing_certificate", "missing_document")
-            and market not in markets.split(", ")
-        ):
+        certificate_flag = code in ("missing_certificate", "missing_document", "expired_certificate")
+        if market and certificate_flag and markets != "-" and market not in markets.split(", "):
             continue
         out.append(f"{code}:{args['certificate']}" if "certificate" in args else code)
     return out

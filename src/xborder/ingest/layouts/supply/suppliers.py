@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from xborder.ingest.context import LoadContext
 from xborder.ingest.layouts.base import Layout, WriteCounts, norm, register
-from xborder.ingest.layouts.common import key_sql, text_sql, typed_table
+from xborder.ingest.layouts.common import key_sql, symbol_currency_sql, text_sql, typed_table
 from xborder.ingest.layouts.supply.common import (
     SUPPLIER_ALIASES,
     country_of,
@@ -62,6 +62,7 @@ _WORDS = {
 _PRODUCT = text_field("product", "SKU", "Seller SKU", "Product", "Product ID", "Item No", "Item Number", "Model",
                       "货号", "产品编号", "型号")  # fmt: skip
 _ASIN = text_field("asin", "ASIN")
+_CURRENCY = "nullif(upper(trim(g.currency)), '')"
 _PRODUCT_ID = "CASE WHEN trim(g.asin) <> '' THEN 'amazon:' || trim(g.asin) WHEN trim(g.product) <> '' THEN 'custom:' || trim(g.product) END"
 
 
@@ -155,7 +156,7 @@ def _write_events(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
         **{d: _g(ctx, d, date_of(ctx, d)) for d in _DATES},
         **{n: _g(ctx, n, number(f"g.{n}")) for n in _NUMBERS},
         "result": _g(ctx, "result", "lower(trim(g.result))"), "severity_raw": _g(ctx, "severity", "g.severity"),
-        "currency": _g(ctx, "currency", "nullif(upper(trim(g.currency)), '')"),
+        "currency": f"coalesce({_g(ctx, 'currency', _CURRENCY)}, {_g(ctx, 'value', symbol_currency_sql('g.value'))})",
         "mode": _g(ctx, "mode", "nullif(lower(trim(g.mode)), '')"),
         "destination": _g(ctx, "destination", country_of("g.destination")), "note": _g(ctx, "note", text_sql("g.note")),
         "supplier_country": _g(ctx, "supplier_country", country_of("g.supplier_country")),
