@@ -80,10 +80,14 @@ def default_lanes(
     """One lane per origin country × market × mode from the freight rules in force (``rules``: the rows of
     reference/data/freight/rates.csv and derived_rates.csv valid on the day; ``regions``: market → freight
     region). Transit: median = the middle of the rule's range, 90th percentile = its top (the rules give a
-    range only); per-shipment charges = origin + destination charges."""
+    range only); per-shipment charges = origin + destination charges. A pair whose origin is not a country or
+    whose destination is not a market (ports, warehouses: ``PORT02 → PORT09``) gets no default lane — the rules'
+    ``*`` fallbacks would price it as any origin to any market."""
     rows = []
     for origin, market in sorted(set(pairs)):
-        region = regions.get(market, market)
+        if node_country(origin) != str(origin).upper() or market not in regions:
+            continue
+        region = regions[market]
         for mode in modes:
             c = _card(rules, origin, region, mode)
             if c is None:
