@@ -71,8 +71,9 @@ def ahp(matrix: np.ndarray) -> AhpResult:
     model = AHP(matrix=m)
     w = np.asarray(model(), dtype=float)
     lam = float(np.max(np.linalg.eigvals(m).real))
-    ci = (lam - n) / (n - 1)
-    return AhpResult(w / w.sum(), lam, ci, float(model.get_cr()) if n > 2 else 0.0)
+    # λmax ≥ n for a positive reciprocal matrix: a consistent one's rounding noise (−1e-16) is not kept
+    ci = max((lam - n) / (n - 1), 0.0)
+    return AhpResult(w / w.sum(), lam, ci, max(float(model.get_cr()), 0.0) if n > 2 else 0.0)
 
 
 def _saaty(value: float, pair: str) -> float:
