@@ -69,7 +69,8 @@ def landed_cost_per_unit(
     keys = ["product_id", "market"]
     cols = ["currency", "landed_cost", "freight", "landed_cost_mode"]
     lc = landed.assign(landed_cost_mode=landed["mode"])
-    exact = routes[keys + ["modes"]].merge(
+    # an unroutable shipment has no modes (NaN): the key stays text so the merge finds no landed-cost row
+    exact = routes[keys + ["modes"]].astype({"modes": object}).merge(
         lc.rename(columns={"mode": "modes"})[keys + ["modes", *cols]].drop_duplicates(keys + ["modes"]),
         on=keys + ["modes"], how="left",
     )  # fmt: skip

@@ -109,5 +109,5 @@ def plan_routes(
         if c not in res:
             res[c] = np.nan
     for c in CHOICE_COLUMNS:
-        res[c] = res[c].fillna(False).astype(bool)
+        res[c] = res[c].eq(True)  # NaN (an unroutable shipment) is False
     return res
