@@ -108,9 +108,9 @@ def run_cli(
     return code, out.out, out.err
 
 
-def test_cli_plan_with_suez_closed_json(warehouse: Path, monkeypatch, capsys) -> None:
+def test_cli_plan_with_suez_closed_json(warehouse: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     code, out, err = run_cli(["--db", str(warehouse), "route", "plan", "--product", "custom:MAT", "--market", "DE",
-                              "--units", "500", "--deadline", "45", "--close", "suez", "--as-of", AS_OF, "--json"],
+                              "--units", "500", "--deadline", "45", "--close", "suez", "--as-of", AS_OF, "--chart", str(tmp_path / "pareto.html"), "--json"],
                              monkeypatch, capsys)  # fmt: skip
     assert code == 0, err
     data = json.loads(out)
@@ -121,6 +121,10 @@ def test_cli_plan_with_suez_closed_json(warehouse: Path, monkeypatch, capsys) ->
     assert impact["modes_new"] == "rail" and impact["rerouted"] is True
     assert impact["cost_change_usd"] == pytest.approx((3900 - 2000) / 500)
     assert impact["delay_days"] == 24 - 36
+    html = (tmp_path / "pareto.html").read_text(encoding="utf-8")
+    assert (
+        data["chart"] == str(tmp_path / "pareto.html") and "plotly" in html.lower() and "custom:MAT" in html
+    )
 
 
 def test_cli_consolidate_scenario_and_lanes_json(warehouse: Path, monkeypatch, capsys) -> None:
