@@ -190,7 +190,7 @@ def test_logout_disable_and_password_change_end_access_on_the_hot_path_at_once(f
 
     for name in ("erin", "frank", "grace"):
         r = admin.post(
-            "/api/users", json={"username": name, "password": "initial-pass-123", "role": "viewer"}
+            "/api/users", json={"username": name, "password": "initial-pass-123", "role": "analyst"}
         )
         assert r.status_code == 201, r.text
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xborder.cli.common import console, emit, open_warehouse, progress, state
+from xborder.cli.common import console, emit, ingest_via_server, open_warehouse, progress, state
 
 __all__ = ["register", "ingest"]
 
@@ -39,11 +39,17 @@ def ingest(
     The kind of each file (orders, ads, inventory, ...) is recognised from its columns; --as overrides it.
     """
     from xborder.core.errors import BadInputError
+    from xborder.core.inputs import regular_input
     from xborder.ingest import KINDS, ingest_path
 
+    regular_input(path)  # a FIFO or a device such as /dev/zero would hang the read: refused before opening
     if kind is not None and kind not in KINDS:
         raise BadInputError(f"Unknown kind {kind!r} for --as.", hint=f"Use one of: {', '.join(KINDS)}.")
     st = state(ctx)
+    via_server = ingest_via_server(ctx, path, kind, mapping=mapping, reject_dir=reject_dir)
+    if via_server is not None:  # a running `xborder serve` holds the warehouse: it ingests (one writer)
+        emit(ctx, {"db": st.settings.db_path, "results": via_server}, _render)
+        return
     con = open_warehouse(ctx)
     try:
         with progress(ctx) as bar:

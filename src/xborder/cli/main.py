@@ -16,6 +16,7 @@ from xborder.cli import (
     ingest,
     landed_cost,
     logistics,
+    privacy,
     reviews,
     run,
     selection,
@@ -150,6 +151,7 @@ for _commands in (
     selection,
     run,
     web,
+    privacy,
 ):
     _commands.register(app)
 

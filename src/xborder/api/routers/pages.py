@@ -18,7 +18,7 @@ from xborder.api.security import SESSION_COOKIE, client_ip, current_user, get_au
 from xborder.api.templating import render
 from xborder.core.errors import BadInputError
 
-__all__ = ["router"]
+__all__ = ["router", "account_page"]
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "xborder_login_csrf"
@@ -47,12 +47,13 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
+    totp: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return login_form(request, next, "The login form expired; please try again.")
     try:
-        user, secret, _, expires = login_session(request, username, password)
+        user, secret, _, expires = login_session(request, username, password, totp or None)
     except LoginError as exc:
         resp = login_form(request, next, exc.message)
         resp.status_code = 429 if exc.locked_seconds else 401
@@ -94,11 +95,20 @@ def _tokens(request: Request, p: Principal) -> list[dict[str, Any]]:
         )
 
 
+def account_page(request: Request, p: Principal, **extra: Any) -> Response:
+    """The Account page: password, two-factor login, API tokens (``extra``: a message, a new token, a set-up)."""
+    from xborder.api.routers.totp import totp_state
+
+    ctx: dict[str, Any] = {"msg": None, "new_token": None, "totp_setup": None, "recovery_codes": None}
+    ctx.update(extra)
+    return render(request, "account.html", tokens=_tokens(request, p), totp=totp_state(request, p), **ctx)
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account(
     request: Request, p: Annotated[Principal, Depends(current_user)], msg: str | None = None
 ) -> Response:
-    return render(request, "account.html", tokens=_tokens(request, p), msg=msg, new_token=None)
+    return account_page(request, p, msg=msg)
 
 
 @router.post("/account/password")
@@ -121,7 +131,7 @@ def account_password(
 @router.post("/account/tokens", response_class=HTMLResponse)
 def account_token(
     request: Request,
-    p: Annotated[Principal, Depends(current_user)],
+    p: Annotated[Principal, Depends(require_role("analyst"))],
     name: Annotated[str, Form(min_length=1, max_length=80)],
     days: Annotated[int, Form(ge=1, le=365)] = 30,
 ) -> Response:
@@ -139,13 +149,7 @@ def account_token(
             username=p.username,
             ip=client_ip(request),
         )
-    return render(
-        request,
-        "account.html",
-        tokens=_tokens(request, p),
-        msg=None,
-        new_token={"secret": secret, "name": name, "expires_at": expires},
-    )
+    return account_page(request, p, new_token={"secret": secret, "name": name, "expires_at": expires})
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
