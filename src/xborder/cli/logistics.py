@@ -192,8 +192,9 @@ def _marks(r: Any) -> str:
 
 def _route_table(routes: pd.DataFrame, title: str) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=title)
+    t = Table(title=Text(title))  # plain text: "custom:X: ..." is not the :x: emoji, [brackets] not markup
     for c in ("modes", "route", "USD/unit", "freight", "landed/unit", "days med", "days p90", "via", "marks"):
         t.add_column(c)
     for r in routes.itertuples():

@@ -255,8 +255,9 @@ def alternatives(
 
     def render(x: dict[str, Any]) -> None:
         from rich.table import Table
+        from rich.text import Text
 
-        t = Table(title=f"Sources of {product}")
+        t = Table(title=Text(f"Sources of {product}"))  # plain text: a product id is not markup
         for c in ("#", "supplier", "tier", "score", "price", "USD", "MOQ", "lead days", "verified", "flags"):
             t.add_column(c)
         for r in x["alternatives"].itertuples():

@@ -156,6 +156,14 @@ def test_cli_consolidate_scenario_and_lanes_json(warehouse: Path, monkeypatch, c
     assert set(lanes.loc[lanes["source"].str.startswith("rule:"), "mode"]) >= {"sea_fcl", "air"}
 
 
+def test_plan_table_shows_product_ids_as_written(warehouse: Path, monkeypatch, capsys) -> None:
+    # "custom:X:" would be rich's :x: emoji (❌) in a markup title; not in the warehouse: category medians
+    code, out, err = run_cli(["--db", str(warehouse), "route", "plan", "--product", "custom:X", "--market", "DE",
+                              "--as-of", AS_OF], monkeypatch, capsys)  # fmt: skip
+    assert code == 0, err
+    assert "custom:X: CN → DE, 500 units" in out and "❌" not in out
+
+
 def test_bad_input_is_exit_2_with_the_reason(warehouse: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     code, _, err = run_cli(["--db", str(warehouse), "route", "plan", "--product", "custom:MAT", "--market", "DE",
                             "--origin", "KRPUS", "--as-of", AS_OF, "--json"], monkeypatch, capsys)  # fmt: skip
