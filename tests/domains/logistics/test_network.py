@@ -106,9 +106,9 @@ def network() -> pd.DataFrame:
     """CN → DE: sea Shanghai → Hamburg (Suez) then truck, rail Chongqing → Duisburg, air Shenzhen → Frankfurt."""
     return lanes(
         {**SEA, "lane_id": "sea", "origin": "CNSHA", "destination": "DEHAM", "rate": 1800.0, "surcharge": 200.0,
-         "transit_days_median": 35, "transit_days_p90": 40},
+         "transit_days_median": 35, "transit_days_p90": 40, "reliability": 0.8},
         {**AIR, "lane_id": "truck", "mode": "truck", "origin": "DEHAM", "destination": "DE", "rate": 0.1,
-         "min_charge": 150.0, "transit_days_median": 2, "transit_days_p90": 3},
+         "min_charge": 150.0, "transit_days_median": 2, "transit_days_p90": 3, "reliability": 0.95},
         {**SEA, "lane_id": "rail", "mode": "rail", "origin": "CNCKG", "destination": "DEDUI", "rate": 4000.0,
          "transit_days_median": 18, "transit_days_p90": 22, "clearance_days": 2},
         {**AIR, "lane_id": "air", "origin": "CNSZX", "destination": "DEFRA", "rate": 4.0, "min_charge": 100.0,
@@ -137,6 +137,11 @@ def test_routes_through_country_connectors_with_costs_and_times_by_hand() -> Non
     assert r.loc["rail", "cost_usd"] == 4000 and r.loc["rail", "days_p90"] == 24  # 22 + 2 clearance
     assert r.loc["air", "cost_usd"] == 4000 and r.loc["air", "days_p90"] == 7
     assert r.loc["air", "cost_per_unit_usd"] == 8.0
+    # reliability: the product of the legs' (0.8 × 0.95); unknown when no leg states one
+    assert r.loc["sea_fcl+truck", "reliability"] == pytest.approx(0.76) and np.isnan(
+        r.loc["rail", "reliability"]
+    )
+    assert r.loc["sea_fcl+truck", "days_median"] == 37 and r.loc["air", "days_median"] == 5
     # cheapest sea; fastest air; rail costs what air costs and is slower, sea + truck is beaten by sea alone
     assert r["cheapest"].to_dict() == {"sea_fcl": True, "sea_fcl+truck": False, "rail": False, "air": False}
     assert r["fastest"].to_dict() == {"sea_fcl": False, "sea_fcl+truck": False, "rail": False, "air": True}
