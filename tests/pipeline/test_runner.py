@@ -121,6 +121,8 @@ def test_the_registry_gives_every_list_the_interfaces_use() -> None:
         "landed_cost",
         "inventory",
         "compliance",
+        "suppliers",
+        "logistics",
         "selection",
         "backtest",
     ]

@@ -16,10 +16,12 @@ from xborder.cli import (
     ingest,
     inventory,
     landed_cost,
+    logistics,
     privacy,
     reviews,
     run,
     selection,
+    suppliers,
     web,
 )
 from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
@@ -146,6 +148,8 @@ for _commands in (
     compliance,
     reviews,
     customers,
+    suppliers,
+    logistics,
     selection,
     run,
     web,

@@ -18,9 +18,11 @@ from xborder.domains.demand.stage import STAGE as DEMAND
 from xborder.domains.inventory.stage import STAGE as INVENTORY
 from xborder.domains.inventory.stage import STOCKOUTS_STAGE as STOCKOUTS
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
+from xborder.domains.logistics.stage import STAGE as LOGISTICS
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
+from xborder.domains.suppliers.stage import STAGE as SUPPLIERS
 from xborder.ingest.stage import STAGE as INGEST
 from xborder.warehouse.stage import Params, Stage
 
@@ -35,6 +37,8 @@ STAGES: tuple[Stage, ...] = (
     LANDED_COST,
     INVENTORY,
     COMPLIANCE,
+    SUPPLIERS,
+    LOGISTICS,
     SELECTION,
     BACKTEST,
 )

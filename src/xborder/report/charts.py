@@ -24,6 +24,7 @@ __all__ = [
     "waterfall_chart",
     "cohort_heatmap",
     "stock_projection_chart",
+    "pareto_chart",
     "waterfall_figure",
     "waterfall",
     "plotly_js",
@@ -168,6 +169,30 @@ def bar_chart(
         xaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
         yaxis={"autorange": "reversed", "automargin": True},
     )
+    return _chart(fig, title)
+
+
+def pareto_chart(routes: pd.DataFrame, *, title: str, labels: dict[str, str]) -> Chart | None:
+    """Routes as points of cost per unit (x) against days (y), one colour per mode; the Pareto front joined.
+
+    Args:
+        routes: Columns modes, route, cost (per unit), days, pareto (bool).
+        title: Chart title.
+        labels: ``cost`` and ``days`` axis labels.
+    """
+    import plotly.graph_objects as go
+
+    r = routes.dropna(subset=["cost", "days"])
+    if r.empty:
+        return None
+    fig = go.Figure()
+    for mode, g in r.groupby("modes", sort=True):
+        fig.add_trace(go.Scatter(x=g["cost"], y=g["days"], mode="markers", name=str(mode), text=g["route"],
+                                 marker={"size": 9}, hovertemplate="%{text}<br>%{x:.2f} / %{y:.0f}<extra></extra>"))  # fmt: skip
+    front = r[r["pareto"]].sort_values("cost")
+    fig.add_trace(go.Scatter(x=front["cost"], y=front["days"], mode="lines", name="Pareto",
+                             line={"color": PALETTE["forecast"], "dash": "dot"}, hoverinfo="skip"))  # fmt: skip
+    fig.update_layout(height=340, xaxis_title=labels["cost"], yaxis_title=labels["days"])
     return _chart(fig, title)
 
 
