@@ -1,0 +1,1 @@
+"""The traceability ledger: supply-chain events per batch, hash-chained, in RFC 6962 Merkle trees."""
