@@ -4,7 +4,8 @@ The reference encoder is the ``rfc8785`` package (Trail of Bits). It is pure Pyt
 350-byte event), so documents inside a subset where orjson's ``OPT_SORT_KEYS`` output is byte-for-byte the
 JCS output go through orjson (about 3 µs): object keys all ASCII (JCS sorts keys by UTF-16 code units,
 orjson by UTF-8 bytes; the two agree on ASCII), integers within ±(2^53 - 1), integral floats written as
-integers (JCS writes ``1.0`` as ``1``), other floats with 1e-4 ≤ |x| < 1e16 (where both print the
+integers when within ±(2^53 - 1) (JCS writes ``1.0`` as ``1``; larger integral floats go to ``rfc8785``,
+as orjson would write ``9007199254740992.0``), other floats with 1e-4 ≤ |x| < 1e16 (where both print the
 shortest round-trip decimal without an exponent). Anything else goes to ``rfc8785``. A property test checks
 the two paths give the same bytes.
 """
@@ -91,8 +92,8 @@ def _fast(value: Any) -> tuple[bool, Any]:
     if isinstance(value, int):
         return abs(value) <= MAX_SAFE_INTEGER, value
     if isinstance(value, float):
-        if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:
-            return True, int(value)
+        if value.is_integer():  # orjson writes 2.0**53 as "9007199254740992.0"; JCS as an integer
+            return abs(value) <= MAX_SAFE_INTEGER, int(value) if abs(value) <= MAX_SAFE_INTEGER else None
         return _FAST_MIN <= abs(value) < _FAST_MAX, value
     if isinstance(value, dict):
         out = {}
