@@ -43,8 +43,12 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "customs": ("country",),
     "warehouse": ("warehouse",),
     "sale": ("orders",),
+    "ingest": ("ingest_id", "file_sha256", "status"),
+    "run": ("run_id", "kind", "status"),
 }
-"""Event type → the data fields it must have (others are free: certificates, quantity, readings ...)."""
+"""Event type → the data fields it must have (others are free: certificates, quantity, readings ...).
+``ingest`` and ``run`` are the warehouse's own records (:mod:`xborder.ledger.runs`), in the batch
+:data:`xborder.ledger.runs.RUNS_BATCH`."""
 
 PERSONAL_KEYS = frozenset(
     {

@@ -9,6 +9,7 @@ first ``log_size`` entries, sealed by ``checkpoint_hash``, with a receipt its an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -20,9 +21,12 @@ from xborder.ledger.anchor import anchor_for, checkpoint, checkpoint_hash
 from xborder.ledger.canonical import canonical_json, iso_utc, sha256_hex
 from xborder.ledger.events import DOCUMENT_VERSION, ZERO_HASH, event_key, parse_time
 from xborder.ledger.merkle import leaf_hash, prefix_roots
+from xborder.ledger.runs import check_records
 from xborder.ledger.store import head_document
 
 __all__ = ["Problem", "Verification", "verify"]
+
+_SEQ = re.compile(r"seq (\d+)$")
 
 _ENTRY_COLS = (
     "seq, batch_id, leaf_index, event_type, occurred_at, recorded_at, origin, event_key, prev_hash, document, "
@@ -53,6 +57,12 @@ class Problem:
     code: str
     message: str
 
+    @property
+    def seq(self) -> int | None:
+        """The ledger entry the problem is about (``row`` ``seq N``), else None."""
+        m = _SEQ.match(self.row)
+        return int(m.group(1)) if m else None
+
 
 @dataclass
 class Verification:
@@ -63,6 +73,7 @@ class Verification:
     batches: int = 0
     heads: int = 0
     anchors: int = 0
+    records_checked: int = 0
     roots: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -76,9 +87,15 @@ class Verification:
         """Record a problem."""
         self.problems.append(Problem(table, row, column, code, message))
 
+    @property
+    def first_tampered(self) -> int | None:
+        """The earliest ledger entry (seq) a problem names: where the history stops being the recorded one."""
+        seqs = [p.seq for p in self.problems if p.seq is not None]
+        return min(seqs) if seqs else None
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON for ``--json`` and the API."""
-        return {**asdict(self), "ok": self.ok}
+        return {**asdict(self), "ok": self.ok, "first_tampered": self.first_tampered}
 
 
 @dataclass
@@ -217,12 +234,14 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable[Any] = ())
     return con.execute(sql, list(params)).fetchall()
 
 
-def verify(con: duckdb.DuckDBPyConnection, batch_id: str | None = None) -> Verification:
+def verify(con: duckdb.DuckDBPyConnection, batch_id: str | None = None, *, records: bool = True) -> Verification:
     """Check the whole ledger, or one batch's history (its entries, their links into the chain, its heads).
 
     Args:
         con: Warehouse connection (read-only is enough).
         batch_id: One batch; None checks every entry, head and checkpoint.
+        records: With the whole ledger, also recompute the digests of every recorded run's output rows and
+            every recorded ingest's rows (:func:`xborder.ledger.runs.check_records`).
 
     Returns:
         The verification: ``ok`` when nothing was changed; otherwise each problem names table, row, column.
@@ -252,6 +271,8 @@ def verify(con: duckdb.DuckDBPyConnection, batch_id: str | None = None) -> Verif
                          "FROM ledger_anchors ORDER BY log_size")  # fmt: skip
         _anchors(rep, sorted(entries, key=lambda e: e.seq), anchors)
         rep.anchors = len(anchors)
+        if records:
+            rep.records_checked = check_records(con, rep.add)
     elif not rows:
         rep.notes.append(f"batch {batch_id} has no events in the ledger")
     return rep
