@@ -61,7 +61,9 @@ def test_section_3_2_2_example() -> None:
     """The RFC's input (parsed by a JSON parser) gives the RFC's output, byte for byte."""
     source = (
         '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], '
-        r'"string": "\u20ac$\u000F\u000aA' + "'" + r'\u0042\u0022\u005c\\\"\/", "literals": [null, true, false]}'
+        r'"string": "\u20ac$\u000F\u000aA'
+        + "'"
+        + r'\u0042\u0022\u005c\\\"\/", "literals": [null, true, false]}'
     )
     expected = (
         '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'

@@ -19,6 +19,7 @@ ledger_app = typer.Typer(
     no_args_is_help=True,
 )
 
+
 class LedgerCheckFailedError(XborderError):
     """The ledger or a proof bundle does not verify (exit 1, after the report is printed)."""
 
@@ -38,7 +39,8 @@ def verify(
     ctx: typer.Context,
     batch: Annotated[str | None, typer.Option("--batch", help="Only this batch's history.")] = None,
     no_records: Annotated[
-        bool, typer.Option("--no-records", help="Skip recomputing the digests of the rows runs and ingests wrote.")
+        bool,
+        typer.Option("--no-records", help="Skip recomputing the digests of the rows runs and ingests wrote."),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -90,7 +92,9 @@ def _render_verify(data: dict[str, Any]) -> None:
 def show(
     ctx: typer.Context,
     batch: Annotated[str | None, typer.Option("--batch", help="Only this batch.")] = None,
-    run: Annotated[str | None, typer.Option("--run", help="The entry recording this run or ingest id.")] = None,
+    run: Annotated[
+        str | None, typer.Option("--run", help="The entry recording this run or ingest id.")
+    ] = None,
     seq: Annotated[int | None, typer.Option("--seq", help="One entry, with its whole document.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Latest entries to list.")] = 20,
     json_out: JsonOpt = False,
@@ -103,11 +107,15 @@ def show(
     try:
         if run is not None:
             seq = entry_seq_for_run(con, run)
+        params: list[Any]
         cols = "seq, batch_id, leaf_index, event_type, occurred_at, recorded_at, origin, leaf_hash"
         if seq is not None:
             sql, params = f"SELECT {cols}, document FROM ledger_entries WHERE seq = ?", [seq]
         elif batch is not None:
-            sql, params = f"SELECT {cols} FROM ledger_entries WHERE batch_id = ? ORDER BY seq DESC LIMIT ?", [batch, limit]
+            sql, params = (
+                f"SELECT {cols} FROM ledger_entries WHERE batch_id = ? ORDER BY seq DESC LIMIT ?",
+                [batch, limit],
+            )
         else:
             sql, params = f"SELECT {cols} FROM ledger_entries ORDER BY seq DESC LIMIT ?", [limit]
         cur = con.execute(sql, params)
@@ -145,8 +153,12 @@ def _render_show(data: dict[str, Any]) -> None:
 def proof(
     ctx: typer.Context,
     seq: Annotated[int | None, typer.Option("--seq", help="The entry to prove.")] = None,
-    run: Annotated[str | None, typer.Option("--run", help="The entry recording this run or ingest id.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Also write the bundle to this JSON file.")] = None,
+    run: Annotated[
+        str | None, typer.Option("--run", help="The entry recording this run or ingest id.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the bundle to this JSON file.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """An entry's proof bundle: its document, inclusion proofs in its batch tree and the whole ledger's tree,
@@ -213,7 +225,10 @@ def anchor(
     ctx: typer.Context,
     to: Annotated[
         str,
-        typer.Option("--to", help="local (recorded here only) | file:/path/checkpoints.jsonl (appended; keep it elsewhere)."),
+        typer.Option(
+            "--to",
+            help="local (recorded here only) | file:/path/checkpoints.jsonl (appended; keep it elsewhere).",
+        ),
     ] = "local",
     json_out: JsonOpt = False,
 ) -> None:

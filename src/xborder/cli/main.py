@@ -9,7 +9,18 @@ import typer
 from rich.markup import escape
 
 from xborder import __version__
-from xborder.cli import compliance, customers, demand, ingest, landed_cost, ledger, reviews, run, selection, web
+from xborder.cli import (
+    compliance,
+    customers,
+    demand,
+    ingest,
+    landed_cost,
+    ledger,
+    reviews,
+    run,
+    selection,
+    web,
+)
 from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
 from xborder.core.errors import XborderError
 from xborder.core.settings import get_settings

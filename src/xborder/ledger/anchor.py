@@ -84,7 +84,9 @@ class FileAnchor:
     def submit(self, checkpoint: dict[str, Any]) -> dict[str, Any]:
         """Append the checkpoint; the receipt names the file, the line number and the line's SHA-256."""
         if self.path is None:
-            raise BadInputError("The file anchor needs a path.", hint="Use --anchor file:/path/checkpoints.jsonl.")
+            raise BadInputError(
+                "The file anchor needs a path.", hint="Use --anchor file:/path/checkpoints.jsonl."
+            )
         line = canonical_json(checkpoint)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +167,10 @@ def anchor_checkpoint(con: duckdb.DuckDBPyConnection, anchor: Anchor | None = No
     """Make a checkpoint of the whole ledger as it is now, publish it through ``anchor`` (default local) and
     record it; the same size already anchored there is returned as it was (``"new": False``)."""
     anchor = anchor or LocalAnchor()
-    hashes = [bytes.fromhex(h) for (h,) in con.execute("SELECT leaf_hash FROM ledger_entries ORDER BY seq").fetchall()]
+    hashes = [
+        bytes.fromhex(h)
+        for (h,) in con.execute("SELECT leaf_hash FROM ledger_entries ORDER BY seq").fetchall()
+    ]
     if not hashes:
         raise BadInputError("The ledger is empty: nothing to anchor.", hint="Append events first.")
     size = len(hashes)

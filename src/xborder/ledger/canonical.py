@@ -59,7 +59,9 @@ def normalise(value: Any, where: str = "event") -> Any:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise BadInputError(f"{where}: {value} is not a number JSON can hold.", hint="Leave the field out.")
+            raise BadInputError(
+                f"{where}: {value} is not a number JSON can hold.", hint="Leave the field out."
+            )
         return value
     if isinstance(value, dt.datetime):
         return iso_utc(value)
@@ -131,7 +133,8 @@ def canonical_json(value: Any) -> bytes:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, UnicodeEncodeError, TypeError) as exc:
         raise BadInputError(
-            f"The event cannot be written as canonical JSON: {exc}", hint="Use plain text, numbers, lists, objects."
+            f"The event cannot be written as canonical JSON: {exc}",
+            hint="Use plain text, numbers, lists, objects.",
         ) from None
 
 

@@ -77,7 +77,9 @@ class Event:
 def check_batch_id(batch_id: Any, where: str = "event") -> str:
     """``batch_id`` as text: 1-200 characters, no control characters, no surrounding spaces."""
     if not isinstance(batch_id, str) or not batch_id.strip():
-        raise BadInputError(f"{where}: the batch id is missing.", hint="Name the batch (lot), e.g. LOT-2024-001.")
+        raise BadInputError(
+            f"{where}: the batch id is missing.", hint="Name the batch (lot), e.g. LOT-2024-001."
+        )
     if batch_id != batch_id.strip() or len(batch_id) > 200 or _CONTROL.search(batch_id):
         raise BadInputError(
             f"{where}: the batch id {batch_id[:60]!r} has surrounding spaces, control characters or more than 200 "
@@ -104,7 +106,9 @@ def parse_time(value: Any, where: str = "event") -> dt.datetime:
                 hint="Use ISO 8601, e.g. 2024-03-01T10:00:00Z or 2024-03-01.",
             ) from None
     else:
-        raise BadInputError(f"{where}: 'at' (when it happened) is missing.", hint="e.g. 2024-03-01T10:00:00Z.")
+        raise BadInputError(
+            f"{where}: 'at' (when it happened) is missing.", hint="e.g. 2024-03-01T10:00:00Z."
+        )
     if out.tzinfo is not None:
         out = out.astimezone(dt.UTC).replace(tzinfo=None)
     return out
@@ -165,7 +169,9 @@ def parse_event(batch_id: Any, event: Mapping[str, Any], where: str = "event") -
         raise BadInputError(f"{where}: an event is an object with 'type', 'at' and 'data'.")
     inner = event.get("batch_id", batch_id)
     if inner != batch_id:
-        raise BadInputError(f"{where}: the event names batch {inner!r} but is appended to batch {batch_id!r}.")
+        raise BadInputError(
+            f"{where}: the event names batch {inner!r} but is appended to batch {batch_id!r}."
+        )
     extra = sorted(set(event) - {"type", "at", "data", "batch_id"})
     if extra:
         raise BadInputError(

@@ -106,14 +106,20 @@ def check_bundle(bundle: dict[str, Any]) -> list[str]:
         for name in ("batch", "log"):
             part = bundle[name]
             path = [bytes.fromhex(h) for h in part["path"]]
-            if not verify_inclusion(part["leaf_index"], part["tree_size"], leaf, path, bytes.fromhex(part["root"])):
+            if not verify_inclusion(
+                part["leaf_index"], part["tree_size"], leaf, path, bytes.fromhex(part["root"])
+            ):
                 problems.append(f"the {name} inclusion proof does not lead to the {name} root")
         cp = bundle.get("checkpoint")
         if cp:
             proof = [bytes.fromhex(h) for h in cp["consistency"]]
             log = bundle["log"]
             if not verify_consistency(
-                cp["log_size"], log["tree_size"], bytes.fromhex(cp["log_root"]), bytes.fromhex(log["root"]), proof
+                cp["log_size"],
+                log["tree_size"],
+                bytes.fromhex(cp["log_root"]),
+                bytes.fromhex(log["root"]),
+                proof,
             ):
                 problems.append("the anchored checkpoint is not a prefix of the log the bundle proves")
     except (KeyError, TypeError, ValueError) as exc:

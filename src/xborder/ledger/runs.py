@@ -41,11 +41,19 @@ _INGEST_COLS = (
 @functools.cache
 def code_version() -> dict[str, Any]:
     """xborder's version, the git commit of its source when it runs from a checkout, Python and DuckDB."""
-    out: dict[str, Any] = {"xborder": __version__, "python": platform.python_version(), "duckdb": duckdb.__version__}
+    out: dict[str, Any] = {
+        "xborder": __version__,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
     src = Path(__file__).resolve().parents[1]
     try:
         proc = subprocess.run(
-            ["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+            ["git", "-C", str(src), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return out
@@ -89,7 +97,9 @@ def record_ingests(con: duckdb.DuckDBPyConnection, *, origin: str = "ingest") ->
     done = _recorded_ids(con, "ingest", "ingest_id")
     rows = [
         r
-        for r in con.execute(f"SELECT {_INGEST_COLS} FROM ingest_log ORDER BY started_at, ingest_id").fetchall()
+        for r in con.execute(
+            f"SELECT {_INGEST_COLS} FROM ingest_log ORDER BY started_at, ingest_id"
+        ).fetchall()
         if r[0] not in done
     ]
     events = [parse_event(RUNS_BATCH, _ingest_event(con, r), f"ingest {r[0]}") for r in rows]
@@ -151,19 +161,40 @@ def _latest_records(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, dict
     return sorted(latest.values(), key=lambda x: x[0])
 
 
-def _check_ingest_log(con: duckdb.DuckDBPyConnection, seq: int, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+def _check_ingest_log(
+    con: duckdb.DuckDBPyConnection, seq: int, data: dict[str, Any]
+) -> list[tuple[str, str, str]]:
     row = con.execute(
         "SELECT sha256, kind, layout, rows_in, rows_stored, rows_duplicate, rows_quarantined, status "
         "FROM ingest_log WHERE ingest_id = ?",
         [data["ingest_id"]],
     ).fetchone()
     if row is None:
-        return [("ingest_id", "record_missing", f"ingest {data['ingest_id']} (ledger seq {seq}) is no longer in ingest_log")]
+        return [
+            (
+                "ingest_id",
+                "record_missing",
+                f"ingest {data['ingest_id']} (ledger seq {seq}) is no longer in ingest_log",
+            )
+        ]
     want = [data.get(k) for k in ("file_sha256", "kind", "layout", "rows_in", "rows_stored", "rows_duplicate",
                                   "rows_quarantined", "status")]  # fmt: skip
-    names = ("sha256", "kind", "layout", "rows_in", "rows_stored", "rows_duplicate", "rows_quarantined", "status")
+    names = (
+        "sha256",
+        "kind",
+        "layout",
+        "rows_in",
+        "rows_stored",
+        "rows_duplicate",
+        "rows_quarantined",
+        "status",
+    )
     return [
-        (n, "record_changed", f"ingest_log.{n} of ingest {data['ingest_id']} is {got!r}; ledger seq {seq} recorded {w!r}")
+        (
+            n,
+            "record_changed",
+            f"ingest_log.{n} of ingest {data['ingest_id']} is {got!r}; ledger seq {seq} recorded {w!r}",
+        )
         for n, got, w in zip(names, row, want, strict=True)
         if got != w
     ]
@@ -175,7 +206,9 @@ def check_records(con: duckdb.DuckDBPyConnection, add: Any) -> int:
     checked = 0
     for seq, type_, data in _latest_records(con):
         tables = data.get("outputs" if type_ == "run" else "tables") or {}
-        key, ident = ("run_id", data.get("run_id")) if type_ == "run" else ("ingest_id", data.get("ingest_id"))
+        key, ident = (
+            ("run_id", data.get("run_id")) if type_ == "run" else ("ingest_id", data.get("ingest_id"))
+        )
         where = f"seq {seq}"
         if type_ == "ingest":
             for column, code, message in _check_ingest_log(con, seq, data):
@@ -185,7 +218,13 @@ def check_records(con: duckdb.DuckDBPyConnection, add: Any) -> int:
             try:
                 rows, digest = rows_digest(con, table, key, str(ident), rec["columns"])
             except duckdb.Error as exc:
-                add(table, where, None, "output_unreadable", f"{table} rows of {key} {ident} cannot be read: {exc}")
+                add(
+                    table,
+                    where,
+                    None,
+                    "output_unreadable",
+                    f"{table} rows of {key} {ident} cannot be read: {exc}",
+                )
                 continue
             if (rows, digest) != (rec["rows"], rec["sha256"]):
                 add(table, where, None, "output_changed",

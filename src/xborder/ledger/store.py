@@ -24,7 +24,15 @@ from xborder.ledger.merkle import leaf_hash, tree_hash
 from xborder.schema.ledger import LEDGER_ENTRIES, LEDGER_HEADS
 from xborder.warehouse.tables import write_frame
 
-__all__ = ["Appended", "AppendResult", "append", "append_many", "append_events", "head_document", "transaction"]
+__all__ = [
+    "Appended",
+    "AppendResult",
+    "append",
+    "append_many",
+    "append_events",
+    "head_document",
+    "transaction",
+]
 
 
 @dataclass(frozen=True)
@@ -111,12 +119,12 @@ def append_many(
     return append_events(con, parsed, origin=origin)
 
 
-def _existing(con: duckdb.DuckDBPyConnection, batches: list[str]) -> pd.DataFrame:
+def _existing(con: duckdb.DuckDBPyConnection, batches: list[str]) -> list[tuple[str, int, int, str, str]]:
     return con.execute(
         "SELECT batch_id, leaf_index, seq, event_key, leaf_hash FROM ledger_entries "
         "WHERE batch_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) ORDER BY batch_id, leaf_index",
         [batches],
-    ).df()
+    ).fetchall()
 
 
 def append_events(
@@ -137,11 +145,9 @@ def append_events(
         old = _existing(con, sorted({e.batch_id for e in events}))
         hashes: dict[str, list[bytes]] = {}
         known: dict[tuple[str, str], Appended] = {}
-        for r in old.itertuples(index=False):
-            hashes.setdefault(r.batch_id, []).append(bytes.fromhex(r.leaf_hash))
-            known[(r.batch_id, r.event_key)] = Appended(
-                int(r.seq), r.batch_id, int(r.leaf_index), r.leaf_hash, True
-            )
+        for batch_id, leaf_index, old_seq, key, old_hash in old:
+            hashes.setdefault(batch_id, []).append(bytes.fromhex(old_hash))
+            known[(batch_id, key)] = Appended(int(old_seq), batch_id, int(leaf_index), old_hash, True)
         rows: list[dict[str, Any]] = []
         last_seq: dict[str, int] = {}
         for ev in events:
@@ -152,7 +158,9 @@ def append_events(
             seq += 1
             tree = hashes.setdefault(ev.batch_id, [])
             index = len(tree)
-            doc = entry_document(ev, seq=seq, leaf_index=index, prev_hash=prev, recorded_at=recorded, origin=origin)
+            doc = entry_document(
+                ev, seq=seq, leaf_index=index, prev_hash=prev, recorded_at=recorded, origin=origin
+            )
             lh = leaf_hash(doc)
             rows.append(
                 {

@@ -145,7 +145,9 @@ def _check_entry(rep: Verification, row: tuple[Any, ...]) -> _Entry:
     return entry
 
 
-def _chain(rep: Verification, rows: list[tuple[Any, ...]], before: dict[int, tuple[str, bytes]], full: bool) -> None:
+def _chain(
+    rep: Verification, rows: list[tuple[Any, ...]], before: dict[int, tuple[str, bytes]], full: bool
+) -> None:
     """prev_hash of each entry = leaf hash of the entry before it (whose own leaf hash must be genuine)."""
     seqs = [int(r[0]) for r in rows]
     if full and seqs != list(range(1, len(seqs) + 1)):
@@ -156,11 +158,23 @@ def _chain(rep: Verification, rows: list[tuple[Any, ...]], before: dict[int, tup
         seq, prev = int(r[0]), r[8]
         if seq == 1:
             if prev != ZERO_HASH:
-                rep.add("ledger_entries", "seq 1", "prev_hash", "chain_broken", "the first entry's prev_hash is not 64 zeros")
+                rep.add(
+                    "ledger_entries",
+                    "seq 1",
+                    "prev_hash",
+                    "chain_broken",
+                    "the first entry's prev_hash is not 64 zeros",
+                )
             continue
         hit = before.get(seq - 1)
         if hit is None:
-            rep.add("ledger_entries", f"seq {seq}", "prev_hash", "chain_gap", f"entry {seq - 1} before it is missing")
+            rep.add(
+                "ledger_entries",
+                f"seq {seq}",
+                "prev_hash",
+                "chain_gap",
+                f"entry {seq - 1} before it is missing",
+            )
             continue
         stored, computed = hit
         if prev != stored or prev != computed.hex():
@@ -179,7 +193,10 @@ def _trees(rep: Verification, entries: list[_Entry], heads: list[tuple[Any, ...]
     head_sizes: dict[str, list[int]] = {}
     for h in heads:
         head_sizes.setdefault(h[0], []).append(int(h[1]))
-    roots = {b: prefix_roots([e.leaf for e in items], [*head_sizes.get(b, []), len(items)]) for b, items in by_batch.items()}
+    roots = {
+        b: prefix_roots([e.leaf for e in items], [*head_sizes.get(b, []), len(items)])
+        for b, items in by_batch.items()
+    }
     for batch, size, root, last_seq, created_at, head_hash in heads:
         where = f"batch {batch} size {size}"
         items = by_batch.get(batch, [])
@@ -188,11 +205,29 @@ def _trees(rep: Verification, entries: list[_Entry], heads: list[tuple[Any, ...]
                     f"the head covers {size} events; the batch has {len(items)}")  # fmt: skip
         else:
             if root != roots[batch][size].hex():
-                rep.add("ledger_heads", where, "root_hash", "root_mismatch", "root_hash is not the recomputed tree root")
+                rep.add(
+                    "ledger_heads",
+                    where,
+                    "root_hash",
+                    "root_mismatch",
+                    "root_hash is not the recomputed tree root",
+                )
             if last_seq != items[size - 1].seq:
-                rep.add("ledger_heads", where, "last_seq", "head_seq", "last_seq is not the seq of the head's last event")
+                rep.add(
+                    "ledger_heads",
+                    where,
+                    "last_seq",
+                    "head_seq",
+                    "last_seq is not the seq of the head's last event",
+                )
         if head_hash != sha256_hex(head_document(batch, size, root, last_seq, created_at)):
-            rep.add("ledger_heads", where, "head_hash", "head_hash_mismatch", "head_hash does not seal this row's columns")
+            rep.add(
+                "ledger_heads",
+                where,
+                "head_hash",
+                "head_hash_mismatch",
+                "head_hash does not seal this row's columns",
+            )
     for batch, items in by_batch.items():
         sizes = head_sizes.get(batch, [])
         if max(sizes, default=0) != len(items):
@@ -212,9 +247,21 @@ def _anchors(rep: Verification, chain: list[_Entry], anchors: list[tuple[Any, ..
                     f"the checkpoint covers {log_size} entries; the ledger has {len(chain)}: entries were removed")  # fmt: skip
         else:
             if log_root != roots[log_size].hex():
-                rep.add("ledger_anchors", where, "log_root", "root_mismatch", "log_root is not the recomputed root")
+                rep.add(
+                    "ledger_anchors",
+                    where,
+                    "log_root",
+                    "root_mismatch",
+                    "log_root is not the recomputed root",
+                )
             if chain_hash != chain[log_size - 1].leaf.hex():
-                rep.add("ledger_anchors", where, "chain_hash", "chain_mismatch", "chain_hash is not entry log_size's leaf hash")
+                rep.add(
+                    "ledger_anchors",
+                    where,
+                    "chain_hash",
+                    "chain_mismatch",
+                    "chain_hash is not entry log_size's leaf hash",
+                )
         doc = checkpoint(int(log_size), log_root, chain_hash, created_at)
         if seal != checkpoint_hash(doc, name, receipt_json):
             rep.add("ledger_anchors", where, "checkpoint_hash", "checkpoint_hash_mismatch",
@@ -234,7 +281,9 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable[Any] = ())
     return con.execute(sql, list(params)).fetchall()
 
 
-def verify(con: duckdb.DuckDBPyConnection, batch_id: str | None = None, *, records: bool = True) -> Verification:
+def verify(
+    con: duckdb.DuckDBPyConnection, batch_id: str | None = None, *, records: bool = True
+) -> Verification:
     """Check the whole ledger, or one batch's history (its entries, their links into the chain, its heads).
 
     Args:
@@ -249,9 +298,13 @@ def verify(con: duckdb.DuckDBPyConnection, batch_id: str | None = None, *, recor
     rep = Verification(scope="ledger" if batch_id is None else f"batch {batch_id}")
     if batch_id is None:
         rows = _fetch(con, f"SELECT {_ENTRY_COLS} FROM ledger_entries ORDER BY seq")
-        heads = _fetch(con, "SELECT batch_id, tree_size, root_hash, last_seq, created_at, head_hash FROM ledger_heads")
+        heads = _fetch(
+            con, "SELECT batch_id, tree_size, root_hash, last_seq, created_at, head_hash FROM ledger_heads"
+        )
     else:
-        rows = _fetch(con, f"SELECT {_ENTRY_COLS} FROM ledger_entries WHERE batch_id = ? ORDER BY seq", [batch_id])
+        rows = _fetch(
+            con, f"SELECT {_ENTRY_COLS} FROM ledger_entries WHERE batch_id = ? ORDER BY seq", [batch_id]
+        )
         heads = _fetch(con, "SELECT batch_id, tree_size, root_hash, last_seq, created_at, head_hash FROM ledger_heads "
                        "WHERE batch_id = ?", [batch_id])  # fmt: skip
     entries = [_check_entry(rep, r) for r in rows]
@@ -276,4 +329,3 @@ def verify(con: duckdb.DuckDBPyConnection, batch_id: str | None = None, *, recor
     elif not rows:
         rep.notes.append(f"batch {batch_id} has no events in the ledger")
     return rep
-

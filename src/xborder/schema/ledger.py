@@ -18,8 +18,12 @@ LEDGER_ENTRIES = Table(
     unique=(("batch_id", "leaf_index"),),
     dated_by="occurred_at",
     columns=(
-        Column("seq", "BIGINT", "Position in the ledger's hash chain (1 = the first entry ever).", nullable=False),
-        Column("batch_id", "VARCHAR", "Batch (lot) the event belongs to, as the seller names it.", nullable=False),
+        Column(
+            "seq", "BIGINT", "Position in the ledger's hash chain (1 = the first entry ever).", nullable=False
+        ),
+        Column(
+            "batch_id", "VARCHAR", "Batch (lot) the event belongs to, as the seller names it.", nullable=False
+        ),
         Column(
             "leaf_index",
             "BIGINT",
@@ -32,7 +36,9 @@ LEDGER_ENTRIES = Table(
             "material | production | inspection | shipment | customs | warehouse | sale.",
             nullable=False,
         ),
-        Column("occurred_at", "TIMESTAMP", "When the event happened (UTC), as the event says.", nullable=False),
+        Column(
+            "occurred_at", "TIMESTAMP", "When the event happened (UTC), as the event says.", nullable=False
+        ),
         Column("recorded_at", "TIMESTAMP", "When it was appended to the ledger (UTC).", nullable=False),
         Column(
             "origin",
@@ -78,7 +84,9 @@ LEDGER_HEADS = Table(
     columns=(
         Column("batch_id", "VARCHAR", "ledger_entries.batch_id.", nullable=False),
         Column("tree_size", "BIGINT", "Events of the batch the head covers.", unit="events", nullable=False),
-        Column("root_hash", "VARCHAR", f"RFC 6962 Merkle tree hash of those events ({_HEX}).", nullable=False),
+        Column(
+            "root_hash", "VARCHAR", f"RFC 6962 Merkle tree hash of those events ({_HEX}).", nullable=False
+        ),
         Column("last_seq", "BIGINT", "ledger_entries.seq of the last event the head covers.", nullable=False),
         Column("created_at", "TIMESTAMP", "When the head was made (UTC).", nullable=False),
         Column(
@@ -99,9 +107,25 @@ LEDGER_ANCHORS = Table(
     primary_key=("log_size", "anchor"),
     dated_by="created_at",
     columns=(
-        Column("log_size", "BIGINT", "Entries of the ledger the checkpoint covers.", unit="events", nullable=False),
-        Column("log_root", "VARCHAR", f"RFC 6962 root over their leaf hashes in seq order ({_HEX}).", nullable=False),
-        Column("chain_hash", "VARCHAR", f"leaf_hash of entry log_size, the head of the chain ({_HEX}).", nullable=False),
+        Column(
+            "log_size",
+            "BIGINT",
+            "Entries of the ledger the checkpoint covers.",
+            unit="events",
+            nullable=False,
+        ),
+        Column(
+            "log_root",
+            "VARCHAR",
+            f"RFC 6962 root over their leaf hashes in seq order ({_HEX}).",
+            nullable=False,
+        ),
+        Column(
+            "chain_hash",
+            "VARCHAR",
+            f"leaf_hash of entry log_size, the head of the chain ({_HEX}).",
+            nullable=False,
+        ),
         Column("created_at", "TIMESTAMP", "When the checkpoint was made (UTC).", nullable=False),
         Column(
             "anchor",
@@ -110,7 +134,12 @@ LEDGER_ANCHORS = Table(
             "the name of a registered external anchor.",
             nullable=False,
         ),
-        Column("receipt", "VARCHAR", "What the anchor returned, as canonical JSON (location, entry id, ...).", nullable=False),
+        Column(
+            "receipt",
+            "VARCHAR",
+            "What the anchor returned, as canonical JSON (location, entry id, ...).",
+            nullable=False,
+        ),
         Column(
             "checkpoint_hash",
             "VARCHAR",
