@@ -1,7 +1,8 @@
 """Every ingest and run appends a ledger entry; verify recomputes them and names the first tampered entry.
 
-Real data: the bundled demo exports (UCI Online Retail II is CC BY 4.0, the Amazon cells review sentences
-from UCI Sentiment Labelled Sentences), ingested and analysed by the real reviews stage.
+Real data: two bundled demo exports (UCI Sentiment Labelled Sentences — the Amazon cell-phone reviews — and
+UCI Sales Transactions Weekly, both CC BY 4.0, see DATA_LICENSES.md), ingested and analysed by the real
+reviews stage.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from xborder.ledger.runs import RUNS_BATCH, record_ingests
 from xborder.ledger.verify import verify
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
+
+pytestmark = pytest.mark.slow  # the module ingests two files and runs the reviews stage (about 15 s)
 
 REVIEWS_FILE = "reviews_amazon_cells_labelled.txt"
 SALES_FILE = "sales_uci_weekly.csv"

@@ -80,8 +80,8 @@ def proof_bundle(con: duckdb.DuckDBPyConnection, seq: int) -> dict[str, Any]:
         "checkpoint": None,
     }
     anchored = con.execute(
-        "SELECT log_size, log_root, anchor, receipt FROM ledger_anchors WHERE log_size <= ? "
-        "ORDER BY log_size DESC LIMIT 1",
+        "SELECT log_size, log_root, anchor, receipt FROM ledger_anchors WHERE log_size = "
+        "(SELECT max(log_size) FROM ledger_anchors WHERE log_size <= ?) ORDER BY anchor",
         [len(log_hashes)],
     ).fetchone()
     if anchored is not None:

@@ -140,8 +140,10 @@ def append_events(
         return result
     recorded = (recorded_at or utcnow()).replace(tzinfo=None)
     with transaction(con):
-        tail = con.execute("SELECT seq, leaf_hash FROM ledger_entries ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (int(tail[0]), str(tail[1])) if tail else (0, ZERO_HASH)
+        # an aggregate, not ORDER BY seq DESC LIMIT 1: DuckDB 2.0.1's top-N with its dynamic filter returned no
+        # row here after rows of the table were deleted and others appended on the same connection
+        tail = con.execute("SELECT max(seq), arg_max(leaf_hash, seq) FROM ledger_entries").fetchone()
+        seq, prev = (int(tail[0]), str(tail[1])) if tail and tail[0] is not None else (0, ZERO_HASH)
         old = _existing(con, sorted({e.batch_id for e in events}))
         hashes: dict[str, list[bytes]] = {}
         known: dict[tuple[str, str], Appended] = {}
