@@ -21,7 +21,7 @@ from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.ingest import ingest_path
 from xborder.ingest.demo import demo_data_dir
 from xborder.ledger.proof import check_bundle, proof_bundle
-from xborder.ledger.runs import RUNS_BATCH, record_ingests
+from xborder.ledger.runs import RUNS_BATCH, record_ingests, reseal
 from xborder.ledger.verify import verify
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
@@ -184,3 +184,30 @@ def test_proof_bundles_of_every_entry_hold_and_a_changed_one_fails(recorded: tup
         assert check_bundle(b) == []
     bad = dict(bundles[0], document=bundles[0]["document"].replace("ingest", "ingesT", 1))
     assert "the document does not hash to leaf_hash" in check_bundle(bad)
+
+
+def test_a_legitimate_change_is_resealed_with_its_reason(recorded: tuple[Path, str], tmp_path: Path) -> None:
+    """An erasure changes recorded rows: verify names them until ``reseal`` records why; the old entry stays."""
+    db = _copy(recorded[0], tmp_path)
+    con = connect(db)
+    try:
+        review = con.execute("SELECT review_id FROM reviews ORDER BY review_id LIMIT 1").fetchone()[0]
+        con.execute("DELETE FROM review_analysis WHERE review_id = ?", [review])
+        con.execute("DELETE FROM reviews WHERE review_id = ?", [review])
+        before = verify(con)
+        done = reseal(con, "erasure request 7")
+        after = verify(con)
+        docs = [
+            orjson.loads(d)
+            for (d,) in con.execute("SELECT document FROM ledger_entries ORDER BY seq").fetchall()
+        ]
+    finally:
+        con.close()
+    assert {(p.table, p.code) for p in before.problems} == {
+        ("reviews", "output_changed"),
+        ("review_analysis", "output_changed"),
+    }
+    assert done.stored == 2 and after.ok, after.problems
+    assert [d["data"]["resealed"]["replaces"] for d in docs[3:]] == sorted(p.seq for p in before.problems)
+    assert {d["data"]["resealed"]["reason"] for d in docs[3:]} == {"erasure request 7"}
+    assert len(docs) == 5  # the three original entries are still there

@@ -1,4 +1,4 @@
-"""`xborder ledger verify|show|proof|check-proof|anchor|record`: the traceability ledger from the command line."""
+"""`xborder ledger verify|show|proof|check-proof|anchor|record|reseal`: the traceability ledger from the command line."""
 
 from __future__ import annotations
 
@@ -12,7 +12,17 @@ from rich.markup import escape
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core.errors import XborderError
 
-__all__ = ["register", "verify", "show", "proof", "check_proof", "anchor", "record", "LedgerCheckFailedError"]
+__all__ = [
+    "register",
+    "verify",
+    "show",
+    "proof",
+    "check_proof",
+    "anchor",
+    "record",
+    "reseal",
+    "LedgerCheckFailedError",
+]
 
 ledger_app = typer.Typer(
     help="Traceability ledger: every ingest and run, hash-chained in RFC 6962 Merkle trees; verify, prove, anchor.",
@@ -261,6 +271,30 @@ def record(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         con.close()
     emit(ctx, {"stored": res.stored, "heads": {b: {"tree_size": s, "root": r} for b, (s, r) in res.heads.items()}},
          lambda d: console.print(f"{d['stored']} ingest entr{'y' if d['stored'] == 1 else 'ies'} appended",
+                                 highlight=False))  # fmt: skip
+
+
+@ledger_app.command("reseal")
+def reseal(
+    ctx: typer.Context,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why recorded rows changed (an erasure request, ...).")
+    ],
+    json_out: JsonOpt = False,
+) -> None:
+    """After a legitimate change of recorded rows (privacy erase, retention), append new entries with today's
+    digests and the reason; the old entries stay in the ledger."""
+    from xborder.ledger.runs import reseal as run_reseal
+
+    _json_flag(ctx, json_out)
+    con = open_warehouse(ctx)
+    try:
+        res = run_reseal(con, reason)
+    finally:
+        con.close()
+    emit(ctx, {"stored": res.stored, "seqs": [e.seq for e in res.entries if not e.duplicate]},
+         lambda d: console.print(f"{d['stored']} entr{'y' if d['stored'] == 1 else 'ies'} resealed "
+                                 f"({', '.join(f'seq {s}' for s in d['seqs']) or 'nothing changed'})",
                                  highlight=False))  # fmt: skip
 
 

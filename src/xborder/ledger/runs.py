@@ -22,12 +22,13 @@ import duckdb
 import orjson
 
 from xborder import __version__
+from xborder.core.clock import utcnow
 from xborder.ledger.canonical import iso_utc
 from xborder.ledger.digests import DIGEST_METHOD, INGEST_TABLES, RUN_OUTPUT_TABLES, digests_for, rows_digest
 from xborder.ledger.events import parse_event
 from xborder.ledger.store import AppendResult, append_events
 
-__all__ = ["RUNS_BATCH", "code_version", "record_ingests", "record_run", "check_records"]
+__all__ = ["RUNS_BATCH", "code_version", "record_ingests", "record_run", "check_records", "reseal"]
 
 RUNS_BATCH = "xborder-runs"
 """The batch (Merkle tree) that holds the warehouse's own ingest and run records."""
@@ -231,3 +232,35 @@ def check_records(con: duckdb.DuckDBPyConnection, add: Any) -> int:
                     f"{table}: the {rows:,} rows of {key} {ident} are not the {rec['rows']:,} rows ledger seq {seq} "
                     f"recorded (digest {digest[:12]}…, recorded {rec['sha256'][:12]}…)")  # fmt: skip
     return checked
+
+
+def reseal(con: duckdb.DuckDBPyConnection, reason: str, *, origin: str = "reseal") -> AppendResult:
+    """After a legitimate change of recorded rows (an erasure, a retention clean-up), append a new entry for
+    each run and ingest whose rows changed: the same record with today's digests and ``resealed`` =
+    ``{"reason", "replaces"}`` (the seq of the entry it supersedes). The old entries stay: the ledger shows
+    what was recorded, what changed and why; ``verify`` then checks against the new entries.
+
+    Raises:
+        BadInputError: no reason given.
+    """
+    from xborder.core.errors import BadInputError
+
+    if not reason or not reason.strip():
+        raise BadInputError("Say why the rows changed.", hint='e.g. --reason "privacy erase request 12"')
+    events = []
+    for seq, type_, data in _latest_records(con):
+        field, key = ("outputs", "run_id") if type_ == "run" else ("tables", "ingest_id")
+        recorded = data.get(field) or {}
+        now = {}
+        for table, rec in recorded.items():
+            try:
+                rows, digest = rows_digest(con, table, key, str(data[key]), rec["columns"])
+            except duckdb.Error:
+                rows, digest = 0, ""
+            now[table] = {**rec, "rows": rows, "sha256": digest}
+        if now == recorded:
+            continue
+        new = {**data, field: now, "resealed": {"reason": reason.strip(), "replaces": seq}}
+        event = {"type": type_, "at": utcnow(), "data": new}
+        events.append(parse_event(RUNS_BATCH, event, f"{type_} {data[key]}"))
+    return append_events(con, events, origin=origin)
