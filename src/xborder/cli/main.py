@@ -16,6 +16,7 @@ from xborder.cli import (
     ingest,
     landed_cost,
     ledger,
+    privacy,
     reviews,
     run,
     selection,
@@ -137,7 +138,19 @@ def status(ctx: typer.Context) -> None:
 
 
 # One sub-app (or a few commands) per domain; heavy imports stay inside the commands.
-for _commands in (ingest, demand, landed_cost, compliance, reviews, customers, selection, run, web, ledger):
+for _commands in (
+    ingest,
+    demand,
+    landed_cost,
+    compliance,
+    reviews,
+    customers,
+    selection,
+    run,
+    web,
+    privacy,
+    ledger,
+):
     _commands.register(app)
 
 
