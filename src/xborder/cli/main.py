@@ -16,6 +16,7 @@ from xborder.cli import (
     ingest,
     inventory,
     landed_cost,
+    ledger,
     logistics,
     privacy,
     reviews,
@@ -154,6 +155,7 @@ for _commands in (
     run,
     web,
     privacy,
+    ledger,
 ):
     _commands.register(app)
 

@@ -3,7 +3,8 @@
 Every stage's status, timing and summary is written to the run's record (``runs.stages``, through
 :mod:`xborder.warehouse.runs`, its only writer) as soon as it ends, so a failed run can be resumed with
 ``resume=<run_id>``: finished stages are kept, the failed one is cleaned (its rows for this run are
-deleted) and rerun. Stand-alone commands (``xborder forecast``, ``xborder select``, ...) go through
+deleted) and rerun. Every run that ends (ok or failed) appends its entry to the traceability ledger
+(:func:`xborder.ledger.runs.record_run`). Stand-alone commands (``xborder forecast``, ``xborder select``, ...) go through
 :func:`run_stage`, the same path with a run of one stage. Parameters are validated against each stage's
 declared Params before anything runs.
 """
@@ -19,6 +20,7 @@ from typing import Any
 from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError, XborderError
 from xborder.core.settings import Settings
+from xborder.ledger.runs import record_run
 from xborder.pipeline.registry import STAGES, parse_params
 from xborder.warehouse.runs import (
     create_run,
@@ -163,6 +165,7 @@ def _execute(
         )
         save_stages(con, run_id, record, status="failed")
         finish_run(con, run_id, status="failed", message=f"stage {stage.name} failed: {msg}")
+        record_run(con, run_id)  # the ledger entry: inputs, params, code version, output digests
         hint = (
             f"Fix the cause, then resume without redoing finished stages: xborder run --resume {run_id}"
             if run_params.get("kind", "pipeline") == "pipeline"
@@ -291,6 +294,7 @@ def run_pipeline(
             status="ok",
             message="finished" + (f"; skipped: {', '.join(skipped)}" if skipped else ""),
         )
+        record_run(con, run_id)
         return load_run(con, run_id)
     finally:
         if own:
@@ -340,4 +344,5 @@ def run_stage(
     )
     rec = record[stage.name]
     finish_run(con, run_id, status="ok", message=str(rec.get("reason") or rec["status"]))
+    record_run(con, run_id)
     return run_id, rec.get("summary") or {}

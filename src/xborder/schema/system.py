@@ -1,7 +1,8 @@
-"""System tables: ingest log and quarantine, run records, report files, accounts, sessions, audit, jobs."""
+"""System tables: ingest log and quarantine, run records, report files, accounts, sessions, audit, jobs, ledger."""
 
 from __future__ import annotations
 
+from xborder.schema.ledger import TABLES as LEDGER_TABLES
 from xborder.schema.table import Column, Table
 
 __all__ = [
@@ -414,4 +415,5 @@ TABLES: tuple[Table, ...] = (
     PSEUDONYM_KEY,
     PRIVACY_REQUESTS,
     PRIVACY_BREACHES,
+    *LEDGER_TABLES,
 )

@@ -1,0 +1,213 @@
+"""Every ingest and run appends a ledger entry; verify recomputes them and names the first tampered entry.
+
+Real data: two bundled demo exports (UCI Sentiment Labelled Sentences — the Amazon cell-phone reviews — and
+UCI Sales Transactions Weekly, both CC BY 4.0, see DATA_LICENSES.md), ingested and analysed by the real
+reviews stage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from xborder.core.settings import get_settings
+from xborder.domains.reviews.stage import STAGE as REVIEWS
+from xborder.ingest import ingest_path
+from xborder.ingest.demo import demo_data_dir
+from xborder.ledger.proof import check_bundle, proof_bundle
+from xborder.ledger.runs import RUNS_BATCH, record_ingests, reseal
+from xborder.ledger.verify import verify
+from xborder.pipeline.runner import run_stage
+from xborder.warehouse import connect
+
+pytestmark = pytest.mark.slow  # the module ingests two files and runs the reviews stage (about 15 s)
+
+REVIEWS_FILE = "reviews_amazon_cells_labelled.txt"
+SALES_FILE = "sales_uci_weekly.csv"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Two real files ingested, the ingests recorded, then a real reviews run (recorded by the runner)."""
+    tmp = tmp_path_factory.mktemp("ledger")
+    db = tmp / "w.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XBORDER_PSEUDONYM_KEY", "test-key-not-secret")
+        mp.setenv("XBORDER_CONFIG", str(tmp / "no-config.toml"))
+        settings = dataclasses.replace(get_settings(), db_path=str(db), report_dir=str(tmp / "report"))
+        con = connect(db)
+        try:
+            for name in (REVIEWS_FILE, SALES_FILE):
+                ingest_path(con, demo_data_dir() / name, None, settings=settings)
+            record_ingests(con, origin="test")
+            run_id, _ = run_stage(con, settings, REVIEWS, {})
+        finally:
+            con.close()
+    return db, run_id
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "copy.duckdb"
+    dst.write_bytes(src.read_bytes())
+    return dst
+
+
+def test_each_ingest_and_the_run_is_one_entry_with_its_facts(recorded: tuple[Path, str]) -> None:
+    db, run_id = recorded
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT seq, batch_id, event_type, document FROM ledger_entries ORDER BY seq"
+        ).fetchall()
+        log = dict(con.execute("SELECT file_name, sha256 FROM ingest_log").fetchall())
+        reviews_rows = con.execute(
+            "SELECT count(*) FROM review_analysis WHERE run_id = ?", [run_id]
+        ).fetchone()
+        rep = verify(con)
+    finally:
+        con.close()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (1, RUNS_BATCH, "ingest"),
+        (2, RUNS_BATCH, "ingest"),
+        (3, RUNS_BATCH, "run"),
+    ]
+    docs = [orjson.loads(r[3]) for r in rows]
+    by_file = {Path(d["data"]["file"]).name: d["data"] for d in docs[:2]}
+    # the file's SHA-256 is the one ingest computed, and the 1,000 review sentences are what it stored
+    digest = hashlib.sha256((demo_data_dir() / REVIEWS_FILE).read_bytes()).hexdigest()
+    assert by_file[REVIEWS_FILE]["file_sha256"] == digest == log[REVIEWS_FILE]
+    assert by_file[REVIEWS_FILE]["rows_in"] == 1000
+    assert by_file[REVIEWS_FILE]["tables"]["reviews"]["rows"] == by_file[REVIEWS_FILE]["rows_stored"]
+    assert by_file[SALES_FILE]["kind"] == "sales"
+    run = docs[2]["data"]
+    assert run["run_id"] == run_id and run["kind"] == "reviews" and run["status"] == "ok"
+    assert run["code"]["xborder"] and run["code"]["duckdb"]
+    assert run["inputs"]["fingerprint"] and {Path(f["file"]).name for f in run["inputs"]["files"]} == {
+        REVIEWS_FILE, SALES_FILE}  # fmt: skip
+    assert run["outputs"]["review_analysis"]["rows"] == reviews_rows[0] > 0
+    assert rep.ok, rep.problems
+    assert rep.entries == 3 and rep.records_checked == len(run["outputs"]) + sum(
+        len(d["data"]["tables"]) for d in docs[:2]
+    )
+
+
+def test_a_changed_output_row_is_named_with_its_entry(recorded: tuple[Path, str], tmp_path: Path) -> None:
+    db = _copy(recorded[0], tmp_path)
+    con = connect(db)
+    try:
+        con.execute(
+            "UPDATE review_analysis SET sentiment_score = 1 - sentiment_score WHERE rowid = (SELECT min(rowid) FROM review_analysis)"
+        )
+        rep = verify(con)
+    finally:
+        con.close()
+    assert not rep.ok
+    assert [(p.table, p.row, p.code) for p in rep.problems] == [
+        ("review_analysis", "seq 3", "output_changed")
+    ]
+    assert rep.first_tampered == 3
+
+
+def test_a_changed_input_row_and_a_changed_entry_name_the_first_tampered_entry(
+    recorded: tuple[Path, str], tmp_path: Path
+) -> None:
+    db = _copy(recorded[0], tmp_path)
+    con = connect(db)
+    try:
+        con.execute("DELETE FROM reviews WHERE rowid = (SELECT max(rowid) FROM reviews)")
+        con.execute("UPDATE ledger_entries SET document = replace(document, '\"status\":\"ok\"', '\"status\":\"OK\"') "
+                    "WHERE seq = 3")  # fmt: skip
+        rep = verify(con)
+    finally:
+        con.close()
+    codes = {(p.table, p.row, p.code) for p in rep.problems}
+    assert ("reviews", "seq 1", "output_changed") in codes or ("reviews", "seq 2", "output_changed") in codes
+    assert ("ledger_entries", "seq 3", "leaf_hash_mismatch") in codes
+    assert rep.first_tampered in (1, 2)
+
+
+def test_cli_verify_show_proof_anchor(recorded: tuple[Path, str], tmp_path: Path) -> None:
+    from xborder.cli.main import app
+
+    db = _copy(recorded[0], tmp_path)
+    run = CliRunner().invoke
+    out = run(app, ["--db", str(db), "--json", "ledger", "verify"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["ok"] is True
+    shown = json.loads(run(app, ["--db", str(db), "--json", "ledger", "show", "--run", recorded[1]]).stdout)
+    assert (
+        shown["entries"][0]["seq"] == 3 and shown["entries"][0]["document"]["data"]["run_id"] == recorded[1]
+    )
+    anchors = tmp_path / "elsewhere" / "checkpoints.jsonl"
+    res = run(app, ["--db", str(db), "--json", "ledger", "anchor", "--to", f"file:{anchors}"])
+    assert res.exit_code == 0, res.output
+    line = json.loads(anchors.read_text().splitlines()[0])
+    assert line["size"] == 3 and line["root"] == json.loads(res.stdout)["log_root"]
+    bundle_file = tmp_path / "proof.json"
+    res = run(app, ["--db", str(db), "--json", "ledger", "proof", "--seq", "2", "--out", str(bundle_file)])
+    assert res.exit_code == 0, res.output
+    bundle = json.loads(bundle_file.read_text())
+    assert bundle["log"]["root"] == line["root"] and bundle["checkpoint"]["log_size"] == 3
+    assert run(app, ["--db", str(db), "ledger", "check-proof", str(bundle_file)]).exit_code == 0
+    bundle["document"] = bundle["document"].replace('"type":"ingest"', '"type":"run"')
+    bundle_file.write_text(json.dumps(bundle))
+    res = run(app, ["--db", str(db), "ledger", "check-proof", str(bundle_file)])
+    assert res.exit_code == 1 and "the document does not hash to leaf_hash" in res.output
+
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute(
+        "UPDATE review_analysis SET sentiment_score = 1 - sentiment_score WHERE rowid = (SELECT min(rowid) FROM review_analysis)"
+    )
+    con.close()
+    res = run(app, ["--db", str(db), "--json", "ledger", "verify"])
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert report["first_tampered"] == 3
+    assert "the first tampered entry is seq 3" in str(res.exception)
+
+
+def test_proof_bundles_of_every_entry_hold_and_a_changed_one_fails(recorded: tuple[Path, str]) -> None:
+    con = connect(recorded[0], read_only=True)
+    try:
+        bundles = [proof_bundle(con, s) for s in (1, 2, 3)]
+    finally:
+        con.close()
+    for b in bundles:
+        assert check_bundle(b) == []
+    bad = dict(bundles[0], document=bundles[0]["document"].replace("ingest", "ingesT", 1))
+    assert "the document does not hash to leaf_hash" in check_bundle(bad)
+
+
+def test_a_legitimate_change_is_resealed_with_its_reason(recorded: tuple[Path, str], tmp_path: Path) -> None:
+    """An erasure changes recorded rows: verify names them until ``reseal`` records why; the old entry stays."""
+    db = _copy(recorded[0], tmp_path)
+    con = connect(db)
+    try:
+        review = con.execute("SELECT review_id FROM reviews ORDER BY review_id LIMIT 1").fetchone()[0]
+        con.execute("DELETE FROM review_analysis WHERE review_id = ?", [review])
+        con.execute("DELETE FROM reviews WHERE review_id = ?", [review])
+        before = verify(con)
+        done = reseal(con, "erasure request 7")
+        after = verify(con)
+        docs = [
+            orjson.loads(d)
+            for (d,) in con.execute("SELECT document FROM ledger_entries ORDER BY seq").fetchall()
+        ]
+    finally:
+        con.close()
+    assert {(p.table, p.code) for p in before.problems} == {
+        ("reviews", "output_changed"),
+        ("review_analysis", "output_changed"),
+    }
+    assert done.stored == 2 and after.ok, after.problems
+    assert [d["data"]["resealed"]["replaces"] for d in docs[3:]] == sorted(p.seq for p in before.problems)
+    assert {d["data"]["resealed"]["reason"] for d in docs[3:]} == {"erasure request 7"}
+    assert len(docs) == 5  # the three original entries are still there
