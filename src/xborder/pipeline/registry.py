@@ -16,6 +16,7 @@ from xborder.domains.compliance.stage import STAGE as COMPLIANCE
 from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
+from xborder.domains.marketing.stage import STAGE as MARKETING
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
@@ -30,6 +31,7 @@ STAGES: tuple[Stage, ...] = (
     REVIEWS,
     CUSTOMERS,
     LANDED_COST,
+    MARKETING,
     COMPLIANCE,
     SELECTION,
     BACKTEST,
