@@ -51,6 +51,7 @@ def _load(
     from xborder.pipeline.runner import run_stage
     from xborder.warehouse.tables import latest_run_id, read_rows
 
+    run_id: str | None
     con = open_warehouse(ctx, read_only=run is not None)
     try:
         if run is None:

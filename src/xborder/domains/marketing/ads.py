@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -153,6 +155,7 @@ def tacos(ad_days: pd.DataFrame, traffic: pd.DataFrame) -> pd.DataFrame:
         mine = days[(days["marketplace_id"] == mp) & (days["currency"] == cur)].set_index("day").sort_index()
         if mine.empty:
             continue
+        p: Any
         for p in periods.itertuples(index=False):
             start, end = pd.Timestamp(p.period_start), pd.Timestamp(p.period_end)
             span = mine.loc[start:end]

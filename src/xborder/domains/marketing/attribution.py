@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from math import factorial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,7 @@ def journeys(frame: pd.DataFrame, *, separator: str = ">") -> pd.DataFrame:
         )
     rows = []
     for i, r in enumerate(frame.itertuples(index=False), start=1):
-        raw = r.path
+        raw: Any = r.path
         path = (
             tuple(t.strip() for t in str(raw).split(separator) if t.strip())
             if isinstance(raw, str)

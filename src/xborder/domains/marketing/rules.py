@@ -52,7 +52,9 @@ def ad_group_targets(advertised: pd.DataFrame, break_even: pd.DataFrame, default
     j = adv.merge(break_even.dropna(subset=["break_even_acos"]), on=["product_id", "market"], how="inner")
     if j.empty:
         return pd.DataFrame(columns=cols)
-    out = j.groupby(["marketplace_id", "campaign", "ad_group"], as_index=False)["break_even_acos"].min()
+    out = j.groupby(["marketplace_id", "campaign", "ad_group"], as_index=False).agg(
+        break_even_acos=("break_even_acos", "min")
+    )
     return out.rename(columns={"break_even_acos": "target_acos"}).assign(target_source="break_even")
 
 

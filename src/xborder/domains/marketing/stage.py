@@ -79,12 +79,12 @@ def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
     """Per product × market the highest break-even ACoS over shipping modes (the mode a seller would use)."""
     if margins.empty:
         return pd.DataFrame(columns=["product_id", "market", "break_even_acos"])
-    be = margins.assign(
-        break_even_acos=[
-            break_even_acos(m, p) for m, p in zip(margins["unit_margin"], margins["price"], strict=True)
-        ]
-    )
-    return be.groupby(["product_id", "market"], as_index=False)["break_even_acos"].max()
+    values: list[Any] = [
+        break_even_acos(m, p) for m, p in zip(margins["unit_margin"], margins["price"], strict=True)
+    ]
+    be = margins.assign(break_even_acos=values)
+    out = be.groupby(["product_id", "market"], as_index=False).agg(break_even_acos=("break_even_acos", "max"))
+    return out
 
 
 def _suggestion_text(r: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +112,8 @@ def _replays(rows: pd.DataFrame, p: MarketingParams) -> pd.DataFrame:
     out = []
     for grain, report, keys in (("campaign", "campaign", ["campaign"]), ("keyword", "targeting", _KEYWORD)):
         mine = daily[daily["report_type"] == report]
-        for (mp, cur), acc in mine.groupby(["marketplace_id", "currency"], dropna=False):
+        for key, acc in mine.groupby(["marketplace_id", "currency"], dropna=False):
+            mp, cur = str(key[0]), str(key[1])  # type: ignore[index]
             for clicks in sorted(set(p.replay_min_clicks)):
                 rules = replace(p.rules(), min_clicks=clicks)
                 r = replay(acc, keys, rules)
@@ -165,7 +166,7 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     kw = metrics[metrics["grain"] == "keyword"]
     st = metrics[metrics["grain"] == "search_term"]
     sug = suggestions(kw, st, targets, p.rules())
-    records = sug.to_dict(orient="records")
+    records: list[dict[str, Any]] = sug.to_dict(orient="records")  # type: ignore[assignment]
     msgs = [_suggestion_text(r) for r in records]
     sug["message"] = [json.dumps(m) for m in msgs]
     sug["text_en"] = [_text(m, "en") for m in msgs]
