@@ -133,7 +133,8 @@ def test_attribution_and_experiment_commands(tmp_path: Path, monkeypatch, capsys
     bad = tmp_path / "bad.csv"
     bad.write_text("journey,conversions\nA,1\n", encoding="utf-8")
     code, out, err = run_cli(["attribution", str(bad)], monkeypatch, capsys)
-    assert code == 2 and "bad.csv: Attribution paths need the column(s) path" in " ".join((out + err).split())
+    said = "".join((out + err).split())
+    assert code == 2 and "bad.csv:Attributionpathsneedthecolumn(s)path" in said
     code, out, err = run_cli(
         ["experiment", "size", "--baseline", "0.2", "--target", "0.25", "--json"], monkeypatch, capsys
     )
