@@ -7,7 +7,7 @@ import pytest
 
 from xborder.core.errors import BadInputError
 from xborder.domains.marketing.ads import ad_metrics, break_even_acos, daily_totals, tacos
-from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions
+from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 
 _BASE = {"marketplace_id": "amazon.US", "market_code": "US", "currency": "USD", "period": "day", "ad_group": "g",
          "targeting": None, "match_type": None, "search_term": None, "placement": None, "listing_id": None}  # fmt: skip
@@ -138,3 +138,22 @@ def test_replay_stops_from_the_day_after_the_evidence() -> None:
     assert r.loc["no_orders", ["keys_stopped", "spend_saved", "sales_at_risk"]].tolist() == [1, 6.0, 20.0]
     # above_target: a as above; b: before day 2 spend 5 > 0.35 · 10 → stopped days 2, 3 (spend 10)
     assert r.loc["above_target", ["keys_stopped", "spend_saved", "sales_at_risk"]].tolist() == [2, 16.0, 20.0]
+
+
+def test_weekday_bids_follow_sales_per_click() -> None:
+    # four weeks of one campaign: Mondays sell 2 per click, other days 1; 10 clicks a day
+    days = pd.date_range("2024-01-01", periods=28, freq="D")  # 2024-01-01 is a Monday
+    sales = [20.0 if d.dayofweek == 0 else 10.0 for d in days]
+    daily = pd.DataFrame({"marketplace_id": "amazon.US", "market_code": "US", "currency": "USD", "campaign": "c",
+                          "period_start": days, "clicks": 10.0, "spend": 3.0, "orders": 1.0, "sales": sales})  # fmt: skip
+    w = weekday_bids(daily, RuleSettings(min_clicks=10, target_acos=0.35)).set_index("weekday")
+    # average sales per click = (4·20 + 24·10) / 280 = 8/7; Monday 2 → +75%, capped at +30%; others 1 → −12.5%
+    assert w.loc["Monday", "bid_modifier"] == pytest.approx(0.3) and w.loc[
+        "Monday", "suggested_bid"
+    ] == pytest.approx(0.39)
+    assert w.loc["Tuesday", "bid_modifier"] == pytest.approx(1 / (8 / 7) - 1)
+    assert w.loc["Tuesday", "money_at_stake"] == pytest.approx(12.0 * 0.125)
+    assert len(w) == 7 and set(w["action"]) == {"weekday_bid"}
+    # a raise is not suggested where the weekday's ACoS is above target (spend 12 > 0.35 · 80 would need 28)
+    dear = daily.assign(spend=[30.0 if d.dayofweek == 0 else 3.0 for d in days])
+    assert "Monday" not in set(weekday_bids(dear, RuleSettings(min_clicks=10))["weekday"])

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["RuleSettings", "ACTIONS", "ad_group_targets", "suggestions", "replay"]
+__all__ = ["RuleSettings", "ACTIONS", "WEEKDAYS", "ad_group_targets", "suggestions", "weekday_bids", "replay"]
 
-ACTIONS = ("pause_keyword", "lower_bid", "raise_bid", "harvest_exact", "add_negative")
+ACTIONS = ("pause_keyword", "lower_bid", "raise_bid", "harvest_exact", "add_negative", "weekday_bid")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 _ASIN = re.compile(r"^b0[0-9a-z]{8}$", re.IGNORECASE)
 
@@ -158,6 +159,53 @@ def suggestions(
     cols = list(_row(pd.Series(dtype=object), "", "", None, 0.0, "").keys())
     frame = pd.DataFrame(out, columns=cols)
     return frame.sort_values("money_at_stake", ascending=False, ignore_index=True)
+
+
+def weekday_bids(daily: pd.DataFrame, s: RuleSettings, *, min_change: float = 0.1) -> pd.DataFrame:
+    """Peak/off-peak bid adjustments per campaign and weekday, from daily campaign rows.
+
+    A weekday's bid should follow what a click is worth that day: modifier = (sales per click on the weekday) /
+    (sales per click over all days) − 1, within ±``max_bid_step``, suggested when it is at least ``min_change``,
+    the weekday holds at least 3 × ``min_clicks`` clicks on at least 4 days, and — for a raise — the weekday's
+    ACoS is within ``target_acos``. Money at stake: the weekday's spend × |modifier|.
+
+    Args:
+        daily: Daily rows with ``marketplace_id``, ``market_code``, ``currency``, ``campaign``,
+            ``period_start``, ``clicks``, ``spend``, ``orders``, ``sales``.
+        s: Guardrails.
+        min_change: Smallest modifier worth suggesting.
+    """
+    cols = ["action", "grain", "marketplace_id", "market_code", "currency", "campaign", "weekday", "period_start",
+            "period_end", "clicks", "spend", "orders", "sales", "acos", "cpc", "suggested_bid", "bid_modifier",
+            "money_at_stake", "money_kind"]  # fmt: skip
+    if daily.empty:
+        return pd.DataFrame(columns=cols)
+    d = daily.assign(weekday=pd.to_datetime(daily["period_start"]).dt.dayofweek)
+    for m in ("clicks", "spend", "orders", "sales"):
+        d[m] = d[m].astype(float).fillna(0.0)
+    key = ["marketplace_id", "market_code", "currency", "campaign"]
+    total = d.groupby(key, dropna=False)[["clicks", "sales"]].sum()
+    wd = d.groupby([*key, "weekday"], dropna=False).agg(
+        clicks=("clicks", "sum"), spend=("spend", "sum"), orders=("orders", "sum"), sales=("sales", "sum"),
+        period_start=("period_start", "min"), period_end=("period_start", "max"), days=("period_start", "nunique"),
+    ).reset_index()  # fmt: skip
+    t = total.reindex(pd.MultiIndex.from_frame(wd[key]))
+    overall = (t["sales"] / t["clicks"].where(t["clicks"] > 0)).to_numpy()
+    day_value = (wd["sales"] / wd["clicks"].where(wd["clicks"] > 0)).to_numpy()
+    wd["bid_modifier"] = np.clip(
+        day_value / np.where(overall > 0, overall, np.nan) - 1, -s.max_bid_step, s.max_bid_step
+    )
+    within = wd["spend"] <= s.target_acos * wd["sales"]
+    keep = (wd["clicks"] >= 3 * s.min_clicks) & (wd["days"] >= 4) & (wd["bid_modifier"].abs() >= min_change)
+    keep &= (wd["bid_modifier"] < 0) | within
+    out = wd[keep].copy()
+    out["weekday"] = out["weekday"].map(dict(enumerate(WEEKDAYS)))
+    out["cpc"] = out["spend"] / out["clicks"]
+    out["acos"] = out["spend"] / out["sales"].where(out["sales"] > 0)
+    out["suggested_bid"] = out["cpc"] * (1 + out["bid_modifier"])
+    out["money_at_stake"] = out["spend"] * out["bid_modifier"].abs()
+    out = out.assign(action="weekday_bid", grain="campaign_weekday", money_kind="spend")
+    return out.reindex(columns=cols).sort_values("money_at_stake", ascending=False, ignore_index=True)
 
 
 def replay(

@@ -18,7 +18,7 @@ from pydantic import Field
 from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
 from xborder.domains.marketing.dossier import SECTION
-from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions
+from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 from xborder.domains.marketing.tables import AD_METRICS, AD_RULE_REPLAY, AD_SUGGESTIONS, AD_TACOS, TABLES
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_rows, table_exists, write_frame
@@ -93,10 +93,20 @@ def _suggestion_text(r: dict[str, Any]) -> dict[str, Any]:
     }
     for k in ("clicks", "orders"):
         args[k] = int(r.get(k) or 0)
-    for k in ("spend", "sales", "acos", "cpc", "target_acos", "suggested_bid", "money_at_stake"):
+    args["weekday"] = r["weekday"] if isinstance(r.get("weekday"), str) else "-"
+    for k in (
+        "spend",
+        "sales",
+        "acos",
+        "cpc",
+        "target_acos",
+        "suggested_bid",
+        "money_at_stake",
+        "bid_modifier",
+    ):
         v = r.get(k)
-        args[k] = float(v) if v is not None and np.isfinite(v) else 0.0
-    args["target_source"] = str(r.get("target_source") or "default")
+        args[k] = float(v) if v is not None and np.isfinite(v) else float("nan")
+    args["target_source"] = r["target_source"] if isinstance(r.get("target_source"), str) else "default"
     return {"code": f"marketing.{r['action']}", "args": args}
 
 
@@ -104,6 +114,8 @@ def _text(msg: dict[str, Any], lang: str) -> str:
     """The suggestion in ``lang``, its target source named in that language too."""
     args = dict(msg["args"])
     args["target_source"] = i18n.render(f"marketing.target_{args['target_source']}", lang)
+    if args["weekday"] != "-":
+        args["weekday"] = i18n.render(f"marketing.weekday.{args['weekday'].lower()}", lang)
     return i18n.message({"code": msg["code"], "args": args}, lang)
 
 
@@ -165,7 +177,10 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     targets = ad_group_targets(adv.drop_duplicates(), be, p.target_acos)
     kw = metrics[metrics["grain"] == "keyword"]
     st = metrics[metrics["grain"] == "search_term"]
-    sug = suggestions(kw, st, targets, p.rules())
+    camp_days = rows[(rows["report_type"] == "campaign") & (rows["period"] == "day")]
+    sug = pd.concat(
+        [suggestions(kw, st, targets, p.rules()), weekday_bids(camp_days, p.rules())], ignore_index=True
+    )
     records: list[dict[str, Any]] = sug.to_dict(orient="records")  # type: ignore[assignment]
     msgs = [_suggestion_text(r) for r in records]
     sug["message"] = [json.dumps(m) for m in msgs]

@@ -105,10 +105,10 @@ AD_SUGGESTIONS = Table(
         Column(
             "action",
             "VARCHAR",
-            "pause_keyword | lower_bid | raise_bid | harvest_exact | add_negative.",
+            "pause_keyword | lower_bid | raise_bid | harvest_exact | add_negative | weekday_bid.",
             nullable=False,
         ),
-        Column("grain", "VARCHAR", "keyword | search_term.", nullable=False),
+        Column("grain", "VARCHAR", "keyword | search_term | campaign_weekday.", nullable=False),
         _MP,
         _MARKET,
         _CUR,
@@ -134,6 +134,12 @@ AD_SUGGESTIONS = Table(
         Column("message", "VARCHAR", "JSON {code, args} of the explanation."),
         Column("text_en", "VARCHAR", "The explanation in English."),
         Column("text_zh", "VARCHAR", "The explanation in Chinese."),
+        Column("weekday", "VARCHAR", "weekday_bid: the weekday (Monday ... Sunday)."),
+        _n(
+            "bid_modifier",
+            "weekday_bid: suggested bid change on that weekday (-0.2 = 20% lower).",
+            "fraction",
+        ),
     ),
 )
 
