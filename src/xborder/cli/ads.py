@@ -175,7 +175,8 @@ def rules(
     action: Annotated[
         list[str] | None,
         typer.Option(
-            "--action", help="pause_keyword | lower_bid | raise_bid | harvest_exact | add_negative."
+            "--action",
+            help="pause_keyword | lower_bid | raise_bid | harvest_exact | add_negative | weekday_bid.",
         ),
     ] = None,
     top: TopOpt = 20,
@@ -195,7 +196,7 @@ def rules(
     text = "text_zh" if lang == "zh" else "text_en"
     cols = ["action", "marketplace_id", "currency", "campaign", "ad_group", "targeting", "match_type", "search_term",
             "clicks", "spend", "orders", "sales", "acos", "cpc", "target_acos", "target_source", "suggested_bid",
-            "money_at_stake", "money_kind", text]  # fmt: skip
+            "money_at_stake", "money_kind", "weekday", "bid_modifier", text]  # fmt: skip
     rep = d["frames"]["ad_rule_replay"].drop(columns=["run_id"]).reset_index(drop=True)
     data = {"run_id": d["run_id"], "summary": summary, "suggestions": s.reindex(columns=cols).head(top).reset_index(drop=True),
             "replay": rep}  # fmt: skip
