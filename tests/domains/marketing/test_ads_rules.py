@@ -7,6 +7,7 @@ import pytest
 
 from xborder.core.errors import BadInputError
 from xborder.domains.marketing.ads import ad_metrics, break_even_acos, daily_totals, tacos
+from xborder.domains.marketing.funnel import listing_funnel
 from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 
 _BASE = {"marketplace_id": "amazon.US", "market_code": "US", "currency": "USD", "period": "day", "ad_group": "g",
@@ -157,3 +158,16 @@ def test_weekday_bids_follow_sales_per_click() -> None:
     # a raise is not suggested where the weekday's ACoS is above target (spend 12 > 0.35 · 80 would need 28)
     dear = daily.assign(spend=[30.0 if d.dayofweek == 0 else 3.0 for d in days])
     assert "Monday" not in set(weekday_bids(dear, RuleSettings(min_clicks=10))["weekday"])
+
+
+def test_listing_funnel_ratios_by_hand() -> None:
+    traffic = pd.DataFrame({
+        "marketplace_id": "amazon.US", "currency": "USD", "listing_id": ["amazon.US:B1", None],
+        "sessions": [200.0, 1000.0], "page_views": [300.0, 1500.0], "order_items": [4.0, 30.0],
+        "units_ordered": [5.0, 33.0], "ordered_sales": [150.0, 900.0], "period": ["unstated", "day"],
+    })  # fmt: skip
+    f = listing_funnel(traffic)
+    assert len(f) == 1  # the account total is not a listing
+    assert f.iloc[0][
+        ["views_per_session", "order_rate", "unit_session", "sales_per_session"]
+    ].tolist() == pytest.approx([1.5, 0.02, 0.025, 0.75])

@@ -18,8 +18,16 @@ from pydantic import Field
 from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
 from xborder.domains.marketing.dossier import SECTION
+from xborder.domains.marketing.funnel import listing_funnel
 from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
-from xborder.domains.marketing.tables import AD_METRICS, AD_RULE_REPLAY, AD_SUGGESTIONS, AD_TACOS, TABLES
+from xborder.domains.marketing.tables import (
+    AD_METRICS,
+    AD_RULE_REPLAY,
+    AD_SUGGESTIONS,
+    AD_TACOS,
+    LISTING_FUNNEL,
+    TABLES,
+)
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_rows, table_exists, write_frame
 
@@ -64,8 +72,10 @@ def _read(con: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     traffic = pd.DataFrame()
     if table_exists(con, "listing_traffic"):
         traffic = con.execute(
-            """SELECT source, marketplace_id, currency, listing_id, period, period_start, period_end, ordered_sales
-               FROM listing_traffic WHERE listing_id IS NULL"""
+            """SELECT source, marketplace_id, market_code, currency, listing_id, parent_asin, asin, title, period,
+                      period_start, period_end, report_date, sessions, page_views, order_items, units_ordered,
+                      ordered_sales, buy_box_share
+               FROM listing_traffic"""
         ).df()
     margins = pd.DataFrame(columns=["product_id", "market", "unit_margin", "price"])
     if table_exists(con, "landed_costs"):
@@ -143,8 +153,12 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     delete_run_rows(con, TABLES, ctx.run_id)
     if ctx.markets and len(rows):
         rows = rows[rows["market_code"].isin({m.upper() for m in ctx.markets})]
+    if ctx.markets and len(traffic):
+        traffic = traffic[traffic["market_code"].isin({m.upper() for m in ctx.markets})]
+    funnel_rows = write_frame(con, LISTING_FUNNEL, listing_funnel(traffic).assign(run_id=ctx.run_id))
     if rows.empty:
         return {
+            "listing_funnel": funnel_rows,
             "status": "skipped",
             "reason": i18n.render("marketing.no_ads", "en"),
             "reason_code": "marketing.no_ads",
@@ -170,6 +184,7 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     ctx.say(0.6, "TACoS")
     t = tacos(daily_totals(rows), traffic)
     counts["ad_tacos"] = write_frame(con, AD_TACOS, t.assign(run_id=ctx.run_id))
+    counts["listing_funnel"] = funnel_rows
     ctx.say(0.7, "rule suggestions")
     adv = rows[rows["report_type"] == "advertised_product"][
         ["marketplace_id", "campaign", "ad_group", "product_id"]

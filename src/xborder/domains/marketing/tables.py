@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["AD_METRICS", "AD_TACOS", "AD_SUGGESTIONS", "AD_RULE_REPLAY", "TABLES"]
+__all__ = ["AD_METRICS", "AD_TACOS", "AD_SUGGESTIONS", "AD_RULE_REPLAY", "LISTING_FUNNEL", "TABLES"]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the marketing run.", nullable=False)
 _MP = Column("marketplace_id", "VARCHAR", "ad_performance.marketplace_id (the ads account's marketplace).")
@@ -172,4 +172,33 @@ AD_RULE_REPLAY = Table(
     ),
 )
 
-TABLES = (AD_METRICS, AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY)
+LISTING_FUNNEL = Table(
+    "listing_funnel",
+    "Conversion funnel per listing row of the business reports: sessions → page views → order items → units.",
+    owner="marketing",
+    columns=(
+        _RUN,
+        _MP,
+        _CUR,
+        Column("listing_id", "VARCHAR", "listings.listing_id.", nullable=False),
+        Column("parent_asin", "VARCHAR", "(Parent) ASIN as given (a child under two parents is two rows)."),
+        Column("asin", "VARCHAR", "(Child) ASIN."),
+        Column("title", "VARCHAR", "Listing title."),
+        Column("period", "VARCHAR", "listing_traffic.period (unstated for by-ASIN reports)."),
+        Column("period_start", "DATE", "First day of the period, when stated."),
+        Column("period_end", "DATE", "Last day of the period, when stated."),
+        Column("report_date", "DATE", "Date in the report's file name."),
+        _n("sessions", "Sessions.", "sessions"),
+        _n("page_views", "Page views.", "views"),
+        _n("order_items", "Order items.", "items"),
+        _n("units_ordered", "Units ordered.", "units"),
+        _n("ordered_sales", "Ordered product sales.", "currency"),
+        _n("buy_box_share", "Buy Box share of page views.", "fraction"),
+        _n("views_per_session", "page_views / sessions.", "ratio"),
+        _n("order_rate", "order_items / sessions.", "fraction"),
+        _n("unit_session", "units_ordered / sessions (Amazon's unit session percentage).", "fraction"),
+        _n("sales_per_session", "ordered_sales / sessions.", "currency"),
+    ),
+)
+
+TABLES = (AD_METRICS, AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, LISTING_FUNNEL)
