@@ -316,7 +316,10 @@ def test_sigterm_during_an_upload_finishes_or_rolls_back_the_ingest(tmp_path, gr
 
         t = threading.Thread(target=upload)
         t.start()
-        time.sleep(2.5)  # the 7.6 MB body is in; the ingest of 541,909 rows takes ~20 s here
+        deadline = time.monotonic() + 120  # the ingest of 541,909 rows takes ~20 s here
+        while not httpx.get(f"{url}/api/health").json()["busy"]:
+            assert time.monotonic() < deadline and t.is_alive(), answer
+            time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
         t.join(600)
         proc.wait(300)  # main: did not stop while the upload was being ingested

@@ -300,6 +300,7 @@ def create_app(
                 "status": "ok",
                 "version": __version__,
                 "schema_version": current_version(cur),
+                "busy": db.busy_with() is not None,
             }
         if pre is not None:
             st = pre.status()

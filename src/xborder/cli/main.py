@@ -18,6 +18,7 @@ from xborder.cli import (
     experiment,
     ingest,
     landed_cost,
+    privacy,
     reviews,
     run,
     selection,
@@ -152,6 +153,7 @@ for _commands in (
     selection,
     run,
     web,
+    privacy,
 ):
     _commands.register(app)
 
