@@ -10,7 +10,7 @@ import typer
 from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "metrics", "tacos_cmd", "rules"]
+__all__ = ["register", "metrics", "tacos_cmd", "rules", "funnel"]
 
 ads_app = typer.Typer(
     help="Advertising: ACoS, ROAS, CPC, CTR, CVR per grain; TACoS; bid and keyword suggestions (never applied).",
@@ -232,6 +232,48 @@ def rules(
                            f"{r['keys_stopped']}/{r['keys']}", _num(r["spend"], ",.0f"), _num(r["spend_saved"], ",.0f"),
                            _num(r["sales_at_risk"], ",.0f"), _num(r["stopped_acos"], ".0%"))  # fmt: skip
             console.print(t2)
+
+    emit(ctx, data, render)
+
+
+@ads_app.command("funnel")
+def funnel(
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    top: TopOpt = 20,
+    run: RunOpt = None,
+) -> None:
+    """Sessions → page views → order items → units per listing, from business reports (most sessions first)."""
+    d = _load(ctx, run, {}, market)
+    f = d["frames"]["listing_funnel"].sort_values("sessions", ascending=False)
+    cols = ["marketplace_id", "listing_id", "parent_asin", "report_date", "sessions", "page_views", "order_items",
+            "units_ordered", "ordered_sales", "currency", "views_per_session", "order_rate", "unit_session"]  # fmt: skip
+    data = {
+        "run_id": d["run_id"],
+        "rows_total": int(len(f)),
+        "rows": f.reindex(columns=cols).head(top).reset_index(drop=True),
+    }
+
+    def render(x: dict[str, Any]) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"Funnel per listing ({x['rows_total']:,} rows; run {x['run_id']})")
+        for c in (
+            "listing",
+            "report",
+            "sessions",
+            "page views",
+            "order items",
+            "units",
+            "views/session",
+            "orders/session",
+        ):
+            t.add_column(c, justify="left" if c in ("listing", "report") else "right")
+        for r in x["rows"].to_dict(orient="records"):
+            t.add_row(str(r["listing_id"]), str(r["report_date"] or "")[:10], _num(r["sessions"], ",.0f"),
+                      _num(r["page_views"], ",.0f"), _num(r["order_items"], ",.0f"), _num(r["units_ordered"], ",.0f"),
+                      _num(r["views_per_session"], ".2f"), _num(r["order_rate"], ".2%"))  # fmt: skip
+        console.print(t)
 
     emit(ctx, data, render)
 

@@ -149,3 +149,40 @@ def test_attribution_and_experiment_commands(tmp_path: Path, monkeypatch, capsys
         ["experiment", "analyze", "--control", "1000,x,5", "--variant", "1,1,1"], monkeypatch, capsys
     )
     assert code == 2 and "expected visitors,conversions,revenue" in out + err
+
+
+def test_tacos_and_funnel_commands_on_a_hand_made_warehouse(tmp_path: Path, monkeypatch, capsys) -> None:
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    days = pd.to_datetime(["2024-03-04", "2024-03-05"])
+    ads = pd.DataFrame({"row_key": ["a1", "a2"], "source": "amazon_ads", "report_type": "campaign",
+                        "marketplace_id": "amazon.US", "market_code": "US", "period": "day", "period_start": days,
+                        "period_end": days, "campaign": "c", "impressions": [1000.0, 800.0], "clicks": [20.0, 10.0],
+                        "spend": [12.0, 8.0], "orders": [2.0, 1.0], "sales": [60.0, 30.0], "currency": "USD"})  # fmt: skip
+    traffic = pd.DataFrame({"row_key": ["t1", "t2", "t3"], "source": ["amazon_business_report_by_date"] * 2
+                            + ["amazon_business_report_by_asin"], "marketplace_id": "amazon.US", "market_code": "US",
+                            "listing_id": [None, None, "amazon.US:B1"], "period": ["day", "day", "unstated"],
+                            "period_start": [days[0], days[1], None], "period_end": [days[0], days[1], None],
+                            "sessions": [500.0, 400.0, 250.0], "page_views": [700.0, 600.0, 300.0],
+                            "order_items": [10.0, 8.0, 5.0], "units_ordered": [11.0, 8.0, 6.0],
+                            "ordered_sales": [200.0, 160.0, 100.0], "currency": "USD"})  # fmt: skip
+    write_frame(con, "ad_performance", ads)
+    write_frame(con, "listing_traffic", traffic)
+    con.close()
+    code, out, err = run_cli(
+        ["--db", str(db), "ads", "tacos", "--period", "day", "--json"], monkeypatch, capsys
+    )
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert [round(r["tacos"], 4) for r in rows] == [0.06, 0.05]  # 12 / 200, 8 / 160
+    code, out, err = run_cli(
+        ["--db", str(db), "ads", "funnel", "--run", "latest", "--json"], monkeypatch, capsys
+    )
+    assert code == 0, err
+    (row,) = json.loads(out)["rows"]
+    assert (row["listing_id"], row["views_per_session"], row["order_rate"], row["unit_session"]) == (
+        "amazon.US:B1",
+        1.2,
+        0.02,
+        0.024,
+    )
