@@ -10,9 +10,12 @@ from rich.markup import escape
 
 from xborder import __version__
 from xborder.cli import (
+    ads,
+    attribution,
     compliance,
     customers,
     demand,
+    experiment,
     ingest,
     inventory,
     landed_cost,
@@ -151,6 +154,9 @@ for _commands in (
     customers,
     suppliers,
     logistics,
+    ads,
+    attribution,
+    experiment,
     selection,
     run,
     web,

@@ -19,6 +19,7 @@ from xborder.domains.inventory.stage import STAGE as INVENTORY
 from xborder.domains.inventory.stage import STOCKOUTS_STAGE as STOCKOUTS
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
 from xborder.domains.logistics.stage import STAGE as LOGISTICS
+from xborder.domains.marketing.stage import STAGE as MARKETING
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
@@ -36,6 +37,7 @@ STAGES: tuple[Stage, ...] = (
     CUSTOMERS,
     LANDED_COST,
     INVENTORY,
+    MARKETING,
     COMPLIANCE,
     SUPPLIERS,
     LOGISTICS,

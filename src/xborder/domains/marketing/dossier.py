@@ -1,0 +1,65 @@
+"""Advertising's part of an opportunity dossier: what the product's Sponsored Products ads cost and returned."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from xborder.warehouse.dossier import Pair, Reader, Section
+
+__all__ = ["SECTION", "build", "weekly_acos"]
+
+
+def weekly_acos(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ACoS per week (Monday start) from daily rows of spend and sales: the ACoS-over-time series."""
+    weeks: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for d in days:
+        day = d.get("period_start")
+        if day is None:
+            continue
+        day = day.date() if hasattr(day, "date") and callable(day.date) else day
+        w = weeks[day - timedelta(days=day.weekday())]
+        w[0] += float(d.get("spend") or 0)
+        w[1] += float(d.get("sales") or 0)
+        w[2] += float(d.get("clicks") or 0)
+    return [
+        {"week": k, "spend": s, "sales": v, "clicks": c, "acos": s / v if v else None}
+        for k, (s, v, c) in sorted(weeks.items())
+    ]
+
+
+def build(reader: Reader, pair: Pair) -> dict[str, Any]:
+    """The product's ad spend, sales, ACoS and ROAS in the market, its break-even ACoS (or the note that it
+    is unknown) and its weekly ACoS; a note code when it was never advertised there."""
+    rows = reader.rows("ad_metrics", grain="product", product_id=pair.product_id, market_code=pair.market)
+    if not rows:
+        return {"advertised": False, "note": {"code": "marketing.dossier_no_ads", "args": {}}}
+    spend = sum(float(r.get("spend") or 0) for r in rows)
+    sales = sum(float(r.get("sales") or 0) for r in rows)
+    clicks = sum(float(r.get("clicks") or 0) for r in rows)
+    orders = sum(float(r.get("orders") or 0) for r in rows)
+    be = [r["break_even_acos"] for r in rows if r.get("break_even_acos") is not None]
+    acos = spend / sales if sales else None
+    days = reader.rows("ad_metrics", grain="product_day", product_id=pair.product_id, market_code=pair.market)
+    out: dict[str, Any] = {
+        "advertised": True,
+        "currency": rows[0].get("currency"),
+        "spend": spend,
+        "sales": sales,
+        "clicks": clicks,
+        "orders": orders,
+        "acos": acos,
+        "roas": sales / spend if spend else None,
+        "cvr": orders / clicks if clicks else None,
+        "break_even_acos": min(be) if be else None,
+        "acos_by_week": weekly_acos(days),
+    }
+    if not be:
+        out["note"] = {"code": "marketing.break_even_unknown", "args": {}}
+    elif acos is not None and acos > min(be):
+        out["note"] = {"code": "marketing.above_break_even", "args": {"acos": acos, "break_even": min(be)}}
+    return out
+
+
+SECTION = Section("marketing", build, tables=("ad_metrics",))

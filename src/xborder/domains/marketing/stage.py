@@ -1,0 +1,233 @@
+"""The marketing stage: Sponsored Products rows → metrics per grain, TACoS, rule suggestions and their replay.
+
+Reads ``ad_performance`` and ``listing_traffic`` (seller-data ingest) and, when a landed-cost run exists,
+``landed_costs`` for each advertised product's break-even ACoS; writes the tables of
+:mod:`xborder.domains.marketing.tables`. Skipped, with the reason, when no ads report was ingested.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from xborder.core import i18n
+from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
+from xborder.domains.marketing.dossier import SECTION
+from xborder.domains.marketing.funnel import listing_funnel
+from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
+from xborder.domains.marketing.tables import (
+    AD_METRICS,
+    AD_RULE_REPLAY,
+    AD_SUGGESTIONS,
+    AD_TACOS,
+    LISTING_FUNNEL,
+    TABLES,
+)
+from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows, latest_run_rows, table_exists, write_frame
+
+__all__ = ["MarketingParams", "run_marketing", "STAGE"]
+
+_KEYWORD = ["campaign", "ad_group", "targeting", "match_type"]
+
+
+class MarketingParams(Params):
+    """Parameters of the marketing stage (the rules' guardrails)."""
+
+    target_acos: float = Field(0.35, gt=0, le=5)
+    """ACoS target where the advertised product's break-even ACoS is unknown."""
+    min_clicks: int = Field(10, ge=1)
+    """Fewest clicks before a rule suggests anything (and before the replayed rules stop anything)."""
+    raise_below: float = Field(0.7, gt=0, lt=1)
+    """Raise bids on terms whose ACoS is below this share of the target."""
+    max_bid_step: float = Field(0.3, gt=0, le=1)
+    """Largest bid change suggested at once, as a share of the current CPC."""
+    harvest_min_orders: int = Field(2, ge=1)
+    """Orders a search term needs before it is suggested as an exact keyword."""
+    replay_min_clicks: list[int] = Field(default_factory=lambda: [10, 30, 100])
+    """The click thresholds the stopping rules are replayed with."""
+
+    def rules(self) -> RuleSettings:
+        """The guardrails as the rules take them."""
+        return RuleSettings(self.target_acos, self.min_clicks, self.raise_below, self.max_bid_step,
+                            self.harvest_min_orders)  # fmt: skip
+
+
+def _read(con: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(ads rows with product_id, account totals of listing_traffic, break-even ACoS per product × market)."""
+    if not table_exists(con, "ad_performance"):
+        return pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+    rows = con.execute(
+        """SELECT report_type, marketplace_id, market_code, currency, period, period_start, period_end, campaign,
+                  ad_group, targeting, match_type, search_term, placement, listing_id,
+                  CASE WHEN advertised_asin IS NOT NULL THEN 'amazon:' || advertised_asin END AS product_id,
+                  impressions, clicks, spend, orders, sales
+           FROM ad_performance"""
+    ).df()
+    traffic = pd.DataFrame()
+    if table_exists(con, "listing_traffic"):
+        traffic = con.execute(
+            """SELECT source, marketplace_id, market_code, currency, listing_id, parent_asin, asin, title, period,
+                      period_start, period_end, report_date, sessions, page_views, order_items, units_ordered,
+                      ordered_sales, buy_box_share
+               FROM listing_traffic"""
+        ).df()
+    margins = pd.DataFrame(columns=["product_id", "market", "unit_margin", "price"])
+    if table_exists(con, "landed_costs"):
+        lc = latest_run_rows(con, "landed_costs")
+        if len(lc):
+            margins = lc[["product_id", "market", "unit_margin", "price"]]
+    return rows, traffic, margins
+
+
+def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
+    """Per product × market the highest break-even ACoS over shipping modes (the mode a seller would use)."""
+    if margins.empty:
+        return pd.DataFrame(columns=["product_id", "market", "break_even_acos"])
+    values: list[Any] = [
+        break_even_acos(m, p) for m, p in zip(margins["unit_margin"], margins["price"], strict=True)
+    ]
+    be = margins.assign(break_even_acos=values)
+    out = be.groupby(["product_id", "market"], as_index=False).agg(break_even_acos=("break_even_acos", "max"))
+    return out
+
+
+def _suggestion_text(r: dict[str, Any]) -> dict[str, Any]:
+    args = {
+        k: r.get(k) for k in ("campaign", "ad_group", "targeting", "match_type", "search_term", "currency")
+    }
+    for k in ("clicks", "orders"):
+        args[k] = int(r.get(k) or 0)
+    args["weekday"] = r["weekday"] if isinstance(r.get("weekday"), str) else "-"
+    for k in (
+        "spend",
+        "sales",
+        "acos",
+        "cpc",
+        "target_acos",
+        "suggested_bid",
+        "money_at_stake",
+        "bid_modifier",
+    ):
+        v = r.get(k)
+        args[k] = float(v) if v is not None and np.isfinite(v) else float("nan")
+    args["target_source"] = r["target_source"] if isinstance(r.get("target_source"), str) else "default"
+    return {"code": f"marketing.{r['action']}", "args": args}
+
+
+def _text(msg: dict[str, Any], lang: str) -> str:
+    """The suggestion in ``lang``, its target source named in that language too."""
+    args = dict(msg["args"])
+    args["target_source"] = i18n.render(f"marketing.target_{args['target_source']}", lang)
+    if args["weekday"] != "-":
+        args["weekday"] = i18n.render(f"marketing.weekday.{args['weekday'].lower()}", lang)
+    return i18n.message({"code": msg["code"], "args": args}, lang)
+
+
+def _replays(rows: pd.DataFrame, p: MarketingParams) -> pd.DataFrame:
+    daily = rows[rows["period"] == "day"]
+    out = []
+    for grain, report, keys in (("campaign", "campaign", ["campaign"]), ("keyword", "targeting", _KEYWORD)):
+        mine = daily[daily["report_type"] == report]
+        for key, acc in mine.groupby(["marketplace_id", "currency"], dropna=False):
+            mp, cur = str(key[0]), str(key[1])  # type: ignore[index]
+            for clicks in sorted(set(p.replay_min_clicks)):
+                rules = replace(p.rules(), min_clicks=clicks)
+                r = replay(acc, keys, rules)
+                out.append(r.assign(marketplace_id=mp, currency=cur, grain=grain, min_clicks=clicks,
+                                target_acos=p.target_acos, period_start=acc["period_start"].min(),
+                                period_end=acc["period_start"].max()))  # fmt: skip
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
+def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
+    """Compute the ads metrics, TACoS, suggestions and the replay; write them under the run."""
+    con = ctx.con
+    ctx.say(0.0, "reading ads reports")
+    rows, traffic, margins = _read(con)
+    delete_run_rows(con, TABLES, ctx.run_id)
+    if ctx.markets and len(rows):
+        rows = rows[rows["market_code"].isin({m.upper() for m in ctx.markets})]
+    if ctx.markets and len(traffic):
+        traffic = traffic[traffic["market_code"].isin({m.upper() for m in ctx.markets})]
+    funnel_rows = write_frame(con, LISTING_FUNNEL, listing_funnel(traffic).assign(run_id=ctx.run_id))
+    if rows.empty:
+        return {
+            "listing_funnel": funnel_rows,
+            "status": "skipped",
+            "reason": i18n.render("marketing.no_ads", "en"),
+            "reason_code": "marketing.no_ads",
+        }
+    be = _break_even(margins)
+    frames = []
+    for i, grain in enumerate(GRAINS):
+        ctx.say(0.05 + 0.5 * i / len(GRAINS), f"ads metrics per {grain}")
+        m = ad_metrics(rows, grain).assign(grain=grain, break_even_acos=np.nan)
+        if grain.startswith("product"):
+            ids = rows.dropna(subset=["listing_id"]).drop_duplicates("listing_id").set_index("listing_id")
+            m["product_id"] = m["listing_id"].map(ids["product_id"])
+            if grain == "product" and len(be):
+                j = (
+                    m.drop(columns="break_even_acos")
+                    .assign(market=m["market_code"])
+                    .merge(be, on=["product_id", "market"], how="left")
+                )
+                m["break_even_acos"] = j["break_even_acos"].to_numpy()
+        frames.append(m)
+    metrics = pd.concat(frames, ignore_index=True)
+    counts = {"ad_metrics": write_frame(con, AD_METRICS, metrics.reindex(columns=[c for c in AD_METRICS.column_names if c != "run_id"]).assign(run_id=ctx.run_id))}  # fmt: skip
+    ctx.say(0.6, "TACoS")
+    t = tacos(daily_totals(rows), traffic)
+    counts["ad_tacos"] = write_frame(con, AD_TACOS, t.assign(run_id=ctx.run_id))
+    counts["listing_funnel"] = funnel_rows
+    ctx.say(0.7, "rule suggestions")
+    adv = rows[rows["report_type"] == "advertised_product"][
+        ["marketplace_id", "campaign", "ad_group", "product_id"]
+    ]
+    targets = ad_group_targets(adv.drop_duplicates(), be, p.target_acos)
+    kw = metrics[metrics["grain"] == "keyword"]
+    st = metrics[metrics["grain"] == "search_term"]
+    camp_days = rows[(rows["report_type"] == "campaign") & (rows["period"] == "day")]
+    sug = pd.concat(
+        [suggestions(kw, st, targets, p.rules()), weekday_bids(camp_days, p.rules())], ignore_index=True
+    )
+    records: list[dict[str, Any]] = sug.to_dict(orient="records")  # type: ignore[assignment]
+    msgs = [_suggestion_text(r) for r in records]
+    sug["message"] = [json.dumps(m) for m in msgs]
+    sug["text_en"] = [_text(m, "en") for m in msgs]
+    sug["text_zh"] = [_text(m, "zh") for m in msgs]
+    counts["ad_suggestions"] = write_frame(con, AD_SUGGESTIONS, sug.assign(run_id=ctx.run_id))
+    ctx.say(0.85, "replaying the rules")
+    rep = _replays(rows, p)
+    if len(rep):
+        rep["stopped_acos"] = rep["spend_saved"] / rep["sales_at_risk"].where(rep["sales_at_risk"] > 0)
+        counts["ad_rule_replay"] = write_frame(con, AD_RULE_REPLAY, rep.assign(run_id=ctx.run_id))
+    ctx.say(1.0, "marketing done")
+    known = metrics[(metrics["grain"] == "product") & metrics["break_even_acos"].notna()]
+    return {
+        "accounts": sorted(f"{a}/{c}" for a, c in rows[["marketplace_id", "currency"]].drop_duplicates().itertuples(index=False)),
+        "products_with_break_even": int(len(known)),
+        "suggestions": {a: int(n) for a, n in sug["action"].value_counts().sort_index().items()},
+        "rows": counts,
+    }  # fmt: skip
+
+
+def _run(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
+    return run_marketing(ctx, p)
+
+
+STAGE = Stage(
+    "marketing",
+    _run,
+    MarketingParams,
+    writes=TABLES,
+    weight=0.03,
+    web=("target_acos", "min_clicks"),
+    title="Advertising",
+    dossier=SECTION,
+)
