@@ -1,0 +1,86 @@
+"""A last check before commit: every value a file's load stored passes the plausibility rules.
+
+Validation quarantines implausible input values row by row; a few values are made by the layout
+writers themselves (a Keepa snapshot's time from its footer or file name, the dates of wide weekly/daily
+sales columns, cells of wide files). If one of those breaks a rule the file is refused (the batch rolls
+back) with a message naming the table, column, value and what to do — nothing implausible is stored.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from xborder.core.errors import BadInputError
+from xborder.ingest.limits import IngestLimits
+from xborder.ingest.plausibility import country_codes, currency_codes, rules_for
+
+__all__ = ["audit_stored", "STORED_COLUMNS"]
+
+# table -> (column, type as the rules know it); the rules go by the column's name (plausibility.rules_for).
+STORED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "order_lines": (("ordered_at", "timestamp"), ("quantity", "number"), ("unit_price", "number"),
+                    ("country", "code2"), ("currency", "code3")),
+    "order_headers": (("ordered_at", "timestamp"),),
+    "sales": (("period_start", "date"), ("units", "number"), ("revenue", "number"), ("country", "code2"),
+              ("currency", "code3")),
+    "rank_snapshots": (("observed_at", "timestamp"), ("rank", "number"), ("price", "number"),
+                       ("offers", "number"), ("monthly_sold", "number"), ("rating", "number"),
+                       ("rating_count", "number"), ("currency", "code3")),
+    "search_trends": (("ds", "date"),),
+    "reviews": (("reviewed_at", "timestamp"), ("rating", "number")),
+    "listings": (("first_seen", "date"), ("price", "number"), ("currency", "code3")),
+    "products": (("weight_kg", "number"), ("length_cm", "number"), ("width_cm", "number"),
+                 ("height_cm", "number")),
+}  # fmt: skip
+
+_ADVICE = {
+    ("rank_snapshots", "observed_at"): (
+        "The file carries no export date (Keepa writes 'Exported on YYYY-MM-DD' in its last row). Put the "
+        "date the data was exported in the file name, e.g. keepa_2025-07-17.xlsx, and ingest it again."
+    ),
+}
+
+
+def _codes(values: frozenset[str]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+
+
+def audit_stored(
+    con: duckdb.DuckDBPyConnection, ingest_id: str, file_name: str, limits: IngestLimits, tables: set[str]
+) -> None:
+    """Raise BadInputError when a row stored by ``ingest_id`` breaks a plausibility rule (see module doc).
+
+    ``tables`` are the tables that exist in the warehouse (others are skipped).
+    """
+    for table, cols in STORED_COLUMNS.items():
+        if table not in tables:
+            continue
+        checks: list[tuple[str, str, str]] = []  # (column, SQL violated, why)
+        for col, kind in cols:
+            q = f'"{col}"'
+            if kind == "code2":
+                checks.append(
+                    (col, f"{q} NOT IN {_codes(country_codes())}", "not an ISO 3166-1 alpha-2 code")
+                )
+            elif kind == "code3":
+                checks.append(
+                    (col, f"{q} NOT IN {_codes(currency_codes())}", "not an ISO 4217 currency code")
+                )
+            else:
+                checks += [(col, r.violated(q), r.why) for r in rules_for(col, kind, limits)]
+        if not checks:
+            continue
+        sel = ", ".join(
+            f'any_value(CAST("{c}" AS VARCHAR)) FILTER (WHERE coalesce({v}, FALSE))' for c, v, _ in checks
+        )
+        row = con.execute(f"SELECT {sel} FROM {table} WHERE ingest_id = ?", [ingest_id]).fetchone()
+        for (col, _, why), bad in zip(checks, row or (), strict=False):
+            if bad is not None:
+                advice = _ADVICE.get(
+                    (table, col), "Fix the value in the file (or the mapping) and ingest it again."
+                )
+                raise BadInputError(
+                    f"{file_name}: loading it would store {table}.{col} = {bad}, which breaks a plausibility rule "
+                    f"({why}). Nothing was loaded.",
+                    hint=advice,
+                )
