@@ -33,6 +33,18 @@ STORED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                  ("height_cm", "number")),
 }  # fmt: skip
 
+# What names a stored row in a message.
+_WHO: dict[str, str] = {
+    "order_lines": "concat('order ', order_id, ', product ', product_id)",
+    "order_headers": "concat('order ', order_id)",
+    "sales": "concat('product ', coalesce(product_id, listing_id), ', period starting ', period_start)",
+    "rank_snapshots": "concat('listing ', listing_id)",
+    "search_trends": "concat('keyword ', keyword, ', market ', market_code)",
+    "reviews": "concat('review ', review_id)",
+    "listings": "concat('listing ', listing_id)",
+    "products": "concat('product ', product_id)",
+}
+
 _ADVICE = {
     ("rank_snapshots", "observed_at"): (
         "The file carries no export date (Keepa writes 'Exported on YYYY-MM-DD' in its last row). Put the "
@@ -71,7 +83,8 @@ def audit_stored(
         if not checks:
             continue
         sel = ", ".join(
-            f'any_value(CAST("{c}" AS VARCHAR)) FILTER (WHERE coalesce({v}, FALSE))' for c, v, _ in checks
+            f'arg_min([CAST("{c}" AS VARCHAR), {_WHO[table]}], rowid) FILTER (WHERE coalesce({v}, FALSE))'
+            for c, v, _ in checks
         )
         row = con.execute(f"SELECT {sel} FROM {table} WHERE ingest_id = ?", [ingest_id]).fetchone()
         for (col, _, why), bad in zip(checks, row or (), strict=False):
@@ -80,7 +93,7 @@ def audit_stored(
                     (table, col), "Fix the value in the file (or the mapping) and ingest it again."
                 )
                 raise BadInputError(
-                    f"{file_name}: loading it would store {table}.{col} = {bad}, which breaks a plausibility rule "
-                    f"({why}). Nothing was loaded.",
+                    f"{file_name}: loading it would store {table}.{col} = {bad[0]} ({bad[1]}), which breaks a "
+                    f"plausibility rule ({why}). Nothing was loaded.",
                     hint=advice,
                 )

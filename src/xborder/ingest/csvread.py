@@ -209,15 +209,16 @@ def _robust(
                     continue
                 row += 1
                 text = d.delimiter.join(rec)
-                if _TOO_LONG in text:
+                fewer = "fewer" if len(rec) < width else "more"
+                why = f"row has {fewer} fields ({len(rec):,}) than the header ({width:,})"
+                if (len(rec) != width or _TOO_LONG in text) and ran_on(raw, why):
+                    pass
+                elif _TOO_LONG in text:
                     reject("field_too_long", f"a line longer than {MAX_LINE_BYTES:,} bytes", text)
                 elif _BAD_BYTES in text:
                     reject("bad_encoding", "bytes that are not valid text in the file's encoding", text)
                 elif len(rec) != width:
-                    fewer = "fewer" if len(rec) < width else "more"
-                    why = f"row has {fewer} fields ({len(rec):,}) than the header ({width:,})"
-                    if not ran_on(raw, why):
-                        reject("malformed_row", why, text)
+                    reject("malformed_row", why, text)
                 elif any(len(v) > limits.max_field_bytes for v in rec):
                     reject("field_too_long", f"a field longer than {limits.max_field_bytes:,} bytes", text)
                 elif len(text) > MAX_LINE_BYTES:
