@@ -28,6 +28,8 @@ from xborder.ingest.sniff import Dialect, sniff_text
 
 __all__ = ["stage_csv", "header_of", "csv_options", "looks_binary"]
 
+MAX_HEADER_CHARS = 1_000
+"""Longest column name: a longer header field is a broken first line (and would slow every name match)."""
 _TOO_LONG = "\ufffe"  # stands for a line over the limit (a non-character: never in real text)
 _BAD_BYTES = "\uffff"  # starts a line whose bytes were not valid UTF-8
 
@@ -78,6 +80,14 @@ def header_of(text: str, d: Dialect, limits: IngestLimits, name: str) -> list[st
             "for a genuine table.",
         )
     if d.header:
+        longest = max((len(v) for v in rec), default=0)
+        if longest > MAX_HEADER_CHARS:
+            raise BadInputError(
+                f"{name}: the first row, read as the header, has a field of {longest:,} characters; column names "
+                f"are short (at most {MAX_HEADER_CHARS:,} characters here), so the file is not a table with a "
+                "header, or its first line is broken. Nothing was loaded.",
+                hint="Check that the file is the export you meant and that its first line names the columns.",
+            )
         return [str(v) for v in rec]
     return [f"column{i}" for i in range(max(len(rec), 1))]
 

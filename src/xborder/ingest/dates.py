@@ -13,7 +13,7 @@ converted to UTC; times without one are kept as written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
@@ -88,6 +88,8 @@ def timestamp_expr(v: str, plan: DatePlan | None = None) -> str:
     fmts = "[" + ", ".join(_q(f) for f in plan.formats) + "]"
 
     def parse(x: str) -> str:
+        if not plan.formats:
+            return f"TRY_CAST({x} AS TIMESTAMP)"
         return f"coalesce(TRY_CAST({x} AS TIMESTAMP), try_strptime({x}, {fmts}))"
 
     t = f"trim({v})"
@@ -172,12 +174,45 @@ def plan_dates(
     qcol = '"' + column.replace('"', '""') + '"'
     row = con.execute(_profile_sql(qcol, stage, nulls)).fetchone()
     assert row is not None
+    if explicit:
+        return DatePlan(
+            tuple(explicit), bool(row[-1]), None, f"the format {' or '.join(explicit)} given for it"
+        )
+    plan = _decide(row, f"{file_name}, column '{column}'", column, constants or {})
+    return replace(plan, formats=_formats_in_use(con, stage, qcol, plan, nulls))
+
+
+def _formats_in_use(
+    con: duckdb.DuckDBPyConnection, stage: str, qcol: str, plan: DatePlan, nulls: str
+) -> tuple[str, ...]:
+    """The candidate formats that read the column's non-ISO values, in the candidates' order.
+
+    DuckDB's ``try_strptime`` tries a list of formats one by one (about 3 µs each), so a value no format
+    reads cost 53 tries. Values are grouped by shape (digits -> 9, letters -> a); up to 20 distinct values
+    of each of the 50 commonest shapes are tried against every candidate, and only formats that read one
+    of them are kept: usually one or two, so the conversion tries little more than the format it needs.
+    """
+    if not plan.formats:
+        return ()
+    t = f"trim({qcol})"
+    if plan.zones:
+        t = f"CASE WHEN regexp_matches({t}, {_q(ZONE_RE)}) THEN trim(regexp_extract({t}, {_q(ZONE_RE)}, 1)) ELSE {t} END"
+    tests = ", ".join(f"bool_or(try_strptime(t, {_q(f)}) IS NOT NULL)" for f in plan.formats)
+    row = con.execute(
+        f"""WITH v AS (SELECT DISTINCT {t} AS t FROM {stage} WHERE {qcol} IS NOT NULL AND trim({qcol}) NOT IN {nulls}),
+                 s AS (SELECT regexp_replace(regexp_replace(t, '[0-9]', '9', 'g'), '[^0-9 .,:/+-]', 'a', 'g') AS shape, t
+                       FROM v WHERE TRY_CAST(t AS TIMESTAMP) IS NULL),
+                 top AS (SELECT shape, list(t ORDER BY t)[1:20] AS ex FROM s GROUP BY shape ORDER BY count(*) DESC LIMIT 50)
+            SELECT {tests} FROM (SELECT unnest(ex) AS t FROM top)"""
+    ).fetchone()
+    return tuple(f for f, hit in zip(plan.formats, row or (), strict=False) if hit)
+
+
+def _decide(row: tuple, where: str, column: str, constants: dict[str, Any]) -> DatePlan:
+    """The day/month order of a column from its profile (see :func:`plan_dates`), with every candidate format."""
     dmy, mdy, ambiguous, dmy_ex, mdy_ex, amb_ex, dotted, zoned = row
     zones = bool(zoned)
-    if explicit:
-        return DatePlan(tuple(explicit), zones, None, f"the format {' or '.join(explicit)} given for it")
-    where = f"{file_name}, column '{column}'"
-    hint = _hint_order(constants or {})
+    hint = _hint_order(constants)
     if dmy and mdy:
         order = "dmy" if dmy > mdy else "mdy" if mdy > dmy else hint
         if order is None:

@@ -82,13 +82,19 @@ def _too_big(name: str, size: int, limits: IngestLimits, what: str = "is") -> Ba
 
 
 def _gzip_size(path: Path) -> int:
-    """Uncompressed size a .gz file declares (its last 4 bytes: the size modulo 2**32)."""
+    """Uncompressed size a .gz file declares (its last 4 bytes: the size modulo 2**32), 0 when unknown.
+
+    Deflate cannot pack more than 1,032 bytes into one, so a declared size above that ratio is not a
+    size: the file is truncated or corrupt (its reader says so later).
+    """
     with open(path, "rb") as fh:
         fh.seek(0, 2)
-        if fh.tell() < 18:
+        packed = fh.tell()
+        if packed < 18:
             return 0
         fh.seek(-4, 2)
-        return int.from_bytes(fh.read(4), "little")
+        size = int.from_bytes(fh.read(4), "little")
+    return size if size <= packed * 1_032 else 0
 
 
 def _check_file(path: Path, limits: IngestLimits) -> None:
@@ -212,6 +218,19 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def _check_names(names: list[str], file_name: str) -> None:
+    """Refuse column names longer than a header's (a broken first row, or data read as the header)."""
+    from xborder.ingest.csvread import MAX_HEADER_CHARS
+
+    longest = max((len(n) for n in names), default=0)
+    if longest > MAX_HEADER_CHARS:
+        raise BadInputError(
+            f"{file_name}: a column name has {longest:,} characters; column names are short (at most "
+            f"{MAX_HEADER_CHARS:,} characters here), so the header row is broken. Nothing was loaded.",
+            hint="Check that the first row of the table names its columns.",
+        )
+
+
 def _stage_arrow(
     con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list[str | None]]
 ) -> None:
@@ -302,6 +321,7 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: I
         if has_header
         else [f"column{i}" for i in range(width)]
     )
+    _check_names(names, m.name)
     data = rows[idx + 1 :] if has_header else rows[idx:]
     while data and not any(c not in (None, "") for c in data[-1]):
         data.pop()
@@ -363,6 +383,7 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: 
     except (OSError, EOFError, zlib.error) as exc:
         raise BadInputError(f"{m.name} cannot be read to the end ({exc}): truncated or corrupt?") from exc
     names = list(keys)
+    _check_names(names, m.name)
 
     def txt(v: object) -> str | None:
         if v is None:
@@ -379,6 +400,7 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{p}')").fetchall()]
         if len(cols) > limits.max_columns:
             raise _wide(m.name, len(cols), limits)
+        _check_names(cols, m.name)
         sel = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE \"{table}\" AS SELECT row_number() OVER () AS _row, {sel} FROM read_parquet('{p}')"
