@@ -82,15 +82,21 @@ def _q(v: str) -> str:
     return "'" + v.replace("'", "''") + "'"
 
 
+def _iso(x: str) -> str:
+    """SQL: ``x`` read as ISO 8601 (YYYY-MM-DD...), else NULL. DuckDB's cast alone also reads '01/01/01' as
+    the year 1 and '05/03/21' as 0005-03-21, so only values with a 4-digit year and a dash are cast."""
+    return f"CASE WHEN substr({x}, 5, 1) = '-' THEN TRY_CAST({x} AS TIMESTAMP) END"
+
+
 def timestamp_expr(v: str, plan: DatePlan | None = None) -> str:
     """SQL turning the text ``v`` into a UTC TIMESTAMP (NULL when it cannot be read under ``plan``)."""
-    plan = plan or DatePlan(COMMON_FORMATS + _ordered_formats("mdy") + _ordered_formats("dmy"))
+    plan = plan or DatePlan(_ordered_formats("mdy") + _ordered_formats("dmy") + COMMON_FORMATS)
     fmts = "[" + ", ".join(_q(f) for f in plan.formats) + "]"
 
     def parse(x: str) -> str:
         if not plan.formats:
-            return f"TRY_CAST({x} AS TIMESTAMP)"
-        return f"coalesce(TRY_CAST({x} AS TIMESTAMP), try_strptime({x}, {fmts}))"
+            return _iso(x)
+        return f"coalesce({_iso(x)}, try_strptime({x}, {fmts}))"
 
     t = f"trim({v})"
     if not plan.zones:
@@ -201,7 +207,7 @@ def _formats_in_use(
     row = con.execute(
         f"""WITH v AS (SELECT DISTINCT {t} AS t FROM {stage} WHERE {qcol} IS NOT NULL AND trim({qcol}) NOT IN {nulls}),
                  s AS (SELECT regexp_replace(regexp_replace(t, '[0-9]', '9', 'g'), '[^0-9 .,:/+-]', 'a', 'g') AS shape, t
-                       FROM v WHERE TRY_CAST(t AS TIMESTAMP) IS NULL),
+                       FROM v WHERE {_iso("t")} IS NULL),
                  top AS (SELECT shape, list(t ORDER BY t)[1:20] AS ex FROM s GROUP BY shape ORDER BY count(*) DESC LIMIT 50)
             SELECT {tests} FROM (SELECT unnest(ex) AS t FROM top)"""
     ).fetchone()
@@ -228,26 +234,26 @@ def _decide(row: tuple, where: str, column: str, constants: dict[str, Any]) -> D
             f"read {_ORDER_WORDS[order]} as most values need (e.g. '{ex}'); values that only read the "
             f"other way (e.g. '{other}') are quarantined"
         )
-        return DatePlan(COMMON_FORMATS + _ordered_formats(order), zones, order, reason)
+        return DatePlan(_ordered_formats(order) + COMMON_FORMATS, zones, order, reason)
     if dmy or mdy:
         order = "dmy" if dmy else "mdy"
         ex = dmy_ex if dmy else mdy_ex
         reason = f"read {_ORDER_WORDS[order]}, as values like '{ex}' show"
-        return DatePlan(COMMON_FORMATS + _ordered_formats(order), zones, order, reason)
+        return DatePlan(_ordered_formats(order) + COMMON_FORMATS, zones, order, reason)
     if ambiguous:
         if hint is not None:
             reason = f"read {_ORDER_WORDS[hint]}, as the mapping or the source's locale says"
-            return DatePlan(COMMON_FORMATS + _ordered_formats(hint), zones, hint, reason)
+            return DatePlan(_ordered_formats(hint) + COMMON_FORMATS, zones, hint, reason)
         if dotted:
             reason = "read day first (dates written dd.mm.yyyy are day first)"
-            return DatePlan(COMMON_FORMATS + _ordered_formats("dmy"), zones, "dmy", reason)
+            return DatePlan(_ordered_formats("dmy") + COMMON_FORMATS, zones, "dmy", reason)
         raise BadInputError(
             f"{where}: dates like '{amb_ex}' can be read day first or month first, and no value in the "
             "column tells which (none has a number above 12 in the day or month place). Nothing was loaded.",
             hint=_ask(amb_ex, column),
         )
     # No value needs an order (ISO dates, named months, or day = month): either order reads them the same.
-    return DatePlan(COMMON_FORMATS + _ordered_formats("dmy"), zones, None, "")
+    return DatePlan(_ordered_formats("dmy") + COMMON_FORMATS, zones, None, "")
 
 
 def _ask(example: str, column: str) -> str:
