@@ -12,7 +12,7 @@ import duckdb
 
 from xborder.core.errors import BadInputError
 from xborder.ingest.limits import IngestLimits
-from xborder.ingest.plausibility import country_codes, currency_codes, rules_for
+from xborder.ingest.plausibility import Rule, any_violation_sql, country_codes, currency_codes, rules_for
 
 __all__ = ["audit_stored", "STORED_COLUMNS"]
 
@@ -57,43 +57,45 @@ def _codes(values: frozenset[str]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
 
 
+def _rules(col: str, kind: str, limits: IngestLimits) -> list[Rule]:
+    if kind == "code2":
+        return [Rule("unknown_country", lambda v: f"{v} NOT IN {_codes(country_codes())}",
+                     "not an ISO 3166-1 alpha-2 code", "set")]  # fmt: skip
+    if kind == "code3":
+        return [Rule("unknown_currency", lambda v: f"{v} NOT IN {_codes(currency_codes())}",
+                     "not an ISO 4217 currency code", "set")]  # fmt: skip
+    return rules_for(col, kind, limits)
+
+
 def audit_stored(
     con: duckdb.DuckDBPyConnection, ingest_id: str, file_name: str, limits: IngestLimits, tables: set[str]
 ) -> None:
     """Raise BadInputError when a row stored by ``ingest_id`` breaks a plausibility rule (see module doc).
 
-    ``tables`` are the tables that exist in the warehouse (others are skipped).
+    ``tables`` are the tables that exist in the warehouse (others are skipped). One aggregate query per
+    table (min/max and distinct codes of the rows of this ingest); the offending row is looked up only when
+    there is one.
     """
+    iid = ingest_id.replace("'", "''")
     for table, cols in STORED_COLUMNS.items():
         if table not in tables:
             continue
-        checks: list[tuple[str, str, str]] = []  # (column, SQL violated, why)
-        for col, kind in cols:
-            q = f'"{col}"'
-            if kind == "code2":
-                checks.append(
-                    (col, f"{q} NOT IN {_codes(country_codes())}", "not an ISO 3166-1 alpha-2 code")
-                )
-            elif kind == "code3":
-                checks.append(
-                    (col, f"{q} NOT IN {_codes(currency_codes())}", "not an ISO 4217 currency code")
-                )
-            else:
-                checks += [(col, r.violated(q), r.why) for r in rules_for(col, kind, limits)]
-        if not checks:
+        checks = [(f'"{c}"', c, _rules(c, kind, limits)) for c, kind in cols]
+        rows = f"(SELECT * FROM {table} WHERE ingest_id = '{iid}')"
+        if not con.execute(any_violation_sql(rows, [(q, r) for q, _, r in checks])).fetchone()[0]:  # type: ignore[index]
             continue
-        sel = ", ".join(
-            f'arg_min([CAST("{c}" AS VARCHAR), {_WHO[table]}], rowid) FILTER (WHERE coalesce({v}, FALSE))'
-            for c, v, _ in checks
-        )
-        row = con.execute(f"SELECT {sel} FROM {table} WHERE ingest_id = ?", [ingest_id]).fetchone()
-        for (col, _, why), bad in zip(checks, row or (), strict=False):
-            if bad is not None:
-                advice = _ADVICE.get(
-                    (table, col), "Fix the value in the file (or the mapping) and ingest it again."
-                )
-                raise BadInputError(
-                    f"{file_name}: loading it would store {table}.{col} = {bad[0]} ({bad[1]}), which breaks a "
-                    f"plausibility rule ({why}). Nothing was loaded.",
-                    hint=advice,
-                )
+        for q, col, rules in checks:
+            for r in rules:
+                bad = con.execute(
+                    f"SELECT CAST({q} AS VARCHAR), {_WHO[table]} FROM {rows} WHERE coalesce({r.violated(q)}, FALSE) "
+                    "LIMIT 1"
+                ).fetchone()
+                if bad is not None:
+                    advice = _ADVICE.get(
+                        (table, col), "Fix the value in the file (or the mapping) and ingest it again."
+                    )
+                    raise BadInputError(
+                        f"{file_name}: loading it would store {table}.{col} = {bad[0]} ({bad[1]}), which breaks a "
+                        f"plausibility rule ({r.why}). Nothing was loaded.",
+                        hint=advice,
+                    )

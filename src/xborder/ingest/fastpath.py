@@ -24,7 +24,7 @@ from xborder.ingest.encoding import detect_encoding, transcode_to_utf8
 from xborder.ingest.formats import Member, Staged, _read_sample, _unique
 from xborder.ingest.layouts.base import Field, Layout
 from xborder.ingest.limits import IngestLimits
-from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, rules_for
+from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, any_violation_sql, rules_for
 from xborder.ingest.sniff import Dialect, sniff_text
 from xborder.ingest.validate import _SQL_TYPES, _q, _text
 
@@ -110,8 +110,7 @@ def fast_stage(
             f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT *{replace} FROM read_csv({csv_options(probe.path, probe.dialect)},
                 columns={{{cols}}}, timestampformat='%Y-%m-%d %H:%M:%S', dateformat='%Y-%m-%d')"""
         )
-        bad = _violations(layout, fmap, limits)
-        rejected = bad and con.execute(f'SELECT count(*) FROM "{table}_raw" WHERE {bad}').fetchone()[0]  # type: ignore[index]
+        rejected = bool(con.execute(_violations(f"{table}_raw", layout, fmap, limits)).fetchone()[0])  # type: ignore[index]
     except duckdb.Error:
         rejected = 1
     if rejected:
@@ -127,19 +126,26 @@ def fast_stage(
     return st
 
 
-def _violations(layout: Layout, fmap: dict[str, str], limits: IngestLimits) -> str:
-    """SQL over the typed columns: TRUE for a row the general path would quarantine (missing, too long, implausible)."""
-    conds = []
+def _violations(table: str, layout: Layout, fmap: dict[str, str], limits: IngestLimits) -> str:
+    """SQL: TRUE when some row would be quarantined by the general path (missing, too long, implausible).
+
+    Aggregates only (min/max, counts, distinct codes): one cheap scan of the typed columns.
+    """
+    checks, conds, missing = [], [], []
     for f in layout.fields:
         if f.name not in fmap:
             continue
         col = _q(fmap[f.name])
         if f.required:
-            conds.append(f"{col} IS NULL")
+            missing.append(f"{col} IS NULL")
         if f.type == "text":
-            conds.append(f"strlen({col}) > {int(limits.max_field_bytes)}")
-        conds += [f"coalesce({r.violated(col)}, FALSE)" for r in rules_for(f.name, f.type, limits)]
-    return " OR ".join(conds)
+            conds.append(f"max(strlen({col})) > {int(limits.max_field_bytes)}")
+        rules = rules_for(f.name, f.type, limits)
+        if rules:
+            checks.append((col, rules))
+    if missing:
+        conds.append(f"count(*) FILTER (WHERE {' OR '.join(missing)}) > 0")
+    return any_violation_sql(f'"{table}"', checks, tuple(conds))
 
 
 def _conv(f: Field, col: str) -> str:

@@ -22,6 +22,7 @@ from xborder.ingest.limits import IngestLimits
 
 __all__ = [
     "Rule",
+    "any_violation_sql",
     "rules_for",
     "country_codes",
     "currency_codes",
@@ -47,11 +48,16 @@ _CURRENCIES = frozenset({"currency"})
 
 @dataclass(frozen=True)
 class Rule:
-    """A plausibility rule: ``violated(v)`` is SQL that is TRUE when the converted value ``v`` breaks it."""
+    """A plausibility rule: ``violated(v)`` is SQL that is TRUE when the converted value ``v`` breaks it.
+
+    A ``range`` rule (bounds on numbers and dates) is broken by some value of a column exactly when it is
+    broken by the column's minimum or maximum; a ``set`` rule (codes) is checked on the distinct values.
+    """
 
     code: str
     violated: Callable[[str], str]
     why: str  # what the value must be and what to do (for the quarantine reason)
+    kind: str = "range"  # range | set
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +148,7 @@ def rules_for(name: str, ftype: str, limits: IngestLimits) -> list[Rule]:
                     _sql(f"NOT (lower(trim({{v}})) IN {names} OR upper(trim({{v}})) IN {codes})"),
                     "not an ISO 3166-1 alpha-2 code nor a country name ingest knows: write the 2-letter code "
                     "(DE, US, GB, ...)",
+                    "set",
                 )
             ]
         if name in _CURRENCIES:
@@ -150,6 +157,7 @@ def rules_for(name: str, ftype: str, limits: IngestLimits) -> list[Rule]:
                     "unknown_currency",
                     lambda v: f"upper(trim({v})) NOT IN {_in_list(currency_codes())}",
                     "not an ISO 4217 currency code: write the 3-letter code (EUR, USD, CNY, ...)",
+                    "set",
                 )
             ]
         return []
@@ -183,3 +191,29 @@ def rules_for(name: str, ftype: str, limits: IngestLimits) -> list[Rule]:
             f"a value beyond ±{limit:g} is not plausible here (setting ingest_max_amount): fix the value",
         )
     ]
+
+
+def any_violation_sql(
+    source: str, checks: list[tuple[str, list[Rule]]], conditions: tuple[str, ...] = ()
+) -> str:
+    """SQL giving one BOOLEAN: does any row of ``source`` break a rule? One scan of aggregates, no per-row work.
+
+    ``checks`` are (column SQL, its rules); ``conditions`` are further aggregate conditions over ``source``
+    (e.g. ``count(*) FILTER (WHERE x IS NULL) > 0``). Range rules are tested on each column's min and max,
+    set rules on its distinct values.
+    """
+    aggs, tests = ["count(*) AS _n"], []
+    for i, (col, rules) in enumerate(checks):
+        ranged = [r for r in rules if r.kind == "range"]
+        if ranged:
+            aggs += [f"min({col}) AS _mn{i}", f"max({col}) AS _mx{i}"]
+            tests += [f"coalesce({r.violated(f'a._{m}{i}')}, FALSE)" for r in ranged for m in ("mn", "mx")]
+        for r in (r for r in rules if r.kind == "set"):
+            tests.append(
+                f"coalesce((SELECT bool_or({r.violated('d.v')}) FROM (SELECT DISTINCT {col} AS v FROM {source}) d "
+                "WHERE d.v IS NOT NULL), FALSE)"
+            )
+    for k, cond in enumerate(conditions):
+        aggs.append(f"({cond}) AS _c{k}")
+        tests.append(f"a._c{k}")
+    return f"SELECT {' OR '.join(tests) or 'FALSE'} FROM (SELECT {', '.join(aggs)} FROM {source}) a"
