@@ -196,24 +196,28 @@ def rules_for(name: str, ftype: str, limits: IngestLimits) -> list[Rule]:
 def any_violation_sql(
     source: str, checks: list[tuple[str, list[Rule]]], conditions: tuple[str, ...] = ()
 ) -> str:
-    """SQL giving one BOOLEAN: does any row of ``source`` break a rule? One scan of aggregates, no per-row work.
+    """SQL giving one BOOLEAN: does any row of ``source`` break a rule? One aggregate scan, no per-row tests.
 
     ``checks`` are (column SQL, its rules); ``conditions`` are further aggregate conditions over ``source``
-    (e.g. ``count(*) FILTER (WHERE x IS NULL) > 0``). Range rules are tested on each column's min and max,
-    set rules on its distinct values.
+    (e.g. ``count(*) FILTER (WHERE x IS NULL) > 0``). The rows are grouped by the columns with set rules
+    (codes: few distinct values); range rules are tested on each group's min and max of their column, set
+    rules on the group's value, conditions per group.
     """
-    aggs, tests = ["count(*) AS _n"], []
+    keys, aggs, tests = [], ["count(*) AS _n"], []
     for i, (col, rules) in enumerate(checks):
         ranged = [r for r in rules if r.kind == "range"]
         if ranged:
             aggs += [f"min({col}) AS _mn{i}", f"max({col}) AS _mx{i}"]
             tests += [f"coalesce({r.violated(f'a._{m}{i}')}, FALSE)" for r in ranged for m in ("mn", "mx")]
-        for r in (r for r in rules if r.kind == "set"):
-            tests.append(
-                f"coalesce((SELECT bool_or({r.violated('d.v')}) FROM (SELECT DISTINCT {col} AS v FROM {source}) d "
-                "WHERE d.v IS NOT NULL), FALSE)"
-            )
+        sets = [r for r in rules if r.kind == "set"]
+        if sets:
+            keys.append(f"{col} AS _s{i}")
+            tests += [f"coalesce({r.violated(f'a._s{i}')}, FALSE)" for r in sets]
     for k, cond in enumerate(conditions):
         aggs.append(f"({cond}) AS _c{k}")
         tests.append(f"a._c{k}")
-    return f"SELECT {' OR '.join(tests) or 'FALSE'} FROM (SELECT {', '.join(aggs)} FROM {source}) a"
+    group = " GROUP BY ALL" if keys else ""
+    return (
+        f"SELECT coalesce(bool_or({' OR '.join(tests) or 'FALSE'}), FALSE) "
+        f"FROM (SELECT {', '.join(keys + aggs)} FROM {source}{group}) a"
+    )
