@@ -66,10 +66,18 @@ def plain_read(path: Path, tmp: Path) -> tuple[float, float]:
     return dt, dc
 
 
+_CHILD_CPU: list[float] = [0.0]  # CPU s (user + system, all threads) of the last process run by _run
+
+
 def _run(cmd: list[str], tmp: Path) -> float:
+    """Wall s of running ``cmd``; its CPU time is left in ``_CHILD_CPU[0]`` (steadier on a loaded machine)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, env=_env(tmp), cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _CHILD_CPU[0] = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall
 
 
 def plain_process(path: Path, tmp: Path) -> float:
@@ -92,7 +100,10 @@ def cli_process(path: Path, tmp: Path, template: Path, stop: str = "") -> float:
     if stop == "connect":
         code = f"import xborder.cli.main; from xborder.warehouse import connect; connect('{_sql_path(db)}').close()"
         return _run([sys.executable, "-c", code], tmp)
-    return _run([sys.executable, "-m", "xborder.cli.main", "--db", str(db), "ingest", str(path), "--as", "orders"], tmp)
+    return _run(
+        [sys.executable, "-m", "xborder.cli.main", "--db", str(db), "ingest", str(path), "--as", "orders"],
+        tmp,
+    )
 
 
 def heaviest_imports(tmp: Path, template: Path, n: int = 10) -> list[dict]:
@@ -101,7 +112,9 @@ def heaviest_imports(tmp: Path, template: Path, n: int = 10) -> list[dict]:
     module, cumulative ms, and the xborder module that imports it."""
     db = tmp / "importtime.duckdb"
     shutil.copy(template, db)
-    code = f"import xborder.cli.main; from xborder.warehouse import connect; connect('{_sql_path(db)}').close()"
+    code = (
+        f"import xborder.cli.main; from xborder.warehouse import connect; connect('{_sql_path(db)}').close()"
+    )
     r = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
         env=_env(tmp), capture_output=True, text=True, check=True,
@@ -166,15 +179,17 @@ def main() -> None:
         check=True, env=_env(tmp), cwd=tmp, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     load_start = os.getloadavg()[0]
-    m: dict[str, list[float]] = {k: [] for k in ("plain", "plain_cpu", "plain_proc", "cli", "cli_import",
-                                                 "cli_connect", "ingest", "ingest_cpu")}  # fmt: skip
+    m: dict[str, list[float]] = {k: [] for k in ("plain", "plain_cpu", "plain_proc", "plain_proc_cpu", "cli",
+                                                 "cli_cpu", "cli_import", "cli_connect", "ingest", "ingest_cpu")}  # fmt: skip
     last: dict = {}
     for _ in range(rounds):
         dt, dc = plain_read(path, tmp)
         m["plain"].append(dt)
         m["plain_cpu"].append(dc)
         m["plain_proc"].append(plain_process(path, tmp))
+        m["plain_proc_cpu"].append(_CHILD_CPU[0])
         m["cli"].append(cli_process(path, tmp, template))
+        m["cli_cpu"].append(_CHILD_CPU[0])
         m["cli_import"].append(cli_process(path, tmp, template, "import"))
         m["cli_connect"].append(cli_process(path, tmp, template, "connect"))
         dt, last, dc = ingest_once(path, tmp)
@@ -200,6 +215,9 @@ def main() -> None:
             "plain_read_process_min_s": round(best["plain_proc"], 3),
             "ratio_cli_to_plain_read": round(best["cli"] / best["plain"], 2),
             "ratio_cli_to_plain_read_process": round(best["cli"] / best["plain_proc"], 2),
+            "cli_process_cpu_s": _r(m["cli_cpu"]),
+            "plain_read_process_cpu_s": _r(m["plain_proc_cpu"]),
+            "cpu_ratio_cli_to_plain_read_process": round(best["cli_cpu"] / best["plain_proc_cpu"], 2),
             "cli_parts_min_s": {
                 "python_start_and_imports": round(best["cli_import"], 3),
                 "open_warehouse": round(best["cli_connect"] - best["cli_import"], 3),

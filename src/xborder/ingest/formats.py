@@ -299,11 +299,15 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: I
     try:
         ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
         sheet = ws.title
+        if (ws.max_column or 0) > limits.max_columns:  # the sheet's declared dimension
+            raise _wide(m.name, int(ws.max_column or 0), limits)
         rows = []
-        for r in ws.iter_rows(values_only=True, max_col=limits.max_columns + 1):
-            if len(r) > limits.max_columns and r[limits.max_columns] not in (None, ""):
-                raise _wide(m.name, len(r), limits)
-            rows.append([_cell(v) for v in r[: limits.max_columns]])
+        for r in ws.iter_rows(values_only=True):
+            if len(r) > limits.max_columns:  # a dimension that lied: nothing may stand past the limit
+                if any(v not in (None, "") for v in r[limits.max_columns :]):
+                    raise _wide(m.name, len(r), limits)
+                r = r[: limits.max_columns]
+            rows.append([_cell(v) for v in r])
     except BadInputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a corrupt sheet fails while rows are read
