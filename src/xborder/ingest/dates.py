@@ -116,8 +116,7 @@ def timestamp_expr(v: str, plan: DatePlan | None = None) -> str:
     )
 
 
-def _profile_sql(col: str, stage: str, nulls: str) -> str:
-    t = f"trim({col})"
+def _profile_sql(values: str) -> str:
     first = f"TRY_CAST(regexp_extract(t, {_q(_DM)}, 1) AS INTEGER)"
     second = f"TRY_CAST(regexp_extract(t, {_q(_DM)}, 3) AS INTEGER)"
     return f"""SELECT
@@ -128,8 +127,7 @@ def _profile_sql(col: str, stage: str, nulls: str) -> str:
         any_value(t) FILTER (WHERE f <= 12 AND s <= 12 AND f <> s) AS ambiguous_example,
         bool_and(sep = '.') FILTER (WHERE f IS NOT NULL) AS dotted,
         count(*) FILTER (WHERE length(t) > 10 AND regexp_matches(t, {_q(ZONE_RE)})) AS zoned
-        FROM (SELECT t, {first} AS f, {second} AS s, regexp_extract(t, {_q(_DM)}, 2) AS sep
-              FROM (SELECT DISTINCT {t} AS t FROM {stage}) WHERE t IS NOT NULL AND t NOT IN {nulls})"""
+        FROM (SELECT t, {first} AS f, {second} AS s, regexp_extract(t, {_q(_DM)}, 2) AS sep FROM {values})"""
 
 
 def _hint_order(constants: dict[str, Any]) -> str | None:
@@ -178,19 +176,23 @@ def plan_dates(
     Raises BadInputError when the day/month order cannot be told and nothing says which it is.
     """
     qcol = '"' + column.replace('"', '""') + '"'
-    row = con.execute(_profile_sql(qcol, stage, nulls)).fetchone()
+    t = f"trim({qcol})"
+    # The distinct values that are not plain YYYY-MM-DD[ HH:MM:SS] (those need no decision): usually few.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _x_dates AS SELECT t FROM (SELECT DISTINCT {t} AS t FROM {stage}
+            WHERE NOT (substr({qcol}, 5, 1) = '-' AND length({qcol}) <= 19)) WHERE t NOT IN {nulls}"""
+    )
+    row = con.execute(_profile_sql("_x_dates")).fetchone()
     assert row is not None
     if explicit:
         return DatePlan(
             tuple(explicit), bool(row[-1]), None, f"the format {' or '.join(explicit)} given for it"
         )
     plan = _decide(row, f"{file_name}, column '{column}'", column, constants or {})
-    return replace(plan, formats=_formats_in_use(con, stage, qcol, plan, nulls))
+    return replace(plan, formats=_formats_in_use(con, "_x_dates", plan))
 
 
-def _formats_in_use(
-    con: duckdb.DuckDBPyConnection, stage: str, qcol: str, plan: DatePlan, nulls: str
-) -> tuple[str, ...]:
+def _formats_in_use(con: duckdb.DuckDBPyConnection, values: str, plan: DatePlan) -> tuple[str, ...]:
     """The candidate formats that read the column's non-ISO values, in the candidates' order.
 
     DuckDB's ``try_strptime`` tries a list of formats one by one (about 3 µs each), so a value no format
@@ -200,12 +202,12 @@ def _formats_in_use(
     """
     if not plan.formats:
         return ()
-    t = f"trim({qcol})"
+    t = "t"
     if plan.zones:
-        t = f"CASE WHEN regexp_matches({t}, {_q(ZONE_RE)}) THEN trim(regexp_extract({t}, {_q(ZONE_RE)}, 1)) ELSE {t} END"
+        t = f"CASE WHEN regexp_matches(t, {_q(ZONE_RE)}) THEN trim(regexp_extract(t, {_q(ZONE_RE)}, 1)) ELSE t END"
     tests = ", ".join(f"bool_or(try_strptime(t, {_q(f)}) IS NOT NULL)" for f in plan.formats)
     row = con.execute(
-        f"""WITH v AS (SELECT DISTINCT {t} AS t FROM {stage} WHERE {qcol} IS NOT NULL AND trim({qcol}) NOT IN {nulls}),
+        f"""WITH v AS (SELECT DISTINCT {t} AS t FROM {values}),
                  s AS (SELECT regexp_replace(regexp_replace(t, '[0-9]', '9', 'g'), '[^0-9 .,:/+-]', 'a', 'g') AS shape, t
                        FROM v WHERE {_iso("t")} IS NULL),
                  top AS (SELECT shape, list(t ORDER BY t)[1:20] AS ex FROM s GROUP BY shape ORDER BY count(*) DESC LIMIT 50)

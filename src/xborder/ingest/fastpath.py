@@ -112,7 +112,7 @@ def fast_stage(
         )
         rejected = bool(con.execute(_violations(f"{table}_raw", layout, fmap, limits)).fetchone()[0])  # type: ignore[index]
     except duckdb.Error:
-        rejected = 1
+        rejected = True
     if rejected:
         con.execute(f'DROP TABLE IF EXISTS "{table}_raw"')
         return None

@@ -94,7 +94,7 @@ def country_value_sql(v: str) -> str:
     regions = _in_list(frozenset(UNMAPPED_REGIONS))
     return (
         f"CASE WHEN {t} IN ('', 'nan', 'NaN') OR lower({t}) IN {regions} THEN NULL "
-        f"WHEN regexp_matches({t}, '^[A-Za-z]{{2}}$') AND upper({t}) IN {_in_list(country_codes())} THEN upper({t}) "
+        f"WHEN length({t}) = 2 AND upper({t}) IN {_in_list(country_codes())} THEN upper({t}) "
         f"ELSE {t} END"
     )
 
