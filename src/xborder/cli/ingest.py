@@ -28,6 +28,14 @@ def ingest(
         Path | None,
         typer.Option("--reject-dir", help="Where <name>.rejected.csv files go (default: report dir)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Read files again even when the same bytes were ingested before (e.g. after changing a "
+            "setting); the earlier ingest is superseded and its quarantined rows re-read.",
+        ),
+    ] = False,
 ) -> None:
     """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason."""
     from xborder.core.errors import BadInputError
@@ -49,7 +57,14 @@ def ingest(
                 bar.update(task, completed=int(fraction * 100), description=message[:60])
 
             results = ingest_path(
-                con, path, kind, settings=st.settings, mapping=mapping, reject_dir=reject_dir, progress=report
+                con,
+                path,
+                kind,
+                settings=st.settings,
+                mapping=mapping,
+                reject_dir=reject_dir,
+                progress=report,
+                force=force,
             )
     finally:
         con.close()

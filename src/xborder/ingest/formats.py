@@ -8,7 +8,7 @@ import json
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -130,13 +130,21 @@ def expand_inputs(path: Path, tmpdir: Path, limits: IngestLimits | None = None) 
             f"No such file or folder: {path}", hint="Check the path (and quote names with spaces)."
         )
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        # Sub-folders too (a seller's export folder by year or report type); hidden files and folders skipped.
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
         out: list[Member] = []
         for p in files:
             if p.suffix.lower() == ".zip" or _fmt_of(p) is not None:
                 if p.name.endswith(".rejected.csv") or p.suffix.lower() in {".md", ".toml"}:
                     continue
-                out.extend(expand_inputs(p, tmpdir, limits))
+                rel = p.relative_to(path).as_posix()  # 2019/orders.csv and 2020/orders.csv stay apart
+                out.extend(
+                    replace(x, name=rel + x.name[len(p.name) :]) for x in expand_inputs(p, tmpdir, limits)
+                )
         if not out:
             raise BadInputError(f"The folder {path} holds no CSV/TSV/Parquet/XLSX/JSON Lines/zip files.")
         return out
