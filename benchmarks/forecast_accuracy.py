@@ -30,21 +30,21 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from demand_datasets import (  # noqa: E402
+from demand_datasets import (
     load_m5_subset,
     load_sales_transactions_weekly,
     load_uci_order_lines,
     load_uci_products,
 )
 
-from xborder.domains.demand import build_series, forecast  # noqa: E402
-from xborder.domains.demand.accuracy import naive_scale  # noqa: E402
+from xborder.domains.demand import build_series, forecast
+from xborder.domains.demand.accuracy import naive_scale
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_accuracy.json"
 COMPARE = ["Chosen", "Naive", "SeasonalNaive", "AutoETS"]
 
 
-def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:  # noqa: ANN001
+def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:
     """MASE and WAPE of the chosen forecasts and the baselines on the test window."""
     wide = res.all_models.merge(
         res.forecasts[["unique_id", "ds", "point"]].rename(columns={"point": "Chosen"}),

@@ -22,7 +22,7 @@ from xborder.domains.compliance.hs import suggest_hs
 from xborder.reference import load_table
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "compliance" / "data"
+DATA = ROOT / "tests" / "domains" / "compliance" / "data"
 SPLITS = {"dev": DATA / "hs_labelled_titles.csv", "heldout": DATA / "hs_labelled_titles_heldout.csv"}
 OUT = ROOT / "benchmarks" / "results" / "hs_suggest.json"
 

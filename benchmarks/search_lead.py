@@ -27,12 +27,12 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from demand_datasets import SHARED  # noqa: E402
+from demand_datasets import SHARED
 
-from xborder.core.settings import Settings  # noqa: E402
-from xborder.domains.demand.search import lead_lag  # noqa: E402
-from xborder.ingest import ingest_path  # noqa: E402
-from xborder.warehouse import connect  # noqa: E402
+from xborder.core.settings import Settings
+from xborder.domains.demand.search import lead_lag
+from xborder.ingest import ingest_path
+from xborder.warehouse import connect
 
 OUT = Path(__file__).resolve().parent / "results" / "search_lead.json"
 SCALES = (5.0, 0.5, 0.1)

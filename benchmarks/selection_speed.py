@@ -48,7 +48,7 @@ def baseline(frame: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
     return np.argsort(-(norm @ weights), kind="stable")
 
 
-def timed(fn, repeat: int = 3) -> tuple[float, float]:  # noqa: ANN001
+def timed(fn, repeat: int = 3) -> tuple[float, float]:
     """Best wall-clock seconds and best CPU seconds (all threads of this process) over ``repeat`` runs.
 
     On a machine shared with other jobs the wall time mostly measures the queue; the CPU time is what

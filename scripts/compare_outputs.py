@@ -111,7 +111,9 @@ def compare_workbooks(a: Path, b: Path) -> list[str]:
         rb = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
         if name == "stages":  # durations and times differ between any two runs: compare stage, status, reason
             ra, rb = ([(r[0], r[1], r[5] if len(r) > 5 else None) for r in rows] for rows in (ra, rb))
-        if name == "run":  # the run's parameters: compare what the stages were given (notes are message codes now)
+        if (
+            name == "run"
+        ):  # the run's parameters: compare what the stages were given (notes are message codes now)
             ra, rb = ([_run_row(r) for r in rows] for rows in (ra, rb))
         if len(ra) != len(rb):
             problems.append(f"{a.name} sheet {name}: {len(ra)} rows vs {len(rb)}")

@@ -41,7 +41,7 @@ class WebEnv:
     data_dir: Path
     tokens: dict[str, str]
 
-    def client(self, role: str | None = None, **kw: object):  # noqa: ANN201
+    def client(self, role: str | None = None, **kw: object):
         """A TestClient, authenticated with the role's bearer token when ``role`` is given."""
         from fastapi.testclient import TestClient
 
@@ -59,7 +59,7 @@ class WebEnv:
         """The single value of a query."""
         return self.sql(query, params)[0][0]
 
-    def login(self, username: str, password: str | None = None):  # noqa: ANN201
+    def login(self, username: str, password: str | None = None):
         """A TestClient logged in with a session cookie; its X-CSRF-Token header is NOT set (tests decide)."""
         c = self.client()
         r = c.post(
@@ -71,12 +71,21 @@ class WebEnv:
 
 
 def make_env(
-    template: Path, tmp: Path, *, max_upload_mb: int = 1, cache_size: int = 2048, precompute: bool = False
+    template: Path,
+    tmp: Path,
+    *,
+    max_upload_mb: int = 1,
+    cache_size: int = 2048,
+    precompute: bool = False,
+    require_admin_totp: bool = False,
+    **app_options: object,
 ) -> WebEnv:
     """A fresh app on a copy of ``template`` with users admin/analyst/viewer and a token each.
 
     ``precompute`` is off by default: building every detail page of the ~31,000 test opportunities in
     the background would cost each app ~10 s of CPU; tests/api/test_hot_path.py checks it.
+    ``require_admin_totp`` is off by default so the admin fixtures need no authenticator (the server's
+    default is on; tests/api/test_totp.py checks it). ``app_options`` go to ``create_app``.
     """
     import datetime as dt
     import shutil
@@ -93,7 +102,14 @@ def make_env(
         pseudonym_key="test-key-not-secret",
         report_dir=str(tmp / "reports"),
     )
-    app = create_app(settings, data_dir=tmp / "data", cache_size=cache_size, precompute=precompute)
+    app = create_app(
+        settings,
+        data_dir=tmp / "data",
+        cache_size=cache_size,
+        precompute=precompute,
+        require_admin_totp=require_admin_totp,
+        **app_options,  # type: ignore[arg-type]
+    )
     tokens = {}
     with app.state.db.write() as cur:
         for role, pw in PASSWORDS.items():

@@ -15,7 +15,7 @@ SEED_RUN = "run-20260101T000000-seed01"
 MARKETS = ("DE", "FR", "NL", "ES", "BE", "CH", "IE", "PT")
 
 
-def seed_selection(con) -> int:  # noqa: ANN001
+def seed_selection(con) -> int:
     """Insert opportunities + factors for the top products of each market, scored from real sales.
 
     Factors: units sold in the last 12 months of data (demand), growth vs the 12 months before
@@ -99,7 +99,7 @@ def seed_selection(con) -> int:  # noqa: ANN001
     return int(n)
 
 
-def real_selection(con) -> int:  # noqa: ANN001
+def real_selection(con) -> int:
     """Run the real selection stage for MARKETS as run SEED_RUN; 0 when the stage is not available."""
     try:
         from xborder.domains.selection.stage.select import run_selection

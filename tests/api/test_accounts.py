@@ -11,7 +11,7 @@ from tests.api.conftest import PASSWORDS
 pytestmark = pytest.mark.shared_data
 
 
-def _audit(env, action: str) -> list[tuple]:  # noqa: ANN001
+def _audit(env, action: str) -> list[tuple]:
     with env.app.state.db.read() as cur:
         return cur.execute(
             "SELECT username, target, outcome, ip FROM audit_log WHERE action = ? ORDER BY occurred_at",
@@ -169,6 +169,17 @@ def test_first_start_creates_admin_with_one_time_password_once(tmp_path) -> None
         headers=csrf,
     )
     assert r.status_code == 200
+    # an admin must then set up two-factor login (the server's default) before anything else
+    held = c.get("/api/opportunities")
+    assert held.status_code == 403 and "two-factor" in held.json()["detail"]
+    assert c.get("/opportunities", follow_redirects=False).headers["location"] == "/account"
+    import time
+
+    from xborder.api import totp
+
+    secret = c.post("/api/auth/totp/setup", headers=csrf).json()["secret"]
+    code = totp.totp(totp.secret_bytes(secret), time.time())
+    assert c.post("/api/auth/totp/enable", json={"code": code}, headers=csrf).status_code == 200
     assert c.get("/api/opportunities").status_code == 200  # the same session goes on
     again = TestClient(app).post("/api/auth/login", json={"username": "admin", "password": password})
     assert again.status_code == 401  # the one-time password no longer works

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from xborder.cli.main import app
 
 
-def _run(db, *args: str):  # noqa: ANN001, ANN202
+def _run(db, *args: str):
     return CliRunner().invoke(app, ["--db", str(db), "--json", *args])
 
 

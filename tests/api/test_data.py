@@ -22,7 +22,7 @@ def uci_slice() -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def _upload(client, name: str, data: bytes, kind: str | None = None):  # noqa: ANN001, ANN202
+def _upload(client, name: str, data: bytes, kind: str | None = None):
     return client.post(
         "/api/data/uploads",
         files={"file": (name, io.BytesIO(data), "text/csv")},

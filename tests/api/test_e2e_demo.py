@@ -132,7 +132,7 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
                 assert magic in dl.content[:2000].lower() if fmt == "html" else dl.content.startswith(magic)
         assert any(f["format"] == "html" and f["status"] == "ok" for f in run["reports"])
         took = {k: (v.get("status"), v.get("seconds")) for k, v in stages.items()}
-        print(f"web demo run {job['run_id']}: {time.monotonic() - t0:.0f} s, stages {took}")  # noqa: T201
+        print(f"web demo run {job['run_id']}: {time.monotonic() - t0:.0f} s, stages {took}")
     finally:
         env.app.state.jobs.shutdown()  # type: ignore[attr-defined]
         env.app.state.db.close()  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ def hot_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     answered: list[str] = []
     real = hot.HotPath.answer
 
-    def spy(self, scope):  # noqa: ANN001, ANN202
+    def spy(self, scope):
         body = real(self, scope)
         if body is not None:
             answered.append(scope["path"] + "?" + scope["query_string"].decode())
@@ -51,7 +51,7 @@ def pre_web(web_warehouse_template: Path, tmp_path: Path) -> Iterator[WebEnv]:
 
 
 @pytest.mark.slow
-def test_precomputed_pages_equal_computed_ones_and_follow_data_changes(pre_web, hot_spy) -> None:  # noqa: ANN001
+def test_precomputed_pages_equal_computed_ones_and_follow_data_changes(pre_web, hot_spy) -> None:
     from xborder.api.queries import detail as qd
     from xborder.api.queries import opportunities as qo
 
@@ -119,7 +119,7 @@ def test_precomputed_pages_equal_computed_ones_and_follow_data_changes(pre_web, 
     assert pre.wait(900) and pre.status()["ready"]
 
 
-def test_hot_path_answers_exactly_like_the_app(fresh_web, hot_spy) -> None:  # noqa: ANN001
+def test_hot_path_answers_exactly_like_the_app(fresh_web, hot_spy) -> None:
     c = fresh_web.client("viewer")
     pid, market = fresh_web.sql(
         "SELECT product_id, market FROM opportunities WHERE run_id = ? ORDER BY rank LIMIT 1", [SEED_RUN]
@@ -140,7 +140,7 @@ def test_hot_path_answers_exactly_like_the_app(fresh_web, hot_spy) -> None:  # n
         assert list(hot_answer.headers.items()) == list(app_answer.headers.items())
 
 
-def test_hot_path_leaves_refusals_and_bad_input_to_the_app(fresh_web, hot_spy) -> None:  # noqa: ANN001
+def test_hot_path_leaves_refusals_and_bad_input_to_the_app(fresh_web, hot_spy) -> None:
     c = fresh_web.client("viewer")
     assert c.get("/api/opportunities").status_code == 200
     assert c.get("/api/opportunities").status_code == 200  # cached: hot path
@@ -167,12 +167,12 @@ def test_hot_path_leaves_refusals_and_bad_input_to_the_app(fresh_web, hot_spy) -
     assert len(hot_spy) == n
 
 
-def test_logout_disable_and_password_change_end_access_on_the_hot_path_at_once(fresh_web, hot_spy) -> None:  # noqa: ANN001
+def test_logout_disable_and_password_change_end_access_on_the_hot_path_at_once(fresh_web, hot_spy) -> None:
     admin = fresh_web.login("admin")
     admin.headers["X-CSRF-Token"] = admin.csrf
     path = "/api/opportunities?market=FR"
 
-    def token_client(username: str):  # noqa: ANN202
+    def token_client(username: str):
         s = fresh_web.login(username, "initial-pass-123")
         if s.get("/api/auth/me").json()["must_change_password"]:
             assert s.get(path).status_code == 403  # held until the password is changed
@@ -190,7 +190,7 @@ def test_logout_disable_and_password_change_end_access_on_the_hot_path_at_once(f
 
     for name in ("erin", "frank", "grace"):
         r = admin.post(
-            "/api/users", json={"username": name, "password": "initial-pass-123", "role": "viewer"}
+            "/api/users", json={"username": name, "password": "initial-pass-123", "role": "analyst"}
         )
         assert r.status_code == 201, r.text
 

@@ -94,7 +94,14 @@ def test_detail_has_every_section_from_real_data(web) -> None:
     top = c.get("/api/opportunities", params={"page_size": 1}).json()["items"][0]
     d = c.get(f"/api/opportunities/{top['market']}/{top['product_id']}").json()
     s = d["sections"]
-    assert list(s) == ["demand", "reviews", "landed_cost", "compliance", "selection"]  # the registry's order
+    assert list(s) == [
+        "demand",
+        "reviews",
+        "customers",
+        "landed_cost",
+        "compliance",
+        "selection",
+    ]  # the registry's order
     for name, keys in {
         "selection": ("opportunity", "factors", "other_markets"),
         "demand": ("history", "history_source", "forecast", "accuracy", "trends"),

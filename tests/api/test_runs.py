@@ -26,7 +26,7 @@ def test_runs_list_and_detail(web) -> None:
     assert c.get("/api/jobs/nothex").status_code == 422
 
 
-def _selection_from_seed(con, settings, *, run_id, markets=None, progress=None, **params):  # noqa: ANN001, ANN003
+def _selection_from_seed(con, settings, *, run_id, markets=None, progress=None, **params):
     """A selection stage for the job test: the seed rows re-labelled with this run's id."""
     if progress:
         progress(0.5, "scoring")

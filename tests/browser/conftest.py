@@ -106,7 +106,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator[object]:
     """A fresh browser context (own cookies) whose JS errors fail the test."""
     ctx = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 900})
     p = ctx.new_page()

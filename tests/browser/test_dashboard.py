@@ -13,7 +13,7 @@ from tests.conftest import shared_path
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.slow]
 
 
-def login(page, url: str, user: str, password: str | None = None) -> None:  # noqa: ANN001
+def login(page, url: str, user: str, password: str | None = None) -> None:
     page.goto(url + "/opportunities")
     assert "/login" in page.url  # not logged in: sent to the login page
     page.fill("input[name=username]", user)
@@ -21,7 +21,7 @@ def login(page, url: str, user: str, password: str | None = None) -> None:  # no
     page.click("button[type=submit]")
 
 
-def test_analyst_journey(page, live_server, tmp_path) -> None:  # noqa: ANN001
+def test_analyst_journey(page, live_server, tmp_path) -> None:
     url = live_server.url
     login(page, url, "analyst")
     page.wait_for_url(re.compile(r"/opportunities"))
@@ -90,7 +90,7 @@ def test_analyst_journey(page, live_server, tmp_path) -> None:  # noqa: ANN001
     assert page.errors == []  # no JavaScript errors (CSP included)
 
 
-def test_viewer_sees_no_upload_or_run_forms_and_is_refused(page, live_server) -> None:  # noqa: ANN001
+def test_viewer_sees_no_upload_or_run_forms_and_is_refused(page, live_server) -> None:
     login(page, live_server.url, "viewer")
     page.wait_for_url(re.compile(r"/opportunities"))
     page.goto(live_server.url + "/data")
@@ -106,7 +106,7 @@ def test_viewer_sees_no_upload_or_run_forms_and_is_refused(page, live_server) ->
     assert status == 403
 
 
-def test_first_admin_login_must_change_password(page, live_server) -> None:  # noqa: ANN001
+def test_first_admin_login_must_change_password(page, live_server) -> None:
     from xborder.api import accounts
 
     with live_server.app.state.db.write() as cur:

@@ -34,7 +34,7 @@ class Counter:
     def __init__(self, name: str, fail_times: int = 0) -> None:
         self.name, self.fail_times, self.calls = name, fail_times, 0
 
-    def __call__(self, ctx, p):  # noqa: ANN001, ANN204
+    def __call__(self, ctx, p):
         self.calls += 1
         ctx.con.execute(f"INSERT INTO scratch_{self.name} VALUES (?, ?)", [ctx.run_id, self.calls])
         ctx.say(0.5, "half way")
@@ -43,7 +43,7 @@ class Counter:
         return {"rows": self.calls, "markets": ctx.markets, "params": p.model_dump()}
 
 
-def _stage(name: str, fn: Counter, **kw) -> Stage:  # noqa: ANN003
+def _stage(name: str, fn: Counter, **kw) -> Stage:
     return Stage(name, fn, LimitParams, writes=(_scratch_table(name),), **kw)
 
 
@@ -112,7 +112,16 @@ def test_parameters_are_checked_before_anything_runs(retail_copy: Path, tmp_path
 
 def test_the_registry_gives_every_list_the_interfaces_use() -> None:
     names = [s.name for s in STAGES]
-    assert names == ["ingest", "demand", "reviews", "landed_cost", "compliance", "selection", "backtest"]
+    assert names == [
+        "ingest",
+        "demand",
+        "reviews",
+        "customers",
+        "landed_cost",
+        "compliance",
+        "selection",
+        "backtest",
+    ]
     assert output_tables()["forecasts"] == "demand" and output_tables()["opportunities"] == "selection"
     assert quick_params([*STAGES, REPORT]) == {
         "demand": {"max_series": 200}, "landed_cost": {"max_products": 300},

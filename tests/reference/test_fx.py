@@ -60,3 +60,10 @@ def test_fx_update_rejects_a_file_that_is_not_ecb(tmp_path) -> None:
     f.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(BadInputError, match="lacks the 'Date' and 'USD' columns"):
         read_ecb_file(f)
+
+
+def test_the_weakest_confidence_is_shown() -> None:
+    from xborder.reference.base import weakest
+
+    assert weakest(["high", "medium", "high"]) == "medium"
+    assert weakest(["high", "low", "medium"]) == "low" and weakest(["high"]) == "high" and weakest([]) == ""

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from xborder.api import twofactor
 from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = [
@@ -67,6 +69,7 @@ class Principal:
     token_hash: str
     csrf_token: str | None
     expires_at: dt.datetime
+    totp_enabled: bool = False
 
     def can(self, role: str) -> bool:
         """Whether this principal has at least ``role``."""
@@ -238,8 +241,22 @@ def login_lock(cur: duckdb.DuckDBPyConnection, username: str, ip: str) -> int:
     return max(1, int((unlock - now).total_seconds()))
 
 
-def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str, ip: str) -> dict[str, Any]:
-    """Check a login; returns the user row or raises LoginError (attempt recorded, audited)."""
+def authenticate(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    ip: str,
+    totp_code: str | None = None,
+    *,
+    check_totp: bool = True,
+) -> dict[str, Any]:
+    """Check a login; returns the user row or raises LoginError (attempt recorded, audited).
+
+    An account with two-factor login on also needs ``totp_code``: its authenticator's current code or an
+    unused recovery code. A missing or wrong code is a failed attempt like a wrong password, with the same
+    answer (the answer never tells that the password alone was right). ``check_totp=False`` checks the
+    password only (re-entering it to change it, within a session that passed both).
+    """
     name = (username or "").strip().lower()[:64]
     locked = login_lock(cur, name, ip)
     if locked:
@@ -256,10 +273,12 @@ def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str, i
         ok = _hasher.verify(row[2] if row else _DUMMY_HASH, password or "") and row is not None and not row[5]
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
+    if ok and row is not None and check_totp:
+        ok = twofactor.check_login(cur, row[0], totp_code, time.time())
     cur.execute("INSERT INTO login_attempts VALUES (?, ?, ?, ?)", [name, ip, utcnow(), ok])
     if not ok or row is None:
         audit(cur, row[0] if row else None, "login", name, "failed", None, username=name, ip=ip)
-        raise LoginError("Wrong user name or password (or the account is disabled).")
+        raise LoginError("Wrong user name, password or two-factor code (or the account is disabled).")
     if _hasher.check_needs_rehash(row[2]):
         cur.execute("UPDATE users SET password_hash = ? WHERE user_id = ?", [_hasher.hash(password), row[0]])
     cur.execute("UPDATE users SET last_login_at = ? WHERE user_id = ?", [utcnow(), row[0]])
@@ -293,7 +312,8 @@ def resolve(cur: duckdb.DuckDBPyConnection, secret: str, *, kind: str) -> Princi
     """The principal of a live (not expired, not revoked, enabled user) session or token; else None."""
     th = hash_token(secret)
     row = cur.execute(
-        "SELECT u.user_id, u.username, u.role, u.must_change_password, s.kind, s.token_hash, s.csrf_token, s.expires_at "
+        "SELECT u.user_id, u.username, u.role, u.must_change_password, s.kind, s.token_hash, s.csrf_token, s.expires_at, "
+        "u.totp_enabled_at IS NOT NULL "
         "FROM sessions s JOIN users u USING (user_id) WHERE s.token_hash = ? AND s.kind = ? "
         "AND s.revoked_at IS NULL AND s.expires_at > ? AND NOT u.disabled",
         [th, kind, utcnow()],

@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -20,19 +20,20 @@ from xborder.api.db import Database
 from xborder.api.hot import HotPath
 from xborder.api.jobs import JobRunner
 from xborder.api.precompute import Precompute
-from xborder.api.security import Auth, security_headers
-from xborder.core.errors import NotFoundError, XborderError
+from xborder.api.roles import unlisted_routes
+from xborder.api.security import Auth, enforce_role_table, security_headers
+from xborder.api.templating import HERE
+from xborder.core.errors import BadInputError, NotFoundError, XborderError
 from xborder.core.settings import Settings, get_settings
 
-__all__ = ["create_app", "BodyLimit", "SecurityHeaders", "HERE"]
+__all__ = ["create_app", "BodyLimit", "SecurityHeaders", "HERE", "parse_trusted_proxies"]
 
-HERE = Path(__file__).resolve().parent
 log = logging.getLogger("xborder.api")
 
 _SLACK = 64 * 1024  # room for multipart headers and form fields around the file
 
 
-class _TooLarge(BaseException):  # noqa: N818
+class _TooLarge(BaseException):
     """Raised from ``receive``; a BaseException so body parsers' ``except Exception`` cannot turn it into a 400."""
 
 
@@ -128,6 +129,27 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def parse_trusted_proxies(value: str | None) -> list[str]:
+    """The ``trusted_proxies`` setting as a list of addresses/networks; BadInputError for anything else
+    (``*`` included: trusting every peer would let any client choose its address)."""
+    import ipaddress
+
+    out = []
+    for item in (value or "").replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise BadInputError(
+                f"Setting trusted_proxies: {item!r} is not an IP address or network.",
+                hint='List the reverse proxy\'s address, e.g. trusted_proxies = "127.0.0.1" (or a network such as '
+                "10.0.0.0/8); leave it empty when clients connect directly.",
+            ) from None
+    return out
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -136,6 +158,8 @@ def create_app(
     session_hours: float = 8,
     precompute: bool = True,
     hot_path: bool = True,
+    require_admin_totp: bool = True,
+    local_token: str | None = None,
 ) -> FastAPI:
     """Build the app on the warehouse ``settings.db_path`` (created and migrated when needed).
 
@@ -147,8 +171,13 @@ def create_app(
         precompute: Build the latest run's list index and detail pages in the background
             (``xborder.api.precompute``; rebuilt after every data change).
         hot_path: Answer ready opportunity reads before the framework stack (``xborder.api.hot``).
+        require_admin_totp: Admins must set up two-factor login before anything else.
+        local_token: The secret of the command line on this machine (``xborder.api.localserver``); None: none.
+
+    Proxy headers (X-Forwarded-For/-Proto) are believed only from ``settings.trusted_proxies``.
     """
     settings = settings or get_settings()
+    trusted = parse_trusted_proxies(settings.trusted_proxies)
     # benchmarks compare with these off (benchmarks/api_load.py); XBORDER_WEB_PRECOMPUTE=0 / XBORDER_WEB_HOT_PATH=0
     precompute = precompute and os.environ.get("XBORDER_WEB_PRECOMPUTE", "1") != "0"
     hot_path = hot_path and os.environ.get("XBORDER_WEB_HOT_PATH", "1") != "0"
@@ -161,7 +190,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.shutdown()
+        jobs.shutdown()  # queued jobs dropped; `xborder serve` lets the running one finish or interrupts it
         if pre is not None:
             pre.stop()
 
@@ -169,6 +198,10 @@ def create_app(
         title="xborder",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # served below, behind login, with the app's CSP and vendored assets
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(enforce_role_table)],
         description="Which product to develop for which foreign market: ranked opportunities with their evidence "
         "(demand, landed cost, compliance, customer voice), data uploads and pipeline runs. "
         "Authenticate with the session cookie from POST /api/auth/login (send X-CSRF-Token on writes) "
@@ -176,7 +209,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.auth = Auth(db, session_hours=session_hours)
+    app.state.auth = Auth(
+        db, session_hours=session_hours, require_admin_totp=require_admin_totp, local_token=local_token
+    )
     app.state.data_dir = data_dir
     app.state.jobs = jobs
     app.state.precompute = pre
@@ -184,13 +219,18 @@ def create_app(
 
     app.add_middleware(SecurityHeaders)
     if hot_path:
-        app.add_middleware(HotPath, state=app.state)  # outermost: ready answers skip the stack
+        app.add_middleware(HotPath, state=app.state)  # ready answers skip the stack
+    if trusted:  # outermost: every layer sees the client address the trusted proxy forwarded
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
+    app.state.trusted_proxies = trusted
 
     @app.exception_handler(XborderError)
     async def xborder_error(request: Request, exc: XborderError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) else 400
         if not _is_api(request):
-            from xborder.api.routers.pages import error_page
+            from xborder.api.templating import error_page
 
             return error_page(request, status, exc.message, exc.hint)
         return JSONResponse({"detail": exc.message, "hint": exc.hint}, status_code=status)
@@ -200,9 +240,11 @@ def create_app(
         if not _is_api(request) and request.url.path not in ("/openapi.json",):
             if exc.status_code == 401:
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-            if exc.status_code == 403 and "one-time password" in str(exc.detail):
+            if exc.status_code == 403 and (
+                "one-time password" in str(exc.detail) or "two-factor" in str(exc.detail)
+            ):
                 return RedirectResponse("/account", status_code=303)
-            from xborder.api.routers.pages import error_page
+            from xborder.api.templating import error_page
 
             return error_page(request, exc.status_code, str(exc.detail), None)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
@@ -214,7 +256,7 @@ def create_app(
             for e in exc.errors()
         ]
         if not _is_api(request):
-            from xborder.api.routers.pages import error_page
+            from xborder.api.templating import error_page
 
             text = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
             return error_page(request, 422, "Some values are not valid: " + text, None)
@@ -225,12 +267,31 @@ def create_app(
         log.exception("internal error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "Internal error; the server log has the details."}, status_code=500)
 
-    from xborder.api.routers import auth, dashboard, data, opportunities, pages, runs
+    from xborder.api.routers import auth, dashboard, data, local, opportunities, pages, runs, totp
 
-    for module in (auth, opportunities, runs, data, pages, dashboard):
+    for module in (auth, totp, opportunities, runs, data, pages, dashboard, local):
         app.include_router(module.router)
+    app.include_router(totp.pages)
 
-    @app.get("/api/health", tags=["meta"], summary="Liveness and schema version (no login needed)")
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request) -> Response:
+        from xborder.api.templating import render
+
+        return render(request, "docs.html")
+
+    from xborder.api.models import Health
+
+    @app.get(
+        "/api/health",
+        tags=["meta"],
+        summary="Liveness and schema version (no login needed)",
+        response_model=Health,
+        response_model_exclude_unset=True,
+    )
     def health() -> dict[str, Any]:
         from xborder.warehouse import current_version
 
@@ -239,6 +300,7 @@ def create_app(
                 "status": "ok",
                 "version": __version__,
                 "schema_version": current_version(cur),
+                "busy": db.busy_with() is not None,
             }
         if pre is not None:
             st = pre.status()
@@ -260,6 +322,21 @@ def create_app(
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    missing = unlisted_routes(_route_methods(app))
+    if missing:
+        raise RuntimeError(f"Routes missing from the role table (xborder.api.roles.ROLE_TABLE): {missing}")
     if pre is not None:
         pre.schedule()
     return app
+
+
+def _route_methods(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path template) of every route of ``app`` that runs app dependencies (API routes)."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    out = []
+    for rc in iter_route_contexts(app.routes):
+        route = rc.original_route
+        if isinstance(route, APIRoute):
+            out += [(m, route.path) for m in sorted(route.methods or ()) if m != "HEAD"]
+    return out

@@ -6,12 +6,18 @@ connection), short writes (accounts, audit) go through :meth:`Database.write` un
 heavy work (ingest, pipeline runs) takes :attr:`Database.work_lock` so only one runs at a time.
 Because nothing else can write the file while the server holds it, query results can be cached
 until the server itself changes the data (:meth:`Database.changed`).
+
+Heavy work runs inside :meth:`Database.heavy`, which says what is running (an upload refuses a run and
+the other way round) and lets a shutdown finish it or interrupt it (:meth:`Database.stop_work`: the
+ingest's single transaction rolls back). Other processes read through :meth:`Database.snapshot`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +28,7 @@ import duckdb
 
 from xborder.warehouse import connect
 
-__all__ = ["Database", "dumps"]
+__all__ = ["Database", "dumps", "Busy", "ShuttingDown", "Interrupted"]
 
 T = TypeVar("T")
 
@@ -47,6 +53,19 @@ def dumps(obj: Any) -> bytes:
     return _dumps_std(obj)
 
 
+class Busy(Exception):
+    """Heavy work is already running (its description is the message)."""
+
+
+class ShuttingDown(Exception):
+    """The server is stopping and takes no new heavy work."""
+
+
+class Interrupted(BaseException):
+    """Raised in heavy work (from its progress callback) when a shutdown interrupts it; a BaseException so
+    that work's ``except Exception`` cannot swallow it (the ingest's transaction rolls back on it)."""
+
+
 class Database:
     """The warehouse as seen by the web app (one per app instance).
 
@@ -58,6 +77,8 @@ class Database:
     def __init__(self, db_path: str | Path, *, cache_size: int = 2048) -> None:
         self.path = str(db_path)
         self._con = connect(db_path)
+        row = self._con.execute("SELECT current_database()").fetchone()
+        self._catalog = str(row[0]).replace('"', '""') if row else "memory"
         self.write_lock = threading.RLock()
         self.work_lock = threading.Lock()
         self.generation = 0
@@ -68,6 +89,112 @@ class Database:
         # called after changed() (e.g. rebuild precomputed pages)
         self.on_change: list[Callable[[], None]] = []
         self.on_close: list[Callable[[], None]] = []  # called before the connection closes
+        self.stopping = threading.Event()  # set when a shutdown begins: no new heavy work
+        self.abort = threading.Event()  # set when the shutdown's grace time is over: interrupt the work
+        self._work: dict[str, Any] | None = None
+        self._snapshot: tuple[int, float, Path] | None = None
+        self._snapshot_lock = threading.Lock()
+
+    @contextmanager
+    def heavy(self, what: str, cursor: duckdb.DuckDBPyConnection, *, wait: bool = False) -> Iterator[None]:
+        """Run heavy work (an ingest, a pipeline run) on ``cursor``, one at a time.
+
+        Args:
+            what: What it is, for people ("upload orders.csv by alice").
+            cursor: The cursor the work runs on (interrupted by :meth:`stop_work`).
+            wait: Wait for running work to end (queued jobs) instead of raising :class:`Busy`.
+
+        Raises:
+            ShuttingDown: the server is stopping.
+            Busy: other heavy work is running (and ``wait`` is False); the message says what.
+        """
+        if self.stopping.is_set():
+            raise ShuttingDown("The server is shutting down.")
+        if not self.work_lock.acquire(blocking=wait):
+            running = self._work
+            raise Busy(running["what"] if running else "other work")
+        try:
+            if self.stopping.is_set():
+                raise ShuttingDown("The server is shutting down.")
+            self._work = {"what": what, "cursor": cursor, "since": time.monotonic()}
+            yield
+        finally:
+            self._work = None
+            self.work_lock.release()
+
+    def busy_with(self) -> str | None:
+        """What heavy work is running now, or None."""
+        running = self._work
+        return running["what"] if running else None
+
+    def check_abort(self) -> None:
+        """Raise :class:`Interrupted` when a shutdown asked the heavy work to stop (call it from progress)."""
+        if self.abort.is_set():
+            raise Interrupted("the server is shutting down")
+
+    def stop_work(self, grace_s: float, *, settle_s: float = 60) -> str:
+        """Begin a shutdown: no new heavy work; the running one may finish within ``grace_s`` seconds, then it is
+        interrupted (its transaction rolls back). Returns what happened: idle | finished | interrupted | stuck."""
+        self.stopping.set()
+        if self._work is None and self.work_lock.acquire(blocking=False):
+            self.work_lock.release()
+            return "idle"
+        if self.work_lock.acquire(timeout=max(0.0, grace_s)):
+            self.work_lock.release()
+            return "finished"
+        self.abort.set()
+        deadline = time.monotonic() + settle_s
+        while time.monotonic() < deadline:
+            running = self._work
+            if running is not None:
+                try:
+                    running["cursor"].interrupt()
+                except Exception:  # the cursor closed in between: the work is ending anyway
+                    pass
+            if self.work_lock.acquire(timeout=0.2):
+                self.work_lock.release()
+                return "interrupted"
+        return "stuck"
+
+    def snapshot(self, folder: Path, *, max_age_s: float = 30) -> Path:
+        """A read-only copy of the warehouse for other processes (the command line while the server holds the
+        file): committed data only, remade when the data changed or it is older than ``max_age_s``."""
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with self._snapshot_lock:
+            snap = self._snapshot
+            if snap is not None and snap[0] == self.generation and time.monotonic() - snap[1] < max_age_s:
+                if snap[2].exists():
+                    return snap[2]
+            gen = self.generation
+            target = folder / f"warehouse-{gen}-{time.time_ns()}.duckdb"
+            part = target.with_suffix(".part")
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            part.unlink()  # DuckDB creates the file itself; the name is reserved, the folder private
+            cur = self.cursor()
+            try:
+                cur.execute(f"ATTACH '{str(part).replace(chr(39), chr(39) * 2)}' AS _snapshot")
+                try:
+                    cur.execute(f'COPY FROM DATABASE "{self._catalog}" TO _snapshot')
+                finally:
+                    cur.execute("DETACH _snapshot")
+            except BaseException:
+                for leftover in (part, part.with_name(part.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+                raise
+            finally:
+                cur.close()
+            os.chmod(part, 0o600)
+            part.replace(target)
+            self._drop_snapshot()
+            self._snapshot = (gen, time.monotonic(), target)
+            return target
+
+    def _drop_snapshot(self) -> None:
+        old, self._snapshot = self._snapshot, None
+        if old is not None:
+            for p in (old[2], old[2].with_name(old[2].name + ".wal")):
+                p.unlink(missing_ok=True)
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -98,6 +225,11 @@ class Database:
             self.generation += 1
             self._cache.clear()
             self._columns = None
+        if self._snapshot_lock.acquire(blocking=False):  # an older copy must not outlive changed data
+            try:
+                self._drop_snapshot()
+            finally:
+                self._snapshot_lock.release()
         for hook in self.on_change:
             hook()
 
@@ -150,7 +282,10 @@ class Database:
         return self.cached(("json", *key), lambda: bytes(memoryview(dumps(compute()))))
 
     def close(self) -> None:
-        """Close the warehouse connection (after stopping background work registered in ``on_close``)."""
+        """Close the warehouse connection (after stopping background work registered in ``on_close``) and
+        remove the snapshot given to other processes."""
         for hook in self.on_close:
             hook()
+        with self._snapshot_lock:
+            self._drop_snapshot()
         self._con.close()

@@ -2,7 +2,8 @@
 
 ``GET /api/opportunities`` and ``GET /api/opportunities/{market}/{product_id}`` are most of the
 traffic. When such a request is authenticated (bearer token or session cookie, through the same
-cached look-up as every request), has no pending password change, its parameters are plainly valid
+cached look-up as every request), is not held (a pending password change, an admin's missing
+two-factor set-up), its parameters are plainly valid
 and its answer is ready (precomputed, or in the query cache), :class:`HotPath` sends that answer
 with the same status, body and headers the FastAPI route would send. Everything else — a missing
 or bad login, a parameter to validate or reject, an answer still to compute — goes through the app
@@ -52,7 +53,7 @@ class HotPath:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(_LIST):
             try:
                 body = self.answer(scope)
-            except Exception:  # noqa: BLE001 — never fail here: the normal path answers (and logs) instead
+            except Exception:
                 log.exception("hot path failed; answering through the app")
                 body = None
             if body is not None:
@@ -83,7 +84,7 @@ class HotPath:
             p = auth.lookup(cookies[SESSION_COOKIE], "session")
         else:
             return False
-        return p is not None and not p.must_change_password
+        return p is not None and not p.must_change_password and not auth.needs_totp(p)
 
     def answer(self, scope: dict) -> bytes | None:
         """The ready answer to this request, or None (then the app handles it)."""

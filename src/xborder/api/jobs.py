@@ -11,11 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from xborder.api.accounts import utcnow
-from xborder.api.db import Database
+from xborder.api.db import Database, Interrupted, ShuttingDown
 from xborder.core.errors import XborderError
 from xborder.core.settings import Settings
 
-__all__ = ["JobRunner"]
+__all__ = ["JobRunner", "RunStopped"]
+
+
+class RunStopped(Exception):
+    """Raised from a run's progress when a shutdown stops it (an Exception: the runner records the stage failed)."""
 
 
 class JobRunner:
@@ -57,7 +61,7 @@ class JobRunner:
     def _run(self, job_id: str, params: dict[str, Any]) -> None:
         try:
             self._execute(job_id, params)
-        except Exception as exc:  # noqa: BLE001 — e.g. the pipeline cannot even be imported: record, never lose it
+        except Exception as exc:
             self._update(
                 job_id,
                 status="failed",
@@ -81,6 +85,10 @@ class JobRunner:
             self._update(job_id, run_id=run_id)
 
         def on_progress(stage: str, fraction: float, message: str) -> None:
+            if (
+                self.db.abort.is_set()
+            ):  # a shutdown whose grace time is over: the stage fails, the run is resumable
+                raise RunStopped("the server shut down during this stage; resume the run to finish it")
             with lock:
                 done[stage] = fraction
                 now = time.monotonic()
@@ -94,7 +102,8 @@ class JobRunner:
 
         cur = self.db.cursor()
         try:
-            with self.db.work_lock:
+            # waits for an upload being ingested (the run starts on whole data), then holds the warehouse
+            with self.db.heavy(f"run {job_id}", cur, wait=True):
                 result = run_pipeline(
                     self.settings,
                     markets=params.get("markets") or None,
@@ -123,18 +132,26 @@ class JobRunner:
                 message=str(result.get("message") or "finished")[:500],
                 result=json.dumps(summary, default=str),
             )
+        except (Interrupted, ShuttingDown) as exc:
+            self._update(
+                job_id,
+                status="interrupted",
+                finished_at=utcnow(),
+                message=f"the server stopped while it ran ({exc}); resume the run to finish it"[:1000],
+                run_id=state["run_id"],
+            )
         except XborderError as exc:
             self._update(
                 job_id,
-                status="failed",
+                status="interrupted" if self.db.abort.is_set() else "failed",
                 finished_at=utcnow(),
                 message=exc.message[:1000],
                 run_id=state["run_id"],
             )
-        except Exception as exc:  # noqa: BLE001 — a job never takes the server down; the message says what failed
+        except Exception as exc:
             self._update(
                 job_id,
-                status="failed",
+                status="interrupted" if self.db.abort.is_set() else "failed",
                 finished_at=utcnow(),
                 message=f"Internal error: {type(exc).__name__}: {exc}"[:1000],
                 run_id=state["run_id"],
@@ -147,6 +164,7 @@ class JobRunner:
         """Block until queued jobs are done (tests and shutdown)."""
         self._pool.submit(lambda: None).result(timeout=timeout)
 
-    def shutdown(self) -> None:
-        """Stop accepting jobs; let the running one finish."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop accepting jobs and drop queued ones; ``wait`` for the running one to end (a server shutdown has
+        already let it finish or interrupted it, see :meth:`Database.stop_work`)."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -204,7 +204,7 @@ class Precompute:
         while not self._stop.is_set():
             try:
                 self._build()
-            except Exception:  # noqa: BLE001 — precomputing is an optimisation: log it, queries still answer
+            except Exception:
                 log.exception("precomputing the opportunity pages failed; they are computed per request")
             with self._lock:
                 if not self._again:

@@ -11,11 +11,20 @@ from typing import Any
 from fastapi import HTTPException, Request
 
 from xborder.api.accounts import Principal, utcnow
+from xborder.api.db import Busy, Interrupted, ShuttingDown
 from xborder.api.queries.runs import base_name
 from xborder.api.security import audit_request, get_db
 from xborder.core.errors import BadInputError, XborderError
+from xborder.core.inputs import regular_input
 
-__all__ = ["safe_file_name", "ingest_upload", "start_run", "ALLOWED_SUFFIXES", "UPLOAD_KINDS"]
+__all__ = [
+    "safe_file_name",
+    "ingest_upload",
+    "ingest_local",
+    "start_run",
+    "ALLOWED_SUFFIXES",
+    "UPLOAD_KINDS",
+]
 
 log = logging.getLogger("xborder.api")
 
@@ -75,46 +84,22 @@ def ingest_upload(
         )
     if not content:
         raise HTTPException(422, "The file is empty.")
-    db = get_db(request)
-    settings = request.app.state.settings
     folder: Path = request.app.state.data_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     stored = folder / f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}-{name}"
     assert stored.resolve().parent == folder.resolve()
     stored.write_bytes(content)
-    if not db.work_lock.acquire(blocking=False):
-        stored.unlink(missing_ok=True)
-        raise HTTPException(409, "A run or another upload is in progress; try again when it has finished.")
-    cur = db.cursor()
-    try:
-        from xborder.ingest import ingest_path
-
-        results = ingest_path(
-            cur, stored, kind, settings=settings, reject_dir=request.app.state.data_dir / "rejected"
-        )
-        out: dict[str, Any] = {"file": name, "results": [_summary(r) for r in results]}
-        outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
-    except XborderError as exc:
-        out = {
-            "file": name,
-            "results": [],
-            "error": _scrub(exc.message),
-            "hint": _scrub(exc.hint or "") or None,
-        }
-        outcome = "failed"
-    except Exception as exc:  # noqa: BLE001 — an unreadable file is the user's problem to fix, not a 500
-        log.exception("ingest of upload %s failed", name)
-        out = {
-            "file": name,
-            "results": [],
-            "error": f"The file could not be read: {type(exc).__name__}: {exc}",
-            "hint": "Check it is a CSV/Excel/JSON export in one of the supported layouts (docs/web.md).",
-        }
-        outcome = "failed"
-    finally:
-        cur.close()
-        db.work_lock.release()
-        db.changed()
+    out, outcome = _ingest(
+        request,
+        p,
+        stored,
+        kind,
+        label=name,
+        what=f"the upload of {name} by {p.username}",
+        reject_dir=request.app.state.data_dir / "rejected",
+        summary=_summary,
+        on_refused=lambda: stored.unlink(missing_ok=True),
+    )
     audit_request(
         request,
         p,
@@ -124,6 +109,135 @@ def ingest_upload(
         {"kind": kind, "bytes": len(content), "results": out["results"], "error": out.get("error")},
     )
     return out
+
+
+def ingest_local(
+    request: Request,
+    p: Principal,
+    path: str,
+    kind: str | None,
+    mapping: str | None,
+    reject_dir: str | None,
+) -> dict[str, Any]:
+    """Ingest a file or folder on the server's machine for the command line (local token only); results are the
+    full ingest summaries (paths included: the caller is on this machine)."""
+    target = Path(path)
+    if not target.is_absolute():
+        raise HTTPException(422, "Give an absolute path.")
+    try:
+        regular_input(target)
+    except BadInputError as exc:
+        raise HTTPException(422, f"{exc.message} {exc.hint or ''}".strip()) from None
+    out, outcome = _ingest(
+        request,
+        p,
+        target,
+        kind,
+        label=target.name,
+        what=f"the ingest of {target.name} from the command line ({p.username})",
+        reject_dir=Path(reject_dir) if reject_dir else None,
+        mapping=Path(mapping) if mapping else None,
+        summary=lambda r: r.to_dict(),
+    )
+    audit_request(request, p, "data.ingest", str(target), outcome, {"kind": kind, "error": out.get("error")})
+    return out
+
+
+def _ingest(
+    request: Request,
+    p: Principal,
+    source: Path,
+    kind: str | None,
+    *,
+    label: str,
+    what: str,
+    reject_dir: Path | None,
+    summary: Any,
+    mapping: Path | None = None,
+    on_refused: Any = None,
+) -> tuple[dict[str, Any], str]:
+    """Run ``ingest_path`` as the server's heavy work: 409 while other work runs, 503 while stopping; a shutdown
+    during it rolls it back (one transaction) and answers 503."""
+    db = get_db(request)
+    settings = request.app.state.settings
+    cur = db.cursor()
+    try:
+        with db.heavy(what, cur):
+            out, outcome = _run_ingest(db, cur, source, kind, label, settings, reject_dir, mapping, summary)
+    except Busy as exc:
+        if on_refused:
+            on_refused()
+        raise HTTPException(
+            409,
+            f"The server is busy with {exc}; try again when it has finished.",
+            headers={"Retry-After": "30"},
+        ) from None
+    except ShuttingDown:
+        if on_refused:
+            on_refused()
+        raise HTTPException(503, "The server is shutting down; try again when it is back.") from None
+    except Interrupted:
+        raise HTTPException(
+            503,
+            f"The server shut down during the ingest of {label}: it was rolled back, nothing of it is stored. "
+            "Send it again when the server is back.",
+        ) from None
+    finally:
+        cur.close()
+        db.changed()
+    return out, outcome
+
+
+def _run_ingest(
+    db: Any,
+    cur: Any,
+    source: Path,
+    kind: str | None,
+    label: str,
+    settings: Any,
+    reject_dir: Path | None,
+    mapping: Path | None,
+    summary: Any,
+) -> tuple[dict[str, Any], str]:
+    from xborder.ingest import ingest_path
+
+    try:
+        results = ingest_path(
+            cur,
+            source,
+            kind,
+            settings=settings,
+            mapping=mapping,
+            reject_dir=reject_dir,
+            # raises Interrupted inside the transaction only (1.0 is reported after the commit)
+            progress=lambda fraction, message: db.check_abort() if fraction < 1.0 else None,
+        )
+        out: dict[str, Any] = {"file": label, "results": [summary(r) for r in results]}
+        outcome = "ok" if all(r.status != "failed" for r in results) else "failed"
+    except XborderError as exc:
+        if (
+            db.abort.is_set()
+        ):  # DuckDB's interrupt of the running statement, reported as bad input: rolled back
+            raise Interrupted(exc.message) from exc
+        out = {
+            "file": label,
+            "results": [],
+            "error": _scrub(exc.message),
+            "hint": _scrub(exc.hint or "") or None,
+        }
+        outcome = "failed"
+    except Exception as exc:
+        if db.abort.is_set():  # DuckDB's interrupt of the running statement: rolled back
+            raise Interrupted(str(exc)) from exc
+        log.exception("ingest of %s failed", label)
+        out = {
+            "file": label,
+            "results": [],
+            "error": f"The file could not be read: {type(exc).__name__}: {exc}",
+            "hint": "Check it is a CSV/Excel/JSON export in one of the supported layouts (docs/web.md).",
+        }
+        outcome = "failed"
+    return out, outcome
 
 
 _PATH = re.compile(r"(?:/[^\s\"'/]+)+/([^\s\"'/]+)")
@@ -179,6 +293,18 @@ def start_run(
         raise HTTPException(422, f"{exc.message} {exc.hint or ''}".strip()) from None
     if resume is not None and (given or quick):
         raise HTTPException(422, "A resumed run keeps its own parameters; leave out params and quick.")
+    db = get_db(request)
+    if db.stopping.is_set():
+        raise HTTPException(503, "The server is shutting down; start the run when it is back.")
+    busy = db.busy_with()
+    if busy is not None and not busy.startswith("run "):  # runs queue one after another; data must be whole
+        audit_request(request, p, "run.start", None, "failed", {"busy": busy})
+        raise HTTPException(
+            409,
+            f"Not started: the server is busy with {busy}; a run must not start on half-loaded data. "
+            "Start it again when that has finished.",
+            headers={"Retry-After": "30"},
+        )
     limits = quick_params(RUN_STAGES) if quick else {}
     for stage, values in given.items():
         limits.setdefault(stage, {}).update(values)

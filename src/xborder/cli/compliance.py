@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, progress, state
+from xborder.core import i18n
+from xborder.core.clock import today
 from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = ["register"]
@@ -52,14 +53,19 @@ def _json(ctx: typer.Context, flag: bool) -> None:
         state(ctx).json = True
 
 
+def _say(msg: Any) -> Any:
+    """A message of the catalogue in English, its arguments that are messages rendered first."""
+    if not isinstance(msg, dict):
+        return msg
+    return i18n.render(msg["code"], "en", **{k: _say(v) for k, v in (msg.get("args") or {}).items()})
+
+
 def _warehouse_product(ctx: typer.Context, product_id: str) -> dict[str, Any]:
+    from xborder.domains.compliance.stage import candidate_products
+
     con = open_warehouse(ctx, read_only=True)
     try:
-        df = con.execute(
-            "SELECT product_id, title, category, hs_code, origin_country, battery, radio, electrical, for_children, "
-            "food_contact, CAST(attributes AS VARCHAR) AS attributes FROM products WHERE product_id = ?",
-            [product_id],
-        ).df()
+        df = candidate_products(con, [product_id])
     finally:
         con.close()
     if df.empty:
@@ -67,7 +73,7 @@ def _warehouse_product(ctx: typer.Context, product_id: str) -> dict[str, Any]:
             f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
             hint="Check the id with `xborder status` / your ingest, or describe the product with --category/--title and the attribute flags.",
         )
-    return df.iloc[0].to_dict()
+    return {str(k): v for k, v in df.iloc[0].to_dict().items()}
 
 
 @compliance_app.callback(invoke_without_command=True)
@@ -184,25 +190,32 @@ def _research(answer: Any) -> list[str]:
 def _render_check(d: dict) -> None:
     from rich.table import Table
 
-    from xborder.domains.compliance.text import requirement_lines, summary_rows
+    from xborder.domains.compliance.lines import requirement_lines, summary_rows
 
     attrs = d["attributes"]
     shown = {k: v for k, v in attrs.items() if v not in (None, False, "", []) and k != "inferred"}
-    console.print(f"Product {d['product_id'] or ''} {shown}  as of {d['as_of']}", highlight=False)
+    console.print(
+        i18n.render(
+            "compliance.product", "en", product=d["product_id"] or "", attributes=shown, as_of=d["as_of"]
+        ),
+        highlight=False,
+    )
     if attrs["inferred"]:
         console.print(
-            f"Inferred from category/title (check them): {', '.join(attrs['inferred'])}", highlight=False
+            i18n.render("compliance.inferred", "en", attributes=", ".join(attrs["inferred"])), highlight=False
         )
-    t = Table(title="Per market: mandatory items, time to market (critical path, days), cost where sourced")
+    t = Table(title=i18n.render("compliance.summary_title", "en"))
     for c in ("market", "mandatory", "days", "cost USD", "unknown lead/cost", "conf."):
         t.add_column(c)
     for row in summary_rows(d["summary"]):
         t.add_row(*row)
     console.print(t)
     for line in requirement_lines(d["requirements"], d["summary"]):
-        console.print(line, highlight=False, soft_wrap=True, markup=False)
+        console.print(_say(line), highlight=False, soft_wrap=True, markup=False)
     for n in d.get("notes") or []:
-        console.print(f"Note: {n}", highlight=False, soft_wrap=True, markup=False)
+        console.print(
+            i18n.render("compliance.note", "en", note=n), highlight=False, soft_wrap=True, markup=False
+        )
 
 
 @compliance_app.command("changes")
@@ -229,7 +242,7 @@ def changes(
     from xborder.domains.compliance.changes import affected_products, changed_rules
     from xborder.domains.compliance.rules import normalise_markets, rule_markets
 
-    start, end = _date(since, "--since"), _date(until, "--until") or dt.date.today()
+    start, end = _date(since, "--since"), _date(until, "--until") or today()
     assert start is not None
     if start > end:
         raise BadInputError(
@@ -272,23 +285,20 @@ def changes(
 
 
 def _render_changes(d: dict) -> None:
-    from xborder.domains.compliance.text import change_lines
+    from xborder.domains.compliance.lines import change_lines
 
     ch = d["changes"]
+    window = {"since": d["since"], "until": d["until"], "markets": ", ".join(d["markets"])}
     if ch.empty:
-        console.print(f"No rule changes between {d['since']} and {d['until']} for {', '.join(d['markets'])}.")
+        console.print(i18n.render("compliance.no_changes", "en", **window))
         return
-    console.print(
-        f"Rule changes {d['since']} .. {d['until']} (plus rules starting soon), markets "
-        f"{', '.join(d['markets'])}",
-        highlight=False,
-    )
+    console.print(i18n.render("compliance.changes_heading", "en", **window), highlight=False)
     for line in change_lines(ch):
-        console.print(line, highlight=False, soft_wrap=True, markup=False)
+        console.print(_say(line), highlight=False, soft_wrap=True, markup=False)
     aff = d["affected"]
     if len(aff):
         top = aff.groupby(["rule_id", "market"])["product_id"].nunique().reset_index(name="products")
-        console.print(f"{aff['product_id'].nunique()} warehouse products affected; per rule and market:")
+        console.print(i18n.render("compliance.affected", "en", products=aff["product_id"].nunique()))
         console.print(top.to_string(index=False))
 
 
@@ -301,8 +311,8 @@ def run(
 ) -> None:
     """Evaluate every product with sales x market and store compliance_checks / compliance_summary."""
     _json(ctx, json_out)
-    from xborder.domains.compliance.stage import run_compliance
-    from xborder.warehouse.runs import new_run_id, utcnow
+    from xborder.domains.compliance.stage import STAGE
+    from xborder.pipeline.runner import run_stage
 
     day = _date(date)
     if market:
@@ -310,40 +320,34 @@ def run(
 
         market = normalise_markets(market)  # a typo is a clear error here, not a silently skipped market
     con = open_warehouse(ctx)
-    run_id = new_run_id()
     try:
-        con.execute(
-            "INSERT INTO runs (run_id, kind, started_at, status, params) VALUES (?, 'compliance', ?, 'running', ?)",
-            [run_id, utcnow(), json.dumps({"markets": market, "date": date})],
-        )
         with progress(ctx) as bar:
             task = bar.add_task("compliance", total=100)
-            summary = run_compliance(
+            _, summary = run_stage(
                 con,
                 state(ctx).settings,
-                run_id=run_id,
+                STAGE,
+                {"as_of": day},
                 markets=market,
-                as_of=day,
                 progress=lambda f, m: bar.update(task, completed=100 * f, description=m),
             )
-        con.execute(
-            "UPDATE runs SET status = 'ok', finished_at = ?, message = ? WHERE run_id = ?",
-            [utcnow(), json.dumps(summary), run_id],
-        )
-    except Exception as exc:
-        con.execute(
-            "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE run_id = ?",
-            [utcnow(), f"{type(exc).__name__}: {exc}"[:2000], run_id],
-        )
-        raise
     finally:
         con.close()
     emit(
         ctx,
         summary,
         lambda s: console.print(
-            f"Run {s['run_id']}: {s['products']} products x {len(s['markets'])} markets ({s['attribute_sets']} attribute sets) "
-            f"-> {s['compliance_checks']:,} requirement rows, {s['compliance_summary']:,} summary rows (as of {s['as_of']})."
+            i18n.render(
+                "compliance.run_done",
+                "en",
+                run_id=s["run_id"],
+                products=s["products"],
+                markets=len(s["markets"]),
+                attribute_sets=s["attribute_sets"],
+                checks=s["compliance_checks"],
+                summaries=s["compliance_summary"],
+                as_of=s["as_of"],
+            )
         ),
     )
 
@@ -370,11 +374,9 @@ def hs_suggest(
         from rich.table import Table
 
         if not items:
-            console.print(
-                "No HS subheading in the bundled table matches; try adding --category or more words."
-            )
+            console.print(i18n.render("compliance.hs_none", "en"))
             return
-        t = Table(title=f"HS suggestions for {title!r}")
+        t = Table(title=i18n.render("compliance.hs_title", "en", title=title))
         for c in ("rank", "hs6", "description", "confidence", "matched"):
             t.add_column(c, overflow="fold")
         for i, s in enumerate(items, 1):
@@ -386,9 +388,7 @@ def hs_suggest(
                 ", ".join(s["matched"]),
             )
         console.print(t)
-        console.print(
-            f"Source: HS 2022 nomenclature ({items[0]['source']}). A suggestion, not a binding ruling."
-        )
+        console.print(i18n.render("compliance.hs_source", "en", source=items[0]["source"]))
 
     emit(ctx, sugg, render)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core.errors import BadInputError
@@ -62,34 +63,44 @@ def _no_demand(what: str, summary: dict[str, Any]) -> BadInputError:
     return BadInputError(f"{what}: {summary['reason']}.", hint=summary.get("hint"))
 
 
-def _charts(con: Any, run_id: str, level: str, freq: str, out: Path, top: int) -> list[str]:
+def _charts(
+    con: Any, run_id: str, level: str, freq: str, out: Path, top: int
+) -> tuple[list[str], str | None]:
+    """HTML (interactive) and PNG charts of the ``top`` busiest forecast series, drawn by the report's charts.
+
+    Returns the files written and, when no PNG could be made (no Chromium), the reason.
+    """
     from xborder.domains.demand import build_series
-    from xborder.domains.demand.charts import forecast_html, forecast_png
     from xborder.domains.demand.stage import load_events
     from xborder.domains.demand.tables import FORECASTS
+    from xborder.report.charts import demand_chart, plotly_html
+    from xborder.report.data import forecast_frame
+    from xborder.report.png import write_png
     from xborder.warehouse.tables import read_rows
 
     fc = read_rows(con, FORECASTS, run_id, where="level = ?", params=[level], order="unique_id, ds")
     if fc.empty or top <= 0:
-        return []
+        return [], None
     ids = fc[fc["kind"] == "forecast"].groupby("unique_id")["point"].sum().nlargest(top).index.tolist()
     hist = build_series(load_events(con), level=level, freq=freq)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
+    labels = {"history": "history", "forecast": "forecast", "units": "units", "interval": "{level}% interval"}
+    written: list[str] = []
+    pngs = []
     for uid in ids:
         h, f = hist[hist["unique_id"] == uid].tail(104), fc[fc["unique_id"] == uid]
         stem = out / uid.replace("|", "__").replace(":", "_").replace("/", "_")
-        title = f"{uid} — {f['model'].iloc[0]} forecast with 80/95% intervals"
-        fig = forecast_png(h, f, title=title)
-        fig.savefig(f"{stem}.png")
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-        Path(f"{stem}.html").write_text(
-            forecast_html(h, f, title=title).to_html(include_plotlyjs="cdn"), encoding="utf-8"
-        )
-        written += [f"{stem}.png", f"{stem}.html"]
-    return written
+        title = f"{uid} — {f['model'].iloc[0]} ({f['kind'].iloc[0]}) with 80/95% intervals"
+        chart = demand_chart(h[["ds", "y"]], forecast_frame(f), title=title, labels=labels)
+        if chart is None:
+            continue
+        plotly_html(chart, Path(f"{stem}.html"))
+        written.append(f"{stem}.html")
+        pngs.append((chart.plotly, Path(f"{stem}.png")))
+    reason = write_png(pngs)
+    if reason is None:
+        written += [str(p) for _, p in pngs]
+    return written, reason
 
 
 def _signals(con: Any, run_id: str) -> Any:
@@ -183,7 +194,7 @@ def register(app: typer.Typer) -> None:
             if summary.get("status") == "skipped":
                 raise _no_demand("Nothing to forecast", summary)
             folder = out or Path(st.settings.report_dir) / f"forecast-{run_id}"
-            files = _charts(con, run_id, level, freq, folder, charts)
+            files, png_missing = _charts(con, run_id, level, freq, folder, charts)
         finally:
             con.close()
         lv = summary["levels"][level]
@@ -198,6 +209,7 @@ def register(app: typer.Typer) -> None:
             "models_chosen": lv.get("models_chosen", {}),
             "backtest_accuracy": lv.get("accuracy", {}),
             "charts": files,
+            "png_missing": png_missing,
         }
         emit(ctx, data, _render_forecast)
 
@@ -268,6 +280,10 @@ def _render_forecast(d: dict) -> None:
     console.print("Models chosen: " + ", ".join(f"{k} {v}" for k, v in d["models_chosen"].items()))
     if d["charts"]:
         console.print(f"Charts: {Path(d['charts'][0]).parent}")
+    if d.get("png_missing"):
+        console.print(
+            f"[yellow]PNG charts not written[/]: {escape(d['png_missing'])} (the HTML charts are there)."
+        )
 
 
 def _render_trends(d: dict) -> None:

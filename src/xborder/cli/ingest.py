@@ -1,4 +1,4 @@
-"""`xborder ingest FILE|FOLDER --as KIND`: load real exports into the warehouse and print what happened."""
+"""`xborder ingest FILE|FOLDER [--as KIND]`: load real exports into the warehouse and print what happened."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xborder.cli.common import console, emit, open_warehouse, progress, state
+from xborder.cli.common import console, emit, ingest_via_server, open_warehouse, progress, state
 
 __all__ = ["register", "ingest"]
 
@@ -19,7 +19,12 @@ def ingest(
     ],
     kind: Annotated[
         str | None,
-        typer.Option("--as", help="orders | products | reviews | sales | trends | ranks | categories."),
+        typer.Option(
+            "--as",
+            help="What the file holds, when its columns do not say it: orders | products | reviews | sales | "
+            "trends | ranks | categories | traffic | ads | transactions | inventory | quotes. Without it the "
+            "kind is recognised from each file's columns.",
+        ),
     ] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="TOML mapping file for any other layout.")
@@ -37,17 +42,30 @@ def ingest(
         ),
     ] = False,
 ) -> None:
-    """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason."""
+    """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason.
+
+    The kind of each file (orders, ads, inventory, ...) is recognised from its columns; --as overrides it.
+    """
     from xborder.core.errors import BadInputError
+    from xborder.core.inputs import regular_input
     from xborder.ingest import KINDS, ingest_path
 
-    if kind is None and mapping is None:
-        raise BadInputError(
-            "Say what the file holds with --as KIND.", hint=f"KIND is one of: {', '.join(KINDS)}."
-        )
+    regular_input(path)  # a FIFO or a device such as /dev/zero would hang the read: refused before opening
     if kind is not None and kind not in KINDS:
         raise BadInputError(f"Unknown kind {kind!r} for --as.", hint=f"Use one of: {', '.join(KINDS)}.")
     st = state(ctx)
+    if force:
+        from xborder.api import localserver
+
+        if localserver.find(st.settings.db_path) is not None:
+            raise BadInputError(
+                f"--force cannot go through the running `xborder serve` that holds {st.settings.db_path}.",
+                hint="Stop the server and run the command again, or ingest without --force.",
+            )
+    via_server = ingest_via_server(ctx, path, kind, mapping=mapping, reject_dir=reject_dir)
+    if via_server is not None:  # a running `xborder serve` holds the warehouse: it ingests (one writer)
+        emit(ctx, {"db": st.settings.db_path, "results": via_server}, _render)
+        return
     con = open_warehouse(ctx)
     try:
         with progress(ctx) as bar:

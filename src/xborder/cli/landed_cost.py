@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core.errors import BadInputError, NotFoundError
+from xborder.core.i18n import message, render
 
 __all__ = ["register"]
 
@@ -24,30 +28,22 @@ def _split(values: list[str] | None) -> list[str]:
     return out
 
 
-def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, Any], Any]:
-    from xborder.domains.landed_cost.stage import candidate_inputs
+def _warehouse_product(ctx: typer.Context, product_id: str) -> tuple[dict[str, Any], Any, Any]:
+    """(product info, observed prices, FX table) of a warehouse product; NotFoundError when it is unknown."""
+    from xborder.domains.landed_cost.stage import warehouse_product
 
     con = open_warehouse(ctx, read_only=True)
     try:
-        row = con.execute("SELECT * FROM products WHERE product_id = ?", [product_id]).df()
-        if row.empty:
-            raise NotFoundError(
-                f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
-                hint="Check the id (e.g. uci:85123A), or describe the product with --category, --unit-cost, "
-                "--weight-kg and --dims.",
-            )
-        cand = candidate_inputs(con, state(ctx).settings, max_products=None)
-        from xborder.reference.fx import load_fx
-
-        fx = load_fx(con)
+        found = warehouse_product(con, state(ctx).settings, product_id)
     finally:
         con.close()
-    hit = cand[cand["product_id"] == product_id] if len(cand) else cand
-    info = row.iloc[0].to_dict()
-    if len(hit):
-        info.update(hit.iloc[0].to_dict())
-        info["observed"] = cand.attrs["observed_prices"].query("product_id == @product_id")
-    return info, fx
+    if found is None:
+        raise NotFoundError(
+            f"Product {product_id!r} is not in the warehouse {state(ctx).settings.db_path}.",
+            hint="Check the id (e.g. uci:85123A), or describe the product with --category, --unit-cost, "
+            "--weight-kg and --dims.",
+        )
+    return found
 
 
 def landed_cost_cmd(
@@ -88,7 +84,14 @@ def landed_cost_cmd(
     ] = None,
     dims: Annotated[str | None, typer.Option("--dims", help="Package LxWxH in cm, e.g. 30x20x10.")] = None,
     price: Annotated[
-        float | None, typer.Option("--price", help="Selling price per unit in the market's currency.")
+        str | None,
+        typer.Option(
+            "--price",
+            help="Selling price per unit: in the market's currency, or with its currency (19.99USD, 19.99 USD).",
+        ),
+    ] = None,
+    price_currency: Annotated[
+        str | None, typer.Option("--price-currency", help="Currency of --price (converted to each market's).")
     ] = None,
     units: Annotated[
         float | None, typer.Option("--units", help="Units in the consignment (default per mode).")
@@ -120,51 +123,30 @@ def landed_cost_cmd(
     d = parse_dims(dims)
     fx = None
     prices: dict[str, float] = {}
-    estimates: list[str] = []
+    estimates: list[dict[str, Any]] = []
+    price_value, price_ccy = _parse_price(price, price_currency)
     if product:
-        info, fx = _warehouse_product(ctx, product)
-        cost = unit_cost if unit_cost is not None else info.get("unit_cost")
-        if cost is None or cost != cost:
-            raise BadInputError(
-                f"Product {product} has no supplier quote and no sales to estimate a cost from.",
-                hint="Give --unit-cost and --currency.",
-            )
-        if unit_cost is None and info.get("unit_cost_estimated"):
-            estimates.append(
-                f"unit cost estimated as {st.settings.estimated_cost_share:.0%} of the median home "
-                f"price {info['home_price']:.2f} {info['home_currency']} ({info['home_market']})"
-            )
-        obs = info.get("observed")
-        if price is None and obs is not None:
-            from xborder.domains.landed_cost.rules import rule_book
+        from xborder.domains.landed_cost.sourcing import warehouse_input
 
-            book = rule_book(date)
-            for mk in markets:
-                o = obs[obs["country"] == mk]
-                src = o.iloc[0] if len(o) else None
-                val, cur = (
-                    (src["median_price"], src["currency"])
-                    if src is not None
-                    else (info["home_price"], info["home_currency"])
-                )
-                prices[mk] = fx.convert(float(val), cur, book.market(mk)["currency"], book.date)
-                estimates.append(
-                    f"price in {mk}: {'observed median' if src is not None else 'home median converted'}"
-                )
-        pin = ProductInput(
-            unit_cost=float(cost),
-            cost_currency=(currency if unit_cost is not None else info.get("cost_currency") or "USD"),
-            category=category or info.get("category") or "other",
-            hs_code=hs_code or info.get("hs_code"),
-            title=info.get("title"),
-            origin=(origin or info.get("origin_country") or st.settings.default_origin).upper(),
-            packaging_cost=packaging,
-            weight_kg=weight_kg if weight_kg is not None else _nan_none(info.get("weight_kg")),
-            length_cm=d[0] if d else _nan_none(info.get("length_cm")),
-            width_cm=d[1] if d else _nan_none(info.get("width_cm")),
-            height_cm=d[2] if d else _nan_none(info.get("height_cm")),
+        info, observed, fx = _warehouse_product(ctx, product)
+        pin, prices, estimates = warehouse_input(
+            info,
+            observed,
+            fx,
             product_id=product,
-            estimates=estimates,
+            markets=markets,
+            cost_share=st.settings.estimated_cost_share,
+            default_origin=st.settings.default_origin,
+            date=date,
+            price=price_value,
+            unit_cost=unit_cost,
+            currency=currency,
+            category=category,
+            hs_code=hs_code,
+            origin=origin,
+            packaging=packaging,
+            weight_kg=weight_kg,
+            dims=d,
         )
     else:
         if unit_cost is None:
@@ -195,8 +177,13 @@ def landed_cost_cmd(
             width_cm=d[1] if d else None,
             height_cm=d[2] if d else None,
         )
-    if price is not None:
-        prices = dict.fromkeys(markets, price)
+        if price_value is not None:
+            prices = dict.fromkeys(markets, price_value)
+    price_notes: list[dict[str, Any]] = []
+    if price_value is not None:
+        prices, price_notes = _prices_in_market_currency(
+            {m: prices.get(m, price_value) for m in markets}, price_value, price_ccy, date, fx
+        )
     if len(markets) == 1 and len(modes) == 1:
         res = landed_cost(
             pin,
@@ -208,7 +195,9 @@ def landed_cost_cmd(
             platform=platform,
             target_margin=tm,
             fx=fx,
+            fx_max_age_days=st.settings.fx_max_age_days,
         )
+        res.note_codes[:0] = price_notes
         data = res.to_dict()
         if chart:
             _write_chart(res, chart)
@@ -220,35 +209,96 @@ def landed_cost_cmd(
     )
     import datetime as dt
 
+    from xborder.domains.landed_cost.result import fx_and_margin_notes
     from xborder.reference.coverage import research_notes
+    from xborder.reference.fx import load_fx
 
     as_of = str(table["as_of"].iloc[0])
+    day = dt.date.fromisoformat(as_of[:10])
+    warnings = fx_and_margin_notes(
+        fx or load_fx(), day, table.to_dict(orient="records"), st.settings.fx_max_age_days
+    )
     data = {
         "product": {k: v for k, v in vars(pin).items() if k != "estimates"},
-        "notes": [*estimates, *research_notes(markets, dt.date.fromisoformat(as_of[:10]))],
+        "notes": [
+            *(message(n) for n in [*price_notes, *estimates, *warnings]),
+            *research_notes(markets, day),
+        ],
         "as_of": as_of,
         "rows": table,
     }
     emit(ctx, data, _render_compare)
 
 
-def _nan_none(v: Any) -> float | None:
-    return None if v is None or v != v else float(v)
+_PRICE = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([A-Za-z]{3})?\s*$")
+
+
+def _parse_price(price: str | None, currency: str | None) -> tuple[float | None, str | None]:
+    """``19.99``, ``19.99USD`` or ``19.99 USD`` (and ``--price-currency``) → (amount, currency or None)."""
+    if price is None:
+        return None, currency.upper() if currency else None
+    m = _PRICE.match(price)
+    if m is None:
+        raise BadInputError(
+            f"--price {price!r} is not a price.",
+            hint="Give a number, optionally with its currency: 19.99 or 19.99USD.",
+        )
+    value = float(m.group(1).replace(",", "").replace("_", ""))
+    given = m.group(2).upper() if m.group(2) else None
+    if given and currency and given != currency.upper():
+        raise BadInputError(f"--price says {given} but --price-currency says {currency.upper()}.")
+    return value, given or (currency.upper() if currency else None)
+
+
+def _prices_in_market_currency(
+    prices: dict[str, float], amount: float, currency: str | None, date: str | None, fx: Any
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Each market's price in its own currency, and a note saying how the given price was read."""
+    import datetime as dt
+
+    from xborder.domains.landed_cost.rules import rule_book
+    from xborder.domains.landed_cost.sourcing import note
+    from xborder.reference.fx import load_fx
+
+    rules = rule_book(date)
+    fx = fx or load_fx()
+    out, notes = {}, []
+    for m, value in prices.items():
+        ccy = str(rules.market(m)["currency"])
+        if currency is None or currency == ccy:
+            out[m] = value
+            if currency is None:
+                notes.append(note("price_read_in", amount=f"{amount:,.2f}", currency=ccy, market=m))
+            continue
+        q = fx.factor(currency, ccy, rules.date if isinstance(rules.date, dt.date) else date)
+        out[m] = value * q.rate
+        notes.append(
+            note(
+                "price_given_converted",
+                amount=f"{amount:,.2f}",
+                from_currency=currency,
+                converted=f"{out[m]:,.2f}",
+                currency=ccy,
+                market=m,
+                fx_date=q.date,
+            )  # fmt: skip
+        )
+    return out, notes
 
 
 def _write_chart(res: Any, path: Path) -> None:
-    from xborder.domains.landed_cost.charts import waterfall
+    from xborder.report.charts import Chart, plotly_html, waterfall
+    from xborder.report.png import write_png
 
     fig = waterfall(res)
     if path.suffix.lower() == ".png":
-        try:
-            fig.write_image(str(path))
-        except Exception as exc:  # noqa: BLE001 - kaleido/chromium missing
+        reason = write_png([(fig.to_dict(), path)], width=1000, height=480)
+        if reason is not None:
             raise BadInputError(
-                f"Could not write PNG {path}: {exc}", hint="Use an .html file name instead."
-            ) from exc
+                f"Could not write PNG {path}: {reason}.", hint="Use an .html file name instead."
+            )
     else:
-        fig.write_html(str(path), include_plotlyjs="cdn")
+        plotly_html(Chart(fig.to_dict(), ""), path)
 
 
 def _wide(width: int) -> Any:
@@ -263,7 +313,15 @@ def _render_one(d: dict) -> None:
 
     s, cur = d["summary"], d["currency"]
     t = Table(
-        title=f"Landed cost per unit — {d['market']} by {d['mode']} as of {d['as_of']} ({cur}; FX {d['fx_date']})"
+        title=render(
+            "landed_cost.cli_one_title",
+            "en",
+            market=d["market"],
+            mode=d["mode"],
+            as_of=d["as_of"],
+            currency=cur,
+            fx_date=d["fx_date"],
+        )
     )
     for c in ("line", "amount", "rule", "valid from", "conf.", "source"):
         t.add_column(c, overflow="fold", justify="right" if c == "amount" else "left")
@@ -283,26 +341,29 @@ def _render_one(d: dict) -> None:
             return "—"
         return f"{v:.1%}" if pct else f"{v:,.2f}"
 
+    money = ("landed_cost", "price", "net_revenue", "unit_margin", "break_even_price", "target_price")
     console.print(
-        f"Landed cost {f(s['landed_cost'])}  price {f(s['price'])}  net revenue {f(s['net_revenue'])}  "
-        f"margin {f(s['unit_margin'])} ({f(s['margin_pct'], True)})  ROI {f(s['roi'], True)}\n"
-        f"Break-even price {f(s['break_even_price'])}  price for {s['target_margin']:.0%} margin {f(s['target_price'])}  "
-        f"customs value {f(s['customs_value'])}  low-value rule {s['low_value_rule'] or '—'}  "
-        f"import VAT reclaimable {f(s['import_vat_recoverable'])}"
+        render(
+            "landed_cost.cli_one_summary",
+            "en",
+            **{k: f(s[k]) for k in (*money, "customs_value", "import_vat_recoverable")},
+            margin_pct=f(s["margin_pct"], True),
+            roi=f(s["roi"], True),
+            target_margin=s["target_margin"],
+            low_value_rule=s["low_value_rule"] or "—",
+        )
     )
     for n in d["notes"]:
         console.print(f"[dim]• {n}[/dim]")
     if d.get("chart"):
-        console.print(f"Chart written to {d['chart']}")
+        console.print(render("landed_cost.cli_chart_written", "en", path=d["chart"]))
 
 
 def _render_compare(d: dict) -> None:
     from rich.table import Table
 
     rows = d["rows"]
-    t = Table(
-        title=f"Landed cost per unit, side by side (as of {d['as_of']}; each row in its market's currency)"
-    )
+    t = Table(title=render("landed_cost.cli_compare_title", "en", as_of=d["as_of"]))
     cols = (
         "market",
         "mode",
@@ -357,7 +418,9 @@ def fx_update(
         ctx,
         info,
         lambda d: console.print(
-            f"Stored {d['rows']:,} rates for {d['days']:,} ECB days ({d['from']} .. {d['to']})."
+            render(
+                "landed_cost.fx_stored", "en", rows=d["rows"], days=d["days"], start=d["from"], end=d["to"]
+            )
         ),
     )
 
@@ -370,12 +433,26 @@ def fx_rate(
     date: Annotated[str | None, typer.Option("--date", help="As of this day (YYYY-MM-DD).")] = None,
 ) -> None:
     """The conversion factor between two currencies as of a day (cross rate via EUR)."""
-    import datetime as dt
+    from pathlib import Path as _Path
 
+    from xborder.core.clock import today
+    from xborder.domains.landed_cost.result import fx_and_margin_notes
     from xborder.reference.fx import load_fx
 
-    day = date or dt.date.today().isoformat()
-    q = load_fx().factor(from_ccy, to_ccy, day)
+    st = state(ctx)
+    day = date or today().isoformat()
+    fx = load_fx()
+    if _Path(st.settings.db_path).exists():  # the warehouse may hold newer ECB days (xborder fx update)
+        con = open_warehouse(ctx, read_only=True)
+        try:
+            fx = load_fx(con)
+        finally:
+            con.close()
+    q = fx.factor(from_ccy, to_ccy, day)
+    warnings = [
+        message(n)
+        for n in fx_and_margin_notes(fx, dt.date.fromisoformat(day[:10]), [], st.settings.fx_max_age_days)
+    ]
     emit(
         ctx,
         {
@@ -384,11 +461,18 @@ def fx_rate(
             "rate": q.rate,
             "ecb_date": q.date,
             "source": q.source,
+            "warnings": warnings,
         },
-        lambda d: console.print(
-            f"1 {d['from']} = {d['rate']:.6g} {d['to']} (ECB day {d['ecb_date']}; Source: ECB)"
-        ),
+        _render_rate,
     )
+
+
+def _render_rate(d: dict[str, Any]) -> None:
+    console.print(
+        render("landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"])
+    )
+    for w in d["warnings"]:
+        console.print(f"[yellow]{escape(w)}[/]")
 
 
 def register(app: typer.Typer) -> None:

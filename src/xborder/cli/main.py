@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from xborder import __version__
-from xborder.cli import compliance, demand, ingest, landed_cost, reviews, run, selection, web
+from xborder.cli import compliance, customers, demand, ingest, landed_cost, reviews, run, selection, web
 from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
 from xborder.core.errors import XborderError
 from xborder.core.settings import get_settings
@@ -62,7 +62,7 @@ def init(ctx: typer.Context) -> None:
     )
 
 
-def _seed_reference(con) -> None:  # noqa: ANN001
+def _seed_reference(con) -> None:
     from xborder.reference.seed import seed_reference
 
     seed_reference(con)
@@ -126,7 +126,7 @@ def status(ctx: typer.Context) -> None:
 
 
 # One sub-app (or a few commands) per domain; heavy imports stay inside the commands.
-for _commands in (ingest, demand, landed_cost, compliance, reviews, selection, run, web):
+for _commands in (ingest, demand, landed_cost, compliance, reviews, customers, selection, run, web):
     _commands.register(app)
 
 
@@ -163,7 +163,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):  # Click/Typer usage errors
             show()

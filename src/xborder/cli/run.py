@@ -49,7 +49,7 @@ def parse_params(values: list[str] | None) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _progress_runner(ctx: typer.Context, names: tuple[str, ...] | None = None):  # noqa: ANN202
+def _progress_runner(ctx: typer.Context, names: tuple[str, ...] | None = None):
     """A context manager yielding on_progress(stage, fraction, message) bound to Rich bars, one per stage."""
     from contextlib import contextmanager
 
@@ -57,7 +57,7 @@ def _progress_runner(ctx: typer.Context, names: tuple[str, ...] | None = None): 
     from xborder.report.stage import RUN_STAGES
 
     @contextmanager
-    def cm():  # noqa: ANN202
+    def cm():
         with progress(ctx, transient=False) as p:
             tasks = {
                 name: p.add_task(f"{name:<12}", total=100) for name in names or [s.name for s in RUN_STAGES]

@@ -95,32 +95,39 @@ def select(
     emit(ctx, data, _render)
 
 
-def _select(ctx, market, product, profile, top, category, budget, max_ttm_days, run) -> dict[str, Any]:  # noqa: ANN001
-    from xborder.domains.selection.stage.select import load_opportunities, run_selection
+def _profile_params(profile: str | None) -> dict[str, str]:
+    """``--profile`` as stage parameters: a preset by name, anything else as a profile file (path.toml[:name])."""
+    from xborder.domains.selection.profiles import PRESETS
+
+    if profile is None:
+        return {}
+    return {"profile": profile} if profile in PRESETS else {"profile_file": profile}
+
+
+def _select(ctx, market, product, profile, top, category, budget, max_ttm_days, run) -> dict[str, Any]:
+    from xborder.domains.selection.stage.select import STAGE, load_opportunities
     from xborder.domains.selection.views import (
         apply_filters,
         best_markets_for_product,
         best_products_for_market,
     )
+    from xborder.pipeline.runner import run_stage
 
     st = state(ctx)
     summary: dict[str, Any] = {}
+    run_id: str | None
     con = open_warehouse(ctx, read_only=run is not None)
     try:
         if run is None:
-            from xborder.warehouse.runs import new_run_id
-
             with progress(ctx) as bar:
                 task = bar.add_task("Selecting", total=100)
-                summary = run_selection(
+                run_id, summary = run_stage(
                     con,
                     st.settings,
-                    run_id=new_run_id(),
-                    profile=profile,
-                    top=top,
+                    STAGE,
+                    {**_profile_params(profile), "top": top},
                     progress=lambda f, m: bar.update(task, completed=int(100 * f), description=m),
                 )
-            run_id = summary["run_id"]
         else:
             run_id = None if run == "latest" else run
         run_id, opp = load_opportunities(con, run_id)
@@ -201,48 +208,40 @@ def _render(d: dict[str, Any]) -> None:
 def _backtest(ctx: typer.Context, cutoffs: list[str], top: int, profile: str | None) -> None:
     import pandas as pd
 
-    from xborder.domains.selection.backtest import run_backtest
-    from xborder.domains.selection.profiles import load_profile
-    from xborder.domains.selection.stage.inputs import read_order_lines
+    from xborder.domains.selection.stage.backtest import STAGE
+    from xborder.pipeline.runner import run_stage
 
-    con = open_warehouse(ctx, read_only=True)
+    params = {
+        "k": top,
+        "cutoffs": 7,  # without --cutoff: 7 monthly cutoffs, the last 6 months before the data ends
+        "end": "last_complete",
+        "cutoff_months": [_parse_date(c) for c in cutoffs],
+        **_profile_params(profile),
+    }
+    con = open_warehouse(ctx)
     try:
-        lines = read_order_lines(con)
+        with progress(ctx) as bar:
+            task = bar.add_task("Backtesting", total=100)
+            _, summary = run_stage(
+                con,
+                state(ctx).settings,
+                STAGE,
+                params,
+                progress=lambda f, m: bar.update(task, completed=int(100 * f), description=m),
+            )
     finally:
         con.close()
-    if lines.empty:
-        raise BadInputError(
-            "The warehouse holds no order lines to backtest on.",
-            hint="Load order exports with `xborder ingest`.",
-        )
-    last_at = pd.Timestamp(lines["ordered_at"].max())
-    last = last_at.to_period("M") - (1 if last_at.day < 28 else 0)  # last complete month
-    cuts = [_parse_date(c) for c in cutoffs] or [str(last - 5 - i) for i in range(6, -1, -1)]
-    for c in cuts:
-        if pd.Period(c, "M") + 5 > last:
-            raise BadInputError(
-                f"Cutoff {c} leaves less than 6 complete months of data after it (last complete month {last}).",
-                hint=f"Use a cutoff no later than {last - 5}.",
-            )
-    prof = load_profile(profile) if profile else None
-    with progress(ctx) as bar:
-        task = bar.add_task("Backtesting", total=100)
-        res = run_backtest(
-            lines,
-            cuts,
-            ks=(top,),
-            profile=prof,
-            progress=lambda f, m: bar.update(task, completed=int(100 * f), description=m),
-        )
-    rows = [dict(cutoff=r.cutoff, candidates=r.candidates, **x) for r in res for x in r.rows]
-    df = pd.DataFrame(rows)
+    if summary.get("status") == "skipped":
+        reason = str(summary.get("reason") or "no backtest is possible on this data")
+        raise BadInputError(reason[:1].upper() + reason[1:].rstrip(".") + ".", hint=summary.get("hint"))
+    df = pd.DataFrame(summary["rows"])
     mean = df.groupby("method")[["success", "revenue_next"]].mean()
     data = {
         "definition": "success = share of the top-k whose units in the 6 months from the cutoff / units in the 6 months "
         "before it exceed the median of all candidates (>= 50 units before the cutoff)",
         "k": top,
-        "profile": prof.name if prof else "backtest-calibrated (walk-forward)",
-        "cutoffs": [{"cutoff": r.cutoff, "candidates": r.candidates, "weights": r.weights} for r in res],
+        "profile": summary["scoring"]["profile"],
+        "cutoffs": summary["cutoff_results"],
         "rows": df,
         "mean": mean.reset_index(),
     }

@@ -40,9 +40,20 @@ class Settings:
     estimated_cost_share: float = 0.35
     """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
     exists (rule of thumb for imported consumer goods sold at about 3x factory cost; rows are marked estimated)."""
+    fx_max_age_days: int = 7
+    """Answers whose FX rates are older than this many days say so (update with ``xborder fx update FILE``)."""
     default_origin: str = "CN"
+    rfm_recent_min_score: int = 3
+    """Customers: R score (1-5, 5 = most recent) from which a customer counts as recent (high value or
+    potential rather than at risk or lost)."""
+    rfm_valuable_min_score: float = 3.5
+    """Customers: mean of the F and M scores (1-5) from which a customer counts as valuable (high value or at
+    risk rather than potential or lost)."""
     selection_profile: str = "balanced"
     max_upload_mb: int = 200
+    trusted_proxies: str = ""
+    """Addresses or networks (comma-separated, e.g. ``127.0.0.1`` or ``10.0.0.0/8``) of reverse proxies whose
+    X-Forwarded-For / X-Forwarded-Proto headers ``xborder serve`` believes; empty: none (the socket peer counts)."""
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def source_of(self, name: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from xborder.core.csvsafe import neutralise_sql
 from xborder.core.errors import BadInputError
 from xborder.core.settings import Settings, pseudonym_key
 from xborder.ingest.audit import audit_stored
@@ -324,7 +325,8 @@ def _write_rejects(con, results: list[IngestResult], reject_dir: Path) -> None: 
         stem = r.file_name.replace("/", "_").replace("\\", "_")
         out = reject_dir / f"{stem}.rejected.csv"
         con.execute(
-            f"""COPY (SELECT file_name AS file, row_number, column_name AS column, value, reason_code AS reason, reason AS detail
+            f"""COPY (SELECT {neutralise_sql("file_name")} AS file, row_number, {neutralise_sql("column_name")} AS column,
+                {neutralise_sql("value")} AS value, reason_code AS reason, {neutralise_sql("reason")} AS detail
                 FROM quarantine WHERE ingest_id = '{r.ingest_id}' ORDER BY row_number)
                 TO '{str(out).replace("'", "''")}' (HEADER, DELIMITER ',')"""
         )

@@ -309,6 +309,8 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: I
         sheet = ws.title
         if (ws.max_column or 0) > limits.max_columns:  # the sheet's declared dimension
             raise _wide(m.name, int(ws.max_column or 0), limits)
+        if hasattr(ws, "reset_dimensions"):  # Amazon Ads workbooks say A1:A1: read every row anyway
+            ws.reset_dimensions()
         rows = []
         for r in ws.iter_rows(values_only=True):
             if len(r) > limits.max_columns:  # a dimension that lied: nothing may stand past the limit

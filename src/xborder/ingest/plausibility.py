@@ -29,7 +29,19 @@ __all__ = [
     "country_names",
     "NOT_GIVEN_WHEN_ZERO",
     "country_value_sql",
+    "CURRENCY_NAMES",
 ]
+
+# Currency names written instead of codes (Chinese supplier quotes): read as the code before the ISO rule.
+CURRENCY_NAMES = {
+    "人民币": "CNY",
+    "RMB": "CNY",
+    "元": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "英镑": "GBP",
+    "日元": "JPY",
+}
 
 # Fields where 0 is how exports say "not given" (Olist writes 0 g for unknown weights): read as empty.
 NOT_GIVEN_WHEN_ZERO = frozenset({"weight_kg", "weight_g", "length_cm", "width_cm", "height_cm"})

@@ -65,7 +65,7 @@ def sniff_text(text: str, *, truncated: bool = False) -> Dialect:
     """Pick the delimiter/quote giving the most consistent field count, then the header row."""
     if truncated and "\n" in text:
         text = text[: text.rfind("\n") + 1]
-    best: tuple[tuple[float, int, int, int], str, str, list[tuple[int, list[str]]]] | None = None
+    best: tuple[tuple[float, bool, int, int, int], str, str, list[tuple[int, list[str]]]] | None = None
     for delim in _DELIMS:
         for quote in ('"', ""):
             recs = _records(text, delim, quote)
@@ -78,12 +78,22 @@ def sniff_text(text: str, *, truncated: bool = False) -> Dialect:
             consistency = round(n / len(widths), 2)
             # Same consistency: prefer the reading where records span fewer lines (a stray quote at the
             # start of an unquoted text field swallows lines), then quoting.
-            score = (consistency if mode > 1 else 0.0, mode, -recs[-1][0], 1 if quote else 0)
+            # Within the same rounded consistency, a reading where EVERY record has the same width wins over
+            # a wider one with an odd record out: unquoted, '"Nov 16, 2018"' adds a field to every data row
+            # but not to the header (Amazon's Sponsored Products and transaction reports).
+            exact = n == len(widths)
+            score = (
+                consistency if mode > 1 else 0.0,
+                exact and mode > 1,
+                mode,
+                -recs[-1][0],
+                1 if quote else 0,
+            )
             if best is None or score > best[0]:
                 best = (score, delim, quote, recs)
     if best is None or best[0][0] == 0.0:
         return Dialect(delimiter=",", quote='"', skip=0, header=True)
-    (_, mode, _, _), delim, quote, recs = best
+    (_, _, mode, _, _), delim, quote, recs = best
     idx = 0
     for i, (_, rec) in enumerate(recs):
         if len(rec) == mode:

@@ -18,7 +18,13 @@ from xborder.ingest.dates import COMMON_FORMATS, DatePlan, plan_dates, timestamp
 from xborder.ingest.layouts.base import Field
 from xborder.ingest.limits import IngestLimits
 from xborder.ingest.numbers import number_expr, plan_decimal
-from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, Rule, country_value_sql, rules_for
+from xborder.ingest.plausibility import (
+    CURRENCY_NAMES,
+    NOT_GIVEN_WHEN_ZERO,
+    Rule,
+    country_value_sql,
+    rules_for,
+)
 
 __all__ = ["number_sql", "timestamp_sql", "validate_stage", "DEFAULT_DATE_FORMATS", "NULLS"]
 
@@ -59,7 +65,8 @@ def _text(f: Field, src: str) -> str:
     if f.name in {"country", "origin_country", "ship_country"}:
         return country_value_sql(src)
     if f.name == "currency":
-        return f"CASE WHEN trim({src}) IN ('', 'nan', 'NaN') THEN NULL ELSE upper(trim({src})) END"
+        names = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in CURRENCY_NAMES.items())
+        return f"CASE WHEN trim({src}) IN ('', 'nan', 'NaN') THEN NULL ELSE CASE upper(trim({src})) {names} ELSE upper(trim({src})) END END"
     return f"CASE WHEN trim({src}) IN ('', 'nan', 'NaN') THEN NULL ELSE trim({src}) END"
 
 
@@ -75,7 +82,7 @@ class _Column:
     @property
     def final(self) -> str:
         """SQL over ``_v{i}``: the value handed to the writer."""
-        if self.f.name in NOT_GIVEN_WHEN_ZERO:
+        if self.f.name in NOT_GIVEN_WHEN_ZERO and self.f.type in {"number", "integer"}:
             return f"CASE WHEN {self.value} = 0 THEN NULL ELSE {self.value} END"
         return self.value
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from xborder.core.errors import NotFoundError
-from xborder.pipeline.registry import STAGES
+from xborder.pipeline import registry
 from xborder.schema import table as declared
 from xborder.warehouse.dossier import Pair, Section
 
@@ -52,7 +52,7 @@ def connection_query(con: Any) -> Query:
 
 def sections() -> list[Section]:
     """The dossier sections of the registry's stages, in run order."""
-    return [s.dossier for s in STAGES if s.dossier is not None]
+    return [s.dossier for s in registry.STAGES if s.dossier is not None]
 
 
 def _stages(query: Query, run_id: str) -> dict[str, Any]:
@@ -303,4 +303,4 @@ def dossiers(
 
 def _stage_of() -> dict[str, str]:
     """Section name → the stage whose record says whether it ran."""
-    return {s.dossier.name: s.name for s in STAGES if s.dossier is not None}
+    return {s.dossier.name: s.name for s in registry.STAGES if s.dossier is not None}

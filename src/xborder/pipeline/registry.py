@@ -13,6 +13,7 @@ from typing import Any
 
 from xborder.core.errors import BadInputError
 from xborder.domains.compliance.stage import STAGE as COMPLIANCE
+from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
 from xborder.domains.reviews.stage import STAGE as REVIEWS
@@ -27,6 +28,7 @@ STAGES: tuple[Stage, ...] = (
     INGEST,
     DEMAND,
     REVIEWS,
+    CUSTOMERS,
     LANDED_COST,
     COMPLIANCE,
     SELECTION,

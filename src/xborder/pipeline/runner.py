@@ -152,7 +152,7 @@ def _execute(
     )
     try:
         summary = stage.run(ctx, params)
-    except Exception as exc:  # noqa: BLE001 — recorded, then re-raised as a resumable failure
+    except Exception as exc:
         msg = exc.message if isinstance(exc, XborderError) else f"{type(exc).__name__}: {exc}"
         record[stage.name].update(
             status="failed",

@@ -1,20 +1,23 @@
 """Load versioned rule tables (``reference/data/**/*.csv``) and select the rules in force on a date.
 
 Every rule row carries ``source`` (an address), ``valid_from``, ``valid_to`` (empty = open-ended),
-``last_checked`` and ``confidence`` (``high`` | ``low``). Answers cite the rows they used.
+``last_checked`` and ``confidence``: ``high`` (read in the official source), ``medium`` (a reputable secondary
+source) or ``low`` (a documented assumption). Answers cite the rows they used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
 
-__all__ = ["RULE_COLUMNS", "load_table", "as_of"]
+__all__ = ["CONFIDENCE_LEVELS", "RULE_COLUMNS", "load_table", "as_of", "weakest"]
 
 RULE_COLUMNS = ("source", "valid_from", "valid_to", "last_checked", "confidence")
+CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 
 @lru_cache(maxsize=64)
@@ -29,10 +32,10 @@ def _read(name: str) -> pd.DataFrame:
         parsed = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
         # object dtype of datetime.date / None even when the whole column is empty (then pandas keeps datetime64)
         df[col] = pd.Series([d.date() if pd.notna(d) else None for d in parsed], index=df.index, dtype=object)
-    bad = ~df["confidence"].isin(["high", "low"])
+    bad = ~df["confidence"].isin(CONFIDENCE_LEVELS)
     if bad.any():
         raise ValueError(
-            f"Rule table {name}.csv: confidence must be high or low (rows {list(df.index[bad] + 2)})."
+            f"Rule table {name}.csv: confidence must be high, medium or low (rows {list(df.index[bad] + 2)})."
         )
     return df
 
@@ -55,3 +58,9 @@ def as_of(df: pd.DataFrame, date: dt.date | str | None = None) -> pd.DataFrame:
     mask = vf.isna() | (vf <= d)
     mask &= vt.isna() | (vt >= d)
     return df[mask.to_numpy()]
+
+
+def weakest(levels: Iterable[str]) -> str:
+    """The weakest of ``levels`` (``low`` < ``medium`` < ``high``); ``""`` when there is none."""
+    seen = [lv for lv in levels if lv in CONFIDENCE_LEVELS]
+    return max(seen, key=CONFIDENCE_LEVELS.index) if seen else ""

@@ -118,6 +118,10 @@ class FxTable:
         """The newest ECB day in the table."""
         return str(self._dates[-1])
 
+    def age_days(self, as_of: dt.date | str) -> int:
+        """How many days the newest ECB rate is older than ``as_of`` (0 when it is not older)."""
+        return max(0, (dt.date.fromisoformat(str(as_of)[:10]) - dt.date.fromisoformat(self.last_date)).days)
+
     def _row(self, date: dt.date | str) -> int:
         d = np.datetime64(str(date), "D")
         i = int(np.searchsorted(self._dates, d, side="right")) - 1
@@ -167,7 +171,7 @@ def _bundled() -> pd.DataFrame:
         return pd.read_csv(fh, compression="gzip", dtype={"date": str})
 
 
-def load_fx(con=None) -> FxTable:  # noqa: ANN001
+def load_fx(con=None) -> FxTable:
     """The bundled ECB table, extended by newer days stored in the warehouse's ``fx_rates`` (when ``con`` is given)."""
     wide = _bundled()
     if con is not None:
@@ -175,7 +179,7 @@ def load_fx(con=None) -> FxTable:  # noqa: ANN001
             extra = con.execute(
                 "SELECT CAST(rate_date AS VARCHAR) AS date, currency, per_eur FROM fx_rates"
             ).df()
-        except Exception:  # noqa: BLE001 - table absent in an older warehouse
+        except Exception:
             extra = pd.DataFrame()
         if len(extra):
             ew = extra.pivot_table(index="date", columns="currency", values="per_eur").reset_index()
@@ -183,7 +187,7 @@ def load_fx(con=None) -> FxTable:  # noqa: ANN001
     return FxTable(wide, load_table("fx/pegged"))
 
 
-def store_ecb_file(con, path: str | Path, *, since: str = "2019-01-01") -> dict:  # noqa: ANN001
+def store_ecb_file(con, path: str | Path, *, since: str = "2019-01-01") -> dict:
     """Load an ECB reference-rate file into the warehouse table ``fx_rates`` (replacing the days it holds)."""
     df = read_ecb_file(path)
     df = df[df["date"] >= since]

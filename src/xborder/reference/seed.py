@@ -12,8 +12,9 @@ __all__ = ["seed_reference", "PLATFORM_MARKETS"]
 
 # Platforms whose fee rules the rule base holds, and the markets they are modelled in.
 PLATFORM_MARKETS = {
-    "tiktok": ("US", "GB", "SG", "MY", "TH", "VN", "ID", "PH"),
-    "shopee": ("SG", "MY", "TH", "VN", "ID", "PH", "BR", "MX"),
+    "tiktok": ("US", "GB", "SG", "MY", "TH", "VN", "ID", "PH", "DE", "FR", "IT", "ES", "IE"),
+    "shopee": ("SG", "MY", "TH", "VN", "ID", "PH", "TW", "BR", "MX"),
+    "lazada": ("SG", "MY", "TH", "VN", "ID", "PH"),
     "temu": (
         "US",
         "CA",
@@ -33,7 +34,7 @@ PLATFORM_MARKETS = {
         "SA",
         "AE",
     ),
-    "mercadolibre": ("MX", "BR"),
+    "mercadolibre": ("MX", "BR", "AR", "CL", "CO", "UY", "PE"),
 }
 AMAZON = (
     "US",
@@ -55,6 +56,9 @@ AMAZON = (
     "AE",
     "TR",
     "IN",
+    "BE",
+    "IE",
+    "EG",
 )
 
 

@@ -13,17 +13,34 @@ from typing import Any
 
 import pandas as pd
 
+from xborder.core import i18n
+from xborder.domains.landed_cost.waterfall import waterfall_steps
 from xborder.report.sections import levels_of
 
-__all__ = ["Chart", "demand_chart", "bar_chart", "waterfall_chart", "plotly_js", "FONT_FAMILY"]
+__all__ = [
+    "Chart",
+    "demand_chart",
+    "bar_chart",
+    "waterfall_chart",
+    "cohort_heatmap",
+    "waterfall_figure",
+    "waterfall",
+    "plotly_js",
+    "plotly_html",
+    "FONT_FAMILY",
+]
 
-PALETTE = {
+PALETTE: dict[str, Any] = {
     "history": "#1f4e79",
     "forecast": "#c0504d",
     "band": ["rgba(192,80,77,0.18)", "rgba(192,80,77,0.35)"],
     "pos": "#2e7d32",
     "neg": "#c62828",
     "bar": "#4472c4",
+    "cost": "#c0504d",
+    "gain": "#2e7d32",
+    "loss": "#7f1d1d",
+    "total": "#1f4e79",
 }
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Noto Sans", Arial, "Microsoft YaHei", sans-serif'
 _BASE_LAYOUT = {
@@ -47,6 +64,14 @@ def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
+
+
+def plotly_html(chart: Chart, path: Any) -> None:
+    """Write an interactive HTML page of one chart to ``path``; plotly.min.js is written once next to it
+    (no network needed, and ten charts do not carry ten copies of plotly.js)."""
+    import plotly.io as pio
+
+    pio.write_html(chart.plotly, str(path), include_plotlyjs="directory", full_html=True)
 
 
 def _chart(fig: Any, title: str) -> Chart:
@@ -145,18 +170,125 @@ def bar_chart(
     return _chart(fig, title)
 
 
+def cohort_heatmap(retention: pd.DataFrame, *, title: str, labels: dict[str, str]) -> Chart | None:
+    """Cohort retention heat map: first-purchase month (rows) × months since (columns), share still buying.
+
+    Args:
+        retention: Columns cohort_month, months_since, retention (0..1).
+        title: Chart title.
+        labels: ``months_since``, ``cohort`` and ``retention`` axis/legend labels.
+    """
+    import plotly.graph_objects as go
+
+    if retention.empty:
+        return None
+    grid = retention.pivot(index="cohort_month", columns="months_since", values="retention").sort_index()
+    rows = [str(c)[:7] for c in grid.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy() * 100, x=list(grid.columns), y=rows, colorscale="Blues", zmin=0,
+            texttemplate="%{z:.0f}", colorbar={"title": labels["retention"]}, hoverongaps=False,
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        height=max(260, 90 + 24 * len(rows)),
+        xaxis={"title": labels["months_since"], "dtick": 1},
+        yaxis={"title": labels["cohort"], "autorange": "reversed", "type": "category"},
+    )
+    return _chart(fig, title)
+
+
 def waterfall_chart(
     steps: list[tuple[str, float, str]], *, title: str, currency: str, result: str | None = None
 ) -> Chart | None:
     """Landed-cost waterfall: ``(label, amount, measure)`` steps, measure ``relative`` or ``total``.
 
-    The steps follow the landed-cost engine's own waterfall (xborder.domains.landed_cost.charts): cost lines up
-    to the landed cost, then fees and VAT on the sale and the unit margin (``result``) up to the price.
+    The steps follow the landed-cost engine's own waterfall (xborder.domains.landed_cost.waterfall): cost lines
+    up to the landed cost, then fees and VAT on the sale and the unit margin (``result``) up to the price.
     """
-    from xborder.domains.landed_cost.charts import waterfall_figure
-
     if not steps:
         return None
     fig = waterfall_figure(steps, currency=currency, result=result)
     fig.update_layout(height=320)
     return _chart(fig, title)
+
+
+def waterfall_figure(steps: list[tuple[str, float, str]], *, currency: str, result: str | None = None) -> Any:
+    """Floating-bar waterfall of ``(label, amount, measure)`` steps (measure ``relative`` or ``total``).
+
+    Costs are red and totals blue; the step labelled ``result`` (the unit margin) is green when it is a
+    gain and dark red when it is a loss, so a loss never looks like a saving (plotly's Waterfall trace
+    has a single colour for every increase, hence bars with explicit bases). Connectors show the
+    running level between steps.
+    """
+    import plotly.graph_objects as go
+
+    level = 0.0
+    bases: list[float] = []
+    heights: list[float] = []
+    colors: list[str] = []
+    path = [0.0]
+    for label, v, m in steps:
+        if m == "total":
+            bases.append(0.0)
+            colors.append(PALETTE["total"])
+            level = v
+        else:
+            bases.append(level)
+            if label == result:
+                colors.append(PALETTE["gain"] if v >= 0 else PALETTE["loss"])
+            else:
+                colors.append(PALETTE["cost"] if v >= 0 else PALETTE["gain"])
+            level += v
+        heights.append(v)
+        path.append(level)
+    fig = go.Figure(
+        go.Bar(
+            x=[s[0] for s in steps],
+            y=heights,
+            base=bases,
+            marker={"color": colors},
+            text=[f"{v:,.2f}" for v in heights],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{text} " + currency + "<extra></extra>",
+        )
+    )
+    for i in range(len(steps) - 1):
+        y = path[i + 1]
+        fig.add_shape(
+            type="line", xref="x", yref="y", x0=i + 0.4, x1=i + 0.6, y0=y, y1=y,
+            line={"color": "#999", "width": 1},
+        )  # fmt: skip
+    ends = path + [b + h for b, h in zip(bases, heights, strict=True)]
+    lo, hi = min(ends), max(ends)
+    pad = 0.15 * (hi - lo or 1.0)
+    fig.update_layout(
+        yaxis_title=currency,
+        showlegend=False,
+        xaxis={"automargin": True},
+        yaxis={"range": [lo - (pad if lo < 0 else 0), hi + pad]},
+    )
+    return fig
+
+
+def waterfall(result: Any, *, title: str | None = None, lang: str = "en") -> Any:
+    """A plotly Figure: the waterfall from unit cost to selling price, labelled in ``lang`` (imports plotly lazily)."""
+    d = result.to_dict(lang) if hasattr(result, "to_dict") else result
+    cur = d["currency"]
+    fig = waterfall_figure(
+        waterfall_steps(d, lang), currency=cur, result=i18n.render("landed_cost.chart_unit_margin", lang)
+    )
+    fig.update_layout(
+        title=title
+        or i18n.render(
+            "landed_cost.chart_title",
+            lang,
+            market=d["market"],
+            mode=d["mode"],
+            as_of=d["as_of"],
+            currency=cur,
+        ),
+        template="plotly_white",
+    )
+    return fig

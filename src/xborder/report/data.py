@@ -43,6 +43,8 @@ class Opportunity:
     forecast_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     research_notes: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    other_sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Dossier sections the report has no layout of its own for (a new domain's), shown generically."""
 
 
 @dataclass
@@ -134,6 +136,9 @@ def _backtest(con: Any, run_id: str) -> dict[str, Any]:
     }
 
 
+KNOWN_SECTIONS = ("selection", "demand", "landed_cost", "compliance", "reviews")
+
+
 def _page(i: int, row: dict[str, Any], d: dict[str, Any]) -> Opportunity:
     s = d["sections"]
     sel, dem, lc, comp, rev = s["selection"], s["demand"], s["landed_cost"], s["compliance"], s["reviews"]
@@ -171,6 +176,7 @@ def _page(i: int, row: dict[str, Any], d: dict[str, Any]) -> Opportunity:
         forecast_rows=forecast_all,
         research_notes=lc["research_notes"],
         extra=extra,
+        other_sections={k: v for k, v in s.items() if k not in KNOWN_SECTIONS},
     )
 
 

@@ -7,12 +7,20 @@ from typing import Any
 
 import pandas as pd
 
+import xborder.report.charts as charts
 from xborder.core import i18n
-from xborder.report import charts
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
 from xborder.report.pdf import NO_CHROMIUM
-from xborder.report.sections import compliance_view, display_table, fmt, landed_modes, pains_view, risks
+from xborder.report.sections import (
+    compliance_view,
+    display_table,
+    fmt,
+    generic_section,
+    landed_modes,
+    pains_view,
+    risks,
+)
 
 # Reasons older run records hold only in English (newer ones carry a reason_code).
 _REASON_CODES = {
@@ -38,13 +46,22 @@ def _template_text(name: str) -> str:
     return resources.files("xborder.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
+def stage_label(name: str, tr: Translator) -> str:
+    """A stage's name for people: the report's label, else the domain's ``<name>.title``, else the name."""
+    if f"stage_{name}" in tr.keys:
+        return tr(f"stage_{name}")
+    if i18n.has(f"{name}.title", tr.lang):
+        return i18n.render(f"{name}.title", tr.lang)
+    return name.replace("_", " ")
+
+
 def _stage_reason(data: ReportData, stage: str, tr: Translator) -> str | None:
     """Why a stage's output is missing (None when the stage ran fine)."""
     rec = data.stages.get(stage) or {}
     status = rec.get("status", "pending")
     if status == "ok":
         return None
-    label = tr(f"stage_{stage}")
+    label = stage_label(stage, tr)
     detail = _reason(rec, tr)
     return f"{label} — {tr('status_' + status) if 'status_' + status in tr.keys else status}" + (
         f": {detail}" if detail else ""
@@ -88,7 +105,7 @@ def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
             )[:220]
         rows.append(
             {
-                "name": tr(f"stage_{name}"),
+                "name": stage_label(name, tr),
                 "status": status,
                 "status_label": tr(f"status_{status}") if f"status_{status}" in tr.keys else status,
                 "seconds": fmt(rec.get("seconds")),
@@ -103,14 +120,8 @@ def _notes(data: ReportData, tr: Translator) -> list[str]:
     notes = [i18n.message(n, tr.lang) for n in params.get("notes") or []]
     for stage, sp in (params.get("stage_params") or {}).items():
         if sp:
-            notes.append(
-                f"{tr('stage_' + stage) if 'stage_' + stage in tr.keys else stage}: "
-                + ", ".join(f"{k}={v}" for k, v in sp.items())
-            )
-    for stage, rec in data.stages.items():
-        ignored = (rec.get("summary") or {}).get("ignored_params") if isinstance(rec, dict) else None
-        if ignored:
-            notes.append(f"{tr('stage_' + stage)}: {', '.join(ignored)} — {tr('ignored_params')}")
+            notes.append(f"{stage_label(stage, tr)}: " + ", ".join(f"{k}={v}" for k, v in sp.items()))
+    for rec in data.stages.values():
         key = "research_notes_zh" if tr.lang == "zh" else "research_notes"
         research = (rec.get("summary") or {}).get(key) if isinstance(rec, dict) else None
         notes.extend(str(n) for n in research or [] if str(n) not in notes)
@@ -212,6 +223,9 @@ def _page(
     page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
     page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr)
     page["risks"] = risks(p, tr, target_margin=target_margin)
+    page["other_sections"] = [
+        generic_section(name, body, tr, lang) for name, body in p.other_sections.items()
+    ]
     return page
 
 

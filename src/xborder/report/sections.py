@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from xborder.domains.landed_cost.charts import COST_LINES, SALE_LINES
+from xborder.domains.landed_cost.waterfall import COST_LINES, SALE_LINES
 
 __all__ = [
     "fmt",
@@ -20,6 +20,7 @@ __all__ = [
     "LANDED_PARTS",
     "SALE_PARTS",
     "levels_of",
+    "generic_section",
 ]
 
 _HIDDEN = {"run_id", "product_id", "market", "market_code", "unique_id", "created_at"}
@@ -128,7 +129,11 @@ def display_table(df: pd.DataFrame, section: str, tr: Any, lang: str, *, limit: 
         if own in df.columns:
             fallback = df[base] if base in df.columns else df.get(f"{base}_en")
             df = df.assign(**{base: df[own].where(df[own].notna(), fallback)})
-    chosen = [(key, col) for key, col in SPECS[section] if col in df.columns]
+    chosen: list[tuple[str | None, str]]
+    if section in SPECS:
+        chosen = [(key, col) for key, col in SPECS[section] if col in df.columns]
+    else:  # a section the report has no layout for (a new domain's): every column a person can read
+        chosen = [(None, col) for col in df.columns if col not in _HIDDEN]
     head = [tr(key) if key and key in tr.keys else (key or col) for key, col in chosen]
     rows = [
         [fmt(v, lang) for v in rec] for rec in df[[c for _, c in chosen]].head(limit).itertuples(index=False)
@@ -300,3 +305,28 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
     if 0 < months < 12:
         out.append(tr("risk_short_history", n=months))
     return out
+
+
+def generic_section(name: str, body: dict[str, Any], tr: Any, lang: str) -> dict[str, Any]:
+    """What a page shows of a dossier section the report has no layout for (a new domain's): its figures as a
+    list of (label, value) and its lists of rows as tables, so adding a domain needs no report code."""
+    from xborder.core import i18n
+
+    title = i18n.render(f"{name}.title", lang) if i18n.has(f"{name}.title", lang) else name.replace("_", " ")
+    figures = [
+        (k.replace("_", " "), fmt(v, lang))
+        for k, v in body.items()
+        if k != "stage" and not isinstance(v, list | dict)
+    ]
+    tables = [
+        (k.replace("_", " "), display_table(pd.DataFrame(v), name, tr, lang))
+        for k, v in body.items()
+        if isinstance(v, list) and v and isinstance(v[0], dict)
+    ]
+    stage = body.get("stage") or {}
+    note = (
+        None
+        if stage.get("status", "ok") == "ok"
+        else f"{stage.get('status')}: {stage.get('reason') or stage.get('error') or ''}"
+    )
+    return {"title": title, "figures": figures, "tables": tables, "note": note}

@@ -8,8 +8,11 @@ from typing import Any
 
 import pandas as pd
 
+from xborder.core.csvsafe import neutralise
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
+from xborder.schema import all_tables
+from xborder.schema import table as declared
 from xborder.warehouse.tables import empty_frame
 
 __all__ = ["write_workbook", "SHEETS"]
@@ -36,14 +39,15 @@ _MAX_ROWS = 1_000_000
 
 
 def _clean(df: pd.DataFrame) -> pd.DataFrame:
-    """Cells openpyxl can write: JSON for lists/dicts, naive datetimes, text for the rest of objects."""
+    """Cells openpyxl can write: JSON for lists/dicts, naive datetimes, text for the rest of objects; text that a
+    spreadsheet would run as a formula is quote-prefixed (:mod:`xborder.core.csvsafe`)."""
     out = df.copy()
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_datetime64_any_dtype(s):
             if getattr(s.dt, "tz", None) is not None:
                 out[col] = s.dt.tz_convert(None)
-        elif s.dtype == object:
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
             out[col] = s.map(_cell)
     return out.head(_MAX_ROWS)
 
@@ -55,7 +59,7 @@ def _cell(v: Any) -> Any:
         return json.dumps(v, default=str, ensure_ascii=False)
     if isinstance(v, pd.Timestamp) and v.tzinfo is not None:
         return v.tz_convert(None)
-    return v
+    return neutralise(v)
 
 
 def _frames(data: ReportData, tr: Translator) -> dict[str, pd.DataFrame]:
@@ -106,6 +110,10 @@ def _frames(data: ReportData, tr: Translator) -> dict[str, pd.DataFrame]:
     }
     frames.update(_detail_frames(data))
     frames["opportunities"] = data.opportunities
+    known = {t.name for t in all_tables()}
+    for name, df in frames.items():  # message codes are for machines: people read their rendered text columns
+        if name in known:
+            frames[name] = df.drop(columns=list(declared(name).message_columns), errors="ignore")
     inputs = params.get("inputs") or []
     if inputs:
         frames["inputs"] = pd.DataFrame(inputs)
@@ -163,7 +171,7 @@ def write_workbook(data: ReportData, lang: str, path: Path) -> Path:
             )
         header = []
         for col in df.columns:
-            cell = WriteOnlyCell(ws, value=str(col))
+            cell = WriteOnlyCell(ws, value=neutralise(str(col)))
             cell.font, cell.fill = bold, fill
             header.append(cell)
         ws.append(header)

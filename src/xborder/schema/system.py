@@ -93,7 +93,12 @@ RUNS = Table(
     dated_by="started_at",
     columns=(
         Column("run_id", "VARCHAR", "Run id."),
-        Column("kind", "VARCHAR", "forecast | trends | reviews | select | pipeline | ...", nullable=False),
+        Column(
+            "kind",
+            "VARCHAR",
+            "pipeline (the whole job) | the stage name of a one-stage run (demand, reviews, landed_cost, compliance, selection, backtest, ...).",
+            nullable=False,
+        ),
         Column("started_at", "TIMESTAMP", "Start time (UTC).", nullable=False),
         Column("finished_at", "TIMESTAMP", "End time (UTC)."),
         Column("status", "VARCHAR", "running | ok | failed.", nullable=False),
@@ -166,6 +171,22 @@ USERS = Table(
         Column("created_at", "TIMESTAMP", "When the account was created (UTC).", nullable=False),
         Column("updated_at", "TIMESTAMP", "Last change of password, role or state (UTC)."),
         Column("last_login_at", "TIMESTAMP", "Last successful login (UTC)."),
+        Column(
+            "totp_secret",
+            "VARCHAR",
+            "Base32 secret of the account's TOTP authenticator (RFC 6238), pending until confirmed; NULL without.",
+        ),
+        Column("totp_enabled_at", "TIMESTAMP", "When two-factor login was switched on (UTC); NULL when off."),
+        Column(
+            "totp_last_step",
+            "BIGINT",
+            "Time step (Unix time / 30 s) of the last accepted code: a code is never accepted twice.",
+        ),
+        Column(
+            "totp_recovery",
+            "JSON",
+            "SHA-256 (hex) of the unused one-time recovery codes, as a JSON list; the codes are shown once.",
+        ),
     ),
 )
 

@@ -34,6 +34,8 @@ class Column:
             privacy erasure, retention and the data map are driven by this flag.
         nullable: False adds ``NOT NULL``.
         default: SQL default expression (``TRUE``, ``0``, ``current_timestamp``).
+        message: The column holds message codes (JSON ``{"code", "args"}``) that text columns of the same row
+            render for people; exports meant for people (the report workbook) leave it out.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Column:
     personal: bool = False
     nullable: bool = True
     default: str | None = None
+    message: bool = False
 
     def ddl(self) -> str:
         """The column's definition in ``CREATE TABLE``."""
@@ -104,6 +107,11 @@ class Table:
     def personal_columns(self) -> tuple[str, ...]:
         """Columns flagged as personal data."""
         return tuple(c.name for c in self.columns if c.personal)
+
+    @property
+    def message_columns(self) -> tuple[str, ...]:
+        """Columns of message codes (machine-readable twins of text columns)."""
+        return tuple(c.name for c in self.columns if c.message)
 
     @property
     def run_scoped(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -9,7 +10,7 @@ import duckdb
 from xborder.core.errors import BadInputError
 from xborder.warehouse.migrate import apply_migrations
 
-__all__ = ["connect", "table_counts", "DATE_COLUMNS"]
+__all__ = ["connect", "table_counts", "DATE_COLUMNS", "WarehouseLockedError", "holder_command"]
 
 # Which column dates each table, for status summaries.
 DATE_COLUMNS: dict[str, str] = {
@@ -23,6 +24,47 @@ DATE_COLUMNS: dict[str, str] = {
     "supplier_offers": "valid_from",
     "listings": "first_seen",
 }
+
+
+_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+class WarehouseLockedError(BadInputError):
+    """Another process holds the warehouse file (DuckDB allows one writer, or many readers, per file).
+
+    Attributes:
+        path: The warehouse file.
+        pid: The holder's process id when DuckDB named it, else None.
+        command: The holder's command line (from /proc) when it can be read, else "".
+        read_only: Whether this was an attempt to open for reading only.
+    """
+
+    def __init__(self, path: Path, pid: int | None, read_only: bool) -> None:
+        self.path, self.pid, self.read_only = path, pid, read_only
+        self.command = holder_command(pid)
+        who = f"process {pid}" + (f" ({self.command})" if self.command else "") if pid else "another process"
+        super().__init__(
+            f"The warehouse {path} is in use by {who}; it cannot be opened "
+            f"{'even for reading' if read_only else 'for writing'} while that process holds it.",
+            hint="Wait for that command to finish and run this again, or stop it. If it is `xborder serve`, use the "
+            "server (its Data, Runs and Users pages or the REST API) while it runs.",
+        )
+
+
+def holder_command(pid: int | None) -> str:
+    """The command line of process ``pid`` (Linux /proc), shortened; "" when unknown."""
+    if not pid:
+        return ""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    parts = [p.decode("utf-8", "replace") for p in raw.split(b"\0") if p]
+    if parts and Path(parts[0]).name.startswith("python") and len(parts) > 1:
+        parts = parts[1:]
+    if parts:
+        parts[0] = Path(parts[0]).name
+    return " ".join(parts)[:120]
 
 
 def connect(db_path: str | Path = "xborder.duckdb", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -39,6 +81,10 @@ def connect(db_path: str | Path = "xborder.duckdb", *, read_only: bool = False) 
     try:
         con = duckdb.connect(str(path) if str(db_path) != ":memory:" else ":memory:", read_only=read_only)
     except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            m = _HOLDER.search(text)
+            raise WarehouseLockedError(path, int(m.group(1)) if m else None, read_only) from exc
         raise BadInputError(f"Cannot open the warehouse {path}: {exc}") from exc
     if not read_only:
         apply_migrations(con)

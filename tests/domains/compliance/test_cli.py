@@ -280,6 +280,14 @@ def test_compliance_run_stores_rows_and_the_run(
         "compliance",
         "ok",
     )
+    # recorded by the runner like any stage: its parameters, status and summary
+    params, stages = con.execute(
+        "SELECT CAST(params AS VARCHAR), CAST(stages AS VARCHAR) FROM runs WHERE run_id = ?",
+        [summary["run_id"]],
+    ).fetchone()
+    assert json.loads(params)["stage_params"] == {"compliance": {"as_of": "2026-11-26"}}
+    assert json.loads(stages)["compliance"]["status"] == "ok"
+    assert json.loads(stages)["compliance"]["summary"]["compliance_summary"] == 2
     assert (
         con.execute(
             "SELECT count(*) FROM compliance_summary WHERE run_id = ?", [summary["run_id"]]

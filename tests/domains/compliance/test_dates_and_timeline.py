@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -105,7 +107,7 @@ def test_market_without_any_rule_still_gets_a_summary_row() -> None:
 
 
 def test_summary_text_marks_unknown_and_lower_bound_figures() -> None:
-    from xborder.domains.compliance.text import summary_rows
+    from xborder.domains.compliance.lines import summary_rows
 
     speaker = check_product(SPEAKER, ["DE", "US"], "2026-11-26").summary
     rows = {r[0]: r for r in summary_rows(speaker)}
@@ -113,3 +115,30 @@ def test_summary_text_marks_unknown_and_lower_bound_figures() -> None:
     assert rows["US"][3] == "$70+"  # only the FCC grantee code fee is sourced
     mug = check_product(ProductAttributes(title="POLKADOT MUG PINK"), ["DE"], "2026-11-26").summary
     assert summary_rows(mug)[0][2:4] == ("?", "?")  # nothing sourced: unknown, not zero
+
+
+def test_answer_lines_are_messages_in_both_languages() -> None:
+    from xborder.core import i18n
+    from xborder.domains.compliance.changes import changed_rules
+    from xborder.domains.compliance.lines import change_lines, requirement_lines
+
+    def say(msg: object, lang: str) -> object:
+        if not isinstance(msg, dict):
+            return msg
+        return i18n.render(msg["code"], lang, **{k: say(v, lang) for k, v in msg["args"].items()})
+
+    ans = check_product(SPEAKER, ["GB"], "2026-11-26")
+    lines = requirement_lines(ans.requirements, ans.summary)
+    en = [say(m, "en") for m in lines]
+    assert en[0] == "\nGB - critical path: gb_tests > gb_ukca_ce" and en[-1].startswith(
+        "* = on the critical path"
+    )
+    assert any(line.startswith("* gb_tests: ") and "\n    source: http" in line for line in en)
+    assert all(say(m, "zh") for m in lines)
+    changes = changed_rules(dt.date(2024, 12, 1), dt.date(2024, 12, 31), horizon_days=0).assign(
+        products_affected=0
+    )
+    text = [say(m, "en") for m in change_lines(changes)]
+    assert any(t.startswith("2024-12-13  came into force ") and " eu_gpsr (" in t for t in text)
+    zh = [say(m, "zh") for m in change_lines(changes)]
+    assert any("已生效" in t for t in zh) and any("已失效" in t for t in zh)

@@ -37,11 +37,11 @@ def panel() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def local(panel: pd.DataFrame):  # noqa: ANN201
+def local(panel: pd.DataFrame):
     return forecast(panel, horizon=6, freq="M", models=MODELS)
 
 
-def _same(a, b) -> None:  # noqa: ANN001
+def _same(a, b) -> None:
     assert (
         a.choice.set_index("unique_id")["model"].to_dict()
         == b.choice.set_index("unique_id")["model"].to_dict()
@@ -59,7 +59,7 @@ def _same(a, b) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("engine", ["dask", "spark", "ray"])
-def test_distributed_equals_local(engine: str, panel: pd.DataFrame, local) -> None:  # noqa: ANN001
+def test_distributed_equals_local(engine: str, panel: pd.DataFrame, local) -> None:
     check_engine(engine)  # CI installs every engine's extra (Makefile); a missing one fails, not skips
     with EngineSession(engine, workers=2) as sess:
         dist = forecast(

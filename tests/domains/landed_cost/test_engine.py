@@ -128,7 +128,8 @@ def test_date_changes_the_answer_and_is_cited() -> None:
 
 
 def test_waterfall_steps_add_up_to_the_price() -> None:
-    from xborder.domains.landed_cost.charts import result_from_row, waterfall, waterfall_steps
+    from xborder.domains.landed_cost.waterfall import result_from_row, waterfall_steps
+    from xborder.report.charts import waterfall
 
     r = landed_cost(LAMP, "DE", "sea_lcl", date="2026-03-01", price=35.0)
     steps = waterfall_steps(r)

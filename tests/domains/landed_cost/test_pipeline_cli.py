@@ -151,3 +151,48 @@ def test_cli_fx_rate(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["ecb_date"] == "2025-08-29" and 100 < d["rate"] < 200
+
+
+def test_fx_older_than_the_setting_is_said_in_every_answer(tmp_path: Path) -> None:
+    """The bundled ECB table ends 2026-04-13: an answer dated later than 7 days after says so."""
+    from xborder.domains.landed_cost import ProductInput, landed_cost
+
+    lamp = ProductInput(
+        unit_cost=4, category="home_kitchen", weight_kg=1, length_cm=20, width_cm=20, height_cm=20
+    )
+    fresh = landed_cost(lamp, "DE", "sea_lcl", date="2026-04-16", price=30)
+    stale = landed_cost(lamp, "DE", "sea_lcl", date="2026-07-01", price=30)
+    assert not any(n["code"] == "landed_cost.fx_stale" for n in fresh.note_codes)
+    note = next(n for n in stale.note_codes if n["code"] == "landed_cost.fx_stale")
+    assert note["args"] == {"fx_date": "2026-04-13", "as_of": "2026-07-01", "days": 79}
+    assert "xborder fx update" in stale.notes[-1] or any("xborder fx update" in n for n in stale.notes)
+    assert not any(
+        n["code"] == "landed_cost.fx_stale"
+        for n in landed_cost(lamp, "DE", date="2026-07-01", price=30, fx_max_age_days=None).note_codes
+    )
+    p = _run("--json", "fx", "rate", "USD", "EUR", "--date", "2026-06-01", tmp=tmp_path)
+    assert "49 days before" in json.loads(p.stdout)["warnings"][0]
+
+
+def test_price_with_its_currency_is_converted_and_a_wrong_currency_is_flagged(tmp_path: Path) -> None:
+    base = ["landed-cost", "--unit-cost", "4", "--currency", "CNY", "--category", "toys_games", "--market", "JP",
+            "--date", "2026-04-15"]  # fmt: skip
+    raw = json.loads(_run("--json", *base, "--price", "19.99", tmp=tmp_path).stdout)
+    usd = json.loads(_run("--json", *base, "--price", "19.99USD", tmp=tmp_path).stdout)
+    same = json.loads(
+        _run("--json", *base, "--price", "19.99", "--price-currency", "usd", tmp=tmp_path).stdout
+    )
+    assert raw["summary"]["price"] == pytest.approx(
+        19.99
+    )  # ¥19.99: read in the market's currency, and said so
+    assert any("read in JPY" in n for n in raw["notes"])
+    assert any("implausible margin" in n and "is the price in JPY?" in n for n in raw["notes"])
+    from xborder.reference.fx import load_fx
+
+    rate = load_fx().factor("USD", "JPY", "2026-04-15").rate
+    assert usd["summary"]["price"] == pytest.approx(19.99 * rate) == pytest.approx(same["summary"]["price"])
+    assert any("19.99 USD converted to" in n for n in usd["notes"]) and not any(
+        "implausible" in n for n in usd["notes"]
+    )
+    bad = _run(*base, "--price", "19.99USD", "--price-currency", "EUR", tmp=tmp_path)
+    assert bad.returncode == 2 and "--price says USD but --price-currency says EUR" in bad.stderr

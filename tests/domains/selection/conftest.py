@@ -64,6 +64,55 @@ def tiny_lines(seed: int = 0) -> pd.DataFrame:
     )
 
 
+def sparse_lines() -> pd.DataFrame:
+    """24 months of order lines too thin to backtest: 12 products in GB, one unit each per month."""
+    months = pd.date_range("2022-01-01", periods=24, freq="MS")
+    rows = [
+        (f"s:p{i}", "GB", f"o{i}-{j}", m + pd.Timedelta(days=3 + i), 1.0, 9.5, "sold", True)
+        for i in range(12)
+        for j, m in enumerate(months)
+    ]
+    cols = [
+        "product_id",
+        "country",
+        "order_id",
+        "ordered_at",
+        "quantity",
+        "unit_price",
+        "status",
+        "is_product",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _insert_lines(con, lines: pd.DataFrame) -> None:
+    df = lines.assign(
+        line_key=lambda d: "k" + d.index.astype(str),
+        source="test",
+        marketplace_id=None,
+        customer_key=None,
+        line_no=1,
+        currency="GBP",
+        ingest_id=None,
+    )
+    con.register("lines_df", df)
+    con.execute("INSERT INTO order_lines BY NAME SELECT * FROM lines_df")
+    con.unregister("lines_df")
+
+
+@pytest.fixture
+def sparse_warehouse(db_path: Path) -> Path:
+    """A warehouse whose order history is too thin for any backtest candidate (like an Olist sample)."""
+    from xborder.warehouse import connect
+
+    con = connect(db_path)
+    try:
+        _insert_lines(con, sparse_lines())
+    finally:
+        con.close()
+    return db_path
+
+
 @pytest.fixture
 def tiny_warehouse(db_path: Path) -> Path:
     """A warehouse with the synthetic order lines, product rows and a few competitor listings."""
@@ -72,17 +121,7 @@ def tiny_warehouse(db_path: Path) -> Path:
     lines = tiny_lines()
     con = connect(db_path)
     try:
-        df = lines.assign(
-            line_key=lambda d: "k" + d.index.astype(str),
-            source="test",
-            marketplace_id=None,
-            customer_key=None,
-            line_no=1,
-            currency="GBP",
-            ingest_id=None,
-        )
-        con.register("lines_df", df)
-        con.execute("INSERT INTO order_lines BY NAME SELECT * FROM lines_df")
+        _insert_lines(con, lines)
         prods = pd.DataFrame({"product_id": sorted(lines["product_id"].unique())})
         prods = prods.assign(
             source="test",

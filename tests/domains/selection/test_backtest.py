@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.domains.selection.conftest import tiny_lines
+from tests.domains.selection.conftest import sparse_lines, tiny_lines
 
 from xborder.domains.selection.backtest import (
     BACKTEST_FACTORS,
@@ -25,6 +25,20 @@ def test_success_is_growth_above_the_median_candidate() -> None:
     assert f["win"].sum() == (f["growth"] > f["growth"].median()).sum()
     g = f.set_index(["product_id", "market"])["growth"]
     assert g[("t:p0", "GB")] > g[("t:p5", "GB")]  # the +8%/month product grew more than the -5%/month one
+
+
+def test_a_cutoff_without_candidates_is_reported_not_a_crash() -> None:
+    # 12 products selling one unit a month: none reaches 50 units in 6 months (it used to end in KeyError 'win')
+    lines = sparse_lines()
+    (r,) = run_backtest(lines, ["2023-03"], ks=(5,))
+    assert r.candidates == 0 and r.rows == [] and r.best_units == 6.0
+    assert cutoff_frame(monthly_units(lines), lines, pd.Period("2021-01", "M")).empty  # before any sale
+    # with a threshold the data reaches, the same history backtests; empty earlier cutoffs teach nothing
+    early, later = run_backtest(lines, ["2022-03", "2023-03"], ks=(5,), min_units=6)
+    assert early.candidates == 0 and later.candidates == 12 and len(later.rows) == 4
+    assert calibrate_weights(
+        [cutoff_frame(monthly_units(lines), lines, pd.Period("2022-03", "M"))]
+    ) == dict.fromkeys(BACKTEST_FACTORS, 1.0 / len(BACKTEST_FACTORS))
 
 
 def test_factors_at_a_cutoff_do_not_change_when_the_future_changes() -> None:

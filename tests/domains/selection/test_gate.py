@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from xborder.core.errors import BadInputError
-from xborder.domains.selection.explain import explain_row
+from xborder.domains.selection.explain import explain_row, render_explanation
 from xborder.domains.selection.profiles import load_profile
 from xborder.domains.selection.score import score_candidates
 
@@ -56,7 +56,8 @@ def test_tiny_expected_demand_is_gated_too() -> None:
     fr.loc[fr["product_id"] == "p:e", "demand_6m"] = 4.0  # a new market expected to sell 4 units
     r = score_candidates(fr, load_profile("balanced")).ranked.set_index("product_id")
     assert not r.loc["p:e", "viable"]
-    assert explain_row(r.loc["p:e"].to_dict())[0].startswith("NOT VIABLE (4 units/6 months < 30;")
+    en = render_explanation(explain_row(r.loc["p:e"].to_dict()), "en")
+    assert en.startswith("NOT VIABLE (4 units/6 months < 30;")
     assert r.loc["p:e", "rank"] > r.loc[r["viable"], "rank"].max()
     off = dataclasses.replace(load_profile("balanced"), min_demand_6m=None)
     assert score_candidates(fr, off).ranked.set_index("product_id").loc["p:e", "viable"]
@@ -65,11 +66,11 @@ def test_tiny_expected_demand_is_gated_too() -> None:
 def test_explanation_says_not_viable() -> None:
     r = score_candidates(_frame(), load_profile("balanced")).ranked
     row = r[r["product_id"] == "p:a"].iloc[0]
-    en, zh = explain_row(row)
+    en, zh = (render_explanation(explain_row(row), lang) for lang in ("en", "zh"))
     assert en.startswith("NOT VIABLE") and "-15%" in en
     assert en.startswith("NOT VIABLE (margin -15% < 0%")
     assert zh.startswith("不可行（利润率-15% < 0%")
-    ok_en, _ = explain_row(r[r["product_id"] == "p:b"].iloc[0])
+    ok_en = render_explanation(explain_row(r[r["product_id"] == "p:b"].iloc[0]), "en")
     assert "NOT VIABLE" not in ok_en
 
 

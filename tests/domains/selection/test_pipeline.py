@@ -11,26 +11,48 @@ from typer.testing import CliRunner
 from xborder.cli.main import app
 from xborder.core.errors import BadInputError
 from xborder.core.settings import get_settings
-from xborder.domains.selection.stage.select import load_opportunities, run_selection
+from xborder.domains.selection.explain import render_explanation
+from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
+from xborder.domains.selection.stage.select import STAGE, load_opportunities, run_selection
+from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 
 
 def test_run_selection_stores_a_run_with_scores_factors_and_fingerprint(tiny_warehouse: Path) -> None:
     con = connect(tiny_warehouse)
     try:
-        out = run_selection(
-            con, get_settings(db_path=str(tiny_warehouse)), run_id="run-sel-1", top=5, sensitivity_draws=20
-        )
+        settings = get_settings(db_path=str(tiny_warehouse))
+        rid, out = run_stage(con, settings, STAGE, {"top": 5, "sensitivity_draws": 20})
         run = con.execute(
-            "SELECT kind, status, fingerprint, params FROM runs WHERE run_id = 'run-sel-1'"
+            "SELECT kind, status, fingerprint, stages FROM runs WHERE run_id = ?", [rid]
         ).fetchone()
-        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'run-sel-1' ORDER BY rank").df()
-        fac = con.execute("SELECT * FROM opportunity_factors WHERE run_id = 'run-sel-1'").df()
-        curves = con.execute("SELECT * FROM rank_sales_curves WHERE run_id = 'run-sel-1'").df()
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = ? ORDER BY rank", [rid]).df()
+        fac = con.execute("SELECT * FROM opportunity_factors WHERE run_id = ?", [rid]).df()
+        curves = con.execute("SELECT * FROM rank_sales_curves WHERE run_id = ?", [rid]).df()
     finally:
         con.close()
-    assert run[0] == "select" and run[1] == "ok" and len(run[2]) == 64
-    assert json.loads(run[3])["profile"] == "balanced"
+    # the runner records the run (kind = the stage), with the stage's parameters in its summary
+    assert run[0] == "selection" and run[1] == "ok" and len(run[2]) == 64
+    recorded = json.loads(run[3])["selection"]["summary"]
+    assert recorded["profile"] == out["profile"] == "balanced" and recorded["run_id"] == rid
+    assert set(recorded["weights"]) and recorded["unavailable_factors"] and recorded["cutoff"] == "2023-12"
+    assert recorded["sensitivity"]["scenarios"] > 0 and recorded["inputs"]["listings"] == 3
+    assert recorded["inputs"]["history_from"] == "2022-01" and recorded["inputs"]["sales_rows"] > 0
+    assert recorded["profile_settings"] == {
+        "source": "shipped presets",
+        "normalisation": "rank",
+        "min_margin_pct": 0.0,
+        "min_demand_6m": 30.0,
+    }
+    # no other stage ran: every input table is traced to no run
+    assert out["input_runs"] == dict.fromkeys(
+        ["forecasts", "trend_signals", "landed_costs", "compliance_checks", "improvement_opportunities"]
+    )
+    # the explanation is stored as message codes; the text columns are their rendering
+    codes = [json.loads(x) for x in opp["explanation"]]
+    assert all(m["code"].startswith("selection.") for msgs in codes for m in msgs)
+    assert [render_explanation(m, "en") for m in codes] == opp["explanation_en"].tolist()
+    assert [render_explanation(m, "zh") for m in codes] == opp["explanation_zh"].tolist()
     # 8 products × 3 markets, t:p7 sold only in GB → proposed for DE and FR as new markets
     assert len(opp) == out["candidates"] == 24
     assert (~opp["sold_before"]).sum() == 2
@@ -61,6 +83,22 @@ def test_rerun_with_the_same_id_replaces_its_rows(tiny_warehouse: Path) -> None:
     finally:
         con.close()
     assert n == (24, "low-risk") and len(opp) == 24
+
+
+def test_the_stage_writes_no_run_record_and_the_latest_run_with_opportunities_is_shown(
+    tiny_warehouse: Path,
+) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        s = get_settings(db_path=str(tiny_warehouse))
+        run_selection(con, s, run_id="bare", sensitivity_draws=5)
+        assert con.execute("SELECT count(*) FROM runs WHERE run_id = 'bare'").fetchone()[0] == 0
+        rid, _ = run_stage(con, s, STAGE, {"sensitivity_draws": 5, "profile": "low-risk"})
+        run_stage(con, s, BACKTEST, {"cutoff_months": ["2023-01"], "k": 5, "min_units": 1})  # a later run
+        latest, opp = load_opportunities(con)
+    finally:
+        con.close()
+    assert latest == rid and set(opp["profile"]) == {"low-risk"} and opp["rank"].is_monotonic_increasing
 
 
 def test_empty_warehouse_is_a_clear_error(db_path: Path) -> None:
@@ -120,6 +158,22 @@ def test_cli_bad_input_exits_2_with_a_message(tiny_warehouse: Path, args: list[s
     assert e.value.code == 2
 
 
+def test_cli_profile_file_goes_to_the_stage_and_the_web_cannot_name_a_file(
+    tmp_path: Path, tiny_warehouse: Path
+) -> None:
+    from xborder.pipeline.registry import parse_params
+
+    f = tmp_path / "mine.toml"
+    f.write_text("[steady]\n[steady.weights]\nvolatility = 1\ndemand_size = 1\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["--db", str(tiny_warehouse), "--json", "select", "--profile", f"{f}:steady"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["profile"] == "steady"
+    with pytest.raises(BadInputError, match="profile_file"):
+        parse_params({"selection": {"profile_file": str(f)}}, strict=True, origin="params", web=True)
+    with pytest.raises(BadInputError, match="not both"):
+        STAGE.parse({"profile": "balanced", "profile_file": str(f)})
+
+
 def test_cli_backtest_on_the_tiny_history(tiny_warehouse: Path) -> None:
     r = CliRunner().invoke(
         app,
@@ -142,6 +196,74 @@ def test_cli_backtest_on_the_tiny_history(tiny_warehouse: Path) -> None:
     assert [c["cutoff"] for c in d["cutoffs"]] == ["2023-01", "2023-03"]
     assert {row["method"] for row in d["rows"]} == {"xborder", "best_sellers", "momentum", "random"}
     assert "median" in d["definition"]
+
+
+def _main(db: Path, *args: str) -> int:
+    import sys
+
+    from xborder.cli.main import main
+
+    old = sys.argv
+    sys.argv = ["xborder", "--db", str(db), *args]
+    try:
+        with pytest.raises(SystemExit) as e:
+            main()
+    finally:
+        sys.argv = old
+    return int(e.value.code)
+
+
+def test_cli_backtest_on_too_thin_a_history_says_why_and_what_data_would_do(
+    sparse_warehouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for args in (["--cutoff", "2023-01-01"], []):
+        assert _main(sparse_warehouse, "select", "--backtest", *args) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert "KeyError" not in err and "Internal error" not in err
+        assert "No selection backtest is possible" in err and "50 or more units in one market" in err
+        assert "the most any sold was 6" in err and "longer or fuller order history" in err
+
+
+def test_pipeline_backtest_on_too_thin_a_history_is_skipped_with_the_reason(sparse_warehouse: Path) -> None:
+    con = connect(sparse_warehouse)
+    try:
+        rid, out = run_stage(con, get_settings(db_path=str(sparse_warehouse)), BACKTEST, {})
+        rec = json.loads(con.execute("SELECT stages FROM runs WHERE run_id = ?", [rid]).fetchone()[0])
+        stored = con.execute("SELECT count(*) FROM selection_backtest").fetchone()[0]
+    finally:
+        con.close()
+    assert out["status"] == "skipped" and stored == 0
+    assert rec["backtest"]["status"] == "skipped"
+    assert rec["backtest"]["reason_code"] == "selection.backtest_no_candidates"
+    assert rec["backtest"]["reason"].startswith("No selection backtest is possible")
+    assert [c["candidates"] for c in out["cutoff_results"]] == [0, 0, 0]
+
+
+@pytest.mark.shared_data
+def test_cli_backtest_on_an_olist_sample_explains_why_it_cannot_run(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import shared_path
+
+    from xborder.ingest import ingest_path
+
+    sample = shared_path("olist_brazilian_ecommerce", "sample_4000_orders_techbyhemant")
+    con = connect(db_path)
+    try:
+        ingest_path(
+            con, sample / "olist_orders_dataset.csv", "orders", settings=get_settings(db_path=str(db_path))
+        )
+        ingest_path(
+            con,
+            sample / "olist_order_items_dataset.csv",
+            "orders",
+            settings=get_settings(db_path=str(db_path)),
+        )
+    finally:
+        con.close()
+    assert _main(db_path, "select", "--backtest", "--cutoff", "2017-12-01") == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "No selection backtest is possible" in err and "longer or fuller order history" in err
 
 
 @pytest.mark.shared_data
@@ -210,7 +332,7 @@ def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_wareh
             "INSERT INTO improvement_opportunities (run_id, scope, product_id, market, aspect, opportunity_score) VALUES "
             "('up', 'category', 'cat:home_kitchen', 'ZZ', 'lid leaks', 0.6)"
         )
-        run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="sel", sensitivity_draws=5)
+        out = run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="sel", sensitivity_draws=5)
         opp = (
             con.execute("SELECT * FROM opportunities WHERE run_id = 'sel'")
             .df()
@@ -235,6 +357,15 @@ def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_wareh
     assert (home.loc[home["category"] == "home_kitchen", "raw_value"] == 0.6).all()
     assert home.loc[home["category"] == "toys_games", "raw_value"].isna().all()
     assert opp.loc[("t:p1", "DE"), "margin_pct"] == pytest.approx(-20.0)
+    # every factor traces to the run of the table it came from
+    assert out["input_runs"] == {
+        "forecasts": "up",
+        "trend_signals": "up",
+        "landed_costs": "up",
+        "compliance_checks": "up",
+        "compliance_summary": None,
+        "improvement_opportunities": "up",
+    }
 
 
 def test_unsold_catalogue_products_are_candidates_in_every_market(tiny_warehouse: Path) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xborder.domains.selection.explain import explain_frame, explain_row
+from xborder.domains.selection.explain import explain_frame, explain_row, render_explanation
 from xborder.domains.selection.profiles import load_profile
 from xborder.domains.selection.score import score_candidates
 from xborder.domains.selection.sensitivity import top_rank_stability, weight_scenarios
@@ -52,15 +52,21 @@ def test_topsis_profile_ranks_the_same_dominating_order() -> None:
     assert res.method == "topsis"
 
 
+def _texts(messages: list[dict]) -> tuple[str, str]:
+    return render_explanation(messages, "en"), render_explanation(messages, "zh")
+
+
 def test_explanation_reads_like_the_issue_example() -> None:
-    en, zh = explain_row(
-        {
-            "momentum_pct": 41.0,
-            "margin_pct": 32.0,
-            "compliance_items": 2,
-            "compliance_names": "CE, EN 71",
-            "compliance_lead_days": 42,
-        }
+    en, zh = _texts(
+        explain_row(
+            {
+                "momentum_pct": 41.0,
+                "margin_pct": 32.0,
+                "compliance_items": 2,
+                "compliance_names": "CE, EN 71",
+                "compliance_lead_days": 42,
+            }
+        )
     )
     assert (
         en
@@ -72,6 +78,8 @@ def test_explanation_reads_like_the_issue_example() -> None:
 def test_explanation_says_which_groups_had_no_data() -> None:
     res = score_candidates(_frame(), load_profile("balanced"))
     out = explain_frame(res.ranked, res.weights, res.unavailable)
+    for lang in ("en", "zh"):
+        out[f"explanation_{lang}"] = [render_explanation(m, lang) for m in out["explanation"]]
     first = out.iloc[0]
     assert "no data for" in first["explanation_en"] and "compliance" in first["explanation_en"]
     assert "unit economics" not in first["explanation_en"]  # margins exist
@@ -81,8 +89,46 @@ def test_explanation_says_which_groups_had_no_data() -> None:
 
 
 def test_new_market_explanation() -> None:
-    en, zh = explain_row({"demand_6m": 120.0, "sold_before": False})
+    en, zh = _texts(explain_row({"demand_6m": 120.0, "sold_before": False}))
     assert "new market" in en and "新市场" in zh
+
+
+def test_explanation_is_codes_the_catalogue_renders() -> None:
+    import json
+
+    from xborder.core import i18n
+
+    msgs = explain_row({"momentum_pct": 12.0, "viable": False, "margin_pct": -3.0, "gate_min_margin_pct": 0.0},
+                       ["compliance_items", "margin_pct"])  # fmt: skip
+    codes = [m["code"] for m in msgs]
+    assert codes == [
+        "selection.not_viable",
+        "selection.demand_rising",
+        "selection.margin",
+        "selection.no_data",
+    ]
+    assert msgs[0]["args"]["why"] == {"code": "selection.gate_margin", "args": {"margin": -3.0, "min": 0.0}}
+    assert all(i18n.has(c, lang) for c in codes for lang in ("en", "zh"))
+    # stored as JSON and rendered back, the sentence is the same
+    stored = json.loads(json.dumps(msgs))
+    assert (
+        render_explanation(stored, "en")
+        == render_explanation(msgs, "en")
+        == (
+            "NOT VIABLE (margin -3% < 0%; ranked after viable ones), rising demand +12%, margin -3% after duty and "
+            "fees, no data for compliance, unit economics (weight given to the others)"
+        )
+    )
+    assert render_explanation(stored, "zh").endswith("缺少数据：合规、单位经济效益（权重已分配给其他因素）")
+
+
+def test_factor_and_group_labels_come_from_the_catalogue() -> None:
+    from xborder.domains.selection.factors import FACTORS, GROUPS, factor_spec, group_label
+
+    assert factor_spec("order_hhi").label_en == "reliance on a few big orders"
+    assert factor_spec("order_hhi").label_zh == factor_spec("order_hhi").label("zh") == "大单依赖度"
+    assert group_label("unit_economics", "zh") == "单位经济效益"
+    assert all(f.label("en") and f.label("zh") for f in FACTORS) and all(group_label(g) for g in GROUPS)
 
 
 def test_weight_scenarios_stay_within_twenty_percent() -> None:

@@ -86,7 +86,7 @@ def list_opportunities(
     )
 
 
-def _list(db, run_id, market, category, product, min_score, sort, order, page, page_size) -> dict[str, Any]:  # noqa: ANN001
+def _list(db, run_id, market, category, product, min_score, sort, order, page, page_size) -> dict[str, Any]:
     run = _resolve_run(db, run_id)
     if run is None:
         return {

@@ -10,6 +10,18 @@ from pydantic import BaseModel, Field
 
 from xborder.api import accounts
 from xborder.api.accounts import LoginError, Principal
+from xborder.api.models import (
+    Account,
+    AccountChanged,
+    AccountCreated,
+    AuditEntry,
+    Done,
+    Me,
+    Problem,
+    Session,
+    TokenCreated,
+    error_responses,
+)
 from xborder.api.queries.base import records
 from xborder.api.security import (
     SESSION_COOKIE,
@@ -23,12 +35,18 @@ from xborder.core.errors import BadInputError, NotFoundError
 
 __all__ = ["router", "login_session", "set_session_cookie", "change_password"]
 
-router = APIRouter(prefix="/api", tags=["accounts"])
+router = APIRouter(prefix="/api", tags=["accounts"], responses=error_responses(422))
+
+_LOGGED_IN = error_responses(401, 403)
+"""The refusals of every route but login: not logged in, or not allowed."""
 
 
 class LoginBody(BaseModel):
     username: str = Field(max_length=200)
     password: str = Field(max_length=1024)
+    totp: str | None = Field(
+        None, max_length=32, description="Two-factor code (or a recovery code) when the account has it on."
+    )
 
 
 class PasswordBody(BaseModel):
@@ -70,22 +88,28 @@ def set_session_cookie(request: Request, response: Response, secret: str, expire
 
 
 def login_session(
-    request: Request, username: str, password: str
+    request: Request, username: str, password: str, totp: str | None = None
 ) -> tuple[dict[str, Any], str, str, dt.datetime]:
-    """Check the password and open a session: (user, secret, csrf, expires); LoginError when refused."""
+    """Check the password (and two-factor code) and open a session: (user, secret, csrf, expires); LoginError
+    when refused."""
     db, auth = get_db(request), get_auth(request)
     with db.write() as cur:
-        user = accounts.authenticate(cur, username, password, client_ip(request))
+        user = accounts.authenticate(cur, username, password, client_ip(request), totp)
         secret, csrf, expires = accounts.issue(
             cur, user["user_id"], kind="session", ttl=auth.session_ttl, ip=client_ip(request)
         )
     return user, secret, csrf or "", expires
 
 
-@router.post("/auth/login", summary="Log in; sets the session cookie and returns the CSRF token")
+@router.post(
+    "/auth/login",
+    summary="Log in; sets the session cookie and returns the CSRF token",
+    response_model=Session,
+    responses={401: {"model": Problem, "description": "Wrong user name or password"}, **error_responses(429)},
+)
 def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any]:
     try:
-        user, secret, csrf, expires = login_session(request, body.username, body.password)
+        user, secret, csrf, expires = login_session(request, body.username, body.password, body.totp)
     except LoginError as exc:
         if exc.locked_seconds:
             raise HTTPException(429, exc.message, headers={"Retry-After": str(exc.locked_seconds)}) from None
@@ -100,7 +124,12 @@ def login(body: LoginBody, request: Request, response: Response) -> dict[str, An
     }
 
 
-@router.post("/auth/logout", summary="End the current session or revoke the bearer token used")
+@router.post(
+    "/auth/logout",
+    summary="End the current session or revoke the bearer token used",
+    response_model=Done,
+    responses=_LOGGED_IN,
+)
 def logout(
     request: Request, response: Response, p: Annotated[Principal, Depends(current_user)]
 ) -> dict[str, Any]:
@@ -114,7 +143,7 @@ def logout(
     return {"ok": True}
 
 
-@router.get("/auth/me", summary="Who is logged in")
+@router.get("/auth/me", summary="Who is logged in", response_model=Me, responses=_LOGGED_IN)
 def me(p: Annotated[Principal, Depends(current_user)]) -> dict[str, Any]:
     return {
         "username": p.username,
@@ -133,7 +162,7 @@ def change_password(request: Request, p: Principal, current: str, new: str) -> N
     db = get_db(request)
     with db.write() as cur:
         try:
-            accounts.authenticate(cur, p.username, current, client_ip(request))
+            accounts.authenticate(cur, p.username, current, client_ip(request), check_totp=False)
         except LoginError as exc:
             accounts.audit(
                 cur,
@@ -163,7 +192,12 @@ def change_password(request: Request, p: Principal, current: str, new: str) -> N
     get_auth(request).forget()
 
 
-@router.post("/auth/password", summary="Change your password (required after a one-time password)")
+@router.post(
+    "/auth/password",
+    summary="Change your password (required after a one-time password)",
+    response_model=Done,
+    responses={**_LOGGED_IN, **error_responses(429)},
+)
 def password(
     body: PasswordBody, request: Request, p: Annotated[Principal, Depends(current_user)]
 ) -> dict[str, Any]:
@@ -171,9 +205,15 @@ def password(
     return {"ok": True}
 
 
-@router.post("/auth/tokens", status_code=201, summary="Create a bearer token for scripts (shown once)")
+@router.post(
+    "/auth/tokens",
+    status_code=201,
+    summary="Create a bearer token for scripts (shown once)",
+    response_model=TokenCreated,
+    responses=_LOGGED_IN,
+)
 def create_token(
-    body: TokenBody, request: Request, p: Annotated[Principal, Depends(current_user)]
+    body: TokenBody, request: Request, p: Annotated[Principal, Depends(require_role("analyst"))]
 ) -> dict[str, Any]:
     with get_db(request).write() as cur:
         secret, _, expires = accounts.issue(
@@ -202,7 +242,12 @@ def create_token(
     }
 
 
-@router.get("/users", summary="List accounts (admin)")
+@router.get(
+    "/users",
+    summary="List accounts (admin)",
+    response_model=list[Account],  # type: ignore[valid-type]
+    responses=_LOGGED_IN,
+)
 def users(request: Request, p: Annotated[Principal, Depends(require_role("admin"))]) -> list[dict[str, Any]]:
     from xborder.core.jsonable import to_jsonable
 
@@ -232,7 +277,13 @@ def _admin_write(request: Request, p: Principal, action: str, target: str, detai
     get_auth(request).forget()
 
 
-@router.post("/users", status_code=201, summary="Create an account (admin)")
+@router.post(
+    "/users",
+    status_code=201,
+    summary="Create an account (admin)",
+    response_model=AccountCreated,
+    responses=_LOGGED_IN,
+)
 def add_user(
     body: UserBody, request: Request, p: Annotated[Principal, Depends(require_role("admin"))]
 ) -> dict[str, Any]:
@@ -247,7 +298,12 @@ def add_user(
     return {"username": body.username.strip().lower(), "role": body.role, "must_change_password": True}
 
 
-@router.patch("/users/{username}", summary="Change an account's role or disable it (admin)")
+@router.patch(
+    "/users/{username}",
+    summary="Change an account's role or disable it (admin)",
+    response_model=AccountChanged,
+    responses={**_LOGGED_IN, **error_responses(404)},
+)
 def patch_user(
     username: str, body: UserPatch, request: Request, p: Annotated[Principal, Depends(require_role("admin"))]
 ) -> dict[str, Any]:
@@ -272,7 +328,12 @@ def patch_user(
     return {"username": username, "role": body.role, "disabled": body.disabled}
 
 
-@router.get("/audit", summary="The audit log, newest first (admin)")
+@router.get(
+    "/audit",
+    summary="The audit log, newest first (admin)",
+    response_model=list[AuditEntry],  # type: ignore[valid-type]
+    responses=_LOGGED_IN,
+)
 def audit_log(
     request: Request,
     p: Annotated[Principal, Depends(require_role("admin"))],

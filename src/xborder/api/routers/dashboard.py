@@ -14,8 +14,8 @@ from xborder.api.queries import detail as qd
 from xborder.api.queries import opportunities as qo
 from xborder.api.queries import runs as qr
 from xborder.api.routers.opportunities import MARKET, RUN_ID
-from xborder.api.routers.pages import render
 from xborder.api.security import current_user, get_db, require_role
+from xborder.api.templating import render
 from xborder.catalog import taxonomy
 
 __all__ = ["router", "to_json"]

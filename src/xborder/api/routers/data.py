@@ -9,20 +9,37 @@ from fastapi.responses import JSONResponse
 
 from xborder.api import services
 from xborder.api.accounts import Principal
+from xborder.api.models import (
+    IngestList,
+    Problem,
+    QuarantineList,
+    TableCount,
+    UploadResult,
+    error_responses,
+)
 from xborder.api.queries import runs as qr
 from xborder.api.security import current_user, get_db, require_role
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/data", tags=["data"])
+router = APIRouter(prefix="/api/data", tags=["data"], responses=error_responses(401, 403, 422))
 
 
 @router.post(
     "/uploads",
     summary="Upload a data file and ingest it (analyst, admin); returns the ingest summary",
     responses={
-        422: {"description": "The file could not be ingested; the body says why and what to do"},
-        413: {"description": "The file is larger than max_upload_mb"},
+        200: {
+            "model": UploadResult,
+            "description": "The ingest summary of each file (or table) in the upload",
+        },
+        422: {
+            "model": UploadResult,
+            "description": "The file could not be ingested: `error` says why and `hint` what to do (an "
+            "unknown kind or an empty file answers a Problem instead)",
+        },
+        **error_responses(400, 409),
+        413: {"model": Problem, "description": "The file is larger than max_upload_mb"},
     },
 )
 async def upload(
@@ -38,7 +55,11 @@ async def upload(
     return JSONResponse(out, status_code=422 if out.get("error") else 200)
 
 
-@router.get("/ingests", summary="Ingested files, newest first, with rows stored / duplicate / quarantined")
+@router.get(
+    "/ingests",
+    summary="Ingested files, newest first, with rows stored / duplicate / quarantined",
+    response_model=IngestList,
+)
 def ingests(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
@@ -48,7 +69,12 @@ def ingests(
     return qr.list_ingests(get_db(request), limit=limit, offset=offset)
 
 
-@router.get("/quarantine", summary="Rows that could not be stored, with the reason and what to do")
+@router.get(
+    "/quarantine",
+    summary="Rows that could not be stored, with the reason and what to do",
+    response_model=QuarantineList,
+    response_model_exclude_unset=True,  # `note` only when the table is not built yet, as before
+)
 def quarantine(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
@@ -59,7 +85,11 @@ def quarantine(
     return qr.list_quarantine(get_db(request), ingest_id=ingest_id, limit=limit, offset=offset)
 
 
-@router.get("/tables", summary="Every warehouse table with its row count and date range")
+@router.get(
+    "/tables",
+    summary="Every warehouse table with its row count and date range",
+    response_model=list[TableCount],
+)
 def tables(request: Request, p: Annotated[Principal, Depends(current_user)]) -> list[dict[str, Any]]:
     from xborder.warehouse import table_counts
 

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from xborder.api.accounts import Principal
+from xborder.api.models import Comparison, Dossier, Facets, OpportunityList, error_responses
 from xborder.api.queries import detail as qd
 from xborder.api.queries import opportunities as qo
 from xborder.api.security import current_user, get_db
 
 __all__ = ["router", "RUN_ID", "MARKET"]
 
-router = APIRouter(prefix="/api", tags=["opportunities"])
+router = APIRouter(prefix="/api", tags=["opportunities"], responses=error_responses(400, 401, 403, 422))
 
 RUN_ID = r"^[A-Za-z0-9_.:-]{1,80}$"
 MARKET = r"^[A-Z]{2}$"
@@ -36,8 +37,18 @@ RunQ = Annotated[
 ]
 
 
+# These answers are JSON serialised once (precompute, query cache): `responses` documents them, nothing
+# validates them per request (a response_model would, on the hot path).
+
+
+def _doc(model: type, description: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"model": model, "description": description}}
+
+
 @router.get(
-    "/opportunities", summary="Ranked product × market opportunities of a run, filtered and paginated"
+    "/opportunities",
+    summary="Ranked product × market opportunities of a run, filtered and paginated",
+    responses=_doc(OpportunityList, "One page of the run's opportunities"),
 )
 async def list_opportunities(
     request: Request,
@@ -84,7 +95,11 @@ async def list_opportunities(
     )
 
 
-@router.get("/opportunities/facets", summary="Runs, markets and categories to filter by")
+@router.get(
+    "/opportunities/facets",
+    summary="Runs, markets and categories to filter by",
+    responses=_doc(Facets, "What the run's opportunities can be filtered by"),
+)
 async def facets(
     request: Request, p: Annotated[Principal, Depends(current_user)], run_id: RunQ = None
 ) -> Response:
@@ -93,7 +108,9 @@ async def facets(
 
 
 @router.get(
-    "/opportunities/compare", summary="Compare markets: count, mean and best score, best product per market"
+    "/opportunities/compare",
+    summary="Compare markets: count, mean and best score, best product per market",
+    responses=_doc(Comparison, "The run's markets, the one holding the best rank first"),
 )
 async def compare(
     request: Request,
@@ -109,6 +126,10 @@ async def compare(
     "/opportunities/{market}/{product_id:path}",
     summary="One product in one market: factors, explanation, demand and forecast, trends, landed cost, "
     "compliance, pain points",
+    responses={
+        **_doc(Dossier, "The dossier of the product in the market (xborder.pipeline.dossier)"),
+        **error_responses(404),
+    },
 )
 async def detail(
     request: Request,

@@ -9,46 +9,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from xborder.api import accounts
 from xborder.api.accounts import LoginError, Principal
-from xborder.api.app import HERE
 from xborder.api.queries.base import records
 from xborder.api.routers.auth import change_password, login_session, set_session_cookie
 from xborder.api.security import SESSION_COOKIE, client_ip, current_user, get_auth, get_db, require_role
+from xborder.api.templating import render
 from xborder.core.errors import BadInputError
 
-__all__ = ["router", "templates", "render", "error_page"]
+__all__ = ["router", "account_page"]
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 LOGIN_CSRF = "xborder_login_csrf"
-
-
-def _qs(params: Any, **changes: Any) -> str:
-    """The query string of ``params`` with ``changes`` applied (for sort and page links)."""
-    from urllib.parse import urlencode
-
-    merged = {k: v for k, v in dict(params).items() if v not in ("", None)}
-    merged.update(changes)
-    return urlencode(merged)
-
-
-templates.env.filters["qs"] = _qs
-
-
-def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-    """Render a template with the principal (if any) and its CSRF token."""
-    p = getattr(request.state, "principal", None)
-    ctx.setdefault("user", p)
-    ctx.setdefault("csrf", p.csrf_token if p is not None else "")
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
-
-
-def error_page(request: Request, status: int, message: str, hint: str | None) -> HTMLResponse:
-    """A friendly error page (pages never show tracebacks)."""
-    return render(request, "error.html", status_code=status, status=status, message=message, hint=hint)
 
 
 def _safe_next(target: str | None) -> str:
@@ -60,7 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None, error: str | None = None) -> Response:  # noqa: A002
+def login_form(request: Request, next: str | None = None, error: str | None = None) -> Response:
     token = secrets.token_urlsafe(24)
     resp = render(request, "login.html", next=_safe_next(next), login_csrf=token, error=error, user=None)
     resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", max_age=3600, path="/login")
@@ -74,12 +47,13 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
-) -> Response:  # noqa: A002
+    totp: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return login_form(request, next, "The login form expired; please try again.")
     try:
-        user, secret, _, expires = login_session(request, username, password)
+        user, secret, _, expires = login_session(request, username, password, totp or None)
     except LoginError as exc:
         resp = login_form(request, next, exc.message)
         resp.status_code = 429 if exc.locked_seconds else 401
@@ -121,11 +95,20 @@ def _tokens(request: Request, p: Principal) -> list[dict[str, Any]]:
         )
 
 
+def account_page(request: Request, p: Principal, **extra: Any) -> Response:
+    """The Account page: password, two-factor login, API tokens (``extra``: a message, a new token, a set-up)."""
+    from xborder.api.routers.totp import totp_state
+
+    ctx: dict[str, Any] = {"msg": None, "new_token": None, "totp_setup": None, "recovery_codes": None}
+    ctx.update(extra)
+    return render(request, "account.html", tokens=_tokens(request, p), totp=totp_state(request, p), **ctx)
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account(
     request: Request, p: Annotated[Principal, Depends(current_user)], msg: str | None = None
 ) -> Response:
-    return render(request, "account.html", tokens=_tokens(request, p), msg=msg, new_token=None)
+    return account_page(request, p, msg=msg)
 
 
 @router.post("/account/password")
@@ -148,7 +131,7 @@ def account_password(
 @router.post("/account/tokens", response_class=HTMLResponse)
 def account_token(
     request: Request,
-    p: Annotated[Principal, Depends(current_user)],
+    p: Annotated[Principal, Depends(require_role("analyst"))],
     name: Annotated[str, Form(min_length=1, max_length=80)],
     days: Annotated[int, Form(ge=1, le=365)] = 30,
 ) -> Response:
@@ -166,13 +149,7 @@ def account_token(
             username=p.username,
             ip=client_ip(request),
         )
-    return render(
-        request,
-        "account.html",
-        tokens=_tokens(request, p),
-        msg=None,
-        new_token={"secret": secret, "name": name, "expires_at": expires},
-    )
+    return account_page(request, p, new_token={"secret": secret, "name": name, "expires_at": expires})
 
 
 @router.get("/admin/users", response_class=HTMLResponse)

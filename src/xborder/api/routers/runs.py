@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from xborder.api import services
 from xborder.api.accounts import Principal
+from xborder.api.models import Job, JobStarted, Problem, RunDetail, RunList, error_responses
 from xborder.api.queries import runs as qr
 from xborder.api.routers.opportunities import RUN_ID
 from xborder.api.security import current_user, get_db, require_role
@@ -19,7 +20,7 @@ from xborder.pipeline.registry import STAGES
 
 __all__ = ["router", "report_path"]
 
-router = APIRouter(prefix="/api", tags=["runs"])
+router = APIRouter(prefix="/api", tags=["runs"], responses=error_responses(401, 403, 422))
 
 
 def _default_langs() -> list[Literal["en", "zh"]]:
@@ -45,7 +46,7 @@ class RunBody(BaseModel):
     )
 
 
-@router.get("/runs", summary="Runs, newest first")
+@router.get("/runs", summary="Runs, newest first", response_model=RunList)
 def list_runs(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
@@ -55,7 +56,12 @@ def list_runs(
     return qr.list_runs(get_db(request), limit=limit, offset=offset)
 
 
-@router.post("/runs", status_code=202, summary="Start a pipeline run in the background (analyst, admin)")
+@router.post(
+    "/runs",
+    status_code=202,
+    summary="Start a pipeline run in the background (analyst, admin)",
+    response_model=JobStarted,
+)
 def start_run(
     body: RunBody, request: Request, p: Annotated[Principal, Depends(require_role("analyst"))]
 ) -> dict[str, Any]:
@@ -72,7 +78,12 @@ def start_run(
     return {"job_id": job_id, "poll": f"/api/jobs/{job_id}"}
 
 
-@router.get("/runs/{run_id}", summary="A run's record, output counts and report files")
+@router.get(
+    "/runs/{run_id}",
+    summary="A run's record, output counts and report files",
+    response_model=RunDetail,
+    responses=error_responses(404),
+)
 def run_detail(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
@@ -110,12 +121,24 @@ def report_path(request: Request, run_id: str, fmt: str, lang: str) -> FsPath:
     "/runs/{run_id}/report",
     summary="Download a run's report (html, pdf or xlsx; en or zh)",
     response_class=FileResponse,
+    responses={
+        200: {
+            "description": "The report file, as an attachment",
+            "content": {
+                "text/html": {},
+                "application/pdf": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+            },
+        },
+        **error_responses(404),
+        410: {"model": Problem, "description": "The file is no longer on the server; re-run the report"},
+    },
 )
 def download_report(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
     run_id: Annotated[str, Path(pattern=RUN_ID)],
-    format: Annotated[Literal["html", "pdf", "xlsx"], Query()] = "html",  # noqa: A002
+    format: Annotated[Literal["html", "pdf", "xlsx"], Query()] = "html",
     lang: Annotated[Literal["en", "zh"], Query()] = "en",
 ) -> FileResponse:
     path = report_path(request, run_id, format, lang)
@@ -130,7 +153,11 @@ def download_report(
     )
 
 
-@router.get("/jobs", summary="Background jobs, newest first")
+@router.get(
+    "/jobs",
+    summary="Background jobs, newest first",
+    response_model=list[Job],  # type: ignore[valid-type]
+)
 def list_jobs(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],
@@ -139,7 +166,12 @@ def list_jobs(
     return qr.list_jobs(get_db(request), limit=limit)
 
 
-@router.get("/jobs/{job_id}", summary="Progress of a background job (poll until status is ok or failed)")
+@router.get(
+    "/jobs/{job_id}",
+    summary="Progress of a background job (poll until status is ok or failed)",
+    response_model=Job,
+    responses=error_responses(404),
+)
 def job(
     request: Request,
     p: Annotated[Principal, Depends(current_user)],

@@ -15,12 +15,14 @@ the same placeholders.
 
 from __future__ import annotations
 
+import importlib.util
 import string
 import tomllib
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 __all__ = ["LANGS", "render", "has", "codes", "Translator", "check_catalogue", "message"]
@@ -28,13 +30,14 @@ __all__ = ["LANGS", "render", "has", "codes", "Translator", "check_catalogue", "
 LANGS = ("en", "zh")
 
 
-def _message_dirs() -> Iterator[Traversable]:
+def _message_dirs() -> Iterator[Traversable | Path]:
     yield resources.files("xborder.core.i18n").joinpath("messages")
-    domains = resources.files("xborder.domains")
-    for entry in sorted(domains.iterdir(), key=lambda e: e.name):
-        d = entry.joinpath("messages")
-        if entry.is_dir() and d.is_dir():
-            yield d
+    # Each domain's messages/ folder, found on the domains package's path without importing the domains.
+    spec = importlib.util.find_spec("xborder.domains")
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        for entry in sorted(Path(base).iterdir(), key=lambda e: e.name):
+            if (entry / "messages").is_dir():
+                yield entry / "messages"
     for pkg in ("xborder.ingest", "xborder.report", "xborder.api"):
         d = resources.files(pkg).joinpath("messages")
         if d.is_dir():

@@ -16,12 +16,16 @@ from typing import Any, cast
 
 import pandas as pd
 
+from xborder.core.clock import today
 from xborder.domains.compliance.attributes import ProductAttributes
 from xborder.domains.compliance.rules import load_requirements, normalise_markets, rule_markets
+from xborder.domains.compliance.tables import COMPLIANCE_CHECKS, COMPLIANCE_SUMMARY
 from xborder.reference import as_of
+from xborder.reference.base import weakest
 
 __all__ = [
     "REQUIREMENT_COLUMNS",
+    "RULE_ONLY_COLUMNS",
     "SUMMARY_COLUMNS",
     "ComplianceAnswer",
     "check_product",
@@ -30,45 +34,32 @@ __all__ = [
     "summarise",
 ]
 
-REQUIREMENT_COLUMNS = [
-    "market",
-    "rule_id",
-    "requirement",
-    "kind",
-    "mandatory",
-    "holder",
-    "lead_time_days_min",
-    "lead_time_days_max",
-    "cost_min",
-    "cost_max",
-    "currency",
-    "depends_on",
-    "on_critical_path",
-    "basis",
-    "scope",
-    "note",
-    "source",
-    "lead_cost_source",
-    "valid_from",
-    "valid_to",
-    "last_checked",
-    "confidence",
+_PER_RUN = ("run_id", "product_id", "as_of")
+"""Columns the stage adds to the engine's rows: whose run, which product, which day."""
+RULE_ONLY_COLUMNS = ("note", "lead_cost_source")
+"""Columns of a requirement row that are shown with an answer but not stored in ``compliance_checks``."""
+
+
+def _requirement_columns() -> list[str]:
+    out = []
+    for c in COMPLIANCE_CHECKS.column_names:
+        if c not in _PER_RUN:
+            out.append(c)
+        if c == "scope":
+            out.append("note")
+        elif c == "source":
+            out.append("lead_cost_source")
+    return out
+
+
+REQUIREMENT_COLUMNS = _requirement_columns()
+"""The columns of :func:`requirements_for`: the declaration of ``compliance_checks`` less :data:`_PER_RUN`,
+with the rule's ``note`` after ``scope`` and ``lead_cost_source`` after ``source``."""
+SUMMARY_COLUMNS: list[str] = [
+    c for c in COMPLIANCE_SUMMARY.column_names if c not in (*_PER_RUN, "inferred_attributes")
 ]
-SUMMARY_COLUMNS = [
-    "market",
-    "n_requirements",
-    "n_mandatory",
-    "time_to_market_days_min",
-    "time_to_market_days_max",
-    "critical_path",
-    "cost_min",
-    "cost_max",
-    "currency",
-    "n_lead_time_unknown",
-    "n_cost_unknown",
-    "n_inferred",
-    "confidence",
-]
+"""The columns of :func:`summarise`: the declaration of ``compliance_summary`` less the per-run columns and
+``inferred_attributes`` (a property of the product, added by the stage)."""
 
 
 @dataclass
@@ -83,7 +74,7 @@ class ComplianceAnswer:
 
 def _as_date(date: dt.date | str | None) -> dt.date:
     if date is None:
-        return dt.date.today()
+        return today()
     if isinstance(date, str):
         from xborder.core.errors import BadInputError
 
@@ -248,7 +239,7 @@ def summarise(reqs: pd.DataFrame, *, by: list[str] | None = None) -> pd.DataFram
                 "n_lead_time_unknown": sum(_num(r["lead_time_days_max"], -1.0) < 0 for r in mand),
                 "n_cost_unknown": sum(_num(r["cost_max"], -1.0) < 0 for r in mand),
                 "n_inferred": sum(r["basis"] == "inferred" for r in grp),
-                "confidence": "low" if any(r["confidence"] == "low" for r in mand) else "high",
+                "confidence": weakest(r["confidence"] for r in mand) or "high",
             }
         )
     return pd.DataFrame(rows, columns=(by or []) + SUMMARY_COLUMNS)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from xborder.core.errors import BadInputError
 from xborder.reference import load_table
+from xborder.reference.base import as_of
 
 __all__ = [
     "EU_MEMBERS",
@@ -33,34 +34,18 @@ __all__ = [
 ]
 
 RULE_TABLE = "compliance/requirements"
-MARKETS: tuple[str, ...] = (
-    "US",
-    "CA",
-    "MX",
-    "BR",
-    "GB",
-    "DE",
-    "FR",
-    "IT",
-    "ES",
-    "NL",
-    "PL",
-    "SE",
-    "JP",
-    "KR",
-    "AU",
-    "SG",
-    "MY",
-    "TH",
-    "VN",
-    "ID",
-    "PH",
-    "SA",
-    "AE",
-    "TR",
-    "IN",
-)
-EU_MEMBERS: tuple[str, ...] = ("DE", "FR", "IT", "ES", "NL", "PL", "SE")
+
+
+def _markets() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every market of the rule base, the EU members in force today), from ``reference/data/markets.csv``."""
+    table = load_table("markets")
+    codes = tuple(dict.fromkeys(table["market_code"].astype(str)))
+    eu = as_of(table[table["region"] == "EU"])
+    return codes, tuple(dict.fromkeys(eu["market_code"].astype(str)))
+
+
+MARKETS, EU_MEMBERS = _markets()
+"""The markets the rule base covers, and the EU members an ``EU`` rule row applies in (one list: markets.csv)."""
 _BOOL_TERMS = {
     "all",
     "eee",
@@ -88,7 +73,7 @@ Condition = Callable[[dict[str, Any]], bool]
 
 
 def normalise_markets(markets: Iterable[str] | str | None) -> list[str]:
-    """Upper-cased ISO2 market codes (``EU`` expands to the EU members covered); all 25 when None."""
+    """Upper-cased ISO2 market codes (``EU`` expands to the EU members); every covered market when None."""
     if markets is None:
         return list(MARKETS)
     items = [markets] if isinstance(markets, str) else list(markets)

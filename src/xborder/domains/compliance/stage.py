@@ -15,59 +15,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from xborder.core.clock import today
 from xborder.domains.compliance.attributes import ProductAttributes
 from xborder.domains.compliance.dossier import SECTION
-from xborder.domains.compliance.engine import requirements_for, summarise
+from xborder.domains.compliance.engine import RULE_ONLY_COLUMNS, requirements_for, summarise
 from xborder.domains.compliance.rules import MARKETS, load_requirements, normalise_markets
-from xborder.domains.compliance.tables import TABLES
+from xborder.domains.compliance.tables import COMPLIANCE_CHECKS, COMPLIANCE_SUMMARY, TABLES
 from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows, write_frame
 
-__all__ = ["candidate_products", "run_compliance"]
-
-_CHECK_COLS = [
-    "run_id",
-    "product_id",
-    "market",
-    "rule_id",
-    "requirement",
-    "kind",
-    "mandatory",
-    "holder",
-    "lead_time_days_min",
-    "lead_time_days_max",
-    "cost_min",
-    "cost_max",
-    "currency",
-    "depends_on",
-    "on_critical_path",
-    "basis",
-    "scope",
-    "source",
-    "valid_from",
-    "valid_to",
-    "last_checked",
-    "confidence",
-    "as_of",
-]
-_SUMMARY_COLS = [
-    "run_id",
-    "product_id",
-    "market",
-    "as_of",
-    "n_requirements",
-    "n_mandatory",
-    "time_to_market_days_min",
-    "time_to_market_days_max",
-    "critical_path",
-    "cost_min",
-    "cost_max",
-    "currency",
-    "n_lead_time_unknown",
-    "n_cost_unknown",
-    "n_inferred",
-    "confidence",
-    "inferred_attributes",
-]
+__all__ = ["candidate_products", "run_compliance", "STAGE"]
 
 
 def candidate_products(con: duckdb.DuckDBPyConnection, product_ids: list[str] | None = None) -> pd.DataFrame:
@@ -115,7 +72,7 @@ def run_compliance(
     """
     del settings, params
     # A run may name markets the rule base does not cover (e.g. the buyer countries of the data): skip them.
-    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
+    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or today())
     asked = None
     if markets is not None:
         items = [markets] if isinstance(markets, str) else markets
@@ -150,19 +107,16 @@ def run_compliance(
         if i % 20 == 0:
             report(0.1 + 0.7 * i / max(len(groups), 1), f"evaluated {i + 1} of {len(groups)} attribute sets")
     report(0.85, "writing compliance_checks")
-    con.execute("DELETE FROM compliance_checks WHERE run_id = ?", [run_id])
-    con.execute("DELETE FROM compliance_summary WHERE run_id = ?", [run_id])
+    delete_run_rows(con, TABLES, run_id)
     n_checks = n_summary = 0
     if checks:
         chk = pd.concat(checks, ignore_index=True)
         chk["run_id"], chk["as_of"] = run_id, day
-        _insert(con, "compliance_checks", chk[_CHECK_COLS])
-        n_checks = len(chk)
+        n_checks = write_frame(con, COMPLIANCE_CHECKS, chk, ignore=RULE_ONLY_COLUMNS)
     if summaries:
         summ = pd.concat(summaries, ignore_index=True)
         summ["run_id"], summ["as_of"] = run_id, day
-        _insert(con, "compliance_summary", summ[_SUMMARY_COLS])
-        n_summary = len(summ)
+        n_summary = write_frame(con, COMPLIANCE_SUMMARY, summ)
     report(1.0, "compliance done")
     return {
         "run_id": run_id,
@@ -175,15 +129,6 @@ def run_compliance(
         "rules_in_base": len(rules),
         "markets_not_covered": not_covered,
     }
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    cols = ", ".join(frame.columns)
-    con.register("_xb_frame", frame)
-    try:
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _xb_frame")
-    finally:
-        con.unregister("_xb_frame")
 
 
 def _with_all_markets(summary: pd.DataFrame, markets: list[str]) -> pd.DataFrame:

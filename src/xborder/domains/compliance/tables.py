@@ -52,8 +52,18 @@ COMPLIANCE_CHECKS = Table(
             "Typical lead time, upper end, days; NULL when no source gives one.",
             unit="days",
         ),
-        Column("cost_min", "DOUBLE", "Typical cost, lower end, in currency; NULL when no source gives one."),
-        Column("cost_max", "DOUBLE", "Typical cost, upper end, in currency; NULL when no source gives one."),
+        Column(
+            "cost_min",
+            "DOUBLE",
+            "Typical cost, lower end, in currency; NULL when no source gives one.",
+            unit="currency",
+        ),
+        Column(
+            "cost_max",
+            "DOUBLE",
+            "Typical cost, upper end, in currency; NULL when no source gives one.",
+            unit="currency",
+        ),
         Column("currency", "VARCHAR", "ISO 4217 currency of cost_min/cost_max (USD in the bundled rules)."),
         Column(
             "depends_on",
@@ -105,12 +115,16 @@ COMPLIANCE_SUMMARY = Table(
         ),
         Column("critical_path", "VARCHAR", "Rule ids on the longest chain, in order (a > b > c)."),
         Column(
-            "cost_min", "DOUBLE", "Sum of the low cost of the mandatory requirements with a sourced cost."
+            "cost_min",
+            "DOUBLE",
+            "Sum of the low cost of the mandatory requirements with a sourced cost.",
+            unit="currency",
         ),
         Column(
             "cost_max",
             "DOUBLE",
             "Sum of the high cost of the mandatory requirements with a sourced cost (a lower bound when n_cost_unknown > 0).",
+            unit="currency",
         ),
         Column("currency", "VARCHAR", "ISO 4217 currency of the cost range (USD)."),
         Column("n_lead_time_unknown", "INTEGER", "Mandatory requirements whose lead time no source gives."),

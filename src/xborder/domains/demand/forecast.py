@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
-from xborder.domains.demand import backtest as bt
 from xborder.domains.demand.accuracy import naive_scale, overall_metrics, series_metrics
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.engines import EngineSession
@@ -179,7 +179,7 @@ def forecast(
     return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep])
 
 
-def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
+def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:
     parts = []
     groups = info.loc[info["cv_horizon"] > 0, ["cv_horizon", "cv_windows"]].drop_duplicates()
     for h, w in sorted(groups.itertuples(index=False, name=None), reverse=True):
@@ -207,7 +207,7 @@ def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n
     return pd.concat(parts, ignore_index=True)
 
 
-def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs) -> pd.DataFrame:  # noqa: ANN001
+def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs) -> pd.DataFrame:
     live = info.index[info["demand_class"] != "all_zero"]
     data = df[df["unique_id"].isin(live)]
     if data.empty:
@@ -225,7 +225,7 @@ def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs)
     return bt.add_ensemble(out)
 
 
-def _select(df, info, points, margin, strategies) -> tuple[Selection | None, Selection | None]:  # noqa: ANN001
+def _select(df, info, points, margin, strategies) -> tuple[Selection | None, Selection | None]:
     if not len(points):
         return None, None
     # MASE weights from the whole history given (the outer benchmark scales the same way); the
@@ -247,7 +247,7 @@ def _choices(info: pd.DataFrame, sel: Selection | None, margin: float) -> pd.Dat
     return choice
 
 
-def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.DataFrame:  # noqa: ANN001
+def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.DataFrame:
     parts = []
     if len(fc_wide):
         long = bt.chosen_points(fc_wide, choice["model"], names, levels)
@@ -277,7 +277,7 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
     )
 
 
-def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not len(points):
         return pd.DataFrame(), pd.DataFrame()
     last = points.groupby("unique_id")["cutoff"].transform("max")

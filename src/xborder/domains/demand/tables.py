@@ -158,6 +158,7 @@ TREND_SIGNALS = Table(
             "message",
             "JSON",
             'The signal as a message of the [demand] catalogue: {"code": "demand.<key>", "args": {...}}; text_en and text_zh are rendered from it.',
+            message=True,
         ),
     ),
 )

@@ -20,55 +20,30 @@ from xborder.domains.landed_cost.inputs import prepare_frame
 from xborder.domains.landed_cost.kernel import DUTY_CODES, VAT_CODES, evaluate, solve_price
 from xborder.domains.landed_cost.keys import Fx, col, groups, num
 from xborder.domains.landed_cost.rules import RuleBook, rule_book
+from xborder.domains.landed_cost.tables import LANDED_COSTS
 from xborder.reference.fx import FxTable, load_fx
 
-__all__ = ["landed_cost_frame", "OUTPUT_COLUMNS"]
+__all__ = ["landed_cost_frame", "OUTPUT_COLUMNS", "ROW_COLUMNS", "SOURCING_COLUMNS", "DETAIL_COLUMNS"]
 
-OUTPUT_COLUMNS = (
-    "product_id",
-    "market",
-    "mode",
+ROW_COLUMNS: tuple[str, ...] = tuple(c for c in LANDED_COSTS.column_names if c != "run_id")
+"""The columns of one ``landed_costs`` row: the declaration's (``tables.py``), less ``run_id``."""
+SOURCING_COLUMNS = ("price_source", "unit_cost", "unit_cost_estimated", "notes", "note_codes")
+"""Row columns on where the inputs came from (quote or estimate, observed or converted price): the stage
+fills them; the engine is given the cost and price, not their origin."""
+DETAIL_COLUMNS = (
     "platform",
-    "currency",
-    "units",
-    "price",
-    "goods_cost",
-    "freight",
-    "insurance",
-    "customs_value",
-    "duty",
-    "additional_duty",
-    "customs_fees",
-    "low_value_charges",
-    "import_tax_cost",
-    "import_vat_recoverable",
-    "landed_cost",
-    "referral_fee",
-    "fulfilment_fee",
-    "other_fees",
-    "output_vat",
-    "net_revenue",
-    "unit_margin",
-    "margin_pct",
-    "roi",
-    "break_even_price",
-    "target_price",
-    "target_margin",
     "chargeable_qty",
     "chargeable_unit",
     "size_tier",
     "vat_rate",
     "duty_rate",
     "additional_rate",
-    "low_value_rule",
-    "duty_rule",
-    "rules_used",
-    "low_confidence",
-    "dims_estimated",
     "hs_code",
-    "as_of",
     "fx_date",
 )
+"""What the engine also returns for an itemised answer, not stored in ``landed_costs``."""
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(c for c in ROW_COLUMNS if c not in SOURCING_COLUMNS) + DETAIL_COLUMNS
+"""The columns :func:`landed_cost_frame` returns, in order."""
 
 
 def _lane_arrays(d: pd.DataFrame, rules: RuleBook, fxc: Fx) -> dict:

@@ -9,10 +9,17 @@ from xborder.domains.landed_cost.fees import fba_fees
 from xborder.domains.landed_cost.keys import Fx, groups, num
 from xborder.domains.landed_cost.rules import RuleBook
 
-__all__ = ["fee_arrays", "TABLE_CCY"]
+__all__ = ["fee_arrays", "TABLE_CCY", "table_currencies"]
 
 
 TABLE_CCY = {"amazon.US": "USD", "amazon.DE": "EUR", "amazon.GB": "GBP", "amazon.JP": "JPY"}
+"""The Amazon fee tables' currencies as shipped; :func:`table_currencies` reads them from the rule tables."""
+
+
+def table_currencies(rules: RuleBook) -> dict[str, str]:
+    """Fee table → the currency its amounts are in (the referral table's ``currency`` column)."""
+    ref = rules.referral.dropna(subset=["currency"])
+    return {**TABLE_CCY, **dict(zip(ref["fee_table"], ref["currency"], strict=True))}
 
 
 def _referral_arrays(d: pd.DataFrame, rules: RuleBook, is_amazon: np.ndarray) -> dict:
@@ -38,7 +45,7 @@ def _referral_arrays(d: pd.DataFrame, rules: RuleBook, is_amazon: np.ndarray) ->
 def fee_arrays(d: pd.DataFrame, rules: RuleBook, fxc: Fx) -> dict:
     n = len(d)
     is_amazon = (d["platform"] == "amazon").to_numpy() & (d["fee_table"] != "").to_numpy()
-    table_ccy = d["fee_table"].map(TABLE_CCY).fillna("USD")
+    table_ccy = d["fee_table"].map(table_currencies(rules)).fillna("USD")
     f_l2t = np.where(is_amazon, fxc.vec(d["currency"], table_ccy), 1.0)
     f_t2l = np.where(is_amazon, 1.0 / f_l2t, fxc.vec(pd.Series(["USD"] * n), d["currency"]))
     fba = np.full(n, np.nan)

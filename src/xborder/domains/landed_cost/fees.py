@@ -22,7 +22,7 @@ def _num(s: pd.Series, empty: float) -> np.ndarray:
     return pd.to_numeric(s.replace("", None), errors="coerce").fillna(empty).to_numpy(float)
 
 
-def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, height_cm, weight_kg):  # noqa: ANN001, ANN201
+def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, height_cm, weight_kg):
     """(fee, size tier, rule_id) per package for one fee table, in the card's currency.
 
     ``tiers`` and ``card`` are the as-of rows of one fee table. Packages that fit no tier get the last tier.
@@ -86,7 +86,7 @@ def fba_fees(tiers: pd.DataFrame, card: pd.DataFrame, length_cm, width_cm, heigh
     return fee, t["size_tier"].to_numpy()[tier_idx], rule
 
 
-def referral_fee(price, lo, hi, rate, portion, min_fee):  # noqa: ANN001, ANN201
+def referral_fee(price, lo, hi, rate, portion, min_fee):
     """Referral fee per row for prices in the fee table's currency.
 
     ``lo``, ``hi``, ``rate``, ``portion`` are (rows x bands) arrays (padding bands have rate 0);

@@ -19,7 +19,7 @@ __all__ = ["chargeable_weight_kg", "volumetric_weight_kg", "freight_per_unit", "
 BASIS_CODES = {"kg": 0, "cbm": 1, "container": 2}
 
 
-def volumetric_weight_kg(length_cm, width_cm, height_cm, divisor):  # noqa: ANN001, ANN201
+def volumetric_weight_kg(length_cm, width_cm, height_cm, divisor):
     """L x W x H (cm) / divisor (cm3 per kg)."""
     return (
         np.asarray(length_cm, float)
@@ -29,7 +29,7 @@ def volumetric_weight_kg(length_cm, width_cm, height_cm, divisor):  # noqa: ANN0
     )
 
 
-def chargeable_weight_kg(weight_kg, length_cm, width_cm, height_cm, divisor):  # noqa: ANN001, ANN201
+def chargeable_weight_kg(weight_kg, length_cm, width_cm, height_cm, divisor):
     """max(actual weight, volumetric weight) per unit, kg (IATA chargeable weight)."""
     return np.maximum(
         np.asarray(weight_kg, float), volumetric_weight_kg(length_cm, width_cm, height_cm, divisor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,8 @@ class ProductInput:
     width_cm: float | None = None
     height_cm: float | None = None
     product_id: str = "adhoc"
-    estimates: list[str] = field(default_factory=list)
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    """Notes on inputs that were estimated, as messages (``{"code": "landed_cost....", "args": {...}}``)."""
 
     def row(
         self, market: str, mode: str, *, price: float | None, units: float | None, platform: str | None
@@ -206,7 +208,7 @@ def prepare_frame(df: pd.DataFrame, rules: RuleBook, *, fill_defaults: bool = Tr
     return out.reset_index(drop=True)
 
 
-def _norm(col: pd.Series, default: str, fn) -> pd.Series:  # noqa: ANN001
+def _norm(col: pd.Series, default: str, fn) -> pd.Series:
     """Strip/normalise a text column once per distinct value (fast on 100k rows with few distinct values)."""
     codes, uniq = pd.factorize(col.fillna(default).astype(str), use_na_sentinel=False)
     return pd.Series(np.array([fn(str(u).strip()) for u in uniq], dtype=object)[codes], index=col.index)

@@ -13,34 +13,72 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xborder.core import i18n
 from xborder.domains.landed_cost.engine import landed_cost_frame
 from xborder.domains.landed_cost.inputs import ProductInput
 from xborder.domains.landed_cost.rules import MODES, RuleBook, rule_book
+from xborder.domains.landed_cost.sourcing import note
+from xborder.reference.base import weakest
 from xborder.reference.coverage import research_notes
 from xborder.reference.fx import ECB_SOURCE, FxTable, load_fx
 
-__all__ = ["LandedCostResult", "landed_cost", "compare", "COMPONENTS"]
+__all__ = ["LandedCostResult", "landed_cost", "compare", "COMPONENTS", "SUMMARY_KEYS", "line_label"]
 
-# (output column, label, rule tables whose ids explain the line)
+# (output column, rule tables whose ids explain the line); the label is the message landed_cost.line.<column>
 COMPONENTS = (
-    ("goods_cost", "Unit cost + packaging", ()),
-    ("freight", "International freight", ("freight/rates", "freight/derived_rates")),
-    ("insurance", "Cargo insurance", ("freight/insurance",)),
-    ("duty", "Customs duty", ("duties/rates", "duties/market_average", "low_value/rules")),
-    ("additional_duty", "Additional duties", ("duties/additional",)),
-    ("customs_fees", "Customs entry fees", ("duties/customs_fees",)),
-    ("low_value_charges", "Low-value parcel charges", ("low_value/rules",)),
-    ("import_tax_cost", "Import VAT/GST (not recoverable)", ("tax/vat_rates", "low_value/rules")),
-    ("referral_fee", "Marketplace referral/commission", ("fees/amazon_referral", "fees/platforms")),
-    ("fulfilment_fee", "Fulfilment fee", ("fees/amazon_fba", "fees/amazon_fba_adjustments")),
-    ("other_fees", "Payment/fixed platform fees", ("fees/platforms",)),
-    ("output_vat", "VAT/GST in the price", ("tax/vat_rates", "low_value/rules")),
+    ("goods_cost", ()),
+    ("freight", ("freight/rates", "freight/derived_rates")),
+    ("insurance", ("freight/insurance",)),
+    ("duty", ("duties/rates", "duties/market_average", "low_value/rules")),
+    ("additional_duty", ("duties/additional",)),
+    ("customs_fees", ("duties/customs_fees",)),
+    ("low_value_charges", ("low_value/rules",)),
+    ("import_tax_cost", ("tax/vat_rates", "low_value/rules")),
+    ("referral_fee", ("fees/amazon_referral", "fees/platforms")),
+    ("fulfilment_fee", ("fees/amazon_fba", "fees/amazon_fba_adjustments")),
+    ("other_fees", ("fees/platforms",)),
+    ("output_vat", ("tax/vat_rates", "low_value/rules")),
 )
+SUMMARY_KEYS = (
+    "price",
+    "landed_cost",
+    "referral_fee",
+    "fulfilment_fee",
+    "other_fees",
+    "output_vat",
+    "net_revenue",
+    "unit_margin",
+    "margin_pct",
+    "roi",
+    "break_even_price",
+    "target_price",
+    "target_margin",
+    "customs_value",
+    "import_vat_recoverable",
+    "units",
+    "chargeable_qty",
+    "chargeable_unit",
+    "size_tier",
+    "low_value_rule",
+    "low_confidence",
+    "platform",
+)
+"""The figures under ``summary`` in :meth:`LandedCostResult.to_dict` (the JSON answer of the CLI and API)."""
+
+
+def line_label(component: str, lang: str = "en") -> str:
+    """The name of a cost line (``freight`` -> "International freight") in ``lang``."""
+    return i18n.render(f"landed_cost.line.{component}", lang)
 
 
 @dataclass
 class LandedCostResult:
-    """The computed row, the itemised lines and the inputs (``to_dict`` gives the JSON form)."""
+    """The computed row, the itemised lines and the inputs (``to_dict`` gives the JSON form).
+
+    ``lines`` carry the component, amount and the rules used; their label and the FX source of the goods
+    line are messages rendered by :meth:`to_dict`. ``note_codes`` are the answer's notes as messages; the
+    research-horizon notes of :mod:`xborder.reference.coverage` follow them in :meth:`notes_in`.
+    """
 
     product: ProductInput
     market: str
@@ -48,42 +86,38 @@ class LandedCostResult:
     row: dict[str, Any]
     lines: list[dict[str, Any]]
     date: dt.date
-    notes: list[str] = field(default_factory=list)
+    note_codes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def currency(self) -> str:
         """Currency of every amount (the market's)."""
         return str(self.row["currency"])
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able form: inputs, summary figures, itemised lines with their rules, notes."""
-        summary = {
-            k: self.row[k]
-            for k in (
-                "price",
-                "landed_cost",
-                "referral_fee",
-                "fulfilment_fee",
-                "other_fees",
-                "output_vat",
-                "net_revenue",
-                "unit_margin",
-                "margin_pct",
-                "roi",
-                "break_even_price",
-                "target_price",
-                "target_margin",
-                "customs_value",
-                "import_vat_recoverable",
-                "units",
-                "chargeable_qty",
-                "chargeable_unit",
-                "size_tier",
-                "low_value_rule",
-                "low_confidence",
-                "platform",
-            )
-        }
+    def notes_in(self, lang: str = "en") -> list[str]:
+        """The notes in ``lang``: estimates and modelling choices, then research-horizon warnings."""
+        return [i18n.message(n, lang) for n in self.note_codes] + research_notes(
+            [self.market], self.date, lang=lang
+        )
+
+    @property
+    def notes(self) -> list[str]:
+        """The notes in English (:meth:`notes_in`)."""
+        return self.notes_in("en")
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-able form: inputs, summary figures, itemised lines with their rules, notes (text in ``lang``)."""
+        fx_note = i18n.render("landed_cost.fx_source", lang, source=ECB_SOURCE, date=self.row["fx_date"])
+        lines = [
+            {
+                "component": ln["component"],
+                "label": line_label(ln["component"], lang),
+                **{k: v for k, v in ln.items() if k != "component"},
+            }
+            for ln in self.lines
+        ]
+        for ln in lines:
+            if ln["component"] == "goods_cost" and not ln["source"]:
+                ln["source"] = fx_note
         return {
             "market": self.market,
             "mode": self.mode,
@@ -91,16 +125,16 @@ class LandedCostResult:
             "currency": self.currency,
             "fx_date": self.row["fx_date"],
             "product": {k: v for k, v in vars(self.product).items() if k != "estimates"},
-            "summary": summary,
-            "lines": self.lines,
-            "notes": self.notes,
+            "summary": {k: self.row[k] for k in SUMMARY_KEYS},
+            "lines": lines,
+            "notes": self.notes_in(lang),
         }
 
 
-def _lines(row: pd.Series, rules: RuleBook, fx_note: str) -> list[dict[str, Any]]:
+def _lines(row: pd.Series, rules: RuleBook) -> list[dict[str, Any]]:
     ids = [x for x in str(row["rules_used"]).split("|") if x]
     out = []
-    for col, label, tables in COMPONENTS:
+    for col, tables in COMPONENTS:
         used = [i for i in ids if rules.meta.get(i, {}).get("table") in tables]
         if col == "duty" and row["low_value_rule"]:
             used = [row["low_value_rule"]] + [i for i in used if i != row["low_value_rule"]]
@@ -115,16 +149,13 @@ def _lines(row: pd.Series, rules: RuleBook, fx_note: str) -> list[dict[str, Any]
         out.append(
             {
                 "component": col,
-                "label": label,
                 "amount": round(amount, 4),
                 "currency": row["currency"],
                 "rule_id": "|".join(used) or ("input" if col == "goods_cost" else ""),
-                "source": " ; ".join(sorted({m["source"] for m in meta}))
-                or (fx_note if col == "goods_cost" else ""),
+                # the goods line's source is the FX table: filled in by to_dict
+                "source": " ; ".join(sorted({m["source"] for m in meta})),
                 "valid_from": min((m["valid_from"] for m in meta if m["valid_from"]), default=None),
-                "confidence": "low"
-                if any(m["confidence"] == "low" for m in meta)
-                else ("high" if meta else ""),
+                "confidence": weakest(m["confidence"] for m in meta),
             }
         )
     return out
@@ -142,8 +173,13 @@ def landed_cost(
     target_margin: float = 0.30,
     fx: FxTable | None = None,
     rules: RuleBook | None = None,
+    fx_max_age_days: int | None = 7,
 ) -> LandedCostResult:
-    """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised."""
+    """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised.
+
+    The notes say when the FX rates are older than ``fx_max_age_days`` before the answer's date, and when the
+    margin is implausible (below -100%: the price is less than half the landed cost), with its likely cause.
+    """
     rules = rules or rule_book(date)
     fx = fx or load_fx()
     frame = landed_cost_frame(
@@ -154,33 +190,47 @@ def landed_cost(
         rules=rules,
     )
     row = frame.iloc[0]
-    fx_note = f"{ECB_SOURCE} (Source: ECB), rate of {row['fx_date']}"
     notes = list(product.estimates)
     if row["dims_estimated"]:
-        notes.append(f"weight/dimensions estimated from category_defaults.csv ({product.category})")
+        notes.append(note("dims_estimated", category=product.category))
     if not np.isfinite(row["price"]):
-        notes.append(
-            "no selling price given: margin and ROI are empty; break-even and target prices are shown"
-        )
-    if mode == "express":
-        notes.append(
-            "express = direct-to-consumer parcel: low-value import rules are tested on the consignment; "
-            "no FBA fee"
-        )
-    else:
-        notes.append(
-            "bulk import by the seller: import VAT is recoverable input tax (shown, not counted as cost)"
-        )
-    notes.extend(research_notes([market], rules.date))
+        notes.append(note("no_price"))
+    notes.append(note("express_parcel" if mode == "express" else "bulk_import"))
+    notes += fx_and_margin_notes(fx, rules.date, [row], fx_max_age_days)
     return LandedCostResult(
         product,
         market.upper(),
         mode,
         {str(k): v for k, v in row.items()},
-        _lines(row, rules, fx_note),
+        _lines(row, rules),
         rules.date,
         notes,
     )
+
+
+def fx_and_margin_notes(
+    fx: FxTable, as_of: dt.date, rows: list[Any], fx_max_age_days: int | None = 7
+) -> list[dict[str, Any]]:
+    """Warnings on the answers: FX rates older than ``fx_max_age_days`` before ``as_of``, and margins below
+    -100% (the price less than half the landed cost: usually a price given in the wrong currency)."""
+    out: list[dict[str, Any]] = []
+    days = fx.age_days(as_of)
+    if fx_max_age_days is not None and days > fx_max_age_days:
+        out.append(note("fx_stale", fx_date=fx.last_date, as_of=str(as_of), days=days))
+    for r in rows:
+        m = r["margin_pct"]
+        if m is not None and np.isfinite(m) and m < -1.0:
+            out.append(
+                note(
+                    "implausible_margin",
+                    market=r["market"],
+                    margin=f"{m:.0%}",
+                    price=f"{r['price']:,.2f}",
+                    landed=f"{r['landed_cost']:,.2f}",
+                    currency=r["currency"],
+                )
+            )
+    return out
 
 
 def compare(

@@ -21,62 +21,26 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from xborder.core import i18n
+from xborder.core.clock import today
 from xborder.core.settings import Settings
 from xborder.domains.landed_cost.dossier import SECTION
-from xborder.domains.landed_cost.engine import landed_cost_frame
+from xborder.domains.landed_cost.engine import DETAIL_COLUMNS, landed_cost_frame
+from xborder.domains.landed_cost.result import fx_and_margin_notes
 from xborder.domains.landed_cost.rules import rule_book
-from xborder.domains.landed_cost.tables import TABLES
+from xborder.domains.landed_cost.sourcing import row_note_codes
+from xborder.domains.landed_cost.tables import LANDED_COSTS, TABLES
 from xborder.reference.coverage import research_notes
-from xborder.reference.fx import load_fx
+from xborder.reference.fx import FxTable, load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows, read_rows, write_frame
 
-__all__ = ["run_landed_cost", "candidate_inputs", "DEFAULT_MODES", "TABLE_COLUMNS"]
+__all__ = ["run_landed_cost", "candidate_inputs", "warehouse_product", "DEFAULT_MODES", "STAGE"]
 
 DEFAULT_MODES: tuple[Literal["sea_fcl", "sea_lcl", "air", "express", "rail"], ...] = (
     "sea_lcl",
     "air",
     "express",
-)
-TABLE_COLUMNS = (
-    "run_id",
-    "product_id",
-    "market",
-    "mode",
-    "as_of",
-    "currency",
-    "units",
-    "price",
-    "price_source",
-    "unit_cost",
-    "unit_cost_estimated",
-    "dims_estimated",
-    "goods_cost",
-    "freight",
-    "insurance",
-    "customs_value",
-    "duty",
-    "additional_duty",
-    "customs_fees",
-    "low_value_charges",
-    "import_tax_cost",
-    "import_vat_recoverable",
-    "landed_cost",
-    "referral_fee",
-    "fulfilment_fee",
-    "other_fees",
-    "output_vat",
-    "net_revenue",
-    "unit_margin",
-    "margin_pct",
-    "roi",
-    "break_even_price",
-    "target_price",
-    "target_margin",
-    "low_value_rule",
-    "duty_rule",
-    "rules_used",
-    "low_confidence",
-    "notes",
 )
 
 
@@ -138,6 +102,40 @@ def _target_markets(markets: list[str] | None) -> list[str]:
     return [m.upper() for m in markets if m.upper() in known]
 
 
+def warehouse_product(
+    con: Any, settings: Settings, product_id: str
+) -> tuple[dict[str, Any], pd.DataFrame | None, FxTable] | None:
+    """A warehouse product for a one-off answer: its ``products`` row with its candidate row (cost, home
+    price), its observed prices per buyer country (None without sales) and the warehouse's FX table;
+    None when ``product_id`` is not in ``products``."""
+    row = read_rows(con, "products", where="product_id = ?", params=[product_id])
+    if row.empty:
+        return None
+    cand = candidate_inputs(con, settings, max_products=None)
+    fx = load_fx(con)
+    hit = cand[cand["product_id"] == product_id] if len(cand) else cand
+    info = {str(k): v for k, v in row.iloc[0].to_dict().items()}
+    observed = None
+    if len(hit):
+        info.update({str(k): v for k, v in hit.iloc[0].to_dict().items()})
+        observed = cand.attrs["observed_prices"].query("product_id == @product_id")
+    return info, observed, fx
+
+
+def _notes(
+    unit_cost_estimated: np.ndarray, dims_estimated: np.ndarray, cost_share: float
+) -> tuple[list, list]:
+    """(note_codes as JSON, notes in English) per row: each of the four flag combinations rendered once."""
+    rendered = {}
+    for est in (False, True):
+        for dims in (False, True):
+            codes = row_note_codes(unit_cost_estimated=est, dims_estimated=dims, cost_share=cost_share)
+            text = "".join(i18n.message(c, "en") + "; " for c in codes)
+            rendered[(est, dims)] = (json.dumps(codes), text)
+    pairs = [rendered[(bool(e), bool(d))] for e, d in zip(unit_cost_estimated, dims_estimated, strict=True)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
 def run_landed_cost(
     con: Any,
     settings: Settings,
@@ -152,7 +150,7 @@ def run_landed_cost(
 ) -> dict[str, Any]:
     """Compute landed cost for candidate products x markets x modes and store them in ``landed_costs``."""
     say = progress or (lambda f, m: None)
-    as_of = dt.date.fromisoformat(date) if date else dt.date.today()
+    as_of = dt.date.fromisoformat(date) if date else today()
     rules = rule_book(as_of)
     fx = load_fx(con)
     target = settings.target_margin if target_margin is None else target_margin
@@ -160,15 +158,17 @@ def run_landed_cost(
     cand = candidate_inputs(con, settings, max_products=max_products)
     targets = _target_markets(markets)
     skipped = sorted({m.upper() for m in markets or []} - set(targets))
-    con.execute("DELETE FROM landed_costs WHERE run_id = ?", [run_id])
+    delete_run_rows(con, TABLES, run_id)
     if cand.empty or not targets:
+        code = "landed_cost.no_candidates" if cand.empty else "landed_cost.no_known_market"
         return {
             "rows": 0,
             "products": 0,
             "markets": targets,
             "modes": list(modes),
             "as_of": as_of.isoformat(),
-            "note": "no products with sold order lines" if cand.empty else "no known target market",
+            "note": i18n.render(code, "en"),
+            "note_code": code,
         }
     cand = cand.dropna(subset=["unit_cost"])
     observed = cand.attrs.get("observed_prices", pd.DataFrame())
@@ -208,25 +208,25 @@ def run_landed_cost(
     )
     res["unit_cost"] = grid["unit_cost"].to_numpy(float) * ucost_f
     res["unit_cost_estimated"] = grid["unit_cost_estimated"].to_numpy(bool)
-    share = f"{settings.estimated_cost_share:.0%}"
-    res["notes"] = np.where(
-        res["unit_cost_estimated"], f"unit cost estimated as {share} of the home price; ", ""
+    res["note_codes"], res["notes"] = _notes(
+        res["unit_cost_estimated"].to_numpy(bool),
+        res["dims_estimated"].to_numpy(bool),
+        settings.estimated_cost_share,
     )
-    res["notes"] = res["notes"] + np.where(res["dims_estimated"], "weight/dims from category defaults; ", "")
     res["low_confidence"] = res["low_confidence"] | res["unit_cost_estimated"]
     say(0.8, f"Writing {len(res):,} rows to landed_costs")
-    out = res[list(TABLE_COLUMNS)]
-    con.register("lc_out", out)
-    try:
-        con.execute(f"INSERT INTO landed_costs ({', '.join(TABLE_COLUMNS)}) SELECT * FROM lc_out")
-    finally:
-        con.unregister("lc_out")
+    write_frame(con, LANDED_COSTS, res, ignore=DETAIL_COLUMNS)
     say(1.0, "Landed cost done")
     best = (
         res.dropna(subset=["margin_pct"])
         .sort_values("margin_pct", ascending=False)
         .drop_duplicates(["product_id", "market"])
     )
+    stale = fx_and_margin_notes(fx, as_of, [], settings.fx_max_age_days)
+
+    def fx_msg(lang: str) -> list[str]:
+        return [i18n.message(n, lang) for n in stale]
+
     return json.loads(
         json.dumps(
             {
@@ -240,9 +240,10 @@ def run_landed_cost(
                 "dims_estimated_share": float(res["dims_estimated"].mean()),
                 "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
                 "fx_last_date": fx.last_date,
+                "fx_age_days": fx.age_days(as_of),
                 "skipped_markets": skipped,
-                "research_notes": research_notes(targets, as_of),
-                "research_notes_zh": research_notes(targets, as_of, lang="zh"),
+                "research_notes": [*fx_msg("en"), *research_notes(targets, as_of)],
+                "research_notes_zh": [*fx_msg("zh"), *research_notes(targets, as_of, lang="zh")],
             }
         )
     )

@@ -22,77 +22,122 @@ LANDED_COSTS = Table(
             "ISO 4217 currency of every money column in the row (the market's currency).",
             nullable=False,
         ),
-        Column("units", "DOUBLE", "Units in the consignment (per-shipment minimums are divided by it)."),
+        Column(
+            "units",
+            "DOUBLE",
+            "Units in the consignment (per-shipment minimums are divided by it).",
+            unit="units",
+        ),
         Column(
             "price",
             "DOUBLE",
             "Selling price per unit in the market (VAT-inclusive where prices include VAT).",
+            unit="currency",
         ),
         Column(
             "price_source",
             "VARCHAR",
             "Where the price came from: observed (median sold price converted) or given.",
         ),
-        Column("unit_cost", "DOUBLE", "Purchase cost per unit (ex works/FOB) in the market currency."),
+        Column(
+            "unit_cost",
+            "DOUBLE",
+            "Purchase cost per unit (ex works/FOB) in the market currency.",
+            unit="currency",
+        ),
         Column(
             "unit_cost_estimated",
             "BOOLEAN",
             "TRUE when unit cost is the settings-defined share of the observed home price (no supplier quote).",
         ),
         Column("dims_estimated", "BOOLEAN", "TRUE when weight/dimensions came from category_defaults.csv."),
-        Column("goods_cost", "DOUBLE", "Unit cost plus packaging per unit."),
+        Column("goods_cost", "DOUBLE", "Unit cost plus packaging per unit.", unit="currency"),
         Column(
             "freight",
             "DOUBLE",
             "International freight per unit (chargeable weight, per-shipment minimums and charges allocated).",
+            unit="currency",
         ),
-        Column("insurance", "DOUBLE", "Cargo insurance per unit."),
-        Column("customs_value", "DOUBLE", "Customs value per unit on the market's basis (CIF or FOB)."),
-        Column("duty", "DOUBLE", "Customs duty per unit (MFN or the low-value rule's duty)."),
+        Column("insurance", "DOUBLE", "Cargo insurance per unit.", unit="currency"),
+        Column(
+            "customs_value",
+            "DOUBLE",
+            "Customs value per unit on the market's basis (CIF or FOB).",
+            unit="currency",
+        ),
+        Column(
+            "duty", "DOUBLE", "Customs duty per unit (MFN or the low-value rule's duty).", unit="currency"
+        ),
         Column(
             "additional_duty",
             "DOUBLE",
             "Additional duties per unit (US Section 301, IEEPA, Section 122 ...).",
+            unit="currency",
         ),
-        Column("customs_fees", "DOUBLE", "Per-entry customs fees per unit (US MPF/HMF)."),
+        Column("customs_fees", "DOUBLE", "Per-entry customs fees per unit (US MPF/HMF).", unit="currency"),
         Column(
             "low_value_charges",
             "DOUBLE",
             "National per-parcel/per-item charges on low-value consignments per unit.",
+            unit="currency",
         ),
         Column(
             "import_tax_cost",
             "DOUBLE",
             "Import VAT/GST or flat import tax that is a cost (not recoverable) per unit.",
+            unit="currency",
         ),
         Column(
             "import_vat_recoverable",
             "DOUBLE",
             "Import VAT paid at the border and recoverable as input tax (cash flow, not cost) per unit.",
+            unit="currency",
         ),
         Column(
             "landed_cost",
             "DOUBLE",
             "Goods + freight + insurance + duties + fees at the border + non-recoverable import taxes, per unit.",
+            unit="currency",
         ),
-        Column("referral_fee", "DOUBLE", "Marketplace referral/commission fee per unit."),
-        Column("fulfilment_fee", "DOUBLE", "Marketplace fulfilment fee (e.g. FBA) per unit."),
-        Column("other_fees", "DOUBLE", "Payment and fixed per-order platform fees per unit."),
-        Column("output_vat", "DOUBLE", "VAT/GST contained in the price and remitted on the sale, per unit."),
-        Column("net_revenue", "DOUBLE", "Price minus output VAT."),
-        Column("unit_margin", "DOUBLE", "Net revenue minus landed cost minus marketplace fees, per unit."),
+        Column("referral_fee", "DOUBLE", "Marketplace referral/commission fee per unit.", unit="currency"),
+        Column(
+            "fulfilment_fee", "DOUBLE", "Marketplace fulfilment fee (e.g. FBA) per unit.", unit="currency"
+        ),
+        Column(
+            "other_fees", "DOUBLE", "Payment and fixed per-order platform fees per unit.", unit="currency"
+        ),
+        Column(
+            "output_vat",
+            "DOUBLE",
+            "VAT/GST contained in the price and remitted on the sale, per unit.",
+            unit="currency",
+        ),
+        Column("net_revenue", "DOUBLE", "Price minus output VAT.", unit="currency"),
+        Column(
+            "unit_margin",
+            "DOUBLE",
+            "Net revenue minus landed cost minus marketplace fees, per unit.",
+            unit="currency",
+        ),
         Column("margin_pct", "DOUBLE", "Unit margin / net revenue (0.25 = 25%).", unit="fraction"),
-        Column("roi", "DOUBLE", "Unit margin / landed cost."),
+        Column("roi", "DOUBLE", "Unit margin / landed cost.", unit="fraction"),
         Column(
             "break_even_price",
             "DOUBLE",
             "Selling price (same basis as price) at which the unit margin is zero.",
+            unit="currency",
         ),
-        Column("target_price", "DOUBLE", "Selling price at which margin_pct reaches target_margin."),
+        Column(
+            "target_price",
+            "DOUBLE",
+            "Selling price at which margin_pct reaches target_margin.",
+            unit="currency",
+        ),
         Column(
             "target_margin",
             "DOUBLE",
             "Target margin used for target_price (settings.target_margin unless given).",
+            unit="fraction",
         ),
         Column(
             "low_value_rule",
@@ -111,6 +156,13 @@ LANDED_COSTS = Table(
             "TRUE when any rule used has confidence=low or an input was estimated.",
         ),
         Column("notes", "VARCHAR", "Short notes on estimates and modelling gaps that affect the row."),
+        Column(
+            "note_codes",
+            "JSON",
+            "The notes as message codes with their arguments ([{code, args}], catalogue landed_cost.*); notes is "
+            "their English text.",
+            message=True,
+        ),
     ),
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["annotate_reviews", "log_odds_dirichlet", "tag_aspects", "detect_languages", "clean_text"]
 
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy re-exports keep `import xborder.domains.reviews` light
+def __getattr__(name: str):
     if name == "annotate_reviews":
         from xborder.domains.reviews.annotate import annotate_reviews
 

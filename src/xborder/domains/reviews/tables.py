@@ -292,6 +292,7 @@ IMPROVEMENT_OPPORTUNITIES = Table(
             "JSON",
             'The finding as messages: a JSON list of {"code", "args"} (codes reviews.* of the message '
             "catalogue); summary_en and summary_zh are its renderings.",
+            message=True,
         ),
     ),
 )

@@ -72,6 +72,8 @@ def cutoff_frame(
     months from the cutoff, ``growth = units_next / demand_6m`` and ``win = growth > median growth``.
     """
     f = history_factors(monthly, _orders_before(lines, cutoff), cutoff)
+    if "demand_6m" not in f:  # nothing sold in the 15 months before the cutoff
+        f = f.assign(demand_6m=pd.Series(dtype=float))
     f = f[f["demand_6m"] >= min_units].reset_index(drop=True)
     c = cutoff.ordinal
     mi = pd.PeriodIndex(monthly["month"], freq="M").asi8
@@ -124,6 +126,7 @@ def calibrate_weights(
     ``top_share`` vectors by mean top-k success (averaging instead of taking the single best vector
     guards against over-fitting the few training cutoffs). Empty ``train`` → equal weights."""
     n = len(BACKTEST_FACTORS)
+    train = [fr for fr in train if len(fr)]  # a cutoff without candidates teaches nothing
     if not train:
         return dict.fromkeys(BACKTEST_FACTORS, 1.0 / n)
     grid = _simplex_grid(n, step)
@@ -148,18 +151,23 @@ def calibrated_profile(weights: dict[str, float]) -> Profile:
 
 @dataclass
 class CutoffResult:
-    """Success rates and realised revenue of each method's top-k at one cutoff."""
+    """Success rates and realised revenue of each method's top-k at one cutoff (no rows: no candidates)."""
 
     cutoff: str
     candidates: int
     weights: dict[str, float]
     rows: list[dict]
+    best_units: float = 0.0
+    """Most units any product × market sold in the 6 months before the cutoff (all of them, not only the
+    candidates): says how far a cutoff without candidates is from the threshold."""
 
 
 def evaluate_cutoff(
     frame: pd.DataFrame, profile: Profile, ks: tuple[int, ...], *, seed: int = 0, draws: int = 2000
 ) -> list[dict]:
-    """Top-k success rate and realised next-6-month revenue per method at one cutoff."""
+    """Top-k success rate and realised next-6-month revenue per method at one cutoff (none without candidates)."""
+    if frame.empty:
+        return []
     scored = score_candidates(frame, profile, long_factors=False).ranked
     orders = {
         "xborder": scored,
@@ -198,6 +206,16 @@ def evaluate_cutoff(
     return rows
 
 
+def _best_units(monthly: pd.DataFrame, cutoff: pd.Period, frame: pd.DataFrame) -> float:
+    """Most units a product × market sold in the 6 months before ``cutoff``."""
+    if len(frame):
+        return float(frame["demand_6m"].max())
+    c = cutoff.ordinal
+    mi = pd.PeriodIndex(monthly["month"], freq="M").asi8
+    before = monthly[(mi >= c - 6) & (mi < c)]
+    return float(before.groupby(["product_id", "market"])["units"].sum().max()) if len(before) else 0.0
+
+
 def run_backtest(
     lines: pd.DataFrame,
     cutoffs: list[str],
@@ -207,7 +225,7 @@ def run_backtest(
     horizon: int = 6,
     calibrate_k: int = 50,
     profile: Profile | None = None,
-    progress=None,  # noqa: ANN001
+    progress=None,
 ) -> list[CutoffResult]:
     """Walk-forward backtest over monthly ``cutoffs`` ('YYYY-MM').
 
@@ -237,7 +255,7 @@ def run_backtest(
             prof = profile
             weights = dict(prof.factor_weights) or dict(prof.weights)
         rows = evaluate_cutoff(frame, prof, ks)
-        out.append(CutoffResult(str(cut), len(frame), weights, rows))
+        out.append(CutoffResult(str(cut), len(frame), weights, rows, _best_units(monthly, cut, frame)))
     if progress:
         progress(1.0, "done")
     return out

@@ -70,7 +70,7 @@ def build_candidates(
     return pair.reset_index(drop=True)
 
 
-def _new_market_rows(monthly, orders6, cutoff, pair, extra_markets, min_units) -> pd.DataFrame:  # noqa: ANN001
+def _new_market_rows(monthly, orders6, cutoff, pair, extra_markets, min_units) -> pd.DataFrame:
     allm = (
         monthly.assign(market="ALL")
         .groupby(["product_id", "market", "month"], as_index=False)[["units", "revenue"]]

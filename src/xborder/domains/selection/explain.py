@@ -1,14 +1,31 @@
-"""Short explanations of an opportunity score, in English and Simplified Chinese."""
+"""Why a candidate scored as it did: the facts behind each score as message codes, and their rendering.
+
+The engine says *what* drives a score as a list of messages ``{"code": "selection.<key>", "args": {...}}``
+(stored as ``opportunities.explanation``); people read it through the message catalogue
+(``domains/selection/messages/<lang>.toml``) with :func:`render_explanation`. An argument may itself be a
+message (rendered first, in the same language) or a list of messages (joined with ``selection.list_sep``).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
-from xborder.domains.selection.factors import GROUP_LABELS, factor_spec
+from xborder.core import i18n
+from xborder.domains.selection.factors import factor_spec
 
-__all__ = ["explain_row", "explain_frame"]
+__all__ = ["Message", "explain_row", "explain_frame", "render_explanation", "render_message"]
+
+Message = dict[str, Any]
+"""``{"code": "selection.<key>", "args": {...}}`` (``args`` left out when there are none)."""
+
+
+def _msg(key: str, **args: Any) -> Message:
+    return {"code": f"selection.{key}", "args": args} if args else {"code": f"selection.{key}"}
 
 
 def _num(v: object) -> float | None:
@@ -17,14 +34,6 @@ def _num(v: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(f) else f
-
-
-def _weeks(days: float) -> str:
-    return f"~{max(1, round(days / 7))} weeks" if days >= 10 else f"~{round(days)} days"
-
-
-def _weeks_zh(days: float) -> str:
-    return f"约{max(1, round(days / 7))}周" if days >= 10 else f"约{round(days)}天"
 
 
 _FIELDS = (
@@ -42,77 +51,76 @@ _FIELDS = (
 )
 
 
-def _gate_reasons(r: dict) -> tuple[str, str]:
-    """Which viability gate(s) a candidate failed, in English and Chinese (empty when unknown)."""
-    en: list[str] = []
-    zh: list[str] = []
+def _gate_reason(r: Mapping[str, Any]) -> Message:
+    """Which viability gate(s) a candidate failed (``below_minimum`` when the values do not say)."""
     m, tm = _num(r.get("margin_pct")), _num(r.get("gate_min_margin_pct"))
-    if m is not None and tm is not None and m < tm:
-        en.append(f"margin {m:.0f}% < {tm:g}%")
-        zh.append(f"利润率{m:.0f}% < {tm:g}%")
     d, td = _num(r.get("demand_6m")), _num(r.get("gate_min_demand_6m"))
-    if d is not None and td is not None and d < td:
-        en.append(f"{d:,.0f} units/6 months < {td:,.0f}")
-        zh.append(f"6个月{d:,.0f}件 < {td:,.0f}件")
-    return ", ".join(en), "，".join(zh)
+    low_margin = m is not None and tm is not None and m < tm
+    low_demand = d is not None and td is not None and d < td
+    if low_margin and low_demand:
+        return _msg("gate_margin_demand", margin=m, min_margin=tm, units=d, min_units=td)
+    if low_margin:
+        return _msg("gate_margin", margin=m, min=tm)
+    if low_demand:
+        return _msg("gate_demand", units=d, min=td)
+    return _msg("below_minimum")
 
 
-def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> tuple[str, str]:
-    """(English, Chinese) sentence naming the facts that drive the score.
+def _lead(days: float, names: str) -> Message | str:
+    """The compliance detail: requirement names and/or lead time in weeks (10 days or more) or days."""
+    if not days:
+        return names
+    if days >= 10:
+        weeks = max(1, round(days / 7))
+        return (
+            _msg("names_lead_weeks", names=names, weeks=weeks) if names else _msg("lead_weeks", weeks=weeks)
+        )
+    whole = round(days)
+    return _msg("names_lead_days", names=names, days=whole) if names else _msg("lead_days", days=whole)
+
+
+def _compliance(n: float, names: str, lead: float | None) -> Message:
+    if n == 0:
+        return _msg("no_certification")
+    detail = _lead(lead or 0.0, names)
+    plural = "certifications" if n != 1 else "certification"
+    return _msg(f"{plural}_detail", n=n, detail=detail) if detail else _msg(plural, n=n)
+
+
+def explain_row(row: pd.Series | Mapping[Any, Any], unavailable: list[str] | None = None) -> list[Message]:
+    """The messages naming the facts that drive a candidate's score, in reading order.
 
     Uses, when present: ``momentum_pct``, ``demand_6m``, ``sold_before``, ``margin_pct``, ``compliance_items``,
-    ``compliance_names``, ``compliance_lead_days``, ``competitors``, ``demand_cv`` and the ``contrib_*``
-    columns (strongest and weakest factor), and says which factor groups had no data.
+    ``compliance_names``, ``compliance_lead_days``, ``competitors``, ``viable`` with the ``gate_*`` thresholds
+    and the ``contrib_*``/``weight_*`` columns (strongest and weakest factor), and says which factor groups had
+    no data (``unavailable``: one factor per group without data).
     """
     r = dict(row)
-    en: list[str] = []
-    zh: list[str] = []
+    out: list[Message] = []
     mom = _num(r.get("momentum_pct"))
     if mom is not None:
-        word, wz = (
-            ("rising", "上升") if mom >= 5 else ("falling", "下降") if mom <= -5 else ("steady", "平稳")
-        )
         if mom >= 1000:  # growth from a near-zero base: the percentage says little
-            en.append("demand taking off from a small base (>+999%)")
-            zh.append("需求从低位快速起步（>+999%）")
+            out.append(_msg("demand_takeoff"))
         else:
-            en.append(f"{word} demand {mom:+.0f}%")
-            zh.append(f"需求{wz}{mom:+.0f}%")
+            word = "rising" if mom >= 5 else "falling" if mom <= -5 else "steady"
+            out.append(_msg(f"demand_{word}", pct=mom))
     d6 = _num(r.get("demand_6m"))
     if d6 is not None:
-        if r.get("sold_before") is False:
-            en.append(f"new market, ~{d6:,.0f} units/6 months expected")
-            zh.append(f"新市场，预计6个月约{d6:,.0f}件")
-        else:
-            en.append(f"{d6:,.0f} units/6 months")
-            zh.append(f"6个月{d6:,.0f}件")
+        out.append(_msg("new_market_demand" if r.get("sold_before") is False else "demand_units", units=d6))
     m = _num(r.get("margin_pct"))
     if m is not None:
-        en.append(f"margin {m:.0f}% after duty and fees")
-        zh.append(f"扣除关税和费用后利润率{m:.0f}%")
+        out.append(_msg("margin", pct=m))
     viable = r.get("viable")
     if viable is not None and not pd.isna(viable) and not bool(viable):
-        why_en, why_zh = _gate_reasons(r)
-        en.insert(0, f"NOT VIABLE ({why_en or 'below the profile minimum'}; ranked after viable ones)")
-        zh.insert(0, f"不可行（{why_zh or '低于方案下限'}，排在可行机会之后）")
+        out.insert(0, _msg("not_viable", why=_gate_reason(r)))
     n = _num(r.get("compliance_items"))
     if n is not None:
-        names = str(r.get("compliance_names") or "").strip()
-        lead = _num(r.get("compliance_lead_days"))
-        detail = "; ".join(x for x in (names, _weeks(lead) if lead else "") if x)
-        detail_zh = "；".join(x for x in (names, _weeks_zh(lead) if lead else "") if x)
-        if n == 0:
-            en.append("no certification needed")
-            zh.append("无需认证")
-        else:
-            en.append(
-                f"{n:.0f} certification{'s' if n != 1 else ''} needed" + (f" ({detail})" if detail else "")
-            )
-            zh.append(f"需{n:.0f}项认证" + (f"（{detail_zh}）" if detail_zh else ""))
+        out.append(
+            _compliance(n, str(r.get("compliance_names") or "").strip(), _num(r.get("compliance_lead_days")))
+        )
     comp = _num(r.get("competitors"))
     if comp is not None:
-        en.append(f"{comp:.0f} competing sellers")
-        zh.append(f"{comp:.0f}个竞争卖家")
+        out.append(_msg("competitors", n=comp))
     contrib = {k[8:]: _num(v) for k, v in r.items() if str(k).startswith("contrib_") and _num(v) is not None}
     weights = {k: _num(r.get(f"weight_{k}")) for k in contrib}
     if contrib:
@@ -122,50 +130,36 @@ def explain_row(row: pd.Series | dict, unavailable: list[str] | None = None) -> 
             best = max(norm, key=lambda k: norm[k])
             worst = min(norm, key=lambda k: norm[k])
             if norm[best] >= 0.5:
-                en.append(f"strongest: {_label(best, True)[0]}")
-                zh.append(f"最强因素：{_label(best, True)[1]}")
+                out.append(_msg("strongest", factor=_label(best, True)))
             if worst != best and norm[worst] < 0.5:
-                en.append(f"weakest: {_label(worst, False)[0]}")
-                zh.append(f"最弱因素：{_label(worst, False)[1]}")
+                out.append(_msg("weakest", factor=_label(worst, False)))
     if unavailable:
         groups = sorted({factor_spec(f).group for f in unavailable})
         if groups:
-            en.append(
-                "no data for "
-                + ", ".join(GROUP_LABELS[g][0] for g in groups)
-                + " (weight given to the others)"
-            )
-            zh.append(
-                "缺少数据：" + "、".join(GROUP_LABELS[g][1] for g in groups) + "（权重已分配给其他因素）"
-            )
-    return ", ".join(en), "，".join(zh)
+            out.append(_msg("no_data", groups=[{"code": f"selection.group.{g}"} for g in groups]))
+    return out
 
 
-def _label(name: str, good: bool) -> tuple[str, str]:
+def _label(name: str, good: bool) -> Message:
     """Factor label; a cost factor is good when low ("low demand volatility") and bad when high."""
-    spec = factor_spec(name)
-    if spec.benefit:
-        return spec.label_en, spec.label_zh
-    return (
-        (f"low {spec.label_en}", f"{spec.label_zh}低")
-        if good
-        else (f"high {spec.label_en}", f"{spec.label_zh}高")
-    )
+    label: Message = {"code": f"selection.factor.{name}"}
+    if factor_spec(name).benefit:
+        return label
+    return _msg("low" if good else "high", factor=label)
 
 
 def explain_frame(
     ranked: pd.DataFrame, weights: dict[str, float], unavailable: list[str] | None = None
 ) -> pd.DataFrame:
-    """Add ``explanation_en`` and ``explanation_zh`` to every row of a ranked frame."""
+    """Add ``explanation`` (the list of messages of :func:`explain_row`) to every row of a ranked frame."""
     groups_missing = _missing_groups(weights, unavailable or [])
     cols = [c for c in _FIELDS if c in ranked] + [f"contrib_{f}" for f in weights if f"contrib_{f}" in ranked]
     fr = ranked[cols].copy()
     for f, w in weights.items():
         fr[f"weight_{f}"] = w
-    pairs = [explain_row(r, groups_missing) for r in fr.to_dict(orient="records")]
     out = ranked.copy()
-    out["explanation_en"] = [p[0] for p in pairs]
-    out["explanation_zh"] = [p[1] for p in pairs]
+    msgs = [explain_row(r, groups_missing) for r in fr.to_dict(orient="records")]
+    out["explanation"] = pd.Series(msgs, index=out.index, dtype=object)
     return out
 
 
@@ -178,3 +172,32 @@ def _missing_groups(weights: dict[str, float], unavailable: list[str]) -> list[s
         if g not in have and g not in seen:
             seen[g] = f
     return list(seen.values())
+
+
+@lru_cache(maxsize=512)
+def _text(code: str, lang: str) -> str:
+    """The catalogue's text of ``code`` (unformatted), kept: explanations render tens of thousands of times."""
+    return i18n.render(code, lang)
+
+
+def _arg(value: Any, lang: str) -> Any:
+    if isinstance(value, Mapping):
+        return render_message(value, lang)
+    if isinstance(value, list):
+        return _text("selection.list_sep", lang).join([str(_arg(v, lang)) for v in value])
+    return value
+
+
+def render_message(msg: Mapping[str, Any], lang: str = "en") -> str:
+    """One message in ``lang`` through the catalogue (:mod:`xborder.core.i18n`); arguments that are messages
+    (or lists of them) are rendered first."""
+    args = msg.get("args")
+    text = _text(str(msg["code"]), lang)
+    if not args:
+        return text
+    return text.format(**{k: _arg(v, lang) if isinstance(v, Mapping | list) else v for k, v in args.items()})
+
+
+def render_explanation(messages: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+    """An explanation (a list of messages) as one sentence in ``lang`` (``en``, ``zh``)."""
+    return _text("selection.sep", lang).join([render_message(m, lang) for m in messages])

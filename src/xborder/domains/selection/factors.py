@@ -7,20 +7,37 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["FactorSpec", "FACTORS", "GROUPS", "GROUP_LABELS", "factor_spec", "history_factors"]
+from xborder.core import i18n
+
+__all__ = ["FactorSpec", "FACTORS", "GROUPS", "factor_spec", "group_label", "history_factors"]
 
 
 @dataclass(frozen=True)
 class FactorSpec:
-    """One scoring factor: what it measures, in which unit, whether more is better, and where it comes from."""
+    """One scoring factor: what it measures, in which unit, whether more is better, and where it comes from.
+
+    Its name for people is in the message catalogue (``selection.factor.<name>``, en and zh).
+    """
 
     name: str
     group: str
     unit: str
     benefit: bool
     source_table: str
-    label_en: str
-    label_zh: str
+
+    def label(self, lang: str = "en") -> str:
+        """The factor's name in ``lang`` (``en``, ``zh``), from the message catalogue."""
+        return i18n.render(f"selection.factor.{self.name}", lang)
+
+    @property
+    def label_en(self) -> str:
+        """The factor's English name."""
+        return self.label("en")
+
+    @property
+    def label_zh(self) -> str:
+        """The factor's Simplified Chinese name."""
+        return self.label("zh")
 
 
 GROUPS = (
@@ -35,192 +52,40 @@ GROUPS = (
     "volatility",
 )
 
-GROUP_LABELS: dict[str, tuple[str, str]] = {
-    "demand_size": ("demand size", "需求规模"),
-    "momentum": ("momentum", "增长势头"),
-    "seasonality": ("seasonality", "季节性"),
-    "competition": ("competition", "竞争"),
-    "unit_economics": ("unit economics", "单位经济效益"),
-    "compliance": ("compliance", "合规"),
-    "logistics": ("logistics", "物流"),
-    "customer_opportunity": ("customer opportunity", "客户机会"),
-    "volatility": ("volatility", "波动性"),
-}
+
+def group_label(group: str, lang: str = "en") -> str:
+    """The name of factor group ``group`` in ``lang``, from the message catalogue (``selection.group.<group>``)."""
+    return i18n.render(f"selection.group.{group}", lang)
+
 
 _F = FactorSpec
 FACTORS: tuple[FactorSpec, ...] = (
-    _F(
-        "demand_6m",
-        "demand_size",
-        "units / 6 months",
-        True,
-        "forecasts | order_lines",
-        "6-month demand",
-        "6个月需求",
-    ),
-    _F(
-        "orders_6m",
-        "demand_size",
-        "orders / 6 months",
-        True,
-        "order_lines",
-        "orders in the last 6 months",
-        "近6个月订单数",
-    ),
-    _F(
-        "momentum_pct",
-        "momentum",
-        "% (last 3 months vs 3 before)",
-        True,
-        "trend_signals | order_lines",
-        "demand trend",
-        "需求趋势",
-    ),
-    _F(
-        "seasonal_outlook",
-        "seasonality",
-        "ratio (same season last year)",
-        True,
-        "order_lines",
-        "seasonal outlook",
-        "季节前景",
-    ),
+    _F("demand_6m", "demand_size", "units / 6 months", True, "forecasts | order_lines"),
+    _F("orders_6m", "demand_size", "orders / 6 months", True, "order_lines"),
+    _F("momentum_pct", "momentum", "% (last 3 months vs 3 before)", True, "trend_signals | order_lines"),
+    _F("seasonal_outlook", "seasonality", "ratio (same season last year)", True, "order_lines"),
     _F(
         "seasonality_risk",
         "seasonality",
         "peak month share of 12-month units",
         False,
         "order_lines | forecasts",
-        "seasonal peak concentration",
-        "季节集中度",
     ),
-    _F("competitors", "competition", "sellers", False, "listings", "competing sellers", "竞争卖家数"),
-    _F(
-        "concentration_hhi",
-        "competition",
-        "HHI 0-1",
-        False,
-        "listings | rank_snapshots | reviews",
-        "market concentration (HHI)",
-        "市场集中度(HHI)",
-    ),
-    _F(
-        "top5_share",
-        "competition",
-        "share 0-1",
-        False,
-        "listings | rank_snapshots | reviews",
-        "top-5 share",
-        "前5名份额",
-    ),
-    _F(
-        "new_entrant_share",
-        "competition",
-        "share 0-1",
-        True,
-        "listings",
-        "share of new entrants",
-        "新进入者占比",
-    ),
-    _F(
-        "price_dispersion",
-        "competition",
-        "coefficient of variation",
-        True,
-        "listings",
-        "price dispersion",
-        "价格离散度",
-    ),
-    _F(
-        "rating_gap",
-        "competition",
-        "stars below 5",
-        True,
-        "rank_snapshots | reviews",
-        "rating gap of incumbents",
-        "竞品评分差距",
-    ),
-    _F(
-        "margin_pct",
-        "unit_economics",
-        "% of price after duty, tax, fees",
-        True,
-        "landed_costs",
-        "margin after duty and fees",
-        "扣除关税和费用后利润率",
-    ),
-    _F(
-        "compliance_items",
-        "compliance",
-        "mandatory items",
-        False,
-        "compliance_checks",
-        "mandatory certifications",
-        "必需认证数",
-    ),
-    _F(
-        "compliance_cost",
-        "compliance",
-        "cost in market currency",
-        False,
-        "compliance_checks",
-        "compliance cost",
-        "合规成本",
-    ),
-    _F(
-        "compliance_lead_days",
-        "compliance",
-        "days",
-        False,
-        "compliance_checks",
-        "time to compliance",
-        "合规周期",
-    ),
-    _F(
-        "chargeable_weight_kg",
-        "logistics",
-        "kg (max of actual, volumetric)",
-        False,
-        "products",
-        "chargeable weight",
-        "计费重量",
-    ),
-    _F(
-        "value_density",
-        "logistics",
-        "price per chargeable kg",
-        True,
-        "products | listings",
-        "value density",
-        "货值密度",
-    ),
-    _F(
-        "improvement_score",
-        "customer_opportunity",
-        "opportunity score",
-        True,
-        "improvement_opportunities",
-        "unmet customer needs",
-        "客户未满足需求",
-    ),
-    _F(
-        "demand_cv",
-        "volatility",
-        "coefficient of variation of monthly units",
-        False,
-        "order_lines",
-        "demand volatility",
-        "需求波动",
-    ),
-    _F(
-        "order_hhi",
-        "volatility",
-        "HHI of order quantities 0-1",
-        False,
-        "order_lines",
-        "reliance on a few big orders",
-        "大单依赖度",
-    ),
+    _F("competitors", "competition", "sellers", False, "listings"),
+    _F("concentration_hhi", "competition", "HHI 0-1", False, "listings | rank_snapshots | reviews"),
+    _F("top5_share", "competition", "share 0-1", False, "listings | rank_snapshots | reviews"),
+    _F("new_entrant_share", "competition", "share 0-1", True, "listings"),
+    _F("price_dispersion", "competition", "coefficient of variation", True, "listings"),
+    _F("rating_gap", "competition", "stars below 5", True, "rank_snapshots | reviews"),
+    _F("margin_pct", "unit_economics", "% of price after duty, tax, fees", True, "landed_costs"),
+    _F("compliance_items", "compliance", "mandatory items", False, "compliance_checks"),
+    _F("compliance_cost", "compliance", "cost in market currency", False, "compliance_checks"),
+    _F("compliance_lead_days", "compliance", "days", False, "compliance_checks"),
+    _F("chargeable_weight_kg", "logistics", "kg (max of actual, volumetric)", False, "products"),
+    _F("value_density", "logistics", "price per chargeable kg", True, "products | listings"),
+    _F("improvement_score", "customer_opportunity", "opportunity score", True, "improvement_opportunities"),
+    _F("demand_cv", "volatility", "coefficient of variation of monthly units", False, "order_lines"),
+    _F("order_hhi", "volatility", "HHI of order quantities 0-1", False, "order_lines"),
 )
 
 _BY_NAME = {f.name: f for f in FACTORS}

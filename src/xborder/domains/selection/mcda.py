@@ -22,19 +22,25 @@ NORMALISATIONS = ("rank", "minmax", "vector")
 
 
 def _minmax(col: np.ndarray, benefit: bool) -> np.ndarray:
+    """(x - min) / (max - min) by pymcdm; a cost factor is 1 minus that (pymcdm's own cost form,
+    (max - x) / (max - min), differs in the last bit); a constant column is the neutral 0.5."""
     lo, hi = np.nanmin(col), np.nanmax(col)
     if not np.isfinite(hi - lo) or hi == lo:
         return np.full_like(col, 0.5)
-    out = (col - lo) / (hi - lo)
+    from pymcdm.normalizations import minmax_normalization  # pymcdm imports matplotlib: only when needed
+
+    out = minmax_normalization(col)
     return out if benefit else 1.0 - out
 
 
 def _vector(col: np.ndarray, benefit: bool) -> np.ndarray:
+    """x / ||x||₂ by pymcdm (cost: 1 - that); an all-zero column is the neutral 0.5."""
     norm = np.sqrt(np.nansum(col * col))
     if norm == 0 or not np.isfinite(norm):
         return np.full_like(col, 0.5)
-    out = col / norm
-    return out if benefit else 1.0 - out
+    from pymcdm.normalizations import vector_normalization
+
+    return np.asarray(vector_normalization(col, cost=not benefit))
 
 
 def _snap(col: np.ndarray) -> np.ndarray:
@@ -133,6 +139,8 @@ def weighted_sum(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarra
     """Weighted sum model: score_i = Σ_j w_j · r_ij over normalised factors r (Fishburn 1967).
 
     Returns (scores, contributions) where contributions[i, j] = w_j · r_ij, so each row sums to the score.
+    (pymcdm's WSM normalises its input itself and returns the scores only; the factors here are already
+    normalised and the contributions are stored, so the two lines stay here.)
     """
     w = np.asarray(weights, dtype=float)
     w = w / w.sum()
@@ -141,7 +149,12 @@ def weighted_sum(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarra
 
 
 def rank_desc(scores: np.ndarray) -> np.ndarray:
-    """1-based ranks, best (highest score) first; ties keep the input order."""
+    """1-based ranks, best (highest score) first; ties keep the input order.
+
+    ``scipy.stats.rankdata(-scores, method="ordinal")`` gives the same ranks for finite scores, but as
+    floats and all-NaN as soon as one score is NaN; the stable argsort it uses inside is kept here, so a
+    missing score ranks last.
+    """
     order = np.argsort(-scores, kind="stable")
     ranks = np.empty(scores.size, dtype=np.int64)
     ranks[order] = np.arange(1, scores.size + 1)

@@ -77,6 +77,7 @@ def top_rank_stability(
         jacc.append(len(t & base_set) / len(t | base_set))
         same_first += int(np.argmax(s) == base_order[0])
         for r, i in pos_in_base.items():
+            # = scipy.stats.rankdata(-s, method="min")[r], without sorting every candidate per scenario
             rk = int((s > s[r]).sum()) + 1
             stay[i] += rk <= top
             rmin[i] = min(rmin[i], rk)

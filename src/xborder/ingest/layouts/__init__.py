@@ -1,6 +1,20 @@
 """The known source layouts, one module per kind; importing this package registers them all."""
 
-from xborder.ingest.layouts import categories, generic, olist, orders, ranks, reviews, sales, trends  # noqa: F401
+from xborder.ingest.layouts import (  # noqa: F401
+    ads,
+    categories,
+    generic,
+    inventory,
+    money,
+    olist,
+    orders,
+    quotes,
+    ranks,
+    reviews,
+    sales,
+    traffic,
+    trends,
+)
 from xborder.ingest.layouts.base import (
     KINDS,
     Field,

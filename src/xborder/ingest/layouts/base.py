@@ -25,7 +25,20 @@ __all__ = [
     "KINDS",
 ]
 
-KINDS = ("orders", "products", "reviews", "sales", "trends", "ranks", "categories")
+KINDS = (
+    "orders",
+    "products",
+    "reviews",
+    "sales",
+    "trends",
+    "ranks",
+    "categories",
+    "traffic",
+    "ads",
+    "transactions",
+    "inventory",
+    "quotes",
+)
 
 _NORM = re.compile(r"[^0-9a-z\u00c0-\u024f\u3040-\u30ff\u4e00-\u9fff]+")
 
@@ -70,6 +83,7 @@ class Layout:
     matcher: Callable[[list[str]], bool] | None = None  # extra test (wide layouts)
     source: str = ""
     fast: bool = False  # eligible for the typed CSV fast path (writer never deletes from the validated rows)
+    auto_min: int = 1  # without --as, recognised only when at least this many of its fields are in the file
 
 
 _REGISTRY: list[Layout] = []
@@ -112,15 +126,22 @@ def resolve(layout: Layout, headers: list[str]) -> dict[str, str] | None:
 
 
 def match_layout(kind: str | None, headers: list[str], file_name: str) -> tuple[Layout, dict[str, str]]:
-    """The best layout of ``kind`` for ``headers``; a BadInputError names missing columns and close matches."""
+    """The layout of ``kind`` (any kind when None) that explains most of the file's columns.
+
+    A layout matches when every non-optional field has a column; among matches, the one whose fields
+    use the most distinct columns wins (ties: lower ``order``). Without a kind, a layout also needs
+    ``auto_min`` fields present, so a file with only a ``sku`` column is no product list. No match:
+    BadInputError naming the two closest layouts, their missing columns and the file's closest columns.
+    """
     candidates = layouts_for(kind)
     if kind is not None and not candidates:
         raise BadInputError(f"Unknown kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}.")
     hits = []
     for lay in candidates:
         mapping = resolve(lay, headers)
-        if mapping is not None:
-            hits.append((len(mapping), -lay.order, lay, mapping))
+        if mapping is None or (kind is None and len(mapping) < lay.auto_min):
+            continue
+        hits.append((len(set(mapping.values())), -lay.order, lay, mapping))
     if hits:
         hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
         return hits[0][2], hits[0][3]
@@ -133,14 +154,25 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
     def missing(lay: Layout) -> list[Field]:
         return [f for f in lay.fields if not f.optional and not any(norm(a) in by_norm for a in f.aliases)]
 
-    def closeness(lay: Layout) -> tuple[float, float]:
+    def found(lay: Layout) -> list[Field]:
+        return [f for f in lay.fields if any(norm(a) in by_norm for a in f.aliases)]
+
+    def closeness(lay: Layout) -> tuple[int, float, float]:
         need = [f for f in lay.fields if not f.optional] or list(lay.fields)
         miss = missing(lay)
         sims = [
             max((difflib.SequenceMatcher(None, norm(f.aliases[0]), h).ratio() for h in by_norm), default=0.0)
             for f in miss
         ]
-        return (1 - len(miss) / len(need), sum(sims) / len(sims) if sims else 1.0)
+        # Every required column present but still no match (too few columns without --as, or the column
+        # pattern of a wide layout): ranked below layouts that miss only a few columns.
+        penalty = 0.5 if not miss else 0.0
+        # First the layout that would explain most of the file once its missing columns are added.
+        return (
+            len(found(lay)) - len(miss),
+            1 - len(miss) / len(need) - penalty,
+            sum(sims) / len(sims) if sims else 1.0,
+        )
 
     ranked = sorted(candidates, key=closeness, reverse=True)[:2]
     parts = []
@@ -150,7 +182,20 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
             close = difflib.get_close_matches(norm(f.aliases[0]), list(by_norm), n=2, cutoff=0.5)
             near = f" (closest in the file: {', '.join(repr(by_norm[c]) for c in close)})" if close else ""
             cols.append(f"'{f.aliases[0]}'{near}")
-        parts.append(f"{lay.name} ({lay.description}) needs the missing column(s) {', '.join(cols)}")
+        if cols:
+            parts.append(f"{lay.name} ({lay.description}) needs the missing column(s) {', '.join(cols)}")
+            continue
+        have = found(lay)
+        if kind is None and len(have) < lay.auto_min:
+            names = ", ".join(
+                repr(next(by_norm[norm(a)] for a in f.aliases if norm(a) in by_norm)) for f in have
+            )
+            parts.append(
+                f"{lay.name} ({lay.description}) finds only {len(have)} of its columns ({names}); without "
+                f"--as {lay.kind} it needs {lay.auto_min}"
+            )
+        else:
+            parts.append(f"{lay.name} ({lay.description}): the file's columns do not follow its pattern")
     shown = ", ".join(repr(h) for h in headers[:12]) + (" ..." if len(headers) > 12 else "")
     what = f"a file of kind '{kind}'" if kind else "any known layout"
     return (
@@ -161,6 +206,11 @@ def _mismatch_message(kind: str | None, candidates: list[Layout], headers: list[
 
 
 def _hint(kind: str | None) -> str:
+    if kind is None:
+        return (
+            f"Say what the file holds with --as KIND ({', '.join(KINDS)}), or describe its columns in a "
+            "mapping file (--mapping my_layout.toml; see docs/ingest.md)."
+        )
     return (
         "Check that --as names the right kind, or describe the file's columns in a mapping file "
         "(--mapping my_layout.toml; see docs/ingest.md)."

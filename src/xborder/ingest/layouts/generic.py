@@ -128,7 +128,7 @@ GENERIC: dict[str, Layout] = {
         Field("weight_kg", ("weight_kg",), "number", optional=True), Field("length_cm", ("length_cm",), "number", optional=True),
         Field("width_cm", ("width_cm",), "number", optional=True), Field("height_cm", ("height_cm",), "number", optional=True),
         Field("hs_code", ("hs_code",), optional=True), Field("origin_country", ("origin_country",), optional=True),
-    ), _products, "canonical products (product, title, category, weight_kg, ...)", order=12),
+    ), _products, "canonical products (product, title, category, weight_kg, ...)", order=12, auto_min=2),
     "sales": Layout("canonical_sales", "sales", (
         Field("product", ("product", "sku"), required=True), Field("period_start", ("period_start", "date"), "date", required=True),
         Field("units", ("units",), "number", optional=True), Field("revenue", ("revenue",), "number", optional=True),
@@ -139,7 +139,7 @@ GENERIC: dict[str, Layout] = {
         Field("title", ("title",), optional=True), Field("rating", ("rating",), "number", optional=True),
         Field("reviewed_at", ("reviewed_at",), "timestamp", optional=True), Field("reviewer", ("reviewer",), optional=True),
         Field("label", ("label",), "integer", optional=True), Field("review_id", ("review_id",), optional=True),
-    ), _reviews, "canonical reviews (product, text, rating, ...)", order=62),
+    ), _reviews, "canonical reviews (product, text, rating, ...)", order=62, auto_min=2),
 }  # fmt: skip
 for _lay in GENERIC.values():
     register(_lay)

@@ -9,12 +9,14 @@ YYYY-MM-DD HH:MM (UTC)" Keepa writes; a date in the sheet or file name; the late
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from xborder.ingest.context import LoadContext
 from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
+from xborder.ingest.layouts.inventory import STOCK_FIELDS, write_snapshots
 from xborder.ingest.products import upsert_products
 
-__all__ = ["LOCALES", "observed_at"]
+__all__ = ["LOCALES", "observed_at", "HEALTH_STOCK", "INVENTORY_HEALTH"]
 
 # Keepa locale / Amazon domain → (market, currency).
 LOCALES = {
@@ -157,11 +159,29 @@ def _write_inventory_health(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN0
         "SELECT 'amazon:' || asin AS product_id, 'amazon' AS source, asin AS source_key, any_value(title) AS title, "
         "TRUE AS is_product FROM _x_ih_groups GROUP BY asin",
     )  # fmt: skip
-    stored = int(con.execute("SELECT coalesce(sum(n_rows), 0) FROM _x_ih_groups").fetchone()[0])  # type: ignore[index]
-    return WriteCounts(stored=stored, duplicate=ctx.count("_x_ih") - stored)
+    ranked = {int(r[0]) for r in con.execute(
+        "SELECT i._row FROM _x_ih i JOIN _x_ih_groups x ON x.listing_id = 'amazon.' || i.market || ':' || i.asin"
+    ).fetchall()}  # fmt: skip
+    # The stock columns of each SKU row also go to inventory_snapshots (one row per SKU and snapshot).
+    stock = write_snapshots(ctx, "amazon_inventory_health", HEALTH_STOCK, market="g.market", rows="_x_ih")
+    stored = len(ranked | stock)
+    return WriteCounts(
+        stored=stored, duplicate=ctx.count("_x_ih") - stored,
+        extra={"rank_rows": len(ranked), "inventory_rows": len(stock)},
+    )  # fmt: skip
 
 
-register(
+# inventory_snapshots column → SQL over a health report row (see layouts/inventory.py).
+HEALTH_STOCK = {
+    "sku": "g.sku", "fnsku": "g.fnsku", "asin": "g.asin", "title": "g.title", "condition": "g.condition",
+    "on_hand": "g.total_qty", "fulfillable": "g.sellable", "unfulfillable": "g.unsellable",
+    **{f.name: f"g.{f.name}" for f in STOCK_FIELDS}, "units_shipped_30d": "g.units_30d", "price": "g.price",
+    "currency": "upper(g.currency)", "inbound": "g.inbound", "recommended_restock_qty": "g.inbound_recommend",
+    "days_of_supply": "TRY_CAST(g.weeks_cover_30 AS DOUBLE) * 7",
+}  # fmt: skip
+
+
+INVENTORY_HEALTH = register(
     Layout(
         "amazon_inventory_health", "ranks",
         (Field("snapshot", ("snapshot-date",), "timestamp", required=True), Field("asin", ("asin",), required=True),
@@ -169,7 +189,18 @@ register(
          Field("product_group", ("product-group",), optional=True),
          Field("units_30d", ("units-shipped-last-30-days",), "number", required=True),
          Field("price", ("your-price",), "number", optional=True), Field("currency", ("currency",)),
-         Field("offers", ("num-afn-new-sellers",), "number", optional=True)),
+         Field("offers", ("num-afn-new-sellers",), "number", optional=True),
+         Field("sku", ("sku",), optional=True), Field("fnsku", ("fnsku",), optional=True),
+         Field("condition", ("condition",), optional=True),
+         Field("total_qty", ("total-quantity",), "number", optional=True),
+         Field("sellable", ("sellable-quantity",), "number", optional=True),
+         Field("unsellable", ("unsellable-quantity",), "number", optional=True), *STOCK_FIELDS,
+         Field("inbound", ("in-bound-quantity",), "number", optional=True),
+         Field("inbound_recommend", ("inbound-recommend-quantity",), "number", optional=True),
+         Field("weeks_cover_30", ("weeks-of-cover-t30",), optional=True)),
         _write_inventory_health, "Amazon Seller Central Inventory Health report", order=50, source="amazon",
     )
 )  # fmt: skip
+
+# `--as inventory` accepts the Inventory Health report too (same reading; recognised as ranks without --as).
+register(replace(INVENTORY_HEALTH, kind="inventory", order=51))

@@ -147,7 +147,7 @@ def _batches(
     params: list[Any],
     batch_size: int,
     workers: int,
-    zh_model: Any,  # noqa: ANN202
+    zh_model: Any,
     nlp: bool = False,
 ):
     cur = con.cursor()

@@ -1,19 +1,24 @@
-"""Read what the selection engine needs from the warehouse, tolerating tables other stages have not filled.
+"""Read what the selection engine needs from the warehouse: canonical tables and other stages' latest runs.
 
 Every reader returns a frame (possibly empty); a table that is absent or empty simply makes its factors
-*unavailable* in the score (their weight goes to the others and the explanation says so).
+*unavailable* in the score (their weight goes to the others and the explanation says so). The tables
+other stages write are read by their declared columns (:mod:`xborder.warehouse.tables`) from their most
+recent run; the readers note that run in ``runs`` (table → run id) so every factor can be traced.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from xborder.warehouse.tables import latest_run_id, read_rows
+
 __all__ = [
-    "table_columns",
+    "InputRuns",
     "read_monthly_sales",
     "read_orders",
     "read_products",
@@ -24,42 +29,25 @@ __all__ = [
     "read_landed_costs",
     "read_compliance",
     "read_improvements",
-    "latest_run_rows",
-    "pick",
     "read_order_lines",
     "read_unsold_catalogue",
     "read_review_ratings",
-    "empty_like_nan",
 ]
 
-
-def table_columns(con: Any, table: str) -> set[str]:
-    """Column names of ``table`` (empty set when it does not exist)."""
-    rows = con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [table]
-    ).fetchall()
-    return {r[0] for r in rows}
+InputRuns = dict[str, str | None]
+"""Table name → the run its rows were read from (None: the table has no rows yet)."""
 
 
-def pick(cols: set[str], *names: str) -> str | None:
-    """First of ``names`` present in ``cols``."""
-    return next((n for n in names if n in cols), None)
-
-
-def latest_run_rows(con: Any, table: str, where: str = "TRUE") -> pd.DataFrame:
-    """Rows of ``table`` from its most recent run (by runs.started_at, else the largest run_id)."""
-    cols = table_columns(con, table)
-    if not cols:
-        return pd.DataFrame()
-    if "run_id" not in cols:
-        return con.execute(f'SELECT * FROM "{table}" WHERE {where}').df()
-    row = con.execute(
-        f'SELECT t.run_id FROM (SELECT DISTINCT run_id FROM "{table}") t LEFT JOIN runs r USING (run_id) '
-        "ORDER BY r.started_at DESC NULLS LAST, t.run_id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return pd.DataFrame()
-    return con.execute(f'SELECT * FROM "{table}" WHERE run_id = ? AND {where}', [row[0]]).df()
+def _latest(
+    con: Any, table: str, columns: Sequence[str], where: str | None = None, runs: InputRuns | None = None
+) -> pd.DataFrame:
+    """``columns`` of ``table``'s rows from its most recent run (filtered by ``where``); notes the run in ``runs``."""
+    run = latest_run_id(con, table)
+    if runs is not None:
+        runs[table] = run
+    if run is None:
+        return pd.DataFrame(columns=list(columns))
+    return read_rows(con, table, run, where=where, columns=columns)
 
 
 def read_monthly_sales(con: Any) -> pd.DataFrame:
@@ -96,9 +84,8 @@ def read_orders(con: Any, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFram
 
 def read_products(con: Any) -> pd.DataFrame:
     """products with the columns selection uses."""
-    return con.execute(
-        "SELECT product_id, title, category, weight_kg, length_cm, width_cm, height_cm FROM products"
-    ).df()
+    cols = ["product_id", "title", "category", "weight_kg", "length_cm", "width_cm", "height_cm"]
+    return read_rows(con, "products", columns=cols)
 
 
 def read_listings(con: Any) -> pd.DataFrame:
@@ -135,29 +122,24 @@ def _split_uid(df: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def read_forecasts(con: Any, horizon_months: int = 6) -> pd.DataFrame:
+def read_forecasts(con: Any, runs: InputRuns | None = None, horizon_months: int = 6) -> pd.DataFrame:
     """Sum of the point forecast over the first ``horizon_months`` months per product × market
     (``forecast_6m``, with ``forecast_kind`` forecast | analogue), from the latest demand run."""
     empty = pd.DataFrame(columns=["product_id", "market", "forecast_6m", "forecast_kind"])
-    cols = table_columns(con, "forecasts")
-    val = pick(cols, "point", "yhat", "y_hat", "forecast", "mean", "value")
-    if not cols or "unique_id" not in cols or "ds" not in cols or val is None:
-        return empty
-    where = "level = 'product_market'" if "level" in cols else "TRUE"
-    f = latest_run_rows(con, "forecasts", where)
+    cols = ["unique_id", "freq", "product_id", "market", "ds", "point", "kind"]
+    f = _latest(con, "forecasts", cols, "level = 'product_market'", runs)
     if f.empty:
         return empty
-    if "product_id" not in f or f["product_id"].isna().all():
+    if f["product_id"].isna().all():
         f = _split_uid(f)
     f = f[f["market"].notna() & (f["market"] != "ALL")]
-    freq = f["freq"].astype(str).str.upper() if "freq" in f else pd.Series("M", index=f.index)
-    kind = f["kind"] if "kind" in f else pd.Series("forecast", index=f.index)
+    freq = f["freq"].astype(str).str.upper()
     f = f.assign(
         _h=np.where(freq.str.startswith("W"), round(horizon_months * 365.25 / 12 / 7), horizon_months),
-        _k=kind,
+        _k=f["kind"],
     )
     per = f.groupby(["product_id", "market", "ds"], as_index=False).agg(
-        v=(val, "mean"), h=("_h", "first"), k=("_k", "first")
+        v=("point", "mean"), h=("_h", "first"), k=("_k", "first")
     )
     per = per.sort_values("ds")
     per["i"] = per.groupby(["product_id", "market"]).cumcount()
@@ -169,21 +151,18 @@ def read_forecasts(con: Any, horizon_months: int = 6) -> pd.DataFrame:
     return out
 
 
-def read_trends(con: Any) -> pd.DataFrame:
+def read_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Momentum per product × market in % from the latest ``trend_signals`` run: the ``growth_<k>`` signal
     closest to 3 months (growth_3 monthly, growth_13 weekly)."""
     empty = pd.DataFrame(columns=["product_id", "market", "trend_pct"])
-    cols = table_columns(con, "trend_signals")
-    if not cols or not {"unique_id", "signal", "value"} <= cols:
-        return empty
-    where = "signal LIKE 'growth_%'" + (" AND level = 'product_market'" if "level" in cols else "")
-    t = latest_run_rows(con, "trend_signals", where)
+    where = "signal LIKE 'growth_%' AND level = 'product_market'"
+    t = _latest(con, "trend_signals", ["unique_id", "freq", "signal", "value"], where, runs)
     if t.empty:
         return empty
     t = _split_uid(t)
     t = t.assign(k=pd.to_numeric(t["signal"].str.slice(7), errors="coerce")).dropna(subset=["k", "value"])
     # the signal closest to "last 3 months vs the 3 before": growth_3 (M), growth_13 (W), growth_91 (D)
-    freq = t["freq"].astype(str).str.upper() if "freq" in t else pd.Series("M", index=t.index)
+    freq = t["freq"].astype(str).str.upper()
     target = freq.map({"M": 3, "W": 13, "D": 91}).fillna(3)
     t = t.assign(pref=(t["k"] - target).abs()).sort_values(["pref", "k"])
     t = t.groupby(["product_id", "market"], as_index=False).first()
@@ -192,34 +171,27 @@ def read_trends(con: Any) -> pd.DataFrame:
     )
 
 
-def read_landed_costs(con: Any) -> pd.DataFrame:
+def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Margin (% of net revenue) and landed cost per unit per product × market from ``landed_costs``;
     with several shipping modes, the mode with the best margin is kept (``ship_mode``)."""
     empty = pd.DataFrame(columns=["product_id", "market", "margin_pct"])
-    cols = table_columns(con, "landed_costs")
-    if not cols or not {"product_id", "market", "margin_pct"} <= cols:
-        return empty
-    lc = latest_run_rows(con, "landed_costs")
+    cols = ["product_id", "market", "margin_pct", "landed_cost", "currency", "mode", "price"]
+    lc = _latest(con, "landed_costs", cols, runs=runs)
     if lc.empty:
         return empty
     lc = lc.dropna(subset=["margin_pct"]).sort_values("margin_pct", ascending=False)
     lc = lc.groupby(["product_id", "market"], as_index=False).first()
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "product_id": lc["product_id"],
             "market": lc["market"].astype(str).str.upper(),
             "margin_pct": 100.0 * lc["margin_pct"].astype(float),
+            "landed_cost": lc["landed_cost"].to_numpy(),
+            "currency": lc["currency"].to_numpy(),
+            "ship_mode": lc["mode"].to_numpy(),
+            "market_price": lc["price"].to_numpy(),
         }
     )
-    for src, dst in (
-        ("landed_cost", "landed_cost"),
-        ("currency", "currency"),
-        ("mode", "ship_mode"),
-        ("price", "market_price"),
-    ):
-        if src in lc:
-            out[dst] = lc[src].to_numpy()
-    return out
 
 
 _MARKS = re.compile(
@@ -249,86 +221,69 @@ def _short_name(text: object) -> str:
     return t if len(t) <= 28 else t[:27].rstrip() + "…"
 
 
-def read_compliance(con: Any) -> pd.DataFrame:
+def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Mandatory compliance items per product × market: count, short names, cost and time to market.
 
-    Uses ``compliance_summary`` (critical-path time to market, summed cost) when the compliance stage wrote
-    it, and ``compliance_checks`` for the names (and as the fallback: count, summed cost_max, longest lead).
+    Uses ``compliance_summary`` (critical-path time to market, summed cost) of the latest compliance run,
+    and ``compliance_checks`` for the names (and as the fallback: count, summed cost_max, longest lead).
     """
     empty = pd.DataFrame(columns=["product_id", "market", "compliance_items"])
-    cols = table_columns(con, "compliance_checks")
-    if not cols or not {"product_id", "market"} <= cols:
-        return empty
-    cc = latest_run_rows(con, "compliance_checks")
+    cols = ["product_id", "market", "mandatory", "requirement", "cost_max", "lead_time_days_max", "currency"]
+    cc = _latest(con, "compliance_checks", cols, runs=runs)
     if cc.empty:
         return empty
-    if "mandatory" in cc:
-        cc = cc[cc["mandatory"].fillna(False).astype(bool)]
+    cc = cc[cc["mandatory"].fillna(False).astype(bool)]
     cc = cc.assign(market=cc["market"].astype(str).str.upper())
     g = cc.groupby(["product_id", "market"])
     out = g.size().rename("compliance_items").to_frame()
-    name = pick(cols, "requirement", "rule_id")
-    if name:
-        out["compliance_names"] = g[name].agg(
-            lambda s: ", ".join(sorted({_short_name(x) for x in s.dropna()})[:3])
-        )
-    cost = pick(cols, "cost_max", "cost", "cost_min")
-    if cost:
-        out["compliance_cost"] = g[cost].sum(min_count=1)
-    lead = pick(cols, "lead_time_days_max", "lead_time_days", "lead_time_days_min")
-    if lead:
-        out["compliance_lead_days"] = g[lead].max()
-    if "currency" in cc:
-        out["compliance_currency"] = g["currency"].first()
+    out["compliance_names"] = g["requirement"].agg(
+        lambda s: ", ".join(sorted({_short_name(x) for x in s.dropna()})[:3])
+    )
+    out["compliance_cost"] = g["cost_max"].sum(min_count=1)
+    out["compliance_lead_days"] = g["lead_time_days_max"].max()
+    out["compliance_currency"] = g["currency"].first()
     out = out.reset_index()
-    scols = table_columns(con, "compliance_summary")
-    if {"product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"} <= scols:
-        sm = latest_run_rows(con, "compliance_summary")
-        if len(sm):
-            if "n_lead_time_unknown" in sm:  # every lead time unknown: the time to market is unknown, not 0
-                all_unknown = sm["n_lead_time_unknown"].fillna(0) >= sm["n_mandatory"].fillna(0)
-                sm.loc[all_unknown & (sm["n_mandatory"] > 0), "time_to_market_days_max"] = np.nan
-            sm = sm.assign(market=sm["market"].astype(str).str.upper())[
-                ["product_id", "market", "n_mandatory", "time_to_market_days_max", "cost_max"]
-            ]
-            out = out.merge(sm.astype({"n_mandatory": float}), on=["product_id", "market"], how="outer")
-            out["compliance_items"] = out["n_mandatory"].combine_first(out["compliance_items"])
-            nan = pd.Series(np.nan, index=out.index)
-            lead_c = out["compliance_lead_days"] if "compliance_lead_days" in out else nan
-            cost_c = out["compliance_cost"] if "compliance_cost" in out else nan
-            out["compliance_lead_days"] = out["time_to_market_days_max"].combine_first(lead_c)
-            out["compliance_cost"] = out["cost_max"].combine_first(cost_c)
-            out = out.drop(columns=["n_mandatory", "time_to_market_days_max", "cost_max"])
+    scols = [
+        "product_id",
+        "market",
+        "n_mandatory",
+        "time_to_market_days_max",
+        "cost_max",
+        "n_lead_time_unknown",
+    ]
+    sm = _latest(con, "compliance_summary", scols, runs=runs)
+    if len(sm):
+        # every lead time unknown: the time to market is unknown, not 0
+        all_unknown = sm["n_lead_time_unknown"].fillna(0) >= sm["n_mandatory"].fillna(0)
+        sm.loc[all_unknown & (sm["n_mandatory"] > 0), "time_to_market_days_max"] = np.nan
+        sm = sm.assign(market=sm["market"].astype(str).str.upper())[scols[:5]]
+        out = out.merge(sm.astype({"n_mandatory": float}), on=["product_id", "market"], how="outer")
+        out["compliance_items"] = out["n_mandatory"].combine_first(out["compliance_items"])
+        out["compliance_lead_days"] = out["time_to_market_days_max"].combine_first(
+            out["compliance_lead_days"]
+        )
+        out["compliance_cost"] = out["cost_max"].combine_first(out["compliance_cost"])
+        out = out.drop(columns=["n_mandatory", "time_to_market_days_max", "cost_max"])
     return out
 
 
-def read_improvements(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_improvements(con: Any, runs: InputRuns | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Customer-opportunity score (sum of ``opportunity_score``) per product × market and per category ×
     market from ``improvement_opportunities``; market ``*`` when the reviews' market is unknown (ZZ)."""
-    cols = table_columns(con, "improvement_opportunities")
     empty = pd.DataFrame(columns=["product_id", "market", "improvement_score"])
     empty_c = pd.DataFrame(columns=["category", "market", "improvement_score"])
-    val = pick(cols, "opportunity_score", "score")
-    if not cols or val is None or "product_id" not in cols:
-        return empty, empty_c
-    io = latest_run_rows(con, "improvement_opportunities")
+    io = _latest(con, "improvement_opportunities", ["product_id", "market", "opportunity_score"], runs=runs)
     if io.empty:
         return empty, empty_c
-    mk = io["market"].astype(str).str.upper() if "market" in io else pd.Series("*", index=io.index)
-    io = io.assign(market=mk.where(~mk.isin(["ZZ", "", "NONE", "NAN"]), "*"), v=io[val].astype(float))
+    mk = io["market"].astype(str).str.upper()
+    io = io.assign(
+        market=mk.where(~mk.isin(["ZZ", "", "NONE", "NAN"]), "*"), v=io["opportunity_score"].astype(float)
+    )
     is_cat = io["product_id"].astype(str).str.startswith("cat:")
     prod = io[~is_cat].groupby(["product_id", "market"], as_index=False).agg(improvement_score=("v", "sum"))
     cats = io[is_cat].assign(category=io.loc[is_cat, "product_id"].astype(str).str.slice(4))
     cat = cats.groupby(["category", "market"], as_index=False).agg(improvement_score=("v", "sum"))
     return prod, cat
-
-
-def empty_like_nan(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:  # noqa: D401
-    """Add missing ``cols`` as NaN."""
-    for c in cols:
-        if c not in frame:
-            frame[c] = np.nan
-    return frame
 
 
 def read_order_lines(con: Any) -> pd.DataFrame:

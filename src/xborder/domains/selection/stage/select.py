@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import time
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from xborder.core.clock import today, utcnow
 from xborder.core.errors import BadInputError
+from xborder.core.jsonable import dumps
 from xborder.core.settings import Settings
 from xborder.domains.selection.candidates import (
     build_candidates,
@@ -23,7 +21,7 @@ from xborder.domains.selection.candidates import (
 )
 from xborder.domains.selection.competition import competition_factors
 from xborder.domains.selection.dossier import SECTION
-from xborder.domains.selection.explain import explain_frame
+from xborder.domains.selection.explain import explain_frame, render_explanation
 from xborder.domains.selection.factors import factor_spec
 from xborder.domains.selection.profiles import PRESETS, load_profile
 from xborder.domains.selection.rank_sales import default_curve, estimate_sales, fit_curves
@@ -32,31 +30,11 @@ from xborder.domains.selection.sensitivity import top_rank_stability
 from xborder.domains.selection.stage import inputs as si
 from xborder.domains.selection.tables import OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES
 from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, write_frame
 
-__all__ = ["run_selection", "data_cutoff", "load_opportunities"]
+__all__ = ["run_selection", "data_cutoff", "load_opportunities", "SelectionParams", "STAGE"]
 
-OPP_COLS = [
-    "run_id",
-    "product_id",
-    "market",
-    "category",
-    "title",
-    "score",
-    "rank",
-    "viable",
-    "profile",
-    "method",
-    "sold_before",
-    "demand_6m",
-    "margin_pct",
-    "compliance_items",
-    "time_to_market_days",
-    "budget_needed",
-    "budget_currency",
-    "top_rank_stability",
-    "explanation_en",
-    "explanation_zh",
-]
+WRITES = (OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES)
 
 
 def data_cutoff(monthly: pd.DataFrame) -> pd.Period:
@@ -100,8 +78,11 @@ def _candidates(
     return cand, cutoff, info
 
 
-def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, list[dict]]:
-    """Add listing candidates; join products, forecasts, trends, landed cost, compliance, reviews, competition."""
+def _attach(cand: pd.DataFrame, con: Any, notes: dict, runs: si.InputRuns) -> tuple[pd.DataFrame, list[dict]]:
+    """Add listing candidates; join products, forecasts, trends, landed cost, compliance, reviews, competition.
+
+    ``notes`` gets the row count of every input, ``runs`` the run each other stage's table was read from.
+    """
     listings = si.read_listings(con)
     curves = fit_curves(si.read_rank_observations(con)) if len(listings) else []
     if len(listings):
@@ -121,30 +102,29 @@ def _attach(cand: pd.DataFrame, con: Any, notes: dict) -> tuple[pd.DataFrame, li
     cand = cand.merge(
         logistics_factors(fill_default_dims(prods, _dim_defaults()), prices), on="product_id", how="left"
     )
-    fc = si.read_forecasts(con)
+    fc = si.read_forecasts(con, runs)
     if len(fc):
         cand = cand.merge(fc, on=["product_id", "market"], how="left")
         has = cand["forecast_6m"].notna()
         cand.loc[has, "demand_6m"] = cand.loc[has, "forecast_6m"]
         cand.loc[has, "demand_basis"] = "forecast"
     notes["forecasts"] = int(len(fc))
-    tr = si.read_trends(con)
+    tr = si.read_trends(con, runs)
     if len(tr):
         cand = cand.merge(tr, on=["product_id", "market"], how="left")
         cand["momentum_pct"] = cand["trend_pct"].combine_first(cand["momentum_pct"])
     notes["trend_signals"] = int(len(tr))
-    lc = si.read_landed_costs(con)
-    cand = (
-        cand.merge(lc, on=["product_id", "market"], how="left")
-        if len(lc)
-        else si.empty_like_nan(cand, ["margin_pct"])
-    )
+    lc = si.read_landed_costs(con, runs)
+    if len(lc):
+        cand = cand.merge(lc, on=["product_id", "market"], how="left")
+    elif "margin_pct" not in cand:
+        cand["margin_pct"] = np.nan
     notes["landed_costs"] = int(len(lc))
-    cc = si.read_compliance(con)
+    cc = si.read_compliance(con, runs)
     if len(cc):
         cand = cand.merge(cc, on=["product_id", "market"], how="left")
     notes["compliance_checks"] = int(len(cc))
-    io_prod, io_cat = si.read_improvements(con)
+    io_prod, io_cat = si.read_improvements(con, runs)
     cand["improvement_score"] = np.nan
     for frame, key in ((io_prod, "product_id"), (io_cat, "category")):
         if frame.empty:
@@ -181,7 +161,7 @@ def _dim_defaults() -> pd.DataFrame | None:
         from xborder.reference import load_table
 
         return load_table("category_defaults")
-    except Exception:  # noqa: BLE001 - no defaults: logistics stays unavailable for products without dims
+    except Exception:
         return None
 
 
@@ -200,13 +180,13 @@ def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
             from xborder.reference.fx import load_fx
 
             fx = load_fx(con)
-            today = dt.date.today()
+            day = today()
             pairs = {(a, b) for a, b in zip(ccur[need], cur[need], strict=True)}
-            rate = {p: fx.factor(p[0], p[1], today).rate for p in pairs}
+            rate = {p: fx.factor(p[0], p[1], day).rate for p in pairs}
             comp = comp.copy()
             factors = np.array([rate[(a, b)] for a, b in zip(ccur[need], cur[need], strict=True)])
             comp[need] = comp[need].to_numpy() * factors
-        except Exception:  # noqa: BLE001 - an unknown currency leaves the budget unknown, never the run failed
+        except Exception:
             comp[need] = np.nan
     ranked["budget_needed"] = stock.add(comp, fill_value=0.0).where(stock.notna() | comp.notna())
     ranked["budget_currency"] = cur.where(cur.notna(), ccur)
@@ -224,17 +204,20 @@ def run_selection(
     markets: list[str] | None = None,
     progress: Any = None,
     profile: str | None = None,
+    profile_file: str | None = None,
     top: int = 20,
     include_new_markets: bool = True,
     sensitivity_draws: int = 200,
 ) -> dict[str, Any]:
     """Score every product × market candidate and store ``opportunities`` + ``opportunity_factors``.
 
-    Returns a JSON-able summary: the run id, profile, cutoff, candidate count, unavailable factors (with
-    the reason), the top candidates and the sensitivity of the top ranks to ±20% weight changes.
+    Returns a JSON-able summary, which the runner keeps in the run's record: the profile (name, method,
+    ``profile_settings``, the factor ``weights``), the data cutoff, the candidate count, the markets, the
+    unavailable factors, what was read (``inputs``: history start, row counts) and from which run of each
+    other stage's table (``input_runs``), the top candidates and the sensitivity of the top ranks to ±20%
+    weight changes. Only the scalars (profile, method, cutoff, candidates) show in the report's stage list.
     """
-    t0 = time.perf_counter()
-    prof = load_profile(profile or settings.selection_profile)
+    prof = load_profile(profile_file or profile or settings.selection_profile)
     _progress(progress, 0.05, "reading sales history")
     cand, cutoff, info = _candidates(con, markets, include_new_markets)
     if cand.empty:
@@ -243,10 +226,13 @@ def run_selection(
         )
     _progress(progress, 0.35, f"{len(cand):,} candidates; joining factors")
     notes: dict[str, int] = {}
-    cand, curves = _attach(cand, con, notes)
+    runs: si.InputRuns = {}
+    cand, curves = _attach(cand, con, notes, runs)
     _progress(progress, 0.55, "scoring")
     res = score_candidates(cand, prof)
     ranked = explain_frame(res.ranked, res.weights, res.unavailable)
+    for lang in ("en", "zh"):
+        ranked[f"explanation_{lang}"] = [render_explanation(m, lang) for m in ranked["explanation"]]
     ranked = _budget(ranked, con)
     _progress(progress, 0.7, "sensitivity of the top ranks")
     stability, sens = _sensitivity(res, prof, top, sensitivity_draws)
@@ -254,9 +240,10 @@ def run_selection(
     for c, v in {"run_id": run_id, "profile": prof.name, "method": prof.method}.items():
         ranked[c] = v
     _progress(progress, 0.8, "writing opportunities")
-    _write(con, run_id, ranked, res, curves, prof, markets, info, cutoff, notes, sens, t0)
+    _write(con, run_id, ranked, res, curves)
     _progress(progress, 1.0, "done")
-    return _summary(run_id, prof, ranked, res, info, notes, sens, top)
+    summary = _summary(run_id, prof, ranked, res, info, notes, sens, top)
+    return {**summary, "markets": markets, "input_runs": runs}
 
 
 def _sensitivity(res: Any, prof: Any, top: int, draws: int) -> tuple[dict[int, float], dict]:
@@ -278,81 +265,27 @@ def _sensitivity(res: Any, prof: Any, top: int, draws: int) -> tuple[dict[int, f
     return dict(zip(frame["row"].astype(int), frame["stay_share"], strict=True)), summary
 
 
-def _fingerprint(con: Any) -> str:
-    try:
-        from xborder.warehouse.runs import fingerprint_warehouse
-
-        return fingerprint_warehouse(con)[0]
-    except ImportError:  # pragma: no cover - the pipeline package always ships record.py
-        h = hashlib.sha256()
-        for t in ("order_lines", "products", "listings", "rank_snapshots"):
-            h.update(f"{t}={con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]}".encode())
-        return h.hexdigest()
-
-
-def _write(con, run_id, ranked, res, curves, prof, markets, info, cutoff, notes, sens, t0) -> None:  # noqa: ANN001
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    opp = ranked.reindex(columns=OPP_COLS)
+def _write(con: Any, run_id: str, ranked: pd.DataFrame, res: Any, curves: list[dict]) -> None:
+    """Replace the run's rows of the three tables the stage writes, in one transaction."""
+    opp = ranked[[c for c in OPPORTUNITIES.column_names if c in ranked]].copy()
+    opp["explanation"] = [dumps(m).decode() for m in opp["explanation"]]
     long = res.factors
     long.insert(0, "run_id", run_id)
     long.insert(4, "factor_group", long["factor"].map(lambda f: factor_spec(f).group))
-    cv = pd.DataFrame(curves)
-    cv = cv.assign(run_id=run_id, fitted_at=now)[
-        [
-            "run_id",
-            "marketplace_id",
-            "rank_category",
-            "intercept",
-            "slope",
-            "period",
-            "n_obs",
-            "mape",
-            "log_resid_sd",
-            "source",
-            "fitted_at",
-        ]
-    ]
-    params = {
-        "profile": prof.name,
-        "profile_source": prof.source,
-        "method": prof.method,
-        "normalisation": prof.normalisation,
-        "weights": res.weights,
-        "unavailable": res.unavailable,
-        "markets": markets,
-        **info,
-        "inputs": notes,
-        "sensitivity": sens,
-    }
+    cv = pd.DataFrame(curves).assign(run_id=run_id, fitted_at=utcnow())
     con.execute("BEGIN TRANSACTION")
     try:
-        for t in ("opportunities", "opportunity_factors", "rank_sales_curves"):
-            con.execute(f"DELETE FROM {t} WHERE run_id = ?", [run_id])
-        for name, frame in (("opportunities", opp), ("opportunity_factors", long), ("rank_sales_curves", cv)):
-            con.register("_sel_df", frame)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _sel_df")
-            con.unregister("_sel_df")
-        exists = con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
-        if not exists:
-            con.execute(
-                "INSERT INTO runs (run_id, kind, started_at, finished_at, status, params, fingerprint, message) "
-                "VALUES (?, 'select', ?, ?, 'ok', ?, ?, ?)",
-                [
-                    run_id,
-                    now - dt.timedelta(seconds=time.perf_counter() - t0),
-                    now,
-                    json.dumps(params, default=str),
-                    _fingerprint(con),
-                    f"{len(opp):,} candidates scored with profile {prof.name}",
-                ],
-            )
+        delete_run_rows(con, WRITES, run_id)
+        write_frame(con, OPPORTUNITIES, opp)
+        write_frame(con, OPPORTUNITY_FACTORS, long)
+        write_frame(con, RANK_SALES_CURVES, cv, ignore=("p_value",))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
 
 
-def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:  # noqa: ANN001
+def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:
     cols = [
         "rank",
         "product_id",
@@ -373,34 +306,45 @@ def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any
         "method": prof.method,
         "cutoff": info["cutoff"],
         "candidates": int(len(ranked)),
+        "profile_settings": {
+            "source": prof.source,
+            "normalisation": prof.normalisation,
+            "min_margin_pct": prof.min_margin_pct,
+            "min_demand_6m": prof.min_demand_6m,
+        },
         "weights": res.weights,
         "unavailable_factors": res.unavailable,
-        "inputs": notes,
+        "inputs": {**{k: v for k, v in info.items() if k != "cutoff"}, **notes},
         "sensitivity": sens,
         "top": ranked.reindex(columns=cols).head(top).to_dict(orient="records"),
     }
 
 
 def load_opportunities(con: Any, run_id: str | None = None) -> tuple[str, pd.DataFrame]:
-    """Opportunities of ``run_id`` (default: the latest selection run) as a frame."""
+    """Opportunities of ``run_id`` (default: the latest run that has opportunities) as a frame."""
     if run_id is None:
-        row = con.execute(
-            "SELECT o.run_id FROM (SELECT DISTINCT run_id FROM opportunities) o JOIN runs r USING (run_id) "
-            "ORDER BY r.started_at DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
+        run_id = latest_run_id(con, OPPORTUNITIES)
+        if run_id is None:
             raise BadInputError("No selection run in this warehouse yet.", hint="Run `xborder select` first.")
-        run_id = row[0]
-    return run_id, con.execute("SELECT * FROM opportunities WHERE run_id = ? ORDER BY rank", [run_id]).df()
+    return run_id, read_rows(con, OPPORTUNITIES, run_id, order="rank")
 
 
 class SelectionParams(Params):
     """Parameters of the selection stage (see :func:`run_selection`)."""
 
     profile: Literal[tuple(PRESETS)] | None = None  # type: ignore[valid-type]
+    """A preset weight profile (default: the settings' ``selection_profile``)."""
+    profile_file: str | None = None
+    """A profile from a TOML file, ``path.toml[:name]`` (the command line and the config only, never the web)."""
     top: int = Field(20, ge=1, le=1000)
     include_new_markets: bool = True
     sensitivity_draws: int = Field(200, ge=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _one_profile(self) -> SelectionParams:
+        if self.profile and self.profile_file:
+            raise ValueError("give profile or profile_file, not both")
+        return self
 
 
 def _run(ctx: StageContext, p: SelectionParams) -> dict[str, Any]:
@@ -409,6 +353,6 @@ def _run(ctx: StageContext, p: SelectionParams) -> dict[str, Any]:
 
 
 STAGE = Stage(
-    "selection", _run, SelectionParams, writes=(OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES),
-    weight=0.10, web=("profile", "top"), title="Selection", dossier=SECTION,
+    "selection", _run, SelectionParams, writes=WRITES, weight=0.10, web=("profile", "top"), title="Selection",
+    dossier=SECTION,
 )  # fmt: skip
