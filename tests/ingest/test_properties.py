@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from hypothesis import HealthCheck, given, settings
@@ -133,3 +134,91 @@ def test_malformed_wide_files_are_accounted_for(tmp_path, case):
         n_q = con.execute("SELECT count(*) FROM quarantine WHERE ingest_id = ?", [r.ingest_id]).fetchone()[0]
         assert n_q == r.rows_quarantined
     con.close()
+
+
+ORDERS_HEADER = "order_id,ordered_at,product,quantity,unit_price,currency,country"
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    days=st.lists(st.dates(dt.date(1995, 1, 1), dt.date(2025, 12, 31)), min_size=1, max_size=25),
+    order=st.sampled_from(["dmy", "mdy"]),
+    sep=st.sampled_from(["/", "-", "."]),
+    year2=st.booleans(),
+)
+def test_dates_in_either_order_read_back_exactly_or_the_file_is_refused(tmp_path, days, order, sep, year2):
+    """A column of d/m/y or m/d/y dates is read back as the same dates, whatever the other rows hold; only a
+    column where no value shows the order (every day <= 12, some day != month) is refused, and dotted dates
+    are day first (dd.mm.yyyy is never month first)."""
+    if sep == "." and order == "mdy":
+        order = "dmy"
+    y = "%y" if year2 else "%Y"
+    fmt = (f"%d{sep}%m{sep}{y}" if order == "dmy" else f"%m{sep}%d{sep}{y}") + " 10:30"
+    lines = [f"{i},{d.strftime(fmt)},P{i % 3},1,2.50,EUR,DE" for i, d in enumerate(days)]
+    p = tmp_path / "orders.csv"
+    p.write_text(ORDERS_HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    con = connect(":memory:")
+    s = Settings(pseudonym_key="k", report_dir=str(tmp_path / "rej"))
+    ambiguous = not any(d.day > 12 for d in days) and any(d.day != d.month for d in days) and sep != "."
+    try:
+        ingest_path(con, p, "orders", settings=s)
+    except BadInputError as exc:
+        assert ambiguous, str(exc)
+        assert "day first or month first" in str(exc) and "date_format" in str(exc)
+        return
+    assert not ambiguous
+    got = [
+        r[0]
+        for r in con.execute(
+            "SELECT ordered_at FROM order_lines ORDER BY CAST(order_id AS INTEGER)"
+        ).fetchall()
+    ]
+    assert got == [dt.datetime(d.year, d.month, d.day, 10, 30) for d in days]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    cents=st.lists(st.integers(1, 10**9), min_size=1, max_size=25),
+    german=st.booleans(),
+)
+def test_decimal_mark_of_a_column_is_read_right(tmp_path, cents, german):
+    """Prices written 1,234.56 (English) or 1.234,56 (German, ';' between fields) are stored as the same numbers."""
+
+    def fmt(c: int) -> str:
+        s = f"{c / 100:,.2f}"
+        return s.replace(",", " ").replace(".", ",").replace(" ", ".") if german else s
+
+    delim = ";" if german else ","
+    rows = [delim.join([str(i), "2021-03-05", "P", "1", fmt(c), "EUR", "DE"]) for i, c in enumerate(cents)]
+    text = (
+        ORDERS_HEADER.replace(",", delim)
+        + "\n"
+        + "\n".join(
+            r
+            if german
+            else ",".join(f'"{v}"' if "," in v else v for v in r.split(delim, 4)[:4])
+            + ","
+            + f'"{fmt(c)}",EUR,DE'
+            for r, c in zip(rows, cents, strict=True)
+        )
+        + "\n"
+    )
+    p = tmp_path / "orders.csv"
+    p.write_text(text, encoding="utf-8")
+    con = connect(":memory:")
+    ingest_path(con, p, "orders", settings=Settings(pseudonym_key="k", report_dir=str(tmp_path / "rej")))
+    got = [
+        r[0]
+        for r in con.execute(
+            "SELECT unit_price FROM order_lines ORDER BY CAST(order_id AS INTEGER)"
+        ).fetchall()
+    ]
+    assert got == [c / 100 for c in cents]

@@ -33,6 +33,14 @@ def ingest(
         Path | None,
         typer.Option("--reject-dir", help="Where <name>.rejected.csv files go (default: report dir)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Read files again even when the same bytes were ingested before (e.g. after changing a "
+            "setting); the earlier ingest is superseded and its quarantined rows re-read.",
+        ),
+    ] = False,
 ) -> None:
     """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason.
 
@@ -46,6 +54,14 @@ def ingest(
     if kind is not None and kind not in KINDS:
         raise BadInputError(f"Unknown kind {kind!r} for --as.", hint=f"Use one of: {', '.join(KINDS)}.")
     st = state(ctx)
+    if force:
+        from xborder.api import localserver
+
+        if localserver.find(st.settings.db_path) is not None:
+            raise BadInputError(
+                f"--force cannot go through the running `xborder serve` that holds {st.settings.db_path}.",
+                hint="Stop the server and run the command again, or ingest without --force.",
+            )
     via_server = ingest_via_server(ctx, path, kind, mapping=mapping, reject_dir=reject_dir)
     if via_server is not None:  # a running `xborder serve` holds the warehouse: it ingests (one writer)
         emit(ctx, {"db": st.settings.db_path, "results": via_server}, _render)
@@ -59,7 +75,14 @@ def ingest(
                 bar.update(task, completed=int(fraction * 100), description=message[:60])
 
             results = ingest_path(
-                con, path, kind, settings=st.settings, mapping=mapping, reject_dir=reject_dir, progress=report
+                con,
+                path,
+                kind,
+                settings=st.settings,
+                mapping=mapping,
+                reject_dir=reject_dir,
+                progress=report,
+                force=force,
             )
     finally:
         con.close()

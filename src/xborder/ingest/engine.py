@@ -14,12 +14,16 @@ import duckdb
 from xborder.core.csvsafe import neutralise_sql
 from xborder.core.errors import BadInputError
 from xborder.core.settings import Settings
+from xborder.ingest.audit import audit_stored
 from xborder.ingest.context import LoadContext
 from xborder.ingest.countries import register_countries
+from xborder.ingest.dates import SOURCE_DATE_ORDER
 from xborder.ingest.fastpath import fast_stage, fast_validate, probe_csv
 from xborder.ingest.formats import Member, Staged, expand_inputs, stage_member
 from xborder.ingest.layouts.base import Layout, match_layout
+from xborder.ingest.limits import IngestCall, IngestLimits, current_call, ingest_call, ingest_limits
 from xborder.ingest.masking import PERSONAL_FIELDS, mask_quarantine, personal_headers
+from xborder.ingest.reingest import Previous, previous_ingest, supersede
 from xborder.ingest.result import IngestResult
 from xborder.ingest.validate import validate_stage
 from xborder.warehouse.keys import warehouse_key
@@ -46,13 +50,19 @@ def ingest_path(
     mapping: str | Path | None = None,
     reject_dir: str | Path | None = None,
     progress: Progress | None = None,
+    force: bool = False,
+    limits: IngestLimits | None = None,
 ) -> list[IngestResult]:
     """Ingest a file, a .zip or a folder (one result per table) in ONE transaction.
 
     Every input row is stored, recognised as a duplicate or quarantined (table ``quarantine`` and
     ``<reject_dir>/<name>.rejected.csv``); ``ingest_log`` records the counts and the file's SHA-256.
-    A file already ingested (same SHA-256) is skipped. Raises BadInputError for unreadable input or a
-    file that matches no layout of ``kind``; the warehouse is then unchanged.
+    A file already ingested (same SHA-256 and kind) is skipped, unless the earlier ingest stored nothing,
+    the mapping changed, or ``force`` is set: then it is read again and supersedes the earlier ingest
+    (:mod:`xborder.ingest.reingest`). ``limits`` (default: from ``settings``) bound sizes and values
+    (:mod:`xborder.ingest.limits`). Raises BadInputError for unreadable input, a file over the limits, a
+    date column whose day/month order cannot be told, or a file that matches no layout of ``kind``; the
+    warehouse is then unchanged.
     """
     from xborder.ingest.mapping import load_mapping
 
@@ -64,9 +74,11 @@ def ingest_path(
         kind = custom.kind
     key = warehouse_key(con, settings)
     report = progress or (lambda f, m: None)
+    limits = limits or ingest_limits(settings)
+    call = IngestCall(limits, force, constants.get("_mapping_digest"))
     results: list[IngestResult] = []
-    with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp:
-        members = expand_inputs(path, Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp, ingest_call(call):
+        members = expand_inputs(path, Path(tmp), limits)
         folder = len(members) > 1
         con.execute("SET enable_progress_bar = false")  # our own progress callback reports instead
         try:
@@ -80,9 +92,18 @@ def ingest_path(
             plan.sort(key=lambda p: (p[2].order if p[2] else 999, p[0].name))
             con.execute("BEGIN TRANSACTION")
             try:
+                tables = {
+                    r[0]
+                    for r in con.execute(
+                        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+                    ).fetchall()
+                }
                 for j, (m, staged, lay, fmap, err) in enumerate(plan):
                     report(0.3 + 0.7 * j / len(plan), f"loading {m.name}")
-                    results.append(_load_one(con, m, staged, lay, fmap, err, key, constants))
+                    batch = {r.ingest_id for r in results}
+                    results.append(
+                        _load_one(con, m, staged, lay, fmap, err, key, constants, limits, tables, batch)
+                    )
                 _apply_overrides(con)
                 con.execute("COMMIT")
             except BaseException:
@@ -102,11 +123,9 @@ def ingest_path(
 
 def _recognise(con, m: Member, i: int, kind, custom, folder: bool, tmp: Path):  # noqa: ANN001, ANN202
     want = custom.kind if custom is not None else (None if folder else kind)
-    prev = con.execute(
-        "SELECT ingest_id, rows_in, kind, layout FROM ingest_log WHERE sha256 = ? AND status = 'ok' "
-        "AND (? IS NULL OR kind = ?) ORDER BY started_at LIMIT 1",
-        [m.sha256, want, want],
-    ).fetchone()
+    prev = previous_ingest(
+        con, m.sha256, want, current_call().log_layout(custom and custom.name), force=current_call().force
+    )
     if prev is not None:  # same bytes already ingested: no need to read the file again
         from xborder.ingest.layouts.base import all_layouts
 
@@ -150,8 +169,18 @@ def match_layout_custom_error(layout: Layout, headers: list[str], name: str) -> 
 
 
 def _load_one(
-    con, m: Member, staged: Staged | None, lay, fmap, err, key: bytes, constants: dict
-) -> IngestResult:  # noqa: ANN001
+    con,  # noqa: ANN001
+    m: Member,
+    staged: Staged | None,
+    lay,  # noqa: ANN001
+    fmap,  # noqa: ANN001
+    err,  # noqa: ANN001
+    key: bytes,
+    constants: dict,
+    limits: IngestLimits,
+    tables: set[str],
+    batch: set[str],
+) -> IngestResult:
     t0 = time.perf_counter()
     iid = _new_id(m.sha256)
     rows_in = int(err[1]) if staged is None else staged.rows + len(staged.rejects)
@@ -166,9 +195,7 @@ def _load_one(
         return res
     prev = err if staged is None else None
     if prev is not None:
-        res.status = "skipped"
-        res.rows_duplicate = rows_in
-        res.message = f"same file (SHA-256) already ingested as {prev[0]}; nothing added"
+        _skip(res, prev)
     else:
         assert staged is not None
         q = _quarantine_parse_rejects(con, iid, m.name, staged)
@@ -176,15 +203,11 @@ def _load_one(
         if getattr(staged, "fast_base", None) is not None:
             q += fast_validate(con, staged, lay, fmap, good, iid, m.name)
         else:
+            order = SOURCE_DATE_ORDER.get(lay.source)  # a source's own locale, unless the mapping says
             q += validate_stage(
-                con,
-                stage=staged.table,
-                good=good,
-                fields=lay.fields,
-                mapping=fmap,
-                ingest_id=iid,
-                file_name=m.name,
-            )
+                con, stage=staged.table, good=good, fields=lay.fields, mapping=fmap, ingest_id=iid,
+                file_name=m.name, constants={**({"date_order": order} if order else {}), **constants}, limits=limits,
+            )  # fmt: skip
         ctx = LoadContext(
             con,
             iid,
@@ -197,6 +220,7 @@ def _load_one(
             columns=staged.columns,
         )
         counts = lay.writer(con, ctx)
+        audit_stored(con, iid, m.name, limits, tables)
         res.rows_stored, res.rows_duplicate = counts.stored, counts.duplicate
         res.rows_quarantined = q + ctx.quarantined + counts.quarantined
         res.extra = counts.extra
@@ -212,6 +236,15 @@ def _load_one(
             f"{res.rows_stored:,} stored, {res.rows_duplicate:,} duplicate, {res.rows_quarantined:,} quarantined "
             f"({staged.encoding})"
         )
+        earlier = supersede(con, m.sha256, lay.kind, iid, batch)
+        if earlier:
+            ids = ", ".join(i for i, _ in earlier)
+            res.extra["supersedes"] = [i for i, _ in earlier]
+            res.message += (
+                f"; read again (same file as {ids}, which stored nothing, used another mapping, or --force): "
+                f"its {sum(n for _, n in earlier):,} quarantined rows were re-read, rows it stored count as "
+                "duplicates"
+            )
     res.seconds = time.perf_counter() - t0
     con.execute(
         "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -222,7 +255,7 @@ def _load_one(
             m.name,
             m.sha256,
             lay.kind,
-            lay.name,
+            current_call().log_layout(lay.name) if lay.name.startswith("mapping:") else lay.name,
             res.rows_in,
             res.rows_stored,
             res.rows_duplicate,
@@ -232,6 +265,20 @@ def _load_one(
         ],
     )
     return res
+
+
+def _skip(res: IngestResult, prev: Previous) -> None:
+    """A file whose bytes were ingested before: nothing is read; its rows are counted as they went then."""
+    res.status = "skipped"
+    res.rows_in = prev.rows_in
+    res.rows_duplicate = prev.rows_stored + prev.rows_duplicate
+    res.rows_quarantined = prev.rows_quarantined
+    res.message = f"same file (SHA-256) already ingested as {prev.ingest_id}; nothing added"
+    if prev.rows_quarantined:
+        res.message += (
+            f"; its {prev.rows_quarantined:,} quarantined rows stay in the quarantine table under that ingest"
+        )
+    res.message += " (use --force to read it again, e.g. after changing a setting)"
 
 
 def _quarantine_parse_rejects(con, iid: str, name: str, staged: Staged) -> int:  # noqa: ANN001

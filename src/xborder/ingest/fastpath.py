@@ -2,10 +2,12 @@
 
 The general path stages every column as text, then converts in SQL (two materialisations). Here the
 layout is recognised from the header first, then DuckDB's reader parses numbers and timestamps itself
-(``columns=`` with types) into one table; the canonical columns are a view over it. Any row DuckDB
-cannot parse (a reject of any kind) sends the whole file back to the general path, which handles
-thousands separators, decimal commas, other date formats and quarantines row by row — so the fast path
-never changes what is stored, only how fast.
+(``columns=`` with types; timestamps only as ``YYYY-MM-DD HH:MM:SS`` and dates as ``YYYY-MM-DD``, since
+its reader would drop a ``+05:30`` offset) into one table; the canonical columns are a view over it. Any
+row DuckDB cannot parse, any row missing a required value and any value breaking a plausibility rule
+sends the whole file back to the general path, which handles thousands separators, decimal commas,
+other date formats and zones and quarantines row by row — so the fast path never changes what is
+stored, only how fast.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from pathlib import Path
 
 import duckdb
 
+from xborder.ingest.csvread import csv_options, looks_binary
 from xborder.ingest.encoding import detect_encoding, transcode_to_utf8
 from xborder.ingest.formats import Member, Staged, _read_sample, _unique
-from xborder.ingest.layouts.base import Layout
+from xborder.ingest.layouts.base import Field, Layout
+from xborder.ingest.limits import IngestLimits
+from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, any_violation_sql, rules_for
 from xborder.ingest.sniff import Dialect, sniff_text
-from xborder.ingest.validate import _SQL_TYPES, _q
+from xborder.ingest.validate import _SQL_TYPES, _q, _text
 
 __all__ = ["Probe", "probe_csv", "fast_stage", "fast_validate"]
 
@@ -38,17 +43,11 @@ class Probe:
     columns: list[str]
 
 
-def _opts(p: Probe) -> str:
-    d = p.dialect
-    q = d.quote.replace("'", "''")
-    return (
-        f"'{str(p.path).replace(chr(39), chr(39) * 2)}', header={str(d.header).lower()}, skip={d.skip}, "
-        f"delim='{d.delimiter}', quote='{q}', escape='{q}', encoding='utf-8', max_line_size=8000000"
-    )
-
-
-def probe_csv(con: duckdb.DuckDBPyConnection, m: Member, tmpdir: Path) -> Probe | None:
+def probe_csv(
+    con: duckdb.DuckDBPyConnection, m: Member, tmpdir: Path, limits: IngestLimits | None = None
+) -> Probe | None:
     """Sniff a CSV member and read its header; None when anything is unusual (the general path decides)."""
+    limits = limits or IngestLimits()
     try:
         sample, truncated = _read_sample(m.path)
         if not sample.strip():
@@ -59,6 +58,8 @@ def probe_csv(con: duckdb.DuckDBPyConnection, m: Member, tmpdir: Path) -> Probe 
             path = tmpdir / f"fast_{m.sha256[:12]}.csv"
             transcode_to_utf8(m.path, path, enc)
         text = sample.decode("utf-8-sig" if enc == "utf-8-sig" else enc, errors="replace")
+        if looks_binary(text):
+            return None
         dialect = sniff_text(text.lstrip("\ufeff"), truncated=truncated)
         if not dialect.header:
             return None
@@ -70,22 +71,29 @@ def probe_csv(con: duckdb.DuckDBPyConnection, m: Member, tmpdir: Path) -> Probe 
         cols = next(csv.reader(lines, delimiter=dialect.delimiter, **quoting))  # type: ignore[call-overload]
     except Exception:  # noqa: BLE001 - any surprise: let the general path read it and report properly
         return None
-    if _unique(cols) != cols or any(c != c.strip() for c in cols):
+    if _unique(cols) != cols or any(c != c.strip() for c in cols) or len(cols) > limits.max_columns:
         return None
     probe.columns = cols
     return probe
 
 
 def fast_stage(
-    con: duckdb.DuckDBPyConnection, m: Member, probe: Probe, layout: Layout, fmap: dict[str, str], table: str
+    con: duckdb.DuckDBPyConnection,
+    m: Member,
+    probe: Probe,
+    layout: Layout,
+    fmap: dict[str, str],
+    table: str,
+    limits: IngestLimits | None = None,
 ) -> Staged | None:
     """Read the file typed and cleaned into ``<table>_raw`` (+ view ``table`` with _row) in one pass.
 
     The mapped columns are converted while reading (text trimmed, 'nan' and blanks to NULL, NaN/inf numbers
-    to NULL), so no second copy of the rows is made. Returns None (nothing left) on any reject of the reader
-    and on any row missing a required value: such files take the general path, which quarantines row by
-    row with the raw text of the row.
+    to NULL), so no second copy of the rows is made. Returns None (nothing left) when the reader fails on any
+    row, and when a row misses a required value, has a field over the size limit or a value breaking a
+    plausibility rule: such files take the general path, which quarantines row by row with the raw text.
     """
+    limits = limits or IngestLimits()
     if layout.matcher is not None or any(f.date_formats for f in layout.fields):
         return None
     typed = {
@@ -94,23 +102,17 @@ def fast_stage(
     cols = ", ".join(
         f"'{c.replace(chr(39), chr(39) * 2)}': '{typed.get(c, 'VARCHAR')}'" for c in probe.columns
     )
-    conv = {fmap[f.name]: _conv(f.type, _q(fmap[f.name])) for f in layout.fields if f.name in fmap}
+    conv = {fmap[f.name]: _conv(f, _q(fmap[f.name])) for f in layout.fields if f.name in fmap}
     replace = f" REPLACE ({', '.join(f'{e} AS {_q(c)}' for c, e in conv.items() if e != _q(c))})"
     replace = "" if replace == " REPLACE ()" else replace
-    req = [_q(fmap[f.name]) for f in layout.fields if f.required and f.name in fmap]
-    rj = f"_x_rj_{table}"
     try:
-        con.execute(f"DROP TABLE IF EXISTS {rj}; DROP TABLE IF EXISTS {rj}_scan")
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT *{replace} FROM read_csv({_opts(probe)},
-                columns={{{cols}}}, store_rejects=true, rejects_table='{rj}', rejects_scan='{rj}_scan', strict_mode=true)"""
+            f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT *{replace} FROM read_csv({csv_options(probe.path, probe.dialect)},
+                columns={{{cols}}}, timestampformat='%Y-%m-%d %H:%M:%S', dateformat='%Y-%m-%d')"""
         )
-        rejected = con.execute(f"SELECT count(*) FROM {rj}").fetchone()[0]  # type: ignore[index]
-        if not rejected and req:
-            missing = " OR ".join(f"{c} IS NULL" for c in req)
-            rejected = con.execute(f'SELECT count(*) FROM "{table}_raw" WHERE {missing}').fetchone()[0]  # type: ignore[index]
+        rejected = bool(con.execute(_violations(f"{table}_raw", layout, fmap, limits)).fetchone()[0])  # type: ignore[index]
     except duckdb.Error:
-        rejected = 1
+        rejected = True
     if rejected:
         con.execute(f'DROP TABLE IF EXISTS "{table}_raw"')
         return None
@@ -124,12 +126,35 @@ def fast_stage(
     return st
 
 
-def _conv(ftype: str, col: str) -> str:
-    if ftype == "text":
-        return f"CASE WHEN trim({col}) IN ('', 'nan', 'NaN') THEN NULL ELSE trim({col}) END"
-    if ftype == "number":
-        return f"CASE WHEN isnan({col}) OR isinf({col}) THEN NULL ELSE {col} END"
-    if ftype == "integer":
+def _violations(table: str, layout: Layout, fmap: dict[str, str], limits: IngestLimits) -> str:
+    """SQL: TRUE when some row would be quarantined by the general path (missing, too long, implausible).
+
+    Aggregates only (min/max, counts, distinct codes): one cheap scan of the typed columns.
+    """
+    checks, conds, missing = [], [], []
+    for f in layout.fields:
+        if f.name not in fmap:
+            continue
+        col = _q(fmap[f.name])
+        if f.required:
+            missing.append(f"{col} IS NULL")
+        if f.type == "text":
+            conds.append(f"max(strlen({col})) > {int(limits.max_field_bytes)}")
+        rules = rules_for(f.name, f.type, limits)
+        if rules:
+            checks.append((col, rules))
+    if missing:
+        conds.append(f"count(*) FILTER (WHERE {' OR '.join(missing)}) > 0")
+    return any_violation_sql(f'"{table}"', checks, tuple(conds))
+
+
+def _conv(f: Field, col: str) -> str:
+    if f.type == "text":
+        return _text(f, col)
+    if f.type == "number":
+        zero = f" OR {col} = 0" if f.name in NOT_GIVEN_WHEN_ZERO else ""
+        return f"CASE WHEN isnan({col}) OR isinf({col}){zero} THEN NULL ELSE {col} END"
+    if f.type == "integer":
         return f"CASE WHEN {col} = floor({col}) THEN CAST({col} AS BIGINT) END"
     return col
 

@@ -7,15 +7,16 @@ import hashlib
 import json
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from xborder.core.errors import BadInputError
-from xborder.ingest.encoding import detect_encoding, transcode_to_utf8
-from xborder.ingest.sniff import Dialect, find_header, looks_like_header, sniff_text
+from xborder.ingest.encoding import detect_encoding
+from xborder.ingest.limits import IngestLimits
+from xborder.ingest.sniff import Dialect, find_header, looks_like_header
 
 __all__ = ["Member", "Staged", "expand_inputs", "stage_member", "file_sha256", "TEXT_SUFFIXES"]
 
@@ -72,23 +73,82 @@ def _fmt_of(path: Path) -> str | None:
     return None
 
 
-def expand_inputs(path: Path, tmpdir: Path) -> list[Member]:
-    """The tables inside ``path``: itself, the members of a .zip, or the supported files of a folder."""
+def _too_big(name: str, size: int, limits: IngestLimits, what: str = "is") -> BadInputError:
+    return BadInputError(
+        f"{name} {what} {size:,} bytes; the limit is {limits.max_file_bytes:,} bytes per file (setting "
+        "ingest_max_file_bytes). Nothing was loaded.",
+        hint="Split the file (e.g. by month) and ingest the parts, or raise the setting.",
+    )
+
+
+def _gzip_size(path: Path) -> int:
+    """Uncompressed size a .gz file declares (its last 4 bytes: the size modulo 2**32), 0 when unknown.
+
+    Deflate cannot pack more than 1,032 bytes into one, so a declared size above that ratio is not a
+    size: the file is truncated or corrupt (its reader says so later).
+    """
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        packed = fh.tell()
+        if packed < 18:
+            return 0
+        fh.seek(-4, 2)
+        size = int.from_bytes(fh.read(4), "little")
+    return size if size <= packed * 1_032 else 0
+
+
+def _check_file(path: Path, limits: IngestLimits) -> None:
+    if not path.is_file():
+        raise BadInputError(
+            f"{path} is not a regular file (a pipe, socket or device?); nothing was read.",
+            hint="Save the data to a file first and ingest that file.",
+        )
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise _too_big(path.name, size, limits)
+    if path.suffix.lower() == ".gz" and _gzip_size(path) > limits.max_file_bytes:
+        raise _too_big(path.name, _gzip_size(path), limits, "unpacks to")
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                unpacked = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise BadInputError(f"{path.name} is not a readable XLSX workbook ({exc}).") from exc
+        if unpacked > limits.max_file_bytes:
+            raise _too_big(path.name, unpacked, limits, "unpacks to")
+
+
+def expand_inputs(path: Path, tmpdir: Path, limits: IngestLimits | None = None) -> list[Member]:
+    """The tables inside ``path``: itself, the members of a .zip, or the supported files of a folder.
+
+    A file, or zip member, larger than ``limits.max_file_bytes`` (unpacked) and anything that is not a
+    regular file (a FIFO would block the read forever) raise BadInputError before anything is read.
+    """
+    limits = limits or IngestLimits()
     if not path.exists():
         raise BadInputError(
             f"No such file or folder: {path}", hint="Check the path (and quote names with spaces)."
         )
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        # Sub-folders too (a seller's export folder by year or report type); hidden files and folders skipped.
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
         out: list[Member] = []
         for p in files:
             if p.suffix.lower() == ".zip" or _fmt_of(p) is not None:
                 if p.name.endswith(".rejected.csv") or p.suffix.lower() in {".md", ".toml"}:
                     continue
-                out.extend(expand_inputs(p, tmpdir))
+                rel = p.relative_to(path).as_posix()  # 2019/orders.csv and 2020/orders.csv stay apart
+                out.extend(
+                    replace(x, name=rel + x.name[len(p.name) :]) for x in expand_inputs(p, tmpdir, limits)
+                )
         if not out:
             raise BadInputError(f"The folder {path} holds no CSV/TSV/Parquet/XLSX/JSON Lines/zip files.")
         return out
+    _check_file(path, limits)
     if path.suffix.lower() == ".zip":
         try:
             zf = zipfile.ZipFile(path)
@@ -105,16 +165,24 @@ def expand_inputs(path: Path, tmpdir: Path) -> list[Member]:
                 fmt = _fmt_of(inner)
                 if fmt is None:
                     continue
+                label = f"{path.name}/{info.filename}"
+                if info.file_size > limits.max_file_bytes:
+                    raise _too_big(label, info.file_size, limits, "unpacks to")
                 dest = tmpdir / f"{len(list(tmpdir.iterdir()))}_{inner.name}"
                 try:
+                    written = 0
                     with zf.open(info) as src, open(dest, "wb") as dst:
                         while chunk := src.read(1 << 20):
+                            written += len(chunk)
+                            if written > limits.max_file_bytes:  # the member's declared size lied
+                                raise _too_big(label, written, limits, "unpacks to more than")
                             dst.write(chunk)
-                except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:
                     raise BadInputError(
                         f"{path}: member {info.filename} is corrupt or truncated ({exc})."
                     ) from exc
-                out.append(Member(f"{path.name}/{info.filename}", dest, fmt, file_sha256(dest)))
+                _check_file(dest, limits)
+                out.append(Member(label, dest, fmt, file_sha256(dest)))
         if not out:
             raise BadInputError(f"The zip archive {path} holds no supported table files.")
         return out
@@ -158,9 +226,24 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def _check_names(names: list[str], file_name: str) -> None:
+    """Refuse column names longer than a header's (a broken first row, or data read as the header)."""
+    from xborder.ingest.csvread import MAX_HEADER_CHARS
+
+    longest = max((len(n) for n in names), default=0)
+    if longest > MAX_HEADER_CHARS:
+        raise BadInputError(
+            f"{file_name}: a column name has {longest:,} characters; column names are short (at most "
+            f"{MAX_HEADER_CHARS:,} characters here), so the header row is broken. Nothing was loaded.",
+            hint="Check that the first row of the table names its columns.",
+        )
+
+
 def _stage_arrow(
     con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list[str | None]]
 ) -> None:
+    import pyarrow as pa  # only XLSX and JSON Lines need it: not imported for a CSV ingest
+
     cols = {
         c: pa.array([r[i] if i < len(r) else None for r in rows], type=pa.string())
         for i, c in enumerate(columns)
@@ -176,102 +259,16 @@ def _stage_arrow(
         con.unregister("_x_arrow")
 
 
-def _csv_sql(path: Path, d: Dialect, rejects: str) -> str:
-    q = d.quote.replace("'", "''")
-    return (
-        f"SELECT * FROM read_csv('{str(path).replace(chr(39), chr(39) * 2)}', all_varchar=true, header={str(d.header).lower()}, "
-        f"skip={d.skip}, delim='{d.delimiter if d.delimiter != chr(9) else chr(9)}', quote='{q}', escape='{q}', "
-        f"store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan', strict_mode=true, "
-        "max_line_size=8000000, encoding='utf-8')"
-    )
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Path, limits: IngestLimits
+) -> Staged:
+    from xborder.ingest.csvread import stage_csv
 
-
-_REASONS = {
-    "MISSING COLUMNS": ("malformed_row", "row has fewer fields than the header"),
-    "TOO MANY COLUMNS": ("malformed_row", "row has more fields than the header"),
-    "UNQUOTED VALUE": ("malformed_row", "badly quoted field"),
-    "LINE SIZE OVER MAXIMUM": ("field_too_long", "row longer than 8 MB"),
-    "INVALID ENCODING": ("bad_encoding", "bytes that are not valid text in the detected encoding"),
-    "INVALID STATE": ("malformed_row", "row cannot be parsed"),
-    "CAST": ("malformed_row", "value cannot be read"),
-}
-
-
-def _stage_csv(con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Path) -> Staged:
     sample, truncated = _read_sample(m.path)
     if not sample.strip():
         raise BadInputError(f"{m.name} is empty.", hint="Export the data again; the file has no rows.")
-    enc = detect_encoding(sample, truncated=truncated)
-    path = m.path
-    for attempt in range(2):
-        if enc not in {"utf-8", "utf-8-sig"} or (attempt == 1):
-            conv = tmpdir / f"utf8_{table}.csv"
-            try:
-                transcode_to_utf8(m.path, conv, enc)
-            except (OSError, EOFError, zlib.error) as exc:
-                raise BadInputError(f"{m.name} cannot be read: {exc} (truncated or corrupt file?).") from exc
-            path = conv
-        text = (
-            sample.decode(enc, errors="replace")
-            if enc != "utf-8-sig"
-            else sample.decode("utf-8-sig", "replace")
-        )
-        dialect = sniff_text(text.lstrip("\ufeff"), truncated=truncated)
-        rj = f"_x_rj_{table}"
-        con.execute(f"DROP TABLE IF EXISTS {rj}; DROP TABLE IF EXISTS {rj}_scan")
-        try:
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_raw" AS {_csv_sql(path, dialect, rj)}')
-        except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
-            msg = str(exc).splitlines()[0][:300]
-            raise BadInputError(f"{m.name} cannot be parsed as delimited text: {msg}") from exc
-        bad_enc = con.execute(f"SELECT count(*) FROM {rj} WHERE error_type = 'INVALID ENCODING'").fetchone()[
-            0
-        ]  # type: ignore[index]
-        if bad_enc and attempt == 0:
-            # The sample looked like UTF-8 but the file is not: detect on the whole file and transcode.
-            import gzip
-
-            opener = gzip.open if m.path.suffix.lower() == ".gz" else open
-            with opener(m.path, "rb") as fh:  # type: ignore[operator]
-                enc = detect_encoding(fh.read())
-            if enc in {"utf-8", "utf-8-sig"}:
-                break
-            continue
-        break
-    cols = [r[0] for r in con.execute(f'DESCRIBE "{table}_raw"').fetchall()]
-    names = _unique(cols)
-    sel = ", ".join(f'"{c}"' if c == n else f'"{c}" AS "{n}"' for c, n in zip(cols, names, strict=True))
-    first_data_line = dialect.skip + (1 if dialect.header else 0)
-    rejects: list[dict] = []
-    seen: set[int] = set()
-    for line, col, etype, raw, emsg in con.execute(
-        f"SELECT line, column_name, error_type::VARCHAR, csv_line, error_message FROM {rj} ORDER BY line"
-    ).fetchall():
-        row_number = int(line) - first_data_line
-        if row_number in seen:  # one quarantine entry per rejected row
-            continue
-        seen.add(row_number)
-        code, reason = _REASONS.get(etype, ("malformed_row", etype))
-        rejects.append(
-            {"row_number": row_number, "column_name": col, "value": (raw or "")[:1000], "reason_code": code,
-             "reason": f"{reason} (line {line}: {emsg})"[:500], "raw": None}
-        )  # fmt: skip
-    # A view, not a copy: rowid of the freshly loaded table is the k-th parsed row. Inside a transaction
-    # rowids start at a large offset: subtract the first one. Rows DuckDB rejected are not in the table, so
-    # the k-th parsed row is data row k + (number of rejected rows before it): reject j (1-based, at data
-    # row r_j) precedes parsed row k exactly when r_j - (j - 1) <= k.
-    base = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{table}_raw"').fetchone()[0]  # type: ignore[index]
-    k = f"(r.rowid - {int(base)} + 1)"
-    row = k
-    if rejects:
-        thresholds = ", ".join(f"({r['row_number'] - j})" for j, r in enumerate(rejects))
-        con.execute(
-            f'CREATE OR REPLACE TEMP TABLE "{table}_shift" AS SELECT * FROM (VALUES {thresholds}) v(t)'
-        )
-        row = f'{k} + (SELECT count(*) FROM "{table}_shift" WHERE t <= {k})'
-    con.execute(f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT {row} AS _row, {sel} FROM "{table}_raw" r')
-    n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
-    return Staged(table, names, int(n), rejects, enc, dialect)
+    names, n, rejects, enc, dialect = stage_csv(con, m, table, tmpdir, limits, sample, truncated)
+    return Staged(table, names, n, rejects, enc, dialect)
 
 
 def _cell(v: object) -> str | None:
@@ -286,7 +283,15 @@ def _cell(v: object) -> str | None:
     return str(v)
 
 
-def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged:
+def _wide(name: str, n: int, limits: IngestLimits) -> BadInputError:
+    return BadInputError(
+        f"{name}: a row has more than {limits.max_columns:,} columns ({n:,} or more); the limit is "
+        f"{limits.max_columns:,} (setting ingest_max_columns). Nothing was loaded.",
+        hint="Check that the file is the export you meant, or split its columns.",
+    )
+
+
+def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: IngestLimits) -> Staged:
     import warnings
 
     import openpyxl
@@ -302,9 +307,21 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged
     try:
         ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
         sheet = ws.title
+        if (ws.max_column or 0) > limits.max_columns:  # the sheet's declared dimension
+            raise _wide(m.name, int(ws.max_column or 0), limits)
         if hasattr(ws, "reset_dimensions"):  # Amazon Ads workbooks say A1:A1: read every row anyway
             ws.reset_dimensions()
-        rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        rows = []
+        for r in ws.iter_rows(values_only=True):
+            if len(r) > limits.max_columns:  # a dimension that lied: nothing may stand past the limit
+                if any(v not in (None, "") for v in r[limits.max_columns :]):
+                    raise _wide(m.name, len(r), limits)
+                r = r[: limits.max_columns]
+            rows.append([_cell(v) for v in r])
+    except BadInputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a corrupt sheet fails while rows are read
+        raise BadInputError(f"{m.name}: the sheet cannot be read ({type(exc).__name__}: {exc}).") from exc
     finally:
         wb.close()
     if not rows:
@@ -318,6 +335,7 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged
         if has_header
         else [f"column{i}" for i in range(width)]
     )
+    _check_names(names, m.name)
     data = rows[idx + 1 :] if has_header else rows[idx:]
     while data and not any(c not in (None, "") for c in data[-1]):
         data.pop()
@@ -325,15 +343,35 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged
     return Staged(table, names, len(data), [], "xlsx", None, sheet)
 
 
-def _stage_jsonl(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged:
+def _jsonl_lines(path: Path, limits: IngestLimits) -> Iterator[tuple[bytes, bool]]:
+    """(line, too long) per line of a JSON Lines file; a line over the field limit is cut and flagged."""
     import gzip
 
-    opener = gzip.open if m.path.suffix.lower() == ".gz" else open
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    cap = limits.max_field_bytes
+    with opener(path, "rb") as fh:  # type: ignore[operator]
+        while line := fh.readline(cap + 1):
+            if len(line) > cap and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):
+                    line = fh.readline(1 << 20)
+                yield b"", True
+                continue
+            yield line, False
+
+
+def _stage_jsonl(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: IngestLimits) -> Staged:
     records: list[dict] = []
     rejects = []
     keys: dict[str, None] = {}
-    with opener(m.path, "rb") as fh:  # type: ignore[operator]
-        for i, line in enumerate(fh, start=1):
+    try:
+        for i, (line, too_long) in enumerate(_jsonl_lines(m.path, limits), start=1):
+            if too_long:
+                rejects.append(
+                    {"row_number": i, "column_name": None, "value": "", "reason_code": "field_too_long",
+                     "reason": f"line {i} is longer than {limits.max_field_bytes:,} bytes (setting "
+                               "ingest_max_field_bytes)", "raw": None}
+                )  # fmt: skip
+                continue
             if not line.strip():
                 continue
             try:
@@ -353,8 +391,13 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Stage
                 )
                 continue
             keys.update(dict.fromkeys(obj))
+            if len(keys) > limits.max_columns:
+                raise _wide(m.name, len(keys), limits)
             records.append(obj)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BadInputError(f"{m.name} cannot be read to the end ({exc}): truncated or corrupt?") from exc
     names = list(keys)
+    _check_names(names, m.name)
 
     def txt(v: object) -> str | None:
         if v is None:
@@ -365,26 +408,36 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Stage
     return Staged(table, names, len(records), rejects, "utf-8", None)
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, m: Member, table: str) -> Staged:
+def _stage_parquet(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: IngestLimits) -> Staged:
     p = str(m.path).replace("'", "''")
     try:
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{p}')").fetchall()]
+        if len(cols) > limits.max_columns:
+            raise _wide(m.name, len(cols), limits)
+        _check_names(cols, m.name)
         sel = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE \"{table}\" AS SELECT row_number() OVER () AS _row, {sel} FROM read_parquet('{p}')"
         )
-    except (duckdb.InvalidInputException, duckdb.IOException) as exc:
+    except duckdb.Error as exc:
         raise BadInputError(f"{m.name} is not a readable Parquet file: {str(exc).splitlines()[0]}") from exc
     n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
     return Staged(table, cols, int(n), [], "parquet", None)
 
 
-def stage_member(con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Path) -> Staged:
-    """Read one table into the temp table ``table`` (all VARCHAR, plus ``_row`` = data row number)."""
+def stage_member(
+    con: duckdb.DuckDBPyConnection, m: Member, table: str, tmpdir: Path, limits: IngestLimits | None = None
+) -> Staged:
+    """Read one table into the temp table ``table`` (all VARCHAR, plus ``_row`` = data row number).
+
+    Rows that cannot be read (wrong number of fields, broken quoting, bytes that are not text, a field or
+    line over the limits) are returned as ``Staged.rejects`` for quarantine; the other rows are staged.
+    """
+    limits = limits or IngestLimits()
     if m.fmt == "parquet":
-        return _stage_parquet(con, m, table)
+        return _stage_parquet(con, m, table, limits)
     if m.fmt == "xlsx":
-        return _stage_xlsx(con, m, table)
+        return _stage_xlsx(con, m, table, limits)
     if m.fmt == "jsonl":
-        return _stage_jsonl(con, m, table)
-    return _stage_csv(con, m, table, tmpdir)
+        return _stage_jsonl(con, m, table, limits)
+    return _stage_csv(con, m, table, tmpdir, limits)

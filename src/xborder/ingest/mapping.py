@@ -14,13 +14,15 @@ Example (``my_shop.toml``)::
     [constants]
     source = "myshop"            # product ids become myshop:<SKU>
     currency = "EUR"
-    date_format = "%d.%m.%Y %H:%M"
+    date_format = "%d.%m.%Y %H:%M"   # or date_order = "dmy" | "mdy", or locale = "de_DE"
+    decimal = ","                    # force the decimal mark (normally decided per column)
 
 Fields per kind are those of the canonical layouts (see docs/ingest.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -39,7 +41,8 @@ def load_mapping(path: Path, kind: str | None) -> tuple[Layout, dict[str, Any]]:
     if not path.is_file():
         raise BadInputError(f"Mapping file {path} does not exist.")
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInputError(f"Mapping file {path} is not valid TOML: {exc}") from exc
     mkind = doc.get("kind", kind)
@@ -70,6 +73,8 @@ def load_mapping(path: Path, kind: str | None) -> tuple[Layout, dict[str, Any]]:
         )
     constants = dict(doc.get("constants", {}))
     constants.setdefault("source", path.stem)
+    # The digest of the mapping's bytes goes into ingest_log.layout: a changed mapping reads the file again.
+    constants["_mapping_digest"] = hashlib.sha256(raw).hexdigest()[:12]
     date_fmt = constants.get("date_format")
     fields = []
     for f in base.fields:

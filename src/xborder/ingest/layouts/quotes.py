@@ -25,6 +25,7 @@ from xborder.ingest.layouts.common import (
     text_sql,
     typed_table,
 )
+from xborder.ingest.plausibility import CURRENCY_NAMES
 from xborder.ingest.products import upsert_products
 
 __all__ = ["QUOTE_FIELDS", "ATTRIBUTE_FIELDS", "INCOTERMS"]
@@ -35,15 +36,7 @@ _CN_COUNTRIES = {
     "台湾": "TW", "泰国": "TH", "马来西亚": "MY", "印度尼西亚": "ID", "印尼": "ID", "土耳其": "TR", "墨西哥": "MX",
     "孟加拉": "BD", "柬埔寨": "KH", "意大利": "IT", "英国": "GB", "法国": "FR",
 }  # fmt: skip
-_CN_CURRENCIES = {
-    "人民币": "CNY",
-    "RMB": "CNY",
-    "元": "CNY",
-    "美元": "USD",
-    "欧元": "EUR",
-    "英镑": "GBP",
-    "日元": "JPY",
-}
+_CN_CURRENCIES = CURRENCY_NAMES  # also read as codes by validation (ingest/plausibility.py)
 
 
 def _t(name: str, *aliases: str, need: bool = False, filled: bool = False) -> Field:
