@@ -243,4 +243,6 @@ def test_the_data_map_covers_every_personal_column_and_docs_embed_it() -> None:
     assert ("order_lines", "customer_key") in declared and ("quarantine", "raw") in declared
     doc = (Path(__file__).resolve().parents[2] / "docs" / "privacy.md").read_text(encoding="utf-8")
     m = re.search(r"<!-- data map -->\n(.*?)<!-- /data map -->", doc, re.S)
-    assert m is not None and m.group(1) == data_map_markdown(), "regenerate: python scripts/regen_privacy_map.py"
+    assert m is not None and m.group(1) == data_map_markdown(), (
+        "regenerate: python scripts/regen_privacy_map.py"
+    )
