@@ -15,8 +15,10 @@ from xborder.core.errors import BadInputError
 from xborder.domains.compliance.stage import STAGE as COMPLIANCE
 from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
+from xborder.domains.finance.stage import STAGE as FINANCE
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
 from xborder.domains.reviews.stage import STAGE as REVIEWS
+from xborder.domains.risk.stage import STAGE as RISK
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
 from xborder.ingest.stage import STAGE as INGEST
@@ -33,6 +35,8 @@ STAGES: tuple[Stage, ...] = (
     COMPLIANCE,
     SELECTION,
     BACKTEST,
+    FINANCE,
+    RISK,
 )
 
 
