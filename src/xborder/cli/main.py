@@ -9,7 +9,21 @@ import typer
 from rich.markup import escape
 
 from xborder import __version__
-from xborder.cli import compliance, customers, demand, ingest, landed_cost, reviews, run, selection, web
+from xborder.cli import (
+    cash,
+    compliance,
+    customers,
+    demand,
+    ingest,
+    landed_cost,
+    price,
+    reviews,
+    risk,
+    run,
+    selection,
+    stress,
+    web,
+)
 from xborder.cli.common import CliState, emit, err_console, open_warehouse, state
 from xborder.core.errors import XborderError
 from xborder.core.settings import get_settings
@@ -126,7 +140,7 @@ def status(ctx: typer.Context) -> None:
 
 
 # One sub-app (or a few commands) per domain; heavy imports stay inside the commands.
-for _commands in (ingest, demand, landed_cost, compliance, reviews, customers, selection, run, web):
+for _commands in (ingest, demand, landed_cost, compliance, reviews, customers, selection, price, cash, risk, stress, run, web):
     _commands.register(app)
 
 

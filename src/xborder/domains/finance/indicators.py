@@ -97,16 +97,23 @@ def seller_indicators(
         rows.append(_row("seller", "all", "refund_rate", m["refunds"] / sales))
         rows.append(_row("seller", "all", "fee_share_of_sales", m["fees"] / sales))
         rows.append(_row("seller", "all", "storage_share_of_sales", m["storage"] / sales))
-        rows.append(_row("seller", "all", "payout_reserve_share", m["reserve"].clip(lower=0) / m["payout"].where(m["payout"] > 0)))
+        reserve = m["reserve"].clip(lower=0) / m["payout"].where(m["payout"] > 0)
+        if not (money["category"] == "reserve").any():  # no reserve lines in the reports: unknown, not zero
+            reserve = reserve * np.nan
+        rows.append(_row("seller", "all", "payout_reserve_share", reserve))
     a = _monthly(ads, "period_start", ["spend", "sales"]).set_index("period")
-    t = _monthly(traffic, "period_start", ["ordered_sales", "units_ordered"]).set_index("period")
+    t = _monthly(traffic.assign(days=1.0), "period_start", ["ordered_sales", "units_ordered", "days"]).set_index("period")
     with np.errstate(divide="ignore", invalid="ignore"):
         acos = a["spend"] / a["sales"].where(a["sales"] > 0)
         rows.append(_row("seller", "all", "acos", acos))
         rows.append(_row("seller", "all", "acos_over_break_even", acos - break_even_acos))
-        both = a.join(t, how="inner")
+        # ad spend and sales over the same days only (the ad and sales reports cover different spans)
+        day_ads = ads.dropna(subset=["period_start"]).groupby("period_start")["spend"].sum()
+        day_sales = traffic.dropna(subset=["period_start"]).groupby("period_start")["ordered_sales"].sum()
+        both = pd.concat([day_ads, day_sales], axis=1, join="inner").reset_index(names="day")
+        b = _monthly(both, "day", ["spend", "ordered_sales"]).set_index("period")
         rows.append(_row("seller", "all", "ad_share_of_sales",
-                         both["spend"] / both["ordered_sales"].where(both["ordered_sales"] > 0)))  # fmt: skip
+                         b["spend"] / b["ordered_sales"].where(b["ordered_sales"] > 0)))  # fmt: skip
     # days of inventory: units on hand at each snapshot / average daily units ordered in its month
     doi = pd.Series(dtype=float)
     if len(inventory) and len(t):
@@ -114,16 +121,23 @@ def seller_indicators(
         stock = inv.groupby("snapshot_date")["on_hand"].sum()
         stock.index = pd.to_datetime(stock.index).to_period("M").astype(str)
         stock = stock.groupby(level=0).last()
-        days = pd.Series({p: pd.Period(p).days_in_month for p in t.index})
-        daily = t["units_ordered"] / days
+        daily = t["units_ordered"] / t["days"]  # per day with sales data in the month
         doi = (stock / daily.reindex(stock.index)).dropna()
     rows.append(_row("seller", "all", "days_of_inventory", doi))
-    # DSO: average days from an order's posting to the deposit of its settlement
+    # DSO: average days from an order's posting to its payout — the settlement's deposit date, else the next
+    # transfer to the bank (date-range reports carry no deposit date)
     dso = pd.Series(dtype=float)
-    paid = money[(money["category"] == "order") & money["deposit_date"].notna()]
-    if len(paid):
-        lag = (pd.to_datetime(paid["deposit_date"]) - pd.to_datetime(paid["posted_at"]).dt.normalize()).dt.days
-        dso = lag.groupby(pd.to_datetime(paid["posted_at"]).dt.to_period("M").astype(str)).mean()
+    orders = money[money["category"] == "order"]
+    posted = pd.to_datetime(orders["posted_at"])
+    paid_on = pd.to_datetime(orders["deposit_date"])
+    transfers = np.sort(pd.to_datetime(money.loc[money["category"] == "transfer", "posted_at"]).to_numpy())
+    if len(transfers) and paid_on.isna().any():
+        nxt = np.searchsorted(transfers, posted.to_numpy(), side="left")
+        later = pd.Series(transfers[np.minimum(nxt, len(transfers) - 1)], index=orders.index)
+        paid_on = paid_on.fillna(later.where(nxt < len(transfers)))
+    lag = (paid_on - posted).dt.total_seconds() / 86400.0
+    if lag.notna().any():
+        dso = lag.groupby(posted.dt.to_period("M").astype(str)).mean()
     rows.append(_row("seller", "all", "dso_days", dso))
     if len(doi) and len(dso):
         ccc = pd.Series({p: cash_conversion_cycle(doi[p], dso.get(p, dso.iloc[-1]), supplier_payment_days)

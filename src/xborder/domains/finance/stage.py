@@ -86,9 +86,12 @@ def _seller_frames(con: Any) -> dict[str, pd.DataFrame]:
     return {
         "money": rows("money_movements", money_cols),
         "ads": rows("ad_performance", ["period_start", "spend", "sales"], where="report_type = 'campaign'"),
+        # the account's daily totals (weekly and monthly rows of the same sales would count them twice)
         "traffic": rows("listing_traffic", ["period_start", "ordered_sales", "units_ordered"],
-                        where="asin IS NULL AND sku IS NULL"),
-        "inventory": rows("inventory_snapshots", ["snapshot_date", "on_hand"]),
+                        where="asin IS NULL AND sku IS NULL AND period = 'day' AND period_start >= DATE '1990-01-01'"),
+        # snapshots dated by the report or its file name (not by the day they were ingested)
+        "inventory": rows("inventory_snapshots", ["snapshot_date", "on_hand"],
+                          where="snapshot_date_source <> 'ingest_day'"),
     }  # fmt: skip
 
 
