@@ -14,7 +14,9 @@ __all__ = ["register", "npv", "irr", "forward", "indicators"]
 
 cash_app = typer.Typer(help="Cash: NPV, IRR, forward rates and the warning indicators.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-FlowsArg = Annotated[list[float], typer.Argument(help="Cash flows per period, the first at time 0 (e.g. -- -100 39 59).")]
+FlowsArg = Annotated[
+    list[float], typer.Argument(help="Cash flows per period, the first at time 0 (e.g. -- -100 39 59).")
+]
 
 
 def _json(ctx: typer.Context, flag: bool) -> None:
@@ -33,7 +35,11 @@ def npv(
     _json(ctx, json_out)
     from xborder.domains.finance.cash import npv as _npv
 
-    emit(ctx, {"rate": rate, "flows": flows, "npv": _npv(rate, flows)}, lambda d: console.print(f"NPV {d['npv']:,.5f}"))
+    emit(
+        ctx,
+        {"rate": rate, "flows": flows, "npv": _npv(rate, flows)},
+        lambda d: console.print(f"NPV {d['npv']:,.5f}"),
+    )
 
 
 @cash_app.command("irr")
@@ -70,7 +76,9 @@ def forward(
 @cash_app.command("indicators")
 def indicators(
     ctx: typer.Context,
-    all_rows: Annotated[bool, typer.Option("--all", help="Also the per-plan rows (one per product x market).")] = False,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Also the per-plan rows (one per product x market).")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """The warning indicators of the latest finance run: value, previous value, threshold, status."""

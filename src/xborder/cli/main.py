@@ -140,7 +140,21 @@ def status(ctx: typer.Context) -> None:
 
 
 # One sub-app (or a few commands) per domain; heavy imports stay inside the commands.
-for _commands in (ingest, demand, landed_cost, compliance, reviews, customers, selection, price, cash, risk, stress, run, web):
+for _commands in (
+    ingest,
+    demand,
+    landed_cost,
+    compliance,
+    reviews,
+    customers,
+    selection,
+    price,
+    cash,
+    risk,
+    stress,
+    run,
+    web,
+):
     _commands.register(app)
 
 

@@ -61,7 +61,11 @@ def ladder(
     con = open_warehouse(ctx, read_only=True)
     try:
         run_id = latest_run_id(con, "price_ladders")
-        rows = read_rows(con, "price_ladders", run_id, where="product_id = ?", params=[product_id]) if run_id else None
+        rows = (
+            read_rows(con, "price_ladders", run_id, where="product_id = ?", params=[product_id])
+            if run_id
+            else None
+        )
     finally:
         con.close()
     wanted = [m.upper() for m in market or []]

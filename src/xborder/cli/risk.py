@@ -69,9 +69,13 @@ def show_register(
 ) -> None:
     """The risk register of one plan (latest risk run), most urgent first, with the suggested reserve."""
     _json(ctx, json_out)
-    run_id, rows = _latest(ctx, "risk_register", "product_id = ? AND market = ?", [product_id, market.upper()])
+    run_id, rows = _latest(
+        ctx, "risk_register", "product_id = ? AND market = ?", [product_id, market.upper()]
+    )
     if rows is None or rows.empty:
-        raise BadInputError(f"No risk register for {product_id} in {market.upper()}.", hint="Run: xborder risk run")
+        raise BadInputError(
+            f"No risk register for {product_id} in {market.upper()}.", hint="Run: xborder risk run"
+        )
     rows = rows.sort_values(["level", "priority"], ascending=[True, False])
     reserve = float(rows["expected_loss"].sum(skipna=True))
     data = {"run_id": run_id, "product_id": product_id, "market": market.upper(), "risk_reserve": reserve,
@@ -104,15 +108,20 @@ def alerts(ctx: typer.Context, market: MarketOpt = None, json_out: JsonOpt = Fal
     wanted = [m.upper() for m in market or []]
     if rows is not None and wanted:
         rows = rows[rows["market"].isin(wanted)]
-    data = {"run_id": run_id, "horizon_days": days, "rows": rows.drop(columns="run_id") if rows is not None else []}
+    data = {
+        "run_id": run_id,
+        "horizon_days": days,
+        "rows": rows.drop(columns="run_id") if rows is not None else [],
+    }
 
     def render(d: dict) -> None:
         if rows is None or rows.empty:
             console.print(i18n.render("risk.alerts_none", "en", days=days))
             return
         console.print(i18n.render("risk.alerts_title", "en", days=days))
-        top = rows.groupby(["rule_id", "old_rule_id", "market", "valid_from", "old_rate", "rate"], as_index=False).agg(
-            plans=("product_id", "nunique"), median_margin_change=("margin_change", "median"))
+        top = rows.groupby(
+            ["rule_id", "old_rule_id", "market", "valid_from", "old_rate", "rate"], as_index=False
+        ).agg(plans=("product_id", "nunique"), median_margin_change=("margin_change", "median"))
         console.print(top.to_string(index=False))
 
     emit(ctx, data, render)

@@ -17,8 +17,12 @@ def stress(
     ctx: typer.Context,
     product_id: Annotated[str, typer.Argument(help="products.product_id.")],
     market: Annotated[str, typer.Argument(help="ISO2 market.")],
-    mode: Annotated[str | None, typer.Option("--mode", help="Shipping mode (default: the best-margin one).")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=100, max=1_000_000, help="Monte Carlo draws.")] = 20_000,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="Shipping mode (default: the best-margin one).")
+    ] = None,
+    draws: Annotated[
+        int, typer.Option("--draws", min=100, max=1_000_000, help="Monte Carlo draws.")
+    ] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
@@ -59,7 +63,9 @@ def stress(
         for c in ("driver", "break-even", "variance share"):
             t.add_column(c)
         for r in d["drivers"].itertuples():
-            t.add_row(i18n.render(f"risk.driver.{r.driver}", "en"), f"{r.break_even:.3g}", f"{r.first_order:.1%}")
+            t.add_row(
+                i18n.render(f"risk.driver.{r.driver}", "en"), f"{r.break_even:.3g}", f"{r.first_order:.1%}"
+            )
         console.print(t)
 
     emit(ctx, data, render)

@@ -9,7 +9,9 @@ import pytest
 from xborder.domains.finance.prices import local_price, margin_line, price_for_margin, price_ladder
 from xborder.domains.landed_cost import ProductInput, landed_cost_frame
 
-LAMP = ProductInput(unit_cost=6.0, category="lighting", weight_kg=0.8, length_cm=25, width_cm=20, height_cm=15)
+LAMP = ProductInput(
+    unit_cost=6.0, category="lighting", weight_kg=0.8, length_cm=25, width_cm=20, height_cm=15
+)
 PRICES = [("US", 39.0), ("DE", 35.0), ("JP", 5200.0), ("GB", 30.0), ("KR", 45000.0)]
 
 

@@ -98,5 +98,7 @@ def test_full_stress_is_worse_than_the_base_and_reproducible() -> None:
     assert a["p_loss"].iloc[0] > a["p_loss"].iloc[1]  # dearer freight loses more often
     assert set(da["driver"]) == {"freight", "fx", "duty", "demand", "fee", "delay"}
     c = plan_components(rows)
-    base = plan_profit(c, {"freight": 1.0, "fx": 0.0, "duty": 0.0, "demand": 1.0, "fee": 0.0, "delay": 0.0}, spec)
+    base = plan_profit(
+        c, {"freight": 1.0, "fx": 0.0, "duty": 0.0, "demand": 1.0, "fee": 0.0, "delay": 0.0}, spec
+    )
     assert base[0, 0] == pytest.approx(5.0)

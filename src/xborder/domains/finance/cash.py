@@ -46,7 +46,9 @@ def irr(cash_flows: Sequence[float]) -> float:
     return float(rates[np.argmin(np.abs(rates))])
 
 
-def days_inventory_outstanding(inventory_value: float, cost_of_goods_sold: float, days: float = 365.0) -> float:
+def days_inventory_outstanding(
+    inventory_value: float, cost_of_goods_sold: float, days: float = 365.0
+) -> float:
     """DIO = average inventory at cost / cost of goods sold over ``days`` x ``days``."""
     return float(inventory_value / cost_of_goods_sold * days) if cost_of_goods_sold else float("nan")
 

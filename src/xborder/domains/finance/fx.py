@@ -57,9 +57,7 @@ def exposure_by_currency(flows: pd.DataFrame) -> pd.DataFrame:
     Returns:
         One row per currency: ``receivables``, ``payables`` (positive), ``net``, ``hedge_ratio``.
     """
-    f = flows.assign(
-        receivables=flows["amount"].clip(lower=0.0), payables=(-flows["amount"]).clip(lower=0.0)
-    )
+    f = flows.assign(receivables=flows["amount"].clip(lower=0.0), payables=(-flows["amount"]).clip(lower=0.0))
     out = f.groupby("currency", as_index=False)[["receivables", "payables"]].sum()
     out["net"] = out["receivables"] - out["payables"]
     out["hedge_ratio"] = [

@@ -102,7 +102,9 @@ def seller_indicators(
             reserve = reserve * np.nan
         rows.append(_row("seller", "all", "payout_reserve_share", reserve))
     a = _monthly(ads, "period_start", ["spend", "sales"]).set_index("period")
-    t = _monthly(traffic.assign(days=1.0), "period_start", ["ordered_sales", "units_ordered", "days"]).set_index("period")
+    t = _monthly(
+        traffic.assign(days=1.0), "period_start", ["ordered_sales", "units_ordered", "days"]
+    ).set_index("period")
     with np.errstate(divide="ignore", invalid="ignore"):
         acos = a["spend"] / a["sales"].where(a["sales"] > 0)
         rows.append(_row("seller", "all", "acos", acos))
@@ -165,7 +167,9 @@ def plan_indicators(latest: pd.DataFrame, previous: pd.DataFrame | None, origins
     prev = np.full(len(latest), np.nan)
     if previous is not None and len(previous):
         key = previous.set_index(["product_id", "market"])["margin_pct"]
-        prev = np.array([key.get((p, mk), np.nan) for p, mk in zip(latest["product_id"], latest["market"], strict=True)])
+        prev = np.array(
+            [key.get((p, mk), np.nan) for p, mk in zip(latest["product_id"], latest["market"], strict=True)]
+        )
     now = latest["margin_pct"].to_numpy(float)
     base = {"scope": "plan", "subject": subject, "period": None, "previous": np.nan}
     parts = [

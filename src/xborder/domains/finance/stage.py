@@ -82,7 +82,15 @@ def _seller_frames(con: Any) -> dict[str, pd.DataFrame]:
             return pd.DataFrame(columns=cols)
         return read_rows(con, name, columns=cols, where=where)
 
-    money_cols = ["posted_at", "category", "product_sales", "selling_fees", "fba_fees", "total", "deposit_date"]
+    money_cols = [
+        "posted_at",
+        "category",
+        "product_sales",
+        "selling_fees",
+        "fba_fees",
+        "total",
+        "deposit_date",
+    ]
     return {
         "money": rows("money_movements", money_cols),
         "ads": rows("ad_performance", ["period_start", "spend", "sales"], where="report_type = 'campaign'"),
@@ -138,7 +146,11 @@ def run_finance(
     frames = _seller_frames(con)
     with np.errstate(divide="ignore", invalid="ignore"):
         be_acos = float(np.nanmedian(plans["unit_margin"] / plans["price"])) if len(plans) else float("nan")
-    parts.append(seller_indicators(**frames, break_even_acos=be_acos, supplier_payment_days=settings.supplier_payment_days))
+    parts.append(
+        seller_indicators(
+            **frames, break_even_acos=be_acos, supplier_payment_days=settings.supplier_payment_days
+        )
+    )
     fx = load_fx(con)
     moves = {}
     for ccy in sorted(set(plans["currency"]) if len(plans) else set()):
@@ -151,9 +163,11 @@ def run_finance(
     ind = judge(pd.concat(parts, ignore_index=True), thresholds(settings))
     plan = ind["scope"] == "plan"
     split = ind["subject"].where(plan, "").astype(str).str.split("|")
-    ind["product_id"] = np.where(plan, split.str[0], None)
-    ind["market"] = np.where(plan, split.str[-1], None)
-    names = {c: (i18n.render(f"finance.ind_{c}", "en"), i18n.render(f"finance.ind_{c}", "zh")) for c in DIRECTIONS}
+    ind["product_id"] = split.str[0].where(plan, None)
+    ind["market"] = split.str[-1].where(plan, None)
+    names = {
+        c: (i18n.render(f"finance.ind_{c}", "en"), i18n.render(f"finance.ind_{c}", "zh")) for c in DIRECTIONS
+    }
     ind["text_en"] = ind["indicator"].map(lambda c: names[c][0])
     ind["text_zh"] = ind["indicator"].map(lambda c: names[c][1])
     ind["run_id"] = run_id

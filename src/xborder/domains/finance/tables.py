@@ -35,7 +35,10 @@ PRICE_LADDERS = Table(
         ),
         Column("unit_margin", "DOUBLE", "Unit margin at the local price.", unit="currency"),
         _share("margin_pct", "Unit margin / net revenue at the local price and today's FX."),
-        _share("margin_fx_m30", "Margin at the local price if the market currency falls 30% against the cost currency."),
+        _share(
+            "margin_fx_m30",
+            "Margin at the local price if the market currency falls 30% against the cost currency.",
+        ),
         _share("margin_fx_m10", "Margin at the local price if the market currency falls 10%."),
         _share("margin_fx_p10", "Margin at the local price if the market currency rises 10%."),
         _share("margin_fx_p30", "Margin at the local price if the market currency rises 30%."),

@@ -31,10 +31,15 @@ def upcoming_changes(history: pd.DataFrame, as_of: dt.date, horizon_days: int) -
     h = history.dropna(subset=["valid_from"])
     end = as_of + dt.timedelta(days=horizon_days)
     fut = h[(h["valid_from"] > as_of) & (h["valid_from"] <= end)]
-    in_force = h[(h["valid_from"] <= as_of) & (h["valid_to"].isna() | (h["valid_to"].map(lambda d: d is None or d >= as_of)))]
+    in_force = h[
+        (h["valid_from"] <= as_of)
+        & (h["valid_to"].isna() | (h["valid_to"].map(lambda d: d is None or d >= as_of)))
+    ]
     old = in_force.sort_values("valid_from").drop_duplicates(["table", "key"], keep="last")
     out = fut.merge(
-        old[["table", "key", "rule_id", "rate"]].rename(columns={"rule_id": "old_rule_id", "rate": "old_rate"}),
+        old[["table", "key", "rule_id", "rate"]].rename(
+            columns={"rule_id": "old_rule_id", "rate": "old_rate"}
+        ),
         on=["table", "key"],
         how="left",
     )
@@ -95,8 +100,19 @@ def change_alerts(changes: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         out.append(
             pd.DataFrame(
                 {
-                    **{c: ch[c] for c in ("rule_id", "old_rule_id", "family", "market", "valid_from",
-                                          "days_ahead", "old_rate", "rate")},
+                    **{
+                        c: ch[c]
+                        for c in (
+                            "rule_id",
+                            "old_rule_id",
+                            "family",
+                            "market",
+                            "valid_from",
+                            "days_ahead",
+                            "old_rate",
+                            "rate",
+                        )
+                    },
                     "product_id": hit["product_id"].to_numpy(),
                     "mode": hit["mode"].to_numpy(),
                     "currency": hit["currency"].to_numpy(),

@@ -110,7 +110,10 @@ def risk_register(
         product_id, market, mode, currency, category, probability, probability_basis, impact, expected_loss,
         controllability, priority, level, response_hours, owner.
     """
-    lam = {(f, m): float(r) for f, m, r in zip(rates["family"], rates["market"], rates["rate_per_year"], strict=True)}
+    lam = {
+        (f, m): float(r)
+        for f, m, r in zip(rates["family"], rates["market"], rates["rate_per_year"], strict=True)
+    }
 
     def rate(family: str, scope: set[str]) -> float:
         return float(sum(lam.get((family, m), 0.0) for m in scope))
@@ -126,7 +129,9 @@ def risk_register(
         .to_numpy(float)
     )
     per_sold = np.maximum(r - fees - spec.salvage * landed, 0.0)
-    lam_comp = np.array([rate("duty", s) + rate("vat", s) + rate("low_value", s) for s in pairs["rule_markets"]])
+    lam_comp = np.array(
+        [rate("duty", s) + rate("vat", s) + rate("low_value", s) for s in pairs["rule_markets"]]
+    )
     lam_fee = np.array([rate("platform_fee", s) for s in pairs["rule_markets"]])
     fx_p = pairs["currency"].map(lambda c: fx_probability.get(c, np.nan)).to_numpy(float)
     n = len(pairs)

@@ -88,7 +88,8 @@ def change_rates(history: pd.DataFrame, as_of: dt.date, years: float) -> pd.Data
     start = as_of - dt.timedelta(days=round(365.25 * years))
     first = history.dropna(subset=["valid_from"]).groupby(["family", "market"])["valid_from"].min()
     rows = []
-    for (family, market), day0 in first.items():
+    for key, day0 in first.items():
+        family, market = str(key[0]), str(key[1])  # type: ignore[index]
         begin = max(start, day0)
         span = max((as_of - begin).days / 365.25, 1.0)
         sel = ev[(ev["family"] == family) & (ev["market"] == market)]

@@ -92,7 +92,11 @@ def fx_history(fx: FxTable, currency: str, cost_currency: str, end: dt.date, yea
         if ccy != "EUR" and ccy not in wide.columns:
             peg = fx.factor("USD", ccy, end).rate
             other = cost_currency if ccy == currency else currency
-            usd = fx_history(fx, "USD", other, end, years) if ccy == currency else fx_history(fx, currency, "USD", end, years)
+            usd = (
+                fx_history(fx, "USD", other, end, years)
+                if ccy == currency
+                else fx_history(fx, currency, "USD", end, years)
+            )
             return usd * peg if ccy == currency else usd / peg
     start = pd.Timestamp(end) - pd.DateOffset(years=years)
     days = pd.to_datetime(wide["date"])
@@ -104,7 +108,9 @@ def fx_history(fx: FxTable, currency: str, cost_currency: str, end: dt.date, yea
     return pd.Series(per_eur(currency) / per_eur(cost_currency), index=days[sel].to_numpy())
 
 
-def _fx_probabilities(con: Any, currencies: list[str], cost_currency: str, day: dt.date, threshold: float) -> dict[str, float]:
+def _fx_probabilities(
+    con: Any, currencies: list[str], cost_currency: str, day: dt.date, threshold: float
+) -> dict[str, float]:
     fx = load_fx(con)
     return {c: fx_move_probability(fx_history(fx, c, cost_currency, day), threshold) for c in currencies}
 
@@ -128,7 +134,11 @@ def run_risk(
     delete_run_rows(con, TABLES, run_id)
     pl = plans(con, run_id, markets)
     if max_plans and len(pl) > max_plans:
-        pl = pl.sort_values("margin_pct", ascending=False, kind="stable").head(max_plans).reset_index(drop=True)
+        pl = (
+            pl.sort_values("margin_pct", ascending=False, kind="stable")
+            .head(max_plans)
+            .reset_index(drop=True)
+        )
     history = rule_history()
     rates = change_rates(history, day, settings.risk_change_years)
     write_frame(con, RULE_CHANGE_RATES, rates.assign(run_id=run_id))
@@ -146,8 +156,12 @@ def run_risk(
     write_frame(con, STRESS_DRIVERS, dr.assign(run_id=run_id))
     say(0.6, "Risk register")
     scope = market_scope(load_table("markets"))
-    pl = pl.assign(rule_markets=[scope.get(m, {m}) for m in pl["market"]])
-    fxp = _fx_probabilities(con, sorted(pl["currency"].unique()), cost_currency, day, settings.fx_hedge_threshold)
+    pl = pl.assign(
+        rule_markets=pd.Series([scope.get(m, {m}) for m in pl["market"]], index=pl.index, dtype=object)
+    )
+    fxp = _fx_probabilities(
+        con, sorted(pl["currency"].unique()), cost_currency, day, settings.fx_hedge_threshold
+    )
     reg = risk_register(pl, rates, fxp, risk_spec(settings))
     write_frame(con, RISK_REGISTER, reg.assign(run_id=run_id))
     say(0.85, "Rule change alerts")

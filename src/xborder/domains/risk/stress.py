@@ -28,7 +28,15 @@ from scipy import stats
 
 from xborder.domains.risk.montecarlo import Driver, draw, first_order_indices
 
-__all__ = ["StressSpec", "DRIVERS", "stress_drivers", "plan_components", "plan_profit", "break_even", "stress_test"]
+__all__ = [
+    "StressSpec",
+    "DRIVERS",
+    "stress_drivers",
+    "plan_components",
+    "plan_profit",
+    "break_even",
+    "stress_test",
+]
 
 DRIVERS = ("freight", "fx", "duty", "demand", "fee", "delay")
 
@@ -122,7 +130,9 @@ def break_even(c: dict[str, np.ndarray], spec: StressSpec) -> dict[str, np.ndarr
     return out
 
 
-def stress_test(rows: pd.DataFrame, spec: StressSpec, *, chunk: int = 400) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stress_test(
+    rows: pd.DataFrame, spec: StressSpec, *, chunk: int = 400
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stress every landed-cost row: (one summary row per input row, one row per input row x driver).
 
     The summary has ``p_loss``, ``mc_error`` (its standard error), ``base_margin``, ``mean_margin`` and
@@ -145,7 +155,9 @@ def stress_test(rows: pd.DataFrame, spec: StressSpec, *, chunk: int = 400) -> tu
             {
                 "p_loss": p_loss,
                 "mc_error": np.sqrt(p_loss * (1 - p_loss) / spec.draws),
-                "base_margin": (plan_profit(c, {d.name: np.array([[d.base]]) for d in drivers}, spec) / c["R"])[:, 0],
+                "base_margin": (
+                    plan_profit(c, {d.name: np.array([[d.base]]) for d in drivers}, spec) / c["R"]
+                )[:, 0],
                 "mean_margin": margin.mean(axis=1),
                 "expected_profit": profit.mean(axis=1),
             },

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["STRESS_TESTS", "STRESS_DRIVERS", "RISK_REGISTER", "RULE_CHANGE_RATES", "RULE_CHANGE_ALERTS", "TABLES"]
+__all__ = [
+    "STRESS_TESTS",
+    "STRESS_DRIVERS",
+    "RISK_REGISTER",
+    "RULE_CHANGE_RATES",
+    "RULE_CHANGE_ALERTS",
+    "TABLES",
+]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the run that computed the row.", nullable=False)
 _PRODUCT = Column("product_id", "VARCHAR", "products.product_id.", nullable=False)
@@ -115,4 +122,10 @@ RULE_CHANGE_ALERTS = Table(
     ),
 )  # fmt: skip
 
-TABLES: tuple[Table, ...] = (STRESS_TESTS, STRESS_DRIVERS, RISK_REGISTER, RULE_CHANGE_RATES, RULE_CHANGE_ALERTS)
+TABLES: tuple[Table, ...] = (
+    STRESS_TESTS,
+    STRESS_DRIVERS,
+    RISK_REGISTER,
+    RULE_CHANGE_RATES,
+    RULE_CHANGE_ALERTS,
+)
