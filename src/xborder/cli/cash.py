@@ -10,7 +10,7 @@ from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "npv", "irr", "forward", "indicators"]
+__all__ = ["register", "npv", "irr", "forward", "indicators", "replay"]
 
 cash_app = typer.Typer(help="Cash: NPV, IRR, forward rates and the warning indicators.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
@@ -109,6 +109,33 @@ def indicators(
         console.print(t)
 
     emit(ctx, data, render)
+
+
+@cash_app.command("replay")
+def replay(
+    ctx: typer.Context,
+    window: Annotated[int, typer.Option("--window", min=1, help="Weeks of net flow averaged.")] = 26,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Weeks projected.")] = 13,
+    json_out: JsonOpt = False,
+) -> None:
+    """Replay the payout projection on the stored money movements: accuracy of each past 13-week projection."""
+    _json(ctx, json_out)
+    from xborder.domains.finance.cashflow import replay as _replay
+    from xborder.domains.finance.cashflow import weekly_flows
+    from xborder.warehouse.tables import read_rows, table_exists
+
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        rows = read_rows(con, "money_movements", columns=["posted_at", "category", "total"]) if table_exists(
+            con, "money_movements") else None  # fmt: skip
+    finally:
+        con.close()
+    if rows is None or rows.empty:
+        raise BadInputError("No money movements in this warehouse.",
+                            hint="Ingest settlement or date-range transaction reports first (xborder ingest FILE).")  # fmt: skip
+    table, summary = _replay(weekly_flows(rows), horizon=horizon, window=window)
+    data = {**summary, "rows": table}
+    emit(ctx, data, lambda d: console.print(i18n.render("finance.replay", "en", **summary)))
 
 
 def register(app: typer.Typer) -> None:
