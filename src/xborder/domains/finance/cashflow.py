@@ -60,11 +60,11 @@ def replay(weekly: pd.DataFrame, *, horizon: int = 13, window: int = 26) -> tupl
         acc = 1.0 - abs(proj - actual) / actual if actual > 0 else float("nan")
         rows.append({"week": weekly["week"].iloc[t], "projected": proj, "actual": actual, "accuracy": acc})
     out = pd.DataFrame(rows, columns=["week", "projected", "actual", "accuracy"])
-    acc = out["accuracy"].dropna()
+    scores = out["accuracy"].dropna()
     summary = {
-        "origins": int(len(acc)),
-        "mean_accuracy": float(acc.mean()) if len(acc) else float("nan"),
-        "median_accuracy": float(np.median(acc)) if len(acc) else float("nan"),
+        "origins": int(len(scores)),
+        "mean_accuracy": float(scores.mean()) if len(scores) else float("nan"),
+        "median_accuracy": float(np.median(scores)) if len(scores) else float("nan"),
         "window": window,
         "horizon": horizon,
     }
