@@ -17,6 +17,7 @@ from xborder.cli import (
     ingest,
     landed_cost,
     price,
+    privacy,
     reviews,
     risk,
     run,
@@ -154,6 +155,7 @@ for _commands in (
     stress,
     run,
     web,
+    privacy,
 ):
     _commands.register(app)
 

@@ -9,7 +9,6 @@ environment variables are ``XBORDER_`` + the upper-case field name (``XBORDER_DB
 from __future__ import annotations
 
 import os
-import secrets
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from xborder.core.errors import BadInputError
 
-__all__ = ["Settings", "get_settings", "pseudonym_key"]
+__all__ = ["Settings", "get_settings"]
 
 
 @dataclass
@@ -29,9 +28,10 @@ class Settings:
     report_dir: str = "xborder-report"
     """Where reports and ``*.rejected.csv`` files are written."""
     pseudonym_key_file: str = "~/.config/xborder/pseudonym.key"
-    """File holding the secret key for pseudonymising customer identifiers (created on first use)."""
+    """Key file of warehouses made before keys were stored with the warehouse: adopted once by such a warehouse
+    (new warehouses get their own random key, table ``pseudonym_key``)."""
     pseudonym_key: str = ""
-    """The key itself, when given by environment or config instead of the key file."""
+    """A key for a new warehouse (instead of a random one); must match the key a warehouse already holds."""
     forecast_horizon_weeks: int = 26
     forecast_horizon_months: int = 6
     forecast_levels: tuple[int, ...] = (80, 95)
@@ -54,6 +54,14 @@ class Settings:
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated, e.g. ``127.0.0.1`` or ``10.0.0.0/8``) of reverse proxies whose
     X-Forwarded-For / X-Forwarded-Proto headers ``xborder serve`` believes; empty: none (the socket peer counts)."""
+    erasure_deadline_hours: int = 48
+    """Privacy: hours from receiving an erasure request to its deadline (the team's own target; the laws allow
+    longer: GDPR Art. 12(3) one month, CCPA 45 days)."""
+    retention_personal_days: int = 0
+    """Privacy: ``xborder privacy retain`` unlinks customer keys from orders and reviews older than this many days
+    (0: keep; Amazon's Data Protection Policy asks buyer data be deleted 30 days after delivery)."""
+    breach_notify_hours: int = 72
+    """Privacy: hours from detecting a personal-data breach to notifying the authority (GDPR Art. 33)."""
     # --- finance and risk (issue 18) ---
     price_ladder_margins_pct: tuple[int, ...] = (20, 30, 40)
     """Finance: target margins (percent of net revenue) of the price-ladder rungs."""
@@ -169,18 +177,3 @@ def get_settings(**overrides: Any) -> Settings:
             setattr(s, f.name, _coerce(f.name, overrides[f.name], default))
             s._sources[f.name] = "option"
     return s
-
-
-def pseudonym_key(settings: Settings) -> bytes:
-    """The secret key for keyed hashing of customer ids; generated once into the key file if absent."""
-    if settings.pseudonym_key:
-        return settings.pseudonym_key.encode("utf-8")
-    path = Path(settings.pseudonym_key_file).expanduser()
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip().encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key + "\n")
-    return key.encode("utf-8")

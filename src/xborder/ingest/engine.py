@@ -13,14 +13,16 @@ import duckdb
 
 from xborder.core.csvsafe import neutralise_sql
 from xborder.core.errors import BadInputError
-from xborder.core.settings import Settings, pseudonym_key
+from xborder.core.settings import Settings
 from xborder.ingest.context import LoadContext
 from xborder.ingest.countries import register_countries
 from xborder.ingest.fastpath import fast_stage, fast_validate, probe_csv
 from xborder.ingest.formats import Member, Staged, expand_inputs, stage_member
 from xborder.ingest.layouts.base import Layout, match_layout
+from xborder.ingest.masking import PERSONAL_FIELDS, mask_quarantine, personal_headers
 from xborder.ingest.result import IngestResult
 from xborder.ingest.validate import validate_stage
+from xborder.warehouse.keys import warehouse_key
 
 __all__ = ["ingest_path"]
 
@@ -60,7 +62,7 @@ def ingest_path(
     if mapping is not None:
         custom, constants = load_mapping(Path(mapping).expanduser(), kind)
         kind = custom.kind
-    key = pseudonym_key(settings)
+    key = warehouse_key(con, settings)
     report = progress or (lambda f, m: None)
     results: list[IngestResult] = []
     with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp:
@@ -198,6 +200,9 @@ def _load_one(
         res.rows_stored, res.rows_duplicate = counts.stored, counts.duplicate
         res.rows_quarantined = q + ctx.quarantined + counts.quarantined
         res.extra = counts.extra
+        if res.rows_quarantined:
+            mapped = [fmap[f.name] for f in lay.fields if f.name in PERSONAL_FIELDS and f.name in fmap]
+            mask_quarantine(con, iid, personal_headers(staged.columns, mapped))
         if not res.balanced:
             raise RuntimeError(
                 f"internal accounting error for {m.name}: rows_in {rows_in} != stored {res.rows_stored} + "

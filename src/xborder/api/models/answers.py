@@ -113,7 +113,8 @@ class Health(_Fixed):
     version: str = Field(description="xborder version.")
     schema_version: int = Field(description="Newest warehouse migration applied.")
     busy: bool = Field(
-        False, description="Heavy work (an ingest or a pipeline run) holds the warehouse now; new heavy work waits."
+        False,
+        description="Heavy work (an ingest or a pipeline run) holds the warehouse now; new heavy work waits.",
     )
     precomputed: Precomputed | None = Field(None, description="Absent when precomputing is off.")
 
