@@ -208,6 +208,8 @@ def register(app: typer.Typer) -> None:
             "forecast": lv.get("forecast", 0),
             "models_chosen": lv.get("models_chosen", {}),
             "backtest_accuracy": lv.get("accuracy", {}),
+            "intervals": lv.get("intervals"),
+            "reseasoned": lv.get("reseasoned", 0),
             "charts": files,
             "png_missing": png_missing,
         }
@@ -260,23 +262,35 @@ def register(app: typer.Typer) -> None:
         emit(ctx, out, _render_trends)
 
 
+_COLUMNS = ("model", "MASE", "WAPE", "bias", "bias of mean", "pinball (wQL)", "80% cover", "95% cover")
+_MEASURES = ("mase", "wape", "bias", "bias_mean", "wql", "coverage_80", "coverage_95")
+NO_VALUE = "–"
+"""Shown for a measure a model has no forecasts for (never 0)."""
+
+
+def _cell(value: Any) -> str:
+    """A measure to 3 decimals, or "–" when the model had no forecasts to score."""
+    return NO_VALUE if value is None else f"{value:.3f}"
+
+
 def _render_forecast(d: dict) -> None:
     from rich.table import Table
 
     t = Table(
         title=f"Backtest accuracy, {d['level']} {d['freq']} ({d['forecast']} series, run {d['run_id']})"
     )
-    for c in ("model", "MASE", "WAPE", "bias", "80% cover", "95% cover"):
+    for c in _COLUMNS:
         t.add_column(c, justify="left" if c == "model" else "right")
     for m, a in d["backtest_accuracy"].items():
-        t.add_row(
-            m,
-            *(
-                f"{a[k]:.3f}" if a.get(k) is not None else "-"
-                for k in ("mase", "wape", "bias", "coverage_80", "coverage_95")
-            ),
-        )
+        t.add_row(m, *(_cell(a.get(k)) for k in _MEASURES))
     console.print(t)
+    if d.get("intervals"):
+        console.print(
+            f"Intervals: {d['intervals']} (pooled scale-free backtest errors, or the models' own; chosen on the "
+            f"backtest). Re-seasoned with the pooled profile: {d.get('reseasoned', 0)} series. "
+            "Totals: sum forecasts.mean (bias of mean above), or read forecast_totals.",
+            highlight=False,
+        )
     console.print("Models chosen: " + ", ".join(f"{k} {v}" for k, v in d["models_chosen"].items()))
     if d["charts"]:
         console.print(f"Charts: {Path(d['charts'][0]).parent}")

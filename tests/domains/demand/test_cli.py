@@ -108,11 +108,51 @@ def test_forecast_json_writes_tables_run_and_charts(warehouse: Path, tmp_path: P
         [data["run_id"]],
     ).df()
     con.close()
+    con = connect(warehouse, read_only=True)
+    totals = con.execute("SELECT * FROM forecast_totals WHERE run_id = ?", [data["run_id"]]).df()
+    wql = con.execute(
+        "SELECT wql FROM forecast_accuracy WHERE run_id = ? AND model = 'Chosen' AND unique_id = '__overall__'",
+        [data["run_id"]],
+    ).fetchone()
+    con.close()
+    # the exported distribution: ordered quantiles, a mean, and 6-month totals summed from the means
+    q = fc[["q025", "q05", "q10", "q25", "q50", "q75", "q90", "q95", "q975"]].to_numpy()
+    assert (q[:, 1:] >= q[:, :-1] - 1e-9).all() and fc["mean"].notna().all()
+    assert len(totals) == 4 and (totals["periods"] == 6).all()
+    per = fc.groupby("unique_id")["mean"].sum()
+    assert totals.set_index("unique_id")["mean"].to_numpy() == pytest.approx(
+        per.reindex(totals["unique_id"]).to_numpy()
+    )
+    assert wql is not None and wql[0] > 0
     assert len(fc) == 4 * 6 and "t:POST|DE" not in set(fc["unique_id"])
     assert set(fc["market"]) == {"DE", "FR"} and (fc["kind"] == "forecast").all()
     assert run[0] == "demand" and run[1] == "ok" and len(run[2]) == 64
     assert json.loads(run[3])["stage_params"]["demand"]["freq"] == "M"
     assert "Chosen" in set(acc["model"])
+
+
+def test_a_model_without_forecasts_shows_a_dash_never_zero() -> None:
+    """SeasonalNaive has no backtest forecast before a full season of history: "–" in every column."""
+    from xborder.cli.common import console
+    from xborder.cli.demand import _render_forecast
+
+    none = dict.fromkeys(("mase", "wape", "bias", "bias_mean", "wql", "coverage_80", "coverage_95"))
+    chosen = {"mase": 0.812, "wape": 0.3, "bias": -0.05, "bias_mean": 0.02, "wql": 0.2, "coverage_80": 0.8,
+              "coverage_95": 0.95}  # fmt: skip
+    width = console.width
+    console.width = 200
+    try:
+        with console.capture() as cap:
+            _render_forecast(
+                {"level": "market_total", "freq": "M", "forecast": 3, "run_id": "r1", "charts": [],
+                 "models_chosen": {"Naive": 3}, "backtest_accuracy": {"Chosen": chosen, "SeasonalNaive": none}}
+            )  # fmt: skip
+    finally:
+        console.width = width
+    out = cap.get()
+    row = next(line for line in out.splitlines() if "SeasonalNaive" in line)
+    assert row.count("–") == 7 and "0.000" not in row
+    assert "0.812" in next(line for line in out.splitlines() if "Chosen" in line)
 
 
 def test_trends_and_bad_options(warehouse: Path) -> None:
@@ -201,15 +241,16 @@ def test_nothing_to_forecast_says_what_the_warehouse_holds(db_path: Path) -> Non
     con = connect(db_path)
     con.execute(
         "INSERT INTO sales (product_id, country, period, period_start, units, revenue, currency, source) "
-        "SELECT 'p1', 'DE', 'month', d::DATE, NULL, 100.0, 'EUR', 'actual' "
+        "SELECT 'p1', 'DE', 'month', d::DATE, 40, NULL, 'EUR', 'keepa_estimate' "
         "FROM range(DATE '2023-01-01', DATE '2023-04-01', INTERVAL 1 MONTH) t(d)"
     )
     con.close()
-    revenue_only = _forecast_error(db_path)
-    assert isinstance(revenue_only, BadInputError)
-    assert "no order lines and 3 sales rows with revenue but no units" in revenue_only.message
-    assert "units column" in (revenue_only.hint or "")
-    assert "1 sales row with" not in revenue_only.message
+    estimated = _forecast_error(db_path)
+    assert isinstance(estimated, BadInputError)
+    assert estimated.message == (
+        "Nothing to forecast: the warehouse holds no order lines and 3 estimated sales rows (not the seller's demand)."
+    )
+    assert "Estimated sales are not used as demand" in (estimated.hint or "")
     con = connect(db_path, read_only=True)
     kind, status, stages = con.execute(
         "SELECT kind, status, stages FROM runs ORDER BY started_at DESC LIMIT 1"
@@ -222,7 +263,7 @@ def test_nothing_to_forecast_says_what_the_warehouse_holds(db_path: Path) -> Non
         "skipped",
         "demand.no_demand_data",
     )
-    assert rec["summary"]["holdings"]["revenue_only"] == 3
+    assert rec["summary"]["holdings"]["estimated"] == 3
 
 
 def test_markets_without_demand_name_the_markets_that_have_it(warehouse: Path) -> None:

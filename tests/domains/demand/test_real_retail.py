@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from xborder.domains.demand import build_series, forecast, trend_signals
-from xborder.domains.demand.accuracy import naive_scale
+from xborder.domains.demand.accuracy import PINBALL_BOUNDS, naive_scale, pinball_sums
 from xborder.warehouse import connect
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
@@ -49,7 +49,8 @@ def jun_nov(country_months: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     train = country_months[country_months["ds"] < "2011-06-01"]
     test = country_months[country_months["ds"] >= "2011-06-01"]
     res = forecast(train, horizon=6, freq="M", n_jobs=1)
-    wide = res.all_models.merge(res.forecasts[["unique_id", "ds", "point"]], on=["unique_id", "ds"])
+    keep = ["unique_id", "ds", "point", "mean", "lo_80", "hi_80", "lo_95", "hi_95"]
+    wide = res.all_models.merge(res.forecasts[keep], on=["unique_id", "ds"])
     return train, test.merge(wide, on=["unique_id", "ds"]).dropna(subset=["SeasonalNaive"])
 
 
@@ -66,17 +67,57 @@ def test_backtest_choice_beats_naive_on_country_totals(jun_nov: tuple[pd.DataFra
     assert mase < mase_naive
 
 
-@pytest.mark.xfail(
-    reason="known miss (docs/benchmarks.md, forecast accuracy): on this fold SeasonalNaive's WAPE is "
-    "0.17-0.21; the inner backtest prefers ADIDA (SeasonalNaive has no forecast at the origins with less "
-    "than a year of history), the choice scores ~0.3",
-    strict=True,
-)
 def test_backtest_choice_near_seasonal_naive_wape_on_country_totals(
     jun_nov: tuple[pd.DataFrame, pd.DataFrame],
 ) -> None:
+    """Jun-Nov 2011 holds the November peak: SeasonalNaive's WAPE is 0.17-0.21 here. The choice used to
+    score ~0.3 (a flat ADIDA level, issue 15); re-seasoned with the pooled profile it comes within 0.05."""
     _, m = jun_nov
     assert _wape(m, "point") < _wape(m, "SeasonalNaive") + 0.05
+
+
+def _coverage(m: pd.DataFrame, lo: str, hi: str) -> float:
+    return float(((m["y"] >= m[lo]) & (m["y"] <= m[hi])).mean())
+
+
+def _wql(m: pd.DataFrame, cols: dict[str, str]) -> float:
+    qs = {p: m[cols[c]].clip(lower=0).to_numpy(float) for p, c in PINBALL_BOUNDS}
+    return float(pinball_sums(m["y"].to_numpy(float), qs).sum() / m["y"].sum())
+
+
+def test_intervals_are_two_distinct_intervals_that_no_longer_fall_short(
+    jun_nov: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """Issue 15 measured the chosen 80%/95% intervals covering 0.616/0.626 of country-month totals on this
+    fold (the issue's origin, Jun-Nov 2011): short, and the two intervals nearly the same. Calibrated on
+    the held-out backtest window they now cover 0.905/0.945 of the 201 points here."""
+    _, m = jun_nov
+    c80, c95 = _coverage(m, "lo_80", "hi_80"), _coverage(m, "lo_95", "hi_95")
+    assert c80 >= 0.75 and c95 >= 0.90
+    assert c95 - c80 >= 0.03  # two distinct intervals, not one
+    # pinball (weighted quantile) loss of the chosen quantiles against the baselines' own intervals
+    chosen = {"lo_95": "lo_95", "lo_80": "lo_80", "yhat": "point", "hi_80": "hi_80", "hi_95": "hi_95"}
+    assert _wql(m, chosen) < min(_wql(m, _baseline(model)) for model in ("Naive", "AutoETS"))
+
+
+def _baseline(model: str) -> dict[str, str]:
+    return {"yhat": model} | {f"{s}_{lv}": f"{model}-{s}-{lv}" for s in ("lo", "hi") for lv in (80, 95)}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 targets not met on this fold: the 80% intervals cover 0.905 (10 points too wide; the "
+    "models' own intervals, chosen by the held-out calibration), and SeasonalNaive's quantiles have the "
+    "lower pinball loss (wQL 0.100 vs 0.119; docs/benchmarks.md)",
+)
+def test_coverage_within_5_points_and_best_pinball_on_the_issues_fold(
+    jun_nov: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    _, m = jun_nov
+    assert abs(_coverage(m, "lo_80", "hi_80") - 0.80) <= 0.05
+    assert abs(_coverage(m, "lo_95", "hi_95") - 0.95) <= 0.05
+    chosen = {"lo_95": "lo_95", "lo_80": "lo_80", "yhat": "point", "hi_80": "hi_80", "hi_95": "hi_95"}
+    assert _wql(m, chosen) <= _wql(m, _baseline("SeasonalNaive"))
 
 
 def test_run_demand_on_the_real_warehouse(retail_warehouse: Path, tmp_path: Path) -> None:

@@ -18,7 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["naive_scale", "series_metrics", "overall_metrics"]
+__all__ = ["PINBALL_BOUNDS", "naive_scale", "pinball_sums", "series_metrics", "overall_metrics"]
+
+PINBALL_BOUNDS = ((0.025, "lo_95"), (0.1, "lo_80"), (0.5, "yhat"), (0.9, "hi_80"), (0.975, "hi_95"))
+"""Quantile levels scored by the pinball loss, and the column holding each (every model has these)."""
 
 
 def naive_scale(train: pd.DataFrame, *, season: int = 1) -> pd.Series:
@@ -38,6 +41,19 @@ def naive_scale(train: pd.DataFrame, *, season: int = 1) -> pd.Series:
     return s.reindex(ids).rename("scale")
 
 
+def pinball_sums(y: np.ndarray, quantiles: dict[float, np.ndarray]) -> np.ndarray:
+    """Per point, the mean over levels of 2 x the pinball loss of each quantile forecast (NaN if one is missing).
+
+    Summed and divided by sum|y| this is the weighted quantile loss (wQL, as in GluonTS / the M5
+    uncertainty track's scaled pinball, here pooled like WAPE); at the median alone it equals WAPE.
+    """
+    total = np.zeros(len(y))
+    for p, q in quantiles.items():
+        d = y - q
+        total += 2 * np.maximum(p * d, (p - 1) * d)
+    return total / len(quantiles)
+
+
 def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
     """Per (unique_id, model) accuracy from a long frame of backtest points.
 
@@ -46,11 +62,21 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
         scale: :func:`naive_scale` of the training data.
 
     Returns:
-        unique_id, model, n, mae, mase, wape, bias, coverage_80, coverage_95.
+        unique_id, model, n, mae, mase, wape, bias, coverage_80, coverage_95, bias_mean (of the
+        ``mean`` column when given, else of yhat), wql (pinball over :data:`PINBALL_BOUNDS`).
     """
+    mean = errors["mean"] if "mean" in errors.columns else errors["yhat"]
     e = errors.assign(
-        ae=(errors["y"] - errors["yhat"]).abs(), err=errors["yhat"] - errors["y"], abs_y=errors["y"].abs()
+        ae=(errors["y"] - errors["yhat"]).abs(),
+        err=errors["yhat"] - errors["y"],
+        abs_y=errors["y"].abs(),
+        err_mean=mean.fillna(errors["yhat"]) - errors["y"],
     )
+    if all(c in e.columns for _, c in PINBALL_BOUNDS):
+        qs = {p: e[c].to_numpy(float) for p, c in PINBALL_BOUNDS}
+        e["pin"] = pinball_sums(e["y"].to_numpy(float), qs)
+    else:
+        e["pin"] = np.nan
     for lv in (80, 95):
         lo, hi = f"lo_{lv}", f"hi_{lv}"
         if lo in e.columns:
@@ -65,12 +91,18 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
         sum_ae=("ae", "sum"),
         sum_err=("err", "sum"),
         sum_y=("abs_y", "sum"),
+        sum_err_mean=("err_mean", "sum"),
+        sum_pin=("pin", "sum"),
+        n_pin=("pin", "count"),
         coverage_80=("cov_80", "mean"),
         coverage_95=("cov_95", "mean"),
     ).reset_index()
+    out["sum_pin"] = out["sum_pin"].where(out["n_pin"] == out["n"])
     out["mase"] = out["mae"] / out["unique_id"].map(scale).to_numpy()
     out["wape"] = out["sum_ae"] / out["sum_y"].replace(0, np.nan)
     out["bias"] = out["sum_err"] / out["sum_y"].replace(0, np.nan)
+    out["bias_mean"] = out["sum_err_mean"] / out["sum_y"].replace(0, np.nan)
+    out["wql"] = out["sum_pin"] / out["sum_y"].replace(0, np.nan)
     return out[
         [
             "unique_id",
@@ -82,9 +114,13 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
             "bias",
             "coverage_80",
             "coverage_95",
+            "bias_mean",
+            "wql",
             "sum_ae",
             "sum_err",
             "sum_y",
+            "sum_err_mean",
+            "sum_pin",
         ]
     ]
 
@@ -105,6 +141,8 @@ def overall_metrics(per_series: pd.DataFrame) -> pd.DataFrame:
                 "bias": float(g["sum_err"].sum() / sy) if sy > 0 else np.nan,
                 "coverage_80": float(g["coverage_80"].mean()),
                 "coverage_95": float(g["coverage_95"].mean()),
+                "bias_mean": float(g["sum_err_mean"].sum() / sy) if sy > 0 else np.nan,
+                "wql": float(g["sum_pin"].sum() / sy) if sy > 0 and g["sum_pin"].notna().all() else np.nan,
             }
         )
     return pd.DataFrame(rows)

@@ -21,10 +21,19 @@ import pandas as pd
 
 import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
-from xborder.domains.demand.accuracy import naive_scale, overall_metrics, series_metrics
+from xborder.domains.demand.calibrate import QUANTILES, level_scale, quantile_name, sample_paths
 from xborder.domains.demand.classify import classify_series
+from xborder.domains.demand.distribution import (
+    INTERVALS,
+    Distribution,
+    apply_distribution,
+    fit_distribution,
+    horizon_totals,
+)
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.models import ENSEMBLE, default_model_names, make_models
+from xborder.domains.demand.profiles import Profiles, fit_profiles
+from xborder.domains.demand.scoring import CHOSEN, score_last_window
 from xborder.domains.demand.select import (
     STRATEGIES,
     Selection,
@@ -38,8 +47,6 @@ from xborder.domains.demand.series import freq_alias, season_length
 
 __all__ = ["ForecastResult", "forecast", "CHOSEN"]
 
-CHOSEN = "Chosen"
-"""Model label of the per-series choice in accuracy tables."""
 COMPARE = ("Naive", "SeasonalNaive", "AutoETS")
 
 
@@ -48,7 +55,9 @@ class ForecastResult:
     """Output of :func:`forecast` (all frames long; every series appears in ``choice``)."""
 
     forecasts: pd.DataFrame
-    """unique_id, ds, model, point, lo_80, hi_80, lo_95, hi_95, kind ('forecast')."""
+    """unique_id, ds, model, point, lo_80, hi_80, lo_95, hi_95, kind ('forecast'), cutoff (the origin),
+    mean (expected units: sum it for totals), q025 ... q975 (calibrated quantiles; point = the median
+    forecast the model choice was scored on)."""
     choice: pd.DataFrame
     """unique_id, model, reason, demand_class, length_class, n_obs, adi, cv2, cv_horizon, cv_windows."""
     accuracy: pd.DataFrame
@@ -59,7 +68,33 @@ class ForecastResult:
     """Backtest points (unique_id, cutoff, ds, y, model, yhat, lo/hi) of every model."""
     params: dict[str, Any] = field(default_factory=dict)
     all_models: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Point forecasts of every model (wide, statsforecast names) for comparisons and benchmarks."""
+    """Point forecasts of every model (wide, statsforecast names; native lo/hi too) for comparisons."""
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per series the horizon total: periods, first_period, last_period, mean, q05 ... q95 (from sample paths)."""
+    distribution: Distribution | None = None
+    """What the forecasts' quantiles come from; :meth:`sample_paths` draws from it."""
+
+    def sample_paths(self, n_paths: int = 200, seed: int = 0) -> tuple[pd.Index, np.ndarray]:
+        """Sample paths of every series' future demand: (unique_ids, array series x paths x periods).
+
+        Each path is the chosen forecast plus one resampled backtest error window per block of
+        periods (scale-free, times the series' scale), clipped at 0: what a simulation of stock
+        or cash draws from. Series without a calibration (nothing backtested) repeat the mean.
+        """
+        fc = self.forecasts.sort_values(["unique_id", "ds"], kind="stable")
+        ids = pd.Index(pd.unique(fc["unique_id"]))
+        dist = self.distribution
+        if dist is None or dist.calibration is None:
+            m = fc.pivot(index="unique_id", columns="ds", values="mean").reindex(ids).to_numpy(float)
+            return ids, np.repeat(m[:, None, :], n_paths, axis=1)
+        rows = fc.rename(columns={"point": "yhat"})
+        scale = level_scale(self._history, rows[["unique_id", "cutoff"]], dist.window)
+        classes = self.choice.set_index("unique_id")["demand_class"]
+        paths = sample_paths(dist.calibration, rows, scale, classes, n_paths=n_paths, seed=seed)
+        paths[ids.isin(fc.loc[fc["model"] == "Zero", "unique_id"])] = 0.0
+        return ids, paths
+
+    _history: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def _validate(series: pd.DataFrame) -> pd.DataFrame:
@@ -102,6 +137,9 @@ def forecast(
     session: EngineSession | None = None,
     margin: float = 0.5,
     selection: str = "series",
+    groups: pd.Series | None = None,
+    intervals: str = "auto",
+    reseason: bool = True,
 ) -> ForecastResult:
     """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
 
@@ -122,12 +160,27 @@ def forecast(
             its own best has a backtest MAE lower by more than this fraction (0 = plain lowest MAE).
         selection: ``series`` (default), ``level``, ``class`` or ``auto`` (the strategy itself
             chosen on the backtest); see :mod:`xborder.domains.demand.select`.
+        groups: unique_id -> group whose summed demand gives the series' seasonal profile before
+            its market's (e.g. ``cat:<category>|<market>`` for product series); see
+            :mod:`xborder.domains.demand.profiles`.
+        intervals: ``pooled`` (80/95% bounds from pooled scale-free backtest errors), ``model``
+            (each model's native or split-conformal bounds) or ``auto`` (default: the better
+            calibrated on the last backtest window, the calibration made without it: smaller
+            sum of |coverage - nominal| over the levels, then lower weighted quantile loss); the
+            quantile columns and ``mean`` are pooled either way.
+        reseason: whether forecasts may be re-seasoned with the pooled profile (decided per demand
+            class on the backtest); the stage turns it off for product series, where it lost on
+            the UCI benchmark (docs/demand.md).
     """
     if horizon < 1:
         raise BadInputError(f"horizon must be >= 1; got {horizon}.")
     if selection not in (*STRATEGIES, "auto"):
         raise BadInputError(
             f"Unknown selection {selection!r}.", hint=f"Choose from {', '.join(STRATEGIES)}, auto."
+        )
+    if intervals not in (*INTERVALS, "auto"):
+        raise BadInputError(
+            f"Unknown intervals {intervals!r}.", hint=f"Choose from {', '.join(INTERVALS)}, auto."
         )
     if n_windows < 2:
         raise BadInputError(
@@ -162,7 +215,18 @@ def forecast(
     fc_wide = add_combos_wide(fc_wide, sorted(used))
     combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
     fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
-    accuracy, overall = _score(points, df, honest_sel, levels_l)
+    origin = df.groupby("unique_id")["ds"].max()
+    profiles = _profiles(df, points, origin, freq, groups) if reseason else None
+    classes = info["demand_class"]
+    dist = None
+    if final_sel is not None:
+        dist = fit_distribution(
+            df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups, profiles=profiles,
+            reseason=reseason,
+        )  # fmt: skip
+    ctx = (classes, freq, season, groups, profiles, intervals, reseason)
+    accuracy, overall, source = score_last_window(points, df, honest_sel, levels_l, ctx)
+    fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source)
     params = {
         "horizon": horizon,
         "freq": freq,
@@ -174,9 +238,52 @@ def forecast(
         "margin": margin,
         "selection": final_sel.strategy if final_sel else None,
         "selection_scores": final_sel.strategy_scores if final_sel else {},
+        "intervals": source,
+        "intervals_asked": intervals,
+        "reseasoned": int(dist.seasonal.sum()) if dist is not None else 0,
     }
-    keep = ["unique_id", "ds", *[c for c in fc_wide.columns if c in [*names, ENSEMBLE]]]
-    return ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep])
+    keep = [
+        "unique_id",
+        "ds",
+        *[c for c in fc_wide.columns if c in [*names, ENSEMBLE] or c.rsplit("-", 2)[0] in names],
+    ]
+    res = ForecastResult(
+        fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep], totals, dist
+    )
+    res._history = df
+    return res
+
+
+def _profiles(df, points, origin, freq, groups) -> Profiles | None:
+    """Pooled seasonal profiles at every backtest origin and at the forecast origins (W and M only)."""
+    if freq.upper()[:1] not in ("W", "M") or not len(points):
+        return None
+    cutoffs = sorted(set(pd.to_datetime(points["cutoff"].unique())) | set(origin.unique()))
+    return fit_profiles(df, cutoffs, freq=freq, groups=groups)
+
+
+def _distribute(fc, dist, df, origin, classes, levels, intervals) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Re-season and calibrate the final forecasts; the horizon totals from sample paths."""
+    rows = fc.rename(columns={"point": "yhat"}).assign(cutoff=fc["unique_id"].map(origin))
+    if dist is None:
+        rows["mean"] = rows["yhat"]
+        for p in QUANTILES:
+            rows[quantile_name(p)] = np.nan
+        empty = Distribution(None, pd.Series(dtype=bool), None, 1, 1)
+        totals = horizon_totals(empty, df, rows, classes)
+    else:
+        rows = apply_distribution(dist, df, rows, classes, levels=levels, intervals=intervals)
+        zero = (rows["model"] == "Zero").to_numpy()
+        qcols = [quantile_name(p) for p in QUANTILES]
+        rows.loc[zero, ["yhat", "mean", *qcols]] = 0.0
+        totals = horizon_totals(dist, df, rows, classes)
+        zero_ids = rows.loc[zero, "unique_id"].unique()
+        tq = [c for c in totals.columns if c == "mean" or c.startswith("q")]
+        totals.loc[totals["unique_id"].isin(zero_ids), tq] = 0.0
+    num = ["yhat", "mean"] + [c for c in rows.columns if c.startswith(("lo_", "hi_"))]
+    rows[num] = rows[num].clip(lower=0.0)
+    out = rows.rename(columns={"yhat": "point"})
+    return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), totals
 
 
 def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:
@@ -275,24 +382,3 @@ def _assemble(fc_wide, choice, points, names, levels, df, horizon, alias) -> pd.
         .sort_values(["unique_id", "ds"])
         .reset_index(drop=True)
     )
-
-
-def _score(points, df, honest, levels) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if not len(points):
-        return pd.DataFrame(), pd.DataFrame()
-    last = points.groupby("unique_id")["cutoff"].transform("max")
-    held = points[points["cutoff"] == last]
-    held = bt.apply_conformal(held, points, levels, exclude_last=True)
-    parts = [held]
-    if honest is not None:
-        chosen = held.merge(honest.picks.rename("pick"), left_on="unique_id", right_index=True)
-        chosen = chosen[chosen["model"] == chosen["pick"]].drop(columns="pick").assign(model=CHOSEN)
-        parts.insert(0, chosen)
-    rows = pd.concat(parts, ignore_index=True)
-    for lv in levels:
-        rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
-    cut = held.groupby("unique_id")["cutoff"].first()
-    train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
-    scale = naive_scale(train[train["ds"] <= train["cut"]])
-    per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
-    return per, overall_metrics(per)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["FORECASTS", "FORECAST_SERIES", "FORECAST_ACCURACY", "TREND_SIGNALS", "TABLES"]
+__all__ = ["FORECASTS", "FORECAST_SERIES", "FORECAST_ACCURACY", "FORECAST_TOTALS", "TREND_SIGNALS", "TABLES"]
 
 FORECASTS = Table(
     "forecasts",
@@ -52,6 +52,74 @@ FORECASTS = Table(
             nullable=False,
         ),
         Column("basis", "VARCHAR", "For analogues: what the estimate was built from."),
+        Column(
+            "mean",
+            "DOUBLE",
+            "Expected units in the period (mean of the calibrated forecast distribution): sum THIS for 6-month totals, stock and cash; point is the median. Analogues: = point.",
+            unit="units",
+        ),
+        *(
+            Column(
+                name,
+                "DOUBLE",
+                f"{label} quantile of the period's demand (pooled scale-free backtest errors around the point forecast, docs/demand.md); NULL for analogues.",
+                unit="units",
+            )
+            for name, label in (
+                ("q025", "2.5%"),
+                ("q05", "5%"),
+                ("q10", "10%"),
+                ("q25", "25%"),
+                ("q50", "50%"),
+                ("q75", "75%"),
+                ("q90", "90%"),
+                ("q95", "95%"),
+                ("q975", "97.5%"),
+            )
+        ),
+        Column(
+            "target",
+            "VARCHAR",
+            "What the forecast counts: units, or revenue when the warehouse's sales have revenue but no units (then every amount of the row is revenue in `currency`, not units).",
+        ),
+        Column("currency", "VARCHAR", "ISO 4217 currency of a revenue forecast; NULL for units."),
+    ),
+)
+
+FORECAST_TOTALS = Table(
+    "forecast_totals",
+    "Demand over the whole forecast horizon per series (e.g. 26 weeks / 6 months): the mean and quantiles of the total, from sample paths that resample whole backtest error windows (so the dependence between periods is the observed one).",
+    owner="demand",
+    columns=(
+        Column("run_id", "VARCHAR", "runs.run_id.", nullable=False),
+        Column("unique_id", "VARCHAR", "Series id (see forecasts.unique_id).", nullable=False),
+        Column("level", "VARCHAR", "Aggregation level.", nullable=False),
+        Column("freq", "VARCHAR", "W | M | D.", nullable=False),
+        Column("product_id", "VARCHAR", "products.product_id for product levels, else NULL."),
+        Column("category", "VARCHAR", "Category id for the category level, else NULL."),
+        Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market, ALL for product totals."),
+        Column("periods", "INTEGER", "Periods summed (the forecast horizon).", unit="periods"),
+        Column("first_period", "DATE", "First period of the horizon."),
+        Column("last_period", "DATE", "Last period of the horizon."),
+        Column("mean", "DOUBLE", "Expected total units (sum of forecasts.mean).", unit="units"),
+        *(
+            Column(name, "DOUBLE", f"{label} quantile of the horizon total.", unit="units")
+            for name, label in (
+                ("q05", "5%"),
+                ("q10", "10%"),
+                ("q25", "25%"),
+                ("q50", "50%"),
+                ("q75", "75%"),
+                ("q90", "90%"),
+                ("q95", "95%"),
+            )
+        ),
+        Column(
+            "target",
+            "VARCHAR",
+            "What the forecast counts: units, or revenue when the warehouse's sales have revenue but no units (then every amount of the row is revenue in `currency`, not units).",
+        ),
+        Column("currency", "VARCHAR", "ISO 4217 currency of a revenue forecast; NULL for units."),
     ),
 )
 
@@ -121,6 +189,18 @@ FORECAST_ACCURACY = Table(
         ),
         Column("coverage_80", "DOUBLE", "Share of actuals inside the 80% interval.", unit="fraction"),
         Column("coverage_95", "DOUBLE", "Share of actuals inside the 95% interval.", unit="fraction"),
+        Column(
+            "bias_mean",
+            "DOUBLE",
+            "sum(mean - actual) / sum|actual| of forecasts.mean, the quantity for totals (= bias for single models).",
+            unit="fraction",
+        ),
+        Column(
+            "wql",
+            "DOUBLE",
+            "Weighted quantile (pinball) loss of the 2.5/10/50/90/97.5% forecasts (lo_95, lo_80, point, hi_80, hi_95): sum of 2 x pinball / sum|actual|, mean over the 5 levels; lower is better, equals WAPE at the median alone.",
+            unit="fraction",
+        ),
     ),
 )
 
@@ -168,4 +248,5 @@ TABLES: tuple[Table, ...] = (
     FORECAST_SERIES,
     FORECAST_ACCURACY,
     TREND_SIGNALS,
+    FORECAST_TOTALS,
 )

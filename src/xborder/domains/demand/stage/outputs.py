@@ -9,14 +9,20 @@ import pandas as pd
 from xborder.core import i18n
 from xborder.core.jsonable import dumps
 from xborder.domains.demand import ForecastResult
-from xborder.domains.demand.tables import FORECAST_ACCURACY, FORECAST_SERIES, FORECASTS, TREND_SIGNALS
+from xborder.domains.demand.tables import (
+    FORECAST_ACCURACY,
+    FORECAST_SERIES,
+    FORECAST_TOTALS,
+    FORECASTS,
+    TREND_SIGNALS,
+)
 from xborder.warehouse.tables import write_frame
 
 __all__ = ["with_text", "write_signals", "write_forecasts", "write_result", "split_ids"]
 
 _CHOICE_ONLY = ("cv_windows",)
 """forecast_series: backtest windows per series are part of the result, not of the table."""
-_SCORE_ONLY = ("mae", "sum_ae", "sum_err", "sum_y", "series", "series_with_mase")
+_SCORE_ONLY = ("mae", "sum_ae", "sum_err", "sum_y", "sum_err_mean", "sum_pin", "series", "series_with_mase")
 """forecast_accuracy: the sums behind pooled WAPE/bias and the overall series counts are not stored."""
 
 
@@ -52,17 +58,50 @@ def split_ids(fc: pd.DataFrame, level: str) -> pd.DataFrame:
     return fc
 
 
-def write_forecasts(con: Any, fc: pd.DataFrame, *, run_id: str, level: str, freq: str) -> int:
-    """Write forecast rows of one level (interval levels other than the declared 80/95 are not stored)."""
-    rows = split_ids(fc, level).assign(run_id=run_id, level=level, freq=freq)
+def write_forecasts(
+    con: Any,
+    fc: pd.DataFrame,
+    *,
+    run_id: str,
+    level: str,
+    freq: str,
+    target: str = "units",
+    currency: str | None = None,
+) -> int:
+    """Write forecast rows of one level (interval levels other than the declared 80/95 are not stored).
+
+    ``target``: units, or revenue (in ``currency``) when the demand was read from revenue-only sales.
+    """
+    rows = split_ids(fc, level).assign(
+        run_id=run_id, level=level, freq=freq, target=target, currency=currency
+    )
+    if "mean" not in rows.columns:  # analogues: no calibrated distribution, the point is the expectation
+        rows["mean"] = rows["point"]
     other = [c for c in rows.columns if c.startswith(("lo_", "hi_")) and c not in FORECASTS.column_names]
-    return write_frame(con, FORECASTS, rows, ignore=other)
+    return write_frame(con, FORECASTS, rows, ignore=[*other, "cutoff"])
 
 
-def write_result(con: Any, res: ForecastResult, *, run_id: str, level: str, freq: str) -> None:
+def write_result(
+    con: Any,
+    res: ForecastResult,
+    *,
+    run_id: str,
+    level: str,
+    freq: str,
+    target: str = "units",
+    currency: str | None = None,
+) -> None:
     """Write one level's forecasts, per-series choices and backtest accuracy (per series and overall)."""
-    write_forecasts(con, res.forecasts, run_id=run_id, level=level, freq=freq)
+    write_forecasts(
+        con, res.forecasts, run_id=run_id, level=level, freq=freq, target=target, currency=currency
+    )
     fixed = {"run_id": run_id, "level": level, "freq": freq}
+    if len(res.totals):
+        write_frame(
+            con,
+            FORECAST_TOTALS,
+            split_ids(res.totals, level).assign(**fixed, target=target, currency=currency),
+        )
     write_frame(con, FORECAST_SERIES, res.choice.assign(**fixed), ignore=_CHOICE_ONLY)
     if res.overall.empty:  # every series too short to backtest: nothing was scored
         return

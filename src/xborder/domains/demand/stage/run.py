@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from xborder.core import i18n
 from xborder.core.errors import BadInputError
 from xborder.domains.demand import analogue_forecasts, build_series, forecast, trend_signals
 from xborder.domains.demand.dossier import SECTION
@@ -17,6 +18,7 @@ from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.search import search_lead_signals
 from xborder.domains.demand.stage.inputs import (
     demand_holdings,
+    demand_target,
     load_events,
     read_product_titles,
     read_search_keywords,
@@ -31,6 +33,22 @@ __all__ = ["run_demand", "DemandParams", "STAGE", "DEFAULT_LEVELS"]
 
 Level = Literal["market_total", "category_market", "product_total", "product_market"]
 DEFAULT_LEVELS: tuple[Level, ...] = ("market_total", "category_market", "product_total", "product_market")
+
+
+_ACC = ("mase", "wape", "bias", "bias_mean", "wql", "coverage_80", "coverage_95")
+"""Backtest measures in the stage summary (and the CLI's table)."""
+
+
+def product_groups(events: pd.DataFrame, series: pd.DataFrame) -> pd.Series | None:
+    """Product x market series id -> ``cat:<category>|<market>``, the group whose seasonal profile it borrows."""
+    if "category" not in events.columns:
+        return None
+    cat = events.dropna(subset=["category"]).drop_duplicates("product_id").set_index("product_id")["category"]
+    ids = pd.Index(series["unique_id"].unique())
+    parts = ids.str.rsplit("|", n=1)
+    product, market = parts.str[0], parts.str[-1]
+    out = pd.Series("cat:" + pd.Series(product, index=ids).map(cat).astype(str) + "|" + market, index=ids)
+    return out[pd.Series(product, index=ids).map(cat).notna().to_numpy()]
 
 
 def _top(series: pd.DataFrame, max_series: int | None) -> tuple[pd.DataFrame, int]:
@@ -82,7 +100,15 @@ def _num(v: Any) -> Any:
     return None if isinstance(v, float) and not np.isfinite(v) else v
 
 
-def _analogues(con: Any, run_id: str, results: dict, markets: list[str] | None, top: int, freq: str) -> int:
+def _analogues(
+    con: Any,
+    run_id: str,
+    results: dict,
+    markets: list[str] | None,
+    top: int,
+    freq: str,
+    measure: dict[str, Any],
+) -> int:
     if not top or "product_market" not in results or "market_total" not in results:
         return 0
     pm_series, pm = results["product_market"]
@@ -99,7 +125,7 @@ def _analogues(con: Any, run_id: str, results: dict, markets: list[str] | None, 
     targets = [(p, m) for p in by_product.index for m in target_markets if f"{p}|{m}" not in known]
     an = analogue_forecasts(pm.forecasts, mt_series, targets, size_window=52 if freq == "W" else 12)
     if len(an):
-        write_forecasts(con, an, run_id=run_id, level="product_market", freq=freq)
+        write_forecasts(con, an, run_id=run_id, level="product_market", freq=freq, **measure)
     return int(an["unique_id"].nunique()) if len(an) else 0
 
 
@@ -117,6 +143,28 @@ def _skipped(con: Any, markets: Sequence[str] | None) -> dict[str, Any]:
     }
 
 
+def _target_summary(events: pd.DataFrame) -> dict[str, Any]:
+    """What the run forecasts (units or revenue, and in which currency) and why, as a message and its text."""
+    t = demand_target(events)
+    if t["measure"] == "revenue":
+        code = (
+            "demand.target_revenue_other_currencies"
+            if t["left_out_other_currencies"]
+            else "demand.target_revenue"
+        )
+        args = {"rows": t["rows"], "currency": t["currency"], "left_out": t["left_out_other_currencies"]}
+    elif t["left_out_revenue_only"]:
+        code, args = "demand.target_units_revenue_left_out", {"left_out": t["left_out_revenue_only"]}
+    else:
+        code, args = "demand.target_units", {}
+    return {
+        "target": t["measure"],
+        "currency": t.get("currency"),
+        "target_message": {"code": code, "args": args},
+        "target_text": i18n.render(code, "en", **args),
+    }
+
+
 def _trends_only(
     con: Any,
     events: pd.DataFrame,
@@ -127,7 +175,7 @@ def _trends_only(
     freq: str,
 ) -> dict[str, Any]:
     """Trend signals of each level (and, at product × market, search interest leading sales); no forecasts."""
-    summary: dict[str, Any] = {"freq": freq, "forecast": False, "levels": {}}
+    summary: dict[str, Any] = {"freq": freq, "forecast": False, **_target_summary(events), "levels": {}}
     for level in levels:
         series = build_series(events, level=level, freq=freq)
         sig = trend_signals(series, freq=freq)
@@ -160,6 +208,7 @@ def run_demand(
     selection: str = "series",
     analogue_products: int = 20,
     forecast_demand: bool = True,
+    reseason_products: bool = False,
 ) -> dict[str, Any]:
     """Build series, trend signals and forecasts for each level and write them under ``run_id``.
 
@@ -174,6 +223,9 @@ def run_demand(
             requested markets where they have not sold yet (0 = none).
         forecast_demand: False writes only the trend signals of ``levels`` (``xborder trends``): no
             forecasts, no search-interest series; at product × market the search leads.
+        reseason_products: let product series be re-seasoned with their category's pooled profile
+            (off: it lost on UCI products; category and market series are re-seasoned where their
+            backtest shows a gain).
 
     Returns:
         JSON-able summary: per level the number of series, models chosen and overall backtest accuracy;
@@ -191,7 +243,9 @@ def run_demand(
         return _skipped(con, markets)
     if not forecast_demand:
         return _trends_only(con, events, run_id=run_id, markets=markets, levels=levels, freq=freq)
-    summary: dict[str, Any] = {"freq": freq, "horizon": horizon, "engine": engine, "levels": {}}
+    target = _target_summary(events)
+    summary: dict[str, Any] = {"freq": freq, "horizon": horizon, "engine": engine, **target, "levels": {}}
+    measure = {"target": target["target"], "currency": target["currency"]}
     results: dict[str, Any] = {}
     pm_series = pd.DataFrame()
     with EngineSession(engine, workers=max(2, n_jobs)) as sess:
@@ -213,6 +267,8 @@ def run_demand(
             )
             res = forecast(
                 todo,
+                groups=product_groups(events, todo) if level == "product_market" else None,
+                reseason=reseason_products or not level.startswith("product"),
                 horizon=horizon,
                 freq=freq,
                 n_windows=n_windows,
@@ -223,7 +279,7 @@ def run_demand(
                 session=sess,
             )
             results[level] = (series, res)
-            write_result(con, res, run_id=run_id, level=level, freq=freq)
+            write_result(con, res, run_id=run_id, level=level, freq=freq, **measure)
             ov = res.overall.set_index("model") if len(res.overall) else pd.DataFrame()  # none backtested
             summary["levels"][level] = {
                 "series": int(series["unique_id"].nunique()),
@@ -231,14 +287,18 @@ def run_demand(
                 "not_forecast_outside_top": skipped,
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
+                "intervals": res.params.get("intervals"),
+                "reseasoned": res.params.get("reseasoned", 0),
+                # every model is listed: one with no backtest forecasts has None (shown as "–", never 0)
                 "accuracy": {
-                    m: {k: _num(ov.loc[m, k]) for k in ("mase", "wape", "bias", "coverage_80", "coverage_95")}
+                    m: {k: _num(ov.loc[m, k]) if m in ov.index and k in ov.columns else None for k in _ACC}
                     for m in ("Chosen", "Naive", "SeasonalNaive", "AutoETS")
-                    if m in ov.index
-                },
+                }
+                if len(ov)
+                else {},
             }
     say(0.92, "analogue forecasts and search-interest signals")
-    summary["analogues"] = _analogues(con, run_id, results, markets, analogue_products, freq)
+    summary["analogues"] = _analogues(con, run_id, results, markets, analogue_products, freq, measure)
     search = _search_signals(con, markets)
     write_signals(con, search, run_id=run_id)
     summary["search_signals"] = int(len(search))
@@ -264,6 +324,8 @@ class DemandParams(Params):
     analogue_products: int = Field(20, ge=0, le=100_000)
     forecast: bool = True
     """False: trend signals only (``xborder trends``)."""
+    reseason_products: bool = False
+    """Re-season product series with their category's pooled seasonal profile (docs/demand.md)."""
 
 
 def _run(ctx: StageContext, p: DemandParams) -> dict[str, Any]:

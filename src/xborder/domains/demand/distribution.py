@@ -1,0 +1,275 @@
+"""From chosen point forecasts to plannable distributions: pooled seasonal profiles, then calibrated quantiles.
+
+Both steps learn from the backtest of the forecasts chosen per series
+(:mod:`xborder.domains.demand.select`): whether re-seasoning with the pooled profile
+(:mod:`xborder.domains.demand.profiles`) lowers the error is decided per demand class, and the
+re-seasoned backtest errors, made scale-free and pooled, give every forecast its quantiles and
+mean (:mod:`xborder.domains.demand.calibrate`). With ``exclude_last`` both are learnt without each
+series' last backtest window, which then scores them honestly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from xborder.domains.demand.calibrate import (
+    QUANTILES,
+    Calibration,
+    apply_calibration,
+    fit_calibration,
+    level_scale,
+    quantile_name,
+    sample_paths,
+)
+from xborder.domains.demand.models import median_window
+from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
+from xborder.domains.demand.select import combo_members
+
+__all__ = [
+    "INTERVALS",
+    "Distribution",
+    "fit_distribution",
+    "apply_distribution",
+    "horizon_totals",
+    "scale_window",
+]
+
+INTERVALS = ("pooled", "model")
+"""Interval sources: pooled scale-free backtest errors (default) or each model's own (native or conformal)."""
+_SEASONAL = ("SeasonalNaive",)
+"""Models whose forecasts already carry a season (never re-seasoned)."""
+_CHUNK = 2000
+"""Series whose sample paths are drawn at once for the horizon totals."""
+_FLAT = "WindowMedian"
+"""The flat forecast whose backtest decides re-seasoning for series whose pick is seasonal."""
+
+
+def _is_seasonal(model: str) -> bool:
+    return any(x in _SEASONAL for x in (combo_members(str(model)) or (str(model),)))
+
+
+def scale_window(season: int) -> int:
+    """Periods averaged into a series' scale: half a season (6 months, 26 weeks), a week of days."""
+    return {12: 6, 52: 26, 7: 7}.get(season, max(1, season // 2))
+
+
+@dataclass
+class Distribution:
+    """What was learnt from one backtest: profiles, which series are re-seasoned, the error calibration."""
+
+    profiles: Profiles | None
+    seasonal: pd.Series
+    """unique_id -> whether its forecasts are re-seasoned with the pooled profile (every series of the level)."""
+    calibration: Calibration | None
+    window: int
+    """Periods of the scale (see :func:`scale_window`)."""
+    base: int
+    """Periods up to the origin a non-seasonal forecast's level reflects (re-seasoning reference)."""
+
+
+def _chosen(points: pd.DataFrame, picks: pd.Series, *, windows: str) -> pd.DataFrame:
+    """Backtest rows of each series' pick: ``windows`` all | earlier (all but the last) | last."""
+    p = points.merge(picks.rename("_pick"), left_on="unique_id", right_index=True)
+    p = p[p["model"] == p["_pick"]].drop(columns="_pick")
+    if windows != "all":
+        last = p.groupby("unique_id")["cutoff"].transform("max")
+        p = p[(p["cutoff"] < last) if windows == "earlier" else (p["cutoff"] == last)]
+    return p.reset_index(drop=True)
+
+
+def _base(model: str, base: int, season: int) -> int:
+    """Periods up to the origin whose level a model's forecast reflects: 1 (Naive), the median
+    window (WindowMedian), a season for the smoothing models (ETS, Theta, ADIDA, Croston ...)."""
+    if model == "Naive":
+        return 1
+    if model == "WindowMedian":
+        return base
+    return season
+
+
+def _factors(profiles: Profiles | None, rows: pd.DataFrame, base: int) -> np.ndarray:
+    """Re-seasoning factor per row; a combination's is the mean of its members' (1 for seasonal models)."""
+    out = np.ones(len(rows))
+    if profiles is None or rows.empty:
+        return out
+    models = rows["model"].to_numpy()
+    for m in pd.unique(models):
+        at = np.flatnonzero(models == m)
+        members = combo_members(str(m)) or (str(m),)
+        if m == "Zero" or _is_seasonal(str(m)):
+            continue
+        sub = rows.iloc[at]
+        f = [
+            profiles.factors(
+                sub, np.full(len(at), _base(x, base, profiles.season)), median=x == "WindowMedian"
+            )
+            for x in members
+        ]
+        out[at] = np.mean(f, axis=0)
+    return out
+
+
+def fit_distribution(
+    df: pd.DataFrame,
+    points: pd.DataFrame,
+    picks: pd.Series,
+    classes: pd.Series,
+    *,
+    freq: str,
+    season: int,
+    groups: pd.Series | None = None,
+    exclude_last: bool = False,
+    profiles: Profiles | None = None,
+    reseason: bool = True,
+) -> Distribution:
+    """Learn re-seasoning and the error calibration from the backtest rows of ``picks``.
+
+    Args:
+        df: the series' history (unique_id, ds, y).
+        points: backtest points of every candidate (unique_id, cutoff, ds, y, model, yhat).
+        picks: chosen candidate per unique_id.
+        classes: demand class per unique_id.
+        groups: unique_id -> pooling group of the seasonal profile (e.g. category x market).
+        exclude_last: learn without each series' last window (to score on it).
+        profiles: already fitted profiles (at every backtest origin and the forecast origin).
+        reseason: False leaves every forecast as its model made it (only the calibration is learnt).
+    """
+    base = median_window(season)
+    rows = _chosen(points, picks, windows="earlier" if exclude_last else "all")
+    if not reseason:
+        profiles = None
+    elif profiles is None and freq.upper()[:1] in ("W", "M") and len(rows):
+        profiles = fit_profiles(df, sorted(rows["cutoff"].unique()), freq=freq, groups=groups)
+    seasonal = pd.Series(False, index=classes.index)
+    if profiles is not None and profiles.index and len(rows):
+        # the question is whether the profile improves a flat forecast of the class: series whose
+        # pick already carries a season answer it with their flat stand-in's backtest
+        flat = picks.where(~picks.map(_is_seasonal), _FLAT)
+        drows = _chosen(points, flat, windows="earlier" if exclude_last else "all")
+        f = _factors(profiles, drows, base)
+        yh = drows["yhat"].clip(lower=0).to_numpy(float)
+        y = drows["y"].to_numpy(float)
+        sums = (
+            pd.DataFrame(
+                {
+                    "ae_raw": np.abs(y - yh),
+                    "ae_seasonal": np.abs(y - yh * f),
+                    "y": np.abs(y),
+                    "n": 1,
+                    "moved": f != 1.0,
+                },
+                index=rows["unique_id"],
+            )
+            .groupby(level=0)
+            .sum()
+        )
+        sums = sums[sums["moved"] > 0]
+        if len(sums):
+            from xborder.domains.demand.select import series_scale
+
+            sums["scale"] = series_scale(df).reindex(sums.index)
+            # every series of the level follows its class's decision, those without a backtest too
+            seasonal = decide(sums, classes)
+    window = scale_window(season)
+    calibration = None
+    if len(rows):
+        rows = rows.assign(yhat=_adjusted(profiles, seasonal, rows, base))
+        scale = level_scale(df, rows[["unique_id", "cutoff"]], window)
+        calibration = fit_calibration(rows, scale, classes)
+    return Distribution(profiles, seasonal, calibration, window, base)
+
+
+def _adjusted(profiles: Profiles | None, seasonal: pd.Series, rows: pd.DataFrame, base: int) -> np.ndarray:
+    yh = rows["yhat"].clip(lower=0).to_numpy(float)
+    on = rows["unique_id"].map(seasonal).eq(True).to_numpy(bool)
+    if not on.any():
+        return yh
+    f = np.ones(len(rows))
+    f[on] = _factors(profiles, rows[on], base)
+    return yh * f
+
+
+def apply_distribution(
+    dist: Distribution,
+    df: pd.DataFrame,
+    rows: pd.DataFrame,
+    classes: pd.Series,
+    *,
+    levels: list[int],
+    intervals: str = "pooled",
+) -> pd.DataFrame:
+    """Re-season and calibrate forecast ``rows`` (unique_id, ds, cutoff, model, yhat, lo_*/hi_*).
+
+    Returns:
+        ``rows`` with ``yhat`` re-seasoned where decided, ``mean``, the :data:`QUANTILES` columns and,
+        with ``intervals="pooled"``, lo/hi replaced by the pooled quantiles (the model's own bounds
+        are scaled by the same re-seasoning factor otherwise).
+    """
+    rows = rows.reset_index(drop=True)
+    if dist.profiles is not None:
+        on = rows["unique_id"].map(dist.seasonal).eq(True).to_numpy(bool)
+        if on.any():
+            f = np.ones(len(rows))
+            f[on] = _factors(dist.profiles, rows[on], dist.base)
+            rows["yhat"] = rows["yhat"].to_numpy(float) * f
+            for c in [c for c in rows.columns if c.startswith(("lo_", "hi_"))]:
+                rows[c] = rows[c].to_numpy(float) * f
+    qcols = [quantile_name(p) for p in QUANTILES]
+    if dist.calibration is None:
+        rows["mean"] = rows["yhat"].clip(lower=0)
+        for c in qcols:
+            rows[c] = np.nan
+        return rows
+    scale = level_scale(df, rows[["unique_id", "cutoff"]], dist.window)
+    cal = apply_calibration(dist.calibration, rows, scale, classes)
+    if intervals == "pooled":
+        for lv in levels:
+            lo, hi = (100 - lv) / 200, 1 - (100 - lv) / 200
+            if lo in QUANTILES and hi in QUANTILES:
+                ok = cal[quantile_name(lo)].notna()
+                cal.loc[ok, f"lo_{lv}"] = cal.loc[ok, quantile_name(lo)]
+                cal.loc[ok, f"hi_{lv}"] = cal.loc[ok, quantile_name(hi)]
+    no_cal = cal["mean"].isna()
+    cal.loc[no_cal, "mean"] = cal.loc[no_cal, "yhat"].clip(lower=0)
+    return cal
+
+
+def horizon_totals(
+    dist: Distribution, df: pd.DataFrame, rows: pd.DataFrame, classes: pd.Series, *, n_paths: int = 200
+) -> pd.DataFrame:
+    """Per series the total over the forecast horizon: mean and quantiles from sample paths.
+
+    Args:
+        rows: the re-seasoned forecasts (unique_id, ds, cutoff, yhat, mean), sorted by unique_id, ds.
+
+    Returns:
+        unique_id, periods, first_period, last_period, mean (sum of the period means), q05 ... q95 of the total.
+    """
+    r = rows.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    g = r.groupby("unique_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "periods": g.size(),
+            "first_period": g["ds"].min(),
+            "last_period": g["ds"].max(),
+            "mean": g["mean"].sum(),
+        }
+    )
+    qs = [p for p in QUANTILES if 0.05 <= p <= 0.95]
+    if dist.calibration is None:
+        for p in qs:
+            out[quantile_name(p)] = np.nan
+        return out.rename_axis("unique_id").reset_index()
+    scale = level_scale(df, r[["unique_id", "cutoff"]], dist.window)
+    ids = pd.unique(r["unique_id"])
+    totals = np.empty((len(ids), n_paths))
+    for start in range(0, len(ids), _CHUNK):  # paths of a few thousand series at a time (memory)
+        part = r["unique_id"].isin(ids[start : start + _CHUNK]).to_numpy()
+        paths = sample_paths(dist.calibration, r[part], scale[part], classes, n_paths=n_paths, seed=start)
+        totals[start : start + _CHUNK] = np.nansum(paths, axis=2)
+    for p in qs:
+        out[quantile_name(p)] = np.quantile(totals, p, axis=1)
+    return out.rename_axis("unique_id").reset_index()

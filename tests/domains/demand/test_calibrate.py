@@ -1,0 +1,172 @@
+"""Calibrated quantiles and mean from pooled backtest errors, pooled seasonal profiles, exported totals and paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from xborder.domains.demand import forecast
+from xborder.domains.demand.calibrate import (
+    QUANTILES,
+    apply_calibration,
+    fit_calibration,
+    level_scale,
+    quantile_name,
+)
+from xborder.domains.demand.profiles import fit_profiles
+
+
+def _backtest(draw, n_series: int = 300, windows: int = 3, h: int = 6, median: float = 100.0):
+    """Backtest points of ``n_series`` series whose forecasts are the true median; y drawn by ``draw``."""
+    rng = np.random.default_rng(3)
+    cut = pd.date_range("2020-01-01", periods=windows, freq="6MS")
+    rows = []
+    for i in range(n_series):
+        for c in cut:
+            ds = pd.date_range(c + pd.offsets.MonthBegin(1), periods=h, freq="MS")
+            rows.append(
+                pd.DataFrame({"unique_id": f"s{i}", "cutoff": c, "ds": ds, "y": draw(rng, h), "yhat": median})
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_quantile_names_are_distinct() -> None:
+    assert [quantile_name(p) for p in QUANTILES] == [
+        "q025", "q05", "q10", "q25", "q50", "q75", "q90", "q95", "q975",
+    ]  # fmt: skip
+
+
+def test_pooled_quantiles_of_a_known_normal_distribution() -> None:
+    """Errors N(0, 10) around the median 100: the 10/90 and 2.5/97.5% quantiles are 100 -/+ 12.8 and 19.6."""
+    pts = _backtest(lambda rng, h: rng.normal(100, 10, h), n_series=1500)
+    scale = np.full(len(pts), 10.0)  # one scale for all: the pooled errors are in units of 10
+    cal = fit_calibration(pts, scale, pd.Series("smooth", index=pts["unique_id"].unique()))
+    assert cal is not None
+    fc = pd.DataFrame(
+        {"unique_id": "new", "ds": pd.date_range("2024-01-01", periods=6, freq="MS"), "yhat": 100.0}
+    )
+    out = apply_calibration(cal, fc, np.full(6, 10.0), pd.Series({"new": "smooth"}))
+    for p in (0.025, 0.1, 0.9, 0.975):
+        expected = 100 + 10 * stats.norm.ppf(p)
+        assert out[quantile_name(p)].to_numpy() == pytest.approx(np.full(6, expected), abs=1.2)
+    assert out["q50"].to_numpy() == pytest.approx(np.full(6, 100.0))  # centred on the point forecast
+    assert out["mean"].to_numpy() == pytest.approx(np.full(6, 100.0), abs=1.0)  # symmetric: mean = median
+    # fresh draws land inside the 80% / 95% bounds at the nominal rates
+    y = np.random.default_rng(11).normal(100, 10, 20_000)
+    assert np.mean((y >= out["q10"][0]) & (y <= out["q90"][0])) == pytest.approx(0.80, abs=0.02)
+    assert np.mean((y >= out["q025"][0]) & (y <= out["q975"][0])) == pytest.approx(0.95, abs=0.015)
+
+
+def test_the_mean_of_a_skewed_distribution_sits_above_its_median() -> None:
+    """Lognormal demand (median 100, sigma 0.5): mean = 100 * exp(0.125) = 113.3, the 90% quantile 189.7."""
+    pts = _backtest(lambda rng, h: 100 * np.exp(rng.normal(0, 0.5, h)), n_series=1500)
+    scale = np.full(len(pts), 50.0)
+    cal = fit_calibration(pts, scale, pd.Series("erratic", index=pts["unique_id"].unique()))
+    assert cal is not None
+    fc = pd.DataFrame(
+        {"unique_id": "x", "ds": pd.date_range("2024-01-01", periods=3, freq="MS"), "yhat": 100.0}
+    )
+    out = apply_calibration(cal, fc, np.full(3, 50.0), pd.Series({"x": "erratic"}))
+    assert out["mean"].to_numpy() == pytest.approx(np.full(3, 100 * np.exp(0.125)), rel=0.03)
+    assert out["q90"].to_numpy() == pytest.approx(
+        np.full(3, 100 * np.exp(0.5 * stats.norm.ppf(0.9))), rel=0.05
+    )
+    assert out["q10"].to_numpy() == pytest.approx(
+        np.full(3, 100 * np.exp(0.5 * stats.norm.ppf(0.1))), rel=0.05
+    )
+
+
+def test_a_small_group_falls_back_to_the_pooled_step() -> None:
+    """Five lumpy series (30 errors per step) are too few for their own group: they take the step's pool."""
+    pts = _backtest(lambda rng, h: rng.normal(100, 10, h), n_series=60)
+    classes = pd.Series("smooth", index=pts["unique_id"].unique())
+    classes.iloc[:5] = "lumpy"
+    cal = fit_calibration(pts, np.full(len(pts), 10.0), classes)
+    assert cal is not None
+    q = cal.quantiles(np.array(["lumpy", "smooth"]), np.array([1, 1]))
+    step_pool = cal.tables["step"].loc[1].drop("n").to_numpy(float)
+    assert q[0] == pytest.approx(step_pool)
+    assert q[1] == pytest.approx(cal.tables["class_step"].loc[("smooth", 1)].drop("n").to_numpy(float))
+
+
+def test_level_scale_is_the_recent_mean_absolute_change() -> None:
+    df = pd.DataFrame(
+        {
+            "unique_id": "a",
+            "ds": pd.date_range("2020-01-01", periods=6, freq="MS"),
+            "y": [10.0, 14, 12, 18, 18, 30],
+        }
+    )
+    at = pd.DataFrame({"unique_id": ["a", "a"], "cutoff": pd.to_datetime(["2020-06-01", "2020-03-01"])})
+    # last 3 changes to June: |18-12|, |18-18|, |30-18| -> 6; to March: 10 (first), 4, 2 -> 16/3
+    assert level_scale(df, at, 3) == pytest.approx([6.0, 16 / 3])
+    assert level_scale(df, at, 3, kind="level") == pytest.approx([22.0, 12.0])
+
+
+def test_a_product_with_half_a_year_of_history_borrows_its_categorys_peak() -> None:
+    """Category series peak at 3x in November; a product with 7 months of its own data gets the peak factor."""
+    ds = pd.date_range("2019-01-01", periods=36, freq="MS")
+    peak = np.where(ds.month == 11, 3.0, 1.0)
+    frames = [pd.DataFrame({"unique_id": f"old{i}|DE", "ds": ds, "y": 50 * peak}) for i in range(4)]
+    frames.append(pd.DataFrame({"unique_id": "new|DE", "ds": ds[-7:], "y": 8.0}))  # Jun-Dec 2021, flat
+    df = pd.concat(frames, ignore_index=True)
+    groups = pd.Series("cat:toys|DE", index=[*(f"old{i}|DE" for i in range(4)), "new|DE"])
+    prof = fit_profiles(df, [ds[-1]], freq="M", groups=groups)
+    rows = pd.DataFrame(
+        {"unique_id": "new|DE", "cutoff": ds[-1], "ds": pd.date_range("2022-01-01", periods=12, freq="MS")}
+    )
+    f = prof.factors(rows, np.full(12, 12))  # a smoothing model's level reflects the whole year
+    med = prof.factors(rows, np.full(12, 3), median=True)  # a median of Oct-Dec is a non-peak month
+    idx = prof.index[ds[-1]].loc["new|DE"].to_numpy()
+    assert idx[10] / idx[0] == pytest.approx(3.0, rel=0.01)  # the category's November is 3x its January
+    assert f[10] / f[0] == pytest.approx(3.0, rel=0.01)
+    # its level can only reflect its own 7 months (June-December, November included)
+    assert f[10] == pytest.approx((36 / 14) / ((6 * 12 / 14 + 36 / 14) / 7), rel=0.02)
+    assert med[10] == pytest.approx(3.0, rel=0.02) and med[0] == pytest.approx(1.0, rel=0.02)
+
+
+def test_weeks_take_the_month_of_their_thursday() -> None:
+    from xborder.domains.demand.profiles import season_keys
+
+    ds = pd.to_datetime(["2021-11-29", "2021-12-27", "2022-01-31"])  # Mondays; Thursdays Dec 2, Dec 30, Feb 3
+    assert season_keys(ds, "W").tolist() == [11, 11, 1]
+    assert season_keys(ds, "D") is None
+
+
+@pytest.mark.slow
+def test_forecasts_export_ordered_quantiles_a_mean_totals_and_paths() -> None:
+    """30 long series and 20 that started in December (November 3x): quantiles ordered, intervals = the
+    pooled quantiles, totals = sum of the period means, paths series x paths x periods; the short
+    series, whose own history has no November, still see the peak."""
+    rng = np.random.default_rng(1)
+    ds = pd.date_range("2019-01-01", periods=30, freq="MS")  # to June 2021: the horizon holds November
+    peak = np.where(ds.month == 11, 3.0, 1.0)
+    frames = [
+        pd.DataFrame(
+            {"unique_id": f"p{i}|DE", "ds": ds, "y": rng.poisson(rng.uniform(20, 60) * peak).astype(float)}
+        )
+        for i in range(30)
+    ]
+    frames += [
+        pd.DataFrame({"unique_id": f"new{i}|DE", "ds": ds[-7:], "y": rng.poisson(30, 7).astype(float)})
+        for i in range(20)
+    ]
+    res = forecast(pd.concat(frames, ignore_index=True), horizon=6, freq="M", intervals="pooled")
+    fc = res.forecasts
+    qcols = [quantile_name(p) for p in QUANTILES]
+    assert (np.diff(fc[qcols].to_numpy(), axis=1) >= -1e-9).all()
+    assert (fc["lo_80"] == fc["q10"]).all() and (fc["hi_95"] == fc["q975"]).all()
+    assert (fc["mean"] >= fc["point"] - 1e-9).all()  # mean >= median: the skew shift is never negative
+    sums = fc.groupby("unique_id")["mean"].sum()
+    tot = res.totals.set_index("unique_id")
+    assert tot["mean"].to_numpy() == pytest.approx(sums.reindex(tot.index).to_numpy())
+    assert (tot["periods"] == 6).all() and (tot["q05"] <= tot["q95"]).all()
+    ids, paths = res.sample_paths(n_paths=30)
+    assert paths.shape == (50, 30, 6) and (paths >= 0).all()
+    # November (the 5th forecast month) is forecast well above July, for the short series too
+    pivot = fc.pivot(index="unique_id", columns="ds", values="point")
+    ratio = pivot[pd.Timestamp("2021-11-01")] / pivot[pd.Timestamp("2021-07-01")]
+    assert ratio.filter(like="p", axis=0).median() > 2.0
+    assert ratio.filter(like="new", axis=0).median() > 2.0
