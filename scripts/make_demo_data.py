@@ -2,6 +2,9 @@
 
 Only CC BY 4.0 / CC0 sources are used (see DATA_LICENSES.md). Rows are selected, never edited,
 except where noted (the Google Trends header gets the market in the standard export form).
+No review file is bundled: no openly licensed review corpus reviews the demo's products (the UCI sentiment
+sentences are IMDb/Yelp/phone reviews, the clothing reviews are of another shop's dresses), and reviews that
+do not join the products would only turn into fake candidates and a customer-voice section about something else.
 Run: ``.venv/bin/python scripts/make_demo_data.py [--shared ../shared/data] [--out data/demo]``.
 Deterministic: the same inputs give byte-identical outputs (gzip mtime fixed at 0).
 """
@@ -17,11 +20,10 @@ from pathlib import Path
 
 import duckdb
 
-__all__ = ["main", "TOP_PRODUCTS", "REVIEW_PRODUCTS"]
+__all__ = ["main", "TOP_PRODUCTS"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TOP_PRODUCTS = 200  # UCI products kept: the best sellers by revenue over both years
-REVIEW_PRODUCTS = 60  # Women's clothing items kept: the most reviewed
 NON_PRODUCT = ("POST", "DOT", "M", "C2", "D", "S", "BANK CHARGES", "AMAZONFEE", "CRUK", "PADS", "B", "ADJUST")
 
 
@@ -58,20 +60,6 @@ def _uci(con: duckdb.DuckDBPyConnection, shared: Path, out: Path) -> None:
         _write_gz(rows, cols, out / name)
 
 
-def _reviews(con: duckdb.DuckDBPyConnection, shared: Path, out: Path) -> None:
-    src = shared / "womens_ecommerce_clothing_reviews" / "Womens_Clothing_E-Commerce_Reviews.csv.gz"
-    with gzip.open(src, "rt", encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    header, body = rows[0], rows[1:]
-    counts: dict[str, int] = {}
-    for r in body:
-        counts[r[1]] = counts.get(r[1], 0) + 1
-    keep = set(sorted(counts, key=lambda k: (-counts[k], int(k)))[:REVIEW_PRODUCTS])
-    _write_gz([tuple(r) for r in body if r[1] in keep], header, out / "reviews_womens_clothing.csv.gz")
-    for name in ("amazon_cells_labelled.txt", "imdb_labelled.txt", "yelp_labelled.txt"):
-        shutil.copyfile(shared / "uci_sentiment_labelled_sentences" / name, out / f"reviews_{name}")
-
-
 def _sales_and_trends(shared: Path, out: Path) -> None:
     shutil.copyfile(
         shared / "uci_sales_transactions_weekly" / "Sales_Transactions_Dataset_Weekly.csv",
@@ -93,9 +81,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "demo")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob("reviews_*"):  # earlier versions bundled review corpora that join no product
+        old.unlink()
     con = duckdb.connect()
     _uci(con, args.shared, args.out)
-    _reviews(con, args.shared, args.out)
     _sales_and_trends(args.shared, args.out)
     total = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     print(f"wrote {args.out} ({total / 1e6:.1f} MB)")

@@ -49,7 +49,8 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
             assert "error" not in body and body["results"], (f.name, body)
             assert all(x["status"] != "failed" and x["rows_stored"] > 0 for x in body["results"]), body
         tables = {t["table"]: t for t in c.get("/api/data/tables").json()}
-        assert tables["order_lines"]["rows"] > 100_000 and tables["reviews"]["rows"] > 1000
+        # no review corpus joins the demo products, so none is bundled (DATA_LICENSES.md)
+        assert tables["order_lines"]["rows"] > 100_000 and tables["reviews"]["rows"] == 0
 
         t0 = time.monotonic()
         r = c.post("/api/runs", json={"quick": True, "langs": ["en", "zh"]})

@@ -24,12 +24,17 @@ def test_demo_folder_is_small_and_credited():
             assert p.name in licenses, f"{p.name} is not credited in DATA_LICENSES.md"
 
 
+def test_demo_holds_no_review_corpus_that_joins_no_product():
+    # issue 14: reviews of other things (IMDb, Yelp, another shop's dresses) became fake candidates
+    assert not [p.name for p in DEMO.iterdir() if "review" in p.name.lower()]
+
+
 def test_run_ingest_loads_every_demo_file(tmp_path):
     con = connect(tmp_path / "demo.duckdb")
     s = Settings(pseudonym_key="test-key-not-secret", report_dir=str(tmp_path / "report"))
     out = run_ingest(con, s, run_id="test-run")
     assert {f["status"] for f in out["files"]} == {"ok"}
-    assert {f["kind"] for f in out["files"]} == {"orders", "reviews", "sales", "trends"}
+    assert {f["kind"] for f in out["files"]} == {"orders", "sales", "trends"}
     assert out["rows_in"] == out["rows_stored"] + out["rows_duplicate"] + out["rows_quarantined"]
     # The two UCI files overlap on 2010-12-01..09: those lines are counted once.
     n, distinct = con.execute("SELECT count(*), count(DISTINCT line_key) FROM order_lines").fetchone()

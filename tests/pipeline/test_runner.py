@@ -114,11 +114,15 @@ def test_the_registry_gives_every_list_the_interfaces_use() -> None:
     names = [s.name for s in STAGES]
     assert names == [
         "ingest",
+        "stockouts",
         "demand",
         "reviews",
         "customers",
         "landed_cost",
+        "inventory",
         "compliance",
+        "suppliers",
+        "logistics",
         "selection",
         "backtest",
         "finance",

@@ -36,7 +36,12 @@ class Settings:
     forecast_horizon_months: int = 6
     forecast_levels: tuple[int, ...] = (80, 95)
     service_level: float = 0.95
-    target_margin: float = 0.30
+    """Inventory: target service of stock plans — a cycle service level (no stock-out in a replenishment cycle)
+    unless the inventory stage is told ``service_measure=fill_rate``."""
+    target_margin: float = 0.25
+    """The seller's target margin on net revenue (0.25 = 25%): the landed-cost target price and the selection's
+    default margin gate. Was 0.30 until issue 14; 25% is a common planning margin for marketplace resellers
+    after landed cost and fees (a practice default, not a law: set your own)."""
     estimated_cost_share: float = 0.35
     """Landed cost: unit cost assumed as this share of the observed home-market price when no supplier quote
     exists (rule of thumb for imported consumer goods sold at about 3x factory cost; rows are marked estimated)."""
@@ -49,7 +54,49 @@ class Settings:
     rfm_valuable_min_score: float = 3.5
     """Customers: mean of the F and M scores (1-5) from which a customer counts as valuable (high value or at
     risk rather than potential or lost)."""
+    slow_mover_days: tuple[int, ...] = (30, 60, 90)
+    """Inventory: a SKU with stock and no sale for this many days is a slow mover (an alert per threshold)."""
+    baseline_safety_days: int = 15
+    """Inventory baseline (the seller-ERP rule): reorder when stock + inbound covers fewer than lead time + this
+    many days of average daily sales."""
+    baseline_order_days: int = 30
+    """Inventory baseline: order this many days of average daily sales (then MOQ and case rounding)."""
+    review_days: int = 7
+    """Inventory: days between stock reviews (plans cover lead time + review period)."""
+    holding_cost_rate: float = 0.25
+    """Inventory: yearly holding cost as a share of landed cost (capital, storage, shrinkage; 20-30% is usual)."""
+    order_cost_usd: float = 50.0
+    """Inventory: fixed cost of placing one purchase order (USD; converted at the ECB rate), for the EOQ."""
+    max_cover_days: int = 90
+    """Inventory: an order covers at most this many days of demand (FBA charges aged stock from 181 days)."""
+    production_lead_time_days: int = 20
+    """Inventory: production lead time when no supplier quote gives one."""
+    production_lead_time_cv: float = 0.2
+    """Inventory: coefficient of variation of the production lead time (no delivery history yet)."""
+    inbound_days: int = 7
+    """Inventory: days from arrival in the market to sellable stock (clearance, drayage, FBA receiving)."""
     selection_profile: str = "balanced"
+    home_markets: str = ""
+    """The seller's home market(s), ISO2 separated by commas ("GB" or "GB,IE"): shown apart as the baseline, never
+    ranked among the foreign opportunities. Empty: inferred as the market with the most sales revenue."""
+    missing_factor_quantile: float = 0.25
+    """Selection: a factor value missing for one candidate is scored at this quantile of the normalised values of
+    the candidates that have it (0.25 = as if it were worse than three quarters of them), never a neutral 0.5."""
+    launch_cost: float = 500.0
+    """One-off cost of opening a new market for a product (listing, translation, photos, first advertising), in
+    ``launch_cost_currency``; subtracted from the expected 6-month gross profit of a pair not sold there yet.
+    A practice default, not a law: set your own."""
+    launch_cost_currency: str = "USD"
+    max_markets_per_product: int = 3
+    """Diversification of the ranked top: at most this many markets per product (or niche) in the first
+    ``diversify_top`` ranks; further markets of the product move down after them."""
+    max_per_category: int = 10
+    """Diversification: at most this many candidates of one category in the first ``diversify_top`` ranks."""
+    diversify_top: int = 50
+    """How many top ranks the diversification caps apply to (0 = no diversification)."""
+    replenishment_months: float = 3.0
+    """Landed cost: a consignment holds the expected demand of this many months (one replenishment cycle, or the
+    supplier's MOQ when larger). A quarterly sea-freight replenishment is a practice default, not a law."""
     max_upload_mb: int = 200
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated, e.g. ``127.0.0.1`` or ``10.0.0.0/8``) of reverse proxies whose

@@ -16,11 +16,15 @@ from xborder.domains.compliance.stage import STAGE as COMPLIANCE
 from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
 from xborder.domains.finance.stage import STAGE as FINANCE
+from xborder.domains.inventory.stage import STAGE as INVENTORY
+from xborder.domains.inventory.stage import STOCKOUTS_STAGE as STOCKOUTS
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
+from xborder.domains.logistics.stage import STAGE as LOGISTICS
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.domains.risk.stage import STAGE as RISK
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
+from xborder.domains.suppliers.stage import STAGE as SUPPLIERS
 from xborder.ingest.stage import STAGE as INGEST
 from xborder.warehouse.stage import Params, Stage
 
@@ -28,11 +32,15 @@ __all__ = ["STAGES", "stage_named", "output_tables", "quick_params", "parse_para
 
 STAGES: tuple[Stage, ...] = (
     INGEST,
+    STOCKOUTS,
     DEMAND,
     REVIEWS,
     CUSTOMERS,
     LANDED_COST,
+    INVENTORY,
     COMPLIANCE,
+    SUPPLIERS,
+    LOGISTICS,
     SELECTION,
     BACKTEST,
     FINANCE,

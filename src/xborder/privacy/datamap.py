@@ -34,7 +34,8 @@ def data_map() -> list[dict[str, str]]:
 
 
 def erasure_action(table: Table, column: Column) -> str:
-    """What erasing a customer does to ``column`` of ``table``: delete | unlink | mask | with_row | staff | keep."""
+    """What erasing a customer does to ``column`` of ``table``: delete | unlink | mask | with_row | staff | keep |
+    other (personal data that is not a customer's, e.g. a supplier's legal representative)."""
     if table.name in REGISTER_TABLES:
         return "keep"
     if table.name in STAFF_TABLES:
@@ -43,7 +44,7 @@ def erasure_action(table: Table, column: Column) -> str:
         return "mask"
     if column.name not in KEY_COLUMNS:
         keys = [c for c in table.columns if c.name in KEY_COLUMNS]
-        return "with_row" if any(erasure_action(table, k) == "delete" for k in keys) else "keep"
+        return "with_row" if any(erasure_action(table, k) == "delete" for k in keys) else "other"
     if table.role == "output" or table.name in DELETE_TABLES or not column.nullable:
         return "delete"
     return "unlink"
@@ -56,6 +57,7 @@ _RULE_TEXT = {
     "mask": "the raw id masked where it appears",
     "staff": "kept: the system's own users, not customers",
     "keep": "kept: the privacy register itself",
+    "other": "kept: a business contact's data, not a customer's (remove it with the supplier record if asked)",
 }
 
 STAFF_TABLES = frozenset({"users", "audit_log", "sessions", "login_attempts", "jobs"})

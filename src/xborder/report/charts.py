@@ -23,6 +23,8 @@ __all__ = [
     "bar_chart",
     "waterfall_chart",
     "cohort_heatmap",
+    "stock_projection_chart",
+    "pareto_chart",
     "waterfall_figure",
     "waterfall",
     "plotly_js",
@@ -170,6 +172,30 @@ def bar_chart(
     return _chart(fig, title)
 
 
+def pareto_chart(routes: pd.DataFrame, *, title: str, labels: dict[str, str]) -> Chart | None:
+    """Routes as points of cost per unit (x) against days (y), one colour per mode; the Pareto front joined.
+
+    Args:
+        routes: Columns modes, route, cost (per unit), days, pareto (bool).
+        title: Chart title.
+        labels: ``cost`` and ``days`` axis labels.
+    """
+    import plotly.graph_objects as go
+
+    r = routes.dropna(subset=["cost", "days"])
+    if r.empty:
+        return None
+    fig = go.Figure()
+    for mode, g in r.groupby("modes", sort=True):
+        fig.add_trace(go.Scatter(x=g["cost"], y=g["days"], mode="markers", name=str(mode), text=g["route"],
+                                 marker={"size": 9}, hovertemplate="%{text}<br>%{x:.2f} / %{y:.0f}<extra></extra>"))  # fmt: skip
+    front = r[r["pareto"]].sort_values("cost")
+    fig.add_trace(go.Scatter(x=front["cost"], y=front["days"], mode="lines", name="Pareto",
+                             line={"color": PALETTE["forecast"], "dash": "dot"}, hoverinfo="skip"))  # fmt: skip
+    fig.update_layout(height=340, xaxis_title=labels["cost"], yaxis_title=labels["days"])
+    return _chart(fig, title)
+
+
 def cohort_heatmap(retention: pd.DataFrame, *, title: str, labels: dict[str, str]) -> Chart | None:
     """Cohort retention heat map: first-purchase month (rows) × months since (columns), share still buying.
 
@@ -292,3 +318,40 @@ def waterfall(result: Any, *, title: str | None = None, lang: str = "en") -> Any
         template="plotly_white",
     )
     return fig
+
+
+def stock_projection_chart(
+    path: pd.DataFrame, *, title: str, labels: dict[str, str], start: Any = None
+) -> Chart | None:
+    """Expected stock on hand and position (on hand + on order) with the reorder point and order arrivals.
+
+    Args:
+        path: Columns day, on_hand, position, reorder_point, arrival (xborder.domains.inventory.projection).
+        title: Chart title.
+        labels: ``on_hand``, ``position``, ``reorder_point``, ``arrival``, ``day`` and ``units`` labels.
+        start: Date of day 0 (x axis in dates), else days.
+    """
+    import plotly.graph_objects as go
+
+    if path.empty:
+        return None
+    x = pd.to_datetime(start) + pd.to_timedelta(path["day"], unit="D") if start is not None else path["day"]
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=path["on_hand"], name=labels["on_hand"], line={"color": PALETTE["history"]})
+    fig.add_scatter(
+        x=x, y=path["position"], name=labels["position"], line={"color": PALETTE["bar"], "dash": "dot"}
+    )
+    fig.add_scatter(
+        x=x,
+        y=path["reorder_point"],
+        name=labels["reorder_point"],
+        line={"color": PALETTE["neg"], "dash": "dash"},
+    )
+    got = path["arrival"] > 0
+    fig.add_bar(
+        x=x[got], y=path.loc[got, "arrival"], name=labels["arrival"], marker_color=PALETTE["pos"], opacity=0.5
+    )
+    fig.update_layout(
+        height=360, xaxis={"title": labels["day"]}, yaxis={"title": labels["units"], "rangemode": "tozero"}
+    )
+    return _chart(fig, title)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,12 @@ class Opportunity:
     extra: dict[str, Any] = field(default_factory=dict)
     other_sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Dossier sections the report has no layout of its own for (a new domain's), shown generically."""
+    selection_risks: list[dict[str, Any]] = field(default_factory=list)
+    """The selection's risks of the pair (messages with their weight in the score)."""
+    unknowns: list[dict[str, Any]] = field(default_factory=list)
+    """What is not known about the pair, each with the command that fills it (selection messages)."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Where demand, margin, compliance, customer voice and competition come from (``none`` = not known)."""
 
 
 @dataclass
@@ -125,8 +132,15 @@ def _backtest(con: Any, run_id: str) -> dict[str, Any]:
     order = [m for m in ("xborder", "best_sellers", "momentum", "random") if m in pivot.index]
     pivot = pivot.reindex(order + [m for m in pivot.index if m not in order]).reset_index()
     rnd = df[df["method"] == "random"]
+    cols = [c for c in ("units_next", "revenue_next", "gross_profit_next", "profitable", "grew") if c in df]
+    money = (
+        df.groupby("method")[cols].mean().reindex(pivot["method"]).reset_index() if cols else pd.DataFrame()
+    )
+    cur = df["profit_currency"].dropna() if "profit_currency" in df else pd.Series(dtype=object)
     return {
         "table": df,
+        "money": money,
+        "currency": str(cur.iloc[0]) if len(cur) else "",
         "pivot": pivot,
         "k": int(df["k"].iloc[0]),
         "mean": {m: float(v) for m, v in zip(pivot["method"], pivot["mean"], strict=True)},
@@ -177,7 +191,26 @@ def _page(i: int, row: dict[str, Any], d: dict[str, Any]) -> Opportunity:
         research_notes=lc["research_notes"],
         extra=extra,
         other_sections={k: v for k, v in s.items() if k not in KNOWN_SECTIONS},
+        selection_risks=_messages(row.get("risks")),
+        unknowns=_messages(row.get("missing")),
+        sources={
+            item: str(row.get(f"{item}_source") or "none")
+            for item in ("demand", "margin", "compliance", "voice", "competition")
+        },
     )
+
+
+def _messages(raw: Any) -> list[dict[str, Any]]:
+    """A stored list of messages (JSON text) as a list; [] when absent or unreadable."""
+    if isinstance(raw, list):
+        return raw
+    if not isinstance(raw, str) or not raw:
+        return []
+    try:
+        out = json.loads(raw)
+    except ValueError:
+        return []
+    return out if isinstance(out, list) else []
 
 
 def gather(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
@@ -74,9 +75,119 @@ def _reason(rec: dict[str, Any], tr: Translator) -> str:
     return i18n.render(code, tr.lang) if code and i18n.has(code, tr.lang) else str(reason)
 
 
-def _missing(data: ReportData, section: str, tr: Translator) -> str:
+def _missing(data: ReportData, section: str, tr: Translator, page: Any = None) -> str:
+    """Why a section is empty: the stage's reason when it did not run, else what is not known for this pair,
+    why, and the command that fills it (never a bare "no rows")."""
     reason = _stage_reason(data, SECTION_STAGE[section], tr)
-    return tr("section_missing", reason=reason) if reason else tr("no_rows")
+    if reason:
+        return tr("section_missing", reason=reason)
+    if page is not None:
+        key = f"no_rows_{section}_{page.sources.get(_SECTION_ITEM.get(section, ''), '')}"
+        if key in tr.keys:
+            return tr(key, market=page.market, product=page.product_id)
+        if f"no_rows_{section}" in tr.keys:
+            return tr(f"no_rows_{section}", market=page.market, product=page.product_id)
+    return tr("no_rows")
+
+
+_SECTION_ITEM = {"demand": "demand", "pains": "voice", "compliance": "compliance", "landed": "margin"}
+"""The assessment item (opportunities.<item>_source) each page section shows."""
+
+
+def landed_notes(codes: object, lang: str) -> str:
+    """The landed-cost notes in ``lang`` from their message codes (``landed_costs.note_codes``); "" when none."""
+    import json
+
+    if not isinstance(codes, str) or not codes:
+        return ""
+    try:
+        msgs = json.loads(codes)
+    except ValueError:
+        return ""
+    if not isinstance(msgs, list):
+        return ""
+    return "; ".join(i18n.message(m, lang) for m in msgs if isinstance(m, dict) and "code" in m)
+
+
+def short_title(title: str, limit: int = 80) -> str:
+    """A listing title cut at a word boundary near ``limit`` characters (marketplace titles run to 200+ and
+    push the list's explanation into a sliver); the page shows the full title under its heading."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0]
+    return (cut if len(cut) >= limit // 2 else title[:limit]).rstrip(" ,;|-–—【(") + "…"
+
+
+def _num0(v: Any) -> str:
+    """A money or unit amount, rounded, with thousands separators ("" when unknown)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    return "" if f != f else f"{f:,.0f}"
+
+
+def _pct(v: Any) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    return "" if f != f else f"{f:.0%}"
+
+
+def _named_series(p: Any, tr: Translator) -> pd.DataFrame:
+    """The trend signals with their series named for a person: the product's title, or the category, and the
+    market ("SPOTTY BUNTING (CH)", "category party_seasonal (CH)"), not series ids."""
+    t = p.trends
+    if t.empty or "unique_id" not in t.columns:
+        return t
+
+    def name(uid: object) -> str:
+        pid, _, market = str(uid).partition("|")
+        if pid == p.product_id:
+            return f"{p.title} ({market})" if market else p.title
+        if pid.startswith("cat:"):
+            return tr("series_category", category=pid[4:], market=market)
+        return str(uid)
+
+    return t.assign(unique_id=t["unique_id"].map(name))
+
+
+def _top_status(data: ReportData, tr: Translator) -> str:
+    """How many assessed foreign candidates pass every gate, how many are listed apart, and the home baseline."""
+    o = data.opportunities
+    if o.empty or "status" not in o.columns:
+        return ""
+    n = o["status"].value_counts()
+    summary = ((data.stages.get("selection") or {}).get("summary") or {}) if data.stages else {}
+    if summary.get("mode") == "research":
+        return tr("top_status_research", n=f"{len(o):,}")
+    gates = summary.get("profile_settings") or {}
+    margin, units = gates.get("min_margin_pct"), gates.get("min_demand_6m")
+    return tr(
+        "top_status",
+        ranked=f"{int(n.get('ranked', 0)):,}",
+        assessed=f"{int(n.get('ranked', 0) + n.get('gated', 0)):,}",
+        margin="—" if margin is None else f"{float(margin):g}",
+        units="—" if units is None else f"{float(units):,.0f}",
+        not_assessed=f"{int(n.get('not_assessed', 0)):,}",
+        home=f"{int(n.get('home_baseline', 0)):,}",
+        home_markets=", ".join(summary.get("home_markets") or []) or "—",
+    )
+
+
+def _unknowns(p: Any, lang: str) -> list[str]:
+    """The pair's unknowns (selection messages: what, why, the command that fills it) in ``lang``."""
+    from xborder.domains.selection.explain import render_message
+
+    return [render_message(m, lang) for m in p.unknowns if isinstance(m, dict) and "code" in m]
+
+
+def _selection_risks(p: Any, lang: str) -> list[str]:
+    """The selection's risks of the pair, each with its weight in the score, in ``lang``."""
+    from xborder.domains.selection.explain import render_message
+
+    return [render_message(m, lang) for m in p.selection_risks if isinstance(m, dict) and "code" in m]
 
 
 def _run_status(data: ReportData, tr: Translator) -> str:
@@ -144,7 +255,37 @@ def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
             return name
         return spec.label_zh if lang == "zh" else spec.label_en
 
-    return f.assign(factor_label=f["factor"].astype(str).map(label))
+    f = f.assign(factor_label=f["factor"].astype(str).map(label))
+    if "unit" in f.columns:
+
+        def unit(name: str, given: object) -> str:
+            key = f"selection.unit.{name}"
+            return (
+                i18n.render(key, lang)
+                if i18n.has(key, lang)
+                else ("" if given is None or given != given else str(given))
+            )
+
+        f = f.assign(unit_label=[unit(str(n), u) for n, u in zip(f["factor"], f["unit"], strict=True)])
+    if "source_table" in f.columns:
+        f = f.assign(source_label=f["source_table"].map(lambda v: source_words(v, lang)))
+    return f
+
+
+_SOURCE_TOKEN = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
+
+
+def source_words(value: object, lang: str) -> str:
+    """A factor's source in a seller's words ("your order history | demand forecast"), not table names; a name
+    without a wording (``report.src_<name>``) is kept as it is."""
+    if not isinstance(value, str) or not value:
+        return ""
+
+    def word(m: re.Match[str]) -> str:
+        key = "report.src_" + m.group(0).replace(".", "_")
+        return i18n.render(key, lang) if i18n.has(key, lang) else m.group(0)
+
+    return _SOURCE_TOKEN.sub(word, value.replace("expected units", "expected_units"))
 
 
 def _page(
@@ -157,7 +298,8 @@ def _page(
 ) -> dict[str, Any]:
     page: dict[str, Any] = {
         "anchor": f"opp-{p.rank}",
-        "heading": tr("opp_page", rank=p.rank, title=p.title, market=p.market),
+        "heading": tr("opp_page", rank=p.rank, title=short_title(p.title), market=p.market),
+        "full_title": p.title if short_title(p.title) != p.title else "",
         "product_id": p.product_id,
         "category": p.category,
         "score": fmt(p.score),
@@ -185,7 +327,7 @@ def _page(
         title=f"{p.title} — {p.market}",
         labels=labels,
     )
-    page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr)
+    page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr, p)
     page["forecast_model"] = ", ".join(
         sorted({m for m in p.forecast.get("model", pd.Series(dtype=str)) if m})
     )
@@ -194,8 +336,8 @@ def _page(
         tr("forecast_kind_analogue", basis=p.forecast_basis or "—") if "analogue" in p.forecast_kind else ""
     )
     page["accuracy"] = display_table(p.accuracy, "accuracy", tr, lang, limit=6)
-    page["trends"] = display_table(p.trends, "trends", tr, lang)
-    page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr)
+    page["trends"] = display_table(_named_series(p, tr), "trends", tr, lang)
+    page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr, p)
     modes = []
     for m in landed_modes(p.landed):
         mode = tr(f"mode_{m['mode']}") if f"mode_{m['mode']}" in tr.keys else m["mode"]
@@ -211,18 +353,21 @@ def _page(
                 "chart": charts.waterfall_chart(
                     steps, title=title, currency=m["currency"], result=tr("lc_unit_margin")
                 ),
-                "notes": m["notes"],
+                "notes": landed_notes(m.get("note_codes"), lang) or m["notes"],
                 "rules": m["rules"],
             }
         )
     page["landed"] = modes
-    page["landed_missing"] = None if modes else _missing(data, "landed", tr)
+    page["landed_missing"] = None if modes else _missing(data, "landed", tr, p)
     page["compliance"] = display_table(compliance_view(p.compliance, lang), "compliance", tr, lang)
-    page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr)
+    page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr, p)
     page["pains"] = display_table(pains_view(p.pains), "pains", tr, lang, limit=8)
     page["pains_level"] = tr(f"pains_level_{p.pains_level}") if p.pains_level else ""
-    page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr)
-    page["risks"] = risks(p, tr, target_margin=target_margin)
+    page["pains_missing"] = None if len(p.pains) else _missing(data, "pains", tr, p)
+    own = _selection_risks(p, lang)
+    falling = any(str(m.get("code", "")).endswith(".falling_demand") for m in p.selection_risks)
+    page["risks"] = own + risks(p, tr, target_margin=target_margin, skip_falling=falling)
+    page["unknowns"] = _unknowns(p, lang)
     page["other_sections"] = [
         generic_section(name, body, tr, lang) for name, body in p.other_sections.items()
     ]
@@ -242,7 +387,7 @@ def build_context(
         row: dict[str, Any] = {
             "anchor": f"opp-{page.rank}",
             "rank": page.rank,
-            "title": page.title,
+            "title": short_title(page.title),
             "product_id": page.product_id,
             "category": page.category,
             "market": page.market,
@@ -267,6 +412,31 @@ def build_context(
             ],
         }
         mean = bt["mean"]
+        money = bt.get("money")
+        if money is not None and len(money) and "revenue_next" in money:
+            cur = bt.get("currency") or ""
+            backtest["money"] = {
+                "head": [tr("method"), tr("bt_units"), tr("bt_revenue", currency=cur),
+                         tr("bt_profit", currency=cur), tr("bt_profitable"), tr("bt_grew")],
+                "rows": [
+                    [tr(f"method_{r.method}") if f"method_{r.method}" in tr.keys else r.method,
+                     _num0(r.units_next), _num0(r.revenue_next), _num0(r.gross_profit_next),
+                     _pct(r.profitable), _pct(r.grew)]
+                    for r in money.itertuples(index=False)
+                ],
+            }  # fmt: skip
+            by = money.set_index("method")
+            if {"xborder", "best_sellers"} <= set(by.index):
+                backtest["money_headline"] = tr(
+                    "backtest_money",
+                    k=bt["k"],
+                    revenue=_num0(by.at["xborder", "revenue_next"]),
+                    best_revenue=_num0(by.at["best_sellers", "revenue_next"]),
+                    profit=_num0(by.at["xborder", "gross_profit_next"]),
+                    best_profit=_num0(by.at["best_sellers", "gross_profit_next"]),
+                    profitable=_pct(by.at["xborder", "profitable"]),
+                    currency=cur,
+                )
         backtest["headline"] = tr(
             "backtest_headline",
             k=bt["k"],
@@ -298,6 +468,7 @@ def build_context(
         "stages": _stages(data, tr),
         "notes": _notes(data, tr),
         "top": top_rows,
+        "top_status": _top_status(data, tr),
         "n_opps": len(top),
         "top_extra": [
             k for k in ("demand_6m", "margin", "time_to_market") if any(r.get(k) for r in top_rows)

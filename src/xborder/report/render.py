@@ -14,7 +14,7 @@ from xborder.report.pdf import NO_CHROMIUM, PdfUnavailableError, find_chromium, 
 from xborder.report.xlsx import write_workbook
 from xborder.warehouse.runs import utcnow
 
-__all__ = ["render_report", "report_files", "file_name"]
+__all__ = ["render_report", "report_files", "file_name", "run_target_margin"]
 
 
 def file_name(run_id: str, lang: str, fmt: str) -> str:
@@ -52,9 +52,11 @@ def render_report(
     progress: Callable[[float, str], None] | None = None,
     stages_override: dict[str, Any] | None = None,
     pdf: bool = True,
-    target_margin: float = 0.30,
+    target_margin: float | None = None,
 ) -> list[dict[str, Any]]:
     """Write the report of ``run_id`` to ``out`` in each language; returns one entry per file.
+
+    ``target_margin`` (a fraction) is the margin the risks compare with; None = the run's own margin gate.
 
     Each entry: ``{"lang", "format", "path", "bytes", "status", "message"}``; the PDF entry has
     status ``missing`` and the reason when no Chromium is available (HTML and XLSX are still written).
@@ -64,6 +66,8 @@ def render_report(
     tick = progress or (lambda f, m: None)
     tick(0.02, "reading the warehouse")
     data = gather(con, run_id, top_n=top_n, stages_override=stages_override)
+    if target_margin is None:  # the margin gate the run's selection used, else the settings' default
+        target_margin = run_target_margin(data)
     files: list[dict[str, Any]] = []
     pdf_reason = None if not pdf or find_chromium() else NO_CHROMIUM
     steps = len(langs) * 3
@@ -160,3 +164,15 @@ def report_files(con: Any, run_id: str) -> list[dict[str, Any]]:
     ).fetchall()
     keys = ("lang", "format", "path", "bytes", "created_at", "status", "message")
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def run_target_margin(data: Any) -> float:
+    """The target margin (fraction) the run's selection gated on (its ``profile_settings.min_margin_pct``), else
+    the settings' default ``target_margin``, so that a report rendered again says what the run said."""
+    summary = ((data.stages.get("selection") or {}).get("summary") or {}) if data.stages else {}
+    pct = (summary.get("profile_settings") or {}).get("min_margin_pct")
+    if pct is not None:
+        return float(pct) / 100.0
+    from xborder.core.settings import Settings
+
+    return float(Settings.target_margin)

@@ -30,11 +30,11 @@ SPECS: dict[str, list[tuple[str, str]]] = {
     "factors": [
         ("factor", "factor_label"),
         ("raw_value", "raw_value"),
-        ("unit", "unit"),
+        ("unit", "unit_label"),
         ("normalised", "normalised"),
         ("weight", "weight"),
         ("contribution", "contribution"),
-        ("source_table", "source_table"),
+        ("source_table", "source_label"),
     ],
     "trends": [
         ("series", "unique_id"),
@@ -184,6 +184,9 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
                 if pd.notna(first["low_confidence"])
                 else False,
                 "notes": str(first["notes"]) if pd.notna(first["notes"]) else "",
+                "note_codes": first["note_codes"]
+                if "note_codes" in first and pd.notna(first["note_codes"])
+                else "",
                 "rules": str(first["rules_used"]) if pd.notna(first["rules_used"]) else "",
             }
         )
@@ -238,8 +241,9 @@ def compliance_view(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
-    """Risks read off the page's own numbers (weak factors, uncertainty, falling trend, margin, compliance)."""
+def risks(page: Any, tr: Any, *, target_margin: float = 0.30, skip_falling: bool = False) -> list[str]:
+    """Risks read off the page's own numbers (weak factors, uncertainty, falling trend, margin, compliance);
+    ``skip_falling`` leaves out the falling-trend signals when the selection's risks already name falling demand."""
     out: list[str] = []
     f = page.factors
     if not f.empty and "contribution" in f.columns:
@@ -262,7 +266,7 @@ def risks(page: Any, tr: Any, *, target_margin: float = 0.30) -> list[str]:
             out.append(tr("risk_wide_interval", level=lv, ratio=f"{ratio:.1f}"))
     lang = getattr(tr, "lang", "en")
     tsig = page.trends
-    if not tsig.empty and {"signal", "value"} <= set(tsig.columns):
+    if not skip_falling and not tsig.empty and {"signal", "value"} <= set(tsig.columns):
         own = (
             tsig[tsig["unique_id"].astype(str) == f"{page.product_id}|{page.market}"]
             if "unique_id" in tsig
@@ -313,20 +317,39 @@ def generic_section(name: str, body: dict[str, Any], tr: Any, lang: str) -> dict
     from xborder.core import i18n
 
     title = i18n.render(f"{name}.title", lang) if i18n.has(f"{name}.title", lang) else name.replace("_", " ")
+
+    def label(key: str) -> str:  # the domain's own label `<domain>.field.<key>`, else the key
+        code = f"{name}.field.{key}"
+        return i18n.render(code, lang) if i18n.has(code, lang) else key.replace("_", " ")
+
+    def value(v: Any) -> str:  # a code value with a label of its own (e.g. `analogue`) is shown by it
+        return label(v) if isinstance(v, str) and i18n.has(f"{name}.field.{v}", lang) else fmt(v, lang)
+
     figures = [
-        (k.replace("_", " "), fmt(v, lang))
-        for k, v in body.items()
-        if k != "stage" and not isinstance(v, list | dict)
+        (label(k), value(v)) for k, v in body.items() if k != "stage" and not isinstance(v, list | dict)
     ]
     tables = [
-        (k.replace("_", " "), display_table(pd.DataFrame(v), name, tr, lang))
+        (
+            label(k),
+            display_table(
+                pd.DataFrame(v).map(lambda x: value(x) if isinstance(x, str) else x).rename(columns=label),
+                name,
+                tr,
+                lang,
+            ),
+        )
         for k, v in body.items()
         if isinstance(v, list) and v and isinstance(v[0], dict)
     ]
+    # message codes: a `note`, and lists of them under `messages`
+    msgs = [body["note"]] if isinstance(body.get("note"), dict) else []
+    for group in (body.get("messages") or {}).values():
+        msgs += [m for m in group if isinstance(m, dict) and "code" in m]
+    texts = [i18n.message(m, lang) for m in msgs if i18n.has(m["code"], lang)]
     stage = body.get("stage") or {}
     note = (
         None
         if stage.get("status", "ok") == "ok"
         else f"{stage.get('status')}: {stage.get('reason') or stage.get('error') or ''}"
     )
-    return {"title": title, "figures": figures, "tables": tables, "note": note}
+    return {"title": title, "figures": figures, "tables": tables, "note": note, "texts": texts}

@@ -1,7 +1,7 @@
 """Canonical tables that ingest fills from real exports (the inputs of every domain), and reference tables.
 
-Declared by subject in catalogue.py, orders.py, market_data.py, sourcing.py and seller.py; listed here in the
-order they are created.
+Declared by subject in catalogue.py, orders.py, market_data.py, sourcing.py, seller.py and supply.py; listed
+here in the order they are created.
 """
 
 from __future__ import annotations
@@ -19,6 +19,14 @@ from xborder.schema.market_data import RANK_SNAPSHOTS, REVIEWS, SEARCH_TRENDS
 from xborder.schema.orders import CUSTOMER_LINKS, ORDER_HEADERS, ORDER_LINES, SALES
 from xborder.schema.seller import AD_PERFORMANCE, INVENTORY_SNAPSHOTS, LISTING_TRAFFIC, MONEY_MOVEMENTS
 from xborder.schema.sourcing import SUPPLIER_OFFERS, SUPPLIERS
+from xborder.schema.supply import (
+    FREIGHT_BOOKINGS,
+    FREIGHT_INDEX,
+    FREIGHT_LANES,
+    SUPPLIER_CERTIFICATES,
+    SUPPLIER_EVENTS,
+    SUPPLIER_VERIFICATIONS,
+)
 from xborder.schema.table import Table
 
 __all__ = [
@@ -42,6 +50,12 @@ __all__ = [
     "AD_PERFORMANCE",
     "MONEY_MOVEMENTS",
     "INVENTORY_SNAPSHOTS",
+    "SUPPLIER_EVENTS",
+    "SUPPLIER_CERTIFICATES",
+    "SUPPLIER_VERIFICATIONS",
+    "FREIGHT_LANES",
+    "FREIGHT_BOOKINGS",
+    "FREIGHT_INDEX",
     "TABLES",
 ]
 
@@ -66,4 +80,10 @@ TABLES: tuple[Table, ...] = (
     AD_PERFORMANCE,
     MONEY_MOVEMENTS,
     INVENTORY_SNAPSHOTS,
+    SUPPLIER_EVENTS,
+    SUPPLIER_CERTIFICATES,
+    SUPPLIER_VERIFICATIONS,
+    FREIGHT_LANES,
+    FREIGHT_BOOKINGS,
+    FREIGHT_INDEX,
 )

@@ -149,3 +149,50 @@ def tiny_warehouse(db_path: Path) -> Path:
     finally:
         con.close()
     return db_path
+
+
+ENGINE_MARGINS = {
+    "t:p0": 0.40,
+    "t:p1": -0.20,
+    "t:p2": 0.30,
+    "t:p3": 0.32,
+    "t:p4": 0.10,
+    "t:p5": 0.35,
+    "t:p6": 0.28,
+}
+"""Margin (fraction of net revenue) of each tiny product in every market, as the landed-cost stage would store it
+(t:p7 is not costed: the landed-cost stage's product limit)."""
+
+
+def insert_engine_outputs(con, run_id: str = "up") -> None:
+    """Rows as the landed-cost and compliance stages write them for the tiny products in GB, DE and FR.
+
+    Price 10 GBP-equivalent in every market (GBP for GB, EUR elsewhere), unit margin = margin × 10; compliance:
+    2 mandatory items costing 300 USD in DE and FR, 1 item costing nothing in GB, 42 days.
+    """
+    con.execute(
+        "INSERT INTO runs (run_id, kind, started_at, status) VALUES (?, 'pipeline', now(), 'ok')", [run_id]
+    )
+    rows = []
+    for pid, m in ENGINE_MARGINS.items():
+        for mk, cur in (("GB", "GBP"), ("DE", "EUR"), ("FR", "EUR")):
+            rows.append(
+                f"('{run_id}', '{pid}', '{mk}', 'sea_lcl', DATE '2024-01-01', '{cur}', 10.0, {10.0 * (1 - m)}, "
+                f"{10.0 * m}, {m}, TRUE, 40.0)"
+            )
+    con.execute(
+        "INSERT INTO landed_costs (run_id, product_id, market, mode, as_of, currency, price, landed_cost, unit_margin, "
+        "margin_pct, unit_cost_estimated, units) VALUES " + ", ".join(rows)
+    )
+    summ = []
+    for pid in ENGINE_MARGINS:
+        for mk in ("GB", "DE", "FR"):
+            n, cost = (1, 0.0) if mk == "GB" else (2, 300.0)
+            summ.append(
+                f"('{run_id}', '{pid}', '{mk}', DATE '2024-01-01', {n}, {n}, 42.0, 42.0, {cost}, {cost}, 'USD', 0, 0)"
+            )
+    con.execute(
+        "INSERT INTO compliance_summary (run_id, product_id, market, as_of, n_requirements, n_mandatory, "
+        "time_to_market_days_min, time_to_market_days_max, cost_min, cost_max, currency, n_lead_time_unknown, "
+        "n_cost_unknown) VALUES " + ", ".join(summ)
+    )

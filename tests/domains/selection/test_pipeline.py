@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.domains.selection.conftest import insert_engine_outputs
 from typer.testing import CliRunner
 
 from xborder.cli.main import app
@@ -21,6 +22,7 @@ from xborder.warehouse import connect
 def test_run_selection_stores_a_run_with_scores_factors_and_fingerprint(tiny_warehouse: Path) -> None:
     con = connect(tiny_warehouse)
     try:
+        insert_engine_outputs(con)
         settings = get_settings(db_path=str(tiny_warehouse))
         rid, out = run_stage(con, settings, STAGE, {"top": 5, "sensitivity_draws": 20})
         run = con.execute(
@@ -41,33 +43,144 @@ def test_run_selection_stores_a_run_with_scores_factors_and_fingerprint(tiny_war
     assert recorded["profile_settings"] == {
         "source": "shipped presets",
         "normalisation": "rank",
-        "min_margin_pct": 0.0,
+        "min_margin_pct": 25.0,  # the seller's target margin
         "min_demand_6m": 30.0,
+        "min_gross_profit_6m": 0.0,
+        "require": ["demand", "margin", "compliance"],
+        "pass_unknown": [],
+        "missing_quantile": 0.25,
+        "max_markets_per_product": 3,
+        "max_per_category": 10,
+        "diversify_top": 50,
     }
-    # no other stage ran: every input table is traced to no run
-    assert out["input_runs"] == dict.fromkeys(
-        ["forecasts", "trend_signals", "landed_costs", "compliance_checks", "improvement_opportunities"]
+    assert recorded["home_markets"] == ["GB"] and recorded["profit_currency"] == "GBP"
+    assert out["input_runs"] == {
+        "landed_costs": "up",
+        "compliance_checks": None,
+        "compliance_summary": "up",
+        "forecasts": None,
+        "trend_signals": None,
+        "improvement_opportunities": None,
+    }
+    # 8 products × 3 markets (t:p7 sold only in GB: a new market elsewhere) + 2 categories × 3 markets of niches
+    assert len(opp) == out["candidates"] == 24 + 6 and out["niches"] == 6
+    assert out["status_counts"] == {"ranked": 3, "gated": 15, "not_assessed": 2, "home_baseline": 10}
+    # the home market is the baseline, never ranked; t:p7 abroad has no forecast, margin nor compliance
+    assert set(opp.loc[opp["market"] == "GB", "status"]) == {"home_baseline"}
+    assert (
+        opp.loc[opp["status"].isin(["home_baseline", "not_assessed"]), ["rank", "score"]].isna().all().all()
     )
+    na = opp[opp["status"] == "not_assessed"]
+    assert set(na["product_id"]) == {"t:p7"} and set(na["demand_source"]) == {"none"}
+    # ranked first, then gated; each part in score order; every ranked pair is assessed and viable
+    ranked = opp[opp["rank"].notna()]
+    assert ranked["rank"].tolist() == list(range(1, 19))
+    assert ranked["status"].tolist() == ["ranked"] * 3 + ["gated"] * 15
+    assert [(r.product_id, r.market) for r in ranked.head(3).itertuples()] == [
+        ("t:p0", "DE"),
+        ("t:p0", "FR"),
+        ("t:p2", "DE"),
+    ]
+    assert (ranked[["demand_source", "margin_source", "compliance_source"]] != "none").all().all()
     # the explanation is stored as message codes; the text columns are their rendering
     codes = [json.loads(x) for x in opp["explanation"]]
     assert all(m["code"].startswith("selection.") for msgs in codes for m in msgs)
     assert [render_explanation(m, "en") for m in codes] == opp["explanation_en"].tolist()
     assert [render_explanation(m, "zh") for m in codes] == opp["explanation_zh"].tolist()
-    # 8 products × 3 markets, t:p7 sold only in GB → proposed for DE and FR as new markets
-    assert len(opp) == out["candidates"] == 24
-    assert (~opp["sold_before"]).sum() == 2
-    assert opp["rank"].tolist() == list(range(1, 25)) and opp["score"].is_monotonic_decreasing
     assert opp["explanation_en"].str.len().gt(10).all() and opp["explanation_zh"].str.len().gt(5).all()
-    # every stored contribution adds up to the stored score
+    # every stored contribution adds up to the stored score (the scored part: ranked + gated)
     tot = fac.groupby(["product_id", "market"])["contribution"].sum()
-    merged = opp.set_index(["product_id", "market"])["score"]
-    assert (abs(tot.reindex(merged.index) - merged) < 1e-9).all()
-    assert set(fac["source_table"]) >= {"listings", "order_lines"}
-    # competition in DE toys comes from the listings; margin has no source → unavailable, said so
-    assert "competitors" in set(fac["factor"]) and "margin_pct" in out["unavailable_factors"]
-    assert "unit economics" in opp["explanation_en"].iloc[0]
+    merged = ranked.set_index(["product_id", "market"])["score"]
+    assert len(tot) == len(merged) and (abs(tot.reindex(merged.index) - merged) < 1e-9).all()
+    assert set(fac["source_table"]) >= {"order_lines", "landed_costs"}
+    assert "improvement_score" in out["unavailable_factors"]
     assert 0 < out["sensitivity"]["mean_jaccard"] <= 1 and opp["top_rank_stability"].notna().sum() == 5
     assert len(curves) == 1 and curves["source"].iloc[0] == "default_slope"  # 2 known-sales listings only
+
+
+def test_gross_profit_home_comparison_missing_and_risks(tiny_warehouse: Path) -> None:
+    from xborder.domains.selection.stage.gather import Converter
+
+    con = connect(tiny_warehouse)
+    try:
+        insert_engine_outputs(con)
+        run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="p", sensitivity_draws=5)
+        opp = (
+            con.execute("SELECT * FROM opportunities WHERE run_id = 'p'")
+            .df()
+            .set_index(["product_id", "market"])
+        )
+        conv = Converter(con, "GBP")
+        eur, usd = conv.rate("EUR"), conv.rate("USD")
+    finally:
+        con.close()
+    de = opp.loc[("t:p0", "DE")]
+    # 6-month units × unit margin (4 EUR) − 300 USD of compliance; sold there before: no launch cost
+    assert de["gross_profit_6m"] == pytest.approx(de["demand_6m"] * 4.0 * eur - 300.0 * usd)
+    assert (
+        de["profit_currency"] == "GBP"
+        and de["demand_source"] == "history"
+        and de["margin_source"] == "estimate"
+    )
+    gb = opp.loc[("t:p0", "GB")]
+    assert de["home_market"] == "GB" and de["home_demand_6m"] == pytest.approx(gb["demand_6m"])
+    assert de["demand_transfer"] == pytest.approx(de["demand_6m"] / gb["demand_6m"])
+    assert de["price_gap_pct"] == pytest.approx(100 * (10.0 * eur / 10.0 - 1))  # 10 EUR vs 10 GBP
+    # a niche is a new product: the launch cost (500 USD) comes off too
+    niche = opp.loc[("niche:toys_games", "DE")]
+    assert niche["candidate_kind"] == "niche" and niche["margin_source"] == "category"
+    assert niche["niche_products"] == 4 and niche["demand_6m"] == pytest.approx(niche["niche_units_6m"] / 4)
+    # the category's costed toys in DE: unit margins 4, 3, 1 and 2.8 EUR (median 2.9), compliance 300 USD
+    expected = niche["demand_6m"] * 2.9 * eur - 300.0 * usd - 500.0 * usd
+    assert niche["gross_profit_6m"] == pytest.approx(expected)
+    assert niche["status"] == "gated" and niche["explanation_en"].startswith("NOT VIABLE (gross profit -")
+    assert "NICHE: develop a new product in Toys & Games" in niche["explanation_en"]
+    # what is missing says how to fill it
+    miss = {m["code"]: m["args"] for m in json.loads(opp.loc[("t:p7", "DE"), "missing"])}
+    assert (
+        miss["selection.missing.demand_transfer"]["command"]
+        == "xborder run --param demand.analogue_products=1"
+    )
+    assert (
+        miss["selection.missing.margin_not_costed"]["command"]
+        == "xborder run --param landed_cost.max_products=8"
+    )
+    assert miss["selection.missing.compliance"]["command"] == "xborder compliance run --market DE"
+    assert opp.loc[("t:p7", "DE"), "explanation_en"].startswith(
+        "NOT ASSESSED (unknown: demand, margin, compliance; listed apart, not ranked)"
+    )
+    # the falling t:p5 carries its fall as a risk with the factor's weight
+    risks = {r["code"]: r["args"] for r in json.loads(opp.loc[("t:p5", "DE"), "risks"])}
+    assert (
+        risks["selection.risk.falling_demand"]["pct"] < -5
+        and risks["selection.risk.falling_demand"]["weight"] > 0
+    )
+
+
+def test_a_profile_may_relax_what_must_be_assessed(tmp_path: Path, tiny_warehouse: Path) -> None:
+    f = tmp_path / "loose.toml"
+    f.write_text(
+        "[loose]\nrequire = ['demand']\npass_unknown = ['margin_pct', 'gross_profit_6m']\n"
+        "[loose.weights]\ndemand_size = 1\nmomentum = 1\n",
+        encoding="utf-8",
+    )
+    con = connect(tiny_warehouse)
+    try:
+        out = run_selection(
+            con,
+            get_settings(db_path=str(tiny_warehouse)),
+            run_id="l",
+            profile_file=f"{f}:loose",
+            sensitivity_draws=5,
+        )
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'l' ORDER BY rank").df()
+    finally:
+        con.close()
+    # nothing is costed: under the default profile nothing would be ranked; here demand suffices, visibly
+    assert out["profile_settings"]["require"] == ["demand"]
+    ranked = opp[opp["status"] == "ranked"]
+    assert len(ranked) > 0 and (ranked["margin_source"] == "none").all()
+    assert "t:p7" not in set(ranked["product_id"])  # its demand abroad is a market-share guess
 
 
 def test_rerun_with_the_same_id_replaces_its_rows(tiny_warehouse: Path) -> None:
@@ -82,7 +195,7 @@ def test_rerun_with_the_same_id_replaces_its_rows(tiny_warehouse: Path) -> None:
         _, opp = load_opportunities(con)
     finally:
         con.close()
-    assert n == (24, "low-risk") and len(opp) == 24
+    assert n == (30, "low-risk") and len(opp) == 30
 
 
 def test_the_stage_writes_no_run_record_and_the_latest_run_with_opportunities_is_shown(
@@ -94,11 +207,15 @@ def test_the_stage_writes_no_run_record_and_the_latest_run_with_opportunities_is
         run_selection(con, s, run_id="bare", sensitivity_draws=5)
         assert con.execute("SELECT count(*) FROM runs WHERE run_id = 'bare'").fetchone()[0] == 0
         rid, _ = run_stage(con, s, STAGE, {"sensitivity_draws": 5, "profile": "low-risk"})
-        run_stage(con, s, BACKTEST, {"cutoff_months": ["2023-01"], "k": 5, "min_units": 1})  # a later run
+        run_stage(
+            con, s, BACKTEST, {"cutoff_months": ["2023-01"], "k": 5}
+        )  # a later run (skipped: nothing costed)
         latest, opp = load_opportunities(con)
     finally:
         con.close()
-    assert latest == rid and set(opp["profile"]) == {"low-risk"} and opp["rank"].is_monotonic_increasing
+    assert (
+        latest == rid and set(opp["profile"]) == {"low-risk"} and opp["rank"].dropna().is_monotonic_increasing
+    )
 
 
 def test_empty_warehouse_is_a_clear_error(db_path: Path) -> None:
@@ -175,6 +292,11 @@ def test_cli_profile_file_goes_to_the_stage_and_the_web_cannot_name_a_file(
 
 
 def test_cli_backtest_on_the_tiny_history(tiny_warehouse: Path) -> None:
+    con = connect(tiny_warehouse)
+    try:
+        insert_engine_outputs(con)
+    finally:
+        con.close()
     r = CliRunner().invoke(
         app,
         [
@@ -220,8 +342,11 @@ def test_cli_backtest_on_too_thin_a_history_says_why_and_what_data_would_do(
         assert _main(sparse_warehouse, "select", "--backtest", *args) == 2
         err = " ".join(capsys.readouterr().err.split())
         assert "KeyError" not in err and "Internal error" not in err
-        assert "No selection backtest is possible" in err and "50 or more units in one market" in err
-        assert "the most any sold was 6" in err and "longer or fuller order history" in err
+        assert "No selection backtest is possible" in err and "did the list hold an assessed foreign" in err
+        assert (
+            "were in the home market, which is the baseline" in err
+            and "longer or fuller order history" in err
+        )
 
 
 def test_pipeline_backtest_on_too_thin_a_history_is_skipped_with_the_reason(sparse_warehouse: Path) -> None:
@@ -289,13 +414,19 @@ def test_keepa_listings_become_niche_candidates_with_rank_estimated_demand(tiny_
         )
     finally:
         con.close()
-    it = opp[opp["market"] == "IT"]
-    assert len(it) == 100 and (~it["sold_before"]).all()  # every Keepa ASIN is a niche to enter in Italy
-    assert (it["demand_6m"] > 0).all()
+    it = opp[(opp["market"] == "IT") & (opp["candidate_kind"] == "product")]
+    assert len(it) == 100 and (~it["sold_before"]).all()  # every Keepa ASIN is a product to enter Italy with
+    assert (it["demand_6m"] > 0).all() and set(it["demand_source"]) == {"listing"}
+    niches = opp[(opp["market"] == "IT") & (opp["candidate_kind"] == "niche")]
+    assert (
+        len(niches) == out["niches"] - 6 and (niches["niche_products"] >= 2).all()
+    )  # categories of listings
     (c,) = curves[curves["marketplace_id"] == "amazon.IT"].itertuples()
     assert c.source == "default_slope" and c.n_obs == 100 and c.slope == pytest.approx(0.871)
-    assert fac["competitors"] >= 100 and fac["rating_gap"] >= 100  # the IT category has competition data
-    assert out["candidates"] == 124
+    # the IT category has competition data; no landed cost or compliance answer in IT yet: not ranked
+    assert set(it["competition_source"]) == {"listings"} and set(it["status"]) == {"not_assessed"}
+    assert fac.empty or "competitors" not in fac  # only scored candidates have factor rows
+    assert out["candidates"] == 30 + 100 + len(niches)
 
 
 def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_warehouse: Path) -> None:
@@ -368,29 +499,38 @@ def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_wareh
     }
 
 
-def test_unsold_catalogue_products_are_candidates_in_every_market(tiny_warehouse: Path) -> None:
+def test_unsold_catalogue_products_with_a_quote_are_candidates_and_review_only_products_are_not(
+    tiny_warehouse: Path,
+) -> None:
     con = connect(tiny_warehouse)
     try:
         con.execute(
-            "INSERT INTO products (product_id, source, title, category) VALUES ('t:new', 'test', 'New mug', 'home_kitchen')"
+            "INSERT INTO products (product_id, source, title, category) VALUES "
+            "('t:new', 'test', 'New mug', 'home_kitchen'), "
+            "('uci_sentences:reviews_imdb_labelled', 'uci_sentences', 'UCI labelled sentences', 'other'), "
+            "('womens_clothing:1080', 'womens_clothing', 'Dresses / Dresses', 'apparel')"
+        )
+        con.execute(
+            "INSERT INTO supplier_offers (supplier_id, product_id, unit_cost, currency, moq) VALUES "
+            "('s1', 't:new', 2.0, 'USD', 100)"
         )
         out = run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="cat", sensitivity_draws=5)
-        new = con.execute(
-            "SELECT market, sold_before, demand_6m FROM opportunities WHERE run_id = 'cat' AND product_id = 't:new'"
-        ).df()
+        opp = con.execute("SELECT * FROM opportunities WHERE run_id = 'cat'").df()
     finally:
         con.close()
-    assert out["candidates"] == 24 + 3
-    assert (
-        sorted(new["market"]) == ["DE", "FR", "GB"]
-        and not new["sold_before"].any()
-        and new["demand_6m"].isna().all()
-    )
+    new = opp[opp["product_id"] == "t:new"]
+    assert out["candidates"] == 30 + 3
+    assert sorted(new["market"]) == ["DE", "FR", "GB"] and not new["sold_before"].any()
+    assert new["demand_6m"].isna().all() and set(new["demand_source"]) == {"none"}
+    assert set(new["status"]) == {"not_assessed", "home_baseline"}
+    # products seen only in review files (no sale, listing or quote) are never candidates
+    assert not opp["product_id"].str.startswith(("uci_sentences:", "womens_clothing:")).any()
 
 
 def test_rating_gap_comes_from_reviews_when_listings_have_none(tiny_warehouse: Path) -> None:
     con = connect(tiny_warehouse)
     try:
+        insert_engine_outputs(con)
         rows = ", ".join(f"('r{i}', 't:p1', 'FR', {3 + (i % 2)}, 'test')" for i in range(30))
         con.execute(f"INSERT INTO reviews (review_id, product_id, market_code, rating, source) VALUES {rows}")
         run_selection(con, get_settings(db_path=str(tiny_warehouse)), run_id="rv", sensitivity_draws=5)

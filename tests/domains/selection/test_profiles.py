@@ -73,9 +73,9 @@ def test_unavailable_groups_give_their_weight_to_the_others() -> None:
     p = load_profile("balanced")
     w = factor_weights(p, ["demand_6m", "orders_6m", "momentum_pct"])
     assert sum(w.values()) == pytest.approx(1.0)
-    # demand_size 0.16 shared by 2 factors, momentum 0.12: ratio kept after rescaling
+    # demand_size 0.34 shared by 2 factors, momentum 0.04: ratio kept after rescaling
     assert w["demand_6m"] == pytest.approx(w["orders_6m"])
-    assert w["momentum_pct"] / w["demand_6m"] == pytest.approx(0.12 / 0.08)
+    assert w["momentum_pct"] / w["demand_6m"] == pytest.approx(0.04 / 0.17)
 
 
 def test_the_profile_example_in_docs_selection_md_loads(tmp_path: Path) -> None:

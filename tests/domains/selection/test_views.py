@@ -49,3 +49,18 @@ def test_unknown_product_or_market_names_what_exists() -> None:
     with pytest.raises(NotFoundError) as e:
         best_products_for_market(_ranked(), "JP")
     assert "DE, FR" in str(e.value)
+
+
+def test_views_follow_the_list_ranked_then_gated_then_the_unranked() -> None:
+    opp = pd.DataFrame(
+        {
+            "product_id": ["uci:1"] * 4,
+            "market": ["DE", "FR", "IE", "GB"],
+            "rank": pd.array([2, 1, None, None], dtype="Int64"),
+            "status": ["gated", "ranked", "not_assessed", "home_baseline"],
+            "score": [0.9, 0.4, np.nan, np.nan],
+            "demand_6m": [10.0, 20.0, 50.0, 900.0],
+        }
+    )
+    # FR is ranked, DE gated (a higher score does not lift a failed gate); the unranked follow by units
+    assert best_markets_for_product(opp, "uci:1")["market"].tolist() == ["FR", "DE", "GB", "IE"]

@@ -7,7 +7,14 @@ Candidates are the products with sold lines in ``order_lines`` (top ``max_produc
 * selling price in a market = the median price observed there, else the home median converted with the dated
   FX table (``price_source`` says which);
 * category, HS code, weight and dimensions from ``products``; gaps filled from ``category_defaults.csv`` and
-  flagged ``dims_estimated``; origin = ``products.origin_country`` or ``settings.default_origin``.
+  flagged ``dims_estimated``; origin = ``products.origin_country`` or ``settings.default_origin``;
+* consignment (``units``) per product x market for sea LCL, air and rail: the expected demand of one replenishment
+  cycle (``settings.replenishment_months`` x expected monthly units, rounded up), at least the quote's MOQ and 1.
+  Expected monthly units = the latest demand run's forecast for the product x market (first 6 months / 6), else
+  the pair's own sales of the last 6 months / 6, else the product's sales in all markets x the market's share of
+  all units (same 6 months) / 6; see :func:`expected_monthly_units`. With no demand at all and no MOQ the freight
+  card's default consignment stays (500 units by sea LCL). Express ships parcels (the card's 1 unit per
+  consignment) and FCL fills a container, as before.
 """
 
 from __future__ import annotations
@@ -35,7 +42,18 @@ from xborder.reference.fx import FxTable, load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, read_rows, write_frame
 
-__all__ = ["run_landed_cost", "candidate_inputs", "warehouse_product", "DEFAULT_MODES", "STAGE"]
+__all__ = [
+    "run_landed_cost",
+    "candidate_inputs",
+    "warehouse_product",
+    "expected_monthly_units",
+    "consignment_units",
+    "DEFAULT_MODES",
+    "STAGE",
+]
+
+DEMAND_MODES = ("sea_lcl", "air", "rail")
+"""Modes whose consignment is sized by demand (express: parcels; FCL: a full container)."""
 
 DEFAULT_MODES: tuple[Literal["sea_fcl", "sea_lcl", "air", "express", "rail"], ...] = (
     "sea_lcl",
@@ -70,7 +88,7 @@ def candidate_inputs(con: Any, settings: Settings, *, max_products: int | None =
             FROM lc_cand c LEFT JOIN products p USING (product_id)
         """).df()
         offers = con.execute("""
-            SELECT product_id, unit_cost, currency FROM (
+            SELECT product_id, unit_cost, currency, moq FROM (
                 SELECT s.*, row_number() OVER (PARTITION BY s.product_id ORDER BY s.valid_from DESC NULLS LAST) AS rn
                 FROM supplier_offers s JOIN lc_cand c USING (product_id) WHERE s.unit_cost >= 0
             ) WHERE rn = 1
@@ -93,6 +111,85 @@ def candidate_inputs(con: Any, settings: Settings, *, max_products: int | None =
     out["category"] = out["category"].fillna("other")
     out.attrs["observed_prices"] = prices
     return out
+
+
+def expected_monthly_units(con: Any) -> pd.DataFrame:
+    """Expected units per month per ``product_id, market`` with the ``demand_basis`` it rests on:
+
+    ``forecast`` (the latest demand run's product x market forecast: the first 6 months, or 26 weeks, / 6),
+    else ``history`` (the pair's sold units in the 6 months before the last complete month ends / 6), else
+    ``transfer`` (the product's units in all markets x the market's share of all units, same 6 months, / 6).
+    """
+    from xborder.warehouse.tables import latest_run_id
+
+    hist = con.execute("""
+        WITH lines AS (
+            SELECT product_id, upper(country) AS market, quantity, ordered_at FROM order_lines
+            WHERE status = 'sold' AND coalesce(is_product, TRUE) AND quantity > 0 AND product_id IS NOT NULL
+              AND country IS NOT NULL),
+        bounds AS (SELECT date_trunc('month', max(ordered_at)) AS last_month, max(ordered_at) AS last_at FROM lines),
+        win AS (SELECT CASE WHEN day(last_at) >= 28 THEN last_month + INTERVAL 1 MONTH ELSE last_month END AS hi
+                FROM bounds)
+        SELECT product_id, market, sum(quantity) / 6.0 AS units
+        FROM lines, win WHERE ordered_at >= hi - INTERVAL 6 MONTH AND ordered_at < hi GROUP BY ALL
+    """).df()
+    out = hist.assign(demand_basis="history")
+    run = latest_run_id(con, "forecasts")
+    if run is not None:
+        fc = con.execute(
+            """
+            WITH f AS (SELECT product_id, upper(market) AS market, freq, point,
+                         row_number() OVER (PARTITION BY product_id, market ORDER BY ds) AS i
+                       FROM forecasts WHERE run_id = ? AND level = 'product_market' AND product_id IS NOT NULL
+                         AND market IS NOT NULL AND market <> 'ALL')
+            SELECT product_id, market, sum(point) / 6.0 AS units FROM f
+            WHERE i <= CASE WHEN upper(freq) LIKE 'W%' THEN 26 ELSE 6 END GROUP BY ALL
+            """,
+            [run],
+        ).df()
+        if len(fc):
+            fc = fc.assign(demand_basis="forecast")
+            out = pd.concat([fc, out], ignore_index=True).drop_duplicates(["product_id", "market"])
+    out.attrs["product_units"] = hist.groupby("product_id")["units"].sum()
+    total = hist["units"].sum()
+    out.attrs["market_share"] = (
+        hist.groupby("market")["units"].sum() / total if total > 0 else pd.Series(dtype=float)
+    )
+    return out
+
+
+def consignment_units(monthly_units: np.ndarray, months: float, moq: np.ndarray) -> np.ndarray:
+    """Units per consignment: ceil(expected monthly units x replenishment months), at least the MOQ and 1."""
+    need = np.ceil(np.nan_to_num(np.asarray(monthly_units, float), nan=0.0) * months)
+    floor = np.nan_to_num(np.asarray(moq, float), nan=1.0)
+    return np.maximum(np.maximum(need, floor), 1.0)
+
+
+def _consignments(grid: pd.DataFrame, demand: pd.DataFrame, months: float) -> tuple[np.ndarray, pd.Series]:
+    """Per grid row the consignment units (NaN: the card's default) and the demand basis used."""
+    d = grid[["product_id", "market"]].merge(demand, on=["product_id", "market"], how="left")
+    basis = d["demand_basis"].astype(object)
+    rate = d["units"].to_numpy(float)
+    product_units = demand.attrs.get("product_units", pd.Series(dtype=float))
+    share = demand.attrs.get("market_share", pd.Series(dtype=float))
+    transfer = grid["product_id"].map(product_units).to_numpy(float) * grid["market"].map(share).to_numpy(
+        float
+    )
+    use = ~np.isfinite(rate) & np.isfinite(transfer) & (transfer > 0)
+    rate = np.where(use, transfer, rate)
+    basis = basis.where(~use, "transfer").fillna("none")
+    moq = (
+        pd.to_numeric(grid["moq"], errors="coerce").to_numpy(float)
+        if "moq" in grid
+        else np.full(len(grid), np.nan)
+    )
+    units = consignment_units(rate, months, moq)
+    unknown = ~np.isfinite(rate) & ~np.isfinite(moq)  # no demand and no MOQ: the card's default consignment
+    basis = basis.where(~(unknown & (basis == "none")), "card_default")
+    demand_mode = grid["mode"].isin(DEMAND_MODES).to_numpy()
+    units = np.where(demand_mode & ~unknown, units, np.nan)
+    basis = basis.where(demand_mode, "mode_default")
+    return units, basis
 
 
 def _target_markets(markets: list[str] | None) -> list[str]:
@@ -196,6 +293,8 @@ def run_landed_cost(
     grid["price_source"] = np.where(
         has_obs, "observed median price in the market", "home-market median price converted"
     )
+    months = float(getattr(settings, "replenishment_months", 3.0))
+    grid["units"], consignment_basis = _consignments(grid, expected_monthly_units(con), months)
     say(0.4, "Computing landed cost")
     res = landed_cost_frame(grid, date=as_of, target_margin=target, fx=fx, rules=rules)
     res["run_id"] = run_id
@@ -240,6 +339,13 @@ def run_landed_cost(
                 "dims_estimated_share": float(res["dims_estimated"].mean()),
                 "median_best_margin_pct": float(best["margin_pct"].median()) if len(best) else None,
                 "fx_last_date": fx.last_date,
+                "consignment": {
+                    "replenishment_months": months,
+                    "rows_by_demand_basis": {
+                        str(k): int(v) for k, v in consignment_basis.value_counts().sort_index().items()
+                    },
+                    "median_units_sea_lcl": _median_units(res, "sea_lcl"),
+                },
                 "fx_age_days": fx.age_days(as_of),
                 "skipped_markets": skipped,
                 "research_notes": [*fx_msg("en"), *research_notes(targets, as_of)],
@@ -247,6 +353,11 @@ def run_landed_cost(
             }
         )
     )
+
+
+def _median_units(res: pd.DataFrame, mode: str) -> float | None:
+    u = res.loc[res["mode"] == mode, "units"]
+    return float(u.median()) if len(u) else None
 
 
 class LandedCostParams(Params):

@@ -1,40 +1,45 @@
-"""Backtest of the selection score: pick the top-k product × market pairs at a cutoff, then see who grew.
+"""Backtest of the list that is shown: at past cutoffs, build it as the live stage does, then see what it earned.
 
-Protocol (issue 6): candidates are product × market pairs with at least ``min_units`` units sold in the
-6 months before the cutoff. A pick *succeeds* when its growth ``units(next 6 months) / units(last 6 months)``
-is above the median growth of all candidates at that cutoff (this definition reproduces the issue's
-orientation figures: best sellers ≈ 0.67 at k = 50, random 0.50). The score uses only data before the
-cutoff and the same factor + MCDA code as ``xborder select``, with a *backtest-calibrated* profile whose
-factor weights are learned walk-forward on earlier cutoffs whose 6-month outcome is complete before the
-cutoff (no look-ahead).
+At each monthly cutoff the candidates are built from the sales before it (:func:`candidates.build_candidates`),
+joined with the evidence that does not depend on time (the rule base's landed cost and compliance, product
+attributes; :class:`evidence.Evidence`), niches are added, the home market inferred, and the very same
+:func:`shortlist.shortlist` — same profile, gates, required items, weights and diversification — orders them.
+The picks are the first k of that list (ranked, then gated); the baselines pick k from the same pool (the
+assessed foreign candidates): last period's best sellers (most units in the 6 months before), momentum, random.
+
+Outcome over the ``horizon`` months from the cutoff (never used to pick): realised units and revenue of the pair
+(a niche: its category's units in the market ÷ its products at the cutoff, a typical product's share), realised
+gross profit = units × unit margin − one-off compliance cost − launch cost (pairs not sold before), as the live
+list computes the expected one. Per method: ``profitable`` (share of picks with realised gross profit > 0),
+``grew`` (share whose units in the next 6 months exceed those of the 6 before), ``success`` (share whose growth
+ratio beats the pool's median, the earlier definition the report still shows), and the sums of realised units,
+revenue and gross profit.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from xborder.domains.selection.factors import factor_spec, history_factors
-from xborder.domains.selection.mcda import normalise
+from xborder.domains.selection.candidates import build_candidates
+from xborder.domains.selection.evidence import Evidence, assemble, gross_profit, home_markets
+from xborder.domains.selection.niches import NICHE_PREFIX, niche_outcome
 from xborder.domains.selection.profiles import Profile
-from xborder.domains.selection.score import score_candidates
+from xborder.domains.selection.shortlist import shortlist
 
 __all__ = [
-    "BACKTEST_FACTORS",
     "monthly_units",
-    "cutoff_frame",
-    "calibrate_weights",
-    "calibrated_profile",
+    "cutoff_candidates",
+    "cutoff_list",
     "evaluate_cutoff",
     "run_backtest",
     "CutoffResult",
+    "METHODS",
 ]
 
-BACKTEST_FACTORS = ("demand_6m", "orders_6m", "momentum_pct", "seasonal_outlook", "demand_cv", "order_hhi")
+METHODS = ("xborder", "best_sellers", "momentum", "random")
 
 
 def monthly_units(lines: pd.DataFrame) -> pd.DataFrame:
@@ -53,8 +58,7 @@ def monthly_units(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def _orders_before(lines: pd.DataFrame, cutoff: pd.Period, months: int = 6) -> pd.DataFrame:
-    lo = (cutoff - months).start_time
-    hi = cutoff.start_time
+    lo, hi = (cutoff - months).start_time, cutoff.start_time
     t = lines["ordered_at"]
     sel = lines[(t >= lo) & (t < hi) & (lines["status"] == "sold") & (lines["quantity"] > 0)]
     sel = sel[sel["is_product"].fillna(True).astype(bool)]
@@ -63,153 +67,159 @@ def _orders_before(lines: pd.DataFrame, cutoff: pd.Period, months: int = 6) -> p
     ]
 
 
-def cutoff_frame(
-    monthly: pd.DataFrame, lines: pd.DataFrame, cutoff: pd.Period, *, min_units: float = 50, horizon: int = 6
+def _outcome(
+    frame: pd.DataFrame, monthly: pd.DataFrame, cutoff: pd.Period, horizon: int, ev: Evidence
 ) -> pd.DataFrame:
-    """Candidates at ``cutoff`` with their history factors and (for evaluation) the outcome.
-
-    Outcome columns (never used by the score): ``units_next`` and ``revenue_next`` over the ``horizon``
-    months from the cutoff, ``growth = units_next / demand_6m`` and ``win = growth > median growth``.
-    """
-    f = history_factors(monthly, _orders_before(lines, cutoff), cutoff)
-    if "demand_6m" not in f:  # nothing sold in the 15 months before the cutoff
-        f = f.assign(demand_6m=pd.Series(dtype=float))
-    f = f[f["demand_6m"] >= min_units].reset_index(drop=True)
+    """Realised units, revenue and gross profit over [cutoff, cutoff + horizon) of every candidate."""
     c = cutoff.ordinal
     mi = pd.PeriodIndex(monthly["month"], freq="M").asi8
     nxt = (
         monthly[(mi >= c) & (mi < c + horizon)].groupby(["product_id", "market"])[["units", "revenue"]].sum()
     )
-    nxt = nxt.rename(columns={"units": "units_next", "revenue": "revenue_next"}).reset_index()
-    f = f.merge(nxt, on=["product_id", "market"], how="left").fillna({"units_next": 0.0, "revenue_next": 0.0})
-    f["growth"] = f["units_next"] / f["demand_6m"]
-    f["win"] = f["growth"] > f["growth"].median()
-    f["cutoff"] = str(cutoff)
-    return f
-
-
-def _norm_matrix(frame: pd.DataFrame) -> np.ndarray:
-    types = np.array([1 if factor_spec(n).benefit else -1 for n in BACKTEST_FACTORS])
-    return normalise(frame[list(BACKTEST_FACTORS)].to_numpy(dtype=float), types, "rank")
-
-
-@lru_cache(maxsize=8)
-def _simplex_grid(n: int, step: float = 0.1) -> np.ndarray:
-    """Every weight vector of ``n`` non-negative multiples of ``step`` summing to 1."""
-    m = round(1 / step)
-    pts = [(*c, m - sum(c)) for c in itertools.product(range(m + 1), repeat=n - 1) if sum(c) <= m]
-    return np.array(pts, dtype=float) / m
-
-
-def _topk_success(norm: np.ndarray, win: np.ndarray, grid: np.ndarray, k: int) -> np.ndarray:
-    """Top-k success of every weight vector of ``grid`` on one cutoff (row-major for a fast partition)."""
-    s = grid @ norm.T  # weight vectors × candidates
-    k = min(k, len(win))
-    idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
-    return win[idx].mean(axis=1)
-
-
-def _train_success(frame: pd.DataFrame, k: int, step: float) -> np.ndarray:
-    cache = frame.attrs.setdefault("_succ", {})
-    key = (k, step)
-    if key not in cache:
-        cache[key] = _topk_success(
-            _norm_matrix(frame), frame["win"].to_numpy(), _simplex_grid(len(BACKTEST_FACTORS), step), k
-        )
-    return cache[key]
-
-
-def calibrate_weights(
-    train: list[pd.DataFrame], *, k: int = 50, step: float = 0.1, top_share: float = 0.10
-) -> dict[str, float]:
-    """Learn factor weights on earlier cutoffs: over a simplex grid of weight vectors, average the top
-    ``top_share`` vectors by mean top-k success (averaging instead of taking the single best vector
-    guards against over-fitting the few training cutoffs). Empty ``train`` → equal weights."""
-    n = len(BACKTEST_FACTORS)
-    train = [fr for fr in train if len(fr)]  # a cutoff without candidates teaches nothing
-    if not train:
-        return dict.fromkeys(BACKTEST_FACTORS, 1.0 / n)
-    grid = _simplex_grid(n, step)
-    succ = np.mean([_train_success(fr, k, step) for fr in train], axis=0)
-    top = np.argsort(-succ, kind="stable")[: max(1, int(top_share * len(grid)))]
-    w = grid[top].mean(axis=0)
-    return dict(zip(BACKTEST_FACTORS, (w / w.sum()).round(4).tolist(), strict=True))
-
-
-def calibrated_profile(weights: dict[str, float]) -> Profile:
-    """A weighted-sum, rank-normalised profile setting single-factor weights (name ``backtest-calibrated``)."""
-    return Profile(
-        name="backtest-calibrated",
-        weights={},
-        method="weighted_sum",
-        normalisation="rank",
-        factor_weights=dict(weights),
-        description="Weights learned walk-forward on earlier cutoffs (selection backtest).",
-        source="backtest",
+    nxt = nxt.reset_index()
+    if (frame["candidate_kind"] == "niche").any():
+        cat = ev.products.set_index("product_id")["category"] if len(ev.products) else pd.Series(dtype=object)
+        nic = niche_outcome(monthly, cat, cutoff, horizon)
+        nxt = pd.concat([nxt, nic[nic["product_id"].str.startswith(NICHE_PREFIX)]], ignore_index=True)
+    out = frame.merge(
+        nxt.rename(columns={"units": "units_next", "revenue": "revenue_next"}),
+        on=["product_id", "market"],
+        how="left",
     )
+    out[["units_next", "revenue_next"]] = out[["units_next", "revenue_next"]].fillna(0.0)
+    niche = out["candidate_kind"].eq("niche")
+    np_ = out["niche_products"] if "niche_products" in out else pd.Series(np.nan, index=out.index)
+    per = np_.where(np_ > 0, 1.0)
+    for col in ("units_next", "revenue_next"):
+        out.loc[niche, col] = out.loc[niche, col] / per[niche]
+    realised = out.assign(demand_6m=out["units_next"])
+    out["gross_profit_next"] = gross_profit(realised, ev.launch_cost_profit)
+    nu = out["niche_units_6m"] if "niche_units_6m" in out else pd.Series(np.nan, index=out.index)
+    before = pd.to_numeric(nu, errors="coerce") / per
+    base = pd.to_numeric(out["demand_6m"], errors="coerce").where(~niche, before)
+    out["growth"] = out["units_next"] / base.where(base > 0)
+    return out
+
+
+def cutoff_candidates(
+    monthly: pd.DataFrame,
+    lines: pd.DataFrame,
+    cutoff: pd.Period,
+    ev: Evidence,
+    *,
+    include_new_markets: bool = False,
+    home_setting: str = "",
+    horizon: int = 6,
+) -> tuple[pd.DataFrame, frozenset[str]]:
+    """Every candidate at ``cutoff`` with its factors as known then (sales before it, the evidence), and the
+    outcome columns ``units_next``, ``revenue_next``, ``gross_profit_next`` and ``growth``; and the home
+    market(s) as known then. The outcome columns are no factors: the score never reads them."""
+    before = monthly[pd.PeriodIndex(monthly["month"], freq="M").asi8 < cutoff.ordinal]
+    if before.empty:
+        return pd.DataFrame(), frozenset()
+    orders6 = _orders_before(lines, cutoff)
+    cand = build_candidates(before, orders6, cutoff, include_new_markets=include_new_markets)
+    if cand.empty:
+        return pd.DataFrame(), frozenset()
+    home = home_markets(before, home_setting)
+    full = assemble(cand, ev, monthly=before, cutoff=cutoff, home=home, orders=orders6)
+    out = _outcome(full, monthly, cutoff, horizon, ev)
+    out["cutoff"] = str(cutoff)
+    return out, home
+
+
+def cutoff_list(
+    monthly: pd.DataFrame,
+    lines: pd.DataFrame,
+    cutoff: pd.Period,
+    ev: Evidence,
+    profile: Profile,
+    *,
+    home_setting: str = "",
+    horizon: int = 6,
+) -> pd.DataFrame:
+    """The list as it would have been shown at ``cutoff`` (every candidate, in list order, with its status), with
+    the outcome columns of :func:`cutoff_candidates`."""
+    full, home = cutoff_candidates(
+        monthly,
+        lines,
+        cutoff,
+        ev,
+        include_new_markets="demand" not in profile.require,
+        home_setting=home_setting,
+        horizon=horizon,
+    )
+    if full.empty:
+        return full
+    return shortlist(full, profile, home, long_factors=False).frame
+
+
+def _metrics(top: pd.DataFrame, median_growth: float) -> dict[str, float]:
+    g = top["growth"]
+    return {
+        "picks": float(len(top)),
+        "success": float((g > median_growth).mean()) if len(top) else float("nan"),
+        "grew": float((g > 1.0).mean()) if len(top) else float("nan"),
+        "profitable": float((top["gross_profit_next"] > 0).mean()) if len(top) else float("nan"),
+        "units_next": float(top["units_next"].sum()),
+        "revenue_next": float(top["revenue_next"].sum()),
+        "gross_profit_next": float(top["gross_profit_next"].fillna(0.0).sum()),
+    }
+
+
+def evaluate_cutoff(
+    shown: pd.DataFrame, ks: tuple[int, ...], *, seed: int = 0, draws: int = 2000
+) -> list[dict]:
+    """Per k and method, the metrics of the k picks (see the module docstring); none without a pool."""
+    pool = shown[shown["rank"].notna()] if len(shown) else shown
+    if pool.empty:
+        return []
+    pool = pool.sort_values("rank", kind="mergesort")
+    median_growth = float(pool["growth"].median())
+    orders = {
+        "xborder": pool,
+        "best_sellers": pool.sort_values("demand_6m", ascending=False, kind="mergesort"),
+        "momentum": pool.sort_values("momentum_pct", ascending=False, kind="mergesort", na_position="last"),
+    }
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in ks:
+        kk = min(k, len(pool))
+        for name, fr in orders.items():
+            rows.append({"k": k, "method": name, **_metrics(fr.head(kk), median_growth)})
+        picks = np.array([rng.choice(len(pool), kk, replace=False) for _ in range(draws)])
+        win = (pool["growth"] > median_growth).to_numpy()
+        prof = (pool["gross_profit_next"] > 0).to_numpy()
+        s = win[picks].mean(axis=1)
+        row = {
+            "k": k,
+            "method": "random",
+            "picks": float(kk),
+            "success": float(s.mean()),
+            "success_lo95": float(np.quantile(s, 0.025)),
+            "success_hi95": float(np.quantile(s, 0.975)),
+            "grew": float((pool["growth"] > 1.0).to_numpy()[picks].mean()),
+            "profitable": float(prof[picks].mean()),
+        }
+        for col in ("units_next", "revenue_next", "gross_profit_next"):
+            row[col] = float(pool[col].fillna(0.0).to_numpy()[picks].sum(axis=1).mean())
+        rows.append(row)
+    return rows
 
 
 @dataclass
 class CutoffResult:
-    """Success rates and realised revenue of each method's top-k at one cutoff (no rows: no candidates)."""
+    """One cutoff: the pool size (assessed foreign candidates), the list's statuses and every method's metrics."""
 
     cutoff: str
     candidates: int
-    weights: dict[str, float]
     rows: list[dict]
+    status_counts: dict[str, int] = field(default_factory=dict)
     best_units: float = 0.0
-    """Most units any product × market sold in the 6 months before the cutoff (all of them, not only the
-    candidates): says how far a cutoff without candidates is from the threshold."""
+    """Most units any product × market sold in the 6 months before the cutoff."""
 
 
-def evaluate_cutoff(
-    frame: pd.DataFrame, profile: Profile, ks: tuple[int, ...], *, seed: int = 0, draws: int = 2000
-) -> list[dict]:
-    """Top-k success rate and realised next-6-month revenue per method at one cutoff (none without candidates)."""
-    if frame.empty:
-        return []
-    scored = score_candidates(frame, profile, long_factors=False).ranked
-    orders = {
-        "xborder": scored,
-        "best_sellers": frame.sort_values("demand_6m", ascending=False, kind="mergesort"),
-        "momentum": frame.sort_values("momentum_pct", ascending=False, kind="mergesort"),
-    }
-    rng = np.random.default_rng(seed)
-    win = frame["win"].to_numpy()
-    rev = frame["revenue_next"].to_numpy()
-    rows = []
-    for k in ks:
-        kk = min(k, len(frame))
-        for name, fr in orders.items():
-            top = fr.head(kk)
-            rows.append(
-                {
-                    "k": k,
-                    "method": name,
-                    "success": float(top["win"].mean()),
-                    "revenue_next": float(top["revenue_next"].sum()),
-                }
-            )
-        picks = np.array([rng.choice(len(frame), kk, replace=False) for _ in range(draws)])
-        s = win[picks].mean(axis=1)
-        r = rev[picks].sum(axis=1)
-        rows.append(
-            {
-                "k": k,
-                "method": "random",
-                "success": float(s.mean()),
-                "success_lo95": float(np.quantile(s, 0.025)),
-                "success_hi95": float(np.quantile(s, 0.975)),
-                "revenue_next": float(r.mean()),
-            }
-        )
-    return rows
-
-
-def _best_units(monthly: pd.DataFrame, cutoff: pd.Period, frame: pd.DataFrame) -> float:
-    """Most units a product × market sold in the 6 months before ``cutoff``."""
-    if len(frame):
-        return float(frame["demand_6m"].max())
+def _best_units(monthly: pd.DataFrame, cutoff: pd.Period) -> float:
     c = cutoff.ordinal
     mi = pd.PeriodIndex(monthly["month"], freq="M").asi8
     before = monthly[(mi >= c - 6) & (mi < c)]
@@ -219,43 +229,30 @@ def _best_units(monthly: pd.DataFrame, cutoff: pd.Period, frame: pd.DataFrame) -
 def run_backtest(
     lines: pd.DataFrame,
     cutoffs: list[str],
+    ev: Evidence,
+    profile: Profile,
     *,
     ks: tuple[int, ...] = (20, 50, 100),
-    min_units: float = 50,
+    home_setting: str = "",
     horizon: int = 6,
-    calibrate_k: int = 50,
-    profile: Profile | None = None,
     progress=None,
 ) -> list[CutoffResult]:
-    """Walk-forward backtest over monthly ``cutoffs`` ('YYYY-MM').
-
-    With ``profile=None`` each cutoff is scored with weights calibrated on every earlier cutoff c' whose
-    outcome window [c', c' + horizon) closes by the cutoff and which has ``horizon`` months of history.
-    """
+    """Walk-forward backtest of the shown list over monthly ``cutoffs`` ('YYYY-MM') with a resolved ``profile``."""
     lines = lines.assign(ordered_at=pd.to_datetime(lines["ordered_at"]))
     monthly = monthly_units(lines)
-    first = monthly["month"].min()
-    periods = [pd.Period(c, "M") for c in cutoffs]
-    train_cache: dict[pd.Period, pd.DataFrame] = {}
     out: list[CutoffResult] = []
-    for i, cut in enumerate(periods):
+    for i, cut in enumerate(pd.Period(c, "M") for c in cutoffs):
         if progress:
-            progress(i / len(periods), f"cutoff {cut}")
-        frame = cutoff_frame(monthly, lines, cut, min_units=min_units, horizon=horizon)
-        if profile is None:
-            train_cuts = [first + horizon + j for j in range((cut - horizon - (first + horizon)).n + 1)]
-            train = []
-            for tc in train_cuts:
-                if tc not in train_cache:
-                    train_cache[tc] = cutoff_frame(monthly, lines, tc, min_units=min_units, horizon=horizon)
-                train.append(train_cache[tc])
-            weights = calibrate_weights(train, k=calibrate_k)
-            prof = calibrated_profile(weights)
-        else:
-            prof = profile
-            weights = dict(prof.factor_weights) or dict(prof.weights)
-        rows = evaluate_cutoff(frame, prof, ks)
-        out.append(CutoffResult(str(cut), len(frame), weights, rows, _best_units(monthly, cut, frame)))
+            progress(i / max(len(cutoffs), 1), f"cutoff {cut}")
+        shown = cutoff_list(monthly, lines, cut, ev, profile, home_setting=home_setting, horizon=horizon)
+        pool = int(shown["rank"].notna().sum()) if len(shown) else 0
+        counts = shown["status"].value_counts().to_dict() if len(shown) else {}
+        rows = evaluate_cutoff(shown, ks)
+        out.append(
+            CutoffResult(
+                str(cut), pool, rows, {str(k): int(v) for k, v in counts.items()}, _best_units(monthly, cut)
+            )
+        )
     if progress:
         progress(1.0, "done")
     return out

@@ -120,24 +120,43 @@ def logistics_factors(products: pd.DataFrame, prices: pd.Series | None = None) -
 
 def listing_candidates(listings: pd.DataFrame, cand: pd.DataFrame) -> pd.DataFrame:
     """Observed marketplace listings (own or competitors') whose product × market is not a candidate yet:
-    a niche to enter, with demand = monthly units (known, else rank-estimated ``est_units``) × 6
-    (``demand_basis = rank_estimate``)."""
+    a niche to enter, with demand = monthly units × 6 (``demand_basis = rank_estimate``).
+
+    The monthly units are the marketplace's own "bought in past month" figure when the listing shows one
+    (``demand_estimate = observed``), else the rank → sales estimate ``est_units`` (``demand_estimate =
+    rank``) with its 80% interval (``demand_6m_lo``, ``demand_6m_hi``) and its curve's leave-one-out error
+    (``demand_error``, NaN for the literature default curve)."""
     lst = listings[listings["product_id"].notna() & listings["market"].notna()]
     if lst.empty:
         return pd.DataFrame()
-    est = lst["est_units"] if "est_units" in lst else pd.Series(np.nan, index=lst.index)
-    known = lst["monthly_sold"].combine_first(est) if "monthly_sold" in lst else est
+    nan = pd.Series(np.nan, index=lst.index)
+    est = lst["est_units"] if "est_units" in lst else nan
+    sold = pd.to_numeric(lst["monthly_sold"], errors="coerce") if "monthly_sold" in lst else nan
+    observed = sold.notna()
+    known = sold.combine_first(est)
     new = pd.DataFrame(
         {
             "product_id": lst["product_id"],
             "market": lst["market"],
             "demand_6m": 6.0 * known,
+            "demand_6m_lo": (6.0 * lst.get("est_units_lo", nan)).where(~observed),
+            "demand_6m_hi": (6.0 * lst.get("est_units_hi", nan)).where(~observed),
+            "demand_error": lst.get("est_mape", nan).where(~observed),
+            "demand_estimate": pd.Series("rank", index=lst.index, dtype=object)
+            .where(known.notna(), None)
+            .mask(observed, "observed"),
             "unit_price": lst["price"],
             "sold_before": False,
-            "demand_basis": "rank_estimate",
+            "demand_basis": np.where(known.notna(), "rank_estimate", "no_rank"),
             "category": lst["category"],
         }
-    ).drop_duplicates(["product_id", "market"])
+    )
+    if "title" in lst:
+        new["listing_title"] = lst["title"]
+    for c in ("rating", "rating_count", "offers"):
+        if c in lst:
+            new[f"listing_{c}"] = pd.to_numeric(lst[c], errors="coerce")
+    new = new.drop_duplicates(["product_id", "market"])
     have = cand[["product_id", "market"]].assign(_h=1)
     new = new.merge(have, on=["product_id", "market"], how="left")
     return new[new["_h"].isna()].drop(columns="_h")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,16 +62,20 @@ def _rank(col: np.ndarray, benefit: bool) -> np.ndarray:
     return out if benefit else 1.0 - out + 1.0 / n
 
 
-def normalise(matrix: np.ndarray, types: np.ndarray, method: str = "rank") -> np.ndarray:
+def normalise(
+    matrix: np.ndarray, types: np.ndarray, method: str = "rank", *, missing_quantile: float | None = None
+) -> np.ndarray:
     """Normalise each column of ``matrix`` to [0, 1] so that larger is better.
 
     Args:
-        matrix: candidates × factors raw values; NaN marks a value that is missing for one candidate
-            (it gets the neutral 0.5 after normalisation).
+        matrix: candidates × factors raw values; NaN marks a value that is missing for one candidate.
         types: +1 for a benefit factor (more is better), -1 for a cost factor.
         method: ``rank`` (mid-rank percentile, robust to outliers), ``minmax`` ((x - min)/(max - min);
             cost: 1 - that) or ``vector`` (x / ||x||₂, the textbook TOPSIS normalisation of Hwang & Yoon 1981;
             cost: 1 - that).
+        missing_quantile: a missing value gets this quantile of the column's normalised known values (0.25:
+            worse than three quarters of the candidates that have the value); None gives it 0.5 (only for
+            callers that want a neutral fill; the selection score always passes a quantile).
     """
     if method not in NORMALISATIONS:
         raise ValueError(f"normalisation must be one of {NORMALISATIONS}; got {method!r}")
@@ -87,6 +92,8 @@ def normalise(matrix: np.ndarray, types: np.ndarray, method: str = "rank") -> np
         res = np.full(col.shape, 0.5)
         if ok.any():
             res[ok] = fn(col[ok], types[j] > 0)
+            if missing_quantile is not None:
+                res[~ok] = float(np.quantile(res[ok], missing_quantile))
         out[:, j] = res
 
     if m.shape[0] >= 100_000 and m.shape[1] > 1:
@@ -178,11 +185,13 @@ def score_matrix(
     *,
     method: str = "weighted_sum",
     normalisation: str = "rank",
+    missing_quantile: float | None = None,
 ) -> MCDAResult:
     """Score candidates on several factors.
 
-    ``weighted_sum`` uses ``normalise(..., normalisation)`` and returns exact additive contributions.
-    ``topsis`` ranks by the TOPSIS closeness (missing values → the column median; with 100 or more
+    ``weighted_sum`` uses ``normalise(..., normalisation, missing_quantile=...)`` and returns exact additive
+    contributions. ``topsis`` ranks by the TOPSIS closeness (missing values → the column's pessimistic
+    quantile: ``missing_quantile`` for a benefit factor, 1 − it for a cost factor; the median when None; with 100 or more
     candidates each column is first winsorised at its 1st/99th percentile); contributions are then the
     weighted normalised values rescaled so that each row sums to its closeness (an attribution, since
     TOPSIS is not additive).
@@ -191,11 +200,19 @@ def score_matrix(
     types = np.asarray(types)
     w = np.asarray(weights, dtype=float)
     if method == "weighted_sum":
-        norm = normalise(m, types, normalisation)
+        norm = normalise(m, types, normalisation, missing_quantile=missing_quantile)
         scores, contrib = weighted_sum(norm, w)
     elif method == "topsis":
         tnorm = normalisation if normalisation in {"vector", "minmax"} else "vector"
-        filled = np.where(np.isfinite(m), m, np.nanmedian(np.where(np.isfinite(m), m, np.nan), axis=0))
+        known = np.where(np.isfinite(m), m, np.nan)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column: filled with 0 below
+            if missing_quantile is None:
+                fill = np.nanmedian(known, axis=0)
+            else:
+                q = np.where(types > 0, missing_quantile, 1.0 - missing_quantile)
+                fill = np.array([np.nanquantile(known[:, j], q[j]) for j in range(m.shape[1])])
+        filled = np.where(np.isfinite(m), m, fill)
         filled = np.nan_to_num(filled, nan=0.0)
         if filled.shape[0] >= 100:
             # Heavy tails (a +100,000% trend from a zero base) would squash every other candidate towards

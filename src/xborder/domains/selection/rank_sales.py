@@ -150,7 +150,9 @@ def fit_curves(obs: pd.DataFrame, *, min_obs: int = 8, period: str = "month") ->
 
 
 def estimate_sales(ranks: pd.DataFrame, curves: list[RankSalesCurve], *, level: float = 0.8) -> pd.DataFrame:
-    """Units per period for each row of ``ranks`` (marketplace_id, rank_category, rank) with the curve used."""
+    """Units per period for each row of ``ranks`` (marketplace_id, rank_category, rank) with its ``level``
+    interval (``units_lo``, ``units_hi``), the curve used (``curve_source``) and that curve's leave-one-out
+    error (``curve_mape``; NaN for the literature default, whose error on a marketplace is unknown)."""
     by_key = {(c.marketplace_id, c.rank_category): c for c in curves}
     out = []
     for (mp, cat), g in ranks.groupby(["marketplace_id", "rank_category"], dropna=False, sort=False):
@@ -158,7 +160,10 @@ def estimate_sales(ranks: pd.DataFrame, curves: list[RankSalesCurve], *, level: 
         p = curve.predict(g["rank"].to_numpy(), level=level)
         p.index = g.index
         p["curve_source"] = curve.source
+        p["curve_mape"] = np.nan if curve.mape is None else curve.mape
         out.append(p.drop(columns="rank"))
     if not out:
-        return ranks.assign(units=np.nan, units_lo=np.nan, units_hi=np.nan, curve_source=None)
+        return ranks.assign(
+            units=np.nan, units_lo=np.nan, units_hi=np.nan, curve_source=None, curve_mape=np.nan
+        )
     return ranks.join(pd.concat(out))

@@ -43,21 +43,36 @@ def available_factors(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return avail, missing
 
 
-GATES = (("margin_pct", "min_margin_pct"), ("demand_6m", "min_demand_6m"))
-"""(factor column, profile threshold) of each viability gate."""
+GATES = (
+    ("margin_pct", "min_margin_pct", False),
+    ("demand_6m", "min_demand_6m", False),
+    ("gross_profit_6m", "min_gross_profit_6m", True),
+)
+"""(factor column, profile threshold, strict) of each viability gate: the value must be >= the threshold
+(> when strict)."""
+
+DEFAULT_MISSING_QUANTILE = 0.25
+"""The quantile a missing factor value is scored at when the profile does not say (settings default)."""
 
 
 def viability(frame: pd.DataFrame, profile: Profile) -> np.ndarray:
-    """True where a candidate passes the profile's gates: margin after duty and fees >= ``min_margin_pct``
-    and expected 6-month demand >= ``min_demand_6m``. A candidate without the value (no margin estimate,
-    no forecast) passes that gate."""
+    """True where a candidate passes the profile's gates: margin after duty and fees >= ``min_margin_pct``,
+    expected 6-month demand >= ``min_demand_6m`` and expected 6-month gross profit > ``min_gross_profit_6m``.
+    An unknown value (no margin, no forecast, no profit) fails its gate, unless the profile lists the factor
+    in ``pass_unknown``; a gate whose threshold is None is off, and so is one whose factor column the frame does
+    not carry at all (the selection stage always carries all three)."""
     ok = np.ones(len(frame), dtype=bool)
-    for col, attr in GATES:
+    for col, attr, strict in GATES:
         threshold = getattr(profile, attr)
-        if threshold is None or col not in frame.columns:
+        if threshold is None:
+            continue
+        if col not in frame.columns:  # the frame does not carry the factor at all (the stage always does)
             continue
         v = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
-        ok &= ~(v < threshold)  # NaN compares False: an unknown value is not gated
+        known = np.isfinite(v)
+        with np.errstate(invalid="ignore"):
+            passes = (v > threshold) if strict else (v >= threshold)
+        ok &= np.where(known, passes, col in profile.pass_unknown)
     return ok
 
 
@@ -65,7 +80,7 @@ def _gate_columns(profile: Profile, n: int) -> dict[str, np.ndarray]:
     """The thresholds as columns (``gate_<attr>``), so an explanation can say which gate failed."""
     return {
         f"gate_{attr}": np.full(n, np.nan if getattr(profile, attr) is None else getattr(profile, attr))
-        for _, attr in GATES
+        for _, attr, _ in GATES
     }
 
 
@@ -74,7 +89,8 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
 
     Factors whose column is absent or entirely empty are *unavailable*: they get no weight and their
     group's weight goes to the other groups (weights are rescaled to sum to 1). Inside an available factor,
-    a candidate without a value gets the neutral normalised value 0.5.
+    a candidate without a value is scored at the profile's ``missing_quantile`` of the known normalised values
+    (default 0.25: a pessimistic fill, never a neutral one); ``ranked["imputed"]`` lists those factors.
     """
     avail, missing = available_factors(frame)
     weights = factor_weights(profile, avail)
@@ -90,7 +106,10 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
     matrix = frame[used].to_numpy(dtype=float)
     types = np.array([1 if factor_spec(f).benefit else -1 for f in used])
     w = np.array([weights[f] for f in used])
-    res = score_matrix(matrix, w, types, method=profile.method, normalisation=profile.normalisation)
+    q = DEFAULT_MISSING_QUANTILE if profile.missing_quantile is None else profile.missing_quantile
+    res = score_matrix(
+        matrix, w, types, method=profile.method, normalisation=profile.normalisation, missing_quantile=q
+    )
     viable = viability(frame, profile)
     if viable.all():
         order = np.empty(len(res.ranks), dtype=np.int64)  # rank order, inverted from the ranks in O(n)
@@ -103,6 +122,11 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
     cols["viable"] = viable[order]
     cols.update(_gate_columns(profile, len(order)))
     cols["rank"] = np.arange(1, len(order) + 1)
+    miss = ~np.isfinite(matrix)
+    names = np.array(used, dtype=object)
+    imputed = np.empty(len(order), dtype=object)
+    imputed[:] = [list(names[row]) for row in miss[order]]
+    cols["imputed"] = imputed
     for j, f in enumerate(used):
         cols[f"contrib_{f}"] = res.contributions[order, j]
     ranked = pd.DataFrame(cols, copy=False)

@@ -19,10 +19,15 @@ OPPORTUNITIES = Table(
         Column(
             "score",
             "DOUBLE",
-            "Opportunity score in [0, 1] (weighted sum or TOPSIS closeness of the normalised factors).",
+            "Opportunity score in [0, 1] (weighted sum or TOPSIS closeness of the normalised factors), among the assessed foreign candidates; NULL for not_assessed and home_baseline.",
             unit="0-1",
         ),
-        Column("rank", "INTEGER", "Rank of the score within the run (1 = best).", unit="rank"),
+        Column(
+            "rank",
+            "INTEGER",
+            "Position in the list shown (1 = best): ranked candidates first (diversified), then gated ones; NULL for not_assessed and home_baseline.",
+            unit="rank",
+        ),
         Column(
             "profile",
             "VARCHAR",
@@ -76,13 +81,139 @@ OPPORTUNITIES = Table(
         Column(
             "viable",
             "BOOLEAN",
-            "Passes the profile's viability gate: margin after duty and fees (best shipping mode) >= the profile's min_margin_pct (default 0%); unknown margin passes. Non-viable candidates rank after all viable ones.",
+            "Passes the profile's viability gates: margin after duty and fees (best shipping mode) >= min_margin_pct (default the target margin, 25%), expected 6-month units >= min_demand_6m, expected 6-month gross profit > min_gross_profit_6m; an unknown value fails its gate unless the profile's pass_unknown names it.",
         ),
         Column(
             "explanation",
             "JSON",
             "The explanation as message codes with arguments ([{code, args}], catalogue domains/selection/messages); explanation_en and explanation_zh are its rendering.",
             message=True,
+        ),
+        Column(
+            "candidate_kind",
+            "VARCHAR",
+            "product (an existing product in a market) | niche (a category in a market: a new product to develop; product_id niche:<category>).",
+        ),
+        Column(
+            "status",
+            "VARCHAR",
+            "ranked (assessed, passes the gates) | gated (assessed, fails a gate; ranked after the ranked ones) | not_assessed (a required item unknown; listed apart, no score or rank) | home_baseline (the seller's home market, the baseline; not ranked).",
+        ),
+        Column(
+            "demand_source",
+            "VARCHAR",
+            "Where the expected demand comes from: forecast (statistical) | analogue (demand engine's pre-launch estimate) | listing (observed marketplace sales) | history (last 6 months only, no forecast) | none.",
+        ),
+        Column(
+            "margin_source",
+            "VARCHAR",
+            "Where the margin comes from: quote (landed cost on a supplier quote) | estimate (on an estimated unit cost) | category (median of the category's costed products; niches) | none.",
+        ),
+        Column(
+            "compliance_source",
+            "VARCHAR",
+            "assessed (the compliance engine answered for the pair) | category (for the category's products; niches) | none.",
+        ),
+        Column(
+            "voice_source",
+            "VARCHAR",
+            "Customer voice: product (reviews of the product) | category (reviews of its category) | none.",
+        ),
+        Column(
+            "competition_source",
+            "VARCHAR",
+            "Competition: listings (competitor listings) | reviews (review ratings of the market × category) | none.",
+        ),
+        Column(
+            "missing",
+            "JSON",
+            "What is not known and the command that fills each item, as message codes ([{code, args: {command, ...}}], selection.missing.*).",
+            message=True,
+        ),
+        Column(
+            "risks",
+            "JSON",
+            "Facts that speak against the candidate, heaviest first, as message codes with their numbers and weight (the factor's share of the score): [{code, args: {..., weight}}], selection.risk.*.",
+            message=True,
+        ),
+        Column(
+            "gross_profit_6m",
+            "DOUBLE",
+            "Expected 6-month gross profit: expected units × unit margin after landed cost and fees − one-off compliance cost − launch cost (new markets), in profit_currency.",
+            unit="profit_currency",
+        ),
+        Column(
+            "profit_currency",
+            "VARCHAR",
+            "ISO 4217 currency of gross_profit_6m (the currency of most sales revenue).",
+        ),
+        Column(
+            "home_market",
+            "VARCHAR",
+            "The seller's home market the candidate is compared with (setting home_markets, else the market with most sales).",
+        ),
+        Column(
+            "home_demand_6m",
+            "DOUBLE",
+            "Expected 6-month units of the same product (or niche) in the home market.",
+            unit="units",
+        ),
+        Column(
+            "demand_transfer",
+            "DOUBLE",
+            "demand_6m / home_demand_6m: how much of the home demand the market is expected to reach.",
+            unit="ratio",
+        ),
+        Column(
+            "price_gap_pct",
+            "DOUBLE",
+            "Selling price in the market vs the home market, % (100 × (market / home − 1), both in profit_currency).",
+            unit="%",
+        ),
+        Column(
+            "ip_flag",
+            "VARCHAR",
+            "Famous trademark or franchise named in the title, or dominating the market's listings (brand/IP screen); NULL when none.",
+        ),
+        Column(
+            "niche_units_6m",
+            "DOUBLE",
+            "Niches: expected 6-month units of the whole category in the market (demand_6m is a typical product's share).",
+            unit="units",
+        ),
+        Column(
+            "niche_products",
+            "DOUBLE",
+            "Niches: products (own, or listings) selling the category in the market.",
+            unit="products",
+        ),
+        Column(
+            "demand_estimate",
+            "VARCHAR",
+            "Listings: observed (the marketplace's own 'bought in past month' figure) | rank (estimated from the sales rank); NULL otherwise.",
+        ),
+        Column(
+            "demand_6m_lo",
+            "DOUBLE",
+            "Rank-estimated demand: lower end of the 80% interval of demand_6m.",
+            unit="units",
+        ),
+        Column(
+            "demand_6m_hi",
+            "DOUBLE",
+            "Rank-estimated demand: upper end of the 80% interval of demand_6m.",
+            unit="units",
+        ),
+        Column(
+            "demand_error",
+            "DOUBLE",
+            "Rank-estimated demand: leave-one-out mean absolute percentage error of the rank → sales curve on the marketplace's known sales (NULL for the literature default curve).",
+            unit="fraction",
+        ),
+        Column(
+            "research",
+            "BOOLEAN",
+            "TRUE when the run had no own sales and ranked from marketplace data only (a research-only start): every number is an estimate.",
         ),
     ),
 )
@@ -99,12 +230,12 @@ OPPORTUNITY_FACTORS = Table(
         Column(
             "factor_group",
             "VARCHAR",
-            "Factor group the profile weighs (demand_size, momentum, seasonality, competition, unit_economics, compliance, logistics, customer_opportunity, volatility).",
+            "Factor group the profile weighs (demand_size, momentum, seasonality, competition, unit_economics, profit, compliance, logistics, customer_opportunity, volatility).",
         ),
         Column(
             "raw_value",
             "DOUBLE",
-            "Value before normalisation, in unit; NULL when missing for this candidate (normalised to the neutral 0.5).",
+            "Value before normalisation, in unit; NULL when missing for this candidate (scored at the pessimistic quantile, setting missing_factor_quantile).",
             unit="the row's unit column",
         ),
         Column("unit", "VARCHAR", "Unit of raw_value."),
@@ -183,7 +314,7 @@ RANK_SALES_CURVES = Table(
 
 SELECTION_BACKTEST = Table(
     "selection_backtest",
-    "Backtested selection success rate: at each past cutoff the top-k picks of each method, and the share that grew faster than the median candidate over the next 6 months (xborder.domains.selection.backtest).",
+    "Backtest of the list the selection shows: at each past cutoff the list rebuilt from what was known then (same profile, gates, weights, diversification), its top k and the baselines' k picks from the same pool, with what they realised over the next 6 months (xborder.domains.selection.backtest).",
     owner="selection",
     columns=(
         Column("run_id", "VARCHAR", "runs.run_id of the pipeline run.", nullable=False),
@@ -196,20 +327,20 @@ SELECTION_BACKTEST = Table(
         Column(
             "candidates",
             "INTEGER",
-            "Product × market candidates at the cutoff (enough units sold in the 6 months before).",
+            "The pool at the cutoff: assessed foreign candidates of the list (ranked + gated).",
             unit="candidates",
         ),
         Column("k", "INTEGER", "How many top picks were evaluated.", unit="picks", nullable=False),
         Column(
             "method",
             "VARCHAR",
-            "xborder (the selection score, weights calibrated on earlier cutoffs) | best_sellers | momentum | random.",
+            "xborder (the first k of the shown list) | best_sellers (most units in the 6 months before) | momentum | random.",
             nullable=False,
         ),
         Column(
             "success",
             "DOUBLE",
-            "Share of the k picks whose 6-month growth beat the median candidate (0-1).",
+            "Share of the k picks whose growth (units next 6 months / units 6 months before) beat the pool's median (0-1).",
             unit="fraction",
         ),
         Column(
@@ -227,10 +358,34 @@ SELECTION_BACKTEST = Table(
         Column(
             "revenue_next",
             "DOUBLE",
-            "Revenue of the k picks in the 6 months after the cutoff (currency of the order lines).",
+            "Revenue of the k picks in the 6 months after the cutoff (currency of the order lines; random: mean over draws).",
             unit="order-line currency",
         ),
-        Column("weights", "JSON", "Factor weights the xborder score used at this cutoff, as JSON."),
+        Column("weights", "JSON", "Group weights of the profile the list used, as JSON."),
+        Column("picks", "INTEGER", "Picks actually made (k, or the pool when smaller).", unit="picks"),
+        Column(
+            "profitable",
+            "DOUBLE",
+            "Share of the picks whose realised 6-month gross profit (units × unit margin − compliance − launch) was > 0.",
+            unit="fraction",
+        ),
+        Column(
+            "grew",
+            "DOUBLE",
+            "Share of the picks that sold more units in the 6 months after the cutoff than in the 6 before.",
+            unit="fraction",
+        ),
+        Column(
+            "units_next", "DOUBLE", "Units the picks sold in the 6 months after the cutoff.", unit="units"
+        ),
+        Column(
+            "gross_profit_next",
+            "DOUBLE",
+            "Realised 6-month gross profit of the picks, in profit_currency (unknown unit margins count 0).",
+            unit="profit_currency",
+        ),
+        Column("profile", "VARCHAR", "The selection profile of the list."),
+        Column("profit_currency", "VARCHAR", "ISO 4217 currency of gross_profit_next."),
     ),
 )
 

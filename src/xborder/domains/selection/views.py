@@ -10,7 +10,7 @@ __all__ = ["best_markets_for_product", "best_products_for_market", "apply_filter
 
 
 def best_markets_for_product(ranked: pd.DataFrame, product_id: str, *, top: int = 10) -> pd.DataFrame:
-    """The markets where ``product_id`` scores best, best first (NotFoundError naming close ids if absent)."""
+    """The markets of ``product_id`` in list order (NotFoundError naming close ids if absent)."""
     sel = ranked[ranked["product_id"] == product_id]
     if sel.empty:
         close = sorted(
@@ -24,11 +24,24 @@ def best_markets_for_product(ranked: pd.DataFrame, product_id: str, *, top: int 
             if close
             else "Product ids look like uci:85123A.",
         )
-    return sel.sort_values("score", ascending=False, kind="stable").head(top)
+    return _list_order(sel).head(top)
+
+
+def _list_order(sel: pd.DataFrame) -> pd.DataFrame:
+    """The list's order: ranked and gated by rank, then the unranked (not assessed, home) by expected units."""
+    if "rank" not in sel:
+        return sel.sort_values("score", ascending=False, kind="stable")
+    key = pd.to_numeric(sel["rank"], errors="coerce")
+    units = pd.to_numeric(sel["demand_6m"], errors="coerce") if "demand_6m" in sel else 0.0
+    return (
+        sel.assign(_r=key, _u=-units)
+        .sort_values(["_r", "_u"], kind="stable", na_position="last")
+        .drop(columns=["_r", "_u"])
+    )
 
 
 def best_products_for_market(ranked: pd.DataFrame, market: str, *, top: int = 10) -> pd.DataFrame:
-    """The products that score best in ``market`` (ISO2), best first."""
+    """The products of ``market`` (ISO2) in list order: ranked, gated, then the unranked."""
     m = market.upper()
     sel = ranked[ranked["market"] == m]
     if sel.empty:
@@ -36,7 +49,7 @@ def best_products_for_market(ranked: pd.DataFrame, market: str, *, top: int = 10
         raise NotFoundError(
             f"Market '{market}' has no selection candidates.", hint=f"Markets with candidates: {have}."
         )
-    return sel.sort_values("score", ascending=False, kind="stable").head(top)
+    return _list_order(sel).head(top)
 
 
 def apply_filters(

@@ -12,6 +12,7 @@ from xborder.ingest.layouts import (  # noqa: F401
     ranks,
     reviews,
     sales,
+    supply,
     traffic,
     trends,
 )

@@ -1,10 +1,10 @@
-"""Pipeline stage after selection: the walk-forward backtest of the selection score, stored per run.
+"""Pipeline stage after selection: the walk-forward backtest of the list that is shown, stored per run.
 
-The report's "backtested selection success rate" comes from here: at each of the last ``cutoffs``
-months that still have 6 months of outcome, the top-``k`` picks of the xborder score (weights
-calibrated on earlier cutoffs only, or a given profile's), of best sellers, of momentum and of random
-draws are compared by the share that grew faster than the median candidate
-(xborder.domains.selection.backtest). ``xborder select --backtest`` runs the same stage on its own.
+At each of the last ``cutoffs`` months that still have 6 months of outcome, the selection's own list is
+rebuilt from what was known then (xborder.domains.selection.backtest) with the run's profile — same weights,
+gates, required items and diversification as the live list — and its top ``k`` compared with last period's
+best sellers, momentum and random picks from the same pool by realised units, revenue and gross profit and by
+the share that made a profit or grew. ``xborder select --backtest`` runs the same stage on its own.
 """
 
 from __future__ import annotations
@@ -19,16 +19,23 @@ from pydantic import Field, StringConstraints, model_validator
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
 from xborder.domains.selection.backtest import CutoffResult, run_backtest
-from xborder.domains.selection.profiles import PRESETS, load_profile
-from xborder.domains.selection.stage.inputs import read_order_lines
+from xborder.domains.selection.profiles import PRESETS, load_profile, resolve
+from xborder.domains.selection.stage.gather import gather
+from xborder.domains.selection.stage.inputs import InputRuns, read_order_lines
 from xborder.domains.selection.tables import SELECTION_BACKTEST
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, write_frame
 
-__all__ = ["run_selection_backtest", "BacktestParams", "STAGE", "CALIBRATED"]
+__all__ = ["run_selection_backtest", "BacktestParams", "STAGE", "DEFINITION"]
 
-CALIBRATED = "backtest-calibrated (walk-forward)"
-"""The profile name shown when the weights are learned on earlier cutoffs."""
+DEFINITION = (
+    "picks = the first k of the list the selection shows (same profile, gates, required items, weights and "
+    "diversification), rebuilt at each cutoff from the sales before it; baselines pick k from the same pool "
+    "(assessed foreign candidates). profitable = share of picks whose realised 6-month gross profit "
+    "(units x unit margin - compliance - launch) was > 0; grew = share selling more in the 6 months after "
+    "than in the 6 before; success = share whose growth beat the pool's median"
+)
+"""What the backtest measures, for the summary and the command line."""
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
 
@@ -64,24 +71,28 @@ def _cutoffs(
     return cuts, None if cuts else f"too little history ({first}–{last}) for a 6+6-month backtest"
 
 
-def _no_candidates(results: list[CutoffResult], min_units: float) -> dict[str, Any]:
-    """The skip of a backtest whose cutoffs have no candidate: why, and what data would make it work."""
+def _no_candidates(results: list[CutoffResult]) -> dict[str, Any]:
+    """The skip of a backtest whose cutoffs have no assessed foreign candidate: why, and what would fill it."""
+    counts: dict[str, int] = {}
+    for r in results:
+        for k, v in r.status_counts.items():
+            counts[k] = counts.get(k, 0) + v
     args = {
         "cutoffs": ", ".join(r.cutoff for r in results),
-        "min_units": min_units,
-        "best": max((r.best_units for r in results), default=0.0),
+        "not_assessed": counts.get("not_assessed", 0),
+        "home": counts.get("home_baseline", 0),
     }
     return {
         "status": "skipped",
         "reason": i18n.render("selection.backtest_no_candidates_detail", "en", **args),
         "reason_code": "selection.backtest_no_candidates",
-        "hint": i18n.render("selection.backtest_no_candidates_hint", "en", min_units=min_units),
+        "hint": i18n.render("selection.backtest_no_candidates_hint", "en"),
         "cutoff_results": [_cutoff_result(r) for r in results],
     }
 
 
 def _cutoff_result(r: CutoffResult) -> dict[str, Any]:
-    return {"cutoff": r.cutoff, "candidates": r.candidates, "weights": r.weights}
+    return {"cutoff": r.cutoff, "candidates": r.candidates, "status_counts": r.status_counts}
 
 
 def run_selection_backtest(
@@ -93,18 +104,16 @@ def run_selection_backtest(
     progress: Callable[[float, str], None] | None = None,
     cutoffs: int = 3,
     k: int = 20,
-    min_units: float = 50,
     cutoff_months: tuple[str, ...] = (),
     end: str = "conservative",
     profile: str | None = None,
     profile_file: str | None = None,
 ) -> dict[str, Any]:
-    """Backtest the selection score on the warehouse's order lines; rows go to ``selection_backtest``.
+    """Backtest the shown list on the warehouse's order lines; rows go to ``selection_backtest``.
 
-    Returns the summary: ``k``, the ``cutoffs``, the mean success per method, the profile and candidate
-    threshold (``scoring``), every cutoff's candidates and weights (``cutoff_results``) and every method's
-    result per cutoff (``rows``); or ``status: skipped`` with the reason (and a ``hint``) when the order
-    history allows no backtest.
+    Returns the summary: ``k``, the ``cutoffs``, the mean per method of every metric, the profile
+    (``scoring``), every cutoff's pool and statuses (``cutoff_results``) and every method's result per cutoff
+    (``rows``); or ``status: skipped`` with the reason (and a ``hint``) when the history allows no backtest.
     """
     lines = read_order_lines(con)
     if markets:
@@ -118,27 +127,41 @@ def run_selection_backtest(
     cuts, why = _cutoffs(lines, cutoffs, cutoff_months, end)
     if not cuts:
         return {"status": "skipped", "reason": why}
-    spec = profile_file or profile
-    prof = load_profile(spec) if spec else None
+    prof = resolve(load_profile(profile_file or profile or settings.selection_profile), settings)
+    runs: InputRuns = {}
+    ev, _, _ = gather(con, settings, runs, {}, for_backtest=True)
     results = run_backtest(
-        lines, [str(c) for c in cuts], ks=(k,), min_units=min_units, profile=prof, progress=progress
+        lines,
+        [str(c) for c in cuts],
+        ev,
+        prof,
+        ks=(k,),
+        home_setting=settings.home_markets,
+        progress=progress,
     )
     if not any(r.rows for r in results):
-        return _no_candidates(results, min_units)
+        return _no_candidates(results)
     rows = [dict(cutoff=r.cutoff, candidates=r.candidates, **x) for r in results for x in r.rows]
     df = pd.DataFrame(rows)
     df["run_id"] = run_id
-    df["weights"] = [json.dumps(r.weights) for r in results for _ in r.rows]
+    df["profile"] = prof.name
+    df["profit_currency"] = ev.profit_currency
+    df["weights"] = json.dumps(prof.weights)
     delete_run_rows(con, [SELECTION_BACKTEST], run_id)
     write_frame(con, SELECTION_BACKTEST, df)
-    mean = df.groupby("method")["success"].mean()
+    metrics = ["success", "profitable", "grew", "revenue_next", "gross_profit_next", "units_next"]
+    mean = df.groupby("method")[metrics].mean()
     return {
         "k": k,
         "cutoffs": [str(c) for c in cuts],
-        "backtest_success_xborder": round(float(mean.get("xborder", float("nan"))), 4),
-        "backtest_success_best_sellers": round(float(mean.get("best_sellers", float("nan"))), 4),
-        "backtest_success_random": round(float(mean.get("random", float("nan"))), 4),
-        "scoring": {"profile": prof.name if prof else CALIBRATED, "min_units": min_units},
+        "definition": DEFINITION,
+        "mean": {m: {c: round(float(v), 4) for c, v in r.items()} for m, r in mean.iterrows()},
+        "backtest_success_xborder": round(float(mean["success"].get("xborder", float("nan"))), 4),
+        "backtest_success_best_sellers": round(float(mean["success"].get("best_sellers", float("nan"))), 4),
+        "backtest_success_random": round(float(mean["success"].get("random", float("nan"))), 4),
+        "scoring": {"profile": prof.name, "weights": json.loads(json.dumps(prof.weights))},
+        "profit_currency": ev.profit_currency,
+        "input_runs": runs,
         "cutoff_results": [_cutoff_result(r) for r in results],
         "cutoffs_without_candidates": [r.cutoff for r in results if not r.rows],
         "rows": rows,
@@ -152,16 +175,14 @@ class BacktestParams(Params):
     """How many monthly cutoffs (when ``cutoff_months`` is empty)."""
     k: int = Field(20, ge=1, le=1000)
     """How many top picks are evaluated per method."""
-    min_units: float = Field(50, ge=0)
-    """Units a product × market must have sold in the 6 months before a cutoff to be a candidate."""
     cutoff_months: tuple[Month, ...] = ()
     """Explicit cutoff months (YYYY-MM), each with 6 complete months of data after it."""
     end: Literal["conservative", "last_complete"] = "conservative"
     """Where the default cutoffs end (see ``_cutoffs``)."""
     profile: Literal[tuple(PRESETS)] | None = None  # type: ignore[valid-type]
-    """Score with this preset's weights instead of the walk-forward calibration."""
+    """The profile of the list (default: the settings' ``selection_profile``, as the live list)."""
     profile_file: str | None = None
-    """Score with a profile from a TOML file (``path.toml[:name]``; the command line and the config only)."""
+    """A profile from a TOML file (``path.toml[:name]``; the command line and the config only)."""
 
     @model_validator(mode="after")
     def _one_profile(self) -> BacktestParams:
@@ -170,9 +191,23 @@ class BacktestParams(Params):
         return self
 
 
+def _selection_profile(record: dict[str, Any]) -> dict[str, str]:
+    """The profile the run's selection stage used (so the backtest tests the list the run shows)."""
+    summary = (record.get("selection") or {}).get("summary") or {}
+    name, source = summary.get("profile"), (summary.get("profile_settings") or {}).get("source")
+    if not name:
+        return {}
+    if source and source != "shipped presets":
+        return {"profile_file": f"{source}:{name}"}
+    return {"profile": str(name)}
+
+
 def _run(ctx: StageContext, p: BacktestParams) -> dict[str, Any]:
+    values = p.model_dump()
+    if not values.get("profile") and not values.get("profile_file"):
+        values.update(_selection_profile(ctx.record))
     return run_selection_backtest(ctx.con, ctx.settings, run_id=ctx.run_id, markets=ctx.markets,
-                                  progress=ctx.progress, **p.model_dump())  # fmt: skip
+                                  progress=ctx.progress, **values)  # fmt: skip
 
 
 STAGE = Stage(

@@ -8,17 +8,17 @@ recent run; the readers note that run in ``runs`` (table → run id) so every fa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from xborder.warehouse.tables import latest_run_id, read_rows
+from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = [
     "InputRuns",
+    "latest",
     "read_monthly_sales",
     "read_orders",
     "read_products",
@@ -27,18 +27,24 @@ __all__ = [
     "read_forecasts",
     "read_trends",
     "read_landed_costs",
-    "read_compliance",
     "read_improvements",
     "read_order_lines",
     "read_unsold_catalogue",
     "read_review_ratings",
+    "expected_units_6m",
+    "read_landed_markets",
+    "read_priced_products",
+    "read_profit_currency",
+    "read_search_trends",
+    "read_holdings",
+    "read_last_observation",
 ]
 
 InputRuns = dict[str, str | None]
 """Table name → the run its rows were read from (None: the table has no rows yet)."""
 
 
-def _latest(
+def latest(
     con: Any, table: str, columns: Sequence[str], where: str | None = None, runs: InputRuns | None = None
 ) -> pd.DataFrame:
     """``columns`` of ``table``'s rows from its most recent run (filtered by ``where``); notes the run in ``runs``."""
@@ -97,7 +103,7 @@ def read_listings(con: Any) -> pd.DataFrame:
         "upper(coalesce(m.market_code, split_part(l.marketplace_id, '.', 2))) AS market, "
         "coalesce(p.category, l.category, 'other') AS category, "
         "coalesce(l.seller, p.brand, l.listing_id) AS seller, coalesce(l.own, FALSE) AS own, "
-        "coalesce(last.price, l.price) AS price, l.first_seen, last.rank, last.rank_category, "
+        "coalesce(last.price, l.price) AS price, l.first_seen, last.rank, last.rank_category, l.title, "
         "last.rating, last.rating_count, last.offers, last.monthly_sold "
         "FROM listings l LEFT JOIN marketplaces m USING (marketplace_id) "
         "LEFT JOIN products p ON p.product_id = l.product_id LEFT JOIN last ON last.listing_id = l.listing_id"
@@ -122,15 +128,38 @@ def _split_uid(df: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def read_forecasts(con: Any, runs: InputRuns | None = None, horizon_months: int = 6) -> pd.DataFrame:
-    """Sum of the point forecast over the first ``horizon_months`` months per product × market
-    (``forecast_6m``, with ``forecast_kind`` forecast | analogue), from the latest demand run."""
-    empty = pd.DataFrame(columns=["product_id", "market", "forecast_6m", "forecast_kind"])
-    cols = ["unique_id", "freq", "product_id", "market", "ds", "point", "kind"]
-    f = _latest(con, "forecasts", cols, "level = 'product_market'", runs)
+def expected_units_6m(con: Any, runs: InputRuns | None = None, level: str = "product_market") -> pd.DataFrame:
+    """THE expected units over the next 6 months, per series of ``level`` (product_market: ``product_id,
+    market``; category_market: ``category, market``), from the latest demand run: ``forecast_6m`` and
+    ``forecast_kind`` (forecast | analogue).
+
+    Every 6-month expectation of the selection goes through this one function, so that when the demand
+    engine stores a mean over a horizon it is switched here only. Today: the sum of the point forecast over
+    the first 6 months (26 weeks).
+    """
+    return read_forecasts(con, runs, level=level)
+
+
+def read_forecasts(
+    con: Any, runs: InputRuns | None = None, horizon_months: int = 6, level: str = "product_market"
+) -> pd.DataFrame:
+    """Sum of the point forecast over the first ``horizon_months`` months per product × market (or category ×
+    market for ``level = 'category_market'``) (``forecast_6m``, with ``forecast_kind`` forecast | analogue),
+    from the latest demand run."""
+    key = "category" if level == "category_market" else "product_id"
+    empty = pd.DataFrame(columns=[key, "market", "forecast_6m", "forecast_kind"])
+    cols = ["unique_id", "freq", "product_id", "category", "market", "ds", "point", "kind"]
+    # a revenue forecast (sales with revenue but no units) is money: the demand factor counts units
+    f = latest(con, "forecasts", cols, f"level = '{level}' AND coalesce(target, 'units') = 'units'", runs)
     if f.empty:
         return empty
-    if f["product_id"].isna().all():
+    if key == "category":
+        parts = f["unique_id"].astype(str).str.split("|", n=1, expand=True)
+        f = f.assign(
+            product_id=f["category"].fillna(parts[0].str.removeprefix("cat:")),
+            market=f["market"].fillna(parts[1] if parts.shape[1] > 1 else None),
+        )
+    elif f["product_id"].isna().all():
         f = _split_uid(f)
     f = f[f["market"].notna() & (f["market"] != "ALL")]
     freq = f["freq"].astype(str).str.upper()
@@ -148,7 +177,7 @@ def read_forecasts(con: Any, runs: InputRuns | None = None, horizon_months: int 
         forecast_6m=("v", "sum"), forecast_kind=("k", "first")
     )
     out["market"] = out["market"].astype(str).str.upper()
-    return out
+    return out.rename(columns={"product_id": key})
 
 
 def read_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
@@ -156,7 +185,7 @@ def read_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     closest to 3 months (growth_3 monthly, growth_13 weekly)."""
     empty = pd.DataFrame(columns=["product_id", "market", "trend_pct"])
     where = "signal LIKE 'growth_%' AND level = 'product_market'"
-    t = _latest(con, "trend_signals", ["unique_id", "freq", "signal", "value"], where, runs)
+    t = latest(con, "trend_signals", ["unique_id", "freq", "signal", "value"], where, runs)
     if t.empty:
         return empty
     t = _split_uid(t)
@@ -175,8 +204,19 @@ def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Margin (% of net revenue) and landed cost per unit per product × market from ``landed_costs``;
     with several shipping modes, the mode with the best margin is kept (``ship_mode``)."""
     empty = pd.DataFrame(columns=["product_id", "market", "margin_pct"])
-    cols = ["product_id", "market", "margin_pct", "landed_cost", "currency", "mode", "price"]
-    lc = _latest(con, "landed_costs", cols, runs=runs)
+    cols = [
+        "product_id",
+        "market",
+        "margin_pct",
+        "landed_cost",
+        "currency",
+        "mode",
+        "price",
+        "unit_margin",
+        "unit_cost_estimated",
+        "units",
+    ]
+    lc = latest(con, "landed_costs", cols, runs=runs)
     if lc.empty:
         return empty
     lc = lc.dropna(subset=["margin_pct"]).sort_values("margin_pct", ascending=False)
@@ -190,81 +230,20 @@ def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
             "currency": lc["currency"].to_numpy(),
             "ship_mode": lc["mode"].to_numpy(),
             "market_price": lc["price"].to_numpy(),
+            "unit_margin": lc["unit_margin"].to_numpy(dtype=float),
+            "unit_cost_estimated": lc["unit_cost_estimated"].astype("boolean").to_numpy(),
+            "consignment_units": lc["units"].to_numpy(dtype=float),
         }
     )
 
 
-_MARKS = re.compile(
-    r"\b(UKCA|CE|EN \d+|UN 38\.3|REACH|RoHS|WEEE|GPSR|GPSD|CPSIA|CPC|FCC|PSE|KC|CCC|BIS|CPNP|EPREL|"
-    r"LUCID|INMETRO|ANATEL|SASO|SABER|UKNI|PSTI|TSCA|Prop 65|FDA|IC|RCM|NOM)\b"
-)
-_NAMED = {
-    "General Product Safety Regulation": "GPSR",
-    "General Product Safety Directive": "GPSD",
-    "Packaging and Packaging Waste Regulation": "PPWR",
-}
-
-
-def _short_name(text: object) -> str:
-    """A requirement's short name: the marks it names ("CE", "EN 71", "UK REACH"), else its text up to the
-    first ':', '(' or ',' (at most 28 characters)."""
-    t = str(text or "").strip()
-    head = t.split(":")[0]
-    for long, short in _NAMED.items():
-        if head.startswith(long):
-            return short
-    marks = list(dict.fromkeys(_MARKS.findall(head)))
-    if marks:
-        return ("UK " if head.startswith("UK ") and marks[0] == "REACH" else "") + "/".join(marks[:2])
-    for sep in (":", "(", ",", ";"):
-        t = t.split(sep)[0].strip()
-    return t if len(t) <= 28 else t[:27].rstrip() + "…"
-
-
-def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
-    """Mandatory compliance items per product × market: count, short names, cost and time to market.
-
-    Uses ``compliance_summary`` (critical-path time to market, summed cost) of the latest compliance run,
-    and ``compliance_checks`` for the names (and as the fallback: count, summed cost_max, longest lead).
-    """
-    empty = pd.DataFrame(columns=["product_id", "market", "compliance_items"])
-    cols = ["product_id", "market", "mandatory", "requirement", "cost_max", "lead_time_days_max", "currency"]
-    cc = _latest(con, "compliance_checks", cols, runs=runs)
-    if cc.empty:
-        return empty
-    cc = cc[cc["mandatory"].fillna(False).astype(bool)]
-    cc = cc.assign(market=cc["market"].astype(str).str.upper())
-    g = cc.groupby(["product_id", "market"])
-    out = g.size().rename("compliance_items").to_frame()
-    out["compliance_names"] = g["requirement"].agg(
-        lambda s: ", ".join(sorted({_short_name(x) for x in s.dropna()})[:3])
-    )
-    out["compliance_cost"] = g["cost_max"].sum(min_count=1)
-    out["compliance_lead_days"] = g["lead_time_days_max"].max()
-    out["compliance_currency"] = g["currency"].first()
-    out = out.reset_index()
-    scols = [
-        "product_id",
-        "market",
-        "n_mandatory",
-        "time_to_market_days_max",
-        "cost_max",
-        "n_lead_time_unknown",
-    ]
-    sm = _latest(con, "compliance_summary", scols, runs=runs)
-    if len(sm):
-        # every lead time unknown: the time to market is unknown, not 0
-        all_unknown = sm["n_lead_time_unknown"].fillna(0) >= sm["n_mandatory"].fillna(0)
-        sm.loc[all_unknown & (sm["n_mandatory"] > 0), "time_to_market_days_max"] = np.nan
-        sm = sm.assign(market=sm["market"].astype(str).str.upper())[scols[:5]]
-        out = out.merge(sm.astype({"n_mandatory": float}), on=["product_id", "market"], how="outer")
-        out["compliance_items"] = out["n_mandatory"].combine_first(out["compliance_items"])
-        out["compliance_lead_days"] = out["time_to_market_days_max"].combine_first(
-            out["compliance_lead_days"]
-        )
-        out["compliance_cost"] = out["cost_max"].combine_first(out["compliance_cost"])
-        out = out.drop(columns=["n_mandatory", "time_to_market_days_max", "cost_max"])
-    return out
+def read_landed_markets(con: Any, runs: InputRuns | None = None) -> set[str]:
+    """Markets the latest landed-cost run covered."""
+    run = (runs or {}).get("landed_costs") or latest_run_id(con, "landed_costs")
+    if run is None:
+        return set()
+    rows = con.execute("SELECT DISTINCT upper(market) FROM landed_costs WHERE run_id = ?", [run]).fetchall()
+    return {r[0] for r in rows}
 
 
 def read_improvements(con: Any, runs: InputRuns | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -272,7 +251,7 @@ def read_improvements(con: Any, runs: InputRuns | None = None) -> tuple[pd.DataF
     market from ``improvement_opportunities``; market ``*`` when the reviews' market is unknown (ZZ)."""
     empty = pd.DataFrame(columns=["product_id", "market", "improvement_score"])
     empty_c = pd.DataFrame(columns=["category", "market", "improvement_score"])
-    io = _latest(con, "improvement_opportunities", ["product_id", "market", "opportunity_score"], runs=runs)
+    io = latest(con, "improvement_opportunities", ["product_id", "market", "opportunity_score"], runs=runs)
     if io.empty:
         return empty, empty_c
     mk = io["market"].astype(str).str.upper()
@@ -296,14 +275,60 @@ def read_order_lines(con: Any) -> pd.DataFrame:
 
 
 def read_unsold_catalogue(con: Any) -> list[str]:
-    """Own catalogue products that never sold and are not marketplace listings (new products to place)."""
+    """Own catalogue products that never sold and are not marketplace listings but have a supplier quote (a
+    product the seller can buy: new products to place). A product known only from reviews (a review corpus,
+    a clothing-review category) has no sale, listing or quote, so it is never a candidate."""
     rows = con.execute(
         "SELECT p.product_id FROM products p WHERE coalesce(p.is_product, TRUE) "
+        "AND EXISTS (SELECT 1 FROM supplier_offers q WHERE q.product_id = p.product_id) "
         "AND NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.product_id = p.product_id AND o.status = 'sold') "
         "AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.product_id = p.product_id) "
         "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.product_id = p.product_id) ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def read_priced_products(con: Any) -> set[str]:
+    """Products with a supplier quote or an observed selling price (sold order lines with a price)."""
+    rows = con.execute(
+        "SELECT DISTINCT product_id FROM supplier_offers WHERE product_id IS NOT NULL AND unit_cost >= 0 UNION "
+        "SELECT DISTINCT product_id FROM order_lines WHERE status = 'sold' AND unit_price > 0 AND product_id IS NOT NULL"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def read_profit_currency(con: Any) -> str | None:
+    """The currency of most of the seller's sales revenue (order lines), the profit currency."""
+    row = con.execute(
+        "SELECT currency FROM order_lines WHERE status = 'sold' AND currency IS NOT NULL "
+        "GROUP BY 1 ORDER BY sum(quantity * coalesce(unit_price, 0)) DESC LIMIT 1"
+    ).fetchone()
+    return str(row[0]).upper() if row else None
+
+
+def read_search_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
+    """Search-interest momentum per keyword × market in % (``trend_signals`` at level ``search``, the growth
+    signal closest to 3 months)."""
+    empty = pd.DataFrame(columns=["keyword", "market", "search_momentum_pct"])
+    where = "signal LIKE 'growth_%' AND level = 'search'"
+    t = latest(con, "trend_signals", ["unique_id", "freq", "signal", "value"], where, runs)
+    if t.empty:
+        return empty
+    parts = t["unique_id"].astype(str).str.removeprefix("search:").str.rsplit("|", n=1, expand=True)
+    if parts.shape[1] < 2:
+        return empty
+    t = t.assign(keyword=parts[0], market=parts[1].str.upper())
+    t = t.assign(k=pd.to_numeric(t["signal"].str.slice(7), errors="coerce")).dropna(subset=["k", "value"])
+    target = t["freq"].astype(str).str.upper().map({"M": 3, "W": 13, "D": 91}).fillna(3)
+    t = t.assign(pref=(t["k"] - target).abs()).sort_values(["pref", "k"])
+    t = t.groupby(["keyword", "market"], as_index=False).first()
+    return pd.DataFrame(
+        {
+            "keyword": t["keyword"],
+            "market": t["market"],
+            "search_momentum_pct": 100.0 * t["value"].astype(float),
+        }
+    )
 
 
 def read_review_ratings(con: Any) -> pd.DataFrame:
@@ -315,3 +340,22 @@ def read_review_ratings(con: Any) -> pd.DataFrame:
         "LEFT JOIN products p USING (product_id) WHERE r.rating IS NOT NULL AND r.market_code IS NOT NULL "
         "AND length(r.market_code) = 2 GROUP BY ALL HAVING count(*) >= 20"
     ).df()
+
+
+_HOLDINGS = ("order_lines", "sales", "listings", "rank_snapshots", "products", "reviews", "search_trends")
+
+
+def read_holdings(con: Any) -> dict[str, int]:
+    """Row counts of the canonical tables a selection can start from (absent tables count 0)."""
+    return {
+        t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) if table_exists(con, t) else 0
+        for t in _HOLDINGS
+    }
+
+
+def read_last_observation(con: Any) -> Any:
+    """When the newest marketplace observation (rank snapshot, else listing first seen) was made, or None."""
+    row = con.execute(
+        "SELECT coalesce((SELECT max(observed_at) FROM rank_snapshots), (SELECT max(first_seen) FROM listings))"
+    ).fetchone()
+    return row[0] if row else None

@@ -1,4 +1,4 @@
-"""Selection stage: build candidates and factors from the warehouse, score them, write ``opportunities``."""
+"""Selection stage: build candidates and gather the evidence, shortlist them, write ``opportunities``."""
 
 from __future__ import annotations
 
@@ -8,26 +8,21 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from xborder.core.clock import today, utcnow
+from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
 from xborder.core.jsonable import dumps
 from xborder.core.settings import Settings
-from xborder.domains.selection.candidates import (
-    build_candidates,
-    catalogue_candidates,
-    fill_default_dims,
-    listing_candidates,
-    logistics_factors,
-)
-from xborder.domains.selection.competition import competition_factors
+from xborder.domains.selection.candidates import build_candidates, catalogue_candidates, listing_candidates
 from xborder.domains.selection.dossier import SECTION
-from xborder.domains.selection.explain import explain_frame, render_explanation
+from xborder.domains.selection.evidence import assemble, home_markets
 from xborder.domains.selection.factors import factor_spec
-from xborder.domains.selection.profiles import PRESETS, load_profile
-from xborder.domains.selection.rank_sales import default_curve, estimate_sales, fit_curves
-from xborder.domains.selection.score import score_candidates
+from xborder.domains.selection.profiles import PRESETS, load_profile, research_profile, resolve
+from xborder.domains.selection.rank_sales import default_curve
 from xborder.domains.selection.sensitivity import top_rank_stability
+from xborder.domains.selection.shortlist import STATUSES, shortlist
 from xborder.domains.selection.stage import inputs as si
+from xborder.domains.selection.stage.annotate import annotate, budget, top_records
+from xborder.domains.selection.stage.gather import Converter, gather
 from xborder.domains.selection.tables import OPPORTUNITIES, OPPORTUNITY_FACTORS, RANK_SALES_CURVES
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, write_frame
@@ -50,24 +45,65 @@ def _progress(progress: Any, f: float, msg: str) -> None:
         progress(f, msg)
 
 
+def _empty_monthly() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "product_id": pd.Series(dtype=object),
+            "market": pd.Series(dtype=object),
+            "month": pd.Series(dtype="period[M]"),
+            "units": pd.Series(dtype=float),
+            "revenue": pd.Series(dtype=float),
+            "last_at": pd.Series(dtype="datetime64[ns]"),
+        }
+    )
+
+
+def _research_start(
+    con: Any, home_setting: str
+) -> tuple[pd.DataFrame, pd.Period, dict, pd.DataFrame, frozenset[str]]:
+    """No own sales: a research-only start from marketplace data (Keepa and other listing exports), or a
+    clear message saying what the warehouse holds and what would make ``select`` work."""
+    held = si.read_holdings(con)
+    if not held.get("listings"):
+        have = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in held.items() if n) or "nothing yet"
+        raise BadInputError(
+            "The warehouse holds no sold order lines, actual sales or marketplace listings, so there is nothing "
+            f"to select from (it holds: {have}).",
+            hint="Load order or sales exports (`xborder ingest <file>`), or marketplace research data such as a "
+            "Keepa export (`xborder ingest keepa.xlsx`) to rank from market data.",
+        )
+    last = si.read_last_observation(con)
+    cutoff = (pd.Timestamp(last) if last is not None else pd.Timestamp(utcnow())).to_period("M") + 1
+    home = home_markets(_empty_monthly(), home_setting)
+    info = {
+        "cutoff": str(cutoff),
+        "history_from": None,
+        "sales_rows": 0,
+        "unsold_catalogue_products": 0,
+        "research_only": True,
+        "listings": int(held["listings"]),
+        "_orders6": None,
+    }
+    cand = pd.DataFrame({"product_id": pd.Series(dtype=object), "market": pd.Series(dtype=object)})
+    return cand, cutoff, info, _empty_monthly(), home
+
+
 def _candidates(
-    con: Any, markets: list[str] | None, include_new: bool
-) -> tuple[pd.DataFrame, pd.Period, dict]:
+    con: Any, markets: list[str] | None, include_new: bool, home_setting: str
+) -> tuple[pd.DataFrame, pd.Period, dict, pd.DataFrame, frozenset[str]]:
     monthly = si.read_monthly_sales(con)
     if monthly.empty:
-        raise BadInputError(
-            "The warehouse holds no sold order lines or actual sales, so there is nothing to select from.",
-            hint="Load order or sales exports first: `xborder ingest <file>`.",
-        )
+        return _research_start(con, home_setting)
     cutoff = data_cutoff(monthly)
+    home = home_markets(monthly[monthly["month"] < cutoff], home_setting)
     orders6 = si.read_orders(con, (cutoff - 6).start_time, cutoff.start_time)
-    extra = sorted({m.upper() for m in markets}) if markets else None
+    wanted = sorted({m.upper() for m in markets} | set(home)) if markets else None
     cand = build_candidates(
-        monthly, orders6, cutoff, markets=markets, extra_markets=extra, include_new_markets=include_new
+        monthly, orders6, cutoff, markets=wanted, extra_markets=wanted, include_new_markets=include_new
     )
     unsold = si.read_unsold_catalogue(con)
     if unsold:
-        mk = [m.upper() for m in markets] if markets else sorted(cand["market"].dropna().unique())
+        mk = wanted or sorted(cand["market"].dropna().unique())
         cand = pd.concat([cand, catalogue_candidates(unsold, mk, cand)], ignore_index=True)
     info = {
         "cutoff": str(cutoff),
@@ -75,125 +111,8 @@ def _candidates(
         "sales_rows": int(len(monthly)),
         "unsold_catalogue_products": len(unsold),
     }
-    return cand, cutoff, info
-
-
-def _attach(cand: pd.DataFrame, con: Any, notes: dict, runs: si.InputRuns) -> tuple[pd.DataFrame, list[dict]]:
-    """Add listing candidates; join products, forecasts, trends, landed cost, compliance, reviews, competition.
-
-    ``notes`` gets the row count of every input, ``runs`` the run each other stage's table was read from.
-    """
-    listings = si.read_listings(con)
-    curves = fit_curves(si.read_rank_observations(con)) if len(listings) else []
-    if len(listings):
-        ranked = listings[listings["rank"].notna()]
-        if len(ranked):
-            est = estimate_sales(ranked.assign(rank_category=ranked["rank_category"].fillna("*")), curves)
-            listings.loc[est.index, "est_units"] = est["units"]
-        cand = pd.concat([cand, listing_candidates(listings, cand)], ignore_index=True)
-    notes["listings"] = int(len(listings))
-    prods = si.read_products(con)
-    cand = cand.rename(columns={"category": "_listing_category"}) if "category" in cand else cand
-    cand = cand.merge(prods[["product_id", "title", "category"]], on="product_id", how="left")
-    if "_listing_category" in cand:
-        cand["category"] = cand["category"].combine_first(cand.pop("_listing_category"))
-    cand["category"] = cand["category"].fillna("other")
-    prices = cand.groupby("product_id")["unit_price"].median()
-    cand = cand.merge(
-        logistics_factors(fill_default_dims(prods, _dim_defaults()), prices), on="product_id", how="left"
-    )
-    fc = si.read_forecasts(con, runs)
-    if len(fc):
-        cand = cand.merge(fc, on=["product_id", "market"], how="left")
-        has = cand["forecast_6m"].notna()
-        cand.loc[has, "demand_6m"] = cand.loc[has, "forecast_6m"]
-        cand.loc[has, "demand_basis"] = "forecast"
-    notes["forecasts"] = int(len(fc))
-    tr = si.read_trends(con, runs)
-    if len(tr):
-        cand = cand.merge(tr, on=["product_id", "market"], how="left")
-        cand["momentum_pct"] = cand["trend_pct"].combine_first(cand["momentum_pct"])
-    notes["trend_signals"] = int(len(tr))
-    lc = si.read_landed_costs(con, runs)
-    if len(lc):
-        cand = cand.merge(lc, on=["product_id", "market"], how="left")
-    elif "margin_pct" not in cand:
-        cand["margin_pct"] = np.nan
-    notes["landed_costs"] = int(len(lc))
-    cc = si.read_compliance(con, runs)
-    if len(cc):
-        cand = cand.merge(cc, on=["product_id", "market"], how="left")
-    notes["compliance_checks"] = int(len(cc))
-    io_prod, io_cat = si.read_improvements(con, runs)
-    cand["improvement_score"] = np.nan
-    for frame, key in ((io_prod, "product_id"), (io_cat, "category")):
-        if frame.empty:
-            continue
-        for exact in (True, False):  # the market's own score first, then the market-unknown (*) one
-            part = (
-                frame[frame["market"] != "*"]
-                if exact
-                else frame[frame["market"] == "*"].drop(columns="market")
-            )
-            on = [key, "market"] if exact else [key]
-            if len(part):
-                m = cand[on].merge(part, on=on, how="left")["improvement_score"].to_numpy()
-                cand["improvement_score"] = cand["improvement_score"].combine_first(
-                    pd.Series(m, index=cand.index)
-                )
-    notes["improvement_opportunities"] = int(len(io_prod) + len(io_cat))
-    if len(listings):
-        cand = cand.merge(competition_factors(listings), on=["market", "category"], how="left")
-    rr = si.read_review_ratings(con)
-    if len(rr):  # rating gap of the market × category from reviews where listings give none
-        gap = cand[["market", "category"]].merge(rr, on=["market", "category"], how="left")["mean_rating"]
-        from_reviews = pd.Series(5.0 - gap.to_numpy(), index=cand.index)
-        cand["rating_gap"] = (
-            cand["rating_gap"].combine_first(from_reviews) if "rating_gap" in cand else from_reviews
-        )
-    notes["review_rating_groups"] = int(len(rr))
-    return cand, [c.__dict__ for c in curves] + ([] if curves else [default_curve().__dict__])
-
-
-def _dim_defaults() -> pd.DataFrame | None:
-    """The reference table ``category_defaults`` (median package per category), if shipped."""
-    try:
-        from xborder.reference import load_table
-
-        return load_table("category_defaults")
-    except Exception:
-        return None
-
-
-def _budget(ranked: pd.DataFrame, con: Any) -> pd.DataFrame:
-    """Cash to start = landed cost of the first month's expected units + compliance cost (converted to the
-    landed-cost currency with the ECB table when they differ); time to market = compliance lead time."""
-    nan = pd.Series(np.nan, index=ranked.index)
-    unit = ranked["landed_cost"] if "landed_cost" in ranked else nan
-    stock = ranked["demand_6m"] / 6.0 * unit
-    comp = (ranked["compliance_cost"] if "compliance_cost" in ranked else nan).astype(float)
-    cur = ranked["currency"] if "currency" in ranked else pd.Series(None, index=ranked.index, dtype=object)
-    ccur = ranked["compliance_currency"] if "compliance_currency" in ranked else cur
-    need = comp.notna() & cur.notna() & ccur.notna() & (cur != ccur)
-    if need.any():
-        try:
-            from xborder.reference.fx import load_fx
-
-            fx = load_fx(con)
-            day = today()
-            pairs = {(a, b) for a, b in zip(ccur[need], cur[need], strict=True)}
-            rate = {p: fx.factor(p[0], p[1], day).rate for p in pairs}
-            comp = comp.copy()
-            factors = np.array([rate[(a, b)] for a, b in zip(ccur[need], cur[need], strict=True)])
-            comp[need] = comp[need].to_numpy() * factors
-        except Exception:
-            comp[need] = np.nan
-    ranked["budget_needed"] = stock.add(comp, fill_value=0.0).where(stock.notna() | comp.notna())
-    ranked["budget_currency"] = cur.where(cur.notna(), ccur)
-    ranked["time_to_market_days"] = (
-        ranked["compliance_lead_days"] if "compliance_lead_days" in ranked else nan
-    )
-    return ranked
+    info["_orders6"] = orders6
+    return cand, cutoff, info, monthly, home
 
 
 def run_selection(
@@ -209,45 +128,68 @@ def run_selection(
     include_new_markets: bool = True,
     sensitivity_draws: int = 200,
 ) -> dict[str, Any]:
-    """Score every product × market candidate and store ``opportunities`` + ``opportunity_factors``.
+    """Shortlist every product × market (and category × market niche) candidate and store ``opportunities``
+    + ``opportunity_factors``.
 
     Returns a JSON-able summary, which the runner keeps in the run's record: the profile (name, method,
-    ``profile_settings``, the factor ``weights``), the data cutoff, the candidate count, the markets, the
-    unavailable factors, what was read (``inputs``: history start, row counts) and from which run of each
-    other stage's table (``input_runs``), the top candidates and the sensitivity of the top ranks to ±20%
-    weight changes. Only the scalars (profile, method, cutoff, candidates) show in the report's stage list.
+    ``profile_settings``: gates, required items, missing-value quantile, diversification caps; the factor
+    ``weights``), the data cutoff, the home market(s) and profit currency, the candidate count and the count per
+    status, the markets, the unavailable factors, what was read (``inputs``) and from which run of each other
+    stage's table (``input_runs``), the top of the list and the sensitivity of the top ranks to ±20% weight
+    changes. Only the scalars (profile, method, cutoff, candidates) show in the report's stage list.
     """
-    prof = load_profile(profile_file or profile or settings.selection_profile)
+    prof = resolve(load_profile(profile_file or profile or settings.selection_profile), settings)
     _progress(progress, 0.05, "reading sales history")
-    cand, cutoff, info = _candidates(con, markets, include_new_markets)
-    if cand.empty:
+    cand, cutoff, info, monthly, home = _candidates(con, markets, include_new_markets, settings.home_markets)
+    research = bool(info.get("research_only"))
+    if research:
+        prof = research_profile(prof)
+    if cand.empty and not research:
         raise BadInputError(
             "No product × market candidates: no product sold in the months before the data cutoff."
         )
-    _progress(progress, 0.35, f"{len(cand):,} candidates; joining factors")
+    _progress(progress, 0.3, f"{len(cand):,} candidates; gathering the evidence")
     notes: dict[str, int] = {}
     runs: si.InputRuns = {}
-    cand, curves = _attach(cand, con, notes, runs)
-    _progress(progress, 0.55, "scoring")
-    res = score_candidates(cand, prof)
-    ranked = explain_frame(res.ranked, res.weights, res.unavailable)
-    for lang in ("en", "zh"):
-        ranked[f"explanation_{lang}"] = [render_explanation(m, lang) for m in ranked["explanation"]]
-    ranked = _budget(ranked, con)
+    ev, listings, curves = gather(con, settings, runs, notes)
+    if len(listings):
+        cand = pd.concat([cand, listing_candidates(listings, cand)], ignore_index=True)
+    if cand.empty:
+        raise BadInputError(
+            "No product × market candidates: the marketplace listings name no market or product.",
+            hint="Check the listings export has its marketplace (Keepa's Locale column) and an ASIN per row.",
+        )
+    orders6 = info.pop("_orders6")
+    full = assemble(cand, ev, monthly=monthly, cutoff=cutoff, home=home, orders=orders6)
+    if markets:
+        full = full[full["market"].isin({m.upper() for m in markets} | set(home))].reset_index(drop=True)
+    full["research"] = research
+    _progress(progress, 0.5, "scoring the assessed candidates")
+    sl = shortlist(full, prof, home)
+    res = sl.score
+    weights = res.weights if res else {}
+    unavailable = res.unavailable if res else []
+    ranked = annotate(
+        sl.frame, weights, unavailable, prof, ev, cost_share=getattr(settings, "estimated_cost_share", None)
+    )
+    ranked = budget(ranked, Converter(con, ev.profit_currency or "USD"))
     _progress(progress, 0.7, "sensitivity of the top ranks")
     stability, sens = _sensitivity(res, prof, top, sensitivity_draws)
-    ranked["top_rank_stability"] = ranked["_row"].map(stability)
+    srow = ranked["_srow"] if "_srow" in ranked else pd.Series(np.nan, index=ranked.index)
+    ranked["top_rank_stability"] = srow.map(stability)
     for c, v in {"run_id": run_id, "profile": prof.name, "method": prof.method}.items():
         ranked[c] = v
     _progress(progress, 0.8, "writing opportunities")
-    _write(con, run_id, ranked, res, curves)
+    _write(con, run_id, ranked, res, [c.__dict__ for c in curves] or [default_curve().__dict__])
     _progress(progress, 1.0, "done")
     summary = _summary(run_id, prof, ranked, res, info, notes, sens, top)
+    summary.update(home_markets=sorted(home), profit_currency=ev.profit_currency)
+    summary["mode"] = "research" if research else "sales"
     return {**summary, "markets": markets, "input_runs": runs}
 
 
 def _sensitivity(res: Any, prof: Any, top: int, draws: int) -> tuple[dict[int, float], dict]:
-    if res.normalised is None or not res.used:
+    if res is None or res.normalised is None or not res.used:
         return {}, {}
     w = np.array([res.weights[f] for f in res.used])
     types = np.array([1 if factor_spec(f).benefit else -1 for f in res.used])
@@ -268,10 +210,16 @@ def _sensitivity(res: Any, prof: Any, top: int, draws: int) -> tuple[dict[int, f
 def _write(con: Any, run_id: str, ranked: pd.DataFrame, res: Any, curves: list[dict]) -> None:
     """Replace the run's rows of the three tables the stage writes, in one transaction."""
     opp = ranked[[c for c in OPPORTUNITIES.column_names if c in ranked]].copy()
-    opp["explanation"] = [dumps(m).decode() for m in opp["explanation"]]
-    long = res.factors
-    long.insert(0, "run_id", run_id)
-    long.insert(4, "factor_group", long["factor"].map(lambda f: factor_spec(f).group))
+    for c in ("explanation", "risks", "missing"):
+        opp[c] = [dumps(m).decode() for m in opp[c]]
+    if "compliance_items" in opp:
+        opp["compliance_items"] = (
+            pd.to_numeric(opp["compliance_items"], errors="coerce").round().astype("Int64")
+        )
+    long = res.factors if res is not None and res.factors is not None else pd.DataFrame()
+    if len(long):
+        long.insert(0, "run_id", run_id)
+        long.insert(4, "factor_group", long["factor"].map(lambda f: factor_spec(f).group))
     cv = pd.DataFrame(curves).assign(run_id=run_id, fitted_at=utcnow())
     con.execute("BEGIN TRANSACTION")
     try:
@@ -286,37 +234,33 @@ def _write(con: Any, run_id: str, ranked: pd.DataFrame, res: Any, curves: list[d
 
 
 def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:
-    cols = [
-        "rank",
-        "product_id",
-        "market",
-        "title",
-        "category",
-        "score",
-        "demand_6m",
-        "margin_pct",
-        "sold_before",
-        "top_rank_stability",
-        "explanation_en",
-        "explanation_zh",
-    ]
+    status = ranked["status"].value_counts()
     return {
         "run_id": run_id,
         "profile": prof.name,
         "method": prof.method,
         "cutoff": info["cutoff"],
         "candidates": int(len(ranked)),
+        "status_counts": {s: int(status.get(s, 0)) for s in STATUSES},
+        "niches": int((ranked["candidate_kind"] == "niche").sum()),
         "profile_settings": {
             "source": prof.source,
             "normalisation": prof.normalisation,
             "min_margin_pct": prof.min_margin_pct,
             "min_demand_6m": prof.min_demand_6m,
+            "min_gross_profit_6m": prof.min_gross_profit_6m,
+            "require": list(prof.require),
+            "pass_unknown": list(prof.pass_unknown),
+            "missing_quantile": prof.missing_quantile,
+            "max_markets_per_product": prof.max_markets_per_product,
+            "max_per_category": prof.max_per_category,
+            "diversify_top": prof.diversify_top,
         },
-        "weights": res.weights,
-        "unavailable_factors": res.unavailable,
+        "weights": res.weights if res else {},
+        "unavailable_factors": res.unavailable if res else [],
         "inputs": {**{k: v for k, v in info.items() if k != "cutoff"}, **notes},
         "sensitivity": sens,
-        "top": ranked.reindex(columns=cols).head(top).to_dict(orient="records"),
+        "top": top_records(ranked, top),
     }
 
 

@@ -1,0 +1,242 @@
+"""``xborder inventory plan | alerts | calendar``: stock plans vs the days-of-cover rule, slow movers and aged stock,
+the market event calendar."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from xborder.cli.common import console, emit, open_warehouse, progress, state
+from xborder.core.errors import BadInputError
+
+__all__ = ["register", "plan", "alerts", "calendar"]
+
+inventory_app = typer.Typer(
+    help="Inventory: stock plans from the forecasts (lost sales), stock-outs, slow movers, aged stock, event calendar.",
+    no_args_is_help=True,
+)
+
+MarketOpt = Annotated[list[str] | None, typer.Option("--market", help="Only this ISO2 market (repeatable).")]
+RunOpt = Annotated[
+    str | None,
+    typer.Option("--run", help="Show a stored inventory run (id or 'latest') instead of planning again."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+_PLAN_COLS = ["product_id", "market", "sku", "kind", "daily_demand", "lead_time_days", "service_measure",
+              "service_target", "reorder_point", "order_quantity", "safety_stock", "on_hand", "stockout_date",
+              "order_by", "suggested_order", "average_stock", "cash_tied_up", "currency", "expected_cycle_service",
+              "baseline_reorder_point", "baseline_order_quantity", "baseline_average_stock", "baseline_cash_tied_up",
+              "baseline_cycle_service", "notes_en"]  # fmt: skip
+_HEALTH_COLS = ["product_id", "market", "sku", "as_of", "on_hand", "daily_rate", "days_of_cover", "turnover",
+                "days_without_sales", "status", "aged_units_next", "first_fee_date", "aged_fee_total",
+                "clearance_event_id", "clearance_start", "clearance_units", "text_en"]  # fmt: skip
+
+
+def _load(
+    ctx: typer.Context, run: str | None, params: dict[str, Any], markets: list[str] | None
+) -> dict[str, Any]:
+    """Run the stockouts and inventory stages (or open a stored run) and read the inventory tables."""
+    from xborder.core import i18n
+    from xborder.domains.inventory.stage import STAGE, STOCKOUTS_STAGE
+    from xborder.domains.inventory.tables import TABLES
+    from xborder.pipeline.runner import run_stage
+    from xborder.warehouse.tables import latest_run_id, read_rows
+
+    con = open_warehouse(ctx, read_only=run is not None)
+    summary: dict[str, Any] = {}
+    run_id: str | None
+    out_run: str | None
+    try:
+        if run is None:
+            with progress(ctx) as bar:
+                task = bar.add_task("inventory", total=100)
+                say = lambda f, m: bar.update(task, completed=int(100 * f), description=m[:60])  # noqa: E731
+                out_run, _ = run_stage(
+                    con, state(ctx).settings, STOCKOUTS_STAGE, {}, markets=markets, progress=say
+                )
+                run_id, summary = run_stage(
+                    con, state(ctx).settings, STAGE, params, markets=markets, progress=say
+                )
+        else:
+            run_id = latest_run_id(con, "inventory_plans") if run == "latest" else run
+            if run_id is None:
+                raise BadInputError("No inventory run in this warehouse.", hint="Run: xborder inventory plan")
+            out_run = latest_run_id(con, "inventory_stockouts")
+        frames = {
+            t.name: read_rows(con, t, out_run if t.name == "inventory_stockouts" else run_id) for t in TABLES
+        }
+    finally:
+        con.close()
+    if summary.get("reason_code") == "inventory.no_demand":
+        raise BadInputError(i18n.render("inventory.no_demand", "en"))
+    if markets:
+        wanted = [m.upper() for m in markets]
+        frames = {k: f[f["market"].isin(wanted)] for k, f in frames.items()}
+    return {"run_id": run_id, "frames": frames, "summary": summary}
+
+
+def _num(v: Any, digits: int = 0) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return f"{v:,.{digits}f}"
+
+
+@inventory_app.command("plan")
+def plan(
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    product: Annotated[str | None, typer.Option("--product", help="Only this product id.")] = None,
+    service_level: Annotated[
+        float | None, typer.Option("--service-level", help="Target service (0.5-0.999).")
+    ] = None,
+    fill_rate: Annotated[
+        bool, typer.Option("--fill-rate", help="Target a fill rate instead of a cycle service level.")
+    ] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local | dask | spark | ray.")] = "local",
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows to show (by cash tied up).")] = 20,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Write the stock projection of --product to FILE.html.")
+    ] = None,
+    run: RunOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Stock plans: reorder point, order quantity, stock-out date, cash tied up, next to the days-of-cover rule."""
+    if json_out:
+        state(ctx).json = True
+    if chart is not None and not product:
+        raise BadInputError("--chart needs --product (the projection is of one product).")
+    params: dict[str, Any] = {"engine": engine, "service_measure": "fill_rate" if fill_rate else "cycle"}
+    if service_level is not None:
+        params["service_level"] = service_level
+    d = _load(ctx, run, params, market)
+    plans = d["frames"]["inventory_plans"]
+    if product:
+        plans = plans[plans["product_id"] == product]
+        if plans.empty:
+            raise BadInputError(f"No plan for product {product!r} in run {d['run_id']}.",
+                                hint="List the plans without --product to see the ids.")  # fmt: skip
+    shown = plans.sort_values("cash_tied_up", ascending=False, na_position="last").head(top)
+    written = _chart(plans, chart) if chart is not None else None
+    data = {"run_id": d["run_id"], "summary": d["summary"], "plans": shown.reindex(columns=_PLAN_COLS).reset_index(drop=True),
+            "chart": written}  # fmt: skip
+    emit(ctx, data, _render_plans)
+
+
+def _chart(plans: Any, path: Path) -> str | None:
+    from xborder.domains.inventory.projection import project_stock
+    from xborder.report.charts import plotly_html, stock_projection_chart
+
+    row = plans.iloc[0].to_dict()
+    labels = {"on_hand": "on hand", "position": "on hand + on order", "reorder_point": "reorder point",
+              "arrival": "order arrives", "day": "day", "units": "units"}  # fmt: skip
+    start = row.get("stock_as_of") if row.get("stock_as_of") is not None else row.get("plan_start")
+    fig = stock_projection_chart(project_stock(row), title=f"Expected stock of {row['product_id']} in {row['market']}",
+                                 labels=labels, start=start)  # fmt: skip
+    if fig is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plotly_html(fig, path)
+    return str(path)
+
+
+def _render_plans(x: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"Stock plans (run {x['run_id']}); rule = reorder at lead time + N days of cover")
+    for c in ("product", "market", "per day", "reorder at", "order", "on hand", "stock-out", "avg stock plan|rule",
+              "service plan|rule"):  # fmt: skip
+        t.add_column(c, justify="left" if c in ("product", "market", "stock-out") else "right")
+    for r in x["plans"].itertuples():
+        t.add_row(str(r.product_id), str(r.market), _num(r.daily_demand, 2), _num(r.reorder_point), _num(r.order_quantity),
+                  _num(r.on_hand), "" if r.stockout_date is None or r.stockout_date != r.stockout_date else str(r.stockout_date)[:10], f"{_num(r.average_stock)}|{_num(r.baseline_average_stock)}",
+                  f"{r.expected_cycle_service:.0%}|{r.baseline_cycle_service:.0%}")  # fmt: skip
+    console.print(t)
+    if len(x["plans"]) == 1:
+        console.print(str(x["plans"]["notes_en"].iloc[0]), highlight=False)
+    if x.get("chart"):
+        console.print(f"Stock projection: {x['chart']}")
+
+
+@inventory_app.command("alerts")
+def alerts(
+    ctx: typer.Context, market: MarketOpt = None, run: RunOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Slow movers (30/60/90 days without a sale), aged-stock surcharges ahead, clearance events, stock-out periods."""
+    if json_out:
+        state(ctx).json = True
+    d = _load(ctx, run, {}, market)
+    health = d["frames"]["inventory_health"]
+    flagged = health[health["status"].astype(str).str.startswith("slow_") | health["first_fee_date"].notna()]
+    outs = d["frames"]["inventory_stockouts"]
+    data = {"run_id": d["run_id"], "statuses": health["status"].value_counts().to_dict(),
+            "alerts": flagged.reindex(columns=_HEALTH_COLS).reset_index(drop=True),
+            "stockouts": outs.drop(columns=["run_id"]).reset_index(drop=True)}  # fmt: skip
+
+    def render(x: dict[str, Any]) -> None:
+        console.print(
+            f"Stock health (run {x['run_id']}): " + ", ".join(f"{k} {v}" for k, v in x["statuses"].items())
+        )
+        for r in x["alerts"].itertuples():
+            console.print(f"[bold]{r.sku}[/] ({r.product_id}, {r.market}): {r.text_en}", highlight=False)
+        wide = x["stockouts"][x["stockouts"]["location"] == "*"]
+        console.print(f"Stock-out periods: {len(x['stockouts']):,} (market-wide: {len(wide):,}).")
+
+    emit(ctx, data, render)
+
+
+@inventory_app.command("calendar")
+def calendar(
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The market event calendar: sales events, seasons and factory closures, each with its source."""
+    import datetime as dt
+
+    from xborder.reference.calendar import market_events
+
+    if json_out:
+        state(ctx).json = True
+    for name, v in (("--from", start), ("--to", end)):
+        if v is not None:
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise BadInputError(f"{name} must be a date like 2025-11-28; got {v!r}.") from None
+    ev = market_events(market, start=start, end=end)
+    cols = [
+        "event_id",
+        "market",
+        "event",
+        "kind",
+        "platform",
+        "valid_from",
+        "valid_to",
+        "confidence",
+        "source",
+        "notes",
+    ]
+    data = {"events": ev[cols].reset_index(drop=True)}
+
+    def render(x: dict[str, Any]) -> None:
+        from rich.table import Table
+
+        t = Table(title="Market event calendar")
+        for c in ("market", "event", "kind", "from", "to", "confidence", "source"):
+            t.add_column(c)
+        for r in x["events"].itertuples():
+            t.add_row(r.market, r.event, r.kind, str(r.valid_from), str(r.valid_to), r.confidence, r.source)
+        console.print(t)
+
+    emit(ctx, data, render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``xborder inventory`` to the main app."""
+    app.add_typer(inventory_app, name="inventory")

@@ -1,0 +1,182 @@
+"""Demand ahead as the plans see it: expected units and their variance per future period, per product × market.
+
+:func:`demand_from_forecasts` is the ONE place where inventory reads the demand domain's forecast rows. It takes
+whatever the rows carry — ``point``, ``lo_80``/``hi_80``, ``lo_95``/``hi_95`` today, and, when present, ``mean`` and
+quantile columns ``q<digits>`` (``q05`` = 5 %, ``q95`` = 95 %, ``q975`` = 97.5 %) — so calibrated means and
+quantiles are used as soon as the demand stage writes them. Everything else works on :class:`DemandPaths`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+__all__ = ["DemandPaths", "demand_from_forecasts", "demand_from_rates", "window_demand", "days_until"]
+
+_Q = re.compile(r"^q(\d+)$")
+
+
+@dataclass(frozen=True)
+class DemandPaths:
+    """Expected demand per future period for P pairs over H periods (shorter paths padded with zero-day periods).
+
+    Attributes:
+        keys: One row per pair: product_id, market, kind (forecast | analogue | recent_sales), model, freq,
+            start (first day of the first period), sd_basis (what the spread came from).
+        days: P × H period lengths in days.
+        mean: P × H expected units per period.
+        var: P × H variance of units per period (periods independent).
+    """
+
+    keys: pd.DataFrame
+    days: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
+
+    @property
+    def daily_mean(self) -> np.ndarray:
+        """Average expected units per day over each pair's horizon."""
+        total = self.days.sum(axis=1)
+        return np.divide(self.mean.sum(axis=1), total, out=np.zeros(len(total)), where=total > 0)
+
+    @property
+    def daily_sd(self) -> np.ndarray:
+        """Standard deviation of one day's demand (variance spread evenly over the horizon's days)."""
+        total = self.days.sum(axis=1)
+        return np.sqrt(np.divide(self.var.sum(axis=1), total, out=np.zeros(len(total)), where=total > 0))
+
+
+def _period_days(ds: pd.Series, freq: pd.Series) -> np.ndarray:
+    d = pd.to_datetime(ds)
+    out = np.where(freq.eq("W"), 7.0, np.where(freq.eq("D"), 1.0, d.dt.days_in_month.to_numpy(dtype=float)))
+    return np.asarray(out, dtype=float)
+
+
+def _spread(rows: pd.DataFrame, centre: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(sd of one period's units, where it came from): the upper half of the widest quantile or interval given
+    (the upper tail is what safety stock covers), else Poisson (sd = √mean)."""
+    sd = pd.Series(np.nan, index=rows.index)
+    basis = pd.Series("poisson", index=rows.index, dtype=object)
+    qcols = {c: float("0." + _Q.match(c).group(1)) for c in rows.columns if _Q.match(c)}  # type: ignore[union-attr]
+    upper = sorted(((p, c) for c, p in qcols.items() if 0.5 < p < 1), reverse=True)
+    mid = "q50" if "q50" in rows.columns else "point"
+    candidates = [(rows[c] - rows[mid], float(norm.ppf(p)), c) for p, c in upper]
+    candidates += [
+        (rows[c] - rows["point"], float(norm.ppf(lv)), c)
+        for c, lv in (("hi_95", 0.975), ("hi_80", 0.9))
+        if c in rows
+    ]
+    for width, z, name in candidates:
+        est = pd.to_numeric(width, errors="coerce") / z
+        take = sd.isna() & est.notna() & (est >= 0)
+        sd[take], basis[take] = est[take], name
+    fallback = sd.isna()
+    sd[fallback] = np.sqrt(centre[fallback].clip(lower=0))
+    return sd.clip(lower=0), basis
+
+
+def demand_from_forecasts(rows: pd.DataFrame) -> DemandPaths:
+    """Demand paths from forecast rows of level product_market (one row per pair and period).
+
+    Args:
+        rows: forecasts rows with product_id, market, freq, ds, model, kind, point and any of lo_80, hi_80,
+            lo_95, hi_95, mean, q<digits>.
+
+    Returns:
+        Paths in period order; the expected units are ``mean`` when present, else ``point`` (the spread from the
+        upper quantile or interval, see :func:`_spread`).
+    """
+    cols = ["product_id", "market", "kind", "model", "freq", "start", "sd_basis"]
+    if rows.empty:
+        return DemandPaths(pd.DataFrame(columns=cols), np.zeros((0, 0)), np.zeros((0, 0)), np.zeros((0, 0)))
+    df = rows.sort_values(["product_id", "market", "ds"]).reset_index(drop=True)
+    centre = pd.to_numeric(df["mean"], errors="coerce") if "mean" in df else pd.Series(np.nan, index=df.index)
+    centre = centre.fillna(pd.to_numeric(df["point"], errors="coerce")).fillna(0.0).clip(lower=0)
+    sd, basis = _spread(df, centre)
+    df = df.assign(_mean=centre, _var=sd * sd, _days=_period_days(df["ds"], df["freq"]), _basis=basis)
+    df["_k"] = df.groupby(["product_id", "market"], sort=False).cumcount()
+    keys = df.groupby(["product_id", "market"], sort=False).agg(
+        kind=("kind", "first"), model=("model", "first"), freq=("freq", "first"), start=("ds", "min"),
+        sd_basis=("_basis", "first"),
+    ).reset_index()  # fmt: skip
+    pair = df.groupby(["product_id", "market"], sort=False).ngroup().to_numpy()
+    shape = (len(keys), int(df["_k"].max()) + 1)
+    out = [np.zeros(shape) for _ in range(3)]
+    for arr, col in zip(out, ("_days", "_mean", "_var"), strict=True):
+        arr[pair, df["_k"].to_numpy()] = df[col].to_numpy(dtype=float)
+    keys["start"] = pd.to_datetime(keys["start"])
+    return DemandPaths(keys[cols], *out)
+
+
+def demand_from_rates(
+    keys: pd.DataFrame, daily_mean: np.ndarray, daily_sd: np.ndarray, days: float = 365.0
+) -> DemandPaths:
+    """Constant-rate paths (one period of ``days``) for pairs without a forecast, e.g. from recent sales."""
+    n = len(keys)
+    d = np.full((n, 1), float(days))
+    m = np.asarray(daily_mean, dtype=float).reshape(n, 1) * days
+    v = (np.asarray(daily_sd, dtype=float).reshape(n, 1) ** 2) * days
+    return DemandPaths(keys.reset_index(drop=True), d, m, v)
+
+
+def _cumulative(p: DemandPaths) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    z = np.zeros((len(p.days), 1))
+    return (np.hstack([z, p.days.cumsum(axis=1)]), np.hstack([z, p.mean.cumsum(axis=1)]),
+            np.hstack([z, p.var.cumsum(axis=1)]))  # fmt: skip
+
+
+def _at(cd: np.ndarray, cv: np.ndarray, inc: np.ndarray, days: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Cumulative value at day x of each row (linear within a period; past the horizon at the last period's rate)."""
+    n, h = days.shape
+    k = np.minimum((cd[:, 1:] <= x[:, None]).sum(axis=1), h - 1)
+    rows = np.arange(n)
+    # past the horizon: the last period with days sets the rate
+    last = np.maximum((days > 0).sum(axis=1) - 1, 0)
+    beyond = x >= cd[rows, last + 1]
+    k = np.where(beyond, last, k)
+    d = days[rows, k]
+    rate = np.divide(inc[rows, k], d, out=np.zeros(n), where=d > 0)
+    return cv[rows, k] + (x - cd[rows, k]) * rate
+
+
+def window_demand(
+    paths: DemandPaths, offset_days: np.ndarray, length_days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of demand from day ``offset`` to ``offset + length`` of each pair's path (days may be fractional)."""
+    if len(paths.days) == 0:
+        return np.zeros(0), np.zeros(0)
+    cd, cm, cv = _cumulative(paths)
+    a = np.asarray(offset_days, dtype=float) * np.ones(len(cd))
+    b = a + np.asarray(length_days, dtype=float)
+    mean = _at(cd, cm, paths.mean, paths.days, b) - _at(cd, cm, paths.mean, paths.days, a)
+    var = _at(cd, cv, paths.var, paths.days, b) - _at(cd, cv, paths.var, paths.days, a)
+    return mean, np.sqrt(np.clip(var, 0, None))
+
+
+def days_until(paths: DemandPaths, units: np.ndarray, offset_days: np.ndarray | float = 0.0) -> np.ndarray:
+    """Days from ``offset`` until expected demand has used up ``units`` (NaN: never at a zero rate)."""
+    n = len(paths.days)
+    if n == 0:
+        return np.zeros(0)
+    cd, cm, _ = _cumulative(paths)
+    off = np.asarray(offset_days, dtype=float) * np.ones(n)
+    target = _at(cd, cm, paths.mean, paths.days, off) + np.maximum(np.asarray(units, dtype=float), 0)
+    h = paths.days.shape[1]
+    k = np.minimum((cm[:, 1:] < target[:, None]).sum(axis=1), h)  # first period whose end reaches the target
+    rows = np.arange(n)
+    inside = k < h
+    kk = np.minimum(k, h - 1)
+    d = paths.days[rows, kk]
+    rate_k = np.divide(paths.mean[rows, kk], d, out=np.zeros(n), where=d > 0)
+    x_in = cd[rows, kk] + np.divide(target - cm[rows, kk], rate_k, out=np.full(n, np.nan), where=rate_k > 0)
+    last = np.maximum((paths.days > 0).sum(axis=1) - 1, 0)
+    dl = paths.days[rows, last]
+    rate_last = np.divide(paths.mean[rows, last], dl, out=np.zeros(n), where=dl > 0)
+    x_out = cd[rows, last + 1] + np.divide(
+        target - cm[rows, last + 1], rate_last, out=np.full(n, np.nan), where=rate_last > 0
+    )
+    return np.where(inside, x_in, x_out) - off

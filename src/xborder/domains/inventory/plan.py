@@ -1,0 +1,164 @@
+"""Stock plans for many SKU × location pairs at once: safety stock, reorder point, order quantity, stock-out date,
+cash tied up — next to the days-of-cover rule Chinese seller ERPs use (the baseline every plan is compared with).
+
+Policy: reviewed every ``review_days``; when stock on hand + inbound is at or below the reorder point r, order
+whole multiples of Q. r covers demand over the protection interval (lead time + review period) at the target
+service: a **cycle service level** (probability of no stock-out in a replenishment cycle, the default) or a
+**fill rate** (share of demand served from stock), with **lost sales** — a shopper who finds an Amazon listing
+out of stock buys elsewhere, so short units are not refilled. Q is the EOQ (holding cost = holding_rate × landed
+cost per year), capped at ``max_cover_days`` of demand, raised to the MOQ and rounded up to whole cases.
+Baseline: reorder when stock covers fewer than lead time + ``baseline_safety_days`` days of average sales, and
+order ``baseline_order_days`` days of sales (same MOQ and case rounding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from xborder.domains.inventory.forecasts import DemandPaths, days_until, demand_from_forecasts, window_demand
+from xborder.domains.inventory.policy import (
+    cycle_safety_factor,
+    eoq,
+    fill_rate_safety_factor,
+    normal_loss,
+    reorder_point,
+    round_order,
+)
+
+__all__ = ["PlanSettings", "PAIR_COLUMNS", "plan_pairs", "plan_from_rows", "PLAN_COLUMNS"]
+
+PAIR_COLUMNS = (
+    "lead_time_days",
+    "lead_time_sd_days",
+    "unit_cost",
+    "order_cost",
+    "moq",
+    "case_pack",
+    "on_hand",
+    "inbound",
+    "stock_offset_days",
+)
+"""Per-pair inputs besides demand (NaN allowed: on_hand/inbound unknown, unit_cost unknown → no EOQ;
+stock_offset_days = day of the stock snapshot counted from the path's start, 0 when NaN)."""
+
+PLAN_COLUMNS = (
+    "product_id", "market", "kind", "model", "freq", "start", "sd_basis", "daily_demand", "daily_demand_sd",
+    "protection_days", "protection_demand", "protection_sd", "service_measure", "service_target", "safety_factor",
+    "safety_stock", "reorder_point", "eoq", "order_quantity", "order_quantity_rule", "expected_fill_rate",
+    "expected_cycle_service", "average_stock", "cash_tied_up", "days_of_cover", "stockout_days", "order_in_days",
+    "suggested_order", "launch_quantity", "launch_cash", "baseline_reorder_point", "baseline_order_quantity",
+    "baseline_average_stock", "baseline_cash_tied_up", "baseline_cycle_service", "baseline_fill_rate",
+    "annual_cost", "baseline_annual_cost",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """How plans are made (defaults from core.settings; see docs/inventory.md)."""
+
+    service_level: float = 0.95
+    service_measure: str = "cycle"  # cycle | fill_rate
+    distribution: str = "normal"  # normal | gamma
+    review_days: float = 7.0
+    holding_rate: float = 0.25
+    max_cover_days: float = 90.0
+    baseline_safety_days: float = 15.0
+    baseline_order_days: float = 30.0
+
+
+def _fill_rate(q: np.ndarray, sigma: np.ndarray, z: np.ndarray) -> np.ndarray:
+    short = sigma * normal_loss(z)
+    return np.divide(q, q + short, out=np.ones(len(q)), where=(q + short) > 0)
+
+
+def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.DataFrame:
+    """One plan per pair of ``paths`` (``pairs`` aligned row by row, with :data:`PAIR_COLUMNS`).
+
+    Day counts (``stockout_days``, ``order_in_days``) run from the stock snapshot (``stock_offset_days``).
+    """
+    n = len(paths.keys)
+    col = {c: pd.to_numeric(pairs[c], errors="coerce").to_numpy(dtype=float) if c in pairs else np.full(n, np.nan)
+           for c in PAIR_COLUMNS}  # fmt: skip
+    lt = np.nan_to_num(col["lead_time_days"], nan=0.0)
+    lt_sd = np.nan_to_num(col["lead_time_sd_days"], nan=0.0)
+    protect = lt + s.review_days
+    mu_p, sd_p = window_demand(paths, np.zeros(n), protect)
+    rate = np.divide(mu_p, protect, out=np.zeros(n), where=protect > 0)
+    sigma = np.sqrt(sd_p**2 + (rate * lt_sd) ** 2)
+    daily = paths.daily_mean
+    cost = col["unit_cost"]
+    q_eoq = eoq(np.nan_to_num(col["order_cost"]), s.holding_rate * cost, 365.0 * daily)
+    cap = s.max_cover_days * rate
+    has_cost = np.isfinite(q_eoq) & (np.nan_to_num(col["order_cost"]) > 0)
+    q_raw = np.where(has_cost, np.minimum(q_eoq, cap), s.baseline_order_days * rate)
+    rule = np.where(has_cost, np.where(q_eoq > cap, "eoq_capped", "eoq"), "cover_days")
+    q = np.where(rate > 0, np.maximum(round_order(q_raw, col["moq"], col["case_pack"]), 1.0), 0.0)
+    if s.service_measure == "fill_rate":
+        z = fill_rate_safety_factor(np.full(n, s.service_level), q, sigma, lost_sales=True)
+    elif s.service_measure == "cycle":
+        z = np.full(n, float(cycle_safety_factor(s.service_level)))
+    else:
+        raise ValueError(f"service_measure must be cycle or fill_rate; got {s.service_measure!r}")
+    r = np.ceil(np.round(reorder_point(mu_p, sigma, z, distribution=s.distribution), 9))
+    r = np.where(rate > 0, np.maximum(r, 0.0), 0.0)
+    ss = r - mu_p
+    z_eff = np.divide(ss, sigma, out=np.zeros(n), where=sigma > 0)
+    avg = np.maximum(ss, 0) + q / 2 + rate * s.review_days / 2
+    # the days-of-cover rule (ERP baseline)
+    r_b = np.ceil(np.round((lt + s.baseline_safety_days) * rate, 9))
+    q_b = np.where(
+        rate > 0,
+        np.maximum(round_order(s.baseline_order_days * rate, col["moq"], col["case_pack"]), 1.0),
+        0.0,
+    )
+    z_b = np.divide(r_b - mu_p, sigma, out=np.zeros(n), where=sigma > 0)
+    avg_b = np.maximum(r_b - mu_p, 0) + q_b / 2 + rate * s.review_days / 2
+    yearly = 365.0 * daily
+    k, h = np.nan_to_num(col["order_cost"]), s.holding_rate * cost
+    cost_plan = np.divide(k * yearly, q, out=np.zeros(n), where=q > 0) + h * avg
+    cost_base = np.divide(k * yearly, q_b, out=np.zeros(n), where=q_b > 0) + h * avg_b
+    position = np.nan_to_num(col["on_hand"]) + np.nan_to_num(col["inbound"])
+    known = np.isfinite(col["on_hand"])
+    first30, _ = window_demand(paths, np.zeros(n), np.full(n, 30.0))
+    cover = np.divide(col["on_hand"], first30 / 30.0, out=np.full(n, np.nan), where=(first30 > 0) & known)
+    offset = np.nan_to_num(col["stock_offset_days"])
+    out_days = np.where(known, days_until(paths, position, offset), np.nan)
+    order_in = np.where(known, np.where(position <= r, 0.0, days_until(paths, position - r, offset)), np.nan)
+    short_units = np.maximum(r - position, 0.0)
+    n_orders = np.where(q > 0, np.floor(np.divide(short_units, q, out=np.zeros(n), where=q > 0)) + 1, 0)
+    suggested = np.where(known & (position <= r), n_orders * q, np.where(known, 0.0, np.nan))
+    launch = np.where(
+        rate > 0, round_order(np.maximum(ss, 0) + q + rate * s.review_days, col["moq"], col["case_pack"]), 0.0
+    )
+    out = paths.keys.reset_index(drop=True).copy()
+    out = out.assign(
+        daily_demand=daily, daily_demand_sd=paths.daily_sd, protection_days=protect, protection_demand=mu_p,
+        protection_sd=sigma, service_measure=s.service_measure, service_target=s.service_level, safety_factor=z_eff,
+        safety_stock=ss, reorder_point=r, eoq=q_eoq, order_quantity=q, order_quantity_rule=rule,
+        expected_fill_rate=np.where(rate > 0, _fill_rate(q, sigma, z_eff), np.nan),
+        expected_cycle_service=np.where(sigma > 0, norm.cdf(z_eff), np.where(rate > 0, 1.0, np.nan)),
+        average_stock=avg, cash_tied_up=avg * cost, days_of_cover=cover, stockout_days=out_days,
+        order_in_days=order_in, suggested_order=suggested, launch_quantity=launch, launch_cash=launch * cost,
+        baseline_reorder_point=r_b, baseline_order_quantity=q_b, baseline_average_stock=avg_b,
+        baseline_cash_tied_up=avg_b * cost,
+        baseline_cycle_service=np.where(sigma > 0, norm.cdf(z_b), np.where(rate > 0, 1.0, np.nan)),
+        baseline_fill_rate=np.where(rate > 0, _fill_rate(q_b, sigma, z_b), np.nan),
+        annual_cost=cost_plan, baseline_annual_cost=cost_base,
+    )  # fmt: skip
+    return out[list(PLAN_COLUMNS)]
+
+
+def plan_from_rows(rows: pd.DataFrame, s: PlanSettings) -> pd.DataFrame:
+    """Plans from one long frame: forecast rows (one per pair and period) carrying their pair's
+    :data:`PAIR_COLUMNS` — the per-SKU step the engines run on partitions of whole pairs."""
+    paths = demand_from_forecasts(rows)
+    if len(paths.keys) == 0:
+        return pd.DataFrame(columns=list(PLAN_COLUMNS))
+    attrs = rows.drop_duplicates(["product_id", "market"]).set_index(["product_id", "market"])
+    idx = pd.MultiIndex.from_frame(paths.keys[["product_id", "market"]])
+    pairs = attrs.reindex(idx)[[c for c in PAIR_COLUMNS if c in attrs.columns]].reset_index(drop=True)
+    return plan_pairs(paths, pairs, s)

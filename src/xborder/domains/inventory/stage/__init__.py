@@ -1,0 +1,6 @@
+"""The inventory domain's stages: ``stockouts`` (before demand) and ``inventory`` (after demand and landed cost)."""
+
+from xborder.domains.inventory.stage.run import STAGE, InventoryParams, run_inventory
+from xborder.domains.inventory.stage.stockouts import STOCKOUTS_STAGE, run_stockouts
+
+__all__ = ["STAGE", "STOCKOUTS_STAGE", "InventoryParams", "run_inventory", "run_stockouts"]

@@ -1,0 +1,171 @@
+"""The inventory stage: stock plans from forecasts (or recent sales), lead times and landed costs; stock health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from xborder.core import i18n
+from xborder.domains.inventory.dossier import SECTION
+from xborder.domains.inventory.engines import EngineSession, run_plans
+from xborder.domains.inventory.leadtime import lead_times
+from xborder.domains.inventory.notes import health_rows, plan_notes
+from xborder.domains.inventory.plan import PlanSettings
+from xborder.domains.inventory.positions import stock_positions
+from xborder.domains.inventory.stage.inputs import (
+    input_run,
+    read_forecasts,
+    read_landed_costs,
+    read_last_sales,
+    read_offers,
+    read_products,
+    read_snapshots,
+)
+from xborder.domains.inventory.tables import INVENTORY_HEALTH, INVENTORY_PLANS, PLAN_TABLES
+from xborder.reference import load_table
+from xborder.reference.calendar import market_events
+from xborder.reference.fx import load_fx
+from xborder.warehouse.stage import Params, Stage, StageContext
+from xborder.warehouse.tables import delete_run_rows, write_frame
+
+__all__ = ["InventoryParams", "run_inventory", "STAGE"]
+
+_KEY = ["product_id", "market"]
+
+
+class InventoryParams(Params):
+    """Parameters of the inventory stage (defaults from settings; see docs/inventory.md)."""
+
+    service_level: float | None = Field(None, ge=0.5, le=0.999)
+    """Target service (default: settings.service_level)."""
+    service_measure: Literal["cycle", "fill_rate"] = "cycle"
+    distribution: Literal["normal", "gamma"] = "normal"
+    review_days: int | None = Field(None, ge=1, le=90)
+    case_pack: int = Field(1, ge=1, le=100_000)
+    """Units per case when no quote says (1: order single units)."""
+    engine: Literal["local", "dask", "spark", "ray"] = "local"
+
+
+def _recent_sales_rows(pos: pd.DataFrame, have: set[tuple[str, str]], weeks: int = 26) -> pd.DataFrame:
+    """Weekly demand rows for pairs with stock but no forecast: the report's recent units shipped (Poisson spread)."""
+    rows = []
+    for r in pos.itertuples(index=False):
+        if (r.product_id, r.market) in have:
+            continue
+        for col, days in (("units_shipped_30d", 30), ("units_shipped_90d", 90), ("units_shipped_7d", 7)):
+            v = getattr(r, col)
+            if pd.notna(v):
+                rate = float(v) / days
+                break
+        else:
+            continue
+        start = pd.Timestamp(str(r.stock_as_of))
+        rows += [{"product_id": r.product_id, "market": r.market, "kind": "recent_sales", "model": col, "freq": "W",
+                  "ds": start + pd.Timedelta(days=7 * k), "point": rate * 7.0} for k in range(weeks)]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _order_cost(con: Any, currencies: pd.Series, usd: float, day: str) -> pd.Series:
+    fx = load_fx(con)
+    out = {}
+    for cur in currencies.dropna().unique():
+        try:
+            out[cur] = usd * fx.factor("USD", str(cur), day).rate
+        except Exception:  # noqa: BLE001 — a currency without a rate leaves the EOQ out (noted per plan)
+            out[cur] = np.nan
+    return currencies.map(out).astype(float)
+
+
+def _pairs(
+    ctx: StageContext, demand: pd.DataFrame, pos: pd.DataFrame, lc: pd.DataFrame, p: InventoryParams
+) -> pd.DataFrame:
+    st = ctx.settings
+    pairs = demand.groupby(_KEY, as_index=False).agg(start=("ds", "min"))
+    pairs = pairs.merge(lc, on=_KEY, how="left").merge(read_offers(ctx.con), on="product_id", how="left")
+    pairs = pairs.merge(pos, on=_KEY, how="left")
+    today = dt.date.today().isoformat()
+    pairs = pairs.join(lead_times(pairs, date=today, production_days=st.production_lead_time_days,
+                                  production_cv=st.production_lead_time_cv, inbound_days=st.inbound_days,
+                                  default_origin=st.default_origin))  # fmt: skip
+    pairs["unit_cost"] = pairs["landed_cost"]
+    pairs["order_cost"] = _order_cost(ctx.con, pairs["currency"], st.order_cost_usd, today)
+    pairs["case_pack"] = float(p.case_pack)
+    pairs["stock_offset_days"] = (
+        pd.to_datetime(pairs["stock_as_of"]) - pd.to_datetime(pairs["start"])
+    ).dt.days
+    return pairs
+
+
+def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
+    """Plan every product × market with a forecast or a stock snapshot; write plans and stock health."""
+    con, st = ctx.con, ctx.settings
+    ctx.say(0.0, "reading forecasts, landed costs and stock")
+    delete_run_rows(con, PLAN_TABLES, ctx.run_id)
+    runs = {t: input_run(con, t, ctx.run_id) for t in ("forecasts", "landed_costs")}
+    fc = read_forecasts(con, runs["forecasts"], ctx.markets)
+    pos = stock_positions(read_snapshots(con, ctx.markets))
+    have = set(zip(fc.get("product_id", []), fc.get("market", []), strict=True))
+    recent = _recent_sales_rows(pos, have)
+    demand = (
+        pd.concat([f for f in (fc, recent) if len(f)], ignore_index=True) if len(fc) or len(recent) else fc
+    )
+    if demand.empty:
+        return {"status": "skipped", "reason": i18n.render("inventory.no_demand", "en"),
+                "reason_code": "inventory.no_demand", "plans": 0}  # fmt: skip
+    settings = PlanSettings(
+        service_level=p.service_level or st.service_level, service_measure=p.service_measure,
+        distribution=p.distribution, review_days=float(p.review_days or st.review_days),
+        holding_rate=st.holding_cost_rate, max_cover_days=float(st.max_cover_days),
+        baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
+    )  # fmt: skip
+    pairs = _pairs(ctx, demand, pos, read_landed_costs(con, runs["landed_costs"], ctx.markets), p)
+    attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
+             "stock_offset_days"]  # fmt: skip
+    ctx.say(0.3, f"planning {len(pairs):,} product × market pairs ({p.engine})")
+    with EngineSession(p.engine) as sess:
+        plans = run_plans(demand.merge(pairs[[*_KEY, *attrs]], on=_KEY), settings, sess)
+    plans = plans.merge(pairs, on=_KEY, how="left", suffixes=("", "_pair"))
+    table = plan_notes(plans, settings, st)
+    n_plans = write_frame(con, INVENTORY_PLANS, table.assign(run_id=ctx.run_id)[
+        [c for c in INVENTORY_PLANS.column_names if c in table.columns or c == "run_id"]])  # fmt: skip
+    ctx.say(0.8, "stock health")
+    health = pd.DataFrame()
+    if len(pos):
+        products = read_products(con, pos["product_id"].tolist())
+        last = read_last_sales(con, pos["product_id"].tolist())
+        rules = load_table("fees/amazon_aged_inventory")
+        health = health_rows(pos, plans, products, last, rules, market_events(), list(st.slow_mover_days))
+        write_frame(con, INVENTORY_HEALTH, health.assign(run_id=ctx.run_id)[
+            [c for c in INVENTORY_HEALTH.column_names if c in health.columns or c == "run_id"]])  # fmt: skip
+    ctx.say(1.0, "inventory done")
+    return _summary(table, health, runs, settings, n_plans)
+
+
+def _summary(
+    plans: pd.DataFrame, health: pd.DataFrame, runs: dict[str, str | None], s: PlanSettings, n: int
+) -> dict[str, Any]:
+    cash = plans.groupby("currency")[["cash_tied_up", "baseline_cash_tied_up"]].sum().round(2)
+    return {
+        "plans": n,
+        "input_runs": {k: v for k, v in runs.items() if v},
+        "kinds": plans["kind"].value_counts().to_dict(),
+        "service": {"measure": s.service_measure, "target": s.service_level, "distribution": s.distribution},
+        "order_now": int((plans["suggested_order"].fillna(0) > 0).sum()),
+        "average_stock": round(float(plans["average_stock"].sum()), 1),
+        "baseline_average_stock": round(float(plans["baseline_average_stock"].sum()), 1),
+        "cash_tied_up": {
+            str(c): {"plan": float(r["cash_tied_up"]), "baseline": float(r["baseline_cash_tied_up"])}
+            for c, r in cash.iterrows()
+        },  # fmt: skip
+        "health": health["status"].value_counts().to_dict() if len(health) else {},
+    }
+
+
+STAGE = Stage(
+    "inventory", run_inventory, InventoryParams, writes=PLAN_TABLES, weight=0.03,
+    web=("service_level", "service_measure"), title="Inventory", dossier=SECTION,
+)  # fmt: skip

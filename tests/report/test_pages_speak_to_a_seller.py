@@ -1,0 +1,182 @@
+"""Opportunity pages speak to a seller (issue 14): sources in words, empty sections say why and how to fill them,
+the selection's risks and unknowns are shown, the top list says how many picks pass the gates."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from xborder.report.html import _missing, _named_series, _top_status, _unknowns, source_words
+from xborder.report.messages import Translator
+from xborder.report.render import run_target_margin
+
+
+def _page(**kw: object) -> SimpleNamespace:
+    base = {
+        "product_id": "uci:23298",
+        "market": "CH",
+        "title": "SPOTTY BUNTING",
+        "sources": {"demand": "history", "margin": "estimate", "compliance": "assessed", "voice": "none"},
+        "unknowns": [],
+        "selection_risks": [],
+        "trends": pd.DataFrame(),
+    }
+    return SimpleNamespace(**(base | kw))
+
+
+def _data(status: list[str], summary: dict | None = None) -> SimpleNamespace:
+    stages = {"selection": {"status": "ok", "summary": summary or {}}} | {
+        s: {"status": "ok"} for s in ("demand", "reviews", "landed_cost", "compliance")
+    }
+    return SimpleNamespace(opportunities=pd.DataFrame({"status": status}), stages=stages)
+
+
+def test_factor_sources_are_named_in_a_sellers_words() -> None:
+    assert source_words("forecasts | order_lines", "en") == "demand forecast | your order history"
+    assert (
+        source_words("landed_costs × expected units − compliance_summary − settings.launch_cost", "en")
+        == "landed-cost calculation × expected units − compliance cost − launch cost (setting)"
+    )
+    assert source_words("products.title | listings", "zh") == "产品标题 | 平台在售商品"
+    assert source_words("a_new_table", "en") == "a_new_table"  # no wording yet: kept as it is
+
+
+def test_an_empty_section_says_why_and_how_to_fill_it() -> None:
+    data, tr = _data(["ranked"]), Translator("en")
+    page = _page()
+    assert _missing(data, "pains", tr, page) == (
+        "No reviews of this product or its category in the warehouse, so no customer pain points. "
+        "To add them: xborder ingest <reviews file>, then xborder reviews analyze."
+    )
+    assert _missing(data, "demand", tr, page).startswith("No statistical forecast for this product in CH")
+    no_comp = _page(sources={"compliance": "none"})
+    assert _missing(data, "compliance", tr, no_comp) == (
+        "Compliance not checked for CH. To check it: xborder compliance run --market CH."
+    )
+    assert (
+        _missing(data, "compliance", tr, page) == "No compliance requirement recorded for this product in CH."
+    )
+
+
+def test_unknowns_render_the_selection_messages_with_their_command() -> None:
+    msg = {
+        "code": "selection.missing.compliance",
+        "args": {"market": "DE", "command": "xborder compliance run --market DE"},
+    }
+    page = _page(unknowns=json.loads(json.dumps([msg])))
+    assert _unknowns(page, "en") == [
+        "compliance: not checked for DE — fill: xborder compliance run --market DE"
+    ]
+
+
+def test_trend_series_are_named_not_ids() -> None:
+    trends = pd.DataFrame(
+        {"unique_id": ["uci:23298|CH", "cat:party_seasonal|CH", "other|CH"], "signal": "yoy"}
+    )
+    out = _named_series(_page(trends=trends), Translator("en"))
+    assert out["unique_id"].tolist() == ["SPOTTY BUNTING (CH)", "category party_seasonal (CH)", "other|CH"]
+
+
+def test_the_top_list_says_how_many_pass_every_gate_and_the_report_keeps_the_runs_margin_gate() -> None:
+    summary = {"profile_settings": {"min_margin_pct": 25.0, "min_demand_6m": 30.0}, "home_markets": ["GB"]}
+    data = _data(["ranked"] * 2 + ["gated"] * 3 + ["not_assessed"] * 4 + ["home_baseline"], summary)
+    text = _top_status(data, Translator("en"))
+    assert text.startswith(
+        "2 of 5 assessed foreign candidates pass every gate (margin ≥ 25% after landed cost"
+    )
+    assert "4 candidates whose demand, margin or compliance is unknown" in text
+    assert "1 pairs in the home market (GB)" in text
+    assert run_target_margin(data) == 0.25
+    assert run_target_margin(_data(["ranked"])) == 0.25  # no gate recorded: the settings' default
+    assert run_target_margin(_data(["ranked"], {"profile_settings": {"min_margin_pct": 40}})) == 0.40
+
+
+def test_the_backtest_is_reported_in_money_per_method(tmp_path) -> None:
+    from xborder.domains.selection.tables import SELECTION_BACKTEST
+    from xborder.report.data import _backtest
+    from xborder.warehouse import connect
+    from xborder.warehouse.tables import write_frame
+
+    rows = pd.DataFrame(
+        {
+            "run_id": "r",
+            "cutoff": ["2011-03", "2011-04"] * 2,
+            "candidates": 100,
+            "k": 20,
+            "method": ["xborder", "xborder", "best_sellers", "best_sellers"],
+            "success": [0.8, 0.9, 0.6, 0.7],
+            "revenue_next": [1000.0, 3000.0, 2500.0, 2500.0],
+            "gross_profit_next": [-100.0, 300.0, -900.0, -700.0],
+            "units_next": [10.0, 30.0, 25.0, 25.0],
+            "profitable": [0.05, 0.15, 0.0, 0.0],
+            "grew": [0.5, 0.5, 0.2, 0.4],
+            "profit_currency": "GBP",
+        }
+    )
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        write_frame(con, SELECTION_BACKTEST, rows)
+        bt = _backtest(con, "r")
+    finally:
+        con.close()
+    money = bt["money"].set_index("method")
+    assert (
+        money.at["xborder", "revenue_next"] == 2000.0 and money.at["best_sellers", "revenue_next"] == 2500.0
+    )
+    assert (
+        money.at["xborder", "gross_profit_next"] == 100.0
+        and money.at["best_sellers", "gross_profit_next"] == -800.0
+    )
+    assert money.at["xborder", "profitable"] == pytest.approx(0.10) and bt["currency"] == "GBP"
+    text = Translator("en")(
+        "backtest_money", k=20, revenue="2,000", best_revenue="2,500", profit="100", best_profit="-800",
+        profitable="10%", currency="GBP",
+    )  # fmt: skip
+    assert text.startswith(
+        "In money, per cutoff: the top 20 picks sold 2,000 GBP in the next 6 months against 2,500 GBP"
+    )
+
+
+def test_a_research_run_says_its_numbers_are_estimates_and_long_titles_are_cut() -> None:
+    from xborder.report.html import short_title
+
+    data = _data(["ranked"] * 3, {"mode": "research", "profile_settings": {"min_margin_pct": 25.0}})
+    text = _top_status(data, Translator("en"))
+    assert text.startswith("Research-only start: the warehouse holds no own sales, so these 3 candidates")
+    assert "margin and profit gates are open" in text
+    long = "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6, fotocamera frontale e posteriore"
+    assert short_title(long) == "Apple iPad con chip A16: display Liquid Retina da 11'', 128 GB, Wi-Fi 6…"
+    assert short_title("SPOTTY BUNTING") == "SPOTTY BUNTING"
+
+
+def test_factor_units_are_shown_in_the_reports_language() -> None:
+    from xborder.core import i18n
+    from xborder.domains.selection.factors import FACTORS
+    from xborder.report.html import _label_factors
+
+    for f in FACTORS:  # the catalogue's English unit is the declared one, and every factor has a Chinese one
+        assert i18n.render(f"selection.unit.{f.name}", "en") == f.unit
+        assert i18n.has(f"selection.unit.{f.name}", "zh")
+    frame = pd.DataFrame({"factor": ["demand_6m", "a_new_factor"], "unit": ["units / 6 months", "widgets"]})
+    assert _label_factors(frame, "zh")["unit_label"].tolist() == ["件 / 6个月", "widgets"]
+    assert source_words("landed_costs × expected units", "zh") == "到岸成本计算 × 预期销量"
+
+
+def test_landed_cost_notes_are_rendered_from_their_codes_in_the_reports_language() -> None:
+    from xborder.report.html import landed_notes
+
+    codes = json.dumps(
+        [
+            {"code": "landed_cost.unit_cost_estimated", "args": {"share": 0.35}},
+            {"code": "landed_cost.dims_from_defaults", "args": {}},
+        ]
+    )
+    assert (
+        landed_notes(codes, "en")
+        == "unit cost estimated as 35% of the home price; weight/dims from category defaults"
+    )
+    assert landed_notes(codes, "zh").startswith("单位成本按本国市场价格的35%估算")
+    assert landed_notes("", "zh") == "" and landed_notes("not json", "en") == ""
