@@ -10,7 +10,7 @@ from xborder.report.stage import RUN_STAGES
 
 def test_every_demo_limit_is_a_valid_parameter_of_its_stage() -> None:
     params = demo_params(RUN_STAGES)
-    assert set(params) == {"demand", "landed_cost", "backtest", "report"}
+    assert set(params) == {"demand", "landed_cost", "backtest", "risk", "report"}
     for stage in RUN_STAGES:
         if stage.name in params:
             parsed = stage.parse(params[stage.name])

@@ -125,11 +125,13 @@ def test_the_registry_gives_every_list_the_interfaces_use() -> None:
         "logistics",
         "selection",
         "backtest",
+        "finance",
+        "risk",
     ]
     assert output_tables()["forecasts"] == "demand" and output_tables()["opportunities"] == "selection"
     assert quick_params([*STAGES, REPORT]) == {
         "demand": {"max_series": 200}, "landed_cost": {"max_products": 300},
-        "backtest": {"cutoffs": 3, "k": 20}, "report": {"top_n": 10},
+        "backtest": {"cutoffs": 3, "k": 20}, "risk": {"draws": 1000}, "report": {"top_n": 10},
     }  # fmt: skip
     assert "demand.max_series" in web_params() and "demand.engine" not in web_params()
     with pytest.raises(BadInputError, match="cannot be set from the web"):

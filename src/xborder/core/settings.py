@@ -109,6 +109,56 @@ class Settings:
     (0: keep; Amazon's Data Protection Policy asks buyer data be deleted 30 days after delivery)."""
     breach_notify_hours: int = 72
     """Privacy: hours from detecting a personal-data breach to notifying the authority (GDPR Art. 33)."""
+    # --- finance and risk (issue 18) ---
+    price_ladder_margins_pct: tuple[int, ...] = (20, 30, 40)
+    """Finance: target margins (percent of net revenue) of the price-ladder rungs."""
+    fx_hedge_threshold: float = 0.15
+    """Finance/risk: a currency move (over a year, or 90 days for the warning) beyond which a hedge is suggested."""
+    supplier_payment_days: float = 30.0
+    """Finance: days from receiving goods to paying the supplier (DPO of the cash conversion cycle)."""
+    max_ad_share_of_sales: float = 0.15
+    max_acos_over_break_even: float = 0.0
+    max_acos: float = 0.30
+    max_refund_rate: float = 0.05
+    max_fee_share_of_sales: float = 0.35
+    max_storage_share_of_sales: float = 0.03
+    max_payout_reserve_share: float = 0.10
+    max_days_of_inventory: float = 90.0
+    max_dso_days: float = 21.0
+    max_cash_conversion_cycle: float = 60.0
+    max_logistics_share_of_price: float = 0.18
+    min_margin_pct: float = 0.15
+    min_margin_erosion: float = -0.05
+    max_single_country_supply_share: float = 0.30
+    max_fx_move_90d: float = 0.15
+    """Warning-indicator thresholds (docs/finance.md gives each formula); ``max_`` warns above, ``min_`` below."""
+    stress_draws: int = 2000
+    stress_freight_max: float = 3.0
+    stress_fx_min: float = -0.30
+    stress_duty_max: float = 0.10
+    stress_demand_min: float = 0.5
+    stress_fee_max: float = 0.20
+    stress_delay_max_weeks: float = 8.0
+    stress_horizon_weeks: float = 26.0
+    stress_salvage: float = 0.3
+    stress_beta_a: float = 1.0
+    stress_beta_b: float = 4.0
+    stress_freight_delay_correlation: float = 0.5
+    """Stress tests: each driver moves from no shock towards its extreme by a Beta(a, b) share (mean a/(a+b));
+    unsold units are recovered at ``stress_salvage`` of their landed cost (docs/risk.md)."""
+    risk_change_years: float = 5.0
+    """Risk: years of the rule base counted for rule-change rates."""
+    risk_alert_horizon_days: int = 365
+    risk_prior_logistics: float = 0.30
+    risk_prior_demand: float = 0.25
+    risk_prior_supply: float = 0.15
+    risk_prior_ip_brand: float = 0.05
+    risk_l1_share: float = 0.5
+    risk_l2_share: float = 0.2
+    risk_l3_share: float = 0.05
+    risk_response_hours: tuple[int, ...] = (2, 24, 48, 72)
+    """Risk: priors where no history exists; response level by priority / base plan profit (L1 >= l1_share ...);
+    response deadlines of L1..L4 in hours."""
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def source_of(self, name: str) -> str:

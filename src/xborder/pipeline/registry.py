@@ -15,12 +15,14 @@ from xborder.core.errors import BadInputError
 from xborder.domains.compliance.stage import STAGE as COMPLIANCE
 from xborder.domains.customers.stage import STAGE as CUSTOMERS
 from xborder.domains.demand.stage import STAGE as DEMAND
+from xborder.domains.finance.stage import STAGE as FINANCE
 from xborder.domains.inventory.stage import STAGE as INVENTORY
 from xborder.domains.inventory.stage import STOCKOUTS_STAGE as STOCKOUTS
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
 from xborder.domains.logistics.stage import STAGE as LOGISTICS
 from xborder.domains.marketing.stage import STAGE as MARKETING
 from xborder.domains.reviews.stage import STAGE as REVIEWS
+from xborder.domains.risk.stage import STAGE as RISK
 from xborder.domains.selection.stage.backtest import STAGE as BACKTEST
 from xborder.domains.selection.stage.select import STAGE as SELECTION
 from xborder.domains.suppliers.stage import STAGE as SUPPLIERS
@@ -43,6 +45,8 @@ STAGES: tuple[Stage, ...] = (
     LOGISTICS,
     SELECTION,
     BACKTEST,
+    FINANCE,
+    RISK,
 )
 
 

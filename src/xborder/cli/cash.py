@@ -1,0 +1,142 @@
+"""``xborder cash npv | irr | forward | indicators``: money formulas and the warning indicators of the seller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xborder.cli.common import console, emit, open_warehouse, state
+from xborder.core import i18n
+from xborder.core.errors import BadInputError
+
+__all__ = ["register", "npv", "irr", "forward", "indicators", "replay"]
+
+cash_app = typer.Typer(help="Cash: NPV, IRR, forward rates and the warning indicators.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+FlowsArg = Annotated[
+    list[float], typer.Argument(help="Cash flows per period, the first at time 0 (e.g. -- -100 39 59).")
+]
+
+
+def _json(ctx: typer.Context, flag: bool) -> None:
+    if flag:
+        state(ctx).json = True
+
+
+@cash_app.command("npv")
+def npv(
+    ctx: typer.Context,
+    rate: Annotated[float, typer.Argument(help="Discount rate per period (0.08 = 8%).")],
+    flows: FlowsArg,
+    json_out: JsonOpt = False,
+) -> None:
+    """Net present value of cash flows (first flow at time 0, not discounted)."""
+    _json(ctx, json_out)
+    from xborder.domains.finance.cash import npv as _npv
+
+    emit(
+        ctx,
+        {"rate": rate, "flows": flows, "npv": _npv(rate, flows)},
+        lambda d: console.print(f"NPV {d['npv']:,.5f}"),
+    )
+
+
+@cash_app.command("irr")
+def irr(ctx: typer.Context, flows: FlowsArg, json_out: JsonOpt = False) -> None:
+    """Internal rate of return per period (the root closest to zero)."""
+    _json(ctx, json_out)
+    from xborder.domains.finance.cash import irr as _irr
+
+    value = _irr(flows)
+    if value != value:
+        raise BadInputError("These cash flows have no internal rate of return.",
+                            hint="IRR needs at least one negative and one positive flow.")  # fmt: skip
+    emit(ctx, {"flows": flows, "irr": value}, lambda d: console.print(f"IRR {d['irr']:.5%}"))
+
+
+@cash_app.command("forward")
+def forward(
+    ctx: typer.Context,
+    spot: Annotated[float, typer.Argument(help="Spot rate: quote-currency units per base-currency unit.")],
+    quote_rate: Annotated[float, typer.Argument(help="Interest rate of the quote currency (0.05 = 5%).")],
+    base_rate: Annotated[float, typer.Argument(help="Interest rate of the base currency.")],
+    years: Annotated[float, typer.Option("--years", help="Term in years.")] = 1.0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Forward rate by interest-rate parity: spot x (1 + i_quote)^t / (1 + i_base)^t."""
+    _json(ctx, json_out)
+    from xborder.domains.finance.fx import forward_rate
+
+    d = {"spot": spot, "quote_rate": quote_rate, "base_rate": base_rate, "years": years,
+         "forward": forward_rate(spot, quote_rate, base_rate, years)}  # fmt: skip
+    emit(ctx, d, lambda d: console.print(i18n.render("finance.forward", "en", **d)))
+
+
+@cash_app.command("indicators")
+def indicators(
+    ctx: typer.Context,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Also the per-plan rows (one per product x market).")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """The warning indicators of the latest finance run: value, previous value, threshold, status."""
+    _json(ctx, json_out)
+    from xborder.warehouse.tables import latest_run_id, read_rows
+
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        run_id = latest_run_id(con, "warning_indicators")
+        rows = read_rows(con, "warning_indicators", run_id) if run_id else None
+    finally:
+        con.close()
+    if rows is None or rows.empty:
+        raise BadInputError("No warning indicators yet.", hint="Run: xborder price run (or xborder run)")
+    if not all_rows:
+        rows = rows[rows["scope"] != "plan"]
+    data = {"run_id": run_id, "rows": rows.drop(columns=["run_id"])}
+
+    def render(d: dict) -> None:
+        from rich.table import Table
+
+        t = Table(title=i18n.render("finance.indicators_title", "en", run=d["run_id"]))
+        for c in ("indicator", "subject", "period", "value", "previous", "threshold", "status"):
+            t.add_column(c)
+        for r in d["rows"].itertuples():
+            t.add_row(r.text_en, str(r.subject), str(r.period or ""), f"{r.value:.4g}", f"{r.previous:.4g}",
+                      f"{r.direction} {r.threshold:g}", r.status)  # fmt: skip
+        console.print(t)
+
+    emit(ctx, data, render)
+
+
+@cash_app.command("replay")
+def replay(
+    ctx: typer.Context,
+    window: Annotated[int, typer.Option("--window", min=1, help="Weeks of net flow averaged.")] = 26,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Weeks projected.")] = 13,
+    json_out: JsonOpt = False,
+) -> None:
+    """Replay the payout projection on the stored money movements: accuracy of each past 13-week projection."""
+    _json(ctx, json_out)
+    from xborder.domains.finance.cashflow import replay as _replay
+    from xborder.domains.finance.cashflow import weekly_flows
+    from xborder.warehouse.tables import read_rows, table_exists
+
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        rows = read_rows(con, "money_movements", columns=["posted_at", "category", "total"]) if table_exists(
+            con, "money_movements") else None  # fmt: skip
+    finally:
+        con.close()
+    if rows is None or rows.empty:
+        raise BadInputError("No money movements in this warehouse.",
+                            hint="Ingest settlement or date-range transaction reports first (xborder ingest FILE).")  # fmt: skip
+    table, summary = _replay(weekly_flows(rows), horizon=horizon, window=window)
+    data = {**summary, "rows": table}
+    emit(ctx, data, lambda d: console.print(i18n.render("finance.replay", "en", **summary)))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(cash_app, name="cash")

@@ -1,0 +1,73 @@
+"""The tables the finance stage writes, declared once (columns, types, units, meaning)."""
+
+from __future__ import annotations
+
+from xborder.schema.table import Column, Table
+
+__all__ = ["PRICE_LADDERS", "WARNING_INDICATORS", "TABLES"]
+
+_RUN = Column("run_id", "VARCHAR", "runs.run_id of the run that computed the row.", nullable=False)
+
+
+def _share(name: str, doc: str) -> Column:
+    return Column(name, "DOUBLE", doc, unit="fraction")
+
+
+PRICE_LADDERS = Table(
+    "price_ladders",
+    "Local selling price of a product in a market for a target margin after landed cost and marketplace fees, "
+    "with local price endings, and the margin it gives at today's FX and under currency moves (one row per run "
+    "x product x market x mode x target margin).",
+    owner="finance",
+    columns=(
+        _RUN,
+        Column("product_id", "VARCHAR", "products.product_id.", nullable=False),
+        Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market.", nullable=False),
+        Column("mode", "VARCHAR", "Shipping mode of the landed-cost row used.", nullable=False),
+        Column("currency", "VARCHAR", "ISO 4217 currency of the prices (the market's)."),
+        _share("target_margin", "Target unit margin / net revenue of the rung."),
+        Column("exact_price", "DOUBLE", "Price at which the margin is exactly the target.", unit="currency"),
+        Column(
+            "local_price",
+            "DOUBLE",
+            "The exact price raised to the market's price ending (.99, .95, whole 10 yen, 100 won ...).",
+            unit="currency",
+        ),
+        Column("unit_margin", "DOUBLE", "Unit margin at the local price.", unit="currency"),
+        _share("margin_pct", "Unit margin / net revenue at the local price and today's FX."),
+        _share(
+            "margin_fx_m30",
+            "Margin at the local price if the market currency falls 30% against the cost currency.",
+        ),
+        _share("margin_fx_m10", "Margin at the local price if the market currency falls 10%."),
+        _share("margin_fx_p10", "Margin at the local price if the market currency rises 10%."),
+        _share("margin_fx_p30", "Margin at the local price if the market currency rises 30%."),
+        Column("current_price", "DOUBLE", "The price the landed-cost row was computed at.", unit="currency"),
+        Column("as_of", "DATE", "Date of the rules and FX rates of the landed-cost row."),
+    ),
+)
+
+WARNING_INDICATORS = Table(
+    "warning_indicators",
+    "Warning indicators with their latest value, the value before (trend), threshold and status, for the "
+    "seller, a currency or a plan (product x market); formulas in docs/finance.md.",
+    owner="finance",
+    columns=(
+        _RUN,
+        Column("scope", "VARCHAR", "seller | currency | plan.", nullable=False),
+        Column("subject", "VARCHAR", "all | the currency | product_id|market | the origin country."),
+        Column("product_id", "VARCHAR", "products.product_id for plan rows."),
+        Column("market", "VARCHAR", "Market for plan rows."),
+        Column("indicator", "VARCHAR", "Indicator code (see docs/finance.md).", nullable=False),
+        Column("period", "VARCHAR", "Month (YYYY-MM) of the value, when monthly."),
+        Column("value", "DOUBLE", "Latest value (unit by indicator: fraction, days)."),
+        Column("previous", "DOUBLE", "The value of the period before (trend)."),
+        Column("threshold", "DOUBLE", "Threshold from settings."),
+        Column("direction", "VARCHAR", "max = warn above the threshold, min = warn below."),
+        Column("status", "VARCHAR", "ok | warn | no_data."),
+        Column("text_en", "VARCHAR", "The indicator's name in English."),
+        Column("text_zh", "VARCHAR", "The indicator's name in Chinese."),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS)

@@ -1,0 +1,105 @@
+"""The finance and risk stages on a warehouse of engine-computed landed costs, and their commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from xborder.core.settings import Settings
+from xborder.domains.finance.stage import STAGE as FINANCE
+from xborder.domains.landed_cost import ProductInput, landed_cost_frame
+from xborder.domains.landed_cost.tables import LANDED_COSTS
+from xborder.domains.risk.stage import STAGE as RISK
+from xborder.pipeline.runner import run_stage
+from xborder.warehouse import connect
+from xborder.warehouse.tables import read_rows, write_frame
+
+XB = [sys.executable, "-m", "xborder.cli.main"]
+LAMP = ProductInput(
+    unit_cost=6.0, category="lighting", weight_kg=0.8, length_cm=25, width_cm=20, height_cm=15
+)
+PRICES = {"US": 39.0, "DE": 35.0, "JP": 5200.0, "VN": 900_000.0}
+
+
+@pytest.fixture
+def warehouse(db_path: Path) -> Path:
+    rows = pd.DataFrame(
+        [
+            LAMP.row(m, mode, price=p, units=None, platform=None)
+            for m, p in PRICES.items()
+            for mode in ("sea_lcl", "air")
+        ]
+    )
+    lc = landed_cost_frame(rows, date="2026-12-06", target_margin=0.30)
+    lc["product_id"] = "p:lamp"
+    lc["run_id"] = "lc-1"
+    lc["price_source"] = "given"
+    lc["unit_cost"] = 6.0
+    lc["unit_cost_estimated"] = False
+    con = connect(db_path)
+    write_frame(con, LANDED_COSTS, lc, ignore=[c for c in lc.columns if c not in LANDED_COSTS.column_names])
+    con.close()
+    return db_path
+
+
+def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path) -> None:
+    con = connect(warehouse)
+    settings = Settings(db_path=str(warehouse))
+    run_id, fin = run_stage(con, settings, FINANCE, {"as_of": "2026-12-06"})
+    assert fin["plans"] == 4 and fin["price_ladders"] == 8 * 3
+    lad = read_rows(con, "price_ladders", run_id)
+    us = lad[(lad["market"] == "US") & (lad["mode"] == "sea_lcl")].set_index("target_margin")
+    lc = read_rows(con, "landed_costs", "lc-1")
+    tp = lc[(lc["market"] == "US") & (lc["mode"] == "sea_lcl")]["target_price"].iloc[0]
+    assert us.loc[0.3, "exact_price"] == pytest.approx(tp, rel=1e-9)
+    # US prices end in .99: the smallest such price at or above the exact one
+    assert round(us.loc[0.3, "local_price"] % 1, 2) == 0.99
+    assert 0 <= us.loc[0.3, "local_price"] - tp < 1.0
+    assert (lad["local_price"] >= lad["exact_price"] - 1e-9).all()
+    ind = read_rows(con, "warning_indicators", run_id)
+    assert set(ind.loc[ind["scope"] == "plan", "indicator"]) == {
+        "logistics_share_of_price",
+        "margin_pct",
+        "margin_erosion",
+    }
+    assert (ind["text_zh"].str.len() > 0).all()
+
+    run_id, risk = run_stage(con, settings, RISK, {"as_of": "2026-12-06", "draws": 500})
+    assert risk["stress_tests"] == 4 and risk["risk_register"] == 4 * 7
+    st = read_rows(con, "stress_tests", run_id)
+    assert st["p_loss"].between(0, 1).all() and (st["p05"] <= st["p95"]).all()
+    assert len(read_rows(con, "stress_drivers", run_id)) == 4 * 6
+    reg = read_rows(con, "risk_register", run_id)
+    assert set(reg["level"]) <= {"L1", "L2", "L3", "L4"}
+    assert dict(zip(reg["level"], reg["response_hours"], strict=False)).get("L1", 2) == 2
+    # VN's VAT rises from 8% to 10% on 2027-01-01: the VN plan (VAT-inclusive price) loses net revenue
+    al = read_rows(con, "rule_change_alerts", run_id)
+    assert list(al["rule_id"].unique()) == ["VAT-VN-10"] and set(al["market"]) == {"VN"}
+    vn = lc[(lc["market"] == "VN")].set_index("mode")
+    row = al.iloc[0]
+    assert row["old_rate"] == pytest.approx(0.08) and row["rate"] == pytest.approx(0.10)
+    net = vn.loc[row["mode"], "net_revenue"]
+    assert row["margin_change"] == pytest.approx(net * (1.08 / 1.10 - 1), rel=1e-9)
+    con.close()
+
+
+def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run([*XB, "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.slow
+def test_cli_stress_and_missing_plan(warehouse: Path) -> None:
+    out = _cli(warehouse, "--json", "stress", "p:lamp", "US", "--draws", "4000")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["draws"] == 4000 and 0 <= d["p_loss"] <= 1 and len(d["drivers"]) == 6
+    assert abs(d["mc_error"] - (d["p_loss"] * (1 - d["p_loss"]) / 4000) ** 0.5) < 1e-12
+    bad = _cli(warehouse, "stress", "p:none", "US")
+    assert bad.returncode == 2 and "No plan for p:none in US" in bad.stderr
