@@ -120,6 +120,7 @@ def test_the_registry_gives_every_list_the_interfaces_use() -> None:
         "customers",
         "landed_cost",
         "inventory",
+        "marketing",
         "compliance",
         "suppliers",
         "logistics",
