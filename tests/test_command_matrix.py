@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA, shared_path
 
-pytestmark = [pytest.mark.slow, pytest.mark.shared_data, pytest.mark.xdist_group("matrix")]
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 
 XBORDER = str(Path(sys.executable).with_name("xborder"))
 
