@@ -77,9 +77,11 @@ def _progress_runner(ctx: typer.Context, names: tuple[str, ...] | None = None):
 
 
 def _files(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report files a run record lists (from its report stage)."""
+    """The report files just written (``xborder report``), else those the run record's report stage lists."""
+    if result.get("files"):
+        return list(result["files"])
     rep = (result.get("stages") or {}).get("report") or {}
-    return list((rep.get("summary") or {}).get("files") or result.get("files") or [])
+    return list((rep.get("summary") or {}).get("files") or [])
 
 
 def _render_result(result: dict[str, Any]) -> None:

@@ -328,16 +328,24 @@ def generic_section(name: str, body: dict[str, Any], tr: Any, lang: str) -> dict
     figures = [
         (label(k), value(v)) for k, v in body.items() if k != "stage" and not isinstance(v, list | dict)
     ]
+
+    def readable(rows: list[dict[str, Any]]) -> pd.DataFrame:
+        """The rows a person reads on a page: no ids the page already shows (run, product, market), no empty
+        columns, at most 10 columns and 12 rows (the workbook's detail sheets hold them all)."""
+        df = pd.DataFrame(rows)
+        other = "_zh" if lang == "en" else "_en"  # a text column per language: the page's own
+        df = df[
+            [
+                c
+                for c in df.columns
+                if c not in _HIDDEN and not str(c).endswith("_run_id") and not str(c).endswith(other)
+            ]
+        ]
+        df = df.dropna(axis=1, how="all").iloc[:12, :10]
+        return df.map(lambda x: value(x) if isinstance(x, str) else x).rename(columns=label)
+
     tables = [
-        (
-            label(k),
-            display_table(
-                pd.DataFrame(v).map(lambda x: value(x) if isinstance(x, str) else x).rename(columns=label),
-                name,
-                tr,
-                lang,
-            ),
-        )
+        (label(k), display_table(readable(v), name, tr, lang))
         for k, v in body.items()
         if isinstance(v, list) and v and isinstance(v[0], dict)
     ]
