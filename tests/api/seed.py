@@ -109,7 +109,15 @@ def real_selection(con) -> int:
 
     if con.execute("SELECT count(*) FROM opportunities").fetchone()[0]:
         return 0
-    run_selection(con, Settings(pseudonym_key="test-key-not-secret"), run_id=SEED_RUN, markets=list(MARKETS))
+    from xborder.domains.compliance.stage import run_compliance
+    from xborder.domains.landed_cost.stage import run_landed_cost
+
+    settings = Settings(pseudonym_key="test-key-not-secret")
+    # selection ranks only what was assessed: margin (landed cost) and compliance first, in the same run, as a
+    # pipeline run does
+    run_landed_cost(con, settings, run_id=SEED_RUN, markets=list(MARKETS), max_products=300)
+    run_compliance(con, settings, run_id=SEED_RUN, markets=list(MARKETS))
+    run_selection(con, settings, run_id=SEED_RUN, markets=list(MARKETS))
     con.execute(
         "INSERT OR IGNORE INTO runs (run_id, kind, started_at, finished_at, status, params, message) VALUES "
         "(?, 'pipeline', TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-01-01 00:01:00', 'ok', '{}', "

@@ -86,7 +86,10 @@ def test_facets_and_market_comparison(web) -> None:
         first = c.get(
             "/api/opportunities", params={"market": m["market"], "sort": "rank", "page_size": 1}
         ).json()["items"][0]
-        assert first["product_id"] == m["best_product_id"]
+        if m["best_product_id"] is None:  # nothing assessed and ranked in this market: no best is named
+            assert first["rank"] is None
+        else:
+            assert first["product_id"] == m["best_product_id"]
 
 
 def test_detail_has_every_section_from_real_data(web) -> None:
@@ -94,14 +97,11 @@ def test_detail_has_every_section_from_real_data(web) -> None:
     top = c.get("/api/opportunities", params={"page_size": 1}).json()["items"][0]
     d = c.get(f"/api/opportunities/{top['market']}/{top['product_id']}").json()
     s = d["sections"]
-    assert list(s) == [
-        "demand",
-        "reviews",
-        "customers",
-        "landed_cost",
-        "compliance",
-        "selection",
-    ]  # the registry's order
+    from xborder.pipeline.registry import STAGES
+
+    order = [st.name for st in STAGES]
+    assert list(s) == sorted(s, key=order.index)  # the registry's order
+    assert {"demand", "reviews", "customers", "landed_cost", "compliance", "selection"} <= set(s)
     for name, keys in {
         "selection": ("opportunity", "factors", "other_markets"),
         "demand": ("history", "history_source", "forecast", "accuracy", "trends"),

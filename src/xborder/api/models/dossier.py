@@ -103,13 +103,18 @@ class OtherMarket(_Fixed):
     market: str
     score: float | None
     rank: int | None
+    status: str | None = Field(
+        None, description="ranked | gated (fails a gate) | not_assessed | home (the baseline market) | ..."
+    )
 
 
 class SelectionSection(_Section):
-    """The opportunity row, its factors with their contributions, the product's other markets (best first)."""
+    """The opportunity row, its factors with their contributions, the same product in the seller's home market
+    (the baseline), the product's other markets (ranked first)."""
 
     opportunity: Opportunity | None  # type: ignore[valid-type]
     factors: list[OpportunityFactor]  # type: ignore[valid-type]
+    home: Opportunity | None = None  # type: ignore[valid-type]
     other_markets: list[OtherMarket]
 
 
