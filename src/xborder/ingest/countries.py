@@ -20,7 +20,15 @@ def country_table() -> pd.DataFrame:
         resources.files("xborder.ingest").joinpath("data", "countries.csv").open("r", encoding="utf-8") as fh
     ):
         df = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    df["name_key"] = df["name"].str.strip().str.lower()
+    with resources.files("xborder.ingest").joinpath("data", "iso3166.csv").open("r", encoding="utf-8") as fh:
+        iso = pd.read_csv(fh, dtype=str, keep_default_na=False).rename(columns={"code": "iso2"})
+    # every ISO 3166 short name, also without its parenthesis ("Eswatini (Swaziland)": "Eswatini", "Swaziland")
+    names = [iso[["name", "iso2"]]]
+    inner = iso["name"].str.extract(r"^(.*?)\s*\((.*)\)$")
+    for part in (0, 1):
+        names.append(pd.DataFrame({"name": inner[part], "iso2": iso["iso2"]}).dropna())
+    df = pd.concat([df[["name", "iso2"]], *names], ignore_index=True)  # the alias list wins on a clash
+    df["name_key"] = df["name"].str.strip().str.lower().str.replace("\u2019", "'", regex=False)
     return df[["name_key", "iso2"]].drop_duplicates("name_key")
 
 

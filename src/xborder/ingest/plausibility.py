@@ -89,8 +89,11 @@ def currency_codes() -> frozenset[str]:
 
 
 def country_names() -> frozenset[str]:
-    """Lower-case country and region names ingest maps (ingest/data/countries.csv)."""
-    return frozenset(r[0].strip().lower() for r in _read("countries.csv") if r and r[0].strip())
+    """Lower-case country and region names ingest maps: the aliases of ingest/data/countries.csv and every ISO
+    3166 short name (the same table the stored ISO code is looked up in)."""
+    from xborder.ingest.countries import country_table
+
+    return frozenset(k for k in country_table()["name_key"] if k)
 
 
 def _in_list(values: frozenset[str]) -> str:
