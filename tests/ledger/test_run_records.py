@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import orjson
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import shared_path
 from xborder.core.settings import get_settings
 from xborder.domains.reviews.stage import STAGE as REVIEWS
 from xborder.ingest import ingest_path
@@ -26,10 +29,19 @@ from xborder.ledger.verify import verify
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 
-pytestmark = pytest.mark.slow  # the module ingests two files and runs the reviews stage (about 15 s)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.shared_data,
+]  # # the module ingests two files and runs the reviews stage (about 15 s)
 
 REVIEWS_FILE = "reviews_amazon_cells_labelled.txt"
 SALES_FILE = "sales_uci_weekly.csv"
+_REVIEWS_COPY = Path(tempfile.mkdtemp(prefix="xborder-ledger-test-")) / REVIEWS_FILE
+
+
+def _path(name: str) -> Path:
+    """The demo's weekly sales file, or the copy of the UCI review sentences."""
+    return _REVIEWS_COPY if name == REVIEWS_FILE else demo_data_dir() / name
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +49,10 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """Two real files ingested, the ingests recorded, then a real reviews run (recorded by the runner)."""
     tmp = tmp_path_factory.mktemp("ledger")
     db = tmp / "w.duckdb"
+    # the demo bundles no review file since issue 14: the same UCI sentences from ../shared/data
+    shutil.copy(
+        shared_path("uci_sentiment_labelled_sentences", "amazon_cells_labelled.txt"), _path(REVIEWS_FILE)
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XBORDER_PSEUDONYM_KEY", "test-key-not-secret")
         mp.setenv("XBORDER_CONFIG", str(tmp / "no-config.toml"))
@@ -44,7 +60,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         con = connect(db)
         try:
             for name in (REVIEWS_FILE, SALES_FILE):
-                ingest_path(con, demo_data_dir() / name, None, settings=settings)
+                ingest_path(con, _path(name), None, settings=settings)
             record_ingests(con, origin="test")
             run_id, _ = run_stage(con, settings, REVIEWS, {})
         finally:
@@ -80,7 +96,7 @@ def test_each_ingest_and_the_run_is_one_entry_with_its_facts(recorded: tuple[Pat
     docs = [orjson.loads(r[3]) for r in rows]
     by_file = {Path(d["data"]["file"]).name: d["data"] for d in docs[:2]}
     # the file's SHA-256 is the one ingest computed, and the 1,000 review sentences are what it stored
-    digest = hashlib.sha256((demo_data_dir() / REVIEWS_FILE).read_bytes()).hexdigest()
+    digest = hashlib.sha256(_path(REVIEWS_FILE).read_bytes()).hexdigest()
     assert by_file[REVIEWS_FILE]["file_sha256"] == digest == log[REVIEWS_FILE]
     assert by_file[REVIEWS_FILE]["rows_in"] == 1000
     assert by_file[REVIEWS_FILE]["tables"]["reviews"]["rows"] == by_file[REVIEWS_FILE]["rows_stored"]

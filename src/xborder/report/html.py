@@ -306,6 +306,7 @@ def _page(
         "explanation": p.explanation.get(lang) or p.explanation.get("en", ""),
     }
     f = _label_factors(p.factors, lang)
+    page["factor_chart"] = None  # no factors with contributions (an unassessed candidate): no chart
     if not f.empty and "contribution" in f.columns:
         name_col = "factor_label" if "factor_label" in f.columns else "factor"
         fs = f.sort_values("contribution", ascending=False)
