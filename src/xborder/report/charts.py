@@ -19,6 +19,7 @@ from xborder.report.sections import levels_of
 
 __all__ = [
     "Chart",
+    "figure_chart",
     "demand_chart",
     "bar_chart",
     "waterfall_chart",
@@ -80,6 +81,11 @@ def _chart(fig: Any, title: str) -> Chart:
     fig.update_layout(**_BASE_LAYOUT)
     fig.update_layout(title={"text": title, "x": 0.01, "font": {"size": 14}})
     return Chart(json.loads(fig.to_json()), title)
+
+
+def figure_chart(fig: Any, title: str) -> Chart:
+    """A domain's plotly figure in the report's fonts and colours (its own title kept as the chart's)."""
+    return _chart(fig, title)
 
 
 def demand_chart(

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from xborder.pipeline.dossier import connection_query, dossiers
+from xborder.report.panels import collect as collect_panels
 from xborder.schema import table as declared
 from xborder.warehouse import table_counts
 from xborder.warehouse.runs import input_tables, load_run
@@ -68,6 +69,8 @@ class ReportData:
     coverage: pd.DataFrame
     rule_sources: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    panels: dict[str, list[Any]] = field(default_factory=dict)
+    """The domains' run-level panels per language (``xborder.core.panels.Panel``)."""
 
     @property
     def stages(self) -> dict[str, Any]:
@@ -250,4 +253,5 @@ def gather(
         ingests=ingests,
         coverage=_coverage(con),
         rule_sources=_rule_sources(compliance),
+        panels={lang: collect_panels(con, run_id, lang) for lang in ("en", "zh")},
     )

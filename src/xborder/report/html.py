@@ -505,6 +505,25 @@ def build_context(
             ],
         },
         "rule_sources": display_table(data.rule_sources, "rules", tr, lang, limit=200),
+        "panels": [_panel(p, lang) for p in data.panels.get(lang, [])],
+    }
+
+
+def _panel(panel: Any, lang: str) -> dict[str, Any]:
+    """A domain's run-level panel as the template shows it: chart, tables (at most 30 rows), or why not."""
+    tables = []
+    for caption, df in panel.tables:
+        if df is None or len(df) == 0:
+            continue
+        rows = [[fmt(v, lang) for v in rec] for rec in df.head(30).itertuples(index=False)]
+        tables.append({"caption": caption, "head": [str(c) for c in df.columns], "rows": rows})
+    return {
+        "anchor": "panel-" + panel.key.replace(".", "-"),
+        "title": panel.title,
+        "intro": panel.intro,
+        "chart": charts.figure_chart(panel.figure, panel.title) if panel.figure is not None else None,
+        "tables": tables,
+        "missing": panel.missing,
     }
 
 
