@@ -42,7 +42,7 @@ INVENTORY_PLANS = Table(
         _n("daily_demand_sd", "Standard deviation of one day's demand (periods independent)."),
         _n("lead_time_days", "Expected lead time: production + transit + inbound receiving.", "days"),
         _n("lead_time_sd_days", "Standard deviation of the lead time.", "days"),
-        Column("lead_time_source", "VARCHAR", "offer (supplier_offers) | settings, + freight rule id of the transit days."),
+        Column("lead_time_source", "VARCHAR", "offer (supplier_offers) | settings, + freight rule id of the transit days; observed:<product_market|product>:<deliveries> when real deliveries gave it."),
         _n("review_days", "Days between stock reviews.", "days"),
         _n("protection_days", "Lead time + review period: the days the reorder point must cover.", "days"),
         _n("protection_demand", "Expected demand over the protection days."),

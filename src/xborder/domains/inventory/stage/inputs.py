@@ -10,7 +10,7 @@ import pandas as pd
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = ["input_run", "read_forecasts", "read_landed_costs", "read_offers", "read_snapshots", "read_products",
-           "read_last_sales"]  # fmt: skip
+           "read_last_sales", "read_deliveries"]  # fmt: skip
 
 
 def input_run(con: Any, table: str, run_id: str) -> str | None:
@@ -100,3 +100,12 @@ def read_last_sales(con: Any, product_ids: Sequence[str]) -> pd.DataFrame:
         "WHERE status = 'sold' AND product_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL",
         [list(product_ids)],
     ).df()
+
+
+def read_deliveries(con: Any) -> pd.DataFrame:
+    """Delivery events with an order and a delivery day (supplier_events): for observed lead times."""
+    if not table_exists(con, "supplier_events"):
+        return pd.DataFrame()
+    return read_rows(con, "supplier_events", columns=["supplier_id", "product_id", "event_type", "destination", "mode",
+                                                      "ordered_on", "promised_on", "delivered_on"],
+                     where="event_type = 'delivery' AND ordered_on IS NOT NULL AND delivered_on IS NOT NULL")  # fmt: skip

@@ -14,10 +14,12 @@ from xborder.domains.inventory.dossier import SECTION
 from xborder.domains.inventory.engines import EngineSession, run_plans
 from xborder.domains.inventory.leadtime import lead_times
 from xborder.domains.inventory.notes import health_rows, plan_notes
+from xborder.domains.inventory.observed import delivery_days, pair_lead_times
 from xborder.domains.inventory.plan import PlanSettings
 from xborder.domains.inventory.positions import stock_positions
 from xborder.domains.inventory.stage.inputs import (
     input_run,
+    read_deliveries,
     read_forecasts,
     read_landed_costs,
     read_last_sales,
@@ -48,6 +50,9 @@ class InventoryParams(Params):
     case_pack: int = Field(1, ge=1, le=100_000)
     """Units per case when no quote says (1: order single units)."""
     engine: Literal["local", "dask", "spark", "ray"] = "local"
+    min_deliveries: int = Field(5, ge=2, le=10_000)
+    """Deliveries of a product (to the market, else anywhere) needed before its observed order → delivery days
+    replace the modelled lead time and spread."""
 
 
 def _recent_sales_rows(pos: pd.DataFrame, have: set[tuple[str, str]], weeks: int = 26) -> pd.DataFrame:
@@ -88,9 +93,10 @@ def _pairs(
     pairs = pairs.merge(lc, on=_KEY, how="left").merge(read_offers(ctx.con), on="product_id", how="left")
     pairs = pairs.merge(pos, on=_KEY, how="left")
     today = dt.date.today().isoformat()
+    seen = pair_lead_times(pairs, delivery_days(read_deliveries(ctx.con)), min_deliveries=p.min_deliveries)
     pairs = pairs.join(lead_times(pairs, date=today, production_days=st.production_lead_time_days,
                                   production_cv=st.production_lead_time_cv, inbound_days=st.inbound_days,
-                                  default_origin=st.default_origin))  # fmt: skip
+                                  default_origin=st.default_origin, observed=seen))  # fmt: skip
     pairs["unit_cost"] = pairs["landed_cost"]
     pairs["order_cost"] = _order_cost(ctx.con, pairs["currency"], st.order_cost_usd, today)
     pairs["case_pack"] = float(p.case_pack)
