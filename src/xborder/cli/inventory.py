@@ -263,7 +263,11 @@ def leadtimes(
         raise BadInputError("No delivery with an order and a delivery day.",
                             hint="Load supplier events: xborder ingest events.csv --as suppliers")  # fmt: skip
     lanes = observed_lead_times(dd, by).sort_values("deliveries", ascending=False, kind="mergesort")
-    data = {"by": by, "deliveries": len(dd), "lead_times": lanes.head(top or None).reset_index(drop=True)}
+    data = {
+        "by": by,
+        "deliveries": len(dd),
+        "lead_times": (lanes.head(top) if top else lanes).reset_index(drop=True),
+    }
 
     def render(x: dict[str, Any]) -> None:
         from rich.table import Table
