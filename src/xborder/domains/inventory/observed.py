@@ -75,14 +75,12 @@ def pair_lead_times(
     ``observed_deliveries``, ``observed_basis`` (product_market | product)."""
     out = pd.DataFrame(index=pairs.index, columns=["observed_lead_days", "observed_lead_sd_days",
                                                     "observed_deliveries", "observed_basis"], dtype=object)  # fmt: skip
-    if deliveries.empty or pairs.empty:
-        return out
-    d = deliveries.dropna(subset=["product_id"])
+    d = deliveries.dropna(subset=["product_id"]) if len(deliveries) else deliveries
     levels = (
         ("product_market", ["product_id", "market"]),
         ("product", ["product_id"]),
     )
-    for basis, keys in levels:
+    for basis, keys in levels if len(d) and len(pairs) else ():
         stats = d.groupby(keys)["lead_days"].agg(["size", "mean", "std"]).reset_index()
         stats = stats[stats["size"] >= max(min_deliveries, 2)]
         hit = pairs[keys].merge(stats, on=keys, how="left").set_index(pairs.index)

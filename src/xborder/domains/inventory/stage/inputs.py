@@ -10,7 +10,7 @@ import pandas as pd
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = ["input_run", "read_forecasts", "read_landed_costs", "read_offers", "read_snapshots", "read_products",
-           "read_last_sales", "read_deliveries"]  # fmt: skip
+           "read_last_sales", "read_deliveries", "read_category_forecasts"]  # fmt: skip
 
 
 def input_run(con: Any, table: str, run_id: str) -> str | None:
@@ -109,3 +109,14 @@ def read_deliveries(con: Any) -> pd.DataFrame:
     return read_rows(con, "supplier_events", columns=["supplier_id", "product_id", "event_type", "destination", "mode",
                                                       "ordered_on", "promised_on", "delivered_on"],
                      where="event_type = 'delivery' AND ordered_on IS NOT NULL AND delivered_on IS NOT NULL")  # fmt: skip
+
+
+def read_category_forecasts(con: Any, run: str | None, markets: Sequence[str] | None) -> pd.DataFrame:
+    """Category × market forecast rows of ``run`` in units (for niches: a new product of the category)."""
+    if run is None:
+        return pd.DataFrame()
+    where, args = _markets(markets, "market")
+    cond = "level = 'category_market' AND category IS NOT NULL AND coalesce(target, 'units') = 'units'" + (
+        f" AND {where}" if where else ""
+    )
+    return read_rows(con, "forecasts", run, where=cond, params=args)

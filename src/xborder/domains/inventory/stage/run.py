@@ -19,6 +19,7 @@ from xborder.domains.inventory.plan import PlanSettings
 from xborder.domains.inventory.positions import stock_positions
 from xborder.domains.inventory.stage.inputs import (
     input_run,
+    read_category_forecasts,
     read_deliveries,
     read_forecasts,
     read_landed_costs,
@@ -28,6 +29,7 @@ from xborder.domains.inventory.stage.inputs import (
     read_snapshots,
 )
 from xborder.domains.inventory.tables import INVENTORY_HEALTH, INVENTORY_PLANS, PLAN_TABLES
+from xborder.domains.inventory.unplanned import niche_rows, unplanned_rows
 from xborder.reference import load_table
 from xborder.reference.calendar import market_events
 from xborder.reference.fx import load_fx
@@ -113,6 +115,10 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     delete_run_rows(con, PLAN_TABLES, ctx.run_id)
     runs = {t: input_run(con, t, ctx.run_id) for t in ("forecasts", "landed_costs")}
     fc = read_forecasts(con, runs["forecasts"], ctx.markets)
+    if len(fc):
+        cats = read_products(con, fc["product_id"].unique().tolist()).set_index("product_id")["category"]
+        niches = niche_rows(read_category_forecasts(con, runs["forecasts"], ctx.markets), fc, cats)
+        fc = pd.concat([fc, niches], ignore_index=True) if len(niches) else fc
     pos = stock_positions(read_snapshots(con, ctx.markets))
     have = set(zip(fc.get("product_id", []), fc.get("market", []), strict=True))
     recent = _recent_sales_rows(pos, have)
@@ -128,7 +134,8 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         holding_rate=st.holding_cost_rate, max_cover_days=float(st.max_cover_days),
         baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
     )  # fmt: skip
-    pairs = _pairs(ctx, demand, pos, read_landed_costs(con, runs["landed_costs"], ctx.markets), p)
+    landed = read_landed_costs(con, runs["landed_costs"], ctx.markets)
+    pairs = _pairs(ctx, demand, pos, landed, p)
     attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
              "stock_offset_days"]  # fmt: skip
     ctx.say(0.3, f"planning {len(pairs):,} product × market pairs ({p.engine})")
@@ -136,8 +143,15 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         plans = run_plans(demand.merge(pairs[[*_KEY, *attrs]], on=_KEY), settings, sess)
     plans = plans.merge(pairs, on=_KEY, how="left", suffixes=("", "_pair"))
     table = plan_notes(plans, settings, st)
-    n_plans = write_frame(con, INVENTORY_PLANS, table.assign(run_id=ctx.run_id)[
-        [c for c in INVENTORY_PLANS.column_names if c in table.columns or c == "run_id"]])  # fmt: skip
+    known = fc[fc["kind"].isin(["forecast", "analogue"])] if len(fc) else fc
+    markets = (
+        known.groupby("product_id")["market"].agg(lambda m: sorted(set(m))) if len(known) else pd.Series()
+    )
+    unplanned = unplanned_rows(landed, set(zip(table["product_id"], table["market"], strict=True)), markets)
+    rows = pd.concat([table, unplanned.assign(location="*")], ignore_index=True) if len(unplanned) else table
+    write_frame(con, INVENTORY_PLANS, rows.assign(run_id=ctx.run_id)[
+        [c for c in INVENTORY_PLANS.column_names if c in rows.columns or c == "run_id"]])  # fmt: skip
+    n_plans = len(table)
     ctx.say(0.8, "stock health")
     health = pd.DataFrame()
     if len(pos):
@@ -148,7 +162,7 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         write_frame(con, INVENTORY_HEALTH, health.assign(run_id=ctx.run_id)[
             [c for c in INVENTORY_HEALTH.column_names if c in health.columns or c == "run_id"]])  # fmt: skip
     ctx.say(1.0, "inventory done")
-    return _summary(table, health, runs, settings, n_plans)
+    return _summary(table, health, runs, settings, n_plans) | {"unplanned": len(unplanned)}
 
 
 def _summary(
