@@ -57,3 +57,28 @@ def test_flow_over_sheet_lanes_and_a_warehouse_capacity(warehouse: Path, run) ->
     assert code == 2 and "within the lane capacities" in out
     code, out = run(*args[:-1], "--demand", "US=5000")
     assert code == 2 and "exceeds supply" in out
+
+
+def test_report_panel_freight_against_days_per_mode(warehouse: Path) -> None:  # noqa: F811
+    from xborder.core.settings import get_settings
+    from xborder.domains.logistics.report import report_panels
+    from xborder.domains.logistics.stage import STAGE
+    from xborder.pipeline.runner import run_stage
+    from xborder.warehouse import connect
+
+    con = connect(warehouse)
+    run_id, _ = run_stage(con, get_settings(db_path=str(warehouse)), STAGE, {"as_of": AS_OF, "scenarios": ["suez"],
+                                                                            "modes": ["air"]})  # fmt: skip
+    en = report_panels(con, run_id, "en")[0]
+    zh = report_panels(con, run_id, "zh")[0]
+    missing = report_panels(con, "run-none", "en")[0]
+    con.close()
+    modes = en.tables[0][1].set_index("Modes")
+    # 500 mats (1,000 kg, 3 m³): sea 2,000 USD in 36 days (p90), rail 3,900 in 22 + 2, air 4,500 in 7 + 1 —
+    # each cheaper than the next and slower: all three on the front
+    assert modes.loc["sea_fcl", "Freight per unit (USD)"] == 4.0 and modes.loc["sea_fcl", "Days (p90)"] == 36
+    assert modes.loc["rail", "Freight per unit (USD)"] == 7.8 and modes.loc["rail", "Days (p90)"] == 24
+    assert modes.loc["air", "Freight per unit (USD)"] == 9.0 and modes.loc["air", "Days (p90)"] == 8
+    assert modes["On the front"].all() and modes.loc["rail", "Planned"] == 0
+    assert en.tables[1][1]["Scenario"].tolist() == ["suez_closed"] and len(en.figure.data) == 2
+    assert zh.title == "各运输方式的运费与时效" and missing.missing and "landed costs" in missing.missing

@@ -119,3 +119,24 @@ def test_spend_concentration_alerts_on_the_regional_distribution_centre(
     # SCMS names no vendor country: one unknown country, never an alert
     country = c[c["dimension"] == "country"]
     assert len(country) == 1 and not country["alert"].any()
+
+
+def test_report_panel_spend_pareto(warehouse: Path, raw: pd.DataFrame, monkeypatch, capsys) -> None:
+    from xborder.domains.suppliers.report import TOP, report_panels
+
+    data = run_cli(["--db", str(warehouse), "suppliers", "score", "--as-of", "2015-09-30", "--top", "0", "--json"],
+                   monkeypatch, capsys)  # fmt: skip
+    con = connect(warehouse)
+    en = report_panels(con, data["run_id"], "en")[0]
+    zh = report_panels(con, data["run_id"], "zh")[0]
+    con.close()
+    spend = raw.groupby("Vendor")["Line Item Value"].sum().sort_values(ascending=False)
+    share = spend / spend.sum()
+    bars = en.figure.data[0]
+    assert list(bars.x[:2]) == ["SCMS from RDC", "Orgenics, Ltd"] and len(bars.x) == TOP + 1
+    assert bars.y[0] == pytest.approx(share.iloc[0]) and bars.y[-1] == pytest.approx(share.iloc[TOP:].sum())
+    assert en.figure.data[1].y[-1] == pytest.approx(1.0)  # the cumulative share ends at all spend
+    table = en.tables[0][1]
+    assert table["Deliveries"].iloc[0] == 5404 and table["Supplier"].iloc[0] == "SCMS from RDC"
+    assert "has 66.7%" in en.intro and "1 supplier(s) raise the alert" in en.intro
+    assert zh.title == "供应商集中度（采购额帕累托图）" and "采购额份额" in zh.tables[0][1].columns
