@@ -107,7 +107,7 @@ def projection_panel(plans: pd.DataFrame, lang: str) -> Panel:
 def _fmt(v: Any, lang: str) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
-    if v in ("forecast", "analogue", "niche", "recent_sales"):
+    if v in ("forecast", "analogue", "niche", "history", "recent_sales"):
         return i18n.render(f"inventory.field.{v}", lang)
     return f"{v:,.2f}" if isinstance(v, float) else str(v)
 

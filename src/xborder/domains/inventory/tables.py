@@ -34,7 +34,7 @@ INVENTORY_PLANS = Table(
     columns=(
         _RUN, Column("product_id", "VARCHAR", "products.product_id.", nullable=False), _MARKET, _LOCATION,
         Column("sku", "VARCHAR", "Seller SKU(s) of the product in the market, when inventory snapshots name them."),
-        Column("kind", "VARCHAR", "Demand basis: forecast | analogue (before launch) | niche (category forecast ÷ its products) | recent_sales (report's units shipped) | none (no plan: notes say why)."),
+        Column("kind", "VARCHAR", "Demand basis: forecast | analogue (before launch) | niche (category forecast ÷ its products) | history (own sales of the last 6 months, no forecast) | recent_sales (report's units shipped) | none (no plan: notes say why)."),
         Column("model", "VARCHAR", "Forecast model (or the report column) the demand came from."),
         Column("plan_start", "DATE", "Day 0 of the plan: the first forecast period, or the stock snapshot day."),
         Column("sd_basis", "VARCHAR", "Where demand's spread came from: q95/hi_95/hi_80 (upper half of the quantile or interval) | poisson."),

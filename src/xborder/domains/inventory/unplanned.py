@@ -12,7 +12,7 @@ import pandas as pd
 
 from xborder.domains.inventory.notes import render
 
-__all__ = ["NICHE_PREFIX", "niche_rows", "unplanned_rows"]
+__all__ = ["NICHE_PREFIX", "niche_rows", "history_rows", "unplanned_rows"]
 
 NICHE_PREFIX = "niche:"
 _SCALED = re.compile(r"^(point|mean|lo_\d+|hi_\d+|q\d+)$")
@@ -46,6 +46,44 @@ def niche_rows(category_fc: pd.DataFrame, product_fc: pd.DataFrame, categories: 
     rows = rows.assign(product_id=NICHE_PREFIX + rows["category"].astype(str), kind="niche", level="product_market",
                        model=rows["model"].astype(str) + " ÷ products")  # fmt: skip
     return rows.drop(columns="_n").reset_index(drop=True)
+
+
+def history_rows(recent: pd.DataFrame, candidates: pd.DataFrame, have: set[tuple[str, str]],
+                 weeks: int = 26) -> pd.DataFrame:  # fmt: skip
+    """Weekly demand rows (kind ``history``) for candidate pairs without a forecast that sold in the last six
+    months: the rate = units / days of those months; the spread of a week from the spread of the six monthly
+    totals (sd_month × √(7 / mean days per month)), given as the 80 % interval's upper end.
+
+    Args:
+        recent: :func:`stage.inputs.read_recent_months` (product_id, market, month, units, cutoff).
+        candidates: product_id, market (landed-cost pairs).
+        have: pairs that already have a forecast.
+    """
+    if recent.empty or candidates.empty:
+        return pd.DataFrame()
+    cutoff = pd.Timestamp(recent["cutoff"].iloc[0])
+    months = pd.date_range(cutoff - pd.DateOffset(months=6), periods=6, freq="MS")
+    cand = candidates[["product_id", "market"]].drop_duplicates()
+    cand = cand[[(p, m) not in have for p, m in zip(cand["product_id"], cand["market"], strict=True)]]
+    r = recent.assign(month=pd.to_datetime(recent["month"])).merge(cand, on=["product_id", "market"])
+    if r.empty:
+        return pd.DataFrame()
+    piv = r.pivot_table(
+        index=["product_id", "market"], columns="month", values="units", aggfunc="sum", fill_value=0.0
+    )
+    piv = piv.reindex(columns=months, fill_value=0.0)
+    piv = piv[piv.sum(axis=1) > 0]
+    days = float((cutoff - months[0]).days)
+    rate = piv.sum(axis=1) / days
+    sd_week = piv.std(axis=1, ddof=1).fillna(0.0) * np.sqrt(7.0 / (days / 6.0))
+    ds = pd.date_range(cutoff, periods=weeks, freq="7D")
+    keys = piv.index.to_frame(index=False)
+    out = keys.loc[keys.index.repeat(weeks)].reset_index(drop=True)
+    out["ds"] = np.tile(ds, len(keys))
+    point = np.repeat(rate.to_numpy() * 7.0, weeks)
+    out["point"] = point
+    out["hi_80"] = point + 1.2816 * np.repeat(sd_week.to_numpy(), weeks)
+    return out.assign(kind="history", model="order_lines_6m", freq="W", level="product_market")
 
 
 def unplanned_rows(

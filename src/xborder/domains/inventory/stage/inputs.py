@@ -10,7 +10,7 @@ import pandas as pd
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = ["input_run", "read_forecasts", "read_landed_costs", "read_offers", "read_snapshots", "read_products",
-           "read_last_sales", "read_deliveries", "read_category_forecasts"]  # fmt: skip
+           "read_last_sales", "read_deliveries", "read_category_forecasts", "read_recent_months"]  # fmt: skip
 
 
 def input_run(con: Any, table: str, run_id: str) -> str | None:
@@ -120,3 +120,23 @@ def read_category_forecasts(con: Any, run: str | None, markets: Sequence[str] | 
         f" AND {where}" if where else ""
     )
     return read_rows(con, "forecasts", run, where=cond, params=args)
+
+
+def read_recent_months(con: Any, months: int = 6) -> pd.DataFrame:
+    """Units sold per product × buyer country × month in the ``months`` whole months before the cutoff — the
+    month of the last sold order line, or the month after it when that line falls on its month's last day (a
+    partial last month is left out, as selection's ``history`` demand does)."""
+    if not table_exists(con, "order_lines"):
+        return pd.DataFrame(columns=["product_id", "market", "month", "units", "cutoff"])
+    return con.execute(
+        f"""WITH c AS (SELECT CASE WHEN last_day(max(ordered_at)::DATE) = max(ordered_at)::DATE
+                                   THEN date_trunc('month', max(ordered_at)) + INTERVAL 1 MONTH
+                                   ELSE date_trunc('month', max(ordered_at)) END::DATE AS cutoff
+                       FROM order_lines WHERE status = 'sold'),
+                 l AS (SELECT product_id, upper(country) AS market, date_trunc('month', ordered_at)::DATE AS month,
+                              sum(quantity) AS units
+                       FROM order_lines WHERE status = 'sold' AND product_id IS NOT NULL AND country IS NOT NULL
+                       GROUP BY ALL)
+            SELECT l.*, c.cutoff FROM l, c
+            WHERE l.month >= c.cutoff - INTERVAL {int(months)} MONTH AND l.month < c.cutoff"""
+    ).df()

@@ -26,10 +26,11 @@ from xborder.domains.inventory.stage.inputs import (
     read_last_sales,
     read_offers,
     read_products,
+    read_recent_months,
     read_snapshots,
 )
 from xborder.domains.inventory.tables import INVENTORY_HEALTH, INVENTORY_PLANS, PLAN_TABLES
-from xborder.domains.inventory.unplanned import niche_rows, unplanned_rows
+from xborder.domains.inventory.unplanned import history_rows, niche_rows, unplanned_rows
 from xborder.reference import load_table
 from xborder.reference.calendar import market_events
 from xborder.reference.fx import load_fx
@@ -122,9 +123,11 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     pos = stock_positions(read_snapshots(con, ctx.markets))
     have = set(zip(fc.get("product_id", []), fc.get("market", []), strict=True))
     recent = _recent_sales_rows(pos, have)
-    demand = (
-        pd.concat([f for f in (fc, recent) if len(f)], ignore_index=True) if len(fc) or len(recent) else fc
-    )
+    landed = read_landed_costs(con, runs["landed_costs"], ctx.markets)
+    have |= set(zip(recent.get("product_id", []), recent.get("market", []), strict=True))
+    history = history_rows(read_recent_months(con), landed, have)
+    parts = [f for f in (fc, recent, history) if len(f)]
+    demand = pd.concat(parts, ignore_index=True) if parts else fc
     if demand.empty:
         return {"status": "skipped", "reason": i18n.render("inventory.no_demand", "en"),
                 "reason_code": "inventory.no_demand", "plans": 0}  # fmt: skip
@@ -134,7 +137,6 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         holding_rate=st.holding_cost_rate, max_cover_days=float(st.max_cover_days),
         baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
     )  # fmt: skip
-    landed = read_landed_costs(con, runs["landed_costs"], ctx.markets)
     pairs = _pairs(ctx, demand, pos, landed, p)
     attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
              "stock_offset_days"]  # fmt: skip
