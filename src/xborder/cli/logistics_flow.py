@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
@@ -20,6 +19,8 @@ _ARC_COLUMNS = ["start", "end", "capacity", "unit_cost"]
 
 def _arcs_file(path: Path, supplies: dict[str, int], demands: dict[str, int]) -> dict[str, Any]:
     """The flow over the arcs of a CSV (start, end, capacity, unit_cost per row)."""
+    import pandas as pd
+
     from xborder.domains.logistics.flow import Arc, min_cost_flow
 
     try:
@@ -99,6 +100,8 @@ def flow(
 def _on_lanes(ctx: typer.Context, supplies: dict[str, int], demands: dict[str, int], capacities: dict[str, int],
               product: str | None, weight_kg: float | None, dims: str | None, lot: int, as_of: str | None,
               ) -> dict[str, Any]:  # fmt: skip
+    import pandas as pd
+
     from xborder.domains.logistics.allocate import allocate
     from xborder.domains.logistics.lanes import node_country
     from xborder.domains.logistics.stage import MODES, lane_network, shipments_for, usd_rates
@@ -135,6 +138,7 @@ def _on_lanes(ctx: typer.Context, supplies: dict[str, int], demands: dict[str, i
 
 
 def _render(x: dict[str, Any]) -> None:
+    import pandas as pd
     from rich.table import Table
     from rich.text import Text
 
