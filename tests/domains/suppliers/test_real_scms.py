@@ -122,7 +122,8 @@ def test_spend_concentration_alerts_on_the_regional_distribution_centre(
 
 
 def test_report_panel_spend_pareto(warehouse: Path, raw: pd.DataFrame, monkeypatch, capsys) -> None:
-    from xborder.domains.suppliers.report import TOP, report_panels
+    from xborder.domains.suppliers.panels import TOP
+    from xborder.domains.suppliers.report import report_panels
 
     data = run_cli(["--db", str(warehouse), "suppliers", "score", "--as-of", "2015-09-30", "--top", "0", "--json"],
                    monkeypatch, capsys)  # fmt: skip

@@ -35,7 +35,7 @@ from xborder.reference.fx import load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, table_exists, write_frame
 
-__all__ = ["SuppliersParams", "run_suppliers", "read_inputs", "usd_converter", "STAGE"]
+__all__ = ["SuppliersParams", "run_suppliers", "read_inputs", "usd_converter", "report_panels", "STAGE"]
 
 
 class SuppliersParams(Params):
@@ -227,3 +227,13 @@ STAGE = Stage(
     title="Suppliers",
     dossier=SECTION,
 )
+
+
+def report_panels(con: Any, run_id: str, lang: str) -> list[Any]:
+    """The suppliers panels of ``run_id`` in ``lang`` (the spend Pareto), drawn by :mod:`..panels`."""
+    from xborder.domains.suppliers.panels import concentration_panel
+
+    if not table_exists(con, "supplier_scores"):
+        return [concentration_panel(pd.DataFrame(), pd.DataFrame(), lang)]
+    scores = read_rows(con, "supplier_scores", run_id)
+    return [concentration_panel(scores, read_rows(con, "supplier_concentration", run_id), lang)]
