@@ -3,6 +3,7 @@ expected stock path of the plan that ties up the most cash."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -36,10 +37,11 @@ def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
     })  # fmt: skip
     kinds = [i18n.render(f"inventory.field.{k}", lang) for k in agg.index]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=kinds, y=agg["plan_stock"], name=_t("plan", lang)))
-    fig.add_trace(go.Bar(x=kinds, y=agg["rule_stock"], name=_t("rule", lang)))
-    fig.update_layout(barmode="group", yaxis_title=_t("units", lang), legend={"orientation": "h", "y": -0.2},
-                      margin={"t": 30})  # fmt: skip
+    short = [k.split(" (")[0].split("（")[0] for k in kinds]
+    fig.add_trace(go.Bar(y=short, x=agg["plan_stock"], name=_t("plan", lang), orientation="h"))
+    fig.add_trace(go.Bar(y=short, x=agg["rule_stock"], name=_t("rule", lang), orientation="h"))
+    fig.update_layout(barmode="group", xaxis_title=_t("units", lang), legend={"orientation": "h", "y": 1.15},
+                      margin={"t": 40})  # fmt: skip
     table = pd.DataFrame({
         _t("col_kind", lang): kinds, _t("col_pairs", lang): agg["pairs"].to_numpy(),
         _t("col_target", lang): agg["target"].round(3).to_numpy(),
@@ -52,10 +54,13 @@ def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
     tables: list[tuple[str | None, Any]] = [(_t("summary_table", lang), table)]
     unplanned = plans[plans["reorder_point"].isna()]
     if len(unplanned):
-        text = unplanned[f"notes_{lang}"] if f"notes_{lang}" in unplanned else unplanned["notes_en"]
-        why = text.fillna("").str.split(r"(?<=\.) ", regex=True).str[0].value_counts()
+        codes = unplanned["notes"].map(
+            lambda n: json.loads(n)[0]["code"] if isinstance(n, str) and n.startswith("[{") else ""
+        )
+        why = codes.value_counts()
+        text = [i18n.render(c, lang, markets=_t("other_markets", lang)) if c else "" for c in why.index]
         tables.append((_t("unplanned_table", lang),
-                       pd.DataFrame({_t("col_reason", lang): why.index, _t("col_pairs", lang): why.to_numpy()})))  # fmt: skip
+                       pd.DataFrame({_t("col_reason", lang): text, _t("col_pairs", lang): why.to_numpy()})))  # fmt: skip
     intro = _t("summary_intro", lang, pairs=len(planned), unplanned=len(unplanned),
                plan=float(agg["plan_stock"].sum()), rule=float(agg["rule_stock"].sum()))  # fmt: skip
     return Panel("inventory.plans", title, intro=intro, figure=fig, tables=tables, order=40)

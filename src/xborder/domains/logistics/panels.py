@@ -68,7 +68,7 @@ def freight_days_panel(routes: pd.DataFrame, scenarios: pd.DataFrame, lang: str)
     fig.add_trace(go.Scatter(x=front["days_p90"], y=front["cost_per_unit_usd"], mode="lines", name=_t("front", lang),
                              line={"dash": "dash"}))  # fmt: skip
     fig.update_layout(xaxis_title=_t("days", lang), yaxis={"title": _t("freight", lang), "type": "log"},
-                      margin={"t": 30}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
+                      margin={"t": 40, "l": 80}, legend={"orientation": "h", "y": 1.15})  # fmt: skip
     names = {"modes": "col_modes", "pairs": "col_pairs", "cost_per_unit_usd": "col_freight",
              "days_median": "col_days_median", "days_p90": "col_days_p90", "plans": "col_plans", "pareto": "col_pareto"}  # fmt: skip
     table = pts[list(names)].round(3).rename(columns={k: _t(v, lang) for k, v in names.items()})
