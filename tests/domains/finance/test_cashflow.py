@@ -9,7 +9,14 @@ import pytest
 
 from tests.conftest import shared_path
 from xborder.core.settings import Settings
-from xborder.domains.finance.cashflow import payout_days, project_payouts, replay, settlement_cycle, weekly_flows
+from xborder.domains.finance.cashflow import (
+    payout_days,
+    project_payouts,
+    replay,
+    settlement_cycle,
+    weekly_flows,
+)
+from xborder.domains.finance.cashflow_data import cash_flow
 from xborder.ingest.engine import ingest_path
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows
@@ -55,6 +62,7 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     con = connect(db_path)
     ingest_path(con, folder, settings=settings, reject_dir=db_path.parent)
     rows = read_rows(con, "money_movements", columns=["posted_at", "category", "total"])
+    flow = cash_flow(con, settings, opening=1000.0, floor=1500.0)
     # the same weeks by SQL: 30 transfers to the bank, 17,919.28 USD paid out in all
     paid = con.execute(
         "SELECT count(*), -sum(total) FROM money_movements WHERE category = 'transfer'"
@@ -76,3 +84,12 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     assert 0.83 < summary["mean_accuracy"] < 0.84
     flat = w.drop(columns="last_transfer")  # without the cycle: horizon x mean weekly net flow
     assert replay(flat)[1]["mean_accuracy"] == pytest.approx(0.8170, abs=5e-4)
+    # the 13-week cash flow from the week after the last movement (2020-02-29): payout days 03-11 .. 05-20 on
+    # the 14-day cycle, each 14 days of the last 26 weeks' mean net flow; no plans, so nothing else
+    assert flow["start"] == pd.Timestamp("2020-03-02").date() and flow["history"] and flow["plans"] == 0
+    per_payout = 14 * w["net"].iloc[-26:].mean() / 7
+    paid = flow["weeks"]["payouts_history"]
+    assert list(paid.round(6)) == [0, *[round(per_payout, 6), 0] * 6]
+    assert flow["weeks"]["balance"].iloc[-1] == pytest.approx(1000 + 6 * per_payout)
+    # the first week ends at 1,000 < floor 1,500; the breach fixes are computed (nothing to delay or cut here)
+    assert flow["breach_week"] == pd.Timestamp("2020-03-02").date() and len(flow["fixes"]) == 2

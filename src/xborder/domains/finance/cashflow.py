@@ -64,7 +64,9 @@ def settlement_cycle(transfer_days: pd.Series) -> tuple[int, pd.Timestamp] | Non
     return max(gap, 1), pd.Timestamp(days.iloc[-1])
 
 
-def payout_days(cycle: tuple[int, pd.Timestamp], start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
+def payout_days(
+    cycle: tuple[int, pd.Timestamp], start: pd.Timestamp, end: pd.Timestamp
+) -> list[pd.Timestamp]:
     """Payout days ``anchor + k x cycle`` from ``start`` (included) to ``end`` (excluded)."""
     gap, anchor = cycle
     step = pd.Timedelta(days=gap)
