@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,7 +19,9 @@ from xborder.domains.finance.cashflow import (
     weekly_flows,
 )
 from xborder.domains.finance.cashflow_data import cash_flow
+from xborder.domains.finance.exposure import base_changes, fx_exposure
 from xborder.ingest.engine import ingest_path
+from xborder.reference.fx import load_fx
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows
 
@@ -63,6 +67,7 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     ingest_path(con, folder, settings=settings, reject_dir=db_path.parent)
     rows = read_rows(con, "money_movements", columns=["posted_at", "category", "total"])
     flow = cash_flow(con, settings, opening=1000.0, floor=1500.0)
+    exposure = fx_exposure(con, settings, base="CNY", as_of=dt.date(2026, 4, 10))
     # the same weeks by SQL: 30 transfers to the bank, 17,919.28 USD paid out in all
     paid = con.execute(
         "SELECT count(*), -sum(total) FROM money_movements WHERE category = 'transfer'"
@@ -93,3 +98,10 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     assert flow["weeks"]["balance"].iloc[-1] == pytest.approx(1000 + 6 * per_payout)
     # the first week ends at 1,000 < floor 1,500; the breach fixes are computed (nothing to delay or cut here)
     assert flow["breach_week"] == pd.Timestamp("2020-03-02").date() and len(flow["fixes"]) == 2
+    # a seller keeping CNY is long the 13 weeks' USD payouts; the VaR is the 5% worst 13-week USD/CNY move
+    usd = exposure["rows"].set_index("currency").loc["USD"]
+    assert usd["receivables"] == pytest.approx(6 * per_payout) and usd["payables"] == 0
+    ch = base_changes(load_fx(None), ["USD"], "CNY", dt.date(2026, 4, 10))
+    assert exposure["scenarios"] == len(ch) > 1200
+    assert exposure["portfolio_var"] == pytest.approx(-np.quantile(ch["USD"] * usd["net_base"], 0.05))
+    assert 0.01 < exposure["portfolio_var"] / usd["net_base"] < 0.06
