@@ -18,12 +18,14 @@ from xborder.domains.finance.cashflow import (
     settlement_cycle,
     weekly_flows,
 )
-from xborder.domains.finance.cashflow_data import cash_flow
+from xborder.domains.finance.cashflow_data import cash_flow, cash_rows
 from xborder.domains.finance.exposure import base_changes, fx_exposure
+from xborder.domains.finance.report import cash_runway_panel
+from xborder.domains.finance.tables import CASH_FLOWS
 from xborder.ingest.engine import ingest_path
 from xborder.reference.fx import load_fx
 from xborder.warehouse import connect
-from xborder.warehouse.tables import read_rows
+from xborder.warehouse.tables import read_rows, write_frame
 
 
 def test_projection_is_the_mean_net_flow_times_the_horizon() -> None:
@@ -68,6 +70,8 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     rows = read_rows(con, "money_movements", columns=["posted_at", "category", "total"])
     flow = cash_flow(con, settings, opening=1000.0, floor=1500.0)
     exposure = fx_exposure(con, settings, base="CNY", as_of=dt.date(2026, 4, 10))
+    write_frame(con, CASH_FLOWS, cash_rows(flow, "run-cash"))
+    panels = {lang: cash_runway_panel(con, "run-cash", lang) for lang in ("en", "zh")}
     # the same weeks by SQL: 30 transfers to the bank, 17,919.28 USD paid out in all
     paid = con.execute(
         "SELECT count(*), -sum(total) FROM money_movements WHERE category = 'transfer'"
@@ -98,6 +102,15 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     assert flow["weeks"]["balance"].iloc[-1] == pytest.approx(1000 + 6 * per_payout)
     # the first week ends at 1,000 < floor 1,500; the breach fixes are computed (nothing to delay or cut here)
     assert flow["breach_week"] == pd.Timestamp("2020-03-02").date() and len(flow["fixes"]) == 2
+    # the report panel: the same weeks, the payouts line and the balance, the breach named in both languages
+    en, zh = panels["en"], panels["zh"]
+    assert (
+        en.missing is None and en.figure is not None and "2020-03-02" in en.intro and "2020-03-02" in zh.intro
+    )
+    table = en.tables[0][1]
+    assert len(table) == 13 and table["Cash on hand"].iloc[-1] == round(1000 + 6 * per_payout)
+    assert list(table.columns) == ["Week", "Payouts (settlements)", "Net", "Cash on hand"]
+    assert [tr.name for tr in en.figure.data] == ["Payouts (settlements)", "Cash on hand", "Floor"]
     # a seller keeping CNY is long the 13 weeks' USD payouts; the VaR is the 5% worst 13-week USD/CNY move
     usd = exposure["rows"].set_index("currency").loc["USD"]
     assert usd["receivables"] == pytest.approx(6 * per_payout) and usd["payables"] == 0

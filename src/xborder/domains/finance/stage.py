@@ -175,7 +175,8 @@ def run_finance(
     write_frame(con, WARNING_INDICATORS, ind)
     warn = ind[ind["status"] == "warn"]
     flow = cash_flow(con, settings, run_id=run_id)
-    write_frame(con, CASH_FLOWS, cash_rows(flow, run_id))
+    if flow["plans"] or flow["history"]:  # nothing to project: no rows (the report says what is missing)
+        write_frame(con, CASH_FLOWS, cash_rows(flow, run_id))
     return {
         "price_ladders": int(len(ladder)),
         "plans": int(len(plans)),
