@@ -156,7 +156,7 @@ def flow(
 ) -> None:
     """The 13-week cash flow: purchases, freight, duties and VAT, payouts, ads; the week cash goes below the floor."""
     _json(ctx, json_out)
-    from xborder.domains.finance.cashflow_data import cash_flow
+    from xborder.domains.finance.stage.cashflow import cash_flow
 
     con = open_warehouse(ctx, read_only=True)
     try:

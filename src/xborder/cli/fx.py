@@ -31,7 +31,7 @@ def exposure(
     """Net currency exposure over 13 weeks (payouts, purchases, stock) and its value at risk from ECB history."""
     if json_out:
         state(ctx).json = True
-    from xborder.domains.finance.exposure import fx_exposure
+    from xborder.domains.finance.stage.exposure import fx_exposure
 
     con = open_warehouse(ctx, read_only=True)
     try:

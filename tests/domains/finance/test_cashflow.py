@@ -18,9 +18,10 @@ from xborder.domains.finance.cashflow import (
     settlement_cycle,
     weekly_flows,
 )
-from xborder.domains.finance.cashflow_data import cash_flow, cash_rows
-from xborder.domains.finance.exposure import base_changes, fx_exposure
-from xborder.domains.finance.report import cash_runway_panel
+from xborder.domains.finance.exposure import base_changes
+from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows
+from xborder.domains.finance.stage.exposure import fx_exposure
+from xborder.domains.finance.stage.report import cash_runway_panel
 from xborder.domains.finance.tables import CASH_FLOWS
 from xborder.ingest.engine import ingest_path
 from xborder.reference.fx import load_fx

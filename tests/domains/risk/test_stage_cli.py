@@ -16,9 +16,9 @@ from xborder.domains.finance.report import report_panels as finance_panels
 from xborder.domains.finance.stage import STAGE as FINANCE
 from xborder.domains.landed_cost import ProductInput, landed_cost_frame
 from xborder.domains.landed_cost.tables import LANDED_COSTS
-from xborder.domains.risk.report import heat_cells
 from xborder.domains.risk.report import report_panels as risk_panels
 from xborder.domains.risk.stage import STAGE as RISK
+from xborder.domains.risk.stage.report import heat_cells
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows, write_frame

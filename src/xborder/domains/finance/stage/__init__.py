@@ -2,7 +2,7 @@
 
 Reads the run's ``landed_costs`` (a stand-alone ``xborder price`` reads the latest run's), the seller's
 ``money_movements``, ``ad_performance``, ``listing_traffic`` and ``inventory_snapshots`` when present, and the
-dated ECB FX table; writes the 13-week ``cash_flows`` too (``cashflow_data``).
+dated ECB FX table; writes the 13-week ``cash_flows`` too (``stage/cashflow.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pydantic import Field
 from xborder.core import i18n
 from xborder.core.clock import today
 from xborder.core.settings import Settings
-from xborder.domains.finance.cashflow_data import cash_flow, cash_rows
 from xborder.domains.finance.dossier import SECTION
 from xborder.domains.finance.indicators import (
     DIRECTIONS,
@@ -27,6 +26,7 @@ from xborder.domains.finance.indicators import (
     seller_indicators,
 )
 from xborder.domains.finance.prices import price_ladder
+from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows
 from xborder.domains.finance.tables import CASH_FLOWS, PRICE_LADDERS, TABLES, WARNING_INDICATORS
 from xborder.reference.fx import FxTable, load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
