@@ -17,10 +17,14 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
+from xborder.domains.marketing.budget import BudgetSettings, budget_table
 from xborder.domains.marketing.dossier import SECTION
 from xborder.domains.marketing.funnel import listing_funnel
+from xborder.domains.marketing.keywords import keyword_matrix
 from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 from xborder.domains.marketing.tables import (
+    AD_BUDGET,
+    AD_KEYWORD_MATRIX,
     AD_METRICS,
     AD_RULE_REPLAY,
     AD_SUGGESTIONS,
@@ -51,6 +55,22 @@ class MarketingParams(Params):
     """Orders a search term needs before it is suggested as an exact keyword."""
     replay_min_clicks: list[int] = Field(default_factory=lambda: [10, 30, 100])
     """The click thresholds the stopping rules are replayed with."""
+    keyword_alpha: float = Field(0.05, gt=0, lt=0.5)
+    """One-sided error of the keyword matrix's harvest and negate calls (exact binomial bounds)."""
+    budget_min_days: int = Field(28, ge=7)
+    """Days with spend a campaign needs before its spend-response curve is fitted."""
+    budget_window_days: int = Field(28, ge=1)
+    """Last days whose mean daily spend is the budget to share across campaigns."""
+    budget_max_step: float = Field(0.5, gt=0, le=1)
+    """Largest suggested change of one campaign's daily spend, as a share of it."""
+    budget_as_of: str | None = None
+    """Last day (YYYY-MM-DD) of the data the budget suggestion uses (None: the last day of the data)."""
+
+    def budget(self) -> BudgetSettings:
+        """The reallocation's guardrails."""
+        return BudgetSettings(min_days=self.budget_min_days, window_days=self.budget_window_days,
+                              holdout_days=self.budget_window_days, max_step=self.budget_max_step,
+                              as_of=self.budget_as_of)  # fmt: skip
 
     def rules(self) -> RuleSettings:
         """The guardrails as the rules take them."""
@@ -207,6 +227,15 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     if len(rep):
         rep["stopped_acos"] = rep["spend_saved"] / rep["sales_at_risk"].where(rep["sales_at_risk"] > 0)
         counts["ad_rule_replay"] = write_frame(con, AD_RULE_REPLAY, rep.assign(run_id=ctx.run_id))
+    ctx.say(0.9, "keyword matrix and budget")
+    exact = kw[kw["match_type"].astype(str).str.upper() == "EXACT"][["marketplace_id", "targeting"]]
+    km = keyword_matrix(st, exact, adv, target_acos=p.target_acos, alpha=p.keyword_alpha,
+                        min_orders=p.harvest_min_orders)  # fmt: skip
+    counts["ad_keyword_matrix"] = (
+        write_frame(con, AD_KEYWORD_MATRIX, km.assign(run_id=ctx.run_id)) if len(km) else 0
+    )
+    bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
+    counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
     ctx.say(1.0, "marketing done")
     known = metrics[(metrics["grain"] == "product") & metrics["break_even_acos"].notna()]
     return {
