@@ -8,8 +8,6 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.core.panels import Panel
-from xborder.domains.customers.tables import CUSTOMER_COHORTS, CUSTOMER_MODELS, CUSTOMER_SEGMENTS
-from xborder.warehouse.tables import read_rows
 
 __all__ = ["report_panels", "retention_at", "heat_grid"]
 
@@ -55,31 +53,32 @@ def retention_at(cohorts: pd.DataFrame, months: tuple[int, ...] = (1, 3, 6, 12))
     )
 
 
-def _reason(con: Any, run_id: str, lang: str) -> str:
+def _reason(f: dict[str, Any], lang: str) -> str:
     """Why the run has no cohorts: its models' notes (no keys, too few) or the stage's skip reason."""
-    models = read_rows(con, CUSTOMER_MODELS, run_id)
+    models = f["customer_models"]
     col = "notes_zh" if lang == "zh" else "notes_en"
     notes = [str(n) for n in models.get(col, pd.Series(dtype=str)).dropna() if str(n).strip()]
     if notes:
         return " ".join(notes)
-    from xborder.warehouse.runs import load_run
-
-    try:
-        stage = (load_run(con, run_id).get("stages") or {}).get("customers") or {}
-    except Exception:  # noqa: BLE001 - the panel still says the stage did not run
-        stage = {}
-    code = stage.get("reason_code") if isinstance(stage, dict) else None
+    code = f["reason_code"]
     if code and i18n.has(code, lang):
         return i18n.render(code, lang)
     return _t("no_reason", lang)
 
 
-def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
-    """The customers panel of ``run_id`` in ``lang``: heat map of the largest source × market, tables."""
+def report_panels(warehouse: Any, run_id: str, lang: str) -> list[Panel]:
+    """The customers panel of ``run_id`` in ``lang``: heat map of the largest source × market, tables.
+
+    ``warehouse`` is the report's connection; the rows are read by the stage module
+    (:func:`xborder.domains.customers.stage.panel_frames`), this module only draws them.
+    """
+    from xborder.domains.customers.stage import panel_frames
+
     key, title = "customers.cohorts", _t("cohort_title", lang)
-    cohorts = read_rows(con, CUSTOMER_COHORTS, run_id)
+    f = panel_frames(warehouse, run_id)
+    cohorts = f["customer_cohorts"]
     if cohorts.empty:
-        return [Panel(key=key, title=title, missing=_t("cohort_missing", lang, reason=_reason(con, run_id, lang)),
+        return [Panel(key=key, title=title, missing=_t("cohort_missing", lang, reason=_reason(f, lang)),
                       order=55)]  # fmt: skip
     import plotly.graph_objects as go
 
@@ -88,8 +87,10 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
     mine = cohorts[(cohorts["source"] == top["source"]) & (cohorts["market"] == top["market"])]
     grid = heat_grid(mine)
     labels = [str(c)[:7] for c in grid.index]
+    later = grid[[c for c in grid.columns if int(c) > 0]]
+    zmax = min(100.0, 110.0 * float(later.max().max())) if later.notna().any().any() else 100.0
     fig = go.Figure(
-        go.Heatmap(z=grid.to_numpy() * 100, x=list(grid.columns), y=labels, colorscale="Blues", zmin=0, zmax=100,
+        go.Heatmap(z=grid.to_numpy() * 100, x=list(grid.columns), y=labels, colorscale="Blues", zmin=0, zmax=zmax,
                    texttemplate="%{z:.0f}", colorbar={"title": _t("retention", lang)}, hoverongaps=False)
     )  # fmt: skip
     fig.update_layout(
@@ -100,14 +101,17 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
     intro = _t("cohort_intro", lang, source=top["source"], market=top["market"], customers=int(top["customers"]),
                rows=len(labels), months=int(grid.columns.max()))  # fmt: skip
     shown = ret.head(_MARKETS)
+    pct = [c for c in shown.columns if c.startswith("month_")]
+    shown = shown.assign(**{c: (shown[c] * 100).round(1) for c in pct})
     names = {
         c: _t(c, lang) for c in ("source", "market", "customers", "month_1", "month_3", "month_6", "month_12")
     }
     tables: list[tuple[str | None, Any]] = [(_t("retention_caption", lang), shown.rename(columns=names))]
-    seg = read_rows(con, CUSTOMER_SEGMENTS, run_id)
+    seg = f["customer_segments"]
     if len(seg):
         keep = shown.head(5)[["source", "market"]].merge(seg, on=["source", "market"])
-        keep = keep.assign(segment=[i18n.render(f"customers.segment.{s}", lang) for s in keep["segment"]])
+        keep = keep.assign(segment=[i18n.render(f"customers.segment.{s}", lang) for s in keep["segment"]],
+                           share=(keep["share"] * 100).round(1))  # fmt: skip
         cols = [
             "source",
             "market",

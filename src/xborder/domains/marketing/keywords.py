@@ -125,7 +125,7 @@ def keyword_matrix(
     per = st.pivot_table(
         index=keys, columns="bucket", values=["clicks", "orders"], aggfunc="sum", fill_value=0
     )
-    per.columns = [f"{b}_{v}" for v, b in per.columns]
+    per.columns = [f"{pair[1]}_{pair[0]}" for pair in per.columns]
     m = m.merge(per.reset_index(), on=keys, how="left")
     for b in MATCH_BUCKETS:
         for v in ("clicks", "orders"):
@@ -140,7 +140,7 @@ def keyword_matrix(
     grp = m.groupby([*_ACCOUNT, "product_id"], dropna=False)["clicks"]
     before = grp.cumsum() - m["clicks"]
     head = before < 0.5 * grp.transform("sum")
-    m["words"] = m["term"].str.split().str.len()
+    m["words"] = [len(str(t).split()) for t in m["term"]]
     m["tier"] = [
         term_tier(t, bool(h) and c > 0) for t, h, c in zip(m["term"], head, m["clicks"], strict=True)
     ]

@@ -8,8 +8,6 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.core.panels import Panel
-from xborder.domains.marketing.tables import AD_METRICS, AD_RULE_REPLAY, AD_SUGGESTIONS, AD_TACOS
-from xborder.warehouse.tables import read_rows
 
 __all__ = ["report_panels", "weekly_acos", "weekly_tacos"]
 
@@ -18,21 +16,6 @@ _DEFAULT_TARGET = 0.35
 
 def _t(key: str, lang: str, **args: Any) -> str:
     return i18n.render(f"marketing.panel.{key}", lang, **args)
-
-
-def _run_info(con: Any, run_id: str) -> tuple[float, str | None]:
-    """(target ACoS of the run, its marketing stage's skip reason code or None)."""
-    from xborder.warehouse.runs import load_run
-
-    try:
-        rec = load_run(con, run_id)
-    except Exception:  # noqa: BLE001 - a run without a record still has rows to show
-        return _DEFAULT_TARGET, None
-    params = rec.get("params") or {}
-    mine = params.get("marketing", params) if isinstance(params, dict) else {}
-    target = float(mine.get("target_acos", _DEFAULT_TARGET)) if isinstance(mine, dict) else _DEFAULT_TARGET
-    stage = (rec.get("stages") or {}).get("marketing") or {}
-    return target, stage.get("reason_code") if isinstance(stage, dict) else None
 
 
 def _reason(code: str | None, lang: str) -> str:
@@ -76,9 +59,9 @@ def weekly_tacos(tacos_rows: pd.DataFrame) -> pd.DataFrame:
     return w.drop(columns="days").reset_index(drop=True)
 
 
-def _acos_panel(con: Any, run_id: str, lang: str, target: float, reason: str | None) -> Panel:
+def _acos_panel(f: dict[str, Any], lang: str, target: float, reason: str | None) -> Panel:
     key, title = "marketing.acos_over_time", _t("acos_title", lang)
-    days = read_rows(con, AD_METRICS, run_id, where="grain = 'day'")
+    days = f["ad_metrics"]
     if days.empty:
         return Panel(
             key=key, title=title, missing=_t("acos_missing", lang, reason=_reason(reason, lang)), order=60
@@ -86,7 +69,7 @@ def _acos_panel(con: Any, run_id: str, lang: str, target: float, reason: str | N
     import plotly.graph_objects as go
 
     wa = weekly_acos(days)
-    wt = weekly_tacos(read_rows(con, AD_TACOS, run_id))
+    wt = weekly_tacos(f["ad_tacos"])
     fig = go.Figure()
     for account, g in wa.groupby("account"):
         fig.add_trace(go.Scatter(x=g["week"], y=g["acos"] * 100, mode="lines+markers", name=f"{_t('acos', lang)} {account}"))  # fmt: skip
@@ -107,7 +90,7 @@ def _acos_panel(con: Any, run_id: str, lang: str, target: float, reason: str | N
         .agg(days=("period_start", "nunique"), spend=("spend", "sum"), sales=("sales", "sum"))
     )
     tot["acos"] = tot["spend"] / tot["sales"].where(tot["sales"] > 0)
-    tac = read_rows(con, AD_TACOS, run_id)
+    tac = f["ad_tacos"]
     tac = tac[tac["period"] == "day"]
     if len(tac):
         tt = (
@@ -124,9 +107,9 @@ def _acos_panel(con: Any, run_id: str, lang: str, target: float, reason: str | N
                  tables=[(_t("totals", lang), table)], order=60)  # fmt: skip
 
 
-def _suggestions_panel(con: Any, run_id: str, lang: str, reason: str | None) -> Panel:
+def _suggestions_panel(f: dict[str, Any], lang: str, reason: str | None) -> Panel:
     key, title = "marketing.suggestions", _t("sugg_title", lang)
-    sug = read_rows(con, AD_SUGGESTIONS, run_id)
+    sug = f["ad_suggestions"]
     if sug.empty:
         return Panel(
             key=key, title=title, missing=_t("sugg_missing", lang, reason=_reason(reason, lang)), order=61
@@ -149,7 +132,7 @@ def _suggestions_panel(con: Any, run_id: str, lang: str, reason: str | None) -> 
     top = sug.sort_values("money_at_stake", ascending=False).groupby("account").head(3)
     largest = pd.DataFrame({_t("account", lang): top["account"], _t("suggestion", lang): top[text]})
     tables: list[tuple[str | None, Any]] = [(None, summary), (_t("largest", lang), largest)]
-    rep = read_rows(con, AD_RULE_REPLAY, run_id)
+    rep = f["ad_rule_replay"]
     if len(rep):
         r = pd.DataFrame(
             {
@@ -168,7 +151,25 @@ def _suggestions_panel(con: Any, run_id: str, lang: str, reason: str | None) -> 
     return Panel(key=key, title=title, intro=_t("sugg_intro", lang), tables=tables, order=61)
 
 
-def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
-    """The marketing panels of ``run_id`` in ``lang`` (each says why when the run has nothing to show)."""
-    target, reason = _run_info(con, run_id)
-    return [_acos_panel(con, run_id, lang, target, reason), _suggestions_panel(con, run_id, lang, reason)]
+def report_panels(warehouse: Any, run_id: str, lang: str) -> list[Panel]:
+    """The marketing panels of ``run_id`` in ``lang`` (each says why when the run has nothing to show).
+
+    ``warehouse`` is the report's connection; the rows are read by the stage module
+    (:func:`xborder.domains.marketing.stage.panel_frames`), this module only draws them.
+    """
+    from xborder.domains.marketing.report_plan import budget_panel, keyword_panel
+    from xborder.domains.marketing.stage import panel_frames
+
+    f = panel_frames(warehouse, run_id)
+    reason = f["reason_code"]
+    if not f["ad_rows"]:
+        return [Panel(key="marketing.none", title=_t("none_title", lang),
+                      missing=_t("none_missing", lang, reason=_reason(reason, lang)), order=60)]  # fmt: skip
+    params = f["params"]
+    target = float(params.get("target_acos", _DEFAULT_TARGET))
+    return [
+        _acos_panel(f, lang, target, reason),
+        _suggestions_panel(f, lang, reason),
+        keyword_panel(f["ad_keyword_matrix"], lang, target, _reason(reason, lang)),
+        budget_panel(f["ad_budget"], lang, params),
+    ]

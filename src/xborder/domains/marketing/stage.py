@@ -35,7 +35,7 @@ from xborder.domains.marketing.tables import (
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_rows, table_exists, write_frame
 
-__all__ = ["MarketingParams", "run_marketing", "STAGE"]
+__all__ = ["MarketingParams", "run_marketing", "panel_frames", "STAGE"]
 
 _KEYWORD = ["campaign", "ad_group", "targeting", "match_type"]
 
@@ -244,6 +244,39 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
         "suggestions": {a: int(n) for a, n in sug["action"].value_counts().sort_index().items()},
         "rows": counts,
     }  # fmt: skip
+
+
+def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
+    """What the report panels of ``run_id`` show (read here: the stage is the domain's only warehouse reader).
+
+    Returns:
+        ``params`` (the run's marketing parameters as given), ``reason_code`` (the stage's skip reason or
+        None) and the run's rows of ``ad_metrics`` (day grain), ``ad_tacos``, ``ad_suggestions``,
+        ``ad_rule_replay``, ``ad_keyword_matrix`` and ``ad_budget``; ``ad_rows`` counts all its ad_metrics rows.
+    """
+    from xborder.warehouse.runs import load_run
+    from xborder.warehouse.tables import read_rows
+
+    try:
+        rec = load_run(con, run_id)
+    except Exception:  # noqa: BLE001 - rows without a run record are still shown
+        rec = {}
+    params = rec.get("params") or {}
+    if isinstance(params.get("stage_params"), dict):
+        params = params["stage_params"]
+    stage = (rec.get("stages") or {}).get("marketing") or {}
+    n = con.execute("SELECT count(*) FROM ad_metrics WHERE run_id = ?", [run_id]).fetchone() if table_exists(
+        con, "ad_metrics") else None  # fmt: skip
+    return {
+        "params": params.get("marketing") or {},
+        "reason_code": stage.get("reason_code") if isinstance(stage, dict) else None,
+        "ad_rows": int(n[0]) if n else 0,
+        "ad_metrics": read_rows(con, AD_METRICS, run_id, where="grain = 'day'"),
+        **{
+            t.name: read_rows(con, t, run_id)
+            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET)
+        },  # fmt: skip
+    }
 
 
 def _run(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
