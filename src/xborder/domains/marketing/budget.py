@@ -5,7 +5,8 @@ over the days with spend; b < 1 is diminishing returns) and ad sales = orders ×
 The marginal ROAS at daily spend s is then b × (fitted ROAS at s). The account's current daily budget (mean
 daily spend of the fitted campaigns over the last ``window_days``) is shared again in small steps, each to the
 campaign whose next step brings the most fitted sales, within [(1 − max_step), (1 + max_step)] × its current
-spend and never above the highest daily spend it was seen at (no extrapolation). The fit's error is stated
+spend and never above the highest daily spend it was seen at (no extrapolation); a campaign whose fitted b is
+not positive (orders do not rise with spend) takes no part. The fit's error is stated
 twice: the standard error of b, and a holdout (refit without the last ``holdout_days`` — at most a quarter of
 the account's days — and predict the ad sales of those days from their actual spend).
 """
@@ -167,7 +168,9 @@ def budget_table(rows: pd.DataFrame, s: BudgetSettings) -> pd.DataFrame:
             if fit is not None:
                 rec.update(elasticity=fit.b, elasticity_se=fit.b_se, order_value=fit.order_value)
                 rec["holdout_actual"], rec["holdout_predicted"] = _holdout(days, cut)
-                if cur > 0:
+                if fit.b <= 0:
+                    rec["status"] = "no_response"  # more spend, no more orders: nothing to share toward
+                elif cur > 0:
                     fits[str(campaign)], current[str(campaign)] = fit, cur
                     highest[str(campaign)] = rec["max_daily_spend"]
                 else:

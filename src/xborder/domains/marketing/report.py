@@ -67,23 +67,27 @@ def _acos_panel(f: dict[str, Any], lang: str, target: float, reason: str | None)
             key=key, title=title, missing=_t("acos_missing", lang, reason=_reason(reason, lang)), order=60
         )
     import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
     wa = weekly_acos(days)
     wt = weekly_tacos(f["ad_tacos"])
-    fig = go.Figure()
-    for account, g in wa.groupby("account"):
-        fig.add_trace(go.Scatter(x=g["week"], y=g["acos"] * 100, mode="lines+markers", name=f"{_t('acos', lang)} {account}"))  # fmt: skip
-    for account, g in wt.groupby("account"):
-        fig.add_trace(go.Scatter(x=g["week"], y=g["tacos"] * 100, mode="lines", line={"dash": "dash"},
-                                 name=f"{_t('tacos', lang)} {account}"))  # fmt: skip
-    fig.add_hline(y=target * 100, line={"dash": "dot", "color": "grey"}, annotation_text=_t("target", lang))
-    top = wa["acos"].quantile(0.95) * 100 if wa["acos"].notna().any() else 100.0
-    fig.update_layout(
-        height=360,
-        xaxis={"title": _t("week", lang)},
-        yaxis={"title": "%", "range": [0, max(top * 1.1, target * 150)]},
-        legend={"orientation": "h", "y": -0.25},
+    accounts = sorted(wa["account"].unique())
+    # One row per account: the accounts' periods (2019 ... 2025) do not overlap, a shared time axis hides them.
+    fig = make_subplots(
+        rows=len(accounts), cols=1, subplot_titles=accounts, vertical_spacing=0.35 / len(accounts)
     )
+    top = wa["acos"].quantile(0.95) * 100 if wa["acos"].notna().any() else 100.0
+    for row, account in enumerate(accounts, start=1):
+        g = wa[wa["account"] == account]
+        fig.add_trace(go.Scatter(x=g["week"], y=g["acos"] * 100, mode="lines+markers", line={"color": "#1f77b4"},
+                                 name=f"{_t('acos', lang)} {account}"), row=row, col=1)  # fmt: skip
+        t = wt[wt["account"] == account]
+        if len(t):
+            fig.add_trace(go.Scatter(x=t["week"], y=t["tacos"] * 100, mode="lines", line={"dash": "dash", "color": "#ff7f0e"},
+                                     name=f"{_t('tacos', lang)} {account}"), row=row, col=1)  # fmt: skip
+        fig.add_hline(y=target * 100, line={"dash": "dot", "color": "grey"}, row=row, col=1)  # type: ignore[arg-type]
+        fig.update_yaxes(title_text="%", range=[0, max(top * 1.1, target * 150)], row=row, col=1)
+    fig.update_layout(height=120 + 210 * len(accounts), showlegend=False)
     tot = (
         days.assign(account=_account(days))
         .groupby("account", as_index=False)

@@ -66,7 +66,8 @@ def keyword_panel(m: pd.DataFrame, lang: str, target: float, reason: str) -> Pan
     terms = pd.DataFrame({
         i18n.render("marketing.panel.account", lang): top["account"], _k("term", lang): top["search_term"],
         _k("tier", lang): top["tier"], **{_k(b, lang): top[f"{b}_clicks"] for b in MATCH_BUCKETS},
-        _k("orders", lang): top["orders"], _k("cvr", lang): top["cvr"], _k("breakeven", lang): top["breakeven_cvr"],
+        _k("orders", lang): top["orders"], _k("cvr", lang): (top["cvr"] * 100).round(1),
+        _k("breakeven", lang): (top["breakeven_cvr"] * 100).round(1),
         _k("action", lang): [_k(a, lang) if a in KEYWORD_ACTIONS else a for a in top["action"]],
     })  # fmt: skip
     alpha = float(m["alpha"].iloc[0]) if "alpha" in m and m["alpha"].notna().any() else 0.05

@@ -283,7 +283,11 @@ AD_BUDGET = Table(
         _MARKET,
         _CUR,
         Column("campaign", "VARCHAR", "Campaign name.", nullable=False),
-        Column("status", "VARCHAR", "fitted | too_few_days | no_orders | not_active (docs/marketing.md)."),
+        Column(
+            "status",
+            "VARCHAR",
+            "fitted | too_few_days | no_orders | no_response (b ≤ 0) | not_active (docs/marketing.md).",
+        ),
         Column("fit_start", "DATE", "First day of the fit."),
         Column("fit_end", "DATE", "Last day of the fit."),
         Column("fit_days", "INTEGER", "Days with spend in the fit.", unit="days"),
