@@ -220,3 +220,26 @@ def test_a_run_without_ads_gives_one_panel_saying_what_to_load(tmp_path: Path) -
     assert summary["reason_code"] == "marketing.no_ads"
     assert p.key == "marketing.none" and p.figure is None and "xborder ingest FILE" in (p.missing or "")
     assert q.missing and q.missing.startswith("本次运行没有商品推广数据")
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_cli_keywords_and_budget_json(india: tuple[Path, str], monkeypatch, capsys) -> None:
+    import json
+
+    from tests.domains.marketing.test_stage_cli import run_cli
+
+    code, out, err = run_cli(["--db", str(india[0]), "--json", "ads", "keywords", "--run", "latest", "--top", "3"],
+                             monkeypatch, capsys)  # fmt: skip
+    assert code == 0, err
+    d = json.loads(out)
+    calls = {r["action"]: r["terms"] for r in d["summary"]}
+    assert calls == {"cut_bid": 6, "keep": 4, "negate": 6, "product_target": 68, "undecided": 357}
+    assert d["terms"][0]["search_term"] == "sunscreen" and len(d["terms"]) == 3
+    code, out, err = run_cli(
+        ["--db", str(india[0]), "--json", "ads", "budget", "--run", "latest"], monkeypatch, capsys
+    )
+    assert code == 0, err
+    b = json.loads(out)
+    assert [r["campaigns"] for r in b["totals"]] == [3]
+    assert {r["status"]: r["campaigns"] for r in b["status"]} == {"fitted": 3, "too_few_days": 7}
