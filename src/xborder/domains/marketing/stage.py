@@ -118,8 +118,9 @@ def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
 
 
 def _suggestion_text(r: dict[str, Any]) -> dict[str, Any]:
-    args = {
-        k: r.get(k) for k in ("campaign", "ad_group", "targeting", "match_type", "search_term", "currency")
+    args = {  # an automatic target has no match type: "-" rather than "nan" in the text
+        k: r[k] if isinstance(r.get(k), str) else "-"
+        for k in ("campaign", "ad_group", "targeting", "match_type", "search_term", "currency")
     }
     for k in ("clicks", "orders"):
         args[k] = int(r.get(k) or 0)
