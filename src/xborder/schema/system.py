@@ -70,7 +70,9 @@ INGEST_LOG = Table(
             "When the file was last written: a zip member's recorded time (the zipping machine's local time; "
             "zips carry no zone) or a plain file's modification time (UTC).",
         ),
-        Column("file_modified_source", "VARCHAR", "zip_member | file_mtime (where file_modified comes from)."),
+        Column(
+            "file_modified_source", "VARCHAR", "zip_member | file_mtime (where file_modified comes from)."
+        ),
     ),
 )
 
