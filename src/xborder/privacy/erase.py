@@ -125,11 +125,22 @@ def erase_subject(
                  json.dumps({"tables": res.rows, "exports": res.exports,
                              "exports_deleted": bool(res.exports and delete_exports)}), note],
             )  # fmt: skip
+            _suppress(con, keys, res.request_id, now)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return res
+
+
+def _suppress(con: duckdb.DuckDBPyConnection, keys: list[str], request_id: str, now: dt.datetime) -> None:
+    """Add the person's pseudonyms to the suppression list: a later ingest of an export that holds them stores
+    their sales unlinked and quarantines their own rows (``xborder.warehouse.suppress``)."""
+    if table_exists(con, "privacy_suppressions"):
+        con.execute(
+            "INSERT OR IGNORE INTO privacy_suppressions SELECT unnest(CAST(? AS VARCHAR[])), ?, ?",
+            [keys, request_id, now],
+        )
 
 
 def _mask_quarantine(con: duckdb.DuckDBPyConnection, raw_id: str, dry_run: bool) -> dict[str, dict[str, int]]:
