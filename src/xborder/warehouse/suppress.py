@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from xborder.schema import all_tables
-from xborder.warehouse.tables import table_exists
 
 __all__ = ["PERSON_KEY_COLUMNS", "OWN_ROW_TABLES", "suppress_erased"]
 
@@ -22,6 +21,11 @@ REASON = (
 )
 
 
+def _tables(con: Any) -> set[str]:
+    """Tables of the warehouse (without :mod:`xborder.warehouse.tables`, which loads pandas: ingest does not)."""
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+
+
 def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
     """Apply the suppression list to the rows ingest ``ingest_id`` just wrote.
 
@@ -33,7 +37,8 @@ def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
     Returns:
         Rows moved from stored to quarantined (the caller moves them in its accounting too).
     """
-    if not table_exists(con, "privacy_suppressions"):
+    have = _tables(con)
+    if "privacy_suppressions" not in have:
         return 0
     if not con.execute("SELECT count(*) FROM privacy_suppressions").fetchone()[0]:
         return 0
@@ -41,7 +46,7 @@ def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
     for t in all_tables():
         names = [c.name for c in t.columns]
         keys = [c for c in PERSON_KEY_COLUMNS if c in names]
-        if not keys or "ingest_id" not in names or not table_exists(con, t.name):
+        if not keys or "ingest_id" not in names or t.name not in have:
             continue
         hit = " OR ".join(f'"{k}" IN (SELECT subject_key FROM privacy_suppressions)' for k in keys)
         where = f"ingest_id = ? AND ({hit})"
