@@ -23,7 +23,9 @@ REASON = (
 
 def _tables(con: Any) -> set[str]:
     """Tables of the warehouse (without :mod:`xborder.warehouse.tables`, which loads pandas: ingest does not)."""
-    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    return {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    }
 
 
 def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
