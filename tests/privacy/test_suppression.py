@@ -59,6 +59,7 @@ def test_an_erased_customer_does_not_come_back_with_a_later_export(tmp_path) -> 
     )
     res = erase_subject(con, key, ["uci"], "17850", received_at=NOW, deadline_hours=48, done_by="t", now=NOW)
     assert res.rows["order_lines"]["unlinked"] == 45
+    assert res.suppressed == 2  # "17850" in the namespaces uci and uci_order_customer
     assert con.execute(
         "SELECT count(*) FROM privacy_suppressions WHERE request_id = ?", [res.request_id]
     ).fetchone()[0] == len(res_keys := con.execute("SELECT subject_keys FROM privacy_requests").fetchone()[0])

@@ -136,7 +136,8 @@ def erase(
     finally:
         con.close()
     data = {"request_id": None if dry_run else res.request_id, "status": res.status, "due_at": res.due_at,
-            "rows": res.rows, "exports": res.exports, "exports_deleted": bool(res.exports and delete_exports and not dry_run)}  # fmt: skip
+            "rows": res.rows, "exports": res.exports, "exports_deleted": bool(res.exports and delete_exports and not dry_run),
+            "suppressed": res.suppressed}  # fmt: skip
 
     def render(d: dict[str, Any]) -> None:
         verb = "Would change" if dry_run else "Changed"
@@ -152,6 +153,10 @@ def erase(
         if d["request_id"]:
             console.print(
                 f"Request {d['request_id']} {d['status']}; deadline {d['due_at']:%Y-%m-%d %H:%M} UTC."
+            )
+        if d["suppressed"]:
+            console.print(
+                f"{d['suppressed']} pseudonym(s) on the suppression list: a later ingest keeps the person out."
             )
 
     emit(ctx, data, render)

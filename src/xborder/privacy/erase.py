@@ -40,6 +40,7 @@ class EraseResult:
     due_at: dt.datetime
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> {deleted, unlinked, masked}
     exports: list[str] = field(default_factory=list)  # files that held the person (deleted when asked)
+    suppressed: int = 0  # pseudonyms on the suppression list (later ingests keep the person out)
 
     @property
     def total(self) -> int:
@@ -126,6 +127,7 @@ def erase_subject(
                              "exports_deleted": bool(res.exports and delete_exports)}), note],
             )  # fmt: skip
             _suppress(con, keys, res.request_id, now)
+            res.suppressed = len(keys)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
