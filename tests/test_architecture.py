@@ -86,7 +86,9 @@ def test_only_a_domains_stage_touches_the_warehouse() -> None:
             if path.relative_to(domain).parts == ("report.py",):
                 # the report's panels of the domain (xborder.core.panels) read the run's tables, never write
                 text = path.read_text(encoding="utf-8").upper()
-                writes = [w for w in ("INSERT ", "UPDATE ", "DELETE ", "CREATE ", "DROP ", "ALTER ") if w in text]
+                writes = [
+                    w for w in ("INSERT ", "UPDATE ", "DELETE ", "CREATE ", "DROP ", "ALTER ") if w in text
+                ]
                 if writes:
                     offenders[str(path.relative_to(ROOT))] = [f"writes SQL: {writes}"]
                 continue

@@ -9,6 +9,7 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.core.panels import Panel
+from xborder.domains.suppliers.ranking import TIERS
 
 __all__ = ["concentration_panel", "TOP"]
 
@@ -27,6 +28,7 @@ def concentration_panel(scores: pd.DataFrame, conc: pd.DataFrame, lang: str) -> 
         return Panel("suppliers.concentration", title, missing=_t("missing", lang), order=50)
     sup = conc[conc["dimension"] == "supplier"] if len(conc) else conc
     sup = sup[sup["spend_share"].notna()] if len(sup) else sup
+    scores = scores.assign(tier=scores["tier"].map(lambda t: _t(f"tier_{t}", lang) if t in TIERS else t))
     s = scores.set_index("supplier_id")
     cols = {"name": "col_supplier", "tier": "col_tier", "rank": "col_rank", "score": "col_score",
             "deliveries": "col_deliveries", "on_time_observed": "col_on_time_seen", "on_time": "col_on_time",
