@@ -55,9 +55,8 @@ def margin_gate_outlook(frame: pd.DataFrame, min_margin_pct: float) -> pd.Series
     most the ceiling), ``no_cost`` (no unit cost passes) or None (no landed-cost line)."""
     ceiling = cost_ceiling(frame, min_margin_pct)
     margin = _num(frame, "margin_pct")
-    out = np.select(
-        [ceiling.isna(), margin >= min_margin_pct, ceiling > 0],
-        [None, "passes", "quote"],
-        default="no_cost",
-    )
-    return pd.Series(out, index=frame.index, dtype=object)
+    out = pd.Series("no_cost", index=frame.index, dtype=object)
+    out[(ceiling > 0).to_numpy()] = "quote"
+    out[(margin >= min_margin_pct).to_numpy()] = "passes"
+    out[ceiling.isna().to_numpy()] = None
+    return out

@@ -18,6 +18,7 @@ The result is a lower bound whenever a part is unknown; :func:`ttm_message` says
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -79,7 +80,7 @@ def _msg(key: str, **args: Any) -> dict[str, Any]:
     return {"code": f"selection.{key}", "args": args}
 
 
-def ttm_message(row: dict[str, Any]) -> dict[str, Any] | None:
+def ttm_message(row: Mapping[Any, Any]) -> dict[str, Any] | None:
     """The explanation's time-to-market message with its parts, or None when it is unknown."""
     days = row.get("time_to_market_days")
     if days is None or pd.isna(days):

@@ -80,14 +80,11 @@ def annotate(
     out = explain_frame(frame, weights, unavailable, missing_quantile=profile.missing_quantile)
     out["time_to_market_days"] = time_to_market(out)
     ttm_cols = [c for c in _TTM_COLS if c in out]
-    out["explanation"] = pd.Series(
-        [
-            _with_ttm(list(m), ttm_message(r))
-            for m, r in zip(out["explanation"], out[ttm_cols].to_dict(orient="records"), strict=True)
-        ],
-        index=out.index,
-        dtype=object,
-    )
+    explanations: list[Any] = [
+        _with_ttm(list(m), ttm_message(r))
+        for m, r in zip(out["explanation"], out[ttm_cols].to_dict(orient="records"), strict=True)
+    ]
+    out["explanation"] = pd.Series(explanations, index=out.index, dtype=object)
     for lang in ("en", "zh"):
         out[f"explanation_{lang}"] = [render_explanation(m, lang) for m in out["explanation"]]
     # a risk's weight: the factor's share of the score (the profile's nominal weights when nothing was scored)
