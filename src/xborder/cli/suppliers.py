@@ -117,17 +117,25 @@ def score(
     weights_file: WeightsOpt = None,
     market: MarketOpt = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Suppliers to list (0: all).")] = 20,
+    prior: Annotated[
+        float,
+        typer.Option(
+            "--prior-deliveries", min=0, help="Population prior's weight in deliveries (0: raw rates)."
+        ),
+    ] = 10.0,
     run: RunOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Score every supplier on the twelve indicators, rank by TOPSIS, tier and flag (runs the suppliers stage)."""
     if json_out:
         state(ctx).json = True
-    d = _load(ctx, run, _params(as_of, window_days, standard, judgements, weights_file), market)
+    params = _params(as_of, window_days, standard, judgements, weights_file) | {"prior_deliveries": prior}
+    d = _load(ctx, run, params, market)
     s = d["frames"]["supplier_scores"].sort_values(["rank", "name"], na_position="last")
     cols = ["supplier_id", "name", "country", "tier", "rank", "score", "verified", "gated", "quality", "on_time",
             "lead_time", "lead_time_variability", "price", "moq", "capacity_headroom", "communication",
-            "customisation", "certifications", "documents", "standing", "deliveries", "spend_usd", "flags_en"]  # fmt: skip
+            "customisation", "certifications", "documents", "standing", "deliveries", "inspections", "on_time_observed",
+            "quality_observed", "lead_time_observed", "lead_time_variability_observed", "spend_usd", "flags_en"]  # fmt: skip
     data = {
         "run_id": d["run_id"],
         "summary": d["summary"],
@@ -143,7 +151,7 @@ def score(
             "supplier",
             "tier",
             "score",
-            "on time",
+            "on time (seen/n)",
             "defects",
             "lead days",
             "price ratio",
@@ -153,12 +161,12 @@ def score(
             t.add_column(
                 c,
                 justify="right"
-                if c in ("#", "score", "on time", "defects", "lead days", "price ratio")
+                if c in ("#", "score", "on time (seen/n)", "defects", "lead days", "price ratio")
                 else "left",
             )
         for r in x["suppliers"].itertuples():
             t.add_row("" if r.rank != r.rank else str(int(r.rank)), str(r.name)[:40], r.tier, _num(r.score, 3),
-                      _num(r.on_time), _num(r.quality, 3), _num(r.lead_time, 0), _num(r.price), "yes" if r.verified else "no",
+                      f"{_num(r.on_time)} ({_num(r.on_time_observed)}/{r.deliveries})", _num(r.quality, 3), _num(r.lead_time, 0), _num(r.price), "yes" if r.verified else "no",
                       (r.flags_en or "")[:90])  # fmt: skip
         console.print(t)
 

@@ -120,12 +120,19 @@ def test_indicators_flags_gate_and_tiers_by_hand(warehouse: Path) -> None:
     s = f["supplier_scores"].set_index("name")
     alpha, beta, gamma = s.loc["Ningbo Alpha Co."], s.loc["Shenzhen Beta Ltd"], s.loc["Hanoi Gamma JSC"]
     # Alpha: 2 deliveries, one 2 days late, one 2 days early → on time 1/2; late days +2 and -2 → sd 2·√2
-    assert alpha["deliveries"] == 2 and alpha["on_time"] == 0.5
-    assert alpha["lead_time_variability"] == pytest.approx(2 * 2**0.5)
-    assert alpha["lead_time"] == pytest.approx((32 + 29) / 2)  # order → delivery: 32 and 29 days
+    assert alpha["deliveries"] == 2 and alpha["on_time_observed"] == 0.5
+    assert alpha["lead_time_variability_observed"] == pytest.approx(2 * 2**0.5)
+    assert alpha["lead_time_observed"] == pytest.approx((32 + 29) / 2)  # order → delivery: 32 and 29 days
     assert alpha["in_full_rate"] == 0.5  # 480 of 500 is not in full
-    assert alpha["quality"] == pytest.approx(3 / 200) and alpha["communication"] == 24.0
-    assert gamma["quality"] == pytest.approx(8 / 100) and gamma["on_time"] == 0.0
+    assert alpha["quality_observed"] == pytest.approx(3 / 200) and alpha["communication"] == 24.0
+    assert gamma["quality_observed"] == pytest.approx(8 / 100) and gamma["on_time_observed"] == 0.0
+    # pulled towards the population by a prior worth 10 deliveries (10 inspections of the median lot)
+    pr = summary["priors"]
+    assert pr["deliveries"] == 10 and alpha["on_time"] == pytest.approx(
+        (1 + 10 * pr["on_time"]) / 12, abs=1e-4
+    )
+    assert pr["defect_rate"] == pytest.approx(11 / 300, abs=1e-4) and pr["units_per_inspection"] == 150
+    assert alpha["quality"] == pytest.approx((3 + 1500 * 11 / 300) / (200 + 1500))
     # BM-1 prices in USD: 2.00, 2.40 and 15 CNY at the ECB rate of 2024-03-01; each over the median of the three
     cny = 15.0 * load_fx().factor("CNY", "USD", "2024-03-01").rate
     median = sorted([2.0, 2.4, cny])[1]

@@ -27,6 +27,7 @@ def lead_times(
     inbound_days: float,
     default_origin: str,
     default_mode: str = "sea_lcl",
+    observed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Lead time (days), its standard deviation and where it came from, for each row of ``pairs``.
 
@@ -37,6 +38,9 @@ def lead_times(
         production_days, production_cv: Production lead time and its coefficient of variation without a quote.
         inbound_days: Days from arrival to sellable stock.
         default_origin, default_mode: Used when the pair has none.
+        observed: Per row of ``pairs`` the order → delivery days observed on its deliveries
+            (:func:`observed.pair_lead_times`); where given, their mean + inbound days and their standard
+            deviation replace the modelled production + transit (source ``observed:<basis>:<n>``).
 
     Transit is the midpoint of the lane's min and max days, its standard deviation a quarter of the range
     (the range taken as ±2σ); the three parts are independent.
@@ -75,5 +79,12 @@ def lead_times(
         np.where(offer.notna(), "offer", "settings") if offer is not None else np.full(len(pairs), "settings")
     )
     source = pd.Series(src, index=pairs.index).astype(str) + "+" + rule.fillna("no_lane").astype(str)
-    return pd.DataFrame({"lead_time_days": prod + transit + inbound_days, "lead_time_sd_days": sd,
+    lead = prod + transit + inbound_days
+    if observed is not None and len(observed):
+        seen = observed["observed_lead_days"].notna() & observed["observed_lead_sd_days"].notna()
+        lead = lead.where(~seen, observed["observed_lead_days"] + inbound_days)
+        sd = pd.Series(sd, index=pairs.index).where(~seen, observed["observed_lead_sd_days"])
+        n = observed["observed_deliveries"].fillna(0).astype(int).astype(str)
+        source = source.where(~seen, "observed:" + observed["observed_basis"].astype(str) + ":" + n)
+    return pd.DataFrame({"lead_time_days": lead, "lead_time_sd_days": sd,
                          "lead_time_source": source, "transit_days": transit}, index=pairs.index)  # fmt: skip

@@ -44,6 +44,10 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
     if r.kind == "analogue":
         notes.append({"code": "inventory.launch", "args": {"units": r.launch_quantity, "cash": _f(r.launch_cash) or 0.0,
                                                            "currency": r.currency if isinstance(r.currency, str) else ""}})  # fmt: skip
+    if r.kind == "history":
+        notes.append({"code": "inventory.history", "args": {"rate": r.daily_demand}})
+    if r.kind == "niche":
+        notes.append({"code": "inventory.niche", "args": {"units": r.launch_quantity}})
     if r.kind == "recent_sales":
         notes.append({"code": "inventory.recent_sales", "args": {"column": r.model, "rate": r.daily_demand}})
     if pd.isna(r.unit_cost):

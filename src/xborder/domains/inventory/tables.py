@@ -34,7 +34,7 @@ INVENTORY_PLANS = Table(
     columns=(
         _RUN, Column("product_id", "VARCHAR", "products.product_id.", nullable=False), _MARKET, _LOCATION,
         Column("sku", "VARCHAR", "Seller SKU(s) of the product in the market, when inventory snapshots name them."),
-        Column("kind", "VARCHAR", "Demand basis: forecast | analogue (before launch) | recent_sales (report's units shipped)."),
+        Column("kind", "VARCHAR", "Demand basis: forecast | analogue (before launch) | niche (category forecast ÷ its products) | history (own sales of the last 6 months, no forecast) | recent_sales (report's units shipped) | none (no plan: notes say why)."),
         Column("model", "VARCHAR", "Forecast model (or the report column) the demand came from."),
         Column("plan_start", "DATE", "Day 0 of the plan: the first forecast period, or the stock snapshot day."),
         Column("sd_basis", "VARCHAR", "Where demand's spread came from: q95/hi_95/hi_80 (upper half of the quantile or interval) | poisson."),
@@ -42,7 +42,7 @@ INVENTORY_PLANS = Table(
         _n("daily_demand_sd", "Standard deviation of one day's demand (periods independent)."),
         _n("lead_time_days", "Expected lead time: production + transit + inbound receiving.", "days"),
         _n("lead_time_sd_days", "Standard deviation of the lead time.", "days"),
-        Column("lead_time_source", "VARCHAR", "offer (supplier_offers) | settings, + freight rule id of the transit days."),
+        Column("lead_time_source", "VARCHAR", "offer (supplier_offers) | settings, + freight rule id of the transit days; observed:<product_market|product>:<deliveries> when real deliveries gave it."),
         _n("review_days", "Days between stock reviews.", "days"),
         _n("protection_days", "Lead time + review period: the days the reorder point must cover.", "days"),
         _n("protection_demand", "Expected demand over the protection days."),

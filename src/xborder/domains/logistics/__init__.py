@@ -10,6 +10,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from xborder.domains.logistics.allocate import Allocation, allocate
     from xborder.domains.logistics.consolidate import Container, ContainerMix, consolidate, container_mix
     from xborder.domains.logistics.cost import Shipments, leg_costs
     from xborder.domains.logistics.flow import Arc, FlowPlan, min_cost_flow
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 # What the package exports, imported on first use: opening the warehouse reads every domain's tables.py,
 # which must not pull in each engine's scientific stack (scipy alone costs ~0.7 s of CPU per command).
 _EXPORTS = {
+    "Allocation": "xborder.domains.logistics.allocate",
+    "allocate": "xborder.domains.logistics.allocate",
     "Container": "xborder.domains.logistics.consolidate",
     "ContainerMix": "xborder.domains.logistics.consolidate",
     "consolidate": "xborder.domains.logistics.consolidate",
@@ -64,7 +67,9 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Allocation",
     "Arc",
+    "allocate",
     "Container",
     "ContainerMix",
     "FlowPlan",

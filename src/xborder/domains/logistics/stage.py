@@ -46,9 +46,18 @@ from xborder.reference.base import as_of as rules_as_of
 from xborder.reference.base import load_table
 from xborder.reference.fx import load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
-from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, write_frame
+from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, table_exists, write_frame
 
-__all__ = ["LogisticsParams", "run_logistics", "lane_network", "usd_rates", "shipments_for", "STAGE", "MODES"]
+__all__ = [
+    "LogisticsParams",
+    "run_logistics",
+    "lane_network",
+    "usd_rates",
+    "shipments_for",
+    "report_panels",
+    "STAGE",
+    "MODES",
+]
 
 Mode = Literal["sea_fcl", "sea_lcl", "air", "express", "rail"]
 MODES: tuple[Mode, ...] = ("sea_fcl", "sea_lcl", "air", "express", "rail")
@@ -292,3 +301,13 @@ STAGE = Stage(
     title="Logistics",
     dossier=SECTION,
 )
+
+
+def report_panels(con: Any, run_id: str, lang: str) -> list[Any]:
+    """The logistics panels of ``run_id`` in ``lang`` (freight against days per mode), drawn by :mod:`..panels`."""
+    from xborder.domains.logistics.panels import PANEL_COLUMNS, freight_days_panel
+
+    if not table_exists(con, "logistics_routes"):
+        return [freight_days_panel(pd.DataFrame(), pd.DataFrame(), lang)]
+    routes = read_rows(con, "logistics_routes", run_id, columns=PANEL_COLUMNS, where="best_in_mode OR plan")
+    return [freight_days_panel(routes, read_rows(con, "logistics_scenarios", run_id), lang)]

@@ -20,6 +20,7 @@ from xborder.domains.suppliers.concentration import (
 )
 from xborder.domains.suppliers.indicators import INDICATORS, latest_offers, offer_ratios, performance
 from xborder.domains.suppliers.ranking import rank_suppliers
+from xborder.domains.suppliers.shrink import shrink
 
 __all__ = ["SupplierInputs", "EvaluationSettings", "evaluate", "weights_frame"]
 
@@ -53,6 +54,7 @@ class EvaluationSettings:
     alert_share: float = 0.30
     critical_share: float = 0.80
     min_known: int = 6
+    prior_deliveries: float = 10.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,6 +76,7 @@ def evaluate(
     latest = offer_ratios(latest_offers(inputs.offers))
     ids = pd.Series(sorted(set(sup.index) | set(events["supplier_id"]) | set(latest.get("supplier_id", []))))
     perf = performance(ids, events, latest, grace_days=s.grace_days, in_full_tolerance=s.in_full_tolerance)
+    perf, priors = shrink(perf, s.prior_deliveries)
     verif = verification_status(ids, inputs.verifications, s.as_of)
     fit = requirement_fit(latest, inputs.certificates, inputs.requirements, suppliers=ids, as_of=s.as_of,
                           required_standards=s.required_standards, expiring_days=s.expiring_days)  # fmt: skip
@@ -112,7 +115,7 @@ def evaluate(
     conc = concentration(spend, sources, main, table.reset_index()[["supplier_id", "name", "country"]], critical,
                          alert_share=s.alert_share)  # fmt: skip
     return {"scores": table.reset_index(), "alternatives": alt, "concentration": conc,
-            "critical": pd.DataFrame({"product_id": critical})}  # fmt: skip
+            "critical": pd.DataFrame({"product_id": critical}), "priors": pd.DataFrame([priors.as_dict()])}  # fmt: skip
 
 
 def _spend(events: pd.DataFrame) -> pd.DataFrame:

@@ -119,7 +119,9 @@ def performance(
     ins = ins[ins["defective_qty"].notna()]
     gi = ins.groupby("supplier_id")
     out["inspections"] = gi.size()
-    out["quality"] = gi["defective_qty"].sum() / gi["inspected_qty"].sum()
+    out["inspected_units"] = gi["inspected_qty"].sum()
+    out["defective_units"] = gi["defective_qty"].sum()
+    out["quality"] = out["defective_units"] / out["inspected_units"]
     cap = events[(events["event_type"] == "capacity") & (events["capacity_per_month"] > 0)]
     cap = cap[cap["committed_per_month"].notna()].sort_values("event_date").groupby("supplier_id").last()
     out["capacity_headroom"] = (1 - cap["committed_per_month"] / cap["capacity_per_month"]).clip(lower=0)

@@ -35,7 +35,7 @@ from xborder.reference.fx import load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, table_exists, write_frame
 
-__all__ = ["SuppliersParams", "run_suppliers", "read_inputs", "usd_converter", "STAGE"]
+__all__ = ["SuppliersParams", "run_suppliers", "read_inputs", "usd_converter", "report_panels", "STAGE"]
 
 
 class SuppliersParams(Params):
@@ -71,6 +71,9 @@ class SuppliersParams(Params):
     """Critical products: those making up this first share of spend (all offered ones without spend)."""
     min_known: int = Field(6, ge=0, le=12)
     """Fewer known indicators than this flags a supplier's score as resting on thin data."""
+    prior_deliveries: float = Field(10.0, ge=0, le=10000)
+    """Weight of the population's on-time rate, defect rate, lead time and spread, in deliveries (inspections
+    for quality): a supplier's indicators are pulled towards them by its own evidence (0: not at all)."""
 
     @model_validator(mode="after")
     def _tiers_fit(self) -> SuppliersParams:
@@ -166,7 +169,7 @@ def run_suppliers(ctx: StageContext, p: SuppliersParams) -> dict[str, Any]:
         as_of=as_of, window_days=p.window_days, grace_days=p.grace_days, in_full_tolerance=p.in_full_tolerance,
         gate_days=p.gate_days, expiring_days=p.expiring_days, required_standards=tuple(s.upper() for s in p.required_standards),
         strategic_share=p.strategic_share, core_share=p.core_share, alert_share=p.alert_share,
-        critical_share=p.critical_share, min_known=p.min_known,
+        critical_share=p.critical_share, min_known=p.min_known, prior_deliveries=p.prior_deliveries,
     )  # fmt: skip
     out = evaluate(inputs, weights, settings)
     ctx.say(0.8, "writing")
@@ -202,6 +205,10 @@ def run_suppliers(ctx: StageContext, p: SuppliersParams) -> dict[str, Any]:
             for a in alerts.to_dict("records")
         ],  # fmt: skip
         "critical_products": int(len(out["critical"])),
+        "priors": {
+            "deliveries": p.prior_deliveries,
+            **{k: _rounded(v) for k, v in out["priors"].iloc[0].items()},
+        },
         "rows": rows,
     }
 
@@ -220,3 +227,13 @@ STAGE = Stage(
     title="Suppliers",
     dossier=SECTION,
 )
+
+
+def report_panels(con: Any, run_id: str, lang: str) -> list[Any]:
+    """The suppliers panels of ``run_id`` in ``lang`` (the spend Pareto), drawn by :mod:`..panels`."""
+    from xborder.domains.suppliers.panels import concentration_panel
+
+    if not table_exists(con, "supplier_scores"):
+        return [concentration_panel(pd.DataFrame(), pd.DataFrame(), lang)]
+    scores = read_rows(con, "supplier_scores", run_id)
+    return [concentration_panel(scores, read_rows(con, "supplier_concentration", run_id), lang)]

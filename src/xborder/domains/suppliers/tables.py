@@ -37,10 +37,34 @@ SUPPLIER_SCORES = Table(
         Column("name", "VARCHAR", "Supplier name."),
         Column("country", "VARCHAR", "ISO 3166-1 alpha-2 country of the supplier."),
         Column("as_of", "DATE", "Day certificates and verification were judged on (and the window's end)."),
-        _d("quality", "Defective units / inspected units over its inspections.", "fraction"),
-        _d("on_time", "Share of deliveries delivered no later than promised + grace days.", "fraction"),
-        _d("lead_time", "Median days from order to delivery (else the median quoted lead time).", "days"),
-        _d("lead_time_variability", "Standard deviation of days late (delivered - promised).", "days"),
+        _d(
+            "quality",
+            "Defective / inspected units, pulled towards the population's rate by the prior "
+            "(prior_deliveries inspections).",
+            "fraction",
+        ),  # fmt: skip
+        _d(
+            "on_time",
+            "Share of deliveries no later than promised + grace days, beta-binomial: pulled towards "
+            "the population's share by prior_deliveries deliveries.",
+            "fraction",
+        ),  # fmt: skip
+        _d(
+            "lead_time",
+            "Median days from order to delivery pulled towards the population's (else the median "
+            "quoted lead time, as quoted).",
+            "days",
+        ),  # fmt: skip
+        _d(
+            "lead_time_variability",
+            "Standard deviation of days late (delivered - promised), pooled with the "
+            "population's by prior_deliveries deliveries.",
+            "days",
+        ),  # fmt: skip
+        _d("quality_observed", "Defective / inspected units as observed (no prior).", "fraction"),
+        _d("on_time_observed", "On-time share as observed (no prior).", "fraction"),
+        _d("lead_time_observed", "Median order-to-delivery days as observed (else quoted).", "days"),
+        _d("lead_time_variability_observed", "Standard deviation of days late as observed (n - 1).", "days"),
         _d("price", "Median over its products of its USD price / the product's median offer.", "ratio"),
         _d("moq", "Median over its products of its MOQ / the product's median MOQ.", "ratio"),
         _d("capacity_headroom", "1 - committed / capacity, latest capacity event.", "fraction"),

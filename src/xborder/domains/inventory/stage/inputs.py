@@ -10,7 +10,7 @@ import pandas as pd
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = ["input_run", "read_forecasts", "read_landed_costs", "read_offers", "read_snapshots", "read_products",
-           "read_last_sales"]  # fmt: skip
+           "read_last_sales", "read_deliveries", "read_category_forecasts", "read_recent_months"]  # fmt: skip
 
 
 def input_run(con: Any, table: str, run_id: str) -> str | None:
@@ -99,4 +99,44 @@ def read_last_sales(con: Any, product_ids: Sequence[str]) -> pd.DataFrame:
         "SELECT product_id, upper(country) AS market, max(ordered_at)::DATE AS last_sale FROM order_lines "
         "WHERE status = 'sold' AND product_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL",
         [list(product_ids)],
+    ).df()
+
+
+def read_deliveries(con: Any) -> pd.DataFrame:
+    """Delivery events with an order and a delivery day (supplier_events): for observed lead times."""
+    if not table_exists(con, "supplier_events"):
+        return pd.DataFrame()
+    return read_rows(con, "supplier_events", columns=["supplier_id", "product_id", "event_type", "destination", "mode",
+                                                      "ordered_on", "promised_on", "delivered_on"],
+                     where="event_type = 'delivery' AND ordered_on IS NOT NULL AND delivered_on IS NOT NULL")  # fmt: skip
+
+
+def read_category_forecasts(con: Any, run: str | None, markets: Sequence[str] | None) -> pd.DataFrame:
+    """Category × market forecast rows of ``run`` in units (for niches: a new product of the category)."""
+    if run is None:
+        return pd.DataFrame()
+    where, args = _markets(markets, "market")
+    cond = "level = 'category_market' AND category IS NOT NULL AND coalesce(target, 'units') = 'units'" + (
+        f" AND {where}" if where else ""
+    )
+    return read_rows(con, "forecasts", run, where=cond, params=args)
+
+
+def read_recent_months(con: Any, months: int = 6) -> pd.DataFrame:
+    """Units sold per product × buyer country × month in the ``months`` whole months before the cutoff — the
+    month of the last sold order line, or the month after it when that line falls on its month's last day (a
+    partial last month is left out, as selection's ``history`` demand does)."""
+    if not table_exists(con, "order_lines"):
+        return pd.DataFrame(columns=["product_id", "market", "month", "units", "cutoff"])
+    return con.execute(
+        f"""WITH c AS (SELECT CASE WHEN last_day(max(ordered_at)::DATE) = max(ordered_at)::DATE
+                                   THEN date_trunc('month', max(ordered_at)) + INTERVAL 1 MONTH
+                                   ELSE date_trunc('month', max(ordered_at)) END::DATE AS cutoff
+                       FROM order_lines WHERE status = 'sold'),
+                 l AS (SELECT product_id, upper(country) AS market, date_trunc('month', ordered_at)::DATE AS month,
+                              sum(quantity) AS units
+                       FROM order_lines WHERE status = 'sold' AND product_id IS NOT NULL AND country IS NOT NULL
+                       GROUP BY ALL)
+            SELECT l.*, c.cutoff FROM l, c
+            WHERE l.month >= c.cutoff - INTERVAL {int(months)} MONTH AND l.month < c.cutoff"""
     ).df()

@@ -14,18 +14,23 @@ from xborder.domains.inventory.dossier import SECTION
 from xborder.domains.inventory.engines import EngineSession, run_plans
 from xborder.domains.inventory.leadtime import lead_times
 from xborder.domains.inventory.notes import health_rows, plan_notes
+from xborder.domains.inventory.observed import delivery_days, pair_lead_times
 from xborder.domains.inventory.plan import PlanSettings
 from xborder.domains.inventory.positions import stock_positions
 from xborder.domains.inventory.stage.inputs import (
     input_run,
+    read_category_forecasts,
+    read_deliveries,
     read_forecasts,
     read_landed_costs,
     read_last_sales,
     read_offers,
     read_products,
+    read_recent_months,
     read_snapshots,
 )
 from xborder.domains.inventory.tables import INVENTORY_HEALTH, INVENTORY_PLANS, PLAN_TABLES
+from xborder.domains.inventory.unplanned import history_rows, niche_rows, unplanned_rows
 from xborder.reference import load_table
 from xborder.reference.calendar import market_events
 from xborder.reference.fx import load_fx
@@ -48,6 +53,9 @@ class InventoryParams(Params):
     case_pack: int = Field(1, ge=1, le=100_000)
     """Units per case when no quote says (1: order single units)."""
     engine: Literal["local", "dask", "spark", "ray"] = "local"
+    min_deliveries: int = Field(5, ge=2, le=10_000)
+    """Deliveries of a product (to the market, else anywhere) needed before its observed order → delivery days
+    replace the modelled lead time and spread."""
 
 
 def _recent_sales_rows(pos: pd.DataFrame, have: set[tuple[str, str]], weeks: int = 26) -> pd.DataFrame:
@@ -88,9 +96,10 @@ def _pairs(
     pairs = pairs.merge(lc, on=_KEY, how="left").merge(read_offers(ctx.con), on="product_id", how="left")
     pairs = pairs.merge(pos, on=_KEY, how="left")
     today = dt.date.today().isoformat()
+    seen = pair_lead_times(pairs, delivery_days(read_deliveries(ctx.con)), min_deliveries=p.min_deliveries)
     pairs = pairs.join(lead_times(pairs, date=today, production_days=st.production_lead_time_days,
                                   production_cv=st.production_lead_time_cv, inbound_days=st.inbound_days,
-                                  default_origin=st.default_origin))  # fmt: skip
+                                  default_origin=st.default_origin, observed=seen))  # fmt: skip
     pairs["unit_cost"] = pairs["landed_cost"]
     pairs["order_cost"] = _order_cost(ctx.con, pairs["currency"], st.order_cost_usd, today)
     pairs["case_pack"] = float(p.case_pack)
@@ -107,12 +116,18 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     delete_run_rows(con, PLAN_TABLES, ctx.run_id)
     runs = {t: input_run(con, t, ctx.run_id) for t in ("forecasts", "landed_costs")}
     fc = read_forecasts(con, runs["forecasts"], ctx.markets)
+    if len(fc):
+        cats = read_products(con, fc["product_id"].unique().tolist()).set_index("product_id")["category"]
+        niches = niche_rows(read_category_forecasts(con, runs["forecasts"], ctx.markets), fc, cats)
+        fc = pd.concat([fc, niches], ignore_index=True) if len(niches) else fc
     pos = stock_positions(read_snapshots(con, ctx.markets))
     have = set(zip(fc.get("product_id", []), fc.get("market", []), strict=True))
     recent = _recent_sales_rows(pos, have)
-    demand = (
-        pd.concat([f for f in (fc, recent) if len(f)], ignore_index=True) if len(fc) or len(recent) else fc
-    )
+    landed = read_landed_costs(con, runs["landed_costs"], ctx.markets)
+    have |= set(zip(recent.get("product_id", []), recent.get("market", []), strict=True))
+    history = history_rows(read_recent_months(con), landed, have)
+    parts = [f for f in (fc, recent, history) if len(f)]
+    demand = pd.concat(parts, ignore_index=True) if parts else fc
     if demand.empty:
         return {"status": "skipped", "reason": i18n.render("inventory.no_demand", "en"),
                 "reason_code": "inventory.no_demand", "plans": 0}  # fmt: skip
@@ -122,7 +137,7 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         holding_rate=st.holding_cost_rate, max_cover_days=float(st.max_cover_days),
         baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
     )  # fmt: skip
-    pairs = _pairs(ctx, demand, pos, read_landed_costs(con, runs["landed_costs"], ctx.markets), p)
+    pairs = _pairs(ctx, demand, pos, landed, p)
     attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
              "stock_offset_days"]  # fmt: skip
     ctx.say(0.3, f"planning {len(pairs):,} product × market pairs ({p.engine})")
@@ -130,8 +145,15 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         plans = run_plans(demand.merge(pairs[[*_KEY, *attrs]], on=_KEY), settings, sess)
     plans = plans.merge(pairs, on=_KEY, how="left", suffixes=("", "_pair"))
     table = plan_notes(plans, settings, st)
-    n_plans = write_frame(con, INVENTORY_PLANS, table.assign(run_id=ctx.run_id)[
-        [c for c in INVENTORY_PLANS.column_names if c in table.columns or c == "run_id"]])  # fmt: skip
+    known = fc[fc["kind"].isin(["forecast", "analogue"])] if len(fc) else fc
+    markets = (
+        known.groupby("product_id")["market"].agg(lambda m: sorted(set(m))) if len(known) else pd.Series()
+    )
+    unplanned = unplanned_rows(landed, set(zip(table["product_id"], table["market"], strict=True)), markets)
+    rows = pd.concat([table, unplanned.assign(location="*")], ignore_index=True) if len(unplanned) else table
+    write_frame(con, INVENTORY_PLANS, rows.assign(run_id=ctx.run_id)[
+        [c for c in INVENTORY_PLANS.column_names if c in rows.columns or c == "run_id"]])  # fmt: skip
+    n_plans = len(table)
     ctx.say(0.8, "stock health")
     health = pd.DataFrame()
     if len(pos):
@@ -142,7 +164,7 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         write_frame(con, INVENTORY_HEALTH, health.assign(run_id=ctx.run_id)[
             [c for c in INVENTORY_HEALTH.column_names if c in health.columns or c == "run_id"]])  # fmt: skip
     ctx.say(1.0, "inventory done")
-    return _summary(table, health, runs, settings, n_plans)
+    return _summary(table, health, runs, settings, n_plans) | {"unplanned": len(unplanned)}
 
 
 def _summary(

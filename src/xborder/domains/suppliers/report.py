@@ -1,0 +1,6 @@
+"""Suppliers's run-level report panels, where the report looks for them: the stage reads the run's rows,
+:mod:`xborder.domains.suppliers.panels` draws them."""
+
+from xborder.domains.suppliers.stage import report_panels
+
+__all__ = ["report_panels"]
