@@ -237,28 +237,50 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--draws", type=int, default=60, help="Random weight vectors tried on the tuning set.")
     ap.add_argument("--workdir", help="Keep the warehouses here (reused when present).")
+    ap.add_argument(
+        "--no-tune",
+        action="store_true",
+        help="Report the shipped profile only; keep the tuning recorded in the previous results file.",
+    )
     args = ap.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="xb-bt-"))
     work.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    built = {name: build(name, files, work) for name, (files, _) in DATASETS.items()}
+    built = {
+        name: build(name, files, work)
+        for name, (files, _) in DATASETS.items()
+        if not (args.no_tune and name == "tune")
+    }
     t_build = time.perf_counter() - t0
-    cuts = {name: frames(built[name][0], built[name][1], DATASETS[name][1]) for name in DATASETS}
+    names = [n for n in DATASETS if not (args.no_tune and n == "tune")]
+    cuts = {name: frames(built[name][0], built[name][1], DATASETS[name][1]) for name in names}
     t1 = time.perf_counter()
-    best, trials = tune(cuts["tune"], DATASETS["tune"][1], args.draws)
-    t_tune = time.perf_counter() - t1
     settings = Settings()
     shipped = resolve(load_profile("balanced"), settings)
-    tuned = with_weights(shipped, best["weights"])
+    if args.no_tune:
+        previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
+        tuning = previous.get("tuning", {}) | {"note": "not re-run: the tuning of the previous results file"}
+        best = tuning.get("best", {})
+    else:
+        best, trials = tune(cuts["tune"], DATASETS["tune"][1], args.draws)
+        tuning = {"best": best, "trials": sorted(trials, key=lambda r: -r["objective"])}
+    t_tune = time.perf_counter() - t1
+    # ablation: the same list without its diversification caps (what the caps cost in sales)
+    undiversified = dataclasses.replace(shipped, max_markets_per_product=0, max_per_category=0)
     results = {}
     for name in ("report", "held_out"):
         results[name] = {
             "shipped_balanced": summary(evaluate(cuts[name], DATASETS[name][1], shipped, KS)),
-            "tuned": summary(evaluate(cuts[name], DATASETS[name][1], tuned, KS)),
+            "without_diversification": summary(evaluate(cuts[name], DATASETS[name][1], undiversified, KS)),
         }
+        if not args.no_tune:
+            tuned = with_weights(shipped, best["weights"])
+            results[name]["tuned"] = summary(evaluate(cuts[name], DATASETS[name][1], tuned, KS))
     res = {
         "benchmark": "selection_backtest (the shown list)",
-        "datasets": {n: {"files": f, "cutoffs": c, **built[n][2]} for n, (f, c) in DATASETS.items()},
+        "datasets": {
+            n: {"files": f, "cutoffs": c, **built[n][2]} for n, (f, c) in DATASETS.items() if n in built
+        },
         "protocol": __doc__,
         "profile_settings": {
             "require": list(shipped.require),
@@ -273,7 +295,7 @@ def main() -> None:
             ],
         },
         "shipped_balanced_weights": shipped.weights,
-        "tuning": {"best": best, "trials": sorted(trials, key=lambda r: -r["objective"])},
+        "tuning": tuning,
         "results": results,
         "rank_sales_calibration": rank_sales_calibration(),
         "seconds": {

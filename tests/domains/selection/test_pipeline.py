@@ -475,10 +475,15 @@ def test_other_engines_outputs_become_factors_explanations_and_budget(tiny_wareh
     row = opp.loc[("t:p3", "DE")]
     assert row["demand_6m"] == pytest.approx(26 * 100.0)  # 26 weekly points of the forecast
     assert row["margin_pct"] == pytest.approx(32.0)  # best shipping mode
-    assert row["compliance_items"] == 2 and row["time_to_market_days"] == 42  # the policy is not mandatory
+    # the policy is not mandatory; compliance (42 days) runs alongside the CN -> EU sea LCL transit (28-50 days)
+    assert row["compliance_items"] == 2 and row["time_to_market_days"] == 50
     en = row["explanation_en"]
     assert "rising demand +41%" in en and "margin 32% after duty and fees" in en
     assert "2 certifications needed (CE, EN 71; ~6 weeks)" in en
+    assert (
+        "on sale in about 50 days (sea LCL transit 50 days, production time unknown until a quote, "
+        "compliance 42 days alongside)" in en
+    )
     assert "需2项认证（CE, EN 71；约6周）" in row["explanation_zh"]
     # budget: first month of forecast units × landed cost (EUR) + 2,500 USD of compliance converted to EUR
     assert row["budget_currency"] == "EUR"

@@ -101,6 +101,47 @@ def _m(key: str, **args: Any) -> dict[str, Any]:
     return {"code": f"selection.missing.{key}", "args": args}
 
 
+def _f(value: Any) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(x) else x
+
+
+_QUOTE_CMD = "xborder ingest <supplier quotes file>"
+
+
+def _quote_message(
+    row: dict[str, Any], cost_share: float | None, gate: float | None
+) -> dict[str, Any] | None:
+    """What a supplier quote must say for a costed pair: the highest unit price that passes the margin gate
+    (on an estimated cost), or that no unit cost passes (fees and freight take the net price)."""
+    ceiling, cost = _f(row.get("cost_ceiling")), _f(row.get("goods_cost"))
+    est = row.get("margin_source") == "estimate"
+    if gate is None or ceiling is None or cost is None:
+        if est and cost_share is not None:
+            return _m("margin_estimate", share=cost_share, command=_QUOTE_CMD)
+        return None
+    cur = str(row.get("currency") or "")
+    if ceiling <= 0:
+        return _m(
+            "margin_no_unit_cost",
+            market=str(row.get("market")),
+            gate=gate,
+            net=_f(row.get("net_revenue")) or 0.0,
+            fees=_f(row.get("unit_fees")) or 0.0,
+            freight=_f(row.get("unit_freight")) or 0.0,
+            currency=cur,
+        )
+    margin = _f(row.get("margin_pct"))
+    if not est and margin is not None and margin >= gate:
+        return None
+    key = "margin_estimate_ceiling" if est else "margin_quote_ceiling"
+    args: dict[str, Any] = {"cost": cost, "ceiling": ceiling, "currency": cur, "gate": gate}
+    return _m(key, share=cost_share or 0.0, command=_QUOTE_CMD, **args)
+
+
 def missing_messages(
     row: dict[str, Any],
     *,
@@ -108,6 +149,7 @@ def missing_messages(
     analogue_products: int,
     costed_products: int,
     cost_share: float | None,
+    min_margin_pct: float | None = None,
 ) -> list[dict[str, Any]]:
     """What is not known about one candidate, each as a message with the command that fills it.
 
@@ -119,6 +161,9 @@ def missing_messages(
         costed_products: how many products the landed-cost stage should cover to reach every candidate.
         cost_share: the estimated cost share when the margin rests on an estimated unit cost (advice to load a
             quote), None to leave that advice out.
+        min_margin_pct: the profile's margin gate; with the row's ``cost_ceiling`` (see
+            :mod:`xborder.domains.selection.quote`) the advice says the highest supplier price that passes it, or
+            that no unit cost does.
     """
     pid, mk = str(row.get("product_id")), str(row.get("market"))
     niche = row.get("candidate_kind") == "niche"
@@ -151,8 +196,10 @@ def missing_messages(
                     command=f"xborder run --param landed_cost.max_products={n}",
                 )
             )
-    elif row.get("margin_source") == "estimate" and cost_share is not None:
-        out.append(_m("margin_estimate", share=cost_share, command="xborder ingest <supplier quotes file>"))
+    elif row.get("margin_source") in ("estimate", "quote"):
+        quote = _quote_message(row, cost_share, min_margin_pct)
+        if quote is not None:
+            out.append(quote)
     if row.get("compliance_source") == "none":
         out.append(_m("compliance", market=mk, command=f"xborder compliance run --market {mk}"))
     if row.get("voice_source") == "none":

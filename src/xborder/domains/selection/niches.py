@@ -8,7 +8,7 @@ numbers are those of a *typical* product there, so niches and products are score
   last 6 months (``history``), else observed marketplace listings (monthly units × 6 ÷ listings,
   ``rank_estimate``). ``niche_units_6m`` and ``niche_products`` keep the totals;
 * momentum, seasonality and volatility: the history factors of the category's summed monthly sales;
-* margin, unit margin, price, compliance and logistics: the median of the category's costed products in that
+* margin, unit margin, price, compliance, transit time and logistics: the median of the category's costed products in that
   market (``margin_source = category``, ``compliance_source = category``);
 * search interest (``trend_signals`` at level ``search``, the keyword's category from the title classifier)
   gives the momentum of a niche without own history, and a niche of its own where nothing else exists.
@@ -42,6 +42,8 @@ _TYPICAL = (
     "chargeable_weight_kg",
     "value_density",
     "landed_cost",
+    "transit_days",
+    "compliance_lead_unknown",
 )
 
 

@@ -56,6 +56,7 @@ _OUT = [
     "compliance_cost",
     "compliance_lead_days",
     "compliance_currency",
+    "compliance_lead_unknown",
     "compliance_known",
 ]
 
@@ -95,7 +96,8 @@ def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
         # every lead time unknown: the time to market is unknown, not 0
         all_unknown = sm["n_lead_time_unknown"].fillna(0) >= sm["n_mandatory"].fillna(0)
         sm.loc[all_unknown & (sm["n_mandatory"] > 0), "time_to_market_days_max"] = np.nan
-        sm = sm.assign(market=sm["market"].astype(str).str.upper())[scols[:6]]
+        sm = sm.assign(market=sm["market"].astype(str).str.upper())
+        sm = sm.rename(columns={"n_lead_time_unknown": "compliance_lead_unknown"})
         out = out.merge(sm.astype({"n_mandatory": float}), on=["product_id", "market"], how="outer")
         out["compliance_items"] = _first(out["n_mandatory"], out["compliance_items"])
         out["compliance_lead_days"] = _first(out["time_to_market_days_max"], out["compliance_lead_days"])

@@ -19,6 +19,7 @@ from xborder.domains.selection.evidence import Evidence
 from xborder.domains.selection.rank_sales import estimate_sales, fit_curves
 from xborder.domains.selection.stage import inputs as si
 from xborder.domains.selection.stage.compliance import read_compliance
+from xborder.domains.selection.stage.timing import pair_timing
 
 __all__ = ["gather", "rule_markets", "Converter"]
 
@@ -127,6 +128,8 @@ def gather(
         logi[["product_id", "chargeable_weight_kg"]], on="product_id", how="left"
     )
     pairs = _pairs(con, runs, conv)
+    if len(pairs):
+        pairs = pair_timing(con, pairs, str(getattr(settings, "default_origin", "CN")))
     notes["landed_costs"] = int(pairs["margin_pct"].notna().sum()) if "margin_pct" in pairs else 0
     notes["compliance_pairs"] = int(pairs["compliance_known"].sum()) if "compliance_known" in pairs else 0
     launch = float(settings.launch_cost) * conv.rate(settings.launch_cost_currency)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xborder.domains.selection.quote import cost_slope
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = [
@@ -200,9 +201,26 @@ def read_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     )
 
 
+_COST_LINES = (
+    "goods_cost",
+    "freight",
+    "insurance",
+    "duty",
+    "additional_duty",
+    "import_tax_cost",
+    "referral_fee",
+    "fulfilment_fee",
+    "other_fees",
+    "net_revenue",
+)
+"""The per-unit lines of a landed cost the cost ceiling needs (:mod:`xborder.domains.selection.quote`)."""
+
+
 def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Margin (% of net revenue) and landed cost per unit per product × market from ``landed_costs``;
-    with several shipping modes, the mode with the best margin is kept (``ship_mode``)."""
+    with several shipping modes, the mode with the best margin is kept (``ship_mode``). Also the lines a supplier
+    quote is judged by: ``goods_cost``, ``net_revenue``, ``cost_slope``, ``unit_fees`` (referral, fulfilment and
+    other fees) and ``unit_freight``, per unit in the landed-cost currency."""
     empty = pd.DataFrame(columns=["product_id", "market", "margin_pct"])
     cols = [
         "product_id",
@@ -215,6 +233,7 @@ def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
         "unit_margin",
         "unit_cost_estimated",
         "units",
+        *_COST_LINES,
     ]
     lc = latest(con, "landed_costs", cols, runs=runs)
     if lc.empty:
@@ -233,6 +252,14 @@ def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
             "unit_margin": lc["unit_margin"].to_numpy(dtype=float),
             "unit_cost_estimated": lc["unit_cost_estimated"].astype("boolean").to_numpy(),
             "consignment_units": lc["units"].to_numpy(dtype=float),
+            "goods_cost": lc["goods_cost"].to_numpy(dtype=float),
+            "net_revenue": lc["net_revenue"].to_numpy(dtype=float),
+            "cost_slope": cost_slope(lc).to_numpy(dtype=float),
+            "unit_fees": lc[["referral_fee", "fulfilment_fee", "other_fees"]]
+            .astype(float)
+            .sum(axis=1)
+            .to_numpy(),
+            "unit_freight": lc["freight"].to_numpy(dtype=float),
         }
     )
 

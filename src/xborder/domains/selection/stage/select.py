@@ -17,6 +17,7 @@ from xborder.domains.selection.dossier import SECTION
 from xborder.domains.selection.evidence import assemble, home_markets
 from xborder.domains.selection.factors import factor_spec
 from xborder.domains.selection.profiles import PRESETS, load_profile, research_profile, resolve
+from xborder.domains.selection.quote import margin_gate_outlook
 from xborder.domains.selection.rank_sales import default_curve
 from xborder.domains.selection.sensitivity import top_rank_stability
 from xborder.domains.selection.shortlist import STATUSES, shortlist
@@ -233,6 +234,19 @@ def _write(con: Any, run_id: str, ranked: pd.DataFrame, res: Any, curves: list[d
         raise
 
 
+def _margin_gate(ranked: pd.DataFrame, gate: float | None) -> dict[str, dict[str, int]]:
+    """Among the scored products (ranked + gated) and the first 50 of them: how many pass the margin gate,
+    would pass with a supplier price up to their cost ceiling (``quote``), or pass at no unit cost."""
+    if gate is None or "status" not in ranked:
+        return {}
+    scored = ranked[ranked["status"].isin(["ranked", "gated"]) & ranked["candidate_kind"].ne("niche")]
+    out = {}
+    for name, part in (("scored", scored), ("top_50", scored[scored["rank"] <= 50])):
+        counts = margin_gate_outlook(part, gate).value_counts()
+        out[name] = {k: int(counts.get(k, 0)) for k in ("passes", "quote", "no_cost")}
+    return out
+
+
 def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any]:
     status = ranked["status"].value_counts()
     return {
@@ -243,6 +257,7 @@ def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any
         "candidates": int(len(ranked)),
         "status_counts": {s: int(status.get(s, 0)) for s in STATUSES},
         "niches": int((ranked["candidate_kind"] == "niche").sum()),
+        "margin_gate": _margin_gate(ranked, prof.min_margin_pct),
         "profile_settings": {
             "source": prof.source,
             "normalisation": prof.normalisation,
