@@ -97,6 +97,8 @@ def _measures(m: pd.DataFrame, col: str, scale: pd.Series, lo_hi: dict[str, str]
         out["bias_mean"] = round(float((m[mean].sum() - m["y"].sum()) / sy), 4)
     if lo_hi and all(c in m.columns for c in lo_hi.values()):
         qs = {0.025: lo_hi["lo_95"], 0.1: lo_hi["lo_80"], 0.5: col, 0.9: lo_hi["hi_80"], 0.975: lo_hi["hi_95"]}
+        if mean:  # the chosen forecast's own quantiles (an interval of an intermittent series is [0, Q(L)])
+            qs = {0.025: "q025", 0.1: "q10", 0.5: col, 0.9: "q90", 0.975: "q975"}
         pin = pinball_sums(m["y"].to_numpy(float), {p: m[c].clip(lower=0).to_numpy(float) for p, c in qs.items()})
         out["wql"] = round(float(np.nansum(pin) / sy), 4)
         for lv in (80, 95):
@@ -108,7 +110,7 @@ def _measures(m: pd.DataFrame, col: str, scale: pd.Series, lo_hi: dict[str, str]
 def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:
     """MASE, WAPE, bias, pinball loss and interval coverage of the chosen forecasts and the baselines."""
     fc = res.forecasts.rename(columns={"point": "Chosen"})
-    keep = ["unique_id", "ds", "Chosen", "mean", "lo_80", "hi_80", "lo_95", "hi_95"]
+    keep = ["unique_id", "ds", "Chosen", "mean", "lo_80", "hi_80", "lo_95", "hi_95", "q025", "q10", "q90", "q975"]
     wide = res.all_models.merge(fc[keep], on=["unique_id", "ds"])
     m = test.merge(wide, on=["unique_id", "ds"], how="inner")
     scale = naive_scale(train)
@@ -154,6 +156,7 @@ def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:
         "coverage_90": round(float(((t["actual"] >= t["q05"]) & (t["actual"] <= t["q95"])).mean()), 4),
     }
     out["intervals"] = res.params.get("intervals")
+    out["totals_source"] = res.params.get("totals")
     out["reseasoned"] = res.params.get("reseasoned")
     return out
 

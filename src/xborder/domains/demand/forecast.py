@@ -21,12 +21,14 @@ import pandas as pd
 
 import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
-from xborder.domains.demand.calibrate import QUANTILES, level_scale, quantile_name, sample_paths
+from xborder.domains.demand.calibrate import QUANTILES, quantile_name, sample_paths
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.distribution import (
     INTERVALS,
+    SEASONAL_SCALE,
     Distribution,
     apply_distribution,
+    error_scale,
     fit_distribution,
     horizon_totals,
 )
@@ -88,7 +90,7 @@ class ForecastResult:
             m = fc.pivot(index="unique_id", columns="ds", values="mean").reindex(ids).to_numpy(float)
             return ids, np.repeat(m[:, None, :], n_paths, axis=1)
         rows = fc.rename(columns={"point": "yhat"})
-        scale = level_scale(self._history, rows[["unique_id", "cutoff"]], dist.window)
+        scale = error_scale(dist.profiles, self._history, rows, dist.window)
         classes = self.choice.set_index("unique_id")["demand_class"]
         paths = sample_paths(dist.calibration, rows, scale, classes, n_paths=n_paths, seed=seed)
         paths[ids.isin(fc.loc[fc["model"] == "Zero", "unique_id"])] = 0.0
@@ -216,7 +218,7 @@ def forecast(
     combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
     fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
     origin = df.groupby("unique_id")["ds"].max()
-    profiles = _profiles(df, points, origin, freq, groups) if reseason else None
+    profiles = _profiles(df, points, origin, freq, groups) if reseason or SEASONAL_SCALE else None
     classes = info["demand_class"]
     dist = None
     if final_sel is not None:
@@ -225,8 +227,8 @@ def forecast(
             reseason=reseason,
         )  # fmt: skip
     ctx = (classes, freq, season, groups, profiles, intervals, reseason)
-    accuracy, overall, source = score_last_window(points, df, honest_sel, levels_l, ctx)
-    fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source)
+    accuracy, overall, source, totals_source = score_last_window(points, df, honest_sel, levels_l, ctx)
+    fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
     params = {
         "horizon": horizon,
         "freq": freq,
@@ -240,6 +242,7 @@ def forecast(
         "selection_scores": final_sel.strategy_scores if final_sel else {},
         "intervals": source,
         "intervals_asked": intervals,
+        "totals": totals_source,
         "reseasoned": int(dist.seasonal.sum()) if dist is not None else 0,
     }
     keep = [
@@ -262,8 +265,8 @@ def _profiles(df, points, origin, freq, groups) -> Profiles | None:
     return fit_profiles(df, cutoffs, freq=freq, groups=groups)
 
 
-def _distribute(fc, dist, df, origin, classes, levels, intervals) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Re-season and calibrate the final forecasts; the horizon totals from sample paths."""
+def _distribute(fc, dist, df, origin, classes, levels, intervals, totals_source) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Re-season and calibrate the final forecasts; the horizon totals' mean and quantiles."""
     rows = fc.rename(columns={"point": "yhat"}).assign(cutoff=fc["unique_id"].map(origin))
     if dist is None:
         rows["mean"] = rows["yhat"]
@@ -276,7 +279,7 @@ def _distribute(fc, dist, df, origin, classes, levels, intervals) -> tuple[pd.Da
         zero = (rows["model"] == "Zero").to_numpy()
         qcols = [quantile_name(p) for p in QUANTILES]
         rows.loc[zero, ["yhat", "mean", *qcols]] = 0.0
-        totals = horizon_totals(dist, df, rows, classes)
+        totals = horizon_totals(dist, df, rows, classes, source=totals_source)
         zero_ids = rows.loc[zero, "unique_id"].unique()
         tq = [c for c in totals.columns if c == "mean" or c.startswith("q")]
         totals.loc[totals["unique_id"].isin(zero_ids), tq] = 0.0
