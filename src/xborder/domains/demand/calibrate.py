@@ -240,7 +240,9 @@ def _window_totals(raw: pd.DataFrame, classes: pd.Series) -> tuple[float, pd.Dat
     return growth, pd.DataFrame.from_dict(rows, orient="index", columns=[*probs, "n"])
 
 
-def total_quantiles(cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, classes: pd.Series) -> pd.DataFrame:
+def total_quantiles(
+    cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, classes: pd.Series
+) -> pd.DataFrame:
     """Quantiles of each series' horizon total, conformal on the backtest windows' totals.
 
     ``q_p = max(0, sum(yhat) + s * H ** a * Q_class(p))`` with H the periods summed, s the series'
@@ -254,11 +256,17 @@ def total_quantiles(cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, class
     Returns:
         unique_id and one column per :data:`TOTAL_QUANTILES` level (NaN without a calibration of totals).
     """
-    g = fc.assign(_s=scale, yhat=np.clip(fc["yhat"].to_numpy(float), 0, None)).groupby("unique_id", sort=False)
+    g = fc.assign(_s=scale, yhat=np.clip(fc["yhat"].to_numpy(float), 0, None)).groupby(
+        "unique_id", sort=False
+    )
     base = pd.DataFrame({"sum": g["yhat"].sum(), "h": g.size(), "s": g["_s"].mean()})
     names = [quantile_name(p) for p in TOTAL_QUANTILES]
     if cal.totals is None:
-        return base.assign(**{c: np.nan for c in names}).rename_axis("unique_id").reset_index()[["unique_id", *names]]
+        return (
+            base.assign(**dict.fromkeys(names, np.nan))
+            .rename_axis("unique_id")
+            .reset_index()[["unique_id", *names]]
+        )
     t = cal.totals
     cls = base.index.map(classes).fillna("unknown").astype(str)
     key = np.where(cls.isin(t.index), cls, "_all")
@@ -324,6 +332,7 @@ def interval_bounds(values: np.ndarray, probs: np.ndarray, level: float) -> tupl
     central interval would hold ``(1+L)/2`` of the outcomes (every zero and all up to the upper
     bound), so the interval is ``[0, Q(L)]``, which holds ``L``.
     """
+
     def q(p: float) -> np.ndarray:
         return values[:, int(np.argmin(np.abs(probs - p)))]
 

@@ -265,7 +265,9 @@ def _profiles(df, points, origin, freq, groups) -> Profiles | None:
     return fit_profiles(df, cutoffs, freq=freq, groups=groups)
 
 
-def _distribute(fc, dist, df, origin, classes, levels, intervals, totals_source) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _distribute(
+    fc, dist, df, origin, classes, levels, intervals, totals_source
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-season and calibrate the final forecasts; the horizon totals' mean and quantiles."""
     rows = fc.rename(columns={"point": "yhat"}).assign(cutoff=fc["unique_id"].map(origin))
     if dist is None:
