@@ -51,7 +51,8 @@ def test_pooled_quantiles_of_a_known_normal_distribution() -> None:
     for p in (0.025, 0.1, 0.9, 0.975):
         expected = 100 + 10 * stats.norm.ppf(p)
         assert out[quantile_name(p)].to_numpy() == pytest.approx(np.full(6, expected), abs=1.2)
-    assert out["q50"].to_numpy() == pytest.approx(np.full(6, 100.0))  # centred on the point forecast
+    # the errors' own median (not centred on the point forecast): 0 here, up to sampling noise
+    assert out["q50"].to_numpy() == pytest.approx(np.full(6, 100.0), abs=1.0)
     assert out["mean"].to_numpy() == pytest.approx(np.full(6, 100.0), abs=1.0)  # symmetric: mean = median
     # fresh draws land inside the 80% / 95% bounds at the nominal rates
     y = np.random.default_rng(11).normal(100, 10, 20_000)

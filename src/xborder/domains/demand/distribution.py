@@ -50,9 +50,9 @@ _SEASONAL = ("SeasonalNaive",)
 _CHUNK = 2000
 """Series whose sample paths are drawn at once for the horizon totals."""
 _FLAT = "WindowMedian"
-SEASONAL_SCALE = False
-"""Scale errors by the pooled seasonal index of their month (see :func:`error_scale`)."""
 """The flat forecast whose backtest decides re-seasoning for series whose pick is seasonal."""
+SEASONAL_SCALE = True
+"""Scale errors by the pooled seasonal index of their month (see :func:`error_scale`)."""
 
 
 def _is_seasonal(model: str) -> bool:
