@@ -271,7 +271,7 @@ def total_quantiles(
             .reset_index()[["unique_id", *names]]
         )
     t = cal.totals
-    cls = base.index.map(classes).fillna("unknown").astype(str)
+    cls = pd.Series(base.index, index=base.index).map(classes).fillna("unknown").astype(str)
     key = np.where(cls.isin(t.index), cls, "_all")
     q = t.drop(columns="n").reindex(key).to_numpy(float)
     width = (base["s"].to_numpy(float) * base["h"].to_numpy(float) ** cal.total_growth)[:, None]

@@ -31,7 +31,7 @@ CHOSEN = "Chosen"
 
 def score_last_window(
     points: pd.DataFrame, df: pd.DataFrame, honest: Any, levels: list[int], ctx: tuple
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, pd.DataFrame, str, str]:
     """Accuracy on each series' last backtest window: every model, and the choice made without it.
 
     The ``Chosen`` rows repeat the choice, the re-seasoning decision and the interval calibration

@@ -61,10 +61,13 @@ def stockout_days_per_period(stockouts: pd.DataFrame, freq: str) -> pd.DataFrame
     s = stockouts.dropna(subset=["product_id", "first_day", "last_day"])
     if s.empty:
         return pd.DataFrame(columns=cols)
-    rows = []
-    for r in s.itertuples(index=False):
-        days = pd.date_range(pd.Timestamp(r.first_day), pd.Timestamp(r.last_day), freq="D")
-        rows.append(pd.DataFrame({"unique_id": f"{r.product_id}|{str(r.market).upper()}", "day": days}))
+    ids = s["product_id"].astype(str) + "|" + s["market"].astype(str).str.upper()
+    rows = [
+        pd.DataFrame({"unique_id": uid, "day": pd.date_range(first, last, freq="D")})
+        for uid, first, last in zip(
+            ids, pd.to_datetime(s["first_day"]), pd.to_datetime(s["last_day"]), strict=True
+        )
+    ]
     d = pd.concat(rows, ignore_index=True).drop_duplicates()
     d["ds"] = _period_start(pd.DatetimeIndex(d["day"]), freq)
     return d.groupby(["unique_id", "ds"], as_index=False).size().rename(columns={"size": "out_days"})[cols]
