@@ -25,7 +25,6 @@ from xborder.domains.demand.calibrate import QUANTILES, quantile_name, sample_pa
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.distribution import (
     INTERVALS,
-    SEASONAL_SCALE,
     Distribution,
     apply_distribution,
     error_scale,
@@ -218,7 +217,8 @@ def forecast(
     combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
     fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
     origin = df.groupby("unique_id")["ds"].max()
-    profiles = _profiles(df, points, origin, freq, groups) if reseason or SEASONAL_SCALE else None
+    # the season scales the errors where it scales the forecasts (it widened UCI product intervals)
+    profiles = _profiles(df, points, origin, freq, groups) if reseason else None
     classes = info["demand_class"]
     dist = None
     if final_sel is not None:
