@@ -109,13 +109,17 @@ def _measures(
             0.9: lo_hi["hi_80"],
             0.975: lo_hi["hi_95"],
         }
-        if mean and "q10" in m.columns:  # the chosen forecast's own quantiles (an interval of an
-            # intermittent series is [0, Q(L)], not [Q(.1), Q(.9)])
-            qs = {0.025: "q025", 0.1: "q10", 0.5: col, 0.9: "q90", 0.975: "q975"}
         pin = pinball_sums(
             m["y"].to_numpy(float), {p: m[c].clip(lower=0).to_numpy(float) for p, c in qs.items()}
         )
         out["wql"] = round(float(np.nansum(pin) / sy), 4)
+        if mean and "q10" in m.columns:  # the chosen forecast's own quantiles (an interval of an
+            # intermittent series is [0, Q(L)], not [Q(.1), Q(.9)]; with model bounds lo/hi are the model's)
+            qq = {0.025: "q025", 0.1: "q10", 0.5: col, 0.9: "q90", 0.975: "q975"}
+            pin = pinball_sums(
+                m["y"].to_numpy(float), {p: m[c].clip(lower=0).to_numpy(float) for p, c in qq.items()}
+            )
+            out["wql_quantiles"] = round(float(np.nansum(pin) / sy), 4)
         for lv in (80, 95):
             inside = (m["y"] >= m[lo_hi[f"lo_{lv}"]].clip(lower=0)) & (m["y"] <= m[lo_hi[f"hi_{lv}"]])
             out[f"coverage_{lv}"] = round(float(inside.mean()), 4)
@@ -241,7 +245,7 @@ def backtest(
     agg: dict = {}
     for model in COMPARE:
         vals = [f[model] for f in folds if model in f and f[model]["mase"] is not None]
-        keys = ("mase", "wape", "bias", "bias_mean", "wql", "coverage_80", "coverage_95")
+        keys = ("mase", "wape", "bias", "bias_mean", "wql", "wql_quantiles", "coverage_80", "coverage_95")
         agg[model] = {
             k: (round(float(np.mean([v[k] for v in vals])), 4) if vals and k in vals[0] else None)
             for k in keys
