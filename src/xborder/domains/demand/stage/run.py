@@ -293,6 +293,7 @@ def run_demand(
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
                 "intervals": res.params.get("intervals"),
+                "totals": res.params.get("totals"),
                 "reseasoned": res.params.get("reseasoned", 0),
                 # every model is listed: one with no backtest forecasts has None (shown as "–", never 0)
                 "accuracy": {
