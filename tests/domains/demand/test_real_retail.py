@@ -115,7 +115,7 @@ def test_coverage_within_5_points_on_the_issues_fold(jun_nov: tuple[pd.DataFrame
 @pytest.mark.xfail(
     strict=True,
     reason="issue 15 target not met on this fold: SeasonalNaive's quantiles have the lower pinball loss "
-    "(wQL 0.100 vs 0.121; docs/benchmarks.md) - the November peak repeats last year's closely here",
+    "(wQL 0.100 vs 0.121; docs/benchmarks.md)",
 )
 def test_best_pinball_on_the_issues_fold(jun_nov: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     _, m = jun_nov
