@@ -10,7 +10,7 @@ from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "npv", "irr", "forward", "indicators", "replay"]
+__all__ = ["register", "npv", "irr", "forward", "indicators", "replay", "flow"]
 
 cash_app = typer.Typer(help="Cash: NPV, IRR, forward rates and the warning indicators.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
@@ -136,6 +136,70 @@ def replay(
     table, summary = _replay(weekly_flows(rows), horizon=horizon, window=window)
     data = {**summary, "rows": table}
     emit(ctx, data, lambda d: console.print(i18n.render("finance.replay", "en", **summary)))
+
+
+@cash_app.command("flow")
+def flow(
+    ctx: typer.Context,
+    opening: Annotated[
+        float | None,
+        typer.Option("--opening", help="Cash on hand at the start (default: settings cash_opening_balance)."),
+    ] = None,
+    floor: Annotated[
+        float | None, typer.Option("--floor", help="Cash floor (default: settings cash_floor).")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Currency of the flow (default: settings cash_currency).")
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks projected.")] = 13,
+    json_out: JsonOpt = False,
+) -> None:
+    """The 13-week cash flow: purchases, freight, duties and VAT, payouts, ads; the week cash goes below the floor."""
+    _json(ctx, json_out)
+    from xborder.domains.finance.stage.cashflow import cash_flow
+
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        st = state(ctx)
+        data = cash_flow(con, st.settings, opening=opening, floor=floor, currency=currency, weeks=weeks)
+    finally:
+        con.close()
+    if data["plans"] == 0 and not data["history"]:
+        raise BadInputError("Nothing to project: the warehouse has no inventory plans and no settlements.",
+                            hint="Run: xborder run (inventory plans), or ingest settlement reports (xborder ingest FILE).")  # fmt: skip
+
+    def render(d: dict) -> None:
+        from rich.table import Table
+
+        t = Table(title=i18n.render("finance.cash_flow_title", "en", **d))
+        cols = [
+            c
+            for c in d["weeks"].columns
+            if c != "week" and (c in ("net", "balance") or d["weeks"][c].abs().sum() > 0)
+        ]
+        t.add_column("week")
+        for c in cols:
+            t.add_column(c + ("*" if d["estimated"].get(c) else ""), justify="right")
+        for r in d["weeks"].itertuples(index=False):
+            t.add_row(str(pd_date(r.week)), *[f"{getattr(r, c):,.0f}" for c in cols])
+        console.print(t)
+        console.print(i18n.render("finance.cash_flow_estimated", "en"))
+        if not d["opening_known"]:
+            console.print(i18n.render("finance.cash_flow_no_opening", "en"))
+        if d["breach_week"]:
+            console.print(i18n.render("finance.cash_flow_breach", "en", **d))
+            for f in d["fixes"].itertuples():
+                console.print(i18n.render("finance.cash_flow_fix", "en", fix=f.fix, lowest=f.lowest_balance,
+                                          breach=str(pd_date(f.breach_week)) if f.breach_week else "-", currency=d["currency"]))  # fmt: skip
+        else:
+            console.print(i18n.render("finance.cash_flow_no_breach", "en", **d))
+
+    emit(ctx, data, render)
+
+
+def pd_date(value: object) -> object:
+    """A timestamp as its day (``2020-03-02``); anything else unchanged."""
+    return value.date() if hasattr(value, "date") else value
 
 
 def register(app: typer.Typer) -> None:

@@ -116,6 +116,19 @@ class Settings:
     """Finance/risk: a currency move (over a year, or 90 days for the warning) beyond which a hedge is suggested."""
     supplier_payment_days: float = 30.0
     """Finance: days from receiving goods to paying the supplier (DPO of the cash conversion cycle)."""
+    cash_opening_balance: float | None = None
+    cash_floor: float = 0.0
+    cash_currency: str = "USD"
+    """Finance, 13-week cash flow: cash on hand at its start (None: not known, the flow starts at 0 and says so),
+    the floor it must not go below, and the currency it is kept in (docs/finance.md)."""
+    supplier_deposit_share: float = 0.30
+    payout_cycle_days: int = 14
+    payout_reserve_days: int = 7
+    vat_settlement_days: int = 45
+    cash_ad_share_of_sales: float = 0.10
+    """Finance, 13-week cash flow: deposit paid at order (balance at supplier_payment_days), marketplace payout
+    cycle and the days of sales it holds back, days from a sale/import to the VAT return that settles it, and the
+    advertising share of planned sales when the warehouse has no ad history."""
     max_ad_share_of_sales: float = 0.15
     max_acos_over_break_even: float = 0.0
     max_acos: float = 0.30

@@ -82,3 +82,23 @@ def test_register_row_by_hand() -> None:
     assert (
         reg.loc["ip_brand", "expected_loss"] == pytest.approx(50.0) and reg.loc["ip_brand", "level"] == "L3"
     )
+
+
+def test_fx_history_agrees_with_the_tables_day_by_day_factor() -> None:
+    """fx_history (FxTable.per_eur_history) gives the same cross rate as factor() on sampled ECB days, pegs too."""
+    import datetime as dt
+
+    from xborder.domains.risk.stage import fx_history
+    from xborder.reference.fx import load_fx
+
+    fx = load_fx(None)
+    end = dt.date(2025, 6, 30)
+    s = fx_history(fx, "JPY", "CNY", end, years=2)
+    assert s.index.min() >= pd.Timestamp("2023-06-30") and s.index.max() <= pd.Timestamp(end)
+    for day in s.index[::97]:
+        assert s[day] == pytest.approx(fx.factor("CNY", "JPY", day.date()).rate, rel=1e-12)
+    sar = fx_history(fx, "SAR", "CNY", end, years=1)  # SAR is pegged to the dollar (not an ECB currency)
+    day = sar.index[-1]
+    assert sar[day] == pytest.approx(fx.factor("CNY", "SAR", day.date()).rate, rel=1e-9)
+    assert fx.per_eur_history("SAR") is None
+    assert (fx.per_eur_history("EUR", "2024-01-01", "2024-01-31") == 1.0).all()

@@ -12,10 +12,13 @@ import pandas as pd
 import pytest
 
 from xborder.core.settings import Settings
+from xborder.domains.finance.report import report_panels as finance_panels
 from xborder.domains.finance.stage import STAGE as FINANCE
 from xborder.domains.landed_cost import ProductInput, landed_cost_frame
 from xborder.domains.landed_cost.tables import LANDED_COSTS
+from xborder.domains.risk.report import report_panels as risk_panels
 from xborder.domains.risk.stage import STAGE as RISK
+from xborder.domains.risk.stage.report import heat_cells
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows, write_frame
@@ -86,7 +89,30 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
     assert row["old_rate"] == pytest.approx(0.08) and row["rate"] == pytest.approx(0.10)
     net = vn.loc[row["mode"], "net_revenue"]
     assert row["margin_change"] == pytest.approx(net * (1.08 / 1.10 - 1), rel=1e-9)
+    # report panels of the run: the paying plans' margin boxes, every register row in one heat-map cell
+    stress, heat = risk_panels(con, run_id, "en")
+    paying = st[st["base_margin"] > 0]
+    assert stress.missing is None and len(stress.tables[0][1]) == len(paying) > 0
+    assert list(stress.figure.data[0].median) == pytest.approx(sorted(paying["p50"] * 100, reverse=True))
+    assert heat.missing is None and f"{len(reg)} risks of 4 plans" in heat.intro
+    assert sum(int(t) for row in heat.figure.data[0].text for t in row) == len(reg)
+    assert "个计划" in risk_panels(con, run_id, "zh")[1].intro
+    # no inventory plans and no settlements: no cash flow, and the panel says what fills it
+    (cash,) = finance_panels(con, run_id, "en")
+    assert cash.figure is None and "xborder run" in (cash.missing or "")
     con.close()
+
+
+def test_heat_map_cells_by_hand() -> None:
+    reg = pd.DataFrame({"probability": [0.01, 0.10, 0.10, 0.70, 0.30],
+                        "impact": [50.0, 500.0, 5000.0, 2e5, 100.0], "currency": ["USD", "USD", "EUR", "USD", "JPY"]})  # fmt: skip
+    cells = heat_cells(reg, {"USD": 1.0, "EUR": 1.1, "JPY": 0.0066})
+    assert cells.to_numpy().sum() == 5
+    assert cells.loc[0, 0] == 1  # 1% and 50 USD
+    assert cells.loc[1, 1] == 1  # 10% and 500 USD
+    assert cells.loc[2, 1] == 1  # 10% and 5,500 USD (EUR 5,000)
+    assert cells.loc[4, 4] == 1  # 70% and 200,000 USD
+    assert cells.loc[0, 2] == 1  # 30% and 0.66 USD (JPY 100)
 
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:

@@ -1,14 +1,19 @@
-"""Marketplace payouts over the next 13 weeks, and the replay that measures the projection on settlement history.
+"""Marketplace payouts over the next 13 weeks on the account's settlement cycle, and the replay that measures them.
 
 From the account's money movements: a week's **net flow** is the sum of every movement that is not a transfer to
 the bank (orders, refunds, fees, storage, advertising, reimbursements ...), its **payout** the transfers to the
-bank (signs as in the reports: transfers are negative there, positive here). Standing at week ``t``, the payouts
-of weeks ``t+1 .. t+13`` are projected as 13 x the mean net flow of the last ``window`` weeks (26 by default):
-the marketplace pays out what the account earns, on its schedule, so over a quarter the two agree.
+bank (signs as in the reports: transfers are negative there, positive here).
 
-The **replay** stands at every past week with ``window`` weeks behind it and 13 ahead, projects, and compares
-with the payouts that happened: accuracy = 1 - |projected - actual| / actual of the 13-week total, and the
-mean over origins (1 - MAPE).
+Standing at week ``t``, the marketplace pays what the account earns, but only on its **settlement cycle**: the
+cycle is the median gap between the transfers of the last ``window`` weeks (14 days on Amazon's standard
+cycle), anchored on the last transfer. A 13-week horizon then holds 6 or 7 payout days; each pays one cycle of
+earnings, so the projection is ``payout days x cycle days x mean daily net flow`` of the last ``window`` weeks
+(26 by default). Without at least two transfers in the window the cycle is unknown and the projection is
+``horizon x mean weekly net flow`` (every day paid).
+
+The **replay** stands at every past week with ``window`` weeks behind it and ``horizon`` ahead, projects, and
+compares with the payouts that happened: accuracy = 1 - |projected - actual| / actual of the horizon's total,
+and the mean over origins (1 - MAPE).
 """
 
 from __future__ import annotations
@@ -16,34 +21,79 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["weekly_flows", "project_payouts", "replay"]
+__all__ = ["weekly_flows", "settlement_cycle", "payout_days", "project_payouts", "replay"]
 
 
 def weekly_flows(movements: pd.DataFrame) -> pd.DataFrame:
-    """Weeks (Monday) with ``net`` (non-transfer movements) and ``payout`` (transfers to the bank, positive).
+    """Weeks (Monday) with ``net`` (non-transfer movements), ``payout`` (transfers, positive), ``last_transfer``.
 
     Args:
         movements: ``money_movements`` rows (posted_at, category, total). Weeks without movements are zeros.
+
+    Returns:
+        One row per week: ``week``, ``net``, ``payout`` and ``last_transfer`` (the day of the week's last
+        transfer to the bank, NaT when none).
     """
     m = movements.dropna(subset=["posted_at", "total"])
     if m.empty:
-        return pd.DataFrame(columns=["week", "net", "payout"])
-    week = pd.to_datetime(m["posted_at"]).dt.to_period("W-SUN").dt.start_time
+        return pd.DataFrame(columns=["week", "net", "payout", "last_transfer"])
+    posted = pd.to_datetime(m["posted_at"])
+    week = posted.dt.to_period("W-SUN").dt.start_time
     transfer = m["category"] == "transfer"
     net = m.loc[~transfer, "total"].groupby(week[~transfer]).sum()
     pay = -m.loc[transfer, "total"].groupby(week[transfer]).sum()
+    last = posted[transfer].dt.normalize().groupby(week[transfer]).max()
     weeks = pd.date_range(week.min(), week.max(), freq="W-MON")
     return pd.DataFrame(
         {"week": weeks, "net": net.reindex(weeks, fill_value=0.0).to_numpy(),
-         "payout": pay.reindex(weeks, fill_value=0.0).to_numpy()}
+         "payout": pay.reindex(weeks, fill_value=0.0).to_numpy(),
+         "last_transfer": last.reindex(weeks).to_numpy()}
     )  # fmt: skip
 
 
+def settlement_cycle(transfer_days: pd.Series) -> tuple[int, pd.Timestamp] | None:
+    """The settlement cycle in days (median gap between transfer days) and its anchor (the last transfer day).
+
+    Returns:
+        ``(cycle_days, last_transfer_day)``, or None with fewer than two transfer days.
+    """
+    days = pd.to_datetime(pd.Series(transfer_days)).dropna().dt.normalize().drop_duplicates().sort_values()
+    if len(days) < 2:
+        return None
+    gap = int(round(float(np.median(np.diff(days.to_numpy()).astype("timedelta64[D]").astype(float)))))
+    return max(gap, 1), pd.Timestamp(days.iloc[-1])
+
+
+def payout_days(
+    cycle: tuple[int, pd.Timestamp], start: pd.Timestamp, end: pd.Timestamp
+) -> list[pd.Timestamp]:
+    """Payout days ``anchor + k x cycle`` from ``start`` (included) to ``end`` (excluded)."""
+    gap, anchor = cycle
+    step = pd.Timedelta(days=gap)
+    k = max(1, int(np.ceil((pd.Timestamp(start) - anchor) / step)))
+    out, day = [], anchor + k * step
+    while day < end:
+        out.append(day)
+        day += step
+    return out
+
+
 def project_payouts(weekly: pd.DataFrame, origin: int, *, horizon: int = 13, window: int = 26) -> float:
-    """Projected payouts of the ``horizon`` weeks after week index ``origin`` (NaN without ``window`` weeks)."""
+    """Projected payouts of the ``horizon`` weeks after week index ``origin`` (NaN without ``window`` weeks).
+
+    On the settlement cycle of the window's transfers (module docstring); ``horizon x`` the mean weekly net
+    flow when the window has fewer than two transfers or ``weekly`` carries no ``last_transfer``.
+    """
     if origin + 1 < window:
         return float("nan")
-    return float(horizon * weekly["net"].iloc[origin - window + 1 : origin + 1].mean())
+    hist = weekly.iloc[origin - window + 1 : origin + 1]
+    mean_week = float(hist["net"].mean())
+    cycle = settlement_cycle(hist["last_transfer"]) if "last_transfer" in hist else None
+    if cycle is None:
+        return horizon * mean_week
+    start = pd.Timestamp(weekly["week"].iloc[origin]) + pd.Timedelta(days=7)
+    days = payout_days(cycle, start, start + pd.Timedelta(days=7 * horizon))
+    return len(days) * cycle[0] * mean_week / 7.0
 
 
 def replay(weekly: pd.DataFrame, *, horizon: int = 13, window: int = 26) -> tuple[pd.DataFrame, dict]:

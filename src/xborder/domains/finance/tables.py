@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["PRICE_LADDERS", "WARNING_INDICATORS", "TABLES"]
+__all__ = ["PRICE_LADDERS", "WARNING_INDICATORS", "CASH_FLOWS", "TABLES"]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the run that computed the row.", nullable=False)
 
@@ -70,4 +70,26 @@ WARNING_INDICATORS = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS)
+CASH_FLOWS = Table(
+    "cash_flows",
+    "The seller's 13-week cash flow: one row per week x line (purchases, freight, duties and import VAT, VAT, "
+    "payouts, advertising), plus the week's net and the closing balance (docs/finance.md).",
+    owner="finance",
+    columns=(
+        _RUN,
+        Column("week", "DATE", "Monday of the week.", nullable=False),
+        Column("line", "VARCHAR", "payouts_history | payouts | purchase_deposits | purchase_balances | freight | "
+               "duties_import_vat | vat_recovered | vat_output | advertising | net | balance.", nullable=False),
+        Column("amount", "DOUBLE", "Cash in (+) or out (-) in the week; for balance, cash at the week's end.",
+               unit="currency"),
+        Column("currency", "VARCHAR", "ISO 4217 currency of the flow (settings cash_currency)."),
+        Column("estimated", "BOOLEAN", "TRUE when the line is estimated from plans and settings' timing; FALSE "
+               "for payouts projected from settlement history."),
+        Column("basis", "VARCHAR", "settlement_history | plan (inventory plans x landed costs) | sum."),
+        Column("opening_balance", "DOUBLE", "Cash at the start (NULL: not set, the flow starts at 0).",
+               unit="currency"),
+        Column("floor", "DOUBLE", "The cash floor (settings cash_floor).", unit="currency"),
+    ),
+)  # fmt: skip
+
+TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS, CASH_FLOWS)

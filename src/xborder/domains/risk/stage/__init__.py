@@ -87,9 +87,10 @@ def fx_history(fx: FxTable, currency: str, cost_currency: str, end: dt.date, yea
     A currency outside the ECB table (pegged to the dollar: AED, SAR, VND ...) follows the dollar at its peg
     of ``end``.
     """
-    wide = fx._wide  # the ECB days as one frame: per-day factor() calls would be ~1,000x slower
+    start = pd.Timestamp(end) - pd.DateOffset(years=years)
+    series = {c: fx.per_eur_history(c, start.date(), end) for c in (currency, cost_currency)}
     for ccy in (currency, cost_currency):
-        if ccy != "EUR" and ccy not in wide.columns:
+        if series[ccy] is None:
             peg = fx.factor("USD", ccy, end).rate
             other = cost_currency if ccy == currency else currency
             usd = (
@@ -98,14 +99,9 @@ def fx_history(fx: FxTable, currency: str, cost_currency: str, end: dt.date, yea
                 else fx_history(fx, currency, "USD", end, years)
             )
             return usd * peg if ccy == currency else usd / peg
-    start = pd.Timestamp(end) - pd.DateOffset(years=years)
-    days = pd.to_datetime(wide["date"])
-    sel = ((days >= start) & (days <= pd.Timestamp(end))).to_numpy()
-
-    def per_eur(c: str) -> np.ndarray:
-        return np.ones(int(sel.sum())) if c == "EUR" else wide.loc[sel, c].to_numpy(float)
-
-    return pd.Series(per_eur(currency) / per_eur(cost_currency), index=days[sel].to_numpy())
+    quote, base = series[currency], series[cost_currency]
+    assert quote is not None and base is not None
+    return quote / base
 
 
 def _fx_probabilities(

@@ -2,7 +2,7 @@
 
 Reads the run's ``landed_costs`` (a stand-alone ``xborder price`` reads the latest run's), the seller's
 ``money_movements``, ``ad_performance``, ``listing_traffic`` and ``inventory_snapshots`` when present, and the
-dated ECB FX table.
+dated ECB FX table; writes the 13-week ``cash_flows`` too (``stage/cashflow.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from xborder.domains.finance.indicators import (
     seller_indicators,
 )
 from xborder.domains.finance.prices import price_ladder
-from xborder.domains.finance.tables import PRICE_LADDERS, TABLES, WARNING_INDICATORS
+from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows
+from xborder.domains.finance.tables import CASH_FLOWS, PRICE_LADDERS, TABLES, WARNING_INDICATORS
 from xborder.reference.fx import FxTable, load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, table_exists, write_frame
@@ -173,6 +174,9 @@ def run_finance(
     ind["run_id"] = run_id
     write_frame(con, WARNING_INDICATORS, ind)
     warn = ind[ind["status"] == "warn"]
+    flow = cash_flow(con, settings, run_id=run_id)
+    if flow["plans"] or flow["history"]:  # nothing to project: no rows (the report says what is missing)
+        write_frame(con, CASH_FLOWS, cash_rows(flow, run_id))
     return {
         "price_ladders": int(len(ladder)),
         "plans": int(len(plans)),
@@ -181,6 +185,8 @@ def run_finance(
         "warnings": int(len(warn)),
         "seller_warnings": sorted(warn.loc[warn["scope"] != "plan", "indicator"].unique().tolist()),
         "landed_cost_run": str(rows["run_id"].iloc[0]) if len(rows) else None,
+        "cash_breach_week": str(flow["breach_week"]) if flow["breach_week"] else None,
+        "cash_lowest_balance": round(flow["lowest_balance"], 2),
     }
 
 

@@ -1,0 +1,179 @@
+"""Warehouse glue of the 13-week cash flow: inventory plans x landed costs, settlement history, FX -> weekly lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xborder.core.clock import today
+from xborder.core.settings import Settings
+from xborder.domains.finance.cashflow import payout_days, settlement_cycle, weekly_flows
+from xborder.domains.finance.cashplan import (
+    ESTIMATED,
+    LINES,
+    CashTerms,
+    breach_week,
+    cash_weeks,
+    fixes,
+    plan_cash,
+)
+from xborder.reference.fx import load_fx
+from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
+
+__all__ = ["terms_from", "plan_inputs", "history_payouts", "cash_flow", "cash_rows"]
+
+_DUTIES = ("duty", "additional_duty", "customs_fees", "low_value_charges", "import_tax_cost")
+_FEES = ("referral_fee", "fulfilment_fee", "other_fees")
+
+
+def terms_from(settings: Settings, weeks: int = 13) -> CashTerms:
+    """The cash-flow timing of ``settings``."""
+    return CashTerms(
+        deposit_share=settings.supplier_deposit_share, payment_days=int(settings.supplier_payment_days),
+        cycle_days=settings.payout_cycle_days, reserve_days=settings.payout_reserve_days,
+        vat_days=settings.vat_settlement_days, ad_share=settings.cash_ad_share_of_sales, weeks=weeks,
+    )  # fmt: skip
+
+
+def plan_inputs(con: Any, currency: str, fx_day: dt.date, run_id: str | None = None) -> pd.DataFrame:
+    """The inventory plans (of ``run_id`` or the latest run) with per-unit money from their landed-cost rows.
+
+    A plan whose ``cost_source`` names no landed-cost mode, or whose row is missing, is left out (it has no
+    prices); ``fx`` converts its currency into ``currency`` at the ECB rate of ``fx_day``.
+    """
+    if not table_exists(con, "inventory_plans") or not table_exists(con, "landed_costs"):
+        return pd.DataFrame()
+    inv_run = run_id if run_id and read_rows(con, "inventory_plans", run_id, limit=1).shape[0] else None
+    inv_run = inv_run or latest_run_id(con, "inventory_plans")
+    lc_run = latest_run_id(con, "landed_costs")
+    if not inv_run or not lc_run:
+        return pd.DataFrame()
+    plans = read_rows(con, "inventory_plans", inv_run, where="location = '*' OR location IS NULL")
+    if plans.empty:
+        plans = read_rows(con, "inventory_plans", inv_run)
+    plans = plans[plans["cost_source"].fillna("").str.startswith("landed_costs:")].copy()
+    plans["mode"] = plans["cost_source"].str.split(":").str[1]
+    cols = ["product_id", "market", "mode", "price", "goods_cost", "insurance", "freight",
+            "import_vat_recoverable", "output_vat", *_DUTIES, *_FEES]  # fmt: skip
+    lc = read_rows(con, "landed_costs", lc_run, columns=cols).fillna(0.0)
+    lc["goods"] = lc["goods_cost"] + lc["insurance"]
+    lc["duties"] = lc[list(_DUTIES)].sum(axis=1)
+    lc["fees"] = lc[list(_FEES)].sum(axis=1)
+    lc = lc.rename(columns={"import_vat_recoverable": "import_vat"})
+    keep = [
+        "product_id",
+        "market",
+        "mode",
+        "price",
+        "goods",
+        "freight",
+        "duties",
+        "import_vat",
+        "fees",
+        "output_vat",
+    ]
+    out = plans.drop(columns=[c for c in ("price",) if c in plans]).merge(
+        lc[keep], on=["product_id", "market", "mode"]
+    )
+    fx = load_fx(con)
+    rate = {c: fx.factor(str(c), currency, fx_day).rate for c in out["currency"].dropna().unique()}
+    out["fx"] = out["currency"].map(rate).astype(float)
+    return out.reset_index(drop=True)
+
+
+def history_payouts(movements: pd.DataFrame, start: pd.Timestamp, weeks: int, window: int = 26) -> pd.Series:
+    """Weekly payouts from ``start`` projected from the settlement history (its cycle, its mean net flow)."""
+    w = weekly_flows(movements)
+    hist = w.tail(window)
+    out = pd.Series(0.0, index=pd.date_range(start, periods=weeks, freq="7D"))
+    cycle = settlement_cycle(hist["last_transfer"])
+    per_day = float(hist["net"].mean()) / 7.0
+    if cycle is None:
+        return out + per_day * 7.0
+    for day in payout_days(cycle, start, start + pd.Timedelta(days=7 * weeks)):
+        out.iloc[(day - start).days // 7] += per_day * cycle[0]
+    return out
+
+
+def cash_flow(
+    con: Any,
+    settings: Settings,
+    *,
+    opening: float | None = None,
+    floor: float | None = None,
+    currency: str | None = None,
+    weeks: int = 13,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """The seller's 13-week cash flow from what the warehouse holds; see ``cashplan`` for the lines.
+
+    Returns:
+        ``weeks`` (one row per week: the lines, net, balance), ``fixes``, ``start``, ``breach_week``,
+        ``lowest_balance``, ``opening``, ``opening_known``, ``floor``, ``currency``, ``plans``, ``history``
+        (True when payouts come from settlement history), ``estimated`` (line -> bool).
+    """
+    ccy = (currency or settings.cash_currency).upper()
+    opening_value = opening if opening is not None else settings.cash_opening_balance
+    floor_value = float(settings.cash_floor if floor is None else floor)
+    terms = terms_from(settings, weeks)
+    moves = pd.DataFrame()
+    if table_exists(con, "money_movements"):
+        moves = read_rows(con, "money_movements", columns=["posted_at", "category", "total", "currency"])
+    plans = plan_inputs(con, ccy, today(), run_id)
+    if len(moves):
+        last = pd.Timestamp(pd.to_datetime(moves["posted_at"]).max())
+        start = last.to_period("W-SUN").start_time + pd.Timedelta(days=7)
+    elif len(plans):
+        first = pd.Timestamp(pd.to_datetime(plans["plan_start"]).min())
+        start = first.to_period("W-SUN").start_time
+    else:
+        start = pd.Timestamp(today()).to_period("W-SUN").start_time
+    lines = (
+        plan_cash(plans, start, terms)
+        if len(plans)
+        else pd.DataFrame({"week": pd.date_range(start, periods=weeks, freq="7D")})
+    )
+    if len(moves):
+        fx = load_fx(con)
+        parts = []
+        for c, g in moves.groupby(moves["currency"].fillna(ccy)):
+            rate = fx.factor(str(c), ccy, today()).rate
+            parts.append(history_payouts(g, start, weeks) * rate)
+        lines["payouts_history"] = np.sum([p.to_numpy() for p in parts], axis=0)
+        for line in ("payouts", "vat_output", "advertising"):  # the settlements already hold the sales
+            lines[line] = 0.0
+    w = cash_weeks(lines, float(opening_value or 0.0))
+    brk = breach_week(w, floor_value)
+    return {
+        "weeks": w,
+        "fixes": fixes(w, float(opening_value or 0.0), floor_value) if brk is not None else pd.DataFrame(),
+        "start": start.date(),
+        "breach_week": brk.date() if brk is not None else None,
+        "lowest_balance": float(w["balance"].min()),
+        "opening": float(opening_value or 0.0),
+        "opening_known": opening_value is not None,
+        "floor": floor_value,
+        "currency": ccy,
+        "plans": int(len(plans)),
+        "history": bool(len(moves)),
+        "estimated": dict(ESTIMATED),
+    }
+
+
+def cash_rows(flow: dict[str, Any], run_id: str) -> pd.DataFrame:
+    """The ``cash_flows`` table rows of a cash flow: one per week x line, plus net and balance."""
+    w = flow["weeks"]
+    long = w.melt(id_vars="week", value_vars=[*LINES, "net", "balance"], var_name="line", value_name="amount")
+    long["estimated"] = long["line"].map(lambda x: ESTIMATED.get(x, True))
+    long["basis"] = long["line"].map(
+        lambda x: "settlement_history" if x == "payouts_history" else ("plan" if x in ESTIMATED else "sum")
+    )
+    long["week"] = pd.to_datetime(long["week"]).dt.date
+    long["run_id"] = run_id
+    long["currency"] = flow["currency"]
+    long["opening_balance"] = flow["opening"] if flow["opening_known"] else None
+    long["floor"] = flow["floor"]
+    return long

@@ -1,0 +1,87 @@
+"""Warehouse glue of the FX exposure: the plans' and settlements' cash per currency, the ECB history, the VaR."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from xborder.core.settings import Settings
+from xborder.domains.finance.cashplan import plan_cash
+from xborder.domains.finance.exposure import base_changes, exposure_frame, value_at_risk
+from xborder.domains.finance.fx import natural_hedge_ratio
+from xborder.domains.finance.stage.cashflow import history_payouts, plan_inputs, terms_from
+from xborder.reference.fx import load_fx
+from xborder.warehouse.tables import read_rows, table_exists
+
+__all__ = ["fx_exposure"]
+
+
+def fx_exposure(
+    con: Any,
+    settings: Settings,
+    *,
+    base: str | None = None,
+    cost_currency: str = "CNY",
+    years: float = 5.0,
+    level: float = 0.95,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """Exposure per currency with each currency's VaR and the portfolio's (module docstring)."""
+    from xborder.core.clock import today
+
+    day = as_of or today()
+    ccy = (base or settings.cash_currency).upper()
+    cost = cost_currency.upper()
+    terms = terms_from(settings)
+    fx = load_fx(con)
+    plans = plan_inputs(con, ccy, day)
+    lines_by_ccy: dict[str, pd.DataFrame] = {}
+    if len(plans):
+        plans["to_cost"] = plans["currency"].map(lambda c: fx.factor(str(c), cost, day).rate)
+        for c, group in plans.groupby("currency"):
+            first = pd.Timestamp(pd.to_datetime(group["plan_start"]).min()).to_period("W-SUN").start_time
+            lines_by_ccy[str(c)] = plan_cash(group.assign(fx=1.0), first, terms)
+    frame = exposure_frame(plans, lines_by_ccy, cost)
+    history = table_exists(con, "money_movements")
+    if history:
+        moves = read_rows(con, "money_movements", columns=["posted_at", "category", "total", "currency"])
+        history = bool(len(moves))
+        for c, g in moves.groupby(moves["currency"].fillna(ccy)) if history else []:
+            start = pd.Timestamp(pd.to_datetime(g["posted_at"]).max()).to_period("W-SUN").start_time
+            paid = float(history_payouts(g, start + pd.Timedelta(days=7), terms.weeks).sum())
+            extra = pd.DataFrame([{"currency": str(c), "receivables": max(paid, 0.0), "payables": max(-paid, 0.0),
+                                   "stock": 0.0}])  # fmt: skip
+            parts = [f for f in (frame[["currency", "receivables", "payables", "stock"]], extra) if len(f)]
+            frame = pd.concat(parts).groupby("currency", as_index=False).sum(numeric_only=True)
+        frame["net"] = frame["receivables"] + frame["stock"] - frame["payables"]
+        frame["hedge_ratio"] = [natural_hedge_ratio(r + s, p) for r, s, p in
+                                zip(frame["receivables"], frame["stock"], frame["payables"], strict=True)]  # fmt: skip
+    if len(frame):
+        frame["net_base"] = [
+            n * fx.factor(c, ccy, day).rate for c, n in zip(frame["currency"], frame["net"], strict=True)
+        ]
+    foreign = frame[frame["currency"] != ccy] if len(frame) else frame
+    changes = base_changes(fx, list(foreign["currency"]), ccy, day, years=years, horizon_days=7 * terms.weeks)
+    total, alone = value_at_risk(foreign.set_index("currency")["net_base"], changes, level) if len(foreign) else (
+        0.0, pd.Series(dtype=float))  # fmt: skip
+    if len(frame):
+        frame["var"] = frame["currency"].map(alone).astype(float)
+        frame.loc[frame["currency"] == ccy, "var"] = 0.0
+    return {
+        "base": ccy,
+        "cost_currency": cost,
+        "as_of": str(day),
+        "level": level,
+        "years": years,
+        "horizon_weeks": terms.weeks,
+        "scenarios": int(len(changes)),
+        "portfolio_var": total,
+        "sum_of_vars": float(frame["var"].sum()) if len(frame) else 0.0,
+        "plans": int(len(plans)),
+        "history": history,
+        "rows": frame.sort_values("net_base", key=abs, ascending=False).reset_index(drop=True)
+        if len(frame)
+        else frame,
+    }

@@ -1,0 +1,126 @@
+"""Risk's run-level report panels: stress-test margin distributions and the risk heat map (likelihood x impact)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xborder.core import i18n
+from xborder.core.panels import Panel
+from xborder.reference.fx import load_fx
+from xborder.warehouse.tables import read_rows, table_exists
+
+__all__ = ["report_panels", "stress_panel", "heat_map_panel", "LIKELIHOOD_BANDS", "IMPACT_BANDS_USD"]
+
+LIKELIHOOD_BANDS = (0.0, 0.05, 0.15, 0.35, 0.65, 1.0000001)
+"""Probability bands of the heat map's columns: < 5%, 5-15%, 15-35%, 35-65%, >= 65% (in the next 12 months)."""
+IMPACT_BANDS_USD = (0.0, 100.0, 1_000.0, 10_000.0, 100_000.0, np.inf)
+"""Impact bands of the heat map's rows, in USD at today's ECB rate: < 100, 100-1k, 1k-10k, 10k-100k, >= 100k."""
+_TOP = 15
+
+
+def _t(code: str, lang: str, **kw: Any) -> str:
+    return i18n.render(f"risk.{code}", lang, **kw)
+
+
+def _rows(con: Any, table: str, run_id: str) -> pd.DataFrame:
+    return read_rows(con, table, run_id) if table_exists(con, table) else pd.DataFrame()
+
+
+def stress_panel(con: Any, run_id: str, lang: str) -> Panel:
+    """Plan-margin distributions (5th, 25th, 50th, 75th, 95th percentiles) of the most fragile paying plans."""
+    title = _t("panel_stress_title", lang)
+    st = _rows(con, "stress_tests", run_id)
+    if st.empty:
+        return Panel("risk.stress", title, missing=_t("panel_stress_missing", lang), order=70)
+    import plotly.graph_objects as go
+
+    paying = st[st["base_margin"] > 0]
+    # plans spread evenly over the range of margin without shocks: how fragility falls as margin grows
+    ranked = paying.sort_values(["base_margin", "product_id", "market"]).reset_index(drop=True)
+    pick = np.unique(np.linspace(0, len(ranked) - 1, min(_TOP, len(ranked))).round().astype(int))
+    top = ranked.iloc[pick].iloc[::-1]
+    names = [f"{p} · {m}" for p, m in zip(top["product_id"], top["market"], strict=True)]
+    fig = go.Figure(
+        go.Box(
+            y=names, q1=top["p25"] * 100, median=top["p50"] * 100, q3=top["p75"] * 100,
+            lowerfence=top["p05"] * 100, upperfence=top["p95"] * 100, mean=top["mean_margin"] * 100,
+            orientation="h", name=_t("panel_stress_margin", lang), boxpoints=False,
+        )
+    )  # fmt: skip
+    fig.add_vline(x=0, line={"color": "firebrick", "dash": "dash"})
+    fig.update_layout(xaxis_title=_t("panel_stress_axis", lang), yaxis={"autorange": "reversed"},
+                      margin={"t": 30}, showlegend=False, height=120 + 28 * len(top))  # fmt: skip
+    intro = _t("panel_stress_intro", lang, plans=len(st), paying=len(paying), draws=int(st["draws"].iloc[0]),
+               median_p_loss=float(paying["p_loss"].median()) if len(paying) else float("nan"), top=len(top))  # fmt: skip
+    table = pd.DataFrame({
+        _t("col_plan", lang): names,
+        _t("col_p_loss", lang): [f"{p:.1%} ± {e:.1%}" for p, e in zip(top["p_loss"], top["mc_error"], strict=True)],
+        _t("col_base_margin", lang): [f"{v:.1f}" for v in top["base_margin"] * 100],
+        _t("col_p05", lang): [f"{v:.1f}" for v in top["p05"] * 100],
+        _t("col_p50", lang): [f"{v:.1f}" for v in top["p50"] * 100],
+        _t("col_p95", lang): [f"{v:.1f}" for v in top["p95"] * 100],
+    })  # fmt: skip
+    return Panel("risk.stress", title, intro=intro, figure=fig, tables=[(None, table)], order=70)
+
+
+def heat_cells(register: pd.DataFrame, usd: dict[str, float]) -> pd.DataFrame:
+    """Risks counted per likelihood band x impact band (impact converted to USD with ``usd[currency]``).
+
+    Returns:
+        A 5 x 5 frame of counts: rows the impact bands (lowest first), columns the likelihood bands.
+    """
+    impact = register["impact"].to_numpy(float) * register["currency"].map(usd).to_numpy(float)
+    li = np.digitize(register["probability"].fillna(0).to_numpy(float), LIKELIHOOD_BANDS[1:-1])
+    im = np.digitize(np.nan_to_num(impact), IMPACT_BANDS_USD[1:-1])
+    cells = np.zeros((5, 5), dtype=int)
+    np.add.at(cells, (im, li), 1)
+    return pd.DataFrame(cells)
+
+
+def heat_map_panel(con: Any, run_id: str, lang: str) -> Panel:
+    """Count of register risks per likelihood x impact cell, with the most urgent risks listed."""
+    title = _t("panel_heat_title", lang)
+    reg = _rows(con, "risk_register", run_id)
+    if reg.empty:
+        return Panel("risk.heat_map", title, missing=_t("panel_heat_missing", lang), order=71)
+    import plotly.graph_objects as go
+
+    fx = load_fx(con)
+    day = pd.Timestamp.today().date()
+    usd = {c: fx.factor(str(c), "USD", day).rate for c in reg["currency"].dropna().unique()}
+    cells = heat_cells(reg, usd)
+    xs = [_t(f"likelihood_{i}", lang) for i in range(5)]
+    ys = [_t(f"impact_{i}", lang) for i in range(5)]
+    # the cell's colour is its severity (likelihood band x impact band, as in a risk matrix), its text the count
+    severity = np.outer(np.arange(1, 6), np.arange(1, 6))
+    fig = go.Figure(go.Heatmap(z=severity, x=xs, y=ys, text=cells.to_numpy(), texttemplate="%{text}",
+                               colorscale=[[0, "#2e7d32"], [0.3, "#fdd835"], [0.6, "#fb8c00"], [1, "#c62828"]],
+                               showscale=False, hovertemplate="%{x} · %{y}: %{text}<extra></extra>"))  # fmt: skip
+    fig.update_layout(
+        xaxis_title=_t("panel_heat_x", lang), yaxis_title=_t("panel_heat_y", lang), margin={"t": 30}
+    )
+    levels = reg["level"].value_counts().reindex(["L1", "L2", "L3", "L4"], fill_value=0)
+    intro = _t("panel_heat_intro", lang, risks=len(reg), plans=reg[["product_id", "market"]].drop_duplicates().shape[0],
+               l1=int(levels["L1"]), l2=int(levels["L2"]), l3=int(levels["L3"]), l4=int(levels["L4"]))  # fmt: skip
+    by_cat = (
+        reg.groupby("category")
+        .agg(n=("level", "size"), p=("probability", "median"), l1=("level", lambda s: int((s == "L1").sum())))
+        .reset_index()
+        .sort_values("category")
+    )
+    cat_table = pd.DataFrame({
+        _t("col_category", lang): [_t(f"category.{c}", lang) for c in by_cat["category"]],
+        _t("col_risks", lang): by_cat["n"].to_numpy(),
+        _t("col_median_probability", lang): [f"{v:.1f}" for v in by_cat["p"] * 100],
+        _t("col_l1", lang): by_cat["l1"].to_numpy(),
+    })  # fmt: skip
+    return Panel("risk.heat_map", title, intro=intro, figure=fig, tables=[(_t("panel_heat_table", lang), cat_table)],
+                 order=71)  # fmt: skip
+
+
+def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
+    """The risk panels of ``run_id`` in ``lang``."""
+    return [stress_panel(con, run_id, lang), heat_map_panel(con, run_id, lang)]
