@@ -16,6 +16,10 @@ WAPE = sum|error| / sum|actual| pooled; bias = (sum forecast - sum actual) / sum
 not part of the target). Writes benchmarks/results/forecast_accuracy.json.
 Run: .venv/bin/python benchmarks/forecast_accuracy.py [--quick] [--only case,...]
      [--selection series|level|class|auto] [--dump DIR (inner backtest points per fold, for analysis)]
+"Before" figures of an older forecaster on the same folds: run this file with that commit's code first on
+the path (it scores what the older result has: no mean, quantiles or totals before issue 15), e.g.
+  git archive 59d15b0 src | tar -x -C /tmp/prev
+  PYTHONPATH=/tmp/prev/src .venv/bin/python benchmarks/forecast_accuracy.py --only ... --out /tmp/before.json
 """
 
 from __future__ import annotations
@@ -79,7 +83,9 @@ def load_m5_levels(level: str, freq: str) -> pd.DataFrame:
     return long.sort_values(["unique_id", "ds"]).reset_index(drop=True)
 
 
-def _measures(m: pd.DataFrame, col: str, scale: pd.Series, lo_hi: dict[str, str] | None, mean: str | None) -> dict:
+def _measures(
+    m: pd.DataFrame, col: str, scale: pd.Series, lo_hi: dict[str, str] | None, mean: str | None
+) -> dict:
     pred = m[col].clip(lower=0)
     ae = (m["y"] - pred).abs()
     mae = ae.groupby(m["unique_id"]).mean()
@@ -93,12 +99,27 @@ def _measures(m: pd.DataFrame, col: str, scale: pd.Series, lo_hi: dict[str, str]
         "bias": round(float((pred.sum() - m["y"].sum()) / sy), 4),
         "series": int(mae.size),
     }
-    if mean:
+    if mean and mean in m.columns:
         out["bias_mean"] = round(float((m[mean].sum() - m["y"].sum()) / sy), 4)
     if lo_hi and all(c in m.columns for c in lo_hi.values()):
-        qs = {0.025: lo_hi["lo_95"], 0.1: lo_hi["lo_80"], 0.5: col, 0.9: lo_hi["hi_80"], 0.975: lo_hi["hi_95"]}
-        pin = pinball_sums(m["y"].to_numpy(float), {p: m[c].clip(lower=0).to_numpy(float) for p, c in qs.items()})
+        qs = {
+            0.025: lo_hi["lo_95"],
+            0.1: lo_hi["lo_80"],
+            0.5: col,
+            0.9: lo_hi["hi_80"],
+            0.975: lo_hi["hi_95"],
+        }
+        pin = pinball_sums(
+            m["y"].to_numpy(float), {p: m[c].clip(lower=0).to_numpy(float) for p, c in qs.items()}
+        )
         out["wql"] = round(float(np.nansum(pin) / sy), 4)
+        if mean and "q10" in m.columns:  # the chosen forecast's own quantiles (an interval of an
+            # intermittent series is [0, Q(L)], not [Q(.1), Q(.9)]; with model bounds lo/hi are the model's)
+            qq = {0.025: "q025", 0.1: "q10", 0.5: col, 0.9: "q90", 0.975: "q975"}
+            pin = pinball_sums(
+                m["y"].to_numpy(float), {p: m[c].clip(lower=0).to_numpy(float) for p, c in qq.items()}
+            )
+            out["wql_quantiles"] = round(float(np.nansum(pin) / sy), 4)
         for lv in (80, 95):
             inside = (m["y"] >= m[lo_hi[f"lo_{lv}"]].clip(lower=0)) & (m["y"] <= m[lo_hi[f"hi_{lv}"]])
             out[f"coverage_{lv}"] = round(float(inside.mean()), 4)
@@ -108,8 +129,21 @@ def _measures(m: pd.DataFrame, col: str, scale: pd.Series, lo_hi: dict[str, str]
 def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:
     """MASE, WAPE, bias, pinball loss and interval coverage of the chosen forecasts and the baselines."""
     fc = res.forecasts.rename(columns={"point": "Chosen"})
-    keep = ["unique_id", "ds", "Chosen", "mean", "lo_80", "hi_80", "lo_95", "hi_95"]
-    wide = res.all_models.merge(fc[keep], on=["unique_id", "ds"])
+    keep = [
+        "unique_id",
+        "ds",
+        "Chosen",
+        "mean",
+        "lo_80",
+        "hi_80",
+        "lo_95",
+        "hi_95",
+        "q025",
+        "q10",
+        "q90",
+        "q975",
+    ]
+    wide = res.all_models.merge(fc[[c for c in keep if c in fc.columns]], on=["unique_id", "ds"])
     m = test.merge(wide, on=["unique_id", "ds"], how="inner")
     scale = naive_scale(train)
     out = {}
@@ -140,9 +174,16 @@ def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:
         for k, g in m.groupby("demand_class")
     }  # fmt: skip
     out["coverage_by_step"] = {
-        int(k): [round(float(g["in80"].mean()), 4), round(float(g["in95"].mean()), 4)] for k, g in m.groupby("step")
+        int(k): [round(float(g["in80"].mean()), 4), round(float(g["in95"].mean()), 4)]
+        for k, g in m.groupby("step")
     }
     # the horizon totals (forecast_totals): their mean's bias and the coverage of their 80/90% ranges
+    out["intervals"] = res.params.get("intervals")
+    out["totals_source"] = res.params.get("totals")
+    out["reseasoned"] = res.params.get("reseasoned")
+    if getattr(res, "totals", None) is None or not len(res.totals):  # a forecaster before issue 15
+        out["totals"] = {"series": 0, "bias_mean": None, "coverage_80": None, "coverage_90": None}
+        return out
     tot = test.groupby("unique_id")["y"].sum().rename("actual")
     t = res.totals.merge(tot, left_on="unique_id", right_index=True)
     full = t["periods"] == test.groupby("unique_id").size().reindex(t["unique_id"]).to_numpy()
@@ -153,8 +194,6 @@ def score(train: pd.DataFrame, test: pd.DataFrame, res) -> dict:
         "coverage_80": round(float(((t["actual"] >= t["q10"]) & (t["actual"] <= t["q90"])).mean()), 4),
         "coverage_90": round(float(((t["actual"] >= t["q05"]) & (t["actual"] <= t["q95"])).mean()), 4),
     }
-    out["intervals"] = res.params.get("intervals")
-    out["reseasoned"] = res.params.get("reseasoned")
     return out
 
 
@@ -206,12 +245,18 @@ def backtest(
     agg: dict = {}
     for model in COMPARE:
         vals = [f[model] for f in folds if model in f and f[model]["mase"] is not None]
-        keys = ("mase", "wape", "bias", "bias_mean", "wql", "coverage_80", "coverage_95")
+        keys = ("mase", "wape", "bias", "bias_mean", "wql", "wql_quantiles", "coverage_80", "coverage_95")
         agg[model] = {
-            k: (round(float(np.mean([v[k] for v in vals])), 4) if vals and k in vals[0] else None) for k in keys
+            k: (round(float(np.mean([v[k] for v in vals])), 4) if vals and k in vals[0] else None)
+            for k in keys
         }
     agg["totals"] = {
-        k: round(float(np.mean([f["totals"][k] for f in folds])), 4) for k in ("bias_mean", "coverage_80", "coverage_90")
+        k: (
+            round(float(np.mean(v)), 4)
+            if (v := [f["totals"][k] for f in folds if f["totals"][k] is not None])
+            else None
+        )
+        for k in ("bias_mean", "coverage_80", "coverage_90")
     }
     agg["selection"] = selection
     agg["folds"] = folds
@@ -224,7 +269,7 @@ def backtest(
     agg["coverage_within_5pts"] = bool(
         abs(c["coverage_80"] - 0.80) <= 0.05 and abs(c["coverage_95"] - 0.95) <= 0.05
     )
-    agg["bias_mean_within_10pct"] = bool(abs(c["bias_mean"]) <= 0.10)
+    agg["bias_mean_within_10pct"] = c["bias_mean"] is not None and bool(abs(c["bias_mean"]) <= 0.10)
     agg["pinball_best"] = bool(
         all(c["wql"] <= agg[m]["wql"] for m in rivals if agg[m].get("wql") is not None)
     )

@@ -89,8 +89,8 @@ def test_intervals_are_two_distinct_intervals_that_no_longer_fall_short(
     jun_nov: tuple[pd.DataFrame, pd.DataFrame],
 ) -> None:
     """Issue 15 measured the chosen 80%/95% intervals covering 0.616/0.626 of country-month totals on this
-    fold (the issue's origin, Jun-Nov 2011): short, and the two intervals nearly the same. Calibrated on
-    the held-out backtest window they now cover 0.905/0.945 of the 201 points here."""
+    fold (the issue's origin, Jun-Nov 2011): short, and the two intervals nearly the same. The pooled,
+    season-scaled intervals now cover 0.796/0.920 of the 201 points here."""
     _, m = jun_nov
     c80, c95 = _coverage(m, "lo_80", "hi_80"), _coverage(m, "lo_95", "hi_95")
     assert c80 >= 0.75 and c95 >= 0.90
@@ -104,18 +104,21 @@ def _baseline(model: str) -> dict[str, str]:
     return {"yhat": model} | {f"{s}_{lv}": f"{model}-{s}-{lv}" for s in ("lo", "hi") for lv in (80, 95)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 targets not met on this fold: the 80% intervals cover 0.905 (10 points too wide; the "
-    "models' own intervals, chosen by the held-out calibration), and SeasonalNaive's quantiles have the "
-    "lower pinball loss (wQL 0.100 vs 0.119; docs/benchmarks.md)",
-)
-def test_coverage_within_5_points_and_best_pinball_on_the_issues_fold(
-    jun_nov: tuple[pd.DataFrame, pd.DataFrame],
-) -> None:
+def test_coverage_within_5_points_on_the_issues_fold(jun_nov: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """The pooled intervals (errors scaled by the season, not centred) cover 0.796 / 0.920 of the 201
+    country-months here (the models' own bounds, chosen by the held-out window until 2026-12-06, 0.905 / 0.945)."""
     _, m = jun_nov
     assert abs(_coverage(m, "lo_80", "hi_80") - 0.80) <= 0.05
     assert abs(_coverage(m, "lo_95", "hi_95") - 0.95) <= 0.05
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 target not met on this fold: SeasonalNaive's quantiles have the lower pinball loss "
+    "(wQL 0.100 vs 0.121; docs/benchmarks.md)",
+)
+def test_best_pinball_on_the_issues_fold(jun_nov: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    _, m = jun_nov
     chosen = {"lo_95": "lo_95", "lo_80": "lo_80", "yhat": "point", "hi_80": "hi_80", "hi_95": "hi_95"}
     assert _wql(m, chosen) <= _wql(m, _baseline("SeasonalNaive"))
 

@@ -36,15 +36,25 @@ __all__ = [
     "fit_calibration",
     "apply_calibration",
     "sample_paths",
+    "total_quantiles",
+    "interval_bounds",
     "quantile_name",
+    "TOTAL_QUANTILES",
 ]
 
 QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
 """Quantile levels every calibrated forecast carries (0.1/0.9 and 0.025/0.975 are the 80/95% intervals)."""
 MIN_GROUP = 50
 """Fewest pooled errors for a (demand class, step) group; fewer fall back to a wider pool."""
-CENTRE = True
-"""Centre the pooled errors on their median, so the forecast's median is the chosen point forecast."""
+MIN_TOTALS = 30
+"""Fewest backtest windows for a demand class's own quantiles of totals (else every window's)."""
+TOTAL_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+"""Quantile levels of a horizon total (``forecast_totals`` q05 ... q95)."""
+CENTRE = False
+"""Centre the pooled errors on their median, so the forecast's median is the chosen point forecast. Off: the
+point forecast of an intermittent series is no median (WindowMedian takes the mean when a quarter of its
+window is zero), and centring lifted the lower bounds above the zeros that then came (UCI weekly category x
+country, Jun-Nov 2011: 34% of lumpy weeks below the 80% interval); the errors' own quantiles are kept."""
 _GRID = (np.arange(100) + 0.5) / 100
 """Midpoint quantile levels (kept in the tables for finer quantiles than QUANTILES)."""
 
@@ -98,9 +108,18 @@ class Calibration:
     windows: pd.DataFrame
     """One row per backtest window: demand_class and the error at each step (columns 1..h)."""
     max_step: int
+    step_growth: float = 0.5
+    """Exponent b of the spread's growth with the horizon step, fitted on the backtest's steps: a step k
+    beyond the longest backtest step K gets the quantiles of K times (k / K) ** b."""
+    totals: pd.DataFrame | None = None
+    """Per demand class (and ``_all``) quantiles of window totals' scale-free errors divided by n ** a."""
+    total_growth: float = 1.0
+    """Exponent a of a window total's spread in the number of periods n it sums (1: errors move
+    together, 0.5: independent), fitted on the backtest windows' half and full sums."""
 
     def quantiles(self, classes: np.ndarray, steps: np.ndarray) -> np.ndarray:
         """Quantiles (rows: forecasts, columns: ``probs``) of the error groups of ``classes`` x ``steps``."""
+        beyond = np.maximum(np.asarray(steps, float) / self.max_step, 1.0) ** self.step_growth
         steps = np.minimum(steps, self.max_step)
         out = np.full((len(steps), len(self.probs) + 1), np.nan)  # + the weighted mean error
         todo = np.ones(len(steps), dtype=bool)
@@ -119,6 +138,7 @@ class Calibration:
             take = todo & (pos >= 0)
             out[take] = t.drop(columns="n").to_numpy(float)[pos[take]]
             todo &= ~take
+        out[:, :-1] *= beyond[:, None]  # steps past the backtest's: the spread keeps growing
         return out
 
 
@@ -156,12 +176,108 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
     ):
         tables[tier] = _quantile_table(p, by, probs)
     tables["all"] = _quantile_table(p.assign(_all=0), ["_all"], probs)
+    raw = p.pivot_table(index=["unique_id", "cutoff"], columns="step", values="r", aggfunc="first")
+    total_growth, totals = _window_totals(raw, classes)
     if CENTRE:  # paths share the quantiles' centring: errors less their class's median
         med = p.groupby("demand_class")["r"].transform("median")
         p = p.assign(r=p["r"] - med)
     win = p.pivot_table(index=["unique_id", "cutoff"], columns="step", values="r", aggfunc="first")
     win.insert(0, "demand_class", win.index.get_level_values("unique_id").map(classes).fillna("unknown"))
-    return Calibration(probs, tables, win.reset_index(drop=True), int(p["step"].max()))
+    return Calibration(
+        probs, tables, win.reset_index(drop=True), int(p["step"].max()), _step_growth(tables["step"]),
+        totals, total_growth,
+    )  # fmt: skip
+
+
+def _spread(t: pd.DataFrame) -> pd.Series:
+    probs = [c for c in t.columns if isinstance(c, float)]
+    lo, hi = (probs[int(np.argmin(np.abs(np.asarray(probs) - p)))] for p in (0.1, 0.9))
+    return (t[hi] - t[lo]).astype(float)
+
+
+def _step_growth(steps: pd.DataFrame) -> float:
+    """Least-squares slope of log(80% spread) on log(step) over the steps with enough errors, within [0, 1]
+    (0.5, a random walk's, when fewer than 3 steps can say)."""
+    t = steps[steps["n"] >= MIN_GROUP].drop(columns="n")
+    sp = _spread(t)
+    ok = (sp > 0).to_numpy()
+    if ok.sum() < 3:
+        return 0.5
+    x, y = np.log(t.index.to_numpy(float)[ok]), np.log(sp.to_numpy(float)[ok])
+    b = float(np.polyfit(x, y, 1)[0])
+    return float(np.clip(b, 0.0, 1.0))
+
+
+def _window_totals(raw: pd.DataFrame, classes: pd.Series) -> tuple[float, pd.DataFrame | None]:
+    """Scale-free errors of whole-window totals: how their spread grows with the periods summed, and
+    their quantiles per demand class after dividing by n ** a (uncentred: the sum of medians is below
+    the median of a right-skewed sum)."""
+    e = raw.to_numpy(float)
+    n = np.sum(np.isfinite(e), axis=1)
+    full = np.nansum(e, axis=1)
+    half_n = np.maximum(n // 2, 1)
+    cols = np.arange(e.shape[1])[None, :]
+    half = np.nansum(np.where(cols < half_n[:, None], e, np.nan), axis=1)
+    two = n >= 2
+    growth = 1.0
+    if two.sum() >= MIN_GROUP:
+        s_full = np.subtract(*np.quantile(full[two] / n[two], [0.9, 0.1]))
+        s_half = np.subtract(*np.quantile(half[two] / half_n[two], [0.9, 0.1]))
+        ratio = np.exp(np.mean(np.log(n[two] / half_n[two])))
+        if s_full > 0 and s_half > 0:  # spread of the mean error per period shrinks as n ** (a - 1)
+            growth = float(np.clip(1.0 + np.log(s_full / s_half) / np.log(ratio), 0.5, 1.0))
+    ok = n > 0
+    if not ok.any():
+        return growth, None
+    t = pd.DataFrame(
+        {
+            "r": full[ok] / n[ok] ** growth,
+            "demand_class": raw.index.get_level_values("unique_id")[ok].map(classes).fillna("unknown"),
+        }
+    )
+    probs = np.asarray(TOTAL_QUANTILES)
+    rows = {"_all": np.r_[np.quantile(t["r"], probs), len(t)]}
+    for c, g in t.groupby("demand_class"):
+        if len(g) >= MIN_TOTALS:
+            rows[str(c)] = np.r_[np.quantile(g["r"], probs), len(g)]
+    return growth, pd.DataFrame.from_dict(rows, orient="index", columns=[*probs, "n"])
+
+
+def total_quantiles(
+    cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, classes: pd.Series
+) -> pd.DataFrame:
+    """Quantiles of each series' horizon total, conformal on the backtest windows' totals.
+
+    ``q_p = max(0, sum(yhat) + s * H ** a * Q_class(p))`` with H the periods summed, s the series'
+    scale and Q the quantile of the window totals' scale-free errors divided by n ** a
+    (:attr:`Calibration.total_growth`).
+
+    Args:
+        fc: unique_id, ds, yhat (one row per series and period).
+        scale: :func:`level_scale` per row.
+
+    Returns:
+        unique_id and one column per :data:`TOTAL_QUANTILES` level (NaN without a calibration of totals).
+    """
+    g = fc.assign(_s=scale, yhat=np.clip(fc["yhat"].to_numpy(float), 0, None)).groupby(
+        "unique_id", sort=False
+    )
+    base = pd.DataFrame({"sum": g["yhat"].sum(), "h": g.size(), "s": g["_s"].mean()})
+    names = [quantile_name(p) for p in TOTAL_QUANTILES]
+    if cal.totals is None:
+        return (
+            base.assign(**dict.fromkeys(names, np.nan))
+            .rename_axis("unique_id")
+            .reset_index()[["unique_id", *names]]
+        )
+    t = cal.totals
+    cls = pd.Series(base.index, index=base.index).map(classes).fillna("unknown").astype(str)
+    key = np.where(cls.isin(t.index), cls, "_all")
+    q = t.drop(columns="n").reindex(key).to_numpy(float)
+    width = (base["s"].to_numpy(float) * base["h"].to_numpy(float) ** cal.total_growth)[:, None]
+    vals = np.clip(base["sum"].to_numpy(float)[:, None] + width * q, 0, None)
+    out = pd.DataFrame(vals, columns=names, index=base.index)
+    return out.rename_axis("unique_id").reset_index()
 
 
 def _quantile_table(p: pd.DataFrame, by: list[str], probs: np.ndarray) -> pd.DataFrame:
@@ -181,9 +297,16 @@ def _quantile_table(p: pd.DataFrame, by: list[str], probs: np.ndarray) -> pd.Dat
 
 
 def apply_calibration(
-    cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, classes: pd.Series
+    cal: Calibration,
+    fc: pd.DataFrame,
+    scale: np.ndarray,
+    classes: pd.Series,
+    levels: tuple[int, ...] | list[int] = (),
 ) -> pd.DataFrame:
     """Calibrated quantiles and mean of forecasts ``fc`` (unique_id, ds, yhat; one row per series and period).
+
+    With ``levels``, also the pooled interval of each level as ``pooled_lo_<L>`` / ``pooled_hi_<L>``
+    (:func:`interval_bounds`).
 
     Returns:
         ``fc`` with ``mean`` and one column per :data:`QUANTILES` level (:func:`quantile_name`),
@@ -199,7 +322,26 @@ def apply_calibration(
     out["mean"] = np.clip(yhat + scale * q[:, -1], 0, None)
     for p in QUANTILES:
         out[quantile_name(p)] = values[:, int(np.flatnonzero(np.isclose(cal.probs, p))[0])]
+    for lv in levels:
+        out[f"pooled_lo_{lv}"], out[f"pooled_hi_{lv}"] = interval_bounds(values, cal.probs, lv / 100)
     return out
+
+
+def interval_bounds(values: np.ndarray, probs: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Interval holding ``level`` of each row's distribution (rows: forecasts, columns: quantiles at ``probs``).
+
+    The central interval ``[Q((1-L)/2), Q((1+L)/2)]``, except where demand is 0 with probability
+    ``(1-L)/2`` or more (the quantile at ``(1-L)/2`` is already 0: intermittent series): there the
+    central interval would hold ``(1+L)/2`` of the outcomes (every zero and all up to the upper
+    bound), so the interval is ``[0, Q(L)]``, which holds ``L``.
+    """
+
+    def q(p: float) -> np.ndarray:
+        return values[:, int(np.argmin(np.abs(probs - p)))]
+
+    tail = (1 - level) / 2
+    lo, hi = q(tail), q(1 - tail)
+    return lo, np.where(lo <= 0, q(level), hi)
 
 
 def sample_paths(

@@ -15,7 +15,13 @@ from xborder.domains.demand.accuracy import (
     pinball_sums,
     series_metrics,
 )
-from xborder.domains.demand.distribution import INTERVALS, apply_distribution, fit_distribution
+from xborder.domains.demand.distribution import (
+    INTERVALS,
+    TOTALS,
+    apply_distribution,
+    fit_distribution,
+    horizon_totals,
+)
 
 __all__ = ["CHOSEN", "score_last_window", "miscoverage", "weighted_quantile_loss"]
 
@@ -25,17 +31,19 @@ CHOSEN = "Chosen"
 
 def score_last_window(
     points: pd.DataFrame, df: pd.DataFrame, honest: Any, levels: list[int], ctx: tuple
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, pd.DataFrame, str, str]:
     """Accuracy on each series' last backtest window: every model, and the choice made without it.
 
     The ``Chosen`` rows repeat the choice, the re-seasoning decision and the interval calibration
     on the earlier windows only, and are scored on the last. With ``intervals="auto"`` the interval
-    source (pooled or the models' own) with the lower weighted quantile loss there is returned.
+    source (pooled or the models' own) better calibrated there is returned, and the source of the horizon
+    totals' quantiles (:data:`TOTALS`) whose ranges held the held-out windows' totals closest to nominal.
     """
     classes, freq, season, groups, profiles, intervals, reseason = ctx
     source = "pooled" if intervals == "auto" else intervals
+    totals_source = TOTALS[0]
     if not len(points):
-        return pd.DataFrame(), pd.DataFrame(), source
+        return pd.DataFrame(), pd.DataFrame(), source, totals_source
     last = points.groupby("unique_id")["cutoff"].transform("max")
     held = points[points["cutoff"] == last]
     held = bt.apply_conformal(held, points, levels, exclude_last=True)
@@ -58,6 +66,7 @@ def score_last_window(
                 key=lambda src: (miscoverage(scored[src], levels), weighted_quantile_loss(scored[src])),
             )
         parts.insert(0, scored[source].assign(model=CHOSEN))
+        totals_source = _totals_source(dist, df, scored[source], classes)
     rows = pd.concat(parts, ignore_index=True)
     for lv in levels:
         rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
@@ -65,7 +74,26 @@ def score_last_window(
     train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
     scale = naive_scale(train[train["ds"] <= train["cut"]])
     per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
-    return per, overall_metrics(per), source
+    return per, overall_metrics(per), source, totals_source
+
+
+def _totals_source(dist: Any, df: pd.DataFrame, held: pd.DataFrame, classes: pd.Series) -> str:
+    """The horizon totals' source (:data:`TOTALS`) whose 80/90% ranges held the held-out windows' totals
+    closest to nominal (the first on a tie)."""
+    actual = held.groupby("unique_id")["y"].sum()
+    best, err = TOTALS[0], np.inf
+    for src in TOTALS:
+        t = horizon_totals(dist, df, held.sort_values(["unique_id", "ds"]), classes, source=src)
+        t = t.set_index("unique_id").join(actual.rename("actual"), how="inner").dropna(subset=["q10"])
+        if t.empty:
+            continue
+        miss = sum(
+            abs(float(((t["actual"] >= t[lo]) & (t["actual"] <= t[hi])).mean()) - nominal)
+            for lo, hi, nominal in (("q10", "q90", 0.8), ("q05", "q95", 0.9))
+        )
+        if round(miss, 2) < round(err, 2):
+            best, err = src, miss
+    return best
 
 
 def miscoverage(rows: pd.DataFrame, levels: list[int]) -> float:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from xborder.domains.demand import order_line_events, sales_events
+from xborder.warehouse.tables import latest_run_id, table_exists
 
 __all__ = [
     "load_events",
@@ -17,6 +18,7 @@ __all__ = [
     "read_search_keywords",
     "demand_holdings",
     "why_no_demand",
+    "read_stockouts",
 ]
 
 _PRODUCT_LINE = "coalesce(o.is_product AND coalesce(p.is_product, TRUE), TRUE) AND o.product_id IS NOT NULL"
@@ -225,3 +227,24 @@ def why_no_demand(h: dict[str, Any], markets: Sequence[str] | None = None) -> tu
             "order lines with product ids."
         )
     return reason, hint
+
+
+def read_stockouts(con: Any, run_id: str, markets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Market-wide stock-out periods (``inventory_stockouts`` rows of location ``*``) of this run, else of
+    the latest run that wrote any: product_id (the SKU when the product is not known), market, first_day,
+    last_day. Empty when no stockouts stage has run."""
+    cols = ["product_id", "market", "first_day", "last_day"]
+    if not table_exists(con, "inventory_stockouts"):
+        return pd.DataFrame(columns=cols)
+    here = con.execute("SELECT 1 FROM inventory_stockouts WHERE run_id = ? LIMIT 1", [run_id]).fetchone()
+    use = run_id if here else latest_run_id(con, "inventory_stockouts")
+    if use is None:
+        return pd.DataFrame(columns=cols)
+    df = con.execute(
+        "SELECT coalesce(product_id, sku) AS product_id, upper(market) AS market, first_day, last_day "
+        "FROM inventory_stockouts WHERE run_id = ? AND location = '*'",
+        [use],
+    ).df()
+    if markets:
+        df = df[df["market"].isin([m.upper() for m in markets])]
+    return df.reset_index(drop=True)

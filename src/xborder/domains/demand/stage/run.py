@@ -23,9 +23,11 @@ from xborder.domains.demand.stage.inputs import (
     read_product_titles,
     read_search_keywords,
     read_search_trends,
+    read_stockouts,
     why_no_demand,
 )
 from xborder.domains.demand.stage.outputs import write_forecasts, write_result, write_signals
+from xborder.domains.demand.stockouts import exclude_stockouts
 from xborder.domains.demand.tables import TABLES
 from xborder.warehouse.stage import Params, Stage, StageContext
 
@@ -248,12 +250,15 @@ def run_demand(
     measure = {"target": target["target"], "currency": target["currency"]}
     results: dict[str, Any] = {}
     pm_series = pd.DataFrame()
+    stockouts = read_stockouts(con, run_id, markets)
     with EngineSession(engine, workers=max(2, n_jobs)) as sess:
         for i, level in enumerate(levels):
             base = 0.05 + 0.85 * i / len(levels)
             say(base, f"{level}: building series")
             series = build_series(events, level=level, freq=freq)
             if level == "product_market":
+                # demand on days without stock was capped by it: those days leave the history
+                series, summary["stockouts"] = exclude_stockouts(series, stockouts, freq=freq)
                 pm_series = series
             sig = trend_signals(series, freq=freq)
             write_signals(con, sig, run_id=run_id, level=level, freq=freq)
@@ -288,6 +293,7 @@ def run_demand(
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
                 "intervals": res.params.get("intervals"),
+                "totals": res.params.get("totals"),
                 "reseasoned": res.params.get("reseasoned", 0),
                 # every model is listed: one with no backtest forecasts has None (shown as "–", never 0)
                 "accuracy": {
