@@ -84,8 +84,14 @@ def _chart(fig: Any, title: str) -> Chart:
 
 
 def figure_chart(fig: Any, title: str) -> Chart:
-    """A domain's plotly figure in the report's fonts and colours (its own title kept as the chart's)."""
-    return _chart(fig, title)
+    """A domain's plotly figure in the report's fonts and colours. The panel's heading names it, so the
+    figure keeps only a title of its own (``title`` is the chart's name for the page, not drawn twice)."""
+    own = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
+    chart = _chart(fig, own)
+    chart.title = title
+    if not own:
+        chart.plotly["layout"].setdefault("margin", {})["t"] = 24
+    return chart
 
 
 def demand_chart(
