@@ -20,6 +20,7 @@ from xborder.cli import (
     ingest,
     inventory,
     landed_cost,
+    launch,
     ledger,
     logistics,
     price,
@@ -170,6 +171,7 @@ for _commands in (
     web,
     privacy,
     ledger,
+    launch,
 ):
     _commands.register(app)
 

@@ -20,6 +20,7 @@ Stated rules (fixed before any result was seen; nothing here is tuned):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,8 @@ def freeze_forecasts(
         launches plus basis, class_size, forecast (point), lo_80, hi_80, score, picked.
     """
     rows = []
-    for month, batch in launches.groupby("launch_month"):
+    for month_key, batch in launches.groupby("launch_month"):
+        month: Any = month_key
         known = launches[(launches["launch_month"] + (rules.horizon - 1) < month) & launches["complete"]]
         if len(known) >= rules.min_class:
             basis = "analogue_launches"
@@ -146,10 +148,10 @@ def freeze_forecasts(
             for c, g in ref.groupby("category")
             if len(g) >= rules.min_class
         }
-        for rec in batch.itertuples(index=False):
-            (point, lo, hi), size = by_cat.get(rec.category, (everyone, len(ref)))
-            cls = "category" if rec.category in by_cat else "all"
-            rows.append((rec.product_id, f"{basis}:{cls}", size, point, lo, hi))
+        for rec in batch.to_dict("records"):
+            (point, lo, hi), n = by_cat.get(rec["category"], (everyone, len(ref)))
+            cls = "category" if rec["category"] in by_cat else "all"
+            rows.append((rec["product_id"], f"{basis}:{cls}", n, point, lo, hi))
     fc = pd.DataFrame(rows, columns=["product_id", "basis", "class_size", "forecast", "lo_80", "hi_80"])
     out = launches.merge(fc, on="product_id")
     out["score"] = out["forecast"] * out["launch_price"].fillna(0.0)
