@@ -265,6 +265,9 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``projects`` and ``kpis`` to the main app."""
+    """Add ``projects``, ``kpis`` and ``brief`` to the main app."""
+    from xborder.cli import launch_brief
+
     app.add_typer(projects_app, name="projects")
     app.command("kpis")(kpis)
+    launch_brief.register(app)
