@@ -143,6 +143,14 @@ def test_status_reads_and_ingest_work_while_serve_runs(web_warehouse_template, t
             results = [r for r in json.loads(waited.stdout)["results"] if r["status"] == "ok"]
         else:
             results = [r for r in server.ingest(folder, "orders") if r["status"] == "ok"]
+        # --force goes through the server too (it was refused while a server ran): every file is read again,
+        # the rows it stored before count as duplicates, nothing is stored twice
+        forced = _cli(db, "--json", "ingest", str(folder), "--as", "orders", "--force")
+        assert forced.returncode == 0, forced.stderr
+        assert "ingesting through it" in forced.stderr
+        again = [r for r in json.loads(forced.stdout)["results"] if r["status"] == "ok"]
+        assert sorted(r["file_name"] for r in again) == sorted(r["file_name"] for r in results)
+        assert all(r["rows_stored"] == 0 and "read again" in r["message"] for r in again), again
         after = _cli(db, "--json", "status")
         assert after.returncode == 0, after.stderr
         rows_after = {t["table"]: t["rows"] for t in json.loads(after.stdout)["tables"]}
@@ -162,7 +170,7 @@ def test_status_reads_and_ingest_work_while_serve_runs(web_warehouse_template, t
         n_logs = con.execute("SELECT count(*) FROM ingest_log").fetchone()[0]
     finally:
         con.close()
-    assert len(logged) == len(ids) and n_logs == logs_before + len(ids)
+    assert len(logged) == len(ids) and n_logs == logs_before + len(ids) + len(again)
     assert all(rin == st + dup + q for _, rin, st, dup, q in logged)  # no lost row
     for r in results:
         assert r["rows_in"] == r["rows_stored"] + r["rows_duplicate"] + r["rows_quarantined"]

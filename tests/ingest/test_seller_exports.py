@@ -6,8 +6,10 @@ settlement reports (synthetic files in tests/ingest/data) fill their tables."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import io
+import re
 import warnings
 import zipfile
 from collections import Counter
@@ -207,6 +209,17 @@ def test_row_accounting_is_exact_for_every_export(loaded: Loaded) -> None:
     start = lines.index('"Time","Selected date range (OPS)","Selected date range (Units)"') + 1
     days = lines[start : lines.index("", start)]
     assert (dash.rows_in, dash.rows_stored, dash.rows_quarantined) == (len(days) + 3, len(days), 3)
+    # Its days are the range the file states ("Custom [November 22, 2017 - November 21, 2019]"), one row
+    # each: '1/1/18' was once read as the year 1 (0001-01-18) by a '%Y/%m/%d' tried before '%m/%d/%y'.
+    stated = re.search(r"Custom \[(.+?) - (.+?)\]", text)
+    assert stated is not None
+    first, last = (dt.datetime.strptime(x, "%B %d, %Y").date() for x in stated.groups())
+    got = loaded.one(
+        "SELECT min(period_start), max(period_start), count(DISTINCT period_start) FROM listing_traffic "
+        "WHERE ingest_id = ?",
+        [dash.ingest_id],
+    )
+    assert got == (first, last, (last - first).days + 1)
 
 
 @pytest.mark.shared_data

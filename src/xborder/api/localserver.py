@@ -132,9 +132,13 @@ class LocalServer:
         *,
         mapping: Path | None = None,
         reject_dir: Path | None = None,
+        options: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Ingest a file or folder on this machine through the server; the ingest results (as dicts)."""
+        """Ingest a file or folder on this machine through the server; the ingest results (as dicts).
+
+        ``options``: ``force``, ``sheet``, ``as_of`` (ISO date) as ``xborder ingest`` takes them."""
         body = {
+            **{k: v for k, v in (options or {}).items() if v not in (None, False)},
             "path": str(Path(path).expanduser().resolve()),
             "kind": kind,
             "mapping": None if mapping is None else str(Path(mapping).expanduser().resolve()),

@@ -118,6 +118,7 @@ def ingest_local(
     kind: str | None,
     mapping: str | None,
     reject_dir: str | None,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Ingest a file or folder on the server's machine for the command line (local token only); results are the
     full ingest summaries (paths included: the caller is on this machine)."""
@@ -138,8 +139,12 @@ def ingest_local(
         reject_dir=Path(reject_dir) if reject_dir else None,
         mapping=Path(mapping) if mapping else None,
         summary=lambda r: r.to_dict(),
+        options=options,
     )
-    audit_request(request, p, "data.ingest", str(target), outcome, {"kind": kind, "error": out.get("error")})
+    opts = {k: str(v) for k, v in (options or {}).items() if v not in (None, False)}
+    audit_request(
+        request, p, "data.ingest", str(target), outcome, {"kind": kind, "error": out.get("error"), **opts}
+    )
     return out
 
 
@@ -155,6 +160,7 @@ def _ingest(
     summary: Any,
     mapping: Path | None = None,
     on_refused: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Run ``ingest_path`` as the server's heavy work: 409 while other work runs, 503 while stopping; a shutdown
     during it rolls it back (one transaction) and answers 503."""
@@ -163,7 +169,9 @@ def _ingest(
     cur = db.cursor()
     try:
         with db.heavy(what, cur):
-            out, outcome = _run_ingest(db, cur, source, kind, label, settings, reject_dir, mapping, summary)
+            out, outcome = _run_ingest(
+                db, cur, source, kind, label, settings, reject_dir, mapping, summary, options or {}
+            )
     except Busy as exc:
         if on_refused:
             on_refused()
@@ -198,6 +206,7 @@ def _run_ingest(
     reject_dir: Path | None,
     mapping: Path | None,
     summary: Any,
+    options: dict[str, Any],
 ) -> tuple[dict[str, Any], str]:
     from xborder.ingest import ingest_path
 
@@ -211,6 +220,9 @@ def _run_ingest(
             reject_dir=reject_dir,
             # raises Interrupted inside the transaction only (1.0 is reported after the commit)
             progress=lambda fraction, message: db.check_abort() if fraction < 1.0 else None,
+            force=bool(options.get("force")),
+            sheet=options.get("sheet"),
+            as_of=options.get("as_of"),
         )
         out: dict[str, Any] = {"file": label, "results": [summary(r) for r in results]}
         outcome = "ok" if all(r.status != "failed" for r in results) else "failed"

@@ -9,12 +9,15 @@ capped at 0.95 — rule-given categories never claim the certainty of a source o
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["classify", "classify_titles", "keyword_rules"]
 
@@ -44,10 +47,9 @@ def keyword_rules() -> dict[str, list[tuple[str, float]]]:
         .joinpath("data", "category_keywords.csv")
         .open("r", encoding="utf-8") as fh
     ):
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+        table = [(r["category"], r["keywords"], r["weight"]) for r in csv.DictReader(fh)]
     rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    cols = (df["category"].astype(str), df["keywords"].astype(str), df["weight"].astype(str))
-    for category, keywords, weight in zip(*cols, strict=True):
+    for category, keywords, weight in table:
         for kw in keywords.split(";"):
             kw = kw.strip().lower().replace("t-light", "tlight")
             if not kw:
@@ -77,6 +79,8 @@ def classify(title: str | None) -> tuple[str, float]:
 
 def classify_titles(titles: list[str | None]) -> pd.DataFrame:
     """Frame with columns title, category, category_confidence for a list of titles (distinct ones computed once)."""
+    import pandas as pd
+
     cache = {t: classify(t) for t in set(titles)}
     return pd.DataFrame(
         {

@@ -199,6 +199,7 @@ def ingest_via_server(
     *,
     mapping: Any = None,
     reject_dir: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]] | None:
     """When a running ``xborder serve`` holds the warehouse, ingest ``path`` through it (the same ingest, in the
     server's one writer; waiting while it is busy with another ingest or a run) and return the results as
@@ -224,6 +225,7 @@ def ingest_via_server(
                 kind,
                 mapping=None if mapping is None else Path(mapping),
                 reject_dir=None if reject_dir is None else Path(reject_dir),
+                options=options,
             )
         except localserver.ServerError as err:
             if err.status == 409 and time.monotonic() < deadline:

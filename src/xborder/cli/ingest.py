@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,20 @@ def ingest(
             "setting); the earlier ingest is superseded and its quarantined rows re-read.",
         ),
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="Sheet of XLSX workbooks to read, by name or number from 1 (default: the first)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Day (YYYY-MM-DD) that snapshot reports without a date of their own describe (FBA inventory, "
+            "restock). Default: a date in the file name, else the time its zip records, else today.",
+        ),
+    ] = None,
 ) -> None:
     """Load a real export into the warehouse: every row stored, a duplicate, or quarantined with a reason.
 
@@ -53,16 +68,10 @@ def ingest(
     regular_input(path)  # a FIFO or a device such as /dev/zero would hang the read: refused before opening
     if kind is not None and kind not in KINDS:
         raise BadInputError(f"Unknown kind {kind!r} for --as.", hint=f"Use one of: {', '.join(KINDS)}.")
+    day = _day(as_of)
     st = state(ctx)
-    if force:
-        from xborder.api import localserver
-
-        if localserver.find(st.settings.db_path) is not None:
-            raise BadInputError(
-                f"--force cannot go through the running `xborder serve` that holds {st.settings.db_path}.",
-                hint="Stop the server and run the command again, or ingest without --force.",
-            )
-    via_server = ingest_via_server(ctx, path, kind, mapping=mapping, reject_dir=reject_dir)
+    options = {"force": force, "sheet": sheet, "as_of": day.isoformat() if day else None}
+    via_server = ingest_via_server(ctx, path, kind, mapping=mapping, reject_dir=reject_dir, options=options)
     if via_server is not None:  # a running `xborder serve` holds the warehouse: it ingests (one writer)
         emit(ctx, {"db": st.settings.db_path, "results": via_server}, _render)
         return
@@ -83,11 +92,24 @@ def ingest(
                 reject_dir=reject_dir,
                 progress=report,
                 force=force,
+                sheet=sheet,
+                as_of=day,
             )
     finally:
         con.close()
     data = {"db": st.settings.db_path, "results": [r.to_dict() for r in results]}
     emit(ctx, data, _render)
+
+
+def _day(text: str | None) -> dt.date | None:
+    from xborder.core.errors import BadInputError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInputError(f"--as-of {text!r} is not a date.", hint="Write it as YYYY-MM-DD.") from None
 
 
 def _render(data: dict) -> None:

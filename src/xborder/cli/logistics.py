@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core.errors import BadInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register", "plan", "lanes", "consolidate", "scenario", "alerts"]
 
@@ -66,6 +68,8 @@ def _dims(text: str | None) -> tuple[float, float, float] | None:
 def _setup(con: Any, ctx: typer.Context, products: dict[str, int], market: str, origin: str | None, as_of: dt.date,
            weight_kg: float | None = None, dims: str | None = None) -> dict[str, Any]:  # fmt: skip
     """Shipments of the products to ``market`` and the lane network for them, from the warehouse."""
+    import pandas as pd
+
     from xborder.domains.logistics.stage import MODES, lane_network, shipments_for, usd_rates
     from xborder.warehouse.tables import latest_run_rows
 

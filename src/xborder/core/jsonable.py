@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
-import numpy as np
 import orjson
-import pandas as pd
 
 __all__ = ["to_jsonable", "dumps"]
 
@@ -15,15 +14,20 @@ _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_PAS
 
 
 def _default(obj: Any) -> Any:
-    if isinstance(obj, pd.DataFrame):
-        return obj.to_dict(orient="records")
-    if obj is pd.NaT:
-        return None
+    # pandas and numpy are looked up, not imported: an object of theirs means they are loaded already, and
+    # a command that never touches them (``xborder ingest``) does not pay 0.3 s to import them.
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        if isinstance(obj, pd.DataFrame):
+            return obj.to_dict(orient="records")
+        if obj is pd.NaT:
+            return None
     if isinstance(obj, dt.datetime | dt.date):  # ISO 8601 as Python writes it (pandas Timestamps included)
         return obj.isoformat()
     if isinstance(obj, set | frozenset):
         return list(obj)
-    if isinstance(obj, np.generic):
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(obj, np.generic):
         return obj.item()
     raise TypeError(f"Cannot encode {type(obj).__name__} as JSON")
 

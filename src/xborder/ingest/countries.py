@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
 import duckdb
-import pandas as pd
 
 __all__ = ["country_table", "register_countries", "UNMAPPED_REGIONS"]
 
@@ -14,32 +14,38 @@ UNMAPPED_REGIONS = ("channel islands", "european community", "unspecified", "wes
 
 
 @lru_cache(maxsize=1)
-def country_table() -> pd.DataFrame:
-    """name_key (lower-case name) → iso2 (empty for regions that have no single code)."""
-    with (
-        resources.files("xborder.ingest").joinpath("data", "countries.csv").open("r", encoding="utf-8") as fh
-    ):
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    with resources.files("xborder.ingest").joinpath("data", "iso3166.csv").open("r", encoding="utf-8") as fh:
-        iso = pd.read_csv(fh, dtype=str, keep_default_na=False).rename(columns={"code": "iso2"})
-    # every ISO 3166 short name, also without its parenthesis ("Eswatini (Swaziland)": "Eswatini", "Swaziland")
-    names = [iso[["name", "iso2"]]]
-    inner = iso["name"].str.extract(r"^(.*?)\s*\((.*)\)$")
-    for part in (0, 1):
-        names.append(pd.DataFrame({"name": inner[part], "iso2": iso["iso2"]}).dropna())
-    df = pd.concat([df[["name", "iso2"]], *names], ignore_index=True)  # the alias list wins on a clash
-    df["name_key"] = df["name"].str.strip().str.lower().str.replace("\u2019", "'", regex=False)
-    return df[["name_key", "iso2"]].drop_duplicates("name_key")
+def country_table() -> tuple[tuple[str, str], ...]:
+    """(name_key (lower-case name), iso2 (empty for regions that have no single code)) pairs.
+
+    Read with the csv module, not pandas: ``xborder ingest`` of a file that needs no pandas does not pay
+    for importing it.
+    """
+    import csv
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with resources.files("xborder.ingest").joinpath("data", name).open("r", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+
+    pairs = [(r["name"], r["iso2"]) for r in rows("countries.csv")]  # the alias list wins on a clash
+    for r in rows("iso3166.csv"):
+        # every ISO 3166 short name, also without its parenthesis ("Eswatini (Swaziland)": "Eswatini", "Swaziland")
+        pairs.append((r["name"], r["code"]))
+        m = re.match(r"^(.*?)\s*\((.*)\)$", r["name"])
+        if m:
+            pairs.extend([(m.group(1), r["code"]), (m.group(2), r["code"])])
+    out: dict[str, str] = {}
+    for name, iso2 in pairs:
+        out.setdefault(name.strip().lower().replace("\u2019", "'"), iso2)
+    return tuple(out.items())
 
 
 def register_countries(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp table ``_x_countries(name_key, iso2)`` for joins in ingest SQL."""
-    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
-    con.register("_x_countries_df", country_table())
+    table = country_table()
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _x_countries AS SELECT name_key, nullif(iso2, '') AS iso2 FROM _x_countries_df"
+        "CREATE OR REPLACE TEMP TABLE _x_countries AS SELECT unnest(?) AS name_key, nullif(unnest(?), '') AS iso2",
+        [[k for k, _ in table], [v for _, v in table]],
     )
-    con.unregister("_x_countries_df")
 
 
 def country_sql(expr: str) -> str:

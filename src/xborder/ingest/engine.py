@@ -26,6 +26,7 @@ from xborder.ingest.masking import PERSONAL_FIELDS, mask_quarantine, personal_he
 from xborder.ingest.reingest import Previous, previous_ingest, supersede
 from xborder.ingest.result import IngestResult
 from xborder.ingest.validate import validate_stage
+from xborder.ingest.xlsx import pick_sheet
 from xborder.warehouse.keys import warehouse_key
 
 __all__ = ["ingest_path"]
@@ -52,6 +53,8 @@ def ingest_path(
     progress: Progress | None = None,
     force: bool = False,
     limits: IngestLimits | None = None,
+    sheet: str | None = None,
+    as_of: dt.date | None = None,
 ) -> list[IngestResult]:
     """Ingest a file, a .zip or a folder (one result per table) in ONE transaction.
 
@@ -60,7 +63,9 @@ def ingest_path(
     A file already ingested (same SHA-256 and kind) is skipped, unless the earlier ingest stored nothing,
     the mapping changed, or ``force`` is set: then it is read again and supersedes the earlier ingest
     (:mod:`xborder.ingest.reingest`). ``limits`` (default: from ``settings``) bound sizes and values
-    (:mod:`xborder.ingest.limits`). Raises BadInputError for unreadable input, a file over the limits, a
+    (:mod:`xborder.ingest.limits`). ``sheet`` (a name or a 1-based number) picks the sheet of XLSX workbooks
+    (default: the first); ``as_of`` dates snapshot reports that do not date themselves (FBA inventory,
+    restock). Raises BadInputError for unreadable input, a file over the limits, a
     date column whose day/month order cannot be told, or a file that matches no layout of ``kind``; the
     warehouse is then unchanged.
     """
@@ -72,6 +77,8 @@ def ingest_path(
     if mapping is not None:
         custom, constants = load_mapping(Path(mapping).expanduser(), kind)
         kind = custom.kind
+    if as_of is not None:
+        constants = {**constants, "snapshot_date": as_of.isoformat()}
     key = warehouse_key(con, settings)
     report = progress or (lambda f, m: None)
     limits = limits or ingest_limits(settings)
@@ -79,6 +86,8 @@ def ingest_path(
     results: list[IngestResult] = []
     with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp, ingest_call(call):
         members = expand_inputs(path, Path(tmp), limits)
+        if sheet is not None:
+            members = pick_sheet(members, sheet)
         folder = len(members) > 1
         con.execute("SET enable_progress_bar = false")  # our own progress callback reports instead
         try:
@@ -216,7 +225,12 @@ def _load_one(
             good,
             fmap,
             key,
-            {**constants, "_sheet": staged.sheet},
+            {
+                **constants,
+                "_sheet": staged.sheet,
+                "_modified": m.modified,
+                "_modified_source": m.modified_source,
+            },
             columns=staged.columns,
         )
         counts = lay.writer(con, ctx)
@@ -247,7 +261,9 @@ def _load_one(
             )
     res.seconds = time.perf_counter() - t0
     con.execute(
-        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        """INSERT INTO ingest_log (ingest_id, started_at, finished_at, file_name, sha256, kind, layout, rows_in,
+               rows_stored, rows_duplicate, rows_quarantined, status, message, file_modified, file_modified_source)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             iid,
             started,
@@ -262,6 +278,8 @@ def _load_one(
             res.rows_quarantined,
             res.status,
             res.message,
+            m.modified,
+            m.modified_source if m.modified else None,
         ],
     )
     return res

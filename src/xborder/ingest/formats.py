@@ -16,7 +16,7 @@ import duckdb
 from xborder.core.errors import BadInputError
 from xborder.ingest.encoding import detect_encoding
 from xborder.ingest.limits import IngestLimits
-from xborder.ingest.sniff import Dialect, find_header, looks_like_header
+from xborder.ingest.sniff import Dialect
 
 __all__ = ["Member", "Staged", "expand_inputs", "stage_member", "file_sha256", "TEXT_SUFFIXES"]
 
@@ -33,6 +33,8 @@ class Member:
     fmt: str
     sha256: str
     sheet: str | None = None
+    modified: str | None = None  # a zip member's time (local, zips carry no zone) or a file's mtime (UTC)
+    modified_source: str | None = None  # zip_member | file_mtime
 
 
 @dataclass
@@ -182,7 +184,10 @@ def expand_inputs(path: Path, tmpdir: Path, limits: IngestLimits | None = None) 
                         f"{path}: member {info.filename} is corrupt or truncated ({exc})."
                     ) from exc
                 _check_file(dest, limits)
-                out.append(Member(label, dest, fmt, file_sha256(dest)))
+                stamp = "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format(*info.date_time)
+                out.append(
+                    Member(label, dest, fmt, file_sha256(dest), modified=stamp, modified_source="zip_member")
+                )
         if not out:
             raise BadInputError(f"The zip archive {path} holds no supported table files.")
         return out
@@ -192,7 +197,20 @@ def expand_inputs(path: Path, tmpdir: Path, limits: IngestLimits | None = None) 
             f"Unsupported file type: {path.name}.",
             hint="Use CSV/TSV/TXT (optionally .gz), .zip, Parquet, XLSX or JSON Lines (.jsonl).",
         )
-    return [Member(path.name, path, fmt, file_sha256(path))]
+    return [
+        Member(path.name, path, fmt, file_sha256(path), modified=_mtime(path), modified_source="file_mtime")
+    ]
+
+
+def _mtime(path: Path) -> str | None:
+    """The file's modification time in UTC (``YYYY-MM-DD HH:MM:SS``), or None when the system has none."""
+    import datetime as dt
+
+    try:
+        ts = path.stat().st_mtime
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _read_sample(path: Path) -> tuple[bytes, bool]:
@@ -271,76 +289,12 @@ def _stage_csv(
     return Staged(table, names, n, rejects, enc, dialect)
 
 
-def _cell(v: object) -> str | None:
-    import datetime as dt
-
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def _wide(name: str, n: int, limits: IngestLimits) -> BadInputError:
     return BadInputError(
         f"{name}: a row has more than {limits.max_columns:,} columns ({n:,} or more); the limit is "
         f"{limits.max_columns:,} (setting ingest_max_columns). Nothing was loaded.",
         hint="Check that the file is the export you meant, or split its columns.",
     )
-
-
-def _stage_xlsx(con: duckdb.DuckDBPyConnection, m: Member, table: str, limits: IngestLimits) -> Staged:
-    import warnings
-
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():  # "Workbook contains no default style" is harmless (Keepa exports)
-            warnings.simplefilter("ignore", UserWarning)
-            wb = openpyxl.load_workbook(m.path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
-        raise BadInputError(
-            f"{m.name} is not a readable XLSX workbook ({type(exc).__name__}: {exc})."
-        ) from exc
-    try:
-        ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
-        sheet = ws.title
-        if (ws.max_column or 0) > limits.max_columns:  # the sheet's declared dimension
-            raise _wide(m.name, int(ws.max_column or 0), limits)
-        if hasattr(ws, "reset_dimensions"):  # Amazon Ads workbooks say A1:A1: read every row anyway
-            ws.reset_dimensions()
-        rows = []
-        for r in ws.iter_rows(values_only=True):
-            if len(r) > limits.max_columns:  # a dimension that lied: nothing may stand past the limit
-                if any(v not in (None, "") for v in r[limits.max_columns :]):
-                    raise _wide(m.name, len(r), limits)
-                r = r[: limits.max_columns]
-            rows.append([_cell(v) for v in r])
-    except BadInputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a corrupt sheet fails while rows are read
-        raise BadInputError(f"{m.name}: the sheet cannot be read ({type(exc).__name__}: {exc}).") from exc
-    finally:
-        wb.close()
-    if not rows:
-        raise BadInputError(f"{m.name}: the first sheet is empty.")
-    idx, _ = find_header([[c or "" for c in r] for r in rows[:50]])
-    header_row = [c or "" for c in rows[idx]]
-    has_header = looks_like_header(header_row)
-    width = max(len(r) for r in rows)
-    names = (
-        _unique(header_row + [""] * (width - len(header_row)))
-        if has_header
-        else [f"column{i}" for i in range(width)]
-    )
-    _check_names(names, m.name)
-    data = rows[idx + 1 :] if has_header else rows[idx:]
-    while data and not any(c not in (None, "") for c in data[-1]):
-        data.pop()
-    _stage_arrow(con, table, names, data)
-    return Staged(table, names, len(data), [], "xlsx", None, sheet)
 
 
 def _jsonl_lines(path: Path, limits: IngestLimits) -> Iterator[tuple[bytes, bool]]:
@@ -437,7 +391,9 @@ def stage_member(
     if m.fmt == "parquet":
         return _stage_parquet(con, m, table, limits)
     if m.fmt == "xlsx":
-        return _stage_xlsx(con, m, table, limits)
+        from xborder.ingest.xlsx import stage_xlsx
+
+        return stage_xlsx(con, m, table, limits)
     if m.fmt == "jsonl":
         return _stage_jsonl(con, m, table, limits)
     return _stage_csv(con, m, table, tmpdir, limits)

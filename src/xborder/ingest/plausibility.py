@@ -93,7 +93,7 @@ def country_names() -> frozenset[str]:
     3166 short name (the same table the stored ISO code is looked up in)."""
     from xborder.ingest.countries import country_table
 
-    return frozenset(k for k in country_table()["name_key"] if k)
+    return frozenset(k for k, _ in country_table() if k)
 
 
 def _in_list(values: frozenset[str]) -> str:

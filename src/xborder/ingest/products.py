@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import duckdb
-import pandas as pd
 
-from xborder.catalog.classify import classify_titles
 from xborder.ingest.context import LoadContext
 
 __all__ = ["upsert_products", "prepare_products", "PendingProducts"]
@@ -21,18 +20,48 @@ def upsert_products(con: duckdb.DuckDBPyConnection, ctx: LoadContext, select_sql
     return prepare_products(con, select_sql).insert(con, ctx)
 
 
+_COLUMNS = ("product_id", "source", "source_key", "title", "category", "category_confidence", "category_source",
+            "is_product")  # fmt: skip
+
+
+def _classified(columns: list[str], rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """The new products as ``_COLUMNS`` lists: a source-given category (confidence 1), else the description
+    rules' (catalog.classify, each distinct title once); none for rows that are not products. Pure Python in
+    the background thread while DuckDB builds the order lines; no pandas (ingest does not import it)."""
+    from xborder.catalog.classify import classify
+
+    at = {c: i for i, c in enumerate(columns)}
+    cache: dict[Any, tuple[str, float]] = {}
+    out: list[list[Any]] = [[] for _ in _COLUMNS]
+    for r in rows:
+        title, is_product = r[at["title"]], bool(r[at["is_product"]])
+        given = r[at["category"]] if "category" in at else None
+        if not is_product:
+            cat, conf, src = None, None, None
+        elif given is not None:
+            cat, conf, src = given, 1.0, "source"
+        else:
+            if title not in cache:
+                cache[title] = classify(title)
+            (cat, conf), src = cache[title], "rules"
+        for col, v in zip(
+            out,
+            (r[at["product_id"]], r[at["source"]], r[at["source_key"]], title, cat, conf, src, is_product),
+            strict=True,
+        ):
+            col.append(v)
+    return out
+
+
 class PendingProducts:
     """New products read from the batch, classified in a background thread (pure Python, while DuckDB works)."""
 
-    def __init__(self, new: pd.DataFrame) -> None:
-        self.new = new
+    def __init__(self, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         self._pool: ThreadPoolExecutor | None = None
-        self._cats: Future[pd.DataFrame] | None = None
-        if not new.empty:
+        self._cats: Future[list[list[Any]]] | None = None
+        if rows:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xborder-classify")
-            self._cats = self._pool.submit(
-                classify_titles, list(new["title"].where(new["title"].notna(), None))
-            )
+            self._cats = self._pool.submit(_classified, columns, rows)
 
     def close(self) -> None:
         """Drop the pending work (the classification finishes in the background and is discarded)."""
@@ -42,48 +71,28 @@ class PendingProducts:
 
     def insert(self, con: duckdb.DuckDBPyConnection, ctx: LoadContext) -> int:
         """Wait for the categories and insert the products (INSERT OR IGNORE); returns rows inserted."""
-        new = self.new
         if self._cats is None or self._pool is None:
             return 0
         try:
-            cats = self._cats.result()
+            lists = self._cats.result()
         finally:
             self._pool.shutdown()
-        given = new["category"] if "category" in new else None
-        new["category_source"] = "rules"
-        new["category_confidence"] = cats["category_confidence"].to_numpy()
-        if given is not None:
-            has = given.notna()
-            new.loc[has, "category_source"] = "source"
-            new.loc[has, "category_confidence"] = 1.0
-            new["category"] = given.where(has, cats["category"])
-        else:
-            new["category"] = cats["category"].to_numpy()
-        new.loc[~new["is_product"].astype(bool), ["category", "category_confidence", "category_source"]] = [
-            None,
-            None,
-            None,
-        ]
-        con.execute("SELECT 1").fetchall()  # finish any pending result before register()
-        con.register("_x_newprod", new)
-        try:
-            n = con.execute(
-                f"""INSERT OR IGNORE INTO products (product_id, source, source_key, title, category, category_confidence,
-                        category_source, is_product, ingest_id)
-                    SELECT product_id, source, source_key, title, category, category_confidence,
-                           category_source, is_product, '{ctx.ingest_id}'
-                    FROM _x_newprod"""
-            ).fetchone()[0]  # type: ignore[index]
-        finally:
-            con.unregister("_x_newprod")
+        types = ("VARCHAR",) * 5 + ("DOUBLE", "VARCHAR", "BOOLEAN")
+        cols = ", ".join(f"unnest(?::{t}[]) AS {c}" for c, t in zip(_COLUMNS, types, strict=True))
+        n = con.execute(
+            f"""INSERT OR IGNORE INTO products ({", ".join(_COLUMNS)}, ingest_id)
+                SELECT {cols}, ?::VARCHAR AS ingest_id""",
+            [*lists, ctx.ingest_id],
+        ).fetchone()[0]  # type: ignore[index]
         return int(n)
 
 
 def prepare_products(con: duckdb.DuckDBPyConnection, select_sql: str) -> PendingProducts:
     """Read the products of ``select_sql`` not yet known and start classifying them; call ``.insert`` later
     (in the same transaction, before anything else writes ``products``)."""
-    new = con.execute(
+    cur = con.execute(
         f"""SELECT p.* FROM ({select_sql}) p
             WHERE NOT EXISTS (SELECT 1 FROM products x WHERE x.product_id = p.product_id)"""
-    ).df()
-    return PendingProducts(new)
+    )
+    columns = [d[0] for d in cur.description]
+    return PendingProducts(columns, cur.fetchall())

@@ -254,8 +254,9 @@ INVENTORY_SNAPSHOTS = Table(
         Column(
             "snapshot_date_source",
             "VARCHAR",
-            "report (a column of the file) | file_name (a date in its name) | ingest_day (the report has no "
-            "date: the day it was ingested).",
+            "report (a column of the file) | given (--as-of or the mapping's snapshot_date) | file_name (a date in its "
+            "name) | zip_member (the day its zip "
+            "archive records for it) | ingest_day (the report has no date: the day it was ingested).",
             nullable=False,
         ),
         Column("sku", "VARCHAR", "Seller SKU."),

@@ -64,6 +64,13 @@ INGEST_LOG = Table(
         Column("rows_quarantined", "BIGINT", "Rows written to quarantine with a reason."),
         Column("status", "VARCHAR", "ok | skipped (same file already ingested) | failed.", nullable=False),
         Column("message", "VARCHAR", "Summary or error message."),
+        Column(
+            "file_modified",
+            "TIMESTAMP",
+            "When the file was last written: a zip member's recorded time (the zipping machine's local time; "
+            "zips carry no zone) or a plain file's modification time (UTC).",
+        ),
+        Column("file_modified_source", "VARCHAR", "zip_member | file_mtime (where file_modified comes from)."),
     ),
 )
 

@@ -86,6 +86,9 @@ def connect(db_path: str | Path = "xborder.duckdb", *, read_only: bool = False) 
             m = _HOLDER.search(text)
             raise WarehouseLockedError(path, int(m.group(1)) if m else None, read_only) from exc
         raise BadInputError(f"Cannot open the warehouse {path}: {exc}") from exc
+    # DuckDB draws its own progress bar on stdout for queries over ~2 s (on a loaded machine, even `xborder
+    # --json status`): it broke --json output. Commands show their own progress (rich, on stderr).
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         apply_migrations(con)
     return con

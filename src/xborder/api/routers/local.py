@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -23,6 +24,9 @@ class IngestBody(BaseModel):
     kind: str | None = Field(None, max_length=40)
     mapping: str | None = Field(None, max_length=4096)
     reject_dir: str | None = Field(None, max_length=4096)
+    force: bool = False
+    sheet: str | None = Field(None, max_length=200)
+    as_of: date | None = None
 
 
 @router.post("/snapshot", summary="A read-only copy of the warehouse for a command (xborder status ...)")
@@ -40,7 +44,15 @@ def snapshot(request: Request, p: Annotated[Principal, Depends(current_user)]) -
 def ingest(
     body: IngestBody, request: Request, p: Annotated[Principal, Depends(current_user)]
 ) -> dict[str, Any]:
-    out = services.ingest_local(request, p, body.path, body.kind, body.mapping, body.reject_dir)
+    out = services.ingest_local(
+        request,
+        p,
+        body.path,
+        body.kind,
+        body.mapping,
+        body.reject_dir,
+        options={"force": body.force, "sheet": body.sheet, "as_of": body.as_of},
+    )
     if out.get("error"):
         raise HTTPException(422, f"{out['error']} {out.get('hint') or ''}".strip())
     return out

@@ -151,7 +151,15 @@ def day_first(ctx: LoadContext, column: str, *, default: bool = False) -> bool:
 def _date_formats(dayfirst: bool) -> list[str]:
     dm = ("%d", "%m") if dayfirst else ("%m", "%d")
     numeric = [f"{dm[0]}{sep}{dm[1]}{sep}{y}" for sep in "/.-" for y in ("%y", "%Y")]
-    return ["%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", *numeric]
+    # numeric first: DuckDB's '%Y' also takes one digit, so '%Y/%m/%d' read '1/1/18' as 0001-01-18
+    return [*numeric, "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d"]
+
+
+def _iso_cast(t: str) -> str:
+    """SQL: ``t`` cast to TIMESTAMP only when it is ISO 8601 (a 4-digit year then '-'). DuckDB's cast alone
+    reads '12/1/17' as the year 12 and '1/18/18' as the year 1 (the Sales Dashboard's dates were stored as
+    0001-01-18)."""
+    return f"CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN TRY_CAST({t} AS TIMESTAMP) END"
 
 
 def date_sql(expr: str, *, dayfirst: bool = False) -> str:
@@ -162,7 +170,7 @@ def date_sql(expr: str, *, dayfirst: bool = False) -> str:
     return (
         f"CASE WHEN {t} IN {_MISSING} OR {t} IS NULL THEN NULL "
         f"WHEN regexp_matches({t}, '^\\d{{5}}(\\.0+)?$') THEN CAST(DATE '1899-12-30' + CAST(CAST({t} AS DOUBLE) AS INTEGER) AS DATE) "
-        f"ELSE CAST(coalesce(TRY_CAST({t} AS TIMESTAMP), try_strptime({t}, [{fmts}])) AS DATE) END"
+        f"ELSE CAST(coalesce({_iso_cast(t)}, try_strptime({t}, [{fmts}])) AS DATE) END"
     )
 
 
@@ -181,7 +189,7 @@ def timestamp_zone_sql(expr: str, *, dayfirst: bool = False) -> tuple[str, str]:
     fl = ", ".join(_lit(f) for f in fmts)
     ts = (
         f"CASE WHEN {t} IN {_MISSING} OR {t} IS NULL THEN NULL "
-        f"ELSE coalesce(TRY_CAST({bare} AS TIMESTAMP), try_strptime({bare}, [{fl}])) END"
+        f"ELSE coalesce({_iso_cast(bare)}, try_strptime({bare}, [{fl}])) END"
     )
     return ts, zone
 

@@ -3,7 +3,8 @@ inventory, inventory age, restock, daily inventory history and recommended remov
 ``inventory_snapshots``, one row per SKU × snapshot date × location (× disposition where the report splits).
 
 The snapshot date is the report's ``snapshot-date`` column; reports without one (Manage FBA Inventory,
-restock, Amazon-fulfilled inventory) take a full date in the file name, else the day of ingest
+restock, Amazon-fulfilled inventory) take a full date in the file name, else the time their zip archive
+records for them, else the day of ingest
 (``snapshot_date_source`` says which). The marketplace comes from a country or currency column; reports with
 neither are stored without one, and their keys are then scoped to the file, so two such files of
 different marketplaces never collide. The Inventory Health report is read by ``layouts/ranks.py`` (its rank
@@ -13,6 +14,7 @@ pairs) and writes its stock columns here through :func:`write_snapshots`.
 from __future__ import annotations
 
 from xborder.core.clock import today
+from xborder.core.errors import BadInputError
 from xborder.ingest.context import LoadContext
 from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
 from xborder.ingest.layouts.common import (
@@ -49,11 +51,29 @@ STOCK_FIELDS = (
 
 
 def snapshot_date(ctx: LoadContext) -> tuple[str, str]:
-    """(SQL date of the snapshot, where it came from): the report's column, a date in the file name, or today."""
+    """(SQL date of the snapshot, where it came from): the report's column, the mapping's ``snapshot_date``, a
+    date in the file name, the time its zip archive records for it, or the day of ingest.
+
+    A plain file's modification time is not used: a copy or a checkout resets it, so it says no more than
+    the day of ingest.
+    """
     if ctx.has("snapshot"):
         return "CAST(g.snapshot AS DATE)", "report"
+    if given := ctx.const("snapshot_date"):  # --as-of, or a mapping's snapshot_date constant
+        import datetime as dt
+
+        try:
+            return f"DATE '{dt.date.fromisoformat(str(given)).isoformat()}'", "given"
+        except ValueError:
+            raise BadInputError(
+                f"{ctx.file_name}: the mapping's snapshot_date {given!r} is not a date.",
+                hint='Write it as YYYY-MM-DD, e.g. snapshot_date = "2019-12-20".',
+            ) from None
     if day := file_date(ctx.file_name):
         return f"DATE '{day}'", "file_name"
+    stamp = ctx.const("_modified")
+    if stamp and ctx.const("_modified_source") == "zip_member":
+        return f"DATE '{str(stamp)[:10]}'", "zip_member"
     return f"DATE '{today().isoformat()}'", "ingest_day"
 
 

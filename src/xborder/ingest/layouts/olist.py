@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from xborder.ingest.context import LoadContext
 from xborder.ingest.layouts.base import Field, Layout, WriteCounts, register
 from xborder.ingest.layouts.orders import insert_order_lines
 from xborder.ingest.layouts.reviews import ReviewSpec, write_reviews
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["OLIST_STATUS", "source_category_map"]
 
@@ -25,6 +27,8 @@ OLIST_STATUS = {"canceled": "cancelled", "unavailable": "cancelled"}
 @lru_cache(maxsize=1)
 def source_category_map() -> pd.DataFrame:
     """catalog/data/source_categories.csv: (source, source_category) → taxonomy category."""
+    import pandas as pd
+
     with (
         resources.files("xborder.catalog")
         .joinpath("data", "source_categories.csv")
