@@ -66,7 +66,10 @@ def plan_launch(
     )
     sourcing = float(supplier_lead_days or 0.0)
     compliance = float(compliance_days or 0.0)
-    middle = "sourcing" if sourcing >= compliance else "compliance"
+    # The longer of the two known durations is on the path (an unknown one only when both are unknown).
+    known_s = -1.0 if supplier_lead_days is None else sourcing
+    known_c = -1.0 if compliance_days is None else compliance
+    middle = "sourcing" if known_s >= known_c else "compliance"
     days = float(spec_days) + max(sourcing, compliance) + float(pilot_days)
     path = " > ".join(("specification", middle, "pilot", "launch"))
     return LaunchPlan(start + dt.timedelta(days=round(days)), days, path, unknown)

@@ -45,7 +45,9 @@ def read_projects(con: Any) -> pd.DataFrame:
 def read_events(con: Any, project_id: str | None = None) -> pd.DataFrame:
     """Gate events (of one project), oldest first."""
     where, params = ("project_id = ?", [project_id]) if project_id else (None, [])
-    return read_rows(con, PROJECT_EVENTS, where=where, params=params, order="decided_at")
+    events = read_rows(con, PROJECT_EVENTS, where=where, params=params, order="decided_at")
+    events["documents"] = [[] if d is None else [str(x) for x in d] for d in events["documents"]]
+    return events
 
 
 def _one(df: pd.DataFrame) -> dict[str, Any]:
