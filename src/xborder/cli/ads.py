@@ -1,4 +1,4 @@
-"""``xborder ads metrics | tacos | rules``: Sponsored Products metrics, TACoS and rule suggestions."""
+"""``xborder ads metrics | tacos | rules | funnel``: Sponsored Products metrics, TACoS and rule suggestions."""
 
 from __future__ import annotations
 
@@ -279,5 +279,7 @@ def funnel(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``xborder ads``."""
+    """Add ``xborder ads`` (with ``keywords`` and ``budget`` from :mod:`xborder.cli.ads_plan`)."""
+    from xborder.cli import ads_plan  # noqa: F401 - registers its commands on ads_app
+
     app.add_typer(ads_app, name="ads")

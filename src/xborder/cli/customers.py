@@ -32,6 +32,7 @@ def _load(
 ) -> dict[str, Any]:
     """Run the customers stage over every market (or open a stored run) and read its tables, shown for
     ``markets`` only (so a later ``--run latest`` of another market finds its rows)."""
+    from xborder.cli.privacy import log_cli_reads
     from xborder.core import i18n
     from xborder.domains.customers.stage import STAGE
     from xborder.domains.customers.tables import TABLES
@@ -55,6 +56,7 @@ def _load(
             if run_id is None:
                 raise BadInputError("No customers run in this warehouse.", hint="Run: xborder customers rfm")
         frames = {t.name: read_rows(con, t, run_id) for t in TABLES}
+        log_cli_reads(ctx, con, frames, run_id)  # the access log of personal data (docs/privacy.md)
     finally:
         con.close()
     if summary.get("reason_code") == "customers.no_orders":

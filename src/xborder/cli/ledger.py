@@ -300,4 +300,7 @@ def reseal(
 
 def register(app: typer.Typer) -> None:
     """Add the ledger sub-app to the main app."""
+    from xborder.cli.ledger_batch import batch_app
+
+    ledger_app.add_typer(batch_app, name="batch")
     app.add_typer(ledger_app, name="ledger")

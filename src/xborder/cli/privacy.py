@@ -13,7 +13,7 @@ import typer
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core.errors import BadInputError
 
-__all__ = ["register"]
+__all__ = ["register", "log_cli_reads"]
 
 privacy_app = typer.Typer(
     help="Privacy: erase a customer, enforce retention, record breaches, show the data map and the pseudonym key.",
@@ -35,6 +35,15 @@ def _reseal(con: Any, reason: str) -> None:
     from xborder.ledger.runs import reseal
 
     reseal(con, reason, origin="privacy")
+
+
+def log_cli_reads(ctx: typer.Context, con: Any, frames: dict[str, Any], run_id: str | None = None) -> None:
+    """Record in the access log that this command read the personal columns in ``frames`` (table → rows read);
+    a command that shows customer-level rows calls it once, with the connection it read through."""
+    from xborder.privacy.access import log_reads
+
+    log_reads(con, state(ctx).settings.db_path, actor=_actor(), channel="cli", command=ctx.command_path,
+              frames=frames, run_id=run_id)  # fmt: skip
 
 
 def _when(text: str | None, what: str) -> dt.datetime:
@@ -127,7 +136,8 @@ def erase(
     finally:
         con.close()
     data = {"request_id": None if dry_run else res.request_id, "status": res.status, "due_at": res.due_at,
-            "rows": res.rows, "exports": res.exports, "exports_deleted": bool(res.exports and delete_exports and not dry_run)}  # fmt: skip
+            "rows": res.rows, "exports": res.exports, "exports_deleted": bool(res.exports and delete_exports and not dry_run),
+            "suppressed": res.suppressed}  # fmt: skip
 
     def render(d: dict[str, Any]) -> None:
         verb = "Would change" if dry_run else "Changed"
@@ -143,6 +153,10 @@ def erase(
         if d["request_id"]:
             console.print(
                 f"Request {d['request_id']} {d['status']}; deadline {d['due_at']:%Y-%m-%d %H:%M} UTC."
+            )
+        if d["suppressed"]:
+            console.print(
+                f"{d['suppressed']} pseudonym(s) on the suppression list: a later ingest keeps the person out."
             )
 
     emit(ctx, data, render)
@@ -312,6 +326,46 @@ def data_map_cmd(
             t.add_column(c)
         for r in rows:
             t.add_row(r["table"], r["column"], r["holds"], r["written_by"], r["erasure"])
+        console.print(t)
+
+    emit(ctx, rows, render)
+
+
+@privacy_app.command("access")
+def access(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="Reads from this date/time (UTC).")] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Only this actor (cli:<user> or a web user).")
+    ] = None,
+    table: Annotated[str | None, typer.Option("--table", help="Only reads of this table.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Latest reads to list.")] = 100,
+) -> None:
+    """The access log: who read which personal columns of which table, through which command, when."""
+    from xborder.privacy.access import flush_pending, list_reads
+
+    db = state(ctx).settings.db_path
+    try:
+        con = open_warehouse(ctx)
+        flush_pending(con, db)  # reads logged by read-only commands join the table
+    except BadInputError:
+        con = open_warehouse(ctx, read_only=True)  # the writer is busy: list the side file's reads as pending
+    try:
+        rows = list_reads(con, db, since=_when(since, "--since") if since else None, actor=actor, table=table,
+                          limit=limit)  # fmt: skip
+    finally:
+        con.close()
+
+    def render(rs: list[dict[str, Any]]) -> None:
+        from rich.table import Table
+
+        t = Table(title=f"Reads of personal data ({len(rs)} latest)")
+        for c in ("when (UTC)", "who", "channel", "command", "table", "columns", "rows", "run"):
+            t.add_column(c)
+        for r in rs:
+            t.add_row(f"{r['read_at']:%Y-%m-%d %H:%M:%S}" + (" *" if r["pending"] else ""), r["actor"], r["channel"],
+                      r["command"], r["table_name"], ", ".join(r["columns"]), f"{r['rows_read'] or 0:,}",
+                      str(r["run_id"] or ""))  # fmt: skip
         console.print(t)
 
     emit(ctx, rows, render)

@@ -3,7 +3,7 @@
 A domain that has something to show across the portfolio (a supplier Pareto, a cash runway, a risk heat
 map, a KPI scorecard ...) adds ``domains/<name>/report.py`` with::
 
-    def report_panels(con, run_id: str, lang: str) -> list[Panel]: ...
+    def report_panels(con, run_id: str, lang: str) -> list[Panel]: ...   # reads the run's tables, never writes
 
 The report finds these modules itself (``xborder.report.panels.collect``); a domain never imports the
 report. Texts are in the requested language (``"en"`` or ``"zh"``); a panel with nothing to show says

@@ -28,6 +28,7 @@ from xborder.ingest.result import IngestResult
 from xborder.ingest.validate import validate_stage
 from xborder.ingest.xlsx import pick_sheet
 from xborder.warehouse.keys import warehouse_key
+from xborder.warehouse.suppress import suppress_erased
 
 __all__ = ["ingest_path"]
 
@@ -234,9 +235,10 @@ def _load_one(
             columns=staged.columns,
         )
         counts = lay.writer(con, ctx)
+        erased = suppress_erased(con, iid, m.name)  # rows of persons erased on request (docs/privacy.md)
         audit_stored(con, iid, m.name, limits, tables)
-        res.rows_stored, res.rows_duplicate = counts.stored, counts.duplicate
-        res.rows_quarantined = q + ctx.quarantined + counts.quarantined
+        res.rows_stored, res.rows_duplicate = counts.stored - erased, counts.duplicate
+        res.rows_quarantined = q + ctx.quarantined + counts.quarantined + erased
         res.extra = counts.extra
         if res.rows_quarantined:
             mapped = [fmap[f.name] for f in lay.fields if f.name in PERSONAL_FIELDS and f.name in fmap]

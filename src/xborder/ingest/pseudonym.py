@@ -57,12 +57,16 @@ _ARROW_FROM = 50_000
 pyarrow import: 0.1 s of an ingest's start)."""
 
 
-def _to_temp_table(con: duckdb.DuckDBPyConnection, out_table: str, columns: dict[str, list[str | None]]) -> None:
+def _to_temp_table(
+    con: duckdb.DuckDBPyConnection, out_table: str, columns: dict[str, list[str | None]]
+) -> None:
     """Store text columns of equal length as the temporary table ``out_table`` (replacing it)."""
     names = list(columns)
     if len(columns[names[0]]) < _ARROW_FROM:
         select = ", ".join(f'unnest(?::VARCHAR[]) AS "{n}"' for n in names)
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{out_table}" AS SELECT {select}', [columns[n] for n in names])
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE "{out_table}" AS SELECT {select}', [columns[n] for n in names]
+        )
         return
     import pyarrow as pa
 

@@ -67,6 +67,8 @@ REGISTER_TABLES = frozenset(
     {
         "privacy_requests",
         "privacy_breaches",
+        "privacy_suppressions",
+        "personal_reads",
         "pseudonym_key",
         "audit_log",
         "users",

@@ -40,6 +40,7 @@ class EraseResult:
     due_at: dt.datetime
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> {deleted, unlinked, masked}
     exports: list[str] = field(default_factory=list)  # files that held the person (deleted when asked)
+    suppressed: int = 0  # pseudonyms on the suppression list (later ingests keep the person out)
 
     @property
     def total(self) -> int:
@@ -125,11 +126,23 @@ def erase_subject(
                  json.dumps({"tables": res.rows, "exports": res.exports,
                              "exports_deleted": bool(res.exports and delete_exports)}), note],
             )  # fmt: skip
+            _suppress(con, keys, res.request_id, now)
+            res.suppressed = len(keys)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return res
+
+
+def _suppress(con: duckdb.DuckDBPyConnection, keys: list[str], request_id: str, now: dt.datetime) -> None:
+    """Add the person's pseudonyms to the suppression list: a later ingest of an export that holds them stores
+    their sales unlinked and quarantines their own rows (``xborder.warehouse.suppress``)."""
+    if table_exists(con, "privacy_suppressions"):
+        con.execute(
+            "INSERT OR IGNORE INTO privacy_suppressions SELECT unnest(CAST(? AS VARCHAR[])), ?, ?",
+            [keys, request_id, now],
+        )
 
 
 def _mask_quarantine(con: duckdb.DuckDBPyConnection, raw_id: str, dry_run: bool) -> dict[str, dict[str, int]]:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["PSEUDONYM_KEY", "PRIVACY_REQUESTS", "PRIVACY_BREACHES"]
+__all__ = [
+    "PSEUDONYM_KEY",
+    "PRIVACY_REQUESTS",
+    "PRIVACY_BREACHES",
+    "PRIVACY_SUPPRESSIONS",
+    "PERSONAL_READS",
+]
 
 
 PSEUDONYM_KEY = Table(
@@ -83,5 +89,49 @@ PRIVACY_BREACHES = Table(
         Column("what", "VARCHAR", "What happened and which data (tables, rows) it touched.", nullable=False),
         Column("notified_at", "TIMESTAMP", "When the authority was notified; NULL while open."),
         Column("recorded_by", "VARCHAR", "Who recorded it.", personal=True),
+    ),
+)
+
+PRIVACY_SUPPRESSIONS = Table(
+    "privacy_suppressions",
+    "Pseudonyms of erased persons: a later ingest stores their sales unlinked and quarantines their own rows "
+    "(reviews, customer links), so an erased person does not come back with a re-ingested export.",
+    owner="privacy",
+    role="system",
+    primary_key=("subject_key",),
+    dated_by="added_at",
+    columns=(
+        Column(
+            "subject_key",
+            "VARCHAR",
+            "A pseudonym of the erased person (HMAC-SHA256 under the warehouse key; never the raw id).",
+            personal=True,
+        ),
+        Column("request_id", "VARCHAR", "privacy_requests.request_id that added it.", nullable=False),
+        Column("added_at", "TIMESTAMP", "When it was added (UTC).", nullable=False),
+    ),
+)
+
+PERSONAL_READS = Table(
+    "personal_reads",
+    "Access log of reads of personal data: who read which personal columns of which table, through which "
+    "command or endpoint, and when.",
+    owner="privacy",
+    role="system",
+    dated_by="read_at",
+    columns=(
+        Column("read_at", "TIMESTAMP", "When it was read (UTC).", nullable=False),
+        Column("actor", "VARCHAR", "cli:<os user> or the web user name.", nullable=False, personal=True),
+        Column("channel", "VARCHAR", "cli | api.", nullable=False),
+        Column(
+            "command",
+            "VARCHAR",
+            "The command or endpoint (e.g. `customers`, GET /api/runs/{id}/customers).",
+            nullable=False,
+        ),
+        Column("table_name", "VARCHAR", "Table read.", nullable=False),
+        Column("columns", "VARCHAR[]", "Its personal columns that were read.", nullable=False),
+        Column("rows_read", "BIGINT", "Rows returned (NULL when not counted)."),
+        Column("run_id", "VARCHAR", "Run whose rows were read, when the read is of one run."),
     ),
 )

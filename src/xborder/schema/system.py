@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from xborder.schema.ledger import TABLES as LEDGER_TABLES
-from xborder.schema.privacy import PRIVACY_BREACHES, PRIVACY_REQUESTS, PSEUDONYM_KEY
+from xborder.schema.privacy import (
+    PERSONAL_READS,
+    PRIVACY_BREACHES,
+    PRIVACY_REQUESTS,
+    PRIVACY_SUPPRESSIONS,
+    PSEUDONYM_KEY,
+)
 from xborder.schema.table import Column, Table
 
 __all__ = [
@@ -70,7 +76,9 @@ INGEST_LOG = Table(
             "When the file was last written: a zip member's recorded time (the zipping machine's local time; "
             "zips carry no zone) or a plain file's modification time (UTC).",
         ),
-        Column("file_modified_source", "VARCHAR", "zip_member | file_mtime (where file_modified comes from)."),
+        Column(
+            "file_modified_source", "VARCHAR", "zip_member | file_mtime (where file_modified comes from)."
+        ),
     ),
 )
 
@@ -344,5 +352,7 @@ TABLES: tuple[Table, ...] = (
     PSEUDONYM_KEY,
     PRIVACY_REQUESTS,
     PRIVACY_BREACHES,
+    PRIVACY_SUPPRESSIONS,
+    PERSONAL_READS,
     *LEDGER_TABLES,
 )

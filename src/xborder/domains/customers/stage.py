@@ -33,7 +33,7 @@ from xborder.domains.customers.transactions import customer_summary, purchases
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, table_exists, write_frame
 
-__all__ = ["CustomersParams", "run_customers", "STAGE"]
+__all__ = ["CustomersParams", "run_customers", "STAGE", "panel_frames"]
 
 _SOLD = "status = 'sold' AND coalesce(is_product, TRUE)"
 
@@ -207,6 +207,23 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
             for k, v in scores.groupby("currency")["expected_value"].sum(min_count=1).items()
         },  # fmt: skip
         "rows": counts,
+    }
+
+
+def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
+    """What the report panel of ``run_id`` shows (read here: the stage is the domain's only warehouse reader):
+    its ``customer_cohorts``, ``customer_segments`` and ``customer_models`` rows and the stage's
+    ``reason_code`` when it was skipped."""
+    from xborder.warehouse.runs import load_run
+    from xborder.warehouse.tables import read_rows
+
+    try:
+        stage = (load_run(con, run_id).get("stages") or {}).get("customers") or {}
+    except Exception:  # noqa: BLE001 - rows without a run record are still shown
+        stage = {}
+    return {
+        "reason_code": stage.get("reason_code") if isinstance(stage, dict) else None,
+        **{t.name: read_rows(con, t, run_id) for t in (CUSTOMER_COHORTS, CUSTOMER_SEGMENTS, CUSTOMER_MODELS)},
     }
 
 

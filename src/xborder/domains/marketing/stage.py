@@ -17,10 +17,14 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
+from xborder.domains.marketing.budget import BudgetSettings, budget_table
 from xborder.domains.marketing.dossier import SECTION
 from xborder.domains.marketing.funnel import listing_funnel
+from xborder.domains.marketing.keywords import keyword_matrix
 from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 from xborder.domains.marketing.tables import (
+    AD_BUDGET,
+    AD_KEYWORD_MATRIX,
     AD_METRICS,
     AD_RULE_REPLAY,
     AD_SUGGESTIONS,
@@ -31,7 +35,7 @@ from xborder.domains.marketing.tables import (
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_rows, table_exists, write_frame
 
-__all__ = ["MarketingParams", "run_marketing", "STAGE"]
+__all__ = ["MarketingParams", "run_marketing", "panel_frames", "STAGE"]
 
 _KEYWORD = ["campaign", "ad_group", "targeting", "match_type"]
 
@@ -51,6 +55,22 @@ class MarketingParams(Params):
     """Orders a search term needs before it is suggested as an exact keyword."""
     replay_min_clicks: list[int] = Field(default_factory=lambda: [10, 30, 100])
     """The click thresholds the stopping rules are replayed with."""
+    keyword_alpha: float = Field(0.05, gt=0, lt=0.5)
+    """One-sided error of the keyword matrix's harvest and negate calls (exact binomial bounds)."""
+    budget_min_days: int = Field(28, ge=7)
+    """Days with spend a campaign needs before its spend-response curve is fitted."""
+    budget_window_days: int = Field(28, ge=1)
+    """Last days whose mean daily spend is the budget to share across campaigns."""
+    budget_max_step: float = Field(0.5, gt=0, le=1)
+    """Largest suggested change of one campaign's daily spend, as a share of it."""
+    budget_as_of: str | None = None
+    """Last day (YYYY-MM-DD) of the data the budget suggestion uses (None: the last day of the data)."""
+
+    def budget(self) -> BudgetSettings:
+        """The reallocation's guardrails."""
+        return BudgetSettings(min_days=self.budget_min_days, window_days=self.budget_window_days,
+                              holdout_days=self.budget_window_days, max_step=self.budget_max_step,
+                              as_of=self.budget_as_of)  # fmt: skip
 
     def rules(self) -> RuleSettings:
         """The guardrails as the rules take them."""
@@ -98,8 +118,9 @@ def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
 
 
 def _suggestion_text(r: dict[str, Any]) -> dict[str, Any]:
-    args = {
-        k: r.get(k) for k in ("campaign", "ad_group", "targeting", "match_type", "search_term", "currency")
+    args = {  # an automatic target has no match type: "-" rather than "nan" in the text
+        k: r[k] if isinstance(r.get(k), str) else "-"
+        for k in ("campaign", "ad_group", "targeting", "match_type", "search_term", "currency")
     }
     for k in ("clicks", "orders"):
         args[k] = int(r.get(k) or 0)
@@ -207,6 +228,15 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     if len(rep):
         rep["stopped_acos"] = rep["spend_saved"] / rep["sales_at_risk"].where(rep["sales_at_risk"] > 0)
         counts["ad_rule_replay"] = write_frame(con, AD_RULE_REPLAY, rep.assign(run_id=ctx.run_id))
+    ctx.say(0.9, "keyword matrix and budget")
+    exact = kw[kw["match_type"].astype(str).str.upper() == "EXACT"][["marketplace_id", "targeting"]]
+    km = keyword_matrix(st, exact, adv, target_acos=p.target_acos, alpha=p.keyword_alpha,
+                        min_orders=p.harvest_min_orders)  # fmt: skip
+    counts["ad_keyword_matrix"] = (
+        write_frame(con, AD_KEYWORD_MATRIX, km.assign(run_id=ctx.run_id)) if len(km) else 0
+    )
+    bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
+    counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
     ctx.say(1.0, "marketing done")
     known = metrics[(metrics["grain"] == "product") & metrics["break_even_acos"].notna()]
     return {
@@ -215,6 +245,39 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
         "suggestions": {a: int(n) for a, n in sug["action"].value_counts().sort_index().items()},
         "rows": counts,
     }  # fmt: skip
+
+
+def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
+    """What the report panels of ``run_id`` show (read here: the stage is the domain's only warehouse reader).
+
+    Returns:
+        ``params`` (the run's marketing parameters as given), ``reason_code`` (the stage's skip reason or
+        None) and the run's rows of ``ad_metrics`` (day grain), ``ad_tacos``, ``ad_suggestions``,
+        ``ad_rule_replay``, ``ad_keyword_matrix`` and ``ad_budget``; ``ad_rows`` counts all its ad_metrics rows.
+    """
+    from xborder.warehouse.runs import load_run
+    from xborder.warehouse.tables import read_rows
+
+    try:
+        rec = load_run(con, run_id)
+    except Exception:  # noqa: BLE001 - rows without a run record are still shown
+        rec = {}
+    params = rec.get("params") or {}
+    if isinstance(params.get("stage_params"), dict):
+        params = params["stage_params"]
+    stage = (rec.get("stages") or {}).get("marketing") or {}
+    n = con.execute("SELECT count(*) FROM ad_metrics WHERE run_id = ?", [run_id]).fetchone() if table_exists(
+        con, "ad_metrics") else None  # fmt: skip
+    return {
+        "params": params.get("marketing") or {},
+        "reason_code": stage.get("reason_code") if isinstance(stage, dict) else None,
+        "ad_rows": int(n[0]) if n else 0,
+        "ad_metrics": read_rows(con, AD_METRICS, run_id, where="grain = 'day'"),
+        **{
+            t.name: read_rows(con, t, run_id)
+            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET)
+        },  # fmt: skip
+    }
 
 
 def _run(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["AD_METRICS", "AD_TACOS", "AD_SUGGESTIONS", "AD_RULE_REPLAY", "LISTING_FUNNEL", "TABLES"]
+__all__ = [
+    "AD_METRICS",
+    "AD_TACOS",
+    "AD_SUGGESTIONS",
+    "AD_RULE_REPLAY",
+    "AD_KEYWORD_MATRIX",
+    "AD_BUDGET",
+    "LISTING_FUNNEL",
+    "TABLES",
+]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the marketing run.", nullable=False)
 _MP = Column("marketplace_id", "VARCHAR", "ad_performance.marketplace_id (the ads account's marketplace).")
@@ -201,4 +210,114 @@ LISTING_FUNNEL = Table(
     ),
 )
 
-TABLES = (AD_METRICS, AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, LISTING_FUNNEL)
+
+def _per_bucket() -> tuple[Column, ...]:
+    out = []
+    for b, what in (("exact", "exact keywords"), ("phrase", "phrase keywords"), ("broad", "broad keywords"),
+                    ("auto", "automatic targeting"), ("product", "product/category targets")):  # fmt: skip
+        out.append(_n(f"{b}_clicks", f"Clicks of the term through {what}.", "clicks"))
+        out.append(_n(f"{b}_orders", f"Orders of the term through {what}.", "orders"))
+    return tuple(out)
+
+
+AD_KEYWORD_MATRIX = Table(
+    "ad_keyword_matrix",
+    "Search terms × match type per account and advertised product: volume, conversion, cost, tier and the "
+    "harvest/negate call with its exact binomial bounds (docs/marketing.md, keyword matrix).",
+    owner="marketing",
+    columns=(
+        _RUN,
+        _MP,
+        _MARKET,
+        _CUR,
+        Column(
+            "product_id", "VARCHAR", "Advertised product of the term's ad groups (NULL: several or unknown)."
+        ),
+        Column("search_term", "VARCHAR", "Customer search term, lower case.", nullable=False),
+        Column("words", "INTEGER", "Words in the term."),
+        Column(
+            "tier", "VARCHAR", "core (head half of the clicks) | scenario (names a use) | long_tail | asin."
+        ),
+        Column("campaigns", "INTEGER", "Campaigns the term came through."),
+        Column("period_start", "DATE", "First day of the evidence."),
+        Column("period_end", "DATE", "Last day of the evidence."),
+        *_MEASURES,
+        _n("ctr", "clicks / impressions.", "fraction"),
+        _n("cpc", "spend / clicks.", "currency"),
+        _n("cvr", "orders / clicks.", "fraction"),
+        _n("acos", "spend / sales.", "fraction"),
+        *_per_bucket(),
+        Column("is_exact_keyword", "BOOLEAN", "The term is already an exact keyword of the account."),
+        _n("order_value", "The account's ad sales / ad orders (value of one order).", "currency"),
+        _n("target_acos", "ACoS the term must reach to pay.", "fraction"),
+        _n("breakeven_cvr", "cpc / (target_acos × order_value): the lowest CVR that pays.", "fraction"),
+        _n("cvr_low", "One-sided exact (Clopper-Pearson) lower bound of cvr at alpha.", "fraction"),
+        _n("cvr_high", "One-sided exact (Clopper-Pearson) upper bound of cvr at alpha.", "fraction"),
+        _n("alpha", "One-sided error of the call.", "fraction"),
+        _n(
+            "clicks_to_decide",
+            "Clicks after which no order would prove the term below break-even: ln(alpha) / ln(1 − breakeven_cvr).",
+            "clicks",
+        ),
+        Column(
+            "action",
+            "VARCHAR",
+            "harvest_exact | negate | cut_bid | keep | undecided | product_target (docs/marketing.md).",
+        ),
+        _n(
+            "money_at_stake",
+            "harvest: its sales; negate: its spend; cut_bid: spend above target.",
+            "currency",
+        ),
+    ),
+)
+
+AD_BUDGET = Table(
+    "ad_budget",
+    "Budget reallocation across campaigns toward equal marginal ROAS: per campaign the fitted response of "
+    "daily ad sales to daily spend, its error, the current and suggested daily spend and the expected change.",
+    owner="marketing",
+    columns=(
+        _RUN,
+        _MP,
+        _MARKET,
+        _CUR,
+        Column("campaign", "VARCHAR", "Campaign name.", nullable=False),
+        Column(
+            "status",
+            "VARCHAR",
+            "fitted | too_few_days | no_orders | no_response (b ≤ 0) | not_active (docs/marketing.md).",
+        ),
+        Column("fit_start", "DATE", "First day of the fit."),
+        Column("fit_end", "DATE", "Last day of the fit."),
+        Column("fit_days", "INTEGER", "Days with spend in the fit.", unit="days"),
+        _n("fit_spend", "Spend over the fit days.", "currency"),
+        _n("fit_sales", "Ad sales over the fit days.", "currency"),
+        _n("elasticity", "b of E[orders] = a × spend^b (Poisson fit on daily rows).", "ratio"),
+        _n("elasticity_se", "Standard error of b (scaled by the Pearson dispersion).", "ratio"),
+        _n("order_value", "The campaign's ad sales / ad orders over the fit.", "currency"),
+        _n("holdout_actual", "Ad sales on the held-out last days.", "currency"),
+        _n("holdout_predicted", "Ad sales the fit on the earlier days predicts for them.", "currency"),
+        _n("current_daily_spend", "Mean daily spend over the last days (the budget to share).", "currency"),
+        _n(
+            "suggested_daily_spend",
+            "Daily spend at which marginal ROAS is equal across campaigns.",
+            "currency",
+        ),
+        _n("max_daily_spend", "Highest daily spend seen (no spend beyond it is suggested).", "currency"),
+        _n("current_roas", "Fitted ad sales / spend at the current daily spend.", "ratio"),
+        _n(
+            "marginal_roas",
+            "Fitted extra ad sales per extra unit of spend at the current daily spend.",
+            "ratio",
+        ),
+        _n("suggested_marginal_roas", "Marginal ROAS at the suggested daily spend.", "ratio"),
+        _n(
+            "expected_daily_sales_change",
+            "Fitted daily ad sales at the suggestion minus at the current spend.",
+            "currency",
+        ),  # fmt: skip
+    ),
+)
+
+TABLES = (AD_METRICS, AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET, LISTING_FUNNEL)
