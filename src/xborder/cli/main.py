@@ -21,6 +21,7 @@ from xborder.cli import (
     ingest,
     inventory,
     landed_cost,
+    launch,
     ledger,
     logistics,
     price,
@@ -172,6 +173,7 @@ for _commands in (
     web,
     privacy,
     ledger,
+    launch,
 ):
     _commands.register(app)
 

@@ -19,6 +19,7 @@ from xborder.domains.finance.stage import STAGE as FINANCE
 from xborder.domains.inventory.stage import STAGE as INVENTORY
 from xborder.domains.inventory.stage import STOCKOUTS_STAGE as STOCKOUTS
 from xborder.domains.landed_cost.stage import STAGE as LANDED_COST
+from xborder.domains.launch.stage import STAGE as LAUNCH
 from xborder.domains.logistics.stage import STAGE as LOGISTICS
 from xborder.domains.marketing.stage import STAGE as MARKETING
 from xborder.domains.reviews.stage import STAGE as REVIEWS
@@ -47,6 +48,7 @@ STAGES: tuple[Stage, ...] = (
     BACKTEST,
     FINANCE,
     RISK,
+    LAUNCH,
 )
 
 

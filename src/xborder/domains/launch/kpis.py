@@ -1,0 +1,167 @@
+"""The KPI scorecard: each KPI's formula, data, value (or what is missing) against the seed's targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KPI", "KPIS", "scorecard"]
+
+Frames = Mapping[str, pd.DataFrame | None]
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One KPI of the seed, with how it is computed here.
+
+    Attributes:
+        key: Id (message code ``launch.kpi.<key>``).
+        unit: fraction | per_year | months | hours.
+        target: The seed's target.
+        direction: at_least | at_most.
+        baseline: The seed's starting value, where given.
+        formula: How the value is computed.
+        needs: Tables it reads (the first is the one whose absence makes it unknown).
+        missing: What fills it when it is unknown.
+    """
+
+    key: str
+    unit: str
+    target: float
+    direction: str
+    baseline: float | None
+    formula: str
+    needs: tuple[str, ...]
+    missing: str
+
+
+KPIS = (
+    KPI("selection_success_rate", "fraction", 0.68, "at_least", 0.25,
+        "judged successes / judged launches (launch_outcomes of the run: complete windows)",
+        ("launch_outcomes",), "launched projects with a complete window: xborder projects new/gate, then xborder run"),
+    KPI("selection_success_rate_backtest", "fraction", 0.68, "at_least", 0.25,
+        "mean success of the xborder picks at the largest k over the backtest cutoffs (selection_backtest)",
+        ("selection_backtest",), "the selection backtest stage (xborder run)"),
+    KPI("forecast_accuracy", "fraction", 0.85, "at_least", None,
+        "1 - median WAPE of the chosen model over product x market series (forecast_accuracy)",
+        ("forecast_accuracy",), "the demand stage's backtest (xborder forecast)"),
+    KPI("slow_moving_share", "fraction", 0.05, "at_most", 0.18,
+        "on-hand units with a slow_* status / all on-hand units (inventory_health)",
+        ("inventory_health",), "stock snapshots (ingest kind inventory_snapshots) and the inventory stage"),
+    KPI("inventory_turnover", "per_year", 8.2, "at_least", None,
+        "median turnover (annual sales / on-hand) over SKUs with stock (inventory_health)",
+        ("inventory_health",), "stock snapshots (ingest kind inventory_snapshots) and the inventory stage"),
+    KPI("development_cycle_months", "months", 3.0, "at_most", 6.0,
+        "median days from the idea gate to the launch 'go' / 30.44 over launched projects (project_events)",
+        ("project_events",), "projects that reached the launch gate: xborder projects gate ID launch"),
+    KPI("gross_margin", "fraction", 0.25, "at_least", None,
+        "median planned margin_pct of the best mode per product x market (landed_costs; planned, not realised)",
+        ("landed_costs",), "the landed-cost stage (xborder landed-cost run)"),
+    KPI("single_country_supply_share", "fraction", 0.30, "at_most", None,
+        "largest country's share of supplier spend (supplier_concentration, dimension country)",
+        ("supplier_concentration",), "supplier offers and events (ingest) and the suppliers stage"),
+    KPI("logistics_cost_share", "fraction", 0.18, "at_most", None,
+        "median (freight + insurance + fulfilment fee) / price of the best mode per product x market (landed_costs)",
+        ("landed_costs",), "the landed-cost stage"),
+    KPI("marketing_share", "fraction", 0.15, "at_most", None,
+        "ad spend / total sales over the run's periods (ad_tacos: TACoS)",
+        ("ad_tacos",), "ad reports (ingest kind ad_performance) and the marketing stage"),
+    KPI("acos", "fraction", 0.35, "at_most", None,
+        "ad spend / ad-attributed sales over the run's periods (ad_tacos)",
+        ("ad_tacos",), "ad reports (ingest kind ad_performance) and the marketing stage"),
+    KPI("risk_detection_hours", "hours", 72.0, "at_most", None,
+        "median hours from a risk event to its alert",
+        ("risk_events",), "a record of when risk events happened (not kept by xborder yet)"),
+)  # fmt: skip
+
+
+def _best_mode(lc: pd.DataFrame) -> pd.DataFrame:
+    lc = lc.dropna(subset=["margin_pct"])
+    return lc.sort_values("margin_pct", ascending=False).drop_duplicates(["product_id", "market"])
+
+
+def _value(key: str, f: Frames) -> tuple[float | None, str]:
+    def get(name: str) -> pd.DataFrame:
+        df = f.get(name)
+        return df if df is not None else pd.DataFrame()
+
+    if key == "selection_success_rate":
+        o = get("launch_outcomes")
+        o = o[o["complete"].astype(bool) & o["success"].notna()] if len(o) else o
+        return (float(o["success"].astype(bool).mean()) if len(o) else None), f"{len(o)} judged launches"
+    if key == "selection_success_rate_backtest":
+        b = get("selection_backtest")
+        b = b[b["method"] == "xborder"] if len(b) else b
+        b = b[b["k"] == b["k"].max()] if len(b) else b
+        k = int(b["k"].max()) if len(b) else 0
+        return (float(b["success"].mean()) if len(b) else None), f"{len(b)} cutoffs at k = {k}"
+    if key == "forecast_accuracy":
+        a = get("forecast_accuracy")
+        a = (
+            a[(a["level"] == "product_market") & (a["model"] == "Chosen")].dropna(subset=["wape"])
+            if len(a)
+            else a
+        )
+        return (1.0 - float(a["wape"].median()) if len(a) else None), f"{len(a)} product x market series"
+    if key in ("slow_moving_share", "inventory_turnover"):
+        h = get("inventory_health")
+        h = h[h["on_hand"].fillna(0) > 0] if len(h) else h
+        if h.empty:
+            return None, "0 SKUs with stock"
+        if key == "slow_moving_share":
+            slow = h["status"].astype(str).str.startswith("slow")
+            return float(h.loc[slow, "on_hand"].sum() / h["on_hand"].sum()), f"{len(h)} SKU x location rows"
+        t = h["turnover"].dropna()
+        return (float(t.median()) if len(t) else None), f"{len(t)} SKU x location rows with a turnover"
+    if key == "development_cycle_months":
+        c = get("cycle_times")
+        return (float(c["cycle_months"].median()) if len(c) else None), f"{len(c)} launched projects"
+    if key in ("gross_margin", "logistics_cost_share"):
+        lc = _best_mode(get("landed_costs")) if len(get("landed_costs")) else pd.DataFrame()
+        if lc.empty:
+            return None, "0 plans"
+        if key == "gross_margin":
+            return float(lc["margin_pct"].median()), f"{len(lc)} product x market plans"
+        cost = lc["freight"].fillna(0) + lc["insurance"].fillna(0) + lc["fulfilment_fee"].fillna(0)
+        share = (cost / lc["price"].replace(0, np.nan)).dropna()
+        return (float(share.median()) if len(share) else None), f"{len(share)} plans with a price"
+    if key == "single_country_supply_share":
+        s = get("supplier_concentration")
+        s = s[s["dimension"] == "country"] if len(s) else s
+        return (float(s["spend_share"].max()) if len(s) else None), f"{len(s)} supplier countries"
+    if key in ("marketing_share", "acos"):
+        ads = get("ad_tacos")
+        if ads.empty:
+            return None, "0 periods"
+        denom = ads["total_sales"].sum() if key == "marketing_share" else ads["ad_sales"].sum()
+        return (
+            float(ads["ad_spend"].sum() / denom) if denom > 0 else None
+        ), f"{len(ads)} marketplace x periods"
+    return None, "not recorded"
+
+
+def scorecard(frames: Frames) -> pd.DataFrame:
+    """The scorecard from the run's tables (each may be absent: the KPI is then unknown with what it needs).
+
+    Args:
+        frames: Table name -> rows (launch_outcomes, selection_backtest, forecast_accuracy, inventory_health,
+            cycle_times, landed_costs, supplier_concentration, ad_tacos).
+
+    Returns:
+        kpi, value, unit, target, direction, baseline, meets, formula, data_used, missing.
+    """
+    rows = []
+    for k in KPIS:
+        value, used = _value(k.key, frames)
+        meets = (
+            None if value is None else (value >= k.target if k.direction == "at_least" else value <= k.target)
+        )
+        rows.append({
+            "kpi": k.key, "value": value, "unit": k.unit, "target": k.target, "direction": k.direction,
+            "baseline": k.baseline, "meets": meets, "formula": k.formula,
+            "data_used": f"{', '.join(k.needs)}: {used}", "missing": None if value is not None else k.missing,
+        })  # fmt: skip
+    return pd.DataFrame(rows)

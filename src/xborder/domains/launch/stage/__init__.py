@@ -1,0 +1,74 @@
+"""The launch stage: judge launched projects against their frozen forecasts and compute the KPI scorecard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from xborder.domains.launch.kpis import scorecard
+from xborder.domains.launch.outcomes import judge_outcomes, success_rate
+from xborder.domains.launch.projects import cycle_times, project_status
+from xborder.domains.launch.stage.io import read_events, run_rows
+from xborder.domains.launch.tables import KPI_SCORECARD, LAUNCH_OUTCOMES, PROJECTS, TABLES
+from xborder.warehouse.stage import NoParams, Stage, StageContext
+from xborder.warehouse.tables import read_rows, table_exists, write_frame
+
+__all__ = ["STAGE", "run_launch", "sales_after_launch"]
+
+_KPI_INPUTS = ("selection_backtest", "forecast_accuracy", "inventory_health", "landed_costs",
+               "supplier_concentration", "ad_tacos")  # fmt: skip
+
+
+def sales_after_launch(con: Any, products: list[str]) -> tuple[pd.DataFrame, Any]:
+    """Sold order lines of ``products`` per day and country (cost unknown), and the last day the lines cover."""
+    cols = ["product_id", "market", "day", "units", "revenue", "currency", "cost"]
+    if not products or not table_exists(con, "order_lines"):
+        return pd.DataFrame(columns=cols), None
+    marks = ", ".join("?" for _ in products)
+    df = con.execute(
+        "SELECT product_id, country AS market, CAST(ordered_at AS DATE) AS day, sum(quantity) AS units, "
+        "sum(quantity * unit_price) AS revenue, any_value(currency) AS currency, CAST(NULL AS DOUBLE) AS cost "
+        f"FROM order_lines WHERE status = 'sold' AND product_id IN ({marks}) GROUP BY ALL",
+        products,
+    ).df()
+    last = con.execute("SELECT CAST(max(ordered_at) AS DATE) FROM order_lines").fetchall()
+    return df[cols], (last[0][0] if last else None)
+
+
+def run_launch(con: Any, run_id: str) -> dict[str, Any]:
+    """Judge every launched project and write the run's scorecard; returns the summary."""
+    projects = read_rows(con, PROJECTS)
+    status = project_status(read_events(con))
+    launched = status.dropna(subset=["launched_at"])
+    outcomes = pd.DataFrame()
+    if len(launched):
+        ids = projects[projects["project_id"].isin(launched["project_id"])]["product_id"].unique().tolist()
+        sales, last = sales_after_launch(con, ids)
+        if last is not None:
+            outcomes = judge_outcomes(projects, status, sales, last)
+            write_frame(con, LAUNCH_OUTCOMES, outcomes.assign(run_id=run_id))
+    frames: dict[str, pd.DataFrame | None] = {t: run_rows(con, t, run_id) for t in _KPI_INPUTS}
+    frames["launch_outcomes"] = outcomes
+    frames["cycle_times"] = cycle_times(status)
+    card = scorecard(frames)
+    write_frame(con, KPI_SCORECARD, card.assign(run_id=run_id))
+    rate, judged = success_rate(outcomes) if len(outcomes) else (None, 0)
+    return {
+        "projects": int(len(projects)),
+        "launched": int(len(launched)),
+        "launch_outcomes": int(len(outcomes)),
+        "judged": judged,
+        "success_rate": rate,
+        "kpi_scorecard": int(len(card)),
+        "kpis_known": int(card["value"].notna().sum()),
+    }
+
+
+def _run(ctx: StageContext, p: NoParams) -> dict[str, Any]:
+    return run_launch(ctx.con, ctx.run_id)
+
+
+STAGE = Stage(
+    "launch", _run, NoParams, writes=TABLES, weight=0.01, title="Launch outcomes and KPI scorecard",
+)  # fmt: skip

@@ -1,0 +1,109 @@
+"""The tables of the launch domain: projects and their gate events, judged launch outcomes, the KPI scorecard."""
+
+from __future__ import annotations
+
+from xborder.schema.table import Column, Table
+
+__all__ = ["PROJECTS", "PROJECT_EVENTS", "LAUNCH_OUTCOMES", "KPI_SCORECARD", "TABLES"]
+
+_RUN = Column("run_id", "VARCHAR", "runs.run_id of the launch run that wrote the row.", nullable=False)
+_PROJECT = Column("project_id", "VARCHAR", "projects.project_id.", nullable=False)
+
+PROJECTS = Table(
+    "projects",
+    "A pick a team acts on: one product-development project (product x market), with the forecast and score "
+    "frozen when it was decided and the plan behind its expected launch date (docs/launch.md).",
+    owner="launch",
+    role="system",
+    primary_key=("project_id",),
+    dated_by="created_at",
+    columns=(
+        _PROJECT,
+        Column("product_id", "VARCHAR", "products.product_id of the pick.", nullable=False),
+        Column("market", "VARCHAR", "ISO 3166-1 alpha-2 target market.", nullable=False),
+        Column("title", "VARCHAR", "Product title at creation, for display."),
+        Column("owner", "VARCHAR", "Team or role accountable for the project (not a personal name)."),
+        Column("created_at", "TIMESTAMP", "When the project was created (its idea gate opened).", nullable=False),
+        Column("pick_run_id", "VARCHAR", "runs.run_id of the selection run the pick came from (NULL: none)."),
+        Column("score", "DOUBLE", "Opportunity score frozen at decision time (opportunities.score).", unit="0-1"),
+        Column("rank", "INTEGER", "Rank frozen at decision time (opportunities.rank).", unit="rank"),
+        Column("forecast_run_id", "VARCHAR", "runs.run_id of the demand forecast frozen (NULL: none)."),
+        Column("forecast_units", "DOUBLE", "Frozen forecast of units over the outcome window.", unit="units"),
+        Column("forecast_lo_80", "DOUBLE", "Lower 80% bound of the frozen forecast.", unit="units"),
+        Column("forecast_hi_80", "DOUBLE", "Upper 80% bound of the frozen forecast.", unit="units"),
+        Column("window_months", "INTEGER", "Outcome window after launch, months.", unit="months"),
+        Column("target_margin", "DOUBLE", "Gross-margin target a success must reach.", unit="fraction"),
+        Column("expected_margin", "DOUBLE", "Unit margin frozen from the landed costs (best mode).", unit="fraction"),
+        Column("spec_days", "DOUBLE", "Planned days for the specification gate.", unit="days"),
+        Column("supplier_lead_days", "DOUBLE", "Supplier lead time (supplier_offers; NULL unknown).", unit="days"),
+        Column("compliance_days", "DOUBLE", "Compliance critical path, high lead times (NULL unknown).", unit="days"),
+        Column("pilot_days", "DOUBLE", "Planned days for the pilot batch.", unit="days"),
+        Column("expected_launch", "DATE", "created_at + spec + max(sourcing, compliance) + pilot."),
+        Column("critical_path", "VARCHAR", "The gates on the longest path (specification > sourcing > pilot ...)."),
+    ),
+)  # fmt: skip
+
+PROJECT_EVENTS = Table(
+    "project_events",
+    "A gate decision of a project: which gate, when, who, with which documents and what was decided "
+    "(the project's current gate is its last 'go').",
+    owner="launch",
+    role="system",
+    dated_by="decided_at",
+    columns=(
+        _PROJECT,
+        Column("gate", "VARCHAR", "idea | specification | sourcing | compliance | pilot | launch | scale | stop.",
+               nullable=False),
+        Column("decided_at", "TIMESTAMP", "When the decision was taken.", nullable=False),
+        Column("owner", "VARCHAR", "Team or role that took it (not a personal name)."),
+        Column("decision", "VARCHAR", "go | hold | stop.", nullable=False),
+        Column("documents", "VARCHAR[]", "Documents behind the decision (paths or addresses)."),
+        Column("note", "VARCHAR", "Free text."),
+    ),
+)  # fmt: skip
+
+LAUNCH_OUTCOMES = Table(
+    "launch_outcomes",
+    "A launched project judged against its frozen forecast: actual units, revenue and margin after launch "
+    "(from the warehouse's sales) and whether it met the stated success criteria.",
+    owner="launch",
+    columns=(
+        _RUN, _PROJECT,
+        Column("product_id", "VARCHAR", "products.product_id.", nullable=False),
+        Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market.", nullable=False),
+        Column("launched_at", "DATE", "Date of the project's launch gate ('go')."),
+        Column("window_end", "DATE", "launched_at + window_months."),
+        Column("complete", "BOOLEAN", "The window has ended by the run's data (else judged so far only)."),
+        Column("actual_units", "DOUBLE", "Units sold in the market within the window.", unit="units"),
+        Column("actual_revenue", "DOUBLE", "Revenue in the window.", unit="currency"),
+        Column("currency", "VARCHAR", "ISO 4217 currency of actual_revenue."),
+        Column("actual_margin", "DOUBLE", "Realised gross margin (NULL: no costs known).", unit="fraction"),
+        Column("forecast_units", "DOUBLE", "The frozen forecast.", unit="units"),
+        Column("forecast_lo_80", "DOUBLE", "The frozen lower 80% bound.", unit="units"),
+        Column("sales_ok", "BOOLEAN", "actual_units >= forecast_lo_80 (NULL: no frozen bound)."),
+        Column("margin_ok", "BOOLEAN", "actual_margin >= target_margin (NULL: margin unknown)."),
+        Column("success", "BOOLEAN", "sales_ok and margin_ok where both are known; NULL while incomplete."),
+        Column("basis", "VARCHAR", "sales_and_margin | sales_only (margin unknown) | incomplete."),
+    ),
+)  # fmt: skip
+
+KPI_SCORECARD = Table(
+    "kpi_scorecard",
+    "The KPI scorecard of a run: each KPI's formula, the data used, its value (or why unknown) and target.",
+    owner="launch",
+    columns=(
+        _RUN,
+        Column("kpi", "VARCHAR", "KPI id (selection_success_rate, forecast_accuracy, ...).", nullable=False),
+        Column("value", "DOUBLE", "Its value (NULL: unknown)."),
+        Column("unit", "VARCHAR", "fraction | per_year | months | hours."),
+        Column("target", "DOUBLE", "The seed's target."),
+        Column("direction", "VARCHAR", "at_least | at_most: which side of the target is good."),
+        Column("baseline", "DOUBLE", "The seed's starting value, where it gives one."),
+        Column("meets", "BOOLEAN", "value is on the good side of target (NULL: unknown)."),
+        Column("formula", "VARCHAR", "How the value is computed."),
+        Column("data_used", "VARCHAR", "Tables and rows the value comes from."),
+        Column("missing", "VARCHAR", "When unknown: what is needed (a table, a command)."),
+    ),
+)  # fmt: skip
+
+TABLES = (PROJECTS, PROJECT_EVENTS, LAUNCH_OUTCOMES, KPI_SCORECARD)

@@ -1,0 +1,94 @@
+"""The launch stage inside a whole run on a small real warehouse: the scorecard, its report panels, the brief."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.pipeline.conftest import build_small_retail
+from xborder.core.settings import get_settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from xborder.pipeline.runner import run_pipeline
+
+    work = tmp_path_factory.mktemp("launch-run")
+    db = build_small_retail(work / "retail.duckdb")
+    result = run_pipeline(get_settings(db_path=str(db)), out=work / "report", markets=["GB", "DE", "FR"])
+    return {"db": db, "run_id": result["run_id"], "result": result, "work": work}
+
+
+def test_scorecard_of_the_run(finished: dict) -> None:
+    import duckdb
+
+    assert finished["result"]["stages"]["launch"]["status"] == "ok"
+    con = duckdb.connect(str(finished["db"]), read_only=True)
+    try:
+        card = con.execute("SELECT * FROM kpi_scorecard WHERE run_id = ?", [finished["run_id"]]).df()
+        wape = con.execute(
+            "SELECT median(wape) FROM forecast_accuracy WHERE run_id = ? AND level = 'product_market' "
+            "AND model = 'Chosen' AND wape IS NOT NULL",
+            [finished["run_id"]],
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    by = card.set_index("kpi")
+    assert len(card) == 12
+    if wape is None:
+        assert by.loc["forecast_accuracy", "missing"].startswith("the demand stage")
+    else:
+        assert by.loc["forecast_accuracy", "value"] == pytest.approx(1 - wape)
+    assert (
+        by.loc["selection_success_rate", "value"] != by.loc["selection_success_rate", "value"]
+    )  # NaN: no launch
+    assert by.loc["risk_detection_hours", "missing"].startswith("a record of when risk events")
+
+
+def test_report_panels_in_both_languages(finished: dict) -> None:
+    import duckdb
+
+    from xborder.domains.launch.report import report_panels
+
+    con = duckdb.connect(str(finished["db"]), read_only=True)
+    try:
+        en = report_panels(con, finished["run_id"], "en")
+        zh = report_panels(con, finished["run_id"], "zh")
+    finally:
+        con.close()
+    assert [p.key for p in en] == ["launch.kpis", "launch.outcomes"]
+    assert zh[0].title == "关键指标记分卡" and zh[0].missing is None
+    table = zh[0].tables[0][1]
+    assert len(table) == 12 and "指标" in table.columns
+    assert en[1].missing.startswith("No launched project yet")
+
+
+def test_brief_in_english_and_chinese(finished: dict, tmp_path: Path) -> None:
+    import duckdb
+
+    from xborder.cli.main import app
+
+    con = duckdb.connect(str(finished["db"]), read_only=True)
+    try:
+        pid, market, title = con.execute(
+            "SELECT product_id, market, title FROM opportunities WHERE run_id = ? AND rank = 1",
+            [finished["run_id"]],
+        ).fetchall()[0]
+    finally:
+        con.close()
+    out = tmp_path / "brief"
+    res = CliRunner().invoke(
+        app, ["--db", str(finished["db"]), "brief", pid, market, "--no-pdf", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    en = (out / f"brief_{pid.replace(':', '_')}_{market}.en.html").read_text(encoding="utf-8")
+    zh = (out / f"brief_{pid.replace(':', '_')}_{market}.zh.html").read_text(encoding="utf-8")
+    assert f"Product brief — {title} for {market}" in en.replace("&#x27;", "'")
+    assert "产品开发说明书" in zh and "需求预测及其 80% 区间" in zh
+    assert "Landed cost and margin" in en and "sea_lcl" in en
+    shutil.rmtree(out)
