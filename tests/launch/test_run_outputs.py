@@ -91,4 +91,6 @@ def test_brief_in_english_and_chinese(finished: dict, tmp_path: Path) -> None:
     assert f"Product brief — {title} for {market}" in en.replace("&#x27;", "'")
     assert "产品开发说明书" in zh and "需求预测及其 80% 区间" in zh
     assert "Landed cost and margin" in en and "sea_lcl" in en
+    # table headings in the brief's language, not the warehouse's column names
+    assert "<th>landed cost</th>" in en and "<th>到岸成本</th>" in zh and "<th>landed_cost</th>" not in zh
     shutil.rmtree(out)

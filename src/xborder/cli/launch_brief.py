@@ -32,11 +32,11 @@ def _cell(v: Any, col: str = "") -> str:
     return html.escape(str(v))
 
 
-def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
+def _table(rows: list[dict[str, Any]], cols: list[str], lang: str = "en") -> str:
     cols = [c for c in cols if any(c in r for r in rows)]
     if not rows or not cols:
         return ""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    head = "".join(f"<th>{html.escape(i18n.render(f'launch.brief.col.{c}', lang))}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c), c)}</td>" for c in cols) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
@@ -75,12 +75,12 @@ def render_brief(d: dict[str, Any], lang: str) -> str:
         out.append(f"<p>{html.escape(explanation)}</p>")
     ladder = (s.get("finance") or {}).get("ladder") or []
     out.append(_table(ladder, ["mode", "currency", "current_price", "local_price", "target_margin", "unit_margin",
-                               "margin_pct", "margin_fx_m10", "margin_fx_p10"]) or _why(s.get("finance") or {}, "finance", lang))  # fmt: skip
+                               "margin_pct", "margin_fx_m10", "margin_fx_p10"], lang) or _why(s.get("finance") or {}, "finance", lang))  # fmt: skip
     # Landed cost.
     out.append(f"<h2>{t('landed')}</h2>")
     lc = (s.get("landed_cost") or {}).get("rows") or []
     out.append(_table(lc, ["mode", "currency", "price", "unit_cost", "freight", "duty", "landed_cost", "referral_fee",
-                           "fulfilment_fee", "unit_margin", "margin_pct", "rules_used", "notes"])
+                           "fulfilment_fee", "unit_margin", "margin_pct", "rules_used", "notes"], lang)
                or _why(s.get("landed_cost") or {}, "landed_cost", lang))  # fmt: skip
     # Pains and delights.
     rv = s.get("reviews") or {}
@@ -88,12 +88,12 @@ def render_brief(d: dict[str, Any], lang: str) -> str:
     pains = [{**p, "aspect": p.get("aspect_zh") if lang == "zh" and p.get("aspect_zh") else p.get("aspect"),
               "evidence": " ".join(p.get("example_texts") or [])} for p in rv.get("pains") or []]  # fmt: skip
     out.append(
-        _table(pains, ["aspect", "n_negative", "n_total", "evidence_low", "evidence"])
+        _table(pains, ["aspect", "n_negative", "n_total", "evidence_low", "evidence"], lang)
         or _why(rv, "reviews", lang)
     )
     out.append(f"<h2>{t('delights')}</h2>")
     good = [r for r in rv.get("examples") or [] if (r.get("rating") or 0) >= 4][:5]
-    out.append(_table(good, ["rating", "title", "text"]) or _why(rv, "reviews", lang))
+    out.append(_table(good, ["rating", "title", "text"], lang) or _why(rv, "reviews", lang))
     # Compliance.
     comp = s.get("compliance") or {}
     out.append(f"<h2>{t('compliance')}</h2>")
@@ -104,13 +104,13 @@ def render_brief(d: dict[str, Any], lang: str) -> str:
         )
     out.append(_table(comp.get("rows") or [], ["requirement", "kind", "mandatory", "lead_time_days_min",
                                                "lead_time_days_max", "cost_min", "cost_max", "currency", "source",
-                                               "confidence"]) or _why(comp, "compliance", lang))  # fmt: skip
+                                               "confidence"], lang) or _why(comp, "compliance", lang))  # fmt: skip
     # Suppliers.
     sup = s.get("suppliers") or {}
     out.append(f"<h2>{t('suppliers')}</h2>")
     shortlist = sup.get("ranking") or sup.get("rows") or sup.get("shortlist") or []
     out.append(_table(shortlist if isinstance(shortlist, list) else [], ["supplier_id", "name", "score", "rank",
-               "unit_cost", "currency", "lead_time_days", "origin_country"]) or _why(sup, "suppliers", lang))  # fmt: skip
+               "unit_cost", "currency", "lead_time_days", "origin_country"], lang) or _why(sup, "suppliers", lang))  # fmt: skip
     # Forecast.
     dem = s.get("demand") or {}
     out.append(f"<h2>{t('forecast')}</h2>")
@@ -119,7 +119,7 @@ def render_brief(d: dict[str, Any], lang: str) -> str:
         out.append(
             f"<p>{html.escape(t('opportunity_6m', units=opp['demand_6m'], lo=_cell(lo) or '?', hi=_cell(hi) or '?'))}</p>"
         )
-    out.append(_table(dem.get("forecast_shown") or dem.get("forecast") or [], ["ds", "model", "point", "lo_80", "hi_80", "kind"])
+    out.append(_table(dem.get("forecast_shown") or dem.get("forecast") or [], ["ds", "model", "point", "lo_80", "hi_80", "kind"], lang)
                or _why(dem, "demand", lang))  # fmt: skip
     out.append(
         f'<p class="note">{html.escape(t("generated", when=utcnow().strftime("%Y-%m-%d %H:%M UTC")))}</p>'
