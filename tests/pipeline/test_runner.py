@@ -128,6 +128,7 @@ def test_the_registry_gives_every_list_the_interfaces_use() -> None:
         "backtest",
         "finance",
         "risk",
+        "launch",
     ]
     assert output_tables()["forecasts"] == "demand" and output_tables()["opportunities"] == "selection"
     assert quick_params([*STAGES, REPORT]) == {
