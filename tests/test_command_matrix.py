@@ -68,7 +68,7 @@ def _xb(db: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProce
 
 def _clear(proc: subprocess.CompletedProcess[str], what: str) -> None:
     """Exit 0, or exit 2 with an ``Error:`` line — never a crash or a traceback."""
-    text = proc.stdout[-2000:] + proc.stderr[-2000:]
+    text = f"stderr: {proc.stderr[-1500:]}\nstdout: {proc.stdout[-500:]}"  # stderr first: it says why
     assert "Traceback" not in proc.stderr and "Internal error" not in proc.stderr, f"{what}: crashed\n{text}"
     assert proc.returncode in (0, 2), f"{what}: exit {proc.returncode}\n{text}"
     if proc.returncode == 2:
@@ -94,7 +94,7 @@ def test_every_command_answers_or_says_why_on_every_dataset(dataset, tmp_path) -
         try:
             _clear(proc, f"{name} on {dataset}")
         except AssertionError as exc:
-            failures.append(str(exc)[:1500])
+            failures.append(str(exc)[:2500])
     assert not failures, "\n\n".join(failures)
 
 

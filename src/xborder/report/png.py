@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,5 +35,40 @@ def write_png(
         {"fig": fig, "path": str(path), "opts": {"format": "png", "width": width, "height": height}}
         for fig, path in items
     ]
-    kaleido.write_fig_from_object_sync(figs)
+    try:
+        with _quiet_stderr() as said:
+            kaleido.write_fig_from_object_sync(figs)
+    except Exception as exc:  # noqa: BLE001 - a chart image is never worth a failed command
+        detail = said[0].strip().splitlines()[-1:] if said and said[0].strip() else []
+        return f"Kaleido could not draw the images ({type(exc).__name__}: {exc}{'; ' + detail[0] if detail else ''})"
     return None
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[list[str]]:
+    """Keep what Chromium and Kaleido's browser driver write to stderr (browser noise, logged tracebacks of
+    retried steps) out of the user's terminal and of ``--json`` callers' error stream; yields a list that holds
+    the captured text afterwards (used in the reason when drawing fails)."""
+    import logging
+    import sys
+    import tempfile
+
+    said: list[str] = []
+    loggers = [logging.getLogger(n) for n in ("kaleido", "choreographer", "logistro", "asyncio")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield said
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            for lg, lv in zip(loggers, levels, strict=True):
+                lg.setLevel(lv)
+            tmp.seek(0)
+            said.append(tmp.read()[-4000:].decode("utf-8", "replace"))
