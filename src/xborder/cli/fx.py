@@ -1,16 +1,22 @@
-"""``xborder fx exposure``: net exposure per currency (payouts, purchases, stock) and its value at risk."""
+"""``xborder fx``: the dated FX table (update, rate) and net exposure per currency with its value at risk."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
+from xborder.core.i18n import message, render
 
-__all__ = ["register", "exposure"]
+__all__ = ["register", "exposure", "fx_app", "fx_rate", "fx_update"]
+
+fx_app = typer.Typer(help="The dated FX table (ECB euro reference rates; Source: ECB).", no_args_is_help=True)
 
 
 def exposure(
@@ -44,7 +50,7 @@ def exposure(
         raise BadInputError("No currency exposure: the warehouse has no inventory plans and no settlements.",
                             hint="Run: xborder run (inventory plans), or ingest settlement reports (xborder ingest FILE).")  # fmt: skip
 
-    def render(d: dict) -> None:
+    def show(d: dict) -> None:
         from rich.table import Table
 
         t = Table(title=i18n.render("finance.exposure_title", "en", **d))
@@ -56,11 +62,83 @@ def exposure(
         console.print(t)
         console.print(i18n.render("finance.exposure_var", "en", **d))
 
-    emit(ctx, data, render)
+    emit(ctx, data, show)
+
+
+@fx_app.command("update")
+def fx_update(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="ECB eurofxref-hist.zip or .csv.")]
+) -> None:
+    """Load a newer ECB reference-rate file into the warehouse (it extends the bundled table)."""
+    from xborder.reference.fx import store_ecb_file
+
+    con = open_warehouse(ctx)
+    try:
+        info = store_ecb_file(con, file)
+    finally:
+        con.close()
+    emit(
+        ctx,
+        info,
+        lambda d: console.print(
+            render(
+                "landed_cost.fx_stored", "en", rows=d["rows"], days=d["days"], start=d["from"], end=d["to"]
+            )
+        ),
+    )
+
+
+@fx_app.command("rate")
+def fx_rate(
+    ctx: typer.Context,
+    from_ccy: Annotated[str, typer.Argument(help="From currency, e.g. USD.")],
+    to_ccy: Annotated[str, typer.Argument(help="To currency, e.g. EUR.")],
+    date: Annotated[str | None, typer.Option("--date", help="As of this day (YYYY-MM-DD).")] = None,
+) -> None:
+    """The conversion factor between two currencies as of a day (cross rate via EUR)."""
+    from pathlib import Path as _Path
+
+    from xborder.core.clock import today
+    from xborder.domains.landed_cost.result import fx_and_margin_notes
+    from xborder.reference.fx import load_fx
+
+    st = state(ctx)
+    day = date or today().isoformat()
+    fx = load_fx()
+    if _Path(st.settings.db_path).exists():  # the warehouse may hold newer ECB days (xborder fx update)
+        con = open_warehouse(ctx, read_only=True)
+        try:
+            fx = load_fx(con)
+        finally:
+            con.close()
+    q = fx.factor(from_ccy, to_ccy, day)
+    warnings = [
+        message(n)
+        for n in fx_and_margin_notes(fx, dt.date.fromisoformat(day[:10]), [], st.settings.fx_max_age_days)
+    ]
+    emit(
+        ctx,
+        {
+            "from": from_ccy.upper(),
+            "to": to_ccy.upper(),
+            "rate": q.rate,
+            "ecb_date": q.date,
+            "source": q.source,
+            "warnings": warnings,
+        },
+        _render_rate,
+    )
+
+
+def _render_rate(d: dict[str, Any]) -> None:
+    console.print(
+        render("landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"])
+    )
+    for w in d["warnings"]:
+        console.print(f"[yellow]{escape(w)}[/]")
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``exposure`` to the ``xborder fx`` group (declared with the FX table's commands)."""
-    from xborder.cli.landed_cost import fx_app
-
+    """Add the ``xborder fx`` group (update, rate, exposure) to the main app."""
     fx_app.command("exposure")(exposure)
+    app.add_typer(fx_app, name="fx")

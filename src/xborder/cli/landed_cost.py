@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core.errors import BadInputError, NotFoundError
@@ -16,7 +15,6 @@ from xborder.core.i18n import message, render
 
 __all__ = ["register"]
 
-fx_app = typer.Typer(help="The dated FX table (ECB euro reference rates; Source: ECB).", no_args_is_help=True)
 
 MODES_HELP = "sea_fcl, sea_lcl, air, express or rail"
 
@@ -207,7 +205,6 @@ def landed_cost_cmd(
     table = compare(
         pin, markets, modes, date=date, prices=prices, units=units, platform=platform, target_margin=tm, fx=fx
     )
-    import datetime as dt
 
     from xborder.domains.landed_cost.result import fx_and_margin_notes
     from xborder.reference.coverage import research_notes
@@ -254,7 +251,6 @@ def _prices_in_market_currency(
     prices: dict[str, float], amount: float, currency: str | None, date: str | None, fx: Any
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Each market's price in its own currency, and a note saying how the given price was read."""
-    import datetime as dt
 
     from xborder.domains.landed_cost.rules import rule_book
     from xborder.domains.landed_cost.sourcing import note
@@ -402,80 +398,6 @@ def _render_compare(d: dict) -> None:
         console.print(f"[dim]• {n}[/dim]")
 
 
-@fx_app.command("update")
-def fx_update(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="ECB eurofxref-hist.zip or .csv.")]
-) -> None:
-    """Load a newer ECB reference-rate file into the warehouse (it extends the bundled table)."""
-    from xborder.reference.fx import store_ecb_file
-
-    con = open_warehouse(ctx)
-    try:
-        info = store_ecb_file(con, file)
-    finally:
-        con.close()
-    emit(
-        ctx,
-        info,
-        lambda d: console.print(
-            render(
-                "landed_cost.fx_stored", "en", rows=d["rows"], days=d["days"], start=d["from"], end=d["to"]
-            )
-        ),
-    )
-
-
-@fx_app.command("rate")
-def fx_rate(
-    ctx: typer.Context,
-    from_ccy: Annotated[str, typer.Argument(help="From currency, e.g. USD.")],
-    to_ccy: Annotated[str, typer.Argument(help="To currency, e.g. EUR.")],
-    date: Annotated[str | None, typer.Option("--date", help="As of this day (YYYY-MM-DD).")] = None,
-) -> None:
-    """The conversion factor between two currencies as of a day (cross rate via EUR)."""
-    from pathlib import Path as _Path
-
-    from xborder.core.clock import today
-    from xborder.domains.landed_cost.result import fx_and_margin_notes
-    from xborder.reference.fx import load_fx
-
-    st = state(ctx)
-    day = date or today().isoformat()
-    fx = load_fx()
-    if _Path(st.settings.db_path).exists():  # the warehouse may hold newer ECB days (xborder fx update)
-        con = open_warehouse(ctx, read_only=True)
-        try:
-            fx = load_fx(con)
-        finally:
-            con.close()
-    q = fx.factor(from_ccy, to_ccy, day)
-    warnings = [
-        message(n)
-        for n in fx_and_margin_notes(fx, dt.date.fromisoformat(day[:10]), [], st.settings.fx_max_age_days)
-    ]
-    emit(
-        ctx,
-        {
-            "from": from_ccy.upper(),
-            "to": to_ccy.upper(),
-            "rate": q.rate,
-            "ecb_date": q.date,
-            "source": q.source,
-            "warnings": warnings,
-        },
-        _render_rate,
-    )
-
-
-def _render_rate(d: dict[str, Any]) -> None:
-    console.print(
-        render("landed_cost.fx_rate", "en", base=d["from"], rate=d["rate"], quote=d["to"], day=d["ecb_date"])
-    )
-    for w in d["warnings"]:
-        console.print(f"[yellow]{escape(w)}[/]")
-
-
 def register(app: typer.Typer) -> None:
-    """Add ``landed-cost`` and ``fx`` to the main app."""
+    """Add ``landed-cost`` to the main app."""
     app.command("landed-cost")(landed_cost_cmd)
-    app.add_typer(fx_app, name="fx")
