@@ -12,6 +12,7 @@ import pytest
 from xborder.core.settings import get_settings
 from xborder.domains.customers.backtest import clv_backtest, forecast_accuracy
 from xborder.domains.customers.bgnbd import expected_purchases, fit_bgnbd
+from xborder.domains.customers.report import report_panels
 from xborder.domains.customers.stage import STAGE
 from xborder.pipeline.runner import run_stage
 from xborder.schema import table
@@ -110,6 +111,7 @@ def test_stage_writes_the_backtest_rows(tmp_path: Path) -> None:
                           {"holdout_days": 91, "min_customers": 2, "min_repeat_customers": 2})  # fmt: skip
     m = read_rows(con, "customer_models", run_id).iloc[0]
     rows = read_rows(con, "customer_backtest", run_id)
+    en, zh = report_panels(con, run_id, "en")[1], report_panels(con, run_id, "zh")[1]
     con.close()
     assert (m["holdout_days"], m["holdout_actual"], m["holdout_purchases_last_period"]) == (91, 4, 61)
     assert (m["holdout_currency"], m["holdout_value_actual"], m["holdout_value_last_period"]) == (
@@ -119,3 +121,12 @@ def test_stage_writes_the_backtest_rows(tmp_path: Path) -> None:
     )
     assert rows["customers"].sum() == 45 and set(rows["currency"]) == {"EUR", "USD"}
     assert str(rows["calibration_until"].iloc[0])[:10] == "2024-03-31"
+    # the report panel: EUR customers of the largest source; bars = value per segment, summing to 75 bought
+    assert en.key == "customers.backtest" and en.missing is None
+    actual, model, naive = en.figure.data
+    assert sum(actual.y) == pytest.approx(75.0) and sum(naive.y) == pytest.approx(323.0)
+    assert sum(model.y) == pytest.approx(m["holdout_value_predicted"])
+    assert "up to 2024-03-31 without the last 91 days" in en.intro and "75 EUR bought" in en.intro
+    per_source = en.tables[0][1].iloc[0]
+    assert (per_source["purchases: actual"], per_source["value: same as before"]) == (4, 323)
+    assert zh.title == "客户：留出期检验生命周期价值" and "数据源" in zh.tables[0][1].columns

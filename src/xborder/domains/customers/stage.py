@@ -232,7 +232,7 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
 
 def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     """What the report panel of ``run_id`` shows (read here: the stage is the domain's only warehouse reader):
-    its ``customer_cohorts``, ``customer_segments`` and ``customer_models`` rows and the stage's
+    its ``customer_cohorts``, ``customer_segments``, ``customer_models`` and ``customer_backtest`` rows and the stage's
     ``reason_code`` when it was skipped."""
     from xborder.warehouse.runs import load_run
     from xborder.warehouse.tables import read_rows
@@ -243,7 +243,10 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         stage = {}
     return {
         "reason_code": stage.get("reason_code") if isinstance(stage, dict) else None,
-        **{t.name: read_rows(con, t, run_id) for t in (CUSTOMER_COHORTS, CUSTOMER_SEGMENTS, CUSTOMER_MODELS)},
+        **{
+            t.name: read_rows(con, t, run_id)
+            for t in (CUSTOMER_COHORTS, CUSTOMER_SEGMENTS, CUSTOMER_MODELS, CUSTOMER_BACKTEST)
+        },
     }
 
 
