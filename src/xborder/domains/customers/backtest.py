@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from xborder.domains.customers.bgnbd import expected_purchases, fit_bgnbd, probability_alive
 from xborder.domains.customers.gamma_gamma import expected_spend, fit_gamma_gamma
@@ -28,7 +29,7 @@ PREDICTORS = ("model", "last_period")
 
 
 def forecast_accuracy(
-    actual: np.ndarray, forecast: np.ndarray, *, top_share: float = TOP_SHARE
+    actual: ArrayLike, forecast: ArrayLike, *, top_share: float = TOP_SHARE
 ) -> dict[str, Any]:
     """How well one per-customer forecast matches the actual holdout figures.
 
