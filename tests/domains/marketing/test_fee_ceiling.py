@@ -13,6 +13,7 @@ from tests.domains.marketing.test_real_ads import _amount
 from tests.ingest.helpers import ingest
 from xborder.core.settings import Settings
 from xborder.domains.marketing.fees import above_ceiling, fee_ceilings
+from xborder.domains.marketing.report import report_panels
 from xborder.domains.marketing.stage import STAGE
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
@@ -62,6 +63,7 @@ def test_bathmat_fee_ceiling_equals_the_raw_date_range_reports(tmp_path: Path) -
         settings = Settings(db_path=str(tmp_path / "wh.duckdb"), pseudonym_key="test-key-not-secret")
         run_id, _ = run_stage(con, settings, STAGE, STAGE.parse({}))
         (r,) = read_rows(con, "ad_fee_ceilings", run_id).to_dict(orient="records")
+        acos = report_panels(con, run_id, "en")[0]
     finally:
         con.close()
     # by hand: the four files, a row repeated in a later file (the overlapping months) counted once
@@ -88,3 +90,7 @@ def test_bathmat_fee_ceiling_equals_the_raw_date_range_reports(tmp_path: Path) -
     assert r["loss_at_zero_cost"] == pytest.approx(
         above["spend"].sum() - r["fee_ceiling_acos"] * above["sales"].sum()
     )
+    # the ACoS-over-time panel draws the ceiling (red dash-dot) and lists it with the account's totals
+    lines = [sh.y0 for sh in acos.figure.layout.shapes if sh.line.dash == "dashdot"]
+    assert acos.key == "marketing.acos_over_time" and lines == [pytest.approx(100 * r["fee_ceiling_acos"])]
+    assert acos.tables[0][1]["fee ceiling"].tolist() == [pytest.approx(r["fee_ceiling_acos"])]

@@ -268,7 +268,8 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     Returns:
         ``params`` (the run's marketing parameters as given), ``reason_code`` (the stage's skip reason or
         None) and the run's rows of ``ad_metrics`` (day grain), ``ad_tacos``, ``ad_suggestions``,
-        ``ad_rule_replay``, ``ad_keyword_matrix`` and ``ad_budget``; ``ad_rows`` counts all its ad_metrics rows.
+        ``ad_rule_replay``, ``ad_keyword_matrix``, ``ad_budget`` and ``ad_fee_ceilings``; ``ad_rows`` counts all its
+        ad_metrics rows.
     """
     from xborder.warehouse.runs import load_run
     from xborder.warehouse.tables import read_rows
@@ -290,7 +291,7 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         "ad_metrics": read_rows(con, AD_METRICS, run_id, where="grain = 'day'"),
         **{
             t.name: read_rows(con, t, run_id)
-            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET)
+            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET, AD_FEE_CEILINGS)
         },  # fmt: skip
     }
 
