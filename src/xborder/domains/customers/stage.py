@@ -91,7 +91,7 @@ def _read(con: Any, sources: list[str] | None) -> tuple[pd.DataFrame, pd.DataFra
                       sum(CASE WHEN o.status = 'sold' THEN o.quantity ELSE 0 END) AS sold_units
                FROM order_lines o JOIN _x_customers k USING (source, customer_key)
                WHERE coalesce(o.is_product, TRUE) AND o.status IN ('sold', 'cancelled', 'returned')
-               GROUP BY ALL""",
+               GROUP BY ALL ORDER BY ALL""",  # a fixed order: the fits must not depend on the scan's order
         ).df()
         keys = con.execute("SELECT number, customer_key FROM _x_customers ORDER BY number").df()
     finally:
