@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from xborder.core.errors import BadInputError
+from xborder.core.errors import BadInputError, NotFoundError
 from xborder.ledger.events import Event, parse_event
 from xborder.ledger.store import AppendResult, append_events
 from xborder.warehouse.tables import table_exists
@@ -270,11 +270,11 @@ def recall(con: duckdb.DuckDBPyConnection, batch_id: str) -> Recall:
     a sale's own ``market`` counts when the order is not in the warehouse.
 
     Raises:
-        BadInputError: the batch has no events in the ledger.
+        NotFoundError: the batch has no events in the ledger.
     """
     t0 = dt.datetime.now()
     if not con.execute("SELECT count(*) FROM ledger_entries WHERE batch_id = ?", [batch_id]).fetchone()[0]:  # type: ignore[index]
-        raise BadInputError(
+        raise NotFoundError(
             f"Batch {batch_id!r} has no events in the ledger.",
             hint="`xborder ledger show` lists the batches.",
         )
