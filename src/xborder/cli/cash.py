@@ -116,6 +116,10 @@ def replay(
     ctx: typer.Context,
     window: Annotated[int, typer.Option("--window", min=1, help="Weeks of net flow averaged.")] = 26,
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Weeks projected.")] = 13,
+    future: Annotated[
+        bool,
+        typer.Option("--future-rate", help="Diagnostic: give each projection the horizon's actual net flow."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Replay the payout projection on the stored money movements: accuracy of each past 13-week projection."""
@@ -133,9 +137,17 @@ def replay(
     if rows is None or rows.empty:
         raise BadInputError("No money movements in this warehouse.",
                             hint="Ingest settlement or date-range transaction reports first (xborder ingest FILE).")  # fmt: skip
-    table, summary = _replay(weekly_flows(rows), horizon=horizon, window=window)
+    table, summary = _replay(
+        weekly_flows(rows), horizon=horizon, window=window, rate="future" if future else "history"
+    )
     data = {**summary, "rows": table}
-    emit(ctx, data, lambda d: console.print(i18n.render("finance.replay", "en", **summary)))
+
+    def render(d: dict) -> None:
+        console.print(i18n.render("finance.replay", "en", **summary))
+        if summary["validate_origins"]:
+            console.print(i18n.render("finance.replay_split", "en", **summary))
+
+    emit(ctx, data, render)
 
 
 @cash_app.command("flow")

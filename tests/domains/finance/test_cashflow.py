@@ -92,6 +92,17 @@ def test_replay_on_the_bathmat_sellers_payouts(db_path: Path) -> None:
     assert first["actual"] == pytest.approx(w["payout"].iloc[26:39].sum())
     # measured: mean accuracy 83.4% (every-day payouts: 81.7%; docs/finance.md); the seed's target is 85%
     assert 0.83 < summary["mean_accuracy"] < 0.84
+    # split in time: the earlier 18 origins (with the spring-2019 stock-out) 78.6%, the later 18 88.3%
+    assert summary["split_week"] == dt.date(2019, 7, 29)
+    assert summary["tune_origins"] == summary["validate_origins"] == 18
+    assert summary["tune_accuracy"] == pytest.approx(table["accuracy"].iloc[:18].mean())
+    assert summary["tune_accuracy"] == pytest.approx(0.7855, abs=5e-4)
+    assert summary["validate_accuracy"] == pytest.approx(0.8827, abs=5e-4)
+    # diagnostic: given the horizon's ACTUAL net flow the same timing scores 81.6% -- the gap to 85% is not
+    # only the forecast of earnings but what the account keeps back as it grows (reserves, unpaid balance)
+    future_table, future = replay(w, rate="future")
+    assert future_table["projected"].iloc[0] == pytest.approx(6 * 14 * w["net"].iloc[26:39].mean() / 7)
+    assert future["mean_accuracy"] == pytest.approx(0.8156, abs=5e-4)
     flat = w.drop(columns="last_transfer")  # without the cycle: horizon x mean weekly net flow
     assert replay(flat)[1]["mean_accuracy"] == pytest.approx(0.8170, abs=5e-4)
     # the 13-week cash flow from the week after the last movement (2020-02-29): payout days 03-11 .. 05-20 on

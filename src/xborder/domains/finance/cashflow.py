@@ -13,7 +13,10 @@ earnings, so the projection is ``payout days x cycle days x mean daily net flow`
 
 The **replay** stands at every past week with ``window`` weeks behind it and ``horizon`` ahead, projects, and
 compares with the payouts that happened: accuracy = 1 - |projected - actual| / actual of the horizon's total,
-and the mean over origins (1 - MAPE).
+and the mean over origins (1 - MAPE). The origins are split in time: the earlier half is where settings such as
+the window are chosen (``tune``), the later half checks them (``validate``). With ``rate="future"`` the
+projection is given the horizon's *actual* mean net flow instead of the window's: what the payout timing alone
+would score if the account's earnings were known (a diagnostic, not a forecast).
 """
 
 from __future__ import annotations
@@ -78,16 +81,24 @@ def payout_days(
     return out
 
 
-def project_payouts(weekly: pd.DataFrame, origin: int, *, horizon: int = 13, window: int = 26) -> float:
+def project_payouts(
+    weekly: pd.DataFrame, origin: int, *, horizon: int = 13, window: int = 26, rate: str = "history"
+) -> float:
     """Projected payouts of the ``horizon`` weeks after week index ``origin`` (NaN without ``window`` weeks).
 
     On the settlement cycle of the window's transfers (module docstring); ``horizon x`` the mean weekly net
-    flow when the window has fewer than two transfers or ``weekly`` carries no ``last_transfer``.
+    flow when the window has fewer than two transfers or ``weekly`` carries no ``last_transfer``. ``rate``:
+    ``history`` (the window's mean net flow) or ``future`` (the horizon's actual mean net flow, a diagnostic).
     """
     if origin + 1 < window:
         return float("nan")
     hist = weekly.iloc[origin - window + 1 : origin + 1]
-    mean_week = float(hist["net"].mean())
+    if rate == "future":
+        mean_week = float(weekly["net"].iloc[origin + 1 : origin + 1 + horizon].mean())
+    elif rate == "history":
+        mean_week = float(hist["net"].mean())
+    else:
+        raise ValueError(f"rate must be 'history' or 'future', not {rate!r}")
     cycle = settlement_cycle(hist["last_transfer"]) if "last_transfer" in hist else None
     if cycle is None:
         return horizon * mean_week
@@ -96,26 +107,41 @@ def project_payouts(weekly: pd.DataFrame, origin: int, *, horizon: int = 13, win
     return len(days) * cycle[0] * mean_week / 7.0
 
 
-def replay(weekly: pd.DataFrame, *, horizon: int = 13, window: int = 26) -> tuple[pd.DataFrame, dict]:
+def _mean(scores: pd.Series) -> float:
+    return float(scores.mean()) if len(scores) else float("nan")
+
+
+def replay(
+    weekly: pd.DataFrame, *, horizon: int = 13, window: int = 26, rate: str = "history"
+) -> tuple[pd.DataFrame, dict]:
     """Project from every week that has ``window`` weeks behind and ``horizon`` ahead; compare with the payouts.
 
     Returns:
         (one row per origin: week, projected, actual, accuracy; summary: origins, mean_accuracy,
-        median_accuracy, window, horizon).
+        median_accuracy, window, horizon, rate, and the time split: split_week (first origin of the later
+        half), tune_origins / tune_accuracy (earlier half), validate_origins / validate_accuracy (later half)).
     """
     rows = []
     for t in range(window - 1, len(weekly) - horizon):
         actual = float(weekly["payout"].iloc[t + 1 : t + 1 + horizon].sum())
-        proj = project_payouts(weekly, t, horizon=horizon, window=window)
+        proj = project_payouts(weekly, t, horizon=horizon, window=window, rate=rate)
         acc = 1.0 - abs(proj - actual) / actual if actual > 0 else float("nan")
         rows.append({"week": weekly["week"].iloc[t], "projected": proj, "actual": actual, "accuracy": acc})
     out = pd.DataFrame(rows, columns=["week", "projected", "actual", "accuracy"])
     scores = out["accuracy"].dropna()
+    half = len(scores) // 2
+    tune, validate = scores.iloc[:half], scores.iloc[half:]
     summary = {
         "origins": int(len(scores)),
-        "mean_accuracy": float(scores.mean()) if len(scores) else float("nan"),
+        "mean_accuracy": _mean(scores),
         "median_accuracy": float(np.median(scores)) if len(scores) else float("nan"),
         "window": window,
         "horizon": horizon,
+        "rate": rate,
+        "split_week": pd.Timestamp(out.loc[validate.index[0], "week"]).date() if len(validate) else None,
+        "tune_origins": int(len(tune)),
+        "tune_accuracy": _mean(tune),
+        "validate_origins": int(len(validate)),
+        "validate_accuracy": _mean(validate),
     }
     return out, summary
