@@ -116,6 +116,15 @@ def replay(
     ctx: typer.Context,
     window: Annotated[int, typer.Option("--window", min=1, help="Weeks of net flow averaged.")] = 26,
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Weeks projected.")] = 13,
+    low_sales: Annotated[
+        float,
+        typer.Option(
+            "--low-sales-share",
+            min=0.0,
+            max=1.0,
+            help="Weeks with orders below this share of the window's median week are left out (0: none).",
+        ),
+    ] = 0.25,
     future: Annotated[
         bool,
         typer.Option("--future-rate", help="Diagnostic: give each projection the horizon's actual net flow."),
@@ -138,8 +147,9 @@ def replay(
         raise BadInputError("No money movements in this warehouse.",
                             hint="Ingest settlement or date-range transaction reports first (xborder ingest FILE).")  # fmt: skip
     table, summary = _replay(
-        weekly_flows(rows), horizon=horizon, window=window, rate="future" if future else "history"
-    )
+        weekly_flows(rows), horizon=horizon, window=window, rate="future" if future else "history",
+        low_sales_share=low_sales,
+    )  # fmt: skip
     data = {**summary, "rows": table}
 
     def render(d: dict) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from xborder.core.clock import today
 from xborder.core.settings import Settings
-from xborder.domains.finance.cashflow import payout_days, settlement_cycle, weekly_flows
+from xborder.domains.finance.cashflow import mean_weekly_net, payout_days, settlement_cycle, weekly_flows
 from xborder.domains.finance.cashplan import (
     ESTIMATED,
     LINES,
@@ -141,7 +141,7 @@ def history_payouts(movements: pd.DataFrame, start: pd.Timestamp, weeks: int, wi
     hist = w.tail(window)
     out = pd.Series(0.0, index=pd.date_range(start, periods=weeks, freq="7D"))
     cycle = settlement_cycle(hist["last_transfer"])
-    per_day = float(hist["net"].mean()) / 7.0
+    per_day = mean_weekly_net(hist) / 7.0
     if cycle is None:
         return out + per_day * 7.0
     for day in payout_days(cycle, start, start + pd.Timedelta(days=7 * weeks)):
