@@ -129,3 +129,21 @@ def test_cli_stress_and_missing_plan(warehouse: Path) -> None:
     assert abs(d["mc_error"] - (d["p_loss"] * (1 - d["p_loss"]) / 4000) ** 0.5) < 1e-12
     bad = _cli(warehouse, "stress", "p:none", "US")
     assert bad.returncode == 2 and "No plan for p:none in US" in bad.stderr
+
+
+@pytest.mark.slow
+def test_cli_seller_register_sums_the_plans(warehouse: Path) -> None:
+    con = connect(warehouse)
+    run_id, _ = run_stage(con, Settings(db_path=str(warehouse)), RISK, {"as_of": "2026-12-06", "draws": 200})
+    reg = read_rows(con, "risk_register", run_id)
+    con.close()
+    out = _cli(warehouse, "--json", "risk", "seller", "--currency", "USD")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["plans"] == 4 and d["currency"] == "USD" and len(d["rows"]) == 7
+    us = reg[reg["market"] == "US"]  # the US plan's money is already in dollars
+    rows = {r["category"]: r for r in d["rows"]}
+    assert rows["logistics"]["plans"] == 4 and rows["logistics"]["owner"] == "logistics"
+    assert sum(r["L1"] + r["L2"] + r["L3"] + r["L4"] for r in d["rows"]) == len(reg) == 28
+    assert d["risk_reserve"] == pytest.approx(sum(r["expected_loss"] for r in d["rows"]))
+    assert d["risk_reserve"] > us["expected_loss"].sum() > 0
