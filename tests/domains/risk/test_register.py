@@ -115,7 +115,11 @@ def test_the_sellers_register_sums_plans_in_one_currency() -> None:
     out = seller_register(reg, {"USD": 1.0, "EUR": 1.1}).set_index("category")
     assert list(out.index) == ["logistics", "fx"]  # most expected loss first
     lo = out.loc["logistics"]
-    assert lo["plans"] == 2 and lo["impact"] == pytest.approx(100 + 220) and lo["expected_loss"] == pytest.approx(96)
+    assert (
+        lo["plans"] == 2
+        and lo["impact"] == pytest.approx(100 + 220)
+        and lo["expected_loss"] == pytest.approx(96)
+    )
     assert (lo["L1"], lo["L2"], lo["L3"], lo["L4"]) == (1, 1, 0, 0) and lo["owner"] == "logistics"
     fx = out.loc["fx"]
     assert fx["unquantified"] == 1 and fx["expected_loss"] == pytest.approx(5.0) and fx["owner"] == "finance"
