@@ -206,6 +206,10 @@ def flow(
             t.add_row(str(pd_date(r.week)), *[f"{getattr(r, c):,.0f}" for c in cols])
         console.print(t)
         console.print(i18n.render("finance.cash_flow_estimated", "en"))
+        basis = d["ad_basis"].split(",")[0]
+        if basis == "share_of_sales" and d["history"] and not d["plans"]:
+            basis = "history"  # the settlements' own ad charges are in their net flow
+        console.print(i18n.render(f"finance.cash_ads_{basis}", "en", **d))
         if not d["opening_known"]:
             console.print(i18n.render("finance.cash_flow_no_opening", "en"))
         if d["breach_week"]:
