@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,7 +19,7 @@ from xborder.domains.landed_cost import ProductInput, landed_cost_frame
 from xborder.domains.landed_cost.tables import LANDED_COSTS
 from xborder.domains.risk.report import report_panels as risk_panels
 from xborder.domains.risk.stage import STAGE as RISK
-from xborder.domains.risk.stage.report import heat_cells
+from xborder.domains.risk.stage.report import heat_cells, survives_extreme
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows, write_frame
@@ -90,13 +91,24 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
     net = vn.loc[row["mode"], "net_revenue"]
     assert row["margin_change"] == pytest.approx(net * (1.08 / 1.10 - 1), rel=1e-9)
     # report panels of the run: the paying plans' margin boxes, every register row in one heat-map cell
-    stress, heat = risk_panels(con, run_id, "en")
+    stress, break_even, heat = risk_panels(con, run_id, "en")
     paying = st[st["base_margin"] > 0]
     assert stress.missing is None and len(stress.tables[0][1]) == len(paying) > 0
     assert list(stress.figure.data[0].median) == pytest.approx(sorted(paying["p50"] * 100, reverse=True))
     assert heat.missing is None and f"{len(reg)} risks of 4 plans" in heat.intro
     assert sum(int(t) for row in heat.figure.data[0].text for t in row) == len(reg)
-    assert "个计划" in risk_panels(con, run_id, "zh")[1].intro
+    assert "个计划" in risk_panels(con, run_id, "zh")[2].intro
+    # break-even panel: per driver, the paying plans whose break-even alone lies beyond the stress extreme
+    dr = read_rows(con, "stress_drivers", run_id)
+    freight = dr.loc[dr["driver"] == "freight", "break_even"].dropna()
+    fx = dr.loc[dr["driver"] == "fx", "break_even"].dropna()
+    be = survives_extreme(dr, Settings()).set_index("driver")
+    assert be.loc["freight", "survives"] == pytest.approx((freight >= 3.0).mean())
+    assert be.loc["fx", "survives"] == pytest.approx((fx <= -0.30).mean())
+    assert be.loc["freight", "plans"] == len(freight) == len(paying)
+    assert break_even.missing is None and list(break_even.figure.data[0].x) == pytest.approx(
+        be["survives"] * 100
+    )
     # no inventory plans and no settlements: no cash flow, and the panel says what fills it
     (cash,) = finance_panels(con, run_id, "en")
     assert cash.figure is None and "xborder run" in (cash.missing or "")
@@ -113,6 +125,18 @@ def test_heat_map_cells_by_hand() -> None:
     assert cells.loc[2, 1] == 1  # 10% and 5,500 USD (EUR 5,000)
     assert cells.loc[4, 4] == 1  # 70% and 200,000 USD
     assert cells.loc[0, 2] == 1  # 30% and 0.66 USD (JPY 100)
+
+
+def test_survives_the_extreme_by_hand() -> None:
+    """Freight break-evens x2, x3 (exactly the extreme), x4 and a losing plan (none); demand 0.4 and 0.6."""
+    dr = pd.DataFrame({"driver": ["freight"] * 4 + ["demand"] * 2,
+                       "break_even": [2.0, 3.0, 4.0, None, 0.4, 0.6], "first_order": [0.5] * 4 + [0.2] * 2})  # fmt: skip
+    t = survives_extreme(dr, Settings()).set_index("driver")
+    assert t.loc["freight", "plans"] == 3 and t.loc["freight", "survives"] == pytest.approx(2 / 3)
+    assert t.loc["freight", "median_break_even"] == 3.0 and t.loc["freight", "extreme"] == 3.0
+    # demand: a plan survives half the demand when it breaks even at a sold share of 50% or less
+    assert t.loc["demand", "survives"] == pytest.approx(0.5) and t.loc["demand", "median_first_order"] == 0.2
+    assert t.loc["fx", "plans"] == 0 and np.isnan(t.loc["fx", "survives"])
 
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
