@@ -215,8 +215,9 @@ def seller_register(register: pd.DataFrame, to_base: Mapping[str, float]) -> pd.
         expected_loss=("_expected_loss", "sum"),
         priority=("_priority", "sum"),
     )
+    levels = pd.crosstab(r["category"], r["level"])
     for lv in ("L1", "L2", "L3", "L4"):
-        out[lv] = g["level"].agg(lambda s, lv=lv: int((s == lv).sum()))
+        out[lv] = levels[lv].reindex(out.index, fill_value=0).astype(int) if lv in levels else 0
     out["owner"] = [OWNERS.get(str(c), "") for c in out.index]
     total = float(out["expected_loss"].sum())
     out["reserve_share"] = out["expected_loss"] / total if total > 0 else np.nan

@@ -103,13 +103,13 @@ def ad_plan(con: Any, currency: str, fx_day: dt.date) -> pd.DataFrame:
     run = latest_run_id(con, "ad_budget") if table_exists(con, "ad_budget") else None
     if run:
         b = read_rows(con, "ad_budget", run, columns=["market_code", "currency", "suggested_daily_spend"])
-        out = (
+        sums = (
             b.dropna(subset=["market_code"])
-            .groupby(["market_code", "currency"], as_index=False)["suggested_daily_spend"].sum()
-            .rename(columns={"market_code": "market", "currency": "ad_currency",
-                             "suggested_daily_spend": "daily_local"})
-            .assign(basis="ad_budget")
-        )  # fmt: skip
+            .groupby(["market_code", "currency"])["suggested_daily_spend"]
+            .sum()
+        )
+        out = pd.DataFrame({"market": sums.index.get_level_values(0), "ad_currency": sums.index.get_level_values(1),
+                            "daily_local": sums.to_numpy(float), "basis": "ad_budget"})  # fmt: skip
     elif table_exists(con, "ad_performance"):
         a = read_rows(con, "ad_performance", where="report_type = 'campaign' AND spend IS NOT NULL",
                       columns=["market_code", "currency", "period_start", "period_end", "spend"])  # fmt: skip
