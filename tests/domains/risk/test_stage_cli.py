@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ from xborder.domains.risk.report import report_panels as risk_panels
 from xborder.domains.risk.stage import STAGE as RISK
 from xborder.domains.risk.stage.report import heat_cells, survives_extreme
 from xborder.pipeline.runner import run_stage
+from xborder.reference.fx import load_fx
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows, write_frame
 
@@ -73,6 +75,18 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
         "margin_erosion",
     }
     assert (ind["text_zh"].str.len() > 0).all()
+    # the FX move ends on the table's last ECB day (2026-04-13; after it every rate repeats and the move read 0):
+    # dollars per yuan 13 weeks apart, 2026-01-12 -> 04-13
+    fx = load_fx(None)
+    usd = ind[(ind["indicator"] == "fx_move_90d") & (ind["subject"] == "USD")].iloc[0]
+    ratio = (
+        fx.factor("CNY", "USD", dt.date(2026, 4, 13)).rate
+        / fx.factor("CNY", "USD", dt.date(2026, 1, 12)).rate
+    )
+    assert usd["period"] == fx.last_date == "2026-04-13" and usd["value"] == pytest.approx(
+        ratio - 1, rel=1e-9
+    )
+    assert usd["value"] != 0.0
 
     run_id, risk = run_stage(con, settings, RISK, {"as_of": "2026-12-06", "draws": 500})
     assert risk["stress_tests"] == 4 and risk["risk_register"] == 4 * 7

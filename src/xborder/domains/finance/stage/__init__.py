@@ -157,13 +157,15 @@ def run_finance(
     )
     fx = load_fx(con)
     moves = {}
+    # the moves end on the last ECB day: past it every rate repeats and the move would read 0
+    fx_end = min(day, dt.date.fromisoformat(fx.last_date))
     for ccy in sorted(set(plans["currency"]) if len(plans) else set()):
-        s = fx_series(fx, ccy, cost_currency, day, years=1)
+        s = fx_series(fx, ccy, cost_currency, fx_end, years=1)
         if s.notna().sum() > 26:
             s = s.dropna()
             moves[ccy] = (float(s.iloc[-1] / s.iloc[-14] - 1), float(s.iloc[-14] / s.iloc[-27] - 1))
     if moves:
-        parts.append(currency_indicators(moves))
+        parts.append(currency_indicators(moves).assign(period=fx_end.isoformat()))
     flow = cash_flow(con, settings, run_id=run_id)
     has_flow = bool(flow["plans"] or flow["history"])
     if has_flow:
