@@ -109,7 +109,7 @@ def break_even_panel(con: Any, run_id: str, lang: str) -> Panel:
     title = _t("panel_break_even_title", lang)
     dr = _rows(con, "stress_drivers", run_id)
     if dr.empty or dr["break_even"].notna().sum() == 0:
-        return Panel("risk.break_even", title, missing=_t("panel_stress_missing", lang), order=70)
+        return Panel("risk.break_even", title, missing=_t("panel_stress_missing", lang), order=71)
     import plotly.graph_objects as go
 
     table = survives_extreme(dr, get_settings())
@@ -126,7 +126,7 @@ def break_even_panel(con: Any, run_id: str, lang: str) -> Panel:
         _t("col_first_order", lang): [f"{v:.0%}" for v in table["median_first_order"]],
     })  # fmt: skip
     intro = _t("panel_break_even_intro", lang, plans=int(table["plans"].max()))
-    return Panel("risk.break_even", title, intro=intro, figure=fig, tables=[(None, shown)], order=70)
+    return Panel("risk.break_even", title, intro=intro, figure=fig, tables=[(None, shown)], order=71)
 
 
 def heat_cells(register: pd.DataFrame, usd: dict[str, float]) -> pd.DataFrame:
@@ -148,7 +148,7 @@ def heat_map_panel(con: Any, run_id: str, lang: str) -> Panel:
     title = _t("panel_heat_title", lang)
     reg = _rows(con, "risk_register", run_id)
     if reg.empty:
-        return Panel("risk.heat_map", title, missing=_t("panel_heat_missing", lang), order=71)
+        return Panel("risk.heat_map", title, missing=_t("panel_heat_missing", lang), order=72)
     import plotly.graph_objects as go
 
     fx = load_fx(con)
@@ -181,7 +181,7 @@ def heat_map_panel(con: Any, run_id: str, lang: str) -> Panel:
         _t("col_l1", lang): by_cat["l1"].to_numpy(),
     })  # fmt: skip
     return Panel("risk.heat_map", title, intro=intro, figure=fig, tables=[(_t("panel_heat_table", lang), cat_table)],
-                 order=71)  # fmt: skip
+                 order=72)  # fmt: skip
 
 
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
