@@ -51,20 +51,24 @@ def test_above_the_minimum_only_the_fixed_charges_are_shared() -> None:
 
 
 def test_the_picks_margins_follow_the_combined_freight() -> None:
-    cand = _picks().iloc[:2].assign(
-        category=["home_kitchen", "party_seasonal"],
-        demand_basis="history",
-        demand_6m=[16.0, 40.0],
-        unit_margin=[-5.0, 1.0],
-        net_revenue=[10.0, 10.0],
-        margin_pct=[-50.0, 10.0],
-        cost_slope=[1.1, 1.0],
-        market_price=[12.0, 12.0],
-        market_price_profit=[10.0, 10.0],
-        unit_margin_profit=[-5.0 * 10 / 12, 1.0 * 10 / 12],
-        unit_cost_estimated=False,
-        compliance_known=True,
-        sold_before=True,
+    cand = (
+        _picks()
+        .iloc[:2]
+        .assign(
+            category=["home_kitchen", "party_seasonal"],
+            demand_basis="history",
+            demand_6m=[16.0, 40.0],
+            unit_margin=[-5.0, 1.0],
+            net_revenue=[10.0, 10.0],
+            margin_pct=[-50.0, 10.0],
+            cost_slope=[1.1, 1.0],
+            market_price=[12.0, 12.0],
+            market_price_profit=[10.0, 10.0],
+            unit_margin_profit=[-5.0 * 10 / 12, 1.0 * 10 / 12],
+            unit_cost_estimated=False,
+            compliance_known=True,
+            sold_before=True,
+        )
     )
     prof = resolve(load_profile("balanced"), Settings())
     sl, upd, info = consolidate_picks(cand, prof, frozenset({"GB"}), launch_cost=0.0, top=50)

@@ -116,7 +116,7 @@ def consolidate_picks(
     bring a new pick in; its freight is then its own). Returns the final shortlist, the updated candidates and
     a :class:`Consolidation` summary.
     """
-    full = full.reset_index(drop=True)
+    full = full.reset_index(drop=True).copy()  # one block per dtype: shortlist adds columns to it
     first = shortlist(full, profile, home, long_factors=long_factors)
     info = Consolidation()
     frame = first.frame
@@ -144,9 +144,7 @@ def consolidate_picks(
         upd.loc[idx, "unit_margin_profit"] = _num(upd, "unit_margin_profit")[idx] + gain * to_profit
         upd.loc[idx, "unit_freight"] = comb.loc[idx, "combined_freight"]
         upd["gross_profit_6m"] = gross_profit(upd, launch_cost)
-    for c in ("shipment_products", "shipment_units", "shipment_qty"):
-        upd[c] = np.nan
-        upd.loc[picks.index, c] = comb[c].to_numpy(dtype=float)
+    upd = upd.copy()
     grouped = comb[comb["shipment_products"] > 1].assign(
         market=picks["market"], ship_mode=picks["ship_mode"], currency=picks.get("currency")
     )
@@ -155,9 +153,9 @@ def consolidate_picks(
             {
                 "market": m,
                 "mode": mode,
-                "products": int(g["shipment_products"].iloc[0]),
-                "units": float(g["shipment_units"].iloc[0]),
-                "chargeable": float(g["shipment_qty"].iloc[0]),
+                "products": len(g),
+                "units": float(np.nansum(_num(picks, "consignment_units")[g.index])),
+                "chargeable": round(float(np.nansum(_num(picks, "freight_qty")[g.index])), 6),
                 "basis": str(g["shipment_basis"].iloc[0]),
             }
         )
