@@ -38,6 +38,7 @@ import pandas as pd
 
 from xborder.core.settings import Settings
 from xborder.domains.selection import backtest as bt
+from xborder.domains.selection.consolidation import consolidate_picks
 from xborder.domains.selection.profiles import PRESETS, Profile, load_profile, resolve
 from xborder.domains.selection.shortlist import shortlist
 
@@ -91,6 +92,8 @@ def build(name: str, files: list[str], workdir: Path) -> tuple[pd.DataFrame, obj
                 landed_cost_rows=lc["rows"],
                 consignment=lc.get("consignment"),
                 compliance_pairs=cc.get("compliance_summary"),
+                channels=sorted(set(lc.get("channels", {}).values())),
+                channel_basis=list(lc.get("channel_basis", {})),
             )
             saved.write_text(json.dumps(info, default=str), encoding="utf-8")
         elif saved.exists():
@@ -108,15 +111,33 @@ def frames(lines: pd.DataFrame, ev: object, cutoffs: list[str]) -> list[tuple[pd
     """The candidates (with outcomes) of every cutoff, computed once for every profile."""
     lines = lines.assign(ordered_at=pd.to_datetime(lines["ordered_at"]))
     monthly = bt.monthly_units(lines)
-    return [bt.cutoff_candidates(monthly, lines, pd.Period(c, "M"), ev) for c in cutoffs]  # type: ignore[arg-type]
+    out = [bt.cutoff_candidates(monthly, lines, pd.Period(c, "M"), ev) for c in cutoffs]  # type: ignore[arg-type]
+    for full, _ in out:
+        full.attrs["launch"] = float(getattr(ev, "launch_cost_profit", 0.0))
+    return out
 
 
-def evaluate(cut_frames: list, cutoffs: list[str], prof: Profile, ks: tuple[int, ...]) -> pd.DataFrame:
+def evaluate(
+    cut_frames: list, cutoffs: list[str], prof: Profile, ks: tuple[int, ...], *, combine: bool = True
+) -> pd.DataFrame:
+    """Per cutoff and k, the list's metrics and the baselines'; ``combine``: the picks' freight combined per
+    market and mode as the live stage does (:mod:`xborder.domains.selection.consolidation`)."""
     rows = []
     for cut, (full, home) in zip(cutoffs, cut_frames, strict=True):
         if full.empty:
             continue
-        shown = shortlist(full, prof, home, long_factors=False).frame
+        if combine:
+            sl, _, _ = consolidate_picks(
+                full,
+                prof,
+                home,
+                launch_cost=0.0 if full.attrs.get("launch") is None else full.attrs["launch"],
+                top=prof.diversify_top or 50,
+                long_factors=False,
+            )
+            shown = sl.frame
+        else:
+            shown = shortlist(full, prof, home, long_factors=False).frame
         pool = int(shown["rank"].notna().sum())
         status = shown["status"].value_counts().to_dict()
         for r in bt.evaluate_cutoff(shown, ks):
@@ -272,6 +293,9 @@ def main() -> None:
         results[name] = {
             "shipped_balanced": summary(evaluate(cuts[name], DATASETS[name][1], shipped, KS)),
             "without_diversification": summary(evaluate(cuts[name], DATASETS[name][1], undiversified, KS)),
+            "stand_alone_freight": summary(
+                evaluate(cuts[name], DATASETS[name][1], shipped, KS, combine=False)
+            ),
         }
         if not args.no_tune:
             tuned = with_weights(shipped, best["weights"])

@@ -97,6 +97,14 @@ def landed_cost_cmd(
     platform: Annotated[
         str | None, typer.Option("--platform", help="amazon, shopee, tiktok, temu, mercadolibre or shop.")
     ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            "--channel",
+            help="How you sell: marketplace, marketplace_mfn, own_shop or b2b_wholesale, or MARKET=CHANNEL pairs "
+            "(DE=own_shop,*=marketplace). Default: the settings' sales_channels, else marketplace.",
+        ),
+    ] = None,
     target_margin: Annotated[
         float | None,
         typer.Option("--target-margin", help="Margin on net revenue for the target price (0.3 = 30%)."),
@@ -107,9 +115,12 @@ def landed_cost_cmd(
 ) -> None:
     """Landed cost per unit, margin, ROI, break-even and target price — every line with the rule it used."""
     from xborder.domains.landed_cost import ProductInput, compare, landed_cost, parse_dims
+    from xborder.domains.landed_cost.channels import channel_for, parse_channels
     from xborder.domains.landed_cost.rules import MODES
 
     st = state(ctx)
+    chans = parse_channels(channel) or parse_channels(st.settings.sales_channels)
+    home = next((m.strip().upper() for m in st.settings.home_markets.split(",") if m.strip()), None)
     tm = st.settings.target_margin if target_margin is None else target_margin
     if not 0 <= tm < 1:
         raise BadInputError(f"--target-margin must be in [0, 1); got {tm} — did you mean {tm / 100:g}?")
@@ -122,6 +133,7 @@ def landed_cost_cmd(
     fx = None
     prices: dict[str, float] = {}
     estimates: list[dict[str, Any]] = []
+    info: dict[str, Any] = {}
     price_value, price_ccy = _parse_price(price, price_currency)
     if product:
         from xborder.domains.landed_cost.sourcing import warehouse_input
@@ -194,6 +206,8 @@ def landed_cost_cmd(
             target_margin=tm,
             fx=fx,
             fx_max_age_days=st.settings.fx_max_age_days,
+            channel=channel_for(chans, markets[0]),
+            home_market=home or info.get("home_market"),
         )
         res.note_codes[:0] = price_notes
         data = res.to_dict()
@@ -203,7 +217,17 @@ def landed_cost_cmd(
         emit(ctx, data, _render_one)
         return
     table = compare(
-        pin, markets, modes, date=date, prices=prices, units=units, platform=platform, target_margin=tm, fx=fx
+        pin,
+        markets,
+        modes,
+        date=date,
+        prices=prices,
+        units=units,
+        platform=platform,
+        target_margin=tm,
+        fx=fx,
+        channels={m.upper(): channel_for(chans, m) for m in markets},
+        home_market=home or info.get("home_market"),
     )
 
     from xborder.domains.landed_cost.result import fx_and_margin_notes
@@ -363,6 +387,7 @@ def _render_compare(d: dict) -> None:
     cols = (
         "market",
         "mode",
+        "channel",
         "currency",
         "landed_cost",
         "freight",
@@ -371,6 +396,7 @@ def _render_compare(d: dict) -> None:
         "import_tax_cost",
         "referral_fee",
         "fulfilment_fee",
+        "other_fees",
         "output_vat",
         "price",
         "unit_margin",
@@ -378,11 +404,14 @@ def _render_compare(d: dict) -> None:
         "break_even_price",
         "target_price",
         "low_value_rule",
+        "channel_rules",
     )
     for c in cols:
         t.add_column(
             c.replace("_", " "),
-            justify="left" if c in ("market", "mode", "currency", "low_value_rule") else "right",
+            justify="left"
+            if c in ("market", "mode", "channel", "currency", "low_value_rule", "channel_rules")
+            else "right",
         )
     for r in rows.itertuples():
         cells = []

@@ -97,6 +97,12 @@ class Settings:
     replenishment_months: float = 3.0
     """Landed cost: a consignment holds the expected demand of this many months (one replenishment cycle, or the
     supplier's MOQ when larger). A quarterly sea-freight replenishment is a practice default, not a law."""
+    sales_channels: str = ""
+    """Landed cost: how you sell in each market, ``MARKET=CHANNEL`` pairs (``*`` = every market), channels
+    marketplace | marketplace_mfn | own_shop | b2b_wholesale, e.g. "DE=marketplace,*=own_shop". Empty: inferred
+    (b2b_wholesale when the median order holds ``wholesale_order_units`` or more, else the market's marketplace)."""
+    wholesale_order_units: float = 24.0
+    """Landed cost: a median order of at least this many units marks the sales history as wholesale (B2B)."""
     max_upload_mb: int = 200
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated, e.g. ``127.0.0.1`` or ``10.0.0.0/8``) of reverse proxies whose

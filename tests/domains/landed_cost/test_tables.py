@@ -25,13 +25,15 @@ def test_the_engine_columns_are_the_declarations() -> None:
     assert ROW_COLUMNS == tuple(c for c in declared if c != "run_id")
     assert set(OUTPUT_COLUMNS) | set(SOURCING_COLUMNS) == set(ROW_COLUMNS) | set(DETAIL_COLUMNS)
     assert not set(DETAIL_COLUMNS) & set(declared) and set(SOURCING_COLUMNS) <= set(declared)
-    assert declared[-1] == "note_codes"  # added after the existing columns: old warehouses upgrade in order
+    # added after the existing columns: old warehouses upgrade in order
+    assert declared.index("note_codes") < declared.index("channel") < declared.index("freight_fixed")
+    assert declared[-1] == "freight_fixed"
 
 
 def test_every_quantity_has_a_unit() -> None:
     for c in LANDED_COSTS.columns:
         if c.type == "DOUBLE":
-            assert c.unit in {"currency", "fraction", "units"}, c.name
+            assert c.unit in {"currency", "fraction", "units", "freight_basis"}, c.name
     assert LANDED_COSTS.column("freight").unit == "currency" and LANDED_COSTS.column("roi").unit == "fraction"
 
 

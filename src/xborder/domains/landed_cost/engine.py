@@ -14,6 +14,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from xborder.core.errors import BadInputError
+from xborder.domains.landed_cost.channels import CHANNELS, channel_fee_arrays
 from xborder.domains.landed_cost.fee_arrays import fee_arrays
 from xborder.domains.landed_cost.freight import BASIS_CODES, freight_per_unit
 from xborder.domains.landed_cost.inputs import prepare_frame
@@ -27,7 +29,14 @@ __all__ = ["landed_cost_frame", "OUTPUT_COLUMNS", "ROW_COLUMNS", "SOURCING_COLUM
 
 ROW_COLUMNS: tuple[str, ...] = tuple(c for c in LANDED_COSTS.column_names if c != "run_id")
 """The columns of one ``landed_costs`` row: the declaration's (``tables.py``), less ``run_id``."""
-SOURCING_COLUMNS = ("price_source", "unit_cost", "unit_cost_estimated", "notes", "note_codes")
+SOURCING_COLUMNS = (
+    "price_source",
+    "unit_cost",
+    "unit_cost_estimated",
+    "notes",
+    "note_codes",
+    "channel_basis",
+)
 """Row columns on where the inputs came from (quote or estimate, observed or converted price): the stage
 fills them; the engine is given the cost and price, not their origin."""
 DETAIL_COLUMNS = (
@@ -76,9 +85,13 @@ def _lane_arrays(d: pd.DataFrame, rules: RuleBook, fxc: Fx) -> dict:
         round_half_kg=(d["mode"] == "express").to_numpy(),
     )
     cur = np.array([c["currency"] for c in cards], dtype=object)[codes]
+    to_mkt = fxc.vec(cur, d["currency"])
     return {
         "units": units,
-        "freight": per_unit * fxc.vec(cur, d["currency"]),
+        "freight": per_unit * to_mkt,
+        "freight_rate": get("rate") * to_mkt,
+        "freight_min_charge": np.where(basis == 2, 0.0, get("min_charge")) * to_mkt,
+        "freight_fixed": (get("origin_charges") + get("dest_charges")) * to_mkt,
         "chargeable_qty": qty,
         "chargeable_unit": np.array(["kg", "cbm", "containers"])[basis],
         "freight_rule": np.array([c["rule_id"] for c in cards], dtype=object)[codes],
@@ -189,8 +202,12 @@ def landed_cost_frame(
     target_margin: float = 0.30,
     fx: FxTable | None = None,
     rules: RuleBook | None = None,
+    home_market: str | None = None,
 ) -> pd.DataFrame:
-    """Landed cost, margin, ROI, break-even and target price per row of ``df`` (see module docstring)."""
+    """Landed cost, margin, ROI, break-even and target price per row of ``df`` (see module docstring).
+
+    Each row's ``channel`` (default ``marketplace``; see :mod:`xborder.domains.landed_cost.channels`) picks
+    its fees; ``home_market`` is where the seller's card-processor account is (own-shop fees)."""
     rules = rules or rule_book(date)
     fx = fx or load_fx()
     d = prepare_frame(df, rules)
@@ -209,6 +226,9 @@ def landed_cost_frame(
     d["platform"] = d["platform"].where(
         d["platform"].notna() & (d["platform"].astype(str) != ""), d["default_platform"]
     )
+    d["channel"] = _channels(d["channel"])
+    d.loc[d["channel"] == "own_shop", "platform"] = "shop"
+    d.loc[d["channel"] == "b2b_wholesale", "platform"] = "b2b"
     d.loc[d["platform"] != "amazon", "fee_table"] = ""
     fxc = Fx(fx, rules.date)
     vat = rules.vat.reindex(d["market"])
@@ -235,6 +255,14 @@ def landed_cost_frame(
         **_customs_fee_arrays(d, rules, fxc),
         **fee_arrays(d, rules, fxc),
     }
+    chf = channel_fee_arrays(d, rules, fxc, home_market)
+    own = np.isfinite(chf["ch_pay_rate"])
+    for k in ("comm_rate", "fixed_fee"):
+        a[k] = np.where(own, 0.0, a[k])
+    a["pay_rate"] = np.where(own, chf["ch_pay_rate"], a["pay_rate"])
+    a["pay_fixed"] = np.where(own, chf["ch_pay_fixed"], a["pay_fixed"])
+    a["includes_vat"] = a["includes_vat"] & ~chf["ch_net_price"]
+    a["_plat_ids"] = np.where(own, chf["_ch_fee_ids"], a["_plat_ids"])
     price = d["price"].to_numpy(float)
     res = evaluate(a, price)
     be = solve_price(a, 0.0)
@@ -287,6 +315,27 @@ def landed_cost_frame(
     out["low_confidence"] = low_u[ucodes] | d["dims_estimated"].to_numpy(bool)
     out["dims_estimated"] = d["dims_estimated"].to_numpy()
     out["hs_code"] = d["hs_code"].to_numpy()
+    out["channel"] = d["channel"].to_numpy()
+    fee_ids = a["_ref_ids"] + "|" + a["_fba_ids"] + "|" + a["_adj_ids"] + "|" + a["_plat_ids"]
+    out["channel_rules"] = ["|".join(x for x in str(v).split("|") if x) for v in fee_ids]
+    out["freight_basis"] = lane["chargeable_unit"]
+    out["freight_qty"] = lane["chargeable_qty"]
+    for k in ("freight_rate", "freight_min_charge", "freight_fixed"):
+        out[k] = lane[k]
     out["as_of"] = rules.date.isoformat()
     out["fx_date"] = min(fx.last_date, rules.date.isoformat())
     return out[list(OUTPUT_COLUMNS)]
+
+
+def _channels(col: pd.Series) -> pd.Series:
+    """The rows' channels, lower case, ``marketplace`` where none is given; a clear error for an unknown one."""
+    ch = col.where(col.notna() & (col.astype(str).str.strip() != ""), "marketplace").astype(str).str.strip()
+    ch = ch.str.lower()
+    bad = ~ch.isin(CHANNELS)
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise BadInputError(
+            f"Row {i + 1}, column 'channel': unknown sales channel {ch.iloc[i]!r}.",
+            hint=f"Use one of: {', '.join(CHANNELS)}.",
+        )
+    return ch

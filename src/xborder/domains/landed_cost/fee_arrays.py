@@ -54,7 +54,8 @@ def fee_arrays(d: pd.DataFrame, rules: RuleBook, fxc: Fx) -> dict:
     adj = {k: np.zeros(n) for k in ("fba_low_add", "fba_high_add", "fba_pct")}
     adj["fba_low_thr"], adj["fba_high_thr"] = np.full(n, -np.inf), np.full(n, np.inf)
     adj_ids = np.full(n, "", dtype=object)
-    bulk = is_amazon & (d["mode"] != "express").to_numpy()
+    mfn = (d["channel"] == "marketplace_mfn").to_numpy() if "channel" in d else np.zeros(n, bool)
+    bulk = is_amazon & (d["mode"] != "express").to_numpy() & ~mfn  # merchant-fulfilled: no FBA fee
     for table in d.loc[bulk, "fee_table"].unique():
         sel = bulk & (d["fee_table"] == table).to_numpy()
         tiers, card = (

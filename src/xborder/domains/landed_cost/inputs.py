@@ -38,6 +38,7 @@ INPUT_COLUMNS = (
     "price",
     "units",
     "platform",
+    "channel",
 )
 
 
@@ -61,7 +62,14 @@ class ProductInput:
     """Notes on inputs that were estimated, as messages (``{"code": "landed_cost....", "args": {...}}``)."""
 
     def row(
-        self, market: str, mode: str, *, price: float | None, units: float | None, platform: str | None
+        self,
+        market: str,
+        mode: str,
+        *,
+        price: float | None,
+        units: float | None,
+        platform: str | None,
+        channel: str | None = None,
     ) -> dict:
         """The input row of :func:`xborder.domains.landed_cost.landed_cost_frame` for one market and mode."""
         return {
@@ -81,6 +89,7 @@ class ProductInput:
             "price": np.nan if price is None else price,
             "units": np.nan if units is None else units,
             "platform": platform,
+            "channel": channel,
         }
 
 

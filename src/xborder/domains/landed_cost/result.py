@@ -36,7 +36,7 @@ COMPONENTS = (
     ("import_tax_cost", ("tax/vat_rates", "low_value/rules")),
     ("referral_fee", ("fees/amazon_referral", "fees/platforms")),
     ("fulfilment_fee", ("fees/amazon_fba", "fees/amazon_fba_adjustments")),
-    ("other_fees", ("fees/platforms",)),
+    ("other_fees", ("fees/platforms", "fees/payment_processing", "fees/wholesale_terms")),
     ("output_vat", ("tax/vat_rates", "low_value/rules")),
 )
 SUMMARY_KEYS = (
@@ -62,6 +62,8 @@ SUMMARY_KEYS = (
     "low_value_rule",
     "low_confidence",
     "platform",
+    "channel",
+    "channel_rules",
 )
 """The figures under ``summary`` in :meth:`LandedCostResult.to_dict` (the JSON answer of the CLI and API)."""
 
@@ -174,6 +176,8 @@ def landed_cost(
     fx: FxTable | None = None,
     rules: RuleBook | None = None,
     fx_max_age_days: int | None = 7,
+    channel: str | None = None,
+    home_market: str | None = None,
 ) -> LandedCostResult:
     """Landed cost of one unit of ``product`` sold in ``market`` shipped by ``mode`` as of ``date``, itemised.
 
@@ -183,11 +187,14 @@ def landed_cost(
     rules = rules or rule_book(date)
     fx = fx or load_fx()
     frame = landed_cost_frame(
-        pd.DataFrame([product.row(market.upper(), mode, price=price, units=units, platform=platform)]),
+        pd.DataFrame(
+            [product.row(market.upper(), mode, price=price, units=units, platform=platform, channel=channel)]
+        ),
         date=rules.date,
         target_margin=target_margin,
         fx=fx,
         rules=rules,
+        home_market=home_market,
     )
     row = frame.iloc[0]
     notes = list(product.estimates)
@@ -244,13 +251,22 @@ def compare(
     platform: str | None = None,
     target_margin: float = 0.30,
     fx: FxTable | None = None,
+    channels: dict[str, str] | None = None,
+    home_market: str | None = None,
 ) -> pd.DataFrame:
     """Markets x modes side by side for one product (one row per combination, engine output columns)."""
     rules = rule_book(date)
     modes = list(modes or MODES)
     prices = prices or {}
     rows = [
-        product.row(m.upper(), mo, price=prices.get(m.upper()), units=units, platform=platform)
+        product.row(
+            m.upper(),
+            mo,
+            price=prices.get(m.upper()),
+            units=units,
+            platform=platform,
+            channel=(channels or {}).get(m.upper(), (channels or {}).get("*")),
+        )
         for m in markets
         for mo in modes
     ]
@@ -258,5 +274,10 @@ def compare(
     # rail only runs to Europe: drop lanes without a card instead of failing the whole comparison
     ok = [not (r["mode"] == "rail" and rules.market(r["market"])["freight_region"] != "EU") for r in rows]
     return landed_cost_frame(
-        frame[ok], date=rules.date, target_margin=target_margin, fx=fx or load_fx(), rules=rules
+        frame[ok],
+        date=rules.date,
+        target_margin=target_margin,
+        fx=fx or load_fx(),
+        rules=rules,
+        home_market=home_market,
     )

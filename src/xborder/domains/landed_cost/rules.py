@@ -32,6 +32,8 @@ RULE_TABLES = (
     "fees/amazon_size_tiers",
     "fees/amazon_fba_adjustments",
     "fees/platforms",
+    "fees/payment_processing",
+    "fees/wholesale_terms",
     "freight/rates",
     "freight/derived_rates",
     "freight/insurance",
@@ -73,6 +75,8 @@ class RuleBook:
         self.tiers = as_of(load_table("fees/amazon_size_tiers"), date)
         self.fba_adj = as_of(load_table("fees/amazon_fba_adjustments"), date)
         self.platforms = as_of(load_table("fees/platforms"), date)
+        self.payments = _latest(as_of(load_table("fees/payment_processing"), date))
+        self.wholesale = _latest(as_of(load_table("fees/wholesale_terms"), date))
         self.freight = as_of(
             pd.concat([load_table("freight/rates"), load_table("freight/derived_rates")]), date
         )

@@ -163,6 +163,41 @@ LANDED_COSTS = Table(
             "their English text.",
             message=True,
         ),
+        Column(
+            "channel",
+            "VARCHAR",
+            "Sales channel the fees are for: marketplace | marketplace_mfn | own_shop | b2b_wholesale.",
+        ),
+        Column(
+            "channel_basis",
+            "VARCHAR",
+            "Why this channel: 'run option', 'settings' or the evidence it was inferred from.",
+        ),
+        Column(
+            "channel_rules", "VARCHAR", "rule_ids of the channel's fees (marketplace, card or wholesale)."
+        ),
+        Column("freight_basis", "VARCHAR", "What the freight card charges by: kg | cbm | containers."),
+        Column(
+            "freight_qty",
+            "DOUBLE",
+            "Chargeable quantity of the row's consignment (kg, cbm or containers, per freight_basis).",
+            unit="freight_basis",
+        ),
+        Column(
+            "freight_rate",
+            "DOUBLE",
+            "Freight card rate per chargeable kg, cbm or container.",
+            unit="currency",
+        ),
+        Column(
+            "freight_min_charge", "DOUBLE", "Freight card minimum charge per consignment.", unit="currency"
+        ),
+        Column(
+            "freight_fixed",
+            "DOUBLE",
+            "Per-shipment charges (origin + destination) per consignment, or per container.",
+            unit="currency",
+        ),
     ),
 )
 

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from xborder.domains.selection.candidates import build_candidates
+from xborder.domains.selection.consolidation import consolidate_picks
 from xborder.domains.selection.evidence import Evidence, assemble, gross_profit, home_markets
 from xborder.domains.selection.niches import NICHE_PREFIX, niche_outcome
 from xborder.domains.selection.profiles import Profile
-from xborder.domains.selection.shortlist import shortlist
 
 __all__ = [
     "monthly_units",
@@ -151,7 +151,15 @@ def cutoff_list(
     )
     if full.empty:
         return full
-    return shortlist(full, profile, home, long_factors=False).frame
+    sl, _, _ = consolidate_picks(
+        full,
+        profile,
+        home,
+        launch_cost=ev.launch_cost_profit,
+        top=profile.diversify_top or 50,
+        long_factors=False,
+    )
+    return sl.frame
 
 
 def _metrics(top: pd.DataFrame, median_growth: float) -> dict[str, float]:

@@ -129,7 +129,7 @@ def score_candidates(frame: pd.DataFrame, profile: Profile, *, long_factors: boo
     cols["imputed"] = imputed
     for j, f in enumerate(used):
         cols[f"contrib_{f}"] = res.contributions[order, j]
-    ranked = pd.DataFrame(cols, copy=False)
+    ranked = pd.DataFrame(cols)  # consolidated: the shortlist adds columns to it (a block per column warns)
     long = pd.DataFrame()
     if long_factors:
         n = len(frame)

@@ -216,6 +216,18 @@ _COST_LINES = (
 """The per-unit lines of a landed cost the cost ceiling needs (:mod:`xborder.domains.selection.quote`)."""
 
 
+_FREIGHT_TERMS = (
+    "channel",
+    "freight_basis",
+    "freight_qty",
+    "freight_rate",
+    "freight_min_charge",
+    "freight_fixed",
+)
+"""The sales channel and the freight card terms a combined shipment is rebuilt from
+(:mod:`xborder.domains.selection.consolidation`)."""
+
+
 def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Margin (% of net revenue) and landed cost per unit per product × market from ``landed_costs``;
     with several shipping modes, the mode with the best margin is kept (``ship_mode``). Also the lines a supplier
@@ -234,6 +246,7 @@ def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
         "unit_cost_estimated",
         "units",
         *_COST_LINES,
+        *_FREIGHT_TERMS,
     ]
     lc = latest(con, "landed_costs", cols, runs=runs)
     if lc.empty:
@@ -260,6 +273,7 @@ def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
             .sum(axis=1)
             .to_numpy(),
             "unit_freight": lc["freight"].to_numpy(dtype=float),
+            **{c: lc[c].to_numpy() for c in _FREIGHT_TERMS},
         }
     )
 

@@ -13,6 +13,7 @@ from xborder.core.errors import BadInputError
 from xborder.core.jsonable import dumps
 from xborder.core.settings import Settings
 from xborder.domains.selection.candidates import build_candidates, catalogue_candidates, listing_candidates
+from xborder.domains.selection.consolidation import consolidate_picks
 from xborder.domains.selection.dossier import SECTION
 from xborder.domains.selection.evidence import assemble, home_markets
 from xborder.domains.selection.factors import factor_spec
@@ -20,7 +21,7 @@ from xborder.domains.selection.profiles import PRESETS, load_profile, research_p
 from xborder.domains.selection.quote import margin_gate_outlook
 from xborder.domains.selection.rank_sales import default_curve
 from xborder.domains.selection.sensitivity import top_rank_stability
-from xborder.domains.selection.shortlist import STATUSES, shortlist
+from xborder.domains.selection.shortlist import STATUSES
 from xborder.domains.selection.stage import inputs as si
 from xborder.domains.selection.stage.annotate import annotate, budget, top_records
 from xborder.domains.selection.stage.gather import Converter, gather
@@ -166,7 +167,9 @@ def run_selection(
         full = full[full["market"].isin({m.upper() for m in markets} | set(home))].reset_index(drop=True)
     full["research"] = research
     _progress(progress, 0.5, "scoring the assessed candidates")
-    sl = shortlist(full, prof, home)
+    sl, full, combined = consolidate_picks(
+        full, prof, home, launch_cost=ev.launch_cost_profit, top=prof.diversify_top or 50
+    )
     res = sl.score
     weights = res.weights if res else {}
     unavailable = res.unavailable if res else []
@@ -184,6 +187,8 @@ def run_selection(
     _write(con, run_id, ranked, res, [c.__dict__ for c in curves] or [default_curve().__dict__])
     _progress(progress, 1.0, "done")
     summary = _summary(run_id, prof, ranked, res, info, notes, sens, top)
+    summary["combined_freight"] = combined.__dict__
+    summary["channels"] = _channels(ranked)
     summary.update(home_markets=sorted(home), profit_currency=ev.profit_currency)
     summary["mode"] = "research" if research else "sales"
     return {**summary, "markets": markets, "input_runs": runs}
@@ -277,6 +282,13 @@ def _summary(run_id, prof, ranked, res, info, notes, sens, top) -> dict[str, Any
         "sensitivity": sens,
         "top": top_records(ranked, top),
     }
+
+
+def _channels(ranked: pd.DataFrame) -> dict[str, int]:
+    """How many assessed pairs each sales channel costed (the landed-cost run's channel per market)."""
+    if "channel" not in ranked:
+        return {}
+    return {str(k): int(v) for k, v in ranked["channel"].dropna().value_counts().sort_index().items()}
 
 
 def load_opportunities(con: Any, run_id: str | None = None) -> tuple[str, pd.DataFrame]:

@@ -31,11 +31,19 @@ from pydantic import Field
 from xborder.core import i18n
 from xborder.core.clock import today
 from xborder.core.settings import Settings
+from xborder.domains.landed_cost.channels import resolve_channels
 from xborder.domains.landed_cost.dossier import SECTION
 from xborder.domains.landed_cost.engine import DETAIL_COLUMNS, landed_cost_frame
 from xborder.domains.landed_cost.result import fx_and_margin_notes
 from xborder.domains.landed_cost.rules import rule_book
 from xborder.domains.landed_cost.sourcing import row_note_codes
+from xborder.domains.landed_cost.stage.demand import (
+    consignment_units,
+    consignments,
+    expected_monthly_units,
+    home_market,
+    order_size,
+)
 from xborder.domains.landed_cost.tables import LANDED_COSTS, TABLES
 from xborder.reference.coverage import research_notes
 from xborder.reference.fx import FxTable, load_fx
@@ -51,9 +59,6 @@ __all__ = [
     "DEFAULT_MODES",
     "STAGE",
 ]
-
-DEMAND_MODES = ("sea_lcl", "air", "rail")
-"""Modes whose consignment is sized by demand (express: parcels; FCL: a full container)."""
 
 DEFAULT_MODES: tuple[Literal["sea_fcl", "sea_lcl", "air", "express", "rail"], ...] = (
     "sea_lcl",
@@ -113,85 +118,6 @@ def candidate_inputs(con: Any, settings: Settings, *, max_products: int | None =
     return out
 
 
-def expected_monthly_units(con: Any) -> pd.DataFrame:
-    """Expected units per month per ``product_id, market`` with the ``demand_basis`` it rests on:
-
-    ``forecast`` (the latest demand run's product x market forecast: the first 6 months, or 26 weeks, / 6),
-    else ``history`` (the pair's sold units in the 6 months before the last complete month ends / 6), else
-    ``transfer`` (the product's units in all markets x the market's share of all units, same 6 months, / 6).
-    """
-    from xborder.warehouse.tables import latest_run_id
-
-    hist = con.execute("""
-        WITH lines AS (
-            SELECT product_id, upper(country) AS market, quantity, ordered_at FROM order_lines
-            WHERE status = 'sold' AND coalesce(is_product, TRUE) AND quantity > 0 AND product_id IS NOT NULL
-              AND country IS NOT NULL),
-        bounds AS (SELECT date_trunc('month', max(ordered_at)) AS last_month, max(ordered_at) AS last_at FROM lines),
-        win AS (SELECT CASE WHEN day(last_at) >= 28 THEN last_month + INTERVAL 1 MONTH ELSE last_month END AS hi
-                FROM bounds)
-        SELECT product_id, market, sum(quantity) / 6.0 AS units
-        FROM lines, win WHERE ordered_at >= hi - INTERVAL 6 MONTH AND ordered_at < hi GROUP BY ALL
-    """).df()
-    out = hist.assign(demand_basis="history")
-    run = latest_run_id(con, "forecasts")
-    if run is not None:
-        fc = con.execute(
-            """
-            WITH f AS (SELECT product_id, upper(market) AS market, freq, point,
-                         row_number() OVER (PARTITION BY product_id, market ORDER BY ds) AS i
-                       FROM forecasts WHERE run_id = ? AND level = 'product_market' AND product_id IS NOT NULL
-                         AND market IS NOT NULL AND market <> 'ALL')
-            SELECT product_id, market, sum(point) / 6.0 AS units FROM f
-            WHERE i <= CASE WHEN upper(freq) LIKE 'W%' THEN 26 ELSE 6 END GROUP BY ALL
-            """,
-            [run],
-        ).df()
-        if len(fc):
-            fc = fc.assign(demand_basis="forecast")
-            out = pd.concat([fc, out], ignore_index=True).drop_duplicates(["product_id", "market"])
-    out.attrs["product_units"] = hist.groupby("product_id")["units"].sum()
-    total = hist["units"].sum()
-    out.attrs["market_share"] = (
-        hist.groupby("market")["units"].sum() / total if total > 0 else pd.Series(dtype=float)
-    )
-    return out
-
-
-def consignment_units(monthly_units: np.ndarray, months: float, moq: np.ndarray) -> np.ndarray:
-    """Units per consignment: ceil(expected monthly units x replenishment months), at least the MOQ and 1."""
-    need = np.ceil(np.nan_to_num(np.asarray(monthly_units, float), nan=0.0) * months)
-    floor = np.nan_to_num(np.asarray(moq, float), nan=1.0)
-    return np.maximum(np.maximum(need, floor), 1.0)
-
-
-def _consignments(grid: pd.DataFrame, demand: pd.DataFrame, months: float) -> tuple[np.ndarray, pd.Series]:
-    """Per grid row the consignment units (NaN: the card's default) and the demand basis used."""
-    d = grid[["product_id", "market"]].merge(demand, on=["product_id", "market"], how="left")
-    basis = d["demand_basis"].astype(object)
-    rate = d["units"].to_numpy(float)
-    product_units = demand.attrs.get("product_units", pd.Series(dtype=float))
-    share = demand.attrs.get("market_share", pd.Series(dtype=float))
-    transfer = grid["product_id"].map(product_units).to_numpy(float) * grid["market"].map(share).to_numpy(
-        float
-    )
-    use = ~np.isfinite(rate) & np.isfinite(transfer) & (transfer > 0)
-    rate = np.where(use, transfer, rate)
-    basis = basis.where(~use, "transfer").fillna("none")
-    moq = (
-        pd.to_numeric(grid["moq"], errors="coerce").to_numpy(float)
-        if "moq" in grid
-        else np.full(len(grid), np.nan)
-    )
-    units = consignment_units(rate, months, moq)
-    unknown = ~np.isfinite(rate) & ~np.isfinite(moq)  # no demand and no MOQ: the card's default consignment
-    basis = basis.where(~(unknown & (basis == "none")), "card_default")
-    demand_mode = grid["mode"].isin(DEMAND_MODES).to_numpy()
-    units = np.where(demand_mode & ~unknown, units, np.nan)
-    basis = basis.where(demand_mode, "mode_default")
-    return units, basis
-
-
 def _target_markets(markets: list[str] | None) -> list[str]:
     known = list(rule_book().markets.index)
     if not markets:
@@ -244,8 +170,12 @@ def run_landed_cost(
     max_products: int | None = 1000,
     date: str | None = None,
     target_margin: float | None = None,
+    channels: str | None = None,
 ) -> dict[str, Any]:
-    """Compute landed cost for candidate products x markets x modes and store them in ``landed_costs``."""
+    """Compute landed cost for candidate products x markets x modes and store them in ``landed_costs``.
+
+    ``channels`` (``"DE=marketplace,*=own_shop"``) says how the seller sells per market; else the settings'
+    ``sales_channels``; else the channel the order sizes show (see :func:`xborder.domains.landed_cost.stage.demand.order_size`)."""
     say = progress or (lambda f, m: None)
     as_of = dt.date.fromisoformat(date) if date else today()
     rules = rule_book(as_of)
@@ -294,9 +224,22 @@ def run_landed_cost(
         has_obs, "observed median price in the market", "home-market median price converted"
     )
     months = float(getattr(settings, "replenishment_months", 3.0))
-    grid["units"], consignment_basis = _consignments(grid, expected_monthly_units(con), months)
+    grid["units"], consignment_basis = consignments(grid, expected_monthly_units(con), months)
+    median_order, orders = order_size(con)
+    chosen, why = resolve_channels(
+        targets,
+        option=channels,
+        setting=settings.sales_channels,
+        median_order_units=median_order,
+        orders=orders,
+        wholesale_order_units=settings.wholesale_order_units,
+    )
+    grid["channel"] = grid["market"].map(chosen)
+    home = home_market(settings, cand)
     say(0.4, "Computing landed cost")
-    res = landed_cost_frame(grid, date=as_of, target_margin=target, fx=fx, rules=rules)
+    res = landed_cost_frame(grid, date=as_of, target_margin=target, fx=fx, rules=rules, home_market=home)
+    basis_text = {m: i18n.message(w, "en") for m, w in why.items()}
+    res["channel_basis"] = res["market"].map(basis_text)
     res["run_id"] = run_id
     res["price_source"] = grid["price_source"].to_numpy()
     ucost_f = np.array(
@@ -346,6 +289,9 @@ def run_landed_cost(
                     },
                     "median_units_sea_lcl": _median_units(res, "sea_lcl"),
                 },
+                "channels": {m: chosen[m] for m in targets},
+                "channel_basis": _channel_summary(why),
+                "processor_account": home,
                 "fx_age_days": fx.age_days(as_of),
                 "skipped_markets": skipped,
                 "research_notes": [*fx_msg("en"), *research_notes(targets, as_of)],
@@ -353,6 +299,16 @@ def run_landed_cost(
             }
         )
     )
+
+
+def _channel_summary(why: dict[str, dict]) -> dict[str, Any]:
+    """The distinct reasons for the channels chosen, in en and zh, with the markets each covers."""
+    out: dict[str, Any] = {}
+    for m, w in why.items():
+        key = i18n.message(w, "en")
+        item = out.setdefault(key, {"zh": i18n.message(w, "zh"), "markets": []})
+        item["markets"].append(m)
+    return out
 
 
 def _median_units(res: pd.DataFrame, mode: str) -> float | None:
@@ -367,6 +323,7 @@ class LandedCostParams(Params):
     max_products: int | None = Field(1000, ge=1, le=1_000_000)
     date: dt.date | None = None
     target_margin: float | None = Field(None, gt=-1, lt=1)
+    channels: str | None = None
 
 
 def _run(ctx: StageContext, p: LandedCostParams) -> dict[str, Any]:
