@@ -33,6 +33,7 @@ _READS_PAGES = (
     "/data",
     "/runs",
     "/runs/{run_id}",
+    "/launch",
     "/account",
     "/docs",
     "/openapi.json",

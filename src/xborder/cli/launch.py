@@ -221,20 +221,33 @@ def outcomes(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     emit(ctx, data, render)
 
 
-def kpis(ctx: typer.Context, lang: LangOpt = "en", json_out: JsonOpt = False) -> None:
+def kpis(
+    ctx: typer.Context,
+    lang: LangOpt = "en",
+    trend: Annotated[
+        bool, typer.Option("--trend", help="Also each KPI's course over the last runs.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
     """The KPI scorecard: each KPI's formula, data and value (or what it needs) against the seed's targets."""
     _json(ctx, json_out)
     run_id, summary = _run_launch(ctx)
-    from xborder.domains.launch.stage.io import run_rows
+    from xborder.domains.launch.stage.io import read_scorecards, run_rows
+    from xborder.domains.launch.trend import kpi_trend
 
     con = open_warehouse(ctx, read_only=True)
     try:
         card = run_rows(con, "kpi_scorecard", run_id)
+        course = kpi_trend(read_scorecards(con)) if trend else None
     finally:
         con.close()
-    data = {"run_id": run_id, "kpis": card.drop(columns="run_id")}
+    data: dict[str, Any] = {"run_id": run_id, "kpis": card.drop(columns="run_id")}
+    if course is not None:
+        data["trend"] = course
 
     def render(d: dict[str, Any]) -> None:
+        if course is not None:
+            _print_trend(course, lang)
         from rich.table import Table
 
         t = Table(title=i18n.render("launch.panel_title", lang))
@@ -258,6 +271,29 @@ def kpis(ctx: typer.Context, lang: LangOpt = "en", json_out: JsonOpt = False) ->
         console.print(t)
 
     emit(ctx, data, render)
+
+
+def _print_trend(course: Any, lang: str) -> None:
+    from rich.table import Table
+
+    t = Table(title=i18n.render("launch.trend_title", lang))
+    for c in ("col_kpi", "col_runs", "col_first", "col_previous", "col_latest", "col_towards", "col_target"):
+        t.add_column(i18n.render(f"launch.{c}", lang))
+    for r in course.to_dict("records"):
+
+        def v(x: Any, unit: str = r["unit"]) -> str:
+            return "" if x is None or x != x else _fmt(x, unit)
+
+        towards = r["towards_target"]
+        arrow = (
+            ""
+            if towards is None or towards != towards
+            else ("↗ " if towards else "↘ ") + i18n.render(f"launch.{'yes' if towards else 'no'}", lang)
+        )
+        sign = "≥" if r["direction"] == "at_least" else "≤"
+        t.add_row(i18n.render(f"launch.kpi.{r['kpi']}", lang), f"{r['runs_known']}/{r['runs']}", v(r["first_value"]),
+                  v(r["previous_value"]), v(r["latest_value"]), arrow, f"{sign} {_fmt(r['target'], r['unit'])}")  # fmt: skip
+    console.print(t)
 
 
 def _fmt(value: float, unit: str) -> str:
