@@ -1,4 +1,4 @@
-"""``xborder projects new | list | show | gate | outcomes`` and ``xborder kpis``: from pick to launch and back."""
+"""``xborder projects new | list | show | gate | outcomes | experiment`` and ``xborder kpis``: from pick to launch and back."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def show(ctx: typer.Context, project_id: Annotated[str, typer.Argument(help="pro
          json_out: JsonOpt = False) -> None:  # fmt: skip
     """One project: its frozen forecast and plan, every gate decision, and its latest outcome."""
     _json(ctx, json_out)
-    from xborder.domains.launch.stage.io import read_events, read_projects, run_rows
+    from xborder.domains.launch.stage.io import read_events, read_experiments, read_projects, run_rows
 
     con = open_warehouse(ctx, read_only=True)
     try:
@@ -131,9 +131,10 @@ def show(ctx: typer.Context, project_id: Annotated[str, typer.Argument(help="pro
             raise BadInputError(f"No project {project_id}.", hint="List them: xborder projects list")
         events = read_events(con, project_id)
         outcome = run_rows(con, "launch_outcomes", where="project_id = ?", params=[project_id])
+        tests = read_experiments(con, project_id)
     finally:
         con.close()
-    data = {"project": rows.iloc[0].to_dict(), "events": events, "outcome": outcome}
+    data = {"project": rows.iloc[0].to_dict(), "events": events, "outcome": outcome, "experiments": tests}
 
     def render(d: dict[str, Any]) -> None:
         for k, v in d["project"].items():
@@ -141,6 +142,10 @@ def show(ctx: typer.Context, project_id: Annotated[str, typer.Argument(help="pro
         console.print(events.drop(columns="project_id").to_string(index=False))
         if len(outcome):
             console.print(outcome.drop(columns="run_id").to_string(index=False))
+        if len(tests):
+            cols = ["experiment", "recorded_at", "difference", "difference_lo", "difference_hi", "z", "significant",
+                    "power"]  # fmt: skip
+            console.print(tests[cols].to_string(index=False))
 
     emit(ctx, data, render)
 
@@ -302,8 +307,9 @@ def _fmt(value: float, unit: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``projects``, ``kpis`` and ``brief`` to the main app."""
-    from xborder.cli import launch_brief
+    from xborder.cli import launch_brief, launch_experiment
 
+    launch_experiment.register(projects_app)
     app.add_typer(projects_app, name="projects")
     app.command("kpis")(kpis)
     launch_brief.register(app)

@@ -36,19 +36,20 @@ def launch_overview(db: Any, last_runs: int = 24) -> dict[str, Any]:
     """Projects (current gate, state, frozen plan), the latest launch outcomes, scorecard and KPI trend.
 
     Returns:
-        ``projects``, ``median_cycle_months``, ``outcomes``, ``success_rate``, ``judged``, ``run_id`` (the
+        ``projects``, ``median_cycle_months``, ``outcomes``, ``experiments`` (variant tests, every look), ``success_rate``, ``judged``, ``run_id`` (the
         latest launch run), ``scorecard`` (with ``name`` and ``progress``), ``trend`` (per KPI) and ``series``
         (kpi, name, run_id, run_at, value, progress per run for the chart).
     """
     from xborder.domains.launch.outcomes import success_rate
     from xborder.domains.launch.projects import cycle_times
-    from xborder.domains.launch.stage.io import read_projects, read_scorecards, run_rows
+    from xborder.domains.launch.stage.io import read_experiments, read_projects, read_scorecards, run_rows
     from xborder.domains.launch.trend import kpi_trend
 
     with db.read() as cur:
         projects = read_projects(cur)
         outcomes = run_rows(cur, "launch_outcomes")
         cards = read_scorecards(cur, last_runs)
+        experiments = read_experiments(cur)
     cycles = cycle_times(projects) if len(projects) else pd.DataFrame()
     rate, judged = success_rate(outcomes) if len(outcomes) else (None, 0)
     run_id = str(cards["run_id"].iloc[-1]) if len(cards) else None
@@ -66,6 +67,7 @@ def launch_overview(db: Any, last_runs: int = 24) -> dict[str, Any]:
         "projects": _records(projects),
         "median_cycle_months": float(cycles["cycle_months"].median()) if len(cycles) else None,
         "outcomes": _records(outcomes),
+        "experiments": _records(experiments),
         "success_rate": rate,
         "judged": judged,
         "run_id": run_id,

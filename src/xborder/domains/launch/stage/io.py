@@ -11,11 +11,11 @@ import pandas as pd
 from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
 from xborder.domains.launch.projects import check_gate, plan_launch, project_status
-from xborder.domains.launch.tables import KPI_SCORECARD, PROJECT_EVENTS, PROJECTS
+from xborder.domains.launch.tables import KPI_SCORECARD, PROJECT_EVENTS, PROJECT_EXPERIMENTS, PROJECTS
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists, write_frame
 
-__all__ = ["run_rows", "read_projects", "read_events", "read_scorecards", "create_project", "record_gate",
-           "DEFAULT_SPEC_DAYS", "DEFAULT_PILOT_DAYS"]  # fmt: skip
+__all__ = ["run_rows", "read_projects", "read_events", "read_scorecards", "read_experiments", "create_project",
+           "record_gate", "record_experiment", "DEFAULT_SPEC_DAYS", "DEFAULT_PILOT_DAYS"]  # fmt: skip
 
 DEFAULT_SPEC_DAYS = 14.0
 """Days to write a specification when none is given (practice; change per project with --spec-days)."""
@@ -164,3 +164,38 @@ def record_gate(
            "decision": decision, "documents": list(documents or []), "note": note}  # fmt: skip
     write_frame(con, PROJECT_EVENTS, pd.DataFrame([row]))
     return row
+
+
+def read_experiments(con: Any, project_id: str | None = None) -> pd.DataFrame:
+    """Variant experiments (of one project), in the order they were recorded."""
+    where, params = ("project_id = ?", [project_id]) if project_id else (None, [])
+    return read_rows(con, PROJECT_EXPERIMENTS, where=where, params=params, order="recorded_at")
+
+
+def record_experiment(con: Any, project_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Record a look at a variant experiment of an open project.
+
+    Args:
+        con: Warehouse connection.
+        project_id: The project.
+        row: The ``project_experiments`` columns other than project_id (``recorded_at`` defaults to now).
+
+    Raises:
+        BadInputError: Unknown project, or a project that is stopped.
+    """
+    projects = read_projects(con)
+    mine = projects[projects["project_id"] == project_id]
+    if mine.empty:
+        raise BadInputError(f"No project {project_id}.", hint="List them: xborder projects list")
+    if mine["state"].iloc[0] == "stopped":
+        raise BadInputError(
+            f"Project {project_id} is stopped; no experiment can be recorded on it.",
+            hint="Experiments belong to open projects (usually at the pilot gate).",
+        )
+    full = {
+        "project_id": project_id,
+        "recorded_at": utcnow(),
+        **{k: v for k, v in row.items() if v is not None},
+    }
+    write_frame(con, PROJECT_EXPERIMENTS, pd.DataFrame([full]))
+    return full
