@@ -124,6 +124,8 @@ LAUNCH_OUTCOMES = Table(
         Column("margin_ok", "BOOLEAN", "actual_margin >= target_margin (NULL: margin unknown)."),
         Column("success", "BOOLEAN", "sales_ok and margin_ok where both are known; NULL while incomplete."),
         Column("basis", "VARCHAR", "sales_and_margin | sales_only (margin unknown) | incomplete."),
+        Column("margin_source", "VARCHAR", "Where the unit cost came from: landed_cost:<mode> (a supplier quote, "
+               "landed with fees) | supplier_quote:goods_only; NULL when the margin is unknown."),
     ),
 )  # fmt: skip
 
