@@ -79,3 +79,22 @@ def test_launch_judged_on_sales_and_margin_with_a_quote(retail_warehouse: Path, 
     assert row["margin_source"] == "supplier_quote:goods_only" and row["basis"] == "sales_and_margin"
     assert bool(row["margin_ok"]) is (margin >= 0.5)
     assert bool(row["success"]) is (units >= 4000 and margin >= 0.5)
+
+
+def test_reviews_in_the_window_are_counted_for_the_market_or_no_market() -> None:
+    from xborder.domains.launch.outcomes import judge_outcomes
+
+    projects = pd.DataFrame([{"project_id": "prj-1", "product_id": "p1", "market": "DE", "forecast_units": 10.0,
+                              "forecast_lo_80": 5.0, "window_months": 6, "target_margin": 0.25}])  # fmt: skip
+    status = pd.DataFrame([{"project_id": "prj-1", "launched_at": pd.Timestamp("2026-01-01")}])
+    sales = pd.DataFrame([{"product_id": "p1", "market": "DE", "day": dt.date(2026, 2, 1), "units": 8.0,
+                           "revenue": 80.0, "currency": "EUR", "cost": np.nan}])  # fmt: skip
+    reviews = pd.DataFrame(
+        [("p1", "DE", "2026-01-10", 5), ("p1", None, "2026-03-01", 2), ("p1", "FR", "2026-03-01", 1),
+         ("p1", "DE", "2025-12-31", 1), ("p1", "DE", "2026-07-01", 1), ("p2", "DE", "2026-02-01", 1)],
+        columns=["product_id", "market", "day", "rating"],
+    )  # fmt: skip
+    row = judge_outcomes(projects, status, sales, dt.date(2026, 8, 1), reviews).iloc[0]
+    # in DE or no market, 2026-01-01 <= day < 2026-07-01: ratings 5 and 2
+    assert row["reviews"] == 2 and row["mean_rating"] == 3.5
+    assert row["basis"] == "sales_only" and bool(row["success"]) is True  # 8 units >= 5, margin unknown

@@ -13,7 +13,11 @@ __all__ = ["judge_outcomes", "success_rate", "unit_costs", "cost_sales"]
 
 
 def judge_outcomes(
-    projects: pd.DataFrame, status: pd.DataFrame, sales: pd.DataFrame, as_of: dt.date
+    projects: pd.DataFrame,
+    status: pd.DataFrame,
+    sales: pd.DataFrame,
+    as_of: dt.date,
+    reviews: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Judge every launched project: units and revenue in its window, sales_ok, margin_ok, success.
 
@@ -27,12 +31,17 @@ def judge_outcomes(
         status: Output of ``project_status`` (project_id, launched_at).
         sales: Sold lines: product_id, market, day (date), units, revenue, currency, cost (NaN unknown).
         as_of: The last day the sales cover.
+        reviews: Reviews of the products: product_id, market (None: not stated by the source), day, rating;
+            counted in the window for the project's market and for reviews without a market.
 
     Returns:
         Rows shaped like the launch_outcomes table (without run_id).
     """
     launched = projects.merge(status[["project_id", "launched_at"]].dropna(), on="project_id")
     sales = sales.assign(day=pd.to_datetime(sales["day"]))
+    if reviews is None:
+        reviews = pd.DataFrame(columns=["product_id", "market", "day", "rating"])
+    reviews = reviews.assign(day=pd.to_datetime(reviews["day"]))
     rows = []
     for rec in launched.to_dict("records"):
         p: Any = SimpleNamespace(**{str(k): v for k, v in rec.items()})
@@ -41,6 +50,10 @@ def judge_outcomes(
         end = (pd.Timestamp(start) + pd.DateOffset(months=months)).date()
         mine = sales[(sales["product_id"] == p.product_id) & (sales["market"] == p.market)]
         mine = mine[(mine["day"] >= pd.Timestamp(start)) & (mine["day"] < pd.Timestamp(end))]
+        said = reviews[(reviews["product_id"] == p.product_id)
+                       & (reviews["market"].isna() | (reviews["market"] == p.market))]  # fmt: skip
+        said = said[(said["day"] >= pd.Timestamp(start)) & (said["day"] < pd.Timestamp(end))]
+        ratings = pd.to_numeric(said["rating"], errors="coerce").dropna()
         units = float(mine["units"].sum())
         revenue = float(mine["revenue"].sum())
         cost_known = len(mine) > 0 and mine["cost"].notna().all()
@@ -62,11 +75,12 @@ def judge_outcomes(
             "window_end": end, "complete": complete, "actual_units": units, "actual_revenue": revenue,
             "currency": currency, "actual_margin": margin, "forecast_units": p.forecast_units,
             "forecast_lo_80": lo, "sales_ok": sales_ok, "margin_ok": margin_ok, "success": success, "basis": basis,
-            "margin_source": source if not np.isnan(margin) else None,
+            "margin_source": source if not np.isnan(margin) else None, "reviews": len(said),
+            "mean_rating": float(ratings.mean()) if len(ratings) else None,
         })  # fmt: skip
     cols = ["project_id", "product_id", "market", "launched_at", "window_end", "complete", "actual_units",
             "actual_revenue", "currency", "actual_margin", "forecast_units", "forecast_lo_80", "sales_ok",
-            "margin_ok", "success", "basis", "margin_source"]  # fmt: skip
+            "margin_ok", "success", "basis", "margin_source", "reviews", "mean_rating"]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
 

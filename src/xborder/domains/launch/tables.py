@@ -126,6 +126,9 @@ LAUNCH_OUTCOMES = Table(
         Column("basis", "VARCHAR", "sales_and_margin | sales_only (margin unknown) | incomplete."),
         Column("margin_source", "VARCHAR", "Where the unit cost came from: landed_cost:<mode> (a supplier quote, "
                "landed with fees) | supplier_quote:goods_only; NULL when the margin is unknown."),
+        Column("reviews", "INTEGER", "Reviews of the product in the window (this market or no market stated).",
+               unit="reviews"),
+        Column("mean_rating", "DOUBLE", "Their mean star rating (NULL: none).", unit="stars"),
     ),
 )  # fmt: skip
 

@@ -50,7 +50,11 @@ def run_launch(con: Any, run_id: str) -> dict[str, Any]:
             landed = run_rows(con, "landed_costs", where=f"product_id IN ({marks})", params=ids)
             offers = read_rows(con, "supplier_offers", where=f"product_id IN ({marks})", params=ids)
             sales = cost_sales(sales, unit_costs(landed, offers))
-            outcomes = judge_outcomes(projects, status, sales, last)
+            said = read_rows(con, "reviews", where=f"product_id IN ({marks})", params=ids,
+                             columns=["product_id", "market_code", "reviewed_at", "rating"])  # fmt: skip
+            said = pd.DataFrame({"product_id": said["product_id"], "market": said["market_code"],
+                                 "day": said["reviewed_at"], "rating": said["rating"]})  # fmt: skip
+            outcomes = judge_outcomes(projects, status, sales, last, said)
             write_frame(con, LAUNCH_OUTCOMES, outcomes.assign(run_id=run_id))
     frames: dict[str, pd.DataFrame | None] = {t: run_rows(con, t, run_id) for t in _KPI_INPUTS}
     frames["launch_outcomes"] = outcomes
