@@ -92,8 +92,8 @@ def test_every_json_endpoint_under_api_names_its_response_schema(web) -> None:
             elif _named(content["application/json"].get("schema"), components) is None:
                 unnamed.add((method, path))
     assert unnamed == UNNAMED
-    assert files == {("get", "/api/runs/{run_id}/report")}
-    assert len(ops) == 29  # 24 + the five two-factor endpoints
+    assert files == {("get", "/api/runs/{run_id}/report"), ("get", "/api/ledger/batches/{batch_id}/qr.svg")}
+    assert len(ops) == 35  # 24 + the five two-factor endpoints + the six ledger and privacy endpoints
     named = {
         key: _named(r["content"]["application/json"]["schema"], components)
         for key, rs in ops.items()

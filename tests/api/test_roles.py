@@ -32,6 +32,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/data/ingests"): "viewer",
     ("GET", "/api/data/quarantine"): "viewer",
     ("GET", "/api/data/tables"): "viewer",
+    ("GET", "/api/ledger/batches/{batch_id:path}"): "viewer",
+    ("GET", "/api/ledger/batches/{batch_id:path}/qr.svg"): "viewer",
+    ("GET", "/api/ledger/recall/{batch_id:path}"): "viewer",
     ("GET", "/"): "viewer",
     ("GET", "/opportunities"): "viewer",
     ("GET", "/opportunities/{market}/{product_id:path}"): "viewer",
@@ -60,11 +63,14 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/runs"): "analyst",
     ("POST", "/api/auth/tokens"): "analyst",
     ("POST", "/account/tokens"): "analyst",
+    ("POST", "/api/ledger/batches"): "analyst",
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
     ("PATCH", "/api/users/{username}"): "admin",
     ("POST", "/api/users/{username}/totp/reset"): "admin",
     ("GET", "/api/audit"): "admin",
+    ("GET", "/api/privacy/suppressions"): "admin",
+    ("POST", "/api/privacy/suppressions/{request_id}/lift"): "admin",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users"): "admin",
     ("POST", "/admin/users/{username}"): "admin",
@@ -80,6 +86,8 @@ PARAMS = {
     "{run_id}": "run-x",
     "{job_id}": "0" * 16,
     "{username}": "nobody",
+    "{batch_id:path}": "NO-SUCH-LOT",
+    "{request_id}": "0" * 16,
 }
 # A body each write accepts far enough to pass (or fail) authorisation; nothing heavy runs.
 BODIES = {
@@ -95,6 +103,10 @@ BODIES = {
     ("POST", "/api/data/uploads"): {"files": {"file": ("bad.exe", b"x", "text/plain")}},
     ("POST", "/data/upload"): {"files": {"file": ("bad.exe", b"x", "text/plain")}},
     ("POST", "/api/local/ingest"): {"json": {"path": "/nonexistent/file.csv", "kind": "orders"}},
+    ("POST", "/api/ledger/batches"): {
+        "json": {"events": [{"batch_id": "X", "type": "nope", "at": "2024-01-01"}]}
+    },
+    ("POST", "/api/privacy/suppressions/{request_id}/lift"): {"json": {"reason": "roles test"}},
 }
 
 

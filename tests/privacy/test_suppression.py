@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import shared_path
 
+from xborder.core.errors import BadInputError, NotFoundError
 from xborder.core.settings import Settings
 from xborder.ingest import ingest_path
 from xborder.ingest.pseudonym import pseudonymise
@@ -140,3 +141,86 @@ def test_an_erased_reviewers_new_reviews_are_quarantined_not_stored(tmp_path) ->
 
 def res_keys(con) -> list[str]:  # noqa: ANN001
     return con.execute("SELECT subject_keys FROM privacy_requests").fetchone()[0]
+
+
+def test_a_lifted_suppression_links_later_rows_again_and_is_recorded(tmp_path) -> None:
+    """UCI customer 17850: erased (45 lines unlinked), suppression lifted with a reason, then rows 201..2,000
+    are ingested: their 39 lines of 17850 are linked again, the 45 erased ones stay unlinked; a second
+    erasure suppresses the person again."""
+    from xborder.privacy.suppressions import lift_suppression, list_suppressions
+
+    s = _settings(tmp_path)
+    con = connect(tmp_path / "w.duckdb")
+    ingest_path(con, _uci(tmp_path, "first.csv", 1, 200), "orders", settings=s)
+    key = warehouse_key(con, s)
+    k17850 = pseudonymise(key, "uci", "17850")
+    res = erase_subject(con, key, ["uci"], "17850", received_at=NOW, deadline_hours=48, done_by="t", now=NOW)
+    assert list_suppressions(con)[0]["active"] == 2
+    with pytest.raises(BadInputError, match="needs a reason"):
+        lift_suppression(con, res.request_id, reason=" ", lifted_by="cli:t", now=NOW)
+    with pytest.raises(NotFoundError, match="nobody on the suppression list"):
+        lift_suppression(con, "nope", reason="x", lifted_by="cli:t", now=NOW)
+    later_at = NOW + dt.timedelta(days=3)
+    assert (
+        lift_suppression(con, res.request_id, reason="consent, ticket 4711", lifted_by="cli:t", now=later_at)
+        == 2
+    )
+    assert lift_suppression(con, res.request_id, reason="again", lifted_by="cli:t", now=later_at) == 0
+    assert list_suppressions(con) == []
+    (row,) = list_suppressions(con, include_lifted=True)
+    assert (row["active"], row["lifted"], row["lifted_by"], row["lift_reason"]) == (
+        0, 2, "cli:t", "consent, ticket 4711",
+    )  # fmt: skip
+    later = ingest_path(con, _uci(tmp_path, "later.csv", 201, 2000), "orders", settings=s)[0]
+    assert _balanced(later)
+    assert con.execute(
+        "SELECT count(*) FROM order_lines WHERE customer_key = ? AND ingest_id = ?", [k17850, later.ingest_id]
+    ).fetchone() == (39,)
+    assert con.execute("SELECT count(*) FROM order_lines WHERE customer_key = ?", [k17850]).fetchone() == (
+        39,
+    )
+    # erased again: on the list again under the new request, lift cleared
+    res2 = erase_subject(
+        con, key, ["uci"], "17850", received_at=NOW, deadline_hours=48, done_by="t", now=later_at
+    )
+    assert res2.rows["order_lines"]["unlinked"] == 39
+    (row2,) = list_suppressions(con)
+    assert (row2["request_id"], row2["active"], row2["lifted"]) == (res2.request_id, 2, 0)
+    con.close()
+
+
+def test_the_cli_lists_and_lifts_a_suppression_with_an_audit_entry(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import json
+
+    from typer.testing import CliRunner
+
+    from xborder.cli.main import app
+
+    monkeypatch.setenv("XBORDER_PSEUDONYM_KEY", "suppression-test-key")
+    db = str(tmp_path / "w.duckdb")
+    run = CliRunner().invoke
+    assert (
+        run(app, ["--db", db, "ingest", str(_uci(tmp_path, "first.csv", 1, 200)), "--as", "orders"]).exit_code
+        == 0
+    )
+    r = run(app, ["--db", db, "--json", "privacy", "erase", "17850", "--source", "uci"])
+    assert r.exit_code == 0, r.output
+    request_id = json.loads(r.output)["request_id"]
+    r = run(app, ["--db", db, "--json", "privacy", "suppression", "list"])
+    assert [(x["request_id"], x["active"]) for x in json.loads(r.output)] == [(request_id, 2)]
+    r = run(app, ["--db", db, "privacy", "suppression", "lift", request_id])
+    assert r.exit_code == 2 and "--reason" in r.output  # the reason is required
+    r = run(
+        app, ["--db", db, "--json", "privacy", "suppression", "lift", request_id, "--reason", "ticket 4711"]
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == {"request_id": request_id, "lifted": 2}
+    con = connect(db)
+    assert con.execute(
+        "SELECT action, target, outcome, username LIKE 'cli:%', detail::JSON->>'reason' FROM audit_log "
+        "WHERE action = 'privacy.suppression.lift'"
+    ).fetchall() == [("privacy.suppression.lift", request_id, "ok", True, "ticket 4711")]
+    assert con.execute(
+        "SELECT count(*) FROM privacy_suppressions WHERE lifted_by LIKE 'cli:%' AND lift_reason = 'ticket 4711'"
+    ).fetchone() == (2,)
+    con.close()

@@ -25,6 +25,9 @@ _READS_API = (
     "/api/data/ingests",
     "/api/data/quarantine",
     "/api/data/tables",
+    "/api/ledger/batches/{batch_id:path}",
+    "/api/ledger/batches/{batch_id:path}/qr.svg",
+    "/api/ledger/recall/{batch_id:path}",
 )
 _READS_PAGES = (
     "/",
@@ -68,12 +71,15 @@ ROLE_TABLE: dict[tuple[str, str], str] = {
     ("POST", "/runs"): "analyst",
     ("POST", "/api/auth/tokens"): "analyst",
     ("POST", "/account/tokens"): "analyst",
+    ("POST", "/api/ledger/batches"): "analyst",
     # admin: accounts and the audit log
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
     ("PATCH", "/api/users/{username}"): "admin",
     ("POST", "/api/users/{username}/totp/reset"): "admin",
     ("GET", "/api/audit"): "admin",
+    ("GET", "/api/privacy/suppressions"): "admin",
+    ("POST", "/api/privacy/suppressions/{request_id}/lift"): "admin",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users"): "admin",
     ("POST", "/admin/users/{username}"): "admin",

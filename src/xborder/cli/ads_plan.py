@@ -1,4 +1,5 @@
-"""``xborder ads keywords | budget``: the keyword matrix and the budget reallocation across campaigns."""
+"""``xborder ads keywords | budget | fees``: the keyword matrix, the budget reallocation across campaigns, the fee
+ceiling of ACoS."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 from xborder.cli.ads import MarketOpt, ParamOpt, RunOpt, TopOpt, _load, _num, _params, ads_app
 from xborder.cli.common import console, emit
 
-__all__ = ["keywords", "budget"]
+__all__ = ["keywords", "budget", "fees"]
 
 
 @ads_app.command("keywords")
@@ -116,5 +117,40 @@ def budget(
             console.print(
                 f"{r['marketplace_id']} {r['currency']}: {r['campaigns']} campaign(s) {r['status']}"
             )
+
+    emit(ctx, data, render)
+
+
+@ads_app.command("fees")
+def fees(
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    run: RunOpt = None,
+    param: ParamOpt = None,
+) -> None:
+    """Fee ceiling of ACoS from the transaction reports, and the campaigns above it (lost at any product cost)."""
+    d = _load(ctx, run, _params(param), market)
+    f = d["frames"]["ad_fee_ceilings"].drop(columns=["run_id"]).reset_index(drop=True)
+    data = {"run_id": d["run_id"], "accounts": f}
+
+    def render(x: dict[str, Any]) -> None:
+        if not len(x["accounts"]):
+            console.print("No transaction (settlement or date-range) report for an ads account: load one with "
+                          "xborder ingest FILE to bound the break-even ACoS by the marketplace's fees.")  # fmt: skip
+        for r in x["accounts"].to_dict(orient="records"):
+            cur = r["currency"]
+            console.print(
+                f"[bold]{r['marketplace_id']} {cur}[/] ({str(r['period_start'])[:10]} … {str(r['period_end'])[:10]}, {r['orders']:,.0f} "
+                f"orders): of {_num(r['product_sales'], ',.2f')} product sales the marketplace left "
+                f"{_num(r['fee_ceiling_acos'], '.1%')} after selling fees {_num(r['selling_fees'], ',.2f')}, FBA fees "
+                f"{_num(r['fba_fees'], ',.2f')} and rebates {_num(r['promotional_rebates'], ',.2f')}; "
+                f"{_num(r['refund_ceiling_acos'], '.1%')} after refunds. No product can break even above that ACoS.\n"
+                f"  campaigns: {r['campaigns']}, ACoS {_num(r['ad_spend'] / r['ad_sales'] if r['ad_sales'] else None, '.1%')} "
+                f"(spend {_num(r['ad_spend'], ',.2f')}, ad sales {_num(r['ad_sales'], ',.2f')}); "
+                f"{r['campaigns_above']} above the ceiling: spend {_num(r['spend_above'], ',.2f')}, sales "
+                f"{_num(r['sales_above'], ',.2f')}, lost even at zero product cost {_num(r['loss_at_zero_cost'], ',.2f')} {cur} "
+                f"(all campaigns: {_num(r['account_loss_at_zero_cost'], '+,.2f')})",
+                highlight=False,
+            )  # fmt: skip
 
     emit(ctx, data, render)

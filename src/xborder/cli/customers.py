@@ -1,4 +1,4 @@
-"""``xborder customers rfm | cohorts | clv``: segments, cohort retention and lifetime value of keyed customers."""
+"""``xborder customers rfm | cohorts | clv | backtest``: segments, cohort retention and lifetime value of keyed customers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "rfm", "cohorts", "clv"]
+__all__ = ["register", "rfm", "cohorts", "clv", "backtest"]
 
 customers_app = typer.Typer(
     help="Customers: RFM segments, cohort retention and lifetime value (BG/NBD + Gamma-Gamma).",
@@ -266,6 +266,91 @@ def _render_clv(x: dict[str, Any]) -> None:
             t2.add_row(str(r.customer_key)[:12] + "…", str(r.market), r.segment.replace("_", " "), str(r.purchases),
                        _num(r.p_alive, 2), _num(r.expected_purchases, 1), f"{_num(r.expected_value, 0)} {r.currency}")  # fmt: skip
         console.print(t2)
+    _print_notes(x)
+
+
+_BACKTEST_MODEL_COLS = ["source", "status", "customers", "holdout_days", "holdout_currency", "holdout_actual",
+                        "holdout_predicted", "holdout_purchases_last_period", "holdout_correlation",
+                        "holdout_value_actual", "holdout_value_predicted", "holdout_value_last_period",
+                        "holdout_top_capture", "holdout_top_capture_last_period", "holdout_top_capture_best"]  # fmt: skip
+_BACKTEST_COLS = ["source", "holdout_days", "calibration_until", "segment", "market", "currency", "customers",
+                  "buyers", "mean_p_alive", "actual_purchases", "model_purchases", "last_period_purchases",
+                  "actual_value", "model_value", "last_period_value"]  # fmt: skip
+
+
+@customers_app.command("backtest")
+def backtest(
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    source: SourceOpt = None,
+    holdout_days: Annotated[
+        int,
+        typer.Option(
+            "--holdout-days", min=1, max=730, help="Days held out at the end of each source's data."
+        ),
+    ] = 365,
+    run: RunOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Lifetime value on a held-out period: the models fitted without the last days against what the customers
+    bought in them, next to the naive 'same as the period before' forecast."""
+    if json_out:
+        state(ctx).json = True
+    d = _load(ctx, run, {"sources": source or None, "holdout_days": holdout_days}, market)
+    f = d["frames"]
+    rows = f["customer_backtest"]
+    if market:
+        rows = rows[rows["market"].isin([m.upper() for m in market])]
+    data = {"run_id": d["run_id"], "notes": d["notes"], "data_support": d["data_support"],
+            "models": _records(f["customer_models"], _BACKTEST_MODEL_COLS),
+            "segments": _records(rows, _BACKTEST_COLS)}  # fmt: skip
+    emit(ctx, data, _render_backtest)
+
+
+def _pct(part: Any, whole: Any) -> str:
+    import math
+
+    ok = isinstance(part, int | float) and isinstance(whole, int | float) and whole and not math.isnan(part)
+    return f"{part / whole - 1:+.0%}" if ok else ""
+
+
+def _render_backtest(x: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    for m in x["models"].itertuples():
+        if not _num(m.holdout_actual, 0):
+            console.print(f"[bold]{m.source}[/]: no holdout check (too few customers before the holdout)")
+            continue
+        cur = m.holdout_currency or ""
+        console.print(
+            f"[bold]{m.source}[/], last {int(m.holdout_days)} days held out ({m.customers:,} customers fitted on "
+            f"all data)\n  purchases: actual {m.holdout_actual:,.0f}; models {m.holdout_predicted:,.0f} "
+            f"({_pct(m.holdout_predicted, m.holdout_actual)}); same as before {m.holdout_purchases_last_period:,.0f} "
+            f"({_pct(m.holdout_purchases_last_period, m.holdout_actual)})\n  value: actual "
+            f"{_num(m.holdout_value_actual, 0)} {cur}; models {_num(m.holdout_value_predicted, 0)} "
+            f"({_pct(m.holdout_value_predicted, m.holdout_value_actual)}); same as before "
+            f"{_num(m.holdout_value_last_period, 0)} ({_pct(m.holdout_value_last_period, m.holdout_value_actual)})"
+            f"\n  value bought by the top 20% of customers: ranked by the models {_num(m.holdout_top_capture, 3)}, "
+            f"by the period before {_num(m.holdout_top_capture_last_period, 3)}, at best "
+            f"{_num(m.holdout_top_capture_best, 3)}",
+            highlight=False,
+        )  # fmt: skip
+    seg = x["segments"]
+    if len(seg):
+        t = Table(title="Held-out period per segment (at its start): actual against the two forecasts")
+        for c in ("source", "segment", "customers", "bought again", "P(alive)", "purchases", "models",
+                  "same as before", "value", "models ", "same as before "):  # fmt: skip
+            t.add_column(c, justify="left" if c in ("source", "segment") else "right")
+        sums = ["customers", "buyers", "actual_purchases", "model_purchases", "last_period_purchases",
+                "actual_value", "model_value", "last_period_value"]  # fmt: skip
+        seg = seg.assign(w=seg["mean_p_alive"] * seg["customers"])
+        g = seg.groupby(["source", "segment"], sort=True)[[*sums, "w"]].sum(min_count=1).reset_index()
+        for r in g.itertuples():
+            t.add_row(r.source, r.segment.replace("_", " "), f"{r.customers:,.0f}", f"{r.buyers / r.customers:.0%}",
+                      _num(r.w / r.customers, 2), _num(r.actual_purchases, 0), _num(r.model_purchases, 0),
+                      _num(r.last_period_purchases, 0), _num(r.actual_value, 0), _num(r.model_value, 0),
+                      _num(r.last_period_value, 0))  # fmt: skip
+        console.print(t)
     _print_notes(x)
 
 

@@ -237,7 +237,8 @@ def anchor(
         str,
         typer.Option(
             "--to",
-            help="local (recorded here only) | file:/path/checkpoints.jsonl (appended; keep it elsewhere).",
+            help="local (recorded here only) | file:/path/checkpoints.jsonl (appended; keep it elsewhere) | "
+            "rfc3161:/folder (the checkpoint and an RFC 3161 time-stamp request for any TSA; offline).",
         ),
     ] = "local",
     json_out: JsonOpt = False,

@@ -1,4 +1,4 @@
-"""``xborder privacy key | erase | requests | retain | breach | map``: erasure, retention, breaches, data map."""
+"""``xborder privacy key | erase | requests | retain | breach | suppression | map``: erasure and the rest."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
+from xborder.cli.privacy_suppression import suppression_app
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "log_cli_reads"]
+__all__ = ["register", "log_cli_reads", "actor"]
 
 privacy_app = typer.Typer(
     help="Privacy: erase a customer, enforce retention, record breaches, show the data map and the pseudonym key.",
@@ -22,7 +23,8 @@ privacy_app = typer.Typer(
 breach_app = typer.Typer(help="The breach register and its 72-hour notification clock.", no_args_is_help=True)
 
 
-def _actor() -> str:
+def actor() -> str:
+    """Who runs this command: ``cli:<os user>``."""
     try:
         return "cli:" + getpass.getuser()
     except Exception:
@@ -42,7 +44,7 @@ def log_cli_reads(ctx: typer.Context, con: Any, frames: dict[str, Any], run_id: 
     a command that shows customer-level rows calls it once, with the connection it read through."""
     from xborder.privacy.access import log_reads
 
-    log_reads(con, state(ctx).settings.db_path, actor=_actor(), channel="cli", command=ctx.command_path,
+    log_reads(con, state(ctx).settings.db_path, actor=actor(), channel="cli", command=ctx.command_path,
               frames=frames, run_id=run_id)  # fmt: skip
 
 
@@ -128,7 +130,7 @@ def erase(
         res = erase_subject(
             con, key_bytes, source, customer_id,
             received_at=_when(received, "--received"), deadline_hours=st.settings.erasure_deadline_hours,
-            done_by=_actor(), now=utcnow(), note=note, regime=regime, export_paths=paths,
+            done_by=actor(), now=utcnow(), note=note, regime=regime, export_paths=paths,
             delete_exports=delete_exports, dry_run=dry_run,
         )  # fmt: skip
         if res.total and not dry_run:
@@ -240,7 +242,7 @@ def breach_add(
     con = open_warehouse(ctx)
     try:
         b = add_breach(con, what, detected_at=_when(detected, "--detected"),
-                       notify_hours=st.settings.breach_notify_hours, recorded_by=_actor())  # fmt: skip
+                       notify_hours=st.settings.breach_notify_hours, recorded_by=actor())  # fmt: skip
     finally:
         con.close()
     emit(
@@ -372,6 +374,7 @@ def access(
 
 
 privacy_app.add_typer(breach_app, name="breach")
+privacy_app.add_typer(suppression_app, name="suppression")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,8 @@ A checkpoint is the RFC 6962 root over every entry's leaf hash in chain order, w
 :func:`anchor_checkpoint` stores the checkpoint, the anchor's name and the receipt in ``ledger_anchors``
 (its only writer). Built in: ``local`` (records it here only — the default, works offline) and ``file``
 (appends it as a JSON line to a file elsewhere: a USB key, a mounted share, a git repository that is
-pushed). An external public log (a transparency log, a timestamping service) is one more class with
+pushed) and ``rfc3161`` (writes the checkpoint and an RFC 3161 time-stamp request for any public TSA, offline;
+:mod:`xborder.ledger.timestamp`). An external public log (a transparency log, a timestamping service) is one more class with
 ``submit`` and ``check`` registered by :func:`register_anchor`.
 """
 
@@ -26,6 +27,7 @@ from xborder.core.errors import BadInputError
 from xborder.ledger.canonical import canonical_json, iso_utc, sha256_hex
 from xborder.ledger.merkle import tree_hash
 from xborder.ledger.store import transaction
+from xborder.ledger.timestamp import Rfc3161Anchor
 from xborder.schema.ledger import LEDGER_ANCHORS
 from xborder.warehouse.tables import write_frame
 
@@ -130,6 +132,7 @@ def _count_lines(path: Path) -> int:
 _FACTORIES: dict[str, Callable[[str | None], Anchor]] = {
     "local": lambda spec: LocalAnchor(),
     "file": lambda spec: FileAnchor(spec),
+    "rfc3161": lambda spec: Rfc3161Anchor(spec),
 }
 
 

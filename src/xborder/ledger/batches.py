@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from xborder.core.errors import BadInputError
+from xborder.core.errors import BadInputError, NotFoundError
 from xborder.ledger.events import Event, parse_event
 from xborder.ledger.store import AppendResult, append_events
 from xborder.warehouse.tables import table_exists
@@ -24,6 +24,7 @@ __all__ = [
     "BATCH_EVENT_TYPES",
     "document_ref",
     "batch_event",
+    "batch_event_from",
     "add_batch_events",
     "batch_history",
     "lineage",
@@ -121,6 +122,36 @@ def batch_event(
             raise BadInputError(f"{where}: batch {batch_id} cannot be its own parent.")
     _refuse_personal(body, f"{where}.data")
     return parse_event(batch_id, {"type": type_, "at": at, "data": body}, where)
+
+
+def batch_event_from(record: Any, where: str = "event") -> Event:
+    """A checked supply-chain event from one JSON record ``{"batch_id", "type", "at", "actor", "data",
+    "documents", "parents"}`` (a line of ``ledger batch add --file``, an item of ``POST /api/ledger/batches``).
+
+    Raises:
+        BadInputError: not a JSON object, or what :func:`batch_event` refuses; the message starts with ``where``.
+    """
+    if not isinstance(record, Mapping):
+        raise BadInputError(f"{where}: an event is a JSON object.")
+    data, docs, parents = record.get("data"), record.get("documents") or [], record.get("parents") or []
+    if data is not None and not isinstance(data, Mapping):
+        raise BadInputError(f"{where}: 'data' must be a JSON object (field → value).")
+    if not isinstance(docs, list) or not all(isinstance(d, Mapping) for d in docs):
+        raise BadInputError(f"{where}: 'documents' must be a list of objects with 'name' and 'sha256'.")
+    if not isinstance(parents, list) or not all(isinstance(b, str) for b in parents):
+        raise BadInputError(f"{where}: 'parents' must be a list of batch ids.")
+    if record.get("actor") is not None and not isinstance(record.get("actor"), str):
+        raise BadInputError(f"{where}: 'actor' must be text (a company or site).")
+    return batch_event(
+        record.get("batch_id"),  # type: ignore[arg-type]  # checked by parse_event
+        record.get("type"),  # type: ignore[arg-type]
+        record.get("at"),
+        actor=record.get("actor"),
+        data=data,
+        documents=docs,
+        parents=parents,
+        where=where,
+    )
 
 
 def add_batch_events(
@@ -239,11 +270,11 @@ def recall(con: duckdb.DuckDBPyConnection, batch_id: str) -> Recall:
     a sale's own ``market`` counts when the order is not in the warehouse.
 
     Raises:
-        BadInputError: the batch has no events in the ledger.
+        NotFoundError: the batch has no events in the ledger.
     """
     t0 = dt.datetime.now()
     if not con.execute("SELECT count(*) FROM ledger_entries WHERE batch_id = ?", [batch_id]).fetchone()[0]:  # type: ignore[index]
-        raise BadInputError(
+        raise NotFoundError(
             f"Batch {batch_id!r} has no events in the ledger.",
             hint="`xborder ledger show` lists the batches.",
         )

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import duckdb
 
-from xborder.core.errors import BadInputError
+from xborder.core.errors import NotFoundError
 from xborder.ledger.batches import batch_history, lineage
 from xborder.ledger.verify import verify
 
@@ -72,11 +72,11 @@ def consumer_page(
     root and size that prove it, and the QR payload. Sales are left out: orders are the seller's business.
 
     Raises:
-        BadInputError: the batch has no events in the ledger.
+        NotFoundError: the batch has no events in the ledger.
     """
     events = [e for e in batch_history(con, batch_id) if e["type"] != "sale"]
     if not events:
-        raise BadInputError(
+        raise NotFoundError(
             f"Batch {batch_id!r} has no supply-chain events in the ledger.",
             hint="`xborder ledger batch add` records them.",
         )

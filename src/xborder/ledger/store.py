@@ -63,6 +63,16 @@ class AppendResult:
         """Events recognised as already in the ledger."""
         return sum(1 for e in self.entries if e.duplicate)
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON: stored, duplicates, each entry's place, each batch's new head (CLI --json and the API)."""
+        return {
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "entries": [{"seq": e.seq, "batch_id": e.batch_id, "index": e.leaf_index, "duplicate": e.duplicate}
+                        for e in self.entries],
+            "heads": {b: {"tree_size": s, "root": r} for b, (s, r) in self.heads.items()},
+        }  # fmt: skip
+
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:

@@ -139,8 +139,13 @@ def _suppress(con: duckdb.DuckDBPyConnection, keys: list[str], request_id: str, 
     """Add the person's pseudonyms to the suppression list: a later ingest of an export that holds them stores
     their sales unlinked and quarantines their own rows (``xborder.warehouse.suppress``)."""
     if table_exists(con, "privacy_suppressions"):
+        # a person erased again after a lift is suppressed again, under the new request
         con.execute(
-            "INSERT OR IGNORE INTO privacy_suppressions SELECT unnest(CAST(? AS VARCHAR[])), ?, ?",
+            """INSERT INTO privacy_suppressions (subject_key, request_id, added_at)
+               SELECT unnest(CAST(? AS VARCHAR[])), ?, ?
+               ON CONFLICT (subject_key) DO UPDATE SET request_id = excluded.request_id,
+                   added_at = excluded.added_at, lifted_at = NULL, lifted_by = NULL, lift_reason = NULL
+               WHERE privacy_suppressions.lifted_at IS NOT NULL""",
             [keys, request_id, now],
         )
 

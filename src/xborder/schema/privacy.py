@@ -13,6 +13,26 @@ __all__ = [
 ]
 
 
+def _privacy_table(name: str, doc: str, *columns: Column, key: str | None = None, dated_by: str) -> Table:
+    """A table the privacy package writes: a system table, keyed by ``key`` when given, dated by ``dated_by``."""
+    return Table(name, doc, owner="privacy", role="system", primary_key=(key,) if key else (), dated_by=dated_by,
+                 columns=columns)  # fmt: skip
+
+
+def _register(name: str, doc: str, key: tuple[str, str], opened: tuple[str, str], *columns: Column) -> Table:
+    """A register (requests, breaches): its random hex id and when the case was opened (UTC), each given as
+    (column, doc), then its own columns."""
+    return _privacy_table(
+        name,
+        doc,
+        Column(key[0], "VARCHAR", key[1]),
+        Column(opened[0], "TIMESTAMP", opened[1], nullable=False),
+        *columns,
+        key=key[0],
+        dated_by=opened[0],
+    )
+
+
 PSEUDONYM_KEY = Table(
     "pseudonym_key",
     "The secret key of this warehouse's pseudonyms (HMAC-SHA256 of customer and reviewer ids): one row, stored "
@@ -42,96 +62,75 @@ PSEUDONYM_KEY = Table(
     ),
 )
 
-PRIVACY_REQUESTS = Table(
+PRIVACY_REQUESTS = _register(
     "privacy_requests",
     "Register of data-subject requests (erasure): when each was received, its deadline and what was done.",
-    owner="privacy",
-    role="system",
-    primary_key=("request_id",),
-    dated_by="received_at",
-    columns=(
-        Column("request_id", "VARCHAR", "Random id of the request (hex)."),
-        Column("received_at", "TIMESTAMP", "When the request was received (UTC).", nullable=False),
-        Column(
-            "regime", "VARCHAR", "Rule that sets the deadline (ccpa, gdpr, amazon_dpp, ...).", nullable=False
-        ),
-        Column(
-            "due_at", "TIMESTAMP", "Deadline: received_at + the regime's period (settings).", nullable=False
-        ),
-        Column("source", "VARCHAR", "Source the person's id belongs to (uci, olist, shop, ...)."),
-        Column(
-            "subject_keys",
-            "VARCHAR[]",
-            "Pseudonyms searched for (never the raw id), so the erasure can be re-checked.",
-            personal=True,
-        ),
-        Column("status", "VARCHAR", "open | done | not_found.", nullable=False),
-        Column("done_at", "TIMESTAMP", "When the erasure ran."),
-        Column("done_by", "VARCHAR", "Who ran it (cli:<os user> or a web user name).", personal=True),
-        Column("rows_changed", "JSON", "Rows deleted or unlinked per table."),
-        Column("note", "VARCHAR", "Free text (ticket number, channel)."),
+    ("request_id", "Random id of the request (hex)."),
+    ("received_at", "When the request was received (UTC)."),
+    Column("regime", "VARCHAR", "Rule that sets the deadline (ccpa, gdpr, amazon_dpp, ...).", nullable=False),
+    Column("due_at", "TIMESTAMP", "Deadline: received_at + the regime's period (settings).", nullable=False),
+    Column("source", "VARCHAR", "Source the person's id belongs to (uci, olist, shop, ...)."),
+    Column(
+        "subject_keys",
+        "VARCHAR[]",
+        "Pseudonyms searched for (never the raw id), so the erasure can be re-checked.",
+        personal=True,
     ),
+    Column("status", "VARCHAR", "open | done | not_found.", nullable=False),
+    Column("done_at", "TIMESTAMP", "When the erasure ran."),
+    Column("done_by", "VARCHAR", "Who ran it (cli:<os user> or a web user name).", personal=True),
+    Column("rows_changed", "JSON", "Rows deleted or unlinked per table."),
+    Column("note", "VARCHAR", "Free text (ticket number, channel)."),
 )
 
-PRIVACY_BREACHES = Table(
+PRIVACY_BREACHES = _register(
     "privacy_breaches",
     "Register of personal-data breaches with the 72-hour notification clock (GDPR Art. 33).",
-    owner="privacy",
-    role="system",
-    primary_key=("breach_id",),
-    dated_by="detected_at",
-    columns=(
-        Column("breach_id", "VARCHAR", "Random id (hex)."),
-        Column("detected_at", "TIMESTAMP", "When the breach became known (UTC).", nullable=False),
-        Column(
-            "notify_by", "TIMESTAMP", "detected_at + 72 hours (setting breach_notify_hours).", nullable=False
-        ),
-        Column("what", "VARCHAR", "What happened and which data (tables, rows) it touched.", nullable=False),
-        Column("notified_at", "TIMESTAMP", "When the authority was notified; NULL while open."),
-        Column("recorded_by", "VARCHAR", "Who recorded it.", personal=True),
-    ),
+    ("breach_id", "Random id (hex)."),
+    ("detected_at", "When the breach became known (UTC)."),
+    Column("notify_by", "TIMESTAMP", "detected_at + 72 hours (setting breach_notify_hours).", nullable=False),
+    Column("what", "VARCHAR", "What happened and which data (tables, rows) it touched.", nullable=False),
+    Column("notified_at", "TIMESTAMP", "When the authority was notified; NULL while open."),
+    Column("recorded_by", "VARCHAR", "Who recorded it.", personal=True),
 )
 
-PRIVACY_SUPPRESSIONS = Table(
+PRIVACY_SUPPRESSIONS = _privacy_table(
     "privacy_suppressions",
     "Pseudonyms of erased persons: a later ingest stores their sales unlinked and quarantines their own rows "
     "(reviews, customer links), so an erased person does not come back with a re-ingested export.",
-    owner="privacy",
-    role="system",
-    primary_key=("subject_key",),
-    dated_by="added_at",
-    columns=(
-        Column(
-            "subject_key",
-            "VARCHAR",
-            "A pseudonym of the erased person (HMAC-SHA256 under the warehouse key; never the raw id).",
-            personal=True,
-        ),
-        Column("request_id", "VARCHAR", "privacy_requests.request_id that added it.", nullable=False),
-        Column("added_at", "TIMESTAMP", "When it was added (UTC).", nullable=False),
+    Column(
+        "subject_key",
+        "VARCHAR",
+        "A pseudonym of the erased person (HMAC-SHA256 under the warehouse key; never the raw id).",
+        personal=True,
     ),
+    Column("request_id", "VARCHAR", "privacy_requests.request_id that added it.", nullable=False),
+    Column("added_at", "TIMESTAMP", "When it was added (UTC).", nullable=False),
+    Column("lifted_at", "TIMESTAMP", "When the suppression was lifted (UTC); NULL while it holds."),
+    Column(
+        "lifted_by", "VARCHAR", "Who lifted it (cli:<os user> or an admin's web user name).", personal=True
+    ),
+    Column("lift_reason", "VARCHAR", "Why it was lifted (the person's consent, a ticket number ...)."),
+    key="subject_key",
+    dated_by="added_at",
 )
 
-PERSONAL_READS = Table(
+PERSONAL_READS = _privacy_table(
     "personal_reads",
     "Access log of reads of personal data: who read which personal columns of which table, through which "
     "command or endpoint, and when.",
-    owner="privacy",
-    role="system",
-    dated_by="read_at",
-    columns=(
-        Column("read_at", "TIMESTAMP", "When it was read (UTC).", nullable=False),
-        Column("actor", "VARCHAR", "cli:<os user> or the web user name.", nullable=False, personal=True),
-        Column("channel", "VARCHAR", "cli | api.", nullable=False),
-        Column(
-            "command",
-            "VARCHAR",
-            "The command or endpoint (e.g. `customers`, GET /api/runs/{id}/customers).",
-            nullable=False,
-        ),
-        Column("table_name", "VARCHAR", "Table read.", nullable=False),
-        Column("columns", "VARCHAR[]", "Its personal columns that were read.", nullable=False),
-        Column("rows_read", "BIGINT", "Rows returned (NULL when not counted)."),
-        Column("run_id", "VARCHAR", "Run whose rows were read, when the read is of one run."),
+    Column("read_at", "TIMESTAMP", "When it was read (UTC).", nullable=False),
+    Column("actor", "VARCHAR", "cli:<os user> or the web user name.", nullable=False, personal=True),
+    Column("channel", "VARCHAR", "cli | api.", nullable=False),
+    Column(
+        "command",
+        "VARCHAR",
+        "The command or endpoint (e.g. `customers`, GET /api/runs/{id}/customers).",
+        nullable=False,
     ),
+    Column("table_name", "VARCHAR", "Table read.", nullable=False),
+    Column("columns", "VARCHAR[]", "Its personal columns that were read.", nullable=False),
+    Column("rows_read", "BIGINT", "Rows returned (NULL when not counted)."),
+    Column("run_id", "VARCHAR", "Run whose rows were read, when the read is of one run."),
+    dated_by="read_at",
 )

@@ -31,8 +31,8 @@ def _tables(con: Any) -> set[str]:
 def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
     """Apply the suppression list to the rows ingest ``ingest_id`` just wrote.
 
-    Sales (``order_lines``, ``order_headers``) of a suppressed person are kept with the person key set to NULL
-    — as erasure left the person's earlier sales, so their line keys (made before) still recognise the same
+    Only suppressions not lifted count (``xborder privacy suppression lift``). Sales (``order_lines``,
+    ``order_headers``) of a suppressed person are kept with the person key set to NULL — as erasure left the person's earlier sales, so their line keys (made before) still recognise the same
     line as a duplicate. A suppressed person's own rows (a review, a customer link) are moved to quarantine
     with reason code ``erased_person`` and the row's non-personal columns as ``raw``.
 
@@ -42,7 +42,8 @@ def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
     have = _tables(con)
     if "privacy_suppressions" not in have:
         return 0
-    if not con.execute("SELECT count(*) FROM privacy_suppressions").fetchone()[0]:
+    active = "(SELECT subject_key FROM privacy_suppressions WHERE lifted_at IS NULL)"
+    if not con.execute("SELECT count(*) FROM privacy_suppressions WHERE lifted_at IS NULL").fetchone()[0]:
         return 0
     moved = 0
     for t in all_tables():
@@ -50,7 +51,7 @@ def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
         keys = [c for c in PERSON_KEY_COLUMNS if c in names]
         if not keys or "ingest_id" not in names or t.name not in have:
             continue
-        hit = " OR ".join(f'"{k}" IN (SELECT subject_key FROM privacy_suppressions)' for k in keys)
+        hit = " OR ".join(f'"{k}" IN {active}' for k in keys)
         where = f"ingest_id = ? AND ({hit})"
         if t.name in OWN_ROW_TABLES:
             keep = ", ".join(f'"{c.name}"' for c in t.columns if not c.personal and c.name != "ingest_id")
@@ -66,8 +67,7 @@ def suppress_erased(con: Any, ingest_id: str, file_name: str) -> int:
         else:
             for k in keys:
                 con.execute(
-                    f'UPDATE "{t.name}" SET "{k}" = NULL WHERE ingest_id = ? AND "{k}" IN '
-                    "(SELECT subject_key FROM privacy_suppressions)",
+                    f'UPDATE "{t.name}" SET "{k}" = NULL WHERE ingest_id = ? AND "{k}" IN {active}',
                     [ingest_id],
                 )
     return moved

@@ -24,8 +24,9 @@ def test_heat_map_cells_are_the_cohort_shares_counted_by_hand(tmp_path: Path) ->
     run_id, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
     en, zh = report_panels(con, run_id, "en"), report_panels(con, run_id, "zh")
     con.close()
-    (p,) = en
+    p, held_out = en
     assert p.missing is None and p.key == "customers.cohorts"
+    assert held_out.key == "customers.backtest" and held_out.missing is not None  # 3 customers: no models
     heat = p.figure.data[0]
     # DE, cohort 2024-01: anna and ben; anna buys again in February and March, ben never: 100 / 50 / 50.
     assert list(heat.y) == ["2024-01"]  # cleo, the only February customer, is in FR
@@ -41,9 +42,10 @@ def test_orders_without_customer_keys_give_the_reason(tmp_path: Path) -> None:
     db = _warehouse(tmp_path / "w.duckdb", [r for r in ORDERS if r[0] == "amz"])
     con = connect(db)
     run_id, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
-    (p,) = report_panels(con, run_id, "en")
+    p, held_out = report_panels(con, run_id, "en")
     con.close()
     assert p.figure is None and p.missing is not None
+    assert "amz: none of its 2 sold order lines carries a customer key" in held_out.missing
     assert "amz: none of its 2 sold order lines carries a customer key" in p.missing
     assert "xborder customers cohorts" in p.missing
 
@@ -56,7 +58,7 @@ def test_demo_orders_gb_first_cohort_equals_the_raw_file(tmp_path: Path) -> None
     con = connect(db)
     ingest_path(con, DEMO, "orders", settings=Settings(pseudonym_key="test-key-not-secret"))
     run_id, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
-    (p,) = report_panels(con, run_id, "en")
+    p = report_panels(con, run_id, "en")[0]
     con.close()
     df = pd.read_csv(DEMO, dtype={"InvoiceNo": str, "StockCode": str})
     code, invoice = df["StockCode"].str.upper(), df["InvoiceNo"].str.upper()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xborder.domains.customers.aggregate import product_repurchase, segment_summary
+    from xborder.domains.customers.backtest import clv_backtest, forecast_accuracy
     from xborder.domains.customers.bgnbd import (
         BgNbd,
         bgnbd_log_likelihood,
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
         fit_bgnbd,
         probability_alive,
     )
-    from xborder.domains.customers.clv import SourceModels, customer_values, fit_source, holdout_check
+    from xborder.domains.customers.clv import SourceModels, customer_values, fit_source
     from xborder.domains.customers.cohorts import cohort_retention
     from xborder.domains.customers.gamma_gamma import (
         GammaGamma,
@@ -39,7 +40,8 @@ _EXPORTS = {
     "SourceModels": "xborder.domains.customers.clv",
     "customer_values": "xborder.domains.customers.clv",
     "fit_source": "xborder.domains.customers.clv",
-    "holdout_check": "xborder.domains.customers.clv",
+    "clv_backtest": "xborder.domains.customers.backtest",
+    "forecast_accuracy": "xborder.domains.customers.backtest",
     "cohort_retention": "xborder.domains.customers.cohorts",
     "GammaGamma": "xborder.domains.customers.gamma_gamma",
     "expected_spend": "xborder.domains.customers.gamma_gamma",
@@ -60,6 +62,7 @@ __all__ = [
     "GammaGamma",
     "SourceModels",
     "bgnbd_log_likelihood",
+    "clv_backtest",
     "cohort_retention",
     "customer_summary",
     "customer_values",
@@ -68,9 +71,9 @@ __all__ = [
     "fit_bgnbd",
     "fit_gamma_gamma",
     "fit_source",
+    "forecast_accuracy",
     "frequency_spend_correlation",
     "gamma_gamma_log_likelihood",
-    "holdout_check",
     "probability_alive",
     "product_repurchase",
     "purchases",

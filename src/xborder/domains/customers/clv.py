@@ -1,4 +1,4 @@
-"""Customer lifetime value per source: fit BG/NBD and Gamma-Gamma, score every customer, check on a holdout.
+"""Customer lifetime value per source: fit BG/NBD and Gamma-Gamma, score every customer (the holdout check is in backtest.py).
 
 Each source (one shop's data) gets its own models — customers of different shops do not share a purchase
 rate or a spend level. A customer's expected value over the horizon is expected purchases (BG/NBD) times
@@ -20,9 +20,9 @@ from xborder.domains.customers.gamma_gamma import (
     fit_gamma_gamma,
     frequency_spend_correlation,
 )
-from xborder.domains.customers.transactions import DAYS_PER_WEEK, customer_summary
+from xborder.domains.customers.transactions import DAYS_PER_WEEK
 
-__all__ = ["SourceModels", "fit_source", "customer_values", "holdout_check", "FEW_REPEAT_SHARE"]
+__all__ = ["SourceModels", "fit_source", "customer_values", "FEW_REPEAT_SHARE"]
 
 FEW_REPEAT_SHARE = 0.05
 """Below this share of repeat customers the models are fitted but their forecasts are mostly the prior: a note
@@ -114,51 +114,3 @@ def customer_values(customers: pd.DataFrame, models: SourceModels, horizon_days:
     out["expected_spend"] = nan if gg is None else expected_spend(gg, x, out["mean_repeat_value"])
     out["expected_value"] = out["expected_purchases"] * out["expected_spend"]
     return out
-
-
-def holdout_check(
-    days: pd.DataFrame,
-    source: str,
-    observed_until: pd.Timestamp,
-    holdout_days: int,
-    *,
-    min_customers: int,
-    min_repeat_customers: int,
-) -> dict[str, Any] | None:
-    """Fit BG/NBD on the data up to ``holdout_days`` before the end and compare its forecast for the
-    calibration customers with what they actually bought in the holdout.
-
-    Returns:
-        ``{holdout_days, customers, actual, predicted, correlation}`` (repeat purchases in the holdout, summed
-        over the calibration customers, and the correlation of forecast and actual per customer), or None when
-        the calibration data are too few.
-    """
-    end = pd.Timestamp(observed_until).normalize()
-    cut = end - pd.Timedelta(days=holdout_days)
-    mine = days[days["source"] == source]
-    cal = mine[mine["day"] <= cut]
-    if holdout_days <= 0 or cal.empty or cal["day"].min() >= cut:
-        return None
-    summary = customer_summary(cal, {source: cut})
-    summary = summary[summary["age"] > 0]
-    if len(summary) < min_customers or int((summary["frequency"] > 0).sum()) < min_repeat_customers:
-        return None
-    model = fit_bgnbd(summary["frequency"], summary["recency"], summary["age"])
-    later = mine[(mine["day"] > cut) & (mine["day"] <= end)]
-    later = later[later["bought"].astype(bool)] if "bought" in later.columns else later
-    actual = later.groupby("customer_key").size().reindex(summary["customer_key"]).fillna(0).to_numpy()
-    predicted = expected_purchases(
-        model, holdout_days / DAYS_PER_WEEK, summary["frequency"], summary["recency"], summary["age"]
-    )
-    if not model.converged or not np.all(np.isfinite(predicted)):
-        return None
-    corr = (
-        float(np.corrcoef(actual, predicted)[0, 1]) if np.std(actual) > 0 and np.std(predicted) > 0 else None
-    )
-    return {
-        "holdout_days": int(holdout_days),
-        "customers": int(len(summary)),
-        "actual": float(actual.sum()),
-        "predicted": float(predicted.sum()),
-        "correlation": corr,
-    }

@@ -1,4 +1,5 @@
-"""The customers domain's run-level report panel: the cohort retention heat map, retention and RFM per market."""
+"""The customers domain's run-level report panels: the cohort retention heat map, retention and RFM per market,
+and the held-out check of lifetime value (:mod:`~xborder.domains.customers.report_backtest`)."""
 
 from __future__ import annotations
 
@@ -67,19 +68,25 @@ def _reason(f: dict[str, Any], lang: str) -> str:
 
 
 def report_panels(warehouse: Any, run_id: str, lang: str) -> list[Panel]:
-    """The customers panel of ``run_id`` in ``lang``: heat map of the largest source × market, tables.
+    """The customers panels of ``run_id`` in ``lang``: heat map of the largest source × market, tables; the
+    held-out check of lifetime value.
 
     ``warehouse`` is the report's connection; the rows are read by the stage module
     (:func:`xborder.domains.customers.stage.panel_frames`), this module only draws them.
     """
+    from xborder.domains.customers.report_backtest import backtest_panel
     from xborder.domains.customers.stage import panel_frames
 
     key, title = "customers.cohorts", _t("cohort_title", lang)
     f = panel_frames(warehouse, run_id)
     cohorts = f["customer_cohorts"]
+    reason = _reason(f, lang)
+    held_out = backtest_panel(f, lang, reason)
     if cohorts.empty:
-        return [Panel(key=key, title=title, missing=_t("cohort_missing", lang, reason=_reason(f, lang)),
-                      order=55)]  # fmt: skip
+        return [
+            Panel(key=key, title=title, missing=_t("cohort_missing", lang, reason=reason), order=55),
+            held_out,
+        ]
     import plotly.graph_objects as go
 
     ret = retention_at(cohorts)
@@ -125,4 +132,4 @@ def report_panels(warehouse: Any, run_id: str, lang: str) -> list[Panel]:
             columns={**names, "segment": _t("segment", lang), "share": _t("share", lang),
                      "expected_value_per_customer": _t("value_per_customer", lang), "currency": _t("currency", lang)}
         )))  # fmt: skip
-    return [Panel(key=key, title=title, intro=intro, figure=fig, tables=tables, order=55)]
+    return [Panel(key=key, title=title, intro=intro, figure=fig, tables=tables, order=55), held_out]

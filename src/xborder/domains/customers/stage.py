@@ -17,11 +17,13 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.domains.customers.aggregate import product_repurchase, segment_summary
-from xborder.domains.customers.clv import SourceModels, customer_values, fit_source, holdout_check
+from xborder.domains.customers.backtest import clv_backtest
+from xborder.domains.customers.clv import SourceModels, customer_values, fit_source
 from xborder.domains.customers.cohorts import cohort_retention
 from xborder.domains.customers.dossier import SECTION
 from xborder.domains.customers.rfm import SEGMENTS, rfm_scores, rfm_segment
 from xborder.domains.customers.tables import (
+    CUSTOMER_BACKTEST,
     CUSTOMER_COHORTS,
     CUSTOMER_MODELS,
     CUSTOMER_PRODUCTS,
@@ -52,7 +54,7 @@ class CustomersParams(Params):
     min_repeat_share: float = Field(0.01, ge=0, le=1)
     """Smallest share of customers with a repeat purchase to fit them."""
     holdout_days: int = Field(90, ge=0, le=730)
-    """Days held out at the end of each source's data to check the purchase forecast (0: no check)."""
+    """Days held out at the end of each source's data to check the purchase and value forecast (0: no check)."""
 
 
 def _where_sources(sources: list[str] | None) -> tuple[str, list[Any]]:
@@ -89,7 +91,7 @@ def _read(con: Any, sources: list[str] | None) -> tuple[pd.DataFrame, pd.DataFra
                       sum(CASE WHEN o.status = 'sold' THEN o.quantity ELSE 0 END) AS sold_units
                FROM order_lines o JOIN _x_customers k USING (source, customer_key)
                WHERE coalesce(o.is_product, TRUE) AND o.status IN ('sold', 'cancelled', 'returned')
-               GROUP BY ALL""",
+               GROUP BY ALL ORDER BY ALL""",  # a fixed order: the fits must not depend on the scan's order
         ).df()
         keys = con.execute("SELECT number, customer_key FROM _x_customers ORDER BY number").df()
     finally:
@@ -130,8 +132,15 @@ def _model_row(cov: dict[Any, Any], fit: SourceModels | None, check: dict[str, A
         if gg is not None:
             row.update(p=gg.p, q=gg.q, gamma=gg.gamma, spend_log_likelihood=gg.log_likelihood)
     if check is not None:
-        row.update(holdout_days=check["holdout_days"], holdout_actual=check["actual"],
-                   holdout_predicted=check["predicted"], holdout_correlation=check["correlation"])  # fmt: skip
+        n, v = check["purchases"], check["value"]
+        model = v["model"] or {}
+        row.update(holdout_days=check["holdout_days"], holdout_actual=n["actual"],
+                   holdout_predicted=n["model"]["total"], holdout_correlation=check["correlation"],
+                   holdout_purchases_last_period=n["last_period"]["total"], holdout_currency=check["currency"] or None,
+                   holdout_value_actual=v["actual"], holdout_value_predicted=model.get("total"),
+                   holdout_value_last_period=v["last_period"]["total"], holdout_top_capture=model.get("top_capture"),
+                   holdout_top_capture_last_period=v["last_period"]["top_capture"],
+                   holdout_top_capture_best=v["best_top_capture"])  # fmt: skip
     row = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
     row.update(
         notes=json.dumps(notes, default=float), notes_en=_render(notes, "en"), notes_zh=_render(notes, "zh")
@@ -157,7 +166,7 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
         customers["r_score"], customers["f_score"], customers["m_score"],
         recent_min_score=settings.rfm_recent_min_score, valuable_min_score=settings.rfm_valuable_min_score,
     )  # fmt: skip
-    scored, model_rows = [], []
+    scored, model_rows, checks = [], [], []
     for i, cov in enumerate(records):
         source = str(cov["source"])
         ctx.say(0.25 + 0.45 * i / len(coverage), f"lifetime value models of {source}")
@@ -167,11 +176,22 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
             fit = fit_source(source, mine, min_customers=p.min_customers, min_repeat_customers=p.min_repeat_customers,
                              min_repeat_share=p.min_repeat_share)  # fmt: skip
             scored.append(customer_values(mine, fit, p.horizon_days))
-            check = holdout_check(days, source, observed[source], p.holdout_days, min_customers=p.min_customers,
-                                  min_repeat_customers=p.min_repeat_customers)  # fmt: skip
+            check = clv_backtest(days, source, observed[source], p.holdout_days, min_customers=p.min_customers,
+                                 min_repeat_customers=p.min_repeat_customers,
+                                 recent_min_score=settings.rfm_recent_min_score,
+                                 valuable_min_score=settings.rfm_valuable_min_score)  # fmt: skip
+            if check is not None:
+                checks.append(check["segments"].assign(source=source, holdout_days=check["holdout_days"],
+                                                       calibration_until=check["calibration_until"]))  # fmt: skip
         model_rows.append(_model_row(cov, fit, check))
     models = pd.DataFrame(model_rows)
     write_frame(con, CUSTOMER_MODELS, models.assign(run_id=ctx.run_id))
+    if checks:
+        backtest = pd.concat(checks, ignore_index=True)
+        backtest["currency"] = backtest["currency"].replace("", None)
+        if ctx.markets:
+            backtest = backtest[backtest["market"].isin({m.upper() for m in ctx.markets})]
+        write_frame(con, CUSTOMER_BACKTEST, backtest.assign(run_id=ctx.run_id))
     summary: dict[str, Any] = {
         "horizon_days": p.horizon_days,
         "sources": [
@@ -212,7 +232,7 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
 
 def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     """What the report panel of ``run_id`` shows (read here: the stage is the domain's only warehouse reader):
-    its ``customer_cohorts``, ``customer_segments`` and ``customer_models`` rows and the stage's
+    its ``customer_cohorts``, ``customer_segments``, ``customer_models`` and ``customer_backtest`` rows and the stage's
     ``reason_code`` when it was skipped."""
     from xborder.warehouse.runs import load_run
     from xborder.warehouse.tables import read_rows
@@ -223,7 +243,10 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         stage = {}
     return {
         "reason_code": stage.get("reason_code") if isinstance(stage, dict) else None,
-        **{t.name: read_rows(con, t, run_id) for t in (CUSTOMER_COHORTS, CUSTOMER_SEGMENTS, CUSTOMER_MODELS)},
+        **{
+            t.name: read_rows(con, t, run_id)
+            for t in (CUSTOMER_COHORTS, CUSTOMER_SEGMENTS, CUSTOMER_MODELS, CUSTOMER_BACKTEST)
+        },
     }
 
 

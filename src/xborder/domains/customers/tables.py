@@ -10,6 +10,7 @@ __all__ = [
     "CUSTOMER_COHORTS",
     "CUSTOMER_PRODUCTS",
     "CUSTOMER_MODELS",
+    "CUSTOMER_BACKTEST",
     "TABLES",
 ]
 
@@ -259,7 +260,87 @@ CUSTOMER_MODELS = Table(
         ),
         Column("notes_en", "VARCHAR", "The notes in English."),
         Column("notes_zh", "VARCHAR", "The notes in Chinese."),
+        Column(
+            "holdout_purchases_last_period",
+            "DOUBLE",
+            "Naive forecast of the holdout purchases: the same customers' purchases in as many days before it.",
+            unit="purchases",
+        ),  # fmt: skip
+        Column(
+            "holdout_currency", "VARCHAR", "Currency of the holdout value columns (that of most customers)."
+        ),
+        Column(
+            "holdout_value_actual",
+            "DOUBLE",
+            "Net value bought by the calibration customers (of holdout_currency) in the holdout.",
+            unit="currency",
+        ),  # fmt: skip
+        Column(
+            "holdout_value_predicted",
+            "DOUBLE",
+            "BG/NBD × Gamma-Gamma (fitted without the holdout) forecast of it.",
+            unit="currency",
+        ),  # fmt: skip
+        Column(
+            "holdout_value_last_period",
+            "DOUBLE",
+            "Naive forecast of it: the same customers' value in as many days before the holdout.",
+            unit="currency",
+        ),  # fmt: skip
+        Column(
+            "holdout_top_capture",
+            "DOUBLE",
+            "Share of the holdout value bought by the 20% of customers the models rank highest.",
+            unit="fraction",
+        ),  # fmt: skip
+        Column(
+            "holdout_top_capture_last_period",
+            "DOUBLE",
+            "The same for the 20% ranked highest by their value in the period before.",
+            unit="fraction",
+        ),  # fmt: skip
+        Column(
+            "holdout_top_capture_best",
+            "DOUBLE",
+            "The most any 20% of the customers bought (the ceiling of the two above).",
+            unit="fraction",
+        ),  # fmt: skip
     ),
 )
 
-TABLES = (CUSTOMER_SCORES, CUSTOMER_SEGMENTS, CUSTOMER_COHORTS, CUSTOMER_PRODUCTS, CUSTOMER_MODELS)
+CUSTOMER_BACKTEST = Table(
+    "customer_backtest",
+    "One row per source × segment (at the start of the holdout) × market × currency per customers run: "
+    "what the calibration customers bought in the holdout against the models' forecast and the naive "
+    "'same as the period before' forecast (docs/customers.md, Lifetime value on a held-out period).",
+    owner="customers",
+    columns=(
+        _RUN,
+        _SOURCE,
+        Column("holdout_days", "INTEGER", "Days held out at the end of the source's data.", unit="days"),
+        Column(
+            "calibration_until", "DATE", "Last day the models were fitted on (the holdout starts after it)."
+        ),
+        Column("segment", "VARCHAR", "RFM segment of the customers on calibration_until."),
+        Column("market", "VARCHAR", _MARKET),
+        Column("currency", "VARCHAR", "ISO 4217 currency of the customers' values."),
+        Column("customers", "INTEGER", "Calibration customers.", unit="customers"),
+        Column("buyers", "INTEGER", "Of them, customers with a purchase in the holdout.", unit="customers"),
+        Column("mean_p_alive", "DOUBLE", "Mean BG/NBD P(alive) on calibration_until.", unit="fraction"),
+        Column("actual_purchases", "DOUBLE", "Purchases in the holdout.", unit="purchases"),
+        Column("model_purchases", "DOUBLE", "BG/NBD forecast of them.", unit="purchases"),
+        Column("last_period_purchases", "DOUBLE", "Purchases in as many days before.", unit="purchases"),
+        Column("actual_value", "DOUBLE", "Net value bought in the holdout.", unit="currency"),
+        Column("model_value", "DOUBLE", "BG/NBD × Gamma-Gamma forecast of it.", unit="currency"),
+        Column("last_period_value", "DOUBLE", "Net value bought in as many days before.", unit="currency"),
+    ),
+)
+
+TABLES = (
+    CUSTOMER_SCORES,
+    CUSTOMER_SEGMENTS,
+    CUSTOMER_COHORTS,
+    CUSTOMER_PRODUCTS,
+    CUSTOMER_MODELS,
+    CUSTOMER_BACKTEST,
+)

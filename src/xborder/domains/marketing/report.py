@@ -71,6 +71,8 @@ def _acos_panel(f: dict[str, Any], lang: str, target: float, reason: str | None)
 
     wa = weekly_acos(days)
     wt = weekly_tacos(f["ad_tacos"])
+    fees = f.get("ad_fee_ceilings", pd.DataFrame())
+    ceiling = dict(zip(_account(fees), fees["fee_ceiling_acos"], strict=True)) if len(fees) else {}
     accounts = sorted(wa["account"].unique())
     # One row per account: the accounts' periods (2019 ... 2025) do not overlap, a shared time axis hides them.
     fig = make_subplots(
@@ -86,6 +88,10 @@ def _acos_panel(f: dict[str, Any], lang: str, target: float, reason: str | None)
             fig.add_trace(go.Scatter(x=t["week"], y=t["tacos"] * 100, mode="lines", line={"dash": "dash", "color": "#ff7f0e"},
                                      name=f"{_t('tacos', lang)} {account}"), row=row, col=1)  # fmt: skip
         fig.add_hline(y=target * 100, line={"dash": "dot", "color": "grey"}, row=row, col=1)  # type: ignore[arg-type]
+        if pd.notna(ceiling.get(account)):
+            fig.add_hline(
+                y=ceiling[account] * 100, line={"dash": "dashdot", "color": "#d62728"}, row=row, col=1
+            )  # type: ignore[arg-type]
         fig.update_yaxes(title_text="%", range=[0, max(top * 1.1, target * 150)], row=row, col=1)
     fig.update_layout(height=120 + 210 * len(accounts), showlegend=False)
     tot = (
@@ -106,7 +112,8 @@ def _acos_panel(f: dict[str, Any], lang: str, target: float, reason: str | None)
         tot = tot.merge(tt[["account", "total_sales", "tacos"]], on="account", how="left")
     else:
         tot = tot.assign(total_sales=float("nan"), tacos=float("nan"))
-    table = tot.rename(columns={c: _t(c, lang) for c in ("account", "days", "spend", "sales", "acos", "total_sales", "tacos")})  # fmt: skip
+    tot["fee_ceiling"] = tot["account"].map(ceiling)
+    table = tot.rename(columns={c: _t(c, lang) for c in ("account", "days", "spend", "sales", "acos", "total_sales", "tacos", "fee_ceiling")})  # fmt: skip
     return Panel(key=key, title=title, intro=_t("acos_intro", lang, target=target), figure=fig,
                  tables=[(_t("totals", lang), table)], order=60)  # fmt: skip
 

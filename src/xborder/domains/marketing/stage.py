@@ -19,11 +19,13 @@ from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
 from xborder.domains.marketing.budget import BudgetSettings, budget_table
 from xborder.domains.marketing.dossier import SECTION
+from xborder.domains.marketing.fees import MOVEMENT_COLUMNS, above_ceiling, fee_ceilings
 from xborder.domains.marketing.funnel import listing_funnel
 from xborder.domains.marketing.keywords import keyword_matrix
 from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 from xborder.domains.marketing.tables import (
     AD_BUDGET,
+    AD_FEE_CEILINGS,
     AD_KEYWORD_MATRIX,
     AD_METRICS,
     AD_RULE_REPLAY,
@@ -103,6 +105,15 @@ def _read(con: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         if len(lc):
             margins = lc[["product_id", "market", "unit_margin", "price"]]
     return rows, traffic, margins
+
+
+def _movements(con: Any) -> pd.DataFrame:
+    """Order and refund rows of the transaction reports (for the fee ceiling of ACoS)."""
+    if not table_exists(con, "money_movements"):
+        return pd.DataFrame(columns=list(MOVEMENT_COLUMNS))
+    return con.execute(
+        f"SELECT {', '.join(MOVEMENT_COLUMNS)} FROM money_movements WHERE category IN ('order', 'refund')"
+    ).df()
 
 
 def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
@@ -237,6 +248,10 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     )
     bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
     counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
+    fees = above_ceiling(metrics[metrics["grain"] == "campaign"], fee_ceilings(_movements(con)))
+    counts["ad_fee_ceilings"] = (
+        write_frame(con, AD_FEE_CEILINGS, fees.assign(run_id=ctx.run_id)) if len(fees) else 0
+    )
     ctx.say(1.0, "marketing done")
     known = metrics[(metrics["grain"] == "product") & metrics["break_even_acos"].notna()]
     return {
@@ -253,7 +268,8 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     Returns:
         ``params`` (the run's marketing parameters as given), ``reason_code`` (the stage's skip reason or
         None) and the run's rows of ``ad_metrics`` (day grain), ``ad_tacos``, ``ad_suggestions``,
-        ``ad_rule_replay``, ``ad_keyword_matrix`` and ``ad_budget``; ``ad_rows`` counts all its ad_metrics rows.
+        ``ad_rule_replay``, ``ad_keyword_matrix``, ``ad_budget`` and ``ad_fee_ceilings``; ``ad_rows`` counts all its
+        ad_metrics rows.
     """
     from xborder.warehouse.runs import load_run
     from xborder.warehouse.tables import read_rows
@@ -275,7 +291,7 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         "ad_metrics": read_rows(con, AD_METRICS, run_id, where="grain = 'day'"),
         **{
             t.name: read_rows(con, t, run_id)
-            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET)
+            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET, AD_FEE_CEILINGS)
         },  # fmt: skip
     }
 

@@ -11,6 +11,7 @@ __all__ = [
     "AD_RULE_REPLAY",
     "AD_KEYWORD_MATRIX",
     "AD_BUDGET",
+    "AD_FEE_CEILINGS",
     "LISTING_FUNNEL",
     "TABLES",
 ]
@@ -320,4 +321,56 @@ AD_BUDGET = Table(
     ),
 )
 
-TABLES = (AD_METRICS, AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET, LISTING_FUNNEL)
+AD_FEE_CEILINGS = Table(
+    "ad_fee_ceilings",
+    "Per ads account with transaction (settlement / date-range) reports: what the marketplace leaves of a sale "
+    "before product cost — an upper bound of every product's break-even ACoS — and the ad spend of campaigns "
+    "above it, lost whatever the product cost (docs/marketing.md, Fee ceiling).",
+    owner="marketing",
+    columns=(
+        _RUN,
+        _MP,
+        _CUR,
+        Column("period_start", "DATE", "First posting day of the order rows."),
+        Column("period_end", "DATE", "Last posting day of the order rows."),
+        _n("orders", "Distinct orders of the order rows.", "orders"),
+        _n("product_sales", "Product sales of the order rows.", "currency"),
+        _n("promotional_rebates", "Promotional rebates of the order rows (negative).", "currency"),
+        _n("selling_fees", "Selling (referral) fees of the order rows (negative).", "currency"),
+        _n("fba_fees", "FBA fees of the order rows (negative).", "currency"),
+        _n("refunds", "Net of the refund rows' sales, rebates and fees (negative).", "currency"),
+        _n(
+            "fee_ceiling_acos",
+            "(sales + rebates + fees) / sales: the highest break-even ACoS possible.",
+            "fraction",
+        ),
+        _n("refund_ceiling_acos", "The same after refunds.", "fraction"),
+        _n("ad_spend", "Spend of all campaigns of the account (campaign grain).", "currency"),
+        _n("ad_sales", "Their ad sales.", "currency"),
+        Column("campaigns", "INTEGER", "Campaigns of the account."),
+        Column("campaigns_above", "INTEGER", "Of them, campaigns whose ACoS is above fee_ceiling_acos."),
+        _n("spend_above", "Spend of those campaigns.", "currency"),
+        _n("sales_above", "Their ad sales.", "currency"),
+        _n(
+            "loss_at_zero_cost",
+            "spend_above − fee_ceiling_acos × sales_above: lost even at zero product cost.",
+            "currency",
+        ),  # fmt: skip
+        _n(
+            "account_loss_at_zero_cost",
+            "ad_spend − fee_ceiling_acos × ad_sales (negative: the ads paid).",
+            "currency",
+        ),  # fmt: skip
+    ),
+)
+
+TABLES = (
+    AD_METRICS,
+    AD_TACOS,
+    AD_SUGGESTIONS,
+    AD_RULE_REPLAY,
+    AD_KEYWORD_MATRIX,
+    AD_BUDGET,
+    LISTING_FUNNEL,
+    AD_FEE_CEILINGS,
+)
