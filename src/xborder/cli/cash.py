@@ -116,6 +116,19 @@ def replay(
     ctx: typer.Context,
     window: Annotated[int, typer.Option("--window", min=1, help="Weeks of net flow averaged.")] = 26,
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Weeks projected.")] = 13,
+    low_sales: Annotated[
+        float,
+        typer.Option(
+            "--low-sales-share",
+            min=0.0,
+            max=1.0,
+            help="Weeks with orders below this share of the window's median week are left out (0: none).",
+        ),
+    ] = 0.25,
+    future: Annotated[
+        bool,
+        typer.Option("--future-rate", help="Diagnostic: give each projection the horizon's actual net flow."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Replay the payout projection on the stored money movements: accuracy of each past 13-week projection."""
@@ -133,9 +146,18 @@ def replay(
     if rows is None or rows.empty:
         raise BadInputError("No money movements in this warehouse.",
                             hint="Ingest settlement or date-range transaction reports first (xborder ingest FILE).")  # fmt: skip
-    table, summary = _replay(weekly_flows(rows), horizon=horizon, window=window)
+    table, summary = _replay(
+        weekly_flows(rows), horizon=horizon, window=window, rate="future" if future else "history",
+        low_sales_share=low_sales,
+    )  # fmt: skip
     data = {**summary, "rows": table}
-    emit(ctx, data, lambda d: console.print(i18n.render("finance.replay", "en", **summary)))
+
+    def render(d: dict) -> None:
+        console.print(i18n.render("finance.replay", "en", **summary))
+        if summary["validate_origins"]:
+            console.print(i18n.render("finance.replay_split", "en", **summary))
+
+    emit(ctx, data, render)
 
 
 @cash_app.command("flow")
@@ -184,6 +206,10 @@ def flow(
             t.add_row(str(pd_date(r.week)), *[f"{getattr(r, c):,.0f}" for c in cols])
         console.print(t)
         console.print(i18n.render("finance.cash_flow_estimated", "en"))
+        basis = d["ad_basis"].split(",")[0]
+        if basis == "share_of_sales" and d["history"] and not d["plans"]:
+            basis = "history"  # the settlements' own ad charges are in their net flow
+        console.print(i18n.render(f"finance.cash_ads_{basis}", "en", **d))
         if not d["opening_known"]:
             console.print(i18n.render("finance.cash_flow_no_opening", "en"))
         if d["breach_week"]:

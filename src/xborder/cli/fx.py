@@ -32,6 +32,10 @@ def exposure(
         float, typer.Option("--years", min=1.0, max=25.0, help="Years of ECB history for the VaR.")
     ] = 5.0,
     level: Annotated[float, typer.Option("--level", min=0.5, max=0.999, help="VaR confidence level.")] = 0.95,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Day of the rates, moves and VaR (YYYY-MM-DD; default today)."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
     """Net currency exposure over 13 weeks (payouts, purchases, stock) and its value at risk from ECB history."""
@@ -42,8 +46,9 @@ def exposure(
     con = open_warehouse(ctx, read_only=True)
     try:
         data = fx_exposure(
-            con, state(ctx).settings, base=base, cost_currency=cost_currency, years=years, level=level
-        )
+            con, state(ctx).settings, base=base, cost_currency=cost_currency, years=years, level=level,
+            as_of=_day(as_of),
+        )  # fmt: skip
     finally:
         con.close()
     if data["rows"].empty:
@@ -54,15 +59,36 @@ def exposure(
         from rich.table import Table
 
         t = Table(title=i18n.render("finance.exposure_title", "en", **d))
-        for c in ("currency", "receivables", "payables", "stock", "net", "hedge_ratio", "net_base", "var"):
+        for c in ("currency", "receivables", "payables", "stock", "net", "hedge_ratio", "net_base", "var",
+                  "move_90d"):  # fmt: skip
             t.add_column(c, justify="left" if c == "currency" else "right")
         for r in d["rows"].itertuples():
             t.add_row(r.currency, *[f"{v:,.0f}" for v in (r.receivables, r.payables, r.stock, r.net)],
-                      f"{r.hedge_ratio:.2f}", f"{r.net_base:,.0f}", f"{r.var:,.0f}")  # fmt: skip
+                      f"{r.hedge_ratio:.2f}", f"{r.net_base:,.0f}", f"{r.var:,.0f}", f"{r.move_90d:+.1%}")  # fmt: skip
         console.print(t)
         console.print(i18n.render("finance.exposure_var", "en", **d))
+        for h in d["hedges"].itertuples():
+            advice = i18n.render(f"finance.{h.action}", "en")
+            console.print(i18n.render("finance.exposure_hedge", "en", currency=h.currency, move=h.move,
+                                      base=d["base"], threshold=d["hedge_threshold"], advice=advice,
+                                      net=h.net, net_base=h.net_base))  # fmt: skip
+        if d["hedges"].empty:
+            console.print(i18n.render("finance.exposure_no_hedge", "en", base=d["base"],
+                                      threshold=d["hedge_threshold"]))  # fmt: skip
 
     emit(ctx, data, show)
+
+
+def _day(text: str | None) -> dt.date | None:
+    """``--as-of`` as a date (None: today); a clear message when it is not YYYY-MM-DD."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInputError(
+            f"--as-of {text!r} is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2020-05-09."
+        ) from None
 
 
 @fx_app.command("update")

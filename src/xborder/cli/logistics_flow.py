@@ -46,6 +46,8 @@ def _arcs_file(path: Path, supplies: dict[str, int], demands: dict[str, int]) ->
         Arc(str(a), str(b), int(c), float(u))
         for a, b, c, u in zip(df["start"], df["end"], cap, cost, strict=True)
     ]
+    if any(":" in k for k in [*supplies, *demands]):
+        return _products_on_arcs(df, arcs, supplies, demands)
     balance: dict[str | int, int] = dict(supplies.items())
     for d, q in demands.items():
         balance[d] = balance.get(d, 0) - q
@@ -53,6 +55,32 @@ def _arcs_file(path: Path, supplies: dict[str, int], demands: dict[str, int]) ->
     lanes = df[_ARC_COLUMNS].assign(units=plan.flows)
     lanes["cost"] = lanes["units"] * lanes["unit_cost"]
     return {"cost": plan.cost, "lanes": lanes}
+
+
+def _products_on_arcs(
+    df: Any, arcs: list[Any], supplies: dict[str, int], demands: dict[str, int]
+) -> dict[str, Any]:
+    """Several products (``--supply PRODUCT:NODE=UNITS``) sharing the arcs' capacities: a column of units per
+    product, their total and cost (multi-commodity minimum-cost flow)."""
+    from xborder.domains.logistics.multiflow import multi_commodity_flow
+
+    balance: dict[str, dict[str | int, int]] = {}
+    for amounts, sign, opt in ((supplies, 1, "--supply"), (demands, -1, "--demand")):
+        for key, q in amounts.items():
+            product, sep, node = key.partition(":")
+            if not sep or not product or not node:
+                raise BadInputError(
+                    f"{opt} {key}={q}: with several products every amount is PRODUCT:NODE=UNITS."
+                )
+            balance.setdefault(product, {})
+            balance[product][node] = balance[product].get(node, 0) + sign * q
+    plan = multi_commodity_flow(balance, arcs)
+    lanes = df[_ARC_COLUMNS].copy()
+    for product, units in plan.flows.items():
+        lanes[f"units_{product}"] = units
+    lanes["units"] = lanes[[f"units_{p}" for p in plan.flows]].sum(axis=1)
+    lanes["cost"] = lanes["units"] * lanes["unit_cost"]
+    return {"cost": plan.cost, "products": list(plan.flows), "lanes": lanes}
 
 
 @route_app.command("flow")
@@ -74,7 +102,11 @@ def flow(
     ] = 500,
     arcs: Annotated[
         Path | None,
-        typer.Option("--arcs", help="CSV of arcs (start,end,capacity,unit_cost) instead of lanes."),
+        typer.Option(
+            "--arcs",
+            help="CSV of arcs (start,end,capacity,unit_cost) instead of lanes; several products share them with "
+            "--supply PRODUCT:NODE=UNITS.",
+        ),
     ] = None,
     as_of: AsOfOpt = None,
     json_out: JsonOpt = False,

@@ -1,4 +1,4 @@
-"""``xborder risk run | register | alerts``: the quantified risk register and money-rule change alerts."""
+"""``xborder risk run | register | seller | alerts``: the quantified risk register and money-rule change alerts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "run", "show_register", "alerts"]
+__all__ = ["register", "run", "show_register", "seller", "alerts"]
 
 risk_app = typer.Typer(help="Risk: stress tests, the risk register (L1-L4) and money-rule change alerts.",
                        no_args_is_help=True)  # fmt: skip
@@ -92,6 +92,47 @@ def show_register(
             t.add_row(r.level, i18n.render(f"risk.category.{r.category}", "en"), f"{r.probability:.1%}",
                       r.probability_basis, f"{r.impact:,.2f}", f"{r.expected_loss:,.2f}", str(r.response_hours),
                       r.owner)  # fmt: skip
+        console.print(t)
+
+    emit(ctx, data, render)
+
+
+@risk_app.command("seller")
+def seller(
+    ctx: typer.Context,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Currency of the sums (default: settings cash_currency).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The seller's risk register: each category over all plans of the latest risk run, and the risk reserve."""
+    _json(ctx, json_out)
+    from xborder.core.clock import today
+    from xborder.domains.risk.register import seller_register
+    from xborder.reference.fx import load_fx
+
+    run_id, rows = _latest(ctx, "risk_register")
+    if rows is None or rows.empty:
+        raise BadInputError("No risk register in this warehouse.", hint="Run: xborder risk run")
+    base = (currency or state(ctx).settings.cash_currency).upper()
+    fx = load_fx(None)
+    to_base = {c: fx.factor(str(c), base, today()).rate for c in rows["currency"].dropna().unique()}
+    table = seller_register(rows, to_base)
+    data = {"run_id": run_id, "currency": base, "plans": int(rows[["product_id", "market"]].drop_duplicates().shape[0]),
+            "risk_reserve": float(table["expected_loss"].sum()), "rows": table}  # fmt: skip
+
+    def render(d: dict) -> None:
+        from rich.table import Table
+
+        t = Table(title=i18n.render("risk.seller_title", "en", **{k: d[k] for k in ("plans", "risk_reserve",
+                                                                                    "currency")}))  # fmt: skip
+        for c in ("category", "owner", "median probability", "impact", "expected loss", "share", "L1", "L2",
+                  "L3", "L4"):  # fmt: skip
+            t.add_column(c)
+        for r in d["rows"].itertuples():
+            t.add_row(i18n.render(f"risk.category.{r.category}", "en"), r.owner, f"{r.probability_median:.1%}",
+                      f"{r.impact:,.0f}", f"{r.expected_loss:,.0f}", f"{r.reserve_share:.0%}", str(r.L1),
+                      str(r.L2), str(r.L3), str(r.L4))  # fmt: skip
         console.print(t)
 
     emit(ctx, data, render)

@@ -123,19 +123,29 @@ def score(
             "--prior-deliveries", min=0, help="Population prior's weight in deliveries (0: raw rates)."
         ),
     ] = 10.0,
+    prior_offers: Annotated[
+        float,
+        typer.Option(
+            "--prior-offers", min=0, help="Median offer's weight in compared offers (0: raw ratios)."
+        ),
+    ] = 3.0,
     run: RunOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Score every supplier on the twelve indicators, rank by TOPSIS, tier and flag (runs the suppliers stage)."""
     if json_out:
         state(ctx).json = True
-    params = _params(as_of, window_days, standard, judgements, weights_file) | {"prior_deliveries": prior}
+    params = _params(as_of, window_days, standard, judgements, weights_file) | {
+        "prior_deliveries": prior,
+        "prior_offers": prior_offers,
+    }
     d = _load(ctx, run, params, market)
     s = d["frames"]["supplier_scores"].sort_values(["rank", "name"], na_position="last")
     cols = ["supplier_id", "name", "country", "tier", "rank", "score", "verified", "gated", "quality", "on_time",
             "lead_time", "lead_time_variability", "price", "moq", "capacity_headroom", "communication",
             "customisation", "certifications", "documents", "standing", "deliveries", "inspections", "on_time_observed",
-            "quality_observed", "lead_time_observed", "lead_time_variability_observed", "spend_usd", "flags_en"]  # fmt: skip
+            "quality_observed", "lead_time_observed", "lead_time_variability_observed", "price_observed", "moq_observed",
+            "priced_offers", "spend_usd", "flags_en"]  # fmt: skip
     data = {
         "run_id": d["run_id"],
         "summary": d["summary"],

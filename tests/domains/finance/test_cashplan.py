@@ -60,3 +60,12 @@ def test_reorders_at_the_reorder_point_and_currency() -> None:
     # position 30 - 2/day reaches 20 on day 5: one order of 50 (position 70); no launch quantity
     assert lines["purchase_deposits"].sum() == pytest.approx(-0.3 * 4 * 50 * 2.0)
     assert lines.loc[0, "purchase_deposits"] == pytest.approx(-120.0)
+
+
+def test_a_plan_own_ad_share_replaces_the_setting() -> None:
+    """A plan whose market has an ad budget books no share-of-sales advertising (the budget is its own line)."""
+    lines = plan_cash(_plan(ad_share=0.0), START, CashTerms())
+    assert lines["advertising"].sum() == 0.0
+    lines = plan_cash(_plan(ad_share=0.25), START, CashTerms())
+    # 25% of 10 x 2 units a day over the 50 selling days 14..63
+    assert lines["advertising"].sum() == pytest.approx(-0.25 * 10 * 2 * 50)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from xborder.core.settings import Settings
 from xborder.domains.finance.exposure import base_changes, exposure_frame, value_at_risk
+from xborder.domains.finance.stage.exposure import currency_moves, fx_exposure
 from xborder.reference.fx import load_fx
+from xborder.schema.seller import MONEY_MOVEMENTS
+from xborder.warehouse import connect
+from xborder.warehouse.tables import write_frame
 
 
 def test_var_is_minus_the_loss_quantile() -> None:
@@ -46,3 +52,31 @@ def test_exposure_nets_payouts_purchases_and_stock() -> None:
     # goods and freight (110 USD) are paid to the supplier in CNY at 7 CNY per USD
     assert ex.loc["CNY", "payables"] == pytest.approx(770.0) and ex.loc["CNY", "net"] == pytest.approx(-770.0)
     assert ex.loc["USD", "hedge_ratio"] == 0.0
+
+
+def test_a_currency_that_fell_past_the_threshold_gets_a_hedge(tmp_path: Path) -> None:
+    """The Brazilian real's spring-2020 fall: 25.4% against the yuan in the 90 days to 2020-05-08 (ECB cross rates)."""
+    fx = load_fx(None)
+    moves = currency_moves(fx, ["BRL", "USD"], "CNY", dt.date(2020, 5, 9))
+    now, then = fx.factor("BRL", "CNY", dt.date(2020, 5, 9)), fx.factor("BRL", "CNY", dt.date(2020, 2, 8))
+    assert now.date == "2020-05-08" and moves["BRL"] == pytest.approx(now.rate / then.rate - 1)
+    assert moves["BRL"] == pytest.approx(-0.254, abs=5e-4) and abs(moves["USD"]) < 0.15
+    # a seller paid in BRL by a marketplace (two fortnightly transfers, 100 BRL of orders a day)
+    con = connect(tmp_path / "w.duckdb")
+    days = pd.date_range("2019-12-30", "2020-05-03")  # 18 full weeks, Monday to Sunday
+    rows = pd.DataFrame({"posted_at": days, "category": "order", "total": 100.0})
+    transfers = pd.DataFrame({"posted_at": pd.to_datetime(["2020-04-08", "2020-04-22"]), "category": "transfer",
+                              "total": -1400.0})  # fmt: skip
+    m = pd.concat([rows, transfers], ignore_index=True)
+    m = m.assign(row_key=[f"k{i}" for i in range(len(m))], source="test", currency="BRL", market_code="BR")
+    write_frame(con, MONEY_MOVEMENTS, m)
+    out = fx_exposure(
+        con, Settings(db_path=str(tmp_path / "w.duckdb")), base="CNY", as_of=dt.date(2020, 5, 9)
+    )
+    con.close()
+    brl = out["rows"].set_index("currency").loc["BRL"]
+    # 13 weeks from 2020-05-04 hold 7 payouts of 14 days x 100 BRL: long 9,800 BRL
+    assert brl["receivables"] == pytest.approx(9800.0) and brl["move_90d"] == pytest.approx(moves["BRL"])
+    hedges = out["hedges"]
+    assert list(hedges["currency"]) == ["BRL"] and list(hedges["action"]) == ["hedge_receivables"]
+    assert out["hedge_threshold"] == 0.15

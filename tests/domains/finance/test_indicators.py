@@ -50,6 +50,16 @@ def test_refund_fee_and_payout_lag_of_february_2020(db_path: Path) -> None:
     ok = nxt < len(transfers)
     lag = (transfers[nxt[ok]] - op[ok]) / pd.Timedelta(days=1)
     assert ind.loc["dso_days", "value"] == pytest.approx(lag.mean(), rel=1e-9)
+    # cash runway: from 0 with a floor of 0 the flow (payouts only) never goes below: the whole 13 weeks
+    flow = read_rows(con, "cash_flows", "f1", where="line = 'balance'").sort_values("week")
+    assert (flow["amount"] >= 0).all() and flow["amount"].iloc[0] == 0.0
+    runway = ind.loc["cash_runway_weeks"]
+    assert (runway["value"], runway["threshold"], runway["status"]) == (13.0, 13.0, "ok")
+    assert runway["period"] == "2020-03-02" and pd.isna(runway["previous"])
+    # a floor of 500: the first week (no payout before 03-11) ends at 0, below it; the trend is the run before
+    run_finance(con, Settings(db_path=str(db_path), cash_floor=500.0), run_id="f2")
+    runway = read_rows(con, "warning_indicators", "f2").set_index("indicator").loc["cash_runway_weeks"]
+    assert (runway["value"], runway["previous"], runway["status"]) == (0.0, 13.0, "warn")
     con.close()
 
 

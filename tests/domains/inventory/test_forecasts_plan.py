@@ -20,8 +20,11 @@ def _weekly(points: list[float], **extra: list[float]) -> pd.DataFrame:
                          "ds": pd.date_range("2025-01-06", periods=n, freq="7D"), "point": points, **extra})  # fmt: skip
 
 
-def test_spread_comes_from_the_upper_half_of_the_widest_interval_else_poisson() -> None:
+def test_spread_comes_from_the_central_80_band_then_the_95_interval_else_poisson() -> None:
     p = demand_from_forecasts(_weekly([70, 70], hi_80=[70 + 1.2816 * 10] * 2, hi_95=[70 + 1.96 * 12] * 2))
+    assert p.keys["sd_basis"].tolist() == ["hi_80"]  # the 80 % band, not the widest tail
+    np.testing.assert_allclose(p.var, [[100.0, 100.0]], rtol=1e-4)
+    p = demand_from_forecasts(_weekly([70, 70], hi_95=[70 + 1.96 * 12] * 2))
     assert p.keys["sd_basis"].tolist() == ["hi_95"]
     np.testing.assert_allclose(p.var, [[144.0, 144.0]], rtol=1e-4)
     p = demand_from_forecasts(_weekly([70, 70]))
@@ -29,11 +32,73 @@ def test_spread_comes_from_the_upper_half_of_the_widest_interval_else_poisson() 
 
 
 def test_calibrated_mean_and_quantiles_are_used_when_present() -> None:
-    rows = _weekly([60, 60], mean=[70, 70], q50=[60, 60], q95=[60 + 1.6449 * 9] * 2, hi_95=[200, 200])
+    rows = _weekly([60, 60], mean=[70, 70], q50=[60, 60], q90=[60 + norm.ppf(0.9) * 7] * 2,
+                   q95=[60 + norm.ppf(0.95) * 9] * 2, q975=[900, 900], hi_95=[200, 200])  # fmt: skip
     p = demand_from_forecasts(rows)
     assert p.mean.tolist() == [[70.0, 70.0]]  # mean, not the median point
-    assert p.keys["sd_basis"].tolist() == ["q95"]
-    np.testing.assert_allclose(p.var, [[81.0, 81.0]], rtol=1e-4)
+    assert p.keys["sd_basis"].tolist() == ["q95"]  # read at the 95 % service level
+    np.testing.assert_allclose(p.var, [[81.0, 81.0]], rtol=1e-9)
+    p = demand_from_forecasts(rows, service_level=0.9)
+    assert p.keys["sd_basis"].tolist() == ["q90"] and np.allclose(p.var, 49.0)
+    p = demand_from_forecasts(rows, service_level=0.99)  # above every quantile: the highest
+    assert p.keys["sd_basis"].tolist() == ["q975"]
+
+
+def test_a_lumpy_series_spread_by_hand_from_the_demo_run() -> None:
+    """uci:23084 × JP in the demo run of 2026-12-06 (CrostonSBA, lumpy; 4 orders of 120-2,040 units in 24 weeks):
+    point 179.67 a week; its first four weeks' quantiles, copied from that run. At 95 % the spread is read at q95
+    (q975 is up to 91 × the median there)."""
+    q50 = np.array([104.079406, 97.678838, 97.638570, 99.677127])
+    q95 = np.array([2508.395841, 2885.207945, 6227.728423, 1492.868629])
+    rows = _weekly([179.671208] * 4, mean=[219.706931, 291.437976, 179.671208, 179.671208], q50=q50,
+                   q90=[841.689420, 1891.741586, 1145.523990, 860.307724], q95=q95,
+                   q975=[3512.355171, 4604.850906, 8933.246413, 2952.750682])  # fmt: skip
+    mean, sd = window_demand(demand_from_forecasts(rows), np.array([0.0]), np.array([28.0]))
+    assert mean[0] == pytest.approx(219.706931 + 291.437976 + 2 * 179.671208)
+    assert sd[0] == pytest.approx(math.sqrt(((q95 - q50) ** 2).sum()) / norm.ppf(0.95))
+    assert sd[0] == pytest.approx(4428.92, abs=0.01)  # from q975 − q50: 5,546
+
+
+def test_the_horizon_total_sets_how_the_spread_grows_over_the_lead_time() -> None:
+    # 26 weeks, each sd 10 (q90 − q50 = 1.2816 × 10): independent, the 26-week total's sd would be 10·√26 = 51.0
+    base = _weekly([70.0] * 26, q50=[70.0] * 26, q90=[70 + norm.ppf(0.9) * 10] * 26)
+    # the total's own 80 % band says sd 260 = 10 · 26: errors move together (a = 1)
+    p = demand_from_forecasts(
+        base.assign(total_q50=1820.0, total_q90=1820 + norm.ppf(0.9) * 260, total_periods=26)
+    )
+    assert p.growth.tolist() == pytest.approx([1.0]) and p.keys["sd_basis"].tolist() == ["q90+total"]
+    assert window_demand(p, np.array([0.0]), np.array([70.0]))[1][0] == pytest.approx(100.0)  # 10 weeks × 10
+    # sd 10 · 26^0.75 → a = 0.75: 10 weeks have sd 10 · 10^0.75
+    p = demand_from_forecasts(base.assign(total_q50=1820.0, total_q90=1820 + norm.ppf(0.9) * 10 * 26**0.75,
+                                          total_periods=26))  # fmt: skip
+    assert p.growth[0] == pytest.approx(0.75)
+    assert window_demand(p, np.array([0.0]), np.array([70.0]))[1][0] == pytest.approx(10 * 10**0.75)
+    # a total narrower than independent periods (or none) keeps a = 0.5
+    p = demand_from_forecasts(base.assign(total_q50=1820.0, total_q90=1830.0, total_periods=26))
+    assert p.growth[0] == 0.5 and p.keys["sd_basis"].tolist() == ["q90"]
+    assert window_demand(p, np.array([0.0]), np.array([70.0]))[1][0] == pytest.approx(10 * math.sqrt(10))
+
+
+def test_safety_stock_reproduces_chopra_meindl_examples() -> None:
+    """Chopra & Meindl, *Supply Chain Management* (6th ed.), ch. 12: weekly demand N(2,500, 500²), lead time
+    2 weeks, CSL 0.90 → σ_L = √2 × 500 = 707, ss = Φ⁻¹(0.9) × 707 = 906 (Example 12-4); daily demand
+    N(2,500, 500²), L = 7 ± 7 days, CSL 0.90 → σ_L = √(7 × 500² + 2,500² × 7²) = 17,550, ss = 22,491
+    (Example 12-6, with lead-time uncertainty)."""
+    weekly = _weekly([2500.0] * 8, hi_80=[2500 + norm.ppf(0.9) * 500] * 8).assign(
+        lead_time_days=14.0, lead_time_sd_days=0.0, unit_cost=np.nan, order_cost=np.nan, moq=0.0, case_pack=1.0,
+        on_hand=np.nan, inbound=np.nan, stock_offset_days=np.nan)  # fmt: skip
+    s = PlanSettings(service_level=0.90, review_days=0.0)
+    r = plan_from_rows(weekly, s).iloc[0]
+    assert r["protection_sd"] == pytest.approx(707.1, abs=0.1)
+    assert r["safety_stock"] == math.ceil(906.2)  # the reorder point is rounded up to a whole unit
+    daily = pd.DataFrame({"product_id": "p", "market": "US", "kind": "forecast", "model": "X", "freq": "D",
+                          "ds": pd.date_range("2025-01-06", periods=60), "point": 2500.0,
+                          "hi_80": 2500 + norm.ppf(0.9) * 500}).assign(
+        lead_time_days=7.0, lead_time_sd_days=7.0, unit_cost=np.nan, order_cost=np.nan, moq=0.0, case_pack=1.0,
+        on_hand=np.nan, inbound=np.nan, stock_offset_days=np.nan)  # fmt: skip
+    r = plan_from_rows(daily, s).iloc[0]
+    assert r["protection_sd"] == pytest.approx(17_550, abs=1)
+    assert r["safety_stock"] == pytest.approx(22_491, abs=1)
 
 
 def test_window_demand_and_days_until_across_weeks_months_and_past_the_horizon() -> None:

@@ -82,3 +82,19 @@ def test_report_panel_freight_against_days_per_mode(warehouse: Path) -> None:  #
     assert modes["On the front"].all() and modes.loc["rail", "Planned"] == 0
     assert en.tables[1][1]["Scenario"].tolist() == ["suez_closed"] and len(en.figure.data) == 2
     assert zh.title == "各运输方式的运费与时效" and missing.missing and "landed costs" in missing.missing
+
+
+def test_two_products_share_the_arcs_of_a_csv(tmp_path: Path, warehouse: Path, run) -> None:  # noqa: F811
+    arcs = tmp_path / "arcs.csv"
+    arcs.write_text("start,end,capacity,unit_cost\nCN,US,100,3\nCN,US,1000,9\n")
+    code, out = run("--db", str(warehouse), "route", "flow", "--arcs", str(arcs), "--supply", "A:CN=80",
+                    "--supply", "B:CN=60", "--demand", "A:US=80", "--demand", "B:US=60", "--json")  # fmt: skip
+    assert code == 0, out
+    data = json.loads(out)
+    # 140 units want the cheap lane of 100: 100 go at 3, 40 at 9 (one product alone would fit)
+    assert data["products"] == ["A", "B"] and data["cost"] == 100 * 3 + 40 * 9
+    assert [r["units"] for r in data["lanes"]] == [100, 40]
+    assert sum(r["units_A"] for r in data["lanes"]) == 80 and sum(r["units_B"] for r in data["lanes"]) == 60
+    code, out = run("--db", str(warehouse), "route", "flow", "--arcs", str(arcs), "--supply", "A:CN=80",
+                    "--demand", "US=80")  # fmt: skip
+    assert code == 2 and "every amount is PRODUCT:NODE=UNITS" in out

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from xborder.domains.risk.alerts import upcoming_changes
-from xborder.domains.risk.register import RiskSpec, fx_move_probability, risk_register
+from xborder.domains.risk.register import RiskSpec, fx_move_probability, risk_register, seller_register
 from xborder.domains.risk.rulebase import change_events, change_rates, rule_history
 
 D = dt.date
@@ -102,3 +102,26 @@ def test_fx_history_agrees_with_the_tables_day_by_day_factor() -> None:
     assert sar[day] == pytest.approx(fx.factor("CNY", "SAR", day.date()).rate, rel=1e-9)
     assert fx.per_eur_history("SAR") is None
     assert (fx.per_eur_history("EUR", "2024-01-01", "2024-01-31") == 1.0).all()
+
+
+def test_the_sellers_register_sums_plans_in_one_currency() -> None:
+    """Two plans (USD, EUR at 1.10 USD) x two categories; the FX risk of one plan has no probability."""
+    reg = pd.DataFrame({
+        "product_id": ["a", "a", "b", "b"], "currency": ["USD", "USD", "EUR", "EUR"],
+        "category": ["logistics", "fx", "logistics", "fx"], "probability": [0.3, 0.1, 0.3, np.nan],
+        "impact": [100.0, 50.0, 200.0, 80.0], "expected_loss": [30.0, 5.0, 60.0, np.nan],
+        "priority": [15.0, 3.5, 30.0, np.nan], "level": ["L2", "L4", "L1", "L4"],
+    })  # fmt: skip
+    out = seller_register(reg, {"USD": 1.0, "EUR": 1.1}).set_index("category")
+    assert list(out.index) == ["logistics", "fx"]  # most expected loss first
+    lo = out.loc["logistics"]
+    assert (
+        lo["plans"] == 2
+        and lo["impact"] == pytest.approx(100 + 220)
+        and lo["expected_loss"] == pytest.approx(96)
+    )
+    assert (lo["L1"], lo["L2"], lo["L3"], lo["L4"]) == (1, 1, 0, 0) and lo["owner"] == "logistics"
+    fx = out.loc["fx"]
+    assert fx["unquantified"] == 1 and fx["expected_loss"] == pytest.approx(5.0) and fx["owner"] == "finance"
+    # the reserve is 101: logistics holds 96 of it
+    assert lo["reserve_share"] == pytest.approx(96 / 101) and out["reserve_share"].sum() == pytest.approx(1.0)

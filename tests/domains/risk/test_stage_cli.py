@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,8 +20,9 @@ from xborder.domains.landed_cost import ProductInput, landed_cost_frame
 from xborder.domains.landed_cost.tables import LANDED_COSTS
 from xborder.domains.risk.report import report_panels as risk_panels
 from xborder.domains.risk.stage import STAGE as RISK
-from xborder.domains.risk.stage.report import heat_cells
+from xborder.domains.risk.stage.report import heat_cells, survives_extreme
 from xborder.pipeline.runner import run_stage
+from xborder.reference.fx import load_fx
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows, write_frame
 
@@ -72,6 +75,18 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
         "margin_erosion",
     }
     assert (ind["text_zh"].str.len() > 0).all()
+    # the FX move ends on the table's last ECB day (2026-04-13; after it every rate repeats and the move read 0):
+    # dollars per yuan 13 weeks apart, 2026-01-12 -> 04-13
+    fx = load_fx(None)
+    usd = ind[(ind["indicator"] == "fx_move_90d") & (ind["subject"] == "USD")].iloc[0]
+    ratio = (
+        fx.factor("CNY", "USD", dt.date(2026, 4, 13)).rate
+        / fx.factor("CNY", "USD", dt.date(2026, 1, 12)).rate
+    )
+    assert usd["period"] == fx.last_date == "2026-04-13" and usd["value"] == pytest.approx(
+        ratio - 1, rel=1e-9
+    )
+    assert usd["value"] != 0.0
 
     run_id, risk = run_stage(con, settings, RISK, {"as_of": "2026-12-06", "draws": 500})
     assert risk["stress_tests"] == 4 and risk["risk_register"] == 4 * 7
@@ -90,13 +105,24 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
     net = vn.loc[row["mode"], "net_revenue"]
     assert row["margin_change"] == pytest.approx(net * (1.08 / 1.10 - 1), rel=1e-9)
     # report panels of the run: the paying plans' margin boxes, every register row in one heat-map cell
-    stress, heat = risk_panels(con, run_id, "en")
+    stress, break_even, heat = risk_panels(con, run_id, "en")
     paying = st[st["base_margin"] > 0]
     assert stress.missing is None and len(stress.tables[0][1]) == len(paying) > 0
     assert list(stress.figure.data[0].median) == pytest.approx(sorted(paying["p50"] * 100, reverse=True))
     assert heat.missing is None and f"{len(reg)} risks of 4 plans" in heat.intro
     assert sum(int(t) for row in heat.figure.data[0].text for t in row) == len(reg)
-    assert "个计划" in risk_panels(con, run_id, "zh")[1].intro
+    assert "个计划" in risk_panels(con, run_id, "zh")[2].intro
+    # break-even panel: per driver, the paying plans whose break-even alone lies beyond the stress extreme
+    dr = read_rows(con, "stress_drivers", run_id)
+    freight = dr.loc[dr["driver"] == "freight", "break_even"].dropna()
+    fx = dr.loc[dr["driver"] == "fx", "break_even"].dropna()
+    be = survives_extreme(dr, Settings()).set_index("driver")
+    assert be.loc["freight", "survives"] == pytest.approx((freight >= 3.0).mean())
+    assert be.loc["fx", "survives"] == pytest.approx((fx <= -0.30).mean())
+    assert be.loc["freight", "plans"] == len(freight) == len(paying)
+    assert break_even.missing is None and list(break_even.figure.data[0].x) == pytest.approx(
+        be["survives"] * 100
+    )
     # no inventory plans and no settlements: no cash flow, and the panel says what fills it
     (cash,) = finance_panels(con, run_id, "en")
     assert cash.figure is None and "xborder run" in (cash.missing or "")
@@ -115,6 +141,18 @@ def test_heat_map_cells_by_hand() -> None:
     assert cells.loc[0, 2] == 1  # 30% and 0.66 USD (JPY 100)
 
 
+def test_survives_the_extreme_by_hand() -> None:
+    """Freight break-evens x2, x3 (exactly the extreme), x4 and a losing plan (none); demand 0.4 and 0.6."""
+    dr = pd.DataFrame({"driver": ["freight"] * 4 + ["demand"] * 2,
+                       "break_even": [2.0, 3.0, 4.0, None, 0.4, 0.6], "first_order": [0.5] * 4 + [0.2] * 2})  # fmt: skip
+    t = survives_extreme(dr, Settings()).set_index("driver")
+    assert t.loc["freight", "plans"] == 3 and t.loc["freight", "survives"] == pytest.approx(2 / 3)
+    assert t.loc["freight", "median_break_even"] == 3.0 and t.loc["freight", "extreme"] == 3.0
+    # demand: a plan survives half the demand when it breaks even at a sold share of 50% or less
+    assert t.loc["demand", "survives"] == pytest.approx(0.5) and t.loc["demand", "median_first_order"] == 0.2
+    assert t.loc["fx", "plans"] == 0 and np.isnan(t.loc["fx", "survives"])
+
+
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     return subprocess.run([*XB, "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120)
@@ -129,3 +167,21 @@ def test_cli_stress_and_missing_plan(warehouse: Path) -> None:
     assert abs(d["mc_error"] - (d["p_loss"] * (1 - d["p_loss"]) / 4000) ** 0.5) < 1e-12
     bad = _cli(warehouse, "stress", "p:none", "US")
     assert bad.returncode == 2 and "No plan for p:none in US" in bad.stderr
+
+
+@pytest.mark.slow
+def test_cli_seller_register_sums_the_plans(warehouse: Path) -> None:
+    con = connect(warehouse)
+    run_id, _ = run_stage(con, Settings(db_path=str(warehouse)), RISK, {"as_of": "2026-12-06", "draws": 200})
+    reg = read_rows(con, "risk_register", run_id)
+    con.close()
+    out = _cli(warehouse, "--json", "risk", "seller", "--currency", "USD")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["plans"] == 4 and d["currency"] == "USD" and len(d["rows"]) == 7
+    us = reg[reg["market"] == "US"]  # the US plan's money is already in dollars
+    rows = {r["category"]: r for r in d["rows"]}
+    assert rows["logistics"]["plans"] == 4 and rows["logistics"]["owner"] == "logistics"
+    assert sum(r["L1"] + r["L2"] + r["L3"] + r["L4"] for r in d["rows"]) == len(reg) == 28
+    assert d["risk_reserve"] == pytest.approx(sum(r["expected_loss"] for r in d["rows"]))
+    assert d["risk_reserve"] > us["expected_loss"].sum() > 0

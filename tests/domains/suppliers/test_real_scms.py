@@ -93,10 +93,16 @@ def test_scores_from_the_delivery_history(warehouse: Path, raw: pd.DataFrame, mo
     assert summary["tiers"] == {"strategic": 11, "core": 26, "cooperative": 36, "excluded": 0}
     assert summary["unverified"] == 73 and set(s["tier"]) == {"strategic", "core", "cooperative"}
     assert all("Unverified" in f for f in s["flags_en"])
-    # evidence counts: with the prior 2 of the 11 strategic suppliers rest on 1-2 deliveries, without it 7
-    assert (s.loc[s["tier"] == "strategic", "deliveries"] <= 2).sum() == 2
+    # evidence counts: with the priors none of the 11 strategic suppliers rests on 1-2 deliveries (2 with the
+    # delivery prior alone, when one cheap quote could still lift a supplier), without any prior 7
+    assert (s.loc[s["tier"] == "strategic", "deliveries"] <= 2).sum() == 0
+    assert s["price"].notna().sum() == s["price_observed"].notna().sum() > 0
+    k = s["priced_offers"]
+    assert s["price"].tolist() == pytest.approx(
+        (s["price_observed"] ** (k / (k + 3))).where(s["price_observed"].notna()).tolist(), nan_ok=True
+    )  # pulled towards the median offer by a prior worth 3 compared offers
     raw_run = run_cli(["--db", str(warehouse), "suppliers", "score", "--as-of", "2015-09-30", "--top", "0",
-                       "--prior-deliveries", "0", "--json"], monkeypatch, capsys)  # fmt: skip
+                       "--prior-deliveries", "0", "--prior-offers", "0", "--json"], monkeypatch, capsys)  # fmt: skip
     r = pd.DataFrame(raw_run["suppliers"])
     assert (r.loc[r["tier"] == "strategic", "deliveries"] <= 2).sum() == 7
     assert r["on_time"].tolist() == pytest.approx(r["on_time_observed"].tolist(), nan_ok=True)

@@ -136,8 +136,12 @@ def test_indicators_flags_gate_and_tiers_by_hand(warehouse: Path) -> None:
     # BM-1 prices in USD: 2.00, 2.40 and 15 CNY at the ECB rate of 2024-03-01; each over the median of the three
     cny = 15.0 * load_fx().factor("CNY", "USD", "2024-03-01").rate
     median = sorted([2.0, 2.4, cny])[1]
-    assert alpha["price"] == pytest.approx(2.0 / median)
-    assert gamma["price"] == pytest.approx(cny / median)  # TW-2 has one supplier only: no ratio
+    assert alpha["price_observed"] == pytest.approx(2.0 / median)
+    assert gamma["price_observed"] == pytest.approx(cny / median)  # TW-2 has one supplier only: no ratio
+    # one compared offer each, pulled towards the median offer by a prior worth 3: exp(ln(ratio) / 4)
+    assert alpha["priced_offers"] == 1 and summary["priors"]["offers"] == 3
+    assert alpha["price"] == pytest.approx((2.0 / median) ** 0.25)
+    assert gamma["price"] == pytest.approx((cny / median) ** 0.25)
     # certificates: ISO9001 (required of everyone) and us_cpc (BM-1 in the US); the us_label is the importer's
     assert alpha["certifications"] == 1.0 and alpha["documents"] == 0.0  # us_astm_test not supplied
     assert gamma["certifications"] == 0.0 and gamma["missing_certificates"] == 2

@@ -16,7 +16,8 @@ vat_recovered        arrival + ``vat_settlement_days``: the recoverable import V
 vat_output           sale + ``vat_settlement_days``: output VAT the seller collected and pays
 payouts              every ``payout_cycle_days`` the marketplace pays (price - fees) of the units sold up to
                      ``payout_reserve_days`` before
-advertising          sale day: ``cash_ad_share_of_sales`` x price (no ad plan in the warehouse)
+advertising          sale day: ``cash_ad_share_of_sales`` x price, or a plan's own ``ad_share`` (0 when the market's
+                     ad budget is booked as its own daily line instead, see ``stage/cashflow.py``)
 payouts_history      when the warehouse holds the account's settlements: their net flow paid on their cycle
                      (``cashflow.project_payouts``); plan sales then are not counted again
 ===================  ==========================================================================================
@@ -75,6 +76,7 @@ def _one_plan(p: pd.Series, offset: int, days: int, t: CashTerms) -> dict[str, n
     stock = float(np.nan_to_num(p["on_hand"])) + float(np.nan_to_num(p["inbound"]))
     position = stock
     arrivals: dict[int, float] = {}
+    ad_share = float(p["ad_share"]) if "ad_share" in p and not pd.isna(p["ad_share"]) else t.ad_share
 
     def book(line: str, day: int, amount: float) -> None:
         if 0 <= day < days:
@@ -105,7 +107,7 @@ def _one_plan(p: pd.Series, offset: int, days: int, t: CashTerms) -> dict[str, n
         if sold > 0:
             accrued[d] = (float(p["price"]) - float(p["fees"])) * sold
             book("vat_output", d + t.vat_days, -float(p["output_vat"]) * sold)
-            book("advertising", d, -t.ad_share * float(p["price"]) * sold)
+            book("advertising", d, -ad_share * float(p["price"]) * sold)
         if q > 0 and position <= rop and (launched or d > offset):
             order(d, q)
     paid = 0.0
@@ -124,7 +126,8 @@ def plan_cash(plans: pd.DataFrame, start: pd.Timestamp, terms: CashTerms) -> pd.
         plans: One row per plan: ``plan_start``, ``daily_demand``, ``lead_time_days``, ``reorder_point``,
             ``order_quantity``, ``suggested_order``, ``launch_quantity``, ``on_hand`` (NaN: not launched),
             ``inbound``, and per unit ``price``, ``fees``, ``goods``, ``freight``, ``duties``, ``import_vat``,
-            ``output_vat`` in the plan's currency, ``fx`` (flow currency per plan currency).
+            ``output_vat`` in the plan's currency, ``fx`` (flow currency per plan currency); optional
+            ``ad_share`` (advertising per unit of sales; default ``terms.ad_share``).
         start: Monday of the flow's first week.
         terms: Timing and shares.
 

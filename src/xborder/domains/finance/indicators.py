@@ -20,6 +20,7 @@ __all__ = [
     "seller_indicators",
     "plan_indicators",
     "currency_indicators",
+    "cash_runway",
     "judge",
 ]
 
@@ -39,7 +40,10 @@ DIRECTIONS: dict[str, str] = {
     "margin_erosion": "min",
     "single_country_supply_share": "max",
     "fx_move_90d": "max",
+    "cash_runway_weeks": "min",
 }
+SETTINGLESS = {"cash_runway_weeks"}
+"""Indicators judged against their own flow (the runway against the cash flow's horizon), not a setting."""
 
 
 def _monthly(frame: pd.DataFrame, date_col: str, value_cols: list[str]) -> pd.DataFrame:
@@ -196,6 +200,22 @@ def currency_indicators(moves: Mapping[str, tuple[float, float]]) -> pd.DataFram
         [{"scope": "currency", "subject": c, "indicator": "fx_move_90d", "period": None, "value": v, "previous": p}
          for c, (v, p) in moves.items()]
     )  # fmt: skip
+
+
+def cash_runway(weeks: pd.DataFrame, floor: float) -> float:
+    """Weeks of cash before the balance first ends a week below ``floor``; the flow's length when it never does.
+
+    Args:
+        weeks: The 13-week cash flow's weeks in order, with ``balance`` (cash at each week's end).
+        floor: The cash floor.
+
+    Returns:
+        0 when the first week already ends below the floor, ``len(weeks)`` when no week does; NaN without weeks.
+    """
+    if weeks is None or len(weeks) == 0:
+        return float("nan")
+    below = np.flatnonzero(weeks["balance"].to_numpy(float) < floor)
+    return float(below[0]) if len(below) else float(len(weeks))
 
 
 def judge(rows: pd.DataFrame, thresholds: Mapping[str, float]) -> pd.DataFrame:

@@ -85,7 +85,7 @@ CASH_FLOWS = Table(
         Column("currency", "VARCHAR", "ISO 4217 currency of the flow (settings cash_currency)."),
         Column("estimated", "BOOLEAN", "TRUE when the line is estimated from plans and settings' timing; FALSE "
                "for payouts projected from settlement history."),
-        Column("basis", "VARCHAR", "settlement_history | plan (inventory plans x landed costs) | sum."),
+        Column("basis", "VARCHAR", "settlement_history | plan (inventory plans x landed costs) | ad_budget | ad_actual | sum."),
         Column("opening_balance", "DOUBLE", "Cash at the start (NULL: not set, the flow starts at 0).",
                unit="currency"),
         Column("floor", "DOUBLE", "The cash floor (settings cash_floor).", unit="currency"),

@@ -52,7 +52,7 @@ PLAN_COLUMNS = (
     "expected_cycle_service", "average_stock", "cash_tied_up", "days_of_cover", "stockout_days", "order_in_days",
     "suggested_order", "launch_quantity", "launch_cash", "baseline_reorder_point", "baseline_order_quantity",
     "baseline_average_stock", "baseline_cash_tied_up", "baseline_cycle_service", "baseline_fill_rate",
-    "annual_cost", "baseline_annual_cost",
+    "annual_cost", "baseline_annual_cost", "spread_growth",
 )  # fmt: skip
 
 
@@ -148,6 +148,7 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
         baseline_cycle_service=np.where(sigma > 0, norm.cdf(z_b), np.where(rate > 0, 1.0, np.nan)),
         baseline_fill_rate=np.where(rate > 0, _fill_rate(q_b, sigma, z_b), np.nan),
         annual_cost=cost_plan, baseline_annual_cost=cost_base,
+        spread_growth=paths.growth if paths.growth is not None else np.full(n, 0.5),
     )  # fmt: skip
     return out[list(PLAN_COLUMNS)]
 
@@ -155,7 +156,7 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
 def plan_from_rows(rows: pd.DataFrame, s: PlanSettings) -> pd.DataFrame:
     """Plans from one long frame: forecast rows (one per pair and period) carrying their pair's
     :data:`PAIR_COLUMNS` — the per-SKU step the engines run on partitions of whole pairs."""
-    paths = demand_from_forecasts(rows)
+    paths = demand_from_forecasts(rows, s.service_level)
     if len(paths.keys) == 0:
         return pd.DataFrame(columns=list(PLAN_COLUMNS))
     attrs = rows.drop_duplicates(["product_id", "market"]).set_index(["product_id", "market"])

@@ -21,12 +21,21 @@ The suggested risk reserve of a plan is the sum of its expected losses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["RiskSpec", "CATEGORIES", "OWNERS", "fx_move_probability", "risk_register", "response_level"]
+__all__ = [
+    "RiskSpec",
+    "CATEGORIES",
+    "OWNERS",
+    "fx_move_probability",
+    "risk_register",
+    "response_level",
+    "seller_register",
+]
 
 CATEGORIES = ("compliance", "platform", "fx", "logistics", "demand", "supply", "ip_brand")
 OWNERS = {
@@ -179,3 +188,39 @@ def risk_register(
             )
         )
     return pd.concat(out, ignore_index=True)
+
+
+def seller_register(register: pd.DataFrame, to_base: Mapping[str, float]) -> pd.DataFrame:
+    """The seller's register: each category over all its plans, money converted into one currency.
+
+    Args:
+        register: ``risk_register`` rows (one per plan x category, money in the plan's ``currency``).
+        to_base: Currency -> factor into the base currency (a currency missing: its money is left out).
+
+    Returns:
+        One row per category, most expected loss first: ``plans``, ``unquantified`` (plans without a
+        probability, e.g. no FX history), ``probability_median``, sums in the base currency of ``impact``,
+        ``expected_loss`` and ``priority``, the plans at ``L1`` … ``L4``, ``owner`` and ``reserve_share`` (the
+        category's share of the seller's risk reserve, the sum of all expected losses).
+    """
+    r = register.assign(_f=register["currency"].map(dict(to_base)).astype(float))
+    for col in ("impact", "expected_loss", "priority"):
+        r[f"_{col}"] = r[col] * r["_f"]
+    g = r.groupby("category")
+    out = g.agg(
+        plans=("product_id", "size"),
+        unquantified=("probability", lambda s: int(s.isna().sum())),
+        probability_median=("probability", "median"),
+        impact=("_impact", "sum"),
+        expected_loss=("_expected_loss", "sum"),
+        priority=("_priority", "sum"),
+    )
+    levels = pd.crosstab(r["category"], r["level"])
+    for lv in ("L1", "L2", "L3", "L4"):
+        out[lv] = levels[lv].reindex(out.index, fill_value=0).astype(int) if lv in levels else 0
+    out["owner"] = [OWNERS.get(str(c), "") for c in out.index]
+    total = float(out["expected_loss"].sum())
+    out["reserve_share"] = out["expected_loss"] / total if total > 0 else np.nan
+    return (
+        out.reset_index().sort_values("expected_loss", ascending=False, kind="stable").reset_index(drop=True)
+    )

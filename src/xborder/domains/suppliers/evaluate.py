@@ -55,6 +55,7 @@ class EvaluationSettings:
     critical_share: float = 0.80
     min_known: int = 6
     prior_deliveries: float = 10.0
+    prior_offers: float = 3.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,7 +77,7 @@ def evaluate(
     latest = offer_ratios(latest_offers(inputs.offers))
     ids = pd.Series(sorted(set(sup.index) | set(events["supplier_id"]) | set(latest.get("supplier_id", []))))
     perf = performance(ids, events, latest, grace_days=s.grace_days, in_full_tolerance=s.in_full_tolerance)
-    perf, priors = shrink(perf, s.prior_deliveries)
+    perf, priors = shrink(perf, s.prior_deliveries, s.prior_offers)
     verif = verification_status(ids, inputs.verifications, s.as_of)
     fit = requirement_fit(latest, inputs.certificates, inputs.requirements, suppliers=ids, as_of=s.as_of,
                           required_standards=s.required_standards, expiring_days=s.expiring_days)  # fmt: skip

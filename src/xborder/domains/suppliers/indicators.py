@@ -112,9 +112,11 @@ def performance(
         out["price"] = offers.groupby("supplier_id")["price_ratio"].median()
         out["moq"] = offers.groupby("supplier_id")["moq_ratio"].median()
         out["products"] = offers.groupby("supplier_id")["product_id"].nunique()
+        out["priced_offers"] = offers.groupby("supplier_id")["price_ratio"].count()
+        out["moq_offers"] = offers.groupby("supplier_id")["moq_ratio"].count()
     else:
         out["price"] = out["moq"] = np.nan
-        out["products"] = 0
+        out["products"] = out["priced_offers"] = out["moq_offers"] = 0
     ins = events[(events["event_type"] == "inspection") & (events["inspected_qty"] > 0)]
     ins = ins[ins["defective_qty"].notna()]
     gi = ins.groupby("supplier_id")
@@ -132,7 +134,7 @@ def performance(
     out["financial_score"] = np.where(
         out["financial_score"] > 1, out["financial_score"] / 100.0, out["financial_score"]
     )
-    for c in ("deliveries", "inspections", "products"):
+    for c in ("deliveries", "inspections", "products", "priced_offers", "moq_offers"):
         out[c] = out[c].fillna(0).astype(int)
     return out
 

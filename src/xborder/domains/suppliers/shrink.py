@@ -1,6 +1,8 @@
 """Evidence-weighted delivery and quality indicators: a supplier's observed rate, lead time and spread pulled
 towards the population's by a prior worth ``prior_deliveries`` deliveries (beta-binomial / Bayesian average),
-so one or two perfect deliveries do not outrank hundreds."""
+so one or two perfect deliveries do not outrank hundreds; price and MOQ ratios pulled towards the product's median
+offer by a prior worth ``prior_offers`` compared offers, so one cheap quote does not outrank a supplier cheaper on
+many products."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ SHRUNK = {
     "quality": "inspections",
     "lead_time": "deliveries",
     "lead_time_variability": "deliveries",
+    "price": "priced_offers",
+    "moq": "moq_offers",
 }
 
 
@@ -61,7 +65,9 @@ def population_priors(perf: pd.DataFrame) -> Priors:
     return Priors(on_time, defect_rate, units, lead_time, late_sd)
 
 
-def shrink(perf: pd.DataFrame, prior_deliveries: float) -> tuple[pd.DataFrame, Priors]:
+def shrink(
+    perf: pd.DataFrame, prior_deliveries: float, prior_offers: float = 0.0
+) -> tuple[pd.DataFrame, Priors]:
     """``perf`` with each indicator of :data:`SHRUNK` pulled towards the population and the observed value
     kept as ``<indicator>_observed``. With m = ``prior_deliveries`` (0: no shrinking) and n the supplier's
     deliveries (inspections for quality):
@@ -69,7 +75,10 @@ def shrink(perf: pd.DataFrame, prior_deliveries: float) -> tuple[pd.DataFrame, P
     * on time (beta-binomial posterior mean, prior Beta(m·p₀, m·(1−p₀))): (n·p + m·p₀) / (n + m);
     * quality: (defective + m·u·q₀) / (inspected + m·u), u the median units per inspection;
     * lead time (observed only; a quoted one is left): (n·L + m·L₀) / (n + m);
-    * spread of days late: √(((n−1)·s² + m·s₀²) / (n − 1 + m)) — a supplier with one delivery gets s₀.
+    * spread of days late: √(((n−1)·s² + m·s₀²) / (n − 1 + m)) — a supplier with one delivery gets s₀;
+    * price and MOQ (ratios to the product's median offer, whose population value is 1 by construction), with
+      k the supplier's offers compared with another supplier's and m' = ``prior_offers``: exp(k·ln(ratio) /
+      (k + m')) — a geometric pull towards 1 (a quote at half the median on one product, m' = 3: 0.84).
 
     A supplier without any evidence keeps NaN (the ranking treats it as neutral).
     """
@@ -77,6 +86,11 @@ def shrink(perf: pd.DataFrame, prior_deliveries: float) -> tuple[pd.DataFrame, P
     out = perf.copy()
     for name in SHRUNK:
         out[f"{name}_observed"] = perf[name]
+    if prior_offers > 0:
+        for name in ("price", "moq"):
+            k = perf[SHRUNK[name]].astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[name] = np.exp(k * np.log(perf[name].astype(float)) / (k + prior_offers))
     if prior_deliveries <= 0:
         return out, priors
     m = float(prior_deliveries)

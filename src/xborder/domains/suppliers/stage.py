@@ -74,6 +74,9 @@ class SuppliersParams(Params):
     prior_deliveries: float = Field(10.0, ge=0, le=10000)
     """Weight of the population's on-time rate, defect rate, lead time and spread, in deliveries (inspections
     for quality): a supplier's indicators are pulled towards them by its own evidence (0: not at all)."""
+    prior_offers: float = Field(3.0, ge=0, le=10000)
+    """Weight of the product's median offer in compared offers: a supplier's price and MOQ ratios are pulled
+    towards 1 by the number of its offers compared with another supplier's (0: not at all)."""
 
     @model_validator(mode="after")
     def _tiers_fit(self) -> SuppliersParams:
@@ -170,6 +173,7 @@ def run_suppliers(ctx: StageContext, p: SuppliersParams) -> dict[str, Any]:
         gate_days=p.gate_days, expiring_days=p.expiring_days, required_standards=tuple(s.upper() for s in p.required_standards),
         strategic_share=p.strategic_share, core_share=p.core_share, alert_share=p.alert_share,
         critical_share=p.critical_share, min_known=p.min_known, prior_deliveries=p.prior_deliveries,
+        prior_offers=p.prior_offers,
     )  # fmt: skip
     out = evaluate(inputs, weights, settings)
     ctx.say(0.8, "writing")
@@ -207,6 +211,7 @@ def run_suppliers(ctx: StageContext, p: SuppliersParams) -> dict[str, Any]:
         "critical_products": int(len(out["critical"])),
         "priors": {
             "deliveries": p.prior_deliveries,
+            "offers": p.prior_offers,
             **{k: _rounded(v) for k, v in out["priors"].iloc[0].items()},
         },
         "rows": rows,

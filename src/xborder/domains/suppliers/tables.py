@@ -65,8 +65,16 @@ SUPPLIER_SCORES = Table(
         _d("on_time_observed", "On-time share as observed (no prior).", "fraction"),
         _d("lead_time_observed", "Median order-to-delivery days as observed (else quoted).", "days"),
         _d("lead_time_variability_observed", "Standard deviation of days late as observed (n - 1).", "days"),
-        _d("price", "Median over its products of its USD price / the product's median offer.", "ratio"),
-        _d("moq", "Median over its products of its MOQ / the product's median MOQ.", "ratio"),
+        _d(
+            "price",
+            "Median over its products of its USD price / the product's median offer, pulled towards 1 by prior_offers compared offers (geometric).",
+            "ratio",
+        ),
+        _d(
+            "moq",
+            "Median over its products of its MOQ / the product's median MOQ, pulled towards 1 like price.",
+            "ratio",
+        ),
         _d("capacity_headroom", "1 - committed / capacity, latest capacity event.", "fraction"),
         _d("communication", "Median response time.", "hours"),
         _d("customisation", "Customisation / R&D capability 0..1 (none 0 ... own R&D 1).", "score"),
@@ -99,6 +107,14 @@ SUPPLIER_SCORES = Table(
         Column("missing_documents", "INTEGER", "Of them, document codes not supplied (each one flagged)."),
         _d("spend_usd", "Delivered value in the window, USD at the ECB rate of the day.", "USD"),
         *_FLAGS,
+        _d("price_observed", "Price ratio as observed (no prior).", "ratio"),
+        _d("moq_observed", "MOQ ratio as observed (no prior).", "ratio"),
+        Column(
+            "priced_offers",
+            "INTEGER",
+            "Its offers compared with another supplier's (the evidence behind price).",
+            unit="offers",
+        ),
     ),
 )
 

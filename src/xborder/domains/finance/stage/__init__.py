@@ -20,6 +20,8 @@ from xborder.core.settings import Settings
 from xborder.domains.finance.dossier import SECTION
 from xborder.domains.finance.indicators import (
     DIRECTIONS,
+    SETTINGLESS,
+    cash_runway,
     currency_indicators,
     judge,
     plan_indicators,
@@ -61,7 +63,8 @@ def thresholds(settings: Settings) -> dict[str, float]:
     """Indicator code -> its threshold from settings (``max_<code>`` or ``min_<code>``)."""
     out = {}
     for code, direction in DIRECTIONS.items():
-        out[code] = float(getattr(settings, f"{direction}_{code}"))
+        if code not in SETTINGLESS:
+            out[code] = float(getattr(settings, f"{direction}_{code}"))
     return out
 
 
@@ -154,14 +157,21 @@ def run_finance(
     )
     fx = load_fx(con)
     moves = {}
+    # the moves end on the last ECB day: past it every rate repeats and the move would read 0
+    fx_end = min(day, dt.date.fromisoformat(fx.last_date))
     for ccy in sorted(set(plans["currency"]) if len(plans) else set()):
-        s = fx_series(fx, ccy, cost_currency, day, years=1)
+        s = fx_series(fx, ccy, cost_currency, fx_end, years=1)
         if s.notna().sum() > 26:
             s = s.dropna()
             moves[ccy] = (float(s.iloc[-1] / s.iloc[-14] - 1), float(s.iloc[-14] / s.iloc[-27] - 1))
     if moves:
-        parts.append(currency_indicators(moves))
-    ind = judge(pd.concat(parts, ignore_index=True), thresholds(settings))
+        parts.append(currency_indicators(moves).assign(period=fx_end.isoformat()))
+    flow = cash_flow(con, settings, run_id=run_id)
+    has_flow = bool(flow["plans"] or flow["history"])
+    if has_flow:
+        parts.append(_runway_row(con, flow))
+    limits = {**thresholds(settings), "cash_runway_weeks": float(len(flow["weeks"]))}
+    ind = judge(pd.concat(parts, ignore_index=True), limits)
     plan = ind["scope"] == "plan"
     split = ind["subject"].where(plan, "").astype(str).str.split("|")
     ind["product_id"] = split.str[0].where(plan, None)
@@ -174,8 +184,7 @@ def run_finance(
     ind["run_id"] = run_id
     write_frame(con, WARNING_INDICATORS, ind)
     warn = ind[ind["status"] == "warn"]
-    flow = cash_flow(con, settings, run_id=run_id)
-    if flow["plans"] or flow["history"]:  # nothing to project: no rows (the report says what is missing)
+    if has_flow:  # nothing to project: no rows (the report says what is missing)
         write_frame(con, CASH_FLOWS, cash_rows(flow, run_id))
     return {
         "price_ladders": int(len(ladder)),
@@ -188,6 +197,22 @@ def run_finance(
         "cash_breach_week": str(flow["breach_week"]) if flow["breach_week"] else None,
         "cash_lowest_balance": round(flow["lowest_balance"], 2),
     }
+
+
+def _runway_row(con: Any, flow: dict[str, Any]) -> pd.DataFrame:
+    """The seller's cash-runway indicator from this flow; the previous finance run's flow gives its trend."""
+    previous = float("nan")
+    prev_run = latest_run_id(con, "cash_flows") if table_exists(con, "cash_flows") else None
+    if prev_run:
+        old = read_rows(
+            con, "cash_flows", prev_run, where="line = 'balance'", columns=["week", "amount", "floor"]
+        )
+        if len(old):
+            old = old.sort_values("week").rename(columns={"amount": "balance"})
+            previous = cash_runway(old, float(old["floor"].iloc[0]))
+    value = cash_runway(flow["weeks"], flow["floor"])
+    return pd.DataFrame([{"scope": "seller", "subject": "all", "indicator": "cash_runway_weeks",
+                          "period": str(flow["start"]), "value": value, "previous": previous}])  # fmt: skip
 
 
 class FinanceParams(Params):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from xborder.core.clock import today
 from xborder.core.settings import Settings
-from xborder.domains.finance.cashflow import payout_days, settlement_cycle, weekly_flows
+from xborder.domains.finance.cashflow import mean_weekly_net, payout_days, settlement_cycle, weekly_flows
 from xborder.domains.finance.cashplan import (
     ESTIMATED,
     LINES,
@@ -23,10 +23,12 @@ from xborder.domains.finance.cashplan import (
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
-__all__ = ["terms_from", "plan_inputs", "history_payouts", "cash_flow", "cash_rows"]
+__all__ = ["terms_from", "plan_inputs", "ad_plan", "history_payouts", "cash_flow", "cash_rows"]
 
 _DUTIES = ("duty", "additional_duty", "customs_fees", "low_value_charges", "import_tax_cost")
 _FEES = ("referral_fee", "fulfilment_fee", "other_fees")
+AD_ACTUAL_DAYS = 28
+"""Days of the latest campaign reports whose mean daily spend stands for the ad plan when no budget exists."""
 
 
 def terms_from(settings: Settings, weeks: int = 13) -> CashTerms:
@@ -84,13 +86,62 @@ def plan_inputs(con: Any, currency: str, fx_day: dt.date, run_id: str | None = N
     return out.reset_index(drop=True)
 
 
+def ad_plan(con: Any, currency: str, fx_day: dt.date) -> pd.DataFrame:
+    """The daily advertising spend per market the seller plans (or runs), in ``currency``.
+
+    From the marketing stage's latest ``ad_budget`` run: the sum of its campaigns' suggested daily spend (the
+    current spend where a campaign is not fitted), basis ``ad_budget``. Without one, the actual spend: the
+    ``ad_performance`` campaign rows of the last ``AD_ACTUAL_DAYS`` days of the reports (a row spanning several
+    days counted pro rata), divided by those days, basis ``ad_actual``.
+
+    Returns:
+        One row per market: ``market``, ``ad_currency``, ``daily_local``, ``daily`` (in ``currency``), ``basis``;
+        empty when the warehouse holds neither.
+    """
+    cols = ["market", "ad_currency", "daily_local", "daily", "basis"]
+    out = pd.DataFrame(columns=cols)
+    run = latest_run_id(con, "ad_budget") if table_exists(con, "ad_budget") else None
+    if run:
+        b = read_rows(con, "ad_budget", run, columns=["market_code", "currency", "suggested_daily_spend"])
+        sums = (
+            b.dropna(subset=["market_code"])
+            .groupby(["market_code", "currency"])["suggested_daily_spend"]
+            .sum()
+        )
+        out = pd.DataFrame({"market": sums.index.get_level_values(0), "ad_currency": sums.index.get_level_values(1),
+                            "daily_local": sums.to_numpy(float), "basis": "ad_budget"})  # fmt: skip
+    elif table_exists(con, "ad_performance"):
+        a = read_rows(con, "ad_performance", where="report_type = 'campaign' AND spend IS NOT NULL",
+                      columns=["market_code", "currency", "period_start", "period_end", "spend"])  # fmt: skip
+        a = a.dropna(subset=["market_code", "period_start"])
+        if len(a):
+            first = pd.to_datetime(a["period_start"])
+            last = pd.to_datetime(a["period_end"]).fillna(first)
+            rows = []
+            for (mkt, cur), g in a.assign(first=first, last=last).groupby(["market_code", "currency"]):
+                end = g["last"].max()
+                begin = end - pd.Timedelta(days=AD_ACTUAL_DAYS - 1)
+                span = (g["last"] - g["first"]).dt.days + 1
+                inside = (g["last"].clip(upper=end) - g["first"].clip(lower=begin)).dt.days + 1
+                spend = float((g["spend"] * inside.clip(lower=0) / span).sum())
+                rows.append({"market": mkt, "ad_currency": cur, "daily_local": spend / AD_ACTUAL_DAYS,
+                             "basis": "ad_actual"})  # fmt: skip
+            out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    fx = load_fx(con)
+    rate = {c: fx.factor(str(c), currency, fx_day).rate for c in out["ad_currency"].unique()}
+    out["daily"] = out["daily_local"] * out["ad_currency"].map(rate).astype(float)
+    return out[cols].reset_index(drop=True)
+
+
 def history_payouts(movements: pd.DataFrame, start: pd.Timestamp, weeks: int, window: int = 26) -> pd.Series:
     """Weekly payouts from ``start`` projected from the settlement history (its cycle, its mean net flow)."""
     w = weekly_flows(movements)
     hist = w.tail(window)
     out = pd.Series(0.0, index=pd.date_range(start, periods=weeks, freq="7D"))
     cycle = settlement_cycle(hist["last_transfer"])
-    per_day = float(hist["net"].mean()) / 7.0
+    per_day = mean_weekly_net(hist) / 7.0
     if cycle is None:
         return out + per_day * 7.0
     for day in payout_days(cycle, start, start + pd.Timedelta(days=7 * weeks)):
@@ -113,7 +164,8 @@ def cash_flow(
     Returns:
         ``weeks`` (one row per week: the lines, net, balance), ``fixes``, ``start``, ``breach_week``,
         ``lowest_balance``, ``opening``, ``opening_known``, ``floor``, ``currency``, ``plans``, ``history``
-        (True when payouts come from settlement history), ``estimated`` (line -> bool).
+        (True when payouts come from settlement history), ``estimated`` (line -> bool), ``ad_basis``
+        (``ad_budget`` | ``ad_actual`` | ``share_of_sales``) and ``ad_daily`` (the ad plan's daily spend).
     """
     ccy = (currency or settings.cash_currency).upper()
     opening_value = opening if opening is not None else settings.cash_opening_balance
@@ -121,8 +173,16 @@ def cash_flow(
     terms = terms_from(settings, weeks)
     moves = pd.DataFrame()
     if table_exists(con, "money_movements"):
-        moves = read_rows(con, "money_movements", columns=["posted_at", "category", "total", "currency"])
+        moves = read_rows(
+            con, "money_movements", columns=["posted_at", "category", "total", "currency", "market_code"]
+        )
     plans = plan_inputs(con, ccy, today(), run_id)
+    ads = ad_plan(con, ccy, today())
+    ad_markets = set(ads["market"])
+    if len(ads) and len(plans):  # the market's ad plan replaces the share of sales of its plans
+        plans["ad_share"] = np.where(plans["market"].isin(ad_markets), 0.0, terms.ad_share)
+    if len(ads) and len(moves):  # ...and the settlements' past ad charges of that market
+        moves = moves[~((moves["category"] == "advertising") & moves["market_code"].isin(ad_markets))]
     if len(moves):
         last = pd.Timestamp(pd.to_datetime(moves["posted_at"]).max())
         start = last.to_period("W-SUN").start_time + pd.Timedelta(days=7)
@@ -145,6 +205,8 @@ def cash_flow(
         lines["payouts_history"] = np.sum([p.to_numpy() for p in parts], axis=0)
         for line in ("payouts", "vat_output", "advertising"):  # the settlements already hold the sales
             lines[line] = 0.0
+    if len(ads):
+        lines["advertising"] = lines.get("advertising", 0.0) - 7.0 * float(ads["daily"].sum())
     w = cash_weeks(lines, float(opening_value or 0.0))
     brk = breach_week(w, floor_value)
     return {
@@ -160,6 +222,8 @@ def cash_flow(
         "plans": int(len(plans)),
         "history": bool(len(moves)),
         "estimated": dict(ESTIMATED),
+        "ad_basis": ",".join(sorted(set(ads["basis"]))) if len(ads) else "share_of_sales",
+        "ad_daily": float(ads["daily"].sum()) if len(ads) else None,
     }
 
 
@@ -168,9 +232,12 @@ def cash_rows(flow: dict[str, Any], run_id: str) -> pd.DataFrame:
     w = flow["weeks"]
     long = w.melt(id_vars="week", value_vars=[*LINES, "net", "balance"], var_name="line", value_name="amount")
     long["estimated"] = long["line"].map(lambda x: ESTIMATED.get(x, True))
+    ad_basis = flow.get("ad_basis", "share_of_sales")
     long["basis"] = long["line"].map(
         lambda x: "settlement_history" if x == "payouts_history" else ("plan" if x in ESTIMATED else "sum")
     )
+    if ad_basis != "share_of_sales":
+        long.loc[long["line"] == "advertising", "basis"] = ad_basis
     long["week"] = pd.to_datetime(long["week"]).dt.date
     long["run_id"] = run_id
     long["currency"] = flow["currency"]

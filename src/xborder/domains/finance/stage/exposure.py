@@ -10,12 +10,34 @@ import pandas as pd
 from xborder.core.settings import Settings
 from xborder.domains.finance.cashplan import plan_cash
 from xborder.domains.finance.exposure import base_changes, exposure_frame, value_at_risk
-from xborder.domains.finance.fx import natural_hedge_ratio
+from xborder.domains.finance.fx import hedge_suggestions, natural_hedge_ratio
 from xborder.domains.finance.stage.cashflow import history_payouts, plan_inputs, terms_from
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import read_rows, table_exists
 
-__all__ = ["fx_exposure"]
+__all__ = ["fx_exposure", "currency_moves"]
+
+MOVE_DAYS = 90
+"""Look-back of the currency move that triggers a hedge suggestion (the ``fx_move_90d`` indicator's)."""
+
+
+def currency_moves(
+    fx: Any, currencies: list[str], base: str, day: dt.date, days: int = MOVE_DAYS
+) -> pd.Series:
+    """Change of each currency's value in ``base`` over ``days`` calendar days up to the last ECB day <= ``day``.
+
+    Negative: the currency buys less ``base`` than ``days`` before (it fell). NaN when the table does not reach
+    back that far or does not know the currency.
+    """
+    out = {}
+    for c in currencies:
+        try:
+            now = fx.factor(c, base, day)
+            then = fx.factor(c, base, pd.Timestamp(now.date).date() - dt.timedelta(days=days))
+            out[c] = now.rate / then.rate - 1.0
+        except Exception:  # a currency the ECB table does not reach
+            out[c] = float("nan")
+    return pd.Series(out, dtype=float)
 
 
 def fx_exposure(
@@ -66,9 +88,14 @@ def fx_exposure(
     changes = base_changes(fx, list(foreign["currency"]), ccy, day, years=years, horizon_days=7 * terms.weeks)
     total, alone = value_at_risk(foreign.set_index("currency")["net_base"], changes, level) if len(foreign) else (
         0.0, pd.Series(dtype=float))  # fmt: skip
+    hedges = pd.DataFrame(columns=["currency", "move", "net", "net_base", "action"])
     if len(frame):
         frame["var"] = frame["currency"].map(alone).astype(float)
         frame.loc[frame["currency"] == ccy, "var"] = 0.0
+        frame["move_90d"] = frame["currency"].map(currency_moves(fx, list(frame["currency"]), ccy, day))
+        frame.loc[frame["currency"] == ccy, "move_90d"] = 0.0
+        moved = frame.rename(columns={"move_90d": "move"})[["currency", "move", "net", "net_base"]]
+        hedges = hedge_suggestions(moved.dropna(subset=["move"]), settings.fx_hedge_threshold)
     return {
         "base": ccy,
         "cost_currency": cost,
@@ -81,6 +108,8 @@ def fx_exposure(
         "sum_of_vars": float(frame["var"].sum()) if len(frame) else 0.0,
         "plans": int(len(plans)),
         "history": history,
+        "hedge_threshold": settings.fx_hedge_threshold,
+        "hedges": hedges,
         "rows": frame.sort_values("net_base", key=abs, ascending=False).reset_index(drop=True)
         if len(frame)
         else frame,

@@ -21,6 +21,7 @@ from xborder.domains.inventory.stage.inputs import (
     input_run,
     read_category_forecasts,
     read_deliveries,
+    read_forecast_totals,
     read_forecasts,
     read_landed_costs,
     read_last_sales,
@@ -117,6 +118,7 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     runs = {t: input_run(con, t, ctx.run_id) for t in ("forecasts", "landed_costs")}
     fc = read_forecasts(con, runs["forecasts"], ctx.markets)
     if len(fc):
+        fc = fc.merge(read_forecast_totals(con, runs["forecasts"]), on=_KEY, how="left")
         cats = read_products(con, fc["product_id"].unique().tolist()).set_index("product_id")["category"]
         niches = niche_rows(read_category_forecasts(con, runs["forecasts"], ctx.markets), fc, cats)
         fc = pd.concat([fc, niches], ignore_index=True) if len(niches) else fc

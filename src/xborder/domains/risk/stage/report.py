@@ -9,10 +9,19 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.core.panels import Panel
+from xborder.core.settings import Settings, get_settings
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import read_rows, table_exists
 
-__all__ = ["report_panels", "stress_panel", "heat_map_panel", "LIKELIHOOD_BANDS", "IMPACT_BANDS_USD"]
+__all__ = [
+    "report_panels",
+    "stress_panel",
+    "break_even_panel",
+    "survives_extreme",
+    "heat_map_panel",
+    "LIKELIHOOD_BANDS",
+    "IMPACT_BANDS_USD",
+]
 
 LIKELIHOOD_BANDS = (0.0, 0.05, 0.15, 0.35, 0.65, 1.0000001)
 """Probability bands of the heat map's columns: < 5%, 5-15%, 15-35%, 35-65%, >= 65% (in the next 12 months)."""
@@ -66,6 +75,60 @@ def stress_panel(con: Any, run_id: str, lang: str) -> Panel:
     return Panel("risk.stress", title, intro=intro, figure=fig, tables=[(None, table)], order=70)
 
 
+def survives_extreme(drivers: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Per driver: the paying plans, the median break-even, the stress extreme and the share beyond it.
+
+    A plan survives a driver's extreme when its break-even (the driver alone) lies at or beyond the most the
+    stress test moves it: freight multiplier >= ``stress_freight_max``, FX move <= ``stress_fx_min``, duty
+    change >= ``stress_duty_max``, sold share <= ``stress_demand_min``, fee rise >= ``stress_fee_max``, delay
+    >= ``stress_delay_max_weeks`` (rows without a break-even, plans that lose already, are left out).
+    """
+    s = settings
+    extreme = {"freight": (s.stress_freight_max, 1), "fx": (s.stress_fx_min, -1), "duty": (s.stress_duty_max, 1),
+               "demand": (s.stress_demand_min, -1), "fee": (s.stress_fee_max, 1),
+               "delay": (s.stress_delay_max_weeks, 1)}  # fmt: skip
+    rows = []
+    for driver, (limit, sign) in extreme.items():
+        be = drivers.loc[drivers["driver"] == driver, "break_even"].dropna().astype(float)
+        beyond = (sign * (be - limit) >= -1e-12).mean() if len(be) else float("nan")
+        rows.append({"driver": driver, "plans": int(len(be)), "median_break_even": float(be.median()) if len(be)
+                     else float("nan"), "extreme": float(limit), "survives": float(beyond),
+                     "median_first_order": float(drivers.loc[drivers["driver"] == driver, "first_order"].median())})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _unit(driver: str, value: float) -> str:
+    if value != value:
+        return "-"
+    return {"freight": f"×{value:.2f}", "fx": f"{value:+.1%}", "duty": f"{value * 100:+.1f} pt",
+            "demand": f"{value:.1%}", "fee": f"{value:+.0%}", "delay": f"{value:.1f}"}[driver]  # fmt: skip
+
+
+def break_even_panel(con: Any, run_id: str, lang: str) -> Panel:
+    """Per stress driver: the share of paying plans that survive its extreme alone, and the median break-even."""
+    title = _t("panel_break_even_title", lang)
+    dr = _rows(con, "stress_drivers", run_id)
+    if dr.empty or dr["break_even"].notna().sum() == 0:
+        return Panel("risk.break_even", title, missing=_t("panel_stress_missing", lang), order=71)
+    import plotly.graph_objects as go
+
+    table = survives_extreme(dr, get_settings())
+    names = [_t(f"driver.{d}", lang) for d in table["driver"]]
+    fig = go.Figure(go.Bar(x=table["survives"] * 100, y=names, orientation="h",
+                           text=[f"{v:.0%}" for v in table["survives"]], textposition="auto"))  # fmt: skip
+    fig.update_layout(xaxis_title=_t("panel_break_even_axis", lang), xaxis={"range": [0, 100]},
+                      yaxis={"autorange": "reversed"}, margin={"t": 30}, height=300)  # fmt: skip
+    shown = pd.DataFrame({
+        _t("col_driver", lang): names,
+        _t("col_median_break_even", lang): [_unit(d, v) for d, v in zip(table["driver"], table["median_break_even"], strict=True)],
+        _t("col_extreme", lang): [_unit(d, v) for d, v in zip(table["driver"], table["extreme"], strict=True)],
+        _t("col_survives", lang): [f"{v:.1%}" for v in table["survives"]],
+        _t("col_first_order", lang): [f"{v:.0%}" for v in table["median_first_order"]],
+    })  # fmt: skip
+    intro = _t("panel_break_even_intro", lang, plans=int(table["plans"].max()))
+    return Panel("risk.break_even", title, intro=intro, figure=fig, tables=[(None, shown)], order=71)
+
+
 def heat_cells(register: pd.DataFrame, usd: dict[str, float]) -> pd.DataFrame:
     """Risks counted per likelihood band x impact band (impact converted to USD with ``usd[currency]``).
 
@@ -85,7 +148,7 @@ def heat_map_panel(con: Any, run_id: str, lang: str) -> Panel:
     title = _t("panel_heat_title", lang)
     reg = _rows(con, "risk_register", run_id)
     if reg.empty:
-        return Panel("risk.heat_map", title, missing=_t("panel_heat_missing", lang), order=71)
+        return Panel("risk.heat_map", title, missing=_t("panel_heat_missing", lang), order=72)
     import plotly.graph_objects as go
 
     fx = load_fx(con)
@@ -118,9 +181,13 @@ def heat_map_panel(con: Any, run_id: str, lang: str) -> Panel:
         _t("col_l1", lang): by_cat["l1"].to_numpy(),
     })  # fmt: skip
     return Panel("risk.heat_map", title, intro=intro, figure=fig, tables=[(_t("panel_heat_table", lang), cat_table)],
-                 order=71)  # fmt: skip
+                 order=72)  # fmt: skip
 
 
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
     """The risk panels of ``run_id`` in ``lang``."""
-    return [stress_panel(con, run_id, lang), heat_map_panel(con, run_id, lang)]
+    return [
+        stress_panel(con, run_id, lang),
+        break_even_panel(con, run_id, lang),
+        heat_map_panel(con, run_id, lang),
+    ]
