@@ -17,6 +17,7 @@ PAGES = [
     "/data",
     "/runs",
     f"/runs/{SEED_RUN}",
+    "/launch",
     "/account",
 ]
 

@@ -41,6 +41,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/data"): "viewer",
     ("GET", "/runs"): "viewer",
     ("GET", "/runs/{run_id}"): "viewer",
+    ("GET", "/launch"): "viewer",
     ("GET", "/account"): "viewer",
     ("GET", "/docs"): "viewer",
     ("GET", "/openapi.json"): "viewer",

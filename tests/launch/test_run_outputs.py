@@ -94,3 +94,32 @@ def test_brief_in_english_and_chinese(finished: dict, tmp_path: Path) -> None:
     # table headings in the brief's language, not the warehouse's column names
     assert "<th>landed cost</th>" in en and "<th>到岸成本</th>" in zh and "<th>landed_cost</th>" not in zh
     shutil.rmtree(out)
+
+
+def test_trend_table_once_a_second_launch_run_exists(finished: dict, tmp_path: Path) -> None:
+    from xborder.domains.launch.report import report_panels
+    from xborder.domains.launch.stage import STAGE
+    from xborder.pipeline.runner import run_stage
+    from xborder.warehouse import connect
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(finished["db"], db)
+    con = connect(db)
+    try:
+        assert (
+            len(report_panels(con, finished["run_id"], "en")[0].tables) == 1
+        )  # one launch run: no trend yet
+        second, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
+        panel = report_panels(con, second, "zh")[0]
+        first_only = report_panels(con, finished["run_id"], "en")[0]
+        known = con.execute(
+            "SELECT value IS NOT NULL FROM kpi_scorecard WHERE run_id = ? AND kpi = 'selection_success_rate_backtest'",
+            [finished["run_id"]],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    caption, trend = panel.tables[1]
+    assert caption == "关键指标历次运行趋势" and len(trend) == 12
+    row = trend.set_index("指标").loc["选品成功率（回测）"]
+    assert row["已知运行次数"] == ("2 / 2" if known else "0 / 2")  # the same inputs, scored twice
+    assert len(first_only.tables) == 1  # the first run's report does not see the later run

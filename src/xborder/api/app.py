@@ -267,9 +267,20 @@ def create_app(
         log.exception("internal error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "Internal error; the server log has the details."}, status_code=500)
 
-    from xborder.api.routers import auth, dashboard, data, ledger, local, opportunities, pages, runs, totp
+    from xborder.api.routers import (
+        auth,
+        dashboard,
+        data,
+        launch,
+        ledger,
+        local,
+        opportunities,
+        pages,
+        runs,
+        totp,
+    )
 
-    for module in (auth, totp, opportunities, runs, data, pages, dashboard, local, ledger):
+    for module in (auth, totp, opportunities, runs, data, pages, dashboard, launch, local, ledger):
         app.include_router(module.router)
     app.include_router(totp.pages)
 

@@ -36,6 +36,7 @@ _READS_PAGES = (
     "/data",
     "/runs",
     "/runs/{run_id}",
+    "/launch",
     "/account",
     "/docs",
     "/openapi.json",

@@ -1,4 +1,4 @@
-"""``xborder projects new | list | show | gate | outcomes`` and ``xborder kpis``: from pick to launch and back."""
+"""``xborder projects new | list | show | gate | outcomes | experiment`` and ``xborder kpis``: from pick to launch and back."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def show(ctx: typer.Context, project_id: Annotated[str, typer.Argument(help="pro
          json_out: JsonOpt = False) -> None:  # fmt: skip
     """One project: its frozen forecast and plan, every gate decision, and its latest outcome."""
     _json(ctx, json_out)
-    from xborder.domains.launch.stage.io import read_events, read_projects, run_rows
+    from xborder.domains.launch.stage.io import read_events, read_experiments, read_projects, run_rows
 
     con = open_warehouse(ctx, read_only=True)
     try:
@@ -131,9 +131,10 @@ def show(ctx: typer.Context, project_id: Annotated[str, typer.Argument(help="pro
             raise BadInputError(f"No project {project_id}.", hint="List them: xborder projects list")
         events = read_events(con, project_id)
         outcome = run_rows(con, "launch_outcomes", where="project_id = ?", params=[project_id])
+        tests = read_experiments(con, project_id)
     finally:
         con.close()
-    data = {"project": rows.iloc[0].to_dict(), "events": events, "outcome": outcome}
+    data = {"project": rows.iloc[0].to_dict(), "events": events, "outcome": outcome, "experiments": tests}
 
     def render(d: dict[str, Any]) -> None:
         for k, v in d["project"].items():
@@ -141,6 +142,10 @@ def show(ctx: typer.Context, project_id: Annotated[str, typer.Argument(help="pro
         console.print(events.drop(columns="project_id").to_string(index=False))
         if len(outcome):
             console.print(outcome.drop(columns="run_id").to_string(index=False))
+        if len(tests):
+            cols = ["experiment", "recorded_at", "difference", "difference_lo", "difference_hi", "z", "significant",
+                    "power"]  # fmt: skip
+            console.print(tests[cols].to_string(index=False))
 
     emit(ctx, data, render)
 
@@ -221,20 +226,33 @@ def outcomes(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     emit(ctx, data, render)
 
 
-def kpis(ctx: typer.Context, lang: LangOpt = "en", json_out: JsonOpt = False) -> None:
+def kpis(
+    ctx: typer.Context,
+    lang: LangOpt = "en",
+    trend: Annotated[
+        bool, typer.Option("--trend", help="Also each KPI's course over the last runs.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
     """The KPI scorecard: each KPI's formula, data and value (or what it needs) against the seed's targets."""
     _json(ctx, json_out)
     run_id, summary = _run_launch(ctx)
-    from xborder.domains.launch.stage.io import run_rows
+    from xborder.domains.launch.stage.io import read_scorecards, run_rows
+    from xborder.domains.launch.trend import kpi_trend
 
     con = open_warehouse(ctx, read_only=True)
     try:
         card = run_rows(con, "kpi_scorecard", run_id)
+        course = kpi_trend(read_scorecards(con)) if trend else None
     finally:
         con.close()
-    data = {"run_id": run_id, "kpis": card.drop(columns="run_id")}
+    data: dict[str, Any] = {"run_id": run_id, "kpis": card.drop(columns="run_id")}
+    if course is not None:
+        data["trend"] = course
 
     def render(d: dict[str, Any]) -> None:
+        if course is not None:
+            _print_trend(course, lang)
         from rich.table import Table
 
         t = Table(title=i18n.render("launch.panel_title", lang))
@@ -260,14 +278,38 @@ def kpis(ctx: typer.Context, lang: LangOpt = "en", json_out: JsonOpt = False) ->
     emit(ctx, data, render)
 
 
+def _print_trend(course: Any, lang: str) -> None:
+    from rich.table import Table
+
+    t = Table(title=i18n.render("launch.trend_title", lang))
+    for c in ("col_kpi", "col_runs", "col_first", "col_previous", "col_latest", "col_towards", "col_target"):
+        t.add_column(i18n.render(f"launch.{c}", lang))
+    for r in course.to_dict("records"):
+
+        def v(x: Any, unit: str = r["unit"]) -> str:
+            return "" if x is None or x != x else _fmt(x, unit)
+
+        towards = r["towards_target"]
+        arrow = (
+            ""
+            if towards is None or towards != towards
+            else ("↗ " if towards else "↘ ") + i18n.render(f"launch.{'yes' if towards else 'no'}", lang)
+        )
+        sign = "≥" if r["direction"] == "at_least" else "≤"
+        t.add_row(i18n.render(f"launch.kpi.{r['kpi']}", lang), f"{r['runs_known']}/{r['runs']}", v(r["first_value"]),
+                  v(r["previous_value"]), v(r["latest_value"]), arrow, f"{sign} {_fmt(r['target'], r['unit'])}")  # fmt: skip
+    console.print(t)
+
+
 def _fmt(value: float, unit: str) -> str:
     return f"{value:.1%}" if unit == "fraction" else f"{value:,.1f}"
 
 
 def register(app: typer.Typer) -> None:
     """Add ``projects``, ``kpis`` and ``brief`` to the main app."""
-    from xborder.cli import launch_brief
+    from xborder.cli import launch_brief, launch_experiment
 
+    launch_experiment.register(projects_app)
     app.add_typer(projects_app, name="projects")
     app.command("kpis")(kpis)
     launch_brief.register(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["PROJECTS", "PROJECT_EVENTS", "LAUNCH_OUTCOMES", "KPI_SCORECARD", "TABLES"]
+__all__ = ["PROJECTS", "PROJECT_EVENTS", "PROJECT_EXPERIMENTS", "LAUNCH_OUTCOMES", "KPI_SCORECARD", "TABLES"]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the launch run that wrote the row.", nullable=False)
 _PROJECT = Column("project_id", "VARCHAR", "projects.project_id.", nullable=False)
@@ -62,6 +62,46 @@ PROJECT_EVENTS = Table(
     ),
 )  # fmt: skip
 
+PROJECT_EXPERIMENTS = Table(
+    "project_experiments",
+    "A variant experiment of a project (A/B of a product variant or listing in the pilot): both arms' counts, "
+    "the two-proportion test at this look and the power the test had (docs/launch.md).",
+    owner="launch",
+    role="system",
+    dated_by="recorded_at",
+    columns=(
+        _PROJECT,
+        Column("experiment", "VARCHAR", "Name of the experiment (what differs: main image, title, bundle ...).",
+               nullable=False),
+        Column("recorded_at", "TIMESTAMP", "When this look was recorded.", nullable=False),
+        Column("owner", "VARCHAR", "Team or role that ran it (not a personal name)."),
+        Column("control_label", "VARCHAR", "What arm A is."),
+        Column("variant_label", "VARCHAR", "What arm B is."),
+        Column("control_visitors", "BIGINT", "Visitors (sessions) of A.", unit="visitors"),
+        Column("control_conversions", "BIGINT", "Orders (conversions) of A.", unit="orders"),
+        Column("control_revenue", "DOUBLE", "Revenue of A.", unit="currency"),
+        Column("variant_visitors", "BIGINT", "Visitors of B.", unit="visitors"),
+        Column("variant_conversions", "BIGINT", "Orders of B.", unit="orders"),
+        Column("variant_revenue", "DOUBLE", "Revenue of B.", unit="currency"),
+        Column("difference", "DOUBLE", "Conversion of B - conversion of A.", unit="fraction"),
+        Column("difference_lo", "DOUBLE", "Lower bound of the difference (Newcombe, 1 - alpha).", unit="fraction"),
+        Column("difference_hi", "DOUBLE", "Upper bound of the difference.", unit="fraction"),
+        Column("relative_lift", "DOUBLE", "Conversion of B / conversion of A - 1.", unit="fraction"),
+        Column("z", "DOUBLE", "Two-proportion z statistic."),
+        Column("p_value", "DOUBLE", "Its two-sided p-value."),
+        Column("bound", "DOUBLE", "The |z| this look must reach (O'Brien-Fleming when several looks are planned)."),
+        Column("alpha", "DOUBLE", "Two-sided significance level.", unit="fraction"),
+        Column("look", "INTEGER", "Which look this is."),
+        Column("looks", "INTEGER", "Looks planned."),
+        Column("significant", "BOOLEAN", "|z| >= bound."),
+        Column("mde", "DOUBLE", "Relative lift the test is meant to detect.", unit="fraction"),
+        Column("power", "DOUBLE", "Power to detect that lift at these visitors (normal approximation).",
+               unit="fraction"),
+        Column("visitors_needed", "BIGINT", "Visitors per arm for 80% power at that lift.", unit="visitors"),
+        Column("note", "VARCHAR", "Free text."),
+    ),
+)  # fmt: skip
+
 LAUNCH_OUTCOMES = Table(
     "launch_outcomes",
     "A launched project judged against its frozen forecast: actual units, revenue and margin after launch "
@@ -84,6 +124,11 @@ LAUNCH_OUTCOMES = Table(
         Column("margin_ok", "BOOLEAN", "actual_margin >= target_margin (NULL: margin unknown)."),
         Column("success", "BOOLEAN", "sales_ok and margin_ok where both are known; NULL while incomplete."),
         Column("basis", "VARCHAR", "sales_and_margin | sales_only (margin unknown) | incomplete."),
+        Column("margin_source", "VARCHAR", "Where the unit cost came from: landed_cost:<mode> (a supplier quote, "
+               "landed with fees) | supplier_quote:goods_only; NULL when the margin is unknown."),
+        Column("reviews", "INTEGER", "Reviews of the product in the window (this market or no market stated).",
+               unit="reviews"),
+        Column("mean_rating", "DOUBLE", "Their mean star rating (NULL: none).", unit="stars"),
     ),
 )  # fmt: skip
 
@@ -106,4 +151,4 @@ KPI_SCORECARD = Table(
     ),
 )  # fmt: skip
 
-TABLES = (PROJECTS, PROJECT_EVENTS, LAUNCH_OUTCOMES, KPI_SCORECARD)
+TABLES = (PROJECTS, PROJECT_EVENTS, PROJECT_EXPERIMENTS, LAUNCH_OUTCOMES, KPI_SCORECARD)

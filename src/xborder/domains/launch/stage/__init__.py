@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from xborder.domains.launch.kpis import scorecard
-from xborder.domains.launch.outcomes import judge_outcomes, success_rate
+from xborder.domains.launch.outcomes import cost_sales, judge_outcomes, success_rate, unit_costs
 from xborder.domains.launch.projects import cycle_times, project_status
 from xborder.domains.launch.stage.io import read_events, run_rows
 from xborder.domains.launch.tables import KPI_SCORECARD, LAUNCH_OUTCOMES, PROJECTS, TABLES
@@ -21,7 +21,7 @@ _KPI_INPUTS = ("selection_backtest", "forecast_accuracy", "inventory_health", "l
 
 
 def sales_after_launch(con: Any, products: list[str]) -> tuple[pd.DataFrame, Any]:
-    """Sold order lines of ``products`` per day and country (cost unknown), and the last day the lines cover."""
+    """Sold order lines of ``products`` per day and country (cost filled later), and the last day they cover."""
     cols = ["product_id", "market", "day", "units", "revenue", "currency", "cost"]
     if not products or not table_exists(con, "order_lines"):
         return pd.DataFrame(columns=cols), None
@@ -46,7 +46,15 @@ def run_launch(con: Any, run_id: str) -> dict[str, Any]:
         ids = projects[projects["project_id"].isin(launched["project_id"])]["product_id"].unique().tolist()
         sales, last = sales_after_launch(con, ids)
         if last is not None:
-            outcomes = judge_outcomes(projects, status, sales, last)
+            marks = ", ".join("?" for _ in ids)
+            landed = run_rows(con, "landed_costs", where=f"product_id IN ({marks})", params=ids)
+            offers = read_rows(con, "supplier_offers", where=f"product_id IN ({marks})", params=ids)
+            sales = cost_sales(sales, unit_costs(landed, offers))
+            said = read_rows(con, "reviews", where=f"product_id IN ({marks})", params=ids,
+                             columns=["product_id", "market_code", "reviewed_at", "rating"])  # fmt: skip
+            said = pd.DataFrame({"product_id": said["product_id"], "market": said["market_code"],
+                                 "day": said["reviewed_at"], "rating": said["rating"]})  # fmt: skip
+            outcomes = judge_outcomes(projects, status, sales, last, said)
             write_frame(con, LAUNCH_OUTCOMES, outcomes.assign(run_id=run_id))
     frames: dict[str, pd.DataFrame | None] = {t: run_rows(con, t, run_id) for t in _KPI_INPUTS}
     frames["launch_outcomes"] = outcomes

@@ -11,11 +11,11 @@ import pandas as pd
 from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
 from xborder.domains.launch.projects import check_gate, plan_launch, project_status
-from xborder.domains.launch.tables import PROJECT_EVENTS, PROJECTS
+from xborder.domains.launch.tables import KPI_SCORECARD, PROJECT_EVENTS, PROJECT_EXPERIMENTS, PROJECTS
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists, write_frame
 
-__all__ = ["run_rows", "read_projects", "read_events", "create_project", "record_gate", "DEFAULT_SPEC_DAYS",
-           "DEFAULT_PILOT_DAYS"]  # fmt: skip
+__all__ = ["run_rows", "read_projects", "read_events", "read_scorecards", "read_experiments", "create_project",
+           "record_gate", "record_experiment", "DEFAULT_SPEC_DAYS", "DEFAULT_PILOT_DAYS"]  # fmt: skip
 
 DEFAULT_SPEC_DAYS = 14.0
 """Days to write a specification when none is given (practice; change per project with --spec-days)."""
@@ -48,6 +48,18 @@ def read_events(con: Any, project_id: str | None = None) -> pd.DataFrame:
     events = read_rows(con, PROJECT_EVENTS, where=where, params=params, order="decided_at")
     events["documents"] = [[] if d is None else [str(x) for x in d] for d in events["documents"]]
     return events
+
+
+def read_scorecards(con: Any, last_runs: int = 24) -> pd.DataFrame:
+    """``kpi_scorecard`` rows of the last ``last_runs`` runs that wrote one, with ``run_at`` (the run's start)."""
+    if not table_exists(con, KPI_SCORECARD.name):
+        return pd.DataFrame(columns=[*KPI_SCORECARD.column_names, "run_at"])
+    return con.execute(
+        "WITH r AS (SELECT DISTINCT k.run_id, coalesce(runs.started_at, TIMESTAMP '1970-01-01') AS run_at "
+        "FROM kpi_scorecard k LEFT JOIN runs USING (run_id) ORDER BY run_at DESC, k.run_id DESC LIMIT ?) "
+        "SELECT k.*, r.run_at FROM kpi_scorecard k JOIN r USING (run_id) ORDER BY r.run_at, k.run_id",
+        [int(last_runs)],
+    ).df()
 
 
 def _one(df: pd.DataFrame) -> dict[str, Any]:
@@ -152,3 +164,38 @@ def record_gate(
            "decision": decision, "documents": list(documents or []), "note": note}  # fmt: skip
     write_frame(con, PROJECT_EVENTS, pd.DataFrame([row]))
     return row
+
+
+def read_experiments(con: Any, project_id: str | None = None) -> pd.DataFrame:
+    """Variant experiments (of one project), in the order they were recorded."""
+    where, params = ("project_id = ?", [project_id]) if project_id else (None, [])
+    return read_rows(con, PROJECT_EXPERIMENTS, where=where, params=params, order="recorded_at")
+
+
+def record_experiment(con: Any, project_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Record a look at a variant experiment of an open project.
+
+    Args:
+        con: Warehouse connection.
+        project_id: The project.
+        row: The ``project_experiments`` columns other than project_id (``recorded_at`` defaults to now).
+
+    Raises:
+        BadInputError: Unknown project, or a project that is stopped.
+    """
+    projects = read_projects(con)
+    mine = projects[projects["project_id"] == project_id]
+    if mine.empty:
+        raise BadInputError(f"No project {project_id}.", hint="List them: xborder projects list")
+    if mine["state"].iloc[0] == "stopped":
+        raise BadInputError(
+            f"Project {project_id} is stopped; no experiment can be recorded on it.",
+            hint="Experiments belong to open projects (usually at the pilot gate).",
+        )
+    full = {
+        "project_id": project_id,
+        "recorded_at": utcnow(),
+        **{k: v for k, v in row.items() if v is not None},
+    }
+    write_frame(con, PROJECT_EXPERIMENTS, pd.DataFrame([full]))
+    return full

@@ -8,9 +8,10 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.core.panels import Panel
-from xborder.domains.launch.stage.io import run_rows
+from xborder.domains.launch.stage.io import read_scorecards, run_rows
+from xborder.domains.launch.trend import kpi_trend
 
-__all__ = ["report_panels", "scorecard_frame"]
+__all__ = ["report_panels", "scorecard_frame", "trend_frame"]
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -37,6 +38,30 @@ def scorecard_frame(card: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_meets"): meets,
             t("col_formula"): t(f"formula.{r['kpi']}"),
             t("col_data"): r["data_used"],
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def trend_frame(con: Any, run_id: str, lang: str) -> pd.DataFrame | None:
+    """Each KPI's course over the launch runs up to ``run_id`` (None when fewer than two runs scored KPIs)."""
+    cards = read_scorecards(con)
+    mine = cards[cards["run_id"] == run_id]
+    if len(mine):
+        cards = cards[cards["run_at"] <= mine["run_at"].iloc[0]]
+    if cards["run_id"].nunique() < 2:
+        return None
+
+    def t(key: str) -> str:
+        return i18n.render(f"launch.{key}", lang)
+
+    rows = []
+    for r in kpi_trend(cards).to_dict("records"):
+        towards = r["towards_target"]
+        rows.append({
+            t("col_kpi"): t(f"kpi.{r['kpi']}"), t("col_runs"): f"{r['runs_known']} / {r['runs']}",
+            t("col_first"): _fmt(r["first_value"], r["unit"]), t("col_previous"): _fmt(r["previous_value"], r["unit"]),
+            t("col_latest"): _fmt(r["latest_value"], r["unit"]),
+            t("col_towards"): "" if towards is None or pd.isna(towards) else t("yes" if towards else "no"),
         })  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -70,9 +95,13 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
         score = Panel(key="launch.kpis", title=i18n.render("launch.panel_title", lang),
                       missing=i18n.render("launch.panel_missing", lang), order=90)  # fmt: skip
     else:
+        tables: list[tuple[str | None, Any]] = [(None, scorecard_frame(card, lang))]
+        course = trend_frame(con, run_id, lang)
+        if course is not None:
+            tables.append((i18n.render("launch.trend_title", lang), course))
         score = Panel(key="launch.kpis", title=i18n.render("launch.panel_title", lang),
                       intro=i18n.render("launch.panel_intro", lang), figure=_figure(card, lang),
-                      tables=[(None, scorecard_frame(card, lang))], order=90)  # fmt: skip
+                      tables=tables, order=90)  # fmt: skip
     out = run_rows(con, "launch_outcomes", run_id)
     if out.empty:
         outcomes = Panel(key="launch.outcomes", title=i18n.render("launch.outcomes_title", lang),
