@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from xborder.cli.common import console
+from xborder.core.errors import BadInputError
 from xborder.core.i18n import render
 
 __all__ = ["render_compare", "render_one", "write_chart"]
