@@ -23,11 +23,11 @@ from xborder.domains.demand.calibrate import (
     level_scale,
     quantile_name,
     sample_paths,
-    total_quantiles,
 )
 from xborder.domains.demand.models import median_window
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
 from xborder.domains.demand.select import combo_members
+from xborder.domains.demand.window_totals import total_quantiles
 
 __all__ = [
     "INTERVALS",
@@ -272,7 +272,7 @@ def horizon_totals(
     Args:
         rows: the re-seasoned forecasts (unique_id, ds, cutoff, yhat, mean), sorted by unique_id, ds.
         source: ``conformal`` (quantiles of the backtest windows' total errors,
-            :func:`~xborder.domains.demand.calibrate.total_quantiles`) or ``paths`` (sums of sample paths).
+            :func:`~xborder.domains.demand.window_totals.total_quantiles`) or ``paths`` (sums of sample paths).
 
     Returns:
         unique_id, periods, first_period, last_period, mean (sum of the period means), q05 ... q95 of the total.
