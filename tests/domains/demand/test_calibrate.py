@@ -15,6 +15,7 @@ from xborder.domains.demand.calibrate import (
     level_scale,
     quantile_name,
 )
+from xborder.domains.demand.distribution import median_point
 from xborder.domains.demand.profiles import fit_profiles
 
 
@@ -219,3 +220,23 @@ def test_an_interval_with_zero_as_its_lower_quantile_is_zero_to_the_level_quanti
     values = np.array([[0.0, 0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
     lo, hi = interval_bounds(values, probs, 0.8)
     assert lo.tolist() == [0.0, 1.0] and hi.tolist() == [2.0, 5.0]
+
+
+def test_intermittent_point_is_the_calibrated_median() -> None:
+    """Demand 0 in 70% of periods and 50 otherwise, forecast at its mean 15: the median is 0, so an
+    intermittent series' point becomes 0 while its mean stays 15; a smooth series keeps its point."""
+    pts = _backtest(lambda rng, h: np.where(rng.random(h) < 0.7, 0.0, 50.0), n_series=300, median=15.0)
+    scale = np.full(len(pts), 25.0)
+    classes = pd.Series("intermittent", index=pts["unique_id"].unique())
+    cal = fit_calibration(pts, scale, classes)
+    assert cal is not None
+    ds = pd.date_range("2024-01-01", periods=3, freq="MS")
+    fc = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "yhat": 15.0}) for u in ("i", "s")])
+    out = apply_calibration(cal, fc, np.full(6, 25.0), pd.Series({"i": "intermittent", "s": "smooth"}))
+    assert (out["q50"] == 0.0).all()
+    pointed = median_point(out, pd.Series({"i": "intermittent", "s": "smooth"}))
+    assert pointed.loc[pointed["unique_id"] == "i", "yhat"].tolist() == [0.0, 0.0, 0.0]
+    assert pointed.loc[pointed["unique_id"] == "s", "yhat"].tolist() == [15.0, 15.0, 15.0]
+    # the mean is left as calibrated (the point's change does not move it): above the new point
+    assert pointed["mean"].tolist() == out["mean"].tolist()
+    assert (pointed.loc[pointed["unique_id"] == "i", "mean"] > 0).all()
