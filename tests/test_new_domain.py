@@ -126,6 +126,6 @@ def test_a_new_domain_is_its_folder_and_one_registry_line(widgets, tmp_path: Pat
 
     shown = generic_section("widgets", section, Translator("zh"), "zh")
     assert shown["title"] == "小部件" and shown["tables"][0][1]["rows"][0][-1] == "4.500"
-    from xborder.report.html import stage_label
+    from xborder.report.reasons import stage_label
 
     assert stage_label("widgets", Translator("zh")) == "小部件"  # the report's stage table names it too

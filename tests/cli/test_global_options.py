@@ -48,3 +48,24 @@ def test_error_text_is_printed_as_written_not_as_markup(tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 2 and "[nlp] missing.csv" in " ".join(proc.stderr.split())
+
+
+def test_only_the_invoked_command_is_built_and_help_keeps_every_command() -> None:
+    """``xborder ingest ...`` builds only ``ingest``; help, options and unknown names get the whole app."""
+    from xborder.cli.main import _command_name, _only, app
+
+    assert _command_name(["--db", "w.duckdb", "--json", "ingest", "f.csv"]) == "ingest"
+    assert _command_name(["--db=w.duckdb", "fx", "rate"]) == "fx"
+    assert _command_name(["--help"]) is None and _command_name([]) is None
+    lean = _only("ingest")
+    assert lean is not app and [c.callback.__name__ for c in lean.registered_commands] == ["ingest"]
+    assert [g.name for g in _only("fx").registered_groups] == ["fx"] and not _only("fx").registered_commands
+    assert _only("no-such-command") is app and _only(None) is app
+
+
+def test_help_and_unknown_commands_read_as_before(tmp_path: Path) -> None:
+    full = subprocess.run([XBORDER, "--help"], capture_output=True, text=True, timeout=120, check=True)
+    for name in ("ingest", "landed-cost", "fx", "projects", "select"):
+        assert name in full.stdout
+    bad = subprocess.run([XBORDER, "nosuch"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "No such command 'nosuch'" in bad.stderr

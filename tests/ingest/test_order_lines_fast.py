@@ -129,3 +129,19 @@ def test_the_compression_setting_is_restored(tmp_path):
     con.execute("RESET disabled_compression_methods")
     ingest(con, write(tmp_path / "p.csv", R2), "orders", tmp_path)
     assert con.execute("SELECT current_setting('disabled_compression_methods')").fetchone()[0] == ""
+
+
+def test_a_first_load_skips_repeats_of_the_keyed_text_and_keeps_the_first_row(tmp_path, fast_used):
+    """On a first load lines go straight into order_lines; a repeat (same keyed text, also when the customer
+    is written "17850.0") is skipped, and the kept line is the first in file order, even in a split invoice."""
+    con = fresh(tmp_path)
+    r1_float_customer = R1.replace(",17850,", ",17850.0,")
+    (r,) = ingest(con, write(tmp_path / "o.csv", R1, R3, r1_float_customer, R2, R1), "orders", tmp_path)
+    assert fast_used == [True]
+    assert (r.rows_in, r.rows_stored, r.rows_duplicate) == (5, 3, 2)
+    got = con.execute(
+        "SELECT product_id, line_no FROM order_lines WHERE order_id = '536365' ORDER BY 2"
+    ).fetchall()
+    assert got == [("uci:85123A", 1), ("uci:71053", 3)]  # line_no: position in its invoice in the file
+    n, distinct = con.execute("SELECT count(*), count(DISTINCT line_key) FROM order_lines").fetchone()
+    assert n == distinct == 3

@@ -9,7 +9,7 @@ import pandas as pd
 
 from xborder.core.panels import Panel
 from xborder.report import panels as panels_mod
-from xborder.report.html import _panel
+from xborder.report.panels import panel_context as _panel
 
 
 def _module(name: str, fn) -> str:

@@ -10,9 +10,12 @@ import pandas as pd
 
 import xborder.report.charts as charts
 from xborder.core import i18n
+from xborder.report.backtest_view import backtest_context
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
+from xborder.report.panels import panel_context
 from xborder.report.pdf import NO_CHROMIUM
+from xborder.report.reasons import _missing, _notes, _run_status, _stage_reason, _stages
 from xborder.report.sections import (
     compliance_view,
     display_table,
@@ -23,75 +26,11 @@ from xborder.report.sections import (
     risks,
 )
 
-# Reasons older run records hold only in English (newer ones carry a reason_code).
-_REASON_CODES = {
-    "skipped on request (--skip)": "pipeline.skipped_on_request",
-    "no --data: using the warehouse as it is": "pipeline.no_data",
-}
-
 __all__ = ["render_html", "build_context"]
-
-SECTION_STAGE = {
-    "factors": "selection",
-    "demand": "demand",
-    "trends": "demand",
-    "landed": "landed_cost",
-    "compliance": "compliance",
-    "pains": "reviews",
-    "accuracy": "demand",
-    "backtest": "backtest",
-}
 
 
 def _template_text(name: str) -> str:
     return resources.files("xborder.report").joinpath("templates", name).read_text(encoding="utf-8")
-
-
-def stage_label(name: str, tr: Translator) -> str:
-    """A stage's name for people: the report's label, else the domain's ``<name>.title``, else the name."""
-    if f"stage_{name}" in tr.keys:
-        return tr(f"stage_{name}")
-    if i18n.has(f"{name}.title", tr.lang):
-        return i18n.render(f"{name}.title", tr.lang)
-    return name.replace("_", " ")
-
-
-def _stage_reason(data: ReportData, stage: str, tr: Translator) -> str | None:
-    """Why a stage's output is missing (None when the stage ran fine)."""
-    rec = data.stages.get(stage) or {}
-    status = rec.get("status", "pending")
-    if status == "ok":
-        return None
-    label = stage_label(stage, tr)
-    detail = _reason(rec, tr)
-    return f"{label} — {tr('status_' + status) if 'status_' + status in tr.keys else status}" + (
-        f": {detail}" if detail else ""
-    )
-
-
-def _reason(rec: dict[str, Any], tr: Translator) -> str:
-    reason = rec.get("reason") or rec.get("error") or ""
-    code = rec.get("reason_code") or _REASON_CODES.get(reason)
-    return i18n.render(code, tr.lang) if code and i18n.has(code, tr.lang) else str(reason)
-
-
-def _missing(data: ReportData, section: str, tr: Translator, page: Any = None) -> str:
-    """Why a section is empty: the stage's reason when it did not run, else what is not known for this pair,
-    why, and the command that fills it (never a bare "no rows")."""
-    reason = _stage_reason(data, SECTION_STAGE[section], tr)
-    if reason:
-        return tr("section_missing", reason=reason)
-    if page is not None:
-        key = f"no_rows_{section}_{page.sources.get(_SECTION_ITEM.get(section, ''), '')}"
-        if key in tr.keys:
-            return tr(key, market=page.market, product=page.product_id)
-        if f"no_rows_{section}" in tr.keys:
-            return tr(f"no_rows_{section}", market=page.market, product=page.product_id)
-    return tr("no_rows")
-
-
-_SECTION_ITEM = {"demand": "demand", "pains": "voice", "compliance": "compliance", "landed": "margin"}
-"""The assessment item (opportunities.<item>_source) each page section shows."""
 
 
 def landed_notes(codes: object, lang: str) -> str:
@@ -116,23 +55,6 @@ def short_title(title: str, limit: int = 80) -> str:
         return title
     cut = title[:limit].rsplit(" ", 1)[0]
     return (cut if len(cut) >= limit // 2 else title[:limit]).rstrip(" ,;|-–—【(") + "…"
-
-
-def _num0(v: Any) -> str:
-    """A money or unit amount, rounded, with thousands separators ("" when unknown)."""
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return ""
-    return "" if f != f else f"{f:,.0f}"
-
-
-def _pct(v: Any) -> str:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return ""
-    return "" if f != f else f"{f:.0%}"
 
 
 def _named_series(p: Any, tr: Translator) -> pd.DataFrame:
@@ -188,55 +110,6 @@ def _selection_risks(p: Any, lang: str) -> list[str]:
     from xborder.domains.selection.explain import render_message
 
     return [render_message(m, lang) for m in p.selection_risks if isinstance(m, dict) and "code" in m]
-
-
-def _run_status(data: ReportData, tr: Translator) -> str:
-    """The run's status; while the report itself is being written, the status of the stages before it."""
-    status = data.run["status"]
-    if status == "running" and (data.stages.get("report") or {}).get("status") == "running":
-        failed = any((r or {}).get("status") == "failed" for r in data.stages.values())
-        status = "failed" if failed else "ok"
-    return tr(f"status_{status}") if f"status_{status}" in tr.keys else status
-
-
-def _stages(data: ReportData, tr: Translator) -> list[dict[str, str]]:
-    rows = []
-    for name in data.stages:  # the run's own stage order (the registry's, then the report)
-        rec = data.stages.get(name) or {"status": "pending"}
-        status = rec.get("status", "pending")
-        detail = _reason(rec, tr)
-        if name == "report" and status == "running":
-            status = "ok"  # this very report is its output
-        summary = rec.get("summary") or {}
-        if status == "ok" and isinstance(summary, dict) and name != "report":
-            detail = ", ".join(
-                f"{k}={fmt(v)}"
-                for k, v in summary.items()
-                if isinstance(v, int | float | str) and not isinstance(v, bool) and k != "run_id"
-            )[:220]
-        rows.append(
-            {
-                "name": stage_label(name, tr),
-                "status": status,
-                "status_label": tr(f"status_{status}") if f"status_{status}" in tr.keys else status,
-                "seconds": fmt(rec.get("seconds")),
-                "detail": detail,
-            }
-        )
-    return rows
-
-
-def _notes(data: ReportData, tr: Translator) -> list[str]:
-    params = data.run.get("params") or {}
-    notes = [i18n.message(n, tr.lang) for n in params.get("notes") or []]
-    for stage, sp in (params.get("stage_params") or {}).items():
-        if sp:
-            notes.append(f"{stage_label(stage, tr)}: " + ", ".join(f"{k}={v}" for k, v in sp.items()))
-    for rec in data.stages.values():
-        key = "research_notes_zh" if tr.lang == "zh" else "research_notes"
-        research = (rec.get("summary") or {}).get(key) if isinstance(rec, dict) else None
-        notes.extend(str(n) for n in research or [] if str(n) not in notes)
-    return notes
 
 
 def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -400,55 +273,7 @@ def build_context(
             row[key] = "" if val is None else (f"{val:.0f}%" if key == "margin" else fmt(val))
         top_rows.append(row)
 
-    backtest: dict[str, Any] = {}
-    bt = data.backtest
-    if bt:
-        pv = bt["pivot"]
-        backtest["table"] = {
-            "head": [tr("method")] + [str(c) if c != "mean" else tr("mean") for c in pv.columns[1:]],
-            "rows": [
-                [tr(f"method_{r[0]}") if f"method_{r[0]}" in tr.keys else r[0]]
-                + [f"{v:.0%}" if v == v else "" for v in r[1:]]
-                for r in pv.itertuples(index=False)
-            ],
-        }
-        mean = bt["mean"]
-        money = bt.get("money")
-        if money is not None and len(money) and "revenue_next" in money:
-            cur = bt.get("currency") or ""
-            backtest["money"] = {
-                "head": [tr("method"), tr("bt_units"), tr("bt_revenue", currency=cur),
-                         tr("bt_profit", currency=cur), tr("bt_profitable"), tr("bt_grew")],
-                "rows": [
-                    [tr(f"method_{r.method}") if f"method_{r.method}" in tr.keys else r.method,
-                     _num0(r.units_next), _num0(r.revenue_next), _num0(r.gross_profit_next),
-                     _pct(r.profitable), _pct(r.grew)]
-                    for r in money.itertuples(index=False)
-                ],
-            }  # fmt: skip
-            by = money.set_index("method")
-            if {"xborder", "best_sellers"} <= set(by.index):
-                backtest["money_headline"] = tr(
-                    "backtest_money",
-                    k=bt["k"],
-                    revenue=_num0(by.at["xborder", "revenue_next"]),
-                    best_revenue=_num0(by.at["best_sellers", "revenue_next"]),
-                    profit=_num0(by.at["xborder", "gross_profit_next"]),
-                    best_profit=_num0(by.at["best_sellers", "gross_profit_next"]),
-                    profitable=_pct(by.at["xborder", "profitable"]),
-                    currency=cur,
-                )
-        backtest["headline"] = tr(
-            "backtest_headline",
-            k=bt["k"],
-            xborder=f"{mean.get('xborder', float('nan')):.0%}",
-            best=f"{mean.get('best_sellers', float('nan')):.0%}",
-            random=f"{mean.get('random', float('nan')):.0%}",
-            lo=f"{bt['random_lo'] or 0:.0%}",
-            hi=f"{bt['random_hi'] or 0:.0%}",
-            n=bt["candidates"],
-            cutoffs=len(pv.columns) - 2,
-        )
+    backtest = backtest_context(data.backtest, tr)
     return {
         "lang": lang,
         "html_lang": "zh-Hans" if lang == "zh" else "en",
@@ -505,25 +330,7 @@ def build_context(
             ],
         },
         "rule_sources": display_table(data.rule_sources, "rules", tr, lang, limit=200),
-        "panels": [_panel(p, lang) for p in data.panels.get(lang, [])],
-    }
-
-
-def _panel(panel: Any, lang: str) -> dict[str, Any]:
-    """A domain's run-level panel as the template shows it: chart, tables (at most 30 rows), or why not."""
-    tables = []
-    for caption, df in panel.tables:
-        if df is None or len(df) == 0:
-            continue
-        rows = [[fmt(v, lang) for v in rec] for rec in df.head(30).itertuples(index=False)]
-        tables.append({"caption": caption, "head": [str(c) for c in df.columns], "rows": rows})
-    return {
-        "anchor": "panel-" + panel.key.replace(".", "-"),
-        "title": panel.title,
-        "intro": panel.intro,
-        "chart": charts.figure_chart(panel.figure, panel.title) if panel.figure is not None else None,
-        "tables": tables,
-        "missing": panel.missing,
+        "panels": [panel_context(p, lang) for p in data.panels.get(lang, [])],
     }
 
 

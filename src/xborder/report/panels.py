@@ -10,7 +10,7 @@ from typing import Any
 
 from xborder.core.panels import Panel
 
-__all__ = ["collect", "panel_modules"]
+__all__ = ["collect", "panel_context", "panel_modules"]
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +44,24 @@ def collect(con: Any, run_id: str, lang: str) -> list[Panel]:
                 )
             )
     return sorted(panels, key=lambda p: (p.order, p.key))
+
+
+def panel_context(panel: Panel, lang: str) -> dict[str, Any]:
+    """A domain's run-level panel as the report template shows it: chart, tables (at most 30 rows), or why not."""
+    from xborder.report import charts
+    from xborder.report.sections import fmt
+
+    tables = []
+    for caption, df in panel.tables:
+        if df is None or len(df) == 0:
+            continue
+        rows = [[fmt(v, lang) for v in rec] for rec in df.head(30).itertuples(index=False)]
+        tables.append({"caption": caption, "head": [str(c) for c in df.columns], "rows": rows})
+    return {
+        "anchor": "panel-" + panel.key.replace(".", "-"),
+        "title": panel.title,
+        "intro": panel.intro,
+        "chart": charts.figure_chart(panel.figure, panel.title) if panel.figure is not None else None,
+        "tables": tables,
+        "missing": panel.missing,
+    }

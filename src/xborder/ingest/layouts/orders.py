@@ -75,6 +75,35 @@ def insert_new_lines(
     return int(n)
 
 
+def _insert_skipping_repeats(con, select_sql: str, key_sql: str, g: str, consts: dict[str, str]) -> int:  # noqa: ANN001
+    """Insert the rows of ``select_sql`` straight into order_lines, skipping the repeats of a key; returns count.
+
+    For a batch none of whose keys can already be stored (nothing stored in its source and time range), this
+    stores the same rows as :func:`insert_new_lines` without materialising the candidates (0.7 s of CPU on UCI
+    Online Retail). Repeats are found before the insert among the few rows that share an order and a stock
+    code, by the text the line key hashes (``key_sql`` over ``g`` and the customer map ``c``); the first row
+    of a repeated key in file order is kept, as in :func:`insert_new_lines`.
+    """
+    names = _names(con)
+    values = ", ".join(consts.get(c, c) for c in names.split(", "))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _x_skip AS
+            SELECT _row FROM (
+                SELECT g._row, row_number() OVER (PARTITION BY {key_sql} ORDER BY g._row) AS k
+                FROM {g} g LEFT JOIN _x_cust c ON c.value = g.customer
+                WHERE (g.invoice, g.stock_code) IN (
+                    SELECT (invoice, stock_code) FROM {g} GROUP BY invoice, stock_code HAVING count(*) > 1)
+            ) WHERE k > 1"""
+    )
+    with _plain_key_compression(con):
+        n = con.execute(
+            f"""INSERT INTO order_lines ({names}) SELECT {values} FROM ({select_sql}) n
+                WHERE n._row NOT IN (SELECT _row FROM _x_skip)"""
+        ).fetchone()[0]  # type: ignore[index]
+    con.execute("DROP TABLE _x_skip")
+    return int(n)
+
+
 @contextmanager
 def _plain_key_compression(con) -> Iterator[None]:  # noqa: ANN001
     """Skip DuckDB's dict_fsst string compression while bulk-inserting order lines.
@@ -151,13 +180,19 @@ def _insert_uci_lines(con, ctx: LoadContext, product_line: str) -> int:  # noqa:
         f"""CREATE OR REPLACE TEMP TABLE _x_ctry AS SELECT v AS value, k.iso2 FROM (SELECT DISTINCT country AS v FROM {g}) d
             LEFT JOIN _x_countries k ON k.name_key = lower(trim(d.v)) WHERE v IS NOT NULL"""
     )
+    # Lines of the rare invoice split over the file: numbered in file order by a window over those rows only.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _x_cand AS
-        SELECT md5(concat_ws('|', 'uci', g.invoice, g.stock_code, coalesce(upper(g.description), ''),
+        f"""CREATE OR REPLACE TEMP TABLE _x_lno AS
+            SELECT g._row, row_number() OVER (PARTITION BY g.invoice ORDER BY g._row) AS n
+            FROM {g} g JOIN _x_inv i ON i.invoice = g.invoice AND NOT i.adjacent"""
+    )
+    key = """concat_ws('|', 'uci', g.invoice, g.stock_code, coalesce(upper(g.description), ''),
                    CAST(g.quantity AS VARCHAR), CAST(g.ordered_at AS VARCHAR), CAST(g.unit_price AS VARCHAR),
-                   coalesce(c.pkey, ''))) AS line_key,
+                   coalesce(c.pkey, ''))"""
+    select = f"""
+        SELECT md5({key}) AS line_key,
                g.invoice AS order_id,
-               CAST(CASE WHEN i.adjacent THEN g._row - i.first_row + 1 END AS INTEGER) AS line_no,
+               CAST(CASE WHEN i.adjacent THEN g._row - i.first_row + 1 ELSE ln.n END AS INTEGER) AS line_no,
                g.ordered_at, c.pkey AS customer_key, 'uci:' || upper(g.stock_code) AS product_id,
                CASE WHEN k.iso2 IS NOT NULL THEN 'shop.' || k.iso2 END AS marketplace_id, k.iso2 AS country,
                abs(g.quantity) AS quantity, g.unit_price,
@@ -167,23 +202,21 @@ def _insert_uci_lines(con, ctx: LoadContext, product_line: str) -> int:  # noqa:
                g._row
         FROM {g} g
         JOIN _x_inv i ON i.invoice = g.invoice
+        LEFT JOIN _x_lno ln ON ln._row = g._row
         LEFT JOIN _x_cust c ON c.value = g.customer
         LEFT JOIN _x_ctry k ON k.value = g.country"""
-    )
-    con.execute(
-        """UPDATE _x_cand SET line_no = w.n
-           FROM (SELECT _row, row_number() OVER (PARTITION BY order_id ORDER BY _row) AS n
-                 FROM _x_cand WHERE line_no IS NULL) w
-           WHERE _x_cand._row = w._row"""
-    )
     lo, hi = con.execute(f"SELECT min(ordered_at), max(ordered_at) FROM {g}").fetchone()  # type: ignore[misc]
     # A stored line with one of these keys has the same source and time (both are part of the key).
     scope = "o.source = 'uci'" + (
         f" AND o.ordered_at BETWEEN TIMESTAMP '{lo}' AND TIMESTAMP '{hi}'" if lo is not None else ""
     )
     consts = {"source": "'uci'", "currency": _literal(currency), "ingest_id": _literal(ctx.ingest_id)}
-    stored = insert_new_lines(con, "_x_cand", stored_scope=scope, consts=consts)
-    con.execute("DROP TABLE _x_inv; DROP TABLE _x_ctry")
+    if con.execute(f"SELECT EXISTS (SELECT 1 FROM order_lines o WHERE {scope})").fetchone()[0]:  # type: ignore[index]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _x_cand AS {select}")
+        stored = insert_new_lines(con, "_x_cand", stored_scope=scope, consts=consts)
+    else:
+        stored = _insert_skipping_repeats(con, select, key, g, consts)
+    con.execute("DROP TABLE _x_inv; DROP TABLE _x_ctry; DROP TABLE _x_lno")
     return stored
 
 
