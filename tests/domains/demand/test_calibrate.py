@@ -15,6 +15,7 @@ from xborder.domains.demand.calibrate import (
     level_scale,
     quantile_name,
 )
+from xborder.domains.demand.distribution import median_point
 from xborder.domains.demand.profiles import fit_profiles
 
 
@@ -58,6 +59,40 @@ def test_pooled_quantiles_of_a_known_normal_distribution() -> None:
     y = np.random.default_rng(11).normal(100, 10, 20_000)
     assert np.mean((y >= out["q10"][0]) & (y <= out["q90"][0])) == pytest.approx(0.80, abs=0.02)
     assert np.mean((y >= out["q025"][0]) & (y <= out["q975"][0])) == pytest.approx(0.95, abs=0.015)
+
+
+def test_the_mean_shift_comes_from_the_own_class_and_smooth_series_have_none() -> None:
+    """1,500 smooth series with symmetric N(100, 10) errors and 10 lumpy ones with lognormal demand (median
+    100, sigma 0.5; mean 113.3): the lumpy class has 30 errors per step (< MIN_GROUP), so its quantiles fall
+    back to the step pooled over classes, but its mean's shift comes from its own class over all steps (180
+    errors); a smooth forecast's mean is its point even where its own errors are skewed."""
+    sym = _backtest(lambda rng, h: rng.normal(100, 10, h), n_series=1500)
+    skew = _backtest(lambda rng, h: 100 * np.exp(rng.normal(0, 0.5, h)), n_series=10)
+    skew["unique_id"] = "l" + skew["unique_id"]
+    pts = pd.concat([sym, skew], ignore_index=True)
+    classes = pd.Series("smooth", index=pts["unique_id"].unique())
+    classes[classes.index.str.startswith("l")] = "lumpy"
+    scale = np.full(len(pts), 50.0)
+    cal = fit_calibration(pts, scale, classes)
+    assert cal is not None
+    assert cal.tables["class_step"].loc[("lumpy", 1), "n"] == 30
+    ds = pd.date_range("2024-01-01", periods=3, freq="MS")
+    fc = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "yhat": 100.0}) for u in ("x", "y")])
+    out = apply_calibration(cal, fc, np.full(6, 50.0), pd.Series({"x": "lumpy", "y": "smooth"}))
+    lumpy, smooth = out[out["unique_id"] == "x"], out[out["unique_id"] == "y"]
+    # 180 lognormal draws: their mean is 113.3 up to sampling noise (sd of the mean ~ 58 / sqrt(180) = 4.3)
+    assert lumpy["mean"].to_numpy() == pytest.approx(np.full(3, 100 * np.exp(0.125)), abs=9.0)
+    assert (lumpy["mean"] > 104).all()  # the step pool (symmetric) would give ~100
+    assert smooth["mean"].to_numpy() == pytest.approx(np.full(3, 100.0))
+
+    only_skew = fit_calibration(
+        skew, np.full(len(skew), 50.0), pd.Series("smooth", index=skew["unique_id"].unique())
+    )
+    assert only_skew is not None
+    out = apply_calibration(
+        only_skew, fc[fc["unique_id"] == "y"], np.full(3, 50.0), pd.Series({"y": "smooth"})
+    )
+    assert out["mean"].to_numpy() == pytest.approx(np.full(3, 100.0))  # smooth: mean = point
 
 
 def test_the_mean_of_a_skewed_distribution_sits_above_its_median() -> None:
@@ -185,3 +220,23 @@ def test_an_interval_with_zero_as_its_lower_quantile_is_zero_to_the_level_quanti
     values = np.array([[0.0, 0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
     lo, hi = interval_bounds(values, probs, 0.8)
     assert lo.tolist() == [0.0, 1.0] and hi.tolist() == [2.0, 5.0]
+
+
+def test_intermittent_point_is_the_calibrated_median() -> None:
+    """Demand 0 in 70% of periods and 50 otherwise, forecast at its mean 15: the median is 0, so an
+    intermittent series' point becomes 0 while its mean stays 15; a smooth series keeps its point."""
+    pts = _backtest(lambda rng, h: np.where(rng.random(h) < 0.7, 0.0, 50.0), n_series=300, median=15.0)
+    scale = np.full(len(pts), 25.0)
+    classes = pd.Series("intermittent", index=pts["unique_id"].unique())
+    cal = fit_calibration(pts, scale, classes)
+    assert cal is not None
+    ds = pd.date_range("2024-01-01", periods=3, freq="MS")
+    fc = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "yhat": 15.0}) for u in ("i", "s")])
+    out = apply_calibration(cal, fc, np.full(6, 25.0), pd.Series({"i": "intermittent", "s": "smooth"}))
+    assert (out["q50"] == 0.0).all()
+    pointed = median_point(out, pd.Series({"i": "intermittent", "s": "smooth"}))
+    assert pointed.loc[pointed["unique_id"] == "i", "yhat"].tolist() == [0.0, 0.0, 0.0]
+    assert pointed.loc[pointed["unique_id"] == "s", "yhat"].tolist() == [15.0, 15.0, 15.0]
+    # the mean is left as calibrated (the point's change does not move it): above the new point
+    assert pointed["mean"].tolist() == out["mean"].tolist()
+    assert (pointed.loc[pointed["unique_id"] == "i", "mean"] > 0).all()

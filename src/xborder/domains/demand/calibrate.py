@@ -12,7 +12,9 @@ The mean, the quantity a total is summed from, is ``yhat + s * shift`` with ``sh
 scale-weighted mean (sum of errors / sum of scales) of the errors less the median error of the
 same class in the same period: the right skew of demand (mean above median), without the misses
 every series shared in a backtest window (a season the backtest's forecasts did not see), which
-would otherwise be carried into every forecast.
+would otherwise be carried into every forecast. The skew is a property of the demand class, so a
+forecast's shift comes from its own class (its step, else all its steps), never from a pool of
+other classes; and smooth series (:data:`NO_SHIFT`) have none: their mean is the point forecast.
 
 Groups with fewer than :data:`MIN_GROUP` errors fall back to the step pooled over classes, then
 to the class over all steps, then to the whole level. Sample paths resample whole backtest
@@ -28,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xborder.domains.demand.window_totals import quantile_name, window_totals
+
 __all__ = [
     "QUANTILES",
     "MIN_GROUP",
@@ -36,33 +40,26 @@ __all__ = [
     "fit_calibration",
     "apply_calibration",
     "sample_paths",
-    "total_quantiles",
     "interval_bounds",
     "quantile_name",
-    "TOTAL_QUANTILES",
+    "NO_SHIFT",
 ]
 
 QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
 """Quantile levels every calibrated forecast carries (0.1/0.9 and 0.025/0.975 are the 80/95% intervals)."""
 MIN_GROUP = 50
 """Fewest pooled errors for a (demand class, step) group; fewer fall back to a wider pool."""
-MIN_TOTALS = 30
-"""Fewest backtest windows for a demand class's own quantiles of totals (else every window's)."""
-TOTAL_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
-"""Quantile levels of a horizon total (``forecast_totals`` q05 ... q95)."""
 CENTRE = False
 """Centre the pooled errors on their median, so the forecast's median is the chosen point forecast. Off: the
 point forecast of an intermittent series is no median (WindowMedian takes the mean when a quarter of its
 window is zero), and centring lifted the lower bounds above the zeros that then came (UCI weekly category x
 country, Jun-Nov 2011: 34% of lumpy weeks below the 80% interval); the errors' own quantiles are kept."""
+NO_SHIFT = frozenset({"smooth"})
+"""Demand classes whose mean is their point forecast (no skew shift). Smooth demand (few zeros, CV^2 below
+0.49) is near-symmetric; a shift pooled from its backtest errors carried the under-forecasts of a few large
+series (UCI country totals, Mar-Aug 2011: +12 points of bias of the mean from the smooth class alone)."""
 _GRID = (np.arange(100) + 0.5) / 100
 """Midpoint quantile levels (kept in the tables for finer quantiles than QUANTILES)."""
-
-
-def quantile_name(p: float) -> str:
-    """Column name of quantile ``p``: q05, q10, q50 for whole percents, q025 and q975 for 2.5% and 97.5%."""
-    pct = round(p * 100, 6)
-    return f"q{int(pct):02d}" if pct == int(pct) else f"q{int(round(p * 1000)):03d}"
 
 
 def level_scale(df: pd.DataFrame, at: pd.DataFrame, window: int, kind: str = "mad") -> np.ndarray:
@@ -139,7 +136,28 @@ class Calibration:
             out[take] = t.drop(columns="n").to_numpy(float)[pos[take]]
             todo &= ~take
         out[:, :-1] *= beyond[:, None]  # steps past the backtest's: the spread keeps growing
+        out[:, -1] = self._shifts(classes, steps)
         return out
+
+    def _shifts(self, classes: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """The mean's shift (scale-free) of each forecast: its class at its step, else its class over all
+        steps, else the level's; 0 for the classes of :data:`NO_SHIFT`."""
+        shift = np.zeros(len(steps))
+        todo = ~np.isin(classes, list(NO_SHIFT))
+        for tier, key in (
+            ("class_step", pd.MultiIndex.from_arrays([classes, steps])),
+            ("class", pd.Index(classes)),
+            ("all", pd.Index(np.zeros(len(steps), dtype=int))),
+        ):
+            t = self.tables[tier]
+            t = t[t["n"] >= MIN_GROUP] if tier != "all" else t
+            if t.empty or not todo.any():
+                continue
+            pos = t.index.get_indexer(key)
+            take = todo & (pos >= 0)
+            shift[take] = t["wmean"].to_numpy(float)[pos[take]]
+            todo &= ~take
+        return shift
 
 
 def _steps(points: pd.DataFrame) -> np.ndarray:
@@ -177,7 +195,7 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
         tables[tier] = _quantile_table(p, by, probs)
     tables["all"] = _quantile_table(p.assign(_all=0), ["_all"], probs)
     raw = p.pivot_table(index=["unique_id", "cutoff"], columns="step", values="r", aggfunc="first")
-    total_growth, totals = _window_totals(raw, classes)
+    total_growth, totals = window_totals(raw, classes, MIN_GROUP)
     if CENTRE:  # paths share the quantiles' centring: errors less their class's median
         med = p.groupby("demand_class")["r"].transform("median")
         p = p.assign(r=p["r"] - med)
@@ -206,78 +224,6 @@ def _step_growth(steps: pd.DataFrame) -> float:
     x, y = np.log(t.index.to_numpy(float)[ok]), np.log(sp.to_numpy(float)[ok])
     b = float(np.polyfit(x, y, 1)[0])
     return float(np.clip(b, 0.0, 1.0))
-
-
-def _window_totals(raw: pd.DataFrame, classes: pd.Series) -> tuple[float, pd.DataFrame | None]:
-    """Scale-free errors of whole-window totals: how their spread grows with the periods summed, and
-    their quantiles per demand class after dividing by n ** a (uncentred: the sum of medians is below
-    the median of a right-skewed sum)."""
-    e = raw.to_numpy(float)
-    n = np.sum(np.isfinite(e), axis=1)
-    full = np.nansum(e, axis=1)
-    half_n = np.maximum(n // 2, 1)
-    cols = np.arange(e.shape[1])[None, :]
-    half = np.nansum(np.where(cols < half_n[:, None], e, np.nan), axis=1)
-    two = n >= 2
-    growth = 1.0
-    if two.sum() >= MIN_GROUP:
-        s_full = np.subtract(*np.quantile(full[two] / n[two], [0.9, 0.1]))
-        s_half = np.subtract(*np.quantile(half[two] / half_n[two], [0.9, 0.1]))
-        ratio = np.exp(np.mean(np.log(n[two] / half_n[two])))
-        if s_full > 0 and s_half > 0:  # spread of the mean error per period shrinks as n ** (a - 1)
-            growth = float(np.clip(1.0 + np.log(s_full / s_half) / np.log(ratio), 0.5, 1.0))
-    ok = n > 0
-    if not ok.any():
-        return growth, None
-    t = pd.DataFrame(
-        {
-            "r": full[ok] / n[ok] ** growth,
-            "demand_class": raw.index.get_level_values("unique_id")[ok].map(classes).fillna("unknown"),
-        }
-    )
-    probs = np.asarray(TOTAL_QUANTILES)
-    rows = {"_all": np.r_[np.quantile(t["r"], probs), len(t)]}
-    for c, g in t.groupby("demand_class"):
-        if len(g) >= MIN_TOTALS:
-            rows[str(c)] = np.r_[np.quantile(g["r"], probs), len(g)]
-    return growth, pd.DataFrame.from_dict(rows, orient="index", columns=[*probs, "n"])
-
-
-def total_quantiles(
-    cal: Calibration, fc: pd.DataFrame, scale: np.ndarray, classes: pd.Series
-) -> pd.DataFrame:
-    """Quantiles of each series' horizon total, conformal on the backtest windows' totals.
-
-    ``q_p = max(0, sum(yhat) + s * H ** a * Q_class(p))`` with H the periods summed, s the series'
-    scale and Q the quantile of the window totals' scale-free errors divided by n ** a
-    (:attr:`Calibration.total_growth`).
-
-    Args:
-        fc: unique_id, ds, yhat (one row per series and period).
-        scale: :func:`level_scale` per row.
-
-    Returns:
-        unique_id and one column per :data:`TOTAL_QUANTILES` level (NaN without a calibration of totals).
-    """
-    g = fc.assign(_s=scale, yhat=np.clip(fc["yhat"].to_numpy(float), 0, None)).groupby(
-        "unique_id", sort=False
-    )
-    base = pd.DataFrame({"sum": g["yhat"].sum(), "h": g.size(), "s": g["_s"].mean()})
-    names = [quantile_name(p) for p in TOTAL_QUANTILES]
-    if cal.totals is None:
-        return (
-            base.assign(**dict.fromkeys(names, np.nan))
-            .rename_axis("unique_id")
-            .reset_index()[["unique_id", *names]]
-        )
-    t = cal.totals
-    cls = pd.Series(base.index, index=base.index).map(classes).fillna("unknown").astype(str)
-    key = np.where(cls.isin(t.index), cls, "_all")
-    q = t.drop(columns="n").reindex(key).to_numpy(float)
-    width = (base["s"].to_numpy(float) * base["h"].to_numpy(float) ** cal.total_growth)[:, None]
-    vals = np.clip(base["sum"].to_numpy(float)[:, None] + width * q, 0, None)
-    out = pd.DataFrame(vals, columns=names, index=base.index)
-    return out.rename_axis("unique_id").reset_index()
 
 
 def _quantile_table(p: pd.DataFrame, by: list[str], probs: np.ndarray) -> pd.DataFrame:

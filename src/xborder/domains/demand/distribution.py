@@ -23,11 +23,11 @@ from xborder.domains.demand.calibrate import (
     level_scale,
     quantile_name,
     sample_paths,
-    total_quantiles,
 )
 from xborder.domains.demand.models import median_window
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
 from xborder.domains.demand.select import combo_members
+from xborder.domains.demand.window_totals import total_quantiles
 
 __all__ = [
     "INTERVALS",
@@ -39,6 +39,8 @@ __all__ = [
     "error_scale",
     "SEASONAL_SCALE",
     "scale_window",
+    "MEDIAN_POINT",
+    "median_point",
 ]
 
 TOTALS = ("conformal", "paths")
@@ -55,6 +57,27 @@ SEASONAL_SCALE = True
 """Scale errors by the pooled seasonal index of their month (see :func:`error_scale`), where the forecasts
 are re-seasoned (on UCI product x country, not re-seasoned, it widened the intervals and the horizon totals:
 the totals' 10-90% ranges held 0.94 of the actual totals)."""
+
+
+MEDIAN_POINT = frozenset({"intermittent", "lumpy"})
+"""Demand classes whose point forecast is the calibrated median (q50) rather than the chosen model's forecast:
+with zeros in a quarter or more of their periods the chosen forecast is a mean-like level (WindowMedian takes
+the mean there, Croston-type models forecast a rate), above the median the point is scored as."""
+
+
+def median_point(rows: pd.DataFrame, classes: pd.Series) -> pd.DataFrame:
+    """``rows`` (unique_id, yhat, q50) with ``yhat`` replaced by ``q50`` for series of :data:`MEDIAN_POINT`.
+
+    Call it after the horizon totals, whose quantiles are calibrated around the chosen model's forecast.
+    """
+    if "q50" not in rows.columns or rows.empty:
+        return rows
+    on = rows["unique_id"].map(classes).isin(MEDIAN_POINT).to_numpy(bool) & rows["q50"].notna().to_numpy(bool)
+    if not on.any():
+        return rows
+    rows = rows.copy()
+    rows.loc[on, "yhat"] = rows.loc[on, "q50"].to_numpy(float)
+    return rows
 
 
 def _is_seasonal(model: str) -> bool:
@@ -272,7 +295,7 @@ def horizon_totals(
     Args:
         rows: the re-seasoned forecasts (unique_id, ds, cutoff, yhat, mean), sorted by unique_id, ds.
         source: ``conformal`` (quantiles of the backtest windows' total errors,
-            :func:`~xborder.domains.demand.calibrate.total_quantiles`) or ``paths`` (sums of sample paths).
+            :func:`~xborder.domains.demand.window_totals.total_quantiles`) or ``paths`` (sums of sample paths).
 
     Returns:
         unique_id, periods, first_period, last_period, mean (sum of the period means), q05 ... q95 of the total.

@@ -30,6 +30,7 @@ from xborder.domains.demand.distribution import (
     error_scale,
     fit_distribution,
     horizon_totals,
+    median_point,
 )
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.models import ENSEMBLE, default_model_names, make_models
@@ -57,8 +58,8 @@ class ForecastResult:
 
     forecasts: pd.DataFrame
     """unique_id, ds, model, point, lo_80, hi_80, lo_95, hi_95, kind ('forecast'), cutoff (the origin),
-    mean (expected units: sum it for totals), q025 ... q975 (calibrated quantiles; point = the median
-    forecast the model choice was scored on)."""
+    mean (expected units: sum it for totals), q025 ... q975 (calibrated quantiles; point = the forecast
+    the model choice was scored on, or for intermittent and lumpy series the calibrated median q50)."""
     choice: pd.DataFrame
     """unique_id, model, reason, demand_class, length_class, n_obs, adi, cv2, cv_horizon, cv_windows."""
     accuracy: pd.DataFrame
@@ -287,6 +288,7 @@ def _distribute(
         zero_ids = rows.loc[zero, "unique_id"].unique()
         tq = [c for c in totals.columns if c == "mean" or c.startswith("q")]
         totals.loc[totals["unique_id"].isin(zero_ids), tq] = 0.0
+        rows = median_point(rows, classes)
     num = ["yhat", "mean"] + [c for c in rows.columns if c.startswith(("lo_", "hi_"))]
     rows[num] = rows[num].clip(lower=0.0)
     out = rows.rename(columns={"yhat": "point"})

@@ -21,6 +21,7 @@ from xborder.domains.demand.distribution import (
     apply_distribution,
     fit_distribution,
     horizon_totals,
+    median_point,
 )
 
 __all__ = ["CHOSEN", "score_last_window", "miscoverage", "weighted_quantile_loss"]
@@ -65,8 +66,8 @@ def score_last_window(
                 scored,
                 key=lambda src: (miscoverage(scored[src], levels), weighted_quantile_loss(scored[src])),
             )
-        parts.insert(0, scored[source].assign(model=CHOSEN))
         totals_source = _totals_source(dist, df, scored[source], classes)
+        parts.insert(0, median_point(scored[source], classes).assign(model=CHOSEN))
     rows = pd.concat(parts, ignore_index=True)
     for lv in levels:
         rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
