@@ -25,7 +25,8 @@ DEMAND_MODES = ("sea_lcl", "air", "rail")
 def expected_monthly_units(con: Any) -> pd.DataFrame:
     """Expected units per month per ``product_id, market`` with the ``demand_basis`` it rests on:
 
-    ``forecast`` (the latest demand run's product x market forecast: the first 6 months, or 26 weeks, / 6),
+    ``forecast`` (the latest demand run's product x market expected units (mean, else point): the first 6
+    months, or 26 weeks, / 6),
     else ``history`` (the pair's sold units in the 6 months before the last complete month ends / 6), else
     ``transfer`` (the product's units in all markets x the market's share of all units, same 6 months, / 6).
     """
@@ -47,11 +48,11 @@ def expected_monthly_units(con: Any) -> pd.DataFrame:
     if run is not None:
         fc = con.execute(
             """
-            WITH f AS (SELECT product_id, upper(market) AS market, freq, point,
+            WITH f AS (SELECT product_id, upper(market) AS market, freq, coalesce(mean, point) AS expected,
                          row_number() OVER (PARTITION BY product_id, market ORDER BY ds) AS i
                        FROM forecasts WHERE run_id = ? AND level = 'product_market' AND product_id IS NOT NULL
                          AND market IS NOT NULL AND market <> 'ALL')
-            SELECT product_id, market, sum(point) / 6.0 AS units FROM f
+            SELECT product_id, market, sum(expected) / 6.0 AS units FROM f
             WHERE i <= CASE WHEN upper(freq) LIKE 'W%' THEN 26 ELSE 6 END GROUP BY ALL
             """,
             [run],

@@ -135,8 +135,9 @@ def expected_units_6m(con: Any, runs: InputRuns | None = None, level: str = "pro
     ``forecast_kind`` (forecast | analogue).
 
     Every 6-month expectation of the selection goes through this one function, so that when the demand
-    engine stores a mean over a horizon it is switched here only. Today: the sum of the point forecast over
-    the first 6 months (26 weeks).
+    engine changes what to add up it is switched here only: the sum of the forecast's ``mean`` (expected
+    units; the point is the median, which under-counts intermittent series) over the first 6 months (26
+    weeks), the point where an older run stored no mean.
     """
     return read_forecasts(con, runs, level=level)
 
@@ -144,12 +145,12 @@ def expected_units_6m(con: Any, runs: InputRuns | None = None, level: str = "pro
 def read_forecasts(
     con: Any, runs: InputRuns | None = None, horizon_months: int = 6, level: str = "product_market"
 ) -> pd.DataFrame:
-    """Sum of the point forecast over the first ``horizon_months`` months per product × market (or category ×
+    """Sum of the expected units (``mean``, else ``point``) over the first ``horizon_months`` months per product × market (or category ×
     market for ``level = 'category_market'``) (``forecast_6m``, with ``forecast_kind`` forecast | analogue),
     from the latest demand run."""
     key = "category" if level == "category_market" else "product_id"
     empty = pd.DataFrame(columns=[key, "market", "forecast_6m", "forecast_kind"])
-    cols = ["unique_id", "freq", "product_id", "category", "market", "ds", "point", "kind"]
+    cols = ["unique_id", "freq", "product_id", "category", "market", "ds", "point", "mean", "kind"]
     # a revenue forecast (sales with revenue but no units) is money: the demand factor counts units
     f = latest(con, "forecasts", cols, f"level = '{level}' AND coalesce(target, 'units') = 'units'", runs)
     if f.empty:
@@ -163,13 +164,16 @@ def read_forecasts(
     elif f["product_id"].isna().all():
         f = _split_uid(f)
     f = f[f["market"].notna() & (f["market"] != "ALL")]
+    f = f.assign(
+        expected=pd.to_numeric(f["mean"], errors="coerce").fillna(pd.to_numeric(f["point"], errors="coerce"))
+    )
     freq = f["freq"].astype(str).str.upper()
     f = f.assign(
         _h=np.where(freq.str.startswith("W"), round(horizon_months * 365.25 / 12 / 7), horizon_months),
         _k=f["kind"],
     )
     per = f.groupby(["product_id", "market", "ds"], as_index=False).agg(
-        v=("point", "mean"), h=("_h", "first"), k=("_k", "first")
+        v=("expected", "mean"), h=("_h", "first"), k=("_k", "first")
     )
     per = per.sort_values("ds")
     per["i"] = per.groupby(["product_id", "market"]).cumcount()
