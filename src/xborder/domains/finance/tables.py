@@ -89,6 +89,9 @@ CASH_FLOWS = Table(
         Column("opening_balance", "DOUBLE", "Cash at the start (NULL: not set, the flow starts at 0).",
                unit="currency"),
         Column("floor", "DOUBLE", "The cash floor (settings cash_floor).", unit="currency"),
+        Column("plan_scope", "VARCHAR", "Which inventory plans the flow launches: picks (the run's ranked "
+               "opportunities that pass every gate) | all_plans (every plan priced by a landed cost)."),
+        Column("plans_included", "INTEGER", "Number of inventory plans in the flow."),
     ),
 )  # fmt: skip
 

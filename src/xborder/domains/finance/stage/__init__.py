@@ -166,7 +166,7 @@ def run_finance(
             moves[ccy] = (float(s.iloc[-1] / s.iloc[-14] - 1), float(s.iloc[-14] / s.iloc[-27] - 1))
     if moves:
         parts.append(currency_indicators(moves).assign(period=fx_end.isoformat()))
-    flow = cash_flow(con, settings, run_id=run_id)
+    flow = cash_flow(con, settings, run_id=run_id, pairs=_picks(con, run_id))
     has_flow = bool(flow["plans"] or flow["history"])
     if has_flow:
         parts.append(_runway_row(con, flow))
@@ -230,3 +230,18 @@ def _run(ctx: StageContext, p: FinanceParams) -> dict[str, Any]:
 STAGE = Stage(
     "finance", _run, FinanceParams, writes=TABLES, weight=0.02, title="Finance", dossier=SECTION,
 )  # fmt: skip
+
+
+def _picks(con: Any, run_id: str) -> set[tuple[str, str]] | None:
+    """(product_id, market) of the ranked opportunities that pass every gate, of this run's selection or else
+    the latest; None when there is no selection (the cash flow then takes every plan and says so)."""
+    if not table_exists(con, "opportunities"):
+        return None
+    has_own = con.execute("SELECT count(*) FROM opportunities WHERE run_id = ?", [run_id]).fetchone()[0]  # type: ignore[index]
+    sel = run_id if has_own else latest_run_id(con, "opportunities")
+    rows = con.execute(
+        "SELECT product_id, upper(market), viable, status FROM opportunities WHERE run_id = ?", [sel]
+    ).fetchall()
+    if not rows:
+        return None
+    return {(str(p), str(m)) for p, m, viable, status in rows if viable and status == "ranked"}

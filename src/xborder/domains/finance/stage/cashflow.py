@@ -158,8 +158,12 @@ def cash_flow(
     currency: str | None = None,
     weeks: int = 13,
     run_id: str | None = None,
+    pairs: set[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The seller's 13-week cash flow from what the warehouse holds; see ``cashplan`` for the lines.
+
+    ``pairs`` (product_id, market) limits the plans to those pairs (the stage passes the run's picks that pass
+    every gate: launching every planned pair at once is not a plan anyone follows); None takes every plan.
 
     Returns:
         ``weeks`` (one row per week: the lines, net, balance), ``fixes``, ``start``, ``breach_week``,
@@ -177,6 +181,12 @@ def cash_flow(
             con, "money_movements", columns=["posted_at", "category", "total", "currency", "market_code"]
         )
     plans = plan_inputs(con, ccy, today(), run_id)
+    if pairs is not None and len(plans):
+        keep = [
+            (str(p), str(m).upper()) in pairs
+            for p, m in zip(plans["product_id"], plans["market"], strict=True)
+        ]
+        plans = plans[keep].reset_index(drop=True)
     ads = ad_plan(con, ccy, today())
     ad_markets = set(ads["market"])
     if len(ads) and len(plans):  # the market's ad plan replaces the share of sales of its plans
@@ -220,6 +230,7 @@ def cash_flow(
         "floor": floor_value,
         "currency": ccy,
         "plans": int(len(plans)),
+        "plan_scope": "all_plans" if pairs is None else "picks",
         "history": bool(len(moves)),
         "estimated": dict(ESTIMATED),
         "ad_basis": ",".join(sorted(set(ads["basis"]))) if len(ads) else "share_of_sales",
@@ -243,4 +254,6 @@ def cash_rows(flow: dict[str, Any], run_id: str) -> pd.DataFrame:
     long["currency"] = flow["currency"]
     long["opening_balance"] = flow["opening"] if flow["opening_known"] else None
     long["floor"] = flow["floor"]
+    long["plan_scope"] = flow.get("plan_scope", "all_plans")
+    long["plans_included"] = int(flow["plans"])
     return long

@@ -49,6 +49,10 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
     intro = _t(
         "panel_cash_intro", lang, currency=ccy, start=weeks[0], floor=floor, lowest=float(balance.min())
     )
+    if "plan_scope" in rows and rows["plan_scope"].notna().any():
+        scope = str(rows["plan_scope"].dropna().iloc[0])
+        intro += " " + _t(f"panel_cash_scope_{'picks' if scope == 'picks' else 'all'}", lang,
+                          n=int(rows["plans_included"].iloc[0]))  # fmt: skip
     intro += " " + (
         _t("panel_cash_breach", lang, week=breach) if breach else _t("panel_cash_no_breach", lang)
     )
