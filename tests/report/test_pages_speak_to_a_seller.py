@@ -180,3 +180,24 @@ def test_landed_cost_notes_are_rendered_from_their_codes_in_the_reports_language
     )
     assert landed_notes(codes, "zh").startswith("单位成本按本国市场价格的35%估算")
     assert landed_notes("", "zh") == "" and landed_notes("not json", "en") == ""
+
+
+def test_the_landed_cost_section_names_the_channel_and_why_the_lists_margin_differs() -> None:
+    """The page says which sales channel the fees are for (and, in English, why it was assumed), and when the
+    list's margin counts a shipment shared with the other picks, why it differs from the stand-alone costs."""
+    from types import SimpleNamespace
+
+    from xborder.report.html import _channel_text, _shared_freight_note
+    from xborder.report.messages import Translator
+
+    mode = {"channel": "b2b_wholesale", "channel_rules": "WH-DAYS-EU|WH-VAT-NET",
+            "channel_basis": "channel b2b_wholesale assumed: the median order holds 45 units"}  # fmt: skip
+    en, zh = _channel_text(mode, "en"), _channel_text(mode, "zh")
+    assert "b2b_wholesale" in en and "WH-DAYS-EU|WH-VAT-NET" in en and "median order holds 45 units" in en
+    assert "销售渠道" in zh and "median" not in zh
+    assert _channel_text({"channel": ""}, "en") == ""
+    page = SimpleNamespace(extra={"margin": 51.0}, market="FR")
+    note = _shared_freight_note(page, [{"margin_value": 0.44}, {"margin_value": -0.71}], Translator("en"))
+    assert "51%" in note and "FR" in note and "shipped alone" in note
+    same = SimpleNamespace(extra={"margin": 44.2}, market="FR")
+    assert _shared_freight_note(same, [{"margin_value": 0.44}], Translator("en")) == ""

@@ -229,9 +229,13 @@ def _page(
                 ),
                 "notes": landed_notes(m.get("note_codes"), lang) or m["notes"],
                 "rules": m["rules"],
+                "channel": _channel_text(m, lang),
+                "margin_value": m["margin"],
             }
         )
     page["landed"] = modes
+    page["landed_channel"] = next((m["channel"] for m in modes if m["channel"]), "")
+    page["landed_shared"] = _shared_freight_note(p, modes, tr)
     page["landed_missing"] = None if modes else _missing(data, "landed", tr, p)
     page["compliance"] = display_table(compliance_view(p.compliance, lang), "compliance", tr, lang)
     page["compliance_missing"] = None if len(p.compliance) else _missing(data, "compliance", tr, p)
@@ -246,6 +250,26 @@ def _page(
         generic_section(name, body, tr, lang) for name, body in p.other_sections.items()
     ]
     return page
+
+
+def _channel_text(mode: dict[str, Any], lang: str) -> str:
+    """Which sales channel the mode's fees are for, by which rules, and (in English, as stored) why."""
+    if not mode.get("channel"):
+        return ""
+    text = i18n.render(
+        "landed_cost.channel_note", lang, channel=mode["channel"], rules=mode["channel_rules"] or "—"
+    )
+    return text + (f". {mode['channel_basis']}" if lang == "en" and mode.get("channel_basis") else "")
+
+
+def _shared_freight_note(p: Any, modes: list[dict[str, Any]], tr: Translator) -> str:
+    """When the list's margin (after the shipment shared with the other picks) differs from every mode's
+    stand-alone margin shown on the page, say why the two numbers differ."""
+    listed = p.extra.get("margin")  # opportunities.margin_pct: percent
+    shown = [m["margin_value"] for m in modes if m.get("margin_value") is not None]
+    if listed is None or not shown or min(abs(listed / 100.0 - v) for v in shown) < 0.01:
+        return ""
+    return tr("landed_shared_freight", listed=f"{listed:.0f}%", market=p.market)
 
 
 def build_context(

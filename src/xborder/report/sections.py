@@ -188,9 +188,17 @@ def landed_modes(df: pd.DataFrame) -> list[dict[str, Any]]:
                 if "note_codes" in first and pd.notna(first["note_codes"])
                 else "",
                 "rules": str(first["rules_used"]) if pd.notna(first["rules_used"]) else "",
+                "channel": _text(first, "channel"),
+                "channel_basis": _text(first, "channel_basis"),
+                "channel_rules": _text(first, "channel_rules"),
             }
         )
     return out
+
+
+def _text(row: Any, col: str) -> str:
+    """A text cell of ``row`` ("" when the column is absent or empty)."""
+    return str(row[col]) if col in row.index and pd.notna(row[col]) else ""
 
 
 def pains_view(df: pd.DataFrame) -> pd.DataFrame:
