@@ -62,12 +62,20 @@ def test_the_panel_says_what_to_ask_the_supplier_on_a_real_run(
     )
     ceiling = cost_ceiling(first, 25.0)
     said = table["what to ask the supplier"].to_numpy()
+    # The panel's ceiling counts the pick's share of a shipment shared with the other picks to its market
+    # (combined freight), which can only lower its freight a unit: it is at least the stand-alone ceiling.
     for i, c in enumerate(ceiling):
         if pd.isna(c):
             assert said[i] == "no landed cost of its own"
-        elif c <= 0:
-            assert said[i] == "no unit cost passes"
-        else:
-            assert said[i] == f"a quote up to {c:,.2f} {first['currency'].iloc[i]} a unit"
+            continue
+        if said[i] == "no unit cost passes":
+            assert c <= 0
+            continue
+        unit = f" {first['currency'].iloc[i]} a unit"
+        assert said[i].startswith("a quote up to ") and said[i].endswith(unit), said[i]
+        assert (
+            float(said[i].removeprefix("a quote up to ").removesuffix(unit).replace(",", ""))
+            >= round(c, 2) - 0.005
+        )
     n = sum(int(s) for s in panel.intro.split("Of the list's first ")[1].split(":")[0].split())
     assert n == len(opp)

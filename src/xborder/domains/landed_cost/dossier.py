@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xborder.core import i18n
 from xborder.reference.coverage import research_notes
 from xborder.warehouse.dossier import Pair, Reader, Section
 
@@ -23,15 +22,6 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
             "en": research_notes([pair.market], when),
             "zh": research_notes([pair.market], when, lang="zh"),
         }
-    ch = rows[0].get("channel") if rows else None
-    if ch:
-        for lang in ("en", "zh"):
-            text = i18n.render(
-                "landed_cost.channel_note", lang, channel=ch, rules=rows[0].get("channel_rules") or "—"
-            )
-            notes[lang] = [text, *notes[lang]]
-        if rows[0].get("channel_basis"):
-            notes["en"].insert(1, str(rows[0]["channel_basis"]))
     return {"rows": rows, "research_notes": notes}
 
 
