@@ -88,28 +88,41 @@ def test_each_ingest_and_the_run_is_one_entry_with_its_facts(recorded: tuple[Pat
         rep = verify(con)
     finally:
         con.close()
+    # each ingest is recorded at once; the weekly sales (42,172 rows stored, more than DIGEST_AT_INGEST_ROWS)
+    # first with row counts only, completed with their digests by record_ingests before the run
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (1, RUNS_BATCH, "ingest"),
         (2, RUNS_BATCH, "ingest"),
-        (3, RUNS_BATCH, "run"),
+        (3, RUNS_BATCH, "ingest"),
+        (4, RUNS_BATCH, "run"),
     ]
     docs = [orjson.loads(r[3]) for r in rows]
-    by_file = {Path(d["data"]["file"]).name: d["data"] for d in docs[:2]}
+    assert [Path(d["data"]["file"]).name for d in docs[:3]] == [REVIEWS_FILE, SALES_FILE, SALES_FILE]
+    assert [d["origin"] for d in docs[:3]] == ["ingest", "ingest", "test"]
+    pending, completed = docs[1]["data"], docs[2]["data"]
+    assert pending["row_digests"] == "pending" and "row_digests" not in docs[0]["data"]
+    assert completed["completes"] == 2 and "row_digests" not in completed
+    assert {t: r["rows"] for t, r in pending["tables"].items()} == {
+        t: r["rows"] for t, r in completed["tables"].items()
+    }
+    assert all("sha256" not in r for r in pending["tables"].values())
+    assert all(len(r["sha256"]) == 64 for r in completed["tables"].values())
+    by_file = {Path(d["data"]["file"]).name: d["data"] for d in (docs[0], docs[2])}
     # the file's SHA-256 is the one ingest computed, and the 1,000 review sentences are what it stored
     digest = hashlib.sha256(_path(REVIEWS_FILE).read_bytes()).hexdigest()
     assert by_file[REVIEWS_FILE]["file_sha256"] == digest == log[REVIEWS_FILE]
     assert by_file[REVIEWS_FILE]["rows_in"] == 1000
     assert by_file[REVIEWS_FILE]["tables"]["reviews"]["rows"] == by_file[REVIEWS_FILE]["rows_stored"]
     assert by_file[SALES_FILE]["kind"] == "sales"
-    run = docs[2]["data"]
+    run = docs[3]["data"]
     assert run["run_id"] == run_id and run["kind"] == "reviews" and run["status"] == "ok"
     assert run["code"]["xborder"] and run["code"]["duckdb"]
     assert run["inputs"]["fingerprint"] and {Path(f["file"]).name for f in run["inputs"]["files"]} == {
         REVIEWS_FILE, SALES_FILE}  # fmt: skip
     assert run["outputs"]["review_analysis"]["rows"] == reviews_rows[0] > 0
     assert rep.ok, rep.problems
-    assert rep.entries == 3 and rep.records_checked == len(run["outputs"]) + sum(
-        len(d["data"]["tables"]) for d in docs[:2]
+    assert rep.entries == 4 and rep.records_checked == len(run["outputs"]) + sum(
+        len(d["data"]["tables"]) for d in (docs[0], docs[2])
     )
 
 
@@ -125,9 +138,9 @@ def test_a_changed_output_row_is_named_with_its_entry(recorded: tuple[Path, str]
         con.close()
     assert not rep.ok
     assert [(p.table, p.row, p.code) for p in rep.problems] == [
-        ("review_analysis", "seq 3", "output_changed")
+        ("review_analysis", "seq 4", "output_changed")
     ]
-    assert rep.first_tampered == 3
+    assert rep.first_tampered == 4
 
 
 def test_a_changed_input_row_and_a_changed_entry_name_the_first_tampered_entry(
@@ -158,18 +171,18 @@ def test_cli_verify_show_proof_anchor(recorded: tuple[Path, str], tmp_path: Path
     assert json.loads(out.stdout)["ok"] is True
     shown = json.loads(run(app, ["--db", str(db), "--json", "ledger", "show", "--run", recorded[1]]).stdout)
     assert (
-        shown["entries"][0]["seq"] == 3 and shown["entries"][0]["document"]["data"]["run_id"] == recorded[1]
+        shown["entries"][0]["seq"] == 4 and shown["entries"][0]["document"]["data"]["run_id"] == recorded[1]
     )
     anchors = tmp_path / "elsewhere" / "checkpoints.jsonl"
     res = run(app, ["--db", str(db), "--json", "ledger", "anchor", "--to", f"file:{anchors}"])
     assert res.exit_code == 0, res.output
     line = json.loads(anchors.read_text().splitlines()[0])
-    assert line["size"] == 3 and line["root"] == json.loads(res.stdout)["log_root"]
+    assert line["size"] == 4 and line["root"] == json.loads(res.stdout)["log_root"]
     bundle_file = tmp_path / "proof.json"
     res = run(app, ["--db", str(db), "--json", "ledger", "proof", "--seq", "2", "--out", str(bundle_file)])
     assert res.exit_code == 0, res.output
     bundle = json.loads(bundle_file.read_text())
-    assert bundle["log"]["root"] == line["root"] and bundle["checkpoint"]["log_size"] == 3
+    assert bundle["log"]["root"] == line["root"] and bundle["checkpoint"]["log_size"] == 4
     assert run(app, ["--db", str(db), "ledger", "check-proof", str(bundle_file)]).exit_code == 0
     bundle["document"] = bundle["document"].replace('"type":"ingest"', '"type":"run"')
     bundle_file.write_text(json.dumps(bundle))
@@ -186,14 +199,14 @@ def test_cli_verify_show_proof_anchor(recorded: tuple[Path, str], tmp_path: Path
     res = run(app, ["--db", str(db), "--json", "ledger", "verify"])
     assert res.exit_code == 1
     report = json.loads(res.stdout)
-    assert report["first_tampered"] == 3
-    assert "the first tampered entry is seq 3" in str(res.exception)
+    assert report["first_tampered"] == 4
+    assert "the first tampered entry is seq 4" in str(res.exception)
 
 
 def test_proof_bundles_of_every_entry_hold_and_a_changed_one_fails(recorded: tuple[Path, str]) -> None:
     con = connect(recorded[0], read_only=True)
     try:
-        bundles = [proof_bundle(con, s) for s in (1, 2, 3)]
+        bundles = [proof_bundle(con, s) for s in (1, 2, 3, 4)]
     finally:
         con.close()
     for b in bundles:
@@ -224,6 +237,6 @@ def test_a_legitimate_change_is_resealed_with_its_reason(recorded: tuple[Path, s
         ("review_analysis", "output_changed"),
     }
     assert done.stored == 2 and after.ok, after.problems
-    assert [d["data"]["resealed"]["replaces"] for d in docs[3:]] == sorted(p.seq for p in before.problems)
-    assert {d["data"]["resealed"]["reason"] for d in docs[3:]} == {"erasure request 7"}
-    assert len(docs) == 5  # the three original entries are still there
+    assert [d["data"]["resealed"]["replaces"] for d in docs[4:]] == sorted(p.seq for p in before.problems)
+    assert {d["data"]["resealed"]["reason"] for d in docs[4:]} == {"erasure request 7"}
+    assert len(docs) == 6  # the four original entries are still there

@@ -27,6 +27,7 @@ from xborder.ingest.reingest import Previous, previous_ingest, supersede
 from xborder.ingest.result import IngestResult
 from xborder.ingest.validate import validate_stage
 from xborder.ingest.xlsx import pick_sheet
+from xborder.ledger.runs import record_at_ingest
 from xborder.warehouse.keys import warehouse_key
 from xborder.warehouse.suppress import suppress_erased
 
@@ -121,6 +122,7 @@ def ingest_path(
                 raise
         finally:
             _drop_temps(con)
+    record_at_ingest(con, [r.ingest_id for r in results])  # the ledger entry, at once (never fails the ingest)
     report(1.0, "done")
     try:
         _write_rejects(con, results, Path(reject_dir or settings.report_dir))

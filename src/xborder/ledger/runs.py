@@ -23,15 +23,33 @@ import orjson
 
 from xborder import __version__
 from xborder.core.clock import utcnow
+from xborder.core.errors import BadInputError
 from xborder.ledger.canonical import iso_utc
 from xborder.ledger.digests import DIGEST_METHOD, INGEST_TABLES, RUN_OUTPUT_TABLES, digests_for, rows_digest
 from xborder.ledger.events import parse_event
 from xborder.ledger.store import AppendResult, append_events
+from xborder.schema import all_tables
 
-__all__ = ["RUNS_BATCH", "code_version", "record_ingests", "record_run", "check_records", "reseal"]
+__all__ = [
+    "RUNS_BATCH",
+    "DIGEST_AT_INGEST_ROWS",
+    "code_version",
+    "record_at_ingest",
+    "record_ingests",
+    "record_run",
+    "check_records",
+    "reseal",
+]
 
 RUNS_BATCH = "xborder-runs"
 """The batch (Merkle tree) that holds the warehouse's own ingest and run records."""
+
+DIGEST_AT_INGEST_ROWS = 20_000
+"""An ingest that stored at most this many rows gets its row digests at once (≈ 60 ms of CPU); a larger one gets
+its row counts at once and its digests at the next run or ``xborder ledger record``."""
+
+PENDING = "pending"
+"""``data.row_digests`` of an ingest entry made with row counts only."""
 
 _INGEST_COLS = (
     "ingest_id, started_at, finished_at, file_name, sha256, kind, layout, rows_in, rows_stored, rows_duplicate, "
@@ -72,8 +90,13 @@ def _recorded_ids(con: duckdb.DuckDBPyConnection, type_: str, field: str) -> set
     return {r[0] for r in rows}
 
 
-def _ingest_event(con: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> dict[str, Any]:
+def _ingest_event(
+    con: duckdb.DuckDBPyConnection, row: tuple[Any, ...], *, counts_only: bool = False
+) -> dict[str, Any]:
     rec = dict(zip([c.strip() for c in _INGEST_COLS.split(",")], row, strict=True))
+    tables = _counts(con, rec["ingest_id"]) if counts_only else None
+    if tables is not None and sum(t["rows"] for t in tables.values()) <= DIGEST_AT_INGEST_ROWS:
+        tables = None  # few rows: their digests cost less than a second entry
     data = {
         "ingest_id": rec["ingest_id"],
         "file": rec["file_name"],
@@ -88,23 +111,80 @@ def _ingest_event(con: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> dict[
         "status": rec["status"],
         "code": code_version(),
         "digest_method": DIGEST_METHOD,
-        "tables": digests_for(con, "ingest_id", rec["ingest_id"], INGEST_TABLES),
+        "tables": tables
+        if tables is not None
+        else digests_for(con, "ingest_id", rec["ingest_id"], INGEST_TABLES),
     }
+    if tables is not None:
+        data["row_digests"] = PENDING
     return {"type": "ingest", "at": rec["finished_at"] or rec["started_at"], "data": data}
 
 
-def record_ingests(con: duckdb.DuckDBPyConnection, *, origin: str = "ingest") -> AppendResult:
-    """Append an ``ingest`` entry for every ``ingest_log`` row not yet in the ledger (oldest first)."""
-    done = _recorded_ids(con, "ingest", "ingest_id")
-    rows = [
-        r
-        for r in con.execute(
-            f"SELECT {_INGEST_COLS} FROM ingest_log ORDER BY started_at, ingest_id"
+def _counts(con: duckdb.DuckDBPyConnection, ingest_id: str) -> dict[str, dict[str, Any]]:
+    """``{table: {"rows", "columns"}}`` of the tables holding rows of the ingest: one count query, no hashing
+    (the declared columns: asking the catalogue for each of two dozen tables would cost more than the rest)."""
+    present = {t.name: list(t.column_names) for t in all_tables() if t.name in INGEST_TABLES}
+    union = " UNION ALL ".join(
+        f"SELECT '{n}' AS t, count(*) AS n FROM \"{n}\" WHERE ingest_id = $v" for n in present
+    )
+    counts = dict(con.execute(union, {"v": ingest_id}).fetchall()) if union else {}
+    return {n: {"columns": cols, "rows": int(counts[n])} for n, cols in present.items() if counts.get(n)}
+
+
+def record_at_ingest(con: duckdb.DuckDBPyConnection, ingest_ids: list[str]) -> AppendResult | None:
+    """Append an ``ingest`` entry for each of ``ingest_ids`` now (what an ingest calls after its commit).
+
+    The entry holds the file's SHA-256, the counts and the code version; the row digests too when the ingest
+    stored at most :data:`DIGEST_AT_INGEST_ROWS` rows, else ``row_digests: "pending"`` and each table's row
+    count, completed by :func:`record_ingests` at the next run. Never fails the ingest: on a database error
+    nothing is appended (the next run records the ingest) and None is returned.
+    """
+    if not ingest_ids:
+        return None
+    try:
+        rows = con.execute(
+            f"SELECT {_INGEST_COLS} FROM ingest_log WHERE ingest_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) "
+            "ORDER BY started_at, ingest_id",
+            [list(ingest_ids)],
         ).fetchall()
-        if r[0] not in done
-    ]
-    events = [parse_event(RUNS_BATCH, _ingest_event(con, r), f"ingest {r[0]}") for r in rows]
+        done = _recorded_ids(con, "ingest", "ingest_id")
+        events = [
+            parse_event(RUNS_BATCH, _ingest_event(con, r, counts_only=True), f"ingest {r[0]}")
+            for r in rows
+            if r[0] not in done
+        ]
+        return append_events(con, events, origin="ingest")
+    except (duckdb.Error, BadInputError):
+        return None
+
+
+def record_ingests(con: duckdb.DuckDBPyConnection, *, origin: str = "ingest") -> AppendResult:
+    """Append an ``ingest`` entry with row digests for every ``ingest_log`` row that has none yet (oldest first):
+    not in the ledger, or recorded at ingest with row counts only (the new entry says ``completes: <seq>``)."""
+    pending = _pending_ingests(con)
+    done = _recorded_ids(con, "ingest", "ingest_id") - set(pending)
+    events = []
+    for r in con.execute(f"SELECT {_INGEST_COLS} FROM ingest_log ORDER BY started_at, ingest_id").fetchall():
+        if r[0] in done:
+            continue
+        event = _ingest_event(con, r)
+        if r[0] in pending:
+            event["data"]["completes"] = pending[r[0]]
+        events.append(parse_event(RUNS_BATCH, event, f"ingest {r[0]}"))
     return append_events(con, events, origin=origin)
+
+
+def _pending_ingests(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Ingest id -> seq of its latest entry, for ingests whose latest entry has row counts only."""
+    latest: dict[str, tuple[int, Any]] = {}
+    for seq, ident, digests in con.execute(
+        "SELECT seq, json_extract_string(document, '$.data.ingest_id'), "
+        "json_extract_string(document, '$.data.row_digests') FROM ledger_entries "
+        "WHERE batch_id = ? AND event_type = 'ingest' ORDER BY seq",
+        [RUNS_BATCH],
+    ).fetchall():
+        latest[ident] = (int(seq), digests)
+    return {i: seq for i, (seq, d) in latest.items() if d == PENDING}
 
 
 def _json(value: Any) -> Any:
@@ -201,6 +281,11 @@ def _check_ingest_log(
     ]
 
 
+def _count(con: duckdb.DuckDBPyConnection, table: str, key: str, value: str) -> int:
+    row = con.execute(f'SELECT count(*) FROM "{table}" WHERE "{key}" = ?', [value]).fetchone()
+    return int(row[0]) if row else 0
+
+
 def check_records(con: duckdb.DuckDBPyConnection, add: Any) -> int:
     """Recompute the digests of every recorded run's outputs and ingest's rows; ``add(table, row, column,
     code, message)`` each difference. Returns how many tables were checked."""
@@ -217,7 +302,10 @@ def check_records(con: duckdb.DuckDBPyConnection, add: Any) -> int:
         for table, rec in tables.items():
             checked += 1
             try:
-                rows, digest = rows_digest(con, table, key, str(ident), rec["columns"])
+                if "sha256" not in rec:  # recorded at ingest with its row count only (digests pending)
+                    rows, digest = _count(con, table, key, str(ident)), ""
+                else:
+                    rows, digest = rows_digest(con, table, key, str(ident), rec["columns"])
             except duckdb.Error as exc:
                 add(
                     table,
@@ -226,6 +314,11 @@ def check_records(con: duckdb.DuckDBPyConnection, add: Any) -> int:
                     "output_unreadable",
                     f"{table} rows of {key} {ident} cannot be read: {exc}",
                 )
+                continue
+            if "sha256" not in rec:
+                if rows != rec["rows"]:
+                    add(table, where, None, "output_changed",
+                        f"{table}: {rows:,} rows of {key} {ident}, ledger seq {seq} recorded {rec['rows']:,}")  # fmt: skip
                 continue
             if (rows, digest) != (rec["rows"], rec["sha256"]):
                 add(table, where, None, "output_changed",
@@ -243,8 +336,6 @@ def reseal(con: duckdb.DuckDBPyConnection, reason: str, *, origin: str = "reseal
     Raises:
         BadInputError: no reason given.
     """
-    from xborder.core.errors import BadInputError
-
     if not reason or not reason.strip():
         raise BadInputError("Say why the rows changed.", hint='e.g. --reason "privacy erase request 12"')
     events = []

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from xborder.core.clock import utcnow
 from xborder.ledger.canonical import canonical_json, iso_utc, sha256_hex
 from xborder.ledger.events import ZERO_HASH, Event, entry_document, parse_event
 from xborder.ledger.merkle import leaf_hash, tree_hash
 from xborder.schema.ledger import LEDGER_ENTRIES, LEDGER_HEADS
-from xborder.warehouse.tables import write_frame
+from xborder.schema.table import Table
 
 __all__ = [
     "Appended",
@@ -88,6 +87,20 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.rollback()
         raise
     con.commit()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts keyed by declared column names) as one statement of column lists.
+
+    No data-frame library: an ingest appends its entry at once, and an orders ingest imports no pandas.
+    """
+    cols = table.column_names
+    select = ", ".join(f'unnest(${i + 1}) AS "{c}"' for i, c in enumerate(cols))
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    con.execute(
+        f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM (SELECT {select})',
+        [[r.get(c) for r in rows] for c in cols],
+    )
 
 
 def head_document(batch_id: str, size: int, root: str, last_seq: int, created_at: dt.datetime) -> bytes:
@@ -195,7 +208,7 @@ def append_events(
             known[(ev.batch_id, ev.key)] = Appended(seq, ev.batch_id, index, prev, True)
             last_seq[ev.batch_id] = seq
         if rows:
-            write_frame(con, LEDGER_ENTRIES, pd.DataFrame(rows))
+            _insert(con, LEDGER_ENTRIES, rows)
             heads = []
             for batch, s in last_seq.items():
                 size, root = len(hashes[batch]), tree_hash(hashes[batch]).hex()
@@ -210,5 +223,5 @@ def append_events(
                     }
                 )
                 result.heads[batch] = (size, root)
-            write_frame(con, LEDGER_HEADS, pd.DataFrame(heads))
+            _insert(con, LEDGER_HEADS, heads)
     return result
