@@ -52,6 +52,12 @@ def verify(
         bool,
         typer.Option("--no-records", help="Skip recomputing the digests of the rows runs and ingests wrote."),
     ] = False,
+    trusted_key: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-key", help="The signing key id you wrote down: it must be in the key history."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Recompute every hash, the chain, the trees, the checkpoints and the recorded row digests; exit 1 and
@@ -61,7 +67,7 @@ def verify(
     _json_flag(ctx, json_out)
     con = open_warehouse(ctx, read_only=True)
     try:
-        rep = run_verify(con, batch, records=not no_records)
+        rep = run_verify(con, batch, records=not no_records, trusted_key=trusted_key)
     finally:
         con.close()
     emit(ctx, rep.as_dict(), _render_verify)
@@ -78,7 +84,8 @@ def verify(
 def _render_verify(data: dict[str, Any]) -> None:
     head = (
         f"{data['scope']}: {data['entries']:,} entries, {data['batches']:,} batches, {data['heads']:,} heads, "
-        f"{data['anchors']:,} checkpoints, {data['records_checked']:,} recorded table digests checked"
+        f"{data['anchors']:,} checkpoints ({data['signatures']:,} signed), {data['records_checked']:,} recorded table "
+        "digests checked"
     )
     console.print(head, highlight=False, soft_wrap=True)
     if data["ok"]:
@@ -210,6 +217,9 @@ def _render_bundle(b: dict[str, Any], out: Path | None) -> None:
 def check_proof(
     ctx: typer.Context,
     bundle_file: Annotated[Path, typer.Argument(help="A bundle written by `xborder ledger proof --out`.")],
+    trusted_key: Annotated[
+        str | None, typer.Option("--trusted-key", help="The key id that must have signed the checkpoint.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Check a proof bundle from the file alone (no warehouse needed); exit 1 when it does not prove its entry."""
@@ -222,7 +232,11 @@ def check_proof(
     except (OSError, ValueError) as exc:
         raise BadInputError(f"Cannot read the proof bundle {bundle_file}: {exc}", hint="Give a file written by "
                             "`xborder ledger proof --out`.") from None  # fmt: skip
-    problems = check_bundle(bundle) if isinstance(bundle, dict) else ["the bundle is not a JSON object"]
+    problems = (
+        check_bundle(bundle, trusted_key=trusted_key)
+        if isinstance(bundle, dict)
+        else ["the bundle is not a JSON object"]
+    )
     emit(ctx, {"file": str(bundle_file), "ok": not problems, "problems": problems},
          lambda d: console.print("proof holds" if d["ok"] else "PROOF FAILS: " + "; ".join(d["problems"]),
                                  highlight=False))  # fmt: skip
@@ -238,18 +252,22 @@ def anchor(
         typer.Option(
             "--to",
             help="local (recorded here only) | file:/path/checkpoints.jsonl (appended; keep it elsewhere) | "
-            "rfc3161:/folder (the checkpoint and an RFC 3161 time-stamp request for any TSA; offline).",
+            "rfc3161:/folder (the checkpoint and an RFC 3161 time-stamp request for any TSA; offline) | "
+            "signed[:/key-folder] (signed with the ledger's key: `xborder ledger key new`).",
         ),
     ] = "local",
     json_out: JsonOpt = False,
 ) -> None:
     """Checkpoint the whole ledger (its RFC 6962 root and chain head) and anchor it; print the checkpoint."""
     from xborder.ledger.anchor import anchor_checkpoint, anchor_for
+    from xborder.ledger.signing import SignedAnchor
 
     _json_flag(ctx, json_out)
     target = anchor_for(to)
     con = open_warehouse(ctx)
     try:
+        if isinstance(target, SignedAnchor):
+            target.require_current(con)
         result = anchor_checkpoint(con, target)
     finally:
         con.close()
@@ -302,6 +320,8 @@ def reseal(
 def register(app: typer.Typer) -> None:
     """Add the ledger sub-app to the main app."""
     from xborder.cli.ledger_batch import batch_app
+    from xborder.cli.ledger_keys import key_app
 
     ledger_app.add_typer(batch_app, name="batch")
+    ledger_app.add_typer(key_app, name="key")
     app.add_typer(ledger_app, name="ledger")

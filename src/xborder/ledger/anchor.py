@@ -26,6 +26,7 @@ from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
 from xborder.ledger.canonical import canonical_json, iso_utc, sha256_hex
 from xborder.ledger.merkle import tree_hash
+from xborder.ledger.signing import SignedAnchor
 from xborder.ledger.store import transaction
 from xborder.ledger.timestamp import Rfc3161Anchor
 from xborder.schema.ledger import LEDGER_ANCHORS
@@ -133,6 +134,7 @@ _FACTORIES: dict[str, Callable[[str | None], Anchor]] = {
     "local": lambda spec: LocalAnchor(),
     "file": lambda spec: FileAnchor(spec),
     "rfc3161": lambda spec: Rfc3161Anchor(spec),
+    "signed": lambda spec: SignedAnchor(spec),
 }
 
 

@@ -45,10 +45,11 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "sale": ("orders",),
     "ingest": ("ingest_id", "file_sha256", "status"),
     "run": ("run_id", "kind", "status"),
+    "key": ("key_id", "public_key", "algorithm"),
 }
 """Event type → the data fields it must have (others are free: certificates, quantity, readings ...).
 ``ingest`` and ``run`` are the warehouse's own records (:mod:`xborder.ledger.runs`), in the batch
-:data:`xborder.ledger.runs.RUNS_BATCH`."""
+:data:`xborder.ledger.runs.RUNS_BATCH`; ``key`` registers a checkpoint-signing key (:mod:`xborder.ledger.signing`)."""
 
 PERSONAL_KEYS = frozenset(
     {

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import orjson
 
 from xborder.core.errors import NotFoundError
+from xborder.ledger.anchor import checkpoint
 from xborder.ledger.merkle import (
     consistency_proof,
     inclusion_path,
@@ -22,6 +24,7 @@ from xborder.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from xborder.ledger.signing import SignedAnchor
 
 __all__ = ["BUNDLE_FORMAT", "entry_seq_for_run", "proof_bundle", "check_bundle"]
 
@@ -80,8 +83,8 @@ def proof_bundle(con: duckdb.DuckDBPyConnection, seq: int) -> dict[str, Any]:
         "checkpoint": None,
     }
     anchored = con.execute(
-        "SELECT log_size, log_root, anchor, receipt FROM ledger_anchors WHERE log_size = "
-        "(SELECT max(log_size) FROM ledger_anchors WHERE log_size <= ?) ORDER BY anchor",
+        "SELECT log_size, log_root, anchor, receipt, chain_hash, created_at FROM ledger_anchors WHERE log_size = "
+        "(SELECT max(log_size) FROM ledger_anchors WHERE log_size <= ?) ORDER BY anchor <> 'signed', anchor",
         [len(log_hashes)],
     ).fetchone()
     if anchored is not None:
@@ -92,12 +95,31 @@ def proof_bundle(con: duckdb.DuckDBPyConnection, seq: int) -> dict[str, Any]:
             "anchor": anchored[2],
             "receipt": anchored[3],
             "consistency": [h.hex() for h in consistency_proof(size, log_hashes)],
+            "document": checkpoint(size, anchored[1], anchored[4], anchored[5]),
         }
     return bundle
 
 
-def check_bundle(bundle: dict[str, Any]) -> list[str]:
-    """Every hash of a bundle redone from the bundle alone; the problems (empty when it proves its entry)."""
+def _signature(cp: dict[str, Any], trusted_key: str | None) -> list[str]:
+    if cp.get("anchor") != SignedAnchor.name:
+        return [f"the bundle's checkpoint is not signed (anchor {cp.get('anchor')})"] if trusted_key else []
+    doc, receipt = cp["document"], orjson.loads(cp["receipt"])
+    if doc.get("size") != cp["log_size"] or doc.get("root") != cp["log_root"]:
+        return ["the signed checkpoint document is not the bundle's checkpoint"]
+    problem = SignedAnchor().check(doc, receipt)
+    if problem:
+        return [problem]
+    if trusted_key and receipt.get("key_id") != trusted_key:
+        return [f"the checkpoint is signed by {receipt.get('key_id')}, not by the trusted key {trusted_key}"]
+    return []
+
+
+def check_bundle(bundle: dict[str, Any], *, trusted_key: str | None = None) -> list[str]:
+    """Every hash of a bundle redone from the bundle alone; the problems (empty when it proves its entry).
+
+    A signed checkpoint's signature is checked too (its public key is in the receipt); ``trusted_key``, when
+    given, must be the key that signed it (the id the seller publishes).
+    """
     problems = []
     try:
         leaf = leaf_hash(str(bundle["document"]).encode("utf-8"))
@@ -122,6 +144,9 @@ def check_bundle(bundle: dict[str, Any]) -> list[str]:
                 proof,
             ):
                 problems.append("the anchored checkpoint is not a prefix of the log the bundle proves")
+            problems += _signature(cp, trusted_key)
+        elif trusted_key:
+            problems.append(f"the bundle has no checkpoint signed by {trusted_key}")
     except (KeyError, TypeError, ValueError) as exc:
         problems.append(f"the bundle is malformed: {exc}")
     return problems

@@ -22,6 +22,7 @@ from xborder.ledger.canonical import canonical_json, iso_utc, sha256_hex
 from xborder.ledger.events import DOCUMENT_VERSION, ZERO_HASH, event_key, parse_time
 from xborder.ledger.merkle import leaf_hash, prefix_roots
 from xborder.ledger.runs import check_records
+from xborder.ledger.signing import check_keys
 from xborder.ledger.store import head_document
 
 __all__ = ["Problem", "Verification", "verify"]
@@ -74,6 +75,7 @@ class Verification:
     heads: int = 0
     anchors: int = 0
     records_checked: int = 0
+    signatures: int = 0
     roots: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -282,7 +284,11 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable[Any] = ())
 
 
 def verify(
-    con: duckdb.DuckDBPyConnection, batch_id: str | None = None, *, records: bool = True
+    con: duckdb.DuckDBPyConnection,
+    batch_id: str | None = None,
+    *,
+    records: bool = True,
+    trusted_key: str | None = None,
 ) -> Verification:
     """Check the whole ledger, or one batch's history (its entries, their links into the chain, its heads).
 
@@ -291,6 +297,8 @@ def verify(
         batch_id: One batch; None checks every entry, head and checkpoint.
         records: With the whole ledger, also recompute the digests of every recorded run's output rows and
             every recorded ingest's rows (:func:`xborder.ledger.runs.check_records`).
+        trusted_key: With the whole ledger, a signing key id the owner wrote down: it must be in the key
+            history (:func:`xborder.ledger.signing.check_keys` checks the history and the signed checkpoints).
 
     Returns:
         The verification: ``ok`` when nothing was changed; otherwise each problem names table, row, column.
@@ -324,6 +332,7 @@ def verify(
                          "FROM ledger_anchors ORDER BY log_size")  # fmt: skip
         _anchors(rep, sorted(entries, key=lambda e: e.seq), anchors)
         rep.anchors = len(anchors)
+        rep.signatures = check_keys(con, rep.add, anchors, trusted=trusted_key)
         if records:
             rep.records_checked = check_records(con, rep.add)
     elif not rows:
