@@ -14,7 +14,6 @@ from typing import Any
 import duckdb
 
 from xborder.schema import all_tables
-from xborder.warehouse.tables import table_columns
 
 __all__ = ["DIGEST_METHOD", "RUN_OUTPUT_TABLES", "INGEST_TABLES", "rows_digest", "digests_for"]
 
@@ -61,13 +60,14 @@ def digests_for(
 ) -> dict[str, dict[str, Any]]:
     """``{table: {"rows", "sha256", "columns"}}`` for each of ``tables`` holding rows of ``key = value``.
 
-    One ``count(*)`` per table finds the tables with rows; only those are hashed.
+    One ``count(*)`` per table finds the tables with rows; only those are hashed. The columns are the declared
+    ones (the warehouse is synced with its declarations when opened; no catalogue query, no pandas import).
     """
-    present = {}
-    for name in tables:
-        cols = table_columns(con, name)
-        if key in cols:
-            present[name] = cols
+    declared = {t.name: list(t.column_names) for t in all_tables()}  # = the warehouse's (synced on open)
+    existing = {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    }
+    present = {name: declared[name] for name in tables if name in existing and key in declared.get(name, ())}
     if not present:
         return {}
     union = " UNION ALL ".join(

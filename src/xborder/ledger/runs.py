@@ -151,7 +151,7 @@ def record_at_ingest(con: duckdb.DuckDBPyConnection, ingest_ids: list[str]) -> A
         events = [
             parse_event(RUNS_BATCH, _ingest_event(con, r, counts_only=True), f"ingest {r[0]}")
             for r in rows
-            if r[0] not in done
+            if r[0] not in done and r[11] != "skipped"  # a file already ingested: the next run records it
         ]
         return append_events(con, events, origin="ingest")
     except (duckdb.Error, BadInputError):
