@@ -98,7 +98,8 @@ def scenario(
             stock = (
                 f"; stock plan: cycle service {_pct(g['cycle_service_base'])} → {_pct(g['cycle_service_new'])}, "
                 f"reorder point {_num(g['reorder_point_base'], 0)} → {_num(g['reorder_point_new'], 0)}"
-                if g.get("cycle_service_new") == g.get("cycle_service_new") and g.get("cycle_service_new") is not None
+                if g.get("cycle_service_new") == g.get("cycle_service_new")
+                and g.get("cycle_service_new") is not None
                 else ""
             )
             console.print(f"{r.scenario}: {r.product_id} → {r.market}: {r.route_base} ({r.modes_base}) → {r.route_new} "

@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from xborder.domains.inventory.forecasts import days_until, demand_from_forecasts, pooled_growth, window_demand
+from xborder.domains.inventory.forecasts import (
+    days_until,
+    demand_from_forecasts,
+    pooled_growth,
+    window_demand,
+)
 from xborder.domains.inventory.plan import PlanSettings, plan_from_rows
 from xborder.domains.inventory.unplanned import niche_rows
 
@@ -84,8 +89,15 @@ def test_pairs_without_a_total_borrow_the_runs_pooled_growth() -> None:
     base = _weekly([70.0] * 26, q50=[70.0] * 26, q90=[70 + norm.ppf(0.9) * 10] * 26)
     # three forecast pairs whose totals say a = 0.6, 0.75 and 1: the pooled a is their median, 0.75
     fc = pd.concat(
-        [base.assign(product_id=f"p{i}", total_q50=1820.0, total_q90=1820 + norm.ppf(0.9) * 10 * 26**a,
-                     total_periods=26) for i, a in enumerate((0.6, 0.75, 1.0))]  # fmt: skip
+        [
+            base.assign(
+                product_id=f"p{i}",
+                total_q50=1820.0,
+                total_q90=1820 + norm.ppf(0.9) * 10 * 26**a,
+                total_periods=26,
+            )
+            for i, a in enumerate((0.6, 0.75, 1.0))
+        ]  # fmt: skip
     )
     assert pooled_growth(fc) == pytest.approx(0.75)
     assert pooled_growth(base) is None  # no total anywhere: nothing to lend
@@ -104,9 +116,11 @@ def test_pairs_without_a_total_borrow_the_runs_pooled_growth() -> None:
 
 
 def test_a_niche_grows_its_spread_as_its_categorys_total() -> None:
-    cat = _weekly([300.0] * 26, q50=[300.0] * 26, q90=[300 + norm.ppf(0.9) * 30] * 26).assign(
-        category="home", level="category_market"
-    ).drop(columns="product_id")
+    cat = (
+        _weekly([300.0] * 26, q50=[300.0] * 26, q90=[300 + norm.ppf(0.9) * 30] * 26)
+        .assign(category="home", level="category_market")
+        .drop(columns="product_id")
+    )
     products = pd.DataFrame({"product_id": ["a", "b", "c"], "market": "US"})
     totals = pd.DataFrame({"category": ["home"], "market": ["US"], "total_q50": [7800.0],
                            "total_q90": [7800 + norm.ppf(0.9) * 30 * 26**0.9], "total_periods": [26]})  # fmt: skip

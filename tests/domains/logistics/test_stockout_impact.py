@@ -52,7 +52,11 @@ def test_ten_more_days_by_hand() -> None:
     assert row["extra_safety_stock"] == 119 and row["extra_cash"] == pytest.approx(1190.0)
     # no route left: no restock, service 0, the whole order short
     dead = out.loc[("custom:MAT", "b")]
-    assert dead["cycle_service_new"] == 0 and dead["units_short_new"] == 300 and pd.isna(dead["extra_safety_stock"])
+    assert (
+        dead["cycle_service_new"] == 0
+        and dead["units_short_new"] == 300
+        and pd.isna(dead["extra_safety_stock"])
+    )
     assert pd.isna(out.loc[("custom:NONE", "a"), "cycle_service_new"])  # no plan: no figures
     s = scenario_stock_summary(out.reset_index())
     assert s["planned_pairs"] == 2 and s["pairs_service_down"] == 2

@@ -131,16 +131,23 @@ def _borrowed_growth(df: pd.DataFrame, keys: pd.DataFrame, own: np.ndarray) -> n
     :func:`pooled_growth`), within [0.5, 1]; else ``own``."""
     if "growth_prior" not in df.columns:
         return own
-    g = pd.to_numeric(df["growth_prior"], errors="coerce").groupby([df["product_id"], df["market"]], sort=False)
+    g = pd.to_numeric(df["growth_prior"], errors="coerce").groupby(
+        [df["product_id"], df["market"]], sort=False
+    )
     prior = g.first().reindex(pd.MultiIndex.from_frame(keys[["product_id", "market"]])).to_numpy(float)
     has_total = "total_q90" in df.columns and bool(
         pd.to_numeric(df["total_q90"], errors="coerce").notna().any()
     )
     if has_total:
-        t = pd.to_numeric(df["total_q90"], errors="coerce").notna().groupby(
-            [df["product_id"], df["market"]], sort=False
-        ).any()
-        with_total = t.reindex(pd.MultiIndex.from_frame(keys[["product_id", "market"]])).fillna(False).to_numpy(bool)
+        t = (
+            pd.to_numeric(df["total_q90"], errors="coerce")
+            .notna()
+            .groupby([df["product_id"], df["market"]], sort=False)
+            .any()
+        )
+        with_total = (
+            t.reindex(pd.MultiIndex.from_frame(keys[["product_id", "market"]])).fillna(False).to_numpy(bool)
+        )
     else:
         with_total = np.zeros(len(keys), dtype=bool)
     take = ~with_total & np.isfinite(prior)
@@ -196,7 +203,9 @@ def demand_from_forecasts(rows: pd.DataFrame, service_level: float = 0.95) -> De
     own = _total_growth(df, sd, keys)
     growth = _borrowed_growth(df, keys, own)
     keys["sd_basis"] = np.where(
-        own > 0.5, keys["sd_basis"] + "+total", np.where(growth > 0.5, keys["sd_basis"] + "+pooled", keys["sd_basis"])
+        own > 0.5,
+        keys["sd_basis"] + "+total",
+        np.where(growth > 0.5, keys["sd_basis"] + "+pooled", keys["sd_basis"]),
     )
     pair = df.groupby(["product_id", "market"], sort=False).ngroup().to_numpy()
     shape = (len(keys), int(df["_k"].max()) + 1)

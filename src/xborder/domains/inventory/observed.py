@@ -20,6 +20,7 @@ def mode_family(modes: pd.Series) -> pd.Series:
     m = modes.astype("string").str.strip().str.lower()
     return m.map(lambda v: _FAMILY.get(v, v) if isinstance(v, str) else None).astype("string")
 
+
 LANE_KEYS = {
     "product": ["product_id", "market"],
     "supplier": ["supplier_id", "market", "mode"],
@@ -90,7 +91,9 @@ def pair_lead_times(
                                                     "observed_deliveries", "observed_basis"], dtype=object)  # fmt: skip
     d = deliveries.copy() if len(deliveries) else deliveries
     if len(d) and len(pairs):
-        d["_family"] = mode_family(d["mode"]) if "mode" in d else pd.Series(None, index=d.index, dtype="string")
+        d["_family"] = (
+            mode_family(d["mode"]) if "mode" in d else pd.Series(None, index=d.index, dtype="string")
+        )
         mode = pairs["mode"] if "mode" in pairs else pd.Series(None, index=pairs.index, dtype=object)
         pairs = pairs.assign(_family=mode_family(mode.fillna(default_mode)))
     levels = (

@@ -50,7 +50,9 @@ def niche_rows(
     rows["_n"] = rows["_n"].fillna(1.0).clip(lower=1.0)
     if totals is not None and len(totals):
         rows = rows.drop(columns=[c for c in totals.columns if c.startswith("total_")], errors="ignore")
-        rows = rows.merge(totals.drop_duplicates(["category", "market"]), on=["category", "market"], how="left")
+        rows = rows.merge(
+            totals.drop_duplicates(["category", "market"]), on=["category", "market"], how="left"
+        )
         for c in ("total_q50", "total_q90"):
             rows[c] = pd.to_numeric(rows[c], errors="coerce") / rows["_n"]
     for c in rows.columns:

@@ -179,7 +179,9 @@ def _stock_plans(con: Any, run_id: str) -> pd.DataFrame:
     run = run_id if len(rows) else latest_run_id(con, "inventory_plans")
     if run is None:
         return pd.DataFrame(columns=PLAN_COLUMNS)
-    return read_rows(con, "inventory_plans", run, columns=PLAN_COLUMNS, where="location = '*' AND kind <> 'none'")
+    return read_rows(
+        con, "inventory_plans", run, columns=PLAN_COLUMNS, where="location = '*' AND kind <> 'none'"
+    )
 
 
 def _write(con: Any, table: Any, frame: pd.DataFrame, run_id: str) -> int:

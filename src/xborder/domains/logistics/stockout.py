@@ -53,7 +53,12 @@ def stockout_impact(impacts: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
         return pd.to_numeric(m[c], errors="coerce").to_numpy(float) if c in m else np.full(len(m), np.nan)
 
     d = np.clip(pd.to_numeric(out["delay_days"], errors="coerce").fillna(0.0).to_numpy(float), 0, None)
-    big_p, mu, sigma, r = num("protection_days"), num("protection_demand"), num("protection_sd"), num("reorder_point")
+    big_p, mu, sigma, r = (
+        num("protection_days"),
+        num("protection_demand"),
+        num("protection_sd"),
+        num("reorder_point"),
+    )
     q, z0, a = num("order_quantity"), num("safety_factor"), np.nan_to_num(num("spread_growth"), nan=0.5)
     rate = np.divide(mu, big_p, out=np.zeros(len(m)), where=big_p > 0)
     lt_part = (rate * np.nan_to_num(num("lead_time_sd_days"))) ** 2

@@ -133,7 +133,9 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     history = history_rows(read_recent_months(con), landed, have)
     parts = [f for f in (fc, recent, history) if len(f)]
     demand = pd.concat(parts, ignore_index=True) if parts else fc
-    pooled = pooled_growth(fc[fc["kind"].eq("forecast")], p.service_level or st.service_level) if len(fc) else None
+    pooled = (
+        pooled_growth(fc[fc["kind"].eq("forecast")], p.service_level or st.service_level) if len(fc) else None
+    )
     if pooled is not None:  # plans without a horizon total of their own grow their spread as the run's do
         demand["growth_prior"] = pooled
     if demand.empty:
