@@ -11,8 +11,9 @@ from scipy.stats import norm
 
 from tests.domains.logistics.test_stage_cli import AS_OF, warehouse  # noqa: F401 — the fixture
 from xborder.core.settings import get_settings
-from xborder.domains.logistics.stage import STAGE
+from xborder.domains.logistics.stage import STAGE, report_panels
 from xborder.domains.logistics.stockout import scenario_stock_summary, stockout_impact
+from xborder.pipeline.dossier import connection_query, dossier
 from xborder.pipeline.runner import run_stage
 from xborder.warehouse import connect
 from xborder.warehouse.tables import read_rows, write_frame
@@ -68,6 +69,8 @@ def test_stage_prices_a_slower_lane_into_the_stock_plan(warehouse: Path) -> None
     run_id, summary = run_stage(con, get_settings(db_path=str(warehouse)), STAGE,
                                 {"as_of": AS_OF, "scenarios": [], "changes": ["sea_fcl:days=+10"], "modes": ["air"]})  # fmt: skip
     imp = read_rows(con, "logistics_impacts", run_id)
+    d = dossier(connection_query(con), run_id, "custom:MAT", "DE")["sections"]["logistics"]
+    panels = {lang: report_panels(con, run_id, lang)[0] for lang in ("en", "zh")}
     con.close()
     # the cheapest plan is sea (36 days p90); 10 days slower it is still the cheapest: +10 days, same route
     assert len(imp) == 1 and imp["delay_days"].item() == 10 and not imp["rerouted"].item()
@@ -76,3 +79,10 @@ def test_stage_prices_a_slower_lane_into_the_stock_plan(warehouse: Path) -> None
     assert imp["extra_safety_stock"].item() == 119
     scen = summary["scenarios"][0]
     assert scen["planned_pairs"] == 1 and scen["mean_cycle_service_new"] == pytest.approx(0.733, abs=1e-3)
+    # the dossier's scenario and the report's scenario table say it too (en and zh labels)
+    (one,) = d["scenarios"]
+    assert one["cycle_service_new"] == pytest.approx(0.733, abs=1e-3) and one["reorder_point_new"] == 691
+    table = dict(panels["en"].tables)["Disruption scenarios"]
+    assert table["Extra safety stock to restore (units)"].tolist() == [119]
+    assert table["Cycle service, scenario"].tolist() == [0.733]
+    assert "恢复目标所需的额外安全库存（件）" in dict(panels["zh"].tables)["中断情景"].columns
