@@ -226,7 +226,7 @@ def run_logistics(ctx: StageContext, p: LogisticsParams) -> dict[str, Any]:
         name = f"{cp}_closed"
         hit = base[base["plan"] & base["via"].fillna("").str.split(";").apply(lambda v, c=cp: c in v)]
         row = {"scenario": name, "closed": cp, "pairs": int(base["plan"].sum()), "affected_pairs": 0,
-               "rerouted_pairs": 0, "unroutable_pairs": 0, "source": table.at[cp, "source"]}  # fmt: skip
+               "rerouted_pairs": 0, "unroutable_pairs": 0, "planned_pairs": 0, "source": table.at[cp, "source"]}  # fmt: skip
         if len(hit):
             closed = build_network(close_chokepoints(lanes, [cp]))
             sub = ships.merge(hit[_KEYS], on=_KEYS)
