@@ -59,6 +59,8 @@ def test_ten_more_days_by_hand() -> None:
         and pd.isna(dead["extra_safety_stock"])
     )
     assert pd.isna(out.loc[("custom:NONE", "a"), "cycle_service_new"])  # no plan: no figures
+    # no plans at all (a warehouse without an inventory run): every pair without figures
+    assert stockout_impact(imp, pd.DataFrame())["cycle_service_new"].isna().all()
     s = scenario_stock_summary(out.reset_index())
     assert s["planned_pairs"] == 2 and s["pairs_service_down"] == 2
 

@@ -45,7 +45,8 @@ def stockout_impact(impacts: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
     out = impacts.copy()
     if out.empty:
         return out.assign(**{c: pd.Series(dtype=float) for c in _OUT})
-    p = plans[plans["kind"].ne("none")].drop_duplicates(["product_id", "market"]) if len(plans) else plans
+    p = plans.reindex(columns=list(dict.fromkeys([*plans.columns, *PLAN_COLUMNS])))
+    p = p[p["kind"].ne("none")].drop_duplicates(["product_id", "market"])
     cols = [c for c in PLAN_COLUMNS if c in p.columns]
     m = out[["product_id", "market"]].merge(p[cols], on=["product_id", "market"], how="left")
 
