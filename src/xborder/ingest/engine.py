@@ -122,7 +122,7 @@ def ingest_path(
                 raise
         finally:
             _drop_temps(con)
-    record_at_ingest(con, [r.ingest_id for r in results])  # the ledger entry, at once (never fails the ingest)
+    record_at_ingest(con, [r.ingest_id for r in results])  # ledger entry at once; never fails the ingest
     report(1.0, "done")
     try:
         _write_rejects(con, results, Path(reject_dir or settings.report_dir))
