@@ -61,6 +61,15 @@ def _ads(app, product_id: str) -> None:
                 "spend, sales, clicks, orders, break_even_acos) VALUES (?, ?, 'FR', 'EUR', ?, ?, ?, ?, ?, ?, ?, 0.25)",
                 [SEED_RUN, grain, product_id, start, end, spend, sales, clicks, orders],
             )
+        for term, spend, clicks, action in (
+            ("heart holder", 12.0, 40.0, "harvest_exact"),
+            ("red mug", 20.0, 60.0, "negate"),
+        ):
+            cur.execute(
+                "INSERT INTO ad_keyword_matrix (run_id, market_code, currency, product_id, search_term, tier, spend, "
+                "clicks, action) VALUES (?, 'FR', 'EUR', ?, ?, 'core', ?, ?, ?)",
+                [SEED_RUN, product_id, term, spend, clicks, action],
+            )
 
 
 def test_detail_page_shows_channel_customers_and_ads(page, live_server) -> None:
@@ -93,6 +102,7 @@ def test_detail_page_shows_channel_customers_and_ads(page, live_server) -> None:
     assert f"Buyers {cust['buyers']:,}" in text
     assert f"({round(cust['repurchase_rate'] * 100, 1)}%)" in text
     assert "not assessed" not in text and "P(alive) is the chance" in text
+    assert page.locator("#customers-p-buy").inner_text() == f"{round(cust['mean_p_buy'] * 100, 1)}%"
     page.wait_for_selector("#chart-customer-segments .main-svg")
 
     ads = page.locator("#ads-card")
@@ -102,4 +112,8 @@ def test_detail_page_shows_channel_customers_and_ads(page, live_server) -> None:
     page.wait_for_selector("#chart-acos .main-svg")
     # two weekly points (10/100 and 30/60) and the break-even line
     assert page.locator("#chart-acos .scatterlayer .trace").count() == 2
+    terms = page.locator("#ads-keywords tbody tr td:first-child").all_inner_texts()
+    assert (
+        terms == ["red mug", "heart holder"] and "2 search terms with most spend (of 2)" in ads.inner_text()
+    )
     assert page.errors == []

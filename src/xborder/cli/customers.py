@@ -86,7 +86,7 @@ def _print_notes(d: dict[str, Any]) -> None:
 
 
 _SEGMENT_COLS = ["source", "market", "segment", "currency", "customers", "share", "mean_recency_days",
-                 "mean_purchases", "total_value", "mean_p_alive", "expected_value_per_customer"]  # fmt: skip
+                 "mean_purchases", "total_value", "mean_p_alive", "mean_p_buy", "expected_value_per_customer"]  # fmt: skip
 
 
 @customers_app.command("rfm")
@@ -209,11 +209,11 @@ def clv(
     model_cols = ["source", "status", "customers", "repeat_customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood",
                   "p", "q", "gamma", "spend_log_likelihood", "frequency_spend_correlation", "holdout_days",
                   "holdout_actual", "holdout_predicted", "holdout_correlation"]  # fmt: skip
-    seg_cols = ["source", "market", "segment", "currency", "customers", "mean_p_alive", "expected_purchases",
+    seg_cols = ["source", "market", "segment", "currency", "customers", "mean_p_alive", "mean_p_buy", "expected_purchases",
                 "expected_value", "expected_value_per_customer", "horizon_days"]  # fmt: skip
     best = f["customer_scores"].sort_values("expected_value", ascending=False, na_position="last").head(top)
     cust_cols = ["customer_key", "source", "market", "segment", "purchases", "recency_days", "total_value",
-                 "p_alive", "expected_purchases", "expected_spend", "expected_value", "currency"]  # fmt: skip
+                 "p_alive", "p_buy", "expected_purchases", "expected_spend", "expected_value", "currency"]  # fmt: skip
     data = {"run_id": d["run_id"], "notes": d["notes"], "data_support": d["data_support"],
             "models": _records(f["customer_models"], model_cols), "segments": _records(f["customer_segments"], seg_cols),
             "top_customers": _records(best, cust_cols)}  # fmt: skip
@@ -241,13 +241,23 @@ def _render_clv(x: dict[str, Any]) -> None:
             console.print(f"  holdout {int(m.holdout_days)} days: {m.holdout_actual:,.0f} purchases, forecast "
                           f"{m.holdout_predicted:,.0f} (correlation per customer {_num(m.holdout_correlation, 2)})")  # fmt: skip
     t = Table(title="Expected over the horizon per segment × market")
-    for c in ("source", "market", "segment", "customers", "P(alive)", "purchases", "value", "per customer"):
+    for c in (
+        "source",
+        "market",
+        "segment",
+        "customers",
+        "P(alive)",
+        "P(buy)",
+        "purchases",
+        "value",
+        "per customer",
+    ):
         t.add_column(c, justify="left" if c in ("source", "market", "segment") else "right")
     for r in x["segments"].itertuples():
         if not r.customers:
             continue
         t.add_row(r.source, str(r.market), r.segment.replace("_", " "), f"{r.customers:,}", _num(r.mean_p_alive, 2),
-                  _num(r.expected_purchases, 0), f"{_num(r.expected_value, 0)} {r.currency}",
+                  _num(r.mean_p_buy, 2), _num(r.expected_purchases, 0), f"{_num(r.expected_value, 0)} {r.currency}",
                   _num(r.expected_value_per_customer, 0))  # fmt: skip
     console.print(t)
     if len(x["top_customers"]):

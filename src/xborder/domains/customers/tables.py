@@ -81,6 +81,7 @@ CUSTOMER_SCORES = Table(
             "BG/NBD probability that the customer is still active; NULL without a model.",
             unit="fraction",
         ),  # fmt: skip
+        Column("p_buy", "DOUBLE", "P(a purchase within horizon_days) (BG/NBD); rank by it.", unit="fraction"),
         Column(
             "expected_purchases",
             "DOUBLE",
@@ -117,6 +118,7 @@ CUSTOMER_SEGMENTS = Table(
         Column("mean_purchases", "DOUBLE", "Mean purchases per customer.", unit="purchases"),
         Column("total_value", "DOUBLE", "Value bought by the segment.", unit="currency"),
         Column("mean_p_alive", "DOUBLE", "Mean BG/NBD probability of being active.", unit="fraction"),
+        Column("mean_p_buy", "DOUBLE", "Mean P(a purchase within horizon_days).", unit="fraction"),
         Column(
             "expected_purchases",
             "DOUBLE",
@@ -178,6 +180,9 @@ CUSTOMER_PRODUCTS = Table(
         Column("at_risk", "INTEGER", "Buyers in the at risk segment.", unit="customers"),
         Column("lost", "INTEGER", "Buyers in the lost segment.", unit="customers"),
         Column("mean_p_alive", "DOUBLE", "Mean BG/NBD probability that a buyer is active.", unit="fraction"),
+        Column(
+            "mean_p_buy", "DOUBLE", "Mean P(a purchase within horizon_days) of the buyers.", unit="fraction"
+        ),
         Column(
             "expected_value_per_buyer",
             "DOUBLE",
