@@ -161,6 +161,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``--dist loadgroup`` otherwise deals a module's tests to both workers, and each worker then builds the
     module's fixture (an ingested real dataset, a whole run) again. Grouping the module runs it once; a
     module that already names an ``xdist_group`` keeps its own.
+
+    pytest 9 keeps a node's id in ``_id``; pytest-xdist 3.8 still appends the group to ``_nodeid``, which
+    pytest 9 no longer reads, so ``xdist_group`` marks were silently ignored (every test scheduled on its
+    own). The group is appended to the id here, the way xdist does it, so ``--dist loadgroup`` works.
     """
     by_module: dict[str, list[pytest.Item]] = {}
     for item in items:
@@ -173,4 +177,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             defs = info.name2fixturedefs.values() if info is not None else ()
             shared = any(d.scope in {"module", "class", "package"} for seq in defs for d in seq)
             if shared and item.get_closest_marker("xdist_group") is None:
-                item.add_marker(pytest.mark.xdist_group(module))
+                item.add_marker(pytest.mark.xdist_group(module.removeprefix("tests/").removesuffix(".py")))
+    if config.getvalue("loadgroup"):  # an xdist worker under --dist loadgroup
+        _group_ids(items)
+
+
+def _group_ids(items: list[pytest.Item]) -> None:
+    """``nodeid@group`` for the items marked ``xdist_group`` (what xdist's own hook does before pytest 9)."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest < 9: xdist's hook appends it
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})  # fmt: skip
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")  # type: ignore[attr-defined]
