@@ -178,7 +178,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             shared = any(d.scope in {"module", "class", "package"} for seq in defs for d in seq)
             if shared and item.get_closest_marker("xdist_group") is None:
                 item.add_marker(pytest.mark.xdist_group(module.removeprefix("tests/").removesuffix(".py")))
-    if config.getvalue("loadgroup"):  # an xdist worker under --dist loadgroup
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
         _group_ids(items)
 
 
