@@ -175,7 +175,8 @@ def flow(
     ] = None,
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks projected.")] = 13,
     picks: Annotated[
-        bool, typer.Option("--picks", help="Only the latest selection's picks that pass every gate (as a run).")
+        bool,
+        typer.Option("--picks", help="Only the latest selection's picks that pass every gate (as a run)."),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:

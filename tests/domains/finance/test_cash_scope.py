@@ -49,5 +49,8 @@ def test_picks_are_the_ranked_opportunities_that_pass_every_gate(db_path: Path) 
     })  # fmt: skip
     write_frame(con, OPPORTUNITIES, opp)
     assert selection_picks(con, "run-a") == {("p1", "DE"), ("p4", "IT")}
-    assert selection_picks(con, "run-b") == {("p1", "DE"), ("p4", "IT")}  # a run without its own selection: the latest
+    assert selection_picks(con, "run-b") == {
+        ("p1", "DE"),
+        ("p4", "IT"),
+    }  # a run without its own selection: the latest
     con.close()

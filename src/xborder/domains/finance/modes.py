@@ -10,6 +10,8 @@ unit margin and to the plan's own cash over the horizon (its lowest cumulative c
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -52,7 +54,7 @@ def mode_options(
             "end_cash", "alt_end_cash", "cash_gain", "end_gain"]  # fmt: skip
     if plans.empty or alternatives.empty:
         return pd.DataFrame(columns=cols)
-    alts = {key: g for key, g in alternatives.groupby(["product_id", "market"])}
+    alts = dict(list(alternatives.groupby(["product_id", "market"])))
     rows = []
     for _, p in plans.iterrows():
         others = alts.get((p["product_id"], p["market"]))
@@ -100,17 +102,21 @@ def switch_plans(plans: pd.DataFrame, alternatives: pd.DataFrame, switches: pd.D
     out = plans.copy()
     if switches.empty:
         return out
-    alt = alternatives.set_index(["product_id", "market", "mode"])
-    pick = switches.set_index(["product_id", "market"])
+    alt: dict[tuple[str, str, str], dict[Any, Any]] = {
+        (str(r["product_id"]), str(r["market"]), str(r["mode"])): r for r in alternatives.to_dict("records")
+    }
+    pick: dict[tuple[str, str], dict[Any, Any]] = {
+        (str(r["product_id"]), str(r["market"])): r for r in switches.to_dict("records")
+    }
     for i, p in out.iterrows():
-        key = (p["product_id"], p["market"])
-        if key not in pick.index:
+        key = (str(p["product_id"]), str(p["market"]))
+        if key not in pick:
             continue
-        new_mode = pick.loc[key, "alt_mode"]
-        a = alt.loc[(key[0], key[1], new_mode)]
+        new_mode = str(pick[key]["alt_mode"])
+        a = alt[(str(key[0]), str(key[1]), str(new_mode))]
         for c in MONEY:
             out.at[i, c] = float(a[c])
-        out.at[i, "lead_time_days"] = float(pick.loc[key, "alt_lead_time_days"])
+        out.at[i, "lead_time_days"] = float(pick[key]["alt_lead_time_days"])
         out.at[i, "transit_days"] = float(a["transit_days"])
         out.at[i, "mode"] = new_mode
     return out

@@ -95,6 +95,7 @@ CASH_FLOWS = Table(
     ),
 )  # fmt: skip
 
+
 def _money(name: str, doc: str) -> Column:
     return Column(name, "DOUBLE", doc, unit="currency")
 

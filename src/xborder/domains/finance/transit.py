@@ -18,7 +18,8 @@ def transit_table() -> tuple[dict[str, float], dict[str, float]]:
     frames = [load_table(name) for name in ("freight/rates", "freight/derived_rates")]
     f = pd.concat(frames, ignore_index=True)
     mid = (
-        pd.to_numeric(f["transit_days_min"], errors="coerce") + pd.to_numeric(f["transit_days_max"], errors="coerce")
+        pd.to_numeric(f["transit_days_min"], errors="coerce")
+        + pd.to_numeric(f["transit_days_max"], errors="coerce")
     ) / 2
     f = f.assign(mid=mid)
     by_rule = f.dropna(subset=["mid"]).drop_duplicates("rule_id", keep="last").set_index("rule_id")["mid"]

@@ -29,7 +29,13 @@ from xborder.domains.finance.indicators import (
 )
 from xborder.domains.finance.prices import price_ladder
 from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows, mode_rows
-from xborder.domains.finance.tables import CASH_FLOWS, CASH_MODE_OPTIONS, PRICE_LADDERS, TABLES, WARNING_INDICATORS
+from xborder.domains.finance.tables import (
+    CASH_FLOWS,
+    CASH_MODE_OPTIONS,
+    PRICE_LADDERS,
+    TABLES,
+    WARNING_INDICATORS,
+)
 from xborder.reference.fx import FxTable, load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, table_exists, write_frame

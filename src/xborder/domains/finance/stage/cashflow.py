@@ -11,7 +11,6 @@ import pandas as pd
 from xborder.core.clock import today
 from xborder.core.settings import Settings
 from xborder.domains.finance.cashflow import mean_weekly_net, payout_days, settlement_cycle, weekly_flows
-from xborder.domains.finance.transit import transit_days
 from xborder.domains.finance.cashplan import (
     ESTIMATED,
     LINES,
@@ -22,10 +21,20 @@ from xborder.domains.finance.cashplan import (
     plan_cash,
 )
 from xborder.domains.finance.stage.modes import mode_lever
+from xborder.domains.finance.transit import transit_days
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
-__all__ = ["terms_from", "plan_inputs", "unit_money", "mode_rows", "ad_plan", "history_payouts", "cash_flow", "cash_rows"]
+__all__ = [
+    "terms_from",
+    "plan_inputs",
+    "unit_money",
+    "mode_rows",
+    "ad_plan",
+    "history_payouts",
+    "cash_flow",
+    "cash_rows",
+]
 
 _DUTIES = ("duty", "additional_duty", "customs_fees", "low_value_charges", "import_tax_cost")
 _FEES = ("referral_fee", "fulfilment_fee", "other_fees")
@@ -244,7 +253,9 @@ def cash_flow(
         options, switched = mode_lever(con, plans, start, terms)
     extra = {}
     if len(options):  # no switch that helps: the lever is the flow as it is (gain 0), and says so
-        extra["change_mode"] = _assemble(switched if len(switched) else plans, start, terms, history, ad_daily)
+        extra["change_mode"] = _assemble(
+            switched if len(switched) else plans, start, terms, history, ad_daily
+        )
     return {
         "weeks": w,
         "fixes": fixes(w, float(opening_value or 0.0), floor_value, extra=extra)
@@ -280,7 +291,13 @@ def _assemble(
     )
     if history is not None:
         lines["payouts_history"] = history
-        for line in ("payouts", "vat_output", "advertising", "refunds", "storage"):  # the settlements hold them
+        for line in (
+            "payouts",
+            "vat_output",
+            "advertising",
+            "refunds",
+            "storage",
+        ):  # the settlements hold them
             lines[line] = 0.0
     if ad_daily:
         lines["advertising"] = lines.get("advertising", 0.0) - 7.0 * ad_daily
