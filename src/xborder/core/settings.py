@@ -179,11 +179,13 @@ class Settings:
     risk_prior_demand: float = 0.25
     risk_prior_supply: float = 0.15
     risk_prior_ip_brand: float = 0.05
+    risk_prior_data: float = 0.50
     risk_l1_share: float = 0.5
     risk_l2_share: float = 0.2
     risk_l3_share: float = 0.05
     risk_response_hours: tuple[int, ...] = (2, 24, 48, 72)
-    """Risk: priors where no history exists; response level by priority / base plan profit (L1 >= l1_share ...);
+    """Risk: priors where no history exists (data: the chance an estimated cost, size or rule misses by its band,
+    applied only to plans that rest on estimates); response level by priority / base plan profit (L1 >= l1_share ...);
     response deadlines of L1..L4 in hours."""
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
