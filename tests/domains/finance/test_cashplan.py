@@ -87,3 +87,15 @@ def test_refunds_and_storage_by_hand() -> None:
     )
     assert peak["storage"].sum() == pytest.approx(-2 * 2444.0)  # every stocked day falls in October-December
     assert plan_cash(_plan(), START, CashTerms())[["refunds", "storage"]].abs().sum().sum() == 0.0
+
+
+def test_a_plans_own_supplier_terms_replace_the_settings() -> None:
+    """Full payment at order (deposit 100%) or a 50% deposit with the balance and freight 60 days after the order."""
+    full = plan_cash(_plan(deposit_share=1.0), START, CashTerms())
+    assert (
+        full.loc[0, "purchase_deposits"] == pytest.approx(-400.0) and full["purchase_balances"].sum() == 0.0
+    )
+    half = plan_cash(_plan(deposit_share=0.5, payment_days=60), START, CashTerms())
+    assert half.loc[0, "purchase_deposits"] == pytest.approx(-200.0)
+    assert half.loc[8, "purchase_balances"] == pytest.approx(-200.0)  # day 60 is in week 8 (days 56-62)
+    assert half.loc[8, "freight"] == pytest.approx(-100.0) and half.loc[4, "freight"] == 0.0

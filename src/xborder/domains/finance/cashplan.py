@@ -102,6 +102,8 @@ def _one_plan(
     arrivals: dict[int, float] = {}
     ad_share = _num(p, "ad_share", t.ad_share)
     refund = _num(p, "refund_rate", t.refund_rate)
+    deposit = _num(p, "deposit_share", t.deposit_share)  # the supplier's own terms when the plan has them
+    pay_days = int(round(_num(p, "payment_days", t.payment_days)))
     store = np.full(days, _num(p, "storage_unit_month") / DAYS_PER_MONTH)
     if peak is not None:
         store[peak] = _num(p, "storage_unit_month_peak", _num(p, "storage_unit_month")) / DAYS_PER_MONTH
@@ -115,9 +117,9 @@ def _one_plan(
         if units <= 0:
             return
         goods = float(p["goods"]) * units
-        book("purchase_deposits", day, -t.deposit_share * goods)
-        book("purchase_balances", day + t.payment_days, -(1 - t.deposit_share) * goods)
-        book("freight", day + t.payment_days, -float(p["freight"]) * units)
+        book("purchase_deposits", day, -deposit * goods)
+        book("purchase_balances", day + pay_days, -(1 - deposit) * goods)
+        book("freight", day + pay_days, -float(p["freight"]) * units)
         book("duties_import_vat", day + lead, -(float(p["duties"]) + float(p["import_vat"])) * units)
         book("vat_recovered", day + lead + t.vat_days, float(p["import_vat"]) * units)
         arrivals[day + lead] = arrivals.get(day + lead, 0.0) + units
@@ -161,7 +163,8 @@ def plan_cash(plans: pd.DataFrame, start: pd.Timestamp, terms: CashTerms) -> pd.
             ``output_vat`` in the plan's currency, ``fx`` (flow currency per plan currency); optional
             ``ad_share`` (advertising per unit of sales; default ``terms.ad_share``), ``refund_rate`` (default
             ``terms.refund_rate``), ``storage_unit_month`` and ``storage_unit_month_peak`` (storage per unit
-            in stock per month, plan currency; default 0).
+            in stock per month, plan currency; default 0), ``deposit_share`` and ``payment_days`` (the plan's
+            supplier terms; default ``terms``).
         start: Monday of the flow's first week.
         terms: Timing and shares.
 

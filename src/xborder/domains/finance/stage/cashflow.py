@@ -262,6 +262,11 @@ def cash_flow(
         if brk is not None
         else pd.DataFrame(),
         "mode_options": options,
+        "supplier_terms": {
+            "deposit_share": terms.deposit_share,
+            "payment_days": terms.payment_days,
+            "basis": "settings",
+        },  # supplier_offers hold no payment terms yet (docs/finance.md)
         "mode_switches": int(switched["switched"].sum()) if len(switched) else 0,
         "start": start.date(),
         "breach_week": brk.date() if brk is not None else None,
