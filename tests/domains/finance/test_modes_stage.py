@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from xborder.core.settings import Settings
+from xborder.domains.finance.report import report_panels as finance_panels
 from xborder.domains.finance.stage import STAGE as FINANCE
 from xborder.domains.inventory.tables import INVENTORY_PLANS
 from xborder.domains.landed_cost import ProductInput, landed_cost_frame
@@ -69,6 +70,7 @@ def test_an_air_plan_is_priced_by_sea(warehouse: Path) -> None:
     lc = read_rows(con, "landed_costs").set_index("mode")
     got = read_rows(con, "cash_mode_options", run_id)
     flow = read_rows(con, "cash_flows", run_id)
+    panels = {lang: finance_panels(con, run_id, lang)[0] for lang in ("en", "zh")}
     con.close()
     assert len(got) == 1
     o = got.iloc[0]
@@ -88,6 +90,11 @@ def test_an_air_plan_is_priced_by_sea(warehouse: Path) -> None:
     # refunds: 5% of the sales of days 40..69 (60 units) taken back 21 days later, at price - fees (no US VAT)
     fees = lc.loc["air", ["referral_fee", "fulfilment_fee", "other_fees"]].fillna(0).sum()
     assert total["refunds"] == pytest.approx(-0.05 * 60 * (39.0 - fees - lc.loc["air", "output_vat"]))
+    # the cash-runway panel adds the mode table and says whether a switch helps (en, zh)
+    (_, table) = panels["en"].tables[1]
+    assert len(table) == 1 and table.iloc[0]["Mode → other"].startswith("air → sea_lcl")
+    said = "1 picks need less cash" if bool(o["chosen"]) else "No pick needs less cash"
+    assert said in (panels["en"].intro or "") and "运输方式" in (panels["zh"].intro or "")
     env = {**os.environ, "XBORDER_DB": str(warehouse)}
     out = subprocess.run([sys.executable, "-m", "xborder.cli.main", "--json", "cash", "modes"], env=env,
                          capture_output=True, text=True, check=True)  # fmt: skip
