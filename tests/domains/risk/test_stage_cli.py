@@ -185,3 +185,22 @@ def test_cli_seller_register_sums_the_plans(warehouse: Path) -> None:
     assert sum(r["L1"] + r["L2"] + r["L3"] + r["L4"] for r in d["rows"]) == len(reg) == 32
     assert d["risk_reserve"] == pytest.approx(sum(r["expected_loss"] for r in d["rows"]))
     assert d["risk_reserve"] > us["expected_loss"].sum() > 0
+
+
+@pytest.mark.slow
+def test_stress_prices_the_pairs_other_modes_on_the_same_draws(warehouse: Path) -> None:
+    """``xborder stress p:lamp US --mode air`` stresses sea LCL on the same draws: its figures equal those of
+    ``--mode sea_lcl`` alone, and sea is suggested when it loses less often and still makes money."""
+    air = json.loads(
+        _cli(warehouse, "--json", "stress", "p:lamp", "US", "--mode", "air", "--draws", "2000").stdout
+    )
+    sea = json.loads(
+        _cli(warehouse, "--json", "stress", "p:lamp", "US", "--mode", "sea_lcl", "--draws", "2000").stdout
+    )
+    assert air["mode"] == "air" and [r["mode"] for r in air["other_modes"]] == ["sea_lcl"]
+    other = air["other_modes"][0]
+    assert other["p_loss"] == pytest.approx(sea["p_loss"]) and other["p05"] == pytest.approx(sea["p05"])
+    assert other["base_margin"] == pytest.approx(sea["base_margin"])
+    expect = "sea_lcl" if sea["p_loss"] < air["p_loss"] and sea["base_margin"] > 0 else None
+    assert air["suggested_mode"] == expect
+    assert sea["other_modes"][0]["mode"] == "air"
