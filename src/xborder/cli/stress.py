@@ -53,7 +53,7 @@ def stress(
     freight = all_drivers[all_drivers["driver"] == "freight"].set_index("row")["break_even"]
     others = pd.DataFrame({"mode": rows["mode"], "base_margin": summary["base_margin"],
                            "p_loss": summary["p_loss"], "p05": summary["p05"], "mean_margin": summary["mean_margin"],
-                           "freight_break_even": rows.index.map(freight)}).iloc[1:]  # fmt: skip
+                           "freight_break_even": freight.reindex(rows.index).to_numpy()}).iloc[1:]  # fmt: skip
     better = others[(others["base_margin"] > 0) & (others["p_loss"] < s["p_loss"])]
     data = {"landed_cost_run": run_id, "product_id": product_id, "market": market.upper(), "mode": rows["mode"].iloc[0],
             "currency": rows["currency"].iloc[0], "units": float(rows["units"].iloc[0]), "draws": draws, **s,
