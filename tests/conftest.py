@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,82 @@ def retail_warehouse() -> Path:
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target
+
+
+# --- Built once per test session, shared by the xdist workers --------------------------------------
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """Path of ``name``, built by ``build(path)`` once per pytest session and shared by its xdist workers.
+
+    Session fixtures run once per worker; under ``-n 2`` an expensive warehouse would be built twice, at the
+    same time, on the same two cores. The first worker builds it under a file lock in the session's common
+    temporary folder (fresh every session, so no stale copy survives a code change); the other waits and
+    reuses it. Treat the result as read-only: copy it (a DuckDB file copies in well under a second) before
+    writing.
+    """
+    import fcntl
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = tmp_path_factory.getbasetemp().parent / "built-once"  # pytest-N/, common to gw0, gw1, ...
+    else:
+        root = tmp_path_factory.getbasetemp() / "built-once"
+    root.mkdir(parents=True, exist_ok=True)
+    target, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            # built in place, so paths recorded inside it stay true; a failed try is redone
+            if not done.exists():
+                if target.is_dir():
+                    shutil.rmtree(target)
+                target.unlink(missing_ok=True)
+                build(target)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return target
+
+
+# --- xdist: a module's module-scoped fixtures are built once, on one worker ----------------------
+_SPREAD_FROM = 100
+"""Modules with at least this many tests are spread over the workers anyway (a cheap fixture per worker)."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist turns the xdist_group marks into node-id suffixes
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep a module on one xdist worker when its tests share a module-scoped fixture.
+
+    ``--dist loadgroup`` otherwise deals a module's tests to both workers, and each worker then builds the
+    module's fixture (an ingested real dataset, a whole run) again. Grouping the module runs it once; a
+    module that already names an ``xdist_group`` keeps its own.
+
+    pytest 9 keeps a node's id in ``_id``; pytest-xdist 3.8 still appends the group to ``_nodeid``, which
+    pytest 9 no longer reads, so ``xdist_group`` marks were silently ignored (every test scheduled on its
+    own). The group is appended to the id here, the way xdist does it, so ``--dist loadgroup`` works.
+    """
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
+    for module, module_items in by_module.items():
+        if len(module_items) >= _SPREAD_FROM:
+            continue
+        for item in module_items:
+            info = getattr(item, "_fixtureinfo", None)
+            defs = info.name2fixturedefs.values() if info is not None else ()
+            shared = any(d.scope in {"module", "class", "package"} for seq in defs for d in seq)
+            if shared and item.get_closest_marker("xdist_group") is None:
+                item.add_marker(pytest.mark.xdist_group(module.removeprefix("tests/").removesuffix(".py")))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        _group_ids(items)
+
+
+def _group_ids(items: list[pytest.Item]) -> None:
+    """``nodeid@group`` for the items marked ``xdist_group`` (what xdist's own hook does before pytest 9)."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest < 9: xdist's hook appends it
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})  # fmt: skip
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")  # type: ignore[attr-defined]

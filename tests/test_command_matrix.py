@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,11 +60,81 @@ COMMANDS = {
 }
 
 
-def _xb(db: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "XBORDER_PSEUDONYM_KEY": "matrix-test-key"}
-    return subprocess.run(
-        [XBORDER, "--json", "--db", str(db), *args], capture_output=True, text=True, timeout=timeout, env=env
-    )
+# Each command is its own process, started the way the console script starts it (``sys.exit(main())``), but
+# forked from a process that has already imported xborder and its libraries: 9 commands × 21 datasets each
+# paid 2-4 s of imports on the 2 CI cores (~8 min). The fork is taken before any command has run, so every
+# command starts from the same clean state as ``xborder ...`` does; its own exit code, stdout and stderr are
+# checked exactly as before, and a command that hangs is killed at the timeout.
+_FORKSERVER = r"""
+import json, os, signal, sys, time
+import xborder.cli.main, xborder.pipeline.runner  # noqa: E401 — the imports every command would pay
+from xborder.cli.main import main
+for line in sys.stdin:
+    req = json.loads(line)
+    sys.stdout.flush(); sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the command's process: no return from here
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(os.open(req["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 1)
+        os.dup2(os.open(req["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+        sys.argv = [req["argv"][0], *req["argv"][1:]]
+        sys.exit(main())
+    deadline, status = time.monotonic() + req["timeout"], None
+    while status is None:
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = os.waitstatus_to_exitcode(st)
+        elif time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0); status = "timeout"
+        else:
+            time.sleep(0.02)
+    print(json.dumps({"returncode": status}), flush=True)
+"""
+
+
+class _Cli:
+    """Runs ``xborder --json --db DB ...`` commands, each in a process of its own (see _FORKSERVER)."""
+
+    def __init__(self, work: Path) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "XBORDER_PSEUDONYM_KEY": "matrix-test-key"}
+        self.work, self.n = work, 0
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", _FORKSERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+
+    def __call__(self, db: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+        self.n += 1
+        out, err = self.work / f"{self.n}.out", self.work / f"{self.n}.err"
+        argv = [XBORDER, "--json", "--db", str(db), *args]
+        req = {"argv": argv, "out": str(out), "err": str(err), "timeout": timeout}
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.write(json.dumps(req) + "\n")
+        self.server.stdin.flush()
+        reply = self.server.stdout.readline()
+        assert reply, f"the command runner died (exit {self.server.wait()})"
+        rc = json.loads(reply)["returncode"]
+        if rc == "timeout":
+            raise subprocess.TimeoutExpired(argv, timeout)
+        read = lambda p: p.read_text(encoding="utf-8", errors="replace")  # noqa: E731
+        return subprocess.CompletedProcess(argv, rc, read(out), read(err))
+
+    def close(self) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        self.server.wait(timeout=60)
+
+
+@pytest.fixture
+def _xb(tmp_path: Path) -> Iterator[_Cli]:
+    """The CLI runner of one test (its own command server)."""
+    (tmp_path / "cli").mkdir()
+    cli = _Cli(tmp_path / "cli")
+    yield cli
+    cli.close()
 
 
 def _clear(proc: subprocess.CompletedProcess[str], what: str) -> None:
@@ -78,7 +149,7 @@ def _clear(proc: subprocess.CompletedProcess[str], what: str) -> None:
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
-def test_every_command_answers_or_says_why_on_every_dataset(dataset, tmp_path) -> None:
+def test_every_command_answers_or_says_why_on_every_dataset(dataset, tmp_path, _xb: _Cli) -> None:
     folder = shared_path(dataset)
     db = tmp_path / "w.duckdb"
     ingested = _xb(db, "ingest", str(folder), "--reject-dir", str(tmp_path / "rej"))

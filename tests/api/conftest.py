@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.seed import build_web_warehouse
+from tests.conftest import built_once
 
 PASSWORDS = {"admin": "admin-pass-123", "analyst": "analyst-pass-123", "viewer": "viewer-pass-123"}
 
@@ -29,7 +30,9 @@ def _cheap_argon2() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def web_warehouse_template(retail_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The retail warehouse + web migrations + seeded selection rows (built once per session; copy it)."""
-    return build_web_warehouse(retail_warehouse, tmp_path_factory.mktemp("web") / "template.duckdb")
+    return built_once(
+        tmp_path_factory, "web-template.duckdb", lambda path: build_web_warehouse(retail_warehouse, path)
+    )
 
 
 @dataclass

@@ -48,7 +48,7 @@ def _launch_history(app) -> dict:
         record_gate(cur, a["project_id"], "launch", "go", at=dt.datetime(2011, 6, 1))
         second, summary = run_stage(cur, settings, STAGE, {})
     return {"a": a["project_id"], "b": b["project_id"], "first": first, "second": second, "units": units,
-            "summary": summary}  # fmt: skip
+            "summary": summary, "frozen": (a["factors_frozen"], b["factors_frozen"])}  # fmt: skip
 
 
 def test_launch_page(page, live_server) -> None:
@@ -75,6 +75,11 @@ def test_launch_page(page, live_server) -> None:
     assert "on_hold" in page.locator(f"tr[data-project={h['b']}]").inner_text()
     outcomes = page.locator("#outcomes").inner_text()
     assert f"{h['units']:,.0f}" in outcomes and "sales_only" in outcomes
+    # Two projects (one judged) are far fewer than the 30 a refit needs: the page says how many there are.
+    refit = page.locator("#refit").inner_text()
+    judged, frozen = (1 if h["frozen"][0] else 0), sum(n > 0 for n in h["frozen"])
+    assert f"{judged} judged projects with frozen factors ({frozen} projects have frozen factors)" in refit
+    assert "at least 30 are needed" in refit
     page.wait_for_selector("#chart-kpis .main-svg")
     page.wait_for_selector("#chart-trend .main-svg")
     rows = page.locator("table#kpis tbody tr").all_inner_texts()

@@ -144,3 +144,65 @@ def test_unknown_project_is_a_clear_error(db_path: Path) -> None:
             record_gate(con, "prj-none", "specification", "go")
     finally:
         con.close()
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_settings_plan_and_frozen_factors_on_uci(retail_copy: Path) -> None:
+    """Planning defaults come from settings; the pick's factors and, without an interval, the demand total freeze."""
+    import os
+
+    from xborder.domains.launch.stage.io import create_project, read_frozen_factors
+    from xborder.warehouse import connect
+    from xborder.warehouse.tables import write_frame
+
+    con = connect(retail_copy)
+    try:
+        factors = pd.DataFrame(
+            [("run-pick", "uci:23084", "GB", "units_6m", "demand_size", 5200.0, "units", 0.9, 0.2, 0.18),
+             ("run-pick", "uci:23084", "GB", "momentum_pct", "momentum", 0.12, "fraction", 0.7, 0.1, 0.07),
+             ("run-pick", "uci:23084", "GB", "margin_pct", "unit_economics", None, "percent", 0.25, 0.3, 0.075),
+             ("run-pick", "uci:23084", "FR", "units_6m", "demand_size", 40.0, "units", 0.3, 0.5, 0.15)],
+            columns=["run_id", "product_id", "market", "factor", "factor_group", "raw_value", "unit", "normalised",
+                     "weight", "contribution"],
+        )  # fmt: skip
+        write_frame(con, "opportunity_factors", factors)
+        write_frame(con, "opportunities", pd.DataFrame([{"run_id": "run-pick", "product_id": "uci:23084",
+                    "market": "FR", "score": 0.4, "rank": 30, "demand_6m": 650.0}]))  # fmt: skip
+        total = {"run_id": "run-demand", "unique_id": "uci:23084|FR", "level": "product_market", "freq": "M",
+                 "product_id": "uci:23084", "market": "FR", "periods": 6, "mean": 600.0, "q10": 300.0,
+                 "q90": 900.0, "target": "units"}  # fmt: skip
+        write_frame(con, "forecast_totals", pd.DataFrame([total]))
+    finally:
+        con.close()
+    env = {**os.environ, "XBORDER_LAUNCH_SPEC_DAYS": "20", "XBORDER_LAUNCH_PILOT_DAYS": "10",
+           "XBORDER_LAUNCH_WINDOW_MONTHS": "3"}  # fmt: skip
+    made = subprocess.run([*XB, "--db", str(retail_copy), "--json", "projects", "new", "uci:23084", "GB", "--at",
+                           "2011-01-03"], capture_output=True, text=True, timeout=300, env=env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    p = json.loads(made.stdout)
+    assert (p["spec_days"], p["pilot_days"], p["window_months"]) == (20.0, 10.0, 3)
+    assert p["expected_launch"] == "2011-02-02"  # 20 + 0 (sourcing, compliance unknown) + 10 days
+    # The selection's 6-month interval pro-rated to 3 months.
+    assert (p["forecast_units"], p["forecast_lo_80"], p["forecast_hi_80"]) == (4500.0, 2000.0, 7500.0)
+    assert p["forecast_source"] == "selection" and p["factors_frozen"] == 3
+    con = connect(retail_copy)
+    try:
+        frozen = read_frozen_factors(con, p["project_id"])
+        assert sorted(frozen["factor"]) == ["margin_pct", "momentum_pct", "units_6m"]
+        assert set(frozen["pick_run_id"]) == {"run-pick"}
+        row = frozen.set_index("factor").loc["momentum_pct"]
+        assert (row["raw_value"], row["normalised"], row["weight"]) == (0.12, 0.7, 0.1)
+        # FR: the selection gives a point and no interval, so the demand run's 6-month total is frozen.
+        fr = create_project(con, "uci:23084", "FR", window_months=6)
+        assert fr["forecast_source"] == "demand_totals:M" and fr["forecast_run_id"] == "run-demand"
+        assert (fr["forecast_units"], fr["forecast_lo_80"], fr["forecast_hi_80"]) == (600.0, 300.0, 900.0)
+        assert fr["spec_days"] == 14.0 and fr["factors_frozen"] == 1
+        with pytest.raises(BadInputError, match="Selection run run-none has no opportunity uci:23084 in GB"):
+            create_project(con, "uci:23084", "GB", pick_run_id="run-none")
+    finally:
+        con.close()
+    refit = _xb(retail_copy, "--json", "projects", "refit")
+    assert refit.returncode == 0, refit.stderr
+    r = json.loads(refit.stdout)
+    assert (r["status"], r["judged"], r["with_factors"], r["needed"]) == ("too_few", 0, 2, 30)

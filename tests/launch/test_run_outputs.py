@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.pipeline.conftest import build_small_retail
+from tests.pipeline.conftest import finished_small_run
 from xborder.core.settings import get_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
@@ -16,12 +16,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from xborder.pipeline.runner import run_pipeline
-
-    work = tmp_path_factory.mktemp("launch-run")
-    db = build_small_retail(work / "retail.duckdb")
-    result = run_pipeline(get_settings(db_path=str(db)), out=work / "report", markets=["GB", "DE", "FR"])
-    return {"db": db, "run_id": result["run_id"], "result": result, "work": work}
+    """The session's whole run on the small real warehouse (shared with tests/pipeline), on a private copy."""
+    run = finished_small_run(tmp_path_factory, "launch-run")
+    return {**run, "run_id": run["result"]["run_id"]}
 
 
 def test_scorecard_of_the_run(finished: dict) -> None:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import shared_path
+from tests.conftest import built_once, shared_path
 
 COUNTRIES = {"United Kingdom": "GB", "Germany": "DE", "France": "FR"}
 
@@ -51,7 +51,7 @@ def build_small_retail(db: Path) -> Path:
 @pytest.fixture(scope="session")
 def small_retail_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Read-only template: copy it (``retail_copy``) before running anything that writes."""
-    return build_small_retail(tmp_path_factory.mktemp("small-retail") / "retail.duckdb")
+    return built_once(tmp_path_factory, "small-retail.duckdb", build_small_retail)
 
 
 @pytest.fixture
@@ -60,3 +60,34 @@ def retail_copy(small_retail_db: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "retail.duckdb"
     shutil.copy(small_retail_db, dst)
     return dst
+
+
+def finished_small_run(tmp_path_factory: pytest.TempPathFactory, folder: str) -> dict:
+    """One whole run (every stage and the report, GB/DE/FR) on the small real warehouse, shared by the session.
+
+    The run is made once per test session (``built_once``: the first xdist worker runs it, the other reuses
+    it) and each caller gets a private copy of its warehouse in ``folder`` under its own temporary folder, so
+    a module that writes to it never touches another's. Returns ``{"result", "db", "work"}``; ``result`` is
+    ``run_pipeline``'s record with the report's ``files`` (paths in the shared run folder, read-only).
+    """
+    import pickle
+
+    from xborder.core.settings import get_settings
+    from xborder.pipeline.runner import run_pipeline
+    from xborder.report.stage import RUN_STAGES
+
+    def build(path: Path) -> None:
+        path.mkdir()
+        db = build_small_retail(path / "retail.duckdb")
+        result = run_pipeline(
+            get_settings(db_path=str(db)), out=path / "report", markets=["GB", "DE", "FR"], stages=RUN_STAGES
+        )
+        (path / "result.pickle").write_bytes(pickle.dumps(result))
+
+    shared = built_once(tmp_path_factory, "small-run", build)
+    result = pickle.loads((shared / "result.pickle").read_bytes())
+    result["files"] = result["stages"]["report"]["summary"]["files"]
+    work = tmp_path_factory.mktemp(folder)
+    db = work / "retail.duckdb"
+    shutil.copy(shared / "retail.duckdb", db)
+    return {"result": result, "db": db, "work": work}

@@ -10,13 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from tests.pipeline.conftest import finished_small_run
 from typer.testing import CliRunner
 
 from xborder.cli.main import app
-from xborder.core.settings import get_settings
-from xborder.pipeline.runner import run_pipeline
 from xborder.report import report_files
-from xborder.report.stage import RUN_STAGES
 from xborder.warehouse import connect
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
@@ -24,16 +22,9 @@ HAS_POPPLER = shutil.which("pdftotext") is not None
 
 
 @pytest.fixture(scope="module")
-def finished_run(small_retail_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One full run over a copy of the small real warehouse (shared by the tests of this module)."""
-    work = tmp_path_factory.mktemp("e2e")
-    db = work / "retail.duckdb"
-    shutil.copy(small_retail_db, db)
-    result = run_pipeline(
-        get_settings(db_path=str(db)), out=work / "report", markets=["GB", "DE", "FR"], stages=RUN_STAGES
-    )
-    result["files"] = result["stages"]["report"]["summary"]["files"]
-    return {"result": result, "db": db, "work": work}
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One full run over the small real warehouse (made once per session; this module has its own copy)."""
+    return finished_small_run(tmp_path_factory, "e2e")
 
 
 def _file(result: dict, lang: str, fmt: str) -> Path:

@@ -86,7 +86,7 @@ def _print_notes(d: dict[str, Any]) -> None:
 
 
 _SEGMENT_COLS = ["source", "market", "segment", "currency", "customers", "share", "mean_recency_days",
-                 "mean_purchases", "total_value", "mean_p_alive", "expected_value_per_customer"]  # fmt: skip
+                 "mean_purchases", "total_value", "mean_p_alive", "mean_p_buy", "expected_value_per_customer"]  # fmt: skip
 
 
 @customers_app.command("rfm")
@@ -209,11 +209,11 @@ def clv(
     model_cols = ["source", "status", "customers", "repeat_customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood",
                   "p", "q", "gamma", "spend_log_likelihood", "frequency_spend_correlation", "holdout_days",
                   "holdout_actual", "holdout_predicted", "holdout_correlation"]  # fmt: skip
-    seg_cols = ["source", "market", "segment", "currency", "customers", "mean_p_alive", "expected_purchases",
+    seg_cols = ["source", "market", "segment", "currency", "customers", "mean_p_alive", "mean_p_buy", "expected_purchases",
                 "expected_value", "expected_value_per_customer", "horizon_days"]  # fmt: skip
     best = f["customer_scores"].sort_values("expected_value", ascending=False, na_position="last").head(top)
     cust_cols = ["customer_key", "source", "market", "segment", "purchases", "recency_days", "total_value",
-                 "p_alive", "expected_purchases", "expected_spend", "expected_value", "currency"]  # fmt: skip
+                 "p_alive", "p_buy", "expected_purchases", "expected_spend", "expected_value", "currency"]  # fmt: skip
     data = {"run_id": d["run_id"], "notes": d["notes"], "data_support": d["data_support"],
             "models": _records(f["customer_models"], model_cols), "segments": _records(f["customer_segments"], seg_cols),
             "top_customers": _records(best, cust_cols)}  # fmt: skip
@@ -241,13 +241,23 @@ def _render_clv(x: dict[str, Any]) -> None:
             console.print(f"  holdout {int(m.holdout_days)} days: {m.holdout_actual:,.0f} purchases, forecast "
                           f"{m.holdout_predicted:,.0f} (correlation per customer {_num(m.holdout_correlation, 2)})")  # fmt: skip
     t = Table(title="Expected over the horizon per segment × market")
-    for c in ("source", "market", "segment", "customers", "P(alive)", "purchases", "value", "per customer"):
+    for c in (
+        "source",
+        "market",
+        "segment",
+        "customers",
+        "P(alive)",
+        "P(buy)",
+        "purchases",
+        "value",
+        "per customer",
+    ):
         t.add_column(c, justify="left" if c in ("source", "market", "segment") else "right")
     for r in x["segments"].itertuples():
         if not r.customers:
             continue
         t.add_row(r.source, str(r.market), r.segment.replace("_", " "), f"{r.customers:,}", _num(r.mean_p_alive, 2),
-                  _num(r.expected_purchases, 0), f"{_num(r.expected_value, 0)} {r.currency}",
+                  _num(r.mean_p_buy, 2), _num(r.expected_purchases, 0), f"{_num(r.expected_value, 0)} {r.currency}",
                   _num(r.expected_value_per_customer, 0))  # fmt: skip
     console.print(t)
     if len(x["top_customers"]):
@@ -274,8 +284,12 @@ _BACKTEST_MODEL_COLS = ["source", "status", "customers", "holdout_days", "holdou
                         "holdout_value_actual", "holdout_value_predicted", "holdout_value_last_period",
                         "holdout_top_capture", "holdout_top_capture_last_period", "holdout_top_capture_best"]  # fmt: skip
 _BACKTEST_COLS = ["source", "holdout_days", "calibration_until", "segment", "market", "currency", "customers",
-                  "buyers", "mean_p_alive", "actual_purchases", "model_purchases", "last_period_purchases",
+                  "buyers", "mean_p_alive", "expected_buyers", "actual_purchases", "model_purchases", "last_period_purchases",
                   "actual_value", "model_value", "last_period_value"]  # fmt: skip
+
+
+_CALIBRATION_COLS = ["source", "holdout_days", "ranking", "decile", "customers", "one_time_buyers", "mean_p_alive",
+                     "mean_p_buy", "buyers", "bought_share", "model_purchases", "actual_purchases"]  # fmt: skip
 
 
 @customers_app.command("backtest")
@@ -303,7 +317,8 @@ def backtest(
         rows = rows[rows["market"].isin([m.upper() for m in market])]
     data = {"run_id": d["run_id"], "notes": d["notes"], "data_support": d["data_support"],
             "models": _records(f["customer_models"], _BACKTEST_MODEL_COLS),
-            "segments": _records(rows, _BACKTEST_COLS)}  # fmt: skip
+            "segments": _records(rows, _BACKTEST_COLS),
+            "calibration": _records(f["customer_calibration"], _CALIBRATION_COLS)}  # fmt: skip
     emit(ctx, data, _render_backtest)
 
 
@@ -338,20 +353,46 @@ def _render_backtest(x: dict[str, Any]) -> None:
     seg = x["segments"]
     if len(seg):
         t = Table(title="Held-out period per segment (at its start): actual against the two forecasts")
-        for c in ("source", "segment", "customers", "bought again", "P(alive)", "purchases", "models",
+        for c in ("source", "segment", "customers", "bought again", "expected to", "P(alive)", "purchases", "models",
                   "same as before", "value", "models ", "same as before "):  # fmt: skip
             t.add_column(c, justify="left" if c in ("source", "segment") else "right")
-        sums = ["customers", "buyers", "actual_purchases", "model_purchases", "last_period_purchases",
+        sums = ["customers", "buyers", "expected_buyers", "actual_purchases", "model_purchases", "last_period_purchases",
                 "actual_value", "model_value", "last_period_value"]  # fmt: skip
         seg = seg.assign(w=seg["mean_p_alive"] * seg["customers"])
         g = seg.groupby(["source", "segment"], sort=True)[[*sums, "w"]].sum(min_count=1).reset_index()
         for r in g.itertuples():
             t.add_row(r.source, r.segment.replace("_", " "), f"{r.customers:,.0f}", f"{r.buyers / r.customers:.0%}",
-                      _num(r.w / r.customers, 2), _num(r.actual_purchases, 0), _num(r.model_purchases, 0),
+                      f"{r.expected_buyers / r.customers:.0%}", _num(r.w / r.customers, 2), _num(r.actual_purchases, 0), _num(r.model_purchases, 0),
                       _num(r.last_period_purchases, 0), _num(r.actual_value, 0), _num(r.model_value, 0),
                       _num(r.last_period_value, 0))  # fmt: skip
         console.print(t)
+    _render_calibration(x["calibration"])
     _print_notes(x)
+
+
+def _render_calibration(cal: Any) -> None:
+    """Per source and ranking: the tenths of customers, mean prediction against the share who bought."""
+    from rich.table import Table
+
+    names = {"p_buy": "P(a purchase in the held-out days)", "p_alive": "P(alive): not a purchase chance"}
+    for (source, ranking), g in cal.groupby(["source", "ranking"], sort=False):
+        t = Table(title=f"{source}: calibration, customers in tenths by {names.get(ranking, ranking)}")
+        for c in (
+            "tenth",
+            "customers",
+            "one-time",
+            "P(alive)",
+            "P(buy)",
+            "bought",
+            "purchases: models",
+            "actual",
+        ):
+            t.add_column(c, justify="right")
+        for r in g.itertuples():
+            t.add_row(str(r.decile), f"{r.customers:,}", f"{r.one_time_buyers:,}", _num(r.mean_p_alive, 2),
+                      _num(r.mean_p_buy, 2), _num(r.bought_share, 2), _num(r.model_purchases, 0),
+                      _num(r.actual_purchases, 0))  # fmt: skip
+        console.print(t)
 
 
 def register(app: typer.Typer) -> None:

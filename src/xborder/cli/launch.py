@@ -43,11 +43,37 @@ def new(
     market: Annotated[str, typer.Argument(help="ISO2 target market.")],
     owner: Annotated[str | None, typer.Option("--owner", help="Team or role accountable.")] = None,
     spec_days: Annotated[
-        float, typer.Option("--spec-days", min=0, help="Days for the specification.")
-    ] = 14.0,
+        float | None,
+        typer.Option(
+            "--spec-days", min=0, help="Days for the specification (default: setting launch_spec_days, 14)."
+        ),
+    ] = None,
     pilot_days: Annotated[
-        float, typer.Option("--pilot-days", min=0, help="Days for the pilot batch.")
-    ] = 30.0,
+        float | None,
+        typer.Option(
+            "--pilot-days", min=0, help="Days for the pilot batch (default: setting launch_pilot_days, 30)."
+        ),
+    ] = None,
+    window_months: Annotated[
+        int | None,
+        typer.Option(
+            "--window-months",
+            min=1,
+            help="Months judged after launch (default: setting launch_window_months, 6).",
+        ),
+    ] = None,
+    pick_run: Annotated[
+        str | None,
+        typer.Option("--pick-run", help="Selection run the pick comes from (default: the latest)."),
+    ] = None,
+    forecast_run: Annotated[
+        str | None,
+        typer.Option(
+            "--forecast-run",
+            help="Demand run whose horizon total is frozen when the selection gives no interval "
+            "(default: the latest).",
+        ),
+    ] = None,
     target_margin: Annotated[
         float | None,
         typer.Option(
@@ -57,14 +83,16 @@ def new(
     at: Annotated[str | None, typer.Option("--at", help="Start date (default now).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Make a pick a project: freeze its score and forecast, plan the launch date, open the idea gate."""
+    """Make a pick a project: freeze its score, forecast and factors, plan the launch date, open the idea gate."""
     _json(ctx, json_out)
     from xborder.domains.launch.stage.io import create_project
 
     con = open_warehouse(ctx)
     try:
         row = create_project(con, product_id, market, owner=owner, spec_days=spec_days, pilot_days=pilot_days,
-                             target_margin=target_margin, start=_when(at))  # fmt: skip
+                             window_months=window_months, target_margin=target_margin, start=_when(at),
+                             pick_run_id=pick_run, forecast_run_id=forecast_run,
+                             settings=state(ctx).settings)  # fmt: skip
     finally:
         con.close()
 
@@ -73,6 +101,10 @@ def new(
         console.print(i18n.render("launch.project_created", "en", project=r["project_id"], product=r["product_id"],
                                   market=r["market"], expected=r["expected_launch"], path=r["critical_path"],
                                   unknown=unknown))  # fmt: skip
+        if r["factors_frozen"]:
+            console.print(
+                i18n.render("launch.factors_frozen", "en", count=r["factors_frozen"], run=r["pick_run_id"])
+            )
 
     emit(ctx, row, render)
 
@@ -307,9 +339,10 @@ def _fmt(value: float, unit: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``projects``, ``kpis`` and ``brief`` to the main app."""
-    from xborder.cli import launch_brief, launch_experiment
+    from xborder.cli import launch_brief, launch_experiment, launch_refit
 
     launch_experiment.register(projects_app)
+    launch_refit.register(projects_app)
     app.add_typer(projects_app, name="projects")
     app.command("kpis")(kpis)
     launch_brief.register(app)

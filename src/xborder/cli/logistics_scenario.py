@@ -13,6 +13,10 @@ from xborder.core.errors import BadInputError
 __all__ = ["scenario", "alerts"]
 
 
+def _pct(v: Any) -> str:
+    return "—" if v is None or v != v else f"{100 * float(v):.1f}%"
+
+
 @route_app.command("scenario")
 def scenario(
     ctx: typer.Context,
@@ -74,16 +78,32 @@ def scenario(
             "freight max",
             "delay mean",
             "delay max",
+            "stock plans",
+            "cycle service",
+            "days out / cycle",
+            "extra safety stock",
         ):
             t.add_column(c)
         for r in x["scenarios"].itertuples():
+            g = r._asdict()
             t.add_row(r.scenario, f"{r.affected_pairs:,} of {r.pairs:,}", f"{r.rerouted_pairs:,}", f"{r.unroutable_pairs:,}",
                       f"{_num(r.mean_cost_change_pct * 100, 1)}%", f"{_num(r.max_cost_change_pct * 100, 1)}%",
-                      _num(r.mean_delay_days, 1), _num(r.max_delay_days, 1))  # fmt: skip
+                      _num(r.mean_delay_days, 1), _num(r.max_delay_days, 1), _num(g.get("planned_pairs"), 0),
+                      f"{_pct(g.get('mean_cycle_service_base'))} → {_pct(g.get('mean_cycle_service_new'))}",
+                      f"{_num(g.get('stockout_days_base'), 1)} → {_num(g.get('stockout_days_new'), 1)}",
+                      _num(g.get("extra_safety_stock"), 0))  # fmt: skip
         console.print(t)
         for r in x["most_affected"].itertuples():
+            g = r._asdict()
+            stock = (
+                f"; stock plan: cycle service {_pct(g['cycle_service_base'])} → {_pct(g['cycle_service_new'])}, "
+                f"reorder point {_num(g['reorder_point_base'], 0)} → {_num(g['reorder_point_new'], 0)}"
+                if g.get("cycle_service_new") == g.get("cycle_service_new")
+                and g.get("cycle_service_new") is not None
+                else ""
+            )
             console.print(f"{r.scenario}: {r.product_id} → {r.market}: {r.route_base} ({r.modes_base}) → {r.route_new} "
-                          f"({r.modes_new}), freight {_num(r.cost_change_pct * 100, 1)}%, +{_num(r.delay_days, 1)} days")  # fmt: skip
+                          f"({r.modes_new}), freight {_num(r.cost_change_pct * 100, 1)}%, +{_num(r.delay_days, 1)} days{stock}")  # fmt: skip
 
     emit(ctx, data, render)
 

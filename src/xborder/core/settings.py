@@ -187,6 +187,17 @@ class Settings:
     """Risk: priors where no history exists (data: the chance an estimated cost, size or rule misses by its band,
     applied only to plans that rest on estimates); response level by priority / base plan profit (L1 >= l1_share ...);
     response deadlines of L1..L4 in hours."""
+    # --- launch: projects from pick to launch (issue 20) ---
+    launch_spec_days: float = 14.0
+    """Launch: planned days to write a project's specification (``xborder projects new --spec-days``)."""
+    launch_pilot_days: float = 30.0
+    """Launch: planned days of the pilot batch before launch (``--pilot-days``)."""
+    launch_window_months: int = 6
+    """Launch: months after launch over which a project is judged (the frozen 6-month forecast is pro-rated to
+    it); the issue's example criterion is "within 6 months"."""
+    launch_refit_min_projects: int = 30
+    """Launch: fewest judged projects with frozen factors before ``xborder projects refit`` fits weights on them
+    (fewer: it says how many there are and fits nothing)."""
     _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def source_of(self, name: str) -> str:

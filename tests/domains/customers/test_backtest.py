@@ -111,6 +111,7 @@ def test_stage_writes_the_backtest_rows(tmp_path: Path) -> None:
                           {"holdout_days": 91, "min_customers": 2, "min_repeat_customers": 2})  # fmt: skip
     m = read_rows(con, "customer_models", run_id).iloc[0]
     rows = read_rows(con, "customer_backtest", run_id)
+    cal = read_rows(con, "customer_calibration", run_id)
     en, zh = report_panels(con, run_id, "en")[1], report_panels(con, run_id, "zh")[1]
     con.close()
     assert (m["holdout_days"], m["holdout_actual"], m["holdout_purchases_last_period"]) == (91, 4, 61)
@@ -130,3 +131,12 @@ def test_stage_writes_the_backtest_rows(tmp_path: Path) -> None:
     per_source = en.tables[0][1].iloc[0]
     assert (per_source["purchases: actual"], per_source["value: same as before"]) == (4, 323)
     assert zh.title == "客户：留出期检验生命周期价值" and "数据源" in zh.tables[0][1].columns
+    # calibration: every calibration customer once per ranking, and as many buyers as the holdout had
+    for ranking in ("p_buy", "p_alive"):
+        mine = cal[cal["ranking"] == ranking]
+        assert mine["customers"].sum() == 45 and mine["buyers"].sum() == (rows["buyers"].sum())
+        assert mine["actual_purchases"].sum() == 4 and sorted(mine["decile"]) == list(range(1, 11))
+    assert rows["expected_buyers"].sum() == pytest.approx(cal.loc[cal["ranking"] == "p_buy", "mean_p_buy"].mul(
+        cal["customers"]).sum())  # fmt: skip
+    caption, shown = en.tables[2]
+    assert caption.startswith("Calibration") and len(shown) == 20 and shown["customers"].sum() == 90

@@ -118,6 +118,11 @@ def test_fit_source_fits_both_models_and_values_customers(cdnow: pd.DataFrame) -
     first = scored.iloc[0]  # x = 2, tₓ = 30.43, T = 38.86
     assert first["expected_purchases"] == pytest.approx(1.226, abs=0.001)
     assert first["expected_value"] == pytest.approx(first["expected_purchases"] * 24.66, abs=0.01)
+    # P(a purchase in the 39 weeks) by hand at the fitted estimates: P(alive) x (1 - ((α+T)/(α+T+39))^(r+x))
+    m = fit.frequency
+    silent = ((m.alpha + 38.86) / (m.alpha + 38.86 + 39)) ** (m.r + 2)
+    assert first["p_buy"] == pytest.approx(first["p_alive"] * (1 - silent), rel=1e-9)
+    assert (scored["p_buy"] <= scored["p_alive"]).all() and (scored["p_buy"] > 0).all()
 
 
 def test_fit_source_thresholds_on_cdnow_subsets(cdnow: pd.DataFrame) -> None:

@@ -76,6 +76,7 @@ def test_product_repurchase_and_segment_mix() -> None:
     cust = customer_summary(purchases(lines), END)
     cust["segment"] = cust["customer_key"].map({"A": "high_value", "B": "potential", "C": "at_risk"})
     cust["p_alive"] = cust["customer_key"].map({"A": 0.9, "B": 1.0, "C": 0.5})
+    cust["p_buy"] = cust["customer_key"].map({"A": 0.6, "B": 0.3, "C": 0.2})
     cust["expected_value"] = cust["customer_key"].map({"A": 100.0, "B": 10.0, "C": 40.0})
     got = product_repurchase(lines, cust).set_index(["product_id", "market"])
     p1 = got.loc[("p1", "DE")]
@@ -85,6 +86,7 @@ def test_product_repurchase_and_segment_mix() -> None:
     assert (
         p1["expected_value"] == 140.0 and p1["expected_value_per_buyer"] == 70.0 and p1["mean_p_alive"] == 0.7
     )
+    assert p1["mean_p_buy"] == pytest.approx(0.4)  # A 0.6, C 0.2
     p2 = got.loc[("p2", "DE")]
     assert (p2["buyers"], p2["repeat_buyers"], p2["returning_buyers"], p2["returning_rate"]) == (2, 0, 2, 1.0)
     assert got.loc[("p3", "FR"), "currency"] == "EUR"  # A's currency
@@ -95,6 +97,7 @@ def test_segment_summary_lists_all_four_segments() -> None:
     cust = customer_summary(purchases(_lines()), END)
     cust["segment"] = ["high_value", "potential", "high_value"]
     cust["p_alive"] = [0.9, 1.0, 0.5]
+    cust["p_buy"] = [0.6, 0.3, 0.2]
     cust["expected_purchases"] = [2.0, 0.5, 1.0]
     cust["expected_value"] = [100.0, 10.0, 40.0]
     got = segment_summary(cust)
@@ -103,3 +106,4 @@ def test_segment_summary_lists_all_four_segments() -> None:
     assert de["customers"].tolist() == [2, 0, 0, 0] and de["share"].tolist() == [1.0, 0.0, 0.0, 0.0]
     assert de["expected_value"].iloc[0] == 140.0 and de["expected_value_per_customer"].iloc[0] == 70.0
     assert de["mean_p_alive"].iloc[0] == pytest.approx(0.7) and np.isnan(de["expected_value"].iloc[1])
+    assert de["mean_p_buy"].iloc[0] == pytest.approx(0.4)  # the two DE customers: 0.6 and 0.2

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import shared_path
 from tests.domains.customers.test_real_uci import NON_PRODUCT
 from xborder.domains.customers.backtest import clv_backtest
+from xborder.domains.customers.calibration import calibration_error
 from xborder.domains.customers.transactions import purchases
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
@@ -87,6 +88,11 @@ def test_a_year_held_out_the_models_overestimate(days: pd.DataFrame) -> None:
     assert v["last_period"]["error"] == pytest.approx(0.246, abs=0.01)
     assert v["model"]["top_capture"] == pytest.approx(0.749, abs=0.01)
     assert v["last_period"]["top_capture"] == pytest.approx(0.745, abs=0.01)
+    # why: one year of calibration hardly shows who stopped buying, the fitted drop-out per purchase is 0.2 %
+    # (4.5 % on a year and a half), and P(a purchase in the year) is 17 points too high on average per tenth
+    assert r["calibration_days"] == 373 and r["dropout_per_purchase"] == pytest.approx(0.0018, abs=0.0005)
+    assert [n["code"] for n in r["notes"]] == ["customers.short_calibration"]
+    assert calibration_error(r["calibration"]) == pytest.approx(0.167, abs=0.01)
 
 
 def test_half_a_year_held_out_the_models_beat_the_naive_forecast(days: pd.DataFrame) -> None:
@@ -108,3 +114,29 @@ def test_half_a_year_held_out_the_models_beat_the_naive_forecast(days: pd.DataFr
     bought = seg["buyers"] / seg["customers"]
     # P(alive) ranks the segments right but overstates the 'lost': 25 % of them bought again
     assert bought["lost"] == pytest.approx(0.25, abs=0.02) and bought["high_value"] > 0.8
+    lost = r["segments"][r["segments"]["segment"] == "lost"]
+    assert (lost["mean_p_alive"] * lost["customers"]).sum() / lost["customers"].sum() == pytest.approx(
+        0.914, abs=0.005
+    )
+    assert r["dropout_per_purchase"] == pytest.approx(0.045, abs=0.002) and r["notes"] == []
+
+
+def test_half_a_year_held_out_the_purchase_chance_is_calibrated(days: pd.DataFrame) -> None:
+    """P(a purchase in the 180 days) is within 2 points of the bought share per tenth on average (worst tenth
+    3.9 points), and 26.7 % of the 'lost' were expected to buy against 25.4 % who did; P(alive) is 39 points
+    off: its top three tenths are one-time buyers (P(alive) = 1 by construction) of whom 24-27 % bought."""
+    r = _check(days, 180)
+    cal = r["calibration"]
+    assert calibration_error(cal) == pytest.approx(0.0215, abs=0.003)
+    assert calibration_error(cal, "p_alive", "mean_p_alive") == pytest.approx(0.393, abs=0.01)
+    buy = cal[cal["ranking"] == "p_buy"]
+    assert (buy["mean_p_buy"] - buy["bought_share"]).abs().max() == pytest.approx(0.039, abs=0.005)
+    top = cal[(cal["ranking"] == "p_alive") & (cal["decile"] >= 8)]
+    assert (top["one_time_buyers"] == top["customers"]).all() and top["bought_share"].between(
+        0.23, 0.28
+    ).all()
+    seg = r["segments"].groupby("segment")[["customers", "buyers", "expected_buyers"]].sum()
+    assert seg.loc["lost", "expected_buyers"] / seg.loc["lost", "customers"] == pytest.approx(
+        0.267, abs=0.005
+    )
+    assert seg.loc["lost", "buyers"] / seg.loc["lost", "customers"] == pytest.approx(0.254, abs=0.005)

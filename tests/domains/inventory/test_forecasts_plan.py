@@ -10,8 +10,14 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from xborder.domains.inventory.forecasts import days_until, demand_from_forecasts, window_demand
+from xborder.domains.inventory.forecasts import (
+    days_until,
+    demand_from_forecasts,
+    pooled_growth,
+    window_demand,
+)
 from xborder.domains.inventory.plan import PlanSettings, plan_from_rows
+from xborder.domains.inventory.unplanned import niche_rows
 
 
 def _weekly(points: list[float], **extra: list[float]) -> pd.DataFrame:
@@ -77,6 +83,52 @@ def test_the_horizon_total_sets_how_the_spread_grows_over_the_lead_time() -> Non
     p = demand_from_forecasts(base.assign(total_q50=1820.0, total_q90=1830.0, total_periods=26))
     assert p.growth[0] == 0.5 and p.keys["sd_basis"].tolist() == ["q90"]
     assert window_demand(p, np.array([0.0]), np.array([70.0]))[1][0] == pytest.approx(10 * math.sqrt(10))
+
+
+def test_pairs_without_a_total_borrow_the_runs_pooled_growth() -> None:
+    base = _weekly([70.0] * 26, q50=[70.0] * 26, q90=[70 + norm.ppf(0.9) * 10] * 26)
+    # three forecast pairs whose totals say a = 0.6, 0.75 and 1: the pooled a is their median, 0.75
+    fc = pd.concat(
+        [
+            base.assign(
+                product_id=f"p{i}",
+                total_q50=1820.0,
+                total_q90=1820 + norm.ppf(0.9) * 10 * 26**a,
+                total_periods=26,
+            )
+            for i, a in enumerate((0.6, 0.75, 1.0))
+        ]  # fmt: skip
+    )
+    assert pooled_growth(fc) == pytest.approx(0.75)
+    assert pooled_growth(base) is None  # no total anywhere: nothing to lend
+    # a history pair (80 % band, no total) takes it; a pair with its own total keeps its own
+    hist = _weekly([14.0] * 26, hi_80=[14 + 1.2816 * 5] * 26).assign(product_id="h", kind="history")
+    rows = pd.concat([fc[fc["product_id"] == "p0"], hist]).assign(growth_prior=0.75)
+    p = demand_from_forecasts(rows)
+    got = dict(zip(p.keys["product_id"], p.growth, strict=True))
+    assert got["h"] == pytest.approx(0.75) and got["p0"] == pytest.approx(0.6)
+    assert dict(zip(p.keys["product_id"], p.keys["sd_basis"], strict=True)) == {"h": "hi_80+pooled",
+                                                                                "p0": "q90+total"}  # fmt: skip
+    # 10 weeks of the history pair: sd 5 · 10^0.75 (not 5 · √10 as with independent weeks)
+    i = p.keys.index[p.keys["product_id"] == "h"][0]
+    sd = window_demand(p, np.zeros(len(p.keys)), np.full(len(p.keys), 70.0))[1][i]
+    assert sd == pytest.approx(5 * 10**0.75, rel=1e-4)
+
+
+def test_a_niche_grows_its_spread_as_its_categorys_total() -> None:
+    cat = (
+        _weekly([300.0] * 26, q50=[300.0] * 26, q90=[300 + norm.ppf(0.9) * 30] * 26)
+        .assign(category="home", level="category_market")
+        .drop(columns="product_id")
+    )
+    products = pd.DataFrame({"product_id": ["a", "b", "c"], "market": "US"})
+    totals = pd.DataFrame({"category": ["home"], "market": ["US"], "total_q50": [7800.0],
+                           "total_q90": [7800 + norm.ppf(0.9) * 30 * 26**0.9], "total_periods": [26]})  # fmt: skip
+    rows = niche_rows(cat, products, pd.Series("home", index=["a", "b", "c"]), totals)
+    assert rows["total_q50"].iloc[0] == pytest.approx(2600.0)  # divided by the 3 products, like the forecast
+    p = demand_from_forecasts(rows)
+    assert p.keys["product_id"].tolist() == ["niche:home"] and p.growth[0] == pytest.approx(0.9)
+    assert p.mean[0, 0] == pytest.approx(100.0) and p.var[0, 0] == pytest.approx(100.0)
 
 
 def test_safety_stock_reproduces_chopra_meindl_examples() -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.conftest import shared_path
 from xborder.cli.main import app
 from xborder.core.settings import get_settings
-from xborder.domains.inventory.observed import delivery_days, observed_lead_times
+from xborder.domains.inventory.observed import delivery_days, observed_lead_times, pair_lead_times
 from xborder.domains.inventory.stage import STAGE
 from xborder.ingest import ingest_path
 from xborder.pipeline.runner import run_stage
@@ -63,6 +63,18 @@ def test_scms_lead_times_per_lane_and_in_the_plan(tmp_path, raw: pd.DataFrame) -
     assert plan["lead_time_source"] == f"observed:product_market:{len(kit)}"
     assert plan["lead_time_days"] == pytest.approx(kit.mean() + 7)
     assert plan["lead_time_sd_days"] == pytest.approx(kit.std())
+    # a product with fewer than 5 deliveries anywhere takes the seller's lane: every delivery to Nigeria by air
+    # (its landed cost's mode); by rail there is none, so no observed lead time
+    counts = raw.groupby(raw["Item Description"].str.strip())["lead"].size()
+    rare = sorted(counts[counts < 5].index)[0]
+    pairs = pd.DataFrame({"product_id": [f"scms:{rare}"] * 2, "market": "NG", "mode": ["air", "rail"]})
+    got = pair_lead_times(pairs, dd)
+    assert got["observed_basis"].tolist()[0] == "lane" and pd.isna(got["observed_basis"].iloc[1])
+    assert got["observed_deliveries"].iloc[0] == len(ng)
+    assert got["observed_lead_days"].iloc[0] == pytest.approx(ng.mean())
+    assert got["observed_lead_sd_days"].iloc[0] == pytest.approx(ng.std())
+    # "air charter" is air too: Nigeria has no charter lines, so the air lane is the same set
+    assert (raw[(raw["Country"] == "Nigeria")]["Shipment Mode"] == "Air Charter").sum() == 0
     res = CliRunner().invoke(app, ["--db", str(db), "--json", "inventory", "leadtimes", "--top", "0"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)

@@ -64,6 +64,7 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
         m = read_rows(con, "ad_metrics", run_id)
         sug = read_rows(con, "ad_suggestions", run_id)
         rep = read_rows(con, "ad_rule_replay", run_id)
+        kw = read_rows(con, "ad_keyword_matrix", run_id)
         d = dossier(connection_query(con), run_id, "amazon:B07PYFJ8NQ", "IN")
     finally:
         con.close()
@@ -91,6 +92,17 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
     assert (
         sum(w["spend"] for w in weeks) == pytest.approx(18550.21)
         and weeks[0]["week"].isoformat() == "2020-01-27"
+    )
+    # the product's keyword matrix: its terms counted, the 12 with most spend shown with their calls
+    mine = kw[(kw["product_id"] == "amazon:B07PYFJ8NQ") & (kw["market_code"] == "IN")]
+    assert sec["keyword_terms"] == len(mine) > 12 and len(sec["keywords"]) == 12
+    top = mine.sort_values(["spend", "clicks", "search_term"], ascending=[False, False, True]).iloc[0]
+    assert (sec["keywords"][0]["search_term"], sec["keywords"][0]["spend"]) == (
+        top["search_term"],
+        top["spend"],
+    )
+    assert [k["spend"] for k in sec["keywords"]] == sorted(
+        (k["spend"] for k in sec["keywords"]), reverse=True
     )
 
 

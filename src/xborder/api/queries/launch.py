@@ -32,17 +32,27 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [to_jsonable(r) for r in df.to_dict("records")] if len(df) else []
 
 
-def launch_overview(db: Any, last_runs: int = 24) -> dict[str, Any]:
+def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) -> dict[str, Any]:
     """Projects (current gate, state, frozen plan), the latest launch outcomes, scorecard and KPI trend.
 
     Returns:
         ``projects``, ``median_cycle_months``, ``outcomes``, ``experiments`` (variant tests, every look), ``success_rate``, ``judged``, ``run_id`` (the
         latest launch run), ``scorecard`` (with ``name`` and ``progress``), ``trend`` (per KPI) and ``series``
-        (kpi, name, run_id, run_at, value, progress per run for the chart).
+        (kpi, name, run_id, run_at, value, progress per run for the chart), ``refit`` (the group weights refit on
+        judged projects with frozen factors, or how many there are against ``refit_min_projects``).
     """
+    from dataclasses import asdict
+
     from xborder.domains.launch.outcomes import success_rate
     from xborder.domains.launch.projects import cycle_times
-    from xborder.domains.launch.stage.io import read_experiments, read_projects, read_scorecards, run_rows
+    from xborder.domains.launch.refit_projects import ProjectRefitRules, refit_on_projects
+    from xborder.domains.launch.stage.io import (
+        read_experiments,
+        read_frozen_factors,
+        read_projects,
+        read_scorecards,
+        run_rows,
+    )
     from xborder.domains.launch.trend import kpi_trend
 
     with db.read() as cur:
@@ -50,6 +60,13 @@ def launch_overview(db: Any, last_runs: int = 24) -> dict[str, Any]:
         outcomes = run_rows(cur, "launch_outcomes")
         cards = read_scorecards(cur, last_runs)
         experiments = read_experiments(cur)
+        factors = read_frozen_factors(cur)
+    judged_cols = ["project_id", "launched_at", "success"]
+    refit = refit_on_projects(
+        factors,
+        outcomes[judged_cols] if len(outcomes) else pd.DataFrame(columns=judged_cols),
+        ProjectRefitRules(min_projects=refit_min_projects),
+    )
     cycles = cycle_times(projects) if len(projects) else pd.DataFrame()
     rate, judged = success_rate(outcomes) if len(outcomes) else (None, 0)
     run_id = str(cards["run_id"].iloc[-1]) if len(cards) else None
@@ -74,4 +91,5 @@ def launch_overview(db: Any, last_runs: int = 24) -> dict[str, Any]:
         "scorecard": _records(latest.drop(columns=["run_id"])),
         "trend": _records(trend),
         "series": _records(cards[["kpi", "name", "run_id", "run_at", "value", "unit", "progress"]]),
+        "refit": to_jsonable(asdict(refit)),
     }

@@ -100,8 +100,24 @@ def detail(
         "landed_costs": s["landed_cost"]["rows"],
         "other_markets": s["selection"]["other_markets"],
         "market": market,
+        "segment_mix": s.get("customers", {}).get("segment_mix", []),
+        "acos_by_week": s.get("marketing", {}).get("acos_by_week", []),
+        "break_even_acos": s.get("marketing", {}).get("break_even_acos"),
     }
-    return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names())
+    return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names(),
+                  notes=_section_notes(s))  # fmt: skip
+
+
+def _section_notes(sections: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The customers and advertising sections' notes (message code + numbers) in English and Chinese."""
+    from xborder.core import i18n
+
+    out: dict[str, dict[str, str]] = {}
+    for name in ("customers", "marketing"):
+        note = (sections.get(name) or {}).get("note")
+        if isinstance(note, dict) and note.get("code"):
+            out[name] = {lang: i18n.message(note, lang) for lang in ("en", "zh")}
+    return out
 
 
 def _data_context(request: Request, ingest_id: str | None, page: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/launch", response_class=HTMLResponse)
 def launch_page(request: Request, p: Annotated[Principal, Depends(current_user)]) -> Response:
-    d = ql.launch_overview(get_db(request))
+    settings = request.app.state.settings
+    d = ql.launch_overview(get_db(request), refit_min_projects=settings.launch_refit_min_projects)
     charts = to_json({"series": d["series"], "scorecard": d["scorecard"]})
     return render(request, "launch.html", d=d, charts_json=charts)

@@ -88,6 +88,18 @@
       plot("chart-landed", tr, { barmode: "stack", yaxis: { title: "per unit (" + lc[0].currency + ")" }, height: 360 });
     }
 
+    // Customers: the product's buyers per RFM segment; ads: ACoS per week against the break-even ACoS.
+    var mix = d.segment_mix || [];
+    if (mix.some(function (r) { return r.buyers > 0; })) plot("chart-customer-segments", [{ type: "bar", x: mix.map(function (r) { return r.segment.replace(/_/g, " "); }),
+      y: mix.map(function (r) { return r.buyers; }), marker: { color: ["#1a7f37", "#1f6feb", "#e8710a", "#9e9e9e"] } }], { yaxis: { title: "buyers of this product" }, height: 260 });
+    var wk = (d.acos_by_week || []).filter(function (r) { return isNum(r.acos); });
+    if (wk.length) {
+      var at = [{ type: "scatter", mode: "lines+markers", name: "ACoS", x: wk.map(function (r) { return r.week; }), y: wk.map(function (r) { return r.acos; }) }];
+      if (isNum(d.break_even_acos)) at.push({ type: "scatter", mode: "lines", name: "break-even ACoS", x: [wk[0].week, wk[wk.length - 1].week],
+        y: [d.break_even_acos, d.break_even_acos], line: { color: "#c62828", dash: "dash" } });
+      plot("chart-acos", at, { yaxis: { title: "ACoS", tickformat: ".0%", rangemode: "tozero" }, height: 300 });
+    }
+
     var om = d.other_markets || [];
     if (om.length > 1) plot("chart-other-markets", [{ type: "bar", x: om.map(function (r) { return r.market; }), y: om.map(function (r) { return r.score; }),
       marker: { color: om.map(function (r) { return r.market === d.market ? "#1f6feb" : "#9cc3ff"; }) } }], { yaxis: { title: "score" }, height: 220, margin: { l: 50, r: 10, t: 10, b: 30 } });

@@ -20,6 +20,7 @@ SEGMENT_COLUMNS = (
     "mean_purchases",
     "total_value",
     "mean_p_alive",
+    "mean_p_buy",
     "expected_purchases",
     "expected_value",
     "expected_value_per_customer",
@@ -36,6 +37,7 @@ PRODUCT_COLUMNS = (
     "returning_rate",
     *SEGMENTS,
     "mean_p_alive",
+    "mean_p_buy",
     "expected_value_per_buyer",
     "expected_value",
 )
@@ -52,7 +54,7 @@ def segment_summary(customers: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         customers: One row per customer with market, currency, segment, recency_days, purchases, total_value,
-            p_alive, expected_purchases, expected_value.
+            p_alive, p_buy, expected_purchases, expected_value.
     """
     if customers.empty:
         return pd.DataFrame(columns=list(SEGMENT_COLUMNS))
@@ -63,6 +65,7 @@ def segment_summary(customers: pd.DataFrame) -> pd.DataFrame:
         mean_recency_days=("recency_days", "mean"),
         mean_purchases=("purchases", "mean"),
         mean_p_alive=("p_alive", "mean"),
+        mean_p_buy=("p_buy", "mean"),
     )
     for col in ("total_value", "expected_purchases", "expected_value"):
         out[col] = g[col].sum(min_count=1)
@@ -88,7 +91,7 @@ def product_repurchase(lines: pd.DataFrame, customers: pd.DataFrame) -> pd.DataF
     Args:
         lines: Customer lines (source, customer_key, day, market, product_id, sold_units: only lines with
             units sold count as buying the product).
-        customers: One row per customer with currency, last_purchase, segment, p_alive, expected_value.
+        customers: One row per customer with currency, last_purchase, segment, p_alive, p_buy, expected_value.
     """
     if lines.empty or customers.empty:
         return pd.DataFrame(columns=list(PRODUCT_COLUMNS))
@@ -101,7 +104,7 @@ def product_repurchase(lines: pd.DataFrame, customers: pd.DataFrame) -> pd.DataF
         days=("day", "size"), first_day=("day", "min")
     )
     per = per.reset_index().merge(
-        customers[[*cust, "currency", "last_purchase", "segment", "p_alive", "expected_value"]],
+        customers[[*cust, "currency", "last_purchase", "segment", "p_alive", "p_buy", "expected_value"]],
         on=cust,
         how="inner",
     )
@@ -117,6 +120,7 @@ def product_repurchase(lines: pd.DataFrame, customers: pd.DataFrame) -> pd.DataF
         returning_buyers=("returning", "sum"),
         **{seg: (seg, "sum") for seg in SEGMENTS},
         mean_p_alive=("p_alive", "mean"),
+        mean_p_buy=("p_buy", "mean"),
     )
     out["expected_value"] = g["expected_value"].sum(min_count=1)
     out = out.reset_index()

@@ -27,6 +27,7 @@ __all__ = [
     "fit_bgnbd",
     "probability_alive",
     "expected_purchases",
+    "probability_buys",
     "unique_rows",
     "minimise_positive",
 ]
@@ -157,6 +158,24 @@ def probability_alive(model: BgNbd, frequency: ArrayLike, recency: ArrayLike, ag
     """P(the customer is still active at the end of the observation | x, tₓ, T) (eq. 10)."""
     x, tx, age_ = _arrays(frequency, recency, age)
     return np.asarray(expit(-_log_odds_dropped(model, x, tx, age_)), dtype=float)
+
+
+def probability_buys(
+    model: BgNbd, horizon: float, frequency: ArrayLike, recency: ArrayLike, age: ArrayLike
+) -> np.ndarray:
+    """P(at least one purchase in the next ``horizon`` time units | x, tₓ, T): what a held-out period can check.
+
+    A customer alive at T buys at a rate λ whose posterior is Gamma(r + x, α + T); drop-out happens only right
+    after a purchase, so no purchase in (T, T + t] has probability 1 − P(alive) + P(alive)·((α+T)/(α+T+t))^(r+x).
+    P(alive) itself is only the chance of not having dropped out: a one-time buyer has P(alive) = 1 by
+    construction (eq. 10), however long ago the purchase, so it overstates the chance of a next purchase.
+    """
+    x, tx, age_ = _arrays(frequency, recency, age)
+    if horizon <= 0:
+        return np.zeros_like(x)
+    alive = probability_alive(model, x, tx, age_)
+    silent = np.exp((model.r + x) * (np.log(model.alpha + age_) - np.log(model.alpha + age_ + horizon)))
+    return np.asarray(alive * (1.0 - silent), dtype=float)
 
 
 def expected_purchases(

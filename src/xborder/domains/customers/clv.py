@@ -13,7 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xborder.domains.customers.bgnbd import BgNbd, expected_purchases, fit_bgnbd, probability_alive
+from xborder.domains.customers.bgnbd import (
+    BgNbd,
+    expected_purchases,
+    fit_bgnbd,
+    probability_alive,
+    probability_buys,
+)
 from xborder.domains.customers.gamma_gamma import (
     GammaGamma,
     expected_spend,
@@ -100,16 +106,20 @@ def fit_source(
 
 
 def customer_values(customers: pd.DataFrame, models: SourceModels, horizon_days: float) -> pd.DataFrame:
-    """One source's customers with p_alive, expected_purchases, expected_spend and expected_value added
+    """One source's customers with p_alive, p_buy (P(a purchase within the horizon)), expected_purchases,
+    expected_spend and expected_value added
     (NaN where the models are missing)."""
     out = customers.copy()
     n = len(out)
     nan = np.full(n, np.nan)
     bg, gg = models.frequency, models.spend
     if bg is None or n == 0:
-        return out.assign(p_alive=nan, expected_purchases=nan, expected_spend=nan, expected_value=nan)
+        return out.assign(
+            p_alive=nan, p_buy=nan, expected_purchases=nan, expected_spend=nan, expected_value=nan
+        )
     x, tx, age = out["frequency"], out["recency"], out["age"]
     out["p_alive"] = probability_alive(bg, x, tx, age)
+    out["p_buy"] = probability_buys(bg, horizon_days / DAYS_PER_WEEK, x, tx, age)
     out["expected_purchases"] = expected_purchases(bg, horizon_days / DAYS_PER_WEEK, x, tx, age)
     out["expected_spend"] = nan if gg is None else expected_spend(gg, x, out["mean_repeat_value"])
     out["expected_value"] = out["expected_purchases"] * out["expected_spend"]

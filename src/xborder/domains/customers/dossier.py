@@ -9,7 +9,8 @@ from xborder.warehouse.dossier import Pair, Reader, Section
 
 __all__ = ["SECTION", "build"]
 
-_SEGMENT_FIELDS = ("segment", "customers", "share", "mean_p_alive", "expected_value_per_customer", "currency")
+_SEGMENT_FIELDS = ("segment", "customers", "share", "mean_p_alive", "mean_p_buy", "expected_value_per_customer",
+                   "currency")  # fmt: skip
 
 
 def build(reader: Reader, pair: Pair) -> dict[str, Any]:
@@ -34,6 +35,7 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
         "repurchase_rate": row.get("repurchase_rate"),
         "returning_rate": row.get("returning_rate"),
         "mean_p_alive": row.get("mean_p_alive"),
+        "mean_p_buy": row.get("mean_p_buy"),
         "expected_value_per_buyer": row.get("expected_value_per_buyer"),
         "currency": row.get("currency"),
         "horizon_days": row.get("horizon_days"),

@@ -94,4 +94,22 @@ def backtest_panel(frames: dict[str, Any], lang: str, reason: str) -> Panel:
         (_t("backtest_caption", lang), per_source.reset_index(drop=True)),
         (_t("backtest_segments_caption", lang), segments),
     ]
+    cal = frames.get("customer_calibration", pd.DataFrame())
+    if len(cal):
+        tables.append(
+            (_t("calibration_caption", lang), _calibration(cal[cal["source"] == top["source"]], lang))
+        )
     return Panel(key=KEY, title=title, intro=intro, figure=fig, tables=tables, order=_ORDER)
+
+
+def _calibration(cal: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The calibration tenths of one source, labelled."""
+    return pd.DataFrame({
+        _t("ranking", lang): cal["ranking"].map({"p_buy": _t("p_buy", lang), "p_alive": _t("p_alive", lang)}),
+        _t("decile", lang): cal["decile"],
+        _t("customers", lang): cal["customers"],
+        _t("one_time", lang): cal["one_time_buyers"],
+        _t("p_alive", lang): cal["mean_p_alive"].round(2),
+        _t("expected_bought", lang): (cal["mean_p_buy"] * 100).round(1),
+        _t("bought_again", lang): (cal["bought_share"] * 100).round(1),
+    }).reset_index(drop=True)  # fmt: skip

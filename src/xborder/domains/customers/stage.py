@@ -17,13 +17,14 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.domains.customers.aggregate import product_repurchase, segment_summary
-from xborder.domains.customers.backtest import clv_backtest
+from xborder.domains.customers.backtest import SHORT_CALIBRATION_RATIO, clv_backtest
 from xborder.domains.customers.clv import SourceModels, customer_values, fit_source
 from xborder.domains.customers.cohorts import cohort_retention
 from xborder.domains.customers.dossier import SECTION
 from xborder.domains.customers.rfm import SEGMENTS, rfm_scores, rfm_segment
 from xborder.domains.customers.tables import (
     CUSTOMER_BACKTEST,
+    CUSTOMER_CALIBRATION,
     CUSTOMER_COHORTS,
     CUSTOMER_MODELS,
     CUSTOMER_PRODUCTS,
@@ -103,7 +104,9 @@ def _render(notes: list[dict[str, Any]], lang: str) -> str:
     return " ".join(i18n.message(n, lang) for n in notes)
 
 
-def _model_row(cov: dict[Any, Any], fit: SourceModels | None, check: dict[str, Any] | None) -> dict[str, Any]:
+def _model_row(
+    cov: dict[Any, Any], fit: SourceModels | None, check: dict[str, Any] | None, horizon_days: int
+) -> dict[str, Any]:
     source = str(cov["source"])
     notes: list[dict[str, Any]] = []
     raw = cov.get("platforms")
@@ -121,6 +124,10 @@ def _model_row(cov: dict[Any, Any], fit: SourceModels | None, check: dict[str, A
         row["status"] = "no_customer_keys"
     else:
         notes += fit.notes
+        history = (pd.Timestamp(cov["observed_until"]) - pd.Timestamp(cov["observed_from"])).days
+        if fit.frequency is not None and history < SHORT_CALIBRATION_RATIO * horizon_days:
+            notes.append({"code": "customers.short_history",
+                          "args": {"source": source, "history_days": int(history), "days": horizon_days}})  # fmt: skip
         bg, gg = fit.frequency, fit.spend
         row.update(customers=fit.customers, repeat_customers=fit.repeat_customers,
                    frequency_spend_correlation=fit.frequency_spend_correlation)  # fmt: skip
@@ -132,6 +139,7 @@ def _model_row(cov: dict[Any, Any], fit: SourceModels | None, check: dict[str, A
         if gg is not None:
             row.update(p=gg.p, q=gg.q, gamma=gg.gamma, spend_log_likelihood=gg.log_likelihood)
     if check is not None:
+        notes += check["notes"]
         n, v = check["purchases"], check["value"]
         model = v["model"] or {}
         row.update(holdout_days=check["holdout_days"], holdout_actual=n["actual"],
@@ -166,7 +174,7 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
         customers["r_score"], customers["f_score"], customers["m_score"],
         recent_min_score=settings.rfm_recent_min_score, valuable_min_score=settings.rfm_valuable_min_score,
     )  # fmt: skip
-    scored, model_rows, checks = [], [], []
+    scored, model_rows, checks, calibrations = [], [], [], []
     for i, cov in enumerate(records):
         source = str(cov["source"])
         ctx.say(0.25 + 0.45 * i / len(coverage), f"lifetime value models of {source}")
@@ -183,7 +191,10 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
             if check is not None:
                 checks.append(check["segments"].assign(source=source, holdout_days=check["holdout_days"],
                                                        calibration_until=check["calibration_until"]))  # fmt: skip
-        model_rows.append(_model_row(cov, fit, check))
+                calibrations.append(
+                    check["calibration"].assign(source=source, holdout_days=check["holdout_days"])
+                )
+        model_rows.append(_model_row(cov, fit, check, p.horizon_days))
     models = pd.DataFrame(model_rows)
     write_frame(con, CUSTOMER_MODELS, models.assign(run_id=ctx.run_id))
     if checks:
@@ -192,6 +203,8 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
         if ctx.markets:
             backtest = backtest[backtest["market"].isin({m.upper() for m in ctx.markets})]
         write_frame(con, CUSTOMER_BACKTEST, backtest.assign(run_id=ctx.run_id))
+        calibration = pd.concat(calibrations, ignore_index=True)
+        write_frame(con, CUSTOMER_CALIBRATION, calibration.assign(run_id=ctx.run_id))
     summary: dict[str, Any] = {
         "horizon_days": p.horizon_days,
         "sources": [
@@ -232,7 +245,7 @@ def run_customers(ctx: StageContext, p: CustomersParams) -> dict[str, Any]:
 
 def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     """What the report panel of ``run_id`` shows (read here: the stage is the domain's only warehouse reader):
-    its ``customer_cohorts``, ``customer_segments``, ``customer_models`` and ``customer_backtest`` rows and the stage's
+    its ``customer_cohorts``, ``customer_segments``, ``customer_models``, ``customer_backtest`` and ``customer_calibration`` rows and the stage's
     ``reason_code`` when it was skipped."""
     from xborder.warehouse.runs import load_run
     from xborder.warehouse.tables import read_rows
@@ -245,7 +258,13 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         "reason_code": stage.get("reason_code") if isinstance(stage, dict) else None,
         **{
             t.name: read_rows(con, t, run_id)
-            for t in (CUSTOMER_COHORTS, CUSTOMER_SEGMENTS, CUSTOMER_MODELS, CUSTOMER_BACKTEST)
+            for t in (
+                CUSTOMER_COHORTS,
+                CUSTOMER_SEGMENTS,
+                CUSTOMER_MODELS,
+                CUSTOMER_BACKTEST,
+                CUSTOMER_CALIBRATION,
+            )
         },
     }
 

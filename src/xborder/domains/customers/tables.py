@@ -11,6 +11,7 @@ __all__ = [
     "CUSTOMER_PRODUCTS",
     "CUSTOMER_MODELS",
     "CUSTOMER_BACKTEST",
+    "CUSTOMER_CALIBRATION",
     "TABLES",
 ]
 
@@ -80,6 +81,7 @@ CUSTOMER_SCORES = Table(
             "BG/NBD probability that the customer is still active; NULL without a model.",
             unit="fraction",
         ),  # fmt: skip
+        Column("p_buy", "DOUBLE", "P(a purchase within horizon_days) (BG/NBD); rank by it.", unit="fraction"),
         Column(
             "expected_purchases",
             "DOUBLE",
@@ -116,6 +118,7 @@ CUSTOMER_SEGMENTS = Table(
         Column("mean_purchases", "DOUBLE", "Mean purchases per customer.", unit="purchases"),
         Column("total_value", "DOUBLE", "Value bought by the segment.", unit="currency"),
         Column("mean_p_alive", "DOUBLE", "Mean BG/NBD probability of being active.", unit="fraction"),
+        Column("mean_p_buy", "DOUBLE", "Mean P(a purchase within horizon_days).", unit="fraction"),
         Column(
             "expected_purchases",
             "DOUBLE",
@@ -177,6 +180,9 @@ CUSTOMER_PRODUCTS = Table(
         Column("at_risk", "INTEGER", "Buyers in the at risk segment.", unit="customers"),
         Column("lost", "INTEGER", "Buyers in the lost segment.", unit="customers"),
         Column("mean_p_alive", "DOUBLE", "Mean BG/NBD probability that a buyer is active.", unit="fraction"),
+        Column(
+            "mean_p_buy", "DOUBLE", "Mean P(a purchase within horizon_days) of the buyers.", unit="fraction"
+        ),
         Column(
             "expected_value_per_buyer",
             "DOUBLE",
@@ -327,12 +333,43 @@ CUSTOMER_BACKTEST = Table(
         Column("customers", "INTEGER", "Calibration customers.", unit="customers"),
         Column("buyers", "INTEGER", "Of them, customers with a purchase in the holdout.", unit="customers"),
         Column("mean_p_alive", "DOUBLE", "Mean BG/NBD P(alive) on calibration_until.", unit="fraction"),
+        Column(
+            "expected_buyers",
+            "DOUBLE",
+            "Sum of P(a purchase in the holdout): buyers forecast.",
+            unit="customers",
+        ),
         Column("actual_purchases", "DOUBLE", "Purchases in the holdout.", unit="purchases"),
         Column("model_purchases", "DOUBLE", "BG/NBD forecast of them.", unit="purchases"),
         Column("last_period_purchases", "DOUBLE", "Purchases in as many days before.", unit="purchases"),
         Column("actual_value", "DOUBLE", "Net value bought in the holdout.", unit="currency"),
         Column("model_value", "DOUBLE", "BG/NBD × Gamma-Gamma forecast of it.", unit="currency"),
         Column("last_period_value", "DOUBLE", "Net value bought in as many days before.", unit="currency"),
+    ),
+)
+
+CUSTOMER_CALIBRATION = Table(
+    "customer_calibration",
+    "One row per source × ranking (p_buy: P(a purchase in the holdout); p_alive) × tenth of the calibration "
+    "customers ranked by it per customers run: mean prediction against the share who bought in the holdout "
+    "(docs/customers.md, Calibration).",
+    owner="customers",
+    columns=(
+        _RUN,
+        _SOURCE,
+        Column("holdout_days", "INTEGER", "Days held out at the end of the source's data.", unit="days"),
+        Column("ranking", "VARCHAR", "p_buy | p_alive: the probability the customers are ranked by."),
+        Column("decile", "INTEGER", "Tenth of the customers by the ranking: 1 lowest, 10 highest."),
+        Column("customers", "INTEGER", "Customers in the tenth.", unit="customers"),
+        Column(
+            "one_time_buyers", "INTEGER", "Of them, without a repeat purchase at the cut.", unit="customers"
+        ),
+        Column("mean_p_alive", "DOUBLE", "Mean BG/NBD P(alive) at the cut.", unit="fraction"),
+        Column("mean_p_buy", "DOUBLE", "Mean P(a purchase in the holdout).", unit="fraction"),
+        Column("buyers", "INTEGER", "Customers with a purchase in the holdout.", unit="customers"),
+        Column("bought_share", "DOUBLE", "buyers / customers.", unit="fraction"),
+        Column("model_purchases", "DOUBLE", "BG/NBD forecast of the holdout purchases.", unit="purchases"),
+        Column("actual_purchases", "DOUBLE", "Purchases in the holdout.", unit="purchases"),
     ),
 )
 
@@ -343,4 +380,5 @@ TABLES = (
     CUSTOMER_PRODUCTS,
     CUSTOMER_MODELS,
     CUSTOMER_BACKTEST,
+    CUSTOMER_CALIBRATION,
 )

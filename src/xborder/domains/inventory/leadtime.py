@@ -38,9 +38,10 @@ def lead_times(
         production_days, production_cv: Production lead time and its coefficient of variation without a quote.
         inbound_days: Days from arrival to sellable stock.
         default_origin, default_mode: Used when the pair has none.
-        observed: Per row of ``pairs`` the order → delivery days observed on its deliveries
-            (:func:`observed.pair_lead_times`); where given, their mean + inbound days and their standard
-            deviation replace the modelled production + transit (source ``observed:<basis>:<n>``).
+        observed: Per row of ``pairs`` the order → delivery days observed on its deliveries, else on the
+            seller's deliveries to its market by its mode family (:func:`observed.pair_lead_times`); where given,
+            their mean + inbound days and their standard deviation replace the modelled production + transit
+            (source ``observed:<basis>:<n>``, basis product_market | product | lane).
 
     Transit is the midpoint of the lane's min and max days, its standard deviation a quarter of the range
     (the range taken as ±2σ); the three parts are independent.

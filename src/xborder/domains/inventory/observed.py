@@ -7,7 +7,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LANE_KEYS", "delivery_days", "observed_lead_times", "pair_lead_times"]
+__all__ = ["LANE_KEYS", "delivery_days", "observed_lead_times", "pair_lead_times", "mode_family"]
+
+_FAMILY = {"sea_fcl": "sea", "sea_lcl": "sea", "ocean": "sea", "sea": "sea", "fcl": "sea", "lcl": "sea",
+           "air": "air", "air charter": "air", "air_charter": "air", "truck": "road", "ground": "road",
+           "road": "road", "rail": "rail", "express": "express", "courier": "express"}  # fmt: skip
+
+
+def mode_family(modes: pd.Series) -> pd.Series:
+    """sea (sea_fcl, sea_lcl, ocean), air (air, air charter), road (truck, ground), rail, express — so a landed
+    cost's mode meets the words a delivery history uses; other words stay as they are (lower case)."""
+    m = modes.astype("string").str.strip().str.lower()
+    return m.map(lambda v: _FAMILY.get(v, v) if isinstance(v, str) else None).astype("string")
+
 
 LANE_KEYS = {
     "product": ["product_id", "market"],
@@ -67,21 +79,30 @@ def observed_lead_times(deliveries: pd.DataFrame, by: str = "lane") -> pd.DataFr
 
 
 def pair_lead_times(
-    pairs: pd.DataFrame, deliveries: pd.DataFrame, *, min_deliveries: int = 5
+    pairs: pd.DataFrame, deliveries: pd.DataFrame, *, min_deliveries: int = 5, default_mode: str = "sea_lcl"
 ) -> pd.DataFrame:
-    """Per row of ``pairs`` (product_id, market): the observed order → delivery mean and sd of the product's
-    deliveries to that market when there are at least ``min_deliveries``, else of all its deliveries (any
-    market) when there are enough; NaN otherwise. Columns ``observed_lead_days``, ``observed_lead_sd_days``,
-    ``observed_deliveries``, ``observed_basis`` (product_market | product)."""
+    """Per row of ``pairs`` (product_id, market, optionally mode): the observed order → delivery mean and sd of
+    the product's deliveries to that market when there are at least ``min_deliveries``, else of all its
+    deliveries (any market) when there are enough, else of every delivery to that market by the pair's mode
+    family (:func:`mode_family`; ``default_mode`` when the pair has none) — the seller's lane; NaN otherwise.
+    Columns ``observed_lead_days``, ``observed_lead_sd_days``, ``observed_deliveries``, ``observed_basis``
+    (product_market | product | lane)."""
     out = pd.DataFrame(index=pairs.index, columns=["observed_lead_days", "observed_lead_sd_days",
                                                     "observed_deliveries", "observed_basis"], dtype=object)  # fmt: skip
-    d = deliveries.dropna(subset=["product_id"]) if len(deliveries) else deliveries
+    d = deliveries.copy() if len(deliveries) else deliveries
+    if len(d) and len(pairs):
+        d["_family"] = (
+            mode_family(d["mode"]) if "mode" in d else pd.Series(None, index=d.index, dtype="string")
+        )
+        mode = pairs["mode"] if "mode" in pairs else pd.Series(None, index=pairs.index, dtype=object)
+        pairs = pairs.assign(_family=mode_family(mode.fillna(default_mode)))
     levels = (
         ("product_market", ["product_id", "market"]),
         ("product", ["product_id"]),
+        ("lane", ["market", "_family"]),
     )
     for basis, keys in levels if len(d) and len(pairs) else ():
-        stats = d.groupby(keys)["lead_days"].agg(["size", "mean", "std"]).reset_index()
+        stats = d.dropna(subset=keys).groupby(keys)["lead_days"].agg(["size", "mean", "std"]).reset_index()
         stats = stats[stats["size"] >= max(min_deliveries, 2)]
         hit = pairs[keys].merge(stats, on=keys, how="left").set_index(pairs.index)
         take = out["observed_basis"].isna() & hit["size"].notna()

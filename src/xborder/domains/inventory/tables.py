@@ -37,12 +37,12 @@ INVENTORY_PLANS = Table(
         Column("kind", "VARCHAR", "Demand basis: forecast | analogue (before launch) | niche (category forecast ÷ its products) | history (own sales of the last 6 months, no forecast) | recent_sales (report's units shipped) | none (no plan: notes say why)."),
         Column("model", "VARCHAR", "Forecast model (or the report column) the demand came from."),
         Column("plan_start", "DATE", "Day 0 of the plan: the first forecast period, or the stock snapshot day."),
-        Column("sd_basis", "VARCHAR", "Where demand's spread came from: q90 (calibrated q90 − q50) | hi_80 | hi_95 (upper half of the interval) | poisson; +total when the horizon total (forecast_totals) set how it grows over the lead time."),
+        Column("sd_basis", "VARCHAR", "Where demand's spread came from: q90 (calibrated q90 − q50) | hi_80 | hi_95 (upper half of the interval) | poisson; +total when the pair's horizon total (forecast_totals; a niche: its category's) set how it grows over the lead time, +pooled when the run's median growth over its product forecasts did (no total of its own)."),
         _n("daily_demand", "Expected units per day over the forecast horizon."),
         _n("daily_demand_sd", "Standard deviation of one day's demand (periods independent)."),
         _n("lead_time_days", "Expected lead time: production + transit + inbound receiving.", "days"),
         _n("lead_time_sd_days", "Standard deviation of the lead time.", "days"),
-        Column("lead_time_source", "VARCHAR", "offer (supplier_offers) | settings, + freight rule id of the transit days; observed:<product_market|product>:<deliveries> when real deliveries gave it."),
+        Column("lead_time_source", "VARCHAR", "offer (supplier_offers) | settings, + freight rule id of the transit days; observed:<product_market|product|lane>:<deliveries> when real deliveries gave it (lane: every delivery to the market by the pair's mode family)."),
         _n("review_days", "Days between stock reviews.", "days"),
         _n("protection_days", "Lead time + review period: the days the reorder point must cover.", "days"),
         _n("protection_demand", "Expected demand over the protection days."),
@@ -82,7 +82,7 @@ INVENTORY_PLANS = Table(
         _n("baseline_annual_cost", "Ordering + holding cost per year of the ERP rule.", "currency"),
         Column("notes", "JSON", "Message codes with their numbers (assumptions, missing inputs).", message=True),
         Column("notes_en", "VARCHAR", "The notes in English."), Column("notes_zh", "VARCHAR", "The notes in Chinese."),
-        _n("spread_growth", "Exponent a of the spread of demand summed over n periods, σ(n) ∝ n^a: 0.5 independent periods, up to 1 when the horizon total says errors move together.", None),
+        _n("spread_growth", "Exponent a of the spread of demand summed over n periods, σ(n) ∝ n^a: 0.5 independent periods, up to 1 when the horizon total (own, the category's for a niche, else the run's pooled median) says errors move together.", None),
     ),
 )  # fmt: skip
 

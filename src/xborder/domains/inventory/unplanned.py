@@ -18,15 +18,23 @@ NICHE_PREFIX = "niche:"
 _SCALED = re.compile(r"^(point|mean|lo_\d+|hi_\d+|q\d+)$")
 
 
-def niche_rows(category_fc: pd.DataFrame, product_fc: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
+def niche_rows(
+    category_fc: pd.DataFrame,
+    product_fc: pd.DataFrame,
+    categories: pd.Series,
+    totals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Forecast rows of ``niche:<category>`` × market: the category × market forecast divided by the products
     of the category forecast in that market (at least 1) — a typical product's share, as the selection stage
-    sizes a niche. Every quantity column (point, mean, intervals, quantiles) is divided alike (kind ``niche``).
+    sizes a niche. Every quantity column (point, mean, intervals, quantiles) is divided alike (kind ``niche``),
+    and so is the category's horizon total when given: the niche's spread grows over the lead time as the
+    category's does (σ(n) ∝ n^a, the ratio is the same after the division).
 
     Args:
         category_fc: forecast rows of level category_market (category, market, ds, point ...).
         product_fc: forecast rows of level product_market (product_id, market).
         categories: product_id → category.
+        totals: category, market, total_q50, total_q90, total_periods (:func:`stage.inputs.read_category_totals`).
     """
     if category_fc.empty:
         return pd.DataFrame()
@@ -40,6 +48,13 @@ def niche_rows(category_fc: pd.DataFrame, product_fc: pd.DataFrame, categories: 
     rows = category_fc[category_fc["category"].notna() & (category_fc["category"] != "other")]
     rows = rows.join(n, on=["category", "market"])
     rows["_n"] = rows["_n"].fillna(1.0).clip(lower=1.0)
+    if totals is not None and len(totals):
+        rows = rows.drop(columns=[c for c in totals.columns if c.startswith("total_")], errors="ignore")
+        rows = rows.merge(
+            totals.drop_duplicates(["category", "market"]), on=["category", "market"], how="left"
+        )
+        for c in ("total_q50", "total_q90"):
+            rows[c] = pd.to_numeric(rows[c], errors="coerce") / rows["_n"]
     for c in rows.columns:
         if _SCALED.match(str(c)):
             rows[c] = pd.to_numeric(rows[c], errors="coerce") / rows["_n"]

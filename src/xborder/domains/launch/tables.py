@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["PROJECTS", "PROJECT_EVENTS", "PROJECT_EXPERIMENTS", "LAUNCH_OUTCOMES", "KPI_SCORECARD", "TABLES"]
+__all__ = [
+    "PROJECTS",
+    "PROJECT_FACTORS",
+    "PROJECT_EVENTS",
+    "PROJECT_EXPERIMENTS",
+    "LAUNCH_OUTCOMES",
+    "KPI_SCORECARD",
+    "TABLES",
+]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the launch run that wrote the row.", nullable=False)
 _PROJECT = Column("project_id", "VARCHAR", "projects.project_id.", nullable=False)
@@ -40,6 +48,34 @@ PROJECTS = Table(
         Column("pilot_days", "DOUBLE", "Planned days for the pilot batch.", unit="days"),
         Column("expected_launch", "DATE", "created_at + spec + max(sourcing, compliance) + pilot."),
         Column("critical_path", "VARCHAR", "The gates on the longest path (specification > sourcing > pilot ...)."),
+        Column("pick_profile", "VARCHAR", "Selection profile (weights) of the pick's run (opportunities.profile)."),
+        Column("forecast_window_months", "INTEGER", "Months the frozen forecast covered (6 for the selection's); "
+               "forecast_units and its bounds are pro-rated from it to window_months.", unit="months"),
+        Column("forecast_source", "VARCHAR", "selection (opportunities.demand_6m and its 80% interval) | "
+               "demand_totals:<freq> (forecast_totals mean, q10, q90, when the selection gives no interval)."),
+    ),
+)  # fmt: skip
+
+PROJECT_FACTORS = Table(
+    "project_factors",
+    "The selection's factors behind a project's pick, frozen when the project was created (the pick run's "
+    "opportunity_factors rows): raw and normalised value, weight and contribution — what a refit of the "
+    "selection weights on launch outcomes learns from (docs/launch.md).",
+    owner="launch",
+    role="system",
+    primary_key=("project_id", "factor"),
+    columns=(
+        _PROJECT,
+        Column("pick_run_id", "VARCHAR", "runs.run_id of the selection run the values come from.", nullable=False),
+        Column("factor", "VARCHAR", "Factor name (opportunity_factors.factor).", nullable=False),
+        Column("factor_group", "VARCHAR", "Factor group the profile weighs (demand_size, momentum, ...)."),
+        Column("raw_value", "DOUBLE", "Value before normalisation (NULL: missing for this pick).",
+               unit="the row's unit column"),
+        Column("unit", "VARCHAR", "Unit of raw_value."),
+        Column("normalised", "DOUBLE", "Normalised value in [0, 1], larger is better, within the pick run.",
+               unit="0-1"),
+        Column("weight", "DOUBLE", "Weight the pick run gave the factor.", unit="fraction"),
+        Column("contribution", "DOUBLE", "Part of the frozen score due to this factor.", unit="0-1"),
     ),
 )  # fmt: skip
 
@@ -151,4 +187,4 @@ KPI_SCORECARD = Table(
     ),
 )  # fmt: skip
 
-TABLES = (PROJECTS, PROJECT_EVENTS, PROJECT_EXPERIMENTS, LAUNCH_OUTCOMES, KPI_SCORECARD)
+TABLES = (PROJECTS, PROJECT_FACTORS, PROJECT_EVENTS, PROJECT_EXPERIMENTS, LAUNCH_OUTCOMES, KPI_SCORECARD)

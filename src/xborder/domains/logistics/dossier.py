@@ -21,6 +21,20 @@ _FIELDS = (
 )
 
 
+_STOCK = (
+    "cycle_service_base",
+    "cycle_service_new",
+    "stockout_days_base",
+    "stockout_days_new",
+    "reorder_point_base",
+    "reorder_point_new",
+    "extra_safety_stock",
+    "extra_cash",
+    "plan_currency",
+)
+"""The stock plan's view of a scenario (logistics_impacts), shown when the pair has a plan."""
+
+
 def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     """Best route per mode (cheapest first), the plan and the scenario impacts for the pair; a note code when
     the pair was not routed."""
@@ -41,6 +55,7 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
             "cost_change_pct": r.get("cost_change_pct"),
             "delay_days": r.get("delay_days"),
             "unroutable": r.get("unroutable"),
+            **{k: r.get(k) for k in _STOCK if r.get(k) is not None},
         }
         for r in reader.rows("logistics_impacts", product_id=pair.product_id, market=pair.market)
     ]

@@ -75,7 +75,11 @@ def freight_days_panel(routes: pd.DataFrame, scenarios: pd.DataFrame, lang: str)
     tables: list[tuple[str | None, Any]] = [(_t("table", lang), table)]
     if len(scenarios):
         sc = {"scenario": "col_scenario", "affected_pairs": "col_affected", "rerouted_pairs": "col_rerouted",
-              "mean_cost_change_pct": "col_cost", "mean_delay_days": "col_delay"}  # fmt: skip
+              "mean_cost_change_pct": "col_cost", "mean_delay_days": "col_delay", "planned_pairs": "col_planned",
+              "mean_cycle_service_base": "col_service_base", "mean_cycle_service_new": "col_service_new",
+              "stockout_days_base": "col_out_base", "stockout_days_new": "col_out_new",
+              "extra_safety_stock": "col_extra"}  # fmt: skip
+        sc = {k: v for k, v in sc.items() if k in scenarios.columns}
         tables.append(
             (
                 _t("scenarios", lang),

@@ -34,6 +34,7 @@ from xborder.domains.logistics.scenarios import (
     compare_plans,
     parse_change,
 )
+from xborder.domains.logistics.stockout import PLAN_COLUMNS, scenario_stock_summary, stockout_impact
 from xborder.domains.logistics.tables import (
     LOGISTICS_IMPACTS,
     LOGISTICS_INDEX_ALERTS,
@@ -170,6 +171,19 @@ def _route(net: Network, ships: pd.DataFrame, p: LogisticsParams, usd: dict[str,
     )
 
 
+def _stock_plans(con: Any, run_id: str) -> pd.DataFrame:
+    """The inventory plans of this run (the inventory stage runs before logistics), else of the latest run."""
+    if not table_exists(con, "inventory_plans"):
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    rows = read_rows(con, "inventory_plans", run_id, columns=["product_id"], limit=1)
+    run = run_id if len(rows) else latest_run_id(con, "inventory_plans")
+    if run is None:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    return read_rows(
+        con, "inventory_plans", run, columns=PLAN_COLUMNS, where="location = '*' AND kind <> 'none'"
+    )
+
+
 def _write(con: Any, table: Any, frame: pd.DataFrame, run_id: str) -> int:
     if frame.empty:
         return 0
@@ -206,23 +220,25 @@ def run_logistics(ctx: StageContext, p: LogisticsParams) -> dict[str, Any]:
     base = _route(net, ships, p, usd, landed, usd_to).assign(scenario="base")
     routes, impacts, summaries = [base], [], []
     table = chokepoints().set_index("chokepoint")
+    stock = _stock_plans(con, ctx.run_id)
     for k, cp in enumerate(p.scenarios):
         ctx.say(0.5 + 0.4 * k / max(1, len(p.scenarios)), f"{cp} closed")
         name = f"{cp}_closed"
         hit = base[base["plan"] & base["via"].fillna("").str.split(";").apply(lambda v, c=cp: c in v)]
         row = {"scenario": name, "closed": cp, "pairs": int(base["plan"].sum()), "affected_pairs": 0,
-               "rerouted_pairs": 0, "unroutable_pairs": 0, "source": table.at[cp, "source"]}  # fmt: skip
+               "rerouted_pairs": 0, "unroutable_pairs": 0, "planned_pairs": 0, "source": table.at[cp, "source"]}  # fmt: skip
         if len(hit):
             closed = build_network(close_chokepoints(lanes, [cp]))
             sub = ships.merge(hit[_KEYS], on=_KEYS)
             scen = _route(closed, sub, p, usd, landed, usd_to).assign(scenario=name)
             cmp = compare_plans(base.merge(hit[_KEYS], on=_KEYS), scen, _KEYS).assign(scenario=name)
+            cmp = stockout_impact(cmp, stock)
             routes.append(scen)
             impacts.append(cmp)
             row.update(affected_pairs=len(cmp), rerouted_pairs=int(cmp["rerouted"].sum()),
                        unroutable_pairs=int(cmp["unroutable"].sum()), mean_cost_change_pct=cmp["cost_change_pct"].mean(),
                        max_cost_change_pct=cmp["cost_change_pct"].max(), mean_delay_days=cmp["delay_days"].mean(),
-                       max_delay_days=cmp["delay_days"].max())  # fmt: skip
+                       max_delay_days=cmp["delay_days"].max(), **scenario_stock_summary(cmp))  # fmt: skip
         summaries.append(row)
     if p.changes:
         ctx.say(0.9, "lane changes")
@@ -235,6 +251,7 @@ def run_logistics(ctx: StageContext, p: LogisticsParams) -> dict[str, Any]:
             | (cmp["cost_change_usd"].abs() > 1e-9)
             | (cmp["delay_days"].abs() > 1e-9)
         ]
+        cmp = stockout_impact(cmp, stock)
         routes.append(scen.merge(cmp[_KEYS], on=_KEYS))
         impacts.append(cmp)
         summaries.append({
@@ -242,7 +259,7 @@ def run_logistics(ctx: StageContext, p: LogisticsParams) -> dict[str, Any]:
             "affected_pairs": len(cmp), "rerouted_pairs": int(cmp["rerouted"].sum()),
             "unroutable_pairs": int(cmp["unroutable"].sum()), "mean_cost_change_pct": cmp["cost_change_pct"].mean(),
             "max_cost_change_pct": cmp["cost_change_pct"].max(), "mean_delay_days": cmp["delay_days"].mean(),
-            "max_delay_days": cmp["delay_days"].max(),
+            "max_delay_days": cmp["delay_days"].max(), **scenario_stock_summary(cmp),
         })  # fmt: skip
     moves = index_moves(series, as_of, window_weeks=p.index_window_weeks, threshold=p.index_threshold)
     if len(moves):

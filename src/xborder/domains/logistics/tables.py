@@ -127,6 +127,39 @@ LOGISTICS_IMPACTS = Table(
         _d("delay_days", "Extra days (p90).", "days"),
         Column("rerouted", "BOOLEAN", "The plan takes other lanes."),
         Column("unroutable", "BOOLEAN", "No route is left."),
+        _v("plan_kind", "Kind of the pair's stock plan (inventory_plans.kind; NULL: no plan)."),
+        _v("plan_currency", "Currency of extra_cash (the plan's landed cost)."),
+        _d("cycle_service_base", "Cycle service of the stock plan as planned.", "fraction"),
+        _d(
+            "cycle_service_new",
+            "Cycle service when orders placed at the reorder point arrive delay_days later (0: no route).",
+            "fraction",
+        ),
+        _d(
+            "units_short_base",
+            "Expected units short per replenishment cycle as planned (lost sales).",
+            "units",
+        ),
+        _d("units_short_new", "Expected units short per replenishment cycle under the scenario.", "units"),
+        _d("stockout_days_base", "Expected days out of stock per replenishment cycle as planned.", "days"),
+        _d(
+            "stockout_days_new",
+            "Expected days out of stock per replenishment cycle under the scenario.",
+            "days",
+        ),
+        _d("fill_rate_new", "Share of demand served under the scenario (lost sales).", "fraction"),
+        _d("reorder_point_base", "The plan's reorder point.", "units"),
+        _d(
+            "reorder_point_new",
+            "Reorder point that keeps the plan's safety factor over the longer lead time.",
+            "units",
+        ),
+        _d("extra_safety_stock", "reorder_point_new − reorder_point_base.", "units"),
+        _d(
+            "extra_cash",
+            "Cash the extra safety stock ties up, at the plan's cash per unit of average stock.",
+            "currency",
+        ),
     ),
 )
 
@@ -147,6 +180,23 @@ LOGISTICS_SCENARIOS = Table(
         _d("max_cost_change_pct", "Largest freight change.", "fraction"),
         _d("mean_delay_days", "Mean extra days (p90) of the affected shipments.", "days"),
         _d("max_delay_days", "Largest extra days.", "days"),
+        Column(
+            "planned_pairs", "INTEGER", "Affected shipments whose pair has a stock plan (inventory_plans)."
+        ),
+        Column("pairs_service_down", "INTEGER", "Of those, pairs whose cycle service falls."),
+        _d("mean_cycle_service_base", "Mean cycle service of those plans as planned.", "fraction"),
+        _d("mean_cycle_service_new", "Mean cycle service under the scenario.", "fraction"),
+        _d("extra_safety_stock", "Safety stock that restores every plan's safety factor.", "units"),
+        _d(
+            "stockout_days_base",
+            "Mean expected days out of stock per replenishment cycle as planned.",
+            "days",
+        ),
+        _d(
+            "stockout_days_new",
+            "Mean expected days out of stock per replenishment cycle under the scenario.",
+            "days",
+        ),
         _v("source", "Where the chokepoint's extra days and surcharges come from."),
     ),
 )

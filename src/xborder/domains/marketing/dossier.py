@@ -8,7 +8,12 @@ from typing import Any
 
 from xborder.warehouse.dossier import Pair, Reader, Section
 
-__all__ = ["SECTION", "build", "weekly_acos"]
+__all__ = ["SECTION", "build", "weekly_acos", "top_keywords", "KEYWORD_FIELDS", "TOP_KEYWORDS"]
+
+TOP_KEYWORDS = 12
+"""Search terms of the product's keyword matrix shown in the dossier (those with most spend)."""
+KEYWORD_FIELDS = ("search_term", "tier", "clicks", "orders", "spend", "sales", "acos", "cvr", "action",
+                  "money_at_stake")  # fmt: skip
 
 
 def weekly_acos(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,9 +34,17 @@ def weekly_acos(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def top_keywords(rows: list[dict[str, Any]], limit: int = TOP_KEYWORDS) -> list[dict[str, Any]]:
+    """The keyword-matrix rows with most spend (ties: more clicks, then the term), reduced to KEYWORD_FIELDS."""
+    ranked = sorted(rows, key=lambda r: (-float(r.get("spend") or 0), -float(r.get("clicks") or 0),
+                                         str(r.get("search_term"))))  # fmt: skip
+    return [{k: r.get(k) for k in KEYWORD_FIELDS} for r in ranked[:limit]]
+
+
 def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     """The product's ad spend, sales, ACoS and ROAS in the market, its break-even ACoS (or the note that it
-    is unknown) and its weekly ACoS; a note code when it was never advertised there."""
+    is unknown), its weekly ACoS and the search terms of its keyword matrix with most spend (tier, volume,
+    conversion, cost and the harvest/negate call); a note code when it was never advertised there."""
     rows = reader.rows("ad_metrics", grain="product", product_id=pair.product_id, market_code=pair.market)
     if not rows:
         return {"advertised": False, "note": {"code": "marketing.dossier_no_ads", "args": {}}}
@@ -54,6 +67,10 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
         "cvr": orders / clicks if clicks else None,
         "break_even_acos": min(be) if be else None,
         "acos_by_week": weekly_acos(days),
+        "keyword_terms": len(
+            terms := reader.rows("ad_keyword_matrix", product_id=pair.product_id, market_code=pair.market)
+        ),
+        "keywords": top_keywords(terms),
     }
     if not be:
         out["note"] = {"code": "marketing.break_even_unknown", "args": {}}
@@ -62,4 +79,4 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     return out
 
 
-SECTION = Section("marketing", build, tables=("ad_metrics",))
+SECTION = Section("marketing", build, tables=("ad_metrics", "ad_keyword_matrix"))

@@ -11,7 +11,7 @@ from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = ["input_run", "read_forecasts", "read_landed_costs", "read_offers", "read_snapshots", "read_products",
            "read_last_sales", "read_deliveries", "read_category_forecasts", "read_recent_months",
-           "read_forecast_totals"]  # fmt: skip
+           "read_forecast_totals", "read_category_totals"]  # fmt: skip
 
 
 def input_run(con: Any, table: str, run_id: str) -> str | None:
@@ -49,6 +49,17 @@ def read_forecast_totals(con: Any, run: str | None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     t = read_rows(con, "forecast_totals", run, columns=["product_id", "market", "q50", "q90", "periods"],
                   where="level = 'product_market' AND product_id IS NOT NULL AND coalesce(target, 'units') = 'units'")  # fmt: skip
+    return t.rename(columns={"q50": "total_q50", "q90": "total_q90", "periods": "total_periods"})[cols]
+
+
+def read_category_totals(con: Any, run: str | None) -> pd.DataFrame:
+    """Per category × market of ``run`` its horizon total's q50, q90 and periods (for niches, divided like the
+    category forecast they come from)."""
+    cols = ["category", "market", "total_q50", "total_q90", "total_periods"]
+    if run is None or not table_exists(con, "forecast_totals"):
+        return pd.DataFrame(columns=cols)
+    t = read_rows(con, "forecast_totals", run, columns=["category", "market", "q50", "q90", "periods"],
+                  where="level = 'category_market' AND category IS NOT NULL AND coalesce(target, 'units') = 'units'")  # fmt: skip
     return t.rename(columns={"q50": "total_q50", "q90": "total_q90", "periods": "total_periods"})[cols]
 
 

@@ -12,6 +12,7 @@ from pydantic import Field
 from xborder.core import i18n
 from xborder.domains.inventory.dossier import SECTION
 from xborder.domains.inventory.engines import EngineSession, run_plans
+from xborder.domains.inventory.forecasts import pooled_growth
 from xborder.domains.inventory.leadtime import lead_times
 from xborder.domains.inventory.notes import health_rows, plan_notes
 from xborder.domains.inventory.observed import delivery_days, pair_lead_times
@@ -20,6 +21,7 @@ from xborder.domains.inventory.positions import stock_positions
 from xborder.domains.inventory.stage.inputs import (
     input_run,
     read_category_forecasts,
+    read_category_totals,
     read_deliveries,
     read_forecast_totals,
     read_forecasts,
@@ -120,7 +122,8 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     if len(fc):
         fc = fc.merge(read_forecast_totals(con, runs["forecasts"]), on=_KEY, how="left")
         cats = read_products(con, fc["product_id"].unique().tolist()).set_index("product_id")["category"]
-        niches = niche_rows(read_category_forecasts(con, runs["forecasts"], ctx.markets), fc, cats)
+        niches = niche_rows(read_category_forecasts(con, runs["forecasts"], ctx.markets), fc, cats,
+                            read_category_totals(con, runs["forecasts"]))  # fmt: skip
         fc = pd.concat([fc, niches], ignore_index=True) if len(niches) else fc
     pos = stock_positions(read_snapshots(con, ctx.markets))
     have = set(zip(fc.get("product_id", []), fc.get("market", []), strict=True))
@@ -130,6 +133,11 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     history = history_rows(read_recent_months(con), landed, have)
     parts = [f for f in (fc, recent, history) if len(f)]
     demand = pd.concat(parts, ignore_index=True) if parts else fc
+    pooled = (
+        pooled_growth(fc[fc["kind"].eq("forecast")], p.service_level or st.service_level) if len(fc) else None
+    )
+    if pooled is not None:  # plans without a horizon total of their own grow their spread as the run's do
+        demand["growth_prior"] = pooled
     if demand.empty:
         return {"status": "skipped", "reason": i18n.render("inventory.no_demand", "en"),
                 "reason_code": "inventory.no_demand", "plans": 0}  # fmt: skip
@@ -166,7 +174,8 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         write_frame(con, INVENTORY_HEALTH, health.assign(run_id=ctx.run_id)[
             [c for c in INVENTORY_HEALTH.column_names if c in health.columns or c == "run_id"]])  # fmt: skip
     ctx.say(1.0, "inventory done")
-    return _summary(table, health, runs, settings, n_plans) | {"unplanned": len(unplanned)}
+    return _summary(table, health, runs, settings, n_plans) | {"unplanned": len(unplanned),
+                                                               "pooled_spread_growth": pooled}  # fmt: skip
 
 
 def _summary(

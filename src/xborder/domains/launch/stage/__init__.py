@@ -10,7 +10,7 @@ from xborder.domains.launch.kpis import scorecard
 from xborder.domains.launch.outcomes import cost_sales, judge_outcomes, success_rate, unit_costs
 from xborder.domains.launch.projects import cycle_times, project_status
 from xborder.domains.launch.stage.io import read_events, run_rows
-from xborder.domains.launch.tables import KPI_SCORECARD, LAUNCH_OUTCOMES, PROJECTS, TABLES
+from xborder.domains.launch.tables import KPI_SCORECARD, LAUNCH_OUTCOMES, PROJECT_FACTORS, PROJECTS, TABLES
 from xborder.warehouse.stage import NoParams, Stage, StageContext
 from xborder.warehouse.tables import read_rows, table_exists, write_frame
 
@@ -36,8 +36,12 @@ def sales_after_launch(con: Any, products: list[str]) -> tuple[pd.DataFrame, Any
     return df[cols], (last[0][0] if last else None)
 
 
-def run_launch(con: Any, run_id: str) -> dict[str, Any]:
-    """Judge every launched project and write the run's scorecard; returns the summary."""
+def run_launch(con: Any, run_id: str, min_refit: int = 30) -> dict[str, Any]:
+    """Judge every launched project and write the run's scorecard; returns the summary.
+
+    The summary says how many judged projects have frozen factors (what ``xborder projects refit`` learns from)
+    against ``min_refit`` (setting launch_refit_min_projects).
+    """
     projects = read_rows(con, PROJECTS)
     status = project_status(read_events(con))
     launched = status.dropna(subset=["launched_at"])
@@ -62,6 +66,10 @@ def run_launch(con: Any, run_id: str) -> dict[str, Any]:
     card = scorecard(frames)
     write_frame(con, KPI_SCORECARD, card.assign(run_id=run_id))
     rate, judged = success_rate(outcomes) if len(outcomes) else (None, 0)
+    frozen = set(read_rows(con, PROJECT_FACTORS, columns=["project_id"])["project_id"])
+    refit_judged = (
+        int((outcomes["success"].notna() & outcomes["project_id"].isin(frozen)).sum()) if len(outcomes) else 0
+    )
     return {
         "projects": int(len(projects)),
         "launched": int(len(launched)),
@@ -70,11 +78,14 @@ def run_launch(con: Any, run_id: str) -> dict[str, Any]:
         "success_rate": rate,
         "kpi_scorecard": int(len(card)),
         "kpis_known": int(card["value"].notna().sum()),
+        "projects_with_frozen_factors": len(frozen),
+        "refit_judged_projects": refit_judged,
+        "refit_min_projects": int(min_refit),
     }
 
 
 def _run(ctx: StageContext, p: NoParams) -> dict[str, Any]:
-    return run_launch(ctx.con, ctx.run_id)
+    return run_launch(ctx.con, ctx.run_id, ctx.settings.launch_refit_min_projects)
 
 
 STAGE = Stage(

@@ -10,17 +10,22 @@ import pandas as pd
 
 from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
+from xborder.core.settings import Settings
 from xborder.domains.launch.projects import check_gate, plan_launch, project_status
-from xborder.domains.launch.tables import KPI_SCORECARD, PROJECT_EVENTS, PROJECT_EXPERIMENTS, PROJECTS
+from xborder.domains.launch.tables import (
+    KPI_SCORECARD,
+    PROJECT_EVENTS,
+    PROJECT_EXPERIMENTS,
+    PROJECT_FACTORS,
+    PROJECTS,
+)
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists, write_frame
 
 __all__ = ["run_rows", "read_projects", "read_events", "read_scorecards", "read_experiments", "create_project",
-           "record_gate", "record_experiment", "DEFAULT_SPEC_DAYS", "DEFAULT_PILOT_DAYS"]  # fmt: skip
+           "record_gate", "record_experiment", "read_frozen_factors", "FORECAST_MONTHS"]  # fmt: skip
 
-DEFAULT_SPEC_DAYS = 14.0
-"""Days to write a specification when none is given (practice; change per project with --spec-days)."""
-DEFAULT_PILOT_DAYS = 30.0
-"""Days of a pilot batch before launch when none is given (--pilot-days)."""
+FORECAST_MONTHS = 6
+"""Months the selection's frozen forecast covers (opportunities.demand_6m and its 80% bounds)."""
 
 
 def run_rows(con: Any, table: str, run_id: str | None = None, **kw: Any) -> pd.DataFrame:
@@ -66,30 +71,110 @@ def _one(df: pd.DataFrame) -> dict[str, Any]:
     return {} if df.empty else {str(k): v for k, v in df.iloc[0].to_dict().items()}
 
 
+def _pick(con: Any, product_id: str, market: str, pick_run_id: str | None) -> dict[str, Any]:
+    """The opportunities row of the pick: from ``pick_run_id`` when given, else the latest selection run."""
+    where, params = "product_id = ? AND market = ?", [product_id, market]
+    if pick_run_id is None:
+        return _one(run_rows(con, "opportunities", where=where, params=params))
+    if not table_exists(con, "opportunities"):
+        return {}
+    return _one(read_rows(con, "opportunities", pick_run_id, where=where, params=params))
+
+
+def _forecast_total(con: Any, product_id: str, market: str, run_id: str | None) -> dict[str, Any]:
+    """The demand run's horizon total of the pair (``forecast_totals``, units): monthly series first."""
+    if not table_exists(con, "forecast_totals"):
+        return {}
+    where = "product_id = ? AND market = ? AND coalesce(target, 'units') = 'units' AND q10 IS NOT NULL"
+    params = [product_id, market]
+    rows = (
+        read_rows(con, "forecast_totals", run_id, where=where, params=params)
+        if run_id
+        else run_rows(con, "forecast_totals", where=where, params=params)
+    )
+    if rows.empty:
+        return {}
+    rows = rows.assign(monthly=(rows["freq"] == "M").astype(int)).sort_values("monthly", ascending=False)
+    return _one(rows)
+
+
+def _frozen_forecast(opp: dict[str, Any], total: dict[str, Any], window_months: int) -> dict[str, Any]:
+    """The forecast frozen on a project, pro-rated to the outcome window.
+
+    The selection's 6-month forecast with its 80% interval when it gives one; else the demand run's horizon
+    total (mean, 10% and 90% quantiles); else the selection's point without bounds.
+    """
+
+    def num(v: Any) -> float | None:
+        return None if v is None or pd.isna(v) else float(v)
+
+    if num(opp.get("demand_6m_lo")) is not None or not total:
+        share = window_months / FORECAST_MONTHS
+        point, lo, hi = (num(opp.get(c)) for c in ("demand_6m", "demand_6m_lo", "demand_6m_hi"))
+        return {"forecast_run_id": opp.get("run_id") if point is not None else None,
+                "forecast_units": None if point is None else point * share,
+                "forecast_lo_80": None if lo is None else lo * share, "forecast_hi_80": None if hi is None else hi * share,
+                "forecast_window_months": FORECAST_MONTHS if point is not None else None,
+                "forecast_source": "selection" if point is not None else None}  # fmt: skip
+    months = float(total["periods"]) * (1.0 if total["freq"] == "M" else 7.0 / 30.44)
+    share = window_months / months
+    return {"forecast_run_id": total["run_id"], "forecast_units": num(total["mean"]) * share,  # type: ignore[operator]
+            "forecast_lo_80": num(total["q10"]) * share, "forecast_hi_80": num(total["q90"]) * share,  # type: ignore[operator]
+            "forecast_window_months": int(round(months)), "forecast_source": f"demand_totals:{total['freq']}"}  # fmt: skip
+
+
+def _frozen_factors(con: Any, project_id: str, opp: dict[str, Any]) -> pd.DataFrame:
+    """The pick run's opportunity_factors rows of the pick, as project_factors rows (empty without a pick)."""
+    if not opp.get("run_id") or not table_exists(con, "opportunity_factors"):
+        return pd.DataFrame()
+    f = read_rows(con, "opportunity_factors", str(opp["run_id"]), where="product_id = ? AND market = ?",
+                  params=[opp["product_id"], opp["market"]])  # fmt: skip
+    if f.empty:
+        return f
+    f = f.drop_duplicates("factor").rename(columns={"run_id": "pick_run_id"})
+    cols = [c for c in PROJECT_FACTORS.column_names if c != "project_id"]
+    return f[cols].assign(project_id=project_id)
+
+
 def create_project(
     con: Any,
     product_id: str,
     market: str,
     *,
     owner: str | None = None,
-    spec_days: float = DEFAULT_SPEC_DAYS,
-    pilot_days: float = DEFAULT_PILOT_DAYS,
-    window_months: int = 6,
+    spec_days: float | None = None,
+    pilot_days: float | None = None,
+    window_months: int | None = None,
     target_margin: float | None = None,
     start: dt.datetime | None = None,
+    pick_run_id: str | None = None,
+    forecast_run_id: str | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """Make a pick a project: freeze its score and forecast, plan its launch, record the idea gate.
+    """Make a pick a project: freeze its score, forecast and factors, plan its launch, record the idea gate.
 
-    Reads the latest selection (opportunities), landed costs (best-margin mode), compliance summary and
-    supplier offers for the product x market.
+    Reads the selection run (``pick_run_id``, else the latest: opportunities and opportunity_factors), the
+    latest landed costs (best-margin mode), compliance summary and supplier offers for the product x market.
+    The forecast frozen is the selection's 6-month one with its 80% interval, else the demand run's horizon
+    total (``forecast_run_id``, else the latest ``forecast_totals``: mean, 10% and 90% quantiles), pro-rated
+    to the outcome window. Durations and the window not given come from the settings (launch_spec_days,
+    launch_pilot_days, launch_window_months).
 
     Returns:
-        The project row as written.
+        The project row as written, with ``unknown`` (durations no source gave) and ``factors_frozen``.
     """
+    s = settings or Settings()
+    spec_days = s.launch_spec_days if spec_days is None else spec_days
+    pilot_days = s.launch_pilot_days if pilot_days is None else pilot_days
+    window_months = s.launch_window_months if window_months is None else window_months
+    if window_months < 1:
+        raise BadInputError(f"The outcome window must be at least 1 month; got {window_months}.",
+                            hint="Set launch_window_months (or --window-months) to 1 or more.")  # fmt: skip
     market = market.upper()
-    opp = _one(
-        run_rows(con, "opportunities", where="product_id = ? AND market = ?", params=[product_id, market])
-    )
+    opp = _pick(con, product_id, market, pick_run_id)
+    if pick_run_id is not None and not opp:
+        raise BadInputError(f"Selection run {pick_run_id} has no opportunity {product_id} in {market}.",
+                            hint="Check the run id (xborder runs) or leave --pick-run out for the latest.")  # fmt: skip
     lc = run_rows(con, "landed_costs", where="product_id = ? AND market = ?", params=[product_id, market])
     best = _one(lc.sort_values("margin_pct", ascending=False)) if len(lc) else {}
     comp = _one(
@@ -112,23 +197,32 @@ def create_project(
         pilot_days=pilot_days,
     )  # fmt: skip
     tm = target_margin if target_margin is not None else best.get("target_margin")
+    forecast = _frozen_forecast(opp, _forecast_total(con, product_id, market, forecast_run_id), window_months)
     row = {
         "project_id": "prj-" + uuid.uuid4().hex[:8], "product_id": product_id, "market": market,
         "title": opp.get("title"), "owner": owner, "created_at": at,
         "pick_run_id": opp.get("run_id"), "score": opp.get("score"), "rank": opp.get("rank"),
-        "forecast_run_id": opp.get("run_id") if opp.get("demand_6m") is not None else None,
-        "forecast_units": opp.get("demand_6m"), "forecast_lo_80": opp.get("demand_6m_lo"),
-        "forecast_hi_80": opp.get("demand_6m_hi"), "window_months": window_months,
+        **forecast, "window_months": window_months,
         "target_margin": None if tm is None or pd.isna(tm) else float(tm),
         "expected_margin": best.get("margin_pct"), "spec_days": spec_days,
         "supplier_lead_days": float(lead.min()) if len(lead) else None,
         "compliance_days": None if compliance_days is None or pd.isna(compliance_days) else float(compliance_days),
         "pilot_days": pilot_days, "expected_launch": plan.expected_launch, "critical_path": plan.critical_path,
+        "pick_profile": opp.get("profile"),
     }  # fmt: skip
+    factors = _frozen_factors(con, row["project_id"], opp)
     write_frame(con, PROJECTS, pd.DataFrame([row]))
+    if len(factors):
+        write_frame(con, PROJECT_FACTORS, factors)
     write_frame(con, PROJECT_EVENTS, pd.DataFrame([{"project_id": row["project_id"], "gate": "idea",
                 "decided_at": at, "owner": owner, "decision": "go", "documents": [], "note": None}]))  # fmt: skip
-    return {**row, "unknown": list(plan.unknown)}
+    return {**row, "unknown": list(plan.unknown), "factors_frozen": int(len(factors))}
+
+
+def read_frozen_factors(con: Any, project_id: str | None = None) -> pd.DataFrame:
+    """Frozen factor rows (of one project)."""
+    where, params = ("project_id = ?", [project_id]) if project_id else (None, [])
+    return read_rows(con, PROJECT_FACTORS, where=where, params=params, order="project_id, factor")
 
 
 def record_gate(
