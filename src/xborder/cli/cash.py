@@ -174,6 +174,10 @@ def flow(
         str | None, typer.Option("--currency", help="Currency of the flow (default: settings cash_currency).")
     ] = None,
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks projected.")] = 13,
+    picks: Annotated[
+        bool,
+        typer.Option("--picks", help="Only the latest selection's picks that pass every gate (as a run)."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """The 13-week cash flow: purchases, freight, duties and VAT, payouts, ads; the week cash goes below the floor."""
@@ -183,7 +187,13 @@ def flow(
     con = open_warehouse(ctx, read_only=True)
     try:
         st = state(ctx)
-        data = cash_flow(con, st.settings, opening=opening, floor=floor, currency=currency, weeks=weeks)
+        pairs = None
+        if picks:
+            from xborder.domains.finance.stage import selection_picks
+
+            pairs = selection_picks(con, "")
+        data = cash_flow(con, st.settings, opening=opening, floor=floor, currency=currency, weeks=weeks,
+                         pairs=pairs)  # fmt: skip
     finally:
         con.close()
     if data["plans"] == 0 and not data["history"]:
@@ -212,8 +222,17 @@ def flow(
         console.print(i18n.render(f"finance.cash_ads_{basis}", "en", **d))
         if not d["opening_known"]:
             console.print(i18n.render("finance.cash_flow_no_opening", "en"))
+        if d["plans"]:
+            s = st.settings
+            console.print(i18n.render("finance.cash_flow_refunds", "en", refund_rate=s.cash_refund_rate,
+                                      refund_days=s.cash_refund_days, storage=s.cash_storage_usd_per_cubic_foot_month,
+                                      peak=s.cash_storage_peak_usd_per_cubic_foot_month))  # fmt: skip
+            console.print(i18n.render("finance.cash_flow_terms", "en", **d["supplier_terms"]))
         if d["breach_week"]:
             console.print(i18n.render("finance.cash_flow_breach", "en", **d))
+            if d.get("mode_options") is not None and len(d["mode_options"]):
+                console.print(i18n.render("finance.cash_flow_modes", "en", switches=d["mode_switches"],
+                                          plans=d["plans"]))  # fmt: skip
             for f in d["fixes"].itertuples():
                 console.print(i18n.render("finance.cash_flow_fix", "en", fix=f.fix, lowest=f.lowest_balance,
                                           breach=str(pd_date(f.breach_week)) if f.breach_week else "-", currency=d["currency"]))  # fmt: skip
@@ -229,4 +248,7 @@ def pd_date(value: object) -> object:
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``xborder cash`` (with ``modes`` from :mod:`xborder.cli.cash_modes`)."""
+    from xborder.cli import cash_modes  # noqa: F401 - registers its command on cash_app
+
     app.add_typer(cash_app, name="cash")

@@ -86,12 +86,13 @@ def show_register(
 
         t = Table(title=i18n.render("risk.register_title", "en", product=product_id, market=d["market"],
                                     reserve=d["risk_reserve"], currency=d["currency"]))  # fmt: skip
-        for c in ("level", "category", "probability", "basis", "impact", "expected loss", "due (h)", "owner"):
+        for c in ("level", "category", "probability", "basis", "impact", "expected loss", "due (h)", "owner",
+                  "reputation"):  # fmt: skip
             t.add_column(c)
         for r in d["rows"].itertuples():
             t.add_row(r.level, i18n.render(f"risk.category.{r.category}", "en"), f"{r.probability:.1%}",
                       r.probability_basis, f"{r.impact:,.2f}", f"{r.expected_loss:,.2f}", str(r.response_hours),
-                      r.owner)  # fmt: skip
+                      r.owner, str(getattr(r, "reputation", "") or ""))  # fmt: skip
         console.print(t)
 
     emit(ctx, data, render)

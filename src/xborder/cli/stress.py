@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
@@ -26,7 +27,8 @@ def stress(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
-    """Probability of loss, plan-margin percentiles, each driver's break-even and variance share."""
+    """Probability of loss, plan-margin percentiles, each driver's break-even and variance share; the pair's other
+    shipping modes on the same draws, and the one that lowers the probability of loss while still making money."""
     if json_out:
         state(ctx).json = True
     from xborder.domains.risk.stage import stress_spec
@@ -40,17 +42,23 @@ def stress(
                           params=[product_id, market.upper()]) if run_id else None)  # fmt: skip
     finally:
         con.close()
-    if rows is not None and mode:
-        rows = rows[rows["mode"] == mode]
-    if rows is None or rows.empty:
+    if rows is None or rows.empty or (mode and not (rows["mode"] == mode).any()):
         raise BadInputError(i18n.render("risk.stress_none", "en", product=product_id, market=market.upper()))
-    row = rows.sort_values("margin_pct", ascending=False).head(1).reset_index(drop=True)
+    rows = rows.assign(_own=rows["mode"] == mode if mode else False)
+    rows = rows.sort_values(["_own", "margin_pct"], ascending=[False, False]).reset_index(drop=True)
     spec = stress_spec(state(ctx).settings, draws, seed)
-    summary, drivers = stress_test(row, spec)
+    summary, all_drivers = stress_test(rows, spec)  # every mode of the pair on the same draws
+    drivers = all_drivers[all_drivers["row"] == 0]
     s = summary.iloc[0].to_dict()
-    data = {"landed_cost_run": run_id, "product_id": product_id, "market": market.upper(), "mode": row["mode"].iloc[0],
-            "currency": row["currency"].iloc[0], "units": float(row["units"].iloc[0]), "draws": draws, **s,
-            "drivers": drivers.drop(columns="row")}  # fmt: skip
+    freight = all_drivers[all_drivers["driver"] == "freight"].set_index("row")["break_even"]
+    others = pd.DataFrame({"mode": rows["mode"], "base_margin": summary["base_margin"],
+                           "p_loss": summary["p_loss"], "p05": summary["p05"], "mean_margin": summary["mean_margin"],
+                           "freight_break_even": freight.reindex(rows.index).to_numpy()}).iloc[1:]  # fmt: skip
+    better = others[(others["base_margin"] > 0) & (others["p_loss"] < s["p_loss"])]
+    data = {"landed_cost_run": run_id, "product_id": product_id, "market": market.upper(), "mode": rows["mode"].iloc[0],
+            "currency": rows["currency"].iloc[0], "units": float(rows["units"].iloc[0]), "draws": draws, **s,
+            "drivers": drivers.drop(columns="row"), "other_modes": others.reset_index(drop=True),
+            "suggested_mode": str(better.sort_values("p_loss")["mode"].iloc[0]) if len(better) else None}  # fmt: skip
 
     def render(d: dict) -> None:
         from rich.table import Table
@@ -67,6 +75,20 @@ def stress(
                 i18n.render(f"risk.driver.{r.driver}", "en"), f"{r.break_even:.3g}", f"{r.first_order:.1%}"
             )
         console.print(t)
+        if len(d["other_modes"]):
+            t = Table(title=i18n.render("risk.stress_modes_title", "en"))
+            for c in ("mode", "margin without shocks", "P(loss)", "5th percentile", "freight break-even"):
+                t.add_column(c)
+            for r in d["other_modes"].itertuples():
+                t.add_row(str(r.mode), f"{r.base_margin:.1%}", f"{r.p_loss:.1%}", f"{r.p05:.1%}",
+                          f"×{r.freight_break_even:.3g}")  # fmt: skip
+            console.print(t)
+            if d["suggested_mode"]:
+                alt = d["other_modes"].set_index("mode").loc[d["suggested_mode"]]
+                console.print(i18n.render("risk.stress_modes_better", "en", mode=d["mode"], other=d["suggested_mode"],
+                                          p_own=d["p_loss"], p_other=float(alt["p_loss"])))  # fmt: skip
+            else:
+                console.print(i18n.render("risk.stress_modes_keep", "en", mode=d["mode"]))
 
     emit(ctx, data, render)
 

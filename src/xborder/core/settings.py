@@ -135,6 +135,13 @@ class Settings:
     """Finance, 13-week cash flow: deposit paid at order (balance at supplier_payment_days), marketplace payout
     cycle and the days of sales it holds back, days from a sale/import to the VAT return that settles it, and the
     advertising share of planned sales when the warehouse has no ad history."""
+    cash_refund_rate: float = 0.05
+    cash_refund_days: int = 21
+    cash_storage_usd_per_cubic_foot_month: float = 0.78
+    cash_storage_peak_usd_per_cubic_foot_month: float = 2.40
+    """Finance, 13-week cash flow: share of planned sales refunded (taken back this many days after the sale) and
+    the monthly storage per cubic foot of stock (off-peak, October-December), Amazon US FBA standard-size rates
+    of 2026 (docs/finance.md gives the sources)."""
     max_ad_share_of_sales: float = 0.15
     max_acos_over_break_even: float = 0.0
     max_acos: float = 0.30
@@ -172,11 +179,13 @@ class Settings:
     risk_prior_demand: float = 0.25
     risk_prior_supply: float = 0.15
     risk_prior_ip_brand: float = 0.05
+    risk_prior_data: float = 0.50
     risk_l1_share: float = 0.5
     risk_l2_share: float = 0.2
     risk_l3_share: float = 0.05
     risk_response_hours: tuple[int, ...] = (2, 24, 48, 72)
-    """Risk: priors where no history exists; response level by priority / base plan profit (L1 >= l1_share ...);
+    """Risk: priors where no history exists (data: the chance an estimated cost, size or rule misses by its band,
+    applied only to plans that rest on estimates); response level by priority / base plan profit (L1 >= l1_share ...);
     response deadlines of L1..L4 in hours."""
     # --- launch: projects from pick to launch (issue 20) ---
     launch_spec_days: float = 14.0

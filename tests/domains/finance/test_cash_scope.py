@@ -8,7 +8,7 @@ import pandas as pd
 
 import xborder.domains.finance.stage.cashflow as cf
 from xborder.core.settings import Settings
-from xborder.domains.finance.stage import _picks
+from xborder.domains.finance.stage import selection_picks
 from xborder.domains.selection.tables import OPPORTUNITIES
 from xborder.warehouse import connect
 from xborder.warehouse.tables import write_frame
@@ -41,13 +41,16 @@ def test_the_flow_takes_only_the_given_pairs_and_says_its_scope(db_path: Path, m
 
 def test_picks_are_the_ranked_opportunities_that_pass_every_gate(db_path: Path) -> None:
     con = connect(db_path)
-    assert _picks(con, "run-a") is None  # no selection at all: every plan, and the panel says so
+    assert selection_picks(con, "run-a") is None  # no selection at all: every plan, and the panel says so
     opp = pd.DataFrame({
         "run_id": "run-a", "product_id": ["p1", "p2", "p3", "p4"], "market": ["de", "FR", "GB", "IT"],
         "score": 0.5, "rank": [1, 2, 3, 4], "viable": [True, False, True, True],
         "status": ["ranked", "gated", "home_baseline", "ranked"],
     })  # fmt: skip
     write_frame(con, OPPORTUNITIES, opp)
-    assert _picks(con, "run-a") == {("p1", "DE"), ("p4", "IT")}
-    assert _picks(con, "run-b") == {("p1", "DE"), ("p4", "IT")}  # a run without its own selection: the latest
+    assert selection_picks(con, "run-a") == {("p1", "DE"), ("p4", "IT")}
+    assert selection_picks(con, "run-b") == {
+        ("p1", "DE"),
+        ("p4", "IT"),
+    }  # a run without its own selection: the latest
     con.close()

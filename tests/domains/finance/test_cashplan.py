@@ -69,3 +69,33 @@ def test_a_plan_own_ad_share_replaces_the_setting() -> None:
     lines = plan_cash(_plan(ad_share=0.25), START, CashTerms())
     # 25% of 10 x 2 units a day over the 50 selling days 14..63
     assert lines["advertising"].sum() == pytest.approx(-0.25 * 10 * 2 * 50)
+
+
+def test_refunds_and_storage_by_hand() -> None:
+    """10% refunds take back (price - fees - output VAT) 21 days after the sale; storage is charged on each day's
+    stock in the market 30 days later, at the peak rate from October."""
+    lines = plan_cash(_plan(refund_rate=0.1, storage_unit_month=30.4), START, CashTerms())
+    # sales of 2 a day on days 14..63, refunded on days 35..84 (all inside the 91 days): 100 units x 0.1 x 5.5
+    assert lines["refunds"].sum() == pytest.approx(-0.1 * (10 - 3 - 1.5) * 100)
+    assert lines.loc[4, "refunds"] == 0.0 and lines.loc[5, "refunds"] == pytest.approx(-0.1 * 5.5 * 2 * 7)
+    # 1 per unit-day (30.4 a month): stock at the end of days 14..60 (98, 96, ..., 6) charged on days 44..90
+    assert lines["storage"].sum() == pytest.approx(-sum(100 - 2 * k for k in range(1, 48)))
+    assert lines["storage"].sum() == pytest.approx(-2444.0)
+    autumn = pd.Timestamp("2024-09-30")
+    peak = plan_cash(
+        _plan(plan_start=autumn, storage_unit_month=30.4, storage_unit_month_peak=60.8), autumn, CashTerms()
+    )
+    assert peak["storage"].sum() == pytest.approx(-2 * 2444.0)  # every stocked day falls in October-December
+    assert plan_cash(_plan(), START, CashTerms())[["refunds", "storage"]].abs().sum().sum() == 0.0
+
+
+def test_a_plans_own_supplier_terms_replace_the_settings() -> None:
+    """Full payment at order (deposit 100%) or a 50% deposit with the balance and freight 60 days after the order."""
+    full = plan_cash(_plan(deposit_share=1.0), START, CashTerms())
+    assert (
+        full.loc[0, "purchase_deposits"] == pytest.approx(-400.0) and full["purchase_balances"].sum() == 0.0
+    )
+    half = plan_cash(_plan(deposit_share=0.5, payment_days=60), START, CashTerms())
+    assert half.loc[0, "purchase_deposits"] == pytest.approx(-200.0)
+    assert half.loc[8, "purchase_balances"] == pytest.approx(-200.0)  # day 60 is in week 8 (days 56-62)
+    assert half.loc[8, "freight"] == pytest.approx(-100.0) and half.loc[4, "freight"] == 0.0

@@ -82,6 +82,16 @@ def test_register_row_by_hand() -> None:
     assert (
         reg.loc["ip_brand", "expected_loss"] == pytest.approx(50.0) and reg.loc["ip_brand", "level"] == "L3"
     )
+    # data: nothing estimated -> probability 0, no impact; reputation per category
+    assert reg.loc["data", "probability"] == 0.0 and reg.loc["data", "impact"] == 0.0
+    assert (reg.loc["compliance", "reputation"], reg.loc["fx", "reputation"]) == ("high", "none")
+    # the same plan with an estimated unit cost and a low-confidence rule: 30% of goods 5 + 20% of (duty 0.5 +
+    # fees 7) = 3.0 a unit x 100 units = 300; prior 50% -> 150 expected, priority 150 x (1 - 0.9/2) = 82.5 -> 16.5%
+    est = risk_register(pair.assign(unit_cost_estimated=True, low_confidence=True, dims_estimated=False), rates,
+                        {"USD": 0.1}, RiskSpec()).set_index("category").loc["data"]  # fmt: skip
+    assert est["impact"] == pytest.approx(300.0) and est["probability"] == 0.5
+    assert est["priority"] == pytest.approx(82.5) and est["level"] == "L3" and est["owner"] == "analytics"
+    assert est["probability_basis"] == "estimated_inputs"
 
 
 def test_fx_history_agrees_with_the_tables_day_by_day_factor() -> None:

@@ -89,7 +89,7 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
     assert usd["value"] != 0.0
 
     run_id, risk = run_stage(con, settings, RISK, {"as_of": "2026-12-06", "draws": 500})
-    assert risk["stress_tests"] == 4 and risk["risk_register"] == 4 * 7
+    assert risk["stress_tests"] == 4 and risk["risk_register"] == 4 * 8
     st = read_rows(con, "stress_tests", run_id)
     assert st["p_loss"].between(0, 1).all() and (st["p05"] <= st["p95"]).all()
     assert len(read_rows(con, "stress_drivers", run_id)) == 4 * 6
@@ -178,10 +178,29 @@ def test_cli_seller_register_sums_the_plans(warehouse: Path) -> None:
     out = _cli(warehouse, "--json", "risk", "seller", "--currency", "USD")
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
-    assert d["plans"] == 4 and d["currency"] == "USD" and len(d["rows"]) == 7
+    assert d["plans"] == 4 and d["currency"] == "USD" and len(d["rows"]) == 8
     us = reg[reg["market"] == "US"]  # the US plan's money is already in dollars
     rows = {r["category"]: r for r in d["rows"]}
     assert rows["logistics"]["plans"] == 4 and rows["logistics"]["owner"] == "logistics"
-    assert sum(r["L1"] + r["L2"] + r["L3"] + r["L4"] for r in d["rows"]) == len(reg) == 28
+    assert sum(r["L1"] + r["L2"] + r["L3"] + r["L4"] for r in d["rows"]) == len(reg) == 32
     assert d["risk_reserve"] == pytest.approx(sum(r["expected_loss"] for r in d["rows"]))
     assert d["risk_reserve"] > us["expected_loss"].sum() > 0
+
+
+@pytest.mark.slow
+def test_stress_prices_the_pairs_other_modes_on_the_same_draws(warehouse: Path) -> None:
+    """``xborder stress p:lamp US --mode air`` stresses sea LCL on the same draws: its figures equal those of
+    ``--mode sea_lcl`` alone, and sea is suggested when it loses less often and still makes money."""
+    air = json.loads(
+        _cli(warehouse, "--json", "stress", "p:lamp", "US", "--mode", "air", "--draws", "2000").stdout
+    )
+    sea = json.loads(
+        _cli(warehouse, "--json", "stress", "p:lamp", "US", "--mode", "sea_lcl", "--draws", "2000").stdout
+    )
+    assert air["mode"] == "air" and [r["mode"] for r in air["other_modes"]] == ["sea_lcl"]
+    other = air["other_modes"][0]
+    assert other["p_loss"] == pytest.approx(sea["p_loss"]) and other["p05"] == pytest.approx(sea["p05"])
+    assert other["base_margin"] == pytest.approx(sea["base_margin"])
+    expect = "sea_lcl" if sea["p_loss"] < air["p_loss"] and sea["base_margin"] > 0 else None
+    assert air["suggested_mode"] == expect
+    assert sea["other_modes"][0]["mode"] == "air"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["PRICE_LADDERS", "WARNING_INDICATORS", "CASH_FLOWS", "TABLES"]
+__all__ = ["PRICE_LADDERS", "WARNING_INDICATORS", "CASH_FLOWS", "CASH_MODE_OPTIONS", "TABLES"]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the run that computed the row.", nullable=False)
 
@@ -73,13 +73,13 @@ WARNING_INDICATORS = Table(
 CASH_FLOWS = Table(
     "cash_flows",
     "The seller's 13-week cash flow: one row per week x line (purchases, freight, duties and import VAT, VAT, "
-    "payouts, advertising), plus the week's net and the closing balance (docs/finance.md).",
+    "payouts, advertising, refunds, storage), plus the week's net and the closing balance (docs/finance.md).",
     owner="finance",
     columns=(
         _RUN,
         Column("week", "DATE", "Monday of the week.", nullable=False),
         Column("line", "VARCHAR", "payouts_history | payouts | purchase_deposits | purchase_balances | freight | "
-               "duties_import_vat | vat_recovered | vat_output | advertising | net | balance.", nullable=False),
+               "duties_import_vat | vat_recovered | vat_output | advertising | refunds | storage | net | balance.", nullable=False),
         Column("amount", "DOUBLE", "Cash in (+) or out (-) in the week; for balance, cash at the week's end.",
                unit="currency"),
         Column("currency", "VARCHAR", "ISO 4217 currency of the flow (settings cash_currency)."),
@@ -95,4 +95,39 @@ CASH_FLOWS = Table(
     ),
 )  # fmt: skip
 
-TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS, CASH_FLOWS)
+
+def _money(name: str, doc: str) -> Column:
+    return Column(name, "DOUBLE", doc, unit="currency")
+
+
+CASH_MODE_OPTIONS = Table(
+    "cash_mode_options",
+    "A plan of the 13-week cash flow re-priced with another shipping mode of its landed-cost rows: the unit "
+    "margin and the plan's own cash with each mode (one row per run x plan x other mode; docs/finance.md).",
+    owner="finance",
+    columns=(
+        _RUN,
+        Column("product_id", "VARCHAR", "products.product_id.", nullable=False),
+        Column("market", "VARCHAR", "ISO 3166-1 alpha-2 market.", nullable=False),
+        Column("mode", "VARCHAR", "The plan's shipping mode (its inventory plan's landed-cost row).", nullable=False),
+        Column("alt_mode", "VARCHAR", "The other mode priced.", nullable=False),
+        Column("currency", "VARCHAR", "ISO 4217 currency of the money columns (the cash flow's)."),
+        _money("unit_margin", "Unit margin with the plan's mode."),
+        _money("alt_unit_margin", "Unit margin with the other mode."),
+        _share("margin_pct", "Margin / net revenue with the plan's mode."),
+        _share("alt_margin_pct", "Margin / net revenue with the other mode."),
+        Column("lead_time_days", "DOUBLE", "The plan's lead time.", unit="days"),
+        Column("alt_lead_time_days", "DOUBLE", "Lead time with the other mode: lead + its transit - the plan's "
+               "transit (freight rules' midpoints).", unit="days"),
+        _money("lowest_cash", "The plan's own lowest cumulative cash over the flow (from 0), with its mode."),
+        _money("alt_lowest_cash", "The same with the other mode."),
+        _money("end_cash", "The plan's own cumulative cash at the flow's end, with its mode."),
+        _money("alt_end_cash", "The same with the other mode."),
+        _money("cash_gain", "alt_lowest_cash - lowest_cash (> 0: the switch needs less cash)."),
+        _money("end_gain", "alt_end_cash - end_cash."),
+        Column("chosen", "BOOLEAN", "TRUE for the switch the change_mode lever applies: the other mode that "
+               "raises the plan's lowest cash most while its unit margin stays positive."),
+    ),
+)  # fmt: skip
+
+TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS, CASH_FLOWS, CASH_MODE_OPTIONS)

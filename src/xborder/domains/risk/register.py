@@ -11,6 +11,10 @@ Per plan (one consignment of the landed-cost row's ``units``) and category:
 | demand | prior ``p_demand`` | a ``demand_shock`` fall in units sold: share x (R - fees - salvage x landed cost) x units |
 | supply | prior ``p_supply`` | ``supply_delay_weeks`` of lost sales out of the horizon, priced as demand |
 | ip_brand | prior ``p_ip`` | half the plan's remaining net revenue (listing taken down) |
+| data | prior ``p_data`` when the row rests on estimates, else 0 | the estimates' error bands: goods x ``cost_error`` (unit cost estimated) + freight x ``dims_error`` (dimensions estimated) + (duty, import tax, fees) x ``rule_error`` (a low-confidence rule) |
+
+Every row also carries a **reputation** impact (``REPUTATION``: what the event does to the listing's standing —
+ratings, ranking, account health — high | medium | low | none), the issue's second impact next to money.
 
 Expected loss = probability x impact; the priority weighs it by ``1 - controllability / 2`` (controllability 0..1
 per category: what the seller can do about it). The response level comes from the priority as a share of the
@@ -31,13 +35,14 @@ __all__ = [
     "RiskSpec",
     "CATEGORIES",
     "OWNERS",
+    "REPUTATION",
     "fx_move_probability",
     "risk_register",
     "response_level",
     "seller_register",
 ]
 
-CATEGORIES = ("compliance", "platform", "fx", "logistics", "demand", "supply", "ip_brand")
+CATEGORIES = ("compliance", "platform", "fx", "logistics", "demand", "supply", "ip_brand", "data")
 OWNERS = {
     "compliance": "compliance",
     "platform": "operations",
@@ -46,7 +51,19 @@ OWNERS = {
     "demand": "marketing",
     "supply": "sourcing",
     "ip_brand": "legal",
+    "data": "analytics",
 }
+REPUTATION = {
+    "compliance": "high",  # a listing removed or recalled for missing certificates or labels
+    "platform": "low",  # fees move money, not ratings
+    "fx": "none",
+    "logistics": "medium",  # late or damaged deliveries: late-shipment rate, reviews
+    "demand": "none",
+    "supply": "medium",  # stock-outs lose ranking and the buy box
+    "ip_brand": "high",  # a takedown or infringement claim against the account
+    "data": "low",  # a price or cost set on a wrong estimate: repricing, refunds
+}
+"""Reputation impact per category (docs/risk.md): the damage to the listing's standing beyond the money."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +79,16 @@ class RiskSpec:
     horizon_weeks: float = 26.0
     salvage: float = 0.3
     priors: dict[str, float] = field(
-        default_factory=lambda: {"logistics": 0.30, "demand": 0.25, "supply": 0.15, "ip_brand": 0.05}
-    )
+        default_factory=lambda: {"logistics": 0.30, "demand": 0.25, "supply": 0.15, "ip_brand": 0.05,
+                                 "data": 0.50}
+    )  # fmt: skip
     controllability: dict[str, float] = field(
         default_factory=lambda: {"compliance": 0.2, "platform": 0.1, "fx": 0.6, "logistics": 0.5,
-                                 "demand": 0.4, "supply": 0.5, "ip_brand": 0.3}
+                                 "demand": 0.4, "supply": 0.5, "ip_brand": 0.3, "data": 0.9}
     )  # fmt: skip
+    cost_error: float = 0.30
+    dims_error: float = 0.50
+    rule_error: float = 0.20
     l1_share: float = 0.5
     l2_share: float = 0.2
     l3_share: float = 0.05
@@ -144,6 +165,8 @@ def risk_register(
     lam_fee = np.array([rate("platform_fee", s) for s in pairs["rule_markets"]])
     fx_p = pairs["currency"].map(lambda c: fx_probability.get(c, np.nan)).to_numpy(float)
     n = len(pairs)
+    data_impact = _estimate_bands(pairs, fees, spec)
+    p_data = np.where(data_impact > 0, spec.priors.get("data", 0.5), 0.0)
     table = {
         "compliance": (1 - np.exp(-lam_comp), "rule_base",
                        spec.duty_shock * pairs["customs_value"].fillna(0).to_numpy(float) * units),
@@ -155,6 +178,7 @@ def risk_register(
         "supply": (np.full(n, spec.priors["supply"]), "prior",
                    spec.supply_delay_weeks / spec.horizon_weeks * per_sold * units),
         "ip_brand": (np.full(n, spec.priors["ip_brand"]), "prior", 0.5 * r * units),
+        "data": (p_data, "estimated_inputs", data_impact * units),
     }  # fmt: skip
     base_profit = pairs["unit_margin"].to_numpy(float) * units
     out = []
@@ -184,10 +208,29 @@ def risk_register(
                     "level": level,
                     "response_hours": [spec.response_hours[int(lv[1]) - 1] for lv in level],
                     "owner": OWNERS[cat],
+                    "reputation": REPUTATION[cat],
                 }
             )
         )
     return pd.concat(out, ignore_index=True)
+
+
+def _flag(pairs: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column of the rows (False when absent or empty)."""
+    if column not in pairs:
+        return np.zeros(len(pairs), bool)
+    return pairs[column].astype("boolean").fillna(False).to_numpy(bool)
+
+
+def _estimate_bands(pairs: pd.DataFrame, fees: np.ndarray, spec: RiskSpec) -> np.ndarray:
+    """Per unit, what the row's estimated inputs could be off by (0 when nothing is estimated)."""
+    col = lambda c: pairs[c].fillna(0).to_numpy(float) if c in pairs else np.zeros(len(pairs))  # noqa: E731
+    rules = col("duty") + col("additional_duty") + col("import_tax_cost") + fees
+    return (
+        _flag(pairs, "unit_cost_estimated") * spec.cost_error * col("goods_cost")
+        + _flag(pairs, "dims_estimated") * spec.dims_error * col("freight")
+        + _flag(pairs, "low_confidence") * spec.rule_error * rules
+    )
 
 
 def seller_register(register: pd.DataFrame, to_base: Mapping[str, float]) -> pd.DataFrame:
@@ -219,6 +262,7 @@ def seller_register(register: pd.DataFrame, to_base: Mapping[str, float]) -> pd.
     for lv in ("L1", "L2", "L3", "L4"):
         out[lv] = levels[lv].reindex(out.index, fill_value=0).astype(int) if lv in levels else 0
     out["owner"] = [OWNERS.get(str(c), "") for c in out.index]
+    out["reputation"] = [REPUTATION.get(str(c), "") for c in out.index]
     total = float(out["expected_loss"].sum())
     out["reserve_share"] = out["expected_loss"] / total if total > 0 else np.nan
     return (

@@ -72,9 +72,9 @@ RISK_REGISTER = Table(
     owner="risk",
     columns=(
         _RUN, _PRODUCT, _MARKET, _MODE, _CCY,
-        Column("category", "VARCHAR", "compliance | platform | fx | logistics | demand | supply | ip_brand.", nullable=False),
+        Column("category", "VARCHAR", "compliance | platform | fx | logistics | demand | supply | ip_brand | data.", nullable=False),
         _share("probability", "Probability of the event in the next 12 months."),
-        Column("probability_basis", "VARCHAR", "rule_base | ecb_history | prior (settings)."),
+        Column("probability_basis", "VARCHAR", "rule_base | ecb_history | prior (settings) | estimated_inputs (data: the settings' prior when the row rests on estimates)."),
         Column("impact", "DOUBLE", "Money lost on the plan if it happens.", unit="currency"),
         Column("expected_loss", "DOUBLE", "probability x impact.", unit="currency"),
         _share("controllability", "What the seller can do about it (0 none .. 1 fully), from settings."),
@@ -82,6 +82,8 @@ RISK_REGISTER = Table(
         Column("level", "VARCHAR", "Response level L1 (most urgent) .. L4."),
         Column("response_hours", "INTEGER", "Response deadline of the level (settings).", unit="hours"),
         Column("owner", "VARCHAR", "Team that answers for the risk."),
+        Column("reputation", "VARCHAR", "Reputation impact of the category: high | medium | low | none (listing "
+               "standing, ratings, account health; docs/risk.md)."),
     ),
 )  # fmt: skip
 

@@ -28,13 +28,19 @@ from xborder.domains.finance.indicators import (
     seller_indicators,
 )
 from xborder.domains.finance.prices import price_ladder
-from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows
-from xborder.domains.finance.tables import CASH_FLOWS, PRICE_LADDERS, TABLES, WARNING_INDICATORS
+from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows, mode_rows
+from xborder.domains.finance.tables import (
+    CASH_FLOWS,
+    CASH_MODE_OPTIONS,
+    PRICE_LADDERS,
+    TABLES,
+    WARNING_INDICATORS,
+)
 from xborder.reference.fx import FxTable, load_fx
 from xborder.warehouse.stage import Params, Stage, StageContext
 from xborder.warehouse.tables import delete_run_rows, latest_run_id, read_rows, table_exists, write_frame
 
-__all__ = ["run_finance", "landed_rows", "best_plans", "thresholds", "fx_series", "STAGE"]
+__all__ = ["run_finance", "landed_rows", "best_plans", "thresholds", "fx_series", "STAGE", "selection_picks"]
 
 
 def landed_rows(con: Any, run_id: str | None) -> pd.DataFrame:
@@ -166,7 +172,7 @@ def run_finance(
             moves[ccy] = (float(s.iloc[-1] / s.iloc[-14] - 1), float(s.iloc[-14] / s.iloc[-27] - 1))
     if moves:
         parts.append(currency_indicators(moves).assign(period=fx_end.isoformat()))
-    flow = cash_flow(con, settings, run_id=run_id, pairs=_picks(con, run_id))
+    flow = cash_flow(con, settings, run_id=run_id, pairs=selection_picks(con, run_id))
     has_flow = bool(flow["plans"] or flow["history"])
     if has_flow:
         parts.append(_runway_row(con, flow))
@@ -186,6 +192,9 @@ def run_finance(
     warn = ind[ind["status"] == "warn"]
     if has_flow:  # nothing to project: no rows (the report says what is missing)
         write_frame(con, CASH_FLOWS, cash_rows(flow, run_id))
+        modes = mode_rows(flow, run_id)
+        if len(modes):
+            write_frame(con, CASH_MODE_OPTIONS, modes)
     return {
         "price_ladders": int(len(ladder)),
         "plans": int(len(plans)),
@@ -232,7 +241,7 @@ STAGE = Stage(
 )  # fmt: skip
 
 
-def _picks(con: Any, run_id: str) -> set[tuple[str, str]] | None:
+def selection_picks(con: Any, run_id: str) -> set[tuple[str, str]] | None:
     """(product_id, market) of the ranked opportunities that pass every gate, of this run's selection or else
     the latest; None when there is no selection (the cash flow then takes every plan and says so)."""
     if not table_exists(con, "opportunities"):

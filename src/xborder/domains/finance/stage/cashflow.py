@@ -20,13 +20,30 @@ from xborder.domains.finance.cashplan import (
     fixes,
     plan_cash,
 )
+from xborder.domains.finance.stage.modes import mode_lever
+from xborder.domains.finance.transit import transit_days
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
-__all__ = ["terms_from", "plan_inputs", "ad_plan", "history_payouts", "cash_flow", "cash_rows"]
+__all__ = [
+    "terms_from",
+    "plan_inputs",
+    "unit_money",
+    "mode_rows",
+    "ad_plan",
+    "history_payouts",
+    "cash_flow",
+    "cash_rows",
+]
 
 _DUTIES = ("duty", "additional_duty", "customs_fees", "low_value_charges", "import_tax_cost")
 _FEES = ("referral_fee", "fulfilment_fee", "other_fees")
+LC_COLUMNS = ("product_id", "market", "mode", "price", "goods_cost", "insurance", "freight", "import_vat_recoverable",
+              "output_vat", *_DUTIES, *_FEES, "unit_margin", "margin_pct", "rules_used")  # fmt: skip
+UNIT_KEEP = ["product_id", "market", "mode", "price", "goods", "freight", "duties", "import_vat", "fees",
+             "output_vat", "unit_margin", "margin_pct", "transit_days"]  # fmt: skip
+MODE_PLAN_LIMIT = 1000
+"""At most this many plans get their other shipping modes priced (each is a day-by-day run per mode)."""
 AD_ACTUAL_DAYS = 28
 """Days of the latest campaign reports whose mean daily spend stands for the ad plan when no budget exists."""
 
@@ -37,14 +54,19 @@ def terms_from(settings: Settings, weeks: int = 13) -> CashTerms:
         deposit_share=settings.supplier_deposit_share, payment_days=int(settings.supplier_payment_days),
         cycle_days=settings.payout_cycle_days, reserve_days=settings.payout_reserve_days,
         vat_days=settings.vat_settlement_days, ad_share=settings.cash_ad_share_of_sales, weeks=weeks,
+        refund_rate=settings.cash_refund_rate, refund_days=settings.cash_refund_days,
     )  # fmt: skip
 
 
-def plan_inputs(con: Any, currency: str, fx_day: dt.date, run_id: str | None = None) -> pd.DataFrame:
+def plan_inputs(
+    con: Any, currency: str, fx_day: dt.date, run_id: str | None = None, settings: Settings | None = None
+) -> pd.DataFrame:
     """The inventory plans (of ``run_id`` or the latest run) with per-unit money from their landed-cost rows.
 
     A plan whose ``cost_source`` names no landed-cost mode, or whose row is missing, is left out (it has no
-    prices); ``fx`` converts its currency into ``currency`` at the ECB rate of ``fx_day``.
+    prices); ``fx`` converts its currency into ``currency`` at the ECB rate of ``fx_day``. With ``settings``,
+    ``storage_unit_month`` (and ``_peak``) price a unit's volume (``products`` dimensions) at the settings' storage
+    rates per cubic foot, converted from USD into the plan's currency; ``volume_ft3`` is NaN without dimensions.
     """
     if not table_exists(con, "inventory_plans") or not table_exists(con, "landed_costs"):
         return pd.DataFrame()
@@ -58,32 +80,45 @@ def plan_inputs(con: Any, currency: str, fx_day: dt.date, run_id: str | None = N
         plans = read_rows(con, "inventory_plans", inv_run)
     plans = plans[plans["cost_source"].fillna("").str.startswith("landed_costs:")].copy()
     plans["mode"] = plans["cost_source"].str.split(":").str[1]
-    cols = ["product_id", "market", "mode", "price", "goods_cost", "insurance", "freight",
-            "import_vat_recoverable", "output_vat", *_DUTIES, *_FEES]  # fmt: skip
-    lc = read_rows(con, "landed_costs", lc_run, columns=cols).fillna(0.0)
-    lc["goods"] = lc["goods_cost"] + lc["insurance"]
-    lc["duties"] = lc[list(_DUTIES)].sum(axis=1)
-    lc["fees"] = lc[list(_FEES)].sum(axis=1)
-    lc = lc.rename(columns={"import_vat_recoverable": "import_vat"})
-    keep = [
-        "product_id",
-        "market",
-        "mode",
-        "price",
-        "goods",
-        "freight",
-        "duties",
-        "import_vat",
-        "fees",
-        "output_vat",
-    ]
+    lc = unit_money(read_rows(con, "landed_costs", lc_run, columns=list(LC_COLUMNS)))
     out = plans.drop(columns=[c for c in ("price",) if c in plans]).merge(
-        lc[keep], on=["product_id", "market", "mode"]
+        lc[UNIT_KEEP], on=["product_id", "market", "mode"]
     )
     fx = load_fx(con)
     rate = {c: fx.factor(str(c), currency, fx_day).rate for c in out["currency"].dropna().unique()}
     out["fx"] = out["currency"].map(rate).astype(float)
+    out["volume_ft3"] = _volumes(con, out["product_id"])
+    if settings is not None:
+        usd = out["currency"].map({c: fx.factor("USD", str(c), fx_day).rate for c in rate}).astype(float)
+        base = out["volume_ft3"].fillna(0.0) * usd
+        out["storage_unit_month"] = base * settings.cash_storage_usd_per_cubic_foot_month
+        out["storage_unit_month_peak"] = base * settings.cash_storage_peak_usd_per_cubic_foot_month
     return out.reset_index(drop=True)
+
+
+CM3_PER_FT3 = 28_316.846592
+
+
+def _volumes(con: Any, product_ids: pd.Series) -> np.ndarray:
+    """Each product's volume in cubic feet from ``products`` (length x width x height, cm); NaN without them."""
+    if not table_exists(con, "products") or product_ids.empty:
+        return np.full(len(product_ids), np.nan)
+    dims = read_rows(con, "products", columns=["product_id", "length_cm", "width_cm", "height_cm"])
+    dims = dims.drop_duplicates("product_id").set_index("product_id")
+    vol = dims["length_cm"] * dims["width_cm"] * dims["height_cm"] / CM3_PER_FT3
+    return product_ids.map(vol).to_numpy(float)
+
+
+def unit_money(lc: pd.DataFrame) -> pd.DataFrame:
+    """Landed-cost rows (``LC_COLUMNS``) -> the per-unit money of the cash model and the mode's transit days."""
+    lc = lc.copy()
+    num = [c for c in LC_COLUMNS if c not in ("product_id", "market", "mode", "rules_used")]
+    lc[num] = lc[num].astype(float).fillna(0.0)
+    lc["goods"] = lc["goods_cost"] + lc["insurance"]
+    lc["duties"] = lc[list(_DUTIES)].sum(axis=1)
+    lc["fees"] = lc[list(_FEES)].sum(axis=1)
+    lc["transit_days"] = transit_days(lc["rules_used"], lc["mode"])
+    return lc.rename(columns={"import_vat_recoverable": "import_vat"})
 
 
 def ad_plan(con: Any, currency: str, fx_day: dt.date) -> pd.DataFrame:
@@ -180,7 +215,7 @@ def cash_flow(
         moves = read_rows(
             con, "money_movements", columns=["posted_at", "category", "total", "currency", "market_code"]
         )
-    plans = plan_inputs(con, ccy, today(), run_id)
+    plans = plan_inputs(con, ccy, today(), run_id, settings)
     if pairs is not None and len(plans):
         keep = [
             (str(p), str(m).upper()) in pairs
@@ -201,27 +236,38 @@ def cash_flow(
         start = first.to_period("W-SUN").start_time
     else:
         start = pd.Timestamp(today()).to_period("W-SUN").start_time
-    lines = (
-        plan_cash(plans, start, terms)
-        if len(plans)
-        else pd.DataFrame({"week": pd.date_range(start, periods=weeks, freq="7D")})
-    )
+    history = None
     if len(moves):
         fx = load_fx(con)
         parts = []
         for c, g in moves.groupby(moves["currency"].fillna(ccy)):
             rate = fx.factor(str(c), ccy, today()).rate
             parts.append(history_payouts(g, start, weeks) * rate)
-        lines["payouts_history"] = np.sum([p.to_numpy() for p in parts], axis=0)
-        for line in ("payouts", "vat_output", "advertising"):  # the settlements already hold the sales
-            lines[line] = 0.0
-    if len(ads):
-        lines["advertising"] = lines.get("advertising", 0.0) - 7.0 * float(ads["daily"].sum())
+        history = np.sum([p.to_numpy() for p in parts], axis=0)
+    ad_daily = float(ads["daily"].sum()) if len(ads) else 0.0
+    lines = _assemble(plans, start, terms, history, ad_daily)
     w = cash_weeks(lines, float(opening_value or 0.0))
     brk = breach_week(w, floor_value)
+    options, switched = pd.DataFrame(), pd.DataFrame()
+    if 0 < len(plans) <= MODE_PLAN_LIMIT:
+        options, switched = mode_lever(con, plans, start, terms)
+    extra = {}
+    if len(options):  # no switch that helps: the lever is the flow as it is (gain 0), and says so
+        extra["change_mode"] = _assemble(
+            switched if len(switched) else plans, start, terms, history, ad_daily
+        )
     return {
         "weeks": w,
-        "fixes": fixes(w, float(opening_value or 0.0), floor_value) if brk is not None else pd.DataFrame(),
+        "fixes": fixes(w, float(opening_value or 0.0), floor_value, extra=extra)
+        if brk is not None
+        else pd.DataFrame(),
+        "mode_options": options,
+        "supplier_terms": {
+            "deposit_share": terms.deposit_share,
+            "payment_days": terms.payment_days,
+            "basis": "settings",
+        },  # supplier_offers hold no payment terms yet (docs/finance.md)
+        "mode_switches": int(switched["switched"].sum()) if len(switched) else 0,
         "start": start.date(),
         "breach_week": brk.date() if brk is not None else None,
         "lowest_balance": float(w["balance"].min()),
@@ -236,6 +282,39 @@ def cash_flow(
         "ad_basis": ",".join(sorted(set(ads["basis"]))) if len(ads) else "share_of_sales",
         "ad_daily": float(ads["daily"].sum()) if len(ads) else None,
     }
+
+
+def _assemble(
+    plans: pd.DataFrame, start: pd.Timestamp, terms: CashTerms, history: np.ndarray | None, ad_daily: float
+) -> pd.DataFrame:
+    """The flow's weekly lines: the plans' own, the settlements' projected payouts (which then stand for the
+    plans' sales, refunds and storage) and the ad plan's daily spend."""
+    lines = (
+        plan_cash(plans, start, terms)
+        if len(plans)
+        else pd.DataFrame({"week": pd.date_range(start, periods=terms.weeks, freq="7D")})
+    )
+    if history is not None:
+        lines["payouts_history"] = history
+        for line in (
+            "payouts",
+            "vat_output",
+            "advertising",
+            "refunds",
+            "storage",
+        ):  # the settlements hold them
+            lines[line] = 0.0
+    if ad_daily:
+        lines["advertising"] = lines.get("advertising", 0.0) - 7.0 * ad_daily
+    return lines
+
+
+def mode_rows(flow: dict[str, Any], run_id: str) -> pd.DataFrame:
+    """The ``cash_mode_options`` rows of a cash flow."""
+    out = flow.get("mode_options", pd.DataFrame())
+    if out is None or out.empty:
+        return pd.DataFrame()
+    return out.assign(run_id=run_id, currency=flow["currency"])
 
 
 def cash_rows(flow: dict[str, Any], run_id: str) -> pd.DataFrame:

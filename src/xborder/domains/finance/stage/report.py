@@ -63,8 +63,39 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
         table[_t(f"line_{line}", lang) + (" *" if estimated.get(line) and line in shown else "")] = (
             wide[line].round(0).to_numpy()
         )
-    return Panel("finance.cash_runway", title, intro=intro, figure=fig,
-                 tables=[(_t("panel_cash_table", lang), table)], order=60)  # fmt: skip
+    tables: list[tuple[str | None, Any]] = [(_t("panel_cash_table", lang), table)]
+    modes = _modes_table(con, run_id, lang)
+    if modes is not None:
+        intro += " " + modes[0]
+        tables.append((_t("panel_modes_table", lang), modes[1]))
+    return Panel("finance.cash_runway", title, intro=intro, figure=fig, tables=tables, order=60)
+
+
+def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, pd.DataFrame] | None:
+    """The run's shipping-mode options (chosen switches first, then the largest cash gain) and a sentence."""
+    if not table_exists(con, "cash_mode_options"):
+        return None
+    m = read_rows(con, "cash_mode_options", run_id)
+    if m.empty:
+        return None
+    chosen = m["chosen"].fillna(False).astype(bool)
+    ccy = str(m["currency"].iloc[0])
+    if chosen.any():
+        text = _t("panel_modes_some", lang, n=int(chosen.sum()), currency=ccy,
+                  gain=float(m.loc[chosen, "cash_gain"].sum()))  # fmt: skip
+    else:
+        text = _t("panel_modes_none", lang)
+    m = m.assign(_c=chosen).sort_values(["_c", "cash_gain"], ascending=[False, False]).head(top)
+    table = pd.DataFrame({
+        _t("col_product", lang): m["product_id"], _t("col_market", lang): m["market"],
+        _t("col_mode", lang): m["mode"] + " → " + m["alt_mode"] + m["_c"].map({True: " ✓", False: ""}),
+        _t("col_margin", lang): [f"{a:,.2f} → {b:,.2f}" for a, b in zip(m["unit_margin"], m["alt_unit_margin"], strict=True)],
+        _t("col_margin_pct", lang): [f"{a:.0%} → {b:.0%}" for a, b in zip(m["margin_pct"], m["alt_margin_pct"], strict=True)],
+        _t("col_lead", lang): [f"{a:.0f} → {b:.0f}" for a, b in zip(m["lead_time_days"], m["alt_lead_time_days"], strict=True)],
+        _t("col_lowest", lang): [f"{a:,.0f} → {b:,.0f}" for a, b in zip(m["lowest_cash"], m["alt_lowest_cash"], strict=True)],
+        _t("col_gain", lang): m["cash_gain"].round(0).to_numpy(),
+    })  # fmt: skip
+    return text, table
 
 
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:

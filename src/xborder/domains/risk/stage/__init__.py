@@ -56,7 +56,7 @@ def risk_spec(settings: Settings) -> RiskSpec:
         duty_shock=s.stress_duty_max, fee_shock=s.stress_fee_max, fx_threshold=s.fx_hedge_threshold,
         horizon_weeks=s.stress_horizon_weeks, salvage=s.stress_salvage,
         priors={"logistics": s.risk_prior_logistics, "demand": s.risk_prior_demand,
-                "supply": s.risk_prior_supply, "ip_brand": s.risk_prior_ip_brand},
+                "supply": s.risk_prior_supply, "ip_brand": s.risk_prior_ip_brand, "data": s.risk_prior_data},
         l1_share=s.risk_l1_share, l2_share=s.risk_l2_share, l3_share=s.risk_l3_share,
         response_hours=tuple(s.risk_response_hours),
     )  # fmt: skip
