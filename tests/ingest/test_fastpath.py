@@ -56,3 +56,23 @@ def test_a_messy_file_falls_back_to_the_general_path(tmp_path):
         "SELECT quantity, unit_price, CAST(ordered_at AS VARCHAR) FROM order_lines ORDER BY ordered_at"
     ).fetchall()
     assert got == [(1000.0, 2.55, "2010-12-01 08:26:00"), (6.0, 2.55, "2010-12-01 08:28:00")]
+
+
+def test_a_gzip_file_is_unpacked_for_the_parallel_read_when_it_fits(tmp_path):
+    """DuckDB reads a gzip stream on one thread; the fast path unpacks it first (same bytes) and reads the
+    plain copy. A stream whose size is not declared (truncated) is read as it is."""
+    import gzip
+
+    from xborder.ingest.fastpath import Probe, _unpacked
+    from xborder.ingest.sniff import Dialect
+
+    text = b"a,b\n1,2\n3,4\n" * 1000
+    gz = tmp_path / "f.csv.gz"
+    gz.write_bytes(gzip.compress(text))
+    d = Dialect(",", '"', 0, True)
+    out = _unpacked(Probe(gz, d, "utf-8", ["a", "b"], tmp_path / "plain.csv"))
+    assert out == tmp_path / "plain.csv" and out.read_bytes() == text
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(gzip.compress(text)[:-4])
+    assert _unpacked(Probe(cut, d, "utf-8", ["a", "b"], tmp_path / "plain2.csv")) == cut
+    assert _unpacked(Probe(gz, d, "utf-8", ["a", "b"], None)) == gz

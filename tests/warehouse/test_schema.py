@@ -111,3 +111,36 @@ def test_data_model_doc_is_current() -> None:
     assert doc.strip() == render_data_model().strip(), (
         "docs/data-model.md is stale: run `make docs-data-model`"
     )
+
+
+def test_opening_a_synced_file_skips_the_comparison_until_the_declarations_change(tmp_path, monkeypatch):
+    """The fingerprint of the declarations is stored; an unchanged file opens without comparing every
+    table, and a file whose fingerprint differs (a newer xborder) is synced: a missing column is added."""
+    import xborder.warehouse.migrate as mig
+
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT fingerprint FROM schema_sync").fetchall() == [(mig.fingerprint(all_tables()),)]
+    con.execute("ALTER TABLE order_lines DROP COLUMN currency")
+    con.close()
+
+    def no_sync(*_a, **_k):
+        raise AssertionError("sync ran on an unchanged file")
+
+    monkeypatch.setattr(mig, "sync", no_sync)
+    connect(db).close()  # same fingerprint: not compared (the dropped column stays dropped)
+    monkeypatch.undo()
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE schema_sync SET fingerprint = 'older declarations'")
+    con.close()
+    con = connect(db)
+    cols = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'order_lines'"
+        ).fetchall()
+    }
+    assert "currency" in cols
+    assert con.execute("SELECT fingerprint FROM schema_sync").fetchone()[0] == mig.fingerprint(all_tables())
+    con.close()

@@ -14,6 +14,7 @@ from xborder.schema.table import Column, Table
 
 __all__ = [
     "SCHEMA_MIGRATIONS",
+    "SCHEMA_SYNC",
     "INGEST_LOG",
     "QUARANTINE",
     "RUNS",
@@ -39,6 +40,23 @@ SCHEMA_MIGRATIONS = Table(
         Column("version", "INTEGER", "Migration number (NNN of NNN_name.sql)."),
         Column("name", "VARCHAR", "Migration file name."),
         Column("applied_at", "TIMESTAMP", "When it was applied (UTC).", default="current_timestamp"),
+    ),
+)
+
+SCHEMA_SYNC = Table(
+    "schema_sync",
+    "Fingerprint of the table declarations this warehouse file was last brought up to: opening the file skips "
+    "comparing every table and column with the declarations while it matches.",
+    owner="warehouse",
+    role="system",
+    columns=(
+        Column("fingerprint", "VARCHAR", "SHA-256 of every declared table's CREATE and COMMENT statements."),
+        Column(
+            "synced_at",
+            "TIMESTAMP",
+            "When the declarations were last synced (UTC).",
+            default="current_timestamp",
+        ),
     ),
 )
 
@@ -340,6 +358,7 @@ LOGIN_ATTEMPTS = Table(
 
 TABLES: tuple[Table, ...] = (
     SCHEMA_MIGRATIONS,
+    SCHEMA_SYNC,
     INGEST_LOG,
     QUARANTINE,
     RUNS,

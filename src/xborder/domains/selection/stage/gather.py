@@ -18,6 +18,7 @@ from xborder.domains.selection.competition import competition_factors
 from xborder.domains.selection.evidence import Evidence
 from xborder.domains.selection.rank_sales import estimate_sales, fit_curves
 from xborder.domains.selection.stage import inputs as si
+from xborder.domains.selection.stage import inputs_money as sm
 from xborder.domains.selection.stage.compliance import read_compliance
 from xborder.domains.selection.stage.timing import pair_timing
 
@@ -77,7 +78,7 @@ def _dim_defaults() -> pd.DataFrame | None:
 
 def _pairs(con: Any, runs: si.InputRuns, conv: Converter) -> pd.DataFrame:
     """Landed cost (best mode) and compliance per product × market, money in the profit currency."""
-    lc = si.read_landed_costs(con, runs)
+    lc = sm.read_landed_costs(con, runs)
     cc = read_compliance(con, runs)
     if lc.empty and cc.empty:
         return pd.DataFrame()
@@ -105,7 +106,7 @@ def gather(
     ``for_backtest`` leaves out what is dated "now" and was not known at a past cutoff: forecasts, trends,
     reviews, listings and competition.
     """
-    currency = si.read_profit_currency(con) or "USD"
+    currency = sm.read_profit_currency(con) or "USD"
     conv = Converter(con, currency)
     prods = si.read_products(con)
     listings = pd.DataFrame() if for_backtest else si.read_listings(con)
@@ -138,7 +139,7 @@ def gather(
         pairs=pairs,
         listings=listings,
         covered_markets=rule_markets(),
-        has_price=frozenset(si.read_priced_products(con)),
+        has_price=frozenset(sm.read_priced_products(con)),
         launch_cost_profit=0.0 if np.isnan(launch) else launch,
         profit_currency=currency,
     )
@@ -147,7 +148,7 @@ def gather(
     ev.forecasts = si.expected_units_6m(con, runs)
     ev.category_forecasts = si.expected_units_6m(con, runs, level="category_market")
     ev.trends = si.read_trends(con, runs)
-    ev.improvements = si.read_improvements(con, runs)
+    ev.improvements = sm.read_improvements(con, runs)
     ev.review_ratings = si.read_review_ratings(con)
     if len(listings):
         ev.competition = competition_factors(listings)

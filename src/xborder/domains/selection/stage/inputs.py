@@ -3,7 +3,8 @@
 Every reader returns a frame (possibly empty); a table that is absent or empty simply makes its factors
 *unavailable* in the score (their weight goes to the others and the explanation says so). The tables
 other stages write are read by their declared columns (:mod:`xborder.warehouse.tables`) from their most
-recent run; the readers note that run in ``runs`` (table → run id) so every factor can be traced.
+recent run; the readers note that run in ``runs`` (table → run id) so every factor can be traced. The
+readers about money (landed costs, improvements, prices) are in :mod:`.inputs_money`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xborder.domains.selection.quote import cost_slope
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = [
@@ -27,15 +27,10 @@ __all__ = [
     "read_rank_observations",
     "read_forecasts",
     "read_trends",
-    "read_landed_costs",
-    "read_improvements",
     "read_order_lines",
     "read_unsold_catalogue",
     "read_review_ratings",
     "expected_units_6m",
-    "read_landed_markets",
-    "read_priced_products",
-    "read_profit_currency",
     "read_search_trends",
     "read_holdings",
     "read_last_observation",
@@ -205,111 +200,6 @@ def read_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     )
 
 
-_COST_LINES = (
-    "goods_cost",
-    "freight",
-    "insurance",
-    "duty",
-    "additional_duty",
-    "import_tax_cost",
-    "referral_fee",
-    "fulfilment_fee",
-    "other_fees",
-    "net_revenue",
-)
-"""The per-unit lines of a landed cost the cost ceiling needs (:mod:`xborder.domains.selection.quote`)."""
-
-
-_FREIGHT_TERMS = (
-    "channel",
-    "freight_basis",
-    "freight_qty",
-    "freight_rate",
-    "freight_min_charge",
-    "freight_fixed",
-)
-"""The sales channel and the freight card terms a combined shipment is rebuilt from
-(:mod:`xborder.domains.selection.consolidation`)."""
-
-
-def read_landed_costs(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
-    """Margin (% of net revenue) and landed cost per unit per product × market from ``landed_costs``;
-    with several shipping modes, the mode with the best margin is kept (``ship_mode``). Also the lines a supplier
-    quote is judged by: ``goods_cost``, ``net_revenue``, ``cost_slope``, ``unit_fees`` (referral, fulfilment and
-    other fees) and ``unit_freight``, per unit in the landed-cost currency."""
-    empty = pd.DataFrame(columns=["product_id", "market", "margin_pct"])
-    cols = [
-        "product_id",
-        "market",
-        "margin_pct",
-        "landed_cost",
-        "currency",
-        "mode",
-        "price",
-        "unit_margin",
-        "unit_cost_estimated",
-        "units",
-        *_COST_LINES,
-        *_FREIGHT_TERMS,
-    ]
-    lc = latest(con, "landed_costs", cols, runs=runs)
-    if lc.empty:
-        return empty
-    lc = lc.dropna(subset=["margin_pct"]).sort_values("margin_pct", ascending=False)
-    lc = lc.groupby(["product_id", "market"], as_index=False).first()
-    return pd.DataFrame(
-        {
-            "product_id": lc["product_id"],
-            "market": lc["market"].astype(str).str.upper(),
-            "margin_pct": 100.0 * lc["margin_pct"].astype(float),
-            "landed_cost": lc["landed_cost"].to_numpy(),
-            "currency": lc["currency"].to_numpy(),
-            "ship_mode": lc["mode"].to_numpy(),
-            "market_price": lc["price"].to_numpy(),
-            "unit_margin": lc["unit_margin"].to_numpy(dtype=float),
-            "unit_cost_estimated": lc["unit_cost_estimated"].astype("boolean").to_numpy(),
-            "consignment_units": lc["units"].to_numpy(dtype=float),
-            "goods_cost": lc["goods_cost"].to_numpy(dtype=float),
-            "net_revenue": lc["net_revenue"].to_numpy(dtype=float),
-            "cost_slope": cost_slope(lc).to_numpy(dtype=float),
-            "unit_fees": lc[["referral_fee", "fulfilment_fee", "other_fees"]]
-            .astype(float)
-            .sum(axis=1)
-            .to_numpy(),
-            "unit_freight": lc["freight"].to_numpy(dtype=float),
-            **{c: lc[c].to_numpy() for c in _FREIGHT_TERMS},
-        }
-    )
-
-
-def read_landed_markets(con: Any, runs: InputRuns | None = None) -> set[str]:
-    """Markets the latest landed-cost run covered."""
-    run = (runs or {}).get("landed_costs") or latest_run_id(con, "landed_costs")
-    if run is None:
-        return set()
-    rows = con.execute("SELECT DISTINCT upper(market) FROM landed_costs WHERE run_id = ?", [run]).fetchall()
-    return {r[0] for r in rows}
-
-
-def read_improvements(con: Any, runs: InputRuns | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Customer-opportunity score (sum of ``opportunity_score``) per product × market and per category ×
-    market from ``improvement_opportunities``; market ``*`` when the reviews' market is unknown (ZZ)."""
-    empty = pd.DataFrame(columns=["product_id", "market", "improvement_score"])
-    empty_c = pd.DataFrame(columns=["category", "market", "improvement_score"])
-    io = latest(con, "improvement_opportunities", ["product_id", "market", "opportunity_score"], runs=runs)
-    if io.empty:
-        return empty, empty_c
-    mk = io["market"].astype(str).str.upper()
-    io = io.assign(
-        market=mk.where(~mk.isin(["ZZ", "", "NONE", "NAN"]), "*"), v=io["opportunity_score"].astype(float)
-    )
-    is_cat = io["product_id"].astype(str).str.startswith("cat:")
-    prod = io[~is_cat].groupby(["product_id", "market"], as_index=False).agg(improvement_score=("v", "sum"))
-    cats = io[is_cat].assign(category=io.loc[is_cat, "product_id"].astype(str).str.slice(4))
-    cat = cats.groupby(["category", "market"], as_index=False).agg(improvement_score=("v", "sum"))
-    return prod, cat
-
-
 def read_order_lines(con: Any) -> pd.DataFrame:
     """Order lines in the shape the selection backtest takes (country as market)."""
     return con.execute(
@@ -331,24 +221,6 @@ def read_unsold_catalogue(con: Any) -> list[str]:
         "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.product_id = p.product_id) ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]
-
-
-def read_priced_products(con: Any) -> set[str]:
-    """Products with a supplier quote or an observed selling price (sold order lines with a price)."""
-    rows = con.execute(
-        "SELECT DISTINCT product_id FROM supplier_offers WHERE product_id IS NOT NULL AND unit_cost >= 0 UNION "
-        "SELECT DISTINCT product_id FROM order_lines WHERE status = 'sold' AND unit_price > 0 AND product_id IS NOT NULL"
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
-def read_profit_currency(con: Any) -> str | None:
-    """The currency of most of the seller's sales revenue (order lines), the profit currency."""
-    row = con.execute(
-        "SELECT currency FROM order_lines WHERE status = 'sold' AND currency IS NOT NULL "
-        "GROUP BY 1 ORDER BY sum(quantity * coalesce(unit_price, 0)) DESC LIMIT 1"
-    ).fetchone()
-    return str(row[0]).upper() if row else None
 
 
 def read_search_trends(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
