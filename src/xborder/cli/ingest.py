@@ -63,9 +63,14 @@ def ingest(
     """
     from xborder.core.errors import BadInputError
     from xborder.core.inputs import regular_input
-    from xborder.ingest import KINDS, ingest_path
+    from xborder.core.unpack import UNPACK_MAX_BYTES, start_unpack
 
     regular_input(path)  # a FIFO or a device such as /dev/zero would hang the read: refused before opening
+    # A .gz file unpacks while the ingest package loads and the warehouse opens (within the file size limit).
+    start_unpack(path, int(getattr(state(ctx).settings, "ingest_max_file_bytes", None) or UNPACK_MAX_BYTES))
+
+    from xborder.ingest import KINDS, ingest_path
+
     if kind is not None and kind not in KINDS:
         raise BadInputError(f"Unknown kind {kind!r} for --as.", hint=f"Use one of: {', '.join(KINDS)}.")
     day = _day(as_of)

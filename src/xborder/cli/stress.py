@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
@@ -31,6 +30,8 @@ def stress(
     shipping modes on the same draws, and the one that lowers the probability of loss while still making money."""
     if json_out:
         state(ctx).json = True
+    import pandas as pd
+
     from xborder.domains.risk.stage import stress_spec
     from xborder.domains.risk.stress import stress_test
     from xborder.warehouse.tables import latest_run_id, read_rows

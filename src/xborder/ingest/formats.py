@@ -84,19 +84,10 @@ def _too_big(name: str, size: int, limits: IngestLimits, what: str = "is") -> Ba
 
 
 def _gzip_size(path: Path) -> int:
-    """Uncompressed size a .gz file declares (its last 4 bytes: the size modulo 2**32), 0 when unknown.
+    """Uncompressed size a .gz file declares, 0 when unknown (:func:`xborder.core.unpack.declared_size`)."""
+    from xborder.core.unpack import declared_size
 
-    Deflate cannot pack more than 1,032 bytes into one, so a declared size above that ratio is not a
-    size: the file is truncated or corrupt (its reader says so later).
-    """
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        packed = fh.tell()
-        if packed < 18:
-            return 0
-        fh.seek(-4, 2)
-        size = int.from_bytes(fh.read(4), "little")
-    return size if size <= packed * 1_032 else 0
+    return declared_size(path)
 
 
 def _check_file(path: Path, limits: IngestLimits) -> None:
