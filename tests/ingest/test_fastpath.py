@@ -76,3 +76,31 @@ def test_a_gzip_file_is_unpacked_for_the_parallel_read_when_it_fits(tmp_path):
     cut.write_bytes(gzip.compress(text)[:-4])
     assert _unpacked(Probe(cut, d, "utf-8", ["a", "b"], tmp_path / "plain2.csv")) == cut
     assert _unpacked(Probe(gz, d, "utf-8", ["a", "b"], None)) == gz
+
+
+def test_the_cli_starts_unpacking_a_gzip_file_early_and_the_fast_path_reads_that_copy(tmp_path):
+    """``start_unpack`` (called by ``xborder ingest`` before it opens the warehouse) makes a plain copy that
+    ``_unpacked`` returns; plain files and truncated streams get none."""
+    import gzip
+
+    from xborder.core.unpack import start_unpack, unpacked
+    from xborder.ingest.fastpath import Probe, _unpacked
+    from xborder.ingest.sniff import Dialect
+
+    text = b"a,b\n1,2\n" * 5000
+    gz = tmp_path / "early.csv.gz"
+    gz.write_bytes(gzip.compress(text))
+    start_unpack(gz)
+    copy = unpacked(gz)
+    assert copy is not None and copy.read_bytes() == text and copy.parent != tmp_path
+    d = Dialect(",", '"', 0, True)
+    assert _unpacked(Probe(gz, d, "utf-8", ["a", "b"], tmp_path / "late.csv")) == copy
+    assert not (tmp_path / "late.csv").exists()
+    plain = tmp_path / "p.csv"
+    plain.write_bytes(text)
+    start_unpack(plain)
+    assert unpacked(plain) is None
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(gzip.compress(text)[:200] + gzip.compress(text)[-8:])  # declares a size, stream cut short
+    start_unpack(bad)
+    assert unpacked(bad) is None
