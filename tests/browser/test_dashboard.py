@@ -86,7 +86,9 @@ def test_analyst_journey(page, live_server, tmp_path) -> None:
     page.wait_for_selector("#chart-demand .main-svg")  # plotly drew the demand chart
     page.wait_for_selector("#chart-factors .main-svg")
     page.click("button[data-lang=zh]")
-    assert page.locator("p[data-lang-text=zh]").is_visible()
+    # The page has several texts in both languages (explanation, customers and advertising notes).
+    assert page.locator("p.explanation[data-lang-text=zh]").is_visible()
+    assert not page.locator("p.explanation[data-lang-text=en]").is_visible()
     assert page.errors == []  # no JavaScript errors (CSP included)
 
 
