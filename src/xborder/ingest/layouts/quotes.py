@@ -2,7 +2,7 @@
 English and Chinese column spellings.
 
 A quote row fills ``suppliers`` (``quotes:<name>``), ``supplier_offers`` (unit cost, currency, MOQ, lead time,
-incoterm, origin, date) and the product's attributes in ``products`` (brand, weight, dimensions, HS code,
+incoterm, origin, date, payment terms — see :func:`terms_sql`) and the product's attributes in ``products`` (brand, weight, dimensions, HS code,
 origin). A product master row (no supplier or price) fills ``products`` attributes only. Product ids are
 ``amazon:<ASIN>`` when the file gives an ASIN, else ``custom:<SKU>`` (the id canonical files use).
 Units: weight in kg ("800 g" and "1.5 lb" converted, "Weight (g)" columns too), dimensions in cm
@@ -28,7 +28,7 @@ from xborder.ingest.layouts.common import (
 from xborder.ingest.plausibility import CURRENCY_NAMES
 from xborder.ingest.products import upsert_products
 
-__all__ = ["QUOTE_FIELDS", "ATTRIBUTE_FIELDS", "INCOTERMS"]
+__all__ = ["QUOTE_FIELDS", "ATTRIBUTE_FIELDS", "INCOTERMS", "terms_sql"]
 
 INCOTERMS = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP", "DAT", "DDU")
 _CN_COUNTRIES = {
@@ -79,6 +79,9 @@ QUOTE_FIELDS = (
     _t("valid_from", "Quote Date", "Valid From", "Date", "Quotation Date", "报价日期", "日期"),
     _t("supplier_country", "Supplier Country", "国家", "供应商国家"),
     _t("city", "City", "Supplier City", "城市", "所在城市"),
+    _t("payment_terms", "Payment Terms", "Payment Term", "Terms of Payment", "Payment", "付款方式", "付款条件",
+       "付款条款", "结算方式", "支付方式"),
+    _t("deposit", "Deposit", "Deposit (%)", "Deposit %", "Deposit Share", "定金", "定金比例", "订金比例", "预付比例"),
     *ATTRIBUTE_FIELDS,
 )  # fmt: skip
 
@@ -130,6 +133,61 @@ def _lead_days(x: str) -> str:
 def _country(x: str) -> str:
     cn = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _CN_COUNTRIES.items())
     return f"coalesce(CASE trim({x}) {cn} END, {country_sql(x)})"
+
+
+_NUM = "(\\d+(?:\\.\\d+)?)"
+_DEPOSIT_WORDS = "(?:deposit|down ?payment|advance|prepay(?:ment)?|定金|订金|预付款?|首付)"
+_FULL_ADVANCE = (
+    "(?:100\\s*%|full(?: payment)?|全款|全额)[^,;，；]{0,12}(?:in advance|advance|prepa|before production|预付|提前)"
+    "|(?:预付|advance)\\s*100\\s*%|款到发货|先款后货|cash in advance"
+)
+_AT_SHIPMENT = ("before (?:shipment|shipping|delivery|loading|dispatch)|against (?:the )?(?:copy of )?b/?l|"
+                "at sight|发货前|出货前|装船前|提货前|见提单|见单")  # fmt: skip
+_CREDIT = (f"(?:net|o/?a|open account|credit)\\s*{_NUM}|{_NUM}\\s*days? (?:after|from) "
+           f"(?:shipment|delivery|b/?l|receipt|arrival|invoice)|(?:月结|账期|货到|票到)\\s*{_NUM}\\s*天")  # fmt: skip
+_PCT_TT = "\\s*%\\s*(?:t/?t\\s*)?"
+_PCT = "\\s*%"
+_GAP = "[^\\d,;，；]{0,8}"
+_SPLIT = "(?:^|[^\\d.])(\\d{1,3})\\s*%?\\s*/\\s*(\\d{1,3})\\s*%?(?:[^\\d]|$)"
+
+
+def _pct_of(text: str, pattern: str) -> str:
+    """The first group of ``pattern`` in ``text`` as a share (30 → 0.30)."""
+    return f"TRY_CAST(nullif(regexp_extract({text}, '{pattern}', 1), '') AS DOUBLE) / 100.0"
+
+
+def terms_sql(text: str, deposit: str, lead: str) -> tuple[str, str]:
+    """SQL of a quote's (deposit share 0-1, payment days after the order) from its payment-terms text.
+
+    ``deposit`` is a Deposit (定金) column ("30%", "30" or "0.3"), which wins over the text. Read from the text:
+    a full advance ("100% T/T in advance", 款到发货) is a deposit of 1; "30% deposit", "deposit 30%", "定金30%"
+    or "30/70" give 0.30; credit terms without a deposit ("Net 30", "O/A 60", "月结30天", L/C) give 0. The days
+    are when the balance (and, in the cash model, the freight) is paid, counted from the order: at the end of the
+    production lead time ``lead`` for a balance "before shipment", "against B/L copy", "at sight", 发货前 or a
+    full advance; ``lead`` + N for credit of N days after shipment ("Net 30", "60 days after B/L", "月结30天").
+    Anything else is NULL: the cash flow then takes the settings' terms and says so.
+    """
+    t = f"lower(coalesce({text}, ''))"
+    col = f"TRY_CAST(nullif(regexp_extract({deposit}, '{_NUM}', 1), '') AS DOUBLE)"
+    share = f"CASE WHEN strpos({deposit}, '%') > 0 OR {col} > 1 THEN {col} / 100.0 ELSE {col} END"
+    before, after = _NUM + _PCT_TT + _DEPOSIT_WORDS, _DEPOSIT_WORDS + _GAP + _NUM + _PCT
+    split = f"regexp_extract({t}, '{_SPLIT}', ['a', 'b'])"
+    credit = f"regexp_extract_all({t}, '{_CREDIT}', 0)"
+    credit_days = f"TRY_CAST(nullif(regexp_extract(({credit})[1], '{_NUM}', 1), '') AS DOUBLE)"
+    lc = f"regexp_matches({t}, 'l/c|letter of credit|信用证')"
+    deposit_sql = (
+        f"CASE WHEN {col} IS NOT NULL THEN {share} "
+        f"WHEN regexp_matches({t}, '{_FULL_ADVANCE}') THEN 1.0 "
+        f"WHEN regexp_matches({t}, '{before}') THEN {_pct_of(t, before)} "
+        f"WHEN regexp_matches({t}, '{after}') THEN {_pct_of(t, after)} "
+        f"WHEN TRY_CAST({split}.a AS INT) + TRY_CAST({split}.b AS INT) = 100 THEN TRY_CAST({split}.a AS INT) / 100.0 "
+        f"WHEN len({credit}) > 0 OR {lc} THEN 0.0 END"
+    )
+    days_sql = (
+        f"CASE WHEN len({credit}) > 0 THEN {lead} + {credit_days} "
+        f"WHEN regexp_matches({t}, '{_FULL_ADVANCE}|{_AT_SHIPMENT}') OR {lc} THEN {lead} END"
+    )
+    return deposit_sql, days_sql
 
 
 def _attributes(ctx: LoadContext) -> dict[str, str]:
@@ -197,7 +255,8 @@ def _write_quotes(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
         "currency": f"coalesce({given}, {sign})", "moq": _number("g.moq"), "lead_time_days": _lead_days("g.lead_time"),
         "incoterm": f"coalesce(nullif(regexp_extract(upper(g.incoterm), '\\b({'|'.join(INCOTERMS)})\\b', 1), ''), {text_sql('upper(g.incoterm)')})",
         "valid_from": date_sql("g.valid_from", dayfirst=first), "supplier_country": _country("g.supplier_country"),
-        "city": text_sql("g.city"), **_attributes(ctx),
+        "city": text_sql("g.city"), "payment_terms": text_sql("g.payment_terms"), "deposit_text": text_sql("g.deposit"),
+        **_attributes(ctx),
     }  # fmt: skip
     checks = {
         "unit_cost": (ctx.mapping["unit_cost"], "g.unit_cost", "bad_number"),
@@ -227,16 +286,23 @@ def _write_quotes(con, ctx: LoadContext) -> WriteCounts:  # noqa: ANN001
     dims = ("supplier_id", "product_id", "unit_cost", "currency", "moq", "lead_time_days", "incoterm", "valid_from",
             "origin_country")  # fmt: skip
     # An identical quote line (in this file or an earlier one) is a duplicate: no occurrence number in the key.
+    # Payment terms enter the key only when given (a file without them keeps the keys it always had).
+    terms = "coalesce('|terms:' || coalesce(payment_terms, '') || '|' || coalesce(deposit_text, ''), '')"
+    deposit_share, payment_days = terms_sql("q.payment_terms", "q.deposit_text", "q.lead_time_days")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _x_q2 AS SELECT *, {key_sql(dims, occurrence=False)} AS offer_key FROM (
+        f"""CREATE OR REPLACE TEMP TABLE _x_q2 AS SELECT *,
+                   CASE WHEN payment_terms IS NULL AND deposit_text IS NULL THEN {key_sql(dims, occurrence=False)}
+                        ELSE md5({key_sql(dims, occurrence=False)[4:-1]} || {terms}) END AS offer_key FROM (
               SELECT q._row, {sid} AS supplier_id, q.product_id, q.unit_cost, q.currency, q.moq, q.lead_time_days,
-                     q.valid_from, q.incoterm, q.origin_country FROM _x_q q)"""
+                     q.valid_from, q.incoterm, q.origin_country, q.payment_terms, q.deposit_text,
+                     {deposit_share} AS deposit_share, {payment_days} AS payment_days FROM _x_q q)"""
     )
     n = con.execute(
         f"""INSERT INTO supplier_offers (supplier_id, product_id, unit_cost, currency, moq, lead_time_days, valid_from,
-                   ingest_id, incoterm, origin_country, offer_key, source)
+                   ingest_id, incoterm, origin_country, offer_key, source, payment_terms, deposit_share, payment_days)
             SELECT supplier_id, product_id, unit_cost, currency, moq, lead_time_days, valid_from, '{ctx.ingest_id}',
-                   incoterm, origin_country, offer_key, 'supplier_quotes' FROM _x_q2
+                   incoterm, origin_country, offer_key, 'supplier_quotes',
+                   coalesce(payment_terms, 'deposit ' || deposit_text), deposit_share, payment_days FROM _x_q2
             WHERE offer_key NOT IN (SELECT offer_key FROM supplier_offers WHERE offer_key IS NOT NULL)
             QUALIFY row_number() OVER (PARTITION BY offer_key ORDER BY _row) = 1"""
     ).fetchone()[0]  # type: ignore[index]
