@@ -227,7 +227,9 @@ def flow(
             console.print(i18n.render("finance.cash_flow_refunds", "en", refund_rate=s.cash_refund_rate,
                                       refund_days=s.cash_refund_days, storage=s.cash_storage_usd_per_cubic_foot_month,
                                       peak=s.cash_storage_peak_usd_per_cubic_foot_month))  # fmt: skip
-            console.print(i18n.render("finance.cash_flow_terms", "en", **d["supplier_terms"]))
+            terms = d["supplier_terms"]
+            key = {"quotes": "cash_flow_terms_quotes", "mixed": "cash_flow_terms_mixed"}.get(terms["basis"], "cash_flow_terms")
+            console.print(i18n.render(f"finance.{key}", "en", **terms))
         if d["breach_week"]:
             console.print(i18n.render("finance.cash_flow_breach", "en", **d))
             if d.get("mode_options") is not None and len(d["mode_options"]):

@@ -23,10 +23,11 @@ from xborder.domains.finance.cashplan import (
 from xborder.domains.finance.stage.modes import mode_lever
 from xborder.domains.finance.transit import transit_days
 from xborder.reference.fx import load_fx
-from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
+from xborder.warehouse.tables import latest_run_id, read_rows, table_columns, table_exists
 
 __all__ = [
     "terms_from",
+    "quote_terms",
     "plan_inputs",
     "unit_money",
     "mode_rows",
@@ -56,6 +57,25 @@ def terms_from(settings: Settings, weeks: int = 13) -> CashTerms:
         vat_days=settings.vat_settlement_days, ad_share=settings.cash_ad_share_of_sales, weeks=weeks,
         refund_rate=settings.cash_refund_rate, refund_days=settings.cash_refund_days,
     )  # fmt: skip
+
+
+_TERMS = ("deposit_share", "payment_days", "payment_terms")
+
+
+def quote_terms(con: Any) -> pd.DataFrame:
+    """Each product's supplier payment terms: its latest quote (``supplier_offers``, by ``valid_from``) that states a
+    deposit share or payment days (read from the quote's terms at ingest, ``ingest/layouts/quotes.py``).
+
+    Returns:
+        ``product_id``, ``deposit_share``, ``payment_days``, ``payment_terms`` (either number may be NaN: the
+        settings' then apply to it); empty when no quote states terms.
+    """
+    if not set(_TERMS) <= set(table_columns(con, "supplier_offers")):
+        return pd.DataFrame(columns=["product_id", *_TERMS])
+    rows = read_rows(con, "supplier_offers", columns=["product_id", "valid_from", *_TERMS],
+                     where="product_id IS NOT NULL AND (deposit_share IS NOT NULL OR payment_days IS NOT NULL)")  # fmt: skip
+    rows = rows.sort_values("valid_from", na_position="first", kind="stable")
+    return rows.drop_duplicates("product_id", keep="last")[["product_id", *_TERMS]].reset_index(drop=True)
 
 
 def plan_inputs(
@@ -88,6 +108,9 @@ def plan_inputs(
     rate = {c: fx.factor(str(c), currency, fx_day).rate for c in out["currency"].dropna().unique()}
     out["fx"] = out["currency"].map(rate).astype(float)
     out["volume_ft3"] = _volumes(con, out["product_id"])
+    out = out.drop(columns=[c for c in _TERMS if c in out]).merge(quote_terms(con), on="product_id", how="left")
+    for c in ("deposit_share", "payment_days"):
+        out[c] = out[c].astype(float)
     if settings is not None:
         usd = out["currency"].map({c: fx.factor("USD", str(c), fx_day).rate for c in rate}).astype(float)
         base = out["volume_ft3"].fillna(0.0) * usd
@@ -262,11 +285,7 @@ def cash_flow(
         if brk is not None
         else pd.DataFrame(),
         "mode_options": options,
-        "supplier_terms": {
-            "deposit_share": terms.deposit_share,
-            "payment_days": terms.payment_days,
-            "basis": "settings",
-        },  # supplier_offers hold no payment terms yet (docs/finance.md)
+        "supplier_terms": supplier_terms(plans, terms),
         "mode_switches": int(switched["switched"].sum()) if len(switched) else 0,
         "start": start.date(),
         "breach_week": brk.date() if brk is not None else None,
@@ -282,6 +301,17 @@ def cash_flow(
         "ad_basis": ",".join(sorted(set(ads["basis"]))) if len(ads) else "share_of_sales",
         "ad_daily": float(ads["daily"].sum()) if len(ads) else None,
     }
+
+
+def supplier_terms(plans: pd.DataFrame, terms: CashTerms) -> dict[str, Any]:
+    """Which supplier terms the flow used: the settings' (``deposit_share``, ``payment_days``) and how many plans
+    took their own quote's (``quoted_plans``; ``basis`` ``quotes`` when all did, ``mixed``, else ``settings``)."""
+    quoted = 0
+    if len(plans) and "deposit_share" in plans:
+        quoted = int((plans["deposit_share"].notna() | plans["payment_days"].notna()).sum())
+    basis = "settings" if not quoted else ("quotes" if quoted == len(plans) else "mixed")
+    return {"deposit_share": terms.deposit_share, "payment_days": terms.payment_days, "basis": basis,
+            "quoted_plans": quoted, "plans": int(len(plans))}  # fmt: skip
 
 
 def _assemble(
