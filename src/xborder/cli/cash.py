@@ -228,7 +228,9 @@ def flow(
                                       refund_days=s.cash_refund_days, storage=s.cash_storage_usd_per_cubic_foot_month,
                                       peak=s.cash_storage_peak_usd_per_cubic_foot_month))  # fmt: skip
             terms = d["supplier_terms"]
-            key = {"quotes": "cash_flow_terms_quotes", "mixed": "cash_flow_terms_mixed"}.get(terms["basis"], "cash_flow_terms")
+            key = {"quotes": "cash_flow_terms_quotes", "mixed": "cash_flow_terms_mixed"}.get(
+                terms["basis"], "cash_flow_terms"
+            )
             console.print(i18n.render(f"finance.{key}", "en", **terms))
         if d["breach_week"]:
             console.print(i18n.render("finance.cash_flow_breach", "en", **d))

@@ -60,13 +60,17 @@ def exposure(
 
         t = Table(title=i18n.render("finance.exposure_title", "en", **d))
         for c in ("currency", "receivables", "payables", "stock", "net", "hedge_ratio", "net_base", "var",
-                  "move_90d"):  # fmt: skip
+                  "move_90d", "hedged", "hedge_cover"):  # fmt: skip
             t.add_column(c, justify="left" if c == "currency" else "right")
         for r in d["rows"].itertuples():
+            cover = "" if r.hedge_cover != r.hedge_cover else f"{r.hedge_cover:.0%}"
             t.add_row(r.currency, *[f"{v:,.0f}" for v in (r.receivables, r.payables, r.stock, r.net)],
-                      f"{r.hedge_ratio:.2f}", f"{r.net_base:,.0f}", f"{r.var:,.0f}", f"{r.move_90d:+.1%}")  # fmt: skip
+                      f"{r.hedge_ratio:.2f}", f"{r.net_base:,.0f}", f"{r.var:,.0f}", f"{r.move_90d:+.1%}",
+                      f"{r.hedged:,.0f}", cover)  # fmt: skip
         console.print(t)
         console.print(i18n.render("finance.exposure_var", "en", **d))
+        if d["hedges_open"]:
+            console.print(i18n.render("finance.exposure_var_hedged", "en", **d))
         for h in d["hedges"].itertuples():
             advice = i18n.render(f"finance.{h.action}", "en")
             console.print(i18n.render("finance.exposure_hedge", "en", currency=h.currency, move=h.move,
@@ -165,6 +169,9 @@ def _render_rate(d: dict[str, Any]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``xborder fx`` group (update, rate, exposure) to the main app."""
+    """Add the ``xborder fx`` group (update, rate, exposure, hedge) to the main app."""
+    from xborder.cli.fx_hedge import hedge_app
+
     fx_app.command("exposure")(exposure)
+    fx_app.add_typer(hedge_app, name="hedge")
     app.add_typer(fx_app, name="fx")

@@ -49,10 +49,23 @@ SUPPLIER_OFFERS = Table(
             "duplicates are recognised by it.",
         ),
         Column("source", "VARCHAR", "Layout or mapping the quote came from (supplier_quotes, ...)."),
-        Column("payment_terms", "VARCHAR", "Payment terms as quoted (e.g. '30% T/T deposit, balance before shipment')."),
-        Column("deposit_share", "DOUBLE", "Share of the goods paid at order, 0-1, read from the terms (NULL: not stated).",
-               unit="fraction"),
-        Column("payment_days", "DOUBLE", "Days from the order to the balance payment, read from the terms and the lead "
-               "time (NULL: not stated).", unit="days"),
+        Column(
+            "payment_terms",
+            "VARCHAR",
+            "Payment terms as quoted (e.g. '30% T/T deposit, balance before shipment').",
+        ),
+        Column(
+            "deposit_share",
+            "DOUBLE",
+            "Share of the goods paid at order, 0-1, read from the terms (NULL: not stated).",
+            unit="fraction",
+        ),
+        Column(
+            "payment_days",
+            "DOUBLE",
+            "Days from the order to the balance payment, read from the terms and the lead "
+            "time (NULL: not stated).",
+            unit="days",
+        ),
     ),
 )

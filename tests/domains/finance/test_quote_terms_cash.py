@@ -17,7 +17,9 @@ from xborder.warehouse import connect
 from xborder.warehouse.tables import write_frame
 
 QUOTES = Path(__file__).parents[2] / "ingest" / "data" / "supplier_quotes_terms_synthetic.csv"
-MAT = ProductInput(unit_cost=2.4, category="home_kitchen", weight_kg=0.6, length_cm=50, width_cm=80, height_cm=2)
+MAT = ProductInput(
+    unit_cost=2.4, category="home_kitchen", weight_kg=0.6, length_cm=50, width_cm=80, height_cm=2
+)
 START = pd.Timestamp("2026-12-07")  # a Monday: the flow's first week
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "plan_indicators",
     "currency_indicators",
     "cash_runway",
+    "HEDGE_COVER_MIN",
     "judge",
 ]
 
@@ -41,9 +42,13 @@ DIRECTIONS: dict[str, str] = {
     "single_country_supply_share": "max",
     "fx_move_90d": "max",
     "cash_runway_weeks": "min",
+    "hedge_cover": "min",
 }
-SETTINGLESS = {"cash_runway_weeks"}
-"""Indicators judged against their own flow (the runway against the cash flow's horizon), not a setting."""
+SETTINGLESS = {"cash_runway_weeks", "hedge_cover"}
+"""Indicators not judged by a ``max_``/``min_`` setting: the runway against the cash flow's horizon, the hedge cover
+against ``settings.min_hedge_cover`` when that setting exists, else ``HEDGE_COVER_MIN``."""
+HEDGE_COVER_MIN = 0.5
+"""Default least share of a currency's net exposure covered by open hedges (only judged when hedges are recorded)."""
 
 
 def _monthly(frame: pd.DataFrame, date_col: str, value_cols: list[str]) -> pd.DataFrame:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from xborder.schema.table import Column, Table
 
-__all__ = ["PRICE_LADDERS", "WARNING_INDICATORS", "CASH_FLOWS", "CASH_MODE_OPTIONS", "TABLES"]
+__all__ = [
+    "PRICE_LADDERS",
+    "WARNING_INDICATORS",
+    "CASH_FLOWS",
+    "CASH_MODE_OPTIONS",
+    "FX_HEDGES",
+    "RUN_TABLES",
+    "TABLES",
+]
 
 _RUN = Column("run_id", "VARCHAR", "runs.run_id of the run that computed the row.", nullable=False)
 
@@ -130,4 +138,47 @@ CASH_MODE_OPTIONS = Table(
     ),
 )  # fmt: skip
 
-TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS, CASH_FLOWS, CASH_MODE_OPTIONS)
+FX_HEDGES = Table(
+    "fx_hedges",
+    "FX hedges the seller holds (forward contracts), recorded with `xborder fx hedge add` or `xborder fx hedge load "
+    "FILE`: one row per contract. `xborder fx exposure` and the hedge_cover indicator set them against the net "
+    "exposure per currency.",
+    owner="finance",
+    role="input",
+    primary_key=("hedge_id",),
+    dated_by="maturity",
+    columns=(
+        Column(
+            "hedge_id",
+            "VARCHAR",
+            "md5 (16 hex) of the contract's fields: the same contract loaded twice is one row.",
+        ),
+        Column("currency", "VARCHAR", "ISO 4217 currency hedged.", nullable=False),
+        Column(
+            "direction",
+            "VARCHAR",
+            "sell (covers receivables: the currency sold forward) | buy (covers payables).",
+            nullable=False,
+        ),
+        Column(
+            "amount", "DOUBLE", "Contract amount in the hedged currency.", unit="currency", nullable=False
+        ),
+        Column("maturity", "DATE", "Day the contract settles.", nullable=False),
+        Column(
+            "forward_rate",
+            "DOUBLE",
+            "Agreed rate, units of the seller's base currency per unit (NULL: not given).",
+        ),
+        Column(
+            "trade_date", "DATE", "Day the contract was made (NULL: not given; counted open from any day)."
+        ),
+        Column("counterparty", "VARCHAR", "Bank or broker."),
+        Column("reference", "VARCHAR", "The seller's contract reference."),
+        Column("source", "VARCHAR", "File name, or 'command' for xborder fx hedge add."),
+    ),
+)
+
+RUN_TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS, CASH_FLOWS, CASH_MODE_OPTIONS)
+"""The tables the finance stage writes per run."""
+TABLES: tuple[Table, ...] = (*RUN_TABLES, FX_HEDGES)
+"""Every finance table: the stage's ``writes`` (a run's clean re-run deletes only the run-scoped ones)."""

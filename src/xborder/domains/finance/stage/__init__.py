@@ -20,6 +20,7 @@ from xborder.core.settings import Settings
 from xborder.domains.finance.dossier import SECTION
 from xborder.domains.finance.indicators import (
     DIRECTIONS,
+    HEDGE_COVER_MIN,
     SETTINGLESS,
     cash_runway,
     currency_indicators,
@@ -33,6 +34,7 @@ from xborder.domains.finance.tables import (
     CASH_FLOWS,
     CASH_MODE_OPTIONS,
     PRICE_LADDERS,
+    RUN_TABLES,
     TABLES,
     WARNING_INDICATORS,
 )
@@ -124,7 +126,7 @@ def run_finance(
 ) -> dict[str, Any]:
     """Write the price ladders of the run's landed costs and the warning indicators; return a summary."""
     day = as_of or today()
-    delete_run_rows(con, TABLES, run_id)
+    delete_run_rows(con, RUN_TABLES, run_id)
     rows = landed_rows(con, run_id)
     if markets and len(rows):
         rows = rows[rows["market"].isin([m.upper() for m in markets])]
@@ -176,7 +178,11 @@ def run_finance(
     has_flow = bool(flow["plans"] or flow["history"])
     if has_flow:
         parts.append(_runway_row(con, flow))
-    limits = {**thresholds(settings), "cash_runway_weeks": float(len(flow["weeks"]))}
+    cover = _hedge_cover_rows(con, settings, cost_currency, day)
+    if len(cover):
+        parts.append(cover)
+    limits = {**thresholds(settings), "cash_runway_weeks": float(len(flow["weeks"])),
+              "hedge_cover": float(getattr(settings, "min_hedge_cover", HEDGE_COVER_MIN))}  # fmt: skip
     ind = judge(pd.concat(parts, ignore_index=True), limits)
     plan = ind["scope"] == "plan"
     split = ind["subject"].where(plan, "").astype(str).str.split("|")
@@ -206,6 +212,23 @@ def run_finance(
         "cash_breach_week": str(flow["breach_week"]) if flow["breach_week"] else None,
         "cash_lowest_balance": round(flow["lowest_balance"], 2),
     }
+
+
+def _hedge_cover_rows(con: Any, settings: Settings, cost_currency: str, day: dt.date) -> pd.DataFrame:
+    """The ``hedge_cover`` indicator per foreign currency of the FX exposure, only when hedges are recorded
+    (``fx_hedges``): without any, every currency would read 0 and say nothing the exposure does not."""
+    from xborder.domains.finance.stage.exposure import fx_exposure
+    from xborder.domains.finance.stage.hedges import read_hedges
+
+    if read_hedges(con).empty:
+        return pd.DataFrame()
+    data = fx_exposure(con, settings, cost_currency=cost_currency, as_of=day, years=1.0)
+    rows = data["rows"]
+    if rows.empty:
+        return pd.DataFrame()
+    rows = rows[(rows["currency"] != data["base"]) & ((rows["net"] != 0) | (rows["hedged"] != 0))]
+    return pd.DataFrame({"scope": "currency", "subject": rows["currency"].to_numpy(), "indicator": "hedge_cover",
+                         "period": str(day), "value": rows["hedge_cover"].to_numpy(float), "previous": float("nan")})  # fmt: skip
 
 
 def _runway_row(con: Any, flow: dict[str, Any]) -> pd.DataFrame:

@@ -108,7 +108,9 @@ def plan_inputs(
     rate = {c: fx.factor(str(c), currency, fx_day).rate for c in out["currency"].dropna().unique()}
     out["fx"] = out["currency"].map(rate).astype(float)
     out["volume_ft3"] = _volumes(con, out["product_id"])
-    out = out.drop(columns=[c for c in _TERMS if c in out]).merge(quote_terms(con), on="product_id", how="left")
+    out = out.drop(columns=[c for c in _TERMS if c in out]).merge(
+        quote_terms(con), on="product_id", how="left"
+    )
     for c in ("deposit_share", "payment_days"):
         out[c] = out[c].astype(float)
     if settings is not None:
