@@ -1,4 +1,4 @@
-"""Finance's run-level report panels: the 13-week cash runway (weekly lines, balance and floor)."""
+"""Finance's run-level report panels: the 13-week cash runway (weekly lines, balance and floor), the indicators."""
 
 from __future__ import annotations
 
@@ -100,4 +100,6 @@ def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, 
 
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
     """The finance panels of ``run_id`` in ``lang``."""
-    return [cash_runway_panel(con, run_id, lang)]
+    from xborder.domains.finance.stage.report_indicators import indicators_panel
+
+    return [cash_runway_panel(con, run_id, lang), indicators_panel(con, run_id, lang)]
