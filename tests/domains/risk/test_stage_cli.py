@@ -58,6 +58,7 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
     con = connect(warehouse)
     settings = Settings(db_path=str(warehouse))
     run_id, fin = run_stage(con, settings, FINANCE, {"as_of": "2026-12-06"})
+    fin_run = run_id
     assert fin["plans"] == 4 and fin["price_ladders"] == 8 * 3
     lad = read_rows(con, "price_ladders", run_id)
     us = lad[(lad["market"] == "US") & (lad["mode"] == "sea_lcl")].set_index("target_margin")
@@ -124,8 +125,12 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
         be["survives"] * 100
     )
     # no inventory plans and no settlements: no cash flow, and the panel says what fills it
-    (cash,) = finance_panels(con, run_id, "en")
+    cash, indicators = finance_panels(con, run_id, "en")
     assert cash.figure is None and "xborder run" in (cash.missing or "")
+    # the indicators panel: none in the risk run; the finance run's 4 plans summarised by their median
+    assert indicators.figure is None and "xborder run" in (indicators.missing or "")
+    indicators = finance_panels(con, fin_run, "en")[1]
+    assert indicators.missing is None and "over 4 product × market plans" in indicators.intro
     con.close()
 
 
