@@ -49,3 +49,16 @@ def test_the_bathmat_sellers_indicators_in_the_panel(db_path: Path) -> None:
     assert "退款率" in set(zh.tables[0][1]["指标"]) and "预警" in set(zh.tables[0][1]["状态"])
     refund = list(en.figure.data[1].y).index("Refund rate · all")
     assert en.figure.data[1].x[refund] == pytest.approx((0.0957 - 0.05) / 0.05, abs=2e-3)
+
+
+def test_the_chart_keeps_every_warning_and_the_three_closest_per_indicator() -> None:
+    import pandas as pd
+
+    from xborder.domains.finance.stage.report_indicators import _chart_rows
+
+    moves = [0.01, 0.12, -0.05, 0.14, 0.02, 0.20]  # threshold 0.15: only the last warns
+    own = pd.DataFrame({"scope": "currency", "subject": list("ABCDEF"), "indicator": "fx_move_90d",
+                        "value": moves, "threshold": 0.15,
+                        "status": ["ok"] * 5 + ["warn"]})  # fmt: skip
+    # F warns; the closest three are then F, D (0.14), B (0.12): cumcount counts F among them
+    assert list(_chart_rows(own)["subject"]) == ["B", "D", "F"]

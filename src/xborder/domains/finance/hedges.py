@@ -118,7 +118,7 @@ def read_hedge_file(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise BadInputError(f"{path}: no such file.", hint="Give the path of a CSV or XLSX file of hedges.")
     if path.suffix.lower() in (".xlsx", ".xls"):
-        raw = pd.read_excel(path, dtype=str)
+        raw = pd.read_excel(path, dtype=str, keep_default_na=False)
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     return hedge_rows(raw, path.name)

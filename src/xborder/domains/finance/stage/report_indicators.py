@@ -31,6 +31,24 @@ def _fmt(indicator: str, value: float) -> str:
         f"{value:.1%}" if indicator in SHARES else f"{value:,.1f}")  # fmt: skip
 
 
+CHART_PER_INDICATOR = 3
+"""Subjects (currencies) of one indicator the chart shows besides those that warn: the closest to the threshold."""
+
+
+def _chart_rows(own: pd.DataFrame) -> pd.DataFrame:
+    """Seller and currency rows the chart shows: every warning, and per indicator the ``CHART_PER_INDICATOR``
+    subjects closest to the threshold (35 currencies of ``fx_move_90d`` would hide the rest)."""
+    if own.empty:
+        return own
+    gap = [
+        relative_to_threshold(i, v, t)
+        for i, v, t in zip(own["indicator"], own["value"], own["threshold"], strict=True)
+    ]
+    ranked = own.assign(_gap=gap).sort_values("_gap", ascending=False)
+    keep = (ranked["status"] == "warn") | (ranked.groupby("indicator").cumcount() < CHART_PER_INDICATOR)
+    return ranked[keep].drop(columns="_gap").sort_values(["indicator", "subject"])
+
+
 def _short(names: pd.Series) -> pd.Series:
     """An indicator's name without its explanation in brackets (the chart's labels)."""
     return names.astype(str).str.split(r" \(|（", regex=True).str[0]
@@ -61,7 +79,8 @@ def indicators_panel(con: Any, run_id: str, lang: str) -> Panel:
     import plotly.graph_objects as go
 
     text = "text_zh" if lang == "zh" else "text_en"
-    own = rows[rows["scope"] != "plan"].sort_values(["indicator", "subject"])
+    own = rows[rows["scope"] != "plan"]
+    own = own.assign(_ok=own["status"] != "warn").sort_values(["_ok", "indicator", "subject"]).drop(columns="_ok")
     plans = rows[rows["scope"] == "plan"]
     summary = (
         plans.groupby("indicator")
@@ -69,8 +88,9 @@ def indicators_panel(con: Any, run_id: str, lang: str) -> Panel:
              value=("value", "median"), previous=("previous", "median"), threshold=("threshold", "first"))
         .reset_index()
     )  # fmt: skip
+    shown = _chart_rows(own)
     points = pd.concat([
-        own.assign(label=_short(own[text]) + " · " + own["subject"].astype(str))[["indicator", "label", "value", "previous", "threshold", "status"]],
+        shown.assign(label=_short(shown[text]) + " · " + shown["subject"].astype(str))[["indicator", "label", "value", "previous", "threshold", "status"]],
         summary.assign(label=_short(summary["name"]) + " · " + _t("panel_ind_plans_median", lang),
                        status=np.where(summary["warned"] > summary["plans"] / 2, "warn", "ok"))[
             ["indicator", "label", "value", "previous", "threshold", "status"]],
@@ -96,6 +116,8 @@ def indicators_panel(con: Any, run_id: str, lang: str) -> Panel:
         intro += " " + _t("panel_ind_intro_plans", lang, plans=int(plans["subject"].nunique()),
                           plan_warned=int((plans["status"] == "warn").sum()), plan_rows=len(plans))  # fmt: skip
     intro += " " + _t("panel_ind_how", lang)
+    if len(shown) < len(own):
+        intro += " " + _t("panel_ind_chart_some", lang, shown=len(shown), n=len(own), per=CHART_PER_INDICATOR)
     status = {s: _t(f"status_{s}", lang) for s in ("ok", "warn")}
     seller = pd.DataFrame({
         _t("col_indicator", lang): own[text].to_numpy(), _t("col_subject", lang): own["subject"].to_numpy(),
