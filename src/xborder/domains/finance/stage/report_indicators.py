@@ -80,7 +80,11 @@ def indicators_panel(con: Any, run_id: str, lang: str) -> Panel:
 
     text = "text_zh" if lang == "zh" else "text_en"
     own = rows[rows["scope"] != "plan"]
-    own = own.assign(_ok=own["status"] != "warn").sort_values(["_ok", "indicator", "subject"]).drop(columns="_ok")
+    own = (
+        own.assign(_ok=own["status"] != "warn")
+        .sort_values(["_ok", "indicator", "subject"])
+        .drop(columns="_ok")
+    )
     plans = rows[rows["scope"] == "plan"]
     summary = (
         plans.groupby("indicator")
