@@ -10,6 +10,8 @@ import pandas as pd
 import xborder.domains.finance.stage.cashflow as cf
 from tests.ingest.helpers import ingest
 from xborder.core.settings import Settings
+from xborder.domains.finance.stage.report import cash_runway_panel
+from xborder.domains.finance.tables import CASH_FLOWS
 from xborder.domains.inventory.tables import INVENTORY_PLANS
 from xborder.domains.landed_cost import ProductInput, landed_cost_frame
 from xborder.domains.landed_cost.tables import LANDED_COSTS
@@ -65,6 +67,12 @@ def test_each_plan_pays_on_its_quotes_terms(tmp_path: Path) -> None:
     assert abs(w["freight"].iloc[4] + 3 * freight) < 1e-6 and abs(w["freight"].iloc[9] + freight) < 1e-6
     assert flow["supplier_terms"] == {"deposit_share": 0.30, "payment_days": 30, "basis": "mixed",
                                       "quoted_plans": 3, "plans": 4}  # fmt: skip
+    rows = cf.cash_rows(flow, "run-q")
+    assert set(rows["supplier_terms_basis"]) == {"mixed"} and set(rows["plans_with_quote_terms"]) == {3}
+    write_frame(con, CASH_FLOWS, rows)
+    intro = {lang: cash_runway_panel(con, "run-q", lang).intro or "" for lang in ("en", "zh")}
+    assert "3 of 4 plans pay their supplier on their quote's payment terms" in intro["en"]
+    assert "4 个计划中有 3 个按供应商报价的付款条件付款" in intro["zh"]
     con.close()
 
 

@@ -100,6 +100,9 @@ CASH_FLOWS = Table(
         Column("plan_scope", "VARCHAR", "Which inventory plans the flow launches: picks (the run's ranked "
                "opportunities that pass every gate) | all_plans (every plan priced by a landed cost)."),
         Column("plans_included", "INTEGER", "Number of inventory plans in the flow."),
+        Column("supplier_terms_basis", "VARCHAR", "Whose payment terms the purchase lines use: quotes (every plan its "
+               "supplier quote's, supplier_offers) | mixed | settings (supplier_deposit_share, supplier_payment_days)."),
+        Column("plans_with_quote_terms", "INTEGER", "Plans paid on their supplier quote's terms."),
     ),
 )  # fmt: skip
 

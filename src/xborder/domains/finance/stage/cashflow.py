@@ -367,4 +367,7 @@ def cash_rows(flow: dict[str, Any], run_id: str) -> pd.DataFrame:
     long["floor"] = flow["floor"]
     long["plan_scope"] = flow.get("plan_scope", "all_plans")
     long["plans_included"] = int(flow["plans"])
+    terms = flow.get("supplier_terms") or {}
+    long["supplier_terms_basis"] = terms.get("basis", "settings")
+    long["plans_with_quote_terms"] = int(terms.get("quoted_plans", 0))
     return long

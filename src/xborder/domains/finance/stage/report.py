@@ -53,6 +53,13 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
         scope = str(rows["plan_scope"].dropna().iloc[0])
         intro += " " + _t(f"panel_cash_scope_{'picks' if scope == 'picks' else 'all'}", lang,
                           n=int(rows["plans_included"].iloc[0]))  # fmt: skip
+    if int(rows["plans_included"].iloc[0] or 0) and "supplier_terms_basis" in rows:
+        basis = rows["supplier_terms_basis"].iloc[0]
+        if basis in ("quotes", "mixed"):
+            intro += " " + _t(f"panel_cash_terms_{basis}", lang, n=int(rows["plans_with_quote_terms"].iloc[0]),
+                              plans=int(rows["plans_included"].iloc[0]))  # fmt: skip
+        elif basis == "settings":
+            intro += " " + _t("panel_cash_terms_settings", lang)
     intro += " " + (
         _t("panel_cash_breach", lang, week=breach) if breach else _t("panel_cash_no_breach", lang)
     )
