@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -85,6 +84,7 @@ def hedge_list(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
     """The recorded hedges (all, or those open on --as-of)."""
+    from xborder.cli.fx import _day
     from xborder.domains.finance.hedges import open_hedges
     from xborder.domains.finance.stage.hedges import read_hedges
 
@@ -95,8 +95,9 @@ def hedge_list(
         rows = read_hedges(con)
     finally:
         con.close()
-    if as_of:
-        rows = open_hedges(rows, dt.date.fromisoformat(as_of))
+    day = _day(as_of)
+    if day is not None:
+        rows = open_hedges(rows, day)
 
     def show(d: dict) -> None:
         from rich.table import Table

@@ -122,6 +122,10 @@ def test_hedges_of_the_bathmat_seller_through_the_cli(tmp_path: Path) -> None:
         bad.returncode == 2
         and "command, row 1, column amount: 0.0 is not a positive amount" in bad.stdout + bad.stderr
     )
+    day = _cli(db, "fx", "hedge", "list", "--as-of", "2026-13-01")
+    assert day.returncode == 2 and "--as-of '2026-13-01' is not a date." in day.stdout + day.stderr
+    listed = json.loads(_cli(db, "--json", "fx", "hedge", "list", "--as-of", "2026-04-10").stdout)["hedges"]
+    assert sorted((h["direction"], h["amount"]) for h in listed) == [("buy", 500.0), ("sell", 2500.0)]
     out = json.loads(_cli(db, "fx", "exposure", "--base", "CNY", "--as-of", "2026-04-10", "--json").stdout)
     usd = next(r for r in out["rows"] if r["currency"] == "USD")
     # open on 2026-04-10: 2,500 sold, 500 bought (the January sale has matured): 2,000 of 3,675.5
