@@ -12,6 +12,7 @@ lead time's spread are added. The reorder point is the normal or the gamma quant
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -53,29 +54,30 @@ def protection_spread(
         (mean per day, sd per day, sd of P-day sums, demand days counted) per SKU; the sums' sd is NaN where the
         series has fewer than 2P days in the window (too few sums to measure a spread on).
     """
-    s, stock = sales[:, -window:], in_stock[:, -window:]
+    s = np.ascontiguousarray(sales[:, -window:], dtype=float)
+    ok = np.ascontiguousarray(in_stock[:, -window:], dtype=bool)
     width = s.shape[1]
-    first = np.where((s > 0).any(axis=1), np.argmax(s > 0, axis=1), width)
-    if not from_first_sale:
-        first = np.zeros(len(s), dtype=int)
-    on_sale = np.arange(width)[None, :] >= first[:, None]
-    ok = stock & on_sale
+    first = np.zeros(len(s), dtype=int)
+    if from_first_sale:
+        first = np.where((s > 0).any(axis=1), np.argmax(s > 0, axis=1), width)
+        ok = ok & (np.arange(width)[None, :] >= first[:, None])
     n = ok.sum(axis=1)
-    mean = np.divide((s * ok).sum(axis=1), n, out=np.zeros(len(s)), where=n > 0)
+    mean = np.divide(np.where(ok, s, 0.0).sum(axis=1), n, out=np.zeros(len(s)), where=n > 0)
     x = np.where(ok, s, mean[:, None])
-    day_sd = np.sqrt(
-        np.divide(((x - mean[:, None]) ** 2).sum(axis=1), n - 1, out=np.zeros(len(s)), where=n > 1)
-    )
+    day_sd = np.sqrt(np.divide(x.var(axis=1) * width, n - 1, out=np.zeros(len(s)), where=n > 1))
     sums_sd = np.full(len(s), np.nan)
     if width > protect_days:
-        c = np.concatenate([np.zeros((len(s), 1)), np.cumsum(x, axis=1)], axis=1)
-        sums = c[:, protect_days:] - c[:, :-protect_days]
-        valid = np.arange(sums.shape[1])[None, :] >= first[:, None]
-        k = valid.sum(axis=1)
-        m = np.divide((sums * valid).sum(axis=1), k, out=np.zeros(len(s)), where=k > 0)
-        var = np.divide(
-            (((sums - m[:, None]) ** 2) * valid).sum(axis=1), k - 1, out=np.zeros(len(s)), where=k > 1
+        c = np.cumsum(x, axis=1)
+        sums = c[:, protect_days - 1 :] - np.concatenate(
+            [np.zeros((len(s), 1)), c[:, :-protect_days]], axis=1
         )
+        if from_first_sale:
+            sums = np.where(np.arange(sums.shape[1])[None, :] >= first[:, None], sums, np.nan)
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                var = np.nanvar(sums, axis=1, ddof=1)
+        else:
+            var = sums.var(axis=1, ddof=1)
         sums_sd = np.where(width - first >= 2 * protect_days, np.sqrt(var), np.nan)
     return mean, day_sd, sums_sd, n
 
