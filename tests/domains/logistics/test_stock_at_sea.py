@@ -24,6 +24,8 @@ def test_a_30_day_delay_empties_the_shelf_from_day_11_to_day_36() -> None:
     assert new.lost[0, :11].sum() == 0 and new.lost[0, 11:37].tolist() == [10] * 26
     s = stock_at_sea_summary(base, new, kw["daily_demand"]).iloc[0]
     assert s["at_sea_day0"] == 100 and np.isnan(s["first_stockout_day_base"])
+    # lowest on hand: 40 units after day 6 (4 days of demand) before the day-7 arrival in the base; 0 delayed
+    assert s["min_cover_days_base"] == 4 and s["min_cover_days_new"] == 0
     assert s["first_stockout_day_new"] == 11 and s["stockout_days_new"] == 26 and s["units_lost_new"] == 260
 
 

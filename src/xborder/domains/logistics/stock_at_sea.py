@@ -100,8 +100,8 @@ def project_stock_at_sea(
 
 
 def stock_at_sea_summary(base: StockPaths, delayed: StockPaths, daily_demand: np.ndarray) -> pd.DataFrame:
-    """Per pair: first day out of stock, days out of stock and units lost over the horizon, base and delayed,
-    and the stock at sea on day 0 (what the delay holds back)."""
+    """Per pair: first day out of stock, days out of stock, units lost and the lowest stock on hand in days of
+    demand over the horizon, base and delayed, and the stock at sea on day 0 (what the delay holds back)."""
     d = np.asarray(daily_demand, dtype=float)
 
     def first_out(p: StockPaths) -> np.ndarray:
@@ -117,5 +117,9 @@ def stock_at_sea_summary(base: StockPaths, delayed: StockPaths, daily_demand: np
             "stockout_days_new": np.divide(delayed.lost.sum(axis=1), d, out=np.zeros(len(d)), where=d > 0),
             "units_lost_base": base.lost.sum(axis=1),
             "units_lost_new": delayed.lost.sum(axis=1),
+            "min_cover_days_base": np.divide(base.on_hand.min(axis=1), d, out=np.zeros(len(d)), where=d > 0),
+            "min_cover_days_new": np.divide(
+                delayed.on_hand.min(axis=1), d, out=np.zeros(len(d)), where=d > 0
+            ),
         }
     )
