@@ -17,9 +17,11 @@ from tests.ledger.test_batches import _scms_rows, scms_chain
 from xborder.core.errors import BadInputError
 from xborder.ledger.batches import add_batch_events
 from xborder.ledger.canonical import canonical_json
+from xborder.ledger.consumer import consumer_page
 from xborder.ledger.events import parse_event, parse_time
 from xborder.ledger.heads import HEADS_BATCH, sign_heads, signed_heads
 from xborder.ledger.merkle import leaf_hash
+from xborder.ledger.proof import check_bundle, proof_bundle
 from xborder.ledger.signing import SignedAnchor, create_key, rotate_key, verify_signature
 from xborder.ledger.store import append_events, head_document
 from xborder.ledger.verify import verify
@@ -143,3 +145,37 @@ def test_cli_sign_then_verify(chain: tuple[Path, Path]) -> None:
     finally:
         con.close()
     assert audit == [("ledger.heads.sign", "SCMS-3")]
+
+
+def test_a_batch_proof_carries_the_signed_head_and_the_consumer_page_names_it(
+    chain: tuple[Path, Path],
+) -> None:
+    db, keys = chain
+    con = connect(db)
+    try:
+        kid = sign_heads(con, keys, batch_id="SCMS-3", actor="cli:test")[0]["key_id"]
+        seq = con.execute(
+            "SELECT seq FROM ledger_entries WHERE batch_id = 'SCMS-3' AND event_type = 'shipment'"
+        ).fetchone()[0]
+        bundle = proof_bundle(con, seq)
+        page = consumer_page(con, "SCMS-3")
+        unsigned = proof_bundle(con, con.execute("SELECT min(seq) FROM ledger_entries").fetchone()[0])
+    finally:
+        con.close()
+    sh = bundle["signed_head"]
+    assert (sh["tree_size"], sh["key_id"]) == (4, kid) and bundle["checkpoint"] is None
+    # a consumer holding the seller's key id checks the entry from the bundle alone, no checkpoint needed
+    assert check_bundle(bundle) == [] and check_bundle(bundle, trusted_key=kid) == []
+    assert check_bundle(bundle, trusted_key="0123456789abcdef") == [
+        f"the batch head is signed by {kid}, not by the trusted key 0123456789abcdef"
+    ]
+    bad = json.loads(json.dumps(bundle))
+    bad["signed_head"]["root"] = bundle["batch"]["root"][::-1]
+    assert check_bundle(bad) == [
+        "the inclusion proof in the signed batch head does not lead to its root",
+        f"the batch head's signature is not key {kid}'s over that head",
+    ]
+    assert unsigned["signed_head"] is None  # a material lot whose head was not signed
+    assert page["verified"] and page["signed"] == {
+        "key_id": kid, "tree_size": 4, "root": sh["root"], "head_at": sh["head_at"]
+    }  # fmt: skip

@@ -160,6 +160,9 @@ def show(ctx: typer.Context, batch: Annotated[str, typer.Argument(help="The batc
         mark = "verified" if p["verified"] else f"NOT VERIFIED ({p['problems']} problem(s))"
         console.print(f"Batch {escape(p['batch'])}: {escape(str(p['product'] or ''))} — {mark}; "
                       f"{p['tree_size']} event(s), root {p['root']}", highlight=False)  # fmt: skip
+        sh = p.get("signed")
+        console.print(f"signed head: {sh['tree_size']} event(s) signed by key {sh['key_id']} ({sh['head_at']})" if sh
+                      else "no signed head (`xborder ledger sign`)", highlight=False)  # fmt: skip
         for o in p["origins"]:
             for s in o["steps"]:
                 console.print(
