@@ -176,6 +176,9 @@ def test_a_batch_proof_carries_the_signed_head_and_the_consumer_page_names_it(
         f"the batch head's signature is not key {kid}'s over that head",
     ]
     assert unsigned["signed_head"] is None  # a material lot whose head was not signed
+    from xborder.api.routers.ledger import BatchPage
+
+    assert BatchPage.model_validate(page).signed is not None  # what GET /api/ledger/batches/{id} answers
     assert page["verified"] and page["signed"] == {
         "key_id": kid, "tree_size": 4, "root": sh["root"], "head_at": sh["head_at"]
     }  # fmt: skip
