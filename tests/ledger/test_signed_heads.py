@@ -182,3 +182,30 @@ def test_a_batch_proof_carries_the_signed_head_and_the_consumer_page_names_it(
     assert page["verified"] and page["signed"] == {
         "key_id": kid, "tree_size": 4, "root": sh["root"], "head_at": sh["head_at"]
     }  # fmt: skip
+
+
+def test_batch_add_with_sign_signs_the_touched_batch_or_appends_nothing(chain: tuple[Path, Path]) -> None:
+    from xborder.cli.main import app
+
+    db, keys = chain
+    row = _scms_rows()[40]  # the 41st Aurobindo line: a batch not in the ledger yet
+    batch = f"SCMS-{row['ID']}"
+    facts = json.dumps(
+        {"from": "Aurobindo Unit III, India", "to": row["Country"], "mode": row["Shipment Mode"]}
+    )
+    args = ["--db", str(db), "--json", "ledger", "batch", "add", batch, "--type", "shipment", "--at", "2008-01-15",
+            "--actor", row["Managed By"], "--data", facts, "--sign"]  # fmt: skip
+    run = CliRunner().invoke
+    refused = run(app, [*args, "--key-dir", str(keys.parent / "nokeys")])
+    assert isinstance(refused.exception, BadInputError) and "holds 0 signing keys" in str(refused.exception)
+    out = run(app, [*args, "--key-dir", str(keys)])
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout)
+    assert got["stored"] == 1 and [(h["batch"], h["tree_size"]) for h in got["signed"]] == [(batch, 1)]
+    con = connect(db, read_only=True)
+    try:
+        rep = verify(con, batch)
+        events = con.execute("SELECT count(*) FROM ledger_entries WHERE batch_id = ?", [batch]).fetchone()[0]
+    finally:
+        con.close()
+    assert rep.ok and rep.signed_heads == 1 and events == 1  # the refused call appended nothing

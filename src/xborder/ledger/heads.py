@@ -12,7 +12,7 @@ signature against the key registered in the ledger, and that the key was current
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,12 @@ def _head_dict(batch_id: str, size: int, root: str, last_seq: int, at: dt.dateti
 
 
 def sign_heads(
-    con: duckdb.DuckDBPyConnection, key_dir: str | Path | None, *, batch_id: str | None = None, actor: str
+    con: duckdb.DuckDBPyConnection,
+    key_dir: str | Path | None,
+    *,
+    batch_id: str | None = None,
+    among: Collection[str] | None = None,
+    actor: str,
 ) -> list[dict[str, Any]]:
     """Sign the latest tree head of ``batch_id`` (or of every batch) not signed yet at its current size.
 
@@ -49,6 +54,7 @@ def sign_heads(
         con: Writable warehouse connection.
         key_dir: Folder holding the ledger's current private key (None: the default key folder).
         batch_id: One batch; None signs every batch but :data:`HEADS_BATCH`.
+        among: Only these batches (those an append just touched).
         actor: Who signs (``cli:<os user>``), stored as the entries' origin.
 
     Returns:
@@ -75,7 +81,7 @@ def sign_heads(
     done = {(h["batch"], h["tree_size"]) for h in signed_heads(con)}
     events, out = [], []
     for batch, size, root, last_seq, created_at in latest:
-        if (batch, int(size)) in done:
+        if (batch, int(size)) in done or (among is not None and batch not in among):
             continue
         receipt = signer.submit(_head_dict(batch, int(size), root, int(last_seq), created_at))
         data = {
