@@ -243,3 +243,69 @@ def test_cli_keywords_and_budget_json(india: tuple[Path, str], monkeypatch, caps
     b = json.loads(out)
     assert [r["campaigns"] for r in b["totals"]] == [3]
     assert {r["status"]: r["campaigns"] for r in b["status"]} == {"fitted": 3, "too_few_days": 7}
+
+
+def _names(raw: pd.DataFrame, asin: str, *words: str) -> pd.DataFrame:
+    """Search-term rows of the ad groups advertising only ``asin`` whose term has every word (plural allowed)."""
+    adv = _raw("Sponsored Products Advertised product report.xlsx")
+    groups = adv.drop_duplicates(["Campaign Name", "Ad Group Name", "Advertised ASIN"])
+    groups = groups.groupby(["Campaign Name", "Ad Group Name"]).filter(lambda g: len(g) == 1)
+    mine = raw.merge(groups[groups["Advertised ASIN"] == asin][["Campaign Name", "Ad Group Name"]])
+    term = mine["Customer Search Term"].astype(str).str.strip().str.lower()
+    keep = np.logical_and.reduce([term.str.contains(rf"\b{w}s?\b") for w in words])
+    return mine[keep].assign(term=term[keep])
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_india_review_phrases_matched_to_the_raw_search_terms(
+    india: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Review language in the matrix. No review in ../shared/data is of an advertised product, so the reviews
+    run's phrases are written here (as the reviews stage would); the terms and their numbers are the real ones."""
+    import shutil
+
+    from xborder.domains.reviews.tables import REVIEW_PHRASES
+    from xborder.warehouse.tables import write_frame
+
+    db = tmp_path / "wh.duckdb"
+    shutil.copy(india[0], db)
+    con = connect(db)
+    phrases = pd.DataFrame({
+        "product_id": ["amazon:B07PVQ5Q8Z", "amazon:B07PVQ5Q8Z", "amazon:B07PVQ5Q8Z", "amazon:B07PV5V8DY"],
+        "kind": ["pain", "delight", "delight", "delight"],
+        "phrase": ["hair fall", "hair growth", "non sticky", "night cream"],
+        "z": [3.1, -2.8, -2.2, -4.0], "n_negative": [9, 1, 0, 2], "n_positive": [1, 12, 8, 30],
+    }).assign(run_id="reviews-run", scope="product", market="IN", rank=1)  # fmt: skip
+    write_frame(con, REVIEW_PHRASES, phrases)
+    run_id, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
+    km = read_rows(con, "ad_keyword_matrix", run_id)
+    rt = read_rows(con, "ad_review_terms", run_id).set_index("phrase")
+    con.close()
+    raw = _raw("Sponsored Products Search term report.xlsx")
+    orders, sales = "14 Day Total Orders (#)", "14 Day Total Sales (₹)"
+    for phrase, asin, words in (("hair fall", "B07PVQ5Q8Z", ("hair", "fall")),
+                                ("hair growth", "B07PVQ5Q8Z", ("hair", "growth")),
+                                ("night cream", "B07PV5V8DY", ("night", "cream"))):  # fmt: skip
+        hand = _names(raw, asin, *words)
+        r = rt.loc[phrase]
+        assert (r["terms"], r["clicks"], r["orders"]) == (
+            hand["term"].nunique(),
+            hand["Clicks"].sum(),
+            hand[orders].sum(),
+        )
+        assert r["spend"] == pytest.approx(hand["Spend"].sum(), abs=1e-6)
+        assert r["sales"] == pytest.approx(hand[sales].sum(), abs=1e-6)
+        assert r["searched"] and r["review_scope"] == "product" and r["product_id"] == f"amazon:{asin}"
+    # "night creams" (10 clicks) is named by the lemma "night cream": the plural is folded
+    assert rt.loc["night cream", "terms"] >= 2 and "night creams" in set(
+        _names(raw, "B07PV5V8DY", "night", "cream")["term"]
+    )
+    assert not rt.loc["non sticky", "searched"] and rt.loc["non sticky", "clicks"] == 0  # a keyword idea
+    t = km.set_index(["product_id", "search_term"])
+    assert t.loc[("amazon:B07PVQ5Q8Z", "hair fall oil"), "review_pains"] == "hair fall"
+    assert t.loc[("amazon:B07PV5V8DY", "night creams"), "review_delights"] == "night cream"
+    assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen"), "review_scope"] is None  # no review of the sunscreen
+    assert (km["review_scope"] == "product").sum() == km["product_id"].isin(
+        ["amazon:B07PVQ5Q8Z", "amazon:B07PV5V8DY"]
+    ).sum()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xborder.schema.table import Column, Table
 
 __all__ = [
+    "AD_REVIEW_TERMS",
     "AD_METRICS",
     "AD_TACOS",
     "AD_SUGGESTIONS",
@@ -270,8 +271,36 @@ AD_KEYWORD_MATRIX = Table(
             "harvest: its sales; negate: its spend; cut_bid: spend above target.",
             "currency",
         ),
+        Column("review_scope", "VARCHAR", "product | category: whose review phrases (NULL: none known)."),
+        Column(
+            "review_pains", "VARCHAR", "Pain phrases of the reviews the term names, strongest first ('; ')."
+        ),
+        Column("review_delights", "VARCHAR", "Delight phrases of the reviews the term names ('; ')."),
     ),
 )
+
+AD_REVIEW_TERMS = Table(
+    "ad_review_terms",
+    "Review language × search terms: per account, advertised product and review pain/delight phrase, what the "
+    "search terms naming the phrase did (searched = FALSE: a keyword idea from the reviews, no volume known).",
+    owner="marketing",
+    columns=(
+        _RUN, _MP, _MARKET, _CUR,
+        Column("product_id", "VARCHAR", "Advertised product.", nullable=False),
+        Column("review_scope", "VARCHAR", "product (its own reviews) | category (its category's)."),
+        Column("kind", "VARCHAR", "pain | delight (review_phrases.kind).", nullable=False),
+        Column("phrase", "VARCHAR", "Lemmatised review phrase (review_phrases.phrase).", nullable=False),
+        _n("z", "z-score of the phrase's log-odds, negative vs positive reviews (review_phrases.z)."),
+        Column("n_negative", "BIGINT", "Negative reviews with the phrase.", unit="reviews"),
+        Column("n_positive", "BIGINT", "Positive reviews with the phrase.", unit="reviews"),
+        Column("terms", "INTEGER", "Search terms of the product naming the phrase."),
+        *_MEASURES[1:],
+        _n("cvr", "orders / clicks of those terms.", "fraction"),
+        _n("acos", "spend / sales of those terms.", "fraction"),
+        Column("top_term", "VARCHAR", "The naming term with most clicks."),
+        Column("searched", "BOOLEAN", "Some search term names the phrase."),
+    ),
+)  # fmt: skip
 
 AD_BUDGET = Table(
     "ad_budget",
@@ -373,4 +402,5 @@ TABLES = (
     AD_BUDGET,
     LISTING_FUNNEL,
     AD_FEE_CEILINGS,
+    AD_REVIEW_TERMS,
 )
