@@ -43,9 +43,12 @@ def keywords(
     )
     cols = ["marketplace_id", "currency", "product_id", "search_term", "tier", "action", "clicks", "orders", "spend",
             "sales", "cvr", "cvr_low", "cvr_high", "breakeven_cvr", "clicks_to_decide", "acos", "exact_clicks",
-            "phrase_clicks", "broad_clicks", "auto_clicks", "product_clicks", "money_at_stake"]  # fmt: skip
+            "phrase_clicks", "broad_clicks", "auto_clicks", "product_clicks", "money_at_stake", "review_pains",
+            "review_delights"]  # fmt: skip
     rows = shown.sort_values("money_at_stake", ascending=False).reindex(columns=cols).head(top)
-    data = {"run_id": d["run_id"], "summary": summary, "tiers": tiers, "terms": rows.reset_index(drop=True)}
+    rt = d["frames"]["ad_review_terms"].drop(columns=["run_id"]).reset_index(drop=True)
+    data = {"run_id": d["run_id"], "summary": summary, "tiers": tiers, "terms": rows.reset_index(drop=True),
+            "review_terms": rt}  # fmt: skip
 
     def render(x: dict[str, Any]) -> None:
         from rich.table import Table
@@ -67,6 +70,31 @@ def keywords(
                        f"{_num(r['cvr_low'], '.1%')}–{_num(r['cvr_high'], '.1%')}", _num(r["breakeven_cvr"], ".1%"),
                        _num(r["clicks_to_decide"], ",.0f"))  # fmt: skip
         console.print(t2)
+        if len(x["review_terms"]):
+            t3 = Table(title="Review language: pain/delight phrases of the advertised products' reviews in their "
+                             "search terms (not searched: a keyword idea, no volume known)")  # fmt: skip
+            for c in (
+                "product",
+                "kind",
+                "phrase",
+                "z",
+                "terms",
+                "clicks",
+                "orders",
+                "CVR",
+                "ACoS",
+                "top term",
+            ):
+                t3.add_column(
+                    c, justify="left" if c in ("product", "kind", "phrase", "top term") else "right"
+                )
+            for r in x["review_terms"].to_dict(orient="records"):
+                t3.add_row(str(r["product_id"]), r["kind"], r["phrase"], _num(r["z"], ".1f"), str(r["terms"]),
+                           _num(r["clicks"], ",.0f"), _num(r["orders"], ",.0f"), _num(r["cvr"], ".1%"),
+                           _num(r["acos"], ".0%"), r["top_term"] if isinstance(r["top_term"], str) else "—")  # fmt: skip
+            console.print(t3)
+        else:
+            console.print("Review language: no reviews run has phrases for these advertised products.")
 
     emit(ctx, data, render)
 

@@ -207,6 +207,13 @@ def test_india_report_panels_in_both_languages(india: tuple[Path, str]) -> None:
     assert calls["% of spend"].sum() == pytest.approx(100.0, abs=0.5)
     assert len(budget.tables[0][1]) == 3 and budget.figure is not None
     assert zh[2].title == "广告：关键词矩阵（搜索词 × 匹配方式）"
+    assert (
+        kw.intro
+        and kw.intro.endswith("so the tiers come from the search terms alone.")
+        and len(kw.tables) == 2
+    )
+    # bids are shown per keyword and weekday: the panel says why not per hour
+    assert "never per hour" in (en[1].intro or "") and "不按小时" in (zh[1].intro or "")
 
 
 def test_a_run_without_ads_gives_one_panel_saying_what_to_load(tmp_path: Path) -> None:
@@ -236,6 +243,7 @@ def test_cli_keywords_and_budget_json(india: tuple[Path, str], monkeypatch, caps
     calls = {r["action"]: r["terms"] for r in d["summary"]}
     assert calls == {"cut_bid": 6, "keep": 4, "negate": 6, "product_target": 68, "undecided": 357}
     assert d["terms"][0]["search_term"] == "sunscreen" and len(d["terms"]) == 3
+    assert d["review_terms"] == [] and d["terms"][0]["review_pains"] is None  # no review of these products
     code, out, err = run_cli(
         ["--db", str(india[0]), "--json", "ads", "budget", "--run", "latest"], monkeypatch, capsys
     )
@@ -306,6 +314,18 @@ def test_india_review_phrases_matched_to_the_raw_search_terms(
     assert t.loc[("amazon:B07PVQ5Q8Z", "hair fall oil"), "review_pains"] == "hair fall"
     assert t.loc[("amazon:B07PV5V8DY", "night creams"), "review_delights"] == "night cream"
     assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen"), "review_scope"] is None  # no review of the sunscreen
+    from xborder.domains.marketing.report import report_panels
+
+    con = connect(db, read_only=True)
+    kw, kw_zh = report_panels(con, run_id, "en")[2], report_panels(con, run_id, "zh")[2]
+    con.close()
+    caption, table = kw.tables[2]
+    assert (
+        caption.startswith("Review language")
+        and len(table) == 4
+        and kw_zh.tables[2][0].startswith("评论用语")
+    )
+    assert set(table["review phrase"]) == {"hair fall", "hair growth", "non sticky", "night cream"}
     assert (km["review_scope"] == "product").sum() == km["product_id"].isin(
         ["amazon:B07PVQ5Q8Z", "amazon:B07PV5V8DY"]
     ).sum()

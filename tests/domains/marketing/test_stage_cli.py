@@ -120,6 +120,7 @@ def test_ads_commands_json(india: Path, monkeypatch, capsys) -> None:
     rules = json.loads(out)
     assert rules["suggestions"] and {s["action"] for s in rules["suggestions"]} == {"add_negative"}
     assert all(s["orders"] == 0 and s["clicks"] >= 10 for s in rules["suggestions"])
+    assert rules["note"].startswith("Bids are suggested per keyword and per weekday only, never per hour")
     code, out, err = run_cli(
         ["--db", str(india), "ads", "tacos", "--run", "latest", "--json"], monkeypatch, capsys
     )

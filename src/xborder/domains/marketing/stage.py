@@ -310,7 +310,7 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     Returns:
         ``params`` (the run's marketing parameters as given), ``reason_code`` (the stage's skip reason or
         None) and the run's rows of ``ad_metrics`` (day grain), ``ad_tacos``, ``ad_suggestions``,
-        ``ad_rule_replay``, ``ad_keyword_matrix``, ``ad_budget`` and ``ad_fee_ceilings``; ``ad_rows`` counts all its
+        ``ad_rule_replay``, ``ad_keyword_matrix``, ``ad_budget``, ``ad_fee_ceilings`` and ``ad_review_terms``; ``ad_rows`` counts all its
         ad_metrics rows.
     """
     from xborder.warehouse.runs import load_run
@@ -333,7 +333,15 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         "ad_metrics": read_rows(con, AD_METRICS, run_id, where="grain = 'day'"),
         **{
             t.name: read_rows(con, t, run_id)
-            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET, AD_FEE_CEILINGS)
+            for t in (
+                AD_TACOS,
+                AD_SUGGESTIONS,
+                AD_RULE_REPLAY,
+                AD_KEYWORD_MATRIX,
+                AD_BUDGET,
+                AD_FEE_CEILINGS,
+                AD_REVIEW_TERMS,
+            )
         },  # fmt: skip
     }
 
