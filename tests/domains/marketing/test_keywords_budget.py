@@ -285,7 +285,13 @@ def test_india_review_phrases_matched_to_the_raw_search_terms(
         "phrase": ["hair fall", "hair growth", "non sticky", "night cream"],
         "z": [3.1, -2.8, -2.2, -4.0], "n_negative": [9, 1, 0, 2], "n_positive": [1, 12, 8, 30],
     }).assign(run_id="reviews-run", scope="product", market="IN", rank=1)  # fmt: skip
-    write_frame(con, REVIEW_PHRASES, phrases)
+    # the sunscreen has no review of its own; its category's reviews (no known market) apply to it
+    cat = pd.DataFrame({"product_id": ["cat:sun care"], "kind": ["delight"], "phrase": ["spf 50"], "z": [-3.0],
+                        "n_negative": [1], "n_positive": [20]}).assign(run_id="reviews-run", scope="category",
+                                                                        market="ZZ", rank=1)  # fmt: skip
+    write_frame(con, REVIEW_PHRASES, pd.concat([phrases, cat], ignore_index=True))
+    con.execute("INSERT INTO products (product_id, source, title, category) VALUES "
+                "('amazon:B07PVQ5Q8Z', 'amazon', 'Hair oil', NULL), ('amazon:B07PYFJ8NQ', 'amazon', 'Sunscreen', 'sun care')")  # fmt: skip
     run_id, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
     km = read_rows(con, "ad_keyword_matrix", run_id)
     rt = read_rows(con, "ad_review_terms", run_id).set_index("phrase")
@@ -294,7 +300,8 @@ def test_india_review_phrases_matched_to_the_raw_search_terms(
     orders, sales = "14 Day Total Orders (#)", "14 Day Total Sales (₹)"
     for phrase, asin, words in (("hair fall", "B07PVQ5Q8Z", ("hair", "fall")),
                                 ("hair growth", "B07PVQ5Q8Z", ("hair", "growth")),
-                                ("night cream", "B07PV5V8DY", ("night", "cream"))):  # fmt: skip
+                                ("night cream", "B07PV5V8DY", ("night", "cream")),
+                                ("spf 50", "B07PYFJ8NQ", ("spf", "50"))):  # fmt: skip
         hand = _names(raw, asin, *words)
         r = rt.loc[phrase]
         assert (r["terms"], r["clicks"], r["orders"]) == (
@@ -304,7 +311,8 @@ def test_india_review_phrases_matched_to_the_raw_search_terms(
         )
         assert r["spend"] == pytest.approx(hand["Spend"].sum(), abs=1e-6)
         assert r["sales"] == pytest.approx(hand[sales].sum(), abs=1e-6)
-        assert r["searched"] and r["review_scope"] == "product" and r["product_id"] == f"amazon:{asin}"
+        scope = "category" if phrase == "spf 50" else "product"
+        assert r["searched"] and r["review_scope"] == scope and r["product_id"] == f"amazon:{asin}"
     # "night creams" (10 clicks) is named by the lemma "night cream": the plural is folded
     assert rt.loc["night cream", "terms"] >= 2 and "night creams" in set(
         _names(raw, "B07PV5V8DY", "night", "cream")["term"]
@@ -313,19 +321,28 @@ def test_india_review_phrases_matched_to_the_raw_search_terms(
     t = km.set_index(["product_id", "search_term"])
     assert t.loc[("amazon:B07PVQ5Q8Z", "hair fall oil"), "review_pains"] == "hair fall"
     assert t.loc[("amazon:B07PV5V8DY", "night creams"), "review_delights"] == "night cream"
-    assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen"), "review_scope"] is None  # no review of the sunscreen
+    assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen spf 50"), "review_delights"] == "spf 50"
+    assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen"), "review_scope"] == "category"
+    assert t.loc[("amazon:B07VY47CXN", "essentium phygen"), "review_scope"] is None  # the face wash: none
     from xborder.domains.marketing.report import report_panels
+    from xborder.pipeline.dossier import connection_query, dossier
 
     con = connect(db, read_only=True)
     kw, kw_zh = report_panels(con, run_id, "en")[2], report_panels(con, run_id, "zh")[2]
+    sec = dossier(connection_query(con), run_id, "amazon:B07PVQ5Q8Z", "IN")["sections"]["marketing"]
     con.close()
+    # the hair oil's dossier: its three phrases, by kind, then strength
+    assert [(r["kind"], r["phrase"], r["searched"]) for r in sec["review_terms"]] == [
+        ("delight", "hair growth", True), ("delight", "non sticky", False), ("pain", "hair fall", True)]  # fmt: skip
+    assert {"review_pains", "review_delights"} <= set(sec["keywords"][0])
     caption, table = kw.tables[2]
     assert (
         caption.startswith("Review language")
-        and len(table) == 4
+        and len(table) == 5
         and kw_zh.tables[2][0].startswith("评论用语")
     )
-    assert set(table["review phrase"]) == {"hair fall", "hair growth", "non sticky", "night cream"}
+    assert set(table["review phrase"]) == {"hair fall", "hair growth", "non sticky", "night cream", "spf 50"}
+    assert (km["review_scope"] == "category").sum() == (km["product_id"] == "amazon:B07PYFJ8NQ").sum()
     assert (km["review_scope"] == "product").sum() == km["product_id"].isin(
         ["amazon:B07PVQ5Q8Z", "amazon:B07PV5V8DY"]
     ).sum()
