@@ -114,6 +114,7 @@ def budget(
         campaigns=("campaign", "size"), current_daily_spend=("current_daily_spend", "sum"),
         suggested_daily_spend=("suggested_daily_spend", "sum"),
         expected_daily_sales_change=("expected_daily_sales_change", "sum"),
+        expected_daily_profit_change=("expected_daily_profit_change", lambda v: v.sum(min_count=len(v))),
         holdout_actual=("holdout_actual", "sum"), holdout_predicted=("holdout_predicted", "sum"),
     )  # fmt: skip
     status = b.groupby(["marketplace_id", "currency", "status"], as_index=False).agg(
@@ -131,7 +132,7 @@ def budget(
 
         t = Table(title=f"Budget per campaign, fitted campaigns only (run {x['run_id']}); nothing is applied")
         for c in ("account", "campaign", "days", "b ± se", "holdout actual / fitted", "daily spend now",
-                  "suggested", "marginal ROAS now", "at suggestion", "Δ daily sales"):  # fmt: skip
+                  "suggested", "marginal ROAS now", "at suggestion", "Δ daily sales", "Δ daily profit"):  # fmt: skip
             t.add_column(c, justify="left" if c in ("account", "campaign") else "right")
         for r in x["campaigns"].to_dict(orient="records"):
             t.add_row(f"{r['marketplace_id']} {r['currency']}", str(r["campaign"])[:40], str(r["fit_days"]),
@@ -139,8 +140,12 @@ def budget(
                       f"{_num(r['holdout_actual'], ',.0f')} / {_num(r['holdout_predicted'], ',.0f')}",
                       _num(r["current_daily_spend"], ",.2f"), _num(r["suggested_daily_spend"], ",.2f"),
                       _num(r["marginal_roas"], ".2f"), _num(r["suggested_marginal_roas"], ".2f"),
-                      _num(r["expected_daily_sales_change"], "+,.2f"))  # fmt: skip
+                      _num(r["expected_daily_sales_change"], "+,.2f"),
+                      f"{_num(r['expected_daily_profit_change'], '+,.2f')}{' ≤' if r['margin_source'] == 'fee_ceiling' else ''}")  # fmt: skip
         console.print(t)
+        console.print("Δ daily profit = margin before advertising × Δ daily ad sales (total spend unchanged); the "
+                      "margin is the product's break-even ACoS, or ≤: the account's fee ceiling, the highest possible; "
+                      "empty: unknown (no landed cost, no transaction report).", highlight=False)  # fmt: skip
         for r in x["status"].to_dict(orient="records"):
             console.print(
                 f"{r['marketplace_id']} {r['currency']}: {r['campaigns']} campaign(s) {r['status']}"

@@ -14,7 +14,13 @@ from scipy.stats import binom
 from tests.conftest import shared_path
 from tests.ingest.helpers import ingest
 from xborder.core.settings import get_settings
-from xborder.domains.marketing.budget import BudgetSettings, CampaignFit, fit_campaign, reallocate
+from xborder.domains.marketing.budget import (
+    BudgetSettings,
+    CampaignFit,
+    fit_campaign,
+    reallocate,
+    with_profit,
+)
 from xborder.domains.marketing.keywords import cvr_bounds, keyword_matrix, match_bucket, term_tier
 from xborder.domains.marketing.stage import STAGE
 from xborder.pipeline.runner import run_stage
@@ -107,6 +113,19 @@ def test_fit_recovers_a_known_elasticity_and_reallocation_equalises_marginal_roa
     # Within ±50% and never above the highest day seen: a cannot go below 2.5, b not above 6.
     capped = reallocate({"a": f1, "b": f2}, {"a": 5.0, "b": 5.0}, {"a": 10.0, "b": 6.0}, BudgetSettings())
     assert capped["a"] == pytest.approx(4.0, abs=0.02) and capped["b"] == pytest.approx(6.0, abs=0.02)
+
+
+def test_profit_change_uses_the_break_even_else_the_fee_ceiling() -> None:
+    b = pd.DataFrame({"marketplace_id": ["amazon.US", "amazon.US", "amazon.IN"], "currency": ["USD", "USD", "INR"],
+                      "campaign": ["one product", "several", "c"], "expected_daily_sales_change": [10.0, -4.0, 3.0]})  # fmt: skip
+    be = pd.DataFrame(
+        {"marketplace_id": ["amazon.US"], "campaign": ["one product"], "break_even_acos": [0.3]}
+    )
+    cap = pd.DataFrame({"marketplace_id": ["amazon.US"], "currency": ["USD"], "fee_ceiling_acos": [0.653]})
+    out = with_profit(b, be, cap)
+    assert out["margin_source"].tolist() == ["break_even", "fee_ceiling", None]
+    assert out["expected_daily_profit_change"].tolist()[:2] == pytest.approx([3.0, -4.0 * 0.653])
+    assert np.isnan(out["expected_daily_profit_change"].iloc[2])
 
 
 @pytest.fixture(scope="module")

@@ -127,6 +127,8 @@ def budget_panel(b: pd.DataFrame, lang: str, params: dict[str, Any]) -> Panel:
         _b("now", lang): f["current_daily_spend"].round(2), _b("suggested", lang): f["suggested_daily_spend"].round(2),
         _b("mroas_now", lang): f["marginal_roas"], _b("mroas_new", lang): f["suggested_marginal_roas"],
         _b("delta", lang): f["expected_daily_sales_change"].round(2),
+        _b("profit", lang): f["expected_daily_profit_change"].round(2) if "expected_daily_profit_change" in f else None,
+        _b("margin", lang): [_b(f"margin_{m}", lang) if isinstance(m, str) else "—" for m in f.get("margin_source", [None] * len(f))],
     })  # fmt: skip
     rest = b[b["status"] != "fitted"].assign(account=_account(b[b["status"] != "fitted"]))
     st = rest.groupby(["account", "status"], as_index=False).agg(n=("status", "size"))

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
-from xborder.domains.marketing.budget import BudgetSettings, budget_table
+from xborder.domains.marketing.budget import BudgetSettings, budget_table, with_profit
 from xborder.domains.marketing.dossier import SECTION
 from xborder.domains.marketing.fees import MOVEMENT_COLUMNS, above_ceiling, fee_ceilings
 from xborder.domains.marketing.funnel import listing_funnel
@@ -150,6 +150,15 @@ def _review_phrases(con: Any, matrix: pd.DataFrame) -> pd.DataFrame:
     return (
         found[list(PHRASE_COLUMNS)].drop_duplicates(["product_id", "kind", "phrase"]).reset_index(drop=True)
     )
+
+
+def _campaign_break_even(adv: pd.DataFrame, be: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``marketplace_id``, ``campaign``, ``break_even_acos`` of the campaigns advertising exactly one product."""
+    one = adv.dropna(subset=["product_id"]).drop_duplicates(["marketplace_id", "campaign", "product_id"])
+    one = one.groupby(["marketplace_id", "campaign"]).filter(lambda g: len(g) == 1)
+    markets = rows[["marketplace_id", "market_code"]].drop_duplicates("marketplace_id")
+    one = one.merge(markets, on="marketplace_id").rename(columns={"market_code": "market"})
+    return one.merge(be, on=["product_id", "market"])[["marketplace_id", "campaign", "break_even_acos"]]
 
 
 def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
@@ -288,9 +297,12 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     counts["ad_review_terms"] = (
         write_frame(con, AD_REVIEW_TERMS, rt.assign(run_id=ctx.run_id)) if len(rt) else 0
     )
-    bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
-    counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
     fees = above_ceiling(metrics[metrics["grain"] == "campaign"], fee_ceilings(_movements(con)))
+    bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
+    if len(bud):
+        bud = with_profit(bud, _campaign_break_even(adv, be, rows), fees if len(fees) else
+                          pd.DataFrame(columns=["marketplace_id", "currency", "fee_ceiling_acos"]))  # fmt: skip
+    counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
     counts["ad_fee_ceilings"] = (
         write_frame(con, AD_FEE_CEILINGS, fees.assign(run_id=ctx.run_id)) if len(fees) else 0
     )
