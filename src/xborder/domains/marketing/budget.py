@@ -209,9 +209,10 @@ def with_profit(budget: pd.DataFrame, break_even: pd.DataFrame, ceilings: pd.Dat
     cap = ceilings.dropna(subset=["fee_ceiling_acos"]).drop_duplicates(["marketplace_id", "currency"])
     ceiling = out.merge(cap, on=["marketplace_id", "currency"], how="left")["fee_ceiling_acos"].to_numpy()
     out["margin_share"] = np.where(pd.notna(own), own, ceiling).astype(float)
-    out["margin_source"] = np.where(
-        pd.notna(own), "break_even", np.where(pd.notna(ceiling), "fee_ceiling", None)
-    )
+    out["margin_source"] = [
+        "break_even" if pd.notna(o) else "fee_ceiling" if pd.notna(c) else None
+        for o, c in zip(own, ceiling, strict=True)
+    ]
     delta = (
         out["expected_daily_sales_change"] if "expected_daily_sales_change" in out else np.nan
     )  # none fitted
