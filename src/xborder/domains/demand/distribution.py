@@ -298,6 +298,7 @@ def horizon_totals(
     *,
     n_paths: int = 200,
     source: str = "conformal",
+    widen: bool = True,
 ) -> pd.DataFrame:
     """Per series the total over the forecast horizon: its mean and quantiles.
 
@@ -305,6 +306,9 @@ def horizon_totals(
         rows: the re-seasoned forecasts (unique_id, ds, cutoff, yhat, mean), sorted by unique_id, ds.
         source: ``conformal`` (quantiles of the backtest windows' total errors,
             :func:`~xborder.domains.demand.window_totals.total_quantiles`) or ``paths`` (sums of sample paths).
+        widen: each tail no narrower than the per-period quantiles summed
+            (:func:`~xborder.domains.demand.window_totals.widen_by_periods`, with ``window_totals.PERIOD_SUM``);
+            False when the sources themselves are compared.
 
     Returns:
         unique_id, periods, first_period, last_period, mean (sum of the period means), q05 ... q95 of the total.
@@ -339,6 +343,6 @@ def horizon_totals(
         for p in qs:
             out[quantile_name(p)] = np.quantile(totals, p, axis=1)
     out = out.rename_axis("unique_id").reset_index()
-    if window_totals.PERIOD_SUM:  # no narrower than the per-period quantiles summed
+    if widen and window_totals.PERIOD_SUM:  # no narrower than the per-period quantiles summed
         out = widen_by_periods(out, r, dist.calibration.step_rho)
     return out
