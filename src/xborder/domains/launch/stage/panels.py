@@ -9,6 +9,7 @@ import pandas as pd
 from xborder.core import i18n
 from xborder.core.panels import Panel
 from xborder.domains.launch.stage.io import read_scorecards, run_rows
+from xborder.domains.launch.stage.replay_panel import replay_panel
 from xborder.domains.launch.trend import kpi_trend
 
 __all__ = ["report_panels", "scorecard_frame", "trend_frame"]
@@ -89,7 +90,7 @@ def _figure(card: pd.DataFrame, lang: str) -> Any:
 
 
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
-    """The KPI scorecard and launch-outcome panels of ``run_id`` (or of the latest launch run)."""
+    """The KPI scorecard, launch-outcome and replayed-launch panels of ``run_id`` (or of the latest launch run)."""
     card = run_rows(con, "kpi_scorecard", run_id)
     if card.empty:
         score = Panel(key="launch.kpis", title=i18n.render("launch.panel_title", lang),
@@ -110,4 +111,4 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
         shown = out.drop(columns="run_id")
         outcomes = Panel(key="launch.outcomes", title=i18n.render("launch.outcomes_title", lang),
                          intro=i18n.render("launch.outcomes_intro", lang), tables=[(None, shown)], order=91)  # fmt: skip
-    return [score, outcomes]
+    return [score, outcomes, replay_panel(con, run_id, lang)]
