@@ -59,7 +59,7 @@ def test_launch_page(page, live_server) -> None:
     page.click("nav >> text=Launch")
     page.wait_for_url(re.compile(r"/launch$"))
     assert h["second"] in page.locator("#scorecard h2").inner_text()
-    assert page.locator("table#kpis tbody tr").count() == 12
+    assert page.locator("table#kpis tbody tr").count() == 14
     success = "100.0%" if h["units"] >= 400 else "0.0%"
     row = page.locator("table#kpis tr[data-kpi=selection_success_rate]").inner_text()
     assert success in row and "≥ 68.0%" in row

@@ -36,6 +36,7 @@ def scorecard_frame(card: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_kpi"): t(f"kpi.{r['kpi']}"),
             t("col_value"): _fmt(r["value"], r["unit"]) if known else t("unknown", what=t(f"needs.{r['kpi']}")),
             t("col_target"): f"{sign} {_fmt(r['target'], r['unit'])}",
+            t("col_baseline"): _fmt(r["baseline"], r["unit"]),
             t("col_meets"): meets,
             t("col_formula"): t(f"formula.{r['kpi']}"),
             t("col_data"): r["data_used"],
@@ -84,6 +85,7 @@ def _figure(card: pd.DataFrame, lang: str) -> Any:
                            textposition="outside"))  # fmt: skip
     fig.add_vline(x=1.0, line_dash="dash", line_color="#555")
     fig.update_xaxes(range=[0, 2.4])
+    fig.update_yaxes(autorange="reversed")  # in the table's order
     fig.update_layout(height=80 + 40 * len(known), margin={"l": 10, "r": 40, "t": 20, "b": 30},
                       xaxis_title="value / target (≥ 1 meets; capped at 2)" if lang == "en" else "数值 / 目标（≥ 1 达标；上限 2）")  # fmt: skip
     return fig

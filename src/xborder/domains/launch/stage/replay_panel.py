@@ -82,6 +82,7 @@ def _figure(replay: pd.DataFrame, lang: str) -> Any:
                              text=[_pct(v) for v in shown[col]], textposition="outside"))  # fmt: skip
     fig.add_vline(x=0.68, line_dash="dash", line_color="#555")
     fig.update_xaxes(range=[0, 1.15], tickformat=".0%")
+    fig.update_yaxes(autorange="reversed")  # all launches on top, as in the table
     fig.update_layout(barmode="group", height=120 + 60 * len(shown), legend={"orientation": "h", "y": -0.15},
                       margin={"l": 10, "r": 30, "t": 20, "b": 40})  # fmt: skip
     return fig
