@@ -97,3 +97,24 @@ def test_market_replay_on_uci_online_retail() -> None:
     assert row["actual_units"] == lines.loc[in_window, "quantity"].sum()
     picks = judged[judged["complete"] & judged["picked"]]
     assert len(picks) > 0 and picks["launch_month"].nunique() == 6
+
+
+def test_factors_keep_one_row_per_pair_of_the_same_product() -> None:
+    from xborder.domains.launch.refit import launch_factors
+    from xborder.domains.launch.replay import monthly_units
+
+    lines = _lines(
+        [
+            ("a", "GB", "2020-01-05", 5, 1.0),
+            ("a", "GB", "2020-02-05", 10, 1.0),  # category toys: 5 units in January, 10 in February
+            ("b", "FR", "2020-03-03", 2, 4.0),
+            ("b", "DE", "2020-03-09", 3, 6.0),
+            ("a", "GB", "2020-05-01", 1, 1.0),
+        ]
+    )
+    cats = pd.Series({"a": "toys", "b": "toys"})
+    judged = replay_market_launches(lines, cats, ReplayRules(horizon=1))
+    f = launch_factors(monthly_units(lines), judged, cats).set_index("market")
+    assert len(f) == len(judged) == 2  # b in FR and b in DE, not 4 rows from a merge on product_id
+    assert f.loc["FR", "price"] == 4.0 and f.loc["DE", "price"] == 6.0
+    assert f.loc["FR", "crowding"] == 2.0  # toys sold per month, summed over Dec .. Feb: a in Jan + a in Feb

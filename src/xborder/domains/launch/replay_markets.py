@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from xborder.domains.launch.metrics import launch_summary
-from xborder.domains.launch.replay import ReplayRules, replay_launches
+from xborder.domains.launch.refit import RefitRules, launch_factors, rolling_refit
+from xborder.domains.launch.replay import ReplayRules, monthly_units, replay_launches
 
-__all__ = ["home_market", "replay_market_launches", "market_replay_summary"]
+__all__ = ["home_market", "replay_market_launches", "market_replay_summary", "refit_market_launches"]
 
 _SEP = "\x1f"
 
@@ -100,3 +101,40 @@ def market_replay_summary(judged: pd.DataFrame) -> pd.DataFrame:
         *[c for c in out.columns if c not in ("group", "launches", "pending")],
     ]
     return out[cols]
+
+
+def refit_market_launches(
+    lines: pd.DataFrame, judged: pd.DataFrame, categories: pd.Series, rules: RefitRules | None = None
+) -> pd.DataFrame:
+    """Weights refit before each launch month on every earlier judged pair (picked or not), tested on that month.
+
+    :func:`.refit.rolling_refit` on the pairs: factors from the months before the launch (demand = the frozen
+    forecast, price, and the category's momentum, crowding and volatility over all markets), the fit chooses the
+    weights whose picks succeeded most often among all launches whose window had ended, so it learns from the
+    launches the system would not have picked too.
+
+    Args:
+        lines: The sold lines given to :func:`replay_market_launches`.
+        judged: Its output.
+        categories: product_id -> catalogue category.
+        rules: The refit's rules.
+
+    Returns:
+        One row per method (``refit``, ``balanced``, ``expected_revenue``) as ``refit:<method>`` groups: launches
+        (tested), picks, picks_success_rate, success_rate (of all tested launches), test_months; empty when no
+        month had ``min_train`` judged launches before it.
+    """
+    factors = launch_factors(monthly_units(lines), judged.reset_index(drop=True), categories)
+    per_month, tested = rolling_refit(factors, rules)
+    if per_month.empty:
+        return pd.DataFrame()
+    rows = []
+    for method in ("refit", "balanced", "expected_revenue"):
+        picked = tested[tested[f"picked_{method}"]]
+        rows.append({
+            "group": f"refit:{method}", "launches": len(tested), "pending": 0,
+            "success_rate": float(tested["success"].astype(bool).mean()), "picks": len(picked),
+            "picks_success_rate": float(picked["success"].astype(bool).mean()) if len(picked) else np.nan,
+            "test_months": len(per_month),
+        })  # fmt: skip
+    return pd.DataFrame(rows)

@@ -196,7 +196,7 @@ LAUNCH_REPLAY = Table(
     owner="launch",
     columns=(
         _RUN,
-        Column("launch_group", "VARCHAR", "all | <kind>:<scope>: kind new_product (the product first sells after "
+        Column("launch_group", "VARCHAR", "all | refit:<method> | <kind>:<scope>: kind new_product (the product first sells after "
                "the data's first month) or new_market (an older product's first sale in this market); scope home "
                "(the market with most units) or foreign.", nullable=False),
         Column("home_market", "VARCHAR", "The home market (most sold units)."),
@@ -215,6 +215,8 @@ LAUNCH_REPLAY = Table(
         Column("bias", "DOUBLE", "Sum (forecast - actual) / sum actual (negative: under-forecast).",
                unit="fraction"),
         Column("coverage_80", "DOUBLE", "Share of actuals inside the frozen 80% interval.", unit="fraction"),
+        Column("test_months", "BIGINT", "refit:<method> rows: launch months tested (weights refit before each "
+               "on every earlier judged launch, picked or not); NULL on the other rows.", unit="months"),
     ),
 )  # fmt: skip
 

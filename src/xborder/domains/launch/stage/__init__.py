@@ -53,6 +53,7 @@ def replay_sales(con: Any, run_id: str) -> pd.DataFrame:
     from xborder.domains.launch.replay_markets import (
         home_market,
         market_replay_summary,
+        refit_market_launches,
         replay_market_launches,
     )
 
@@ -67,8 +68,10 @@ def replay_sales(con: Any, run_id: str) -> pd.DataFrame:
     judged = replay_market_launches(lines, categories, rules, home)
     if not judged["complete"].any():
         return pd.DataFrame()
-    summary = market_replay_summary(judged).rename(columns={"group": "launch_group"})
+    summary = pd.concat([market_replay_summary(judged), refit_market_launches(lines, judged, categories)],
+                        ignore_index=True).rename(columns={"group": "launch_group"})  # fmt: skip
     summary = summary.assign(run_id=run_id, home_market=home)
+    summary["test_months"] = summary.get("test_months", pd.Series(dtype=float)).astype("Int64")
     write_frame(con, LAUNCH_REPLAY, summary)
     return summary
 

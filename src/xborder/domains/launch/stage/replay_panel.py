@@ -13,7 +13,8 @@ from xborder.domains.launch.stage.io import read_frozen_factors, run_rows
 
 __all__ = ["replay_frame", "refit_text", "replay_panel"]
 
-_GROUPS = ("all", "new_product:home", "new_product:foreign", "new_market:foreign", "new_market:home")
+_GROUPS = ("all", "new_product:home", "new_product:foreign", "new_market:foreign", "new_market:home",
+           "refit:refit", "refit:balanced", "refit:expected_revenue")  # fmt: skip
 
 
 def _pct(v: Any) -> str:
