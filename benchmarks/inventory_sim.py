@@ -1,21 +1,29 @@
 """Inventory simulation: a year of real daily demand replayed through the stock plan with lost sales, next to the
 days-of-cover rule seller ERPs use, on three real data sets.
 
-- M5 (Walmart), the 1,000-series subset: 56 days of history, then the last 365 days (2015-05-23 → 2016-05-22).
+- M5 (Walmart), the 1,000-series subset: the last 365 days (2015-05-23 → 2016-05-22) after 364 days of history;
+  the year before (with its own 364 days of history) is the **backtest** the per-class choice is made on.
 - UCI Online Retail: daily units per stock code (sold lines, cancellations left out) of the 500 codes with the
-  most units in the 56 days before 2010-12-01 (from Online Retail II), replayed over 2010-12-01 → 2011-11-30
-  (Online Retail).
+  most units in the 56 days before 2010-12-01, 364 days of history from Online Retail II, replayed over
+  2010-12-01 → 2011-11-30 (Online Retail).
 - The bathmat seller (Amazon US): the Sales Dashboard's daily units ordered, 2017-11-22 → 2019-11-21 (account
-  total: the FBA daily inventory history covers only 18 days, too short to replay a year), 56 days of history,
+  total: the FBA daily inventory history covers only 18 days, too short to replay a year), 364 days of history,
   then the last 365 days.
 
-Both policies review every 7 days, order 30 days of estimated demand (MOQ/cases left out) and see the same
-demand estimate: mean and sd of daily sales over the last 56 days that ended in stock. They differ only in the
-reorder point: the plan's is the quantile of demand over lead time + review period for the target cycle
-service level (normal or gamma), the baseline's (lead time + 15 days) × mean daily sales. Lead times: 60 ± 6 days
-(the inventory stage's default for China → US by sea LCL: 20 production + 32.5 transit + 7 inbound), drawn per
-order from the same stream for both policies. Target: the cycle service level within 2 points of 95 % with less
-average stock than the baseline.
+Every policy orders 30 days of estimated demand (MOQ/cases left out) and meets the same lead times (60 ± 6 days,
+the inventory stage's default for China → US by sea LCL, drawn per order from one stream). The days-of-cover
+rule (the baseline) reorders at (lead time + 15 days) × mean daily sales of the last 56 days that ended in stock.
+The plans (domains/inventory/replay.py):
+
+- before: the same 56-day mean, spread from independent days, normal quantile for a 95 % cycle service;
+- year: the mean of the last 364 days in stock, spread = sd of that year's (L + R)-day sums, normal or gamma;
+- per class: year, with normal or gamma per volume class (expected units over L + R) as chosen on M5's backtest
+  year (the variant that reached 93 % with the least stock; classes under 30 series keep normal), applied
+  unchanged to M5's replay year, UCI and the bathmat series.
+
+Each at the stage's 7-day review and at a daily review (the rule too). "Rule, matched" raises the rule's safety
+days until it reaches the per-class plan's cycle service. Target: the cycle service level within 2 points of 95 %
+with less average stock than the baseline.
 
 Writes benchmarks/results/inventory_sim.json. Run: .venv/bin/python benchmarks/inventory_sim.py
 """
@@ -31,22 +39,37 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-from xborder.domains.inventory.policy import reorder_point
-from xborder.domains.inventory.simulate import simulate_lost_sales, trailing_estimate
+from xborder.domains.inventory.replay import (
+    choose_by_class,
+    history_policy,
+    protection_spread,
+    volume_classes,
+)
+from xborder.domains.inventory.simulate import Policy, SimResult, simulate_lost_sales, trailing_estimate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("XBORDER_SHARED_DATA", ROOT.parent / "shared" / "data"))
 OUT = ROOT / "benchmarks" / "results" / "inventory_sim.json"
-LEAD, LEAD_SD, REVIEW, WINDOW, ORDER_DAYS, SAFETY_DAYS, TARGET = 60.0, 6.0, 7, 56, 30.0, 15.0, 0.95
+LEAD, LEAD_SD, WINDOW, HISTORY, ORDER_DAYS, SAFETY_DAYS, TARGET = 60.0, 6.0, 56, 364, 30.0, 15.0, 0.95
+REVIEWS = (7, 1)
 COST_SHARE = 0.35  # settings.estimated_cost_share: unit cost as a share of the selling price
 
 
-def m5() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _m5_days() -> np.ndarray:
     df = pd.read_csv(DATA / "m5_walmart_subset" / "sales_train_evaluation_1000series.csv.gz")
-    y = df[[c for c in df.columns if c.startswith("d_")]].to_numpy(dtype=float)
-    return y[:, -365 - WINDOW : -365], y[:, -365:], None
+    return df[[c for c in df.columns if c.startswith("d_")]].to_numpy(dtype=float)
+
+
+def m5() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    y = _m5_days()
+    return y[:, -365 - HISTORY : -365], y[:, -365:], None
+
+
+def m5_backtest() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """M5's year before the replayed one, with its own history: where the per-class choice is made."""
+    y = _m5_days()
+    return y[:, -730 - HISTORY : -730], y[:, -730:-365], None
 
 
 def uci(n: int = 500) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -59,10 +82,11 @@ def uci(n: int = 500) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
 
     old = daily(DATA / "uci_online_retail_ii" / "online_retail_II_2009-2010.csv.gz")
     new = daily(DATA / "uci_online_retail" / "online_retail.csv.gz")
-    hist_days = pd.date_range(end="2010-11-30", periods=WINDOW)
+    pick_days = pd.date_range(end="2010-11-30", periods=WINDOW)
+    hist_days = pd.date_range(end="2010-11-30", periods=HISTORY)
     year = pd.date_range("2010-12-01", "2011-11-30")
     h = old[old["day"].isin(hist_days)]
-    codes = h.groupby("StockCode")["Quantity"].sum().nlargest(n).index
+    codes = h[h["day"].isin(pick_days)].groupby("StockCode")["Quantity"].sum().nlargest(n).index
     hist = h[h["StockCode"].isin(codes)].pivot_table(
         index="StockCode", columns="day", values="Quantity", aggfunc="sum"
     )
@@ -93,103 +117,150 @@ def bathmat() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     sales = np.array([float(u) for _, u in rows])
     value = np.array([float(v) for v, _ in rows])
     price = value.sum() / sales.sum()
-    return sales[None, -365 - WINDOW : -365], sales[None, -365:], np.array([price * COST_SHARE])
+    return sales[None, -365 - HISTORY : -365], sales[None, -365:], np.array([price * COST_SHARE])
 
 
-def policies(dist: str, safety_days: float = SAFETY_DAYS) -> dict[str, Any]:
-    z = float(norm.ppf(TARGET))
-    protect = LEAD + REVIEW
+def rule(review: int, safety_days: float = SAFETY_DAYS, window: int = WINDOW) -> Policy:
+    """The days-of-cover rule: reorder at (L + safety days) × mean daily sales of the last 56 days in stock."""
 
-    def qty(d: np.ndarray) -> np.ndarray:
-        return np.where(d > 0, np.maximum(np.ceil(ORDER_DAYS * d), 1.0), 0.0)
+    def pol(t: int, sales: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        d, _ = trailing_estimate(sales, ok, window)
+        return np.ceil((LEAD + safety_days) * d), np.where(
+            d > 0, np.maximum(np.ceil(ORDER_DAYS * d), 1.0), 0.0
+        )
 
-    def plan(t: int, sales: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        d, s = trailing_estimate(sales, ok, WINDOW)
-        n = np.maximum(ok[:, -WINDOW:].sum(axis=1), 1)
-        # demand over the protection days: daily noise, the error of the estimated mean (it persists over
-        # every day of the window: P²s²/n) and the lead time's spread
-        mu = d * protect
-        sig = np.sqrt(protect * s * s + protect**2 * s * s / n + d * d * LEAD_SD**2)
-        return np.where(
-            d > 0, np.ceil(reorder_point(mu, sig, np.full(len(d), z), distribution=dist)), 0.0
-        ), qty(d)
-
-    def baseline(t: int, sales: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        d, _ = trailing_estimate(sales, ok, WINDOW)
-        return np.ceil((LEAD + safety_days) * d), qty(d)
-
-    return {"plan": plan, "baseline": baseline}
+    return pol
 
 
-def _run(hist: np.ndarray, play: np.ndarray, pol: Any) -> Any:
+def plan(review: int, **kw: Any) -> Policy:
+    return history_policy(lead_time_days=LEAD, lead_time_sd_days=LEAD_SD, review_days=review,
+                          service_level=TARGET, order_days=ORDER_DAYS, **kw)  # fmt: skip
+
+
+def _run(hist: np.ndarray, play: np.ndarray, pol: Policy, review: int) -> SimResult:
     r0, q0 = pol(0, hist, np.ones_like(hist, dtype=bool))
-    return simulate_lost_sales(play, hist, pol, lead_time_days=LEAD, lead_time_sd_days=LEAD_SD, review_days=REVIEW,
+    return simulate_lost_sales(play, hist, pol, lead_time_days=LEAD, lead_time_sd_days=LEAD_SD, review_days=review,
                                initial_stock=r0 + q0 / 2, seed=7)  # fmt: skip
 
 
-def _matched_baseline(
-    hist: np.ndarray, play: np.ndarray, cost: np.ndarray | None, target: float
-) -> dict[str, Any]:
-    """The days-of-cover rule with its safety days raised (bisection, 0.5-day steps) until it reaches the plan's
-    achieved cycle service: the stock the rule needs for the same service."""
+def _summary(res: SimResult, cost: np.ndarray | None, seconds: float | None = None) -> dict[str, Any]:
+    per_sku = np.divide(res.cycles - res.stockout_cycles, res.cycles, out=np.full(len(res.cycles), np.nan),
+                        where=res.cycles > 0)  # fmt: skip
+    out = {
+        "cycle_service": round(res.cycle_service, 4),
+        "cycle_service_mean_of_skus": round(float(np.nanmean(per_sku)), 4),
+        "fill_rate": round(res.fill_rate, 4),
+        "cycles": int(res.cycles.sum()),
+        "stockout_cycles": int(res.stockout_cycles.sum()),
+        "average_stock_units": round(float(res.average_stock.sum()), 1),
+        "cash_tied_up": None if cost is None else round(float((res.average_stock * cost).sum()), 2),
+        "orders": int(res.orders.sum()),
+    }
+    if seconds is not None:
+        out["seconds"] = round(seconds, 2)
+    return out
+
+
+def _matched_rule(
+    hist: np.ndarray,
+    play: np.ndarray,
+    cost: np.ndarray | None,
+    target: float,
+    review: int,
+    window: int = WINDOW,
+) -> dict:
+    """The rule with its safety days raised (bisection, 0.5-day steps) until it reaches ``target`` cycle service:
+    the stock the rule needs for the same service."""
     lo, hi = 0.0, 240.0
     while hi - lo > 0.5:
         mid = (lo + hi) / 2
-        if _run(hist, play, policies("normal", mid)["baseline"]).cycle_service >= target:
+        if _run(hist, play, rule(review, mid, window), review).cycle_service >= target:
             hi = mid
         else:
             lo = mid
-    res = _run(hist, play, policies("normal", hi)["baseline"])
-    return {"safety_days": hi, "cycle_service": round(res.cycle_service, 4), "fill_rate": round(res.fill_rate, 4),
-            "average_stock_units": round(float(res.average_stock.sum()), 1),
-            "cash_tied_up": None if cost is None else round(float((res.average_stock * cost).sum()), 2)}  # fmt: skip
+    return {"safety_days": hi, **_summary(_run(hist, play, rule(review, hi, window), review), cost)}
 
 
-def replay(name: str, hist: np.ndarray, play: np.ndarray, cost: np.ndarray | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"skus": int(len(play)), "days": int(play.shape[1]), "units": float(play.sum())}
-    runs = {"plan_normal": policies("normal")["plan"], "plan_gamma": policies("gamma")["plan"],
-            "baseline": policies("normal")["baseline"]}  # fmt: skip
-    for label, pol in runs.items():
-        r0, q0 = pol(0, hist, np.ones_like(hist, dtype=bool))
-        t = time.perf_counter()
-        res = simulate_lost_sales(play, hist, pol, lead_time_days=LEAD, lead_time_sd_days=LEAD_SD,
-                                  review_days=REVIEW, initial_stock=r0 + q0 / 2, seed=7)  # fmt: skip
-        per_sku = np.divide(res.cycles - res.stockout_cycles, res.cycles, out=np.full(len(res.cycles), np.nan),
-                            where=res.cycles > 0)  # fmt: skip
-        out[label] = {
-            "cycle_service": round(res.cycle_service, 4),
-            "cycle_service_mean_of_skus": round(float(np.nanmean(per_sku)), 4),
-            "fill_rate": round(res.fill_rate, 4),
-            "cycles": int(res.cycles.sum()),
-            "stockout_cycles": int(res.stockout_cycles.sum()),
-            "average_stock_units": round(float(res.average_stock.sum()), 1),
-            "cash_tied_up": None if cost is None else round(float((res.average_stock * cost).sum()), 2),
-            "orders": int(res.orders.sum()),
-            "seconds": round(time.perf_counter() - t, 2),
+def _classes(hist: np.ndarray, review: int) -> np.ndarray:
+    """Volume class per SKU from its history's mean daily demand (from its first sale, as the plan reads it)."""
+    protect = round(LEAD + review)
+    mean = protection_spread(hist, np.ones_like(hist, dtype=bool), HISTORY, protect)[0]
+    return volume_classes(mean, protect)
+
+
+def backtest_choice() -> dict[str, Any]:
+    """Per review period: normal or gamma per volume class, chosen on M5's backtest year."""
+    hist, play, _ = m5_backtest()
+    out: dict[str, Any] = {}
+    for review in REVIEWS:
+        runs = {"normal": _run(hist, play, plan(review), review),
+                "gamma": _run(hist, play, plan(review, gamma=True), review)}  # fmt: skip
+        classes = _classes(hist, review)
+        choice = choose_by_class(runs, classes, target=TARGET, default="normal")
+        out[str(review)] = {
+            "choice": {str(k): v for k, v in choice.items()},
+            "series_per_class": {str(int(c)): int((classes == c).sum()) for c in np.unique(classes)},
+            "normal": _summary(runs["normal"], None),
+            "gamma": _summary(runs["gamma"], None),
         }
-    out["baseline_matched"] = _matched_baseline(hist, play, cost, out["plan_normal"]["cycle_service"])
-    for label in ("plan_normal", "plan_gamma"):
-        p, b = out[label], out["baseline"]
-        p["meets_target"] = bool(
-            abs(p["cycle_service"] - TARGET) <= 0.02 and p["average_stock_units"] < b["average_stock_units"]
+    print("backtest", json.dumps(out, indent=1))
+    return out
+
+
+def replay(
+    name: str, hist: np.ndarray, play: np.ndarray, cost: np.ndarray | None, choice: dict
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"skus": int(len(play)), "days": int(play.shape[1]), "units": float(play.sum())}
+    out["before_plan_normal"] = _summary(_run(hist, play, plan(7, window=WINDOW, spread="days"), 7), cost)
+    out["before_plan_gamma"] = _summary(
+        _run(hist, play, plan(7, window=WINDOW, spread="days", gamma=True), 7), cost
+    )
+    for review in REVIEWS:
+        classes = _classes(hist, review)
+        by_class = choice[str(review)]["choice"]
+        mask = np.array([by_class.get(str(int(c)), "normal") == "gamma" for c in classes])
+        runs = {"rule": rule(review), "year_normal": plan(review), "year_gamma": plan(review, gamma=True),
+                "per_class": plan(review, gamma=mask)}  # fmt: skip
+        res: dict[str, Any] = {"gamma_series": int(mask.sum())}
+        for label, pol in runs.items():
+            t = time.perf_counter()
+            res[label] = _summary(_run(hist, play, pol, review), cost, time.perf_counter() - t)
+        res["rule_matched"] = _matched_rule(hist, play, cost, res["per_class"]["cycle_service"], review)
+        # the same rule on the plan's year-long mean: how much of the gain is the demand quantity, not r
+        res["rule_year_matched"] = _matched_rule(
+            hist, play, cost, res["per_class"]["cycle_service"], review, HISTORY
         )
-        p["stock_vs_baseline"] = round(p["average_stock_units"] / b["average_stock_units"] - 1, 4)
-        m = out["baseline_matched"]
-        p["stock_vs_matched_baseline"] = round(p["average_stock_units"] / m["average_stock_units"] - 1, 4)
+        base, base7 = res["rule"]["average_stock_units"], out.get("R7", res)["rule"]["average_stock_units"]
+        for label in ("year_normal", "year_gamma", "per_class"):
+            p = res[label]
+            p["stock_vs_rule"] = round(p["average_stock_units"] / base - 1, 4)
+            p["stock_vs_rule_7_day_review"] = round(p["average_stock_units"] / base7 - 1, 4)
+            p["meets_target"] = bool(
+                abs(p["cycle_service"] - TARGET) <= 0.02 and p["average_stock_units"] < base
+            )
+        m = res["rule_matched"]["average_stock_units"]
+        res["per_class"]["stock_vs_matched_rule"] = round(res["per_class"]["average_stock_units"] / m - 1, 4)
+        out[f"R{review}"] = res
+    b, r = out["before_plan_normal"], out["R7"]["rule"]
+    b["stock_vs_rule"] = round(b["average_stock_units"] / r["average_stock_units"] - 1, 4)
     print(name, json.dumps(out, indent=1))
     return out
 
 
 def main() -> None:
-    res = {
-        "settings": {"lead_time_days": LEAD, "lead_time_sd_days": LEAD_SD, "review_days": REVIEW, "window_days": WINDOW,
-                     "order_days": ORDER_DAYS, "baseline_safety_days": SAFETY_DAYS, "target_cycle_service": TARGET,
+    res: dict[str, Any] = {
+        "settings": {"lead_time_days": LEAD, "lead_time_sd_days": LEAD_SD, "reviews_days": list(REVIEWS),
+                     "rule_window_days": WINDOW, "history_days": HISTORY, "order_days": ORDER_DAYS,
+                     "baseline_safety_days": SAFETY_DAYS, "target_cycle_service": TARGET,
                      "cost_share_of_price": COST_SHARE},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_1min": os.getloadavg()[0]},
-        "datasets": {},
     }  # fmt: skip
+    t = time.perf_counter()
+    res["backtest_m5_year_before"] = choice = backtest_choice()
+    res["datasets"] = {}
     for name, load in (("m5", m5), ("uci_online_retail", uci), ("bathmat_sales_dashboard", bathmat)):
-        res["datasets"][name] = replay(name, *load())
+        res["datasets"][name] = replay(name, *load(), choice)
+    res["seconds"] = round(time.perf_counter() - t, 1)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")

@@ -50,6 +50,7 @@ def test_batch_events_through_the_api(fresh_web) -> None:
     assert page["verified"] and page["product"] == "candle holder" and page["tree_size"] == 2
     assert [s["step"] for s in page["steps"]] == ["production"]  # the sale is the seller's business
     assert page["origins"][0]["batch"] == "WAX-1" and page["qr"].startswith("https://shop.example/b")
+    assert page["signed"] is None  # no head signed yet (`xborder ledger sign`)
     svg = viewer.get("/api/ledger/batches/CANDLE-7/qr.svg")
     assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
     assert svg.text.startswith("<svg") or svg.text.startswith("<?xml")

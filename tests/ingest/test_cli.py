@@ -68,3 +68,35 @@ def test_rejected_csv_and_status(tmp_path):
     st = run(tmp_path, "--json", "status")
     assert st.returncode == 0
     assert json.loads(st.stdout)["recent_ingests"][0]["rows_quarantined"] == 1
+
+
+def _amounts(s):  # "$1,234.5" -> 1234.5
+    import pandas as pd
+
+    return pd.to_numeric(s.astype(str).str.replace(r"[$,]", "", regex=True), errors="coerce")
+
+
+@pytest.mark.shared_data
+def test_revised_figures_of_a_later_export_are_counted_and_said(tmp_path):
+    """Two campaign exports of the same December days: the second's rows are duplicates, and those whose
+    figures differ from the stored ones are counted and said (computed here from the raw files)."""
+    import zipfile
+
+    import pandas as pd
+
+    ads = shared_path("amazon_seller_central_us_bathmat_seller_2018_2020", "ads")
+    first, second = ads / "Campaign 12.1-1.15.csv", ads / "Dec daily Campaign report.zip"
+    a = pd.read_csv(first)
+    b = pd.read_csv(zipfile.ZipFile(second).open("Dec daily Campaign report.csv"))
+    m = b.merge(a, on=["Date", "Campaign Name"], suffixes=("_b", "_a"))
+    differs = pd.Series(False, index=m.index)
+    for c in ("Impressions", "Clicks", "Spend", "7 Day Total Orders (#)", "7 Day Total Sales ", "Budget"):
+        x, y = _amounts(m[c + "_b"]), _amounts(m[c + "_a"])
+        differs |= ~((x == y) | (x.isna() & y.isna()))
+    assert run(tmp_path, "ingest", str(first)).returncode == 0
+    r = run(tmp_path, "ingest", str(second))
+    assert r.returncode == 0, r.stderr
+    out = " ".join(r.stdout.split())
+    assert f"298 rows in = {298 - len(m)} stored + {len(m)} duplicate" in out
+    assert f"{int(differs.sum())} of the duplicates have other figures than the rows already stored" in out
+    assert int(differs.sum()) == 44

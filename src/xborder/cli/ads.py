@@ -198,8 +198,10 @@ def rules(
             "clicks", "spend", "orders", "sales", "acos", "cpc", "target_acos", "target_source", "suggested_bid",
             "money_at_stake", "money_kind", "weekday", "bid_modifier", text]  # fmt: skip
     rep = d["frames"]["ad_rule_replay"].drop(columns=["run_id"]).reset_index(drop=True)
+    from xborder.core import i18n
+
     data = {"run_id": d["run_id"], "summary": summary, "suggestions": s.reindex(columns=cols).head(top).reset_index(drop=True),
-            "replay": rep}  # fmt: skip
+            "replay": rep, "note": i18n.render("marketing.no_hourly", lang)}  # fmt: skip
 
     def render(x: dict[str, Any]) -> None:
         from rich.table import Table
@@ -213,6 +215,7 @@ def rules(
         console.print(t)
         for r in x["suggestions"].to_dict(orient="records"):
             console.print(f"• {r[text]}", highlight=False)
+        console.print(x["note"], highlight=False)
         if len(x["replay"]):
             t2 = Table(title="Stopping rules replayed day by day: spend saved and ad sales at risk")
             for c in (

@@ -43,9 +43,12 @@ def keywords(
     )
     cols = ["marketplace_id", "currency", "product_id", "search_term", "tier", "action", "clicks", "orders", "spend",
             "sales", "cvr", "cvr_low", "cvr_high", "breakeven_cvr", "clicks_to_decide", "acos", "exact_clicks",
-            "phrase_clicks", "broad_clicks", "auto_clicks", "product_clicks", "money_at_stake"]  # fmt: skip
+            "phrase_clicks", "broad_clicks", "auto_clicks", "product_clicks", "money_at_stake", "review_pains",
+            "review_delights"]  # fmt: skip
     rows = shown.sort_values("money_at_stake", ascending=False).reindex(columns=cols).head(top)
-    data = {"run_id": d["run_id"], "summary": summary, "tiers": tiers, "terms": rows.reset_index(drop=True)}
+    rt = d["frames"]["ad_review_terms"].drop(columns=["run_id"]).reset_index(drop=True)
+    data = {"run_id": d["run_id"], "summary": summary, "tiers": tiers, "terms": rows.reset_index(drop=True),
+            "review_terms": rt}  # fmt: skip
 
     def render(x: dict[str, Any]) -> None:
         from rich.table import Table
@@ -67,6 +70,31 @@ def keywords(
                        f"{_num(r['cvr_low'], '.1%')}–{_num(r['cvr_high'], '.1%')}", _num(r["breakeven_cvr"], ".1%"),
                        _num(r["clicks_to_decide"], ",.0f"))  # fmt: skip
         console.print(t2)
+        if len(x["review_terms"]):
+            t3 = Table(title="Review language: pain/delight phrases of the advertised products' reviews in their "
+                             "search terms (not searched: a keyword idea, no volume known)")  # fmt: skip
+            for c in (
+                "product",
+                "kind",
+                "phrase",
+                "z",
+                "terms",
+                "clicks",
+                "orders",
+                "CVR",
+                "ACoS",
+                "top term",
+            ):
+                t3.add_column(
+                    c, justify="left" if c in ("product", "kind", "phrase", "top term") else "right"
+                )
+            for r in x["review_terms"].to_dict(orient="records"):
+                t3.add_row(str(r["product_id"]), r["kind"], r["phrase"], _num(r["z"], ".1f"), str(r["terms"]),
+                           _num(r["clicks"], ",.0f"), _num(r["orders"], ",.0f"), _num(r["cvr"], ".1%"),
+                           _num(r["acos"], ".0%"), r["top_term"] if isinstance(r["top_term"], str) else "—")  # fmt: skip
+            console.print(t3)
+        else:
+            console.print("Review language: no reviews run has phrases for these advertised products.")
 
     emit(ctx, data, render)
 
@@ -86,6 +114,7 @@ def budget(
         campaigns=("campaign", "size"), current_daily_spend=("current_daily_spend", "sum"),
         suggested_daily_spend=("suggested_daily_spend", "sum"),
         expected_daily_sales_change=("expected_daily_sales_change", "sum"),
+        expected_daily_profit_change=("expected_daily_profit_change", lambda v: v.sum(min_count=len(v))),
         holdout_actual=("holdout_actual", "sum"), holdout_predicted=("holdout_predicted", "sum"),
     )  # fmt: skip
     status = b.groupby(["marketplace_id", "currency", "status"], as_index=False).agg(
@@ -103,7 +132,7 @@ def budget(
 
         t = Table(title=f"Budget per campaign, fitted campaigns only (run {x['run_id']}); nothing is applied")
         for c in ("account", "campaign", "days", "b ± se", "holdout actual / fitted", "daily spend now",
-                  "suggested", "marginal ROAS now", "at suggestion", "Δ daily sales"):  # fmt: skip
+                  "suggested", "marginal ROAS now", "at suggestion", "Δ daily sales", "Δ daily profit"):  # fmt: skip
             t.add_column(c, justify="left" if c in ("account", "campaign") else "right")
         for r in x["campaigns"].to_dict(orient="records"):
             t.add_row(f"{r['marketplace_id']} {r['currency']}", str(r["campaign"])[:40], str(r["fit_days"]),
@@ -111,8 +140,12 @@ def budget(
                       f"{_num(r['holdout_actual'], ',.0f')} / {_num(r['holdout_predicted'], ',.0f')}",
                       _num(r["current_daily_spend"], ",.2f"), _num(r["suggested_daily_spend"], ",.2f"),
                       _num(r["marginal_roas"], ".2f"), _num(r["suggested_marginal_roas"], ".2f"),
-                      _num(r["expected_daily_sales_change"], "+,.2f"))  # fmt: skip
+                      _num(r["expected_daily_sales_change"], "+,.2f"),
+                      f"{_num(r['expected_daily_profit_change'], '+,.2f')}{' ≤' if r['margin_source'] == 'fee_ceiling' else ''}")  # fmt: skip
         console.print(t)
+        console.print("Δ daily profit = margin before advertising × Δ daily ad sales (total spend unchanged); the "
+                      "margin is the product's break-even ACoS, or ≤: the account's fee ceiling, the highest possible; "
+                      "empty: unknown (no landed cost, no transaction report).", highlight=False)  # fmt: skip
         for r in x["status"].to_dict(orient="records"):
             console.print(
                 f"{r['marketplace_id']} {r['currency']}: {r['campaigns']} campaign(s) {r['status']}"

@@ -135,6 +135,14 @@ def _render(data: dict) -> None:
             f"duplicate + {r['rows_quarantined']:,} quarantined ({r['status']}, layout {r['layout']})",
             soft_wrap=True, highlight=False,
         )  # fmt: skip
+        revised = int((r.get("extra") or {}).get("revised") or 0)
+        if revised:
+            console.print(
+                f"  {revised:,} of the duplicates have other figures than the rows already stored for the same "
+                "day (Amazon revises recent days between exports); the figures stored first are kept "
+                "(docs/ingest.md, Duplicates).",
+                soft_wrap=True, highlight=False,
+            )  # fmt: skip
         if r["rejected_csv"]:
             console.print(
                 f"{r['file_name']}: {r['rows_quarantined']:,} rows quarantined, see {r['rejected_csv']}"

@@ -84,7 +84,8 @@ def verify(
 def _render_verify(data: dict[str, Any]) -> None:
     head = (
         f"{data['scope']}: {data['entries']:,} entries, {data['batches']:,} batches, {data['heads']:,} heads, "
-        f"{data['anchors']:,} checkpoints ({data['signatures']:,} signed), {data['records_checked']:,} recorded table "
+        f"{data['anchors']:,} checkpoints ({data['signatures']:,} signed), {data.get('signed_heads', 0):,} signed tree heads, "
+        f"{data['records_checked']:,} recorded table "
         "digests checked"
     )
     console.print(head, highlight=False, soft_wrap=True)
@@ -320,8 +321,9 @@ def reseal(
 def register(app: typer.Typer) -> None:
     """Add the ledger sub-app to the main app."""
     from xborder.cli.ledger_batch import batch_app
-    from xborder.cli.ledger_keys import key_app
+    from xborder.cli.ledger_keys import key_app, sign
 
     ledger_app.add_typer(batch_app, name="batch")
     ledger_app.add_typer(key_app, name="key")
+    ledger_app.command("sign")(sign)
     app.add_typer(ledger_app, name="ledger")

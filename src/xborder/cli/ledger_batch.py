@@ -47,6 +47,16 @@ BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="Where the seller publishes batch pages (QR holds a link).")
 ]
 QrSvgOpt = Annotated[Path | None, typer.Option("--qr-svg", help="Write the QR code as SVG to this file.")]
+SignOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sign", help="Then sign the touched batches' heads with the ledger's key (`xborder ledger sign`)."
+    ),
+]
+KeyDirOpt = Annotated[
+    Path | None,
+    typer.Option("--key-dir", help="Folder of the signing key (with --sign; default as `ledger sign`)."),
+]
 RecallArg = Annotated[
     str, typer.Argument(help="The batch to recall (a material lot, a production batch ...).")
 ]
@@ -116,8 +126,9 @@ def _one_event(batch: str | None, type_: str | None, at: str | None, actor: str 
 @batch_app.command("add")
 def add(ctx: typer.Context, batch: BatchArg = None, type_: TypeOpt = None, at: AtOpt = None, actor: ActorOpt = None,
         data: DataOpt = None, doc: DocOpt = None, parent: ParentOpt = None, file: FileOpt = None,
-        json_out: JsonOpt = False) -> None:  # fmt: skip
-    """Append one supply-chain event to a batch (or every event of --file), hash-chained into its Merkle tree."""
+        sign: SignOpt = False, key_dir: KeyDirOpt = None, json_out: JsonOpt = False) -> None:  # fmt: skip
+    """Append one supply-chain event to a batch (or every event of --file), hash-chained into its Merkle tree;
+    with --sign, sign the heads of the batches it touched."""
     from xborder.ledger.batches import add_batch_events
 
     events = (
@@ -132,9 +143,30 @@ def add(ctx: typer.Context, batch: BatchArg = None, type_: TypeOpt = None, at: A
         )
         for b, h in list(d["heads"].items())[:10]:
             console.print(f"  {escape(b)}: {h['tree_size']} event(s), root {h['root']}", highlight=False)
+        if "signed" in d:
+            kid = d["signed"][0]["key_id"] if d["signed"] else "-"
+            console.print(f"{len(d['signed']):,} head(s) signed by key {kid}", highlight=False)
 
-    _on_warehouse(ctx, json_out, lambda con: add_batch_events(con, events, origin="cli").as_dict(), render,
-                  read_only=False)  # fmt: skip
+    def work(con: Any) -> dict[str, Any]:
+        from xborder.ledger.signing import SignedAnchor, default_key_dir
+
+        folder = key_dir.expanduser() if key_dir else default_key_dir()
+        if sign:  # refuse before appending anything when the key cannot sign
+            SignedAnchor(folder).require_current(con)
+        out = add_batch_events(con, events, origin="cli").as_dict()
+        if sign:
+            from xborder.api.accounts import audit
+            from xborder.cli.privacy import actor as who
+            from xborder.ledger.heads import sign_heads
+
+            touched = {e["batch_id"] for e in out["entries"]}
+            out["signed"] = sign_heads(con, folder, among=touched, actor=who())
+            if out["signed"]:
+                audit(con, None, "ledger.heads.sign", ",".join(sorted(touched))[:200], "ok",
+                      {"heads": len(out["signed"]), "key_id": out["signed"][0]["key_id"]}, username=who())  # fmt: skip
+        return out
+
+    _on_warehouse(ctx, json_out, work, render, read_only=False)
 
 
 def _step_line(s: dict[str, Any], prefix: str = "") -> str:
@@ -160,6 +192,9 @@ def show(ctx: typer.Context, batch: Annotated[str, typer.Argument(help="The batc
         mark = "verified" if p["verified"] else f"NOT VERIFIED ({p['problems']} problem(s))"
         console.print(f"Batch {escape(p['batch'])}: {escape(str(p['product'] or ''))} — {mark}; "
                       f"{p['tree_size']} event(s), root {p['root']}", highlight=False)  # fmt: skip
+        sh = p.get("signed")
+        console.print(f"signed head: {sh['tree_size']} event(s) signed by key {sh['key_id']} ({sh['head_at']})" if sh
+                      else "no signed head (`xborder ledger sign`)", highlight=False)  # fmt: skip
         for o in p["origins"]:
             for s in o["steps"]:
                 console.print(

@@ -1,4 +1,5 @@
-"""`xborder ledger key new|rotate|list`: the ledger's checkpoint-signing keys (kept outside the warehouse, audited)."""
+"""`xborder ledger key new|rotate|list` and `xborder ledger sign`: the ledger's signing keys (kept outside the
+warehouse, audited) and the signed tree heads of its batches."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
 
-__all__ = ["key_app", "new", "rotate", "list_keys"]
+__all__ = ["key_app", "new", "rotate", "list_keys", "sign"]
 
 key_app = typer.Typer(
     help="Signing keys of the ledger's checkpoints: Ed25519, the private key in a folder outside the warehouse, "
@@ -124,3 +125,39 @@ def list_keys(ctx: typer.Context, json_out: JsonOpt = False) -> None:
             console.print("no signing key: `xborder ledger key new` makes one", highlight=False)
 
     emit(ctx, {"keys": keys}, render)
+
+
+def sign(
+    ctx: typer.Context,
+    batch: Annotated[str | None, typer.Option("--batch", help="Only this batch's latest head.")] = None,
+    key_dir: KeyDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Sign the latest tree head of every batch (or --batch) with the ledger's current key; `xborder ledger
+    verify` checks each signed head's root, signature and key."""
+    from xborder.cli.privacy import actor
+    from xborder.ledger.heads import sign_heads
+
+    if json_out:
+        state(ctx).json = True
+    con = open_warehouse(ctx)
+    try:
+        signed = sign_heads(con, _key_dir(key_dir), batch_id=batch, actor=actor())
+        if signed:
+            _audit(
+                con, "ledger.heads.sign", batch or "*", {"heads": len(signed), "key_id": signed[0]["key_id"]}
+            )
+    finally:
+        con.close()
+
+    def render(d: dict[str, Any]) -> None:
+        for h in d["signed"]:
+            console.print(
+                f"batch {h['batch']}: head of {h['tree_size']:,} events (root {h['root'][:16]}…) signed by "
+                f"{h['key_id']} (ledger seq {h['seq']})",
+                highlight=False, markup=False, soft_wrap=True,
+            )  # fmt: skip
+        if not d["signed"]:
+            console.print("every batch's latest head is signed already", highlight=False)
+
+    emit(ctx, {"signed": signed}, render)

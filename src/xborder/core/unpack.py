@@ -57,7 +57,9 @@ def start_unpack(path: Path, max_bytes: int = UNPACK_MAX_BYTES) -> None:
             return
     except OSError:
         return
-    folder = Path(tempfile.mkdtemp(prefix="xborder-unpack-"))
+    from xborder.core.scratch import make_scratch
+
+    folder = make_scratch("xborder-unpack-")
     atexit.register(shutil.rmtree, folder, True)
     dst, done = folder / p.stem, []
 

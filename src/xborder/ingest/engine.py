@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import duckdb
 
 from xborder.core.csvsafe import neutralise_sql
 from xborder.core.errors import BadInputError
+from xborder.core.scratch import scratch, sweep_stale
 from xborder.core.settings import Settings
 from xborder.ingest.audit import audit_stored
 from xborder.ingest.context import LoadContext
@@ -86,7 +86,8 @@ def ingest_path(
     limits = limits or ingest_limits(settings)
     call = IngestCall(limits, force, constants.get("_mapping_digest"))
     results: list[IngestResult] = []
-    with tempfile.TemporaryDirectory(prefix="xborder-ingest-") as tmp, ingest_call(call):
+    sweep_stale()  # input copies a killed ingest left behind hold raw rows (core/scratch.py)
+    with scratch("xborder-ingest-") as tmp, ingest_call(call):
         members = expand_inputs(path, Path(tmp), limits)
         if sheet is not None:
             members = pick_sheet(members, sheet)

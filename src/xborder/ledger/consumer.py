@@ -11,6 +11,7 @@ import duckdb
 
 from xborder.core.errors import NotFoundError
 from xborder.ledger.batches import batch_history, lineage
+from xborder.ledger.heads import signed_heads
 from xborder.ledger.verify import verify
 
 __all__ = ["QR_SCHEME", "consumer_page", "qr_payload", "qr_svg"]
@@ -69,7 +70,8 @@ def consumer_page(
 ) -> dict[str, Any]:
     """The payload of a batch's public page (JSON; a shop renders it): the product, each step (date, who, where,
     documents' hashes), the batches it was made from with their own steps, whether the ledger verifies, the tree
-    root and size that prove it, and the QR payload. Sales are left out: orders are the seller's business.
+    root and size that prove it, the QR payload, and the batch's latest signed head (``signed``:
+    key id, size, root; None until `xborder ledger sign`). Sales are left out: orders are the seller's business.
 
     Raises:
         NotFoundError: the batch has no events in the ledger.
@@ -100,6 +102,8 @@ def consumer_page(
         None,
     )
     payload = qr_payload(batch_id, size, root, base_url)
+    sh = next(reversed(signed_heads(con, batch_id)), None)
+    signed = None if sh is None else {k: sh.get(k) for k in ("key_id", "tree_size", "root", "head_at")}
     return {
         "batch": batch_id,
         "product": product,
@@ -110,4 +114,5 @@ def consumer_page(
         "steps": [_step(e) for e in events],
         "origins": origins,
         "qr": payload,
+        "signed": signed,
     }

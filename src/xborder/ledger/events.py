@@ -46,10 +46,12 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "ingest": ("ingest_id", "file_sha256", "status"),
     "run": ("run_id", "kind", "status"),
     "key": ("key_id", "public_key", "algorithm"),
+    "head": ("batch", "tree_size", "root", "key_id", "signature"),
 }
 """Event type → the data fields it must have (others are free: certificates, quantity, readings ...).
 ``ingest`` and ``run`` are the warehouse's own records (:mod:`xborder.ledger.runs`), in the batch
-:data:`xborder.ledger.runs.RUNS_BATCH`; ``key`` registers a checkpoint-signing key (:mod:`xborder.ledger.signing`)."""
+:data:`xborder.ledger.runs.RUNS_BATCH`; ``key`` registers a checkpoint-signing key (:mod:`xborder.ledger.signing`); ``head`` is a batch's
+signed tree head (:mod:`xborder.ledger.heads`)."""
 
 PERSONAL_KEYS = frozenset(
     {

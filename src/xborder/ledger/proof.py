@@ -14,8 +14,10 @@ from typing import Any
 import duckdb
 import orjson
 
-from xborder.core.errors import NotFoundError
+from xborder.core.errors import BadInputError, NotFoundError
 from xborder.ledger.anchor import checkpoint
+from xborder.ledger.events import parse_time
+from xborder.ledger.heads import signed_heads
 from xborder.ledger.merkle import (
     consistency_proof,
     inclusion_path,
@@ -24,7 +26,8 @@ from xborder.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from xborder.ledger.signing import SignedAnchor
+from xborder.ledger.signing import SignedAnchor, key_id_of, registered_keys, verify_signature
+from xborder.ledger.store import head_document
 
 __all__ = ["BUNDLE_FORMAT", "entry_seq_for_run", "proof_bundle", "check_bundle"]
 
@@ -81,6 +84,7 @@ def proof_bundle(con: duckdb.DuckDBPyConnection, seq: int) -> dict[str, Any]:
             "path": [h.hex() for h in inclusion_path(seq - 1, log_hashes)] if seq <= len(log_hashes) else [],
         },
         "checkpoint": None,
+        "signed_head": _signed_head(con, batch, int(index), batch_hashes),
     }
     anchored = con.execute(
         "SELECT log_size, log_root, anchor, receipt, chain_hash, created_at FROM ledger_anchors WHERE log_size = "
@@ -100,6 +104,43 @@ def proof_bundle(con: duckdb.DuckDBPyConnection, seq: int) -> dict[str, Any]:
     return bundle
 
 
+def _signed_head(
+    con: duckdb.DuckDBPyConnection, batch: str, index: int, batch_hashes: list[bytes]
+) -> dict[str, Any] | None:
+    """The latest signed head of ``batch`` that covers leaf ``index``, with the leaf's inclusion path in the signed
+    tree and the signing key's public key (so the bundle alone proves the entry under the seller's signature)."""
+    keys = {k.key_id: k.public_key for k in registered_keys(con)}
+    for h in reversed(signed_heads(con, batch)):
+        size = h.get("tree_size")
+        if isinstance(size, int) and index < size <= len(batch_hashes) and h.get("key_id") in keys:
+            fields = ("tree_size", "root", "last_seq", "head_at", "key_id", "signature")
+            return {
+                **{f: h.get(f) for f in fields},
+                "public_key": keys[h["key_id"]],
+                "path": [p.hex() for p in inclusion_path(index, batch_hashes[:size])],
+            }
+    return None
+
+
+def _head_signature(bundle: dict[str, Any], leaf: bytes) -> list[str]:
+    """The entry is in the signed head's tree, and the head is signed by the key it names."""
+    sh, batch = bundle["signed_head"], bundle["batch"]
+    size, root, kid = sh["tree_size"], sh["root"], sh["key_id"]
+    out = []
+    path = [bytes.fromhex(h) for h in sh["path"]]
+    if not verify_inclusion(batch["leaf_index"], size, leaf, path, bytes.fromhex(root)):
+        out.append("the inclusion proof in the signed batch head does not lead to its root")
+    if key_id_of(bytes.fromhex(sh["public_key"])) != kid:
+        out.append(f"the signed head's key id {kid} is not its public key's")
+    try:
+        doc = head_document(batch["batch_id"], size, root, sh["last_seq"], parse_time(sh["head_at"]))
+    except BadInputError:
+        doc = b""
+    if not verify_signature(sh["public_key"], sh["signature"], doc):
+        out.append(f"the batch head's signature is not key {kid}'s over that head")
+    return out
+
+
 def _signature(cp: dict[str, Any], trusted_key: str | None) -> list[str]:
     if cp.get("anchor") != SignedAnchor.name:
         return [f"the bundle's checkpoint is not signed (anchor {cp.get('anchor')})"] if trusted_key else []
@@ -117,8 +158,9 @@ def _signature(cp: dict[str, Any], trusted_key: str | None) -> list[str]:
 def check_bundle(bundle: dict[str, Any], *, trusted_key: str | None = None) -> list[str]:
     """Every hash of a bundle redone from the bundle alone; the problems (empty when it proves its entry).
 
-    A signed checkpoint's signature is checked too (its public key is in the receipt); ``trusted_key``, when
-    given, must be the key that signed it (the id the seller publishes).
+    A signed checkpoint's signature is checked too (its public key is in the receipt), and so is the batch's
+    signed tree head (:mod:`xborder.ledger.heads`) with the entry's inclusion in it; ``trusted_key``, when given,
+    must be the key that signed them (the id the seller publishes): either one signed by it proves the entry.
     """
     problems = []
     try:
@@ -132,6 +174,13 @@ def check_bundle(bundle: dict[str, Any], *, trusted_key: str | None = None) -> l
                 part["leaf_index"], part["tree_size"], leaf, path, bytes.fromhex(part["root"])
             ):
                 problems.append(f"the {name} inclusion proof does not lead to the {name} root")
+        sh = bundle.get("signed_head")
+        if sh:
+            problems += _head_signature(bundle, leaf)
+            if trusted_key and sh["key_id"] != trusted_key:
+                problems.append(
+                    f"the batch head is signed by {sh['key_id']}, not by the trusted key {trusted_key}"
+                )
         cp = bundle.get("checkpoint")
         if cp:
             proof = [bytes.fromhex(h) for h in cp["consistency"]]
@@ -144,8 +193,9 @@ def check_bundle(bundle: dict[str, Any], *, trusted_key: str | None = None) -> l
                 proof,
             ):
                 problems.append("the anchored checkpoint is not a prefix of the log the bundle proves")
-            problems += _signature(cp, trusted_key)
-        elif trusted_key:
+            if cp.get("anchor") == SignedAnchor.name or not sh:
+                problems += _signature(cp, trusted_key)  # else the signed batch head carries the trusted key
+        elif trusted_key and not sh:
             problems.append(f"the bundle has no checkpoint signed by {trusted_key}")
     except (KeyError, TypeError, ValueError) as exc:
         problems.append(f"the bundle is malformed: {exc}")

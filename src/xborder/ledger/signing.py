@@ -42,6 +42,7 @@ __all__ = [
     "rotate_key",
     "SignedAnchor",
     "check_keys",
+    "verify_signature",
 ]
 
 KEYS_BATCH = "xborder-keys"
@@ -234,7 +235,8 @@ def rotate_key(con: duckdb.DuckDBPyConnection, key_dir: Path, *, reason: str, ac
     }
 
 
-def _verify_sig(public_hex: str, signature_hex: str, message: bytes) -> bool:
+def verify_signature(public_hex: str, signature_hex: str, message: bytes) -> bool:
+    """True when ``signature_hex`` is the Ed25519 signature of ``public_hex``'s key over ``message``."""
     _require_cryptography()
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -304,7 +306,7 @@ class SignedAnchor:
             return "the receipt's public key is not hex"
         if kid != receipt.get("key_id"):
             return f"the receipt's key id {receipt.get('key_id')} is not its public key's ({kid})"
-        if not _verify_sig(public, sig, canonical_json(checkpoint)):
+        if not verify_signature(public, sig, canonical_json(checkpoint)):
             return f"the signature is not key {kid}'s over this checkpoint"
         return None
 
@@ -344,7 +346,9 @@ def check_keys(
         if (
             k.replaces != prev.key_id
             or not k.endorsement
-            or not _verify_sig(prev.public_key, k.endorsement, _endorsed(k.key_id, k.public_key, prev.key_id))
+            or not verify_signature(
+                prev.public_key, k.endorsement, _endorsed(k.key_id, k.public_key, prev.key_id)
+            )
         ):
             add("ledger_entries", where, "document", "key_not_endorsed",
                 f"key {k.key_id} is not endorsed by the key it replaces ({prev.key_id})")  # fmt: skip

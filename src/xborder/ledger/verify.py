@@ -20,6 +20,7 @@ import orjson
 from xborder.ledger.anchor import anchor_for, checkpoint, checkpoint_hash
 from xborder.ledger.canonical import canonical_json, iso_utc, sha256_hex
 from xborder.ledger.events import DOCUMENT_VERSION, ZERO_HASH, event_key, parse_time
+from xborder.ledger.heads import check_signed_heads
 from xborder.ledger.merkle import leaf_hash, prefix_roots
 from xborder.ledger.runs import check_records
 from xborder.ledger.signing import check_keys
@@ -76,6 +77,7 @@ class Verification:
     anchors: int = 0
     records_checked: int = 0
     signatures: int = 0
+    signed_heads: int = 0
     roots: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -327,6 +329,7 @@ def verify(
     _chain(rep, rows, before, full=batch_id is None)
     by_batch = _trees(rep, entries, heads)
     rep.entries, rep.batches, rep.heads = len(entries), len(by_batch), len(heads)
+    rep.signed_heads = check_signed_heads(con, rep.add, batch_id)
     if batch_id is None:
         anchors = _fetch(con, "SELECT log_size, log_root, chain_hash, created_at, anchor, receipt, checkpoint_hash "
                          "FROM ledger_anchors ORDER BY log_size")  # fmt: skip

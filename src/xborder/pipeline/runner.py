@@ -21,7 +21,6 @@ from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError, XborderError
 from xborder.core.settings import Settings
 from xborder.ledger.runs import record_run
-from xborder.pipeline.registry import STAGES, parse_params
 from xborder.warehouse.runs import (
     create_run,
     fingerprint_dir,
@@ -203,7 +202,7 @@ def run_pipeline(
     skip: Sequence[str] | None = None,
     on_progress: ProgressFn | None = None,
     on_start: Callable[[str], None] | None = None,
-    stages: Sequence[Stage] = STAGES,
+    stages: Sequence[Stage] | None = None,
     con: Any = None,
 ) -> dict[str, Any]:
     """Run (or resume) the main job; returns the run record (``run_id``, ``status``, ``stages``, ...).
@@ -222,10 +221,15 @@ def run_pipeline(
         skip: Stages not to run this time (recorded as skipped on request; allowed with ``resume``).
         on_progress: Called as stages progress (stage, fraction, message).
         on_start: Called with the run id as soon as the run is recorded.
-        stages: The stages to run, in order (the registry's; interfaces append the report).
+        stages: The stages to run, in order (default: the registry's; interfaces append the report).
         con: An open warehouse connection to use (the caller keeps ownership).
     """
+    # The registry imports every domain (scipy, networkx ...): only a whole run needs it, so a single stage's
+    # command (run_stage) does not pay for it.
+    from xborder.pipeline.registry import STAGES, parse_params
     from xborder.warehouse import connect
+
+    stages = STAGES if stages is None else stages
 
     own = con is None
     if own:

@@ -63,6 +63,7 @@ def test_bathmat_fee_ceiling_equals_the_raw_date_range_reports(tmp_path: Path) -
         settings = Settings(db_path=str(tmp_path / "wh.duckdb"), pseudonym_key="test-key-not-secret")
         run_id, _ = run_stage(con, settings, STAGE, STAGE.parse({}))
         (r,) = read_rows(con, "ad_fee_ceilings", run_id).to_dict(orient="records")
+        budget = read_rows(con, "ad_budget", run_id)
         acos = report_panels(con, run_id, "en")[0]
     finally:
         con.close()
@@ -94,3 +95,6 @@ def test_bathmat_fee_ceiling_equals_the_raw_date_range_reports(tmp_path: Path) -
     lines = [sh.y0 for sh in acos.figure.layout.shapes if sh.line.dash == "dashdot"]
     assert acos.key == "marketing.acos_over_time" and lines == [pytest.approx(100 * r["fee_ceiling_acos"])]
     assert acos.tables[0][1]["fee ceiling"].tolist() == [pytest.approx(r["fee_ceiling_acos"])]
+    # no product cost is known: the budget's profit change uses the ceiling, the highest margin possible
+    assert len(budget) and set(budget["margin_source"]) == {"fee_ceiling"}
+    assert budget["margin_share"].tolist() == [pytest.approx(r["fee_ceiling_acos"])] * len(budget)

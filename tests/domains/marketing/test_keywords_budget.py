@@ -14,7 +14,13 @@ from scipy.stats import binom
 from tests.conftest import shared_path
 from tests.ingest.helpers import ingest
 from xborder.core.settings import get_settings
-from xborder.domains.marketing.budget import BudgetSettings, CampaignFit, fit_campaign, reallocate
+from xborder.domains.marketing.budget import (
+    BudgetSettings,
+    CampaignFit,
+    fit_campaign,
+    reallocate,
+    with_profit,
+)
 from xborder.domains.marketing.keywords import cvr_bounds, keyword_matrix, match_bucket, term_tier
 from xborder.domains.marketing.stage import STAGE
 from xborder.pipeline.runner import run_stage
@@ -107,6 +113,19 @@ def test_fit_recovers_a_known_elasticity_and_reallocation_equalises_marginal_roa
     # Within ±50% and never above the highest day seen: a cannot go below 2.5, b not above 6.
     capped = reallocate({"a": f1, "b": f2}, {"a": 5.0, "b": 5.0}, {"a": 10.0, "b": 6.0}, BudgetSettings())
     assert capped["a"] == pytest.approx(4.0, abs=0.02) and capped["b"] == pytest.approx(6.0, abs=0.02)
+
+
+def test_profit_change_uses_the_break_even_else_the_fee_ceiling() -> None:
+    b = pd.DataFrame({"marketplace_id": ["amazon.US", "amazon.US", "amazon.IN"], "currency": ["USD", "USD", "INR"],
+                      "campaign": ["one product", "several", "c"], "expected_daily_sales_change": [10.0, -4.0, 3.0]})  # fmt: skip
+    be = pd.DataFrame(
+        {"marketplace_id": ["amazon.US"], "campaign": ["one product"], "break_even_acos": [0.3]}
+    )
+    cap = pd.DataFrame({"marketplace_id": ["amazon.US"], "currency": ["USD"], "fee_ceiling_acos": [0.653]})
+    out = with_profit(b, be, cap)
+    assert out["margin_source"].tolist() == ["break_even", "fee_ceiling", None]
+    assert out["expected_daily_profit_change"].tolist()[:2] == pytest.approx([3.0, -4.0 * 0.653])
+    assert np.isnan(out["expected_daily_profit_change"].iloc[2])
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +226,13 @@ def test_india_report_panels_in_both_languages(india: tuple[Path, str]) -> None:
     assert calls["% of spend"].sum() == pytest.approx(100.0, abs=0.5)
     assert len(budget.tables[0][1]) == 3 and budget.figure is not None
     assert zh[2].title == "广告：关键词矩阵（搜索词 × 匹配方式）"
+    assert (
+        kw.intro
+        and kw.intro.endswith("so the tiers come from the search terms alone.")
+        and len(kw.tables) == 2
+    )
+    # bids are shown per keyword and weekday: the panel says why not per hour
+    assert "never per hour" in (en[1].intro or "") and "不按小时" in (zh[1].intro or "")
 
 
 def test_a_run_without_ads_gives_one_panel_saying_what_to_load(tmp_path: Path) -> None:
@@ -236,6 +262,7 @@ def test_cli_keywords_and_budget_json(india: tuple[Path, str], monkeypatch, caps
     calls = {r["action"]: r["terms"] for r in d["summary"]}
     assert calls == {"cut_bid": 6, "keep": 4, "negate": 6, "product_target": 68, "undecided": 357}
     assert d["terms"][0]["search_term"] == "sunscreen" and len(d["terms"]) == 3
+    assert d["review_terms"] == [] and d["terms"][0]["review_pains"] is None  # no review of these products
     code, out, err = run_cli(
         ["--db", str(india[0]), "--json", "ads", "budget", "--run", "latest"], monkeypatch, capsys
     )
@@ -243,3 +270,98 @@ def test_cli_keywords_and_budget_json(india: tuple[Path, str], monkeypatch, caps
     b = json.loads(out)
     assert [r["campaigns"] for r in b["totals"]] == [3]
     assert {r["status"]: r["campaigns"] for r in b["status"]} == {"fitted": 3, "too_few_days": 7}
+
+
+def _names(raw: pd.DataFrame, asin: str, *words: str) -> pd.DataFrame:
+    """Search-term rows of the ad groups advertising only ``asin`` whose term has every word (plural allowed)."""
+    adv = _raw("Sponsored Products Advertised product report.xlsx")
+    groups = adv.drop_duplicates(["Campaign Name", "Ad Group Name", "Advertised ASIN"])
+    groups = groups.groupby(["Campaign Name", "Ad Group Name"]).filter(lambda g: len(g) == 1)
+    mine = raw.merge(groups[groups["Advertised ASIN"] == asin][["Campaign Name", "Ad Group Name"]])
+    term = mine["Customer Search Term"].astype(str).str.strip().str.lower()
+    keep = np.logical_and.reduce([term.str.contains(rf"\b{w}s?\b") for w in words])
+    return mine[keep].assign(term=term[keep])
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_india_review_phrases_matched_to_the_raw_search_terms(
+    india: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Review language in the matrix. No review in ../shared/data is of an advertised product, so the reviews
+    run's phrases are written here (as the reviews stage would); the terms and their numbers are the real ones."""
+    import shutil
+
+    from xborder.domains.reviews.tables import REVIEW_PHRASES
+    from xborder.warehouse.tables import write_frame
+
+    db = tmp_path / "wh.duckdb"
+    shutil.copy(india[0], db)
+    con = connect(db)
+    phrases = pd.DataFrame({
+        "product_id": ["amazon:B07PVQ5Q8Z", "amazon:B07PVQ5Q8Z", "amazon:B07PVQ5Q8Z", "amazon:B07PV5V8DY"],
+        "kind": ["pain", "delight", "delight", "delight"],
+        "phrase": ["hair fall", "hair growth", "non sticky", "night cream"],
+        "z": [3.1, -2.8, -2.2, -4.0], "n_negative": [9, 1, 0, 2], "n_positive": [1, 12, 8, 30],
+    }).assign(run_id="reviews-run", scope="product", market="IN", rank=1)  # fmt: skip
+    # the sunscreen has no review of its own; its category's reviews (no known market) apply to it
+    cat = pd.DataFrame({"product_id": ["cat:sun care"], "kind": ["delight"], "phrase": ["spf 50"], "z": [-3.0],
+                        "n_negative": [1], "n_positive": [20]}).assign(run_id="reviews-run", scope="category",
+                                                                        market="ZZ", rank=1)  # fmt: skip
+    write_frame(con, REVIEW_PHRASES, pd.concat([phrases, cat], ignore_index=True))
+    con.execute("INSERT INTO products (product_id, source, title, category) VALUES "
+                "('amazon:B07PVQ5Q8Z', 'amazon', 'Hair oil', NULL), ('amazon:B07PYFJ8NQ', 'amazon', 'Sunscreen', 'sun care')")  # fmt: skip
+    run_id, _ = run_stage(con, get_settings(db_path=str(db)), STAGE, {})
+    km = read_rows(con, "ad_keyword_matrix", run_id)
+    rt = read_rows(con, "ad_review_terms", run_id).set_index("phrase")
+    con.close()
+    raw = _raw("Sponsored Products Search term report.xlsx")
+    orders, sales = "14 Day Total Orders (#)", "14 Day Total Sales (₹)"
+    for phrase, asin, words in (("hair fall", "B07PVQ5Q8Z", ("hair", "fall")),
+                                ("hair growth", "B07PVQ5Q8Z", ("hair", "growth")),
+                                ("night cream", "B07PV5V8DY", ("night", "cream")),
+                                ("spf 50", "B07PYFJ8NQ", ("spf", "50"))):  # fmt: skip
+        hand = _names(raw, asin, *words)
+        r = rt.loc[phrase]
+        assert (r["terms"], r["clicks"], r["orders"]) == (
+            hand["term"].nunique(),
+            hand["Clicks"].sum(),
+            hand[orders].sum(),
+        )
+        assert r["spend"] == pytest.approx(hand["Spend"].sum(), abs=1e-6)
+        assert r["sales"] == pytest.approx(hand[sales].sum(), abs=1e-6)
+        scope = "category" if phrase == "spf 50" else "product"
+        assert r["searched"] and r["review_scope"] == scope and r["product_id"] == f"amazon:{asin}"
+    # "night creams" (10 clicks) is named by the lemma "night cream": the plural is folded
+    assert rt.loc["night cream", "terms"] >= 2 and "night creams" in set(
+        _names(raw, "B07PV5V8DY", "night", "cream")["term"]
+    )
+    assert not rt.loc["non sticky", "searched"] and rt.loc["non sticky", "clicks"] == 0  # a keyword idea
+    t = km.set_index(["product_id", "search_term"])
+    assert t.loc[("amazon:B07PVQ5Q8Z", "hair fall oil"), "review_pains"] == "hair fall"
+    assert t.loc[("amazon:B07PV5V8DY", "night creams"), "review_delights"] == "night cream"
+    assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen spf 50"), "review_delights"] == "spf 50"
+    assert t.loc[("amazon:B07PYFJ8NQ", "sunscreen"), "review_scope"] == "category"
+    assert t.loc[("amazon:B07VY47CXN", "essentium phygen"), "review_scope"] is None  # the face wash: none
+    from xborder.domains.marketing.report import report_panels
+    from xborder.pipeline.dossier import connection_query, dossier
+
+    con = connect(db, read_only=True)
+    kw, kw_zh = report_panels(con, run_id, "en")[2], report_panels(con, run_id, "zh")[2]
+    sec = dossier(connection_query(con), run_id, "amazon:B07PVQ5Q8Z", "IN")["sections"]["marketing"]
+    con.close()
+    # the hair oil's dossier: its three phrases, by kind, then strength
+    assert [(r["kind"], r["phrase"], r["searched"]) for r in sec["review_terms"]] == [
+        ("delight", "hair growth", True), ("delight", "non sticky", False), ("pain", "hair fall", True)]  # fmt: skip
+    assert {"review_pains", "review_delights"} <= set(sec["keywords"][0])
+    caption, table = kw.tables[2]
+    assert (
+        caption.startswith("Review language")
+        and len(table) == 5
+        and kw_zh.tables[2][0].startswith("评论用语")
+    )
+    assert set(table["review phrase"]) == {"hair fall", "hair growth", "non sticky", "night cream", "spf 50"}
+    assert (km["review_scope"] == "category").sum() == (km["product_id"] == "amazon:B07PYFJ8NQ").sum()
+    assert (km["review_scope"] == "product").sum() == km["product_id"].isin(
+        ["amazon:B07PVQ5Q8Z", "amazon:B07PV5V8DY"]
+    ).sum()

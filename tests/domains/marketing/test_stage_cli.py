@@ -65,6 +65,7 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
         sug = read_rows(con, "ad_suggestions", run_id)
         rep = read_rows(con, "ad_rule_replay", run_id)
         kw = read_rows(con, "ad_keyword_matrix", run_id)
+        budget = read_rows(con, "ad_budget", run_id).set_index("campaign")
         d = dossier(connection_query(con), run_id, "amazon:B07PYFJ8NQ", "IN")
     finally:
         con.close()
@@ -84,6 +85,13 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
     assert f"{row['money_at_stake']:,.2f} INR" in row["text_en"]
     assert any(w in row["text_zh"] for w in ("涉及金额", "空间"))
     assert set(rep["grain"]) == {"campaign", "keyword"} and set(rep["min_clicks"]) == {10, 30, 100}
+    # the budget's profit change: the Sunscreen campaign advertises only the product with a landed cost
+    sun = budget.loc["Sunscreen || SP || Generic || 24th Nov'19"]
+    assert (sun["status"], sun["margin_source"], sun["margin_share"]) == ("fitted", "break_even", 0.5)
+    assert sun["expected_daily_profit_change"] == pytest.approx(0.5 * sun["expected_daily_sales_change"])
+    # both sunscreen campaigns advertise only it; the others have no margin (no transaction report, no ceiling)
+    sources = budget["margin_source"].fillna("unknown")
+    assert sources[sources != "unknown"].index.str.startswith("Sunscreen").tolist() == [True, True]
     sec = d["sections"]["marketing"]
     assert sec["advertised"] and sec["break_even_acos"] == pytest.approx(0.5)
     assert sec["acos"] == pytest.approx(18550.21 / 19686.37, rel=1e-6)
@@ -120,6 +128,7 @@ def test_ads_commands_json(india: Path, monkeypatch, capsys) -> None:
     rules = json.loads(out)
     assert rules["suggestions"] and {s["action"] for s in rules["suggestions"]} == {"add_negative"}
     assert all(s["orders"] == 0 and s["clicks"] >= 10 for s in rules["suggestions"])
+    assert rules["note"].startswith("Bids are suggested per keyword and per weekday only, never per hour")
     code, out, err = run_cli(
         ["--db", str(india), "ads", "tacos", "--run", "latest", "--json"], monkeypatch, capsys
     )

@@ -84,6 +84,17 @@ class BatchOrigin(_Answer):
     verified: bool
 
 
+class SignedBatchHead(_Answer):
+    """The batch's latest tree head signed with the ledger's key (`xborder ledger sign`)."""
+
+    key_id: str = Field(
+        description="The signing key's id (first 16 hex digits of SHA-256 of its public key)."
+    )
+    tree_size: int
+    root: str
+    head_at: str = Field(description="When the head was made (UTC, ISO 8601).")
+
+
 class BatchPage(_Answer):
     """A batch's consumer page (what a shop renders behind the QR code)."""
 
@@ -96,6 +107,9 @@ class BatchPage(_Answer):
     steps: list[BatchStep]
     origins: list[BatchOrigin]
     qr: str = Field(description="The QR payload (a link with the batch, tree size and root).")
+    signed: SignedBatchHead | None = Field(
+        default=None, description="The latest signed head of the batch; null until `xborder ledger sign`."
+    )
 
 
 class BatchRecall(_Answer):

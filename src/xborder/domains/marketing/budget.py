@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BudgetSettings", "CampaignFit", "fit_campaign", "reallocate", "budget_table"]
+__all__ = ["BudgetSettings", "CampaignFit", "fit_campaign", "reallocate", "budget_table", "with_profit"]
 
 _ACCOUNT = ["marketplace_id", "market_code", "currency"]
 
@@ -187,3 +187,34 @@ def budget_table(rows: pd.DataFrame, s: BudgetSettings) -> pd.DataFrame:
                 rec["suggested_daily_spend"] = rec["current_daily_spend"]
             out.append(rec)
     return pd.DataFrame(out)
+
+
+def with_profit(budget: pd.DataFrame, break_even: pd.DataFrame, ceilings: pd.DataFrame) -> pd.DataFrame:
+    """``budget`` with the expected change in profit of each fitted campaign's suggestion.
+
+    The total spend is unchanged, so the profit changes by the margin before advertising on the change in ad
+    sales. ``margin_share`` is the campaign's product's break-even ACoS (unit margin / price, when the campaign
+    advertises one product with a landed cost: ``margin_source`` = ``break_even``), else the account's fee ceiling
+    (what the marketplace leaves of a sale before product cost, an upper bound of every product's margin:
+    ``fee_ceiling``), else unknown (NULL).
+
+    Args:
+        budget: :func:`budget_table` rows.
+        break_even: ``marketplace_id``, ``campaign``, ``break_even_acos`` of campaigns advertising one product.
+        ceilings: ``marketplace_id``, ``currency``, ``fee_ceiling_acos`` per account.
+    """
+    out = budget.copy()
+    be = break_even.dropna(subset=["break_even_acos"]).drop_duplicates(["marketplace_id", "campaign"])
+    own = out.merge(be, on=["marketplace_id", "campaign"], how="left")["break_even_acos"].to_numpy()
+    cap = ceilings.dropna(subset=["fee_ceiling_acos"]).drop_duplicates(["marketplace_id", "currency"])
+    ceiling = out.merge(cap, on=["marketplace_id", "currency"], how="left")["fee_ceiling_acos"].to_numpy()
+    out["margin_share"] = np.where(pd.notna(own), own, ceiling).astype(float)
+    out["margin_source"] = [
+        "break_even" if pd.notna(o) else "fee_ceiling" if pd.notna(c) else None
+        for o, c in zip(own, ceiling, strict=True)
+    ]
+    delta = (
+        out["expected_daily_sales_change"] if "expected_daily_sales_change" in out else np.nan
+    )  # none fitted
+    out["expected_daily_profit_change"] = out["margin_share"] * delta
+    return out

@@ -8,12 +8,34 @@ from typing import Any
 
 from xborder.warehouse.dossier import Pair, Reader, Section
 
-__all__ = ["SECTION", "build", "weekly_acos", "top_keywords", "KEYWORD_FIELDS", "TOP_KEYWORDS"]
+__all__ = [
+    "SECTION",
+    "build",
+    "weekly_acos",
+    "top_keywords",
+    "KEYWORD_FIELDS",
+    "REVIEW_FIELDS",
+    "TOP_KEYWORDS",
+]
 
 TOP_KEYWORDS = 12
 """Search terms of the product's keyword matrix shown in the dossier (those with most spend)."""
 KEYWORD_FIELDS = ("search_term", "tier", "clicks", "orders", "spend", "sales", "acos", "cvr", "action",
-                  "money_at_stake")  # fmt: skip
+                  "money_at_stake", "review_pains", "review_delights")  # fmt: skip
+REVIEW_FIELDS = (
+    "kind",
+    "phrase",
+    "z",
+    "terms",
+    "clicks",
+    "orders",
+    "spend",
+    "sales",
+    "cvr",
+    "top_term",
+    "searched",
+)
+"""Per review phrase of the product: what the search terms naming it did (``ad_review_terms``)."""
 
 
 def weekly_acos(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,7 +66,8 @@ def top_keywords(rows: list[dict[str, Any]], limit: int = TOP_KEYWORDS) -> list[
 def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     """The product's ad spend, sales, ACoS and ROAS in the market, its break-even ACoS (or the note that it
     is unknown), its weekly ACoS and the search terms of its keyword matrix with most spend (tier, volume,
-    conversion, cost and the harvest/negate call); a note code when it was never advertised there."""
+    conversion, cost, the harvest/negate call and the review phrases each names), the review phrases with what
+    the terms naming them did; a note code when it was never advertised there."""
     rows = reader.rows("ad_metrics", grain="product", product_id=pair.product_id, market_code=pair.market)
     if not rows:
         return {"advertised": False, "note": {"code": "marketing.dossier_no_ads", "args": {}}}
@@ -71,6 +94,13 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
             terms := reader.rows("ad_keyword_matrix", product_id=pair.product_id, market_code=pair.market)
         ),
         "keywords": top_keywords(terms),
+        "review_terms": [
+            {k: r.get(k) for k in REVIEW_FIELDS}
+            for r in sorted(
+                reader.rows("ad_review_terms", product_id=pair.product_id, market_code=pair.market),
+                key=lambda r: (str(r.get("kind")), -abs(float(r.get("z") or 0)), str(r.get("phrase"))),
+            )
+        ],  # fmt: skip
     }
     if not be:
         out["note"] = {"code": "marketing.break_even_unknown", "args": {}}
@@ -79,4 +109,4 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     return out
 
 
-SECTION = Section("marketing", build, tables=("ad_metrics", "ad_keyword_matrix"))
+SECTION = Section("marketing", build, tables=("ad_metrics", "ad_keyword_matrix", "ad_review_terms"))

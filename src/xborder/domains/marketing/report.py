@@ -159,7 +159,8 @@ def _suggestions_panel(f: dict[str, Any], lang: str, reason: str | None) -> Pane
             }
         )
         tables.append((_t("replay", lang), r))
-    return Panel(key=key, title=title, intro=_t("sugg_intro", lang), tables=tables, order=61)
+    intro = f"{_t('sugg_intro', lang)} {i18n.render('marketing.no_hourly', lang)}"
+    return Panel(key=key, title=title, intro=intro, tables=tables, order=61)
 
 
 def report_panels(warehouse: Any, run_id: str, lang: str) -> list[Panel]:
@@ -181,6 +182,6 @@ def report_panels(warehouse: Any, run_id: str, lang: str) -> list[Panel]:
     return [
         _acos_panel(f, lang, target, reason),
         _suggestions_panel(f, lang, reason),
-        keyword_panel(f["ad_keyword_matrix"], lang, target, _reason(reason, lang)),
+        keyword_panel(f["ad_keyword_matrix"], lang, target, _reason(reason, lang), f.get("ad_review_terms")),
         budget_panel(f["ad_budget"], lang, params),
     ]

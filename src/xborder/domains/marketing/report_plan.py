@@ -41,9 +41,22 @@ def spend_shares(matrix: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["account", "action"], key=lambda s: s.map(rank) if s.name == "action" else s)
 
 
-def keyword_panel(m: pd.DataFrame, lang: str, target: float, reason: str) -> Panel:
+def _review_table(rt: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Review phrases × the search terms naming them (``ad_review_terms`` rows), strongest phrases first."""
+    r = rt.assign(strength=rt["z"].abs()).sort_values(["kind", "strength"], ascending=[False, False]).head(20)
+    return pd.DataFrame({
+        i18n.render("marketing.panel.account", lang): _account(r), _k("adv_product", lang): r["product_id"],
+        _k("kind", lang): [_k(f"kind_{k}", lang) for k in r["kind"]], _k("review_phrase", lang): r["phrase"],
+        _k("terms", lang): r["terms"], _k("clicks", lang): r["clicks"], _k("orders", lang): r["orders"],
+        _k("cvr", lang): (r["cvr"] * 100).round(1), _k("top_term", lang): r["top_term"].fillna("—"),
+    })  # fmt: skip
+
+
+def keyword_panel(
+    m: pd.DataFrame, lang: str, target: float, reason: str, review_terms: pd.DataFrame | None = None
+) -> Panel:
     """From the run's ``ad_keyword_matrix`` rows: spend share per call (chart), calls per account and the largest
-    terms' clicks per match type."""
+    terms' clicks per match type; from ``ad_review_terms``, the review phrases and the terms naming them."""
     key, title = "marketing.keyword_matrix", _k("title", lang)
     if m.empty:
         return Panel(key=key, title=title, missing=_k("missing", lang, reason=reason), order=62)
@@ -71,8 +84,13 @@ def keyword_panel(m: pd.DataFrame, lang: str, target: float, reason: str) -> Pan
         _k("action", lang): [_k(a, lang) if a in KEYWORD_ACTIONS else a for a in top["action"]],
     })  # fmt: skip
     alpha = float(m["alpha"].iloc[0]) if "alpha" in m and m["alpha"].notna().any() else 0.05
-    return Panel(key=key, title=title, intro=_k("intro", lang, alpha=alpha, target=target), figure=fig,
-                 tables=[(_k("calls", lang), calls), (_k("terms_caption", lang), terms)], order=62)  # fmt: skip
+    tables: list[tuple[str | None, Any]] = [(_k("calls", lang), calls), (_k("terms_caption", lang), terms)]
+    intro = _k("intro", lang, alpha=alpha, target=target)
+    if review_terms is not None and len(review_terms):
+        tables.append((_k("review_caption", lang), _review_table(review_terms, lang)))
+    else:
+        intro = f"{intro} {_k('review_none', lang)}"
+    return Panel(key=key, title=title, intro=intro, figure=fig, tables=tables, order=62)
 
 
 def budget_panel(b: pd.DataFrame, lang: str, params: dict[str, Any]) -> Panel:
@@ -109,6 +127,8 @@ def budget_panel(b: pd.DataFrame, lang: str, params: dict[str, Any]) -> Panel:
         _b("now", lang): f["current_daily_spend"].round(2), _b("suggested", lang): f["suggested_daily_spend"].round(2),
         _b("mroas_now", lang): f["marginal_roas"], _b("mroas_new", lang): f["suggested_marginal_roas"],
         _b("delta", lang): f["expected_daily_sales_change"].round(2),
+        _b("profit", lang): f["expected_daily_profit_change"].round(2) if "expected_daily_profit_change" in f else None,
+        _b("margin", lang): [_b(f"margin_{m}", lang) if isinstance(m, str) else "—" for m in f.get("margin_source", [None] * len(f))],
     })  # fmt: skip
     rest = b[b["status"] != "fitted"].assign(account=_account(b[b["status"] != "fitted"]))
     st = rest.groupby(["account", "status"], as_index=False).agg(n=("status", "size"))

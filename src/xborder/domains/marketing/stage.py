@@ -17,17 +17,19 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.domains.marketing.ads import GRAINS, ad_metrics, break_even_acos, daily_totals, tacos
-from xborder.domains.marketing.budget import BudgetSettings, budget_table
+from xborder.domains.marketing.budget import BudgetSettings, budget_table, with_profit
 from xborder.domains.marketing.dossier import SECTION
 from xborder.domains.marketing.fees import MOVEMENT_COLUMNS, above_ceiling, fee_ceilings
 from xborder.domains.marketing.funnel import listing_funnel
 from xborder.domains.marketing.keywords import keyword_matrix
+from xborder.domains.marketing.review_terms import PHRASE_COLUMNS, review_language, review_phrase_terms
 from xborder.domains.marketing.rules import RuleSettings, ad_group_targets, replay, suggestions, weekday_bids
 from xborder.domains.marketing.tables import (
     AD_BUDGET,
     AD_FEE_CEILINGS,
     AD_KEYWORD_MATRIX,
     AD_METRICS,
+    AD_REVIEW_TERMS,
     AD_RULE_REPLAY,
     AD_SUGGESTIONS,
     AD_TACOS,
@@ -114,6 +116,49 @@ def _movements(con: Any) -> pd.DataFrame:
     return con.execute(
         f"SELECT {', '.join(MOVEMENT_COLUMNS)} FROM money_movements WHERE category IN ('order', 'refund')"
     ).df()
+
+
+def _review_phrases(con: Any, matrix: pd.DataFrame) -> pd.DataFrame:
+    """Pain/delight phrases of the latest reviews run for each advertised product of ``matrix``: its own
+    (scope product, same market or ZZ) where it has any, else its category's (``products.category``)."""
+    ids = matrix.dropna(subset=["product_id"])[["product_id", "market_code"]].drop_duplicates()
+    if ids.empty or not table_exists(con, "review_phrases"):
+        return pd.DataFrame(columns=list(PHRASE_COLUMNS))
+    ph = latest_run_rows(con, "review_phrases")
+    cats = con.execute(
+        "SELECT product_id, category FROM products WHERE product_id IN (SELECT unnest(?))",
+        [ids["product_id"].tolist()],
+    ).df() if table_exists(con, "products") else pd.DataFrame(columns=["product_id", "category"])  # fmt: skip
+    ids = ids.merge(cats, on="product_id", how="left")
+    ids["group"] = "cat:" + ids["category"].astype(str)
+    out = []
+    for scope, key in (("product", "product_id"), ("category", "group")):
+        own = ph[ph["scope"] == scope].rename(columns={"product_id": "group_id"})
+        for market in (True, False):  # the product's market first, then reviews of no known market
+            j = ids.merge(
+                own,
+                left_on=[key, "market_code"] if market else [key],
+                right_on=["group_id", "market"] if market else ["group_id"],
+            )
+            out.append(j[j["market"].eq("ZZ")] if not market else j)  # fmt: skip
+    found = pd.concat(out, ignore_index=True).assign(review_scope=lambda d: d["scope"])
+    if found.empty:
+        return pd.DataFrame(columns=list(PHRASE_COLUMNS))
+    # one source per product: its own reviews before its category's, its market before ZZ
+    rank = found["scope"].eq("category") * 2 + found["market"].eq("ZZ")
+    found = found[rank == rank.groupby(found["product_id"]).transform("min")]
+    return (
+        found[list(PHRASE_COLUMNS)].drop_duplicates(["product_id", "kind", "phrase"]).reset_index(drop=True)
+    )
+
+
+def _campaign_break_even(adv: pd.DataFrame, be: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``marketplace_id``, ``campaign``, ``break_even_acos`` of the campaigns advertising exactly one product."""
+    one = adv.dropna(subset=["product_id"]).drop_duplicates(["marketplace_id", "campaign", "product_id"])
+    one = one.groupby(["marketplace_id", "campaign"]).filter(lambda g: len(g) == 1)
+    markets = rows[["marketplace_id", "market_code"]].drop_duplicates("marketplace_id")
+    one = one.merge(markets, on="marketplace_id").rename(columns={"market_code": "market"})
+    return one.merge(be, on=["product_id", "market"])[["marketplace_id", "campaign", "break_even_acos"]]
 
 
 def _break_even(margins: pd.DataFrame) -> pd.DataFrame:
@@ -243,12 +288,21 @@ def run_marketing(ctx: StageContext, p: MarketingParams) -> dict[str, Any]:
     exact = kw[kw["match_type"].astype(str).str.upper() == "EXACT"][["marketplace_id", "targeting"]]
     km = keyword_matrix(st, exact, adv, target_acos=p.target_acos, alpha=p.keyword_alpha,
                         min_orders=p.harvest_min_orders)  # fmt: skip
+    phrases = _review_phrases(con, km) if len(km) else pd.DataFrame()
+    km = review_language(km, phrases)
     counts["ad_keyword_matrix"] = (
         write_frame(con, AD_KEYWORD_MATRIX, km.assign(run_id=ctx.run_id)) if len(km) else 0
     )
-    bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
-    counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
+    rt = review_phrase_terms(km, phrases)
+    counts["ad_review_terms"] = (
+        write_frame(con, AD_REVIEW_TERMS, rt.assign(run_id=ctx.run_id)) if len(rt) else 0
+    )
     fees = above_ceiling(metrics[metrics["grain"] == "campaign"], fee_ceilings(_movements(con)))
+    bud = budget_table(camp_days, p.budget()) if len(camp_days) else pd.DataFrame()
+    if len(bud):
+        bud = with_profit(bud, _campaign_break_even(adv, be, rows), fees if len(fees) else
+                          pd.DataFrame(columns=["marketplace_id", "currency", "fee_ceiling_acos"]))  # fmt: skip
+    counts["ad_budget"] = write_frame(con, AD_BUDGET, bud.assign(run_id=ctx.run_id)) if len(bud) else 0
     counts["ad_fee_ceilings"] = (
         write_frame(con, AD_FEE_CEILINGS, fees.assign(run_id=ctx.run_id)) if len(fees) else 0
     )
@@ -268,7 +322,7 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
     Returns:
         ``params`` (the run's marketing parameters as given), ``reason_code`` (the stage's skip reason or
         None) and the run's rows of ``ad_metrics`` (day grain), ``ad_tacos``, ``ad_suggestions``,
-        ``ad_rule_replay``, ``ad_keyword_matrix``, ``ad_budget`` and ``ad_fee_ceilings``; ``ad_rows`` counts all its
+        ``ad_rule_replay``, ``ad_keyword_matrix``, ``ad_budget``, ``ad_fee_ceilings`` and ``ad_review_terms``; ``ad_rows`` counts all its
         ad_metrics rows.
     """
     from xborder.warehouse.runs import load_run
@@ -291,7 +345,15 @@ def panel_frames(con: Any, run_id: str) -> dict[str, Any]:
         "ad_metrics": read_rows(con, AD_METRICS, run_id, where="grain = 'day'"),
         **{
             t.name: read_rows(con, t, run_id)
-            for t in (AD_TACOS, AD_SUGGESTIONS, AD_RULE_REPLAY, AD_KEYWORD_MATRIX, AD_BUDGET, AD_FEE_CEILINGS)
+            for t in (
+                AD_TACOS,
+                AD_SUGGESTIONS,
+                AD_RULE_REPLAY,
+                AD_KEYWORD_MATRIX,
+                AD_BUDGET,
+                AD_FEE_CEILINGS,
+                AD_REVIEW_TERMS,
+            )
         },  # fmt: skip
     }
 

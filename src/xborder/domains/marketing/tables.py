@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from xborder.domains.marketing.columns import CUR as _CUR
+from xborder.domains.marketing.columns import KEYS as _KEYS
+from xborder.domains.marketing.columns import MARKET as _MARKET
+from xborder.domains.marketing.columns import MEASURES as _MEASURES
+from xborder.domains.marketing.columns import MP as _MP
+from xborder.domains.marketing.columns import RATIOS as _RATIOS
+from xborder.domains.marketing.columns import RUN as _RUN
+from xborder.domains.marketing.columns import number as _n
+from xborder.domains.marketing.columns import per_bucket as _per_bucket
 from xborder.schema.table import Column, Table
 
 __all__ = [
+    "AD_REVIEW_TERMS",
     "AD_METRICS",
     "AD_TACOS",
     "AD_SUGGESTIONS",
@@ -15,38 +25,6 @@ __all__ = [
     "LISTING_FUNNEL",
     "TABLES",
 ]
-
-_RUN = Column("run_id", "VARCHAR", "runs.run_id of the marketing run.", nullable=False)
-_MP = Column("marketplace_id", "VARCHAR", "ad_performance.marketplace_id (the ads account's marketplace).")
-_MARKET = Column("market_code", "VARCHAR", "ISO 3166-1 alpha-2 market of the marketplace.")
-_CUR = Column("currency", "VARCHAR", "ISO 4217 currency of the money columns of the row.")
-
-
-def _n(name: str, doc: str, unit: str | None = None) -> Column:
-    return Column(name, "DOUBLE", doc, unit=unit)
-
-
-_MEASURES = (
-    _n("impressions", "Impressions.", "impressions"),
-    _n("clicks", "Clicks.", "clicks"),
-    _n("spend", "Spend.", "currency"),
-    _n("orders", "Orders attributed to the ads (the report's window, 7 or 14 days).", "orders"),
-    _n("sales", "Sales attributed to the ads.", "currency"),
-)
-_RATIOS = (
-    _n("ctr", "Click-through rate: clicks / impressions.", "fraction"),
-    _n("cpc", "Cost per click: spend / clicks.", "currency"),
-    _n("cvr", "Conversion rate: orders / clicks.", "fraction"),
-    _n("acos", "Advertising cost of sales: spend / sales.", "fraction"),
-    _n("roas", "Return on ad spend: sales / spend.", "ratio"),
-)
-_KEYS = (
-    Column("campaign", "VARCHAR", "Campaign name."),
-    Column("ad_group", "VARCHAR", "Ad group name."),
-    Column("targeting", "VARCHAR", "Keyword or product target."),
-    Column("match_type", "VARCHAR", "EXACT | PHRASE | BROAD | TARGETING_EXPRESSION ..."),
-    Column("search_term", "VARCHAR", "Customer search term."),
-)
 
 AD_METRICS = Table(
     "ad_metrics",
@@ -100,7 +78,7 @@ AD_TACOS = Table(
             "total_sales",
             "Ordered product sales of the account (business report or sales dashboard).",
             "currency",
-        ),
+        ),  # fmt: skip
         _n("tacos", "ad_spend / total_sales.", "fraction"),
         _n("ad_share", "ad_sales / total_sales.", "fraction"),
     ),
@@ -149,7 +127,7 @@ AD_SUGGESTIONS = Table(
             "bid_modifier",
             "weekday_bid: suggested bid change on that weekday (-0.2 = 20% lower).",
             "fraction",
-        ),
+        ),  # fmt: skip
     ),
 )
 
@@ -212,15 +190,6 @@ LISTING_FUNNEL = Table(
 )
 
 
-def _per_bucket() -> tuple[Column, ...]:
-    out = []
-    for b, what in (("exact", "exact keywords"), ("phrase", "phrase keywords"), ("broad", "broad keywords"),
-                    ("auto", "automatic targeting"), ("product", "product/category targets")):  # fmt: skip
-        out.append(_n(f"{b}_clicks", f"Clicks of the term through {what}.", "clicks"))
-        out.append(_n(f"{b}_orders", f"Orders of the term through {what}.", "orders"))
-    return tuple(out)
-
-
 AD_KEYWORD_MATRIX = Table(
     "ad_keyword_matrix",
     "Search terms × match type per account and advertised product: volume, conversion, cost, tier and the "
@@ -233,12 +202,12 @@ AD_KEYWORD_MATRIX = Table(
         _CUR,
         Column(
             "product_id", "VARCHAR", "Advertised product of the term's ad groups (NULL: several or unknown)."
-        ),
+        ),  # fmt: skip
         Column("search_term", "VARCHAR", "Customer search term, lower case.", nullable=False),
         Column("words", "INTEGER", "Words in the term."),
         Column(
             "tier", "VARCHAR", "core (head half of the clicks) | scenario (names a use) | long_tail | asin."
-        ),
+        ),  # fmt: skip
         Column("campaigns", "INTEGER", "Campaigns the term came through."),
         Column("period_start", "DATE", "First day of the evidence."),
         Column("period_end", "DATE", "Last day of the evidence."),
@@ -269,9 +238,37 @@ AD_KEYWORD_MATRIX = Table(
             "money_at_stake",
             "harvest: its sales; negate: its spend; cut_bid: spend above target.",
             "currency",
-        ),
+        ),  # fmt: skip
+        Column("review_scope", "VARCHAR", "product | category: whose review phrases (NULL: none known)."),
+        Column(
+            "review_pains", "VARCHAR", "Pain phrases of the reviews the term names, strongest first ('; ')."
+        ),  # fmt: skip
+        Column("review_delights", "VARCHAR", "Delight phrases of the reviews the term names ('; ')."),
     ),
 )
+
+AD_REVIEW_TERMS = Table(
+    "ad_review_terms",
+    "Review language × search terms: per account, advertised product and review pain/delight phrase, what the "
+    "search terms naming the phrase did (searched = FALSE: a keyword idea from the reviews, no volume known).",
+    owner="marketing",
+    columns=(
+        _RUN, _MP, _MARKET, _CUR,
+        Column("product_id", "VARCHAR", "Advertised product.", nullable=False),
+        Column("review_scope", "VARCHAR", "product (its own reviews) | category (its category's)."),
+        Column("kind", "VARCHAR", "pain | delight (review_phrases.kind).", nullable=False),
+        Column("phrase", "VARCHAR", "Lemmatised review phrase (review_phrases.phrase).", nullable=False),
+        _n("z", "z-score of the phrase's log-odds, negative vs positive reviews (review_phrases.z)."),
+        Column("n_negative", "BIGINT", "Negative reviews with the phrase.", unit="reviews"),
+        Column("n_positive", "BIGINT", "Positive reviews with the phrase.", unit="reviews"),
+        Column("terms", "INTEGER", "Search terms of the product naming the phrase."),
+        *_MEASURES[1:],
+        _n("cvr", "orders / clicks of those terms.", "fraction"),
+        _n("acos", "spend / sales of those terms.", "fraction"),
+        Column("top_term", "VARCHAR", "The naming term with most clicks."),
+        Column("searched", "BOOLEAN", "Some search term names the phrase."),
+    ),
+)  # fmt: skip
 
 AD_BUDGET = Table(
     "ad_budget",
@@ -304,18 +301,29 @@ AD_BUDGET = Table(
             "suggested_daily_spend",
             "Daily spend at which marginal ROAS is equal across campaigns.",
             "currency",
-        ),
+        ),  # fmt: skip
         _n("max_daily_spend", "Highest daily spend seen (no spend beyond it is suggested).", "currency"),
         _n("current_roas", "Fitted ad sales / spend at the current daily spend.", "ratio"),
         _n(
             "marginal_roas",
             "Fitted extra ad sales per extra unit of spend at the current daily spend.",
             "ratio",
-        ),
+        ),  # fmt: skip
         _n("suggested_marginal_roas", "Marginal ROAS at the suggested daily spend.", "ratio"),
         _n(
             "expected_daily_sales_change",
             "Fitted daily ad sales at the suggestion minus at the current spend.",
+            "currency",
+        ),  # fmt: skip
+        _n(
+            "margin_share",
+            "Margin before advertising / price: break-even ACoS, else the fee ceiling.",
+            "fraction",
+        ),  # fmt: skip
+        Column("margin_source", "VARCHAR", "break_even | fee_ceiling (an upper bound) | NULL (unknown)."),
+        _n(
+            "expected_daily_profit_change",
+            "margin_share × expected_daily_sales_change (spend unchanged).",
             "currency",
         ),  # fmt: skip
     ),
@@ -343,7 +351,7 @@ AD_FEE_CEILINGS = Table(
             "fee_ceiling_acos",
             "(sales + rebates + fees) / sales: the highest break-even ACoS possible.",
             "fraction",
-        ),
+        ),  # fmt: skip
         _n("refund_ceiling_acos", "The same after refunds.", "fraction"),
         _n("ad_spend", "Spend of all campaigns of the account (campaign grain).", "currency"),
         _n("ad_sales", "Their ad sales.", "currency"),
@@ -373,4 +381,5 @@ TABLES = (
     AD_BUDGET,
     LISTING_FUNNEL,
     AD_FEE_CEILINGS,
+    AD_REVIEW_TERMS,
 )

@@ -1,0 +1,187 @@
+"""Stock plans from a SKU's own daily sales for the lost-sales replay, and the per-class choice made on a backtest.
+
+A plan here sees only what a seller's ERP sees: daily sales so far and which days ended in stock. Its demand
+quantity is the mean daily demand over a window of days that ended in stock; its spread is either built from
+independent days (√P·s, the textbook) or **measured**: the standard deviation of the window's P-day sums, P the
+protection period (lead time + review), which keeps the clustering of real demand (a wholesale order, a promotion
+week) that independent days average away. The error of the estimated mean (it persists over all P days) and the
+lead time's spread are added. The reorder point is the normal or the gamma quantile of that mean and spread;
+:func:`choose_by_class` picks one per volume class from replayed outcomes on a backtest year
+(benchmarks/inventory_sim.py; docs/inventory.md "Replay with lost sales").
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+from scipy.stats import norm
+
+from xborder.domains.inventory.policy import reorder_point
+from xborder.domains.inventory.simulate import Policy, SimResult
+
+__all__ = [
+    "VOLUME_EDGES",
+    "choose_by_class",
+    "history_policy",
+    "protection_spread",
+    "volume_classes",
+]
+
+VOLUME_EDGES: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0)
+"""Class edges in units of expected demand over the protection period (class 0 below 25, class 5 from 400)."""
+
+
+def protection_spread(
+    sales: np.ndarray, in_stock: np.ndarray, window: int, protect_days: int, *, from_first_sale: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean daily demand, sd of daily demand and sd of ``protect_days``-day sums over the last ``window`` days.
+
+    With ``from_first_sale`` a series starts at its first sale in the window (a launch is not a run of
+    zero-demand days); by default every day counts (on the M5 and UCI replays, reading a seasonal product from
+    its first sale overstocks it: docs/benchmarks.md). A day that did not end in stock shows sales capped by
+    stock, not demand: it counts as the mean of the days that did (so it neither adds nor removes spread).
+
+    Args:
+        sales: Daily sales, SKUs × days (the last ``window`` columns are read).
+        in_stock: Same shape, True where the day ended with stock on hand.
+        window: Days of history to read.
+        protect_days: Length P of the sums (lead time + review period, days).
+        from_first_sale: Count the window from the SKU's first sale in it.
+
+    Returns:
+        (mean per day, sd per day, sd of P-day sums, demand days counted) per SKU; the sums' sd is NaN where the
+        series has fewer than 2P days in the window (too few sums to measure a spread on).
+    """
+    s = np.ascontiguousarray(sales[:, -window:], dtype=float)
+    ok = np.ascontiguousarray(in_stock[:, -window:], dtype=bool)
+    width = s.shape[1]
+    first = np.zeros(len(s), dtype=int)
+    if from_first_sale:
+        first = np.where((s > 0).any(axis=1), np.argmax(s > 0, axis=1), width)
+        ok = ok & (np.arange(width)[None, :] >= first[:, None])
+    n = ok.sum(axis=1)
+    mean = np.divide(np.where(ok, s, 0.0).sum(axis=1), n, out=np.zeros(len(s)), where=n > 0)
+    x = np.where(ok, s, mean[:, None])
+    day_sd = np.sqrt(np.divide(x.var(axis=1) * width, n - 1, out=np.zeros(len(s)), where=n > 1))
+    sums_sd = np.full(len(s), np.nan)
+    if width > protect_days:
+        c = np.cumsum(x, axis=1)
+        sums = c[:, protect_days - 1 :] - np.concatenate(
+            [np.zeros((len(s), 1)), c[:, :-protect_days]], axis=1
+        )
+        if from_first_sale:
+            sums = np.where(np.arange(sums.shape[1])[None, :] >= first[:, None], sums, np.nan)
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                var = np.nanvar(sums, axis=1, ddof=1)
+        else:
+            var = sums.var(axis=1, ddof=1)
+        sums_sd = np.where(width - first >= 2 * protect_days, np.sqrt(var), np.nan)
+    return mean, day_sd, sums_sd, n
+
+
+def history_policy(
+    *,
+    lead_time_days: float,
+    lead_time_sd_days: float,
+    review_days: int,
+    service_level: float,
+    window: int = 364,
+    order_days: float = 30.0,
+    spread: str = "sums",
+    gamma: np.ndarray | bool = False,
+    from_first_sale: bool = False,
+) -> Policy:
+    """A (R, r, Q) policy re-planned at every review from the sales so far (see the module docstring).
+
+    Args:
+        lead_time_days, lead_time_sd_days: Lead time L and its standard deviation σ_L (days).
+        review_days: Review period R (days); the protection period is P = L + R.
+        service_level: Target cycle service level (probability of no lost sale in a replenishment cycle).
+        window: Days of history the demand quantity and spread are read from.
+        order_days: Order quantity Q in days of mean demand (at least one unit).
+        spread: ``sums`` (sd of the window's P-day sums; independent days where the series is shorter than 2P)
+            or ``days`` (independent days, √P·s).
+        gamma: Per SKU (or for all): True takes the gamma quantile, False the normal.
+        from_first_sale: See :func:`protection_spread`.
+
+    Returns:
+        A :data:`~xborder.domains.inventory.simulate.Policy`.
+    """
+    if spread not in ("sums", "days"):
+        raise ValueError(f"spread must be sums or days; got {spread!r}")
+    protect = lead_time_days + review_days
+    z = float(norm.ppf(service_level))
+
+    def plan(day: int, sales: np.ndarray, in_stock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        d, s, sums_sd, counted = protection_spread(
+            sales, in_stock, window, round(protect), from_first_sale=from_first_sale
+        )
+        n = np.maximum(counted, 1)
+        demand_var = protect * s * s + protect**2 * s * s / n  # independent days, error of the mean
+        if spread == "sums":
+            demand_var = np.where(np.isnan(sums_sd), demand_var, sums_sd**2 * (1.0 + protect / n))
+        sigma = np.sqrt(demand_var + d * d * lead_time_sd_days**2)
+        zz = np.full(len(d), z)
+        r = np.where(
+            np.broadcast_to(gamma, d.shape),
+            reorder_point(d * protect, sigma, zz, distribution="gamma"),
+            reorder_point(d * protect, sigma, zz),
+        )
+        q = np.where(d > 0, np.maximum(np.ceil(order_days * d), 1.0), 0.0)
+        return np.where(d > 0, np.ceil(r), 0.0), q
+
+    return plan
+
+
+def volume_classes(
+    mean_daily: np.ndarray, protect_days: float, edges: tuple[float, ...] = VOLUME_EDGES
+) -> np.ndarray:
+    """Class index per SKU from its expected demand over the protection period (0 = slowest)."""
+    return np.searchsorted(
+        np.asarray(edges), np.asarray(mean_daily, dtype=float) * protect_days, side="right"
+    )
+
+
+def choose_by_class(
+    outcomes: Mapping[str, SimResult],
+    classes: np.ndarray,
+    *,
+    target: float,
+    tolerance: float = 0.02,
+    min_series: int = 30,
+    default: str,
+) -> dict[int, str]:
+    """Per class, the variant that reached ``target − tolerance`` cycle service with the least average stock.
+
+    Args:
+        outcomes: Replays of the same SKUs (same order as ``classes``) under each variant.
+        classes: Class index per SKU (:func:`volume_classes`).
+        target: Target cycle service level.
+        tolerance: How far below the target still counts as reached.
+        min_series: Classes with fewer SKUs take ``default`` (too few to choose on).
+        default: Variant for small classes.
+
+    Returns:
+        Class index → variant name, for every class present; where no variant reached it, the one with the
+        highest cycle service.
+    """
+    choice: dict[int, str] = {}
+    for c in np.unique(classes):
+        m = classes == c
+        if m.sum() < min_series:
+            choice[int(c)] = default
+            continue
+        stats = {}
+        for name, res in outcomes.items():
+            cycles = res.cycles[m].sum()
+            service = 1.0 - res.stockout_cycles[m].sum() / cycles if cycles else float("nan")
+            stats[name] = (service, float(res.average_stock[m].sum()))
+        reached = [n for n, (cs, _) in stats.items() if cs >= target - tolerance]
+        if reached:
+            choice[int(c)] = min(reached, key=lambda n: stats[n][1])
+        else:
+            choice[int(c)] = max(stats, key=lambda n: stats[n][0])
+    return choice
