@@ -10,6 +10,7 @@ import pytest
 
 from tests.api.seed import SEED_RUN
 from tests.browser.test_dashboard import login
+from tests.launch.test_run_outputs import JUDGED_PAIRS
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.slow]
 
@@ -47,8 +48,10 @@ def _launch_history(app) -> dict:
         first, _ = run_stage(cur, settings, STAGE, {})
         record_gate(cur, a["project_id"], "launch", "go", at=dt.datetime(2011, 6, 1))
         second, summary = run_stage(cur, settings, STAGE, {})
+        judged_pairs = cur.execute(JUDGED_PAIRS).fetchone()[0]
     return {"a": a["project_id"], "b": b["project_id"], "first": first, "second": second, "units": units,
-            "summary": summary, "frozen": (a["factors_frozen"], b["factors_frozen"])}  # fmt: skip
+            "summary": summary, "frozen": (a["factors_frozen"], b["factors_frozen"]),
+            "judged_pairs": judged_pairs}  # fmt: skip
 
 
 def test_launch_page(page, live_server) -> None:
@@ -59,7 +62,7 @@ def test_launch_page(page, live_server) -> None:
     page.click("nav >> text=Launch")
     page.wait_for_url(re.compile(r"/launch$"))
     assert h["second"] in page.locator("#scorecard h2").inner_text()
-    assert page.locator("table#kpis tbody tr").count() == 12
+    assert page.locator("table#kpis tbody tr").count() == 14
     success = "100.0%" if h["units"] >= 400 else "0.0%"
     row = page.locator("table#kpis tr[data-kpi=selection_success_rate]").inner_text()
     assert success in row and "≥ 68.0%" in row
@@ -80,6 +83,9 @@ def test_launch_page(page, live_server) -> None:
     judged, frozen = (1 if h["frozen"][0] else 0), sum(n > 0 for n in h["frozen"])
     assert f"{judged} judged projects with frozen factors ({frozen} projects have frozen factors)" in refit
     assert "at least 30 are needed" in refit
+    # the replayed launches of the web warehouse's sales: judged pairs as counted by hand in SQL
+    replay_all = page.locator("table#replay-groups tr[data-group=all]").inner_text()
+    assert f"{h['judged_pairs']:,}" in replay_all and h["judged_pairs"] > 0
     page.wait_for_selector("#chart-kpis .main-svg")
     page.wait_for_selector("#chart-trend .main-svg")
     rows = page.locator("table#kpis tbody tr").all_inner_texts()

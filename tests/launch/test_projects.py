@@ -131,7 +131,7 @@ def test_pick_to_launch_and_back_on_uci(retail_copy: Path) -> None:
     assert by["selection_success_rate"]["value"] == res["success_rate"]
     assert by["development_cycle_months"]["value"] == pytest.approx(149 / 30.44)
     assert by["acos"]["value"] is None and "ad reports" in by["acos"]["missing"]
-    assert len(card) == 12
+    assert len(card) == 14
 
 
 def test_unknown_project_is_a_clear_error(db_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_scorecard_of_the_run(finished: dict) -> None:
     finally:
         con.close()
     by = card.set_index("kpi")
-    assert len(card) == 12
+    assert len(card) == 14
     if wape is None:
         assert by.loc["forecast_accuracy", "missing"].startswith("the demand stage")
     else:
@@ -58,10 +58,10 @@ def test_report_panels_in_both_languages(finished: dict) -> None:
         zh = report_panels(con, finished["run_id"], "zh")
     finally:
         con.close()
-    assert [p.key for p in en] == ["launch.kpis", "launch.outcomes"]
+    assert [p.key for p in en] == ["launch.kpis", "launch.outcomes", "launch.replay"]
     assert zh[0].title == "关键指标记分卡" and zh[0].missing is None
     table = zh[0].tables[0][1]
-    assert len(table) == 12 and "指标" in table.columns
+    assert len(table) == 14 and "指标" in table.columns
     assert en[1].missing.startswith("No launched project yet")
 
 
@@ -116,7 +116,46 @@ def test_trend_table_once_a_second_launch_run_exists(finished: dict, tmp_path: P
     finally:
         con.close()
     caption, trend = panel.tables[1]
-    assert caption == "关键指标历次运行趋势" and len(trend) == 12
+    assert caption == "关键指标历次运行趋势" and len(trend) == 14
     row = trend.set_index("指标").loc["选品成功率（回测）"]
     assert row["已知运行次数"] == ("2 / 2" if known else "0 / 2")  # the same inputs, scored twice
     assert len(first_only.tables) == 1  # the first run's report does not see the later run
+
+
+JUDGED_PAIRS = """
+WITH s AS (
+    SELECT product_id, country, date_trunc('month', ordered_at) AS m FROM order_lines
+    WHERE status = 'sold' AND coalesce(is_product, TRUE) AND quantity > 0
+      AND product_id IS NOT NULL AND country IS NOT NULL
+), b AS (SELECT min(m) AS lo, max(m) AS hi FROM s),
+f AS (SELECT product_id, country, min(m) AS fm FROM s GROUP BY ALL)
+SELECT count(*) FILTER (WHERE fm + INTERVAL 5 MONTH <= hi - INTERVAL 1 MONTH), count(*) FROM f, b WHERE fm > lo
+"""
+"""Pairs first sold after the data's first month: judged (6-month window ended before the partial last month), all."""
+
+
+def test_replayed_launches_of_the_run(finished: dict) -> None:
+    import duckdb
+
+    from xborder.domains.launch.report import report_panels
+
+    con = duckdb.connect(str(finished["db"]), read_only=True)
+    try:
+        judged, launched = con.execute(JUDGED_PAIRS).fetchone()
+        rows = con.execute("SELECT * FROM launch_replay WHERE run_id = ?", [finished["run_id"]]).df()
+        card = con.execute(
+            "SELECT kpi, value, data_used FROM kpi_scorecard WHERE run_id = ?", [finished["run_id"]]
+        ).df()
+        zh = report_panels(con, finished["run_id"], "zh")[2]
+    finally:
+        con.close()
+    every = rows.set_index("launch_group").loc["all"]
+    assert every["launches"] == judged and every["launches"] + every["pending"] == launched
+    assert every["home_market"] == "GB"  # the UCI retailer sells most at home
+    by = card.set_index("kpi")
+    assert by.loc["selection_success_rate_replay", "value"] == pytest.approx(every["picks_success_rate"])
+    assert by.loc["forecast_accuracy_launches", "value"] == pytest.approx(1 - every["wape"])
+    assert zh.title == "回放上市与权重重新拟合" and zh.missing is None
+    table = zh.tables[0][1]
+    assert table.iloc[0]["上市类别"] == "全部上市" and table.iloc[0]["已评判"] == f"{judged:,}"
+    assert "至少需要 30 个" in zh.intro  # no projects: the refit says how many it needs

@@ -270,15 +270,20 @@ def kpis(
     _json(ctx, json_out)
     run_id, summary = _run_launch(ctx)
     from xborder.domains.launch.stage.io import read_scorecards, run_rows
+    from xborder.domains.launch.tables import LAUNCH_REPLAY
     from xborder.domains.launch.trend import kpi_trend
+    from xborder.warehouse.tables import read_rows, table_exists
 
     con = open_warehouse(ctx, read_only=True)
     try:
         card = run_rows(con, "kpi_scorecard", run_id)
         course = kpi_trend(read_scorecards(con)) if trend else None
+        replay = read_rows(con, LAUNCH_REPLAY, run_id) if table_exists(con, LAUNCH_REPLAY.name) else None
     finally:
         con.close()
     data: dict[str, Any] = {"run_id": run_id, "kpis": card.drop(columns="run_id")}
+    if replay is not None and len(replay):
+        data["replay"] = replay.drop(columns="run_id")
     if course is not None:
         data["trend"] = course
 
@@ -306,6 +311,16 @@ def kpis(
             t.add_row(i18n.render(f"launch.kpi.{r.kpi}", lang), value, f"{sign} {_fmt(r.target, r.unit)}", meets,
                       r.data_used)  # fmt: skip
         console.print(t)
+        if "replay" in d:
+            from xborder.domains.launch.stage.replay_panel import replay_frame
+
+            shown = replay_frame(d["replay"], lang)
+            r2 = Table(title=i18n.render("launch.replay_title", lang))
+            for c in shown.columns:
+                r2.add_column(str(c))
+            for row in shown.itertuples(index=False):
+                r2.add_row(*map(str, row))
+            console.print(r2)
 
     emit(ctx, data, render)
 

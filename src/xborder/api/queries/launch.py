@@ -39,7 +39,8 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         ``projects``, ``median_cycle_months``, ``outcomes``, ``experiments`` (variant tests, every look), ``success_rate``, ``judged``, ``run_id`` (the
         latest launch run), ``scorecard`` (with ``name`` and ``progress``), ``trend`` (per KPI) and ``series``
         (kpi, name, run_id, run_at, value, progress per run for the chart), ``refit`` (the group weights refit on
-        judged projects with frozen factors, or how many there are against ``refit_min_projects``).
+        judged projects with frozen factors, or how many there are against ``refit_min_projects``), ``replay``
+        (the latest replayed launch history of the sales, one row per launch group).
     """
     from dataclasses import asdict
 
@@ -61,6 +62,7 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         cards = read_scorecards(cur, last_runs)
         experiments = read_experiments(cur)
         factors = read_frozen_factors(cur)
+        replay = run_rows(cur, "launch_replay")
     judged_cols = ["project_id", "launched_at", "success"]
     refit = refit_on_projects(
         factors,
@@ -92,4 +94,5 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         "trend": _records(trend),
         "series": _records(cards[["kpi", "name", "run_id", "run_at", "value", "unit", "progress"]]),
         "refit": to_jsonable(asdict(refit)),
+        "replay": _records(replay.drop(columns=["run_id"])) if len(replay) else [],
     }

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xborder.domains.demand.window_totals import quantile_name, window_totals
+from xborder.domains.demand.window_totals import cross_step_rho, quantile_name, window_totals
 
 __all__ = [
     "QUANTILES",
@@ -113,6 +113,8 @@ class Calibration:
     total_growth: float = 1.0
     """Exponent a of a window total's spread in the number of periods n it sums (1: errors move
     together, 0.5: independent), fitted on the backtest windows' half and full sums."""
+    step_rho: float = 1.0
+    """Mean correlation between horizon steps of the backtest windows' errors (:func:`cross_step_rho`)."""
 
     def quantiles(self, classes: np.ndarray, steps: np.ndarray) -> np.ndarray:
         """Quantiles (rows: forecasts, columns: ``probs``) of the error groups of ``classes`` x ``steps``."""
@@ -203,7 +205,7 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
     win.insert(0, "demand_class", win.index.get_level_values("unique_id").map(classes).fillna("unknown"))
     return Calibration(
         probs, tables, win.reset_index(drop=True), int(p["step"].max()), _step_growth(tables["step"]),
-        totals, total_growth,
+        totals, total_growth, cross_step_rho(raw),
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from xborder.domains.demand import window_totals
 from xborder.domains.demand.calibrate import (
     QUANTILES,
     Calibration,
@@ -28,7 +29,7 @@ from xborder.domains.demand.models import median_window
 from xborder.domains.demand.own_blend import blend_own
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
 from xborder.domains.demand.select import combo_members
-from xborder.domains.demand.window_totals import total_quantiles
+from xborder.domains.demand.window_totals import total_quantiles, widen_by_periods
 
 __all__ = [
     "INTERVALS",
@@ -297,6 +298,7 @@ def horizon_totals(
     *,
     n_paths: int = 200,
     source: str = "conformal",
+    widen: bool = True,
 ) -> pd.DataFrame:
     """Per series the total over the forecast horizon: its mean and quantiles.
 
@@ -304,6 +306,9 @@ def horizon_totals(
         rows: the re-seasoned forecasts (unique_id, ds, cutoff, yhat, mean), sorted by unique_id, ds.
         source: ``conformal`` (quantiles of the backtest windows' total errors,
             :func:`~xborder.domains.demand.window_totals.total_quantiles`) or ``paths`` (sums of sample paths).
+        widen: each tail no narrower than the per-period quantiles summed
+            (:func:`~xborder.domains.demand.window_totals.widen_by_periods`, with ``window_totals.PERIOD_SUM``);
+            False when the sources themselves are compared.
 
     Returns:
         unique_id, periods, first_period, last_period, mean (sum of the period means), q05 ... q95 of the total.
@@ -328,13 +333,16 @@ def horizon_totals(
         tq = total_quantiles(dist.calibration, r, scale, classes).set_index("unique_id")
         for p in qs:
             out[quantile_name(p)] = tq[quantile_name(p)].reindex(out.index).to_numpy(float)
-        return out.rename_axis("unique_id").reset_index()
-    ids = pd.unique(r["unique_id"])
-    totals = np.empty((len(ids), n_paths))
-    for start in range(0, len(ids), _CHUNK):  # paths of a few thousand series at a time (memory)
-        part = r["unique_id"].isin(ids[start : start + _CHUNK]).to_numpy()
-        paths = sample_paths(dist.calibration, r[part], scale[part], classes, n_paths=n_paths, seed=start)
-        totals[start : start + _CHUNK] = np.nansum(paths, axis=2)
-    for p in qs:
-        out[quantile_name(p)] = np.quantile(totals, p, axis=1)
-    return out.rename_axis("unique_id").reset_index()
+    else:
+        ids = pd.unique(r["unique_id"])
+        totals = np.empty((len(ids), n_paths))
+        for start in range(0, len(ids), _CHUNK):  # paths of a few thousand series at a time (memory)
+            part = r["unique_id"].isin(ids[start : start + _CHUNK]).to_numpy()
+            paths = sample_paths(dist.calibration, r[part], scale[part], classes, n_paths=n_paths, seed=start)
+            totals[start : start + _CHUNK] = np.nansum(paths, axis=2)
+        for p in qs:
+            out[quantile_name(p)] = np.quantile(totals, p, axis=1)
+    out = out.rename_axis("unique_id").reset_index()
+    if widen and window_totals.PERIOD_SUM:  # no narrower than the per-period quantiles summed
+        out = widen_by_periods(out, r, dist.calibration.step_rho)
+    return out

@@ -80,11 +80,12 @@ def score_last_window(
 
 def _totals_source(dist: Any, df: pd.DataFrame, held: pd.DataFrame, classes: pd.Series) -> str:
     """The horizon totals' source (:data:`TOTALS`) whose 80/90% ranges held the held-out windows' totals
-    closest to nominal (the first on a tie)."""
+    closest to nominal (the first on a tie), compared as the sources give them (before the tails are widened to
+    the per-period sums)."""
     actual = held.groupby("unique_id")["y"].sum()
     best, err = TOTALS[0], np.inf
     for src in TOTALS:
-        t = horizon_totals(dist, df, held.sort_values(["unique_id", "ds"]), classes, source=src)
+        t = horizon_totals(dist, df, held.sort_values(["unique_id", "ds"]), classes, source=src, widen=False)
         t = t.set_index("unique_id").join(actual.rename("actual"), how="inner").dropna(subset=["q10"])
         if t.empty:
             continue

@@ -45,11 +45,19 @@ KPIS = (
     KPI("selection_success_rate_backtest", "fraction", 0.68, "at_least", 0.25,
         "mean success of the xborder picks at the largest k over the backtest cutoffs (selection_backtest)",
         ("selection_backtest",), "the selection backtest stage (xborder run)"),
+    KPI("selection_success_rate_replay", "fraction", 0.68, "at_least", 0.25,
+        "successes / judged picks of the replayed launch history (launch_replay, group all: product x market "
+        "pairs first sold after the data's first month, top 20% by expected revenue at each launch month)",
+        ("launch_replay",), "sales covering at least 8 months (ingest order lines), then the launch stage"),
     KPI("forecast_accuracy", "fraction", 0.85, "at_least", None,
         "1 - median WAPE of the chosen model over product x market series (forecast_accuracy)",
         ("forecast_accuracy",), "the demand stage's backtest (xborder forecast)"),
+    KPI("forecast_accuracy_launches", "fraction", 0.85, "at_least", None,
+        "1 - WAPE of the frozen forecasts of the replayed launches over their first 6 months (launch_replay, "
+        "group all)",
+        ("launch_replay",), "sales covering at least 8 months (ingest order lines), then the launch stage"),
     KPI("slow_moving_share", "fraction", 0.05, "at_most", 0.18,
-        "on-hand units with a slow_* status / all on-hand units (inventory_health)",
+        "on-hand units with a slow_* status / on-hand units whose sales are known (inventory_health)",
         ("inventory_health",), "stock snapshots (ingest kind inventory_snapshots) and the inventory stage"),
     KPI("inventory_turnover", "per_year", 8.2, "at_least", None,
         "median turnover (annual sales / on-hand) over SKUs with stock (inventory_health)",
@@ -98,6 +106,17 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
         b = b[b["k"] == b["k"].max()] if len(b) else b
         k = int(b["k"].max()) if len(b) else 0
         return (float(b["success"].mean()) if len(b) else None), f"{len(b)} cutoffs at k = {k}"
+    if key in ("selection_success_rate_replay", "forecast_accuracy_launches"):
+        r = get("launch_replay")
+        r = r[r["launch_group"] == "all"] if len(r) else r
+        if r.empty:
+            return None, "no replayed launches"
+        row = r.iloc[0]
+        if key == "selection_success_rate_replay":
+            picked = int(row["picks"]) > 0 and not pd.isna(row["picks_success_rate"])
+            return (float(row["picks_success_rate"]) if picked else None), f"{int(row['picks'])} judged picks"
+        judged = int(row["launches"]) > 0 and not pd.isna(row["wape"])
+        return (1.0 - float(row["wape"]) if judged else None), f"{int(row['launches'])} judged launches"
     if key == "forecast_accuracy":
         a = get("forecast_accuracy")
         a = (
@@ -112,8 +131,14 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
         if h.empty:
             return None, "0 SKUs with stock"
         if key == "slow_moving_share":
-            slow = h["status"].astype(str).str.startswith("slow")
-            return float(h.loc[slow, "on_hand"].sum() / h["on_hand"].sum()), f"{len(h)} SKU x location rows"
+            # stock whose sales are unknown is neither slow nor active: counting it would lower the share
+            known = h[h["status"].astype(str) != "unknown"]
+            left = f"{len(h) - len(known)} with unknown sales left out"
+            if known.empty or known["on_hand"].sum() <= 0:
+                return None, f"{len(h)} SKU x location rows, {left}"
+            slow = known["status"].astype(str).str.startswith("slow")
+            slow_share = float(known.loc[slow, "on_hand"].sum() / known["on_hand"].sum())
+            return slow_share, f"{len(known)} SKU x location rows ({left})"
         t = h["turnover"].dropna()
         return (float(t.median()) if len(t) else None), f"{len(t)} SKU x location rows with a turnover"
     if key == "development_cycle_months":
@@ -147,8 +172,8 @@ def scorecard(frames: Frames) -> pd.DataFrame:
     """The scorecard from the run's tables (each may be absent: the KPI is then unknown with what it needs).
 
     Args:
-        frames: Table name -> rows (launch_outcomes, selection_backtest, forecast_accuracy, inventory_health,
-            cycle_times, landed_costs, supplier_concentration, ad_tacos).
+        frames: Table name -> rows (launch_outcomes, selection_backtest, launch_replay, forecast_accuracy,
+            inventory_health, cycle_times, landed_costs, supplier_concentration, ad_tacos).
 
     Returns:
         kpi, value, unit, target, direction, baseline, meets, formula, data_used, missing.
@@ -156,6 +181,8 @@ def scorecard(frames: Frames) -> pd.DataFrame:
     rows = []
     for k in KPIS:
         value, used = _value(k.key, frames)
+        if value is not None and not np.isfinite(value):
+            value = None  # a NaN mean (no usable row) is unknown, never a value that may read as met
         meets = (
             None if value is None else (value >= k.target if k.direction == "at_least" else value <= k.target)
         )

@@ -61,7 +61,8 @@ def launch_factors(monthly: pd.DataFrame, frozen: pd.DataFrame, categories: pd.S
 
     Args:
         monthly: product_id, month (Period), units (``replay.monthly_units``).
-        frozen: Replayed launches with launch_month, category, forecast, launch_price.
+        frozen: Replayed launches with launch_month, category, forecast, launch_price (one row per launch: a
+            product, or a product x market pair).
         categories: product_id -> catalogue category.
 
     Returns:
@@ -82,7 +83,8 @@ def launch_factors(monthly: pd.DataFrame, frozen: pd.DataFrame, categories: pd.S
         volatility = float(np.std(units) / mean) if mean > 0 else np.nan
         rows.append((rec["product_id"], momentum, crowding, volatility))
     f = pd.DataFrame(rows, columns=["product_id", "momentum", "crowding", "volatility"])
-    out = frozen.merge(f, on="product_id", how="left")
+    # by position, so that launches of one product in several markets each keep their own row
+    out = frozen.assign(**{c: f[c].to_numpy() for c in ("momentum", "crowding", "volatility")})
     return out.assign(demand=out["forecast"], price=out["launch_price"])
 
 

@@ -11,6 +11,7 @@ __all__ = [
     "PROJECT_EXPERIMENTS",
     "LAUNCH_OUTCOMES",
     "KPI_SCORECARD",
+    "LAUNCH_REPLAY",
     "TABLES",
 ]
 
@@ -187,4 +188,37 @@ KPI_SCORECARD = Table(
     ),
 )  # fmt: skip
 
-TABLES = (PROJECTS, PROJECT_FACTORS, PROJECT_EVENTS, PROJECT_EXPERIMENTS, LAUNCH_OUTCOMES, KPI_SCORECARD)
+LAUNCH_REPLAY = Table(
+    "launch_replay",
+    "A replayed launch history on the warehouse's own sales: product x market pairs first sold after the data's "
+    "first month, the forecast and picks frozen at each launch month, judged after 6 months "
+    "(xborder.domains.launch.replay_markets; docs/launch.md). One row per group of launches.",
+    owner="launch",
+    columns=(
+        _RUN,
+        Column("launch_group", "VARCHAR", "all | refit:<method> | <kind>:<scope>: kind new_product (the product first sells after "
+               "the data's first month) or new_market (an older product's first sale in this market); scope home "
+               "(the market with most units) or foreign.", nullable=False),
+        Column("home_market", "VARCHAR", "The home market (most sold units)."),
+        Column("launches", "BIGINT", "Judged launches (6-month window ended within the data).", unit="launches"),
+        Column("pending", "BIGINT", "Launches whose window has not ended (not judged).", unit="launches"),
+        Column("success_rate", "DOUBLE", "Share of judged launches with units >= the frozen lower 80% bound.",
+               unit="fraction"),
+        Column("beat_point_rate", "DOUBLE", "Share with units >= the frozen point forecast.", unit="fraction"),
+        Column("picks", "BIGINT", "Judged launches the system would have picked (launch month's top 20% by "
+               "expected revenue).", unit="launches"),
+        Column("picks_success_rate", "DOUBLE", "Share of the picks that succeeded (NULL: no picks).",
+               unit="fraction"),
+        Column("actual_units", "DOUBLE", "Units sold in the judged windows.", unit="units"),
+        Column("forecast_units", "DOUBLE", "Sum of the frozen point forecasts.", unit="units"),
+        Column("wape", "DOUBLE", "Sum |forecast - actual| / sum actual.", unit="fraction"),
+        Column("bias", "DOUBLE", "Sum (forecast - actual) / sum actual (negative: under-forecast).",
+               unit="fraction"),
+        Column("coverage_80", "DOUBLE", "Share of actuals inside the frozen 80% interval.", unit="fraction"),
+        Column("test_months", "BIGINT", "refit:<method> rows: launch months tested (weights refit before each "
+               "on every earlier judged launch, picked or not); NULL on the other rows.", unit="months"),
+    ),
+)  # fmt: skip
+
+TABLES = (PROJECTS, PROJECT_FACTORS, PROJECT_EVENTS, PROJECT_EXPERIMENTS, LAUNCH_OUTCOMES, KPI_SCORECARD,
+          LAUNCH_REPLAY)  # fmt: skip

@@ -9,12 +9,19 @@ import pandas as pd
 from xborder.domains.launch.kpis import scorecard
 from xborder.domains.launch.outcomes import cost_sales, judge_outcomes, success_rate, unit_costs
 from xborder.domains.launch.projects import cycle_times, project_status
-from xborder.domains.launch.stage.io import read_events, run_rows
-from xborder.domains.launch.tables import KPI_SCORECARD, LAUNCH_OUTCOMES, PROJECT_FACTORS, PROJECTS, TABLES
+from xborder.domains.launch.stage.io import read_events, read_sold_lines, run_rows
+from xborder.domains.launch.tables import (
+    KPI_SCORECARD,
+    LAUNCH_OUTCOMES,
+    LAUNCH_REPLAY,
+    PROJECT_FACTORS,
+    PROJECTS,
+    TABLES,
+)
 from xborder.warehouse.stage import NoParams, Stage, StageContext
 from xborder.warehouse.tables import read_rows, table_exists, write_frame
 
-__all__ = ["STAGE", "run_launch", "sales_after_launch"]
+__all__ = ["STAGE", "run_launch", "sales_after_launch", "replay_sales"]
 
 _KPI_INPUTS = ("selection_backtest", "forecast_accuracy", "inventory_health", "landed_costs",
                "supplier_concentration", "ad_tacos")  # fmt: skip
@@ -34,6 +41,39 @@ def sales_after_launch(con: Any, products: list[str]) -> tuple[pd.DataFrame, Any
     ).df()
     last = con.execute("SELECT CAST(max(ordered_at) AS DATE) FROM order_lines").fetchall()
     return df[cols], (last[0][0] if last else None)
+
+
+def replay_sales(con: Any, run_id: str) -> pd.DataFrame:
+    """Replay the launch history of the warehouse's sales (product x market pairs) and write its summary rows.
+
+    Nothing is written when the sales cover fewer than the outcome window plus two months (burn-in and one
+    judged month): there is no launch to judge.
+    """
+    from xborder.domains.launch.replay import ReplayRules
+    from xborder.domains.launch.replay_markets import (
+        home_market,
+        market_replay_summary,
+        refit_market_launches,
+        replay_market_launches,
+    )
+
+    rules = ReplayRules()
+    lines, categories = read_sold_lines(con)
+    if lines.empty:
+        return pd.DataFrame()
+    months = pd.to_datetime(lines["ordered_at"]).dt.to_period("M")
+    if (months.max() - months.min()).n + 1 < rules.horizon + 2:
+        return pd.DataFrame()
+    home = home_market(lines)
+    judged = replay_market_launches(lines, categories, rules, home)
+    if not judged["complete"].any():
+        return pd.DataFrame()
+    summary = pd.concat([market_replay_summary(judged), refit_market_launches(lines, judged, categories)],
+                        ignore_index=True).rename(columns={"group": "launch_group"})  # fmt: skip
+    summary = summary.assign(run_id=run_id, home_market=home)
+    summary["test_months"] = summary.get("test_months", pd.Series(dtype=float)).astype("Int64")
+    write_frame(con, LAUNCH_REPLAY, summary)
+    return summary
 
 
 def run_launch(con: Any, run_id: str, min_refit: int = 30) -> dict[str, Any]:
@@ -63,6 +103,8 @@ def run_launch(con: Any, run_id: str, min_refit: int = 30) -> dict[str, Any]:
     frames: dict[str, pd.DataFrame | None] = {t: run_rows(con, t, run_id) for t in _KPI_INPUTS}
     frames["launch_outcomes"] = outcomes
     frames["cycle_times"] = cycle_times(status)
+    replay = replay_sales(con, run_id)
+    frames["launch_replay"] = replay
     card = scorecard(frames)
     write_frame(con, KPI_SCORECARD, card.assign(run_id=run_id))
     rate, judged = success_rate(outcomes) if len(outcomes) else (None, 0)
@@ -81,6 +123,7 @@ def run_launch(con: Any, run_id: str, min_refit: int = 30) -> dict[str, Any]:
         "projects_with_frozen_factors": len(frozen),
         "refit_judged_projects": refit_judged,
         "refit_min_projects": int(min_refit),
+        "replayed_launches": int(replay["launches"].iloc[0]) if len(replay) else 0,
     }
 
 

@@ -22,7 +22,7 @@ from xborder.domains.launch.tables import (
 from xborder.warehouse.tables import latest_run_id, read_rows, table_exists, write_frame
 
 __all__ = ["run_rows", "read_projects", "read_events", "read_scorecards", "read_experiments", "create_project",
-           "record_gate", "record_experiment", "read_frozen_factors", "FORECAST_MONTHS"]  # fmt: skip
+           "record_gate", "record_experiment", "read_frozen_factors", "read_sold_lines", "FORECAST_MONTHS"]  # fmt: skip
 
 FORECAST_MONTHS = 6
 """Months the selection's frozen forecast covers (opportunities.demand_6m and its 80% bounds)."""
@@ -293,3 +293,26 @@ def record_experiment(con: Any, project_id: str, row: dict[str, Any]) -> dict[st
     }
     write_frame(con, PROJECT_EXPERIMENTS, pd.DataFrame([full]))
     return full
+
+
+def read_sold_lines(con: Any) -> tuple[pd.DataFrame, pd.Series]:
+    """Sold product lines (product_id, market, ordered_at, quantity, unit_price) and product -> category.
+
+    Lines without a product or a country, and lines flagged as not a product (postage, fees), are left out.
+    """
+    cols = ["product_id", "market", "ordered_at", "quantity", "unit_price"]
+    if not table_exists(con, "order_lines"):
+        return pd.DataFrame(columns=cols), pd.Series(dtype=object)
+    lines = con.execute(
+        "SELECT product_id, country AS market, ordered_at, quantity, unit_price FROM order_lines "
+        "WHERE status = 'sold' AND coalesce(is_product, TRUE) AND quantity > 0 "
+        "AND product_id IS NOT NULL AND country IS NOT NULL"
+    ).df()
+    cats = pd.Series(dtype=object)
+    if len(lines) and table_exists(con, "products"):
+        p = con.execute(
+            "SELECT product_id, category FROM products WHERE product_id IN "
+            "(SELECT DISTINCT product_id FROM order_lines WHERE status = 'sold')"
+        ).df()
+        cats = pd.Series(p["category"].to_numpy(), index=p["product_id"].to_numpy())
+    return lines[cols], cats

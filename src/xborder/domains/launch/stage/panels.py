@@ -9,6 +9,7 @@ import pandas as pd
 from xborder.core import i18n
 from xborder.core.panels import Panel
 from xborder.domains.launch.stage.io import read_scorecards, run_rows
+from xborder.domains.launch.stage.replay_panel import replay_panel
 from xborder.domains.launch.trend import kpi_trend
 
 __all__ = ["report_panels", "scorecard_frame", "trend_frame"]
@@ -35,6 +36,7 @@ def scorecard_frame(card: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_kpi"): t(f"kpi.{r['kpi']}"),
             t("col_value"): _fmt(r["value"], r["unit"]) if known else t("unknown", what=t(f"needs.{r['kpi']}")),
             t("col_target"): f"{sign} {_fmt(r['target'], r['unit'])}",
+            t("col_baseline"): _fmt(r["baseline"], r["unit"]),
             t("col_meets"): meets,
             t("col_formula"): t(f"formula.{r['kpi']}"),
             t("col_data"): r["data_used"],
@@ -83,13 +85,14 @@ def _figure(card: pd.DataFrame, lang: str) -> Any:
                            textposition="outside"))  # fmt: skip
     fig.add_vline(x=1.0, line_dash="dash", line_color="#555")
     fig.update_xaxes(range=[0, 2.4])
+    fig.update_yaxes(autorange="reversed")  # in the table's order
     fig.update_layout(height=80 + 40 * len(known), margin={"l": 10, "r": 40, "t": 20, "b": 30},
                       xaxis_title="value / target (≥ 1 meets; capped at 2)" if lang == "en" else "数值 / 目标（≥ 1 达标；上限 2）")  # fmt: skip
     return fig
 
 
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
-    """The KPI scorecard and launch-outcome panels of ``run_id`` (or of the latest launch run)."""
+    """The KPI scorecard, launch-outcome and replayed-launch panels of ``run_id`` (or of the latest launch run)."""
     card = run_rows(con, "kpi_scorecard", run_id)
     if card.empty:
         score = Panel(key="launch.kpis", title=i18n.render("launch.panel_title", lang),
@@ -110,4 +113,4 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
         shown = out.drop(columns="run_id")
         outcomes = Panel(key="launch.outcomes", title=i18n.render("launch.outcomes_title", lang),
                          intro=i18n.render("launch.outcomes_intro", lang), tables=[(None, shown)], order=91)  # fmt: skip
-    return [score, outcomes]
+    return [score, outcomes, replay_panel(con, run_id, lang)]
