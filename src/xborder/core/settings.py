@@ -157,6 +157,7 @@ class Settings:
     min_margin_erosion: float = -0.05
     max_single_country_supply_share: float = 0.30
     max_fx_move_90d: float = 0.15
+    min_hedge_cover: float = 0.5
     """Warning-indicator thresholds (docs/finance.md gives each formula); ``max_`` warns above, ``min_`` below."""
     stress_draws: int = 2000
     stress_freight_max: float = 3.0

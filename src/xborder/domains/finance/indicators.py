@@ -46,7 +46,7 @@ DIRECTIONS: dict[str, str] = {
 }
 SETTINGLESS = {"cash_runway_weeks", "hedge_cover"}
 """Indicators not judged by a ``max_``/``min_`` setting: the runway against the cash flow's horizon, the hedge cover
-against ``settings.min_hedge_cover`` when that setting exists, else ``HEDGE_COVER_MIN``."""
+against the setting ``min_hedge_cover`` (default ``HEDGE_COVER_MIN``)."""
 HEDGE_COVER_MIN = 0.5
 """Default least share of a currency's net exposure covered by open hedges (only judged when hedges are recorded)."""
 

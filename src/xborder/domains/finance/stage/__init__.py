@@ -20,7 +20,6 @@ from xborder.core.settings import Settings
 from xborder.domains.finance.dossier import SECTION
 from xborder.domains.finance.indicators import (
     DIRECTIONS,
-    HEDGE_COVER_MIN,
     SETTINGLESS,
     cash_runway,
     currency_indicators,
@@ -182,7 +181,7 @@ def run_finance(
     if len(cover):
         parts.append(cover)
     limits = {**thresholds(settings), "cash_runway_weeks": float(len(flow["weeks"])),
-              "hedge_cover": float(getattr(settings, "min_hedge_cover", HEDGE_COVER_MIN))}  # fmt: skip
+              "hedge_cover": float(settings.min_hedge_cover)}  # fmt: skip
     ind = judge(pd.concat(parts, ignore_index=True), limits)
     plan = ind["scope"] == "plan"
     split = ind["subject"].where(plan, "").astype(str).str.split("|")
