@@ -201,3 +201,35 @@ def test_the_landed_cost_section_names_the_channel_and_why_the_lists_margin_diff
     assert "51%" in note and "FR" in note and "shipped alone" in note
     same = SimpleNamespace(extra={"margin": 44.2}, market="FR")
     assert _shared_freight_note(same, [{"margin_value": 0.44}], Translator("en")) == ""
+
+
+def test_other_domains_sections_show_labels_and_the_pairs_own_stress_result() -> None:
+    """A dossier section without a layout of its own (risk, finance, logistics) reads in the page's language:
+    labelled figures and columns, and a record of its own (risk's `stress`: this pair's probability of loss)
+    shown as figures, not dropped."""
+    from xborder.report.sections import generic_section
+
+    body = {
+        "stress": {"run_id": "r", "product_id": "uci:1", "market": "FR", "mode": "sea_lcl", "currency": "EUR",
+                   "units": 524, "draws": 1000, "p_loss": 0.052, "mc_error": 0.007, "base_margin": 0.44},
+        "drivers": [{"run_id": "r", "product_id": "uci:1", "market": "FR", "driver": "freight", "break_even": 3.304,
+                     "first_order": 0.556}],
+        "risk_reserve": 136.7,
+        "stage": {"status": "ok"},
+    }  # fmt: skip
+    en = generic_section("risk", body, Translator("en"), "en")
+    figures = dict(en["figures"])
+    assert figures["Stress test: probability of a loss"] == "0.052"
+    assert figures["Stress test: margin without shocks"] == "0.440"
+    assert figures["Risk reserve (expected loss of the register)"] == "136.7"
+    assert not any("run_id" in k or "product_id" in k for k in figures)
+    title, table = en["tables"][0]
+    assert title == "Break-even of each stress driver"
+    zh = dict(generic_section("risk", body, Translator("zh"), "zh")["figures"])
+    assert zh["压力测试：亏损概率"] == "0.052"
+    indicators = {"indicators": [{"scope": "plan", "indicator": "margin_pct", "status": "warn", "direction": "min",
+                                  "text_en": "Unit margin", "text_zh": "单位利润率"}]}  # fmt: skip
+    ((name, shown),) = generic_section("finance", indicators, Translator("zh"), "zh")["tables"]
+    assert name == "预警指标"
+    flat = json.dumps(shown, ensure_ascii=False)
+    assert "预警" in flat and "单位利润率" in flat and "Unit margin" not in flat and "text" not in flat

@@ -336,6 +336,15 @@ def generic_section(name: str, body: dict[str, Any], tr: Any, lang: str) -> dict
     figures = [
         (label(k), value(v)) for k, v in body.items() if k != "stage" and not isinstance(v, list | dict)
     ]
+    # a record of its own (e.g. risk's `stress`: this pair's probability of loss): its figures, labelled
+    # `<domain>.field.<record>_<key>`, without the ids the page already shows
+    for k, v in body.items():
+        if isinstance(v, dict) and k not in {"stage", "note", "messages"}:
+            figures += [
+                (label(f"{k}_{sub}"), value(x))
+                for sub, x in v.items()
+                if sub not in _HIDDEN and not isinstance(x, list | dict) and x is not None
+            ]
 
     def readable(rows: list[dict[str, Any]]) -> pd.DataFrame:
         """The rows a person reads on a page: no ids the page already shows (run, product, market), no empty
