@@ -48,6 +48,22 @@ def _sales(con: Any) -> pd.DataFrame:
     return ol.assign(day=pd.to_datetime(ol["day"]))
 
 
+def held_summary(g: pd.DataFrame, by: tuple[str, ...] = ()) -> dict[str, Any]:
+    """How a variant's reorder points ``r`` held against ``actual`` demand (``mu`` expected): the share held,
+    the share of units short, the safety stock, and the share held per window length, cut and ``by`` column."""
+    held = g["actual"] <= g["r"]
+    out: dict[str, Any] = {
+        "held": round(float(held.mean()), 4),
+        "short": round(float((g["actual"] - g["r"]).clip(lower=0).sum() / g["actual"].sum()), 4),
+        "safety_stock": round(float((g["r"] - g["mu"]).sum())),
+        "held_by_window": {int(k): round(float(v), 4) for k, v in held.groupby(g["length"]).mean().items()},
+        "held_by_cut": {str(k): round(float(v), 4) for k, v in held.groupby(g["cut"]).mean().items()},
+    }
+    for col in by:
+        out[f"held_by_{col}"] = {str(k): round(float(v), 4) for k, v in held.groupby(g[col]).mean().items()}
+    return out
+
+
 def _run_growth(con: Any) -> tuple[float | None, str | None]:
     """The pooled growth of the warehouse's latest forecast run with horizon totals."""
     run = con.execute("SELECT max(run_id) FROM forecast_totals").fetchone()[0]
@@ -85,7 +101,9 @@ def _windows(sales: pd.DataFrame, cut: pd.Timestamp, growths: dict[str, float]) 
             sold = after[(after["day"] >= start) & (after["day"] < start + pd.Timedelta(days=length))]
             actual = sold.groupby(["product_id", "market"])["units"].sum().reindex(idx, fill_value=0.0)
             for name, a in growths.items():
-                mu, sd = window_demand(replace(paths, growth=np.full(n, a)), np.full(n, off), np.full(n, length))
+                mu, sd = window_demand(
+                    replace(paths, growth=np.full(n, a)), np.full(n, off), np.full(n, length)
+                )
                 out.append(pd.DataFrame({"variant": name, "cut": cut.date().isoformat(), "length": length,
                                          "actual": actual.to_numpy(float), "mu": mu, "sd": sd}))  # fmt: skip
     return out
@@ -93,7 +111,9 @@ def _windows(sales: pd.DataFrame, cut: pd.Timestamp, growths: dict[str, float]) 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("demo", type=Path, help="A demo warehouse (xborder demo --out DIR writes DIR/demo.duckdb).")
+    ap.add_argument(
+        "demo", type=Path, help="A demo warehouse (xborder demo --out DIR writes DIR/demo.duckdb)."
+    )
     a = ap.parse_args()
     t0 = time.perf_counter()
     con = duckdb.connect(str(a.demo), read_only=True)
@@ -105,16 +125,7 @@ def main() -> None:
     frames = [f for cut in CUTS for f in _windows(sales, pd.Timestamp(cut), growths)]
     d = pd.concat(frames, ignore_index=True)
     d["r"] = d["mu"] + Z * d["sd"]
-    results: dict[str, Any] = {}
-    for name, g in d.groupby("variant", sort=False):
-        held = g["actual"] <= g["r"]
-        results[str(name)] = {
-            "held": round(float(held.mean()), 4),
-            "short": round(float((g["actual"] - g["r"]).clip(lower=0).sum() / g["actual"].sum()), 4),
-            "safety_stock": round(float((g["r"] - g["mu"]).sum())),
-            "held_by_window": {int(k): round(float(v), 4) for k, v in held.groupby(g["length"]).mean().items()},
-            "held_by_cut": {str(k): round(float(v), 4) for k, v in held.groupby(g["cut"]).mean().items()},
-        }
+    results: dict[str, Any] = {str(name): held_summary(g) for name, g in d.groupby("variant", sort=False)}
     first = d[d["variant"] == next(iter(growths))]
     out = {
         "cuts": list(CUTS), "lengths": list(LENGTHS), "offsets": list(OFFSETS), "target": 0.95,

@@ -33,6 +33,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+from inventory_history_spread import held_summary
 from scipy.stats import norm
 
 from xborder.domains.inventory.forecasts import demand_from_forecasts, window_demand
@@ -136,21 +137,9 @@ def main() -> None:
             counts[cut] = c
     d = pd.concat(frames, ignore_index=True)
     d["r"] = d["mu"] + Z * d["sd"]
-    results: dict[str, Any] = {}
-    for name, g in d.groupby("variant", sort=False):
-        held = g["actual"] <= g["r"]
-        results[str(name)] = {
-            "held": round(float(held.mean()), 4),
-            "short": round(float((g["actual"] - g["r"]).clip(lower=0).sum() / g["actual"].sum()), 4),
-            "safety_stock": round(float((g["r"] - g["mu"]).sum())),
-            "held_by_window": {
-                int(k): round(float(v), 4) for k, v in held.groupby(g["length"]).mean().items()
-            },
-            "held_by_cut": {str(k): round(float(v), 4) for k, v in held.groupby(g["cut"]).mean().items()},
-            "held_by_category": {
-                str(k): round(float(v), 4) for k, v in held.groupby(g["category"]).mean().items()
-            },
-        }
+    results: dict[str, Any] = {
+        str(name): held_summary(g, by=("category",)) for name, g in d.groupby("variant", sort=False)
+    }
     first = d[d["variant"] == f"{DIVISORS[0]}: {next(iter(GROWTHS))}"]
     out = {
         "cuts": list(CUTS), "lengths": list(LENGTHS), "entry_days": ENTRY_DAYS, "target": 0.95,
