@@ -158,6 +158,12 @@ class Settings:
     max_single_country_supply_share: float = 0.30
     max_fx_move_90d: float = 0.15
     min_hedge_cover: float = 0.5
+    max_refund_rate_trend: float = 0.02
+    max_payout_gap_days: float = 14.0
+    min_stock_cover_days: float = 30.0
+    max_aged_stock_share: float = 0.10
+    max_supplier_concentration: float = 0.50
+    max_fx_open_exposure_share: float = 0.50
     """Warning-indicator thresholds (docs/finance.md gives each formula); ``max_`` warns above, ``min_`` below."""
     stress_draws: int = 2000
     stress_freight_max: float = 3.0
