@@ -57,7 +57,8 @@ def test_the_panel_shows_the_picks_with_their_probability_of_loss(tmp_path: Path
     assert list(table["P(loss)"][:2]) == ["44.0% ± 1.0%", "19.0% ± 1.0%"]
     assert "First the selection's top 2 picks (of 2 ranked), #1 first" in en.intro
     assert (
-        "median over them 31.5%; 0 without a stress test" in en.intro and "13 other paying plans" in en.intro
+        "median over them 31.5%; 0 without a stress test" in en.intro
+        and "Then 13 other paying plans" in en.intro
     )
     assert list(en.figure.data[0].y[:2]) == ["#1 p5 · FR", "#2 p30 · FR"]
     assert "排名前 2 的推荐" in zh.intro

@@ -113,8 +113,11 @@ def stress_panel(con: Any, run_id: str, lang: str) -> Panel:
     if len(picks):
         tested = top[is_pick & top["p_loss"].notna()]
         intro = _t("panel_stress_intro_picks", lang, **args, picks=int(is_pick.sum()), ranked=len(picks),
-                   untested=int(is_pick.sum() - len(tested)), others=int((~is_pick).sum()),
+                   untested=int(is_pick.sum() - len(tested)),
                    picks_p_loss=float(tested["p_loss"].median()) if len(tested) else float("nan"))  # fmt: skip
+        if (~is_pick).any():
+            intro += " " + _t("panel_stress_intro_others", lang, others=int((~is_pick).sum()))
+        intro += " " + _t("panel_stress_box", lang)
     else:
         intro = _t("panel_stress_intro", lang, **args, top=len(top))
     table = pd.DataFrame({
