@@ -94,18 +94,31 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     old = {r[0] for r in con.execute("SELECT DISTINCT customer_key FROM order_lines WHERE customer_key IS NOT NULL").fetchall()}
     ids_first = {r["CustomerID"] for r in rows[:2000] if r["CustomerID"]}
     assert len(old) == len(ids_first) == 72
+    from xborder.core.settings import get_settings
+    from xborder.domains.customers.stage import STAGE
+    from xborder.pipeline.runner import run_stage
+
+    run_stage(con, get_settings(db_path=db), STAGE, {})
+    scored = con.execute("SELECT count(*) FROM customer_scores WHERE customer_key IN (SELECT unnest(?))", [list(old)])
+    n_scored = scored.fetchone()[0]
+    assert n_scored == 68  # 72 customers, 4 of whom only returned goods in these rows
     con.close()
 
     code, out = _cli(["--db", db, "privacy", "rotate-key", "--reason", "key seen in a shared script"], monkeypatch, capsys)
     assert code == 0, out
     text = " ".join(out.split())
-    assert "72 pseudonyms re-keyed in 1,431 rows" in text and "line keys unchanged; the ledger resealed" in text
+    assert "72 pseudonyms re-keyed in 1,499 rows" in text and "customer_scores.customer_key: 68" in text
+    assert "line keys unchanged; the ledger resealed" in text
 
     con = connect(db)
     # the line keys are those of before; no pseudonym of before and no raw customer id is stored anywhere
     assert sorted(r[0] for r in con.execute("SELECT line_key FROM order_lines").fetchall()) == line_keys
     values, tokens = _text_values(con)
     assert tokens & old == set()
+    # the customers stage's scores follow: each scored customer is still the customer of their lines
+    assert con.execute(
+        "SELECT count(*) FROM customer_scores WHERE customer_key IN (SELECT customer_key FROM order_lines)"
+    ).fetchone() == (n_scored,)
     other_fields = {r[f] for r in rows for f in ("InvoiceNo", "StockCode", "Quantity", "UnitPrice")}
     raw_ids = {v for i in ids_first - other_fields for v in (i, f"{i}.0")}
     assert len(raw_ids) > 100 and values & raw_ids == set()
@@ -152,4 +165,50 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     k = layered(layers, pseudonymise(base, "uci", "17850"))
     assert con.execute("SELECT count(*) FROM order_lines WHERE customer_key = ?", [k]).fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM privacy_suppressions WHERE subject_key = ?", [k]).fetchone() == (1,)
+    con.close()
+
+
+def test_olist_customers_before_and_orders_after_a_rotation_are_the_same_people(tmp_path) -> None:  # noqa: ANN001
+    """Olist links orders to a person through customer_links: customers ingested before the rotation, orders and
+    items after it, still give the customers stage the persons counted by hand from the CSV files; the customers
+    file again after the rotation is all duplicates."""
+    import pandas as pd
+
+    from xborder.core.settings import get_settings
+    from xborder.domains.customers.stage import STAGE
+    from xborder.pipeline.runner import run_stage
+    from xborder.privacy.rotate import rotate_key
+
+    folder = shared_path("olist_brazilian_ecommerce", "sample_10000_orders_thegeshwar")
+    orders = pd.read_csv(folder / "olist_orders_dataset.csv")
+    customers = pd.read_csv(folder / "olist_customers_dataset.csv")
+    items = pd.read_csv(folder / "olist_order_items_dataset.csv")
+    sold = orders[~orders["order_status"].isin(["canceled", "unavailable"])]
+    sold = sold[sold["order_id"].isin(items["order_id"])].merge(customers, on="customer_id")
+    db = str(tmp_path / "olist.duckdb")
+    settings = Settings(db_path=db, pseudonym_key=KEY, pseudonym_key_file=str(tmp_path / "no.key"))
+    con = connect(db)
+    first = ingest_path(con, folder / "olist_customers_dataset.csv", "orders", settings=settings)[0]
+    assert first.rows_stored == len(customers)
+    old = {r[0] for r in con.execute("SELECT customer_key FROM customer_links").fetchall()}
+    import datetime as dt
+
+    res = rotate_key(con, reason="test", actor="t", now=dt.datetime(2026, 12, 7))
+    assert res.rows == {"customer_links.source_customer_key": len(customers),
+                        "customer_links.customer_key": len(customers)}  # fmt: skip
+    again = ingest_path(con, folder / "olist_customers_dataset.csv", "orders", settings=settings, force=True)[0]
+    assert (again.rows_stored, again.rows_duplicate, again.rows_quarantined) == (0, len(customers), 0)
+    for name in ("olist_orders_dataset.csv", "olist_order_items_dataset.csv"):
+        ingest_path(con, folder / name, "orders", settings=settings)
+    # every order is linked to its person (none left under its per-order key), with the person's state
+    assert con.execute(
+        "SELECT count(*) FROM order_headers WHERE customer_key IN (SELECT customer_key FROM customer_links)"
+    ).fetchone() == (len(orders),)
+    assert con.execute("SELECT count(*) FROM order_headers WHERE region IS NULL").fetchone() == (0,)
+    _, tokens = _text_values(con)
+    assert tokens & old == set()
+    _, summary = run_stage(con, get_settings(db_path=db), STAGE, {})
+    days = sold.assign(day=pd.to_datetime(sold["order_purchase_timestamp"]).dt.normalize())
+    days = days.groupby("customer_unique_id")["day"].nunique()
+    assert summary["customers"] == len(days) and summary["repeat_customers"] == int((days >= 2).sum())
     con.close()
