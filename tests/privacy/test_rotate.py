@@ -8,7 +8,6 @@ import csv
 import gzip
 import re
 import sys
-from pathlib import Path
 
 import pytest
 from tests.conftest import shared_path
@@ -36,7 +35,9 @@ def _uci_rows(last: int) -> tuple[str, list[str], list[dict[str, str]]]:
     return lines[0], lines[1:], list(csv.DictReader(lines))
 
 
-def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _cli(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     monkeypatch.setattr(sys, "argv", ["xborder", *argv])
     code = 0
     try:
@@ -72,7 +73,8 @@ def test_the_pseudonym_columns_are_every_keyed_column_declared() -> None:
         (t.name, c.name)
         for t in all_tables()
         for c in t.columns
-        if c.personal and c.name in ("customer_key", "source_customer_key", "reviewer_key", "subject_key", "subject_keys")
+        if c.personal
+        and c.name in ("customer_key", "source_customer_key", "reviewer_key", "subject_key", "subject_keys")
     }
     assert named == {(t, c) for t, c, _ in PSEUDONYM_COLUMNS} - {("supplier_verifications", "evidence_ref")}
 
@@ -91,7 +93,12 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     assert (r1.rows_stored, r1.rows_duplicate, r1.rows_quarantined) == (1964, 36, 0)
     base = warehouse_key(con, settings)
     line_keys = sorted(r[0] for r in con.execute("SELECT line_key FROM order_lines").fetchall())
-    old = {r[0] for r in con.execute("SELECT DISTINCT customer_key FROM order_lines WHERE customer_key IS NOT NULL").fetchall()}
+    old = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT customer_key FROM order_lines WHERE customer_key IS NOT NULL"
+        ).fetchall()
+    }
     ids_first = {r["CustomerID"] for r in rows[:2000] if r["CustomerID"]}
     assert len(old) == len(ids_first) == 72
     from xborder.core.settings import get_settings
@@ -99,12 +106,16 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     from xborder.pipeline.runner import run_stage
 
     run_stage(con, get_settings(db_path=db), STAGE, {})
-    scored = con.execute("SELECT count(*) FROM customer_scores WHERE customer_key IN (SELECT unnest(?))", [list(old)])
+    scored = con.execute(
+        "SELECT count(*) FROM customer_scores WHERE customer_key IN (SELECT unnest(?))", [list(old)]
+    )
     n_scored = scored.fetchone()[0]
     assert n_scored == 68  # 72 customers, 4 of whom only returned goods in these rows
     con.close()
 
-    code, out = _cli(["--db", db, "privacy", "rotate-key", "--reason", "key seen in a shared script"], monkeypatch, capsys)
+    code, out = _cli(
+        ["--db", db, "privacy", "rotate-key", "--reason", "key seen in a shared script"], monkeypatch, capsys
+    )
     assert code == 0, out
     text = " ".join(out.split())
     assert "72 pseudonyms re-keyed in 1,499 rows" in text and "customer_scores.customer_key: 68" in text
@@ -123,11 +134,17 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     raw_ids = {v for i in ids_first - other_fields for v in (i, f"{i}.0")}
     assert len(raw_ids) > 100 and values & raw_ids == set()
     # the registry: the base key retired, the new layer current; never a key in it; audited; ledger resealed
-    reg = con.execute("SELECT key_id, retired_at IS NULL, reason FROM pseudonym_keys ORDER BY key_id").fetchall()
+    reg = con.execute(
+        "SELECT key_id, retired_at IS NULL, reason FROM pseudonym_keys ORDER BY key_id"
+    ).fetchall()
     assert reg == [(1, False, None), (2, True, "key seen in a shared script")]
     secret = con.execute("SELECT key FROM pseudonym_key_layers").fetchall()
-    assert len(secret) == 1 and not any(secret[0][0] in str(r) for r in con.execute("SELECT * FROM pseudonym_keys").fetchall())
-    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'privacy.rotate_key'").fetchone() == (1,)
+    assert len(secret) == 1 and not any(
+        secret[0][0] in str(r) for r in con.execute("SELECT * FROM pseudonym_keys").fetchall()
+    )
+    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'privacy.rotate_key'").fetchone() == (
+        1,
+    )
     assert verify(con).ok
 
     # the same export again (CRLF: really re-read) is all duplicates: the line keys still recognise it
@@ -164,7 +181,9 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     assert res.rows["order_lines"]["unlinked"] == n17850
     k = layered(layers, pseudonymise(base, "uci", "17850"))
     assert con.execute("SELECT count(*) FROM order_lines WHERE customer_key = ?", [k]).fetchone() == (0,)
-    assert con.execute("SELECT count(*) FROM privacy_suppressions WHERE subject_key = ?", [k]).fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM privacy_suppressions WHERE subject_key = ?", [k]).fetchone() == (
+        1,
+    )
     con.close()
 
 
@@ -196,7 +215,9 @@ def test_olist_customers_before_and_orders_after_a_rotation_are_the_same_people(
     res = rotate_key(con, reason="test", actor="t", now=dt.datetime(2026, 12, 7))
     assert res.rows == {"customer_links.source_customer_key": len(customers),
                         "customer_links.customer_key": len(customers)}  # fmt: skip
-    again = ingest_path(con, folder / "olist_customers_dataset.csv", "orders", settings=settings, force=True)[0]
+    again = ingest_path(con, folder / "olist_customers_dataset.csv", "orders", settings=settings, force=True)[
+        0
+    ]
     assert (again.rows_stored, again.rows_duplicate, again.rows_quarantined) == (0, len(customers), 0)
     for name in ("olist_orders_dataset.csv", "olist_order_items_dataset.csv"):
         ingest_path(con, folder / name, "orders", settings=settings)

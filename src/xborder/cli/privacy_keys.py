@@ -30,12 +30,15 @@ def show_key(ctx: typer.Context) -> None:
             return
         for k in d["keys"]:
             state = (
-                f"retired {k['retired_at']:%Y-%m-%d %H:%M} UTC" if k["retired_at"] else "current (outer layer)"
+                f"retired {k['retired_at']:%Y-%m-%d %H:%M} UTC"
+                if k["retired_at"]
+                else "current (outer layer)"
             )
             what = "base key" if k["key_id"] == 1 else f"layer {k['key_id']}"
             console.print(
                 f"Pseudonym key {k['key_id']} {k['fingerprint']} ({what}, {k['created_by']}, since "
-                f"{k['created_at']:%Y-%m-%d %H:%M} UTC): {state}" + (f" — {k['reason']}" if k["reason"] else "")
+                f"{k['created_at']:%Y-%m-%d %H:%M} UTC): {state}"
+                + (f" — {k['reason']}" if k["reason"] else "")
             )
 
     emit(ctx, data, render)
@@ -47,10 +50,10 @@ def rotate_key(
 ) -> None:
     """Rotate the pseudonym key: every stored customer and reviewer pseudonym, in every table, is re-keyed under
     a new key layer in one transaction; line keys stay, so a re-ingest still finds its duplicates."""
+    from xborder.cli.privacy import actor
     from xborder.core.clock import utcnow
     from xborder.ledger.runs import reseal
     from xborder.privacy.rotate import rotate_key as rotate
-    from xborder.cli.privacy import actor
 
     con = open_warehouse(ctx)
     try:

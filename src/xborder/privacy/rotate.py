@@ -113,18 +113,25 @@ def rotate_key(
         con.execute("ROLLBACK")
         raise
     if table_exists(con, "report_files"):
-        res.exports = [r[0] for r in con.execute("SELECT path FROM report_files WHERE path IS NOT NULL").fetchall()]
+        res.exports = [
+            r[0] for r in con.execute("SELECT path FROM report_files WHERE path IS NOT NULL").fetchall()
+        ]
     return res
 
 
-def _rekey(con: duckdb.DuckDBPyConnection, key: tuple[str, ...], table: str, column: str, where: str | None) -> int:
+def _rekey(
+    con: duckdb.DuckDBPyConnection, key: tuple[str, ...], table: str, column: str, where: str | None
+) -> int:
     """Set ``column`` of ``table`` to its new form (rows matching ``where``); returns rows changed."""
     if column == "subject_keys":
-        rows = con.execute(f'SELECT request_id, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL').fetchall()
+        rows = con.execute(
+            f'SELECT request_id, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+        ).fetchall()
         new = dict(con.execute(f"SELECT old, new FROM {_MAP}").fetchall())
         for rid, keys in rows:
             con.execute(
-                f'UPDATE "{table}" SET "{column}" = ? WHERE request_id = ?', [[new.get(k, k) for k in keys], rid]
+                f'UPDATE "{table}" SET "{column}" = ? WHERE request_id = ?',
+                [[new.get(k, k) for k in keys], rid],
             )
         return len(rows)
     extra = f" AND ({where})" if where else ""

@@ -78,7 +78,12 @@ PSEUDONYM_KEYS = _privacy_table(
         "When a later rotation retired it (UTC): pseudonyms shown no longer use it as their outer layer; "
         "NULL for the current key.",
     ),
-    Column("created_by", "VARCHAR", "Who rotated (cli:<os user>); the base key's origin for key 1.", personal=True),
+    Column(
+        "created_by",
+        "VARCHAR",
+        "Who rotated (cli:<os user>); the base key's origin for key 1.",
+        personal=True,
+    ),
     Column("reason", "VARCHAR", "Why the key was rotated (e.g. the old key was seen outside the warehouse)."),
     Column("rows_rekeyed", "BIGINT", "Stored pseudonyms re-keyed by the rotation that made this key."),
     Column("seconds", "DOUBLE", "Wall time of that rotation.", unit="s"),

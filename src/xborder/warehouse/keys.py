@@ -86,7 +86,16 @@ def key_registry(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
     Before the first rotation the registry is empty and the base key is described from ``pseudonym_key``.
     """
-    cols = ["key_id", "fingerprint", "created_at", "retired_at", "created_by", "reason", "rows_rekeyed", "seconds"]
+    cols = [
+        "key_id",
+        "fingerprint",
+        "created_at",
+        "retired_at",
+        "created_by",
+        "reason",
+        "rows_rekeyed",
+        "seconds",
+    ]
     try:
         rows = con.execute(f"SELECT {', '.join(cols)} FROM pseudonym_keys ORDER BY key_id").fetchall()
     except duckdb.CatalogException:

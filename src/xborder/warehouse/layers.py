@@ -60,7 +60,9 @@ def layer_ingest(con: Any, ingest_id: str) -> int:
         return 0
     duplicates = 0
     declared = {t.name: t for t in all_tables()}
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    have = {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    }
     by_table: dict[str, list[tuple[str, str | None]]] = {}
     for table, column, where in PSEUDONYM_COLUMNS:
         t = declared.get(table)
@@ -91,7 +93,8 @@ def layer_ingest(con: Any, ingest_id: str) -> int:
 
 def _move_rows(con: Any, table: Any, columns: list[str], ingest_id: str) -> int:
     """Re-insert the rows of ``ingest_id`` in ``table`` with ``columns`` layered; returns rows already stored."""
-    joins, select = [], []
+    joins: list[str] = []
+    select: list[str] = []
     for c in table.columns:
         if c.name in columns:
             alias = f"m{len(joins)}"
@@ -107,6 +110,8 @@ def _move_rows(con: Any, table: Any, columns: list[str], ingest_id: str) -> int:
     rows = con.execute("SELECT count(*) FROM _x_layer_rows").fetchone()[0]
     con.execute(f'DELETE FROM "{table.name}" WHERE ingest_id = ?', [ingest_id])
     names = ", ".join(f'"{c.name}"' for c in table.columns)
-    stored = con.execute(f'INSERT OR IGNORE INTO "{table.name}" ({names}) SELECT * FROM _x_layer_rows').fetchone()[0]
+    stored = con.execute(
+        f'INSERT OR IGNORE INTO "{table.name}" ({names}) SELECT * FROM _x_layer_rows'
+    ).fetchone()[0]
     con.execute("DROP TABLE _x_layer_rows")
     return int(rows) - int(stored)
