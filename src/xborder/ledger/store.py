@@ -73,19 +73,30 @@ class AppendResult:
         }  # fmt: skip
 
 
+_OPEN: set[int] = set()
+"""Connections (``id``) inside a :func:`transaction` of this module: a nested one joins it without ``BEGIN``,
+which DuckDB 2.0.1 refuses inside a transaction and then aborts that transaction."""
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """A transaction of its own, or the caller's when one is open (the caller then commits or rolls back)."""
+    if id(con) in _OPEN:
+        yield
+        return
     try:
         con.begin()
     except duckdb.TransactionException:
         yield
         return
+    _OPEN.add(id(con))
     try:
         yield
     except BaseException:
+        _OPEN.discard(id(con))
         con.rollback()
         raise
+    _OPEN.discard(id(con))
     con.commit()
 
 
@@ -224,4 +235,23 @@ def append_events(
                 )
                 result.heads[batch] = (size, root)
             _insert(con, LEDGER_HEADS, heads)
+            _sign_appended(con, sorted(last_seq), origin)
     return result
+
+
+def _sign_appended(con: duckdb.DuckDBPyConnection, batches: list[str], origin: str | None) -> None:
+    """Sign the new heads of ``batches`` when the ``ledger_signing_key_dir`` setting names a key folder.
+
+    Raises:
+        BadInputError: the folder holds no current key of this ledger (the append is rolled back).
+    """
+    from xborder.core.settings import get_settings
+
+    key_dir = get_settings().ledger_signing_key_dir
+    if not key_dir:
+        return
+    from xborder.ledger.heads import HEADS_BATCH, sign_heads
+
+    touched = [b for b in batches if b != HEADS_BATCH]
+    if touched:
+        sign_heads(con, key_dir, among=touched, actor=origin or "append")
