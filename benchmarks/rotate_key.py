@@ -77,8 +77,11 @@ def main() -> None:
         "baseline_update_wall_s": round(base_wall, 3),
         "baseline_update_cpu_s": round(base_cpu, 3),
         "ratio_wall": round(wall / base_wall, 2),
-        "reingest_after": {"stored": again.rows_stored, "duplicate": again.rows_duplicate,
-                           "quarantined": again.rows_quarantined},  # fmt: skip
+        "reingest_after": {
+            "stored": again.rows_stored,
+            "duplicate": again.rows_duplicate,
+            "quarantined": again.rows_quarantined,
+        },  # fmt: skip
         "customers_stored": int(customers),
         "customers_in_file": len(ids),
         "load_avg": os.getloadavg(),

@@ -3,8 +3,6 @@ downloading a run's report that holds its customers, records who read which pers
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from tests.api.test_data import _upload, uci_slice  # noqa: F401  (the fixture: 300 real UCI rows + a bad one)
@@ -53,7 +51,9 @@ def test_a_report_download_holding_customers_is_logged(fresh_web, tmp_path) -> N
     customers = fresh_web.one("SELECT count(*) FROM customer_scores WHERE run_id = ?", [run_id])
     assert customers == summary["customers"] > 100  # the warehouse's real UCI customers outside GB
     # the run's html report, recorded as the report step records it, listing the run's customers
-    keys = [k for (k,) in fresh_web.sql("SELECT customer_key FROM customer_scores WHERE run_id = ?", [run_id])]
+    keys = [
+        k for (k,) in fresh_web.sql("SELECT customer_key FROM customer_scores WHERE run_id = ?", [run_id])
+    ]
     page = tmp_path / "report.html"
     page.write_text("<table>" + "".join(f"<tr><td>{k[:12]}</td></tr>" for k in keys) + "</table>", "utf-8")
     with fresh_web.app.state.db.write() as cur:  # type: ignore[attr-defined]

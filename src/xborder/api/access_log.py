@@ -24,7 +24,9 @@ Counter = Callable[[Any, dict[str, Any], Any], int | None]
 def _quarantine_items(cur: Any, params: dict[str, Any], body: Any) -> int | None:
     """Rows of the JSON answer showing a quarantined value."""
     items = body.get("items") if isinstance(body, dict) else None
-    return None if items is None else sum(1 for r in items if isinstance(r, dict) and r.get("value") is not None)
+    return (
+        None if items is None else sum(1 for r in items if isinstance(r, dict) and r.get("value") is not None)
+    )
 
 
 def _quarantine_any(cur: Any, params: dict[str, Any], body: Any) -> int | None:
@@ -35,7 +37,9 @@ def _quarantine_any(cur: Any, params: dict[str, Any], body: Any) -> int | None:
 
 def _run_scores(cur: Any, params: dict[str, Any], body: Any) -> int | None:
     """A run's report file holds its customers' rows when the customers stage scored any in that run."""
-    n = cur.execute("SELECT count(*) FROM customer_scores WHERE run_id = ?", [params.get("run_id")]).fetchone()[0]
+    n = cur.execute(
+        "SELECT count(*) FROM customer_scores WHERE run_id = ?", [params.get("run_id")]
+    ).fetchone()[0]
     return int(n)
 
 
@@ -83,7 +87,12 @@ class AccessLog:
         principal = state.get("principal")
         route = getattr(scope.get("route"), "path", None)
         notes = list(state.get("personal_reads", []))
-        if principal is None or not status or status[0] != 200 or (route not in PERSONAL_ROUTES and not notes):
+        if (
+            principal is None
+            or not status
+            or status[0] != 200
+            or (route not in PERSONAL_ROUTES and not notes)
+        ):
             return
         await run_in_threadpool(self._log, scope, principal, route, b"".join(body), notes)
 
