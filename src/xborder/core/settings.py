@@ -115,6 +115,10 @@ class Settings:
     (0: keep; Amazon's Data Protection Policy asks buyer data be deleted 30 days after delivery)."""
     breach_notify_hours: int = 72
     """Privacy: hours from detecting a personal-data breach to notifying the authority (GDPR Art. 33)."""
+    ledger_signing_key_dir: str = ""
+    """Ledger: folder of the ledger's Ed25519 signing key (as ``xborder ledger key create --key-dir``); when set,
+    every append (ingest, stages, ``batch add``, reseal) signs the tree head of each batch it touched, in the
+    same transaction. Empty: heads are signed on command (``xborder ledger sign``)."""
     # --- finance and risk (issue 18) ---
     price_ladder_margins_pct: tuple[int, ...] = (20, 30, 40)
     """Finance: target margins (percent of net revenue) of the price-ladder rungs."""
