@@ -52,8 +52,9 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
         in_year = daily[daily["day"] >= start].groupby(["product_id", "market"])["units"].sum()
         key = pd.MultiIndex.from_frame(plans[["product_id", "market"]])
         full = (first.reindex(key) <= start).to_numpy() & (in_year.reindex(key).fillna(0) > 0).to_numpy()
-        # every planned pair with a full year of sales (and a sale in it) is planned from them, no other
-        assert full.sum() >= 20
+        # every planned pair with a full year of sales (and a sale in it) is planned from them, no other: 17 of the
+        # 33 planned (12 products × GB/DE/FR first sold by 2010-12-11 and sold in the year to 2011-12-09)
+        assert full.sum() == 17
         assert (plans["plan_method"].to_numpy() == np.where(full, "own_sales", "forecast_spread")).all()
         own = plans[full].reset_index(drop=True)
         # demand = the mean of the 364 days up to the last sold day, by hand from the raw file
@@ -86,19 +87,25 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
         assert r.protection_sd == pytest.approx(np.sqrt(var), rel=1e-9)
         assert r.reorder_point == np.ceil(want)
         assert r.expected_cycle_service == pytest.approx(0.95, abs=0.01)
-        # the stock it holds against the days-of-cover rule on the same demand (docs/inventory.md)
-        ratio = own["average_stock"].sum() / own["baseline_average_stock"].sum()
-        assert RATIO_LOW < ratio < RATIO_HIGH
-        assert (own["baseline_cycle_service"] < own["expected_cycle_service"]).mean() > 0.9
+        # the stock it holds against the days-of-cover rule on the same demand (the year's mean d, by hand):
+        # plan = (r − dP) + Q/2 + Rd/2, rule = max(⌈(L + 15)d⌉ − dP, 0) + Q_rule/2 + Rd/2
+        p_all = own["lead_time_days"] + own["review_days"]
+        half_review = own["review_days"] * mean / 2
+        plan = own["reorder_point"] - mean * p_all + own["order_quantity"] / 2 + half_review
+        rule_r = np.ceil(np.round((own["lead_time_days"] + 15.0) * mean, 9))
+        rule = np.maximum(rule_r - mean * p_all, 0) + own["baseline_order_quantity"] / 2 + half_review
+        assert np.allclose(own["average_stock"], plan, rtol=1e-9)
+        assert np.allclose(own["baseline_average_stock"], rule, rtol=1e-9)
+        # measured here: the plan holds 2.23 × the rule's stock for 95 % against the rule's 57–70 % cycle service
+        # under the same model (the rule's realised stock on lumpy demand is higher: docs/inventory.md)
+        assert plan.sum() / rule.sum() == pytest.approx(2.23, abs=0.01)
+        assert own["baseline_cycle_service"].between(0.55, 0.71).all()
         # the product page says which method
         page = build(_Reader(con, run_id), Pair(r.product_id, r.market))
         assert page["plan_method"] == "own_sales"
         assert page["messages"]["plan"][0]["code"] == "inventory.own_sales"
     finally:
         con.close()
-
-
-RATIO_LOW, RATIO_HIGH = 0.0, 100.0
 
 
 class _Reader:
