@@ -83,8 +83,10 @@ KPIS = (
         "ad spend / ad-attributed sales over the run's periods (ad_tacos)",
         ("ad_tacos",), "ad reports (ingest kind ad_performance) and the marketing stage"),
     KPI("risk_detection_hours", "hours", 72.0, "at_most", None,
-        "median hours from a risk event to its alert",
-        ("risk_events",), "a record of when risk events happened (not kept by xborder yet)"),
+        "median hours from when a risk event happened (its source's date) to when xborder first flagged it "
+        "(risk_events: detected_at - happened_at)",
+        ("risk_events",), "a risk_events table of the risk domain (each event's category, product x market, when "
+        "it happened by its source, and the run or ingest that first flagged it); xborder keeps none yet"),
 )  # fmt: skip
 
 
