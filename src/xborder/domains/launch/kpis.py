@@ -100,7 +100,8 @@ def _picks_margin(opportunities: pd.DataFrame, landed: pd.DataFrame) -> tuple[fl
     picks = opportunities
     if len(picks) and "status" in picks:
         picks = picks[picks["status"].astype(str) == "ranked"]
-    margins = picks["margin_pct"].dropna() if len(picks) else pd.Series(dtype=float)
+    # opportunities.margin_pct is in % of price (landed_costs.margin_pct is a fraction)
+    margins = picks["margin_pct"].dropna() / 100.0 if len(picks) else pd.Series(dtype=float)
     lc = _best_mode(landed) if len(landed) else pd.DataFrame()
     pairs = (
         f"; all {len(lc)} assessed product x market pairs (landed_costs, not the picks): median "
