@@ -102,7 +102,10 @@ def _never_launched(listed: pd.DataFrame, ranked: pd.DataFrame, picks: pd.DataFr
     only these can be judged on sales); ``units_next`` and the selection's transfer estimate ``demand_6m`` are
     summed over them.
     """
-    new = ~listed["sold_before"].astype("boolean").fillna(True).astype(bool)
+    product = ~listed["product_id"].astype(str).str.startswith(
+        NICHE_PREFIX
+    )  # niches are no product x market pair
+    new = product & ~listed["sold_before"].astype("boolean").fillna(True).astype(bool)
     status = listed.loc[new, "status"].value_counts().to_dict()
     gated = listed[new & (listed["status"] == "gated")]
     failed = {col: int(_fails(gated, col, gate, strict).sum()) for col, gate, strict in _GATES}

@@ -97,7 +97,8 @@ def parse_arm(text: str) -> ArmSpec:
 
 def _rows(con: Any, arm: ArmSpec) -> tuple[pd.DataFrame, str]:
     src = ARM_SOURCES[arm.source]
-    where, params = [f'"{arm.field}" = ?'], [arm.value]
+    where: list[str] = [f'"{arm.field}" = ?']
+    params: list[Any] = [arm.value]
     if arm.source == "ads" or arm.since is not None or arm.until is not None:
         where += ["period_start IS NOT NULL", "period_end IS NOT NULL"]
     if arm.since is not None:
