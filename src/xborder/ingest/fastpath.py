@@ -177,14 +177,17 @@ def _normalise_countries(con: duckdb.DuckDBPyConnection, table: str, col: str) -
     rows it changes: a country column has a few dozen values over hundreds of thousands of rows (UCI Online
     Retail: 38 over 541,909; 0.04 s of CASE per row before)."""
     q = _q(col)
+    # two statements: as one query DuckDB's plan evaluated the rule's long code list far more often (0.10 s)
+    con.execute(
+        f'CREATE OR REPLACE TEMP TABLE _x_cvals AS SELECT DISTINCT {q} AS v FROM "{table}" WHERE {q} IS NOT NULL'
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _x_cnorm AS SELECT v, n FROM (
-                SELECT v, {country_value_sql("v")} AS n FROM (SELECT DISTINCT {q} AS v FROM "{table}" WHERE {q} IS NOT NULL)
-            ) WHERE n IS DISTINCT FROM v"""
+                SELECT v, {country_value_sql("v")} AS n FROM _x_cvals) WHERE n IS DISTINCT FROM v"""
     )
     if con.execute("SELECT count(*) FROM _x_cnorm").fetchone()[0]:  # type: ignore[index]
         con.execute(f'UPDATE "{table}" AS t SET {q} = m.n FROM _x_cnorm m WHERE t.{q} = m.v')
-    con.execute("DROP TABLE _x_cnorm")
+    con.execute("DROP TABLE _x_cnorm; DROP TABLE _x_cvals")
 
 
 def _violations(table: str, layout: Layout, fmap: dict[str, str], limits: IngestLimits) -> str:
