@@ -64,11 +64,15 @@ def test_panels_page_shows_every_report_panel_with_figures_and_missing_notices(r
     articles, figures = _articles(page), _figures(page)
     expected = _expected(env, run_id, "en")
     assert sorted(articles) == sorted("panel-" + p.key.replace(".", "-") for p in expected)
-    # the finance cash runway: its catalogue title, an intro, a figure with traces, drawn into its own div
+    # finance: the indicators panel draws its figure into its own div; the cash runway, which needs landed
+    # costs this run does not have, keeps its catalogue title and says what is missing instead of a chart
+    ind = articles["panel-finance-indicators"]
+    assert 'data-figure="panel-finance-indicators"' in ind
+    assert figures["panel-finance-indicators"]["data"], "indicators figure has no traces"
     cash = articles["panel-finance-cash_runway"]
     assert f"<h3>{i18n.render('finance.panel_cash_title', 'en')}</h3>" in cash
-    assert 'data-figure="panel-finance-cash_runway"' in cash
-    assert figures["panel-finance-cash_runway"]["data"], "cash runway figure has no traces"
+    assert "panel-missing" in cash and "No 13-week cash flow in this run." in cash
+    assert "data-figure" not in cash and "panel-finance-cash_runway" not in figures
     # every panel with a figure in the report has one here; every panel with `missing` shows its text
     for p in expected:
         anchor = "panel-" + p.key.replace(".", "-")
@@ -106,7 +110,7 @@ def test_panels_page_in_chinese(run_web) -> None:
     assert (
         f"<h3>{i18n.render('finance.panel_cash_title', 'zh')}</h3>" in articles["panel-finance-cash_runway"]
     )
-    assert "现金跑道" in articles["panel-finance-cash_runway"]
+    assert "现金跑道" in articles["panel-finance-cash_runway"] and "本次运行没有 13 周现金流" in page
     assert '<html lang="zh-Hans">' in page and "<h2>目录</h2>" in page
     assert '<h2 class="domain-title">财务</h2>' in page
     for p in _expected(env, run_id, "zh"):
@@ -118,7 +122,7 @@ def test_one_domain_page_and_unknown_names(run_web) -> None:
     c = env.client("viewer")
     page = c.get(f"/runs/{run_id}/panels/finance").text
     assert re.findall(r'<section class="domain" id="domain-(\w+)"', page) == ["finance"]
-    assert "panel-finance-cash_runway" in _figures(page)
+    assert "panel-finance-indicators" in _figures(page)
     assert c.get(f"/runs/{run_id}/panels/nosuchdomain").status_code == 404
     missing = c.get("/runs/run-19990101T000000-000000/panels")
     assert missing.status_code == 404 and "No run" in missing.text
@@ -156,6 +160,6 @@ def test_a_failing_domain_is_shown_failed_and_the_others_still_render(run_web, m
     failed = articles["panel-risk-error"]
     assert "panel-failed" in failed and "RuntimeError: risk table stress_results is unreadable" in failed
     assert not any(a.startswith("panel-risk-") and a != "panel-risk-error" for a in articles)
-    assert "panel-finance-cash_runway" in _figures(r.text)
+    assert "panel-finance-indicators" in _figures(r.text)
     assert any("dashboard panels of risk failed" in m for m in caplog.messages)
     env.app.state.db.changed()  # type: ignore[attr-defined]

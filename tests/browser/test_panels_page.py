@@ -46,6 +46,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env.app.state.db.close()  # type: ignore[attr-defined]
 
 
+def _wait_drawn(page, n: int) -> None:
+    """Wait until plotly has drawn all ``n`` figures (charts draw one per task, in page order)."""
+    page.locator("[data-figure]").last.locator(".main-svg").first.wait_for(timeout=90_000)
+    assert page.locator("[data-figure][data-drawn]").count() == n
+
+
 def test_panels_page_draws_every_figure_in_both_languages(page, live_server) -> None:
     run_id = live_server.app.state.run_id  # type: ignore[attr-defined]
     login(page, live_server.url, "viewer")
@@ -55,24 +61,23 @@ def test_panels_page_draws_every_figure_in_both_languages(page, live_server) -> 
     figures = page.locator("[data-figure]")
     n = figures.count()
     assert n >= 5
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-figure][data-drawn]').length === {n}", timeout=60_000
-    )
-    cash = page.locator("#panel-finance-cash_runway")
-    assert cash.locator("h3").inner_text() == "Cash runway: the next 13 weeks"
-    assert cash.locator(".main-svg").count() >= 1  # plotly drew an svg in the panel
-    assert cash.locator(".main-svg .bars .point, .main-svg .scatterlayer .trace").count() >= 1
-    assert page.locator(".panel-missing").count() >= 1
+    _wait_drawn(page, n)
+    ind = page.locator("#panel-finance-indicators")
+    assert ind.locator("h3").inner_text() == "Money warning indicators: now and the period before"
+    assert ind.locator(".main-svg").count() >= 1  # plotly drew an svg in the panel
+    assert ind.locator(".main-svg .scatterlayer .trace .point").count() >= 1  # with its points
+    cash = page.locator("#panel-finance-cash_runway")  # no landed costs in this run: a notice, no chart
+    assert "No 13-week cash flow in this run." in cash.locator(".panel-missing").inner_text()
+    assert cash.locator(".main-svg").count() == 0
     if os.environ.get("XBORDER_SCREENSHOT"):
         page.screenshot(path=os.environ["XBORDER_SCREENSHOT"] + "-en.png", full_page=True)
 
     page.click("#panel-lang >> text=中文")
     page.wait_for_url(re.compile(r"lang=zh$"))
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-figure][data-drawn]').length === {n}", timeout=60_000
-    )
+    _wait_drawn(page, n)
     assert page.locator("#panel-finance-cash_runway h3").inner_text() == "现金跑道：未来 13 周"
-    assert page.locator("#panel-finance-cash_runway .main-svg").count() >= 1
+    assert page.locator("#panel-finance-indicators h3").inner_text() == "资金预警指标：本期与上期"
+    assert page.locator("#panel-finance-indicators .main-svg").count() >= 1
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     if os.environ.get("XBORDER_SCREENSHOT"):
         page.screenshot(path=os.environ["XBORDER_SCREENSHOT"] + "-zh.png", full_page=True)
