@@ -58,15 +58,16 @@ FORECAST_POOL = 100
 GATES = ("specification", "sourcing", "compliance", "pilot", "launch")
 
 
-def _picks(monthly: pd.DataFrame, lines: pd.DataFrame, cut: pd.Period, ev: object, prof: object, k: int):
-    """The cutoff's list, its first k ranked product picks and their long factor rows."""
-    full, home = bt.cutoff_candidates(
-        monthly,
-        lines,
-        cut,
-        ev,
-        include_new_markets="demand" not in prof.require,  # type: ignore[attr-defined]
-    )
+def _candidates(monthly: pd.DataFrame, lines: pd.DataFrame, cut: pd.Period, ev: object):
+    """Every candidate at the cutoff, never-launched product x market pairs included (as the live selection
+    lists them: ``run_selection`` builds candidates with ``include_new_markets=True``), with the outcome columns
+    of the 6 months from the cutoff."""
+    return bt.cutoff_candidates(monthly, lines, cut, ev, include_new_markets=True)  # type: ignore[arg-type]
+
+
+def _picks(full: pd.DataFrame, home: frozenset, ev: object, prof: object, k: int):
+    """The cutoff's list (every candidate with its status), its ranked products, their first k and the picks'
+    long factor rows."""
     sl, _, _ = consolidate_picks(full, prof, home, launch_cost=float(getattr(ev, "launch_cost_profit", 0.0)),
                                  top=prof.diversify_top or 50, long_factors=True)  # type: ignore[attr-defined]  # fmt: skip
     frame = sl.frame
@@ -74,7 +75,58 @@ def _picks(monthly: pd.DataFrame, lines: pd.DataFrame, cut: pd.Period, ev: objec
         (frame["status"] == "ranked") & ~frame["product_id"].astype(str).str.startswith(NICHE_PREFIX)
     ]
     ranked = ranked.sort_values("rank", kind="stable")
-    return ranked, ranked.head(k), (sl.score.factors if sl.score is not None else pd.DataFrame())
+    return frame, ranked, ranked.head(k), (sl.score.factors if sl.score is not None else pd.DataFrame())
+
+
+_GATES = (
+    ("margin_pct", "gate_min_margin_pct", False),
+    ("demand_6m", "gate_min_demand_6m", False),
+    ("gross_profit_6m", "gate_min_gross_profit_6m", True),
+)
+"""The viability gates as the selection's explanation reads them (selection.explain): value, threshold, strict."""
+
+
+def _fails(rows: pd.DataFrame, col: str, gate: str, strict: bool) -> pd.Series:
+    """Rows whose gate value is unknown or on the wrong side of its threshold (no threshold: none fail)."""
+    if gate not in rows or col not in rows:
+        return pd.Series(False, index=rows.index)
+    v, t = pd.to_numeric(rows[col], errors="coerce"), pd.to_numeric(rows[gate], errors="coerce")
+    wrong = (v <= t) if strict else (v < t)
+    return t.notna() & (v.isna() | wrong)
+
+
+def _never_launched(listed: pd.DataFrame, ranked: pd.DataFrame, picks: pd.DataFrame) -> dict:
+    """How the never-launched pairs (no sale of the product in that market before the cutoff) fared in a list.
+
+    ``later_sold``: picks whose pair sold in the market in the 6 months from the cutoff (the data's own launch:
+    only these can be judged on sales); ``units_next`` and the selection's transfer estimate ``demand_6m`` are
+    summed over them.
+    """
+    product = ~listed["product_id"].astype(str).str.startswith(
+        NICHE_PREFIX
+    )  # niches are no product x market pair
+    new = product & ~listed["sold_before"].astype("boolean").fillna(True).astype(bool)
+    status = listed.loc[new, "status"].value_counts().to_dict()
+    gated = listed[new & (listed["status"] == "gated")]
+    failed = {col: int(_fails(gated, col, gate, strict).sum()) for col, gate, strict in _GATES}
+    p = picks[~picks["sold_before"].astype("boolean").fillna(True).astype(bool)]
+    sold = p[p["units_next"].astype(float) > 0]
+    return {
+        "candidates": int(new.sum()), "candidates_status": {str(k): int(v) for k, v in status.items()},
+        "gated_failing": failed,
+        "ranked": int((~ranked["sold_before"].astype("boolean").fillna(True).astype(bool)).sum()),
+        "picks": int(len(p)), "later_sold": int(len(sold)),
+        "later_sold_units": float(sold["units_next"].sum()), "later_sold_forecast": float(sold["demand_6m"].sum()),
+        "picks_units_next_median": float(p["units_next"].median()) if len(p) else None,
+        "old_pairs_units_next_median": float(picks.loc[~picks.index.isin(p.index), "units_next"].median())
+        if len(picks) > len(p) else None,
+    }  # fmt: skip
+
+
+def _no_demand_requirement(prof: object) -> object:
+    """The same profile without the demand requirement: a never-launched pair's demand is a transfer estimate,
+    which the shipped profiles do not count as assessed demand, so only this variant can rank it."""
+    return dataclasses.replace(prof, require=tuple(r for r in prof.require if r != "demand"))  # type: ignore[arg-type, attr-defined]
 
 
 def _forecast_totals(lines: pd.DataFrame, cut: pd.Period, pairs: pd.DataFrame, run_id: str) -> pd.DataFrame:
@@ -105,6 +157,7 @@ def main() -> None:
     shutil.copy(work / "report.duckdb", db)
     settings = Settings(pseudonym_key="benchmark-key", report_dir=str(work))
     prof = resolve(load_profile("balanced"), settings)
+    open_prof = _no_demand_requirement(prof)
     lines = lines.assign(ordered_at=pd.to_datetime(lines["ordered_at"]))
     monthly = bt.monthly_units(lines)
     con = connect(db)
@@ -113,7 +166,9 @@ def main() -> None:
         for c in args.cutoffs:
             cut = pd.Period(c, "M")
             t = time.perf_counter()
-            ranked, picks, long = _picks(monthly, lines, cut, ev, prof, args.picks)
+            full, home = _candidates(monthly, lines, cut, ev)
+            listed, ranked, picks, long = _picks(full, home, ev, prof, args.picks)
+            open_listed, open_ranked, open_picks, _ = _picks(full, home, ev, open_prof, args.picks)
             sel, fc = f"replay-sel-{c}", f"replay-fc-{c}"
             opp = picks.assign(run_id=sel, profile="balanced")
             write_frame(con, "opportunities", opp[[x for x in _opp_cols(con) if x in opp]])
@@ -134,6 +189,9 @@ def main() -> None:
                     )
             per_cut.append({"cutoff": c, "ranked": int(len(ranked)), "picks": int(len(picks)),
                             "forecast_series": int(totals["unique_id"].nunique()),
+                            "never_launched": _never_launched(listed, ranked, picks),
+                            "never_launched_no_demand_requirement": _never_launched(open_listed, open_ranked,
+                                                                                    open_picks),
                             "seconds": round(time.perf_counter() - t, 1)})  # fmt: skip
             print(per_cut[-1], flush=True)
         summary = run_launch(con, "replay-launch")
@@ -149,10 +207,24 @@ def main() -> None:
         "warehouse": info, "cutoffs": per_cut, "launch_run": summary,
         "projects": _project_figures(projects, outcomes, before),
         "refit": dataclasses.asdict(refit), "rules": dataclasses.asdict(rules),
+        "never_launched": {k: _total(per_cut, k) for k in ("never_launched", "never_launched_no_demand_requirement")},
+        "cpu_seconds": round(time.process_time(), 1),
         "seconds": round(time.perf_counter() - t0, 1),
     }  # fmt: skip
     OUT.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("launch_run", "projects", "refit")}, indent=2, default=str))
+    print(
+        json.dumps(
+            {k: result[k] for k in ("launch_run", "projects", "refit", "never_launched")},
+            indent=2,
+            default=str,
+        )
+    )
+
+
+def _total(per_cut: list[dict], key: str) -> dict:
+    """The per-cutoff never-launched counts summed over the cutoffs."""
+    names = ("candidates", "ranked", "picks", "later_sold", "later_sold_units", "later_sold_forecast")
+    return {n: sum(c[key][n] for c in per_cut) for n in names}
 
 
 def _opp_cols(con: object) -> list[str]:

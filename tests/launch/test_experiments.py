@@ -70,6 +70,7 @@ def test_variant_experiment_recorded_on_a_project(db_path: Path) -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     row = json.loads(out.stdout)
+    assert row["counts_source"] == "control: typed | variant: typed"
     # by hand: pooled two-proportion z test
     p1, p2 = 128 / 3395, 95 / 5216
     pooled = (128 + 95) / (3395 + 5216)
@@ -101,3 +102,91 @@ def test_experiment_on_a_stopped_or_unknown_project_is_refused(db_path: Path) ->
             record_experiment(con, pid, {"experiment": "x"})
     finally:
         con.close()
+
+
+ADS = ("amazon_seller_central_us_bathmat_seller_2018_2020", "ads", "Dec daily Advertised product report.zip")
+
+
+def _ads_by_hand(sku: str, since: str, until: str) -> tuple[int, int, float]:
+    """Clicks, 7-day orders and 7-day sales of one advertised SKU over the days, from the raw report."""
+    import io
+    import warnings
+    import zipfile
+
+    with zipfile.ZipFile(shared_path(*ADS)) as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # openpyxl: the export has no default style
+        df = pd.read_excel(io.BytesIO(z.read(z.namelist()[0])))
+    rows = df[(df["Advertised SKU"] == sku) & df["Date"].between(since, until)]
+    return (
+        int(rows["Clicks"].sum()),
+        int(rows["7 Day Total Orders (#)"].sum()),
+        round(float(rows["7 Day Total Sales "].sum()), 2),
+    )
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_experiment_counts_read_from_the_warehouse_not_typed(db_path: Path, tmp_path: Path) -> None:
+    from tests.ingest.helpers import ingest
+    from xborder.warehouse import connect
+
+    pid = _project(db_path)
+    con = connect(db_path)
+    try:
+        ingest(con, shared_path(*BATHMAT), None, tmp_path)
+        ingest(con, shared_path(*ADS), None, tmp_path)
+    finally:
+        con.close()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "xborder.cli.main", "--db", str(db_path), "--json", "projects", "experiment",
+             pid, *args], capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+
+    # business report: the same two colours as typed in above, now summed from listing_traffic
+    out = run(
+        "colour", "--control-data", "traffic:asin=B07JJC4NTT", "--variant-data", "traffic:asin=B07JJ3HGSN"
+    )
+    assert out.returncode == 0, out.stderr
+    row = json.loads(out.stdout)
+    a, b = _arms()
+    assert (row["control_visitors"], row["control_conversions"], row["control_revenue"]) == a
+    assert (row["variant_visitors"], row["variant_conversions"], row["variant_revenue"]) == b
+    assert row["control_label"] == "traffic:asin=B07JJC4NTT"
+    assert row["counts_source"].startswith(
+        "control: listing_traffic (sessions once per child ASIN and report): asin = 'B07JJC4NTT', period not "
+        "stated, 3 rows; visitors = sessions"
+    )
+    # ad report: clicks, orders and sales of the two colours' advertised SKUs over 1-11 December 2019
+    days = "@2019-12-01..2019-12-11"
+    out = run("ads", "--control-data", f"ads:advertised_sku=1-mc-18{days}",
+              "--variant-data", f"ads:advertised_sku=1-mwh-18{days}")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    row = json.loads(out.stdout)
+    assert (row["control_visitors"], row["control_conversions"]) == _ads_by_hand("1-mc-18", "2019-12-01",
+                                                                                 "2019-12-11")[:2]  # fmt: skip
+    hand_b = _ads_by_hand("1-mwh-18", "2019-12-01", "2019-12-11")
+    assert (row["variant_visitors"], row["variant_conversions"]) == hand_b[:2]
+    assert row["variant_revenue"] == pytest.approx(hand_b[2])
+    assert "ad_performance (advertised_product report)" in row["counts_source"]
+    # no data for the arm: unknown, with what would fill it, exit 2 and nothing recorded
+    out = run("ads", "--control-data", "ads:advertised_sku=1-mc-18@2020-01-01..2020-01-31",
+              "--variant-data", f"ads:advertised_sku=1-mwh-18{days}")  # fmt: skip
+    said = " ".join((out.stdout + out.stderr).split())  # the console wraps long lines
+    assert out.returncode == 2
+    assert (
+        "counts unknown (ad_performance: no row matches with advertised_sku = '1-mc-18' within the dates)"
+        in said
+    )
+    assert "What would fill them: Sponsored Products reports covering the arm" in said
+    both = run("x", "--control", "10,1,5", "--control-data", "traffic:asin=B07JJC4NTT", "--variant", "10,1,5")
+    assert both.returncode == 2 and "not both or neither" in " ".join((both.stdout + both.stderr).split())
+    con = connect(db_path)
+    try:
+        looks = con.execute(
+            "SELECT experiment, counts_source FROM project_experiments ORDER BY recorded_at"
+        ).df()
+    finally:
+        con.close()
+    assert list(looks["experiment"]) == ["colour", "ads"]

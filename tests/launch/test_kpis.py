@@ -58,3 +58,30 @@ def test_replayed_launch_kpis_read_the_all_group() -> None:
         .set_index("kpi")
         .loc["selection_success_rate_replay", "value"]
     )
+
+
+def test_gross_margin_is_the_picks_margin_with_the_all_pairs_median_labelled() -> None:
+    opportunities = pd.DataFrame(
+        {"status": ["ranked", "ranked", "ranked", "gated", "not_assessed"],
+         "margin_pct": [40.0, 52.0, None, 1.0, None]}
+    )  # fmt: skip
+    landed = pd.DataFrame(
+        {"product_id": ["a", "a", "b", "c"], "market": ["FR", "FR", "FR", "DE"], "margin_pct": [0.01, 0.05, -0.2, 0.007]}
+    )  # fmt: skip
+    landed = landed.assign(price=10.0, freight=1.0, insurance=0.0, fulfilment_fee=0.0)
+    card = scorecard({"opportunities": opportunities, "landed_costs": landed}).set_index("kpi")
+    row = card.loc["gross_margin_picks"]
+    # median of the two ranked picks with a margin (opportunities: % of price), not the gated 1%
+    assert row["value"] == pytest.approx(0.46)
+    assert row["meets"] is True
+    assert row["data_used"] == (
+        "opportunities, landed_costs: 2 picks with a margin of 3 picks; all 3 assessed product x market pairs "
+        "(landed_costs, not the picks): median 0.7%"
+    )  # best mode per pair: a 0.05, b -0.2, c 0.007 -> 0.7%
+    assert "gross_margin" not in card.index
+    no_picks = scorecard(
+        {"opportunities": opportunities[opportunities["status"] != "ranked"], "landed_costs": landed}
+    )
+    assert pd.isna(
+        no_picks.set_index("kpi").loc["gross_margin_picks", "value"]
+    )  # unknown, not the all-pairs 0.7%

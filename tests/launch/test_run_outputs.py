@@ -33,6 +33,11 @@ def test_scorecard_of_the_run(finished: dict) -> None:
             "AND model = 'Chosen' AND wape IS NOT NULL",
             [finished["run_id"]],
         ).fetchall()[0][0]
+        picks = con.execute(  # the run's own selection (opportunities.margin_pct is in % of price)
+            "SELECT median(margin_pct) / 100, count(margin_pct) FROM opportunities WHERE status = 'ranked' "
+            "AND run_id = ?",
+            [finished["run_id"]],
+        ).fetchall()[0]
     finally:
         con.close()
     by = card.set_index("kpi")
@@ -44,7 +49,14 @@ def test_scorecard_of_the_run(finished: dict) -> None:
     assert (
         by.loc["selection_success_rate", "value"] != by.loc["selection_success_rate", "value"]
     )  # NaN: no launch
-    assert by.loc["risk_detection_hours", "missing"].startswith("a record of when risk events")
+    assert by.loc["risk_detection_hours", "missing"].startswith("a risk_events table of the risk domain")
+    gm = by.loc["gross_margin_picks"]  # the picks' planned margin, not the median over every assessed pair
+    if picks[1]:
+        assert gm["value"] == pytest.approx(picks[0])
+        assert gm["data_used"].startswith(f"opportunities, landed_costs: {picks[1]} picks with a margin of ")
+        assert "assessed product x market pairs (landed_costs, not the picks): median" in gm["data_used"]
+    else:
+        assert gm["value"] != gm["value"]  # NaN: no pick with a margin
 
 
 def test_report_panels_in_both_languages(finished: dict) -> None:

@@ -25,6 +25,15 @@ def _arm(name: str, text: str) -> tuple[int, int, float]:
         ) from None
 
 
+def _counts(con: Any, name: str, typed: str | None, data: str | None) -> tuple[tuple[int, int, float], str]:
+    """An arm's counts and where they come from: typed in, or summed from the warehouse's rows."""
+    if typed is not None:
+        return _arm(name, typed), "typed"
+    from xborder.domains.launch.stage.arms import arm_counts, parse_arm
+
+    return arm_counts(con, parse_arm(str(data)))
+
+
 def experiment_row(
     control: tuple[int, int, float],
     variant: tuple[int, int, float],
@@ -68,8 +77,22 @@ def experiment(
     ctx: typer.Context,
     project_id: Annotated[str, typer.Argument(help="projects.project_id.")],
     name: Annotated[str, typer.Argument(help="What is tested (main image, title, bundle ...).")],
-    control: Annotated[str, typer.Option("--control", help="visitors,conversions,revenue of A.")],
-    variant: Annotated[str, typer.Option("--variant", help="The same for B.")],
+    control: Annotated[
+        str | None, typer.Option("--control", help="visitors,conversions,revenue of A, typed in.")
+    ] = None,
+    variant: Annotated[str | None, typer.Option("--variant", help="The same for B.")] = None,
+    control_data: Annotated[
+        str | None,
+        typer.Option(
+            "--control-data",
+            help="Read A's counts from the warehouse: ads:FIELD=VALUE[@FROM..TO] (ad_performance clicks, orders, "
+            "sales) or traffic:FIELD=VALUE[@FROM..TO] (listing_traffic sessions, order items, sales).",
+        ),
+    ] = None,
+    variant_data: Annotated[
+        str | None,
+        typer.Option("--variant-data", help="The same for B (e.g. another campaign or later dates)."),
+    ] = None,
     control_label: Annotated[str | None, typer.Option("--control-label", help="What A is.")] = None,
     variant_label: Annotated[str | None, typer.Option("--variant-label", help="What B is.")] = None,
     mde: Annotated[
@@ -85,17 +108,33 @@ def experiment(
     at: Annotated[str | None, typer.Option("--at", help="When (default now).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
-    """Record a look at a variant experiment of a project: the two-proportion test, its verdict and power."""
+    """Record a look at a variant experiment of a project: the two-proportion test, its verdict and power.
+
+    Each arm's counts are typed (--control/--variant) or read from the warehouse (--control-data/--variant-data:
+    ad report clicks/orders/sales, or business report sessions/order items/sales, over the arm's dates); the
+    look records where they came from (counts_source).
+    """
     from xborder.cli.launch import _json, _when
     from xborder.domains.launch.stage.io import record_experiment
 
     _json(ctx, json_out)
-    values = experiment_row(_arm("control", control), _arm("variant", variant), mde=mde, alpha=alpha, look=look,
-                            looks=looks)  # fmt: skip
-    row = {"experiment": name, "recorded_at": _when(at), "owner": owner, "control_label": control_label,
-           "variant_label": variant_label, "note": note, **values}  # fmt: skip
+    for arm, typed, data in (("control", control, control_data), ("variant", variant, variant_data)):
+        if (typed is None) == (data is None):
+            raise BadInputError(
+                f"The {arm} arm needs its counts either typed (--{arm}) or read from data (--{arm}-data), "
+                "not both or neither.",
+                hint="E.g. --control-data 'ads:campaign=A@2019-12-01..2019-12-11' or --control 1092,218,5400",
+            )
     con = open_warehouse(ctx)
     try:
+        (a, a_src), (b, b_src) = (
+            _counts(con, "control", control, control_data),
+            _counts(con, "variant", variant, variant_data),
+        )
+        values = experiment_row(a, b, mde=mde, alpha=alpha, look=look, looks=looks)
+        row = {"experiment": name, "recorded_at": _when(at), "owner": owner,
+               "control_label": control_label or control_data, "variant_label": variant_label or variant_data,
+               "note": note, **values, "counts_source": f"control: {a_src} | variant: {b_src}"}  # fmt: skip
         out = record_experiment(con, project_id, row)
     finally:
         con.close()
@@ -107,7 +146,9 @@ def experiment(
             f"{r['project_id']} {r['experiment']}: B - A = {r['difference']:+.2%} "
             f"[{r['difference_lo']:+.2%}, {r['difference_hi']:+.2%}], z = {r['z']:.2f} (bound {r['bound']:.2f}): "
             f"{verdict}; power to detect +{r['mde']:.0%}: {power}"
-            + (f" ({r['visitors_needed']:,} visitors per arm give 80%)" if r.get("visitors_needed") else ""),
+            + (f" ({r['visitors_needed']:,} visitors per arm give 80%)" if r.get("visitors_needed") else "")
+            + f"\n  A = {r['control_visitors']:,} / {r['control_conversions']:,}, "
+            f"B = {r['variant_visitors']:,} / {r['variant_conversions']:,}; counts: {r['counts_source']}",
             highlight=False,
         )
 

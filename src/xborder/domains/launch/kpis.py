@@ -65,9 +65,11 @@ KPIS = (
     KPI("development_cycle_months", "months", 3.0, "at_most", 6.0,
         "median days from the idea gate to the launch 'go' / 30.44 over launched projects (project_events)",
         ("project_events",), "projects that reached the launch gate: xborder projects gate ID launch"),
-    KPI("gross_margin", "fraction", 0.25, "at_least", None,
-        "median planned margin_pct of the best mode per product x market (landed_costs; planned, not realised)",
-        ("landed_costs",), "the landed-cost stage (xborder landed-cost run)"),
+    KPI("gross_margin_picks", "fraction", 0.25, "at_least", None,
+        "median planned margin_pct of the selection run's picks (opportunities with status ranked: assessed, "
+        "passing every gate; planned on landed cost, not realised); the median over every assessed product x "
+        "market pair (landed_costs, best mode) is shown beside it, labelled, as it is not the business's margin",
+        ("opportunities", "landed_costs"), "the selection stage (xborder select) after the landed-cost stage"),
     KPI("single_country_supply_share", "fraction", 0.30, "at_most", None,
         "largest country's share of supplier spend (supplier_concentration, dimension country)",
         ("supplier_concentration",), "supplier offers and events (ingest) and the suppliers stage"),
@@ -81,14 +83,34 @@ KPIS = (
         "ad spend / ad-attributed sales over the run's periods (ad_tacos)",
         ("ad_tacos",), "ad reports (ingest kind ad_performance) and the marketing stage"),
     KPI("risk_detection_hours", "hours", 72.0, "at_most", None,
-        "median hours from a risk event to its alert",
-        ("risk_events",), "a record of when risk events happened (not kept by xborder yet)"),
+        "median hours from when a risk event happened (its source's date) to when xborder first flagged it "
+        "(risk_events: detected_at - happened_at)",
+        ("risk_events",), "a risk_events table of the risk domain (each event's category, product x market, when "
+        "it happened by its source, and the run or ingest that first flagged it); xborder keeps none yet"),
 )  # fmt: skip
 
 
 def _best_mode(lc: pd.DataFrame) -> pd.DataFrame:
     lc = lc.dropna(subset=["margin_pct"])
     return lc.sort_values("margin_pct", ascending=False).drop_duplicates(["product_id", "market"])
+
+
+def _picks_margin(opportunities: pd.DataFrame, landed: pd.DataFrame) -> tuple[float | None, str]:
+    """Median planned margin of the picks, and the data used with the all-pairs median labelled as such."""
+    picks = opportunities
+    if len(picks) and "status" in picks:
+        picks = picks[picks["status"].astype(str) == "ranked"]
+    # opportunities.margin_pct is in % of price (landed_costs.margin_pct is a fraction)
+    margins = picks["margin_pct"].dropna() / 100.0 if len(picks) else pd.Series(dtype=float)
+    lc = _best_mode(landed) if len(landed) else pd.DataFrame()
+    pairs = (
+        f"; all {len(lc)} assessed product x market pairs (landed_costs, not the picks): median "
+        f"{float(lc['margin_pct'].median()):.1%}"
+        if len(lc)
+        else ""
+    )
+    used = f"{len(margins)} picks with a margin of {len(picks)} picks{pairs}"
+    return (float(margins.median()) if len(margins) else None), used
 
 
 def _value(key: str, f: Frames) -> tuple[float | None, str]:
@@ -144,12 +166,12 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
     if key == "development_cycle_months":
         c = get("cycle_times")
         return (float(c["cycle_months"].median()) if len(c) else None), f"{len(c)} launched projects"
-    if key in ("gross_margin", "logistics_cost_share"):
+    if key == "gross_margin_picks":
+        return _picks_margin(get("opportunities"), get("landed_costs"))
+    if key == "logistics_cost_share":
         lc = _best_mode(get("landed_costs")) if len(get("landed_costs")) else pd.DataFrame()
         if lc.empty:
             return None, "0 plans"
-        if key == "gross_margin":
-            return float(lc["margin_pct"].median()), f"{len(lc)} product x market plans"
         cost = lc["freight"].fillna(0) + lc["insurance"].fillna(0) + lc["fulfilment_fee"].fillna(0)
         share = (cost / lc["price"].replace(0, np.nan)).dropna()
         return (float(share.median()) if len(share) else None), f"{len(share)} plans with a price"
@@ -173,7 +195,7 @@ def scorecard(frames: Frames) -> pd.DataFrame:
 
     Args:
         frames: Table name -> rows (launch_outcomes, selection_backtest, launch_replay, forecast_accuracy,
-            inventory_health, cycle_times, landed_costs, supplier_concentration, ad_tacos).
+            inventory_health, cycle_times, opportunities, landed_costs, supplier_concentration, ad_tacos).
 
     Returns:
         kpi, value, unit, target, direction, baseline, meets, formula, data_used, missing.

@@ -136,6 +136,9 @@ PROJECT_EXPERIMENTS = Table(
                unit="fraction"),
         Column("visitors_needed", "BIGINT", "Visitors per arm for 80% power at that lift.", unit="visitors"),
         Column("note", "VARCHAR", "Free text."),
+        Column("counts_source", "VARCHAR", "Where the arms' counts come from: the warehouse rows they were summed "
+               "from (ad_performance clicks/orders/sales or listing_traffic sessions/order items/sales, with the "
+               "selector and dates), or 'typed' (given on the command line); NULL for looks recorded before."),
     ),
 )  # fmt: skip
 

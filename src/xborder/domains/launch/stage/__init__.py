@@ -23,7 +23,7 @@ from xborder.warehouse.tables import read_rows, table_exists, write_frame
 
 __all__ = ["STAGE", "run_launch", "sales_after_launch", "replay_sales"]
 
-_KPI_INPUTS = ("selection_backtest", "forecast_accuracy", "inventory_health", "landed_costs",
+_KPI_INPUTS = ("selection_backtest", "forecast_accuracy", "inventory_health", "opportunities", "landed_costs",
                "supplier_concentration", "ad_tacos")  # fmt: skip
 
 
