@@ -132,6 +132,16 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
                 assert dl.status_code == 200 and "attachment" in dl.headers["content-disposition"]
                 assert magic in dl.content[:2000].lower() if fmt == "html" else dl.content.startswith(magic)
         assert any(f["format"] == "html" and f["status"] == "ok" for f in run["reports"])
+        # the run's panels page: the demo's 13-week cash runway is drawn (a figure with traces), in zh too
+        from xborder.core import i18n
+
+        for lang in ("en", "zh"):
+            page = c.get(f"/runs/{job['run_id']}/panels", params={"lang": lang}).text
+            cash = page[page.index('id="panel-finance-cash_runway"') :]
+            cash = cash[: cash.index("</article>")]
+            assert f"<h3>{i18n.render('finance.panel_cash_title', lang)}</h3>" in cash
+            assert 'data-figure="panel-finance-cash_runway"' in cash and "panel-missing" not in cash
+            assert '"panel-finance-cash_runway":{"data":[{' in page.replace(" ", "")
         took = {k: (v.get("status"), v.get("seconds")) for k, v in stages.items()}
         print(f"web demo run {job['run_id']}: {time.monotonic() - t0:.0f} s, stages {took}")
     finally:

@@ -1,4 +1,5 @@
-"""Dashboard pages: opportunities (filter, sort, compare markets), product × market detail, data, runs."""
+"""Dashboard pages: opportunities (filter, sort, compare markets), product × market detail, data, runs, and a
+run's domain panels."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from xborder.api import services
 from xborder.api.accounts import Principal
 from xborder.api.queries import detail as qd
 from xborder.api.queries import opportunities as qo
+from xborder.api.queries import panels as qp
 from xborder.api.queries import runs as qr
 from xborder.api.routers.opportunities import MARKET, RUN_ID
 from xborder.api.security import current_user, get_db, require_role
@@ -202,4 +204,73 @@ def run_page(
     p: Annotated[Principal, Depends(current_user)],
     run_id: Annotated[str, Path(pattern=RUN_ID)],
 ) -> Response:
-    return render(request, "run.html", run=qr.run_detail(get_db(request), run_id))
+    return render(
+        request,
+        "run.html",
+        run=qr.run_detail(get_db(request), run_id),
+        panel_domains=[(d, qp.domain_label(d, "en")) for d in qp.domain_names()],
+    )
+
+
+Lang = Annotated[Literal["en", "zh"], Query(description="Language of the panels' texts.")]
+
+
+@router.get("/panels", response_class=HTMLResponse)
+def latest_panels(
+    request: Request, p: Annotated[Principal, Depends(current_user)], lang: Lang = "en"
+) -> Response:
+    """The panels of the newest pipeline run (a finished one first)."""
+    with get_db(request).read() as cur:
+        row = cur.execute(
+            "SELECT run_id FROM runs WHERE kind = 'pipeline' "
+            "ORDER BY status = 'ok' DESC, started_at DESC LIMIT 1"
+        ).fetchone()
+    if row is None:
+        from xborder.api.templating import error_page
+        from xborder.core import i18n
+
+        return error_page(request, 404, i18n.render("dashboard.no_run", lang), None)
+    return RedirectResponse(f"/runs/{row[0]}/panels?lang={lang}", status_code=303)
+
+
+def _panels_page(request: Request, run_id: str, lang: str, domain: str | None) -> Response:
+    from xborder.core.i18n import Translator
+
+    data = qp.run_panels(get_db(request), run_id, lang, domain)
+    figures = {
+        v["anchor"]: v["figure"] for g in data["groups"] for v in g["panels"] if v["figure"] is not None
+    }
+    return render(
+        request,
+        "panels.html",
+        data=data,
+        domain=domain,
+        lang=lang,
+        page_lang="zh-Hans" if lang == "zh" else "en",
+        t=Translator(lang, "dashboard"),
+        all_domains=[(d, qp.domain_label(d, lang)) for d in qp.domain_names()],
+        figures_json=to_json(figures),
+    )
+
+
+@router.get("/runs/{run_id}/panels", response_class=HTMLResponse)
+def run_panels_page(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    run_id: Annotated[str, Path(pattern=RUN_ID)],
+    lang: Lang = "en",
+) -> Response:
+    """Every domain's run-level panels (as in the report), interactive, with a table of contents."""
+    return _panels_page(request, run_id, lang, None)
+
+
+@router.get("/runs/{run_id}/panels/{domain}", response_class=HTMLResponse)
+def run_domain_panels_page(
+    request: Request,
+    p: Annotated[Principal, Depends(current_user)],
+    run_id: Annotated[str, Path(pattern=RUN_ID)],
+    domain: Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")],
+    lang: Lang = "en",
+) -> Response:
+    """One domain's run-level panels."""
+    return _panels_page(request, run_id, lang, domain)
