@@ -42,11 +42,18 @@ __all__ = [
     "select",
     "select_pair",
     "series_scale",
+    "naive_fallback",
+    "NAIVE_FALLBACK",
 ]
 
 STRATEGIES = ("level", "class", "series")
 MIN_CLASS_SERIES = 30
 """Demand classes with fewer series take the level's winner in the ``class`` strategy."""
+NAIVE_FALLBACK = True
+"""A demand class whose picks lose to Naive on both MASE and WAPE on the last backtest window (picks made on
+the earlier windows) takes Naive (:func:`naive_fallback`)."""
+MIN_FALLBACK_POINTS = 50
+"""Fewest backtest points of a class on that window for the comparison to count (calibrate.MIN_GROUP)."""
 _PREFIX = "Mean("
 
 
@@ -327,7 +334,41 @@ def _select(
             scores[s] = _pick_score(err, picks, windows[-1])
         best = min(strategies, key=lambda s: (scores[s], strategies.index(s)))
     picks, reasons = _fit(err, best, windows, classes, margin)
+    if NAIVE_FALLBACK and len(windows) >= 2:
+        early, _ = _fit(err, best, windows[:-1], classes, margin)
+        for c in naive_fallback(err, early, windows[-1], classes):
+            on = classes.reindex(picks.index).fillna("unknown").eq(c).to_numpy()
+            picks[on] = "Naive"
+            reasons[on] = f"Naive: it beat the level's choice for {c} series on the last backtest window"
     return Selection(picks, best, reasons, scores, err.wide)
+
+
+def naive_fallback(err: _Errors, picks: pd.Series, window: int, classes: pd.Series) -> list[str]:
+    """Demand classes where Naive beat ``picks`` (made without ``window``) on ``window`` on MASE and WAPE.
+
+    Only classes with at least :data:`MIN_FALLBACK_POINTS` points on that window are judged; MASE is the
+    mean over the class's series with a scale, WAPE pooled over the class.
+    """
+    if "Naive" not in err.singles:
+        return []
+    names = sorted(set(picks) | {"Naive"})
+    ae, sy, n = err.table(names, [window])
+    ids = ae.index.intersection(picks.index)
+    ae, sy, n = ae.loc[ids], sy.loc[ids], n.loc[ids]
+    col = ae.columns.get_indexer(pd.Index(picks.reindex(ids)))
+    chosen = pd.Series(ae.to_numpy()[np.arange(len(ids)), col], index=ids)
+    frame = pd.DataFrame({"Chosen": chosen, "Naive": ae["Naive"]}).dropna()
+    cls = classes.reindex(frame.index).fillna("unknown")
+    scale = err.scale.reindex(frame.index)
+    out = []
+    for c, g in frame.groupby(cls):
+        if n.reindex(g.index).sum() < MIN_FALLBACK_POINTS or sy.reindex(g.index).sum() <= 0:
+            continue
+        mase = g.div(n.reindex(g.index), axis=0).div(scale.reindex(g.index), axis=0).dropna().mean()
+        wape = g.sum() / sy.reindex(g.index).sum()
+        if mase["Naive"] < mase["Chosen"] and wape["Naive"] < wape["Chosen"]:
+            out.append(str(c))
+    return out
 
 
 def add_combos_long(
