@@ -74,6 +74,9 @@ def _fold(cat: dict, tot: dict) -> dict[str, dict]:
     rec = HierarchicalReconciliation(recs).reconcile(
         Y_hat_df=hat, S_df=s_df, tags=tags, Y_df=y_df if len(recs) == 4 else None
     )
+    # the per-level choice made before the origin: bottom-up market totals where their sums of the categories'
+    # chosen backtest forecasts beat the direct ones on the last inner window (MASE / MASE + WAPE / WAPE)
+    bu_inner = _inner_bottom_up_wins(cat, tot, totals, bottom)
     test = pd.concat([cat["test"], tot["test"]], ignore_index=True)
     train = pd.concat([cat["train"], tot["train"]], ignore_index=True)
     scale = naive_scale(train)
@@ -97,8 +100,39 @@ def _fold(cat: dict, tot: dict) -> dict[str, dict]:
                 "bias": round(float((pred.sum() - mm["y"].sum()) / sy), 4),
                 "bias_mean": round(float((mm[mc].clip(lower=0).sum() - mm["y"].sum()) / sy), 4),
             }
+        if level == "market_total" and "BottomUp" in row:
+            row["ByBacktest"] = row["BottomUp" if bu_inner else "Direct"]
+            row["bottom_up_chosen"] = bool(bu_inner)
         out[level] = row
     return out
+
+
+def _inner_bottom_up_wins(cat: dict, tot: dict, totals: list, bottom: list) -> bool:
+    """Whether the categories' summed chosen backtest forecasts beat the totals' own on the last inner window
+    (the window after the last backtest origin of the horizon tier holding most market totals: shorter histories
+    are backtested on shorter windows at later origins; combined MASE / MASE + WAPE / WAPE < 2)."""
+    picked = []
+    for d in (cat, tot):
+        pick = d["choice"].set_index("unique_id")["model"]
+        b = d["backtest"]
+        picked.append(b[b["model"] == b["unique_id"].map(pick)])
+    cat_b, tot_b = picked
+    counts = tot_b.groupby("cutoff")["unique_id"].nunique()
+    origin = max(counts.index[counts == counts.max()])  # the last origin of the tier holding most totals
+    c = cat_b[cat_b["unique_id"].isin(bottom) & (cat_b["cutoff"] == origin)]
+    t = tot_b[tot_b["unique_id"].isin(totals) & (tot_b["cutoff"] == origin)].set_index(["unique_id", "ds"])
+    bu = c.assign(unique_id="total|" + _market(c["unique_id"])).groupby(["unique_id", "ds"])["yhat"].sum()
+    t = t.join(bu.rename("bu"), how="inner")
+    if t.empty:
+        return False
+    train = tot["train"]
+    scale = naive_scale(train[train["ds"] <= origin])
+    res = {}
+    for col in ("yhat", "bu"):
+        ae = (t["y"] - t[col].clip(lower=0)).abs()
+        mase = (ae.groupby(level=0).mean() / scale).dropna().mean()
+        res[col] = (mase, ae.sum() / t["y"].abs().sum())
+    return bool(res["bu"][0] / res["yhat"][0] + res["bu"][1] / res["yhat"][1] < 2.0)
 
 
 def main() -> None:
@@ -127,7 +161,7 @@ def main() -> None:
                     k: round(float(np.mean([f[level][name][k] for f in folds])), 4)
                     for k in ("mase", "wape", "bias", "bias_mean")
                 }
-                for name in ("Direct", *METHODS)
+                for name in ("Direct", *METHODS, "ByBacktest")
                 if all(name in f[level] for f in folds)
             }
         results[row] = agg
