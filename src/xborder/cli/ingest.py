@@ -23,7 +23,8 @@ def ingest(
         typer.Option(
             "--as",
             help="What the file holds, when its columns do not say it: orders | products | reviews | sales | "
-            "trends | ranks | categories | traffic | ads | transactions | inventory | quotes. Without it the "
+            "trends | ranks | categories | traffic | ads | transactions | inventory | quotes | suppliers | freight | "
+            "events. Without it the "
             "kind is recognised from each file's columns.",
         ),
     ] = None,

@@ -13,9 +13,9 @@ __all__ = ["detect_encoding", "transcode_to_utf8", "sample_text"]
 
 def sample_text(path: Path, encoding: str, n_bytes: int = 256_000) -> str:
     """The first ``n_bytes`` of a (possibly gzip-compressed) file decoded with ``encoding``."""
-    import gzip
+    from xborder.core.unpack import gzip_module
 
-    opener = gzip.open if path.suffix == ".gz" else open
+    opener = gzip_module().open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:  # type: ignore[operator]
         raw = fh.read(n_bytes)
     return raw.decode(encoding, errors="replace")
@@ -23,9 +23,9 @@ def sample_text(path: Path, encoding: str, n_bytes: int = 256_000) -> str:
 
 def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
     """Write ``src`` (gzip or plain, in ``encoding``) to ``dst`` as plain UTF-8, streaming."""
-    import gzip
+    from xborder.core.unpack import gzip_module
 
-    opener = gzip.open if src.suffix == ".gz" else open
+    opener = gzip_module().open if src.suffix == ".gz" else open
     with opener(src, "rb") as raw, open(dst, "wb") as out:  # type: ignore[operator]
         if encoding in {"utf-8", "utf-8-sig"}:
             head = raw.read(3)

@@ -75,18 +75,27 @@ class AppendResult:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """A transaction of its own, or the caller's when one is open (the caller then commits or rolls back)."""
-    try:
-        con.begin()
-    except duckdb.TransactionException:
+    """A transaction of its own, or the caller's when one is open (the caller then commits or rolls back).
+
+    An open transaction is told by two reads of ``txid_current()`` giving the same id (each statement outside a
+    transaction gets a new one): a ``BEGIN`` inside one would abort the caller's transaction (DuckDB 2.0).
+    """
+    if _in_transaction(con):
         yield
         return
+    con.begin()
     try:
         yield
     except BaseException:
         con.rollback()
         raise
     con.commit()
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when ``con`` is inside an explicit transaction (BEGIN ... COMMIT)."""
+    first = con.execute("SELECT txid_current()").fetchone()
+    return first == con.execute("SELECT txid_current()").fetchone()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@
 from xborder.ingest.layouts import (  # noqa: F401
     ads,
     categories,
+    events,
     generic,
     inventory,
     money,

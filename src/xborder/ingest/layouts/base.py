@@ -40,6 +40,7 @@ KINDS = (
     "quotes",
     "suppliers",
     "freight",
+    "events",
 )
 
 _NORM = re.compile(r"[^0-9a-z\u00c0-\u024f\u3040-\u30ff\u4e00-\u9fff]+")
