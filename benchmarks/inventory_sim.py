@@ -25,6 +25,15 @@ Each at the stage's 7-day review and at a daily review (the rule too). "Rule, ma
 days until it reaches the per-class plan's cycle service. Target: the cycle service level within 2 points of 95 %
 with less average stock than the baseline.
 
+Checks added in the sixth session (docs/inventory.md):
+- per class, corrected: the spread × a factor chosen on M5's backtest year (bisection until the per-class plan
+  holds 95 % there), applied unchanged to the replay year and UCI — does a bias correction reach 95 %?
+- at the 7-day review: the rule with the review period counted (reorder at L + R + 15 days, as the plan covers
+  L + R), and the plan covering L + R/2 (the mean undershoot below r at a periodic review) — why the target is
+  missed there.
+
+The stage plans pairs with a year of sales through the same function (replay.history_reorder_points).
+
 Writes benchmarks/results/inventory_sim.json. Run: .venv/bin/python benchmarks/inventory_sim.py
 """
 
@@ -41,7 +50,9 @@ import numpy as np
 import pandas as pd
 
 from xborder.domains.inventory.replay import (
+    M5_CLASS_CHOICE,
     choose_by_class,
+    gamma_by_class,
     history_policy,
     protection_spread,
     volume_classes,
@@ -188,6 +199,25 @@ def _classes(hist: np.ndarray, review: int) -> np.ndarray:
     return volume_classes(mean, protect)
 
 
+def _stage_mask(hist: np.ndarray, review: int) -> np.ndarray:
+    """Gamma per SKU as the stage takes it (replay.M5_CLASS_CHOICE, from the day-0 mean)."""
+    mean = protection_spread(hist, np.ones_like(hist, dtype=bool), HISTORY, round(LEAD + review))[0]
+    return gamma_by_class(mean, LEAD + review)
+
+
+def _spread_scale(hist: np.ndarray, play: np.ndarray, review: int, target: float = TARGET) -> dict[str, Any]:
+    """The spread factor (bisection over 1 … 1.6, to 0.02) at which the per-class plan holds ``target``."""
+    mask = _stage_mask(hist, review)
+    lo, hi, trace = 1.0, 1.6, []
+    while hi - lo > 0.02:
+        mid = round((lo + hi) / 2, 4)
+        res = _run(hist, play, plan(review, gamma=mask, spread_scale=mid), review)
+        trace.append({"scale": mid, "cycle_service": round(res.cycle_service, 4),
+                      "average_stock_units": round(float(res.average_stock.sum()), 1)})  # fmt: skip
+        lo, hi = (lo, mid) if res.cycle_service >= target else (mid, hi)
+    return {"scale": hi, "trace": trace}
+
+
 def backtest_choice() -> dict[str, Any]:
     """Per review period: normal or gamma per volume class, chosen on M5's backtest year."""
     hist, play, _ = m5_backtest()
@@ -199,6 +229,8 @@ def backtest_choice() -> dict[str, Any]:
         choice = choose_by_class(runs, classes, target=TARGET, default="normal")
         out[str(review)] = {
             "choice": {str(k): v for k, v in choice.items()},
+            "agrees_with_stage_choice": all(M5_CLASS_CHOICE.get(k, "normal") == v for k, v in choice.items()),
+            "spread_scale": _spread_scale(hist, play, review),
             "series_per_class": {str(int(c)): int((classes == c).sum()) for c in np.unique(classes)},
             "normal": _summary(runs["normal"], None),
             "gamma": _summary(runs["gamma"], None),
@@ -219,8 +251,15 @@ def replay(
         classes = _classes(hist, review)
         by_class = choice[str(review)]["choice"]
         mask = np.array([by_class.get(str(int(c)), "normal") == "gamma" for c in classes])
+        scale = choice[str(review)]["spread_scale"]["scale"]
         runs = {"rule": rule(review), "year_normal": plan(review), "year_gamma": plan(review, gamma=True),
-                "per_class": plan(review, gamma=mask)}  # fmt: skip
+                "per_class": plan(review, gamma=mask), "per_class_corrected": plan(review, gamma=mask, spread_scale=scale)}  # fmt: skip
+        if review > 1:  # why the target is missed at a periodic review
+            runs["rule_with_review_days"] = rule(review, SAFETY_DAYS + review)
+            runs["per_class_half_review"] = history_policy(
+                lead_time_days=LEAD - review / 2, lead_time_sd_days=LEAD_SD, review_days=review,
+                service_level=TARGET, order_days=ORDER_DAYS, gamma=mask,
+            )  # fmt: skip
         res: dict[str, Any] = {"gamma_series": int(mask.sum())}
         for label, pol in runs.items():
             t = time.perf_counter()
@@ -231,13 +270,19 @@ def replay(
             hist, play, cost, res["per_class"]["cycle_service"], review, HISTORY
         )
         base, base7 = res["rule"]["average_stock_units"], out.get("R7", res)["rule"]["average_stock_units"]
-        for label in ("year_normal", "year_gamma", "per_class"):
+        for label in [k for k in runs if k.startswith(("year_", "per_class"))]:
             p = res[label]
             p["stock_vs_rule"] = round(p["average_stock_units"] / base - 1, 4)
             p["stock_vs_rule_7_day_review"] = round(p["average_stock_units"] / base7 - 1, 4)
             p["meets_target"] = bool(
                 abs(p["cycle_service"] - TARGET) <= 0.02 and p["average_stock_units"] < base
             )
+        if "rule_with_review_days" in res:
+            w = res["rule_with_review_days"]["average_stock_units"]
+            for label in ("per_class", "per_class_half_review"):
+                res[label]["stock_vs_rule_with_review_days"] = round(
+                    res[label]["average_stock_units"] / w - 1, 4
+                )
         m = res["rule_matched"]["average_stock_units"]
         res["per_class"]["stock_vs_matched_rule"] = round(res["per_class"]["average_stock_units"] / m - 1, 4)
         out[f"R{review}"] = res

@@ -104,3 +104,24 @@ def test_the_cli_starts_unpacking_a_gzip_file_early_and_the_fast_path_reads_that
     bad.write_bytes(gzip.compress(text)[:200] + gzip.compress(text)[-8:])  # declares a size, stream cut short
     start_unpack(bad)
     assert unpacked(bad) is None
+
+
+def test_the_early_hash_is_the_files_sha256_and_is_not_used_after_the_file_changed(tmp_path):
+    """``start_unpack`` hashes the file beside the command's start; ``file_sha256`` takes that hash only while
+    the file has the size and modification time it was hashed at."""
+    import gzip
+    import hashlib
+    import os
+
+    from xborder.core.unpack import known_sha256, start_unpack
+    from xborder.ingest.formats import file_sha256
+
+    for name, data in (("h.csv.gz", gzip.compress(b"a,b\n1,2\n" * 3000)), ("h.csv", b"a,b\n1,2\n" * 3000)):
+        f = tmp_path / name
+        f.write_bytes(data)
+        start_unpack(f)
+        assert known_sha256(f) == hashlib.sha256(data).hexdigest() == file_sha256(f)
+        f.write_bytes(data + b"3,4\n")  # changed after the early hash: the early one must not be used
+        os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 1_000_000))
+        assert known_sha256(f) is None
+        assert file_sha256(f) == hashlib.sha256(data + b"3,4\n").hexdigest()

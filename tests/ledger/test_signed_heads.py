@@ -209,3 +209,33 @@ def test_batch_add_with_sign_signs_the_touched_batch_or_appends_nothing(chain: t
     finally:
         con.close()
     assert rep.ok and rep.signed_heads == 1 and events == 1  # the refused call appended nothing
+
+
+def test_heads_are_signed_at_each_append_when_a_signing_key_is_configured(
+    chain: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the ``ledger_signing_key_dir`` setting, an append signs the heads of the batches it touched, in its
+    own transaction; an append that cannot be signed (no key in the folder) stores nothing."""
+    db, keys = chain
+    customs = {"type": "customs", "at": "2016-03-01T00:00:00Z", "data": {"country": "US", "cleared": True}}
+    con = connect(db)
+    try:
+        append_events(con, [parse_event("SCMS-3", customs)], origin="test")
+        assert signed_heads(con, "SCMS-3") == []  # not configured: signed on command only
+        monkeypatch.setenv("XBORDER_LEDGER_SIGNING_KEY_DIR", str(keys))
+        warehouse = {"type": "warehouse", "at": "2016-03-02T00:00:00Z", "data": {"warehouse": "US DC"}}
+        res = append_events(con, [parse_event("SCMS-3", warehouse)], origin="test")
+        heads = signed_heads(con, "SCMS-3")
+        size = con.execute("SELECT count(*) FROM ledger_entries WHERE batch_id = 'SCMS-3'").fetchone()[0]
+        assert [(h["tree_size"], h["root"]) for h in heads] == [(size, res.heads["SCMS-3"][1])]
+        assert verify(con, "SCMS-3").ok and verify(con, records=False).ok
+        # the other 42 batches were not touched: still unsigned, signed on command as before
+        assert len(sign_heads(con, keys, actor="cli:test")) == 43
+        before = con.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]
+        monkeypatch.setenv("XBORDER_LEDGER_SIGNING_KEY_DIR", str(keys.parent / "no-keys-here"))
+        stock = {"type": "warehouse", "at": "2016-03-03T00:00:00Z", "data": {"warehouse": "US DC 2"}}
+        with pytest.raises(BadInputError):
+            append_events(con, [parse_event("SCMS-3", stock)], origin="test")
+        assert con.execute("SELECT count(*) FROM ledger_entries").fetchone()[0] == before
+    finally:
+        con.close()

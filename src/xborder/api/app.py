@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from xborder import __version__
+from xborder.api.access_log import AccessLog
 from xborder.api.db import Database
 from xborder.api.hot import HotPath
 from xborder.api.jobs import JobRunner
@@ -218,6 +219,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_upload_mb * 1024 * 1024) + _SLACK)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog)  # reads of personal data → personal_reads (api/access_log.py)
     if hot_path:
         app.add_middleware(HotPath, state=app.state)  # ready answers skip the stack
     if trusted:  # outermost: every layer sees the client address the trusted proxy forwarded

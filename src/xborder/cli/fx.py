@@ -79,6 +79,11 @@ def exposure(
         if d["hedges"].empty:
             console.print(i18n.render("finance.exposure_no_hedge", "en", base=d["base"],
                                       threshold=d["hedge_threshold"]))  # fmt: skip
+        if d["hedge_value"]:
+            from xborder.domains.finance.hedge_value import valuation_sentences
+
+            for line in valuation_sentences(d["hedge_value"], "en"):
+                console.print(escape(line))
 
     emit(ctx, data, show)
 

@@ -80,38 +80,55 @@ def hedge_load(
 @hedge_app.command("list")
 def hedge_list(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only the hedges open on this day.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Only the hedges open on this day, valued on it (default: all, valued today)."
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
-    """The recorded hedges (all, or those open on --as-of)."""
+    """The recorded hedges (all, or those open on --as-of), each marked to market in the cash currency."""
     from xborder.cli.fx import _day
+    from xborder.core.clock import today
+    from xborder.domains.finance.hedge_value import valuation_sentences
     from xborder.domains.finance.hedges import open_hedges
-    from xborder.domains.finance.stage.hedges import read_hedges
+    from xborder.domains.finance.stage.hedges import hedge_valuation, read_hedges
 
     if json_out:
         state(ctx).json = True
+    day = _day(as_of)
     con = open_warehouse(ctx, read_only=True)
     try:
         rows = read_hedges(con)
+        if day is not None:
+            rows = open_hedges(rows, day)
+        valuation = hedge_valuation(con, state(ctx).settings, day or today(), hedges=rows)
     finally:
         con.close()
-    day = _day(as_of)
-    if day is not None:
-        rows = open_hedges(rows, day)
+    values = valuation.pop("rows")[["hedge_id", "status", "basis", "market_rate", "fx_date", "value"]]
+    rows = rows.merge(values, on="hedge_id", how="left").reset_index(drop=True)
 
     def show(d: dict) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         t = Table(title=i18n.render("finance.hedge_list_title", "en", n=len(d["hedges"])))
-        for c in ("hedge_id", "currency", "direction", "amount", "maturity", "forward_rate", "counterparty"):
-            t.add_column(c, justify="right" if c in ("amount", "forward_rate") else "left")
+        for c in ("hedge_id", "currency", "direction", "amount", "maturity", "forward_rate", "counterparty",
+                  "status", "market_rate", f"value {d['valuation']['currency']}"):  # fmt: skip
+            t.add_column(c, justify="right" if c in ("amount", "forward_rate", "market_rate") or
+                         c.startswith("value") else "left")  # fmt: skip
         for r in d["hedges"].itertuples():
             rate = "" if r.forward_rate is None or pd_isna(r.forward_rate) else f"{r.forward_rate:g}"
             t.add_row(r.hedge_id, r.currency, r.direction, f"{r.amount:,.2f}", str(r.maturity)[:10], rate,
-                      r.counterparty or "")  # fmt: skip
+                      r.counterparty or "", r.status, "" if pd_isna(r.market_rate) else f"{r.market_rate:.4f}",
+                      "?" if pd_isna(r.value) else f"{r.value:+,.2f}")  # fmt: skip
         console.print(t)
+        if len(d["hedges"]):
+            for line in valuation_sentences(d["valuation"], "en"):
+                console.print(escape(line))
 
-    emit(ctx, {"hedges": rows.reset_index(drop=True)}, show)
+    emit(ctx, {"hedges": rows, "valuation": valuation}, show)
 
 
 def pd_isna(value: object) -> bool:

@@ -26,7 +26,7 @@ RunOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
-_PLAN_COLS = ["product_id", "market", "sku", "kind", "daily_demand", "lead_time_days", "service_measure",
+_PLAN_COLS = ["product_id", "market", "sku", "kind", "plan_method", "daily_demand", "lead_time_days", "service_measure",
               "service_target", "reorder_point", "order_quantity", "safety_stock", "on_hand", "stockout_date",
               "order_by", "suggested_order", "average_stock", "cash_tied_up", "currency", "expected_cycle_service",
               "baseline_reorder_point", "baseline_order_quantity", "baseline_average_stock", "baseline_cash_tied_up",
@@ -147,11 +147,11 @@ def _render_plans(x: dict[str, Any]) -> None:
     from rich.table import Table
 
     t = Table(title=f"Stock plans (run {x['run_id']}); rule = reorder at lead time + N days of cover")
-    for c in ("product", "market", "per day", "reorder at", "order", "on hand", "stock-out", "avg stock plan|rule",
+    for c in ("product", "market", "method", "per day", "reorder at", "order", "on hand", "stock-out", "avg stock plan|rule",
               "service plan|rule"):  # fmt: skip
         t.add_column(c, justify="left" if c in ("product", "market", "stock-out") else "right")
     for r in x["plans"].itertuples():
-        t.add_row(str(r.product_id), str(r.market), _num(r.daily_demand, 2), _num(r.reorder_point), _num(r.order_quantity),
+        t.add_row(str(r.product_id), str(r.market), str(r.plan_method), _num(r.daily_demand, 2), _num(r.reorder_point), _num(r.order_quantity),
                   _num(r.on_hand), "" if r.stockout_date is None or r.stockout_date != r.stockout_date else str(r.stockout_date)[:10], f"{_num(r.average_stock)}|{_num(r.baseline_average_stock)}",
                   f"{r.expected_cycle_service:.0%}|{r.baseline_cycle_service:.0%}")  # fmt: skip
     console.print(t)

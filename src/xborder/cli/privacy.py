@@ -1,4 +1,4 @@
-"""``xborder privacy key | erase | requests | retain | breach | suppression | map``: erasure and the rest."""
+"""``xborder privacy key | rotate-key | erase | requests | retain | breach | suppression | map``: erasure and the rest."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from xborder.cli.common import console, emit, open_warehouse, state
+from xborder.cli.privacy_keys import rotate_key, show_key
 from xborder.cli.privacy_suppression import suppression_app
 from xborder.core.errors import BadInputError
 
@@ -60,32 +61,6 @@ def _when(text: str | None, what: str) -> dt.datetime:
             f"{what}: {text!r} is not a date/time.", hint="Give it as 2026-12-06 or 2026-12-06T09:30"
         ) from None
     return value.replace(tzinfo=None)
-
-
-@privacy_app.command("key")
-def key(ctx: typer.Context) -> None:
-    """Show the fingerprint of the warehouse's pseudonym key (never the key), when and how it was made."""
-    from xborder.warehouse.keys import key_info
-
-    con = open_warehouse(ctx, read_only=True)
-    try:
-        info = key_info(con)
-    finally:
-        con.close()
-    data = info or {
-        "fingerprint": None,
-        "note": "not keyed yet: the first ingest of customer data makes the key",
-    }
-
-    def render(d: dict) -> None:
-        if d.get("fingerprint") is None:
-            console.print(d["note"])
-        else:
-            console.print(
-                f"Pseudonym key {d['fingerprint']} ({d['origin']}, since {d['created_at']:%Y-%m-%d %H:%M} UTC)"
-            )
-
-    emit(ctx, data, render)
 
 
 @privacy_app.command("erase")
@@ -373,6 +348,8 @@ def access(
     emit(ctx, rows, render)
 
 
+privacy_app.command("key")(show_key)
+privacy_app.command("rotate-key")(rotate_key)
 privacy_app.add_typer(breach_app, name="breach")
 privacy_app.add_typer(suppression_app, name="suppression")
 

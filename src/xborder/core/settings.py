@@ -115,6 +115,10 @@ class Settings:
     (0: keep; Amazon's Data Protection Policy asks buyer data be deleted 30 days after delivery)."""
     breach_notify_hours: int = 72
     """Privacy: hours from detecting a personal-data breach to notifying the authority (GDPR Art. 33)."""
+    ledger_signing_key_dir: str = ""
+    """Ledger: folder of the ledger's Ed25519 signing key (as ``xborder ledger key create --key-dir``); when set,
+    every append (ingest, stages, ``batch add``, reseal) signs the tree head of each batch it touched, in the
+    same transaction. Empty: heads are signed on command (``xborder ledger sign``)."""
     # --- finance and risk (issue 18) ---
     price_ladder_margins_pct: tuple[int, ...] = (20, 30, 40)
     """Finance: target margins (percent of net revenue) of the price-ladder rungs."""
@@ -158,6 +162,12 @@ class Settings:
     max_single_country_supply_share: float = 0.30
     max_fx_move_90d: float = 0.15
     min_hedge_cover: float = 0.5
+    max_refund_rate_trend: float = 0.02
+    max_payout_gap_days: float = 14.0
+    min_stock_cover_days: float = 30.0
+    max_aged_stock_share: float = 0.10
+    max_supplier_concentration: float = 0.50
+    max_fx_open_exposure_share: float = 0.50
     """Warning-indicator thresholds (docs/finance.md gives each formula); ``max_`` warns above, ``min_`` below."""
     stress_draws: int = 2000
     stress_freight_max: float = 3.0

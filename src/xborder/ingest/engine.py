@@ -29,6 +29,7 @@ from xborder.ingest.validate import validate_stage
 from xborder.ingest.xlsx import pick_sheet
 from xborder.ledger.runs import record_at_ingest
 from xborder.warehouse.keys import warehouse_key
+from xborder.warehouse.layers import layer_ingest
 from xborder.warehouse.suppress import suppress_erased
 
 __all__ = ["ingest_path"]
@@ -238,9 +239,11 @@ def _load_one(
             columns=staged.columns,
         )
         counts = lay.writer(con, ctx)
+        relinked = layer_ingest(con, iid)  # the key layers of a rotated warehouse (docs/security.md)
         erased = suppress_erased(con, iid, m.name)  # rows of persons erased on request (docs/privacy.md)
         audit_stored(con, iid, m.name, limits, tables)
-        res.rows_stored, res.rows_duplicate = counts.stored - erased, counts.duplicate
+        res.rows_stored = counts.stored - erased - relinked
+        res.rows_duplicate = counts.duplicate + relinked
         res.rows_quarantined = q + ctx.quarantined + counts.quarantined + erased
         res.extra = counts.extra
         if res.rows_quarantined:

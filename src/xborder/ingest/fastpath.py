@@ -25,7 +25,7 @@ from xborder.ingest.encoding import detect_encoding, transcode_to_utf8
 from xborder.ingest.formats import Member, Staged, _read_sample, _unique
 from xborder.ingest.layouts.base import Field, Layout
 from xborder.ingest.limits import IngestLimits
-from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, any_violation_sql, rules_for
+from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, any_violation_sql, country_value_sql, rules_for
 from xborder.ingest.sniff import Dialect, sniff_text
 from xborder.ingest.validate import _SQL_TYPES, _q, _text
 
@@ -107,7 +107,9 @@ def fast_stage(
     cols = ", ".join(
         f"'{c.replace(chr(39), chr(39) * 2)}': '{typed.get(c, 'VARCHAR')}'" for c in probe.columns
     )
+    countries = [fmap[f.name] for f in layout.fields if f.name in fmap and f.name in _COUNTRY_FIELDS]
     conv = {fmap[f.name]: _conv(f, _q(fmap[f.name])) for f in layout.fields if f.name in fmap}
+    conv.update({c: _plain_text(_q(c)) for c in countries})  # normalised below, per distinct value
     replace = f" REPLACE ({', '.join(f'{e} AS {_q(c)}' for c, e in conv.items() if e != _q(c))})"
     replace = "" if replace == " REPLACE ()" else replace
     try:
@@ -116,6 +118,8 @@ def fast_stage(
             f"""CREATE OR REPLACE TEMP TABLE "{table}_raw" AS SELECT *{replace} FROM read_csv({csv_options(path, probe.dialect)},
                 columns={{{cols}}}, timestampformat='%Y-%m-%d %H:%M:%S', dateformat='%Y-%m-%d')"""
         )
+        for c in countries:
+            _normalise_countries(con, f"{table}_raw", c)
         rejected = bool(con.execute(_violations(f"{table}_raw", layout, fmap, limits)).fetchone()[0])  # type: ignore[index]
     except duckdb.Error:
         rejected = True
@@ -158,6 +162,29 @@ def _unpacked(probe: Probe) -> Path:
         dst.unlink(missing_ok=True)
         return probe.path
     return dst
+
+
+_COUNTRY_FIELDS = frozenset({"country", "origin_country", "ship_country"})
+
+
+def _plain_text(col: str) -> str:
+    return f"CASE WHEN trim({col}) IN ('', 'nan', 'NaN') THEN NULL ELSE trim({col}) END"
+
+
+def _normalise_countries(con: duckdb.DuckDBPyConnection, table: str, col: str) -> None:
+    """Give a country column (read trimmed) the value validation gives it (:func:`country_value_sql`: codes
+    upper-cased, regions without one code NULL), worked out once per distinct value and applied only to the
+    rows it changes: a country column has a few dozen values over hundreds of thousands of rows (UCI Online
+    Retail: 38 over 541,909; 0.04 s of CASE per row before)."""
+    q = _q(col)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _x_cnorm AS SELECT v, n FROM (
+                SELECT v, {country_value_sql("v")} AS n FROM (SELECT DISTINCT {q} AS v FROM "{table}" WHERE {q} IS NOT NULL)
+            ) WHERE n IS DISTINCT FROM v"""
+    )
+    if con.execute("SELECT count(*) FROM _x_cnorm").fetchone()[0]:  # type: ignore[index]
+        con.execute(f'UPDATE "{table}" AS t SET {q} = m.n FROM _x_cnorm m WHERE t.{q} = m.v')
+    con.execute("DROP TABLE _x_cnorm")
 
 
 def _violations(table: str, layout: Layout, fmap: dict[str, str], limits: IngestLimits) -> str:

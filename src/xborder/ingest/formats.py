@@ -51,7 +51,13 @@ class Staged:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
+    """SHA-256 of a file's bytes (the one ``xborder ingest`` computed in the background at its start, if any:
+    :func:`xborder.core.unpack.known_sha256`)."""
+    from xborder.core.unpack import known_sha256
+
+    known = known_sha256(path)
+    if known is not None:
+        return known
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

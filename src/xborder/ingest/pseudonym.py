@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
-__all__ = ["pseudonymise", "pseudonymise_column", "pseudonym_map"]
+from xborder.warehouse.layers import note_pseudonyms
+
+__all__ = ["pseudonymise", "pseudonymise_column", "pseudonym_map", "values_table"]
 
 
 def pseudonymise(key: bytes, namespace: str, value: str) -> str:
@@ -21,7 +24,9 @@ def pseudonymise_column(
     """Create ``out_table(raw, pkey)`` mapping each distinct non-empty value of ``value_sql`` over ``table``.
 
     Only distinct values go through Python, so millions of rows with thousands of customers cost
-    milliseconds; the caller joins the map back in SQL and never stores ``raw``.
+    milliseconds; the caller joins the map back in SQL and never stores ``raw``. The pseudonyms are under the
+    base key (line keys hash them); after a key rotation the engine layers the stored ones
+    (:mod:`xborder.warehouse.layers`).
     """
     vals = [
         r[0]
@@ -29,7 +34,9 @@ def pseudonymise_column(
             f"SELECT DISTINCT v FROM (SELECT {value_sql} AS v FROM {table}) WHERE v IS NOT NULL AND v <> ''"
         ).fetchall()
     ]
-    _to_temp_table(con, out_table, {"raw": vals, "pkey": [pseudonymise(key, namespace, v) for v in vals]})
+    pkeys: list[str | None] = [pseudonymise(key, namespace, v) for v in vals]
+    values_table(con, out_table, {"raw": vals, "pkey": pkeys})
+    note_pseudonyms(con, pkeys)
 
 
 def pseudonym_map(
@@ -49,7 +56,8 @@ def pseudonym_map(
         "value": [v for v, _ in vals],
         "pkey": [pseudonymise(key, namespace, n) if n else None for _, n in vals],
     }
-    _to_temp_table(con, out_table, columns)
+    values_table(con, out_table, columns)
+    note_pseudonyms(con, columns["pkey"])
 
 
 _ARROW_FROM = 50_000
@@ -57,8 +65,8 @@ _ARROW_FROM = 50_000
 pyarrow import: 0.1 s of an ingest's start)."""
 
 
-def _to_temp_table(
-    con: duckdb.DuckDBPyConnection, out_table: str, columns: dict[str, list[str | None]]
+def values_table(
+    con: duckdb.DuckDBPyConnection, out_table: str, columns: Mapping[str, Sequence[str | None]]
 ) -> None:
     """Store text columns of equal length as the temporary table ``out_table`` (replacing it)."""
     names = list(columns)

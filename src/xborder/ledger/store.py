@@ -233,4 +233,23 @@ def append_events(
                 )
                 result.heads[batch] = (size, root)
             _insert(con, LEDGER_HEADS, heads)
+            _sign_appended(con, sorted(last_seq), origin)
     return result
+
+
+def _sign_appended(con: duckdb.DuckDBPyConnection, batches: list[str], origin: str | None) -> None:
+    """Sign the new heads of ``batches`` when the ``ledger_signing_key_dir`` setting names a key folder.
+
+    Raises:
+        BadInputError: the folder holds no current key of this ledger (the append is rolled back).
+    """
+    from xborder.core.settings import get_settings
+
+    key_dir = get_settings().ledger_signing_key_dir
+    if not key_dir:
+        return
+    from xborder.ledger.heads import HEADS_BATCH, sign_heads
+
+    touched = [b for b in batches if b != HEADS_BATCH]
+    if touched:
+        sign_heads(con, key_dir, among=touched, actor=origin or "append")

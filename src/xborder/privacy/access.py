@@ -22,7 +22,15 @@ import duckdb
 from xborder.schema import all_tables
 from xborder.warehouse.tables import table_exists
 
-__all__ = ["pending_path", "personal_columns", "reads_of", "log_reads", "flush_pending", "list_reads"]
+__all__ = [
+    "pending_path",
+    "personal_columns",
+    "reads_of",
+    "log_reads",
+    "log_read_counts",
+    "flush_pending",
+    "list_reads",
+]
 
 _COLS = ("read_at", "actor", "channel", "command", "table_name", "columns", "rows_read", "run_id")
 
@@ -81,7 +89,23 @@ def log_reads(
     Returns:
         Log rows written (one per table holding personal data).
     """
-    reads = reads_of(frames)
+    return log_read_counts(con, db_path, actor=actor, channel=channel, command=command, reads=reads_of(frames),
+                           run_id=run_id, now=now)  # fmt: skip
+
+
+def log_read_counts(
+    con: duckdb.DuckDBPyConnection | None,
+    db_path: str | Path | None,
+    *,
+    actor: str,
+    channel: str,
+    command: str,
+    reads: Mapping[str, tuple[list[str], int | None]],
+    run_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Record ``reads`` (table → (personal columns read, rows read or None when not counted)), as
+    :func:`log_reads` does for frames; what the web server's access-log middleware calls."""
     when = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     rows = [(when, actor, channel, command, t, cols, n, run_id) for t, (cols, n) in reads.items()]
     if not rows:

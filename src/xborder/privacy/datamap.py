@@ -70,6 +70,8 @@ REGISTER_TABLES = frozenset(
         "privacy_suppressions",
         "personal_reads",
         "pseudonym_key",
+        "pseudonym_keys",
+        "pseudonym_key_layers",
         "audit_log",
         "users",
         "sessions",

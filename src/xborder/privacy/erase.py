@@ -16,6 +16,7 @@ from xborder.ingest.masking import MASK
 from xborder.ingest.pseudonym import pseudonymise
 from xborder.privacy.datamap import KEY_COLUMNS, erasure_action
 from xborder.schema import all_tables
+from xborder.warehouse.keys import key_layers, layer_forms, layered
 from xborder.warehouse.tables import table_exists
 
 __all__ = ["EraseResult", "erase_subject", "subject_keys", "exports_holding"]
@@ -83,7 +84,11 @@ def erase_subject(
     key set to NULL; quarantined rows have the raw id masked. ``export_paths`` (reports, workbooks) are searched
     for the person's keys; they are listed, and deleted with ``delete_exports``.
     """
-    keys = _linked(con, subject_keys(key, sources, raw_id))
+    layers = key_layers(con)  # after a key rotation the stored pseudonyms carry its layers (docs/security.md)
+    base = subject_keys(key, sources, raw_id)
+    keys = _linked(con, [layered(layers, k) for k in base])
+    # report files made before a rotation hold the pseudonyms of the time: look for every form
+    forms = list(dict.fromkeys([*keys, *(f for k in base for f in layer_forms(layers, k))]))
     res = EraseResult(
         secrets.token_hex(8),
         "dry_run" if dry_run else "done",
@@ -113,7 +118,7 @@ def erase_subject(
                 elif action == "mask" and c.name == "raw":
                     res.rows.update(_mask_quarantine(con, raw_id.strip(), dry_run))
         found = res.total > 0
-        res.exports = exports_holding(export_paths or [], keys)
+        res.exports = exports_holding(export_paths or [], forms)
         if res.exports and delete_exports and not dry_run:
             for p in res.exports:
                 Path(p).unlink(missing_ok=True)

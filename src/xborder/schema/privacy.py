@@ -6,6 +6,8 @@ from xborder.schema.table import Column, Table
 
 __all__ = [
     "PSEUDONYM_KEY",
+    "PSEUDONYM_KEYS",
+    "PSEUDONYM_KEY_LAYERS",
     "PRIVACY_REQUESTS",
     "PRIVACY_BREACHES",
     "PRIVACY_SUPPRESSIONS",
@@ -59,6 +61,46 @@ PSEUDONYM_KEY = Table(
             "generated | setting (XBORDER_PSEUDONYM_KEY) | key file (adopted from an older warehouse's config file).",
             nullable=False,
         ),
+    ),
+)
+
+PSEUDONYM_KEYS = _privacy_table(
+    "pseudonym_keys",
+    "Registry of the pseudonym keys this warehouse has used (never a key itself): key 1 is the base key of "
+    "`pseudonym_key`, each rotation (`xborder privacy rotate-key`) adds a layer; the pseudonym stored is "
+    "HMAC(Kn, ... HMAC(K2, HMAC(K1, namespace:id))) (docs/security.md). Written from the first rotation on.",
+    Column("key_id", "INTEGER", "1 for the base key, then 2, 3 ... in the order of the rotations."),
+    Column("fingerprint", "VARCHAR", "First 16 hex digits of SHA-256 of the key.", nullable=False),
+    Column("created_at", "TIMESTAMP", "When the key was made (UTC).", nullable=False),
+    Column(
+        "retired_at",
+        "TIMESTAMP",
+        "When a later rotation retired it (UTC): pseudonyms shown no longer use it as their outer layer; "
+        "NULL for the current key.",
+    ),
+    Column(
+        "created_by",
+        "VARCHAR",
+        "Who rotated (cli:<os user>); the base key's origin for key 1.",
+        personal=True,
+    ),
+    Column("reason", "VARCHAR", "Why the key was rotated (e.g. the old key was seen outside the warehouse)."),
+    Column("rows_rekeyed", "BIGINT", "Stored pseudonyms re-keyed by the rotation that made this key."),
+    Column("seconds", "DOUBLE", "Wall time of that rotation.", unit="s"),
+    key="key_id",
+    dated_by="created_at",
+)
+
+PSEUDONYM_KEY_LAYERS = Table(
+    "pseudonym_key_layers",
+    "The secret keys of the layers a rotation adds over the base key (`pseudonym_keys` key_id 2, 3 ...): kept "
+    "beside `pseudonym_key`, as secret as it; never shown, only their fingerprints (`xborder privacy key`).",
+    owner="warehouse",
+    role="system",
+    primary_key=("key_id",),
+    columns=(
+        Column("key_id", "INTEGER", "pseudonym_keys.key_id of this layer (2, 3 ...)."),
+        Column("key", "VARCHAR", "The secret (64 hex digits); never shown.", nullable=False),
     ),
 )
 

@@ -9,6 +9,8 @@ from xborder.schema.privacy import (
     PRIVACY_REQUESTS,
     PRIVACY_SUPPRESSIONS,
     PSEUDONYM_KEY,
+    PSEUDONYM_KEY_LAYERS,
+    PSEUDONYM_KEYS,
 )
 from xborder.schema.table import Column, Table
 
@@ -369,6 +371,8 @@ TABLES: tuple[Table, ...] = (
     JOBS,
     LOGIN_ATTEMPTS,
     PSEUDONYM_KEY,
+    PSEUDONYM_KEYS,
+    PSEUDONYM_KEY_LAYERS,
     PRIVACY_REQUESTS,
     PRIVACY_BREACHES,
     PRIVACY_SUPPRESSIONS,

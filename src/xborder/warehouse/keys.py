@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from pathlib import Path
 
@@ -12,7 +13,30 @@ from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
 from xborder.core.settings import Settings
 
-__all__ = ["fingerprint", "warehouse_key", "key_info"]
+__all__ = [
+    "PSEUDONYM_COLUMNS",
+    "fingerprint",
+    "warehouse_key",
+    "key_info",
+    "key_layers",
+    "layered",
+    "layer_forms",
+    "key_registry",
+]
+
+PSEUDONYM_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("order_lines", "customer_key", None),
+    ("order_headers", "customer_key", None),
+    ("customer_links", "source_customer_key", None),
+    ("customer_links", "customer_key", None),
+    ("reviews", "reviewer_key", None),
+    ("supplier_verifications", "evidence_ref", "check_type = 'legal_representative'"),
+    ("customer_scores", "customer_key", None),
+    ("privacy_suppressions", "subject_key", None),
+    ("privacy_requests", "subject_keys", None),
+)
+"""Every stored column whose values are keyed pseudonyms, as (table, column, the rows where it holds one):
+what a key rotation re-keys and ingest layers. A test checks it against the declarations' personal flags."""
 
 # Tables whose rows carry pseudonyms made with the key: a warehouse holding any was keyed before keys were stored
 # with it (by the user's key file), and adopts that file's key rather than a new one.
@@ -31,6 +55,58 @@ def key_info(con: duckdb.DuckDBPyConnection) -> dict | None:
     except duckdb.CatalogException:
         return None
     return None if row is None else {"fingerprint": row[0], "created_at": row[1], "origin": row[2]}
+
+
+def key_layers(con: duckdb.DuckDBPyConnection) -> list[bytes]:
+    """The secret keys of the layers rotations added over the base key, oldest first ([] before any rotation)."""
+    try:
+        rows = con.execute("SELECT key FROM pseudonym_key_layers ORDER BY key_id").fetchall()
+    except duckdb.CatalogException:
+        return []
+    return [str(r[0]).encode("utf-8") for r in rows]
+
+
+def layered(layers: list[bytes], pseudonym: str) -> str:
+    """``pseudonym`` (a base-key pseudonym, 64 hex digits) under every layer: HMAC(Kn, ... HMAC(K2, pseudonym))."""
+    for layer in layers:
+        pseudonym = hmac.new(layer, pseudonym.encode("ascii"), hashlib.sha256).hexdigest()
+    return pseudonym
+
+
+def layer_forms(layers: list[bytes], pseudonym: str) -> list[str]:
+    """Every form ``pseudonym`` has had: under the base key only, then after each rotation (the last is stored)."""
+    forms = [pseudonym]
+    for layer in layers:
+        forms.append(layered([layer], forms[-1]))
+    return forms
+
+
+def key_registry(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The registry (``pseudonym_keys``), oldest first: key id, fingerprint, created, retired, by whom, why.
+
+    Before the first rotation the registry is empty and the base key is described from ``pseudonym_key``.
+    """
+    cols = [
+        "key_id",
+        "fingerprint",
+        "created_at",
+        "retired_at",
+        "created_by",
+        "reason",
+        "rows_rekeyed",
+        "seconds",
+    ]
+    try:
+        rows = con.execute(f"SELECT {', '.join(cols)} FROM pseudonym_keys ORDER BY key_id").fetchall()
+    except duckdb.CatalogException:
+        rows = []
+    if rows:
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+    base = key_info(con)
+    if base is None:
+        return []
+    return [{**dict.fromkeys(cols), "key_id": 1, "fingerprint": base["fingerprint"],
+             "created_at": base["created_at"], "created_by": base["origin"]}]  # fmt: skip
 
 
 def _has_pseudonyms(con: duckdb.DuckDBPyConnection) -> bool:

@@ -86,7 +86,12 @@ def test_the_finance_stage_warns_on_a_thin_hedge_cover(tmp_path: Path) -> None:
     settings = Settings(db_path=str(db), cash_currency="CNY")
     con = connect(db)
     run_finance(con, settings, run_id="fin-0", as_of=dt.date(2020, 5, 9))
-    assert read_rows(con, "warning_indicators", "fin-0", where="indicator = 'hedge_cover'").empty  # no hedges
+    # no hedges recorded: the cover is unknown (one seller row with no value), not 0 per currency
+    unknown = read_rows(con, "warning_indicators", "fin-0", where="indicator = 'hedge_cover'")
+    assert (
+        unknown[["scope", "status"]].values.tolist() == [["seller", "no_data"]]
+        and unknown["value"].isna().all()
+    )
     counts = store_hedges(con, hedge_rows(pd.DataFrame([_raw(currency="BRL", amount="3000")]), "test"))
     assert counts == {"rows_in": 1, "stored": 1, "duplicate": 0}
     assert store_hedges(con, read_hedges(con))["duplicate"] == 1

@@ -45,7 +45,10 @@ def test_the_bathmat_sellers_indicators_in_the_panel(db_path: Path) -> None:
     ]
     assert rows.loc["Storage fee share of sales", "Status"] == "warning"
     assert rows.loc["Marketplace fee share of sales", ["Now", "Before"]].tolist() == ["34.2%", "33.6%"]
-    assert en.intro.startswith("5 seller and currency indicators, 2 past their threshold.")
+    # refund rate, fee, storage, payout lag, runway; and from the same reports the refund-rate trend, the days
+    # between payouts and the FX open-exposure share (0: every payout is in the cash currency, USD)
+    assert en.intro.startswith("8 seller and currency indicators, 2 past their threshold.")
+    assert rows.loc["FX open exposure share (unhedged foreign-currency net exposure / all)", "Now"] == "0.0%"
     assert "退款率" in set(zh.tables[0][1]["指标"]) and "预警" in set(zh.tables[0][1]["状态"])
     refund = list(en.figure.data[1].y).index("Refund rate · all")
     assert en.figure.data[1].x[refund] == pytest.approx((0.0957 - 0.05) / 0.05, abs=2e-3)

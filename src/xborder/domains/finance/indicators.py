@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xborder.domains.finance.cash import cash_conversion_cycle
+from xborder.domains.finance.indicators_ops import OPS_DIRECTIONS
 
 __all__ = [
     "DIRECTIONS",
@@ -23,6 +24,7 @@ __all__ = [
     "cash_runway",
     "HEDGE_COVER_MIN",
     "judge",
+    "monthly_money",
 ]
 
 DIRECTIONS: dict[str, str] = {
@@ -43,6 +45,7 @@ DIRECTIONS: dict[str, str] = {
     "fx_move_90d": "max",
     "cash_runway_weeks": "min",
     "hedge_cover": "min",
+    **OPS_DIRECTIONS,
 }
 SETTINGLESS = {"cash_runway_weeks", "hedge_cover"}
 """Indicators not judged by a ``max_``/``min_`` setting: the runway against the cash flow's horizon, the hedge cover
@@ -93,14 +96,7 @@ def seller_indicators(
         supplier_payment_days: DPO: days between receiving goods and paying the supplier (settings).
     """
     rows: list[dict] = []
-    m = _monthly(money.assign(
-        sales=money["product_sales"].where(money["category"] == "order", 0.0),
-        refunds=-money["total"].where(money["category"] == "refund", 0.0),
-        fees=-(money["selling_fees"].fillna(0) + money["fba_fees"].fillna(0)).where(money["category"] == "order", 0.0),
-        storage=-money["total"].where(money["category"] == "storage", 0.0),
-        reserve=-money["total"].where(money["category"] == "reserve", 0.0),
-        payout=-money["total"].where(money["category"] == "transfer", 0.0),
-    ), "posted_at", ["sales", "refunds", "fees", "storage", "reserve", "payout"]).set_index("period")  # fmt: skip
+    m = monthly_money(money)
     with np.errstate(divide="ignore", invalid="ignore"):
         sales = m["sales"].where(m["sales"] > 0)
         rows.append(_row("seller", "all", "refund_rate", m["refunds"] / sales))
@@ -157,6 +153,19 @@ def seller_indicators(
         ccc = pd.Series(dtype=float)
     rows.append(_row("seller", "all", "cash_conversion_cycle", ccc))
     return pd.DataFrame(rows)
+
+
+def monthly_money(money: pd.DataFrame) -> pd.DataFrame:
+    """Per month (``YYYY-MM`` index) of ``money_movements`` rows: product sales of orders, refunds, selling and
+    FBA fees, storage, reserve and payouts (each positive when money goes out, sales positive)."""
+    return _monthly(money.assign(
+        sales=money["product_sales"].where(money["category"] == "order", 0.0),
+        refunds=-money["total"].where(money["category"] == "refund", 0.0),
+        fees=-(money["selling_fees"].fillna(0) + money["fba_fees"].fillna(0)).where(money["category"] == "order", 0.0),
+        storage=-money["total"].where(money["category"] == "storage", 0.0),
+        reserve=-money["total"].where(money["category"] == "reserve", 0.0),
+        payout=-money["total"].where(money["category"] == "transfer", 0.0),
+    ), "posted_at", ["sales", "refunds", "fees", "storage", "reserve", "payout"]).set_index("period")  # fmt: skip
 
 
 def plan_indicators(latest: pd.DataFrame, previous: pd.DataFrame | None, origins: pd.Series) -> pd.DataFrame:

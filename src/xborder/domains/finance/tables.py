@@ -75,6 +75,11 @@ WARNING_INDICATORS = Table(
         Column("status", "VARCHAR", "ok | warn | no_data."),
         Column("text_en", "VARCHAR", "The indicator's name in English."),
         Column("text_zh", "VARCHAR", "The indicator's name in Chinese."),
+        Column(
+            "source_tables",
+            "VARCHAR",
+            "Warehouse tables the value is computed from (status no_data: what to fill).",
+        ),
     ),
 )
 

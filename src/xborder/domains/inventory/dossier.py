@@ -10,7 +10,7 @@ from xborder.warehouse.dossier import Pair, Reader, Section
 
 __all__ = ["SECTION", "build"]
 
-_FIGURES = ("kind", "reorder_point", "order_quantity", "safety_stock", "service_measure", "service_target",
+_FIGURES = ("kind", "plan_method", "distribution", "reorder_point", "order_quantity", "safety_stock", "service_measure", "service_target",
             "expected_cycle_service", "expected_fill_rate", "lead_time_days", "on_hand", "days_of_cover",
             "stockout_date", "order_by", "suggested_order", "cash_tied_up", "currency", "launch_quantity")  # fmt: skip
 

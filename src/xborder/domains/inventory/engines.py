@@ -31,6 +31,8 @@ _TEXT = {
     "sd_basis",
     "service_measure",
     "order_quantity_rule",
+    "plan_method",
+    "distribution",
 }
 _SCHEMA = ",".join(
     f"{c}:{'str' if c in _TEXT else 'datetime' if c == 'start' else 'double'}" for c in PLAN_COLUMNS

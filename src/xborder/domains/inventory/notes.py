@@ -41,14 +41,19 @@ def _f(v: Any) -> float | None:
 
 def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
     notes: list[dict[str, Any]] = []
+    own = getattr(r, "plan_method", None) == "own_sales"
+    if own:
+        notes.append({"code": "inventory.own_sales", "args": {
+            "rate": r.daily_demand, "days": r.protection_days,
+            "service": _f(r.expected_cycle_service) or 0.0}})  # fmt: skip
     if r.kind == "analogue":
         notes.append({"code": "inventory.launch", "args": {"units": r.launch_quantity, "cash": _f(r.launch_cash) or 0.0,
                                                            "currency": r.currency if isinstance(r.currency, str) else ""}})  # fmt: skip
-    if r.kind == "history":
+    if r.kind == "history" and not own:
         notes.append({"code": "inventory.history", "args": {"rate": r.daily_demand}})
     if r.kind == "niche":
         notes.append({"code": "inventory.niche", "args": {"units": r.launch_quantity}})
-    if r.kind == "recent_sales":
+    if r.kind == "recent_sales" and not own:
         notes.append({"code": "inventory.recent_sales", "args": {"column": r.model, "rate": r.daily_demand}})
     if pd.isna(r.unit_cost):
         notes.append({"code": "inventory.no_unit_cost", "args": {"days": s.baseline_order_days}})
@@ -74,7 +79,9 @@ def plan_notes(plans: pd.DataFrame, s: PlanSettings, st: Any) -> pd.DataFrame:
     out = plans.copy()
     out["location"] = ALL_LOCATIONS
     out["plan_start"] = pd.to_datetime(out["start"]).dt.date
-    out["distribution"] = s.distribution
+    out["distribution"] = (
+        out["distribution"].fillna(s.distribution) if "distribution" in out else s.distribution
+    )
     out["review_days"] = s.review_days
     out["cost_source"] = np.where(out["unit_cost"].notna(), "landed_costs:" + out["mode"].fillna("?"), "none")
     base = out["stock_as_of"].where(out["stock_as_of"].notna())

@@ -20,7 +20,7 @@ def _t(code: str, lang: str, **kw: Any) -> str:
 
 
 def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
-    """Per demand basis (forecast, analogue, recent sales): pairs, target and expected cycle service, average
+    """Per demand basis (forecast, analogue, recent sales) and planning method (own sales, forecast spread): pairs, target and expected cycle service, average
     stock of the plan and of the rule (bars), pairs to order now; unplanned pairs with their reason."""
     title = _t("summary_title", lang)
     if plans.empty:
@@ -28,22 +28,30 @@ def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
     import plotly.graph_objects as go
 
     planned = plans[plans["reorder_point"].notna()]
-    by = planned.groupby("kind")
+    method = (
+        planned["plan_method"] if "plan_method" in planned else pd.Series("forecast_spread", planned.index)
+    )
+    planned = planned.assign(plan_method=method.fillna("forecast_spread"))
+    by = planned.groupby(["kind", "plan_method"])
     agg = pd.DataFrame({
         "pairs": by.size(), "target": by["service_target"].mean(), "plan_service": by["expected_cycle_service"].mean(),
         "rule_service": by["baseline_cycle_service"].mean(), "plan_stock": by["average_stock"].sum(),
         "rule_stock": by["baseline_average_stock"].sum(),
         "order_now": by["suggested_order"].apply(lambda s: int((s.fillna(0) > 0).sum())),
     })  # fmt: skip
-    kinds = [i18n.render(f"inventory.field.{k}", lang) for k in agg.index]
+    kinds = [i18n.render(f"inventory.field.{k}", lang) for k, _ in agg.index]
+    methods = [i18n.render(f"inventory.field.{m}", lang) for _, m in agg.index]
     fig = go.Figure()
-    short = [k.split(" (")[0].split("（")[0] for k in kinds]
+    short = [
+        f"{k.split(' (')[0].split('（')[0]} · {m.split(' (')[0].split('（')[0]}"
+        for k, m in zip(kinds, methods, strict=True)
+    ]
     fig.add_trace(go.Bar(y=short, x=agg["plan_stock"], name=_t("plan", lang), orientation="h"))
     fig.add_trace(go.Bar(y=short, x=agg["rule_stock"], name=_t("rule", lang), orientation="h"))
     fig.update_layout(barmode="group", xaxis_title=_t("units", lang), legend={"orientation": "h", "y": 1.15},
                       margin={"t": 40})  # fmt: skip
     table = pd.DataFrame({
-        _t("col_kind", lang): kinds, _t("col_pairs", lang): agg["pairs"].to_numpy(),
+        _t("col_kind", lang): kinds, _t("col_method", lang): methods, _t("col_pairs", lang): agg["pairs"].to_numpy(),
         _t("col_target", lang): agg["target"].round(3).to_numpy(),
         _t("col_plan_service", lang): agg["plan_service"].round(3).to_numpy(),
         _t("col_rule_service", lang): agg["rule_service"].round(3).to_numpy(),
@@ -93,7 +101,7 @@ def projection_panel(plans: pd.DataFrame, lang: str) -> Panel:
     fig.update_layout(yaxis_title=_t("units", lang), legend={"orientation": "h", "y": -0.2}, margin={"t": 30})
     intro = _t("projection_intro", lang, product=row["product_id"], market=row["market"], r=row["reorder_point"],
                q=row["order_quantity"], lead=row["lead_time_days"], demand=row["daily_demand"])  # fmt: skip
-    fields = ["kind", "reorder_point", "order_quantity", "safety_stock", "lead_time_days", "lead_time_sd_days",
+    fields = ["kind", "plan_method", "distribution", "reorder_point", "order_quantity", "safety_stock", "lead_time_days", "lead_time_sd_days",
               "lead_time_source", "expected_cycle_service", "baseline_cycle_service", "cash_tied_up", "currency"]  # fmt: skip
     table = pd.DataFrame({
         _t("col_field", lang): [i18n.render(f"inventory.field.{f}", lang) for f in fields],
@@ -105,7 +113,17 @@ def projection_panel(plans: pd.DataFrame, lang: str) -> Panel:
 def _fmt(v: Any, lang: str) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
-    if v in ("forecast", "analogue", "niche", "history", "recent_sales"):
+    if v in (
+        "forecast",
+        "analogue",
+        "niche",
+        "history",
+        "recent_sales",
+        "own_sales",
+        "forecast_spread",
+        "normal",
+        "gamma",
+    ):
         return i18n.render(f"inventory.field.{v}", lang)
     return f"{v:,.2f}" if isinstance(v, float) else str(v)
 

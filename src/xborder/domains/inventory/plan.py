@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import gamma as gamma_dist
 from scipy.stats import norm
 
 from xborder.domains.inventory.forecasts import DemandPaths, days_until, demand_from_forecasts, window_demand
@@ -29,7 +30,7 @@ from xborder.domains.inventory.policy import (
     round_order,
 )
 
-__all__ = ["PlanSettings", "PAIR_COLUMNS", "plan_pairs", "plan_from_rows", "PLAN_COLUMNS"]
+__all__ = ["PlanSettings", "PAIR_COLUMNS", "PLAN_METHODS", "plan_pairs", "plan_from_rows", "PLAN_COLUMNS"]
 
 PAIR_COLUMNS = (
     "lead_time_days",
@@ -41,9 +42,16 @@ PAIR_COLUMNS = (
     "on_hand",
     "inbound",
     "stock_offset_days",
+    "own_daily_demand",
+    "own_daily_sd",
+    "own_protection_sd",
+    "own_reorder_point",
+    "own_gamma",
 )
 """Per-pair inputs besides demand (NaN allowed: on_hand/inbound unknown, unit_cost unknown → no EOQ;
-stock_offset_days = day of the stock snapshot counted from the path's start, 0 when NaN)."""
+stock_offset_days = day of the stock snapshot counted from the path's start, 0 when NaN). The ``own_*`` columns
+(:mod:`xborder.domains.inventory.own_sales`), where given, replace the forecast's demand, spread and reorder point:
+the pair is planned from its own year of daily sales (``plan_method`` own_sales)."""
 
 PLAN_COLUMNS = (
     "product_id", "market", "kind", "model", "freq", "start", "sd_basis", "daily_demand", "daily_demand_sd",
@@ -52,8 +60,12 @@ PLAN_COLUMNS = (
     "expected_cycle_service", "average_stock", "cash_tied_up", "days_of_cover", "stockout_days", "order_in_days",
     "suggested_order", "launch_quantity", "launch_cash", "baseline_reorder_point", "baseline_order_quantity",
     "baseline_average_stock", "baseline_cash_tied_up", "baseline_cycle_service", "baseline_fill_rate",
-    "annual_cost", "baseline_annual_cost", "spread_growth",
+    "annual_cost", "baseline_annual_cost", "spread_growth", "plan_method", "distribution",
 )  # fmt: skip
+
+PLAN_METHODS = ("own_sales", "forecast_spread")
+"""own_sales: the pair's own last 364 days of daily sales, the replay-validated policy (replay.history_reorder_points);
+forecast_spread: the spread of its demand forecast (analogue, niche, six-month history and recent-sales rows alike)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,14 @@ def _fill_rate(q: np.ndarray, sigma: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.divide(q, q + short, out=np.ones(len(q)), where=(q + short) > 0)
 
 
+def _below(x: np.ndarray, mu: np.ndarray, sigma: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """P(demand over the protection days ≤ x): normal, or gamma of the same mean and variance where ``gamma``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = gamma_dist.cdf(x, mu * mu / (sigma * sigma), scale=sigma * sigma / mu)
+        n = norm.cdf(np.divide(x - mu, sigma, out=np.zeros(len(mu)), where=sigma > 0))
+    return np.where(gamma & (mu > 0) & (sigma > 0), g, n)
+
+
 def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.DataFrame:
     """One plan per pair of ``paths`` (``pairs`` aligned row by row, with :data:`PAIR_COLUMNS`).
 
@@ -90,6 +110,12 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
     rate = np.divide(mu_p, protect, out=np.zeros(n), where=protect > 0)
     sigma = np.sqrt(sd_p**2 + (rate * lt_sd) ** 2)
     daily = paths.daily_mean
+    own = np.isfinite(col["own_reorder_point"])  # planned from its own year of daily sales
+    own_gamma = own & (np.nan_to_num(col["own_gamma"]) > 0)
+    rate = np.where(own, col["own_daily_demand"], rate)
+    mu_p = np.where(own, rate * protect, mu_p)
+    sigma = np.where(own, col["own_protection_sd"], sigma)
+    daily = np.where(own, rate, daily)
     cost = col["unit_cost"]
     q_eoq = eoq(np.nan_to_num(col["order_cost"]), s.holding_rate * cost, 365.0 * daily)
     cap = s.max_cover_days * rate
@@ -104,6 +130,7 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
     else:
         raise ValueError(f"service_measure must be cycle or fill_rate; got {s.service_measure!r}")
     r = np.ceil(np.round(reorder_point(mu_p, sigma, z, distribution=s.distribution), 9))
+    r = np.where(own, col["own_reorder_point"], r)
     r = np.where(rate > 0, np.maximum(r, 0.0), 0.0)
     ss = r - mu_p
     z_eff = np.divide(ss, sigma, out=np.zeros(n), where=sigma > 0)
@@ -134,21 +161,26 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
     launch = np.where(
         rate > 0, round_order(np.maximum(ss, 0) + q + rate * s.review_days, col["moq"], col["case_pack"]), 0.0
     )
+    cycle = np.where(own, _below(r, mu_p, sigma, own_gamma), norm.cdf(z_eff))
+    cycle_b = np.where(own, _below(r_b, mu_p, sigma, own_gamma), norm.cdf(z_b))
     out = paths.keys.reset_index(drop=True).copy()
+    out["sd_basis"] = np.where(own, "own_sales_sums", out["sd_basis"])
     out = out.assign(
-        daily_demand=daily, daily_demand_sd=paths.daily_sd, protection_days=protect, protection_demand=mu_p,
+        daily_demand=daily, daily_demand_sd=np.where(own, col["own_daily_sd"], paths.daily_sd), protection_days=protect, protection_demand=mu_p,
         protection_sd=sigma, service_measure=s.service_measure, service_target=s.service_level, safety_factor=z_eff,
         safety_stock=ss, reorder_point=r, eoq=q_eoq, order_quantity=q, order_quantity_rule=rule,
         expected_fill_rate=np.where(rate > 0, _fill_rate(q, sigma, z_eff), np.nan),
-        expected_cycle_service=np.where(sigma > 0, norm.cdf(z_eff), np.where(rate > 0, 1.0, np.nan)),
+        expected_cycle_service=np.where(sigma > 0, cycle, np.where(rate > 0, 1.0, np.nan)),
         average_stock=avg, cash_tied_up=avg * cost, days_of_cover=cover, stockout_days=out_days,
         order_in_days=order_in, suggested_order=suggested, launch_quantity=launch, launch_cash=launch * cost,
         baseline_reorder_point=r_b, baseline_order_quantity=q_b, baseline_average_stock=avg_b,
         baseline_cash_tied_up=avg_b * cost,
-        baseline_cycle_service=np.where(sigma > 0, norm.cdf(z_b), np.where(rate > 0, 1.0, np.nan)),
+        baseline_cycle_service=np.where(sigma > 0, cycle_b, np.where(rate > 0, 1.0, np.nan)),
         baseline_fill_rate=np.where(rate > 0, _fill_rate(q_b, sigma, z_b), np.nan),
         annual_cost=cost_plan, baseline_annual_cost=cost_base,
-        spread_growth=paths.growth if paths.growth is not None else np.full(n, 0.5),
+        spread_growth=np.where(own, np.nan, paths.growth if paths.growth is not None else np.full(n, 0.5)),
+        plan_method=np.where(own, "own_sales", "forecast_spread"),
+        distribution=np.where(own, np.where(own_gamma, "gamma", "normal"), s.distribution),
     )  # fmt: skip
     return out[list(PLAN_COLUMNS)]
 

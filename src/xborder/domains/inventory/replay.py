@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import norm
@@ -22,15 +23,57 @@ from xborder.domains.inventory.policy import reorder_point
 from xborder.domains.inventory.simulate import Policy, SimResult
 
 __all__ = [
+    "M5_CLASS_CHOICE",
     "VOLUME_EDGES",
+    "HistoryPlan",
     "choose_by_class",
+    "gamma_by_class",
     "history_policy",
+    "history_reorder_points",
     "protection_spread",
     "volume_classes",
 ]
 
 VOLUME_EDGES: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0)
 """Class edges in units of expected demand over the protection period (class 0 below 25, class 5 from 400)."""
+
+M5_CLASS_CHOICE: Mapping[int, str] = {0: "gamma", 1: "gamma", 2: "gamma", 3: "gamma", 4: "normal"}
+"""Normal or gamma per volume class as :func:`choose_by_class` chose it on M5's backtest year (2014-05-23 →
+2015-05-22; the same at a 1- and a 7-day review; benchmarks/inventory_sim.py re-makes the choice and records
+whether it still agrees). Classes not listed (≥ 400 units over the protection period) take the normal."""
+
+
+@dataclass(frozen=True)
+class HistoryPlan:
+    """Per SKU: what :func:`history_reorder_points` read from its own sales and the reorder point it sets.
+
+    Attributes:
+        daily_demand: Mean daily demand over the window (days in stock).
+        daily_sd: Standard deviation of one day's demand.
+        protection_days: Lead time + review period P (days, rounded to whole days for the sums).
+        protection_demand: daily_demand × P.
+        protection_sd: Spread of demand over P with the error of the mean and the lead time's spread.
+        reorder_point: Whole units: the normal or gamma quantile at the service level.
+        gamma: True where the gamma quantile was taken.
+        days_counted: Days of the window the figures rest on.
+    """
+
+    daily_demand: np.ndarray
+    daily_sd: np.ndarray
+    protection_days: np.ndarray
+    protection_demand: np.ndarray
+    protection_sd: np.ndarray
+    reorder_point: np.ndarray
+    gamma: np.ndarray
+    days_counted: np.ndarray
+
+
+def gamma_by_class(
+    mean_daily: np.ndarray, protect_days: np.ndarray | float, choice: Mapping[int, str] = M5_CLASS_CHOICE
+) -> np.ndarray:
+    """True per SKU whose volume class (:func:`volume_classes`) takes the gamma quantile in ``choice``."""
+    classes = volume_classes(mean_daily, protect_days)
+    return np.array([choice.get(int(c), "normal") == "gamma" for c in classes], dtype=bool)
 
 
 def protection_spread(
@@ -82,6 +125,77 @@ def protection_spread(
     return mean, day_sd, sums_sd, n
 
 
+def history_reorder_points(
+    sales: np.ndarray,
+    in_stock: np.ndarray,
+    *,
+    lead_time_days: np.ndarray | float,
+    lead_time_sd_days: np.ndarray | float,
+    review_days: float,
+    service_level: float,
+    window: int = 364,
+    spread: str = "sums",
+    gamma: np.ndarray | bool | None = None,
+    from_first_sale: bool = False,
+    spread_scale: float = 1.0,
+) -> HistoryPlan:
+    """Reorder points from each SKU's own daily sales: the ONE function the replay benchmark and the inventory
+    stage both plan with (see the module docstring).
+
+    Args:
+        sales: Daily sales, SKUs × days (the last ``window`` columns are read).
+        in_stock: Same shape, True where the day ended with stock on hand.
+        lead_time_days, lead_time_sd_days: Lead time L and its standard deviation σ_L (days), per SKU or for all.
+        review_days: Review period R (days); the protection period is P = L + R.
+        service_level: Target cycle service level (probability of no lost sale in a replenishment cycle).
+        window: Days of history the demand quantity and spread are read from.
+        spread: ``sums`` (sd of the window's P-day sums; independent days where the series is shorter than 2P)
+            or ``days`` (independent days, √P·s).
+        gamma: Per SKU (or for all): True takes the gamma quantile, False the normal; None: per volume class as
+            chosen on M5's backtest year (:data:`M5_CLASS_CHOICE`).
+        from_first_sale: See :func:`protection_spread`.
+        spread_scale: Factor on the demand spread (1: as measured).
+
+    Returns:
+        A :class:`HistoryPlan`.
+    """
+    if spread not in ("sums", "days"):
+        raise ValueError(f"spread must be sums or days; got {spread!r}")
+    n_sku = len(sales)
+    lead = np.broadcast_to(np.asarray(lead_time_days, dtype=float), (n_sku,))
+    lead_sd = np.broadcast_to(np.asarray(lead_time_sd_days, dtype=float), (n_sku,))
+    protect = lead + review_days
+    whole = np.round(protect).astype(int)
+    d, s, sums_sd, counted = (
+        np.zeros(n_sku),
+        np.zeros(n_sku),
+        np.full(n_sku, np.nan),
+        np.zeros(n_sku, dtype=int),
+    )
+    for p in np.unique(whole):  # one pass per protection length (the benchmark has one)
+        m = whole == p
+        d[m], s[m], sums_sd[m], counted[m] = protection_spread(
+            sales[m], in_stock[m], window, int(p), from_first_sale=from_first_sale
+        )
+    n = np.maximum(counted, 1)
+    demand_var = protect * s * s + protect**2 * s * s / n  # independent days, error of the mean
+    if spread == "sums":
+        demand_var = np.where(np.isnan(sums_sd), demand_var, sums_sd**2 * (1.0 + protect / n))
+    demand_var = demand_var * spread_scale**2
+    sigma = np.sqrt(demand_var + d * d * lead_sd**2)
+    zz = np.full(n_sku, float(norm.ppf(service_level)))
+    use_gamma = gamma_by_class(d, protect) if gamma is None else np.broadcast_to(gamma, d.shape).astype(bool)
+    r = np.where(
+        use_gamma,
+        reorder_point(d * protect, sigma, zz, distribution="gamma"),
+        reorder_point(d * protect, sigma, zz),
+    )
+    return HistoryPlan(
+        daily_demand=d, daily_sd=s, protection_days=protect, protection_demand=d * protect, protection_sd=sigma,
+        reorder_point=np.where(d > 0, np.ceil(r), 0.0), gamma=use_gamma, days_counted=counted,
+    )  # fmt: skip
+
+
 def history_policy(
     *,
     lead_time_days: float,
@@ -91,8 +205,9 @@ def history_policy(
     window: int = 364,
     order_days: float = 30.0,
     spread: str = "sums",
-    gamma: np.ndarray | bool = False,
+    gamma: np.ndarray | bool | None = False,
     from_first_sale: bool = False,
+    spread_scale: float = 1.0,
 ) -> Policy:
     """A (R, r, Q) policy re-planned at every review from the sales so far (see the module docstring).
 
@@ -104,40 +219,30 @@ def history_policy(
         order_days: Order quantity Q in days of mean demand (at least one unit).
         spread: ``sums`` (sd of the window's P-day sums; independent days where the series is shorter than 2P)
             or ``days`` (independent days, √P·s).
-        gamma: Per SKU (or for all): True takes the gamma quantile, False the normal.
+        gamma: Per SKU (or for all): True takes the gamma quantile, False the normal; None: per volume class
+            (:data:`M5_CLASS_CHOICE`).
         from_first_sale: See :func:`protection_spread`.
+        spread_scale: Factor on the demand spread (1: as measured).
 
     Returns:
         A :data:`~xborder.domains.inventory.simulate.Policy`.
     """
-    if spread not in ("sums", "days"):
-        raise ValueError(f"spread must be sums or days; got {spread!r}")
-    protect = lead_time_days + review_days
-    z = float(norm.ppf(service_level))
 
     def plan(day: int, sales: np.ndarray, in_stock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        d, s, sums_sd, counted = protection_spread(
-            sales, in_stock, window, round(protect), from_first_sale=from_first_sale
-        )
-        n = np.maximum(counted, 1)
-        demand_var = protect * s * s + protect**2 * s * s / n  # independent days, error of the mean
-        if spread == "sums":
-            demand_var = np.where(np.isnan(sums_sd), demand_var, sums_sd**2 * (1.0 + protect / n))
-        sigma = np.sqrt(demand_var + d * d * lead_time_sd_days**2)
-        zz = np.full(len(d), z)
-        r = np.where(
-            np.broadcast_to(gamma, d.shape),
-            reorder_point(d * protect, sigma, zz, distribution="gamma"),
-            reorder_point(d * protect, sigma, zz),
-        )
+        h = history_reorder_points(
+            sales, in_stock, lead_time_days=lead_time_days, lead_time_sd_days=lead_time_sd_days,
+            review_days=review_days, service_level=service_level, window=window, spread=spread, gamma=gamma,
+            from_first_sale=from_first_sale, spread_scale=spread_scale,
+        )  # fmt: skip
+        d = h.daily_demand
         q = np.where(d > 0, np.maximum(np.ceil(order_days * d), 1.0), 0.0)
-        return np.where(d > 0, np.ceil(r), 0.0), q
+        return h.reorder_point, q
 
     return plan
 
 
 def volume_classes(
-    mean_daily: np.ndarray, protect_days: float, edges: tuple[float, ...] = VOLUME_EDGES
+    mean_daily: np.ndarray, protect_days: np.ndarray | float, edges: tuple[float, ...] = VOLUME_EDGES
 ) -> np.ndarray:
     """Class index per SKU from its expected demand over the protection period (0 = slowest)."""
     return np.searchsorted(

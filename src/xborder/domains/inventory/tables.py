@@ -83,6 +83,7 @@ INVENTORY_PLANS = Table(
         Column("notes", "JSON", "Message codes with their numbers (assumptions, missing inputs).", message=True),
         Column("notes_en", "VARCHAR", "The notes in English."), Column("notes_zh", "VARCHAR", "The notes in Chinese."),
         _n("spread_growth", "Exponent a of the spread of demand summed over n periods, σ(n) ∝ n^a: 0.5 independent periods, up to 1 when the horizon total (own, the category's for a niche, else the run's pooled median) says errors move together.", None),
+        Column("plan_method", "VARCHAR", "How demand, spread and reorder point were set: own_sales (the pair's own last 364 days of daily sales — mean, sd of the year's (lead time + review)-day sums, normal or gamma per volume class: the replay-validated policy of benchmarks/inventory_sim.py) | forecast_spread (the spread of the kind's forecast rows: product forecast, analogue, niche, six-month history, recent sales)."),
     ),
 )  # fmt: skip
 

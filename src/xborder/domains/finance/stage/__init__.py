@@ -27,8 +27,10 @@ from xborder.domains.finance.indicators import (
     plan_indicators,
     seller_indicators,
 )
+from xborder.domains.finance.indicators_ops import SOURCES
 from xborder.domains.finance.prices import price_ladder
 from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows, mode_rows
+from xborder.domains.finance.stage.indicators_ops import fx_rows, ops_rows, unknown_rows
 from xborder.domains.finance.tables import (
     CASH_FLOWS,
     CASH_MODE_OPTIONS,
@@ -177,9 +179,10 @@ def run_finance(
     has_flow = bool(flow["plans"] or flow["history"])
     if has_flow:
         parts.append(_runway_row(con, flow))
-    cover = _hedge_cover_rows(con, settings, cost_currency, day)
-    if len(cover):
-        parts.append(cover)
+    parts.append(ops_rows(con, frames["money"], fx, fx_end))
+    parts.append(fx_rows(con, settings, cost_currency, day))
+    found = pd.concat(parts, ignore_index=True)
+    parts.append(unknown_rows(found))
     limits = {**thresholds(settings), "cash_runway_weeks": float(len(flow["weeks"])),
               "hedge_cover": float(settings.min_hedge_cover)}  # fmt: skip
     ind = judge(pd.concat(parts, ignore_index=True), limits)
@@ -192,6 +195,7 @@ def run_finance(
     }
     ind["text_en"] = ind["indicator"].map(lambda c: names[c][0])
     ind["text_zh"] = ind["indicator"].map(lambda c: names[c][1])
+    ind["source_tables"] = ind["indicator"].map(SOURCES)
     ind["run_id"] = run_id
     write_frame(con, WARNING_INDICATORS, ind)
     warn = ind[ind["status"] == "warn"]
@@ -211,23 +215,6 @@ def run_finance(
         "cash_breach_week": str(flow["breach_week"]) if flow["breach_week"] else None,
         "cash_lowest_balance": round(flow["lowest_balance"], 2),
     }
-
-
-def _hedge_cover_rows(con: Any, settings: Settings, cost_currency: str, day: dt.date) -> pd.DataFrame:
-    """The ``hedge_cover`` indicator per foreign currency of the FX exposure, only when hedges are recorded
-    (``fx_hedges``): without any, every currency would read 0 and say nothing the exposure does not."""
-    from xborder.domains.finance.stage.exposure import fx_exposure
-    from xborder.domains.finance.stage.hedges import read_hedges
-
-    if read_hedges(con).empty:
-        return pd.DataFrame()
-    data = fx_exposure(con, settings, cost_currency=cost_currency, as_of=day, years=1.0)
-    rows = data["rows"]
-    if rows.empty:
-        return pd.DataFrame()
-    rows = rows[(rows["currency"] != data["base"]) & ((rows["net"] != 0) | (rows["hedged"] != 0))]
-    return pd.DataFrame({"scope": "currency", "subject": rows["currency"].to_numpy(), "indicator": "hedge_cover",
-                         "period": str(day), "value": rows["hedge_cover"].to_numpy(float), "previous": float("nan")})  # fmt: skip
 
 
 def _runway_row(con: Any, flow: dict[str, Any]) -> pd.DataFrame:

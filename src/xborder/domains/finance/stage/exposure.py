@@ -13,7 +13,7 @@ from xborder.domains.finance.exposure import base_changes, exposure_frame, value
 from xborder.domains.finance.fx import hedge_suggestions, natural_hedge_ratio
 from xborder.domains.finance.hedges import hedge_cover, open_hedges
 from xborder.domains.finance.stage.cashflow import history_payouts, plan_inputs, terms_from
-from xborder.domains.finance.stage.hedges import read_hedges
+from xborder.domains.finance.stage.hedges import hedge_valuation, read_hedges
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import read_rows, table_exists
 
@@ -71,7 +71,8 @@ def fx_exposure(
 ) -> dict[str, Any]:
     """Exposure per currency with each currency's VaR and the portfolio's (module docstring); with recorded hedges
     (``fx_hedges``) each currency's ``hedged``, ``net_unhedged`` and ``hedge_cover``, the portfolio's VaR of what is
-    left open (``portfolio_var_hedged``), and hedge suggestions on what is left open."""
+    left open (``portfolio_var_hedged``), the hedges' mark-to-market (``hedge_value``, ``stage/hedges.py``; None
+    without hedges), and hedge suggestions on what is left open."""
     from xborder.core.clock import today
 
     day = as_of or today()
@@ -147,6 +148,7 @@ def fx_exposure(
         "portfolio_var": total,
         "portfolio_var_hedged": total_hedged,
         "hedges_open": int(len(live)),
+        "hedge_value": hedge_valuation(con, settings, day) if not read_hedges(con).empty else None,
         "sum_of_vars": float(frame["var"].sum()) if len(frame) else 0.0,
         "plans": int(len(plans)),
         "history": history,

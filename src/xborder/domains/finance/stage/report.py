@@ -1,7 +1,9 @@
-"""Finance's run-level report panels: the 13-week cash runway (weekly lines, balance and floor), the indicators."""
+"""Finance's run-level report panels: the 13-week cash runway (weekly lines, balance and floor), the indicators, the
+hedges' mark-to-market."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -11,7 +13,7 @@ from xborder.core.panels import Panel
 from xborder.domains.finance.cashplan import LINES
 from xborder.warehouse.tables import read_rows, table_exists
 
-__all__ = ["report_panels", "cash_runway_panel"]
+__all__ = ["report_panels", "cash_runway_panel", "hedges_panel"]
 
 
 def _t(code: str, lang: str, **kw: Any) -> str:
@@ -105,8 +107,39 @@ def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, 
     return text, table
 
 
+def hedges_panel(con: Any, run_id: str, lang: str, *, day: dt.date | None = None) -> Panel:
+    """The recorded FX hedges valued on ``day`` (default today) in the cash currency: one row per contract, the
+    totals, the FX day used and a warning when it is stale (``stage/hedges.py``). Hedges are not per run."""
+    from xborder.core.clock import today
+    from xborder.core.settings import get_settings
+    from xborder.domains.finance.hedge_value import valuation_sentences
+    from xborder.domains.finance.stage.hedges import hedge_valuation, read_hedges
+
+    title = _t("panel_hedges_title", lang)
+    if read_hedges(con).empty:
+        return Panel("finance.hedges", title, missing=_t("panel_hedges_missing", lang), order=62)
+    v = hedge_valuation(con, get_settings(), day or today())
+    rows = v["rows"]
+    ccy = v["currency"]
+    table = pd.DataFrame({
+        _t("col_currency", lang): rows["currency"], _t("col_direction", lang): rows["direction"],
+        _t("col_amount", lang): [f"{a:,.2f}" for a in rows["amount"]],
+        _t("col_maturity", lang): [str(m)[:10] for m in rows["maturity"]],
+        _t("col_forward_rate", lang): ["?" if pd.isna(k) else f"{k:.4f}" for k in rows["forward_rate"]],
+        _t("col_market_rate", lang): ["" if pd.isna(m) else f"{m:.4f}" for m in rows["market_rate"]],
+        _t("col_hedge_status", lang): rows["status"],
+        f"{_t('col_hedge_value', lang)} ({ccy})": ["?" if pd.isna(x) else f"{x:+,.2f}" for x in rows["value"]],
+    })  # fmt: skip
+    intro = " ".join(valuation_sentences(v, lang))
+    return Panel("finance.hedges", title, intro=intro, tables=[(None, table)], order=62)
+
+
 def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
     """The finance panels of ``run_id`` in ``lang``."""
     from xborder.domains.finance.stage.report_indicators import indicators_panel
 
-    return [cash_runway_panel(con, run_id, lang), indicators_panel(con, run_id, lang)]
+    return [
+        cash_runway_panel(con, run_id, lang),
+        indicators_panel(con, run_id, lang),
+        hedges_panel(con, run_id, lang),
+    ]

@@ -16,7 +16,8 @@ __all__ = ["indicators_panel", "SHARES", "relative_to_threshold"]
 
 SHARES = {"ad_share_of_sales", "acos", "acos_over_break_even", "refund_rate", "fee_share_of_sales",
           "storage_share_of_sales", "payout_reserve_share", "logistics_share_of_price", "margin_pct",
-          "margin_erosion", "single_country_supply_share", "fx_move_90d", "hedge_cover"}  # fmt: skip
+          "margin_erosion", "single_country_supply_share", "fx_move_90d", "hedge_cover", "refund_rate_trend",
+          "aged_stock_share", "supplier_concentration", "fx_open_exposure_share"}  # fmt: skip
 """Indicators that are shares (shown as percentages); the others are days or weeks."""
 
 
@@ -27,7 +28,8 @@ def _t(code: str, lang: str, **kw: Any) -> str:
 def _fmt(indicator: str, value: float) -> str:
     if value is None or pd.isna(value):
         return "–"
-    return f"{value:+.1%}" if indicator in ("margin_erosion", "fx_move_90d", "acos_over_break_even") else (
+    return f"{value:+.1%}" if indicator in ("margin_erosion", "fx_move_90d", "acos_over_break_even",
+                                            "refund_rate_trend") else (
         f"{value:.1%}" if indicator in SHARES else f"{value:,.1f}")  # fmt: skip
 
 
@@ -73,6 +75,7 @@ def indicators_panel(con: Any, run_id: str, lang: str) -> Panel:
         if table_exists(con, "warning_indicators")
         else pd.DataFrame()
     )
+    unknown = _unknown(rows, lang)
     rows = rows[rows["status"] != "no_data"] if len(rows) else rows
     if rows.empty:
         return Panel("finance.indicators", title, missing=_t("panel_ind_missing", lang), order=61)
@@ -142,4 +145,24 @@ def indicators_panel(con: Any, run_id: str, lang: str) -> Panel:
             _t("col_threshold", lang): [("≤ " if DIRECTIONS.get(i) == "max" else "≥ ") + _fmt(i, t)
                                          for i, t in zip(summary["indicator"], summary["threshold"], strict=True)],
         })))  # fmt: skip
+    if unknown is not None:
+        intro += " " + _t("panel_ind_unknown", lang, n=len(unknown))
+        tables.append((_t("panel_ind_unknown_table", lang), unknown))
     return Panel("finance.indicators", title, intro=intro, figure=fig, tables=tables, order=61)
+
+
+def _unknown(rows: pd.DataFrame, lang: str) -> pd.DataFrame | None:
+    """The indicators with no value at all in the run (no subject has one), each with the tables it is computed
+    from and what fills it; None when every indicator has a value somewhere."""
+    if rows.empty or "source_tables" not in rows:
+        return None
+    known = set(rows.loc[rows["status"] != "no_data", "indicator"])
+    none = rows[~rows["indicator"].isin(known)].drop_duplicates("indicator").sort_values("indicator")
+    if none.empty:
+        return None
+    text = "text_zh" if lang == "zh" else "text_en"
+    return pd.DataFrame({
+        _t("col_indicator", lang): none[text].to_numpy(),
+        _t("col_source_tables", lang): none["source_tables"].fillna("").to_numpy(),
+        _t("col_fill", lang): [_t(f"fill_{i}", lang) for i in none["indicator"]],
+    })  # fmt: skip

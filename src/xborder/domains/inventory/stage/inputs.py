@@ -11,7 +11,7 @@ from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = ["input_run", "read_forecasts", "read_landed_costs", "read_offers", "read_snapshots", "read_products",
            "read_last_sales", "read_deliveries", "read_category_forecasts", "read_recent_months",
-           "read_forecast_totals", "read_category_totals"]  # fmt: skip
+           "read_forecast_totals", "read_category_totals", "read_daily_sales", "read_stockout_periods"]  # fmt: skip
 
 
 def input_run(con: Any, table: str, run_id: str) -> str | None:
@@ -163,3 +163,37 @@ def read_recent_months(con: Any, months: int = 6) -> pd.DataFrame:
             SELECT l.*, c.cutoff FROM l, c
             WHERE l.month >= c.cutoff - INTERVAL {int(months)} MONTH AND l.month < c.cutoff"""
     ).df()
+
+
+def read_daily_sales(con: Any, days: int) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """Units sold per product × buyer country × day over the ``days`` days up to the last sold day, each pair's
+    first sold day ever, and that last day (None without order lines): the plans from own sales."""
+    empty = pd.DataFrame(columns=["product_id", "market", "day", "units"])
+    if not table_exists(con, "order_lines"):
+        return empty, pd.DataFrame(columns=["product_id", "market", "first_sale"]), None
+    end = con.execute("SELECT max(ordered_at)::DATE FROM order_lines WHERE status = 'sold'").fetchall()[0]
+    if end[0] is None:
+        return empty, pd.DataFrame(columns=["product_id", "market", "first_sale"]), None
+    sold = "status = 'sold' AND product_id IS NOT NULL AND country IS NOT NULL"
+    daily = con.execute(
+        f"""SELECT product_id, upper(country) AS market, ordered_at::DATE AS day, sum(quantity) AS units
+            FROM order_lines WHERE {sold} AND ordered_at::DATE > ?::DATE - {int(days)} GROUP BY ALL""",
+        [end[0]],
+    ).df()
+    first = con.execute(
+        f"SELECT product_id, upper(country) AS market, min(ordered_at)::DATE AS first_sale FROM order_lines "
+        f"WHERE {sold} GROUP BY ALL"
+    ).df()
+    return daily, first, end[0]
+
+
+def read_stockout_periods(con: Any) -> pd.DataFrame:
+    """Periods without sellable stock in the whole market (``inventory_stockouts`` location *, latest run)."""
+    cols = ["product_id", "market", "first_day", "last_day"]
+    if not table_exists(con, "inventory_stockouts"):
+        return pd.DataFrame(columns=cols)
+    run = latest_run_id(con, "inventory_stockouts")
+    if run is None:
+        return pd.DataFrame(columns=cols)
+    return read_rows(con, "inventory_stockouts", run, columns=cols,
+                     where="location = '*' AND product_id IS NOT NULL")  # fmt: skip

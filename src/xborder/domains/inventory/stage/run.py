@@ -16,12 +16,14 @@ from xborder.domains.inventory.forecasts import pooled_growth
 from xborder.domains.inventory.leadtime import lead_times
 from xborder.domains.inventory.notes import health_rows, plan_notes
 from xborder.domains.inventory.observed import delivery_days, pair_lead_times
+from xborder.domains.inventory.own_sales import HISTORY_DAYS, OWN_COLUMNS, own_sales_plans
 from xborder.domains.inventory.plan import PlanSettings
 from xborder.domains.inventory.positions import stock_positions
 from xborder.domains.inventory.stage.inputs import (
     input_run,
     read_category_forecasts,
     read_category_totals,
+    read_daily_sales,
     read_deliveries,
     read_forecast_totals,
     read_forecasts,
@@ -31,6 +33,7 @@ from xborder.domains.inventory.stage.inputs import (
     read_products,
     read_recent_months,
     read_snapshots,
+    read_stockout_periods,
 )
 from xborder.domains.inventory.tables import INVENTORY_HEALTH, INVENTORY_PLANS, PLAN_TABLES
 from xborder.domains.inventory.unplanned import history_rows, niche_rows, unplanned_rows
@@ -112,6 +115,19 @@ def _pairs(
     return pairs
 
 
+def _own_sales(ctx: StageContext, pairs: pd.DataFrame, s: PlanSettings) -> pd.DataFrame:
+    """The pairs with the own_* columns of those with a full year of daily sales (cycle service only: the
+    replay validated a cycle service level, not a fill rate)."""
+    if s.service_measure != "cycle":
+        return pairs
+    daily, first, end = read_daily_sales(ctx.con, HISTORY_DAYS)
+    if end is None:
+        return pairs
+    own = own_sales_plans(daily, first, pairs, cutoff=end, review_days=s.review_days,
+                          service_level=s.service_level, stockouts=read_stockout_periods(ctx.con))  # fmt: skip
+    return pairs.merge(own, on=_KEY, how="left")
+
+
 def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
     """Plan every product × market with a forecast or a stock snapshot; write plans and stock health."""
     con, st = ctx.con, ctx.settings
@@ -147,9 +163,9 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         holding_rate=st.holding_cost_rate, max_cover_days=float(st.max_cover_days),
         baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
     )  # fmt: skip
-    pairs = _pairs(ctx, demand, pos, landed, p)
+    pairs = _own_sales(ctx, _pairs(ctx, demand, pos, landed, p), settings)
     attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
-             "stock_offset_days"]  # fmt: skip
+             "stock_offset_days", *[c for c in OWN_COLUMNS if c in pairs]]  # fmt: skip
     ctx.say(0.3, f"planning {len(pairs):,} product × market pairs ({p.engine})")
     with EngineSession(p.engine) as sess:
         plans = run_plans(demand.merge(pairs[[*_KEY, *attrs]], on=_KEY), settings, sess)
@@ -186,6 +202,7 @@ def _summary(
         "plans": n,
         "input_runs": {k: v for k, v in runs.items() if v},
         "kinds": plans["kind"].value_counts().to_dict(),
+        "methods": plans["plan_method"].value_counts().to_dict(),
         "service": {"measure": s.service_measure, "target": s.service_level, "distribution": s.distribution},
         "order_now": int((plans["suggested_order"].fillna(0) > 0).sum()),
         "average_stock": round(float(plans["average_stock"].sum()), 1),

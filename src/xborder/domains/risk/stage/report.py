@@ -11,11 +11,13 @@ from xborder.core import i18n
 from xborder.core.panels import Panel
 from xborder.core.settings import Settings, get_settings
 from xborder.reference.fx import load_fx
-from xborder.warehouse.tables import read_rows, table_exists
+from xborder.warehouse.tables import latest_run_id, read_rows, table_exists
 
 __all__ = [
     "report_panels",
     "stress_panel",
+    "stress_rows",
+    "selection_picks",
     "break_even_panel",
     "survives_extreme",
     "heat_map_panel",
@@ -38,8 +40,48 @@ def _rows(con: Any, table: str, run_id: str) -> pd.DataFrame:
     return read_rows(con, table, run_id) if table_exists(con, table) else pd.DataFrame()
 
 
+def _pct(value: float) -> str:
+    """A margin in percent with one decimal; a dash for the missing figure of an untested pick."""
+    return "–" if value != value else f"{value:.1f}"
+
+
+def selection_picks(con: Any, run_id: str) -> pd.DataFrame:
+    """The selection's ranked picks (``opportunities`` with status ``ranked``) in rank order: ``product_id``,
+    ``market``, ``rank``; of this run's selection, else the latest one; empty without a selection."""
+    if not table_exists(con, "opportunities"):
+        return pd.DataFrame(columns=["product_id", "market", "rank"])
+    cols = ["product_id", "market", "rank"]
+    picks = read_rows(con, "opportunities", run_id, columns=cols, where="status = 'ranked'")
+    if picks.empty:
+        latest = latest_run_id(con, "opportunities")
+        picks = (
+            read_rows(con, "opportunities", latest, columns=cols, where="status = 'ranked'")
+            if latest
+            else picks
+        )
+    picks = picks.assign(market=picks["market"].astype(str).str.upper())
+    return picks.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def stress_rows(stress: pd.DataFrame, picks: pd.DataFrame, room: int = _TOP) -> pd.DataFrame:
+    """The plans the stress panel shows: the selection's picks first, in rank order (``pick`` = their rank; a pick
+    without a stress test is kept with NaN figures), then, if room is left, other paying plans spread evenly over
+    the range of margin without shocks (``pick`` NaN)."""
+    top = picks.head(room)[["product_id", "market", "rank"]].rename(columns={"rank": "pick"})
+    shown = top.merge(stress, on=["product_id", "market"], how="left")
+    rest = stress[stress["base_margin"] > 0].merge(top[["product_id", "market"]], how="left", indicator=True)
+    rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
+    left = room - len(shown)
+    if left > 0 and len(rest):
+        ranked = rest.sort_values(["base_margin", "product_id", "market"]).reset_index(drop=True)
+        at = np.unique(np.linspace(0, len(ranked) - 1, min(left, len(ranked))).round().astype(int))
+        shown = pd.concat([shown, ranked.iloc[at].iloc[::-1].assign(pick=np.nan)], ignore_index=True)
+    return shown.reset_index(drop=True)
+
+
 def stress_panel(con: Any, run_id: str, lang: str) -> Panel:
-    """Plan-margin distributions (5th, 25th, 50th, 75th, 95th percentiles) of the most fragile paying plans."""
+    """Plan-margin distributions (5th, 25th, 50th, 75th, 95th percentiles) of the selection's top picks, each with
+    its probability of loss, then of other paying plans spread over the range of margin."""
     title = _t("panel_stress_title", lang)
     st = _rows(con, "stress_tests", run_id)
     if st.empty:
@@ -47,30 +89,44 @@ def stress_panel(con: Any, run_id: str, lang: str) -> Panel:
     import plotly.graph_objects as go
 
     paying = st[st["base_margin"] > 0]
-    # plans spread evenly over the range of margin without shocks: how fragility falls as margin grows
-    ranked = paying.sort_values(["base_margin", "product_id", "market"]).reset_index(drop=True)
-    pick = np.unique(np.linspace(0, len(ranked) - 1, min(_TOP, len(ranked))).round().astype(int))
-    top = ranked.iloc[pick].iloc[::-1]
-    names = [f"{p} · {m}" for p, m in zip(top["product_id"], top["market"], strict=True)]
+    picks = selection_picks(con, run_id)
+    top = stress_rows(st, picks)
+    is_pick = top["pick"].notna()
+    names = [
+        (f"#{int(k)} " if k == k else "") + f"{p} · {m}"
+        for k, p, m in zip(top["pick"], top["product_id"], top["market"], strict=True)
+    ]
+    box = top["p50"].notna().to_numpy()
     fig = go.Figure(
         go.Box(
-            y=names, q1=top["p25"] * 100, median=top["p50"] * 100, q3=top["p75"] * 100,
-            lowerfence=top["p05"] * 100, upperfence=top["p95"] * 100, mean=top["mean_margin"] * 100,
-            orientation="h", name=_t("panel_stress_margin", lang), boxpoints=False,
+            y=[n for n, b in zip(names, box, strict=True) if b], q1=top.loc[box, "p25"] * 100,
+            median=top.loc[box, "p50"] * 100, q3=top.loc[box, "p75"] * 100, lowerfence=top.loc[box, "p05"] * 100,
+            upperfence=top.loc[box, "p95"] * 100, mean=top.loc[box, "mean_margin"] * 100, orientation="h",
+            name=_t("panel_stress_margin", lang), boxpoints=False,
         )
     )  # fmt: skip
     fig.add_vline(x=0, line={"color": "firebrick", "dash": "dash"})
     fig.update_layout(xaxis_title=_t("panel_stress_axis", lang), yaxis={"autorange": "reversed"},
-                      margin={"t": 30}, showlegend=False, height=120 + 28 * len(top))  # fmt: skip
-    intro = _t("panel_stress_intro", lang, plans=len(st), paying=len(paying), draws=int(st["draws"].iloc[0]),
-               median_p_loss=float(paying["p_loss"].median()) if len(paying) else float("nan"), top=len(top))  # fmt: skip
+                      margin={"t": 30}, showlegend=False, height=120 + 28 * int(box.sum()))  # fmt: skip
+    args = {"plans": len(st), "paying": len(paying), "draws": int(st["draws"].iloc[0]),
+            "median_p_loss": float(paying["p_loss"].median()) if len(paying) else float("nan")}  # fmt: skip
+    if len(picks):
+        tested = top[is_pick & top["p_loss"].notna()]
+        intro = _t("panel_stress_intro_picks", lang, **args, picks=int(is_pick.sum()), ranked=len(picks),
+                   untested=int(is_pick.sum() - len(tested)),
+                   picks_p_loss=float(tested["p_loss"].median()) if len(tested) else float("nan"))  # fmt: skip
+        if (~is_pick).any():
+            intro += " " + _t("panel_stress_intro_others", lang, others=int((~is_pick).sum()))
+        intro += " " + _t("panel_stress_box", lang)
+    else:
+        intro = _t("panel_stress_intro", lang, **args, top=len(top))
     table = pd.DataFrame({
         _t("col_plan", lang): names,
-        _t("col_p_loss", lang): [f"{p:.1%} ± {e:.1%}" for p, e in zip(top["p_loss"], top["mc_error"], strict=True)],
-        _t("col_base_margin", lang): [f"{v:.1f}" for v in top["base_margin"] * 100],
-        _t("col_p05", lang): [f"{v:.1f}" for v in top["p05"] * 100],
-        _t("col_p50", lang): [f"{v:.1f}" for v in top["p50"] * 100],
-        _t("col_p95", lang): [f"{v:.1f}" for v in top["p95"] * 100],
+        _t("col_p_loss", lang): ["–" if p != p else f"{p:.1%} ± {e:.1%}" for p, e in zip(top["p_loss"], top["mc_error"], strict=True)],
+        _t("col_base_margin", lang): [_pct(v) for v in top["base_margin"] * 100],
+        _t("col_p05", lang): [_pct(v) for v in top["p05"] * 100],
+        _t("col_p50", lang): [_pct(v) for v in top["p50"] * 100],
+        _t("col_p95", lang): [_pct(v) for v in top["p95"] * 100],
     })  # fmt: skip
     return Panel("risk.stress", title, intro=intro, figure=fig, tables=[(None, table)], order=70)
 

@@ -1,0 +1,118 @@
+"""The inventory stage's own-sales plans replayed on the demo warehouse's own pairs, next to the days-of-cover rule.
+
+The stage compares each plan with the rule analytically (the rule's stock = (15 − R) days of the plan's own mean +
+Q/2 + R·d/2). This replays instead: every product × market of the warehouse that would be planned from its own
+sales at the start of its last year (first sale at least 364 days before it, a sale in those 364 days) is replayed
+day by day over that last year with lost sales, the plan through ``replay.history_reorder_points`` (what the stage
+calls), the rule reordering at (L + 15 days) × the mean of its last 56 days in stock; both order 30 days of their
+estimate, with the stage's lead time of each pair (grouped by lead time and its spread), at the stage's 7-day
+review and at a daily one.
+
+Run: .venv/bin/python benchmarks/inventory_stage_replay.py DEMO.duckdb  (writes results/inventory_stage_replay.json)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from xborder.domains.inventory.replay import history_policy
+from xborder.domains.inventory.simulate import Policy, simulate_lost_sales, trailing_estimate
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "results" / "inventory_stage_replay.json"
+HISTORY, ORDER_DAYS, SAFETY_DAYS, WINDOW, TARGET = 364, 30.0, 15.0, 56, 0.95
+
+
+def _series(db: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        end = con.execute("SELECT max(ordered_at)::DATE FROM order_lines WHERE status = 'sold'").fetchall()[
+            0
+        ][0]
+        daily = con.execute(
+            "SELECT product_id, upper(country) AS market, ordered_at::DATE AS day, sum(quantity) AS units "
+            "FROM order_lines WHERE status = 'sold' AND product_id IS NOT NULL AND country IS NOT NULL GROUP BY ALL"
+        ).df()
+        run = con.execute("SELECT max(run_id) FROM inventory_plans").fetchall()[0][0]
+        lead = con.execute(
+            "SELECT product_id, market, lead_time_days, lead_time_sd_days FROM inventory_plans "
+            "WHERE run_id = ? AND lead_time_days IS NOT NULL",
+            [run],
+        ).df()
+    finally:
+        con.close()
+    end = pd.Timestamp(end)
+    days = pd.date_range(end - pd.Timedelta(days=2 * HISTORY), end)  # history year + the replayed 365 days
+    daily["day"] = pd.to_datetime(daily["day"])
+    first = daily.groupby(["product_id", "market"])["day"].min()
+    hist_start = days[0]
+    replay_start = days[HISTORY]
+    in_hist = daily[(daily["day"] >= hist_start) & (daily["day"] < replay_start)]
+    sold = in_hist.groupby(["product_id", "market"])["units"].sum()
+    keys = first[first <= hist_start].index.intersection(sold[sold > 0].index)
+    keys = pd.MultiIndex.from_frame(
+        lead.set_index(["product_id", "market"]).index.to_frame(index=False)
+    ).intersection(keys)
+    grid = daily[daily["day"] >= hist_start].pivot_table(index=["product_id", "market"], columns="day", values="units",
+                                                         aggfunc="sum")  # fmt: skip
+    y = grid.reindex(index=keys, columns=days).fillna(0.0).to_numpy(dtype=float)
+    pairs = keys.to_frame(index=False).merge(lead, on=["product_id", "market"], how="left")
+    return pairs, y[:, :HISTORY], y[:, HISTORY:]
+
+
+def _rule(lead: float, review: int) -> Policy:
+    def pol(t: int, sales: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        d, _ = trailing_estimate(sales, ok, WINDOW)
+        return np.ceil((lead + SAFETY_DAYS) * d), np.where(
+            d > 0, np.maximum(np.ceil(ORDER_DAYS * d), 1.0), 0.0
+        )
+
+    return pol
+
+
+def main(db: str) -> None:
+    t0 = time.process_time()
+    pairs, hist, play = _series(db)
+    groups = pairs.groupby([pairs["lead_time_days"].round(1), pairs["lead_time_sd_days"].round(1)]).indices
+    res: dict[str, Any] = {"pairs": len(pairs), "units_replayed": float(play.sum()),
+                           "lead_time_groups": {f"{k[0]}±{k[1]}": len(v) for k, v in groups.items()}}  # fmt: skip
+    for review in (7, 1):
+        out: dict[str, Any] = {}
+        for name in ("rule", "plan"):
+            tot = {"cycles": 0.0, "short": 0.0, "stock": 0.0, "demand": 0.0, "sold": 0.0, "orders": 0.0}
+            for (lead, lead_sd), idx in groups.items():
+                pol = (_rule(lead, review) if name == "rule" else
+                       history_policy(lead_time_days=lead, lead_time_sd_days=lead_sd, review_days=review,
+                                      service_level=TARGET, order_days=ORDER_DAYS, gamma=None))  # fmt: skip
+                h, p = hist[idx], play[idx]
+                r0, q0 = pol(0, h, np.ones_like(h, dtype=bool))
+                s = simulate_lost_sales(p, h, pol, lead_time_days=lead, lead_time_sd_days=lead_sd,
+                                        review_days=review, initial_stock=r0 + q0 / 2, seed=7)  # fmt: skip
+                for k, v in (("cycles", s.cycles), ("short", s.stockout_cycles), ("stock", s.average_stock),
+                             ("demand", s.demand), ("sold", s.sold), ("orders", s.orders)):  # fmt: skip
+                    tot[k] += float(v.sum())
+            out[name] = {"cycle_service": round(1 - tot["short"] / tot["cycles"], 4), "cycles": int(tot["cycles"]),
+                         "fill_rate": round(tot["sold"] / tot["demand"], 4),
+                         "average_stock_units": round(tot["stock"], 1), "orders": int(tot["orders"])}  # fmt: skip
+        out["plan"]["stock_vs_rule"] = round(
+            out["plan"]["average_stock_units"] / out["rule"]["average_stock_units"] - 1, 4
+        )
+        res[f"R{review}"] = out
+    res["cpu_seconds"] = round(time.process_time() - t0, 1)
+    res["load_1min"] = os.getloadavg()[0]
+    print(json.dumps(res, indent=1))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,101 @@
+"""Stock plans from a pair's own year of daily sales: the replay-validated policy, applied to the stage's pairs.
+
+A product × market with a full year of sales history (its first sale at least ``window`` days before the
+cutoff) is planned as the lost-sales replay validated it (benchmarks/inventory_sim.py; docs/inventory.md
+"Replay with lost sales"): demand = the mean of the last 364 days, spread = the standard deviation of that year's
+(lead time + review)-day sums, normal or gamma per volume class — through
+:func:`xborder.domains.inventory.replay.history_reorder_points`, the same function the benchmark replays. Days
+out of stock (``inventory_stockouts``, all locations) count as the mean of the days in stock. A pair without a
+full year keeps the plan of its forecast (the bathmat replay: a product launched within its history year reads
+as a slow seller on a year's mean).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from xborder.domains.inventory.replay import history_reorder_points
+
+__all__ = ["HISTORY_DAYS", "OWN_COLUMNS", "own_sales_plans"]
+
+HISTORY_DAYS = 364
+"""Days of daily sales a plan reads (the replay's window)."""
+
+OWN_COLUMNS = (
+    "own_daily_demand",
+    "own_daily_sd",
+    "own_protection_sd",
+    "own_reorder_point",
+    "own_gamma",
+)
+"""What :func:`own_sales_plans` gives per pair (``plan.PAIR_COLUMNS`` carries them into the plan)."""
+
+_KEY = ["product_id", "market"]
+
+
+def own_sales_plans(
+    daily_sales: pd.DataFrame,
+    first_sales: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    cutoff: dt.date | str,
+    review_days: float,
+    service_level: float,
+    stockouts: pd.DataFrame | None = None,
+    window: int = HISTORY_DAYS,
+) -> pd.DataFrame:
+    """Reorder points from own sales for the ``pairs`` that have a full year of them.
+
+    Args:
+        daily_sales: product_id, market, day, units (sold units per day, the window's days at least).
+        first_sales: product_id, market, first_sale (the pair's first sold day ever).
+        pairs: product_id, market, lead_time_days, lead_time_sd_days (the stage's lead times).
+        cutoff: Last day of the window (included).
+        review_days: Review period R (days).
+        service_level: Target cycle service level.
+        stockouts: product_id, market, first_day, last_day: periods without sellable stock (all locations).
+        window: Days of history read.
+
+    Returns:
+        One row per planned pair: product_id, market and :data:`OWN_COLUMNS` (own_gamma 1.0 where the gamma
+        quantile was taken); pairs without a full year of history or without a sale in it are left out.
+    """
+    end = pd.Timestamp(cutoff).normalize()
+    start = end - pd.Timedelta(days=window - 1)
+    first = first_sales.assign(first_sale=pd.to_datetime(first_sales["first_sale"]))
+    full = first[first["first_sale"] <= start][_KEY]
+    cand = pairs[_KEY + ["lead_time_days", "lead_time_sd_days"]].merge(full, on=_KEY)
+    cand = cand[cand["lead_time_days"].notna()]
+    sold = daily_sales.assign(day=pd.to_datetime(daily_sales["day"]))
+    sold = sold[(sold["day"] >= start) & (sold["day"] <= end)]
+    cand = cand.merge(sold.groupby(_KEY, as_index=False)["units"].sum(), on=_KEY)
+    cand = cand[cand["units"] > 0].drop(columns="units").reset_index(drop=True)
+    if cand.empty:
+        return pd.DataFrame(columns=[*_KEY, *OWN_COLUMNS])
+    idx = pd.MultiIndex.from_frame(cand[_KEY])
+    days = pd.date_range(start, end)
+    grid = sold.pivot_table(index=_KEY, columns="day", values="units", aggfunc="sum")
+    sales = grid.reindex(index=idx, columns=days).fillna(0.0).to_numpy(dtype=float)
+    in_stock = np.ones_like(sales, dtype=bool)
+    if stockouts is not None and len(stockouts):
+        pos = {k: i for i, k in enumerate(idx)}
+        for r in stockouts.itertuples(index=False):
+            i = pos.get((r.product_id, r.market))
+            if i is None:
+                continue
+            lo = max(0, (pd.Timestamp(str(r.first_day)) - start).days)
+            hi = min(window, (pd.Timestamp(str(r.last_day)) - start).days + 1)
+            if lo < hi:
+                in_stock[i, lo:hi] = False
+    h = history_reorder_points(
+        sales, in_stock, lead_time_days=cand["lead_time_days"].to_numpy(dtype=float),
+        lead_time_sd_days=np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float)),
+        review_days=review_days, service_level=service_level, window=window,
+    )  # fmt: skip
+    return cand[_KEY].assign(
+        own_daily_demand=h.daily_demand, own_daily_sd=h.daily_sd, own_protection_sd=h.protection_sd,
+        own_reorder_point=h.reorder_point, own_gamma=h.gamma.astype(float),
+    )  # fmt: skip

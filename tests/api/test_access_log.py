@@ -1,0 +1,69 @@
+"""The access log covers the web app: reading quarantined values through the API or the data page, or
+downloading a run's report that holds its customers, records who read which personal columns (channel api)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_data import _upload, uci_slice  # noqa: F401  (the fixture: 300 real UCI rows + a bad one)
+
+pytestmark = pytest.mark.shared_data
+
+
+def _reads(env) -> list[tuple]:  # noqa: ANN001
+    return env.sql(
+        "SELECT actor, channel, command, table_name, columns, rows_read, run_id FROM personal_reads ORDER BY read_at"
+    )
+
+
+def test_api_reads_of_personal_data_are_logged(fresh_web, uci_slice) -> None:  # noqa: ANN001, F811
+    c = fresh_web.client("analyst")
+    (res,) = _upload(c, "orders.csv", uci_slice).json()["results"]
+    assert res["rows_quarantined"] == 1
+    before = len(_reads(fresh_web))
+    q = c.get("/api/data/quarantine", params={"ingest_id": res["ingest_id"]})
+    assert q.status_code == 200 and q.json()["total"] == 1
+    shown = sum(r["value"] is not None for r in q.json()["items"])
+    assert shown == 1  # the bad quantity "abc"
+    logged = _reads(fresh_web)[before:]
+    assert logged == [("analyst", "api", "GET /api/data/quarantine", "quarantine", ["value"], 1, None)]
+    # the data page shows the quarantine's first rows: logged for the viewer too (rows not counted)
+    v = fresh_web.client("viewer")
+    assert v.get("/data").status_code == 200
+    assert _reads(fresh_web)[-1] == ("viewer", "api", "GET /data", "quarantine", ["value"], None, None)
+    # reads without personal data, and failed requests, are not logged
+    n = len(_reads(fresh_web))
+    assert c.get("/api/data/ingests").status_code == 200
+    assert fresh_web.client().get("/api/data/quarantine").status_code == 401
+    assert len(_reads(fresh_web)) == n
+
+
+@pytest.mark.slow
+def test_a_report_download_holding_customers_is_logged(fresh_web, tmp_path) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from xborder.core.settings import get_settings
+    from xborder.domains.customers.stage import STAGE
+    from xborder.pipeline.runner import run_stage
+
+    with fresh_web.app.state.db.write() as cur:  # type: ignore[attr-defined]
+        run_id, summary = run_stage(cur, get_settings(db_path=str(fresh_web.db_path)), STAGE, {})
+    customers = fresh_web.one("SELECT count(*) FROM customer_scores WHERE run_id = ?", [run_id])
+    assert customers == summary["customers"] > 100  # the warehouse's real UCI customers outside GB
+    # the run's html report, recorded as the report step records it, listing the run's customers
+    keys = [
+        k for (k,) in fresh_web.sql("SELECT customer_key FROM customer_scores WHERE run_id = ?", [run_id])
+    ]
+    page = tmp_path / "report.html"
+    page.write_text("<table>" + "".join(f"<tr><td>{k[:12]}</td></tr>" for k in keys) + "</table>", "utf-8")
+    with fresh_web.app.state.db.write() as cur:  # type: ignore[attr-defined]
+        cur.execute(
+            "INSERT INTO report_files (run_id, lang, format, path, bytes, created_at, status) "
+            "VALUES (?, 'en', 'html', ?, ?, ?, 'ok')",
+            [run_id, str(page), page.stat().st_size, dt.datetime(2026, 12, 7)],
+        )
+    r = fresh_web.client("viewer").get(f"/api/runs/{run_id}/report", params={"format": "html"})
+    assert r.status_code == 200 and keys[0][:12] in r.text
+    assert _reads(fresh_web)[-1] == (
+        "viewer", "api", "GET /api/runs/{run_id}/report", "customer_scores", ["customer_key"], customers, run_id
+    )  # fmt: skip

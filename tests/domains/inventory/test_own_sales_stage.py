@@ -1,0 +1,119 @@
+"""The inventory stage plans pairs with a full year of daily sales by the replay-validated policy: checked on the
+small real warehouse's whole run (UCI Online Retail, 12 best sellers in GB, DE, FR) against the raw file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import gamma as gamma_dist
+from scipy.stats import norm
+
+from tests.conftest import shared_path
+from tests.pipeline.conftest import COUNTRIES, finished_small_run
+from xborder.domains.inventory.dossier import build
+from xborder.warehouse import connect
+from xborder.warehouse.dossier import Pair
+from xborder.warehouse.tables import latest_run_id, read_rows
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return finished_small_run(tmp_path_factory, "own-sales")
+
+
+def _daily_from_raw(product_ids: set[str]) -> pd.DataFrame:
+    """Sold units per product × country × day straight from the raw parquet (the warehouse's builder keeps
+    the sign of cancellations as status 'returned': only invoices without a C are sales)."""
+    raw = pd.read_parquet(shared_path("uci_online_retail", "online_retail.parquet"))
+    raw = raw[raw["Country"].isin(list(COUNTRIES))]
+    raw = raw.assign(product_id="uci:" + raw["StockCode"].astype(str), market=raw["Country"].map(COUNTRIES))
+    sold = raw[~raw["InvoiceNo"].astype(str).str.startswith("C") & raw["product_id"].isin(product_ids)]
+    sold = sold.assign(day=pd.to_datetime(sold["InvoiceDate"]).dt.normalize(), units=sold["Quantity"].abs())
+    return sold.groupby(["product_id", "market", "day"], as_index=False)["units"].sum()
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
+    con = connect(run["db"], read_only=True)
+    try:
+        run_id = latest_run_id(con, "inventory_plans")
+        plans = read_rows(con, "inventory_plans", run_id)
+        plans = plans[plans["kind"].ne("none")]
+        daily = _daily_from_raw(set(plans["product_id"]))
+        end = pd.Timestamp(
+            con.execute("SELECT max(ordered_at)::DATE FROM order_lines WHERE status = 'sold'").fetchall()[0][
+                0
+            ]
+        )
+        start = end - pd.Timedelta(days=363)
+        first = daily.groupby(["product_id", "market"])["day"].min()
+        in_year = daily[daily["day"] >= start].groupby(["product_id", "market"])["units"].sum()
+        key = pd.MultiIndex.from_frame(plans[["product_id", "market"]])
+        full = (first.reindex(key) <= start).to_numpy() & (in_year.reindex(key).fillna(0) > 0).to_numpy()
+        # every planned pair with a full year of sales (and a sale in it) is planned from them, no other: 17 of the
+        # 33 planned (12 products × GB/DE/FR first sold by 2010-12-11 and sold in the year to 2011-12-09)
+        assert full.sum() == 17
+        assert (plans["plan_method"].to_numpy() == np.where(full, "own_sales", "forecast_spread")).all()
+        own = plans[full].reset_index(drop=True)
+        # demand = the mean of the 364 days up to the last sold day, by hand from the raw file
+        mean = in_year.reindex(pd.MultiIndex.from_frame(own[["product_id", "market"]])).to_numpy() / 364.0
+        assert np.allclose(own["daily_demand"], mean, rtol=1e-9)
+        # one pair's reorder point by hand: sd of its year's P-day sums, the error of the mean, the lead time's
+        # spread; gamma below 200 units over P, normal above (the choice made on M5's backtest year)
+        r = own.sort_values("average_stock").iloc[len(own) // 2]
+        series = (
+            daily[
+                (daily["product_id"] == r.product_id)
+                & (daily["market"] == r.market)
+                & (daily["day"] >= start)
+            ]
+            .set_index("day")["units"]
+            .reindex(pd.date_range(start, end), fill_value=0.0)
+            .to_numpy(dtype=float)
+        )
+        p = r.lead_time_days + r.review_days
+        sums = np.convolve(series, np.ones(round(p)), mode="valid")
+        var = sums.var(ddof=1) * (1.0 + p / 364.0) + (series.mean() * r.lead_time_sd_days) ** 2
+        mu = series.mean() * p
+        use_gamma = mu < 200.0
+        want = (
+            gamma_dist.ppf(0.95, mu * mu / var, scale=var / mu)
+            if use_gamma
+            else mu + norm.ppf(0.95) * np.sqrt(var)
+        )
+        assert r.distribution == ("gamma" if use_gamma else "normal")
+        assert r.protection_sd == pytest.approx(np.sqrt(var), rel=1e-9)
+        assert r.reorder_point == np.ceil(want)
+        assert r.expected_cycle_service == pytest.approx(0.95, abs=0.01)
+        # the stock it holds against the days-of-cover rule on the same demand (the year's mean d, by hand):
+        # plan = (r − dP) + Q/2 + Rd/2, rule = max(⌈(L + 15)d⌉ − dP, 0) + Q_rule/2 + Rd/2
+        p_all = own["lead_time_days"] + own["review_days"]
+        half_review = own["review_days"] * mean / 2
+        plan = own["reorder_point"] - mean * p_all + own["order_quantity"] / 2 + half_review
+        rule_r = np.ceil(np.round((own["lead_time_days"] + 15.0) * mean, 9))
+        rule = np.maximum(rule_r - mean * p_all, 0) + own["baseline_order_quantity"] / 2 + half_review
+        assert np.allclose(own["average_stock"], plan, rtol=1e-9)
+        assert np.allclose(own["baseline_average_stock"], rule, rtol=1e-9)
+        # measured here: the plan holds 2.23 × the rule's stock for 95 % against the rule's 57–70 % cycle service
+        # under the same model (the rule's realised stock on lumpy demand is higher: docs/inventory.md)
+        assert plan.sum() / rule.sum() == pytest.approx(2.23, abs=0.01)
+        assert own["baseline_cycle_service"].between(0.55, 0.71).all()
+        # the product page says which method
+        page = build(_Reader(con, run_id), Pair(r.product_id, r.market))
+        assert page["plan_method"] == "own_sales"
+        assert page["messages"]["plan"][0]["code"] == "inventory.own_sales"
+    finally:
+        con.close()
+
+
+class _Reader:
+    def __init__(self, con, run_id: str) -> None:
+        self.con, self.run_id = con, run_id
+
+    def rows(self, table: str, **equal):
+        df = read_rows(self.con, table, self.run_id)
+        for k, v in equal.items():
+            df = df[df[k] == v]
+        return df.to_dict(orient="records")
