@@ -284,6 +284,12 @@ def main() -> None:
     ap.add_argument("--selection", default="series", help="forecast(selection=...): series|level|class|auto")
     ap.add_argument("--dump", type=Path, default=None, help="directory for per-fold pickles (analysis)")
     ap.add_argument("--reseason-products", action="store_true", help="re-season product series too")
+    ap.add_argument(
+        "--m5-top",
+        type=int,
+        default=None,
+        help="M5 item x store rows: keep the N series with most demand before each origin",
+    )
     args = ap.parse_args()
     out_path = args.out
     top = 300 if args.quick else 2000
@@ -349,7 +355,7 @@ def main() -> None:
                     [pd.Timestamp(c) for c in (cuts[-1:] if args.quick else cuts)],
                     h,
                     freq,
-                    None,
+                    args.m5_top if level == "product_market" else None,
                     hist,
                 )
             )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+import xborder.domains.demand.select as select_module
 from xborder.domains.demand.select import (
     add_combos_long,
     add_combos_wide,
@@ -104,3 +106,42 @@ def test_a_model_missing_at_early_origins_does_not_shrink_the_comparison() -> No
     # on all three windows Naive errs ~0.1 level on average, Mean(AutoETS+Naive) ~0.2, AutoETS 0.5;
     # on the last window alone the mean of the two (0.1) would beat Naive (0.3)
     assert set(sel.picks) == {"Naive"}
+
+
+def test_a_class_that_naive_beat_on_the_last_window_takes_naive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """select.naive_fallback (off by default, NAIVE_FALLBACK; turned on here): the picks made on the earlier windows lose to Naive on the last one (MASE and
+    WAPE) for the lumpy class's 20 series (80 points) -> they take Naive; the 10 intermittent series with the
+    same pattern have 40 points on that window (< MIN_FALLBACK_POINTS) and keep the level's choice."""
+    monkeypatch.setattr(select_module, "NAIVE_FALLBACK", True)
+    smooth = _points(n_series=30, seed=11)
+    other = _points(n_series=30, seed=12)
+    other["unique_id"] = other["unique_id"].str.replace("s", "x", n=1)
+    last = other.groupby("unique_id")["cutoff"].transform("max") == other["cutoff"]
+    naive = other["model"] == "Naive"
+    other.loc[naive & last, "yhat"] = other.loc[naive & last, "y"]  # exact on the last window only
+    pts = pd.concat([smooth, other], ignore_index=True)
+    ids = pd.Index(pts["unique_id"].unique())
+    xs = [f"x{i}|DE" for i in range(30)]
+    classes = pd.Series("smooth", index=ids)
+    classes[xs[:20]] = "lumpy"
+    classes[xs[20:]] = "intermittent"
+    sel = select(pts, pd.Series(1.0, index=ids), classes, strategies=("level",))
+    assert (sel.picks[xs[:20]] == "Naive").all()
+    assert (
+        sel.reasons[xs[0]] == "Naive: it beat the level's choice for lumpy series on the last backtest window"
+    )
+    assert (sel.picks[xs[20:]] == "Mean(AutoETS+Naive)").all()
+    assert (sel.picks[classes == "smooth"] == "Mean(AutoETS+Naive)").all()
+    # the held-out choice (without the last window) cannot see it: nobody falls back; off, nobody either
+    assert (
+        select(pts, pd.Series(1.0, index=ids), classes, strategies=("level",)).picks.loc[xs[:20]] == "Naive"
+    ).all()
+    monkeypatch.setattr(select_module, "NAIVE_FALLBACK", False)
+    assert (
+        select(pts, pd.Series(1.0, index=ids), classes, strategies=("level",)).picks == "Mean(AutoETS+Naive)"
+    ).all()
+    monkeypatch.setattr(select_module, "NAIVE_FALLBACK", True)
+    assert (
+        select(pts, pd.Series(1.0, index=ids), classes, strategies=("level",), exclude_last=True).picks
+        == "Mean(AutoETS+Naive)"
+    ).all()

@@ -42,11 +42,25 @@ __all__ = [
     "select",
     "select_pair",
     "series_scale",
+    "naive_fallback",
+    "NAIVE_FALLBACK",
+    "FALLBACK_MODELS",
 ]
 
 STRATEGIES = ("level", "class", "series")
 MIN_CLASS_SERIES = 30
 """Demand classes with fewer series take the level's winner in the ``class`` strategy."""
+NAIVE_FALLBACK = False
+"""Off (measured, not adopted; docs/benchmarks.md, issue 15 sixth session): a demand class whose picks lose to a
+baseline (Naive, SeasonalNaive, AutoETS) on both MASE and WAPE on the last backtest window (picks made on the
+earlier windows) takes that baseline (:func:`naive_fallback`). It lowered UCI country totals weekly MASE 0.819 ->
+0.784 (Naive 0.759) and their mean's bias +10.7% -> +7.9%, but one window's evidence moved UCI category x
+country weekly's smooth and erratic classes (9-26 series, the large ones) to Naive: WAPE 0.412 -> 0.490, worse
+than AutoETS's 0.480."""
+FALLBACK_MODELS = ("Naive", "SeasonalNaive", "AutoETS")
+"""The baselines the chosen forecast is held to (issue 15): a class falls back to the one that beat its picks."""
+MIN_FALLBACK_POINTS = 50
+"""Fewest backtest points of a class on that window for the comparison to count (calibrate.MIN_GROUP)."""
 _PREFIX = "Mean("
 
 
@@ -327,7 +341,57 @@ def _select(
             scores[s] = _pick_score(err, picks, windows[-1])
         best = min(strategies, key=lambda s: (scores[s], strategies.index(s)))
     picks, reasons = _fit(err, best, windows, classes, margin)
+    if NAIVE_FALLBACK and len(windows) >= 2:
+        early, _ = _fit(err, best, windows[:-1], classes, margin)
+        for c, model in naive_fallback(err, early, windows[-1], classes, windows).items():
+            on = classes.reindex(picks.index).fillna("unknown").eq(c).to_numpy()
+            picks[on] = model
+            reasons[on] = f"{model}: it beat the level's choice for {c} series on the last backtest window"
     return Selection(picks, best, reasons, scores, err.wide)
+
+
+def naive_fallback(
+    err: _Errors, picks: pd.Series, window: int, classes: pd.Series, windows: Sequence[int] = ()
+) -> dict[str, str]:
+    """Demand classes where a baseline of :data:`FALLBACK_MODELS` beat ``picks`` (made without ``window``) on
+    ``window`` on both MASE and WAPE: class -> that baseline (the lowest MASE + WAPE relative to the picks').
+
+    Only classes with at least :data:`MIN_FALLBACK_POINTS` points on that window are judged; MASE is the
+    mean over the class's series with a scale, WAPE pooled over the class; a baseline is compared on the
+    series it has forecasts for there, and only if it has forecasts on every one of ``windows`` for at least half
+    of the class's series (as in the level's ranking: SeasonalNaive, missing before a season of history, is not
+    judged on the last window alone).
+    """
+    base = [m for m in FALLBACK_MODELS if m in err.singles]
+    if not base:
+        return {}
+    names = sorted(set(picks) | set(base))
+    ae, sy, n = err.table(names, [window])
+    ids = ae.index.intersection(picks.index)
+    ae, sy, n = ae.loc[ids], sy.loc[ids], n.loc[ids]
+    col = ae.columns.get_indexer(pd.Index(picks.reindex(ids)))
+    chosen = pd.Series(ae.to_numpy()[np.arange(len(ids)), col], index=ids)
+    cls = classes.reindex(ids).fillna("unknown")
+    scale = err.scale.reindex(ids)
+    full = err.table(base, windows or [window])[0].notna()
+    out: dict[str, str] = {}
+    for c, members in cls.groupby(cls).groups.items():
+        best, best_score = None, 2.0
+        for m in base:
+            if full[m].reindex(members).fillna(False).mean() < 0.5:
+                continue
+            g = pd.DataFrame({"Chosen": chosen.loc[members], m: ae.loc[members, m]}).dropna()
+            if n.reindex(g.index).sum() < MIN_FALLBACK_POINTS or sy.reindex(g.index).sum() <= 0:
+                continue
+            mase = g.div(n.reindex(g.index), axis=0).div(scale.reindex(g.index), axis=0).dropna().mean()
+            wape = g.sum() / sy.reindex(g.index).sum()
+            if mase[m] < mase["Chosen"] and wape[m] < wape["Chosen"]:
+                score = float(mase[m] / mase["Chosen"] + wape[m] / wape["Chosen"])
+                if score < best_score:
+                    best, best_score = m, score
+        if best is not None:
+            out[str(c)] = best
+    return out
 
 
 def add_combos_long(
