@@ -50,6 +50,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(env) -> Iterator[LiveServer]:  # noqa: ANN001
+    """Serve ``env.app`` with uvicorn on a free local port until the generator is closed, then close its warehouse."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield LiveServer(url=f"http://127.0.0.1:{port}", app=env.app, data_dir=env.data_dir)
+    server.should_exit = True
+    thread.join(timeout=10)
+    env.app.state.db.close()  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def live_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -57,7 +77,6 @@ def live_server(
     """uvicorn serving a fresh copy of the web warehouse (users admin/analyst/viewer) in a thread."""
     _need_chromium()
     template: Path = request.getfixturevalue("web_warehouse_template")
-    import uvicorn
 
     from tests.api.conftest import make_env
     from tests.api.test_runs import _selection_from_seed
@@ -77,20 +96,7 @@ def live_server(
         ),
         REPORT,
     ]
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=env.app, data_dir=env.data_dir)
-    server.should_exit = True
-    thread.join(timeout=10)
-    env.app.state.db.close()  # type: ignore[attr-defined]
+    yield from serve(env)
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.api.conftest import make_env
-from tests.browser.conftest import LiveServer, _free_port, _need_chromium
+from tests.browser.conftest import LiveServer, _need_chromium, serve
 from tests.browser.test_dashboard import login
 from tests.pipeline.conftest import finished_small_run
 
@@ -25,25 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.slow]
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """uvicorn serving a copy of the session's finished small run (UCI Online Retail, every stage)."""
     _need_chromium()
-    import uvicorn
 
     run = finished_small_run(tmp_path_factory, "panels-browser")
     env = make_env(run["db"], tmp_path_factory.mktemp("panels-live"))
     env.app.state.run_id = run["result"]["run_id"]  # type: ignore[attr-defined]
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=env.app, data_dir=env.data_dir)
-    server.should_exit = True
-    thread.join(timeout=10)
-    env.app.state.db.close()  # type: ignore[attr-defined]
+    yield from serve(env)
 
 
 def _wait_drawn(page, n: int) -> None:
