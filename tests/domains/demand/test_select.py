@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 import xborder.domains.demand.select as select_module
-from xborder.domains.demand.select import (
+from xborder.domains.demand.combos import (
     add_combos_long,
     add_combos_wide,
     combo_members,
     combo_name,
     has_native_intervals,
-    select,
 )
+from xborder.domains.demand.select import select
 
 
 def _points(n_series: int = 40, n_windows: int = 3, h: int = 4, seed: int = 0) -> pd.DataFrame:

@@ -193,7 +193,7 @@ def apply_conformal(
     The widths come from the backtest ``points`` (:func:`conformal_widths`), computed only for
     the models in ``rows`` that need them.
     """
-    from xborder.domains.demand.select import has_native_intervals
+    from xborder.domains.demand.combos import has_native_intervals
 
     conformal = [m for m in rows["model"].unique() if not has_native_intervals(str(m))]
     if not conformal or not len(points):

@@ -25,10 +25,10 @@ from xborder.domains.demand.calibrate import (
     quantile_name,
     sample_paths,
 )
+from xborder.domains.demand.combos import combo_members
 from xborder.domains.demand.models import median_window
 from xborder.domains.demand.own_blend import blend_own
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
-from xborder.domains.demand.select import combo_members
 from xborder.domains.demand.window_totals import total_quantiles, widen_by_periods
 
 __all__ = [

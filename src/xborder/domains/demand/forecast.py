@@ -23,6 +23,7 @@ import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
 from xborder.domains.demand.calibrate import QUANTILES, quantile_name, sample_paths
 from xborder.domains.demand.classify import classify_series
+from xborder.domains.demand.combos import add_combos_long, add_combos_wide, combo_members
 from xborder.domains.demand.distribution import (
     INTERVALS,
     Distribution,
@@ -36,15 +37,7 @@ from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.models import ENSEMBLE, default_model_names, make_models
 from xborder.domains.demand.profiles import Profiles, fit_profiles
 from xborder.domains.demand.scoring import CHOSEN, score_last_window
-from xborder.domains.demand.select import (
-    STRATEGIES,
-    Selection,
-    add_combos_long,
-    add_combos_wide,
-    combo_members,
-    select_pair,
-    series_scale,
-)
+from xborder.domains.demand.select import STRATEGIES, Selection, select_pair, series_scale
 from xborder.domains.demand.series import freq_alias, season_length
 
 __all__ = ["ForecastResult", "forecast", "CHOSEN"]

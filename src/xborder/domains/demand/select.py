@@ -29,16 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, NO_NATIVE_INTERVALS
+from xborder.domains.demand.combos import combo_members, combo_name
+from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS
 
 __all__ = [
     "STRATEGIES",
     "Selection",
-    "combo_name",
-    "combo_members",
-    "has_native_intervals",
-    "add_combos_long",
-    "add_combos_wide",
     "select",
     "select_pair",
     "series_scale",
@@ -61,26 +57,6 @@ FALLBACK_MODELS = ("Naive", "SeasonalNaive", "AutoETS")
 """The baselines the chosen forecast is held to (issue 15): a class falls back to the one that beat its picks."""
 MIN_FALLBACK_POINTS = 50
 """Fewest backtest points of a class on that window for the comparison to count (calibrate.MIN_GROUP)."""
-_PREFIX = "Mean("
-
-
-def combo_name(members: Sequence[str]) -> str:
-    """Name of the equal-weight mean of ``members`` (order kept), e.g. ``Mean(AutoETS+Naive)``."""
-    return f"{_PREFIX}{'+'.join(members)})"
-
-
-def combo_members(name: str) -> tuple[str, ...]:
-    """Members of a combination name (the fixed Ensemble included); () for a single model."""
-    if name == ENSEMBLE:
-        return ENSEMBLE_MEMBERS
-    if name.startswith(_PREFIX) and name.endswith(")"):
-        return tuple(name[len(_PREFIX) : -1].split("+"))
-    return ()
-
-
-def has_native_intervals(name: str) -> bool:
-    """Whether statsforecast gives the model prediction intervals (else they are conformal)."""
-    return name not in NO_NATIVE_INTERVALS and not combo_members(name)
 
 
 def series_scale(df: pd.DataFrame, before: pd.Series | None = None) -> pd.Series:
@@ -392,43 +368,3 @@ def naive_fallback(
         if best is not None:
             out[str(c)] = best
     return out
-
-
-def add_combos_long(
-    points: pd.DataFrame, names: Sequence[str], levels: Sequence[int], wide: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Append long backtest rows of the combinations in ``names`` (mean of member yhat; no intervals).
-
-    ``wide``: the same points already pivoted (``Selection.wide``), to skip pivoting again.
-    """
-    present = set(points["model"].unique())
-    combos = [n for n in set(names) if combo_members(n) and n not in present]
-    if not combos:
-        return points
-    keys = ["unique_id", "cutoff", "ds"]
-    if wide is None:
-        wide = points.set_index([*keys, "model"])["yhat"].unstack("model")
-    y = points.drop_duplicates(keys).set_index(keys)["y"].reindex(wide.index)
-    parts = [points]
-    for c in sorted(combos):
-        members = list(combo_members(c))
-        if not all(m in wide.columns for m in members):
-            continue
-        part = wide.index.to_frame(index=False)
-        part["y"] = y.to_numpy()
-        part["model"] = c
-        part["yhat"] = wide[members].to_numpy(float).mean(axis=1)
-        for lv in levels:
-            part[f"lo_{lv}"] = np.nan
-            part[f"hi_{lv}"] = np.nan
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def add_combos_wide(wide: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    """Add columns for the combinations in ``names`` to a wide statsforecast frame (mean of members)."""
-    for c in set(names):
-        members = list(combo_members(c))
-        if members and c not in wide.columns and all(m in wide.columns for m in members):
-            wide[c] = wide[members].mean(axis=1, skipna=False)
-    return wide
