@@ -9,14 +9,13 @@ import datetime as dt
 import getpass
 import gzip
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.clirun import run_cli
 from tests.conftest import shared_path
 
-from xborder.cli.main import main
 from xborder.privacy.access import list_reads, log_reads, pending_path, reads_of
 from xborder.warehouse import connect
 
@@ -26,14 +25,8 @@ pytestmark = pytest.mark.shared_data
 def _cli(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
+    code, out, err = run_cli(argv, monkeypatch, capsys)
+    return code, out + err
 
 
 def test_customer_reads_are_logged_and_listed(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001

@@ -7,12 +7,11 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import sys
 
 import pytest
+from tests.clirun import run_cli
 from tests.conftest import shared_path
 
-from xborder.cli.main import main
 from xborder.core.settings import Settings
 from xborder.ingest import ingest_path
 from xborder.ingest.pseudonym import pseudonymise
@@ -38,14 +37,8 @@ def _uci_rows(last: int) -> tuple[str, list[str], list[dict[str, str]]]:
 def _cli(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
+    code, out, err = run_cli(argv, monkeypatch, capsys)
+    return code, out + err
 
 
 def _text_values(con) -> tuple[set[str], set[str]]:  # noqa: ANN001

@@ -4,13 +4,11 @@ and what is said when orders carry no customer keys."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from xborder.cli.main import main
+from tests.clirun import run_cli
 from xborder.core import i18n
 from xborder.core.settings import get_settings
 from xborder.domains.customers.stage import STAGE
@@ -47,19 +45,6 @@ def _warehouse(path: Path, rows: list[tuple]) -> Path:
     con.execute("INSERT INTO products (product_id, source, title) VALUES ('shop:mug', 'shop', 'Mug')")
     con.close()
     return path
-
-
-def run_cli(
-    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_stage_writes_the_tables_and_the_dossier_section(tmp_path: Path) -> None:

@@ -5,15 +5,14 @@ with pandas — through the stage, the Suez scenario and `xborder route ... --js
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.clirun import run_cli
 from tests.conftest import shared_path
-from xborder.cli.main import main
 from xborder.core.settings import get_settings
 from xborder.domains.logistics.stage import STAGE
 from xborder.ingest import ingest_path
@@ -152,19 +151,6 @@ def test_index_move_over_four_weeks(stage_run) -> None:
     assert a["latest_value"] == latest.iloc[-1] and a["base_value"] == base
     assert a["change"] == pytest.approx(latest.iloc[-1] / base - 1)  # +14.3%: under the 15% threshold
     assert not bool(a["alert"]) and summary["index_alerts"][0]["alert"] is False
-
-
-def run_cli(
-    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_alerts_json_at_the_2022_peak(warehouse: Path, monkeypatch, capsys) -> None:

@@ -4,13 +4,12 @@ leg, a Suez lane): plans by hand, the Suez scenario, the dossier section, --json
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from xborder.cli.main import main
+from tests.clirun import run_cli
 from xborder.core.settings import get_settings
 from xborder.domains.logistics.stage import STAGE
 from xborder.ingest import ingest_path
@@ -93,19 +92,6 @@ def test_stage_plans_scenario_and_dossier(warehouse: Path) -> None:
             "rail",
         }
     )
-
-
-def run_cli(
-    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_plan_with_suez_closed_json(warehouse: Path, tmp_path: Path, monkeypatch, capsys) -> None:

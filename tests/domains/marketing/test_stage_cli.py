@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.clirun import run_cli
 from tests.conftest import shared_path
 from tests.ingest.helpers import ingest
-from xborder.cli.main import main
 from xborder.core import i18n
 from xborder.core.settings import Settings
 from xborder.domains.marketing.stage import STAGE
@@ -22,19 +21,6 @@ from xborder.warehouse.tables import read_rows, write_frame
 
 IN_SELLER = ("amazon_ads_sponsored_products_reports", "india_inr_2020-02_umairnsr87")
 TOTAL_SPEND = 47108.12  # each of the six reports sums to it (docs/ingest.md)
-
-
-def run_cli(
-    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

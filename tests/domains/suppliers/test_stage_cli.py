@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from xborder.cli.main import main
+from tests.clirun import run_cli
 from xborder.core.settings import get_settings
 from xborder.domains.suppliers.stage import STAGE
 from xborder.ingest import ingest_path
@@ -210,19 +209,6 @@ def test_concentration_alert_by_country_and_weights_stored(warehouse: Path) -> N
     assert c.loc[("country", "VN"), "critical_share"] == 0.5
     w = f["supplier_weights"].set_index("indicator")
     assert w["weight"].sum() == pytest.approx(1.0) and set(w["method"]) == {"ahp"}
-
-
-def run_cli(
-    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["xborder", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_score_json_and_bad_judgements(warehouse: Path, tmp_path: Path, monkeypatch, capsys) -> None:
