@@ -10,6 +10,7 @@ from scipy.stats import gamma as gamma_dist
 from scipy.stats import norm
 
 from tests.conftest import shared_path
+from tests.domains.inventory.test_stage_cli import _Reader
 from tests.pipeline.conftest import COUNTRIES, finished_small_run
 from xborder.domains.inventory.dossier import build
 from xborder.warehouse import connect
@@ -106,14 +107,3 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
         assert page["messages"]["plan"][0]["code"] == "inventory.own_sales"
     finally:
         con.close()
-
-
-class _Reader:
-    def __init__(self, con, run_id: str) -> None:
-        self.con, self.run_id = con, run_id
-
-    def rows(self, table: str, **equal):
-        df = read_rows(self.con, table, self.run_id)
-        for k, v in equal.items():
-            df = df[df[k] == v]
-        return df.to_dict(orient="records")
