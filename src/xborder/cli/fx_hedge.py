@@ -113,6 +113,9 @@ def hedge_list(
         from rich.markup import escape
         from rich.table import Table
 
+        if not len(d["hedges"]):
+            console.print(i18n.render("finance.hedge_list_none", "en"), highlight=False)
+            return
         t = Table(title=i18n.render("finance.hedge_list_title", "en", n=len(d["hedges"])))
         for c in ("hedge_id", "currency", "direction", "amount", "maturity", "forward_rate", "counterparty",
                   "status", "market_rate", f"value {d['valuation']['currency']}"):  # fmt: skip
@@ -124,9 +127,8 @@ def hedge_list(
                       r.counterparty or "", r.status, "" if pd_isna(r.market_rate) else f"{r.market_rate:.4f}",
                       "?" if pd_isna(r.value) else f"{r.value:+,.2f}")  # fmt: skip
         console.print(t)
-        if len(d["hedges"]):
-            for line in valuation_sentences(d["valuation"], "en"):
-                console.print(escape(line))
+        for line in valuation_sentences(d["valuation"], "en"):
+            console.print(escape(line))
 
     emit(ctx, {"hedges": rows, "valuation": valuation}, show)
 

@@ -109,6 +109,17 @@ def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, env=env, check=False)  # fmt: skip
 
 
+def test_no_hedges_is_said_not_shown_as_an_empty_table(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    assert _cli(db, "init").returncode == 0
+    out = _cli(db, "fx", "hedge", "list")
+    assert (
+        out.returncode == 0 and "No FX hedges recorded: every foreign-currency amount is open" in out.stdout
+    )
+    assert "┏" not in out.stdout  # no empty table
+    assert json.loads(_cli(db, "fx", "hedge", "list", "--json").stdout)["hedges"] == []
+
+
 @pytest.mark.shared_data
 @pytest.mark.slow
 def test_hedges_of_the_bathmat_seller_through_the_cli(tmp_path: Path) -> None:
