@@ -27,7 +27,7 @@ from xborder.ingest.layouts.base import Field, Layout
 from xborder.ingest.limits import IngestLimits
 from xborder.ingest.plausibility import NOT_GIVEN_WHEN_ZERO, any_violation_sql, country_value_sql, rules_for
 from xborder.ingest.sniff import Dialect, sniff_text
-from xborder.ingest.validate import _SQL_TYPES, _q, _text
+from xborder.ingest.validate import _SQL_TYPES, _q, _text, plain_text_sql
 
 __all__ = ["Probe", "probe_csv", "fast_stage", "fast_validate"]
 
@@ -109,7 +109,7 @@ def fast_stage(
     )
     countries = [fmap[f.name] for f in layout.fields if f.name in fmap and f.name in _COUNTRY_FIELDS]
     conv = {fmap[f.name]: _conv(f, _q(fmap[f.name])) for f in layout.fields if f.name in fmap}
-    conv.update({c: _plain_text(_q(c)) for c in countries})  # normalised below, per distinct value
+    conv.update({c: plain_text_sql(_q(c)) for c in countries})  # normalised below, per distinct value
     replace = f" REPLACE ({', '.join(f'{e} AS {_q(c)}' for c, e in conv.items() if e != _q(c))})"
     replace = "" if replace == " REPLACE ()" else replace
     try:
@@ -165,10 +165,6 @@ def _unpacked(probe: Probe) -> Path:
 
 
 _COUNTRY_FIELDS = frozenset({"country", "origin_country", "ship_country"})
-
-
-def _plain_text(col: str) -> str:
-    return f"CASE WHEN trim({col}) IN ('', 'nan', 'NaN') THEN NULL ELSE trim({col}) END"
 
 
 def _normalise_countries(con: duckdb.DuckDBPyConnection, table: str, col: str) -> None:

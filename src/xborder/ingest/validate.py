@@ -26,7 +26,7 @@ from xborder.ingest.plausibility import (
     rules_for,
 )
 
-__all__ = ["number_sql", "timestamp_sql", "validate_stage", "DEFAULT_DATE_FORMATS", "NULLS"]
+__all__ = ["number_sql", "plain_text_sql", "timestamp_sql", "validate_stage", "DEFAULT_DATE_FORMATS", "NULLS"]
 
 DEFAULT_DATE_FORMATS = COMMON_FORMATS
 NULLS = "('', 'nan', 'NaN', 'NA', 'N/A', 'n/a', 'null', 'NULL', 'None', '-', '--')"
@@ -67,6 +67,11 @@ def _text(f: Field, src: str) -> str:
     if f.name == "currency":
         names = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in CURRENCY_NAMES.items())
         return f"CASE WHEN trim({src}) IN ('', 'nan', 'NaN') THEN NULL ELSE CASE upper(trim({src})) {names} ELSE upper(trim({src})) END END"
+    return plain_text_sql(src)
+
+
+def plain_text_sql(src: str) -> str:
+    """SQL: a text value trimmed, NULL when empty or 'nan'/'NaN' (what pandas writes for a missing cell)."""
     return f"CASE WHEN trim({src}) IN ('', 'nan', 'NaN') THEN NULL ELSE trim({src}) END"
 
 
