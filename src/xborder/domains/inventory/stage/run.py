@@ -124,7 +124,8 @@ def _own_sales(ctx: StageContext, pairs: pd.DataFrame, s: PlanSettings) -> pd.Da
     if end is None:
         return pairs
     own = own_sales_plans(daily, first, pairs, cutoff=end, review_days=s.review_days,
-                          service_level=s.service_level, stockouts=read_stockout_periods(ctx.con))  # fmt: skip
+                          service_level=s.service_level, stockouts=read_stockout_periods(ctx.con),
+                          baseline_safety_days=s.baseline_safety_days)  # fmt: skip
     return pairs.merge(own, on=_KEY, how="left")
 
 
