@@ -80,13 +80,19 @@ def _rule(lead: float, review: int) -> Policy:
     return pol
 
 
-VARIANTS: dict[str, float] = {"plan": 0.0, "plan_empirical_25": 25.0, "plan_empirical_50": 50.0,
-                               "plan_empirical_100": 100.0}
+VARIANTS: dict[str, float] = {
+    "plan": 0.0,
+    "plan_empirical_25": 25.0,
+    "plan_empirical_50": 50.0,
+    "plan_empirical_100": 100.0,
+}
 """Plan variants: pairs expecting fewer units than this over L + R take the empirical reorder point
 (``empirical_below``; domains/inventory/intermittent.py)."""
 
 
-def _replay(pairs: pd.DataFrame, hist: np.ndarray, play: np.ndarray, name: str, review: int) -> dict[str, np.ndarray]:
+def _replay(
+    pairs: pd.DataFrame, hist: np.ndarray, play: np.ndarray, name: str, review: int
+) -> dict[str, np.ndarray]:
     """Per-pair outcomes of one policy (the rule or a plan variant) over all lead-time groups."""
     groups = pairs.groupby([pairs["lead_time_days"].round(1), pairs["lead_time_sd_days"].round(1)]).indices
     out = {k: np.zeros(len(pairs)) for k in ("cycles", "short", "stock", "demand", "sold", "orders")}
@@ -136,7 +142,9 @@ def main(db: str) -> None:
         runs = {n: _replay(pairs, hist, play, n, review) for n in ("rule", *VARIANTS)}
         out: dict[str, Any] = {n: _sum(o, everything) for n, o in runs.items()}
         for n in VARIANTS:
-            out[n]["stock_vs_rule"] = round(out[n]["average_stock_units"] / out["rule"]["average_stock_units"] - 1, 4)
+            out[n]["stock_vs_rule"] = round(
+                out[n]["average_stock_units"] / out["rule"]["average_stock_units"] - 1, 4
+            )
         out["by_class"] = {
             f"{int(c)} ({'<' if c < len(VOLUME_EDGES) else '>='} "
             f"{VOLUME_EDGES[min(int(c), len(VOLUME_EDGES) - 1)]:g} units over L+R)": {

@@ -6,11 +6,15 @@ with a few large jumps, and with a daily or weekly review the stock position fal
 an order's size before anyone reorders (the undershoot), which no mean-and-spread quantile sees. Here:
 
 * the year's daily demand (days that ended in stock; a sold-out day is left out) is an empirical pmf on whole
-  units, and demand over n days is its n-fold convolution (days independent, the bootstrap of Willemain,
-  Smart & Schwarz 2004 without its Markov step);
-* the protection period P = L + R is mixed over the lead time's spread (L ~ N(L, σ_L), rounded to whole days);
+  units: how often a day has a sale and how large that day's sale was (the bootstrap of Willemain, Smart &
+  Schwarz 2004 without its Markov step);
+* a rate seen on a handful of sale days is uncertain: the number of sale days over n days is Poisson with a
+  Gamma(k + ½, days counted) rate (k sale days seen; the Jeffreys posterior), i.e. negative binomial, each sale
+  day's size drawn from the year's (``rate_uncertainty=False``: days drawn independently, binomial counts);
+* the protection period P = L + R is mixed over the lead time's spread (L ~ N(L, σ_L): whole days within ±3σ_L,
+  or 9-point Gauss–Hermite nodes with the uncertain rate);
 * the undershoot at the review that orders is the discrete equilibrium distribution of one review period's
-  positive demand X: P(U = k) = P(X > k) / E[X] (renewal theory; Silver, Pyke & Thomas 2017, §6.10);
+  positive demand X: P(U = k) = P(X > k) / E[X] (renewal theory: the equilibrium distribution of a jump);
 * the reorder point is the smallest r with P(D_P + U ≤ r) ≥ the cycle service level.
 
 Checked on held-out replays (benchmarks/inventory_stage_replay.py, docs/inventory.md "Slow pairs").
@@ -136,8 +140,13 @@ def _cdf(
         size[:, 0] = 0.0
         size /= np.maximum(size.sum(axis=1, keepdims=True), 1e-300)
         fs = np.fft.rfft(size, n)
+        z, wz = np.polynomial.hermite_e.hermegauss(9)  # L ~ N(L, σ_L) by 9-point Gauss–Hermite quadrature
+        mean_l = float((lengths * weights).sum())
+        sd_l = float(np.sqrt((weights * (lengths - mean_l) ** 2).sum()))
+        nodes = np.maximum(mean_l + sd_l * z, 1.0) if sd_l > 0 else np.array([mean_l])
+        wz = wz / wz.sum() if sd_l > 0 else np.ones(1)
         spec = sum(w * (1.0 + ((k + review) / np.maximum(counted, 1.0))[:, None] * (1.0 - fs)) ** -shape[:, None]
-                   for k, w in zip(lengths, weights, strict=True))  # fmt: skip
+                   for k, w in zip(nodes, wz, strict=True))  # fmt: skip
     else:
         power = fd ** int(lengths[0] + review)
         spec = weights[0] * power

@@ -198,12 +198,12 @@ def history_reorder_points(
     sigma = np.sqrt(demand_var + d * d * lead_sd**2)
     zz = np.full(n_sku, float(norm.ppf(service_level)))
     use_gamma = gamma_by_class(d, protect) if gamma is None else np.broadcast_to(gamma, d.shape).astype(bool)
-    r = np.where(
+    quantile = np.where(
         use_gamma,
         reorder_point(d * protect, sigma, zz, distribution="gamma"),
         reorder_point(d * protect, sigma, zz),
     )
-    r = np.where(d > 0, np.ceil(r), 0.0)
+    r: np.ndarray = np.where(d > 0, np.ceil(quantile), 0.0)
     slow = (d > 0) & (d * protect < empirical_below)
     if slow.any():
         groups = np.stack([lead, lead_sd], axis=1)[slow]
