@@ -8,6 +8,11 @@ calls), the rule reordering at (L + 15 days) × the mean of its last 56 days in 
 estimate, with the stage's lead time of each pair (grouped by lead time and its spread), at the stage's 7-day
 review and at a daily one.
 
+Plan variants (seventh session): pairs expecting fewer than 25 / 50 / 100 units over L + R take the empirical
+reorder point (domains/inventory/intermittent.py; the stage uses 25, ``replay.EMPIRICAL_BELOW``). Outcomes are
+given by volume class and on held-out halves: pairs split by a hash of the product id, the threshold chosen on one
+half (the variant reaching 93 % with the least stock, else the highest service) and measured on the other.
+
 Run: .venv/bin/python benchmarks/inventory_stage_replay.py DEMO.duckdb  (writes results/inventory_stage_replay.json)
 """
 
