@@ -83,10 +83,12 @@ KPIS = (
         "ad spend / ad-attributed sales over the run's periods (ad_tacos)",
         ("ad_tacos",), "ad reports (ingest kind ad_performance) and the marketing stage"),
     KPI("risk_detection_hours", "hours", 72.0, "at_most", None,
-        "median hours from when a risk event happened (its source's date) to when xborder first flagged it "
-        "(risk_events: detected_at - happened_at)",
-        ("risk_events",), "a risk_events table of the risk domain (each event's category, product x market, when "
-        "it happened by its source, and the run or ingest that first flagged it); xborder keeps none yet"),
+        "median hours from when a risk event happened (its source's date) to when xborder or a person first "
+        "flagged it, over live events with both dates (risk_events: detected_at - happened_at; backfilled "
+        "histories and events with no happened date left out and counted)",
+        ("risk_events",), "risk events with both dates that reached xborder live: warning indicators that "
+        "warn at a run over current data (xborder finance, then xborder risk run), supplier delivery files "
+        "ingested as they come, or events stated with xborder risk events add|load"),
 )  # fmt: skip
 
 
@@ -187,6 +189,15 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
         return (
             float(ads["ad_spend"].sum() / denom) if denom > 0 else None
         ), f"{len(ads)} marketplace x periods"
+    if key == "risk_detection_hours":
+        from xborder.domains.risk.events import detection_summary
+
+        d = detection_summary(get("risk_events") if len(get("risk_events")) else None)
+        used = (f"{d['timed']} live events with both dates of {d['events']} ({d['backfill']} from histories "
+                f"loaded after the fact and {d['undated']} with no happened date left out)")
+        if d["timed"]:
+            used += f"; quartiles {d['p25_hours']:.1f} / {d['p75_hours']:.1f} h"
+        return d["median_hours"], used
     return None, "not recorded"
 
 
