@@ -115,6 +115,19 @@ def _picks_margin(opportunities: pd.DataFrame, landed: pd.DataFrame) -> tuple[fl
     return (float(margins.median()) if len(margins) else None), used
 
 
+def _detection(e: pd.DataFrame) -> tuple[float | None, str]:
+    """Median detection hours over live events with both dates (the risk domain's rule, docs/risk.md)."""
+    n = len(e)
+    dated = e[e["happened_at"].notna()] if n else e
+    back = dated["backfill"].fillna(False).astype(bool) if len(dated) else pd.Series(dtype=bool)
+    hours = pd.to_numeric(dated.loc[~back, "detection_hours"], errors="coerce").dropna() if len(dated) else back
+    used = (f"{len(hours)} live events with both dates of {n} ({int(back.sum())} from histories loaded after "
+            f"the fact and {n - len(dated)} with no happened date left out)")  # fmt: skip
+    if len(hours):
+        used += f"; quartiles {hours.quantile(0.25):.1f} / {hours.quantile(0.75):.1f} h"
+    return (float(hours.median()) if len(hours) else None), used
+
+
 def _value(key: str, f: Frames) -> tuple[float | None, str]:
     def get(name: str) -> pd.DataFrame:
         df = f.get(name)
@@ -190,14 +203,7 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
             float(ads["ad_spend"].sum() / denom) if denom > 0 else None
         ), f"{len(ads)} marketplace x periods"
     if key == "risk_detection_hours":
-        from xborder.domains.risk.events import detection_summary
-
-        d = detection_summary(get("risk_events") if len(get("risk_events")) else None)
-        used = (f"{d['timed']} live events with both dates of {d['events']} ({d['backfill']} from histories "
-                f"loaded after the fact and {d['undated']} with no happened date left out)")
-        if d["timed"]:
-            used += f"; quartiles {d['p25_hours']:.1f} / {d['p75_hours']:.1f} h"
-        return d["median_hours"], used
+        return _detection(get("risk_events"))
     return None, "not recorded"
 
 

@@ -166,17 +166,17 @@ def late_delivery_events(deliveries: pd.DataFrame, ingests: pd.DataFrame) -> pd.
         "detected_at": d["ingested"], "detected_by": "ingest:" + d["ingest_id"].astype(str),
         "backfill": ~fresh, "source": "supplier_events", "note": None,
     })  # fmt: skip
-    return _frame(out.to_dict("records"))
+    return _frame([{str(k): v for k, v in r.items()} for r in out.to_dict("records")])
 
 
 def _when(value: Any, where: str, column: str) -> pd.Timestamp | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
         return None
     try:
-        ts = pd.Timestamp(str(value).strip())
+        ts: Any = pd.Timestamp(str(value).strip())
     except ValueError:
-        ts = pd.NaT
-    if pd.isna(ts):
+        ts = None
+    if ts is None or pd.isna(ts):
         raise BadInputError(
             f"{where}, column {column}: {value!r} is not a date or time (ISO 8601, e.g. "
             "2024-03-05 or 2024-03-05T14:00).",
@@ -260,7 +260,7 @@ def new_events(candidates: pd.DataFrame, stored_ids: set[str]) -> pd.DataFrame:
     return c[~c["event_id"].isin(stored_ids)].reset_index(drop=True)
 
 
-def detection_summary(events: pd.DataFrame) -> dict[str, Any]:
+def detection_summary(events: pd.DataFrame | None) -> dict[str, Any]:
     """The risk detection time: median hours over live events with both dates, and what was left out.
 
     Returns:
