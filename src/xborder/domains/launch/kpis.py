@@ -120,7 +120,11 @@ def _detection(e: pd.DataFrame) -> tuple[float | None, str]:
     n = len(e)
     dated = e[e["happened_at"].notna()] if n else e
     back = dated["backfill"].fillna(False).astype(bool) if len(dated) else pd.Series(dtype=bool)
-    hours = pd.to_numeric(dated.loc[~back, "detection_hours"], errors="coerce").dropna() if len(dated) else back
+    hours: pd.Series = (
+        pd.to_numeric(dated.loc[~back, "detection_hours"], errors="coerce").dropna()
+        if len(dated)
+        else pd.Series(dtype=float)
+    )
     used = (f"{len(hours)} live events with both dates of {n} ({int(back.sum())} from histories loaded after "
             f"the fact and {n - len(dated)} with no happened date left out)")  # fmt: skip
     if len(hours):
