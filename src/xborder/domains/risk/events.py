@@ -59,19 +59,26 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _month_end(period: str) -> pd.Timestamp:
-    return (pd.Period(period, "M") + 1).to_timestamp()
+def _data_time(period: str) -> tuple[pd.Timestamp, str]:
+    """When a value dated ``period`` stood: a month (YYYY-MM) at its end, an as-of day (YYYY-MM-DD) at its start."""
+    if len(period) == 7:
+        return (pd.Period(period, "M") + 1).to_timestamp(), f"end of {period}, the month whose value crossed"
+    return pd.Timestamp(
+        period
+    ).normalize(), f"{period}, the day the value stood as of (the indicator's data date)"
 
 
 def indicator_events(indicators: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """Risk events from warning indicators: each crossing once, at the first run that showed it.
 
-    A monthly indicator (``period`` set) crossing its threshold in month M is one event per indicator, scope,
-    subject and M: it happened at the end of M (the month's value is complete then) and was detected at the start
-    of the first run whose row for M warned. It is ``backfill`` when that run's newest month had ended more than
-    :data:`BACKFILL_DAYS` before the run (a history computed after the fact). An indicator without a period (a
-    plan's margin, FX over 90 days) has no data date: each run that warns where the run before it (for that
-    indicator and subject) did not is one event, happened_at unknown.
+    An indicator with a data date (``period``: a month, or the day a snapshot stood as of) crossing its threshold
+    is one event per indicator, scope, subject and period: it happened at the end of the month (its value is
+    complete then) or at the start of the day, and was detected at the start of the first run whose row for that
+    period warned. It is ``backfill`` when that was more than :data:`BACKFILL_DAYS` before the run (a history
+    computed after the fact). An indicator without a period (FX over 90 days, supply concentration), or dated the
+    run's own day (a value measured as of now, such as the open FX exposure), has no data date: each run that
+    warns where the run before it (for that indicator and subject) did not is one event, happened_at unknown. Plan rows (a product x market plan's margin
+    or logistics share) are left out: they judge a candidate's planned figures, not something that happened.
 
     Args:
         indicators: ``warning_indicators`` rows of any runs (run_id, scope, subject, product_id, market,
@@ -84,10 +91,15 @@ def indicator_events(indicators: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFra
     if indicators is None or indicators.empty or runs is None or runs.empty:
         return _frame([])
     start = runs.set_index("run_id")["started_at"].map(pd.Timestamp)
-    ind = indicators[indicators["run_id"].isin(start.index)].copy()
+    ind = indicators[indicators["run_id"].isin(start.index) & (indicators["scope"] != "plan")].copy()
     ind["started_at"] = ind["run_id"].map(start)
     ind["subject"] = ind["subject"].fillna("all").astype(str)
-    newest = ind.dropna(subset=["period"]).groupby("run_id")["period"].max().map(_month_end)
+    # a value "as of" the run's own day (an exposure measured now) has no data date of its own
+    day = ind["period"].astype("string").str.len() == 10
+    now = day & (
+        pd.to_datetime(ind["period"].where(day), errors="coerce") >= ind["started_at"].dt.normalize()
+    )
+    ind.loc[now, "period"] = None
     rows: list[dict[str, Any]] = []
     monthly = ind.dropna(subset=["period"])
     warn = monthly[monthly["status"] == "warn"].sort_values("started_at", kind="stable")
@@ -95,15 +107,15 @@ def indicator_events(indicators: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFra
         ["indicator", "scope", "subject", "period"], sort=True
     ):
         r = g.iloc[0]
-        happened = _month_end(str(period))
+        happened, said = _data_time(str(period))
         rows.append({
             "event_id": f"indicator:{code}|{scope}|{subject}|{period}", "category": indicator_category(str(code)),
             "product_id": r.get("product_id"), "market": r.get("market"), "what": f"indicator:{code}",
             "detail": f"{code} {float(r['value']):.4g} vs threshold {float(r['threshold']):.4g} "
                       f"({r['direction']}) in {period}",
-            "happened_at": happened, "happened_source": f"end of {period}, the month whose value crossed",
+            "happened_at": happened, "happened_source": said,
             "detected_at": r["started_at"], "detected_by": f"run:{r['run_id']}",
-            "backfill": bool((r["started_at"] - newest.get(r["run_id"], happened)).days > BACKFILL_DAYS),
+            "backfill": bool((r["started_at"] - happened).days > BACKFILL_DAYS),
             "source": "warning_indicators", "note": None,
         })  # fmt: skip
     plain = ind[ind["period"].isna()].sort_values("started_at", kind="stable")
@@ -117,7 +129,7 @@ def indicator_events(indicators: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFra
                 "market": r.get("market"), "what": f"indicator:{code}",
                 "detail": f"{code} {float(r['value']):.4g} vs threshold {float(r['threshold']):.4g} ({r['direction']})",
                 "happened_at": None,
-                "happened_source": "unknown: the indicator has no data date (it was not warning at the run before)",
+                "happened_source": "unknown: the indicator has no data date (the first run of a warning streak)",
                 "detected_at": r["started_at"], "detected_by": f"run:{r['run_id']}", "backfill": None,
                 "source": "warning_indicators", "note": None,
             })  # fmt: skip

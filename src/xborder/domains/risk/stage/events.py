@@ -51,7 +51,7 @@ def _indicator_candidates(con: Any) -> pd.DataFrame:
         return pd.DataFrame()
     ind = con.execute(
         "SELECT run_id, scope, subject, product_id, market, indicator, period, value, threshold, direction, status "
-        "FROM warning_indicators WHERE (indicator, scope, coalesce(subject, 'all')) IN (SELECT (indicator, scope, "
+        "FROM warning_indicators WHERE scope <> 'plan' AND (indicator, scope, coalesce(subject, 'all')) IN (SELECT (indicator, scope, "
         "coalesce(subject, 'all')) FROM warning_indicators WHERE status = 'warn')"
     ).df()
     runs = read_rows(con, "runs", columns=["run_id", "started_at"])
