@@ -28,7 +28,9 @@ def test_launch_page_lists_risk_events_and_their_detection_time(fresh_web) -> No
         run_stage(cur, app.state.settings, STAGE, {})
     total = fresh_web.one("SELECT count(*) FROM risk_events")
     assert total == detected["written"] + 2
-    live = fresh_web.sql("SELECT detection_hours FROM risk_events WHERE happened_at IS NOT NULL AND NOT backfill")
+    live = fresh_web.sql(
+        "SELECT detection_hours FROM risk_events WHERE happened_at IS NOT NULL AND NOT backfill"
+    )
     median = float(pd.Series([h for (h,) in live]).median())
     html = fresh_web.login("viewer").get("/launch").text
     assert 'id="risk-events"' in html and "listing suppressed" in html and "port strike" in html
