@@ -10,7 +10,7 @@ import typer
 from xborder.cli.common import console, emit, open_warehouse, state
 from xborder.core import i18n
 
-__all__ = ["events_app", "events_add", "events_load", "events_list", "events_detect"]
+__all__ = ["events_app", "events_add", "events_load", "events_list", "events_detect", "events_replay"]
 
 events_app = typer.Typer(
     help="Risk events: when each happened and when it was first flagged (the risk detection time KPI).",
@@ -112,6 +112,28 @@ def events_detect(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     def show(d: dict[str, Any]) -> None:
         for source in ("warning_indicators", "supplier_events"):
             console.print(i18n.render("risk.events.detected", "en", source=source, **d[source]))
+
+    emit(ctx, out, show)
+
+
+@events_app.command("replay")
+def events_replay(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """The detection time of the delivery history had each row arrived on its delivery day (nothing stored)."""
+    from xborder.domains.risk.stage.events import replay_deliveries
+
+    if json_out:
+        state(ctx).json = True
+    con = open_warehouse(ctx, read_only=True)
+    try:
+        out = replay_deliveries(con)
+    finally:
+        con.close()
+
+    def show(d: dict[str, Any]) -> None:
+        key = "risk.events.replay" if d["median_hours"] is not None else "risk.events.replay_none"
+        console.print(
+            i18n.render(key, "en", **{k: v for k, v in d.items() if not isinstance(v, dict | list)})
+        )
 
     emit(ctx, out, show)
 

@@ -17,6 +17,7 @@ __all__ = [
     "indicator_category",
     "indicator_events",
     "late_delivery_events",
+    "replay_on_delivery",
     "manual_events",
     "new_events",
     "detection_summary",
@@ -177,6 +178,35 @@ def late_delivery_events(deliveries: pd.DataFrame, ingests: pd.DataFrame) -> pd.
         "happened_at": happened, "happened_source": "the day after the promised day (supplier_events.promised_on)",
         "detected_at": d["ingested"], "detected_by": "ingest:" + d["ingest_id"].astype(str),
         "backfill": ~fresh, "source": "supplier_events", "note": None,
+    })  # fmt: skip
+    return _frame([{str(k): v for k, v in r.items()} for r in out.to_dict("records")])
+
+
+def replay_on_delivery(deliveries: pd.DataFrame) -> pd.DataFrame:
+    """A delivery history replayed as if each row reached xborder on the day it was delivered (not stored).
+
+    What a feed that reports deliveries only when they arrive would give: a late delivery is flagged the day it is
+    delivered, so its detection time is its lateness from the first late day. Rows delivered on or before the
+    promised day are not events; rows never delivered cannot be replayed (no day they would have arrived).
+
+    Args:
+        deliveries: ``supplier_events`` delivery rows (event_key, supplier_id, product_id, promised_on,
+            delivered_on, destination).
+
+    Returns:
+        Event rows (:data:`EVENT_COLUMNS`), detected_by ``replay:delivered_on``, never backfill.
+    """
+    d = deliveries.dropna(subset=["promised_on", "delivered_on"])
+    d = d[pd.to_datetime(d["delivered_on"]) > pd.to_datetime(d["promised_on"])]
+    if d.empty:
+        return _frame([])
+    out = pd.DataFrame({
+        "event_id": "late_delivery:" + d["event_key"].astype(str), "category": "supply",
+        "product_id": d["product_id"], "market": d["destination"], "what": "late_delivery",
+        "detail": None, "happened_at": pd.to_datetime(d["promised_on"]) + pd.Timedelta(days=1),
+        "happened_source": "the day after the promised day (supplier_events.promised_on)",
+        "detected_at": pd.to_datetime(d["delivered_on"]), "detected_by": "replay:delivered_on",
+        "backfill": False, "source": "supplier_events", "note": None,
     })  # fmt: skip
     return _frame([{str(k): v for k, v in r.items()} for r in out.to_dict("records")])
 

@@ -10,10 +10,16 @@ import pandas as pd
 from xborder.core.clock import utcnow
 from xborder.core.errors import BadInputError
 from xborder.domains.risk.event_tables import RISK_EVENTS
-from xborder.domains.risk.events import indicator_events, late_delivery_events, new_events
+from xborder.domains.risk.events import (
+    detection_summary,
+    indicator_events,
+    late_delivery_events,
+    new_events,
+    replay_on_delivery,
+)
 from xborder.warehouse.tables import read_rows, table_exists, write_frame
 
-__all__ = ["detect_events", "record_events", "read_events", "read_event_file"]
+__all__ = ["detect_events", "record_events", "read_events", "read_event_file", "replay_deliveries"]
 
 
 def read_events(con: Any) -> pd.DataFrame:
@@ -83,4 +89,20 @@ def detect_events(con: Any) -> dict[str, Any]:
                         ("supplier_events", _delivery_candidates(con))):  # fmt: skip
         out[name] = record_events(con, frame) if len(frame) else {"candidates": 0, "written": 0, "already": 0}
     out["written"] = sum(v["written"] for v in out.values())
+    return out
+
+
+def replay_deliveries(con: Any) -> dict[str, Any]:
+    """The detection time the delivery history would have given had each row arrived on its delivery day.
+
+    Nothing is stored (see ``risk.events.replay_on_delivery``); the answer is the detection summary of the replay
+    and the share of its late deliveries flagged within 72 hours.
+    """
+    d = read_rows(con, "supplier_events", where="event_type = 'delivery' AND promised_on IS NOT NULL",
+                  columns=["event_key", "supplier_id", "product_id", "promised_on", "delivered_on", "destination"])  # fmt: skip
+    events = replay_on_delivery(d)
+    out = detection_summary(events)
+    hours = events["detection_hours"]
+    out["within_72h"] = float((hours <= 72).mean()) if len(hours) else None
+    out["deliveries"] = int(len(d))
     return out
