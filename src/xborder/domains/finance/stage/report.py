@@ -13,7 +13,7 @@ from xborder.core.panels import Panel
 from xborder.domains.finance.cashplan import LINES
 from xborder.warehouse.tables import read_rows, table_exists
 
-__all__ = ["report_panels", "cash_runway_panel", "hedges_panel"]
+__all__ = ["report_panels", "cash_runway_panel", "cash_capacity_panel", "hedges_panel"]
 
 
 def _t(code: str, lang: str, **kw: Any) -> str:
@@ -80,6 +80,49 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
     return Panel("finance.cash_runway", title, intro=intro, figure=fig, tables=tables, order=60)
 
 
+def cash_capacity_panel(con: Any, run_id: str, lang: str) -> Panel:
+    """How many picks in rank order the cash carries: the opening balance the top k need against the one set,
+    the binding week and pick, and the flow at the counts that matter (``stage/capacity.py``)."""
+    from xborder.domains.finance.capacity import MILESTONES
+    from xborder.domains.finance.stage.capacity import capacity_answer, capacity_sentences
+
+    title = _t("panel_capacity_title", lang)
+    rows = read_rows(con, "cash_capacity", run_id) if table_exists(con, "cash_capacity") else pd.DataFrame()
+    if rows.empty:
+        return Panel("finance.cash_capacity", title, missing=_t("panel_capacity_missing", lang), order=60)
+    import plotly.graph_objects as go
+
+    rows = rows.sort_values("picks").reset_index(drop=True)
+    ccy, floor = str(rows["currency"].iloc[0]), float(rows["floor"].iloc[0])
+    opening = rows["opening_balance"].iloc[0]
+    opening = None if pd.isna(opening) else float(opening)
+    a = capacity_answer(rows)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=rows["picks"], y=rows["opening_needed"], name=_t("col_opening_needed", lang),
+                             mode="lines", line={"color": "black", "width": 3}))  # fmt: skip
+    fig.add_trace(go.Scatter(x=rows["picks"], y=[opening or 0.0] * len(rows), mode="lines",
+                             name=_t("line_opening" if opening is not None else "line_opening_unset", lang),
+                             line={"color": "firebrick", "dash": "dash"}))  # fmt: skip
+    fig.add_vline(x=a["carried"], line={"color": "seagreen", "dash": "dot"})
+    fig.update_layout(xaxis_title=_t("col_picks", lang), yaxis_title=ccy, margin={"t": 30},
+                      legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    intro = " ".join(capacity_sentences(rows, currency=ccy, floor=floor, opening=opening, lang=lang))
+    n = a["picks"]
+    show = sorted({0, *(k for k in MILESTONES if k < n), n, a["carried"], min(a["carried"] + 1, n)})
+    t = rows.iloc[show]
+    table = pd.DataFrame({
+        _t("col_picks", lang): t["picks"].to_numpy(),
+        _t("col_pick", lang): ["" if pd.isna(p) else f"#{'' if pd.isna(r) else int(r)} {p} → {m}"
+                               for p, m, r in zip(t["product_id"], t["market"], t["rank"], strict=True)],
+        _t("col_opening_needed", lang): t["opening_needed"].round(0).to_numpy(),
+        _t("col_lowest", lang): t["lowest_balance"].round(0).to_numpy(),
+        _t("col_lowest_week", lang): [str(w)[:10] for w in t["lowest_week"]],
+        _t("col_breach_week", lang): ["" if pd.isna(w) else str(w)[:10] for w in t["breach_week"]],
+    })  # fmt: skip
+    return Panel("finance.cash_capacity", title, intro=intro, figure=fig,
+                 tables=[(_t("panel_capacity_table", lang), table)], order=60)  # fmt: skip
+
+
 def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, pd.DataFrame] | None:
     """The run's shipping-mode options (chosen switches first, then the largest cash gain) and a sentence."""
     if not table_exists(con, "cash_mode_options"):
@@ -140,6 +183,7 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
 
     return [
         cash_runway_panel(con, run_id, lang),
+        cash_capacity_panel(con, run_id, lang),
         indicators_panel(con, run_id, lang),
         hedges_panel(con, run_id, lang),
     ]
