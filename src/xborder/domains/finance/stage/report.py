@@ -13,7 +13,7 @@ from xborder.core.panels import Panel
 from xborder.domains.finance.cashplan import LINES
 from xborder.warehouse.tables import read_rows, table_exists
 
-__all__ = ["report_panels", "cash_runway_panel", "cash_capacity_panel", "hedges_panel"]
+__all__ = ["report_panels", "cash_runway_panel", "cash_capacity_panel", "hedges_panel", "run_day"]
 
 
 def _t(code: str, lang: str, **kw: Any) -> str:
@@ -150,9 +150,27 @@ def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, 
     return text, table
 
 
+def run_day(con: Any, run_id: str) -> dt.date | None:
+    """The day a run stands for: its finance stage's ``as_of`` when given, else the day it started (None: no
+    such run)."""
+    from xborder.warehouse.runs import load_run
+
+    try:
+        rec = load_run(con, run_id)
+    except Exception:  # not a run of this warehouse (a report of a bare run id)
+        return None
+    params = rec.get("params") or {}
+    given = ((params.get("stage_params") or {}).get("finance") or {}).get("as_of")
+    if given:
+        return dt.date.fromisoformat(str(given)[:10])
+    started = rec.get("started_at")
+    return pd.Timestamp(started).date() if started is not None else None
+
+
 def hedges_panel(con: Any, run_id: str, lang: str, *, day: dt.date | None = None) -> Panel:
-    """The recorded FX hedges valued on ``day`` (default today) in the cash currency: one row per contract, the
-    totals, the FX day used and a warning when it is stale (``stage/hedges.py``). Hedges are not per run."""
+    """The recorded FX hedges valued on ``day`` (default the run's day, ``run_day``; today without a run) in the
+    cash currency: one row per contract, the totals, the FX day used and a warning when it is stale
+    (``stage/hedges.py``). Hedges are not per run: the run's day keeps a re-rendered report's values."""
     from xborder.core.clock import today
     from xborder.core.settings import get_settings
     from xborder.domains.finance.hedge_value import valuation_sentences
@@ -161,7 +179,7 @@ def hedges_panel(con: Any, run_id: str, lang: str, *, day: dt.date | None = None
     title = _t("panel_hedges_title", lang)
     if read_hedges(con).empty:
         return Panel("finance.hedges", title, missing=_t("panel_hedges_missing", lang), order=62)
-    v = hedge_valuation(con, get_settings(), day or today())
+    v = hedge_valuation(con, get_settings(), day or run_day(con, run_id) or today())
     rows = v["rows"]
     ccy = v["currency"]
     table = pd.DataFrame({
