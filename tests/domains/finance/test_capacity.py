@@ -108,7 +108,8 @@ def test_the_flow_orders_its_picks_by_rank_and_stores_the_answer(db_path: Path, 
     en = capacity_sentences(rows, currency="USD", floor=0.0, opening=None, lang="en")
     zh = capacity_sentences(rows, currency="USD", floor=0.0, opening=None, lang="zh")
     assert en[0].startswith("No opening balance is set") and zh[0].startswith("未设置期初余额")
-    assert "Pick #1 (p3 → GB)" in en[2] and "week of 2024-01-01" in en[2]
+    assert en[1].startswith("In rank order the cash carries none of the 3 picks")
+    assert "Pick #1 (p3 → GB)" in en[2] and "from the week of 2024-01-01" in en[2]
     need3 = cap["table"]["opening_needed"].iloc[3]
     assert f"3 → {need3:,.0f}" in en[-1]
     with_cash = cf.cash_flow(con, settings, floor=0.0, opening=need3, pairs=ranks)["capacity"]

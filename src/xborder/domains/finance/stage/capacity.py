@@ -39,7 +39,8 @@ def pick_capacity(
         ``product_id``, ``market``, ``rank``; k = 0 has none).
     """
     key = [(str(p), str(m).upper()) for p, m in zip(plans["product_id"], plans["market"], strict=True)]
-    ordered = plans.assign(rank=[ranks.get(k) for k in key]).astype({"rank": float})
+    rank = pd.Series([ranks.get(k) for k in key], index=plans.index, dtype=float)
+    ordered = plans.assign(rank=rank)
     ordered = ordered.sort_values(["rank", "product_id", "market"], na_position="last", kind="stable")
     nets = pick_nets(ordered, pd.Timestamp(base["week"].iloc[0]), terms, history)
     table = capacity_table(base["net"].to_numpy(float), nets, base["week"], opening, floor)
@@ -95,10 +96,12 @@ def capacity_sentences(
     elif a["all_carried"]:
         out.append(i18n.render("finance.capacity_all", lang, headroom=a["headroom"], **kw))
     else:
-        out.append(i18n.render("finance.capacity_carried", lang, headroom=a["headroom"], **kw))
+        key = "capacity_carried" if a["carried"] else "capacity_none"
+        out.append(i18n.render(f"finance.{key}", lang, headroom=a["headroom"], **kw))
         nxt = t.iloc[a["carried"] + 1]
         pick = a["binding_pick"] or {}
         out.append(i18n.render("finance.capacity_binding", lang, week=str(a["binding_week"]),
+                               low_week=str(nxt["lowest_week"])[:10],
                                rank="?" if pick.get("rank") is None else pick["rank"],
                                product_id=pick.get("product_id", "?"), market=pick.get("market", "?"),
                                lowest=float(nxt["lowest_balance"]), **kw))  # fmt: skip

@@ -89,7 +89,7 @@ def cash_capacity_panel(con: Any, run_id: str, lang: str) -> Panel:
     title = _t("panel_capacity_title", lang)
     rows = read_rows(con, "cash_capacity", run_id) if table_exists(con, "cash_capacity") else pd.DataFrame()
     if rows.empty:
-        return Panel("finance.cash_capacity", title, missing=_t("panel_capacity_missing", lang), order=60)
+        return Panel("finance.cash_capacity", title, missing=_t("panel_capacity_missing", lang), order=61)
     import plotly.graph_objects as go
 
     rows = rows.sort_values("picks").reset_index(drop=True)
@@ -120,7 +120,7 @@ def cash_capacity_panel(con: Any, run_id: str, lang: str) -> Panel:
         _t("col_breach_week", lang): ["" if pd.isna(w) else str(w)[:10] for w in t["breach_week"]],
     })  # fmt: skip
     return Panel("finance.cash_capacity", title, intro=intro, figure=fig,
-                 tables=[(_t("panel_capacity_table", lang), table)], order=60)  # fmt: skip
+                 tables=[(_t("panel_capacity_table", lang), table)], order=61)  # fmt: skip
 
 
 def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, pd.DataFrame] | None:
