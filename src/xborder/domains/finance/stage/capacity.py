@@ -106,7 +106,7 @@ def capacity_sentences(
                                product_id=pick.get("product_id", "?"), market=pick.get("market", "?"),
                                lowest=float(nxt["lowest_balance"]), **kw))  # fmt: skip
     counts = [k for k in MILESTONES if k < a["picks"]] + [a["picks"]]
-    needed = ", ".join(
+    needed = i18n.render("finance.capacity_sep", lang).join(
         i18n.render(
             "finance.capacity_needed_item",
             lang,
