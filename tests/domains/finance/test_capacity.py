@@ -121,3 +121,24 @@ def test_the_flow_orders_its_picks_by_rank_and_stores_the_answer(db_path: Path, 
         )  # k = 0, 1 (carried + 1), 3 (all)
     assert cash_capacity_panel(con, "run-none", "en").missing
     con.close()
+
+
+def test_the_cash_runway_panel_points_to_fewer_picks_when_it_breaches(db_path: Path) -> None:
+    """A breaching flow's panel adds the capacity's answer to its levers (en/zh)."""
+    from xborder.domains.finance.stage.report import cash_runway_panel
+    from xborder.domains.finance.tables import CASH_FLOWS
+
+    con = connect(db_path)
+    t = capacity_table(np.zeros(3), np.array([[-100.0, 50, 50], [-200, 0, 100]]), WEEKS, 250.0, 0.0)
+    t[["product_id", "market", "rank"]] = [[None, None, None], ["a", "DE", 1], ["b", "FR", 2]]
+    write_frame(
+        con, CASH_CAPACITY, t.assign(run_id="run-c", currency="USD", opening_balance=250.0, floor=0.0)
+    )
+    flow = {"weeks": cash_weeks(pd.DataFrame({"week": WEEKS, "purchase_deposits": [-300.0, 50, 150]}), 250.0),
+            "currency": "USD", "opening": 250.0, "opening_known": True, "floor": 0.0, "plans": 2,
+            "plan_scope": "picks"}  # fmt: skip
+    write_frame(con, CASH_FLOWS, cf.cash_rows(flow, "run-c"))
+    en = cash_runway_panel(con, "run-c", "en").intro or ""
+    zh = cash_runway_panel(con, "run-c", "zh").intro or ""
+    con.close()
+    assert "the cash carries the top 1 of 2 in rank order" in en and "2 个中的前 1 个" in zh

@@ -65,6 +65,13 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
     intro += " " + (
         _t("panel_cash_breach", lang, week=breach) if breach else _t("panel_cash_no_breach", lang)
     )
+    if breach and table_exists(con, "cash_capacity"):
+        cap = read_rows(con, "cash_capacity", run_id)
+        if len(cap):
+            from xborder.domains.finance.stage.capacity import capacity_answer
+
+            a = capacity_answer(cap)
+            intro += " " + _t("panel_cash_capacity_hint", lang, carried=a["carried"], picks=a["picks"])
     if pd.isna(opening):
         intro += " " + _t("cash_flow_no_opening", lang)
     table = pd.DataFrame({_t("col_week", lang): weeks})
