@@ -18,7 +18,7 @@ from xborder.warehouse.keys import PSEUDONYM_COLUMNS, fingerprint, key_info, key
 from xborder.warehouse.layers import forget_layer_map
 from xborder.warehouse.tables import table_columns, table_exists
 
-__all__ = ["RotateResult", "rotate_key"]
+__all__ = ["RotateResult", "old_exports", "rotate_key"]
 
 _MAP = "_x_rekey"
 
@@ -33,7 +33,8 @@ class RotateResult:
     pseudonyms: int  # distinct stored pseudonyms re-keyed
     rows: dict[str, int] = field(default_factory=dict)  # "table.column" -> rows re-keyed
     seconds: float = 0.0
-    exports: list[str] = field(default_factory=list)  # report files made before: their pseudonyms are old
+    # report files holding a pseudonym of before the rotation
+    exports: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -113,10 +114,24 @@ def rotate_key(
         con.execute("ROLLBACK")
         raise
     if table_exists(con, "report_files"):
-        res.exports = [
-            r[0] for r in con.execute("SELECT path FROM report_files WHERE path IS NOT NULL").fetchall()
-        ]
+        res.exports = old_exports(con, values)
     return res
+
+
+def old_exports(con: duckdb.DuckDBPyConnection, old: list[str]) -> list[str]:
+    """Report files (``report_files``) that hold one of the pseudonyms ``old``: HTML, XLSX and text files are
+    searched; a PDF, printed from its run's HTML, is listed when the HTML of the same run and language holds one."""
+    from pathlib import Path
+
+    from xborder.privacy.erase import exports_holding
+
+    rows = con.execute(
+        "SELECT run_id, lang, format, path FROM report_files WHERE path IS NOT NULL"
+    ).fetchall()
+    hits = set(exports_holding([Path(r[3]) for r in rows], old))
+    printed = {(r[0], r[1]) for r in rows if r[3] in hits and r[2] == "html"}
+    pdfs = [r[3] for r in rows if r[2] == "pdf" and (r[0], r[1]) in printed and Path(r[3]).is_file()]
+    return list(dict.fromkeys([*(r[3] for r in rows if r[3] in hits), *pdfs]))
 
 
 def _rekey(
