@@ -269,6 +269,7 @@ def test_api_docs_need_a_login_and_load_no_third_party_script(web) -> None:
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert sources and all(s.startswith("/") for s in sources), sources
     assert "<script>" not in page.text  # no inline script (the CSP forbids it)
+    assert c.get("/redoc").status_code == 404  # not served at all, logged in or not (redoc_url=None)
     for s in sources:
         r = c.get(s)
         assert r.status_code == 200, s
