@@ -202,3 +202,34 @@ def test_privacy_retain_applies_the_amazon_rule_by_default(shop_and_amazon, monk
     ).fetchone() == (0,)
     assert con.execute("SELECT count(customer_key) FROM order_lines WHERE source = 'uci'").fetchone()[0] > 0
     con.close()
+
+
+def test_the_breach_register_through_the_cli(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    db = str(tmp_path / "w.duckdb")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+    def cli(*argv: str) -> tuple[int, str, str]:
+        return run_cli(["--db", db, *argv], monkeypatch, capsys)
+
+    code, out, err = cli("--json", "privacy", "breach", "add", "laptop with the warehouse lost",
+                         "--detected", (now - dt.timedelta(hours=70)).isoformat())  # fmt: skip
+    assert code == 0, err
+    recent = json.loads(out)
+    assert dt.datetime.fromisoformat(recent["notify_by"]) == now + dt.timedelta(hours=2)
+    code, out, err = cli("--json", "privacy", "breach", "add", "export mailed to the wrong supplier",
+                         "--detected", (now - dt.timedelta(hours=80)).isoformat())  # fmt: skip
+    assert code == 0, err
+    old = json.loads(out)
+    assert cli("privacy", "breach", "add", "  ")[0] == 2  # what happened must be said
+    code, out, err = cli("--json", "privacy", "breach", "list")
+    rows = {r["breach_id"]: r for r in json.loads(out)}
+    assert set(rows) == {recent["breach_id"], old["breach_id"]}
+    assert (
+        1.9 <= rows[recent["breach_id"]]["hours_left"] <= 2.0 and rows[recent["breach_id"]]["late"] is False
+    )
+    assert rows[old["breach_id"]]["hours_left"] <= -8.0 and rows[old["breach_id"]]["late"] is True
+    assert cli("privacy", "breach", "notified", recent["breach_id"])[0] == 0
+    assert cli("privacy", "breach", "notified", recent["breach_id"])[0] == 2  # no longer open
+    rows = {r["breach_id"]: r for r in json.loads(cli("--json", "privacy", "breach", "list")[1])}
+    assert rows[recent["breach_id"]]["notified_at"] is not None and rows[recent["breach_id"]]["late"] is False
+    assert rows[recent["breach_id"]]["hours_left"] is None
