@@ -19,7 +19,12 @@ from xborder.warehouse import connect
 
 EVENTS = [
     {"batch_id": "LOT-7", "type": "material", "at": "2024-02-01", "data": {"material": "PP", "kg": 90}},
-    {"batch_id": "LOT-7", "type": "production", "at": "2024-02-05", "data": {"site": "Dongguan line 3", "units": 1200}},
+    {
+        "batch_id": "LOT-7",
+        "type": "production",
+        "at": "2024-02-05",
+        "data": {"site": "Dongguan line 3", "units": 1200},
+    },
     {"batch_id": "LOT-7", "type": "inspection", "at": "2024-02-06", "data": {"result": "pass", "aql": 2.5}},
 ]
 
