@@ -187,7 +187,15 @@ def _holds(data: bytes, keys: list[str]) -> bool:
 
 def exports_holding(paths: list[Path], keys: list[str]) -> list[str]:
     """Files among ``paths`` (HTML, CSV, JSON, XLSX) that contain one of ``keys`` (or its 12-character prefix,
-    as tables print it)."""
+    as tables print it); and each PDF among them whose HTML of the same name does (a report's PDF is printed
+    from the same data as its HTML; its compressed text is not searched)."""
+    out = _searched(paths, keys)
+    held = set(out)
+    pdfs = [str(p) for p in map(Path, paths) if p.suffix.lower() == ".pdf" and p.is_file()]
+    return out + [p for p in pdfs if str(Path(p).with_suffix(".html")) in held]
+
+
+def _searched(paths: list[Path], keys: list[str]) -> list[str]:
     out = []
     for p in paths:
         p = Path(p)

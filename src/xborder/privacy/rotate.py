@@ -119,19 +119,14 @@ def rotate_key(
 
 
 def old_exports(con: duckdb.DuckDBPyConnection, old: list[str]) -> list[str]:
-    """Report files (``report_files``) that hold one of the pseudonyms ``old``: HTML, XLSX and text files are
-    searched; a PDF, printed from its run's HTML, is listed when the HTML of the same run and language holds one."""
+    """Report files (``report_files``) that hold one of the pseudonyms ``old`` (searched as erasure searches
+    them: :func:`xborder.privacy.erase.exports_holding`, a PDF through its HTML)."""
     from pathlib import Path
 
     from xborder.privacy.erase import exports_holding
 
-    rows = con.execute(
-        "SELECT run_id, lang, format, path FROM report_files WHERE path IS NOT NULL"
-    ).fetchall()
-    hits = set(exports_holding([Path(r[3]) for r in rows], old))
-    printed = {(r[0], r[1]) for r in rows if r[3] in hits and r[2] == "html"}
-    pdfs = [r[3] for r in rows if r[2] == "pdf" and (r[0], r[1]) in printed and Path(r[3]).is_file()]
-    return list(dict.fromkeys([*(r[3] for r in rows if r[3] in hits), *pdfs]))
+    rows = con.execute("SELECT path FROM report_files WHERE path IS NOT NULL ORDER BY created_at").fetchall()
+    return exports_holding(list(dict.fromkeys(Path(r[0]) for r in rows)), old)
 
 
 def _rekey(
