@@ -204,6 +204,7 @@ def _summary(
         "input_runs": {k: v for k, v in runs.items() if v},
         "kinds": plans["kind"].value_counts().to_dict(),
         "methods": plans["plan_method"].value_counts().to_dict(),
+        "distributions": plans["distribution"].value_counts().to_dict() if "distribution" in plans else {},
         "service": {"measure": s.service_measure, "target": s.service_level, "distribution": s.distribution},
         "order_now": int((plans["suggested_order"].fillna(0) > 0).sum()),
         "average_stock": round(float(plans["average_stock"].sum()), 1),
