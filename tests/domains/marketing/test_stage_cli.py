@@ -98,6 +98,16 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
     assert [k["spend"] for k in sec["keywords"]] == sorted(
         (k["spend"] for k in sec["keywords"]), reverse=True
     )
+    # the keyword-matrix chart: the whole matrix per tier × call, its totals the matrix's own
+    cells = mine.groupby(["tier", "action"])["spend"].agg(["size", "sum"])
+    assert {(c["tier"], c["action"]): c["terms"] for c in sec["keyword_mix"]} == cells["size"].to_dict()
+    assert {(c["tier"], c["action"]): c["spend"] for c in sec["keyword_mix"]} == pytest.approx(
+        cells["sum"].to_dict()
+    )
+    assert [c["tier"] for c in sec["keyword_mix"]] == sorted((c["tier"] for c in sec["keyword_mix"]),
+                                                             key=("core", "scenario", "long_tail", "asin").index)  # fmt: skip
+    # no reviews run knows this product: its review language is said to be unknown, with what would fill it
+    assert sec["review_terms"] == [] and sec["review_note"]["code"] == "marketing.dossier_review_none"
 
 
 @pytest.mark.shared_data

@@ -105,18 +105,21 @@ def detail(
         "segment_mix": s.get("customers", {}).get("segment_mix", []),
         "acos_by_week": s.get("marketing", {}).get("acos_by_week", []),
         "break_even_acos": s.get("marketing", {}).get("break_even_acos"),
+        "keyword_mix": s.get("marketing", {}).get("keyword_mix", []),
     }
     return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names(),
                   notes=_section_notes(s))  # fmt: skip
 
 
 def _section_notes(sections: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The customers and advertising sections' notes (message code + numbers) in English and Chinese."""
+    """The customers and advertising sections' notes (message code + numbers) in English and Chinese; the
+    advertising section's note on review language is ``marketing_reviews``."""
     from xborder.core import i18n
 
     out: dict[str, dict[str, str]] = {}
-    for name in ("customers", "marketing"):
-        note = (sections.get(name) or {}).get("note")
+    for name, section, key in (("customers", "customers", "note"), ("marketing", "marketing", "note"),
+                               ("marketing_reviews", "marketing", "review_note")):  # fmt: skip
+        note = (sections.get(section) or {}).get(key)
         if isinstance(note, dict) and note.get("code"):
             out[name] = {lang: i18n.message(note, lang) for lang in ("en", "zh")}
     return out

@@ -99,6 +99,21 @@
         y: [d.break_even_acos, d.break_even_acos], line: { color: "#c62828", dash: "dash" } });
       plot("chart-acos", at, { yaxis: { title: "ACoS", tickformat: ".0%", rangemode: "tozero" }, height: 300 });
     }
+    // Keyword matrix: the product's search-term spend per tier (x), stacked by the call on each term.
+    var km = d.keyword_mix || [];
+    if (km.length) {
+      var tiers = [], calls = [];
+      km.forEach(function (r) { if (tiers.indexOf(r.tier) < 0) tiers.push(r.tier); if (calls.indexOf(r.action) < 0) calls.push(r.action); });
+      var CALL_COLOURS = { harvest_exact: "#1a7f37", keep: "#56a46b", undecided: "#9e9e9e", cut_bid: "#e8710a", negate: "#c62828", product_target: "#1f6feb" };
+      plot("chart-keywords", calls.map(function (c) {
+        var cell = function (t) { return km.filter(function (r) { return r.tier === t && r.action === c; })[0]; };
+        return { type: "bar", name: c.replace(/_/g, " "), x: tiers.map(function (t) { return t.replace(/_/g, " "); }),
+          y: tiers.map(function (t) { var r = cell(t); return r ? r.spend : 0; }),
+          customdata: tiers.map(function (t) { var r = cell(t); return r ? [r.terms, r.clicks, r.orders] : [0, 0, 0]; }),
+          hovertemplate: "%{x}, " + c.replace(/_/g, " ") + ": spend %{y:,.2f}<br>%{customdata[0]} terms, %{customdata[1]:,} clicks, %{customdata[2]:,} orders<extra></extra>",
+          marker: { color: CALL_COLOURS[c] || "#666" } };
+      }), { barmode: "stack", yaxis: { title: "spend" }, height: 300 });
+    }
 
     var om = d.other_markets || [];
     if (om.length > 1) plot("chart-other-markets", [{ type: "bar", x: om.map(function (r) { return r.market; }), y: om.map(function (r) { return r.score; }),
