@@ -77,8 +77,18 @@ def keyword_mix(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             c[i] += float(r.get(k) or 0)
     order = {t: i for i, t in enumerate(TIERS)}
     return [
-        {"tier": t, "action": a, "terms": int(v[0]), "clicks": v[1], "orders": v[2], "spend": v[3], "sales": v[4]}
-        for (t, a), v in sorted(cells.items(), key=lambda kv: (order.get(kv[0][0], len(order)), -kv[1][3], kv[0][1]))
+        {
+            "tier": t,
+            "action": a,
+            "terms": int(v[0]),
+            "clicks": v[1],
+            "orders": v[2],
+            "spend": v[3],
+            "sales": v[4],
+        }
+        for (t, a), v in sorted(
+            cells.items(), key=lambda kv: (order.get(kv[0][0], len(order)), -kv[1][3], kv[0][1])
+        )
     ]
 
 
