@@ -203,3 +203,11 @@ def test_tacos_and_funnel_commands_on_a_hand_made_warehouse(tmp_path: Path, monk
         0.02,
         0.024,
     )
+
+
+def test_acos_with_spend_and_no_sales_is_said_not_left_blank() -> None:
+    from xborder.cli.ads import _acos
+
+    # the Indian seller's campaign replay, no orders after 30 clicks: 1,932 INR saved, no sales at risk
+    assert (_acos(None, 1932.0), _acos(float("nan"), 98.77), _acos(None, 0.0), _acos(0.74, 10.0)) == (
+        "no sales", "no sales", "", "74%")  # fmt: skip
