@@ -71,6 +71,10 @@ def test_ads_card_shows_keyword_mix_review_terms_and_their_note(fresh_web) -> No
     text = html.unescape(card)
     assert i18n.message(note, "en") in text and "1 by none" in i18n.message(note, "en")
     assert i18n.message(note, "zh") in text
+    # headings and explanations in both languages, the Chinese hidden until the language switch shows it
+    zh = i18n.render("marketing.card.keywords", "zh", shown=3, terms=3)
+    assert f'<span data-lang-text="zh" lang="zh-Hans" hidden>{zh}</span>' in text
+    assert i18n.render("marketing.card.keyword_chart", "zh", terms=3) in text
 
     card = html.unescape(_card(c.get(f"/opportunities/FR/{without}?run_id={SEED_RUN}").text))
     assert 'id="ads-review-terms"' not in card

@@ -108,7 +108,22 @@ def detail(
         "keyword_mix": s.get("marketing", {}).get("keyword_mix", []),
     }
     return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names(),
-                  notes=_section_notes(s))  # fmt: skip
+                  notes=_section_notes(s), texts=_card_texts(d))  # fmt: skip
+
+
+def _card_texts(d: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The customers and advertising cards' headings and explanations in English and Chinese."""
+    from xborder.core import i18n
+
+    ad = d["sections"].get("marketing") or {}
+    terms = ad.get("keyword_terms")
+    codes = {"ads_title": ("marketing.card.title", {}), "ads_chart": ("marketing.card.keyword_chart", {"terms": terms}),
+             "ads_keywords": ("marketing.card.keywords", {"shown": len(ad.get("keywords") or []), "terms": terms}),
+             "ads_keywords_explain": ("marketing.card.keywords_explain", {}),
+             "ads_review_title": ("marketing.card.review_title", {}), "ads_explain": ("marketing.card.explain", {}),
+             "cust_title": ("customers.card.title", {}), "cust_explain": ("customers.card.explain", {}),
+             "cust_segments": ("customers.card.segments", {"market": d.get("market")})}  # fmt: skip
+    return {k: {lang: i18n.render(c, lang, **a) for lang in ("en", "zh")} for k, (c, a) in codes.items()}
 
 
 def _section_notes(sections: dict[str, Any]) -> dict[str, dict[str, str]]:
