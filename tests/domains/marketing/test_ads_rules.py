@@ -189,10 +189,13 @@ def test_listing_funnel_counts_an_asins_sessions_once_over_its_skus(tmp_path) ->
     con.close()
     raw = pd.read_csv(raw_file, thousands=",")
     hand = raw.groupby(["(Parent) ASIN", "(Child) ASIN"]).agg(
-        sessions=("Sessions", "first"), orders=("Total Order Items", "sum"), units=("Units Ordered", "sum"))
+        sessions=("Sessions", "first"), orders=("Total Order Items", "sum"), units=("Units Ordered", "sum")
+    )
     f = listing_funnel(traffic)
     assert (len(traffic), len(f), len(hand)) == (49, 41, 41)
-    got = f.assign(child=f["listing_id"].str.split(":").str[1]).set_index(["parent_asin", "child"]).sort_index()
+    got = (
+        f.assign(child=f["listing_id"].str.split(":").str[1]).set_index(["parent_asin", "child"]).sort_index()
+    )
     assert got["sessions"].tolist() == hand["sessions"].astype(float).tolist()
     assert got["order_items"].tolist() == hand["orders"].astype(float).tolist()
     mat = got.loc[("B07JH5RJYF", "B07JJ3HGSN")]  # two SKUs: 82 + 13 order items on the ASIN's 5,216 sessions
