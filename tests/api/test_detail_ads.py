@@ -75,6 +75,9 @@ def test_ads_card_shows_keyword_mix_review_terms_and_their_note(fresh_web) -> No
     zh = i18n.render("marketing.card.keywords", "zh", shown=3, terms=3)
     assert f'<span data-lang-text="zh" lang="zh-Hans" hidden>{zh}</span>' in text
     assert i18n.render("marketing.card.keyword_chart", "zh", terms=3) in text
+    # the facts' labels too; no landed cost priced the pick, so its break-even ACoS is said to be unknown
+    assert '<b id="ads-break-even"><span data-lang-text="en">unknown</span><span data-lang-text="zh" ' in text
+    assert all(i18n.render(f"marketing.card.{k}", "zh") in text for k in ("spend", "ad_sales", "break_even"))
 
     card = html.unescape(_card(c.get(f"/opportunities/FR/{without}?run_id={SEED_RUN}").text))
     assert 'id="ads-review-terms"' not in card

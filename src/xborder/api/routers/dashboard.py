@@ -112,7 +112,7 @@ def detail(
 
 
 def _card_texts(d: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The customers and advertising cards' headings and explanations in English and Chinese."""
+    """The customers and advertising cards' headings, fact labels and explanations in English and Chinese."""
     from xborder.core import i18n
 
     ad = d["sections"].get("marketing") or {}
@@ -123,6 +123,11 @@ def _card_texts(d: dict[str, Any]) -> dict[str, dict[str, str]]:
              "ads_review_title": ("marketing.card.review_title", {}), "ads_explain": ("marketing.card.explain", {}),
              "cust_title": ("customers.card.title", {}), "cust_explain": ("customers.card.explain", {}),
              "cust_segments": ("customers.card.segments", {"market": d.get("market")})}  # fmt: skip
+    days = (d["sections"].get("customers") or {}).get("horizon_days") or "—"
+    codes |= {f"ads_{k}": (f"marketing.card.{k}", {}) for k in ("spend", "ad_sales", "clicks", "orders", "break_even",
+                                                              "unknown")}  # fmt: skip
+    codes |= {f"cust_{k}": (f"customers.card.{k}", {"days": days} if k in ("p_buy", "value") else {})
+              for k in ("buyers", "again", "returning", "p_buy", "p_alive", "value")}  # fmt: skip
     return {k: {lang: i18n.render(c, lang, **a) for lang in ("en", "zh")} for k, (c, a) in codes.items()}
 
 
