@@ -121,7 +121,7 @@ def rfm(
             t.add_column(c, justify="left" if c in ("source", "market", "segment") else "right")
         for r in x["segments"].itertuples():
             t.add_row(r.source, str(r.market or "unknown"), r.segment.replace("_", " "), f"{r.customers:,}", f"{r.share:.0%}",
-                      _num(r.mean_recency_days, 0), _num(r.mean_purchases, 1), f"{_num(r.total_value, 0)} {r.currency}")  # fmt: skip
+                      _num(r.mean_recency_days, 0), _num(r.mean_purchases, 1), f"{_num(r.total_value, 0)} {r.currency}" if r.customers else "—")  # fmt: skip
         console.print(t)
         _print_notes(x)
 
