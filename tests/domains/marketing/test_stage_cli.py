@@ -107,7 +107,24 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
     assert [c["tier"] for c in sec["keyword_mix"]] == sorted((c["tier"] for c in sec["keyword_mix"]),
                                                              key=("core", "scenario", "long_tail", "asin").index)  # fmt: skip
     # no reviews run knows this product: its review language is said to be unknown, with what would fill it
-    assert sec["review_terms"] == [] and sec["review_note"]["code"] == "marketing.dossier_review_none"
+    assert (
+        sec["review_terms"] == []
+        and sec["messages"]["review_language"][0]["code"] == "marketing.dossier_review_none"
+    )
+    # the report's product page: the note as text in the page's language, not as a figure; the matrix a table
+    from xborder.core.i18n import Translator
+    from xborder.report.sections import generic_section
+
+    page = generic_section("marketing", sec, Translator("zh"), "zh")
+    assert i18n.render("marketing.dossier_review_none", "zh") in page["texts"]
+    assert not any("review" in str(label) for label, _ in page["figures"])
+    tables = dict(page["tables"])  # labels and code values in Chinese (marketing.field)
+    assert list(tables[i18n.render("marketing.field.keyword_mix", "zh")]["head"])[:3] == [
+        "层级",
+        "建议",
+        "搜索词数",
+    ]
+    assert ("广告花费", "18,550.2") in page["figures"]  # 18,550.21 INR
 
 
 @pytest.mark.shared_data

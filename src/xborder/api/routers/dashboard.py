@@ -137,9 +137,11 @@ def _section_notes(sections: dict[str, Any]) -> dict[str, dict[str, str]]:
     from xborder.core import i18n
 
     out: dict[str, dict[str, str]] = {}
-    for name, section, key in (("customers", "customers", "note"), ("marketing", "marketing", "note"),
-                               ("marketing_reviews", "marketing", "review_note")):  # fmt: skip
-        note = (sections.get(section) or {}).get(key)
+    ad = sections.get("marketing") or {}
+    reviews = (ad.get("messages") or {}).get("review_language") or [None]
+    notes = {"customers": (sections.get("customers") or {}).get("note"), "marketing": ad.get("note"),
+             "marketing_reviews": reviews[0]}  # fmt: skip
+    for name, note in notes.items():
         if isinstance(note, dict) and note.get("code"):
             out[name] = {lang: i18n.message(note, lang) for lang in ("en", "zh")}
     return out

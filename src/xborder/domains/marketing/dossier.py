@@ -143,7 +143,8 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
             )
         ],  # fmt: skip
     }
-    out["review_note"] = review_note(out["review_terms"])
+    # the review-language note, under `messages` so the report's page shows it as text (en/zh)
+    out["messages"] = {"review_language": [review_note(out["review_terms"])]}
     if not be:
         out["note"] = {"code": "marketing.break_even_unknown", "args": {}}
     elif acos is not None and acos > min(be):
