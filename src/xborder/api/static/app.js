@@ -92,7 +92,8 @@
     var mix = d.segment_mix || [];
     if (mix.some(function (r) { return r.buyers > 0; })) plot("chart-customer-segments", [{ type: "bar", x: mix.map(function (r) { return r.segment.replace(/_/g, " "); }),
       y: mix.map(function (r) { return r.buyers; }), marker: { color: ["#1a7f37", "#1f6feb", "#e8710a", "#9e9e9e"] } }], { yaxis: { title: "buyers of this product" }, height: 260 });
-    var wk = (d.acos_by_week || []).filter(function (r) { return isNum(r.acos); });
+    var wk = (d.acos_by_week || []).filter(function (r) { return isNum(r.acos); })
+      .sort(function (a, b) { return a.week < b.week ? -1 : a.week > b.week ? 1 : 0; });  // the dossier lists the newest first
     if (wk.length) {
       var at = [{ type: "scatter", mode: "lines+markers", name: "ACoS", x: wk.map(function (r) { return r.week; }), y: wk.map(function (r) { return r.acos; }) }];
       if (isNum(d.break_even_acos)) at.push({ type: "scatter", mode: "lines", name: "break-even ACoS", x: [wk[0].week, wk[wk.length - 1].week],

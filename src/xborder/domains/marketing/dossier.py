@@ -42,7 +42,9 @@ REVIEW_FIELDS = (
 
 
 def weekly_acos(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """ACoS per week (Monday start) from daily rows of spend and sales: the ACoS-over-time series."""
+    """ACoS per week (Monday start) from daily rows of spend and sales: the ACoS-over-time series, oldest first;
+    ``acos_note`` is ``no_sales`` for a week with spend and no sales (its ACoS has no value, and a blank must not
+    read as no problem)."""
     weeks: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for d in days:
         day = d.get("period_start")
@@ -54,9 +56,10 @@ def weekly_acos(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
         w[1] += float(d.get("sales") or 0)
         w[2] += float(d.get("clicks") or 0)
     return [
-        {"week": k, "spend": s, "sales": v, "clicks": c, "acos": s / v if v else None}
+        {"week": k, "spend": s, "sales": v, "clicks": c, "acos": s / v if v else None,
+         "acos_note": "no_sales" if s > 0 and not v else None}
         for k, (s, v, c) in sorted(weeks.items())
-    ]
+    ]  # fmt: skip
 
 
 def top_keywords(rows: list[dict[str, Any]], limit: int = TOP_KEYWORDS) -> list[dict[str, Any]]:
@@ -129,7 +132,9 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
         "roas": sales / spend if spend else None,
         "cvr": orders / clicks if clicks else None,
         "break_even_acos": min(be) if be else None,
-        "acos_by_week": weekly_acos(days),
+        "acos_by_week": weekly_acos(days)[
+            ::-1
+        ],  # newest first: a page that shows a few rows shows the latest
         "keyword_terms": len(
             terms := reader.rows("ad_keyword_matrix", product_id=pair.product_id, market_code=pair.market)
         ),
