@@ -118,12 +118,13 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
             .reindex(pd.date_range(start, end), fill_value=0.0)
             .to_numpy(dtype=float)[None, :]
         )
-        want_r, at_rule = empirical_reorder_points(
+        want_r, at_r, at_rule = empirical_reorder_points(
             series, np.ones_like(series, dtype=bool), lead_time_days=slow.lead_time_days,
             lead_time_sd_days=slow.lead_time_sd_days, review_days=int(slow.review_days), service_level=0.95,
             at=np.array([slow.baseline_reorder_point]),
         )  # fmt: skip
-        assert slow.reorder_point == want_r[0] and slow.expected_cycle_service >= 0.95
+        assert slow.reorder_point == want_r[0] and at_r[0] >= 0.95
+        assert slow.expected_cycle_service == pytest.approx(at_r[0])
         assert slow.baseline_cycle_service == pytest.approx(at_rule[0]) and slow.baseline_cycle_service < 0.55
         # the product page says which method
         page = build(_Reader(con, run_id), Pair(r.product_id, r.market))

@@ -185,18 +185,19 @@ def empirical_reorder_points(
         undershoot: Add the undershoot at the ordering review (True) or not.
         rate_uncertainty: Count sale days over P as Poisson with a gamma rate from the days seen (the
             posterior predictive, a negative binomial) instead of days drawn independently from the year.
-        at: Stock positions per SKU at which to also read the cycle service P(D_P + U ≤ at).
+        at: Stock positions per SKU (another policy's reorder points) at which to also read the cycle service
+            P(D_P + U ≤ at).
 
     Returns:
         Reorder point per SKU (0 where the window has no sale); with ``at``, (reorder points, cycle service at
-        ``at``).
+        them, cycle service at ``at``), all read on one computed distribution.
     """
     s = np.clip(np.rint(np.asarray(sales, dtype=float)[:, -window:]), 0, None)
     ok = np.asarray(in_stock, dtype=bool)[:, -window:]
     r = np.zeros(len(s))
-    below = np.full(len(s), np.nan)
+    below, at_r = np.full(len(s), np.nan), np.full(len(s), np.nan)
     if len(s) == 0:
-        return (r, below) if at is not None else r
+        return (r, at_r, below) if at is not None else r
     biggest = np.where(ok, s, 0.0).max(axis=1)
     lengths, weights = _lengths(lead_time_days, lead_time_sd_days)
     bucket = np.ceil(np.log2(biggest + 2.0)).astype(int)  # SKUs with a like largest day share one FFT length
@@ -207,9 +208,11 @@ def empirical_reorder_points(
             cdf = _cdf(day, counted, lengths, weights, int(review_days), undershoot, rate_uncertainty)
             r[m] = np.argmax(cdf >= service_level - 1e-9, axis=1)
             if at is not None:
+                rows = np.arange(len(cdf))
+                at_r[m] = cdf[rows, r[m].astype(int)]
                 pts = np.clip(np.floor(np.asarray(at, dtype=float)[m]), -1, cdf.shape[1] - 1).astype(int)
-                below[m] = np.where(pts >= 0, cdf[np.arange(len(cdf)), np.maximum(pts, 0)], 0.0)
+                below[m] = np.where(pts >= 0, cdf[rows, np.maximum(pts, 0)], 0.0)
     if at is not None:
-        below[biggest <= 0] = 1.0
-        return r, below
+        below[biggest <= 0], at_r[biggest <= 0] = 1.0, 1.0
+        return r, at_r, below
     return r

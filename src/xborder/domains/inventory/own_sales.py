@@ -17,7 +17,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from xborder.domains.inventory.intermittent import empirical_reorder_points
 from xborder.domains.inventory.replay import EMPIRICAL_BELOW, history_reorder_points
 
 __all__ = ["HISTORY_DAYS", "OWN_COLUMNS", "own_sales_plans"]
@@ -101,19 +100,10 @@ def own_sales_plans(
         sales, in_stock, lead_time_days=cand["lead_time_days"].to_numpy(dtype=float),
         lead_time_sd_days=np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float)),
         review_days=review_days, service_level=service_level, window=window, empirical_below=EMPIRICAL_BELOW,
+        baseline_safety_days=baseline_safety_days,
     )  # fmt: skip
-    lead = cand["lead_time_days"].to_numpy(dtype=float)
-    lead_sd = np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float))
-    cycle, cycle_b = np.full(len(cand), np.nan), np.full(len(cand), np.nan)
-    rule_r = np.ceil(np.round((lead + baseline_safety_days) * h.daily_demand, 9))
-    for key in {(a, b) for a, b, e in zip(lead, lead_sd, h.empirical, strict=True) if e}:
-        m = h.empirical & (lead == key[0]) & (lead_sd == key[1])
-        kw = {"lead_time_days": key[0], "lead_time_sd_days": key[1], "review_days": int(round(review_days)),
-              "service_level": service_level, "window": window}  # fmt: skip
-        cycle[m] = empirical_reorder_points(sales[m], in_stock[m], at=h.reorder_point[m], **kw)[1]
-        cycle_b[m] = empirical_reorder_points(sales[m], in_stock[m], at=rule_r[m], **kw)[1]
     return cand[_KEY].assign(
         own_daily_demand=h.daily_demand, own_daily_sd=h.daily_sd, own_protection_sd=h.protection_sd,
         own_reorder_point=h.reorder_point, own_gamma=h.gamma.astype(float), own_empirical=h.empirical.astype(float),
-        own_cycle_service=cycle, own_baseline_cycle_service=cycle_b,
+        own_cycle_service=h.empirical_service, own_baseline_cycle_service=h.baseline_empirical_service,
     )  # fmt: skip

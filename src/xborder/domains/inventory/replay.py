@@ -65,6 +65,9 @@ class HistoryPlan:
         gamma: True where the gamma quantile was taken.
         days_counted: Days of the window the figures rest on.
         empirical: True where the reorder point is the empirical one (slow pairs, ``empirical_below``).
+        empirical_service: Its cycle service under the empirical model (NaN elsewhere or without
+            ``baseline_safety_days``).
+        baseline_empirical_service: The days-of-cover rule's there, on the same model.
     """
 
     daily_demand: np.ndarray
@@ -76,6 +79,8 @@ class HistoryPlan:
     gamma: np.ndarray
     days_counted: np.ndarray
     empirical: np.ndarray
+    empirical_service: np.ndarray
+    baseline_empirical_service: np.ndarray
 
 
 def gamma_by_class(
@@ -149,6 +154,7 @@ def history_reorder_points(
     from_first_sale: bool = False,
     spread_scale: float = 1.0,
     empirical_below: float = 0.0,
+    baseline_safety_days: float | None = None,
 ) -> HistoryPlan:
     """Reorder points from each SKU's own daily sales: the ONE function the replay benchmark and the inventory
     stage both plan with (see the module docstring).
@@ -168,6 +174,9 @@ def history_reorder_points(
         spread_scale: Factor on the demand spread (1: as measured).
         empirical_below: Pairs expecting fewer units than this over P take the empirical reorder point of
             :mod:`~xborder.domains.inventory.intermittent` instead (0: none).
+        baseline_safety_days: With it, the cycle service of those empirical points and of the days-of-cover
+            rule's, ⌈(L + these days) × mean⌉, is read on the same distribution (``empirical_service``,
+            ``baseline_empirical_service``; NaN elsewhere).
 
     Returns:
         A :class:`HistoryPlan`.
@@ -205,18 +214,23 @@ def history_reorder_points(
     )
     r: np.ndarray = np.where(d > 0, np.ceil(quantile), 0.0)
     slow = (d > 0) & (d * protect < empirical_below)
+    served, served_b = np.full(n_sku, np.nan), np.full(n_sku, np.nan)
     if slow.any():
         groups = np.stack([lead, lead_sd], axis=1)[slow]
         for key in np.unique(groups, axis=0):
             m = slow.copy()
             m[slow] = (groups == key).all(axis=1)
-            r[m] = empirical_reorder_points(
-                sales[m], in_stock[m], lead_time_days=float(key[0]), lead_time_sd_days=float(key[1]),
-                review_days=int(round(review_days)), service_level=service_level, window=window,
-            )  # fmt: skip
+            kw = {"lead_time_days": float(key[0]), "lead_time_sd_days": float(key[1]), "window": window,
+                  "review_days": int(round(review_days)), "service_level": service_level}  # fmt: skip
+            if baseline_safety_days is None:
+                r[m] = empirical_reorder_points(sales[m], in_stock[m], **kw)
+            else:
+                rule = np.ceil(np.round((lead[m] + baseline_safety_days) * d[m], 9))
+                r[m], served[m], served_b[m] = empirical_reorder_points(sales[m], in_stock[m], at=rule, **kw)
     return HistoryPlan(
         daily_demand=d, daily_sd=s, protection_days=protect, protection_demand=d * protect, protection_sd=sigma,
-        reorder_point=r, gamma=use_gamma & ~slow, days_counted=counted, empirical=slow,
+        reorder_point=r, gamma=use_gamma & ~slow, days_counted=counted, empirical=slow, empirical_service=served,
+        baseline_empirical_service=served_b,
     )  # fmt: skip
 
 
