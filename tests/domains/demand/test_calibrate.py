@@ -240,3 +240,38 @@ def test_intermittent_point_is_the_calibrated_median() -> None:
     # the mean is left as calibrated (the point's change does not move it): above the new point
     assert pointed["mean"].tolist() == out["mean"].tolist()
     assert (pointed.loc[pointed["unique_id"] == "i", "mean"] > 0).all()
+
+
+def test_a_croston_type_pick_keeps_its_point_as_its_mean_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lognormal demand (median 100): the class's skew shift lifts a median-like pick's mean to ~113; with
+    ``CROSTON_NO_SHIFT`` a Croston-type pick (alone or in a combination), already a mean, keeps its point."""
+    from xborder.domains.demand import distribution as dist_module
+    from xborder.domains.demand.combos import is_croston_type
+
+    assert is_croston_type("CrostonSBA") and is_croston_type("Mean(CrostonSBA+WindowMedian)")
+    assert not is_croston_type("WindowMedian") and not is_croston_type("Mean(AutoETS+Naive)")
+    pts = _backtest(lambda rng, h: 100 * np.exp(rng.normal(0, 0.5, h)), n_series=1500)
+    cal = fit_calibration(pts, np.full(len(pts), 50.0), pd.Series("erratic", index=pts["unique_id"].unique()))
+    assert cal is not None
+    dist = dist_module.Distribution(None, pd.Series(dtype=bool), cal, 2, 3)
+    hist_ds = pd.date_range("2023-01-01", periods=12, freq="MS")
+    ids = ("m", "c", "k")
+    df = pd.concat([pd.DataFrame({"unique_id": u, "ds": hist_ds, "y": [50.0, 100.0] * 6}) for u in ids])
+    ds = pd.date_range("2024-01-01", periods=3, freq="MS")
+    models = {"m": "WindowMedian", "c": "CrostonSBA", "k": "Mean(CrostonSBA+WindowMedian)"}
+    rows = pd.concat(
+        [
+            pd.DataFrame({"unique_id": u, "ds": ds, "cutoff": hist_ds[-1], "model": models[u], "yhat": 100.0})
+            for u in ids
+        ],
+        ignore_index=True,
+    )
+    classes = pd.Series("erratic", index=list(ids))
+    off = dist_module.apply_distribution(dist, df, rows, classes, levels=[80])
+    assert (off["mean"] > 105).all()  # off (the default): every pick gets the class's shift
+    monkeypatch.setattr(dist_module, "CROSTON_NO_SHIFT", True)
+    on = dist_module.apply_distribution(dist, df, rows, classes, levels=[80]).set_index("unique_id")
+    assert on.loc["m", "mean"].to_numpy() == pytest.approx(
+        off.set_index("unique_id").loc["m", "mean"].to_numpy()
+    )
+    assert (on.loc[["c", "k"], "mean"] == 100.0).all()

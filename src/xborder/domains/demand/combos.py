@@ -8,9 +8,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, NO_NATIVE_INTERVALS
+from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, INTERMITTENT, NO_NATIVE_INTERVALS
 
-__all__ = ["combo_name", "combo_members", "has_native_intervals", "add_combos_long", "add_combos_wide"]
+__all__ = [
+    "combo_name",
+    "combo_members",
+    "has_native_intervals",
+    "is_croston_type",
+    "add_combos_long",
+    "add_combos_wide",
+]
 
 _PREFIX = "Mean("
 
@@ -32,6 +39,11 @@ def combo_members(name: str) -> tuple[str, ...]:
 def has_native_intervals(name: str) -> bool:
     """Whether statsforecast gives the model prediction intervals (else they are conformal)."""
     return name not in NO_NATIVE_INTERVALS and not combo_members(name)
+
+
+def is_croston_type(name: str) -> bool:
+    """Whether a pick is an intermittent-demand mean (a Croston-type model, or a combination with one)."""
+    return name in INTERMITTENT or any(m in INTERMITTENT for m in combo_members(name))
 
 
 def add_combos_long(

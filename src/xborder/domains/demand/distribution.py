@@ -25,7 +25,7 @@ from xborder.domains.demand.calibrate import (
     quantile_name,
     sample_paths,
 )
-from xborder.domains.demand.combos import combo_members
+from xborder.domains.demand.combos import combo_members, is_croston_type
 from xborder.domains.demand.models import median_window
 from xborder.domains.demand.own_blend import blend_own
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
@@ -44,6 +44,7 @@ __all__ = [
     "MEDIAN_POINT",
     "OWN_BLEND",
     "median_point",
+    "CROSTON_NO_SHIFT",
 ]
 
 TOTALS = ("conformal", "paths")
@@ -56,6 +57,9 @@ _CHUNK = 2000
 """Series whose sample paths are drawn at once for the horizon totals."""
 _FLAT = "WindowMedian"
 """The flat forecast whose backtest decides re-seasoning for series whose pick is seasonal."""
+CROSTON_NO_SHIFT = False
+"""A Croston-type pick (:func:`~xborder.domains.demand.combos.is_croston_type`) already forecasts the mean, so
+its mean is its point forecast, without the class's skew shift (which assumes a median-like point)."""
 SEASONAL_SCALE = True
 """Scale errors by the pooled seasonal index of their month (see :func:`error_scale`), where the forecasts
 are re-seasoned (on UCI product x country, not re-seasoned, it widened the intervals and the horizon totals:
@@ -276,6 +280,9 @@ def apply_distribution(
         return rows
     scale = error_scale(dist.profiles, df, rows, dist.window)
     cal = apply_calibration(dist.calibration, rows, scale, classes, levels)
+    if CROSTON_NO_SHIFT and "model" in cal.columns:  # a Croston-type forecast is already a mean
+        mean_type = cal["model"].astype(str).map(is_croston_type).to_numpy(bool)
+        cal.loc[mean_type, "mean"] = cal.loc[mean_type, "yhat"].clip(lower=0)
     if intervals == "pooled" and OWN_BLEND:  # smooth series: halfway to the model's own bounds
         cal = blend_own(cal, classes, levels)
     pooled = [f"pooled_{s}_{lv}" for lv in levels for s in ("lo", "hi")]
