@@ -25,7 +25,8 @@ from xborder.domains.demand.calibrate import (
     quantile_name,
     sample_paths,
 )
-from xborder.domains.demand.combos import combo_members, is_croston_type
+from xborder.domains.demand.combos import combo_members, is_croston_type, median_share
+from xborder.domains.demand.median import MIN_NONZERO_SHARE
 from xborder.domains.demand.models import median_window
 from xborder.domains.demand.own_blend import blend_own
 from xborder.domains.demand.profiles import Profiles, decide, fit_profiles
@@ -44,7 +45,7 @@ __all__ = [
     "MEDIAN_POINT",
     "OWN_BLEND",
     "median_point",
-    "CROSTON_NO_SHIFT",
+    "MEAN_SHIFT",
 ]
 
 TOTALS = ("conformal", "paths")
@@ -57,9 +58,10 @@ _CHUNK = 2000
 """Series whose sample paths are drawn at once for the horizon totals."""
 _FLAT = "WindowMedian"
 """The flat forecast whose backtest decides re-seasoning for series whose pick is seasonal."""
-CROSTON_NO_SHIFT = False
-"""A Croston-type pick (:func:`~xborder.domains.demand.combos.is_croston_type`) already forecasts the mean, so
-its mean is its point forecast, without the class's skew shift (which assumes a median-like point)."""
+MEAN_SHIFT = "all"
+"""Which picks take their class's skew shift (median to mean) as their mean: ``all`` (every pick); ``croston``
+(not Croston-type picks, :func:`~xborder.domains.demand.combos.is_croston_type`, already a mean); ``share`` (the
+shift times the share of the pick's median-like members, :func:`~xborder.domains.demand.combos.median_share`)."""
 SEASONAL_SCALE = True
 """Scale errors by the pooled seasonal index of their month (see :func:`error_scale`), where the forecasts
 are re-seasoned (on UCI product x country, not re-seasoned, it widened the intervals and the horizon totals:
@@ -280,9 +282,9 @@ def apply_distribution(
         return rows
     scale = error_scale(dist.profiles, df, rows, dist.window)
     cal = apply_calibration(dist.calibration, rows, scale, classes, levels)
-    if CROSTON_NO_SHIFT and "model" in cal.columns:  # a Croston-type forecast is already a mean
-        mean_type = cal["model"].astype(str).map(is_croston_type).to_numpy(bool)
-        cal.loc[mean_type, "mean"] = cal.loc[mean_type, "yhat"].clip(lower=0)
+    if MEAN_SHIFT != "all" and "model" in cal.columns:  # a forecast that is already a mean is not shifted
+        yhat = cal["yhat"].clip(lower=0)
+        cal["mean"] = yhat + (cal["mean"] - yhat) * _median_shares(cal, df, dist.base)
     if intervals == "pooled" and OWN_BLEND:  # smooth series: halfway to the model's own bounds
         cal = blend_own(cal, classes, levels)
     pooled = [f"pooled_{s}_{lv}" for lv in levels for s in ("lo", "hi")]
@@ -295,6 +297,22 @@ def apply_distribution(
     no_cal = cal["mean"].isna()
     cal.loc[no_cal, "mean"] = cal.loc[no_cal, "yhat"].clip(lower=0)
     return cal
+
+
+def _median_shares(rows: pd.DataFrame, df: pd.DataFrame, window: int) -> np.ndarray:
+    """Per row, the share of its pick's skew shift it takes (:data:`MEAN_SHIFT`): 0 or 1 by the pick's kind,
+    or the share of median-like members, WindowMedian counted a mean where its window was mostly zeros."""
+    models = rows["model"].astype(str)
+    if MEAN_SHIFT == "croston":
+        return (~models.map(is_croston_type)).to_numpy(float)
+    cut = rows.groupby("unique_id")["cutoff"].first()
+    h = df.merge(cut.rename("_cut"), left_on="unique_id", right_index=True)
+    h = h[h["ds"] <= h["_cut"]].sort_values(["unique_id", "ds"]).groupby("unique_id").tail(window)
+    nonzero = (h["y"] != 0).groupby(h["unique_id"]).mean()
+    is_mean = rows["unique_id"].map(nonzero < MIN_NONZERO_SHARE).fillna(False).to_numpy(bool)
+    pairs = pd.MultiIndex.from_arrays([models, is_mean])
+    shares = pd.Series([median_share(m, bool(w)) for m, w in pairs.unique()], index=pairs.unique())
+    return shares.reindex(pairs).to_numpy(float)
 
 
 def horizon_totals(
