@@ -54,6 +54,35 @@ def test_line_key_is_the_documented_md5(tmp_path, fast_used):
     assert keys == {"536365": pkey, "536366": None}
 
 
+def test_line_key_texts_of_times_and_numbers_match_a_per_row_cast(tmp_path, fast_used):
+    # The fast path turns each distinct time (per invoice) and number into text once; the keys must be the
+    # md5 of DuckDB's per-row CAST(... AS VARCHAR) of each value, whatever the values: an invoice with two
+    # times, a value that is both a quantity and a price, zero, a long fraction.
+    rows = [
+        "536370,A1,ONE,2,2010-12-01 08:45:00,2,,France\n",
+        "536370,A2,TWO,3,2010-12-01 08:46:00,0.1,,France\n",  # a second time in the same invoice
+        "536371,B1,THREE,0,2010-12-01 09:00:00,3,,France\n",
+        "536372,B2,FOUR,1234,2010-12-01 09:01:00,12.345678901234567,,France\n",
+        "536373,B3,FIVE,-7,2010-12-01 09:02:00,2,,France\n",
+        "536373,B4,SIX,2.5,2010-12-01 09:02:00,0,,France\n",
+    ]
+    con = fresh(tmp_path)
+    ingest(con, write(tmp_path / "o.csv", *rows), "orders", tmp_path)
+    assert fast_used == [True]
+
+    def text(sql_value: str) -> str:
+        return con.execute(f"SELECT CAST({sql_value} AS VARCHAR)").fetchone()[0]
+
+    want = []
+    for r in rows:
+        inv, code, desc, qty, at, price = r.split(",")[:6]
+        parts = ["uci", inv, code, desc, text(f"CAST({qty} AS DOUBLE)"), text(f"TIMESTAMP '{at}'")]
+        parts.append(text(f"CAST({price} AS DOUBLE)"))
+        want.append(hashlib.md5(("|".join(parts) + "|").encode()).hexdigest())
+    got = [r[0] for r in con.execute("SELECT line_key FROM order_lines").fetchall()]
+    assert sorted(got) == sorted(want)
+
+
 def test_repeats_and_overlapping_files_are_duplicates(tmp_path, fast_used):
     con = fresh(tmp_path)
     (a,) = ingest(con, write(tmp_path / "a.csv", R1, R2, R1), "orders", tmp_path)

@@ -38,7 +38,7 @@ from xborder.cli.common import CliState, emit, err_console, open_warehouse, stat
 from xborder.core.errors import XborderError
 from xborder.core.settings import get_settings
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 app = typer.Typer(
     name="xborder",
@@ -265,5 +265,37 @@ def main() -> None:
         sys.exit(1)
 
 
+def run() -> None:
+    """Console-script entry: :func:`main`, then end the process without the interpreter's teardown.
+
+    Freeing every module and object at exit cost 0.04–0.08 s of CPU after each command (measured after an
+    ingest of UCI Online Retail), time a user waits for nothing. Once the command has returned, standard
+    output and error are flushed and the ``atexit`` handlers run (logging, scratch-folder removal), then
+    the process ends with the command's exit code. Where anything could still need the normal teardown
+    (a non-daemon thread alive, an exit message instead of a code), it exits normally.
+    """
+    import atexit
+    import os
+    import threading
+
+    code: object = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if not isinstance(code, int) or others:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: the normal exit reports it
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
