@@ -350,3 +350,57 @@ def test_sigterm_during_an_upload_finishes_or_rolls_back_the_ingest(tmp_path, gr
             res["rows_in"] == 541_909 == res["rows_stored"] + res["rows_duplicate"] + res["rows_quarantined"]
         )
         assert (lines, logged) == (res["rows_stored"], 1)
+
+
+@pytest.mark.slow
+def test_status_answers_from_committed_data_while_the_server_ingests_an_upload(tmp_path) -> None:
+    """Reads are never blocked by the server: while ``serve`` is busy storing 541,909 rows, ``status`` answers
+    without waiting for it, from the last committed state (no half-stored rows, no lock error), and afterwards sees them all."""
+    import httpx
+
+    db = tmp_path / "w.duckdb"
+    made = _cli(db, "users", "add", "bob", "--role", "analyst", "--password", "bob-initial-pass-1")
+    assert made.returncode == 0, made.stderr
+    data = shared_path("uci_online_retail", "online_retail.csv.gz").read_bytes()
+    answer: dict = {}
+    with serving(db, "--no-admin-2fa", log=tmp_path / "serve.log") as (_, url):
+        c = httpx.Client(base_url=url, timeout=600)
+        r = c.post("/api/auth/login", json={"username": "bob", "password": "bob-initial-pass-1"})
+        csrf = {"X-CSRF-Token": r.json()["csrf_token"]}
+        r = c.post(
+            "/api/auth/password",
+            json={"current_password": "bob-initial-pass-1", "new_password": "bob-own-pass-22"},
+            headers=csrf,
+        )
+        assert r.status_code == 200, r.text
+
+        def upload() -> None:
+            answer["r"] = c.post(
+                "/api/data/uploads",
+                files={"file": ("online_retail.csv.gz", io.BytesIO(data), "application/gzip")},
+                headers=csrf,
+            )
+
+        t = threading.Thread(target=upload)
+        t.start()
+        deadline = time.monotonic() + 120
+        while not httpx.get(f"{url}/api/health").json()["busy"]:
+            assert time.monotonic() < deadline and t.is_alive(), answer
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        during = _cli(db, "--json", "status", XBORDER_LOCK_WAIT="0")
+        took = time.monotonic() - t0
+        busy_after = httpx.get(f"{url}/api/health").json()["busy"]
+        t.join(600)
+        after = _cli(db, "--json", "status")
+    assert during.returncode == 0, during.stderr
+    assert not any(s in during.stderr for s in RAW_LOCK), during.stderr
+    rows = {x["table"]: x["rows"] for x in json.loads(during.stdout)["tables"]}
+    assert rows.get("order_lines", 0) == 0  # the ingest had not committed: nothing half-stored is seen
+    assert busy_after, "the upload ended before status answered: the test proved nothing"  # it read during it
+    res = answer["r"].json()["results"][0]
+    assert res["rows_in"] == 541_909 == res["rows_stored"] + res["rows_duplicate"] + res["rows_quarantined"]
+    assert after.returncode == 0, after.stderr
+    rows = {x["table"]: x["rows"] for x in json.loads(after.stdout)["tables"]}
+    assert rows["order_lines"] == res["rows_stored"]
+    print(f"status during the upload answered in {took:.1f} s")

@@ -142,6 +142,9 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
             assert f"<h3>{i18n.render('finance.panel_cash_title', lang)}</h3>" in cash
             assert 'data-figure="panel-finance-cash_runway"' in cash and "panel-missing" not in cash
             assert '"panel-finance-cash_runway":{"data":[{' in page.replace(" ", "")
+            # ...and how many picks the cash carries, drawn, with no opening balance said in words
+            assert '"panel-finance-cash_capacity":{"data":[{' in page.replace(" ", "")
+            assert i18n.render("finance.panel_capacity_title", lang) in page
         took = {k: (v.get("status"), v.get("seconds")) for k, v in stages.items()}
         print(f"web demo run {job['run_id']}: {time.monotonic() - t0:.0f} s, stages {took}")
     finally:

@@ -87,6 +87,34 @@ def test_neutraliser_follows_owasp(tmp_path) -> None:
     assert [g[0] for g in got] == want
 
 
+# Every place in src/ that writes a CSV or a spreadsheet, by the call that writes it, and what makes it safe.
+# A new writer fails test_every_spreadsheet_and_csv_writer_neutralises until it is listed here with its reason.
+WRITERS = {
+    "xborder/report/xlsx.py": "neutralise() on every cell and header (the report workbook, its web download)",
+    "xborder/ingest/engine.py": "neutralise_sql() on every text column of <name>.rejected.csv (the quarantine's export)",
+    "xborder/ingest/csvread.py": "not an export: a temporary UTF-8 copy of the user's own input, read back by DuckDB",
+    "xborder/core/csvsafe.py": "not an export: the neutraliser itself (its docstring shows a COPY)",
+}
+_WRITE_CALL = re.compile(
+    r"csv\.writer\(|csv\.DictWriter\(|\.to_csv\(|\.to_excel\(|\.write_csv\(|\.write_excel\(|"
+    r"\bWorkbook\(|xlsxwriter|\bCOPY\s*\(|\bCOPY\s+\w+\s+TO\b"
+)
+
+
+def test_every_spreadsheet_and_csv_writer_neutralises() -> None:
+    src = ROOT / "src"
+    found = {}
+    for f in sorted(src.rglob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        hits = [m.group(0) for m in _WRITE_CALL.finditer(text)]
+        if hits:
+            found[f.relative_to(src).as_posix()] = hits
+    assert set(found) == set(WRITERS), found  # a writer appeared (or went): say above how it neutralises
+    for name, why in WRITERS.items():
+        if "not an export" not in why:
+            assert re.search(r"\bneutralise(_sql)?\(", (src / name).read_text(encoding="utf-8")), name
+
+
 def test_the_rejected_csv_of_an_upload_has_no_formula_cells(fresh_web) -> None:
     import csv
 
@@ -241,6 +269,7 @@ def test_api_docs_need_a_login_and_load_no_third_party_script(web) -> None:
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert sources and all(s.startswith("/") for s in sources), sources
     assert "<script>" not in page.text  # no inline script (the CSP forbids it)
+    assert c.get("/redoc").status_code == 404  # not served at all, logged in or not (redoc_url=None)
     for s in sources:
         r = c.get(s)
         assert r.status_code == 200, s

@@ -72,7 +72,7 @@ def test_help_and_unknown_commands_read_as_before(tmp_path: Path) -> None:
 
 
 def test_the_console_script_keeps_exit_codes_and_flushes_output(tmp_path: Path) -> None:
-    # The console script ends the process without the interpreter's teardown (cli.main.run): the exit code,
+    # The console script ends the process without the interpreter's teardown (cli.main.entry): the exit code,
     # the error message and a long piped output must all still arrive whole.
     db = str(tmp_path / "w.duckdb")
     bad = subprocess.run([XBORDER, "--db", db, "ingest", str(tmp_path / "missing.csv")],
@@ -81,6 +81,8 @@ def test_the_console_script_keeps_exit_codes_and_flushes_output(tmp_path: Path) 
     assert "missing.csv" in bad.stderr
     assert subprocess.run([XBORDER, "no-such-command"], capture_output=True, timeout=120).returncode == 2
     subprocess.run([XBORDER, "--db", db, "init"], check=True, capture_output=True, timeout=120)
-    ok = subprocess.run([XBORDER, "--db", db, "--json", "status"], capture_output=True, text=True, timeout=120)
+    ok = subprocess.run(
+        [XBORDER, "--db", db, "--json", "status"], capture_output=True, text=True, timeout=120
+    )
     assert ok.returncode == 0, ok.stderr
     assert "tables" in json.loads(ok.stdout)

@@ -120,3 +120,61 @@ def test_a_removed_entry_and_a_changed_time_are_detected(ledger_db: Path, tmp_pa
     assert ("seq 2", "column_mismatch") in codes
     assert ("seq 7", "chain_gap") in codes
     assert rep.first_tampered == 2
+
+
+# (table, column, key column, type): every stored number and time of the three ledger tables
+NUMBERS = [
+    ("ledger_entries", c, "seq", t)
+    for c, t in (("seq", "int"), ("leaf_index", "int"), ("occurred_at", "time"), ("recorded_at", "time"))
+] + [
+    ("ledger_heads", c, "batch_id || ':' || tree_size", t)
+    for c, t in (("tree_size", "int"), ("last_seq", "int"), ("created_at", "time"))
+] + [
+    ("ledger_anchors", c, "log_size || ':' || anchor", t) for c, t in (("log_size", "int"), ("created_at", "time"))
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.integers(0, len(NUMBERS) - 1), row=st.integers(0, 10), bit=st.integers(0, 15))
+def test_any_single_bit_change_of_a_stored_number_or_time_is_detected(
+    ledger_db: Path, tmp_path: Path, which: int, row: int, bit: int
+) -> None:
+    _flip_number(ledger_db, tmp_path, which, row, bit)
+
+
+@pytest.mark.parametrize("which", range(len(NUMBERS)), ids=[f"{t}.{c}" for t, c, _, _ in NUMBERS])
+def test_the_smallest_change_of_every_number_and_time_column_is_detected(
+    ledger_db: Path, tmp_path: Path, which: int
+) -> None:
+    # the last row of each table, one more (no other row has that key) or 1 µs later
+    assert _flip_number(ledger_db, tmp_path, which, -1, 0, add=True), NUMBERS[which]
+
+
+def _flip_number(ledger_db: Path, tmp_path: Path, which: int, row: int, bit: int, add: bool = False) -> bool:
+    """Change one stored number or time, assert `verify` fails; False when the database refused the change."""
+    table, column, key, kind = NUMBERS[which]
+    db = tmp_path / f"n-{which}-{row}-{bit}.duckdb"
+    db.write_bytes(ledger_db.read_bytes())
+    w = duckdb.connect(str(db))
+    keys = [r[0] for r in w.execute(f"SELECT {key} FROM {table} ORDER BY 1").fetchall()]
+    target = keys[row % len(keys)]
+    if kind == "int":  # one bit of the value's two low bytes
+        change = f"{column} + {1 << bit}" if add else f"xor({column}, {1 << bit})"
+    else:  # a time moved by 2^bit microseconds (1 µs .. 33 ms), the bit a byte flip changes in DuckDB's storage
+        change = f"{column} + to_microseconds({1 << bit})"
+    try:
+        w.execute(f"UPDATE {table} SET {column} = {change} WHERE {key} = ?", [target])
+    except duckdb.ConstraintException:
+        w.close()
+        db.unlink()
+        return False  # the changed number is another row's key: the database itself refuses it
+    w.close()
+    con = connect(db, read_only=True)
+    try:
+        rep = verify(con)
+    finally:
+        con.close()
+    db.unlink()
+    assert not rep.ok, (table, column, target, bit)
+    return True

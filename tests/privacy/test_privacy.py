@@ -246,3 +246,29 @@ def test_the_data_map_covers_every_personal_column_and_docs_embed_it() -> None:
     assert m is not None and m.group(1) == data_map_markdown(), (
         "regenerate: python scripts/regen_privacy_map.py"
     )
+
+
+def test_the_export_search_finds_the_person_in_html_xlsx_and_the_pdf_printed_from_the_html(tmp_path) -> None:
+    import openpyxl
+
+    from xborder.privacy.erase import exports_holding
+
+    person = pseudonymise(b"export-search-key", "uci", "17850")
+    others = [pseudonymise(b"export-search-key", "uci", str(i)) for i in range(12346, 12346 + 200)]
+    files = {}
+    for name, body in (("run-a.en.html", f"<td>{person[:12]}</td>"), ("run-a.en.pdf", "%PDF compressed"),
+                       ("run-b.en.html", f"<td>{others[0][:12]}</td>"), ("run-b.en.pdf", "%PDF compressed"),
+                       ("run-c.en.xlsx", None), ("orphan.pdf", "%PDF")):  # fmt: skip
+        f = tmp_path / name
+        if body is None:
+            wb = openpyxl.Workbook()
+            wb.active.append(["customer", "value"])
+            wb.active.append([person, 120.5])
+            wb.save(f)
+        else:
+            f.write_text(body, encoding="utf-8")
+        files[name] = f
+    paths = list(files.values())
+    want = [str(files[n]) for n in ("run-a.en.html", "run-c.en.xlsx", "run-a.en.pdf")]
+    assert exports_holding(paths, [person]) == want  # one key: searched byte by byte
+    assert exports_holding(paths, [person, *others[1:]]) == want  # 200 keys (a rotation): by hex runs

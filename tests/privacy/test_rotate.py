@@ -104,13 +104,43 @@ def test_rotation_rekeys_everything_and_keeps_customers_and_line_keys(tmp_path, 
     )
     n_scored = scored.fetchone()[0]
     assert n_scored == 68  # 72 customers, 4 of whom only returned goods in these rows
+    # report files of two runs: run A's HTML lists customers (12-character prefixes, as tables print them), its PDF
+    # is printed from it; run B's HTML and XLSX hold none
+    files = {}
+    for run, fmt, body in (("A", "html", "<td>" + "</td><td>".join(k[:12] for k in sorted(old)) + "</td>"),
+                           ("A", "pdf", "%PDF-1.7 compressed"), ("B", "html", "<p>no customers</p>"),
+                           ("B", "xlsx", None)):  # fmt: skip
+        f = tmp_path / f"report-{run}.{fmt}"
+        if body is None:
+            import openpyxl
+
+            wb = openpyxl.Workbook()
+            wb.active.append(["line_key", "units"])
+            wb.active.append([line_keys[0], 3])  # a 32-hex line key is not a pseudonym
+            wb.save(f)
+        else:
+            f.write_text(body, encoding="utf-8")
+        files[(run, fmt)] = f
+        con.execute(
+            "INSERT INTO report_files (run_id, lang, format, path, bytes, created_at, status) "
+            "VALUES (?, 'en', ?, ?, 1, now(), 'ok')",
+            [run, fmt, str(f)],
+        )
     con.close()
 
     code, out = _cli(
-        ["--db", db, "privacy", "rotate-key", "--reason", "key seen in a shared script"], monkeypatch, capsys
+        ["--db", db, "privacy", "rotate-key", "--reason", "key seen in a shared script", "--delete-exports"],
+        monkeypatch,
+        capsys,
     )
     assert code == 0, out
     text = " ".join(out.split())
+    held = [files[("A", "html")], files[("A", "pdf")]]
+    assert (
+        not any(f.exists() for f in held) and files[("B", "html")].exists() and files[("B", "xlsx")].exists()
+    )
+    assert text.count("Deleted (held pseudonyms of before)") == 2
+    assert all(f.name in "".join(out.split()) for f in held)
     assert "72 pseudonyms re-keyed in 1,499 rows" in text and "customer_scores.customer_key: 68" in text
     assert "line keys unchanged; the ledger resealed" in text
 

@@ -176,7 +176,11 @@ def flow(
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks projected.")] = 13,
     picks: Annotated[
         bool,
-        typer.Option("--picks", help="Only the latest selection's picks that pass every gate (as a run)."),
+        typer.Option(
+            "--picks",
+            help="Only the latest selection's picks that pass every gate (as a run), and how "
+            "many of them in rank order the cash carries.",
+        ),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -242,6 +246,14 @@ def flow(
                                           breach=str(pd_date(f.breach_week)) if f.breach_week else "-", currency=d["currency"]))  # fmt: skip
         else:
             console.print(i18n.render("finance.cash_flow_no_breach", "en", **d))
+        if d.get("capacity"):
+            from xborder.domains.finance.stage.capacity import capacity_sentences
+
+            for line in capacity_sentences(d["capacity"]["table"], currency=d["currency"], floor=d["floor"],
+                                           opening=d["opening"] if d["opening_known"] else None, lang="en"):  # fmt: skip
+                console.print(line)
+        elif d["plan_scope"] == "all_plans" and d["plans"]:
+            console.print(i18n.render("finance.capacity_no_ranks", "en"))
 
     emit(ctx, data, render)
 

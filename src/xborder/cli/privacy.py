@@ -77,7 +77,12 @@ def erase(
         str | None, typer.Option("--received", help="When the request was received (default: now, UTC).")
     ] = None,
     regime: Annotated[
-        str, typer.Option("--regime", help="Rule behind the request (ccpa, gdpr, amazon_dpp, ...).")
+        str,
+        typer.Option(
+            "--regime",
+            help="Rule behind the request, which sets its deadline: ccpa 48 h, amazon_dpp 30 days, gdpr 30 days, "
+            "internal the setting erasure_deadline_hours.",
+        ),
     ] = "internal",
     note: Annotated[str | None, typer.Option("--note", help="Ticket number or channel.")] = None,
     delete_exports: Annotated[
@@ -90,10 +95,12 @@ def erase(
     """Erase one customer from every table, derived table, quarantine and report export, logged in the request
     register with its deadline."""
     from xborder.core.clock import utcnow
-    from xborder.privacy import erase_subject
+    from xborder.privacy import deadline_hours, erase_subject
     from xborder.warehouse.keys import key_info, warehouse_key
 
     st = state(ctx)
+    # an unknown regime is refused before the warehouse is opened
+    hours = deadline_hours(regime, st.settings.erasure_deadline_hours)
     con = open_warehouse(ctx)
     try:
         if key_info(con) is None:
@@ -104,7 +111,7 @@ def erase(
         ]
         res = erase_subject(
             con, key_bytes, source, customer_id,
-            received_at=_when(received, "--received"), deadline_hours=st.settings.erasure_deadline_hours,
+            received_at=_when(received, "--received"), deadline_hours=hours,
             done_by=actor(), now=utcnow(), note=note, regime=regime, export_paths=paths,
             delete_exports=delete_exports, dry_run=dry_run,
         )  # fmt: skip
@@ -112,7 +119,7 @@ def erase(
             _reseal(con, f"privacy erase request {res.request_id}")
     finally:
         con.close()
-    data = {"request_id": None if dry_run else res.request_id, "status": res.status, "due_at": res.due_at,
+    data = {"request_id": None if dry_run else res.request_id, "status": res.status, "regime": regime, "due_at": res.due_at,
             "rows": res.rows, "exports": res.exports, "exports_deleted": bool(res.exports and delete_exports and not dry_run),
             "suppressed": res.suppressed}  # fmt: skip
 
@@ -129,7 +136,7 @@ def erase(
             )
         if d["request_id"]:
             console.print(
-                f"Request {d['request_id']} {d['status']}; deadline {d['due_at']:%Y-%m-%d %H:%M} UTC."
+                f"Request {d['request_id']} {d['status']}; deadline ({d['regime']}) {d['due_at']:%Y-%m-%d %H:%M} UTC."
             )
         if d["suppressed"]:
             console.print(
@@ -158,10 +165,10 @@ def requests(ctx: typer.Context) -> None:
             console.print("No requests recorded.")
             return
         t = Table(title="Erasure requests")
-        for c in ("request", "received", "deadline", "source", "status", "late", "by"):
+        for c in ("request", "received", "regime", "deadline", "source", "status", "late", "by"):
             t.add_column(c)
         for r in rows:
-            t.add_row(r["request_id"], f"{r['received_at']:%Y-%m-%d %H:%M}", f"{r['due_at']:%Y-%m-%d %H:%M}",
+            t.add_row(r["request_id"], f"{r['received_at']:%Y-%m-%d %H:%M}", r["regime"], f"{r['due_at']:%Y-%m-%d %H:%M}",
                       str(r["source"]), r["status"], "LATE" if r["late"] else "", str(r["done_by"]))  # fmt: skip
         console.print(t)
 
@@ -175,31 +182,54 @@ def retain_cmd(
         int | None,
         typer.Option("--days", min=1, help="Retention period (default: setting retention_personal_days)."),
     ] = None,
+    amazon_days: Annotated[
+        int | None,
+        typer.Option(
+            "--amazon-days",
+            min=0,
+            help="Period of Amazon buyer data (default: setting retention_amazon_days, 30; 0: off).",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count what would change; change nothing.")
     ] = False,
 ) -> None:
-    """Enforce the retention period: customer keys of older sales and reviews unlinked, old quarantine deleted."""
+    """Enforce the retention periods: customer keys of older sales and reviews unlinked, Amazon buyers' after 30
+    days, old quarantine deleted."""
     from xborder.core.clock import utcnow
     from xborder.privacy import retain
 
     st = state(ctx)
+    amazon = st.settings.retention_amazon_days if amazon_days is None else amazon_days
     con = open_warehouse(ctx)
     try:
-        out = retain(con, days or st.settings.retention_personal_days, now=utcnow(), dry_run=dry_run)
+        out = retain(con, days or st.settings.retention_personal_days, now=utcnow(), amazon_days=amazon,
+                     dry_run=dry_run)  # fmt: skip
         if out["changed"] and not dry_run:
-            _reseal(con, f"privacy retention {out['days']} days (before {out['cutoff']:%Y-%m-%d})")
+            _reseal(con, "privacy retention " + _periods(out))
     finally:
         con.close()
 
     def render(d: dict) -> None:
         head = "Would change" if dry_run else "Changed"
         if not d["changed"]:
-            console.print(f"Nothing older than {d['cutoff']:%Y-%m-%d} holds personal data.")
+            console.print(f"Nothing holds personal data past its period ({_periods(d)}).")
         for what, n in d["changed"].items():
-            console.print(f"{head} {what}: {n:,} rows (older than {d['cutoff']:%Y-%m-%d})")
+            console.print(f"{head} {what}: {n:,} rows")
+        if d["changed"]:
+            console.print(f"Periods: {_periods(d)}.")
 
     emit(ctx, out, render)
+
+
+def _periods(d: dict) -> str:
+    """The periods a retention applied, e.g. ``365 days (before 2025-12-07); Amazon buyers 30 days (…)``."""
+    parts = []
+    if d["cutoff"] is not None:
+        parts.append(f"{d['days']} days (before {d['cutoff']:%Y-%m-%d})")
+    if d["amazon_cutoff"] is not None:
+        parts.append(f"Amazon buyers {d['amazon_days']} days (before {d['amazon_cutoff']:%Y-%m-%d})")
+    return "; ".join(parts)
 
 
 @breach_app.command("add")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -47,6 +48,10 @@ def show_key(ctx: typer.Context) -> None:
 def rotate_key(
     ctx: typer.Context,
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the key was seen in a shared script).")],
+    delete_exports: Annotated[
+        bool,
+        typer.Option("--delete-exports", help="Also delete the report files that hold pseudonyms of before."),
+    ] = False,
 ) -> None:
     """Rotate the pseudonym key: every stored customer and reviewer pseudonym, in every table, is re-keyed under
     a new key layer in one transaction; line keys stay, so a re-ingest still finds its duplicates."""
@@ -67,9 +72,13 @@ def rotate_key(
         reseal(con, f"pseudonym key rotated to {res.fingerprint}: {reason.strip()}", origin="privacy")
     finally:
         con.close()
+    if delete_exports:
+        for p in res.exports:
+            Path(p).unlink(missing_ok=True)
     data = {"key_id": res.key_id, "fingerprint": res.fingerprint, "retired": res.retired,
             "pseudonyms": res.pseudonyms, "rows": res.rows, "rows_total": res.total,
-            "seconds": round(res.seconds, 3), "exports": res.exports}  # fmt: skip
+            "seconds": round(res.seconds, 3), "exports": res.exports,
+            "exports_deleted": bool(res.exports and delete_exports)}  # fmt: skip
 
     def render(d: dict[str, Any]) -> None:
         console.print(
@@ -80,6 +89,12 @@ def rotate_key(
         for col, n in d["rows"].items():
             console.print(f"  {col}: {n:,}")
         for p in d["exports"]:
-            console.print(f"Made before the rotation (holds old pseudonyms; regenerate or delete): {p}")
+            console.print(
+                f"Deleted (held pseudonyms of before): {p}"
+                if d["exports_deleted"]
+                else f"Holds pseudonyms of before the rotation (regenerate, or --delete-exports): {p}"
+            )
+        if not d["exports"]:
+            console.print("No report file holds a pseudonym of before the rotation.")
 
     emit(ctx, data, render)

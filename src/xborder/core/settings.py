@@ -112,7 +112,12 @@ class Settings:
     longer: GDPR Art. 12(3) one month, CCPA 45 days)."""
     retention_personal_days: int = 0
     """Privacy: ``xborder privacy retain`` unlinks customer keys from orders and reviews older than this many days
-    (0: keep; Amazon's Data Protection Policy asks buyer data be deleted 30 days after delivery)."""
+    (0: keep; the Amazon rule below applies on its own)."""
+    retention_amazon_days: int = 30
+    """Privacy: ``xborder privacy retain`` unlinks the buyer key of order lines sold on an Amazon marketplace
+    (``marketplace_id`` ``amazon.*``) this many days after the order (Amazon's Data Protection Policy: buyer data
+    deleted within 30 days of delivery; the order date comes first, so counting from it is on the safe side);
+    0: off."""
     breach_notify_hours: int = 72
     """Privacy: hours from detecting a personal-data breach to notifying the authority (GDPR Art. 33)."""
     ledger_signing_key_dir: str = ""

@@ -7,13 +7,22 @@ done), ``retain`` enforces the retention period, ``breaches`` keeps the 72-hour 
 
 from xborder.privacy.datamap import data_map
 from xborder.privacy.erase import EraseResult, erase_subject, subject_keys
-from xborder.privacy.registers import add_breach, list_breaches, list_requests, mark_notified
+from xborder.privacy.registers import (
+    REGIME_DEADLINE_HOURS,
+    add_breach,
+    deadline_hours,
+    list_breaches,
+    list_requests,
+    mark_notified,
+)
 from xborder.privacy.retain import retain
 
 __all__ = [
+    "REGIME_DEADLINE_HOURS",
     "EraseResult",
     "add_breach",
     "data_map",
+    "deadline_hours",
     "erase_subject",
     "list_breaches",
     "list_requests",

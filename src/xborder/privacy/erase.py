@@ -171,10 +171,31 @@ def _mask_quarantine(con: duckdb.DuckDBPyConnection, raw_id: str, dry_run: bool)
     return {"quarantine": {"masked": int(n)}} if n else {}
 
 
+_HEX_RUN = re.compile(rb"[0-9a-f]{12,64}")
+# More keys than this (a key rotation's thousands): match hex runs against sets, not each key's bytes.
+_MANY = 64
+
+
+def _holds(data: bytes, keys: list[str]) -> bool:
+    """Whether ``data`` contains one of ``keys`` (64-hex pseudonyms) or its 12-character prefix."""
+    if len(keys) <= _MANY:
+        return any(nd in data for k in keys for nd in (k.encode(), k[:12].encode()))
+    full = {k.encode() for k in keys}
+    prefixes = {k[:12].encode() for k in keys}
+    return any(m.group(0) in full or m.group(0)[:12] in prefixes for m in _HEX_RUN.finditer(data))
+
+
 def exports_holding(paths: list[Path], keys: list[str]) -> list[str]:
     """Files among ``paths`` (HTML, CSV, JSON, XLSX) that contain one of ``keys`` (or its 12-character prefix,
-    as tables print it)."""
-    needles = [k.encode() for k in keys] + [k[:12].encode() for k in keys]
+    as tables print it); and each PDF among them whose HTML of the same name does (a report's PDF is printed
+    from the same data as its HTML; its compressed text is not searched)."""
+    out = _searched(paths, keys)
+    held = set(out)
+    pdfs = [str(p) for p in map(Path, paths) if p.suffix.lower() == ".pdf" and p.is_file()]
+    return out + [p for p in pdfs if str(Path(p).with_suffix(".html")) in held]
+
+
+def _searched(paths: list[Path], keys: list[str]) -> list[str]:
     out = []
     for p in paths:
         p = Path(p)
@@ -184,10 +205,9 @@ def exports_holding(paths: list[Path], keys: list[str]) -> list[str]:
             if p.suffix.lower() == ".xlsx":
                 with zipfile.ZipFile(p) as z:
                     blobs = (z.read(n) for n in z.namelist() if n.endswith(".xml"))
-                    hit = any(any(nd in b for nd in needles) for b in blobs)
+                    hit = any(_holds(b, keys) for b in blobs)
             elif p.suffix.lower() in (".html", ".csv", ".json", ".txt", ".md"):
-                data = p.read_bytes()
-                hit = any(nd in data for nd in needles)
+                hit = _holds(p.read_bytes(), keys)
             else:
                 continue
         except (OSError, zipfile.BadZipFile):

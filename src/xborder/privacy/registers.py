@@ -7,7 +7,56 @@ import secrets
 
 import duckdb
 
-__all__ = ["add_breach", "list_breaches", "list_requests", "mark_notified"]
+__all__ = [
+    "REGIME_DEADLINE_HOURS",
+    "add_breach",
+    "deadline_hours",
+    "list_breaches",
+    "list_requests",
+    "mark_notified",
+]
+
+REGIME_DEADLINE_HOURS: dict[str, int] = {
+    "ccpa": 48,
+    "amazon_dpp": 30 * 24,
+    "gdpr": 30 * 24,
+}
+"""Hours from receiving an erasure request to its deadline, per rule (``privacy erase --regime``):
+
+- ``ccpa``: 48 h, the project's brief for CCPA requests (the law itself allows 45 days, Cal. Civ. Code
+  §1798.130(a)(2));
+- ``amazon_dpp``: 30 days, Amazon's Data Protection Policy (buyer data deleted within 30 days of the order's
+  delivery; ``xborder privacy retain`` enforces that on the rows themselves, this is the request's clock);
+- ``gdpr``: one month, Art. 12(3), counted as 30 days.
+
+Any other request (``internal``) gets the setting ``erasure_deadline_hours``."""
+
+
+def deadline_hours(regime: str, default_hours: int) -> int:
+    """The deadline of an erasure request under ``regime``, in hours from its receipt.
+
+    Args:
+        regime: ``internal`` or a key of :data:`REGIME_DEADLINE_HOURS`.
+        default_hours: The hours of an ``internal`` request (setting ``erasure_deadline_hours``).
+
+    Returns:
+        Hours from receipt to the deadline.
+
+    Raises:
+        BadInputError: For a regime the register has no deadline for (a typo must not get a silent default).
+    """
+    if regime == "internal":
+        return default_hours
+    if regime not in REGIME_DEADLINE_HOURS:
+        from xborder.core.errors import BadInputError
+
+        raise BadInputError(
+            f"--regime {regime!r} is not a rule the register knows a deadline for.",
+            hint="Use one of: internal, "
+            + ", ".join(REGIME_DEADLINE_HOURS)
+            + " (internal uses the setting erasure_deadline_hours).",
+        )
+    return REGIME_DEADLINE_HOURS[regime]
 
 
 def list_requests(con: duckdb.DuckDBPyConnection, *, now: dt.datetime) -> list[dict]:

@@ -18,7 +18,7 @@ from xborder.warehouse.keys import PSEUDONYM_COLUMNS, fingerprint, key_info, key
 from xborder.warehouse.layers import forget_layer_map
 from xborder.warehouse.tables import table_columns, table_exists
 
-__all__ = ["RotateResult", "rotate_key"]
+__all__ = ["RotateResult", "old_exports", "rotate_key"]
 
 _MAP = "_x_rekey"
 
@@ -33,7 +33,8 @@ class RotateResult:
     pseudonyms: int  # distinct stored pseudonyms re-keyed
     rows: dict[str, int] = field(default_factory=dict)  # "table.column" -> rows re-keyed
     seconds: float = 0.0
-    exports: list[str] = field(default_factory=list)  # report files made before: their pseudonyms are old
+    # report files holding a pseudonym of before the rotation
+    exports: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -113,10 +114,19 @@ def rotate_key(
         con.execute("ROLLBACK")
         raise
     if table_exists(con, "report_files"):
-        res.exports = [
-            r[0] for r in con.execute("SELECT path FROM report_files WHERE path IS NOT NULL").fetchall()
-        ]
+        res.exports = old_exports(con, values)
     return res
+
+
+def old_exports(con: duckdb.DuckDBPyConnection, old: list[str]) -> list[str]:
+    """Report files (``report_files``) that hold one of the pseudonyms ``old`` (searched as erasure searches
+    them: :func:`xborder.privacy.erase.exports_holding`, a PDF through its HTML)."""
+    from pathlib import Path
+
+    from xborder.privacy.erase import exports_holding
+
+    rows = con.execute("SELECT path FROM report_files WHERE path IS NOT NULL ORDER BY created_at").fetchall()
+    return exports_holding(list(dict.fromkeys(Path(r[0]) for r in rows)), old)
 
 
 def _rekey(

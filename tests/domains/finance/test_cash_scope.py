@@ -48,9 +48,9 @@ def test_picks_are_the_ranked_opportunities_that_pass_every_gate(db_path: Path) 
         "status": ["ranked", "gated", "home_baseline", "ranked"],
     })  # fmt: skip
     write_frame(con, OPPORTUNITIES, opp)
-    assert selection_picks(con, "run-a") == {("p1", "DE"), ("p4", "IT")}
-    assert selection_picks(con, "run-b") == {
+    assert selection_picks(con, "run-a") == {("p1", "DE"): 1, ("p4", "IT"): 4}  # pair -> rank, in rank order
+    assert list(selection_picks(con, "run-b") or {}) == [
         ("p1", "DE"),
         ("p4", "IT"),
-    }  # a run without its own selection: the latest
+    ]  # no own selection: the latest
     con.close()

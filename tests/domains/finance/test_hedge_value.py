@@ -121,3 +121,33 @@ def test_the_finance_hedges_panel_shows_each_contract_and_the_stale_day(
     value = 2500 * (7.20 - _ecb_cny_per_usd("2026-04-13"))
     assert table.loc["USD", "盈亏 (CNY)"] == f"{value:+,.2f}" and table.loc["EUR", "盈亏 (CNY)"] == "?"
     assert "2026-04-13" in panel.intro and "警告" in panel.intro and "1 笔对冲没有约定汇率" in panel.intro
+
+
+@pytest.mark.shared_data
+def test_the_hedges_panel_values_on_the_runs_day_not_today(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report re-rendered later keeps its run's values: the panel takes the run's day (its finance ``as_of``,
+    else the day it started), and today only for a run the warehouse does not know."""
+    from xborder.domains.finance.stage.report import hedges_panel, run_day
+    from xborder.warehouse.runs import create_run
+
+    monkeypatch.setenv("XBORDER_CASH_CURRENCY", "CNY")
+    con = connect(tmp_path / "w.duckdb")
+    store_hedges(con, hedge_rows(pd.DataFrame([
+        {"currency": "USD", "direction": "sell", "amount": "2500", "maturity": "2026-06-30", "forward_rate": "7.20"},
+    ]), "test"))  # fmt: skip
+    create_run(con, "run-feb", params={"stage_params": {}}, fingerprint="f", stages={}, kind="pipeline")
+    con.execute("UPDATE runs SET started_at = TIMESTAMP '2026-02-10 08:00:00' WHERE run_id = 'run-feb'")
+    create_run(con, "run-asof", params={"stage_params": {"finance": {"as_of": "2026-02-10"}}}, fingerprint="f",
+               stages={}, kind="finance")  # fmt: skip
+    assert run_day(con, "run-feb") == run_day(con, "run-asof") == dt.date(2026, 2, 10)
+    assert run_day(con, "no-such-run") is None
+    for run in ("run-feb", "run-asof"):
+        table = hedges_panel(con, run, "en").tables[0][1]
+        assert (
+            table.iloc[0]["Gain / loss (CNY)"]
+            == f"{2500 * (7.20 - _ecb_cny_per_usd('2026-02-10')):+,.2f}"
+            == "+712.92"
+        )
+    con.close()

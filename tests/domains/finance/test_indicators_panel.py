@@ -30,7 +30,10 @@ def test_the_bathmat_sellers_indicators_in_the_panel(db_path: Path) -> None:
     ingest_path(con, shared_path("amazon_seller_central_us_bathmat_seller_2018_2020", "fees"), settings=settings,
                 reject_dir=db_path.parent)  # fmt: skip
     run_finance(con, settings, run_id="fin-1")
-    panels = {lang: report_panels(con, "fin-1", lang)[1] for lang in ("en", "zh")}
+    panels = {
+        lang: next(p for p in report_panels(con, "fin-1", lang) if p.key == "finance.indicators")
+        for lang in ("en", "zh")
+    }
     con.close()
     en, zh = panels["en"], panels["zh"]
     assert en.key == "finance.indicators" and en.missing is None

@@ -69,3 +69,24 @@ def test_finance_section_lists_warnings_of_the_plan_and_the_seller() -> None:
     assert len(d["ladder"]) == 2
     assert d["warnings"] == ["logistics_share_of_price", "refund_rate"]
     assert "payout_reserve_share" not in [r["indicator"] for r in d["indicators"]]
+
+
+def test_finance_section_says_the_cash_to_launch_the_pick_with_those_above_it() -> None:
+    from xborder.report.sections import generic_section
+
+    assert FINANCE.build(Rows({}), PAIR)["cash"] is None  # not among the run's picks in the cash flow
+    reader = Rows({"cash_capacity": [
+        {"product_id": "p0", "market": "US", "picks": 1, "opening_needed": 582.0},
+        {"product_id": "p1", "market": "US", "picks": 2, "currency": "USD", "opening_needed": 1472.0,
+         "opening_balance": None, "carried": False, "breach_week": "2011-11-28", "headroom": -1472.0},
+    ]})  # fmt: skip
+    cash = FINANCE.build(reader, PAIR)["cash"]
+    assert cash == {"picks": 2, "currency": "USD", "opening_needed": 1472.0, "opening_balance": None,
+                    "carried": False, "breach_week": "2011-11-28"}  # fmt: skip
+    body = FINANCE.build(reader, PAIR)
+    for lang, label in (
+        ("en", "Cash: opening balance the top k need"),
+        ("zh", "现金：前 k 个所需的期初余额"),
+    ):
+        figures = dict(generic_section("finance", body, lambda k, **kw: k, lang)["figures"])
+        assert label in figures and "1,472" in figures[label]

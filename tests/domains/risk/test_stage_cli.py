@@ -125,14 +125,15 @@ def test_stages_write_ladders_stress_register_and_the_vat_alert(warehouse: Path)
         be["survives"] * 100
     )
     # no inventory plans and no settlements: no cash flow, and the panel says what fills it
-    cash, indicators, hedges = finance_panels(con, run_id, "en")
+    cash, capacity, indicators, hedges = finance_panels(con, run_id, "en")
     assert cash.figure is None and "xborder run" in (cash.missing or "")
+    assert capacity.figure is None and "xborder run" in (capacity.missing or "")
     assert hedges.missing == (
         "No FX hedges recorded. Record forward contracts with xborder fx hedge add or xborder fx hedge load FILE."
     )
     # the indicators panel: none in the risk run; the finance run's 4 plans summarised by their median
     assert indicators.figure is None and "xborder run" in (indicators.missing or "")
-    indicators = finance_panels(con, fin_run, "en")[1]
+    indicators = finance_panels(con, fin_run, "en")[2]
     assert indicators.missing is None and "over 4 product × market plans" in indicators.intro
     con.close()
 

@@ -38,7 +38,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["CashTerms", "LINES", "ESTIMATED", "plan_cash", "cash_weeks", "breach_week", "fixes"]
+__all__ = [
+    "CashTerms",
+    "LINES",
+    "ESTIMATED",
+    "HISTORY_LINES",
+    "plan_cash",
+    "cash_weeks",
+    "breach_week",
+    "fixes",
+]
 
 LINES = (
     "payouts_history",
@@ -54,6 +63,8 @@ LINES = (
     "storage",
 )
 ESTIMATED = {line: line != "payouts_history" for line in LINES}
+HISTORY_LINES = ("payouts", "vat_output", "advertising", "refunds", "storage")
+"""The plan lines the settlements' projected net flow stands for when the warehouse holds settlements."""
 PURCHASE_LINES = ("purchase_deposits", "purchase_balances", "freight", "duties_import_vat")
 
 

@@ -9,6 +9,7 @@ __all__ = [
     "WARNING_INDICATORS",
     "CASH_FLOWS",
     "CASH_MODE_OPTIONS",
+    "CASH_CAPACITY",
     "FX_HEDGES",
     "RUN_TABLES",
     "TABLES",
@@ -146,6 +147,33 @@ CASH_MODE_OPTIONS = Table(
     ),
 )  # fmt: skip
 
+CASH_CAPACITY = Table(
+    "cash_capacity",
+    "How many of the run's picks, in rank order, the cash carries: the 13-week cash flow with the top k picks "
+    "launched, for k = 0 (no pick: settlement payouts and ad plans only) to every pick (one row per run x k; "
+    "docs/finance.md).",
+    owner="finance",
+    columns=(
+        _RUN,
+        Column("picks", "INTEGER", "k: the number of picks launched, the top k in rank order.", nullable=False),
+        Column("product_id", "VARCHAR", "products.product_id of the k-th pick (NULL for k = 0)."),
+        Column("market", "VARCHAR", "Market of the k-th pick (NULL for k = 0)."),
+        Column("rank", "DOUBLE", "opportunities.rank of the k-th pick (NULL: k = 0, or a pick without a rank).",
+               unit="rank"),
+        Column("currency", "VARCHAR", "ISO 4217 currency of the money columns (the cash flow's)."),
+        _money("lowest_balance", "Lowest week-end balance of the flow with the top k picks, from the opening balance."),
+        Column("lowest_week", "DATE", "Monday of the week of that lowest balance."),
+        _money("opening_needed", "Opening balance at which the flow with the top k picks never ends a week below "
+               "the floor: floor - the lowest cumulated net from 0."),
+        _money("headroom", "lowest_balance - floor (< 0: the flow goes below the floor)."),
+        Column("breach_week", "DATE", "First week whose balance ends below the floor (NULL: none)."),
+        Column("fits", "BOOLEAN", "TRUE when the flow with the top k picks stays at or above the floor."),
+        Column("carried", "BOOLEAN", "TRUE when the flows with the top 1 .. k picks all fit: the cash carries k."),
+        _money("opening_balance", "The flow's opening balance (NULL: not set, counted as 0)."),
+        _money("floor", "The cash floor (settings cash_floor)."),
+    ),
+)  # fmt: skip
+
 FX_HEDGES = Table(
     "fx_hedges",
     "FX hedges the seller holds (forward contracts), recorded with `xborder fx hedge add` or `xborder fx hedge load "
@@ -186,7 +214,13 @@ FX_HEDGES = Table(
     ),
 )
 
-RUN_TABLES: tuple[Table, ...] = (PRICE_LADDERS, WARNING_INDICATORS, CASH_FLOWS, CASH_MODE_OPTIONS)
+RUN_TABLES: tuple[Table, ...] = (
+    PRICE_LADDERS,
+    WARNING_INDICATORS,
+    CASH_FLOWS,
+    CASH_MODE_OPTIONS,
+    CASH_CAPACITY,
+)
 """The tables the finance stage writes per run."""
 TABLES: tuple[Table, ...] = (*RUN_TABLES, FX_HEDGES)
 """Every finance table: the stage's ``writes`` (a run's clean re-run deletes only the run-scoped ones)."""

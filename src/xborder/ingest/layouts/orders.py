@@ -201,9 +201,11 @@ def _insert_uci_lines(con, ctx: LoadContext, product_line: str) -> int:  # noqa:
                    CAST(g.quantity AS VARCHAR), CAST(g.ordered_at AS VARCHAR), CAST(g.unit_price AS VARCHAR),
                    coalesce(c.pkey, ''))"""
     # The same text as ``key`` (the repeats above are found with it), from the per-value texts.
-    key_fast = key.replace("CAST(g.quantity AS VARCHAR)", "coalesce(q.t, CAST(g.quantity AS VARCHAR))").replace(
-        "CAST(g.ordered_at AS VARCHAR)", "coalesce(i.at_text, CAST(g.ordered_at AS VARCHAR))"
-    ).replace("CAST(g.unit_price AS VARCHAR)", "coalesce(p.t, CAST(g.unit_price AS VARCHAR))")
+    key_fast = (
+        key.replace("CAST(g.quantity AS VARCHAR)", "coalesce(q.t, CAST(g.quantity AS VARCHAR))")
+        .replace("CAST(g.ordered_at AS VARCHAR)", "coalesce(i.at_text, CAST(g.ordered_at AS VARCHAR))")
+        .replace("CAST(g.unit_price AS VARCHAR)", "coalesce(p.t, CAST(g.unit_price AS VARCHAR))")
+    )
     select = f"""
         SELECT md5({key_fast}) AS line_key,
                g.invoice AS order_id,

@@ -29,9 +29,11 @@ from xborder.domains.finance.indicators import (
 )
 from xborder.domains.finance.indicators_ops import SOURCES
 from xborder.domains.finance.prices import price_ladder
+from xborder.domains.finance.stage.capacity import capacity_rows
 from xborder.domains.finance.stage.cashflow import cash_flow, cash_rows, mode_rows
 from xborder.domains.finance.stage.indicators_ops import fx_rows, ops_rows, unknown_rows
 from xborder.domains.finance.tables import (
+    CASH_CAPACITY,
     CASH_FLOWS,
     CASH_MODE_OPTIONS,
     PRICE_LADDERS,
@@ -204,6 +206,9 @@ def run_finance(
         modes = mode_rows(flow, run_id)
         if len(modes):
             write_frame(con, CASH_MODE_OPTIONS, modes)
+        cap_rows = capacity_rows(flow, run_id)
+        if len(cap_rows):
+            write_frame(con, CASH_CAPACITY, cap_rows)
     return {
         "price_ladders": int(len(ladder)),
         "plans": int(len(plans)),
@@ -214,6 +219,7 @@ def run_finance(
         "landed_cost_run": str(rows["run_id"].iloc[0]) if len(rows) else None,
         "cash_breach_week": str(flow["breach_week"]) if flow["breach_week"] else None,
         "cash_lowest_balance": round(flow["lowest_balance"], 2),
+        "cash_picks_carried": flow["capacity"]["carried"] if flow.get("capacity") else None,
     }
 
 
@@ -250,16 +256,23 @@ STAGE = Stage(
 )  # fmt: skip
 
 
-def selection_picks(con: Any, run_id: str) -> set[tuple[str, str]] | None:
-    """(product_id, market) of the ranked opportunities that pass every gate, of this run's selection or else
-    the latest; None when there is no selection (the cash flow then takes every plan and says so)."""
+def selection_picks(con: Any, run_id: str) -> dict[tuple[str, str], int | None] | None:
+    """(product_id, market) -> rank of the ranked opportunities that pass every gate, in rank order, of this run's
+    selection or else the latest; None when there is no selection (the cash flow then takes every plan and says
+    so)."""
     if not table_exists(con, "opportunities"):
         return None
     has_own = con.execute("SELECT count(*) FROM opportunities WHERE run_id = ?", [run_id]).fetchone()[0]  # type: ignore[index]
     sel = run_id if has_own else latest_run_id(con, "opportunities")
     rows = con.execute(
-        "SELECT product_id, upper(market), viable, status FROM opportunities WHERE run_id = ?", [sel]
+        "SELECT product_id, upper(market), viable, status, rank FROM opportunities WHERE run_id = ? "
+        "ORDER BY rank NULLS LAST, product_id, market",
+        [sel],
     ).fetchall()
     if not rows:
         return None
-    return {(str(p), str(m)) for p, m, viable, status in rows if viable and status == "ranked"}
+    return {
+        (str(p), str(m)): (None if rank is None else int(rank))
+        for p, m, viable, status, rank in rows
+        if viable and status == "ranked"
+    }

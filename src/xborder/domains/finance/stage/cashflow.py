@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from xborder.core.settings import Settings
 from xborder.domains.finance.cashflow import mean_weekly_net, payout_days, settlement_cycle, weekly_flows
 from xborder.domains.finance.cashplan import (
     ESTIMATED,
+    HISTORY_LINES,
     LINES,
     CashTerms,
     breach_week,
@@ -20,6 +22,7 @@ from xborder.domains.finance.cashplan import (
     fixes,
     plan_cash,
 )
+from xborder.domains.finance.stage.capacity import pick_capacity
 from xborder.domains.finance.stage.modes import mode_lever
 from xborder.domains.finance.transit import transit_days
 from xborder.reference.fx import load_fx
@@ -218,18 +221,22 @@ def cash_flow(
     currency: str | None = None,
     weeks: int = 13,
     run_id: str | None = None,
-    pairs: set[tuple[str, str]] | None = None,
+    pairs: Collection[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The seller's 13-week cash flow from what the warehouse holds; see ``cashplan`` for the lines.
 
     ``pairs`` (product_id, market) limits the plans to those pairs (the stage passes the run's picks that pass
-    every gate: launching every planned pair at once is not a plan anyone follows); None takes every plan.
+    every gate: launching every planned pair at once is not a plan anyone follows); None takes every plan. When
+    ``pairs`` maps each pair to its rank, ``capacity`` says how many of them in rank order the cash carries
+    (``capacity.py``).
 
     Returns:
         ``weeks`` (one row per week: the lines, net, balance), ``fixes``, ``start``, ``breach_week``,
         ``lowest_balance``, ``opening``, ``opening_known``, ``floor``, ``currency``, ``plans``, ``history``
         (True when payouts come from settlement history), ``estimated`` (line -> bool), ``ad_basis``
-        (``ad_budget`` | ``ad_actual`` | ``share_of_sales``) and ``ad_daily`` (the ad plan's daily spend).
+        (``ad_budget`` | ``ad_actual`` | ``share_of_sales``), ``ad_daily`` (the ad plan's daily spend),
+        ``capacity`` (``capacity.carried`` plus ``table``, ``capacity.capacity_table`` with each k's pick; None
+        without ranked picks).
     """
     ccy = (currency or settings.cash_currency).upper()
     opening_value = opening if opening is not None else settings.cash_opening_balance
@@ -302,7 +309,10 @@ def cash_flow(
         "estimated": dict(ESTIMATED),
         "ad_basis": ",".join(sorted(set(ads["basis"]))) if len(ads) else "share_of_sales",
         "ad_daily": float(ads["daily"].sum()) if len(ads) else None,
-    }
+        "capacity": pick_capacity(plans, pairs, cash_weeks(_assemble(plans.iloc[:0], start, terms, history, ad_daily), 0.0),
+                                  terms, history is not None, float(opening_value or 0.0), floor_value)
+        if isinstance(pairs, Mapping) and 0 < len(plans) <= MODE_PLAN_LIMIT else None,
+    }  # fmt: skip
 
 
 def supplier_terms(plans: pd.DataFrame, terms: CashTerms) -> dict[str, Any]:
@@ -328,13 +338,7 @@ def _assemble(
     )
     if history is not None:
         lines["payouts_history"] = history
-        for line in (
-            "payouts",
-            "vat_output",
-            "advertising",
-            "refunds",
-            "storage",
-        ):  # the settlements hold them
+        for line in HISTORY_LINES:  # the settlements hold them
             lines[line] = 0.0
     if ad_daily:
         lines["advertising"] = lines.get("advertising", 0.0) - 7.0 * ad_daily

@@ -13,7 +13,7 @@ from xborder.core.panels import Panel
 from xborder.domains.finance.cashplan import LINES
 from xborder.warehouse.tables import read_rows, table_exists
 
-__all__ = ["report_panels", "cash_runway_panel", "hedges_panel"]
+__all__ = ["report_panels", "cash_runway_panel", "cash_capacity_panel", "hedges_panel", "run_day"]
 
 
 def _t(code: str, lang: str, **kw: Any) -> str:
@@ -65,6 +65,13 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
     intro += " " + (
         _t("panel_cash_breach", lang, week=breach) if breach else _t("panel_cash_no_breach", lang)
     )
+    if breach and table_exists(con, "cash_capacity"):
+        cap = read_rows(con, "cash_capacity", run_id)
+        if len(cap):
+            from xborder.domains.finance.stage.capacity import capacity_answer
+
+            a = capacity_answer(cap)
+            intro += " " + _t("panel_cash_capacity_hint", lang, carried=a["carried"], picks=a["picks"])
     if pd.isna(opening):
         intro += " " + _t("cash_flow_no_opening", lang)
     table = pd.DataFrame({_t("col_week", lang): weeks})
@@ -78,6 +85,49 @@ def cash_runway_panel(con: Any, run_id: str, lang: str) -> Panel:
         intro += " " + modes[0]
         tables.append((_t("panel_modes_table", lang), modes[1]))
     return Panel("finance.cash_runway", title, intro=intro, figure=fig, tables=tables, order=60)
+
+
+def cash_capacity_panel(con: Any, run_id: str, lang: str) -> Panel:
+    """How many picks in rank order the cash carries: the opening balance the top k need against the one set,
+    the binding week and pick, and the flow at the counts that matter (``stage/capacity.py``)."""
+    from xborder.domains.finance.capacity import MILESTONES
+    from xborder.domains.finance.stage.capacity import capacity_answer, capacity_sentences
+
+    title = _t("panel_capacity_title", lang)
+    rows = read_rows(con, "cash_capacity", run_id) if table_exists(con, "cash_capacity") else pd.DataFrame()
+    if rows.empty:
+        return Panel("finance.cash_capacity", title, missing=_t("panel_capacity_missing", lang), order=61)
+    import plotly.graph_objects as go
+
+    rows = rows.sort_values("picks").reset_index(drop=True)
+    ccy, floor = str(rows["currency"].iloc[0]), float(rows["floor"].iloc[0])
+    opening = rows["opening_balance"].iloc[0]
+    opening = None if pd.isna(opening) else float(opening)
+    a = capacity_answer(rows)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=rows["picks"], y=rows["opening_needed"], name=_t("col_opening_needed", lang),
+                             mode="lines", line={"color": "black", "width": 3}))  # fmt: skip
+    fig.add_trace(go.Scatter(x=rows["picks"], y=[opening or 0.0] * len(rows), mode="lines",
+                             name=_t("line_opening" if opening is not None else "line_opening_unset", lang),
+                             line={"color": "firebrick", "dash": "dash"}))  # fmt: skip
+    fig.add_vline(x=a["carried"], line={"color": "seagreen", "dash": "dot"})
+    fig.update_layout(xaxis_title=_t("col_picks", lang), yaxis_title=ccy, margin={"t": 30},
+                      legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    intro = " ".join(capacity_sentences(rows, currency=ccy, floor=floor, opening=opening, lang=lang))
+    n = a["picks"]
+    show = sorted({0, *(k for k in MILESTONES if k < n), n, a["carried"], min(a["carried"] + 1, n)})
+    t = rows.iloc[show]
+    table = pd.DataFrame({
+        _t("col_picks", lang): t["picks"].to_numpy(),
+        _t("col_pick", lang): ["" if pd.isna(p) else f"#{'' if pd.isna(r) else int(r)} {p} → {m}"
+                               for p, m, r in zip(t["product_id"], t["market"], t["rank"], strict=True)],
+        _t("col_opening_needed", lang): t["opening_needed"].round(0).to_numpy(),
+        _t("col_lowest", lang): t["lowest_balance"].round(0).to_numpy(),
+        _t("col_lowest_week", lang): [str(w)[:10] for w in t["lowest_week"]],
+        _t("col_breach_week", lang): ["" if pd.isna(w) else str(w)[:10] for w in t["breach_week"]],
+    })  # fmt: skip
+    return Panel("finance.cash_capacity", title, intro=intro, figure=fig,
+                 tables=[(_t("panel_capacity_table", lang), table)], order=61)  # fmt: skip
 
 
 def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, pd.DataFrame] | None:
@@ -107,9 +157,27 @@ def _modes_table(con: Any, run_id: str, lang: str, top: int = 12) -> tuple[str, 
     return text, table
 
 
+def run_day(con: Any, run_id: str) -> dt.date | None:
+    """The day a run stands for: its finance stage's ``as_of`` when given, else the day it started (None: no
+    such run)."""
+    from xborder.warehouse.runs import load_run
+
+    try:
+        rec = load_run(con, run_id)
+    except Exception:  # not a run of this warehouse (a report of a bare run id)
+        return None
+    params = rec.get("params") or {}
+    given = ((params.get("stage_params") or {}).get("finance") or {}).get("as_of")
+    if given:
+        return dt.date.fromisoformat(str(given)[:10])
+    started = rec.get("started_at")
+    return pd.Timestamp(started).date() if started is not None else None
+
+
 def hedges_panel(con: Any, run_id: str, lang: str, *, day: dt.date | None = None) -> Panel:
-    """The recorded FX hedges valued on ``day`` (default today) in the cash currency: one row per contract, the
-    totals, the FX day used and a warning when it is stale (``stage/hedges.py``). Hedges are not per run."""
+    """The recorded FX hedges valued on ``day`` (default the run's day, ``run_day``; today without a run) in the
+    cash currency: one row per contract, the totals, the FX day used and a warning when it is stale
+    (``stage/hedges.py``). Hedges are not per run: the run's day keeps a re-rendered report's values."""
     from xborder.core.clock import today
     from xborder.core.settings import get_settings
     from xborder.domains.finance.hedge_value import valuation_sentences
@@ -118,7 +186,7 @@ def hedges_panel(con: Any, run_id: str, lang: str, *, day: dt.date | None = None
     title = _t("panel_hedges_title", lang)
     if read_hedges(con).empty:
         return Panel("finance.hedges", title, missing=_t("panel_hedges_missing", lang), order=62)
-    v = hedge_valuation(con, get_settings(), day or today())
+    v = hedge_valuation(con, get_settings(), day or run_day(con, run_id) or today())
     rows = v["rows"]
     ccy = v["currency"]
     table = pd.DataFrame({
@@ -140,6 +208,7 @@ def report_panels(con: Any, run_id: str, lang: str) -> list[Panel]:
 
     return [
         cash_runway_panel(con, run_id, lang),
+        cash_capacity_panel(con, run_id, lang),
         indicators_panel(con, run_id, lang),
         hedges_panel(con, run_id, lang),
     ]
