@@ -56,14 +56,19 @@ RETAIL_CACHE = Path(os.environ.get("XBORDER_TEST_CACHE", "/tmp/xborder-test-cach
 
 
 def _retail_fingerprint(files: list[Path]) -> str:
-    """Hash of the ingest code, the schema and the input files: a change to any rebuilds the cache."""
+    """Hash of the ingest code, the schema and the input files: a change to any rebuilds the cache.
+
+    The schema is the migrations and every table declaration (``*tables*.py`` in any package, ``schema/``):
+    a warehouse built under another branch's declarations must not be reused.
+    """
     import hashlib
 
     h = hashlib.sha256()
     src = ROOT / "src" / "xborder"
     code = sorted(
-        [*(src / "ingest").rglob("*"), *(src / "catalog").rglob("*"), *(src / "warehouse").rglob("*.sql")]
-    )
+        {*(src / "ingest").rglob("*"), *(src / "catalog").rglob("*"), *(src / "warehouse").rglob("*.sql"),
+         *src.rglob("*tables*.py"), *(src / "schema").rglob("*.py")}
+    )  # fmt: skip
     for p in [*code, *files]:
         if p.is_file() and "__pycache__" not in p.parts:
             h.update(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p.name).encode())

@@ -57,6 +57,7 @@ COMMANDS = {
     "compliance": ["compliance", "run"],
     "select": ["select", "--top", "5"],
     "backtest": ["select", "--backtest"],
+    "risk_events": ["risk", "events", "detect"],
 }
 
 

@@ -1,5 +1,5 @@
 """The product page in a real browser: the landed-cost rows' sales channel next to the margin, the customers and
-lifetime-value card (real UCI customers), and the advertising card with its ACoS chart."""
+lifetime-value card (real UCI customers), and the advertising card with its ACoS and keyword-matrix charts."""
 
 from __future__ import annotations
 
@@ -116,4 +116,11 @@ def test_detail_page_shows_channel_customers_and_ads(page, live_server) -> None:
     assert (
         terms == ["red mug", "heart holder"] and "2 search terms with most spend (of 2)" in ads.inner_text()
     )
+    page.wait_for_selector("#chart-keywords .main-svg")  # the matrix's spend per tier, stacked by call
+    # no reviews run knows the pick: the card says so and what would fill it (tests/api/test_detail_ads.py: with)
+    assert page.locator("#ads-review-note").inner_text().startswith("Review language unknown")
+    page.click("button[data-lang=zh]")  # the cards' headings, explanations and notes follow the switch
+    assert page.locator("#ads-card h2 span[data-lang-text=zh]").inner_text().startswith("广告")
+    assert not page.locator("#ads-card h2 span[data-lang-text=en]").is_visible()
+    assert "未知" in page.locator("#ads-card p.note[data-lang-text=zh]").first.inner_text()
     assert page.errors == []

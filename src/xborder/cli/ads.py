@@ -84,6 +84,14 @@ def _num(v: Any, fmt: str) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
 
 
+def _acos(acos: Any, spend: Any) -> str:
+    """ACoS as a percentage; 'no sales' where money was spent and nothing sold (ACoS has no finite value, and a
+    blank would read as no problem); blank only where nothing was spent either."""
+    if _num(acos, ".0%") == "" and _num(spend, ".2f") not in ("", "0.00"):
+        return "no sales"
+    return _num(acos, ".0%")
+
+
 _METRIC_COLS = ["marketplace_id", "currency", "report_type", "campaign", "ad_group", "targeting", "match_type",
                 "search_term", "placement", "listing_id", "product_id", "period_start", "period_end", "days",
                 "impressions", "clicks", "spend", "orders", "sales", "ctr", "cpc", "cvr", "acos", "roas",
@@ -127,9 +135,10 @@ def metrics(
         for c in ("account", *keys, "clicks", "spend", "sales", "CTR", "CPC", "CVR", "ACoS", "ROAS"):
             t.add_column(c, justify="left" if c in ("account", *keys) else "right", overflow="fold")
         for r in x["rows"].to_dict(orient="records"):
-            t.add_row(f"{r['marketplace_id']} {r['currency']}", *[str(r[k])[:40] if r[k] is not None else "" for k in keys],
+            t.add_row(f"{r['marketplace_id']} {r['currency']}",
+                      *[str(r[k])[:10 if k == "period_start" else 40] if r[k] is not None else "" for k in keys],
                       _num(r["clicks"], ",.0f"), _num(r["spend"], ",.2f"), _num(r["sales"], ",.2f"),
-                      _num(r["ctr"], ".2%"), _num(r["cpc"], ".2f"), _num(r["cvr"], ".1%"), _num(r["acos"], ".0%"),
+                      _num(r["ctr"], ".2%"), _num(r["cpc"], ".2f"), _num(r["cvr"], ".1%"), _acos(r["acos"], r["spend"]),
                       _num(r["roas"], ".2f"))  # fmt: skip
         console.print(t)
 
@@ -233,7 +242,7 @@ def rules(
             for r in x["replay"].to_dict(orient="records"):
                 t2.add_row(f"{r['marketplace_id']} {r['currency']}", r["grain"], r["rule"], str(r["min_clicks"]),
                            f"{r['keys_stopped']}/{r['keys']}", _num(r["spend"], ",.0f"), _num(r["spend_saved"], ",.0f"),
-                           _num(r["sales_at_risk"], ",.0f"), _num(r["stopped_acos"], ".0%"))  # fmt: skip
+                           _num(r["sales_at_risk"], ",.0f"), _acos(r["stopped_acos"], r["spend_saved"]))  # fmt: skip
             console.print(t2)
 
     emit(ctx, data, render)

@@ -32,7 +32,7 @@ def keywords(
     m = d["frames"]["ad_keyword_matrix"]
     summary = m.groupby(["marketplace_id", "currency", "action"], as_index=False).agg(
         terms=("action", "size"), clicks=("clicks", "sum"), spend=("spend", "sum"), sales=("sales", "sum"),
-        money_at_stake=("money_at_stake", "sum"),
+        money_at_stake=("money_at_stake", lambda v: v.sum(min_count=1)),  # no amount for keep / undecided
     )  # fmt: skip
     tiers = m.groupby(["marketplace_id", "currency", "tier"], as_index=False).agg(
         terms=("tier", "size"), clicks=("clicks", "sum"), orders=("orders", "sum"), spend=("spend", "sum"),
@@ -58,7 +58,7 @@ def keywords(
             t.add_column(c, justify="left" if c in ("account", "action") else "right")
         for r in x["summary"].to_dict(orient="records"):
             t.add_row(f"{r['marketplace_id']} {r['currency']}", r["action"], f"{r['terms']:,}", _num(r["clicks"], ",.0f"),
-                      _num(r["spend"], ",.2f"), _num(r["sales"], ",.2f"), _num(r["money_at_stake"], ",.2f"))  # fmt: skip
+                      _num(r["spend"], ",.2f"), _num(r["sales"], ",.2f"), _num(r["money_at_stake"], ",.2f") or "—")  # fmt: skip
         console.print(t)
         t2 = Table(title="Terms (largest money at stake first)")
         for c in ("account", "term", "tier", "action", "clicks", "orders", "CVR", "CVR bounds", "break-even CVR",

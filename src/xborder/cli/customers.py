@@ -120,8 +120,8 @@ def rfm(
         ):
             t.add_column(c, justify="left" if c in ("source", "market", "segment") else "right")
         for r in x["segments"].itertuples():
-            t.add_row(r.source, str(r.market), r.segment.replace("_", " "), f"{r.customers:,}", f"{r.share:.0%}",
-                      _num(r.mean_recency_days, 0), _num(r.mean_purchases, 1), f"{_num(r.total_value, 0)} {r.currency}")  # fmt: skip
+            t.add_row(r.source, str(r.market or "unknown"), r.segment.replace("_", " "), f"{r.customers:,}", f"{r.share:.0%}",
+                      _num(r.mean_recency_days, 0), _num(r.mean_purchases, 1), f"{_num(r.total_value, 0)} {r.currency}" if r.customers else "—")  # fmt: skip
         console.print(t)
         _print_notes(x)
 
@@ -256,7 +256,7 @@ def _render_clv(x: dict[str, Any]) -> None:
     for r in x["segments"].itertuples():
         if not r.customers:
             continue
-        t.add_row(r.source, str(r.market), r.segment.replace("_", " "), f"{r.customers:,}", _num(r.mean_p_alive, 2),
+        t.add_row(r.source, str(r.market or "unknown"), r.segment.replace("_", " "), f"{r.customers:,}", _num(r.mean_p_alive, 2),
                   _num(r.mean_p_buy, 2), _num(r.expected_purchases, 0), f"{_num(r.expected_value, 0)} {r.currency}",
                   _num(r.expected_value_per_customer, 0))  # fmt: skip
     console.print(t)
@@ -273,7 +273,7 @@ def _render_clv(x: dict[str, Any]) -> None:
         ):
             t2.add_column(c)
         for r in x["top_customers"].itertuples():
-            t2.add_row(str(r.customer_key)[:12] + "…", str(r.market), r.segment.replace("_", " "), str(r.purchases),
+            t2.add_row(str(r.customer_key)[:12] + "…", str(r.market or "unknown"), r.segment.replace("_", " "), str(r.purchases),
                        _num(r.p_alive, 2), _num(r.expected_purchases, 1), f"{_num(r.expected_value, 0)} {r.currency}")  # fmt: skip
         console.print(t2)
     _print_notes(x)

@@ -298,7 +298,8 @@ def kpis(
         for rec in card.to_dict("records"):
             r: Any = SimpleNamespace(**{str(k): v for k, v in rec.items()})
             value = (
-                i18n.render("launch.unknown", lang, what=r.missing)
+                i18n.render("launch.unknown", lang, what=i18n.render(f"launch.needs.{r.kpi}", lang)
+                            if i18n.has(f"launch.needs.{r.kpi}", lang) else r.missing)  # fmt: skip
                 if r.value is None or r.value != r.value
                 else _fmt(r.value, r.unit)
             )

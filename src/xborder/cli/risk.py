@@ -170,4 +170,7 @@ def alerts(ctx: typer.Context, market: MarketOpt = None, json_out: JsonOpt = Fal
 
 
 def register(app: typer.Typer) -> None:
+    from xborder.cli.risk_events import events_app
+
+    risk_app.add_typer(events_app, name="events")
     app.add_typer(risk_app, name="risk")

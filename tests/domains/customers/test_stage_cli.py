@@ -80,6 +80,19 @@ def test_stage_writes_the_tables_and_the_dossier_section(tmp_path: Path) -> None
     )  # anna twice, ben once
     assert sec["returning_rate"] == 0.5 and sec["currency"] == "EUR" and sec["stage"]["status"] == "ok"
     assert sum(s["buyers"] for s in sec["segment_mix"]) == 2 and len(sec["market_segments"]) == 4
+    # the report's product page in Chinese: labels and segment names from customers.field
+    from xborder.core.i18n import Translator
+    from xborder.report.sections import generic_section
+
+    page = generic_section("customers", sec, Translator("zh"), "zh")
+    assert ("复购率", "0.500") in page["figures"] and ("买家", "2") in page["figures"]
+    mix = dict(page["tables"])["各分群的买家"]
+    assert list(mix["head"])[0] == "分群" and {r[0] for r in mix["rows"]} == {
+        "高价值",
+        "潜力",
+        "流失风险",
+        "已流失",
+    }
 
 
 def test_orders_without_customer_keys_say_so(tmp_path: Path, monkeypatch, capsys) -> None:

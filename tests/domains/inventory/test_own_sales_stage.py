@@ -13,6 +13,7 @@ from tests.conftest import shared_path
 from tests.domains.inventory.test_stage_cli import _Reader
 from tests.pipeline.conftest import COUNTRIES, finished_small_run
 from xborder.domains.inventory.dossier import build
+from xborder.domains.inventory.intermittent import empirical_reorder_points
 from xborder.warehouse import connect
 from xborder.warehouse.dossier import Pair
 from xborder.warehouse.tables import latest_run_id, read_rows
@@ -100,7 +101,31 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
         # measured here: the plan holds 2.23 × the rule's stock for 95 % against the rule's 57–70 % cycle service
         # under the same model (the rule's realised stock on lumpy demand is higher: docs/inventory.md)
         assert plan.sum() / rule.sum() == pytest.approx(2.23, abs=0.01)
-        assert own["baseline_cycle_service"].between(0.55, 0.71).all()
+        # the one pair expecting under 25 units over P takes the
+        # empirical reorder point of its own daily sales, recomputed here from the raw file; the others keep theirs
+        emp = (own["daily_demand"] * p_all < 25.0).to_numpy()
+        assert emp.sum() == 1 and (own.loc[emp, "distribution"] == "empirical").all()
+        assert own.loc[~emp, "distribution"].isin(["gamma", "normal"]).all()
+        assert own.loc[~emp, "baseline_cycle_service"].between(0.55, 0.71).all()
+        slow = own[emp].iloc[0]
+        series = (
+            daily[
+                (daily["product_id"] == slow.product_id)
+                & (daily["market"] == slow.market)
+                & (daily["day"] >= start)
+            ]
+            .set_index("day")["units"]
+            .reindex(pd.date_range(start, end), fill_value=0.0)
+            .to_numpy(dtype=float)[None, :]
+        )
+        want_r, at_r, at_rule = empirical_reorder_points(
+            series, np.ones_like(series, dtype=bool), lead_time_days=slow.lead_time_days,
+            lead_time_sd_days=slow.lead_time_sd_days, review_days=int(slow.review_days), service_level=0.95,
+            at=np.array([slow.baseline_reorder_point]),
+        )  # fmt: skip
+        assert slow.reorder_point == want_r[0] and at_r[0] >= 0.95
+        assert slow.expected_cycle_service == pytest.approx(at_r[0])
+        assert slow.baseline_cycle_service == pytest.approx(at_rule[0]) and slow.baseline_cycle_service < 0.55
         # the product page says which method
         page = build(_Reader(con, run_id), Pair(r.product_id, r.market))
         assert page["plan_method"] == "own_sales"

@@ -171,3 +171,33 @@ def test_listing_funnel_ratios_by_hand() -> None:
     assert f.iloc[0][
         ["views_per_session", "order_rate", "unit_session", "sales_per_session"]
     ].tolist() == pytest.approx([1.5, 0.02, 0.025, 0.75])
+
+
+@pytest.mark.shared_data
+def test_listing_funnel_counts_an_asins_sessions_once_over_its_skus(tmp_path) -> None:
+    """The bathmat seller's by-ASIN business report has one row per SKU, each repeating its ASIN's sessions and
+    page views: 49 rows, 41 parent × child listings, 7 of them with two SKUs. The funnel sums their orders."""
+    from tests.conftest import shared_path
+    from tests.ingest.helpers import ingest
+    from xborder.warehouse import connect
+
+    raw_file = shared_path("amazon_seller_central_us_bathmat_seller_2018_2020", "business_reports",
+                           "BusinessReport-11-21-19.csv")  # fmt: skip
+    con = connect(tmp_path / "w.duckdb")
+    ingest(con, raw_file, None, tmp_path)
+    traffic = con.execute("SELECT * FROM listing_traffic").df()
+    con.close()
+    raw = pd.read_csv(raw_file, thousands=",")
+    hand = raw.groupby(["(Parent) ASIN", "(Child) ASIN"]).agg(
+        sessions=("Sessions", "first"), orders=("Total Order Items", "sum"), units=("Units Ordered", "sum")
+    )
+    f = listing_funnel(traffic)
+    assert (len(traffic), len(f), len(hand)) == (49, 41, 41)
+    got = (
+        f.assign(child=f["listing_id"].str.split(":").str[1]).set_index(["parent_asin", "child"]).sort_index()
+    )
+    assert got["sessions"].tolist() == hand["sessions"].astype(float).tolist()
+    assert got["order_items"].tolist() == hand["orders"].astype(float).tolist()
+    mat = got.loc[("B07JH5RJYF", "B07JJ3HGSN")]  # two SKUs: 82 + 13 order items on the ASIN's 5,216 sessions
+    assert (mat["sessions"], mat["order_items"], mat["units_ordered"]) == (5216, 95, 106)
+    assert mat["order_rate"] == pytest.approx(95 / 5216)

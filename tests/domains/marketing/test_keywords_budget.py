@@ -354,6 +354,8 @@ def test_india_review_phrases_matched_to_the_raw_search_terms(
     assert [(r["kind"], r["phrase"], r["searched"]) for r in sec["review_terms"]] == [
         ("delight", "hair growth", True), ("delight", "non sticky", False), ("pain", "hair fall", True)]  # fmt: skip
     assert {"review_pains", "review_delights"} <= set(sec["keywords"][0])
+    assert sec["messages"]["review_language"] == [{"code": "marketing.dossier_review_terms",
+                                  "args": {"phrases": 3, "searched": 2, "ideas": 1}}]  # fmt: skip
     caption, table = kw.tables[2]
     assert (
         caption.startswith("Review language")

@@ -85,8 +85,10 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
     weeks = sec["acos_by_week"]
     assert (
         sum(w["spend"] for w in weeks) == pytest.approx(18550.21)
-        and weeks[0]["week"].isoformat() == "2020-01-27"
+        and weeks[-1]["week"].isoformat() == "2020-01-27"  # newest first: the report's page shows 12 rows
+        and [w["week"] for w in weeks] == sorted((w["week"] for w in weeks), reverse=True)
     )
+    assert all(w["acos_note"] == ("no_sales" if w["spend"] > 0 and not w["sales"] else None) for w in weeks)
     # the product's keyword matrix: its terms counted, the 12 with most spend shown with their calls
     mine = kw[(kw["product_id"] == "amazon:B07PYFJ8NQ") & (kw["market_code"] == "IN")]
     assert sec["keyword_terms"] == len(mine) > 12 and len(sec["keywords"]) == 12
@@ -98,6 +100,33 @@ def test_stage_tables_break_even_and_dossier(india: Path) -> None:
     assert [k["spend"] for k in sec["keywords"]] == sorted(
         (k["spend"] for k in sec["keywords"]), reverse=True
     )
+    # the keyword-matrix chart: the whole matrix per tier × call, its totals the matrix's own
+    cells = mine.groupby(["tier", "action"])["spend"].agg(["size", "sum"])
+    assert {(c["tier"], c["action"]): c["terms"] for c in sec["keyword_mix"]} == cells["size"].to_dict()
+    assert {(c["tier"], c["action"]): c["spend"] for c in sec["keyword_mix"]} == pytest.approx(
+        cells["sum"].to_dict()
+    )
+    assert [c["tier"] for c in sec["keyword_mix"]] == sorted((c["tier"] for c in sec["keyword_mix"]),
+                                                             key=("core", "scenario", "long_tail", "asin").index)  # fmt: skip
+    # no reviews run knows this product: its review language is said to be unknown, with what would fill it
+    assert (
+        sec["review_terms"] == []
+        and sec["messages"]["review_language"][0]["code"] == "marketing.dossier_review_none"
+    )
+    # the report's product page: the note as text in the page's language, not as a figure; the matrix a table
+    from xborder.core.i18n import Translator
+    from xborder.report.sections import generic_section
+
+    page = generic_section("marketing", sec, Translator("zh"), "zh")
+    assert i18n.render("marketing.dossier_review_none", "zh") in page["texts"]
+    assert not any("review" in str(label) for label, _ in page["figures"])
+    tables = dict(page["tables"])  # labels and code values in Chinese (marketing.field)
+    assert list(tables[i18n.render("marketing.field.keyword_mix", "zh")]["head"])[:3] == [
+        "层级",
+        "建议",
+        "搜索词数",
+    ]
+    assert ("广告花费", "18,550.2") in page["figures"]  # 18,550.21 INR
 
 
 @pytest.mark.shared_data
@@ -193,3 +222,26 @@ def test_tacos_and_funnel_commands_on_a_hand_made_warehouse(tmp_path: Path, monk
         0.02,
         0.024,
     )
+
+
+def test_acos_with_spend_and_no_sales_is_said_not_left_blank() -> None:
+    from xborder.cli.ads import _acos
+
+    # the Indian seller's campaign replay, no orders after 30 clicks: 1,932 INR saved, no sales at risk
+    assert (_acos(None, 1932.0), _acos(float("nan"), 98.77), _acos(None, 0.0), _acos(0.74, 10.0)) == (
+        "no sales", "no sales", "", "74%")  # fmt: skip
+
+
+def test_weekly_acos_says_no_sales_where_money_was_spent() -> None:
+    from datetime import date
+
+    from xborder.domains.marketing.dossier import weekly_acos
+
+    # the bathmat washroom mat's first days (advertised product report): spend and no ad sales
+    days = [{"period_start": date(2019, 8, 18), "spend": 1.29, "sales": 0.0, "clicks": 2},
+            {"period_start": date(2019, 8, 19), "spend": 1.90, "sales": 39.99, "clicks": 4},
+            {"period_start": date(2019, 8, 26), "spend": 0.0, "sales": 0.0, "clicks": 0}]  # fmt: skip
+    w = weekly_acos(days)
+    assert [(r["week"].isoformat(), r["acos_note"]) for r in w] == [
+        ("2019-08-12", "no_sales"), ("2019-08-19", None), ("2019-08-26", None)]  # fmt: skip
+    assert w[1]["acos"] == pytest.approx(1.90 / 39.99) and w[0]["acos"] is None

@@ -40,7 +40,8 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         latest launch run), ``scorecard`` (with ``name`` and ``progress``), ``trend`` (per KPI) and ``series``
         (kpi, name, run_id, run_at, value, progress per run for the chart), ``refit`` (the group weights refit on
         judged projects with frozen factors, or how many there are against ``refit_min_projects``), ``replay``
-        (the latest replayed launch history of the sales, one row per launch group).
+        (the latest replayed launch history of the sales, one row per launch group), ``risk_events`` (the 50
+        latest) and ``risk_detection`` (their detection time: median over live events, what was left out).
     """
     from dataclasses import asdict
 
@@ -55,6 +56,8 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         run_rows,
     )
     from xborder.domains.launch.trend import kpi_trend
+    from xborder.domains.risk.events import detection_summary
+    from xborder.domains.risk.stage.events import read_events
 
     with db.read() as cur:
         projects = read_projects(cur)
@@ -63,6 +66,7 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         experiments = read_experiments(cur)
         factors = read_frozen_factors(cur)
         replay = run_rows(cur, "launch_replay")
+        events = read_events(cur)
     judged_cols = ["project_id", "launched_at", "success"]
     refit = refit_on_projects(
         factors,
@@ -95,4 +99,6 @@ def launch_overview(db: Any, last_runs: int = 24, refit_min_projects: int = 30) 
         "series": _records(cards[["kpi", "name", "run_id", "run_at", "value", "unit", "progress"]]),
         "refit": to_jsonable(asdict(refit)),
         "replay": _records(replay.drop(columns=["run_id"])) if len(replay) else [],
+        "risk_events": _records(events.head(50)),
+        "risk_detection": to_jsonable(detection_summary(events)),
     }

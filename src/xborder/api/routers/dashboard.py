@@ -105,18 +105,43 @@ def detail(
         "segment_mix": s.get("customers", {}).get("segment_mix", []),
         "acos_by_week": s.get("marketing", {}).get("acos_by_week", []),
         "break_even_acos": s.get("marketing", {}).get("break_even_acos"),
+        "keyword_mix": s.get("marketing", {}).get("keyword_mix", []),
     }
     return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names(),
-                  notes=_section_notes(s))  # fmt: skip
+                  notes=_section_notes(s), texts=_card_texts(d))  # fmt: skip
+
+
+def _card_texts(d: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The customers and advertising cards' headings, fact labels and explanations in English and Chinese."""
+    from xborder.core import i18n
+
+    ad = d["sections"].get("marketing") or {}
+    terms = ad.get("keyword_terms")
+    codes = {"ads_title": ("marketing.card.title", {}), "ads_chart": ("marketing.card.keyword_chart", {"terms": terms}),
+             "ads_keywords": ("marketing.card.keywords", {"shown": len(ad.get("keywords") or []), "terms": terms}),
+             "ads_keywords_explain": ("marketing.card.keywords_explain", {}),
+             "ads_review_title": ("marketing.card.review_title", {}), "ads_explain": ("marketing.card.explain", {}),
+             "cust_title": ("customers.card.title", {}), "cust_explain": ("customers.card.explain", {}),
+             "cust_segments": ("customers.card.segments", {"market": d.get("market")})}  # fmt: skip
+    days = (d["sections"].get("customers") or {}).get("horizon_days") or "—"
+    codes |= {f"ads_{k}": (f"marketing.card.{k}", {}) for k in ("spend", "ad_sales", "clicks", "orders", "break_even",
+                                                              "unknown")}  # fmt: skip
+    codes |= {f"cust_{k}": (f"customers.card.{k}", {"days": days} if k in ("p_buy", "value") else {})
+              for k in ("buyers", "again", "returning", "p_buy", "p_alive", "value")}  # fmt: skip
+    return {k: {lang: i18n.render(c, lang, **a) for lang in ("en", "zh")} for k, (c, a) in codes.items()}
 
 
 def _section_notes(sections: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The customers and advertising sections' notes (message code + numbers) in English and Chinese."""
+    """The customers and advertising sections' notes (message code + numbers) in English and Chinese; the
+    advertising section's note on review language is ``marketing_reviews``."""
     from xborder.core import i18n
 
     out: dict[str, dict[str, str]] = {}
-    for name in ("customers", "marketing"):
-        note = (sections.get(name) or {}).get("note")
+    ad = sections.get("marketing") or {}
+    reviews = (ad.get("messages") or {}).get("review_language") or [None]
+    notes = {"customers": (sections.get("customers") or {}).get("note"), "marketing": ad.get("note"),
+             "marketing_reviews": reviews[0]}  # fmt: skip
+    for name, note in notes.items():
         if isinstance(note, dict) and note.get("code"):
             out[name] = {lang: i18n.message(note, lang) for lang in ("en", "zh")}
     return out

@@ -92,12 +92,28 @@
     var mix = d.segment_mix || [];
     if (mix.some(function (r) { return r.buyers > 0; })) plot("chart-customer-segments", [{ type: "bar", x: mix.map(function (r) { return r.segment.replace(/_/g, " "); }),
       y: mix.map(function (r) { return r.buyers; }), marker: { color: ["#1a7f37", "#1f6feb", "#e8710a", "#9e9e9e"] } }], { yaxis: { title: "buyers of this product" }, height: 260 });
-    var wk = (d.acos_by_week || []).filter(function (r) { return isNum(r.acos); });
+    var wk = (d.acos_by_week || []).filter(function (r) { return isNum(r.acos); })
+      .sort(function (a, b) { return a.week < b.week ? -1 : a.week > b.week ? 1 : 0; });  // the dossier lists the newest first
     if (wk.length) {
       var at = [{ type: "scatter", mode: "lines+markers", name: "ACoS", x: wk.map(function (r) { return r.week; }), y: wk.map(function (r) { return r.acos; }) }];
       if (isNum(d.break_even_acos)) at.push({ type: "scatter", mode: "lines", name: "break-even ACoS", x: [wk[0].week, wk[wk.length - 1].week],
         y: [d.break_even_acos, d.break_even_acos], line: { color: "#c62828", dash: "dash" } });
       plot("chart-acos", at, { yaxis: { title: "ACoS", tickformat: ".0%", rangemode: "tozero" }, height: 300 });
+    }
+    // Keyword matrix: the product's search-term spend per tier (x), stacked by the call on each term.
+    var km = d.keyword_mix || [];
+    if (km.length) {
+      var tiers = [], calls = [];
+      km.forEach(function (r) { if (tiers.indexOf(r.tier) < 0) tiers.push(r.tier); if (calls.indexOf(r.action) < 0) calls.push(r.action); });
+      var CALL_COLOURS = { harvest_exact: "#1a7f37", keep: "#56a46b", undecided: "#9e9e9e", cut_bid: "#e8710a", negate: "#c62828", product_target: "#1f6feb" };
+      plot("chart-keywords", calls.map(function (c) {
+        var cell = function (t) { return km.filter(function (r) { return r.tier === t && r.action === c; })[0]; };
+        return { type: "bar", name: c.replace(/_/g, " "), x: tiers.map(function (t) { return t.replace(/_/g, " "); }),
+          y: tiers.map(function (t) { var r = cell(t); return r ? r.spend : 0; }),
+          customdata: tiers.map(function (t) { var r = cell(t); return r ? [r.terms, r.clicks, r.orders] : [0, 0, 0]; }),
+          hovertemplate: "%{x}, " + c.replace(/_/g, " ") + ": spend %{y:,.2f}<br>%{customdata[0]} terms, %{customdata[1]:,} clicks, %{customdata[2]:,} orders<extra></extra>",
+          marker: { color: CALL_COLOURS[c] || "#666" } };
+      }), { barmode: "stack", yaxis: { title: "spend" }, height: 300 });
     }
 
     var om = d.other_markets || [];

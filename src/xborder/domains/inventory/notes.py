@@ -43,7 +43,8 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
     notes: list[dict[str, Any]] = []
     own = getattr(r, "plan_method", None) == "own_sales"
     if own:
-        notes.append({"code": "inventory.own_sales", "args": {
+        slow = getattr(r, "distribution", None) == "empirical"
+        notes.append({"code": "inventory.own_sales_slow" if slow else "inventory.own_sales", "args": {
             "rate": r.daily_demand, "days": r.protection_days,
             "service": _f(r.expected_cycle_service) or 0.0}})  # fmt: skip
     if r.kind == "analogue":

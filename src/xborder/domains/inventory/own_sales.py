@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from xborder.domains.inventory.replay import history_reorder_points
+from xborder.domains.inventory.replay import EMPIRICAL_BELOW, history_reorder_points
 
 __all__ = ["HISTORY_DAYS", "OWN_COLUMNS", "own_sales_plans"]
 
@@ -30,6 +30,9 @@ OWN_COLUMNS = (
     "own_protection_sd",
     "own_reorder_point",
     "own_gamma",
+    "own_empirical",
+    "own_cycle_service",
+    "own_baseline_cycle_service",
 )
 """What :func:`own_sales_plans` gives per pair (``plan.PAIR_COLUMNS`` carries them into the plan)."""
 
@@ -46,6 +49,7 @@ def own_sales_plans(
     service_level: float,
     stockouts: pd.DataFrame | None = None,
     window: int = HISTORY_DAYS,
+    baseline_safety_days: float = 15.0,
 ) -> pd.DataFrame:
     """Reorder points from own sales for the ``pairs`` that have a full year of them.
 
@@ -58,10 +62,12 @@ def own_sales_plans(
         service_level: Target cycle service level.
         stockouts: product_id, market, first_day, last_day: periods without sellable stock (all locations).
         window: Days of history read.
+        baseline_safety_days: The days-of-cover rule's safety days (its reorder point is read on the empirical
+            distribution of slow pairs, so the rule's cycle service there is comparable).
 
     Returns:
         One row per planned pair: product_id, market and :data:`OWN_COLUMNS` (own_gamma 1.0 where the gamma
-        quantile was taken); pairs without a full year of history or without a sale in it are left out.
+        quantile was taken, own_empirical 1.0 where the empirical one, with its cycle service and the rule's); pairs without a full year of history or without a sale in it are left out.
     """
     end = pd.Timestamp(cutoff).normalize()
     start = end - pd.Timedelta(days=window - 1)
@@ -93,9 +99,11 @@ def own_sales_plans(
     h = history_reorder_points(
         sales, in_stock, lead_time_days=cand["lead_time_days"].to_numpy(dtype=float),
         lead_time_sd_days=np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float)),
-        review_days=review_days, service_level=service_level, window=window,
+        review_days=review_days, service_level=service_level, window=window, empirical_below=EMPIRICAL_BELOW,
+        baseline_safety_days=baseline_safety_days,
     )  # fmt: skip
     return cand[_KEY].assign(
         own_daily_demand=h.daily_demand, own_daily_sd=h.daily_sd, own_protection_sd=h.protection_sd,
-        own_reorder_point=h.reorder_point, own_gamma=h.gamma.astype(float),
+        own_reorder_point=h.reorder_point, own_gamma=h.gamma.astype(float), own_empirical=h.empirical.astype(float),
+        own_cycle_service=h.empirical_service, own_baseline_cycle_service=h.baseline_empirical_service,
     )  # fmt: skip

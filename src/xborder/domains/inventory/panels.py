@@ -123,6 +123,7 @@ def _fmt(v: Any, lang: str) -> str:
         "forecast_spread",
         "normal",
         "gamma",
+        "empirical",
     ):
         return i18n.render(f"inventory.field.{v}", lang)
     return f"{v:,.2f}" if isinstance(v, float) else str(v)

@@ -47,6 +47,9 @@ PAIR_COLUMNS = (
     "own_protection_sd",
     "own_reorder_point",
     "own_gamma",
+    "own_empirical",
+    "own_cycle_service",
+    "own_baseline_cycle_service",
 )
 """Per-pair inputs besides demand (NaN allowed: on_hand/inbound unknown, unit_cost unknown → no EOQ;
 stock_offset_days = day of the stock snapshot counted from the path's start, 0 when NaN). The ``own_*`` columns
@@ -74,7 +77,7 @@ class PlanSettings:
 
     service_level: float = 0.95
     service_measure: str = "cycle"  # cycle | fill_rate
-    distribution: str = "normal"  # normal | gamma
+    distribution: str = "normal"  # normal | gamma (own-sales plans of slow pairs: empirical)
     review_days: float = 7.0
     holding_rate: float = 0.25
     max_cover_days: float = 90.0
@@ -112,6 +115,7 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
     daily = paths.daily_mean
     own = np.isfinite(col["own_reorder_point"])  # planned from its own year of daily sales
     own_gamma = own & (np.nan_to_num(col["own_gamma"]) > 0)
+    own_emp = own & (np.nan_to_num(col["own_empirical"]) > 0)  # slow pair: empirical lead-time demand
     rate = np.where(own, col["own_daily_demand"], rate)
     mu_p = np.where(own, rate * protect, mu_p)
     sigma = np.where(own, col["own_protection_sd"], sigma)
@@ -163,6 +167,9 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
     )
     cycle = np.where(own, _below(r, mu_p, sigma, own_gamma), norm.cdf(z_eff))
     cycle_b = np.where(own, _below(r_b, mu_p, sigma, own_gamma), norm.cdf(z_b))
+    cycle = np.where(own_emp & np.isfinite(col["own_cycle_service"]), col["own_cycle_service"], cycle)
+    cycle_b = np.where(own_emp & np.isfinite(col["own_baseline_cycle_service"]), col["own_baseline_cycle_service"],
+                       cycle_b)  # fmt: skip
     out = paths.keys.reset_index(drop=True).copy()
     out["sd_basis"] = np.where(own, "own_sales_sums", out["sd_basis"])
     out = out.assign(
@@ -180,7 +187,8 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
         annual_cost=cost_plan, baseline_annual_cost=cost_base,
         spread_growth=np.where(own, np.nan, paths.growth if paths.growth is not None else np.full(n, 0.5)),
         plan_method=np.where(own, "own_sales", "forecast_spread"),
-        distribution=np.where(own, np.where(own_gamma, "gamma", "normal"), s.distribution),
+        distribution=np.where(own, np.where(own_emp, "empirical", np.where(own_gamma, "gamma", "normal")),
+                              s.distribution),
     )  # fmt: skip
     return out[list(PLAN_COLUMNS)]
 

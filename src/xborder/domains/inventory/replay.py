@@ -19,10 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
+from xborder.domains.inventory.intermittent import empirical_reorder_points
 from xborder.domains.inventory.policy import reorder_point
 from xborder.domains.inventory.simulate import Policy, SimResult
 
 __all__ = [
+    "EMPIRICAL_BELOW",
     "M5_CLASS_CHOICE",
     "VOLUME_EDGES",
     "HistoryPlan",
@@ -43,6 +45,12 @@ M5_CLASS_CHOICE: Mapping[int, str] = {0: "gamma", 1: "gamma", 2: "gamma", 3: "ga
 whether it still agrees). Classes not listed (≥ 400 units over the protection period) take the normal."""
 
 
+EMPIRICAL_BELOW = 25.0
+"""Pairs expecting fewer units than this over the protection period (the slowest volume class) take the empirical
+reorder point (domains/inventory/intermittent.py): chosen on held-out replays of the demo's own pairs
+(benchmarks/inventory_stage_replay.py; docs/inventory.md "Slow pairs")."""
+
+
 @dataclass(frozen=True)
 class HistoryPlan:
     """Per SKU: what :func:`history_reorder_points` read from its own sales and the reorder point it sets.
@@ -56,6 +64,10 @@ class HistoryPlan:
         reorder_point: Whole units: the normal or gamma quantile at the service level.
         gamma: True where the gamma quantile was taken.
         days_counted: Days of the window the figures rest on.
+        empirical: True where the reorder point is the empirical one (slow pairs, ``empirical_below``).
+        empirical_service: Its cycle service under the empirical model (NaN elsewhere or without
+            ``baseline_safety_days``).
+        baseline_empirical_service: The days-of-cover rule's there, on the same model.
     """
 
     daily_demand: np.ndarray
@@ -66,6 +78,9 @@ class HistoryPlan:
     reorder_point: np.ndarray
     gamma: np.ndarray
     days_counted: np.ndarray
+    empirical: np.ndarray
+    empirical_service: np.ndarray
+    baseline_empirical_service: np.ndarray
 
 
 def gamma_by_class(
@@ -138,6 +153,8 @@ def history_reorder_points(
     gamma: np.ndarray | bool | None = None,
     from_first_sale: bool = False,
     spread_scale: float = 1.0,
+    empirical_below: float = 0.0,
+    baseline_safety_days: float | None = None,
 ) -> HistoryPlan:
     """Reorder points from each SKU's own daily sales: the ONE function the replay benchmark and the inventory
     stage both plan with (see the module docstring).
@@ -155,6 +172,11 @@ def history_reorder_points(
             chosen on M5's backtest year (:data:`M5_CLASS_CHOICE`).
         from_first_sale: See :func:`protection_spread`.
         spread_scale: Factor on the demand spread (1: as measured).
+        empirical_below: Pairs expecting fewer units than this over P take the empirical reorder point of
+            :mod:`~xborder.domains.inventory.intermittent` instead (0: none).
+        baseline_safety_days: With it, the cycle service of those empirical points and of the days-of-cover
+            rule's, ⌈(L + these days) × mean⌉, is read on the same distribution (``empirical_service``,
+            ``baseline_empirical_service``; NaN elsewhere).
 
     Returns:
         A :class:`HistoryPlan`.
@@ -185,14 +207,30 @@ def history_reorder_points(
     sigma = np.sqrt(demand_var + d * d * lead_sd**2)
     zz = np.full(n_sku, float(norm.ppf(service_level)))
     use_gamma = gamma_by_class(d, protect) if gamma is None else np.broadcast_to(gamma, d.shape).astype(bool)
-    r = np.where(
+    quantile = np.where(
         use_gamma,
         reorder_point(d * protect, sigma, zz, distribution="gamma"),
         reorder_point(d * protect, sigma, zz),
     )
+    r: np.ndarray = np.where(d > 0, np.ceil(quantile), 0.0)
+    slow = (d > 0) & (d * protect < empirical_below)
+    served, served_b = np.full(n_sku, np.nan), np.full(n_sku, np.nan)
+    if slow.any():
+        groups = np.stack([lead, lead_sd], axis=1)[slow]
+        for key in np.unique(groups, axis=0):
+            m = slow.copy()
+            m[slow] = (groups == key).all(axis=1)
+            kw = {"lead_time_days": float(key[0]), "lead_time_sd_days": float(key[1]), "window": window,
+                  "review_days": int(round(review_days)), "service_level": service_level}  # fmt: skip
+            if baseline_safety_days is None:
+                r[m] = empirical_reorder_points(sales[m], in_stock[m], **kw)
+            else:
+                rule = np.ceil(np.round((lead[m] + baseline_safety_days) * d[m], 9))
+                r[m], served[m], served_b[m] = empirical_reorder_points(sales[m], in_stock[m], at=rule, **kw)
     return HistoryPlan(
         daily_demand=d, daily_sd=s, protection_days=protect, protection_demand=d * protect, protection_sd=sigma,
-        reorder_point=np.where(d > 0, np.ceil(r), 0.0), gamma=use_gamma, days_counted=counted,
+        reorder_point=r, gamma=use_gamma & ~slow, days_counted=counted, empirical=slow, empirical_service=served,
+        baseline_empirical_service=served_b,
     )  # fmt: skip
 
 
@@ -208,6 +246,7 @@ def history_policy(
     gamma: np.ndarray | bool | None = False,
     from_first_sale: bool = False,
     spread_scale: float = 1.0,
+    empirical_below: float = 0.0,
 ) -> Policy:
     """A (R, r, Q) policy re-planned at every review from the sales so far (see the module docstring).
 
@@ -223,6 +262,7 @@ def history_policy(
             (:data:`M5_CLASS_CHOICE`).
         from_first_sale: See :func:`protection_spread`.
         spread_scale: Factor on the demand spread (1: as measured).
+        empirical_below: See :func:`history_reorder_points`.
 
     Returns:
         A :data:`~xborder.domains.inventory.simulate.Policy`.
@@ -232,7 +272,7 @@ def history_policy(
         h = history_reorder_points(
             sales, in_stock, lead_time_days=lead_time_days, lead_time_sd_days=lead_time_sd_days,
             review_days=review_days, service_level=service_level, window=window, spread=spread, gamma=gamma,
-            from_first_sale=from_first_sale, spread_scale=spread_scale,
+            from_first_sale=from_first_sale, spread_scale=spread_scale, empirical_below=empirical_below,
         )  # fmt: skip
         d = h.daily_demand
         q = np.where(d > 0, np.maximum(np.ceil(order_days * d), 1.0), 0.0)

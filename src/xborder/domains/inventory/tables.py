@@ -49,7 +49,8 @@ INVENTORY_PLANS = Table(
         _n("protection_sd", "Standard deviation of demand over the protection days, lead-time variability included."),
         Column("service_measure", "VARCHAR", "cycle (probability of no stock-out per replenishment cycle) | fill_rate (share of demand served)."),
         _n("service_target", "Target of the service measure.", "fraction"),
-        Column("distribution", "VARCHAR", "normal | gamma: distribution of demand over the protection days."),
+        Column("distribution", "VARCHAR", "normal | gamma | empirical: distribution of demand over the protection "
+               "days (empirical: a slow pair's own daily sales with the undershoot, domains/inventory/intermittent.py)."),
         _n("safety_factor", "Safety stock in standard deviations of protection demand.", None),
         _n("safety_stock", "Reorder point minus expected protection demand."),
         _n("reorder_point", "Order when stock on hand + inbound is at or below this."),

@@ -162,7 +162,8 @@ AD_RULE_REPLAY = Table(
 
 LISTING_FUNNEL = Table(
     "listing_funnel",
-    "Conversion funnel per listing row of the business reports: sessions → page views → order items → units.",
+    "Conversion funnel per listing of the business reports (its SKU rows summed, the ASIN's sessions once): "
+    "sessions → page views → order items → units.",
     owner="marketing",
     columns=(
         _RUN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xborder.domains.risk.event_tables import RISK_EVENTS
 from xborder.schema.table import Column, Table
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "RISK_REGISTER",
     "RULE_CHANGE_RATES",
     "RULE_CHANGE_ALERTS",
+    "RISK_EVENTS",
     "TABLES",
 ]
 
@@ -130,4 +132,5 @@ TABLES: tuple[Table, ...] = (
     RISK_REGISTER,
     RULE_CHANGE_RATES,
     RULE_CHANGE_ALERTS,
+    RISK_EVENTS,
 )

@@ -124,7 +124,8 @@ def _own_sales(ctx: StageContext, pairs: pd.DataFrame, s: PlanSettings) -> pd.Da
     if end is None:
         return pairs
     own = own_sales_plans(daily, first, pairs, cutoff=end, review_days=s.review_days,
-                          service_level=s.service_level, stockouts=read_stockout_periods(ctx.con))  # fmt: skip
+                          service_level=s.service_level, stockouts=read_stockout_periods(ctx.con),
+                          baseline_safety_days=s.baseline_safety_days)  # fmt: skip
     return pairs.merge(own, on=_KEY, how="left")
 
 
@@ -203,6 +204,7 @@ def _summary(
         "input_runs": {k: v for k, v in runs.items() if v},
         "kinds": plans["kind"].value_counts().to_dict(),
         "methods": plans["plan_method"].value_counts().to_dict(),
+        "distributions": plans["distribution"].value_counts().to_dict() if "distribution" in plans else {},
         "service": {"measure": s.service_measure, "target": s.service_level, "distribution": s.distribution},
         "order_now": int((plans["suggested_order"].fillna(0) > 0).sum()),
         "average_stock": round(float(plans["average_stock"].sum()), 1),

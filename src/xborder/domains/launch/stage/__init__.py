@@ -105,6 +105,7 @@ def run_launch(con: Any, run_id: str, min_refit: int = 30) -> dict[str, Any]:
     frames["cycle_times"] = cycle_times(status)
     replay = replay_sales(con, run_id)
     frames["launch_replay"] = replay
+    frames["risk_events"] = read_rows(con, "risk_events")  # the risk domain's, written by its stage and CLI
     card = scorecard(frames)
     write_frame(con, KPI_SCORECARD, card.assign(run_id=run_id))
     rate, judged = success_rate(outcomes) if len(outcomes) else (None, 0)

@@ -20,6 +20,7 @@ from xborder.domains.risk.alerts import change_alerts, upcoming_changes
 from xborder.domains.risk.dossier import SECTION
 from xborder.domains.risk.register import RiskSpec, fx_move_probability, risk_register
 from xborder.domains.risk.rulebase import change_rates, market_scope, rule_history
+from xborder.domains.risk.stage.events import detect_events
 from xborder.domains.risk.stress import StressSpec, stress_test
 from xborder.domains.risk.tables import (
     RISK_REGISTER,
@@ -138,8 +139,9 @@ def run_risk(
     history = rule_history()
     rates = change_rates(history, day, settings.risk_change_years)
     write_frame(con, RULE_CHANGE_RATES, rates.assign(run_id=run_id))
+    events = detect_events(con)  # risk events: first detections from the run and ingest history
     summary: dict[str, Any] = {"plans": int(len(pl)), "as_of": day.isoformat(),
-                               "rule_change_rates": int(len(rates))}  # fmt: skip
+                               "rule_change_rates": int(len(rates)), "risk_events_new": events["written"]}  # fmt: skip
     if pl.empty:
         return {**summary, "stress_tests": 0, "risk_register": 0, "rule_change_alerts": 0}
     say(0.1, f"Stress-testing {len(pl):,} plans")
