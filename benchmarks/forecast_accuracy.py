@@ -240,6 +240,8 @@ def backtest(
                 dump / f"{name}_{cut.date()}.pkl",
             )
         s["cutoff"] = str(cut.date())
+        inner = res.overall.set_index("model").loc["Chosen"]  # own honest score: the last inner window
+        s["inner_chosen"] = inner[["coverage_80", "coverage_95", "bias_mean", "mase"]].round(4).to_dict()
         s["chosen_models"] = res.choice["model"].value_counts().to_dict()
         folds.append(s)
     agg: dict = {}

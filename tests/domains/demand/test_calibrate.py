@@ -240,3 +240,49 @@ def test_intermittent_point_is_the_calibrated_median() -> None:
     # the mean is left as calibrated (the point's change does not move it): above the new point
     assert pointed["mean"].tolist() == out["mean"].tolist()
     assert (pointed.loc[pointed["unique_id"] == "i", "mean"] > 0).all()
+
+
+def test_a_pick_that_is_already_a_mean_takes_no_skew_shift_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lognormal demand (median 100): the class's skew shift lifts a median-like pick's mean to ~113. With
+    ``MEAN_SHIFT="croston"`` a Croston-type pick (alone or in a combination) keeps its point as its mean; with
+    ``"share"`` a combination takes the shift in proportion to its median-like members, and WindowMedian counts
+    as a mean where its window was mostly zeros (it then forecasts the window's mean)."""
+    from xborder.domains.demand import distribution as dist_module
+    from xborder.domains.demand.combos import is_croston_type, median_share
+
+    assert is_croston_type("CrostonSBA") and is_croston_type("Mean(CrostonSBA+WindowMedian)")
+    assert not is_croston_type("WindowMedian") and not is_croston_type("Mean(AutoETS+Naive)")
+    assert median_share("Mean(WindowMedian+ADIDA)") == 0.5 and median_share("Naive") == 1.0
+    assert median_share("Mean(CrostonSBA+WindowMedian)", window_median_is_mean=True) == 0.0
+    pts = _backtest(lambda rng, h: 100 * np.exp(rng.normal(0, 0.5, h)), n_series=1500)
+    cal = fit_calibration(pts, np.full(len(pts), 50.0), pd.Series("erratic", index=pts["unique_id"].unique()))
+    assert cal is not None
+    dist = dist_module.Distribution(None, pd.Series(dtype=bool), cal, 2, 3)
+    hist_ds = pd.date_range("2023-01-01", periods=12, freq="MS")
+    ids = ("m", "c", "k", "z")
+    hist = {u: [50.0, 100.0] * 6 for u in ids} | {"z": [50.0, 100.0] * 4 + [0.0, 0.0, 0.0, 60.0]}
+    df = pd.concat([pd.DataFrame({"unique_id": u, "ds": hist_ds, "y": hist[u]}) for u in ids])
+    ds = pd.date_range("2024-01-01", periods=3, freq="MS")
+    models = {"m": "WindowMedian", "c": "CrostonSBA", "k": "Mean(WindowMedian+ADIDA)", "z": "WindowMedian"}
+    rows = pd.concat(
+        [
+            pd.DataFrame({"unique_id": u, "ds": ds, "cutoff": hist_ds[-1], "model": models[u], "yhat": 100.0})
+            for u in ids
+        ],
+        ignore_index=True,
+    )
+    classes = pd.Series("erratic", index=list(ids))
+
+    def means(mode: str) -> pd.Series:
+        monkeypatch.setattr(dist_module, "MEAN_SHIFT", mode)
+        out = dist_module.apply_distribution(dist, df, rows, classes, levels=[80])
+        return out.groupby("unique_id")["mean"].first()
+
+    every, croston, share = means("all"), means("croston"), means("share")
+    assert (every > 105).all()  # the default: every pick takes its class's shift
+    assert (croston[["c", "k"]] == 100.0).all()  # ADIDA makes the combination Croston-type
+    assert croston[["m", "z"]].tolist() == pytest.approx(every[["m", "z"]].tolist())
+    assert share["c"] == 100.0 and share["z"] == 100.0 and share["m"] == pytest.approx(every["m"])
+    assert share["k"] == pytest.approx(100.0 + (every["k"] - 100.0) / 2)

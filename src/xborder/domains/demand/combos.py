@@ -8,11 +8,22 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, NO_NATIVE_INTERVALS
+from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS, INTERMITTENT, NO_NATIVE_INTERVALS
 
-__all__ = ["combo_name", "combo_members", "has_native_intervals", "add_combos_long", "add_combos_wide"]
+__all__ = [
+    "combo_name",
+    "combo_members",
+    "has_native_intervals",
+    "is_croston_type",
+    "MEAN_MODELS",
+    "median_share",
+    "add_combos_long",
+    "add_combos_wide",
+]
 
 _PREFIX = "Mean("
+MEAN_MODELS = (*INTERMITTENT, "AutoETS", "DynamicOptimizedTheta", "AutoARIMA")
+"""Models whose point forecast is a mean level (fitted to the history), not a median or a past value."""
 
 
 def combo_name(members: Sequence[str]) -> str:
@@ -32,6 +43,19 @@ def combo_members(name: str) -> tuple[str, ...]:
 def has_native_intervals(name: str) -> bool:
     """Whether statsforecast gives the model prediction intervals (else they are conformal)."""
     return name not in NO_NATIVE_INTERVALS and not combo_members(name)
+
+
+def is_croston_type(name: str) -> bool:
+    """Whether a pick is an intermittent-demand mean (a Croston-type model, or a combination with one)."""
+    return name in INTERMITTENT or any(m in INTERMITTENT for m in combo_members(name))
+
+
+def median_share(name: str, window_median_is_mean: bool = False) -> float:
+    """Share of a pick's members whose forecast is median-like (WindowMedian in its median mode, Naive,
+    SeasonalNaive), not a mean (:data:`MEAN_MODELS`, and WindowMedian where its window is mostly zeros)."""
+    members = combo_members(name) or (name,)
+    mean = [m in MEAN_MODELS or (m == "WindowMedian" and window_median_is_mean) for m in members]
+    return 1.0 - sum(mean) / len(members)
 
 
 def add_combos_long(
