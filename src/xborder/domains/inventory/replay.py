@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.stats import norm
@@ -220,13 +221,15 @@ def history_reorder_points(
         for key in np.unique(groups, axis=0):
             m = slow.copy()
             m[slow] = (groups == key).all(axis=1)
-            kw = {"lead_time_days": float(key[0]), "lead_time_sd_days": float(key[1]), "window": window,
-                  "review_days": int(round(review_days)), "service_level": service_level}  # fmt: skip
+            point = partial(
+                empirical_reorder_points, lead_time_days=float(key[0]), lead_time_sd_days=float(key[1]),
+                window=window, review_days=int(round(review_days)), service_level=service_level,
+            )  # fmt: skip
             if baseline_safety_days is None:
-                r[m] = empirical_reorder_points(sales[m], in_stock[m], **kw)
+                r[m] = point(sales[m], in_stock[m])
             else:
                 rule = np.ceil(np.round((lead[m] + baseline_safety_days) * d[m], 9))
-                r[m], served[m], served_b[m] = empirical_reorder_points(sales[m], in_stock[m], at=rule, **kw)
+                r[m], served[m], served_b[m] = point(sales[m], in_stock[m], at=rule)
     return HistoryPlan(
         daily_demand=d, daily_sd=s, protection_days=protect, protection_demand=d * protect, protection_sd=sigma,
         reorder_point=r, gamma=use_gamma & ~slow, days_counted=counted, empirical=slow, empirical_service=served,
