@@ -24,6 +24,9 @@ periods of a window, which decides how uncertain a 6-month total is, is the obse
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +40,7 @@ __all__ = [
     "MIN_GROUP",
     "Calibration",
     "level_scale",
+    "reuse_scales",
     "fit_calibration",
     "apply_calibration",
     "sample_paths",
@@ -83,6 +87,37 @@ def level_scale(df: pd.DataFrame, at: pd.DataFrame, window: int, kind: str = "ma
         at: unique_id, cutoff pairs.
         window: trailing periods.
     """
+    memo = _SCALES.get(None)
+    key = (id(df), window, kind)
+    if memo is not None and key in memo and memo[key][0] is df:
+        lookup = memo[key][1]
+    else:
+        lookup = _scale_lookup(df, window, kind)
+        if memo is not None:
+            memo[key] = (df, lookup)
+    cut = at["cutoff"]
+    cut = cut.to_numpy() if cut.dtype == "datetime64[ns]" else pd.to_datetime(cut).to_numpy()
+    key_at = pd.MultiIndex.from_arrays([at["unique_id"].to_numpy(), cut])
+    return lookup.reindex(key_at).to_numpy(float)
+
+
+_SCALES: ContextVar[dict | None] = ContextVar("_SCALES", default=None)
+
+
+@contextmanager
+def reuse_scales() -> Iterator[None]:
+    """Within the block, :func:`level_scale` computes each history's scales once (the same frame object,
+    window and kind): a forecast run asks for them seven times (calibration, scoring, totals). The frames
+    must not be changed in place inside the block."""
+    token = _SCALES.set({})
+    try:
+        yield
+    finally:
+        _SCALES.reset(token)
+
+
+def _scale_lookup(df: pd.DataFrame, window: int, kind: str) -> pd.Series:
+    """:func:`level_scale` of every (unique_id, ds) of ``df`` (index) as if each period were a cutoff."""
     d = df[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"], kind="stable")
     y = d["y"].to_numpy(float)
     uid = d["unique_id"].to_numpy()
@@ -96,9 +131,7 @@ def level_scale(df: pd.DataFrame, at: pd.DataFrame, window: int, kind: str = "ma
     roll = g.rolling(window, min_periods=1).mean().reset_index(level=0, drop=True).sort_index().to_numpy()
     expanding = g.expanding().mean().reset_index(level=0, drop=True).sort_index().to_numpy()
     s = np.maximum(np.maximum(roll, expanding / window), 0.1)
-    lookup = pd.Series(s, index=pd.MultiIndex.from_arrays([uid, d["ds"].to_numpy()]))
-    key = pd.MultiIndex.from_arrays([at["unique_id"].to_numpy(), pd.to_datetime(at["cutoff"]).to_numpy()])
-    return lookup.reindex(key).to_numpy(float)
+    return pd.Series(s, index=pd.MultiIndex.from_arrays([uid, d["ds"].to_numpy()]))
 
 
 @dataclass

@@ -121,8 +121,8 @@ class Distribution:
 
 def _chosen(points: pd.DataFrame, picks: pd.Series, *, windows: str) -> pd.DataFrame:
     """Backtest rows of each series' pick: ``windows`` all | earlier (all but the last) | last."""
-    p = points.merge(picks.rename("_pick"), left_on="unique_id", right_index=True)
-    p = p[p["model"] == p["_pick"]].drop(columns="_pick")
+    # a map and one comparison instead of merging every candidate's rows with the picks (same rows, same order)
+    p = points[(points["model"] == points["unique_id"].map(picks)).to_numpy(bool)]
     if windows != "all":
         last = p.groupby("unique_id")["cutoff"].transform("max")
         p = p[(p["cutoff"] < last) if windows == "earlier" else (p["cutoff"] == last)]

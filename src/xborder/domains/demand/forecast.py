@@ -21,7 +21,7 @@ import pandas as pd
 
 import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
-from xborder.domains.demand.calibrate import QUANTILES, quantile_name, sample_paths
+from xborder.domains.demand.calibrate import QUANTILES, quantile_name, reuse_scales, sample_paths
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.combos import add_combos_long, add_combos_wide, combo_members
 from xborder.domains.demand.distribution import (
@@ -217,14 +217,15 @@ def forecast(
     profiles = _profiles(df, points, origin, freq, groups) if reseason else None
     classes = info["demand_class"]
     dist = None
-    if final_sel is not None:
-        dist = fit_distribution(
-            df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups, profiles=profiles,
-            reseason=reseason,
-        )  # fmt: skip
-    ctx = (classes, freq, season, groups, profiles, intervals, reseason)
-    accuracy, overall, source, totals_source = score_last_window(points, df, honest_sel, levels_l, ctx)
-    fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
+    with reuse_scales():  # the history's error scales once, not per calibration / scoring / totals step
+        if final_sel is not None:
+            dist = fit_distribution(
+                df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups,
+                profiles=profiles, reseason=reseason,
+            )  # fmt: skip
+        ctx = (classes, freq, season, groups, profiles, intervals, reseason)
+        accuracy, overall, source, totals_source = score_last_window(points, df, honest_sel, levels_l, ctx)
+        fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
     params = {
         "horizon": horizon,
         "freq": freq,
