@@ -65,6 +65,9 @@ def series_metrics(errors: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
         unique_id, model, n, mae, mase, wape, bias, coverage_80, coverage_95, bias_mean (of the
         ``mean`` column when given, else of yhat), wql (pinball over :data:`PINBALL_BOUNDS`).
     """
+    used = ["unique_id", "model", "y", "yhat", "mean", *(c for _, c in PINBALL_BOUNDS)]
+    used += [f"{s}_{lv}" for lv in (80, 95) for s in ("lo", "hi")]
+    errors = errors[[c for c in dict.fromkeys(used) if c in errors.columns]]  # no copies of unused columns
     mean = errors["mean"] if "mean" in errors.columns else errors["yhat"]
     e = errors.assign(
         ae=(errors["y"] - errors["yhat"]).abs(),
