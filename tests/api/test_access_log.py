@@ -10,6 +10,21 @@ from tests.api.test_data import _upload, uci_slice  # noqa: F401  (the fixture: 
 pytestmark = pytest.mark.shared_data
 
 
+def _record_report_listing(fresh_web, tmp_path, run_id: str, keys: list[str]):  # noqa: ANN001, ANN202
+    """An html report of ``run_id`` listing ``keys``, recorded in report_files as the report step records it."""
+    import datetime as dt
+
+    page = tmp_path / "report.html"
+    page.write_text("<table>" + "".join(f"<tr><td>{k[:12]}</td></tr>" for k in keys) + "</table>", "utf-8")
+    with fresh_web.app.state.db.write() as cur:  # type: ignore[attr-defined]
+        cur.execute(
+            "INSERT INTO report_files (run_id, lang, format, path, bytes, created_at, status) "
+            "VALUES (?, 'en', 'html', ?, ?, ?, 'ok')",
+            [run_id, str(page), page.stat().st_size, dt.datetime(2026, 12, 7)],
+        )
+    return page
+
+
 def _reads(env) -> list[tuple]:  # noqa: ANN001
     return env.sql(
         "SELECT actor, channel, command, table_name, columns, rows_read, run_id FROM personal_reads ORDER BY read_at"
@@ -40,7 +55,6 @@ def test_api_reads_of_personal_data_are_logged(fresh_web, uci_slice) -> None:  #
 
 @pytest.mark.slow
 def test_a_report_download_holding_customers_is_logged(fresh_web, tmp_path) -> None:  # noqa: ANN001
-    import datetime as dt
 
     from xborder.core.settings import get_settings
     from xborder.domains.customers.stage import STAGE
@@ -54,14 +68,7 @@ def test_a_report_download_holding_customers_is_logged(fresh_web, tmp_path) -> N
     keys = [
         k for (k,) in fresh_web.sql("SELECT customer_key FROM customer_scores WHERE run_id = ?", [run_id])
     ]
-    page = tmp_path / "report.html"
-    page.write_text("<table>" + "".join(f"<tr><td>{k[:12]}</td></tr>" for k in keys) + "</table>", "utf-8")
-    with fresh_web.app.state.db.write() as cur:  # type: ignore[attr-defined]
-        cur.execute(
-            "INSERT INTO report_files (run_id, lang, format, path, bytes, created_at, status) "
-            "VALUES (?, 'en', 'html', ?, ?, ?, 'ok')",
-            [run_id, str(page), page.stat().st_size, dt.datetime(2026, 12, 7)],
-        )
+    _record_report_listing(fresh_web, tmp_path, run_id, keys)
     r = fresh_web.client("viewer").get(f"/api/runs/{run_id}/report", params={"format": "html"})
     assert r.status_code == 200 and keys[0][:12] in r.text
     assert _reads(fresh_web)[-1] == (
@@ -78,7 +85,6 @@ def test_every_get_route_that_shows_a_personal_value_logs_the_read(fresh_web, uc
     GET route is called as admin on a warehouse holding customers (a customers stage run and a report file that
     lists them) and a quarantined value; a 200 answer showing any of them without a new ``personal_reads`` row
     fails, naming the route."""
-    import datetime as dt
 
     from tests.api.test_data import _upload
     from tests.api.test_roles import EXPECTED, PARAMS, _app_routes
@@ -98,14 +104,7 @@ def test_every_get_route_that_shows_a_personal_value_logs_the_read(fresh_web, uc
         k for (k,) in fresh_web.sql("SELECT customer_key FROM customer_scores WHERE run_id = ?", [run_id])
     ]
     assert len(keys) > 100
-    page = tmp_path / "report.html"
-    page.write_text("<table>" + "".join(f"<tr><td>{k[:12]}</td></tr>" for k in keys) + "</table>", "utf-8")
-    with fresh_web.app.state.db.write() as cur:  # type: ignore[attr-defined]
-        cur.execute(
-            "INSERT INTO report_files (run_id, lang, format, path, bytes, created_at, status) "
-            "VALUES (?, 'en', 'html', ?, ?, ?, 'ok')",
-            [run_id, str(page), page.stat().st_size, dt.datetime(2026, 12, 7)],
-        )
+    _record_report_listing(fresh_web, tmp_path, run_id, keys)
     market, product = fresh_web.sql("SELECT market, product_id FROM opportunities ORDER BY rank LIMIT 1")[0]
     params = {**PARAMS, "{run_id}": run_id, "{market}": market, "{product_id:path}": product}
     marks = [QUARANTINED, *(k[:12] for k in keys)]

@@ -293,10 +293,40 @@ def test_no_run_is_accepted_while_an_upload_is_being_ingested(web_warehouse_temp
     db.close()
 
 
+def _upload_as_bob_until_busy(url: str, data: bytes, answer: dict) -> threading.Thread:
+    """Log in as the analyst bob (first password changed), upload ``data`` in a thread (its response goes to
+    ``answer["r"]``) and return once the server says it is busy ingesting it."""
+    import httpx
+
+    c = httpx.Client(base_url=url, timeout=600)
+    r = c.post("/api/auth/login", json={"username": "bob", "password": "bob-initial-pass-1"})
+    csrf = {"X-CSRF-Token": r.json()["csrf_token"]}
+    r = c.post(
+        "/api/auth/password",
+        json={"current_password": "bob-initial-pass-1", "new_password": "bob-own-pass-22"},
+        headers=csrf,
+    )
+    assert r.status_code == 200, r.text
+
+    def upload() -> None:
+        answer["r"] = c.post(
+            "/api/data/uploads",
+            files={"file": ("online_retail.csv.gz", io.BytesIO(data), "application/gzip")},
+            headers=csrf,
+        )
+
+    t = threading.Thread(target=upload)
+    t.start()
+    deadline = time.monotonic() + 120  # the ingest of 541,909 rows takes ~20 s here
+    while not httpx.get(f"{url}/api/health").json()["busy"]:
+        assert time.monotonic() < deadline and t.is_alive(), answer
+        time.sleep(0.05)
+    return t
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("grace", "outcome"), [("0", "interrupted"), ("300", "finished")])
 def test_sigterm_during_an_upload_finishes_or_rolls_back_the_ingest(tmp_path, grace, outcome) -> None:
-    import httpx
 
     db = tmp_path / "w.duckdb"
     made = _cli(db, "users", "add", "bob", "--role", "analyst", "--password", "bob-initial-pass-1")
@@ -305,29 +335,7 @@ def test_sigterm_during_an_upload_finishes_or_rolls_back_the_ingest(tmp_path, gr
     log = tmp_path / "serve.log"
     answer: dict = {}
     with serving(db, "--grace", grace, "--no-admin-2fa", log=log) as (proc, url):
-        c = httpx.Client(base_url=url, timeout=600)
-        r = c.post("/api/auth/login", json={"username": "bob", "password": "bob-initial-pass-1"})
-        csrf = {"X-CSRF-Token": r.json()["csrf_token"]}
-        r = c.post(
-            "/api/auth/password",
-            json={"current_password": "bob-initial-pass-1", "new_password": "bob-own-pass-22"},
-            headers=csrf,
-        )
-        assert r.status_code == 200, r.text
-
-        def upload() -> None:
-            answer["r"] = c.post(
-                "/api/data/uploads",
-                files={"file": ("online_retail.csv.gz", io.BytesIO(data), "application/gzip")},
-                headers=csrf,
-            )
-
-        t = threading.Thread(target=upload)
-        t.start()
-        deadline = time.monotonic() + 120  # the ingest of 541,909 rows takes ~20 s here
-        while not httpx.get(f"{url}/api/health").json()["busy"]:
-            assert time.monotonic() < deadline and t.is_alive(), answer
-            time.sleep(0.05)
+        t = _upload_as_bob_until_busy(url, data, answer)
         proc.send_signal(signal.SIGTERM)
         t.join(600)
         proc.wait(300)  # main: did not stop while the upload was being ingested
@@ -364,29 +372,7 @@ def test_status_answers_from_committed_data_while_the_server_ingests_an_upload(t
     data = shared_path("uci_online_retail", "online_retail.csv.gz").read_bytes()
     answer: dict = {}
     with serving(db, "--no-admin-2fa", log=tmp_path / "serve.log") as (_, url):
-        c = httpx.Client(base_url=url, timeout=600)
-        r = c.post("/api/auth/login", json={"username": "bob", "password": "bob-initial-pass-1"})
-        csrf = {"X-CSRF-Token": r.json()["csrf_token"]}
-        r = c.post(
-            "/api/auth/password",
-            json={"current_password": "bob-initial-pass-1", "new_password": "bob-own-pass-22"},
-            headers=csrf,
-        )
-        assert r.status_code == 200, r.text
-
-        def upload() -> None:
-            answer["r"] = c.post(
-                "/api/data/uploads",
-                files={"file": ("online_retail.csv.gz", io.BytesIO(data), "application/gzip")},
-                headers=csrf,
-            )
-
-        t = threading.Thread(target=upload)
-        t.start()
-        deadline = time.monotonic() + 120
-        while not httpx.get(f"{url}/api/health").json()["busy"]:
-            assert time.monotonic() < deadline and t.is_alive(), answer
-            time.sleep(0.05)
+        t = _upload_as_bob_until_busy(url, data, answer)
         t0 = time.monotonic()
         during = _cli(db, "--json", "status", XBORDER_LOCK_WAIT="0")
         took = time.monotonic() - t0

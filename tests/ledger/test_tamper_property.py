@@ -38,6 +38,17 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+def _verifies(db) -> bool:  # noqa: ANN001
+    """Whether the ledger in the warehouse file ``db`` verifies; the file is removed afterwards."""
+    con = connect(db, read_only=True)
+    try:
+        rep = verify(con)
+    finally:
+        con.close()
+    db.unlink()
+    return rep.ok
+
+
 @pytest.fixture(scope="module")
 def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("tamper") / "l.duckdb"
@@ -95,13 +106,7 @@ def test_any_single_byte_change_is_detected(
     w = duckdb.connect(str(db))
     w.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [changed, target])
     w.close()
-    con = connect(db, read_only=True)
-    try:
-        rep = verify(con)
-    finally:
-        con.close()
-    db.unlink()
-    assert not rep.ok, (table, column, target, i)
+    assert not _verifies(db), (table, column, target, i)
 
 
 def test_a_removed_entry_and_a_changed_time_are_detected(ledger_db: Path, tmp_path: Path) -> None:
@@ -170,11 +175,5 @@ def _flip_number(ledger_db: Path, tmp_path: Path, which: int, row: int, bit: int
         db.unlink()
         return False  # the changed number is another row's key: the database itself refuses it
     w.close()
-    con = connect(db, read_only=True)
-    try:
-        rep = verify(con)
-    finally:
-        con.close()
-    db.unlink()
-    assert not rep.ok, (table, column, target, bit)
+    assert not _verifies(db), (table, column, target, bit)
     return True

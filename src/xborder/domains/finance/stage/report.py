@@ -111,8 +111,9 @@ def cash_capacity_panel(con: Any, run_id: str, lang: str) -> Panel:
                              name=_t("line_opening" if opening is not None else "line_opening_unset", lang),
                              line={"color": "firebrick", "dash": "dash"}))  # fmt: skip
     fig.add_vline(x=a["carried"], line={"color": "seagreen", "dash": "dot"})
-    fig.update_layout(xaxis_title=_t("col_picks", lang), yaxis_title=ccy, margin={"t": 30},
-                      legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    # The legend above the plot: below it, it ran into the x-axis title.
+    fig.update_layout(xaxis_title=_t("col_picks", lang), yaxis_title=ccy, margin={"t": 40},
+                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})  # fmt: skip
     intro = " ".join(capacity_sentences(rows, currency=ccy, floor=floor, opening=opening, lang=lang))
     n = a["picks"]
     show = sorted({0, *(k for k in MILESTONES if k < n), n, a["carried"], min(a["carried"] + 1, n)})
