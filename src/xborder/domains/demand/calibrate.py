@@ -95,8 +95,8 @@ def level_scale(df: pd.DataFrame, at: pd.DataFrame, window: int, kind: str = "ma
         lookup = _scale_lookup(df, window, kind)
         if memo is not None:
             memo[key] = (df, lookup)
-    cut = at["cutoff"]
-    cut = cut.to_numpy() if cut.dtype == "datetime64[ns]" else pd.to_datetime(cut).to_numpy()
+    c = at["cutoff"]
+    cut = c.to_numpy() if c.dtype == "datetime64[ns]" else pd.to_datetime(c).to_numpy()
     key_at = pd.MultiIndex.from_arrays([at["unique_id"].to_numpy(), cut])
     return lookup.reindex(key_at).to_numpy(float)
 
