@@ -98,8 +98,18 @@ class Profiles:
         cut = _datetimes(rows["cutoff"])
         uid = rows["unique_id"].to_numpy()
         off = pd.tseries.frequencies.to_offset({"W": "W-MON", "M": "MS"}[self.freq])
+        # rows of one origin are a slice of the stable sort, ascending as flatnonzero gives them
+        by_cut = np.argsort(cut, kind="stable")
+        sorted_cut = cut[by_cut]
         for c, table in self.index.items():
-            at = np.flatnonzero(cut == np.datetime64(c))
+            c64 = np.datetime64(c)
+            if cut.dtype == "datetime64[ns]":
+                key = c64.astype(cut.dtype)
+                at = by_cut[
+                    np.searchsorted(sorted_cut, key, "left") : np.searchsorted(sorted_cut, key, "right")
+                ]
+            else:
+                at = np.flatnonzero(cut == c64)
             if not len(at):
                 continue
             pos = table.index.get_indexer(pd.Index(uid[at]))
