@@ -62,3 +62,19 @@ def test_returns_exceeding_sales_clip_to_zero_and_unknown_status_is_rejected(ord
         build_series(bad, level="product_market", freq="W")
     with pytest.raises(BadInputError, match="level"):
         build_series(ol, level="planet", freq="W")
+
+
+def test_top_gives_half_the_places_to_foreign_pairs() -> None:
+    """The busiest series are all home-market ones; with foreign_share=0.5 the busiest foreign pairs get in."""
+    from xborder.domains.demand.stage.run import _top
+
+    rows = []
+    for i in range(6):  # GB: the home market, every series busier than any foreign one
+        rows += [{"unique_id": f"p{i}|GB", "ds": d, "y": 100.0 - i} for d in range(60)]
+    for i in range(6):
+        rows += [{"unique_id": f"p{i}|FR", "ds": d, "y": 10.0 - i} for d in range(60)]
+    series = pd.DataFrame(rows)
+    plain, skipped = _top(series, 4)
+    assert sorted(plain["unique_id"].unique()) == ["p0|GB", "p1|GB", "p2|GB", "p3|GB"] and skipped == 8
+    mixed, skipped = _top(series, 4, foreign_share=0.5)
+    assert sorted(mixed["unique_id"].unique()) == ["p0|FR", "p0|GB", "p1|FR", "p1|GB"] and skipped == 8

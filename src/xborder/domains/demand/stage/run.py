@@ -53,12 +53,28 @@ def product_groups(events: pd.DataFrame, series: pd.DataFrame) -> pd.Series | No
     return out[pd.Series(product, index=ids).map(cat).notna().to_numpy()]
 
 
-def _top(series: pd.DataFrame, max_series: int | None) -> tuple[pd.DataFrame, int]:
+def _top(
+    series: pd.DataFrame, max_series: int | None, *, foreign_share: float = 0.0
+) -> tuple[pd.DataFrame, int]:
+    """The ``max_series`` series with the most demand in their last 52 periods (all when fewer).
+
+    With ``foreign_share`` > 0 (product × market), that share of the places goes to the busiest series
+    outside the home market (the market with the most demand): those are the pairs selection ranks, and the
+    home market's series would otherwise take every place.
+    """
     ids = series["unique_id"].unique()
     if not max_series or len(ids) <= max_series:
         return series, 0
-    recent = series.groupby("unique_id")["y"].apply(lambda y: y.tail(52).sum()).nlargest(max_series).index
-    return series[series["unique_id"].isin(recent)], len(ids) - len(recent)
+    recent = series.groupby("unique_id")["y"].apply(lambda y: y.tail(52).sum()).sort_values(ascending=False)
+    chosen = recent.index[:max_series]
+    if foreign_share > 0:
+        market = pd.Series(recent.index.astype(str), index=recent.index).str.rsplit("|", n=1).str[-1]
+        home = recent.groupby(market.to_numpy()).sum().idxmax()
+        n_foreign = int(round(max_series * foreign_share))
+        foreign = recent.index[(market != home).to_numpy()][:n_foreign]
+        rest = recent.index[~recent.index.isin(foreign)][: max_series - len(foreign)]
+        chosen = recent.index[recent.index.isin(foreign.union(rest))]
+    return series[series["unique_id"].isin(chosen)], len(ids) - len(chosen)
 
 
 def _search_signals(con: Any, markets: Sequence[str] | None) -> pd.DataFrame:
@@ -219,7 +235,8 @@ def run_demand(
         freq: W or M. horizon: periods ahead (default from settings: 26 weeks / 6 months).
         engine: local | dask | spark | ray. n_jobs: local statsforecast processes.
         max_series: per level, only the series with the most demand in the last 52 periods are
-            forecast (all get trend signals); None forecasts everything.
+            forecast (all get trend signals; at product × market half the places go to the busiest
+            series outside the home market, the pairs selection ranks); None forecasts everything.
         selection: model-choice strategy (series | level | class | auto; see docs/demand.md).
         analogue_products: top products (by total demand) that get analogue forecasts for the
             requested markets where they have not sold yet (0 = none).
@@ -262,7 +279,7 @@ def run_demand(
                 pm_series = series
             sig = trend_signals(series, freq=freq)
             write_signals(con, sig, run_id=run_id, level=level, freq=freq)
-            todo, skipped = _top(series, max_series)
+            todo, skipped = _top(series, max_series, foreign_share=0.5 if level == "product_market" else 0.0)
             if todo.empty:
                 summary["levels"][level] = {"series": 0}
                 continue
