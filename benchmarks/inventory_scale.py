@@ -7,7 +7,14 @@ own lead time (20 - 90 days), landed cost, MOQ, case pack and stock on hand, so 
 in the same process is the same plan computed one pair at a time (what a Python loop per SKU would do) on a
 2,000-pair sample, extrapolated per pair; both paths must give the same numbers on the sample.
 
-Writes benchmarks/results/inventory_scale.json. Run: .venv/bin/python benchmarks/inventory_scale.py [--dask]
+With ``--own-sales`` (eighth session) the same 100,000 pairs are planned as the stage plans a pair with a year of its
+own sales: the series' last 364 days of daily sales (M5, 100 locations each; 12 lanes of lead time and spread, as
+lanes come from a few freight rules), ``own_sales.own_sales_plans`` (daily sales matrix, the replay-validated
+reorder points, the empirical point of slow pairs and its service at the 6-month cap) and then ``run_plans`` with
+the own-sales columns and the cap — the stage's path end to end, timed as a whole and by step.
+
+Writes benchmarks/results/inventory_scale.json (``--own-sales``: results/inventory_scale_own_sales.json).
+Run: .venv/bin/python benchmarks/inventory_scale.py [--dask] [--own-sales]
 """
 
 from __future__ import annotations
@@ -59,8 +66,65 @@ def forecast_rows(pairs: int = PAIRS, seed: int = 3) -> pd.DataFrame:
     return frame
 
 
+LANES = 12
+
+
+def own_sales_inputs(rows: pd.DataFrame, seed: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Daily sales (sale days only), first sales and pair inputs for the pairs of ``rows`` (module docstring)."""
+    df = pd.read_csv(DATA / "m5_walmart_subset" / "sales_train_evaluation_1000series.csv.gz")
+    y = df[[c for c in df.columns if c.startswith("d_")]].to_numpy(dtype=float)[:, -364:]
+    pairs = rows.drop_duplicates(["product_id", "market"]).reset_index(drop=True)
+    series = pairs["product_id"].str.slice(3).astype(int).to_numpy()
+    rng = np.random.default_rng(seed)
+    lanes = np.column_stack([rng.uniform(20, 90, LANES).round(), rng.uniform(2, 12, LANES).round(1)])
+    lane = rng.integers(0, LANES, len(pairs))
+    pairs = pairs.assign(lead_time_days=lanes[lane, 0], lead_time_sd_days=lanes[lane, 1])
+    days = pd.date_range("2015-05-24", periods=364)
+    sku, day = np.nonzero(y[series])
+    daily = pd.DataFrame({"product_id": pairs["product_id"].to_numpy()[sku], "market": pairs["market"].to_numpy()[sku],
+                          "day": days[day], "units": y[series][sku, day]})  # fmt: skip
+    first = pairs[["product_id", "market"]].assign(first_sale=pd.Timestamp("2011-01-29"))
+    return daily, first, pairs
+
+
+def own_sales_main(rows: pd.DataFrame) -> dict:
+    """The stage's own-sales path for every pair, timed (CPU and wall) by step."""
+    from xborder.domains.inventory.own_sales import OWN_COLUMNS, own_sales_plans
+
+    s = PlanSettings(max_stock_months=6.0)
+    daily, first, pairs = own_sales_inputs(rows)
+    res: dict = {"daily_sale_rows": len(daily), "lanes": LANES, "load_1min_start": os.getloadavg()[0]}
+    c0, w0 = time.process_time(), time.perf_counter()
+    own = own_sales_plans(daily, first, pairs, cutoff="2016-05-21", review_days=s.review_days,
+                          service_level=s.service_level, settings=s)  # fmt: skip
+    c1, w1 = time.process_time(), time.perf_counter()
+    keep = ["product_id", "market", "lead_time_days", "lead_time_sd_days"]
+    rows = rows.drop(columns=["lead_time_days", "lead_time_sd_days"]).merge(
+        pairs[keep], on=["product_id", "market"]
+    )
+    plans = run_plans(rows.merge(own, on=["product_id", "market"], how="left"), s)
+    c2, w2 = time.process_time(), time.perf_counter()
+    res |= {"own_sales_plans_cpu_s": round(c1 - c0, 1), "own_sales_plans_wall_s": round(w1 - w0, 1),
+            "run_plans_cpu_s": round(c2 - c1, 1), "run_plans_wall_s": round(w2 - w1, 1),
+            "total_cpu_s": round(c2 - c0, 1), "total_wall_s": round(w2 - w0, 1),
+            "pairs": len(plans), "own_sales_pairs": int((plans["plan_method"] == "own_sales").sum()),
+            "distributions": plans["distribution"].value_counts().to_dict(),
+            "stock_actions": plans["stock_action"].value_counts().to_dict(),
+            "average_stock": round(float(plans["average_stock"].sum())),
+            "uncapped_average_stock": round(float(plans["uncapped_average_stock"].sum())),
+            "baseline_average_stock": round(float(plans["baseline_average_stock"].sum())),
+            "own_columns": list(OWN_COLUMNS), "load_1min_end": os.getloadavg()[0]}  # fmt: skip
+    return res
+
+
 def main() -> None:
     rows = forecast_rows()
+    if "--own-sales" in sys.argv:
+        res = own_sales_main(rows)
+        print(json.dumps(res, indent=1))
+        out = OUT.with_name("inventory_scale_own_sales.json")
+        out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+        return
     s = PlanSettings()
     res: dict = {"pairs": int(rows[["product_id", "market"]].drop_duplicates().shape[0]), "forecast_rows": len(rows),
                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}  # fmt: skip

@@ -13,6 +13,11 @@ reorder point (domains/inventory/intermittent.py; the stage uses 25, ``replay.EM
 given by volume class and on held-out halves: pairs split by a hash of the product id, the threshold chosen on one
 half (the variant reaching 93 % with the least stock, else the highest service) and measured on the other.
 
+The stage's months-of-stock cap (eighth session; settings.max_stock_months = 6): the plan with its reorder point
+capped at 6 months of estimated demand on average (``history_policy(max_stock_months=6)``), replayed the same way;
+outcomes split by the decision the stage would take on the history year (stock / cap / make_to_order — a
+make-to-order pair holds nothing and is served on order, so its replay under the capped policy is reported apart).
+
 Run: .venv/bin/python benchmarks/inventory_stage_replay.py DEMO.duckdb  (writes results/inventory_stage_replay.json)
 """
 
@@ -30,7 +35,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from xborder.domains.inventory.replay import VOLUME_EDGES, history_policy, volume_classes
+from xborder.domains.inventory.plan import PlanSettings, capped_reorder_points
+from xborder.domains.inventory.replay import (
+    VOLUME_EDGES,
+    history_policy,
+    history_reorder_points,
+    volume_classes,
+)
 from xborder.domains.inventory.simulate import Policy, simulate_lost_sales, trailing_estimate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +105,31 @@ VARIANTS: dict[str, float] = {
 """Plan variants: pairs expecting fewer units than this over L + R take the empirical reorder point
 (``empirical_below``; domains/inventory/intermittent.py)."""
 
+CAPPED: dict[str, float] = {"plan_capped_6": 6.0}
+"""The stage's plan (empirical below 25 units) with its reorder point capped at this many months of stock."""
+
+
+def _decisions(pairs: pd.DataFrame, hist: np.ndarray, review: int, months: float) -> np.ndarray:
+    """The stage's stock decision per pair on its history year: stock | cap | make_to_order (as plan.plan_pairs
+    takes it, with the replay's Q of 30 days)."""
+    lead = pairs["lead_time_days"].to_numpy(dtype=float)
+    lead_sd = np.nan_to_num(pairs["lead_time_sd_days"].to_numpy(dtype=float))
+    h = history_reorder_points(hist, np.ones_like(hist, dtype=bool), lead_time_days=lead, lead_time_sd_days=lead_sd,
+                               review_days=review, service_level=TARGET, empirical_below=25.0)  # fmt: skip
+    d = h.daily_demand
+    q = np.where(d > 0, np.maximum(np.ceil(ORDER_DAYS * d), 1.0), 0.0)
+    s = PlanSettings(review_days=float(review), max_stock_months=months)
+    r_cap, hold = capped_reorder_points(d, h.protection_demand, q, s)
+    cap = months * 365.25 / 12 * d
+    over = (
+        (d > 0)
+        & (np.maximum(h.reorder_point - h.protection_demand, 0) + hold > cap + 0.5)
+        & (r_cap < h.reorder_point)
+    )
+    size = np.array([np.median(row[row > 0]) if (row > 0).any() else 0.0 for row in hist])
+    mto = over & ((hold > cap) | (size > r_cap + q))
+    return np.where(mto, "make_to_order", np.where(over, "cap", "stock"))
+
 
 def _replay(
     pairs: pd.DataFrame, hist: np.ndarray, play: np.ndarray, name: str, review: int
@@ -105,7 +141,7 @@ def _replay(
         pol = (_rule(lead, review) if name == "rule" else
                history_policy(lead_time_days=lead, lead_time_sd_days=lead_sd, review_days=review,
                               service_level=TARGET, order_days=ORDER_DAYS, gamma=None,
-                              empirical_below=VARIANTS[name]))  # fmt: skip
+                              empirical_below=VARIANTS.get(name, 25.0), max_stock_months=CAPPED.get(name, 0.0)))  # fmt: skip
         h, p = hist[idx], play[idx]
         r0, q0 = pol(0, h, np.ones_like(h, dtype=bool))
         s = simulate_lost_sales(p, h, pol, lead_time_days=lead, lead_time_sd_days=lead_sd,
@@ -144,9 +180,9 @@ def main(db: str) -> None:
     for review in (7, 1):
         units = hist.mean(axis=1) * (pairs["lead_time_days"].to_numpy() + review)
         cls = volume_classes(hist.mean(axis=1), pairs["lead_time_days"].to_numpy() + review)
-        runs = {n: _replay(pairs, hist, play, n, review) for n in ("rule", *VARIANTS)}
+        runs = {n: _replay(pairs, hist, play, n, review) for n in ("rule", *VARIANTS, *CAPPED)}
         out: dict[str, Any] = {n: _sum(o, everything) for n, o in runs.items()}
-        for n in VARIANTS:
+        for n in (*VARIANTS, *CAPPED):
             out[n]["stock_vs_rule"] = round(
                 out[n]["average_stock_units"] / out["rule"]["average_stock_units"] - 1, 4
             )
@@ -156,9 +192,19 @@ def main(db: str) -> None:
                 n: _sum(o, cls == c) for n, o in runs.items()
             } for c in np.unique(cls)
         }  # fmt: skip
+        act = _decisions(pairs, hist, review, CAPPED["plan_capped_6"])
+        out["by_decision"] = {
+            a: {"units_replayed": float(play[act == a].sum()),
+                **{n: _sum(runs[n], act == a) for n in ("rule", "plan_empirical_25", "plan_capped_6")}}
+            for a in ("stock", "cap", "make_to_order") if (act == a).any()
+        }  # fmt: skip
+        stocked = act != "make_to_order"
+        out["stocked_pairs"] = {
+            n: _sum(runs[n], stocked) for n in ("rule", "plan_empirical_25", "plan_capped_6")
+        }
         held: dict[str, Any] = {}
         for a, b in ((0, 1), (1, 0)):
-            pick = _choose(runs, half == a)
+            pick = _choose({n: runs[n] for n in VARIANTS}, half == a)
             tested = {n: _sum(runs[n], half == b) for n in ("rule", "plan", pick)}
             held[f"chosen_on_half_{a}_tested_on_half_{b}"] = {"choice": pick, **tested}
         out["held_out"] = held

@@ -12,7 +12,7 @@ import typer
 from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "plan", "alerts", "calendar"]
+__all__ = ["register", "plan", "alerts", "calendar", "stock_decisions"]
 
 inventory_app = typer.Typer(
     help="Inventory: stock plans from the forecasts (lost sales), stock-outs, slow movers, aged stock, event calendar.",
@@ -30,7 +30,10 @@ _PLAN_COLS = ["product_id", "market", "sku", "kind", "plan_method", "daily_deman
               "service_target", "reorder_point", "order_quantity", "safety_stock", "on_hand", "stockout_date",
               "order_by", "suggested_order", "average_stock", "cash_tied_up", "currency", "expected_cycle_service",
               "baseline_reorder_point", "baseline_order_quantity", "baseline_average_stock", "baseline_cash_tied_up",
-              "baseline_cycle_service", "notes_en"]  # fmt: skip
+              "baseline_cycle_service", "stock_action", "cover_months", "uncapped_reorder_point",
+              "uncapped_average_stock", "uncapped_cycle_service", "notes_en"]  # fmt: skip
+_ACTIONS = {"stock": "stock", "cap": "capped", "make_to_order": "make to order"}
+_CAP_CODES = ("inventory.stock_cap", "inventory.make_to_order_moq", "inventory.make_to_order_lumpy")
 _HEALTH_COLS = ["product_id", "market", "sku", "as_of", "on_hand", "daily_rate", "days_of_cover", "turnover",
                 "days_without_sales", "status", "aged_units_next", "first_fee_date", "aged_fee_total",
                 "clearance_event_id", "clearance_start", "clearance_units", "text_en"]  # fmt: skip
@@ -79,6 +82,16 @@ def _load(
     return {"run_id": run_id, "frames": frames, "summary": summary}
 
 
+def _cap_text(notes: Any) -> str:
+    """The stock cap's note of a plan, in English."""
+    import json
+
+    from xborder.core import i18n
+
+    codes = json.loads(notes) if isinstance(notes, str) and notes.startswith("[") else []
+    return " ".join(i18n.message(n, "en") for n in codes if n.get("code") in _CAP_CODES)
+
+
 def _num(v: Any, digits: int = 0) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
@@ -98,6 +111,10 @@ def plan(
     ] = False,
     engine: Annotated[str, typer.Option("--engine", help="local | dask | spark | ray.")] = "local",
     top: Annotated[int, typer.Option("--top", min=1, help="Rows to show (by cash tied up).")] = 20,
+    action: Annotated[
+        str | None,
+        typer.Option("--action", help="Only plans with this stock decision: stock | cap | make_to_order."),
+    ] = None,
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Write the stock projection of --product to FILE.html.")
     ] = None,
@@ -107,6 +124,8 @@ def plan(
     """Stock plans: reorder point, order quantity, stock-out date, cash tied up, next to the days-of-cover rule."""
     if json_out:
         state(ctx).json = True
+    if action is not None and action not in _ACTIONS:
+        raise BadInputError(f"--action {action!r}: write one of {', '.join(_ACTIONS)}.")
     if chart is not None and not product:
         raise BadInputError("--chart needs --product (the projection is of one product).")
     params: dict[str, Any] = {"engine": engine, "service_measure": "fill_rate" if fill_rate else "cycle"}
@@ -119,11 +138,47 @@ def plan(
         if plans.empty:
             raise BadInputError(f"No plan for product {product!r} in run {d['run_id']}.",
                                 hint="List the plans without --product to see the ids.")  # fmt: skip
-    shown = plans.sort_values("cash_tied_up", ascending=False, na_position="last").head(top)
+    decisions = stock_decisions(plans)
+    if action is not None:
+        plans = plans[plans["stock_action"] == action] if "stock_action" in plans else plans.iloc[:0]
+    key = "uncapped_average_stock" if action in ("cap", "make_to_order") else "cash_tied_up"
+    shown = plans.sort_values(key, ascending=False, na_position="last").head(top)
     written = _chart(plans, chart) if chart is not None else None
-    data = {"run_id": d["run_id"], "summary": d["summary"], "plans": shown.reindex(columns=_PLAN_COLS).reset_index(drop=True),
-            "chart": written}  # fmt: skip
+    data = {"run_id": d["run_id"], "summary": d["summary"], "stock_decisions": decisions,
+            "plans": shown.reindex(columns=_PLAN_COLS).reset_index(drop=True), "chart": written}  # fmt: skip
     emit(ctx, data, _render_plans)
+
+
+def stock_decisions(plans: Any) -> list[dict[str, Any]]:
+    """Per stock decision (stock, cap, make_to_order): plans, average stock before and after the cap, the rule's,
+    and the mean cycle service before and after (make-to-order plans hold nothing: no service)."""
+    if "stock_action" not in plans or plans.empty:
+        return []
+    p = plans[plans["reorder_point"].notna()]
+    out = []
+    for a in _ACTIONS:
+        g = p[p["stock_action"] == a]
+        if len(g):
+            svc = g["expected_cycle_service"].mean()
+            out.append({"action": a, "plans": len(g), "uncapped_average_stock": float(g["uncapped_average_stock"].sum()),
+                        "average_stock": float(g["average_stock"].sum()),
+                        "baseline_average_stock": float(g["baseline_average_stock"].sum()),
+                        "uncapped_cycle_service": float(g["uncapped_cycle_service"].mean()),
+                        "cycle_service": None if svc != svc else float(svc)})  # fmt: skip
+    return out
+
+
+def _decisions_line(rows: list[dict[str, Any]]) -> str:
+    parts = []
+    for r in rows:
+        svc = (
+            "no stock held"
+            if r["cycle_service"] is None
+            else (f"cycle service {r['uncapped_cycle_service']:.0%} → {r['cycle_service']:.0%}")
+        )
+        parts.append(f"{_ACTIONS[r['action']]} {r['plans']:,} (average stock {r['uncapped_average_stock']:,.0f} → "
+                     f"{r['average_stock']:,.0f} units; rule {r['baseline_average_stock']:,.0f}; {svc})")  # fmt: skip
+    return "Stock decisions: " + "; ".join(parts) + "."
 
 
 def _chart(plans: Any, path: Path) -> str | None:
@@ -147,14 +202,18 @@ def _render_plans(x: dict[str, Any]) -> None:
     from rich.table import Table
 
     t = Table(title=f"Stock plans (run {x['run_id']}); rule = reorder at lead time + N days of cover")
-    for c in ("product", "market", "method", "per day", "reorder at", "order", "on hand", "stock-out", "avg stock plan|rule",
-              "service plan|rule"):  # fmt: skip
+    for c in ("product", "market", "method", "decision", "per day", "reorder at", "order", "on hand", "stock-out",
+              "avg stock plan|rule", "service plan|rule"):  # fmt: skip
         t.add_column(c, justify="left" if c in ("product", "market", "stock-out") else "right")
     for r in x["plans"].itertuples():
-        t.add_row(str(r.product_id), str(r.market), str(r.plan_method), _num(r.daily_demand, 2), _num(r.reorder_point), _num(r.order_quantity),
+        mto = r.stock_action == "make_to_order"
+        t.add_row(str(r.product_id), str(r.market), str(r.plan_method), _ACTIONS.get(str(r.stock_action), ""), _num(r.daily_demand, 2),
+                  "—" if mto else _num(r.reorder_point), _num(r.order_quantity),
                   _num(r.on_hand), "" if r.stockout_date is None or r.stockout_date != r.stockout_date else str(r.stockout_date)[:10], f"{_num(r.average_stock)}|{_num(r.baseline_average_stock)}",
-                  f"{r.expected_cycle_service:.0%}|{r.baseline_cycle_service:.0%}")  # fmt: skip
+                  f"{'—' if mto else format(r.expected_cycle_service, '.0%')}|{r.baseline_cycle_service:.0%}")  # fmt: skip
     console.print(t)
+    if x.get("stock_decisions"):
+        console.print(_decisions_line(x["stock_decisions"]), highlight=False)
     if len(x["plans"]) == 1:
         console.print(str(x["plans"]["notes_en"].iloc[0]), highlight=False)
     if x.get("chart"):
@@ -163,18 +222,40 @@ def _render_plans(x: dict[str, Any]) -> None:
 
 @inventory_app.command("alerts")
 def alerts(
-    ctx: typer.Context, market: MarketOpt = None, run: RunOpt = None, json_out: JsonOpt = False
+    ctx: typer.Context,
+    market: MarketOpt = None,
+    run: RunOpt = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", min=0, help="Capped / make-to-order plans to list, largest uncapped stock first."
+        ),
+    ] = 10,
+    json_out: JsonOpt = False,
 ) -> None:
-    """Slow movers (30/60/90 days without a sale), aged-stock surcharges ahead, clearance events, stock-out periods."""
+    """Slow movers (30/60/90 days without a sale), aged-stock surcharges ahead, clearance events, stock-out periods,
+    and plans capped at the months-of-stock setting or marked make-to-order, with the reason."""
     if json_out:
         state(ctx).json = True
     d = _load(ctx, run, {}, market)
     health = d["frames"]["inventory_health"]
     flagged = health[health["status"].astype(str).str.startswith("slow_") | health["first_fee_date"].notna()]
     outs = d["frames"]["inventory_stockouts"]
+    plans = d["frames"]["inventory_plans"]
+    held = (
+        plans[plans["stock_action"].isin(["cap", "make_to_order"])]
+        if "stock_action" in plans
+        else plans.iloc[:0]
+    )
+    held = held.sort_values("uncapped_average_stock", ascending=False).head(top)
     data = {"run_id": d["run_id"], "statuses": health["status"].value_counts().to_dict(),
             "alerts": flagged.reindex(columns=_HEALTH_COLS).reset_index(drop=True),
-            "stockouts": outs.drop(columns=["run_id"]).reset_index(drop=True)}  # fmt: skip
+            "stockouts": outs.drop(columns=["run_id"]).reset_index(drop=True),
+            "stock_decisions": stock_decisions(plans),
+            "overstock_plans": held.assign(reason_en=held["notes"].map(_cap_text)).reindex(
+                columns=["product_id", "market", "kind", "stock_action", "cover_months", "uncapped_average_stock",
+                         "average_stock", "uncapped_cycle_service", "expected_cycle_service", "reason_en"]
+            ).reset_index(drop=True)}  # fmt: skip
 
     def render(x: dict[str, Any]) -> None:
         console.print(
@@ -184,6 +265,13 @@ def alerts(
             console.print(f"[bold]{r.sku}[/] ({r.product_id}, {r.market}): {r.text_en}", highlight=False)
         wide = x["stockouts"][x["stockouts"]["location"] == "*"]
         console.print(f"Stock-out periods: {len(x['stockouts']):,} (market-wide: {len(wide):,}).")
+        if x["stock_decisions"]:
+            console.print(_decisions_line(x["stock_decisions"]), highlight=False)
+        for r in x["overstock_plans"].itertuples():
+            console.print(
+                f"[bold]{r.product_id}[/] ({r.market}, {_ACTIONS[r.stock_action]}): {r.reason_en}",
+                highlight=False,
+            )
 
     emit(ctx, data, render)
 

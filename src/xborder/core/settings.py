@@ -69,6 +69,11 @@ class Settings:
     """Inventory: fixed cost of placing one purchase order (USD; converted at the ECB rate), for the EOQ."""
     max_cover_days: int = 90
     """Inventory: an order covers at most this many days of demand (FBA charges aged stock from 181 days)."""
+    max_stock_months: float = 6.0
+    """Inventory: a plan whose average stock would exceed this many months of its own expected demand is capped
+    there (reorder point lowered, the service it then reaches stated), or marked make-to-order (stock nothing; buy
+    when a customer orders) where the order quantity alone (MOQ) or the pair's typical sale already exceeds the
+    capped stock (FBA charges aged stock from 181 days). 0: no cap."""
     production_lead_time_days: int = 20
     """Inventory: production lead time when no supplier quote gives one."""
     production_lead_time_cv: float = 0.2

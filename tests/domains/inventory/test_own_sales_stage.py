@@ -123,8 +123,25 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
             lead_time_sd_days=slow.lead_time_sd_days, review_days=int(slow.review_days), service_level=0.95,
             at=np.array([slow.baseline_reorder_point]),
         )  # fmt: skip
-        assert slow.reorder_point == want_r[0] and at_r[0] >= 0.95
-        assert slow.expected_cycle_service == pytest.approx(at_r[0])
+        assert slow.uncapped_reorder_point == want_r[0] and at_r[0] >= 0.95
+        assert slow.uncapped_cycle_service == pytest.approx(at_r[0])
+        # that point holds more than 6 months (settings.max_stock_months) of its demand: the plan is capped, the
+        # reorder point lowered (by hand) so that (r − dP) + Q/2 + Rd/2 ≤ 6 months, its service read on the same
+        # empirical distribution
+        d, p_slow = slow.daily_demand, slow.lead_time_days + slow.review_days
+        cap = 6 * 365.25 / 12 * d
+        hold = slow.order_quantity / 2 + d * slow.review_days / 2
+        assert slow.uncapped_average_stock == pytest.approx(want_r[0] - d * p_slow + hold)
+        assert slow.uncapped_average_stock > cap and slow.stock_action == "cap"
+        assert slow.reorder_point == np.floor(d * p_slow + cap - hold) and slow.average_stock <= cap + 1e-9
+        _, _, at_cap = empirical_reorder_points(
+            series, np.ones_like(series, dtype=bool), lead_time_days=slow.lead_time_days,
+            lead_time_sd_days=slow.lead_time_sd_days, review_days=int(slow.review_days), service_level=0.95,
+            at=np.array([slow.reorder_point]),
+        )  # fmt: skip
+        assert slow.expected_cycle_service == pytest.approx(at_cap[0]) and at_cap[0] < at_r[0]
+        assert slow.cover_months == pytest.approx(slow.uncapped_average_stock / (d * 365.25 / 12))
+        assert "inventory.stock_cap" in slow.notes and "capped at 6 months" in slow.notes_en.lower()
         assert slow.baseline_cycle_service == pytest.approx(at_rule[0]) and slow.baseline_cycle_service < 0.55
         # the product page says which method
         page = build(_Reader(con, run_id), Pair(r.product_id, r.market))

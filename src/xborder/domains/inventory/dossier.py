@@ -12,7 +12,8 @@ __all__ = ["SECTION", "build"]
 
 _FIGURES = ("kind", "plan_method", "distribution", "reorder_point", "order_quantity", "safety_stock", "service_measure", "service_target",
             "expected_cycle_service", "expected_fill_rate", "lead_time_days", "on_hand", "days_of_cover",
-            "stockout_date", "order_by", "suggested_order", "cash_tied_up", "currency", "launch_quantity")  # fmt: skip
+            "stockout_date", "order_by", "suggested_order", "cash_tied_up", "currency", "launch_quantity",
+            "stock_action", "cover_months")  # fmt: skip
 
 
 def _missing(v: Any) -> bool:
@@ -55,6 +56,13 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
          "cash_tied_up": r.get("baseline_cash_tied_up"), "cycle_service": r.get("baseline_cycle_service"),
          "fill_rate": r.get("baseline_fill_rate"), "annual_cost": r.get("baseline_annual_cost")},
     ]  # fmt: skip
+    if r.get("stock_action") in (
+        "cap",
+        "make_to_order",
+    ):  # what the plan would hold without the months-of-stock cap
+        comparison.insert(1, {"policy": "uncapped", "reorder_point": r.get("uncapped_reorder_point"),
+                              "order_quantity": r.get("order_quantity"), "average_stock": r.get("uncapped_average_stock"),
+                              "cycle_service": r.get("uncapped_cycle_service")})  # fmt: skip
     out["comparison"] = [{k: _known(v) for k, v in c.items()} for c in comparison]
     out["messages"] = {
         "plan": _notes(r.get("notes")),

@@ -33,6 +33,7 @@ _TEXT = {
     "order_quantity_rule",
     "plan_method",
     "distribution",
+    "stock_action",
 }
 _SCHEMA = ",".join(
     f"{c}:{'str' if c in _TEXT else 'datetime' if c == 'start' else 'double'}" for c in PLAN_COLUMNS

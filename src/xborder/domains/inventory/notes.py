@@ -11,7 +11,7 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.domains.inventory.health import aged_fees_ahead, clearance, stock_health
-from xborder.domains.inventory.plan import PlanSettings
+from xborder.domains.inventory.plan import DAYS_PER_MONTH, PlanSettings
 from xborder.domains.inventory.stockouts import ALL_LOCATIONS
 from xborder.reference import load_table
 
@@ -46,7 +46,7 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
         slow = getattr(r, "distribution", None) == "empirical"
         notes.append({"code": "inventory.own_sales_slow" if slow else "inventory.own_sales", "args": {
             "rate": r.daily_demand, "days": r.protection_days,
-            "service": _f(r.expected_cycle_service) or 0.0}})  # fmt: skip
+            "service": _f(getattr(r, "uncapped_cycle_service", r.expected_cycle_service)) or 0.0}})  # fmt: skip
     if r.kind == "analogue":
         notes.append({"code": "inventory.launch", "args": {"units": r.launch_quantity, "cash": _f(r.launch_cash) or 0.0,
                                                            "currency": r.currency if isinstance(r.currency, str) else ""}})  # fmt: skip
@@ -68,11 +68,36 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
                           "reorder_point": r.reorder_point, "units": r.suggested_order}})  # fmt: skip
         if r.stockout_date is not None:
             notes.append({"code": "inventory.stockout", "args": {"date": str(r.stockout_date)}})
+    action = getattr(r, "stock_action", "stock")
+    if action in ("cap", "make_to_order"):
+        notes.append(_cap_code(r, s))
+    if action == "make_to_order":
+        return notes
     notes.append({"code": "inventory.baseline", "args": {
         "safety_days": s.baseline_safety_days, "order_days": s.baseline_order_days,
         "baseline_service": _f(r.baseline_cycle_service) or 0.0, "baseline_stock": r.baseline_average_stock,
         "service": _f(r.expected_cycle_service) or 0.0, "stock": r.average_stock}})  # fmt: skip
     return notes
+
+
+def _cap_code(r: Any, s: PlanSettings) -> dict[str, Any]:
+    """The stock cap's note: capped (with the service it keeps), or make-to-order with its reason."""
+    args = {"months": s.max_stock_months, "service0": _f(r.uncapped_cycle_service) or 0.0,
+            "uncapped": r.uncapped_average_stock, "cover": _f(r.cover_months) or 0.0, "rate": r.daily_demand}  # fmt: skip
+    if r.stock_action == "cap":
+        return {"code": "inventory.stock_cap", "args": args | {"r0": r.uncapped_reorder_point, "r": r.reorder_point,
+                "stock": r.average_stock, "service": _f(r.expected_cycle_service) or 0.0}}  # fmt: skip
+    hold = r.order_quantity / 2 + r.daily_demand * s.review_days / 2
+    r_cap = max(
+        np.floor(r.protection_demand + s.max_stock_months * DAYS_PER_MONTH * r.daily_demand - hold), 0.0
+    )
+    args |= {"q": r.order_quantity, "lead": r.lead_time_days, "baseline_stock": r.baseline_average_stock,
+             "baseline_service": _f(r.baseline_cycle_service) or 0.0}  # fmt: skip
+    if hold > s.max_stock_months * DAYS_PER_MONTH * r.daily_demand:
+        return {"code": "inventory.make_to_order_moq", "args": args}
+    size = _f(getattr(r, "own_sale_size", None)) or 0.0
+    return {"code": "inventory.make_to_order_lumpy",
+            "args": args | {"size": size, "cap": r_cap + r.order_quantity, "r": r_cap}}  # fmt: skip
 
 
 def plan_notes(plans: pd.DataFrame, s: PlanSettings, st: Any) -> pd.DataFrame:

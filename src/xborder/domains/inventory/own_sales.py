@@ -13,11 +13,14 @@ as a slow seller on a year's mean).
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import numpy as np
 import pandas as pd
 
-from xborder.domains.inventory.replay import EMPIRICAL_BELOW, history_reorder_points
+from xborder.domains.inventory.intermittent import empirical_reorder_points
+from xborder.domains.inventory.plan import PlanSettings, capped_reorder_points, order_quantities
+from xborder.domains.inventory.replay import EMPIRICAL_BELOW, HistoryPlan, history_reorder_points
 
 __all__ = ["HISTORY_DAYS", "OWN_COLUMNS", "own_sales_plans"]
 
@@ -33,6 +36,8 @@ OWN_COLUMNS = (
     "own_empirical",
     "own_cycle_service",
     "own_baseline_cycle_service",
+    "own_sale_size",
+    "own_cap_service",
 )
 """What :func:`own_sales_plans` gives per pair (``plan.PAIR_COLUMNS`` carries them into the plan)."""
 
@@ -50,6 +55,7 @@ def own_sales_plans(
     stockouts: pd.DataFrame | None = None,
     window: int = HISTORY_DAYS,
     baseline_safety_days: float = 15.0,
+    settings: PlanSettings | None = None,
 ) -> pd.DataFrame:
     """Reorder points from own sales for the ``pairs`` that have a full year of them.
 
@@ -64,16 +70,22 @@ def own_sales_plans(
         window: Days of history read.
         baseline_safety_days: The days-of-cover rule's safety days (its reorder point is read on the empirical
             distribution of slow pairs, so the rule's cycle service there is comparable).
+        settings: With ``max_stock_months`` > 0, the cycle service of slow (empirical) pairs at the reorder point
+            capped to that many months of stock (``own_cap_service``; Q from the pairs' unit_cost, order_cost,
+            moq and case_pack as :func:`~xborder.domains.inventory.plan.plan_pairs` sets it).
 
     Returns:
         One row per planned pair: product_id, market and :data:`OWN_COLUMNS` (own_gamma 1.0 where the gamma
-        quantile was taken, own_empirical 1.0 where the empirical one, with its cycle service and the rule's); pairs without a full year of history or without a sale in it are left out.
+        quantile was taken, own_empirical 1.0 where the empirical one, with its cycle service and the rule's;
+        own_sale_size the median units of a sale day in stock); pairs without a full year of history or without a
+        sale in it are left out.
     """
     end = pd.Timestamp(cutoff).normalize()
     start = end - pd.Timedelta(days=window - 1)
     first = first_sales.assign(first_sale=pd.to_datetime(first_sales["first_sale"]))
     full = first[first["first_sale"] <= start][_KEY]
-    cand = pairs[_KEY + ["lead_time_days", "lead_time_sd_days"]].merge(full, on=_KEY)
+    order = [c for c in ("unit_cost", "order_cost", "moq", "case_pack") if c in pairs]
+    cand = pairs[_KEY + ["lead_time_days", "lead_time_sd_days", *order]].merge(full, on=_KEY)
     cand = cand[cand["lead_time_days"].notna()]
     sold = daily_sales.assign(day=pd.to_datetime(daily_sales["day"]))
     sold = sold[(sold["day"] >= start) & (sold["day"] <= end)]
@@ -102,8 +114,40 @@ def own_sales_plans(
         review_days=review_days, service_level=service_level, window=window, empirical_below=EMPIRICAL_BELOW,
         baseline_safety_days=baseline_safety_days,
     )  # fmt: skip
+    with warnings.catch_warnings():  # a pair whose sales all fell on sold-out days has no sale size
+        warnings.simplefilter("ignore", RuntimeWarning)
+        size = np.nanmedian(np.where(in_stock & (sales > 0), sales, np.nan), axis=1)
+    at_cap = np.full(len(cand), np.nan)
+    if settings is not None and settings.max_stock_months > 0 and h.empirical.any():
+        at_cap = _service_at_cap(cand, sales, in_stock, h, settings, window)
     return cand[_KEY].assign(
         own_daily_demand=h.daily_demand, own_daily_sd=h.daily_sd, own_protection_sd=h.protection_sd,
         own_reorder_point=h.reorder_point, own_gamma=h.gamma.astype(float), own_empirical=h.empirical.astype(float),
         own_cycle_service=h.empirical_service, own_baseline_cycle_service=h.baseline_empirical_service,
+        own_sale_size=size, own_cap_service=at_cap,
     )  # fmt: skip
+
+
+def _service_at_cap(
+    cand: pd.DataFrame, sales: np.ndarray, in_stock: np.ndarray, h: HistoryPlan, s: PlanSettings, window: int
+) -> np.ndarray:
+    """Empirical cycle service of the slow pairs at the reorder point capped to ``s.max_stock_months`` of stock."""
+    rate, mu_p, slow = h.daily_demand, h.protection_demand, h.empirical
+    col = {c: pd.to_numeric(cand[c], errors="coerce").to_numpy(dtype=float) if c in cand else np.full(len(cand), np.nan)
+           for c in ("unit_cost", "order_cost", "moq", "case_pack")}  # fmt: skip
+    _, q, _ = order_quantities(
+        rate, rate, col["unit_cost"], col["order_cost"], col["moq"], col["case_pack"], s
+    )
+    r_cap, _ = capped_reorder_points(rate, mu_p, q, s)
+    todo = slow & (r_cap < h.reorder_point)
+    out = np.full(len(cand), np.nan)
+    lead = cand["lead_time_days"].to_numpy(dtype=float)
+    lead_sd = np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float))
+    groups = np.stack([lead, lead_sd], axis=1)
+    for key in np.unique(groups[todo], axis=0):
+        m = todo & (groups == key).all(axis=1)
+        _, _, out[m] = empirical_reorder_points(
+            sales[m], in_stock[m], lead_time_days=float(key[0]), lead_time_sd_days=float(key[1]),
+            review_days=int(round(s.review_days)), service_level=s.service_level, window=window, at=r_cap[m],
+        )  # fmt: skip
+    return out

@@ -60,6 +60,8 @@ def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
         _t("col_order_now", lang): agg["order_now"].to_numpy(),
     })  # fmt: skip
     tables: list[tuple[str | None, Any]] = [(_t("summary_table", lang), table)]
+    if "stock_action" in planned and planned["stock_action"].isin(["cap", "make_to_order"]).any():
+        tables.append((_t("cap_table", lang), _decisions(planned, lang)))
     unplanned = plans[plans["reorder_point"].isna()]
     if len(unplanned):
         codes = unplanned["notes"].map(
@@ -72,6 +74,23 @@ def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
     intro = _t("summary_intro", lang, pairs=len(planned), unplanned=len(unplanned),
                plan=float(agg["plan_stock"].sum()), rule=float(agg["rule_stock"].sum()))  # fmt: skip
     return Panel("inventory.plans", title, intro=intro, figure=fig, tables=tables, order=40)
+
+
+def _decisions(planned: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per stock decision: pairs, average stock and mean cycle service before and after the months-of-stock cap."""
+    by = planned.groupby("stock_action")
+    agg = pd.DataFrame({"pairs": by.size(), "before": by["uncapped_average_stock"].sum(), "after": by["average_stock"].sum(),
+                        "rule": by["baseline_average_stock"].sum(), "svc0": by["uncapped_cycle_service"].mean(),
+                        "svc": by["expected_cycle_service"].mean()}).reindex(["stock", "cap", "make_to_order"]).dropna(how="all")  # fmt: skip
+    return pd.DataFrame({
+        _t("col_action", lang): [i18n.render(f"inventory.field.{a}", lang) for a in agg.index],
+        _t("col_pairs", lang): agg["pairs"].astype(int).to_numpy(),
+        _t("col_stock_before", lang): agg["before"].round(0).to_numpy(),
+        _t("col_plan_stock", lang): agg["after"].round(0).to_numpy(),
+        _t("col_rule_stock", lang): agg["rule"].round(0).to_numpy(),
+        _t("col_service_before", lang): agg["svc0"].round(3).to_numpy(),
+        _t("col_plan_service", lang): agg["svc"].round(3).astype(object).where(agg["svc"].notna(), "—").to_numpy(),
+    })  # fmt: skip
 
 
 def projection_panel(plans: pd.DataFrame, lang: str) -> Panel:
@@ -101,7 +120,7 @@ def projection_panel(plans: pd.DataFrame, lang: str) -> Panel:
     fig.update_layout(yaxis_title=_t("units", lang), legend={"orientation": "h", "y": -0.2}, margin={"t": 30})
     intro = _t("projection_intro", lang, product=row["product_id"], market=row["market"], r=row["reorder_point"],
                q=row["order_quantity"], lead=row["lead_time_days"], demand=row["daily_demand"])  # fmt: skip
-    fields = ["kind", "plan_method", "distribution", "reorder_point", "order_quantity", "safety_stock", "lead_time_days", "lead_time_sd_days",
+    fields = ["kind", "plan_method", "distribution", "stock_action", "reorder_point", "order_quantity", "safety_stock", "lead_time_days", "lead_time_sd_days",
               "lead_time_source", "expected_cycle_service", "baseline_cycle_service", "cash_tied_up", "currency"]  # fmt: skip
     table = pd.DataFrame({
         _t("col_field", lang): [i18n.render(f"inventory.field.{f}", lang) for f in fields],
@@ -124,6 +143,9 @@ def _fmt(v: Any, lang: str) -> str:
         "normal",
         "gamma",
         "empirical",
+        "stock",
+        "cap",
+        "make_to_order",
     ):
         return i18n.render(f"inventory.field.{v}", lang)
     return f"{v:,.2f}" if isinstance(v, float) else str(v)

@@ -21,6 +21,7 @@ import numpy as np
 from scipy.stats import norm
 
 from xborder.domains.inventory.intermittent import empirical_reorder_points
+from xborder.domains.inventory.plan import PlanSettings, capped_reorder_points
 from xborder.domains.inventory.policy import reorder_point
 from xborder.domains.inventory.simulate import Policy, SimResult
 
@@ -250,6 +251,7 @@ def history_policy(
     from_first_sale: bool = False,
     spread_scale: float = 1.0,
     empirical_below: float = 0.0,
+    max_stock_months: float = 0.0,
 ) -> Policy:
     """A (R, r, Q) policy re-planned at every review from the sales so far (see the module docstring).
 
@@ -266,6 +268,8 @@ def history_policy(
         from_first_sale: See :func:`protection_spread`.
         spread_scale: Factor on the demand spread (1: as measured).
         empirical_below: See :func:`history_reorder_points`.
+        max_stock_months: With it (> 0), the reorder point is capped as the inventory stage caps it: at most
+            this many months of the estimated demand on average (:func:`~xborder.domains.inventory.plan.capped_reorder_points`).
 
     Returns:
         A :data:`~xborder.domains.inventory.simulate.Policy`.
@@ -279,6 +283,10 @@ def history_policy(
         )  # fmt: skip
         d = h.daily_demand
         q = np.where(d > 0, np.maximum(np.ceil(order_days * d), 1.0), 0.0)
+        if max_stock_months > 0:
+            cap = PlanSettings(review_days=float(review_days), max_stock_months=max_stock_months)
+            r_cap, _ = capped_reorder_points(d, h.protection_demand, q, cap)
+            return np.minimum(h.reorder_point, r_cap), q
         return h.reorder_point, q
 
     return plan

@@ -85,6 +85,11 @@ INVENTORY_PLANS = Table(
         Column("notes_en", "VARCHAR", "The notes in English."), Column("notes_zh", "VARCHAR", "The notes in Chinese."),
         _n("spread_growth", "Exponent a of the spread of demand summed over n periods, σ(n) ∝ n^a: 0.5 independent periods, up to 1 when the horizon total (own, the category's for a niche, else the run's pooled median) says errors move together.", None),
         Column("plan_method", "VARCHAR", "How demand, spread and reorder point were set: own_sales (the pair's own last 364 days of daily sales — mean, sd of the year's (lead time + review)-day sums, normal or gamma per volume class: the replay-validated policy of benchmarks/inventory_sim.py) | forecast_spread (the spread of the kind's forecast rows: product forecast, analogue, niche, six-month history, recent sales)."),
+        Column("stock_action", "VARCHAR", "What to do with the pair's stock: stock (the plan as computed) | cap (its average stock would exceed settings.max_stock_months of its demand: the reorder point is lowered to hold that much; reorder_point, safety_stock, average_stock, cash_tied_up and expected_cycle_service are the capped plan's) | make_to_order (even capped it cannot serve — the order quantity alone, MOQ and cases, exceeds the cap, or the pair's median sale day is larger than the capped stock position: hold no stock, buy when a customer orders; stock and cash 0, cycle service not applicable)."),
+        _n("cover_months", "Months of the pair's expected demand the uncapped plan holds on average (uncapped_average_stock ÷ 30.44 days of demand).", "months"),
+        _n("uncapped_reorder_point", "Reorder point before the stock cap (equal to reorder_point where stock_action = stock)."),
+        _n("uncapped_average_stock", "Average stock before the stock cap."),
+        _n("uncapped_cycle_service", "Cycle service level before the stock cap, under the same demand model.", "fraction"),
     ),
 )  # fmt: skip
 

@@ -125,7 +125,7 @@ def _own_sales(ctx: StageContext, pairs: pd.DataFrame, s: PlanSettings) -> pd.Da
         return pairs
     own = own_sales_plans(daily, first, pairs, cutoff=end, review_days=s.review_days,
                           service_level=s.service_level, stockouts=read_stockout_periods(ctx.con),
-                          baseline_safety_days=s.baseline_safety_days)  # fmt: skip
+                          baseline_safety_days=s.baseline_safety_days, settings=s)  # fmt: skip
     return pairs.merge(own, on=_KEY, how="left")
 
 
@@ -163,6 +163,7 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         distribution=p.distribution, review_days=float(p.review_days or st.review_days),
         holding_rate=st.holding_cost_rate, max_cover_days=float(st.max_cover_days),
         baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
+        max_stock_months=float(st.max_stock_months),
     )  # fmt: skip
     pairs = _own_sales(ctx, _pairs(ctx, demand, pos, landed, p), settings)
     attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
@@ -204,6 +205,8 @@ def _summary(
         "input_runs": {k: v for k, v in runs.items() if v},
         "kinds": plans["kind"].value_counts().to_dict(),
         "methods": plans["plan_method"].value_counts().to_dict(),
+        "stock_actions": plans["stock_action"].value_counts().to_dict() if "stock_action" in plans else {},
+        "uncapped_average_stock": round(float(plans["uncapped_average_stock"].sum()), 1),
         "distributions": plans["distribution"].value_counts().to_dict() if "distribution" in plans else {},
         "service": {"measure": s.service_measure, "target": s.service_level, "distribution": s.distribution},
         "order_now": int((plans["suggested_order"].fillna(0) > 0).sum()),
