@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xborder.domains.demand import conformal
+from xborder.domains.demand.conformal import interval_bounds, row_bounds
 from xborder.domains.demand.window_totals import cross_step_rho, quantile_name, window_totals
 
 __all__ = [
@@ -155,6 +157,17 @@ class Calibration:
     together, 0.5: independent), fitted on the backtest windows' half and full sums."""
     step_rho: float = 1.0
     """Mean correlation between horizon steps of the backtest windows' errors (:func:`cross_step_rho`)."""
+    levels: pd.DataFrame | None = None
+    """Per demand class (and ``_all``) the level each nominal interval level is built at
+    (:func:`~xborder.domains.demand.conformal.fit_levels`); None: nominal."""
+
+    def level_of(self, classes: np.ndarray, level: float) -> np.ndarray:
+        """Level the ``level`` interval of forecasts of ``classes`` is built at."""
+        t = self.levels
+        if t is None or not any(np.isclose(level, c) for c in t.columns):
+            return np.full(len(classes), level)
+        col = t[[c for c in t.columns if np.isclose(level, c)][0]]
+        return col.reindex(classes).fillna(col["_all"]).to_numpy(float)
 
     def quantiles(self, classes: np.ndarray, steps: np.ndarray) -> np.ndarray:
         """Quantiles (rows: forecasts, columns: ``probs``) of the error groups of ``classes`` x ``steps``."""
@@ -243,10 +256,14 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
         p = p.assign(r=p["r"] - med)
     win = p.pivot_table(index=["unique_id", "cutoff"], columns="step", values="r", aggfunc="first")
     win.insert(0, "demand_class", win.index.get_level_values("unique_id").map(classes).fillna("unknown"))
-    return Calibration(
+    cal = Calibration(
         probs, tables, win.reset_index(drop=True), int(p["step"].max()), _step_growth(tables["step"]),
         totals, total_growth, cross_step_rho(raw),
     )  # fmt: skip
+    if conformal.CONFORMAL:  # the interval rule's own coverage on these rows, per class
+        rows = p.assign(yhat=p["yhat"].clip(lower=0))
+        cal.levels = conformal.fit_levels(cal.quantiles, probs, rows, MIN_GROUP)
+    return cal
 
 
 def _spread(t: pd.DataFrame) -> pd.Series:
@@ -312,26 +329,10 @@ def apply_calibration(
     out["mean"] = np.clip(yhat + scale * q[:, -1], 0, None)
     for p in QUANTILES:
         out[quantile_name(p)] = values[:, int(np.flatnonzero(np.isclose(cal.probs, p))[0])]
-    for lv in levels:
-        out[f"pooled_lo_{lv}"], out[f"pooled_hi_{lv}"] = interval_bounds(values, cal.probs, lv / 100)
+    for lv in levels:  # at the class's conformal level (conformal.py)
+        lo, hi = row_bounds(values, cal.probs, cal.level_of(cls, lv / 100))
+        out[f"pooled_lo_{lv}"], out[f"pooled_hi_{lv}"] = lo, hi
     return out
-
-
-def interval_bounds(values: np.ndarray, probs: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Interval holding ``level`` of each row's distribution (rows: forecasts, columns: quantiles at ``probs``).
-
-    The central interval ``[Q((1-L)/2), Q((1+L)/2)]``, except where demand is 0 with probability
-    ``(1-L)/2`` or more (the quantile at ``(1-L)/2`` is already 0: intermittent series): there the
-    central interval would hold ``(1+L)/2`` of the outcomes (every zero and all up to the upper
-    bound), so the interval is ``[0, Q(L)]``, which holds ``L``.
-    """
-
-    def q(p: float) -> np.ndarray:
-        return values[:, int(np.argmin(np.abs(probs - p)))]
-
-    tail = (1 - level) / 2
-    lo, hi = q(tail), q(1 - tail)
-    return lo, np.where(lo <= 0, q(level), hi)
 
 
 def sample_paths(
