@@ -300,7 +300,8 @@ def build_context(
         }
         for key, val in page.extra.items():
             # opportunities.margin_pct is in percent already (landed_costs.margin_pct is a fraction).
-            row[key] = "" if val is None else (f"{val:.0f}%" if key == "margin" else fmt(val))
+            # units and days as whole numbers (a forecast's 683.5 beside a sales total's 337 reads as noise)
+            row[key] = "" if val is None else (f"{val:.0f}%" if key == "margin" else fmt(float(round(val))))
         top_rows.append(row)
 
     backtest = backtest_context(data.backtest, tr)
