@@ -22,18 +22,27 @@ def _weekly(uplift: float, seed: int, uid: str) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     ds = pd.date_range("2019-01-07", "2023-12-25", freq="W-MON")
     y = rng.poisson(40, len(ds)).astype(float)
-    bf = pd.Series(ds).apply(lambda d: any(d <= pd.Timestamp(b) <= d + pd.Timedelta(days=6) for b in _BF.values()))
+    bf = pd.Series(ds).apply(
+        lambda d: any(d <= pd.Timestamp(b) <= d + pd.Timedelta(days=6) for b in _BF.values())
+    )
     y[bf.to_numpy()] *= uplift
     return pd.DataFrame({"unique_id": uid, "ds": ds, "y": np.round(y)})
 
 
 def test_event_features_flag_the_week_and_month_holding_the_event():
     keys = pd.DataFrame(
-        {"unique_id": ["a|US", "a|US", "b|DE"], "ds": pd.to_datetime(["2023-11-20", "2023-11-27", "2023-11-20"])}
+        {
+            "unique_id": ["a|US", "a|US", "b|DE"],
+            "ds": pd.to_datetime(["2023-11-20", "2023-11-27", "2023-11-20"]),
+        }
     )
     markets = pd.Series({"a|US": "US", "b|DE": "DE"})
     f = event_features(keys, markets, _calendar(), freq="W")
-    assert f["black_friday"].tolist() == [1.0, 0.0, 0.0]  # the week of Mon 20 Nov holds Fri 24 Nov; DE has no row
+    assert f["black_friday"].tolist() == [
+        1.0,
+        0.0,
+        0.0,
+    ]  # the week of Mon 20 Nov holds Fri 24 Nov; DE has no row
     m = event_features(keys.assign(ds=pd.to_datetime(["2023-11-01", "2023-12-01", "2023-11-01"])), markets,
                        _calendar(), freq="M")  # fmt: skip
     assert m["black_friday"].tolist() == [1.0, 0.0, 0.0]
@@ -54,7 +63,11 @@ def _points(history: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for cut in pd.to_datetime(["2021-06-28", "2022-06-27", "2023-06-26"]):
         w = history[history["ds"] > cut].groupby("unique_id").head(26).assign(cutoff=cut)
-        rows.append(w.assign(yhat=w["unique_id"].map(history[history["ds"] <= cut].groupby("unique_id")["y"].median())))
+        rows.append(
+            w.assign(
+                yhat=w["unique_id"].map(history[history["ds"] <= cut].groupby("unique_id")["y"].median())
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "choose_events",
     "event_features",
     "fit_uplift",
+    "series_markets",
     "with_events",
 ]
 
@@ -47,6 +48,12 @@ def calendar_frame(markets: list[str] | None = None) -> pd.DataFrame:
     out["valid_from"] = pd.to_datetime(cal["valid_from"])
     out["valid_to"] = pd.to_datetime(cal["valid_to"].where(cal["valid_to"].notna(), cal["valid_from"]))
     return out.reset_index(drop=True)
+
+
+def series_markets(ids: pd.Series | pd.Index) -> pd.Series:
+    """unique_id -> market: the part after the last ``|`` (``product|GB``, ``cat:x|GB``, ``total|GB``)."""
+    u = pd.Index(pd.unique(pd.Series(ids).astype(str)))
+    return pd.Series(u.str.rsplit("|", n=1).str[-1].where(u.str.contains("|", regex=False)), index=u)
 
 
 def _period_end(ds: pd.Series, freq: str) -> pd.Series:
@@ -140,7 +147,7 @@ def fit_uplift(
         return EventUplift(pd.Series(0.0, index=cols))
     p = p.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     x = p[cols].to_numpy(float) > 0
-    quiet = p["y"].where(~x.any(axis=1))
+    quiet = p["y"].where(pd.Series(~x.any(axis=1), index=p.index))
     w = NEIGHBOURS.get(freq.upper()[:1], 4)
     base = (
         quiet.groupby(p["unique_id"].to_numpy())
@@ -204,7 +211,11 @@ def choose_events(
         )  # fmt: skip
     ids = pd.Index(pd.unique(points["unique_id"]), name="unique_id")
     out = pd.DataFrame(index=ids)
-    s = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=["unique_id", "without", "with"])
+    s = (
+        pd.concat(scored, ignore_index=True)
+        if scored
+        else pd.DataFrame(columns=["unique_id", "without", "with"])
+    )
     g = s.groupby("unique_id")
     out["mae_without"], out["mae_with"] = g["without"].mean(), g["with"].mean()
     out["exposed"] = g["exposed"].sum() if len(s) else 0
@@ -301,7 +312,9 @@ def with_events(
     keys = pd.concat([history[["unique_id", "ds"]], fc[["unique_id", "ds"]]], ignore_index=True)
     feats = event_features(keys, markets, events, freq=freq)
     if not len(chosen):
-        empty = EventChoice(pd.DataFrame(columns=["unique_id", "events_on"]), EventUplift(pd.Series(dtype=float)))
+        empty = EventChoice(
+            pd.DataFrame(columns=["unique_id", "events_on"]), EventUplift(pd.Series(dtype=float))
+        )
         return fc.assign(event_factor=1.0), totals, empty
     table, uplift = choose_events(history, chosen, feats, classes, freq=freq)
     ev = EventChoice(table, uplift)

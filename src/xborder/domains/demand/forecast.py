@@ -91,7 +91,7 @@ class ForecastResult:
         return ids, paths
 
     _history: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    events: pd.DataFrame = field(default_factory=pd.DataFrame)  # per series: events on? (events.choose_events)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)  # per series: events on? (choose_events)
 
 
 def _validate(series: pd.DataFrame) -> pd.DataFrame:
@@ -233,7 +233,7 @@ def forecast(
         accuracy, overall, source, totals_source = score_last_window(points, df, honest_sel, levels_l, ctx)
         fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
     ev = None
-    if events is not None and markets is not None and final_sel is not None:  # event regressors (issues 15/16)
+    if events is not None and markets is not None and final_sel is not None:  # event regressors
         seasonal, picks = (dist.seasonal if dist is not None else None), final_sel.picks
         fc, totals, ev = with_events(fc, totals, df, points, picks, classes, events, markets, freq, seasonal)
         choice.loc[choice.index.isin(ev.on), "reason"] += " [+ market events]"
