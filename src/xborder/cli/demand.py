@@ -194,7 +194,7 @@ def register(app: typer.Typer) -> None:
             "with_arima": arima,
             "selection": selection,
             "analogue_products": 0,
-            "events": events,
+            "market_events": events,
         }
         con = open_warehouse(ctx)
         try:

@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from xborder.domains.demand import forecast
-from xborder.domains.demand.events import calendar_frame, choose_events, event_features, fit_uplift
+from xborder.domains.demand.events import (
+    EventUplift,
+    apply_uplift,
+    calendar_frame,
+    choose_events,
+    event_features,
+    fit_uplift,
+    series_markets,
+)
 
 # Black Friday = the day after the fourth Thursday of November (5 USC 6103), the calendar's own rule
 _BF = {2019: "2019-11-29", 2020: "2020-11-27", 2021: "2021-11-26", 2022: "2022-11-25", 2023: "2023-11-24"}
@@ -107,3 +115,22 @@ def test_forecast_with_events_lifts_the_black_friday_week_only_where_chosen():
     assert fc.loc[("lift|US", week), "event_factor"] > 1.3
     assert fc.loc[("flat|US", week), "event_factor"] == 1.0
     assert "[+ market events]" in res.choice.set_index("unique_id").loc["lift|US", "reason"]
+
+
+def test_markets_come_from_the_id_suffix_and_totals_follow_the_mean():
+    m = series_markets(pd.Index(["p1|US", "cat:toys|GB", "total|DE", "p1"]))
+    assert m[["p1|US", "cat:toys|GB", "total|DE"]].tolist() == ["US", "GB", "DE"] and pd.isna(m["p1"])
+    fc = pd.DataFrame({"unique_id": ["a|US"] * 2, "ds": pd.to_datetime(["2023-11-20", "2023-11-27"]),
+                       "point": [10.0, 10.0], "mean": [10.0, 10.0], "lo_80": [5.0, 5.0], "q90": [15.0, 15.0]})  # fmt: skip
+    totals = pd.DataFrame(
+        {"unique_id": ["a|US"], "periods": [2], "mean": [20.0], "q05": [12.0], "q95": [30.0]}
+    )
+    feats = event_features(fc, series_markets(fc["unique_id"]), _calendar(), freq="W")
+    up = EventUplift(pd.Series({"black_friday": np.log(2.0)}))
+    out, tot = apply_uplift(fc, totals, feats, up, pd.Index(["a|US"]))
+    assert out["point"].tolist() == pytest.approx([20.0, 10.0]) and out["lo_80"].tolist() == pytest.approx(
+        [10.0, 5.0]
+    )
+    assert tot["mean"].iloc[0] == pytest.approx(30.0) and tot["q95"].iloc[0] == pytest.approx(45.0)  # x 30/20
+    kept, _ = apply_uplift(fc, totals, feats, up, pd.Index([]))  # a series not chosen keeps its forecast
+    assert kept["point"].tolist() == [10.0, 10.0]

@@ -212,7 +212,7 @@ def run_demand(
     analogue_products: int = 20,
     forecast_demand: bool = True,
     reseason_products: bool = False,
-    events: bool = False,
+    market_events: bool = False,
 ) -> dict[str, Any]:
     """Build series, trend signals and forecasts for each level and write them under ``run_id``.
 
@@ -230,7 +230,7 @@ def run_demand(
         reseason_products: let product series be re-seasoned with their category's pooled profile
             (off: it lost on UCI products; category and market series are re-seasoned where their
             backtest shows a gain).
-        events: the market event calendar as regressors, kept per series where the backtest gains
+        market_events: the market event calendar as regressors, kept per series where the backtest gains
             (demand/events.py; off by default: it gained on no benchmark level, docs/demand.md).
 
     Returns:
@@ -286,8 +286,8 @@ def run_demand(
                 levels=tuple(settings.forecast_levels),
                 n_jobs=n_jobs if engine == "local" else 1,
                 session=sess,
-                events=calendar_frame() if events else None,
-                markets=series_markets(todo["unique_id"]) if events else None,
+                events=calendar_frame() if market_events else None,
+                markets=series_markets(todo["unique_id"]) if market_events else None,
             )
             results[level] = (series, res)
             write_result(con, res, run_id=run_id, level=level, freq=freq, **measure)
@@ -339,7 +339,7 @@ class DemandParams(Params):
     """False: trend signals only (``xborder trends``)."""
     reseason_products: bool = False
     """Re-season product series with their category's pooled seasonal profile (docs/demand.md)."""
-    events: bool = False
+    market_events: bool = False
     """The market event calendar as regressors where the backtest gains (demand/events.py)."""
 
 
