@@ -155,6 +155,13 @@ def register(app: typer.Typer) -> None:
                 "--selection", help="Model choice: series (default) | level | class | auto (docs/demand.md)."
             ),
         ] = "series",
+        events: Annotated[
+            bool,
+            typer.Option(
+                "--events",
+                help="Market event calendar as regressors, kept per series where the backtest gains.",
+            ),
+        ] = False,
         charts: Annotated[
             int, typer.Option("--charts", help="Write PNG + HTML charts for the top N series.")
         ] = 10,
@@ -187,6 +194,7 @@ def register(app: typer.Typer) -> None:
             "with_arima": arima,
             "selection": selection,
             "analogue_products": 0,
+            "market_events": events,
         }
         con = open_warehouse(ctx)
         try:
@@ -210,6 +218,7 @@ def register(app: typer.Typer) -> None:
             "backtest_accuracy": lv.get("accuracy", {}),
             "intervals": lv.get("intervals"),
             "reseasoned": lv.get("reseasoned", 0),
+            "events": lv.get("events"),
             "charts": files,
             "png_missing": png_missing,
         }
@@ -292,6 +301,18 @@ def _render_forecast(d: dict) -> None:
             highlight=False,
         )
     console.print("Models chosen: " + ", ".join(f"{k} {v}" for k, v in d["models_chosen"].items()))
+    if ev := d.get("events"):
+        moved = {k: v for k, v in ev["factors"].items() if v != 1.0}
+        console.print(
+            f"Market events (--events): kept on {ev['series_on']} of {ev['series_scored']} backtested series "
+            "(where they lowered the backtest error); factors "
+            + (
+                ", ".join(f"{k} x{v:.2f}" for k, v in moved.items())
+                or "none learnt (no researched event in the history)"
+            )
+            + ". Series with events say '[+ market events]' in forecast_series.reason.",
+            highlight=False,
+        )
     if d["charts"]:
         console.print(f"Charts: {Path(d['charts'][0]).parent}")
     if d.get("png_missing"):

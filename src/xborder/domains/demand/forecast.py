@@ -34,6 +34,7 @@ from xborder.domains.demand.distribution import (
     median_point,
 )
 from xborder.domains.demand.engines import EngineSession
+from xborder.domains.demand.events import with_events
 from xborder.domains.demand.models import ENSEMBLE, default_model_names, make_models
 from xborder.domains.demand.profiles import Profiles, fit_profiles
 from xborder.domains.demand.scoring import CHOSEN, score_last_window
@@ -90,6 +91,7 @@ class ForecastResult:
         return ids, paths
 
     _history: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)  # per series: events on? (choose_events)
 
 
 def _validate(series: pd.DataFrame) -> pd.DataFrame:
@@ -135,6 +137,8 @@ def forecast(
     groups: pd.Series | None = None,
     intervals: str = "pooled",
     reseason: bool = True,
+    events: pd.DataFrame | None = None,
+    markets: pd.Series | None = None,
 ) -> ForecastResult:
     """Forecast ``horizon`` periods for every series in a long ``unique_id, ds, y`` frame.
 
@@ -168,6 +172,8 @@ def forecast(
         reseason: whether forecasts may be re-seasoned with the pooled profile (decided per demand
             class on the backtest); the stage turns it off for product series, where it lost on
             the UCI benchmark (docs/demand.md).
+        events: event calendar (events.calendar_frame) as regressors, kept per series where the backtest
+            gains; needs ``markets`` (unique_id -> market). None (default): no events.
     """
     if horizon < 1:
         raise BadInputError(f"horizon must be >= 1; got {horizon}.")
@@ -226,6 +232,11 @@ def forecast(
         ctx = (classes, freq, season, groups, profiles, intervals, reseason)
         accuracy, overall, source, totals_source = score_last_window(points, df, honest_sel, levels_l, ctx)
         fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
+    ev = None
+    if events is not None and markets is not None and final_sel is not None:  # event regressors
+        seasonal, picks = (dist.seasonal if dist is not None else None), final_sel.picks
+        fc, totals, ev = with_events(fc, totals, df, points, picks, classes, events, markets, freq, seasonal)
+        choice.loc[choice.index.isin(ev.on), "reason"] += " [+ market events]"
     params = {
         "horizon": horizon,
         "freq": freq,
@@ -241,6 +252,7 @@ def forecast(
         "intervals_asked": intervals,
         "totals": totals_source,
         "reseasoned": int(dist.seasonal.sum()) if dist is not None else 0,
+        "events": ev.summary() if ev is not None else None,
     }
     keep = [
         "unique_id",
@@ -251,6 +263,7 @@ def forecast(
         fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep], totals, dist
     )
     res._history = df
+    res.events = ev.table if ev is not None else pd.DataFrame()
     return res
 
 

@@ -78,7 +78,7 @@ def write_forecasts(
     if "mean" not in rows.columns:  # analogues: no calibrated distribution, the point is the expectation
         rows["mean"] = rows["point"]
     other = [c for c in rows.columns if c.startswith(("lo_", "hi_")) and c not in FORECASTS.column_names]
-    return write_frame(con, FORECASTS, rows, ignore=[*other, "cutoff"])
+    return write_frame(con, FORECASTS, rows, ignore=[*other, "cutoff", "event_factor"])
 
 
 def write_result(

@@ -15,6 +15,7 @@ from xborder.core.errors import BadInputError
 from xborder.domains.demand import analogue_forecasts, build_series, forecast, trend_signals
 from xborder.domains.demand.dossier import SECTION
 from xborder.domains.demand.engines import EngineSession
+from xborder.domains.demand.events import calendar_frame, series_markets
 from xborder.domains.demand.search import search_lead_signals
 from xborder.domains.demand.stage.inputs import (
     demand_holdings,
@@ -227,6 +228,7 @@ def run_demand(
     analogue_products: int = 20,
     forecast_demand: bool = True,
     reseason_products: bool = False,
+    market_events: bool = False,
 ) -> dict[str, Any]:
     """Build series, trend signals and forecasts for each level and write them under ``run_id``.
 
@@ -245,6 +247,8 @@ def run_demand(
         reseason_products: let product series be re-seasoned with their category's pooled profile
             (off: it lost on UCI products; category and market series are re-seasoned where their
             backtest shows a gain).
+        market_events: the market event calendar as regressors, kept per series where the backtest gains
+            (demand/events.py; off by default: it gained on no benchmark level, docs/demand.md).
 
     Returns:
         JSON-able summary: per level the number of series, models chosen and overall backtest accuracy;
@@ -299,6 +303,8 @@ def run_demand(
                 levels=tuple(settings.forecast_levels),
                 n_jobs=n_jobs if engine == "local" else 1,
                 session=sess,
+                events=calendar_frame() if market_events else None,
+                markets=series_markets(todo["unique_id"]) if market_events else None,
             )
             results[level] = (series, res)
             write_result(con, res, run_id=run_id, level=level, freq=freq, **measure)
@@ -312,6 +318,7 @@ def run_demand(
                 "intervals": res.params.get("intervals"),
                 "totals": res.params.get("totals"),
                 "reseasoned": res.params.get("reseasoned", 0),
+                "events": res.params.get("events"),
                 # every model is listed: one with no backtest forecasts has None (shown as "–", never 0)
                 "accuracy": {
                     m: {k: _num(ov.loc[m, k]) if m in ov.index and k in ov.columns else None for k in _ACC}
@@ -349,6 +356,8 @@ class DemandParams(Params):
     """False: trend signals only (``xborder trends``)."""
     reseason_products: bool = False
     """Re-season product series with their category's pooled seasonal profile (docs/demand.md)."""
+    market_events: bool = False
+    """The market event calendar as regressors where the backtest gains (demand/events.py)."""
 
 
 def _run(ctx: StageContext, p: DemandParams) -> dict[str, Any]:
