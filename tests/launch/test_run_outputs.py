@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.pipeline.conftest import finished_small_run
-from xborder.domains.launch.kpis import KPIS
 from xborder.core.settings import get_settings
+from xborder.domains.launch.kpis import KPIS
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 
@@ -72,7 +72,9 @@ def card_text(finished: dict) -> list[str]:
 
     con = duckdb.connect(str(finished["db"]), read_only=True)
     try:
-        rows = con.execute("SELECT data_used FROM kpi_scorecard WHERE run_id = ?", [finished["run_id"]]).fetchall()
+        rows = con.execute(
+            "SELECT data_used FROM kpi_scorecard WHERE run_id = ?", [finished["run_id"]]
+        ).fetchall()
     finally:
         con.close()
     return [r[0] for r in rows]

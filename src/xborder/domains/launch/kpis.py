@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import json
 from typing import Any
 
 import numpy as np
@@ -167,7 +166,9 @@ def _value(key: str, f: Frames) -> tuple[float | None, Message]:
         row = r.iloc[0]
         if key == "selection_success_rate_replay":
             picked = int(row["picks"]) > 0 and not pd.isna(row["picks_success_rate"])
-            return (float(row["picks_success_rate"]) if picked else None), _m("judged_picks", n=int(row["picks"]))
+            return (float(row["picks_success_rate"]) if picked else None), _m(
+                "judged_picks", n=int(row["picks"])
+            )
         judged = int(row["launches"]) > 0 and not pd.isna(row["wape"])
         return (1.0 - float(row["wape"]) if judged else None), _m("judged_launches", n=int(row["launches"]))
     if key == "forecast_accuracy":
@@ -215,9 +216,7 @@ def _value(key: str, f: Frames) -> tuple[float | None, Message]:
         if ads.empty:
             return None, _m("no_periods")
         denom = ads["total_sales"].sum() if key == "marketing_share" else ads["ad_sales"].sum()
-        return (
-            float(ads["ad_spend"].sum() / denom) if denom > 0 else None
-        ), _m("ad_periods", n=len(ads))
+        return (float(ads["ad_spend"].sum() / denom) if denom > 0 else None), _m("ad_periods", n=len(ads))
     if key == "risk_detection_hours":
         return _detection(get("risk_events"))
     return None, _m("not_recorded")
