@@ -75,9 +75,9 @@ def test_launch_page(page, live_server) -> None:
     projects = page.locator("#projects tbody tr")
     assert projects.count() == 2
     assert "launched" in page.locator(f"tr[data-project={h['a']}]").inner_text()
-    assert "on_hold" in page.locator(f"tr[data-project={h['b']}]").inner_text()
+    assert "on hold" in page.locator(f"tr[data-project={h['b']}]").inner_text()
     outcomes = page.locator("#outcomes").inner_text()
-    assert f"{h['units']:,.0f}" in outcomes and "sales_only" in outcomes
+    assert f"{h['units']:,.0f}" in outcomes and "sales only (cost unknown)" in outcomes
     # Two projects (one judged) are far fewer than the 30 a refit needs: the page says how many there are.
     refit = page.locator("#refit").inner_text()
     judged, frozen = (1 if h["frozen"][0] else 0), sum(n > 0 for n in h["frozen"])
@@ -93,4 +93,15 @@ def test_launch_page(page, live_server) -> None:
     assert known >= 2 and page.locator("#chart-kpis .bars .point").count() == known  # a bar per known KPI
     if os.environ.get("XBORDER_SCREENSHOT"):
         page.screenshot(path=os.environ["XBORDER_SCREENSHOT"], full_page=True)
+    # the same page in Chinese: headings, values and the charts' words
+    page.click("#launch-lang >> text=中文")
+    page.wait_for_url(re.compile(r"/launch\?lang=zh$"))
+    assert page.locator("h1").inner_text() == "上市：从选品到上市，再回到选品"
+    assert "关键指标记分卡" in page.locator("#scorecard h2").inner_text()
+    assert "未知：需要广告报表" in page.locator("table#kpis tr[data-kpi=acos]").inner_text()
+    assert "已上市" in page.locator(f"tr[data-project={h['a']}]").inner_text()
+    assert "暂缓" in page.locator(f"tr[data-project={h['b']}]").inner_text()
+    assert "仅看销量" in page.locator("#outcomes").inner_text()
+    page.wait_for_selector("#chart-kpis .main-svg")
+    assert "距目标的进度" in page.locator("#chart-kpis").inner_text()
     assert page.errors == []  # no JavaScript errors (CSP included)

@@ -85,3 +85,61 @@ def test_gross_margin_is_the_picks_margin_with_the_all_pairs_median_labelled() -
     assert pd.isna(
         no_picks.set_index("kpi").loc["gross_margin_picks", "value"]
     )  # unknown, not the all-pairs 0.7%
+
+
+def _frames() -> dict[str, pd.DataFrame]:
+    """A frame for every KPI the scorecard can fill (the shapes the stage reads), so each phrase is built."""
+    return {
+        "launch_outcomes": pd.DataFrame({"complete": [True, True, False], "success": [True, False, None]}),
+        "selection_backtest": pd.DataFrame({"method": ["xborder"] * 2, "k": [20, 20], "success": [0.5, 0.7]}),
+        "launch_replay": pd.DataFrame({"launch_group": ["all"], "launches": [200], "picks": [40],
+                                       "picks_success_rate": [0.6], "wape": [0.9]}),
+        "forecast_accuracy": pd.DataFrame({"level": ["product_market"], "model": ["Chosen"], "wape": [0.3]}),
+        "inventory_health": pd.DataFrame({"on_hand": [10.0, 30.0, 60.0], "status": ["slow_90", "active", "unknown"],
+                                          "turnover": [1.0, 9.0, None]}),
+        "cycle_times": pd.DataFrame({"cycle_months": [2.0, 4.0]}),
+        "opportunities": pd.DataFrame({"status": ["ranked"], "margin_pct": [30.0]}),
+        "landed_costs": pd.DataFrame({"product_id": ["a"], "market": ["FR"], "margin_pct": [0.2], "price": [10.0],
+                                      "freight": [1.0], "insurance": [0.0], "fulfilment_fee": [1.0]}),
+        "supplier_concentration": pd.DataFrame({"dimension": ["country"], "spend_share": [0.8]}),
+        "ad_tacos": pd.DataFrame({"total_sales": [100.0], "ad_sales": [40.0], "ad_spend": [10.0]}),
+        "risk_events": pd.DataFrame({"happened_at": [pd.Timestamp("2026-01-01"), None], "backfill": [False, False],
+                                     "detection_hours": [5.0, None]}),
+    }  # fmt: skip
+
+
+def _no_words(text: str) -> str:
+    """``text`` without its table names and the unit SKU (as Chinese sellers write it), which stay as they are."""
+    import re
+
+    tables = {t for k in KPIS for t in k.needs} | {"SKU"}
+    for t in sorted(tables, key=len, reverse=True):
+        text = text.replace(t, "")
+    return "".join(re.findall(r"[A-Za-z]+", text))
+
+
+@pytest.mark.parametrize("frames", [{}, "full"], ids=["no data", "every kpi"])
+def test_data_used_is_in_chinese_in_the_zh_scorecard(frames: object) -> None:
+    """The "Data used" column in zh: the tables, then a Chinese phrase (no English word); en keeps its text."""
+    from xborder.domains.launch.stage.panels import scorecard_frame
+
+    card = scorecard(_frames() if frames == "full" else {})
+    zh = scorecard_frame(card, "zh")["所用数据"]
+    assert len(zh) == 14
+    for cell, stored in zip(zh, card["data_used"], strict=True):
+        assert cell.split("：")[0].split(": ")[0] == stored.split(": ")[0]  # the same tables
+        assert _no_words(cell) == "", cell
+    en = scorecard_frame(card, "en")["Data used"]
+    assert list(en) == list(card["data_used"])  # English reads as the stored text
+    if frames == "full":
+        assert card["value"].notna().all()
+        cells = dict(zip(card["kpi"], zh, strict=True))
+        assert cells["risk_detection_hours"].endswith("四分位数 5.0 / 5.0 小时")
+        assert "全部已评估的产品 × 市场组合 1 个" in cells["gross_margin_picks"]
+
+
+def test_old_scorecards_without_a_message_keep_their_text() -> None:
+    from xborder.domains.launch.stage.panels import scorecard_frame
+
+    card = scorecard({}).assign(data_used_message=None)
+    assert list(scorecard_frame(card, "zh")["所用数据"]) == list(card["data_used"])

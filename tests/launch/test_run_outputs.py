@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from tests.pipeline.conftest import finished_small_run
 from xborder.core.settings import get_settings
+from xborder.domains.launch.kpis import KPIS
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 
@@ -64,6 +66,20 @@ def test_scorecard_of_the_run(finished: dict) -> None:
         assert gm["value"] != gm["value"]  # NaN: no pick with a margin
 
 
+def card_text(finished: dict) -> list[str]:
+    """The stored English "Data used" texts of the run's scorecard, in KPI order."""
+    import duckdb
+
+    con = duckdb.connect(str(finished["db"]), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT data_used FROM kpi_scorecard WHERE run_id = ?", [finished["run_id"]]
+        ).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
 def test_report_panels_in_both_languages(finished: dict) -> None:
     import duckdb
 
@@ -79,6 +95,14 @@ def test_report_panels_in_both_languages(finished: dict) -> None:
     assert zh[0].title == "关键指标记分卡" and zh[0].missing is None
     table = zh[0].tables[0][1]
     assert len(table) == 14 and "指标" in table.columns
+    # the "Data used" column in Chinese: the tables the KPI read, then no English word (SKU is the unit)
+    import re
+
+    tables = sorted({t for k in KPIS for t in k.needs} | {"SKU"}, key=len, reverse=True)
+    for cell in table["所用数据"]:
+        words = re.findall(r"[A-Za-z]+", functools.reduce(lambda s, t: s.replace(t, ""), tables, cell))
+        assert not words, cell
+    assert list(en[0].tables[0][1]["Data used"]) == list(card_text(finished))
     assert en[1].missing.startswith("No launched project yet")
 
 

@@ -9,6 +9,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from xborder.core import i18n
+
 __all__ = ["HERE", "templates", "render", "error_page"]
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +36,10 @@ def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> H
     p = getattr(request.state, "principal", None)
     ctx.setdefault("user", p)
     ctx.setdefault("csrf", p.csrf_token if p is not None else "")
+    # the header and footer in the page's language (pages with an English/中文 switch pass ``lang``)
+    lang = ctx.get("lang") if ctx.get("lang") in i18n.LANGS else "en"
+    ctx.setdefault("nav", i18n.Translator(str(lang), "dashboard.nav"))
+    ctx.setdefault("lang_qs", "?lang=zh" if lang == "zh" else "")
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
 
 

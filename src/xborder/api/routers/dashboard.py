@@ -20,7 +20,7 @@ from xborder.api.security import current_user, get_db, require_role
 from xborder.api.templating import render
 from xborder.catalog import taxonomy
 
-__all__ = ["router", "to_json"]
+__all__ = ["Lang", "router", "to_json"]
 
 router = APIRouter(include_in_schema=False)
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["KPI", "KPIS", "scorecard"]
+from xborder.core import i18n
+
+__all__ = ["KPI", "KPIS", "scorecard", "used_text"]
 
 Frames = Mapping[str, pd.DataFrame | None]
+Message = dict[str, Any]
+"""``{"code": "launch.used.<key>", "args": {...}}``: the data a KPI used, rendered in any language."""
+
+
+def _m(key: str, **args: Any) -> Message:
+    return {"code": f"launch.used.{key}", "args": args}
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,7 @@ def _best_mode(lc: pd.DataFrame) -> pd.DataFrame:
     return lc.sort_values("margin_pct", ascending=False).drop_duplicates(["product_id", "market"])
 
 
-def _picks_margin(opportunities: pd.DataFrame, landed: pd.DataFrame) -> tuple[float | None, str]:
+def _picks_margin(opportunities: pd.DataFrame, landed: pd.DataFrame) -> tuple[float | None, Message]:
     """Median planned margin of the picks, and the data used with the all-pairs median labelled as such."""
     picks = opportunities
     if len(picks) and "status" in picks:
@@ -105,17 +115,16 @@ def _picks_margin(opportunities: pd.DataFrame, landed: pd.DataFrame) -> tuple[fl
     # opportunities.margin_pct is in % of price (landed_costs.margin_pct is a fraction)
     margins = picks["margin_pct"].dropna() / 100.0 if len(picks) else pd.Series(dtype=float)
     lc = _best_mode(landed) if len(landed) else pd.DataFrame()
-    pairs = (
-        f"; all {len(lc)} assessed product x market pairs (landed_costs, not the picks): median "
-        f"{float(lc['margin_pct'].median()):.1%}"
+    used = (
+        _m("picks_margin_pairs", margins=len(margins), picks=len(picks), pairs=len(lc),
+           median=float(lc["margin_pct"].median()))
         if len(lc)
-        else ""
-    )
-    used = f"{len(margins)} picks with a margin of {len(picks)} picks{pairs}"
+        else _m("picks_margin", margins=len(margins), picks=len(picks))
+    )  # fmt: skip
     return (float(margins.median()) if len(margins) else None), used
 
 
-def _detection(e: pd.DataFrame) -> tuple[float | None, str]:
+def _detection(e: pd.DataFrame) -> tuple[float | None, Message]:
     """Median detection hours over live events with both dates (the risk domain's rule, docs/risk.md)."""
     n = len(e)
     dated = e[e["happened_at"].notna()] if n else e
@@ -125,14 +134,16 @@ def _detection(e: pd.DataFrame) -> tuple[float | None, str]:
         if len(dated)
         else pd.Series(dtype=float)
     )
-    used = (f"{len(hours)} live events with both dates of {n} ({int(back.sum())} from histories loaded after "
-            f"the fact and {n - len(dated)} with no happened date left out)")  # fmt: skip
-    if len(hours):
-        used += f"; quartiles {hours.quantile(0.25):.1f} / {hours.quantile(0.75):.1f} h"
+    counts = {"live": len(hours), "events": n, "backfill": int(back.sum()), "undated": n - len(dated)}
+    used = (
+        _m("detection_quartiles", **counts, q1=float(hours.quantile(0.25)), q3=float(hours.quantile(0.75)))
+        if len(hours)
+        else _m("detection", **counts)
+    )
     return (float(hours.median()) if len(hours) else None), used
 
 
-def _value(key: str, f: Frames) -> tuple[float | None, str]:
+def _value(key: str, f: Frames) -> tuple[float | None, Message]:
     def get(name: str) -> pd.DataFrame:
         df = f.get(name)
         return df if df is not None else pd.DataFrame()
@@ -140,24 +151,26 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
     if key == "selection_success_rate":
         o = get("launch_outcomes")
         o = o[o["complete"].astype(bool) & o["success"].notna()] if len(o) else o
-        return (float(o["success"].astype(bool).mean()) if len(o) else None), f"{len(o)} judged launches"
+        return (float(o["success"].astype(bool).mean()) if len(o) else None), _m("judged_launches", n=len(o))
     if key == "selection_success_rate_backtest":
         b = get("selection_backtest")
         b = b[b["method"] == "xborder"] if len(b) else b
         b = b[b["k"] == b["k"].max()] if len(b) else b
         k = int(b["k"].max()) if len(b) else 0
-        return (float(b["success"].mean()) if len(b) else None), f"{len(b)} cutoffs at k = {k}"
+        return (float(b["success"].mean()) if len(b) else None), _m("cutoffs", n=len(b), k=k)
     if key in ("selection_success_rate_replay", "forecast_accuracy_launches"):
         r = get("launch_replay")
         r = r[r["launch_group"] == "all"] if len(r) else r
         if r.empty:
-            return None, "no replayed launches"
+            return None, _m("no_replay")
         row = r.iloc[0]
         if key == "selection_success_rate_replay":
             picked = int(row["picks"]) > 0 and not pd.isna(row["picks_success_rate"])
-            return (float(row["picks_success_rate"]) if picked else None), f"{int(row['picks'])} judged picks"
+            return (float(row["picks_success_rate"]) if picked else None), _m(
+                "judged_picks", n=int(row["picks"])
+            )
         judged = int(row["launches"]) > 0 and not pd.isna(row["wape"])
-        return (1.0 - float(row["wape"]) if judged else None), f"{int(row['launches'])} judged launches"
+        return (1.0 - float(row["wape"]) if judged else None), _m("judged_launches", n=int(row["launches"]))
     if key == "forecast_accuracy":
         a = get("forecast_accuracy")
         a = (
@@ -165,50 +178,48 @@ def _value(key: str, f: Frames) -> tuple[float | None, str]:
             if len(a)
             else a
         )
-        return (1.0 - float(a["wape"].median()) if len(a) else None), f"{len(a)} product x market series"
+        return (1.0 - float(a["wape"].median()) if len(a) else None), _m("series", n=len(a))
     if key in ("slow_moving_share", "inventory_turnover"):
         h = get("inventory_health")
         h = h[h["on_hand"].fillna(0) > 0] if len(h) else h
         if h.empty:
-            return None, "0 SKUs with stock"
+            return None, _m("no_stock")
         if key == "slow_moving_share":
             # stock whose sales are unknown is neither slow nor active: counting it would lower the share
             known = h[h["status"].astype(str) != "unknown"]
-            left = f"{len(h) - len(known)} with unknown sales left out"
+            unknown = len(h) - len(known)
             if known.empty or known["on_hand"].sum() <= 0:
-                return None, f"{len(h)} SKU x location rows, {left}"
+                return None, _m("stock_rows_none_known", n=len(h), unknown=unknown)
             slow = known["status"].astype(str).str.startswith("slow")
             slow_share = float(known.loc[slow, "on_hand"].sum() / known["on_hand"].sum())
-            return slow_share, f"{len(known)} SKU x location rows ({left})"
+            return slow_share, _m("stock_rows", n=len(known), unknown=unknown)
         t = h["turnover"].dropna()
-        return (float(t.median()) if len(t) else None), f"{len(t)} SKU x location rows with a turnover"
+        return (float(t.median()) if len(t) else None), _m("turnover_rows", n=len(t))
     if key == "development_cycle_months":
         c = get("cycle_times")
-        return (float(c["cycle_months"].median()) if len(c) else None), f"{len(c)} launched projects"
+        return (float(c["cycle_months"].median()) if len(c) else None), _m("launched_projects", n=len(c))
     if key == "gross_margin_picks":
         return _picks_margin(get("opportunities"), get("landed_costs"))
     if key == "logistics_cost_share":
         lc = _best_mode(get("landed_costs")) if len(get("landed_costs")) else pd.DataFrame()
         if lc.empty:
-            return None, "0 plans"
+            return None, _m("no_plans")
         cost = lc["freight"].fillna(0) + lc["insurance"].fillna(0) + lc["fulfilment_fee"].fillna(0)
         share = (cost / lc["price"].replace(0, np.nan)).dropna()
-        return (float(share.median()) if len(share) else None), f"{len(share)} plans with a price"
+        return (float(share.median()) if len(share) else None), _m("priced_plans", n=len(share))
     if key == "single_country_supply_share":
         s = get("supplier_concentration")
         s = s[s["dimension"] == "country"] if len(s) else s
-        return (float(s["spend_share"].max()) if len(s) else None), f"{len(s)} supplier countries"
+        return (float(s["spend_share"].max()) if len(s) else None), _m("supplier_countries", n=len(s))
     if key in ("marketing_share", "acos"):
         ads = get("ad_tacos")
         if ads.empty:
-            return None, "0 periods"
+            return None, _m("no_periods")
         denom = ads["total_sales"].sum() if key == "marketing_share" else ads["ad_sales"].sum()
-        return (
-            float(ads["ad_spend"].sum() / denom) if denom > 0 else None
-        ), f"{len(ads)} marketplace x periods"
+        return (float(ads["ad_spend"].sum() / denom) if denom > 0 else None), _m("ad_periods", n=len(ads))
     if key == "risk_detection_hours":
         return _detection(get("risk_events"))
-    return None, "not recorded"
+    return None, _m("not_recorded")
 
 
 def scorecard(frames: Frames) -> pd.DataFrame:
@@ -219,7 +230,8 @@ def scorecard(frames: Frames) -> pd.DataFrame:
             inventory_health, cycle_times, opportunities, landed_costs, supplier_concentration, ad_tacos).
 
     Returns:
-        kpi, value, unit, target, direction, baseline, meets, formula, data_used, missing.
+        kpi, value, unit, target, direction, baseline, meets, formula, data_used (English text),
+        data_used_message (JSON ``{"code", "args"}`` of its phrase, for other languages), missing.
     """
     rows = []
     for k in KPIS:
@@ -232,6 +244,24 @@ def scorecard(frames: Frames) -> pd.DataFrame:
         rows.append({
             "kpi": k.key, "value": value, "unit": k.unit, "target": k.target, "direction": k.direction,
             "baseline": k.baseline, "meets": meets, "formula": k.formula,
-            "data_used": f"{', '.join(k.needs)}: {used}", "missing": None if value is not None else k.missing,
+            "data_used": f"{', '.join(k.needs)}: {i18n.message(used, 'en')}",
+            "data_used_message": json.dumps(used), "missing": None if value is not None else k.missing,
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def used_text(data_used: str, message: Any, lang: str) -> str:
+    """The "Data used" cell in ``lang``: the stored tables, then the phrase rendered from its message code.
+
+    Args:
+        data_used: The stored English text (``"<tables>: <phrase>"``).
+        message: The stored ``data_used_message`` (JSON text or dict); NULL for scorecards written before it
+            existed, whose English text is shown as it is.
+        lang: en | zh.
+    """
+    if not isinstance(message, str | dict) or not message:
+        return data_used
+    msg = json.loads(message) if isinstance(message, str) else message
+    tables = data_used.split(": ", 1)[0] if ": " in data_used else ""
+    phrase = i18n.message(msg, lang)
+    return f"{tables}: {phrase}" if tables else phrase

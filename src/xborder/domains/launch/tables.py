@@ -187,6 +187,9 @@ KPI_SCORECARD = Table(
         Column("meets", "BOOLEAN", "value is on the good side of target (NULL: unknown)."),
         Column("formula", "VARCHAR", "How the value is computed."),
         Column("data_used", "VARCHAR", "Tables and rows the value comes from."),
+        Column("data_used_message", "JSON", "The phrase of data_used after its tables as a message code with its "
+               "numbers (launch.used.*), to show it in any language (NULL: scorecards written before it).",
+               message=True),
         Column("missing", "VARCHAR", "When unknown: what is needed (a table, a command)."),
     ),
 )  # fmt: skip

@@ -8,6 +8,7 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.core.panels import Panel
+from xborder.domains.launch.kpis import used_text
 from xborder.domains.launch.stage.io import read_scorecards, run_rows
 from xborder.domains.launch.stage.replay_panel import replay_panel
 from xborder.domains.launch.trend import kpi_trend
@@ -39,7 +40,7 @@ def scorecard_frame(card: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_baseline"): _fmt(r["baseline"], r["unit"]),
             t("col_meets"): meets,
             t("col_formula"): t(f"formula.{r['kpi']}"),
-            t("col_data"): r["data_used"],
+            t("col_data"): used_text(r["data_used"], r.get("data_used_message"), lang),
         })  # fmt: skip
     return pd.DataFrame(rows)
 
