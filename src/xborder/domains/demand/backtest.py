@@ -243,19 +243,20 @@ def _width_table(
             ok &= ci < pd.Series(ci).groupby(ucodes).max().to_numpy()[ucodes]
     if not ok.any():
         return None
-    # sort errors within each (series, model), take the k-th smallest per level
+    # the k-th smallest error of each (series, model) per level: rows grouped by a stable sort on the pair,
+    # then the groups of each size sorted as the rows of one matrix (the same values a full lexsort picks)
     group = ucodes[ok].astype(np.int64) * len(mods) + mc[ok]
-    ae = ae[ok]
-    order = np.lexsort((ae, group))
-    group, ae = group[order], ae[order]
+    order = np.argsort(group, kind="stable")
+    group, ae = group[order], ae[ok][order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     n = np.diff(np.r_[starts, len(group)])
-    out = {}
-    for lv in levels:
-        k = np.minimum(n - 1, np.ceil((n + 1) * lv / 100).astype(int) - 1)
-        w = np.full(len(uids) * len(mods), np.nan)
-        w[group[starts]] = ae[starts + k]
-        out[lv] = w
+    out = {lv: np.full(len(uids) * len(mods), np.nan) for lv in levels}
+    for size in np.unique(n):
+        first = starts[n == size]
+        block = np.sort(ae[first[:, None] + np.arange(size)], axis=1)
+        for lv in levels:
+            k = min(size - 1, int(np.ceil((size + 1) * lv / 100)) - 1)
+            out[lv][group[first]] = block[:, k]
     return pd.Index(uids), mods, out
 
 

@@ -83,7 +83,8 @@ def score_last_window(
     cut = held.groupby("unique_id")["cutoff"].first()
     train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
     scale = naive_scale(train[train["ds"] <= train["cut"]])
-    per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
+    rows["yhat"] = rows["yhat"].clip(lower=0.0)  # rows is this function's own frame: no copy to assign
+    per = series_metrics(rows, scale)
     return per, overall_metrics(per), source, totals_source
 
 
