@@ -277,7 +277,9 @@ def pivot_points(p: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.MultiInd
     (u_c, c_c, d_c, m_c), (uids, cuts, dss, mods) = codes, uniques
     nc, nd, nm = len(cuts), len(dss), len(mods)
     row, first, inv = np.unique((u_c * nc + c_c) * nd + d_c, return_index=True, return_inverse=True)
-    if len(row) * nm and np.bincount(inv * nm + m_c, minlength=len(row) * nm).max() > 1:
+    seen = np.zeros(len(row) * nm, dtype=bool)
+    seen[inv * nm + m_c] = True
+    if int(seen.sum()) != len(p):  # a (row, model) given twice: unstack's error, not a silent pick
         return None
     vals = np.full((len(row), nm), np.nan)
     vals[inv, m_c] = p["yhat"].to_numpy(float)
