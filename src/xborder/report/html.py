@@ -142,6 +142,12 @@ def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
         f = f.assign(unit_label=[unit(str(n), u) for n, u in zip(f["factor"], f["unit"], strict=True)])
     if "source_table" in f.columns:
         f = f.assign(source_label=f["source_table"].map(lambda v: source_words(v, lang)))
+    if (
+        "raw_value" in f.columns
+    ):  # no value: say so (it was scored at the pessimistic quantile), never a blank
+        raw = pd.to_numeric(f["raw_value"], errors="coerce")
+        unknown = i18n.render("report.factor_unknown", lang)
+        f = f.assign(raw_value=[unknown if pd.isna(v) else v for v in raw])
     return f
 
 

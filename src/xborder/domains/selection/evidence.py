@@ -86,7 +86,8 @@ def home_markets(monthly: pd.DataFrame, configured: str = "") -> frozenset[str]:
 
 def gross_profit(frame: pd.DataFrame, launch_cost: float) -> pd.Series:
     """Expected 6-month gross profit = expected units × unit margin (after landed cost and fees) − the one-off
-    compliance cost (unknown cost counts 0: a lower bound of the cost) − the launch cost when the product has
+    compliance cost (the known items' costs; where an item's cost is unknown, ``compliance_cost_unknown`` > 0,
+    the profit is before it — an upper bound, and the explanation says so) − the launch cost when the product has
     not sold in the market yet (niches: always). NaN where units or unit margin are unknown."""
     units, unit = _numbers(frame, "demand_6m"), _numbers(frame, "unit_margin_profit")
     comp = _numbers(frame, "compliance_cost_profit").fillna(0.0)

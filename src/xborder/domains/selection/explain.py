@@ -54,6 +54,7 @@ _FIELDS = (
     "compliance_items",
     "compliance_names",
     "compliance_lead_days",
+    "compliance_cost_unknown",
     "competitors",
     "viable",
     "status",
@@ -202,7 +203,14 @@ def _context(r: Mapping[str, Any], out: list[Message]) -> None:
         out.append(_msg(key or "margin", pct=m))
     gp = _num(r.get("gross_profit_6m"))
     if gp is not None:
-        out.append(_msg("gross_profit", amount=gp, currency=str(r.get("profit_currency") or "")))
+        cur = str(r.get("profit_currency") or "")
+        unknown = _num(r.get("compliance_cost_unknown"))
+        if (
+            unknown
+        ):  # some mandatory item has no sourced cost: the profit is before that cost (an upper bound)
+            out.append(_msg("gross_profit_before_compliance", amount=gp, currency=cur, n=unknown))
+        else:
+            out.append(_msg("gross_profit", amount=gp, currency=cur))
     n = _num(r.get("compliance_items"))
     if n is not None:
         names = r.get("compliance_names")

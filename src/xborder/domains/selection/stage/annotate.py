@@ -126,7 +126,9 @@ def budget(ranked: pd.DataFrame, conv: Converter) -> pd.DataFrame:
     nan = pd.Series(np.nan, index=ranked.index)
     unit = pd.to_numeric(ranked["landed_cost"], errors="coerce") if "landed_cost" in ranked else nan
     stock = pd.to_numeric(ranked["demand_6m"], errors="coerce") / 6.0 * unit
-    comp = pd.to_numeric(ranked["compliance_cost"], errors="coerce") if "compliance_cost" in ranked else nan
+    # known compliance costs (a lower bound where an item's cost is unknown: compliance_cost_unknown > 0)
+    ccol = "compliance_cost_floor" if "compliance_cost_floor" in ranked else "compliance_cost"
+    comp = pd.to_numeric(ranked[ccol], errors="coerce") if ccol in ranked else nan
     cur = ranked["currency"] if "currency" in ranked else pd.Series(None, index=ranked.index, dtype=object)
     ccur = ranked["compliance_currency"] if "compliance_currency" in ranked else cur
     need = comp.notna() & cur.notna() & ccur.notna() & (cur != ccur)

@@ -54,6 +54,8 @@ _OUT = [
     "compliance_items",
     "compliance_names",
     "compliance_cost",
+    "compliance_cost_floor",
+    "compliance_cost_unknown",
     "compliance_lead_days",
     "compliance_currency",
     "compliance_lead_unknown",
@@ -64,6 +66,10 @@ _OUT = [
 def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
     """Mandatory compliance items per product × market: count, short names, cost and time to market, and
     ``compliance_known`` (TRUE: the compliance engine answered for the pair, even with no item).
+
+    ``compliance_cost`` is the summed cost only where every mandatory item has a sourced cost; where any
+    has none (``compliance_cost_unknown`` > 0) it is NaN — unknown, scored pessimistically, never 0 — and
+    ``compliance_cost_floor`` keeps the sum of the known costs (a lower bound; 0 when none is known).
 
     Uses ``compliance_summary`` (one row per evaluated pair: critical-path time to market, summed cost) of the
     latest compliance run, and ``compliance_checks`` for the names (and, without a summary, as the fallback:
@@ -79,6 +85,7 @@ def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
         lambda s: ", ".join(sorted({short_name(x) for x in s.dropna()})[:3])
     )
     out["compliance_cost"] = g["cost_max"].sum(min_count=1)
+    out["compliance_cost_unknown"] = g["cost_max"].agg(lambda s: float((s.isna() | (s < 0)).sum()))
     out["compliance_lead_days"] = g["lead_time_days_max"].max()
     out["compliance_currency"] = g["currency"].first()
     out = out.reset_index()
@@ -90,6 +97,7 @@ def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
         "cost_max",
         "currency",
         "n_lead_time_unknown",
+        "n_cost_unknown",
     ]
     sm = latest(con, "compliance_summary", scols, runs=runs)
     if len(sm):
@@ -102,7 +110,16 @@ def read_compliance(con: Any, runs: InputRuns | None = None) -> pd.DataFrame:
         out["compliance_items"] = _first(out["n_mandatory"], out["compliance_items"])
         out["compliance_lead_days"] = _first(out["time_to_market_days_max"], out["compliance_lead_days"])
         out["compliance_cost"] = _first(out["cost_max"], out["compliance_cost"])
+        n_unknown = pd.to_numeric(out["n_cost_unknown"], errors="coerce").astype(float)
+        out["compliance_cost_unknown"] = _first(n_unknown, out["compliance_cost_unknown"])
         out["compliance_currency"] = _first(out["compliance_currency"], out["currency"])
-        out = out.drop(columns=["n_mandatory", "time_to_market_days_max", "cost_max", "currency"])
+        out = out.drop(
+            columns=["n_mandatory", "time_to_market_days_max", "cost_max", "currency", "n_cost_unknown"]
+        )
+    unknown = pd.to_numeric(out["compliance_cost_unknown"], errors="coerce").fillna(0.0).astype(float)
+    cost = pd.to_numeric(out["compliance_cost"], errors="coerce").astype(float)
+    out["compliance_cost_unknown"] = unknown
+    out["compliance_cost_floor"] = cost.fillna(0.0)
+    out["compliance_cost"] = cost.where(unknown <= 0)
     out["compliance_known"] = True
     return out.reindex(columns=_OUT)

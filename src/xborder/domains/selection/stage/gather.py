@@ -87,12 +87,23 @@ def _pairs(con: Any, runs: si.InputRuns, conv: Converter) -> pd.DataFrame:
         if len(lc) and len(cc)
         else (lc if len(lc) else cc)
     )
-    for c in ("unit_margin", "market_price", "currency", "compliance_cost", "compliance_currency"):
+    for c in (
+        "unit_margin",
+        "market_price",
+        "currency",
+        "compliance_cost",
+        "compliance_cost_floor",
+        "compliance_currency",
+    ):
         if c not in pairs:
             pairs[c] = np.nan
     pairs["unit_margin_profit"] = conv.series(pairs["unit_margin"], pairs["currency"])
     pairs["market_price_profit"] = conv.series(pairs["market_price"], pairs["currency"])
-    pairs["compliance_cost_profit"] = conv.series(pairs["compliance_cost"], pairs["compliance_currency"])
+    # the profit subtracts the known costs (a lower bound where some item's cost is unknown; the message says so)
+    floor = pairs["compliance_cost_floor"].where(
+        pairs["compliance_cost_floor"].notna(), pairs["compliance_cost"]
+    )
+    pairs["compliance_cost_profit"] = conv.series(floor, pairs["compliance_currency"])
     if "compliance_known" in pairs:
         pairs["compliance_known"] = pairs["compliance_known"].astype("boolean").fillna(False)
     return pairs
