@@ -19,6 +19,7 @@ __all__ = [
     "choose",
     "conformal_widths",
     "apply_conformal",
+    "pivot_points",
 ]
 
 
@@ -198,13 +199,114 @@ def apply_conformal(
     conformal = [m for m in rows["model"].unique() if not has_native_intervals(str(m))]
     if not conformal or not len(points):
         return rows
-    widths = conformal_widths(points[points["model"].isin(conformal)], levels, exclude_last=exclude_last)
-    no_native = rows["model"].isin(conformal).to_numpy()
-    if widths.empty:
+    table = _width_table(points, conformal, levels, exclude_last)
+    if table is None:  # no finite backtest error of those models
         return rows
-    m = rows.merge(widths, on=["unique_id", "model"], how="left")
+    uids, mods, widths = table
+    no_native = rows["model"].isin(conformal).to_numpy()
+    # each row's widths by its (series, model) code: the values the left merge on (unique_id, model) gave,
+    # without merging every column of every row; rows are renumbered as the merge did
+    at = np.flatnonzero(no_native)
+    ru = uids.get_indexer(pd.Index(rows["unique_id"].to_numpy()[at]))
+    rm = mods.get_indexer(pd.Index(rows["model"].to_numpy()[at]))
+    found = (ru >= 0) & (rm >= 0)
+    cell = ru[found] * len(mods) + rm[found]
+    m = rows.reset_index(drop=True)
+    yhat = m["yhat"].to_numpy(float)[at]
     for lv in levels:
-        w = m[f"w_{lv}"].to_numpy()
-        m.loc[no_native, f"lo_{lv}"] = (m["yhat"] - w)[no_native]
-        m.loc[no_native, f"hi_{lv}"] = (m["yhat"] + w)[no_native]
-    return m.drop(columns=[f"w_{lv}" for lv in levels])
+        w = np.full(len(at), np.nan)
+        w[found] = widths[lv][cell]
+        m.loc[no_native, f"lo_{lv}"] = yhat - w
+        m.loc[no_native, f"hi_{lv}"] = yhat + w
+    return m
+
+
+def _width_table(
+    points: pd.DataFrame, models: list[str], levels: list[int], exclude_last: bool
+) -> tuple[pd.Index, pd.Index, dict[int, np.ndarray]] | None:
+    """:func:`conformal_widths` of ``models`` as arrays over (series code x model code), NaN where a pair has
+    no finite error; None where no pair has one. Read from the columns of ``points`` without copying the frame."""
+    mods = pd.Index(models)
+    mc = mods.get_indexer(pd.Index(points["model"].to_numpy()))
+    sel = np.flatnonzero(mc >= 0)
+    ucodes, uids = pd.factorize(points["unique_id"].to_numpy()[sel])
+    mc = mc[sel]
+    ae = np.abs(points["y"].to_numpy(float)[sel] - points["yhat"].to_numpy(float)[sel])
+    ok = np.isfinite(ae)
+    if exclude_last:  # all but each series' last origin (the last among these models' rows)
+        cut = points["cutoff"].to_numpy()[sel]
+        if cut.dtype != "datetime64[ns]" or np.isnat(cut).any():
+            last = pd.Series(cut).groupby(ucodes).transform("max").to_numpy()
+            ok &= (pd.Series(cut) < pd.Series(last)).to_numpy()
+        else:
+            ci = cut.view(np.int64)
+            ok &= ci < pd.Series(ci).groupby(ucodes).max().to_numpy()[ucodes]
+    if not ok.any():
+        return None
+    # the k-th smallest error of each (series, model) per level: rows grouped by a stable sort on the pair,
+    # then the groups of each size sorted as the rows of one matrix (the same values a full lexsort picks)
+    group = ucodes[ok].astype(np.int64) * len(mods) + mc[ok]
+    order = np.argsort(group, kind="stable")
+    group, ae = group[order], ae[ok][order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    n = np.diff(np.r_[starts, len(group)])
+    out = {lv: np.full(len(uids) * len(mods), np.nan) for lv in levels}
+    for size in np.unique(n):
+        first = starts[n == size]
+        block = np.sort(ae[first[:, None] + np.arange(size)], axis=1)
+        for lv in levels:
+            k = min(size - 1, int(np.ceil((size + 1) * lv / 100)) - 1)
+            out[lv][group[first]] = block[:, k]
+    return pd.Index(uids), mods, out
+
+
+def pivot_points(p: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.MultiIndex] | None:
+    """The wide backtest table on integer codes: what ``set_index([unique_id, cutoff, ds, model]).unstack``
+    gives (rows sorted by series, origin, period; a column per model, sorted), the first ``y`` of each row, and
+    the (unique_id, window) key of each row, window = age of the origin in its series (0 = its last).
+
+    None when a key is missing or repeated (the pandas path then raises or handles it as before).
+    """
+    codes, uniques = [], []
+    for c in ("unique_id", "cutoff", "ds", "model"):
+        k, u = pd.factorize(p[c].to_numpy(), sort=True)
+        if len(k) and k.min() < 0:
+            return None
+        codes.append(k.astype(np.int64))
+        uniques.append(u)
+    (u_c, c_c, d_c, m_c), (uids, cuts, dss, mods) = codes, uniques
+    nc, nd, nm = len(cuts), len(dss), len(mods)
+    row, first, inv = np.unique((u_c * nc + c_c) * nd + d_c, return_index=True, return_inverse=True)
+    seen = np.zeros(len(row) * nm, dtype=bool)
+    seen[inv * nm + m_c] = True
+    if int(seen.sum()) != len(p):  # a (row, model) given twice: unstack's error, not a silent pick
+        return None
+    vals = np.full((len(row), nm), np.nan)
+    vals[inv, m_c] = p["yhat"].to_numpy(float)
+    ru, rc, rd = row // (nc * nd), (row // nd) % nc, row % nd
+    index = pd.MultiIndex(
+        levels=[pd.Index(uids), pd.Index(cuts), pd.Index(dss)],
+        codes=[ru, rc, rd],
+        names=["unique_id", "cutoff", "ds"],
+        verify_integrity=False,
+    )
+    wide = pd.DataFrame(vals, index=index, columns=pd.Index(mods, name="model"))
+    # dense rank of the origin within its series, newest = 0 (rows are sorted by series, then origin)
+    pair, pair_inv = np.unique(ru * nc + rc, return_inverse=True)
+    series_of_pair = pair // nc
+    starts = np.flatnonzero(np.r_[True, series_of_pair[1:] != series_of_pair[:-1]])
+    count = np.diff(np.r_[starts, len(pair)])
+    pos = np.arange(len(pair)) - np.repeat(starts, count)
+    age_pair = np.repeat(count, count) - 1 - pos
+    age = age_pair[pair_inv]
+    ages = np.unique(age)
+    key_levels: list[Any] = [pd.Index(uids, name="unique_id"), pd.Index(ages)]
+    key_codes: list[Any] = [ru, np.searchsorted(ages, age)]
+    key = pd.MultiIndex(
+        levels=key_levels,
+        codes=key_codes,
+        names=["unique_id", "window"],
+        verify_integrity=False,
+    )
+    y = p["y"].to_numpy(float)[first]
+    return wide, y, key

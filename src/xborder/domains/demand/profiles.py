@@ -119,17 +119,25 @@ class Profiles:
             past = season_keys(pd.date_range(end=c, periods=int(base.max()), freq=off), self.freq)
             assert past is not None
             k = base[at].astype(int)
-            first = _datetimes(pd.Series(uid[at]).map(self.first))
-            lived = np.where(pd.isna(first), k, _periods_between(first, np.datetime64(c), self.freq))
-            k = np.maximum(1, np.minimum(k, lived))  # a 5-month product's level reflects 5 months
+            # periods each series has lived by the origin, per table row (its rows share them), not per row
+            first = _datetimes(self.first.reindex(table.index))
+            periods = _periods_between(first, np.datetime64(c), self.freq)
+            lived = np.where(pd.isna(first), np.nan, periods)[pos]
+            lived = np.where(np.isnan(lived), k, lived)  # no first period known: the base stands
+            # a 5-month product's level reflects 5 months
+            k = np.maximum(1, np.minimum(k, lived)).astype(np.int64)
+            # the reference depends on (series, k) only: computed once per pair, not per forecast row
+            width = len(past) + 1  # k <= base.max() = len(past)
+            pair, inv = np.unique(pos.astype(np.int64) * width + k, return_inverse=True)
+            p_pos, p_k = pair // width, pair % width
             lag = np.arange(len(past))[::-1]  # lag 0 = the origin's own period
-            use = lag[None, :] < k[:, None]
-            vals = s[pos][:, past]
+            use = lag[None, :] < p_k[:, None]
+            vals = s[p_pos][:, past]
             if median:
                 ref = np.nanmedian(np.where(use, vals, np.nan), axis=1)
             else:
                 ref = (vals * use).sum(axis=1) / use.sum(axis=1)
-            out[at] = s[pos, keys[at]] / np.where(ref > 0, ref, np.nan)
+            out[at] = s[pos, keys[at]] / np.where(ref > 0, ref, np.nan)[inv.ravel()]
         return np.nan_to_num(np.clip(out, 1 / MAX_FACTOR, MAX_FACTOR), nan=1.0)
 
 

@@ -28,6 +28,13 @@ __all__ = ["CHOSEN", "score_last_window", "miscoverage", "weighted_quantile_loss
 
 CHOSEN = "Chosen"
 """Model label of the per-series choice in accuracy tables."""
+_METRIC_COLUMNS = list(
+    dict.fromkeys(
+        ["unique_id", "model", "y", "yhat", "mean", *(c for _, c in PINBALL_BOUNDS)]
+        + [f"{s}_{lv}" for lv in (80, 95) for s in ("lo", "hi")]
+    )
+)
+"""The columns :func:`series_metrics` reads."""
 
 
 def score_last_window(
@@ -68,13 +75,16 @@ def score_last_window(
             )
         totals_source = _totals_source(dist, df, scored[source], classes)
         parts.insert(0, median_point(scored[source], classes).assign(model=CHOSEN))
-    rows = pd.concat(parts, ignore_index=True)
+    # only the columns series_metrics reads: the same metrics without copying every column of every row
+    used = list(dict.fromkeys([*_METRIC_COLUMNS, *(f"{s}_{lv}" for lv in levels for s in ("lo", "hi"))]))
+    rows = pd.concat([p[[c for c in used if c in p.columns]] for p in parts], ignore_index=True)
     for lv in levels:
         rows[f"lo_{lv}"] = rows[f"lo_{lv}"].clip(lower=0.0)
     cut = held.groupby("unique_id")["cutoff"].first()
     train = df.merge(cut.rename("cut"), left_on="unique_id", right_index=True)
     scale = naive_scale(train[train["ds"] <= train["cut"]])
-    per = series_metrics(rows.assign(yhat=rows["yhat"].clip(lower=0.0)), scale)
+    rows["yhat"] = rows["yhat"].clip(lower=0.0)  # rows is this function's own frame: no copy to assign
+    per = series_metrics(rows, scale)
     return per, overall_metrics(per), source, totals_source
 
 

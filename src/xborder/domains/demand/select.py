@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from xborder.domains.demand.backtest import pivot_points
 from xborder.domains.demand.combos import combo_members, combo_name
 from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS
 
@@ -91,18 +92,22 @@ class _Errors:
 
     def __init__(self, points: pd.DataFrame, scale: pd.Series) -> None:
         p = points[["unique_id", "cutoff", "ds", "y", "model", "yhat"]]
-        wide = p.set_index(["unique_id", "cutoff", "ds", "model"])["yhat"].unstack("model")
-        y = p.drop_duplicates(["unique_id", "cutoff", "ds"]).set_index(["unique_id", "cutoff", "ds"])["y"]
-        self.y = y.reindex(wide.index).to_numpy(float)
+        built = pivot_points(p)
+        if built is None:
+            wide = p.set_index(["unique_id", "cutoff", "ds", "model"])["yhat"].unstack("model")
+            y = p.drop_duplicates(["unique_id", "cutoff", "ds"]).set_index(["unique_id", "cutoff", "ds"])["y"]
+            self.y = y.reindex(wide.index).to_numpy(float)
+            uid = wide.index.get_level_values("unique_id")
+            cut = wide.index.get_level_values("cutoff")
+            # window = age of the origin within its series (0 = last), so series with different
+            # numbers of origins still share "the last one" and "the earlier ones"
+            age = pd.Series(cut, index=wide.index).groupby(uid).rank(method="dense", ascending=False)
+            self.key = pd.MultiIndex.from_arrays(
+                [uid, age.to_numpy().astype(int) - 1], names=["unique_id", "window"]
+            )
+        else:
+            wide, self.y, self.key = built
         self.wide = wide
-        uid = wide.index.get_level_values("unique_id")
-        cut = wide.index.get_level_values("cutoff")
-        # window = age of the origin within its series (0 = last), so series with different
-        # numbers of origins still share "the last one" and "the earlier ones"
-        age = pd.Series(cut, index=wide.index).groupby(uid).rank(method="dense", ascending=False)
-        self.key = pd.MultiIndex.from_arrays(
-            [uid, age.to_numpy().astype(int) - 1], names=["unique_id", "window"]
-        )
         grp = pd.Series(np.abs(self.y), index=self.key).groupby(level=[0, 1])
         self.sum_y = grp.sum()
         self.n = grp.size()
