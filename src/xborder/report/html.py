@@ -142,12 +142,11 @@ def _label_factors(f: pd.DataFrame, lang: str) -> pd.DataFrame:
         f = f.assign(unit_label=[unit(str(n), u) for n, u in zip(f["factor"], f["unit"], strict=True)])
     if "source_table" in f.columns:
         f = f.assign(source_label=f["source_table"].map(lambda v: source_words(v, lang)))
-    if (
-        "raw_value" in f.columns
-    ):  # no value: say so (it was scored at the pessimistic quantile), never a blank
-        raw = pd.to_numeric(f["raw_value"], errors="coerce")
+    if "raw_value" in f.columns:  # no value: say so (scored at the pessimistic quantile), never a blank
         unknown = i18n.render("report.factor_unknown", lang)
-        f = f.assign(raw_value=[unknown if pd.isna(v) else v for v in raw])
+        f = f.assign(
+            raw_value=[unknown if pd.isna(v) else v for v in pd.to_numeric(f["raw_value"], errors="coerce")]
+        )
     return f
 
 
@@ -299,8 +298,7 @@ def build_context(
             "explanation": page.explanation.get(lang) or page.explanation.get("en", ""),
         }
         for key, val in page.extra.items():
-            # opportunities.margin_pct is in percent already (landed_costs.margin_pct is a fraction).
-            # units and days as whole numbers (a forecast's 683.5 beside a sales total's 337 reads as noise)
+            # opportunities.margin_pct is in percent already (not a fraction); units and days as whole numbers
             row[key] = "" if val is None else (f"{val:.0f}%" if key == "margin" else fmt(float(round(val))))
         top_rows.append(row)
 
