@@ -122,9 +122,9 @@ def _profile_sql(values: str) -> str:
     return f"""SELECT
         count(*) FILTER (WHERE f > 12 AND s <= 12) AS dmy, count(*) FILTER (WHERE s > 12 AND f <= 12) AS mdy,
         count(*) FILTER (WHERE f <= 12 AND s <= 12 AND f <> s) AS ambiguous,
-        any_value(t) FILTER (WHERE f > 12 AND s <= 12) AS dmy_example,
-        any_value(t) FILTER (WHERE s > 12 AND f <= 12) AS mdy_example,
-        any_value(t) FILTER (WHERE f <= 12 AND s <= 12 AND f <> s) AS ambiguous_example,
+        min(t) FILTER (WHERE f > 12 AND s <= 12) AS dmy_example,
+        min(t) FILTER (WHERE s > 12 AND f <= 12) AS mdy_example,
+        min(t) FILTER (WHERE f <= 12 AND s <= 12 AND f <> s) AS ambiguous_example,
         bool_and(sep = '.') FILTER (WHERE f IS NOT NULL) AS dotted,
         count(*) FILTER (WHERE length(t) > 10 AND regexp_matches(t, {_q(ZONE_RE)})) AS zoned
         FROM (SELECT t, {first} AS f, {second} AS s, regexp_extract(t, {_q(_DM)}, 2) AS sep FROM {values})"""
