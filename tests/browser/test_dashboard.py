@@ -85,6 +85,9 @@ def test_analyst_journey(page, live_server, tmp_path) -> None:
     assert first_title in page.locator("#product-title").inner_text()
     page.wait_for_selector("#chart-demand .main-svg")  # plotly drew the demand chart
     page.wait_for_selector("#chart-factors .main-svg")
+    # axis titles are drawn (plotly.js 3+ drops a title given as a bare string)
+    assert "units / " in page.locator("#chart-demand").inner_text()
+    assert "contribution" in page.locator("#chart-factors").inner_text()
     page.click("button[data-lang=zh]")
     # The page has several texts in both languages (explanation, customers and advertising notes).
     assert page.locator("p.explanation[data-lang-text=zh]").is_visible()

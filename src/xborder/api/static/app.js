@@ -26,7 +26,7 @@
       { type: "bar", name: "best score", x: x, y: rows.map(function (r) { return r.best_score; }), marker: { color: "#1f6feb" },
         text: rows.map(function (r) { return r.best_title || r.best_product_id; }), hovertemplate: "%{x}: %{y:.3f}<br>%{text}<extra>best</extra>" },
       { type: "bar", name: "mean score", x: x, y: rows.map(function (r) { return r.mean_score; }), marker: { color: "#9cc3ff" } }
-    ], { barmode: "group", yaxis: { title: "score" }, height: 320 });
+    ], { barmode: "group", yaxis: { title: { text: "score" } }, height: 320 });
     var el = document.getElementById("chart-markets");
     if (el && el.on) el.on("plotly_click", function (ev) {
       var m = ev.points[0].x; var u = new URL(window.location.href);
@@ -60,13 +60,13 @@
     var traces = [];
     if (hist.length) traces.push({ x: hist.map(function (r) { return r.ds; }), y: hist.map(function (r) { return r.y; }), mode: "lines+markers", name: "units sold", line: { color: "#1f6feb" } });
     traces = traces.concat(forecastTraces(d.forecast || []));
-    plot("chart-demand", traces, { yaxis: { title: "units / " + (d.freq || "period"), rangemode: "tozero" }, height: 380 });
+    plot("chart-demand", traces, { yaxis: { title: { text: "units / " + (d.freq || "period") }, rangemode: "tozero" }, height: 380 });
 
     var fr = (d.factors || []).slice().sort(function (a, b) { return Math.abs(a.contribution || 0) - Math.abs(b.contribution || 0); });
     if (fr.length) {
       plot("chart-factors", [{ type: "bar", orientation: "h", y: fr.map(function (r) { return r.factor; }), x: fr.map(function (r) { return r.contribution; }),
         marker: { color: fr.map(function (r) { return (r.contribution || 0) >= 0 ? "#1a7f37" : "#c62828"; }) } }],
-        { xaxis: { title: "contribution" }, margin: { l: 160, r: 20, t: 20, b: 40 }, height: Math.max(220, 28 * fr.length + 60) });
+        { xaxis: { title: { text: "contribution" } }, margin: { l: 160, r: 20, t: 20, b: 40 }, height: Math.max(220, 28 * fr.length + 60) });
     }
 
     // Per mode, the landed-cost engine's cost lines stacked in waterfall order (duty and import VAT up to the
@@ -85,20 +85,20 @@
         text: lc.map(function (r) { return isNum(r.unit_margin) ? (r.unit_margin >= 0 ? "+" : "") + r.unit_margin.toFixed(2) : ""; }),
         textposition: "top center", marker: { symbol: "line-ew-open", size: 46, line: { width: 3 },
           color: lc.map(function (r) { return isNum(r.unit_margin) && r.unit_margin < 0 ? "#c62828" : "#1a7f37"; }) } });
-      plot("chart-landed", tr, { barmode: "stack", yaxis: { title: "per unit (" + lc[0].currency + ")" }, height: 360 });
+      plot("chart-landed", tr, { barmode: "stack", yaxis: { title: { text: "per unit (" + lc[0].currency + ")" } }, height: 360 });
     }
 
     // Customers: the product's buyers per RFM segment; ads: ACoS per week against the break-even ACoS.
     var mix = d.segment_mix || [];
     if (mix.some(function (r) { return r.buyers > 0; })) plot("chart-customer-segments", [{ type: "bar", x: mix.map(function (r) { return r.segment.replace(/_/g, " "); }),
-      y: mix.map(function (r) { return r.buyers; }), marker: { color: ["#1a7f37", "#1f6feb", "#e8710a", "#9e9e9e"] } }], { yaxis: { title: "buyers of this product" }, height: 260 });
+      y: mix.map(function (r) { return r.buyers; }), marker: { color: ["#1a7f37", "#1f6feb", "#e8710a", "#9e9e9e"] } }], { yaxis: { title: { text: "buyers of this product" } }, height: 260 });
     var wk = (d.acos_by_week || []).filter(function (r) { return isNum(r.acos); })
       .sort(function (a, b) { return a.week < b.week ? -1 : a.week > b.week ? 1 : 0; });  // the dossier lists the newest first
     if (wk.length) {
       var at = [{ type: "scatter", mode: "lines+markers", name: "ACoS", x: wk.map(function (r) { return r.week; }), y: wk.map(function (r) { return r.acos; }) }];
       if (isNum(d.break_even_acos)) at.push({ type: "scatter", mode: "lines", name: "break-even ACoS", x: [wk[0].week, wk[wk.length - 1].week],
         y: [d.break_even_acos, d.break_even_acos], line: { color: "#c62828", dash: "dash" } });
-      plot("chart-acos", at, { yaxis: { title: "ACoS", tickformat: ".0%", rangemode: "tozero" }, height: 300 });
+      plot("chart-acos", at, { yaxis: { title: { text: "ACoS" }, tickformat: ".0%", rangemode: "tozero" }, height: 300 });
     }
     // Keyword matrix: the product's search-term spend per tier (x), stacked by the call on each term.
     var km = d.keyword_mix || [];
@@ -113,12 +113,12 @@
           customdata: tiers.map(function (t) { var r = cell(t); return r ? [r.terms, r.clicks, r.orders] : [0, 0, 0]; }),
           hovertemplate: "%{x}, " + c.replace(/_/g, " ") + ": spend %{y:,.2f}<br>%{customdata[0]} terms, %{customdata[1]:,} clicks, %{customdata[2]:,} orders<extra></extra>",
           marker: { color: CALL_COLOURS[c] || "#666" } };
-      }), { barmode: "stack", yaxis: { title: "spend" }, height: 300 });
+      }), { barmode: "stack", yaxis: { title: { text: "spend" } }, height: 300 });
     }
 
     var om = d.other_markets || [];
     if (om.length > 1) plot("chart-other-markets", [{ type: "bar", x: om.map(function (r) { return r.market; }), y: om.map(function (r) { return r.score; }),
-      marker: { color: om.map(function (r) { return r.market === d.market ? "#1f6feb" : "#9cc3ff"; }) } }], { yaxis: { title: "score" }, height: 220, margin: { l: 50, r: 10, t: 10, b: 30 } });
+      marker: { color: om.map(function (r) { return r.market === d.market ? "#1f6feb" : "#9cc3ff"; }) } }], { yaxis: { title: { text: "score" } }, height: 220, margin: { l: 50, r: 10, t: 10, b: 30 } });
   }
 
   /* Explanation language switch */

@@ -22,7 +22,7 @@
         text: known.map(function (k) { return fmt(k.value, k.unit) + " (" + W.chart_target + " " + (k.direction === "at_least" ? "≥ " : "≤ ") + fmt(k.target, k.unit) + ")"; }),
         textposition: "auto", hovertemplate: "%{y}: %{text}<extra></extra>",
         marker: { color: known.map(function (k) { return k.meets ? "#1a7f37" : "#c62828"; }) }
-      }], Object.assign({}, LAYOUT, { height: 60 + 34 * known.length, yaxis: { automargin: true }, xaxis: { title: W.chart_progress, range: [-1, 2.05] },
+      }], Object.assign({}, LAYOUT, { height: 60 + 34 * known.length, yaxis: { automargin: true }, xaxis: { title: { text: W.chart_progress }, range: [-1, 2.05] },
         shapes: [{ type: "line", x0: 1, x1: 1, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#555" } }] }), CONFIG);
     } else if (bar) { bar.style.minHeight = "0"; }
     var byKpi = {};
@@ -35,7 +35,7 @@
     var line = document.getElementById("chart-trend");
     if (line && traces.length) {
       window.Plotly.newPlot(line, traces, Object.assign({}, LAYOUT, { margin: { l: 60, r: 20, t: 20, b: 40 }, height: 340,
-        legend: { orientation: "h", y: -0.25 }, yaxis: { title: W.chart_progress_short, range: [-1, 2.05] }, xaxis: { title: W.chart_run },
+        legend: { orientation: "h", y: -0.25 }, yaxis: { title: { text: W.chart_progress_short }, range: [-1, 2.05] }, xaxis: { title: { text: W.chart_run } },
         shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 1, y1: 1, line: { dash: "dot", color: "#555" } }] }), CONFIG);
     } else if (line) { line.style.minHeight = "0"; }
   }
