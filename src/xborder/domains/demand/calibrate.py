@@ -43,6 +43,7 @@ __all__ = [
     "Calibration",
     "level_scale",
     "reuse_scales",
+    "run_memo",
     "fit_calibration",
     "apply_calibration",
     "sample_paths",
@@ -118,6 +119,11 @@ def reuse_scales() -> Iterator[None]:
         _SCALES.reset(token)
 
 
+def run_memo() -> dict | None:
+    """The memo of the enclosing :func:`reuse_scales` block (None outside one), for other per-run lookups."""
+    return _SCALES.get(None)
+
+
 def _scale_lookup(df: pd.DataFrame, window: int, kind: str) -> pd.Series:
     """:func:`level_scale` of every (unique_id, ds) of ``df`` (index) as if each period were a cutoff."""
     d = df[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"], kind="stable")
@@ -171,6 +177,15 @@ class Calibration:
 
     def quantiles(self, classes: np.ndarray, steps: np.ndarray) -> np.ndarray:
         """Quantiles (rows: forecasts, columns: ``probs``) of the error groups of ``classes`` x ``steps``."""
+        # every forecast of one (class, step) pair has the same row: look the distinct pairs up, then gather
+        cls_code, cls_names = pd.factorize(np.asarray(classes), use_na_sentinel=False)
+        steps = np.asarray(steps)
+        step_code, step_names = pd.factorize(steps, use_na_sentinel=False)
+        k = len(step_names)
+        pair, inv = np.unique(cls_code.astype(np.int64) * k + step_code, return_inverse=True)
+        return self._pair_quantiles(cls_names[pair // k], step_names[pair % k])[inv]
+
+    def _pair_quantiles(self, classes: np.ndarray, steps: np.ndarray) -> np.ndarray:
         beyond = np.maximum(np.asarray(steps, float) / self.max_step, 1.0) ** self.step_growth
         steps = np.minimum(steps, self.max_step)
         out = np.full((len(steps), len(self.probs) + 1), np.nan)  # + the weighted mean error

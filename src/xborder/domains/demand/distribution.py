@@ -23,6 +23,7 @@ from xborder.domains.demand.calibrate import (
     fit_calibration,
     level_scale,
     quantile_name,
+    run_memo,
     sample_paths,
 )
 from xborder.domains.demand.combos import combo_members, is_croston_type, median_share
@@ -121,12 +122,29 @@ class Distribution:
 
 def _chosen(points: pd.DataFrame, picks: pd.Series, *, windows: str) -> pd.DataFrame:
     """Backtest rows of each series' pick: ``windows`` all | earlier (all but the last) | last."""
-    # a map and one comparison instead of merging every candidate's rows with the picks (same rows, same order)
-    p = points[(points["model"] == points["unique_id"].map(picks)).to_numpy(bool)]
+    # integer codes of the ids and models (once per run) instead of a text map and comparison over every row
+    uid, ids, model, models = _codes(points)
+    want = models.get_indexer(picks.reindex(ids))
+    on = (uid >= 0) & (model >= 0) & (model == want[uid])
+    p = points[on]
     if windows != "all":
-        last = p.groupby("unique_id")["cutoff"].transform("max")
+        last = p["cutoff"].groupby(uid[on]).transform("max")
         p = p[(p["cutoff"] < last) if windows == "earlier" else (p["cutoff"] == last)]
     return p.reset_index(drop=True)
+
+
+def _codes(points: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray, pd.Index]:
+    """Integer codes and names of ``points``' unique_id and model (computed once per frame in a run's memo)."""
+    memo = run_memo()
+    key = ("codes", id(points))
+    if memo is not None and key in memo and memo[key][0] is points:
+        return memo[key][1]
+    uid, ids = pd.factorize(points["unique_id"])
+    model, models = pd.factorize(points["model"])
+    out = (uid, pd.Index(ids), model, pd.Index(models))
+    if memo is not None:
+        memo[key] = (points, out)
+    return out
 
 
 def _base(model: str, base: int, season: int) -> int:

@@ -55,7 +55,7 @@ def blend_own(cal: pd.DataFrame, classes: pd.Series, levels: list[int] | tuple[i
         return cal
     order = np.argsort(anchors)
     xa, da = np.asarray(anchors)[order], d[on][:, order]
-    add = np.vstack([np.interp(probs, xa, row) for row in da])
+    add = _interp_rows(probs, xa, da)
     new = np.clip(np.maximum.accumulate(q[on] + add, axis=1), 0, None)
     out = cal.copy()
     out.loc[on, cols] = new
@@ -64,4 +64,27 @@ def blend_own(cal: pd.DataFrame, classes: pd.Series, levels: list[int] | tuple[i
         lo_j, hi_j = (int(np.argmin(np.abs(probs - p))) for p in (tail, 1 - tail))
         out.loc[on, f"pooled_lo_{v}"] = new[:, lo_j]
         out.loc[on, f"pooled_hi_{v}"] = new[:, hi_j]
+    return out
+
+
+def _interp_rows(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """``np.interp(x, xp, row)`` for every row of ``fp`` at once, the same arithmetic as numpy's (bit for bit)."""
+    if len(xp) < 2 or np.any(np.diff(xp) <= 0):  # ties or one anchor: numpy's own, row by row
+        return np.vstack([np.interp(x, xp, row) for row in fp])
+    out = np.empty((len(fp), len(x)))
+    j = np.searchsorted(xp, x, side="right") - 1  # xp[j] <= x < xp[j + 1]
+    for i, (k, v) in enumerate(zip(j, x, strict=True)):
+        if k < 0:
+            out[:, i] = fp[:, 0]
+        elif k >= len(xp) - 1 or xp[k] == v:
+            out[:, i] = fp[:, min(k, len(xp) - 1)]
+        else:
+            slope = (fp[:, k + 1] - fp[:, k]) / (xp[k + 1] - xp[k])
+            res = slope * (v - xp[k]) + fp[:, k]
+            bad = np.isnan(res)  # numpy retries from the other end
+            if bad.any():
+                res[bad] = slope[bad] * (v - xp[k + 1]) + fp[bad, k + 1]
+                still = np.isnan(res) & (fp[:, k] == fp[:, k + 1])
+                res[still] = fp[still, k]
+            out[:, i] = res
     return out
