@@ -177,3 +177,39 @@ def test_run_demand_on_the_real_warehouse(retail_warehouse: Path, tmp_path: Path
     assert out["search_leads"] == len(leads) and all(
         "leads sales by" in t or "moves with" in t for *_, t in leads
     )
+
+
+def _fold_scores(weeks: pd.DataFrame, cut: str) -> dict[str, tuple[float, float]]:
+    """MASE (mean over series) and WAPE of the chosen forecast and the baselines on the 26 weeks after ``cut``."""
+    train = weeks[weeks["ds"] <= cut]
+    test = weeks[(weeks["ds"] > cut) & weeks["unique_id"].isin(train["unique_id"].unique())]
+    test = test.groupby("unique_id").head(26)
+    res = forecast(train, horizon=26, freq="W", n_jobs=2)
+    m = test.merge(res.all_models.merge(res.forecasts[["unique_id", "ds", "point"]], on=["unique_id", "ds"]))
+    scale = naive_scale(train)
+    out = {}
+    for col in ("point", "Naive", "AutoETS"):
+        ae = (m["y"] - m[col].clip(lower=0)).abs()
+        mase = (ae.groupby(m["unique_id"]).mean() / scale).dropna().mean()
+        out[col] = (float(mase), float(ae.sum() / m["y"].abs().sum()))
+    return out
+
+
+def test_weekly_country_totals_choice_no_worse_than_naive(retail_warehouse: Path) -> None:
+    """Issue 15's check on benchmarks/forecast_accuracy.py's UCI country totals weekly row (origins 21 Feb and
+    23 May 2011, 26 weeks each, the two folds' mean): the choice with the level's fixed 50% margin scored MASE
+    0.819 against Naive's 0.759 (most countries are lumpy; Naive's zero after a silent week wins where they stop
+    buying). The margin chosen per level on the backtest (select.MARGINS, windows held out in turn) takes 25%
+    there: MASE 0.733, WAPE 0.331 (Naive 0.439, AutoETS 0.406)."""
+    from xborder.domains.demand.stage import load_events
+
+    con = connect(retail_warehouse, read_only=True)
+    try:
+        events = load_events(con)
+    finally:
+        con.close()
+    weeks = build_series(events, level="market_total", freq="W")
+    folds = [_fold_scores(weeks, cut) for cut in ("2011-02-21", "2011-05-23")]
+    mean = {k: [sum(f[k][i] for f in folds) / 2 for i in (0, 1)] for k in folds[0]}
+    assert mean["point"][0] <= mean["Naive"][0]
+    assert mean["point"][1] <= min(mean["Naive"][1], mean["AutoETS"][1])

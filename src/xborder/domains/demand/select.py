@@ -14,7 +14,7 @@ Strategies (``series`` is the default in :func:`xborder.domains.demand.forecast`
 - ``class``: one candidate per Syntetos-Boylan demand class (classes with few series use the
   level's winner);
 - ``series``: the level's winner unless a series' own best candidate has a backtest MAE lower
-  by more than ``margin``.
+  by more than ``margin`` (or a smaller margin of :data:`MARGINS`, chosen per level on the backtest).
 
 Given several strategies (``auto``) and 2+ backtest windows, the strategy itself is chosen on the
 backtest: each is fitted on the earlier windows and scored on the last one, the best is refitted
@@ -49,11 +49,12 @@ MIN_CLASS_SERIES = 30
 """Demand classes with fewer series take the level's winner in the ``class`` strategy."""
 NAIVE_FALLBACK = False
 """Off (measured, not adopted; docs/benchmarks.md, issue 15 sixth session): a demand class whose picks lose to a
-baseline (Naive, SeasonalNaive, AutoETS) on both MASE and WAPE on the last backtest window (picks made on the
-earlier windows) takes that baseline (:func:`naive_fallback`). It lowered UCI country totals weekly MASE 0.819 ->
-0.784 (Naive 0.759) and their mean's bias +10.7% -> +7.9%, but one window's evidence moved UCI category x
-country weekly's smooth and erratic classes (9-26 series, the large ones) to Naive: WAPE 0.412 -> 0.490, worse
-than AutoETS's 0.480."""
+baseline on both MASE and WAPE on the last backtest window takes it (:func:`naive_fallback`); one window's
+evidence moved UCI category x country weekly's large series to Naive (WAPE 0.412 -> 0.490)."""
+MARGINS: tuple[float, ...] = (0.25,)
+"""Smaller margins the ``series`` strategy may take instead of the given one: per level, the one whose picks score
+best on the backtest windows, each held out in turn (:func:`_choose_margin`). 0 (every series its own best) was
+measured and not adopted (docs/demand.md, issue 15 ninth session)."""
 FALLBACK_MODELS = ("Naive", "SeasonalNaive", "AutoETS")
 """The baselines the chosen forecast is held to (issue 15): a class falls back to the one that beat its picks."""
 MIN_FALLBACK_POINTS = 50
@@ -217,9 +218,10 @@ def _first_available(ranking: list[str], avail: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=avail.index, name="model")
 
 
-def _fit(
-    err: _Errors, strategy: str, windows: Sequence[int], classes: pd.Series, margin: float
-) -> tuple[pd.Series, pd.Series]:
+def _fits(
+    err: _Errors, strategy: str, windows: Sequence[int], classes: pd.Series, margins: Sequence[float]
+) -> list[tuple[pd.Series, pd.Series]]:
+    """(picks, reasons) per margin of ``margins`` (only the ``series`` strategy reads it), sharing the ranking."""
     names = _candidates(err, windows)
     ae, sy, n = err.table(names, windows)  # per series; NaN where the candidate has no forecast
     avail = ae.notna()
@@ -236,21 +238,22 @@ def _fit(
                 best = _first_available(rank_c, avail.loc[ids])
                 picks.loc[ids] = best
                 reasons.loc[ids] = f"best over the {c} series in the backtest (" + best + ")"
-    elif strategy == "series":
-        mae = ae.div(n, axis=0).fillna(np.inf)
-        own = mae.idxmin(axis=1)
-        base = pd.Series(
-            mae.to_numpy()[np.arange(len(mae)), mae.columns.get_indexer(pd.Index(picks))], index=mae.index
-        )
+    if strategy != "series":
+        return [(picks, reasons)] * len(margins)
+    mae = ae.div(n, axis=0).fillna(np.inf)
+    own = mae.idxmin(axis=1)
+    base = pd.Series(
+        mae.to_numpy()[np.arange(len(mae)), mae.columns.get_indexer(pd.Index(picks))], index=mae.index
+    )
+    out = []
+    for margin in margins:
+        p, r = picks.copy(), reasons.copy()
         switch = (mae.min(axis=1) < (1 - margin) * base) | ~np.isfinite(base)
         switch &= np.isfinite(mae.min(axis=1))
-        picks[switch] = own[switch]
-        reasons[switch] = (
-            f"own backtest MAE lower than the level winner's by more than {margin:.0%}"
-            if margin > 0
-            else "lowest own backtest MAE"
-        )
-    return picks, reasons
+        p[switch] = own[switch]
+        r[switch] = f"own backtest MAE lower than the level winner's by more than {margin:.0%}"
+        out.append((p, r))
+    return out
 
 
 def _pick_score(err: _Errors, picks: pd.Series, window: int) -> float:
@@ -318,17 +321,35 @@ def _select(
     best = strategies[0]
     if len(strategies) > 1 and len(windows) >= 2:
         for s in strategies:
-            picks, _ = _fit(err, s, windows[:-1], classes, margin)
+            picks, _ = _fits(err, s, windows[:-1], classes, [margin])[0]
             scores[s] = _pick_score(err, picks, windows[-1])
         best = min(strategies, key=lambda s: (scores[s], strategies.index(s)))
-    picks, reasons = _fit(err, best, windows, classes, margin)
+    if best == "series" and MARGINS and len(windows) >= 2:
+        margin = _choose_margin(err, classes, margin, windows, scores)
+    picks, reasons = _fits(err, best, windows, classes, [margin])[0]
     if NAIVE_FALLBACK and len(windows) >= 2:
-        early, _ = _fit(err, best, windows[:-1], classes, margin)
+        early, _ = _fits(err, best, windows[:-1], classes, [margin])[0]
         for c, model in naive_fallback(err, early, windows[-1], classes, windows).items():
             on = classes.reindex(picks.index).fillna("unknown").eq(c).to_numpy()
             picks[on] = model
             reasons[on] = f"{model}: it beat the level's choice for {c} series on the last backtest window"
     return Selection(picks, best, reasons, scores, err.wide)
+
+
+def _choose_margin(
+    err: _Errors, classes: pd.Series, margin: float, windows: Sequence[int], scores: dict[str, float]
+) -> float:
+    """The ``series`` strategy's margin: ``margin`` or one of :data:`MARGINS` below it, whichever scores best
+    (combined criterion, :func:`_pick_score`) summed over the windows, each held out in turn while the picks
+    are fitted on the others; the larger margin on a tie."""
+    margins = sorted({margin, *(x for x in MARGINS if x < margin)}, reverse=True)
+    total = np.zeros(len(margins))
+    for w in windows:
+        fits = _fits(err, "series", [x for x in windows if x != w], classes, margins)
+        total += [_pick_score(err, picks, w) for picks, _ in fits]
+    for m, t in zip(margins, total, strict=True):
+        scores[f"series@{m:g}"] = float(t)
+    return margins[int(np.argmin(total))]
 
 
 def naive_fallback(
