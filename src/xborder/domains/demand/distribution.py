@@ -124,7 +124,7 @@ def _chosen(points: pd.DataFrame, picks: pd.Series, *, windows: str) -> pd.DataF
     """Backtest rows of each series' pick: ``windows`` all | earlier (all but the last) | last."""
     # integer codes of the ids and models (once per run) instead of a text map and comparison over every row
     uid, ids, model, models = _codes(points)
-    want = models.get_indexer(picks.reindex(ids))
+    want = models.get_indexer(pd.Index(picks.reindex(ids)))
     on = (uid >= 0) & (model >= 0) & (model == want[uid])
     p = points[on]
     if windows != "all":
