@@ -18,6 +18,10 @@ capped at 6 months of estimated demand on average (``history_policy(max_stock_mo
 outcomes split by the decision the stage would take on the history year (stock / cap / make_to_order — a
 make-to-order pair holds nothing and is served on order, so its replay under the capped policy is reported apart).
 
+Ninth session: ``plan_capped_6_seasonal`` (the seasonal index, ``replay.seasonal_index``) and
+``plan_capped_6_seasonal_half`` (and P = L + R/2: the variant M5's year before chose for the 7-day review, which
+the stage uses), with cash tied up at the stage's landed cost per unit (GBP and EUR pairs).
+
 Run: .venv/bin/python benchmarks/inventory_stage_replay.py DEMO.duckdb  (writes results/inventory_stage_replay.json)
 """
 

@@ -3,6 +3,8 @@ small real warehouse's whole run (UCI Online Retail, 12 best sellers in GB, DE, 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,6 +108,8 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
         assert r.distribution == ("gamma" if use_gamma else "normal")
         assert r.protection_sd == pytest.approx(np.sqrt(var), rel=1e-9)
         assert r.reorder_point == np.ceil(want)
+        note = json.loads(r.notes)[0]  # the note says the season it planned for
+        assert note["code"] == "inventory.own_sales" and note["args"]["season"] == pytest.approx(k)
         assert r.expected_cycle_service == pytest.approx(0.95, abs=0.01)
         # the stock it holds against the days-of-cover rule on the same demand (the year's mean d, by hand):
         # plan = (r − dP) + Q/2 + Rd/2, rule = max(⌈(L + 15)d⌉ − dP, 0) + Q_rule/2 + Rd/2

@@ -47,6 +47,7 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
         slow = getattr(r, "distribution", None) == "empirical"
         notes.append({"code": "inventory.own_sales_slow" if slow else "inventory.own_sales", "args": {
             "rate": r.daily_demand, "days": r.protection_days,
+            "season": r.protection_demand / (r.daily_demand * r.protection_days) if r.daily_demand > 0 else 1.0,
             "service": _f(getattr(r, "uncapped_cycle_service", r.expected_cycle_service)) or 0.0}})  # fmt: skip
     if r.kind == "analogue":
         notes.append({"code": "inventory.launch", "args": {"units": r.launch_quantity, "cash": _f(r.launch_cash) or 0.0,
