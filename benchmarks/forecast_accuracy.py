@@ -223,7 +223,7 @@ def backtest(
             train = train[train["unique_id"].isin(vol)]
         test = series[(series["ds"] > cut) & series["unique_id"].isin(train["unique_id"].unique())]
         test = test.groupby("unique_id").head(horizon)
-        with conformal.weighted(weight):  # as the stage: product series at conformal.PRODUCT_WEIGHT
+        with conformal.weighted(weight):  # as the stage: conformal.level_weight
             res = forecast(
                 train,
                 horizon=horizon,
@@ -399,7 +399,7 @@ def main() -> None:
             groups=groups,
             # as the stage: product series are re-seasoned only on request (it lost on UCI products)
             reseason=args.reseason_products or not name.startswith(PRODUCT_CASES),
-            weight=conformal.PRODUCT_WEIGHT if name.startswith(PRODUCT_CASES) else conformal.WEIGHT,
+            weight=conformal.level_weight("product" if name.startswith(PRODUCT_CASES) else "aggregate", freq),
         )
         results[name] = r
         print(

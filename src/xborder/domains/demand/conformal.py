@@ -24,7 +24,8 @@ import pandas as pd
 __all__ = [
     "CONFORMAL",
     "WEIGHT",
-    "PRODUCT_WEIGHT",
+    "WEEKLY_AGGREGATE_WEIGHT",
+    "level_weight",
     "weighted",
     "current_weight",
     "LEVELS",
@@ -40,24 +41,33 @@ __all__ = [
 
 CONFORMAL = True
 """Calibrate the interval rule per demand class on the backtest rows (off: every interval at its nominal level)."""
-WEIGHT = 0.85
-"""Share of the way from the nominal level to the conformal one an interval is built at (1: split conformal), for
-category and market series; product series take :data:`PRODUCT_WEIGHT` (:func:`weighted`). 0.85 since 2026-12-07
-(ninth session; 0.5 before): at 0.5 the CLI's own table (calibrated without the window it scores) held 0.739 / 0.919
-of UCI category x country weeks and 0.745 / 0.935 of country weeks, at 0.85 0.750 / 0.948 and 0.781 / 0.949; 0.85
-is the largest weight that keeps every benchmark row within 5 points (UCI category x country monthly 0.846 at
-0.85, 0.857 at 1; docs/benchmarks.md)."""
-PRODUCT_WEIGHT = 0.5
-"""The weight of product series (the stage's and the benchmark's product levels). Kept at 0.5: the UCI benchmark's
-product x country monthly row already covers 0.849 at 0.5 (its Mar-Aug 2011 fold 0.889), so any wider interval
-leaves its band, while the CLI's own product rows stay short (0.727 monthly, 0.676 weekly at 0.5)."""
+WEIGHT = 0.5
+"""Share of the way from the nominal level to the conformal one an interval is built at (1: split conformal): the
+default, and the weight of product series and of monthly series (:func:`level_weight`)."""
+WEEKLY_AGGREGATE_WEIGHT = 0.85
+"""The weight of weekly category and market series (since 2026-12-07, ninth session; 0.5 before). At 0.5 the
+CLI's own table (calibrated without the window it scores) held 0.739 / 0.919 of UCI category x country weeks
+and 0.745 / 0.935 of country weeks, at 0.85 0.750 / 0.948 and 0.781 / 0.949, with the benchmark's weekly rows
+within 5 points (0.817 / 0.955, 0.821 / 0.966). Monthly series keep 0.5: at 0.85 the benchmark's UCI category x
+country months read 0.846 and its country months of Jun-Nov 2011 0.861 (out of band), and product series keep
+it because the benchmark's UCI product x country months already read 0.849 at 0.5 (0.871 at 0.85), while the
+CLI's product rows stay short (docs/benchmarks.md, issue 15 ninth session)."""
+
+
+def level_weight(level: str, freq: str) -> float:
+    """The weight of a level's intervals: :data:`WEEKLY_AGGREGATE_WEIGHT` for weekly category and market series,
+    else :data:`WEIGHT` (the stage and the benchmark set it with :func:`weighted` around ``forecast()``)."""
+    aggregate = not level.startswith("product")
+    return WEEKLY_AGGREGATE_WEIGHT if aggregate and freq.upper().startswith("W") else WEIGHT
+
+
 _WEIGHT: ContextVar[float | None] = ContextVar("_WEIGHT", default=None)
 
 
 @contextmanager
 def weighted(weight: float) -> Iterator[None]:
     """Within the block, intervals are built ``weight`` of the way to the conformal level (instead of
-    :data:`WEIGHT`): the stage and the benchmark set :data:`PRODUCT_WEIGHT` around their product forecasts."""
+    :data:`WEIGHT`): the stage and the benchmark set :func:`level_weight` around ``forecast()``."""
     token = _WEIGHT.set(weight)
     try:
         yield

@@ -291,8 +291,7 @@ def run_demand(
                 base + 0.1 / len(levels),
                 f"{level}: backtesting and forecasting {todo['unique_id'].nunique():,} series",
             )
-            weight = conformal.PRODUCT_WEIGHT if level.startswith("product") else conformal.WEIGHT
-            with conformal.weighted(weight):  # interval width per level (demand/conformal.py)
+            with conformal.weighted(conformal.level_weight(level, freq)):  # interval width per level and freq
                 res = forecast(
                     todo,
                     groups=product_groups(events, todo) if level == "product_market" else None,
