@@ -99,7 +99,9 @@ def own_sales_main(rows: pd.DataFrame) -> dict:
     own = own_sales_plans(daily, first, pairs, cutoff="2016-05-21", review_days=s.review_days,
                           service_level=s.service_level, settings=s)  # fmt: skip
     c1, w1 = time.process_time(), time.perf_counter()
-    own = own.merge(sale_day_floors(daily), on="product_id", how="left")  # the stage's launch floors (ninth session)
+    own = own.merge(
+        sale_day_floors(daily), on="product_id", how="left"
+    )  # the stage's launch floors (ninth session)
     c1f, w1f = time.process_time(), time.perf_counter()
     keep = ["product_id", "market", "lead_time_days", "lead_time_sd_days"]
     rows = rows.drop(columns=["lead_time_days", "lead_time_sd_days"]).merge(

@@ -226,6 +226,7 @@ def _spread_scale(hist: np.ndarray, play: np.ndarray, review: int, target: float
 def _variants(review: int, mask: np.ndarray) -> dict[str, Policy]:
     """The per-class plan and its protection variants (ninth session): the seasonal index
     (``replay.seasonal_index``) and, at a periodic review, P = L + R/2."""
+
     def pol(seasonal: bool, half: bool) -> Policy:
         return history_policy(lead_time_days=LEAD - (review / 2 if half else 0.0), lead_time_sd_days=LEAD_SD,
                               review_days=review, service_level=TARGET, order_days=ORDER_DAYS, gamma=mask,
@@ -257,7 +258,9 @@ def backtest_choice() -> dict[str, Any]:
         classes = _classes(hist, review)
         choice = choose_by_class(runs, classes, target=TARGET, default="normal")
         mask = np.array([choice.get(int(c), "normal") == "gamma" for c in classes])
-        variants = {n: _summary(_run(hist, play, pol, review), None) for n, pol in _variants(review, mask).items()}
+        variants = {
+            n: _summary(_run(hist, play, pol, review), None) for n, pol in _variants(review, mask).items()
+        }
         out[str(review)] = {
             "protection_variants": variants,
             "protection_choice": _choose_variant(variants),

@@ -109,7 +109,11 @@ VARIANTS: dict[str, float] = {
 """Plan variants: pairs expecting fewer units than this over L + R take the empirical reorder point
 (``empirical_below``; domains/inventory/intermittent.py)."""
 
-CAPPED: dict[str, float] = {"plan_capped_6": 6.0, "plan_capped_6_seasonal": 6.0, "plan_capped_6_seasonal_half": 6.0}
+CAPPED: dict[str, float] = {
+    "plan_capped_6": 6.0,
+    "plan_capped_6_seasonal": 6.0,
+    "plan_capped_6_seasonal_half": 6.0,
+}
 """The stage's plan (empirical below 25 units) with its reorder point capped at this many months of stock."""
 
 
@@ -214,9 +218,7 @@ def main(db: str) -> None:
             for a in ("stock", "cap", "make_to_order") if (act == a).any()
         }  # fmt: skip
         stocked = act != "make_to_order"
-        out["stocked_pairs"] = {
-            n: _sum(runs[n], stocked) for n in ("rule", "plan_empirical_25", *CAPPED)
-        }
+        out["stocked_pairs"] = {n: _sum(runs[n], stocked) for n in ("rule", "plan_empirical_25", *CAPPED)}
         held: dict[str, Any] = {}
         for a, b in ((0, 1), (1, 0)):
             pick = _choose({n: runs[n] for n in VARIANTS}, half == a)

@@ -31,8 +31,17 @@ def test_seasonal_plan_scales_the_protection_period() -> None:
     rng = np.random.default_rng(3)
     sales = rng.poisson(np.r_[np.full(73, 30.0), np.full(291, 15.0)], (40, 364)).astype(float)
     ok = np.ones_like(sales, dtype=bool)
-    kw = {"lead_time_days": 66.0, "lead_time_sd_days": 7.0, "review_days": 7, "service_level": 0.95, "gamma": False}
-    flat, season = history_reorder_points(sales, ok, **kw), history_reorder_points(sales, ok, seasonal=True, **kw)
+    kw = {
+        "lead_time_days": 66.0,
+        "lead_time_sd_days": 7.0,
+        "review_days": 7,
+        "service_level": 0.95,
+        "gamma": False,
+    }
+    flat, season = (
+        history_reorder_points(sales, ok, **kw),
+        history_reorder_points(sales, ok, seasonal=True, **kw),
+    )
     k = seasonal_index(sales, 364, 73)
     assert 1.6 < k < 2.0  # the same 73 days a year ago sold about twice the year's average
     assert np.allclose(season.daily_demand, flat.daily_demand)  # the order quantity's mean is not scaled
@@ -103,7 +112,9 @@ def test_sale_day_floors_and_the_choice_by_hand() -> None:
     # a: sale days 10 (GB, two lines), 1 and 20 (DE); the no-sale day is not a sale day
     assert f.loc["a", "launch_floor_days"] == 3 and f.loc["a", "launch_floor"] == 10.0
     assert f.loc["a", "launch_sale_size"] == 10.0 and f.loc["b", "launch_floor"] == 3.0
-    assert sale_day_floors(d, 0.9).set_index("product_id").loc["a", "launch_floor"] == math.ceil(10 + 0.8 * 10)
+    assert sale_day_floors(d, 0.9).set_index("product_id").loc["a", "launch_floor"] == math.ceil(
+        10 + 0.8 * 10
+    )
     with pytest.raises(ValueError, match="quantile"):
         sale_day_floors(d, 1.0)
     assert choose_floor({0.5: 0.75, 0.85: 0.925, 0.9: 0.948, 0.95: 0.974}, 0.95) == 0.9
@@ -139,7 +150,10 @@ def test_an_analogue_plan_is_raised_to_its_launch_floor_or_made_to_order() -> No
     assert free["stock_action"] == "stock" and free["reorder_point"] < 150
     raised = _launch(150.0, 40.0)
     assert raised["uncapped_reorder_point"] == 150.0 == raised["reorder_point"]
-    assert raised["stock_action"] == "stock" and raised["expected_cycle_service"] > free["expected_cycle_service"]
+    assert (
+        raised["stock_action"] == "stock"
+        and raised["expected_cycle_service"] > free["expected_cycle_service"]
+    )
     # a floor beyond the cap: capped; a median sale day beyond the capped stock position: made to order
     cap = 6 * DAYS_PER_MONTH * 2.0
     capped = _launch(2000.0, 40.0)

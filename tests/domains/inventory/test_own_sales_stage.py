@@ -159,7 +159,10 @@ def test_pairs_with_a_year_of_sales_use_the_replay_policy(run: dict) -> None:
         hold = slow.order_quantity / 2 + d * slow.review_days / 2
         assert slow.uncapped_average_stock == pytest.approx(want_r[0] - mu_slow + hold)
         assert slow.uncapped_average_stock > cap and slow.stock_action == "cap"
-        assert slow.reorder_point == np.floor(np.round(mu_slow + cap - hold, 9)) and slow.average_stock <= cap + 1e-9
+        assert (
+            slow.reorder_point == np.floor(np.round(mu_slow + cap - hold, 9))
+            and slow.average_stock <= cap + 1e-9
+        )
         _, _, at_cap = empirical_reorder_points(
             series, np.ones_like(series, dtype=bool), lead_time_days=slow.lead_time_days - slow.review_days / 2,
             lead_time_sd_days=slow.lead_time_sd_days, review_days=int(slow.review_days), service_level=0.95,

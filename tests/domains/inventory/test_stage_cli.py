@@ -89,7 +89,9 @@ def test_bathmat_alerts_name_each_product_by_id_and_title(bathmat_db) -> None:
         assert out.exit_code == 0, out.output
         line = next(x for x in out.output.splitlines() if x.startswith(row["sku"]))
         assert row["product_id"] in line and row["title"][:40] in line and word.lower() in line.lower()
-    bad = CliRunner().invoke(app, ["--db", str(bathmat_db), "inventory", "alerts", "--run", "latest", "--lang", "fr"])
+    bad = CliRunner().invoke(
+        app, ["--db", str(bathmat_db), "inventory", "alerts", "--run", "latest", "--lang", "fr"]
+    )
     assert isinstance(bad.exception, BadInputError) and "use en or zh" in str(bad.exception)
 
 

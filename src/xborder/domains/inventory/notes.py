@@ -98,7 +98,9 @@ def _cap_code(r: Any, s: PlanSettings) -> dict[str, Any]:
         return {"code": "inventory.stock_cap", "args": args | {"r0": r.uncapped_reorder_point, "r": r.reorder_point,
                 "stock": r.average_stock, "service": _f(r.expected_cycle_service) or 0.0}}  # fmt: skip
     hold = r.order_quantity / 2 + rate * s.review_days / 2
-    r_cap = max(np.floor(round(r.protection_demand + s.max_stock_months * DAYS_PER_MONTH * rate - hold, 9)), 0.0)
+    r_cap = max(
+        np.floor(round(r.protection_demand + s.max_stock_months * DAYS_PER_MONTH * rate - hold, 9)), 0.0
+    )
     args |= {"q": r.order_quantity, "lead": r.lead_time_days, "baseline_stock": r.baseline_average_stock,
              "baseline_service": _f(r.baseline_cycle_service) or 0.0}  # fmt: skip
     if hold > s.max_stock_months * DAYS_PER_MONTH * rate:

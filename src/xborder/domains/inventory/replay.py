@@ -160,7 +160,9 @@ def protection_spread(
     return mean, day_sd, sums_sd, n
 
 
-def seasonal_index(sales: np.ndarray, window: int, protect_days: int, clip: tuple[float, float] = (0.5, 2.0)) -> float:
+def seasonal_index(
+    sales: np.ndarray, window: int, protect_days: int, clip: tuple[float, float] = (0.5, 2.0)
+) -> float:
     """The coming ``protect_days`` days' share of a year, read on the same days a year ago, pooled over the SKUs.
 
     The window's first ``protect_days`` days are the same weekdays of last year as the protection period ahead
