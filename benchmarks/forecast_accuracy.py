@@ -42,7 +42,7 @@ from demand_datasets import (
     load_uci_products,
 )
 
-from xborder.domains.demand import build_series, forecast
+from xborder.domains.demand import build_series, conformal, forecast
 from xborder.domains.demand.accuracy import naive_scale, pinball_sums
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_accuracy.json"
@@ -210,8 +210,10 @@ def backtest(
     selection: str = "series",
     groups: pd.Series | None = None,
     reseason: bool = True,
+    weight: float | None = None,
 ) -> dict:
     folds, t0 = [], time.perf_counter()
+    weight = conformal.WEIGHT if weight is None else weight
     for cut in cutoffs:
         train = series[series["ds"] <= cut]
         if history:
@@ -221,9 +223,16 @@ def backtest(
             train = train[train["unique_id"].isin(vol)]
         test = series[(series["ds"] > cut) & series["unique_id"].isin(train["unique_id"].unique())]
         test = test.groupby("unique_id").head(horizon)
-        res = forecast(
-            train, horizon=horizon, freq=freq, n_jobs=2, selection=selection, groups=groups, reseason=reseason
-        )
+        with conformal.weighted(weight):  # as the stage: conformal.level_weight
+            res = forecast(
+                train,
+                horizon=horizon,
+                freq=freq,
+                n_jobs=2,
+                selection=selection,
+                groups=groups,
+                reseason=reseason,
+            )
         s = score(train, test, res)
         if dump:  # inner backtest points and every model's forecasts, for offline analysis
             dump.mkdir(parents=True, exist_ok=True)
@@ -390,6 +399,7 @@ def main() -> None:
             groups=groups,
             # as the stage: product series are re-seasoned only on request (it lost on UCI products)
             reseason=args.reseason_products or not name.startswith(PRODUCT_CASES),
+            weight=conformal.level_weight("product" if name.startswith(PRODUCT_CASES) else "aggregate", freq),
         )
         results[name] = r
         print(

@@ -14,9 +14,13 @@ market over 28, 49, 67 and 91 days from its first sale there (windows ending aft
 against r = μ + 1.645σ (95 % cycle service, normal). "Held" = share of launch-windows with units ≤ r.
 
 Variants: a = ½ (independent weeks) and 0.85 (the growth the stage lends an analogue: the demo run's pooled a);
-and, not in the stage, r raised to at least the product's median / 75th / 95th percentile sale day in the markets
-where it sold in the 52 weeks before (a launch in a wholesale market opens with one customer's order, which a market-size
-scaling of the run rate does not see).
+and r raised to at least a quantile (50th … 95th percentile) of the product's sale days in the markets where it
+sold in the 52 weeks before (a launch in a wholesale market opens with one customer's order, which a market-size
+scaling of the run rate does not see; ``inventory.launch.sale_day_floors``). The quantile is **chosen on the
+earlier cuts** (``launch.FLOOR_CHOICE_CUTS``: 2010-07-01 and 2010-10-01, whose windows all end by 2011-03-31 —
+the lowest quantile holding 93 %) and **tested on the later ones** (2011-04-01, 2011-07-01: every launch and
+outcome after the choice period; 2011-01-01 overlaps it and is reported apart). The stage uses the chosen quantile
+(``launch.LAUNCH_FLOOR_QUANTILE``); the run records whether the choice still agrees.
 
 Writes benchmarks/results/inventory_analogue_outcomes.json. Run:
 .venv/bin/python benchmarks/inventory_analogue_outcomes.py /path/to/demo.duckdb
@@ -39,6 +43,12 @@ from scipy.stats import norm
 
 from xborder.domains.demand.analogue import analogue_forecasts
 from xborder.domains.inventory.forecasts import demand_from_forecasts, window_demand
+from xborder.domains.inventory.launch import (
+    FLOOR_CHOICE_CUTS,
+    LAUNCH_FLOOR_QUANTILE,
+    choose_floor,
+    sale_day_floors,
+)
 
 CUTS = ("2010-07-01", "2010-10-01", "2011-01-01", "2011-04-01", "2011-07-01")
 LENGTHS = (28, 49, 67, 91)
@@ -46,7 +56,8 @@ ENTRY_DAYS = 91
 WEEKS = 26
 GROWTHS = {"independent weeks, a = 0.5": 0.5, "a = 0.85 (the run's pooled a, the stage)": 0.85}
 Z = float(norm.ppf(0.95))
-FLOORS = {"median": 0.5, "p75": 0.75, "p95": 0.95}
+FLOORS = {f"p{round(100 * q)}": q for q in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)}
+TEST_CUTS = ("2011-04-01", "2011-07-01")  # launches and outcomes all after the choice period
 FORECAST_PAIRS = 200  # product × market forecasts of the demo's demand run (docs/inventory.md)
 
 
@@ -96,10 +107,10 @@ def _analogues(sales: pd.DataFrame, cut: pd.Timestamp) -> tuple[pd.DataFrame, pd
          "ds": pd.to_datetime(an["ds"]), "point": an["point"], "lo_80": an["lo_80"], "hi_80": an["hi_80"],
          "lo_95": an["lo_95"], "hi_95": an["hi_95"]}
     )  # fmt: skip
-    days = year.groupby(["product_id", "market", "day"])["units"].sum().reset_index()
-    size = days.groupby("product_id")["units"].quantile(list(FLOORS.values())).unstack()
-    size.columns = [f"sale_day_{k}" for k in FLOORS]
-    return launched.join(size, on="product_id"), rows
+    for k, q in FLOORS.items():
+        f = sale_day_floors(year, q).set_index("product_id")["launch_floor"].rename(f"sale_day_{k}")
+        launched = launched.join(f, on="product_id")
+    return launched, rows
 
 
 def _windows(sales: pd.DataFrame, cut: pd.Timestamp, end: pd.Timestamp) -> tuple[list[pd.DataFrame], dict]:
@@ -154,7 +165,21 @@ def main() -> None:
     d["gb"] = np.where(d["market"] == "GB", "GB", "other")
     first = d[d["variant"] == next(iter(GROWTHS))]
     ratio = first["actual"] / first["mu"].where(first["mu"] > 0)
+    floor_names = {f"{k}": f"{list(GROWTHS)[1]}, r ≥ {k} sale day elsewhere" for k in FLOORS}
+    period = {"choice": d["cut"].isin(FLOOR_CHOICE_CUTS), "test": d["cut"].isin(TEST_CUTS)}
+    on_choice = {FLOORS[k]: float((g["actual"] <= g["r"]).mean())
+                 for k, n in floor_names.items() for g in [d[(d["variant"] == n) & period["choice"]]]}  # fmt: skip
+    chosen = choose_floor(on_choice, 0.95)
+    split = {
+        "choice_cuts": list(FLOOR_CHOICE_CUTS), "test_cuts": list(TEST_CUTS),
+        "held_on_choice_cuts": {f"p{round(100 * q)}": round(h, 4) for q, h in on_choice.items()},
+        "chosen_quantile": chosen, "agrees_with_stage": chosen == LAUNCH_FLOOR_QUANTILE,
+        "tested": {n: held_summary(g[g["cut"].isin(TEST_CUTS)], by=("gb",)) | {"launch_windows": int(g["cut"].isin(TEST_CUTS).sum())}
+                   for n, g in d.groupby("variant", sort=False)
+                   if n in (list(GROWTHS)[1], floor_names[f"p{round(100 * chosen)}"])},
+    }  # fmt: skip
     out = {
+        "floor_choice": split,
         "cuts": list(CUTS), "lengths": list(LENGTHS), "entry_days": ENTRY_DAYS, "target": 0.95,
         "launches": counts, "launch_windows": len(first), "expected_units": round(float(first["mu"].sum())),
         "actual_units": round(float(first["actual"].sum())),

@@ -18,6 +18,10 @@ capped at 6 months of estimated demand on average (``history_policy(max_stock_mo
 outcomes split by the decision the stage would take on the history year (stock / cap / make_to_order — a
 make-to-order pair holds nothing and is served on order, so its replay under the capped policy is reported apart).
 
+Ninth session: ``plan_capped_6_seasonal`` (the seasonal index, ``replay.seasonal_index``) and
+``plan_capped_6_seasonal_half`` (and P = L + R/2: the variant M5's year before chose for the 7-day review, which
+the stage uses), with cash tied up at the stage's landed cost per unit (GBP and EUR pairs).
+
 Run: .venv/bin/python benchmarks/inventory_stage_replay.py DEMO.duckdb  (writes results/inventory_stage_replay.json)
 """
 
@@ -61,7 +65,7 @@ def _series(db: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         ).df()
         run = con.execute("SELECT max(run_id) FROM inventory_plans").fetchall()[0][0]
         lead = con.execute(
-            "SELECT product_id, market, lead_time_days, lead_time_sd_days FROM inventory_plans "
+            "SELECT product_id, market, lead_time_days, lead_time_sd_days, unit_cost, currency FROM inventory_plans "
             "WHERE run_id = ? AND lead_time_days IS NOT NULL",
             [run],
         ).df()
@@ -105,7 +109,11 @@ VARIANTS: dict[str, float] = {
 """Plan variants: pairs expecting fewer units than this over L + R take the empirical reorder point
 (``empirical_below``; domains/inventory/intermittent.py)."""
 
-CAPPED: dict[str, float] = {"plan_capped_6": 6.0}
+CAPPED: dict[str, float] = {
+    "plan_capped_6": 6.0,
+    "plan_capped_6_seasonal": 6.0,
+    "plan_capped_6_seasonal_half": 6.0,
+}
 """The stage's plan (empirical below 25 units) with its reorder point capped at this many months of stock."""
 
 
@@ -137,11 +145,14 @@ def _replay(
     """Per-pair outcomes of one policy (the rule or a plan variant) over all lead-time groups."""
     groups = pairs.groupby([pairs["lead_time_days"].round(1), pairs["lead_time_sd_days"].round(1)]).indices
     out = {k: np.zeros(len(pairs)) for k in ("cycles", "short", "stock", "demand", "sold", "orders")}
+    out["cost"] = pairs["unit_cost"].to_numpy(dtype=float)
     for (lead, lead_sd), idx in groups.items():
         pol = (_rule(lead, review) if name == "rule" else
-               history_policy(lead_time_days=lead, lead_time_sd_days=lead_sd, review_days=review,
+               history_policy(lead_time_days=lead - (review / 2 if name.endswith("_half") else 0.0),
+                              lead_time_sd_days=lead_sd, review_days=review,
                               service_level=TARGET, order_days=ORDER_DAYS, gamma=None,
-                              empirical_below=VARIANTS.get(name, 25.0), max_stock_months=CAPPED.get(name, 0.0)))  # fmt: skip
+                              empirical_below=VARIANTS.get(name, 25.0), max_stock_months=CAPPED.get(name, 0.0),
+                              seasonal="_seasonal" in name))  # fmt: skip
         h, p = hist[idx], play[idx]
         r0, q0 = pol(0, h, np.ones_like(h, dtype=bool))
         s = simulate_lost_sales(p, h, pol, lead_time_days=lead, lead_time_sd_days=lead_sd,
@@ -152,11 +163,18 @@ def _replay(
     return out
 
 
-def _sum(o: dict[str, np.ndarray], m: np.ndarray) -> dict[str, Any]:
-    t = {k: float(v[m].sum()) for k, v in o.items()}
+def _sum(o: dict[str, np.ndarray], m: np.ndarray, currency: np.ndarray | None = None) -> dict[str, Any]:
+    t = {k: float(v[m].sum()) for k, v in o.items() if k != "cost"}
+    cash: dict[str, float] = {}
+    if currency is not None:  # cash tied up = average stock × the stage's landed cost per unit, per currency
+        worth = o["stock"] * o["cost"]
+        for c in ("GBP", "EUR"):
+            k = m & (currency == c) & np.isfinite(worth)
+            cash[c] = round(float(worth[k].sum()), 0)
     return {"pairs": int(m.sum()), "cycle_service": round(1 - t["short"] / t["cycles"], 4) if t["cycles"] else None,
             "cycles": int(t["cycles"]), "fill_rate": round(t["sold"] / t["demand"], 4) if t["demand"] else None,
-            "average_stock_units": round(t["stock"], 1), "orders": int(t["orders"])}  # fmt: skip
+            "average_stock_units": round(t["stock"], 1), "orders": int(t["orders"]),
+            **({"cash_tied_up": cash} if cash else {})}  # fmt: skip
 
 
 def _choose(res: dict[str, dict[str, np.ndarray]], m: np.ndarray) -> str:
@@ -181,7 +199,8 @@ def main(db: str) -> None:
         units = hist.mean(axis=1) * (pairs["lead_time_days"].to_numpy() + review)
         cls = volume_classes(hist.mean(axis=1), pairs["lead_time_days"].to_numpy() + review)
         runs = {n: _replay(pairs, hist, play, n, review) for n in ("rule", *VARIANTS, *CAPPED)}
-        out: dict[str, Any] = {n: _sum(o, everything) for n, o in runs.items()}
+        cur = pairs["currency"].astype(str).to_numpy()
+        out: dict[str, Any] = {n: _sum(o, everything, cur) for n, o in runs.items()}
         for n in (*VARIANTS, *CAPPED):
             out[n]["stock_vs_rule"] = round(
                 out[n]["average_stock_units"] / out["rule"]["average_stock_units"] - 1, 4
@@ -195,13 +214,11 @@ def main(db: str) -> None:
         act = _decisions(pairs, hist, review, CAPPED["plan_capped_6"])
         out["by_decision"] = {
             a: {"units_replayed": float(play[act == a].sum()),
-                **{n: _sum(runs[n], act == a) for n in ("rule", "plan_empirical_25", "plan_capped_6")}}
+                **{n: _sum(runs[n], act == a) for n in ("rule", "plan_empirical_25", *CAPPED)}}
             for a in ("stock", "cap", "make_to_order") if (act == a).any()
         }  # fmt: skip
         stocked = act != "make_to_order"
-        out["stocked_pairs"] = {
-            n: _sum(runs[n], stocked) for n in ("rule", "plan_empirical_25", "plan_capped_6")
-        }
+        out["stocked_pairs"] = {n: _sum(runs[n], stocked) for n in ("rule", "plan_empirical_25", *CAPPED)}
         held: dict[str, Any] = {}
         for a, b in ((0, 1), (1, 0)):
             pick = _choose({n: runs[n] for n in VARIANTS}, half == a)

@@ -364,7 +364,6 @@ def test_sigterm_during_an_upload_finishes_or_rolls_back_the_ingest(tmp_path, gr
 def test_status_answers_from_committed_data_while_the_server_ingests_an_upload(tmp_path) -> None:
     """Reads are never blocked by the server: while ``serve`` is busy storing 541,909 rows, ``status`` answers
     without waiting for it, from the last committed state (no half-stored rows, no lock error), and afterwards sees them all."""
-    import httpx
 
     db = tmp_path / "w.duckdb"
     made = _cli(db, "users", "add", "bob", "--role", "analyst", "--password", "bob-initial-pass-1")
@@ -376,15 +375,17 @@ def test_status_answers_from_committed_data_while_the_server_ingests_an_upload(t
         t0 = time.monotonic()
         during = _cli(db, "--json", "status", XBORDER_LOCK_WAIT="0")
         took = time.monotonic() - t0
-        busy_after = httpx.get(f"{url}/api/health").json()["busy"]
         t.join(600)
         after = _cli(db, "--json", "status")
     assert during.returncode == 0, during.stderr
     assert not any(s in during.stderr for s in RAW_LOCK), during.stderr
     rows = {x["table"]: x["rows"] for x in json.loads(during.stdout)["tables"]}
     assert rows.get("order_lines", 0) == 0  # the ingest had not committed: nothing half-stored is seen
-    assert busy_after, "the upload ended before status answered: the test proved nothing"  # it read during it
     res = answer["r"].json()["results"][0]
+    # status began once the server was busy with the upload and saw none of the rows it then stored: it read
+    # during the ingest, not after it (a copy made after the commit would hold them; under load the upload may
+    # end before status prints, which is why "busy" is not asked afterwards)
+    assert res["rows_stored"] > 0
     assert res["rows_in"] == 541_909 == res["rows_stored"] + res["rows_duplicate"] + res["rows_quarantined"]
     assert after.returncode == 0, after.stderr
     rows = {x["table"]: x["rows"] for x in json.loads(after.stdout)["tables"]}

@@ -66,6 +66,89 @@ class Interrupted(BaseException):
     that work's ``except Exception`` cannot swallow it (the ingest's transaction rolls back on it)."""
 
 
+def _held_open(path: Path) -> bool:
+    """Whether this process still has ``path`` open (Linux: /proc/self/fd; elsewhere assume it does)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return True
+    target = str(path.resolve())
+    for fd in fds.iterdir():
+        try:
+            if os.readlink(fd) == target:
+                return True
+        except OSError:  # closed while listing
+            continue
+    return False
+
+
+def _copy_database(cur: duckdb.DuckDBPyConnection, catalog: str, path: Path) -> None:
+    """Copy the committed tables, views and comments of ``catalog`` (quoted form) into a new DuckDB file ``path``.
+
+    The copy is made by a separate DuckDB instance, never attached to the server's (slower than ``COPY FROM
+    DATABASE``: 1.2 s vs 0.2 s for an empty warehouse, 6 s vs 4 s for the demo's).
+    """
+
+    def ident(*parts: str) -> str:
+        return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
+
+    def text(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    raw = [catalog.replace('""', '"')]
+    out = duckdb.connect(str(path))
+    try:
+        cur.execute("BEGIN TRANSACTION")  # one consistent state for every table
+        try:
+            tables = cur.execute(
+                "SELECT schema_name, table_name, sql, comment FROM duckdb_tables() WHERE database_name = ? "
+                "AND NOT internal AND NOT temporary ORDER BY table_oid",
+                raw,
+            ).fetchall()
+            ddl = [f"CREATE SCHEMA IF NOT EXISTS {ident(s)}" for s in dict.fromkeys(t[0] for t in tables)]
+            ddl += [sql for _, _, sql, _ in tables]
+            ddl += [f"COMMENT ON TABLE {ident(s, t)} IS {text(c)}" for s, t, _, c in tables if c is not None]
+            ddl += [
+                f"COMMENT ON COLUMN {ident(s, t, c)} IS {text(x)}"
+                for s, t, c, x in cur.execute(
+                    "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+                    "WHERE database_name = ? AND comment IS NOT NULL",
+                    raw,
+                ).fetchall()
+            ]
+            ddl += [
+                sql
+                for (sql,) in cur.execute(
+                    "SELECT sql FROM duckdb_views() WHERE database_name = ? AND NOT internal AND NOT temporary "
+                    "ORDER BY view_oid",
+                    raw,
+                ).fetchall()
+            ]
+            out.execute("BEGIN TRANSACTION;\n" + ";\n".join(ddl) + ";\nCOMMIT")  # one transaction: 9 s -> 1 s
+            counts = (
+                cur.execute(
+                    " UNION ALL ".join(
+                        f'SELECT {i}, count(*) FROM "{catalog}".{ident(s, t)}'
+                        for i, (s, t, _, _) in enumerate(tables)
+                    )
+                ).fetchall()
+                if tables
+                else []
+            )
+            filled = {i for i, n in counts if n}
+            out.execute("BEGIN TRANSACTION")
+            for schema, name, _, _ in (t for i, t in enumerate(tables) if i in filled):
+                out.register(
+                    "_xb_rows", cur.sql(f'SELECT * FROM "{catalog}".{ident(schema, name)}').to_arrow_reader()
+                )
+                out.execute(f"INSERT INTO {ident(schema, name)} SELECT * FROM _xb_rows")
+                out.unregister("_xb_rows")
+            out.execute("COMMIT")
+        finally:
+            cur.execute("COMMIT")
+    finally:
+        out.close()
+
+
 class Database:
     """The warehouse as seen by the web app (one per app instance).
 
@@ -178,6 +261,17 @@ class Database:
                     cur.execute(f'COPY FROM DATABASE "{self._catalog}" TO _snapshot')
                 finally:
                     cur.execute("DETACH _snapshot")
+                if _held_open(part):
+                    # Another request's open transaction looked at the catalog while the copy was attached (an
+                    # ingest listing tables): DuckDB keeps the file open, and locked, until that transaction
+                    # ends, so no other process could read it. Copy again through a separate instance.
+                    held, part = part, target.with_suffix(".copy")
+                    _copy_database(cur, self._catalog, part)
+                    for name in (held, held.with_name(held.name + ".wal")):
+                        try:
+                            name.unlink(missing_ok=True)
+                        except OSError:  # Windows: still open (left in the private folder)
+                            pass
             except BaseException:
                 for leftover in (part, part.with_name(part.name + ".wal")):
                     leftover.unlink(missing_ok=True)

@@ -171,7 +171,11 @@ def flow(
         float | None, typer.Option("--floor", help="Cash floor (default: settings cash_floor).")
     ] = None,
     currency: Annotated[
-        str | None, typer.Option("--currency", help="Currency of the flow (default: settings cash_currency).")
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Currency of the flow (default: settings cash_currency, else the currency of most of your sales).",
+        ),
     ] = None,
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks projected.")] = 13,
     picks: Annotated[

@@ -303,9 +303,13 @@ def _render_forecast(d: dict) -> None:
     console.print("Models chosen: " + ", ".join(f"{k} {v}" for k, v in d["models_chosen"].items()))
     if ev := d.get("events"):
         moved = {k: v for k, v in ev["factors"].items() if v != 1.0}
+        scored = (
+            f"kept on {ev['series_on']} of {ev['series_scored']} backtested series (where they lowered the backtest error)"
+            if ev["series_scored"]
+            else "no backtest window touched a researched event, so no series could be checked and none uses them"
+        )
         console.print(
-            f"Market events (--events): kept on {ev['series_on']} of {ev['series_scored']} backtested series "
-            "(where they lowered the backtest error); factors "
+            f"Market events (--events): {scored}; factors "
             + (
                 ", ".join(f"{k} x{v:.2f}" for k, v in moved.items())
                 or "none learnt (no researched event in the history)"

@@ -23,7 +23,10 @@ def exposure(
     ctx: typer.Context,
     base: Annotated[
         str | None,
-        typer.Option("--base", help="Currency the seller keeps (default: settings cash_currency)."),
+        typer.Option(
+            "--base",
+            help="Currency the seller keeps (default: settings cash_currency, else the currency of most of your sales).",
+        ),
     ] = None,
     cost_currency: Annotated[
         str, typer.Option("--cost-currency", help="Currency suppliers are paid in.")

@@ -12,7 +12,7 @@ import typer
 from xborder.cli.common import console, emit, open_warehouse, progress, state
 from xborder.core.errors import BadInputError
 
-__all__ = ["register", "plan", "alerts", "calendar", "stock_decisions"]
+__all__ = ["register", "plan", "calendar", "stock_decisions"]
 
 inventory_app = typer.Typer(
     help="Inventory: stock plans from the forecasts (lost sales), stock-outs, slow movers, aged stock, event calendar.",
@@ -33,7 +33,8 @@ _PLAN_COLS = ["product_id", "market", "sku", "kind", "plan_method", "daily_deman
               "baseline_cycle_service", "stock_action", "cover_months", "uncapped_reorder_point",
               "uncapped_average_stock", "uncapped_cycle_service", "notes_en"]  # fmt: skip
 _ACTIONS = {"stock": "stock", "cap": "capped", "make_to_order": "make to order"}
-_CAP_CODES = ("inventory.stock_cap", "inventory.make_to_order_moq", "inventory.make_to_order_lumpy")
+_CAP_CODES = ("inventory.stock_cap", "inventory.make_to_order_moq", "inventory.make_to_order_lumpy",
+              "inventory.make_to_order_launch")  # fmt: skip
 _HEALTH_COLS = ["product_id", "market", "sku", "as_of", "on_hand", "daily_rate", "days_of_cover", "turnover",
                 "days_without_sales", "status", "aged_units_next", "first_fee_date", "aged_fee_total",
                 "clearance_event_id", "clearance_start", "clearance_units", "text_en"]  # fmt: skip
@@ -72,6 +73,7 @@ def _load(
         frames = {
             t.name: read_rows(con, t, out_run if t.name == "inventory_stockouts" else run_id) for t in TABLES
         }
+        titles = _titles(con, frames)
     finally:
         con.close()
     if summary.get("reason_code") == "inventory.no_demand":
@@ -79,17 +81,36 @@ def _load(
     if markets:
         wanted = [m.upper() for m in markets]
         frames = {k: f[f["market"].isin(wanted)] for k, f in frames.items()}
-    return {"run_id": run_id, "frames": frames, "summary": summary}
+    return {"run_id": run_id, "frames": frames, "summary": summary, "titles": titles}
 
 
-def _cap_text(notes: Any) -> str:
-    """The stock cap's note of a plan, in English."""
+def _titles(con: Any, frames: dict[str, Any]) -> dict[str, str]:
+    """product_id → title (``products``) of the products in ``frames``, and ``sku:<sku>`` → the latest inventory
+    snapshot's title of each SKU in them (a report names its products; the products table may not)."""
+    ids = sorted(
+        {str(x) for f in frames.values() if "product_id" in f for x in f["product_id"].dropna().unique()}
+    )
+    skus = sorted({str(x) for f in frames.values() if "sku" in f for x in f["sku"].dropna().unique()})
+    useful = "title IS NOT NULL AND trim(title) NOT IN ('', 'nan')"
+    rows = con.execute(
+        f"SELECT product_id, title FROM products WHERE product_id IN (SELECT unnest(?)) AND {useful}", [ids]
+    ).fetchall()
+    rows += con.execute(
+        f"SELECT 'sku:' || sku, arg_max(title, snapshot_date) FROM inventory_snapshots "
+        f"WHERE sku IN (SELECT unnest(?)) AND {useful} GROUP BY sku",
+        [skus],
+    ).fetchall()
+    return {str(k): str(v).strip() for k, v in rows}
+
+
+def _cap_text(notes: Any, lang: str = "en") -> str:
+    """The stock cap's note of a plan, in ``lang``."""
     import json
 
     from xborder.core import i18n
 
     codes = json.loads(notes) if isinstance(notes, str) and notes.startswith("[") else []
-    return " ".join(i18n.message(n, "en") for n in codes if n.get("code") in _CAP_CODES)
+    return " ".join(i18n.message(n, lang) for n in codes if n.get("code") in _CAP_CODES)
 
 
 def _num(v: Any, digits: int = 0) -> str:
@@ -168,17 +189,24 @@ def stock_decisions(plans: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _decisions_line(rows: list[dict[str, Any]]) -> str:
+def _decisions_line(rows: list[dict[str, Any]], lang: str = "en") -> str:
+    from xborder.core import i18n
+
     parts = []
     for r in rows:
         svc = (
-            "no stock held"
+            i18n.render("inventory.cli.decision_no_stock", lang)
             if r["cycle_service"] is None
-            else (f"cycle service {r['uncapped_cycle_service']:.0%} → {r['cycle_service']:.0%}")
+            else i18n.render("inventory.cli.decision_service", lang, before=r["uncapped_cycle_service"],
+                             after=r["cycle_service"])
+        )  # fmt: skip
+        action = (
+            _ACTIONS[r["action"]] if lang == "en" else i18n.render(f"inventory.field.{r['action']}", lang)
         )
-        parts.append(f"{_ACTIONS[r['action']]} {r['plans']:,} (average stock {r['uncapped_average_stock']:,.0f} → "
-                     f"{r['average_stock']:,.0f} units; rule {r['baseline_average_stock']:,.0f}; {svc})")  # fmt: skip
-    return "Stock decisions: " + "; ".join(parts) + "."
+        parts.append(i18n.render("inventory.cli.decision_part", lang, action=action, plans=r["plans"],
+                                 before=r["uncapped_average_stock"], after=r["average_stock"],
+                                 rule=r["baseline_average_stock"], service=svc))  # fmt: skip
+    return i18n.render("inventory.cli.decisions", lang, parts=("; " if lang == "en" else "；").join(parts))
 
 
 def _chart(plans: Any, path: Path) -> str | None:
@@ -218,62 +246,6 @@ def _render_plans(x: dict[str, Any]) -> None:
         console.print(str(x["plans"]["notes_en"].iloc[0]), highlight=False)
     if x.get("chart"):
         console.print(f"Stock projection: {x['chart']}")
-
-
-@inventory_app.command("alerts")
-def alerts(
-    ctx: typer.Context,
-    market: MarketOpt = None,
-    run: RunOpt = None,
-    top: Annotated[
-        int,
-        typer.Option(
-            "--top", min=0, help="Capped / make-to-order plans to list, largest uncapped stock first."
-        ),
-    ] = 10,
-    json_out: JsonOpt = False,
-) -> None:
-    """Slow movers (30/60/90 days without a sale), aged-stock surcharges ahead, clearance events, stock-out periods,
-    and plans capped at the months-of-stock setting or marked make-to-order, with the reason."""
-    if json_out:
-        state(ctx).json = True
-    d = _load(ctx, run, {}, market)
-    health = d["frames"]["inventory_health"]
-    flagged = health[health["status"].astype(str).str.startswith("slow_") | health["first_fee_date"].notna()]
-    outs = d["frames"]["inventory_stockouts"]
-    plans = d["frames"]["inventory_plans"]
-    held = (
-        plans[plans["stock_action"].isin(["cap", "make_to_order"])]
-        if "stock_action" in plans
-        else plans.iloc[:0]
-    )
-    held = held.sort_values("uncapped_average_stock", ascending=False).head(top)
-    data = {"run_id": d["run_id"], "statuses": health["status"].value_counts().to_dict(),
-            "alerts": flagged.reindex(columns=_HEALTH_COLS).reset_index(drop=True),
-            "stockouts": outs.drop(columns=["run_id"]).reset_index(drop=True),
-            "stock_decisions": stock_decisions(plans),
-            "overstock_plans": held.assign(reason_en=held["notes"].map(_cap_text)).reindex(
-                columns=["product_id", "market", "kind", "stock_action", "cover_months", "uncapped_average_stock",
-                         "average_stock", "uncapped_cycle_service", "expected_cycle_service", "reason_en"]
-            ).reset_index(drop=True)}  # fmt: skip
-
-    def render(x: dict[str, Any]) -> None:
-        console.print(
-            f"Stock health (run {x['run_id']}): " + ", ".join(f"{k} {v}" for k, v in x["statuses"].items())
-        )
-        for r in x["alerts"].itertuples():
-            console.print(f"[bold]{r.sku}[/] ({r.product_id}, {r.market}): {r.text_en}", highlight=False)
-        wide = x["stockouts"][x["stockouts"]["location"] == "*"]
-        console.print(f"Stock-out periods: {len(x['stockouts']):,} (market-wide: {len(wide):,}).")
-        if x["stock_decisions"]:
-            console.print(_decisions_line(x["stock_decisions"]), highlight=False)
-        for r in x["overstock_plans"].itertuples():
-            console.print(
-                f"[bold]{r.product_id}[/] ({r.market}, {_ACTIONS[r.stock_action]}): {r.reason_en}",
-                highlight=False,
-            )
-
-    emit(ctx, data, render)
 
 
 @inventory_app.command("calendar")
@@ -325,54 +297,10 @@ def calendar(
     emit(ctx, data, render)
 
 
-@inventory_app.command("leadtimes")
-def leadtimes(
-    ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="lane (destination × mode) | supplier | product.")] = "lane",
-    top: Annotated[
-        int, typer.Option("--top", min=0, help="Rows to list, most deliveries first (0: all).")
-    ] = 30,
-    json_out: JsonOpt = False,
-) -> None:
-    """Lead times observed on real deliveries (order → delivery days): per lane, supplier or product × market."""
-    from xborder.domains.inventory.observed import LANE_KEYS, delivery_days, observed_lead_times
-    from xborder.domains.inventory.stage.inputs import read_deliveries
-
-    if json_out:
-        state(ctx).json = True
-    if by not in LANE_KEYS:
-        raise BadInputError(f"--by {by!r}: write one of {', '.join(LANE_KEYS)}.")
-    con = open_warehouse(ctx, read_only=True)
-    try:
-        dd = delivery_days(read_deliveries(con))
-    finally:
-        con.close()
-    if dd.empty:
-        raise BadInputError("No delivery with an order and a delivery day.",
-                            hint="Load supplier events: xborder ingest events.csv --as suppliers")  # fmt: skip
-    lanes = observed_lead_times(dd, by).sort_values("deliveries", ascending=False, kind="mergesort")
-    data = {
-        "by": by,
-        "deliveries": len(dd),
-        "lead_times": (lanes.head(top) if top else lanes).reset_index(drop=True),
-    }
-
-    def render(x: dict[str, Any]) -> None:
-        from rich.table import Table
-        from rich.text import Text
-
-        keys = LANE_KEYS[x["by"]]
-        t = Table(title=Text(f"Order → delivery days, {x['deliveries']:,} deliveries"))
-        for c in (*keys, "n", "mean", "sd", "median", "p90", "late"):
-            t.add_column(c)
-        for r in x["lead_times"].to_dict("records"):
-            t.add_row(*(str(r[k])[:40] for k in keys), f"{r['deliveries']:,}", _num(r["mean_days"], 1),
-                      _num(r["sd_days"], 1), _num(r["median_days"]), _num(r["p90_days"]), _num(r["late_share"], 2))  # fmt: skip
-        console.print(t)
-
-    emit(ctx, data, render)
-
-
 def register(app: typer.Typer) -> None:
     """Add ``xborder inventory`` to the main app."""
+    from xborder.cli import inventory_alerts, inventory_leadtimes
+
+    inventory_alerts.register(inventory_app)
+    inventory_leadtimes.register(inventory_app)
     app.add_typer(inventory_app, name="inventory")

@@ -102,20 +102,32 @@ def show_register(
 def seller(
     ctx: typer.Context,
     currency: Annotated[
-        str | None, typer.Option("--currency", help="Currency of the sums (default: settings cash_currency).")
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Currency of the sums (default: settings cash_currency, else the currency of most of your sales).",
+        ),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The seller's risk register: each category over all plans of the latest risk run, and the risk reserve."""
     _json(ctx, json_out)
     from xborder.core.clock import today
+    from xborder.domains.finance.stage.currency import seller_cash_currency
     from xborder.domains.risk.register import seller_register
     from xborder.reference.fx import load_fx
 
     run_id, rows = _latest(ctx, "risk_register")
     if rows is None or rows.empty:
         raise BadInputError("No risk register in this warehouse.", hint="Run: xborder risk run")
-    base = (currency or state(ctx).settings.cash_currency).upper()
+    if currency:
+        base = currency.upper()
+    else:
+        con = open_warehouse(ctx, read_only=True)
+        try:
+            base = seller_cash_currency(con, state(ctx).settings)
+        finally:
+            con.close()
     fx = load_fx(None)
     to_base = {c: fx.factor(str(c), base, today()).rate for c in rows["currency"].dropna().unique()}
     table = seller_register(rows, to_base)

@@ -138,9 +138,10 @@ class Settings:
     """Finance: days from receiving goods to paying the supplier (DPO of the cash conversion cycle)."""
     cash_opening_balance: float | None = None
     cash_floor: float = 0.0
-    cash_currency: str = "USD"
+    cash_currency: str | None = None
     """Finance, 13-week cash flow: cash on hand at its start (None: not known, the flow starts at 0 and says so),
-    the floor it must not go below, and the currency it is kept in (docs/finance.md)."""
+    the floor it must not go below, and the currency it is kept in (None: the currency of most of the sales
+    revenue in the warehouse, else USD; docs/finance.md)."""
     supplier_deposit_share: float = 0.30
     payout_cycle_days: int = 14
     payout_reserve_days: int = 7

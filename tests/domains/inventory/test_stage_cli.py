@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from tests.conftest import shared_path
 from xborder.cli.main import app, main
 from xborder.core import i18n
+from xborder.core.errors import BadInputError
 from xborder.core.settings import get_settings
 from xborder.domains.inventory.dossier import build
 from xborder.domains.inventory.plan import PlanSettings, plan_from_rows
@@ -65,6 +66,33 @@ def test_bathmat_plans_alerts_and_cli(bathmat_db) -> None:
     assert row["daily_demand"] == pytest.approx(mwh["units-shipped-last-30-days"] / 30)
     assert row["on_hand"] == mwh["avaliable-quantity(sellable)"] or row["on_hand"] > 0
     assert "Days-of-cover rule" in row["notes_en"]
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_bathmat_alerts_name_each_product_by_id_and_title(bathmat_db) -> None:
+    res = CliRunner().invoke(app, ["--db", str(bathmat_db), "--json", "inventory", "alerts"])
+    assert res.exit_code == 0, res.output
+    alerts = pd.DataFrame(json.loads(res.output)["alerts"])
+    # by hand: the title the inventory age report gives each SKU (the latest dated report)
+    age = pd.read_csv(zipfile.ZipFile(shared_path("amazon_seller_central_us_bathmat_seller_2018_2020", "inventory",
+                                                  "inventory age.zip")).open("inventory age.csv"), encoding="cp1252")  # fmt: skip
+    named = age.set_index("sku")["product-name"].str.strip()
+    slow = alerts[alerts["status"] == "slow_90"]
+    assert len(slow) == 8 and slow["title"].notna().all()
+    assert (slow["title"].to_numpy() == named.reindex(slow["sku"]).to_numpy()).all()
+    assert slow["text_en"].str.len().gt(0).all() and slow["text_zh"].str.contains("滞销").all()
+    row = slow.iloc[0]
+    for lang, word in (("en", "Slow mover"), ("zh", "滞销")):
+        out = CliRunner().invoke(app, ["--db", str(bathmat_db), "inventory", "alerts", "--run", "latest",
+                                       "--lang", lang], env={"COLUMNS": "400"})  # fmt: skip
+        assert out.exit_code == 0, out.output
+        line = next(x for x in out.output.splitlines() if x.startswith(row["sku"]))
+        assert row["product_id"] in line and row["title"][:40] in line and word.lower() in line.lower()
+    bad = CliRunner().invoke(
+        app, ["--db", str(bathmat_db), "inventory", "alerts", "--run", "latest", "--lang", "fr"]
+    )
+    assert isinstance(bad.exception, BadInputError) and "use en or zh" in str(bad.exception)
 
 
 @pytest.mark.slow

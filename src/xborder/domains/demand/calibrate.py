@@ -24,7 +24,7 @@ periods of a window, which decides how uncertain a 6-month total is, is the obse
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -256,14 +256,7 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
     # miss every series shared (a season the backtest's forecasts did not see) is not carried over
     p["rc"] = p["r"] - p.groupby(["demand_class", "cutoff", "ds"])["r"].transform("median")
     probs = np.unique(np.r_[_GRID, QUANTILES])
-    tables = {}
-    for tier, by in (
-        ("class_step", ["demand_class", "step"]),
-        ("step", ["step"]),
-        ("class", ["demand_class"]),
-    ):
-        tables[tier] = _quantile_table(p, by, probs)
-    tables["all"] = _quantile_table(p.assign(_all=0), ["_all"], probs)
+    tables = _tables(p, probs)
     raw = p.pivot_table(index=["unique_id", "cutoff"], columns="step", values="r", aggfunc="first")
     total_growth, totals = window_totals(raw, classes, MIN_GROUP)
     if CENTRE:  # paths share the quantiles' centring: errors less their class's median
@@ -277,8 +270,28 @@ def fit_calibration(points: pd.DataFrame, scale: np.ndarray, classes: pd.Series)
     )  # fmt: skip
     if conformal.CONFORMAL:  # the interval rule's own coverage on these rows, per class
         rows = p.assign(yhat=p["yhat"].clip(lower=0))
-        cal.levels = conformal.fit_levels(cal.quantiles, probs, rows, MIN_GROUP)
+        cal.levels = conformal.fit_levels(
+            cal.quantiles, probs, rows, MIN_GROUP, refit=lambda sub: _refit(sub, probs)
+        )
     return cal
+
+
+def _tables(p: pd.DataFrame, probs: np.ndarray) -> dict[str, pd.DataFrame]:
+    """The quantile tables of every pooling tier (class x step, step, class, all) of the error rows ``p``."""
+    tiers = {"class_step": ["demand_class", "step"], "step": ["step"], "class": ["demand_class"]}
+    tables = {tier: _quantile_table(p, by, probs) for tier, by in tiers.items()}
+    tables["all"] = _quantile_table(p.assign(_all=0), ["_all"], probs)
+    return tables
+
+
+def _refit(p: pd.DataFrame, probs: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """:meth:`Calibration.quantiles` of the pooled errors of the rows ``p`` alone (the nested check's folds)."""
+    if p.empty:
+        return None
+    tables = _tables(p, probs)
+    return Calibration(
+        probs, tables, pd.DataFrame(), int(p["step"].max()), _step_growth(tables["step"])
+    ).quantiles
 
 
 def _spread(t: pd.DataFrame) -> pd.Series:

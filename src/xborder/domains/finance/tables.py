@@ -96,7 +96,7 @@ CASH_FLOWS = Table(
                "duties_import_vat | vat_recovered | vat_output | advertising | refunds | storage | net | balance.", nullable=False),
         Column("amount", "DOUBLE", "Cash in (+) or out (-) in the week; for balance, cash at the week's end.",
                unit="currency"),
-        Column("currency", "VARCHAR", "ISO 4217 currency of the flow (settings cash_currency)."),
+        Column("currency", "VARCHAR", "ISO 4217 currency of the flow (settings cash_currency, else the currency of most of the sales revenue)."),
         Column("estimated", "BOOLEAN", "TRUE when the line is estimated from plans and settings' timing; FALSE "
                "for payouts projected from settlement history."),
         Column("basis", "VARCHAR", "settlement_history | plan (inventory plans x landed costs) | ad_budget | ad_actual | sum."),

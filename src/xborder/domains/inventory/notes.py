@@ -11,6 +11,7 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.domains.inventory.health import aged_fees_ahead, clearance, stock_health
+from xborder.domains.inventory.launch import FLOOR_HELD, FORECAST_HELD, LAUNCH_FLOOR_QUANTILE
 from xborder.domains.inventory.plan import DAYS_PER_MONTH, PlanSettings
 from xborder.domains.inventory.stockouts import ALL_LOCATIONS
 from xborder.reference import load_table
@@ -46,10 +47,16 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
         slow = getattr(r, "distribution", None) == "empirical"
         notes.append({"code": "inventory.own_sales_slow" if slow else "inventory.own_sales", "args": {
             "rate": r.daily_demand, "days": r.protection_days,
+            "season": r.protection_demand / (r.daily_demand * r.protection_days) if r.daily_demand > 0 else 1.0,
             "service": _f(getattr(r, "uncapped_cycle_service", r.expected_cycle_service)) or 0.0}})  # fmt: skip
     if r.kind == "analogue":
         notes.append({"code": "inventory.launch", "args": {"units": r.launch_quantity, "cash": _f(r.launch_cash) or 0.0,
                                                            "currency": r.currency if isinstance(r.currency, str) else ""}})  # fmt: skip
+        floor = _f(getattr(r, "launch_floor", None))
+        if floor is not None and floor > 0 and r.uncapped_reorder_point <= floor:
+            notes.append({"code": "inventory.launch_floor", "args": {
+                "floor": floor, "pct": 100 * LAUNCH_FLOOR_QUANTILE, "days": int(_f(r.launch_floor_days) or 0),
+                "mu": r.protection_demand, "held": FLOOR_HELD, "held0": FORECAST_HELD}})  # fmt: skip
     if r.kind == "history" and not own:
         notes.append({"code": "inventory.history", "args": {"rate": r.daily_demand}})
     if r.kind == "niche":
@@ -82,21 +89,25 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
 
 def _cap_code(r: Any, s: PlanSettings) -> dict[str, Any]:
     """The stock cap's note: capped (with the service it keeps), or make-to-order with its reason."""
+    # the cap is on the protection period's daily rate (plan.plan_pairs), which a ramping forecast's first-period
+    # mean (daily_demand) is not
+    rate = r.protection_demand / r.protection_days if r.protection_days else r.daily_demand
     args = {"months": s.max_stock_months, "service0": _f(r.uncapped_cycle_service) or 0.0,
-            "uncapped": r.uncapped_average_stock, "cover": _f(r.cover_months) or 0.0, "rate": r.daily_demand}  # fmt: skip
+            "uncapped": r.uncapped_average_stock, "cover": _f(r.cover_months) or 0.0, "rate": rate}  # fmt: skip
     if r.stock_action == "cap":
         return {"code": "inventory.stock_cap", "args": args | {"r0": r.uncapped_reorder_point, "r": r.reorder_point,
                 "stock": r.average_stock, "service": _f(r.expected_cycle_service) or 0.0}}  # fmt: skip
-    hold = r.order_quantity / 2 + r.daily_demand * s.review_days / 2
+    hold = r.order_quantity / 2 + rate * s.review_days / 2
     r_cap = max(
-        np.floor(r.protection_demand + s.max_stock_months * DAYS_PER_MONTH * r.daily_demand - hold), 0.0
+        np.floor(round(r.protection_demand + s.max_stock_months * DAYS_PER_MONTH * rate - hold, 9)), 0.0
     )
     args |= {"q": r.order_quantity, "lead": r.lead_time_days, "baseline_stock": r.baseline_average_stock,
              "baseline_service": _f(r.baseline_cycle_service) or 0.0}  # fmt: skip
-    if hold > s.max_stock_months * DAYS_PER_MONTH * r.daily_demand:
+    if hold > s.max_stock_months * DAYS_PER_MONTH * rate:
         return {"code": "inventory.make_to_order_moq", "args": args}
-    size = _f(getattr(r, "own_sale_size", None)) or 0.0
-    return {"code": "inventory.make_to_order_lumpy",
+    launch = r.kind == "analogue" and _f(getattr(r, "launch_sale_size", None)) is not None
+    size = _f(getattr(r, "launch_sale_size" if launch else "own_sale_size", None)) or 0.0
+    return {"code": "inventory.make_to_order_launch" if launch else "inventory.make_to_order_lumpy",
             "args": args | {"size": size, "cap": r_cap + r.order_quantity, "r": r_cap}}  # fmt: skip
 
 

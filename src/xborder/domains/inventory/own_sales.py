@@ -20,7 +20,12 @@ import pandas as pd
 
 from xborder.domains.inventory.intermittent import empirical_reorder_points
 from xborder.domains.inventory.plan import PlanSettings, capped_reorder_points, order_quantities
-from xborder.domains.inventory.replay import EMPIRICAL_BELOW, HistoryPlan, history_reorder_points
+from xborder.domains.inventory.replay import (
+    EMPIRICAL_BELOW,
+    HistoryPlan,
+    history_reorder_points,
+    protection_shift,
+)
 
 __all__ = ["HISTORY_DAYS", "OWN_COLUMNS", "own_sales_plans"]
 
@@ -31,6 +36,8 @@ OWN_COLUMNS = (
     "own_daily_demand",
     "own_daily_sd",
     "own_protection_sd",
+    "own_protection_days",
+    "own_protection_demand",
     "own_reorder_point",
     "own_gamma",
     "own_empirical",
@@ -108,20 +115,24 @@ def own_sales_plans(
             hi = min(window, (pd.Timestamp(str(r.last_day)) - start).days + 1)
             if lo < hi:
                 in_stock[i, lo:hi] = False
+    # the protection variant chosen on M5's year before: the seasonal index and P = L + R/2 at a 7-day review (the
+    # rule's reorder point keeps the full lead time: its safety days absorb the shift)
+    seasonal, shift = protection_shift(review_days)
     h = history_reorder_points(
-        sales, in_stock, lead_time_days=cand["lead_time_days"].to_numpy(dtype=float),
+        sales, in_stock, lead_time_days=cand["lead_time_days"].to_numpy(dtype=float) - shift,
         lead_time_sd_days=np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float)),
         review_days=review_days, service_level=service_level, window=window, empirical_below=EMPIRICAL_BELOW,
-        baseline_safety_days=baseline_safety_days,
+        baseline_safety_days=baseline_safety_days + shift, seasonal=seasonal,
     )  # fmt: skip
     with warnings.catch_warnings():  # a pair whose sales all fell on sold-out days has no sale size
         warnings.simplefilter("ignore", RuntimeWarning)
         size = np.nanmedian(np.where(in_stock & (sales > 0), sales, np.nan), axis=1)
     at_cap = np.full(len(cand), np.nan)
     if settings is not None and settings.max_stock_months > 0 and h.empirical.any():
-        at_cap = _service_at_cap(cand, sales, in_stock, h, settings, window)
+        at_cap = _service_at_cap(cand, sales, in_stock, h, settings, window, shift)
     return cand[_KEY].assign(
         own_daily_demand=h.daily_demand, own_daily_sd=h.daily_sd, own_protection_sd=h.protection_sd,
+        own_protection_days=h.protection_days, own_protection_demand=h.protection_demand,
         own_reorder_point=h.reorder_point, own_gamma=h.gamma.astype(float), own_empirical=h.empirical.astype(float),
         own_cycle_service=h.empirical_service, own_baseline_cycle_service=h.baseline_empirical_service,
         own_sale_size=size, own_cap_service=at_cap,
@@ -129,7 +140,13 @@ def own_sales_plans(
 
 
 def _service_at_cap(
-    cand: pd.DataFrame, sales: np.ndarray, in_stock: np.ndarray, h: HistoryPlan, s: PlanSettings, window: int
+    cand: pd.DataFrame,
+    sales: np.ndarray,
+    in_stock: np.ndarray,
+    h: HistoryPlan,
+    s: PlanSettings,
+    window: int,
+    shift: float = 0.0,
 ) -> np.ndarray:
     """Empirical cycle service of the slow pairs at the reorder point capped to ``s.max_stock_months`` of stock."""
     rate, mu_p, slow = h.daily_demand, h.protection_demand, h.empirical
@@ -141,7 +158,7 @@ def _service_at_cap(
     r_cap, _ = capped_reorder_points(rate, mu_p, q, s)
     todo = slow & (r_cap < h.reorder_point)
     out = np.full(len(cand), np.nan)
-    lead = cand["lead_time_days"].to_numpy(dtype=float)
+    lead = cand["lead_time_days"].to_numpy(dtype=float) - shift
     lead_sd = np.nan_to_num(cand["lead_time_sd_days"].to_numpy(dtype=float))
     groups = np.stack([lead, lead_sd], axis=1)
     for key in np.unique(groups[todo], axis=0):

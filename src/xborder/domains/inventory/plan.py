@@ -56,6 +56,8 @@ PAIR_COLUMNS = (
     "own_daily_demand",
     "own_daily_sd",
     "own_protection_sd",
+    "own_protection_days",
+    "own_protection_demand",
     "own_reorder_point",
     "own_gamma",
     "own_empirical",
@@ -63,6 +65,8 @@ PAIR_COLUMNS = (
     "own_baseline_cycle_service",
     "own_sale_size",
     "own_cap_service",
+    "launch_floor",
+    "launch_sale_size",
 )
 """Per-pair inputs besides demand (NaN allowed: on_hand/inbound unknown, unit_cost unknown → no EOQ;
 stock_offset_days = day of the stock snapshot counted from the path's start, 0 when NaN). The ``own_*`` columns
@@ -173,7 +177,10 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
     own_gamma = own & (np.nan_to_num(col["own_gamma"]) > 0)
     own_emp = own & (np.nan_to_num(col["own_empirical"]) > 0)  # slow pair: empirical lead-time demand
     rate = np.where(own, col["own_daily_demand"], rate)
-    mu_p = np.where(own, rate * protect, mu_p)
+    # own plans: their protection period and its demand as planned (P = L + R/2 and the seasonal index where chosen)
+    protect = np.where(own & np.isfinite(col["own_protection_days"]), col["own_protection_days"], protect)
+    mu_p = np.where(own, np.where(np.isfinite(col["own_protection_demand"]), col["own_protection_demand"],
+                                  rate * protect), mu_p)  # fmt: skip
     sigma = np.where(own, col["own_protection_sd"], sigma)
     daily = np.where(own, rate, daily)
     cost = col["unit_cost"]
@@ -186,6 +193,8 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
         raise ValueError(f"service_measure must be cycle or fill_rate; got {s.service_measure!r}")
     r = np.ceil(np.round(reorder_point(mu_p, sigma, z, distribution=s.distribution), 9))
     r = np.where(own, col["own_reorder_point"], r)
+    launch = paths.keys["kind"].to_numpy() == "analogue"
+    r = np.where(launch, np.fmax(r, col["launch_floor"]), r)  # a launch opens with one customer's order
     r0 = np.where(rate > 0, np.maximum(r, 0.0), 0.0)
     avg0 = np.maximum(r0 - mu_p, 0) + q / 2 + rate * s.review_days / 2
     action, r_cap = np.full(n, "stock", dtype=object), r0
@@ -193,7 +202,7 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
         r_cap, hold = capped_reorder_points(rate, mu_p, q, s)
         cap_units = s.max_stock_months * DAYS_PER_MONTH * rate
         over = (rate > 0) & (avg0 > cap_units + 0.5) & (r_cap < r0)
-        sale = col["own_sale_size"]
+        sale = np.where(launch, col["launch_sale_size"], col["own_sale_size"])
         mto = over & ((hold > cap_units) | (np.isfinite(sale) & (sale > r_cap + q)))
         action = np.where(mto, "make_to_order", np.where(over, "cap", "stock"))
     mto, capped = action == "make_to_order", action == "cap"

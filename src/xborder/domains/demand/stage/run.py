@@ -12,7 +12,7 @@ from pydantic import Field
 
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
-from xborder.domains.demand import analogue_forecasts, build_series, forecast, trend_signals
+from xborder.domains.demand import analogue_forecasts, build_series, conformal, forecast, trend_signals
 from xborder.domains.demand.dossier import SECTION
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.events import calendar_frame, series_markets
@@ -291,21 +291,22 @@ def run_demand(
                 base + 0.1 / len(levels),
                 f"{level}: backtesting and forecasting {todo['unique_id'].nunique():,} series",
             )
-            res = forecast(
-                todo,
-                groups=product_groups(events, todo) if level == "product_market" else None,
-                reseason=reseason_products or not level.startswith("product"),
-                horizon=horizon,
-                freq=freq,
-                n_windows=n_windows,
-                with_arima=with_arima,
-                selection=selection,
-                levels=tuple(settings.forecast_levels),
-                n_jobs=n_jobs if engine == "local" else 1,
-                session=sess,
-                events=calendar_frame() if market_events else None,
-                markets=series_markets(todo["unique_id"]) if market_events else None,
-            )
+            with conformal.weighted(conformal.level_weight(level, freq)):  # interval width per level and freq
+                res = forecast(
+                    todo,
+                    groups=product_groups(events, todo) if level == "product_market" else None,
+                    reseason=reseason_products or not level.startswith("product"),
+                    horizon=horizon,
+                    freq=freq,
+                    n_windows=n_windows,
+                    with_arima=with_arima,
+                    selection=selection,
+                    levels=tuple(settings.forecast_levels),
+                    n_jobs=n_jobs if engine == "local" else 1,
+                    session=sess,
+                    events=calendar_frame() if market_events else None,
+                    markets=series_markets(todo["unique_id"]) if market_events else None,
+                )
             results[level] = (series, res)
             write_result(con, res, run_id=run_id, level=level, freq=freq, **measure)
             ov = res.overall.set_index("model") if len(res.overall) else pd.DataFrame()  # none backtested

@@ -23,6 +23,7 @@ from xborder.domains.finance.cashplan import (
     plan_cash,
 )
 from xborder.domains.finance.stage.capacity import pick_capacity
+from xborder.domains.finance.stage.currency import seller_cash_currency
 from xborder.domains.finance.stage.modes import mode_lever
 from xborder.domains.finance.transit import transit_days
 from xborder.reference.fx import load_fx
@@ -238,7 +239,7 @@ def cash_flow(
         ``capacity`` (``capacity.carried`` plus ``table``, ``capacity.capacity_table`` with each k's pick; None
         without ranked picks).
     """
-    ccy = (currency or settings.cash_currency).upper()
+    ccy = (currency or seller_cash_currency(con, settings)).upper()
     opening_value = opening if opening is not None else settings.cash_opening_balance
     floor_value = float(settings.cash_floor if floor is None else floor)
     terms = terms_from(settings, weeks)

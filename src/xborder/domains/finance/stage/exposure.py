@@ -13,6 +13,7 @@ from xborder.domains.finance.exposure import base_changes, exposure_frame, value
 from xborder.domains.finance.fx import hedge_suggestions, natural_hedge_ratio
 from xborder.domains.finance.hedges import hedge_cover, open_hedges
 from xborder.domains.finance.stage.cashflow import history_payouts, plan_inputs, terms_from
+from xborder.domains.finance.stage.currency import seller_cash_currency
 from xborder.domains.finance.stage.hedges import hedge_valuation, read_hedges
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import read_rows, table_exists
@@ -76,7 +77,7 @@ def fx_exposure(
     from xborder.core.clock import today
 
     day = as_of or today()
-    ccy = (base or settings.cash_currency).upper()
+    ccy = (base or seller_cash_currency(con, settings)).upper()
     cost = cost_currency.upper()
     terms = terms_from(settings)
     fx = load_fx(con)

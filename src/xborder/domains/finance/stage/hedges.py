@@ -9,6 +9,7 @@ import pandas as pd
 
 from xborder.core.settings import Settings
 from xborder.domains.finance.hedge_value import hedge_value_totals, value_hedges
+from xborder.domains.finance.stage.currency import seller_cash_currency
 from xborder.domains.finance.tables import FX_HEDGES
 from xborder.reference.fx import load_fx
 from xborder.warehouse.tables import empty_frame, read_rows, table_exists, write_frame
@@ -58,7 +59,7 @@ def hedge_valuation(
         ``as_of``, ``fx_date``, ``fx_age_days``, ``stale``, ``basis`` (spot | forward_irp | none).
     """
     fx = load_fx(con)
-    cash = settings.cash_currency.upper()
+    cash = seller_cash_currency(con, settings)
     book = read_hedges(con) if hedges is None else hedges
 
     def spot(currency: str, at: dt.date) -> tuple[float, str]:

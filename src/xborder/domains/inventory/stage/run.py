@@ -13,6 +13,7 @@ from xborder.core import i18n
 from xborder.domains.inventory.dossier import SECTION
 from xborder.domains.inventory.engines import EngineSession, run_plans
 from xborder.domains.inventory.forecasts import pooled_growth
+from xborder.domains.inventory.launch import sale_day_floors
 from xborder.domains.inventory.leadtime import lead_times
 from xborder.domains.inventory.notes import health_rows, plan_notes
 from xborder.domains.inventory.observed import delivery_days, pair_lead_times
@@ -115,13 +116,20 @@ def _pairs(
     return pairs
 
 
-def _own_sales(ctx: StageContext, pairs: pd.DataFrame, s: PlanSettings) -> pd.DataFrame:
+def _own_sales(
+    ctx: StageContext, pairs: pd.DataFrame, s: PlanSettings, launches: set[str] | None = None
+) -> pd.DataFrame:
     """The pairs with the own_* columns of those with a full year of daily sales (cycle service only: the
-    replay validated a cycle service level, not a fill rate)."""
-    if s.service_measure != "cycle":
-        return pairs
+    replay validated a cycle service level, not a fill rate), and every pair's launch floor (a typical sale day of
+    its product in the last 364 days, for the products in ``launches``: analogue plans are raised to it,
+    ``launch.sale_day_floors``)."""
     daily, first, end = read_daily_sales(ctx.con, HISTORY_DAYS)
     if end is None:
+        return pairs
+    if launches:
+        floors = sale_day_floors(daily[daily["product_id"].isin(launches)])
+        pairs = pairs.merge(floors, on="product_id", how="left")
+    if s.service_measure != "cycle":
         return pairs
     own = own_sales_plans(daily, first, pairs, cutoff=end, review_days=s.review_days,
                           service_level=s.service_level, stockouts=read_stockout_periods(ctx.con),
@@ -165,9 +173,10 @@ def run_inventory(ctx: StageContext, p: InventoryParams) -> dict[str, Any]:
         baseline_safety_days=float(st.baseline_safety_days), baseline_order_days=float(st.baseline_order_days),
         max_stock_months=float(st.max_stock_months),
     )  # fmt: skip
-    pairs = _own_sales(ctx, _pairs(ctx, demand, pos, landed, p), settings)
+    launches = set(demand.loc[demand["kind"].eq("analogue"), "product_id"])
+    pairs = _own_sales(ctx, _pairs(ctx, demand, pos, landed, p), settings, launches)
     attrs = ["lead_time_days", "lead_time_sd_days", "unit_cost", "order_cost", "moq", "case_pack", "on_hand", "inbound",
-             "stock_offset_days", *[c for c in OWN_COLUMNS if c in pairs]]  # fmt: skip
+             "stock_offset_days", *[c for c in (*OWN_COLUMNS, "launch_floor", "launch_sale_size") if c in pairs]]  # fmt: skip
     ctx.say(0.3, f"planning {len(pairs):,} product × market pairs ({p.engine})")
     with EngineSession(p.engine) as sess:
         plans = run_plans(demand.merge(pairs[[*_KEY, *attrs]], on=_KEY), settings, sess)
