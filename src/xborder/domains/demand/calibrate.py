@@ -24,9 +24,7 @@ periods of a window, which decides how uncertain a 6-month total is, is the obse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +33,7 @@ import pandas as pd
 
 from xborder.domains.demand import conformal
 from xborder.domains.demand.conformal import interval_bounds, row_bounds
+from xborder.domains.demand.memo import reuse_scales, run_memo
 from xborder.domains.demand.window_totals import cross_step_rho, quantile_name, window_totals
 
 __all__ = [
@@ -90,7 +89,7 @@ def level_scale(df: pd.DataFrame, at: pd.DataFrame, window: int, kind: str = "ma
         at: unique_id, cutoff pairs.
         window: trailing periods.
     """
-    memo = _SCALES.get(None)
+    memo = run_memo()
     key = (id(df), window, kind)
     if memo is not None and key in memo and memo[key][0] is df:
         lookup = memo[key][1]
@@ -102,26 +101,6 @@ def level_scale(df: pd.DataFrame, at: pd.DataFrame, window: int, kind: str = "ma
     cut = c.to_numpy() if c.dtype == "datetime64[ns]" else pd.to_datetime(c).to_numpy()
     key_at = pd.MultiIndex.from_arrays([at["unique_id"].to_numpy(), cut])
     return lookup.reindex(key_at).to_numpy(float)
-
-
-_SCALES: ContextVar[dict | None] = ContextVar("_SCALES", default=None)
-
-
-@contextmanager
-def reuse_scales() -> Iterator[None]:
-    """Within the block, :func:`level_scale` computes each history's scales once (the same frame object,
-    window and kind): a forecast run asks for them seven times (calibration, scoring, totals). The frames
-    must not be changed in place inside the block."""
-    token = _SCALES.set({})
-    try:
-        yield
-    finally:
-        _SCALES.reset(token)
-
-
-def run_memo() -> dict | None:
-    """The memo of the enclosing :func:`reuse_scales` block (None outside one), for other per-run lookups."""
-    return _SCALES.get(None)
 
 
 def _scale_lookup(df: pd.DataFrame, window: int, kind: str) -> pd.Series:
