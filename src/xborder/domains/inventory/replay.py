@@ -5,9 +5,8 @@ quantity is the mean daily demand over a window of days that ended in stock; its
 independent days (√P·s, the textbook) or **measured**: the standard deviation of the window's P-day sums, P the
 protection period (lead time + review), which keeps the clustering of real demand (a wholesale order, a promotion
 week) that independent days average away. The error of the estimated mean (it persists over all P days) and the
-lead time's spread are added. The reorder point is the normal or the gamma quantile of that mean and spread;
-:func:`choose_by_class` picks one per volume class from replayed outcomes on a backtest year
-(benchmarks/inventory_sim.py; docs/inventory.md "Replay with lost sales").
+lead time's spread are added. The reorder point is the normal or the gamma quantile of that mean and spread; :func:`choose_by_class`
+picks one per volume class from a replayed backtest year (benchmarks/inventory_sim.py; docs/inventory.md).
 """
 
 from __future__ import annotations
