@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ import pandas as pd
 
 import xborder.domains.demand.backtest as bt
 from xborder.core.errors import BadInputError
+from xborder.domains.demand.background import Background
 from xborder.domains.demand.calibrate import QUANTILES, quantile_name, reuse_scales, sample_paths
 from xborder.domains.demand.classify import classify_series
 from xborder.domains.demand.combos import add_combos_long, add_combos_wide, combo_members
@@ -44,6 +46,7 @@ from xborder.domains.demand.series import freq_alias, season_length
 __all__ = ["ForecastResult", "forecast", "CHOSEN"]
 
 COMPARE = ("Naive", "SeasonalNaive", "AutoETS")
+BACKGROUND_MIN_SERIES = 200  # fewer series: the final fit runs inline (a fork costs more than it saves)
 
 
 @dataclass
@@ -199,39 +202,44 @@ def forecast(
     tiers = bt.cv_tiers(info["n_obs"], horizon=horizon, n_windows=n_windows, min_train=max(min_obs, 6))
     info["cv_horizon"], info["cv_windows"] = tiers["cv_horizon"], tiers["cv_windows"]
     info.loc[info["demand_class"] == "all_zero", ["cv_horizon", "cv_windows"]] = 0
-    own = session is None
+    own, final = session is None, None
     sess = session or EngineSession(engine, workers=max(2, n_jobs))
     if own:
         sess.__enter__()
     try:
         native, intermittent = make_models(names, season)
         points = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
-        fc_wide = _final(df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
+        # the final fit runs in a child beside the backtest's post-processing, which does not need it
+        job = partial(_final, df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
+        final = Background(job, inline=sess.name != "local" or len(info) < BACKGROUND_MIN_SERIES)
+        strategies = STRATEGIES if selection == "auto" else (selection,)
+        final_sel, honest_sel = _select(df, info, points, margin, strategies)
+        choice = _choices(info, final_sel, margin)
+        used = set(choice["model"]) | (set(honest_sel.picks) if honest_sel is not None else set())
+        points = add_combos_long(points, sorted(used), levels_l, final_sel.wide if final_sel else None)
+        origin = df.groupby("unique_id")["ds"].max()
+        # the season scales the errors where it scales the forecasts (it widened UCI product intervals)
+        profiles = _profiles(df, points, origin, freq, groups) if reseason else None
+        classes = info["demand_class"]
+        dist = None
+        with reuse_scales():  # the history's error scales once, not per calibration / scoring / totals step
+            if final_sel is not None:
+                dist = fit_distribution(
+                    df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups,
+                    profiles=profiles, reseason=reseason,
+                )  # fmt: skip
+            ctx = (classes, freq, season, groups, profiles, intervals, reseason)
+            scored = score_last_window(points, df, honest_sel, levels_l, ctx)
+            accuracy, overall, source, totals_source = scored
+            fc_wide = add_combos_wide(final.result(), sorted(used))
+            combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
+            fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
+            fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
     finally:
+        if final is not None:
+            final.cancel()  # only still running when the post-processing failed
         if own:
             sess.__exit__(None, None, None)
-    strategies = STRATEGIES if selection == "auto" else (selection,)
-    final_sel, honest_sel = _select(df, info, points, margin, strategies)
-    choice = _choices(info, final_sel, margin)
-    used = set(choice["model"]) | (set(honest_sel.picks) if honest_sel is not None else set())
-    points = add_combos_long(points, sorted(used), levels_l, final_sel.wide if final_sel else None)
-    fc_wide = add_combos_wide(fc_wide, sorted(used))
-    combos = sorted(m for m in used if combo_members(m) and m in fc_wide.columns)
-    fc = _assemble(fc_wide, choice, points, [*names, ENSEMBLE, *combos], levels_l, df, horizon, alias)
-    origin = df.groupby("unique_id")["ds"].max()
-    # the season scales the errors where it scales the forecasts (it widened UCI product intervals)
-    profiles = _profiles(df, points, origin, freq, groups) if reseason else None
-    classes = info["demand_class"]
-    dist = None
-    with reuse_scales():  # the history's error scales once, not per calibration / scoring / totals step
-        if final_sel is not None:
-            dist = fit_distribution(
-                df, points, final_sel.picks, classes, freq=freq, season=season, groups=groups,
-                profiles=profiles, reseason=reseason,
-            )  # fmt: skip
-        ctx = (classes, freq, season, groups, profiles, intervals, reseason)
-        accuracy, overall, source, totals_source = score_last_window(points, df, honest_sel, levels_l, ctx)
-        fc, totals = _distribute(fc, dist, df, origin, classes, levels_l, source, totals_source)
     ev = None
     if events is not None and markets is not None and final_sel is not None:  # event regressors
         seasonal, picks = (dist.seasonal if dist is not None else None), final_sel.picks
@@ -254,14 +262,9 @@ def forecast(
         "reseasoned": int(dist.seasonal.sum()) if dist is not None else 0,
         "events": ev.summary() if ev is not None else None,
     }
-    keep = [
-        "unique_id",
-        "ds",
-        *[c for c in fc_wide.columns if c in [*names, ENSEMBLE] or c.rsplit("-", 2)[0] in names],
-    ]
-    res = ForecastResult(
-        fc, choice.reset_index(), accuracy, overall, points, params, fc_wide[keep], totals, dist
-    )
+    keep = [c for c in fc_wide.columns if c in [*names, ENSEMBLE] or c.rsplit("-", 2)[0] in names]
+    wide = fc_wide[["unique_id", "ds", *keep]]
+    res = ForecastResult(fc, choice.reset_index(), accuracy, overall, points, params, wide, totals, dist)
     res._history = df
     res.events = ev.table if ev is not None else pd.DataFrame()
     return res
@@ -335,8 +338,7 @@ def _final(df, info, native, intermittent, alias, horizon, levels, sess, n_jobs)
     data = df[df["unique_id"].isin(live)]
     if data.empty:
         return pd.DataFrame(columns=["unique_id", "ds"])
-    frame = sess.to_engine(data)
-    out = None
+    frame, out = sess.to_engine(data), None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for models, lv in ((native, levels), (intermittent, None)):
@@ -358,9 +360,7 @@ def _select(df, info, points, margin, strategies) -> tuple[Selection | None, Sel
 
 
 def _choices(info: pd.DataFrame, sel: Selection | None, margin: float) -> pd.DataFrame:
-    choice = info.copy()
-    choice["model"] = "Naive"
-    choice["reason"] = "too short to backtest: Naive"
+    choice = info.assign(model="Naive", reason="too short to backtest: Naive")
     if sel is not None:
         choice.loc[sel.picks.index, "model"] = sel.picks
         choice.loc[sel.picks.index, "reason"] = sel.reasons + f" [selection: {sel.strategy}]"
