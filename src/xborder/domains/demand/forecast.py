@@ -208,10 +208,12 @@ def forecast(
         sess.__enter__()
     try:
         native, intermittent = make_models(names, season)
-        points = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
+        wides = _backtests(df, info, native, intermittent, alias, n_windows, levels_l, sess, n_jobs)
         # the final fit runs in a child beside the backtest's post-processing, which does not need it
         job = partial(_final, df, info, native, intermittent, alias, horizon, levels_l, sess, n_jobs)
         final = Background(job, inline=sess.name != "local" or len(info) < BACKGROUND_MIN_SERIES)
+        points = _long(wides, levels_l)
+        del wides
         strategies = STRATEGIES if selection == "auto" else (selection,)
         final_sel, honest_sel = _select(df, info, points, margin, strategies)
         choice = _choices(info, final_sel, margin)
@@ -305,28 +307,24 @@ def _distribute(
     return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), totals
 
 
-def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> pd.DataFrame:
-    parts = []
+def _backtests(df, info, native, intermittent, alias, n_windows, levels, sess, n_jobs) -> list[pd.DataFrame]:
+    """statsforecast's cross-validation per (backtest horizon, origins) tier: wide frames, Ensemble added."""
+    wides = []
+    cv = partial(bt.run_cv, freq=alias, levels=levels, session=sess, n_jobs=n_jobs)
     groups = info.loc[info["cv_horizon"] > 0, ["cv_horizon", "cv_windows"]].drop_duplicates()
     for h, w in sorted(groups.itertuples(index=False, name=None), reverse=True):
         ids = info.index[(info["cv_horizon"] == h) & (info["cv_windows"] == w)]
-        wide = bt.run_cv(
-            df[df["unique_id"].isin(ids)],
-            native,
-            intermittent,
-            freq=alias,
-            h=int(h),
-            n_windows=int(w),
-            levels=levels,
-            session=sess,
-            n_jobs=n_jobs,
-        )
-        wide = bt.add_ensemble(wide)
-        names = [
-            c
-            for c in wide.columns
-            if c not in ("unique_id", "ds", "cutoff", "y") and "-lo-" not in c and "-hi-" not in c
-        ]
+        wide = cv(df[df["unique_id"].isin(ids)], native, intermittent, h=int(h), n_windows=int(w))
+        wides.append(bt.add_ensemble(wide))
+    return wides
+
+
+def _long(wides: list[pd.DataFrame], levels: list[int]) -> pd.DataFrame:
+    """The backtest's wide frames as long points (one row per series, origin, period and model)."""
+    parts = []
+    for wide in wides:
+        skip = ("unique_id", "ds", "cutoff", "y")
+        names = [c for c in wide.columns if c not in skip and "-lo-" not in c and "-hi-" not in c]
         parts.append(bt.long_points(wide, names, levels))
     if not parts:
         return pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "model", "yhat"])
