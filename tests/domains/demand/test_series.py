@@ -66,7 +66,7 @@ def test_returns_exceeding_sales_clip_to_zero_and_unknown_status_is_rejected(ord
 
 def test_top_gives_half_the_places_to_foreign_pairs() -> None:
     """The busiest series are all home-market ones; with foreign_share=0.5 the busiest foreign pairs get in."""
-    from xborder.domains.demand.stage.run import _top
+    from xborder.domains.demand.stage.pick import top_series as _top
 
     rows = []
     for i in range(6):  # GB: the home market, every series busier than any foreign one
