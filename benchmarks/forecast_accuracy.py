@@ -45,6 +45,7 @@ from demand_datasets import (
 from xborder.domains.demand import build_series, conformal, forecast
 from xborder.domains.demand.accuracy import naive_scale, pinball_sums
 from xborder.domains.demand.margins import level_margins, margins
+from xborder.domains.demand.profiles import season_use
 from xborder.domains.demand.series import LEVELS
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_accuracy.json"
@@ -211,7 +212,7 @@ def backtest(
     name: str = "",
     selection: str = "series",
     groups: pd.Series | None = None,
-    reseason: bool = True,
+    reseason: bool | str = True,
     weight: float | None = None,
     margin_options: tuple[float, ...] = (),
 ) -> dict:
@@ -401,8 +402,10 @@ def main() -> None:
             name=name,
             selection=args.selection,
             groups=groups,
-            # as the stage: product series are re-seasoned only on request (it lost on UCI products)
-            reseason=args.reseason_products or not name.startswith(PRODUCT_CASES),
+            # as the stage: products re-seasoned only on request (it lost on UCI), weekly errors season-scaled
+            reseason=season_use(
+                "product" if name.startswith(PRODUCT_CASES) else "aggregate", freq, args.reseason_products
+            ),
             weight=conformal.level_weight("product" if name.startswith(PRODUCT_CASES) else "aggregate", freq),
             margin_options=level_margins(next((lv for lv in LEVELS if lv in name), ""), freq),
         )

@@ -288,7 +288,7 @@ def _render_forecast(d: dict) -> None:
     from rich.table import Table
 
     picked = (
-        f"{d['scored']} of {d['forecast']} series forecast, picked by {d['scored_by']}"
+        f"{d['forecast']} series forecast; scored: the {d['scored']} picked by {d['scored_by']}"
         if d.get("scored_by", "all") != "all"
         else f"{d['forecast']} series"
     )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-__all__ = ["top_series", "scored_pick"]
+from xborder.domains.demand.accuracy import overall_metrics
+from xborder.domains.demand.forecast import ForecastResult
+
+__all__ = ["top_series", "scored_pick", "narrowed"]
 
 
 def top_series(
@@ -53,3 +58,26 @@ def scored_pick(
     y = series["y"].where((back >= horizon) & (back < horizon + 52), 0.0)
     before = y.groupby(series["unique_id"]).sum().sort_values(ascending=False, kind="stable")
     return _pick(before, max_series, foreign_share)
+
+
+def narrowed(res: ForecastResult, forecast: pd.Index, scored: pd.Index) -> ForecastResult:
+    """``res`` of the union of both picks, cut to the series :func:`top_series` picked (forecasts, choices, totals,
+    per-series accuracy), with the overall backtest table over those of :func:`scored_pick`. The pooled
+    calibration of the forecasts written was fitted on the union's backtest rows."""
+    out = replace(
+        res,
+        forecasts=res.forecasts[res.forecasts["unique_id"].isin(forecast)],
+        choice=res.choice[res.choice["unique_id"].isin(forecast)],
+        accuracy=res.accuracy[res.accuracy["unique_id"].isin(forecast)]
+        if len(res.accuracy)
+        else res.accuracy,
+        overall=overall_metrics(res.accuracy[res.accuracy["unique_id"].isin(scored)])
+        if len(res.accuracy)
+        else res.overall,
+        totals=res.totals[res.totals["unique_id"].isin(forecast)] if len(res.totals) else res.totals,
+        all_models=res.all_models[res.all_models["unique_id"].isin(forecast)]
+        if len(res.all_models)
+        else res.all_models,
+    )
+    out._history = res._history
+    return out

@@ -13,11 +13,11 @@ from pydantic import Field
 from xborder.core import i18n
 from xborder.core.errors import BadInputError
 from xborder.domains.demand import analogue_forecasts, build_series, conformal, forecast, trend_signals
-from xborder.domains.demand.accuracy import overall_metrics
 from xborder.domains.demand.dossier import SECTION
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.events import calendar_frame, series_markets
 from xborder.domains.demand.margins import level_margins, margins
+from xborder.domains.demand.profiles import season_use
 from xborder.domains.demand.search import search_lead_signals
 from xborder.domains.demand.stage.inputs import (
     demand_holdings,
@@ -30,7 +30,7 @@ from xborder.domains.demand.stage.inputs import (
     why_no_demand,
 )
 from xborder.domains.demand.stage.outputs import write_forecasts, write_result, write_signals
-from xborder.domains.demand.stage.pick import scored_pick, top_series
+from xborder.domains.demand.stage.pick import narrowed, scored_pick, top_series
 from xborder.domains.demand.stockouts import exclude_stockouts
 from xborder.domains.demand.tables import TABLES
 from xborder.warehouse.stage import Params, Stage, StageContext
@@ -265,24 +265,26 @@ def run_demand(
             share = 0.5 if level == "product_market" else 0.0
             todo, skipped = top_series(series, max_series, foreign_share=share)
             scored = scored_pick(series, max_series, horizon, share)
-            if scored is not None:  # forecast them too, so the backtest table is scored on them
-                todo = series[series["unique_id"].isin(scored) | series["unique_id"].isin(todo["unique_id"])]
-                skipped = int(series["unique_id"].nunique() - todo["unique_id"].nunique())
+            run_on = todo  # with the series the backtest table scores, forecast to be scored, not written
+            if scored is not None:
+                run_on = series[
+                    series["unique_id"].isin(scored) | series["unique_id"].isin(todo["unique_id"])
+                ]
             if todo.empty:
                 summary["levels"][level] = {"series": 0}
                 continue
             say(
                 base + 0.1 / len(levels),
-                f"{level}: backtesting and forecasting {todo['unique_id'].nunique():,} series",
+                f"{level}: backtesting and forecasting {run_on['unique_id'].nunique():,} series",
             )
             with (
                 conformal.weighted(conformal.level_weight(level, freq)),  # interval width per level and freq
                 margins(level_margins(level, freq)),  # the series choice's margin, chosen where it gained
             ):
                 res = forecast(
-                    todo,
-                    groups=product_groups(events, todo) if level == "product_market" else None,
-                    reseason=reseason_products or not level.startswith("product"),
+                    run_on,
+                    groups=product_groups(events, run_on) if level == "product_market" else None,
+                    reseason=season_use(level, freq, reseason_products),
                     horizon=horizon,
                     freq=freq,
                     n_windows=n_windows,
@@ -292,10 +294,10 @@ def run_demand(
                     n_jobs=n_jobs if engine == "local" else 1,
                     session=sess,
                     events=calendar_frame() if market_events else None,
-                    markets=series_markets(todo["unique_id"]) if market_events else None,
+                    markets=series_markets(run_on["unique_id"]) if market_events else None,
                 )
-            if scored is not None and len(res.accuracy):
-                res.overall = overall_metrics(res.accuracy[res.accuracy["unique_id"].isin(scored)])
+            if scored is not None:
+                res = narrowed(res, pd.Index(todo["unique_id"].unique()), scored)
             results[level] = (series, res)
             write_result(con, res, run_id=run_id, level=level, freq=freq, **measure)
             ov = res.overall.set_index("model") if len(res.overall) else pd.DataFrame()  # none backtested
@@ -304,7 +306,7 @@ def run_demand(
                 "forecast": int(todo["unique_id"].nunique()),
                 "not_forecast_outside_top": skipped,
                 # the table's series: picked by demand before the last backtest origin, not in the scored window
-                "scored": int(res.overall["series"].max()) if len(res.overall) else 0,
+                "scored": int(res.overall["series"].max()) if len(res.overall) else 0,  # the table's series
                 "scored_by": "demand before the last backtest origin" if scored is not None else "all",
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
