@@ -46,7 +46,8 @@ def test_few_rows_widen_by_the_finite_sample_correction(monkeypatch: pytest.Monk
     assert levels.loc["smooth", [0.8, 0.95]].tolist() == pytest.approx([0.86, 0.99])
     assert conformal.current_weight() == 0.5
     assert conformal.level_weight("category_market", "W") == conformal.WEEKLY_AGGREGATE_WEIGHT
-    assert conformal.level_weight("product_market", "W") == conformal.level_weight("market_total", "M") == 0.5
+    assert conformal.level_weight("product_market", "W") == conformal.WEEKLY_PRODUCT_WEIGHT
+    assert conformal.level_weight("product_market", "M") == conformal.level_weight("market_total", "M") == 0.5
 
 
 def _m5_item_weeks(top: int = 300) -> pd.DataFrame:
