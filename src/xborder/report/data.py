@@ -43,6 +43,8 @@ class Opportunity:
     forecast_basis: str = ""
     accuracy: pd.DataFrame = field(default_factory=pd.DataFrame)
     forecast_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    model_choice: dict[str, Any] = field(default_factory=dict)
+    """Why the series' model was chosen: its ``forecast_series`` row plus the level's overall backtest rows."""
     research_notes: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     other_sections: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -191,6 +193,7 @@ def _page(i: int, row: dict[str, Any], d: dict[str, Any]) -> Opportunity:
         forecast_basis=", ".join(dem["bases"]),
         accuracy=frame(dem["accuracy"], "forecast_accuracy"),
         forecast_rows=forecast_all,
+        model_choice={**(dem.get("choice") or {}), "level_accuracy": dem.get("level_accuracy") or []},
         research_notes=lc["research_notes"],
         extra=extra,
         other_sections={k: v for k, v in s.items() if k not in KNOWN_SECTIONS},
