@@ -137,7 +137,11 @@ def _backtest(con: Any, run_id: str) -> dict[str, Any]:
     order = [m for m in ("xborder", "best_sellers", "momentum", "random") if m in pivot.index]
     pivot = pivot.reindex(order + [m for m in pivot.index if m not in order]).reset_index()
     rnd = df[df["method"] == "random"]
-    cols = [c for c in ("units_next", "revenue_next", "gross_profit_next", "profitable", "grew") if c in df]
+    cols = [
+        c
+        for c in ("units_next", "units_expected", "revenue_next", "gross_profit_next", "profitable", "grew")
+        if c in df
+    ]
     money = (
         df.groupby("method")[cols].mean().reindex(pivot["method"]).reset_index() if cols else pd.DataFrame()
     )
