@@ -44,6 +44,9 @@ from demand_datasets import (
 
 from xborder.domains.demand import build_series, conformal, forecast
 from xborder.domains.demand.accuracy import naive_scale, pinball_sums
+from xborder.domains.demand.margins import level_margins, margins
+from xborder.domains.demand.profiles import season_use
+from xborder.domains.demand.series import LEVELS
 
 OUT = Path(__file__).resolve().parent / "results" / "forecast_accuracy.json"
 COMPARE = ["Chosen", "Naive", "SeasonalNaive", "AutoETS"]
@@ -209,8 +212,9 @@ def backtest(
     name: str = "",
     selection: str = "series",
     groups: pd.Series | None = None,
-    reseason: bool = True,
+    reseason: bool | str = True,
     weight: float | None = None,
+    margin_options: tuple[float, ...] = (),
 ) -> dict:
     folds, t0 = [], time.perf_counter()
     weight = conformal.WEIGHT if weight is None else weight
@@ -223,7 +227,8 @@ def backtest(
             train = train[train["unique_id"].isin(vol)]
         test = series[(series["ds"] > cut) & series["unique_id"].isin(train["unique_id"].unique())]
         test = test.groupby("unique_id").head(horizon)
-        with conformal.weighted(weight):  # as the stage: conformal.level_weight
+        # as the stage: conformal.level_weight and margins.level_margins
+        with conformal.weighted(weight), margins(margin_options):
             res = forecast(
                 train,
                 horizon=horizon,
@@ -397,9 +402,12 @@ def main() -> None:
             name=name,
             selection=args.selection,
             groups=groups,
-            # as the stage: product series are re-seasoned only on request (it lost on UCI products)
-            reseason=args.reseason_products or not name.startswith(PRODUCT_CASES),
+            # as the stage: products re-seasoned only on request (it lost on UCI), weekly errors season-scaled
+            reseason=season_use(
+                "product" if name.startswith(PRODUCT_CASES) else "aggregate", freq, args.reseason_products
+            ),
             weight=conformal.level_weight("product" if name.startswith(PRODUCT_CASES) else "aggregate", freq),
+            margin_options=level_margins(next((lv for lv in LEVELS if lv in name), ""), freq),
         )
         results[name] = r
         print(

@@ -214,6 +214,8 @@ def register(app: typer.Typer) -> None:
             "engine": engine,
             "series": lv.get("series", 0),
             "forecast": lv.get("forecast", 0),
+            "scored": lv.get("scored", lv.get("forecast", 0)),
+            "scored_by": lv.get("scored_by", "all"),
             "models_chosen": lv.get("models_chosen", {}),
             "backtest_accuracy": lv.get("accuracy", {}),
             "intervals": lv.get("intervals"),
@@ -285,9 +287,12 @@ def _cell(value: Any) -> str:
 def _render_forecast(d: dict) -> None:
     from rich.table import Table
 
-    t = Table(
-        title=f"Backtest accuracy, {d['level']} {d['freq']} ({d['forecast']} series, run {d['run_id']})"
+    picked = (
+        f"{d['forecast']} series forecast; scored: the {d['scored']} picked by {d['scored_by']}"
+        if d.get("scored_by", "all") != "all"
+        else f"{d['forecast']} series"
     )
+    t = Table(title=f"Backtest accuracy, {d['level']} {d['freq']} ({picked}, run {d['run_id']})")
     for c in _COLUMNS:
         t.add_column(c, justify="left" if c == "model" else "right")
     for m, a in d["backtest_accuracy"].items():

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import shared_path
 from xborder.domains.demand import build_series, forecast, trend_signals
 from xborder.domains.demand.accuracy import PINBALL_BOUNDS, naive_scale, pinball_sums
+from xborder.domains.demand.margins import level_margins, margins
 from xborder.warehouse import connect
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
@@ -196,18 +197,14 @@ def _fold_scores(weeks: pd.DataFrame, cut: str) -> dict[str, tuple[float, float]
     return out
 
 
-def test_weekly_country_totals_choice_no_worse_than_naive(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_weekly_country_totals_choice_no_worse_than_naive() -> None:
     """Issue 15's check on benchmarks/forecast_accuracy.py's UCI country totals weekly row (its series, built from
     the two UCI files as the benchmark builds them; origins 21 Feb and 23 May 2011, 26 weeks each, the two folds'
     mean): the choice with the fixed 50% margin scored MASE 0.819 against Naive's 0.759 (most countries are
-    lumpy; Naive's zero after a silent week wins where they stop buying). The margin chosen per level on the
-    backtest (select.MARGINS, windows held out in turn) takes 25% there: MASE 0.733, WAPE 0.331 (Naive 0.759 /
-    0.439, AutoETS 0.919 / 0.406). The choice is off by default (it cost interval cover at country totals monthly,
-    see select.MARGINS), so it is turned on here. (The warehouse's own series differ slightly, e.g. no Jersey:
-    there the 50% margin already beat Naive.)"""
-    import xborder.domains.demand.select as select_module
-
-    monkeypatch.setattr(select_module, "MARGINS", (0.25,))
+    lumpy; Naive's zero after a silent week wins where they stop buying). The margin chosen on the backtest
+    (windows held out in turn), on for weekly country totals as the stage sets it (margins.LEVEL_MARGINS), takes
+    25% there: MASE 0.733, WAPE 0.331 (Naive 0.759 / 0.439, AutoETS 0.919 / 0.406). (The warehouse's own series
+    differ slightly, e.g. no Jersey: there the 50% margin already beat Naive.)"""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
@@ -216,7 +213,8 @@ def test_weekly_country_totals_choice_no_worse_than_naive(monkeypatch: pytest.Mo
     root = shared_path("uci_online_retail").parent
     lines, products = load_uci_order_lines(root), load_uci_products(root)
     weeks = build_series(lines, level="market_total", freq="W", products=products)
-    folds = [_fold_scores(weeks, cut) for cut in ("2011-02-21", "2011-05-23")]
+    with margins(level_margins("market_total", "W")):
+        folds = [_fold_scores(weeks, cut) for cut in ("2011-02-21", "2011-05-23")]
     mean = {k: [sum(f[k][i] for f in folds) / 2 for i in (0, 1)] for k in folds[0]}
     assert mean["point"][0] <= mean["Naive"][0]
     assert mean["point"][1] <= min(mean["Naive"][1], mean["AutoETS"][1])

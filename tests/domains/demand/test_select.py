@@ -145,3 +145,55 @@ def test_a_class_that_naive_beat_on_the_last_window_takes_naive(monkeypatch: pyt
         select(pts, pd.Series(1.0, index=ids), classes, strategies=("level",), exclude_last=True).picks
         == "Mean(AutoETS+Naive)"
     ).all()
+
+
+def _margin_points(
+    naive_ratio: list[float], n_series: int = 12, special: int = 3, h: int = 4
+) -> pd.DataFrame:
+    """Three backtest windows where AutoETS misses every series by 1 and Naive by 2, except on the first
+    ``special`` series, where Naive misses by ``naive_ratio[w]`` in window ``w`` (both over-forecast, so their mean
+    is never a series' own best)."""
+    rows = []
+    for i in range(n_series):
+        for w, ratio in enumerate(naive_ratio):
+            cutoff = pd.Timestamp("2024-01-01") + pd.DateOffset(months=h * w)
+            for k in range(h):
+                ds = cutoff + pd.DateOffset(months=k + 1)
+                miss = ratio if i < special else 2.0
+                rows += [
+                    (f"s{i}|DE", cutoff, ds, 10.0, "AutoETS", 11.0),
+                    (f"s{i}|DE", cutoff, ds, 10.0, "Naive", 10.0 + miss),
+                ]
+    return pd.DataFrame(rows, columns=["unique_id", "cutoff", "ds", "y", "model", "yhat"])
+
+
+@pytest.mark.parametrize(
+    ("ratios", "margin", "special_pick"),
+    [
+        # Naive 40% better on every window: each held-out window confirms the switch the other two made
+        ([0.6, 0.6, 0.6], 0.25, "Naive"),
+        # 45% better on two windows, 10% worse on the third: over all three windows Naive is 27% better (a fit
+        # scored on its own windows would take 25%), but held out, the third refutes the switch the two others
+        # make at 25% and neither of them switches with the third in the fit: 50% is kept
+        ([0.55, 0.55, 1.1], 0.5, "AutoETS"),
+    ],
+)
+def test_the_margin_is_chosen_by_holding_each_window_out(
+    ratios: list[float], margin: float, special_pick: str
+) -> None:
+    from xborder.domains.demand.margins import margins
+
+    pts = _margin_points(ratios)
+    ids = pts["unique_id"].unique()
+    scale, classes = pd.Series(1.0, index=ids), pd.Series("smooth", index=ids)
+    with margins((0.25,)):
+        sel = select(pts, scale, classes, strategies=("series",))
+    held = {k: v for k, v in sel.strategy_scores.items() if k.startswith("series@")}
+    assert set(held) == {"series@0.5", "series@0.25"}  # both scored over the three held-out windows
+    assert min(held, key=lambda k: (held[k], -float(k.split("@")[1]))) == f"series@{margin:g}"
+    assert (sel.picks[[f"s{i}|DE" for i in range(3)]] == special_pick).all()
+    assert (sel.picks.drop([f"s{i}|DE" for i in range(3)]) == "AutoETS").all()
+    assert set(select(pts, scale, classes, strategies=("series",)).strategy_scores) == set()  # off by default
+    with margins((0.25,)):  # two windows: a held-out fit would rest on one, so the margin stays fixed
+        two = select(pts[pts["cutoff"] < pts["cutoff"].max()], scale, classes, strategies=("series",))
+    assert not any(k.startswith("series@") for k in two.strategy_scores)

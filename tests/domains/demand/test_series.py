@@ -66,7 +66,7 @@ def test_returns_exceeding_sales_clip_to_zero_and_unknown_status_is_rejected(ord
 
 def test_top_gives_half_the_places_to_foreign_pairs() -> None:
     """The busiest series are all home-market ones; with foreign_share=0.5 the busiest foreign pairs get in."""
-    from xborder.domains.demand.stage.run import _top
+    from xborder.domains.demand.stage.pick import top_series as _top
 
     rows = []
     for i in range(6):  # GB: the home market, every series busier than any foreign one
@@ -78,3 +78,39 @@ def test_top_gives_half_the_places_to_foreign_pairs() -> None:
     assert sorted(plain["unique_id"].unique()) == ["p0|GB", "p1|GB", "p2|GB", "p3|GB"] and skipped == 8
     mixed, skipped = _top(series, 4, foreign_share=0.5)
     assert sorted(mixed["unique_id"].unique()) == ["p0|FR", "p0|GB", "p1|FR", "p1|GB"] and skipped == 8
+
+
+def test_the_scored_series_are_picked_before_the_scored_window() -> None:
+    """A series that sold nothing until the last ``horizon`` periods (the scored backtest window) and then the
+    most is forecast (the stage's pick reads the last 52 periods) but not scored: a seller at the last backtest
+    origin would not have picked it. Forecast on the union, the result keeps the stage's pick and scores the other."""
+    from xborder.domains.demand import forecast
+    from xborder.domains.demand.stage.pick import narrowed, scored_pick, top_series
+
+    ds = pd.date_range("2010-01-01", periods=40, freq="MS")
+    rows = [
+        {"unique_id": f"p{i}|GB", "ds": d, "y": 50.0 - 5 * i + (k % 3)}
+        for i in range(4)
+        for k, d in enumerate(ds)
+    ]
+    rows += [{"unique_id": "new|GB", "ds": d, "y": 0.0 if k < 34 else 500.0} for k, d in enumerate(ds)]
+    series = pd.DataFrame(rows)
+    todo, _ = top_series(series, 3)
+    scored = scored_pick(series, 3, 6, 0.0)
+    assert scored is not None and "new|GB" in set(todo["unique_id"]) and "new|GB" not in set(scored)
+    assert sorted(scored) == ["p0|GB", "p1|GB", "p2|GB"]
+    assert scored_pick(series, 5, 6, 0.0) is None  # every series forecast: every series scored
+    res = forecast(
+        series[series["unique_id"].isin(set(scored) | set(todo["unique_id"]))], horizon=6, freq="M"
+    )
+    out = narrowed(res, pd.Index(todo["unique_id"].unique()), scored)
+    assert set(out.forecasts["unique_id"]) == set(todo["unique_id"]) == set(out.choice["unique_id"])
+    assert out.overall.set_index("model").loc["Chosen", "series"] == 3
+
+
+def test_weekly_product_errors_follow_the_season() -> None:
+    from xborder.domains.demand.profiles import ERRORS_SEASONED, season_use
+
+    assert season_use("market_total", "M") is True and season_use("product_market", "M") is False
+    assert season_use("product_market", "W") == ("errors" if "W" in ERRORS_SEASONED else False)
+    assert season_use("product_market", "M", reseason_products=True) is True

@@ -190,7 +190,7 @@ def fit_distribution(
     groups: pd.Series | None = None,
     exclude_last: bool = False,
     profiles: Profiles | None = None,
-    reseason: bool = True,
+    reseason: bool | str = True,
 ) -> Distribution:
     """Learn re-seasoning and the error calibration from the backtest rows of ``picks``.
 
@@ -202,7 +202,8 @@ def fit_distribution(
         groups: unique_id -> pooling group of the seasonal profile (e.g. category x market).
         exclude_last: learn without each series' last window (to score on it).
         profiles: already fitted profiles (at every backtest origin and the forecast origin).
-        reseason: False leaves every forecast as its model made it (only the calibration is learnt).
+        reseason: False leaves every forecast as its model made it (only the calibration is learnt); ``"errors"``
+            too, but the season scales the errors (:func:`error_scale`; weekly products, profiles.season_use).
     """
     base = median_window(season)
     rows = _chosen(points, picks, windows="earlier" if exclude_last else "all")
@@ -211,7 +212,7 @@ def fit_distribution(
     elif profiles is None and freq.upper()[:1] in ("W", "M") and len(rows):
         profiles = fit_profiles(df, sorted(rows["cutoff"].unique()), freq=freq, groups=groups)
     seasonal = pd.Series(False, index=classes.index)
-    if profiles is not None and profiles.index and len(rows):
+    if profiles is not None and profiles.index and len(rows) and reseason is True:
         # the question is whether the profile improves a flat forecast of the class: series whose
         # pick already carries a season answer it with their flat stand-in's backtest
         flat = picks.where(~picks.map(_is_seasonal), _FLAT)

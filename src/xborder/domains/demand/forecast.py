@@ -139,7 +139,7 @@ def forecast(
     selection: str = "series",
     groups: pd.Series | None = None,
     intervals: str = "pooled",
-    reseason: bool = True,
+    reseason: bool | str = True,
     events: pd.DataFrame | None = None,
     markets: pd.Series | None = None,
 ) -> ForecastResult:
@@ -174,7 +174,7 @@ def forecast(
             pooled either way.
         reseason: whether forecasts may be re-seasoned with the pooled profile (decided per demand
             class on the backtest); the stage turns it off for product series, where it lost on
-            the UCI benchmark (docs/demand.md).
+            the UCI benchmark (docs/demand.md); ``"errors"``: not re-seasoned, errors scaled by the season.
         events: event calendar (events.calendar_frame) as regressors, kept per series where the backtest
             gains; needs ``markets`` (unique_id -> market). None (default): no events.
     """

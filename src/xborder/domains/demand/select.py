@@ -31,6 +31,7 @@ import pandas as pd
 
 from xborder.domains.demand.backtest import pivot_points
 from xborder.domains.demand.combos import combo_members, combo_name
+from xborder.domains.demand.margins import current_margins
 from xborder.domains.demand.models import ENSEMBLE, ENSEMBLE_MEMBERS
 
 __all__ = [
@@ -52,10 +53,9 @@ NAIVE_FALLBACK = False
 baseline on both MASE and WAPE on the last backtest window takes it (:func:`naive_fallback`); one window's
 evidence moved UCI category x country weekly's large series to Naive (WAPE 0.412 -> 0.490)."""
 MARGINS: tuple[float, ...] = ()
-"""Off (measured, not adopted; docs/benchmarks.md, issue 15 ninth session): smaller margins the ``series`` strategy may
-take, per level the one whose picks score best on the backtest windows held out in turn (:func:`_choose_margin`; 3+
-windows). (0.25,) fixed UCI country totals weekly (MASE 0.819 -> 0.733, Naive 0.759) but cost the 95% interval
-cover of UCI country totals monthly (test_real_retail: 0.891) and MASE at UCI category x country weekly (+2.3%)."""
+"""Smaller margins the ``series`` strategy may take by default (none): the one whose picks score best on the backtest
+windows held out in turn (:func:`_choose_margin`; 3+ windows). The stage and the benchmark turn it on per level and
+frequency where it gained and cost no cover (:data:`xborder.domains.demand.margins.LEVEL_MARGINS`)."""
 FALLBACK_MODELS = ("Naive", "SeasonalNaive", "AutoETS")
 """The baselines the chosen forecast is held to (issue 15): a class falls back to the one that beat its picks."""
 MIN_FALLBACK_POINTS = 50
@@ -325,7 +325,7 @@ def _select(
             picks, _ = _fits(err, s, windows[:-1], classes, [margin])[0]
             scores[s] = _pick_score(err, picks, windows[-1])
         best = min(strategies, key=lambda s: (scores[s], strategies.index(s)))
-    if best == "series" and MARGINS and len(windows) >= 3:  # each held-out fit on 2+ windows
+    if best == "series" and current_margins(MARGINS) and len(windows) >= 3:  # held-out fits on 2+ windows
         margin = _choose_margin(err, classes, margin, windows, scores)
     picks, reasons = _fits(err, best, windows, classes, [margin])[0]
     if NAIVE_FALLBACK and len(windows) >= 2:
@@ -343,7 +343,7 @@ def _choose_margin(
     """The ``series`` strategy's margin: ``margin`` or one of :data:`MARGINS` below it, whichever scores best
     (combined criterion, :func:`_pick_score`) summed over the windows, each held out in turn while the picks
     are fitted on the others; the larger margin on a tie."""
-    margins = sorted({margin, *(x for x in MARGINS if x < margin)}, reverse=True)
+    margins = sorted({margin, *(x for x in current_margins(MARGINS) if x < margin)}, reverse=True)
     total = np.zeros(len(margins))
     for w in windows:
         fits = _fits(err, "series", [x for x in windows if x != w], classes, margins)

@@ -16,6 +16,8 @@ from xborder.domains.demand import analogue_forecasts, build_series, conformal, 
 from xborder.domains.demand.dossier import SECTION
 from xborder.domains.demand.engines import EngineSession
 from xborder.domains.demand.events import calendar_frame, series_markets
+from xborder.domains.demand.margins import level_margins, margins
+from xborder.domains.demand.profiles import season_use
 from xborder.domains.demand.search import search_lead_signals
 from xborder.domains.demand.stage.inputs import (
     demand_holdings,
@@ -28,6 +30,7 @@ from xborder.domains.demand.stage.inputs import (
     why_no_demand,
 )
 from xborder.domains.demand.stage.outputs import write_forecasts, write_result, write_signals
+from xborder.domains.demand.stage.pick import narrowed, scored_pick, top_series
 from xborder.domains.demand.stockouts import exclude_stockouts
 from xborder.domains.demand.tables import TABLES
 from xborder.warehouse.stage import Params, Stage, StageContext
@@ -52,30 +55,6 @@ def product_groups(events: pd.DataFrame, series: pd.DataFrame) -> pd.Series | No
     product, market = parts.str[0], parts.str[-1]
     out = pd.Series("cat:" + pd.Series(product, index=ids).map(cat).astype(str) + "|" + market, index=ids)
     return out[pd.Series(product, index=ids).map(cat).notna().to_numpy()]
-
-
-def _top(
-    series: pd.DataFrame, max_series: int | None, *, foreign_share: float = 0.0
-) -> tuple[pd.DataFrame, int]:
-    """The ``max_series`` series with the most demand in their last 52 periods (all when fewer).
-
-    With ``foreign_share`` > 0 (product × market), that share of the places goes to the busiest series
-    outside the home market (the market with the most demand): those are the pairs selection ranks, and the
-    home market's series would otherwise take every place.
-    """
-    ids = series["unique_id"].unique()
-    if not max_series or len(ids) <= max_series:
-        return series, 0
-    recent = series.groupby("unique_id")["y"].apply(lambda y: y.tail(52).sum()).sort_values(ascending=False)
-    chosen = recent.index[:max_series]
-    if foreign_share > 0:
-        market = pd.Series(recent.index.astype(str), index=recent.index).str.rsplit("|", n=1).str[-1]
-        home = recent.groupby(market.to_numpy()).sum().idxmax()
-        n_foreign = int(round(max_series * foreign_share))
-        foreign = recent.index[(market != home).to_numpy()][:n_foreign]
-        rest = recent.index[~recent.index.isin(foreign)][: max_series - len(foreign)]
-        chosen = recent.index[recent.index.isin(foreign.union(rest))]
-    return series[series["unique_id"].isin(chosen)], len(ids) - len(chosen)
 
 
 def _search_signals(con: Any, markets: Sequence[str] | None) -> pd.DataFrame:
@@ -283,19 +262,29 @@ def run_demand(
                 pm_series = series
             sig = trend_signals(series, freq=freq)
             write_signals(con, sig, run_id=run_id, level=level, freq=freq)
-            todo, skipped = _top(series, max_series, foreign_share=0.5 if level == "product_market" else 0.0)
+            share = 0.5 if level == "product_market" else 0.0
+            todo, skipped = top_series(series, max_series, foreign_share=share)
+            scored = scored_pick(series, max_series, horizon, share)
+            run_on = todo  # with the series the backtest table scores, forecast to be scored, not written
+            if scored is not None:
+                run_on = series[
+                    series["unique_id"].isin(scored) | series["unique_id"].isin(todo["unique_id"])
+                ]
             if todo.empty:
                 summary["levels"][level] = {"series": 0}
                 continue
             say(
                 base + 0.1 / len(levels),
-                f"{level}: backtesting and forecasting {todo['unique_id'].nunique():,} series",
+                f"{level}: backtesting and forecasting {run_on['unique_id'].nunique():,} series",
             )
-            with conformal.weighted(conformal.level_weight(level, freq)):  # interval width per level and freq
+            with (
+                conformal.weighted(conformal.level_weight(level, freq)),  # interval width per level and freq
+                margins(level_margins(level, freq)),  # the series choice's margin, chosen where it gained
+            ):
                 res = forecast(
-                    todo,
-                    groups=product_groups(events, todo) if level == "product_market" else None,
-                    reseason=reseason_products or not level.startswith("product"),
+                    run_on,
+                    groups=product_groups(events, run_on) if level == "product_market" else None,
+                    reseason=season_use(level, freq, reseason_products),
                     horizon=horizon,
                     freq=freq,
                     n_windows=n_windows,
@@ -305,8 +294,10 @@ def run_demand(
                     n_jobs=n_jobs if engine == "local" else 1,
                     session=sess,
                     events=calendar_frame() if market_events else None,
-                    markets=series_markets(todo["unique_id"]) if market_events else None,
+                    markets=series_markets(run_on["unique_id"]) if market_events else None,
                 )
+            if scored is not None:
+                res = narrowed(res, pd.Index(todo["unique_id"].unique()), scored)
             results[level] = (series, res)
             write_result(con, res, run_id=run_id, level=level, freq=freq, **measure)
             ov = res.overall.set_index("model") if len(res.overall) else pd.DataFrame()  # none backtested
@@ -314,6 +305,9 @@ def run_demand(
                 "series": int(series["unique_id"].nunique()),
                 "forecast": int(todo["unique_id"].nunique()),
                 "not_forecast_outside_top": skipped,
+                # the table's series: picked by demand before the last backtest origin, not in the scored window
+                "scored": int(res.overall["series"].max()) if len(res.overall) else 0,  # the table's series
+                "scored_by": "demand before the last backtest origin" if scored is not None else "all",
                 "signals": int(len(sig)),
                 "models_chosen": res.choice["model"].value_counts().to_dict(),
                 "intervals": res.params.get("intervals"),
