@@ -9,6 +9,7 @@ from the run, and the report downloads.
 
 from __future__ import annotations
 
+import html
 import io
 import time
 from pathlib import Path
@@ -115,6 +116,9 @@ def test_full_pipeline_run_from_the_web_api_on_the_demo_data(empty_warehouse: Pa
         dem = d["sections"]["demand"]
         assert dem["history_source"] == "order_lines" and sum(r["y"] for r in dem["history"]) == units
         assert dem["forecast"] or dem["stage"]["status"] == "ok"
+        if dem["choice"]:  # the page says why its forecast uses its model, naming the model the run chose
+            page = c.get(f"/opportunities/{market}/{pid}").text
+            assert f"Why this model: {dem['choice']['model']}" in html.unescape(page)
 
         for fmt, magic in (("html", b"<html"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
             for lang in ("en", "zh"):

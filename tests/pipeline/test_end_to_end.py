@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -109,6 +110,28 @@ def test_workbook_holds_the_real_warehouse_numbers(finished_run: dict) -> None:
             assert top["y"].sum() == pytest.approx(monthly["y"].sum())
         html = _file(res, "en", "html").read_text(encoding="utf-8")
         assert f"{opps[0][2]:.3f}"[:4] in html
+
+
+def test_each_page_with_a_forecast_says_why_its_model_was_chosen(finished_run: dict) -> None:
+    """Every choice reason the demand stage wrote is one the page can put in words (none falls through to the
+    raw text), and the page's note names the model the warehouse recorded for its series."""
+    from xborder.report.model_note import _rule
+
+    res = finished_run["result"]
+    con = connect(finished_run["db"], read_only=True)
+    rows = con.execute(
+        "SELECT o.rank, s.model, s.reason FROM opportunities o JOIN forecast_series s "
+        "ON s.unique_id = o.product_id || '|' || o.market AND s.run_id = o.run_id "
+        "WHERE o.run_id = ? AND o.rank <= 10 ORDER BY o.rank",
+        [res["run_id"]],
+    ).fetchall()
+    reasons = [r[0] for r in con.execute("SELECT DISTINCT reason FROM forecast_series").fetchall()]
+    con.close()
+    assert reasons and all(_rule(r)[0] for r in reasons), reasons
+    assert rows, "no top-10 pair has a forecast on the small real warehouse"
+    page = html.unescape(_file(res, "en", "html").read_text(encoding="utf-8"))
+    for _, model, _reason in rows:
+        assert f"Why this model: {model}" in page
 
 
 @pytest.mark.skipif(not HAS_POPPLER, reason="pdftotext (poppler-utils) is not installed")

@@ -233,3 +233,17 @@ def test_other_domains_sections_show_labels_and_the_pairs_own_stress_result() ->
     assert name == "预警指标"
     flat = json.dumps(shown, ensure_ascii=False)
     assert "预警" in flat and "单位利润率" in flat and "Unit margin" not in flat and "text" not in flat
+
+
+def test_a_pair_shown_with_its_last_6_months_says_how_far_that_estimate_was_off_in_the_backtest() -> None:
+    data, tr = _data(["ranked"]), Translator("en")
+    money = pd.DataFrame({"method": ["xborder", "random"], "units_expected": [7767.3, 1202.0],
+                          "units_next": [6676.0, 1118.0]})  # fmt: skip
+    data.backtest = {"money": money, "k": 20}
+    note = _missing(data, "demand", tr, _page())
+    assert note.startswith("No statistical forecast for this product in CH")
+    assert note.endswith("the top 20 picks, shown the same way, sold -14% against their last 6 months.")
+    forecast_page = _page(sources={"demand": "forecast"})  # a forecast pair is not said to be a history guess
+    assert "sold -14%" not in _missing(data, "demand", tr, forecast_page)
+    data.backtest = {}
+    assert "How far to trust it" not in _missing(data, "demand", tr, _page())

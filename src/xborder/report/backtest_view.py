@@ -43,13 +43,16 @@ def backtest_context(bt: dict[str, Any] | None, tr: Translator) -> dict[str, Any
         money = bt.get("money")
         if money is not None and len(money) and "revenue_next" in money:
             cur = bt.get("currency") or ""
+            exp = "units_expected" in money
             backtest["money"] = {
-                "head": [tr("method"), tr("bt_units"), tr("bt_revenue", currency=cur),
-                         tr("bt_profit", currency=cur), tr("bt_profitable"), tr("bt_grew")],
+                "head": [tr("method")] + ([tr("bt_expected")] if exp else []) + [tr("bt_units"),
+                         tr("bt_revenue", currency=cur), tr("bt_profit", currency=cur), tr("bt_profitable"),
+                         tr("bt_grew")],
                 "rows": [
-                    [tr(f"method_{r.method}") if f"method_{r.method}" in tr.keys else r.method,
-                     _num0(r.units_next), _num0(r.revenue_next), _num0(r.gross_profit_next),
-                     _pct(r.profitable), _pct(r.grew)]
+                    [tr(f"method_{r.method}") if f"method_{r.method}" in tr.keys else r.method]
+                    + ([_num0(r.units_expected)] if exp else [])
+                    + [_num0(r.units_next), _num0(r.revenue_next), _num0(r.gross_profit_next),
+                       _pct(r.profitable), _pct(r.grew)]
                     for r in money.itertuples(index=False)
                 ],
             }  # fmt: skip
@@ -64,6 +67,15 @@ def backtest_context(bt: dict[str, Any] | None, tr: Translator) -> dict[str, Any
                     best_profit=_num0(by.at["best_sellers", "gross_profit_next"]),
                     profitable=_pct(by.at["xborder", "profitable"]),
                     currency=cur,
+                )
+            if exp and "xborder" in by.index and by.at["xborder", "units_expected"] > 0:
+                ratio = by.at["xborder", "units_next"] / by.at["xborder", "units_expected"] - 1
+                backtest["expected_headline"] = tr(
+                    "backtest_expected",
+                    k=bt["k"],
+                    expected=_num0(by.at["xborder", "units_expected"]),
+                    units=_num0(by.at["xborder", "units_next"]),
+                    error=f"{ratio:+.0%}",
                 )
         backtest["headline"] = tr(
             "backtest_headline",

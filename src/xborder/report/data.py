@@ -43,6 +43,8 @@ class Opportunity:
     forecast_basis: str = ""
     accuracy: pd.DataFrame = field(default_factory=pd.DataFrame)
     forecast_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    model_choice: dict[str, Any] = field(default_factory=dict)
+    """Why the series' model was chosen: its ``forecast_series`` row plus the level's overall backtest rows."""
     research_notes: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     other_sections: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -135,7 +137,11 @@ def _backtest(con: Any, run_id: str) -> dict[str, Any]:
     order = [m for m in ("xborder", "best_sellers", "momentum", "random") if m in pivot.index]
     pivot = pivot.reindex(order + [m for m in pivot.index if m not in order]).reset_index()
     rnd = df[df["method"] == "random"]
-    cols = [c for c in ("units_next", "revenue_next", "gross_profit_next", "profitable", "grew") if c in df]
+    cols = [
+        c
+        for c in ("units_next", "units_expected", "revenue_next", "gross_profit_next", "profitable", "grew")
+        if c in df
+    ]
     money = (
         df.groupby("method")[cols].mean().reindex(pivot["method"]).reset_index() if cols else pd.DataFrame()
     )
@@ -191,6 +197,7 @@ def _page(i: int, row: dict[str, Any], d: dict[str, Any]) -> Opportunity:
         forecast_basis=", ".join(dem["bases"]),
         accuracy=frame(dem["accuracy"], "forecast_accuracy"),
         forecast_rows=forecast_all,
+        model_choice={**(dem.get("choice") or {}), "level_accuracy": dem.get("level_accuracy") or []},
         research_notes=lc["research_notes"],
         extra=extra,
         other_sections={k: v for k, v in s.items() if k not in KNOWN_SECTIONS},

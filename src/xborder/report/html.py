@@ -13,6 +13,7 @@ from xborder.core import i18n
 from xborder.report.backtest_view import backtest_context
 from xborder.report.data import ReportData
 from xborder.report.messages import Translator
+from xborder.report.model_note import model_choice_note
 from xborder.report.panels import panel_context
 from xborder.report.pdf import NO_CHROMIUM
 from xborder.report.reasons import _missing, _notes, _run_status, _stage_reason, _stages
@@ -207,14 +208,13 @@ def _page(
         labels=labels,
     )
     page["forecast_missing"] = None if len(p.forecast) else _missing(data, "demand", tr, p)
-    page["forecast_model"] = ", ".join(
-        sorted({m for m in p.forecast.get("model", pd.Series(dtype=str)) if m})
-    )
+    page["forecast_model"] = ", ".join(sorted({m for m in p.forecast.get("model", pd.Series()) if m}))
     page["history_note"] = tr("history_note_week" if p.freq.lower().startswith("w") else "history_note_month")
     page["analogue_note"] = (
         tr("forecast_kind_analogue", basis=p.forecast_basis or "—") if "analogue" in p.forecast_kind else ""
     )
     page["accuracy"] = display_table(p.accuracy, "accuracy", tr, lang, limit=6)
+    page["model_note"] = model_choice_note(p.model_choice, p.accuracy.to_dict("records"), lang)
     page["trends"] = display_table(_named_series(p, tr), "trends", tr, lang)
     page["trends_missing"] = None if len(p.trends) else _missing(data, "trends", tr, p)
     modes = []

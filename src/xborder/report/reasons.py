@@ -66,7 +66,7 @@ def _missing(data: ReportData, section: str, tr: Translator, page: Any = None) -
     if page is not None:
         key = f"no_rows_{section}_{page.sources.get(_SECTION_ITEM.get(section, ''), '')}"
         if key in tr.keys:
-            return tr(key, market=page.market, product=page.product_id)
+            return tr(key, market=page.market, product=page.product_id) + _history_error(data, key, tr)
         if f"no_rows_{section}" in tr.keys:
             return tr(f"no_rows_{section}", market=page.market, product=page.product_id)
     return tr("no_rows")
@@ -123,3 +123,17 @@ def _notes(data: ReportData, tr: Translator) -> list[str]:
         research = (rec.get("summary") or {}).get(key) if isinstance(rec, dict) else None
         notes.extend(str(n) for n in research or [] if str(n) not in notes)
     return notes
+
+
+def _history_error(data: ReportData, key: str, tr: Translator) -> str:
+    """For a pair whose demand is its last 6 months' sales: how far that estimate was off for the list's picks
+    at the selection backtest's cutoffs (realised ÷ shown − 1), or "" when the run has no such backtest."""
+    bt = getattr(data, "backtest", None) or {}
+    money = bt.get("money") if key == "no_rows_demand_history" else None
+    if money is None or "units_expected" not in money or "xborder" not in set(money["method"]):
+        return ""
+    row = money.set_index("method").loc["xborder"]
+    if not row["units_expected"] > 0:
+        return ""
+    ratio = row["units_next"] / row["units_expected"] - 1
+    return " " + tr("history_error", error=f"{ratio:+.0%}", k=bt.get("k", ""))

@@ -64,6 +64,10 @@ def test_the_metrics_of_the_picks_by_hand() -> None:
     assert x["success"] == 0.5  # median growth of the pool is (0.8 + 1.5) / 2 = 1.15: rank 1 beats it
     assert best["revenue_next"] == 400.0 and best["gross_profit_next"] == 70.0  # 50 and 40 units before
     assert mom["revenue_next"] == 500.0 and mom["profitable"] == 1.0  # +50% and +5%
+    # what the list showed for its picks, to set against what they sold: 10 + 50 shown, 20 + 25 sold
+    assert x["units_expected"] == 60.0 and x["units_next"] == 45.0
+    assert best["units_expected"] == 90.0 and mom["units_expected"] == 50.0
+    assert 2 * 10.0 <= rows["random"]["units_expected"] <= 2 * 50.0  # mean of 2-pick sums of the pool's 10..50
     assert rows["random"]["success_lo95"] <= rows["random"]["success"] <= rows["random"]["success_hi95"]
 
 
@@ -138,5 +142,7 @@ def test_uci_best_sellers_baseline_is_what_the_foreign_best_sellers_sold(uci_lin
     best = next(row for row in r.rows if row["method"] == "best_sellers")
     top = units[units >= 30].head(50)
     assert best["revenue_next"] == pytest.approx(rev.reindex(top.index).fillna(0.0).sum())
+    # the baseline's shown demand is its 50 pairs' units in the 6 months before, so the error is measurable
+    assert best["units_expected"] == pytest.approx(top.sum())
     xb = next(row for row in r.rows if row["method"] == "xborder")
     assert xb["picks"] == 50 and 0 <= xb["grew"] <= 1

@@ -19,6 +19,7 @@ from xborder.api.routers.opportunities import MARKET, RUN_ID
 from xborder.api.security import current_user, get_db, require_role
 from xborder.api.templating import render
 from xborder.catalog import taxonomy
+from xborder.report.model_note import model_choice_note
 
 __all__ = ["Lang", "router", "to_json"]
 
@@ -107,8 +108,11 @@ def detail(
         "break_even_acos": s.get("marketing", {}).get("break_even_acos"),
         "keyword_mix": s.get("marketing", {}).get("keyword_mix", []),
     }
+    dem = s["demand"]
+    note = model_choice_note({**(dem.get("choice") or {}), "level_accuracy": dem.get("level_accuracy") or []},
+                             dem.get("accuracy") or [], "en")  # fmt: skip
     return render(request, "detail.html", d=d, charts_json=to_json(charts), categories=_category_names(),
-                  notes=_section_notes(s), texts=_card_texts(d))  # fmt: skip
+                  notes=_section_notes(s), texts=_card_texts(d), model_note=note)  # fmt: skip
 
 
 def _card_texts(d: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -22,7 +22,7 @@ def _display_freq(forecast: list[dict[str, Any]]) -> str:
 
 def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     """History, forecast rows (every frequency; ``freq`` is the one to show), the series' backtest accuracy
-    (chosen model first) and the trend signals of the pair's series, then of its category in the market."""
+    (chosen model first), why its model was chosen (``forecast_series``) and the trend signals of the pair's series, then of its category in the market."""
     sid = series_id(pair.product_id, pair.market)
     forecast = reader.rows("forecasts", product_id=pair.product_id, market=pair.market)
     freq = _display_freq(forecast)
@@ -33,6 +33,12 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     if any(str(r.get("freq")) == freq for r in accuracy):
         accuracy = [r for r in accuracy if str(r.get("freq")) == freq]
     accuracy = sorted(accuracy, key=lambda r: r.get("model") != "Chosen")
+    choice = [r for r in reader.rows("forecast_series", unique_id=sid) if str(r.get("freq")) == freq]
+    level = [
+        r
+        for r in reader.rows("forecast_accuracy", unique_id="__overall__", level="product_market")
+        if str(r.get("freq")) == freq
+    ]
     trends = reader.rows("trend_signals", unique_id=sid)
     if pair.category:
         trends += reader.rows("trend_signals", unique_id=f"cat:{pair.category}|{pair.market}")
@@ -45,8 +51,12 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
         "kinds": sorted({str(r["kind"]) for r in shown if r.get("kind") is not None}),
         "bases": sorted({str(r["basis"]) for r in shown if r.get("basis") is not None}),
         "accuracy": accuracy,
+        "choice": choice[0] if choice else {},
+        "level_accuracy": level,
         "trends": trends,
     }
 
 
-SECTION = Section("demand", build, tables=("forecasts", "forecast_accuracy", "trend_signals"))
+SECTION = Section(
+    "demand", build, tables=("forecasts", "forecast_accuracy", "forecast_series", "trend_signals")
+)

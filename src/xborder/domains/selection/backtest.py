@@ -13,7 +13,8 @@ gross profit = units × unit margin − one-off compliance cost − launch cost 
 list computes the expected one. Per method: ``profitable`` (share of picks with realised gross profit > 0),
 ``grew`` (share whose units in the next 6 months exceed those of the 6 before), ``success`` (share whose growth
 ratio beats the pool's median, the earlier definition the report still shows), and the sums of realised units,
-revenue and gross profit.
+revenue and gross profit, and ``units_expected``: the picks' demand_6m as the list showed it at the cutoff, so
+that realised ÷ expected measures the error of the demand a seller is shown.
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ def _metrics(top: pd.DataFrame, median_growth: float) -> dict[str, float]:
         "grew": float((g > 1.0).mean()) if len(top) else float("nan"),
         "profitable": float((top["gross_profit_next"] > 0).mean()) if len(top) else float("nan"),
         "units_next": float(top["units_next"].sum()),
+        "units_expected": float(pd.to_numeric(top["demand_6m"], errors="coerce").fillna(0.0).sum()),
         "revenue_next": float(top["revenue_next"].sum()),
         "gross_profit_next": float(top["gross_profit_next"].fillna(0.0).sum()),
     }
@@ -211,6 +213,8 @@ def evaluate_cutoff(
         }
         for col in ("units_next", "revenue_next", "gross_profit_next"):
             row[col] = float(pool[col].fillna(0.0).to_numpy()[picks].sum(axis=1).mean())
+        expected = pd.to_numeric(pool["demand_6m"], errors="coerce").fillna(0.0).to_numpy()
+        row["units_expected"] = float(expected[picks].sum(axis=1).mean())
         rows.append(row)
     return rows
 

@@ -379,6 +379,9 @@ SELECTION_BACKTEST = Table(
             "units_next", "DOUBLE", "Units the picks sold in the 6 months after the cutoff.", unit="units"
         ),
         Column(
+            "units_expected", "DOUBLE", "The picks' demand_6m as shown at the cutoff, summed.", unit="units"
+        ),
+        Column(
             "gross_profit_next",
             "DOUBLE",
             "Realised 6-month gross profit of the picks, in profit_currency (unknown unit margins count 0).",

@@ -149,7 +149,15 @@ def run_selection_backtest(
     df["weights"] = json.dumps(prof.weights)
     delete_run_rows(con, [SELECTION_BACKTEST], run_id)
     write_frame(con, SELECTION_BACKTEST, df)
-    metrics = ["success", "profitable", "grew", "revenue_next", "gross_profit_next", "units_next"]
+    metrics = [
+        "success",
+        "profitable",
+        "grew",
+        "revenue_next",
+        "gross_profit_next",
+        "units_next",
+        "units_expected",
+    ]
     mean = df.groupby("method")[metrics].mean()
     return {
         "k": k,
