@@ -22,6 +22,10 @@ the lowest quantile holding 93 %) and **tested on the later ones** (2011-04-01, 
 outcome after the choice period; 2011-01-01 overlaps it and is reported apart). The stage uses the chosen quantile
 (``launch.LAUNCH_FLOOR_QUANTILE``); the run records whether the choice still agrees.
 
+Tenth session ("capped_launch_plans"): the launch plans with the chosen floor, then capped at 6 months of stock as
+the stage caps them (or made to order), measured per stock action on the same later launch-windows; the stage
+states these (``launch.MEASURED_HELD``) instead of the forecast model's service.
+
 Writes benchmarks/results/inventory_analogue_outcomes.json. Run:
 .venv/bin/python benchmarks/inventory_analogue_outcomes.py /path/to/demo.duckdb
 """
