@@ -1,4 +1,4 @@
-"""Before-launch plans' floor: a launch opens with one customer's order, sized like the product's sale days elsewhere."""
+"""Before-launch plans: the floor (a launch opens with one customer's order, sized like the product's sale days elsewhere) and the service measured on real launches."""
 
 from __future__ import annotations
 
