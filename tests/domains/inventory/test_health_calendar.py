@@ -59,6 +59,9 @@ def test_clearance_picks_the_markets_next_researched_sales_event() -> None:
     assert (late["event_id"], late["before_fees"]) == ("US-PBDD-2025", False)
     assert clearance(dt.date(2025, 10, 1), "MX", ev)["event_id"] == "MX-BUENFIN-2025"
     assert clearance(dt.date(2025, 1, 1), "BR", ev) is None  # nothing researched for Brazil
+    # European marketplaces: Prime Day rows from the reports that list each year's countries
+    assert clearance(dt.date(2019, 6, 1), "GB", ev)["event_id"] == "GB-PD-2019"
+    assert clearance(dt.date(2020, 8, 1), "DE", ev)["event_id"] == "DE-PD-2020"  # postponed to October 13
 
 
 def test_calendar_rows_are_sourced_dated_and_black_friday_follows_the_statute() -> None:

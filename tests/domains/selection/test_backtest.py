@@ -67,7 +67,9 @@ def test_the_metrics_of_the_picks_by_hand() -> None:
     # what the list showed for its picks, to set against what they sold: 10 + 50 shown, 20 + 25 sold
     assert x["units_expected"] == 60.0 and x["units_next"] == 45.0
     assert best["units_expected"] == 90.0 and mom["units_expected"] == 50.0
-    assert 2 * 10.0 <= rows["random"]["units_expected"] <= 2 * 50.0  # mean of 2-pick sums of the pool's 10..50
+    assert (
+        2 * 10.0 <= rows["random"]["units_expected"] <= 2 * 50.0
+    )  # mean of 2-pick sums of the pool's 10..50
     assert rows["random"]["success_lo95"] <= rows["random"]["success"] <= rows["random"]["success_hi95"]
 
 

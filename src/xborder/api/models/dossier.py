@@ -19,6 +19,7 @@ __all__ = [
     "HistoryPoint",
     "ForecastPoint",
     "ForecastAccuracy",
+    "ForecastSeries",
     "TrendSignal",
     "ResearchNotes",
     "LandedCost",
@@ -52,6 +53,7 @@ Opportunity = row_model("opportunities", "Opportunity")
 OpportunityFactor = row_model("opportunity_factors", "OpportunityFactor")
 ForecastPoint = row_model("forecasts", "ForecastPoint")
 ForecastAccuracy = row_model("forecast_accuracy", "ForecastAccuracy")
+ForecastSeries = row_model("forecast_series", "ForecastSeries")
 TrendSignal = row_model("trend_signals", "TrendSignal")
 LandedCost = row_model("landed_costs", "LandedCost")
 ComplianceCheck = row_model("compliance_checks", "ComplianceCheck")
@@ -137,6 +139,12 @@ class DemandSection(_Section):
     kinds: list[str]
     bases: list[str]
     accuracy: list[ForecastAccuracy]  # type: ignore[valid-type]
+    choice: ForecastSeries | None = Field(  # type: ignore[valid-type]
+        description="The series' model and why it was chosen (null: no forecast of this series in the run)."
+    )
+    level_accuracy: list[ForecastAccuracy] = Field(  # type: ignore[valid-type]
+        description="The product × market level's overall backtest rows (unique_id __overall__), same frequency."
+    )
     trends: list[TrendSignal]  # type: ignore[valid-type]
 
 

@@ -51,7 +51,7 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
         "kinds": sorted({str(r["kind"]) for r in shown if r.get("kind") is not None}),
         "bases": sorted({str(r["basis"]) for r in shown if r.get("basis") is not None}),
         "accuracy": accuracy,
-        "choice": choice[0] if choice else {},
+        "choice": choice[0] if choice else None,
         "level_accuracy": level,
         "trends": trends,
     }
