@@ -22,6 +22,10 @@ the lowest quantile holding 93 %) and **tested on the later ones** (2011-04-01, 
 outcome after the choice period; 2011-01-01 overlaps it and is reported apart). The stage uses the chosen quantile
 (``launch.LAUNCH_FLOOR_QUANTILE``); the run records whether the choice still agrees.
 
+Tenth session ("capped_launch_plans"): the launch plans with the chosen floor, then capped at 6 months of stock as
+the stage caps them (or made to order), measured per stock action on the same later launch-windows; the stage
+states these (``launch.MEASURED_HELD``) instead of the forecast model's service.
+
 Writes benchmarks/results/inventory_analogue_outcomes.json. Run:
 .venv/bin/python benchmarks/inventory_analogue_outcomes.py /path/to/demo.duckdb
 """
@@ -49,6 +53,7 @@ from xborder.domains.inventory.launch import (
     choose_floor,
     sale_day_floors,
 )
+from xborder.domains.inventory.plan import DAYS_PER_MONTH, PlanSettings, capped_reorder_points
 
 CUTS = ("2010-07-01", "2010-10-01", "2011-01-01", "2011-04-01", "2011-07-01")
 LENGTHS = (28, 49, 67, 91)
@@ -59,6 +64,57 @@ Z = float(norm.ppf(0.95))
 FLOORS = {f"p{round(100 * q)}": q for q in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)}
 TEST_CUTS = ("2011-04-01", "2011-07-01")  # launches and outcomes all after the choice period
 FORECAST_PAIRS = 200  # product × market forecasts of the demo's demand run (docs/inventory.md)
+CAP_MONTHS, REVIEW, ORDER_DAYS = (
+    6.0,
+    7.0,
+    30.0,
+)  # the stage's months-of-stock cap, review, Q without a unit cost
+
+
+def _capped(g: pd.DataFrame) -> pd.DataFrame:
+    """The launch plans with the floor as the stage then caps them (tenth session): each window taken as the
+    protection period (rate = μ / days), Q = 30 days of the rate, the reorder point lowered to hold at most
+    ``CAP_MONTHS`` of demand on average (``plan.capped_reorder_points``), make-to-order where even capped the
+    stock cannot hold Q or the product's median sale day elsewhere (``plan.plan_pairs``' rule)."""
+    g = g.copy()
+    mu, length = g["mu"].to_numpy(float), g["length"].to_numpy(float)
+    rate = mu / length
+    q = np.where(rate > 0, np.maximum(np.ceil(ORDER_DAYS * rate), 1.0), 0.0)
+    s = PlanSettings(review_days=REVIEW, max_stock_months=CAP_MONTHS)
+    r_cap, hold = capped_reorder_points(rate, mu, q, s)
+    cap_units = CAP_MONTHS * DAYS_PER_MONTH * rate
+    r0 = g["r"].to_numpy(float)
+    over = (rate > 0) & (np.maximum(r0 - mu, 0) + hold > cap_units + 0.5) & (r_cap < r0)
+    size = g["sale_size"].to_numpy(float)
+    mto = over & ((hold > cap_units) | (np.isfinite(size) & (size > r_cap + q)))
+    g["action"] = np.where(mto, "make_to_order", np.where(over, "cap", "stock"))
+    g["r"] = np.where(mto, 0.0, np.where(over, r_cap, r0))
+    z = np.divide(g["r"] - mu, g["sd"], out=np.zeros(len(g)), where=g["sd"].to_numpy(float) > 0)
+    g["model_service"] = np.where(mto, np.nan, norm.cdf(z))
+    return g
+
+
+def _capped_summary(g: pd.DataFrame) -> dict[str, Any]:
+    """Held share per stock action (make-to-order holds nothing: its windows with any sale are orders served
+    on order, counted apart) and the service the forecast model states for the same plans."""
+    out: dict[str, Any] = {"launch_windows": len(g)}
+    stocked = g[g["action"] != "make_to_order"]
+    out["stocked"] = held_summary(stocked) | {
+        "launch_windows": len(stocked),
+        "model_service_mean": round(float(stocked["model_service"].mean()), 4),
+    }
+    for a, x in g.groupby("action"):
+        held = x["actual"] <= x["r"]
+        out[str(a)] = {
+            "launch_windows": len(x),
+            "held": round(float(held.mean()), 4),
+            "model_service_mean": None
+            if a == "make_to_order"
+            else round(float(x["model_service"].mean()), 4),
+            "units_sold": round(float(x["actual"].sum())),
+            "reorder_points": round(float(x["r"].sum())),
+        }
+    return out
 
 
 def _sales(con: Any) -> pd.DataFrame:
@@ -110,6 +166,8 @@ def _analogues(sales: pd.DataFrame, cut: pd.Timestamp) -> tuple[pd.DataFrame, pd
     for k, q in FLOORS.items():
         f = sale_day_floors(year, q).set_index("product_id")["launch_floor"].rename(f"sale_day_{k}")
         launched = launched.join(f, on="product_id")
+    size = sale_day_floors(year).set_index("product_id")["launch_sale_size"]
+    launched = launched.join(size, on="product_id")
     return launched, rows
 
 
@@ -140,7 +198,8 @@ def _windows(sales: pd.DataFrame, cut: pd.Timestamp, end: pd.Timestamp) -> tuple
             out.append(pd.DataFrame({"variant": name, **base}))
             for k in FLOORS if a == 0.85 else ():
                 out.append(pd.DataFrame({"variant": f"{name}, r ≥ {k} sale day elsewhere", **base,
-                                         "floor": w[f"sale_day_{k}"].fillna(0.0).to_numpy(float)}))  # fmt: skip
+                                         "floor": w[f"sale_day_{k}"].fillna(0.0).to_numpy(float),
+                                         "sale_size": w["launch_sale_size"].to_numpy(float)}))  # fmt: skip
     return out, counts
 
 
@@ -178,8 +237,13 @@ def main() -> None:
                    for n, g in d.groupby("variant", sort=False)
                    if n in (list(GROWTHS)[1], floor_names[f"p{round(100 * chosen)}"])},
     }  # fmt: skip
+    capped = _capped(d[d["variant"] == floor_names[f"p{round(100 * LAUNCH_FLOOR_QUANTILE)}"]])
     out = {
         "floor_choice": split,
+        "capped_launch_plans": {"settings": {"max_stock_months": CAP_MONTHS, "review_days": REVIEW,
+                                             "order_days": ORDER_DAYS},
+                                **{p: _capped_summary(capped[capped["cut"].isin(c)])
+                                   for p, c in (("test_cuts", TEST_CUTS), ("choice_cuts", FLOOR_CHOICE_CUTS))}},
         "cuts": list(CUTS), "lengths": list(LENGTHS), "entry_days": ENTRY_DAYS, "target": 0.95,
         "launches": counts, "launch_windows": len(first), "expected_units": round(float(first["mu"].sum())),
         "actual_units": round(float(first["actual"].sum())),

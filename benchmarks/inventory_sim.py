@@ -37,6 +37,10 @@ over an average stretch, pooled over the series), P = L + R/2 at the 7-day revie
 backtest year with the per-class plan (the variant reaching 93 % with the least stock: ``protection_choice``,
 ``replay.M5_PROTECTION_CHOICE``) and replayed unchanged on every data set.
 
+Tenth session: the seasonal index reads only established series (``season.established``: first sale at least 91
+days before the window, or in the data's first half-year), so a launch a year ago is not read as a season (the
+bathmat series); the protection choice on M5's backtest year is unchanged by it.
+
 The stage plans pairs with a year of sales through the same function (replay.history_reorder_points).
 
 Writes benchmarks/results/inventory_sim.json. Run: .venv/bin/python benchmarks/inventory_sim.py

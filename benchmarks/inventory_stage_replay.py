@@ -22,6 +22,8 @@ Ninth session: ``plan_capped_6_seasonal`` (the seasonal index, ``replay.seasonal
 ``plan_capped_6_seasonal_half`` (and P = L + R/2: the variant M5's year before chose for the 7-day review, which
 the stage uses), with cash tied up at the stage's landed cost per unit (GBP and EUR pairs).
 
+Tenth session: the seasonal index reads only established pairs (``season.established``; a launch is not a season).
+
 Run: .venv/bin/python benchmarks/inventory_stage_replay.py DEMO.duckdb  (writes results/inventory_stage_replay.json)
 """
 

@@ -31,9 +31,9 @@ _PLAN_COLS = ["product_id", "market", "sku", "kind", "plan_method", "daily_deman
               "order_by", "suggested_order", "average_stock", "cash_tied_up", "currency", "expected_cycle_service",
               "baseline_reorder_point", "baseline_order_quantity", "baseline_average_stock", "baseline_cash_tied_up",
               "baseline_cycle_service", "stock_action", "cover_months", "uncapped_reorder_point",
-              "uncapped_average_stock", "uncapped_cycle_service", "notes_en"]  # fmt: skip
+              "uncapped_average_stock", "uncapped_cycle_service", "measured_cycle_service", "notes_en"]  # fmt: skip
 _ACTIONS = {"stock": "stock", "cap": "capped", "make_to_order": "make to order"}
-_CAP_CODES = ("inventory.stock_cap", "inventory.make_to_order_moq", "inventory.make_to_order_lumpy",
+_CAP_CODES = ("inventory.stock_cap", "inventory.stock_cap_launch", "inventory.make_to_order_moq", "inventory.make_to_order_lumpy",
               "inventory.make_to_order_launch")  # fmt: skip
 _HEALTH_COLS = ["product_id", "market", "sku", "as_of", "on_hand", "daily_rate", "days_of_cover", "turnover",
                 "days_without_sales", "status", "aged_units_next", "first_fee_date", "aged_fee_total",
@@ -226,6 +226,14 @@ def _chart(plans: Any, path: Path) -> str | None:
     return str(path)
 
 
+def _service(r: Any) -> str:
+    """A plan's cycle service: a launch plan's as measured on real launches (marked *), else the model's."""
+    held = getattr(r, "measured_cycle_service", None)
+    if held is not None and held == held:
+        return f"{held:.0%}*"
+    return format(r.expected_cycle_service, ".0%")
+
+
 def _render_plans(x: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -238,8 +246,14 @@ def _render_plans(x: dict[str, Any]) -> None:
         t.add_row(str(r.product_id), str(r.market), str(r.plan_method), _ACTIONS.get(str(r.stock_action), ""), _num(r.daily_demand, 2),
                   "—" if mto else _num(r.reorder_point), _num(r.order_quantity),
                   _num(r.on_hand), "" if r.stockout_date is None or r.stockout_date != r.stockout_date else str(r.stockout_date)[:10], f"{_num(r.average_stock)}|{_num(r.baseline_average_stock)}",
-                  f"{'—' if mto else format(r.expected_cycle_service, '.0%')}|{r.baseline_cycle_service:.0%}")  # fmt: skip
+                  f"{'—' if mto else _service(r)}|{r.baseline_cycle_service:.0%}")  # fmt: skip
     console.print(t)
+    if "measured_cycle_service" in x["plans"] and x["plans"]["measured_cycle_service"].notna().any():
+        console.print(
+            "* before launch: the cycle service launch plans held on later real launches (UCI 2011; "
+            "benchmarks/inventory_analogue_outcomes.py), not the forecast model's.",
+            highlight=False,
+        )
     if x.get("stock_decisions"):
         console.print(_decisions_line(x["stock_decisions"]), highlight=False)
     if len(x["plans"]) == 1:

@@ -10,9 +10,17 @@ import pandas as pd
 import pytest
 
 from tests.conftest import shared_path
-from xborder.domains.inventory.launch import LAUNCH_FLOOR_QUANTILE, choose_floor, sale_day_floors
+from xborder.domains.inventory.launch import (
+    FLOOR_HELD,
+    LAUNCH_FLOOR_QUANTILE,
+    MEASURED_HELD,
+    choose_floor,
+    measured_service,
+    sale_day_floors,
+)
 from xborder.domains.inventory.plan import DAYS_PER_MONTH, PlanSettings, plan_from_rows
 from xborder.domains.inventory.replay import history_policy, history_reorder_points, seasonal_index
+from xborder.domains.inventory.season import established
 from xborder.domains.inventory.simulate import simulate_lost_sales, trailing_estimate
 
 
@@ -163,3 +171,54 @@ def test_an_analogue_plan_is_raised_to_its_launch_floor_or_made_to_order() -> No
     # a product forecast (not a launch) ignores both
     fc = _launch(2000.0, 600.0, kind="forecast")
     assert fc["reorder_point"] == free["reorder_point"] and fc["stock_action"] == "stock"
+
+
+def test_a_launch_is_not_read_as_a_season() -> None:
+    """A SKU first sold inside the data (after its first half-year) or less than 91 days before the window is
+    left out of the index; one selling from the data's start, or launched long before the window, counts."""
+    year = np.r_[np.full(70, 2.0), np.ones(294)]
+    launch = np.r_[np.zeros(250), np.full(114, 6.0)]  # launched on day 250 of the data
+    assert established(np.stack([year, launch]), 364).tolist() == [True, False]
+    longer = np.c_[np.stack([year, launch]), np.ones((2, 250))]  # 250 days on: the window starts on day 250
+    assert established(longer, 364).tolist() == [True, False]  # launched on its first day: not 91 days before
+    assert established(np.c_[longer, np.ones((2, 91))], 364).tolist() == [True, True]
+    # the ninth session's rule read the launch's zeros a year ago as a slack season
+    pooled = np.stack(
+        [np.r_[np.ones(100), year], np.r_[np.zeros(200), np.full(264, 6.0)]]
+    )  # window: days 100+
+    assert seasonal_index(pooled, 364, 70, launch_days=None) == 0.5  # 140 of 2,018 units: clipped
+    assert seasonal_index(pooled, 364, 70) == pytest.approx(140 / (434 * 70 / 364))
+
+
+@pytest.mark.shared_data
+def test_bathmat_launch_keeps_an_index_of_one() -> None:
+    """The bathmat seller's account (Amazon Sales Dashboard): first sale 35 days before its replayed year; under
+    the ninth session's rule its launch read as a season (the index fell to 0.5, the clip, for months)."""
+    path = shared_path("amazon_seller_central_us_bathmat_seller_2018_2020", "business_reports",
+                       "SalesDashboard-11-21-19.csv")  # fmt: skip
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index('"Compare sales - Graph view"') + 2
+    units = []
+    for line in lines[start:]:
+        parts = [p.strip('"') for p in line.split('","')]
+        if not line.startswith('"') or line.startswith('"Compare') or len(parts) < 3:
+            break
+        if parts[0][:1].isdigit():
+            units.append(float(parts[2].replace(",", "")))
+    sales = np.array(units)[None, -729:]
+    old = [seasonal_index(sales[:, : 364 + t], 364, 37, launch_days=None) for t in range(0, 365, 7)]
+    new = [seasonal_index(sales[:, : 364 + t], 364, 37) for t in range(0, 365, 7)]
+    assert min(old) == 0.5 and sum(k == 0.5 for k in old) >= 10
+    assert new == [1.0] * len(new)
+
+
+def test_a_launch_plan_states_the_service_measured_on_real_launches() -> None:
+    capped = _launch(2000.0, 40.0)
+    assert capped["expected_cycle_service"] > 0.99  # the forecast model
+    assert capped["measured_cycle_service"] == MEASURED_HELD["cap"]
+    stocked = _launch(150.0, 40.0)
+    assert stocked["measured_cycle_service"] == MEASURED_HELD["stock"]
+    assert np.isnan(_launch(2000.0, 600.0)["measured_cycle_service"])  # made to order: served on order
+    assert np.isnan(_launch(150.0, 40.0, kind="forecast")["measured_cycle_service"])
+    assert measured_service(np.array(["stock"]), np.array([True]), 0.0)[0] == FLOOR_HELD
+    assert np.isnan(measured_service(np.array(["cap"]), np.array([True]), 3.0)[0])  # not measured at 3 months

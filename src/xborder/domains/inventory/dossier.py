@@ -11,7 +11,7 @@ from xborder.warehouse.dossier import Pair, Reader, Section
 __all__ = ["SECTION", "build"]
 
 _FIGURES = ("kind", "plan_method", "distribution", "reorder_point", "order_quantity", "safety_stock", "service_measure", "service_target",
-            "expected_cycle_service", "expected_fill_rate", "lead_time_days", "on_hand", "days_of_cover",
+            "expected_cycle_service", "measured_cycle_service", "expected_fill_rate", "lead_time_days", "on_hand", "days_of_cover",
             "stockout_date", "order_by", "suggested_order", "cash_tied_up", "currency", "launch_quantity",
             "stock_action", "cover_months")  # fmt: skip
 
@@ -49,8 +49,10 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
     comparison = [
         {"policy": "plan", "reorder_point": r.get("reorder_point"), "order_quantity": r.get("order_quantity"),
          "average_stock": r.get("average_stock"), "cash_tied_up": r.get("cash_tied_up"),
-         "cycle_service": r.get("expected_cycle_service"), "fill_rate": r.get("expected_fill_rate"),
-         "annual_cost": r.get("annual_cost")},
+         "cycle_service": r.get("expected_cycle_service") if _missing(r.get("measured_cycle_service"))
+         else r.get("measured_cycle_service"),  # a launch plan: the service measured on real launches
+         "cycle_service_basis": "model" if _missing(r.get("measured_cycle_service")) else "measured_real_launches",
+         "fill_rate": r.get("expected_fill_rate"), "annual_cost": r.get("annual_cost")},
         {"policy": "days_of_cover_rule", "reorder_point": r.get("baseline_reorder_point"),
          "order_quantity": r.get("baseline_order_quantity"), "average_stock": r.get("baseline_average_stock"),
          "cash_tied_up": r.get("baseline_cash_tied_up"), "cycle_service": r.get("baseline_cycle_service"),

@@ -11,7 +11,13 @@ import pandas as pd
 
 from xborder.core import i18n
 from xborder.domains.inventory.health import aged_fees_ahead, clearance, stock_health
-from xborder.domains.inventory.launch import FLOOR_HELD, FORECAST_HELD, LAUNCH_FLOOR_QUANTILE
+from xborder.domains.inventory.launch import (
+    FLOOR_HELD,
+    FORECAST_HELD,
+    LAUNCH_FLOOR_QUANTILE,
+    MEASURED_CAP_MONTHS,
+    MEASURED_WINDOWS,
+)
 from xborder.domains.inventory.plan import DAYS_PER_MONTH, PlanSettings
 from xborder.domains.inventory.stockouts import ALL_LOCATIONS
 from xborder.reference import load_table
@@ -80,6 +86,22 @@ def _plan_codes(r: Any, s: PlanSettings, st: Any) -> list[dict[str, Any]]:
         notes.append(_cap_code(r, s))
     if action == "make_to_order":
         return notes
+    if (
+        r.kind == "analogue"
+    ):  # a launch states the service measured on real launches, not the forecast model's
+        held = _f(getattr(r, "measured_cycle_service", None))
+        model = _f(r.expected_cycle_service) or 0.0
+        if held is None:
+            notes.append({"code": "inventory.launch_unmeasured", "args": {
+                "months": s.max_stock_months, "measured": MEASURED_CAP_MONTHS, "service": model}})  # fmt: skip
+        elif action == "stock":
+            notes.append({"code": "inventory.launch_service", "args": {
+                "action": action, "held": held, "windows": MEASURED_WINDOWS.get(action, 0), "service": model}})  # fmt: skip
+        notes.append({"code": "inventory.baseline_launch", "args": {
+            "safety_days": s.baseline_safety_days, "order_days": s.baseline_order_days,
+            "baseline_service": _f(r.baseline_cycle_service) or 0.0, "baseline_stock": r.baseline_average_stock,
+            "stock": r.average_stock}})  # fmt: skip
+        return notes
     notes.append({"code": "inventory.baseline", "args": {
         "safety_days": s.baseline_safety_days, "order_days": s.baseline_order_days,
         "baseline_service": _f(r.baseline_cycle_service) or 0.0, "baseline_stock": r.baseline_average_stock,
@@ -95,8 +117,13 @@ def _cap_code(r: Any, s: PlanSettings) -> dict[str, Any]:
     args = {"months": s.max_stock_months, "service0": _f(r.uncapped_cycle_service) or 0.0,
             "uncapped": r.uncapped_average_stock, "cover": _f(r.cover_months) or 0.0, "rate": rate}  # fmt: skip
     if r.stock_action == "cap":
-        return {"code": "inventory.stock_cap", "args": args | {"r0": r.uncapped_reorder_point, "r": r.reorder_point,
-                "stock": r.average_stock, "service": _f(r.expected_cycle_service) or 0.0}}  # fmt: skip
+        args |= {"r0": r.uncapped_reorder_point, "r": r.reorder_point, "stock": r.average_stock,
+                 "service": _f(r.expected_cycle_service) or 0.0}  # fmt: skip
+        held = _f(getattr(r, "measured_cycle_service", None)) if r.kind == "analogue" else None
+        if held is not None:
+            return {"code": "inventory.stock_cap_launch", "args": args | {"held": held,
+                    "windows": MEASURED_WINDOWS["cap"]}}  # fmt: skip
+        return {"code": "inventory.stock_cap", "args": args}
     hold = r.order_quantity / 2 + rate * s.review_days / 2
     r_cap = max(
         np.floor(round(r.protection_demand + s.max_stock_months * DAYS_PER_MONTH * rate - hold, 9)), 0.0

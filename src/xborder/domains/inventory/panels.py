@@ -31,7 +31,14 @@ def plan_summary_panel(plans: pd.DataFrame, lang: str) -> Panel:
     method = (
         planned["plan_method"] if "plan_method" in planned else pd.Series("forecast_spread", planned.index)
     )
-    planned = planned.assign(plan_method=method.fillna("forecast_spread"))
+    # a launch plan's service is the one measured on real launches (launch.measured_service), else the model's
+    measured = planned["measured_cycle_service"] if "measured_cycle_service" in planned else None
+    service = (
+        planned["expected_cycle_service"]
+        if measured is None
+        else measured.fillna(planned["expected_cycle_service"])
+    )
+    planned = planned.assign(plan_method=method.fillna("forecast_spread"), expected_cycle_service=service)
     by = planned.groupby(["kind", "plan_method"])
     agg = pd.DataFrame({
         "pairs": by.size(), "target": by["service_target"].mean(), "plan_service": by["expected_cycle_service"].mean(),

@@ -21,6 +21,7 @@ from scipy.stats import gamma as gamma_dist
 from scipy.stats import norm
 
 from xborder.domains.inventory.forecasts import DemandPaths, days_until, demand_from_forecasts, window_demand
+from xborder.domains.inventory.launch import measured_service
 from xborder.domains.inventory.policy import (
     cycle_safety_factor,
     eoq,
@@ -82,7 +83,7 @@ PLAN_COLUMNS = (
     "suggested_order", "launch_quantity", "launch_cash", "baseline_reorder_point", "baseline_order_quantity",
     "baseline_average_stock", "baseline_cash_tied_up", "baseline_cycle_service", "baseline_fill_rate",
     "annual_cost", "baseline_annual_cost", "spread_growth", "plan_method", "distribution", "stock_action",
-    "cover_months", "uncapped_reorder_point", "uncapped_average_stock", "uncapped_cycle_service",
+    "cover_months", "uncapped_reorder_point", "uncapped_average_stock", "uncapped_cycle_service", "measured_cycle_service",
 )  # fmt: skip
 
 STOCK_ACTIONS = ("stock", "cap", "make_to_order")
@@ -193,7 +194,7 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
         raise ValueError(f"service_measure must be cycle or fill_rate; got {s.service_measure!r}")
     r = np.ceil(np.round(reorder_point(mu_p, sigma, z, distribution=s.distribution), 9))
     r = np.where(own, col["own_reorder_point"], r)
-    launch = paths.keys["kind"].to_numpy() == "analogue"
+    launch = launch_plan = paths.keys["kind"].to_numpy() == "analogue"
     r = np.where(launch, np.fmax(r, col["launch_floor"]), r)  # a launch opens with one customer's order
     r0 = np.where(rate > 0, np.maximum(r, 0.0), 0.0)
     avg0 = np.maximum(r0 - mu_p, 0) + q / 2 + rate * s.review_days / 2
@@ -270,6 +271,8 @@ def plan_pairs(paths: DemandPaths, pairs: pd.DataFrame, s: PlanSettings) -> pd.D
         stock_action=action, cover_months=np.divide(avg0, rate * DAYS_PER_MONTH, out=np.full(n, np.nan), where=rate > 0),
         uncapped_reorder_point=r0, uncapped_average_stock=avg0,
         uncapped_cycle_service=np.where(sigma > 0, cycle0, np.where(rate > 0, 1.0, np.nan)),
+        measured_cycle_service=np.where(launch_plan, measured_service(action, np.isfinite(col["launch_floor"]),
+                                                                      s.max_stock_months), np.nan),
     )  # fmt: skip
     return out[list(PLAN_COLUMNS)]
 

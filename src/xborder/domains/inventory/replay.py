@@ -22,6 +22,7 @@ from scipy.stats import norm
 from xborder.domains.inventory.intermittent import empirical_reorder_points
 from xborder.domains.inventory.plan import PlanSettings, capped_reorder_points
 from xborder.domains.inventory.policy import reorder_point
+from xborder.domains.inventory.season import seasonal_index
 from xborder.domains.inventory.simulate import Policy, SimResult
 
 __all__ = [
@@ -159,36 +160,6 @@ def protection_spread(
     return mean, day_sd, sums_sd, n
 
 
-def seasonal_index(
-    sales: np.ndarray, window: int, protect_days: int, clip: tuple[float, float] = (0.5, 2.0)
-) -> float:
-    """The coming ``protect_days`` days' share of a year, read on the same days a year ago, pooled over the SKUs.
-
-    The window's first ``protect_days`` days are the same weekdays of last year as the protection period ahead
-    (364 = 52 weeks). Pooled over the SKUs that were selling when the window began (a sale in its first half: a
-    launch within the year is not a season) — a seller's season, not one SKU's lumps: their units sold then over
-    their window's units × P / window, clipped to ``clip``; 1 when none qualifies or the window is shorter.
-
-    Args:
-        sales: Daily sales, SKUs × days (the last ``window`` columns are read).
-        window: Days of history (364: a year of whole weeks).
-        protect_days: Length P of the protection period (days).
-        clip: Lowest and highest index.
-
-    Returns:
-        The index (1 = an average stretch of the year).
-    """
-    s = np.asarray(sales[:, -window:], dtype=float)
-    if s.shape[1] < window or protect_days >= window:
-        return 1.0
-    s = s[(s[:, : window // 2] > 0).any(axis=1)]
-    total = float(s.sum())
-    if total <= 0:
-        return 1.0
-    ahead = float(s[:, :protect_days].sum())
-    return float(np.clip(ahead / (total * protect_days / window), *clip))
-
-
 def history_reorder_points(
     sales: np.ndarray,
     in_stock: np.ndarray,
@@ -307,6 +278,7 @@ def history_policy(
     empirical_below: float = 0.0,
     max_stock_months: float = 0.0,
     seasonal: bool = False,
+    seasonal_order: bool = False,
 ) -> Policy:
     """A (R, r, Q) policy re-planned at every review from the sales so far (see the module docstring).
 
@@ -326,6 +298,8 @@ def history_policy(
         max_stock_months: With it (> 0), the reorder point is capped as the inventory stage caps it: at most
             this many months of the estimated demand on average (:func:`~xborder.domains.inventory.plan.capped_reorder_points`).
         seasonal: See :func:`history_reorder_points`.
+        seasonal_order: Q in days of the seasonal demand (the protection period's daily rate) instead of the
+            year mean.
 
     Returns:
         A :data:`~xborder.domains.inventory.simulate.Policy`.
@@ -339,6 +313,8 @@ def history_policy(
             seasonal=seasonal,
         )  # fmt: skip
         d = h.daily_demand
+        if seasonal_order:
+            d = np.divide(h.protection_demand, h.protection_days, out=d.copy(), where=h.protection_days > 0)
         q = np.where(d > 0, np.maximum(np.ceil(order_days * d), 1.0), 0.0)
         if max_stock_months > 0:
             cap = PlanSettings(review_days=float(review_days), max_stock_months=max_stock_months)

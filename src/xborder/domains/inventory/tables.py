@@ -90,6 +90,7 @@ INVENTORY_PLANS = Table(
         _n("uncapped_reorder_point", "Reorder point before the stock cap (equal to reorder_point where stock_action = stock)."),
         _n("uncapped_average_stock", "Average stock before the stock cap."),
         _n("uncapped_cycle_service", "Cycle service level before the stock cap, under the same demand model.", "fraction"),
+        _n("measured_cycle_service", "Before-launch plans (kind analogue): the share of later real launch-windows that launch plans with the same stock action held (UCI launches after 2011-04-01 and 2011-07-01, benchmarks/inventory_analogue_outcomes.py: stock 90.0 % of 70, cap 75.3 % of 271, at the 6-month cap; 96.9 % uncapped with the launch floor, 20.3 % for the forecast alone) — the service a launch plan states, where expected_cycle_service is the forecast model's. NULL for other plans, make-to-order, and a cap setting it was not measured at.", "fraction"),
     ),
 )  # fmt: skip
 

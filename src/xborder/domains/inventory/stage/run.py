@@ -226,7 +226,23 @@ def _summary(
             for c, r in cash.iterrows()
         },  # fmt: skip
         "health": health["status"].value_counts().to_dict() if len(health) else {},
+        "launch_service": _launch_service(plans),
     }
+
+
+def _launch_service(plans: pd.DataFrame) -> dict[str, Any]:
+    """Before-launch plans per stock action: how many, the service they state (measured on real launches,
+    ``launch.measured_service``) and the forecast model's mean for comparison."""
+    if "measured_cycle_service" not in plans:
+        return {}
+    a = plans[plans["kind"] == "analogue"]
+    return {
+        str(k): {"plans": len(g), "measured_cycle_service": None if g["measured_cycle_service"].isna().all()
+                 else float(g["measured_cycle_service"].mean()),
+                 "model_cycle_service": None if g["expected_cycle_service"].isna().all()
+                 else float(g["expected_cycle_service"].mean())}
+        for k, g in a.groupby("stock_action")
+    }  # fmt: skip
 
 
 STAGE = Stage(
