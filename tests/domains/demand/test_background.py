@@ -73,3 +73,19 @@ def test_forecast_with_the_final_fit_in_a_child_is_identical(
     ids_a, paths_a = forked.sample_paths(50)
     ids_b, paths_b = inline.sample_paths(50)
     assert ids_a.equals(ids_b) and (paths_a == paths_b).all()
+
+
+def test_background_runs_inline_off_the_main_thread() -> None:
+    """The web server runs jobs in threads: there the call runs in the caller (no fork from a threaded host)."""
+    import threading
+
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        job = bg.Background(_pid_and_sum, [5, 6])
+        out["forked"], out["value"] = job.forked, job.result()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert out == {"forked": False, "value": (os.getpid(), 11)}

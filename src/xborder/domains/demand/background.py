@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import pickle
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +35,8 @@ class Background:
     (selection, calibration, honest scoring), which needs none of it: statsforecast's workers and
     the parent's pandas work then share the two cores instead of taking turns. The child is a copy
     of the parent (fork), so nothing large is pickled on the way in; only the value comes back.
-    Where fork is not available, or ``inline`` is set, or :data:`ENABLED` is False, the call runs in
+    Where fork is not available, or ``inline`` is set, or :data:`ENABLED` is False, or the caller is not the
+    main thread (the web server's job threads), the call runs in
     the caller at construction (the same value, sequentially). If the child dies without a value
     (killed, out of memory), :meth:`result` runs the call in the caller: the value is the same.
     ``fn`` must not write to shared state (files, the warehouse): only its return value is kept.
@@ -44,7 +46,10 @@ class Background:
         self._fn, self._args = fn, args
         self._proc: Any = None
         self._value: Any = None
-        if inline or not ENABLED or "fork" not in mp.get_all_start_methods():
+        # fork only from the main thread: a host that runs jobs in threads (the web server) runs it inline,
+        # as a fork there could copy a lock another thread holds
+        main = threading.current_thread() is threading.main_thread()
+        if inline or not ENABLED or not main or "fork" not in mp.get_all_start_methods():
             self._value = fn(*args)
             return
         ctx = mp.get_context("fork")
