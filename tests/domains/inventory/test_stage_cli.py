@@ -215,6 +215,7 @@ def _labelled_in_both_languages(body: dict) -> None:
     keys = {k for k, v in body.items() if not isinstance(v, dict | list)}
     keys |= {k for row in body["comparison"] for k in row} | {row["policy"] for row in body["comparison"]}
     keys |= {body[k] for k in ("kind", "service_measure", "status") if k in body}  # code values
+    keys |= {row["cycle_service_basis"] for row in body["comparison"] if row.get("cycle_service_basis")}
     for lang in i18n.LANGS:
         assert not [k for k in sorted(keys) if not i18n.has(f"inventory.field.{k}", lang)], lang
         for msg in body["messages"]["plan"] + body["messages"]["health"]:

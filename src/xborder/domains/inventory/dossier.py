@@ -51,7 +51,7 @@ def build(reader: Reader, pair: Pair) -> dict[str, Any]:
          "average_stock": r.get("average_stock"), "cash_tied_up": r.get("cash_tied_up"),
          "cycle_service": r.get("expected_cycle_service") if _missing(r.get("measured_cycle_service"))
          else r.get("measured_cycle_service"),  # a launch plan: the service measured on real launches
-         "cycle_service_basis": "model" if _missing(r.get("measured_cycle_service")) else "measured_real_launches",
+         "cycle_service_basis": "service_by_model" if _missing(r.get("measured_cycle_service")) else "service_on_launches",
          "fill_rate": r.get("expected_fill_rate"), "annual_cost": r.get("annual_cost")},
         {"policy": "days_of_cover_rule", "reorder_point": r.get("baseline_reorder_point"),
          "order_quantity": r.get("baseline_order_quantity"), "average_stock": r.get("baseline_average_stock"),
